@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig, relayEnv, webEnv } from "../src/index.ts";
+
+const good = {
+  DATABASE_URL: "postgres://u@127.0.0.1:5432/db",
+  REDIS_URL: "redis://127.0.0.1:6379",
+  PUBLIC_URL: "https://rm.example.com/",
+  SESSION_SECRET: "0123456789abcdef0123",
+  TWILIO_AUTH_TOKEN: "tok1,tok2",
+};
+
+describe("parseConfig", () => {
+  it("applies defaults and transforms", () => {
+    const cfg = parseConfig(webEnv, good);
+    expect(cfg.PORT).toBe(3000);
+    expect(cfg.METRICS_PORT).toBe(9464);
+    expect(cfg.PUBLIC_URL).toBe("https://rm.example.com");
+    expect(cfg.TWILIO_AUTH_TOKEN).toEqual(["tok1", "tok2"]);
+    expect(cfg.SENDING_PAUSED).toBe(false);
+  });
+
+  it("names a missing variable in one line", () => {
+    const { DATABASE_URL: _omit, ...rest } = good;
+    expect(() => parseConfig(webEnv, rest)).toThrowError(ConfigError);
+    expect(() => parseConfig(webEnv, rest)).toThrowError(/^DATABASE_URL is missing: expected a postgres:\/\/ connection URL$/);
+  });
+
+  it("treats an empty string as missing", () => {
+    expect(() => parseConfig(relayEnv, { ...good, REDIS_URL: "" })).toThrowError(/^REDIS_URL is missing/);
+  });
+
+  it("names a malformed variable and what is expected", () => {
+    expect(() => parseConfig(webEnv, { ...good, REDIS_URL: "localhost:6379" })).toThrowError("REDIS_URL is invalid: expected a redis:// URL");
+    expect(() => parseConfig(webEnv, { ...good, PORT: "eighty" })).toThrowError(/^PORT is invalid: expected a port number/);
+    expect(() => parseConfig(webEnv, { ...good, SESSION_SECRET: "short" })).toThrowError(/^SESSION_SECRET is invalid: each secret must be at least 16/);
+  });
+});

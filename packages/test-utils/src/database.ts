@@ -1,0 +1,48 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { databaseUrl, requireEnv, TEMPLATE_DATABASE } from "./env.ts";
+
+export interface TestDatabase {
+  /** Connection URL of a fresh, migrated database of this test file's own. */
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A database of its own for one test file, copied from the template the global setup migrated
+ * (CREATE DATABASE … TEMPLATE takes ~50 ms, far cheaper than migrating each time).
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = databaseUrl(requireEnv("DATABASE_URL"), "postgres");
+  const name = `rm_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    // Copying a template fails while anyone is connected to it; retry briefly.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`);
+        break;
+      } catch (err) {
+        if (attempt >= 20 || !String(err).includes("being accessed by other users")) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    url: databaseUrl(adminUrl, name),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}

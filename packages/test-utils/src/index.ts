@@ -1,0 +1,3 @@
+export { createTestDatabase, type TestDatabase } from "./database.ts";
+export { createTestRedis, type TestRedis } from "./redis.ts";
+export { requireEnv } from "./env.ts";
