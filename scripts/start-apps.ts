@@ -1,0 +1,102 @@
+// Starts web, relay, worker and the provider simulator as child processes with a local
+// development environment, prefixes their output, and prints the URL once the web app is ready.
+// Ctrl-C (or SIGTERM) stops them all.
+import { spawn, type ChildProcess } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const root = new URL("..", import.meta.url).pathname;
+const port = Number(process.env.PORT ?? 3000);
+const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 4010);
+const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
+
+// Local-only defaults; real deployments set these from secrets (see README, "Configuration").
+const env: NodeJS.ProcessEnv = {
+  NODE_ENV: "development",
+  LOG_LEVEL: "info",
+  PORT: String(port),
+  PUBLIC_URL: publicUrl,
+  SESSION_SECRET: "local-development-session-secret",
+  TWILIO_ACCOUNT_SID: "AC00000000000000000000000000000000",
+  TWILIO_AUTH_TOKEN: "local-simulator-auth-token",
+  TWILIO_API_URL: `http://127.0.0.1:${simulatorPort}`,
+  TWILIO_FROM_SMS: "+15005550006",
+  TWILIO_FROM_WHATSAPP: "whatsapp:+14155238886",
+  SIMULATOR_PORT: String(simulatorPort),
+  SIMULATOR_INBOUND_URL: `${publicUrl}/webhooks/twilio/inbound`,
+  ...process.env,
+};
+
+const apps: { name: string; cwd: string; metricsPort: number }[] = [
+  { name: "simulator", cwd: "apps/simulator", metricsPort: 9467 },
+  { name: "web", cwd: "apps/web", metricsPort: 9464 },
+  { name: "relay", cwd: "apps/relay", metricsPort: 9465 },
+  { name: "worker", cwd: "apps/worker", metricsPort: 9466 },
+];
+
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function prefixLines(name: string, stream: NodeJS.ReadableStream, out: NodeJS.WriteStream): void {
+  let buffered = "";
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk: string) => {
+    buffered += chunk;
+    const lines = buffered.split("\n");
+    buffered = lines.pop() ?? "";
+    for (const line of lines) out.write(`[${name}] ${line}\n`);
+  });
+}
+
+for (const app of apps) {
+  const entry = app.name === "web" ? "server.ts" : "src/main.ts";
+  const child = spawn(process.execPath, [entry], {
+    cwd: `${root}${app.cwd}`,
+    env: { ...env, METRICS_PORT: process.env[`${app.name.toUpperCase()}_METRICS_PORT`] ?? String(app.metricsPort) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  prefixLines(app.name, child.stdout!, process.stdout);
+  prefixLines(app.name, child.stderr!, process.stderr);
+  child.on("exit", (code, signal) => {
+    if (stopping) return;
+    process.stderr.write(`[start] ${app.name} exited (${signal ?? code}); stopping the others\n`);
+    void stopAll(1);
+  });
+  children.push(child);
+}
+
+async function stopAll(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) c.kill("SIGTERM");
+  const deadline = Date.now() + 10_000;
+  while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) await sleep(100);
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  process.exit(exitCode);
+}
+
+process.on("SIGINT", () => void stopAll(0));
+process.on("SIGTERM", () => void stopAll(0));
+
+// Wait for the web app to be ready, then say where it is.
+for (let i = 0; i < 600 && !stopping; i++) {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+    if (res.ok) {
+      process.stdout.write(
+        [
+          "",
+          "  Reputation Manager is running",
+          `  URL:         ${publicUrl}`,
+          "  Demo login:  demo@reputationmanager.com / demo1234",
+          `  Simulator:   http://127.0.0.1:${simulatorPort}/_sim/messages (messages the patients received)`,
+          "  Stop:        Ctrl-C (databases keep running: npm run services:stop)",
+          "",
+        ].join("\n") + "\n",
+      );
+      break;
+    }
+  } catch {
+    // not listening yet
+  }
+  await sleep(250);
+}

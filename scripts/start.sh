@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `npm start`: the whole product locally with demo data — toolchain, PostgreSQL + Redis,
+# migrations, demo seed, then web + relay + worker + provider simulator (Ctrl-C stops the apps;
+# `npm run services:stop` stops the databases).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/bootstrap.sh
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
+eval "$(bash scripts/services.sh env)"
+echo "[start] migrating and seeding the demo workspace" >&2
+pnpm --silent --filter @rm/db run migrate >&2
+pnpm --silent --filter @rm/db run seed >&2
+exec node scripts/start-apps.ts
