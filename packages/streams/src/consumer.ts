@@ -1,0 +1,362 @@
+// A consumer-group reader for one kind of stream (all its partitions), at-least-once:
+//
+// - K reader loops, each on its own blocking connection: XREADGROUP COUNT batch BLOCK ms;
+//   the batch's handlers run concurrently and the successes are acknowledged with one XACK.
+// - A handler that resolves has committed its effect (and its outbox row's `done`), so XACK comes
+//   after the commit. A handler that throws leaves the entry pending; the error is remembered.
+// - Entries idle in someone's pending list longer than `claimIdleMs` are taken over (XAUTOCLAIM);
+//   their delivery counts come from XPENDING (XAUTOCLAIM does not return them). An entry delivered
+//   more than `maxDeliveries` times, or one that cannot be decoded, goes to the dead-letter stream.
+// - Trimming only removes entries every group has read and acknowledged (XTRIM MINID below the
+//   oldest pending entry and the group's last-delivered id), never unread ones.
+// - stop() interrupts the blocking reads, gives running handlers a short grace, then releases
+//   whatever is still in flight to other consumers at once (XCLAIM … IDLE so it is claimable now).
+import { metrics } from "@opentelemetry/api";
+import type { Redis } from "ioredis";
+import { decodeEntry, type StreamEntry } from "./stream-entry.ts";
+import { allStreamKeys, CONSUMER_GROUP, deadLetterKey, type StreamKind, type StreamNaming } from "./stream-names.ts";
+
+export interface EntryMeta {
+  stream: string;
+  id: string;
+  deliveryCount: number;
+}
+
+export type EntryHandler = (entry: StreamEntry, meta: EntryMeta) => Promise<void>;
+
+export interface DeadLetter {
+  stream: string;
+  id: string;
+  entry: StreamEntry | null;
+  deliveries: number;
+  reason: string;
+}
+
+export interface ConsumerLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface StreamConsumerOptions {
+  /** A command connection; reader loops duplicate it for their blocking reads. */
+  redis: Redis;
+  naming: StreamNaming;
+  kind: StreamKind;
+  group?: string;
+  /** Unique per process (e.g. hostname-pid). */
+  consumer: string;
+  handle: EntryHandler;
+  readers?: number;
+  batchSize?: number;
+  blockMs?: number;
+  /** Must exceed the longest handler run (e.g. the provider SDK timeout) so live work is never stolen. */
+  claimIdleMs?: number;
+  claimIntervalMs?: number;
+  maxDeliveries?: number;
+  trimIntervalMs?: number;
+  /** How long stop() lets running handlers finish before releasing their entries. */
+  stopGraceMs?: number;
+  onDeadLetter?: (dead: DeadLetter) => Promise<void> | void;
+  logger?: ConsumerLogger;
+}
+
+const meter = metrics.getMeter("reputation-manager");
+const processedCounter = meter.createCounter("rm.stream.entries", {
+  description: "Stream entries handled, by stream kind and outcome (ok, error, dead_letter)",
+});
+const handlerDuration = meter.createHistogram("rm.stream.handler.duration", {
+  description: "Time to handle one stream entry",
+  unit: "s",
+});
+
+type XEntry = [id: string, fields: string[] | null];
+
+export class StreamConsumer {
+  private readonly o: Required<Omit<StreamConsumerOptions, "onDeadLetter" | "logger" | "group">> & {
+    group: string;
+    onDeadLetter?: StreamConsumerOptions["onDeadLetter"];
+    logger?: ConsumerLogger;
+  };
+  private readonly streams: string[];
+  private readonly readerConnections: Redis[] = [];
+  private readonly loops: Promise<void>[] = [];
+  private readonly inFlight = new Map<string, { stream: string; id: string }>();
+  private readonly lastErrors = new Map<string, string>();
+  private timers: NodeJS.Timeout[] = [];
+  private running = false;
+  private readonly busy = new Set<string>();
+
+  constructor(options: StreamConsumerOptions) {
+    this.o = {
+      readers: 2,
+      batchSize: 100,
+      blockMs: 2000,
+      claimIdleMs: 60_000,
+      claimIntervalMs: 5_000,
+      maxDeliveries: 5,
+      trimIntervalMs: 30_000,
+      stopGraceMs: 2_000,
+      group: CONSUMER_GROUP,
+      ...options,
+    };
+    this.streams = allStreamKeys(this.o.naming, this.o.kind);
+  }
+
+  /** Creates the consumer group on every partition (from the start of the stream), idempotently. */
+  async ensureGroups(): Promise<void> {
+    for (const stream of this.streams) {
+      try {
+        await this.o.redis.xgroup("CREATE", stream, this.o.group, "0", "MKSTREAM");
+      } catch (err) {
+        if (!String(err).includes("BUSYGROUP")) throw err;
+      }
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.ensureGroups();
+    this.running = true;
+    for (let i = 0; i < this.o.readers; i++) {
+      const conn = this.o.redis.duplicate({ maxRetriesPerRequest: null });
+      conn.on("error", (err: Error) => this.o.logger?.warn({ err: err.message, kind: this.o.kind }, "redis reader connection error"));
+      this.readerConnections.push(conn);
+      this.loops.push(this.readLoop(conn));
+    }
+    this.timers.push(setInterval(() => void this.guard("claim", () => this.claimStale()), this.o.claimIntervalMs));
+    this.timers.push(setInterval(() => void this.guard("trim", () => this.trim()), this.o.trimIntervalMs));
+    for (const t of this.timers) t.unref();
+  }
+
+  /** Stops reading; running handlers get `stopGraceMs`, then their entries are released to others. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    // Interrupt blocked XREADGROUPs at once.
+    for (const conn of this.readerConnections) conn.disconnect();
+    const settled = Promise.allSettled(this.loops);
+    const grace = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), this.o.stopGraceMs).unref());
+    await Promise.race([settled, grace]);
+    await this.releaseInFlight();
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** Last handler error per entry id (kept while the entry is pending), for dead-letter records. */
+  lastErrorOf(id: string): string | undefined {
+    return this.lastErrors.get(id);
+  }
+
+  private async readLoop(conn: Redis): Promise<void> {
+    while (this.running) {
+      let reply: [stream: string, entries: XEntry[]][] | null;
+      try {
+        reply = (await conn.xreadgroup(
+          "GROUP",
+          this.o.group,
+          this.o.consumer,
+          "COUNT",
+          this.o.batchSize,
+          "BLOCK",
+          this.o.blockMs,
+          "STREAMS",
+          ...this.streams,
+          ...this.streams.map(() => ">"),
+        )) as [string, XEntry[]][] | null;
+      } catch (err) {
+        if (!this.running) return;
+        if (String(err).includes("NOGROUP")) {
+          // The stream was deleted (e.g. a Redis restart without AOF): recreate and go on;
+          // the outbox sweeper republishes whatever was lost.
+          await this.guard("ensureGroups", () => this.ensureGroups());
+        } else {
+          this.o.logger?.warn({ err: String(err), kind: this.o.kind }, "stream read failed; retrying");
+          await sleep(500);
+        }
+        continue;
+      }
+      if (!reply) continue;
+      for (const [stream, entries] of reply) {
+        // Fresh reads are first deliveries.
+        await this.processBatch(stream, entries.map(([id, fields]) => ({ id, fields, deliveryCount: 1 })));
+      }
+    }
+  }
+
+  private async processBatch(stream: string, batch: { id: string; fields: string[] | null; deliveryCount: number }[]): Promise<void> {
+    const acks: string[] = [];
+    await Promise.all(
+      batch.map(async ({ id, fields, deliveryCount }) => {
+        const entry = decodeEntry(fields);
+        if (!entry) {
+          await this.deadLetter({ stream, id, entry: null, deliveries: deliveryCount, reason: fields ? "undecodable entry" : "entry deleted (trimmed) while pending" });
+          return;
+        }
+        const key = `${stream} ${id}`;
+        this.inFlight.set(key, { stream, id });
+        const started = performance.now();
+        try {
+          await this.o.handle(entry, { stream, id, deliveryCount });
+          acks.push(id);
+          this.lastErrors.delete(id);
+          processedCounter.add(1, { stream: this.o.kind, outcome: "ok" });
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          this.lastErrors.set(id, message);
+          processedCounter.add(1, { stream: this.o.kind, outcome: "error" });
+          this.o.logger?.warn({ kind: this.o.kind, entryId: id, outboxId: entry.outboxId, type: entry.type, deliveryCount, err: message }, "handler failed; entry stays pending");
+        } finally {
+          this.inFlight.delete(key);
+          handlerDuration.record((performance.now() - started) / 1000, { stream: this.o.kind, type: entry.type });
+        }
+      }),
+    );
+    if (acks.length) await this.o.redis.xack(stream, this.o.group, ...acks);
+  }
+
+  /** Takes over entries idle too long in any consumer's pending list. */
+  async claimStale(): Promise<void> {
+    for (const stream of this.streams) {
+      let cursor = "0-0";
+      do {
+        const [next, claimed, deleted] = (await this.o.redis.xautoclaim(stream, this.o.group, this.o.consumer, this.o.claimIdleMs, cursor, "COUNT", this.o.batchSize)) as [string, XEntry[], string[]?];
+        cursor = next;
+        // Ids whose entries were trimmed away while pending: nothing to run, record and drop.
+        for (const id of deleted ?? []) {
+          await this.deadLetter({ stream, id, entry: null, deliveries: 0, reason: "entry deleted (trimmed) while pending" });
+        }
+        if (!claimed.length) continue;
+        const counts = await this.deliveryCounts(stream, claimed.map(([id]) => id));
+        const toRun: { id: string; fields: string[] | null; deliveryCount: number }[] = [];
+        for (const [id, fields] of claimed) {
+          const deliveries = counts.get(id) ?? 1;
+          if (deliveries > this.o.maxDeliveries) {
+            const reason = this.lastErrors.get(id) ?? "delivered too many times without success";
+            await this.deadLetter({ stream, id, entry: decodeEntry(fields), deliveries, reason });
+          } else {
+            toRun.push({ id, fields, deliveryCount: deliveries });
+          }
+        }
+        if (toRun.length) await this.processBatch(stream, toRun);
+      } while (cursor !== "0-0" && this.running);
+    }
+  }
+
+  private async deliveryCounts(stream: string, ids: string[]): Promise<Map<string, number>> {
+    const pipeline = this.o.redis.pipeline();
+    for (const id of ids) pipeline.xpending(stream, this.o.group, id, id, 1);
+    const results = (await pipeline.exec()) ?? [];
+    const counts = new Map<string, number>();
+    results.forEach(([err, rows], i) => {
+      const row = !err && Array.isArray(rows) ? (rows[0] as [string, string, number, number] | undefined) : undefined;
+      if (row) counts.set(ids[i]!, Number(row[3]));
+    });
+    return counts;
+  }
+
+  private async deadLetter(dead: DeadLetter): Promise<void> {
+    const fields = [
+      "stream", dead.stream,
+      "id", dead.id,
+      "deliveries", String(dead.deliveries),
+      "reason", dead.reason.slice(0, 2000),
+      "at", new Date().toISOString(),
+      "outboxId", dead.entry?.outboxId ?? "",
+      "type", dead.entry?.type ?? "",
+      "workspaceId", dead.entry?.workspaceId ?? "",
+      "payload", dead.entry?.payload ?? "",
+    ];
+    // Record first, then acknowledge: a crash in between leaves a duplicate record, never a loss.
+    await this.o.redis.xadd(deadLetterKey(this.o.naming, this.o.kind), "*", ...fields);
+    await this.o.redis.xack(dead.stream, this.o.group, dead.id);
+    this.lastErrors.delete(dead.id);
+    processedCounter.add(1, { stream: this.o.kind, outcome: "dead_letter" });
+    this.o.logger?.error({ kind: this.o.kind, entryId: dead.id, outboxId: dead.entry?.outboxId, deliveries: dead.deliveries, reason: dead.reason }, "entry moved to the dead-letter stream");
+    await this.o.onDeadLetter?.(dead);
+  }
+
+  /** Removes entries that every group has read and acknowledged. */
+  async trim(): Promise<void> {
+    for (const stream of this.streams) {
+      const groups = (await this.o.redis.xinfo("GROUPS", stream)) as unknown[][];
+      let floor: string | null = null;
+      for (const group of groups) {
+        const info = toRecord(group);
+        const pending = Number(info["pending"] ?? 0);
+        let groupFloor = String(info["last-delivered-id"] ?? "0-0");
+        if (pending > 0) {
+          const summary = (await this.o.redis.xpending(stream, String(info["name"]))) as [number, string | null, string | null, unknown];
+          if (summary[1]) groupFloor = minId(groupFloor, summary[1]);
+        } else {
+          // Nothing pending: everything up to and including last-delivered is done.
+          groupFloor = nextId(groupFloor);
+        }
+        floor = floor === null ? groupFloor : minId(floor, groupFloor);
+      }
+      if (floor && floor !== "0-0") await this.o.redis.xtrim(stream, "MINID", "~", floor);
+    }
+  }
+
+  private async releaseInFlight(): Promise<void> {
+    const byStream = new Map<string, string[]>();
+    for (const { stream, id } of this.inFlight.values()) byStream.set(stream, [...(byStream.get(stream) ?? []), id]);
+    for (const [stream, ids] of byStream) {
+      try {
+        // Mark them idle past the claim threshold so the next XAUTOCLAIM of any consumer takes them.
+        await this.o.redis.xclaim(stream, this.o.group, this.o.consumer, 0, ...ids, "IDLE", this.o.claimIdleMs + 1, "JUSTID");
+        this.o.logger?.info({ kind: this.o.kind, released: ids.length }, "released in-flight entries");
+      } catch (err) {
+        this.o.logger?.warn({ kind: this.o.kind, err: String(err) }, "could not release in-flight entries; they will be claimed after the idle timeout");
+      }
+    }
+  }
+
+  /** Runs periodic work without overlapping itself and without letting an error escape. */
+  private async guard(what: string, fn: () => Promise<void>): Promise<void> {
+    if (this.busy.has(what)) return;
+    this.busy.add(what);
+    try {
+      await fn();
+    } catch (err) {
+      if (this.running) this.o.logger?.warn({ kind: this.o.kind, err: String(err) }, `${what} failed`);
+    } finally {
+      this.busy.delete(what);
+    }
+  }
+}
+
+function toRecord(flat: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = flat[i + 1];
+  return out;
+}
+
+function parseId(id: string): [bigint, bigint] {
+  const [ms, seq] = id.split("-");
+  return [BigInt(ms ?? "0"), BigInt(seq ?? "0")];
+}
+
+export function compareIds(a: string, b: string): number {
+  const [am, as] = parseId(a);
+  const [bm, bs] = parseId(b);
+  if (am !== bm) return am < bm ? -1 : 1;
+  if (as !== bs) return as < bs ? -1 : 1;
+  return 0;
+}
+
+function minId(a: string, b: string): string {
+  return compareIds(a, b) <= 0 ? a : b;
+}
+
+function nextId(id: string): string {
+  const [ms, seq] = parseId(id);
+  return `${ms}-${seq + 1n}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

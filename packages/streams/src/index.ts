@@ -1,0 +1,2 @@
+export * from "./stream-names.ts";
+export * from "./stream-entry.ts";
