@@ -1,0 +1,207 @@
+// Publishes due outbox rows to Redis Streams (SPEC §2 "Relay").
+//
+// One batch = one transaction: claim due `pending` rows with FOR UPDATE SKIP LOCKED (so any
+// number of relays can run), XADD them pipelined to the stream of their kind and partition, mark
+// them `published`, commit. If Redis fails the transaction rolls back and the rows stay pending;
+// if the commit fails after XADD the rows are published again later — at-least-once, and every
+// consumer is idempotent. "Now" comes from the injectable clock as a query parameter.
+//
+// Wake-ups: LISTEN on a direct connection (an insert trigger NOTIFYs channel `outbox`), plus
+// polling as a fallback and for rows that become due later (available_at in the future).
+import { metrics } from "@opentelemetry/api";
+import type { Redis } from "ioredis";
+import pg from "pg";
+import type { Clock } from "@rm/domain";
+import { encodeEntry, isStreamKind, partitionOf, streamKey, type StreamNaming } from "@rm/streams";
+
+export interface RelayLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface OutboxRelayOptions {
+  /** Pool for claims (may point at a transaction-mode pooler). */
+  pool: pg.Pool;
+  /** Direct connection string for LISTEN (never through a transaction pooler); null = poll only. */
+  listenUrl: string | null;
+  redis: Redis;
+  naming: StreamNaming;
+  clock: Clock;
+  batchSize?: number;
+  pollMs?: number;
+  logger?: RelayLogger;
+}
+
+interface ClaimedRow {
+  id: string;
+  stream: string;
+  type: string;
+  workspace_id: string | null;
+  payload: string;
+  trace_context: string | null;
+}
+
+const CLAIM_SQL = `
+  SELECT id::text, stream, type, workspace_id::text, payload::text AS payload, trace_context
+    FROM outbox
+   WHERE status = 'pending' AND available_at <= $1
+   ORDER BY available_at, id
+   LIMIT $2
+   FOR UPDATE SKIP LOCKED`;
+
+const MARK_PUBLISHED_SQL = `
+  UPDATE outbox
+     SET status = 'published', published_at = $1, publish_count = publish_count + 1
+   WHERE id = ANY($2::bigint[])`;
+
+const PARK_SQL = `
+  UPDATE outbox SET status = 'cancelled', last_error = $2 WHERE id = ANY($1::bigint[])`;
+
+const meter = metrics.getMeter("reputation-manager");
+const publishedCounter = meter.createCounter("rm.outbox.published", { description: "Outbox rows published to streams, by stream kind" });
+const batchDuration = meter.createHistogram("rm.relay.batch.duration", { description: "Time to claim, publish and commit one batch", unit: "s" });
+
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private listener: pg.Client | null = null;
+  private wake: (() => void) | null = null;
+  private notified = false;
+  private readonly o: OutboxRelayOptions;
+
+  constructor(options: OutboxRelayOptions) {
+    this.o = options;
+    const o = options;
+    this.batchSize = o.batchSize ?? 500;
+    this.pollMs = o.pollMs ?? 1000;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.listen();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp();
+    await this.loop;
+    const l = this.listener;
+    this.listener = null;
+    await l?.end().catch(() => {});
+  }
+
+  /** Publishes one batch of due rows; returns how many were published. */
+  async publishBatch(): Promise<number> {
+    const started = performance.now();
+    const now = this.o.clock.now();
+    const client = await this.o.pool.connect();
+    let released = false;
+    try {
+      await client.query("BEGIN");
+      const { rows } = await client.query<ClaimedRow>({ name: "outbox-claim", text: CLAIM_SQL, values: [now, this.batchSize] });
+      if (rows.length === 0) {
+        await client.query("COMMIT");
+        return 0;
+      }
+
+      const unknown: string[] = [];
+      const pipeline = this.o.redis.pipeline();
+      const published: ClaimedRow[] = [];
+      for (const row of rows) {
+        if (!isStreamKind(row.stream)) {
+          unknown.push(row.id);
+          continue;
+        }
+        const key = streamKey(this.o.naming, row.stream, partitionOf(row.workspace_id, this.o.naming.partitions));
+        pipeline.xadd(key, "*", ...encodeEntry({ outboxId: row.id, type: row.type, workspaceId: row.workspace_id, payload: row.payload, traceparent: row.trace_context ?? "" }));
+        published.push(row);
+      }
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([err]) => err);
+      if (failed) throw failed[0];
+
+      if (published.length) await client.query({ name: "outbox-published", text: MARK_PUBLISHED_SQL, values: [now, published.map((r) => r.id)] });
+      // A row for a stream no consumer reads would be claimed forever: park it, visibly.
+      if (unknown.length) {
+        await client.query(PARK_SQL, [unknown, "no such stream"]);
+        this.o.logger?.error({ outboxIds: unknown }, "outbox rows name an unknown stream; cancelled");
+      }
+      await client.query("COMMIT");
+      for (const row of published) publishedCounter.add(1, { stream: row.stream });
+      batchDuration.record((performance.now() - started) / 1000);
+      return rows.length;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      // A broken connection must not go back to the pool.
+      client.release(err instanceof Error ? err : true);
+      released = true;
+      throw err;
+    } finally {
+      if (!released) client.release();
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let published = 0;
+      try {
+        published = await this.publishBatch();
+      } catch (err) {
+        this.o.logger?.warn({ err: String(err) }, "relay batch failed; retrying");
+        await this.sleep(Math.min(this.pollMs, 1000));
+        continue;
+      }
+      // A full batch means more is probably due: go again without waiting.
+      if (published < this.batchSize && this.running) await this.sleep(this.pollMs);
+    }
+  }
+
+  /** Sleeps until a NOTIFY, stop(), or the poll interval. */
+  private sleep(ms: number): Promise<void> {
+    if (this.notified) {
+      this.notified = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  private wakeUp(): void {
+    if (this.wake) this.wake();
+    else this.notified = true;
+  }
+
+  private async listen(): Promise<void> {
+    if (!this.o.listenUrl || !this.running) return;
+    const client = new pg.Client({ connectionString: this.o.listenUrl });
+    client.on("notification", () => this.wakeUp());
+    client.on("error", (err) => {
+      this.o.logger?.warn({ err: err.message }, "LISTEN connection lost; polling until it is back");
+      if (this.listener === client) this.listener = null;
+      client.end().catch(() => {});
+      setTimeout(() => void this.listen().catch(() => {}), 1000).unref();
+    });
+    try {
+      await client.connect();
+      await client.query("LISTEN outbox");
+      this.listener = client;
+    } catch (err) {
+      this.o.logger?.warn({ err: String(err) }, "could not LISTEN; polling only, retrying in 1 s");
+      client.end().catch(() => {});
+      if (this.running) setTimeout(() => void this.listen().catch(() => {}), 1000).unref();
+    }
+  }
+}

@@ -1,0 +1,90 @@
+// Provider rate limits are shared by every worker replica (SPEC §2): one token bucket per sender in
+// Redis, refilled in segments per second, using the Redis server's clock so replicas on different
+// machines agree. A send that gets no token is rescheduled through the outbox, never held in a worker.
+import type { Redis } from "ioredis";
+
+/** Default segments per second by kind of sender (Twilio's published limits). */
+export const DEFAULT_SENDER_RATES = {
+  longCode: 1,
+  tollFree: 3,
+  shortCode: 100,
+  whatsapp: 10,
+} as const;
+
+export type SenderKind = keyof typeof DEFAULT_SENDER_RATES;
+
+export function senderKind(sender: string): SenderKind {
+  if (sender.startsWith("whatsapp:")) return "whatsapp";
+  const digits = sender.replace(/\D/g, "");
+  if (!sender.startsWith("+") && digits.length >= 5 && digits.length <= 6) return "shortCode";
+  if (/^\+1(800|833|844|855|866|877|888)\d{7}$/.test(sender)) return "tollFree";
+  return "longCode";
+}
+
+// Tokens may go negative by one message's cost: a 3-segment SMS on a 1 segment/s long code is sent
+// when the bucket is full and then waits out its debt, instead of never fitting in the bucket.
+const TAKE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(b[1])
+local ts = tonumber(b[2])
+if tokens == nil then tokens = burst; ts = now end
+tokens = math.min(burst, tokens + math.max(0, now - ts) * rate / 1000)
+local need = math.min(cost, burst)
+local ok = 0
+local wait = 0
+if tokens >= need then
+  tokens = tokens - cost
+  ok = 1
+else
+  wait = math.ceil((need - tokens) * 1000 / rate)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst + cost) * 1000 / rate) + 1000)
+return {ok, wait}
+`;
+
+export interface RateLimitDecision {
+  ok: boolean;
+  /** When not ok: how long until enough tokens are there. */
+  retryAfterMs: number;
+}
+
+export interface SenderRateLimiterOptions {
+  redis: Redis;
+  prefix: string;
+  /** Overrides by sender kind; 0 or Infinity turns limiting off for that kind. */
+  rates?: Partial<Record<SenderKind, number>>;
+  /** Turns every limit off (benchmarks). */
+  disabled?: boolean;
+}
+
+export class SenderRateLimiter {
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private readonly rates: Record<SenderKind, number>;
+  private readonly disabled: boolean;
+
+  constructor(o: SenderRateLimiterOptions) {
+    this.redis = o.redis;
+    this.prefix = o.prefix;
+    this.rates = { ...DEFAULT_SENDER_RATES, ...o.rates };
+    this.disabled = o.disabled ?? false;
+    this.redis.defineCommand("rmTakeTokens", { numberOfKeys: 1, lua: TAKE_SCRIPT });
+  }
+
+  /** Takes `segments` tokens from the sender's bucket, or says how long to wait. */
+  async take(sender: string, segments: number, rateOverride?: number): Promise<RateLimitDecision> {
+    const rate = rateOverride ?? this.rates[senderKind(sender)];
+    if (this.disabled || !rate || !Number.isFinite(rate)) return { ok: true, retryAfterMs: 0 };
+    // Burst of one second's worth keeps the long-run rate and smooths bursts.
+    const burst = Math.max(1, rate);
+    const key = `${this.prefix}ratelimit:${sender}`;
+    const [ok, wait] = (await (this.redis as Redis & { rmTakeTokens(key: string, rate: number, burst: number, cost: number): Promise<[number, number]> }).rmTakeTokens(key, rate, burst, Math.max(1, segments)));
+    return { ok: ok === 1, retryAfterMs: Number(wait) };
+  }
+}
