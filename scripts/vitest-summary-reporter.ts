@@ -1,16 +1,14 @@
 // Prints one closing line `N passed, N failed, N skipped` (what CI reads) after vitest's own summary.
-import type { Reporter, TestModule } from "vitest/node";
+import type { Reporter, SerializedError, TestModule } from "vitest/node";
 
 export default class SummaryReporter implements Reporter {
-  private modules: readonly TestModule[] = [];
   private readonly startedAt = Date.now();
 
-  onTestRunEnd(testModules: readonly TestModule[]): void {
-    this.modules = testModules;
+  onTestRunEnd(testModules: readonly TestModule[], unhandledErrors: readonly SerializedError[] = []): void {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
-    for (const mod of this.modules) {
+    for (const mod of testModules) {
       for (const test of mod.children.allTests()) {
         const state = test.result().state;
         if (state === "passed") passed++;
@@ -20,6 +18,8 @@ export default class SummaryReporter implements Reporter {
       // A file that failed to load has no tests but is a failure.
       if (mod.state() === "failed" && [...mod.children.allTests()].length === 0) failed++;
     }
+    // Errors outside any test (global setup, unhandled rejections) fail the run too.
+    failed += unhandledErrors.length;
     const seconds = ((Date.now() - this.startedAt) / 1000).toFixed(1);
     process.stdout.write(`\n[test] vitest ${seconds}s\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }

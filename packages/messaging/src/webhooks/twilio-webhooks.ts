@@ -1,0 +1,151 @@
+// Twilio webhooks (SPEC §5.5, §5.6, §8): POST /webhooks/twilio/status and /webhooks/twilio/inbound.
+//
+// Mounted on the web server AHEAD of Remix: a WHATWG Request + formData() costs ~70 % of a bare
+// server (PERFORMANCE.md), and these endpoints take ~3 callbacks per outgoing message. Each request:
+// size limit (413) → content type (415) → X-Twilio-Signature over PUBLIC_URL + path + every posted
+// parameter, any token of the rotation list (403) → required fields (400) → one INSERT of an outbox
+// row keyed by what makes the callback unique, ON CONFLICT DO NOTHING, so a replayed webhook has no
+// second effect → 2xx in milliseconds. Everything else happens in the worker.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { metrics } from "@opentelemetry/api";
+import type pg from "pg";
+import type { Clock } from "@rm/domain";
+import { verifyTwilioSignature } from "@rm/twilio";
+
+export const TWILIO_STATUS_PATH = "/webhooks/twilio/status";
+export const TWILIO_INBOUND_PATH = "/webhooks/twilio/inbound";
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const INSERT_SQL = `
+  INSERT INTO outbox (workspace_id, stream, type, payload, idempotency_key, available_at, trace_context)
+  VALUES (NULL, $1, $2, $3::jsonb, $4, $5, $6)
+  ON CONFLICT (idempotency_key) DO NOTHING`;
+
+const meter = metrics.getMeter("reputation-manager");
+const webhookCounter = meter.createCounter("rm.webhook.requests", {
+  description: "Webhook requests by route and outcome (accepted, duplicate, forged, too_large, bad_request, unsupported_type, error)",
+});
+
+export interface TwilioWebhookOptions {
+  pool: Pick<pg.Pool, "query">;
+  /** Public base URL Twilio calls (signatures are computed over it), without trailing slash. */
+  publicUrl: string;
+  /** Every auth token of the rotation list; a signature made with any of them is accepted. */
+  authTokens: readonly string[];
+  clock: Clock;
+  maxBodyBytes?: number;
+  traceparent?: () => string | null;
+  logger?: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+}
+
+
+/** Returns a handler for the two Twilio routes, or null for any other path (let the app handle it). */
+export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
+
+  return async function handle(req, res) {
+    const url = req.url ?? "/";
+    const queryAt = url.indexOf("?");
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+    const route = path === TWILIO_STATUS_PATH ? "status" : path === TWILIO_INBOUND_PATH ? "inbound" : null;
+    if (!route) return false;
+    const routeId = route === "status" ? TWILIO_STATUS_PATH : TWILIO_INBOUND_PATH;
+    const done = (status: number, outcome: string, body = "", type = "text/plain; charset=utf-8") => {
+      webhookCounter.add(1, { route: routeId, outcome });
+      res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) });
+      res.end(body);
+    };
+
+    if (req.method !== "POST") {
+      res.setHeader("allow", "POST");
+      done(405, "bad_request", "Method Not Allowed");
+      return true;
+    }
+    const contentType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    if (contentType !== "application/x-www-form-urlencoded") {
+      done(415, "unsupported_type", "Expected application/x-www-form-urlencoded");
+      req.resume();
+      return true;
+    }
+    const body = await readBody(req, maxBodyBytes);
+    if (body === null) {
+      done(413, "too_large", "Payload Too Large");
+      return true;
+    }
+
+    const params: Record<string, string> = {};
+    for (const [k, v] of new URLSearchParams(body)) params[k] = v;
+    const signature = req.headers["x-twilio-signature"];
+    if (typeof signature !== "string" || !verifyTwilioSignature({ authTokens: options.authTokens, signature, url: options.publicUrl + url, params })) {
+      options.logger?.warn({ route: routeId }, "rejected a webhook with a missing or invalid signature");
+      done(403, "forged", "Invalid signature");
+      return true;
+    }
+
+    const sid = params.MessageSid ?? params.SmsSid;
+    let type: string;
+    let key: string;
+    let payload: Record<string, unknown>;
+    if (route === "status") {
+      const status = params.MessageStatus ?? params.SmsStatus;
+      if (!sid || !status) {
+        done(400, "bad_request", "MessageSid and MessageStatus are required");
+        return true;
+      }
+      const messageId = new URLSearchParams(queryAt < 0 ? "" : url.slice(queryAt + 1)).get("m");
+      type = "twilio.status";
+      // One row per (message, status): Twilio retries and replays collapse; a new status is new work.
+      key = `twilio-status:${sid}:${status}`;
+      payload = { params, messageId: messageId && UUID_RE.test(messageId) ? messageId : null };
+    } else {
+      if (!sid || !params.From || !params.To) {
+        done(400, "bad_request", "MessageSid, From and To are required");
+        return true;
+      }
+      type = "twilio.inbound";
+      key = `twilio-inbound:${sid}`;
+      payload = { params };
+    }
+
+    try {
+      const stream = route === "status" ? "provider-status" : "inbound";
+      const result = await options.pool.query(INSERT_SQL, [stream, type, JSON.stringify(payload), key, options.clock.now(), options.traceparent?.() ?? null]);
+      const outcome = result.rowCount === 0 ? "duplicate" : "accepted";
+      if (route === "inbound") done(200, outcome, EMPTY_TWIML, "text/xml; charset=utf-8");
+      else done(204, outcome);
+    } catch (err) {
+      // Twilio retries on 5xx; nothing was stored.
+      options.logger?.error({ route: routeId, err: String(err) }, "could not store webhook");
+      done(503, "error", "Temporarily unavailable");
+    }
+    return true;
+  };
+}
+
+/** Reads the body up to `limit` bytes; null when it is larger (the rest is drained, not buffered). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  const declared = Number(req.headers["content-length"] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.resolve(null);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(tooLarge ? null : Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
