@@ -1,1 +1,79 @@
 export { type Clock, systemClock, ManualClock } from "./time/clock.ts";
+
+// messaging
+export { CHANNELS, type Channel } from "./messaging/channel.ts";
+export {
+  DELIVERY_STATUSES,
+  DELIVERY_STATUS_RANK,
+  type DeliveryStatus,
+  type StatusTransition,
+  applyStatus,
+  deliveryStatusRankSql,
+  fromTwilioStatus,
+  isDelivered,
+  isDeliveryStatus,
+  isFinal,
+  isInFlight,
+} from "./messaging/delivery-status.ts";
+export { type SegmentCount, type SmsEncoding, countSegments, creditsFor } from "./messaging/segments.ts";
+export { toGsmVariant } from "./messaging/to-gsm-variant.ts";
+export {
+  KNOWN_PROVIDER_ERROR_CODES,
+  type ErrorScope,
+  type ProviderError,
+  type ProviderFailure,
+  type RetryKind,
+  classifyProviderError,
+  shouldRefund,
+} from "./messaging/provider-errors.ts";
+export { DEFAULT_BACKOFF, type BackoffOptions, retryDelay, shouldRetry } from "./messaging/backoff.ts";
+export {
+  TEMPLATE_VARIABLES,
+  type TemplateValues,
+  type TemplateVariable,
+  findUnknownVariables,
+  renderTemplate,
+} from "./messaging/render-template.ts";
+export { formatAppointmentDate } from "./messaging/format-appointment-date.ts";
+export { googleReviewUrl } from "./messaging/google-review-url.ts";
+
+// contacts
+export {
+  PHONE_REJECTION_ES,
+  type NormalizedPhone,
+  type PhoneRejection,
+  type PhoneType,
+  normalizePhone,
+} from "./contacts/phone.ts";
+
+// scheduling
+export {
+  DEFAULT_QUIET_HOURS,
+  DEFAULT_TIME_ZONE,
+  type QuietHours,
+  isInQuietHours,
+  quietHoursSchema,
+  shiftOutOfQuietHours,
+} from "./scheduling/quiet-hours.ts";
+export {
+  DEFAULT_HOURS_AFTER_APPOINTMENT,
+  DEFAULT_MAX_APPOINTMENT_AGE_DAYS,
+  type InitialSendTime,
+  type InitialSendTimeInput,
+  initialSendTime,
+} from "./scheduling/initial-send-time.ts";
+export { DEFAULT_CONTACT_COOLDOWN_DAYS, withinCooldown } from "./scheduling/within-cooldown.ts";
+
+// billing
+export {
+  FREE_MAX_USERS,
+  PLANS,
+  PLAN_LIMITS,
+  type HoldInput,
+  type Plan,
+  canAddUser,
+  creditsForPlanChange,
+  creditsPerPeriod,
+  creditsToHoldForPatient,
+  isPlan,
+} from "./billing/plans.ts";

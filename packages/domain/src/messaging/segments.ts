@@ -1,0 +1,51 @@
+/**
+ * SMS segment counting: what a text costs in credits (SPEC §6: one credit = one billed segment).
+ *
+ * The counting itself is Twilio's own calculator (`sms-segments-calculator`, TwilioDevEd/
+ * message-segment-calculator): the provider's segment count is what we bill, so we use the
+ * provider's model of it instead of re-deriving GSM 03.38 tables. It handles extension characters
+ * (€ [ ] { } count 2 septets), UTF-16 surrogate pairs and joined emoji in UCS-2, never splits a
+ * character across segments, and reports which characters forced UCS-2.
+ */
+import { SegmentedMessage } from "sms-segments-calculator";
+import type { Channel } from "./channel.ts";
+
+export type SmsEncoding = "GSM7" | "UCS2";
+
+export interface SegmentCount {
+  encoding: SmsEncoding;
+  /** Billed segments; 0 for an empty text (nothing is sent). */
+  segments: number;
+  /** Billed units: GSM-7 septets (extension characters count 2) or UCS-2 UTF-16 code units. */
+  characters: number;
+  /** Units that fit one segment: 160/70 for a single segment, 153/67 once the text is concatenated. */
+  unitsPerSegment: number;
+  /** Each character that forced UCS-2, once, in order of appearance (e.g. á, í, ó, ú, emoji). */
+  nonGsmCharacters: string[];
+}
+
+const SINGLE = { GSM7: 160, UCS2: 70 } as const;
+const CONCATENATED = { GSM7: 153, UCS2: 67 } as const;
+
+export function countSegments(text: string): SegmentCount {
+  if (text.length === 0) {
+    return { encoding: "GSM7", segments: 0, characters: 0, unitsPerSegment: SINGLE.GSM7, nonGsmCharacters: [] };
+  }
+  const message = new SegmentedMessage(text);
+  const encoding: SmsEncoding = message.encodingName === "UCS-2" ? "UCS2" : "GSM7";
+  const segments = message.segmentsCount;
+  const characters = message.encodedChars.reduce((sum, char) => sum + char.codeUnits.length, 0);
+  return {
+    encoding,
+    segments,
+    characters,
+    unitsPerSegment: segments > 1 ? CONCATENATED[encoding] : SINGLE[encoding],
+    nonGsmCharacters: [...new Set(message.getNonGsmCharacters())],
+  };
+}
+
+/** Credits one message costs: SMS by segments; a WhatsApp template message is 1 (SPEC §6). */
+export function creditsFor(channel: Channel, text: string): number {
+  if (channel === "WHATSAPP") return 1;
+  return countSegments(text).segments;
+}
