@@ -1,0 +1,34 @@
+import { AuditLogSchema } from "./modules/audit/audit-log.entity.ts";
+import { BillingEventSchema } from "./modules/billing/billing-event.entity.ts";
+import { CreditLedgerEntrySchema } from "./modules/billing/credit-ledger-entry.entity.ts";
+import { CampaignSchema } from "./modules/campaigns/campaign.entity.ts";
+import { PatientSchema } from "./modules/campaigns/patient.entity.ts";
+import { ContactSchema } from "./modules/contacts/contact.entity.ts";
+import { FeedbackSchema } from "./modules/feedback/feedback.entity.ts";
+import { ReviewClickSchema } from "./modules/feedback/review-click.entity.ts";
+import { InboundMessageSchema } from "./modules/messaging/inbound-message.entity.ts";
+import { MessageSchema } from "./modules/messaging/message.entity.ts";
+import { OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";
+import { PracticeSchema } from "./modules/practice/practice.entity.ts";
+import { TemplateSchema } from "./modules/templates/template.entity.ts";
+import { UserSchema } from "./modules/workspace/user.entity.ts";
+import { WorkspaceSchema } from "./modules/workspace/workspace.entity.ts";
+
+/** Every entity, listed explicitly (no folder discovery: Vite bundles and type stripping both stay simple). */
+export const entities = [
+  WorkspaceSchema,
+  UserSchema,
+  PracticeSchema,
+  TemplateSchema,
+  CampaignSchema,
+  ContactSchema,
+  PatientSchema,
+  MessageSchema,
+  InboundMessageSchema,
+  FeedbackSchema,
+  ReviewClickSchema,
+  CreditLedgerEntrySchema,
+  BillingEventSchema,
+  AuditLogSchema,
+  OutboxEventSchema,
+];

@@ -1,0 +1,57 @@
+// Public API of @rm/db: entities and their enum-like consts, ORM bootstrap, tenant scoping,
+// credit ledger, outbox enqueue, password hashing and the demo seed.
+
+export { initOrm, migrateUp } from "./orm.ts";
+export { buildOrmConfig, MIGRATIONS_DIR, type OrmOptions } from "./orm-config.ts";
+export { entities } from "./entities.ts";
+export { MikroORM, EntityManager, type EntityManager as SqlEntityManager } from "@mikro-orm/postgresql";
+
+export * from "./modules/common/enums.ts";
+
+export { Workspace, WorkspaceSchema } from "./modules/workspace/workspace.entity.ts";
+export { User, UserSchema } from "./modules/workspace/user.entity.ts";
+export { Practice, PracticeSchema, googleReviewUrl } from "./modules/practice/practice.entity.ts";
+export { Template, TemplateSchema } from "./modules/templates/template.entity.ts";
+export { DEFAULT_TEMPLATES, ensureDefaultTemplates } from "./modules/templates/default-templates.ts";
+export { Campaign, CampaignSchema } from "./modules/campaigns/campaign.entity.ts";
+export { Patient, PatientSchema, newPublicToken, PUBLIC_TOKEN_TTL_DAYS } from "./modules/campaigns/patient.entity.ts";
+export { Contact, ContactSchema } from "./modules/contacts/contact.entity.ts";
+export { Message, MessageSchema } from "./modules/messaging/message.entity.ts";
+export { InboundMessage, InboundMessageSchema } from "./modules/messaging/inbound-message.entity.ts";
+export { Feedback, FeedbackSchema } from "./modules/feedback/feedback.entity.ts";
+export { ReviewClick, ReviewClickSchema } from "./modules/feedback/review-click.entity.ts";
+export { CreditLedgerEntry, CreditLedgerEntrySchema } from "./modules/billing/credit-ledger-entry.entity.ts";
+export { BillingEvent, BillingEventSchema } from "./modules/billing/billing-event.entity.ts";
+export { AuditLog, AuditLogSchema } from "./modules/audit/audit-log.entity.ts";
+export { OutboxEvent, OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";
+export { enqueueOutbox, type OutboxEventInput } from "./modules/outbox/enqueue.ts";
+
+export {
+  grantCredits,
+  holdCredits,
+  releaseCredits,
+  deductCredits,
+  refundCredits,
+  getCreditBalance,
+  LedgerError,
+  InsufficientCreditsError,
+  type LedgerEntryRecord,
+  type CreditBalance,
+  type GrantInput,
+  type HoldInput,
+  type ReleaseInput,
+  type DeductInput,
+  type RefundInput,
+} from "./modules/billing/ledger.ts";
+
+export {
+  WORKSPACE_FILTER,
+  MissingWorkspaceScopeError,
+  assertWorkspaceId,
+  type WorkspaceFilterArgs,
+} from "./scoping/workspace-filter.ts";
+export { workspaceEm, unscopedEm } from "./scoping/workspace-em.ts";
+export { scopedQuery, assertScopedSql } from "./scoping/scoped-query.ts";
+
+export { hashPassword, verifyPassword } from "./auth/password.ts";
+export { seedDemo, seedDemoWith, DEMO, type DemoSeedResult } from "./seeders/demo.ts";

@@ -1,0 +1,344 @@
+// Credit ledger (SPEC §6). Every credit change is an entry; the available balance is SUM(amount).
+// Each entry is unique per (workspace, kind, reference), so a retried call is a no-op that returns
+// the entry already written. All checks run under a per-workspace transaction-scoped advisory lock,
+// so two concurrent holds/deductions can never spend the same credits.
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { LedgerKind, Plan } from "../common/enums.ts";
+import { scopedQuery } from "../../scoping/scoped-query.ts";
+import { assertWorkspaceId } from "../../scoping/workspace-filter.ts";
+
+export interface LedgerEntryRecord {
+  id: string;
+  workspaceId: string;
+  kind: LedgerKind;
+  /** Signed effect on the available balance. */
+  amount: number;
+  reference: string;
+  relatedEntryId: string | null;
+  reason: string | null;
+  createdAt: Date;
+  /** True when the call found the entry already written (idempotent replay). */
+  replayed: boolean;
+}
+
+export interface CreditBalance {
+  /** What can still be held or spent: SUM of all entries. */
+  available: number;
+  /** Credits reserved by holds not yet released or settled. */
+  held: number;
+}
+
+export class LedgerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LedgerError";
+  }
+}
+
+export class InsufficientCreditsError extends LedgerError {
+  readonly workspaceId: string;
+  readonly requested: number;
+  readonly available: number;
+  readonly shortfall: number;
+  constructor(workspaceId: string, requested: number, available: number) {
+    super(`Insufficient credits: ${requested} needed, ${available} available (${requested - available} missing)`);
+    this.name = "InsufficientCreditsError";
+    this.workspaceId = workspaceId;
+    this.requested = requested;
+    this.available = available;
+    this.shortfall = requested - available;
+  }
+}
+
+interface Row {
+  id: string;
+  workspace_id: string;
+  kind: LedgerKind;
+  amount: number;
+  reference: string;
+  related_entry_id: string | null;
+  reason: string | null;
+  created_at: Date;
+}
+
+const COLUMNS = "id, workspace_id, kind, amount, reference, related_entry_id, reason, created_at";
+
+function toRecord(row: Row, replayed: boolean): LedgerEntryRecord {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    kind: row.kind,
+    amount: Number(row.amount),
+    reference: row.reference,
+    relatedEntryId: row.related_entry_id,
+    reason: row.reason,
+    createdAt: new Date(row.created_at),
+    replayed,
+  };
+}
+
+function assertAmount(amount: number, allowZero = false): void {
+  if (!Number.isSafeInteger(amount) || amount < 0 || (!allowZero && amount === 0)) {
+    throw new LedgerError(`Credit amounts are positive integers, got ${amount}`);
+  }
+}
+
+function assertReference(reference: string): void {
+  if (typeof reference !== "string" || reference.length === 0 || reference.length > 500) {
+    throw new LedgerError("A ledger reference is a non-empty string (≤ 500 chars)");
+  }
+}
+
+/** Runs `fn` inside em's transaction, or opens one. */
+async function inTransaction<T>(em: EntityManager, fn: (tem: EntityManager) => Promise<T>): Promise<T> {
+  return em.isInTransaction() ? fn(em) : em.transactional((tem) => fn(tem as EntityManager));
+}
+
+/**
+ * Serialises ledger work per workspace until the transaction ends, and reads the plan.
+ * An advisory lock (not FOR UPDATE on the workspace row) so inserts that only take a key-share lock on
+ * the workspace (every FK check) are never blocked by a running credit check.
+ */
+async function lockWorkspace(em: EntityManager, workspaceId: string): Promise<{ plan: Plan }> {
+  await em.execute("select pg_advisory_xact_lock(hashtextextended('credit-ledger:' || ?, 0))", [workspaceId]);
+  const [row] = await em.execute<{ plan: Plan }[]>("select plan from workspaces where id = ?", [workspaceId]);
+  if (!row) throw new LedgerError(`Workspace ${workspaceId} does not exist`);
+  return row;
+}
+
+async function findEntry(em: EntityManager, workspaceId: string, kind: LedgerKind, reference: string): Promise<Row | undefined> {
+  const rows = await scopedQuery<Row>(
+    em,
+    workspaceId,
+    `select ${COLUMNS} from credit_ledger_entries where workspace_id = ? and kind = ? and reference = ?`,
+    [kind, reference],
+  );
+  return rows[0];
+}
+
+async function insertEntry(
+  em: EntityManager,
+  workspaceId: string,
+  entry: { kind: LedgerKind; amount: number; reference: string; relatedEntryId?: string | null; reason?: string | null },
+): Promise<Row> {
+  const rows = await em.execute<Row[]>(
+    `insert into credit_ledger_entries (workspace_id, kind, amount, reference, related_entry_id, reason)
+     values (?, ?, ?, ?, ?, ?) returning ${COLUMNS}`,
+    [workspaceId, entry.kind, entry.amount, entry.reference, entry.relatedEntryId ?? null, entry.reason ?? null],
+  );
+  return rows[0]!;
+}
+
+async function sumAvailable(em: EntityManager, workspaceId: string): Promise<number> {
+  // pg returns SUM(int) as a bigint string: convert before comparing.
+  const [row] = await scopedQuery<{ total: string | null }>(
+    em,
+    workspaceId,
+    "select coalesce(sum(amount), 0)::text as total from credit_ledger_entries where workspace_id = ?",
+  );
+  return Number(row?.total ?? 0);
+}
+
+/** Credits a hold still reserves: its amount minus everything released against it. */
+async function outstandingHold(em: EntityManager, workspaceId: string, hold: Row): Promise<number> {
+  const [row] = await scopedQuery<{ released: string | null }>(
+    em,
+    workspaceId,
+    "select coalesce(sum(amount), 0)::text as released from credit_ledger_entries where workspace_id = ? and kind = 'release' and related_entry_id = ?",
+    [hold.id],
+  );
+  return -Number(hold.amount) - Number(row?.released ?? 0);
+}
+
+async function requireEntry(em: EntityManager, workspaceId: string, kind: LedgerKind, reference: string): Promise<Row> {
+  const row = await findEntry(em, workspaceId, kind, reference);
+  if (!row) throw new LedgerError(`No ${kind} with reference "${reference}" in workspace ${workspaceId}`);
+  return row;
+}
+
+export interface GrantInput {
+  workspaceId: string;
+  amount: number;
+  /** e.g. "invoice:in_123", "free-monthly:2026-11", "seed:demo". */
+  reference: string;
+  reason?: string;
+}
+
+/** Adds credits. */
+export async function grantCredits(em: EntityManager, input: GrantInput): Promise<LedgerEntryRecord> {
+  assertWorkspaceId(input.workspaceId);
+  assertAmount(input.amount);
+  assertReference(input.reference);
+  return inTransaction(em, async (tem) => {
+    await lockWorkspace(tem, input.workspaceId);
+    const existing = await findEntry(tem, input.workspaceId, LedgerKind.GRANT, input.reference);
+    if (existing) return toRecord(existing, true);
+    return toRecord(await insertEntry(tem, input.workspaceId, { kind: LedgerKind.GRANT, amount: input.amount, reference: input.reference, reason: input.reason }), false);
+  });
+}
+
+export interface HoldInput {
+  workspaceId: string;
+  amount: number;
+  /** e.g. "message:<id>" or "campaign:<id>". */
+  reference: string;
+  reason?: string;
+}
+
+/** Reserves credits; throws InsufficientCreditsError (with the shortfall) when they are not there. */
+export async function holdCredits(em: EntityManager, input: HoldInput): Promise<LedgerEntryRecord> {
+  assertWorkspaceId(input.workspaceId);
+  assertAmount(input.amount);
+  assertReference(input.reference);
+  return inTransaction(em, async (tem) => {
+    const { plan } = await lockWorkspace(tem, input.workspaceId);
+    const existing = await findEntry(tem, input.workspaceId, LedgerKind.HOLD, input.reference);
+    if (existing) return toRecord(existing, true);
+    if (plan !== Plan.ENTERPRISE) {
+      const available = await sumAvailable(tem, input.workspaceId);
+      if (available < input.amount) throw new InsufficientCreditsError(input.workspaceId, input.amount, available);
+    }
+    return toRecord(await insertEntry(tem, input.workspaceId, { kind: LedgerKind.HOLD, amount: -input.amount, reference: input.reference, reason: input.reason }), false);
+  });
+}
+
+export interface ReleaseInput {
+  workspaceId: string;
+  /** Reference of the hold to release from. */
+  holdReference: string;
+  /** Idempotency key of this release. */
+  reference: string;
+  /** Default: everything the hold still reserves. Never more than that. */
+  amount?: number;
+  reason?: string;
+}
+
+/** Returns (part of) a hold to the available balance. */
+export async function releaseCredits(em: EntityManager, input: ReleaseInput): Promise<LedgerEntryRecord> {
+  assertWorkspaceId(input.workspaceId);
+  assertReference(input.reference);
+  if (input.amount !== undefined) assertAmount(input.amount);
+  return inTransaction(em, async (tem) => {
+    await lockWorkspace(tem, input.workspaceId);
+    const existing = await findEntry(tem, input.workspaceId, LedgerKind.RELEASE, input.reference);
+    if (existing) return toRecord(existing, true);
+    const hold = await requireEntry(tem, input.workspaceId, LedgerKind.HOLD, input.holdReference);
+    const outstanding = await outstandingHold(tem, input.workspaceId, hold);
+    const amount = input.amount ?? outstanding;
+    if (amount > outstanding) {
+      throw new LedgerError(`Cannot release ${amount} from hold "${input.holdReference}": only ${outstanding} still held`);
+    }
+    return toRecord(
+      await insertEntry(tem, input.workspaceId, { kind: LedgerKind.RELEASE, amount, reference: input.reference, relatedEntryId: hold.id, reason: input.reason }),
+      false,
+    );
+  });
+}
+
+export interface DeductInput {
+  workspaceId: string;
+  amount: number;
+  /** Idempotency key of the deduction, e.g. "message:<id>". */
+  reference: string;
+  /** Settle this hold: whatever it still reserves is released, then `amount` is spent. */
+  holdReference?: string;
+  reason?: string;
+}
+
+/**
+ * Spends credits. With a hold, the hold's remainder is released first (so a 1-segment message that held
+ * 2 gives 1 back), then `amount` is deducted; without, it spends directly. Fails with
+ * InsufficientCreditsError when the result would go negative (ENTERPRISE: never).
+ */
+export async function deductCredits(em: EntityManager, input: DeductInput): Promise<LedgerEntryRecord> {
+  assertWorkspaceId(input.workspaceId);
+  assertAmount(input.amount, true);
+  assertReference(input.reference);
+  return inTransaction(em, async (tem) => {
+    const { plan } = await lockWorkspace(tem, input.workspaceId);
+    const existing = await findEntry(tem, input.workspaceId, LedgerKind.DEDUCT, input.reference);
+    if (existing) return toRecord(existing, true);
+
+    let hold: Row | undefined;
+    let released = 0;
+    if (input.holdReference !== undefined) {
+      hold = await requireEntry(tem, input.workspaceId, LedgerKind.HOLD, input.holdReference);
+      released = await outstandingHold(tem, input.workspaceId, hold);
+    }
+    if (plan !== Plan.ENTERPRISE) {
+      const available = (await sumAvailable(tem, input.workspaceId)) + released;
+      if (available < input.amount) throw new InsufficientCreditsError(input.workspaceId, input.amount, available);
+    }
+    if (hold && released > 0) {
+      await insertEntry(tem, input.workspaceId, {
+        kind: LedgerKind.RELEASE,
+        amount: released,
+        reference: `settle:${input.reference}`,
+        relatedEntryId: hold.id,
+        reason: "settled by deduction",
+      });
+    }
+    return toRecord(
+      await insertEntry(tem, input.workspaceId, {
+        kind: LedgerKind.DEDUCT,
+        amount: -input.amount,
+        reference: input.reference,
+        relatedEntryId: hold?.id ?? null,
+        reason: input.reason,
+      }),
+      false,
+    );
+  });
+}
+
+export interface RefundInput {
+  workspaceId: string;
+  /** Reference of the deduction being returned. */
+  deductReference: string;
+  /** Idempotency key of this refund. */
+  reference: string;
+  /** Default: whatever of the deduction has not been refunded yet. */
+  amount?: number;
+  reason?: string;
+}
+
+/** Returns (part of) a deduction, e.g. a message the provider never accepted. Never more than was deducted. */
+export async function refundCredits(em: EntityManager, input: RefundInput): Promise<LedgerEntryRecord> {
+  assertWorkspaceId(input.workspaceId);
+  assertReference(input.reference);
+  if (input.amount !== undefined) assertAmount(input.amount);
+  return inTransaction(em, async (tem) => {
+    await lockWorkspace(tem, input.workspaceId);
+    const existing = await findEntry(tem, input.workspaceId, LedgerKind.REFUND, input.reference);
+    if (existing) return toRecord(existing, true);
+    const deduction = await requireEntry(tem, input.workspaceId, LedgerKind.DEDUCT, input.deductReference);
+    const [row] = await scopedQuery<{ refunded: string | null }>(
+      tem,
+      input.workspaceId,
+      "select coalesce(sum(amount), 0)::text as refunded from credit_ledger_entries where workspace_id = ? and kind = 'refund' and related_entry_id = ?",
+      [deduction.id],
+    );
+    const refundable = -Number(deduction.amount) - Number(row?.refunded ?? 0);
+    const amount = input.amount ?? refundable;
+    if (amount > refundable) {
+      throw new LedgerError(`Cannot refund ${amount} of deduction "${input.deductReference}": only ${refundable} refundable`);
+    }
+    return toRecord(
+      await insertEntry(tem, input.workspaceId, { kind: LedgerKind.REFUND, amount, reference: input.reference, relatedEntryId: deduction.id, reason: input.reason }),
+      false,
+    );
+  });
+}
+
+/** Available and held credits of a workspace (no lock: a snapshot for display). */
+export async function getCreditBalance(em: EntityManager, workspaceId: string): Promise<CreditBalance> {
+  assertWorkspaceId(workspaceId);
+  const [row] = await scopedQuery<{ available: string | null; held: string | null }>(
+    em,
+    workspaceId,
+    `select coalesce(sum(amount), 0)::text as available,
+            (coalesce(-sum(amount) filter (where kind = 'hold'), 0) - coalesce(sum(amount) filter (where kind = 'release'), 0))::text as held
+       from credit_ledger_entries where workspace_id = ?`,
+  );
+  return { available: Number(row?.available ?? 0), held: Number(row?.held ?? 0) };
+}

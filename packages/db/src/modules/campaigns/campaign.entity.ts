@@ -1,0 +1,44 @@
+import { defineEntity, p } from "@mikro-orm/postgresql";
+import { createdAt, newId, updatedAt, uuidPk } from "../common/columns.ts";
+import { CampaignStatus } from "../common/enums.ts";
+import { workspaceFilter } from "../../scoping/workspace-filter.ts";
+import { Practice } from "../practice/practice.entity.ts";
+import { User } from "../workspace/user.entity.ts";
+import { Workspace } from "../workspace/workspace.entity.ts";
+
+export const CampaignSchema = defineEntity({
+  name: "Campaign",
+  tableName: "campaigns",
+  filters: workspaceFilter(),
+  properties: {
+    id: uuidPk(),
+    workspace: p.manyToOne(Workspace).deleteRule("cascade"),
+    practice: p.manyToOne(Practice),
+    /** The doctor the appointments were with ({{doctor}}); separate from who uploaded the file. */
+    assignedDoctor: p.manyToOne(User).nullable().deleteRule("set null"),
+    createdBy: p.manyToOne(User),
+    name: p.text(),
+    status: p.enum(CampaignStatus).default(CampaignStatus.DRAFT),
+    scheduledHoursAfter: p.integer().default(2).check("scheduled_hours_after >= 0"),
+    /** Denormalised counters for the list page; the source of truth is the patients table. */
+    totalPatients: p.integer().default(0),
+    skippedPatients: p.integer().default(0),
+    activatedAt: p.datetime().nullable(),
+    completedAt: p.datetime().nullable(),
+    cancelledAt: p.datetime().nullable(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  indexes: [
+    {
+      name: "campaigns_workspace_created_idx",
+      columns: [{ name: "workspace_id" }, { name: "created_at", sort: "DESC" }],
+    },
+    { name: "campaigns_workspace_doctor_idx", properties: ["workspace", "assignedDoctor"] },
+  ],
+});
+
+export class Campaign extends CampaignSchema.class {
+  override id: string = newId();
+}
+CampaignSchema.setClass(Campaign);

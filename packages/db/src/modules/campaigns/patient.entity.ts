@@ -1,0 +1,66 @@
+import { defineEntity, p, type Opt } from "@mikro-orm/postgresql";
+import { randomBytes } from "node:crypto";
+import { createdAt, E164_CHECK_SQL, newId, updatedAt, uuidPk } from "../common/columns.ts";
+import { Channel, PatientStatus, SkipReason } from "../common/enums.ts";
+import { workspaceFilter } from "../../scoping/workspace-filter.ts";
+import { Contact } from "../contacts/contact.entity.ts";
+import { Workspace } from "../workspace/workspace.entity.ts";
+import { Campaign } from "./campaign.entity.ts";
+
+/** How long the public /q /f /r links of an appointment stay valid. */
+export const PUBLIC_TOKEN_TTL_DAYS = 30;
+
+/** 32 random bytes, base64url: unguessable and URL-safe. */
+export function newPublicToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+function defaultTokenExpiry(): Date {
+  return new Date(Date.now() + PUBLIC_TOKEN_TTL_DAYS * 86_400_000);
+}
+
+/** One appointment in a campaign. */
+export const PatientSchema = defineEntity({
+  name: "Patient",
+  tableName: "patients",
+  filters: workspaceFilter(),
+  properties: {
+    id: uuidPk(),
+    workspace: p.manyToOne(Workspace).deleteRule("cascade"),
+    campaign: p.manyToOne(Campaign).deleteRule("cascade"),
+    contact: p.manyToOne(Contact).index(),
+    name: p.text(),
+    /** E.164, denormalised from the contact for the (workspace_id, phone) hot index. */
+    phone: p.text().check(E164_CHECK_SQL("phone")),
+    email: p.text().nullable(),
+    appointmentAt: p.datetime(),
+    appointmentType: p.text().nullable(),
+    preferredChannel: p.enum(Channel),
+    language: p.text().default("es"),
+    consent: p.boolean().default(false),
+    status: p.enum(PatientStatus).default(PatientStatus.PENDING),
+    skipReason: p.enum(SkipReason).nullable(),
+    // JS sets base64url tokens on create; the DB default (244 random bits, hex) covers raw bulk inserts.
+    // Defaults are written in PostgreSQL's canonical form so schema diffs stay empty.
+    publicToken: p.text().unique().defaultRaw("replace(((gen_random_uuid())::text || (gen_random_uuid())::text), '-'::text, ''::text)"),
+    tokenExpiresAt: p.datetime().defaultRaw(`(now() + '${PUBLIC_TOKEN_TTL_DAYS} days'::interval)`),
+    rating: p.smallint().nullable().check("rating >= 1 and rating <= 5"),
+    ratedAt: p.datetime().nullable(),
+    followUpSentAt: p.datetime().nullable(),
+    /** The one HELP answer a patient ever gets. */
+    helpSentAt: p.datetime().nullable(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  indexes: [
+    { name: "patients_workspace_phone_idx", properties: ["workspace", "phone"] },
+    { name: "patients_campaign_status_idx", properties: ["campaign", "status"] },
+  ],
+});
+
+export class Patient extends PatientSchema.class {
+  override id: string = newId();
+  override publicToken: Opt<string> = newPublicToken();
+  override tokenExpiresAt: Opt<Date> = defaultTokenExpiry();
+}
+PatientSchema.setClass(Patient);

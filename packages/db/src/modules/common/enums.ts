@@ -1,0 +1,148 @@
+// Enum-like const objects (erasable syntax: no TS enums). Each has a same-named union type.
+
+export const Channel = { SMS: "SMS", WHATSAPP: "WHATSAPP" } as const;
+export type Channel = (typeof Channel)[keyof typeof Channel];
+
+export const Plan = { FREE: "FREE", STARTER: "STARTER", PROFESSIONAL: "PROFESSIONAL", ENTERPRISE: "ENTERPRISE" } as const;
+export type Plan = (typeof Plan)[keyof typeof Plan];
+
+/** Monthly credits per plan (SPEC §6); ENTERPRISE is unlimited. */
+export const PLAN_MONTHLY_CREDITS: Record<Plan, number | null> = {
+  FREE: 50,
+  STARTER: 500,
+  PROFESSIONAL: 2000,
+  ENTERPRISE: null,
+};
+
+export const Role = { OWNER: "OWNER", DOCTOR: "DOCTOR", RECEPTIONIST: "RECEPTIONIST" } as const;
+export type Role = (typeof Role)[keyof typeof Role];
+
+export const ReviewPolicy = { OPEN: "open", GATED: "gated" } as const;
+export type ReviewPolicy = (typeof ReviewPolicy)[keyof typeof ReviewPolicy];
+
+export const TemplateType = {
+  INITIAL: "INITIAL",
+  FOLLOWUP_HAPPY: "FOLLOWUP_HAPPY",
+  FOLLOWUP_UNHAPPY: "FOLLOWUP_UNHAPPY",
+  REMINDER: "REMINDER",
+  HELP: "HELP",
+  OPT_OUT_CONFIRMATION: "OPT_OUT_CONFIRMATION",
+} as const;
+export type TemplateType = (typeof TemplateType)[keyof typeof TemplateType];
+
+export const CampaignStatus = { DRAFT: "DRAFT", ACTIVE: "ACTIVE", COMPLETED: "COMPLETED", CANCELLED: "CANCELLED" } as const;
+export type CampaignStatus = (typeof CampaignStatus)[keyof typeof CampaignStatus];
+
+/** Where a patient (one appointment) stands in the flow; message-level detail lives on Message. */
+export const PatientStatus = {
+  PENDING: "PENDING", // imported, not yet scheduled (e.g. campaign still DRAFT)
+  SCHEDULED: "SCHEDULED", // INITIAL send is in the outbox
+  SKIPPED: "SKIPPED", // never messaged; see skipReason
+  SENT: "SENT", // INITIAL handed to the provider
+  RATED: "RATED", // a rating arrived (reply or one-tap page)
+  FAILED: "FAILED", // INITIAL failed permanently
+  CANCELLED: "CANCELLED", // campaign cancelled / opted out before sending
+} as const;
+export type PatientStatus = (typeof PatientStatus)[keyof typeof PatientStatus];
+
+export const SkipReason = {
+  NO_CONSENT: "NO_CONSENT",
+  OPTED_OUT: "OPTED_OUT",
+  ERASED: "ERASED",
+  COOLDOWN: "COOLDOWN",
+  APPOINTMENT_TOO_OLD: "APPOINTMENT_TOO_OLD",
+  DUPLICATE: "DUPLICATE",
+  NOT_MOBILE: "NOT_MOBILE",
+  INSUFFICIENT_CREDITS: "INSUFFICIENT_CREDITS",
+} as const;
+export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
+
+export const MessageType = {
+  INITIAL: "INITIAL",
+  REMINDER: "REMINDER",
+  FOLLOWUP_HAPPY: "FOLLOWUP_HAPPY",
+  FOLLOWUP_UNHAPPY: "FOLLOWUP_UNHAPPY",
+  HELP: "HELP",
+  OPT_OUT_CONFIRMATION: "OPT_OUT_CONFIRMATION",
+  STAFF_ALERT: "STAFF_ALERT",
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+/**
+ * Delivery status — one spelling everywhere (SPEC §4). Ranked and monotonic: a status may only move
+ * to a higher rank; UNDELIVERED / FAILED / CANCELED are final.
+ */
+export const MessageStatus = {
+  PENDING: "PENDING",
+  SENDING: "SENDING",
+  ACCEPTED: "ACCEPTED",
+  SCHEDULED: "SCHEDULED",
+  QUEUED: "QUEUED",
+  SENT: "SENT",
+  DELIVERED: "DELIVERED",
+  READ: "READ",
+  UNDELIVERED: "UNDELIVERED",
+  FAILED: "FAILED",
+  CANCELED: "CANCELED",
+} as const;
+export type MessageStatus = (typeof MessageStatus)[keyof typeof MessageStatus];
+
+export const MESSAGE_STATUS_RANK: Record<MessageStatus, number> = {
+  PENDING: 0,
+  SENDING: 1,
+  ACCEPTED: 2,
+  SCHEDULED: 2,
+  QUEUED: 3,
+  SENT: 4,
+  DELIVERED: 5,
+  READ: 6,
+  UNDELIVERED: 7,
+  FAILED: 7,
+  CANCELED: 7,
+};
+
+export const FINAL_MESSAGE_STATUSES: readonly MessageStatus[] = ["UNDELIVERED", "FAILED", "CANCELED"];
+
+/** True when moving from `from` to `to` respects the monotonic order (late callbacks never regress). */
+export function canAdvanceMessageStatus(from: MessageStatus, to: MessageStatus): boolean {
+  if (FINAL_MESSAGE_STATUSES.includes(from)) return false;
+  // READ is the end of the happy path; a late failure after delivery is not a regression we accept.
+  if (FINAL_MESSAGE_STATUSES.includes(to)) return MESSAGE_STATUS_RANK[from] < MESSAGE_STATUS_RANK.DELIVERED;
+  return MESSAGE_STATUS_RANK[to] > MESSAGE_STATUS_RANK[from];
+}
+
+export const Encoding = { GSM7: "GSM7", UCS2: "UCS2" } as const;
+export type Encoding = (typeof Encoding)[keyof typeof Encoding];
+
+export const InboundIntent = {
+  RATING: "RATING",
+  OPT_OUT: "OPT_OUT",
+  OPT_IN: "OPT_IN",
+  OTHER: "OTHER", // anything else: HELP once, then the staff inbox
+} as const;
+export type InboundIntent = (typeof InboundIntent)[keyof typeof InboundIntent];
+
+export const FeedbackStatus = { NEW: "NEW", IN_PROGRESS: "IN_PROGRESS", RESOLVED: "RESOLVED" } as const;
+export type FeedbackStatus = (typeof FeedbackStatus)[keyof typeof FeedbackStatus];
+
+/** Where a staff-inbox item came from: the private form, a free-text reply, or a low rating. */
+export const FeedbackSource = { FORM: "FORM", REPLY: "REPLY", RATING: "RATING" } as const;
+export type FeedbackSource = (typeof FeedbackSource)[keyof typeof FeedbackSource];
+
+export const ConsentSource = { CSV_IMPORT: "CSV_IMPORT", FORM: "FORM", REPLY: "REPLY", STAFF: "STAFF" } as const;
+export type ConsentSource = (typeof ConsentSource)[keyof typeof ConsentSource];
+
+export const LedgerKind = { GRANT: "grant", HOLD: "hold", RELEASE: "release", DEDUCT: "deduct", REFUND: "refund" } as const;
+export type LedgerKind = (typeof LedgerKind)[keyof typeof LedgerKind];
+
+export const OutboxStatus = { PENDING: "pending", PUBLISHED: "published", DONE: "done", CANCELLED: "cancelled" } as const;
+export type OutboxStatus = (typeof OutboxStatus)[keyof typeof OutboxStatus];
+
+export const OutboxStream = {
+  DISPATCH: "dispatch",
+  PROVIDER_STATUS: "provider-status",
+  INBOUND: "inbound",
+  BILLING: "billing",
+  PERIODIC: "periodic",
+} as const;
+export type OutboxStream = (typeof OutboxStream)[keyof typeof OutboxStream];

@@ -1,0 +1,41 @@
+import { defineEntity, p } from "@mikro-orm/postgresql";
+import { createdAt, E164_CHECK_SQL, newId, updatedAt, uuidPk } from "../common/columns.ts";
+import { ConsentSource } from "../common/enums.ts";
+import { workspaceFilter } from "../../scoping/workspace-filter.ts";
+import { Workspace } from "../workspace/workspace.entity.ts";
+
+/**
+ * The facts about a phone that outlive a campaign: consent per channel, opt-out, erasure, cooldown and
+ * the WhatsApp 24-hour window. The send transaction locks this row and re-checks them.
+ */
+export const ContactSchema = defineEntity({
+  name: "Contact",
+  tableName: "contacts",
+  filters: workspaceFilter(),
+  properties: {
+    id: uuidPk(),
+    workspace: p.manyToOne(Workspace).deleteRule("cascade"),
+    phone: p.text().check(E164_CHECK_SQL("phone")),
+    smsConsentAt: p.datetime().nullable(),
+    smsConsentSource: p.enum(ConsentSource).nullable(),
+    whatsappConsentAt: p.datetime().nullable(),
+    whatsappConsentSource: p.enum(ConsentSource).nullable(),
+    optedOutAt: p.datetime().nullable(),
+    /** e.g. "SMS:STOP", "WHATSAPP:BAJA", "provider:21610", "staff". */
+    optedOutSource: p.text().nullable(),
+    /** Right to be forgotten: personal data cleared, the row kept so the phone is never messaged again. */
+    erasedAt: p.datetime().nullable(),
+    /** Last rating request (contact cooldown). */
+    lastAskedAt: p.datetime().nullable(),
+    /** Sender address → ISO time of the patient's last message to it (WhatsApp 24-hour window). */
+    lastInboundAt: p.json<Record<string, string>>().defaultRaw("'{}'::jsonb").onCreate(() => ({})),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  uniques: [{ name: "contacts_workspace_phone_uq", properties: ["workspace", "phone"] }],
+});
+
+export class Contact extends ContactSchema.class {
+  override id: string = newId();
+}
+ContactSchema.setClass(Contact);

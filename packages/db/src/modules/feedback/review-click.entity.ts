@@ -1,0 +1,24 @@
+import { defineEntity, p } from "@mikro-orm/postgresql";
+import { newId, uuidPk } from "../common/columns.ts";
+import { workspaceFilter } from "../../scoping/workspace-filter.ts";
+import { Patient } from "../campaigns/patient.entity.ts";
+import { Workspace } from "../workspace/workspace.entity.ts";
+
+/** A click on /r/<token>; unique per patient, so a click is counted once per token. */
+export const ReviewClickSchema = defineEntity({
+  name: "ReviewClick",
+  tableName: "review_clicks",
+  filters: workspaceFilter(),
+  properties: {
+    id: uuidPk(),
+    workspace: p.manyToOne(Workspace).deleteRule("cascade").index(),
+    patient: p.manyToOne(Patient).deleteRule("cascade").unique("review_clicks_patient_uq"),
+    clickedAt: p.datetime().defaultRaw("now()").onCreate(() => new Date()),
+    userAgent: p.text().nullable(),
+  },
+});
+
+export class ReviewClick extends ReviewClickSchema.class {
+  override id: string = newId();
+}
+ReviewClickSchema.setClass(ReviewClick);

@@ -1,0 +1,71 @@
+import { defineEntity, p } from "@mikro-orm/postgresql";
+import { createdAt, newId, updatedAt, uuidPk } from "../common/columns.ts";
+import { Channel, Encoding, MessageStatus, MessageType } from "../common/enums.ts";
+import { workspaceFilter } from "../../scoping/workspace-filter.ts";
+import { Campaign } from "../campaigns/campaign.entity.ts";
+import { Patient } from "../campaigns/patient.entity.ts";
+import { Workspace } from "../workspace/workspace.entity.ts";
+
+/** One outbound message. Delivery status is separate from repliedAt/rating (SPEC §4). */
+export const MessageSchema = defineEntity({
+  name: "Message",
+  tableName: "messages",
+  filters: workspaceFilter(),
+  properties: {
+    id: uuidPk(),
+    workspace: p.manyToOne(Workspace).deleteRule("cascade"),
+    patient: p.manyToOne(Patient).deleteRule("cascade"),
+    /** Null for staff alerts. */
+    campaign: p.manyToOne(Campaign).nullable().deleteRule("cascade"),
+    type: p.enum(MessageType),
+    channel: p.enum(Channel),
+    status: p.enum(MessageStatus).default(MessageStatus.PENDING),
+    /** Sender actually used ("whatsapp:+1…" or "+1…"); set when the send is attempted. */
+    fromAddress: p.text().nullable(),
+    toAddress: p.text(),
+    body: p.text().nullable(),
+    /** WhatsApp template used, if any. */
+    contentSid: p.text().nullable(),
+    segments: p.integer().nullable().check("segments is null or segments >= 0"),
+    encoding: p.enum(Encoding).nullable(),
+    providerSid: p.text().nullable(),
+    errorCode: p.integer().nullable(),
+    errorText: p.text().nullable(),
+    /** Step 1 of the send protocol: set with status SENDING before the provider call. */
+    sendAttemptedAt: p.datetime().nullable(),
+    sentAt: p.datetime().nullable(),
+    deliveredAt: p.datetime().nullable(),
+    readAt: p.datetime().nullable(),
+    failedAt: p.datetime().nullable(),
+    repliedAt: p.datetime().nullable(),
+    rating: p.smallint().nullable().check("rating >= 1 and rating <= 5"),
+    /** Credits currently held for this message (ledger hold reference `message:<id>`). */
+    creditsHeld: p.integer().default(0).check("credits_held >= 0"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  indexes: [
+    { name: "messages_campaign_status_idx", properties: ["campaign", "status"] },
+    // Workspace dashboards and analytics by date range.
+    { name: "messages_workspace_created_idx", columns: [{ name: "workspace_id" }, { name: "created_at", sort: "DESC" }] },
+    { name: "messages_patient_type_idx", properties: ["patient", "type"] },
+    // Inbound routing: most recent outbound message from that sender to that phone.
+    {
+      name: "messages_route_idx",
+      columns: [{ name: "to_address" }, { name: "from_address" }, { name: "created_at", sort: "DESC" }],
+    },
+    // Reconciliation of messages stuck without a final status.
+    { name: "messages_open_status_idx", properties: ["status", "sentAt"], where: "status in ('SENDING', 'ACCEPTED', 'SCHEDULED', 'QUEUED', 'SENT')" },
+  ],
+  uniques: [
+    { name: "messages_provider_sid_uq", properties: ["providerSid"], where: "provider_sid is not null" },
+    // Safety net for "exactly once" per patient: one INITIAL, one REMINDER, one HELP, one follow-up.
+    { name: "messages_once_per_patient_uq", properties: ["patient", "type"], where: "type in ('INITIAL', 'REMINDER', 'HELP')" },
+    { name: "messages_one_followup_uq", properties: ["patient"], where: "type in ('FOLLOWUP_HAPPY', 'FOLLOWUP_UNHAPPY')" },
+  ],
+});
+
+export class Message extends MessageSchema.class {
+  override id: string = newId();
+}
+MessageSchema.setClass(Message);

@@ -1,0 +1,46 @@
+import { defineEntity, p } from "@mikro-orm/postgresql";
+import { OutboxStatus } from "../common/enums.ts";
+
+/**
+ * The transactional outbox, which is also the scheduler (`available_at`). Column set is a contract
+ * with the relay. A statement-level trigger NOTIFYs channel 'outbox' once per insert statement.
+ */
+export const OutboxEventSchema = defineEntity({
+  name: "OutboxEvent",
+  tableName: "outbox",
+  properties: {
+    id: p.bigint("string").primary().autoincrement().columnType("bigint").generated("identity"),
+    workspaceId: p.uuid().nullable(),
+    /** Kind of work = stream name: dispatch, provider-status, inbound, billing, periodic. */
+    stream: p.text(),
+    type: p.text(),
+    payload: p.json<Record<string, unknown>>(),
+    idempotencyKey: p.text().unique("outbox_idempotency_key_uq"),
+    status: p.enum(OutboxStatus).default(OutboxStatus.PENDING),
+    availableAt: p.datetime(),
+    publishedAt: p.datetime().nullable(),
+    doneAt: p.datetime().nullable(),
+    publishCount: p.integer().default(0),
+    lastError: p.text().nullable(),
+    /** W3C traceparent of the transaction that wrote the row. */
+    traceContext: p.text().nullable(),
+    createdAt: p.datetime().defaultRaw("now()").onCreate(() => new Date()),
+  },
+  indexes: [
+    { name: "outbox_claim_idx", properties: ["availableAt", "id"], where: "status = 'pending'" },
+    { name: "outbox_status_available_idx", properties: ["status", "availableAt"] },
+    { name: "outbox_sweep_idx", properties: ["publishedAt"], where: "status = 'published'" },
+  ],
+  triggers: [
+    {
+      name: "outbox_notify",
+      timing: "after",
+      events: ["insert"],
+      forEach: "statement",
+      body: "perform pg_notify('outbox', ''); return null;",
+    },
+  ],
+});
+
+export class OutboxEvent extends OutboxEventSchema.class {}
+OutboxEventSchema.setClass(OutboxEvent);

@@ -1,0 +1,36 @@
+import { defineEntity, p } from "@mikro-orm/postgresql";
+import { createdAt, newId, updatedAt, uuidPk } from "../common/columns.ts";
+import { TemplateType } from "../common/enums.ts";
+import { workspaceFilter } from "../../scoping/workspace-filter.ts";
+import { Workspace } from "../workspace/workspace.entity.ts";
+
+/** Channel-agnostic message text with {{variables}}; WhatsApp uses the approved content sid instead. */
+export const TemplateSchema = defineEntity({
+  name: "Template",
+  tableName: "templates",
+  filters: workspaceFilter(),
+  properties: {
+    id: uuidPk(),
+    workspace: p.manyToOne(Workspace).deleteRule("cascade"),
+    type: p.enum(TemplateType),
+    name: p.text().nullable(),
+    body: p.text(),
+    /** Optional unaccented variant for SMS (GSM-7 keeps 160 chars per segment). */
+    smsBody: p.text().nullable(),
+    whatsappContentSid: p.text().nullable(),
+    isDefault: p.boolean().default(false),
+    language: p.text().default("es"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  indexes: [{ name: "templates_workspace_type_idx", properties: ["workspace", "type"] }],
+  uniques: [
+    // At most one default per type and language in a workspace.
+    { name: "templates_one_default_uq", properties: ["workspace", "type", "language"], where: { isDefault: true } },
+  ],
+});
+
+export class Template extends TemplateSchema.class {
+  override id: string = newId();
+}
+TemplateSchema.setClass(Template);

@@ -1,0 +1,175 @@
+import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
+import { hashPassword } from "../auth/password.ts";
+import { grantCredits, holdCredits } from "../modules/billing/ledger.ts";
+import { Campaign } from "../modules/campaigns/campaign.entity.ts";
+import { Patient } from "../modules/campaigns/patient.entity.ts";
+import { CampaignStatus, Channel, ConsentSource, MessageType, OutboxStream, PatientStatus, Plan, Role, SkipReason } from "../modules/common/enums.ts";
+import { Contact } from "../modules/contacts/contact.entity.ts";
+import { Message } from "../modules/messaging/message.entity.ts";
+import { enqueueOutbox } from "../modules/outbox/enqueue.ts";
+import { Practice } from "../modules/practice/practice.entity.ts";
+import { ensureDefaultTemplates } from "../modules/templates/default-templates.ts";
+import { User } from "../modules/workspace/user.entity.ts";
+import { Workspace } from "../modules/workspace/workspace.entity.ts";
+import { unscopedEm, workspaceEm } from "../scoping/workspace-em.ts";
+
+export const DEMO = {
+  workspaceName: "Consultorio Demo",
+  ownerEmail: "demo@reputationmanager.com",
+  ownerName: "Dr. Demo",
+  doctorEmail: "doctor@reputationmanager.com",
+  doctorName: "Dra. María López",
+  password: "demo1234",
+  practiceName: "Consultorio Centro",
+  googlePlaceId: "ChIJN1t_tDeuEmsRUsoyG83frY4",
+  campaignName: "Pacientes de hoy (demo)",
+  credits: 2000,
+} as const;
+
+const HOUR = 3_600_000;
+
+/** Appointments relative to now, so with scheduledHoursAfter = 2 most sends are due at once. */
+const DEMO_PATIENTS = [
+  { name: "Juan Pérez", phone: "+593987654321", channel: Channel.WHATSAPP, hoursAgo: 2, type: "Limpieza dental", consent: true },
+  { name: "María García", phone: "+593987654322", channel: Channel.WHATSAPP, hoursAgo: 3, type: "Consulta", consent: true },
+  { name: "Carlos Ramírez", phone: "+593987654323", channel: Channel.SMS, hoursAgo: 4, type: "Control", consent: true },
+  { name: "Ana Torres", phone: "+593987654324", channel: Channel.SMS, hoursAgo: 1, type: null, consent: true },
+  { name: "Luis Andrade", phone: "+593987654325", channel: Channel.WHATSAPP, hoursAgo: 2, type: "Consulta", consent: false },
+] as const;
+
+/** Credits held per scheduled request: the initial message plus one follow-up (1 segment each on WhatsApp). */
+const HOLD_PER_PATIENT = 2;
+
+export interface DemoSeedResult {
+  workspaceId: string;
+  ownerEmail: string;
+  password: string;
+  createdWorkspace: boolean;
+  createdCampaign: boolean;
+}
+
+/**
+ * Demo workspace: PROFESSIONAL, 2000 credits through the ledger, quiet hours off, owner + doctor,
+ * one practice, the default templates and an ACTIVE campaign whose INITIAL sends are already in the
+ * outbox (stream 'dispatch', type 'message.send', payload { messageId }). Idempotent.
+ */
+export async function seedDemoWith(em: EntityManager, now: Date = new Date()): Promise<DemoSeedResult> {
+  return em.transactional(async (tem) => {
+    const root = tem as EntityManager;
+    const existingOwner = await unscopedEm(root).findOne(User, { email: DEMO.ownerEmail });
+    let workspaceId = existingOwner?.workspace.id;
+    const createdWorkspace = !workspaceId;
+    if (!workspaceId) {
+      const ws = root.create(Workspace, {
+        name: DEMO.workspaceName,
+        plan: Plan.PROFESSIONAL,
+        quietHoursStart: null,
+        quietHoursEnd: null,
+      });
+      workspaceId = ws.id;
+      await root.flush();
+    }
+    const wem = workspaceEm(root, workspaceId);
+    const ws = await wem.findOneOrFail(Workspace, workspaceId);
+
+    const passwordHash = await hashPassword(DEMO.password);
+    const owner =
+      (await unscopedEm(root).findOne(User, { email: DEMO.ownerEmail })) ??
+      wem.create(User, { workspace: ws, email: DEMO.ownerEmail, name: DEMO.ownerName, role: Role.OWNER, passwordHash });
+    const doctor =
+      (await unscopedEm(root).findOne(User, { email: DEMO.doctorEmail })) ??
+      wem.create(User, { workspace: ws, email: DEMO.doctorEmail, name: DEMO.doctorName, role: Role.DOCTOR, passwordHash });
+
+    const practice =
+      (await wem.findOne(Practice, { name: DEMO.practiceName })) ??
+      wem.create(Practice, {
+        workspace: ws,
+        name: DEMO.practiceName,
+        address: "Av. Amazonas N24-03",
+        city: "Quito",
+        country: "EC",
+        googlePlaceId: DEMO.googlePlaceId,
+      });
+    await ensureDefaultTemplates(wem, ws);
+    await wem.flush();
+
+    await grantCredits(wem, { workspaceId, amount: DEMO.credits, reference: "seed:demo-initial-grant", reason: "Demo PROFESSIONAL credits" });
+
+    let createdCampaign = false;
+    if (!(await wem.findOne(Campaign, { name: DEMO.campaignName }))) {
+      createdCampaign = true;
+      const campaign = wem.create(Campaign, {
+        workspace: ws,
+        practice: wem.getReference(Practice, practice.id),
+        assignedDoctor: wem.getReference(User, doctor.id),
+        createdBy: wem.getReference(User, owner.id),
+        name: DEMO.campaignName,
+        status: CampaignStatus.ACTIVE,
+        scheduledHoursAfter: 2,
+        activatedAt: now,
+        totalPatients: DEMO_PATIENTS.length,
+        skippedPatients: DEMO_PATIENTS.filter((p) => !p.consent).length,
+      });
+      const sends: { message: Message; dueAt: Date }[] = [];
+      for (const d of DEMO_PATIENTS) {
+        const consentAt = d.consent ? now : null;
+        const contact =
+          (await wem.findOne(Contact, { phone: d.phone })) ??
+          wem.create(Contact, {
+            workspace: ws,
+            phone: d.phone,
+            ...(d.channel === Channel.SMS
+              ? { smsConsentAt: consentAt, smsConsentSource: d.consent ? ConsentSource.CSV_IMPORT : null }
+              : { whatsappConsentAt: consentAt, whatsappConsentSource: d.consent ? ConsentSource.CSV_IMPORT : null }),
+          });
+        const appointmentAt = new Date(now.getTime() - d.hoursAgo * HOUR);
+        const patient = wem.create(Patient, {
+          workspace: ws,
+          campaign,
+          contact,
+          name: d.name,
+          phone: d.phone,
+          appointmentAt,
+          appointmentType: d.type,
+          preferredChannel: d.channel,
+          consent: d.consent,
+          status: d.consent ? PatientStatus.SCHEDULED : PatientStatus.SKIPPED,
+          skipReason: d.consent ? null : SkipReason.NO_CONSENT,
+        });
+        if (!d.consent) continue;
+        const message = wem.create(Message, {
+          workspace: ws,
+          patient,
+          campaign,
+          type: MessageType.INITIAL,
+          channel: d.channel,
+          toAddress: d.channel === Channel.WHATSAPP ? `whatsapp:${d.phone}` : d.phone,
+          creditsHeld: HOLD_PER_PATIENT,
+        });
+        const dueAt = new Date(Math.max(now.getTime(), appointmentAt.getTime() + campaign.scheduledHoursAfter * HOUR));
+        sends.push({ message, dueAt });
+      }
+      await wem.flush();
+      for (const { message } of sends) {
+        await holdCredits(wem, { workspaceId, amount: HOLD_PER_PATIENT, reference: `message:${message.id}`, reason: "initial + follow-up" });
+      }
+      await enqueueOutbox(
+        wem,
+        sends.map(({ message, dueAt }) => ({
+          workspaceId,
+          stream: OutboxStream.DISPATCH,
+          type: "message.send",
+          payload: { messageId: message.id },
+          idempotencyKey: `message.send:${message.id}`,
+          availableAt: dueAt,
+        })),
+      );
+    }
+    return { workspaceId, ownerEmail: DEMO.ownerEmail, password: DEMO.password, createdWorkspace, createdCampaign };
+  });
+}
+
+/** Seeds the demo workspace through a fresh EntityManager of `orm`. */
+export function seedDemo(orm: MikroORM, now?: Date): Promise<DemoSeedResult> {
+  return seedDemoWith(orm.em.fork(), now);
+}

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  deductCredits,
+  getCreditBalance,
+  grantCredits,
+  holdCredits,
+  InsufficientCreditsError,
+  LedgerError,
+  Plan,
+  refundCredits,
+  releaseCredits,
+} from "../src/index.ts";
+import { makeTenant, setupOrm, type TestOrm } from "./helpers.ts";
+
+let t: TestOrm;
+beforeAll(async () => {
+  // A pool larger than the concurrency below, so the race is real (not serialised by the pool).
+  t = await setupOrm(60);
+});
+afterAll(async () => t?.close());
+
+const em = () => t.orm.em.fork();
+const balance = (ws: string) => getCreditBalance(em(), ws);
+
+describe("credit ledger", () => {
+  it("50 concurrent deductions of 1 against 20 credits: exactly 20 succeed, balance 0", async () => {
+    const { workspaceId } = await makeTenant(t.orm);
+    await grantCredits(em(), { workspaceId, amount: 20, reference: "grant:1" });
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => em().transactional((tem) => deductCredits(tem, { workspaceId, amount: 1, reference: `message:${i}` }))),
+    );
+    const ok = results.filter((r) => r.status === "fulfilled");
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(ok).toHaveLength(20);
+    expect(failed).toHaveLength(30);
+    for (const f of failed) {
+      expect(f.reason).toBeInstanceOf(InsufficientCreditsError);
+      expect(f.reason).toMatchObject({ requested: 1, available: 0, shortfall: 1 });
+    }
+    expect(await balance(workspaceId)).toEqual({ available: 0, held: 0 });
+  });
+
+  it("two concurrent holds that together exceed the balance: one fails", async () => {
+    const { workspaceId } = await makeTenant(t.orm);
+    await grantCredits(em(), { workspaceId, amount: 10, reference: "grant:1" });
+    const results = await Promise.allSettled([
+      holdCredits(em(), { workspaceId, amount: 7, reference: "campaign:a" }),
+      holdCredits(em(), { workspaceId, amount: 7, reference: "campaign:b" }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected")!;
+    expect(rejected.reason).toBeInstanceOf(InsufficientCreditsError);
+    expect(rejected.reason).toMatchObject({ requested: 7, available: 3, shortfall: 4 });
+    expect(await balance(workspaceId)).toEqual({ available: 3, held: 7 });
+  });
+
+  it("replays are no-ops that return the entry already written", async () => {
+    const { workspaceId } = await makeTenant(t.orm);
+    const g1 = await grantCredits(em(), { workspaceId, amount: 100, reference: "invoice:in_1" });
+    const g2 = await grantCredits(em(), { workspaceId, amount: 100, reference: "invoice:in_1" });
+    expect(g1.replayed).toBe(false);
+    expect(g2).toMatchObject({ id: g1.id, replayed: true, amount: 100 });
+
+    const h1 = await holdCredits(em(), { workspaceId, amount: 10, reference: "message:m1" });
+    const h2 = await holdCredits(em(), { workspaceId, amount: 10, reference: "message:m1" });
+    expect(h2).toMatchObject({ id: h1.id, replayed: true });
+
+    const d1 = await deductCredits(em(), { workspaceId, amount: 3, reference: "message:m1", holdReference: "message:m1" });
+    const d2 = await deductCredits(em(), { workspaceId, amount: 3, reference: "message:m1", holdReference: "message:m1" });
+    expect(d2).toMatchObject({ id: d1.id, replayed: true });
+
+    const r1 = await refundCredits(em(), { workspaceId, deductReference: "message:m1", reference: "refund:m1" });
+    const r2 = await refundCredits(em(), { workspaceId, deductReference: "message:m1", reference: "refund:m1" });
+    expect(r2).toMatchObject({ id: r1.id, replayed: true, amount: 3 });
+
+    // 100 granted, hold of 10 settled (3 spent, 7 released), 3 refunded.
+    expect(await balance(workspaceId)).toEqual({ available: 100, held: 0 });
+    const [count] = await em().execute<{ n: string }[]>("select count(*)::text as n from credit_ledger_entries where workspace_id = ?", [workspaceId]);
+    expect(Number(count!.n)).toBe(5); // grant, hold, release(settle), deduct, refund
+  });
+
+  it("hold / release / deduct arithmetic", async () => {
+    const { workspaceId } = await makeTenant(t.orm);
+    await grantCredits(em(), { workspaceId, amount: 50, reference: "g" });
+
+    await holdCredits(em(), { workspaceId, amount: 20, reference: "campaign:c1" });
+    expect(await balance(workspaceId)).toEqual({ available: 30, held: 20 });
+
+    // A skipped patient gives back its 2 credits.
+    await releaseCredits(em(), { workspaceId, holdReference: "campaign:c1", reference: "skip:p1", amount: 2 });
+    expect(await balance(workspaceId)).toEqual({ available: 32, held: 18 });
+
+    // Never more than held.
+    await expect(releaseCredits(em(), { workspaceId, holdReference: "campaign:c1", reference: "too-much", amount: 19 })).rejects.toBeInstanceOf(LedgerError);
+
+    // Settling a hold: 2 held, 1 segment sent → 1 spent, 1 back.
+    await holdCredits(em(), { workspaceId, amount: 2, reference: "message:m1" });
+    expect(await balance(workspaceId)).toEqual({ available: 30, held: 20 });
+    await deductCredits(em(), { workspaceId, amount: 1, reference: "message:m1", holdReference: "message:m1" });
+    expect(await balance(workspaceId)).toEqual({ available: 31, held: 18 });
+
+    // Spending more than held uses the available balance for the rest.
+    await holdCredits(em(), { workspaceId, amount: 1, reference: "message:m2" });
+    await deductCredits(em(), { workspaceId, amount: 3, reference: "message:m2", holdReference: "message:m2" });
+    expect(await balance(workspaceId)).toEqual({ available: 28, held: 18 });
+
+    // A deduction that does not fit fails with the shortfall and writes nothing.
+    const err = await deductCredits(em(), { workspaceId, amount: 29, reference: "message:big" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InsufficientCreditsError);
+    expect(err).toMatchObject({ shortfall: 1 });
+    expect(await balance(workspaceId)).toEqual({ available: 28, held: 18 });
+
+    // Release the rest of the campaign hold (default amount = all outstanding).
+    const rest = await releaseCredits(em(), { workspaceId, holdReference: "campaign:c1", reference: "cancel:c1" });
+    expect(rest.amount).toBe(18);
+    expect(await balance(workspaceId)).toEqual({ available: 46, held: 0 });
+
+    // Refund part of a deduction, never more than was deducted.
+    await refundCredits(em(), { workspaceId, deductReference: "message:m2", reference: "refund:m2:a", amount: 2 });
+    await expect(refundCredits(em(), { workspaceId, deductReference: "message:m2", reference: "refund:m2:b", amount: 2 })).rejects.toBeInstanceOf(LedgerError);
+    expect(await balance(workspaceId)).toEqual({ available: 48, held: 0 });
+
+    // Unknown hold / deduction, bad amounts.
+    await expect(deductCredits(em(), { workspaceId, amount: 1, reference: "x", holdReference: "nope" })).rejects.toBeInstanceOf(LedgerError);
+    await expect(refundCredits(em(), { workspaceId, deductReference: "nope", reference: "y" })).rejects.toBeInstanceOf(LedgerError);
+    await expect(grantCredits(em(), { workspaceId, amount: 1.5, reference: "z" })).rejects.toBeInstanceOf(LedgerError);
+    await expect(holdCredits(em(), { workspaceId, amount: -1, reference: "z" })).rejects.toBeInstanceOf(LedgerError);
+  });
+
+  it("runs inside the caller's transaction: a rollback undoes the entry", async () => {
+    const { workspaceId } = await makeTenant(t.orm);
+    await grantCredits(em(), { workspaceId, amount: 5, reference: "g" });
+    await em()
+      .transactional(async (tem) => {
+        await deductCredits(tem, { workspaceId, amount: 5, reference: "message:r" });
+        throw new Error("provider call failed later in the same transaction");
+      })
+      .catch(() => undefined);
+    expect(await balance(workspaceId)).toEqual({ available: 5, held: 0 });
+  });
+
+  it("ENTERPRISE is unlimited: entries recorded, never refused", async () => {
+    const { workspaceId } = await makeTenant(t.orm, { plan: Plan.ENTERPRISE });
+    await holdCredits(em(), { workspaceId, amount: 1000, reference: "campaign:big" });
+    await deductCredits(em(), { workspaceId, amount: 500, reference: "message:1", holdReference: "campaign:big" });
+    const b = await balance(workspaceId);
+    expect(b).toEqual({ available: -500, held: 0 });
+  });
+
+  it("concurrent holds and deductions never take the balance below zero", async () => {
+    const { workspaceId } = await makeTenant(t.orm);
+    await grantCredits(em(), { workspaceId, amount: 30, reference: "g" });
+    await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 2 === 0
+          ? holdCredits(em(), { workspaceId, amount: 2, reference: `h${i}` })
+          : deductCredits(em(), { workspaceId, amount: 1, reference: `d${i}` }),
+      ),
+    );
+    const b = await balance(workspaceId);
+    expect(b.available).toBeGreaterThanOrEqual(0);
+    expect(b.available + b.held).toBeLessThanOrEqual(30);
+  });
+});
