@@ -25,7 +25,6 @@ import {
   TemplateType,
   User,
   Workspace,
-  canAdvanceMessageStatus,
   enqueueOutbox,
   hashPassword,
   unscopedEm,
@@ -286,17 +285,6 @@ describe("entities", () => {
   it("unscopedEm reads across tenants only when asked to", async () => {
     const users = await unscopedEm(t.orm.em).find(User, {});
     expect(new Set(users.map((u) => u.workspace.id)).size).toBeGreaterThan(1);
-  });
-});
-
-describe("message status order", () => {
-  it("only moves forward, and final states are final", () => {
-    expect(canAdvanceMessageStatus("SENT", "DELIVERED")).toBe(true);
-    expect(canAdvanceMessageStatus("DELIVERED", "SENT")).toBe(false);
-    expect(canAdvanceMessageStatus("DELIVERED", "READ")).toBe(true);
-    expect(canAdvanceMessageStatus("QUEUED", "UNDELIVERED")).toBe(true);
-    expect(canAdvanceMessageStatus("FAILED", "DELIVERED")).toBe(false);
-    expect(canAdvanceMessageStatus("ACCEPTED", "SCHEDULED")).toBe(false);
   });
 });
 

@@ -1,3 +1,5 @@
+import type { DeliveryStatus } from "@rm/domain";
+
 // Enum-like const objects (erasable syntax: no TS enums). Each has a same-named union type.
 
 export const Channel = { SMS: "SMS", WHATSAPP: "WHATSAPP" } as const;
@@ -84,32 +86,10 @@ export const MessageStatus = {
   UNDELIVERED: "UNDELIVERED",
   FAILED: "FAILED",
   CANCELED: "CANCELED",
-} as const;
+} as const satisfies { [K in DeliveryStatus]: K };
 export type MessageStatus = (typeof MessageStatus)[keyof typeof MessageStatus];
 
-export const MESSAGE_STATUS_RANK: Record<MessageStatus, number> = {
-  PENDING: 0,
-  SENDING: 1,
-  ACCEPTED: 2,
-  SCHEDULED: 2,
-  QUEUED: 3,
-  SENT: 4,
-  DELIVERED: 5,
-  READ: 6,
-  UNDELIVERED: 7,
-  FAILED: 7,
-  CANCELED: 7,
-};
-
-export const FINAL_MESSAGE_STATUSES: readonly MessageStatus[] = ["UNDELIVERED", "FAILED", "CANCELED"];
-
-/** True when moving from `from` to `to` respects the monotonic order (late callbacks never regress). */
-export function canAdvanceMessageStatus(from: MessageStatus, to: MessageStatus): boolean {
-  if (FINAL_MESSAGE_STATUSES.includes(from)) return false;
-  // READ is the end of the happy path; a late failure after delivery is not a regression we accept.
-  if (FINAL_MESSAGE_STATUSES.includes(to)) return MESSAGE_STATUS_RANK[from] < MESSAGE_STATUS_RANK.DELIVERED;
-  return MESSAGE_STATUS_RANK[to] > MESSAGE_STATUS_RANK[from];
-}
+// Order and transitions of delivery statuses live in @rm/domain (DELIVERY_STATUS_RANK, applyStatus).
 
 export const Encoding = { GSM7: "GSM7", UCS2: "UCS2" } as const;
 export type Encoding = (typeof Encoding)[keyof typeof Encoding];
