@@ -77,3 +77,25 @@ export {
   creditsToHoldForPatient,
   isPlan,
 } from "./billing/plans.ts";
+
+// replies
+export {
+  NEGATION_WORDS,
+  OPT_IN_KEYWORDS,
+  OPT_OUT_KEYWORDS,
+  OPT_OUT_PHRASES,
+  OUT_OF_RANGE_NUMBER_WORDS,
+  QUALITY_BANDS,
+  RATING_NUMBER_WORDS,
+  RATING_QUALITY_WORDS,
+  RATING_UNIT_WORDS,
+} from "./replies/keywords.ts";
+export { STAR, normalizeReply } from "./replies/normalize-reply.ts";
+export {
+  OPT_IN_PAYLOAD,
+  OPT_OUT_PAYLOAD,
+  RATING_PAYLOAD_PREFIX,
+  parseButtonPayload,
+  ratingPayload,
+} from "./replies/button-payload.ts";
+export { type ParseReplyOptions, type ParsedReply, type ReplyRating, parseReply } from "./replies/parse-reply.ts";
