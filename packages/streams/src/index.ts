@@ -1,2 +1,3 @@
 export * from "./stream-names.ts";
 export * from "./stream-entry.ts";
+export { createRedis, checkEvictionPolicy, closeRedis, type CreateRedisOptions, type RedisLogger, type RedisRole } from "./redis.ts";

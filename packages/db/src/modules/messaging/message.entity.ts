@@ -26,6 +26,8 @@ export const MessageSchema = defineEntity({
     body: p.text().nullable(),
     /** WhatsApp template used, if any. */
     contentSid: p.text().nullable(),
+    /** Variables of that template ({"1": "María", …}), rendered when the message was created. */
+    contentVariables: p.json<Record<string, string>>().nullable(),
     segments: p.integer().nullable().check("segments is null or segments >= 0"),
     encoding: p.enum(Encoding).nullable(),
     providerSid: p.text().nullable(),

@@ -1,0 +1,22 @@
+import type { RelayEnv } from "@rm/config";
+import type { Clock } from "@rm/domain";
+import type { Logger } from "@rm/telemetry";
+import type { Redis } from "ioredis";
+import type { Database } from "./database.ts";
+
+/** Everything the relay loop needs, built once by start-relay.ts. */
+export interface RelayContext {
+  config: RelayEnv;
+  logger: Logger;
+  /** "Now" for the outbox SQL (a query parameter, never now() alone — SPEC §2). */
+  clock: Clock;
+  db: Database;
+  /** Fail-fast producer connection for XADD: on error the rows simply stay pending. */
+  redis: Redis;
+}
+
+/** A long-running part of the process that shutdown stops before closing connections. */
+export interface Service {
+  name: string;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,84 @@
+// Redis connections the way BullMQ's production guide asks for them:
+// - every client has an 'error' handler (an unhandled one crashes the process on the first blip);
+// - consumers (blocking reads, acknowledgements) ride out outages: maxRetriesPerRequest null and an
+//   offline queue, so work resumes when Redis is back;
+// - producers fail fast: no offline queue, one retry, so the caller can keep the work elsewhere (the
+//   relay leaves outbox rows pending; a readiness probe answers "not ready" at once);
+// - Redis must not evict keys (`maxmemory-policy noeviction`): evicted stream entries are lost work.
+import { Redis } from "ioredis";
+
+export type RedisRole = "producer" | "consumer";
+
+/** The subset of a pino logger used here. */
+export interface RedisLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface CreateRedisOptions {
+  /** Shows in CLIENT LIST, e.g. "relay-producer". */
+  connectionName?: string;
+  /** Minimum time between two logged connection errors; reconnect attempts can come every few ms. */
+  errorLogIntervalMs?: number;
+}
+
+const ROLE_OPTIONS = {
+  producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+  consumer: { enableOfflineQueue: true, maxRetriesPerRequest: null },
+} as const;
+
+export function createRedis(url: string, role: RedisRole, logger: RedisLogger, options: CreateRedisOptions = {}): Redis {
+  const client = new Redis(url, { ...ROLE_OPTIONS[role], connectionName: options.connectionName });
+  const interval = options.errorLogIntervalMs ?? 10_000;
+  let lastLogged = 0;
+  let suppressed = 0;
+  client.on("error", (err: Error) => {
+    const now = Date.now();
+    if (now - lastLogged < interval) {
+      suppressed++;
+      return;
+    }
+    logger.warn({ role, err: err.message, suppressed }, "redis connection error");
+    lastLogged = now;
+    suppressed = 0;
+  });
+  // Checked on every (re)connect: after a failover the new primary may be configured differently.
+  client.on("ready", () => void checkEvictionPolicy(client, logger));
+  return client;
+}
+
+/** Logs a warning unless the server's maxmemory-policy is noeviction. Never throws. */
+export async function checkEvictionPolicy(client: Pick<Redis, "config">, logger: RedisLogger): Promise<string | undefined> {
+  try {
+    const reply = (await client.config("GET", "maxmemory-policy")) as string[];
+    const policy = reply[1];
+    if (policy !== "noeviction") {
+      logger.warn({ maxmemoryPolicy: policy ?? null }, "redis maxmemory-policy is not noeviction: under memory pressure Redis may delete stream entries (lost work)");
+    }
+    return policy;
+  } catch (err) {
+    // Managed Redis often disables CONFIG; say so rather than guess.
+    logger.warn({ err: err instanceof Error ? err.message : String(err) }, "could not read redis maxmemory-policy; make sure it is noeviction");
+    return undefined;
+  }
+}
+
+/**
+ * Closes a client without hanging on a dead server: QUIT when connected (lets queued replies
+ * arrive), otherwise — or if QUIT does not answer in time — drop the socket and stop reconnecting.
+ */
+export async function closeRedis(client: Redis, timeoutMs = 1_000): Promise<void> {
+  if (client.status === "end") return;
+  if (client.status === "ready") {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([client.quit(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("quit timed out")), timeoutMs)))]);
+      return;
+    } catch {
+      // fall through to disconnect
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  client.disconnect();
+}
