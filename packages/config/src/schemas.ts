@@ -86,12 +86,39 @@ export const workerEnv = commonEnv
     STRIPE_API_URL: url(["http:", "https:"], "an http(s) URL").optional(),
   });
 
+const share = z.coerce.number({ error: "expected a share between 0 and 1" }).min(0).max(1);
+const count = (max: number, fallback: number) => z.coerce.number({ error: "expected a whole number" }).int().min(0).max(max).default(fallback);
+
+/** Local Twilio stand-in (SPEC §8): dev and test tool only, never the production path. */
 export const simulatorEnv = z.object({
   NODE_ENV: commonEnv.shape.NODE_ENV,
   LOG_LEVEL: commonEnv.shape.LOG_LEVEL,
   SIMULATOR_PORT: port(4010),
+  SIMULATOR_HOST: z.string().trim().default("0.0.0.0"),
   TWILIO_ACCOUNT_SID: twilioEnv.shape.TWILIO_ACCOUNT_SID,
+  /** Comma-separated: any token authenticates API calls; the first signs callbacks and inbound webhooks. */
   TWILIO_AUTH_TOKEN: twilioEnv.shape.TWILIO_AUTH_TOKEN,
+  /** Where simulated patient replies are posted (the web app's inbound webhook). */
+  SIMULATOR_INBOUND_URL: url(["http:", "https:"], "an http(s) URL").default("http://127.0.0.1:3000/webhooks/twilio/inbound"),
+  /** Benchmark mode: no lifecycle timers, counts only (plus an optional final `delivered` callback). */
+  SIMULATOR_THROUGHPUT_MODE: boolFlag,
+  SIMULATOR_THROUGHPUT_FINAL_CALLBACK: boolFlag,
+  /** Share of accepted messages that end undelivered/failed (split evenly). */
+  SIMULATOR_FAILURE_SHARE: share.default(0),
+  /** Pause before each status step (queued, sent, delivered, read). */
+  SIMULATOR_CALLBACK_DELAY_MS: count(600_000, 100),
+  SIMULATOR_CALLBACK_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
+  /** Create-message requests per second before 429/20429; 0 = unlimited. */
+  SIMULATOR_RATE_LIMIT: count(1_000_000, 0),
+  /** Comma-separated E.164 prefixes answered with 21408 (region not enabled), e.g. "+86,+7". */
+  SIMULATOR_BLOCKED_PREFIXES: commaList.optional(),
+  /** Comma-separated `number=code[xN]` rules, e.g. "+593990000001=30008,+593990000002=500x2". */
+  SIMULATOR_FAIL_RULES: z.string().trim().optional(),
+  /** Share of delivered messages that get a simulated patient reply. */
+  SIMULATOR_AUTO_REPLY_SHARE: share.default(0),
+  SIMULATOR_AUTO_REPLY_DELAY_MS: count(3_600_000, 500),
+  /** Messages kept for fetch/list; beyond it only counts are kept. */
+  SIMULATOR_MAX_STORED_MESSAGES: count(50_000_000, 1_000_000),
 });
 
 export type WebEnv = z.infer<typeof webEnv>;

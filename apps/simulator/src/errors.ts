@@ -1,0 +1,73 @@
+// Twilio's error answers: HTTP status plus JSON {code, message, more_info, status}.
+
+export interface TwilioErrorBody {
+  code: number;
+  message: string;
+  more_info: string;
+  status: number;
+}
+
+export interface SimError {
+  httpStatus: number;
+  body: TwilioErrorBody;
+}
+
+const MESSAGES: Record<number, string> = {
+  20003: "Authenticate",
+  20404: "The requested resource was not found",
+  20429: "Too Many Requests",
+  20500: "An internal server error has occurred",
+  20503: "Service is unavailable. Please try again",
+  21211: "Invalid 'To' Phone Number",
+  21408: "Permission to send an SMS has not been enabled for the region indicated by the 'To' number",
+  21602: "Message body is required.",
+  21603: "A 'From' phone number is required.",
+  21604: "A 'To' phone number is required.",
+  21609: "Invalid StatusCallback url",
+  21610: "Attempt to send to unsubscribed recipient",
+  21617: "The concatenated message body exceeds the 1600 character limit.",
+  21656: "The ContentVariables Parameter is invalid.",
+  63007: "Twilio could not find a Channel with the specified From address",
+  63016:
+    "Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.",
+};
+
+/** Delivery-time codes and the status they end in (reported by callback, never by the create call). */
+export const DELIVERY_ERRORS: Record<number, string> = {
+  30003: "Unreachable destination handset",
+  30005: "Unknown destination handset",
+  30006: "Landline or unreachable carrier",
+  30007: "Message filtered",
+  30008: "Unknown error",
+};
+
+export function isDeliveryCode(code: number): boolean {
+  return code >= 30000 && code < 31000;
+}
+
+/** Codes that stand for an HTTP status of their own (used by "fail this number" rules). */
+const HTTP_CODES: Record<number, [number, number]> = {
+  429: [429, 20429],
+  500: [500, 20500],
+  502: [502, 20500],
+  503: [503, 20503],
+  20429: [429, 20429],
+  20500: [500, 20500],
+  20503: [503, 20503],
+};
+
+export function twilioError(code: number, detail?: string, httpStatus?: number): SimError {
+  const mapped = HTTP_CODES[code];
+  const status = httpStatus ?? mapped?.[0] ?? (code === 20003 ? 401 : code === 20404 ? 404 : 400);
+  const twilioCode = mapped?.[1] ?? code;
+  const base = MESSAGES[twilioCode] ?? `Error ${twilioCode}`;
+  return {
+    httpStatus: status,
+    body: {
+      code: twilioCode,
+      message: detail ? `${base}: ${detail}` : base,
+      more_info: `https://www.twilio.com/docs/errors/${twilioCode}`,
+      status,
+    },
+  };
+}

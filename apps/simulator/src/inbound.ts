@@ -1,0 +1,85 @@
+// Simulated patient messages: recorded (they open the WhatsApp 24-hour window and carry SMS
+// opt-out keywords, as Twilio's own keyword handling does) and posted, signed, to the inbound URL.
+import type { SimContext } from "./context.ts";
+import { bareAddress } from "./store.ts";
+import { inboundParams, newSid } from "./twilio-shapes.ts";
+
+// Twilio's default SMS keywords; the whole message must be the keyword.
+const OPT_OUT = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"]);
+const OPT_IN = new Set(["START", "UNSTOP", "YES"]);
+
+export function smsKeyword(body: string): "opt-out" | "opt-in" | null {
+  const word = body
+    .trim()
+    .toUpperCase()
+    .replace(/[\s.!¡?¿,;:]+$/u, "");
+  if (OPT_OUT.has(word)) return "opt-out";
+  if (OPT_IN.has(word)) return "opt-in";
+  return null;
+}
+
+export interface InboundRequest {
+  /** The patient: "+593…" (SMS) or "whatsapp:+593…". */
+  from: string;
+  /** Our sender: a number, "whatsapp:+1…"; the whatsapp: prefix is added when from has it. */
+  to: string;
+  body?: string;
+  buttonPayload?: string;
+  buttonText?: string;
+  profileName?: string;
+  messagingServiceSid?: string;
+}
+
+export interface InboundResult {
+  sid: string;
+  from: string;
+  to: string;
+  keyword: "opt-out" | "opt-in" | null;
+  delivered: boolean;
+  webhookStatus: number | null;
+  error?: string;
+}
+
+export function validateInbound(input: unknown): InboundRequest {
+  if (typeof input !== "object" || input === null) throw new Error("expected a JSON object {from, to, body?, buttonPayload?}");
+  const i = input as Record<string, unknown>;
+  for (const k of ["from", "to", "body", "buttonPayload", "buttonText", "profileName", "messagingServiceSid"]) {
+    if (i[k] !== undefined && typeof i[k] !== "string") throw new Error(`${k} must be a string`);
+  }
+  if (!i.from || !i.to) throw new Error("from and to are required");
+  if (i.body === undefined && i.buttonPayload === undefined) throw new Error("body or buttonPayload is required");
+  return i as unknown as InboundRequest;
+}
+
+export async function simulateInbound(ctx: SimContext, req: InboundRequest): Promise<InboundResult> {
+  const { store, config } = ctx;
+  const whatsapp = req.from.startsWith("whatsapp:");
+  const to = whatsapp && !req.to.startsWith("whatsapp:") ? `whatsapp:${req.to}` : req.to;
+  // SMS has no buttons: the patient types the button's text instead.
+  const button = whatsapp ? (req.buttonPayload ?? null) : null;
+  const body = req.body ?? req.buttonText ?? req.buttonPayload ?? "";
+  const sid = newSid();
+  const rec = { sid, from: req.from, to, body, buttonPayload: button, dateCreated: ctx.now(), webhookStatus: null as number | null };
+  store.recordInbound(rec);
+
+  const keyword = whatsapp ? null : smsKeyword(body);
+  if (keyword === "opt-out") store.optOut(bareAddress(req.from), to);
+  else if (keyword === "opt-in") store.optIn(bareAddress(req.from), to);
+
+  const params = inboundParams({
+    sid,
+    accountSid: config.accountSid,
+    from: req.from,
+    to,
+    body,
+    messagingServiceSid: req.messagingServiceSid ?? null,
+    ...(req.profileName !== undefined ? { profileName: req.profileName } : {}),
+    buttonPayload: button,
+    buttonText: req.buttonText ?? null,
+    ...(button ? { repliedTo: store.lastOutbound(req.from, to) } : {}),
+  });
+  const result = await ctx.poster.post(config.inboundUrl, params, store.inboundWebhooks, ctx.abort.signal);
+  rec.webhookStatus = result.status;
+  if (!result.ok) ctx.log.debug({ sid, httpStatus: result.status, error: result.error }, "inbound webhook not delivered");
+  return { sid, from: req.from, to, keyword, delivered: result.ok, webhookStatus: result.status, ...(result.error ? { error: result.error } : {}) };
+}

@@ -1,0 +1,125 @@
+// The create-message call: validates like Twilio (first failing rule wins, same order as Twilio
+// checks), decides the message's eventual fate, and records it.
+import { DELIVERY_ERRORS, isDeliveryCode, twilioError, type SimError } from "./errors.ts";
+import type { SimContext } from "./context.ts";
+import { smsSegments } from "./segments.ts";
+import type { FailRule } from "./sim-config.ts";
+import { bareAddress, NO_CALLBACKS, type MessageRecord, type MessageStatus } from "./store.ts";
+import { newSid } from "./twilio-shapes.ts";
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export interface Fate {
+  status: Extract<MessageStatus, "delivered" | "read" | "undelivered" | "failed">;
+  errorCode: number | null;
+}
+
+export type CreateResult = { ok: true; rec: MessageRecord; fate: Fate } | { ok: false; error: SimError };
+
+function matchRule(rules: FailRule[], to: string): FailRule | undefined {
+  const bare = bareAddress(to);
+  for (const r of rules) {
+    if (r.to.endsWith("*")) {
+      const prefix = r.to.slice(0, -1);
+      if (to.startsWith(prefix) || bare.startsWith(prefix)) return r;
+    } else if (r.to === to || r.to === bare) return r;
+  }
+  return undefined;
+}
+
+function spend(ctx: SimContext, rule: FailRule): void {
+  if (rule.times === undefined) return;
+  rule.times--;
+  if (rule.times <= 0) ctx.config.failRules = ctx.config.failRules.filter((r) => r !== rule);
+}
+
+function fail(ctx: SimContext, code: number, detail?: string): CreateResult {
+  const error = twilioError(code, detail);
+  ctx.store.reject(error.body.code);
+  return { ok: false, error };
+}
+
+export function createMessage(ctx: SimContext, form: URLSearchParams): CreateResult {
+  const { config, store } = ctx;
+  const to = form.get("To")?.trim() ?? "";
+  const from = form.get("From")?.trim() || null;
+  const serviceSid = form.get("MessagingServiceSid")?.trim() || null;
+  const body = form.get("Body") ?? "";
+  const contentSid = form.get("ContentSid")?.trim() || null;
+  const contentVariables = form.get("ContentVariables");
+  const hasMedia = form.has("MediaUrl");
+
+  if (!to) return fail(ctx, 21604);
+  if (!from && !serviceSid) return fail(ctx, 21603);
+  if (!body && !contentSid && !hasMedia) return fail(ctx, 21602);
+  if (body.length > 1600) return fail(ctx, 21617);
+  if (contentVariables) {
+    try {
+      const parsed: unknown = JSON.parse(contentVariables);
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+    } catch {
+      return fail(ctx, 21656);
+    }
+  }
+  const statusCallback = form.get("StatusCallback") || null;
+  if (statusCallback !== null && !/^https?:\/\//.test(statusCallback)) return fail(ctx, 21609, statusCallback);
+  const whatsapp = to.startsWith("whatsapp:");
+  const bareTo = bareAddress(to);
+  if (!E164.test(bareTo)) return fail(ctx, 21211, bareTo);
+  if (from && whatsapp !== from.startsWith("whatsapp:")) return fail(ctx, 63007, from);
+
+  const rule = matchRule(config.failRules, to);
+  let ruleFate: Fate | null = null;
+  if (rule) {
+    spend(ctx, rule);
+    if (!isDeliveryCode(rule.code)) return fail(ctx, rule.code, bareTo);
+    ruleFate = { status: rule.status ?? (rule.code === 30008 ? "failed" : "undelivered"), errorCode: rule.code };
+  }
+  for (const prefix of config.blockedPrefixes) if (bareTo.startsWith(prefix)) return fail(ctx, 21408, bareTo);
+  const now = ctx.now();
+  if (!whatsapp && store.isOptedOut(bareTo, from)) return fail(ctx, 21610);
+  if (whatsapp && !contentSid) {
+    const last = store.lastInboundAt(to, from);
+    if (last === undefined || now - last > config.whatsappWindowMs) return fail(ctx, 63016);
+  }
+
+  const rec: MessageRecord = {
+    sid: newSid(),
+    to,
+    from,
+    messagingServiceSid: serviceSid,
+    // A template's text lives at Twilio; the simulator shows which template and variables were asked for.
+    body: body || (contentSid ? `[${contentSid}]${contentVariables ? " " + contentVariables : ""}` : ""),
+    contentSid,
+    contentVariables,
+    statusCallback,
+    channel: whatsapp ? "whatsapp" : "sms",
+    status: serviceSid && !from ? "accepted" : "queued",
+    numSegments: whatsapp || contentSid ? 1 : smsSegments(body),
+    errorCode: null,
+    errorMessage: null,
+    dateCreated: now,
+    dateUpdated: now,
+    dateSent: null,
+    callbacksDelivered: NO_CALLBACKS,
+  };
+  store.add(rec, config.maxStoredMessages);
+  return { ok: true, rec, fate: ruleFate ?? decideFate(ctx, whatsapp) };
+}
+
+function decideFate(ctx: SimContext, whatsapp: boolean): Fate {
+  const { failedShare, undeliveredShare, whatsappReadShare } = ctx.config;
+  if (failedShare > 0 || undeliveredShare > 0) {
+    const r = ctx.random();
+    if (r < failedShare) return { status: "failed", errorCode: 30008 };
+    if (r < failedShare + undeliveredShare) {
+      return { status: "undelivered", errorCode: r < failedShare + undeliveredShare / 2 ? 30003 : 30005 };
+    }
+  }
+  if (whatsapp && whatsappReadShare > 0 && (whatsappReadShare >= 1 || ctx.random() < whatsappReadShare)) return { status: "read", errorCode: null };
+  return { status: "delivered", errorCode: null };
+}
+
+export function errorMessageFor(code: number): string {
+  return DELIVERY_ERRORS[code] ?? `Error ${code}`;
+}

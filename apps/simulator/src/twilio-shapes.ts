@@ -1,0 +1,150 @@
+// JSON and form shapes exactly as Twilio's 2010-04-01 Messages API and webhooks use them.
+import { randomBytes } from "node:crypto";
+import { bareAddress, type MessageRecord, type MessageStatus } from "./store.ts";
+
+export const API_VERSION = "2010-04-01";
+
+// Sids are SM + 32 hex: a random per-process prefix plus a counter is unique and costs no syscall.
+const sidPrefix = randomBytes(8).toString("hex");
+let sidCounter = 0;
+export function newSid(prefix = "SM"): string {
+  sidCounter++;
+  return prefix + sidPrefix + sidCounter.toString(16).padStart(16, "0");
+}
+
+/** RFC 2822 date as Twilio writes it: "Wed, 19 Nov 2025 14:03:07 +0000". */
+export function rfc2822(ms: number): string {
+  return new Date(ms).toUTCString().replace("GMT", "+0000");
+}
+
+export function messageUri(accountSid: string, sid: string): string {
+  return `/${API_VERSION}/Accounts/${accountSid}/Messages/${sid}.json`;
+}
+
+export function messageResource(rec: MessageRecord, accountSid: string) {
+  const uri = messageUri(accountSid, rec.sid);
+  return {
+    account_sid: accountSid,
+    api_version: API_VERSION,
+    body: rec.body,
+    date_created: rfc2822(rec.dateCreated),
+    date_sent: rec.dateSent === null ? null : rfc2822(rec.dateSent),
+    date_updated: rfc2822(rec.dateUpdated),
+    direction: "outbound-api",
+    error_code: rec.errorCode,
+    error_message: rec.errorMessage,
+    from: rec.from,
+    messaging_service_sid: rec.messagingServiceSid,
+    num_media: "0",
+    num_segments: String(rec.numSegments),
+    price: null,
+    price_unit: "USD",
+    sid: rec.sid,
+    status: rec.status,
+    subresource_uris: { media: uri.replace(/\.json$/, "/Media.json") },
+    to: rec.to,
+    uri,
+  };
+}
+
+export interface ListPageInput {
+  accountSid: string;
+  records: MessageRecord[];
+  /** Query parameters that select the list (To, From, DateSent…), repeated in the paging URIs. */
+  filterQuery: URLSearchParams;
+  page: number;
+  pageSize: number;
+  start: number;
+  nextPageToken: string | null;
+}
+
+export function listPage({ accountSid, records, filterQuery, page, pageSize, start, nextPageToken }: ListPageInput) {
+  const base = `/${API_VERSION}/Accounts/${accountSid}/Messages.json`;
+  const uriFor = (p: number, token?: string) => {
+    const q = new URLSearchParams(filterQuery);
+    q.set("PageSize", String(pageSize));
+    q.set("Page", String(p));
+    if (token) q.set("PageToken", token);
+    return `${base}?${q.toString()}`;
+  };
+  return {
+    end: records.length === 0 ? start : start + records.length - 1,
+    first_page_uri: uriFor(0),
+    messages: records.map((r) => messageResource(r, accountSid)),
+    next_page_uri: nextPageToken ? uriFor(page + 1, nextPageToken) : null,
+    page,
+    page_size: pageSize,
+    previous_page_uri: page > 0 ? uriFor(page - 1) : null,
+    start,
+    uri: uriFor(page),
+  };
+}
+
+/** Status callback form parameters (SMS and WhatsApp). */
+export function statusCallbackParams(rec: MessageRecord, status: MessageStatus, accountSid: string): Record<string, string> {
+  const p: Record<string, string> = {
+    AccountSid: accountSid,
+    ApiVersion: API_VERSION,
+    From: rec.from ?? "",
+    MessageSid: rec.sid,
+    MessageStatus: status,
+    SmsSid: rec.sid,
+    SmsStatus: status,
+    To: rec.to,
+  };
+  if (rec.messagingServiceSid) p.MessagingServiceSid = rec.messagingServiceSid;
+  if (rec.errorCode !== null && (status === "failed" || status === "undelivered")) p.ErrorCode = String(rec.errorCode);
+  if (rec.channel === "whatsapp") {
+    p.ChannelPrefix = "whatsapp";
+    p.ChannelToAddress = bareAddress(rec.to);
+    p.ChannelInstallSid = "XE" + "0".repeat(32);
+  }
+  return p;
+}
+
+export interface InboundInput {
+  sid: string;
+  accountSid: string;
+  from: string;
+  to: string;
+  body: string;
+  messagingServiceSid?: string | null;
+  profileName?: string;
+  buttonPayload?: string | null;
+  buttonText?: string | null;
+  /** WhatsApp button replies name the message whose button was tapped. */
+  repliedTo?: MessageRecord;
+}
+
+/** Inbound-message webhook parameters as Twilio posts them. */
+export function inboundParams(i: InboundInput): Record<string, string> {
+  const p: Record<string, string> = {
+    AccountSid: i.accountSid,
+    ApiVersion: API_VERSION,
+    Body: i.body,
+    From: i.from,
+    MessageSid: i.sid,
+    NumMedia: "0",
+    NumSegments: "1",
+    SmsMessageSid: i.sid,
+    SmsSid: i.sid,
+    SmsStatus: "received",
+    To: i.to,
+  };
+  if (i.messagingServiceSid) p.MessagingServiceSid = i.messagingServiceSid;
+  if (i.from.startsWith("whatsapp:")) {
+    p.ProfileName = i.profileName ?? "Paciente";
+    p.WaId = bareAddress(i.from).replace(/^\+/, "");
+    p.ReferralNumMedia = "0";
+    p.MessageType = i.buttonPayload ? "button" : "text";
+    if (i.buttonPayload) {
+      p.ButtonPayload = i.buttonPayload;
+      p.ButtonText = i.buttonText ?? i.body;
+      if (i.repliedTo) {
+        p.OriginalRepliedMessageSid = i.repliedTo.sid;
+        p.OriginalRepliedMessageSender = i.repliedTo.from ?? "";
+      }
+    }
+  }
+  return p;
+}

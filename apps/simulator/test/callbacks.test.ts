@@ -1,0 +1,124 @@
+// Status callbacks: signed like Twilio, in lifecycle order, with failure shares, retries, and
+// no harm when the target is down.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { TwilioClient } from "@rm/twilio";
+import type { Simulator } from "../src/index.ts";
+import { SID, SMS_FROM, WA_FROM, startReceiver, startSimulator, type Receiver } from "./helpers.ts";
+
+let sim: Simulator;
+let client: TwilioClient;
+let rx: Receiver;
+
+beforeAll(async () => {
+  rx = await startReceiver();
+  ({ sim, client } = await startSimulator());
+});
+afterAll(async () => {
+  await sim.close();
+  await rx.close();
+});
+beforeEach(() => {
+  sim.reset();
+  rx.received.length = 0;
+  rx.respond = () => 200;
+});
+
+const statusesFor = (sid: string) => rx.received.filter((r) => r.params.MessageSid === sid).map((r) => r.params.MessageStatus);
+
+describe("status callbacks", () => {
+  it("posts queued → sent → delivered for SMS, signed with the primary token", async () => {
+    const m = await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: `${rx.url}/webhooks/twilio/status?m=abc` });
+    await sim.whenIdle();
+    expect(statusesFor(m.sid)).toEqual(["queued", "sent", "delivered"]);
+    for (const r of rx.received) {
+      expect(r.signatureValid).toBe(true);
+      expect(r.path).toBe("/webhooks/twilio/status?m=abc");
+      expect(r.params).toMatchObject({ AccountSid: SID, ApiVersion: "2010-04-01", From: SMS_FROM, To: "+593987654321", SmsSid: m.sid, SmsStatus: r.params.MessageStatus });
+      expect(r.params.ErrorCode).toBeUndefined();
+    }
+    const f = await client.messages(m.sid).fetch();
+    expect(f.status).toBe("delivered");
+    expect(f.dateSent).toBeInstanceOf(Date);
+    expect(sim.state.messages[0]!.callbacksDelivered).toEqual(["queued", "sent", "delivered"]);
+  });
+
+  it("adds read for WhatsApp", async () => {
+    const m = await client.messages.create({ to: "whatsapp:+593987654321", from: WA_FROM, contentSid: "HX" + "a".repeat(32), statusCallback: `${rx.url}/s` });
+    await sim.whenIdle();
+    expect(statusesFor(m.sid)).toEqual(["queued", "sent", "delivered", "read"]);
+    expect(rx.received[0]!.params).toMatchObject({ ChannelPrefix: "whatsapp", ChannelToAddress: "+593987654321" });
+  });
+
+  it("produces undelivered and failed with error codes for the configured shares", async () => {
+    sim.configure({ failedShare: 0.3, undeliveredShare: 0.3 });
+    const sids = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => client.messages.create({ to: `+5939870000${String(i).padStart(2, "0")}`, from: SMS_FROM, body: "x", statusCallback: `${rx.url}/s` }).then((m) => m.sid)),
+    );
+    await sim.whenIdle();
+    const finals = sids.map((sid) => rx.received.filter((r) => r.params.MessageSid === sid).at(-1)!.params);
+    const failed = finals.filter((p) => p.MessageStatus === "failed");
+    const undelivered = finals.filter((p) => p.MessageStatus === "undelivered");
+    const delivered = finals.filter((p) => p.MessageStatus === "delivered");
+    expect(failed.length).toBeGreaterThan(5);
+    expect(undelivered.length).toBeGreaterThan(5);
+    expect(delivered.length).toBeGreaterThan(5);
+    expect(failed.every((p) => p.ErrorCode === "30008")).toBe(true);
+    expect(undelivered.every((p) => p.ErrorCode === "30003" || p.ErrorCode === "30005")).toBe(true);
+    // failed skips "sent"; undelivered went through it
+    expect(statusesFor(failed[0]!.MessageSid!)).toEqual(["queued", "failed"]);
+    expect(statusesFor(undelivered[0]!.MessageSid!)).toEqual(["queued", "sent", "undelivered"]);
+    const stats = sim.state.stats();
+    expect(stats.byStatus).toEqual({ failed: failed.length, undelivered: undelivered.length, delivered: delivered.length });
+    const f = await client.messages(failed[0]!.MessageSid!).fetch();
+    expect(f).toMatchObject({ status: "failed", errorCode: 30008, errorMessage: "Unknown error" });
+  });
+
+  it("retries a callback answered 5xx", async () => {
+    let fails = 2;
+    rx.respond = () => (fails-- > 0 ? 503 : 200);
+    const m = await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: `${rx.url}/s` });
+    await sim.whenIdle();
+    expect(statusesFor(m.sid)).toEqual(["queued", "queued", "queued", "sent", "delivered"]);
+    expect(sim.state.stats().callbacks).toMatchObject({ posted: 3, failed: 0, retries: 2 });
+  });
+
+  it("does not retry a 4xx and survives a target that is down", async () => {
+    rx.respond = () => 403;
+    await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: `${rx.url}/s` });
+    await sim.whenIdle();
+    expect(rx.received).toHaveLength(3);
+    sim.reset();
+    sim.configure({ callbackRetries: 2 });
+    await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: "http://127.0.0.1:9/down" });
+    await sim.whenIdle();
+    expect(sim.state.stats().callbacks).toMatchObject({ posted: 0, failed: 3, retries: 6 });
+    const [m] = await client.messages.list({ to: "+593987654321" });
+    expect(m!.status).toBe("delivered");
+  });
+
+  it("bounds concurrent callback posts", async () => {
+    sim.configure({ callbackConcurrency: 2 });
+    let open = 0;
+    let peak = 0;
+    let count = 0;
+    const slow = http.createServer((req, res) => {
+      peak = Math.max(peak, ++open);
+      req.resume();
+      setTimeout(() => {
+        open--;
+        count++;
+        res.end();
+      }, 5);
+    });
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/s`;
+    await Promise.all(Array.from({ length: 20 }, () => client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: url })));
+    await sim.whenIdle();
+    expect(count).toBe(60);
+    expect(peak).toBe(2);
+    slow.closeAllConnections();
+    await new Promise((r) => slow.close(r));
+  });
+});

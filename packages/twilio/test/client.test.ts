@@ -1,0 +1,123 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import http from "node:http";
+import https from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTwilioClient } from "../src/index.ts";
+
+const SID = "AC" + "0123456789abcdef".repeat(2);
+const TOKEN = "secret-token";
+
+interface Seen {
+  method: string;
+  url: string;
+  authorization: string | undefined;
+  body: URLSearchParams;
+}
+
+let server: http.Server;
+let baseUrl: string;
+const seen: Seen[] = [];
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    let raw = "";
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => (raw += c));
+    req.on("end", () => {
+      seen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization, body: new URLSearchParams(raw) });
+      if (req.url!.includes("/slow/")) return; // never answers: the client's timeout must fire
+      res.writeHead(201, { "content-type": "application/json" });
+      res.end(JSON.stringify({ sid: "SM" + "ab".repeat(16), account_sid: SID, status: "queued", to: "+593987654321", from: "+15005550006", num_segments: "1" }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+describe("createTwilioClient", () => {
+  it("sends messages.create to apiUrl with Basic auth and form fields", async () => {
+    const client = createTwilioClient({ accountSid: SID, authToken: TOKEN, apiUrl: baseUrl + "/" });
+    const msg = await client.messages.create({ to: "+593987654321", from: "+15005550006", body: "Hola ñandú", statusCallback: "http://x.test/cb?m=1" });
+    expect(msg.sid).toMatch(/^SM[0-9a-f]{32}$/);
+    expect(msg.status).toBe("queued");
+    const req = seen.at(-1)!;
+    expect(req.method).toBe("POST");
+    expect(req.url).toBe(`/2010-04-01/Accounts/${SID}/Messages.json`);
+    expect(req.authorization).toBe("Basic " + Buffer.from(`${SID}:${TOKEN}`).toString("base64"));
+    expect(Object.fromEntries(req.body)).toEqual({ To: "+593987654321", From: "+15005550006", Body: "Hola ñandú", StatusCallback: "http://x.test/cb?m=1" });
+  });
+
+  it("keeps a path prefix of apiUrl", async () => {
+    const client = createTwilioClient({ accountSid: SID, authToken: TOKEN, apiUrl: baseUrl + "/prefix" });
+    await client.messages.create({ to: "+593987654321", from: "+15005550006", body: "x" });
+    expect(seen.at(-1)!.url).toBe(`/prefix/2010-04-01/Accounts/${SID}/Messages.json`);
+  });
+
+  it("honours the request timeout", async () => {
+    const client = createTwilioClient({ accountSid: SID, authToken: TOKEN, apiUrl: baseUrl + "/slow", timeoutMs: 300 });
+    const started = Date.now();
+    await expect(client.messages.create({ to: "+593987654321", from: "+15005550006", body: "x" })).rejects.toThrow(/timeout/i);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(250);
+    expect(elapsed).toBeLessThan(3000);
+  });
+
+  it("reuses keep-alive sockets beyond the SDK's 20 per host", async () => {
+    const client = createTwilioClient({ accountSid: SID, authToken: TOKEN, apiUrl: baseUrl });
+    const sockets = new Set<unknown>();
+    const onConn = (s: unknown) => sockets.add(s);
+    server.on("connection", onConn);
+    try {
+      for (let round = 0; round < 2; round++) {
+        await Promise.all(Array.from({ length: 40 }, () => client.messages.create({ to: "+593987654321", from: "+15005550006", body: "x" })));
+      }
+    } finally {
+      server.off("connection", onConn);
+    }
+    // 40 in flight at once need 40 sockets; the second round reuses them instead of opening more.
+    expect(sockets.size).toBeGreaterThan(20);
+    expect(sockets.size).toBeLessThanOrEqual(40);
+  });
+});
+
+describe("createTwilioClient over https", () => {
+  const hasOpenssl = (() => {
+    try {
+      execFileSync("openssl", ["version"], { stdio: "ignore" });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  it.skipIf(!hasOpenssl)("reaches an https apiUrl with a private CA", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rm-twilio-tls-"));
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+    const cert = readFileSync(join(dir, "cert.pem"));
+    const tls = https.createServer({ key: readFileSync(join(dir, "key.pem")), cert }, (req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(201, { "content-type": "application/json" });
+        res.end(JSON.stringify({ sid: "SM" + "cd".repeat(16), status: "queued", url: req.url }));
+      });
+    });
+    await new Promise<void>((r) => tls.listen(0, "127.0.0.1", r));
+    try {
+      const client = createTwilioClient({ accountSid: SID, authToken: TOKEN, apiUrl: `https://127.0.0.1:${(tls.address() as AddressInfo).port}`, ca: cert });
+      const msg = await client.messages.create({ to: "+593987654321", from: "+15005550006", body: "x" });
+      expect(msg.sid).toBe("SM" + "cd".repeat(16));
+    } finally {
+      tls.closeAllConnections();
+      await new Promise((r) => tls.close(r));
+    }
+  });
+});
