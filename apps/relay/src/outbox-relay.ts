@@ -8,11 +8,11 @@
 //
 // Wake-ups: LISTEN on a direct connection (an insert trigger NOTIFYs channel `outbox`), plus
 // polling as a fallback and for rows that become due later (available_at in the future).
-import { metrics } from "@opentelemetry/api";
 import type { Redis } from "ioredis";
 import pg from "pg";
 import type { Clock } from "@rm/domain";
 import { encodeEntry, isStreamKind, partitionOf, streamKey, type StreamNaming } from "@rm/streams";
+import { defineInstruments } from "@rm/telemetry";
 
 export interface RelayLogger {
   info(obj: object, msg?: string): void;
@@ -58,9 +58,10 @@ const MARK_PUBLISHED_SQL = `
 const PARK_SQL = `
   UPDATE outbox SET status = 'cancelled', last_error = $2 WHERE id = ANY($1::bigint[])`;
 
-const meter = metrics.getMeter("reputation-manager");
-const publishedCounter = meter.createCounter("rm.outbox.published", { description: "Outbox rows published to streams, by stream kind" });
-const batchDuration = meter.createHistogram("rm.relay.batch.duration", { description: "Time to claim, publish and commit one batch", unit: "s" });
+const instruments = defineInstruments((meter) => ({
+  published: meter.createCounter("rm.outbox.published", { description: "Outbox rows published to streams, by stream kind" }),
+  batchDuration: meter.createHistogram("rm.relay.batch.duration.seconds", { description: "Time to claim, publish and commit one batch", unit: "s" }),
+}));
 
 export class OutboxRelay {
   private readonly batchSize: number;
@@ -131,8 +132,8 @@ export class OutboxRelay {
         this.o.logger?.error({ outboxIds: unknown }, "outbox rows name an unknown stream; cancelled");
       }
       await client.query("COMMIT");
-      for (const row of published) publishedCounter.add(1, { stream: row.stream });
-      batchDuration.record((performance.now() - started) / 1000);
+      for (const row of published) instruments().published.add(1, { stream: row.stream });
+      instruments().batchDuration.record((performance.now() - started) / 1000);
       return rows.length;
     } catch (err) {
       await client.query("ROLLBACK").catch(() => {});

@@ -1,1 +1,16 @@
 export { SenderRateLimiter, senderKind, DEFAULT_SENDER_RATES, type SenderKind, type RateLimitDecision } from "./rate-limit.ts";
+export { createTwilioWebhookHandler, TWILIO_STATUS_PATH, TWILIO_INBOUND_PATH, type TwilioWebhookOptions } from "./webhooks/twilio-webhooks.ts";
+export { lockOutboxRow, completeOutboxRow, retryOutboxRowAt, parkOutboxRow, runOutboxWork, type LockedOutboxRow, type OutboxWorkResult } from "./outbox/outbox-row.ts";
+export { sendMessage, type SendDeps, type SendLogger } from "./send/send-message.ts";
+export { createHandlers, dispatchEntry, createDeadLetterHandler, type HandlerMap, type BoundHandler } from "./handlers/index.ts";
+export type { HandlerDeps, HandlerLogger, EntryHandler } from "./handlers/deps.ts";
+export { applyProviderStatus, TWILIO_STATUS_TYPE } from "./handlers/apply-provider-status.ts";
+export { applyDeliveryStatus, recordDeliveryStatus, deductReference, refundReference, rechargeReference, type DeliveryStatusResult, type ApplyDeliveryStatusOptions } from "./handlers/apply-delivery-status.ts";
+export { storeInbound, findRoute, TWILIO_INBOUND_TYPE, type InboundRoute } from "./handlers/store-inbound.ts";
+export { runPeriodic } from "./handlers/run-periodic.ts";
+export { onDeadLetter, type DeadLetter } from "./handlers/dead-letter.ts";
+export { ensurePeriodicJobs, ensureNextSlot, slotStart, periodicKey, isPeriodicJob, PERIODIC_JOBS, type PeriodicJobName } from "./periodic/periodic-jobs.ts";
+export { DEFAULT_PERIODIC_OPTIONS, periodicOptions, type PeriodicOptions } from "./periodic/periodic-options.ts";
+export { sweepStaleOutbox, type SweepOptions } from "./periodic/sweep-outbox.ts";
+export { reconcileDeliveries, type ReconcileSummary } from "./periodic/reconcile-deliveries.ts";
+export { startPeriodicEnsurer, type PeriodicEnsurer } from "./periodic/ensure-timer.ts";

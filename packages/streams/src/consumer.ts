@@ -11,7 +11,7 @@
 //   oldest pending entry and the group's last-delivered id), never unread ones.
 // - stop() interrupts the blocking reads, gives running handlers a short grace, then releases
 //   whatever is still in flight to other consumers at once (XCLAIM … IDLE so it is claimable now).
-import { metrics } from "@opentelemetry/api";
+import { defineInstruments } from "@rm/telemetry";
 import type { Redis } from "ioredis";
 import { decodeEntry, type StreamEntry } from "./stream-entry.ts";
 import { allStreamKeys, CONSUMER_GROUP, deadLetterKey, type StreamKind, type StreamNaming } from "./stream-names.ts";
@@ -61,14 +61,15 @@ export interface StreamConsumerOptions {
   logger?: ConsumerLogger;
 }
 
-const meter = metrics.getMeter("reputation-manager");
-const processedCounter = meter.createCounter("rm.stream.entries", {
-  description: "Stream entries handled, by stream kind and outcome (ok, error, dead_letter)",
-});
-const handlerDuration = meter.createHistogram("rm.stream.handler.duration", {
-  description: "Time to handle one stream entry",
-  unit: "s",
-});
+const instruments = defineInstruments((meter) => ({
+  processed: meter.createCounter("rm.stream.entries", {
+    description: "Stream entries handled, by stream kind and outcome (ok, error, dead_letter)",
+  }),
+  handlerDuration: meter.createHistogram("rm.stream.handler.duration.seconds", {
+    description: "Time to handle one stream entry",
+    unit: "s",
+  }),
+}));
 
 type XEntry = [id: string, fields: string[] | null];
 
@@ -203,15 +204,15 @@ export class StreamConsumer {
           await this.o.handle(entry, { stream, id, deliveryCount });
           acks.push(id);
           this.lastErrors.delete(id);
-          processedCounter.add(1, { stream: this.o.kind, outcome: "ok" });
+          instruments().processed.add(1, { stream: this.o.kind, outcome: "ok" });
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           this.lastErrors.set(id, message);
-          processedCounter.add(1, { stream: this.o.kind, outcome: "error" });
+          instruments().processed.add(1, { stream: this.o.kind, outcome: "error" });
           this.o.logger?.warn({ kind: this.o.kind, entryId: id, outboxId: entry.outboxId, type: entry.type, deliveryCount, err: message }, "handler failed; entry stays pending");
         } finally {
           this.inFlight.delete(key);
-          handlerDuration.record((performance.now() - started) / 1000, { stream: this.o.kind, type: entry.type });
+          instruments().handlerDuration.record((performance.now() - started) / 1000, { stream: this.o.kind, type: entry.type });
         }
       }),
     );
@@ -274,7 +275,7 @@ export class StreamConsumer {
     await this.o.redis.xadd(deadLetterKey(this.o.naming, this.o.kind), "*", ...fields);
     await this.o.redis.xack(dead.stream, this.o.group, dead.id);
     this.lastErrors.delete(dead.id);
-    processedCounter.add(1, { stream: this.o.kind, outcome: "dead_letter" });
+    instruments().processed.add(1, { stream: this.o.kind, outcome: "dead_letter" });
     this.o.logger?.error({ kind: this.o.kind, entryId: dead.id, outboxId: dead.entry?.outboxId, deliveries: dead.deliveries, reason: dead.reason }, "entry moved to the dead-letter stream");
     await this.o.onDeadLetter?.(dead);
   }

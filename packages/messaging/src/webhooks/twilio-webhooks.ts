@@ -7,9 +7,9 @@
 // row keyed by what makes the callback unique, ON CONFLICT DO NOTHING, so a replayed webhook has no
 // second effect → 2xx in milliseconds. Everything else happens in the worker.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { metrics } from "@opentelemetry/api";
 import type pg from "pg";
 import type { Clock } from "@rm/domain";
+import { defineInstruments } from "@rm/telemetry";
 import { verifyTwilioSignature } from "@rm/twilio";
 
 export const TWILIO_STATUS_PATH = "/webhooks/twilio/status";
@@ -23,10 +23,11 @@ const INSERT_SQL = `
   VALUES (NULL, $1, $2, $3::jsonb, $4, $5, $6)
   ON CONFLICT (idempotency_key) DO NOTHING`;
 
-const meter = metrics.getMeter("reputation-manager");
-const webhookCounter = meter.createCounter("rm.webhook.requests", {
-  description: "Webhook requests by route and outcome (accepted, duplicate, forged, too_large, bad_request, unsupported_type, error)",
-});
+const instruments = defineInstruments((meter) => ({
+  requests: meter.createCounter("rm.webhook.requests", {
+    description: "Webhook requests by route and outcome (accepted, duplicate, forged, too_large, bad_request, unsupported_type, error)",
+  }),
+}));
 
 export interface TwilioWebhookOptions {
   pool: Pick<pg.Pool, "query">;
@@ -53,7 +54,7 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
     if (!route) return false;
     const routeId = route === "status" ? TWILIO_STATUS_PATH : TWILIO_INBOUND_PATH;
     const done = (status: number, outcome: string, body = "", type = "text/plain; charset=utf-8") => {
-      webhookCounter.add(1, { route: routeId, outcome });
+      instruments().requests.add(1, { route: routeId, outcome });
       res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) });
       res.end(body);
     };

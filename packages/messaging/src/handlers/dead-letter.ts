@@ -1,0 +1,26 @@
+// What happens to an entry the consumer gave up on (delivered too often, or unreadable): its outbox row
+// is parked (status cancelled, last_error = why), so the sweeper never republishes it and ops see it.
+import type { StreamEntry } from "@rm/streams";
+import { parkOutboxRow } from "../outbox/outbox-row.ts";
+import type { HandlerDeps } from "./deps.ts";
+
+/** Structurally StreamConsumer's DeadLetter (consumer.ts), which @rm/streams does not export yet. */
+export interface DeadLetter {
+  stream: string;
+  id: string;
+  entry: StreamEntry | null;
+  deliveries: number;
+  reason: string;
+}
+
+export async function onDeadLetter(deps: HandlerDeps, dead: DeadLetter): Promise<void> {
+  const where = { stream: dead.stream, entryId: dead.id, deliveries: dead.deliveries };
+  if (!dead.entry) {
+    // No outbox id to park; if the row exists the sweeper will republish it as a fresh entry.
+    deps.logger.error({ ...where, reason: dead.reason }, "unreadable dead-lettered entry; nothing to park");
+    return;
+  }
+  const reason = `dead letter after ${dead.deliveries} deliveries: ${dead.reason}`;
+  await deps.orm.em.fork().transactional((tem) => parkOutboxRow(tem, dead.entry!.outboxId, reason));
+  deps.logger.error({ ...where, outboxId: dead.entry.outboxId, type: dead.entry.type, reason: dead.reason }, "outbox row parked after dead letter");
+}

@@ -1,0 +1,33 @@
+// What every stream handler receives. Built once by the worker process.
+import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
+import type { InboundMessage } from "@rm/db";
+import type { Clock } from "@rm/domain";
+import type { StreamEntry } from "@rm/streams";
+import type { TwilioClient } from "@rm/twilio";
+import type { PeriodicOptions } from "../periodic/periodic-options.ts";
+
+export interface HandlerLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface HandlerDeps {
+  orm: MikroORM;
+  clock: Clock;
+  logger: HandlerLogger;
+  /** Needed by delivery reconciliation (and the send handler); absent in processes that never call Twilio. */
+  twilio?: TwilioClient;
+  /** Intervals and thresholds of the periodic jobs; defaults in periodic-options.ts. */
+  periodic?: Partial<PeriodicOptions>;
+  /**
+   * Seam for reply processing (ratings, opt-outs, HELP — a later issue): called for a NEWLY stored
+   * inbound message that was routed to a workspace, inside the same transaction as the insert, with
+   * `em` scoped to that workspace. Whatever it writes (and any outbox rows it enqueues) commits or
+   * rolls back with the inbound row; throwing leaves the entry to be retried.
+   */
+  onInboundRouted?: (em: EntityManager, inbound: InboundMessage) => Promise<void>;
+}
+
+/** Resolves once its effect is committed; throws to leave the stream entry pending (retried, then dead-lettered). */
+export type EntryHandler = (deps: HandlerDeps, entry: StreamEntry) => Promise<void>;

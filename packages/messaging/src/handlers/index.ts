@@ -1,0 +1,39 @@
+// The worker's map of entry type → handler. Open: other handlers (e.g. 'message.send') are passed in
+// as `extra` or added to the returned object before the consumers start.
+import type { StreamEntry } from "@rm/streams";
+import { PERIODIC_JOBS } from "../periodic/periodic-jobs.ts";
+import { applyProviderStatus, TWILIO_STATUS_TYPE } from "./apply-provider-status.ts";
+import { type DeadLetter, onDeadLetter } from "./dead-letter.ts";
+import type { EntryHandler, HandlerDeps } from "./deps.ts";
+import { runPeriodic } from "./run-periodic.ts";
+import { storeInbound, TWILIO_INBOUND_TYPE } from "./store-inbound.ts";
+
+export type BoundHandler = (entry: StreamEntry) => Promise<void>;
+export type HandlerMap = Record<string, BoundHandler>;
+
+export function createHandlers(deps: HandlerDeps, extra: Record<string, EntryHandler> = {}): HandlerMap {
+  const table: Record<string, EntryHandler> = {
+    [TWILIO_STATUS_TYPE]: applyProviderStatus,
+    [TWILIO_INBOUND_TYPE]: storeInbound,
+    ...Object.fromEntries(PERIODIC_JOBS.map((job) => [job, runPeriodic])),
+    ...extra,
+  };
+  return Object.fromEntries(Object.entries(table).map(([type, handler]) => [type, (entry: StreamEntry) => handler(deps, entry)]));
+}
+
+/**
+ * One function for StreamConsumer's `handle`. An unknown type throws (the entry stays pending and is
+ * retried, then dead-lettered): during a rolling deploy a newer worker may know it.
+ */
+export function dispatchEntry(handlers: HandlerMap): BoundHandler {
+  return (entry) => {
+    const handler = handlers[entry.type];
+    if (!handler) return Promise.reject(new Error(`no handler for entry type "${entry.type}"`));
+    return handler(entry);
+  };
+}
+
+/** For StreamConsumer's `onDeadLetter`. */
+export function createDeadLetterHandler(deps: HandlerDeps): (dead: DeadLetter) => Promise<void> {
+  return (dead) => onDeadLetter(deps, dead);
+}

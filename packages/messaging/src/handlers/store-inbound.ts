@@ -1,0 +1,98 @@
+// Handler for 'twilio.inbound' (stream 'inbound'): stores a patient's message once (unique provider
+// sid), routes it to a workspace (SPEC §5.6: the workspace with the most recent outbound message from
+// that sender to that phone), links the message and patient it answers, and opens the WhatsApp
+// 24-hour window on the contact. Reading the text (ratings, opt-outs, HELP) is NOT done here: it
+// plugs in through `deps.onInboundRouted`.
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { LockMode } from "@mikro-orm/core";
+import { Channel, Contact, InboundMessage, unscopedEm, workspaceEm } from "@rm/db";
+import { parsePayload, type StreamEntry, twilioInboundPayloadSchema } from "@rm/streams";
+import { runOutboxWork } from "../outbox/outbox-row.ts";
+import type { HandlerDeps } from "./deps.ts";
+import { parkUnreadable } from "./park-unreadable.ts";
+
+export const TWILIO_INBOUND_TYPE = "twilio.inbound";
+
+const WHATSAPP_PREFIX = "whatsapp:";
+
+export interface InboundRoute {
+  workspaceId: string;
+  messageId: string;
+  patientId: string;
+}
+
+export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promise<void> {
+  const parsed = parsePayload(twilioInboundPayloadSchema, entry.payload);
+  if (!parsed.ok) return parkUnreadable(deps, entry, parsed.error);
+  const params = parsed.value.params;
+  const sid = (params.MessageSid ?? params.SmsSid)!;
+  const from = params.From!; // the patient, "whatsapp:+593…" or "+593…"
+  const to = params.To!; // our sender, spelled as Message.fromAddress
+  const channel = from.startsWith(WHATSAPP_PREFIX) ? Channel.WHATSAPP : Channel.SMS;
+  const phone = from.startsWith(WHATSAPP_PREFIX) ? from.slice(WHATSAPP_PREFIX.length) : from;
+  const now = deps.clock.now();
+
+  await runOutboxWork(deps.orm.em, entry.outboxId, now, async (tem, row) => {
+    const uem = unscopedEm(tem);
+    if (await uem.findOne(InboundMessage, { providerSid: sid }, { fields: ["id"] })) {
+      deps.logger.info({ outboxId: entry.outboxId, providerSid: sid }, "inbound message already stored");
+      return;
+    }
+    // The webhook wrote available_at = the time it received the message.
+    const receivedAt = row.availableAt < now ? row.availableAt : now;
+    const fields = {
+      providerSid: sid,
+      channel,
+      fromAddress: from,
+      toAddress: to,
+      body: params.Body ?? "",
+      buttonPayload: params.ButtonPayload || null,
+      rawParams: params,
+      receivedAt,
+    };
+
+    const route = await findRoute(tem, from, to);
+    if (!route) {
+      uem.create(InboundMessage, { ...fields, workspace: null });
+      await uem.flush();
+      deps.logger.info({ outboxId: entry.outboxId, providerSid: sid, channel }, "inbound message from an unknown phone; stored unrouted");
+      return;
+    }
+
+    const wem = workspaceEm(tem, route.workspaceId);
+    const inbound = wem.create(InboundMessage, { ...fields, workspace: route.workspaceId, patient: route.patientId, inReplyTo: route.messageId });
+    await openWindow(wem, phone, to, receivedAt);
+    await wem.flush();
+    deps.logger.info({ outboxId: entry.outboxId, providerSid: sid, inboundId: inbound.id, workspaceId: route.workspaceId, messageId: route.messageId }, "inbound message stored");
+    if (deps.onInboundRouted) {
+      await deps.onInboundRouted(wem, inbound);
+      await wem.flush();
+    }
+  });
+}
+
+/**
+ * Deliberate cross-tenant read (an inbound webhook carries no workspace): the most recent outbound
+ * message from our sender (`to`) to the patient's address (`from`, channel prefix included, so an SMS
+ * never routes by a WhatsApp conversation). Uses messages_route_idx.
+ */
+export async function findRoute(em: EntityManager, from: string, to: string): Promise<InboundRoute | null> {
+  const rows = await em.execute<{ id: string; workspace_id: string; patient_id: string }[]>(
+    `select id, workspace_id, patient_id from messages
+      where to_address = ? and from_address = ?
+      order by send_attempted_at desc nulls last, created_at desc
+      limit 1`,
+    [from, to],
+  );
+  const row = rows[0];
+  return row ? { workspaceId: row.workspace_id, messageId: row.id, patientId: row.patient_id } : null;
+}
+
+/** Contact.lastInboundAt[sender] = when the patient last wrote to that sender (only ever moves forward). */
+async function openWindow(wem: EntityManager, phone: string, sender: string, at: Date): Promise<void> {
+  const contact = await wem.findOne(Contact, { phone }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!contact) return;
+  const current = contact.lastInboundAt?.[sender];
+  if (current && new Date(current) >= at) return;
+  contact.lastInboundAt = { ...contact.lastInboundAt, [sender]: at.toISOString() };
+}

@@ -1,0 +1,32 @@
+// Tunables of the periodic jobs (SPEC §2, §5.5). Every field has a default; the worker may override.
+
+export interface PeriodicOptions {
+  /** How often the outbox sweeper runs. */
+  sweepIntervalMs: number;
+  /** A row `published` but not `done` for longer than this is put back to `pending`. */
+  sweepTimeoutMs: number;
+  /** How often delivery reconciliation runs. */
+  reconcileIntervalMs: number;
+  /** Leave young messages to their callbacks: only reconcile sends attempted longer ago than this. */
+  reconcileMinAgeMs: number;
+  /** Give up on messages whose send was attempted longer ago than this. */
+  reconcileMaxAgeMs: number;
+  /** Provider fetches per run (bounded so one run stays short). */
+  reconcileBatchSize: number;
+  /** Provider fetches in flight at once within a run. */
+  reconcileConcurrency: number;
+}
+
+export const DEFAULT_PERIODIC_OPTIONS: PeriodicOptions = {
+  sweepIntervalMs: 60_000,
+  sweepTimeoutMs: 5 * 60_000,
+  reconcileIntervalMs: 5 * 60_000,
+  reconcileMinAgeMs: 15 * 60_000,
+  reconcileMaxAgeMs: 3 * 24 * 60 * 60_000,
+  reconcileBatchSize: 100,
+  reconcileConcurrency: 8,
+};
+
+export function periodicOptions(overrides?: Partial<PeriodicOptions>): PeriodicOptions {
+  return { ...DEFAULT_PERIODIC_OPTIONS, ...overrides };
+}

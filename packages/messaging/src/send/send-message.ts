@@ -1,0 +1,444 @@
+// Sending a message without duplicates (SPEC §2 "Sending without duplicates", §5.4).
+//
+// Twilio's create-message call has no idempotency key, so a send is a protocol in three steps:
+//   1. one transaction: lock the message and its contact, re-check eligibility, take the sender's
+//      rate-limit token, hold the credits, mark the message SENDING with the time of the attempt;
+//   2. the provider call, outside any transaction, with our message id in the status-callback URL;
+//   3. one transaction: record the provider sid and status, settle the credits, mark the outbox row done.
+// A crash between 2 and 3 leaves SENDING without a sid. Whoever handles the entry next waits until
+// the first attempt cannot still be in flight (attempt time + SDK timeout + margin) and then asks the
+// provider for messages to that number since the attempt; it sends again only if there is none.
+// The SDK timeout is shorter than the stream's claim idle time, so a live send is never taken over.
+import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
+import { z } from "zod";
+import { holdCredits, deductCredits, releaseCredits, InsufficientCreditsError } from "@rm/db";
+import {
+  applyStatus,
+  classifyProviderError,
+  countSegments,
+  fromTwilioStatus,
+  retryDelay,
+  type BackoffOptions,
+  type Clock,
+  type DeliveryStatus,
+  type ProviderError,
+} from "@rm/domain";
+import type { StreamEntry } from "@rm/streams";
+import { defineInstruments } from "@rm/telemetry";
+import { isTwilioRestException, type TwilioClient } from "@rm/twilio";
+import { lockOutboxRow, parkOutboxRow, completeOutboxRow, retryOutboxRowAt } from "../outbox/outbox-row.ts";
+import type { SenderRateLimiter } from "../rate-limit.ts";
+
+export interface SendLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface SendDeps {
+  orm: MikroORM;
+  clock: Clock;
+  logger: SendLogger;
+  twilio: TwilioClient;
+  rateLimiter: SenderRateLimiter;
+  /** Base of the status-callback URL (PUBLIC_URL). */
+  publicUrl: string;
+  defaults: { smsFrom?: string | undefined; whatsappFrom?: string | undefined; messagingServiceSid?: string | undefined };
+  /** The global kill switch (SENDING_PAUSED), read at send time. */
+  globalPaused: () => boolean;
+  /** The SDK's request timeout: an attempt older than this plus a margin cannot still be in flight. */
+  sdkTimeoutMs: number;
+  inFlightMarginMs?: number;
+  maxAttempts?: number;
+  backoff?: BackoffOptions;
+  /** How long a paused workspace's messages wait before they are looked at again. */
+  pausedRetryMs?: number;
+}
+
+const payloadSchema = z.object({ messageId: z.uuid() });
+
+/** Messages that cost nothing and are never blocked by the balance (SPEC §6). */
+const FREE_TYPES = new Set(["HELP", "OPT_OUT_CONFIRMATION", "STAFF_ALERT"]);
+/** Messages sent to people who opted out or never consented: the confirmation of the opt-out, and alerts to staff. */
+const IGNORES_PATIENT_STATE = new Set(["OPT_OUT_CONFIRMATION", "STAFF_ALERT"]);
+const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+const instruments = defineInstruments((meter) => ({
+  sends: meter.createCounter("rm.messages.sent", {
+    description: "Send attempts by channel, type and outcome (accepted, failed, retry, cancelled, duplicate_avoided)",
+  }),
+  latency: meter.createHistogram("rm.send.latency.seconds", {
+    description: "From the time a send was due to the provider accepting it",
+    unit: "s",
+  }),
+  providerDuration: meter.createHistogram("rm.provider.request.duration.seconds", {
+    description: "Duration of provider create-message calls",
+    unit: "s",
+  }),
+  providerErrors: meter.createCounter("rm.provider.errors", { description: "Provider errors by Twilio error code" }),
+}));
+
+interface SendRow {
+  id: string;
+  workspace_id: string;
+  patient_id: string;
+  campaign_id: string | null;
+  type: string;
+  channel: "SMS" | "WHATSAPP";
+  status: DeliveryStatus;
+  to_address: string;
+  from_address: string | null;
+  body: string | null;
+  content_sid: string | null;
+  content_variables: Record<string, string> | null;
+  provider_sid: string | null;
+  segments: number | null;
+  send_attempted_at: Date | string | null;
+  send_attempts: number;
+  credits_held: number;
+  patient_consent: boolean;
+  contact_id: string;
+  sms_consent_at: Date | null;
+  whatsapp_consent_at: Date | null;
+  opted_out_at: Date | null;
+  erased_at: Date | null;
+  last_inbound_at: Record<string, string> | null;
+  campaign_status: string | null;
+  sending_paused: boolean;
+  sms_sender: string | null;
+  whatsapp_sender: string | null;
+  whatsapp_content_sids: Record<string, string> | null;
+}
+
+// The contact row is locked too: opt-out, consent and erasure are re-checked under its lock.
+const LOAD_SQL = `
+  select m.id, m.workspace_id, m.patient_id, m.campaign_id, m.type, m.channel, m.status, m.to_address, m.from_address,
+         m.body, m.content_sid, m.content_variables, m.provider_sid, m.segments, m.send_attempted_at, m.send_attempts, m.credits_held,
+         p.consent as patient_consent, c.id as contact_id, c.sms_consent_at, c.whatsapp_consent_at, c.opted_out_at,
+         c.erased_at, c.last_inbound_at, cp.status as campaign_status,
+         w.sending_paused, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids
+    from messages m
+    join patients p on p.id = m.patient_id
+    join contacts c on c.id = p.contact_id
+    join workspaces w on w.id = m.workspace_id
+    left join campaigns cp on cp.id = m.campaign_id
+   where m.workspace_id = ? and m.id = ?
+     for update of m, c`;
+
+/** What the provider is asked to do; kept so a verified re-send uses the same parameters. */
+interface ProviderRequest {
+  to: string;
+  from?: string;
+  messagingServiceSid?: string;
+  body?: string;
+  contentSid?: string;
+  contentVariables?: string;
+  statusCallback: string;
+}
+
+type Phase1 =
+  | { kind: "skip" }
+  | { kind: "send"; row: SendRow; request: ProviderRequest; dueAt: Date; attempt: number }
+  | { kind: "verify"; row: SendRow; request: ProviderRequest; dueAt: Date };
+
+export async function sendMessage(deps: SendDeps, entry: StreamEntry): Promise<void> {
+  const parsed = payloadSchema.safeParse(safeJson(entry.payload));
+  if (!parsed.success || !entry.workspaceId) {
+    await deps.orm.em.fork().transactional((em) => parkOutboxRow(em, entry.outboxId, "unreadable message.send payload"));
+    deps.logger.error({ outboxId: entry.outboxId }, "unreadable message.send entry; parked");
+    return;
+  }
+  const workspaceId = entry.workspaceId;
+  const messageId = parsed.data.messageId;
+
+  const phase1 = await deps.orm.em.fork().transactional((em) => prepare(deps, em, entry.outboxId, workspaceId, messageId));
+  if (phase1.kind === "skip") return;
+
+  if (phase1.kind === "verify") {
+    const found = await findEarlierSend(deps, phase1.row, phase1.request);
+    if (found) {
+      deps.logger.warn({ messageId, providerSid: found.sid }, "an interrupted send had reached the provider; recorded it instead of sending again");
+      instruments().sends.add(1, { channel: phase1.row.channel, type: phase1.row.type, outcome: "duplicate_avoided" });
+      await record(deps, entry.outboxId, phase1.row, found.sid, found.status, found.segments, phase1.dueAt);
+      return;
+    }
+    // The provider has nothing: re-arm the attempt (new attempt time) and send.
+    const rearmed = await deps.orm.em.fork().transactional(async (em) => {
+      const rows = await em.execute<SendRow[]>(LOAD_SQL, [workspaceId, messageId]);
+      const row = rows[0];
+      if (!row || row.status !== "SENDING" || row.provider_sid) return null;
+      await em.execute("update messages set send_attempted_at = ?, send_attempts = send_attempts + 1, updated_at = ? where id = ?", [deps.clock.now(), deps.clock.now(), messageId], "run");
+      return { ...row, send_attempts: row.send_attempts + 1 };
+    });
+    if (!rearmed) return;
+    await callProvider(deps, entry.outboxId, rearmed, phase1.request, phase1.dueAt, rearmed.send_attempts);
+    return;
+  }
+
+  await callProvider(deps, entry.outboxId, phase1.row, phase1.request, phase1.dueAt, phase1.attempt);
+}
+
+/** Step 1 (or the decision that there is nothing to do, or that an earlier attempt must be verified). */
+async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, workspaceId: string, messageId: string): Promise<Phase1> {
+  const now = deps.clock.now();
+  const outbox = await lockOutboxRow(em, outboxId);
+  if (!outbox || outbox.status !== "published") return { kind: "skip" };
+  const row = (await em.execute<SendRow[]>(LOAD_SQL, [workspaceId, messageId]))[0];
+  if (!row) {
+    await parkOutboxRow(em, outboxId, "message not found in its workspace");
+    deps.logger.warn({ outboxId, messageId, workspaceId }, "message.send for an unknown message; parked");
+    return { kind: "skip" };
+  }
+
+  // Already handed to the provider, or finished: a duplicate entry.
+  if (row.provider_sid || (row.status !== "PENDING" && row.status !== "SENDING")) {
+    await completeOutboxRow(em, outboxId, now);
+    return { kind: "skip" };
+  }
+
+  const route = routeFor(deps, row, now);
+  if ("failure" in route) {
+    await fail(em, row, now, { code: null, explanationEs: route.failure, releaseHold: true });
+    await completeOutboxRow(em, outboxId, now);
+    instruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "failed" });
+    return { kind: "skip" };
+  }
+  const request: ProviderRequest = { ...route.request, statusCallback: `${deps.publicUrl}/webhooks/twilio/status?m=${row.id}` };
+
+  if (row.status === "SENDING") {
+    // An earlier attempt may or may not have reached the provider.
+    const safeAt = new Date((toMs(row.send_attempted_at, 0)) + deps.sdkTimeoutMs + (deps.inFlightMarginMs ?? 5_000));
+    if (now < safeAt) {
+      await retryOutboxRowAt(em, outboxId, safeAt, "previous attempt may still be in flight");
+      return { kind: "skip" };
+    }
+    return { kind: "verify", row, request, dueAt: outbox.availableAt };
+  }
+
+  const reason = ineligibility(row);
+  if (reason) {
+    await em.execute("update messages set status = 'CANCELED', error_text = ?, updated_at = ? where id = ?", [reason, now, row.id], "run");
+    await releaseHeld(em, row);
+    await completeOutboxRow(em, outboxId, now);
+    instruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "cancelled" });
+    return { kind: "skip" };
+  }
+  if (deps.globalPaused() || row.sending_paused) {
+    // Paused, not cancelled: the message waits and goes out when sending resumes.
+    await retryOutboxRowAt(em, outboxId, new Date(now.getTime() + (deps.pausedRetryMs ?? 60_000)), "sending paused");
+    return { kind: "skip" };
+  }
+
+  const segments = row.channel === "WHATSAPP" ? { segments: 1, encoding: null } : countSegments(row.body ?? "");
+  const rateKey = request.from ?? request.messagingServiceSid ?? "default";
+  const token = await deps.rateLimiter.take(rateKey, segments.segments);
+  if (!token.ok) {
+    await retryOutboxRowAt(em, outboxId, new Date(now.getTime() + token.retryAfterMs), "rate limited");
+    return { kind: "skip" };
+  }
+
+  let held = row.credits_held;
+  if (!FREE_TYPES.has(row.type) && held === 0) {
+    try {
+      await holdCredits(em, { workspaceId: row.workspace_id, amount: segments.segments, reference: `message:${row.id}`, reason: `${row.type} ${row.channel}` });
+      held = segments.segments;
+    } catch (err) {
+      if (!(err instanceof InsufficientCreditsError)) throw err;
+      await fail(em, row, now, { code: null, explanationEs: `Créditos insuficientes: faltan ${err.shortfall}. Recargue en Facturación.`, releaseHold: false });
+      await completeOutboxRow(em, outboxId, now);
+      instruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "failed" });
+      return { kind: "skip" };
+    }
+  }
+
+  await em.execute(
+    `update messages set status = 'SENDING', send_attempted_at = ?, send_attempts = send_attempts + 1, from_address = ?,
+            segments = ?, encoding = ?, credits_held = ?, updated_at = ? where id = ?`,
+    [now, request.from ?? request.messagingServiceSid ?? null, segments.segments, segments.encoding, held, now, row.id],
+    "run",
+  );
+  return { kind: "send", row: { ...row, credits_held: held, send_attempted_at: now }, request, dueAt: outbox.availableAt, attempt: row.send_attempts + 1 };
+}
+
+/** Why a message may no longer go out (SPEC §5.4 re-check at send time), or null. */
+function ineligibility(row: SendRow): string | null {
+  if (row.campaign_status === "CANCELLED") return "Campaña cancelada";
+  if (IGNORES_PATIENT_STATE.has(row.type)) return null;
+  if (row.erased_at) return "Paciente eliminado";
+  if (row.opted_out_at) return "El paciente pidió no recibir mensajes";
+  const channelConsent = row.channel === "WHATSAPP" ? row.whatsapp_consent_at : row.sms_consent_at;
+  if (!row.patient_consent && !channelConsent) return "Sin consentimiento";
+  return null;
+}
+
+/** Sender and content: SMS body; WhatsApp free text inside the 24 h window, else the approved template. */
+function routeFor(deps: SendDeps, row: SendRow, now: Date): { request: Omit<ProviderRequest, "statusCallback"> } | { failure: string } {
+  if (row.channel === "SMS") {
+    const from = row.from_address ?? row.sms_sender ?? deps.defaults.smsFrom;
+    if (!from && !deps.defaults.messagingServiceSid) return { failure: "No hay un número de envío SMS configurado" };
+    if (!row.body) return { failure: "El mensaje no tiene texto" };
+    return { request: { to: row.to_address, ...(from ? { from } : { messagingServiceSid: deps.defaults.messagingServiceSid! }), body: row.body } };
+  }
+  const sender = row.from_address ?? row.whatsapp_sender ?? deps.defaults.whatsappFrom;
+  if (!sender) return { failure: "No hay un número de WhatsApp configurado" };
+  const from = sender.startsWith("whatsapp:") ? sender : `whatsapp:${sender}`;
+  const to = row.to_address.startsWith("whatsapp:") ? row.to_address : `whatsapp:${row.to_address}`;
+  const lastInbound = row.last_inbound_at?.[from] ?? row.last_inbound_at?.[from.slice("whatsapp:".length)];
+  const insideWindow = lastInbound !== undefined && now.getTime() - new Date(lastInbound).getTime() < WHATSAPP_WINDOW_MS;
+  const contentSid = row.content_sid ?? row.whatsapp_content_sids?.[row.type] ?? null;
+  if (contentSid && !(insideWindow && row.body)) {
+    return { request: { to, from, contentSid, ...(row.content_variables ? { contentVariables: JSON.stringify(row.content_variables) } : {}) } };
+  }
+  if (insideWindow && row.body) return { request: { to, from, body: row.body } };
+  return { failure: "Fuera de la ventana de 24 horas de WhatsApp y sin plantilla aprobada para este tipo de mensaje (63016)" };
+}
+
+/** Step 2: the provider call, then step 3 or the handling of its failure. */
+async function callProvider(deps: SendDeps, outboxId: string, row: SendRow, request: ProviderRequest, dueAt: Date, attempt: number): Promise<void> {
+  const started = performance.now();
+  try {
+    const created = await deps.twilio.messages.create(request);
+    instruments().providerDuration.record((performance.now() - started) / 1000, { outcome: "ok" });
+    await record(deps, outboxId, row, created.sid, created.status, Number(created.numSegments) || null, dueAt);
+  } catch (err) {
+    instruments().providerDuration.record((performance.now() - started) / 1000, { outcome: "error" });
+    await handleProviderError(deps, outboxId, row, err, attempt);
+  }
+}
+
+/** Step 3: sid, status and credits in one transaction with the outbox row's `done`. */
+async function record(deps: SendDeps, outboxId: string, sent: SendRow, sid: string, providerStatus: string, providerSegments: number | null, dueAt: Date): Promise<void> {
+  await deps.orm.em.fork().transactional(async (em) => {
+    const now = deps.clock.now();
+    await lockOutboxRow(em, outboxId);
+    const row = (await em.execute<SendRow[]>(LOAD_SQL, [sent.workspace_id, sent.id]))[0];
+    if (!row) return;
+    if (row.provider_sid && row.provider_sid !== sid) {
+      deps.logger.error({ messageId: row.id, recorded: row.provider_sid, received: sid }, "message already has another provider sid");
+      await completeOutboxRow(em, outboxId, now);
+      return;
+    }
+    // A status callback may have been applied already (it can beat this commit).
+    const incoming = fromTwilioStatus(providerStatus) ?? "QUEUED";
+    const { next } = applyStatus(row.status, incoming);
+    // What the provider counted is what it bills; our own count is the fallback.
+    const billed = row.channel === "WHATSAPP" ? 1 : (providerSegments ?? row.segments ?? 1);
+    await em.execute("update messages set provider_sid = ?, status = ?, segments = coalesce(?, segments), updated_at = ? where id = ?", [sid, next, row.channel === "WHATSAPP" ? 1 : providerSegments, now, row.id], "run");
+
+    if (!FREE_TYPES.has(row.type)) {
+      if (next === "FAILED") {
+        // Failed before we recorded it: never billed, give the hold back.
+        await releaseHeld(em, row);
+      } else {
+        await settle(deps, em, row, billed);
+      }
+    }
+    if (row.type === "INITIAL") {
+      await em.execute("update patients set status = 'SENT', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
+      await em.execute("update contacts set last_asked_at = ?, updated_at = ? where id = ?", [now, now, row.contact_id], "run");
+    }
+    await completeOutboxRow(em, outboxId, now);
+    instruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "accepted" });
+    instruments().latency.record(Math.max(0, (now.getTime() - dueAt.getTime()) / 1000), { channel: row.channel });
+  });
+}
+
+/** Deducts the billed segments, settling the hold; never lets the balance go negative. */
+async function settle(deps: SendDeps, em: EntityManager, row: SendRow, billed: number): Promise<void> {
+  const base = { workspaceId: row.workspace_id, reference: `message:${row.id}`, reason: `${row.type} ${row.channel}`, ...(row.credits_held > 0 ? { holdReference: `message:${row.id}` } : {}) };
+  try {
+    await deductCredits(em, { ...base, amount: billed });
+  } catch (err) {
+    if (!(err instanceof InsufficientCreditsError) || billed <= row.credits_held) throw err;
+    // The provider counted more segments than we held and the balance cannot cover the difference.
+    deps.logger.warn({ messageId: row.id, billed, held: row.credits_held }, "provider billed more segments than held; deducting the hold only");
+    await deductCredits(em, { ...base, amount: row.credits_held });
+  }
+  await em.execute("update messages set credits_held = 0 where id = ?", [row.id], "run");
+}
+
+async function releaseHeld(em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "credits_held">): Promise<void> {
+  if (row.credits_held <= 0) return;
+  await releaseCredits(em, { workspaceId: row.workspace_id, holdReference: `message:${row.id}`, reference: `release:message:${row.id}` });
+  await em.execute("update messages set credits_held = 0 where id = ?", [row.id], "run");
+}
+
+async function fail(em: EntityManager, row: SendRow, now: Date, f: { code: number | null; explanationEs: string; releaseHold: boolean }): Promise<void> {
+  await em.execute("update messages set status = 'FAILED', error_code = ?, error_text = ?, failed_at = ?, updated_at = ? where id = ?", [f.code, f.explanationEs, now, now, row.id], "run");
+  if (f.releaseHold) await releaseHeld(em, row);
+  if (row.type === "INITIAL") await em.execute("update patients set status = 'FAILED', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
+}
+
+async function handleProviderError(deps: SendDeps, outboxId: string, row: SendRow, err: unknown, attempt: number): Promise<void> {
+  const rest = isTwilioRestException(err) ? err : null;
+  const networkCode = !rest && typeof err === "object" && err && "code" in err ? String((err as { code: unknown }).code) : null;
+  // Only a refused connection or a 429 proves the provider did not take the message. A timeout, a
+  // reset or a 5xx might have been accepted: keep SENDING and verify before sending again.
+  const definitelyNotSent = networkCode === "ECONNREFUSED" || networkCode === "ENOTFOUND" || rest?.status === 429 || (rest !== null && rest.status < 500);
+  const error: ProviderError = classifyProviderError({ code: rest?.code ?? null, httpStatus: rest?.status ?? null, network: !rest });
+  instruments().providerErrors.add(1, { code: String(error.code ?? (rest ? `http_${rest.status}` : (networkCode ?? "network"))) });
+
+  await deps.orm.em.fork().transactional(async (em) => {
+    const now = deps.clock.now();
+    await lockOutboxRow(em, outboxId);
+    const current = (await em.execute<SendRow[]>(LOAD_SQL, [row.workspace_id, row.id]))[0];
+    if (!current || current.provider_sid || current.status !== "SENDING") {
+      // A status callback recorded the message meanwhile: it was sent after all.
+      await completeOutboxRow(em, outboxId, now);
+      return;
+    }
+    if (!definitelyNotSent) {
+      const verifyAt = new Date((toMs(current.send_attempted_at, now.getTime())) + deps.sdkTimeoutMs + (deps.inFlightMarginMs ?? 5_000));
+      await retryOutboxRowAt(em, outboxId, verifyAt, `outcome unknown (${networkCode ?? rest?.status ?? "error"}); verify before resending`);
+      deps.logger.warn({ messageId: row.id, attempt, err: String(err) }, "send outcome unknown; will ask the provider before any resend");
+      instruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "retry" });
+      return;
+    }
+    if (error.retry === "transient" && attempt < (deps.maxAttempts ?? 8)) {
+      await em.execute("update messages set status = 'PENDING', updated_at = ? where id = ?", [now, row.id], "run");
+      const delay = retryDelay(attempt, { jitter: 0.2, ...deps.backoff });
+      await retryOutboxRowAt(em, outboxId, new Date(now.getTime() + delay), `${error.code ?? networkCode}: ${error.explanationEn}`);
+      instruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "retry" });
+      return;
+    }
+    await fail(em, current, now, { code: error.code, explanationEs: error.explanationEs, releaseHold: true });
+    if (error.code === 21610) {
+      // The carrier says the patient unsubscribed from this sender: stop asking them.
+      await em.execute("update contacts set opted_out_at = coalesce(opted_out_at, ?), opted_out_source = coalesce(opted_out_source, 'provider:21610'), updated_at = ? where id = ?", [now, now, current.contact_id], "run");
+    }
+    await completeOutboxRow(em, outboxId, now);
+    instruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "failed" });
+    if (!error.expected) deps.logger.warn({ messageId: row.id, code: error.code, attempt }, "send failed permanently");
+  });
+}
+
+/** Asks the provider whether an interrupted attempt went out: same recipient and sender, since the attempt. */
+async function findEarlierSend(deps: SendDeps, row: SendRow, request: ProviderRequest): Promise<{ sid: string; status: string; segments: number | null } | null> {
+  const since = new Date((toMs(row.send_attempted_at, 0)) - 60_000);
+  const listed = await deps.twilio.messages.list({ to: request.to, ...(request.from ? { from: request.from } : {}), dateSentAfter: since, limit: 50 });
+  const candidates = listed
+    .filter((m) => (m.dateCreated ? m.dateCreated.getTime() >= since.getTime() : true))
+    .filter((m) => (request.body ? m.body === request.body : true));
+  if (candidates.length === 0) return null;
+  // A sid already recorded on another of our messages is not this one.
+  const sids = candidates.map((m) => m.sid);
+  const known = await deps.orm.em.fork().execute<{ provider_sid: string }[]>(`select provider_sid from messages where provider_sid in (${sids.map(() => "?").join(", ")})`, sids);
+  const taken = new Set(known.map((k) => k.provider_sid));
+  const match = candidates.filter((m) => !taken.has(m.sid)).sort((a, b) => (a.dateCreated?.getTime() ?? 0) - (b.dateCreated?.getTime() ?? 0))[0];
+  return match ? { sid: match.sid, status: match.status, segments: Number(match.numSegments) || null } : null;
+}
+
+/** Raw queries may hand timestamps back as strings. */
+function toMs(value: Date | string | null, fallback: number): number {
+  if (value === null) return fallback;
+  const ms = new Date(value).getTime();
+  return Number.isNaN(ms) ? fallback : ms;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,292 @@
+import type { MikroORM } from "@mikro-orm/postgresql";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { getCreditBalance, initOrm } from "@rm/db";
+import { ManualClock } from "@rm/domain";
+import { createSimulator, type Simulator } from "@rm/simulator";
+import type { StreamEntry } from "@rm/streams";
+import { createScenario, createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "@rm/test-utils";
+import { createTwilioClient, type TwilioClient } from "@rm/twilio";
+import { SenderRateLimiter } from "../src/rate-limit.ts";
+import { sendMessage, type SendDeps } from "../src/send/send-message.ts";
+
+const ACCOUNT = "AC00000000000000000000000000000000";
+const TOKEN = "simulator-token";
+let db: TestDatabase;
+let orm: MikroORM;
+let redis: TestRedis;
+let sim: Simulator;
+let twilio: TwilioClient;
+let clock: ManualClock;
+let paused = false;
+const silent = { info() {}, warn() {}, error() {} };
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  orm = await initOrm({ databaseUrl: db.url });
+  redis = await createTestRedis();
+  // Callbacks go nowhere here; the status handler has its own tests.
+  sim = createSimulator({ accountSid: ACCOUNT, authTokens: [TOKEN], callbackDelayMs: 60_000 });
+  const { url } = await sim.listen(0, "127.0.0.1");
+  twilio = createTwilioClient({ accountSid: ACCOUNT, authToken: TOKEN, apiUrl: url, timeoutMs: 2000 });
+});
+afterAll(async () => {
+  await sim.close();
+  await redis.cleanup();
+  await orm.close(true);
+  await db.drop();
+});
+beforeEach(() => {
+  sim.reset();
+  clock = new ManualClock(new Date());
+  paused = false;
+});
+
+function deps(overrides: Partial<SendDeps> = {}): SendDeps {
+  return {
+    orm,
+    clock,
+    logger: silent,
+    twilio,
+    rateLimiter: new SenderRateLimiter({ redis: redis.client, prefix: `${redis.prefix}${Math.random()}:`, disabled: true }),
+    publicUrl: "https://rm.example.com",
+    defaults: {},
+    globalPaused: () => paused,
+    sdkTimeoutMs: 2000,
+    inFlightMarginMs: 1000,
+    ...overrides,
+  };
+}
+
+/** What the relay does: claim due rows, mark them published, hand out their stream entries. */
+async function publishDue(): Promise<StreamEntry[]> {
+  const rows = await orm.em.fork().execute<{ id: string; type: string; workspace_id: string | null; payload: unknown }[]>(
+    "update outbox set status = 'published', published_at = ? where status = 'pending' and available_at <= ? returning id::text as id, type, workspace_id::text as workspace_id, payload",
+    [clock.now(), clock.now()],
+  );
+  return rows.map((r) => ({ outboxId: r.id, type: r.type, workspaceId: r.workspace_id, payload: JSON.stringify(r.payload), traceparent: "" }));
+}
+
+async function message(id: string) {
+  const [m] = await orm.em.fork().execute<Record<string, unknown>[]>("select * from messages where id = ?", [id]);
+  return m!;
+}
+
+async function outboxOf(messageId: string) {
+  const [o] = await orm.em.fork().execute<Record<string, unknown>[]>("select * from outbox where payload->>'messageId' = ?", [messageId]);
+  return o!;
+}
+
+async function run(d: SendDeps, entries: StreamEntry[]) {
+  for (const e of entries) await sendMessage(d, e);
+}
+
+describe("sending an SMS", () => {
+  it("sends at the due time, not before, records sid, status, segments and charges one credit per segment", async () => {
+    const s = await createScenario(orm, { patients: 1, dueAt: new Date(clock.now().getTime() + 60_000), credits: 10 });
+    expect(await publishDue()).toHaveLength(0);
+    expect(sim.state.messages).toHaveLength(0);
+
+    clock.advance(60_000);
+    await run(deps(), await publishDue());
+    expect(sim.state.messages).toHaveLength(1);
+    const sent = sim.state.messages[0]!;
+    expect(sent.to).toBe(s.phones[0]);
+    expect(sent.from).toBe("+15005550006");
+    expect(sent.statusCallback).toBe(`https://rm.example.com/webhooks/twilio/status?m=${s.messageIds[0]}`);
+
+    const m = await message(s.messageIds[0]!);
+    expect(m.provider_sid).toBe(sent.sid);
+    expect(m.status).toBe("QUEUED");
+    expect(m.segments).toBe(1);
+    expect(m.encoding).toBe("GSM7");
+    expect(m.credits_held).toBe(0);
+    expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
+    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 9, held: 0 });
+  });
+
+  it("a stream entry delivered twice sends once", async () => {
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
+    const entries = await publishDue();
+    await run(deps(), [...entries, ...entries]);
+    await Promise.all(entries.map((e) => sendMessage(deps(), e)));
+    expect(sim.state.messages.filter((m) => m.to === s.phones[0])).toHaveLength(1);
+  });
+
+  it("counts accents as UCS-2 and charges every segment", async () => {
+    const long = "Gracias por su visita, María. ¿Cómo calificaría la atención? Responda del 1 al 5, donde 5 es excelente y 1 es muy malo.";
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 10, body: () => long });
+    await run(deps(), await publishDue());
+    const m = await message(s.messageIds[0]!);
+    expect(m.encoding).toBe("UCS2");
+    expect(m.segments).toBe(2);
+    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 8 });
+  });
+});
+
+describe("a send interrupted between the provider call and recording the sid", () => {
+  it("is not sent again: the next attempt finds it at the provider and records it", async () => {
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5 });
+    // The provider takes the message, then the connection breaks before the answer arrives.
+    const lossy = Object.create(twilio) as TwilioClient;
+    Object.defineProperty(lossy, "messages", {
+      value: Object.assign(Object.create(twilio.messages), {
+        create: async (params: Parameters<TwilioClient["messages"]["create"]>[0]) => {
+          await twilio.messages.create(params);
+          throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+        },
+      }),
+    });
+    await run(deps({ twilio: lossy }), await publishDue());
+    let m = await message(s.messageIds[0]!);
+    expect(m.status).toBe("SENDING");
+    expect(m.provider_sid).toBeNull();
+    const retry = await outboxOf(s.messageIds[0]!);
+    expect(retry.status).toBe("pending");
+
+    // Not before the first attempt can no longer be in flight.
+    clock.advance(1000);
+    expect(await publishDue()).toHaveLength(0);
+    clock.advance(2500);
+    await run(deps(), await publishDue());
+    expect(sim.state.messages).toHaveLength(1);
+    m = await message(s.messageIds[0]!);
+    expect(m.provider_sid).toBe(sim.state.messages[0]!.sid);
+    expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
+    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
+  });
+
+  it("is sent once when the interrupted attempt never reached the provider", async () => {
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
+    const broken = Object.create(twilio) as TwilioClient;
+    Object.defineProperty(broken, "messages", {
+      value: Object.assign(Object.create(twilio.messages), {
+        create: async () => {
+          throw Object.assign(new Error("timeout of 2000ms exceeded"), { code: "ECONNABORTED" });
+        },
+      }),
+    });
+    await run(deps({ twilio: broken }), await publishDue());
+    expect(sim.state.messages).toHaveLength(0);
+    clock.advance(3500);
+    await run(deps(), await publishDue());
+    expect(sim.state.messages).toHaveLength(1);
+    expect((await message(s.messageIds[0]!)).provider_sid).toBe(sim.state.messages[0]!.sid);
+  });
+});
+
+describe("provider errors", () => {
+  it("fails an invalid number at once with the code and a Spanish explanation, and charges nothing", async () => {
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5 });
+    sim.configure({ failRules: [{ to: s.phones[0]!, code: 21211 }] });
+    await run(deps(), await publishDue());
+    const m = await message(s.messageIds[0]!);
+    expect(m.status).toBe("FAILED");
+    expect(m.error_code).toBe(21211);
+    expect(String(m.error_text)).toMatch(/número/i);
+    expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
+    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 5, held: 0 });
+  });
+
+  it("21610 marks the contact opted out", async () => {
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
+    sim.configure({ failRules: [{ to: s.phones[0]!, code: 21610 }] });
+    await run(deps(), await publishDue());
+    expect((await message(s.messageIds[0]!)).status).toBe("FAILED");
+    const [c] = await orm.em.fork().execute<{ opted_out_at: Date | null; opted_out_source: string }[]>("select opted_out_at, opted_out_source from contacts where workspace_id = ? and phone = ?", [s.workspaceId, s.phones[0]]);
+    expect(c!.opted_out_at).not.toBeNull();
+    expect(c!.opted_out_source).toBe("provider:21610");
+  });
+
+  it("retries a 429 with backoff through the outbox, then sends", async () => {
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
+    sim.configure({ failRules: [{ to: s.phones[0]!, code: 429, times: 1 }] });
+    await run(deps({ backoff: { baseMs: 2000, jitter: 0 } }), await publishDue());
+    expect((await message(s.messageIds[0]!)).status).toBe("PENDING");
+    const retry = await outboxOf(s.messageIds[0]!);
+    expect(retry.status).toBe("pending");
+    expect(new Date(retry.available_at as string).getTime()).toBe(clock.now().getTime() + 2000);
+    clock.advance(2000);
+    await run(deps(), await publishDue());
+    expect((await message(s.messageIds[0]!)).status).toBe("QUEUED");
+    expect(sim.state.messages).toHaveLength(1);
+  });
+});
+
+describe("eligibility at send time", () => {
+  it("cancels a message to a contact who opted out meanwhile, and releases its credits", async () => {
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5 });
+    await orm.em.fork().execute("update contacts set opted_out_at = now() where workspace_id = ? and phone = ?", [s.workspaceId, s.phones[0]]);
+    await run(deps(), await publishDue());
+    expect(sim.state.messages).toHaveLength(0);
+    expect((await message(s.messageIds[0]!)).status).toBe("CANCELED");
+    expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
+  });
+
+  it("does not send while paused (global or workspace) and sends once resumed", async () => {
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
+    paused = true;
+    await run(deps(), await publishDue());
+    expect(sim.state.messages).toHaveLength(0);
+    paused = false;
+    await orm.em.fork().execute("update workspaces set sending_paused = true where id = ?", [s.workspaceId]);
+    clock.advance(60_000);
+    await run(deps(), await publishDue());
+    expect(sim.state.messages).toHaveLength(0);
+    await orm.em.fork().execute("update workspaces set sending_paused = false where id = ?", [s.workspaceId]);
+    clock.advance(60_000);
+    await run(deps(), await publishDue());
+    expect(sim.state.messages).toHaveLength(1);
+  });
+
+  it("fails a chargeable message when credits run out, without sending", async () => {
+    const s = await createScenario(orm, { patients: 2, dueAt: clock.now(), credits: 1 });
+    await run(deps(), await publishDue());
+    expect(sim.state.messages).toHaveLength(1);
+    const statuses = await Promise.all(s.messageIds.map(async (id) => (await message(id)).status));
+    expect(statuses.sort()).toEqual(["FAILED", "QUEUED"]);
+    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 0 });
+  });
+});
+
+describe("WhatsApp", () => {
+  it("uses the approved template outside the 24-hour window", async () => {
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), channel: "WHATSAPP", whatsappContentSids: { INITIAL: "HX0123456789abcdef0123456789abcdef" } });
+    await orm.em.fork().execute(`update messages set content_variables = '{"1":"María"}'::jsonb where id = ?`, [s.messageIds[0]]);
+    await run(deps(), await publishDue());
+    const sent = sim.state.messages[0]!;
+    expect(sent.to).toBe(`whatsapp:${s.phones[0]}`);
+    expect(sent.contentSid).toBe("HX0123456789abcdef0123456789abcdef");
+    expect(JSON.parse(sent.contentVariables!)).toEqual({ "1": "María" });
+    expect((await message(s.messageIds[0]!)).segments).toBe(1);
+  });
+
+  it("sends free text inside the window, and fails clearly outside it without a template", async () => {
+    const inside = await createScenario(orm, { patients: 1, dueAt: clock.now(), channel: "WHATSAPP", phoneBase: 593_981_000_000 });
+    await orm.em.fork().execute(`update contacts set last_inbound_at = jsonb_build_object('whatsapp:+14155238886', ?::text) where workspace_id = ? and phone = ?`, [new Date(clock.now().getTime() - 3600_000).toISOString(), inside.workspaceId, inside.phones[0]]);
+    await sim.inbound({ from: `whatsapp:${inside.phones[0]}`, to: "whatsapp:+14155238886", body: "hola" });
+    const outside = await createScenario(orm, { patients: 1, dueAt: clock.now(), channel: "WHATSAPP", phoneBase: 593_982_000_000 });
+    await run(deps(), await publishDue());
+    expect(sim.state.messages.map((m) => m.to)).toEqual([`whatsapp:${inside.phones[0]}`]);
+    expect(sim.state.messages[0]!.contentSid).toBeNull();
+    const failed = await message(outside.messageIds[0]!);
+    expect(failed.status).toBe("FAILED");
+    expect(String(failed.error_text)).toContain("24 horas");
+  });
+});
+
+describe("rate limits", () => {
+  it("reschedules through the outbox when the sender has no token", async () => {
+    const s = await createScenario(orm, { patients: 3, dueAt: clock.now() });
+    const limiter = new SenderRateLimiter({ redis: redis.client, prefix: `${redis.prefix}rl:` });
+    await run(deps({ rateLimiter: limiter }), await publishDue());
+    expect(sim.state.messages).toHaveLength(1);
+    const waiting = await orm.em.fork().execute<{ status: string; available_at: Date }[]>("select status, available_at from outbox where workspace_id = ? and status = 'pending'", [s.workspaceId]);
+    expect(waiting).toHaveLength(2);
+    for (const w of waiting) expect(new Date(w.available_at).getTime()).toBeGreaterThan(clock.now().getTime());
+  });
+});
+
+afterEach(async () => {
+  // Each test's scenario is its own workspace; leftover due rows must not leak into the next test.
+  await orm.em.fork().execute("update outbox set status = 'cancelled' where status in ('pending', 'published')");
+});
