@@ -2,7 +2,6 @@ import type { RelayEnv } from "@rm/config";
 import type { Clock } from "@rm/domain";
 import type { Logger } from "@rm/telemetry";
 import type { Redis } from "ioredis";
-import type { Database } from "./database.ts";
 
 /** Everything the relay loop needs, built once by start-relay.ts. */
 export interface RelayContext {
@@ -10,7 +9,7 @@ export interface RelayContext {
   logger: Logger;
   /** "Now" for the outbox SQL (a query parameter, never now() alone — SPEC §2). */
   clock: Clock;
-  db: Database;
+  db: { ping(): Promise<void>; close(): Promise<void> };
   /** Fail-fast producer connection for XADD: on error the rows simply stay pending. */
   redis: Redis;
 }

@@ -46,7 +46,7 @@ const CLAIM_SQL = `
   SELECT id::text, stream, type, workspace_id::text, payload::text AS payload, trace_context
     FROM outbox
    WHERE status = 'pending' AND available_at <= $1
-   ORDER BY available_at, id
+   ORDER BY outbox.available_at, outbox.id -- qualified: a bare "id" would sort the text alias above
    LIMIT $2
    FOR UPDATE SKIP LOCKED`;
 

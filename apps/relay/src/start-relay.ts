@@ -2,17 +2,20 @@ import type { RelayEnv } from "@rm/config";
 import { systemClock } from "@rm/domain";
 import { closeRedis, createRedis } from "@rm/streams";
 import { onShutdown, probeAll, startTelemetry, type Logger } from "@rm/telemetry";
+import pg from "pg";
 import type { RelayContext, Service } from "./context.ts";
-import { connectDatabase } from "./database.ts";
+import { OutboxRelay } from "./outbox-relay.ts";
 
 /**
  * Wires the relay process: connections, /metrics + /healthz + /readyz, graceful shutdown.
  * Dependencies being down is not fatal: the process stays up and /readyz says 503 until they answer.
  */
 export async function startRelay(config: RelayEnv, logger: Logger): Promise<RelayContext> {
-  // The claim queries go through DATABASE_URL (may be a pooler); LISTEN will need its own direct
-  // connection to DATABASE_DIRECT_URL (pg is a dependency for that).
-  const db = await connectDatabase(config.DATABASE_URL, { poolMax: 5 });
+  // Claims go through DATABASE_URL (may be a transaction-mode pooler: no session state is used);
+  // LISTEN needs a direct connection (DATABASE_DIRECT_URL).
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 4, idleTimeoutMillis: 30_000 });
+  pool.on("error", (err) => logger.warn({ err: err.message }, "idle PostgreSQL connection failed"));
+  const db = { ping: async () => void (await pool.query("select 1")), close: () => pool.end() };
   const redis = createRedis(config.REDIS_URL, "producer", logger, { connectionName: "rm-relay" });
 
   const telemetry = await startTelemetry({
@@ -24,9 +27,19 @@ export async function startRelay(config: RelayEnv, logger: Logger): Promise<Rela
 
   const context: RelayContext = { config, logger, clock: systemClock, db, redis };
 
-  // Seam: the relay loop (LISTEN/NOTIFY + polling, publishes due outbox rows) starts here from
-  // `context` and is pushed onto `services`, so shutdown stops it before the connections close.
-  const services: Service[] = [];
+  const relay = new OutboxRelay({
+    pool,
+    listenUrl: config.DATABASE_DIRECT_URL ?? config.DATABASE_URL,
+    redis,
+    naming: { prefix: config.STREAM_PREFIX, partitions: config.STREAM_PARTITIONS },
+    clock: context.clock,
+    batchSize: config.RELAY_BATCH_SIZE,
+    pollMs: config.RELAY_POLL_MS,
+    logger,
+  });
+  await relay.start();
+  // Shutdown stops the loop (the batch in progress commits or rolls back) before connections close.
+  const services: Service[] = [{ name: "outbox-relay", stop: () => relay.stop() }];
 
   onShutdown(logger, [
     { name: "services", close: async () => void (await Promise.all(services.map((s) => s.stop()))) },

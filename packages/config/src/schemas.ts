@@ -44,6 +44,12 @@ const redisEnv = z.object({
   REDIS_URL: url(["redis:", "rediss:"], "a redis:// URL"),
 });
 
+/** Stream key prefix and partitions per kind: relay and worker must agree (SPEC §2 "Past one machine"). */
+const streamsEnv = z.object({
+  STREAM_PREFIX: z.string().regex(/^[a-z0-9:_-]*$/i, "expected letters, digits, ':', '_' or '-'").default("rm:"),
+  STREAM_PARTITIONS: z.coerce.number({ error: "expected a whole number" }).int().min(1).max(1024).default(1),
+});
+
 const twilioEnv = z.object({
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "expected an account sid AC + 32 hex digits"),
   /** Comma-separated during rotation: the first signs our requests, all verify webhooks. */
@@ -71,13 +77,14 @@ export const webEnv = commonEnv
     STRIPE_API_URL: url(["http:", "https:"], "an http(s) URL").optional(),
   });
 
-export const relayEnv = commonEnv.extend(redisEnv.shape).extend({
+export const relayEnv = commonEnv.extend(redisEnv.shape).extend(streamsEnv.shape).extend({
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   RELAY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
 });
 
 export const workerEnv = commonEnv
   .extend(redisEnv.shape)
+  .extend(streamsEnv.shape)
   .extend(publicUrl.shape)
   .extend(twilioEnv.shape)
   .extend({
