@@ -15,8 +15,9 @@ export default class SummaryReporter implements Reporter {
         else if (state === "failed") failed++;
         else skipped++;
       }
-      // A file that failed to load has no tests but is a failure.
-      if (mod.state() === "failed" && [...mod.children.allTests()].length === 0) failed++;
+      // A file that failed outside its tests (failed to load, a beforeAll threw: its tests show as
+      // skipped) is a failure too.
+      if (mod.state() === "failed" && ![...mod.children.allTests()].some((t) => t.result().state === "failed")) failed++;
     }
     // Errors outside any test (global setup, unhandled rejections) fail the run too.
     failed += unhandledErrors.length;

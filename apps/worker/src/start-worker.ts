@@ -3,6 +3,7 @@ import type { WorkerEnv } from "@rm/config";
 import { systemClock } from "@rm/domain";
 import { closeRedis, createRedis } from "@rm/streams";
 import { onShutdown, probeAll, startTelemetry, type Logger } from "@rm/telemetry";
+import { startConsumers } from "./consumers.ts";
 import type { Service, WorkerContext } from "./context.ts";
 import { connectDatabase } from "./database.ts";
 
@@ -27,10 +28,8 @@ export async function startWorker(config: WorkerEnv, logger: Logger): Promise<Wo
 
   const context: WorkerContext = { config, logger, clock: systemClock, db, redis };
 
-  // Seam: one StreamConsumer per stream kind (dispatch, provider-status, inbound, billing) starts
-  // here from `context` (consumer name `consumerName`) and is pushed onto `services`; on SIGTERM
-  // they stop first, releasing in-flight entries, before the connections close.
-  const services: Service[] = [];
+  // On SIGTERM the consumers stop first, releasing in-flight entries, before the connections close.
+  const services: Service[] = await startConsumers(context, consumerName);
 
   onShutdown(logger, [
     { name: "services", close: async () => void (await Promise.all(services.map((s) => s.stop()))) },

@@ -89,8 +89,26 @@ export const workerEnv = commonEnv
   .extend(twilioEnv.shape)
   .extend({
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+    /** Entries per XREADGROUP and reader loops per stream kind. */
+    STREAM_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+    STREAM_READERS: z.coerce.number().int().min(1).max(32).default(2),
+    /** Pending entries idle longer than this are taken over by another consumer. Must exceed TWILIO_TIMEOUT_MS. */
+    STREAM_CLAIM_IDLE_MS: z.coerce.number().int().min(1000).default(60_000),
+    /** Deliveries after which an entry goes to the dead-letter stream. */
+    STREAM_MAX_DELIVERIES: z.coerce.number().int().min(1).max(100).default(5),
+    /** Timeout of one provider request (the SDK's); shorter than the claim idle time. */
+    TWILIO_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
+    /** Outbox rows published but not done for this long are republished by the sweeper. */
+    OUTBOX_SWEEP_AFTER_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
+    /** Turns the per-sender provider rate limits off (benchmarks against the simulator). */
+    RATE_LIMITS_DISABLED: boolFlag,
     STRIPE_SECRET_KEY: z.string().optional(),
     STRIPE_API_URL: url(["http:", "https:"], "an http(s) URL").optional(),
+  })
+  // The send protocol relies on it: a send still waiting for the provider is never taken over.
+  .refine((e) => e.STREAM_CLAIM_IDLE_MS >= e.TWILIO_TIMEOUT_MS * 1.5, {
+    path: ["STREAM_CLAIM_IDLE_MS"],
+    message: "must be at least 1.5 × TWILIO_TIMEOUT_MS, so a send in flight is never taken over by another worker",
   });
 
 const share = z.coerce.number({ error: "expected a share between 0 and 1" }).min(0).max(1);

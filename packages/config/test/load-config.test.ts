@@ -9,6 +9,15 @@ const good = {
   TWILIO_AUTH_TOKEN: "tok1,tok2",
 };
 
+describe("worker timing invariant", () => {
+  const worker = { ...good, TWILIO_ACCOUNT_SID: "AC00000000000000000000000000000000" };
+  it("refuses a claim idle time that a live provider call could outlast", async () => {
+    const { workerEnv } = await import("../src/index.ts");
+    expect(() => parseConfig(workerEnv, { ...worker, TWILIO_TIMEOUT_MS: "10000", STREAM_CLAIM_IDLE_MS: "12000" })).toThrowError(/^STREAM_CLAIM_IDLE_MS is invalid: must be at least 1.5 × TWILIO_TIMEOUT_MS/);
+    expect(parseConfig(workerEnv, { ...worker, TWILIO_TIMEOUT_MS: "5000", STREAM_CLAIM_IDLE_MS: "15000" }).STREAM_CLAIM_IDLE_MS).toBe(15000);
+  });
+});
+
 describe("parseConfig", () => {
   it("applies defaults and transforms", () => {
     const cfg = parseConfig(webEnv, good);

@@ -39,10 +39,13 @@ export {
   type CreditBalance,
   type GrantInput,
   type HoldInput,
+  holdCreditsBulk,
+  type BulkHoldInput,
   type ReleaseInput,
   type DeductInput,
   type RefundInput,
 } from "./modules/billing/ledger.ts";
+export { findLedgerEntry, type LedgerEntrySummary } from "./modules/billing/find-ledger-entry.ts";
 
 export {
   WORKSPACE_FILTER,

@@ -4,6 +4,7 @@ import {
   getCreditBalance,
   grantCredits,
   holdCredits,
+  holdCreditsBulk,
   InsufficientCreditsError,
   LedgerError,
   Plan,
@@ -161,4 +162,53 @@ describe("credit ledger", () => {
     expect(b.available).toBeGreaterThanOrEqual(0);
     expect(b.available + b.held).toBeLessThanOrEqual(30);
   });
+
+  it("a bulk hold is all or nothing, names the shortfall, and skips references already held", async () => {
+    const { workspaceId } = await makeTenant(t.orm);
+    await grantCredits(em(), { workspaceId, amount: 10, reference: "grant:bulk" });
+    const holds = Array.from({ length: 6 }, (_, i) => ({ reference: `message:b${i}`, amount: 2 }));
+    await expect(holdCreditsBulk(em(), { workspaceId, holds })).rejects.toMatchObject({ requested: 12, available: 10, shortfall: 2 });
+    expect(await balance(workspaceId)).toEqual({ available: 10, held: 0 });
+    expect(await holdCreditsBulk(em(), { workspaceId, holds: holds.slice(0, 4) })).toEqual({ held: 4, amount: 8 });
+    // A replay of the same campaign holds nothing twice.
+    expect(await holdCreditsBulk(em(), { workspaceId, holds: holds.slice(0, 4) })).toEqual({ held: 0, amount: 0 });
+    expect(await balance(workspaceId)).toEqual({ available: 2, held: 8 });
+  });
+
+  it("settling within a hold never waits for the workspace-wide lock", async () => {
+    const { workspaceId } = await makeTenant(t.orm);
+    await grantCredits(em(), { workspaceId, amount: 5, reference: "grant:settle" });
+    await holdCredits(em(), { workspaceId, amount: 2, reference: "message:s1" });
+    // Someone holds the workspace-wide ledger lock for a while…
+    const blocker = em().transactional(async (tem) => {
+      await tem.execute("select pg_advisory_xact_lock(hashtextextended('credit-ledger:' || ?, 0))", [workspaceId]);
+      await new Promise((r) => setTimeout(r, 1500));
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    // …and a send settles its own hold meanwhile.
+    const started = Date.now();
+    await em().transactional((tem) => deductCredits(tem, { workspaceId, amount: 1, reference: "message:s1", holdReference: "message:s1" }));
+    expect(Date.now() - started).toBeLessThan(1000);
+    await blocker;
+    expect(await balance(workspaceId)).toEqual({ available: 4, held: 0 });
+  });
+
+  it("a release racing a settlement of the same hold never gives back more than was held", async () => {
+    const { workspaceId } = await makeTenant(t.orm);
+    await grantCredits(em(), { workspaceId, amount: 40, reference: "grant:race" });
+    for (let round = 0; round < 10; round++) {
+      await holdCredits(em(), { workspaceId, amount: 3, reference: `message:r${round}` });
+      await Promise.allSettled([
+        em().transactional((tem) => releaseCredits(tem, { workspaceId, holdReference: `message:r${round}`, reference: `release:r${round}` })),
+        em().transactional((tem) => deductCredits(tem, { workspaceId, amount: 1, reference: `message:r${round}`, holdReference: `message:r${round}` })),
+      ]);
+    }
+    const { available, held } = await balance(workspaceId);
+    expect(held).toBe(0);
+    // Each round either released all 3 (then the deduction spent 1 free credit) or settled 1 and released 2:
+    // the balance can only be 40 minus the deductions that happened.
+    const [row] = await em().execute<{ n: string }[]>("select count(*)::text as n from credit_ledger_entries where workspace_id = ? and kind = 'deduct'", [workspaceId]);
+    expect(available).toBe(40 - Number(row!.n));
+  });
 });
+

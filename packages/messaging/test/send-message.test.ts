@@ -239,7 +239,7 @@ describe("eligibility at send time", () => {
   });
 
   it("fails a chargeable message when credits run out, without sending", async () => {
-    const s = await createScenario(orm, { patients: 2, dueAt: clock.now(), credits: 1 });
+    const s = await createScenario(orm, { patients: 2, dueAt: clock.now(), credits: 1, holdAtCreation: false });
     await run(deps(), await publishDue());
     expect(sim.state.messages).toHaveLength(1);
     const statuses = await Promise.all(s.messageIds.map(async (id) => (await message(id)).status));

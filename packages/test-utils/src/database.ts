@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { databaseUrl, requireEnv, TEMPLATE_DATABASE } from "./env.ts";
+import { databaseUrl, requireEnv, templateDatabase } from "./env.ts";
 
 export interface TestDatabase {
   /** Connection URL of a fresh, migrated database of this test file's own. */
@@ -15,14 +15,15 @@ export interface TestDatabase {
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = databaseUrl(requireEnv("DATABASE_URL"), "postgres");
-  const name = `rm_test_${randomBytes(6).toString("hex")}`;
+  const template = templateDatabase();
+  const name = `${template.replace(/_template$/, "")}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     // Copying a template fails while anyone is connected to it; retry briefly.
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`);
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
         break;
       } catch (err) {
         if (attempt >= 20 || !String(err).includes("being accessed by other users")) throw err;

@@ -5,7 +5,15 @@ export function requireEnv(name: "DATABASE_URL" | "REDIS_URL"): string {
   return value;
 }
 
-export const TEMPLATE_DATABASE = "rm_test_template";
+/**
+ * Each `vitest run` migrates a template of its own (named by the global setup and handed to the
+ * test workers through the environment), so two runs at once never drop each other's databases.
+ */
+export function templateDatabase(): string {
+  const name = process.env.RM_TEST_TEMPLATE;
+  if (!name) throw new Error("RM_TEST_TEMPLATE is not set: the vitest global setup (packages/test-utils/src/global-setup.ts) did not run");
+  return name;
+}
 
 export function databaseUrl(base: string, name: string): string {
   const url = new URL(base);

@@ -3,7 +3,8 @@
 // in multi-row batches inside one transaction per batch, the way a CSV import writes them.
 // Used by the pipeline's integration tests, the chaos run and the pipeline benchmark.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { enqueueOutbox, grantCredits } from "@rm/db";
+import { enqueueOutbox, grantCredits, holdCreditsBulk } from "@rm/db";
+import { countSegments } from "@rm/domain";
 
 export interface ScenarioOptions {
   patients: number;
@@ -21,6 +22,8 @@ export interface ScenarioOptions {
   smsSender?: string | null;
   whatsappSender?: string | null;
   whatsappContentSids?: Record<string, string>;
+  /** Hold each INITIAL's credits when the campaign is written, as campaign creation does (default true). */
+  holdAtCreation?: boolean;
 }
 
 export interface Scenario {
@@ -80,6 +83,15 @@ export async function createScenario(orm: MikroORM, o: ScenarioOptions): Promise
         batchPhones.flatMap((p, k) => [workspaceId, patientByPhone.get(p), campaign!.id, channel, p, body(start + k)]),
       );
       const idByPhone = new Map(messages.map((m) => [m.to_address, m.id]));
+      if ((o.holdAtCreation ?? true) && (o.plan ?? "PROFESSIONAL") !== "ENTERPRISE") {
+        const cost = (k: number) => (channel === "WHATSAPP" ? 1 : countSegments(body(start + k)).segments);
+        await holdCreditsBulk(tem, { workspaceId, holds: batchPhones.map((p, k) => ({ reference: `message:${idByPhone.get(p)!}`, amount: cost(k) })), reason: "campaign" });
+        await tem.execute(
+          `update messages m set credits_held = v.amount from (values ${batchPhones.map(() => "(?::uuid, ?::int)").join(", ")}) as v(id, amount) where m.id = v.id`,
+          batchPhones.flatMap((p, k) => [idByPhone.get(p)!, cost(k)]),
+          "run",
+        );
+      }
       await enqueueOutbox(
         tem,
         batchPhones.map((p) => ({

@@ -106,6 +106,15 @@ async function lockWorkspace(em: EntityManager, workspaceId: string): Promise<{ 
   return row;
 }
 
+/**
+ * Serialises work on one hold (release, settle). Enough on its own when the result cannot lower the
+ * available balance — releasing, or settling a hold for no more than it still reserves — so the
+ * hot path of sending never waits for the workspace-wide lock or sums the ledger.
+ */
+async function lockEntry(em: EntityManager, workspaceId: string, entryId: string): Promise<void> {
+  await scopedQuery(em, workspaceId, "select id from credit_ledger_entries where workspace_id = ? and id = ? for update", [entryId]);
+}
+
 async function findEntry(em: EntityManager, workspaceId: string, kind: LedgerKind, reference: string): Promise<Row | undefined> {
   const rows = await scopedQuery<Row>(
     em,
@@ -202,6 +211,51 @@ export async function holdCredits(em: EntityManager, input: HoldInput): Promise<
   });
 }
 
+export interface BulkHoldInput {
+  workspaceId: string;
+  holds: readonly { reference: string; amount: number }[];
+  reason?: string;
+}
+
+/**
+ * Reserves credits for many references at once — a campaign's patients — with one lock, one sum
+ * and one insert. All or nothing: when the new holds together exceed the balance, nothing is held
+ * and InsufficientCreditsError names the shortfall. References already held are skipped.
+ */
+export async function holdCreditsBulk(em: EntityManager, input: BulkHoldInput): Promise<{ held: number; amount: number }> {
+  assertWorkspaceId(input.workspaceId);
+  for (const h of input.holds) {
+    assertAmount(h.amount);
+    assertReference(h.reference);
+  }
+  if (input.holds.length === 0) return { held: 0, amount: 0 };
+  return inTransaction(em, async (tem) => {
+    const { plan } = await lockWorkspace(tem, input.workspaceId);
+    const references = input.holds.map((h) => h.reference);
+    const existing = await scopedQuery<{ reference: string }>(
+      tem,
+      input.workspaceId,
+      `select reference from credit_ledger_entries where workspace_id = ? and kind = 'hold' and reference in (${references.map(() => "?").join(", ")})`,
+      references,
+    );
+    const done = new Set(existing.map((e) => e.reference));
+    const fresh = input.holds.filter((h) => !done.has(h.reference));
+    const amount = fresh.reduce((sum, h) => sum + h.amount, 0);
+    if (fresh.length === 0) return { held: 0, amount: 0 };
+    if (plan !== Plan.ENTERPRISE) {
+      const available = await sumAvailable(tem, input.workspaceId);
+      if (available < amount) throw new InsufficientCreditsError(input.workspaceId, amount, available);
+    }
+    const values: unknown[] = [];
+    const tuples = fresh.map((h) => {
+      values.push(input.workspaceId, LedgerKind.HOLD, -h.amount, h.reference, input.reason ?? null);
+      return "(?, ?, ?, ?, ?)";
+    });
+    await tem.execute(`insert into credit_ledger_entries (workspace_id, kind, amount, reference, reason) values ${tuples.join(", ")}`, values, "run");
+    return { held: fresh.length, amount };
+  });
+}
+
 export interface ReleaseInput {
   workspaceId: string;
   /** Reference of the hold to release from. */
@@ -219,10 +273,11 @@ export async function releaseCredits(em: EntityManager, input: ReleaseInput): Pr
   assertReference(input.reference);
   if (input.amount !== undefined) assertAmount(input.amount);
   return inTransaction(em, async (tem) => {
-    await lockWorkspace(tem, input.workspaceId);
+    // Releasing only raises the available balance: the hold's own lock is enough.
+    const hold = await requireEntry(tem, input.workspaceId, LedgerKind.HOLD, input.holdReference);
+    await lockEntry(tem, input.workspaceId, hold.id);
     const existing = await findEntry(tem, input.workspaceId, LedgerKind.RELEASE, input.reference);
     if (existing) return toRecord(existing, true);
-    const hold = await requireEntry(tem, input.workspaceId, LedgerKind.HOLD, input.holdReference);
     const outstanding = await outstandingHold(tem, input.workspaceId, hold);
     const amount = input.amount ?? outstanding;
     if (amount > outstanding) {
@@ -255,19 +310,28 @@ export async function deductCredits(em: EntityManager, input: DeductInput): Prom
   assertAmount(input.amount, true);
   assertReference(input.reference);
   return inTransaction(em, async (tem) => {
-    const { plan } = await lockWorkspace(tem, input.workspaceId);
-    const existing = await findEntry(tem, input.workspaceId, LedgerKind.DEDUCT, input.reference);
-    if (existing) return toRecord(existing, true);
-
     let hold: Row | undefined;
-    let released = 0;
     if (input.holdReference !== undefined) {
       hold = await requireEntry(tem, input.workspaceId, LedgerKind.HOLD, input.holdReference);
-      released = await outstandingHold(tem, input.workspaceId, hold);
+      await lockEntry(tem, input.workspaceId, hold.id);
     }
-    if (plan !== Plan.ENTERPRISE) {
-      const available = (await sumAvailable(tem, input.workspaceId)) + released;
-      if (available < input.amount) throw new InsufficientCreditsError(input.workspaceId, input.amount, available);
+    const existing = await findEntry(tem, input.workspaceId, LedgerKind.DEDUCT, input.reference);
+    if (existing) return toRecord(existing, true);
+    const released = hold ? await outstandingHold(tem, input.workspaceId, hold) : 0;
+
+    // Spending no more than the hold still reserves cannot lower the available balance: no
+    // workspace lock, no sum. Anything beyond it spends free credits and must be checked.
+    if (!hold || input.amount > released) {
+      const { plan } = await lockWorkspace(tem, input.workspaceId);
+      if (!hold) {
+        // Two direct deductions with one reference: the second waited for the lock; now it is a replay.
+        const again = await findEntry(tem, input.workspaceId, LedgerKind.DEDUCT, input.reference);
+        if (again) return toRecord(again, true);
+      }
+      if (plan !== Plan.ENTERPRISE) {
+        const available = (await sumAvailable(tem, input.workspaceId)) + released;
+        if (available < input.amount) throw new InsufficientCreditsError(input.workspaceId, input.amount, available);
+      }
     }
     if (hold && released > 0) {
       await insertEntry(tem, input.workspaceId, {

@@ -35,6 +35,8 @@ export const MessageSchema = defineEntity({
     errorText: p.text().nullable(),
     /** Step 1 of the send protocol: set with status SENDING before the provider call. */
     sendAttemptedAt: p.datetime().nullable(),
+    /** Provider calls made for this message (bounded retries of transient failures). */
+    sendAttempts: p.integer().default(0).check("send_attempts >= 0"),
     sentAt: p.datetime().nullable(),
     deliveredAt: p.datetime().nullable(),
     readAt: p.datetime().nullable(),

@@ -1,0 +1,3 @@
+export { runChaos, formatChaosReport, type ChaosOptions, type ChaosReport } from "./chaos.ts";
+export { createRunEnv, type RunEnv } from "./run-env.ts";
+export { ProcessManager, type ManagedProcess, type AppName } from "./processes.ts";

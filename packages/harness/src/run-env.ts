@@ -1,0 +1,99 @@
+// A self-contained environment for one chaos or benchmark run: a fresh migrated database, its own
+// Redis key prefix, an in-process provider simulator, and the environment the processes get.
+import { randomBytes } from "node:crypto";
+import type { MikroORM } from "@mikro-orm/postgresql";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { initOrm, migrateUp } from "@rm/db";
+import { createSimulator, type Simulator, type SimulatorOptions } from "@rm/simulator";
+
+export const ACCOUNT_SID = "AC00000000000000000000000000000000";
+export const AUTH_TOKEN = "harness-auth-token";
+export const SMS_SENDER = "+15005550006";
+
+export interface RunEnv {
+  id: string;
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  orm: MikroORM;
+  redis: Redis;
+  sim: Simulator;
+  /** Environment for relay and worker processes. */
+  processEnv: NodeJS.ProcessEnv;
+  close(opts?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+export interface RunEnvOptions {
+  simulator?: Partial<SimulatorOptions>;
+  workerEnv?: NodeJS.ProcessEnv;
+}
+
+export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
+  const baseUrl = process.env.DATABASE_URL;
+  const redisUrl = process.env.REDIS_URL;
+  if (!baseUrl || !redisUrl) throw new Error("DATABASE_URL and REDIS_URL must be set (run through `npm run …`, which starts the local services)");
+  const id = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
+  const name = `rm_run_${id}`;
+  const admin = new URL(baseUrl);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`create database "${name}"`);
+  await client.end();
+  const dbUrl = new URL(baseUrl);
+  dbUrl.pathname = `/${name}`;
+  const databaseUrl = dbUrl.toString();
+  await migrateUp(databaseUrl);
+  const orm = await initOrm({ databaseUrl, poolMax: 10 });
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  redis.on("error", () => {});
+  const prefix = `run${id}:`;
+
+  const sim = createSimulator({ accountSid: ACCOUNT_SID, authTokens: [AUTH_TOKEN], throughputMode: true, ...o.simulator });
+  const { url: simUrl } = await sim.listen(0, "127.0.0.1");
+
+  const processEnv: NodeJS.ProcessEnv = {
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    STREAM_PREFIX: prefix,
+    METRICS_PORT: "0",
+    PUBLIC_URL: "http://127.0.0.1:9",
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_API_URL: simUrl,
+    TWILIO_FROM_SMS: SMS_SENDER,
+    RATE_LIMITS_DISABLED: "true",
+    ...o.workerEnv,
+  };
+
+  return {
+    id,
+    databaseUrl,
+    redisUrl,
+    prefix,
+    orm,
+    redis,
+    sim,
+    processEnv,
+    async close(opts = {}) {
+      await sim.close();
+      let cursor = "0";
+      do {
+        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+        cursor = next;
+        if (keys.length) await redis.unlink(...keys);
+      } while (cursor !== "0");
+      redis.disconnect();
+      await orm.close(true);
+      if (!opts.keepDatabase) {
+        const c = new pg.Client({ connectionString: admin.toString() });
+        await c.connect();
+        await c.query(`drop database if exists "${name}" with (force)`);
+        await c.end();
+      }
+    },
+  };
+}

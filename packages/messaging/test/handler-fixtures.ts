@@ -1,0 +1,188 @@
+// Shared fixtures of the handler tests: a migrated database of the file's own, tenants with one sent
+// message each, and outbox rows "published" as the relay would leave them.
+import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
+import {
+  Campaign,
+  CampaignStatus,
+  Channel,
+  Contact,
+  deductCredits,
+  enqueueOutbox,
+  grantCredits,
+  holdCredits,
+  initOrm,
+  Message,
+  MessageType,
+  Patient,
+  PatientStatus,
+  Plan,
+  Practice,
+  Role,
+  User,
+  Workspace,
+  workspaceEm,
+  type MessageStatus,
+} from "@rm/db";
+import { ManualClock } from "@rm/domain";
+import type { StreamEntry } from "@rm/streams";
+import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
+import type { HandlerDeps, HandlerLogger } from "../src/handlers/deps.ts";
+
+export interface Harness {
+  db: TestDatabase;
+  orm: MikroORM;
+  clock: ManualClock;
+  logger: HandlerLogger & { lines: { level: string; obj: object; msg?: string }[] };
+  deps: HandlerDeps;
+  close(): Promise<void>;
+}
+
+export async function setupHarness(start = "2026-11-23T12:00:00.000Z"): Promise<Harness> {
+  const db = await createTestDatabase();
+  const orm = await initOrm({ databaseUrl: db.url, poolMax: 12 });
+  const clock = new ManualClock(start);
+  const lines: { level: string; obj: object; msg?: string }[] = [];
+  const logger = {
+    lines,
+    info: (obj: object, msg?: string) => void lines.push({ level: "info", obj, msg }),
+    warn: (obj: object, msg?: string) => void lines.push({ level: "warn", obj, msg }),
+    error: (obj: object, msg?: string) => void lines.push({ level: "error", obj, msg }),
+  };
+  return {
+    db,
+    orm,
+    clock,
+    logger,
+    deps: { orm, clock, logger },
+    async close() {
+      await orm.close(true);
+      await db.drop();
+    },
+  };
+}
+
+let counter = 0;
+
+export interface SentMessage {
+  workspaceId: string;
+  patientId: string;
+  contactId: string;
+  messageId: string;
+}
+
+export interface SentMessageOptions {
+  channel?: Channel;
+  /** E.164 patient phone. */
+  phone?: string;
+  /** Our sender, as stored in Message.fromAddress ("whatsapp:+1…" or "+1…"). */
+  sender?: string;
+  status?: MessageStatus;
+  providerSid?: string | null;
+  sendAttemptedAt?: Date;
+  /** Credits granted, held and (when a sid is recorded) deducted as the sender would. */
+  credits?: number;
+  deducted?: boolean;
+}
+
+/** A workspace, practice, campaign, contact, patient and one INITIAL message, written directly. */
+export async function makeSentMessage(orm: MikroORM, clock: ManualClock, opts: SentMessageOptions = {}): Promise<SentMessage> {
+  const n = ++counter;
+  const channel = opts.channel ?? Channel.WHATSAPP;
+  const phone = opts.phone ?? `+5939870${String(10000 + n).slice(-5)}`;
+  const sender = opts.sender ?? (channel === Channel.WHATSAPP ? "whatsapp:+14155238886" : "+15005550006");
+  const now = clock.now();
+  const root = orm.em.fork();
+  const ws = root.create(Workspace, { name: `Clinic ${n}`, plan: Plan.STARTER });
+  await root.flush();
+  const em: EntityManager = workspaceEm(orm.em, ws.id);
+  const owner = em.create(User, { workspace: ws.id, email: `owner${n}-${ws.id.slice(0, 8)}@example.com`, name: `Owner ${n}`, role: Role.OWNER, passwordHash: "x" });
+  const practice = em.create(Practice, { workspace: ws.id, name: `Practice ${n}`, googlePlaceId: `place-${n}` });
+  const campaign = em.create(Campaign, { workspace: ws.id, practice, createdBy: owner, name: `Campaign ${n}`, status: CampaignStatus.ACTIVE, activatedAt: now });
+  const contact = em.create(Contact, { workspace: ws.id, phone, whatsappConsentAt: now, smsConsentAt: now });
+  const patient = em.create(Patient, {
+    workspace: ws.id,
+    campaign,
+    contact,
+    name: `Paciente ${n}`,
+    phone,
+    appointmentAt: new Date(now.getTime() - 3 * 3600_000),
+    preferredChannel: channel,
+    consent: true,
+    status: PatientStatus.SENT,
+  });
+  const message = em.create(Message, {
+    workspace: ws.id,
+    patient,
+    campaign,
+    type: MessageType.INITIAL,
+    channel,
+    status: opts.status ?? "QUEUED",
+    fromAddress: sender,
+    toAddress: channel === Channel.WHATSAPP ? `whatsapp:${phone}` : phone,
+    body: "¿Cómo le fue? Responda del 1 al 5.",
+    segments: 1,
+    providerSid: opts.providerSid === undefined ? `SM${randomHex(32)}` : opts.providerSid,
+    sendAttemptedAt: opts.sendAttemptedAt ?? now,
+    creditsHeld: 0,
+  });
+  await em.flush();
+  if (opts.credits) {
+    await em.transactional(async (tem) => {
+      await grantCredits(tem, { workspaceId: ws.id, amount: opts.credits!, reference: "test:grant" });
+      await holdCredits(tem, { workspaceId: ws.id, amount: 2, reference: `message:${message.id}` });
+      if (opts.deducted !== false) await deductCredits(tem, { workspaceId: ws.id, amount: 1, reference: `message:${message.id}`, holdReference: `message:${message.id}` });
+    });
+  }
+  return { workspaceId: ws.id, patientId: patient.id, contactId: contact.id, messageId: message.id };
+}
+
+export function randomHex(length: number): string {
+  let out = "";
+  while (out.length < length) out += Math.floor(Math.random() * 16).toString(16);
+  return out;
+}
+
+let keyCounter = 0;
+
+/** Writes an outbox row and marks it published (as the relay would); returns the entry a worker reads. */
+export async function publishedEntry(
+  orm: MikroORM,
+  clock: ManualClock,
+  input: { stream: string; type: string; payload: Record<string, unknown> | string; idempotencyKey?: string; workspaceId?: string | null },
+): Promise<StreamEntry> {
+  const em = orm.em.fork();
+  const key = input.idempotencyKey ?? `test:${input.type}:${++keyCounter}:${randomHex(8)}`;
+  const payload = typeof input.payload === "string" ? { garbage: input.payload } : input.payload;
+  await enqueueOutbox(em, { workspaceId: input.workspaceId ?? null, stream: input.stream, type: input.type, payload, idempotencyKey: key, availableAt: clock.now() });
+  const [row] = await em.execute<{ id: string; payload: unknown }[]>(
+    "update outbox set status = 'published', published_at = ?, publish_count = publish_count + 1 where idempotency_key = ? returning id::text as id, payload",
+    [clock.now(), key],
+  );
+  return {
+    outboxId: row!.id,
+    type: input.type,
+    workspaceId: input.workspaceId ?? null,
+    // A string payload stands for bytes we cannot read: hand it to the handler as is.
+    payload: typeof input.payload === "string" ? input.payload : JSON.stringify(row!.payload),
+    traceparent: "",
+  };
+}
+
+export async function outboxRow(orm: MikroORM, outboxId: string) {
+  const [row] = await orm.em.fork().execute<{ status: string; last_error: string | null; available_at: Date; done_at: Date | null }[]>(
+    "select status, last_error, available_at, done_at from outbox where id = ?",
+    [outboxId],
+  );
+  // Raw queries return timestamps as text.
+  return { ...row!, available_at: new Date(row!.available_at), done_at: row!.done_at === null ? null : new Date(row!.done_at) };
+}
+
+export async function loadMessage(orm: MikroORM, workspaceId: string, messageId: string): Promise<Message> {
+  return workspaceEm(orm.em, workspaceId).findOneOrFail(Message, { id: messageId });
+}
+
+export async function ledger(orm: MikroORM, workspaceId: string) {
+  return orm.em
+    .fork()
+    .execute<{ kind: string; amount: number; reference: string }[]>("select kind, amount, reference from credit_ledger_entries where workspace_id = ? order by created_at, id", [workspaceId]);
+}
