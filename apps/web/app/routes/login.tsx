@@ -1,0 +1,103 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { createAuthenticator, FORM_STRATEGY, LoginError } from "../.server/auth.server.ts";
+import { logger } from "../.server/logger.server.ts";
+import {
+  clearLoginFailures,
+  isLoginThrottled,
+  recordLoginFailure,
+  THROTTLED_MESSAGE,
+} from "../.server/login-throttle.server.ts";
+import { getSession, safeRedirect, sessionStorage } from "../.server/session.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Iniciar sesión · Reputation Manager" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await getSession(request);
+  if (session.get("userId")) {
+    throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
+  }
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  // The strategy reads the body; what it does not read (redirectTo) comes from a clone.
+  const form = await request.clone().formData();
+  const redirectTo = safeRedirect(form.get("redirectTo"));
+  const email = String(form.get("email") ?? "").trim().toLowerCase();
+  if (await isLoginThrottled(email)) {
+    logger.warn({ requestId: context.requestId }, "login throttled");
+    return data({ error: THROTTLED_MESSAGE }, { status: 429 });
+  }
+  let user;
+  try {
+    user = await createAuthenticator(context.em).authenticate(FORM_STRATEGY, request);
+  } catch (error) {
+    if (error instanceof LoginError) {
+      await recordLoginFailure(email);
+      logger.info({ requestId: context.requestId }, "login failed");
+      return data({ error: error.message }, { status: 401 });
+    }
+    throw error;
+  }
+  await clearLoginFailures(email);
+  const session = await getSession(request);
+  session.set("userId", user.userId);
+  session.set("workspaceId", user.workspaceId);
+  session.set("sessionVersion", user.sessionVersion);
+  logger.info({ requestId: context.requestId, userId: user.userId }, "login");
+  throw redirect(redirectTo, { headers: { "Set-Cookie": await sessionStorage.commitSession(session) } });
+}
+
+export default function LoginPage() {
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const navigation = useNavigation();
+  const submitting = navigation.state !== "idle" && navigation.formAction?.startsWith("/login") === true;
+  const error = actionData?.error;
+  return (
+    <main className="page narrow">
+      <h1>Iniciar sesión</h1>
+      <div className="card">
+        <Form method="post">
+          {error ? (
+            <p id="login-error" className="error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
+          <div className="field">
+            <label htmlFor="email">Correo electrónico</label>
+            <input
+              id="email"
+              name="email"
+              type="email"
+              autoComplete="username"
+              inputMode="email"
+              required
+              autoFocus
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? "login-error" : undefined}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="password">Contraseña</label>
+            <input
+              id="password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? "login-error" : undefined}
+            />
+          </div>
+          <button type="submit" disabled={submitting}>
+            {submitting ? "Ingresando…" : "Ingresar"}
+          </button>
+        </Form>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,66 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- vitest types for `test` (TOOLCHAIN.md)
+/// <reference types="vitest/config" />
+// Remix (Vite) build of the web app, and the vitest project "web".
+// The Remix plugin is off under vitest: tests start the real server (server.ts) as a child process.
+import { vitePlugin as remix } from "@remix-run/dev";
+import { defineConfig } from "vitest/config";
+
+declare module "@remix-run/node" {
+  interface Future {
+    v3_singleFetch: true;
+  }
+}
+
+// Server-side packages Node loads itself at run time instead of Vite bundling them:
+// - @mikro-orm/* keeps the server build small (TOOLCHAIN.md);
+// - the workspace packages ship TypeScript source (Node 24 strips types) and have dependencies of
+//   their own (pino, @node-rs/argon2's native addon, ioredis…) that only resolve from the package's
+//   own folder. Vite never externalizes a package whose entry is not .js (ssr.external alone
+//   leaves @rm/* bundled), so the SSR build also lists them as Rollup externals.
+const serverExternal = [
+  "@mikro-orm/core",
+  "@mikro-orm/postgresql",
+  "@mikro-orm/migrations",
+  "@mikro-orm/seeder",
+  "@rm/config",
+  "@rm/db",
+  "@rm/domain",
+  "@rm/streams",
+  "@rm/telemetry",
+  "@rm/twilio",
+];
+
+const isServerExternal = (id: string) => serverExternal.some((name) => id === name || id.startsWith(`${name}/`));
+
+export default defineConfig(({ isSsrBuild }) => ({
+  plugins: process.env.VITEST
+    ? []
+    : [
+        remix({
+          ignoredRouteFiles: ["**/*.server.*", "**/*.test.*", "**/.*"],
+          future: {
+            v3_fetcherPersist: true,
+            v3_relativeSplatPath: true,
+            v3_throwAbortReason: true,
+            v3_singleFetch: true,
+            v3_lazyRouteDiscovery: true,
+          },
+        }),
+      ],
+  ssr: { external: serverExternal },
+  build: {
+    target: "es2022",
+    rollupOptions: isSsrBuild ? { external: isServerExternal } : {},
+  },
+  server: { hmr: { overlay: true } },
+  test: {
+    name: "web",
+    environment: "node",
+    include: ["test/**/*.test.ts"],
+    globalSetup: ["./test/global-setup.ts"],
+    // Each test file starts real server processes; keep files from competing for 2 cores.
+    fileParallelism: false,
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+}));
