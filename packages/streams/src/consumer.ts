@@ -115,8 +115,11 @@ export class StreamConsumer {
     }
   }
 
+  /**
+   * Starts the reader loops and returns at once: the consumer groups are created by the loops, and
+   * while Redis is unreachable they keep retrying, so a process starts (not ready) without Redis.
+   */
   async start(): Promise<void> {
-    await this.ensureGroups();
     this.running = true;
     for (let i = 0; i < this.o.readers; i++) {
       const conn = this.o.redis.duplicate({ maxRetriesPerRequest: null });
@@ -153,6 +156,16 @@ export class StreamConsumer {
   }
 
   private async readLoop(conn: Redis): Promise<void> {
+    while (this.running) {
+      try {
+        await this.ensureGroups();
+        break;
+      } catch (err) {
+        if (!this.running) return;
+        this.o.logger?.warn({ err: String(err), kind: this.o.kind }, "cannot create consumer groups yet; retrying");
+        await sleep(1000);
+      }
+    }
     while (this.running) {
       let reply: [stream: string, entries: XEntry[]][] | null;
       try {
