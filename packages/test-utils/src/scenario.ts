@@ -80,9 +80,10 @@ export async function createScenario(orm: MikroORM, o: ScenarioOptions): Promise
       const messages = await tem.execute<{ id: string; to_address: string }[]>(
         `insert into messages (workspace_id, patient_id, campaign_id, type, channel, status, to_address, body)
          values ${batchPhones.map(() => "(?, ?, ?, 'INITIAL', ?, 'PENDING', ?, ?)").join(", ")} returning id, to_address`,
-        batchPhones.flatMap((p, k) => [workspaceId, patientByPhone.get(p), campaign!.id, channel, p, body(start + k)]),
+        // Addresses as the provider spells them: WhatsApp recipients carry the channel prefix.
+        batchPhones.flatMap((p, k) => [workspaceId, patientByPhone.get(p), campaign!.id, channel, channel === "WHATSAPP" ? `whatsapp:${p}` : p, body(start + k)]),
       );
-      const idByPhone = new Map(messages.map((m) => [m.to_address, m.id]));
+      const idByPhone = new Map(messages.map((m) => [m.to_address.replace(/^whatsapp:/, ""), m.id]));
       if ((o.holdAtCreation ?? true) && (o.plan ?? "PROFESSIONAL") !== "ENTERPRISE") {
         const cost = (k: number) => (channel === "WHATSAPP" ? 1 : countSegments(body(start + k)).segments);
         await holdCreditsBulk(tem, { workspaceId, holds: batchPhones.map((p, k) => ({ reference: `message:${idByPhone.get(p)!}`, amount: cost(k) })), reason: "campaign" });

@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
+import { formatAppointmentDate, renderTemplate } from "@rm/domain";
 import { hashPassword } from "../auth/password.ts";
 import { grantCredits, holdCredits } from "../modules/billing/ledger.ts";
 import { Campaign } from "../modules/campaigns/campaign.entity.ts";
@@ -8,7 +9,7 @@ import { Contact } from "../modules/contacts/contact.entity.ts";
 import { Message } from "../modules/messaging/message.entity.ts";
 import { enqueueOutbox } from "../modules/outbox/enqueue.ts";
 import { Practice } from "../modules/practice/practice.entity.ts";
-import { ensureDefaultTemplates } from "../modules/templates/default-templates.ts";
+import { DEFAULT_TEMPLATES, ensureDefaultTemplates } from "../modules/templates/default-templates.ts";
 import { User } from "../modules/workspace/user.entity.ts";
 import { Workspace } from "../modules/workspace/workspace.entity.ts";
 import { unscopedEm, workspaceEm } from "../scoping/workspace-em.ts";
@@ -24,9 +25,20 @@ export const DEMO = {
   googlePlaceId: "ChIJN1t_tDeuEmsRUsoyG83frY4",
   campaignName: "Pacientes de hoy (demo)",
   credits: 2000,
+  /**
+   * Placeholders for the workspace's approved WhatsApp templates (Twilio Content API sids). The local
+   * simulator accepts any; a real workspace enters the sids Twilio approved, in Settings.
+   */
+  whatsappContentSids: {
+    INITIAL: "HX00000000000000000000000000000001",
+    REMINDER: "HX00000000000000000000000000000002",
+    FOLLOWUP_HAPPY: "HX00000000000000000000000000000003",
+    FOLLOWUP_UNHAPPY: "HX00000000000000000000000000000004",
+  },
 } as const;
 
 const HOUR = 3_600_000;
+const INITIAL_TEMPLATE = DEFAULT_TEMPLATES.find((t) => t.type === "INITIAL")!.body;
 
 /** Appointments relative to now, so with scheduledHoursAfter = 2 most sends are due at once. */
 const DEMO_PATIENTS = [
@@ -53,7 +65,7 @@ export interface DemoSeedResult {
  * one practice, the default templates and an ACTIVE campaign whose INITIAL sends are already in the
  * outbox (stream 'dispatch', type 'message.send', payload { messageId }). Idempotent.
  */
-export async function seedDemoWith(em: EntityManager, now: Date = new Date()): Promise<DemoSeedResult> {
+export async function seedDemoWith(em: EntityManager, now: Date = new Date(), publicUrl: string = process.env.PUBLIC_URL ?? "http://localhost:3000"): Promise<DemoSeedResult> {
   return em.transactional(async (tem) => {
     const root = tem as EntityManager;
     const existingOwner = await unscopedEm(root).findOne(User, { email: DEMO.ownerEmail });
@@ -65,6 +77,7 @@ export async function seedDemoWith(em: EntityManager, now: Date = new Date()): P
         plan: Plan.PROFESSIONAL,
         quietHoursStart: null,
         quietHoursEnd: null,
+        whatsappContentSids: { ...DEMO.whatsappContentSids },
       });
       workspaceId = ws.id;
       await root.flush();
@@ -137,6 +150,16 @@ export async function seedDemoWith(em: EntityManager, now: Date = new Date()): P
           skipReason: d.consent ? null : SkipReason.NO_CONSENT,
         });
         if (!d.consent) continue;
+        // The body is rendered when the request is scheduled; WhatsApp sends the approved template
+        // with these values as its variables (outside the 24-hour window).
+        const values = {
+          name: d.name.split(" ")[0],
+          doctor: DEMO.doctorName,
+          practice: DEMO.practiceName,
+          appointmentType: d.type,
+          date: formatAppointmentDate(appointmentAt, ws.timezone),
+          ratingLink: `${publicUrl}/q/${patient.publicToken}`,
+        };
         const message = wem.create(Message, {
           workspace: ws,
           patient,
@@ -144,6 +167,8 @@ export async function seedDemoWith(em: EntityManager, now: Date = new Date()): P
           type: MessageType.INITIAL,
           channel: d.channel,
           toAddress: d.channel === Channel.WHATSAPP ? `whatsapp:${d.phone}` : d.phone,
+          body: renderTemplate(INITIAL_TEMPLATE, values),
+          contentVariables: d.channel === Channel.WHATSAPP ? { "1": values.name ?? "", "2": values.doctor, "3": values.practice, "4": values.ratingLink } : null,
           creditsHeld: HOLD_PER_PATIENT,
         });
         const dueAt = new Date(Math.max(now.getTime(), appointmentAt.getTime() + campaign.scheduledHoursAfter * HOUR));
