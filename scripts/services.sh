@@ -48,6 +48,8 @@ as_pg() {
   fi
 }
 
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 pg_running() { [ -f "$PG_DIR/postmaster.pid" ] && as_pg "$(pg_bin)/pg_ctl" -D "$PG_DIR" status >/dev/null 2>&1; }
 
 start_pg() {
@@ -59,6 +61,9 @@ start_pg() {
     as_pg "$bin/initdb" -D "$PG_DIR" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   fi
   if pg_running; then return; fi
+  if port_taken "$PG_PORT"; then
+    log "port $PG_PORT is taken by a server this checkout did not start (another checkout?): stop it, or set RM_PG_PORT or DATABASE_URL"; exit 1
+  fi
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
   as_pg "$bin/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/server.log" -w -t 60 start \
     -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_DIR -c max_connections=300 -c shared_buffers=256MB -c fsync=on" >/dev/null
@@ -73,6 +78,9 @@ start_redis() {
   command -v redis-server >/dev/null || apt_install redis-server
   mkdir -p "$REDIS_DIR"
   if redis_running; then return; fi
+  if port_taken "$REDIS_PORT"; then
+    log "port $REDIS_PORT is taken by a server this checkout did not start (another checkout?): stop it, or set RM_REDIS_PORT or REDIS_URL"; exit 1
+  fi
   log "starting Redis on 127.0.0.1:$REDIS_PORT (AOF everysec, noeviction)"
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes \
     --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" --dir "$REDIS_DIR" \

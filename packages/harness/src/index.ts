@@ -1,3 +1,4 @@
 export { runChaos, formatChaosReport, type ChaosOptions, type ChaosReport } from "./chaos.ts";
 export { createRunEnv, type RunEnv } from "./run-env.ts";
 export { ProcessManager, type ManagedProcess, type AppName } from "./processes.ts";
+export { runPipelineBench, formatPipelineReport, type PipelineBenchReport, type PipelineBenchOptions } from "./bench-pipeline.ts";

@@ -1,0 +1,148 @@
+// The pipeline benchmark: N messages written as outbox rows in CSV-import-sized transactions,
+// published by a relay process and sent by K worker processes through the `twilio` SDK to the
+// simulator (throughput mode, rate limits off). In the same run it measures the raw ceiling of the
+// provider leg — the same SDK calls straight from one process, no database or streams — so the
+// result reads as a ratio.
+import { setTimeout as sleep } from "node:timers/promises";
+import { allStreamKeys, CONSUMER_GROUP } from "@rm/streams";
+import { createScenario } from "@rm/test-utils";
+import { createTwilioClient } from "@rm/twilio";
+import { ProcessManager } from "./processes.ts";
+import { ACCOUNT_SID, AUTH_TOKEN, createRunEnv, SMS_SENDER, type RunEnv } from "./run-env.ts";
+
+export interface PipelineBenchOptions {
+  messages: number;
+  workers: number;
+  logDir: string;
+  log?: (line: string) => void;
+}
+
+export interface PipelineBenchReport {
+  bench: "pipeline";
+  messages: number;
+  workers: number;
+  /** First outbox insert to the last send received by the simulator. */
+  endToEndSeconds: number;
+  endToEndPerSecond: number;
+  /** Writing the campaign (contacts, patients, messages, holds, outbox rows) in 1,000-row transactions. */
+  insertPerSecond: number;
+  /** From a row's due time to the provider receiving its message. */
+  latencyP50Seconds: number;
+  latencyP99Seconds: number;
+  cpuSecondsPer1000: { relay: number; worker: number };
+  peakRssMiB: { relay: number; worker: number };
+  /** The same provider calls from one process, nothing else: the ceiling of the provider leg. */
+  rawSdkPerSecond: number;
+  ratioToRawSdk: number;
+  duplicates: number;
+}
+
+export async function runPipelineBench(o: PipelineBenchOptions): Promise<PipelineBenchReport> {
+  const log = o.log ?? (() => {});
+  const env = await createRunEnv({ workerEnv: { STREAM_BATCH_SIZE: "100", STREAM_READERS: "2", RELAY_BATCH_SIZE: "500", RELAY_POLL_MS: "100", LOG_LEVEL: "error" } });
+  const pm = new ProcessManager({ env: env.processEnv, logDir: `${o.logDir}/bench-${env.id}` });
+  try {
+    const rawSdkPerSecond = await measureRawSdk(env, Math.min(5000, o.messages), log);
+    env.sim.reset({ keepConfig: true });
+
+    pm.start("relay", "relay-0");
+    for (let i = 0; i < o.workers; i++) pm.start("worker", `worker-${i}`);
+    await waitForConsumers(env, o.workers);
+    log(`relay and ${o.workers} workers ready; writing ${o.messages} messages`);
+
+    const t0 = Date.now();
+    await createScenario(env.orm, { patients: o.messages, dueAt: new Date(t0), credits: o.messages * 2 + 10 });
+    const insertSeconds = (Date.now() - t0) / 1000;
+    log(`campaign written in ${insertSeconds.toFixed(1)} s; waiting for the last send`);
+
+    const deadline = Date.now() + Math.max(120_000, o.messages * 20);
+    while (env.sim.state.stats().total < o.messages && Date.now() < deadline) await sleep(20);
+    const last = Math.max(...env.sim.state.messages.map((m) => m.dateCreated));
+    const endToEndSeconds = (last - t0) / 1000;
+    const received = env.sim.state.stats().total;
+    if (received < o.messages) throw new Error(`only ${received} of ${o.messages} messages arrived before the deadline`);
+
+    // Every row was due at t0, so a send's latency is its arrival minus t0.
+    const latencies = env.sim.state.messages.map((m) => (m.dateCreated - t0) / 1000).sort((a, b) => a - b);
+    const cpu = pm.cpuByApp();
+    const rss = pm.peakRssByApp();
+    const report: PipelineBenchReport = {
+      bench: "pipeline",
+      messages: o.messages,
+      workers: o.workers,
+      endToEndSeconds: round(endToEndSeconds, 2),
+      endToEndPerSecond: Math.round(o.messages / endToEndSeconds),
+      insertPerSecond: Math.round(o.messages / insertSeconds),
+      latencyP50Seconds: round(percentile(latencies, 0.5), 2),
+      latencyP99Seconds: round(percentile(latencies, 0.99), 2),
+      cpuSecondsPer1000: { relay: round((cpu.relay / o.messages) * 1000, 3), worker: round((cpu.worker / o.messages) * 1000, 3) },
+      peakRssMiB: { relay: Math.round(rss.relay), worker: Math.round(rss.worker) },
+      rawSdkPerSecond: Math.round(rawSdkPerSecond),
+      ratioToRawSdk: round(o.messages / endToEndSeconds / rawSdkPerSecond, 2),
+      duplicates: env.sim.state.stats().duplicates,
+    };
+    return report;
+  } finally {
+    await pm.stopAll();
+    await env.close();
+  }
+}
+
+/** Provider calls with the same SDK client settings the worker uses, 64 in flight. */
+async function measureRawSdk(env: RunEnv, n: number, log: (line: string) => void): Promise<number> {
+  const client = createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiUrl: env.processEnv.TWILIO_API_URL!, timeoutMs: 10_000 });
+  let next = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < n) {
+        const i = next++;
+        await client.messages.create({ to: `+5939${String(10_000_000 + i).padStart(8, "0")}`, from: SMS_SENDER, body: "Hola, gracias por su visita. Responda del 1 al 5.", statusCallback: "http://127.0.0.1:9/webhooks/twilio/status" });
+      }
+    }),
+  );
+  const perSecond = n / ((Date.now() - started) / 1000);
+  log(`raw SDK ceiling: ${Math.round(perSecond)} msg/s (${n} calls, 64 in flight)`);
+  return perSecond;
+}
+
+async function waitForConsumers(env: RunEnv, workers: number): Promise<void> {
+  const key = allStreamKeys({ prefix: env.prefix, partitions: 1 }, "dispatch")[0]!;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      const consumers = (await env.redis.xinfo("CONSUMERS", key, CONSUMER_GROUP)) as unknown[];
+      if (consumers.length >= workers) return;
+    } catch {
+      // stream or group not created yet
+    }
+    await sleep(100);
+  }
+  throw new Error("workers did not join the consumer group within 60 s");
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+export function formatPipelineReport(r: PipelineBenchReport): string {
+  const rows: [string, string][] = [
+    ["messages / workers", `${r.messages} / ${r.workers}`],
+    ["end to end", `${r.endToEndPerSecond} msg/s (${r.endToEndSeconds} s)`],
+    ["raw SDK ceiling (same run)", `${r.rawSdkPerSecond} msg/s`],
+    ["ours / raw SDK", `${r.ratioToRawSdk}`],
+    ["campaign write", `${r.insertPerSecond} rows/s`],
+    ["latency due → provider p50 / p99", `${r.latencyP50Seconds} s / ${r.latencyP99Seconds} s`],
+    ["CPU s per 1,000 msgs relay / workers", `${r.cpuSecondsPer1000.relay} / ${r.cpuSecondsPer1000.worker}`],
+    ["peak RSS relay / worker", `${r.peakRssMiB.relay} / ${r.peakRssMiB.worker} MiB`],
+    ["duplicates at the provider", `${r.duplicates}`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
+}

@@ -1,0 +1,20 @@
+// npm run bench:pipeline -- [--messages 20000] [--workers 2]
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { formatPipelineReport, runPipelineBench } from "../bench-pipeline.ts";
+
+const { values } = parseArgs({
+  options: {
+    messages: { type: "string", default: "20000" },
+    workers: { type: "string", default: "2" },
+  },
+});
+
+const report = await runPipelineBench({
+  messages: Number(values.messages),
+  workers: Number(values.workers),
+  logDir: fileURLToPath(new URL("../../../../.data/logs", import.meta.url)),
+  log: (line) => console.error(`[bench] ${line}`),
+});
+console.log(formatPipelineReport(report));
+console.log(JSON.stringify(report));
