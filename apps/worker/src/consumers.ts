@@ -25,7 +25,7 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
     clock,
     logger,
     twilio,
-    periodic: { sweepTimeoutMs: config.OUTBOX_SWEEP_AFTER_MS },
+    periodic: { sweepTimeoutMs: config.OUTBOX_SWEEP_AFTER_MS, sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS },
   };
   const sendDeps: SendDeps = {
     orm: ctx.db.orm,

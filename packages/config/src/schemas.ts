@@ -100,6 +100,8 @@ export const workerEnv = commonEnv
     TWILIO_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
     /** Outbox rows published but not done for this long are republished by the sweeper. */
     OUTBOX_SWEEP_AFTER_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
+    /** How often the sweeper runs. */
+    OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
     /** Turns the per-sender provider rate limits off (benchmarks against the simulator). */
     RATE_LIMITS_DISABLED: boolFlag,
     STRIPE_SECRET_KEY: z.string().optional(),

@@ -3,8 +3,8 @@
 // simulator (throughput mode, rate limits off). In the same run it measures the raw ceiling of the
 // provider leg — the same SDK calls straight from one process, no database or streams — so the
 // result reads as a ratio.
+import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { allStreamKeys, CONSUMER_GROUP } from "@rm/streams";
 import { createScenario } from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";
 import { ProcessManager } from "./processes.ts";
@@ -45,9 +45,15 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     const rawSdkPerSecond = await measureRawSdk(env, Math.min(5000, o.messages), log);
     env.sim.reset({ keepConfig: true });
 
-    pm.start("relay", "relay-0");
-    for (let i = 0; i < o.workers; i++) pm.start("worker", `worker-${i}`);
-    await waitForConsumers(env, o.workers);
+    const ports: number[] = [];
+    for (const name of ["relay-0", ...Array.from({ length: o.workers }, (_, i) => `worker-${i}`)]) {
+      const port = await freePort();
+      ports.push(port);
+      pm.start(name.startsWith("relay") ? "relay" : "worker", name, { METRICS_PORT: String(port) });
+    }
+    await Promise.all(ports.map((port) => waitReady(port)));
+    // Consumers start right after readiness; give their first blocking reads a moment.
+    await sleep(500);
     log(`relay and ${o.workers} workers ready; writing ${o.messages} messages`);
 
     const t0 = Date.now();
@@ -106,19 +112,28 @@ async function measureRawSdk(env: RunEnv, n: number, log: (line: string) => void
   return perSecond;
 }
 
-async function waitForConsumers(env: RunEnv, workers: number): Promise<void> {
-  const key = allStreamKeys({ prefix: env.prefix, partitions: 1 }, "dispatch")[0]!;
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(port: number): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     try {
-      const consumers = (await env.redis.xinfo("CONSUMERS", key, CONSUMER_GROUP)) as unknown[];
-      if (consumers.length >= workers) return;
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return;
     } catch {
-      // stream or group not created yet
+      // not listening yet
     }
     await sleep(100);
   }
-  throw new Error("workers did not join the consumer group within 60 s");
+  throw new Error(`process on metrics port ${port} was not ready within 60 s`);
 }
 
 function percentile(sorted: number[], p: number): number {

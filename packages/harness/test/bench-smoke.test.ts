@@ -1,0 +1,15 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runPipelineBench } from "../src/bench-pipeline.ts";
+
+// A tiny run of `npm run bench:pipeline`, so the benchmark keeps working. Numbers are not judged here.
+describe("pipeline benchmark (smoke)", () => {
+  it("sends every message once and reports its figures", async () => {
+    const report = await runPipelineBench({ messages: 300, workers: 1, logDir: fileURLToPath(new URL("../../../.data/logs", import.meta.url)) });
+    expect(report.duplicates).toBe(0);
+    expect(report.endToEndPerSecond).toBeGreaterThan(0);
+    expect(report.rawSdkPerSecond).toBeGreaterThan(0);
+    expect(report.latencyP99Seconds).toBeGreaterThanOrEqual(report.latencyP50Seconds);
+    expect(report.cpuSecondsPer1000.worker).toBeGreaterThan(0);
+  });
+});
