@@ -1,6 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, requireEnv, type TestDatabase } from "@rm/test-utils";
-import { exitWithin, freePort, spawnApp, waitForStatus, type RunningProcess } from "./process-harness.ts";
+import { fileURLToPath } from "node:url";
+import { exitWithin, freePort, spawnApp, waitForStatus, type RunningProcess } from "@rm/test-utils";
+
+const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
 
 let db: TestDatabase;
 const running: RunningProcess[] = [];
@@ -27,7 +30,7 @@ async function relayEnv(overrides: Record<string, string | undefined> = {}) {
 }
 
 function start(env: Record<string, string>) {
-  const proc = spawnApp(env);
+  const proc = spawnApp(APP_DIR, env);
   running.push(proc);
   return proc;
 }

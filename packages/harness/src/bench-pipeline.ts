@@ -3,9 +3,8 @@
 // simulator (throughput mode, rate limits off). In the same run it measures the raw ceiling of the
 // provider leg — the same SDK calls straight from one process, no database or streams — so the
 // result reads as a ratio.
-import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createScenario } from "@rm/test-utils";
+import { createScenario, freePort } from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";
 import { ProcessManager } from "./processes.ts";
 import { ACCOUNT_SID, AUTH_TOKEN, createRunEnv, SMS_SENDER, type RunEnv } from "./run-env.ts";
@@ -110,17 +109,6 @@ async function measureRawSdk(env: RunEnv, n: number, log: (line: string) => void
   const perSecond = n / ((Date.now() - started) / 1000);
   log(`raw SDK ceiling: ${Math.round(perSecond)} msg/s (${n} calls, 64 in flight)`);
   return perSecond;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitReady(port: number): Promise<void> {

@@ -8,7 +8,7 @@ export { applyProviderStatus, TWILIO_STATUS_TYPE } from "./handlers/apply-provid
 export { applyDeliveryStatus, recordDeliveryStatus, deductReference, refundReference, rechargeReference, type DeliveryStatusResult, type ApplyDeliveryStatusOptions } from "./handlers/apply-delivery-status.ts";
 export { storeInbound, findRoute, TWILIO_INBOUND_TYPE, type InboundRoute } from "./handlers/store-inbound.ts";
 export { runPeriodic } from "./handlers/run-periodic.ts";
-export { onDeadLetter, type DeadLetter } from "./handlers/dead-letter.ts";
+export { onDeadLetter } from "./handlers/dead-letter.ts";
 export { ensurePeriodicJobs, ensureNextSlot, slotStart, periodicKey, isPeriodicJob, PERIODIC_JOBS, type PeriodicJobName } from "./periodic/periodic-jobs.ts";
 export { DEFAULT_PERIODIC_OPTIONS, periodicOptions, type PeriodicOptions } from "./periodic/periodic-options.ts";
 export { sweepStaleOutbox, type SweepOptions } from "./periodic/sweep-outbox.ts";

@@ -2,3 +2,4 @@ export { createTestDatabase, type TestDatabase } from "./database.ts";
 export { createTestRedis, type TestRedis } from "./redis.ts";
 export { requireEnv } from "./env.ts";
 export { createScenario, type Scenario, type ScenarioOptions } from "./scenario.ts";
+export { spawnApp, freePort, waitForStatus, exitWithin, type RunningProcess } from "./process-harness.ts";

@@ -1,17 +1,8 @@
 // What happens to an entry the consumer gave up on (delivered too often, or unreadable): its outbox row
 // is parked (status cancelled, last_error = why), so the sweeper never republishes it and ops see it.
-import type { StreamEntry } from "@rm/streams";
+import type { DeadLetter } from "@rm/streams";
 import { parkOutboxRow } from "../outbox/outbox-row.ts";
 import type { HandlerDeps } from "./deps.ts";
-
-/** Structurally StreamConsumer's DeadLetter (consumer.ts), which @rm/streams does not export yet. */
-export interface DeadLetter {
-  stream: string;
-  id: string;
-  entry: StreamEntry | null;
-  deliveries: number;
-  reason: string;
-}
 
 export async function onDeadLetter(deps: HandlerDeps, dead: DeadLetter): Promise<void> {
   const where = { stream: dead.stream, entryId: dead.id, deliveries: dead.deliveries };

@@ -3,7 +3,8 @@
 import type { StreamEntry } from "@rm/streams";
 import { PERIODIC_JOBS } from "../periodic/periodic-jobs.ts";
 import { applyProviderStatus, TWILIO_STATUS_TYPE } from "./apply-provider-status.ts";
-import { type DeadLetter, onDeadLetter } from "./dead-letter.ts";
+import type { DeadLetter } from "@rm/streams";
+import { onDeadLetter } from "./dead-letter.ts";
 import type { EntryHandler, HandlerDeps } from "./deps.ts";
 import { runPeriodic } from "./run-periodic.ts";
 import { storeInbound, TWILIO_INBOUND_TYPE } from "./store-inbound.ts";

@@ -1,9 +1,6 @@
 // Spawns the real process (`node src/main.ts`) and watches it from outside, like Kubernetes would.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
-
-export const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
 
 /** A port nothing listens on right now (METRICS_PORT=0 would not be observable from outside). */
 export async function freePort(): Promise<number> {
@@ -24,10 +21,11 @@ export interface RunningProcess {
   logs: () => Record<string, unknown>[];
 }
 
-export function spawnApp(env: Record<string, string>): RunningProcess {
+/** Starts `node src/main.ts` in an app's folder (e.g. apps/relay) with exactly this environment on top of ours. */
+export function spawnApp(appDir: string, env: Record<string, string>): RunningProcess {
   // A clean environment: only what the process is meant to read, so the test controls it fully.
   const child = spawn(process.execPath, ["src/main.ts"], {
-    cwd: APP_DIR,
+    cwd: appDir,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", TZ: "UTC", NODE_OPTIONS: "--disable-warning=ExperimentalWarning", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
