@@ -77,3 +77,21 @@ describe("creditsFor", () => {
     expect(creditsFor("WHATSAPP", "á".repeat(500))).toBe(1);
   });
 });
+
+describe("countSegments fast path for GSM-7 basic text", () => {
+  it("agrees with Twilio's calculator around every segment boundary", async () => {
+    const { SegmentedMessage } = await import("sms-segments-calculator");
+    const alphabet = "@£$¥èéùìòÇ\nØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCXYZÄÖÑÜ§¿abcxyzäöñüà";
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const length of [1, 2, 80, 159, 160, 161, 305, 306, 307, 458, 459, 460, 800]) {
+      const text = Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join("");
+      const ours = countSegments(text);
+      const theirs = new SegmentedMessage(text);
+      expect(ours.encoding).toBe("GSM7");
+      expect(theirs.encodingName).toBe("GSM-7");
+      expect(ours.segments).toBe(theirs.segmentsCount);
+      expect(ours.characters).toBe(theirs.encodedChars.reduce((n, c) => n + c.codeUnits.length, 0));
+    }
+  });
+});

@@ -24,12 +24,21 @@ export interface SegmentCount {
   nonGsmCharacters: string[];
 }
 
+// GSM 03.38 basic table (one septet each; the extension table — € [ ] { } ^ ~ \\ | — is not here).
+// Text made only of these needs no grapheme analysis: one character is one billed unit.
+const GSM_BASIC = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà]*$/;
+
 const SINGLE = { GSM7: 160, UCS2: 70 } as const;
 const CONCATENATED = { GSM7: 153, UCS2: 67 } as const;
 
 export function countSegments(text: string): SegmentCount {
   if (text.length === 0) {
     return { encoding: "GSM7", segments: 0, characters: 0, unitsPerSegment: SINGLE.GSM7, nonGsmCharacters: [] };
+  }
+  if (GSM_BASIC.test(text)) {
+    // The common case on the send path (unaccented SMS variants); same result as the calculator.
+    const segments = text.length <= SINGLE.GSM7 ? 1 : Math.ceil(text.length / CONCATENATED.GSM7);
+    return { encoding: "GSM7", segments, characters: text.length, unitsPerSegment: segments > 1 ? CONCATENATED.GSM7 : SINGLE.GSM7, nonGsmCharacters: [] };
   }
   const message = new SegmentedMessage(text);
   const encoding: SmsEncoding = message.encodingName === "UCS-2" ? "UCS2" : "GSM7";
