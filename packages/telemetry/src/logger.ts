@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 import { trace } from "@opentelemetry/api";
 
 export type { Logger };
@@ -7,8 +7,8 @@ export type { Logger };
  * Structured JSON logs on stdout: level, time, process, and the active trace id when there is one.
  * Never log message bodies or phone numbers at info level; ids only.
  */
-export function createLogger(processName: string, level: string = process.env.LOG_LEVEL ?? "info"): Logger {
-  return pino({
+export function createLogger(processName: string, level: string = process.env.LOG_LEVEL ?? "info", destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { process: processName },
     messageKey: "msg",
@@ -20,5 +20,30 @@ export function createLogger(processName: string, level: string = process.env.LO
       const { traceId, spanId } = span.spanContext();
       return { trace_id: traceId, span_id: spanId };
     },
-  });
+    // Errors from the database driver quote the statement's values (emails, phones, names): keep the
+    // error's kind, code and shape, never the data.
+    serializers: { err: serializeError },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** Replaces quoted literals, key details, e-mail addresses and phone numbers in an error text. */
+export function redactErrorText(text: string): string {
+  return text
+    .replace(/'(?:[^']|'')*'/g, "'?'")
+    .replace(/\)=\((?:[^()]|\([^()]*\))*\)/g, ")=(?)")
+    .replace(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, "<email>")
+    .replace(/\+?\d[\d\s-]{6,}\d/g, "<number>");
+}
+
+function serializeError(value: unknown): unknown {
+  if (typeof value === "string") return redactErrorText(value);
+  if (!(value instanceof Error)) return value;
+  const code = (value as { code?: unknown }).code;
+  return {
+    type: value.name,
+    ...(code !== undefined ? { code } : {}),
+    message: redactErrorText(value.message),
+    ...(value.stack ? { stack: redactErrorText(value.stack) } : {}),
+  };
 }
