@@ -24,9 +24,11 @@ export interface RunningProcess {
 /** Starts `node src/main.ts` in an app's folder (e.g. apps/relay) with exactly this environment on top of ours. */
 export function spawnApp(appDir: string, env: Record<string, string>): RunningProcess {
   // A clean environment: only what the process is meant to read, so the test controls it fully.
+  const childEnv: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", TZ: "UTC", NODE_OPTIONS: "--disable-warning=ExperimentalWarning", ...env };
+  // Some consumers' type declarations (web: Remix/Vite) make NODE_ENV required on ProcessEnv.
   const child = spawn(process.execPath, ["src/main.ts"], {
     cwd: appDir,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", TZ: "UTC", NODE_OPTIONS: "--disable-warning=ExperimentalWarning", ...env },
+    env: childEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
