@@ -125,6 +125,17 @@ const LOAD_SQL = `
    where m.workspace_id = ? and m.id = ?
      for update of m, c`;
 
+// After the provider call only the message itself is re-checked: no contact lock, no settings.
+const RELOAD_SQL = `
+  select m.id, m.workspace_id, m.patient_id, m.type, m.channel, m.status, m.provider_sid, m.segments,
+         m.send_attempted_at, m.send_attempts, m.credits_held, p.contact_id
+    from messages m
+    join patients p on p.id = m.patient_id
+   where m.workspace_id = ? and m.id = ?
+     for update of m`;
+
+type ReloadedRow = Pick<SendRow, "id" | "workspace_id" | "patient_id" | "type" | "channel" | "status" | "provider_sid" | "segments" | "send_attempted_at" | "send_attempts" | "credits_held" | "contact_id">;
+
 /** What the provider is asked to do; kept so a verified re-send uses the same parameters. */
 interface ProviderRequest {
   to: string;
@@ -311,7 +322,7 @@ async function record(deps: SendDeps, outboxId: string, sent: SendRow, sid: stri
   await deps.orm.em.fork().transactional(async (em) => {
     const now = deps.clock.now();
     await lockOutboxRow(em, outboxId);
-    const row = (await em.execute<SendRow[]>(LOAD_SQL, [sent.workspace_id, sent.id]))[0];
+    const row = (await em.execute<ReloadedRow[]>(RELOAD_SQL, [sent.workspace_id, sent.id]))[0];
     if (!row) return;
     if (row.provider_sid && row.provider_sid !== sid) {
       deps.logger.error({ messageId: row.id, recorded: row.provider_sid, received: sid }, "message already has another provider sid");
@@ -344,7 +355,7 @@ async function record(deps: SendDeps, outboxId: string, sent: SendRow, sid: stri
 }
 
 /** Deducts the billed segments, settling the hold; never lets the balance go negative. */
-async function settle(deps: SendDeps, em: EntityManager, row: SendRow, billed: number): Promise<void> {
+async function settle(deps: SendDeps, em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "type" | "channel" | "credits_held">, billed: number): Promise<void> {
   const base = { workspaceId: row.workspace_id, reference: `message:${row.id}`, reason: `${row.type} ${row.channel}`, ...(row.credits_held > 0 ? { holdReference: `message:${row.id}` } : {}) };
   try {
     await deductCredits(em, { ...base, amount: billed });
@@ -363,7 +374,7 @@ async function releaseHeld(em: EntityManager, row: Pick<SendRow, "id" | "workspa
   await em.execute("update messages set credits_held = 0 where id = ?", [row.id], "run");
 }
 
-async function fail(em: EntityManager, row: SendRow, now: Date, f: { code: number | null; explanationEs: string; releaseHold: boolean }): Promise<void> {
+async function fail(em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "type" | "patient_id" | "credits_held">, now: Date, f: { code: number | null; explanationEs: string; releaseHold: boolean }): Promise<void> {
   await em.execute("update messages set status = 'FAILED', error_code = ?, error_text = ?, failed_at = ?, updated_at = ? where id = ?", [f.code, f.explanationEs, now, now, row.id], "run");
   if (f.releaseHold) await releaseHeld(em, row);
   if (row.type === "INITIAL") await em.execute("update patients set status = 'FAILED', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
@@ -381,7 +392,7 @@ async function handleProviderError(deps: SendDeps, outboxId: string, row: SendRo
   await deps.orm.em.fork().transactional(async (em) => {
     const now = deps.clock.now();
     await lockOutboxRow(em, outboxId);
-    const current = (await em.execute<SendRow[]>(LOAD_SQL, [row.workspace_id, row.id]))[0];
+    const current = (await em.execute<ReloadedRow[]>(RELOAD_SQL, [row.workspace_id, row.id]))[0];
     if (!current || current.provider_sid || current.status !== "SENDING") {
       // A status callback recorded the message meanwhile: it was sent after all.
       await completeOutboxRow(em, outboxId, now);
