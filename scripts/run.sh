@@ -6,6 +6,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$ROOT/scripts/bootstrap.sh"
 # shellcheck source=scripts/env.sh
 source "$ROOT/scripts/env.sh"
-eval "$(bash "$ROOT/scripts/services.sh" env)"
+# Assigned first: a failing services script must stop us (eval "$(…)" would hide it).
+services_env=$(bash "$ROOT/scripts/services.sh" env)
+eval "$services_env"
 cd "$ROOT"
 exec "$@"

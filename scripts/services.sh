@@ -14,6 +14,11 @@ DATA="$ROOT/.data"
 PG_PORT="${RM_PG_PORT:-54329}"
 REDIS_PORT="${RM_REDIS_PORT:-63790}"
 PG_DIR="$DATA/pg"
+# As root the server runs as `postgres`, which cannot reach a checkout inside a private directory
+# (e.g. under a mode-700 mktemp folder): keep this checkout's cluster in /var/tmp then.
+if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1 && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+  PG_DIR="/var/tmp/rm-pg-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
+fi
 REDIS_DIR="$DATA/redis"
 DB_NAME="${RM_DB_NAME:-reputation_manager}"
 

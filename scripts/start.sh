@@ -8,7 +8,9 @@ cd "$ROOT"
 bash scripts/bootstrap.sh
 # shellcheck source=scripts/env.sh
 source scripts/env.sh
-eval "$(bash scripts/services.sh env)"
+# Assigned first: a failing services script must stop us (eval "$(…)" would hide it).
+services_env=$(bash scripts/services.sh env)
+eval "$services_env"
 echo "[start] migrating and seeding the demo workspace" >&2
 pnpm --silent --filter @rm/db run migrate >&2
 pnpm --silent --filter @rm/db run seed >&2

@@ -27,7 +27,9 @@ if [ -z "${CHROMIUM_PATH:-}" ]; then
   command -v chromium >/dev/null && export CHROMIUM_PATH="$(command -v chromium)"
 fi
 
-eval "$(bash scripts/services.sh env)"
+# Assigned first: a failing services script must stop us (eval "$(…)" would hide it).
+services_env=$(bash scripts/services.sh env)
+eval "$services_env"
 echo "[test] setup $(elapsed "$t0")"
 
 t1=$(date +%s)
