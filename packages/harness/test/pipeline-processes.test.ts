@@ -56,8 +56,10 @@ describe("pipeline processes", () => {
     await createScenario(env.orm, { patients: 5, dueAt: new Date() });
     await until(() => env!.sim.state.messages.length >= 5, 60_000, "five sends from one long-code sender");
     const times = env.sim.state.messages.map((m) => m.dateCreated).sort((a, b) => a - b);
-    // One token in the bucket at first, then one per second: n messages need at least n − 1 seconds.
-    expect(times[4]! - times[0]!).toBeGreaterThanOrEqual(3_900);
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(900);
+    // One token in the bucket at first, then one per second: n messages need at least n − 1 seconds
+    // of token grants. Arrival at the provider adds each request's own latency, which varies on a
+    // loaded machine, so allow half a second of it. Without the limiter all five arrive within ~0.1 s.
+    expect(times[4]! - times[0]!).toBeGreaterThanOrEqual(3_500);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(500);
   });
 });
