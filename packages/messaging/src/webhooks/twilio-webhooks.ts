@@ -3,25 +3,22 @@
 // Mounted on the web server AHEAD of Remix: a WHATWG Request + formData() costs ~70 % of a bare
 // server (PERFORMANCE.md), and these endpoints take ~3 callbacks per outgoing message. Each request:
 // size limit (413) → content type (415) → X-Twilio-Signature over PUBLIC_URL + path + every posted
-// parameter, any token of the rotation list (403) → required fields (400) → one INSERT of an outbox
+// parameter, any token of the rotation list (403) → required fields (400) → an INSERT of an outbox
 // row keyed by what makes the callback unique, ON CONFLICT DO NOTHING, so a replayed webhook has no
-// second effect → 2xx in milliseconds. Everything else happens in the worker.
+// second effect → 2xx in milliseconds. Concurrent requests share one INSERT and one commit (group
+// commit, outbox-group-insert.ts). Everything else happens in the worker.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type pg from "pg";
 import type { Clock } from "@rm/domain";
 import { defineInstruments } from "@rm/telemetry";
 import { verifyTwilioSignature } from "@rm/twilio";
+import { OutboxGroupInserter } from "./outbox-group-insert.ts";
 
 export const TWILIO_STATUS_PATH = "/webhooks/twilio/status";
 export const TWILIO_INBOUND_PATH = "/webhooks/twilio/inbound";
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const INSERT_SQL = `
-  INSERT INTO outbox (workspace_id, stream, type, payload, idempotency_key, available_at, trace_context)
-  VALUES (NULL, $1, $2, $3::jsonb, $4, $5, $6)
-  ON CONFLICT (idempotency_key) DO NOTHING`;
 
 const instruments = defineInstruments((meter) => ({
   requests: meter.createCounter("rm.webhook.requests", {
@@ -45,6 +42,7 @@ export interface TwilioWebhookOptions {
 /** Returns a handler for the two Twilio routes, or null for any other path (let the app handle it). */
 export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
+  const inserter = new OutboxGroupInserter({ pool: options.pool });
 
   return async function handle(req, res) {
     const url = req.url ?? "/";
@@ -112,8 +110,8 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
 
     try {
       const stream = route === "status" ? "provider-status" : "inbound";
-      const result = await options.pool.query(INSERT_SQL, [stream, type, JSON.stringify(payload), key, options.clock.now(), options.traceparent?.() ?? null]);
-      const outcome = result.rowCount === 0 ? "duplicate" : "accepted";
+      const inserted = await inserter.insert({ stream, type, payload: JSON.stringify(payload), idempotencyKey: key, availableAt: options.clock.now(), traceContext: options.traceparent?.() ?? null });
+      const outcome = inserted ? "accepted" : "duplicate";
       if (route === "inbound") done(200, outcome, EMPTY_TWIML, "text/xml; charset=utf-8");
       else done(204, outcome);
     } catch (err) {
