@@ -1,11 +1,14 @@
 // The pipeline benchmark: N messages written as outbox rows in CSV-import-sized transactions,
 // published by a relay process and sent by K worker processes through the `twilio` SDK to the
 // simulator (throughput mode, rate limits off). In the same run it measures the raw ceiling of the
-// provider leg — the same SDK calls straight from one process, no database or streams — so the
-// result reads as a ratio.
+// provider leg — the same SDK calls straight from one process, no database or streams — the raw
+// ceilings of Redis Streams and PostgreSQL on the same servers, and a BullMQ baseline doing the
+// same work the way the product's first design did, so every result reads as a ratio.
 import { setTimeout as sleep } from "node:timers/promises";
 import { createScenario, freePort } from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";
+import { runBullmqBaseline, type BullmqBaselineReport } from "./baselines/bullmq-baseline.ts";
+import { measureRawCeilings, type RawCeilings } from "./baselines/raw-ceilings.ts";
 import { ProcessManager } from "./processes.ts";
 import { ACCOUNT_SID, AUTH_TOKEN, createRunEnv, SMS_SENDER, type RunEnv } from "./run-env.ts";
 
@@ -14,6 +17,8 @@ export interface PipelineBenchOptions {
   workers: number;
   logDir: string;
   log?: (line: string) => void;
+  /** Also measure the raw ceilings and the BullMQ baseline (default true). */
+  baselines?: boolean;
 }
 
 export interface PipelineBenchReport {
@@ -34,6 +39,10 @@ export interface PipelineBenchReport {
   rawSdkPerSecond: number;
   ratioToRawSdk: number;
   duplicates: number;
+  raw?: RawCeilings;
+  bullmq?: BullmqBaselineReport;
+  /** ours / baseline, each measured in this run. */
+  ratios?: { toBullmq: number; toRawRedisStreams: number; toRawPgCommits: number; toRawPgBatchInsert: number };
 }
 
 export async function runPipelineBench(o: PipelineBenchOptions): Promise<PipelineBenchReport> {
@@ -86,6 +95,21 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
       ratioToRawSdk: round(o.messages / endToEndSeconds / rawSdkPerSecond, 2),
       duplicates: env.sim.state.stats().duplicates,
     };
+    await pm.stopAll();
+
+    if (o.baselines ?? true) {
+      log("measuring raw Redis and PostgreSQL ceilings");
+      report.raw = await measureRawCeilings({ redis: env.redis, databaseUrl: env.databaseUrl, prefix: env.prefix, entries: Math.max(5_000, Math.min(50_000, o.messages * 2)) });
+      log("running the BullMQ baseline");
+      report.bullmq = await runBullmqBaseline(env, { messages: o.messages, workers: o.workers, log });
+      const ours = o.messages / endToEndSeconds;
+      report.ratios = {
+        toBullmq: round(ours / report.bullmq.endToEndPerSecond, 2),
+        toRawRedisStreams: round(ours / report.raw.redisStreamPerSecond, 3),
+        toRawPgCommits: round(ours / report.raw.pgSingleRowCommitsPerSecond, 3),
+        toRawPgBatchInsert: round(ours / report.raw.pgBatchInsertRowsPerSecond, 3),
+      };
+    }
     return report;
   } finally {
     await pm.stopAll();
@@ -146,6 +170,15 @@ export function formatPipelineReport(r: PipelineBenchReport): string {
     ["peak RSS relay / worker", `${r.peakRssMiB.relay} / ${r.peakRssMiB.worker} MiB`],
     ["duplicates at the provider", `${r.duplicates}`],
   ];
+  if (r.raw && r.bullmq && r.ratios) {
+    rows.push(
+      ["BullMQ baseline (same run)", `${r.bullmq.endToEndPerSecond} msg/s, CPU ${r.bullmq.cpuSecondsPer1000} s/1000, RSS ${r.bullmq.peakRssMiB} MiB, duplicates ${r.bullmq.duplicates}`],
+      ["ours / BullMQ", `${r.ratios.toBullmq}`],
+      ["raw Redis XADD+XREADGROUP+XACK", `${Math.round(r.raw.redisStreamPerSecond)} entries/s (ours / raw ${r.ratios.toRawRedisStreams})`],
+      ["raw PostgreSQL 1-row commits, 8 clients", `${Math.round(r.raw.pgSingleRowCommitsPerSecond)} tps (ours / raw ${r.ratios.toRawPgCommits})`],
+      ["raw PostgreSQL batch insert", `${Math.round(r.raw.pgBatchInsertRowsPerSecond)} rows/s (ours / raw ${r.ratios.toRawPgBatchInsert})`],
+    );
+  }
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
 }

@@ -4,12 +4,18 @@ import { runPipelineBench } from "../src/bench-pipeline.ts";
 
 // A tiny run of `npm run bench:pipeline`, so the benchmark keeps working. Numbers are not judged here.
 describe("pipeline benchmark (smoke)", () => {
-  it("sends every message once and reports its figures", async () => {
+  it("sends every message once, runs the baselines and reports the ratios", async () => {
     const report = await runPipelineBench({ messages: 300, workers: 1, logDir: fileURLToPath(new URL("../../../.data/logs", import.meta.url)) });
     expect(report.duplicates).toBe(0);
     expect(report.endToEndPerSecond).toBeGreaterThan(0);
     expect(report.rawSdkPerSecond).toBeGreaterThan(0);
     expect(report.latencyP99Seconds).toBeGreaterThanOrEqual(report.latencyP50Seconds);
     expect(report.cpuSecondsPer1000.worker).toBeGreaterThan(0);
+    // The baselines of the same run: BullMQ sent every message once, the raw ceilings were measured.
+    expect(report.bullmq?.duplicates).toBe(0);
+    expect(report.bullmq?.endToEndPerSecond).toBeGreaterThan(0);
+    expect(report.raw?.redisStreamPerSecond).toBeGreaterThan(report.endToEndPerSecond);
+    expect(report.raw?.pgSingleRowCommitsPerSecond).toBeGreaterThan(0);
+    expect(report.ratios?.toBullmq).toBeGreaterThan(0);
   });
 });

@@ -3,3 +3,4 @@ export { createTestRedis, type TestRedis } from "./redis.ts";
 export { requireEnv } from "./env.ts";
 export { createScenario, type Scenario, type ScenarioOptions } from "./scenario.ts";
 export { spawnApp, freePort, waitForStatus, exitWithin, type RunningProcess } from "./process-harness.ts";
+export { ensureProductionBuild, sourceHash, WEB_ROOT } from "./web-build.ts";

@@ -24,6 +24,8 @@ export interface ScenarioOptions {
   whatsappContentSids?: Record<string, string>;
   /** Hold each INITIAL's credits when the campaign is written, as campaign creation does (default true). */
   holdAtCreation?: boolean;
+  /** Write each message's `message.send` outbox row (default true; a baseline that queues elsewhere turns it off). */
+  outbox?: boolean;
 }
 
 export interface Scenario {
@@ -93,7 +95,7 @@ export async function createScenario(orm: MikroORM, o: ScenarioOptions): Promise
           "run",
         );
       }
-      await enqueueOutbox(
+      if (o.outbox ?? true) await enqueueOutbox(
         tem,
         batchPhones.map((p) => ({
           workspaceId,

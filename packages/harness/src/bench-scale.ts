@@ -1,0 +1,217 @@
+// The scale benchmark, two parts.
+//
+// 1. Backlog curve: the same batch of due messages is sent with 1k, 10k, 100k and 1M other rows
+//    queued in the outbox (scheduled for later, as reminders and campaigns booked ahead are). A
+//    claim that scanned the table would slow down as the backlog grows; an index-driven one stays
+//    flat. One relay and one worker process, rate limits off, the simulator in throughput mode.
+// 2. Provider shaping: rate limits on (long code 1 segment/s, toll-free 3, WhatsApp 80), one
+//    workspace per sender, every message queued at once; reports the achieved rate per sender from
+//    the simulator's arrival times, and that nothing was dropped or sent twice.
+import { setTimeout as sleep } from "node:timers/promises";
+import { createScenario, freePort } from "@rm/test-utils";
+import { ProcessManager } from "./processes.ts";
+import { createRunEnv, type RunEnv } from "./run-env.ts";
+
+export interface ScalePoint {
+  backlog: number;
+  messages: number;
+  seconds: number;
+  perSecond: number;
+  /** Time to add this step's backlog rows (INSERT … SELECT generate_series). */
+  backlogInsertSeconds: number;
+}
+
+export interface ShapingResult {
+  sender: string;
+  kind: string;
+  configuredPerSecond: number;
+  messages: number;
+  received: number;
+  achievedPerSecond: number;
+  deviation: number;
+  duplicates: number;
+}
+
+export interface ScaleBenchReport {
+  bench: "scale";
+  curve: ScalePoint[];
+  /** Rate at the largest backlog / rate at the smallest (target ≥ 0.8). */
+  flatness: number;
+  shaping: ShapingResult[];
+}
+
+export interface ScaleBenchOptions {
+  sizes: number[];
+  messages: number;
+  /** Seconds of traffic per sender in the shaping run (0 skips it). */
+  shapingSeconds: number;
+  logDir: string;
+  log?: (line: string) => void;
+}
+
+const LOOSE_WORKER_ENV = { STREAM_BATCH_SIZE: "100", STREAM_READERS: "2", RELAY_BATCH_SIZE: "500", RELAY_POLL_MS: "100", LOG_LEVEL: "error" };
+
+async function waitReady(port: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`process on metrics port ${port} was not ready within 60 s`);
+}
+
+async function startPipeline(pm: ProcessManager, workers: number): Promise<void> {
+  const ports: number[] = [];
+  for (const name of ["relay-0", ...Array.from({ length: workers }, (_, i) => `worker-${i}`)]) {
+    const port = await freePort();
+    ports.push(port);
+    pm.start(name.startsWith("relay") ? "relay" : "worker", name, { METRICS_PORT: String(port) });
+  }
+  await Promise.all(ports.map(waitReady));
+  await sleep(500);
+}
+
+/** Adds `count` outbox rows due tomorrow or later, spread over a week. */
+async function addBacklog(env: RunEnv, workspaceId: string, from: number, count: number): Promise<number> {
+  const started = Date.now();
+  for (let done = 0; done < count; done += 100_000) {
+    const n = Math.min(100_000, count - done);
+    await env.orm.em.fork().execute(
+      `insert into outbox (workspace_id, stream, type, payload, idempotency_key, available_at)
+       select ?, 'dispatch', 'message.send', jsonb_build_object('messageId', gen_random_uuid()), 'backlog:' || g,
+              now() + interval '1 day' + (g % 604800) * interval '1 second'
+         from generate_series(?::bigint, ?::bigint) g`,
+      [workspaceId, from + done, from + done + n - 1],
+      "run",
+    );
+  }
+  await env.orm.em.fork().execute("analyze outbox", [], "run");
+  return (Date.now() - started) / 1000;
+}
+
+async function runBacklogCurve(o: ScaleBenchOptions, log: (line: string) => void): Promise<ScalePoint[]> {
+  const env = await createRunEnv({ workerEnv: LOOSE_WORKER_ENV });
+  const pm = new ProcessManager({ env: env.processEnv, logDir: `${o.logDir}/scale-${env.id}` });
+  const curve: ScalePoint[] = [];
+  try {
+    await startPipeline(pm, 1);
+    let phoneBase = 593_960_000_000;
+    // Warm-up, untimed: JIT, connection pools and stream groups settle before the first point.
+    const warm = await createScenario(env.orm, { patients: Math.min(500, o.messages), dueAt: new Date(), phoneBase: 593_940_000_000 });
+    const warmDeadline = Date.now() + 120_000;
+    while (env.sim.state.stats().total < warm.messageIds.length && Date.now() < warmDeadline) await sleep(50);
+    let backlog = 0;
+    for (const size of [...o.sizes].sort((a, b) => a - b)) {
+      // The batch's rows are written not yet due, then made due at once: only the pipeline is timed.
+      const scenario = await createScenario(env.orm, { patients: o.messages, dueAt: new Date(Date.now() + 30 * 86400_000), phoneBase });
+      phoneBase += o.messages;
+      const backlogInsertSeconds = size > backlog ? await addBacklog(env, scenario.workspaceId, backlog, size - backlog) : 0;
+      backlog = Math.max(backlog, size);
+      log(`backlog ${backlog}: sending ${o.messages} due messages`);
+      const before = env.sim.state.stats().total;
+      const t0 = Date.now();
+      await env.orm.em.fork().execute("update outbox set available_at = now() where idempotency_key in (?)", [scenario.messageIds.map((id) => `message.send:${id}`)], "run");
+      const deadline = Date.now() + Math.max(120_000, o.messages * 50);
+      while (env.sim.state.stats().total < before + o.messages && Date.now() < deadline) await sleep(20);
+      const received = env.sim.state.stats().total - before;
+      if (received < o.messages) throw new Error(`backlog ${backlog}: only ${received} of ${o.messages} messages arrived`);
+      const last = Math.max(...env.sim.state.messages.slice(-o.messages).map((m) => m.dateCreated));
+      const seconds = (last - t0) / 1000;
+      curve.push({ backlog, messages: o.messages, seconds: round(seconds, 2), perSecond: Math.round(o.messages / seconds), backlogInsertSeconds: round(backlogInsertSeconds, 1) });
+    }
+    return curve;
+  } finally {
+    await pm.stopAll();
+    await env.close();
+  }
+}
+
+const SHAPING_SENDERS = [
+  { sender: "+15005550006", kind: "longCode", rate: 1, channel: "SMS" as const },
+  { sender: "+18005550199", kind: "tollFree", rate: 3, channel: "SMS" as const },
+  { sender: "whatsapp:+14155238886", kind: "whatsapp", rate: 80, channel: "WHATSAPP" as const },
+];
+
+async function runShaping(o: ScaleBenchOptions, log: (line: string) => void): Promise<ShapingResult[]> {
+  const env = await createRunEnv({ workerEnv: { ...LOOSE_WORKER_ENV, RATE_LIMITS_DISABLED: "false", SENDER_RATES: "longCode=1,tollFree=3,whatsapp=80" } });
+  const pm = new ProcessManager({ env: env.processEnv, logDir: `${o.logDir}/shaping-${env.id}` });
+  try {
+    await startPipeline(pm, 2);
+    let phoneBase = 593_950_000_000;
+    const plans = [];
+    for (const s of SHAPING_SENDERS) {
+      // One segment per message, so messages per second equal segments per second.
+      const count = Math.max(3, Math.round(s.rate * o.shapingSeconds));
+      const scenario = await createScenario(env.orm, {
+        patients: count,
+        dueAt: new Date(Date.now() + 30 * 86400_000),
+        channel: s.channel,
+        phoneBase,
+        smsSender: s.channel === "SMS" ? s.sender : null,
+        whatsappSender: s.channel === "WHATSAPP" ? s.sender : undefined,
+        whatsappContentSids: { INITIAL: "HX00000000000000000000000000000001" },
+        body: (i) => `Hola ${i}, gracias por su visita. Responda del 1 al 5.`,
+      });
+      phoneBase += count;
+      plans.push({ ...s, count, scenario });
+    }
+    log(`shaping: ${plans.map((p) => `${p.count} via ${p.kind}`).join(", ")}`);
+    await env.orm.em.fork().execute("update outbox set available_at = now() where type = 'message.send'", [], "run");
+    const total = plans.reduce((n, p) => n + p.count, 0);
+    const deadline = Date.now() + (o.shapingSeconds + 60) * 1000;
+    while (env.sim.state.stats().total < total && Date.now() < deadline) await sleep(50);
+    return plans.map((p) => {
+      const phones = new Set(p.scenario.phones);
+      const arrivals = env.sim.state.messages.filter((m) => phones.has(m.to.replace(/^whatsapp:/, ""))).map((m) => m.dateCreated).sort((a, b) => a - b);
+      const received = arrivals.length;
+      // The bucket starts full (one second's burst): measure the steady rate after the burst.
+      const burst = Math.max(1, p.rate);
+      const steady = arrivals.slice(Math.min(burst, received - 1));
+      const span = steady.length > 1 ? (steady.at(-1)! - steady[0]!) / 1000 : 0;
+      const achieved = span > 0 ? (steady.length - 1) / span : 0;
+      const duplicates = p.scenario.phones.reduce((n, phone) => n + Math.max(0, (env.sim.state.toCounts.get(p.channel === "WHATSAPP" ? `whatsapp:${phone}` : phone) ?? 0) - 1), 0);
+      return {
+        sender: p.sender,
+        kind: p.kind,
+        configuredPerSecond: p.rate,
+        messages: p.count,
+        received,
+        achievedPerSecond: round(achieved, 2),
+        deviation: round(achieved / p.rate - 1, 3),
+        duplicates,
+      };
+    });
+  } finally {
+    await pm.stopAll();
+    await env.close();
+  }
+}
+
+export async function runScaleBench(o: ScaleBenchOptions): Promise<ScaleBenchReport> {
+  const log = o.log ?? (() => {});
+  const curve = await runBacklogCurve(o, log);
+  const shaping = o.shapingSeconds > 0 ? await runShaping(o, log) : [];
+  return { bench: "scale", curve, flatness: round(curve.at(-1)!.perSecond / curve[0]!.perSecond, 2), shaping };
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+export function formatScaleReport(r: ScaleBenchReport): string {
+  const lines = ["backlog (queued, not due)   due batch   seconds   msg/s"];
+  for (const p of r.curve) lines.push(`${String(p.backlog).padStart(25)}   ${String(p.messages).padStart(9)}   ${String(p.seconds).padStart(7)}   ${String(p.perSecond).padStart(5)}`);
+  lines.push(`rate at the largest backlog / at the smallest: ${r.flatness} (target ≥ 0.8)`);
+  if (r.shaping.length) {
+    lines.push("", "sender                    kind       configured  achieved  deviation  sent/queued  duplicates");
+    for (const s of r.shaping) {
+      lines.push(`${s.sender.padEnd(25)} ${s.kind.padEnd(10)} ${String(s.configuredPerSecond).padStart(10)}  ${String(s.achievedPerSecond).padStart(8)}  ${`${round(s.deviation * 100, 1)} %`.padStart(9)}  ${`${s.received}/${s.messages}`.padStart(11)}  ${String(s.duplicates).padStart(10)}`);
+    }
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,200 @@
+// The webhook benchmark: signed Twilio status callbacks and inbound replies (3 : 1) against the built
+// web app in production mode, from autocannon over loopback, for a bounded time. Every request is
+// unique, so afterwards "every answered callback is durably stored exactly once" is a count: stored
+// rows ≥ 2xx answers, and no key twice. In the same run, the same load against two baselines in
+// their own processes: a bare node:http server answering 200, and a naive handler doing what a Remix
+// action would (WHATWG Request + formData(), signature check, one transaction per request).
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+import autocannon from "autocannon";
+import { ensureProductionBuild, freePort, WEB_ROOT } from "@rm/test-utils";
+import { signTwilioRequest } from "@rm/twilio";
+import { AUTH_TOKEN, createRunEnv } from "./run-env.ts";
+
+const NAIVE_SERVER = fileURLToPath(new URL("./baselines/naive-webhook-server.ts", import.meta.url));
+const BARE_SERVER = fileURLToPath(new URL("./baselines/bare-http-server.ts", import.meta.url));
+const PUBLIC_URL = "https://rm.example.com";
+
+export interface WebhookBenchOptions {
+  durationSeconds: number;
+  connections: number;
+  log?: (line: string) => void;
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  latencyMaxMs: number;
+  answered2xx: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+export interface WebhookBenchReport {
+  bench: "webhooks";
+  durationSeconds: number;
+  connections: number;
+  ours: LoadResult;
+  bare: LoadResult;
+  naive: LoadResult;
+  /** Rows stored for the requests sent, and keys stored more than once (must be 0). */
+  stored: number;
+  storedTwice: number;
+  ratios: { toBare: number; toNaive: number };
+}
+
+/** One signed request per call, each with a unique MessageSid (3 status callbacks : 1 inbound). */
+function requestFactory(): () => { path: string; body: string; signature: string } {
+  let n = 0;
+  const statuses = ["sent", "delivered", "read"];
+  return () => {
+    n++;
+    const sid = `SM${randomBytes(16).toString("hex")}`;
+    let path: string;
+    let params: Record<string, string>;
+    if (n % 4 === 0) {
+      path = "/webhooks/twilio/inbound";
+      params = { AccountSid: "AC00000000000000000000000000000000", MessageSid: sid, From: `+5939${String(80_000_000 + (n % 10_000_000)).padStart(8, "0")}`, To: "+15005550006", Body: "5", NumSegments: "1" };
+    } else {
+      path = `/webhooks/twilio/status?m=${randomUUID()}`;
+      params = { AccountSid: "AC00000000000000000000000000000000", MessageSid: sid, MessageStatus: statuses[n % 3]!, To: "+593980000000", From: "+15005550006", ChannelPrefix: "sms" };
+    }
+    const body = new URLSearchParams(params).toString();
+    return { path, body, signature: signTwilioRequest(AUTH_TOKEN, PUBLIC_URL + path, params) };
+  };
+}
+
+async function load(url: string, o: WebhookBenchOptions): Promise<LoadResult> {
+  const next = requestFactory();
+  const result = await autocannon({
+    url,
+    connections: o.connections,
+    duration: o.durationSeconds,
+    timeout: 10,
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (req) => {
+          const r = next();
+          return { ...req, path: r.path, body: r.body, headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": r.signature } };
+        },
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: Math.round(result.requests.total / o.durationSeconds),
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    latencyMaxMs: result.latency.max,
+    answered2xx: result["2xx"],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  logs: string[];
+}
+
+async function startServer(args: string[], cwd: string, env: NodeJS.ProcessEnv, healthPath: string): Promise<Server> {
+  const port = await freePort();
+  const logs: string[] = [];
+  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.on("data", (c: Buffer) => logs.push(c.toString()));
+  child.stderr!.on("data", (c: Buffer) => logs.push(c.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    try {
+      if ((await fetch(url + healthPath)).ok) return { url, child, logs };
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  child.kill("SIGKILL");
+  throw new Error(`${args.join(" ")} did not become healthy:\n${logs.join("").slice(-3000)}`);
+}
+
+async function stop(server: Server): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once("exit", resolve));
+  server.child.kill("SIGTERM");
+  await Promise.race([exited, sleep(10_000)]);
+  if (server.child.exitCode === null) server.child.kill("SIGKILL");
+}
+
+export async function runWebhooksBench(o: WebhookBenchOptions): Promise<WebhookBenchReport> {
+  const log = o.log ?? (() => {});
+  const built = ensureProductionBuild();
+  log(built.built ? `built the web app in ${(built.ms / 1000).toFixed(1)} s` : "web app build is current");
+  const env = await createRunEnv();
+  const common = { DATABASE_URL: env.databaseUrl, REDIS_URL: env.redisUrl, PUBLIC_URL, TWILIO_AUTH_TOKEN: AUTH_TOKEN, LOG_LEVEL: "error" };
+  try {
+    const web = await startServer(["server.ts"], WEB_ROOT, { ...common, NODE_ENV: "production", METRICS_PORT: String(await freePort()), SESSION_SECRET: randomBytes(24).toString("hex") }, "/healthz");
+    let ours: LoadResult;
+    try {
+      log(`ours: ${o.connections} connections for ${o.durationSeconds} s`);
+      ours = await load(web.url, o);
+    } finally {
+      await stop(web);
+    }
+    const [{ stored, storedTwice }] = (await env.orm.em.fork().execute(
+      "select count(*)::int as stored, (count(*) - count(distinct idempotency_key))::int as \"storedTwice\" from outbox where type in ('twilio.status', 'twilio.inbound')",
+    )) as [{ stored: number; storedTwice: number }];
+
+    const bare = await startServer([BARE_SERVER], WEB_ROOT, {}, "/healthz");
+    let bareResult: LoadResult;
+    try {
+      log("baseline: bare node:http");
+      bareResult = await load(bare.url, o);
+    } finally {
+      await stop(bare);
+    }
+    const naive = await startServer([NAIVE_SERVER], WEB_ROOT, common, "/healthz");
+    let naiveResult: LoadResult;
+    try {
+      log("baseline: naive one-transaction-per-request action");
+      naiveResult = await load(naive.url, o);
+    } finally {
+      await stop(naive);
+    }
+    return {
+      bench: "webhooks",
+      durationSeconds: o.durationSeconds,
+      connections: o.connections,
+      ours,
+      bare: bareResult,
+      naive: naiveResult,
+      stored,
+      storedTwice,
+      ratios: {
+        toBare: Math.round((ours.requestsPerSecond / bareResult.requestsPerSecond) * 100) / 100,
+        toNaive: Math.round((ours.requestsPerSecond / naiveResult.requestsPerSecond) * 100) / 100,
+      },
+    };
+  } finally {
+    await env.close();
+  }
+}
+
+export function formatWebhooksReport(r: WebhookBenchReport): string {
+  const line = (name: string, x: LoadResult) =>
+    `${name.padEnd(34)} ${String(x.requestsPerSecond).padStart(7)} req/s  p50 ${x.latencyP50Ms} ms  p99 ${x.latencyP99Ms} ms  max ${x.latencyMaxMs} ms  2xx ${x.answered2xx}  non-2xx ${x.non2xx}  errors ${x.errors + x.timeouts}`;
+  return [
+    `${r.connections} connections, ${r.durationSeconds} s each, signed Twilio callbacks (3 status : 1 inbound)`,
+    line("ours (web, durable before 2xx)", r.ours),
+    line("bare node:http (200, no work)", r.bare),
+    line("naive action (1 tx per request)", r.naive),
+    `ours / bare ${r.ratios.toBare}   ours / naive ${r.ratios.toNaive}`,
+    `stored ${r.stored} rows for ${r.ours.answered2xx} answered; stored twice: ${r.storedTwice}`,
+  ].join("\n");
+}
