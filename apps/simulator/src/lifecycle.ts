@@ -52,10 +52,21 @@ async function run(ctx: SimContext, store: SimStore, signal: AbortSignal, rec: M
   await maybeAutoReply(ctx, rec, fate, signal);
 }
 
+/** Conversations (patient|sender) already auto-answered, per store (a reset forgets them). */
+const answered = new WeakMap<object, Set<string>>();
+
 async function maybeAutoReply(ctx: SimContext, rec: MessageRecord, fate: Fate, signal: AbortSignal): Promise<void> {
   const { autoReplyShare, autoReplyDelayMs, autoReplies } = ctx.config;
   if (autoReplyShare <= 0 || (fate.status !== "delivered" && fate.status !== "read") || !rec.from) return;
   if (ctx.random() >= autoReplyShare) return;
+  // A patient answers the rating request, not the follow-up or the HELP that their answer caused.
+  if (!ctx.config.autoReplyEveryMessage) {
+    const conversations = answered.get(ctx.store) ?? new Set<string>();
+    answered.set(ctx.store, conversations);
+    const key = `${rec.to}|${rec.from}`;
+    if (conversations.has(key)) return;
+    conversations.add(key);
+  }
   const total = autoReplies.reduce((s, r) => s + r.weight, 0);
   if (total <= 0) return;
   let pick = ctx.random() * total;

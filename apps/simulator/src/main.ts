@@ -30,6 +30,7 @@ const sim = createSimulator({
   failRules,
   autoReplyShare: env.SIMULATOR_AUTO_REPLY_SHARE,
   autoReplyDelayMs: env.SIMULATOR_AUTO_REPLY_DELAY_MS,
+  autoReplyEveryMessage: env.SIMULATOR_AUTO_REPLY_EVERY_MESSAGE,
   maxStoredMessages: env.SIMULATOR_MAX_STORED_MESSAGES,
 });
 

@@ -42,6 +42,8 @@ export interface SimulatorConfig {
   autoReplyShare: number;
   autoReplyDelayMs: number;
   autoReplies: AutoReply[];
+  /** False (default): a patient auto-replies only to the first message a sender sends them. */
+  autoReplyEveryMessage: boolean;
   callbackConcurrency: number;
   callbackRetries: number;
   callbackTimeoutMs: number;
@@ -83,6 +85,7 @@ export function defaultConfig(accountSid: string, authTokens: string[]): Simulat
     autoReplyShare: 0,
     autoReplyDelayMs: 500,
     autoReplies: DEFAULT_AUTO_REPLIES,
+    autoReplyEveryMessage: false,
     callbackConcurrency: 64,
     callbackRetries: 3,
     callbackTimeoutMs: 5000,
@@ -120,7 +123,7 @@ const NUMBERS = [
   "maxStoredMessages",
   "whatsappWindowMs",
 ] as const;
-const BOOLEANS = ["throughputMode", "throughputFinalCallback"] as const;
+const BOOLEANS = ["throughputMode", "throughputFinalCallback", "autoReplyEveryMessage"] as const;
 const STRINGS = ["inboundUrl", "serviceSender"] as const;
 
 /** Validates a partial config (from JSON) and returns the merged result; throws Error with a clear message. */

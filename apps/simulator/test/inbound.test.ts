@@ -98,6 +98,19 @@ describe("simulated replies", () => {
     expect(rx.received[0]!.signatureValid).toBe(true);
   });
 
+  it("answers only the first message of a conversation unless told to answer every one", async () => {
+    sim.configure({ autoReplyShare: 1, autoReplyDelayMs: 1, autoReplies: [{ body: "5", weight: 1 }] });
+    await client.messages.create({ to: "+593987650010", from: SMS_FROM, body: "¿Nos califica del 1 al 5?" });
+    await sim.whenIdle();
+    await client.messages.create({ to: "+593987650010", from: SMS_FROM, body: "¡Gracias! Déjenos una reseña" });
+    await sim.whenIdle();
+    expect(rx.received).toHaveLength(1);
+    sim.configure({ autoReplyEveryMessage: true });
+    await client.messages.create({ to: "+593987650010", from: SMS_FROM, body: "Otro mensaje" });
+    await sim.whenIdle();
+    expect(rx.received).toHaveLength(2);
+  });
+
   it("rejects bad control input with 400", async () => {
     expect((await control("POST", "/_sim/inbound", { from: "+593987654321" })).status).toBe(400);
     expect((await control("POST", "/_sim/config", { failedShare: 2 })).status).toBe(400);

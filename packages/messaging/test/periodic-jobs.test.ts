@@ -40,11 +40,12 @@ async function publishSlot(key: string) {
 describe("periodic slots", () => {
   it("creates each slot's row once however many workers ensure it", async () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => ensurePeriodicJobs(h.orm.em.fork(), h.clock.now())));
-    expect(results.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(results.reduce((a, b) => a + b, 0)).toBe(3);
     h.clock.advance(20_000); // same slots
     expect(await ensurePeriodicJobs(h.orm.em.fork(), h.clock.now())).toBe(0);
     const rows = await rowsByKeyPrefix("periodic:");
     expect(rows.map((r) => [r.idempotency_key, r.stream, r.type, r.status, r.available_at.toISOString()])).toEqual([
+      ["periodic:campaign.complete:2026-11-23T12:05:00.000Z", "periodic", "campaign.complete", "pending", "2026-11-23T12:05:00.000Z"],
       ["periodic:delivery.reconcile:2026-11-23T12:05:00.000Z", "periodic", "delivery.reconcile", "pending", "2026-11-23T12:05:00.000Z"],
       ["periodic:outbox.sweep:2026-11-23T12:05:00.000Z", "periodic", "outbox.sweep", "pending", "2026-11-23T12:05:00.000Z"],
     ]);
@@ -153,7 +154,7 @@ describe("dead letters and the handler map", () => {
   it("maps every type it knows, takes extra handlers, and rejects unknown types", async () => {
     const calls: string[] = [];
     const handlers = createHandlers(h.deps, { "message.send": async (_deps, e) => void calls.push(e.outboxId) });
-    expect(Object.keys(handlers).sort()).toEqual(["delivery.reconcile", "message.send", "outbox.sweep", "twilio.inbound", "twilio.status"]);
+    expect(Object.keys(handlers).sort()).toEqual(["campaign.complete", "delivery.reconcile", "feedback.reminder", "message.send", "outbox.sweep", "twilio.inbound", "twilio.status"]);
     const dispatch = dispatchEntry(handlers);
     await dispatch({ outboxId: "7", type: "message.send", workspaceId: null, payload: "{}", traceparent: "" });
     expect(calls).toEqual(["7"]);

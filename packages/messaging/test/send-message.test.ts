@@ -280,7 +280,7 @@ describe("rate limits", () => {
     const limiter = new SenderRateLimiter({ redis: redis.client, prefix: `${redis.prefix}rl:` });
     await run(deps({ rateLimiter: limiter }), await publishDue());
     expect(sim.state.messages).toHaveLength(1);
-    const waiting = await orm.em.fork().execute<{ status: string; available_at: Date }[]>("select status, available_at from outbox where workspace_id = ? and status = 'pending'", [s.workspaceId]);
+    const waiting = await orm.em.fork().execute<{ status: string; available_at: Date }[]>("select status, available_at from outbox where workspace_id = ? and status = 'pending' and type = 'message.send'", [s.workspaceId]);
     expect(waiting).toHaveLength(2);
     for (const w of waiting) expect(new Date(w.available_at).getTime()).toBeGreaterThan(clock.now().getTime());
   });

@@ -23,6 +23,8 @@ export const DEMO = {
   password: "demo1234",
   practiceName: "Consultorio Centro",
   googlePlaceId: "ChIJN1t_tDeuEmsRUsoyG83frY4",
+  /** Detractor alerts of the demo practice go here (the simulator receives them). */
+  staffAlertPhone: "+593990000999",
   campaignName: "Pacientes de hoy (demo)",
   credits: 2000,
   /**
@@ -102,6 +104,7 @@ export async function seedDemoWith(em: EntityManager, now: Date = new Date(), pu
         city: "Quito",
         country: "EC",
         googlePlaceId: DEMO.googlePlaceId,
+        staffAlertPhone: DEMO.staffAlertPhone,
       });
     await ensureDefaultTemplates(wem, ws);
     await wem.flush();

@@ -5,8 +5,8 @@
 // The caller has locked the message (FOR UPDATE) in a transaction and passes an EntityManager scoped to
 // the message's workspace; this function writes the ledger in that same transaction and flushes.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { metrics } from "@opentelemetry/api";
 import { deductCredits, findLedgerEntry, InsufficientCreditsError, LedgerKind, type Message, refundCredits } from "@rm/db";
+import { defineInstruments } from "@rm/telemetry";
 import { applyStatus, classifyProviderError, type DeliveryStatus, fromTwilioStatus, isDelivered, shouldRefund } from "@rm/domain";
 
 export interface DeliveryStatusResult {
@@ -126,11 +126,14 @@ async function rechargeIfRefunded(em: EntityManager, message: Message, logger?: 
   }
 }
 
-const statusCounter = metrics.getMeter("reputation-manager").createCounter("rm.messages.status", {
-  description: "Delivery status changes applied to messages, by channel, message type and new status",
-});
+// Created lazily: an instrument made at import time (before the SDK starts) would stay a no-op.
+const instruments = defineInstruments((meter) => ({
+  status: meter.createCounter("rm.messages.status", {
+    description: "Delivery status changes applied to messages, by channel, message type and new status",
+  }),
+}));
 
 /** Call after the transaction committed, so rolled-back changes are never counted. */
 export function recordDeliveryStatus(result: DeliveryStatusResult): void {
-  if (result.changed) statusCounter.add(1, result.labels);
+  if (result.changed) instruments().status.add(1, result.labels);
 }

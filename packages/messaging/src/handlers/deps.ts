@@ -4,6 +4,7 @@ import type { InboundMessage } from "@rm/db";
 import type { Clock } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
 import type { TwilioClient } from "@rm/twilio";
+import type { FeedbackOptions } from "../feedback/options.ts";
 import type { PeriodicOptions } from "../periodic/periodic-options.ts";
 
 export interface HandlerLogger {
@@ -27,6 +28,8 @@ export interface HandlerDeps {
    * rolls back with the inbound row; throwing leaves the entry to be retried.
    */
   onInboundRouted?: (em: EntityManager, inbound: InboundMessage) => Promise<void>;
+  /** Public links and overrides of the feedback flow (reminders need them). */
+  feedback?: FeedbackOptions;
 }
 
 /** Resolves once its effect is committed; throws to leave the stream entry pending (retried, then dead-lettered). */

@@ -8,6 +8,7 @@ import { onDeadLetter } from "./dead-letter.ts";
 import type { EntryHandler, HandlerDeps } from "./deps.ts";
 import { runPeriodic } from "./run-periodic.ts";
 import { storeInbound, TWILIO_INBOUND_TYPE } from "./store-inbound.ts";
+import { REMINDER_TYPE, sendReminder } from "../feedback/reminder.ts";
 
 export type BoundHandler = (entry: StreamEntry) => Promise<void>;
 export type HandlerMap = Record<string, BoundHandler>;
@@ -16,6 +17,7 @@ export function createHandlers(deps: HandlerDeps, extra: Record<string, EntryHan
   const table: Record<string, EntryHandler> = {
     [TWILIO_STATUS_TYPE]: applyProviderStatus,
     [TWILIO_INBOUND_TYPE]: storeInbound,
+    [REMINDER_TYPE]: sendReminder,
     ...Object.fromEntries(PERIODIC_JOBS.map((job) => [job, runPeriodic])),
     ...extra,
   };

@@ -6,6 +6,7 @@ import { ensureNextSlot, isPeriodicJob } from "../periodic/periodic-jobs.ts";
 import { periodicOptions } from "../periodic/periodic-options.ts";
 import { reconcileDeliveries } from "../periodic/reconcile-deliveries.ts";
 import { sweepStaleOutbox } from "../periodic/sweep-outbox.ts";
+import { completeCampaigns } from "../feedback/completion.ts";
 import type { HandlerDeps } from "./deps.ts";
 import { parkUnreadable } from "./park-unreadable.ts";
 
@@ -22,6 +23,8 @@ export async function runPeriodic(deps: HandlerDeps, entry: StreamEntry): Promis
   const ran = await runOutboxWork(deps.orm.em, entry.outboxId, now, async (tem) => {
     if (type === "outbox.sweep") {
       summary = { republished: await sweepStaleOutbox(tem, now, { timeoutMs: options.sweepTimeoutMs, excludeOutboxId: entry.outboxId }) };
+    } else if (type === "campaign.complete") {
+      summary = { completed: await completeCampaigns(tem, now, options.replyWindowMs) };
     } else {
       // Holds only this job's row lock while it talks to the provider (that lock is what makes the
       // slot run once); every message is updated in its own short transaction.

@@ -7,6 +7,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { LockMode } from "@mikro-orm/core";
 import { Channel, Contact, InboundMessage, unscopedEm, workspaceEm } from "@rm/db";
 import { parsePayload, type StreamEntry, twilioInboundPayloadSchema } from "@rm/streams";
+import { defineInstruments } from "@rm/telemetry";
 import { runOutboxWork } from "../outbox/outbox-row.ts";
 import type { HandlerDeps } from "./deps.ts";
 import { parkUnreadable } from "./park-unreadable.ts";
@@ -21,6 +22,12 @@ export interface InboundRoute {
   patientId: string;
 }
 
+const instruments = defineInstruments((meter) => ({
+  replies: meter.createCounter("rm.messages.replied", {
+    description: "Inbound patient messages stored, by channel and outcome (routed to a conversation, unrouted)",
+  }),
+}));
+
 export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promise<void> {
   const parsed = parsePayload(twilioInboundPayloadSchema, entry.payload);
   if (!parsed.ok) return parkUnreadable(deps, entry, parsed.error);
@@ -32,7 +39,10 @@ export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promi
   const phone = from.startsWith(WHATSAPP_PREFIX) ? from.slice(WHATSAPP_PREFIX.length) : from;
   const now = deps.clock.now();
 
+  // Counted after the commit, so a rolled-back attempt (retried later) is not counted twice.
+  let stored: "routed" | "unrouted" | undefined;
   await runOutboxWork(deps.orm.em, entry.outboxId, now, async (tem, row) => {
+    stored = undefined;
     const uem = unscopedEm(tem);
     if (await uem.findOne(InboundMessage, { providerSid: sid }, { fields: ["id"] })) {
       deps.logger.info({ outboxId: entry.outboxId, providerSid: sid }, "inbound message already stored");
@@ -55,6 +65,7 @@ export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promi
     if (!route) {
       uem.create(InboundMessage, { ...fields, workspace: null });
       await uem.flush();
+      stored = "unrouted";
       deps.logger.info({ outboxId: entry.outboxId, providerSid: sid, channel }, "inbound message from an unknown phone; stored unrouted");
       return;
     }
@@ -63,12 +74,14 @@ export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promi
     const inbound = wem.create(InboundMessage, { ...fields, workspace: route.workspaceId, patient: route.patientId, inReplyTo: route.messageId });
     await openWindow(wem, phone, to, receivedAt);
     await wem.flush();
+    stored = "routed";
     deps.logger.info({ outboxId: entry.outboxId, providerSid: sid, inboundId: inbound.id, workspaceId: route.workspaceId, messageId: route.messageId }, "inbound message stored");
     if (deps.onInboundRouted) {
       await deps.onInboundRouted(wem, inbound);
       await wem.flush();
     }
   });
+  if (stored) instruments().replies.add(1, { channel, outcome: stored });
 }
 
 /**

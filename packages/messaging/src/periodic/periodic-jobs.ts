@@ -6,7 +6,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { enqueueOutbox, OutboxStream } from "@rm/db";
 import { type PeriodicOptions, periodicOptions } from "./periodic-options.ts";
 
-export const PERIODIC_JOBS = ["outbox.sweep", "delivery.reconcile"] as const;
+export const PERIODIC_JOBS = ["outbox.sweep", "delivery.reconcile", "campaign.complete"] as const;
 export type PeriodicJobName = (typeof PERIODIC_JOBS)[number];
 
 export function isPeriodicJob(type: string): type is PeriodicJobName {
@@ -14,7 +14,9 @@ export function isPeriodicJob(type: string): type is PeriodicJobName {
 }
 
 export function jobIntervalMs(name: PeriodicJobName, options: PeriodicOptions): number {
-  return name === "outbox.sweep" ? options.sweepIntervalMs : options.reconcileIntervalMs;
+  if (name === "outbox.sweep") return options.sweepIntervalMs;
+  if (name === "campaign.complete") return options.completionIntervalMs;
+  return options.reconcileIntervalMs;
 }
 
 /** Start of the slot containing `at` (slots are aligned to the epoch). */

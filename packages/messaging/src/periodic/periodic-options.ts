@@ -15,6 +15,10 @@ export interface PeriodicOptions {
   reconcileBatchSize: number;
   /** Provider fetches in flight at once within a run. */
   reconcileConcurrency: number;
+  /** How often ACTIVE campaigns are checked for completion. */
+  completionIntervalMs: number;
+  /** A request unanswered this long no longer keeps its campaign ACTIVE (SPEC §4: 7 days). */
+  replyWindowMs: number;
 }
 
 export const DEFAULT_PERIODIC_OPTIONS: PeriodicOptions = {
@@ -25,6 +29,8 @@ export const DEFAULT_PERIODIC_OPTIONS: PeriodicOptions = {
   reconcileMaxAgeMs: 3 * 24 * 60 * 60_000,
   reconcileBatchSize: 100,
   reconcileConcurrency: 8,
+  completionIntervalMs: 5 * 60_000,
+  replyWindowMs: 7 * 24 * 60 * 60_000,
 };
 
 export function periodicOptions(overrides?: Partial<PeriodicOptions>): PeriodicOptions {

@@ -28,6 +28,7 @@ import { defineInstruments } from "@rm/telemetry";
 import { isTwilioRestException, type TwilioClient } from "@rm/twilio";
 import { lockOutboxRow, parkOutboxRow, completeOutboxRow, retryOutboxRowAt } from "../outbox/outbox-row.ts";
 import type { SenderRateLimiter } from "../rate-limit.ts";
+import { scheduleReminder } from "../feedback/reminder.ts";
 
 export interface SendLogger {
   info(obj: object, msg?: string): void;
@@ -53,6 +54,8 @@ export interface SendDeps {
   backoff?: BackoffOptions;
   /** How long a paused workspace's messages wait before they are looked at again. */
   pausedRetryMs?: number;
+  /** Overrides the workspace's reminderAfterHours (tests and demos). */
+  reminderDelayMs?: number | undefined;
 }
 
 const payloadSchema = z.object({ messageId: z.uuid() });
@@ -203,6 +206,12 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
 
   // Already handed to the provider, or finished: a duplicate entry.
   if (row.provider_sid || (row.status !== "PENDING" && row.status !== "SENDING")) {
+    // The provider took it but the sender died (or lost its connection) before recording the charge,
+    // and a status callback recorded the sid since: the hold is still open. Settle it now (the
+    // deduction is idempotent by reference), as record() would have.
+    if (row.provider_sid && row.credits_held > 0 && !FREE_TYPES.has(row.type)) {
+      await finishAccepted(deps, em, row, row.status, row.channel === "WHATSAPP" ? 1 : (row.segments ?? 1), now);
+    }
     await completeOutboxRow(em, outboxId, now);
     return { kind: "skip" };
   }
@@ -336,22 +345,29 @@ async function record(deps: SendDeps, outboxId: string, sent: SendRow, sid: stri
     const billed = row.channel === "WHATSAPP" ? 1 : (providerSegments ?? row.segments ?? 1);
     await em.execute("update messages set provider_sid = ?, status = ?, segments = coalesce(?, segments), updated_at = ? where id = ?", [sid, next, row.channel === "WHATSAPP" ? 1 : providerSegments, now, row.id], "run");
 
-    if (!FREE_TYPES.has(row.type)) {
-      if (next === "FAILED") {
-        // Failed before we recorded it: never billed, give the hold back.
-        await releaseHeld(em, row);
-      } else {
-        await settle(deps, em, row, billed);
-      }
-    }
-    if (row.type === "INITIAL") {
-      await em.execute("update patients set status = 'SENT', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
-      await em.execute("update contacts set last_asked_at = ?, updated_at = ? where id = ?", [now, now, row.contact_id], "run");
-    }
+    await finishAccepted(deps, em, row, next, billed, now);
     await completeOutboxRow(em, outboxId, now);
     instruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "accepted" });
     instruments().latency.record(Math.max(0, (now.getTime() - dueAt.getTime()) / 1000), { channel: row.channel });
   });
+}
+
+/** Credits, patient and reminder once the provider has the message (from record(), or from a redelivered entry). */
+async function finishAccepted(deps: SendDeps, em: EntityManager, row: ReloadedRow, next: string, billed: number, now: Date): Promise<void> {
+  if (!FREE_TYPES.has(row.type)) {
+    if (next === "FAILED") {
+      // Failed before we recorded it: never billed, give the hold back.
+      await releaseHeld(em, row);
+    } else {
+      await settle(deps, em, row, billed);
+    }
+  }
+  if (row.type === "INITIAL") {
+    await em.execute("update patients set status = 'SENT', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
+    await em.execute("update contacts set last_asked_at = ?, updated_at = ? where id = ?", [now, now, row.contact_id], "run");
+    // The one reminder, due reminderAfterHours after this send unless a rating comes first.
+    if (next !== "FAILED") await scheduleReminder(em, { workspaceId: row.workspace_id, patientId: row.patient_id, sentAt: now, delayMs: deps.reminderDelayMs });
+  }
 }
 
 /** Deducts the billed segments, settling the hold; never lets the balance go negative. */

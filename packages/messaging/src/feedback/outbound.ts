@@ -1,0 +1,119 @@
+// Creates one outbound message of the feedback flow (follow-up, reminder, HELP, opt-out confirmation,
+// staff alert) with its body rendered now, and its `message.send` outbox row in the same transaction.
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { DEFAULT_TEMPLATES, enqueueOutbox, OutboxStream, scopedQuery, type MessageType, type TemplateType } from "@rm/db";
+import { formatAppointmentDate, renderTemplate, type TemplateValues } from "@rm/domain";
+import { feedbackLink, ratingLink, reviewLink } from "./options.ts";
+import { firstName, type PatientContext } from "./patient-context.ts";
+
+export interface Addressing {
+  channel: "SMS" | "WHATSAPP";
+  /** The recipient as the provider spells it ("whatsapp:+593…" or "+593…"). */
+  to: string;
+  /** Our sender; null lets the send step pick the workspace's or the platform's. */
+  from: string | null;
+}
+
+/**
+ * WhatsApp Content API variables per template type, used outside the 24-hour window. A workspace's
+ * approved templates must number their placeholders this way (README of this package).
+ */
+const CONTENT_VARIABLES: Partial<Record<TemplateType, (v: TemplateValues) => Record<string, string>>> = {
+  INITIAL: (v) => ({ "1": v.name ?? "", "2": v.doctor ?? "", "3": v.practice ?? "", "4": v.ratingLink ?? "" }),
+  REMINDER: (v) => ({ "1": v.name ?? "", "2": v.practice ?? "", "3": v.ratingLink ?? "" }),
+  FOLLOWUP_HAPPY: (v) => ({ "1": v.reviewLink ?? "" }),
+  FOLLOWUP_UNHAPPY: (v) => ({ "1": v.feedbackLink ?? "", "2": v.reviewLink ?? "" }),
+  HELP: (v) => ({ "1": v.practice ?? "", "2": v.ratingLink ?? "" }),
+  OPT_OUT_CONFIRMATION: (v) => ({ "1": v.practice ?? "" }),
+};
+
+export function templateValues(ctx: PatientContext, publicUrl: string, opts: { withReviewLink?: boolean } = {}): TemplateValues {
+  return {
+    name: firstName(ctx.name),
+    practice: ctx.practiceName,
+    doctor: ctx.doctorName,
+    appointmentType: ctx.appointmentType,
+    date: formatAppointmentDate(ctx.appointmentAt, ctx.timezone),
+    ratingLink: ratingLink(publicUrl, ctx.publicToken),
+    feedbackLink: feedbackLink(publicUrl, ctx.publicToken),
+    reviewLink: opts.withReviewLink === false ? null : reviewLink(publicUrl, ctx.publicToken),
+  };
+}
+
+/** The workspace's default template of that type and language (SMS variant for SMS), else the built-in one. */
+export async function templateText(em: EntityManager, workspaceId: string, type: TemplateType, language: string, channel: "SMS" | "WHATSAPP"): Promise<string> {
+  const rows = await scopedQuery<{ body: string; sms_body: string | null }>(
+    em,
+    workspaceId,
+    "select body, sms_body from templates where workspace_id = ? and type = ? and is_default and language in (?, 'es') order by (language = ?) desc limit 1",
+    [type, language, language],
+  );
+  const row = rows[0];
+  if (row) return channel === "SMS" && row.sms_body ? row.sms_body : row.body;
+  return DEFAULT_TEMPLATES.find((t) => t.type === type)!.body;
+}
+
+/**
+ * Under the `gated` policy an unhappy patient never sees the review link: every sentence of the
+ * template that carries {{reviewLink}} is left out (sentences end at . ! ? or after a placeholder).
+ */
+export function withoutReviewLinkSentences(text: string): string {
+  return text
+    .split(/(?<=[.!?]|\}\})\s+/)
+    .filter((sentence) => !/\{\{\s*reviewLink\s*\}\}/.test(sentence))
+    .join(" ");
+}
+
+export interface NewMessage {
+  ctx: PatientContext;
+  type: MessageType;
+  addressing: Addressing;
+  /** Rendered body. */
+  body: string;
+  contentVariables: Record<string, string> | null;
+  campaignId: string | null;
+  now: Date;
+  /** When the send is due (default now). */
+  dueAt?: Date;
+}
+
+/** Inserts the message (the workspace id is a column of the insert) and its send row; returns the message id. */
+export async function insertMessage(em: EntityManager, m: NewMessage): Promise<string> {
+  const contentSid = m.addressing.channel === "WHATSAPP" ? (m.ctx.whatsappContentSids[m.type] ?? null) : null;
+  const rows = await em.execute<{ id: string }[]>(
+    `insert into messages (id, workspace_id, patient_id, campaign_id, type, channel, status, to_address, from_address, body, content_sid, content_variables, created_at, updated_at)
+     values (gen_random_uuid(), ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?::jsonb, ?, ?) returning id`,
+    [m.ctx.workspaceId, m.ctx.patientId, m.campaignId, m.type, m.addressing.channel, m.addressing.to, m.addressing.from, m.body, contentSid, m.contentVariables ? JSON.stringify(m.contentVariables) : null, m.now, m.now],
+  );
+  const id = rows[0]!.id;
+  await enqueueOutbox(em, {
+    workspaceId: m.ctx.workspaceId,
+    stream: OutboxStream.DISPATCH,
+    type: "message.send",
+    payload: { messageId: id },
+    idempotencyKey: `message.send:${id}`,
+    availableAt: m.dueAt ?? m.now,
+  });
+  return id;
+}
+
+/** Renders a patient template for the channel and creates the message. */
+export async function createTemplatedMessage(
+  em: EntityManager,
+  input: { ctx: PatientContext; type: TemplateType & MessageType; addressing: Addressing; publicUrl: string; now: Date; dueAt?: Date; withReviewLink?: boolean },
+): Promise<string> {
+  const values = templateValues(input.ctx, input.publicUrl, { withReviewLink: input.withReviewLink ?? true });
+  let text = await templateText(em, input.ctx.workspaceId, input.type, input.ctx.language, input.addressing.channel);
+  if (input.withReviewLink === false) text = withoutReviewLinkSentences(text);
+  const variables = input.addressing.channel === "WHATSAPP" ? (CONTENT_VARIABLES[input.type]?.(values) ?? null) : null;
+  return insertMessage(em, {
+    ctx: input.ctx,
+    type: input.type,
+    addressing: input.addressing,
+    body: renderTemplate(text, values),
+    contentVariables: variables,
+    campaignId: input.ctx.campaignId,
+    now: input.now,
+    ...(input.dueAt ? { dueAt: input.dueAt } : {}),
+  });
+}
