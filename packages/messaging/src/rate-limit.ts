@@ -48,6 +48,25 @@ redis.call('PEXPIRE', KEYS[1], math.ceil((burst + cost) * 1000 / rate) + 1000)
 return {ok, wait}
 `;
 
+// GCRA: one "theoretical arrival time" per sender on a virtual timeline. Each send books the next
+// slot (TAT advances by cost / rate) and learns how long until it; a burst of up to one second's
+// worth is let through at once. Because slots are booked, a message that reaches the provider a
+// little after its slot does not push back the next one: the long-run rate is the configured rate.
+const RESERVE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rate = tonumber(ARGV[1])
+local tolerance = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local tat = tonumber(redis.call('GET', KEYS[1]))
+if tat == nil or tat < now then tat = now end
+local slot = tat - tolerance
+if slot < now then slot = now end
+tat = tat + cost * 1000 / rate
+redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil(tat - now) + 60000)
+return slot - now
+`;
+
 export interface RateLimitDecision {
   ok: boolean;
   /** When not ok: how long until enough tokens are there. */
@@ -75,6 +94,21 @@ export class SenderRateLimiter {
     this.rates = { ...DEFAULT_SENDER_RATES, ...o.rates };
     this.disabled = o.disabled ?? false;
     this.redis.defineCommand("rmTakeTokens", { numberOfKeys: 1, lua: TAKE_SCRIPT });
+    this.redis.defineCommand("rmReserveSlot", { numberOfKeys: 1, lua: RESERVE_SCRIPT });
+  }
+
+  /**
+   * Books the sender's next slot for `segments` segments and returns how long until it (0 = now).
+   * The caller sends at that time without asking again; a booked slot that goes unused is lost.
+   */
+  async reserve(sender: string, segments: number, rateOverride?: number): Promise<{ delayMs: number }> {
+    const rate = rateOverride ?? this.rates[senderKind(sender)];
+    if (this.disabled || !rate || !Number.isFinite(rate)) return { delayMs: 0 };
+    const burst = Math.max(1, rate);
+    const toleranceMs = ((burst - 1) * 1000) / rate;
+    const key = `${this.prefix}ratelimit:gcra:${sender}`;
+    const delay = await (this.redis as Redis & { rmReserveSlot(key: string, rate: number, toleranceMs: number, cost: number): Promise<number> }).rmReserveSlot(key, rate, toleranceMs, Math.max(1, segments));
+    return { delayMs: Math.max(0, Number(delay)) };
   }
 
   /** Takes `segments` tokens from the sender's bucket, or says how long to wait. */

@@ -42,6 +42,32 @@ describe("SenderRateLimiter", () => {
     for (const c of connections) c.disconnect();
   });
 
+  it("books slots on one timeline for competing workers: a burst of one second's worth, then exactly the rate", async () => {
+    const connections = [0, 1, 2].map(() => r.client.duplicate());
+    const workers = connections.map((redis) => new SenderRateLimiter({ redis, prefix: r.prefix, rates: { tollFree: 10 } }));
+    // 30 bookings from three replicas at once on a 10 segments/s toll-free sender.
+    const delays = (await Promise.all(Array.from({ length: 30 }, (_, i) => workers[i % 3]!.reserve("+18005550111", 1)))).map((d) => d.delayMs).sort((a, b) => a - b);
+    // The first ten go now (the burst); the other twenty are spaced 100 ms apart, ending ≈ 2 s out.
+    expect(delays.slice(0, 10).every((d) => d <= 5)).toBe(true);
+    const paced = delays.slice(10);
+    for (let i = 1; i < paced.length; i++) expect(paced[i]! - paced[i - 1]!).toBeGreaterThanOrEqual(95);
+    expect(paced.at(-1)!).toBeGreaterThanOrEqual(1900);
+    expect(paced.at(-1)!).toBeLessThanOrEqual(2100);
+    // A multi-segment message books that many slots: after it, the next waits 3 intervals longer.
+    const a = await workers[0]!.reserve("+18005550112", 1);
+    const b = await workers[1]!.reserve("+18005550112", 3);
+    const c = await workers[2]!.reserve("+18005550112", 1);
+    expect(a.delayMs).toBe(0);
+    expect(b.delayMs).toBe(0);
+    expect(c.delayMs).toBe(0);
+    for (let i = 0; i < 6; i++) await workers[0]!.reserve("+18005550112", 1);
+    const after = await workers[0]!.reserve("+18005550112", 1);
+    // 1 + 3 + 1 + 6 = 11 segments booked at 10/s with a 0.9 s tolerance: the 12th waits ≈ 200 ms.
+    expect(after.delayMs).toBeGreaterThanOrEqual(150);
+    expect(after.delayMs).toBeLessThanOrEqual(250);
+    for (const c of connections) c.disconnect();
+  });
+
   it("keeps senders independent and says how long to wait", async () => {
     const l = new SenderRateLimiter({ redis: r.client, prefix: r.prefix });
     expect((await l.take("+593987000001", 1)).ok).toBe(true);

@@ -275,14 +275,38 @@ describe("WhatsApp", () => {
 });
 
 describe("rate limits", () => {
-  it("reschedules through the outbox when the sender has no token", async () => {
+  it("books each message its own slot of the sender and reschedules it through the outbox until then", async () => {
     const s = await createScenario(orm, { patients: 3, dueAt: clock.now() });
     const limiter = new SenderRateLimiter({ redis: redis.client, prefix: `${redis.prefix}rl:` });
     await run(deps({ rateLimiter: limiter }), await publishDue());
     expect(sim.state.messages).toHaveLength(1);
     const waiting = await orm.em.fork().execute<{ status: string; available_at: Date }[]>("select status, available_at from outbox where workspace_id = ? and status = 'pending' and type = 'message.send'", [s.workspaceId]);
     expect(waiting).toHaveLength(2);
-    for (const w of waiting) expect(new Date(w.available_at).getTime()).toBeGreaterThan(clock.now().getTime());
+    // Each waits for its own booked slot, one second apart, and carries it in its payload.
+    const slots = waiting.map((w) => new Date(w.available_at).getTime() - clock.now().getTime()).sort((a, b) => a - b);
+    expect(slots[0]).toBeGreaterThanOrEqual(900);
+    expect(slots[1]! - slots[0]!).toBeGreaterThanOrEqual(900);
+    // At the second slot both waiting messages go out: a message back for its slot is not booked again.
+    clock.advance(slots[1]!);
+    await run(deps({ rateLimiter: limiter }), await publishDue());
+    expect(sim.state.messages).toHaveLength(3);
+    const [counted] = await orm.em.fork().execute<{ n: number }[]>("select count(*)::int as n from outbox where workspace_id = ? and status = 'done' and type = 'message.send' and payload->>'rateSlotAt' is not null", [s.workspaceId]);
+    expect(counted?.n).toBe(2);
+  });
+
+  it("a message back long after its slot books a new one instead of bursting", async () => {
+    const s = await createScenario(orm, { patients: 2, dueAt: clock.now(), phoneBase: 593_983_000_000 });
+    const limiter = new SenderRateLimiter({ redis: redis.client, prefix: `${redis.prefix}rl-late:` });
+    await run(deps({ rateLimiter: limiter }), await publishDue());
+    expect(sim.state.messages.filter((m) => s.phones.includes(m.to))).toHaveLength(1);
+    const before = await orm.em.fork().execute<{ slot: string }[]>("select payload->>'rateSlotAt' as slot from outbox where workspace_id = ? and status = 'pending' and type = 'message.send'", [s.workspaceId]);
+    // A worker outage: the message comes back a minute after its slot.
+    clock.advance(60_000);
+    await run(deps({ rateLimiter: limiter }), await publishDue());
+    expect(sim.state.messages.filter((m) => s.phones.includes(m.to))).toHaveLength(1);
+    const after = await orm.em.fork().execute<{ slot: string }[]>("select payload->>'rateSlotAt' as slot from outbox where workspace_id = ? and status = 'pending' and type = 'message.send'", [s.workspaceId]);
+    expect(after).toHaveLength(1);
+    expect(Number(after[0]!.slot)).toBeGreaterThan(Number(before[0]!.slot) + 60_000);
   });
 });
 

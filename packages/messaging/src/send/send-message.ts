@@ -58,7 +58,18 @@ export interface SendDeps {
   reminderDelayMs?: number | undefined;
 }
 
-const payloadSchema = z.object({ messageId: z.uuid() });
+const payloadSchema = z.object({
+  messageId: z.uuid(),
+  /** The sender's rate-limit slot booked on an earlier pass (epoch ms): send then without booking again. */
+  rateSlotAt: z.number().int().positive().optional(),
+});
+/** A booked slot this close is taken now: the relay's poll and the stream hop are slower than that. */
+const SLOT_EARLY_MS = 50;
+/**
+ * A message back this long after its slot (a worker backlog, an outage) books a new one instead of
+ * catching up, so late messages never burst past the sender's rate all at once.
+ */
+const SLOT_LATE_MS = 1000;
 
 /** Messages that cost nothing and are never blocked by the balance (SPEC §6). */
 const FREE_TYPES = new Set(["HELP", "OPT_OUT_CONFIRMATION", "STAFF_ALERT"]);
@@ -165,7 +176,8 @@ export async function sendMessage(deps: SendDeps, entry: StreamEntry): Promise<v
   const workspaceId = entry.workspaceId;
   const messageId = parsed.data.messageId;
 
-  const phase1 = await deps.orm.em.fork().transactional((em) => prepare(deps, em, entry.outboxId, workspaceId, messageId));
+  const rateSlotAt = parsed.data.rateSlotAt;
+  const phase1 = await deps.orm.em.fork().transactional((em) => prepare(deps, em, entry.outboxId, workspaceId, messageId, rateSlotAt));
   if (phase1.kind === "skip") return;
 
   if (phase1.kind === "verify") {
@@ -193,7 +205,7 @@ export async function sendMessage(deps: SendDeps, entry: StreamEntry): Promise<v
 }
 
 /** Step 1 (or the decision that there is nothing to do, or that an earlier attempt must be verified). */
-async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, workspaceId: string, messageId: string): Promise<Phase1> {
+async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, workspaceId: string, messageId: string, rateSlotAt?: number): Promise<Phase1> {
   const now = deps.clock.now();
   const outbox = await lockOutboxRow(em, outboxId);
   if (!outbox || outbox.status !== "published") return { kind: "skip" };
@@ -251,9 +263,18 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
 
   const segments = row.channel === "WHATSAPP" ? { segments: 1, encoding: null } : countSegments(row.body ?? "");
   const rateKey = request.from ?? request.messagingServiceSid ?? "default";
-  const token = await deps.rateLimiter.take(rateKey, segments.segments);
-  if (!token.ok) {
-    await retryOutboxRowAt(em, outboxId, new Date(now.getTime() + token.retryAfterMs), "rate limited");
+  // One booking per message: a message that comes back for its booked slot is not booked again.
+  let slotAt = rateSlotAt !== undefined && now.getTime() - rateSlotAt <= SLOT_LATE_MS ? rateSlotAt : undefined;
+  if (slotAt === undefined) {
+    const { delayMs } = await deps.rateLimiter.reserve(rateKey, segments.segments);
+    slotAt = now.getTime() + delayMs;
+  }
+  if (slotAt - now.getTime() > SLOT_EARLY_MS) {
+    await em.execute(
+      "update outbox set status = 'pending', available_at = ?, last_error = 'rate limited: waiting for its slot', payload = payload || jsonb_build_object('rateSlotAt', ?::bigint) where id = ?",
+      [new Date(slotAt), slotAt, outboxId],
+      "run",
+    );
     return { kind: "skip" };
   }
 
