@@ -1,0 +1,24 @@
+import type { DuplicateRow, RejectedRow } from "./parse-patient-csv.ts";
+
+// A cell Excel would run as a formula (=, +, -, @) is prefixed with ' so a downloaded file is inert.
+function cell(value: string | number): string {
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[;"\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * The rejected rows as a CSV for download: UTF-8 with BOM, ';'-separated, CRLF — what Excel in a
+ * Spanish locale opens directly. One line per problem, so a row with two problems appears twice.
+ * Duplicates (merged into the first row with the same phone) are listed too when given.
+ */
+export function rejectedRowsToCsv(rejected: readonly RejectedRow[], duplicates: readonly DuplicateRow[] = []): string {
+  const lines = [["linea", "columna", "valor", "motivo"].join(";")];
+  for (const row of rejected) {
+    for (const p of row.problems) lines.push([row.line, p.column, p.value, p.reason].map(cell).join(";"));
+  }
+  for (const d of duplicates) {
+    lines.push([d.line, "teléfono", d.phone, `Teléfono repetido: se usa la fila ${d.firstLine}.`].map(cell).join(";"));
+  }
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
+}

@@ -1,0 +1,68 @@
+// The receptionist's checkout flow: one patient, due now (SPEC §5; issue "send to one patient").
+// Goes through createCampaignFromRows, so consent, opt-out, cooldown, quiet hours, the credit hold and
+// the outbox row are exactly those of a CSV import.
+import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
+import { normalizePhone, PHONE_REJECTION_ES } from "@rm/domain";
+import { createCampaignFromRows, type CampaignPatientResult, type CreateCampaignResult } from "./create-campaign.ts";
+import { CampaignInputError } from "./errors.ts";
+import type { Channel } from "./fields.ts";
+
+type CountryCode = NonNullable<Parameters<typeof normalizePhone>[1]>;
+
+export interface SendToOnePatientInput {
+  workspaceId: string;
+  practiceId: string;
+  assignedDoctorId: string | null;
+  createdById: string;
+  name: string;
+  /** As typed at the desk: "0987654321", "+593 98 765 4321"… */
+  phone: string;
+  /** The patient agreed to receive the message (the form's checkbox). Required. */
+  consent: boolean;
+  channel?: Channel;
+  /** Default now: the patient is at checkout. */
+  appointmentAt?: Date;
+  appointmentType?: string | null;
+  /** Country for numbers without a country code; default "EC". */
+  defaultCountry?: CountryCode;
+  publicUrl: string;
+  campaignName?: string;
+  now?: Date;
+  ip?: string | null;
+}
+
+export interface SendToOnePatientResult extends CreateCampaignResult {
+  patient: CampaignPatientResult;
+}
+
+/**
+ * Creates a one-patient campaign whose INITIAL is due now (hours after = 0; quiet hours still apply).
+ * Throws CampaignInputError (Spanish message) for a missing name, an invalid or landline phone, or
+ * no consent; InsufficientCreditsError when the hold does not fit.
+ */
+export async function sendToOnePatient(target: MikroORM | EntityManager, input: SendToOnePatientInput): Promise<SendToOnePatientResult> {
+  const now = input.now ?? new Date();
+  const name = input.name.replace(/\s+/g, " ").trim();
+  if (name === "") throw new CampaignInputError("INVALID_NAME", "Escriba el nombre del paciente.", "name");
+  if (name.length > 200) throw new CampaignInputError("INVALID_NAME", "El nombre es demasiado largo (máximo 200 caracteres).", "name");
+  const phone = normalizePhone(input.phone, input.defaultCountry ?? "EC");
+  if (!phone.ok) throw new CampaignInputError("INVALID_PHONE", PHONE_REJECTION_ES[phone.reason], "phone");
+  if (!phone.reachable) throw new CampaignInputError("INVALID_PHONE", "Es un teléfono fijo: no puede recibir WhatsApp ni SMS. Use un celular.", "phone");
+  if (!input.consent) throw new CampaignInputError("CONSENT_REQUIRED", "El paciente debe aceptar recibir el mensaje.", "consent");
+  const appointmentAt = input.appointmentAt ?? now;
+  const result = await createCampaignFromRows(target, {
+    workspaceId: input.workspaceId,
+    practiceId: input.practiceId,
+    assignedDoctorId: input.assignedDoctorId,
+    createdById: input.createdById,
+    name: input.campaignName ?? `Envío individual ${now.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    ...(input.channel ? { channel: input.channel } : {}),
+    rows: [{ name, phone: phone.e164, reachable: true, appointmentAt, appointmentType: input.appointmentType ?? null, consent: true }],
+    scheduledHoursAfter: 0,
+    publicUrl: input.publicUrl,
+    now,
+    ip: input.ip ?? null,
+    source: "single",
+  });
+  return { ...result, patient: result.patients[0]! };
+}

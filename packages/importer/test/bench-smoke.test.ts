@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
+import { formatImportReport, runImportBench } from "../src/bench-import.ts";
+
+// A tiny run of `npm run bench:import`, so the benchmark keeps working. Numbers are not judged here.
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => db?.drop());
+
+describe("import benchmark (smoke)", () => {
+  it("imports the generated file through the upload path and measures the raw COPY", async () => {
+    const report = await runImportBench({ sizes: [400], databaseUrl: db.url });
+    expect(report.bench).toBe("import");
+    const [run] = report.runs;
+    expect(run!.rows).toBe(400);
+    // The generator breaks 2 rows in 400 on purpose (a phone, a date).
+    expect(run!.rejected).toBe(2);
+    expect(run!.accepted).toBe(398);
+    expect(run!.scheduled).toBeGreaterThan(350);
+    expect(run!.rowsPerSecond).toBeGreaterThan(0);
+    expect(run!.copyRowsPerSecond).toBeGreaterThan(0);
+    expect(run!.ratioToCopy).toBeGreaterThan(0);
+    expect(run!.peakRssMiB).toBeGreaterThan(0);
+    const table = formatImportReport(report);
+    expect(table.split("\n")).toHaveLength(2);
+    expect(JSON.parse(JSON.stringify(report))).toMatchObject({ bench: "import", runs: [{ rows: 400 }] });
+  }, 120_000);
+});
