@@ -22,6 +22,8 @@ const serverExternal = [
   "@mikro-orm/postgresql",
   "@mikro-orm/migrations",
   "@mikro-orm/seeder",
+  "@rm/accounts",
+  "@rm/billing",
   "@rm/config",
   "@rm/db",
   "@rm/domain",

@@ -7,6 +7,8 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { logger } from "./.server/logger.server.ts";
+import { applySecurityHeaders, createNonce } from "./.server/security.server.ts";
+import { NonceContext } from "./nonce.ts";
 
 /** Rendering that takes longer than this is aborted (Remix waits a little longer for the abort). */
 export const streamTimeout = 5_000;
@@ -19,10 +21,17 @@ export default function handleRequest(
   _loadContext: AppLoadContext,
 ): Promise<Response> {
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
+  const nonce = createNonce();
+  applySecurityHeaders(responseHeaders, nonce, {
+    development: process.env.NODE_ENV !== "production",
+    https: new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https",
+  });
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} />,
+      <NonceContext.Provider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+      </NonceContext.Provider>,
       {
         [readyEvent]() {
           shellRendered = true;
@@ -36,6 +45,7 @@ export default function handleRequest(
           );
           pipe(body);
         },
+        nonce,
         onShellError(error: unknown) {
           reject(error);
         },
@@ -48,6 +58,14 @@ export default function handleRequest(
     );
     setTimeout(abort, streamTimeout + 1_000);
   });
+}
+
+/** Data (single-fetch) responses get the same non-CSP hardening headers as documents. */
+export function handleDataRequest(response: Response): Response {
+  response.headers.set("X-Content-Type-Options", "nosniff");
+  response.headers.set("X-Frame-Options", "DENY");
+  response.headers.set("Referrer-Policy", "same-origin");
+  return response;
 }
 
 /** Errors thrown by loaders/actions (not redirects or responses thrown on purpose). */

@@ -89,7 +89,7 @@ describe.skipIf(!chromiumPresent)("login in the browser", () => {
 
     await page.getByLabel("Contraseña").fill(USER.password);
     await page.getByRole("button", { name: "Ingresar" }).click();
-    await page.getByRole("heading", { name: USER.workspaceName }).waitFor();
+    await page.getByTestId("workspace-name").filter({ hasText: USER.workspaceName }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/");
     await page.getByText(`Hola, ${USER.name}`).waitFor();
 
@@ -101,7 +101,8 @@ describe.skipIf(!chromiumPresent)("login in the browser", () => {
     await page.getByRole("button", { name: "Cerrar sesión" }).click();
     await page.getByRole("heading", { name: "Iniciar sesión" }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/login");
-    expect((await context.cookies(web.url)).some((c) => c.name === "__session")).toBe(false);
+    // The signed-in session cookie is gone (the login page may start a fresh anonymous one for its CSRF token).
+    expect((await context.cookies(web.url)).find((c) => c.name === "__session")?.value).not.toBe(session?.value);
 
     // Signed out for real: the dashboard sends us back.
     await page.goto(`${web.url}/`);
@@ -122,7 +123,7 @@ describe.skipIf(!chromiumPresent)("login in the browser", () => {
       await page.getByLabel("Correo electrónico").fill(USER.email);
       await page.getByLabel("Contraseña").fill(USER.password);
       await page.getByRole("button", { name: "Ingresar" }).click();
-      await page.getByRole("heading", { name: USER.workspaceName }).waitFor();
+      await page.getByTestId("workspace-name").filter({ hasText: USER.workspaceName }).waitFor();
       await page.getByRole("button", { name: "Cerrar sesión" }).click();
       await page.getByRole("heading", { name: "Iniciar sesión" }).waitFor();
     } finally {

@@ -6,6 +6,7 @@ import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newSession } from "./support/http.ts";
 import { createUser } from "./support/users.ts";
 import { deadPort, startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -41,11 +42,14 @@ function loginForm(email: string, password: string, redirectTo?: string): URLSea
   return form;
 }
 
-async function postLogin(form: URLSearchParams): Promise<Response> {
-  return fetch(`${web.url}/login`, {
+async function postLogin(form: URLSearchParams, baseUrl = web.url): Promise<Response> {
+  // Every mutation needs the session's CSRF token: a fresh visitor gets both from GET /login.
+  const visitor = await newSession(baseUrl);
+  form.set("_csrf", visitor.csrf);
+  return fetch(`${baseUrl}/login`, {
     method: "POST",
     body: form,
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: visitor.cookie },
     redirect: "manual",
   });
 }
@@ -122,6 +126,17 @@ describe("login", () => {
     expect(res.headers.getSetCookie().some((c) => c.startsWith("__session="))).toBe(false);
   });
 
+  it("rejects a sign-in without the CSRF token (403) and signs nobody in", async () => {
+    const res = await fetch(`${web.url}/login`, {
+      method: "POST",
+      body: loginForm(USER.email, USER.password),
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      redirect: "manual",
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("__session="))).toBe(false);
+  });
+
   it("rejects an unknown email with the same answer", async () => {
     const res = await postLogin(loginForm(`nadie.${RUN}@example.ec`, USER.password));
     expect(res.status).toBe(401);
@@ -159,8 +174,14 @@ describe("login", () => {
   });
 
   it("POST /logout ends the session", async () => {
-    const cookie = sessionCookie(await postLogin(loginForm(USER.email, USER.password)));
-    const res = await fetch(`${web.url}/logout`, { method: "POST", headers: { Cookie: cookie }, redirect: "manual" });
+    const form = loginForm(USER.email, USER.password);
+    const cookie = sessionCookie(await postLogin(form));
+    const res = await fetch(`${web.url}/logout`, {
+      method: "POST",
+      body: new URLSearchParams({ _csrf: form.get("_csrf")! }),
+      headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+      redirect: "manual",
+    });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/login");
     const cleared = res.headers.getSetCookie().find((c) => c.startsWith("__session="))!;
@@ -205,17 +226,9 @@ describe("login throttle", () => {
     });
     try {
       expect((await fetch(`${noRedis.url}/readyz`)).status).toBe(200);
-      const bad = await fetch(`${noRedis.url}/login`, {
-        method: "POST",
-        body: loginForm(USER.email, "wrong"),
-        redirect: "manual",
-      });
+      const bad = await postLogin(loginForm(USER.email, "wrong"), noRedis.url);
       expect(bad.status).toBe(401);
-      const good = await fetch(`${noRedis.url}/login`, {
-        method: "POST",
-        body: loginForm(USER.email, USER.password),
-        redirect: "manual",
-      });
+      const good = await postLogin(loginForm(USER.email, USER.password), noRedis.url);
       expect(good.status).toBe(302);
     } finally {
       expect(await noRedis.stop()).toBe(0);
@@ -257,15 +270,16 @@ describe("static files and logs", () => {
 describe("shutdown", () => {
   it("on SIGTERM stops accepting, finishes the request in flight, then exits 0", async () => {
     const other = await startWebServer({ databaseUrl: db.url });
+    const visitor = await newSession(other.url);
     const socket = connect(Number(new URL(other.url).port), "127.0.0.1");
     await once(socket, "connect");
     let response = "";
     socket.setEncoding("utf8").on("data", (chunk: string) => (response += chunk));
     const ended = once(socket, "end");
     // Headers now, body later: the request is in flight while the signal arrives.
-    const body = new URLSearchParams({ email: USER.email, password: "wrong" }).toString();
+    const body = new URLSearchParams({ email: USER.email, password: "wrong", _csrf: visitor.csrf }).toString();
     socket.write(
-      `POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+      `POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${visitor.cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
     );
     await sleep(300);

@@ -1,1 +1,30 @@
-export {};
+// Public API of @rm/accounts: sign-up, users and invitations, password resets, settings, practices,
+// templates and the audit log. Routes stay thin; the rules live here. See README.md.
+export { AccountsError, ValidationError, type FieldErrors } from "./errors.ts";
+export { hashToken, newToken, isTokenShape } from "./tokens.ts";
+export { recordAudit, listAudit, type AuditInput, type AuditFilter, type AuditRow } from "./audit.ts";
+export { signUp, signUpSchema, EMAIL_TAKEN, type SignUpInput, type SignUpOptions, type SignUpResult } from "./signup.ts";
+export {
+  INVITATION_TTL_DAYS,
+  RESET_TTL_HOURS,
+  FREE_LIMIT_MESSAGE,
+  LAST_OWNER_MESSAGE,
+  INVALID_LINK,
+  inviteUser,
+  revokeInvitation,
+  findInvitation,
+  acceptInvitation,
+  changeRole,
+  removeUser,
+  issuePasswordReset,
+  findResetUser,
+  resetPasswordWithToken,
+  changePassword,
+  logoutEverywhere,
+  resetOwnerPasswordByEmail,
+  type Actor,
+  type CreatedInvitation,
+} from "./users.ts";
+export { GATED_WARNING, CONTENT_SID_TYPES, settingsSchema, updateSettings, isTimeZone, type SettingsResult } from "./settings.ts";
+export { practiceSchema, createPractice, updatePractice, reviewLinkFor, type PracticeInput } from "./practices.ts";
+export { SAMPLE_VALUES, analyzeTemplate, templateSchema, updateTemplate, unknownMessage, type TemplateAnalysis, type TemplateInput } from "./templates.ts";

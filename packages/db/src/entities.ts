@@ -11,6 +11,7 @@ import { MessageSchema } from "./modules/messaging/message.entity.ts";
 import { OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";
 import { PracticeSchema } from "./modules/practice/practice.entity.ts";
 import { TemplateSchema } from "./modules/templates/template.entity.ts";
+import { InvitationSchema } from "./modules/workspace/invitation.entity.ts";
 import { UserSchema } from "./modules/workspace/user.entity.ts";
 import { WorkspaceSchema } from "./modules/workspace/workspace.entity.ts";
 
@@ -18,6 +19,7 @@ import { WorkspaceSchema } from "./modules/workspace/workspace.entity.ts";
 export const entities = [
   WorkspaceSchema,
   UserSchema,
+  InvitationSchema,
   PracticeSchema,
   TemplateSchema,
   CampaignSchema,

@@ -1,12 +1,13 @@
 // Email + password sign-in with remix-auth 4 (FormStrategy). remix-auth only verifies; the
 // session is ours (session.server.ts).
-import type { EntityManager } from "@mikro-orm/postgresql";
-import { redirect } from "@remix-run/node";
-import { hashPassword, User, verifyPassword, workspaceEm } from "@rm/db";
+import type { EntityManager, EntityName, FindOneOptions } from "@mikro-orm/postgresql";
+import { data, redirect, type AppLoadContext } from "@remix-run/node";
+import { hashPassword, User, verifyPassword, workspaceEm, type Role, type Workspace } from "@rm/db";
 import { Authenticator } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
 import { z } from "zod";
-import { getSession, sessionStorage } from "./session.server.ts";
+import { isMutation, verifyCsrf } from "./csrf.server.ts";
+import { getSession, sessionStorage, type AppSession } from "./session.server.ts";
 import { singleton } from "./singleton.server.ts";
 
 /** The one message for every failed sign-in: never reveals whether the email exists. */
@@ -55,24 +56,94 @@ export function createAuthenticator(em: EntityManager): Authenticator<Authentica
   return authenticator;
 }
 
-/** The signed-in user with their workspace, or a redirect to /login (keeping where they were going). */
-export async function requireUser(request: Request, em: EntityManager): Promise<User> {
+/** What a staff loader or action gets from `requireUser`. */
+export interface StaffContext {
+  user: User;
+  workspace: Workspace;
+  /** An EntityManager scoped to the user's workspace (tenant filter on). */
+  em: EntityManager;
+  session: AppSession;
+  /** The request's client address (for audit entries). */
+  ip: string;
+}
+
+export interface RequireUserOptions {
+  /** Roles allowed here; anyone else in the workspace gets 403. Default: every role. */
+  roles?: readonly Role[];
+  /**
+   * CSRF check for mutations (POST/PUT/PATCH/DELETE). "auto" (default) reads `_csrf` from a clone
+   * of the form body or the X-CSRF-Token header; "manual" leaves it to the caller (`verifyCsrf`
+   * with the token it read itself, e.g. from a streamed upload).
+   */
+  csrf?: "auto" | "manual";
+}
+
+/**
+ * The signed-in staff member, or: a redirect to /login (keeping where they were going) when nobody
+ * is signed in or the session is stale; 403 when their role is not allowed; 403 when a mutation
+ * lacks the CSRF token. Use in every staff loader and action.
+ */
+export async function requireUser(
+  request: Request,
+  context: Pick<AppLoadContext, "em" | "clientAddress">,
+  options: RequireUserOptions = {},
+): Promise<StaffContext> {
   const session = await getSession(request);
   const userId = session.get("userId");
   const workspaceId = session.get("workspaceId");
+  let user: User | null = null;
+  let em: EntityManager | null = null;
   if (userId && workspaceId) {
-    const user = await workspaceEm(em, workspaceId).findOne(User, { id: userId }, { populate: ["workspace"] });
-    if (user && user.sessionVersion === (session.get("sessionVersion") ?? 0)) return user;
+    em = workspaceEm(context.em, workspaceId);
+    user = await em.findOne(User, { id: userId }, { populate: ["workspace"] });
+    if (user && user.sessionVersion !== (session.get("sessionVersion") ?? 0)) user = null;
   }
-  const url = new URL(request.url);
-  const redirectTo = `${url.pathname}${url.search}`;
-  const params = redirectTo === "/" ? "" : `?${new URLSearchParams({ redirectTo })}`;
-  // A session for a user who no longer exists is cleared on the way out.
-  throw redirect(`/login${params}`, {
-    headers: userId ? { "Set-Cookie": await sessionStorage.destroySession(session) } : {},
-  });
+  if (!user || !em) {
+    if (isMutation(request)) throw data({ error: "Su sesión terminó. Inicie sesión de nuevo." }, { status: 401 });
+    const url = new URL(request.url);
+    const redirectTo = `${url.pathname}${url.search}`;
+    const params = redirectTo === "/" ? "" : `?${new URLSearchParams({ redirectTo })}`;
+    // A session for a user who no longer exists (or was logged out everywhere) is cleared on the way out.
+    throw redirect(`/login${params}`, {
+      headers: userId ? { "Set-Cookie": await sessionStorage.destroySession(session) } : {},
+    });
+  }
+  if (isMutation(request) && (options.csrf ?? "auto") === "auto") await verifyCsrf(request, session);
+  if (options.roles && !options.roles.includes(user.role)) {
+    throw data({ error: "No tiene permiso para esta acción." }, { status: 403, statusText: "Forbidden" });
+  }
+  return { user, workspace: user.workspace, em, session, ip: context.clientAddress };
 }
 
+/** 403 for a same-tenant role denial inside a route (e.g. a mutation only owners may do). */
+export function requireRole(staff: StaffContext, roles: readonly Role[]): void {
+  if (!roles.includes(staff.user.role)) {
+    throw data({ error: "No tiene permiso para esta acción." }, { status: 403, statusText: "Forbidden" });
+  }
+}
+
+export function notFound(): never {
+  throw data({ error: "No encontrado." }, { status: 404, statusText: "Not Found" });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A row of the user's workspace by id, or 404 — also for another tenant's id and for ids that are
+ * not UUIDs (never a 500, never another tenant's data).
+ */
+export async function findTenantRowOr404<T extends object>(
+  staff: StaffContext,
+  entity: EntityName<T>,
+  id: string | undefined,
+  options: { populate?: readonly string[] } = {},
+): Promise<T> {
+  if (!id || !UUID.test(id)) notFound();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- generic by-id lookup
+  const row = await staff.em.findOne(entity, { id } as any, options as FindOneOptions<T>);
+  if (!row) notFound();
+  return row as T;
+}
 /** The user id of a signed-in visitor, without loading anything. */
 export async function getSessionUserId(request: Request): Promise<string | undefined> {
   return (await getSession(request)).get("userId");

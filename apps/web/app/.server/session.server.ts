@@ -8,6 +8,8 @@ export interface SessionData {
   userId: string;
   workspaceId: string;
   sessionVersion: number;
+  /** CSRF token for this browser session (csrf.server.ts). */
+  csrf: string;
 }
 
 export type AppSession = Session<SessionData>;

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { createAuthenticator, FORM_STRATEGY, LoginError } from "../.server/auth.server.ts";
+import { verifyCsrf } from "../.server/csrf.server.ts";
 import { logger } from "../.server/logger.server.ts";
 import {
   clearLoginFailures,
@@ -10,6 +11,9 @@ import {
   THROTTLED_MESSAGE,
 } from "../.server/login-throttle.server.ts";
 import { getSession, safeRedirect, sessionStorage } from "../.server/session.server.ts";
+import { CsrfInput } from "../components/forms.tsx";
+import { LanguageSwitch } from "../components/language-switch.tsx";
+import { useT } from "../i18n.ts";
 
 export const meta: MetaFunction = () => [{ title: "Iniciar sesión · Reputation Manager" }];
 
@@ -22,13 +26,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  await verifyCsrf(request, await getSession(request));
   // The strategy reads the body; what it does not read (redirectTo) comes from a clone.
   const form = await request.clone().formData();
   const redirectTo = safeRedirect(form.get("redirectTo"));
   const email = String(form.get("email") ?? "").trim().toLowerCase();
   if (await isLoginThrottled(email)) {
     logger.warn({ requestId: context.requestId }, "login throttled");
-    return data({ error: THROTTLED_MESSAGE }, { status: 429 });
+    return data({ error: THROTTLED_MESSAGE, code: "throttled" as const }, { status: 429 });
   }
   let user;
   try {
@@ -37,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (error instanceof LoginError) {
       await recordLoginFailure(email);
       logger.info({ requestId: context.requestId }, "login failed");
-      return data({ error: error.message }, { status: 401 });
+      return data({ error: error.message, code: "invalid" as const }, { status: 401 });
     }
     throw error;
   }
@@ -55,12 +60,24 @@ export default function LoginPage() {
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
   const submitting = navigation.state !== "idle" && navigation.formAction?.startsWith("/login") === true;
-  const error = actionData?.error;
+  const t = useT();
+  const error = !actionData
+    ? undefined
+    : actionData.code === "throttled"
+      ? t(actionData.error, "Too many failed attempts. Wait a few minutes and try again.")
+      : t(actionData.error, "Wrong email or password");
+  const notice = searchParams.get("notice");
   return (
     <main className="page narrow">
-      <h1>Iniciar sesión</h1>
+      <h1>{t("Iniciar sesión", "Sign in")}</h1>
+      {notice === "password-reset" ? (
+        <p className="notice" role="status">
+          {t("Contraseña actualizada. Inicie sesión con la nueva contraseña.", "Password updated. Sign in with your new password.")}
+        </p>
+      ) : null}
       <div className="card">
         <Form method="post">
+          <CsrfInput />
           {error ? (
             <p id="login-error" className="error" role="alert">
               {error}
@@ -68,7 +85,7 @@ export default function LoginPage() {
           ) : null}
           <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
           <div className="field">
-            <label htmlFor="email">Correo electrónico</label>
+            <label htmlFor="email">{t("Correo electrónico", "Email")}</label>
             <input
               id="email"
               name="email"
@@ -82,7 +99,7 @@ export default function LoginPage() {
             />
           </div>
           <div className="field">
-            <label htmlFor="password">Contraseña</label>
+            <label htmlFor="password">{t("Contraseña", "Password")}</label>
             <input
               id="password"
               name="password"
@@ -94,10 +111,14 @@ export default function LoginPage() {
             />
           </div>
           <button type="submit" disabled={submitting}>
-            {submitting ? "Ingresando…" : "Ingresar"}
+            {submitting ? t("Ingresando…", "Signing in…") : t("Ingresar", "Sign in")}
           </button>
         </Form>
       </div>
+      <p>
+        {t("¿Primera vez aquí?", "New here?")} <Link to="/signup">{t("Cree una cuenta para su consultorio", "Create an account for your practice")}</Link>
+      </p>
+      <LanguageSwitch />
     </main>
   );
 }

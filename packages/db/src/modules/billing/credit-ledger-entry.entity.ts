@@ -31,6 +31,8 @@ export const CreditLedgerEntrySchema = defineEntity({
     // Index-only SUM per workspace.
     { name: "credit_ledger_balance_idx", properties: ["workspace"], include: ["amount"] },
     { name: "credit_ledger_related_idx", properties: ["relatedEntryId"], where: "related_entry_id is not null" },
+    // The billing page's history, newest first, paged by (created_at, id).
+    { name: "credit_ledger_history_idx", properties: ["workspace", "createdAt", "id"] },
   ],
 });
 

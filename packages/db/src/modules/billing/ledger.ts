@@ -3,6 +3,7 @@
 // the entry already written. All checks run under a per-workspace transaction-scoped advisory lock,
 // so two concurrent holds/deductions can never spend the same credits.
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { defineInstruments } from "@rm/telemetry/api";
 import { LedgerKind, Plan } from "../common/enums.ts";
 import { scopedQuery } from "../../scoping/scoped-query.ts";
 import { assertWorkspaceId } from "../../scoping/workspace-filter.ts";
@@ -125,6 +126,17 @@ async function findEntry(em: EntityManager, workspaceId: string, kind: LedgerKin
   return rows[0];
 }
 
+const instruments = defineInstruments((meter) => ({
+  credits: meter.createCounter("rm.credits", {
+    description: "Credits written to the ledger by entry kind (grant, hold, release, deduct, refund), as absolute amounts",
+  }),
+}));
+
+/** Counts credits written; a transaction that later rolls back can overcount by that write. */
+function countCredits(kind: string, amount: number): void {
+  if (amount !== 0) instruments().credits.add(Math.abs(amount), { kind });
+}
+
 async function insertEntry(
   em: EntityManager,
   workspaceId: string,
@@ -135,6 +147,7 @@ async function insertEntry(
      values (?, ?, ?, ?, ?, ?) returning ${COLUMNS}`,
     [workspaceId, entry.kind, entry.amount, entry.reference, entry.relatedEntryId ?? null, entry.reason ?? null],
   );
+  countCredits(entry.kind, entry.amount);
   return rows[0]!;
 }
 
@@ -252,6 +265,7 @@ export async function holdCreditsBulk(em: EntityManager, input: BulkHoldInput): 
       return "(?, ?, ?, ?, ?)";
     });
     await tem.execute(`insert into credit_ledger_entries (workspace_id, kind, amount, reference, reason) values ${tuples.join(", ")}`, values, "run");
+    countCredits(LedgerKind.HOLD, amount);
     return { held: fresh.length, amount };
   });
 }
@@ -391,6 +405,30 @@ export async function refundCredits(em: EntityManager, input: RefundInput): Prom
       await insertEntry(tem, input.workspaceId, { kind: LedgerKind.REFUND, amount, reference: input.reference, relatedEntryId: deduction.id, reason: input.reason }),
       false,
     );
+  });
+}
+
+export interface ExpireInput {
+  workspaceId: string;
+  /** Idempotency key of the expiry, e.g. "expire:invoice:in_123". */
+  reference: string;
+  reason?: string;
+}
+
+/**
+ * Ends a credit period: deducts everything still available (credits on hold stay held, so work already
+ * accepted is not starved). Returns null when nothing was left to expire.
+ */
+export async function expireAvailableCredits(em: EntityManager, input: ExpireInput): Promise<LedgerEntryRecord | null> {
+  assertWorkspaceId(input.workspaceId);
+  assertReference(input.reference);
+  return inTransaction(em, async (tem) => {
+    await lockWorkspace(tem, input.workspaceId);
+    const existing = await findEntry(tem, input.workspaceId, LedgerKind.DEDUCT, input.reference);
+    if (existing) return toRecord(existing, true);
+    const available = await sumAvailable(tem, input.workspaceId);
+    if (available <= 0) return null;
+    return toRecord(await insertEntry(tem, input.workspaceId, { kind: LedgerKind.DEDUCT, amount: -available, reference: input.reference, reason: input.reason }), false);
   });
 }
 

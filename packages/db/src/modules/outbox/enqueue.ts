@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { injectTraceContext } from "@rm/telemetry/api";
 import type { OutboxStream } from "../common/enums.ts";
 
 export interface OutboxEventInput {
@@ -10,7 +11,7 @@ export interface OutboxEventInput {
   idempotencyKey: string;
   /** When the work becomes due (the scheduler). Pass the injectable clock's now for "at once". */
   availableAt: Date;
-  /** W3C traceparent of the current span, so the trace continues in the worker. */
+  /** W3C traceparent, so the trace continues in the worker; default: the active span's. */
   traceContext?: string | null;
 }
 
@@ -22,8 +23,9 @@ export async function enqueueOutbox(em: EntityManager, events: OutboxEventInput 
   const list = Array.isArray(events) ? (events as readonly OutboxEventInput[]) : [events as OutboxEventInput];
   if (list.length === 0) return 0;
   const values: unknown[] = [];
+  const active = injectTraceContext() ?? null;
   const tuples = list.map((e) => {
-    values.push(e.workspaceId, e.stream, e.type, JSON.stringify(e.payload), e.idempotencyKey, e.availableAt, e.traceContext ?? null);
+    values.push(e.workspaceId, e.stream, e.type, JSON.stringify(e.payload), e.idempotencyKey, e.availableAt, e.traceContext === undefined ? active : e.traceContext);
     return "(?, ?, ?, ?::jsonb, ?, ?, ?)";
   });
   const res = await em.execute<{ affectedRows: number }>(

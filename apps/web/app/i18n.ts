@@ -1,0 +1,42 @@
+// Interface language: Spanish (es-EC) by default, English available. Strings are written in both
+// languages where they are used (`t("Guardar", "Save")`), so a page never shows a missing key.
+import { useRouteLoaderData } from "@remix-run/react";
+
+export const LOCALES = ["es", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "es";
+
+/** BCP 47 tag for <html lang> and Intl formatting. */
+export const LOCALE_TAGS: Record<Locale, string> = { es: "es-EC", en: "en" };
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}
+
+export type Translate = (es: string, en: string) => string;
+
+export function translator(locale: Locale): Translate {
+  return locale === "en" ? (_es, en) => en : (es) => es;
+}
+
+interface RootData {
+  locale: Locale;
+  csrf: string;
+}
+
+export function useRootData(): RootData {
+  const data = useRouteLoaderData<RootData>("root");
+  return { locale: data?.locale ?? DEFAULT_LOCALE, csrf: data?.csrf ?? "" };
+}
+
+export function useLocale(): Locale {
+  return useRootData().locale;
+}
+
+export function useT(): Translate {
+  return translator(useLocale());
+}
+
+export function formatDateTime(value: string | Date, locale: Locale, timeZone?: string): string {
+  return new Intl.DateTimeFormat(LOCALE_TAGS[locale], { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(value));
+}

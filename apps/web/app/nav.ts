@@ -1,0 +1,35 @@
+// The staff navigation: every section of the app and who may open it (SPEC §3 roles).
+export type StaffRole = "OWNER" | "DOCTOR" | "RECEPTIONIST";
+
+export interface NavItem {
+  to: string;
+  es: string;
+  en: string;
+  roles: readonly StaffRole[];
+}
+
+const ALL: readonly StaffRole[] = ["OWNER", "DOCTOR", "RECEPTIONIST"];
+const STAFF: readonly StaffRole[] = ["OWNER", "DOCTOR"];
+const OWNER: readonly StaffRole[] = ["OWNER"];
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { to: "/", es: "Inicio", en: "Home", roles: ALL },
+  { to: "/campaigns", es: "Campañas", en: "Campaigns", roles: ALL },
+  { to: "/inbox", es: "Bandeja", en: "Inbox", roles: STAFF },
+  { to: "/analytics", es: "Analítica", en: "Analytics", roles: STAFF },
+  { to: "/billing", es: "Facturación", en: "Billing", roles: OWNER },
+  { to: "/templates", es: "Plantillas", en: "Templates", roles: STAFF },
+  { to: "/practices", es: "Consultorios", en: "Practices", roles: STAFF },
+  { to: "/settings", es: "Ajustes", en: "Settings", roles: STAFF },
+  { to: "/users", es: "Usuarios", en: "Users", roles: OWNER },
+  { to: "/audit", es: "Auditoría", en: "Audit log", roles: OWNER },
+];
+
+/** Roles per section, for the routes' guards (one source with the navigation). */
+export const ROLES = { ALL, STAFF, OWNER } as const;
+
+export const ROLE_LABELS: Record<StaffRole, { es: string; en: string }> = {
+  OWNER: { es: "Propietario", en: "Owner" },
+  DOCTOR: { es: "Doctor", en: "Doctor" },
+  RECEPTIONIST: { es: "Recepción", en: "Reception" },
+};

@@ -1,0 +1,62 @@
+// Edit a practice (owners; doctors see it read-only). Another tenant's id answers 404.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { updatePractice } from "@rm/accounts";
+import { Practice } from "@rm/db";
+import { formFailure, formObject } from "../.server/forms.server.ts";
+import { actorOf, findTenantRowOr404, requireUser } from "../.server/staff.server.ts";
+import { PracticeForm } from "../components/practice-form.tsx";
+import { useT } from "../i18n.ts";
+import { ROLES } from "../nav.ts";
+
+export const meta: MetaFunction = () => [{ title: "Consultorio · Reputation Manager" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const staff = await requireUser(request, context, { roles: ROLES.STAFF });
+  const p = await findTenantRowOr404(staff, Practice, params.id);
+  return {
+    canEdit: staff.user.role === "OWNER",
+    practice: {
+      name: p.name,
+      address: p.address ?? null,
+      city: p.city ?? null,
+      country: p.country,
+      timezone: p.timezone,
+      googlePlaceId: p.googlePlaceId ?? null,
+      staffAlertPhone: p.staffAlertPhone ?? null,
+    },
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const staff = await requireUser(request, context, { roles: ROLES.STAFF });
+  const practice = await findTenantRowOr404(staff, Practice, params.id);
+  const form = await request.formData();
+  try {
+    await updatePractice(staff.em, actorOf(staff), practice, formObject(form));
+  } catch (error) {
+    return formFailure(error, form);
+  }
+  throw redirect("/practices?notice=saved");
+}
+
+export default function EditPractice() {
+  const { practice, canEdit } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  const t = useT();
+  return (
+    <>
+      <h1>{practice.name}</h1>
+      <section className="card">
+        <PracticeForm
+          values={failure?.values ?? practice}
+          errors={failure?.fieldErrors ?? {}}
+          formError={failure?.formError}
+          submitLabel={t("Guardar cambios", "Save changes")}
+          readOnly={!canEdit}
+        />
+      </section>
+    </>
+  );
+}

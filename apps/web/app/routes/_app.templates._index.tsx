@@ -1,0 +1,64 @@
+// Plantillas: one row per message type with its current text and SMS cost.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { analyzeTemplate } from "@rm/accounts";
+import { Template, TemplateType } from "@rm/db";
+import { requireUser } from "../.server/auth.server.ts";
+import { useLocale, useT } from "../i18n.ts";
+import { ROLES } from "../nav.ts";
+import { TEMPLATE_TYPE_LABELS } from "../template-types.ts";
+
+export const meta: MetaFunction = () => [{ title: "Plantillas · Reputation Manager" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { em } = await requireUser(request, context, { roles: ROLES.STAFF });
+  const templates = await em.find(Template, {}, { orderBy: { createdAt: "asc" } });
+  const order: string[] = Object.values(TemplateType);
+  templates.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+  return {
+    templates: templates.map((t) => {
+      const analysis = analyzeTemplate(t.body);
+      return { id: t.id, type: t.type, name: t.name ?? null, body: t.body, language: t.language, segments: analysis.segments, encoding: analysis.encoding };
+    }),
+  };
+}
+
+export default function TemplatesPage() {
+  const { templates } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <>
+      <h1>{t("Plantillas", "Templates")}</h1>
+      {params.get("notice") === "saved" ? (
+        <p className="notice" role="status">
+          {t("Plantilla guardada.", "Template saved.")}
+        </p>
+      ) : null}
+      {templates.length === 0 ? (
+        <section className="card empty-state">
+          <p>{t("No hay plantillas.", "There are no templates.")}</p>
+        </section>
+      ) : (
+        <ul className="template-list">
+          {templates.map((tpl) => {
+            const label = TEMPLATE_TYPE_LABELS[tpl.type];
+            return (
+              <li key={tpl.id} className="card">
+                <h2>
+                  <Link to={`/templates/${tpl.id}`}>{label ? label[locale] : tpl.type}</Link>
+                </h2>
+                <p className="muted">{label ? label.help[locale] : null}</p>
+                <p className="template-body">{tpl.body}</p>
+                <p className="muted">
+                  SMS: {tpl.segments} {t("segmento(s)", "segment(s)")} · {tpl.encoding === "GSM7" ? "GSM-7" : "UCS-2"}
+                </p>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </>
+  );
+}

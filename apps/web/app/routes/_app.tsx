@@ -1,0 +1,74 @@
+// The staff layout: every page behind sign-in renders inside it (navigation for the whole app).
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { requireUser } from "../.server/auth.server.ts";
+import { CsrfInput } from "../components/forms.tsx";
+import { LanguageSwitch } from "../components/language-switch.tsx";
+import { useLocale, useT } from "../i18n.ts";
+import { NAV_ITEMS, ROLE_LABELS, type StaffRole } from "../nav.ts";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user, workspace } = await requireUser(request, context);
+  return {
+    user: { name: user.name, email: user.email, role: user.role as StaffRole },
+    workspace: { name: workspace.name, plan: workspace.plan, sendingPaused: workspace.sendingPaused, pastDue: workspace.pastDueAt != null },
+  };
+}
+
+export default function StaffLayout() {
+  const { user, workspace } = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useLocale();
+  const items = NAV_ITEMS.filter((item) => item.roles.includes(user.role));
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        {t("Saltar al contenido", "Skip to content")}
+      </a>
+      <header className="app-header">
+        <div className="brand">
+          <span className="brand-name">Reputation Manager</span>
+          <span className="workspace-name" data-testid="workspace-name">
+            {workspace.name}
+          </span>
+        </div>
+        <div className="account">
+          <NavLink to="/account" className="account-link">
+            {user.name} · {ROLE_LABELS[user.role][locale]}
+          </NavLink>
+          <LanguageSwitch />
+          <Form method="post" action="/logout" className="inline-form">
+            <CsrfInput />
+            <button type="submit" className="secondary">
+              {t("Cerrar sesión", "Sign out")}
+            </button>
+          </Form>
+        </div>
+      </header>
+      <nav className="app-nav" aria-label={t("Navegación principal", "Main navigation")}>
+        <ul>
+          {items.map((item) => (
+            <li key={item.to}>
+              <NavLink to={item.to} end={item.to === "/"} prefetch="intent">
+                {locale === "en" ? item.en : item.es}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {workspace.sendingPaused ? (
+        <p className="banner warning" role="status">
+          {t("Los envíos están pausados para todo el espacio de trabajo.", "Sending is paused for the whole workspace.")}
+        </p>
+      ) : null}
+      {workspace.pastDue ? (
+        <p className="banner warning" role="status">
+          {t("Hay un pago pendiente. Revise Facturación.", "A payment is past due. Check Billing.")}
+        </p>
+      ) : null}
+      <main id="main" className="page">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

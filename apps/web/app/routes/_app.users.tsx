@@ -1,0 +1,242 @@
+// Usuarios (owners only): members and their roles, invitations by link, one-time password reset
+// links. FREE allows one user; the last owner cannot be demoted or removed.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { changeRole, INVITATION_TTL_DAYS, inviteUser, issuePasswordReset, removeUser, RESET_TTL_HOURS, revokeInvitation } from "@rm/accounts";
+import { Invitation, User } from "@rm/db";
+import { canAddUser, isPlan } from "@rm/domain";
+import { getEnv } from "../.server/env.server.ts";
+import { formFailure, str } from "../.server/forms.server.ts";
+import { actorOf, findTenantRowOr404, requireUser } from "../.server/staff.server.ts";
+import { CsrfInput, Field, FormError } from "../components/forms.tsx";
+import { formatDateTime, useLocale, useT } from "../i18n.ts";
+import { ROLE_LABELS, ROLES, type StaffRole } from "../nav.ts";
+
+export const meta: MetaFunction = () => [{ title: "Usuarios · Reputation Manager" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { em, workspace, user: me } = await requireUser(request, context, { roles: ROLES.OWNER });
+  const now = new Date();
+  const users = await em.find(User, {}, { orderBy: { createdAt: "asc" } });
+  const invitations = await em.find(Invitation, { acceptedAt: null, revokedAt: null, expiresAt: { $gt: now } }, { orderBy: { createdAt: "desc" } });
+  const plan = isPlan(workspace.plan) ? workspace.plan : "FREE";
+  return {
+    meId: me.id,
+    plan,
+    canInvite: canAddUser(plan, users.length + invitations.length),
+    users: users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role as StaffRole, lastLoginAt: u.lastLoginAt?.toISOString() ?? null })),
+    invitations: invitations.map((i) => ({ id: i.id, email: i.email, role: i.role as StaffRole, expiresAt: i.expiresAt.toISOString() })),
+    timezone: workspace.timezone,
+    inviteDays: INVITATION_TTL_DAYS,
+    resetHours: RESET_TTL_HOURS,
+  };
+}
+
+function linkTo(path: string): string {
+  return new URL(path, getEnv().PUBLIC_URL).toString();
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const staff = await requireUser(request, context, { roles: ROLES.OWNER });
+  const form = await request.formData();
+  const intent = str(form, "intent");
+  const actor = actorOf(staff);
+  try {
+    switch (intent) {
+      case "invite": {
+        const { token, invitation } = await inviteUser(staff.em, actor, { email: str(form, "email"), role: str(form, "role") });
+        return data({ ok: true as const, intent, link: linkTo(`/invite/${token}`), email: invitation.email });
+      }
+      case "role": {
+        const user = await findTenantRowOr404(staff, User, str(form, "userId"));
+        await changeRole(staff.em, actor, user.id, str(form, "role"));
+        return data({ ok: true as const, intent, email: user.email });
+      }
+      case "remove": {
+        const user = await findTenantRowOr404(staff, User, str(form, "userId"));
+        await removeUser(staff.em, actor, user.id);
+        return data({ ok: true as const, intent, email: user.email });
+      }
+      case "reset": {
+        const user = await findTenantRowOr404(staff, User, str(form, "userId"));
+        const { token } = await issuePasswordReset(staff.em, actor, user.id);
+        return data({ ok: true as const, intent, link: linkTo(`/reset/${token}`), email: user.email });
+      }
+      case "revoke": {
+        const invitation = await findTenantRowOr404(staff, Invitation, str(form, "invitationId"));
+        await revokeInvitation(staff.em, actor, invitation.id);
+        return data({ ok: true as const, intent, email: invitation.email });
+      }
+      default:
+        throw data({ error: "Acción desconocida." }, { status: 400 });
+    }
+  } catch (error) {
+    return formFailure(error, form, intent);
+  }
+}
+
+function RoleSelect({ id, name, value, label }: { id: string; name: string; value?: string; label: string }) {
+  const locale = useLocale();
+  return (
+    <select id={id} name={name} defaultValue={value ?? "DOCTOR"} aria-label={label}>
+      {(["OWNER", "DOCTOR", "RECEPTIONIST"] as const).map((r) => (
+        <option key={r} value={r}>
+          {ROLE_LABELS[r][locale]}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+export default function UsersPage() {
+  const { meId, users, invitations, canInvite, plan, timezone, inviteDays, resetHours } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  const failure = result && !result.ok ? result : undefined;
+  const success = result && result.ok ? result : undefined;
+  const inviteErrors = failure?.intent === "invite" ? failure.fieldErrors : {};
+  return (
+    <>
+      <h1>{t("Usuarios", "Users")}</h1>
+      {failure && (failure.intent !== "invite" || failure.formError) ? <FormError message={failure.formError ?? Object.values(failure.fieldErrors)[0]} /> : null}
+      {success?.intent === "invite" ? (
+        <section className="card notice" role="status" aria-labelledby="invite-link-title">
+          <h2 id="invite-link-title">{t("Invitación creada", "Invitation created")}</h2>
+          <p>
+            {t(
+              `Envíe este enlace a ${success.email} (por WhatsApp o como prefiera). Funciona una vez y vence en ${inviteDays} días. No lo volveremos a mostrar.`,
+              `Send this link to ${success.email} (by WhatsApp or however you like). It works once and expires in ${inviteDays} days. It will not be shown again.`,
+            )}
+          </p>
+          <input className="copy-link" readOnly value={success.link} aria-label={t("Enlace de invitación", "Invitation link")} data-testid="invite-link" />
+        </section>
+      ) : null}
+      {success?.intent === "reset" ? (
+        <section className="card notice" role="status" aria-labelledby="reset-link-title">
+          <h2 id="reset-link-title">{t("Enlace para restablecer la contraseña", "Password reset link")}</h2>
+          <p>
+            {t(
+              `Entregue este enlace a ${success.email}. Funciona una vez y vence en ${resetHours} horas.`,
+              `Give this link to ${success.email}. It works once and expires in ${resetHours} hours.`,
+            )}
+          </p>
+          <input className="copy-link" readOnly value={success.link} aria-label={t("Enlace para restablecer", "Reset link")} data-testid="reset-link" />
+        </section>
+      ) : null}
+      {success && (success.intent === "role" || success.intent === "remove" || success.intent === "revoke") ? (
+        <p className="notice" role="status">
+          {t("Cambios guardados.", "Changes saved.")}
+        </p>
+      ) : null}
+
+      <section className="card" aria-labelledby="members-title">
+        <h2 id="members-title">{t("Miembros", "Members")}</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("Nombre", "Name")}</th>
+              <th scope="col">{t("Correo", "Email")}</th>
+              <th scope="col">{t("Rol", "Role")}</th>
+              <th scope="col">{t("Último ingreso", "Last sign-in")}</th>
+              <th scope="col">{t("Acciones", "Actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id} data-testid={`user-${u.email}`}>
+                <td>{u.name}</td>
+                <td>{u.email}</td>
+                <td>
+                  <Form method="post" className="inline-form">
+                    <CsrfInput />
+                    <input type="hidden" name="intent" value="role" />
+                    <input type="hidden" name="userId" value={u.id} />
+                    <RoleSelect id={`role-${u.id}`} name="role" value={u.role} label={t(`Rol de ${u.name}`, `Role of ${u.name}`)} />
+                    <button type="submit" className="secondary small">
+                      {t("Cambiar", "Change")}
+                    </button>
+                  </Form>
+                </td>
+                <td>{u.lastLoginAt ? formatDateTime(u.lastLoginAt, locale, timezone) : t("Nunca", "Never")}</td>
+                <td className="actions">
+                  <Form method="post" className="inline-form">
+                    <CsrfInput />
+                    <input type="hidden" name="intent" value="reset" />
+                    <input type="hidden" name="userId" value={u.id} />
+                    <button type="submit" className="secondary small">
+                      {t("Enlace de contraseña", "Password link")}
+                    </button>
+                  </Form>
+                  {u.id !== meId ? (
+                    <details className="confirm">
+                      <summary>{t("Quitar…", "Remove…")}</summary>
+                      <Form method="post">
+                        <CsrfInput />
+                        <input type="hidden" name="intent" value="remove" />
+                        <input type="hidden" name="userId" value={u.id} />
+                        <p>{t(`¿Quitar a ${u.name} del espacio de trabajo?`, `Remove ${u.name} from the workspace?`)}</p>
+                        <button type="submit" className="danger small">
+                          {t("Sí, quitar", "Yes, remove")}
+                        </button>
+                      </Form>
+                    </details>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section className="card" aria-labelledby="invite-title">
+        <h2 id="invite-title">{t("Invitar a un usuario", "Invite a user")}</h2>
+        {canInvite ? (
+          <Form method="post" noValidate>
+            <CsrfInput />
+            <input type="hidden" name="intent" value="invite" />
+            {failure?.intent === "invite" ? <FormError message={failure.formError} /> : null}
+            <Field id="invite-email" label={t("Correo electrónico", "Email")} error={inviteErrors.email}>
+              {(p) => <input {...p} name="email" type="email" required defaultValue={failure?.values.email} />}
+            </Field>
+            <Field id="invite-role" label={t("Rol", "Role")} error={inviteErrors.role}>
+              {(p) => <RoleSelect id={p.id} name="role" value={failure?.values.role} label={t("Rol", "Role")} />}
+            </Field>
+            <button type="submit">{t("Crear enlace de invitación", "Create invitation link")}</button>
+          </Form>
+        ) : (
+          <p data-testid="plan-limit">
+            {plan === "FREE"
+              ? t(
+                  "El plan FREE permite un solo usuario. Mejore su plan en Facturación para invitar a más personas.",
+                  "The FREE plan allows one user. Upgrade your plan in Billing to invite more people.",
+                )
+              : t("Su plan no permite más usuarios.", "Your plan allows no more users.")}{" "}
+            <a href="/billing">{t("Ir a Facturación", "Go to Billing")}</a>
+          </p>
+        )}
+        {invitations.length ? (
+          <>
+            <h3>{t("Invitaciones pendientes", "Pending invitations")}</h3>
+            <ul className="plain-list">
+              {invitations.map((i) => (
+                <li key={i.id}>
+                  {i.email} · {ROLE_LABELS[i.role][locale]} · {t("vence", "expires")} {formatDateTime(i.expiresAt, locale, timezone)}{" "}
+                  <Form method="post" className="inline-form">
+                    <CsrfInput />
+                    <input type="hidden" name="intent" value="revoke" />
+                    <input type="hidden" name="invitationId" value={i.id} />
+                    <button type="submit" className="secondary small">
+                      {t("Anular", "Revoke")}
+                    </button>
+                  </Form>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,76 @@
+// Accepting an invitation: the invited person sets their name and password and is signed in.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { acceptInvitation, findInvitation } from "@rm/accounts";
+import { verifyCsrf } from "../.server/csrf.server.ts";
+import { formFailure, formObject } from "../.server/forms.server.ts";
+import { startSession } from "../.server/login.server.ts";
+import { getSession } from "../.server/session.server.ts";
+import { CsrfInput, Field, FormError } from "../components/forms.tsx";
+import { useT } from "../i18n.ts";
+import { ROLE_LABELS, type StaffRole } from "../nav.ts";
+
+export const meta: MetaFunction = () => [{ title: "Invitación · Reputation Manager" }, { name: "robots", content: "noindex" }];
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const invitation = await findInvitation(context.em, params.token ?? "");
+  if (!invitation) throw data({ error: "invalid link" }, { status: 404 });
+  return { email: invitation.email, role: invitation.role as StaffRole, workspaceName: invitation.workspace.name };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  await verifyCsrf(request, await getSession(request));
+  const form = await request.formData();
+  let user;
+  try {
+    user = await acceptInvitation(context.em, params.token ?? "", formObject(form), { ip: context.clientAddress });
+  } catch (error) {
+    return formFailure(error, form);
+  }
+  return startSession(request, user, "/?notice=joined");
+}
+
+export default function AcceptInvitation() {
+  const { email, role, workspaceName } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  const t = useT();
+  const errors = failure?.fieldErrors ?? {};
+  return (
+    <main className="page narrow">
+      <h1>{t("Únase a", "Join")} {workspaceName}</h1>
+      <p>
+        {t("Invitación para", "Invitation for")} <strong>{email}</strong> ({t(ROLE_LABELS[role].es, ROLE_LABELS[role].en)}).
+      </p>
+      <div className="card">
+        <Form method="post" noValidate>
+          <CsrfInput />
+          <FormError message={failure?.formError} />
+          <Field id="name" label={t("Su nombre", "Your name")} error={errors.name}>
+            {(p) => <input {...p} name="name" required autoComplete="name" defaultValue={failure?.values.name} />}
+          </Field>
+          <Field id="password" label={t("Contraseña", "Password")} error={errors.password} hint={t("Al menos 10 caracteres.", "At least 10 characters.")}>
+            {(p) => <input {...p} name="password" type="password" required minLength={10} autoComplete="new-password" />}
+          </Field>
+          <button type="submit">{t("Crear mi usuario", "Create my user")}</button>
+        </Form>
+      </div>
+      <p>
+        <Link to="/login">{t("Ya tengo usuario", "I already have a user")}</Link>
+      </p>
+    </main>
+  );
+}
+
+export function ErrorBoundary() {
+  const t = useT();
+  return (
+    <main className="page narrow">
+      <h1>{t("Enlace no válido", "Invalid link")}</h1>
+      <p>{t("El enlace no es válido, ya se usó o venció. Pida uno nuevo al propietario.", "The link is invalid, already used or expired. Ask the owner for a new one.")}</p>
+      <p>
+        <Link to="/login">{t("Iniciar sesión", "Sign in")}</Link>
+      </p>
+    </main>
+  );
+}

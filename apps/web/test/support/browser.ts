@@ -1,0 +1,51 @@
+// Headless Debian Chromium for the browser tests, and a console watcher that collects CSP
+// violations, page errors and failed requests.
+import { existsSync } from "node:fs";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export function chromiumPresent(): boolean {
+  const present = existsSync(CHROMIUM_PATH);
+  if (!present && process.env.CI === "true") {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: browser tests cannot be skipped under CI (apt-get install -y chromium)`);
+  }
+  return present;
+}
+
+export function launchChromium(): Promise<Browser> {
+  // launch() gives every run a fresh temporary profile (user-data dir), removed on close.
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+}
+
+/** Collects console errors/warnings, page errors and failed requests of `page` into `problems`. */
+export function watch(page: Page, problems: string[]): void {
+  page.on("console", (msg) => {
+    if (msg.type() === "error" || msg.type() === "warning") problems.push(`console.${msg.type()} ${page.url()}: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`page error ${page.url()}: ${err.message}`));
+  page.on("requestfailed", (req) => {
+    // A prefetch or route-discovery request cut short by the next navigation or a closed page is not a failure.
+    if (req.failure()?.errorText === "net::ERR_ABORTED") return;
+    problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
+  });
+}
+
+/** Problems other than the expected answers of rejected forms (400/401/409 document loads). */
+export function unexpectedProblems(problems: string[], expectedStatuses: number[] = [400, 401, 409]): string[] {
+  const statuses = new RegExp(`status of (${expectedStatuses.join("|")})`);
+  return problems.filter((p) => !statuses.test(p));
+}

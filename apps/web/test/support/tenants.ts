@@ -1,0 +1,45 @@
+// Two tenants with owners, a receptionist and a doctor, a practice and default templates — built
+// through the real ORM, for route-level tenancy and role tests.
+import { randomBytes } from "node:crypto";
+import { ensureDefaultTemplates, hashPassword, initOrm, Practice, Template, User, Workspace, workspaceEm, type Plan } from "@rm/db";
+
+export interface TenantUser {
+  email: string;
+  password: string;
+  id: string;
+}
+
+export interface Tenant {
+  workspaceId: string;
+  owner: TenantUser;
+  doctor: TenantUser;
+  receptionist: TenantUser;
+  practiceId: string;
+  templateId: string;
+}
+
+export async function createTenant(databaseUrl: string, label: string, plan: Plan = "STARTER"): Promise<Tenant> {
+  const orm = await initOrm({ databaseUrl, poolMax: 2 });
+  const run = randomBytes(4).toString("hex");
+  const password = `clave-${label}-${run}`;
+  const passwordHash = await hashPassword(password);
+  try {
+    const em = orm.em.fork();
+    const workspace = em.create(Workspace, { name: `Clínica ${label}`, plan });
+    const mk = (role: "OWNER" | "DOCTOR" | "RECEPTIONIST") =>
+      em.create(User, { workspace, email: `${role.toLowerCase()}.${label}.${run}@example.ec`, passwordHash, name: `${role} ${label}`, role });
+    const owner = mk("OWNER");
+    const doctor = mk("DOCTOR");
+    const receptionist = mk("RECEPTIONIST");
+    const practice = em.create(Practice, { workspace, name: `Consultorio ${label}`, googlePlaceId: "ChIJ-test-place-123" });
+    await em.flush();
+    const scoped = workspaceEm(em, workspace.id);
+    await ensureDefaultTemplates(scoped, workspace);
+    await scoped.flush();
+    const template = await scoped.findOneOrFail(Template, { type: "INITIAL" });
+    const u = (x: User): TenantUser => ({ email: x.email, password, id: x.id });
+    return { workspaceId: workspace.id, owner: u(owner), doctor: u(doctor), receptionist: u(receptionist), practiceId: practice.id, templateId: template.id };
+  } finally {
+    await orm.close(true);
+  }
+}

@@ -1,0 +1,188 @@
+// Workspace settings (SPEC §3–§5): validated with zod, saved with an audit entry. Review gating
+// (`gated`) is only accepted together with the owner's explicit confirmation of the warning.
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { Channel, Practice, ReviewPolicy, TemplateType, Workspace } from "@rm/db";
+import { normalizePhone, PHONE_REJECTION_ES } from "@rm/domain";
+import { z } from "zod";
+import { recordAudit } from "./audit.ts";
+import { AccountsError, ValidationError } from "./errors.ts";
+import type { Actor } from "./users.ts";
+import { nameField, parseOrThrow } from "./validation.ts";
+
+export const GATED_WARNING =
+  "Google prohíbe pedir reseñas de forma selectiva (solo a pacientes satisfechos). Si activa el filtrado, " +
+  "Google puede eliminar las reseñas de su consultorio. Recomendamos la política abierta.";
+
+const HH_MM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return value.includes("/") || value === "UTC";
+  } catch {
+    return false;
+  }
+}
+
+export const timeZoneField = z
+  .string()
+  .trim()
+  .refine(isTimeZone, "Zona horaria desconocida (use un nombre IANA, p. ej. America/Guayaquil).");
+
+/** A checkbox / select from an HTML form: "on", "true", "1", "yes" mean true. */
+const formBoolean = z.preprocess((v) => v === true || v === "on" || v === "true" || v === "1" || v === "yes", z.boolean());
+
+const optionalText = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? null : v), z.string().trim().nullable().optional());
+
+/** A Twilio sender: E.164 phone or a Messaging Service sid (MG + 32 hex). */
+const senderField = optionalText.refine(
+  (v) => v == null || /^\+[1-9][0-9]{6,14}$/.test(v) || /^MG[0-9a-fA-F]{32}$/.test(v),
+  "Use un número en formato E.164 (+593…) o un Messaging Service SID (MG…).",
+);
+
+const contentSidField = optionalText.refine((v) => v == null || /^HX[0-9a-fA-F]{32}$/.test(v), "Un Content SID empieza con HX y tiene 34 caracteres.");
+
+export const CONTENT_SID_TYPES = Object.values(TemplateType);
+
+export const settingsSchema = z
+  .object({
+    name: nameField,
+    timezone: timeZoneField,
+    quietHoursEnabled: formBoolean,
+    quietHoursStart: optionalText,
+    quietHoursEnd: optionalText,
+    contactCooldownDays: z.coerce
+      .number({ error: "Ingrese un número de días." })
+      .int("Use un número entero de días.")
+      .min(0, "No puede ser negativo.")
+      .max(365, "Máximo 365 días."),
+    defaultChannel: z.enum([Channel.WHATSAPP, Channel.SMS], { error: "Elija un canal." }),
+    whatsappSender: senderField,
+    smsSender: senderField,
+    sendingPaused: formBoolean,
+    reviewPolicy: z.enum([ReviewPolicy.OPEN, ReviewPolicy.GATED], { error: "Elija una política." }),
+    confirmGated: formBoolean,
+    ...Object.fromEntries(CONTENT_SID_TYPES.map((t) => [`contentSid_${t}`, contentSidField])),
+  })
+  .superRefine((v, ctx) => {
+    if (v.quietHoursEnabled) {
+      if (!v.quietHoursStart || !HH_MM.test(v.quietHoursStart)) ctx.addIssue({ code: "custom", path: ["quietHoursStart"], message: "Use HH:mm (00:00–23:59)." });
+      if (!v.quietHoursEnd || !HH_MM.test(v.quietHoursEnd)) ctx.addIssue({ code: "custom", path: ["quietHoursEnd"], message: "Use HH:mm (00:00–23:59)." });
+      if (v.quietHoursStart && v.quietHoursStart === v.quietHoursEnd) ctx.addIssue({ code: "custom", path: ["quietHoursEnd"], message: "El inicio y el fin no pueden ser iguales." });
+    }
+  });
+
+export type SettingsInput = Record<string, unknown>;
+
+export interface SettingsResult {
+  /** What changed (for the confirmation message). */
+  changed: string[];
+}
+
+/**
+ * Saves the settings. Switching to `gated` without `confirmGated` fails with a field error on
+ * reviewPolicy (the page then shows the warning and the confirmation checkbox).
+ * `staffAlerts` maps practice id → staff alert phone ("" clears it).
+ */
+export async function updateSettings(
+  em: EntityManager,
+  actor: Actor,
+  input: SettingsInput,
+  staffAlerts: Record<string, string> = {},
+): Promise<SettingsResult> {
+  if (actor.user.role !== "OWNER") throw new AccountsError("forbidden", "Solo el propietario puede cambiar los ajustes.");
+  const data = parseOrThrow(settingsSchema, input) as z.output<typeof settingsSchema> & Record<string, string | null | undefined>;
+  const now = actor.now ?? new Date();
+  const workspaceId = actor.user.workspace.id;
+  const alertErrors: Record<string, string> = {};
+  const alerts = new Map<string, string | null>();
+  for (const [practiceId, raw] of Object.entries(staffAlerts)) {
+    if (raw.trim() === "") {
+      alerts.set(practiceId, null);
+      continue;
+    }
+    const phone = normalizePhone(raw, "EC");
+    if (phone.ok) alerts.set(practiceId, phone.e164);
+    else alertErrors[`alert_${practiceId}`] = PHONE_REJECTION_ES[phone.reason];
+  }
+  if (Object.keys(alertErrors).length) throw new ValidationError(alertErrors);
+
+  return em.transactional(async (tem) => {
+    const ws = await tem.findOneOrFail(Workspace, { id: workspaceId });
+    const changed: string[] = [];
+    const set = <K extends keyof Workspace>(key: K, value: Workspace[K]) => {
+      if (JSON.stringify(ws[key]) !== JSON.stringify(value)) {
+        ws[key] = value;
+        changed.push(String(key));
+      }
+    };
+    if (data.reviewPolicy !== ws.reviewPolicy) {
+      if (data.reviewPolicy === ReviewPolicy.GATED && !data.confirmGated) {
+        throw new ValidationError({ reviewPolicy: "Para activar el filtrado debe confirmar que leyó la advertencia." });
+      }
+      recordAudit(tem as EntityManager, {
+        workspaceId,
+        actorId: actor.user.id,
+        action: "settings.review_policy_changed",
+        entityType: "workspace",
+        entityId: workspaceId,
+        ip: actor.ip ?? null,
+        details: { from: ws.reviewPolicy, to: data.reviewPolicy, ...(data.reviewPolicy === ReviewPolicy.GATED ? { warningConfirmed: true, warning: GATED_WARNING } : {}) },
+      });
+      if (data.reviewPolicy === ReviewPolicy.GATED) {
+        ws.gatedConfirmedAt = now;
+        ws.gatedConfirmedBy = actor.user.id;
+      }
+      set("reviewPolicy", data.reviewPolicy);
+    }
+    set("name", data.name);
+    set("timezone", data.timezone);
+    set("quietHoursStart", data.quietHoursEnabled ? (data.quietHoursStart ?? null) : null);
+    set("quietHoursEnd", data.quietHoursEnabled ? (data.quietHoursEnd ?? null) : null);
+    set("contactCooldownDays", data.contactCooldownDays);
+    set("defaultChannel", data.defaultChannel);
+    set("whatsappSender", data.whatsappSender ?? null);
+    set("smsSender", data.smsSender ?? null);
+    const sids: Partial<Record<TemplateType, string>> = {};
+    for (const t of CONTENT_SID_TYPES) {
+      const sid = data[`contentSid_${t}`];
+      if (sid) sids[t] = sid;
+    }
+    set("whatsappContentSids", sids);
+    if (data.sendingPaused !== ws.sendingPaused) {
+      recordAudit(tem as EntityManager, {
+        workspaceId,
+        actorId: actor.user.id,
+        action: data.sendingPaused ? "settings.sending_paused" : "settings.sending_resumed",
+        entityType: "workspace",
+        entityId: workspaceId,
+        ip: actor.ip ?? null,
+      });
+      set("sendingPaused", data.sendingPaused);
+    }
+    if (alerts.size) {
+      const practices = await tem.find(Practice, { id: { $in: [...alerts.keys()] } });
+      for (const practice of practices) {
+        const value = alerts.get(practice.id) ?? null;
+        if ((practice.staffAlertPhone ?? null) !== value) {
+          practice.staffAlertPhone = value;
+          changed.push(`staffAlertPhone:${practice.id}`);
+        }
+      }
+    }
+    const other = changed.filter((c) => c !== "reviewPolicy" && c !== "sendingPaused");
+    if (other.length) {
+      recordAudit(tem as EntityManager, {
+        workspaceId,
+        actorId: actor.user.id,
+        action: "settings.updated",
+        entityType: "workspace",
+        entityId: workspaceId,
+        ip: actor.ip ?? null,
+        details: { fields: other },
+      });
+    }
+    await tem.flush();
+    return { changed };
+  });
+}
