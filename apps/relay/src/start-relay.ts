@@ -4,6 +4,7 @@ import { closeRedis, createRedis } from "@rm/streams";
 import { onShutdown, probeAll, startTelemetry, type Logger } from "@rm/telemetry";
 import pg from "pg";
 import type { RelayContext, Service } from "./context.ts";
+import { registerBacklogMetrics } from "./backlog-metrics.ts";
 import { OutboxRelay } from "./outbox-relay.ts";
 
 /**
@@ -15,6 +16,10 @@ export async function startRelay(config: RelayEnv, logger: Logger): Promise<Rela
   // LISTEN needs a direct connection (DATABASE_DIRECT_URL).
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 4, idleTimeoutMillis: 30_000 });
   pool.on("error", (err) => logger.warn({ err: err.message }, "idle PostgreSQL connection failed"));
+  // pg-pool listens for errors only on idle clients: a connection terminated while checked out (a
+  // batch waiting on Redis) would emit an unhandled 'error' and kill the process. Its query fails
+  // instead and the batch is retried.
+  pool.on("connect", (client) => client.on("error", (err) => logger.warn({ err: err.message }, "PostgreSQL connection in use failed")));
   const db = { ping: async () => void (await pool.query("select 1")), close: () => pool.end() };
   const redis = createRedis(config.REDIS_URL, "producer", logger, { connectionName: "rm-relay" });
 
@@ -38,6 +43,8 @@ export async function startRelay(config: RelayEnv, logger: Logger): Promise<Rela
     logger,
   });
   await relay.start();
+  const naming = { prefix: config.STREAM_PREFIX, partitions: config.STREAM_PARTITIONS };
+  registerBacklogMetrics({ pool, redis, naming, clock: context.clock, logger });
   // Shutdown stops the loop (the batch in progress commits or rolls back) before connections close.
   const services: Service[] = [{ name: "outbox-relay", stop: () => relay.stop() }];
 

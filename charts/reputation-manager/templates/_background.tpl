@@ -1,0 +1,85 @@
+{{/* Deployment of a process without an HTTP port of its own (relay, worker): probes on METRICS_PORT. */}}
+{{- define "rm.backgroundDeployment" -}}
+{{- $c := index .root.Values .component -}}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "rm.componentName" . }}
+  labels:
+    {{- include "rm.componentLabels" . | nindent 4 }}
+spec:
+  {{- if not .scaled }}
+  replicas: {{ $c.replicaCount }}
+  {{- end }}
+  revisionHistoryLimit: 5
+  strategy:
+    type: RollingUpdate
+    rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }
+  selector:
+    matchLabels:
+      {{- include "rm.selectorLabels" . | nindent 6 }}
+  template:
+    metadata:
+      labels:
+        {{- include "rm.selectorLabels" . | nindent 8 }}
+      annotations:
+        {{- include "rm.configChecksums" .root | nindent 8 }}
+    spec:
+      {{- include "rm.podCommon" . | nindent 6 }}
+      terminationGracePeriodSeconds: {{ $c.terminationGracePeriodSeconds }}
+      containers:
+        - name: {{ .component }}
+          image: {{ include "rm.image" . | quote }}
+          imagePullPolicy: {{ .root.Values.image.pullPolicy }}
+          envFrom:
+            {{- include "rm.envFrom" .root | nindent 12 }}
+          {{- $env := include "rm.env" (dict "root" .root "component" .component "fixed" dict) | trim }}
+          {{- if $env }}
+          env:
+            {{- $env | trim | nindent 12 }}
+          {{- end }}
+          ports:
+            - { name: metrics, containerPort: {{ .root.Values.metricsPort }}, protocol: TCP }
+          startupProbe:
+            httpGet: { path: /healthz, port: metrics }
+            periodSeconds: 2
+            failureThreshold: 30
+          livenessProbe:
+            httpGet: { path: /healthz, port: metrics }
+            periodSeconds: 10
+            timeoutSeconds: 2
+            failureThreshold: 3
+          readinessProbe:
+            # /readyz answers within 2 s (its own deadline), so the timeout sits above it.
+            httpGet: { path: /readyz, port: metrics }
+            periodSeconds: 10
+            timeoutSeconds: 3
+            failureThreshold: 3
+          resources:
+            {{- toYaml $c.resources | nindent 12 }}
+          securityContext:
+            {{- include "rm.containerSecurityContext" .root | nindent 12 }}
+          volumeMounts:
+            {{- include "rm.tmpVolumeMount" .root | nindent 12 }}
+      volumes:
+        {{- include "rm.tmpVolume" .root | nindent 8 }}
+{{- if $c.pdb.enabled }}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "rm.componentName" . }}
+  labels:
+    {{- include "rm.componentLabels" . | nindent 4 }}
+spec:
+  maxUnavailable: {{ $c.pdb.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include "rm.selectorLabels" . | nindent 6 }}
+{{- end }}
+{{- end -}}
+
+{{/* True when the worker is scaled by KEDA (enabled and the API exists). */}}
+{{- define "rm.kedaActive" -}}
+{{- if and .Values.worker.keda.enabled (.Capabilities.APIVersions.Has "keda.sh/v1alpha1") -}}true{{- end -}}
+{{- end -}}

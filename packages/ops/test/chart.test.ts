@@ -1,0 +1,149 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { CHART, duplicateEnvNames, helm, metricNames, parseManifests, renderChart, validateManifest, type Manifest } from "../src/index.ts";
+
+const kinds = (ms: Manifest[]) => ms.map((m) => m.kind).sort();
+const byKind = (ms: Manifest[], kind: string) => ms.filter((m) => m.kind === kind);
+const PROD = ["-f", `${CHART}/ci/production-values.yaml`];
+
+describe("helm chart", () => {
+  it("passes helm lint --strict with default, production-like and dev values", () => {
+    for (const values of [[], PROD, ["-f", `${CHART}/values-dev.yaml`]]) {
+      expect(helm(["lint", "--strict", CHART, ...values])).toContain("0 chart(s) failed");
+    }
+  });
+
+  it("values.schema.json rejects bad values", () => {
+    expect(() => renderChart(["--set", "worker.keda.enabled=true"])).toThrow(/redisAddress/);
+    expect(() => renderChart(["--set", "web.replicaCount=zero"])).toThrow(/replicaCount/);
+    expect(() => renderChart(["--set", "ingress.bodySize=20m"])).toThrow(/bodySize/);
+  });
+
+  it("renders the default values: HPA fallback for the worker, monitoring objects, migrations hook", () => {
+    const ms = parseManifests(renderChart());
+    const k = kinds(ms);
+    for (const kind of ["Deployment", "Service", "Ingress", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Job", "ConfigMap", "Secret", "NetworkPolicy", "ServiceMonitor", "PrometheusRule"]) expect(k).toContain(kind);
+    expect(k).not.toContain("ScaledObject");
+    expect(byKind(ms, "Deployment").map((d) => d.metadata.name).sort()).toEqual(["rm-reputation-manager-relay", "rm-reputation-manager-web", "rm-reputation-manager-worker"]);
+    expect(byKind(ms, "HorizontalPodAutoscaler").map((h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name).sort()).toEqual(["rm-reputation-manager-web", "rm-reputation-manager-worker"]);
+  });
+
+  it("renders production-like values: KEDA ScaledObject instead of the worker HPA, never both", () => {
+    const ms = parseManifests(renderChart(PROD));
+    const scaled = byKind(ms, "ScaledObject");
+    expect(scaled).toHaveLength(1);
+    const spec = scaled[0]!.spec as { minReplicaCount: number; triggers: { type: string; metadata: Record<string, string> }[]; scaleTargetRef: { name: string } };
+    expect(spec.minReplicaCount).toBeGreaterThanOrEqual(1);
+    expect(spec.scaleTargetRef.name).toBe("rm-reputation-manager-worker");
+    // 4 kinds × 2 partitions × (lag + pending)
+    expect(spec.triggers).toHaveLength(16);
+    expect(spec.triggers.every((t) => t.type === "redis-streams" && t.metadata.consumerGroup === "workers")).toBe(true);
+    expect(spec.triggers.map((t) => t.metadata.stream)).toContain("rm:stream:dispatch:{1}");
+    expect(spec.triggers.some((t) => t.metadata.lagCount) && spec.triggers.some((t) => t.metadata.pendingEntriesCount)).toBe(true);
+    const hpas = byKind(ms, "HorizontalPodAutoscaler").map((h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name);
+    expect(hpas).toEqual(["rm-reputation-manager-web"]);
+    // existingSecret: no chart-managed Secret, and the hook Job reads the existing one
+    expect(byKind(ms, "Secret")).toHaveLength(0);
+    expect(JSON.stringify(byKind(ms, "Job")[0])).toContain("reputation-manager-prod");
+    // KEDA minimum is never below 1, even when asked
+    const zero = parseManifests(renderChart([...PROD, "--set", "worker.keda.minReplicas=1"]));
+    expect((byKind(zero, "ScaledObject")[0]!.spec as { minReplicaCount: number }).minReplicaCount).toBe(1);
+  });
+
+  it("runs migrations as a pre-install/pre-upgrade hook whose Secret exists before it", () => {
+    const ms = parseManifests(renderChart());
+    const job = byKind(ms, "Job")[0]!;
+    const hook = (m: Manifest) => m.metadata.annotations?.["helm.sh/hook"];
+    const weight = (m: Manifest) => Number(m.metadata.annotations?.["helm.sh/hook-weight"] ?? 0);
+    expect(hook(job)).toBe("pre-install,pre-upgrade");
+    const secretName = JSON.stringify(job).match(/"secretKeyRef":\{"name":"([^"]+)"/)![1];
+    const secret = ms.find((m) => m.kind === "Secret" && m.metadata.name === secretName)!;
+    expect(hook(secret)).toBe("pre-install,pre-upgrade");
+    expect(weight(secret)).toBeLessThan(weight(job));
+    // Deleting it on success of its own hook could remove it before the Job reads it.
+    expect(secret.metadata.annotations?.["helm.sh/hook-delete-policy"]).toBe("before-hook-creation");
+    expect(JSON.stringify(job)).toContain('"command":["node","migrate.js"]');
+  });
+
+  it("web: ingress with /webhooks/ and the CSV body limit, probes, non-root read-only pods", () => {
+    const ms = parseManifests(renderChart(PROD));
+    const ingress = byKind(ms, "Ingress")[0]!;
+    expect(ingress.metadata.annotations?.["nginx.ingress.kubernetes.io/proxy-body-size"]).toBe("20m");
+    expect(JSON.stringify(ingress)).toContain('"path":"/webhooks/"');
+    expect((ingress.spec as { ingressClassName: string }).ingressClassName).toBe("nginx");
+    for (const d of byKind(ms, "Deployment")) {
+      const pod = (d.spec as { template: { spec: { securityContext: { runAsNonRoot: boolean }; containers: { readinessProbe: { httpGet: { path: string } }; livenessProbe: { httpGet: { path: string } }; securityContext: { readOnlyRootFilesystem: boolean }; resources: { requests: object } }[] } } }).template.spec;
+      expect(pod.securityContext.runAsNonRoot).toBe(true);
+      const c = pod.containers[0]!;
+      expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+      expect(c.readinessProbe.httpGet.path).toBe("/readyz");
+      expect(c.livenessProbe.httpGet.path).toBe("/healthz");
+      expect(c.resources.requests).toBeDefined();
+    }
+  });
+
+  it("validates every rendered object offline (types and unknown fields) and finds no duplicate env names", async () => {
+    for (const args of [[], PROD, ["-f", `${CHART}/values-dev.yaml`]]) {
+      const ms = parseManifests(renderChart(args));
+      const problems = [];
+      for (const m of ms) {
+        if (m.apiVersion === "monitoring.coreos.com/v1") continue; // checked below (no schema package for the operator's CRDs)
+        problems.push(...(await validateManifest(m)));
+      }
+      expect(problems).toEqual([]);
+      expect(duplicateEnvNames(ms)).toEqual([]);
+    }
+  });
+
+  it("the offline validation catches wrong types, unknown fields and duplicate env names", async () => {
+    const ms = parseManifests(renderChart());
+    const d = structuredClone(byKind(ms, "Deployment")[0]!) as Manifest & { spec: { replicas: unknown; template: { spec: { containers: Record<string, unknown>[] } } } };
+    d.spec.replicas = "two";
+    d.spec.template.spec.containers[0]!.imagePulPolicy = "Always";
+    d.spec.template.spec.containers[0]!.env = [{ name: "A", value: "1" }, { name: "A", value: "2" }];
+    const problems = await validateManifest(d);
+    expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(["/spec/replicas", "/spec/template/spec/containers/0/imagePulPolicy"]));
+    expect(duplicateEnvNames([d])).toHaveLength(1);
+  });
+
+  it("ServiceMonitor and PrometheusRule: expected shape, every alert has a runbook section", () => {
+    const ms = parseManifests(renderChart(PROD));
+    const sm = byKind(ms, "ServiceMonitor")[0]!;
+    expect(Object.keys(sm.spec as object).sort()).toEqual(["endpoints", "namespaceSelector", "selector"]);
+    const services = byKind(ms, "Service").filter((s) => s.metadata.labels?.["reputation-manager/metrics"] === "true");
+    expect(services.map((s) => s.metadata.labels?.["app.kubernetes.io/component"]).sort()).toEqual(["relay", "web", "worker"]);
+    const rule = byKind(ms, "PrometheusRule")[0]!;
+    const groups = (rule.spec as { groups: { name: string; rules: { alert: string; expr: string; for: string; labels: object; annotations: { runbook_url: string } }[] }[] }).groups;
+    const runbook = readFileSync(`${CHART}/../../docs/runbook.md`, "utf8").toLowerCase();
+    const alerts = groups.flatMap((g) => g.rules);
+    expect(alerts.map((a) => a.alert)).toEqual(expect.arrayContaining(["RmOutboxBacklogGrowing", "RmOutboxOldestDueTooOld", "RmDeadLetterNotEmpty", "RmDeliveryRateDropping", "RmWebhookSignatureFailures", "RmHttpErrorRate"]));
+    for (const a of alerts) {
+      expect(Object.keys(a).sort()).toEqual(["alert", "annotations", "expr", "for", "labels"]);
+      expect(metricNames(a.expr).length).toBeGreaterThan(0);
+      expect(runbook).toContain(`### ${a.alert.toLowerCase()}`);
+      expect(a.annotations.runbook_url).toContain(`#${a.alert.toLowerCase()}`);
+    }
+  });
+
+  it("the Tiltfile names resources and images the dev values render", () => {
+    const tiltfile = readFileSync(`${CHART}/../../Tiltfile`, "utf8");
+    const ms = parseManifests(renderChart(["-f", `${CHART}/values-dev.yaml`]));
+    const rendered = new Set(ms.map((m) => m.metadata.name));
+    const resources = [...tiltfile.matchAll(/k8s_resource\("(rm-reputation-manager-[a-z-]+)"/g)].map((m) => m[1]!);
+    expect(resources.length).toBeGreaterThanOrEqual(5);
+    for (const r of resources) expect(rendered, r).toContain(r);
+    const images = JSON.stringify(ms);
+    for (const app of ["web", "relay", "worker", "simulator"]) expect(images).toContain(`"image":"reputation-manager-${app}:dev"`);
+    expect(tiltfile).toContain('target="dev"');
+    for (const app of ["web", "relay", "worker", "simulator"]) expect(readFileSync(`${CHART}/../../apps/${app}/Dockerfile`, "utf8")).toMatch(/^FROM build AS dev$/m);
+  });
+
+  it("ships the Grafana dashboard as parseable JSON in a ConfigMap with the sidecar label", () => {
+    const ms = parseManifests(renderChart());
+    const cm = byKind(ms, "ConfigMap").find((m) => m.metadata.labels?.grafana_dashboard === "1")!;
+    const dashboard = JSON.parse((cm as unknown as { data: Record<string, string> }).data["reputation-manager.json"]!) as { panels: { type: string; title: string; targets?: { expr: string }[] }[] };
+    const panels = dashboard.panels.filter((p) => p.type !== "row");
+    expect(panels.length).toBeGreaterThanOrEqual(20);
+    for (const p of panels) expect(p.targets?.length, p.title).toBeGreaterThan(0);
+  });
+});
