@@ -65,6 +65,7 @@ describe("migrations", () => {
           "credit_ledger_entries",
           "feedback",
           "inbound_messages",
+          "invitations",
           "messages",
           "mikro_orm_migrations",
           "outbox",

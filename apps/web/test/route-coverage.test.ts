@@ -1,0 +1,143 @@
+// Every route module of the app, with who may open it and what another workspace's ids answer.
+// The table below is checked against the files in app/routes: a new route without a row fails
+// this test, so no page reaches production without its tenancy and role checks being exercised.
+//
+// For each staff page: the status a signed-in owner, doctor and receptionist of workspace A get
+// (403 = same-tenant role denial, SPEC §3), the anonymous redirect to the login page, and for pages
+// that take an id, a GET and a CSRF-valid POST with workspace B's id → 404 and no change.
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WEB_ROOT } from "./support/build.ts";
+import { get, post, signIn, type Session } from "./support/http.ts";
+import { createTenant, type Tenant } from "./support/tenants.ts";
+import { startWebServer, type WebServer } from "./support/web-server.ts";
+
+type Role = "owner" | "doctor" | "receptionist";
+type Ids = { practiceId: string; templateId: string };
+
+interface StaffRoute {
+  kind: "staff";
+  /** URL for tenant `t`. */
+  url: (t: Tenant & Ids) => string;
+  get: Record<Role, number>;
+  /** Pages with another tenant's ids in the URL: GET and POST (with these fields) answer 404. */
+  crossTenantPost?: Record<string, string>;
+}
+interface PublicRoute {
+  kind: "public";
+  url: string;
+  /** Status of an anonymous GET. */
+  get: number;
+}
+interface NotAPage {
+  kind: "layout" | "module";
+  why: string;
+}
+type RouteSpec = StaffRoute | PublicRoute | NotAPage;
+
+const ALL = { owner: 200, doctor: 200, receptionist: 200 };
+const STAFF = { owner: 200, doctor: 200, receptionist: 403 };
+const OWNER = { owner: 200, doctor: 403, receptionist: 403 };
+
+const ROUTES: Record<string, RouteSpec> = {
+  "_app.tsx": { kind: "layout", why: "the staff layout: every _app.* row below goes through it" },
+  "_app._index.tsx": { kind: "staff", url: () => "/", get: ALL },
+  "_app.account.tsx": { kind: "staff", url: () => "/account", get: ALL },
+  "_app.campaigns._index.tsx": { kind: "staff", url: () => "/campaigns", get: ALL },
+  "_app.analytics._index.tsx": { kind: "staff", url: () => "/analytics", get: STAFF },
+  "_app.inbox._index.tsx": { kind: "staff", url: () => "/inbox", get: STAFF },
+  "_app.settings.tsx": { kind: "staff", url: () => "/settings", get: STAFF },
+  "_app.practices._index.tsx": { kind: "staff", url: () => "/practices", get: STAFF },
+  "_app.practices.$id.tsx": {
+    kind: "staff",
+    url: (t) => `/practices/${t.practiceId}`,
+    get: STAFF,
+    crossTenantPost: { name: "Robado", timezone: "America/Guayaquil", country: "EC" },
+  },
+  "_app.practices.new.tsx": { kind: "staff", url: () => "/practices/new", get: OWNER },
+  "_app.templates._index.tsx": { kind: "staff", url: () => "/templates", get: STAFF },
+  "_app.templates.$id.tsx": { kind: "staff", url: (t) => `/templates/${t.templateId}`, get: STAFF, crossTenantPost: { intent: "save", body: "Robado {{name}}" } },
+  "_app.users.tsx": { kind: "staff", url: () => "/users", get: OWNER },
+  "_app.audit.tsx": { kind: "staff", url: () => "/audit", get: OWNER },
+  "_app.billing.tsx": { kind: "staff", url: () => "/billing", get: OWNER },
+  "_app.billing.server.ts": { kind: "module", why: "server code of the billing page, not a route" },
+  "_app.billing_.success.tsx": { kind: "staff", url: () => "/billing/success", get: OWNER },
+  "_app.billing_.cancel.tsx": { kind: "staff", url: () => "/billing/cancel", get: OWNER },
+  "api.template-analysis.ts": { kind: "staff", url: () => "/api/template-analysis?type=INITIAL&body=Hola%20%7B%7Bname%7D%7D", get: STAFF },
+  "login.tsx": { kind: "public", url: "/login", get: 200 },
+  "signup.tsx": { kind: "public", url: "/signup", get: 200 },
+  "logout.tsx": { kind: "public", url: "/logout", get: 302 },
+  "lang.tsx": { kind: "public", url: "/lang", get: 302 },
+  // Token pages: the token is the only key, unguessable and global; an unknown one is 404.
+  "invite.$token.tsx": { kind: "public", url: "/invite/unknown-token-0000000000000000", get: 404 },
+  "reset.$token.tsx": { kind: "public", url: "/reset/unknown-token-0000000000000000", get: 404 },
+  "q.$token.tsx": { kind: "public", url: "/q/unknown-token-0000000000000000", get: 404 },
+  "r.$token.tsx": { kind: "public", url: "/r/unknown-token-0000000000000000", get: 404 },
+  "f.$token.tsx": { kind: "public", url: "/f/unknown-token-0000000000000000", get: 404 },
+};
+
+const staffRoutes = Object.entries(ROUTES).filter((e): e is [string, StaffRoute] => e[1].kind === "staff");
+const publicRoutes = Object.entries(ROUTES).filter((e): e is [string, PublicRoute] => e[1].kind === "public");
+
+let db: TestDatabase;
+let web: WebServer;
+let a: Tenant;
+let b: Tenant;
+const sessions = {} as Record<Role, Session>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  a = await createTenant(db.url, "a");
+  b = await createTenant(db.url, "b");
+  web = await startWebServer({ databaseUrl: db.url });
+  sessions.owner = await signIn(web.url, a.owner.email, a.owner.password);
+  sessions.doctor = await signIn(web.url, a.doctor.email, a.doctor.password);
+  sessions.receptionist = await signIn(web.url, a.receptionist.email, a.receptionist.password);
+});
+
+afterAll(async () => {
+  await web?.stop();
+  await db?.drop();
+});
+
+describe("route coverage", () => {
+  it("every file in app/routes has a row in this table, and every row a file", () => {
+    const files = readdirSync(path.join(WEB_ROOT, "app/routes")).sort();
+    expect(files).toEqual(Object.keys(ROUTES).sort());
+  });
+});
+
+describe.each(staffRoutes)("%s", (_file, route) => {
+  it("answers each role of the workspace as SPEC §3 says", async () => {
+    for (const role of ["owner", "doctor", "receptionist"] as const) {
+      const res = await get(web.url, route.url(a), sessions[role]);
+      expect(res.status, `${role} GET ${route.url(a)}`).toBe(route.get[role]);
+    }
+  });
+
+  it("sends a visitor without a session to the login page", async () => {
+    const res = await get(web.url, route.url(a));
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toMatch(/^\/login/);
+  });
+
+  if (route.crossTenantPost) {
+    it("answers 404 to GET and POST with another workspace's id, and changes nothing", async () => {
+      const url = route.url(b);
+      expect((await get(web.url, url, sessions.owner)).status).toBe(404);
+      expect((await post(web.url, url, sessions.owner, route.crossTenantPost!)).status).toBe(404);
+      const ownerB = await signIn(web.url, b.owner.email, b.owner.password);
+      const page = await get(web.url, url, ownerB);
+      expect(page.status).toBe(200);
+      expect(await page.text()).not.toContain("Robado");
+    });
+  }
+});
+
+describe.each(publicRoutes)("%s", (_file, route) => {
+  it(`answers an anonymous GET with ${route.get}`, async () => {
+    expect((await get(web.url, route.url)).status).toBe(route.get);
+  });
+});
