@@ -16,6 +16,7 @@ import {
   type SkipReason,
 } from "@rm/db";
 import {
+  creditsFor,
   DEFAULT_HOURS_AFTER_APPOINTMENT,
   formatAppointmentDate,
   initialSendTime,
@@ -24,7 +25,6 @@ import {
   type QuietHours,
 } from "@rm/domain";
 import { CampaignInputError, InsufficientCreditsError } from "./errors.ts";
-import { creditsForText } from "./segments.ts";
 import type { Channel } from "./fields.ts";
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -334,11 +334,11 @@ function plan(rows: readonly CampaignRowInput[], contacts: Map<string, ContactSt
     const fkey = `${channel}\u0000${followUps.join("\u0000")}`;
     let followUp = followUpCredits.get(fkey);
     if (followUp === undefined) {
-      followUp = Math.max(0, ...followUps.map((text) => creditsForText(channel, text)));
+      followUp = Math.max(0, ...followUps.map((text) => creditsFor(channel, text)));
       followUpCredits.set(fkey, followUp);
     }
     // Same sum as creditsToHoldForPatient (initial + the larger follow-up), with the follow-up cached.
-    const credits = creditsForText(channel, body) + followUp;
+    const credits = creditsFor(channel, body) + followUp;
     return {
       row,
       channel,

@@ -4,9 +4,8 @@
 import fc from "fast-check";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { countSegments, normalizePhone } from "@rm/domain";
+import { normalizePhone } from "@rm/domain";
 import { parsePatientCsv, type PatientCsvResult } from "../src/index.ts";
-import { creditsForText } from "../src/segments.ts";
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
@@ -209,27 +208,6 @@ describe("parsePatientCsv properties", () => {
         },
       ),
       { numRuns: 200 },
-    );
-  });
-});
-
-describe("credits shortcut", () => {
-  it("agrees with the segment calculator on any text", () => {
-    const textArb = fc.oneof(
-      fc.string({ maxLength: 400 }),
-      fc.string({ unit: "grapheme", maxLength: 200 }),
-      fc.string({ unit: fc.constantFrom(..."abcáéíóúñ ¿?{}[]€^~|\\\n😀👍🏽e\u0301".split("")), maxLength: 400 }),
-      // Accented Spanish without emoji: the arithmetic path, around the 70/67-unit boundaries.
-      fc
-        .integer({ min: 60, max: 420 })
-        .chain((length) => fc.string({ unit: fc.constantFrom(..."abc áíóúñ¿?".split("")), minLength: length, maxLength: length })),
-    );
-    fc.assert(
-      fc.property(textArb, fc.constantFrom("SMS" as const, "WHATSAPP" as const), (text, channel) => {
-        const expected = channel === "WHATSAPP" ? 1 : countSegments(text).segments;
-        expect(creditsForText(channel, text)).toBe(expected);
-      }),
-      { numRuns: 500 },
     );
   });
 });
