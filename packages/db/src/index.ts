@@ -31,6 +31,7 @@ export {
   grantCredits,
   holdCredits,
   releaseCredits,
+  heldCredits,
   deductCredits,
   refundCredits,
   getCreditBalance,

@@ -2,7 +2,7 @@
 // under the review policy, detractor alerts, opt-out/in, HELP), the reminder, the public pages'
 // operations and campaign completion.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enqueueOutbox, holdCredits } from "@rm/db";
+import { deductCredits, enqueueOutbox, getCreditBalance, heldCredits, holdCredits } from "@rm/db";
 import type { HandlerDeps } from "../src/handlers/deps.ts";
 import { storeInbound } from "../src/handlers/store-inbound.ts";
 import { completeCampaigns } from "../src/feedback/completion.ts";
@@ -355,3 +355,40 @@ describe("campaign completion", () => {
   });
 });
 
+describe("follow-up credits (SPEC §6: the request holds its follow-up too)", () => {
+  /** What campaign creation and the send step do: hold request + follow-up, then charge the request only. */
+  async function charged(opts: SentMessageOptions = {}) {
+    // The fixture holds 2 credits for the request (request + follow-up); the send step charges 1.
+    const s = await sent({ ...opts, deducted: false });
+    const em = h.orm.em.fork();
+    await deductCredits(em, { workspaceId: s.workspaceId, amount: 1, reference: `message:${s.messageId}`, holdReference: `message:${s.messageId}`, keepRemainder: true });
+    expect(await heldCredits(em, s.workspaceId, `message:${s.messageId}`)).toBe(1);
+    expect(await getCreditBalance(em, s.workspaceId)).toEqual({ available: 48, held: 1 });
+    return s;
+  }
+
+  it("the follow-up created by a reply takes over the share as its own hold", async () => {
+    const s = await charged();
+    await reply(s, "5");
+    const followUp = (await outgoing(s.patientId)).find((m) => m.type === "FOLLOWUP_HAPPY")!;
+    const em = h.orm.em.fork();
+    expect(await heldCredits(em, s.workspaceId, `message:${s.messageId}`)).toBe(0);
+    expect(await heldCredits(em, s.workspaceId, `message:${followUp.id}`)).toBe(1);
+    const [row] = await sql<{ credits_held: number }>("select credits_held from messages where id = ?", [followUp.id]);
+    expect(row!.credits_held).toBe(1);
+    // Still reserved, never spent twice: the balance did not move.
+    expect(await getCreditBalance(em, s.workspaceId)).toEqual({ available: 48, held: 1 });
+  });
+
+  it("a one-tap rating shows the follow-up on the page and gives the share back", async () => {
+    const s = await charged();
+    await rateByToken(h.orm.em.fork(), { publicUrl: PUBLIC_URL }, s.token, 2, h.clock.now());
+    expect(await getCreditBalance(h.orm.em.fork(), s.workspaceId)).toEqual({ available: 49, held: 0 });
+  });
+
+  it("the end of the campaign gives back the share of a patient who never rated", async () => {
+    const s = await charged();
+    await completeCampaigns(h.orm.em.fork(), new Date(h.clock.now().getTime() + 8 * 86_400_000), 7 * 86_400_000);
+    expect(await getCreditBalance(h.orm.em.fork(), s.workspaceId)).toEqual({ available: 49, held: 0 });
+  });
+});

@@ -1,6 +1,6 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { getCreditBalance, initOrm } from "@rm/db";
+import { getCreditBalance, heldCredits, holdCredits, initOrm } from "@rm/db";
 import { ManualClock } from "@rm/domain";
 import { createSimulator, type Simulator } from "@rm/simulator";
 import type { StreamEntry } from "@rm/streams";
@@ -271,6 +271,20 @@ describe("WhatsApp", () => {
     const failed = await message(outside.messageIds[0]!);
     expect(failed.status).toBe("FAILED");
     expect(String(failed.error_text)).toContain("24 horas");
+  });
+});
+
+describe("credits of the rating request", () => {
+  it("charges the request's own segments and keeps its follow-up share held", async () => {
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), holdAtCreation: false, credits: 10, phoneBase: 593_984_000_000 });
+    const id = s.messageIds[0]!;
+    // As campaign creation does: the request (1 segment) plus one follow-up (1 segment).
+    await holdCredits(orm.em.fork(), { workspaceId: s.workspaceId, amount: 2, reference: `message:${id}` });
+    await orm.em.fork().execute("update messages set credits_held = 2 where id = ?", [id]);
+    await run(deps(), await publishDue());
+    expect(sim.state.messages.filter((m) => m.to === s.phones[0])).toHaveLength(1);
+    expect(await heldCredits(orm.em.fork(), s.workspaceId, `message:${id}`)).toBe(1);
+    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toEqual({ available: 8, held: 1 });
   });
 });
 

@@ -1,11 +1,13 @@
 // Campaign completion (SPEC §4): ACTIVE → COMPLETED once no send is pending and every request is rated
 // or past its reply window. Run by the periodic job 'campaign.complete' (all workspaces at once).
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { scopedQuery } from "@rm/db";
+import { releaseFollowUpShare } from "./follow-up-credits.ts";
 
 export async function completeCampaigns(em: EntityManager, now: Date, replyWindowMs: number): Promise<number> {
   const windowStart = new Date(now.getTime() - replyWindowMs);
   // Deliberately cross-tenant: a system sweep that changes each campaign only by its own facts.
-  const res = await em.execute<{ affectedRows: number }>(
+  const completed = await em.execute<{ id: string; workspace_id: string }[]>(
     `update campaigns c set status = 'COMPLETED', completed_at = ?, updated_at = ?
       where c.status = 'ACTIVE'
         and not exists (select 1 from patients p where p.campaign_id = c.id and p.status in ('PENDING', 'SCHEDULED'))
@@ -13,9 +15,24 @@ export async function completeCampaigns(em: EntityManager, now: Date, replyWindo
         and not exists (
           select 1 from patients p join messages i on i.patient_id = p.id and i.type = 'INITIAL'
            where p.campaign_id = c.id and p.status = 'SENT' and p.rating is null
-             and coalesce(i.sent_at, i.send_attempted_at, i.created_at) > ?)`,
+             and coalesce(i.sent_at, i.send_attempted_at, i.created_at) > ?)
+      returning c.id, c.workspace_id`,
     [now, now, windowStart],
-    "run",
   );
-  return res.affectedRows;
+  for (const campaign of completed) await releaseUnusedFollowUpShares(em, campaign.workspace_id, campaign.id);
+  return completed.length;
+}
+
+/** The campaign is over: follow-up shares still held (no rating came, or no follow-up could be sent) go back. */
+async function releaseUnusedFollowUpShares(em: EntityManager, workspaceId: string, campaignId: string): Promise<void> {
+  const held = await scopedQuery<{ patient_id: string }>(
+    em,
+    workspaceId,
+    `select m.patient_id from messages m
+       join credit_ledger_entries h on h.workspace_id = m.workspace_id and h.kind = 'hold' and h.reference = 'message:' || m.id::text
+      where m.workspace_id = ? and m.campaign_id = ? and m.type = 'INITIAL'
+        and -h.amount > coalesce((select sum(r.amount) from credit_ledger_entries r where r.workspace_id = h.workspace_id and r.kind = 'release' and r.related_entry_id = h.id), 0)`,
+    [campaignId],
+  );
+  for (const row of held) await releaseFollowUpShare(em, workspaceId, row.patient_id, "campaign completed without a follow-up");
 }

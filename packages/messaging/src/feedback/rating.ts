@@ -6,6 +6,7 @@ import type { ReplyRating } from "@rm/domain";
 import { createTemplatedMessage, insertMessage, type Addressing } from "./outbound.ts";
 import { feedbackLink, reviewLink, type FeedbackOptions } from "./options.ts";
 import { effectivePolicy, firstName, loadPatientContext, type PatientContext } from "./patient-context.ts";
+import { holdFollowUp, releaseFollowUpShare } from "./follow-up-credits.ts";
 import { reminderKey } from "./pending-sends.ts";
 
 export interface RatingInput {
@@ -71,6 +72,11 @@ export async function recordRating(em: EntityManager, options: FeedbackOptions, 
         now,
         withReviewLink: offersReview,
       });
+      const [created] = await scopedQuery<{ channel: "SMS" | "WHATSAPP"; body: string | null }>(em, ctx.workspaceId, "select channel, body from messages where workspace_id = ? and id = ?", [followUpMessageId]);
+      await holdFollowUp(em, { workspaceId: ctx.workspaceId, patientId: ctx.patientId, messageId: followUpMessageId, channel: created!.channel, body: created!.body ?? "" });
+    } else {
+      // The follow-up is shown on the page, or not sent at all: its credits go back.
+      await releaseFollowUpShare(em, ctx.workspaceId, ctx.patientId, input.source.kind === "page" ? "follow-up shown on the rating page" : "no follow-up to an opted-out contact");
     }
   }
 

@@ -393,7 +393,13 @@ async function finishAccepted(deps: SendDeps, em: EntityManager, row: ReloadedRo
 
 /** Deducts the billed segments, settling the hold; never lets the balance go negative. */
 async function settle(deps: SendDeps, em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "type" | "channel" | "credits_held">, billed: number): Promise<void> {
-  const base = { workspaceId: row.workspace_id, reference: `message:${row.id}`, reason: `${row.type} ${row.channel}`, ...(row.credits_held > 0 ? { holdReference: `message:${row.id}` } : {}) };
+  // A rating request's hold also reserves its follow-up: only the request's own segments leave it.
+  const base = {
+    workspaceId: row.workspace_id,
+    reference: `message:${row.id}`,
+    reason: `${row.type} ${row.channel}`,
+    ...(row.credits_held > 0 ? { holdReference: `message:${row.id}`, keepRemainder: row.type === "INITIAL" } : {}),
+  };
   try {
     await deductCredits(em, { ...base, amount: billed });
   } catch (err) {

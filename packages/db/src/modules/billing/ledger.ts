@@ -311,6 +311,11 @@ export interface DeductInput {
   reference: string;
   /** Settle this hold: whatever it still reserves is released, then `amount` is spent. */
   holdReference?: string;
+  /**
+   * Release only what is spent and keep the rest of the hold reserved (default: release it all).
+   * A rating request holds its follow-up's credits too; they stay held until the follow-up is created.
+   */
+  keepRemainder?: boolean;
   reason?: string;
 }
 
@@ -331,7 +336,8 @@ export async function deductCredits(em: EntityManager, input: DeductInput): Prom
     }
     const existing = await findEntry(tem, input.workspaceId, LedgerKind.DEDUCT, input.reference);
     if (existing) return toRecord(existing, true);
-    const released = hold ? await outstandingHold(tem, input.workspaceId, hold) : 0;
+    const outstanding = hold ? await outstandingHold(tem, input.workspaceId, hold) : 0;
+    const released = input.keepRemainder ? Math.min(outstanding, input.amount) : outstanding;
 
     // Spending no more than the hold still reserves cannot lower the available balance: no
     // workspace lock, no sum. Anything beyond it spends free credits and must be checked.
@@ -353,7 +359,7 @@ export async function deductCredits(em: EntityManager, input: DeductInput): Prom
         amount: released,
         reference: `settle:${input.reference}`,
         relatedEntryId: hold.id,
-        reason: "settled by deduction",
+        reason: input.keepRemainder && released < outstanding ? `settled by deduction; ${outstanding - released} still held` : "settled by deduction",
       });
     }
     return toRecord(
@@ -430,6 +436,13 @@ export async function expireAvailableCredits(em: EntityManager, input: ExpireInp
     if (available <= 0) return null;
     return toRecord(await insertEntry(tem, input.workspaceId, { kind: LedgerKind.DEDUCT, amount: -available, reference: input.reference, reason: input.reason }), false);
   });
+}
+
+/** What the hold with this reference still reserves (0 when there is no such hold). No lock. */
+export async function heldCredits(em: EntityManager, workspaceId: string, holdReference: string): Promise<number> {
+  assertWorkspaceId(workspaceId);
+  const hold = await findEntry(em, workspaceId, LedgerKind.HOLD, holdReference);
+  return hold ? outstandingHold(em, workspaceId, hold) : 0;
 }
 
 /** Available and held credits of a workspace (no lock: a snapshot for display). */
