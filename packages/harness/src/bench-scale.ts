@@ -28,6 +28,8 @@ export interface ShapingResult {
   messages: number;
   received: number;
   achievedPerSecond: number;
+  /** First to last arrival at the provider. */
+  spanSeconds: number;
   deviation: number;
   duplicates: number;
 }
@@ -181,6 +183,7 @@ async function runShaping(o: ScaleBenchOptions, log: (line: string) => void): Pr
         messages: p.count,
         received,
         achievedPerSecond: round(achieved, 2),
+        spanSeconds: received > 1 ? round((arrivals.at(-1)! - arrivals[0]!) / 1000, 2) : 0,
         deviation: round(achieved / p.rate - 1, 3),
         duplicates,
       };

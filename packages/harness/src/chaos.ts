@@ -1,21 +1,57 @@
-// Fault injection (SPEC §11): a campaign goes out through real relay and worker processes while
-// a chaos loop SIGKILLs and restarts them at random. Afterwards every eligible patient must have
-// exactly one INITIAL at the simulator, deductions must equal billed segments, and nothing may be
-// stuck in the outbox or in a stream's pending list.
-import { allStreamKeys, CONSUMER_GROUP, deadLetterKey } from "@rm/streams";
-import { createScenario } from "@rm/test-utils";
+// Fault injection (SPEC §11): a campaign goes out through real relay, worker and web processes while a
+// chaos loop SIGKILLs and restarts relays and workers at random, crashes and restarts the run's own
+// Redis once (AOF everysec: up to a second of stream entries is lost and must come back through the
+// outbox sweeper) and terminates every PostgreSQL connection of the run's database once. The
+// simulator posts a signed status callback per message to the web process, and while Redis is down
+// the harness posts more: the web tier must keep accepting them. Afterwards every eligible patient
+// must have exactly one INITIAL at the simulator, deductions must equal billed segments, every
+// callback must have been applied, and nothing may be stuck in the outbox or a stream's pending list.
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { allStreamKeys, CONSUMER_GROUP, deadLetterKey, type StreamKind } from "@rm/streams";
+import { existsSync } from "node:fs";
+import { createScenario, ensureProductionBuild, freePort, WEB_ROOT } from "@rm/test-utils";
+import { signTwilioRequest } from "@rm/twilio";
+import { startPrivateRedis, type PrivateRedis } from "./private-redis.ts";
 import { ProcessManager, type AppName } from "./processes.ts";
-import { createRunEnv, type RunEnv } from "./run-env.ts";
+import { ACCOUNT_SID, AUTH_TOKEN, createRunEnv, HARNESS_APP_NAME, type RunEnv } from "./run-env.ts";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface ChaosOptions {
   patients: number;
+  /** SIGKILL + restart of a random relay or worker, this many times. */
   kills: number;
   workers: number;
   relays: number;
+  /** Crash and restart the run's private Redis once (default true). */
+  redisRestart?: boolean;
+  /** How long Redis stays down (default 3 s). */
+  redisDownMs?: number;
+  /** pg_terminate_backend every connection to the run's database once (default true). */
+  pgTerminate?: boolean;
+  /** Run a web process that takes the simulator's status callbacks (default true; needs the production build). */
+  web?: boolean;
   /** Give up waiting for the drain after this long. */
   timeoutMs: number;
   logDir: string;
   log?: (line: string) => void;
+  /** Aborting stops the run early; processes, database and Redis are still cleaned up. */
+  signal?: AbortSignal;
+}
+
+export interface CrashRecord {
+  name: string;
+  code: number | null;
+  signal: string | null;
+  /** Seconds into the run. */
+  at: number;
+}
+
+export interface DeadLetterSummary {
+  kind: string;
+  reason: string;
+  type: string;
 }
 
 export interface ChaosReport {
@@ -25,60 +61,151 @@ export interface ChaosReport {
   lost: number;
   duplicated: number;
   kills: number;
+  /** Processes that died on their own (not killed by the harness); restarted like Kubernetes would. */
+  crashes: CrashRecord[];
+  redisRestarts: number;
+  /** Backends terminated by pg_terminate_backend. */
+  pgConnectionsTerminated: number;
+  /** Signed callbacks the harness posted to the web process while Redis was down, and how many got 2xx. */
+  webhooksWhileRedisDown: { posted: number; accepted: number };
+  /** Simulator status callbacks: posted (2xx) / failed after retries; messages whose DELIVERED was not applied. */
+  statusCallbacks: { posted: number; failed: number; notApplied: number } | null;
   deductedCredits: number;
   billedSegments: number;
+  /** Up to five sent messages without a deduction. */
+  undeductedSamples: { id: string; status: string; creditsHeld: number }[];
   stuckOutboxRows: number;
   pendingStreamEntries: number;
   deadLetters: number;
+  deadLetterSamples: DeadLetterSummary[];
   drainSeconds: number;
   totalSeconds: number;
   ok: boolean;
 }
 
+type Fault = { kind: "kill" } | { kind: "redis" } | { kind: "pg" };
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const randomBetween = (a: number, b: number) => a + Math.random() * (b - a);
+const DEAD_LETTER_KINDS: StreamKind[] = ["dispatch", "provider-status", "inbound"];
+
+/** The fault schedule: the kills in order, Redis after a third of them, PostgreSQL after two thirds. */
+export function faultPlan(kills: number, redis: boolean, pgTerminate: boolean): Fault[] {
+  const plan: Fault[] = Array.from({ length: kills }, () => ({ kind: "kill" }) as const);
+  if (pgTerminate) plan.splice(Math.floor((kills * 2) / 3), 0, { kind: "pg" });
+  if (redis) plan.splice(Math.floor(kills / 3), 0, { kind: "redis" });
+  return plan;
+}
 
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const log = o.log ?? (() => {});
   const started = Date.now();
-  const env = await createRunEnv({
-    // Short timeouts so reclaims and sweeps happen within the run; the 1.5× rule still holds.
-    workerEnv: { STREAM_CLAIM_IDLE_MS: "6000", TWILIO_TIMEOUT_MS: "3000", OUTBOX_SWEEP_AFTER_MS: "10000", RELAY_POLL_MS: "200" },
-  });
-  const pm = new ProcessManager({ env: env.processEnv, logDir: `${o.logDir}/chaos-${env.id}` });
-  try {
-    log(`chaos run ${env.id}: ${o.patients} patients, ${o.relays} relays, ${o.workers} workers, ${o.kills} kills`);
-    const scenario = await createScenario(env.orm, { patients: o.patients, dueAt: new Date(), credits: o.patients * 2 });
-    log(`campaign written; starting processes (logs in ${o.logDir}/chaos-${env.id})`);
+  const useWeb = o.web ?? true;
+  const redisRestart = o.redisRestart ?? true;
+  const pgTerminate = o.pgTerminate ?? true;
+  const runLogDir = `${o.logDir}/chaos-${started.toString(36)}`;
 
+  if (useWeb) prepareWebBuild(log);
+  const redis: PrivateRedis | null = redisRestart ? await startPrivateRedis(`${ROOT}.data/chaos-redis-${started.toString(36)}`) : null;
+  const webPort = useWeb ? await freePort() : 0;
+  const webUrl = `http://127.0.0.1:${webPort}`;
+  const env = await createRunEnv({
+    ...(redis ? { redisUrl: redis.url } : {}),
+    simulator: useWeb ? { throughputFinalCallback: true } : {},
+    // Short timeouts so reclaims and sweeps happen within the run; the 1.5× rule still holds.
+    workerEnv: {
+      STREAM_CLAIM_IDLE_MS: "6000",
+      TWILIO_TIMEOUT_MS: "3000",
+      OUTBOX_SWEEP_AFTER_MS: "10000",
+      OUTBOX_SWEEP_INTERVAL_MS: "5000",
+      RELAY_POLL_MS: "200",
+      ...(useWeb ? { PUBLIC_URL: webUrl } : {}),
+    },
+  });
+  // Like Kubernetes: a process that dies on its own is counted as a crash and started again.
+  const crashes: CrashRecord[] = [];
+  let stopped = false;
+  const pm: ProcessManager = new ProcessManager({
+    env: env.processEnv,
+    logDir: runLogDir,
+    onUnexpectedExit: ({ name, app, code, signal }) => {
+      crashes.push({ name, code, signal, at: Math.round((Date.now() - started) / 100) / 10 });
+      log(`CRASH: ${name} exited on its own (code ${code}, signal ${signal}); restarting in 1 s (see ${runLogDir}/${name}.log)`);
+      setTimeout(() => {
+        if (!stopped && !pm.get(name)) pm.start(app, name, app === "web" ? webEnv : {});
+      }, 1000).unref();
+    },
+  });
+  const webEnv = { PORT: String(webPort), HOST: "127.0.0.1", PUBLIC_URL: webUrl, SESSION_SECRET: "chaos-session-secret-0123456789", LOG_LEVEL: "warn" };
+  try {
+    log(`chaos run ${env.id}: ${o.patients} patients, ${o.relays} relays, ${o.workers} workers${useWeb ? ", 1 web" : ""}, ${o.kills} kills${redisRestart ? ", 1 Redis crash" : ""}${pgTerminate ? ", 1 PostgreSQL connection drop" : ""}`);
+    const scenario = await createScenario(env.orm, { patients: o.patients, dueAt: new Date(), credits: o.patients * 2 });
+    log(`campaign written; starting processes (logs in ${runLogDir})`);
+
+    if (useWeb) {
+      pm.start("web", "web-0", webEnv);
+      await waitForHealthy(`${webUrl}/healthz`, 30_000);
+    }
     const names: { name: string; app: AppName }[] = [
       ...Array.from({ length: o.relays }, (_, i) => ({ name: `relay-${i}`, app: "relay" as const })),
       ...Array.from({ length: o.workers }, (_, i) => ({ name: `worker-${i}`, app: "worker" as const })),
     ];
     for (const n of names) pm.start(n.app, n.name);
 
-    // Faults only count while work is in flight: wait for the first send before killing anything.
+    // Faults only count while work is in flight: wait for the first send before injecting anything.
     const warmup = Date.now() + 60_000;
     while (env.sim.state.messages.length === 0 && Date.now() < warmup) await sleep(50);
 
     let kills = 0;
+    let redisRestarts = 0;
+    let pgConnectionsTerminated = 0;
+    const whileDown = { posted: 0, accepted: 0 };
     let lastFault = Date.now();
-    while (kills < o.kills) {
+    // Faults are spread over the campaign: fault i waits until (i + 1) / (n + 1) of it was sent.
+    const plan = faultPlan(o.kills, redisRestart, pgTerminate);
+    for (const [i, fault] of plan.entries()) {
+      const due = Math.floor((o.patients * (i + 1)) / (plan.length + 1));
+      const waitUntil = Date.now() + 120_000;
+      while (env.sim.state.messages.length < due && Date.now() < waitUntil) {
+        o.signal?.throwIfAborted();
+        await sleep(100);
+      }
       await sleep(randomBetween(100, 500));
-      const victim = names[Math.floor(Math.random() * names.length)]!;
-      await pm.kill(victim.name);
-      kills++;
+      if (fault.kind === "kill") {
+        const victim = names[Math.floor(Math.random() * names.length)]!;
+        await pm.kill(victim.name);
+        kills++;
+        log(`kill ${kills}/${o.kills}: SIGKILL ${victim.name}, sent so far ${env.sim.state.messages.length}`);
+        await sleep(randomBetween(50, 400));
+        pm.start(victim.app, victim.name);
+      } else if (fault.kind === "redis" && redis) {
+        log(`Redis: SIGKILL (down ${o.redisDownMs ?? 3000} ms), sent so far ${env.sim.state.messages.length}`);
+        await redis.crashAndRestart(o.redisDownMs ?? 3000, async () => {
+          if (useWeb) Object.assign(whileDown, await postCallbacksWhileDown(env, webUrl, 50));
+        });
+        redisRestarts++;
+        log(`Redis back; web accepted ${whileDown.accepted}/${whileDown.posted} signed callbacks while it was down`);
+      } else if (fault.kind === "pg") {
+        pgConnectionsTerminated = await terminateBackends(env);
+        log(`PostgreSQL: terminated ${pgConnectionsTerminated} connections of ${env.databaseName}`);
+      }
       lastFault = Date.now();
-      log(`kill ${kills}/${o.kills}: SIGKILL ${victim.name}, sent so far ${env.sim.state.messages.length}`);
-      await sleep(randomBetween(50, 400));
-      pm.start(victim.app, victim.name);
     }
 
-    const drainStarted = Date.now();
-    const deadline = drainStarted + o.timeoutMs;
+    const deadline = Date.now() + o.timeoutMs;
+    let settledPolls = 0;
     while (Date.now() < deadline) {
-      const open = await openWork(env, scenario.workspaceId);
-      if (open.messages === 0 && open.outbox === 0) break;
+      o.signal?.throwIfAborted();
+      const open = await retrying(() => openWork(env, scenario.workspaceId));
+      const cb = env.sim.state.callbacks;
+      const callbacksSettled = !useWeb || (cb.inFlight === 0 && cb.posted + cb.failed >= env.sim.state.messages.length);
+      // Entries a killed consumer held are claimed by a live one after STREAM_CLAIM_IDLE_MS and acked.
+      if (open.messages === 0 && open.outbox === 0 && callbacksSettled && (await retrying(() => pendingEntries(env))) === 0) {
+        // Every callback applied, or nothing changes any more for a few seconds.
+        if (!useWeb || open.delivered >= env.sim.state.messages.length || ++settledPolls >= 12) break;
+      } else {
+        settledPolls = 0;
+      }
       await sleep(250);
     }
     const drainSeconds = (Date.now() - lastFault) / 1000;
@@ -98,41 +225,155 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
               (select coalesce(sum(segments), 0) from messages where workspace_id = ? and provider_sid is not null)::text as billed`,
       [scenario.workspaceId, scenario.workspaceId],
     );
+    // Which sent messages have no deduction (to explain a gap between the two numbers above).
+    const undeducted = await em.execute<{ id: string; status: string; credits_held: number }[]>(
+      `select m.id, m.status, m.credits_held from messages m
+        where m.workspace_id = ? and m.provider_sid is not null
+          and not exists (select 1 from credit_ledger_entries l where l.workspace_id = m.workspace_id and l.kind = 'deduct' and l.reference = 'message:' || m.id)
+        limit 5`,
+      [scenario.workspaceId],
+    );
     const open = await openWork(env, scenario.workspaceId);
     const pendingStreamEntries = await pendingEntries(env);
-    const deadLetters = await env.redis.xlen(deadLetterKey({ prefix: env.prefix, partitions: 1 }, "dispatch"));
+    const dead = await deadLetters(env);
+    const cb = env.sim.state.callbacks;
+    const received = env.sim.state.messages.length;
     const report: ChaosReport = {
       patients: o.patients,
       eligible: scenario.phones.length,
-      received: env.sim.state.messages.length,
+      received,
       lost,
       duplicated,
       kills,
+      crashes,
+      redisRestarts,
+      pgConnectionsTerminated,
+      webhooksWhileRedisDown: whileDown,
+      statusCallbacks: useWeb ? { posted: cb.posted, failed: cb.failed, notApplied: received - open.delivered } : null,
       deductedCredits: Number(credits!.deducted),
       billedSegments: Number(credits!.billed),
+      undeductedSamples: undeducted.map((u) => ({ id: u.id, status: u.status, creditsHeld: Number(u.credits_held) })),
       stuckOutboxRows: open.outbox,
       pendingStreamEntries,
-      deadLetters,
+      deadLetters: dead.count,
+      deadLetterSamples: dead.samples,
       drainSeconds: Math.round(drainSeconds * 10) / 10,
       totalSeconds: Math.round((Date.now() - started) / 100) / 10,
       ok: false,
     };
-    report.ok = lost === 0 && duplicated === 0 && report.deductedCredits === report.billedSegments && open.outbox === 0 && pendingStreamEntries === 0 && deadLetters === 0;
+    report.ok =
+      crashes.length === 0 &&
+      lost === 0 &&
+      duplicated === 0 &&
+      report.deductedCredits === report.billedSegments &&
+      open.outbox === 0 &&
+      pendingStreamEntries === 0 &&
+      dead.count === 0 &&
+      (!useWeb || (report.statusCallbacks!.failed === 0 && report.statusCallbacks!.notApplied === 0)) &&
+      (!(useWeb && redisRestart) || (whileDown.posted > 0 && whileDown.accepted === whileDown.posted));
     return report;
   } finally {
+    stopped = true;
     await pm.stopAll();
     await env.close();
+    await redis?.stop();
   }
 }
 
-/** Messages not yet handed to the provider, and outbox rows of this run still in flight. */
-async function openWork(env: RunEnv, workspaceId: string): Promise<{ messages: number; outbox: number }> {
-  const [row] = await env.orm.em.fork().execute<{ messages: string; outbox: string }[]>(
-    `select (select count(*) from messages where workspace_id = ? and status in ('PENDING', 'SENDING'))::text as messages,
-            (select count(*) from outbox where stream <> 'periodic' and status in ('pending', 'published'))::text as outbox`,
-    [workspaceId],
+/**
+ * The web process serves from the production build (shared with the web tests, rebuilt only when the
+ * app's sources changed). Its webhook routes do not go through Remix, so when a rebuild fails (the
+ * app is mid-change) an existing build still serves the run.
+ */
+function prepareWebBuild(log: (line: string) => void): void {
+  try {
+    const b = ensureProductionBuild();
+    if (b.built) log(`web production build made in ${(b.ms / 1000).toFixed(1)} s`);
+  } catch (err) {
+    if (!existsSync(`${WEB_ROOT}build/server/index.js`)) throw err;
+    log(`web build failed; using the existing build (${String(err).split("\n")[0]})`);
+  }
+}
+
+async function waitForHealthy(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+/**
+ * While Redis is down: replays an earlier status ("sent") for messages already sent, signed like
+ * Twilio. The web process must store them (2xx) without Redis; the worker later finds them older
+ * than what it has and changes nothing.
+ */
+async function postCallbacksWhileDown(env: RunEnv, webUrl: string, n: number): Promise<{ posted: number; accepted: number }> {
+  const sent = env.sim.state.messages.filter((m) => m.statusCallback).slice(0, n);
+  let accepted = 0;
+  await Promise.all(
+    sent.map(async (m) => {
+      const target = new URL(m.statusCallback!);
+      const url = `${webUrl}${target.pathname}${target.search}`;
+      const params = { MessageSid: m.sid, MessageStatus: "sent", AccountSid: ACCOUNT_SID, From: m.from ?? "", To: m.to, ApiVersion: "2010-04-01" };
+      try {
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signTwilioRequest(AUTH_TOKEN, url, params) },
+          body: new URLSearchParams(params).toString(),
+        });
+        if (res.status >= 200 && res.status < 300) accepted++;
+      } catch {
+        // counted as not accepted
+      }
+    }),
   );
-  return { messages: Number(row!.messages), outbox: Number(row!.outbox) };
+  return { posted: sent.length, accepted };
+}
+
+/** Drops every connection the run's processes hold to its database (not the harness's own). */
+async function terminateBackends(env: RunEnv): Promise<number> {
+  const admin = new URL(env.databaseUrl);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*) filter (where pg_terminate_backend(pid))::text as n from pg_stat_activity
+        where datname = $1 and pid <> pg_backend_pid() and application_name is distinct from $2`,
+      [env.databaseName, HARNESS_APP_NAME],
+    );
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
+async function retrying<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await sleep(200 * i);
+    }
+  }
+}
+
+/** Messages not yet handed to the provider, delivered ones, and outbox rows that are due but not done (scheduled reminders are not stuck). */
+async function openWork(env: RunEnv, workspaceId: string): Promise<{ messages: number; delivered: number; outbox: number }> {
+  const [row] = await env.orm.em.fork().execute<{ messages: string; delivered: string; outbox: string }[]>(
+    `select (select count(*) from messages where workspace_id = ? and status in ('PENDING', 'SENDING'))::text as messages,
+            (select count(*) from messages where workspace_id = ? and status in ('DELIVERED', 'READ'))::text as delivered,
+            (select count(*) from outbox where stream <> 'periodic' and (status = 'published' or (status = 'pending' and available_at <= now())))::text as outbox`,
+    [workspaceId, workspaceId],
+  );
+  return { messages: Number(row!.messages), delivered: Number(row!.delivered), outbox: Number(row!.outbox) };
 }
 
 async function pendingEntries(env: RunEnv): Promise<number> {
@@ -151,17 +392,42 @@ async function pendingEntries(env: RunEnv): Promise<number> {
   return total;
 }
 
+/** Dead letters of every kind the run produces, with up to five samples so a failure explains itself. */
+async function deadLetters(env: RunEnv): Promise<{ count: number; samples: DeadLetterSummary[] }> {
+  let count = 0;
+  const samples: DeadLetterSummary[] = [];
+  for (const kind of DEAD_LETTER_KINDS) {
+    const key = deadLetterKey({ prefix: env.prefix, partitions: 1 }, kind);
+    count += await env.redis.xlen(key);
+    for (const [, fields] of (await env.redis.xrange(key, "-", "+", "COUNT", 5 - samples.length)) as [string, string[]][]) {
+      const f = new Map<string, string>();
+      for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i]!, fields[i + 1]!);
+      if (samples.length < 5) samples.push({ kind, reason: f.get("reason") ?? "", type: f.get("type") ?? "" });
+    }
+  }
+  return { count, samples };
+}
+
 export function formatChaosReport(r: ChaosReport): string {
   const rows: [string, string | number][] = [
     ["patients (eligible)", `${r.patients} (${r.eligible})`],
     ["processes killed", r.kills],
+    ["processes crashed on their own", r.crashes.length ? r.crashes.map((c) => `${c.name}@${c.at}s`).join(", ") : 0],
+    ["Redis crashes + restarts", r.redisRestarts],
+    ["PostgreSQL connections terminated", r.pgConnectionsTerminated],
+    ["webhooks accepted while Redis down", `${r.webhooksWhileRedisDown.accepted} / ${r.webhooksWhileRedisDown.posted}`],
     ["INITIALs at the provider", r.received],
     ["lost", r.lost],
     ["duplicated", r.duplicated],
     ["credits deducted / segments billed", `${r.deductedCredits} / ${r.billedSegments}`],
+    ...r.undeductedSamples.map((u, i) => [`  sent, not deducted ${i + 1}`, `${u.id} ${u.status} held ${u.creditsHeld}`] as [string, string]),
+    ...(r.statusCallbacks
+      ? ([["status callbacks posted / failed / not applied", `${r.statusCallbacks.posted} / ${r.statusCallbacks.failed} / ${r.statusCallbacks.notApplied}`]] as [string, string][])
+      : []),
     ["stuck outbox rows", r.stuckOutboxRows],
     ["pending stream entries", r.pendingStreamEntries],
     ["dead letters", r.deadLetters],
+    ...r.deadLetterSamples.map((d, i) => [`  dead letter ${i + 1}`, `${d.kind} ${d.type}: ${d.reason}`] as [string, string]),
     ["drain after last fault", `${r.drainSeconds} s`],
     ["total", `${r.totalSeconds} s`],
   ];

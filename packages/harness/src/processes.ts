@@ -1,4 +1,4 @@
-// Starts the real relay and worker processes (node src/main.ts) with an environment of the
+// Starts the real relay, worker and web processes (node src/main.ts, node server.ts) with an environment of the
 // harness's choosing, can SIGKILL and restart them, and keeps their output in log files.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from "node:fs";
@@ -6,7 +6,9 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-export type AppName = "relay" | "worker";
+export type AppName = "relay" | "worker" | "web";
+
+const ENTRY: Record<AppName, string> = { relay: "src/main.ts", worker: "src/main.ts", web: "server.ts" };
 
 export interface ManagedProcess {
   name: string;
@@ -22,6 +24,8 @@ export interface ManagedProcess {
 export interface ProcessManagerOptions {
   env: NodeJS.ProcessEnv;
   logDir: string;
+  /** A process exited without being killed or stopped by the manager (a crash). */
+  onUnexpectedExit?: (p: { name: string; app: AppName; code: number | null; signal: NodeJS.Signals | null }) => void;
 }
 
 export class ProcessManager {
@@ -32,9 +36,12 @@ export class ProcessManager {
   private sampler: NodeJS.Timeout | null = null;
   private readonly stats = new Map<string, { cpu: number; peakRss: number }>();
   private readonly finishedCpu = new Map<AppName, number>();
+  private readonly stopping = new WeakSet<ChildProcess>();
+  private readonly onUnexpectedExit: ProcessManagerOptions["onUnexpectedExit"];
 
   constructor(o: ProcessManagerOptions) {
     this.env = o.env;
+    this.onUnexpectedExit = o.onUnexpectedExit;
     this.logDir = o.logDir;
     mkdirSync(this.logDir, { recursive: true });
     this.sampler = setInterval(() => this.sample(), 250);
@@ -47,7 +54,7 @@ export class ProcessManager {
       log = createWriteStream(`${this.logDir}/${name}.log`, { flags: "a" });
       this.logs.set(name, log);
     }
-    const child = spawn(process.execPath, ["src/main.ts"], {
+    const child = spawn(process.execPath, [ENTRY[app]], {
       cwd: `${ROOT}apps/${app}`,
       env: { ...process.env, ...this.env, ...extraEnv },
       stdio: ["ignore", "pipe", "pipe"],
@@ -57,9 +64,10 @@ export class ProcessManager {
     const stat = { cpu: 0, peakRss: 0 };
     this.stats.set(`${name}:${child.pid}`, stat);
     const exited = new Promise<number | null>((resolve) =>
-      child.on("exit", (code) => {
+      child.on("exit", (code, signal) => {
         this.finishedCpu.set(app, (this.finishedCpu.get(app) ?? 0) + stat.cpu);
         if (this.running.get(name)?.child === child) this.running.delete(name);
+        if (!this.stopping.has(child)) this.onUnexpectedExit?.({ name, app, code, signal });
         resolve(code);
       }),
     );
@@ -80,13 +88,17 @@ export class ProcessManager {
   async kill(name: string): Promise<void> {
     const p = this.running.get(name);
     if (!p) return;
+    this.stopping.add(p.child);
     p.child.kill("SIGKILL");
     await p.exited;
   }
 
   async stopAll(signal: NodeJS.Signals = "SIGTERM", timeoutMs = 10_000): Promise<void> {
     const all = [...this.running.values()];
-    for (const p of all) p.child.kill(signal);
+    for (const p of all) {
+      this.stopping.add(p.child);
+      p.child.kill(signal);
+    }
     const deadline = new Promise((r) => setTimeout(r, timeoutMs).unref());
     await Promise.race([Promise.all(all.map((p) => p.exited)), deadline]);
     for (const p of all) if (p.child.exitCode === null) p.child.kill("SIGKILL");
@@ -97,15 +109,15 @@ export class ProcessManager {
 
   /** CPU seconds per app, over every process of that app that ever ran (killed ones included). */
   cpuByApp(): Record<AppName, number> {
-    const out: Record<AppName, number> = { relay: this.finishedCpu.get("relay") ?? 0, worker: this.finishedCpu.get("worker") ?? 0 };
+    const out: Record<AppName, number> = { relay: this.finishedCpu.get("relay") ?? 0, worker: this.finishedCpu.get("worker") ?? 0, web: this.finishedCpu.get("web") ?? 0 };
     for (const p of this.running.values()) out[p.app] += p.cpuSeconds();
     return out;
   }
 
   peakRssByApp(): Record<AppName, number> {
-    const out: Record<AppName, number> = { relay: 0, worker: 0 };
+    const out: Record<AppName, number> = { relay: 0, worker: 0, web: 0 };
     for (const [key, stat] of this.stats) {
-      const app = key.startsWith("relay") ? "relay" : "worker";
+      const app = key.startsWith("relay") ? "relay" : key.startsWith("web") ? "web" : "worker";
       out[app] = Math.max(out[app], stat.peakRss);
     }
     return out;

@@ -10,9 +10,13 @@ import { createSimulator, type Simulator, type SimulatorOptions } from "@rm/simu
 export const ACCOUNT_SID = "AC00000000000000000000000000000000";
 export const AUTH_TOKEN = "harness-auth-token";
 export const SMS_SENDER = "+15005550006";
+/** The harness's own database connections carry this name, so fault injection can spare them. */
+export const HARNESS_APP_NAME = "rm-harness";
 
 export interface RunEnv {
   id: string;
+  /** The run's database name (for pg_stat_activity). */
+  databaseName: string;
   databaseUrl: string;
   redisUrl: string;
   prefix: string;
@@ -27,11 +31,13 @@ export interface RunEnv {
 export interface RunEnvOptions {
   simulator?: Partial<SimulatorOptions>;
   workerEnv?: NodeJS.ProcessEnv;
+  /** Another Redis than REDIS_URL (a chaos run's private server). */
+  redisUrl?: string;
 }
 
 export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
   const baseUrl = process.env.DATABASE_URL;
-  const redisUrl = process.env.REDIS_URL;
+  const redisUrl = o.redisUrl ?? process.env.REDIS_URL;
   if (!baseUrl || !redisUrl) throw new Error("DATABASE_URL and REDIS_URL must be set (run through `npm run …`, which starts the local services)");
   const id = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
   const name = `rm_run_${id}`;
@@ -45,7 +51,9 @@ export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
   dbUrl.pathname = `/${name}`;
   const databaseUrl = dbUrl.toString();
   await migrateUp(databaseUrl);
-  const orm = await initOrm({ databaseUrl, poolMax: 10 });
+  const harnessUrl = new URL(databaseUrl);
+  harnessUrl.searchParams.set("application_name", HARNESS_APP_NAME);
+  const orm = await initOrm({ databaseUrl: harnessUrl.toString(), poolMax: 10 });
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
   redis.on("error", () => {});
   const prefix = `run${id}:`;
@@ -71,6 +79,7 @@ export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
 
   return {
     id,
+    databaseName: name,
     databaseUrl,
     redisUrl,
     prefix,

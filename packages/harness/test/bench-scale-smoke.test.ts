@@ -14,8 +14,8 @@ describe("scale benchmark (smoke)", () => {
       expect(s.received).toBe(s.messages);
       expect(s.duplicates).toBe(0);
     }
-    // Long code: 3 messages at 1/s cannot all arrive within the first second.
+    // Long code: 3 messages at 1/s are paced over seconds, not sent at once.
     const longCode = r.shaping.find((s) => s.kind === "longCode")!;
-    expect(longCode.achievedPerSecond).toBeLessThan(1.5);
+    expect(longCode.spanSeconds).toBeGreaterThanOrEqual(1);
   });
 });

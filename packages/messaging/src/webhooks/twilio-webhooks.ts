@@ -84,6 +84,10 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
     }
 
     const sid = params.MessageSid ?? params.SmsSid;
+    // PostgreSQL's jsonb cannot hold U+0000: a signed form carrying one would answer 503 forever
+    // (and be retried forever). It is stored as U+FFFD, the replacement character, instead.
+    const stored: Record<string, string> = {};
+    for (const [k, v] of Object.entries(params)) stored[k.replaceAll("\0", "\uFFFD")] = v.replaceAll("\0", "\uFFFD");
     let type: string;
     let key: string;
     let payload: Record<string, unknown>;
@@ -97,7 +101,7 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
       type = "twilio.status";
       // One row per (message, status): Twilio retries and replays collapse; a new status is new work.
       key = `twilio-status:${sid}:${status}`;
-      payload = { params, messageId: messageId && UUID_RE.test(messageId) ? messageId : null };
+      payload = { params: stored, messageId: messageId && UUID_RE.test(messageId) ? messageId : null };
     } else {
       if (!sid || !params.From || !params.To) {
         done(400, "bad_request", "MessageSid, From and To are required");
@@ -105,7 +109,7 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
       }
       type = "twilio.inbound";
       key = `twilio-inbound:${sid}`;
-      payload = { params };
+      payload = { params: stored };
     }
 
     try {
