@@ -23,8 +23,30 @@ const env: NodeJS.ProcessEnv = {
   TWILIO_FROM_WHATSAPP: "whatsapp:+14155238886",
   SIMULATOR_PORT: String(simulatorPort),
   SIMULATOR_INBOUND_URL: `${publicUrl}/webhooks/twilio/inbound`,
+  // Simulated patients answer the demo's rating requests, so the flow moves on its own
+  // (sent → delivered → rated → follow-up). SIMULATOR_AUTO_REPLY_SHARE=0 turns it off.
+  SIMULATOR_AUTO_REPLY_SHARE: "1",
+  SIMULATOR_AUTO_REPLY_DELAY_MS: "3000",
   ...process.env,
 };
+
+// Billing: without a real STRIPE_SECRET_KEY, a local fake Stripe serves Checkout and the customer
+// portal and posts signed webhooks back (packages/billing/src/testing/fake-stripe.ts).
+let fakeStripeUrl: string | null = null;
+if (!process.env.STRIPE_SECRET_KEY) {
+  const { startFakeStripe } = await import("../packages/billing/src/testing/fake-stripe.ts");
+  const secret = "whsec_local_development_secret";
+  const fake = await startFakeStripe({ port: Number(process.env.STRIPE_FAKE_PORT ?? 4020), webhook: { url: `http://127.0.0.1:${port}/webhooks/stripe`, secret } });
+  fakeStripeUrl = fake.url;
+  Object.assign(env, {
+    STRIPE_SECRET_KEY: "sk_test_local_development",
+    STRIPE_WEBHOOK_SECRET: secret,
+    STRIPE_API_URL: fake.url,
+    STRIPE_PRICE_STARTER: env.STRIPE_PRICE_STARTER ?? "price_local_starter",
+    STRIPE_PRICE_PROFESSIONAL: env.STRIPE_PRICE_PROFESSIONAL ?? "price_local_professional",
+    STRIPE_PRICE_ENTERPRISE: env.STRIPE_PRICE_ENTERPRISE ?? "price_local_enterprise",
+  });
+}
 
 const apps: { name: string; cwd: string; metricsPort: number }[] = [
   { name: "simulator", cwd: "apps/simulator", metricsPort: 9467 },
@@ -89,6 +111,7 @@ for (let i = 0; i < 600 && !stopping; i++) {
           `  URL:         ${publicUrl}`,
           "  Demo login:  demo@reputationmanager.com / demo1234",
           `  Simulator:   http://127.0.0.1:${simulatorPort}/_sim/messages (messages the patients received)`,
+          ...(fakeStripeUrl ? [`  Stripe:      local fake at ${fakeStripeUrl} (Facturación → Cambiar de plan → Pagar)`] : []),
           "  Stop:        Ctrl-C (databases keep running: npm run services:stop)",
           "",
         ].join("\n") + "\n",

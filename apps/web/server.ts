@@ -16,6 +16,7 @@ import { closeWebRedis } from "./app/.server/redis.server.ts";
 import { createDispatcher } from "./server/dispatcher.ts";
 import { healthRoutes } from "./server/health.ts";
 import { createRemixApp } from "./server/remix.ts";
+import { withStaffRateLimit } from "./server/staff-rate-limit.ts";
 import { webhookRoutes } from "./server/webhooks.ts";
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -67,8 +68,8 @@ httpServer.on("request", (_req: http.IncomingMessage, res: http.ServerResponse) 
 httpServer.on(
   "request",
   createDispatcher({
-    routes: [...healthRoutes({ pingDatabase, isDraining }), ...webhookRoutes({ publicUrl: env.PUBLIC_URL, twilioAuthTokens: env.TWILIO_AUTH_TOKEN, pool: webhookPool })],
-    app: app.handle,
+    routes: [...healthRoutes({ pingDatabase, isDraining }), ...webhookRoutes({ publicUrl: env.PUBLIC_URL, twilioAuthTokens: env.TWILIO_AUTH_TOKEN, stripeWebhookSecrets: env.STRIPE_WEBHOOK_SECRET ?? [], logger: log, pool: webhookPool })],
+    app: withStaffRateLimit(app.handle),
     log,
     isDraining,
   }),

@@ -3,7 +3,7 @@
 // (PERFORMANCE.md: that costs ≈ 70 % of a bare server). Everything else goes to the app (Remix).
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import type { Logger } from "@rm/telemetry";
+import { defineInstruments, runInServerSpan, type Logger } from "@rm/telemetry";
 import { requestContext } from "./request-context.ts";
 
 export interface LeanContext {
@@ -35,6 +35,13 @@ export interface DispatcherOptions {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+const instruments = defineInstruments((meter) => ({
+  duration: meter.createHistogram("rm.http.request.duration.seconds", {
+    description: "HTTP request duration by route id (never the URL), method and status class",
+    unit: "s",
+  }),
+}));
+
 export function createDispatcher({ routes, app, log, isDraining }: DispatcherOptions): RequestListener {
   const byPath = new Map<string, LeanRoute[]>();
   for (const route of routes) {
@@ -44,7 +51,15 @@ export function createDispatcher({ routes, app, log, isDraining }: DispatcherOpt
     byPath.set(route.path, list);
   }
 
-  return (req, res) => {
+  // Every request runs in a server span: logs carry its trace id, and outbox rows written while
+  // handling it (webhooks, staff actions) carry it on to the worker.
+  return (req, res) =>
+    runInServerSpan("http.request", { "http.request.method": req.method ?? "" }, (end) => {
+      res.once("close", () => end({ "http.response.status_code": res.statusCode }));
+      handle(req, res);
+    });
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     const started = process.hrtime.bigint();
     const incomingId = req.headers["x-request-id"];
     const requestId = typeof incomingId === "string" && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
@@ -59,6 +74,12 @@ export function createDispatcher({ routes, app, log, isDraining }: DispatcherOpt
     const route = candidates?.find((r) => r.method === method);
 
     res.once("finish", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      instruments().duration.record(seconds, {
+        route: route?.path ?? metricRoute(pathname, res.statusCode),
+        method: METHODS.has(req.method ?? "") ? req.method! : "OTHER",
+        status_class: `${Math.floor(res.statusCode / 100)}xx`,
+      });
       const fields = {
         requestId,
         method: req.method,
@@ -92,7 +113,7 @@ export function createDispatcher({ routes, app, log, isDraining }: DispatcherOpt
     }
     const clientAddress = req.socket.remoteAddress ?? "";
     requestContext.run({ requestId, clientAddress }, () => app(req, res));
-  };
+  }
 }
 
 /** A log label for a path: secrets in public-page URLs (tokens) never reach the logs. */
@@ -101,6 +122,21 @@ export function routeLabel(pathname: string): string {
   const token = /^\/(q|f|r)\/[^/]+/.exec(pathname);
   if (token) return `/${token[1]}/:token`;
   return pathname.length > 200 ? `${pathname.slice(0, 200)}…` : pathname;
+}
+
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+const ID_SEGMENT = /^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9_-]{20,})$/i;
+
+/**
+ * A metric label for a path with bounded cardinality: tokens and ids become `:token`/`:id`, at most
+ * three segments are kept, and anything that was not found is one `(unmatched)` series (scanners).
+ */
+export function metricRoute(pathname: string, status: number): string {
+  if (status === 404 || status === 405) return "(unmatched)";
+  const label = routeLabel(pathname);
+  if (label !== pathname) return label.length > 200 ? "(long)" : label;
+  const segments = pathname.split("/").filter(Boolean).slice(0, 3).map((seg) => (ID_SEGMENT.test(seg) ? ":id" : seg.length > 40 ? ":id" : seg));
+  return `/${segments.join("/")}`;
 }
 
 /** Small helper for lean handlers. */

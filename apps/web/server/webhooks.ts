@@ -4,6 +4,7 @@
 // Unlisted /webhooks/* paths fall through to Remix and answer 404.
 import type pg from "pg";
 import { systemClock } from "@rm/domain";
+import { createStripeWebhookHandler, STRIPE_WEBHOOK_PATH } from "@rm/billing";
 import { createTwilioWebhookHandler, TWILIO_INBOUND_PATH, TWILIO_STATUS_PATH } from "@rm/messaging";
 import { injectTraceContext } from "@rm/telemetry";
 import type { LeanRoute } from "./dispatcher.ts";
@@ -12,6 +13,9 @@ export interface WebhookDeps {
   readonly publicUrl: string;
   /** Every Twilio auth token of the rotation list. */
   readonly twilioAuthTokens: readonly string[];
+  /** Every Stripe webhook signing secret of the rotation list; empty = billing not configured (503). */
+  readonly stripeWebhookSecrets?: readonly string[];
+  readonly logger?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
   /** A small pool of its own: webhook inserts never wait behind page queries. */
   readonly pool: pg.Pool;
 }
@@ -31,8 +35,17 @@ export function webhookRoutes(deps: WebhookDeps): LeanRoute[] {
   const handler = async (req: Parameters<typeof twilio>[0], res: Parameters<typeof twilio>[1]) => {
     await twilio(req, res);
   };
+  // The raw body is read by the handler itself: Stripe signs the exact bytes.
+  const stripe = createStripeWebhookHandler({
+    pool: deps.pool,
+    secrets: deps.stripeWebhookSecrets ?? [],
+    clock: systemClock,
+    traceparent: () => injectTraceContext() ?? null,
+    logger: deps.logger,
+  });
   return [
     { method: "POST", path: TWILIO_STATUS_PATH, handler },
     { method: "POST", path: TWILIO_INBOUND_PATH, handler },
+    { method: "POST", path: STRIPE_WEBHOOK_PATH, handler: (req, res) => stripe(req, res) },
   ];
 }

@@ -1,13 +1,13 @@
 // The worker's stream consumers: one StreamConsumer per kind of work, all dispatching to the
-// handlers of @rm/messaging. The trace context written with the outbox row continues here.
-import { createDeadLetterHandler, createHandlers, dispatchEntry, sendMessage, SenderRateLimiter, startPeriodicEnsurer, type HandlerDeps, type SendDeps } from "@rm/messaging";
+// handlers of @rm/messaging and @rm/billing. The trace context written with the outbox row continues here.
+import { createBillingHandlers, priceIdsFromEnv } from "@rm/billing";
+import { createDeadLetterHandler, createHandlers, createReplyProcessor, dispatchEntry, sendMessage, SenderRateLimiter, startPeriodicEnsurer, type FeedbackOptions, type HandlerDeps, type SendDeps } from "@rm/messaging";
 import { StreamConsumer, type StreamKind } from "@rm/streams";
-import { withExtractedContext } from "@rm/telemetry";
+import { withExtractedContext, withSpan } from "@rm/telemetry";
 import { createTwilioClient } from "@rm/twilio";
 import type { Service, WorkerContext } from "./context.ts";
 
-/** Billing events get their consumer with the billing work; nothing writes that stream yet. */
-const KINDS: readonly StreamKind[] = ["dispatch", "provider-status", "inbound", "periodic"];
+const KINDS: readonly StreamKind[] = ["dispatch", "provider-status", "inbound", "billing", "periodic"];
 
 export async function startConsumers(ctx: WorkerContext, consumerName: string): Promise<Service[]> {
   const { config, logger, clock } = ctx;
@@ -18,14 +18,26 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
     timeoutMs: config.TWILIO_TIMEOUT_MS,
   });
   const naming = { prefix: config.STREAM_PREFIX, partitions: config.STREAM_PARTITIONS };
-  const rateLimiter = new SenderRateLimiter({ redis: ctx.redis.producer, prefix: config.STREAM_PREFIX, disabled: config.RATE_LIMITS_DISABLED });
+  const rateLimiter = new SenderRateLimiter({ redis: ctx.redis.producer, prefix: config.STREAM_PREFIX, disabled: config.RATE_LIMITS_DISABLED, rates: config.SENDER_RATES });
 
+  const feedback: FeedbackOptions = {
+    publicUrl: config.PUBLIC_URL,
+    reminderDelayMs: config.REMINDER_DELAY_MS,
+    platformSmsSender: Boolean(config.TWILIO_FROM_SMS || config.TWILIO_MESSAGING_SERVICE_SID),
+  };
   const handlerDeps: HandlerDeps = {
     orm: ctx.db.orm,
     clock,
     logger,
     twilio,
-    periodic: { sweepTimeoutMs: config.OUTBOX_SWEEP_AFTER_MS, sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS },
+    periodic: {
+      sweepTimeoutMs: config.OUTBOX_SWEEP_AFTER_MS,
+      sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
+      ...(config.CAMPAIGN_COMPLETION_INTERVAL_MS ? { completionIntervalMs: config.CAMPAIGN_COMPLETION_INTERVAL_MS } : {}),
+    },
+    feedback,
+    // Ratings, opt-outs and HELP, in the transaction that stores the reply.
+    onInboundRouted: createReplyProcessor({ logger, feedback }),
   };
   const sendDeps: SendDeps = {
     orm: ctx.db.orm,
@@ -37,8 +49,11 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
     defaults: { smsFrom: config.TWILIO_FROM_SMS, whatsappFrom: config.TWILIO_FROM_WHATSAPP, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID },
     globalPaused: () => config.SENDING_PAUSED,
     sdkTimeoutMs: config.TWILIO_TIMEOUT_MS,
+    reminderDelayMs: config.REMINDER_DELAY_MS,
   };
-  const dispatch = dispatchEntry(createHandlers(handlerDeps, { "message.send": (_deps, entry) => sendMessage(sendDeps, entry) }));
+  // Stripe events and FREE periods (stream 'billing').
+  const billingHandlers = createBillingHandlers({ orm: ctx.db.orm, clock, logger, prices: priceIdsFromEnv(config) });
+  const dispatch = dispatchEntry({ ...createHandlers(handlerDeps, { "message.send": (_deps, entry) => sendMessage(sendDeps, entry) }), ...billingHandlers });
   const onDeadLetter = createDeadLetterHandler(handlerDeps);
 
   const services: Service[] = [];
@@ -48,7 +63,9 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
       naming,
       kind,
       consumer: consumerName,
-      handle: (entry) => withExtractedContext(entry.traceparent, () => dispatch(entry)),
+      // A span per entry, child of the one that wrote the outbox row: logs carry its trace id, and
+      // rows this handler enqueues continue the trace.
+      handle: (entry) => withExtractedContext(entry.traceparent, () => withSpan(entry.type, { "messaging.destination.name": kind }, () => dispatch(entry))),
       readers: config.STREAM_READERS,
       batchSize: config.STREAM_BATCH_SIZE,
       claimIdleMs: config.STREAM_CLAIM_IDLE_MS,

@@ -64,6 +64,13 @@ const publicUrl = z.object({
   PUBLIC_URL: url(["http:", "https:"], "the public http(s) base URL of the web app").transform((v) => v.replace(/\/+$/, "")),
 });
 
+/** Stripe price id of each paid plan (all optional: billing shows "not configured" without them). */
+const stripePricesEnv = z.object({
+  STRIPE_PRICE_STARTER: z.string().trim().regex(/^price_\w+$/, "expected a Stripe price id (price_…)").optional(),
+  STRIPE_PRICE_PROFESSIONAL: z.string().trim().regex(/^price_\w+$/, "expected a Stripe price id (price_…)").optional(),
+  STRIPE_PRICE_ENTERPRISE: z.string().trim().regex(/^price_\w+$/, "expected a Stripe price id (price_…)").optional(),
+});
+
 export const webEnv = commonEnv
   .extend(redisEnv.shape)
   .extend(publicUrl.shape)
@@ -75,6 +82,7 @@ export const webEnv = commonEnv
     STRIPE_SECRET_KEY: z.string().optional(),
     STRIPE_WEBHOOK_SECRET: commaList.optional(),
     STRIPE_API_URL: url(["http:", "https:"], "an http(s) URL").optional(),
+    ...stripePricesEnv.shape,
   });
 
 export const relayEnv = commonEnv.extend(redisEnv.shape).extend(streamsEnv.shape).extend({
@@ -98,14 +106,28 @@ export const workerEnv = commonEnv
     STREAM_MAX_DELIVERIES: z.coerce.number().int().min(1).max(100).default(5),
     /** Timeout of one provider request (the SDK's); shorter than the claim idle time. */
     TWILIO_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
+    /** Overrides every workspace's reminder delay (reminderAfterHours); for demos and tests only. */
+    REMINDER_DELAY_MS: z.coerce.number().int().min(1000).optional(),
+    /** How often ACTIVE campaigns are checked for completion (default 5 minutes). */
+    CAMPAIGN_COMPLETION_INTERVAL_MS: z.coerce.number().int().min(100).optional(),
     /** Outbox rows published but not done for this long are republished by the sweeper. */
     OUTBOX_SWEEP_AFTER_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
     /** How often the sweeper runs. */
     OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
     /** Turns the per-sender provider rate limits off (benchmarks against the simulator). */
     RATE_LIMITS_DISABLED: boolFlag,
+    /**
+     * Segments per second by kind of sender, overriding Twilio's published defaults, e.g.
+     * "whatsapp=80,tollFree=3" (kinds: longCode, tollFree, shortCode, whatsapp).
+     */
+    SENDER_RATES: z
+      .string()
+      .regex(/^(\s*(longCode|tollFree|shortCode|whatsapp)\s*=\s*\d+(\.\d+)?\s*)(,\s*(longCode|tollFree|shortCode|whatsapp)\s*=\s*\d+(\.\d+)?\s*)*$/, "expected kind=rate pairs, e.g. whatsapp=80,tollFree=3")
+      .optional()
+      .transform((v) => Object.fromEntries((v ?? "").split(",").filter((p) => p.includes("=")).map((p) => { const [k, r] = p.split("="); return [k!.trim(), Number(r)]; })) as Partial<Record<"longCode" | "tollFree" | "shortCode" | "whatsapp", number>>),
     STRIPE_SECRET_KEY: z.string().optional(),
     STRIPE_API_URL: url(["http:", "https:"], "an http(s) URL").optional(),
+    ...stripePricesEnv.shape,
   })
   // The send protocol relies on it: a send still waiting for the provider is never taken over.
   .refine((e) => e.STREAM_CLAIM_IDLE_MS >= e.TWILIO_TIMEOUT_MS * 1.5, {
@@ -144,6 +166,8 @@ export const simulatorEnv = z.object({
   /** Share of delivered messages that get a simulated patient reply. */
   SIMULATOR_AUTO_REPLY_SHARE: share.default(0),
   SIMULATOR_AUTO_REPLY_DELAY_MS: count(3_600_000, 500),
+  /** By default a patient answers only the first message from a sender (the rating request). */
+  SIMULATOR_AUTO_REPLY_EVERY_MESSAGE: boolFlag,
   /** Messages kept for fetch/list; beyond it only counts are kept. */
   SIMULATOR_MAX_STORED_MESSAGES: count(50_000_000, 1_000_000),
 });

@@ -15,3 +15,5 @@ export { DEFAULT_PERIODIC_OPTIONS, periodicOptions, type PeriodicOptions } from 
 export { sweepStaleOutbox, type SweepOptions } from "./periodic/sweep-outbox.ts";
 export { reconcileDeliveries, type ReconcileSummary } from "./periodic/reconcile-deliveries.ts";
 export { startPeriodicEnsurer, type PeriodicEnsurer } from "./periodic/ensure-timer.ts";
+export * from "./feedback/index.ts";
+export { SlidingWindowLimiter, STAFF_REQUESTS_PER_MINUTE, FEEDBACK_SUBMISSIONS_PER_HOUR, staffRequestLimit, limitFeedbackSubmission, type LimitDecision, type SlidingWindowLimiterOptions } from "./request-limit.ts";
