@@ -155,6 +155,37 @@ describe("a send interrupted between the provider call and recording the sid", (
     expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
   });
 
+  it("is not sent again when a status callback records the sid while the provider is being asked", async () => {
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_985_000_000 });
+    const lossy = Object.create(twilio) as TwilioClient;
+    Object.defineProperty(lossy, "messages", {
+      value: Object.assign(Object.create(twilio.messages), {
+        create: async (params: Parameters<TwilioClient["messages"]["create"]>[0]) => {
+          await twilio.messages.create(params);
+          throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+        },
+      }),
+    });
+    await run(deps({ twilio: lossy }), await publishDue());
+    // The verifying attempt: while it lists the provider's messages, the first attempt's status
+    // callback lands and records the sid on this very message.
+    const racing = Object.create(twilio) as TwilioClient;
+    Object.defineProperty(racing, "messages", {
+      value: Object.assign(Object.create(twilio.messages), {
+        list: async (params: Parameters<TwilioClient["messages"]["list"]>[0]) => {
+          const sid = sim.state.messages.find((m) => m.to === s.phones[0])!.sid;
+          await orm.em.fork().execute("update messages set provider_sid = ?, status = 'DELIVERED' where id = ?", [sid, s.messageIds[0]]);
+          return twilio.messages.list(params);
+        },
+      }),
+    });
+    clock.advance(3500);
+    await run(deps({ twilio: racing }), await publishDue());
+    expect(sim.state.messages.filter((m) => m.to === s.phones[0])).toHaveLength(1);
+    expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
+    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
+  });
+
   it("is sent once when the interrupted attempt never reached the provider", async () => {
     const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
     const broken = Object.create(twilio) as TwilioClient;

@@ -196,7 +196,12 @@ export async function sendMessage(deps: SendDeps, entry: StreamEntry): Promise<v
       await em.execute("update messages set send_attempted_at = ?, send_attempts = send_attempts + 1, updated_at = ? where id = ?", [deps.clock.now(), deps.clock.now(), messageId], "run");
       return { ...row, send_attempts: row.send_attempts + 1 };
     });
-    if (!rearmed) return;
+    if (!rearmed) {
+      // A status callback recorded the first attempt meanwhile: settle it and finish the row as a
+      // redelivered entry would, instead of leaving both to the sweeper.
+      await deps.orm.em.fork().transactional((em) => prepare(deps, em, entry.outboxId, workspaceId, messageId));
+      return;
+    }
     await callProvider(deps, entry.outboxId, rearmed, phase1.request, phase1.dueAt, rearmed.send_attempts);
     return;
   }
@@ -466,17 +471,23 @@ async function handleProviderError(deps: SendDeps, outboxId: string, row: SendRo
   });
 }
 
-/** Asks the provider whether an interrupted attempt went out: same recipient and sender, since the attempt. */
-async function findEarlierSend(deps: SendDeps, row: SendRow, request: ProviderRequest): Promise<{ sid: string; status: string; segments: number | null } | null> {
+/**
+ * Asks the provider whether an interrupted attempt went out: same recipient and sender, since the
+ * attempt. Exported for tests.
+ */
+export async function findEarlierSend(deps: SendDeps, row: SendRow, request: ProviderRequest): Promise<{ sid: string; status: string; segments: number | null } | null> {
   const since = new Date((toMs(row.send_attempted_at, 0)) - 60_000);
   const listed = await deps.twilio.messages.list({ to: request.to, ...(request.from ? { from: request.from } : {}), dateSentAfter: since, limit: 50 });
   const candidates = listed
     .filter((m) => (m.dateCreated ? m.dateCreated.getTime() >= since.getTime() : true))
     .filter((m) => (request.body ? m.body === request.body : true));
   if (candidates.length === 0) return null;
-  // A sid already recorded on another of our messages is not this one.
+  // A sid already recorded on another of our messages is not this one. One recorded on this very
+  // message (a status callback got there first) is exactly what we are looking for.
   const sids = candidates.map((m) => m.sid);
-  const known = await deps.orm.em.fork().execute<{ provider_sid: string }[]>(`select provider_sid from messages where provider_sid in (${sids.map(() => "?").join(", ")})`, sids);
+  const known = await deps.orm.em
+    .fork()
+    .execute<{ provider_sid: string }[]>(`select provider_sid from messages where provider_sid in (${sids.map(() => "?").join(", ")}) and id <> ?`, [...sids, row.id]);
   const taken = new Set(known.map((k) => k.provider_sid));
   const match = candidates.filter((m) => !taken.has(m.sid)).sort((a, b) => (a.dateCreated?.getTime() ?? 0) - (b.dateCreated?.getTime() ?? 0))[0];
   return match ? { sid: match.sid, status: match.status, segments: Number(match.numSegments) || null } : null;
