@@ -1,7 +1,10 @@
 // Shared by the public patient pages /q, /r and /f: the feedback options from the environment, and
 // the answers for a token that is unknown or expired. The logic itself lives in @rm/messaging.
 import { data } from "@remix-run/node";
-import type { FeedbackOptions } from "@rm/messaging";
+import { limitFeedbackSubmission, SlidingWindowLimiter, type FeedbackOptions, type LimitDecision } from "@rm/messaging";
+import { logger } from "./logger.server.ts";
+import { getRedis } from "./redis.server.ts";
+import { singleton } from "./singleton.server.ts";
 
 /**
  * Links on our own pages are same-origin paths ("/r/<token>"), right whatever host the patient used.
@@ -18,3 +21,18 @@ export function notFound(): never {
 
 /** Patient pages are personal: never cached by a proxy, never indexed. */
 export const PRIVATE_HEADERS = { "Cache-Control": "private, no-store", "X-Robots-Tag": "noindex" };
+
+const feedbackLimiter = singleton(
+  "web.feedback-limiter",
+  () =>
+    new SlidingWindowLimiter({
+      redis: getRedis,
+      prefix: "rm:limit:",
+      onFailOpen: (err) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, "redis unavailable: feedback form limit failing open"),
+    }),
+);
+
+/** Spam guard of the private feedback form: a few submissions per link and hour (fails open without Redis). */
+export function checkFeedbackSubmission(token: string): Promise<LimitDecision> {
+  return limitFeedbackSubmission(feedbackLimiter, token);
+}

@@ -7,7 +7,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { FEEDBACK_MAX_LENGTH, loadFeedbackForm, submitFeedback } from "@rm/messaging";
 import { verifyCsrf } from "../.server/csrf.server.ts";
 import { logger } from "../.server/logger.server.ts";
-import { feedbackOptions, notFound, PRIVATE_HEADERS } from "../.server/public-pages.server.ts";
+import { checkFeedbackSubmission, feedbackOptions, notFound, PRIVATE_HEADERS } from "../.server/public-pages.server.ts";
 import { getSession } from "../.server/session.server.ts";
 import { CsrfInput } from "../components/forms.tsx";
 import publicStyles from "../components/public-pages.css?url";
@@ -15,7 +15,10 @@ import { ExpiredLink } from "../components/public-follow-up.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Cuéntenos su experiencia" }, { name: "robots", content: "noindex" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: publicStyles }];
-export const headers: HeadersFunction = () => PRIVATE_HEADERS;
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { ...PRIVATE_HEADERS, "Retry-After": retryAfter } : PRIVATE_HEADERS;
+};
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const result = await loadFeedbackForm(context.em, feedbackOptions(), params.token ?? "", new Date());
@@ -28,6 +31,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   await verifyCsrf(request, await getSession(request));
   const form = await request.formData();
   const text = form.get("text");
+  const limit = await checkFeedbackSubmission(params.token ?? "");
+  if (!limit.allowed) {
+    return data(
+      { ok: false as const, error: "Ya recibimos varios comentarios desde este enlace. Por favor, intente de nuevo más tarde.", text: typeof text === "string" ? text : "", reviewLink: null },
+      { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
+    );
+  }
   const result = await submitFeedback(context.em, feedbackOptions(), params.token ?? "", typeof text === "string" ? text : "", new Date());
   if (result.state === "not_found") notFound();
   if (result.state === "expired") return data({ ok: false as const, error: "Este enlace ya expiró.", text: "", reviewLink: null }, { status: 410 });
