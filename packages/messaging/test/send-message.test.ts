@@ -186,6 +186,26 @@ describe("a send interrupted between the provider call and recording the sid", (
     expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
   });
 
+  it("is charged when the provider call fails but a status callback has already recorded it", async () => {
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_986_000_000 });
+    const lossy = Object.create(twilio) as TwilioClient;
+    Object.defineProperty(lossy, "messages", {
+      value: Object.assign(Object.create(twilio.messages), {
+        create: async (params: Parameters<TwilioClient["messages"]["create"]>[0]) => {
+          const created = await twilio.messages.create(params);
+          // The delivery callback lands before the (lost) answer does.
+          await orm.em.fork().execute("update messages set provider_sid = ?, status = 'DELIVERED' where id = ?", [created.sid, s.messageIds[0]]);
+          throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+        },
+      }),
+    });
+    await run(deps({ twilio: lossy }), await publishDue());
+    expect(sim.state.messages.filter((m) => m.to === s.phones[0])).toHaveLength(1);
+    expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
+    expect((await message(s.messageIds[0]!)).credits_held).toBe(0);
+    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
+  });
+
   it("is sent once when the interrupted attempt never reached the provider", async () => {
     const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
     const broken = Object.create(twilio) as TwilioClient;

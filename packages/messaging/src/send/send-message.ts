@@ -342,14 +342,18 @@ function routeFor(deps: SendDeps, row: SendRow, now: Date): { request: Omit<Prov
 /** Step 2: the provider call, then step 3 or the handling of its failure. */
 async function callProvider(deps: SendDeps, outboxId: string, row: SendRow, request: ProviderRequest, dueAt: Date, attempt: number): Promise<void> {
   const started = performance.now();
+  let created: Awaited<ReturnType<TwilioClient["messages"]["create"]>>;
   try {
-    const created = await deps.twilio.messages.create(request);
+    created = await deps.twilio.messages.create(request);
     instruments().providerDuration.record((performance.now() - started) / 1000, { outcome: "ok" });
-    await record(deps, outboxId, row, created.sid, created.status, Number(created.numSegments) || null, dueAt);
   } catch (err) {
     instruments().providerDuration.record((performance.now() - started) / 1000, { outcome: "error" });
     await handleProviderError(deps, outboxId, row, err, attempt);
+    return;
   }
+  // A database failure here is not a provider error: it propagates, the stream entry is delivered
+  // again, and the next attempt finds the sid (recorded by a callback, or at the provider).
+  await record(deps, outboxId, row, created.sid, created.status, Number(created.numSegments) || null, dueAt);
 }
 
 /** Step 3: sid, status and credits in one transaction with the outbox row's `done`. */
@@ -442,7 +446,11 @@ async function handleProviderError(deps: SendDeps, outboxId: string, row: SendRo
     await lockOutboxRow(em, outboxId);
     const current = (await em.execute<ReloadedRow[]>(RELOAD_SQL, [row.workspace_id, row.id]))[0];
     if (!current || current.provider_sid || current.status !== "SENDING") {
-      // A status callback recorded the message meanwhile: it was sent after all.
+      // A status callback recorded the message meanwhile: it was sent after all, so it is charged
+      // as record() would have charged it.
+      if (current?.provider_sid && current.credits_held > 0 && !FREE_TYPES.has(current.type)) {
+        await finishAccepted(deps, em, current, current.status, current.channel === "WHATSAPP" ? 1 : (current.segments ?? 1), now);
+      }
       await completeOutboxRow(em, outboxId, now);
       return;
     }
