@@ -55,6 +55,14 @@ export const PatientSchema = defineEntity({
   indexes: [
     { name: "patients_workspace_phone_idx", properties: ["workspace", "phone"] },
     { name: "patients_campaign_status_idx", properties: ["campaign", "status"] },
+    // Analytics (@rm/analytics): a campaign's patients and their ratings by arrival, covering what the
+    // dashboard counts (ratings, and the inbox of a practice's or doctor's campaigns) — index-only.
+    {
+      name: "patients_analytics_idx",
+      expression:
+        `create index "patients_analytics_idx" on "patients" ("workspace_id", "campaign_id", "rated_at") ` +
+        `include ("id", "rating", "follow_up_sent_at")`,
+    },
   ],
 });
 

@@ -58,6 +58,15 @@ export const MessageSchema = defineEntity({
       name: "messages_route_idx",
       columns: [{ name: "to_address" }, { name: "from_address" }, { name: "created_at", sort: "DESC" }],
     },
+    // Analytics (@rm/analytics): rating requests by campaign and send time, covering what the
+    // dashboard counts, so a million messages aggregate from an index-only scan and a practice's or
+    // doctor's campaigns, or a date range, read only their part.
+    {
+      name: "messages_campaign_requests_idx",
+      expression:
+        `create index "messages_campaign_requests_idx" on "messages" ("workspace_id", "campaign_id", (coalesce("sent_at", "send_attempted_at"))) ` +
+        `include ("sent_at", "send_attempted_at", "status") where type = 'INITIAL' and provider_sid is not null`,
+    },
     // Reconciliation of messages stuck without a final status.
     { name: "messages_open_status_idx", properties: ["status", "sentAt"], where: "status in ('SENDING', 'ACCEPTED', 'SCHEDULED', 'QUEUED', 'SENT')" },
   ],

@@ -1,0 +1,261 @@
+// The analytics dashboard's data (SPEC §7, issue 6 item 6): every figure from SQL aggregates.
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { Workspace, scopedQuery, workspaceEm } from "@rm/db";
+import { parseDashboardFilters, type DashboardFilters } from "./filters.ts";
+import { bindParams, dashboardQueries, type DashboardQuery, type QuerySettings } from "./queries.ts";
+
+/** numerator / denominator; `rate` is null when the denominator is 0 (nothing to divide). */
+export interface Ratio {
+  numerator: number;
+  denominator: number;
+  rate: number | null;
+}
+
+/**
+ * NPS on the 5-point scale (SPEC §7): promoters 4–5, passives 3, detractors 1–2,
+ * score = (promoters − detractors) / rated × 100, from −100 to 100; null with no rating.
+ */
+export interface Nps {
+  promoters: number;
+  passives: number;
+  detractors: number;
+  rated: number;
+  score: number | null;
+}
+
+export interface Figures {
+  /** Rating requests (INITIAL messages) the provider accepted, counted in the week/range they went out. */
+  sent: number;
+  /** … whose last status is DELIVERED or READ. */
+  delivered: number;
+  read: number;
+  /** … UNDELIVERED or FAILED after the provider took them. */
+  failed: number;
+  /** Ratings (reply or one-tap page; one per patient, the latest) counted in the week/range they arrived. */
+  rated: number;
+  nps: Nps;
+  /** rated / sent (issue 6). */
+  responseRate: Ratio;
+  /**
+   * rated / delivered (SPEC §7 "replied / delivered"). Can exceed 1: carriers in Ecuador often send no
+   * delivery receipt, so patients rate messages never reported delivered.
+   */
+  deliveredResponseRate: Ratio;
+  /** (delivered or read) / sent. */
+  deliveryRate: Ratio;
+  /** Review clicks / follow-ups that offered the review link (by message or on the rating page). */
+  reviewClickThrough: Ratio;
+  /** Ratings 1…5: index 0 holds the count of 1s. */
+  ratingDistribution: [number, number, number, number, number];
+}
+
+export interface WeekFigures extends Figures {
+  /** Monday of the ISO week (YYYY-MM-DD, workspace time zone). */
+  weekStart: string;
+  /** e.g. "2026-W47". */
+  isoWeek: string;
+}
+
+export interface PracticeFigures extends Figures {
+  practiceId: string;
+  name: string;
+}
+
+export interface DoctorFigures extends Figures {
+  /** Null for campaigns without an assigned doctor. */
+  doctorId: string | null;
+  name: string | null;
+}
+
+export interface FeedbackSourceFigures {
+  total: number;
+  new: number;
+  unresolved: number;
+  resolved: number;
+  /** Median time from arrival to RESOLVED, in hours; null when none resolved. */
+  medianResolutionHours: number | null;
+}
+
+export interface Dashboard {
+  workspaceId: string;
+  timezone: string;
+  filters: DashboardFilters;
+  totals: Figures;
+  /** Every ISO week of the range (or of the data, without a range), oldest first, empty weeks as zeros. */
+  weekly: WeekFigures[];
+  byPractice: PracticeFigures[];
+  byDoctor: DoctorFigures[];
+  /** Staff inbox items that arrived in the range: all, and per source (FORM, REPLY, RATING). */
+  feedback: FeedbackSourceFigures & { bySource: Record<string, FeedbackSourceFigures> };
+}
+
+export interface QueryTiming {
+  name: DashboardQuery["name"] | "settings";
+  ms: number;
+  rows: number;
+}
+
+export interface LoadOptions {
+  /** Called after each statement (benchmarks, slow-query logging). */
+  onQuery?: (t: QueryTiming & { sql: string; params: unknown[] }) => void;
+}
+
+type Row = Record<string, unknown>;
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+function ratio(numerator: number, denominator: number): Ratio {
+  return { numerator, denominator, rate: denominator === 0 ? null : numerator / denominator };
+}
+
+export function npsOf(dist: readonly [number, number, number, number, number]): Nps {
+  const [r1, r2, r3, r4, r5] = dist;
+  const rated = r1 + r2 + r3 + r4 + r5;
+  const promoters = r4 + r5;
+  const detractors = r1 + r2;
+  return { promoters, passives: r3, detractors, rated, score: rated === 0 ? null : ((promoters - detractors) / rated) * 100 };
+}
+
+function figures(r: Row | undefined): Figures {
+  const dist: Figures["ratingDistribution"] = [num(r?.r1), num(r?.r2), num(r?.r3), num(r?.r4), num(r?.r5)];
+  const sent = num(r?.sent);
+  const delivered = num(r?.delivered);
+  const rated = num(r?.rated);
+  return {
+    sent,
+    delivered,
+    read: num(r?.read),
+    failed: num(r?.failed),
+    rated,
+    nps: npsOf(dist),
+    responseRate: ratio(rated, sent),
+    deliveredResponseRate: ratio(rated, delivered),
+    deliveryRate: ratio(delivered, sent),
+    reviewClickThrough: ratio(num(r?.review_clicks), num(r?.review_offered)),
+    ratingDistribution: dist,
+  };
+}
+
+function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Monday of the ISO week of a calendar date. */
+export function weekStartOf(isoDate: string): string {
+  const day = new Date(`${isoDate}T00:00:00Z`).getUTCDay();
+  return addDays(isoDate, -((day + 6) % 7));
+}
+
+/** ISO 8601 week label of the week starting on `monday`: the year is the one of its Thursday. */
+export function isoWeekLabel(monday: string): string {
+  const thursday = new Date(`${addDays(monday, 3)}T00:00:00Z`);
+  const year = thursday.getUTCFullYear();
+  const jan1 = Date.UTC(year, 0, 1);
+  const week = Math.floor((thursday.getTime() - jan1) / (7 * 86_400_000)) + 1;
+  return `${year}-W${String(week).padStart(2, "0")}`;
+}
+
+/** The weeks from `first` to `last` (Mondays), each with its figures or zeros. */
+function fillWeeks(rows: Map<string, Row>, first: string | undefined, last: string | undefined): WeekFigures[] {
+  if (!first || !last) return [];
+  const out: WeekFigures[] = [];
+  for (let w = first; w <= last; w = addDays(w, 7)) {
+    out.push({ weekStart: w, isoWeek: isoWeekLabel(w), ...figures(rows.get(w)) });
+    if (out.length > 1000) break; // a 20-year range is the most a chart can show
+  }
+  return out;
+}
+
+function feedbackFigures(r: Row | undefined): FeedbackSourceFigures {
+  const median = r?.median_resolution_s;
+  return {
+    total: num(r?.total),
+    new: num(r?.new),
+    unresolved: num(r?.unresolved),
+    resolved: num(r?.resolved),
+    medianResolutionHours: median === null || median === undefined ? null : Number(median) / 3600,
+  };
+}
+
+/** Runs statements in one read-only transaction of their own (one pooled connection). */
+async function runStatements(em: EntityManager, workspaceId: string, queries: DashboardQuery[], options: LoadOptions): Promise<[string, Row[]][]> {
+  return em.fork().transactional(async (tem) => {
+    await tem.execute("set transaction read only");
+    // JIT compilation costs more than it saves at this size; the aggregates' hash tables over a
+    // million messages need more than the default 4 MB to stay off disk.
+    await tem.execute("set local jit = off");
+    await tem.execute("set local work_mem = '64MB'");
+    const out: [string, Row[]][] = [];
+    for (const q of queries) {
+      const params = bindParams(q, workspaceId);
+      const started = performance.now();
+      const rows = await scopedQuery<Row>(tem, workspaceId, q.sql, params);
+      options.onQuery?.({ name: q.name, ms: performance.now() - started, rows: rows.length, sql: q.sql, params: [workspaceId, ...params] });
+      out.push([q.name, rows]);
+    }
+    return out;
+  });
+}
+
+/**
+ * Loads the dashboard of one workspace, or null when the workspace does not exist. `filters` is
+ * validated first (AnalyticsFilterError on bad input). After the workspace's settings, three
+ * statements in one read-only transaction: the requests/ratings aggregate, the inbox, the names.
+ * (Running the aggregate and the inbox concurrently on two connections was slower on 2 cores.)
+ */
+export async function loadDashboard(em: EntityManager, workspaceId: string, rawFilters: unknown = {}, options: LoadOptions = {}): Promise<Dashboard | null> {
+  const filters = parseDashboardFilters(rawFilters);
+  const started = performance.now();
+  const ws = await workspaceEm(em, workspaceId).findOne(Workspace, { id: workspaceId }, { fields: ["timezone", "reviewPolicy", "gatedConfirmedAt"] });
+  options.onQuery?.({ name: "settings", ms: performance.now() - started, rows: ws ? 1 : 0, sql: "(orm) workspace settings", params: [workspaceId] });
+  if (!ws) return null;
+  const settings: QuerySettings = { timezone: ws.timezone, openPolicy: !(ws.reviewPolicy === "gated" && ws.gatedConfirmedAt) };
+  const results = await runStatements(em, workspaceId, dashboardQueries(filters, settings), options);
+  return assemble(workspaceId, settings.timezone, filters, new Map(results));
+}
+
+function assemble(workspaceId: string, timezone: string, filters: DashboardFilters, results: Map<string, Row[]>): Dashboard {
+  const names = new Map<string, string>();
+  for (const r of results.get("names") ?? []) names.set(`${String(r.kind)}:${String(r.id)}`, String(r.name));
+
+  const req = results.get("requests") ?? [];
+  // grouping() is 1 for a column rolled up in that row's grouping set.
+  const isSet = (r: Row, week: number, practice: number, doctor: number) => num(r.g_week) === week && num(r.g_practice) === practice && num(r.g_doctor) === doctor;
+  const totalRow = req.find((r) => isSet(r, 1, 1, 1));
+  const weekRows = new Map(req.filter((r) => isSet(r, 0, 1, 1)).map((r) => [String(r.week), r]));
+  const dataWeeks = [...weekRows.keys()].sort();
+  const weekly = fillWeeks(
+    weekRows,
+    filters.from ? weekStartOf(filters.from) : dataWeeks[0],
+    filters.to ? weekStartOf(filters.to) : dataWeeks[dataWeeks.length - 1],
+  );
+
+  const byPractice = req
+    .filter((r) => isSet(r, 1, 0, 1))
+    .map((r) => ({ practiceId: String(r.practice_id), name: names.get(`practice:${String(r.practice_id)}`) ?? "", ...figures(r) }))
+    .sort((a, b) => b.sent - a.sent || a.name.localeCompare(b.name));
+  const byDoctor = req
+    .filter((r) => isSet(r, 1, 1, 0))
+    .map((r) => {
+      const doctorId = r.doctor_id === null ? null : String(r.doctor_id);
+      return { doctorId, name: doctorId ? (names.get(`doctor:${doctorId}`) ?? null) : null, ...figures(r) };
+    })
+    .sort((a, b) => b.sent - a.sent || (a.name ?? "").localeCompare(b.name ?? ""));
+
+  const fb = results.get("feedback") ?? [];
+  const bySource: Record<string, FeedbackSourceFigures> = {};
+  for (const r of fb) if (num(r.g_source) === 0) bySource[String(r.source)] = feedbackFigures(r);
+
+  return {
+    workspaceId,
+    timezone,
+    filters,
+    totals: figures(totalRow),
+    weekly,
+    byPractice,
+    byDoctor,
+    feedback: { ...feedbackFigures(fb.find((r) => num(r.g_source) === 1)), bySource },
+  };
+}

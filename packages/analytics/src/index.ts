@@ -1,0 +1,18 @@
+export {
+  loadDashboard,
+  npsOf,
+  weekStartOf,
+  isoWeekLabel,
+  type Dashboard,
+  type Figures,
+  type Nps,
+  type Ratio,
+  type WeekFigures,
+  type PracticeFigures,
+  type DoctorFigures,
+  type FeedbackSourceFigures,
+  type LoadOptions,
+  type QueryTiming,
+} from "./dashboard.ts";
+export { parseDashboardFilters, DashboardFiltersSchema, AnalyticsFilterError, type DashboardFilters } from "./filters.ts";
+export { dashboardQueries, type DashboardQuery } from "./queries.ts";

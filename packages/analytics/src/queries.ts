@@ -1,0 +1,191 @@
+// The dashboard's SQL. Every statement starts with `workspace_id = ?` as its first placeholder
+// (scopedQuery, docs/decisions/005) and joins every other tenant table on the same workspace.
+import type { DashboardFilters } from "./filters.ts";
+
+export interface DashboardQuery {
+  name: "requests" | "feedback" | "names";
+  sql: string;
+  /** Parameters after the workspace id. */
+  params: unknown[];
+}
+
+/** Stands for the workspace id where a statement repeats it after its first placeholder. */
+const WORKSPACE = "__workspace__";
+
+export interface QuerySettings {
+  timezone: string;
+  /** Whether unhappy patients are offered the review link too (`open` policy). */
+  openPolicy: boolean;
+}
+
+/** Where-clause pieces for the campaign filters, on a campaigns alias `c`. */
+function campaignFilters(f: DashboardFilters, params: unknown[]): string {
+  let sql = "";
+  if (f.practiceId) {
+    sql += " and c.practice_id = ?";
+    params.push(f.practiceId);
+  }
+  if (f.doctorId) {
+    sql += " and c.assigned_doctor_id = ?";
+    params.push(f.doctorId);
+  }
+  if (f.campaignId) {
+    sql += " and c.id = ?";
+    params.push(f.campaignId);
+  }
+  return sql;
+}
+
+/** `col` within the filter's calendar days in the workspace time zone (end exclusive at the next midnight). */
+function rangeFilter(col: string, f: DashboardFilters, s: QuerySettings, params: unknown[]): string {
+  let sql = "";
+  if (f.from) {
+    sql += ` and ${col} >= (?::date)::timestamp at time zone ?`;
+    params.push(f.from, s.timezone);
+  }
+  if (f.to) {
+    sql += ` and ${col} < ((?::date) + 1)::timestamp at time zone ?`;
+    params.push(f.to, s.timezone);
+  }
+  return sql;
+}
+
+/** Week buckets span these Mondays unless a range narrows them (width_bucket needs finite bounds). */
+const FIRST_MONDAY = "2000-01-03";
+const LAST_MONDAY = "2099-12-28";
+
+function mondayOf(isoDate: string, offsetDays = 0): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7) + offsetDays);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * Two single-table aggregates, grouped by (ISO week, campaign, the values being counted) with a bare
+ * count(*), unioned, joined to campaign and practice on those few thousand rows, and only then
+ * pivoted and rolled up four ways with GROUPING SETS: totals, per week, per practice, per assigned
+ * doctor (a campaign has one practice and one doctor).
+ *
+ * - requests: INITIAL messages the provider accepted, in the week they went out (`sent_at` from the
+ *   status callback, else the send attempt: carriers in Ecuador often send no receipt);
+ * - ratings: patients' ratings in the week they arrived, with the follow-up's review link and click.
+ *
+ * Counting each where it happened keeps a million messages off a per-row join (a rating is not
+ * looked up against its request); both scans read covering partial indexes (index-only). The week of
+ * a row is a binary search (width_bucket) in the workspace's local Mondays, converted to instants
+ * once per statement, instead of a time-zone conversion per row.
+ */
+function requestsQuery(f: DashboardFilters, s: QuerySettings): DashboardQuery {
+  const params: unknown[] = [];
+  const firstMonday = f.from ? mondayOf(f.from) : FIRST_MONDAY;
+  // One Monday past the last week, so the last week is a closed bucket.
+  const endMonday = f.to ? mondayOf(f.to, 7) : LAST_MONDAY;
+  // Placeholders are pushed in text order. Both scans read indexes keyed (workspace, campaign, time):
+  // a practice or doctor filter reads only its campaigns' entries. `cs` is inlined into both scans
+  // (not materialized), so the planner keeps its row estimates and hashes instead of sorting to disk.
+  let sql = `
+with cs as not materialized (
+  select c.id, c.workspace_id from campaigns c where c.workspace_id = ?${campaignFilters(f, params)}
+), req as (
+  select m.campaign_id, m.status, coalesce(m.sent_at, m.send_attempted_at) as sent_time
+  from cs
+  join messages m on m.workspace_id = cs.workspace_id and m.campaign_id = cs.id
+  where m.type = 'INITIAL' and m.provider_sid is not null`;
+  sql += rangeFilter("coalesce(m.sent_at, m.send_attempted_at)", f, s, params);
+  sql += `
+), rat as (
+  select p.id, p.campaign_id, p.rating, p.rated_at, p.follow_up_sent_at
+  from cs
+  join patients p on p.workspace_id = cs.workspace_id and p.campaign_id = cs.id
+  where p.rating is not null`;
+  sql += rangeFilter("p.rated_at", f, s, params);
+  params.push(s.timezone, firstMonday, endMonday, WORKSPACE, firstMonday, s.openPolicy, WORKSPACE, WORKSPACE);
+  sql += `
+), mondays as (
+  select array_agg((d::date)::timestamp at time zone ? order by d) as b
+  from generate_series(?::date, ?::date, interval '7 days') d
+), facts as (
+  select 'request' as kind, width_bucket(r.sent_time, (select b from mondays)) as bucket, r.campaign_id,
+         r.status, null::smallint as rating, false as followup, false as clicked, count(*) as n
+  from req r
+  group by 2, 3, 4
+  union all
+  select 'rating', width_bucket(r.rated_at, (select b from mondays)), r.campaign_id,
+         null, r.rating, r.follow_up_sent_at is not null, rc.patient_id is not null, count(*)
+  from rat r
+  left join review_clicks rc on rc.patient_id = r.id and rc.workspace_id = ?
+  group by 2, 3, 5, 6, 7
+), rows as (
+  select (?::date + (f.bucket - 1) * 7) as week, c.practice_id, c.assigned_doctor_id as doctor_id,
+         f.kind, f.status, f.rating, f.n,
+         -- The review link is offered where the practice has a Google place: to 4–5, and to 1–3 under the open policy.
+         (f.followup and pr.google_place_id is not null and (f.rating >= 4 or ?::boolean)) as offered, f.clicked
+  from facts f
+  join campaigns c on c.id = f.campaign_id and c.workspace_id = ?
+  join practices pr on pr.id = c.practice_id and pr.workspace_id = ?
+)
+select grouping(week) as g_week, grouping(practice_id) as g_practice, grouping(doctor_id) as g_doctor,
+       to_char(week, 'YYYY-MM-DD') as week, practice_id, doctor_id,
+       sum(n) filter (where kind = 'request') as sent,
+       sum(n) filter (where kind = 'request' and status in ('DELIVERED', 'READ')) as delivered,
+       sum(n) filter (where kind = 'request' and status = 'READ') as read,
+       sum(n) filter (where kind = 'request' and status in ('UNDELIVERED', 'FAILED')) as failed,
+       sum(n) filter (where kind = 'rating') as rated,
+       sum(n) filter (where rating = 1) as r1,
+       sum(n) filter (where rating = 2) as r2,
+       sum(n) filter (where rating = 3) as r3,
+       sum(n) filter (where rating = 4) as r4,
+       sum(n) filter (where rating = 5) as r5,
+       sum(n) filter (where offered) as review_offered,
+       sum(n) filter (where offered and clicked) as review_clicks
+from rows
+group by grouping sets ((), (week), (practice_id), (doctor_id))`;
+  return { name: "requests", sql, params };
+}
+
+/** The staff inbox in the range (by when an item arrived): counts per source and resolution time. */
+function feedbackQuery(f: DashboardFilters, s: QuerySettings): DashboardQuery {
+  const params: unknown[] = [];
+  const range = rangeFilter("f.created_at", f, s, params);
+  // A practice's or doctor's inbox: items of its campaigns' patients (an index-only scan of
+  // patients_analytics_idx, hashed), never the whole patients table.
+  let campaignPatients = "";
+  if (campaignFilters(f, []) !== "") {
+    params.push(WORKSPACE, WORKSPACE);
+    campaignPatients = ` and f.patient_id in (select p.id from patients p where p.workspace_id = ? and p.campaign_id in (select c.id from campaigns c where c.workspace_id = ?${campaignFilters(f, params)}))`;
+  }
+  const sql = `
+select grouping(f.source) as g_source, f.source,
+       count(*) as total,
+       count(*) filter (where f.status = 'NEW') as new,
+       count(*) filter (where f.status <> 'RESOLVED') as unresolved,
+       count(*) filter (where f.status = 'RESOLVED') as resolved,
+       percentile_cont(0.5) within group (order by extract(epoch from (f.resolved_at - f.created_at))) filter (where f.status = 'RESOLVED' and f.resolved_at is not null) as median_resolution_s
+from feedback f
+where f.workspace_id = ?${range}${campaignPatients}
+group by rollup (f.source)`;
+  // The workspace id is the first placeholder; range and campaign parameters follow it.
+  return { name: "feedback", sql, params };
+}
+
+/** Names for the breakdowns: the workspace's practices and users. */
+function namesQuery(): DashboardQuery {
+  return {
+    name: "names",
+    sql: `select kind, id, name from (
+  select 'practice' as kind, pr.id, pr.name from practices pr where pr.workspace_id = ?
+  union all
+  select 'doctor' as kind, u.id, u.name from users u where u.workspace_id = ?
+) n`,
+    params: [WORKSPACE],
+  };
+}
+
+export function dashboardQueries(f: DashboardFilters, s: QuerySettings): DashboardQuery[] {
+  return [requestsQuery(f, s), feedbackQuery(f, s), namesQuery()];
+}
+
+/** Replaces the workspace marker in a query's parameters (statements naming the workspace twice). */
+export function bindParams(q: DashboardQuery, workspaceId: string): unknown[] {
+  return q.params.map((p) => (p === WORKSPACE ? workspaceId : p));
+}
