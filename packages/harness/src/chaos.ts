@@ -366,11 +366,15 @@ async function retrying<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
 }
 
 /** Messages not yet handed to the provider, delivered ones, and outbox rows that are due but not done (scheduled reminders are not stuck). */
+/**
+ * Work still to do. A send waiting for its verification time (an interrupted attempt) counts even
+ * though it is not due yet: it settles the charge of a message the provider may already have.
+ */
 async function openWork(env: RunEnv, workspaceId: string): Promise<{ messages: number; delivered: number; outbox: number }> {
   const [row] = await env.orm.em.fork().execute<{ messages: string; delivered: string; outbox: string }[]>(
     `select (select count(*) from messages where workspace_id = ? and status in ('PENDING', 'SENDING'))::text as messages,
             (select count(*) from messages where workspace_id = ? and status in ('DELIVERED', 'READ'))::text as delivered,
-            (select count(*) from outbox where stream <> 'periodic' and (status = 'published' or (status = 'pending' and available_at <= now())))::text as outbox`,
+            (select count(*) from outbox where stream <> 'periodic' and (status = 'published' or (status = 'pending' and (available_at <= now() or type = 'message.send'))))::text as outbox`,
     [workspaceId, workspaceId],
   );
   return { messages: Number(row!.messages), delivered: Number(row!.delivered), outbox: Number(row!.outbox) };

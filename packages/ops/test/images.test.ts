@@ -3,7 +3,7 @@
 // command, as a non-root user, with nothing else around: the folder alone must run. The web image
 // also carries the migrations as JavaScript; they run against an empty database.
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -18,10 +18,25 @@ const isRoot = process.getuid?.() === 0;
 /** The image's USER. */
 const IMAGE_UID = 10001;
 
+/**
+ * The image's own `node`. The checkout's may sit where the image user cannot reach it (a private
+ * clone in a mode-700 folder), so the non-root runs get a copy next to the app folders.
+ */
+function imageNode(): string {
+  if (!isRoot) return process.execPath;
+  const bin = path.join(root, "bin");
+  mkdirSync(bin, { recursive: true, mode: 0o755 });
+  const copy = path.join(bin, "node");
+  copyFileSync(process.execPath, copy);
+  chmodSync(copy, 0o755);
+  return copy;
+}
+let nodeBinary: string | undefined;
+
 /** As the image does: the given command in the app folder, as a non-root user, with only this env. */
 function run(cwd: string, command: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const [bin, ...args] = command;
-  const node = bin === "node" ? process.execPath : bin!;
+  const node = bin === "node" ? (nodeBinary ??= imageNode()) : bin!;
   // As root (CI), drop to the image's numeric user the way the container runtime does; otherwise we already are not root.
   const ids = isRoot ? { uid: IMAGE_UID, gid: IMAGE_UID } : {};
   const child = spawn(node, args, { ...ids, cwd, env: { PATH: "/usr/bin:/bin", HOME: "/tmp", TZ: "UTC", NODE_ENV: "production", ...env }, stdio: ["ignore", "pipe", "pipe"] });
