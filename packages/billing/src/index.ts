@@ -14,7 +14,7 @@ export {
 export { addMonths } from "./period.ts";
 export { createStripeClient, STRIPE_API_VERSION, Stripe } from "./stripe-client.ts";
 export { priceIdsFromEnv, planOfPrice, PAID_PLANS, type PaidPlan, type PriceIds, type PriceEnv } from "./prices.ts";
-export { createStripeWebhookHandler, readRawBody, STRIPE_WEBHOOK_PATH, STRIPE_MAX_BODY_BYTES, type StripeWebhookOptions } from "./webhook.ts";
+export { createStripeWebhookHandler, STRIPE_WEBHOOK_PATH, STRIPE_MAX_BODY_BYTES, type StripeWebhookOptions } from "./webhook.ts";
 export { applyStripeEvent, BillingEventRejected, HANDLED_EVENT_TYPES, type ApplyResult, type StripeEventLike } from "./apply-event.ts";
 export { createBillingHandlers, handleStripeEvent, handleFreePeriod, type BillingHandlerDeps } from "./handlers.ts";
 export { createCheckoutSession, createPortalSession, changeSubscriptionPlan, type ChangePlanInput, BillingNotConfiguredError, BILLING_SUCCESS_PATH, BILLING_CANCEL_PATH, type CheckoutInput } from "./checkout.ts";

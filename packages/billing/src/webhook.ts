@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type pg from "pg";
 import type { Clock } from "@rm/domain";
+import { readRawBody } from "@rm/messaging";
 import { defineInstruments } from "@rm/telemetry";
 import { BILLING_STREAM, STRIPE_EVENT_TYPE } from "./constants.ts";
 import { stripeWebhooks, STRIPE_API_VERSION } from "./stripe-client.ts";
@@ -126,30 +127,4 @@ function verify(raw: Buffer, header: string, secrets: readonly string[], toleran
     }
   }
   return null;
-}
-
-/** The body exactly as received, up to `limit` bytes; null when larger (the rest is drained). */
-export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const declared = Number(req.headers["content-length"] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    return Promise.resolve(null);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on("data", (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(tooLarge ? null : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }

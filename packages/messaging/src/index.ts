@@ -1,5 +1,6 @@
 export { SenderRateLimiter, senderKind, DEFAULT_SENDER_RATES, type SenderKind, type RateLimitDecision } from "./rate-limit.ts";
 export { OutboxGroupInserter, type OutboxInsertRow } from "./webhooks/outbox-group-insert.ts";
+export { readRawBody } from "./webhooks/read-raw-body.ts";
 export { createTwilioWebhookHandler, TWILIO_STATUS_PATH, TWILIO_INBOUND_PATH, type TwilioWebhookOptions } from "./webhooks/twilio-webhooks.ts";
 export { lockOutboxRow, completeOutboxRow, retryOutboxRowAt, parkOutboxRow, runOutboxWork, type LockedOutboxRow, type OutboxWorkResult } from "./outbox/outbox-row.ts";
 export { sendMessage, type SendDeps, type SendLogger } from "./send/send-message.ts";

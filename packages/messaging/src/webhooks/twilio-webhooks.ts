@@ -13,6 +13,7 @@ import type { Clock } from "@rm/domain";
 import { defineInstruments } from "@rm/telemetry";
 import { verifyTwilioSignature } from "@rm/twilio";
 import { OutboxGroupInserter } from "./outbox-group-insert.ts";
+import { readRawBody } from "./read-raw-body.ts";
 
 export const TWILIO_STATUS_PATH = "/webhooks/twilio/status";
 export const TWILIO_INBOUND_PATH = "/webhooks/twilio/inbound";
@@ -68,14 +69,14 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
       req.resume();
       return true;
     }
-    const body = await readBody(req, maxBodyBytes);
-    if (body === null) {
+    const raw = await readRawBody(req, maxBodyBytes);
+    if (raw === null) {
       done(413, "too_large", "Payload Too Large");
       return true;
     }
 
     const params: Record<string, string> = {};
-    for (const [k, v] of new URLSearchParams(body)) params[k] = v;
+    for (const [k, v] of new URLSearchParams(raw.toString("utf8"))) params[k] = v;
     const signature = req.headers["x-twilio-signature"];
     if (typeof signature !== "string" || !verifyTwilioSignature({ authTokens: options.authTokens, signature, url: options.publicUrl + url, params })) {
       options.logger?.warn({ route: routeId }, "rejected a webhook with a missing or invalid signature");
@@ -125,30 +126,4 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
     }
     return true;
   };
-}
-
-/** Reads the body up to `limit` bytes; null when it is larger (the rest is drained, not buffered). */
-function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  const declared = Number(req.headers["content-length"] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    return Promise.resolve(null);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on("data", (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(tooLarge ? null : Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
