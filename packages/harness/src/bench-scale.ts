@@ -9,6 +9,7 @@
 //    the simulator's arrival times, and that nothing was dropped or sent twice.
 import { setTimeout as sleep } from "node:timers/promises";
 import { createScenario, freePort } from "@rm/test-utils";
+import { round, waitReady } from "./bench-util.ts";
 import { ProcessManager } from "./processes.ts";
 import { createRunEnv, type RunEnv } from "./run-env.ts";
 
@@ -53,18 +54,6 @@ export interface ScaleBenchOptions {
 
 const LOOSE_WORKER_ENV = { STREAM_BATCH_SIZE: "100", STREAM_READERS: "2", RELAY_BATCH_SIZE: "500", RELAY_POLL_MS: "100", LOG_LEVEL: "error" };
 
-async function waitReady(port: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`process on metrics port ${port} was not ready within 60 s`);
-}
 
 async function startPipeline(pm: ProcessManager, workers: number): Promise<void> {
   const ports: number[] = [];
@@ -73,7 +62,7 @@ async function startPipeline(pm: ProcessManager, workers: number): Promise<void>
     ports.push(port);
     pm.start(name.startsWith("relay") ? "relay" : "worker", name, { METRICS_PORT: String(port) });
   }
-  await Promise.all(ports.map(waitReady));
+  await Promise.all(ports.map((port) => waitReady(port)));
   await sleep(500);
 }
 
@@ -201,10 +190,6 @@ export async function runScaleBench(o: ScaleBenchOptions): Promise<ScaleBenchRep
   return { bench: "scale", curve, flatness: round(curve.at(-1)!.perSecond / curve[0]!.perSecond, 2), shaping };
 }
 
-function round(n: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
 
 export function formatScaleReport(r: ScaleBenchReport): string {
   const lines = ["backlog (queued, not due)   due batch   seconds   msg/s"];
