@@ -2,7 +2,7 @@
 // or past its reply window. Run by the periodic job 'campaign.complete' (all workspaces at once).
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { scopedQuery } from "@rm/db";
-import { releaseFollowUpShare } from "./follow-up-credits.ts";
+import { releaseRequestShare } from "./follow-up-credits.ts";
 
 export async function completeCampaigns(em: EntityManager, now: Date, replyWindowMs: number): Promise<number> {
   const windowStart = new Date(now.getTime() - replyWindowMs);
@@ -25,14 +25,16 @@ export async function completeCampaigns(em: EntityManager, now: Date, replyWindo
 
 /** The campaign is over: follow-up shares still held (no rating came, or no follow-up could be sent) go back. */
 async function releaseUnusedFollowUpShares(em: EntityManager, workspaceId: string, campaignId: string): Promise<void> {
-  const held = await scopedQuery<{ patient_id: string }>(
+  // Charged requests whose hold still reserves something: exactly the unused follow-up shares.
+  const held = await scopedQuery<{ id: string }>(
     em,
     workspaceId,
-    `select m.patient_id from messages m
+    `select m.id from messages m
        join credit_ledger_entries h on h.workspace_id = m.workspace_id and h.kind = 'hold' and h.reference = 'message:' || m.id::text
       where m.workspace_id = ? and m.campaign_id = ? and m.type = 'INITIAL'
+        and exists (select 1 from credit_ledger_entries d where d.workspace_id = m.workspace_id and d.kind = 'deduct' and d.reference = h.reference)
         and -h.amount > coalesce((select sum(r.amount) from credit_ledger_entries r where r.workspace_id = h.workspace_id and r.kind = 'release' and r.related_entry_id = h.id), 0)`,
     [campaignId],
   );
-  for (const row of held) await releaseFollowUpShare(em, workspaceId, row.patient_id, "campaign completed without a follow-up");
+  for (const row of held) await releaseRequestShare(em, workspaceId, row.id, "campaign completed without a follow-up");
 }

@@ -28,8 +28,13 @@ async function chargedRequest(em: EntityManager, workspaceId: string, patientId:
 export async function releaseFollowUpShare(em: EntityManager, workspaceId: string, patientId: string, reason: string): Promise<number> {
   const request = await chargedRequest(em, workspaceId, patientId);
   if (!request) return 0;
-  await releaseCredits(em, { workspaceId, holdReference: `message:${request.id}`, reference: `release:followup:${request.id}`, reason });
+  await releaseRequestShare(em, workspaceId, request.id, reason);
   return request.share;
+}
+
+/** Releases what the charged request `initialMessageId` still holds (callers know it holds some). */
+export async function releaseRequestShare(em: EntityManager, workspaceId: string, initialMessageId: string, reason: string): Promise<void> {
+  await releaseCredits(em, { workspaceId, holdReference: `message:${initialMessageId}`, reference: `release:followup:${initialMessageId}`, reason });
 }
 
 /**

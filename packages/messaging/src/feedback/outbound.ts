@@ -97,23 +97,25 @@ export async function insertMessage(em: EntityManager, m: NewMessage): Promise<s
   return id;
 }
 
-/** Renders a patient template for the channel and creates the message. */
+/** Renders a patient template for the channel and creates the message; returns its id and rendered body. */
 export async function createTemplatedMessage(
   em: EntityManager,
   input: { ctx: PatientContext; type: TemplateType & MessageType; addressing: Addressing; publicUrl: string; now: Date; dueAt?: Date; withReviewLink?: boolean },
-): Promise<string> {
+): Promise<{ id: string; body: string }> {
   const values = templateValues(input.ctx, input.publicUrl, { withReviewLink: input.withReviewLink ?? true });
   let text = await templateText(em, input.ctx.workspaceId, input.type, input.ctx.language, input.addressing.channel);
   if (input.withReviewLink === false) text = withoutReviewLinkSentences(text);
   const variables = input.addressing.channel === "WHATSAPP" ? (CONTENT_VARIABLES[input.type]?.(values) ?? null) : null;
-  return insertMessage(em, {
+  const body = renderTemplate(text, values);
+  const id = await insertMessage(em, {
     ctx: input.ctx,
     type: input.type,
     addressing: input.addressing,
-    body: renderTemplate(text, values),
+    body,
     contentVariables: variables,
     campaignId: input.ctx.campaignId,
     now: input.now,
     ...(input.dueAt ? { dueAt: input.dueAt } : {}),
   });
+  return { id, body };
 }

@@ -64,7 +64,7 @@ export async function recordRating(em: EntityManager, options: FeedbackOptions, 
     // Exactly one follow-up per patient, decided by the first rating; later ratings only update it.
     await em.execute("update patients set follow_up_sent_at = ? where id = ?", [now, ctx.patientId], "run");
     if (input.source.kind === "reply" && !ctx.contactOptedOutAt && !ctx.contactErasedAt) {
-      followUpMessageId = await createTemplatedMessage(em, {
+      const followUp = await createTemplatedMessage(em, {
         ctx,
         type: happy ? "FOLLOWUP_HAPPY" : "FOLLOWUP_UNHAPPY",
         addressing: input.source.replyTo,
@@ -72,8 +72,8 @@ export async function recordRating(em: EntityManager, options: FeedbackOptions, 
         now,
         withReviewLink: offersReview,
       });
-      const [created] = await scopedQuery<{ channel: "SMS" | "WHATSAPP"; body: string | null }>(em, ctx.workspaceId, "select channel, body from messages where workspace_id = ? and id = ?", [followUpMessageId]);
-      await holdFollowUp(em, { workspaceId: ctx.workspaceId, patientId: ctx.patientId, messageId: followUpMessageId, channel: created!.channel, body: created!.body ?? "" });
+      followUpMessageId = followUp.id;
+      await holdFollowUp(em, { workspaceId: ctx.workspaceId, patientId: ctx.patientId, messageId: followUp.id, channel: input.source.replyTo.channel, body: followUp.body });
     } else {
       // The follow-up is shown on the page, or not sent at all: its credits go back.
       await releaseFollowUpShare(em, ctx.workspaceId, ctx.patientId, input.source.kind === "page" ? "follow-up shown on the rating page" : "no follow-up to an opted-out contact");

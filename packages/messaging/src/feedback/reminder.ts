@@ -68,7 +68,7 @@ export async function sendReminder(deps: HandlerDeps, entry: StreamEntry): Promi
     if (!initial || ["FAILED", "UNDELIVERED", "CANCELED", "PENDING"].includes(initial.status)) return skip("initial not sent");
     const existing = await scopedQuery(tem, workspaceId, "select 1 from messages where workspace_id = ? and patient_id = ? and type = 'REMINDER'", [patientId]);
     if (existing.length > 0) return skip("already sent");
-    const id = await createTemplatedMessage(tem, {
+    const { id } = await createTemplatedMessage(tem, {
       ctx,
       type: "REMINDER",
       addressing: { channel: initial.channel, to: initial.to_address, from: initial.from_address },
