@@ -49,3 +49,15 @@ export function unexpectedProblems(problems: string[], expectedStatuses: number[
   const statuses = new RegExp(`status of (${expectedStatuses.join("|")})`);
   return problems.filter((p) => !statuses.test(p));
 }
+
+/**
+ * Saves a full-page screenshot to docs/screenshots/<name>.png when RM_SCREENSHOTS=1
+ * (`npm run screenshots`), so the README's pictures come from the browser tests themselves.
+ * Normal runs leave the tracked files alone.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.RM_SCREENSHOTS !== "1") return;
+  const { fileURLToPath } = await import("node:url");
+  const path = fileURLToPath(new URL(`../../../../docs/screenshots/${name}.png`, import.meta.url));
+  await page.screenshot({ path, fullPage: true });
+}
