@@ -48,6 +48,8 @@ export {
   type ReleaseInput,
   type DeductInput,
   type RefundInput,
+  releaseCreditsBulk,
+  type BulkReleaseInput,
 } from "./modules/billing/ledger.ts";
 export { findLedgerEntry, type LedgerEntrySummary } from "./modules/billing/find-ledger-entry.ts";
 

@@ -4,3 +4,4 @@ export { requireEnv } from "./env.ts";
 export { createScenario, type Scenario, type ScenarioOptions } from "./scenario.ts";
 export { spawnApp, freePort, waitForStatus, exitWithin, type RunningProcess } from "./process-harness.ts";
 export { ensureProductionBuild, sourceHash, WEB_ROOT } from "./web-build.ts";
+export { addFixtureCampaign, type FixtureCampaign, type FixturePatient, type FixturePatientState, type FixtureResult } from "./campaign-fixture.ts";

@@ -457,3 +457,65 @@ export async function getCreditBalance(em: EntityManager, workspaceId: string): 
   );
   return { available: Number(row?.available ?? 0), held: Number(row?.held ?? 0) };
 }
+
+export interface BulkReleaseInput {
+  workspaceId: string;
+  /** Each hold to empty, with the idempotency key of its release (the same key a single release would use). */
+  releases: readonly { holdReference: string; reference: string }[];
+  reason?: string;
+}
+
+/**
+ * Releases everything a set of holds still reserves — a cancelled campaign's pending sends — in two
+ * statements however many there are: the holds are locked (as `releaseCredits` locks one), then one
+ * release per hold that still reserves something is inserted. Idempotent: a release whose reference
+ * exists is skipped, so a hold already released by a single `releaseCredits` with the same reference
+ * is never released twice. Returns how many holds were released and the credits given back.
+ */
+export async function releaseCreditsBulk(em: EntityManager, input: BulkReleaseInput): Promise<{ released: number; amount: number }> {
+  assertWorkspaceId(input.workspaceId);
+  for (const r of input.releases) {
+    assertReference(r.holdReference);
+    assertReference(r.reference);
+  }
+  if (input.releases.length === 0) return { released: 0, amount: 0 };
+  return inTransaction(em, async (tem) => {
+    const holdRefs = textArray(input.releases.map((r) => r.holdReference));
+    const releaseRefs = textArray(input.releases.map((r) => r.reference));
+    // Same lock as releaseCredits takes on each hold, in a stable order (no deadlock between two bulk calls).
+    await scopedQuery(
+      tem,
+      input.workspaceId,
+      "select id from credit_ledger_entries where workspace_id = ? and kind = 'hold' and reference = any(?::text[]) order by id for update",
+      [holdRefs],
+    );
+    const rows = await scopedQuery<{ amount: number }>(
+      tem,
+      input.workspaceId,
+      `with h as (
+         select h.id, h.workspace_id, h.reference, h.amount from credit_ledger_entries h
+          where h.workspace_id = ? and h.kind = 'hold' and h.reference = any(?::text[])
+       )
+       insert into credit_ledger_entries (workspace_id, kind, amount, reference, related_entry_id, reason)
+       select h.workspace_id, 'release', o.outstanding, t.reference, h.id, ?
+         from h
+         join unnest(?::text[], ?::text[]) as t(hold_reference, reference) on t.hold_reference = h.reference
+         cross join lateral (
+           select -h.amount - coalesce(sum(r.amount), 0) as outstanding
+             from credit_ledger_entries r where r.workspace_id = h.workspace_id and r.kind = 'release' and r.related_entry_id = h.id
+         ) o
+        where o.outstanding > 0
+       on conflict (workspace_id, kind, reference) do nothing
+       returning amount`,
+      [holdRefs, input.reason ?? null, holdRefs, releaseRefs],
+    );
+    const amount = rows.reduce((sum, r) => sum + Number(r.amount), 0);
+    countCredits(LedgerKind.RELEASE, amount);
+    return { released: rows.length, amount };
+  });
+}
+
+/** A PostgreSQL text[] literal, bound as one parameter (`?::text[]`) whatever the number of values. */
+function textArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
+}

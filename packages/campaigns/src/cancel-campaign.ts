@@ -1,0 +1,140 @@
+// Cancelling a campaign (SPEC §5.10, §6): in ONE transaction the campaign becomes CANCELLED, every
+// send that has not reached the provider is CANCELED with its credit hold released and its outbox row
+// taken out of the scheduler, reminders are cancelled, patients still waiting are marked CANCELLED,
+// the follow-up shares of requests already charged go back (no follow-up of a cancelled campaign is
+// ever sent), and the audit log says who did it. Idempotent: a second call changes nothing.
+//
+// Against a worker sending at the same moment: the pending messages are locked FOR UPDATE, as the
+// worker's send step locks its message. Whoever locks first wins — a message the worker already
+// marked SENDING is no longer PENDING here (it goes out and is charged as usual); a message locked
+// here is CANCELED before the worker looks, and the worker then finds it finished and sends nothing.
+// Releases use the same references as the worker's (`release:message:<id>`), so a hold is released
+// once whoever gets there.
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { releaseCreditsBulk, scopedQuery } from "@rm/db";
+import { writeAudit } from "./audit.ts";
+import { canOpenCampaign, type Viewer } from "./viewer.ts";
+
+export const CAMPAIGN_CANCELLED_TEXT = "Campaña cancelada";
+const BATCH = 5_000;
+
+export interface CancelCampaignInput {
+  workspaceId: string;
+  campaignId: string;
+  viewer: Viewer;
+  ip?: string | null;
+  now?: Date;
+}
+
+export type CancelCampaignResult =
+  | { outcome: "cancelled"; messagesCancelled: number; patientsCancelled: number; creditsReleased: number }
+  /** Already CANCELLED (a repeated click, a second tab): nothing changed. */
+  | { outcome: "already_cancelled" }
+  /** COMPLETED campaigns are over: nothing left to cancel. */
+  | { outcome: "completed" };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** Returns null when the campaign is not there for this viewer (another workspace, another doctor's, a receptionist). */
+export async function cancelCampaign(em: EntityManager, input: CancelCampaignInput): Promise<CancelCampaignResult | null> {
+  if (!UUID.test(input.campaignId)) return null;
+  const now = input.now ?? new Date();
+  const run = async (tem: EntityManager): Promise<CancelCampaignResult | null> => {
+    const [campaign] = await scopedQuery<{ id: string; status: string; assigned_doctor_id: string | null }>(
+      tem,
+      input.workspaceId,
+      "select id, status, assigned_doctor_id from campaigns where workspace_id = ? and id = ? for update",
+      [input.campaignId],
+    );
+    if (!campaign || !canOpenCampaign(input.viewer, campaign.assigned_doctor_id)) return null;
+    if (campaign.status === "CANCELLED") return { outcome: "already_cancelled" };
+    if (campaign.status === "COMPLETED") return { outcome: "completed" };
+
+    // Ids below come from the scoped select above; every statement repeats the workspace.
+    await tem.execute("update campaigns set status = 'CANCELLED', cancelled_at = ?, updated_at = ? where id = ? and workspace_id = ?", [now, now, campaign.id, input.workspaceId], "run");
+
+    // Sends not yet handed to the provider. Free messages to staff or opt-out confirmations are not the campaign's.
+    const pending = await scopedQuery<{ id: string; credits_held: number }>(
+      tem,
+      input.workspaceId,
+      `select m.id, m.credits_held from messages m
+        where m.workspace_id = ? and m.campaign_id = ? and m.status = 'PENDING' and m.type not in ('OPT_OUT_CONFIRMATION', 'STAFF_ALERT')
+        order by m.id
+          for update of m`,
+      [campaign.id],
+    );
+    let creditsReleased = 0;
+    for (const batch of chunks(pending, BATCH)) {
+      const ids = `{${batch.map((m) => m.id).join(",")}}`;
+      await tem.execute(
+        "update messages set status = 'CANCELED', error_text = ?, credits_held = 0, updated_at = ? where workspace_id = ? and id = any(?::uuid[])",
+        [CAMPAIGN_CANCELLED_TEXT, now, input.workspaceId, ids],
+        "run",
+      );
+      const held = batch.filter((m) => Number(m.credits_held) > 0);
+      const released = await releaseCreditsBulk(tem, {
+        workspaceId: input.workspaceId,
+        releases: held.map((m) => ({ holdReference: `message:${m.id}`, reference: `release:message:${m.id}` })),
+        reason: "campaign cancelled",
+      });
+      creditsReleased += released.amount;
+      await tem.execute(
+        "update outbox set status = 'cancelled', last_error = ? where idempotency_key = any(?::text[]) and status in ('pending', 'published')",
+        [CAMPAIGN_CANCELLED_TEXT, `{${batch.map((m) => `message.send:${m.id}`).join(",")}}`],
+        "run",
+      );
+    }
+
+    // Reminders not yet due, and patients still waiting for their request.
+    await tem.execute(
+      `update outbox set status = 'cancelled', last_error = ?
+        where status = 'pending' and idempotency_key in (
+          select 'feedback.reminder:' || p.id::text from patients p where p.workspace_id = ? and p.campaign_id = ?)`,
+      [CAMPAIGN_CANCELLED_TEXT, input.workspaceId, campaign.id],
+      "run",
+    );
+    const patients = await tem.execute<{ affectedRows: number }>(
+      "update patients set status = 'CANCELLED', updated_at = ? where workspace_id = ? and campaign_id = ? and status in ('PENDING', 'SCHEDULED')",
+      [now, input.workspaceId, campaign.id],
+      "run",
+    );
+
+    // Requests already charged still hold their follow-up's share; no follow-up will go out now.
+    const charged = await scopedQuery<{ id: string }>(
+      tem,
+      input.workspaceId,
+      `select m.id from messages m
+        where m.workspace_id = ? and m.campaign_id = ? and m.type = 'INITIAL'
+          and exists (select 1 from credit_ledger_entries d where d.workspace_id = m.workspace_id and d.kind = 'deduct' and d.reference = 'message:' || m.id::text)`,
+      [campaign.id],
+    );
+    for (const batch of chunks(charged, BATCH)) {
+      const released = await releaseCreditsBulk(tem, {
+        workspaceId: input.workspaceId,
+        // The reference a later rating or the campaign's end would use (follow-up-credits.ts), so it happens once.
+        releases: batch.map((m) => ({ holdReference: `message:${m.id}`, reference: `release:followup:${m.id}` })),
+        reason: "campaign cancelled without a follow-up",
+      });
+      creditsReleased += released.amount;
+    }
+
+    await writeAudit(tem, {
+      workspaceId: input.workspaceId,
+      actorId: input.viewer.userId,
+      action: "campaign.cancelled",
+      entityType: "campaign",
+      entityId: campaign.id,
+      ip: input.ip ?? null,
+      details: { messagesCancelled: pending.length, patientsCancelled: patients.affectedRows, creditsReleased },
+      now,
+    });
+    return { outcome: "cancelled", messagesCancelled: pending.length, patientsCancelled: patients.affectedRows, creditsReleased };
+  };
+  return em.isInTransaction() ? run(em) : em.transactional((tem) => run(tem as EntityManager));
+}

@@ -1,0 +1,20 @@
+// Who is looking (SPEC §3): owners see every campaign, a doctor the campaigns assigned to them, a
+// receptionist the list only (no detail, no staff actions).
+export type ViewerRole = "OWNER" | "DOCTOR" | "RECEPTIONIST";
+
+export interface Viewer {
+  userId: string;
+  role: ViewerRole;
+}
+
+/** Whether the viewer may open a campaign's page and act on it (cancel, opt-out, erase). */
+export function canOpenCampaign(viewer: Viewer, assignedDoctorId: string | null): boolean {
+  if (viewer.role === "OWNER") return true;
+  if (viewer.role === "DOCTOR") return assignedDoctorId === viewer.userId;
+  return false;
+}
+
+/** Whether the viewer's list links each campaign to its page. */
+export function listLinksToDetail(viewer: Viewer): boolean {
+  return viewer.role !== "RECEPTIONIST";
+}
