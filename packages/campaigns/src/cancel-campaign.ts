@@ -4,8 +4,8 @@
 // the follow-up shares of requests already charged go back (no follow-up of a cancelled campaign is
 // ever sent), and the audit log says who did it. Idempotent: a second call changes nothing.
 //
-// Against a worker sending at the same moment: the pending messages are locked FOR UPDATE, as the
-// worker's send step locks its message. Whoever locks first wins — a message the worker already
+// Against a worker sending at the same moment: the pending messages' outbox rows, then the messages,
+// are locked FOR UPDATE in the order the worker's send step locks them. Whoever locks first wins — a message the worker already
 // marked SENDING is no longer PENDING here (it goes out and is charged as usual); a message locked
 // here is CANCELED before the worker looks, and the worker then finds it finished and sends nothing.
 // Releases use the same references as the worker's (`release:message:<id>`), so a hold is released
@@ -49,7 +49,9 @@ export async function cancelCampaign(em: EntityManager, input: CancelCampaignInp
     const [campaign] = await scopedQuery<{ id: string; status: string; assigned_doctor_id: string | null }>(
       tem,
       input.workspaceId,
-      "select id, status, assigned_doctor_id from campaigns where workspace_id = ? and id = ? for update",
+      // NO KEY UPDATE, not UPDATE: a worker that rewrites one of the campaign's messages twice in a
+      // transaction re-checks the message's foreign keys (FOR KEY SHARE on this row) and must not wait here.
+      "select id, status, assigned_doctor_id from campaigns where workspace_id = ? and id = ? for no key update",
       [input.campaignId],
     );
     if (!campaign || !canOpenCampaign(input.viewer, campaign.assigned_doctor_id)) return null;
@@ -58,6 +60,17 @@ export async function cancelCampaign(em: EntityManager, input: CancelCampaignInp
 
     // Ids below come from the scoped select above; every statement repeats the workspace.
     await tem.execute("update campaigns set status = 'CANCELLED', cancelled_at = ?, updated_at = ? where id = ? and workspace_id = ?", [now, now, campaign.id, input.workspaceId], "run");
+
+    // Lock order as the worker's send step: outbox row first, then the message. Otherwise a send that
+    // holds its outbox row and waits for its message deadlocks with this transaction.
+    await tem.execute(
+      `select o.id from outbox o
+        where o.status in ('pending', 'published') and o.idempotency_key in (
+          select 'message.send:' || m.id::text from messages m where m.workspace_id = ? and m.campaign_id = ? and m.status = 'PENDING')
+        order by o.id
+          for update of o`,
+      [input.workspaceId, campaign.id],
+    );
 
     // Sends not yet handed to the provider. Free messages to staff or opt-out confirmations are not the campaign's.
     const pending = await scopedQuery<{ id: string; credits_held: number }>(
@@ -100,7 +113,10 @@ export async function cancelCampaign(em: EntityManager, input: CancelCampaignInp
       "run",
     );
     const patients = await tem.execute<{ affectedRows: number }>(
-      "update patients set status = 'CANCELLED', updated_at = ? where workspace_id = ? and campaign_id = ? and status in ('PENDING', 'SCHEDULED')",
+      // A request the worker took just before the cancel (SENDING now) keeps its patient: it is being sent.
+      `update patients p set status = 'CANCELLED', updated_at = ?
+        where p.workspace_id = ? and p.campaign_id = ? and p.status in ('PENDING', 'SCHEDULED')
+          and not exists (select 1 from messages m where m.workspace_id = p.workspace_id and m.patient_id = p.id and m.type = 'INITIAL' and m.status not in ('PENDING', 'CANCELED'))`,
       [now, input.workspaceId, campaign.id],
       "run",
     );

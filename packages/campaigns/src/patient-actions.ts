@@ -44,6 +44,18 @@ async function inTransaction<T>(em: EntityManager, fn: (tem: EntityManager) => P
  */
 async function lockTarget(em: EntityManager, input: PatientActionInput): Promise<Target | null> {
   if (!UUID.test(input.campaignId) || !UUID.test(input.patientId)) return null;
+  // Lock order as the worker's send step (outbox row, then message and contact), so cancelling the
+  // contact's pending sends never deadlocks with a send in progress.
+  await em.execute(
+    `select o.id from outbox o
+      where o.status in ('pending', 'published') and o.idempotency_key in (
+        select 'message.send:' || m.id::text from messages m join patients p on p.workspace_id = m.workspace_id and p.id = m.patient_id
+         where m.workspace_id = ? and m.status = 'PENDING'
+           and p.contact_id = (select t.contact_id from patients t where t.workspace_id = ? and t.id = ? and t.campaign_id = ?))
+      order by o.id
+        for update of o`,
+    [input.workspaceId, input.workspaceId, input.patientId, input.campaignId],
+  );
   const [row] = await scopedQuery<Target>(
     em,
     input.workspaceId,
@@ -52,7 +64,7 @@ async function lockTarget(em: EntityManager, input: PatientActionInput): Promise
        join campaigns c on c.workspace_id = p.workspace_id and c.id = p.campaign_id
        join contacts ct on ct.workspace_id = p.workspace_id and ct.id = p.contact_id
       where p.workspace_id = ? and p.campaign_id = ? and p.id = ?
-        for update of ct`,
+        for no key update of ct`,
     [input.campaignId, input.patientId],
   );
   if (!row || !canOpenCampaign(input.viewer, row.assigned_doctor_id)) return null;

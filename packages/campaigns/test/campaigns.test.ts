@@ -2,17 +2,14 @@
 // pages, filters, counts from aggregates, cancel, opt-out and erasure — and every one of them tried
 // with another workspace's ids.
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { getCreditBalance, grantCredits, initOrm } from "@rm/db";
+import { initOrm } from "@rm/db";
 import { addFixtureCampaign, createScenario, createTestDatabase, type FixturePatient, type Scenario, type TestDatabase } from "@rm/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  cancelCampaign,
   decodeCursor,
-  erasePatient,
   listCampaignPatients,
   listCampaigns,
   loadCampaign,
-  optOutPatient,
   parseCampaignListFilters,
   parsePatientListFilters,
   type Viewer,
@@ -27,7 +24,7 @@ let doctor1: Viewer;
 let doctor2: Viewer;
 let receptionist: Viewer;
 let ownerB: Viewer;
-const ids: Record<string, string> = {};
+const ids = {} as { practice2: string; mixed: string; done: string; draft: string; b: string };
 
 const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => orm.em.fork().execute<T[]>(text, params);
 const em = () => orm.em.fork();
