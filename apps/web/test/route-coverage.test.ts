@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WEB_ROOT } from "./support/build.ts";
 import { get, post, signIn, type Session } from "./support/http.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
+import { createTenantCampaign } from "./support/campaigns.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 type Role = "owner" | "doctor" | "receptionist";
@@ -46,6 +47,13 @@ const ROUTES: Record<string, RouteSpec> = {
   "_app._index.tsx": { kind: "staff", url: () => "/", get: ALL },
   "_app.account.tsx": { kind: "staff", url: () => "/account", get: ALL },
   "_app.campaigns._index.tsx": { kind: "staff", url: () => "/campaigns", get: ALL },
+  // The tenant's campaign is assigned to its doctor (another doctor's answers 404: campaign-routes.test.ts).
+  "_app.campaigns.$id.tsx": {
+    kind: "staff",
+    url: (t) => `/campaigns/${campaignIds.get(t.workspaceId)}`,
+    get: STAFF,
+    crossTenantPost: { intent: "cancel", confirmed: "yes" },
+  },
   "_app.analytics._index.tsx": { kind: "staff", url: () => "/analytics", get: STAFF },
   "_app.inbox._index.tsx": { kind: "staff", url: () => "/inbox", get: STAFF },
   "_app.settings.tsx": { kind: "staff", url: () => "/settings", get: STAFF },
@@ -86,11 +94,13 @@ let web: WebServer;
 let a: Tenant;
 let b: Tenant;
 const sessions = {} as Record<Role, Session>;
+const campaignIds = new Map<string, string>();
 
 beforeAll(async () => {
   db = await createTestDatabase();
   a = await createTenant(db.url, "a");
   b = await createTenant(db.url, "b");
+  for (const t of [a, b]) campaignIds.set(t.workspaceId, await createTenantCampaign(db.url, t, [{ name: "Paciente Uno", phone: "+593981110001", state: "scheduled" }]));
   web = await startWebServer({ databaseUrl: db.url });
   sessions.owner = await signIn(web.url, a.owner.email, a.owner.password);
   sessions.doctor = await signIn(web.url, a.doctor.email, a.doctor.password);

@@ -14,7 +14,7 @@ export { encodeCursor, decodeCursor, type Cursor } from "./cursor.ts";
 export type { CampaignCounts, CampaignDetailCounts } from "./counts.ts";
 export { listCampaigns, listPracticeOptions, CAMPAIGN_PAGE_SIZE, type CampaignListItem, type CampaignListPage } from "./list-campaigns.ts";
 export { loadCampaign, type CampaignDetail } from "./campaign-detail.ts";
-export { listCampaignPatients, PATIENT_PAGE_SIZE, type PatientRow, type PatientPage } from "./list-patients.ts";
+export { listCampaignPatients, findCampaignPatient, PATIENT_PAGE_SIZE, type PatientRow, type PatientPage } from "./list-patients.ts";
 export { buildTimeline, type TimelineStep, type TimelineStepKey, type PatientFacts } from "./timeline.ts";
 export { cancelCampaign, CAMPAIGN_CANCELLED_TEXT, type CancelCampaignInput, type CancelCampaignResult } from "./cancel-campaign.ts";
 export { optOutPatient, erasePatient, ERASED_NAME, type PatientActionInput, type OptOutResult, type EraseResult } from "./patient-actions.ts";
