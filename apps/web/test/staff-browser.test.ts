@@ -126,7 +126,7 @@ describe.skipIf(!present)("staff UI in the browser", () => {
       await page.getByRole("navigation").getByRole("link", { name, exact: true }).waitFor();
     }
     await page.getByRole("navigation").getByRole("link", { name: "Campañas" }).click();
-    await page.getByTestId("coming-soon").waitFor();
+    await page.getByRole("link", { name: "Nueva campaña" }).waitFor();
     await page.close();
   });
 

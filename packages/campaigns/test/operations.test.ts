@@ -86,7 +86,7 @@ describe("cancelling a campaign", () => {
     expect(result).toEqual({ outcome: "cancelled", messagesCancelled: 2, patientsCancelled: 2, creditsReleased: 7 });
     const after = await getCreditBalance(em(), s.workspaceId);
     expect(after).toEqual({ available: before.available + 7, held: 0 });
-    const outbox = await sql<{ status: string }>("select status from outbox where workspace_id = ? and type = 'message.send'", [s.workspaceId]);
+    const outbox = await sql<{ status: string }>("select status from outbox where workspace_id = ? and type = 'message.send' and status <> 'done'", [s.workspaceId]);
     expect(outbox.map((o) => o.status)).toEqual(["cancelled", "cancelled"]);
     const messages = await sql<{ status: string; error_text: string | null }>("select status, error_text from messages where campaign_id = ? and type = 'INITIAL' and status = 'CANCELED'", [campaignId]);
     expect(messages).toEqual([{ status: "CANCELED", error_text: "Campaña cancelada" }, { status: "CANCELED", error_text: "Campaña cancelada" }]);

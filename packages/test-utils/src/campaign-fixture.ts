@@ -116,7 +116,12 @@ export async function addFixtureCampaign(orm: MikroORM, c: FixtureCampaign): Pro
       if (p.state === "scheduled") {
         await holdCredits(em, { workspaceId: ws, amount: hold, reference: `message:${messageId}`, reason: "campaign" });
         await enqueueOutbox(em, { workspaceId: ws, stream: "dispatch", type: "message.send", payload: { messageId }, idempotencyKey: `message.send:${messageId}`, availableAt: due });
-      } else if (accepted) {
+      } else {
+        // The request's outbox row, long done: its due time is the timeline's "scheduled".
+        await enqueueOutbox(em, { workspaceId: ws, stream: "dispatch", type: "message.send", payload: { messageId }, idempotencyKey: `message.send:${messageId}`, availableAt: due });
+        await em.execute("update outbox set status = ?, done_at = ? where idempotency_key = ?", [p.state === "cancelled" ? "cancelled" : "done", at(1), `message.send:${messageId}`], "run");
+      }
+      if (accepted) {
         await holdCredits(em, { workspaceId: ws, amount: hold, reference: `message:${messageId}`, reason: "campaign" });
         await deductCredits(em, { workspaceId: ws, amount: 1, reference: `message:${messageId}`, holdReference: `message:${messageId}`, keepRemainder: true });
       }

@@ -35,7 +35,7 @@ const CONFIRMS = ["cancel", "optout", "erase"] as const;
 type Confirm = (typeof CONFIRMS)[number];
 
 function formatter(locale: Locale, timeZone: string) {
-  const f = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone });
+  const f = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { day: "numeric", month: "short", hour: "numeric", minute: "2-digit", timeZone });
   return (d: Date | null) => (d ? f.format(d) : null);
 }
 
