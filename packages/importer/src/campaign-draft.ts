@@ -183,6 +183,8 @@ export interface CampaignDraftView {
   name: string;
   practiceId: string;
   practiceName: string;
+  /** The practice's time zone (or the workspace's): appointment times are shown in it. */
+  timeZone: string;
   assignedDoctorId: string | null;
   doctorName: string | null;
   createdById: string;
@@ -223,6 +225,7 @@ export async function getCampaignDraft(
     name: string;
     practice_id: string;
     practice_name: string;
+    time_zone: string;
     assigned_doctor_id: string | null;
     doctor_name: string | null;
     created_by_id: string;
@@ -243,12 +246,13 @@ export async function getCampaignDraft(
   }>(
     em,
     workspaceId,
-    `select c.id, c.status, c.name, c.practice_id, p.name as practice_name, c.assigned_doctor_id, du.name as doctor_name,
+    `select c.id, c.status, c.name, c.practice_id, p.name as practice_name, coalesce(p.timezone, w.timezone) as time_zone, c.assigned_doctor_id, du.name as doctor_name,
             c.created_by_id, cu.name as created_by_name, c.scheduled_hours_after, d.channel, d.file_name, d.encoding, d.delimiter,
             ${options.withRows === false ? "null" : "d.rows"} as rows, d.rejected, d.duplicates, d.warnings, d.counts, d.created_at, d.expires_at, d.confirmed_at
        from campaigns c
        join campaign_drafts d on d.campaign_id = c.id and d.workspace_id = c.workspace_id
        join practices p on p.id = c.practice_id
+       join workspaces w on w.id = c.workspace_id
        join users cu on cu.id = c.created_by_id
        left join users du on du.id = c.assigned_doctor_id
       where c.workspace_id = ? and c.id = ?`,
@@ -263,6 +267,7 @@ export async function getCampaignDraft(
     name: r.name,
     practiceId: r.practice_id,
     practiceName: r.practice_name,
+    timeZone: r.time_zone,
     assignedDoctorId: r.assigned_doctor_id,
     doctorName: r.doctor_name,
     createdById: r.created_by_id,
@@ -389,4 +394,19 @@ export async function discardCampaignDraft(target: MikroORM | EntityManager, wor
   if (!UUID.test(campaignId)) return false;
   const rows = await scopedQuery(toEm(target), workspaceId, "delete from campaigns where workspace_id = ? and id = ? and status = 'DRAFT' returning id", [campaignId]);
   return rows.length === 1;
+}
+
+export interface AssignableDoctor {
+  id: string;
+  name: string;
+  role: "DOCTOR" | "OWNER";
+}
+
+/** Who a campaign can be assigned to (SPEC §3: the doctor whose appointments they were): doctors and owners. */
+export async function listAssignableDoctors(target: MikroORM | EntityManager, workspaceId: string): Promise<AssignableDoctor[]> {
+  return scopedQuery<AssignableDoctor>(
+    toEm(target),
+    workspaceId,
+    "select id, name, role from users where workspace_id = ? and role in ('DOCTOR', 'OWNER') order by role = 'OWNER', name, id",
+  );
 }
