@@ -14,6 +14,8 @@ export { MAX_UPLOAD_BYTES };
 /** The body passed MAX_UPLOAD_BYTES (by its Content-Length or while streaming). */
 export class UploadTooLargeError extends Error {
   override name = "UploadTooLargeError";
+  /** The text fields read before the file, so the form can be shown again as it was. */
+  fields: Record<string, string> = {};
 }
 
 /** The request is not a readable upload (not multipart, a text field far too long). */
@@ -130,11 +132,10 @@ export async function readCampaignUpload(request: Request, options: ReadUploadOp
     discardBody(request);
     throw new UploadFormError("Elija un archivo CSV y envíe el formulario de nuevo.");
   }
+  // A declared length over the limit is refused when the file part starts: the small fields before it
+  // are read, so the form comes back filled in.
   const declared = Number(request.headers.get("content-length") ?? "");
-  if (Number.isFinite(declared) && declared > MAX_UPLOAD_BYTES) {
-    discardBody(request);
-    throw new UploadTooLargeError();
-  }
+  const declaredTooLarge = Number.isFinite(declared) && declared > MAX_UPLOAD_BYTES;
   const fileField = options.fileField ?? "file";
   const fields: Record<string, string> = {};
   let csrf: string | null = request.headers.get(CSRF_HEADER);
@@ -146,6 +147,7 @@ export async function readCampaignUpload(request: Request, options: ReadUploadOp
     if (part.name === fileField && part.filename !== undefined) {
       // The token comes first in the form: a cross-site upload is refused before a byte of it is parsed.
       await verifyCsrf(request, options.session, csrf ?? "");
+      if (declaredTooLarge) throw new UploadTooLargeError();
       if (part.filename === "") {
         await drain(part.data);
         return undefined;
@@ -170,20 +172,20 @@ export async function readCampaignUpload(request: Request, options: ReadUploadOp
     return undefined;
   };
 
+  const tooLarge = () => Object.assign(new UploadTooLargeError(), { fields });
   try {
     await unstable_parseMultipartFormData(counted, handler);
   } catch (error) {
     body.stop();
     // The parser reports a failing stream as an unreadable file: the limit is the real reason.
-    if (body.exceeded()) throw new UploadTooLargeError();
+    if (body.exceeded() || error instanceof UploadTooLargeError) throw tooLarge();
     if (error instanceof StopReading) return { fields, file };
-    if (error instanceof UploadTooLargeError || error instanceof Response) throw error;
+    if (error instanceof Response) throw error;
     if (error && typeof error === "object" && "init" in error && "data" in error) throw error; // verifyCsrf's 403
     if (error instanceof UploadFormError) throw error;
-    if (error instanceof Error && error.cause instanceof UploadTooLargeError) throw error.cause;
     throw new UploadFormError("No se pudo leer el formulario enviado. Inténtelo de nuevo.");
   }
-  if (body.exceeded()) throw new UploadTooLargeError();
+  if (body.exceeded() || declaredTooLarge) throw tooLarge();
   // A form without the file part still has to prove its origin.
   if (!file) await verifyCsrf(request, options.session, csrf ?? "");
   return { fields, file };

@@ -23,6 +23,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { ...(await campaignFormChoices(staff)), isOwner: staff.user.role === "OWNER", maxMb: MAX_MB, maxHours: MAX_HOURS_AFTER };
 }
 
+function formFields(fields: Record<string, string>) {
+  return {
+    name: fields.name ?? "",
+    practiceId: fields.practiceId ?? "",
+    assignedDoctorId: fields.assignedDoctorId ?? "",
+    channel: fields.channel ?? "",
+    scheduledHoursAfter: fields.scheduledHoursAfter ?? "",
+  };
+}
+
 export async function action({ request, context }: ActionFunctionArgs) {
   // The body is a streamed upload: the CSRF token is checked by readCampaignUpload, before the file.
   const staff = await requireUser(request, context, { roles: ROLES.ALL, csrf: "manual" });
@@ -41,20 +51,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return failure(413, {
         fieldErrors: { file: `El archivo supera el tamaño máximo de ${MAX_MB} MB. Divídalo en varios archivos.` },
         formError: `El archivo es demasiado grande (máximo ${MAX_MB} MB). No se creó nada.`,
-        values: {},
+        values: formFields(error.fields),
       });
     }
     if (error instanceof UploadFormError) return failure(400, { fieldErrors: {}, formError: error.message, values: {} });
     throw error;
   }
   const { fields, file } = upload;
-  const values = {
-    name: fields.name ?? "",
-    practiceId: fields.practiceId ?? "",
-    assignedDoctorId: fields.assignedDoctorId ?? "",
-    channel: fields.channel ?? "",
-    scheduledHoursAfter: fields.scheduledHoursAfter ?? "",
-  };
+  const values = formFields(fields);
   if (!file) return failure(400, { fieldErrors: { file: "Elija el archivo CSV con las citas." }, values });
   if (!file.parsed.ok) return failure(400, { fieldErrors: { file: file.parsed.fatal!.message }, values });
   const hours = values.scheduledHoursAfter.trim() === "" ? 2 : Number(values.scheduledHoursAfter);

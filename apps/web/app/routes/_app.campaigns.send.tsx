@@ -126,7 +126,8 @@ export default function SendToOne() {
               {t("Pida al propietario que compre créditos en Facturación.", "Ask the owner to buy credits in Billing.")}
             </p>
           ) : null}
-          <Form method="post" data-testid="send-form">
+          {/* A new form after each send: the fields are empty for the next patient. */}
+          <Form method="post" data-testid="send-form" key={data.last?.campaignId ?? "first"}>
             <CsrfInput />
             <div className="row">
               <Field id="name" label={t("Nombre del paciente", "Patient name")} error={errors.name}>
