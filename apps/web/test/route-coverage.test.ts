@@ -54,6 +54,11 @@ const ROUTES: Record<string, RouteSpec> = {
     get: STAFF,
     crossTenantPost: { intent: "cancel", confirmed: "yes" },
   },
+  "_app.campaigns.new.tsx": { kind: "staff", url: () => "/campaigns/new", get: ALL },
+  "_app.campaigns.send.tsx": { kind: "staff", url: () => "/campaigns/send", get: ALL },
+  // A draft uploaded by the receptionist for the doctor: the three of them (and owners) may open it.
+  "_app.campaigns.drafts.$id.tsx": { kind: "staff", url: (t) => `/campaigns/drafts/${drafts.get(t.workspaceId)}`, get: ALL, crossTenantPost: { intent: "discard" } },
+  "_app.campaigns.drafts_.$id.rejected[.]csv.ts": { kind: "staff", url: (t) => `/campaigns/drafts/${drafts.get(t.workspaceId)}/rejected.csv`, get: ALL },
   "_app.analytics._index.tsx": { kind: "staff", url: () => "/analytics", get: STAFF },
   "_app.inbox._index.tsx": { kind: "staff", url: () => "/inbox", get: STAFF },
   "_app.settings.tsx": { kind: "staff", url: () => "/settings", get: STAFF },
@@ -150,4 +155,21 @@ describe.each(publicRoutes)("%s", (_file, route) => {
   it(`answers an anonymous GET with ${route.get}`, async () => {
     expect((await get(web.url, route.url)).status).toBe(route.get);
   });
+});
+
+// Campaign drafts for the rows above: one per workspace, uploaded by its receptionist for its doctor.
+const drafts = new Map<string, string>();
+beforeAll(async () => {
+  const { createCampaignDraft, parsePatientCsv } = await import("@rm/importer");
+  const { initOrm } = await import("@rm/db");
+  const orm = await initOrm({ databaseUrl: db.url, poolMax: 1 });
+  try {
+    const parsed = await parsePatientCsv(Buffer.from("nombre;telefono;fecha;consentimiento\r\nAna Prueba;0991234567;23/11/2026;si\r\nSin Teléfono;;23/11/2026;si\r\n"));
+    for (const t of [a, b]) {
+      const draft = await createCampaignDraft(orm, { workspaceId: t.workspaceId, practiceId: t.practiceId, assignedDoctorId: t.doctor.id, createdById: t.receptionist.id, name: "Borrador", parsed });
+      drafts.set(t.workspaceId, draft.campaignId);
+    }
+  } finally {
+    await orm.close(true);
+  }
 });

@@ -2,6 +2,7 @@ import { AuditLogSchema } from "./modules/audit/audit-log.entity.ts";
 import { BillingEventSchema } from "./modules/billing/billing-event.entity.ts";
 import { CreditLedgerEntrySchema } from "./modules/billing/credit-ledger-entry.entity.ts";
 import { CampaignSchema } from "./modules/campaigns/campaign.entity.ts";
+import { CampaignDraftSchema } from "./modules/campaigns/campaign-draft.entity.ts";
 import { PatientSchema } from "./modules/campaigns/patient.entity.ts";
 import { ContactSchema } from "./modules/contacts/contact.entity.ts";
 import { FeedbackSchema } from "./modules/feedback/feedback.entity.ts";
@@ -23,6 +24,7 @@ export const entities = [
   PracticeSchema,
   TemplateSchema,
   CampaignSchema,
+  CampaignDraftSchema,
   ContactSchema,
   PatientSchema,
   MessageSchema,

@@ -15,6 +15,7 @@ export { Practice, PracticeSchema, googleReviewUrl } from "./modules/practice/pr
 export { Template, TemplateSchema } from "./modules/templates/template.entity.ts";
 export { DEFAULT_TEMPLATES, ensureDefaultTemplates } from "./modules/templates/default-templates.ts";
 export { Campaign, CampaignSchema } from "./modules/campaigns/campaign.entity.ts";
+export { CampaignDraft, CampaignDraftSchema } from "./modules/campaigns/campaign-draft.entity.ts";
 export { Patient, PatientSchema, newPublicToken, PUBLIC_TOKEN_TTL_DAYS } from "./modules/campaigns/patient.entity.ts";
 export { Contact, ContactSchema } from "./modules/contacts/contact.entity.ts";
 export { Message, MessageSchema } from "./modules/messaging/message.entity.ts";

@@ -70,6 +70,12 @@ export interface CreateCampaignInput {
   ip?: string | null;
   /** What created it, for the audit log. */
   source?: "csv" | "single";
+  /**
+   * Activate this DRAFT campaign (created by `createCampaignDraft`) instead of inserting a new one:
+   * its row is updated in the same transaction; `CampaignInputError("DRAFT_NOT_FOUND")` when it is
+   * not a DRAFT of the workspace. Its name, practice and creator stay those of the draft.
+   */
+  draftCampaignId?: string;
 }
 
 export interface CampaignPatientResult {
@@ -104,8 +110,18 @@ export interface CreateCampaignResult {
   timingsMs: Record<string, number>;
 }
 
+/** A patient that would be stored but not messaged, and why (preview lists). */
+export interface SkippedPreviewRow {
+  line: number | null;
+  name: string;
+  phone: string;
+  reason: SkipReason;
+}
+
 export interface CampaignPreview {
   counts: CreateCampaignResult["counts"];
+  /** Every patient that would be skipped, in input order (at most `skippedLimit`, default 1,000). */
+  skipped: SkippedPreviewRow[];
   credits: { needed: number; available: number; shortfall: number; unlimited: boolean };
   firstSendAt: Date | null;
   lastSendAt: Date | null;
@@ -126,12 +142,12 @@ interface Settings {
 
 type Em = EntityManager;
 
-function toEm(target: MikroORM | EntityManager): Em {
+export function toEm(target: MikroORM | EntityManager): Em {
   return "em" in target && !("execute" in target) ? (target as MikroORM).em.fork() : (target as Em);
 }
 
 /** PostgreSQL array literal, for `unnest(?::text[])`: one bound parameter per column, whatever the row count. */
-function pgArray(values: readonly (string | number | boolean | null | undefined)[]): string {
+export function pgArray(values: readonly (string | number | boolean | null | undefined)[]): string {
   let out = "{";
   for (let i = 0; i < values.length; i++) {
     if (i > 0) out += ",";
@@ -153,7 +169,7 @@ interface BoundQueryContext {
  * array literals of a 50,000-row import; the transaction's Kysely connection binds them instead.
  * Falls back to `execute` when there is no such connection.
  */
-async function executeBound<T>(em: Em, sql: string, params: readonly unknown[]): Promise<T[]> {
+export async function executeBound<T>(em: Em, sql: string, params: readonly unknown[]): Promise<T[]> {
   const ctx = em.getTransactionContext<BoundQueryContext>();
   if (!ctx || typeof ctx.executeQuery !== "function") return em.execute<T[]>(sql, [...params]);
   let n = 0;
@@ -379,7 +395,7 @@ function summarise(planned: readonly Planned[], merged: number): Pick<CreateCamp
   };
 }
 
-async function inTransaction<T>(em: Em, fn: (tem: Em) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(em: Em, fn: (tem: Em) => Promise<T>): Promise<T> {
   return em.isInTransaction() ? fn(em) : em.transactional((tem) => fn(tem as Em));
 }
 
@@ -470,7 +486,7 @@ function languagesOf(rows: readonly CampaignRowInput[]): Set<string> {
  * What confirming would do, without writing or locking anything: counts by outcome, first and last
  * send time, and the credits check (needed, available, shortfall). For the preview page.
  */
-export async function previewCampaignFromRows(target: MikroORM | EntityManager, input: CreateCampaignInput): Promise<CampaignPreview> {
+export async function previewCampaignFromRows(target: MikroORM | EntityManager, input: CreateCampaignInput, options: { skippedLimit?: number } = {}): Promise<CampaignPreview> {
   const em = toEm(target);
   const now = input.now ?? new Date();
   const { unique, merged } = validateRows(input.rows);
@@ -480,8 +496,15 @@ export async function previewCampaignFromRows(target: MikroORM | EntityManager, 
   const summary = summarise(planned, merged);
   const unlimited = settings.plan === "ENTERPRISE";
   const { available } = await getCreditBalance(em, input.workspaceId);
+  const limit = options.skippedLimit ?? 1000;
+  const skipped: SkippedPreviewRow[] = [];
+  for (const p of planned) {
+    if (skipped.length >= limit) break;
+    if (p.skip) skipped.push({ line: p.row.line ?? null, name: p.row.name, phone: p.row.phone, reason: p.skip });
+  }
   return {
     counts: summary.counts,
+    skipped,
     credits: { needed: summary.creditsHeld, available, shortfall: unlimited ? 0 : Math.max(0, summary.creditsHeld - available), unlimited },
     firstSendAt: summary.firstSendAt,
     lastSendAt: summary.lastSendAt,
@@ -541,9 +564,31 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
     }
 
     lap("holds");
-    const campaignId = randomUUID();
+    const campaignId = input.draftCampaignId ?? randomUUID();
     const status = sends.length > 0 ? "ACTIVE" : "COMPLETED";
-    await em.execute(
+    if (input.draftCampaignId) {
+      // The draft's row becomes the campaign (its practice, doctor and hours are the ones checked above).
+      const updated = await em.execute<{ id: string }[]>(
+        `update campaigns set status = ?, practice_id = ?, assigned_doctor_id = ?, scheduled_hours_after = ?, total_patients = ?, skipped_patients = ?,
+                activated_at = ?, completed_at = ?, updated_at = ?
+          where workspace_id = ? and id = ? and status = 'DRAFT' returning id`,
+        [
+          status,
+          input.practiceId,
+          input.assignedDoctorId,
+          input.scheduledHoursAfter ?? DEFAULT_HOURS_AFTER_APPOINTMENT,
+          summary.counts.patients,
+          summary.counts.skipped,
+          now,
+          status === "COMPLETED" ? now : null,
+          now,
+          input.workspaceId,
+          input.draftCampaignId,
+        ],
+      );
+      if (updated.length !== 1) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe o ya fue confirmado.");
+    }
+    if (!input.draftCampaignId) await em.execute(
       `insert into campaigns (id, workspace_id, practice_id, assigned_doctor_id, created_by_id, name, status, scheduled_hours_after,
                               total_patients, skipped_patients, activated_at, completed_at, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

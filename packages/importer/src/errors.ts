@@ -24,7 +24,10 @@ export type CampaignInputErrorCode =
   | "INVALID_APPOINTMENT"
   | "NO_ROWS"
   | "TOO_MANY_ROWS"
-  | "CONSENT_REQUIRED";
+  | "CONSENT_REQUIRED"
+  | "INVALID_HOURS"
+  | "DRAFT_NOT_FOUND"
+  | "DRAFT_EXPIRED";
 
 /** Input a user can get wrong (an id of another workspace, a bad phone): `message` is Spanish. */
 export class CampaignInputError extends Error {

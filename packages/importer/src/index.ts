@@ -13,6 +13,7 @@ export {
   type CsvFatalCode,
 } from "./parse-patient-csv.ts";
 export { rejectedRowsToCsv } from "./rejected-csv.ts";
+export { MAX_UPLOAD_BYTES } from "./upload-limit.ts";
 export { type DetectedEncoding } from "./decode.ts";
 export { type PatientField, PATIENT_FIELDS, fieldForHeader } from "./headers.ts";
 export { type Channel } from "./fields.ts";
@@ -25,6 +26,24 @@ export {
   type CreateCampaignResult,
   type CampaignPatientResult,
   type CampaignPreview,
+  type SkippedPreviewRow,
 } from "./create-campaign.ts";
+export {
+  createCampaignDraft,
+  getCampaignDraft,
+  previewCampaignDraft,
+  confirmCampaignDraft,
+  discardCampaignDraft,
+  listAssignableDoctors,
+  DRAFT_TTL_HOURS,
+  MAX_HOURS_AFTER,
+  type AssignableDoctor,
+  type DraftRow,
+  type CreateCampaignDraftInput,
+  type CampaignDraftView,
+  type CampaignDraftPreview,
+  type ConfirmCampaignDraftInput,
+  type ConfirmCampaignDraftResult,
+} from "./campaign-draft.ts";
 export { sendToOnePatient, type SendToOnePatientInput, type SendToOnePatientResult } from "./send-to-one.ts";
 export { InsufficientCreditsError, CampaignInputError, type CampaignInputErrorCode } from "./errors.ts";

@@ -17,10 +17,11 @@ import {
   type ConsentCell,
 } from "./fields.ts";
 import { FIELD_LABEL_ES, mapHeaders, type ColumnMapping, type PatientField } from "./headers.ts";
+import { MAX_UPLOAD_BYTES } from "./upload-limit.ts";
 
 type CountryCode = Parameters<typeof normalizePhone>[1] & string;
 
-export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_MAX_BYTES = MAX_UPLOAD_BYTES;
 export const DEFAULT_MAX_ROWS = 100_000;
 const MAX_NAME_LENGTH = 200;
 const MAX_CELL_LENGTH = 1000;

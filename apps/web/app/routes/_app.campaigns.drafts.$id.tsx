@@ -1,0 +1,405 @@
+// Vista previa de una campaña (SPEC §5.1–5.2): what the uploaded file held — accepted, rejected (line,
+// column, reason; downloadable), without consent, merged duplicates, skipped with the reason — and the
+// credits it needs against the balance. Confirming activates the DRAFT in one transaction; discarding
+// deletes it. Owners, the uploader and the assigned doctor.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { confirmCampaignDraft, discardCampaignDraft, getCampaignDraft, previewCampaignDraft } from "@rm/importer";
+import { failure, importerFailure, requireDraftAccess } from "../.server/campaigns.server.ts";
+import { getEnv } from "../.server/env.server.ts";
+import { notFound, requireUser } from "../.server/staff.server.ts";
+import { CsrfInput, FormError } from "../components/forms.tsx";
+import { formatDateTime, useLocale, useT, type Translate } from "../i18n.ts";
+import { ROLES } from "../nav.ts";
+
+export const meta: MetaFunction = () => [{ title: "Vista previa de la campaña · Reputation Manager" }];
+
+/** Rows listed per table; the counts are always complete and the rejected rows downloadable. */
+const LIST_LIMIT = 100;
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const staff = await requireUser(request, context, { roles: ROLES.ALL });
+  const shown = await previewCampaignDraft(staff.em, { workspaceId: staff.workspace.id, campaignId: params.id ?? "", publicUrl: getEnv().PUBLIC_URL, skippedLimit: LIST_LIMIT * 2 });
+  if (!shown) notFound();
+  const { draft, preview } = shown;
+  requireDraftAccess(staff, draft);
+  if (draft.status !== "DRAFT") throw redirect(`/campaigns/${draft.campaignId}`);
+  const consentMissing = draft.rows.filter((r) => !r.consent);
+  const row = (r: (typeof draft.rows)[number]) => ({
+    line: r.line,
+    name: r.name,
+    phone: r.phone,
+    appointmentAt: r.appointmentAt.toISOString(),
+    appointmentHasTime: r.appointmentHasTime,
+    channel: r.channel ?? draft.channel,
+    consent: r.consent,
+  });
+  return {
+    isOwner: staff.user.role === "OWNER",
+    draft: {
+      id: draft.campaignId,
+      name: draft.name,
+      practiceName: draft.practiceName,
+      doctorName: draft.doctorName,
+      createdByName: draft.createdByName,
+      scheduledHoursAfter: draft.scheduledHoursAfter,
+      channel: draft.channel,
+      fileName: draft.fileName,
+      encoding: draft.encoding,
+      delimiter: draft.delimiter,
+      timeZone: draft.timeZone,
+      expired: draft.expired,
+      expiresAt: draft.expiresAt.toISOString(),
+      warnings: draft.warnings,
+      counts: draft.counts,
+    },
+    accepted: draft.rows.slice(0, LIST_LIMIT).map(row),
+    consentMissing: consentMissing.slice(0, LIST_LIMIT).map(row),
+    consentMissingTotal: consentMissing.length,
+    rejected: draft.rejected.slice(0, LIST_LIMIT).map((r) => ({ line: r.line, problems: r.problems.map((p) => ({ column: p.column, value: p.value, reason: p.reason })) })),
+    duplicates: draft.duplicates.slice(0, LIST_LIMIT),
+    preview: preview
+      ? {
+          counts: preview.counts,
+          credits: preview.credits,
+          firstSendAt: preview.firstSendAt?.toISOString() ?? null,
+          lastSendAt: preview.lastSendAt?.toISOString() ?? null,
+          // Rows without consent have their own table.
+          skipped: preview.skipped.filter((s) => s.reason !== "NO_CONSENT").slice(0, LIST_LIMIT),
+          skippedTotal: preview.counts.skipped - (preview.counts.skippedBy.NO_CONSENT ?? 0),
+        }
+      : null,
+  };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const staff = await requireUser(request, context, { roles: ROLES.ALL });
+  const draft = await getCampaignDraft(staff.em, staff.workspace.id, params.id ?? "", { withRows: false });
+  if (!draft) notFound();
+  requireDraftAccess(staff, draft);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent === "discard") {
+    await discardCampaignDraft(staff.em, staff.workspace.id, draft.campaignId);
+    throw redirect("/campaigns/new?notice=discarded");
+  }
+  if (intent !== "confirm") return failure(400, { fieldErrors: {}, formError: "Acción desconocida.", values: {} });
+  try {
+    await confirmCampaignDraft(staff.em, {
+      workspaceId: staff.workspace.id,
+      campaignId: draft.campaignId,
+      confirmedById: staff.user.id,
+      publicUrl: getEnv().PUBLIC_URL,
+      ip: staff.ip,
+    });
+  } catch (error) {
+    return importerFailure(error, {});
+  }
+  throw redirect(`/campaigns/${draft.campaignId}`);
+}
+
+const SKIP_LABELS: Record<string, [string, string]> = {
+  NO_CONSENT: ["Sin consentimiento: se guarda, no se le escribe", "No consent: stored, never messaged"],
+  OPTED_OUT: ["Pidió no recibir mensajes", "Opted out of messages"],
+  ERASED: ["Sus datos fueron borrados a su pedido", "Erased at their request"],
+  COOLDOWN: ["Ya se le pidió una calificación hace poco (periodo de espera)", "Asked recently (cooldown)"],
+  APPOINTMENT_TOO_OLD: ["La cita es demasiado antigua", "The appointment is too old"],
+  DUPLICATE: ["Teléfono repetido", "Repeated phone"],
+  NOT_MOBILE: ["Teléfono fijo: no recibe WhatsApp ni SMS", "Landline: cannot receive WhatsApp or SMS"],
+  INSUFFICIENT_CREDITS: ["Créditos insuficientes", "Not enough credits"],
+};
+
+function skipLabel(reason: string, t: Translate): string {
+  const label = SKIP_LABELS[reason];
+  return label ? t(label[0], label[1]) : reason;
+}
+
+function More({ shown, total }: { shown: number; total: number }) {
+  const t = useT();
+  if (total <= shown) return null;
+  return <p className="hint">{t(`Se muestran ${shown} de ${total}.`, `Showing ${shown} of ${total}.`)}</p>;
+}
+
+export default function CampaignDraftPage() {
+  const data = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const t = useT();
+  const locale = useLocale();
+  const { draft, preview } = data;
+  const when = (iso: string) => formatDateTime(iso, locale, draft.timeZone);
+  const shortfall = answer && "shortfall" in answer && answer.shortfall ? answer.shortfall.missing : preview && preview.credits.shortfall > 0 ? preview.credits.shortfall : 0;
+  const busy = navigation.state === "submitting";
+
+  return (
+    <>
+      <div className="page-title">
+        <h1>{t("Vista previa", "Preview")}: {draft.name}</h1>
+        <Link to="/campaigns">{t("Ver campañas", "See campaigns")}</Link>
+      </div>
+      <p className="muted">
+        {draft.practiceName} · {t("Médico", "Doctor")}: {draft.doctorName ?? "—"} · {t(`${draft.scheduledHoursAfter} h después de la cita`, `${draft.scheduledHoursAfter} h after the appointment`)} ·{" "}
+        {draft.channel === "SMS" ? "SMS" : "WhatsApp"} · {draft.fileName ?? ""} ({draft.encoding}, «{draft.delimiter === "\t" ? "tab" : draft.delimiter}»)
+      </p>
+      {draft.warnings.map((w) => (
+        <p key={w} className="warning-box">
+          {w}
+        </p>
+      ))}
+
+      <section className="card" aria-labelledby="summary-heading">
+        <h2 id="summary-heading">{t("Resumen", "Summary")}</h2>
+        <dl className="stats" data-testid="counts">
+          <div>
+            <dt>{t("Filas leídas", "Rows read")}</dt>
+            <dd data-testid="count-rows">{draft.counts.rows}</dd>
+          </div>
+          <div>
+            <dt>{t("Aceptadas", "Accepted")}</dt>
+            <dd data-testid="count-accepted">{draft.counts.accepted}</dd>
+          </div>
+          <div>
+            <dt>{t("Rechazadas", "Rejected")}</dt>
+            <dd data-testid="count-rejected">{draft.counts.rejected}</dd>
+          </div>
+          <div>
+            <dt>{t("Sin consentimiento", "No consent")}</dt>
+            <dd data-testid="count-no-consent">{draft.counts.consentMissing}</dd>
+          </div>
+          <div>
+            <dt>{t("Repetidas (unidas)", "Duplicates (merged)")}</dt>
+            <dd data-testid="count-duplicates">{draft.counts.duplicates}</dd>
+          </div>
+          {preview ? (
+            <>
+              <div>
+                <dt>{t("Se enviarán", "Will be sent")}</dt>
+                <dd data-testid="count-scheduled">{preview.counts.scheduled}</dd>
+              </div>
+              <div>
+                <dt>{t("No se enviarán", "Will not be sent")}</dt>
+                <dd data-testid="count-skipped">{preview.counts.skipped}</dd>
+              </div>
+            </>
+          ) : null}
+        </dl>
+        {preview && preview.firstSendAt ? (
+          <p>
+            {t("Primer envío", "First send")}: {when(preview.firstSendAt)}
+            {preview.lastSendAt && preview.lastSendAt !== preview.firstSendAt ? ` · ${t("último", "last")}: ${when(preview.lastSendAt)}` : ""}
+          </p>
+        ) : null}
+      </section>
+
+      <section className="card" aria-labelledby="credits-heading">
+        <h2 id="credits-heading">{t("Créditos", "Credits")}</h2>
+        {draft.expired ? (
+          <p className="error" role="alert">
+            {t("Este borrador expiró. Descártelo y suba el archivo de nuevo.", "This draft expired. Discard it and upload the file again.")}
+          </p>
+        ) : preview ? (
+          <>
+            <p data-testid="credits">
+              {preview.credits.unlimited
+                ? t(`Se necesitan ${preview.credits.needed} créditos; su plan no tiene límite.`, `${preview.credits.needed} credits needed; your plan is unlimited.`)
+                : t(`Se necesitan ${preview.credits.needed} créditos (mensaje inicial y un seguimiento por paciente); tiene ${preview.credits.available}.`, `${preview.credits.needed} credits needed (initial message and one follow-up per patient); you have ${preview.credits.available}.`)}
+            </p>
+            {shortfall > 0 ? (
+              <div className="warning-box" role="alert" data-testid="shortfall">
+                <p>
+                  <strong>{t(`Faltan ${shortfall} créditos para confirmar esta campaña.`, `${shortfall} credits are missing to confirm this campaign.`)}</strong>{" "}
+                  {t("El borrador se guarda: confírmelo cuando tenga créditos.", "The draft is kept: confirm it once you have credits.")}
+                </p>
+                <p>
+                  {data.isOwner ? (
+                    <Link to="/billing">{t("Comprar créditos o mejorar el plan", "Buy credits or upgrade the plan")}</Link>
+                  ) : (
+                    t("Pida al propietario de la cuenta que compre créditos en Facturación.", "Ask the account owner to buy credits in Billing.")
+                  )}
+                </p>
+              </div>
+            ) : null}
+          </>
+        ) : null}
+        <FormError message={answer && !("shortfall" in answer && answer.shortfall) ? answer.formError : undefined} />
+        <div className="buttons">
+          {!draft.expired && preview && preview.counts.patients > 0 ? (
+            <Form method="post">
+              <CsrfInput />
+              <button type="submit" name="intent" value="confirm" disabled={busy}>
+                {t(`Confirmar e importar ${preview.counts.patients} pacientes`, `Confirm and import ${preview.counts.patients} patients`)}
+              </button>
+            </Form>
+          ) : null}
+          <Form method="post">
+            <CsrfInput />
+            <button type="submit" name="intent" value="discard" className="secondary" disabled={busy}>
+              {t("Descartar borrador", "Discard draft")}
+            </button>
+          </Form>
+        </div>
+      </section>
+
+      <section className="card" aria-labelledby="rejected-heading">
+        <h2 id="rejected-heading">
+          {t("Filas rechazadas", "Rejected rows")} ({draft.counts.rejected})
+        </h2>
+        {draft.counts.rejected + draft.counts.duplicates > 0 ? (
+          <p>
+            <a href={`/campaigns/drafts/${draft.id}/rejected.csv`} download data-testid="download-rejected">
+              {t("Descargar las filas rechazadas (CSV para Excel)", "Download the rejected rows (CSV for Excel)")}
+            </a>
+          </p>
+        ) : null}
+        {data.rejected.length === 0 ? (
+          <p className="muted">{t("Ninguna: todas las filas se leyeron bien.", "None: every row was read.")}</p>
+        ) : (
+          <table data-testid="rejected-table">
+            <caption className="visually-hidden">{t("Filas rechazadas con la línea, la columna y el motivo", "Rejected rows with line, column and reason")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("Línea", "Line")}</th>
+                <th scope="col">{t("Columna", "Column")}</th>
+                <th scope="col">{t("Valor", "Value")}</th>
+                <th scope="col">{t("Motivo", "Reason")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.rejected.flatMap((r) =>
+                r.problems.map((p, i) => (
+                  <tr key={`${r.line}-${i}`}>
+                    <td>{r.line}</td>
+                    <td>{p.column}</td>
+                    <td className="details">{p.value}</td>
+                    <td>{p.reason}</td>
+                  </tr>
+                )),
+              )}
+            </tbody>
+          </table>
+        )}
+        <More shown={data.rejected.length} total={draft.counts.rejected} />
+      </section>
+
+      <section className="card" aria-labelledby="consent-heading">
+        <h2 id="consent-heading">
+          {t("Sin consentimiento", "Without consent")} ({draft.counts.consentMissing})
+        </h2>
+        <p className="muted">{t("Se guardan con la campaña, pero nunca reciben mensajes.", "They are stored with the campaign but never messaged.")}</p>
+        {data.consentMissing.length > 0 ? (
+          <table data-testid="consent-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("Línea", "Line")}</th>
+                <th scope="col">{t("Nombre", "Name")}</th>
+                <th scope="col">{t("Teléfono", "Phone")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.consentMissing.map((r) => (
+                <tr key={r.line}>
+                  <td>{r.line}</td>
+                  <td>{r.name}</td>
+                  <td>{r.phone}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        <More shown={data.consentMissing.length} total={data.consentMissingTotal} />
+      </section>
+
+      {preview && preview.skippedTotal > 0 ? (
+        <section className="card" aria-labelledby="skipped-heading">
+          <h2 id="skipped-heading">
+            {t("No se les escribirá", "Will not be messaged")} ({preview.skippedTotal})
+          </h2>
+          <table data-testid="skipped-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("Línea", "Line")}</th>
+                <th scope="col">{t("Nombre", "Name")}</th>
+                <th scope="col">{t("Teléfono", "Phone")}</th>
+                <th scope="col">{t("Motivo", "Reason")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.skipped.map((s) => (
+                <tr key={`${s.line}-${s.phone}`}>
+                  <td>{s.line ?? "—"}</td>
+                  <td>{s.name}</td>
+                  <td>{s.phone}</td>
+                  <td>{skipLabel(s.reason, t)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <More shown={preview.skipped.length} total={preview.skippedTotal} />
+        </section>
+      ) : null}
+
+      {data.duplicates.length > 0 ? (
+        <section className="card" aria-labelledby="duplicates-heading">
+          <h2 id="duplicates-heading">
+            {t("Teléfonos repetidos (unidos)", "Repeated phones (merged)")} ({draft.counts.duplicates})
+          </h2>
+          <table data-testid="duplicates-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("Línea", "Line")}</th>
+                <th scope="col">{t("Teléfono", "Phone")}</th>
+                <th scope="col">{t("Se usa la línea", "Line kept")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.duplicates.map((d) => (
+                <tr key={d.line}>
+                  <td>{d.line}</td>
+                  <td>{d.phone}</td>
+                  <td>{d.firstLine}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <More shown={data.duplicates.length} total={draft.counts.duplicates} />
+        </section>
+      ) : null}
+
+      <section className="card" aria-labelledby="accepted-heading">
+        <h2 id="accepted-heading">
+          {t("Filas aceptadas", "Accepted rows")} ({draft.counts.accepted})
+        </h2>
+        {data.accepted.length > 0 ? (
+          <table data-testid="accepted-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("Línea", "Line")}</th>
+                <th scope="col">{t("Nombre", "Name")}</th>
+                <th scope="col">{t("Teléfono", "Phone")}</th>
+                <th scope="col">{t("Cita", "Appointment")}</th>
+                <th scope="col">{t("Canal", "Channel")}</th>
+                <th scope="col">{t("Consentimiento", "Consent")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.accepted.map((r) => (
+                <tr key={r.line}>
+                  <td>{r.line}</td>
+                  <td>{r.name}</td>
+                  <td>{r.phone}</td>
+                  <td>{when(r.appointmentAt)}</td>
+                  <td>{r.channel === "SMS" ? "SMS" : "WhatsApp"}</td>
+                  <td>{r.consent ? t("Sí", "Yes") : t("No", "No")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="muted">{t("Ninguna fila se pudo importar.", "No row could be imported.")}</p>
+        )}
+        <More shown={data.accepted.length} total={draft.counts.accepted} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,158 @@
+// Nueva campaña desde un CSV (SPEC §5.1): the upload is streamed into the importer's parser (never
+// buffered past the 20 MiB limit) and stored as a DRAFT campaign; the preview page shows what it held
+// before anything is sent. Owners, doctors and receptionists.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Practice } from "@rm/db";
+import { createCampaignDraft, MAX_HOURS_AFTER } from "@rm/importer";
+import { MAX_UPLOAD_BYTES, readCampaignUpload, UploadFormError, UploadTooLargeError } from "../.server/campaign-upload.server.ts";
+import { campaignFormChoices, failure, importerFailure } from "../.server/campaigns.server.ts";
+import { requireUser } from "../.server/staff.server.ts";
+import { ChannelField, PracticeDoctorFields } from "../components/campaign-fields.tsx";
+import { CsrfInput, Field, FormError } from "../components/forms.tsx";
+import { useT } from "../i18n.ts";
+import { ROLES } from "../nav.ts";
+
+export const meta: MetaFunction = () => [{ title: "Nueva campaña · Reputation Manager" }];
+
+const MAX_MB = Math.round(MAX_UPLOAD_BYTES / 1024 / 1024);
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const staff = await requireUser(request, context, { roles: ROLES.ALL });
+  return { ...(await campaignFormChoices(staff)), isOwner: staff.user.role === "OWNER", maxMb: MAX_MB, maxHours: MAX_HOURS_AFTER };
+}
+
+function formFields(fields: Record<string, string>) {
+  return {
+    name: fields.name ?? "",
+    practiceId: fields.practiceId ?? "",
+    assignedDoctorId: fields.assignedDoctorId ?? "",
+    channel: fields.channel ?? "",
+    scheduledHoursAfter: fields.scheduledHoursAfter ?? "",
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  // The body is a streamed upload: the CSRF token is checked by readCampaignUpload, before the file.
+  const staff = await requireUser(request, context, { roles: ROLES.ALL, csrf: "manual" });
+  let upload;
+  try {
+    upload = await readCampaignUpload(request, {
+      session: staff.session,
+      defaultCountry: staff.workspace.defaultCountry,
+      async timeZoneFor(fields) {
+        const practice = /^[0-9a-f-]{36}$/i.test(fields.practiceId ?? "") ? await staff.em.findOne(Practice, { id: fields.practiceId! }) : null;
+        return practice?.timezone ?? staff.workspace.timezone;
+      },
+    });
+  } catch (error) {
+    if (error instanceof UploadTooLargeError) {
+      return failure(413, {
+        fieldErrors: { file: `El archivo supera el tamaño máximo de ${MAX_MB} MB. Divídalo en varios archivos.` },
+        formError: `El archivo es demasiado grande (máximo ${MAX_MB} MB). No se creó nada.`,
+        values: formFields(error.fields),
+      });
+    }
+    if (error instanceof UploadFormError) return failure(400, { fieldErrors: {}, formError: error.message, values: {} });
+    throw error;
+  }
+  const { fields, file } = upload;
+  const values = formFields(fields);
+  if (!file) return failure(400, { fieldErrors: { file: "Elija el archivo CSV con las citas." }, values });
+  if (!file.parsed.ok) return failure(400, { fieldErrors: { file: file.parsed.fatal!.message }, values });
+  const hours = values.scheduledHoursAfter.trim() === "" ? 2 : Number(values.scheduledHoursAfter);
+  try {
+    const { campaignId } = await createCampaignDraft(staff.em, {
+      workspaceId: staff.workspace.id,
+      practiceId: values.practiceId,
+      assignedDoctorId: values.assignedDoctorId || null,
+      createdById: staff.user.id,
+      name: values.name,
+      ...(values.channel === "SMS" || values.channel === "WHATSAPP" ? { channel: values.channel } : {}),
+      scheduledHoursAfter: hours,
+      parsed: file.parsed,
+      fileName: file.name,
+    });
+    throw redirect(`/campaigns/drafts/${campaignId}`);
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    return importerFailure(error, values);
+  }
+}
+
+export default function NewCampaign() {
+  const choices = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [params] = useSearchParams();
+  const t = useT();
+  const values: Record<string, string> = { ...choices.defaults, ...(answer?.values ?? {}) };
+  const errors = answer?.fieldErrors ?? {};
+  const busy = navigation.state === "submitting";
+
+  return (
+    <>
+      <div className="page-title">
+        <h1>{t("Nueva campaña", "New campaign")}</h1>
+        <Link to="/campaigns/send">{t("Enviar a un solo paciente", "Send to one patient")}</Link>
+      </div>
+      {params.get("notice") === "discarded" ? (
+        <p className="notice" role="status">
+          {t("Borrador descartado: no se importó nada.", "Draft discarded: nothing was imported.")}
+        </p>
+      ) : null}
+      {choices.practices.length === 0 ? (
+        <section className="card">
+          <h2>{t("Primero, un consultorio", "First, a practice")}</h2>
+          <p>
+            {choices.isOwner ? (
+              <Link to="/practices/new">{t("Cree su primer consultorio", "Create your first practice")}</Link>
+            ) : (
+              t("Pida al propietario que cree un consultorio.", "Ask the owner to create a practice.")
+            )}
+          </p>
+        </section>
+      ) : (
+        <section className="card" aria-labelledby="upload-heading">
+          <h2 id="upload-heading">{t("Subir la lista de citas", "Upload the appointment list")}</h2>
+          <p className="muted">
+            {t(
+              `Un CSV guardado desde Excel (separado por ; o ,), de hasta ${choices.maxMb} MB. Columnas: nombre, teléfono, fecha de la cita y, si las tiene, hora, consentimiento, canal y tipo de cita. Antes de enviar nada verá una vista previa.`,
+              `A CSV saved from Excel (separated by ; or ,), up to ${choices.maxMb} MB. Columns: name, phone, appointment date and, if you have them, time, consent, channel and appointment type. You will see a preview before anything is sent.`,
+            )}
+          </p>
+          <FormError message={answer?.formError} />
+          {answer ? (
+            <p className="hint">{t("Vuelva a elegir el archivo: por seguridad el navegador no lo conserva.", "Choose the file again: for safety the browser does not keep it.")}</p>
+          ) : null}
+          <Form method="post" encType="multipart/form-data" data-testid="upload-form">
+            <CsrfInput />
+            <Field id="name" label={t("Nombre de la campaña", "Campaign name")} error={errors.name}>
+              {(p) => <input {...p} name="name" defaultValue={values.name ?? ""} required maxLength={200} placeholder={t("Citas del lunes", "Monday's appointments")} />}
+            </Field>
+            <PracticeDoctorFields choices={choices} values={values} errors={errors} />
+            <div className="row">
+              <Field
+                id="scheduledHoursAfter"
+                label={t("Horas después de la cita", "Hours after the appointment")}
+                error={errors.scheduledHoursAfter}
+                hint={t("Nunca en horario de silencio.", "Never during quiet hours.")}
+              >
+                {(p) => <input {...p} name="scheduledHoursAfter" type="number" min={0} max={choices.maxHours} step={1} defaultValue={values.scheduledHoursAfter ?? "2"} required />}
+              </Field>
+              <ChannelField values={values} errors={errors} hint={t("Para las filas sin columna «canal».", "For rows without a «channel» column.")} />
+            </div>
+            {/* Last in the form: the fields above arrive first in the streamed body. */}
+            <Field id="file" label={t("Archivo CSV", "CSV file")} error={errors.file} hint={t(`Máximo ${choices.maxMb} MB.`, `At most ${choices.maxMb} MB.`)}>
+              {(p) => <input {...p} name="file" type="file" accept=".csv,.txt,text/csv,text/plain" required />}
+            </Field>
+            <button type="submit" disabled={busy}>
+              {busy ? t("Leyendo el archivo…", "Reading the file…") : t("Subir y revisar", "Upload and review")}
+            </button>
+          </Form>
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,412 @@
+// The upload page's two steps (SPEC §4: a campaign is DRAFT "while importing or waiting for credits";
+// §5.1–5.2): an upload becomes a DRAFT campaign whose parsed rows wait beside it in campaign_drafts;
+// the preview is computed from them each time it is shown (the balance and the contacts may change
+// meanwhile); confirming activates the draft through createCampaignFromRows in ONE transaction, under
+// the draft campaign's row lock, so two confirms of one draft never both import, and the ledger's
+// holds keep two drafts from passing on the same credits. A failed confirm leaves the draft as it was.
+import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
+import { scopedQuery } from "@rm/db";
+import { DEFAULT_HOURS_AFTER_APPOINTMENT } from "@rm/domain";
+import {
+  createCampaignFromRows,
+  executeBound,
+  inTransaction,
+  previewCampaignFromRows,
+  toEm,
+  type CampaignPreview,
+  type CampaignRowInput,
+  type CreateCampaignResult,
+} from "./create-campaign.ts";
+import { CampaignInputError } from "./errors.ts";
+import type { Channel } from "./fields.ts";
+import type { DuplicateRow, PatientCsvResult, PatientRow, RejectedRow } from "./parse-patient-csv.ts";
+
+/** How long an unconfirmed draft is kept; expired drafts are removed at the workspace's next upload. */
+export const DRAFT_TTL_HOURS = 48;
+/** Longest delay between the appointment and the rating request a campaign may ask for (one week). */
+export const MAX_HOURS_AFTER = 168;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Em = EntityManager;
+
+/** An accepted row as the draft keeps it (what the preview lists and the campaign imports). */
+export interface DraftRow extends CampaignRowInput {
+  line: number;
+  reachable: boolean;
+  appointmentHasTime: boolean;
+  consent: boolean;
+  channel: Channel | null;
+}
+
+// Rows are stored as tuples: a 50,000-row file is ~5 MB of JSON instead of ~12 MB of objects.
+type Tuple = [number, string, string, 0 | 1, string, 0 | 1, string | null, 0 | 1, Channel | null, string | null, "es" | "en" | null];
+
+function toTuple(r: PatientRow | DraftRow): Tuple {
+  return [
+    r.line,
+    r.name,
+    r.phone,
+    r.reachable === false ? 0 : 1,
+    r.appointmentAt.toISOString(),
+    r.appointmentHasTime ? 1 : 0,
+    r.appointmentType ?? null,
+    r.consent ? 1 : 0,
+    r.channel ?? null,
+    r.email ?? null,
+    r.language ?? null,
+  ];
+}
+
+function fromTuple(t: Tuple): DraftRow {
+  return {
+    line: t[0],
+    name: t[1],
+    phone: t[2],
+    reachable: t[3] === 1,
+    appointmentAt: new Date(t[4]),
+    appointmentHasTime: t[5] === 1,
+    appointmentType: t[6],
+    consent: t[7] === 1,
+    channel: t[8],
+    email: t[9],
+    language: t[10],
+  };
+}
+
+export interface CreateCampaignDraftInput {
+  workspaceId: string;
+  practiceId: string;
+  /** A user of the workspace with role DOCTOR or OWNER, or null. */
+  assignedDoctorId: string | null;
+  createdById: string;
+  name: string;
+  /** Channel for rows that name none; default the workspace's default channel. */
+  channel?: Channel;
+  scheduledHoursAfter?: number;
+  parsed: Pick<PatientCsvResult, "ok" | "accepted" | "rejected" | "duplicates" | "warnings" | "counts" | "encoding" | "delimiter">;
+  fileName?: string | null;
+  now?: Date;
+}
+
+/** Checks the campaign's settings against the workspace; throws CampaignInputError with the field. */
+async function checkSettings(em: Em, input: Pick<CreateCampaignDraftInput, "workspaceId" | "practiceId" | "assignedDoctorId" | "createdById">): Promise<{ defaultChannel: Channel }> {
+  const [ws] = await em.execute<{ default_channel: Channel }[]>("select default_channel from workspaces where id = ?", [input.workspaceId]);
+  if (!ws) throw new CampaignInputError("WORKSPACE_NOT_FOUND", "El espacio de trabajo no existe.");
+  if (!UUID.test(input.practiceId)) throw new CampaignInputError("PRACTICE_NOT_FOUND", "Elija un consultorio.", "practiceId");
+  const [practice] = await scopedQuery(em, input.workspaceId, "select id from practices where workspace_id = ? and id = ?", [input.practiceId]);
+  if (!practice) throw new CampaignInputError("PRACTICE_NOT_FOUND", "Elija un consultorio.", "practiceId");
+  if (input.assignedDoctorId) {
+    const ok = UUID.test(input.assignedDoctorId)
+      ? await scopedQuery(em, input.workspaceId, "select id from users where workspace_id = ? and id = ? and role in ('DOCTOR', 'OWNER')", [input.assignedDoctorId])
+      : [];
+    if (ok.length === 0) throw new CampaignInputError("DOCTOR_NOT_FOUND", "Elija un médico del espacio de trabajo.", "assignedDoctorId");
+  }
+  const [creator] = await scopedQuery(em, input.workspaceId, "select id from users where workspace_id = ? and id = ?", [input.createdById]);
+  if (!creator) throw new CampaignInputError("CREATOR_NOT_FOUND", "El usuario que crea la campaña no existe en este espacio de trabajo.", "createdById");
+  return { defaultChannel: ws.default_channel };
+}
+
+function campaignName(raw: string): string {
+  const name = raw.replace(/\s+/g, " ").trim();
+  if (name === "") throw new CampaignInputError("INVALID_NAME", "Escriba un nombre para la campaña.", "name");
+  if (name.length > 200) throw new CampaignInputError("INVALID_NAME", "El nombre es demasiado largo (máximo 200 caracteres).", "name");
+  return name;
+}
+
+function hoursAfter(value: number | undefined): number {
+  const hours = value ?? DEFAULT_HOURS_AFTER_APPOINTMENT;
+  if (!Number.isInteger(hours) || hours < 0 || hours > MAX_HOURS_AFTER) {
+    throw new CampaignInputError("INVALID_HOURS", `Use un número entero de horas entre 0 y ${MAX_HOURS_AFTER}.`, "scheduledHoursAfter");
+  }
+  return hours;
+}
+
+/**
+ * Stores a parsed upload as a DRAFT campaign (nothing is sent, no contact or credit is touched) and
+ * removes the workspace's expired drafts. A file whose rows were all rejected still makes a draft, so
+ * its rejected rows can be shown and downloaded. Throws CampaignInputError (Spanish, with the field)
+ * for a bad name, hours, practice or doctor, and for a file that could not be read at all.
+ */
+export async function createCampaignDraft(target: MikroORM | EntityManager, input: CreateCampaignDraftInput): Promise<{ campaignId: string; expiresAt: Date }> {
+  const now = input.now ?? new Date();
+  const name = campaignName(input.name);
+  const hours = hoursAfter(input.scheduledHoursAfter);
+  if (!input.parsed.ok) throw new CampaignInputError("NO_ROWS", "El archivo no se pudo importar.", "file");
+  const expiresAt = new Date(now.getTime() + DRAFT_TTL_HOURS * 3_600_000);
+  return inTransaction(toEm(target), async (em) => {
+    const { defaultChannel } = await checkSettings(em, input);
+    await scopedQuery(
+      em,
+      input.workspaceId,
+      `delete from campaigns where workspace_id = ? and status = 'DRAFT'
+          and id in (select campaign_id from campaign_drafts where expires_at < ?)`,
+      [now],
+    );
+    const [campaign] = await em.execute<{ id: string }[]>(
+      `insert into campaigns (workspace_id, practice_id, assigned_doctor_id, created_by_id, name, status, scheduled_hours_after, total_patients, created_at, updated_at)
+       values (?, ?, ?, ?, ?, 'DRAFT', ?, ?, ?, ?) returning id`,
+      [input.workspaceId, input.practiceId, input.assignedDoctorId, input.createdById, name, hours, input.parsed.accepted.length, now, now],
+    );
+    const campaignId = campaign!.id;
+    // Bound parameters: a big file's rows are megabytes of JSON that MikroORM would otherwise inline.
+    await executeBound(
+      em,
+      `insert into campaign_drafts (workspace_id, campaign_id, channel, file_name, encoding, delimiter, rows, rejected, duplicates, warnings, counts, expires_at, created_at)
+       values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)`,
+      [
+        input.workspaceId,
+        campaignId,
+        input.channel ?? defaultChannel,
+        input.fileName ? input.fileName.slice(0, 255) : null,
+        input.parsed.encoding,
+        input.parsed.delimiter,
+        JSON.stringify(input.parsed.accepted.map(toTuple)),
+        JSON.stringify(input.parsed.rejected),
+        JSON.stringify(input.parsed.duplicates),
+        JSON.stringify(input.parsed.warnings),
+        JSON.stringify(input.parsed.counts),
+        expiresAt,
+        now,
+      ],
+    );
+    return { campaignId, expiresAt };
+  });
+}
+
+export interface CampaignDraftView {
+  campaignId: string;
+  /** DRAFT until confirmed; then the campaign's status (the page sends the user to the campaign). */
+  status: "DRAFT" | "ACTIVE" | "COMPLETED" | "CANCELLED";
+  /** A DRAFT past its expiry: it cannot be confirmed any more. */
+  expired: boolean;
+  name: string;
+  practiceId: string;
+  practiceName: string;
+  /** The practice's time zone (or the workspace's): appointment times are shown in it. */
+  timeZone: string;
+  assignedDoctorId: string | null;
+  doctorName: string | null;
+  createdById: string;
+  createdByName: string;
+  scheduledHoursAfter: number;
+  channel: Channel;
+  fileName: string | null;
+  encoding: string;
+  delimiter: string;
+  /** Accepted rows (empty once confirmed or when loaded without rows). */
+  rows: DraftRow[];
+  rejected: RejectedRow[];
+  duplicates: DuplicateRow[];
+  warnings: string[];
+  counts: PatientCsvResult["counts"];
+  createdAt: Date;
+  expiresAt: Date;
+  confirmedAt: Date | null;
+}
+
+/**
+ * A draft of the workspace by campaign id, or null (unknown id, another workspace's, not a UUID, or a
+ * campaign that never was a draft). `withRows: false` skips the accepted rows (the download needs
+ * only the rejected ones).
+ */
+export async function getCampaignDraft(
+  target: MikroORM | EntityManager,
+  workspaceId: string,
+  campaignId: string,
+  options: { withRows?: boolean; now?: Date } = {},
+): Promise<CampaignDraftView | null> {
+  if (!UUID.test(campaignId)) return null;
+  const em = toEm(target);
+  const now = options.now ?? new Date();
+  const [r] = await scopedQuery<{
+    id: string;
+    status: CampaignDraftView["status"];
+    name: string;
+    practice_id: string;
+    practice_name: string;
+    time_zone: string;
+    assigned_doctor_id: string | null;
+    doctor_name: string | null;
+    created_by_id: string;
+    created_by_name: string;
+    scheduled_hours_after: number;
+    channel: Channel;
+    file_name: string | null;
+    encoding: string;
+    delimiter: string;
+    rows: Tuple[] | null;
+    rejected: RejectedRow[];
+    duplicates: DuplicateRow[];
+    warnings: string[];
+    counts: PatientCsvResult["counts"];
+    created_at: Date;
+    expires_at: Date;
+    confirmed_at: Date | null;
+  }>(
+    em,
+    workspaceId,
+    `select c.id, c.status, c.name, c.practice_id, p.name as practice_name, coalesce(p.timezone, w.timezone) as time_zone, c.assigned_doctor_id, du.name as doctor_name,
+            c.created_by_id, cu.name as created_by_name, c.scheduled_hours_after, d.channel, d.file_name, d.encoding, d.delimiter,
+            ${options.withRows === false ? "null" : "d.rows"} as rows, d.rejected, d.duplicates, d.warnings, d.counts, d.created_at, d.expires_at, d.confirmed_at
+       from campaigns c
+       join campaign_drafts d on d.campaign_id = c.id and d.workspace_id = c.workspace_id
+       join practices p on p.id = c.practice_id
+       join workspaces w on w.id = c.workspace_id
+       join users cu on cu.id = c.created_by_id
+       left join users du on du.id = c.assigned_doctor_id
+      where c.workspace_id = ? and c.id = ?`,
+    [campaignId],
+  );
+  if (!r) return null;
+  const expiresAt = new Date(r.expires_at);
+  return {
+    campaignId: r.id,
+    status: r.status,
+    expired: r.status === "DRAFT" && expiresAt.getTime() <= now.getTime(),
+    name: r.name,
+    practiceId: r.practice_id,
+    practiceName: r.practice_name,
+    timeZone: r.time_zone,
+    assignedDoctorId: r.assigned_doctor_id,
+    doctorName: r.doctor_name,
+    createdById: r.created_by_id,
+    createdByName: r.created_by_name,
+    scheduledHoursAfter: r.scheduled_hours_after,
+    channel: r.channel,
+    fileName: r.file_name,
+    encoding: r.encoding,
+    delimiter: r.delimiter,
+    rows: (r.rows ?? []).map(fromTuple),
+    rejected: r.rejected,
+    duplicates: r.duplicates,
+    warnings: r.warnings,
+    counts: r.counts,
+    createdAt: new Date(r.created_at),
+    expiresAt,
+    confirmedAt: r.confirmed_at ? new Date(r.confirmed_at) : null,
+  };
+}
+
+export interface CampaignDraftPreview {
+  draft: CampaignDraftView;
+  /** What confirming would do now; null when the draft can no longer be confirmed (confirmed or expired). */
+  preview: CampaignPreview | null;
+}
+
+/** The draft and what confirming it would do now (counts, skipped rows with reasons, credits). */
+export async function previewCampaignDraft(
+  target: MikroORM | EntityManager,
+  input: { workspaceId: string; campaignId: string; publicUrl: string; now?: Date; skippedLimit?: number },
+): Promise<CampaignDraftPreview | null> {
+  const em = toEm(target);
+  const draft = await getCampaignDraft(em, input.workspaceId, input.campaignId, input.now ? { now: input.now } : {});
+  if (!draft) return null;
+  if (draft.status !== "DRAFT" || draft.expired) return { draft, preview: null };
+  const preview = await previewCampaignFromRows(
+    em,
+    {
+      workspaceId: input.workspaceId,
+      practiceId: draft.practiceId,
+      assignedDoctorId: draft.assignedDoctorId,
+      createdById: draft.createdById,
+      name: draft.name,
+      channel: draft.channel,
+      rows: draft.rows,
+      scheduledHoursAfter: draft.scheduledHoursAfter,
+      publicUrl: input.publicUrl,
+      ...(input.now ? { now: input.now } : {}),
+    },
+    input.skippedLimit ? { skippedLimit: input.skippedLimit } : {},
+  );
+  return { draft, preview };
+}
+
+export interface ConfirmCampaignDraftInput {
+  workspaceId: string;
+  campaignId: string;
+  /** Who confirms (the audit log's actor). */
+  confirmedById: string;
+  publicUrl: string;
+  ip?: string | null;
+  now?: Date;
+}
+
+export interface ConfirmCampaignDraftResult {
+  campaignId: string;
+  /** True when the draft had been confirmed already (a second click, a second tab): nothing was done. */
+  alreadyConfirmed: boolean;
+  result: CreateCampaignResult | null;
+}
+
+/**
+ * Activates a draft: contacts, patients, INITIAL messages, credit holds, outbox rows and the
+ * `campaign.created` audit entry in one transaction (createCampaignFromRows with the draft's id).
+ * InsufficientCreditsError and CampaignInputError leave the draft untouched; DRAFT_NOT_FOUND for an
+ * unknown id, DRAFT_EXPIRED for an expired draft.
+ */
+export async function confirmCampaignDraft(target: MikroORM | EntityManager, input: ConfirmCampaignDraftInput): Promise<ConfirmCampaignDraftResult> {
+  const now = input.now ?? new Date();
+  if (!UUID.test(input.campaignId)) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe.");
+  return inTransaction(toEm(target), async (em) => {
+    // The draft's row lock: a second confirm waits here and then finds the campaign no longer a DRAFT.
+    const [campaign] = await scopedQuery<{ status: string; name: string; practice_id: string; assigned_doctor_id: string | null; scheduled_hours_after: number }>(
+      em,
+      input.workspaceId,
+      "select status, name, practice_id, assigned_doctor_id, scheduled_hours_after from campaigns where workspace_id = ? and id = ? for update",
+      [input.campaignId],
+    );
+    if (!campaign) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe.");
+    if (campaign.status !== "DRAFT") return { campaignId: input.campaignId, alreadyConfirmed: true, result: null };
+    const [draft] = await scopedQuery<{ channel: Channel; rows: Tuple[] | null; expires_at: Date }>(
+      em,
+      input.workspaceId,
+      "select channel, rows, expires_at from campaign_drafts where workspace_id = ? and campaign_id = ?",
+      [input.campaignId],
+    );
+    if (!draft || !draft.rows) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe.");
+    if (new Date(draft.expires_at).getTime() <= now.getTime()) {
+      throw new CampaignInputError("DRAFT_EXPIRED", "El borrador expiró: suba el archivo de nuevo.");
+    }
+    const result = await createCampaignFromRows(em, {
+      workspaceId: input.workspaceId,
+      practiceId: campaign.practice_id,
+      assignedDoctorId: campaign.assigned_doctor_id,
+      createdById: input.confirmedById,
+      name: campaign.name,
+      channel: draft.channel,
+      rows: draft.rows.map(fromTuple),
+      scheduledHoursAfter: campaign.scheduled_hours_after,
+      publicUrl: input.publicUrl,
+      now,
+      ip: input.ip ?? null,
+      source: "csv",
+      draftCampaignId: input.campaignId,
+    });
+    // The rows now live in patients; the rejected rows stay for their download.
+    await em.execute("update campaign_drafts set rows = null, confirmed_at = ? where workspace_id = ? and campaign_id = ?", [now, input.workspaceId, input.campaignId], "run");
+    return { campaignId: input.campaignId, alreadyConfirmed: false, result };
+  });
+}
+
+/** Discards a draft (the campaign row and its stored rows). False when there is no such DRAFT. */
+export async function discardCampaignDraft(target: MikroORM | EntityManager, workspaceId: string, campaignId: string): Promise<boolean> {
+  if (!UUID.test(campaignId)) return false;
+  const rows = await scopedQuery(toEm(target), workspaceId, "delete from campaigns where workspace_id = ? and id = ? and status = 'DRAFT' returning id", [campaignId]);
+  return rows.length === 1;
+}
+
+export interface AssignableDoctor {
+  id: string;
+  name: string;
+  role: "DOCTOR" | "OWNER";
+}
+
+/** Who a campaign can be assigned to (SPEC §3: the doctor whose appointments they were): doctors and owners. */
+export async function listAssignableDoctors(target: MikroORM | EntityManager, workspaceId: string): Promise<AssignableDoctor[]> {
+  return scopedQuery<AssignableDoctor>(
+    toEm(target),
+    workspaceId,
+    "select id, name, role from users where workspace_id = ? and role in ('DOCTOR', 'OWNER') order by role = 'OWNER', name, id",
+  );
+}
