@@ -346,7 +346,8 @@ export default function CampaignPage() {
 
       <section aria-labelledby="patients-title">
         <h2 id="patients-title">{t("Pacientes", "Patients")}</h2>
-        <Form method="get" className="card filters" aria-label={t("Filtrar pacientes", "Filter patients")}>
+        {/* Keyed by the filters: after a client-side navigation the fields show the filters in force. */}
+        <Form key={`${filters.status}|${filters.q}`} method="get" className="card filters" aria-label={t("Filtrar pacientes", "Filter patients")}>
           <div className="field">
             <label htmlFor="p-status">{t("Estado", "Status")}</label>
             <select id="p-status" name="status" defaultValue={filters.status}>

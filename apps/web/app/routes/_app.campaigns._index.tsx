@@ -52,7 +52,8 @@ export default function CampaignsPage() {
         </div>
       </div>
       {isDoctor ? <p className="muted">{t("Se muestran las campañas asignadas a usted.", "Showing the campaigns assigned to you.")}</p> : null}
-      <Form method="get" className="card filters" aria-label={t("Filtros", "Filters")}>
+      {/* Keyed by the filters: after a client-side navigation the fields show the filters in force. */}
+      <Form key={`${filters.status}|${filters.practice}`} method="get" className="card filters" aria-label={t("Filtros", "Filters")}>
         <div className="field">
           <label htmlFor="f-status">{t("Estado", "Status")}</label>
           <select id="f-status" name="status" defaultValue={filters.status}>

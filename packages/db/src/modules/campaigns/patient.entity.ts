@@ -55,6 +55,9 @@ export const PatientSchema = defineEntity({
   indexes: [
     { name: "patients_workspace_phone_idx", properties: ["workspace", "phone"] },
     { name: "patients_campaign_status_idx", properties: ["campaign", "status"] },
+    // The campaign page (@rm/campaigns): a campaign's patients by appointment, keyset-paged — a page of
+    // 50 reads 50 index entries whatever the campaign's size.
+    { name: "patients_campaign_appointment_idx", properties: ["workspace", "campaign", "appointmentAt", "id"] },
     // Analytics (@rm/analytics): a campaign's patients and their ratings by arrival, covering what the
     // dashboard counts (ratings, and the inbox of a practice's or doctor's campaigns) — index-only.
     {
