@@ -244,6 +244,8 @@ describe("confirm and discard", () => {
     expect(await res.text()).toContain(`Faltan ${missing} créditos para confirmar`);
     expect((await sql.query("select status from campaigns where id = $1", [id])).rows[0]).toEqual({ status: "DRAFT" });
     expect(await countRows("select 1 from patients where campaign_id = $1", [id])).toBe(0);
+    // It waits on the upload page, to come back to once there are credits.
+    expect(text(await (await get(web.url, "/campaigns/new", s.poorOwner)).text())).toContain(`href="/campaigns/drafts/${id}">Sin saldo</a>`);
   });
 
   it("discarding deletes the draft", async () => {

@@ -60,6 +60,7 @@ describe("migrations", () => {
         expect(tables.map((r) => r.t)).toEqual([
           "audit_logs",
           "billing_events",
+          "campaign_drafts",
           "campaigns",
           "contacts",
           "credit_ledger_entries",

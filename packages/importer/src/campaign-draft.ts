@@ -410,3 +410,46 @@ export async function listAssignableDoctors(target: MikroORM | EntityManager, wo
     "select id, name, role from users where workspace_id = ? and role in ('DOCTOR', 'OWNER') order by role = 'OWNER', name, id",
   );
 }
+
+export interface CampaignDraftSummary {
+  campaignId: string;
+  name: string;
+  /** Accepted rows of the file. */
+  patients: number;
+  createdByName: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/**
+ * The workspace's drafts still waiting (not confirmed, not expired), newest first: all of them, or
+ * with `userId` only those that user uploaded or that are assigned to them.
+ */
+export async function listCampaignDrafts(
+  target: MikroORM | EntityManager,
+  workspaceId: string,
+  options: { userId?: string | null; now?: Date; limit?: number } = {},
+): Promise<CampaignDraftSummary[]> {
+  const userId = options.userId ?? null;
+  const rows = await scopedQuery<{ id: string; name: string; total_patients: number; created_by_name: string; created_at: Date; expires_at: Date }>(
+    toEm(target),
+    workspaceId,
+    `select c.id, c.name, c.total_patients, u.name as created_by_name, d.created_at, d.expires_at
+       from campaigns c
+       join campaign_drafts d on d.campaign_id = c.id and d.workspace_id = c.workspace_id
+       join users u on u.id = c.created_by_id
+      where c.workspace_id = ? and c.status = 'DRAFT' and d.expires_at > ?
+        and (?::uuid is null or c.created_by_id = ?::uuid or c.assigned_doctor_id = ?::uuid)
+      order by d.created_at desc, c.id
+      limit ?`,
+    [options.now ?? new Date(), userId, userId, userId, options.limit ?? 20],
+  );
+  return rows.map((r) => ({
+    campaignId: r.id,
+    name: r.name,
+    patients: r.total_patients,
+    createdByName: r.created_by_name,
+    createdAt: new Date(r.created_at),
+    expiresAt: new Date(r.expires_at),
+  }));
+}

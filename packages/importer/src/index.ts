@@ -35,6 +35,8 @@ export {
   confirmCampaignDraft,
   discardCampaignDraft,
   listAssignableDoctors,
+  listCampaignDrafts,
+  type CampaignDraftSummary,
   DRAFT_TTL_HOURS,
   MAX_HOURS_AFTER,
   type AssignableDoctor,

@@ -10,6 +10,7 @@ import {
   discardCampaignDraft,
   getCampaignDraft,
   InsufficientCreditsError,
+  listCampaignDrafts,
   MAX_UPLOAD_BYTES,
   parsePatientCsv,
   previewCampaignDraft,
@@ -194,5 +195,18 @@ describe("campaign drafts", () => {
     await createCampaignDraft(t.orm, draftInput(tenant, excel));
     expect(await getCampaignDraft(t.orm, tenant.workspaceId, old.campaignId)).toBeNull();
     expect(await count(t.orm, "select 1 from campaigns where workspace_id = ?", [tenant.workspaceId])).toBe(1);
+  });
+
+  it("lists the drafts still waiting: all for owners, a user's own or assigned ones otherwise", async () => {
+    const tenant = await makeTenant(t.orm);
+    const mine = await createCampaignDraft(t.orm, { ...draftInput(tenant, excel, { name: "Del dueño" }), assignedDoctorId: tenant.ownerId });
+    const forDoctor = await createCampaignDraft(t.orm, draftInput(tenant, excel, { name: "Para la doctora" }));
+    const done = await createCampaignDraft(t.orm, draftInput(tenant, excel, { name: "Confirmada" }));
+    await confirmCampaignDraft(t.orm, { workspaceId: tenant.workspaceId, campaignId: done.campaignId, confirmedById: tenant.ownerId, publicUrl: PUBLIC_URL, now });
+    const all = await listCampaignDrafts(t.orm, tenant.workspaceId, { now });
+    expect(all.map((d) => d.name).sort()).toEqual(["Del dueño", "Para la doctora"]);
+    expect(all.find((d) => d.campaignId === mine.campaignId)).toMatchObject({ patients: excel.accepted.length, createdByName: "Dueña" });
+    expect((await listCampaignDrafts(t.orm, tenant.workspaceId, { now, userId: tenant.doctorId })).map((d) => d.campaignId)).toEqual([forDoctor.campaignId]);
+    expect(await listCampaignDrafts(t.orm, tenant.workspaceId, { now: new Date(now.getTime() + 49 * 3_600_000) })).toEqual([]);
   });
 });

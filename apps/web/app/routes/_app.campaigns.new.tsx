@@ -5,13 +5,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Practice } from "@rm/db";
-import { createCampaignDraft, MAX_HOURS_AFTER } from "@rm/importer";
+import { createCampaignDraft, listCampaignDrafts, MAX_HOURS_AFTER } from "@rm/importer";
 import { MAX_UPLOAD_BYTES, readCampaignUpload, UploadFormError, UploadTooLargeError } from "../.server/campaign-upload.server.ts";
 import { campaignFormChoices, failure, importerFailure } from "../.server/campaigns.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
 import { ChannelField, PracticeDoctorFields } from "../components/campaign-fields.tsx";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
-import { useT } from "../i18n.ts";
+import { formatDateTime, useLocale, useT } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Nueva campaña · Reputation Manager" }];
@@ -20,7 +20,16 @@ const MAX_MB = Math.round(MAX_UPLOAD_BYTES / 1024 / 1024);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.ALL });
-  return { ...(await campaignFormChoices(staff)), isOwner: staff.user.role === "OWNER", maxMb: MAX_MB, maxHours: MAX_HOURS_AFTER };
+  const isOwner = staff.user.role === "OWNER";
+  // Drafts waiting for a confirmation (or for credits): owners see all, others their own.
+  const drafts = await listCampaignDrafts(staff.em, staff.workspace.id, { userId: isOwner ? null : staff.user.id });
+  return {
+    ...(await campaignFormChoices(staff)),
+    isOwner,
+    maxMb: MAX_MB,
+    maxHours: MAX_HOURS_AFTER,
+    drafts: drafts.map((d) => ({ id: d.campaignId, name: d.name, patients: d.patients, createdByName: d.createdByName, createdAt: d.createdAt.toISOString() })),
+  };
 }
 
 function formFields(fields: Record<string, string>) {
@@ -87,6 +96,7 @@ export default function NewCampaign() {
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const t = useT();
+  const locale = useLocale();
   const values: Record<string, string> = { ...choices.defaults, ...(answer?.values ?? {}) };
   const errors = answer?.fieldErrors ?? {};
   const busy = navigation.state === "submitting";
@@ -101,6 +111,19 @@ export default function NewCampaign() {
         <p className="notice" role="status">
           {t("Borrador descartado: no se importó nada.", "Draft discarded: nothing was imported.")}
         </p>
+      ) : null}
+      {choices.drafts.length > 0 ? (
+        <section className="card" aria-labelledby="drafts-heading" data-testid="drafts">
+          <h2 id="drafts-heading">{t("Borradores sin confirmar", "Drafts not confirmed yet")}</h2>
+          <ul className="plain-list">
+            {choices.drafts.map((d) => (
+              <li key={d.id}>
+                <Link to={`/campaigns/drafts/${d.id}`}>{d.name}</Link> ·{" "}
+                {t(`${d.patients} pacientes · subido por ${d.createdByName}, ${formatDateTime(d.createdAt, locale)}`, `${d.patients} patients · uploaded by ${d.createdByName}, ${formatDateTime(d.createdAt, locale)}`)}
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
       {choices.practices.length === 0 ? (
         <section className="card">
