@@ -3,10 +3,9 @@
 import { z } from "zod";
 import { InboxError, UUID } from "./viewer.ts";
 
-export const STATUS_TABS = ["open", "NEW", "IN_PROGRESS", "RESOLVED", "all"] as const;
-export type StatusTab = (typeof STATUS_TABS)[number];
-export const SOURCES = ["FORM", "REPLY", "RATING"] as const;
-export type InboxSource = (typeof SOURCES)[number];
+import { SOURCES, STATUS_TABS, type InboxSource, type StatusTab } from "./constants.ts";
+
+export { SOURCES, STATUS_TABS, type InboxSource, type StatusTab };
 
 export interface InboxFilters {
   /** `open` (default) = NEW + IN_PROGRESS. */

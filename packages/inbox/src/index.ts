@@ -1,4 +1,5 @@
 // Public API of @rm/inbox: the staff inbox's list, item, workflow and navigation badge. See README.md.
+export { INBOX_STATUSES } from "./constants.ts";
 export { InboxError, assertInboxRole, type InboxViewer } from "./viewer.ts";
 export { parseInboxFilters, encodeCursor, decodeCursor, statusesOf, STATUS_TABS, SOURCES, type InboxFilters, type InboxSource, type StatusTab, type Cursor } from "./filters.ts";
 export { listInbox, type InboxList, type InboxListItem, type InboxStatus, type ListOptions } from "./list-inbox.ts";

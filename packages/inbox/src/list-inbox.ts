@@ -5,7 +5,9 @@ import { scopedQuery } from "@rm/db";
 import { encodeCursor, statusesOf, type InboxFilters, type InboxSource } from "./filters.ts";
 import { doctorScope, MICROS, type InboxViewer } from "./viewer.ts";
 
-export type InboxStatus = "NEW" | "IN_PROGRESS" | "RESOLVED";
+import type { InboxStatus } from "./constants.ts";
+
+export type { InboxStatus };
 
 export interface InboxListItem {
   id: string;

@@ -4,10 +4,10 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { recordAudit } from "@rm/accounts";
 import { scopedQuery } from "@rm/db";
 import { z } from "zod";
-import type { InboxStatus } from "./list-inbox.ts";
+import { NOTES_MAX_LENGTH, type InboxStatus } from "./constants.ts";
 import { doctorScope, InboxError, MICROS, UUID, type InboxViewer } from "./viewer.ts";
 
-export const NOTES_MAX_LENGTH = 5000;
+export { NOTES_MAX_LENGTH };
 
 const schema = z.object({
   status: z.enum(["NEW", "IN_PROGRESS", "RESOLVED"], { error: "Elija un estado." }),

@@ -103,7 +103,8 @@ describe("the list", () => {
   });
 
   it("refuses unknown filter values with a clear message instead of showing everything", () => {
-    for (const bad of [{ status: "DELETED" }, { source: "EMAIL" }, { practice: "1 or 1=1" }, { after: "bm9wZQ" }, { detractors: "maybe" }]) {
+    const bads: Record<string, string>[] = [{ status: "DELETED" }, { source: "EMAIL" }, { practice: "1 or 1=1" }, { after: "bm9wZQ" }, { detractors: "maybe" }];
+    for (const bad of bads) {
       expect(() => filters(bad)).toThrow(InboxError);
     }
     expect(filters({ status: "", source: "" })).toMatchObject({ status: "open", source: null, detractors: false, practiceId: null, after: null });
