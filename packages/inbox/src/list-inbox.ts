@@ -54,21 +54,26 @@ interface Row {
   practice_name: string;
 }
 
-/** The filters other than status, as SQL on f (feedback) and c (campaigns), and whether c is needed. */
-function narrowing(viewer: InboxViewer, filters: InboxFilters): { sql: string; params: unknown[]; needsCampaign: boolean } {
-  const scope = doctorScope(viewer);
-  let sql = scope.sql;
-  const params = [...scope.params];
+/**
+ * The filters other than status, split by table: on the item itself (f) and on its campaign (c: the
+ * doctor scope and the practice).
+ */
+function narrowing(viewer: InboxViewer, filters: InboxFilters): { sql: string; params: unknown[]; campaignSql: string; campaignParams: unknown[]; needsCampaign: boolean } {
+  let sql = "";
+  const params: unknown[] = [];
   if (filters.source) {
     sql += " and f.source = ?";
     params.push(filters.source);
   }
   if (filters.detractors) sql += " and f.rating <= 2";
+  const scope = doctorScope(viewer);
+  let campaignSql = scope.sql;
+  const campaignParams = [...scope.params];
   if (filters.practiceId) {
-    sql += " and c.practice_id = ?";
-    params.push(filters.practiceId);
+    campaignSql += " and c.practice_id = ?";
+    campaignParams.push(filters.practiceId);
   }
-  return { sql, params, needsCampaign: scope.sql !== "" || filters.practiceId !== null };
+  return { sql, params, campaignSql, campaignParams, needsCampaign: campaignSql !== "" };
 }
 
 export async function listInbox(em: EntityManager, viewer: InboxViewer, filters: InboxFilters, options: ListOptions = {}): Promise<InboxList> {
@@ -78,29 +83,46 @@ export async function listInbox(em: EntityManager, viewer: InboxViewer, filters:
   const narrow = narrowing(viewer, filters);
   const statuses = statusesOf(filters.status);
 
-  let page = `
-    select f.id, f.source, f.status, f.rating, left(f.text, ${excerptLength}) as excerpt, f.created_at, ${MICROS("f.created_at")} as cursor_at,
-           p.name as patient_name, p.phone, c.id as campaign_id, c.name as campaign_name, pr.id as practice_id, pr.name as practice_name
-      from feedback f
-      join patients p on p.id = f.patient_id and p.workspace_id = f.workspace_id
-      join campaigns c on c.id = p.campaign_id and c.workspace_id = f.workspace_id
-      join practices pr on pr.id = c.practice_id and pr.workspace_id = f.workspace_id
-     where f.workspace_id = ? and f.status = any(?::text[])${narrow.sql}`;
+  // The items are chosen on feedback first (feedback_inbox_idx), then each looks up its patient,
+  // campaign and practice by primary key (LATERAL … LIMIT 1 keeps that order). Left to itself the
+  // planner starts from the campaigns and walks every patient of the workspace: it takes the
+  // workspace conditions repeated on each table for independent filters and expects almost no rows.
+  // Without campaign filters the page's limit applies before the lookups too.
+  let candidates =
+    `select f.id, f.workspace_id, f.patient_id, f.source, f.status, f.rating, left(f.text, ${excerptLength}) as excerpt, f.created_at, ${MICROS("f.created_at")} as cursor_at
+       from feedback f where f.workspace_id = ? and f.status = any(?::text[])` + narrow.sql;
   const params: unknown[] = [`{${statuses.join(",")}}`, ...narrow.params];
   if (filters.after) {
-    page += " and (f.created_at, f.id) < (?::timestamptz, ?::uuid)";
+    candidates += " and (f.created_at, f.id) < (?::timestamptz, ?::uuid)";
     params.push(filters.after.createdAt, filters.after.id);
   }
-  page += " order by f.created_at desc, f.id desc limit ?";
-  params.push(limit + 1);
+  if (!narrow.needsCampaign) {
+    candidates += " order by f.created_at desc, f.id desc limit ?";
+    params.push(limit + 1);
+  }
+  const page = `
+    with candidates as materialized (${candidates})
+    select f.id, f.source, f.status, f.rating, f.excerpt, f.created_at, f.cursor_at,
+           c.patient_name, c.phone, c.campaign_id, c.campaign_name, c.practice_id, c.practice_name
+      from candidates f
+      cross join lateral (
+        select p.name as patient_name, p.phone, cp.id as campaign_id, cp.name as campaign_name, cp.practice_id, cp.assigned_doctor_id, pr.name as practice_name
+          from patients p
+          join campaigns cp on cp.id = p.campaign_id and cp.workspace_id = p.workspace_id
+          join practices pr on pr.id = cp.practice_id and pr.workspace_id = p.workspace_id
+         where p.id = f.patient_id and p.workspace_id = f.workspace_id
+         limit 1) c
+     where true${narrow.campaignSql}
+     order by f.created_at desc, f.id desc limit ?`;
+  params.push(...narrow.campaignParams, limit + 1);
   const rows = await scopedQuery<Row>(em, viewer.workspaceId, page, params);
 
   const join = narrow.needsCampaign ? " join patients p on p.id = f.patient_id and p.workspace_id = f.workspace_id join campaigns c on c.id = p.campaign_id and c.workspace_id = f.workspace_id" : "";
   const countRows = await scopedQuery<{ status: InboxStatus; n: string }>(
     em,
     viewer.workspaceId,
-    `select f.status, count(*)::text as n from feedback f${join} where f.workspace_id = ?${narrow.sql} group by f.status`,
-    narrow.params,
+    `select f.status, count(*)::text as n from feedback f${join} where f.workspace_id = ?${narrow.sql}${narrow.campaignSql} group by f.status`,
+    [...narrow.params, ...narrow.campaignParams],
   );
   const counts = { NEW: 0, IN_PROGRESS: 0, RESOLVED: 0, open: 0, all: 0 };
   for (const r of countRows) counts[r.status] = Number(r.n);
