@@ -1,4 +1,4 @@
-// `pnpm --filter @rm/inbox run bench [-- --items 100000 --unresolved 0.03 --runs 300 --keep]`:
+// `npm run bench:inbox [-- --items 100000 --unresolved 0.03 --runs 300 --keep]`:
 // prints the badge's plans, a table of warm timings and one JSON line (docs/performance.md).
 import { parseArgs } from "node:util";
 import { runBadgeBench } from "../bench/badge-bench.ts";
