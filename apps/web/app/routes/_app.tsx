@@ -102,10 +102,7 @@ function InboxBadge({ unresolved, detractors }: { unresolved: number; detractors
           ! {detractors}
         </span>
       ) : null}
-      <span className="visually-hidden" data-testid="inbox-badge-text">
-        {" "}
-        ({spoken})
-      </span>
+      <span className="visually-hidden" data-testid="inbox-badge-text">{` (${spoken})`}</span>
     </>
   );
 }
