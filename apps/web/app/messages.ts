@@ -40,6 +40,16 @@ const EXACT: Record<string, string> = {
   "El número es demasiado largo.": "The number is too long.",
   "No se reconoce el código de país.": "Unknown country code.",
   "El número no es válido.": "The number is not valid.",
+  // Inbox (@rm/inbox)
+  "Estado desconocido.": "Unknown status.",
+  "Origen desconocido.": "Unknown source.",
+  "Valor de detractores desconocido.": "Unknown detractor filter value.",
+  "Consultorio desconocido.": "Unknown practice.",
+  "Enlace de página no válido.": "Invalid page link.",
+  "Elija un estado.": "Choose a status.",
+  "Las notas pueden tener hasta 5000 caracteres.": "Notes can have up to 5000 characters.",
+  "Este elemento cambió mientras lo editaba (otra persona o una nueva respuesta del paciente). Revise los cambios y guarde de nuevo.":
+    "This item changed while you were editing it (someone else, or a new answer from the patient). Check the changes and save again.",
 };
 
 const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [

@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WEB_ROOT } from "./support/build.ts";
 import { get, post, signIn, type Session } from "./support/http.ts";
+import { inboxItemUrl, seedInboxItems } from "./support/inbox-items.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { createTenantCampaign } from "./support/campaigns.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
@@ -61,6 +62,8 @@ const ROUTES: Record<string, RouteSpec> = {
   "_app.campaigns.drafts_.$id.rejected[.]csv.ts": { kind: "staff", url: (t) => `/campaigns/drafts/${drafts.get(t.workspaceId)}/rejected.csv`, get: ALL },
   "_app.analytics._index.tsx": { kind: "staff", url: () => "/analytics", get: STAFF },
   "_app.inbox._index.tsx": { kind: "staff", url: () => "/inbox", get: STAFF },
+  // The item belongs to a campaign assigned to the tenant's doctor (a doctor not assigned gets 404: packages/inbox tests).
+  "_app.inbox.$id.tsx": { kind: "staff", url: (t) => inboxItemUrl(t), get: STAFF, crossTenantPost: { status: "RESOLVED", notes: "Robado" } },
   "_app.settings.tsx": { kind: "staff", url: () => "/settings", get: STAFF },
   "_app.practices._index.tsx": { kind: "staff", url: () => "/practices", get: STAFF },
   "_app.practices.$id.tsx": {
@@ -106,6 +109,7 @@ beforeAll(async () => {
   a = await createTenant(db.url, "a");
   b = await createTenant(db.url, "b");
   for (const t of [a, b]) campaignIds.set(t.workspaceId, await createTenantCampaign(db.url, t, [{ name: "Paciente Uno", phone: "+593981110001", state: "scheduled" }]));
+  await seedInboxItems(db.url, [a, b]);
   web = await startWebServer({ databaseUrl: db.url });
   sessions.owner = await signIn(web.url, a.owner.email, a.owner.password);
   sessions.doctor = await signIn(web.url, a.doctor.email, a.doctor.password);

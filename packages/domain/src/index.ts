@@ -45,6 +45,7 @@ export {
   type PhoneType,
   normalizePhone,
 } from "./contacts/phone.ts";
+export { formatPhone } from "./contacts/format-phone.ts";
 
 // scheduling
 export {

@@ -1,26 +1,203 @@
-// Inbox: placeholder until the section is built; the navigation already links it.
+// Bandeja (owners and doctors; a doctor sees the items of campaigns assigned to them): private
+// feedback, unparsed replies and low ratings, newest first, in tabs per status, with filters.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { requireUser } from "../.server/auth.server.ts";
-import { ComingSoon } from "../components/coming-soon.tsx";
-import { useT } from "../i18n.ts";
+import { data } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Practice } from "@rm/db";
+import { formatPhone } from "@rm/domain";
+import { InboxError, listInbox, parseInboxFilters, type InboxFilters } from "@rm/inbox";
+import { STATUS_TABS, type StatusTab } from "@rm/inbox/constants";
+import { throwInboxAccessError, viewerOf } from "../.server/inbox.server.ts";
+import { requireUser } from "../.server/staff.server.ts";
+import { sourceLabel, Stars, StatusChip } from "../components/inbox.tsx";
+import { formatDateTime, useLocale, useT, type Translate } from "../i18n.ts";
+import { translateMessage } from "../messages.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Bandeja · Reputation Manager" }];
 
+const EMPTY_COUNTS = { NEW: 0, IN_PROGRESS: 0, RESOLVED: 0, open: 0, all: 0 };
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser(request, context, { roles: ROLES.STAFF });
-  return null;
+  const staff = await requireUser(request, context, { roles: ROLES.STAFF });
+  const url = new URL(request.url);
+  const practices = (await staff.em.find(Practice, {}, { orderBy: { name: "asc" } })).map((p) => ({ id: p.id, name: p.name }));
+  const base = { timezone: staff.workspace.timezone, practices, isDoctor: staff.user.role === "DOCTOR" };
+  let filters: InboxFilters;
+  try {
+    filters = parseInboxFilters(url.searchParams);
+  } catch (error) {
+    if (!(error instanceof InboxError) || error.code !== "invalid") throw error;
+    // A hand-edited or stale link: say what is wrong, show nothing rather than a widened list.
+    return data({ ...base, filterError: error.message, filters: null, items: [], next: null, counts: EMPTY_COUNTS }, { status: 400 });
+  }
+  const list = await listInbox(staff.em, viewerOf(staff), filters).catch(throwInboxAccessError);
+  return {
+    ...base,
+    filterError: null,
+    filters: { status: filters.status, source: filters.source, detractors: filters.detractors, practiceId: filters.practiceId, paged: filters.after !== null },
+    items: list.items.map((i) => ({
+      ...i,
+      createdAt: i.createdAt.toISOString(),
+      phone: formatPhone(i.phone, staff.workspace.defaultCountry),
+    })),
+    next: list.next,
+    counts: list.counts,
+  };
 }
 
-export default function Placeholder() {
+type Filters = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["filters"]>;
+
+function query(filters: Filters, change: Partial<Record<"status" | "after", string>>): string {
+  const params = new URLSearchParams();
+  const status = change.status ?? filters.status;
+  if (status !== "open") params.set("status", status);
+  if (filters.source) params.set("source", filters.source);
+  if (filters.detractors) params.set("detractors", "1");
+  if (filters.practiceId) params.set("practice", filters.practiceId);
+  if (change.after) params.set("after", change.after);
+  const text = params.toString();
+  return text ? `?${text}` : "?";
+}
+
+function tabLabel(tab: StatusTab, t: Translate): string {
+  switch (tab) {
+    case "open":
+      return t("Sin resolver", "Unresolved");
+    case "NEW":
+      return t("Nuevos", "New");
+    case "IN_PROGRESS":
+      return t("En curso", "In progress");
+    case "RESOLVED":
+      return t("Resueltos", "Resolved");
+    case "all":
+      return t("Todos", "All");
+  }
+}
+
+export default function InboxPage() {
+  const { items, counts, next, filters, filterError, practices, timezone, isDoctor } = useLoaderData<typeof loader>();
   const t = useT();
+  const locale = useLocale();
   return (
-    <ComingSoon
-      title={t("Bandeja", "Inbox")}
-      description={t(
-        "Aquí llegarán los comentarios privados, las respuestas sin calificación y las calificaciones bajas. Esta sección llega pronto.",
-        "Private feedback, unparsed replies and low ratings will arrive here. This section is coming soon.",
+    <>
+      <h1>{t("Bandeja", "Inbox")}</h1>
+      <p className="muted">
+        {isDoctor
+          ? t("Comentarios privados, respuestas sin calificación y calificaciones bajas de sus campañas.", "Private feedback, unparsed replies and low ratings of your campaigns.")
+          : t("Comentarios privados, respuestas sin calificación y calificaciones bajas de todas las campañas.", "Private feedback, unparsed replies and low ratings of every campaign.")}
+      </p>
+      {filterError || !filters ? (
+        <section className="card">
+          <p className="error" role="alert">
+            {translateMessage(filterError ?? "", locale)} {t("Revise el enlace o quite los filtros.", "Check the link or clear the filters.")}
+          </p>
+          <Link to="/inbox">{t("Ver la bandeja sin filtros", "Show the inbox without filters")}</Link>
+        </section>
+      ) : (
+        <>
+          <nav aria-label={t("Estados", "Statuses")} className="inbox-tabs">
+            <ul>
+              {STATUS_TABS.map((tab) => (
+                <li key={tab}>
+                  <Link to={query(filters, { status: tab })} aria-current={filters.status === tab ? "page" : undefined} data-testid={`tab-${tab}`}>
+                    {tabLabel(tab, t)} <span className="count">{counts[tab]}</span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <Form method="get" className="card filters" aria-label={t("Filtros", "Filters")}>
+            {filters.status !== "open" ? <input type="hidden" name="status" value={filters.status} /> : null}
+            <div className="field">
+              <label htmlFor="f-source">{t("Origen", "Source")}</label>
+              <select id="f-source" name="source" defaultValue={filters.source ?? ""}>
+                <option value="">{t("Todos", "All")}</option>
+                <option value="FORM">{sourceLabel("FORM", t)}</option>
+                <option value="REPLY">{sourceLabel("REPLY", t)}</option>
+                <option value="RATING">{sourceLabel("RATING", t)}</option>
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="f-practice">{t("Consultorio", "Practice")}</label>
+              <select id="f-practice" name="practice" defaultValue={filters.practiceId ?? ""}>
+                <option value="">{t("Todos", "All")}</option>
+                {practices.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="checkbox">
+              <input id="f-detractors" name="detractors" type="checkbox" value="1" defaultChecked={filters.detractors} />
+              <label htmlFor="f-detractors">{t("Solo detractores (1–2)", "Detractors only (1–2)")}</label>
+            </div>
+            <button type="submit">{t("Filtrar", "Filter")}</button>
+          </Form>
+          {items.length === 0 ? (
+            <section className="card empty-state">
+              <p>
+                {filters.status === "open" && !filters.source && !filters.detractors && !filters.practiceId
+                  ? t("No hay nada pendiente. Cuando un paciente escriba o califique bajo, aparecerá aquí.", "Nothing pending. When a patient writes or rates low, it shows up here.")
+                  : t("No hay elementos para estos filtros.", "No items match these filters.")}
+              </p>
+            </section>
+          ) : (
+            <table className="card inbox-table" data-testid="inbox-table">
+              <caption className="visually-hidden">{tabLabel(filters.status, t)}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("Recibido", "Received")}</th>
+                  <th scope="col">{t("Paciente", "Patient")}</th>
+                  <th scope="col">{t("Calificación", "Rating")}</th>
+                  <th scope="col">{t("Origen", "Source")}</th>
+                  <th scope="col">{t("Comentario", "Comment")}</th>
+                  <th scope="col">{t("Consultorio y campaña", "Practice and campaign")}</th>
+                  <th scope="col">{t("Estado", "Status")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((item) => (
+                  <tr key={item.id} className={item.rating !== null && item.rating <= 2 ? "detractor" : undefined} data-testid="inbox-row">
+                    <td>{formatDateTime(item.createdAt, locale, timezone)}</td>
+                    <td>
+                      {item.patientName}
+                      <br />
+                      <span className="muted phone">{item.phone}</span>
+                    </td>
+                    <td>
+                      <Stars rating={item.rating} t={t} />
+                    </td>
+                    <td>{sourceLabel(item.source, t)}</td>
+                    <td className="excerpt">
+                      <Link to={`/inbox/${item.id}`}>
+                        {item.excerpt.trim() !== ""
+                          ? item.excerpt
+                          : t(`Calificó ${item.rating ?? "—"} de 5`, `Rated ${item.rating ?? "—"} of 5`)}
+                      </Link>
+                    </td>
+                    <td>
+                      {item.practiceName}
+                      <br />
+                      <Link to={`/campaigns/${item.campaignId}`} className="muted">
+                        {item.campaignName}
+                      </Link>
+                    </td>
+                    <td>
+                      <StatusChip status={item.status} t={t} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <p className="pager">
+            {filters.paged ? <Link to={query(filters, {})}>{t("← Más recientes", "← Newest")}</Link> : null}
+            {next ? <Link to={query(filters, { after: next })}>{t("Más antiguos →", "Older →")}</Link> : null}
+          </p>
+        </>
       )}
-    />
+    </>
   );
 }

@@ -1,22 +1,28 @@
 // The staff layout: every page behind sign-in renders inside it (navigation for the whole app).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { countInboxBadge } from "@rm/inbox";
 import { requireUser } from "../.server/auth.server.ts";
+import { viewerOf } from "../.server/inbox.server.ts";
 import { CsrfInput } from "../components/forms.tsx";
 import { LanguageSwitch } from "../components/language-switch.tsx";
 import { useLocale, useT } from "../i18n.ts";
-import { NAV_ITEMS, ROLE_LABELS, type StaffRole } from "../nav.ts";
+import { NAV_ITEMS, ROLE_LABELS, ROLES, type StaffRole } from "../nav.ts";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { user, workspace } = await requireUser(request, context);
+  const staff = await requireUser(request, context);
+  const { user, workspace } = staff;
+  // The inbox badge: one count per page view, only for the roles that have an inbox.
+  const inbox = ROLES.STAFF.includes(user.role) ? await countInboxBadge(staff.em, viewerOf(staff)) : null;
   return {
+    inbox,
     user: { name: user.name, email: user.email, role: user.role as StaffRole },
     workspace: { name: workspace.name, plan: workspace.plan, sendingPaused: workspace.sendingPaused, pastDue: workspace.pastDueAt != null },
   };
 }
 
 export default function StaffLayout() {
-  const { user, workspace } = useLoaderData<typeof loader>();
+  const { user, workspace, inbox } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const items = NAV_ITEMS.filter((item) => item.roles.includes(user.role));
@@ -51,6 +57,7 @@ export default function StaffLayout() {
             <li key={item.to}>
               <NavLink to={item.to} end={item.to === "/"} prefetch="intent">
                 {locale === "en" ? item.en : item.es}
+                {item.to === "/inbox" && inbox ? <InboxBadge unresolved={inbox.unresolved} detractors={inbox.detractors} /> : null}
               </NavLink>
             </li>
           ))}
@@ -70,5 +77,32 @@ export default function StaffLayout() {
         <Outlet />
       </main>
     </div>
+  );
+}
+
+/** Counts beside "Bandeja": unresolved items, and a distinct badge while NEW detractors wait. */
+function InboxBadge({ unresolved, detractors }: { unresolved: number; detractors: number }) {
+  const t = useT();
+  if (unresolved === 0 && detractors === 0) return null;
+  const spoken = [
+    t(`${unresolved} sin resolver`, `${unresolved} unresolved`),
+    detractors > 0 ? t(`${detractors} ${detractors === 1 ? "detractor" : "detractores"}`, `${detractors} ${detractors === 1 ? "detractor" : "detractors"}`) : null,
+  ]
+    .filter(Boolean)
+    .join(", ");
+  return (
+    <>
+      {unresolved > 0 ? (
+        <span className="nav-badge" aria-hidden="true" data-testid="inbox-badge">
+          {unresolved}
+        </span>
+      ) : null}
+      {detractors > 0 ? (
+        <span className="nav-badge detractor" aria-hidden="true" data-testid="detractor-badge" title={t("Detractores nuevos", "New detractors")}>
+          ! {detractors}
+        </span>
+      ) : null}
+      <span className="visually-hidden" data-testid="inbox-badge-text">{` (${spoken})`}</span>
+    </>
   );
 }

@@ -1,0 +1,280 @@
+// The staff inbox against a real database: what an owner and a doctor see, paging, the badge, the
+// item with its timeline, and the status workflow with notes — and that another workspace's items,
+// or another doctor's, are never shown or changed.
+import type { MikroORM } from "@mikro-orm/postgresql";
+import { initOrm } from "@rm/db";
+import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countInboxBadge, InboxError, listInbox, loadInboxItem, parseInboxFilters, updateInboxItem, type InboxViewer } from "../src/index.ts";
+import { createTenant, type Tenant } from "./fixtures.ts";
+
+let db: TestDatabase;
+let orm: MikroORM;
+let a: Tenant;
+let b: Tenant;
+const ids = {} as Record<string, string>;
+let owner: InboxViewer;
+let drAna: InboxViewer;
+let drLuis: InboxViewer;
+
+const at = (iso: string) => new Date(`2026-12-01T${iso}Z`);
+const em = () => orm.em.fork();
+const sql = <T = Record<string, unknown>>(q: string, params: unknown[] = []) => orm.em.fork().execute<T[]>(q, params);
+const filters = (p: Record<string, string> = {}) => parseInboxFilters(new URLSearchParams(p));
+
+async function expectInboxError(promise: Promise<unknown>, code: InboxError["code"]): Promise<void> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(InboxError);
+  expect((error as InboxError).code).toBe(code);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  orm = await initOrm({ databaseUrl: db.url, poolMax: 4 });
+  a = await createTenant(orm, "Clínica A");
+  b = await createTenant(orm, "Clínica B");
+  const ana = await a.user("Dra. Ana Ríos", "DOCTOR");
+  const luis = await a.user("Dr. Luis Vera", "DOCTOR");
+  owner = a.viewer(a.owner);
+  drAna = a.viewer(ana, "DOCTOR");
+  drLuis = a.viewer(luis, "DOCTOR");
+  const norte = await a.practice("Sede Norte");
+  const sur = await a.practice("Sede Sur");
+  const cAna = await a.campaign("Ortodoncia noviembre", norte, ana);
+  const cLuis = await a.campaign("Limpiezas noviembre", sur, luis);
+  ids.norte = norte;
+  ids.cAna = cAna;
+
+  // María (Ana's campaign): request sent, delivered, read; rated 1 by reply; then wrote the form.
+  const maria = await a.patient(cAna, "María Cevallos");
+  ids.mariaPatient = maria.id;
+  await a.message(maria.id, cAna, { type: "INITIAL", sentAt: at("10:00:00"), deliveredAt: at("10:00:05"), readAt: at("10:03:00") });
+  const rating = await a.inbound(maria.id, "1", at("10:05:00"), { intent: "RATING", rating: 1 });
+  await sql("update patients set rating = 1, rated_at = ?, status = 'RATED' where id = ?", [at("10:05:00"), maria.id]);
+  ids.mariaRating = await a.item(maria.id, { source: "RATING", rating: 1, at: at("10:05:00"), inboundId: rating });
+  await a.message(maria.id, cAna, { type: "FOLLOWUP_UNHAPPY", sentAt: at("10:05:02"), deliveredAt: at("10:05:04") });
+  ids.mariaForm = await a.item(maria.id, { source: "FORM", text: "Esperé una hora y nadie me avisó del retraso.", rating: 1, at: at("10:20:00") });
+  const late = await a.inbound(maria.id, "Y encima me cobraron dos veces", at("11:00:00"));
+  ids.mariaReply = await a.item(maria.id, { source: "REPLY", text: "Y encima me cobraron dos veces", at: at("11:00:00"), inboundId: late });
+  await sql("insert into review_clicks (workspace_id, patient_id, clicked_at) values (?, ?, ?)", [a.ws, maria.id, at("10:21:00")]);
+
+  // Pedro (Luis's campaign): an unreadable reply, already in progress.
+  const pedro = await a.patient(cLuis, "Pedro Andrade");
+  const q = await a.inbound(pedro.id, "3 o 4", at("09:00:00"));
+  ids.pedroReply = await a.item(pedro.id, { source: "REPLY", text: "3 o 4", at: at("09:00:00"), status: "IN_PROGRESS", inboundId: q });
+  // Rosa (Luis's campaign): a 2, resolved long ago.
+  const rosa = await a.patient(cLuis, "Rosa Mite");
+  ids.rosaRating = await a.item(rosa.id, { source: "RATING", rating: 2, at: at("08:00:00"), status: "RESOLVED" });
+
+  // Workspace B: one NEW detractor of its own.
+  const pb = await b.practice("Otra clínica");
+  const cb = await b.campaign("Campaña B", pb, null);
+  const intruder = await b.patient(cb, "Paciente de B");
+  ids.bItem = await b.item(intruder.id, { source: "RATING", rating: 1, at: at("12:00:00") });
+});
+
+afterAll(async () => {
+  await orm?.close(true);
+  await db?.drop();
+});
+
+describe("the list", () => {
+  it("shows an owner the unresolved items newest first, with patient, practice and campaign, and counts every status", async () => {
+    const list = await listInbox(em(), owner, filters());
+    expect(list.items.map((i) => i.id)).toEqual([ids.mariaReply, ids.mariaForm, ids.mariaRating, ids.pedroReply]);
+    expect(list.items[1]).toMatchObject({ source: "FORM", status: "NEW", rating: 1, patientName: "María Cevallos", practiceName: "Sede Norte", campaignName: "Ortodoncia noviembre" });
+    expect(list.items[1]!.phone).toMatch(/^\+5939/);
+    expect(list.counts).toEqual({ NEW: 3, IN_PROGRESS: 1, RESOLVED: 1, open: 4, all: 5 });
+    expect(list.next).toBeNull();
+  });
+
+  it("filters by status tab, source, detractors and practice", async () => {
+    expect((await listInbox(em(), owner, filters({ status: "RESOLVED" }))).items.map((i) => i.id)).toEqual([ids.rosaRating]);
+    expect((await listInbox(em(), owner, filters({ status: "all", source: "REPLY" }))).items.map((i) => i.id)).toEqual([ids.mariaReply, ids.pedroReply]);
+    const detractors = await listInbox(em(), owner, filters({ status: "all", detractors: "1" }));
+    expect(detractors.items.map((i) => i.id)).toEqual([ids.mariaForm, ids.mariaRating, ids.rosaRating]);
+    expect(detractors.counts).toMatchObject({ NEW: 2, IN_PROGRESS: 0, RESOLVED: 1 });
+    const norte = await listInbox(em(), owner, filters({ practice: ids.norte! }));
+    expect(norte.items.every((i) => i.practiceName === "Sede Norte")).toBe(true);
+    expect(norte.counts).toMatchObject({ NEW: 3, IN_PROGRESS: 0, RESOLVED: 0 });
+  });
+
+  it("refuses unknown filter values with a clear message instead of showing everything", () => {
+    const bads: Record<string, string>[] = [{ status: "DELETED" }, { source: "EMAIL" }, { practice: "1 or 1=1" }, { after: "bm9wZQ" }, { detractors: "maybe" }];
+    for (const bad of bads) {
+      expect(() => filters(bad)).toThrow(InboxError);
+    }
+    expect(filters({ status: "", source: "" })).toMatchObject({ status: "open", source: null, detractors: false, practiceId: null, after: null });
+  });
+
+  it("pages by keyset: every item exactly once, also when several arrived in the same microsecond", async () => {
+    const practice = await b.practice("Paging");
+    const campaign = await b.campaign("Paging", practice, null);
+    const same = at("13:00:00");
+    const made: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const p = await b.patient(campaign, `Paciente ${i}`);
+      made.push(await b.item(p.id, { source: "REPLY", text: `hola ${i}`, at: i < 4 ? same : new Date(same.getTime() + i * 1000) }));
+    }
+    const viewer = b.viewer(b.owner);
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const page = await listInbox(em(), viewer, filters({ source: "REPLY", ...(after ? { after } : {}) }), { limit: 3 });
+      seen.push(...page.items.map((i) => i.id));
+      after = page.next;
+      pages++;
+    } while (after && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(7);
+    expect(new Set(seen)).toEqual(new Set(made));
+  });
+
+  it("never shows another workspace's items, whatever the filters", async () => {
+    const all = await listInbox(em(), owner, filters({ status: "all" }));
+    expect(all.items.map((i) => i.id)).not.toContain(ids.bItem);
+    const bList = await listInbox(em(), b.viewer(b.owner), filters({ status: "all", practice: ids.norte! }));
+    expect(bList.items).toEqual([]);
+    expect(bList.counts.all).toBe(0);
+  });
+});
+
+describe("doctors", () => {
+  it("see only the items of campaigns assigned to them, in the list, the counts and the badge", async () => {
+    const ana = await listInbox(em(), drAna, filters({ status: "all" }));
+    expect(ana.items.map((i) => i.id)).toEqual([ids.mariaReply, ids.mariaForm, ids.mariaRating]);
+    expect(ana.counts).toEqual({ NEW: 3, IN_PROGRESS: 0, RESOLVED: 0, open: 3, all: 3 });
+    const luis = await listInbox(em(), drLuis, filters({ status: "all" }));
+    expect(luis.items.map((i) => i.id)).toEqual([ids.pedroReply, ids.rosaRating]);
+    expect(await countInboxBadge(em(), drAna)).toEqual({ unresolved: 3, detractors: 1 });
+    expect(await countInboxBadge(em(), drLuis)).toEqual({ unresolved: 1, detractors: 0 });
+  });
+
+  it("cannot open or change another doctor's item (not found, nothing changes)", async () => {
+    await expectInboxError(loadInboxItem(em(), drLuis, ids.mariaForm!), "not_found");
+    await expectInboxError(updateInboxItem(em(), drLuis, ids.mariaForm!, { status: "RESOLVED", notes: "no es mío" }), "not_found");
+    const [row] = await sql<{ status: string; staff_notes: string | null }>("select status, staff_notes from feedback where id = ?", [ids.mariaForm]);
+    expect(row).toEqual({ status: "NEW", staff_notes: null });
+  });
+
+  it("a receptionist has no inbox", async () => {
+    const reception = a.viewer(await a.user("Recepción", "RECEPTIONIST"), "RECEPTIONIST");
+    await expectInboxError(listInbox(em(), reception, filters()), "forbidden");
+    await expectInboxError(countInboxBadge(em(), reception), "forbidden");
+  });
+});
+
+describe("another workspace", () => {
+  it("cannot open or change an item by its id; malformed ids are simply not found", async () => {
+    await expectInboxError(loadInboxItem(em(), owner, ids.bItem!), "not_found");
+    await expectInboxError(updateInboxItem(em(), owner, ids.bItem!, { status: "RESOLVED", notes: "robado" }), "not_found");
+    const [row] = await sql<{ status: string; staff_notes: string | null }>("select status, staff_notes from feedback where id = ?", [ids.bItem]);
+    expect(row).toEqual({ status: "NEW", staff_notes: null });
+    expect(await sql("select 1 from audit_logs where entity_id = ?", [ids.bItem])).toEqual([]);
+    await expectInboxError(loadInboxItem(em(), owner, "not-a-uuid' or 1=1 --"), "not_found");
+    expect(await countInboxBadge(em(), b.viewer(b.owner))).toMatchObject({ detractors: 1 });
+  });
+});
+
+describe("the item", () => {
+  it("shows the text, the patient and the patient's whole timeline in that campaign, oldest first", async () => {
+    const view = await loadInboxItem(em(), owner, ids.mariaForm!);
+    expect(view.item).toMatchObject({ source: "FORM", status: "NEW", rating: 1, text: "Esperé una hora y nadie me avisó del retraso.", staffNotes: null, resolvedAt: null });
+    expect(view.item.patient).toMatchObject({ name: "María Cevallos", rating: 1, optedOut: false });
+    expect(view.item.campaign.name).toBe("Ortodoncia noviembre");
+    const steps = view.timeline.map((e) => [e.kind, e.messageType ?? e.source ?? e.intent ?? null]);
+    expect(steps).toEqual([
+      ["sent", "INITIAL"],
+      ["delivered", "INITIAL"],
+      ["read", "INITIAL"],
+      ["reply", "RATING"],
+      ["rating", null],
+      ["feedback", "RATING"],
+      ["sent", "FOLLOWUP_UNHAPPY"],
+      ["delivered", "FOLLOWUP_UNHAPPY"],
+      ["feedback", "FORM"],
+      ["review_click", null],
+      ["reply", "REPLY"],
+    ]);
+    expect(view.timeline.filter((e) => e.current).map((e) => e.feedbackId)).toEqual([ids.mariaForm]);
+    const times = view.timeline.map((e) => e.at.getTime());
+    expect([...times].sort((x, y) => x - y)).toEqual(times);
+    // The reply that went to the inbox is shown once, as the reply, linked to its item.
+    expect(view.timeline.at(-1)).toMatchObject({ kind: "reply", text: "Y encima me cobraron dos veces", feedbackId: ids.mariaReply });
+  });
+});
+
+describe("the workflow", () => {
+  it("NEW → IN_PROGRESS with a note → RESOLVED → reopened: resolution recorded and cleared, every change audited with who", async () => {
+    const id = ids.mariaForm!;
+    const v0 = (await loadInboxItem(em(), owner, id)).item.version;
+    expect(await updateInboxItem(em(), drAna, id, { status: "IN_PROGRESS", notes: "  Llamé a la paciente; pide devolución.  ", version: v0 }, { ip: "10.0.0.7", now: new Date("2026-12-01T15:00:00Z") })).toEqual({
+      statusChanged: true,
+      notesChanged: true,
+      status: "IN_PROGRESS",
+    });
+    let view = await loadInboxItem(em(), owner, id);
+    expect(view.item).toMatchObject({ status: "IN_PROGRESS", staffNotes: "Llamé a la paciente; pide devolución.", resolvedAt: null, resolvedByName: null });
+    expect(view.item.notesEdited?.by).toBe("Dra. Ana Ríos");
+
+    const resolvedAt = new Date("2026-12-01T15:30:00Z");
+    await updateInboxItem(em(), owner, id, { status: "RESOLVED", notes: view.item.staffNotes, version: view.item.version }, { now: resolvedAt });
+    view = await loadInboxItem(em(), owner, id);
+    expect(view.item).toMatchObject({ status: "RESOLVED", resolvedAt, resolvedByName: "Dueña Clínica A", staffNotes: "Llamé a la paciente; pide devolución." });
+
+    await updateInboxItem(em(), owner, id, { status: "NEW" }, { now: new Date("2026-12-01T16:00:00Z") });
+    view = await loadInboxItem(em(), owner, id);
+    expect(view.item).toMatchObject({ status: "NEW", resolvedAt: null, resolvedByName: null });
+
+    expect(view.history.map((h) => [h.action, h.from ?? null, h.to ?? null, h.actorName])).toEqual([
+      ["status_changed", "RESOLVED", "NEW", "Dueña Clínica A"],
+      ["status_changed", "IN_PROGRESS", "RESOLVED", "Dueña Clínica A"],
+      ["status_changed", "NEW", "IN_PROGRESS", "Dra. Ana Ríos"],
+      ["notes_edited", null, null, "Dra. Ana Ríos"],
+    ]);
+    const audit = await sql<{ action: string; ip: string | null; details: Record<string, unknown> }>("select action, ip, details from audit_logs where entity_id = ? and ip is not null", [id]);
+    expect(audit.map((r) => r.action).sort()).toEqual(["feedback.notes_edited", "feedback.status_changed"]);
+    // The notes' words stay out of the audit log.
+    expect(JSON.stringify(audit)).not.toContain("devolución");
+  });
+
+  it("a save without changes writes nothing; clearing the notes is a change", async () => {
+    const id = ids.pedroReply!;
+    expect(await updateInboxItem(em(), owner, id, { status: "IN_PROGRESS" })).toMatchObject({ statusChanged: false, notesChanged: false });
+    expect(await sql("select 1 from audit_logs where entity_id = ?", [id])).toEqual([]);
+    await updateInboxItem(em(), owner, id, { status: "IN_PROGRESS", notes: "revisar" });
+    expect(await updateInboxItem(em(), owner, id, { status: "IN_PROGRESS", notes: "   " })).toMatchObject({ notesChanged: true });
+    expect((await loadInboxItem(em(), owner, id)).item.staffNotes).toBeNull();
+  });
+
+  it("refuses a save over a newer version (the patient wrote again meanwhile) and bad input, changing nothing", async () => {
+    const id = ids.mariaRating!;
+    const { version } = (await loadInboxItem(em(), owner, id)).item;
+    // The worker updates the row (a later rating) after the page was rendered.
+    await sql("update feedback set rating = 2, updated_at = now() where id = ?", [id]);
+    await expectInboxError(updateInboxItem(em(), owner, id, { status: "RESOLVED", version }), "conflict");
+    await expectInboxError(updateInboxItem(em(), owner, id, { status: "DONE" }), "invalid");
+    await expectInboxError(updateInboxItem(em(), owner, id, { status: "RESOLVED", notes: "x".repeat(5001) }), "invalid");
+    const [row] = await sql<{ status: string; staff_notes: string | null }>("select status, staff_notes from feedback where id = ?", [id]);
+    expect(row).toEqual({ status: "NEW", staff_notes: null });
+  });
+});
+
+describe("the badge", () => {
+  it("counts unresolved items and the patients with a NEW detractor item, and drops when they are resolved", async () => {
+    const before = await countInboxBadge(em(), owner);
+    const list = await listInbox(em(), owner, filters());
+    expect(before.unresolved).toBe(list.counts.open);
+    // María has two NEW items rated 1 (the low rating and her form): one detractor.
+    expect(before.detractors).toBe(1);
+    const [form, rating] = [ids.mariaForm!, ids.mariaRating!];
+    await updateInboxItem(em(), owner, form, { status: "IN_PROGRESS" });
+    expect(await countInboxBadge(em(), owner)).toEqual({ unresolved: before.unresolved, detractors: 1 });
+    await updateInboxItem(em(), owner, rating, { status: "RESOLVED" });
+    expect(await countInboxBadge(em(), owner)).toEqual({ unresolved: before.unresolved - 1, detractors: 0 });
+  });
+});
