@@ -50,11 +50,26 @@ const EXACT: Record<string, string> = {
   "Las notas pueden tener hasta 5000 caracteres.": "Notes can have up to 5000 characters.",
   "Este elemento cambió mientras lo editaba (otra persona o una nueva respuesta del paciente). Revise los cambios y guarde de nuevo.":
     "This item changed while you were editing it (someone else, or a new answer from the patient). Check the changes and save again.",
+  // Campaign creation (upload, drafts, send to one patient)
+  "Escriba un nombre para la campaña.": "Write a name for the campaign.",
+  "Elija un consultorio.": "Choose a practice.",
+  "Elija un médico del espacio de trabajo.": "Choose a doctor of the workspace.",
+  "Elija el archivo CSV con las citas.": "Choose the CSV file with the appointments.",
+  "Escriba el nombre del paciente.": "Write the patient's name.",
+  "El paciente debe aceptar recibir el mensaje.": "The patient must agree to receive the message.",
+  "El consultorio no existe en este espacio de trabajo.": "The practice does not exist in this workspace.",
+  "Es un teléfono fijo: no puede recibir WhatsApp ni SMS. Use un celular.": "It is a landline: it cannot receive WhatsApp or SMS. Use a mobile number.",
+  "El borrador expiró: suba el archivo de nuevo.": "The draft expired: upload the file again.",
+  "Elija un archivo CSV y envíe el formulario de nuevo.": "Choose a CSV file and send the form again.",
 };
 
 const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^Máximo (\d+) caracteres\.$/, (m) => `At most ${m[1]} characters.`],
   [/^Variables desconocidas: (.*?)\. Use solo: (.*)\.$/, (m) => `Unknown variables: ${m[1]}. Use only: ${m[2]}.`],
+  [/^El archivo supera el tamaño máximo de (\d+) MB\. Divídalo en varios archivos\.$/, (m) => `The file is over the ${m[1]} MB limit. Split it into several files.`],
+  [/^El archivo es demasiado grande \(máximo (\d+) MB\)\. No se creó nada\.$/, (m) => `The file is too large (at most ${m[1]} MB). Nothing was created.`],
+  [/^Faltan columnas obligatorias: (.*?)\. .*$/, (m) => `Required columns are missing: ${m[1]}. The first row must hold the titles, e.g. nombre;telefono;fecha;hora;consentimiento.`],
+  [/^Créditos insuficientes: se necesitan (\d+), hay (-?\d+) disponibles \(faltan (\d+)\)\.$/, (m) => `Not enough credits: ${m[1]} needed, ${m[2]} available (${m[3]} missing).`],
 ];
 
 export function translateMessage(message: string, locale: string): string {

@@ -281,6 +281,18 @@ describe("send to one patient", () => {
     expect(await countRows("select 1 from patients where name = 'Marta Checkout'")).toBe(0);
   });
 
+  it("in English: the labels and the field errors", async () => {
+    // The language cookie as createCookie writes it: base64 of the JSON string "en".
+    const english = { ...s.receptionist, cookie: `${s.receptionist.cookie}; lang=${encodeURIComponent(btoa(JSON.stringify("en")))}` };
+    const res = await post(web.url, "/campaigns/send", english, form({ phone: "02 234 5678", consent: "" }));
+    expect(res.status).toBe(400);
+    const html = text(await res.text());
+    expect(html).toContain("Send to one patient now");
+    expect(html).toContain("It is a landline: it cannot receive WhatsApp or SMS. Use a mobile number.");
+    const upload = await get(web.url, "/campaigns/new", english);
+    expect(text(await upload.text())).toContain("Upload and review");
+  });
+
   it("a receptionist sends one request due now; the form says so and is ready for the next patient", async () => {
     const res = await post(web.url, "/campaigns/send", s.receptionist, form({ appointmentType: "Limpieza" }));
     expect(res.status).toBe(302);
