@@ -40,6 +40,9 @@ const EXACT: Record<string, string> = {
   "El número es demasiado largo.": "The number is too long.",
   "No se reconoce el código de país.": "Unknown country code.",
   "El número no es válido.": "The number is not valid.",
+  // Campaign page (cancel, opt-out, erase).
+  "Confirme la acción antes de continuar.": "Confirm the action before continuing.",
+  "Acción desconocida.": "Unknown action.",
 };
 
 const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
