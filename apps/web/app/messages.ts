@@ -61,6 +61,9 @@ const EXACT: Record<string, string> = {
   "Es un teléfono fijo: no puede recibir WhatsApp ni SMS. Use un celular.": "It is a landline: it cannot receive WhatsApp or SMS. Use a mobile number.",
   "El borrador expiró: suba el archivo de nuevo.": "The draft expired: upload the file again.",
   "Elija un archivo CSV y envíe el formulario de nuevo.": "Choose a CSV file and send the form again.",
+  // Campaign page (cancel, opt-out, erase).
+  "Confirme la acción antes de continuar.": "Confirm the action before continuing.",
+  "Acción desconocida.": "Unknown action.",
 };
 
 const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [

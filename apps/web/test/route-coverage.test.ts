@@ -48,7 +48,7 @@ const ROUTES: Record<string, RouteSpec> = {
   "_app._index.tsx": { kind: "staff", url: () => "/", get: ALL },
   "_app.account.tsx": { kind: "staff", url: () => "/account", get: ALL },
   "_app.campaigns._index.tsx": { kind: "staff", url: () => "/campaigns", get: ALL },
-  // The tenant's campaign is assigned to its doctor (another doctor's answers 404: campaign-routes.test.ts).
+  // The tenant's campaign is assigned to its doctor (another doctor's answers 404: campaign-page-routes.test.ts).
   "_app.campaigns.$id.tsx": {
     kind: "staff",
     url: (t) => `/campaigns/${campaignIds.get(t.workspaceId)}`,

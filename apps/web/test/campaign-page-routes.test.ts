@@ -1,0 +1,108 @@
+// The campaign page's answers over HTTP against the production build: another doctor's campaign is
+// 404 (not there for them, as in their list), a receptionist is 403 on GET and POST, a POST without
+// the CSRF token or without the confirmation step changes nothing, another workspace's id changes
+// nothing, and a confirmed cancel is a plain POST + redirect (no JavaScript needed).
+import { hashPassword, initOrm } from "@rm/db";
+import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTenantCampaign } from "./support/campaigns.ts";
+import { get, post, signIn, type Session } from "./support/http.ts";
+import { createTenant, type Tenant } from "./support/tenants.ts";
+import { startWebServer, type WebServer } from "./support/web-server.ts";
+
+let db: TestDatabase;
+let web: WebServer;
+let a: Tenant;
+let b: Tenant;
+let campaignA: string;
+let campaignB: string;
+const s = {} as Record<"owner" | "doctor" | "otherDoctor" | "receptionist" | "ownerB", Session>;
+
+async function status(campaignId: string): Promise<string> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    return (await client.query<{ status: string }>("select status from campaigns where id = $1", [campaignId])).rows[0]!.status;
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  a = await createTenant(db.url, "rutas-a");
+  b = await createTenant(db.url, "rutas-b");
+  campaignA = await createTenantCampaign(db.url, a, [{ name: "Rosa Quito", phone: "+593985000001", state: "scheduled" }, { name: "Luis Loja", phone: "+593985000002", state: "rated", rating: 5 }]);
+  campaignB = await createTenantCampaign(db.url, b, [{ name: "Paciente B", phone: "+593985000001", state: "scheduled" }]);
+  const orm = await initOrm({ databaseUrl: db.url, poolMax: 1 });
+  const otherEmail = `otro.doctor.${a.workspaceId.slice(0, 8)}@example.ec`;
+  try {
+    await orm.em.fork().execute("insert into users (workspace_id, email, name, role, password_hash) values (?, ?, 'Otro Doctor', 'DOCTOR', ?)", [a.workspaceId, otherEmail, await hashPassword("clave-otro-doctor-1")]);
+  } finally {
+    await orm.close(true);
+  }
+  web = await startWebServer({ databaseUrl: db.url });
+  s.owner = await signIn(web.url, a.owner.email, a.owner.password);
+  s.doctor = await signIn(web.url, a.doctor.email, a.doctor.password);
+  s.otherDoctor = await signIn(web.url, otherEmail, "clave-otro-doctor-1");
+  s.receptionist = await signIn(web.url, a.receptionist.email, a.receptionist.password);
+  s.ownerB = await signIn(web.url, b.owner.email, b.owner.password);
+}, 120_000);
+
+afterAll(async () => {
+  await web?.stop();
+  await db?.drop();
+});
+
+describe("/campaigns/:id", () => {
+  const cancel = { intent: "cancel", confirmed: "yes" };
+
+  it("another doctor of the workspace gets 404 on GET and POST, and the list does not show it to them", async () => {
+    expect((await get(web.url, `/campaigns/${campaignA}`, s.otherDoctor)).status).toBe(404);
+    expect((await post(web.url, `/campaigns/${campaignA}`, s.otherDoctor, cancel)).status).toBe(404);
+    expect(await (await get(web.url, "/campaigns", s.otherDoctor)).text()).not.toContain(`/campaigns/${campaignA}`);
+    expect(await status(campaignA)).toBe("ACTIVE");
+  });
+
+  it("a receptionist sees the campaign in the list but gets 403 on the page and on a POST", async () => {
+    const list = await (await get(web.url, "/campaigns", s.receptionist)).text();
+    expect(list).toContain(`Campaña ${a.workspaceId.slice(0, 6)}`);
+    expect(list).not.toContain(`/campaigns/${campaignA}"`);
+    expect((await get(web.url, `/campaigns/${campaignA}`, s.receptionist)).status).toBe(403);
+    expect((await post(web.url, `/campaigns/${campaignA}`, s.receptionist, cancel)).status).toBe(403);
+    expect(await status(campaignA)).toBe("ACTIVE");
+  });
+
+  it("a POST without the CSRF token is refused; without the confirmation it is a 400 that changes nothing", async () => {
+    expect((await post(web.url, `/campaigns/${campaignA}`, s.owner, cancel, { csrf: false })).status).toBe(403);
+    const unconfirmed = await post(web.url, `/campaigns/${campaignA}`, s.owner, { intent: "cancel" });
+    expect(unconfirmed.status).toBe(400);
+    expect(await status(campaignA)).toBe("ACTIVE");
+  });
+
+  it("another workspace's campaign and patients answer 404 and stay as they were", async () => {
+    expect((await get(web.url, `/campaigns/${campaignB}`, s.owner)).status).toBe(404);
+    for (const fields of [cancel, { intent: "erase", confirmed: "yes", patient: "00000000-0000-4000-8000-000000000000" }]) {
+      expect((await post(web.url, `/campaigns/${campaignB}`, s.owner, fields)).status).toBe(404);
+    }
+    expect(await status(campaignB)).toBe("ACTIVE");
+    const page = await get(web.url, `/campaigns/${campaignB}`, s.ownerB);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Paciente B");
+  });
+
+  it("the confirmation step is a page of its own; the confirmed cancel redirects back with a notice, and again is harmless", async () => {
+    const confirm = await (await get(web.url, `/campaigns/${campaignA}?confirm=cancel`, s.doctor)).text();
+    expect(confirm).toContain("¿Cancelar esta campaña?");
+    expect(confirm).toContain('name="confirmed" value="yes"');
+    const res = await post(web.url, `/campaigns/${campaignA}`, s.doctor, cancel);
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe(`/campaigns/${campaignA}?notice=cancelled`);
+    expect(await status(campaignA)).toBe("CANCELLED");
+    const again = await post(web.url, `/campaigns/${campaignA}`, s.owner, cancel);
+    expect(again.headers.get("location")).toBe(`/campaigns/${campaignA}?notice=already_cancelled`);
+    const page = await (await get(web.url, `/campaigns/${campaignA}?notice=cancelled`, s.owner)).text();
+    expect(page).toContain("Campaña cancelada.");
+  });
+});
