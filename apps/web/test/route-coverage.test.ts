@@ -24,6 +24,8 @@ interface StaffRoute {
   get: Record<Role, number>;
   /** Pages with another tenant's ids in the URL: GET and POST (with these fields) answer 404. */
   crossTenantPost?: Record<string, string>;
+  /** Read-only pages with another tenant's ids in the URL (query filters): GET answers 404. */
+  crossTenantGet?: boolean;
 }
 interface PublicRoute {
   kind: "public";
@@ -46,7 +48,8 @@ const ROUTES: Record<string, RouteSpec> = {
   "_app._index.tsx": { kind: "staff", url: () => "/", get: ALL },
   "_app.account.tsx": { kind: "staff", url: () => "/account", get: ALL },
   "_app.campaigns._index.tsx": { kind: "staff", url: () => "/campaigns", get: ALL },
-  "_app.analytics._index.tsx": { kind: "staff", url: () => "/analytics", get: STAFF },
+  // Filters by practice and doctor: another workspace's ids in them answer 404 (never its figures).
+  "_app.analytics._index.tsx": { kind: "staff", url: (t) => `/analytics?range=all&practice=${t.practiceId}&doctor=${t.doctor.id}`, get: STAFF, crossTenantGet: true },
   "_app.inbox._index.tsx": { kind: "staff", url: () => "/inbox", get: STAFF },
   "_app.settings.tsx": { kind: "staff", url: () => "/settings", get: STAFF },
   "_app.practices._index.tsx": { kind: "staff", url: () => "/practices", get: STAFF },
@@ -134,6 +137,13 @@ describe.each(staffRoutes)("%s", (_file, route) => {
       expect(await page.text()).not.toContain("Robado");
     });
   }
+});
+
+describe.each(staffRoutes.filter(([, r]) => r.crossTenantGet))("%s", (_file, route) => {
+  it("answers 404 to a GET with another workspace's ids", async () => {
+    expect((await get(web.url, route.url(b), sessions.owner)).status).toBe(404);
+    expect((await get(web.url, route.url(b), sessions.doctor)).status).toBe(404);
+  });
 });
 
 describe.each(publicRoutes)("%s", (_file, route) => {
