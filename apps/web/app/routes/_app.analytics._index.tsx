@@ -243,11 +243,20 @@ function DashboardView({ dashboard: d, isDoctor }: { dashboard: Dashboard; isDoc
             <dd className="kpi-detail">
               <NpsSplitBar promoters={totals.nps.promoters} passives={totals.nps.passives} detractors={totals.nps.detractors} />
               <span className="nps-legend">
-                <span className="dot promoter" aria-hidden="true" /> {t("Promotores", "Promoters")} {formatCount(totals.nps.promoters, locale)}
+                <span className="nps-item">
+                  <span className="dot promoter" aria-hidden="true" />
+                  {t("Promotores", "Promoters")} {formatCount(totals.nps.promoters, locale)}
+                </span>
                 {" · "}
-                <span className="dot passive" aria-hidden="true" /> {t("Pasivos", "Passives")} {formatCount(totals.nps.passives, locale)}
+                <span className="nps-item">
+                  <span className="dot passive" aria-hidden="true" />
+                  {t("Pasivos", "Passives")} {formatCount(totals.nps.passives, locale)}
+                </span>
                 {" · "}
-                <span className="dot detractor" aria-hidden="true" /> {t("Detractores", "Detractors")} {formatCount(totals.nps.detractors, locale)}
+                <span className="nps-item">
+                  <span className="dot detractor" aria-hidden="true" />
+                  {t("Detractores", "Detractors")} {formatCount(totals.nps.detractors, locale)}
+                </span>
               </span>
             </dd>
           </div>
