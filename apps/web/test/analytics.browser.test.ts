@@ -278,6 +278,7 @@ describe.skipIf(!present)("analytics page in the browser", () => {
       await client.end();
     }
     const email = `duena.${randomBytes(4).toString("hex")}@sonrisa.ec`;
+    await sql("update workspaces set name = 'Clínica Dental Sonrisa' where id = ?", [seeded.workspaceId]);
     await sql("update users set email = ?, name = 'Lucía Paredes', password_hash = ? where workspace_id = ? and role = 'OWNER'", [email, await hashPassword("clave-analitica-1"), seeded.workspaceId]);
     await sql("update practices set name = (array['Sonrisa Norte', 'Sonrisa Centro', 'Sonrisa Sur', 'Sonrisa Valle'])[ (regexp_match(name, '\\d+'))[1]::int ] where workspace_id = ?", [seeded.workspaceId]);
     await sql("update users set name = replace(name, 'Dr. Médico ', 'Dra. Especialista ') where workspace_id = ? and role = 'DOCTOR'", [seeded.workspaceId]);

@@ -99,6 +99,7 @@ export function RatingBars({ distribution, locale, title, desc, labels }: Rating
   const share = (n: number) => (total === 0 ? null : n / total);
   return (
     <ChartFigure
+      className="bars"
       dataLabel={labels.data}
       table={
         <table>
@@ -174,8 +175,8 @@ export interface LineChartProps {
 
 /** A line per series over the labels, gaps where a value is null, with a small legend. */
 export function LineChart({ title, desc, labels, series, yMin, yMax, yTicks, formatY, dataLabel, labelHeader }: LineChartProps) {
-  const W = 640;
-  const H = 220;
+  const W = 480;
+  const H = 210;
   const left = 48;
   const right = 12;
   const top = 12;
@@ -184,8 +185,9 @@ export function LineChart({ title, desc, labels, series, yMin, yMax, yTicks, for
   const plotH = H - top - bottom;
   const x = (i: number) => left + (labels.length <= 1 ? plotW / 2 : (i / (labels.length - 1)) * plotW);
   const y = (v: number) => top + (1 - (Math.min(yMax, Math.max(yMin, v)) - yMin) / (yMax - yMin)) * plotH;
-  // At most ~8 x labels, evenly spaced, always the last one.
+  // At most ~8 x labels, evenly spaced, counted back from the last one (always shown).
   const step = Math.max(1, Math.ceil(labels.length / 8));
+  const shown = (i: number) => (labels.length - 1 - i) % step === 0;
   return (
     <ChartFigure
       dataLabel={dataLabel}
@@ -229,7 +231,7 @@ export function LineChart({ title, desc, labels, series, yMin, yMax, yTicks, for
               </g>
             ))}
             {labels.map((label, i) =>
-              i % step === 0 || i === labels.length - 1 ? (
+              shown(i) ? (
                 <text key={label} x={x(i)} y={H - bottom + 18} textAnchor="middle" className="chart-axis">
                   {label.replace(/^\d{4}-/, "")}
                 </text>

@@ -331,39 +331,41 @@ function DashboardView({ dashboard: d, isDoctor }: { dashboard: Dashboard; isDoc
             </section>
             <section className="card" aria-labelledby="trend">
               <h2 id="trend">{t("Tendencia semanal", "Weekly trend")}</h2>
-              <LineChart
-                title={t("NPS por semana", "NPS per week")}
-                desc={t(
-                  `NPS de ${weeks.length} semanas ISO, de ${weeks[0]?.isoWeek ?? "—"} a ${weeks.at(-1)?.isoWeek ?? "—"}; sin punto en semanas sin calificaciones.`,
-                  `NPS over ${weeks.length} ISO weeks, ${weeks[0]?.isoWeek ?? "—"} to ${weeks.at(-1)?.isoWeek ?? "—"}; no point in weeks without ratings.`,
-                )}
-                labels={weeks.map((w) => w.isoWeek)}
-                series={[{ name: "NPS", color: CHART_COLORS.nps, values: weeks.map((w) => w.nps.score) }]}
-                yMin={-100}
-                yMax={100}
-                yTicks={[-100, -50, 0, 50, 100]}
-                formatY={(v) => formatNps(v, locale)}
-                dataLabel={t("Ver la tabla", "Show the table")}
-                labelHeader={t("Semana", "Week")}
-              />
-              <LineChart
-                title={t("Tasa de respuesta y de entrega por semana", "Response and delivery rate per week")}
-                desc={t(
-                  `Tasa de respuesta (calificaciones / solicitudes) y de entrega por semana ISO, de ${weeks[0]?.isoWeek ?? "—"} a ${weeks.at(-1)?.isoWeek ?? "—"}.`,
-                  `Response rate (ratings / requests) and delivery rate per ISO week, ${weeks[0]?.isoWeek ?? "—"} to ${weeks.at(-1)?.isoWeek ?? "—"}.`,
-                )}
-                labels={weeks.map((w) => w.isoWeek)}
-                series={[
-                  { name: t("Respuesta", "Response"), color: CHART_COLORS.response, values: weeks.map((w) => w.responseRate.rate) },
-                  { name: t("Entrega", "Delivery"), color: CHART_COLORS.axis, values: weeks.map((w) => w.deliveryRate.rate), dashed: true },
-                ]}
-                yMin={0}
-                yMax={rateMax}
-                yTicks={rateTicks}
-                formatY={(v) => formatRate(v, locale)}
-                dataLabel={t("Ver la tabla", "Show the table")}
-                labelHeader={t("Semana", "Week")}
-              />
+              <div className="trend-charts">
+                <LineChart
+                  title={t("NPS por semana", "NPS per week")}
+                  desc={t(
+                    `NPS de ${weeks.length} semanas ISO, de ${weeks[0]?.isoWeek ?? "—"} a ${weeks.at(-1)?.isoWeek ?? "—"}; sin punto en semanas sin calificaciones.`,
+                    `NPS over ${weeks.length} ISO weeks, ${weeks[0]?.isoWeek ?? "—"} to ${weeks.at(-1)?.isoWeek ?? "—"}; no point in weeks without ratings.`,
+                  )}
+                  labels={weeks.map((w) => w.isoWeek)}
+                  series={[{ name: "NPS", color: CHART_COLORS.nps, values: weeks.map((w) => w.nps.score) }]}
+                  yMin={-100}
+                  yMax={100}
+                  yTicks={[-100, -50, 0, 50, 100]}
+                  formatY={(v) => formatNps(v, locale)}
+                  dataLabel={t("Ver la tabla", "Show the table")}
+                  labelHeader={t("Semana", "Week")}
+                />
+                <LineChart
+                  title={t("Tasa de respuesta y de entrega por semana", "Response and delivery rate per week")}
+                  desc={t(
+                    `Tasa de respuesta (calificaciones / solicitudes) y de entrega por semana ISO, de ${weeks[0]?.isoWeek ?? "—"} a ${weeks.at(-1)?.isoWeek ?? "—"}.`,
+                    `Response rate (ratings / requests) and delivery rate per ISO week, ${weeks[0]?.isoWeek ?? "—"} to ${weeks.at(-1)?.isoWeek ?? "—"}.`,
+                  )}
+                  labels={weeks.map((w) => w.isoWeek)}
+                  series={[
+                    { name: t("Respuesta", "Response"), color: CHART_COLORS.response, values: weeks.map((w) => w.responseRate.rate) },
+                    { name: t("Entrega", "Delivery"), color: CHART_COLORS.axis, values: weeks.map((w) => w.deliveryRate.rate), dashed: true },
+                  ]}
+                  yMin={0}
+                  yMax={rateMax}
+                  yTicks={rateTicks}
+                  formatY={(v) => formatRate(v, locale)}
+                  dataLabel={t("Ver la tabla", "Show the table")}
+                  labelHeader={t("Semana", "Week")}
+                />
+              </div>
             </section>
           </div>
 
