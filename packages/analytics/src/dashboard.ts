@@ -194,11 +194,9 @@ function feedbackFigures(r: Row | undefined): FeedbackSourceFigures {
 export async function loadDashboard(em: EntityManager, workspaceId: string, rawFilters: unknown = {}, options: LoadOptions = {}): Promise<Dashboard | null> {
   const filters = parseDashboardFilters(rawFilters);
   return em.fork().transactional(async (tem) => {
-    await tem.execute("set transaction isolation level repeatable read, read only");
-    // JIT compilation costs more than it saves at this size; the live aggregate's hash tables over a
-    // million messages need more than the default 4 MB to stay off disk.
-    await tem.execute("set local jit = off");
-    await tem.execute("set local work_mem = '64MB'");
+    // One round trip. JIT compilation costs more than it saves at this size; the live aggregate's
+    // hash tables over a million messages need more than the default 4 MB to stay off disk.
+    await tem.execute("set transaction isolation level repeatable read, read only; set local jit = off; set local work_mem = '64MB'");
     const started = performance.now();
     const ws = await workspaceEm(tem, workspaceId).findOne(Workspace, { id: workspaceId }, { fields: ["timezone", "reviewPolicy", "gatedConfirmedAt"] });
     const state = ws ? await scopedQuery<{ timezone: string }>(tem, workspaceId, "select s.timezone from analytics_rollups s where s.workspace_id = ?") : [];
