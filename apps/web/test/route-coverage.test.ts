@@ -26,6 +26,8 @@ interface StaffRoute {
   get: Record<Role, number>;
   /** Pages with another tenant's ids in the URL: GET and POST (with these fields) answer 404. */
   crossTenantPost?: Record<string, string>;
+  /** Read-only pages with another tenant's ids in the URL (query filters): GET answers 404. */
+  crossTenantGet?: boolean;
 }
 interface PublicRoute {
   kind: "public";
@@ -60,7 +62,8 @@ const ROUTES: Record<string, RouteSpec> = {
   // A draft uploaded by the receptionist for the doctor: the three of them (and owners) may open it.
   "_app.campaigns.drafts.$id.tsx": { kind: "staff", url: (t) => `/campaigns/drafts/${drafts.get(t.workspaceId)}`, get: ALL, crossTenantPost: { intent: "discard" } },
   "_app.campaigns.drafts_.$id.rejected[.]csv.ts": { kind: "staff", url: (t) => `/campaigns/drafts/${drafts.get(t.workspaceId)}/rejected.csv`, get: ALL },
-  "_app.analytics._index.tsx": { kind: "staff", url: () => "/analytics", get: STAFF },
+  // Filters by practice and doctor: another workspace's ids in them answer 404 (never its figures).
+  "_app.analytics._index.tsx": { kind: "staff", url: (t) => `/analytics?range=all&practice=${t.practiceId}&doctor=${t.doctor.id}`, get: STAFF, crossTenantGet: true },
   "_app.inbox._index.tsx": { kind: "staff", url: () => "/inbox", get: STAFF },
   // The item belongs to a campaign assigned to the tenant's doctor (a doctor not assigned gets 404: packages/inbox tests).
   "_app.inbox.$id.tsx": { kind: "staff", url: (t) => inboxItemUrl(t), get: STAFF, crossTenantPost: { status: "RESOLVED", notes: "Robado" } },
@@ -153,6 +156,13 @@ describe.each(staffRoutes)("%s", (_file, route) => {
       expect(await page.text()).not.toContain("Robado");
     });
   }
+});
+
+describe.each(staffRoutes.filter(([, r]) => r.crossTenantGet))("%s", (_file, route) => {
+  it("answers 404 to a GET with another workspace's ids", async () => {
+    expect((await get(web.url, route.url(b), sessions.owner)).status).toBe(404);
+    expect((await get(web.url, route.url(b), sessions.doctor)).status).toBe(404);
+  });
 });
 
 describe.each(publicRoutes)("%s", (_file, route) => {

@@ -87,6 +87,8 @@ export interface Dashboard {
   byDoctor: DoctorFigures[];
   /** Staff inbox items that arrived in the range: all, and per source (FORM, REPLY, RATING). */
   feedback: FeedbackSourceFigures & { bySource: Record<string, FeedbackSourceFigures> };
+  /** Where the request and rating figures came from: the rollup, or live (before it is built). */
+  source: "live" | "rollup";
 }
 
 export interface QueryTiming {
@@ -96,6 +98,8 @@ export interface QueryTiming {
 }
 
 export interface LoadOptions {
+  /** Force the live aggregate or the rollup (tests and the benchmark); default: the rollup once built. */
+  source?: "live" | "rollup";
   /** Called after each statement (benchmarks, slow-query logging). */
   onQuery?: (t: QueryTiming & { sql: string; params: unknown[] }) => void;
 }
@@ -179,44 +183,40 @@ function feedbackFigures(r: Row | undefined): FeedbackSourceFigures {
   };
 }
 
-/** Runs statements in one read-only transaction of their own (one pooled connection). */
-async function runStatements(em: EntityManager, workspaceId: string, queries: DashboardQuery[], options: LoadOptions): Promise<[string, Row[]][]> {
-  return em.fork().transactional(async (tem) => {
-    await tem.execute("set transaction read only");
-    // JIT compilation costs more than it saves at this size; the aggregates' hash tables over a
-    // million messages need more than the default 4 MB to stay off disk.
-    await tem.execute("set local jit = off");
-    await tem.execute("set local work_mem = '64MB'");
-    const out: [string, Row[]][] = [];
-    for (const q of queries) {
-      const params = bindParams(q, workspaceId);
-      const started = performance.now();
-      const rows = await scopedQuery<Row>(tem, workspaceId, q.sql, params);
-      options.onQuery?.({ name: q.name, ms: performance.now() - started, rows: rows.length, sql: q.sql, params: [workspaceId, ...params] });
-      out.push([q.name, rows]);
-    }
-    return out;
-  });
-}
-
 /**
  * Loads the dashboard of one workspace, or null when the workspace does not exist. `filters` is
- * validated first (AnalyticsFilterError on bad input). After the workspace's settings, three
- * statements in one read-only transaction: the requests/ratings aggregate, the inbox, the names.
+ * validated first (AnalyticsFilterError on bad input). Everything runs in one REPEATABLE READ,
+ * READ ONLY transaction (one snapshot: the rollup's state, its days and the unfolded deltas agree):
+ * the workspace's settings and rollup state, then the requests/ratings aggregate (from the rollup when
+ * it is built in the workspace's time zone, else live), the inbox, the names.
  * (Running the aggregate and the inbox concurrently on two connections was slower on 2 cores.)
  */
 export async function loadDashboard(em: EntityManager, workspaceId: string, rawFilters: unknown = {}, options: LoadOptions = {}): Promise<Dashboard | null> {
   const filters = parseDashboardFilters(rawFilters);
-  const started = performance.now();
-  const ws = await workspaceEm(em, workspaceId).findOne(Workspace, { id: workspaceId }, { fields: ["timezone", "reviewPolicy", "gatedConfirmedAt"] });
-  options.onQuery?.({ name: "settings", ms: performance.now() - started, rows: ws ? 1 : 0, sql: "(orm) workspace settings", params: [workspaceId] });
-  if (!ws) return null;
-  const settings: QuerySettings = { timezone: ws.timezone, openPolicy: !(ws.reviewPolicy === "gated" && ws.gatedConfirmedAt) };
-  const results = await runStatements(em, workspaceId, dashboardQueries(filters, settings), options);
-  return assemble(workspaceId, settings.timezone, filters, new Map(results));
+  return em.fork().transactional(async (tem) => {
+    // One round trip. JIT compilation costs more than it saves at this size; the live aggregate's
+    // hash tables over a million messages need more than the default 4 MB to stay off disk.
+    await tem.execute("set transaction isolation level repeatable read, read only; set local jit = off; set local work_mem = '64MB'");
+    const started = performance.now();
+    const ws = await workspaceEm(tem, workspaceId).findOne(Workspace, { id: workspaceId }, { fields: ["timezone", "reviewPolicy", "gatedConfirmedAt"] });
+    const state = ws ? await scopedQuery<{ timezone: string }>(tem, workspaceId, "select s.timezone from analytics_rollups s where s.workspace_id = ?") : [];
+    options.onQuery?.({ name: "settings", ms: performance.now() - started, rows: ws ? 1 : 0, sql: "(orm) workspace settings; rollup state", params: [workspaceId] });
+    if (!ws) return null;
+    const settings: QuerySettings = { timezone: ws.timezone, openPolicy: !(ws.reviewPolicy === "gated" && ws.gatedConfirmedAt) };
+    const source = options.source ?? (state[0]?.timezone === ws.timezone ? "rollup" : "live");
+    const results: [string, Row[]][] = [];
+    for (const q of dashboardQueries(filters, settings, source)) {
+      const params = bindParams(q, workspaceId);
+      const t0 = performance.now();
+      const rows = await scopedQuery<Row>(tem, workspaceId, q.sql, params);
+      options.onQuery?.({ name: q.name, ms: performance.now() - t0, rows: rows.length, sql: q.sql, params: [workspaceId, ...params] });
+      results.push([q.name, rows]);
+    }
+    return { ...assemble(workspaceId, settings.timezone, filters, new Map(results)), source };
+  });
 }
 
-function assemble(workspaceId: string, timezone: string, filters: DashboardFilters, results: Map<string, Row[]>): Dashboard {
+function assemble(workspaceId: string, timezone: string, filters: DashboardFilters, results: Map<string, Row[]>): Omit<Dashboard, "source"> {
   const names = new Map<string, string>();
   for (const r of results.get("names") ?? []) names.set(`${String(r.kind)}:${String(r.id)}`, String(r.name));
 

@@ -16,3 +16,4 @@ export {
 } from "./dashboard.ts";
 export { parseDashboardFilters, DashboardFiltersSchema, AnalyticsFilterError, type DashboardFilters } from "./filters.ts";
 export { dashboardQueries, type DashboardQuery } from "./queries.ts";
+export { seedAnalytics, type SeedOptions, type SeedResult } from "./bench/seed.ts";

@@ -61,22 +61,20 @@ function mondayOf(isoDate: string, offsetDays = 0): string {
 }
 
 /**
- * Two single-table aggregates, grouped by (ISO week, campaign, the values being counted) with a bare
- * count(*), unioned, joined to campaign and practice on those few thousand rows, and only then
- * pivoted and rolled up four ways with GROUPING SETS: totals, per week, per practice, per assigned
- * doctor (a campaign has one practice and one doctor).
+ * The live facts: two single-table aggregates grouped by (ISO week, campaign, the values being
+ * counted) with a bare count(*), unioned.
  *
  * - requests: INITIAL messages the provider accepted, in the week they went out (`sent_at` from the
  *   status callback, else the send attempt: carriers in Ecuador often send no receipt);
  * - ratings: patients' ratings in the week they arrived, with the follow-up's review link and click.
  *
  * Counting each where it happened keeps a million messages off a per-row join (a rating is not
- * looked up against its request); both scans read covering partial indexes (index-only). The week of
- * a row is a binary search (width_bucket) in the workspace's local Mondays, converted to instants
- * once per statement, instead of a time-zone conversion per row.
+ * looked up against its request); both scans read covering indexes (index-only). The week of a row
+ * is a binary search (width_bucket) in the workspace's local Mondays, converted to instants once per
+ * statement, instead of a time-zone conversion per row. Used until the workspace's rollup is built
+ * (and as the reference the rollup is tested against).
  */
-function requestsQuery(f: DashboardFilters, s: QuerySettings): DashboardQuery {
-  const params: unknown[] = [];
+function liveFacts(f: DashboardFilters, s: QuerySettings, params: unknown[]): string {
   const firstMonday = f.from ? mondayOf(f.from) : FIRST_MONDAY;
   // One Monday past the last week, so the last week is a closed bucket.
   const endMonday = f.to ? mondayOf(f.to, 7) : LAST_MONDAY;
@@ -90,33 +88,88 @@ with cs as not materialized (
   select m.campaign_id, m.status, coalesce(m.sent_at, m.send_attempted_at) as sent_time
   from cs
   join messages m on m.workspace_id = cs.workspace_id and m.campaign_id = cs.id
-  where m.type = 'INITIAL' and m.provider_sid is not null`;
+  where m.type = 'INITIAL' and m.provider_sid is not null and coalesce(m.sent_at, m.send_attempted_at) is not null`;
   sql += rangeFilter("coalesce(m.sent_at, m.send_attempted_at)", f, s, params);
   sql += `
 ), rat as (
   select p.id, p.campaign_id, p.rating, p.rated_at, p.follow_up_sent_at
   from cs
   join patients p on p.workspace_id = cs.workspace_id and p.campaign_id = cs.id
-  where p.rating is not null`;
+  where p.rating is not null and p.rated_at is not null`;
   sql += rangeFilter("p.rated_at", f, s, params);
-  params.push(s.timezone, firstMonday, endMonday, WORKSPACE, firstMonday, s.openPolicy, WORKSPACE, WORKSPACE);
+  params.push(s.timezone, firstMonday, endMonday, WORKSPACE, firstMonday);
   sql += `
 ), mondays as (
   select array_agg((d::date)::timestamp at time zone ? order by d) as b
   from generate_series(?::date, ?::date, interval '7 days') d
-), facts as (
-  select 'request' as kind, width_bucket(r.sent_time, (select b from mondays)) as bucket, r.campaign_id,
-         r.status, null::smallint as rating, false as followup, false as clicked, count(*) as n
+), bucketed as (
+  select width_bucket(r.sent_time, (select b from mondays)) as bucket, r.campaign_id, 'request' as kind,
+         r.status, 0::smallint as rating, false as followup, false as clicked, count(*) as n
   from req r
-  group by 2, 3, 4
+  group by 1, 2, 4
   union all
-  select 'rating', width_bucket(r.rated_at, (select b from mondays)), r.campaign_id,
-         null, r.rating, r.follow_up_sent_at is not null, rc.patient_id is not null, count(*)
+  select width_bucket(r.rated_at, (select b from mondays)), r.campaign_id, 'rating',
+         '', r.rating, r.follow_up_sent_at is not null, rc.patient_id is not null, count(*)
   from rat r
   left join review_clicks rc on rc.patient_id = r.id and rc.workspace_id = ?
-  group by 2, 3, 5, 6, 7
-), rows as (
-  select (?::date + (f.bucket - 1) * 7) as week, c.practice_id, c.assigned_doctor_id as doctor_id,
+  group by 1, 2, 5, 6, 7
+), facts as (
+  select (?::date + (b.bucket - 1) * 7) as week, b.campaign_id, b.kind, b.status, b.rating, b.followup, b.clicked, b.n
+  from bucketed b
+)`;
+  return sql;
+}
+
+/**
+ * The rollup's facts: analytics_daily (a row per campaign, local day and counted value, kept by the
+ * fold) plus the deltas not folded yet, both read in the same snapshot — exact whatever the fold's
+ * lag. Days are in the rollup's time zone, which the loader checked is the workspace's.
+ */
+function rollupFacts(f: DashboardFilters, s: QuerySettings, params: unknown[]): string {
+  let sql = `
+with cs as not materialized (
+  select c.id, c.workspace_id from campaigns c where c.workspace_id = ?${campaignFilters(f, params)}
+), facts as (
+  select (a.day - (extract(isodow from a.day)::int - 1)) as week, a.campaign_id, a.kind, a.status, a.rating, a.followup, a.clicked, sum(a.n) as n
+  from (
+    select a.campaign_id, a.day, a.kind, a.status, a.rating, a.followup, a.clicked, a.n
+    from cs
+    join analytics_daily a on a.workspace_id = cs.workspace_id and a.campaign_id = cs.id
+    where true`;
+  if (f.from) {
+    sql += " and a.day >= ?::date";
+    params.push(f.from);
+  }
+  if (f.to) {
+    sql += " and a.day <= ?::date";
+    params.push(f.to);
+  }
+  params.push(s.timezone);
+  sql += `
+    union all
+    select d.campaign_id, (d.at at time zone ?)::date, d.kind, d.status, d.rating, d.followup, d.clicked, d.n
+    from cs
+    join analytics_deltas d on d.workspace_id = cs.workspace_id and d.campaign_id = cs.id
+    where true`;
+  sql += rangeFilter("d.at", f, s, params);
+  sql += `
+  ) a
+  group by 1, 2, 3, 4, 5, 6, 7
+)`;
+  return sql;
+}
+
+/**
+ * The facts (per week, campaign and counted value; a few thousand rows) joined to campaign and
+ * practice, then pivoted and rolled up four ways with GROUPING SETS: totals, per week, per practice,
+ * per assigned doctor (a campaign has one practice and one doctor).
+ */
+function requestsQuery(f: DashboardFilters, s: QuerySettings, source: "live" | "rollup"): DashboardQuery {
+  const params: unknown[] = [];
+  let sql = source === "live" ? liveFacts(f, s, params) : rollupFacts(f, s, params);
+  params.push(s.openPolicy, WORKSPACE, WORKSPACE);
+  sql += `, rows as (
+  select f.week, c.practice_id, c.assigned_doctor_id as doctor_id,
          f.kind, f.status, f.rating, f.n,
          -- The review link is offered where the practice has a Google place: to 4–5, and to 1–3 under the open policy.
          (f.followup and pr.google_place_id is not null and (f.rating >= 4 or ?::boolean)) as offered, f.clicked
@@ -131,11 +184,11 @@ select grouping(week) as g_week, grouping(practice_id) as g_practice, grouping(d
        sum(n) filter (where kind = 'request' and status = 'READ') as read,
        sum(n) filter (where kind = 'request' and status in ('UNDELIVERED', 'FAILED')) as failed,
        sum(n) filter (where kind = 'rating') as rated,
-       sum(n) filter (where rating = 1) as r1,
-       sum(n) filter (where rating = 2) as r2,
-       sum(n) filter (where rating = 3) as r3,
-       sum(n) filter (where rating = 4) as r4,
-       sum(n) filter (where rating = 5) as r5,
+       sum(n) filter (where kind = 'rating' and rating = 1) as r1,
+       sum(n) filter (where kind = 'rating' and rating = 2) as r2,
+       sum(n) filter (where kind = 'rating' and rating = 3) as r3,
+       sum(n) filter (where kind = 'rating' and rating = 4) as r4,
+       sum(n) filter (where kind = 'rating' and rating = 5) as r5,
        sum(n) filter (where offered) as review_offered,
        sum(n) filter (where offered and clicked) as review_clicks
 from rows
@@ -181,8 +234,13 @@ function namesQuery(): DashboardQuery {
   };
 }
 
-export function dashboardQueries(f: DashboardFilters, s: QuerySettings): DashboardQuery[] {
-  return [requestsQuery(f, s), feedbackQuery(f, s), namesQuery()];
+/**
+ * The loader's statements. `source`: "rollup" once the workspace's rollup is built in its current
+ * time zone (analytics_rollups), "live" before (new data model, first minute after a deploy or a
+ * time-zone change).
+ */
+export function dashboardQueries(f: DashboardFilters, s: QuerySettings, source: "live" | "rollup" = "rollup"): DashboardQuery[] {
+  return [requestsQuery(f, s, source), feedbackQuery(f, s), namesQuery()];
 }
 
 /** Replaces the workspace marker in a query's parameters (statements naming the workspace twice). */

@@ -1,3 +1,4 @@
+import { AnalyticsDailySchema, AnalyticsDeltaSchema, AnalyticsRollupSchema } from "./modules/analytics/analytics.entity.ts";
 import { AuditLogSchema } from "./modules/audit/audit-log.entity.ts";
 import { BillingEventSchema } from "./modules/billing/billing-event.entity.ts";
 import { CreditLedgerEntrySchema } from "./modules/billing/credit-ledger-entry.entity.ts";
@@ -35,4 +36,7 @@ export const entities = [
   BillingEventSchema,
   AuditLogSchema,
   OutboxEventSchema,
+  AnalyticsDeltaSchema,
+  AnalyticsDailySchema,
+  AnalyticsRollupSchema,
 ];

@@ -58,6 +58,9 @@ describe("migrations", () => {
       try {
         const tables = await orm.em.fork().execute<{ t: string }[]>("select tablename as t from pg_tables where schemaname = 'public' order by 1");
         expect(tables.map((r) => r.t)).toEqual([
+          "analytics_daily",
+          "analytics_deltas",
+          "analytics_rollups",
           "audit_logs",
           "billing_events",
           "campaign_drafts",

@@ -40,11 +40,12 @@ async function publishSlot(key: string) {
 describe("periodic slots", () => {
   it("creates each slot's row once however many workers ensure it", async () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => ensurePeriodicJobs(h.orm.em.fork(), h.clock.now())));
-    expect(results.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(results.reduce((a, b) => a + b, 0)).toBe(4);
     h.clock.advance(20_000); // same slots
     expect(await ensurePeriodicJobs(h.orm.em.fork(), h.clock.now())).toBe(0);
     const rows = await rowsByKeyPrefix("periodic:");
     expect(rows.map((r) => [r.idempotency_key, r.stream, r.type, r.status, r.available_at.toISOString()])).toEqual([
+      ["periodic:analytics.fold:2026-11-23T12:05:00.000Z", "periodic", "analytics.fold", "pending", "2026-11-23T12:05:00.000Z"],
       ["periodic:campaign.complete:2026-11-23T12:05:00.000Z", "periodic", "campaign.complete", "pending", "2026-11-23T12:05:00.000Z"],
       ["periodic:delivery.reconcile:2026-11-23T12:05:00.000Z", "periodic", "delivery.reconcile", "pending", "2026-11-23T12:05:00.000Z"],
       ["periodic:outbox.sweep:2026-11-23T12:05:00.000Z", "periodic", "outbox.sweep", "pending", "2026-11-23T12:05:00.000Z"],
@@ -76,6 +77,22 @@ describe("periodic slots", () => {
   it("intervals are options", async () => {
     await ensurePeriodicJobs(h.orm.em.fork(), h.clock.now(), { sweepIntervalMs: 15_000 });
     expect((await rowsByKeyPrefix("periodic:outbox.sweep:")).map((r) => r.idempotency_key)).toEqual(["periodic:outbox.sweep:2026-11-23T12:05:30.000Z"]);
+  });
+
+  it("analytics.fold builds the rollups, then folds the deltas the triggers wrote, and schedules its next slot", async () => {
+    await ensurePeriodicJobs(h.orm.em.fork(), h.clock.now());
+    const entry = await publishSlot(periodicKey("analytics.fold", new Date("2026-11-23T12:05:00.000Z")));
+    await runPeriodic(h.deps, entry);
+    expect((await outboxRow(h.orm, entry.outboxId)).status).toBe("done");
+    const rollups = await h.orm.em.fork().execute<{ n: string }[]>("select count(*)::text as n from analytics_rollups");
+    const workspaces = await h.orm.em.fork().execute<{ n: string }[]>("select count(*)::text as n from workspaces");
+    expect(rollups[0]!.n).toBe(workspaces[0]!.n);
+    expect(h.logger.lines.at(-1)).toMatchObject({ obj: { job: "analytics.fold", rebuilt: Number(workspaces[0]!.n) }, msg: "periodic job done" });
+    const rows = await rowsByKeyPrefix("periodic:analytics.fold:");
+    expect(rows.map((r) => [r.idempotency_key, r.status])).toEqual([
+      ["periodic:analytics.fold:2026-11-23T12:05:00.000Z", "done"],
+      ["periodic:analytics.fold:2026-11-23T12:06:00.000Z", "pending"],
+    ]);
   });
 
   it("parks a periodic row with an unreadable payload", async () => {
@@ -154,7 +171,7 @@ describe("dead letters and the handler map", () => {
   it("maps every type it knows, takes extra handlers, and rejects unknown types", async () => {
     const calls: string[] = [];
     const handlers = createHandlers(h.deps, { "message.send": async (_deps, e) => void calls.push(e.outboxId) });
-    expect(Object.keys(handlers).sort()).toEqual(["campaign.complete", "delivery.reconcile", "feedback.reminder", "message.send", "outbox.sweep", "twilio.inbound", "twilio.status"]);
+    expect(Object.keys(handlers).sort()).toEqual(["analytics.fold", "campaign.complete", "delivery.reconcile", "feedback.reminder", "message.send", "outbox.sweep", "twilio.inbound", "twilio.status"]);
     const dispatch = dispatchEntry(handlers);
     await dispatch({ outboxId: "7", type: "message.send", workspaceId: null, payload: "{}", traceparent: "" });
     expect(calls).toEqual(["7"]);

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import pg from "pg";
-import { initOrm, migrateUp, scopedQuery } from "@rm/db";
+import { foldAnalytics, initOrm, migrateUp, scopedQuery } from "@rm/db";
 import { loadDashboard, type Dashboard } from "../dashboard.ts";
 import type { DashboardFilters } from "../filters.ts";
 import { seedAnalytics, type SeedResult } from "./seed.ts";
@@ -30,6 +30,8 @@ export interface QueryStat {
 export interface ScenarioResult {
   name: string;
   filters: DashboardFilters;
+  /** Rollup (analytics_daily + unfolded deltas, what the page uses) or the live aggregate (reference). */
+  source: "rollup" | "live";
   /** First load after seeding (first scenario) or after DISCARD ALL on a fresh connection: PostgreSQL's
    * and the OS's page caches stay warm — they cannot be dropped on a shared machine. */
   coldMs: number;
@@ -47,6 +49,11 @@ export interface AnalyticsBenchReport {
   feedback: number;
   seedSeconds: number;
   seedRowsPerSecond: number;
+  /** The first fold: the workspace's rollup built from the base tables. */
+  rebuildMs: number;
+  rollupRows: number;
+  /** Changes made after the fold and left unfolded (the loader reads them as deltas). */
+  pending: { statusUpdates: number; ratings: number; deltas: number; writeMs: number };
   scenarios: ScenarioResult[];
   /** Worst warm p99 of the whole loader over all scenarios (target < 300 ms). */
   p99Ms: number;
@@ -139,13 +146,43 @@ export async function runAnalyticsBench(o: AnalyticsBenchOptions): Promise<Analy
     // One connection: DISCARD ALL then reaches the very session the next load runs on.
     orm = await initOrm({ databaseUrl: db.url, poolMax: 1 });
     const ws = seed.workspaceId;
+
+    // The first fold builds the workspace's rollup from the base tables (what happens once after the
+    // deploy of the rollup, or after a time-zone change).
+    let t = performance.now();
+    await foldAnalytics(orm.em.fork(), end);
+    const rebuildMs = performance.now() - t;
+    const [{ n: rollupRows }] = (await orm.em.fork().execute<{ n: string }[]>("select count(*) as n from analytics_daily")) as [{ n: string }];
+    log(`rollup built in ${(rebuildMs / 1000).toFixed(1)} s: ${rollupRows} rows`);
+    // Then a burst of traffic left unfolded, more than a fold interval's worth at this volume: late
+    // delivery receipts and new ratings, through the triggers, read by the loader as deltas.
+    const pendingN = Math.max(10, Math.round(seed.messages / 100));
+    t = performance.now();
+    const statusUpdates = await orm.em.fork().execute<{ affectedRows: number }>(
+      `update messages set status = 'DELIVERED', delivered_at = now() where id in (
+         select id from messages where workspace_id = ? and type = 'INITIAL' and status = 'SENT' order by id limit ?)`,
+      [ws, pendingN],
+      "run",
+    );
+    const ratings = await orm.em.fork().execute<{ affectedRows: number }>(
+      `update patients set rating = 5, rated_at = ?, status = 'RATED', follow_up_sent_at = ? where id in (
+         select id from patients where workspace_id = ? and rating is null and status = 'SENT' order by id limit ?)`,
+      [end, end, ws, Math.round(pendingN / 5)],
+      "run",
+    );
+    const writeMs = performance.now() - t;
+    const [{ n: deltas }] = (await orm.em.fork().execute<{ n: string }[]>("select count(*) as n from analytics_deltas")) as [{ n: string }];
+    await orm.em.fork().execute("analyze analytics_daily, analytics_deltas");
+    log(`left unfolded: ${deltas} deltas from ${statusUpdates.affectedRows} status updates and ${ratings.affectedRows} ratings (written in ${Math.round(writeMs)} ms)`);
     const today = localDate(end, "America/Guayaquil");
     const monthAgo = localDate(new Date(end.getTime() - 29 * 86_400_000), "America/Guayaquil");
-    const scenarios: { name: string; filters: DashboardFilters }[] = [
-      { name: "workspace, all time", filters: {} },
-      { name: "one practice, all time", filters: { practiceId: seed.practiceIds[0]! } },
-      { name: "workspace, last 30 days", filters: { from: monthAgo, to: today } },
-      { name: "one doctor, last 30 days", filters: { doctorId: seed.doctorIds[0]!, from: monthAgo, to: today } },
+    const scenarios: { name: string; filters: DashboardFilters; source: "rollup" | "live" }[] = [
+      { name: "workspace, all time", filters: {}, source: "rollup" },
+      { name: "one practice, all time", filters: { practiceId: seed.practiceIds[0]! }, source: "rollup" },
+      { name: "workspace, last 30 days", filters: { from: monthAgo, to: today }, source: "rollup" },
+      { name: "one doctor, last 30 days", filters: { doctorId: seed.doctorIds[0]!, from: monthAgo, to: today }, source: "rollup" },
+      // The reference: the same dashboard aggregated live from the base tables (before the rollup).
+      { name: "workspace, all time (live aggregate)", filters: {}, source: "live" },
     ];
 
     const results: ScenarioResult[] = [];
@@ -154,7 +191,7 @@ export async function runAnalyticsBench(o: AnalyticsBenchOptions): Promise<Analy
     for (const [i, s] of scenarios.entries()) {
       if (i > 0) await orm.em.fork().execute("discard all");
       let t0 = performance.now();
-      const cold = await loadDashboard(orm.em.fork(), ws, s.filters);
+      const cold = await loadDashboard(orm.em.fork(), ws, s.filters, { source: s.source });
       const coldMs = performance.now() - t0;
       if (i === 0) first = cold;
       const totals: number[] = [];
@@ -163,6 +200,7 @@ export async function runAnalyticsBench(o: AnalyticsBenchOptions): Promise<Analy
       for (let r = 0; r < o.runs; r++) {
         t0 = performance.now();
         last = await loadDashboard(orm.em.fork(), ws, s.filters, {
+          source: s.source,
           onQuery: (q) => {
             const e = perQuery.get(q.name) ?? { times: [], sql: q.sql, params: q.params };
             e.times.push(q.ms);
@@ -177,11 +215,12 @@ export async function runAnalyticsBench(o: AnalyticsBenchOptions): Promise<Analy
         e.times.sort((x, y) => x - y);
         const stat = { name, p50: round(percentile(e.times, 50)), p99: round(percentile(e.times, 99)), max: round(e.times[e.times.length - 1] ?? 0) };
         queries.push(stat);
-        if (stat.p99 > slowest.p99 && name !== "settings") slowest = { scenario: s.name, query: name, p99: stat.p99, sql: e.sql, params: e.params };
+        if (stat.p99 > slowest.p99 && name !== "settings" && s.source === "rollup") slowest = { scenario: s.name, query: name, p99: stat.p99, sql: e.sql, params: e.params };
       }
       const res: ScenarioResult = {
         name: s.name,
         filters: s.filters,
+        source: s.source,
         coldMs: round(coldMs),
         warm: { runs: o.runs, p50: round(percentile(totals, 50)), p99: round(percentile(totals, 99)), max: round(totals[totals.length - 1] ?? 0) },
         queries,
@@ -193,14 +232,24 @@ export async function runAnalyticsBench(o: AnalyticsBenchOptions): Promise<Analy
     }
 
     const plain = await plainTotals(orm, ws);
-    const consistent = first !== null && first.totals.sent === plain.sent && first.totals.delivered === plain.delivered && first.totals.rated === plain.rated;
+    const live = await loadDashboard(orm.em.fork(), ws, {}, { source: "live" });
+    // The rollup's dashboard (with the pending deltas) equals plain counts and the live aggregate.
+    const consistent =
+      first !== null &&
+      first.source === "rollup" &&
+      first.totals.sent === plain.sent &&
+      first.totals.delivered === plain.delivered &&
+      first.totals.rated === plain.rated &&
+      JSON.stringify({ ...first, source: "" }) === JSON.stringify({ ...live, source: "" });
 
     await mkdir(o.outDir, { recursive: true });
     const explainPath = join(o.outDir, "analytics-explain.txt");
     const resultPath = join(o.outDir, "analytics-result.json");
     const em = orm.em.fork();
     const plan = await em.transactional(async (tem) => {
+      await tem.execute("set transaction isolation level repeatable read, read only");
       await tem.execute("set local jit = off");
+      await tem.execute("set local work_mem = '64MB'");
       const [workspaceId, ...rest] = slowest.params;
       return scopedQuery<{ "QUERY PLAN": string }>(tem, String(workspaceId), `explain (analyze, buffers, verbose off) ${slowest.sql}`, rest);
     });
@@ -210,7 +259,7 @@ export async function runAnalyticsBench(o: AnalyticsBenchOptions): Promise<Analy
         `-- parameters: ${JSON.stringify(slowest.params)}\n${slowest.sql.trim()}\n\n${plan.map((r) => r["QUERY PLAN"]).join("\n")}\n`,
     );
 
-    const p99Ms = Math.max(...results.map((r) => r.warm.p99));
+    const p99Ms = Math.max(...results.filter((r) => r.source === "rollup").map((r) => r.warm.p99));
     const report: AnalyticsBenchReport = {
       bench: "analytics",
       messages: seed.messages,
@@ -219,6 +268,9 @@ export async function runAnalyticsBench(o: AnalyticsBenchOptions): Promise<Analy
       feedback: seed.feedback,
       seedSeconds: round(seed.ms / 1000),
       seedRowsPerSecond: Math.round((seed.messages + 2 * seed.patients + seed.reviewClicks + seed.feedback) / (seed.ms / 1000)),
+      rebuildMs: round(rebuildMs),
+      rollupRows: Number(rollupRows),
+      pending: { statusUpdates: statusUpdates.affectedRows, ratings: ratings.affectedRows, deltas: Number(deltas), writeMs: round(writeMs) },
       scenarios: results,
       p99Ms,
       targetMs: 300,
@@ -239,6 +291,7 @@ export async function runAnalyticsBench(o: AnalyticsBenchOptions): Promise<Analy
 export function formatAnalyticsReport(r: AnalyticsBenchReport): string {
   const lines = [
     `analytics dashboard on ${r.messages.toLocaleString("en-US")} messages (${r.patients.toLocaleString("en-US")} patients), seeded in ${r.seedSeconds} s (${r.seedRowsPerSecond.toLocaleString("en-US")} rows/s)`,
+    `rollup built in ${r.rebuildMs} ms (${r.rollupRows.toLocaleString("en-US")} rows); left unfolded: ${r.pending.deltas.toLocaleString("en-US")} deltas from ${r.pending.statusUpdates.toLocaleString("en-US")} status updates and ${r.pending.ratings.toLocaleString("en-US")} ratings (written in ${r.pending.writeMs} ms)`,
     "",
     "| scenario | sent | NPS | cold ms | warm p50 ms | warm p99 ms | slowest statement p99 |",
     "| --- | --- | --- | --- | --- | --- | --- |",
@@ -247,7 +300,7 @@ export function formatAnalyticsReport(r: AnalyticsBenchReport): string {
       return `| ${s.name} | ${s.sent.toLocaleString("en-US")} | ${s.nps ?? "—"} | ${s.coldMs} | ${s.warm.p50} | ${s.warm.p99} | ${worst ? `${worst.name} ${worst.p99} ms` : "—"} |`;
     }),
     "",
-    `worst warm p99 ${r.p99Ms} ms (target < ${r.targetMs} ms) ${r.p99Ms < r.targetMs ? "MET" : "MISSED"}; totals agree with plain counts: ${r.consistent ? "yes" : "NO"}`,
+    `worst warm p99 (rollup, what the page reads) ${r.p99Ms} ms (target < ${r.targetMs} ms) ${r.p99Ms < r.targetMs ? "MET" : "MISSED"}; totals agree with plain counts and the live aggregate: ${r.consistent ? "yes" : "NO"}`,
     `EXPLAIN (ANALYZE, BUFFERS) of the slowest statement: ${r.explainPath}`,
     `result: ${r.resultPath}`,
   ];

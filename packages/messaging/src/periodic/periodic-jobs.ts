@@ -6,7 +6,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { enqueueOutbox, OutboxStream } from "@rm/db";
 import { type PeriodicOptions, periodicOptions } from "./periodic-options.ts";
 
-export const PERIODIC_JOBS = ["outbox.sweep", "delivery.reconcile", "campaign.complete"] as const;
+export const PERIODIC_JOBS = ["outbox.sweep", "delivery.reconcile", "campaign.complete", "analytics.fold"] as const;
 export type PeriodicJobName = (typeof PERIODIC_JOBS)[number];
 
 export function isPeriodicJob(type: string): type is PeriodicJobName {
@@ -16,6 +16,7 @@ export function isPeriodicJob(type: string): type is PeriodicJobName {
 export function jobIntervalMs(name: PeriodicJobName, options: PeriodicOptions): number {
   if (name === "outbox.sweep") return options.sweepIntervalMs;
   if (name === "campaign.complete") return options.completionIntervalMs;
+  if (name === "analytics.fold") return options.analyticsFoldIntervalMs;
   return options.reconcileIntervalMs;
 }
 

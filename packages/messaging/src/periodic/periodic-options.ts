@@ -19,6 +19,11 @@ export interface PeriodicOptions {
   completionIntervalMs: number;
   /** A request unanswered this long no longer keeps its campaign ACTIVE (SPEC §4: 7 days). */
   replyWindowMs: number;
+  /**
+   * How often the analytics deltas are folded into the daily rollup (@rm/db foldAnalytics). Only
+   * speed depends on it: the dashboard adds the unfolded deltas, so its figures are exact anyway.
+   */
+  analyticsFoldIntervalMs: number;
 }
 
 export const DEFAULT_PERIODIC_OPTIONS: PeriodicOptions = {
@@ -31,6 +36,7 @@ export const DEFAULT_PERIODIC_OPTIONS: PeriodicOptions = {
   reconcileConcurrency: 8,
   completionIntervalMs: 5 * 60_000,
   replyWindowMs: 7 * 24 * 60 * 60_000,
+  analyticsFoldIntervalMs: 60_000,
 };
 
 export function periodicOptions(overrides?: Partial<PeriodicOptions>): PeriodicOptions {

@@ -6,6 +6,7 @@ import { workspaceFilter } from "../../scoping/workspace-filter.ts";
 import { Contact } from "../contacts/contact.entity.ts";
 import { Workspace } from "../workspace/workspace.entity.ts";
 import { Campaign } from "./campaign.entity.ts";
+import { PATIENTS_ANALYTICS_DELETE_TRIGGER_BODY, PATIENTS_ANALYTICS_TRIGGER_BODY } from "../analytics/analytics.entity.ts";
 
 /** How long the public /q /f /r links of an appointment stay valid. */
 export const PUBLIC_TOKEN_TTL_DAYS = 30;
@@ -66,6 +67,11 @@ export const PatientSchema = defineEntity({
         `create index "patients_analytics_idx" on "patients" ("workspace_id", "campaign_id", "rated_at") ` +
         `include ("id", "rating", "follow_up_sent_at")`,
     },
+  ],
+  // Analytics rollup: a change of the row's rating fact appends to analytics_deltas (analytics.entity.ts).
+  triggers: [
+    { name: "patients_analytics_facts", timing: "after", events: ["insert", "update"], forEach: "row", body: PATIENTS_ANALYTICS_TRIGGER_BODY },
+    { name: "patients_analytics_facts_delete", timing: "before", events: ["delete"], forEach: "row", body: PATIENTS_ANALYTICS_DELETE_TRIGGER_BODY },
   ],
 });
 

@@ -3,6 +3,7 @@ import { newId, uuidPk } from "../common/columns.ts";
 import { workspaceFilter } from "../../scoping/workspace-filter.ts";
 import { Patient } from "../campaigns/patient.entity.ts";
 import { Workspace } from "../workspace/workspace.entity.ts";
+import { REVIEW_CLICKS_ANALYTICS_TRIGGER_BODY } from "../analytics/analytics.entity.ts";
 
 /** A click on /r/<token>; unique per patient, so a click is counted once per token. */
 export const ReviewClickSchema = defineEntity({
@@ -16,6 +17,8 @@ export const ReviewClickSchema = defineEntity({
     clickedAt: p.datetime().defaultRaw("now()").onCreate(() => new Date()),
     userAgent: p.text().nullable(),
   },
+  // Analytics rollup: a click flips its patient's rating fact in analytics_deltas (analytics.entity.ts).
+  triggers: [{ name: "review_clicks_analytics_facts", timing: "after", events: ["insert", "delete"], forEach: "row", body: REVIEW_CLICKS_ANALYTICS_TRIGGER_BODY }],
 });
 
 export class ReviewClick extends ReviewClickSchema.class {

@@ -5,6 +5,7 @@ import { workspaceFilter } from "../../scoping/workspace-filter.ts";
 import { Campaign } from "../campaigns/campaign.entity.ts";
 import { Patient } from "../campaigns/patient.entity.ts";
 import { Workspace } from "../workspace/workspace.entity.ts";
+import { MESSAGES_ANALYTICS_TRIGGER_BODY } from "../analytics/analytics.entity.ts";
 
 /** One outbound message. Delivery status is separate from repliedAt/rating (SPEC §4). */
 export const MessageSchema = defineEntity({
@@ -76,6 +77,8 @@ export const MessageSchema = defineEntity({
     { name: "messages_once_per_patient_uq", properties: ["patient", "type"], where: "type in ('INITIAL', 'REMINDER', 'HELP')" },
     { name: "messages_one_followup_uq", properties: ["patient"], where: "type in ('FOLLOWUP_HAPPY', 'FOLLOWUP_UNHAPPY')" },
   ],
+  // Analytics rollup: a change of the row's request fact appends to analytics_deltas (analytics.entity.ts).
+  triggers: [{ name: "messages_analytics_facts", timing: "after", events: ["insert", "update", "delete"], forEach: "row", body: MESSAGES_ANALYTICS_TRIGGER_BODY }],
 });
 
 export class Message extends MessageSchema.class {

@@ -1,0 +1,149 @@
+import { defineEntity, p } from "@mikro-orm/postgresql";
+
+// The analytics rollup (@rm/analytics, packages/analytics/README.md "Rollup"). Three tables, no
+// foreign keys: rows are written by triggers inside the writers' own transactions (also while a
+// workspace is being deleted), and the fold job drops rows of workspaces that are gone.
+//
+// A *fact* is what the dashboard counts about one row:
+// - request: an INITIAL message the provider accepted → (campaign, sent time, status);
+// - rating:  a rated patient → (campaign, rated_at, rating, follow-up sent, review link clicked).
+// Every insert/update/delete that changes a row's fact appends −1 for the old fact and +1 for the new
+// one to `analytics_deltas` (append-only: no row is ever updated by the hot paths, so there is no hot
+// row). The periodic fold moves deltas into `analytics_daily` (one row per fact value per local day).
+// Readers add the two: exact at any moment, whatever the fold's lag.
+
+/** Append-only changes of facts, written by triggers; folded into analytics_daily and deleted. */
+export const AnalyticsDeltaSchema = defineEntity({
+  name: "AnalyticsDelta",
+  tableName: "analytics_deltas",
+  properties: {
+    id: p.bigint("string").primary().autoincrement().columnType("bigint").generated("identity"),
+    workspaceId: p.uuid(),
+    campaignId: p.uuid(),
+    /** 'request' or 'rating'. */
+    kind: p.text(),
+    /** When the event happened: the request's sent time or the rating's arrival. */
+    at: p.datetime(),
+    /** Request status ('' for ratings). */
+    status: p.text().default(""),
+    /** Rating 1–5 (0 for requests). */
+    rating: p.smallint().default(0),
+    followup: p.boolean().default(false),
+    clicked: p.boolean().default(false),
+    /** +1 or −1. */
+    n: p.smallint(),
+  },
+  indexes: [{ name: "analytics_deltas_campaign_idx", properties: ["workspaceId", "campaignId"] }],
+});
+export class AnalyticsDelta extends AnalyticsDeltaSchema.class {}
+AnalyticsDeltaSchema.setClass(AnalyticsDelta);
+
+/** Facts per (campaign, local day in the workspace time zone of analytics_rollups, fact value). */
+export const AnalyticsDailySchema = defineEntity({
+  name: "AnalyticsDaily",
+  tableName: "analytics_daily",
+  properties: {
+    workspaceId: p.uuid().primary(),
+    campaignId: p.uuid().primary(),
+    day: p.date().primary(),
+    kind: p.text().primary(),
+    status: p.text().primary(),
+    rating: p.smallint().primary(),
+    followup: p.boolean().primary(),
+    clicked: p.boolean().primary(),
+    n: p.bigint("number").default(0),
+  },
+});
+export class AnalyticsDaily extends AnalyticsDailySchema.class {}
+AnalyticsDailySchema.setClass(AnalyticsDaily);
+
+/** Which workspaces' analytics_daily is complete, and in which time zone its days are. */
+export const AnalyticsRollupSchema = defineEntity({
+  name: "AnalyticsRollup",
+  tableName: "analytics_rollups",
+  properties: {
+    workspaceId: p.uuid().primary(),
+    timezone: p.text(),
+    builtAt: p.datetime(),
+    foldedAt: p.datetime(),
+  },
+});
+export class AnalyticsRollup extends AnalyticsRollupSchema.class {}
+AnalyticsRollupSchema.setClass(AnalyticsRollup);
+
+// Trigger bodies (PL/pgSQL between `begin` and `end`), declared on the entities whose rows carry the
+// facts. Kept here so the three read as one protocol.
+
+const DELTA_COLUMNS = "insert into analytics_deltas (workspace_id, campaign_id, kind, at, status, rating, followup, clicked, n)";
+
+/** messages: an INITIAL message with a provider sid, a campaign and a send time is a request fact. */
+export const MESSAGES_ANALYTICS_TRIGGER_BODY = `
+if tg_op <> 'INSERT' then
+  if old.type = 'INITIAL' and old.provider_sid is not null and old.campaign_id is not null and coalesce(old.sent_at, old.send_attempted_at) is not null then
+    if tg_op = 'UPDATE' then
+      if new.type = 'INITIAL' and new.provider_sid is not null and new.campaign_id is not distinct from old.campaign_id and new.workspace_id = old.workspace_id
+         and new.status = old.status and coalesce(new.sent_at, new.send_attempted_at) is not distinct from coalesce(old.sent_at, old.send_attempted_at) then
+        return null;
+      end if;
+    end if;
+    ${DELTA_COLUMNS} values (old.workspace_id, old.campaign_id, 'request', coalesce(old.sent_at, old.send_attempted_at), old.status, 0, false, false, -1);
+  end if;
+end if;
+if tg_op <> 'DELETE' then
+  if new.type = 'INITIAL' and new.provider_sid is not null and new.campaign_id is not null and coalesce(new.sent_at, new.send_attempted_at) is not null then
+    ${DELTA_COLUMNS} values (new.workspace_id, new.campaign_id, 'request', coalesce(new.sent_at, new.send_attempted_at), new.status, 0, false, false, 1);
+  end if;
+end if;
+return null;`;
+
+/** patients (after insert or update): a rated patient is a rating fact; `clicked` from review_clicks. */
+export const PATIENTS_ANALYTICS_TRIGGER_BODY = `
+if tg_op = 'UPDATE' then
+  if old.rating is not distinct from new.rating and old.rated_at is not distinct from new.rated_at and old.campaign_id = new.campaign_id
+     and old.workspace_id = new.workspace_id and (old.follow_up_sent_at is null) = (new.follow_up_sent_at is null) then
+    return null;
+  end if;
+  if old.rating is not null and old.rated_at is not null then
+    ${DELTA_COLUMNS} values (old.workspace_id, old.campaign_id, 'rating', old.rated_at, '', old.rating, old.follow_up_sent_at is not null,
+      exists (select 1 from review_clicks rc where rc.patient_id = old.id), -1);
+  end if;
+end if;
+if new.rating is not null and new.rated_at is not null then
+  ${DELTA_COLUMNS} values (new.workspace_id, new.campaign_id, 'rating', new.rated_at, '', new.rating, new.follow_up_sent_at is not null,
+    exists (select 1 from review_clicks rc where rc.patient_id = new.id), 1);
+end if;
+return null;`;
+
+/**
+ * patients (before delete): the rating fact leaves while its clicks still exist (they are deleted
+ * after, by the cascade, when the patient row is gone and the click trigger finds nothing).
+ */
+export const PATIENTS_ANALYTICS_DELETE_TRIGGER_BODY = `
+if old.rating is not null and old.rated_at is not null then
+  ${DELTA_COLUMNS} values (old.workspace_id, old.campaign_id, 'rating', old.rated_at, '', old.rating, old.follow_up_sent_at is not null,
+    exists (select 1 from review_clicks rc where rc.patient_id = old.id), -1);
+end if;
+return old;`;
+
+/**
+ * review_clicks: a click (or its removal) flips the patient's rating fact. The patient row is locked
+ * first, so a rating arriving at the same moment is ordered against the click: whichever commits
+ * second sees the other (READ COMMITTED gives each statement of a trigger a fresh snapshot).
+ */
+export const REVIEW_CLICKS_ANALYTICS_TRIGGER_BODY = `
+if tg_op = 'INSERT' then
+  perform 1 from patients p where p.id = new.patient_id for no key update;
+  ${DELTA_COLUMNS}
+  select p.workspace_id, p.campaign_id, 'rating', p.rated_at, '', p.rating, p.follow_up_sent_at is not null, x.clicked, x.n
+  from patients p cross join (values (false, -1), (true, 1)) as x (clicked, n)
+  where p.id = new.patient_id and p.rating is not null and p.rated_at is not null
+    and not exists (select 1 from review_clicks rc where rc.patient_id = new.patient_id and rc.id <> new.id);
+else
+  perform 1 from patients p where p.id = old.patient_id for no key update;
+  ${DELTA_COLUMNS}
+  select p.workspace_id, p.campaign_id, 'rating', p.rated_at, '', p.rating, p.follow_up_sent_at is not null, x.clicked, x.n
+  from patients p cross join (values (true, -1), (false, 1)) as x (clicked, n)
+  where p.id = old.patient_id and p.rating is not null and p.rated_at is not null
+    and not exists (select 1 from review_clicks rc where rc.patient_id = old.patient_id);
+end if;
+return null;`;
