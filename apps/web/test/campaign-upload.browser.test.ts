@@ -108,7 +108,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     return (await sql.query<{ status: string }>("select status from campaigns where id = $1", [campaignId])).rows[0]!.status;
   }
 
-  it("receptionist: good, bad and no-consent rows → preview, rejected rows downloaded, confirmed → the campaign", async () => {
+  it("receptionist: good, bad and no-consent rows → preview, rejected rows downloaded, confirmed → the campaign", { timeout: 90_000 }, async () => {
     const page = await signedIn(clinic.receptionist);
     await page.goto(`${web.url}/campaigns/new`);
     await hydrated(page);
@@ -146,7 +146,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     expect((await sql.query("select count(*)::int as n from patients where campaign_id = $1", [campaignId])).rows[0].n).toBe(3);
   });
 
-  it("owner: an Excel file in Windows-1252 with ; and dd/mm/yyyy — accents, lost digits and old appointments explained", async () => {
+  it("owner: an Excel file in Windows-1252 with ; and dd/mm/yyyy — accents, lost digits and old appointments explained", { timeout: 90_000 }, async () => {
     const page = await signedIn(clinic.owner);
     await uploadFile(page, "Excel de recepción", files["pacientes-excel.csv"]!);
     await hydrated(page);
@@ -182,7 +182,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     ]);
   });
 
-  it("short of credits: the owner is sent to billing, the receptionist to the owner; the draft waits", async () => {
+  it("short of credits: the owner is sent to billing, the receptionist to the owner; the draft waits", { timeout: 90_000 }, async () => {
     const owner = await signedIn(poor.owner);
     await uploadFile(owner, "Sin saldo", files["citas-lunes.csv"]!);
     await hydrated(owner);
@@ -202,7 +202,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     expect(await receptionist.getByTestId("shortfall").getByRole("link").count()).toBe(0);
   });
 
-  it("send to one patient at the desk: a field error next to the phone, then the request is scheduled", async () => {
+  it("send to one patient at the desk: a field error next to the phone, then the request is scheduled", { timeout: 90_000 }, async () => {
     const page = await signedIn(clinic.receptionist);
     await page.goto(`${web.url}/campaigns/send`);
     await hydrated(page);
@@ -230,7 +230,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     expect(unexpectedProblems(problems.filter((p) => !/\/campaigns\/[0-9a-f-]{36}.*404|status of 404/.test(p)), [400, 409])).toEqual([]);
   });
 
-  it("without JavaScript: upload, preview, confirm; a file over 20 MB is refused with 413; send to one patient", { timeout: 120_000 }, async () => {
+  it("without JavaScript: upload, preview, confirm; a file over 20 MB is refused with 413; send to one patient", { timeout: 150_000 }, async () => {
     const page = await signedIn(clinic.doctor, { javaScriptEnabled: false });
     await uploadFile(page, "Sin JavaScript", files["pacientes-excel.csv"]!);
     // A doctor's upload is assigned to themselves.
