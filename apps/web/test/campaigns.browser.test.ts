@@ -7,6 +7,7 @@ import { hashPassword, initOrm } from "@rm/db";
 import { addFixtureCampaign, createTestDatabase, type FixturePatient, type TestDatabase } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
 import { chromiumPresent, launchChromium, saveScreenshot, unexpectedProblems, watch } from "./support/browser.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
@@ -185,6 +186,25 @@ describe.skipIf(!present)("campaign pages in the browser", () => {
     const pending = page.getByTestId("campaign-counts").locator("div").filter({ hasText: "Pendientes" }).locator("dd");
     expect(await pending.textContent()).toBe("0");
     await page.getByTestId("patient-row").filter({ hasText: "Olga Mena" }).getByText("Cancelado: Campaña cancelada").waitFor();
+    await context.close();
+  });
+
+  it("refreshes the counts by itself while the campaign is active (JavaScript on)", { timeout: 90_000 }, async () => {
+    const { context, page } = await signedIn(tenant.doctor.email, tenant.doctor.password);
+    await page.goto(`${web.url}/campaigns/${ids.mixed}`);
+    await page.locator("html[data-hydrated=true]").waitFor({ state: "attached" });
+    const clicks = page.getByTestId("campaign-counts").locator("div").filter({ hasText: "Clics a reseña" }).locator("dd");
+    const before = Number(await clicks.textContent());
+    // Jorge clicks the review link (as /r/<token> records it), while the page stays open.
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query("insert into review_clicks (workspace_id, patient_id) select workspace_id, id from patients where campaign_id = $1 and name = 'Jorge Luna'", [ids.mixed]);
+    } finally {
+      await client.end();
+    }
+    await expect.poll(async () => Number(await clicks.textContent()), { timeout: 40_000, interval: 1000 }).toBe(before + 1);
+    await page.getByTestId("patient-row").filter({ hasText: "Jorge Luna" }).getByText("Abrió el enlace de reseña").waitFor();
     await context.close();
   });
 

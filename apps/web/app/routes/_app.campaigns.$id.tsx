@@ -388,7 +388,7 @@ export default function CampaignPage() {
                       {p.phone ? <div className="muted phone">{p.phone}</div> : null}
                       <div className="muted">{p.channel === "WHATSAPP" ? "WhatsApp" : "SMS"}</div>
                     </th>
-                    <td>{p.appointment}</td>
+                    <td className="when">{p.appointment}</td>
                     <td>
                       <ol className="timeline">
                         {p.steps.map((s, i) => (
