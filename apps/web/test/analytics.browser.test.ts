@@ -260,6 +260,18 @@ describe.skipIf(!present)("analytics page in the browser", () => {
       await page.getByRole("link", { name: "Todo el periodo" }).click();
       await page.waitForURL((url) => url.searchParams.get("range") === "all" && url.searchParams.get("practice") === south);
       expect(await kpi(page, "nps")).toBe("+100");
+      // Another preset in the select (the dates shown are left alone) follows the select…
+      await page.getByLabel("Periodo", { exact: true }).selectOption({ label: "Últimos 30 días" });
+      await page.getByRole("button", { name: "Aplicar" }).click();
+      await page.waitForURL((url) => url.searchParams.get("range") === "30");
+      expect(await page.getByRole("link", { name: "Últimos 30 días" }).getAttribute("aria-current")).toBe("true");
+      // …and editing a date makes the range custom, whatever the select says.
+      await page.getByLabel("Desde").fill("2026-11-01");
+      await page.getByLabel("Hasta").fill("2026-11-30");
+      await page.getByRole("button", { name: "Aplicar" }).click();
+      await page.waitForURL((url) => url.searchParams.get("from") === "2026-11-01");
+      expect(await page.getByLabel("Periodo", { exact: true }).inputValue()).toBe("custom");
+      expect(await kpi(page, "response")).toBe("33,3 %");
       // The chart's table opens without script.
       await page.getByText("Ver la tabla").first().click();
       await page.getByRole("rowheader", { name: "5 ★" }).waitFor();

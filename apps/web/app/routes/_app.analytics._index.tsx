@@ -37,8 +37,10 @@ function presetDates(range: Preset, today: string): { from: string; to: string }
 }
 
 /**
- * The range asked for: a preset, unless dates were sent that differ from the preset's own (the form
- * always sends the dates; editing them means a custom range, even without switching the select).
+ * The range asked for: a preset, unless the dates were edited. The form sends the dates it showed
+ * (`shownFrom`/`shownTo`) next to the date fields: dates changed from those mean a custom range even
+ * if the select was left alone; dates left alone follow the select. A URL without them (a link) is
+ * custom when its dates differ from the preset's.
  */
 function resolveRange(params: URLSearchParams, today: string): { range: Range; from: string; to: string } {
   const asked = params.get("range");
@@ -48,7 +50,8 @@ function resolveRange(params: URLSearchParams, today: string): { range: Range; f
   if (asked === "custom" || (!preset && (from || to))) return { range: "custom", from, to };
   const p = preset ?? DEFAULT_RANGE;
   const dates = presetDates(p, today);
-  if ((from || to) && (from !== (dates?.from ?? "") || to !== (dates?.to ?? ""))) return { range: "custom", from, to };
+  const shown = params.has("shownFrom") || params.has("shownTo") ? { from: params.get("shownFrom") ?? "", to: params.get("shownTo") ?? "" } : { from: dates?.from ?? "", to: dates?.to ?? "" };
+  if ((from || to) && (from !== shown.from || to !== shown.to)) return { range: "custom", from, to };
   return { range: p, from: dates?.from ?? "", to: dates?.to ?? "" };
 }
 
@@ -161,6 +164,8 @@ export default function AnalyticsPage() {
           ))}
         </nav>
         <Form method="get" className="filters analytics-filters">
+          <input type="hidden" name="shownFrom" value={form.from} />
+          <input type="hidden" name="shownTo" value={form.to} />
           <div className="field">
             <label htmlFor="range">{t("Periodo", "Period")}</label>
             <select id="range" name="range" defaultValue={form.range}>
