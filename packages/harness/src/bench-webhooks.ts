@@ -12,6 +12,7 @@ import autocannon from "autocannon";
 import { ensureProductionBuild, freePort, WEB_ROOT } from "@rm/test-utils";
 import { signTwilioRequest } from "@rm/twilio";
 import { AUTH_TOKEN, createRunEnv } from "./run-env.ts";
+import type { EnvVars } from "./processes.ts";
 
 const NAIVE_SERVER = fileURLToPath(new URL("./baselines/naive-webhook-server.ts", import.meta.url));
 const BARE_SERVER = fileURLToPath(new URL("./baselines/bare-http-server.ts", import.meta.url));
@@ -103,7 +104,7 @@ interface Server {
   logs: string[];
 }
 
-async function startServer(args: string[], cwd: string, env: NodeJS.ProcessEnv, healthPath: string): Promise<Server> {
+async function startServer(args: string[], cwd: string, env: EnvVars, healthPath: string): Promise<Server> {
   const port = await freePort();
   const logs: string[] = [];
   const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });

@@ -4,6 +4,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+/**
+ * Environment variables for a child process. Not `NodeJS.ProcessEnv`: consumers whose types declare a
+ * required NODE_ENV (Vite's client types in the web app's tests) could not pass a partial one.
+ */
+export type EnvVars = Record<string, string | undefined>;
+
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 export type AppName = "relay" | "worker" | "web";
@@ -22,14 +28,14 @@ export interface ManagedProcess {
 }
 
 export interface ProcessManagerOptions {
-  env: NodeJS.ProcessEnv;
+  env: EnvVars;
   logDir: string;
   /** A process exited without being killed or stopped by the manager (a crash). */
   onUnexpectedExit?: (p: { name: string; app: AppName; code: number | null; signal: NodeJS.Signals | null }) => void;
 }
 
 export class ProcessManager {
-  private readonly env: NodeJS.ProcessEnv;
+  private readonly env: EnvVars;
   private readonly logDir: string;
   private readonly logs = new Map<string, WriteStream>();
   private readonly running = new Map<string, ManagedProcess>();
@@ -48,7 +54,7 @@ export class ProcessManager {
     this.sampler.unref();
   }
 
-  start(app: AppName, name: string, extraEnv: NodeJS.ProcessEnv = {}): ManagedProcess {
+  start(app: AppName, name: string, extraEnv: EnvVars = {}): ManagedProcess {
     let log = this.logs.get(name);
     if (!log) {
       log = createWriteStream(`${this.logDir}/${name}.log`, { flags: "a" });

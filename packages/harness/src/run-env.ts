@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { initOrm, migrateUp } from "@rm/db";
 import { createSimulator, type Simulator, type SimulatorOptions } from "@rm/simulator";
+import type { EnvVars } from "./processes.ts";
 
 export const ACCOUNT_SID = "AC00000000000000000000000000000000";
 export const AUTH_TOKEN = "harness-auth-token";
@@ -24,13 +25,13 @@ export interface RunEnv {
   redis: Redis;
   sim: Simulator;
   /** Environment for relay and worker processes. */
-  processEnv: NodeJS.ProcessEnv;
+  processEnv: EnvVars;
   close(opts?: { keepDatabase?: boolean }): Promise<void>;
 }
 
 export interface RunEnvOptions {
   simulator?: Partial<SimulatorOptions>;
-  workerEnv?: NodeJS.ProcessEnv;
+  workerEnv?: EnvVars;
   /** Another Redis than REDIS_URL (a chaos run's private server). */
   redisUrl?: string;
 }
@@ -61,7 +62,7 @@ export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
   const sim = createSimulator({ accountSid: ACCOUNT_SID, authTokens: [AUTH_TOKEN], throughputMode: true, ...o.simulator });
   const { url: simUrl } = await sim.listen(0, "127.0.0.1");
 
-  const processEnv: NodeJS.ProcessEnv = {
+  const processEnv: EnvVars = {
     NODE_ENV: "production",
     LOG_LEVEL: "warn",
     DATABASE_URL: databaseUrl,

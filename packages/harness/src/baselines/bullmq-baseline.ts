@@ -11,6 +11,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { createScenario } from "@rm/test-utils";
 import type { RunEnv } from "../run-env.ts";
+import type { EnvVars } from "../processes.ts";
 
 const WORKER_SCRIPT = fileURLToPath(new URL("./bullmq-worker.ts", import.meta.url));
 
@@ -31,7 +32,7 @@ interface WorkerProcess {
   final: Promise<{ cpuSeconds: number; peakRssMiB: number }>;
 }
 
-function startWorker(env: NodeJS.ProcessEnv): WorkerProcess {
+function startWorker(env: EnvVars): WorkerProcess {
   const child = spawn(process.execPath, [WORKER_SCRIPT], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const errors: string[] = [];
   child.stderr!.on("data", (chunk: Buffer) => errors.push(chunk.toString()));
@@ -59,7 +60,7 @@ export async function runBullmqBaseline(env: RunEnv, o: { messages: number; work
 
   const prefix = `${env.prefix}bull`;
   const queueName = "send-initial-message";
-  const workerEnv: NodeJS.ProcessEnv = { ...env.processEnv, BULLMQ_QUEUE: queueName, BULLMQ_PREFIX: prefix, BULLMQ_CONCURRENCY: "100" };
+  const workerEnv: EnvVars = { ...env.processEnv, BULLMQ_QUEUE: queueName, BULLMQ_PREFIX: prefix, BULLMQ_CONCURRENCY: "100" };
   const workers = Array.from({ length: o.workers }, () => startWorker(workerEnv));
   const connection = new Redis(env.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: false });
   const queue = new Queue(queueName, { connection, prefix });
