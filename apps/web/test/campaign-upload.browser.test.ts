@@ -108,7 +108,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     return (await sql.query<{ status: string }>("select status from campaigns where id = $1", [campaignId])).rows[0]!.status;
   }
 
-  it("receptionist: good, bad and no-consent rows → preview, rejected rows downloaded, confirmed → the campaign", { timeout: 90_000 }, async () => {
+  it("receptionist: good, bad and no-consent rows → preview, rejected rows downloaded, confirmed → the campaign list", { timeout: 90_000 }, async () => {
     const page = await signedIn(clinic.receptionist);
     await page.goto(`${web.url}/campaigns/new`);
     await hydrated(page);
@@ -139,9 +139,13 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
       "6;fecha;31/02/2026;La fecha no existe en el calendario (revise día y mes: el formato es dd/mm/aaaa, nunca mm/dd).",
     ]);
 
+    const draftId = /\/campaigns\/drafts\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
     await page.getByRole("button", { name: "Confirmar e importar 3 pacientes" }).click();
-    await page.waitForURL(CAMPAIGN_URL);
-    const campaignId = new URL(page.url()).pathname.split("/").pop()!;
+    // Receptionists see the campaign list only (SPEC §3): they land there, told it went through.
+    await page.waitForURL(/\/campaigns\?notice=confirmed$/);
+    await page.getByText("Campaña confirmada: los mensajes saldrán a la hora programada.").waitFor();
+    await page.getByTestId("campaign-table").getByRole("row").filter({ hasText: "Citas del lunes" }).filter({ hasText: "Activa" }).waitFor();
+    const campaignId = draftId;
     expect(await status(campaignId)).toBe("ACTIVE");
     expect((await sql.query("select count(*)::int as n from patients where campaign_id = $1", [campaignId])).rows[0].n).toBe(3);
   });

@@ -103,6 +103,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = { userId: user.id, role: user.role };
   const campaign = await loadCampaign(em, workspace.id, viewer, params.id ?? "");
   if (!campaign) notFound();
+  // A draft is still an upload waiting to be confirmed: its page is the preview.
+  if (campaign.status === "DRAFT") throw redirect(`/campaigns/drafts/${campaign.id}`);
   const url = new URL(request.url);
   const filters = parsePatientListFilters(url.searchParams);
   const page = await listCampaignPatients(em, workspace.id, campaign.id, filters);

@@ -51,6 +51,11 @@ export default function CampaignsPage() {
           </Link>
         </div>
       </div>
+      {params.get("notice") === "confirmed" ? (
+        <p className="notice" role="status">
+          {t("Campaña confirmada: los mensajes saldrán a la hora programada.", "Campaign confirmed: the messages will go out at their scheduled time.")}
+        </p>
+      ) : null}
       {isDoctor ? <p className="muted">{t("Se muestran las campañas asignadas a usted.", "Showing the campaigns assigned to you.")}</p> : null}
       {/* Keyed by the filters: after a client-side navigation the fields show the filters in force. */}
       <Form key={`${filters.status}|${filters.practice}`} method="get" className="card filters" aria-label={t("Filtros", "Filters")}>
@@ -109,7 +114,15 @@ export default function CampaignsPage() {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id}>
-                  <th scope="row">{linksToDetail ? <Link to={`/campaigns/${r.id}`}>{r.name}</Link> : r.name}</th>
+                  <th scope="row">
+                    {r.status === "DRAFT" ? (
+                      <Link to={`/campaigns/drafts/${r.id}`}>{r.name}</Link>
+                    ) : linksToDetail ? (
+                      <Link to={`/campaigns/${r.id}`}>{r.name}</Link>
+                    ) : (
+                      r.name
+                    )}
+                  </th>
                   <td>{r.practiceName}</td>
                   <td>{r.doctorName ?? "—"}</td>
                   <td>

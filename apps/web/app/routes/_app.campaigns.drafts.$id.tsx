@@ -24,7 +24,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!shown) notFound();
   const { draft, preview } = shown;
   requireDraftAccess(staff, draft);
-  if (draft.status !== "DRAFT") throw redirect(`/campaigns/${draft.campaignId}`);
+  if (draft.status !== "DRAFT") throw redirect(staff.user.role === "RECEPTIONIST" ? "/campaigns" : `/campaigns/${draft.campaignId}`);
   const consentMissing = draft.rows.filter((r) => !r.consent);
   const row = (r: (typeof draft.rows)[number]) => ({
     line: r.line,
@@ -96,7 +96,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   } catch (error) {
     return importerFailure(error, {});
   }
-  throw redirect(`/campaigns/${draft.campaignId}`);
+  // Receptionists see the campaign list only (SPEC §3): they land there, told it went through.
+  throw redirect(staff.user.role === "RECEPTIONIST" ? "/campaigns?notice=confirmed" : `/campaigns/${draft.campaignId}`);
 }
 
 const SKIP_LABELS: Record<string, [string, string]> = {
