@@ -386,6 +386,30 @@ describe("follow-up credits (SPEC §6: the request holds its follow-up too)", ()
     expect(await getCreditBalance(h.orm.em.fork(), s.workspaceId)).toEqual({ available: 49, held: 0 });
   });
 
+  it("a request charged after its campaign was cancelled gives its share back once nothing is in flight", async () => {
+    // The worker was sending when staff cancelled: the request is charged after the cancel.
+    const s = await charged();
+    const [campaign] = await sql<{ campaign_id: string }>("select campaign_id from patients where id = ?", [s.patientId]);
+    await sql("update campaigns set status = 'CANCELLED', cancelled_at = ? where id = ?", [h.clock.now(), campaign!.campaign_id]);
+    const other = await charged();
+    await sql("update messages set status = 'SENDING' where id = ?", [other.messageId]);
+    const [otherCampaign] = await sql<{ campaign_id: string }>("select campaign_id from patients where id = ?", [other.patientId]);
+    await sql("update campaigns set status = 'CANCELLED', cancelled_at = ? where id = ?", [h.clock.now(), otherCampaign!.campaign_id]);
+
+    await completeCampaigns(h.orm.em.fork(), h.clock.now(), 7 * 86_400_000);
+    expect(await getCreditBalance(h.orm.em.fork(), s.workspaceId)).toEqual({ available: 49, held: 0 });
+    // Still sending: its share waits until that send is settled.
+    expect(await getCreditBalance(h.orm.em.fork(), other.workspaceId)).toEqual({ available: 48, held: 1 });
+    await sql("update messages set status = 'SENT' where id = ?", [other.messageId]);
+    await completeCampaigns(h.orm.em.fork(), h.clock.now(), 7 * 86_400_000);
+    expect(await getCreditBalance(h.orm.em.fork(), other.workspaceId)).toEqual({ available: 49, held: 0 });
+    // Run again: released once, never twice.
+    await completeCampaigns(h.orm.em.fork(), h.clock.now(), 7 * 86_400_000);
+    expect(await getCreditBalance(h.orm.em.fork(), s.workspaceId)).toEqual({ available: 49, held: 0 });
+    const releases = await sql("select 1 from credit_ledger_entries where reference = ?", [`release:followup:${s.messageId}`]);
+    expect(releases).toHaveLength(1);
+  });
+
   it("the end of the campaign gives back the share of a patient who never rated", async () => {
     const s = await charged();
     await completeCampaigns(h.orm.em.fork(), new Date(h.clock.now().getTime() + 8 * 86_400_000), 7 * 86_400_000);

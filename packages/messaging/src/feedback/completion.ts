@@ -1,5 +1,8 @@
 // Campaign completion (SPEC §4): ACTIVE → COMPLETED once no send is pending and every request is rated
-// or past its reply window. Run by the periodic job 'campaign.complete' (all workspaces at once).
+// or past its reply window. Run by the periodic job 'campaign.complete' (all workspaces at once). The
+// same job settles cancelled campaigns: a request the worker was sending while staff cancelled is
+// charged after the cancel, and its follow-up share (never to be used: a cancelled campaign sends no
+// follow-up) goes back once nothing of the campaign is in flight any more.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { scopedQuery } from "@rm/db";
 import { releaseRequestShare } from "./follow-up-credits.ts";
@@ -20,11 +23,26 @@ export async function completeCampaigns(em: EntityManager, now: Date, replyWindo
     [now, now, windowStart],
   );
   for (const campaign of completed) await releaseUnusedFollowUpShares(em, campaign.workspace_id, campaign.id);
+  await settleCancelledCampaigns(em, now);
   return completed.length;
 }
 
+/** How long after a cancel a campaign is still looked at: in-flight sends settle within minutes. */
+const CANCEL_SETTLE_MS = 86_400_000;
+
+async function settleCancelledCampaigns(em: EntityManager, now: Date): Promise<void> {
+  // Deliberately cross-tenant, like the completion above; only campaigns cancelled in the last day.
+  const cancelled = await em.execute<{ id: string; workspace_id: string }[]>(
+    `select c.id, c.workspace_id from campaigns c
+      where c.status = 'CANCELLED' and c.cancelled_at > ?
+        and not exists (select 1 from messages m where m.campaign_id = c.id and m.status in ('PENDING', 'SENDING'))`,
+    [new Date(now.getTime() - CANCEL_SETTLE_MS)],
+  );
+  for (const campaign of cancelled) await releaseUnusedFollowUpShares(em, campaign.workspace_id, campaign.id, "campaign cancelled");
+}
+
 /** The campaign is over: follow-up shares still held (no rating came, or no follow-up could be sent) go back. */
-async function releaseUnusedFollowUpShares(em: EntityManager, workspaceId: string, campaignId: string): Promise<void> {
+async function releaseUnusedFollowUpShares(em: EntityManager, workspaceId: string, campaignId: string, reason = "campaign completed without a follow-up"): Promise<void> {
   // Charged requests whose hold still reserves something: exactly the unused follow-up shares.
   const held = await scopedQuery<{ id: string }>(
     em,
@@ -36,5 +54,5 @@ async function releaseUnusedFollowUpShares(em: EntityManager, workspaceId: strin
         and -h.amount > coalesce((select sum(r.amount) from credit_ledger_entries r where r.workspace_id = h.workspace_id and r.kind = 'release' and r.related_entry_id = h.id), 0)`,
     [campaignId],
   );
-  for (const row of held) await releaseRequestShare(em, workspaceId, row.id, "campaign completed without a follow-up");
+  for (const row of held) await releaseRequestShare(em, workspaceId, row.id, reason);
 }
