@@ -26,6 +26,7 @@ export { BillingEvent, BillingEventSchema } from "./modules/billing/billing-even
 export { AuditLog, AuditLogSchema } from "./modules/audit/audit-log.entity.ts";
 export { OutboxEvent, OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";
 export { enqueueOutbox, type OutboxEventInput } from "./modules/outbox/enqueue.ts";
+export { pgArray } from "./modules/common/pg-array.ts";
 
 export {
   grantCredits,
@@ -33,6 +34,9 @@ export {
   releaseCredits,
   heldCredits,
   deductCredits,
+  settleHoldsBulk,
+  type SettleItem,
+  type SettleBulkResult,
   refundCredits,
   getCreditBalance,
   LedgerError,
