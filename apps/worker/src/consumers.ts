@@ -1,8 +1,8 @@
 // The worker's stream consumers: one StreamConsumer per kind of work, all dispatching to the
 // handlers of @rm/messaging and @rm/billing. The trace context written with the outbox row continues here.
 import { createBillingHandlers, priceIdsFromEnv } from "@rm/billing";
-import { createDeadLetterHandler, createHandlers, createReplyProcessor, dispatchEntry, sendMessage, SenderRateLimiter, startPeriodicEnsurer, type FeedbackOptions, type HandlerDeps, type SendDeps } from "@rm/messaging";
-import { StreamConsumer, type StreamKind } from "@rm/streams";
+import { createDeadLetterHandler, createHandlers, createReplyProcessor, dispatchEntry, sendMessage, sendMessageBatch, SenderRateLimiter, startPeriodicEnsurer, type FeedbackOptions, type HandlerDeps, type SendDeps } from "@rm/messaging";
+import { StreamConsumer, type BatchHandler, type BatchOutcome, type StreamKind } from "@rm/streams";
 import { withExtractedContext, withSpan } from "@rm/telemetry";
 import { createTwilioClient } from "@rm/twilio";
 import type { Service, WorkerContext } from "./context.ts";
@@ -58,14 +58,39 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
 
   const services: Service[] = [];
   for (const kind of KINDS) {
+    // A span per entry, child of the one that wrote the outbox row: logs carry its trace id, and
+    // rows this handler enqueues continue the trace.
+    const handle = (entry: Parameters<typeof dispatch>[0]) => withExtractedContext(entry.traceparent, () => withSpan(entry.type, { "messaging.destination.name": kind }, () => dispatch(entry)));
+    // Sends run the protocol per batch (one transaction to prepare, one to record, per read batch);
+    // every other entry of the batch is handled on its own, alongside. sendMessageBatch makes the
+    // per-entry spans of the sends itself.
+    const handleBatch: BatchHandler = async (items) => {
+      const outcomes: BatchOutcome[] = items.map(() => ({ ok: true }));
+      const sends = items.flatMap((item, i) => (item.entry.type === "message.send" ? [i] : []));
+      await Promise.all([
+        (async () => {
+          if (sends.length === 0) return;
+          const results = await sendMessageBatch(sendDeps, sends.map((i) => items[i]!.entry));
+          results.forEach((r, k) => (outcomes[sends[k]!] = r));
+        })(),
+        ...items.map(async ({ entry }, i) => {
+          if (entry.type === "message.send") return;
+          try {
+            await handle(entry);
+          } catch (error) {
+            outcomes[i] = { ok: false, error };
+          }
+        }),
+      ]);
+      return outcomes;
+    };
     const consumer = new StreamConsumer({
       redis: ctx.redis.consumer,
       naming,
       kind,
       consumer: consumerName,
-      // A span per entry, child of the one that wrote the outbox row: logs carry its trace id, and
-      // rows this handler enqueues continue the trace.
-      handle: (entry) => withExtractedContext(entry.traceparent, () => withSpan(entry.type, { "messaging.destination.name": kind }, () => dispatch(entry))),
+      handle,
+      ...(kind === "dispatch" && !config.SEND_ONE_BY_ONE ? { handleBatch } : {}),
       readers: config.STREAM_READERS,
       batchSize: config.STREAM_BATCH_SIZE,
       claimIdleMs: config.STREAM_CLAIM_IDLE_MS,

@@ -116,6 +116,8 @@ export const workerEnv = commonEnv
     OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
     /** Turns the per-sender provider rate limits off (benchmarks against the simulator). */
     RATE_LIMITS_DISABLED: boolFlag,
+    /** Runs the send protocol one message at a time instead of per stream batch (fallback, comparisons). */
+    SEND_ONE_BY_ONE: boolFlag,
     /**
      * Segments per second by kind of sender, overriding Twilio's published defaults, e.g.
      * "whatsapp=80,tollFree=3" (kinds: longCode, tollFree, shortCode, whatsapp).

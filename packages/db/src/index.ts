@@ -29,6 +29,7 @@ export { OutboxEvent, OutboxEventSchema } from "./modules/outbox/outbox-event.en
 export { AnalyticsDelta, AnalyticsDaily, AnalyticsRollup } from "./modules/analytics/analytics.entity.ts";
 export { foldAnalytics, type FoldResult } from "./modules/analytics/fold.ts";
 export { enqueueOutbox, type OutboxEventInput } from "./modules/outbox/enqueue.ts";
+export { pgArray } from "./modules/common/pg-array.ts";
 
 export {
   grantCredits,
@@ -36,6 +37,9 @@ export {
   releaseCredits,
   heldCredits,
   deductCredits,
+  settleHoldsBulk,
+  type SettleItem,
+  type SettleBulkResult,
   refundCredits,
   getCreditBalance,
   LedgerError,

@@ -10,6 +10,8 @@ import {
   Plan,
   refundCredits,
   releaseCredits,
+  settleHoldsBulk,
+  heldCredits,
 } from "../src/index.ts";
 import { makeTenant, setupOrm, type TestOrm } from "./helpers.ts";
 
@@ -210,5 +212,57 @@ describe("credit ledger", () => {
     const [row] = await em().execute<{ n: string }[]>("select count(*)::text as n from credit_ledger_entries where workspace_id = ? and kind = 'deduct'", [workspaceId]);
     expect(available).toBe(40 - Number(row!.n));
   });
-});
 
+  it("settleHoldsBulk settles many holds across workspaces exactly as deductCredits would, once, and hands back what needs the workspace lock", async () => {
+    const a = (await makeTenant(t.orm)).workspaceId;
+    const b = (await makeTenant(t.orm)).workspaceId;
+    await grantCredits(em(), { workspaceId: a, amount: 10, reference: "grant:a" });
+    await grantCredits(em(), { workspaceId: b, amount: 10, reference: "grant:b" });
+    for (let i = 0; i < 3; i++) await holdCredits(em(), { workspaceId: a, amount: 2, reference: `message:a${i}` });
+    await holdCredits(em(), { workspaceId: b, amount: 1, reference: "message:b0" });
+    const items = [
+      // A rating request: 1 spent, its follow-up's share stays held.
+      { workspaceId: a, amount: 1, reference: "message:a0", holdReference: "message:a0", keepRemainder: true, reason: "INITIAL SMS" },
+      // 1 spent, the rest of the hold released.
+      { workspaceId: a, amount: 1, reference: "message:a1", holdReference: "message:a1", reason: "REMINDER SMS" },
+      // More than the hold reserves: needs the workspace lock.
+      { workspaceId: b, amount: 3, reference: "message:b0", holdReference: "message:b0" },
+      // No such hold (another workspace's reference).
+      { workspaceId: b, amount: 1, reference: "message:a2", holdReference: "message:a2" },
+    ];
+    const first = await em().transactional((tem) => settleHoldsBulk(tem, items));
+    expect(first.settled.map((i) => i.reference)).toEqual(["message:a0", "message:a1"]);
+    expect(first.rest.map((i) => i.reference)).toEqual(["message:b0", "message:a2"]);
+    expect(await heldCredits(em(), a, "message:a0")).toBe(1);
+    expect(await heldCredits(em(), a, "message:a1")).toBe(0);
+    expect(await heldCredits(em(), a, "message:a2")).toBe(2);
+    expect(await balance(a)).toEqual({ available: 10 - 1 - 1 - 1 - 2, held: 3 });
+    expect(await balance(b)).toEqual({ available: 9, held: 1 });
+
+    // A replay (the same batch recorded again) changes nothing.
+    const again = await em().transactional((tem) => settleHoldsBulk(tem, items.slice(0, 2)));
+    expect(again.settled).toHaveLength(2);
+    expect(await balance(a)).toEqual({ available: 5, held: 3 });
+    const [row] = await em().execute<{ n: string }[]>("select count(*)::text as n from credit_ledger_entries where workspace_id = ? and kind = 'deduct'", [a]);
+    expect(row!.n).toBe("2");
+
+    // The same as one deductCredits per item would have left.
+    await deductCredits(em(), { workspaceId: a, amount: 1, reference: "message:a2", holdReference: "message:a2" });
+    expect(await balance(a)).toEqual({ available: 6, held: 1 });
+  });
+
+  it("settleHoldsBulk and deductCredits racing on one hold: one deduction, the hold settled once", async () => {
+    const { workspaceId } = await makeTenant(t.orm);
+    await grantCredits(em(), { workspaceId, amount: 5, reference: "grant:1" });
+    await holdCredits(em(), { workspaceId, amount: 2, reference: "message:x" });
+    const input = { workspaceId, amount: 1, reference: "message:x", holdReference: "message:x" };
+    await Promise.all([
+      em().transactional((tem) => settleHoldsBulk(tem, [input])),
+      em().transactional((tem) => deductCredits(tem, input)),
+      em().transactional((tem) => settleHoldsBulk(tem, [input])),
+    ]);
+    expect(await balance(workspaceId)).toEqual({ available: 4, held: 0 });
+    const [row] = await em().execute<{ n: string }[]>("select count(*)::text as n from credit_ledger_entries where workspace_id = ? and kind in ('deduct', 'release')", [workspaceId]);
+    expect(row!.n).toBe("2");
+  });
+});

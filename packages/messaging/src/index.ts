@@ -4,6 +4,7 @@ export { readRawBody } from "./webhooks/read-raw-body.ts";
 export { createTwilioWebhookHandler, TWILIO_STATUS_PATH, TWILIO_INBOUND_PATH, type TwilioWebhookOptions } from "./webhooks/twilio-webhooks.ts";
 export { lockOutboxRow, completeOutboxRow, retryOutboxRowAt, parkOutboxRow, runOutboxWork, type LockedOutboxRow, type OutboxWorkResult } from "./outbox/outbox-row.ts";
 export { sendMessage, type SendDeps, type SendLogger } from "./send/send-message.ts";
+export { sendMessageBatch, type EntryOutcome } from "./send/send-batch.ts";
 export { createHandlers, dispatchEntry, createDeadLetterHandler, type HandlerMap, type BoundHandler } from "./handlers/index.ts";
 export type { HandlerDeps, HandlerLogger, EntryHandler } from "./handlers/deps.ts";
 export { applyProviderStatus, TWILIO_STATUS_TYPE } from "./handlers/apply-provider-status.ts";

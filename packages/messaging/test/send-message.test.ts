@@ -8,6 +8,7 @@ import { createScenario, createTestDatabase, createTestRedis, type TestDatabase,
 import { createTwilioClient, type TwilioClient } from "@rm/twilio";
 import { SenderRateLimiter } from "../src/rate-limit.ts";
 import { sendMessage, type SendDeps } from "../src/send/send-message.ts";
+import { sendMessageBatch } from "../src/send/send-batch.ts";
 
 const ACCOUNT = "AC00000000000000000000000000000000";
 const TOKEN = "simulator-token";
@@ -76,302 +77,318 @@ async function outboxOf(messageId: string) {
   return o!;
 }
 
+// Every scenario runs twice: entry by entry (sendMessage), and as one stream batch (sendMessageBatch,
+// what the worker runs), which must keep every guarantee of the first.
+let mode: "one by one" | "batched" = "one by one";
+
 async function run(d: SendDeps, entries: StreamEntry[]) {
-  for (const e of entries) await sendMessage(d, e);
+  if (mode === "one by one") {
+    for (const e of entries) await sendMessage(d, e);
+    return;
+  }
+  const outcomes = await sendMessageBatch(d, entries);
+  const failed = outcomes.find((o) => !o.ok);
+  if (failed && !failed.ok) throw failed.error;
 }
 
-describe("sending an SMS", () => {
-  it("sends at the due time, not before, records sid, status, segments and charges one credit per segment", async () => {
-    const s = await createScenario(orm, { patients: 1, dueAt: new Date(clock.now().getTime() + 60_000), credits: 10 });
-    expect(await publishDue()).toHaveLength(0);
-    expect(sim.state.messages).toHaveLength(0);
-
-    clock.advance(60_000);
-    await run(deps(), await publishDue());
-    expect(sim.state.messages).toHaveLength(1);
-    const sent = sim.state.messages[0]!;
-    expect(sent.to).toBe(s.phones[0]);
-    expect(sent.from).toBe("+15005550006");
-    expect(sent.statusCallback).toBe(`https://rm.example.com/webhooks/twilio/status?m=${s.messageIds[0]}`);
-
-    const m = await message(s.messageIds[0]!);
-    expect(m.provider_sid).toBe(sent.sid);
-    expect(m.status).toBe("QUEUED");
-    expect(m.segments).toBe(1);
-    expect(m.encoding).toBe("GSM7");
-    expect(m.credits_held).toBe(0);
-    expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
-    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 9, held: 0 });
+describe.each(["one by one", "batched"] as const)("%s", (m) => {
+  beforeAll(() => {
+    mode = m;
   });
 
-  it("a stream entry delivered twice sends once", async () => {
-    const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
-    const entries = await publishDue();
-    await run(deps(), [...entries, ...entries]);
-    await Promise.all(entries.map((e) => sendMessage(deps(), e)));
-    expect(sim.state.messages.filter((m) => m.to === s.phones[0])).toHaveLength(1);
-  });
+  describe("sending an SMS", () => {
+    it("sends at the due time, not before, records sid, status, segments and charges one credit per segment", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: new Date(clock.now().getTime() + 60_000), credits: 10 });
+      expect(await publishDue()).toHaveLength(0);
+      expect(sim.state.messages).toHaveLength(0);
 
-  it("counts accents as UCS-2 and charges every segment", async () => {
-    const long = "Gracias por su visita, María. ¿Cómo calificaría la atención? Responda del 1 al 5, donde 5 es excelente y 1 es muy malo.";
-    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 10, body: () => long });
-    await run(deps(), await publishDue());
-    const m = await message(s.messageIds[0]!);
-    expect(m.encoding).toBe("UCS2");
-    expect(m.segments).toBe(2);
-    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 8 });
-  });
-});
+      clock.advance(60_000);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(1);
+      const sent = sim.state.messages[0]!;
+      expect(sent.to).toBe(s.phones[0]);
+      expect(sent.from).toBe("+15005550006");
+      expect(sent.statusCallback).toBe(`https://rm.example.com/webhooks/twilio/status?m=${s.messageIds[0]}`);
 
-describe("a send interrupted between the provider call and recording the sid", () => {
-  it("is not sent again: the next attempt finds it at the provider and records it", async () => {
-    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5 });
-    // The provider takes the message, then the connection breaks before the answer arrives.
-    const lossy = Object.create(twilio) as TwilioClient;
-    Object.defineProperty(lossy, "messages", {
-      value: Object.assign(Object.create(twilio.messages), {
-        create: async (params: Parameters<TwilioClient["messages"]["create"]>[0]) => {
-          await twilio.messages.create(params);
-          throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
-        },
-      }),
+      const m = await message(s.messageIds[0]!);
+      expect(m.provider_sid).toBe(sent.sid);
+      expect(m.status).toBe("QUEUED");
+      expect(m.segments).toBe(1);
+      expect(m.encoding).toBe("GSM7");
+      expect(m.credits_held).toBe(0);
+      expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 9, held: 0 });
     });
-    await run(deps({ twilio: lossy }), await publishDue());
-    let m = await message(s.messageIds[0]!);
-    expect(m.status).toBe("SENDING");
-    expect(m.provider_sid).toBeNull();
-    const retry = await outboxOf(s.messageIds[0]!);
-    expect(retry.status).toBe("pending");
 
-    // Not before the first attempt can no longer be in flight.
-    clock.advance(1000);
-    expect(await publishDue()).toHaveLength(0);
-    clock.advance(2500);
-    await run(deps(), await publishDue());
-    expect(sim.state.messages).toHaveLength(1);
-    m = await message(s.messageIds[0]!);
-    expect(m.provider_sid).toBe(sim.state.messages[0]!.sid);
-    expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
-    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
-  });
-
-  it("is not sent again when a status callback records the sid while the provider is being asked", async () => {
-    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_985_000_000 });
-    const lossy = Object.create(twilio) as TwilioClient;
-    Object.defineProperty(lossy, "messages", {
-      value: Object.assign(Object.create(twilio.messages), {
-        create: async (params: Parameters<TwilioClient["messages"]["create"]>[0]) => {
-          await twilio.messages.create(params);
-          throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
-        },
-      }),
+    it("a stream entry delivered twice sends once", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
+      const entries = await publishDue();
+      await run(deps(), [...entries, ...entries]);
+      await Promise.all(entries.map((e) => sendMessage(deps(), e)));
+      expect(sim.state.messages.filter((m) => m.to === s.phones[0])).toHaveLength(1);
     });
-    await run(deps({ twilio: lossy }), await publishDue());
-    // The verifying attempt: while it lists the provider's messages, the first attempt's status
-    // callback lands and records the sid on this very message.
-    const racing = Object.create(twilio) as TwilioClient;
-    Object.defineProperty(racing, "messages", {
-      value: Object.assign(Object.create(twilio.messages), {
-        list: async (params: Parameters<TwilioClient["messages"]["list"]>[0]) => {
-          const sid = sim.state.messages.find((m) => m.to === s.phones[0])!.sid;
-          await orm.em.fork().execute("update messages set provider_sid = ?, status = 'DELIVERED' where id = ?", [sid, s.messageIds[0]]);
-          return twilio.messages.list(params);
-        },
-      }),
+
+    it("counts accents as UCS-2 and charges every segment", async () => {
+      const long = "Gracias por su visita, María. ¿Cómo calificaría la atención? Responda del 1 al 5, donde 5 es excelente y 1 es muy malo.";
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 10, body: () => long });
+      await run(deps(), await publishDue());
+      const m = await message(s.messageIds[0]!);
+      expect(m.encoding).toBe("UCS2");
+      expect(m.segments).toBe(2);
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 8 });
     });
-    clock.advance(3500);
-    await run(deps({ twilio: racing }), await publishDue());
-    expect(sim.state.messages.filter((m) => m.to === s.phones[0])).toHaveLength(1);
-    expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
-    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
   });
 
-  it("is charged when the provider call fails but a status callback has already recorded it", async () => {
-    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_986_000_000 });
-    const lossy = Object.create(twilio) as TwilioClient;
-    Object.defineProperty(lossy, "messages", {
-      value: Object.assign(Object.create(twilio.messages), {
-        create: async (params: Parameters<TwilioClient["messages"]["create"]>[0]) => {
-          const created = await twilio.messages.create(params);
-          // The delivery callback lands before the (lost) answer does.
-          await orm.em.fork().execute("update messages set provider_sid = ?, status = 'DELIVERED' where id = ?", [created.sid, s.messageIds[0]]);
-          throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
-        },
-      }),
+  describe("a send interrupted between the provider call and recording the sid", () => {
+    it("is not sent again: the next attempt finds it at the provider and records it", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5 });
+      // The provider takes the message, then the connection breaks before the answer arrives.
+      const lossy = Object.create(twilio) as TwilioClient;
+      Object.defineProperty(lossy, "messages", {
+        value: Object.assign(Object.create(twilio.messages), {
+          create: async (params: Parameters<TwilioClient["messages"]["create"]>[0]) => {
+            await twilio.messages.create(params);
+            throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+          },
+        }),
+      });
+      await run(deps({ twilio: lossy }), await publishDue());
+      let m = await message(s.messageIds[0]!);
+      expect(m.status).toBe("SENDING");
+      expect(m.provider_sid).toBeNull();
+      const retry = await outboxOf(s.messageIds[0]!);
+      expect(retry.status).toBe("pending");
+
+      // Not before the first attempt can no longer be in flight.
+      clock.advance(1000);
+      expect(await publishDue()).toHaveLength(0);
+      clock.advance(2500);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(1);
+      m = await message(s.messageIds[0]!);
+      expect(m.provider_sid).toBe(sim.state.messages[0]!.sid);
+      expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
     });
-    await run(deps({ twilio: lossy }), await publishDue());
-    expect(sim.state.messages.filter((m) => m.to === s.phones[0])).toHaveLength(1);
-    expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
-    expect((await message(s.messageIds[0]!)).credits_held).toBe(0);
-    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
-  });
 
-  it("is sent once when the interrupted attempt never reached the provider", async () => {
-    const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
-    const broken = Object.create(twilio) as TwilioClient;
-    Object.defineProperty(broken, "messages", {
-      value: Object.assign(Object.create(twilio.messages), {
-        create: async () => {
-          throw Object.assign(new Error("timeout of 2000ms exceeded"), { code: "ECONNABORTED" });
-        },
-      }),
+    it("is not sent again when a status callback records the sid while the provider is being asked", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_985_000_000 });
+      const lossy = Object.create(twilio) as TwilioClient;
+      Object.defineProperty(lossy, "messages", {
+        value: Object.assign(Object.create(twilio.messages), {
+          create: async (params: Parameters<TwilioClient["messages"]["create"]>[0]) => {
+            await twilio.messages.create(params);
+            throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+          },
+        }),
+      });
+      await run(deps({ twilio: lossy }), await publishDue());
+      // The verifying attempt: while it lists the provider's messages, the first attempt's status
+      // callback lands and records the sid on this very message.
+      const racing = Object.create(twilio) as TwilioClient;
+      Object.defineProperty(racing, "messages", {
+        value: Object.assign(Object.create(twilio.messages), {
+          list: async (params: Parameters<TwilioClient["messages"]["list"]>[0]) => {
+            const sid = sim.state.messages.find((m) => m.to === s.phones[0])!.sid;
+            await orm.em.fork().execute("update messages set provider_sid = ?, status = 'DELIVERED' where id = ?", [sid, s.messageIds[0]]);
+            return twilio.messages.list(params);
+          },
+        }),
+      });
+      clock.advance(3500);
+      await run(deps({ twilio: racing }), await publishDue());
+      expect(sim.state.messages.filter((m) => m.to === s.phones[0])).toHaveLength(1);
+      expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
     });
-    await run(deps({ twilio: broken }), await publishDue());
-    expect(sim.state.messages).toHaveLength(0);
-    clock.advance(3500);
-    await run(deps(), await publishDue());
-    expect(sim.state.messages).toHaveLength(1);
-    expect((await message(s.messageIds[0]!)).provider_sid).toBe(sim.state.messages[0]!.sid);
-  });
-});
 
-describe("provider errors", () => {
-  it("fails an invalid number at once with the code and a Spanish explanation, and charges nothing", async () => {
-    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5 });
-    sim.configure({ failRules: [{ to: s.phones[0]!, code: 21211 }] });
-    await run(deps(), await publishDue());
-    const m = await message(s.messageIds[0]!);
-    expect(m.status).toBe("FAILED");
-    expect(m.error_code).toBe(21211);
-    expect(String(m.error_text)).toMatch(/número/i);
-    expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
-    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 5, held: 0 });
-  });
+    it("is charged when the provider call fails but a status callback has already recorded it", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_986_000_000 });
+      const lossy = Object.create(twilio) as TwilioClient;
+      Object.defineProperty(lossy, "messages", {
+        value: Object.assign(Object.create(twilio.messages), {
+          create: async (params: Parameters<TwilioClient["messages"]["create"]>[0]) => {
+            const created = await twilio.messages.create(params);
+            // The delivery callback lands before the (lost) answer does.
+            await orm.em.fork().execute("update messages set provider_sid = ?, status = 'DELIVERED' where id = ?", [created.sid, s.messageIds[0]]);
+            throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+          },
+        }),
+      });
+      await run(deps({ twilio: lossy }), await publishDue());
+      expect(sim.state.messages.filter((m) => m.to === s.phones[0])).toHaveLength(1);
+      expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
+      expect((await message(s.messageIds[0]!)).credits_held).toBe(0);
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
+    });
 
-  it("21610 marks the contact opted out", async () => {
-    const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
-    sim.configure({ failRules: [{ to: s.phones[0]!, code: 21610 }] });
-    await run(deps(), await publishDue());
-    expect((await message(s.messageIds[0]!)).status).toBe("FAILED");
-    const [c] = await orm.em.fork().execute<{ opted_out_at: Date | null; opted_out_source: string }[]>("select opted_out_at, opted_out_source from contacts where workspace_id = ? and phone = ?", [s.workspaceId, s.phones[0]]);
-    expect(c!.opted_out_at).not.toBeNull();
-    expect(c!.opted_out_source).toBe("provider:21610");
-  });
-
-  it("retries a 429 with backoff through the outbox, then sends", async () => {
-    const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
-    sim.configure({ failRules: [{ to: s.phones[0]!, code: 429, times: 1 }] });
-    await run(deps({ backoff: { baseMs: 2000, jitter: 0 } }), await publishDue());
-    expect((await message(s.messageIds[0]!)).status).toBe("PENDING");
-    const retry = await outboxOf(s.messageIds[0]!);
-    expect(retry.status).toBe("pending");
-    expect(new Date(retry.available_at as string).getTime()).toBe(clock.now().getTime() + 2000);
-    clock.advance(2000);
-    await run(deps(), await publishDue());
-    expect((await message(s.messageIds[0]!)).status).toBe("QUEUED");
-    expect(sim.state.messages).toHaveLength(1);
-  });
-});
-
-describe("eligibility at send time", () => {
-  it("cancels a message to a contact who opted out meanwhile, and releases its credits", async () => {
-    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5 });
-    await orm.em.fork().execute("update contacts set opted_out_at = now() where workspace_id = ? and phone = ?", [s.workspaceId, s.phones[0]]);
-    await run(deps(), await publishDue());
-    expect(sim.state.messages).toHaveLength(0);
-    expect((await message(s.messageIds[0]!)).status).toBe("CANCELED");
-    expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
+    it("is sent once when the interrupted attempt never reached the provider", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
+      const broken = Object.create(twilio) as TwilioClient;
+      Object.defineProperty(broken, "messages", {
+        value: Object.assign(Object.create(twilio.messages), {
+          create: async () => {
+            throw Object.assign(new Error("timeout of 2000ms exceeded"), { code: "ECONNABORTED" });
+          },
+        }),
+      });
+      await run(deps({ twilio: broken }), await publishDue());
+      expect(sim.state.messages).toHaveLength(0);
+      clock.advance(3500);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(1);
+      expect((await message(s.messageIds[0]!)).provider_sid).toBe(sim.state.messages[0]!.sid);
+    });
   });
 
-  it("does not send while paused (global or workspace) and sends once resumed", async () => {
-    const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
-    paused = true;
-    await run(deps(), await publishDue());
-    expect(sim.state.messages).toHaveLength(0);
-    paused = false;
-    await orm.em.fork().execute("update workspaces set sending_paused = true where id = ?", [s.workspaceId]);
-    clock.advance(60_000);
-    await run(deps(), await publishDue());
-    expect(sim.state.messages).toHaveLength(0);
-    await orm.em.fork().execute("update workspaces set sending_paused = false where id = ?", [s.workspaceId]);
-    clock.advance(60_000);
-    await run(deps(), await publishDue());
-    expect(sim.state.messages).toHaveLength(1);
+  describe("provider errors", () => {
+    it("fails an invalid number at once with the code and a Spanish explanation, and charges nothing", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5 });
+      sim.configure({ failRules: [{ to: s.phones[0]!, code: 21211 }] });
+      await run(deps(), await publishDue());
+      const m = await message(s.messageIds[0]!);
+      expect(m.status).toBe("FAILED");
+      expect(m.error_code).toBe(21211);
+      expect(String(m.error_text)).toMatch(/número/i);
+      expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 5, held: 0 });
+    });
+
+    it("21610 marks the contact opted out", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
+      sim.configure({ failRules: [{ to: s.phones[0]!, code: 21610 }] });
+      await run(deps(), await publishDue());
+      expect((await message(s.messageIds[0]!)).status).toBe("FAILED");
+      const [c] = await orm.em.fork().execute<{ opted_out_at: Date | null; opted_out_source: string }[]>("select opted_out_at, opted_out_source from contacts where workspace_id = ? and phone = ?", [s.workspaceId, s.phones[0]]);
+      expect(c!.opted_out_at).not.toBeNull();
+      expect(c!.opted_out_source).toBe("provider:21610");
+    });
+
+    it("retries a 429 with backoff through the outbox, then sends", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
+      sim.configure({ failRules: [{ to: s.phones[0]!, code: 429, times: 1 }] });
+      await run(deps({ backoff: { baseMs: 2000, jitter: 0 } }), await publishDue());
+      expect((await message(s.messageIds[0]!)).status).toBe("PENDING");
+      const retry = await outboxOf(s.messageIds[0]!);
+      expect(retry.status).toBe("pending");
+      expect(new Date(retry.available_at as string).getTime()).toBe(clock.now().getTime() + 2000);
+      clock.advance(2000);
+      await run(deps(), await publishDue());
+      expect((await message(s.messageIds[0]!)).status).toBe("QUEUED");
+      expect(sim.state.messages).toHaveLength(1);
+    });
   });
 
-  it("fails a chargeable message when credits run out, without sending", async () => {
-    const s = await createScenario(orm, { patients: 2, dueAt: clock.now(), credits: 1, holdAtCreation: false });
-    await run(deps(), await publishDue());
-    expect(sim.state.messages).toHaveLength(1);
-    const statuses = await Promise.all(s.messageIds.map(async (id) => (await message(id)).status));
-    expect(statuses.sort()).toEqual(["FAILED", "QUEUED"]);
-    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 0 });
-  });
-});
+  describe("eligibility at send time", () => {
+    it("cancels a message to a contact who opted out meanwhile, and releases its credits", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5 });
+      await orm.em.fork().execute("update contacts set opted_out_at = now() where workspace_id = ? and phone = ?", [s.workspaceId, s.phones[0]]);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(0);
+      expect((await message(s.messageIds[0]!)).status).toBe("CANCELED");
+      expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
+    });
 
-describe("WhatsApp", () => {
-  it("uses the approved template outside the 24-hour window", async () => {
-    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), channel: "WHATSAPP", whatsappContentSids: { INITIAL: "HX0123456789abcdef0123456789abcdef" } });
-    await orm.em.fork().execute(`update messages set content_variables = '{"1":"María"}'::jsonb where id = ?`, [s.messageIds[0]]);
-    await run(deps(), await publishDue());
-    const sent = sim.state.messages[0]!;
-    expect(sent.to).toBe(`whatsapp:${s.phones[0]}`);
-    expect(sent.contentSid).toBe("HX0123456789abcdef0123456789abcdef");
-    expect(JSON.parse(sent.contentVariables!)).toEqual({ "1": "María" });
-    expect((await message(s.messageIds[0]!)).segments).toBe(1);
-  });
+    it("does not send while paused (global or workspace) and sends once resumed", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
+      paused = true;
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(0);
+      paused = false;
+      await orm.em.fork().execute("update workspaces set sending_paused = true where id = ?", [s.workspaceId]);
+      clock.advance(60_000);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(0);
+      await orm.em.fork().execute("update workspaces set sending_paused = false where id = ?", [s.workspaceId]);
+      clock.advance(60_000);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(1);
+    });
 
-  it("sends free text inside the window, and fails clearly outside it without a template", async () => {
-    const inside = await createScenario(orm, { patients: 1, dueAt: clock.now(), channel: "WHATSAPP", phoneBase: 593_981_000_000 });
-    await orm.em.fork().execute(`update contacts set last_inbound_at = jsonb_build_object('whatsapp:+14155238886', ?::text) where workspace_id = ? and phone = ?`, [new Date(clock.now().getTime() - 3600_000).toISOString(), inside.workspaceId, inside.phones[0]]);
-    await sim.inbound({ from: `whatsapp:${inside.phones[0]}`, to: "whatsapp:+14155238886", body: "hola" });
-    const outside = await createScenario(orm, { patients: 1, dueAt: clock.now(), channel: "WHATSAPP", phoneBase: 593_982_000_000 });
-    await run(deps(), await publishDue());
-    expect(sim.state.messages.map((m) => m.to)).toEqual([`whatsapp:${inside.phones[0]}`]);
-    expect(sim.state.messages[0]!.contentSid).toBeNull();
-    const failed = await message(outside.messageIds[0]!);
-    expect(failed.status).toBe("FAILED");
-    expect(String(failed.error_text)).toContain("24 horas");
-  });
-});
-
-describe("credits of the rating request", () => {
-  it("charges the request's own segments and keeps its follow-up share held", async () => {
-    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), holdAtCreation: false, credits: 10, phoneBase: 593_984_000_000 });
-    const id = s.messageIds[0]!;
-    // As campaign creation does: the request (1 segment) plus one follow-up (1 segment).
-    await holdCredits(orm.em.fork(), { workspaceId: s.workspaceId, amount: 2, reference: `message:${id}` });
-    await orm.em.fork().execute("update messages set credits_held = 2 where id = ?", [id]);
-    await run(deps(), await publishDue());
-    expect(sim.state.messages.filter((m) => m.to === s.phones[0])).toHaveLength(1);
-    expect(await heldCredits(orm.em.fork(), s.workspaceId, `message:${id}`)).toBe(1);
-    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toEqual({ available: 8, held: 1 });
-  });
-});
-
-describe("rate limits", () => {
-  it("books each message its own slot of the sender and reschedules it through the outbox until then", async () => {
-    const s = await createScenario(orm, { patients: 3, dueAt: clock.now() });
-    const limiter = new SenderRateLimiter({ redis: redis.client, prefix: `${redis.prefix}rl:` });
-    await run(deps({ rateLimiter: limiter }), await publishDue());
-    expect(sim.state.messages).toHaveLength(1);
-    const waiting = await orm.em.fork().execute<{ status: string; available_at: Date }[]>("select status, available_at from outbox where workspace_id = ? and status = 'pending' and type = 'message.send'", [s.workspaceId]);
-    expect(waiting).toHaveLength(2);
-    // Each waits for its own booked slot, one second apart, and carries it in its payload.
-    const slots = waiting.map((w) => new Date(w.available_at).getTime() - clock.now().getTime()).sort((a, b) => a - b);
-    expect(slots[0]).toBeGreaterThanOrEqual(900);
-    expect(slots[1]! - slots[0]!).toBeGreaterThanOrEqual(900);
-    // At the second slot both waiting messages go out: a message back for its slot is not booked again.
-    clock.advance(slots[1]!);
-    await run(deps({ rateLimiter: limiter }), await publishDue());
-    expect(sim.state.messages).toHaveLength(3);
-    const [counted] = await orm.em.fork().execute<{ n: number }[]>("select count(*)::int as n from outbox where workspace_id = ? and status = 'done' and type = 'message.send' and payload->>'rateSlotAt' is not null", [s.workspaceId]);
-    expect(counted?.n).toBe(2);
+    it("fails a chargeable message when credits run out, without sending", async () => {
+      const s = await createScenario(orm, { patients: 2, dueAt: clock.now(), credits: 1, holdAtCreation: false });
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(1);
+      const statuses = await Promise.all(s.messageIds.map(async (id) => (await message(id)).status));
+      expect(statuses.sort()).toEqual(["FAILED", "QUEUED"]);
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 0 });
+    });
   });
 
-  it("a message back long after its slot books a new one instead of bursting", async () => {
-    const s = await createScenario(orm, { patients: 2, dueAt: clock.now(), phoneBase: 593_983_000_000 });
-    const limiter = new SenderRateLimiter({ redis: redis.client, prefix: `${redis.prefix}rl-late:` });
-    await run(deps({ rateLimiter: limiter }), await publishDue());
-    expect(sim.state.messages.filter((m) => s.phones.includes(m.to))).toHaveLength(1);
-    const before = await orm.em.fork().execute<{ slot: string }[]>("select payload->>'rateSlotAt' as slot from outbox where workspace_id = ? and status = 'pending' and type = 'message.send'", [s.workspaceId]);
-    // A worker outage: the message comes back a minute after its slot.
-    clock.advance(60_000);
-    await run(deps({ rateLimiter: limiter }), await publishDue());
-    expect(sim.state.messages.filter((m) => s.phones.includes(m.to))).toHaveLength(1);
-    const after = await orm.em.fork().execute<{ slot: string }[]>("select payload->>'rateSlotAt' as slot from outbox where workspace_id = ? and status = 'pending' and type = 'message.send'", [s.workspaceId]);
-    expect(after).toHaveLength(1);
-    expect(Number(after[0]!.slot)).toBeGreaterThan(Number(before[0]!.slot) + 60_000);
+  describe("WhatsApp", () => {
+    it("uses the approved template outside the 24-hour window", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), channel: "WHATSAPP", whatsappContentSids: { INITIAL: "HX0123456789abcdef0123456789abcdef" } });
+      await orm.em.fork().execute(`update messages set content_variables = '{"1":"María"}'::jsonb where id = ?`, [s.messageIds[0]]);
+      await run(deps(), await publishDue());
+      const sent = sim.state.messages[0]!;
+      expect(sent.to).toBe(`whatsapp:${s.phones[0]}`);
+      expect(sent.contentSid).toBe("HX0123456789abcdef0123456789abcdef");
+      expect(JSON.parse(sent.contentVariables!)).toEqual({ "1": "María" });
+      expect((await message(s.messageIds[0]!)).segments).toBe(1);
+    });
+
+    it("sends free text inside the window, and fails clearly outside it without a template", async () => {
+      const inside = await createScenario(orm, { patients: 1, dueAt: clock.now(), channel: "WHATSAPP", phoneBase: 593_981_000_000 });
+      await orm.em.fork().execute(`update contacts set last_inbound_at = jsonb_build_object('whatsapp:+14155238886', ?::text) where workspace_id = ? and phone = ?`, [new Date(clock.now().getTime() - 3600_000).toISOString(), inside.workspaceId, inside.phones[0]]);
+      await sim.inbound({ from: `whatsapp:${inside.phones[0]}`, to: "whatsapp:+14155238886", body: "hola" });
+      const outside = await createScenario(orm, { patients: 1, dueAt: clock.now(), channel: "WHATSAPP", phoneBase: 593_982_000_000 });
+      await run(deps(), await publishDue());
+      expect(sim.state.messages.map((m) => m.to)).toEqual([`whatsapp:${inside.phones[0]}`]);
+      expect(sim.state.messages[0]!.contentSid).toBeNull();
+      const failed = await message(outside.messageIds[0]!);
+      expect(failed.status).toBe("FAILED");
+      expect(String(failed.error_text)).toContain("24 horas");
+    });
+  });
+
+  describe("credits of the rating request", () => {
+    it("charges the request's own segments and keeps its follow-up share held", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), holdAtCreation: false, credits: 10, phoneBase: 593_984_000_000 });
+      const id = s.messageIds[0]!;
+      // As campaign creation does: the request (1 segment) plus one follow-up (1 segment).
+      await holdCredits(orm.em.fork(), { workspaceId: s.workspaceId, amount: 2, reference: `message:${id}` });
+      await orm.em.fork().execute("update messages set credits_held = 2 where id = ?", [id]);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages.filter((m) => m.to === s.phones[0])).toHaveLength(1);
+      expect(await heldCredits(orm.em.fork(), s.workspaceId, `message:${id}`)).toBe(1);
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toEqual({ available: 8, held: 1 });
+    });
+  });
+
+  describe("rate limits", () => {
+    it("books each message its own slot of the sender and reschedules it through the outbox until then", async () => {
+      const s = await createScenario(orm, { patients: 3, dueAt: clock.now() });
+      const limiter = new SenderRateLimiter({ redis: redis.client, prefix: `${redis.prefix}rl-${m}:` });
+      await run(deps({ rateLimiter: limiter }), await publishDue());
+      expect(sim.state.messages).toHaveLength(1);
+      const waiting = await orm.em.fork().execute<{ status: string; available_at: Date }[]>("select status, available_at from outbox where workspace_id = ? and status = 'pending' and type = 'message.send'", [s.workspaceId]);
+      expect(waiting).toHaveLength(2);
+      // Each waits for its own booked slot, one second apart, and carries it in its payload.
+      const slots = waiting.map((w) => new Date(w.available_at).getTime() - clock.now().getTime()).sort((a, b) => a - b);
+      expect(slots[0]).toBeGreaterThanOrEqual(900);
+      expect(slots[1]! - slots[0]!).toBeGreaterThanOrEqual(900);
+      // At the second slot both waiting messages go out: a message back for its slot is not booked again.
+      clock.advance(slots[1]!);
+      await run(deps({ rateLimiter: limiter }), await publishDue());
+      expect(sim.state.messages).toHaveLength(3);
+      const [counted] = await orm.em.fork().execute<{ n: number }[]>("select count(*)::int as n from outbox where workspace_id = ? and status = 'done' and type = 'message.send' and payload->>'rateSlotAt' is not null", [s.workspaceId]);
+      expect(counted?.n).toBe(2);
+    });
+
+    it("a message back long after its slot books a new one instead of bursting", async () => {
+      const s = await createScenario(orm, { patients: 2, dueAt: clock.now(), phoneBase: 593_983_000_000 });
+      const limiter = new SenderRateLimiter({ redis: redis.client, prefix: `${redis.prefix}rl-late-${m}:` });
+      await run(deps({ rateLimiter: limiter }), await publishDue());
+      expect(sim.state.messages.filter((m) => s.phones.includes(m.to))).toHaveLength(1);
+      const before = await orm.em.fork().execute<{ slot: string }[]>("select payload->>'rateSlotAt' as slot from outbox where workspace_id = ? and status = 'pending' and type = 'message.send'", [s.workspaceId]);
+      // A worker outage: the message comes back a minute after its slot.
+      clock.advance(60_000);
+      await run(deps({ rateLimiter: limiter }), await publishDue());
+      expect(sim.state.messages.filter((m) => s.phones.includes(m.to))).toHaveLength(1);
+      const after = await orm.em.fork().execute<{ slot: string }[]>("select payload->>'rateSlotAt' as slot from outbox where workspace_id = ? and status = 'pending' and type = 'message.send'", [s.workspaceId]);
+      expect(after).toHaveLength(1);
+      expect(Number(after[0]!.slot)).toBeGreaterThan(Number(before[0]!.slot) + 60_000);
+    });
   });
 });
 

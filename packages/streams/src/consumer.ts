@@ -24,6 +24,15 @@ export interface EntryMeta {
 
 export type EntryHandler = (entry: StreamEntry, meta: EntryMeta) => Promise<void>;
 
+/** One outcome per entry: ok entries are acknowledged, the others stay pending (at-least-once). */
+export type BatchOutcome = { ok: true } | { ok: false; error: unknown };
+
+/**
+ * Handles a whole read batch at once (e.g. the send protocol with one transaction per batch). Must
+ * return one outcome per entry, in order; a throw counts as a failure of every entry.
+ */
+export type BatchHandler = (items: readonly { entry: StreamEntry; meta: EntryMeta }[]) => Promise<BatchOutcome[]>;
+
 export interface DeadLetter {
   stream: string;
   id: string;
@@ -47,6 +56,8 @@ export interface StreamConsumerOptions {
   /** Unique per process (e.g. hostname-pid). */
   consumer: string;
   handle: EntryHandler;
+  /** When set, batches go here instead of `handle` entry by entry. */
+  handleBatch?: BatchHandler;
   readers?: number;
   batchSize?: number;
   blockMs?: number;
@@ -74,8 +85,9 @@ const instruments = defineInstruments((meter) => ({
 type XEntry = [id: string, fields: string[] | null];
 
 export class StreamConsumer {
-  private readonly o: Required<Omit<StreamConsumerOptions, "onDeadLetter" | "logger" | "group">> & {
+  private readonly o: Required<Omit<StreamConsumerOptions, "onDeadLetter" | "logger" | "group" | "handleBatch">> & {
     group: string;
+    handleBatch?: BatchHandler;
     onDeadLetter?: StreamConsumerOptions["onDeadLetter"];
     logger?: ConsumerLogger;
   };
@@ -202,6 +214,7 @@ export class StreamConsumer {
   }
 
   private async processBatch(stream: string, batch: { id: string; fields: string[] | null; deliveryCount: number }[]): Promise<void> {
+    if (this.o.handleBatch) return this.processWhole(stream, batch, this.o.handleBatch);
     const acks: string[] = [];
     await Promise.all(
       batch.map(async ({ id, fields, deliveryCount }) => {
@@ -229,6 +242,48 @@ export class StreamConsumer {
         }
       }),
     );
+    if (acks.length) await this.o.redis.xack(stream, this.o.group, ...acks);
+  }
+
+  /** A batch through `handleBatch`: one call, then one XACK of the entries it reports done. */
+  private async processWhole(stream: string, batch: { id: string; fields: string[] | null; deliveryCount: number }[], handleBatch: BatchHandler): Promise<void> {
+    const items: { entry: StreamEntry; meta: EntryMeta }[] = [];
+    for (const { id, fields, deliveryCount } of batch) {
+      const entry = decodeEntry(fields);
+      if (!entry) {
+        await this.deadLetter({ stream, id, entry: null, deliveries: deliveryCount, reason: fields ? "undecodable entry" : "entry deleted (trimmed) while pending" });
+        continue;
+      }
+      items.push({ entry, meta: { stream, id, deliveryCount } });
+    }
+    if (items.length === 0) return;
+    for (const { meta } of items) this.inFlight.set(`${stream} ${meta.id}`, { stream, id: meta.id });
+    const started = performance.now();
+    let outcomes: BatchOutcome[];
+    try {
+      outcomes = await handleBatch(items);
+      if (outcomes.length !== items.length) throw new Error(`batch handler returned ${outcomes.length} outcomes for ${items.length} entries`);
+    } catch (error) {
+      outcomes = items.map(() => ({ ok: false, error }));
+    } finally {
+      for (const { meta } of items) this.inFlight.delete(`${stream} ${meta.id}`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const acks: string[] = [];
+    items.forEach(({ entry, meta }, i) => {
+      const outcome = outcomes[i]!;
+      instruments().handlerDuration.record(seconds, { stream: this.o.kind, type: entry.type });
+      if (outcome.ok) {
+        acks.push(meta.id);
+        this.lastErrors.delete(meta.id);
+        instruments().processed.add(1, { stream: this.o.kind, outcome: "ok" });
+      } else {
+        const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+        this.lastErrors.set(meta.id, message);
+        instruments().processed.add(1, { stream: this.o.kind, outcome: "error" });
+        this.o.logger?.warn({ kind: this.o.kind, entryId: meta.id, outboxId: entry.outboxId, type: entry.type, deliveryCount: meta.deliveryCount, err: message }, "handler failed; entry stays pending");
+      }
+    });
     if (acks.length) await this.o.redis.xack(stream, this.o.group, ...acks);
   }
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestRedis, type TestRedis } from "@rm/test-utils";
-import { StreamConsumer, type DeadLetter, type EntryHandler } from "../src/consumer.ts";
+import { StreamConsumer, type BatchHandler, type DeadLetter, type EntryHandler } from "../src/consumer.ts";
 import { encodeEntry, type StreamEntry } from "../src/stream-entry.ts";
 import { CONSUMER_GROUP, deadLetterKey, streamKey } from "../src/stream-names.ts";
 
@@ -143,6 +143,45 @@ describe("StreamConsumer", () => {
     await c.trim();
     // MINID ~ trims whole macro nodes (100 entries by default): most of the stream is gone.
     expect(await r.client.xlen(streamKey(naming(), "dispatch", 1))).toBeLessThan(150);
+  });
+
+  it("a batch handler gets whole batches; only the entries it reports done are acknowledged", async () => {
+    const sizes: number[] = [];
+    const seen: string[] = [];
+    const handleBatch: BatchHandler = async (items) => {
+      sizes.push(items.length);
+      return items.map(({ entry, meta }) => {
+        seen.push(entry.outboxId);
+        expect(meta.deliveryCount).toBe(1);
+        return Number(entry.outboxId) % 10 === 3 ? { ok: false, error: new Error(`entry ${entry.outboxId} failed`) } : { ok: true };
+      });
+    };
+    const c = make(async () => {
+      throw new Error("the per-entry handler is not used");
+    }, { handleBatch, batchSize: 20 });
+    for (let i = 0; i < 40; i++) await add(0, entry(i));
+    await r.client.xadd(streamKey(naming(), "dispatch", 0), "*", "garbage", "yes");
+    await c.start();
+    await until(() => seen.length === 40);
+    expect(Math.max(...sizes)).toBeGreaterThan(1);
+    // 3, 13, 23, 33 failed: pending with their error; the undecodable one went to the dead letters.
+    await until(async () => (await pendingCount(0)) === 4);
+    expect(c.lastErrorOf((await r.client.xpending(streamKey(naming(), "dispatch", 0), CONSUMER_GROUP, "-", "+", 10) as [string][])[0]![0])).toBe("entry 3 failed");
+    await until(async () => (await r.client.xlen(deadLetterKey(naming(), "dispatch"))) === 1);
+  });
+
+  it("a batch handler that throws leaves the whole batch pending", async () => {
+    let calls = 0;
+    const c = make(async () => {}, {
+      handleBatch: async () => {
+        calls++;
+        throw new Error("database down");
+      },
+    });
+    await c.start();
+    for (let i = 0; i < 5; i++) await add(1, entry(i));
+    await until(() => calls > 0);
+    await until(async () => (await pendingCount(1)) === 5);
   });
 
   it("stop() releases in-flight entries so another consumer takes them at once", async () => {

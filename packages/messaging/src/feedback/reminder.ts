@@ -2,7 +2,7 @@
 // due reminderAfterHours later; when it comes due it sends only if the patient has still not rated.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
-import { enqueueOutbox, OutboxStream, scopedQuery } from "@rm/db";
+import { enqueueOutbox, OutboxStream, pgArray, scopedQuery } from "@rm/db";
 import { shiftOutOfQuietHours } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
 import type { HandlerDeps } from "../handlers/deps.ts";
@@ -34,6 +34,39 @@ export async function scheduleReminder(em: EntityManager, input: { workspaceId: 
     idempotencyKey: reminderKey(input.patientId),
     availableAt: dueAt,
   });
+}
+
+/**
+ * scheduleReminder for a batch of INITIALs recorded in one transaction: each workspace's settings read
+ * once, every reminder row in one insert, each with the trace context of its own send.
+ */
+export async function scheduleReminders(
+  em: EntityManager,
+  items: readonly { workspaceId: string; patientId: string; sentAt: Date; delayMs?: number | undefined; traceContext?: string | null | undefined }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  const settings = await em.execute<{ id: string; reminder_after_hours: number; timezone: string; quiet_hours_start: string | null; quiet_hours_end: string | null }[]>(
+    "select id::text as id, reminder_after_hours, timezone, quiet_hours_start, quiet_hours_end from workspaces where id = any(?::uuid[])",
+    [pgArray([...new Set(items.map((i) => i.workspaceId))])],
+  );
+  const byId = new Map(settings.map((w) => [w.id, w]));
+  await enqueueOutbox(
+    em,
+    items.map((input) => {
+      const ws = byId.get(input.workspaceId);
+      const delayMs = input.delayMs ?? Number(ws?.reminder_after_hours ?? 24) * 3_600_000;
+      const quiet = ws?.quiet_hours_start && ws.quiet_hours_end ? { start: ws.quiet_hours_start, end: ws.quiet_hours_end } : null;
+      return {
+        workspaceId: input.workspaceId,
+        stream: OutboxStream.DISPATCH,
+        type: REMINDER_TYPE,
+        payload: { patientId: input.patientId },
+        idempotencyKey: reminderKey(input.patientId),
+        availableAt: shiftOutOfQuietHours(new Date(input.sentAt.getTime() + delayMs), ws?.timezone ?? "America/Guayaquil", quiet),
+        ...(input.traceContext !== undefined ? { traceContext: input.traceContext } : {}),
+      };
+    }),
+  );
 }
 
 /** Handler of 'feedback.reminder': sends the REMINDER unless a rating, an opt-out or a failure came first. */

@@ -58,26 +58,26 @@ export interface SendDeps {
   reminderDelayMs?: number | undefined;
 }
 
-const payloadSchema = z.object({
+export const payloadSchema = z.object({
   messageId: z.uuid(),
   /** The sender's rate-limit slot booked on an earlier pass (epoch ms): send then without booking again. */
   rateSlotAt: z.number().int().positive().optional(),
 });
 /** A booked slot this close is taken now: the relay's poll and the stream hop are slower than that. */
-const SLOT_EARLY_MS = 50;
+export const SLOT_EARLY_MS = 50;
 /**
  * A message back this long after its slot (a worker backlog, an outage) books a new one instead of
  * catching up, so late messages never burst past the sender's rate all at once.
  */
-const SLOT_LATE_MS = 1000;
+export const SLOT_LATE_MS = 1000;
 
 /** Messages that cost nothing and are never blocked by the balance (SPEC §6). */
-const FREE_TYPES = new Set(["HELP", "OPT_OUT_CONFIRMATION", "STAFF_ALERT"]);
+export const FREE_TYPES = new Set(["HELP", "OPT_OUT_CONFIRMATION", "STAFF_ALERT"]);
 /** Messages sent to people who opted out or never consented: the confirmation of the opt-out, and alerts to staff. */
 const IGNORES_PATIENT_STATE = new Set(["OPT_OUT_CONFIRMATION", "STAFF_ALERT"]);
 const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-const instruments = defineInstruments((meter) => ({
+export const sendInstruments = defineInstruments((meter) => ({
   sends: meter.createCounter("rm.messages.sent", {
     description: "Send attempts by channel, type and outcome (accepted, failed, retry, cancelled, duplicate_avoided)",
   }),
@@ -92,7 +92,7 @@ const instruments = defineInstruments((meter) => ({
   providerErrors: meter.createCounter("rm.provider.errors", { description: "Provider errors by Twilio error code" }),
 }));
 
-interface SendRow {
+export interface SendRow {
   id: string;
   workspace_id: string;
   patient_id: string;
@@ -125,7 +125,7 @@ interface SendRow {
 }
 
 // The contact row is locked too: opt-out, consent and erasure are re-checked under its lock.
-const LOAD_SQL = `
+export const SEND_ROW_SELECT = `
   select m.id, m.workspace_id, m.patient_id, m.campaign_id, m.type, m.channel, m.status, m.to_address, m.from_address,
          m.body, m.content_sid, m.content_variables, m.provider_sid, m.segments, m.send_attempted_at, m.send_attempts, m.credits_held,
          p.consent as patient_consent, c.id as contact_id, c.sms_consent_at, c.whatsapp_consent_at, c.opted_out_at,
@@ -135,23 +135,25 @@ const LOAD_SQL = `
     join patients p on p.id = m.patient_id
     join contacts c on c.id = p.contact_id
     join workspaces w on w.id = m.workspace_id
-    left join campaigns cp on cp.id = m.campaign_id
+    left join campaigns cp on cp.id = m.campaign_id`;
+const LOAD_SQL = `${SEND_ROW_SELECT}
    where m.workspace_id = ? and m.id = ?
      for update of m, c`;
 
 // After the provider call only the message itself is re-checked: no contact lock, no settings.
-const RELOAD_SQL = `
+export const RELOAD_SELECT = `
   select m.id, m.workspace_id, m.patient_id, m.type, m.channel, m.status, m.provider_sid, m.segments,
          m.send_attempted_at, m.send_attempts, m.credits_held, p.contact_id
     from messages m
-    join patients p on p.id = m.patient_id
+    join patients p on p.id = m.patient_id`;
+const RELOAD_SQL = `${RELOAD_SELECT}
    where m.workspace_id = ? and m.id = ?
      for update of m`;
 
-type ReloadedRow = Pick<SendRow, "id" | "workspace_id" | "patient_id" | "type" | "channel" | "status" | "provider_sid" | "segments" | "send_attempted_at" | "send_attempts" | "credits_held" | "contact_id">;
+export type ReloadedRow = Pick<SendRow, "id" | "workspace_id" | "patient_id" | "type" | "channel" | "status" | "provider_sid" | "segments" | "send_attempted_at" | "send_attempts" | "credits_held" | "contact_id">;
 
 /** What the provider is asked to do; kept so a verified re-send uses the same parameters. */
-interface ProviderRequest {
+export interface ProviderRequest {
   to: string;
   from?: string;
   messagingServiceSid?: string;
@@ -184,7 +186,7 @@ export async function sendMessage(deps: SendDeps, entry: StreamEntry): Promise<v
     const found = await findEarlierSend(deps, phase1.row, phase1.request);
     if (found) {
       deps.logger.warn({ messageId, providerSid: found.sid }, "an interrupted send had reached the provider; recorded it instead of sending again");
-      instruments().sends.add(1, { channel: phase1.row.channel, type: phase1.row.type, outcome: "duplicate_avoided" });
+      sendInstruments().sends.add(1, { channel: phase1.row.channel, type: phase1.row.type, outcome: "duplicate_avoided" });
       await record(deps, entry.outboxId, phase1.row, found.sid, found.status, found.segments, phase1.dueAt);
       return;
     }
@@ -237,7 +239,7 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
   if ("failure" in route) {
     await fail(em, row, now, { code: null, explanationEs: route.failure, releaseHold: true });
     await completeOutboxRow(em, outboxId, now);
-    instruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "failed" });
+    sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "failed" });
     return { kind: "skip" };
   }
   const request: ProviderRequest = { ...route.request, statusCallback: `${deps.publicUrl}/webhooks/twilio/status?m=${row.id}` };
@@ -257,7 +259,7 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
     await em.execute("update messages set status = 'CANCELED', error_text = ?, updated_at = ? where id = ?", [reason, now, row.id], "run");
     await releaseHeld(em, row);
     await completeOutboxRow(em, outboxId, now);
-    instruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "cancelled" });
+    sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "cancelled" });
     return { kind: "skip" };
   }
   if (deps.globalPaused() || row.sending_paused) {
@@ -292,7 +294,7 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
       if (!(err instanceof InsufficientCreditsError)) throw err;
       await fail(em, row, now, { code: null, explanationEs: `Créditos insuficientes: faltan ${err.shortfall}. Recargue en Facturación.`, releaseHold: false });
       await completeOutboxRow(em, outboxId, now);
-      instruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "failed" });
+      sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "failed" });
       return { kind: "skip" };
     }
   }
@@ -307,7 +309,7 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
 }
 
 /** Why a message may no longer go out (SPEC §5.4 re-check at send time), or null. */
-function ineligibility(row: SendRow): string | null {
+export function ineligibility(row: SendRow): string | null {
   if (row.campaign_status === "CANCELLED") return "Campaña cancelada";
   if (IGNORES_PATIENT_STATE.has(row.type)) return null;
   if (row.erased_at) return "Paciente eliminado";
@@ -318,7 +320,7 @@ function ineligibility(row: SendRow): string | null {
 }
 
 /** Sender and content: SMS body; WhatsApp free text inside the 24 h window, else the approved template. */
-function routeFor(deps: SendDeps, row: SendRow, now: Date): { request: Omit<ProviderRequest, "statusCallback"> } | { failure: string } {
+export function routeFor(deps: SendDeps, row: SendRow, now: Date): { request: Omit<ProviderRequest, "statusCallback"> } | { failure: string } {
   if (row.channel === "SMS") {
     const from = row.from_address ?? row.sms_sender ?? deps.defaults.smsFrom;
     if (!from && !deps.defaults.messagingServiceSid) return { failure: "No hay un número de envío SMS configurado" };
@@ -345,9 +347,9 @@ async function callProvider(deps: SendDeps, outboxId: string, row: SendRow, requ
   let created: Awaited<ReturnType<TwilioClient["messages"]["create"]>>;
   try {
     created = await deps.twilio.messages.create(request);
-    instruments().providerDuration.record((performance.now() - started) / 1000, { outcome: "ok" });
+    sendInstruments().providerDuration.record((performance.now() - started) / 1000, { outcome: "ok" });
   } catch (err) {
-    instruments().providerDuration.record((performance.now() - started) / 1000, { outcome: "error" });
+    sendInstruments().providerDuration.record((performance.now() - started) / 1000, { outcome: "error" });
     await handleProviderError(deps, outboxId, row, err, attempt);
     return;
   }
@@ -357,7 +359,7 @@ async function callProvider(deps: SendDeps, outboxId: string, row: SendRow, requ
 }
 
 /** Step 3: sid, status and credits in one transaction with the outbox row's `done`. */
-async function record(deps: SendDeps, outboxId: string, sent: SendRow, sid: string, providerStatus: string, providerSegments: number | null, dueAt: Date): Promise<void> {
+export async function record(deps: SendDeps, outboxId: string, sent: SendRow, sid: string, providerStatus: string, providerSegments: number | null, dueAt: Date): Promise<void> {
   await deps.orm.em.fork().transactional(async (em) => {
     const now = deps.clock.now();
     await lockOutboxRow(em, outboxId);
@@ -377,13 +379,13 @@ async function record(deps: SendDeps, outboxId: string, sent: SendRow, sid: stri
 
     await finishAccepted(deps, em, row, next, billed, now);
     await completeOutboxRow(em, outboxId, now);
-    instruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "accepted" });
-    instruments().latency.record(Math.max(0, (now.getTime() - dueAt.getTime()) / 1000), { channel: row.channel });
+    sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "accepted" });
+    sendInstruments().latency.record(Math.max(0, (now.getTime() - dueAt.getTime()) / 1000), { channel: row.channel });
   });
 }
 
 /** Credits, patient and reminder once the provider has the message (from record(), or from a redelivered entry). */
-async function finishAccepted(deps: SendDeps, em: EntityManager, row: ReloadedRow, next: string, billed: number, now: Date): Promise<void> {
+export async function finishAccepted(deps: SendDeps, em: EntityManager, row: ReloadedRow, next: string, billed: number, now: Date): Promise<void> {
   if (!FREE_TYPES.has(row.type)) {
     if (next === "FAILED") {
       // Failed before we recorded it: never billed, give the hold back.
@@ -401,7 +403,7 @@ async function finishAccepted(deps: SendDeps, em: EntityManager, row: ReloadedRo
 }
 
 /** Deducts the billed segments, settling the hold; never lets the balance go negative. */
-async function settle(deps: SendDeps, em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "type" | "channel" | "credits_held">, billed: number): Promise<void> {
+export async function settle(deps: SendDeps, em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "type" | "channel" | "credits_held">, billed: number): Promise<void> {
   // A rating request's hold also reserves its follow-up: only the request's own segments leave it.
   const base = {
     workspaceId: row.workspace_id,
@@ -420,7 +422,7 @@ async function settle(deps: SendDeps, em: EntityManager, row: Pick<SendRow, "id"
   await em.execute("update messages set credits_held = 0 where id = ?", [row.id], "run");
 }
 
-async function releaseHeld(em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "credits_held">): Promise<void> {
+export async function releaseHeld(em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "credits_held">): Promise<void> {
   if (row.credits_held <= 0) return;
   await releaseCredits(em, { workspaceId: row.workspace_id, holdReference: `message:${row.id}`, reference: `release:message:${row.id}` });
   await em.execute("update messages set credits_held = 0 where id = ?", [row.id], "run");
@@ -432,14 +434,14 @@ async function fail(em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" 
   if (row.type === "INITIAL") await em.execute("update patients set status = 'FAILED', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
 }
 
-async function handleProviderError(deps: SendDeps, outboxId: string, row: SendRow, err: unknown, attempt: number): Promise<void> {
+export async function handleProviderError(deps: SendDeps, outboxId: string, row: SendRow, err: unknown, attempt: number): Promise<void> {
   const rest = isTwilioRestException(err) ? err : null;
   const networkCode = !rest && typeof err === "object" && err && "code" in err ? String((err as { code: unknown }).code) : null;
   // Only a refused connection or a 429 proves the provider did not take the message. A timeout, a
   // reset or a 5xx might have been accepted: keep SENDING and verify before sending again.
   const definitelyNotSent = networkCode === "ECONNREFUSED" || networkCode === "ENOTFOUND" || rest?.status === 429 || (rest !== null && rest.status < 500);
   const error: ProviderError = classifyProviderError({ code: rest?.code ?? null, httpStatus: rest?.status ?? null, network: !rest });
-  instruments().providerErrors.add(1, { code: String(error.code ?? (rest ? `http_${rest.status}` : (networkCode ?? "network"))) });
+  sendInstruments().providerErrors.add(1, { code: String(error.code ?? (rest ? `http_${rest.status}` : (networkCode ?? "network"))) });
 
   await deps.orm.em.fork().transactional(async (em) => {
     const now = deps.clock.now();
@@ -458,14 +460,14 @@ async function handleProviderError(deps: SendDeps, outboxId: string, row: SendRo
       const verifyAt = new Date((toMs(current.send_attempted_at, now.getTime())) + deps.sdkTimeoutMs + (deps.inFlightMarginMs ?? 5_000));
       await retryOutboxRowAt(em, outboxId, verifyAt, `outcome unknown (${networkCode ?? rest?.status ?? "error"}); verify before resending`);
       deps.logger.warn({ messageId: row.id, attempt, err: String(err) }, "send outcome unknown; will ask the provider before any resend");
-      instruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "retry" });
+      sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "retry" });
       return;
     }
     if (error.retry === "transient" && attempt < (deps.maxAttempts ?? 8)) {
       await em.execute("update messages set status = 'PENDING', updated_at = ? where id = ?", [now, row.id], "run");
       const delay = retryDelay(attempt, { jitter: 0.2, ...deps.backoff });
       await retryOutboxRowAt(em, outboxId, new Date(now.getTime() + delay), `${error.code ?? networkCode}: ${error.explanationEn}`);
-      instruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "retry" });
+      sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "retry" });
       return;
     }
     await fail(em, current, now, { code: error.code, explanationEs: error.explanationEs, releaseHold: true });
@@ -474,7 +476,7 @@ async function handleProviderError(deps: SendDeps, outboxId: string, row: SendRo
       await em.execute("update contacts set opted_out_at = coalesce(opted_out_at, ?), opted_out_source = coalesce(opted_out_source, 'provider:21610'), updated_at = ? where id = ?", [now, now, current.contact_id], "run");
     }
     await completeOutboxRow(em, outboxId, now);
-    instruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "failed" });
+    sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "failed" });
     if (!error.expected) deps.logger.warn({ messageId: row.id, code: error.code, attempt }, "send failed permanently");
   });
 }
@@ -502,13 +504,13 @@ export async function findEarlierSend(deps: SendDeps, row: SendRow, request: Pro
 }
 
 /** Raw queries may hand timestamps back as strings. */
-function toMs(value: Date | string | null, fallback: number): number {
+export function toMs(value: Date | string | null, fallback: number): number {
   if (value === null) return fallback;
   const ms = new Date(value).getTime();
   return Number.isNaN(ms) ? fallback : ms;
 }
 
-function safeJson(text: string): unknown {
+export function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -7,6 +7,7 @@ import { defineInstruments } from "@rm/telemetry/api";
 import { LedgerKind, Plan } from "../common/enums.ts";
 import { scopedQuery } from "../../scoping/scoped-query.ts";
 import { assertWorkspaceId } from "../../scoping/workspace-filter.ts";
+import { pgArray } from "../common/pg-array.ts";
 
 export interface LedgerEntryRecord {
   id: string;
@@ -372,6 +373,113 @@ export async function deductCredits(em: EntityManager, input: DeductInput): Prom
       }),
       false,
     );
+  });
+}
+
+export interface SettleItem {
+  workspaceId: string;
+  /** Spent now: what the provider billed. */
+  amount: number;
+  /** Idempotency key of the deduction, e.g. "message:<id>". */
+  reference: string;
+  /** The hold to settle (required: a deduction without a hold needs the workspace lock). */
+  holdReference: string;
+  keepRemainder?: boolean;
+  reason?: string;
+}
+
+export interface SettleBulkResult {
+  /** Items settled now or found already settled (a replay): nothing more to do for them. */
+  settled: SettleItem[];
+  /**
+   * Items this cannot settle without the workspace lock — no such hold, or more spent than the hold
+   * still reserves. The caller runs `deductCredits` for each of them (same transaction).
+   */
+  rest: SettleItem[];
+}
+
+/**
+ * `deductCredits` with a hold, for many holds at once — the send path's batch: one statement locks
+ * every hold (in id order), one reads what each still reserves and which deductions exist, one inserts
+ * every settle-release and deduction. Per item exactly what `deductCredits` does when the spend fits
+ * in the hold (no workspace lock, no sum needed); anything else is handed back in `rest`.
+ */
+export async function settleHoldsBulk(em: EntityManager, items: readonly SettleItem[]): Promise<SettleBulkResult> {
+  for (const item of items) {
+    assertWorkspaceId(item.workspaceId);
+    assertAmount(item.amount, true);
+    assertReference(item.reference);
+    assertReference(item.holdReference);
+  }
+  if (items.length === 0) return { settled: [], rest: [] };
+  return inTransaction(em, async (tem) => {
+    // Every lookup pairs the workspace with the reference: a batch spans workspaces, each row stays in its own.
+    const holds = await tem.execute<{ id: string; workspace_id: string; reference: string; amount: number }[]>(
+      `select id::text as id, workspace_id::text as workspace_id, reference, amount from credit_ledger_entries
+        where kind = 'hold' and (workspace_id, reference) in (select * from unnest(?::uuid[], ?::text[]))
+        order by id for update`,
+      [pgArray(items.map((i) => i.workspaceId)), pgArray(items.map((i) => i.holdReference))],
+    );
+    const holdOf = new Map(holds.map((h) => [`${h.workspace_id} ${h.reference}`, h]));
+    const holdIds = holds.map((h) => h.id);
+    // Read after the locks: a concurrent settle of the same hold has committed (or rolled back) by now.
+    const facts = await tem.execute<{ what: "released" | "deducted"; key: string; total: string }[]>(
+      `select 'released' as what, related_entry_id::text as key, sum(amount)::text as total from credit_ledger_entries
+        where kind = 'release' and related_entry_id = any(?::uuid[]) and workspace_id = any(?::uuid[]) group by related_entry_id
+       union all
+       select 'deducted', workspace_id::text || ' ' || reference, '0' from credit_ledger_entries
+        where kind = 'deduct' and (workspace_id, reference) in (select * from unnest(?::uuid[], ?::text[]))`,
+      [pgArray(holdIds), pgArray([...new Set(items.map((i) => i.workspaceId))]), pgArray(items.map((i) => i.workspaceId)), pgArray(items.map((i) => i.reference))],
+    );
+    const releasedOf = new Map<string, number>();
+    const deducted = new Set<string>();
+    for (const f of facts) {
+      if (f.what === "released") releasedOf.set(f.key, Number(f.total));
+      else deducted.add(f.key);
+    }
+    const settled: SettleItem[] = [];
+    const rest: SettleItem[] = [];
+    const values: unknown[] = [];
+    const tuples: string[] = [];
+    const outstandingOf = new Map<string, number>();
+    let releasedTotal = 0;
+    let deductedTotal = 0;
+    for (const item of items) {
+      const hold = holdOf.get(`${item.workspaceId} ${item.holdReference}`);
+      if (!hold) {
+        rest.push(item);
+        continue;
+      }
+      if (deducted.has(`${item.workspaceId} ${item.reference}`)) {
+        settled.push(item);
+        continue;
+      }
+      const outstanding = outstandingOf.get(hold.id) ?? -Number(hold.amount) - (releasedOf.get(hold.id) ?? 0);
+      const released = item.keepRemainder ? Math.min(outstanding, item.amount) : outstanding;
+      if (item.amount > released) {
+        rest.push(item);
+        continue;
+      }
+      // Two items on one hold in one call: the second sees what the first released.
+      outstandingOf.set(hold.id, outstanding - released);
+      deducted.add(`${item.workspaceId} ${item.reference}`);
+      if (released > 0) {
+        values.push(item.workspaceId, LedgerKind.RELEASE, released, `settle:${item.reference}`, hold.id,
+          item.keepRemainder && released < outstanding ? `settled by deduction; ${outstanding - released} still held` : "settled by deduction");
+        tuples.push("(?, ?, ?, ?, ?, ?)");
+        releasedTotal += released;
+      }
+      values.push(item.workspaceId, LedgerKind.DEDUCT, -item.amount, item.reference, hold.id, item.reason ?? null);
+      tuples.push("(?, ?, ?, ?, ?, ?)");
+      deductedTotal += item.amount;
+      settled.push(item);
+    }
+    if (tuples.length) {
+      await tem.execute(`insert into credit_ledger_entries (workspace_id, kind, amount, reference, related_entry_id, reason) values ${tuples.join(", ")}`, values, "run");
+      countCredits(LedgerKind.RELEASE, releasedTotal);
+      countCredits(LedgerKind.DEDUCT, deductedTotal);
+    }
+    return { settled, rest };
   });
 }
 

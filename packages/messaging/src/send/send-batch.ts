@@ -1,0 +1,368 @@
+// The send protocol of send-message.ts, run per stream batch (decision 007). Same three steps, same
+// guarantees, but each step's database work is done for the whole batch at once:
+//   1. one transaction locks every outbox row, message and contact of the batch, re-checks them, books
+//      the rate-limit slots and marks the sendable ones SENDING (one UPDATE … FROM unnest);
+//   2. the provider calls, concurrently, each in its entry's trace;
+//   3. one transaction records every sid and status, settles every hold (settleHoldsBulk), marks the
+//      patients and contacts, schedules the reminders and completes the outbox rows.
+// Only the common case runs batched: a PENDING message, eligible, not paused, with its credits held (or
+// free), on time for its rate-limit slot. Anything else — an unreadable entry, a duplicate, a message in
+// SENDING that must be verified, an opt-out, a pause, a missing hold, a failure to route — goes through
+// sendMessage() one by one, which locks and checks it again itself. Provider errors are handled one by
+// one too (handleProviderError). If a batch transaction fails, its entries fall back to the one-by-one
+// path: a failure of one message never fails or retries the others.
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { pgArray, settleHoldsBulk, type SettleItem } from "@rm/db";
+import { applyStatus, countSegments, fromTwilioStatus } from "@rm/domain";
+import type { StreamEntry } from "@rm/streams";
+import { injectTraceContext, withExtractedContext, withSpan } from "@rm/telemetry";
+import type { TwilioClient } from "@rm/twilio";
+import { scheduleReminders } from "../feedback/reminder.ts";
+import {
+  FREE_TYPES,
+  handleProviderError,
+  ineligibility,
+  payloadSchema,
+  record,
+  RELOAD_SELECT,
+  releaseHeld,
+  routeFor,
+  safeJson,
+  SEND_ROW_SELECT,
+  sendInstruments,
+  sendMessage,
+  settle,
+  SLOT_EARLY_MS,
+  SLOT_LATE_MS,
+  type ProviderRequest,
+  type ReloadedRow,
+  type SendDeps,
+  type SendRow,
+} from "./send-message.ts";
+
+/** What became of one entry: ok means it may be acknowledged (its effect, or nothing to do, is committed). */
+export type EntryOutcome = { ok: true } | { ok: false; error: unknown };
+
+interface Candidate {
+  index: number;
+  entry: StreamEntry;
+  outboxId: string;
+  workspaceId: string;
+  messageId: string;
+  rateSlotAt: number | undefined;
+}
+
+interface Sending {
+  c: Candidate;
+  row: SendRow;
+  request: ProviderRequest;
+  dueAt: Date;
+  attempt: number;
+}
+
+interface Accepted {
+  s: Sending;
+  sid: string;
+  status: string;
+  segments: number | null;
+  /** The traceparent of the send's span: its reminder continues the trace. */
+  traceContext: string | undefined;
+}
+
+const LOAD_BATCH_SQL = `${SEND_ROW_SELECT}
+   where (m.workspace_id, m.id) in (select * from unnest(?::uuid[], ?::uuid[]))
+   order by m.id
+     for update of m, c`;
+
+const RELOAD_BATCH_SQL = `${RELOAD_SELECT}
+   where (m.workspace_id, m.id) in (select * from unnest(?::uuid[], ?::uuid[]))
+   order by m.id
+     for update of m`;
+
+const LOCK_OUTBOX_SQL = "select id::text as id, status, available_at from outbox where id = any(?::bigint[]) order by id for update";
+
+/**
+ * Sends the `message.send` entries of one stream batch. Returns one outcome per entry, in order;
+ * never throws for a single entry's failure.
+ */
+export async function sendMessageBatch(deps: SendDeps, entries: readonly StreamEntry[]): Promise<EntryOutcome[]> {
+  const outcomes: EntryOutcome[] = entries.map(() => ({ ok: true }));
+  const oneByOne: number[] = [];
+  // A second entry for an outbox row (or message) already in this batch runs after the batch is done.
+  const afterwards: number[] = [];
+  const candidates: Candidate[] = [];
+  const seen = new Set<string>();
+  entries.forEach((entry, index) => {
+    const parsed = payloadSchema.safeParse(safeJson(entry.payload));
+    if (!parsed.success || !entry.workspaceId || !/^\d+$/.test(entry.outboxId)) {
+      oneByOne.push(index);
+      return;
+    }
+    if (seen.has(entry.outboxId) || seen.has(parsed.data.messageId)) {
+      afterwards.push(index);
+      return;
+    }
+    seen.add(entry.outboxId);
+    seen.add(parsed.data.messageId);
+    candidates.push({ index, entry, outboxId: entry.outboxId, workspaceId: entry.workspaceId, messageId: parsed.data.messageId, rateSlotAt: parsed.data.rateSlotAt });
+  });
+
+  const runOne = async (index: number): Promise<void> => {
+    const entry = entries[index]!;
+    try {
+      await inEntrySpan(entry, () => sendMessage(deps, entry));
+    } catch (error) {
+      outcomes[index] = { ok: false, error };
+    }
+  };
+
+  // Step 1.
+  let sending: Sending[] = [];
+  if (candidates.length > 0) {
+    try {
+      const prepared = await deps.orm.em.fork().transactional((em) => prepareBatch(deps, em, candidates));
+      sending = prepared.sending;
+      oneByOne.push(...prepared.oneByOne);
+    } catch (err) {
+      deps.logger.warn({ err: String(err), entries: candidates.length }, "batch preparation failed; sending its entries one by one");
+      oneByOne.push(...candidates.map((c) => c.index));
+    }
+  }
+
+  // Step 2, with the entries that need the one-by-one path running alongside.
+  const accepted: Accepted[] = [];
+  await Promise.all([
+    ...oneByOne.map(runOne),
+    ...sending.map(async (s) => {
+      try {
+        const a = await callProvider(deps, s);
+        if (a) accepted.push(a);
+      } catch (error) {
+        outcomes[s.c.index] = { ok: false, error };
+      }
+    }),
+  ]);
+
+  // Step 3.
+  if (accepted.length > 0) {
+    let recorded: Accepted[] | null = null;
+    try {
+      recorded = await deps.orm.em.fork().transactional((em) => recordBatch(deps, em, accepted));
+    } catch (err) {
+      // Each on its own: a sid not recorded here is found on the next delivery (callback or provider).
+      deps.logger.warn({ err: String(err), entries: accepted.length }, "recording a batch failed; recording its sends one by one");
+      await Promise.all(
+        accepted.map(async (a) => {
+          try {
+            await inEntrySpan(a.s.c.entry, () => record(deps, a.s.c.outboxId, a.s.row, a.sid, a.status, a.segments, a.s.dueAt));
+          } catch (error) {
+            outcomes[a.s.c.index] = { ok: false, error };
+          }
+        }),
+      );
+    }
+    if (recorded) {
+      const now = deps.clock.now();
+      for (const a of recorded) {
+        sendInstruments().sends.add(1, { channel: a.s.row.channel, type: a.s.row.type, outcome: "accepted" });
+        sendInstruments().latency.record(Math.max(0, (now.getTime() - a.s.dueAt.getTime()) / 1000), { channel: a.s.row.channel });
+      }
+    }
+  }
+
+  for (const index of afterwards) await runOne(index);
+  return outcomes;
+}
+
+function inEntrySpan<T>(entry: StreamEntry, fn: () => Promise<T>): Promise<T> {
+  return withExtractedContext(entry.traceparent, () => withSpan(entry.type, { "messaging.destination.name": "dispatch" }, fn));
+}
+
+/** Step 1 for the batch: what is sendable now is marked SENDING; the rest is left untouched for sendMessage(). */
+async function prepareBatch(deps: SendDeps, em: EntityManager, candidates: Candidate[]): Promise<{ sending: Sending[]; oneByOne: number[] }> {
+  const now = deps.clock.now();
+  const oneByOne: number[] = [];
+  const outbox = await em.execute<{ id: string; status: string; available_at: Date | string }[]>(LOCK_OUTBOX_SQL, [pgArray(candidates.map((c) => c.outboxId))]);
+  const outboxById = new Map(outbox.map((o) => [o.id, o]));
+  // Not published (done, cancelled, or pending again): a duplicate or stale entry, nothing to do.
+  const live = candidates.filter((c) => outboxById.get(c.outboxId)?.status === "published");
+  if (live.length === 0) return { sending: [], oneByOne };
+
+  const rows = await em.execute<SendRow[]>(LOAD_BATCH_SQL, [pgArray(live.map((c) => c.workspaceId)), pgArray(live.map((c) => c.messageId))]);
+  const rowById = new Map(rows.map((r) => [r.id, r]));
+
+  const globalPaused = deps.globalPaused();
+  const ready: { c: Candidate; row: SendRow; request: ProviderRequest; segments: { segments: number; encoding: string | null }; rateKey: string; slotAt: number | undefined }[] = [];
+  for (const c of live) {
+    const row = rowById.get(c.messageId);
+    // Everything but the plain case is decided by the one-by-one path, under its own locks.
+    if (!row || row.provider_sid || row.status !== "PENDING" || globalPaused || row.sending_paused || ineligibility(row) !== null || (!FREE_TYPES.has(row.type) && row.credits_held <= 0)) {
+      oneByOne.push(c.index);
+      continue;
+    }
+    const route = routeFor(deps, row, now);
+    if ("failure" in route) {
+      oneByOne.push(c.index);
+      continue;
+    }
+    const request: ProviderRequest = { ...route.request, statusCallback: `${deps.publicUrl}/webhooks/twilio/status?m=${row.id}` };
+    const segments = row.channel === "WHATSAPP" ? { segments: 1, encoding: null } : countSegments(row.body ?? "");
+    const rateKey = request.from ?? request.messagingServiceSid ?? "default";
+    // One booking per message: a message back for its booked slot is not booked again.
+    const slotAt = c.rateSlotAt !== undefined && now.getTime() - c.rateSlotAt <= SLOT_LATE_MS ? c.rateSlotAt : undefined;
+    ready.push({ c, row, request, segments, rateKey, slotAt });
+  }
+
+  // Rate-limit slots for the batch: booked in the batch's order (one round trip's worth of Redis calls).
+  const slots = await Promise.all(
+    ready.map(async (r) => (r.slotAt !== undefined ? r.slotAt : now.getTime() + (await deps.rateLimiter.reserve(r.rateKey, r.segments.segments)).delayMs)),
+  );
+  const later: { outboxId: string; slotAt: number }[] = [];
+  const sendNow: typeof ready = [];
+  ready.forEach((r, i) => {
+    const slotAt = slots[i]!;
+    if (slotAt - now.getTime() > SLOT_EARLY_MS) later.push({ outboxId: r.c.outboxId, slotAt });
+    else sendNow.push(r);
+  });
+  if (later.length > 0) {
+    await em.execute(
+      `update outbox o set status = 'pending', available_at = to_timestamp(u.slot / 1000.0), last_error = 'rate limited: waiting for its slot',
+              payload = o.payload || jsonb_build_object('rateSlotAt', u.slot)
+         from unnest(?::bigint[], ?::bigint[]) as u(id, slot) where o.id = u.id`,
+      [pgArray(later.map((l) => l.outboxId)), pgArray(later.map((l) => l.slotAt))],
+      "run",
+    );
+  }
+  if (sendNow.length === 0) return { sending: [], oneByOne };
+
+  await em.execute(
+    `update messages m set status = 'SENDING', send_attempted_at = ?, send_attempts = m.send_attempts + 1, from_address = u.from_address,
+            segments = u.segments, encoding = u.encoding, updated_at = ?
+       from unnest(?::uuid[], ?::text[], ?::int[], ?::text[]) as u(id, from_address, segments, encoding)
+      where m.id = u.id`,
+    [
+      now,
+      now,
+      pgArray(sendNow.map((r) => r.row.id)),
+      pgArray(sendNow.map((r) => r.request.from ?? r.request.messagingServiceSid ?? null)),
+      pgArray(sendNow.map((r) => r.segments.segments)),
+      pgArray(sendNow.map((r) => r.segments.encoding)),
+    ],
+    "run",
+  );
+  return {
+    oneByOne,
+    sending: sendNow.map((r) => ({
+      c: r.c,
+      row: { ...r.row, send_attempted_at: now },
+      request: r.request,
+      dueAt: new Date(outboxById.get(r.c.outboxId)!.available_at),
+      attempt: r.row.send_attempts + 1,
+    })),
+  };
+}
+
+/** Step 2 for one message: the provider call in the entry's trace; a failure is handled on its own. */
+async function callProvider(deps: SendDeps, s: Sending): Promise<Accepted | null> {
+  return inEntrySpan(s.c.entry, async () => {
+    const started = performance.now();
+    let created: Awaited<ReturnType<TwilioClient["messages"]["create"]>>;
+    try {
+      created = await deps.twilio.messages.create(s.request);
+      sendInstruments().providerDuration.record((performance.now() - started) / 1000, { outcome: "ok" });
+    } catch (err) {
+      sendInstruments().providerDuration.record((performance.now() - started) / 1000, { outcome: "error" });
+      await handleProviderError(deps, s.c.outboxId, s.row, err, s.attempt);
+      return null;
+    }
+    return { s, sid: created.sid, status: created.status, segments: Number(created.numSegments) || null, traceContext: injectTraceContext() };
+  });
+}
+
+/**
+ * Step 3 for the batch: what record() and finishAccepted() do per message, as set-based statements.
+ * Returns the sends recorded as accepted (for metrics after the commit).
+ */
+async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted[]): Promise<Accepted[]> {
+  const now = deps.clock.now();
+  await em.execute(LOCK_OUTBOX_SQL, [pgArray(accepted.map((a) => a.s.c.outboxId))]);
+  const rows = await em.execute<ReloadedRow[]>(RELOAD_BATCH_SQL, [pgArray(accepted.map((a) => a.s.row.workspace_id)), pgArray(accepted.map((a) => a.s.row.id))]);
+  const rowById = new Map(rows.map((r) => [r.id, r]));
+
+  const done: string[] = [];
+  const recorded: Accepted[] = [];
+  const updates: { id: string; sid: string; status: string; segments: number | null }[] = [];
+  const toSettle: { row: ReloadedRow; item: SettleItem; billed: number }[] = [];
+  const slowSettle: { row: ReloadedRow; billed: number }[] = [];
+  const toRelease: ReloadedRow[] = [];
+  const initials: { a: Accepted; row: ReloadedRow; next: string }[] = [];
+  for (const a of accepted) {
+    const row = rowById.get(a.s.row.id);
+    if (!row) continue;
+    if (row.provider_sid && row.provider_sid !== a.sid) {
+      deps.logger.error({ messageId: row.id, recorded: row.provider_sid, received: a.sid }, "message already has another provider sid");
+      done.push(a.s.c.outboxId);
+      continue;
+    }
+    // A status callback may have been applied already (it can beat this commit).
+    const incoming = fromTwilioStatus(a.status) ?? "QUEUED";
+    const { next } = applyStatus(row.status, incoming);
+    // What the provider counted is what it bills; our own count is the fallback.
+    const billed = row.channel === "WHATSAPP" ? 1 : (a.segments ?? row.segments ?? 1);
+    updates.push({ id: row.id, sid: a.sid, status: next, segments: row.channel === "WHATSAPP" ? 1 : a.segments });
+    if (!FREE_TYPES.has(row.type)) {
+      if (next === "FAILED") toRelease.push(row);
+      else if (row.credits_held > 0) {
+        toSettle.push({
+          row,
+          billed,
+          item: {
+            workspaceId: row.workspace_id,
+            amount: billed,
+            reference: `message:${row.id}`,
+            holdReference: `message:${row.id}`,
+            // A rating request's hold also reserves its follow-up: only the request's own segments leave it.
+            keepRemainder: row.type === "INITIAL",
+            reason: `${row.type} ${row.channel}`,
+          },
+        });
+      } else slowSettle.push({ row, billed });
+    }
+    if (row.type === "INITIAL") initials.push({ a, row, next });
+    done.push(a.s.c.outboxId);
+    recorded.push(a);
+  }
+
+  if (updates.length > 0) {
+    await em.execute(
+      `update messages m set provider_sid = u.sid, status = u.status, segments = coalesce(u.segments, m.segments), updated_at = ?
+         from unnest(?::uuid[], ?::text[], ?::text[], ?::int[]) as u(id, sid, status, segments)
+        where m.id = u.id`,
+      [now, pgArray(updates.map((u) => u.id)), pgArray(updates.map((u) => u.sid)), pgArray(updates.map((u) => u.status)), pgArray(updates.map((u) => u.segments))],
+      "run",
+    );
+  }
+
+  // Credits: every hold that covers its spend settled with three statements; the rest as deductCredits would.
+  const { rest } = await settleHoldsBulk(em, toSettle.map((t) => t.item));
+  const restRefs = new Set(rest.map((r) => r.reference));
+  const settledIds = toSettle.filter((t) => !restRefs.has(t.item.reference)).map((t) => t.row.id);
+  if (settledIds.length > 0) await em.execute("update messages set credits_held = 0 where id = any(?::uuid[])", [pgArray(settledIds)], "run");
+  for (const t of toSettle) if (restRefs.has(t.item.reference)) await settle(deps, em, t.row, t.billed);
+  for (const s of slowSettle) await settle(deps, em, s.row, s.billed);
+  for (const row of toRelease) await releaseHeld(em, row);
+
+  if (initials.length > 0) {
+    await em.execute("update patients set status = 'SENT', updated_at = ? where id = any(?::uuid[]) and status in ('PENDING', 'SCHEDULED')", [now, pgArray(initials.map((i) => i.row.patient_id))], "run");
+    await em.execute("update contacts set last_asked_at = ?, updated_at = ? where id = any(?::uuid[])", [now, now, pgArray([...new Set(initials.map((i) => i.row.contact_id))])], "run");
+    // The one reminder each, due reminderAfterHours after this send unless a rating comes first.
+    await scheduleReminders(
+      em,
+      initials
+        .filter((i) => i.next !== "FAILED")
+        .map((i) => ({ workspaceId: i.row.workspace_id, patientId: i.row.patient_id, sentAt: now, delayMs: deps.reminderDelayMs, traceContext: i.a.traceContext ?? null })),
+    );
+  }
+  if (done.length > 0) await em.execute("update outbox set status = 'done', done_at = ?, last_error = null where id = any(?::bigint[])", [now, pgArray(done)], "run");
+  return recorded;
+}
