@@ -222,7 +222,7 @@ export default function CampaignPage() {
   const t = useT();
   const c = campaign.counts;
   const active = campaign.status === "ACTIVE";
-  const cancellable = campaign.status === "ACTIVE" || campaign.status === "DRAFT";
+  const cancellable = campaign.status === "ACTIVE"; // a DRAFT never gets here: its page is the preview
   const notice = NOTICES[params.get("notice") ?? ""];
   const here = (extra: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
