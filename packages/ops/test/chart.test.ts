@@ -69,6 +69,8 @@ describe("helm chart", () => {
     const ms = parseManifests(renderChart(PROD));
     const ingress = byKind(ms, "Ingress")[0]!;
     expect(ingress.metadata.annotations?.["nginx.ingress.kubernetes.io/proxy-body-size"]).toBe("20m");
+    // A 50,000-row confirm can outlast ingress-nginx's 60 s default on a busy node.
+    expect(ingress.metadata.annotations?.["nginx.ingress.kubernetes.io/proxy-read-timeout"]).toBe("180");
     expect(JSON.stringify(ingress)).toContain('"path":"/webhooks/"');
     expect((ingress.spec as { ingressClassName: string }).ingressClassName).toBe("nginx");
     for (const d of byKind(ms, "Deployment")) {
