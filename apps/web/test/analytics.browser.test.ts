@@ -4,21 +4,19 @@
 // campaigns; it all works with JavaScript off; axe-core finds no serious violations; and a workspace
 // seeded with realistic volume renders (the README screenshot).
 import { randomBytes } from "node:crypto";
-import { createRequire } from "node:module";
 import { loadDashboard, seedAnalytics } from "@rm/analytics";
 import { hashPassword, initOrm, type MikroORM } from "@rm/db";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, saveScreenshot, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const present = chromiumPresent();
 if (!present) console.warn("[web] SKIPPING analytics browser tests: no Chromium (set CHROMIUM_PATH or apt-get install -y chromium)");
 
-const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
 
 describe.skipIf(!present)("analytics page in the browser", () => {
   let db: TestDatabase;
@@ -135,14 +133,6 @@ describe.skipIf(!present)("analytics page in the browser", () => {
   const kpi = (page: Page, name: string) => page.locator(`[data-kpi="${name}"] .kpi-value`).textContent();
   const detail = (page: Page, name: string) => page.locator(`[data-kpi="${name}"] .kpi-detail`).first().innerText();
 
-  async function axe(page: Page): Promise<string[]> {
-    await page.evaluate(axeSource);
-    return page.evaluate(async () => {
-      const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } };
-      const result = await w.axe.run(document, { resultTypes: ["violations"] });
-      return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id}: ${JSON.stringify(v.nodes.map((x) => x.target))}`);
-    });
-  }
 
   it("shows the exact figures of a workspace with known ratings, and filters change them", { timeout: 120_000 }, async () => {
     const context = await signedIn(a.owner.email, a.owner.password);
@@ -174,7 +164,7 @@ describe.skipIf(!present)("analytics page in the browser", () => {
       // Breakdowns: per practice and per doctor, with their own figures.
       expect(await breakdown(page, "by-practice")).toEqual(["Consultorio ana | 4 | 100 % | 50 % | +25 | 50 %", "Consultorio Sur | 3 | 33,3 % | 66,7 % | +100 | —"]);
       expect(await breakdown(page, "by-doctor")).toEqual(["DOCTOR ana | 4 | 100 % | 50 % | +25 | 50 %", "Sin doctor asignado | 3 | 33,3 % | 66,7 % | +100 | —"]);
-      expect(await axe(page)).toEqual([]);
+      expect(await seriousAxeViolations(page)).toEqual([]);
 
       // Practice filter through the form.
       await page.getByLabel("Consultorio", { exact: true }).selectOption({ label: "Consultorio Sur" });
@@ -307,7 +297,7 @@ describe.skipIf(!present)("analytics page in the browser", () => {
       const count = (x: number) => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
       expect(await detail(page, "response")).toBe(`${count(expected.totals.rated)} calificaciones de ${count(expected.totals.sent)} solicitudes`);
       expect(await page.locator('[data-breakdown="by-practice"] tbody tr').count()).toBe(4);
-      expect(await axe(page)).toEqual([]);
+      expect(await seriousAxeViolations(page)).toEqual([]);
       await saveScreenshot(page, "analytics");
     } finally {
       await context.close();

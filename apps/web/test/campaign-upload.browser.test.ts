@@ -4,21 +4,19 @@
 // skipped with the reason), the rejected rows' download, confirm → the campaign's URL; the credit
 // shortfall; a single send at the desk; the same forms without JavaScript; axe-core on the pages.
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { grantCredits, initOrm } from "@rm/db";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { excelWindows1252Csv, goodBadNoConsentCsv, write } from "./fixtures/patient-lists.ts";
-import { chromiumPresent, launchChromium, saveScreenshot, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
 import { createTenant, type Tenant, type TenantUser } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const present = chromiumPresent();
 if (!present) console.warn("[web] SKIPPING campaign upload browser tests: no Chromium (set CHROMIUM_PATH or apt-get install -y chromium)");
 
-const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
 const CAMPAIGN_URL = /\/campaigns\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe.skipIf(!present)("campaign upload in the browser", () => {
@@ -81,16 +79,6 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     await page.locator("html[data-hydrated=true]").waitFor({ state: "attached" });
   }
 
-  async function axe(page: Page): Promise<string[]> {
-    await page.evaluate(axeSource);
-    return page.evaluate(async () => {
-      const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } };
-      const result = await w.axe.run(document, { resultTypes: ["violations"] });
-      return result.violations
-        .filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map((v) => `${v.impact} ${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-    });
-  }
 
   async function uploadFile(page: Page, name: string, file: string): Promise<void> {
     await page.goto(`${web.url}/campaigns/new`);
@@ -112,7 +100,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     const page = await signedIn(clinic.receptionist);
     await page.goto(`${web.url}/campaigns/new`);
     await hydrated(page);
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     // The one practice and the one doctor are chosen already.
     expect(await page.getByLabel("Consultorio").inputValue()).toBe(clinic.practiceId);
     expect(await page.getByLabel("Médico asignado").inputValue()).toBe(clinic.doctor.id);
@@ -128,7 +116,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     await rejected.getByRole("row").filter({ hasText: "=1+1" }).filter({ hasText: "No es un número de teléfono." }).getByRole("cell", { name: "5", exact: true }).waitFor();
     await rejected.getByRole("row").filter({ hasText: "31/02/2026" }).filter({ hasText: "La fecha no existe en el calendario" }).getByRole("cell", { name: "6", exact: true }).waitFor();
     await page.getByTestId("consent-table").getByRole("cell", { name: "Carla Sin Permiso" }).waitFor();
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-rejected").click()]);
     expect(download.suggestedFilename()).toBe("rechazadas-citas-lunes.csv");
@@ -210,7 +198,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     const page = await signedIn(clinic.receptionist);
     await page.goto(`${web.url}/campaigns/send`);
     await hydrated(page);
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByLabel("Nombre del paciente").fill("Marta Caja");
     await page.getByLabel("Celular").fill("12");
     await page.getByLabel("Tipo de cita (opcional)").fill("Limpieza");

@@ -2,20 +2,18 @@
 // two doctors and campaigns in every state (test-utils' campaign fixture over a tenant), what each
 // role sees, the per-patient timelines and their filters, cancelling with JavaScript off, erasing a
 // patient, and axe-core on both pages.
-import { createRequire } from "node:module";
 import { hashPassword, initOrm } from "@rm/db";
 import { addFixtureCampaign, createTestDatabase, type FixturePatient, type TestDatabase } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { chromiumPresent, launchChromium, saveScreenshot, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const present = chromiumPresent();
 if (!present) console.warn("[web] SKIPPING campaign browser tests: no Chromium (set CHROMIUM_PATH or apt-get install -y chromium)");
 
-const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
 
 const MIX: FixturePatient[] = [
   { name: "Ana Torres", phone: "+593984000001", state: "rated", rating: 5, clicked: true },
@@ -84,14 +82,6 @@ describe.skipIf(!present)("campaign pages in the browser", () => {
     return { context, page };
   }
 
-  async function axe(page: Page): Promise<string[]> {
-    await page.evaluate(axeSource);
-    return page.evaluate(async () => {
-      const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } };
-      const result = await w.axe.run(document, { resultTypes: ["violations"] });
-      return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-    });
-  }
 
   const campaignNames = async (page: Page) => (await page.getByTestId("campaign-table").locator("tbody th[scope=row]").allTextContents()).map((s) => s.trim());
 
@@ -105,7 +95,7 @@ describe.skipIf(!present)("campaign pages in the browser", () => {
     await row.getByText("Activa").waitFor();
     await owner.page.getByRole("link", { name: "Nueva campaña" }).waitFor();
     await owner.page.getByRole("link", { name: "Enviar a un paciente" }).waitFor();
-    expect(await axe(owner.page)).toEqual([]);
+    expect(await seriousAxeViolations(owner.page)).toEqual([]);
     // Filter by status, without leaving the page's form.
     await owner.page.getByLabel("Estado").selectOption("CANCELLED");
     await owner.page.getByRole("button", { name: "Filtrar" }).click();
@@ -153,7 +143,7 @@ describe.skipIf(!present)("campaign pages in the browser", () => {
     await rows.filter({ hasText: "Gina Salas" }).getByText("Omitido: ya se le preguntó hace poco (período de espera)").waitFor();
     await rows.filter({ hasText: "Karla Ibarra" }).getByText("Omitido: la cita es demasiado antigua").waitFor();
     await rows.filter({ hasText: "Inés Vega" }).getByText("Pidió no recibir mensajes").waitFor();
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await saveScreenshot(page, "campaign-detail");
 
     await page.getByLabel("Estado").selectOption("unhappy");

@@ -3,20 +3,18 @@
 // reply as the worker stores it — then an owner sees them with the badge, works one through
 // IN_PROGRESS (with a note) to RESOLVED, watches the badge drop and finds it under "Resueltos";
 // the status form also works with JavaScript off; axe-core finds no serious violations.
-import { createRequire } from "node:module";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { hashPassword, initOrm } from "@rm/db";
 import { createScenario, createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, saveScreenshot, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
 import { cookieOf } from "./support/http.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const present = chromiumPresent();
 if (!present) console.warn("[web] SKIPPING inbox browser tests: no Chromium (set CHROMIUM_PATH or apt-get install -y chromium)");
 
-const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
 const OWNER = { name: "Lucía Paredes", email: "lucia.inbox@sonrisa.ec", password: "clave-segura-123" };
 const PATIENTS = ["María Cevallos", "Jorge Paredes", "Rosa Mite", "Luis Andrade", "Carmen Vega"];
 
@@ -103,14 +101,6 @@ describe.skipIf(!present)("staff inbox in the browser", { timeout: 120_000 }, ()
     await page.locator("html[data-hydrated=true]").waitFor({ state: "attached" });
   }
 
-  async function axe(page: Page): Promise<string[]> {
-    await page.evaluate(axeSource);
-    return page.evaluate(async () => {
-      const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } };
-      const result = await w.axe.run(document, { resultTypes: ["violations"] });
-      return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-    });
-  }
 
   async function signIn(ctx: BrowserContext, path: string, { js = true } = {}): Promise<Page> {
     const page = await ctx.newPage();
@@ -144,7 +134,7 @@ describe.skipIf(!present)("staff inbox in the browser", { timeout: 120_000 }, ()
     expect(table).toMatch(/09\d \d{3} \d{4}/);
     expect(await page.getByTestId("tab-open").innerText()).toMatch(/Sin resolver\s*5/);
     expect(await page.getByTestId("tab-RESOLVED").innerText()).toMatch(/Resueltos\s*0/);
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await saveScreenshot(page, "inbox");
 
     // Detractors only: María's two items and Rosa's.
@@ -163,7 +153,7 @@ describe.skipIf(!present)("staff inbox in the browser", { timeout: 120_000 }, ()
     expect(timeline.indexOf("enviada por WhatsApp")).toBeLessThan(timeline.indexOf("Calificó 2 de 5"));
     expect(timeline.indexOf("Calificó 2 de 5")).toBeLessThan(timeline.indexOf("Escribió en el formulario privado"));
     expect(await page.getByRole("link", { name: "Controles de noviembre" }).getAttribute("href")).toMatch(/^\/campaigns\/[0-9a-f-]{36}$/);
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.getByRole("radio", { name: "En curso" }).check();
     await page.getByLabel("Notas del personal").fill("Llamé a la paciente: le ofrecimos la próxima cita sin espera.");

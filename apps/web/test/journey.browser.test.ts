@@ -8,7 +8,6 @@
 // the inbox and resolves it; analytics shows that run's numbers; a doctor sees only the campaigns
 // assigned to them; another workspace gets 404; public pages pass axe.
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,13 +17,12 @@ import { grantCredits, hashPassword } from "@rm/db";
 import { ensureProductionBuild, freePort, waitForStatus } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, saveScreenshot, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 
 const present = chromiumPresent();
 if (!present) console.warn("[web] SKIPPING the journey browser test: no Chromium (set CHROMIUM_PATH or apt-get install -y chromium)");
 
-const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
 const logDir = fileURLToPath(new URL("../../../.data/logs", import.meta.url));
 const MOBILE_UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
 
@@ -71,14 +69,6 @@ describe.skipIf(!present)("a practice's day in the browser, through the real pro
     return page;
   }
 
-  async function axe(page: Page): Promise<string[]> {
-    await page.evaluate(axeSource);
-    const result = await page.evaluate(async () => {
-      const w = window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null }[] }> } };
-      return w.axe.run();
-    });
-    return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
-  }
 
   beforeAll(async () => {
     ensureProductionBuild();
@@ -181,20 +171,20 @@ describe.skipIf(!present)("a practice's day in the browser, through the real pro
     watch(patient, problems);
     await patient.goto(ratingLink!);
     await patient.getByText("¿cómo calificaría su visita").waitFor();
-    expect(await axe(patient)).toEqual([]);
+    expect(await seriousAxeViolations(patient)).toEqual([]);
     await patient.getByRole("button", { name: /^2 de 5/ }).click();
     await patient.getByRole("heading", { name: "Lamentamos que su experiencia no haya sido la esperada" }).waitFor();
-    expect(await axe(patient)).toEqual([]);
+    expect(await seriousAxeViolations(patient)).toEqual([]);
     await patient.getByRole("link", { name: "Contarnos qué salió mal" }).click();
     await patient.getByRole("heading", { name: "Cuéntenos qué pasó" }).waitFor();
-    expect(await axe(patient)).toEqual([]);
+    expect(await seriousAxeViolations(patient)).toEqual([]);
     const complaint = "Esperé cuarenta minutos y nadie me explicó el retraso.";
     await patient.getByLabel("Su comentario").fill(complaint);
     await patient.getByRole("button", { name: "Enviar comentario" }).click();
     await patient.getByRole("heading", { name: "¡Gracias por contarnos!" }).waitFor();
     // Under the default `open` policy the unhappy patient is offered the public review path too.
     await patient.getByRole("link", { name: "dejar una reseña en Google" }).waitFor();
-    expect(await axe(patient)).toEqual([]);
+    expect(await seriousAxeViolations(patient)).toEqual([]);
     await until(async () => (await sql("select 1 from patients where campaign_id = ? and rating is not null", [campaignId])).length === 3, 30_000, "three ratings");
     // The one-tap rating shows its follow-up on the page and sends no message; the two SMS ratings get one each.
     await until(() => sentTo(P.bruno).length === 2 && sentTo(P.elena).length === 2, 30_000, "the follow-ups");

@@ -1,19 +1,18 @@
 // The public patient pages in headless Chromium against the production build: the one-tap rating
 // page and the private feedback form work with a tap, are accessible (axe: no serious violations),
 // and never send a message; /r redirects to Google and counts a person's click once.
-import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { initOrm } from "@rm/db";
 import { createScenario, createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seriousAxeViolations } from "./support/browser.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const chromiumPresent = existsSync(CHROMIUM_PATH);
 if (!chromiumPresent && process.env.CI === "true") throw new Error(`Chromium not found at ${CHROMIUM_PATH}: browser tests cannot be skipped under CI`);
-const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
 
 describe.skipIf(!chromiumPresent)("public patient pages", { timeout: 90_000 }, () => {
   let db: TestDatabase;
@@ -55,14 +54,6 @@ describe.skipIf(!chromiumPresent)("public patient pages", { timeout: 90_000 }, (
     page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
   }
 
-  async function axe(page: Page): Promise<string[]> {
-    await page.evaluate(axeSource);
-    return page.evaluate(async () => {
-      const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } };
-      const result = await w.axe.run(document, { resultTypes: ["violations"] });
-      return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-    });
-  }
 
   const messageCount = async () => Number((await sql<{ n: string }>("select count(*)::text as n from messages"))[0]!.n);
 
@@ -76,13 +67,13 @@ describe.skipIf(!chromiumPresent)("public patient pages", { timeout: 90_000 }, (
     await page.locator("html[data-hydrated=true]").waitFor({ state: "attached" });
     const buttons = page.getByRole("button", { name: /de 5/ });
     expect(await buttons.count()).toBe(5);
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.getByRole("button", { name: "5 de 5: Excelente" }).click();
     const review = page.getByRole("link", { name: "Dejar una reseña en Google" });
     await review.waitFor();
     expect(await review.getAttribute("href")).toContain(`/r/${tokens[0]}`);
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect((await sql("select rating, status from patients where public_token = ?", [tokens[0]]))[0]).toEqual({ rating: 5, status: "RATED" });
     expect(await messageCount()).toBe(before);
     expect(problems).toEqual([]);
@@ -97,7 +88,7 @@ describe.skipIf(!chromiumPresent)("public patient pages", { timeout: 90_000 }, (
     await page.getByRole("link", { name: "Contarnos qué salió mal" }).click();
     await page.waitForURL(`**/f/${tokens[1]}`);
     await page.locator("html[data-hydrated=true]").waitFor({ state: "attached" });
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.getByRole("button", { name: "Enviar comentario" }).click();
     await page.getByRole("alert").filter({ hasText: "Escriba su comentario" }).waitFor();

@@ -3,18 +3,16 @@
 // and sign-out — with JavaScript (no CSP errors, the app hydrates) and the core forms without it;
 // axe-core on the login and settings pages.
 import { randomBytes } from "node:crypto";
-import { createRequire } from "node:module";
 import { initOrm, Workspace } from "@rm/db";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const present = chromiumPresent();
 if (!present) console.warn("[web] SKIPPING staff browser tests: no Chromium (set CHROMIUM_PATH or apt-get install -y chromium)");
 
-const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
 const RUN = randomBytes(4).toString("hex");
 
 const OWNER = {
@@ -56,16 +54,6 @@ describe.skipIf(!present)("staff UI in the browser", () => {
     await page.locator("html[data-hydrated=true]").waitFor({ state: "attached" });
   }
 
-  async function axe(page: Page): Promise<string[]> {
-    await page.evaluate(axeSource);
-    return page.evaluate(async () => {
-      const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } };
-      const result = await w.axe.run(document, { resultTypes: ["violations"] });
-      return result.violations
-        .filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map((v) => `${v.impact} ${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-    });
-  }
 
   async function setPlan(email: string, plan: "FREE" | "STARTER"): Promise<void> {
     const orm = await initOrm({ databaseUrl: db.url, poolMax: 1 });
@@ -81,7 +69,7 @@ describe.skipIf(!present)("staff UI in the browser", () => {
   it("login page: no serious accessibility violations, wrong password is refused", async () => {
     const page = await open(context, "/login");
     await hydrated(page);
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByLabel("Correo electrónico").fill(`nadie.${RUN}@example.ec`);
     await page.getByLabel("Contraseña").fill("equivocada-123");
     await page.getByRole("button", { name: "Ingresar" }).click();
@@ -171,7 +159,7 @@ describe.skipIf(!present)("staff UI in the browser", () => {
   it("settings: saved; switching to gated demands the confirmation; both are audited; no serious axe violations", async () => {
     const page = await open(context, "/settings");
     await hydrated(page);
-    expect(await axe(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByLabel("Días sin volver a escribir al mismo paciente").fill("30");
     await page.getByLabel("Silencio desde (HH:mm)").fill("21:00");
     await page.getByLabel("Sede Norte: teléfono para alertas").fill("0987654321");

@@ -61,3 +61,18 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
   const path = fileURLToPath(new URL(`../../../../docs/screenshots/${name}.png`, import.meta.url));
   await page.screenshot({ path, fullPage: true });
 }
+
+/**
+ * axe-core's serious and critical violations on the page as it is now, one line each (rule and
+ * elements), so a failing assertion says what to fix. Needs script execution in the page.
+ */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  const { createRequire } = await import("node:module");
+  const axeSource = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } };
+    const result = await w.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  });
+}
