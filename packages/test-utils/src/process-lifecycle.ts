@@ -47,7 +47,8 @@ export function processLifecycleSuite(app: ProcessUnderTest): void {
     return proc;
   }
 
-  describe(`${app.name} process`, () => {
+  // Each test spawns a real process: on 2 cores busy with the rest of the suite, start-up alone can pass 5 s.
+  describe(`${app.name} process`, { timeout: 30_000 }, () => {
     it("becomes ready, serves health and metrics, and exits 0 on SIGTERM", async () => {
       const env = await appEnv();
       const base = `http://127.0.0.1:${env.METRICS_PORT}`;
