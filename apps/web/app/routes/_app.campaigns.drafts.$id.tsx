@@ -5,6 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { listLinksToDetail, type Viewer } from "@rm/campaigns";
 import { confirmCampaignDraft, discardCampaignDraft, getCampaignDraft, previewCampaignDraft } from "@rm/importer";
 import { failure, importerFailure, requireDraftAccess } from "../.server/campaigns.server.ts";
 import { getEnv } from "../.server/env.server.ts";
@@ -18,13 +19,18 @@ export const meta: MetaFunction = () => [{ title: "Vista previa de la campaña �
 /** Rows listed per table; the counts are always complete and the rejected rows downloadable. */
 const LIST_LIMIT = 100;
 
+/** The campaign's page for those who may open it; receptionists see the list only (SPEC §3). */
+function campaignPageOr(staff: { user: { id: string; role: Viewer["role"] } }, listUrl: string, campaignId: string): string {
+  return listLinksToDetail({ userId: staff.user.id, role: staff.user.role }) ? `/campaigns/${campaignId}` : listUrl;
+}
+
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.ALL });
   const shown = await previewCampaignDraft(staff.em, { workspaceId: staff.workspace.id, campaignId: params.id ?? "", publicUrl: getEnv().PUBLIC_URL, skippedLimit: LIST_LIMIT * 2 });
   if (!shown) notFound();
   const { draft, preview } = shown;
   requireDraftAccess(staff, draft);
-  if (draft.status !== "DRAFT") throw redirect(staff.user.role === "RECEPTIONIST" ? "/campaigns" : `/campaigns/${draft.campaignId}`);
+  if (draft.status !== "DRAFT") throw redirect(campaignPageOr(staff, "/campaigns", draft.campaignId));
   const consentMissing = draft.rows.filter((r) => !r.consent);
   const row = (r: (typeof draft.rows)[number]) => ({
     line: r.line,
@@ -97,7 +103,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return importerFailure(error, {});
   }
   // Receptionists see the campaign list only (SPEC §3): they land there, told it went through.
-  throw redirect(staff.user.role === "RECEPTIONIST" ? "/campaigns?notice=confirmed" : `/campaigns/${draft.campaignId}`);
+  throw redirect(campaignPageOr(staff, "/campaigns?notice=confirmed", draft.campaignId));
 }
 
 const SKIP_LABELS: Record<string, [string, string]> = {

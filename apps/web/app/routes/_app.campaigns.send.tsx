@@ -4,6 +4,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { listLinksToDetail } from "@rm/campaigns";
 import { Patient, scopedQuery } from "@rm/db";
 import { sendToOnePatient } from "@rm/importer";
 import { campaignFormChoices, failure, importerFailure } from "../.server/campaigns.server.ts";
@@ -44,7 +45,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       };
     }
   }
-  return { ...(await campaignFormChoices(staff)), last, canOpenCampaign: staff.user.role !== "RECEPTIONIST" };
+  return { ...(await campaignFormChoices(staff)), last, canOpenCampaign: listLinksToDetail({ userId: staff.user.id, role: staff.user.role }) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
