@@ -1,7 +1,16 @@
 // A real `twilio` SDK client whose requests can be pointed at any base URL (TWILIO_API_URL), e.g. the
-// local provider simulator. twilio 6 has no base-URL option (edge/region only rewrite the host), so
-// a RequestClient subclass rewrites each request's origin before the SDK's axios sends it.
+// local provider simulator, and that sends them without the SDK's axios stack.
+//
+// The SDK builds every request (resource paths, parameter names, serialisation, auth, User-Agent)
+// and parses every answer (RestException, resource objects); it hands the wire work to an
+// `httpClient` it documents as replaceable. Ours does that wire work with `node:http(s)` on a
+// keep-alive agent: axios' interceptors, config merging and adapters cost about as much CPU per
+// message as the rest of a batched send, and the worker sends thousands per second (see
+// docs/performance.md). twilio 6 has no base-URL option either (edge/region only rewrite the host),
+// so the same client rewrites each request's origin.
+import { readFileSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import twilio from "twilio";
 import type SdkRequestClient from "twilio/lib/base/RequestClient.js";
 import type SdkResponse from "twilio/lib/http/response.js";
@@ -27,27 +36,99 @@ export interface TwilioClientOptions {
   ca?: string | Buffer;
 }
 
-class RoutedRequestClient extends twilio.RequestClient {
-  #origin: string | undefined;
+/** A request that got no complete answer in time. It may still have reached the provider. */
+export class TwilioRequestTimeoutError extends Error {
+  readonly code = "ETIMEDOUT";
+  constructor(timeoutMs: number) {
+    super(`timeout of ${timeoutMs}ms exceeded`);
+    this.name = "TwilioRequestTimeoutError";
+  }
+}
+
+type FormValue = string | number | boolean | null | undefined | Date;
+
+/** The SDK's form encoding (qs, arrayFormat "repeat") for the flat objects its resources build. */
+export function encodeTwilioForm(data: Record<string, FormValue | FormValue[]>): string {
+  const form = new URLSearchParams();
+  for (const [key, value] of Object.entries(data)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (v === undefined) continue;
+      form.append(key, v === null ? "" : v instanceof Date ? v.toISOString() : String(v));
+    }
+  }
+  return form.toString();
+}
+
+class LeanRequestClient extends twilio.RequestClient {
+  readonly #origin: string | undefined;
+  readonly #timeoutMs: number;
+  readonly #httpAgent: http.Agent;
+  readonly #httpsAgent: https.Agent;
 
   constructor(origin: string | undefined, timeoutMs: number, maxSockets: number, ca: string | Buffer | undefined) {
-    // maxFreeSockets/maxTotalSockets default to 5/100 in the SDK: with more sends in flight than
-    // that, sockets would be closed after each request instead of reused.
     super({ timeout: timeoutMs, keepAlive: true, maxSockets, maxFreeSockets: maxSockets, maxTotalSockets: maxSockets * 2, ...(ca ? { ca } : {}) });
     this.#origin = origin;
-    // The SDK only configures an https agent; axios uses `httpAgent` for http:// targets (simulator).
-    const axiosDefaults = (this as unknown as { axios: { defaults: { httpAgent?: http.Agent } } }).axios.defaults;
-    axiosDefaults.httpAgent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, maxTotalSockets: maxSockets * 2, timeout: timeoutMs });
+    this.#timeoutMs = timeoutMs;
+    // Free sockets are kept up to maxSockets: with more sends in flight than the SDK's default of 5
+    // free sockets, sockets would be closed after each request instead of reused.
+    const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, maxTotalSockets: maxSockets * 2, timeout: timeoutMs };
+    this.#httpAgent = new http.Agent(agentOptions);
+    const caBundle = ca ?? (process.env.TWILIO_CA_BUNDLE ? readFileSync(process.env.TWILIO_CA_BUNDLE) : undefined);
+    this.#httpsAgent = new https.Agent({ ...agentOptions, ...(caBundle ? { ca: caBundle } : {}) });
   }
 
-  override request<TData>(opts: SdkRequestClient.RequestOptions<TData>): Promise<SdkResponse.default<TData>> {
+  override async request<TData>(opts: SdkRequestClient.RequestOptions<TData>): Promise<SdkResponse.default<TData>> {
+    let uri = opts.uri;
     if (this.#origin) {
-      const u = new URL(opts.uri);
-      if (u.hostname === "twilio.com" || u.hostname.endsWith(".twilio.com")) {
-        opts = { ...opts, uri: this.#origin + u.pathname + u.search };
-      }
+      const u = new URL(uri);
+      if (u.hostname === "twilio.com" || u.hostname.endsWith(".twilio.com")) uri = this.#origin + u.pathname + u.search;
     }
-    return super.request<TData>(opts);
+    // An outbound proxy (HTTP_PROXY) is the SDK's own feature: leave those requests to it.
+    if (process.env.HTTP_PROXY) return super.request<TData>({ ...opts, uri });
+
+    const url = new URL(uri);
+    if (opts.params && Object.keys(opts.params).length > 0) {
+      const query = encodeTwilioForm(opts.params as Record<string, FormValue>);
+      url.search = url.search ? `${url.search}&${query}` : query;
+    }
+    const headers: Record<string, string> = { ...(opts.headers as Record<string, string> | undefined) };
+    if (!headers.Connection && !headers.connection) headers.Connection = "keep-alive";
+    if (opts.username && opts.password) headers.Authorization = "Basic " + Buffer.from(`${opts.username}:${opts.password}`).toString("base64");
+    else if (opts.authStrategy) headers.Authorization = await opts.authStrategy.getAuthString();
+
+    let body: string | undefined;
+    if (opts.data !== undefined && opts.data !== null) {
+      const type = headers["Content-Type"];
+      if (type === "application/x-www-form-urlencoded") body = encodeTwilioForm(opts.data as Record<string, FormValue>);
+      else if (type === "application/json") body = JSON.stringify(opts.data);
+    }
+    if (body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(body));
+
+    const timeoutMs = opts.timeout ?? this.#timeoutMs;
+    const isHttps = url.protocol === "https:";
+    const send = isHttps ? https.request : http.request;
+    return new Promise((resolve, reject) => {
+      const req = send(url, { method: opts.method.toUpperCase(), headers, agent: isHttps ? this.#httpsAgent : this.#httpAgent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", (err) => {
+          clearTimeout(timer);
+          reject(err);
+        });
+        res.on("end", () => {
+          clearTimeout(timer);
+          // The SDK parses string bodies itself (resources and RestException alike).
+          resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") as TData, headers: res.headers } as SdkResponse.default<TData>);
+        });
+      });
+      // One deadline for the whole exchange, as axios' `timeout` is: connect, send and answer.
+      const timer = setTimeout(() => req.destroy(new TwilioRequestTimeoutError(timeoutMs)), timeoutMs);
+      req.on("error", (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      req.end(body);
+    });
   }
 }
 
@@ -58,7 +139,7 @@ export function createTwilioClient(options: TwilioClientOptions): TwilioClient {
   const origin = base.origin + base.pathname.replace(/\/+$/, "");
   const routed = origin === TWILIO_DEFAULT_API_URL ? undefined : origin;
   return twilio(accountSid, authToken, {
-    httpClient: new RoutedRequestClient(routed, timeoutMs, maxSockets, ca),
+    httpClient: new LeanRequestClient(routed, timeoutMs, maxSockets, ca),
     timeout: timeoutMs,
   });
 }

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTwilioClient } from "../src/index.ts";
+import { createTwilioClient, encodeTwilioForm, isTwilioRestException, TwilioRequestTimeoutError, twilioErrorCode } from "../src/index.ts";
 
 const SID = "AC" + "0123456789abcdef".repeat(2);
 const TOKEN = "secret-token";
@@ -30,6 +30,21 @@ beforeAll(async () => {
     req.on("end", () => {
       seen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization, body: new URLSearchParams(raw) });
       if (req.url!.includes("/slow/")) return; // never answers: the client's timeout must fire
+      if (req.url!.includes("/refuse/")) {
+        res.writeHead(400, { "content-type": "application/json" });
+        res.end(JSON.stringify({ code: 21211, message: "The 'To' number +593000 is not a valid phone number.", more_info: "https://www.twilio.com/docs/errors/21211", status: 400 }));
+        return;
+      }
+      if (req.url!.includes("/broken/")) {
+        res.writeHead(502, { "content-type": "text/html" });
+        res.end("<html>bad gateway</html>");
+        return;
+      }
+      if (req.method === "GET") {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ messages: [{ sid: "SM" + "ef".repeat(16), status: "delivered", to: "+593987654321" }], next_page_uri: null, page: 0, page_size: 20 }));
+        return;
+      }
       res.writeHead(201, { "content-type": "application/json" });
       res.end(JSON.stringify({ sid: "SM" + "ab".repeat(16), account_sid: SID, status: "queued", to: "+593987654321", from: "+15005550006", num_segments: "1" }));
     });
@@ -86,6 +101,62 @@ describe("createTwilioClient", () => {
     // 40 in flight at once need 40 sockets; the second round reuses them instead of opening more.
     expect(sockets.size).toBeGreaterThan(20);
     expect(sockets.size).toBeLessThanOrEqual(40);
+  });
+});
+
+describe("createTwilioClient's wire path", () => {
+  it("repeats array parameters as the SDK's own encoding does (MediaUrl)", async () => {
+    const client = createTwilioClient({ accountSid: SID, authToken: TOKEN, apiUrl: baseUrl });
+    await client.messages.create({ to: "whatsapp:+593987654321", from: "whatsapp:+15005550006", body: "x", mediaUrl: ["https://a.test/1.jpg", "https://a.test/2.jpg"] });
+    expect(seen.at(-1)!.body.getAll("MediaUrl")).toEqual(["https://a.test/1.jpg", "https://a.test/2.jpg"]);
+  });
+
+  it("sends GET parameters in the query string and parses the page", async () => {
+    const client = createTwilioClient({ accountSid: SID, authToken: TOKEN, apiUrl: baseUrl });
+    const page = await client.messages.page({ to: "+593987654321", pageSize: 20 });
+    const req = seen.at(-1)!;
+    expect(req.method).toBe("GET");
+    const query = new URL(req.url, baseUrl).searchParams;
+    expect(query.get("To")).toBe("+593987654321");
+    expect(query.get("PageSize")).toBe("20");
+    expect(page.instances.map((m) => m.status)).toEqual(["delivered"]);
+  });
+
+  it("turns a JSON error answer into a RestException with Twilio's code", async () => {
+    const client = createTwilioClient({ accountSid: SID, authToken: TOKEN, apiUrl: baseUrl + "/refuse" });
+    const err = await client.messages.create({ to: "+593000", from: "+15005550006", body: "x" }).catch((e: unknown) => e);
+    expect(twilioErrorCode(err)).toBe(21211);
+    expect(isTwilioRestException(err) && err.status).toBe(400);
+  });
+
+  it("turns a non-JSON error page into a RestException with the HTTP status", async () => {
+    const client = createTwilioClient({ accountSid: SID, authToken: TOKEN, apiUrl: baseUrl + "/broken" });
+    const err = await client.messages.create({ to: "+593987654321", from: "+15005550006", body: "x" }).catch((e: unknown) => e);
+    expect(isTwilioRestException(err) && err.status).toBe(502);
+    expect(twilioErrorCode(err)).toBeUndefined();
+  });
+
+  it("reports a refused connection with its network code, which proves nothing was sent", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const client = createTwilioClient({ accountSid: SID, authToken: TOKEN, apiUrl: `http://127.0.0.1:${port}` });
+    const err = await client.messages.create({ to: "+593987654321", from: "+15005550006", body: "x" }).catch((e: unknown) => e);
+    expect((err as { code?: string }).code).toBe("ECONNREFUSED");
+  });
+
+  it("times out with ETIMEDOUT, not a refusal: the message may have been taken", async () => {
+    const client = createTwilioClient({ accountSid: SID, authToken: TOKEN, apiUrl: baseUrl + "/slow", timeoutMs: 200 });
+    const err = await client.messages.create({ to: "+593987654321", from: "+15005550006", body: "x" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TwilioRequestTimeoutError);
+    expect((err as { code?: string }).code).toBe("ETIMEDOUT");
+  });
+
+  it("encodes forms like qs with arrayFormat repeat", () => {
+    expect(encodeTwilioForm({ To: "+593 98", Body: "ñ & =", MediaUrl: ["a", "b"], Skip: undefined, Empty: null, Flag: true, N: 3 })).toBe(
+      "To=%2B593+98&Body=%C3%B1+%26+%3D&MediaUrl=a&MediaUrl=b&Empty=&Flag=true&N=3",
+    );
   });
 });
 
