@@ -9,6 +9,7 @@ import { createScenario, freePort } from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";
 import { runBullmqBaseline, type BullmqBaselineReport } from "./baselines/bullmq-baseline.ts";
 import { measureRawCeilings, type RawCeilings } from "./baselines/raw-ceilings.ts";
+import { measureRelayAlone, type RelayAloneReport } from "./baselines/relay-alone.ts";
 import { round, waitReady } from "./bench-util.ts";
 import { ProcessManager } from "./processes.ts";
 import { ACCOUNT_SID, AUTH_TOKEN, createRunEnv, SMS_SENDER, type RunEnv } from "./run-env.ts";
@@ -18,8 +19,10 @@ export interface PipelineBenchOptions {
   workers: number;
   logDir: string;
   log?: (line: string) => void;
-  /** Also measure the raw ceilings and the BullMQ baseline (default true). */
+  /** Also measure the raw ceilings, the relay alone and the BullMQ baseline (default true). */
   baselines?: boolean;
+  /** Outbox rows for the relay-alone measurement (default 50,000). */
+  relayRows?: number;
 }
 
 export interface PipelineBenchReport {
@@ -41,6 +44,8 @@ export interface PipelineBenchReport {
   ratioToRawSdk: number;
   duplicates: number;
   raw?: RawCeilings;
+  /** The relay process alone against a minimal claim-XADD-mark loop on the same rows. */
+  relayAlone?: RelayAloneReport;
   bullmq?: BullmqBaselineReport;
   /** ours / baseline, each measured in this run. */
   ratios?: { toBullmq: number; toRawRedisStreams: number; toRawPgCommits: number; toRawPgBatchInsert: number };
@@ -66,7 +71,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     log(`relay and ${o.workers} workers ready; writing ${o.messages} messages`);
 
     const t0 = Date.now();
-    await createScenario(env.orm, { patients: o.messages, dueAt: new Date(t0), credits: o.messages * 2 + 10 });
+    const scenario = await createScenario(env.orm, { patients: o.messages, dueAt: new Date(t0), credits: o.messages * 2 + 10 });
     const insertSeconds = (Date.now() - t0) / 1000;
     log(`campaign written in ${insertSeconds.toFixed(1)} s; waiting for the last send`);
 
@@ -101,6 +106,8 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     if (o.baselines ?? true) {
       log("measuring raw Redis and PostgreSQL ceilings");
       report.raw = await measureRawCeilings({ redis: env.redis, databaseUrl: env.databaseUrl, prefix: env.prefix, entries: Math.max(5_000, Math.min(50_000, o.messages * 2)) });
+      log("measuring the relay alone against a minimal claim-XADD-mark loop");
+      report.relayAlone = await measureRelayAlone(env, { rows: o.relayRows ?? 50_000, workspaceId: scenario.workspaceId, logDir: o.logDir, log });
       log("running the BullMQ baseline");
       report.bullmq = await runBullmqBaseline(env, { messages: o.messages, workers: o.workers, log });
       const ours = o.messages / endToEndSeconds;
@@ -162,6 +169,14 @@ export function formatPipelineReport(r: PipelineBenchReport): string {
       ["raw Redis XADD+XREADGROUP+XACK", `${Math.round(r.raw.redisStreamPerSecond)} entries/s (ours / raw ${r.ratios.toRawRedisStreams})`],
       ["raw PostgreSQL 1-row commits, 8 clients", `${Math.round(r.raw.pgSingleRowCommitsPerSecond)} tps (ours / raw ${r.ratios.toRawPgCommits})`],
       ["raw PostgreSQL batch insert", `${Math.round(r.raw.pgBatchInsertRowsPerSecond)} rows/s (ours / raw ${r.ratios.toRawPgBatchInsert})`],
+    );
+  }
+  if (r.relayAlone) {
+    const a = r.relayAlone;
+    rows.push(
+      ["relay alone", `${a.relayRowsPerSecond} rows/s (${a.rows} rows), CPU ${a.relayCpuSecondsPer1000} s/1000 incl. start-up`],
+      ["minimal claim-100/XADD/mark loop", `${a.minimalLoopRowsPerSecond} rows/s`],
+      ["relay / minimal loop", `${a.ratio}`],
     );
   }
   const width = Math.max(...rows.map(([k]) => k.length));

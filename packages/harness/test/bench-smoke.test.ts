@@ -5,7 +5,7 @@ import { runPipelineBench } from "../src/bench-pipeline.ts";
 // A tiny run of `npm run bench:pipeline`, so the benchmark keeps working. Numbers are not judged here.
 describe("pipeline benchmark (smoke)", () => {
   it("sends every message once, runs the baselines and reports the ratios", async () => {
-    const report = await runPipelineBench({ messages: 300, workers: 1, logDir: fileURLToPath(new URL("../../../.data/logs", import.meta.url)) });
+    const report = await runPipelineBench({ messages: 300, workers: 1, relayRows: 2_000, logDir: fileURLToPath(new URL("../../../.data/logs", import.meta.url)) });
     expect(report.duplicates).toBe(0);
     expect(report.endToEndPerSecond).toBeGreaterThan(0);
     expect(report.rawSdkPerSecond).toBeGreaterThan(0);
@@ -17,5 +17,9 @@ describe("pipeline benchmark (smoke)", () => {
     expect(report.raw?.redisStreamPerSecond).toBeGreaterThan(report.endToEndPerSecond);
     expect(report.raw?.pgSingleRowCommitsPerSecond).toBeGreaterThan(0);
     expect(report.ratios?.toBullmq).toBeGreaterThan(0);
+    // The relay alone drained the same 2,000 rows the minimal loop did (each throws if not all).
+    expect(report.relayAlone?.rows).toBe(2_000);
+    expect(report.relayAlone?.relayRowsPerSecond).toBeGreaterThan(0);
+    expect(report.relayAlone?.minimalLoopRowsPerSecond).toBeGreaterThan(0);
   });
 });

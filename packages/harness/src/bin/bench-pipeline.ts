@@ -1,4 +1,4 @@
-// npm run bench:pipeline -- [--messages 20000] [--workers 2]
+// npm run bench:pipeline -- [--messages 20000] [--workers 2] [--relay-rows 50000]
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { formatPipelineReport, runPipelineBench } from "../bench-pipeline.ts";
@@ -7,12 +7,14 @@ const { values } = parseArgs({
   options: {
     messages: { type: "string", default: "20000" },
     workers: { type: "string", default: "2" },
+    "relay-rows": { type: "string", default: "50000" },
   },
 });
 
 const report = await runPipelineBench({
   messages: Number(values.messages),
   workers: Number(values.workers),
+  relayRows: Number(values["relay-rows"]),
   logDir: fileURLToPath(new URL("../../../../.data/logs", import.meta.url)),
   log: (line) => console.error(`[bench] ${line}`),
 });

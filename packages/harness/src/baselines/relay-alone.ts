@@ -1,0 +1,127 @@
+// The relay alone against the smallest loop that does its job, on the same rows and servers in the
+// same run: claim 100 due rows FOR UPDATE SKIP LOCKED, XADD them pipelined, mark them published,
+// commit. What the relay adds on top — stream kind and partition routing, trace context, metrics,
+// LISTEN wake-ups, parking of unknown streams — is what the ratio prices.
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import { freePort } from "@rm/test-utils";
+import { round, waitReady } from "../bench-util.ts";
+import { ProcessManager } from "../processes.ts";
+import type { RunEnv } from "../run-env.ts";
+
+export interface RelayAloneReport {
+  rows: number;
+  /** The relay process (its production defaults but the bench's batch size): rows published per second. */
+  relayRowsPerSecond: number;
+  relayCpuSecondsPer1000: number;
+  /** The minimal claim-100 / pipelined XADD / mark / commit loop in one process. */
+  minimalLoopRowsPerSecond: number;
+  ratio: number;
+}
+
+const KEY_PREFIX = "relay-alone:";
+
+/** Writes `rows` due `message.send` rows of one workspace in one statement (the insert trigger NOTIFYs). */
+async function seedDueRows(db: pg.Client, workspaceId: string, rows: number): Promise<void> {
+  await db.query(
+    `insert into outbox (workspace_id, stream, type, payload, idempotency_key, status, available_at)
+     select $1::uuid, 'dispatch', 'message.send', jsonb_build_object('messageId', gen_random_uuid()), $2 || g, 'pending', now() - interval '1 second'
+       from generate_series(1, $3::int) g`,
+    [workspaceId, KEY_PREFIX, rows],
+  );
+}
+
+async function clearRows(db: pg.Client): Promise<void> {
+  await db.query("delete from outbox where idempotency_key like $1", [`${KEY_PREFIX}%`]);
+  await db.query("vacuum (analyze) outbox");
+}
+
+async function waitDrained(db: pg.Client, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const { rows } = await db.query<{ pending: boolean }>("select exists (select 1 from outbox where status = 'pending' and available_at <= now()) as pending");
+    if (!rows[0]!.pending) return;
+    if (Date.now() > deadline) throw new Error("relay-alone: rows still pending at the deadline");
+    await sleep(10);
+  }
+}
+
+async function minimalLoop(env: RunEnv): Promise<number> {
+  const db = new pg.Client({ connectionString: env.databaseUrl });
+  await db.connect();
+  const key = `${env.prefix}relay-alone-minimal`;
+  let published = 0;
+  try {
+    for (;;) {
+      await db.query("begin");
+      const { rows } = await db.query<{ id: string; type: string; payload: string }>(
+        "select id::text, type, payload::text as payload from outbox where status = 'pending' and available_at <= now() order by available_at, id limit 100 for update skip locked",
+      );
+      if (rows.length === 0) {
+        await db.query("commit");
+        return published;
+      }
+      const p = env.redis.pipeline();
+      for (const r of rows) p.xadd(key, "*", "outboxId", r.id, "type", r.type, "payload", r.payload);
+      await p.exec();
+      await db.query("update outbox set status = 'published', published_at = now() where id = any($1::bigint[])", [rows.map((r) => r.id)]);
+      await db.query("commit");
+      published += rows.length;
+    }
+  } finally {
+    await db.end();
+    await env.redis.del(key);
+  }
+}
+
+async function unlinkMatching(env: RunEnv, pattern: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await env.redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) await env.redis.unlink(...keys);
+  } while (cursor !== "0");
+}
+
+export async function measureRelayAlone(env: RunEnv, o: { rows: number; workspaceId: string; logDir: string; log?: (line: string) => void }): Promise<RelayAloneReport> {
+  const log = o.log ?? (() => {});
+  const db = new pg.Client({ connectionString: env.databaseUrl });
+  await db.connect();
+  const pm = new ProcessManager({ env: env.processEnv, logDir: `${o.logDir}/relay-alone-${env.id}` });
+  try {
+    await clearRows(db);
+    await seedDueRows(db, o.workspaceId, o.rows);
+    let started = process.hrtime.bigint();
+    const minimal = await minimalLoop(env);
+    const minimalSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (minimal !== o.rows) throw new Error(`relay-alone: the minimal loop published ${minimal} of ${o.rows} rows`);
+    const minimalLoopRowsPerSecond = o.rows / minimalSeconds;
+    log(`minimal claim-XADD-mark loop: ${Math.round(minimalLoopRowsPerSecond)} rows/s`);
+
+    await clearRows(db);
+    const port = await freePort();
+    pm.start("relay", "relay-alone", { METRICS_PORT: String(port) });
+    await waitReady(port);
+    await sleep(300);
+    // The relay is idle and listening; the insert's NOTIFY wakes it, as a real import's does.
+    await seedDueRows(db, o.workspaceId, o.rows);
+    started = process.hrtime.bigint();
+    await waitDrained(db, Math.max(60_000, o.rows * 2));
+    const relaySeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await pm.stopAll();
+    const relayRowsPerSecond = o.rows / relaySeconds;
+    log(`relay alone: ${Math.round(relayRowsPerSecond)} rows/s`);
+    await clearRows(db);
+    await unlinkMatching(env, `${env.prefix}stream:dispatch:*`);
+    return {
+      rows: o.rows,
+      relayRowsPerSecond: Math.round(relayRowsPerSecond),
+      relayCpuSecondsPer1000: round((pm.cpuByApp().relay / o.rows) * 1000, 3),
+      minimalLoopRowsPerSecond: Math.round(minimalLoopRowsPerSecond),
+      ratio: round(relayRowsPerSecond / minimalLoopRowsPerSecond, 2),
+    };
+  } finally {
+    await pm.stopAll();
+    await db.end();
+  }
+}
