@@ -4,13 +4,19 @@
 // provider leg — the same SDK calls straight from one process, no database or streams — the raw
 // ceilings of Redis Streams and PostgreSQL on the same servers, and a BullMQ baseline doing the
 // same work the way the product's first design did, so every result reads as a ratio.
+//
+// With `callbacks`, the simulator leaves throughput mode and posts three signed status callbacks per
+// message (queued → sent → delivered, no delay) to the production web app, run as a process; the
+// web app stores each durably, the relay publishes it and the workers apply it to the message row.
+// The run ends when every message row is DELIVERED in PostgreSQL. The BullMQ baseline then gets the
+// same callbacks at the first design's status webhook (one transaction per request).
 import { setTimeout as sleep } from "node:timers/promises";
 import { createScenario, freePort } from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";
-import { runBullmqBaseline, type BullmqBaselineReport } from "./baselines/bullmq-baseline.ts";
+import { runBullmqBaseline, waitAllDelivered, type BullmqBaselineReport, type CallbackPhaseReport } from "./baselines/bullmq-baseline.ts";
 import { measureRawCeilings, type RawCeilings } from "./baselines/raw-ceilings.ts";
 import { measureRelayAlone, type RelayAloneReport } from "./baselines/relay-alone.ts";
-import { round, waitReady } from "./bench-util.ts";
+import { prepareWebBuild, round, waitForHealthy, waitReady } from "./bench-util.ts";
 import { ProcessManager } from "./processes.ts";
 import { ACCOUNT_SID, AUTH_TOKEN, createRunEnv, SMS_SENDER, type RunEnv } from "./run-env.ts";
 
@@ -23,6 +29,19 @@ export interface PipelineBenchOptions {
   baselines?: boolean;
   /** Outbox rows for the relay-alone measurement (default 50,000). */
   relayRows?: number;
+  /** Three signed status callbacks per message through the web app; ends when every row is DELIVERED. */
+  callbacks?: boolean;
+}
+
+export interface PipelineCallbacksReport {
+  ours: CallbackPhaseReport & {
+    /** CPU of the whole run (sends and callbacks) per 1,000 messages, by process kind. */
+    cpuSecondsPer1000: { web: number; relay: number; worker: number };
+    peakRssMiB: { web: number };
+  };
+  bullmq?: CallbackPhaseReport;
+  /** ours / BullMQ, messages DELIVERED per second. */
+  ratioToBullmq?: number;
 }
 
 export interface PipelineBenchReport {
@@ -49,15 +68,41 @@ export interface PipelineBenchReport {
   bullmq?: BullmqBaselineReport;
   /** ours / baseline, each measured in this run. */
   ratios?: { toBullmq: number; toRawRedisStreams: number; toRawPgCommits: number; toRawPgBatchInsert: number };
+  /** Only with `callbacks`: the send figures above then include the callback traffic running alongside. */
+  callbacks?: PipelineCallbacksReport;
 }
+
+/** Simulator settings for `callbacks`: every message queued → sent → delivered, each step posted at once. */
+const CALLBACK_SIMULATOR = {
+  throughputMode: false,
+  callbackDelayMs: 0,
+  callbackJitterMs: 0,
+  undeliveredShare: 0,
+  failedShare: 0,
+  autoReplyShare: 0,
+  // The first design's webhook answers 503 to a callback that beats its own write of the sid; give
+  // the retries room on a loaded machine (100 ms doubling, ≈ 25 s in all).
+  callbackRetries: 8,
+};
 
 export async function runPipelineBench(o: PipelineBenchOptions): Promise<PipelineBenchReport> {
   const log = o.log ?? (() => {});
-  const env = await createRunEnv({ workerEnv: { STREAM_BATCH_SIZE: "100", STREAM_READERS: "2", RELAY_BATCH_SIZE: "500", RELAY_POLL_MS: "100", LOG_LEVEL: "error" } });
+  const callbacks = o.callbacks ?? false;
+  if (callbacks) prepareWebBuild(log);
+  const webPort = callbacks ? await freePort() : 0;
+  const webUrl = `http://127.0.0.1:${webPort}`;
+  const env = await createRunEnv({
+    workerEnv: { STREAM_BATCH_SIZE: "100", STREAM_READERS: "2", RELAY_BATCH_SIZE: "500", RELAY_POLL_MS: "100", LOG_LEVEL: "error", ...(callbacks ? { PUBLIC_URL: webUrl } : {}) },
+  });
   const pm = new ProcessManager({ env: env.processEnv, logDir: `${o.logDir}/bench-${env.id}` });
   try {
     const rawSdkPerSecond = await measureRawSdk(env, Math.min(5000, o.messages), log);
     env.sim.reset({ keepConfig: true });
+    if (callbacks) {
+      env.sim.configure(CALLBACK_SIMULATOR);
+      pm.start("web", "web-0", { PORT: String(webPort), HOST: "127.0.0.1", PUBLIC_URL: webUrl, SESSION_SECRET: "bench-session-secret-0123456789abcdef" });
+      await waitForHealthy(`${webUrl}/healthz`, 60_000);
+    }
 
     const ports: number[] = [];
     for (const name of ["relay-0", ...Array.from({ length: o.workers }, (_, i) => `worker-${i}`)]) {
@@ -68,7 +113,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     await Promise.all(ports.map((port) => waitReady(port)));
     // Consumers start right after readiness; give their first blocking reads a moment.
     await sleep(500);
-    log(`relay and ${o.workers} workers ready; writing ${o.messages} messages`);
+    log(`${callbacks ? "web, " : ""}relay and ${o.workers} workers ready; writing ${o.messages} messages`);
 
     const t0 = Date.now();
     const scenario = await createScenario(env.orm, { patients: o.messages, dueAt: new Date(t0), credits: o.messages * 2 + 10 });
@@ -84,6 +129,12 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
 
     // Every row was due at t0, so a send's latency is its arrival minus t0.
     const latencies = env.sim.state.messages.map((m) => (m.dateCreated - t0) / 1000).sort((a, b) => a - b);
+    const duplicates = env.sim.state.stats().duplicates;
+    let oursDelivered: CallbackPhaseReport | null = null;
+    if (callbacks) {
+      log("every message sent; waiting for every row to be DELIVERED");
+      oursDelivered = await waitAllDelivered(env, { campaignId: scenario.campaignId, messages: o.messages, t0, deadline: Date.now() + Math.max(180_000, o.messages * 60), what: "ours" });
+    }
     const cpu = pm.cpuByApp();
     const rss = pm.peakRssByApp();
     const report: PipelineBenchReport = {
@@ -99,8 +150,14 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
       peakRssMiB: { relay: Math.round(rss.relay), worker: Math.round(rss.worker) },
       rawSdkPerSecond: Math.round(rawSdkPerSecond),
       ratioToRawSdk: round(o.messages / endToEndSeconds / rawSdkPerSecond, 2),
-      duplicates: env.sim.state.stats().duplicates,
+      duplicates,
     };
+    const per1000 = (seconds: number) => round((seconds / o.messages) * 1000, 3);
+    if (oursDelivered) {
+      report.callbacks = {
+        ours: { ...oursDelivered, cpuSecondsPer1000: { web: per1000(cpu.web), relay: per1000(cpu.relay), worker: per1000(cpu.worker) }, peakRssMiB: { web: Math.round(rss.web) } },
+      };
+    }
     await pm.stopAll();
 
     if (o.baselines ?? true) {
@@ -109,7 +166,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
       log("measuring the relay alone against a minimal claim-XADD-mark loop");
       report.relayAlone = await measureRelayAlone(env, { rows: o.relayRows ?? 50_000, workspaceId: scenario.workspaceId, logDir: o.logDir, log });
       log("running the BullMQ baseline");
-      report.bullmq = await runBullmqBaseline(env, { messages: o.messages, workers: o.workers, log });
+      report.bullmq = await runBullmqBaseline(env, { messages: o.messages, workers: o.workers, callbacks, log });
       const ours = o.messages / endToEndSeconds;
       report.ratios = {
         toBullmq: round(ours / report.bullmq.endToEndPerSecond, 2),
@@ -117,6 +174,10 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
         toRawPgCommits: round(ours / report.raw.pgSingleRowCommitsPerSecond, 3),
         toRawPgBatchInsert: round(ours / report.raw.pgBatchInsertRowsPerSecond, 3),
       };
+      if (report.callbacks && report.bullmq.callbacks) {
+        report.callbacks.bullmq = report.bullmq.callbacks;
+        report.callbacks.ratioToBullmq = round(o.messages / report.callbacks.ours.deliveredSeconds / (o.messages / report.bullmq.callbacks.deliveredSeconds), 2);
+      }
     }
     return report;
   } finally {
@@ -178,6 +239,15 @@ export function formatPipelineReport(r: PipelineBenchReport): string {
       ["minimal claim-100/XADD/mark loop", `${a.minimalLoopRowsPerSecond} rows/s`],
       ["relay / minimal loop", `${a.ratio}`],
     );
+  }
+  if (r.callbacks) {
+    const c = r.callbacks;
+    const phase = (x: CallbackPhaseReport) =>
+      `${x.deliveredPerSecond} msg/s (${x.deliveredSeconds} s), callbacks answered ${x.callbacksAnswered}, failed ${x.callbacksFailed}, retried ${x.callbackRetries}, DELIVERED ${x.delivered}`;
+    rows.push(["with 3 callbacks: ours, to all DELIVERED", phase(c.ours)]);
+    rows.push(["  CPU s per 1,000 msgs web / relay / workers", `${c.ours.cpuSecondsPer1000.web} / ${c.ours.cpuSecondsPer1000.relay} / ${c.ours.cpuSecondsPer1000.worker}, web peak RSS ${c.ours.peakRssMiB.web} MiB`]);
+    if (c.bullmq) rows.push(["with 3 callbacks: BullMQ, to all DELIVERED", phase(c.bullmq)]);
+    if (c.ratioToBullmq !== undefined) rows.push(["with 3 callbacks: ours / BullMQ", `${c.ratioToBullmq}`]);
   }
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");

@@ -98,14 +98,14 @@ async function load(url: string, o: WebhookBenchOptions): Promise<LoadResult> {
   };
 }
 
-interface Server {
+export interface Server {
   url: string;
   child: ChildProcess;
   logs: string[];
 }
 
-async function startServer(args: string[], cwd: string, env: EnvVars, healthPath: string): Promise<Server> {
-  const port = await freePort();
+export async function startServer(args: string[], cwd: string, env: EnvVars, healthPath: string, listenPort?: number): Promise<Server> {
+  const port = listenPort ?? (await freePort());
   const logs: string[] = [];
   const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (c: Buffer) => logs.push(c.toString()));
@@ -125,7 +125,7 @@ async function startServer(args: string[], cwd: string, env: EnvVars, healthPath
   throw new Error(`${args.join(" ")} did not become healthy:\n${logs.join("").slice(-3000)}`);
 }
 
-async function stop(server: Server): Promise<void> {
+export async function stopServer(server: Server): Promise<void> {
   if (server.child.exitCode !== null) return;
   const exited = new Promise((resolve) => server.child.once("exit", resolve));
   server.child.kill("SIGTERM");
@@ -146,7 +146,7 @@ export async function runWebhooksBench(o: WebhookBenchOptions): Promise<WebhookB
       log(`ours: ${o.connections} connections for ${o.durationSeconds} s`);
       ours = await load(web.url, o);
     } finally {
-      await stop(web);
+      await stopServer(web);
     }
     const [{ stored, storedTwice }] = (await env.orm.em.fork().execute(
       "select count(*)::int as stored, (count(*) - count(distinct idempotency_key))::int as \"storedTwice\" from outbox where type in ('twilio.status', 'twilio.inbound')",
@@ -158,7 +158,7 @@ export async function runWebhooksBench(o: WebhookBenchOptions): Promise<WebhookB
       log("baseline: bare node:http");
       bareResult = await load(bare.url, o);
     } finally {
-      await stop(bare);
+      await stopServer(bare);
     }
     const naive = await startServer([NAIVE_SERVER], WEB_ROOT, common, "/healthz");
     let naiveResult: LoadResult;
@@ -166,7 +166,7 @@ export async function runWebhooksBench(o: WebhookBenchOptions): Promise<WebhookB
       log("baseline: naive one-transaction-per-request action");
       naiveResult = await load(naive.url, o);
     } finally {
-      await stop(naive);
+      await stopServer(naive);
     }
     return {
       bench: "webhooks",

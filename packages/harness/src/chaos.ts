@@ -9,8 +9,8 @@
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { allStreamKeys, CONSUMER_GROUP, deadLetterKey, type StreamKind } from "@rm/streams";
-import { existsSync } from "node:fs";
-import { createScenario, ensureProductionBuild, freePort, WEB_ROOT } from "@rm/test-utils";
+import { createScenario, freePort } from "@rm/test-utils";
+import { prepareWebBuild, waitForHealthy } from "./bench-util.ts";
 import { signTwilioRequest } from "@rm/twilio";
 import { startPrivateRedis, type PrivateRedis } from "./private-redis.ts";
 import { ProcessManager, type AppName } from "./processes.ts";
@@ -278,34 +278,6 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await env.close();
     await redis?.stop();
   }
-}
-
-/**
- * The web process serves from the production build (shared with the web tests, rebuilt only when the
- * app's sources changed). Its webhook routes do not go through Remix, so when a rebuild fails (the
- * app is mid-change) an existing build still serves the run.
- */
-function prepareWebBuild(log: (line: string) => void): void {
-  try {
-    const b = ensureProductionBuild();
-    if (b.built) log(`web production build made in ${(b.ms / 1000).toFixed(1)} s`);
-  } catch (err) {
-    if (!existsSync(`${WEB_ROOT}build/server/index.js`)) throw err;
-    log(`web build failed; using the existing build (${String(err).split("\n")[0]})`);
-  }
-}
-
-async function waitForHealthy(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
 }
 
 /**

@@ -3,17 +3,35 @@
 // processes at concurrency 100, each job reading its rows, rendering, sending through the `twilio`
 // SDK to the same simulator and writing the message row and a ledger deduction. Same PostgreSQL,
 // same Redis (AOF everysec), same machine, same run.
+//
+// With `callbacks`, the simulator posts queued → sent → delivered for every message to the first
+// design's status webhook (naive-webhook-server.ts in apply-status mode: one transaction per request
+// updating the message row by provider sid), and the run ends when every message row is DELIVERED.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { createScenario } from "@rm/test-utils";
+import { createScenario, freePort, WEB_ROOT } from "@rm/test-utils";
+import { startServer, stopServer, type Server } from "../bench-webhooks.ts";
 import type { RunEnv } from "../run-env.ts";
 import type { EnvVars } from "../processes.ts";
 
 const WORKER_SCRIPT = fileURLToPath(new URL("./bullmq-worker.ts", import.meta.url));
+const NAIVE_SERVER = fileURLToPath(new URL("./naive-webhook-server.ts", import.meta.url));
+
+export interface CallbackPhaseReport {
+  /** Start of the run (ours: first outbox insert; BullMQ: first addBulk) to the last message row DELIVERED. */
+  deliveredSeconds: number;
+  deliveredPerSecond: number;
+  /** Status callbacks the simulator posted and got a 2xx for, gave up on, and retried. */
+  callbacksAnswered: number;
+  callbacksFailed: number;
+  callbackRetries: number;
+  /** Message rows DELIVERED at the end (must equal the messages). */
+  delivered: number;
+}
 
 export interface BullmqBaselineReport {
   messages: number;
@@ -24,6 +42,7 @@ export interface BullmqBaselineReport {
   cpuSecondsPer1000: number;
   peakRssMiB: number;
   duplicates: number;
+  callbacks?: CallbackPhaseReport;
 }
 
 interface WorkerProcess {
@@ -50,7 +69,7 @@ function startWorker(env: EnvVars): WorkerProcess {
   return { child, ready: Promise.race([ready, final.then(() => {})]), final };
 }
 
-export async function runBullmqBaseline(env: RunEnv, o: { messages: number; workers: number; log?: (line: string) => void }): Promise<BullmqBaselineReport> {
+export async function runBullmqBaseline(env: RunEnv, o: { messages: number; workers: number; callbacks?: boolean; log?: (line: string) => void }): Promise<BullmqBaselineReport> {
   const log = o.log ?? (() => {});
   const scenario = await createScenario(env.orm, { patients: o.messages, dueAt: new Date(Date.now() + 3600_000), outbox: false, phoneBase: 593_970_000_000 });
   await env.orm.em.fork().execute(
@@ -60,7 +79,13 @@ export async function runBullmqBaseline(env: RunEnv, o: { messages: number; work
 
   const prefix = `${env.prefix}bull`;
   const queueName = "send-initial-message";
-  const workerEnv: EnvVars = { ...env.processEnv, BULLMQ_QUEUE: queueName, BULLMQ_PREFIX: prefix, BULLMQ_CONCURRENCY: "100" };
+  let webhook: Server | null = null;
+  if (o.callbacks) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    webhook = await startServer([NAIVE_SERVER], WEB_ROOT, { DATABASE_URL: env.databaseUrl, PUBLIC_URL: url, TWILIO_AUTH_TOKEN: env.processEnv.TWILIO_AUTH_TOKEN, NAIVE_WEBHOOK_MODE: "apply-status" }, "/healthz", port);
+  }
+  const workerEnv: EnvVars = { ...env.processEnv, BULLMQ_QUEUE: queueName, BULLMQ_PREFIX: prefix, BULLMQ_CONCURRENCY: "100", ...(webhook ? { PUBLIC_URL: webhook.url } : {}) };
   const workers = Array.from({ length: o.workers }, () => startWorker(workerEnv));
   const connection = new Redis(env.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: false });
   const queue = new Queue(queueName, { connection, prefix });
@@ -85,6 +110,12 @@ export async function runBullmqBaseline(env: RunEnv, o: { messages: number; work
     if (received < o.messages) throw new Error(`BullMQ baseline: only ${received} of ${o.messages} messages arrived before the deadline`);
     const last = Math.max(...env.sim.state.messages.map((m) => m.dateCreated));
     const endToEndSeconds = (last - t0) / 1000;
+    const duplicates = env.sim.state.stats().duplicates;
+    let callbacks: CallbackPhaseReport | undefined;
+    if (o.callbacks) {
+      log(`BullMQ baseline: every message sent; waiting for every row to be DELIVERED`);
+      callbacks = await waitAllDelivered(env, { campaignId: scenario.campaignId, messages: o.messages, t0, deadline: Date.now() + Math.max(180_000, o.messages * 60), what: "BullMQ baseline" });
+    }
 
     for (const w of workers) w.child.kill("SIGTERM");
     const finals = await Promise.all(workers.map((w) => w.final));
@@ -96,12 +127,51 @@ export async function runBullmqBaseline(env: RunEnv, o: { messages: number; work
       endToEndPerSecond: Math.round(o.messages / endToEndSeconds),
       cpuSecondsPer1000: Math.round((cpu / o.messages) * 1000 * 1000) / 1000,
       peakRssMiB: Math.round(Math.max(...finals.map((f) => f.peakRssMiB))),
-      duplicates: env.sim.state.stats().duplicates,
+      duplicates,
+      ...(callbacks ? { callbacks } : {}),
     };
   } finally {
     for (const w of workers) if (w.child.exitCode === null) w.child.kill("SIGKILL");
+    if (webhook) await stopServer(webhook);
     await queue.obliterate({ force: true }).catch(() => {});
     await queue.close();
     connection.disconnect();
   }
+}
+
+/**
+ * Polls a cheap count until every message of the campaign is DELIVERED in PostgreSQL (throws at the
+ * deadline), then reads the last delivery time and the simulator's callback counters.
+ */
+export async function waitAllDelivered(
+  env: RunEnv,
+  o: { campaignId: string; messages: number; t0: number; deadline: number; what: string },
+): Promise<CallbackPhaseReport> {
+  const em = env.orm.em.fork();
+  const count = async () =>
+    ((await em.execute("select count(*)::int as n from messages where campaign_id = ? and status = 'DELIVERED'", [o.campaignId])) as [{ n: number }])[0].n;
+  let delivered = await count();
+  while (delivered < o.messages && Date.now() < o.deadline) {
+    await sleep(50);
+    delivered = await count();
+  }
+  if (delivered < o.messages) {
+    const cb = env.sim.state.callbacks;
+    throw new Error(`${o.what}: only ${delivered} of ${o.messages} messages DELIVERED before the deadline (callbacks answered ${cb.posted}, failed ${cb.failed}, retried ${cb.retries})`);
+  }
+  const [{ last }] = (await em.execute("select (extract(epoch from max(delivered_at)) * 1000)::float8 as last from messages where campaign_id = ?", [o.campaignId])) as [{ last: number }];
+  const deliveredSeconds = (last - o.t0) / 1000;
+  // The last delivered callback was answered before its row could be seen DELIVERED; let the
+  // simulator's counters settle (its poster counts after reading the answer).
+  const settle = Date.now() + 5_000;
+  while (env.sim.state.callbacks.inFlight > 0 && Date.now() < settle) await sleep(20);
+  const cb = env.sim.state.callbacks;
+  return {
+    deliveredSeconds: Math.round(deliveredSeconds * 100) / 100,
+    deliveredPerSecond: Math.round(o.messages / deliveredSeconds),
+    callbacksAnswered: cb.posted,
+    callbacksFailed: cb.failed,
+    callbackRetries: cb.retries,
+    delivered,
+  };
 }
