@@ -27,6 +27,8 @@ export interface PipelineBenchOptions {
   log?: (line: string) => void;
   /** Also measure the raw ceilings, the relay alone and the BullMQ baseline (default true). */
   baselines?: boolean;
+  /** With baselines: also the raw ceilings and the relay alone (default true; false = BullMQ only). */
+  ceilings?: boolean;
   /** Outbox rows for the relay-alone measurement (default 50,000). */
   relayRows?: number;
   /** Three signed status callbacks per message through the web app; ends when every row is DELIVERED. */
@@ -67,7 +69,7 @@ export interface PipelineBenchReport {
   relayAlone?: RelayAloneReport;
   bullmq?: BullmqBaselineReport;
   /** ours / baseline, each measured in this run. */
-  ratios?: { toBullmq: number; toRawRedisStreams: number; toRawPgCommits: number; toRawPgBatchInsert: number };
+  ratios?: { toBullmq: number; toRawRedisStreams?: number; toRawPgCommits?: number; toRawPgBatchInsert?: number };
   /** Only with `callbacks`: the send figures above then include the callback traffic running alongside. */
   callbacks?: PipelineCallbacksReport;
 }
@@ -161,18 +163,24 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     await pm.stopAll();
 
     if (o.baselines ?? true) {
-      log("measuring raw Redis and PostgreSQL ceilings");
-      report.raw = await measureRawCeilings({ redis: env.redis, databaseUrl: env.databaseUrl, prefix: env.prefix, entries: Math.max(5_000, Math.min(50_000, o.messages * 2)) });
-      log("measuring the relay alone against a minimal claim-XADD-mark loop");
-      report.relayAlone = await measureRelayAlone(env, { rows: o.relayRows ?? 50_000, workspaceId: scenario.workspaceId, logDir: o.logDir, log });
+      const ours = o.messages / endToEndSeconds;
+      if (o.ceilings ?? true) {
+        log("measuring raw Redis and PostgreSQL ceilings");
+        report.raw = await measureRawCeilings({ redis: env.redis, databaseUrl: env.databaseUrl, prefix: env.prefix, entries: Math.max(5_000, Math.min(50_000, o.messages * 2)) });
+        log("measuring the relay alone against a minimal claim-XADD-mark loop");
+        report.relayAlone = await measureRelayAlone(env, { rows: o.relayRows ?? 50_000, workspaceId: scenario.workspaceId, logDir: o.logDir, log });
+      }
       log("running the BullMQ baseline");
       report.bullmq = await runBullmqBaseline(env, { messages: o.messages, workers: o.workers, callbacks, log });
-      const ours = o.messages / endToEndSeconds;
       report.ratios = {
         toBullmq: round(ours / report.bullmq.endToEndPerSecond, 2),
-        toRawRedisStreams: round(ours / report.raw.redisStreamPerSecond, 3),
-        toRawPgCommits: round(ours / report.raw.pgSingleRowCommitsPerSecond, 3),
-        toRawPgBatchInsert: round(ours / report.raw.pgBatchInsertRowsPerSecond, 3),
+        ...(report.raw
+          ? {
+              toRawRedisStreams: round(ours / report.raw.redisStreamPerSecond, 3),
+              toRawPgCommits: round(ours / report.raw.pgSingleRowCommitsPerSecond, 3),
+              toRawPgBatchInsert: round(ours / report.raw.pgBatchInsertRowsPerSecond, 3),
+            }
+          : {}),
       };
       if (report.callbacks && report.bullmq.callbacks) {
         report.callbacks.bullmq = report.bullmq.callbacks;
@@ -223,10 +231,14 @@ export function formatPipelineReport(r: PipelineBenchReport): string {
     ["peak RSS relay / worker", `${r.peakRssMiB.relay} / ${r.peakRssMiB.worker} MiB`],
     ["duplicates at the provider", `${r.duplicates}`],
   ];
-  if (r.raw && r.bullmq && r.ratios) {
+  if (r.bullmq && r.ratios) {
     rows.push(
       ["BullMQ baseline (same run)", `${r.bullmq.endToEndPerSecond} msg/s, CPU ${r.bullmq.cpuSecondsPer1000} s/1000, RSS ${r.bullmq.peakRssMiB} MiB, duplicates ${r.bullmq.duplicates}`],
       ["ours / BullMQ", `${r.ratios.toBullmq}`],
+    );
+  }
+  if (r.raw && r.ratios) {
+    rows.push(
       ["raw Redis XADD+XREADGROUP+XACK", `${Math.round(r.raw.redisStreamPerSecond)} entries/s (ours / raw ${r.ratios.toRawRedisStreams})`],
       ["raw PostgreSQL 1-row commits, 8 clients", `${Math.round(r.raw.pgSingleRowCommitsPerSecond)} tps (ours / raw ${r.ratios.toRawPgCommits})`],
       ["raw PostgreSQL batch insert", `${Math.round(r.raw.pgBatchInsertRowsPerSecond)} rows/s (ours / raw ${r.ratios.toRawPgBatchInsert})`],
