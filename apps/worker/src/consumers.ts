@@ -1,7 +1,7 @@
 // The worker's stream consumers: one StreamConsumer per kind of work, all dispatching to the
 // handlers of @rm/messaging and @rm/billing. The trace context written with the outbox row continues here.
 import { createBillingHandlers, priceIdsFromEnv } from "@rm/billing";
-import { createDeadLetterHandler, createHandlers, createReplyProcessor, dispatchEntry, sendMessage, sendMessageBatch, SenderRateLimiter, startPeriodicEnsurer, type FeedbackOptions, type HandlerDeps, type SendDeps } from "@rm/messaging";
+import { applyProviderStatusBatch, createDeadLetterHandler, createHandlers, createReplyProcessor, dispatchEntry, sendMessage, sendMessageBatch, SenderRateLimiter, startPeriodicEnsurer, type FeedbackOptions, type HandlerDeps, type SendDeps } from "@rm/messaging";
 import { StreamConsumer, type BatchHandler, type BatchOutcome, type StreamKind } from "@rm/streams";
 import { withExtractedContext, withSpan } from "@rm/telemetry";
 import { createTwilioClient } from "@rm/twilio";
@@ -84,6 +84,9 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
       ]);
       return outcomes;
     };
+    // Status callbacks (three per message) run per batch too: one transaction for the plain ones
+    // (applyProviderStatusBatch), anything else one by one through `handle`.
+    const handleStatusBatch: BatchHandler = (items) => applyProviderStatusBatch(handlerDeps, items.map((item) => item.entry), handle);
     const consumer = new StreamConsumer({
       redis: ctx.redis.consumer,
       naming,
@@ -91,6 +94,7 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
       consumer: consumerName,
       handle,
       ...(kind === "dispatch" && !config.SEND_ONE_BY_ONE ? { handleBatch } : {}),
+      ...(kind === "provider-status" && !config.SEND_ONE_BY_ONE ? { handleBatch: handleStatusBatch } : {}),
       readers: config.STREAM_READERS,
       batchSize: config.STREAM_BATCH_SIZE,
       claimIdleMs: config.STREAM_CLAIM_IDLE_MS,

@@ -8,6 +8,7 @@ export { sendMessageBatch, type EntryOutcome } from "./send/send-batch.ts";
 export { createHandlers, dispatchEntry, createDeadLetterHandler, type HandlerMap, type BoundHandler } from "./handlers/index.ts";
 export type { HandlerDeps, HandlerLogger, EntryHandler } from "./handlers/deps.ts";
 export { applyProviderStatus, TWILIO_STATUS_TYPE } from "./handlers/apply-provider-status.ts";
+export { applyProviderStatusBatch, type StatusEntryOutcome } from "./handlers/apply-provider-status-batch.ts";
 export { applyDeliveryStatus, recordDeliveryStatus, deductReference, refundReference, rechargeReference, type DeliveryStatusResult, type ApplyDeliveryStatusOptions } from "./handlers/apply-delivery-status.ts";
 export { storeInbound, findRoute, TWILIO_INBOUND_TYPE, type InboundRoute } from "./handlers/store-inbound.ts";
 export { runPeriodic } from "./handlers/run-periodic.ts";
