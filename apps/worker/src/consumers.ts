@@ -85,7 +85,8 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
       return outcomes;
     };
     // Status callbacks (three per message) run per batch too: one transaction for the plain ones
-    // (applyProviderStatusBatch), anything else one by one through `handle`.
+    // (applyProviderStatusBatch), anything else one by one through `handle`. SEND_ONE_BY_ONE turns
+    // this off as well, for before/after comparisons.
     const handleStatusBatch: BatchHandler = (items) => applyProviderStatusBatch(handlerDeps, items.map((item) => item.entry), handle);
     const consumer = new StreamConsumer({
       redis: ctx.redis.consumer,
