@@ -37,13 +37,15 @@ export interface PipelineBenchOptions {
 
 export interface PipelineCallbacksReport {
   ours: CallbackPhaseReport & {
-    /** CPU of the whole run (sends and callbacks) per 1,000 messages, by process kind. */
-    cpuSecondsPer1000: { web: number; relay: number; worker: number };
+    /** CPU of the whole run (sends and callbacks, start-up included) per 1,000 messages, by process kind. */
+    cpuSecondsPer1000ByKind: { web: number; relay: number; worker: number };
     peakRssMiB: { web: number };
   };
   bullmq?: CallbackPhaseReport;
   /** ours / BullMQ, messages DELIVERED per second. */
   ratioToBullmq?: number;
+  /** ours / BullMQ, CPU seconds of all their processes per 1,000 messages (lower is better for ours). */
+  cpuRatioToBullmq?: number;
 }
 
 export interface PipelineBenchReport {
@@ -132,7 +134,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     // Every row was due at t0, so a send's latency is its arrival minus t0.
     const latencies = env.sim.state.messages.map((m) => (m.dateCreated - t0) / 1000).sort((a, b) => a - b);
     const duplicates = env.sim.state.stats().duplicates;
-    let oursDelivered: CallbackPhaseReport | null = null;
+    let oursDelivered: Omit<CallbackPhaseReport, "cpuSecondsPer1000"> | null = null;
     if (callbacks) {
       log("every message sent; waiting for every row to be DELIVERED");
       oursDelivered = await waitAllDelivered(env, { campaignId: scenario.campaignId, messages: o.messages, t0, deadline: Date.now() + Math.max(180_000, o.messages * 60), what: "ours" });
@@ -157,7 +159,12 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     const per1000 = (seconds: number) => round((seconds / o.messages) * 1000, 3);
     if (oursDelivered) {
       report.callbacks = {
-        ours: { ...oursDelivered, cpuSecondsPer1000: { web: per1000(cpu.web), relay: per1000(cpu.relay), worker: per1000(cpu.worker) }, peakRssMiB: { web: Math.round(rss.web) } },
+        ours: {
+          ...oursDelivered,
+          cpuSecondsPer1000: per1000(cpu.web + cpu.relay + cpu.worker),
+          cpuSecondsPer1000ByKind: { web: per1000(cpu.web), relay: per1000(cpu.relay), worker: per1000(cpu.worker) },
+          peakRssMiB: { web: Math.round(rss.web) },
+        },
       };
     }
     await pm.stopAll();
@@ -185,6 +192,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
       if (report.callbacks && report.bullmq.callbacks) {
         report.callbacks.bullmq = report.bullmq.callbacks;
         report.callbacks.ratioToBullmq = round(o.messages / report.callbacks.ours.deliveredSeconds / (o.messages / report.bullmq.callbacks.deliveredSeconds), 2);
+        report.callbacks.cpuRatioToBullmq = round(report.callbacks.ours.cpuSecondsPer1000 / report.bullmq.callbacks.cpuSecondsPer1000, 2);
       }
     }
     return report;
@@ -255,11 +263,12 @@ export function formatPipelineReport(r: PipelineBenchReport): string {
   if (r.callbacks) {
     const c = r.callbacks;
     const phase = (x: CallbackPhaseReport) =>
-      `${x.deliveredPerSecond} msg/s (${x.deliveredSeconds} s), callbacks answered ${x.callbacksAnswered}, failed ${x.callbacksFailed}, retried ${x.callbackRetries}, DELIVERED ${x.delivered}`;
+      `${x.deliveredPerSecond} msg/s (${x.deliveredSeconds} s), CPU ${x.cpuSecondsPer1000} s/1000, callbacks answered ${x.callbacksAnswered}, failed ${x.callbacksFailed}, retried ${x.callbackRetries}, DELIVERED ${x.delivered}`;
     rows.push(["with 3 callbacks: ours, to all DELIVERED", phase(c.ours)]);
-    rows.push(["  CPU s per 1,000 msgs web / relay / workers", `${c.ours.cpuSecondsPer1000.web} / ${c.ours.cpuSecondsPer1000.relay} / ${c.ours.cpuSecondsPer1000.worker}, web peak RSS ${c.ours.peakRssMiB.web} MiB`]);
+    const byKind = c.ours.cpuSecondsPer1000ByKind;
+    rows.push(["  CPU s per 1,000 msgs web / relay / workers", `${byKind.web} / ${byKind.relay} / ${byKind.worker}, web peak RSS ${c.ours.peakRssMiB.web} MiB`]);
     if (c.bullmq) rows.push(["with 3 callbacks: BullMQ, to all DELIVERED", phase(c.bullmq)]);
-    if (c.ratioToBullmq !== undefined) rows.push(["with 3 callbacks: ours / BullMQ", `${c.ratioToBullmq}`]);
+    if (c.ratioToBullmq !== undefined) rows.push(["with 3 callbacks: ours / BullMQ", `${c.ratioToBullmq} (CPU per message: ${c.cpuRatioToBullmq})`]);
   }
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");

@@ -145,7 +145,8 @@ export class ProcessManager {
 const CLOCK_TICKS = 100;
 const PAGE_KIB = 4;
 
-function readProcStat(pid: number): { cpuSeconds: number; rssMiB: number } | null {
+/** CPU seconds and resident set of a running process, from /proc; null when it is gone. */
+export function readProcStat(pid: number): { cpuSeconds: number; rssMiB: number } | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");

@@ -18,7 +18,7 @@ describe("pipeline benchmark with status callbacks (smoke)", () => {
     expect(ours.callbacksAnswered).toBe(messages * 3);
     expect(ours.callbacksFailed).toBe(0);
     expect(ours.deliveredPerSecond).toBeGreaterThan(0);
-    expect(ours.cpuSecondsPer1000.web).toBeGreaterThan(0);
+    expect(ours.cpuSecondsPer1000ByKind.web).toBeGreaterThan(0);
 
     const bullmq = report.callbacks!.bullmq!;
     expect(bullmq.delivered).toBe(messages);
@@ -26,6 +26,7 @@ describe("pipeline benchmark with status callbacks (smoke)", () => {
     // answered); the `delivered` of every message was answered, or its row would not be DELIVERED.
     expect(bullmq.callbacksAnswered).toBeGreaterThanOrEqual(messages);
     expect(bullmq.deliveredPerSecond).toBeGreaterThan(0);
+    expect(bullmq.cpuSecondsPer1000).toBeGreaterThan(0);
     expect(report.callbacks!.ratioToBullmq).toBeGreaterThan(0);
     // Only BullMQ ran as a baseline: no raw ceilings or relay-alone figures in a smoke run.
     expect(report.raw).toBeUndefined();

@@ -16,7 +16,7 @@ import { Redis } from "ioredis";
 import { createScenario, freePort, WEB_ROOT } from "@rm/test-utils";
 import { startServer, stopServer, type Server } from "../bench-webhooks.ts";
 import type { RunEnv } from "../run-env.ts";
-import type { EnvVars } from "../processes.ts";
+import { readProcStat, type EnvVars } from "../processes.ts";
 
 const WORKER_SCRIPT = fileURLToPath(new URL("./bullmq-worker.ts", import.meta.url));
 const NAIVE_SERVER = fileURLToPath(new URL("./naive-webhook-server.ts", import.meta.url));
@@ -31,6 +31,8 @@ export interface CallbackPhaseReport {
   callbackRetries: number;
   /** Message rows DELIVERED at the end (must equal the messages). */
   delivered: number;
+  /** CPU of every process of the design (sends and callbacks, start-up included) per 1,000 messages. */
+  cpuSecondsPer1000: number;
 }
 
 export interface BullmqBaselineReport {
@@ -111,15 +113,18 @@ export async function runBullmqBaseline(env: RunEnv, o: { messages: number; work
     const last = Math.max(...env.sim.state.messages.map((m) => m.dateCreated));
     const endToEndSeconds = (last - t0) / 1000;
     const duplicates = env.sim.state.stats().duplicates;
-    let callbacks: CallbackPhaseReport | undefined;
+    let delivered: Omit<CallbackPhaseReport, "cpuSecondsPer1000"> | undefined;
+    let webhookCpu = 0;
     if (o.callbacks) {
       log(`BullMQ baseline: every message sent; waiting for every row to be DELIVERED`);
-      callbacks = await waitAllDelivered(env, { campaignId: scenario.campaignId, messages: o.messages, t0, deadline: Date.now() + Math.max(180_000, o.messages * 60), what: "BullMQ baseline" });
+      delivered = await waitAllDelivered(env, { campaignId: scenario.campaignId, messages: o.messages, t0, deadline: Date.now() + Math.max(180_000, o.messages * 60), what: "BullMQ baseline" });
+      webhookCpu = (webhook?.child.pid ? readProcStat(webhook.child.pid)?.cpuSeconds : 0) ?? 0;
     }
 
     for (const w of workers) w.child.kill("SIGTERM");
     const finals = await Promise.all(workers.map((w) => w.final));
     const cpu = finals.reduce((sum, f) => sum + f.cpuSeconds, 0);
+    const callbacks: CallbackPhaseReport | undefined = delivered && { ...delivered, cpuSecondsPer1000: Math.round(((cpu + webhookCpu) / o.messages) * 1000 * 1000) / 1000 };
     return {
       messages: o.messages,
       workers: o.workers,
@@ -146,7 +151,7 @@ export async function runBullmqBaseline(env: RunEnv, o: { messages: number; work
 export async function waitAllDelivered(
   env: RunEnv,
   o: { campaignId: string; messages: number; t0: number; deadline: number; what: string },
-): Promise<CallbackPhaseReport> {
+): Promise<Omit<CallbackPhaseReport, "cpuSecondsPer1000">> {
   const em = env.orm.em.fork();
   const count = async () =>
     ((await em.execute("select count(*)::int as n from messages where campaign_id = ? and status = 'DELIVERED'", [o.campaignId])) as [{ n: number }])[0].n;
