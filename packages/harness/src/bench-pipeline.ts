@@ -1,5 +1,6 @@
-// The pipeline benchmark: N messages written as outbox rows in CSV-import-sized transactions,
-// published by a relay process and sent by K worker processes through the `twilio` SDK to the
+// The pipeline benchmark: N messages written through the CSV upload's confirm step
+// (`createCampaignFromRows`, one transaction per upload of 1,000 patients by default), published by
+// a relay process and sent by K worker processes through the `twilio` SDK to the
 // simulator (throughput mode, rate limits off). In the same run it measures the raw ceiling of the
 // provider leg — the same SDK calls straight from one process, no database or streams — the raw
 // ceilings of Redis Streams and PostgreSQL on the same servers, and a BullMQ baseline doing the
@@ -11,12 +12,13 @@
 // The run ends when every message row is DELIVERED in PostgreSQL. The BullMQ baseline then gets the
 // same callbacks at the first design's status webhook (one transaction per request).
 import { setTimeout as sleep } from "node:timers/promises";
-import { createScenario, freePort } from "@rm/test-utils";
+import { freePort } from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";
 import { runBullmqBaseline, waitAllDelivered, type BullmqBaselineReport, type CallbackPhaseReport } from "./baselines/bullmq-baseline.ts";
 import { measureRawCeilings, type RawCeilings } from "./baselines/raw-ceilings.ts";
 import { measureRelayAlone, type RelayAloneReport } from "./baselines/relay-alone.ts";
 import { prepareWebBuild, round, waitForHealthy, waitReady } from "./bench-util.ts";
+import { importCampaigns } from "./import-campaign.ts";
 import { ProcessManager } from "./processes.ts";
 import { ACCOUNT_SID, AUTH_TOKEN, createRunEnv, SMS_SENDER, type RunEnv } from "./run-env.ts";
 
@@ -31,6 +33,8 @@ export interface PipelineBenchOptions {
   ceilings?: boolean;
   /** Outbox rows for the relay-alone measurement (default 50,000). */
   relayRows?: number;
+  /** Patients per upload (default 1,000): each upload is one `createCampaignFromRows` transaction. */
+  uploadRows?: number;
   /** Three signed status callbacks per message through the web app; ends when every row is DELIVERED. */
   callbacks?: boolean;
 }
@@ -55,7 +59,7 @@ export interface PipelineBenchReport {
   /** First outbox insert to the last send received by the simulator. */
   endToEndSeconds: number;
   endToEndPerSecond: number;
-  /** Writing the campaign (contacts, patients, messages, holds, outbox rows) in 1,000-row transactions. */
+  /** Importing the uploads (contacts, patients, messages, holds, outbox rows; one transaction per upload): patients per second. */
   insertPerSecond: number;
   /** From a row's due time to the provider receiving its message. */
   latencyP50Seconds: number;
@@ -120,9 +124,9 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     log(`${callbacks ? "web, " : ""}relay and ${o.workers} workers ready; writing ${o.messages} messages`);
 
     const t0 = Date.now();
-    const scenario = await createScenario(env.orm, { patients: o.messages, dueAt: new Date(t0), credits: o.messages * 2 + 10 });
+    const scenario = await importCampaigns(env.orm, { patients: o.messages, dueAt: new Date(t0), uploadRows: o.uploadRows ?? 1_000, publicUrl: env.processEnv.PUBLIC_URL! });
     const insertSeconds = (Date.now() - t0) / 1000;
-    log(`campaign written in ${insertSeconds.toFixed(1)} s; waiting for the last send`);
+    log(`${scenario.campaignIds.length} uploads imported in ${insertSeconds.toFixed(1)} s; waiting for the last send`);
 
     const deadline = Date.now() + Math.max(120_000, o.messages * 20);
     while (env.sim.state.stats().total < o.messages && Date.now() < deadline) await sleep(20);
@@ -137,7 +141,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     let oursDelivered: Omit<CallbackPhaseReport, "cpuSecondsPer1000"> | null = null;
     if (callbacks) {
       log("every message sent; waiting for every row to be DELIVERED");
-      oursDelivered = await waitAllDelivered(env, { campaignId: scenario.campaignId, messages: o.messages, t0, deadline: Date.now() + Math.max(180_000, o.messages * 60), what: "ours" });
+      oursDelivered = await waitAllDelivered(env, { workspaceId: scenario.workspaceId, messages: o.messages, t0, deadline: Date.now() + Math.max(180_000, o.messages * 60), what: "ours" });
     }
     const cpu = pm.cpuByApp();
     const rss = pm.peakRssByApp();
@@ -233,7 +237,7 @@ export function formatPipelineReport(r: PipelineBenchReport): string {
     ["end to end", `${r.endToEndPerSecond} msg/s (${r.endToEndSeconds} s)`],
     ["raw SDK ceiling (same run)", `${r.rawSdkPerSecond} msg/s`],
     ["ours / raw SDK", `${r.ratioToRawSdk}`],
-    ["campaign write", `${r.insertPerSecond} rows/s`],
+    ["uploads imported (createCampaignFromRows)", `${r.insertPerSecond} rows/s`],
     ["latency due → provider p50 / p99", `${r.latencyP50Seconds} s / ${r.latencyP99Seconds} s`],
     ["CPU s per 1,000 msgs relay / workers", `${r.cpuSecondsPer1000.relay} / ${r.cpuSecondsPer1000.worker}`],
     ["peak RSS relay / worker", `${r.peakRssMiB.relay} / ${r.peakRssMiB.worker} MiB`],

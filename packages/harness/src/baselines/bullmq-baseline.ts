@@ -117,7 +117,7 @@ export async function runBullmqBaseline(env: RunEnv, o: { messages: number; work
     let webhookCpu = 0;
     if (o.callbacks) {
       log(`BullMQ baseline: every message sent; waiting for every row to be DELIVERED`);
-      delivered = await waitAllDelivered(env, { campaignId: scenario.campaignId, messages: o.messages, t0, deadline: Date.now() + Math.max(180_000, o.messages * 60), what: "BullMQ baseline" });
+      delivered = await waitAllDelivered(env, { workspaceId: scenario.workspaceId, messages: o.messages, t0, deadline: Date.now() + Math.max(180_000, o.messages * 60), what: "BullMQ baseline" });
       webhookCpu = (webhook?.child.pid ? readProcStat(webhook.child.pid)?.cpuSeconds : 0) ?? 0;
     }
 
@@ -150,11 +150,11 @@ export async function runBullmqBaseline(env: RunEnv, o: { messages: number; work
  */
 export async function waitAllDelivered(
   env: RunEnv,
-  o: { campaignId: string; messages: number; t0: number; deadline: number; what: string },
+  o: { workspaceId: string; messages: number; t0: number; deadline: number; what: string },
 ): Promise<Omit<CallbackPhaseReport, "cpuSecondsPer1000">> {
   const em = env.orm.em.fork();
   const count = async () =>
-    ((await em.execute("select count(*)::int as n from messages where campaign_id = ? and status = 'DELIVERED'", [o.campaignId])) as [{ n: number }])[0].n;
+    ((await em.execute("select count(*)::int as n from messages where workspace_id = ? and status = 'DELIVERED'", [o.workspaceId])) as [{ n: number }])[0].n;
   let delivered = await count();
   while (delivered < o.messages && Date.now() < o.deadline) {
     await sleep(50);
@@ -164,7 +164,7 @@ export async function waitAllDelivered(
     const cb = env.sim.state.callbacks;
     throw new Error(`${o.what}: only ${delivered} of ${o.messages} messages DELIVERED before the deadline (callbacks answered ${cb.posted}, failed ${cb.failed}, retried ${cb.retries})`);
   }
-  const [{ last }] = (await em.execute("select (extract(epoch from max(delivered_at)) * 1000)::float8 as last from messages where campaign_id = ?", [o.campaignId])) as [{ last: number }];
+  const [{ last }] = (await em.execute("select (extract(epoch from max(delivered_at)) * 1000)::float8 as last from messages where workspace_id = ?", [o.workspaceId])) as [{ last: number }];
   const deliveredSeconds = (last - o.t0) / 1000;
   // The last delivered callback was answered before its row could be seen DELIVERED; let the
   // simulator's counters settle (its poster counts after reading the answer).

@@ -1,4 +1,4 @@
-// npm run bench:pipeline -- [--messages 20000] [--workers 2] [--relay-rows 50000] [--callbacks]
+// npm run bench:pipeline -- [--messages 20000] [--workers 2] [--upload-rows 1000] [--relay-rows 50000] [--callbacks]
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { formatPipelineReport, runPipelineBench } from "../bench-pipeline.ts";
@@ -8,6 +8,7 @@ const { values } = parseArgs({
     messages: { type: "string", default: "20000" },
     workers: { type: "string", default: "2" },
     "relay-rows": { type: "string", default: "50000" },
+    "upload-rows": { type: "string", default: "1000" },
     callbacks: { type: "boolean", default: false },
   },
 });
@@ -16,6 +17,7 @@ const report = await runPipelineBench({
   messages: Number(values.messages),
   workers: Number(values.workers),
   relayRows: Number(values["relay-rows"]),
+  uploadRows: Number(values["upload-rows"]),
   callbacks: values.callbacks,
   logDir: fileURLToPath(new URL("../../../../.data/logs", import.meta.url)),
   log: (line) => console.error(`[bench] ${line}`),
