@@ -59,4 +59,22 @@ describe("Twilio webhooks on the web server", () => {
     expect(text).toMatch(/rm_webhook_requests_total\{[^}]*outcome="forged"[^}]*\} 1/);
     expect((await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status).toBe(200);
   });
+
+  it("wakes the relay (NOTIFY outbox) once a callback is stored, and a 204 carries no body", async () => {
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    try {
+      const woken = new Promise<string>((resolve) => listener.on("notification", (n) => resolve(n.channel)));
+      await listener.query("LISTEN outbox");
+      const fresh = { ...status, MessageSid: "SMdddddddddddddddddddddddddddddddd" };
+      const res = await post("/webhooks/twilio/status", fresh, signTwilioRequest(TOKEN, `${PUBLIC_URL}/webhooks/twilio/status`, fresh));
+      expect(res.status).toBe(204);
+      expect(res.headers.get("content-length")).toBeNull();
+      expect(await res.text()).toBe("");
+      const timeout = new Promise<string>((resolve) => setTimeout(() => resolve("no wake-up within 5 s"), 5_000).unref());
+      expect(await Promise.race([woken, timeout])).toBe("outbox");
+    } finally {
+      await listener.end();
+    }
+  });
 });

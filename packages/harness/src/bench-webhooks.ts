@@ -4,8 +4,17 @@
 // rows ≥ 2xx answers, and no key twice. In the same run, the same load against two baselines in
 // their own processes: a bare node:http server answering 200, and a naive handler doing what a Remix
 // action would (WHATWG Request + formData(), signature check, one transaction per request).
+//
+// Then the figure an operator sizes by: latency at half load. Ours is loaded again, open loop, at half
+// the request rate it reached saturated, and the bare server at the same absolute rate. Requests
+// leave on a fixed schedule and latency is counted from when each was due, so a server that falls
+// behind is charged for the wait (no coordinated omission). autocannon's `overallRate` is not used
+// for this: it lets every connection send its per-second budget back to back at the top of each
+// second and then idle, which is a saturation burst every second, not half load.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import http from "node:http";
+import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
@@ -35,6 +44,13 @@ export interface LoadResult {
   timeouts: number;
 }
 
+export interface HalfLoadResult {
+  /** Requests per second offered: half of ours' saturated req/s. */
+  rate: number;
+  ours: LoadResult;
+  bare: LoadResult;
+}
+
 export interface WebhookBenchReport {
   bench: "webhooks";
   durationSeconds: number;
@@ -42,6 +58,8 @@ export interface WebhookBenchReport {
   ours: LoadResult;
   bare: LoadResult;
   naive: LoadResult;
+  /** Open-loop phase at half of ours' saturated rate (ours, then bare at the same rate). */
+  halfLoad: HalfLoadResult;
   /** Rows stored for the requests sent, and keys stored more than once (must be 0). */
   stored: number;
   storedTwice: number;
@@ -98,6 +116,57 @@ async function load(url: string, o: WebhookBenchOptions): Promise<LoadResult> {
   };
 }
 
+/** Requests at a fixed rate on a fixed schedule over at most `connections` keep-alive sockets. */
+async function paced(url: string, rate: number, o: WebhookBenchOptions): Promise<LoadResult> {
+  const next = requestFactory();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
+  const { hostname, port } = new URL(url);
+  const total = Math.max(1, Math.round(rate * o.durationSeconds));
+  const interval = 1000 / rate;
+  const latencies: number[] = [];
+  const r: LoadResult = { requestsPerSecond: 0, latencyP50Ms: 0, latencyP99Ms: 0, latencyMaxMs: 0, answered2xx: 0, non2xx: 0, errors: 0, timeouts: 0 };
+  const send = (due: number) =>
+    new Promise<void>((resolve) => {
+      const q = next();
+      let timedOut = false;
+      const req = http.request(
+        { agent, hostname, port, method: "POST", path: q.path, timeout: 10_000, headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(q.body), "x-twilio-signature": q.signature } },
+        (res) => {
+          res.resume();
+          res.once("end", () => {
+            latencies.push(performance.now() - due);
+            if (res.statusCode! >= 200 && res.statusCode! < 300) r.answered2xx++;
+            else r.non2xx++;
+            resolve();
+          });
+        },
+      );
+      req.once("timeout", () => {
+        timedOut = true;
+        r.timeouts++;
+        req.destroy();
+      });
+      req.once("error", () => {
+        if (!timedOut) r.errors++;
+        resolve();
+      });
+      req.end(q.body);
+    });
+  const pending: Promise<void>[] = [];
+  const start = performance.now();
+  let i = 0;
+  while (i < total) {
+    const now = performance.now();
+    for (; i < total && start + i * interval <= now; i++) pending.push(send(start + i * interval));
+    await sleep(1);
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!) : 0);
+  return { ...r, requestsPerSecond: Math.round(latencies.length / o.durationSeconds), latencyP50Ms: at(0.5), latencyP99Ms: at(0.99), latencyMaxMs: at(1) };
+}
+
 export interface Server {
   url: string;
   child: ChildProcess;
@@ -142,9 +211,14 @@ export async function runWebhooksBench(o: WebhookBenchOptions): Promise<WebhookB
   try {
     const web = await startServer(["server.ts"], WEB_ROOT, { ...common, NODE_ENV: "production", METRICS_PORT: String(await freePort()), SESSION_SECRET: randomBytes(24).toString("hex") }, "/healthz");
     let ours: LoadResult;
+    let halfRate: number;
+    let halfOurs: LoadResult;
     try {
       log(`ours: ${o.connections} connections for ${o.durationSeconds} s`);
       ours = await load(web.url, o);
+      halfRate = Math.max(1, Math.round(ours.requestsPerSecond / 2));
+      log(`ours at half load: ${halfRate} req/s for ${o.durationSeconds} s`);
+      halfOurs = await paced(web.url, halfRate, o);
     } finally {
       await stopServer(web);
     }
@@ -154,9 +228,12 @@ export async function runWebhooksBench(o: WebhookBenchOptions): Promise<WebhookB
 
     const bare = await startServer([BARE_SERVER], WEB_ROOT, {}, "/healthz");
     let bareResult: LoadResult;
+    let halfBare: LoadResult;
     try {
       log("baseline: bare node:http");
       bareResult = await load(bare.url, o);
+      log(`baseline: bare node:http at ${halfRate} req/s`);
+      halfBare = await paced(bare.url, halfRate, o);
     } finally {
       await stopServer(bare);
     }
@@ -175,6 +252,7 @@ export async function runWebhooksBench(o: WebhookBenchOptions): Promise<WebhookB
       ours,
       bare: bareResult,
       naive: naiveResult,
+      halfLoad: { rate: halfRate, ours: halfOurs, bare: halfBare },
       stored,
       storedTwice,
       ratios: {
@@ -196,6 +274,9 @@ export function formatWebhooksReport(r: WebhookBenchReport): string {
     line("bare node:http (200, no work)", r.bare),
     line("naive action (1 tx per request)", r.naive),
     `ours / bare ${r.ratios.toBare}   ours / naive ${r.ratios.toNaive}`,
-    `stored ${r.stored} rows for ${r.ours.answered2xx} answered; stored twice: ${r.storedTwice}`,
+    `half load, open loop at ${r.halfLoad.rate} req/s (half of ours saturated), latency from each request's due time:`,
+    line("ours at half load", r.halfLoad.ours),
+    line("bare node:http at the same rate", r.halfLoad.bare),
+    `stored ${r.stored} rows for ${r.ours.answered2xx + r.halfLoad.ours.answered2xx} answered (saturated + half load); stored twice: ${r.storedTwice}`,
   ].join("\n");
 }

@@ -68,4 +68,48 @@ describe("webhook group commit", () => {
     const { rows } = await pool.query<{ key: string }>("select idempotency_key as key from outbox order by 1");
     expect(rows.map((r) => r.key)).toEqual(["a", "b", "c"]);
   });
+
+  it("wakes the relay once its rows are committed; the trigger still wakes it for every other writer", async () => {
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    let notifications = 0;
+    listener.on("notification", (n) => {
+      if (n.channel === "outbox") notifications++;
+    });
+    await listener.query("LISTEN outbox");
+    const waitFor = async (n: number) => {
+      const deadline = Date.now() + 5_000;
+      while (notifications < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      return notifications;
+    };
+    try {
+      const inserter = new OutboxGroupInserter({ pool });
+      await Promise.all([inserter.insert(row("w1")), inserter.insert(row("w2")), inserter.insert(row("w3"))]);
+      expect(await waitFor(1)).toBeGreaterThanOrEqual(1);
+      // (Its batches may announce twice: one wake-up in flight plus one for rows committed meanwhile.)
+      await new Promise((r) => setTimeout(r, 300));
+
+      // Any other insert (staff actions, the importer) is announced by the trigger as before…
+      const before = notifications;
+      await pool.query("INSERT INTO outbox (stream, type, payload, idempotency_key, available_at) VALUES ('dispatch', 'x', '{}', 'plain', now())");
+      expect(await waitFor(before + 1)).toBe(before + 1);
+      // …and a transaction that switched it off is silent (the inserter announces its rows itself).
+      const quiet = await pool.connect();
+      try {
+        await quiet.query("BEGIN");
+        await quiet.query("SELECT set_config('rm.outbox_notify', 'off', true)");
+        await quiet.query("INSERT INTO outbox (stream, type, payload, idempotency_key, available_at) VALUES ('dispatch', 'x', '{}', 'quiet', now())");
+        await quiet.query("COMMIT");
+        // The setting was local to that transaction: the same connection notifies again afterwards.
+        await quiet.query("INSERT INTO outbox (stream, type, payload, idempotency_key, available_at) VALUES ('dispatch', 'x', '{}', 'loud', now())");
+      } finally {
+        quiet.release();
+      }
+      expect(await waitFor(before + 2)).toBe(before + 2);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(notifications).toBe(before + 2);
+    } finally {
+      await listener.end();
+    }
+  });
 });

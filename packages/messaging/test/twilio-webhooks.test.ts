@@ -55,6 +55,9 @@ describe("Twilio status webhook", () => {
     const path = `${TWILIO_STATUS_PATH}?m=${messageId}`;
     const res = await post(path, statusParams("delivered"));
     expect(res.status).toBe(204);
+    // A 204 carries neither a body nor a Content-Length header (RFC 9110 §8.6).
+    expect(res.headers.get("content-length")).toBeNull();
+    expect(await res.text()).toBe("");
     const rows = await outboxRows();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ stream: "provider-status", type: "twilio.status", status: "pending", idempotency_key: "twilio-status:SM0123456789abcdef0123456789abcdef:delivered" });

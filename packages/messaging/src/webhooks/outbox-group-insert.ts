@@ -4,6 +4,15 @@
 // a flush slot frees, everything queued goes out as one multi-row INSERT … ON CONFLICT DO NOTHING.
 // Under light load a batch is one row and nothing waits; under heavy load batches grow by
 // themselves. A batch that fails is retried row by row, so one bad row cannot fail its neighbours.
+//
+// The relay is woken by the outbox trigger's NOTIFY, but a transaction that NOTIFYs takes a
+// database-wide lock at commit and keeps it until its WAL flush: concurrent notifying commits run one
+// after another, and the flush slots would wait on each other instead of sharing a WAL flush
+// (measured with pgbench, 4 clients inserting 16 rows each: about half the commits per second). So
+// batch inserts switch the trigger off for their own transaction (`rm.outbox_notify`) and the relay
+// is woken after the commit by a NOTIFY of its own, which does not wait for a WAL flush
+// (synchronous_commit off: a wake-up, no data) and is coalesced: at most one in flight, plus one more
+// if rows were committed meanwhile. A lost wake-up costs at most the relay's poll interval.
 import type pg from "pg";
 
 export interface OutboxInsertRow {
@@ -23,11 +32,14 @@ interface Pending {
 }
 
 const BATCH_SQL = `
+  WITH quiet AS (SELECT set_config('rm.outbox_notify', 'off', true))
   INSERT INTO outbox (workspace_id, stream, type, payload, idempotency_key, available_at, trace_context)
   SELECT NULL, s, t, p::jsonb, k, a, c
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[]) AS u(s, t, p, k, a, c)
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[]) AS u(s, t, p, k, a, c), quiet
   ON CONFLICT (idempotency_key) DO NOTHING
   RETURNING idempotency_key`;
+
+const WAKE_SQL = "SELECT set_config('synchronous_commit', 'off', true), pg_notify('outbox', '')";
 
 export interface OutboxGroupInserterOptions {
   pool: Pick<pg.Pool, "query">;
@@ -43,6 +55,8 @@ export class OutboxGroupInserter {
   private readonly maxInFlight: number;
   private queue: Pending[] = [];
   private inFlight = 0;
+  private waking = false;
+  private wakeAgain = false;
 
   constructor(o: OutboxGroupInserterOptions) {
     this.pool = o.pool;
@@ -97,6 +111,27 @@ export class OutboxGroupInserter {
     }
   }
 
+  /** Tells the relay that rows were committed (see the header: outside the insert's transaction). */
+  private wakeRelay(): void {
+    if (this.waking) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.waking = true;
+    this.pool
+      .query(WAKE_SQL)
+      .catch(() => {
+        // The relay polls as well; a lost wake-up only delays it by its poll interval.
+      })
+      .finally(() => {
+        this.waking = false;
+        if (this.wakeAgain) {
+          this.wakeAgain = false;
+          this.wakeRelay();
+        }
+      });
+  }
+
   private async write(rows: OutboxInsertRow[]): Promise<Set<string>> {
     const result = await this.pool.query<{ idempotency_key: string }>(BATCH_SQL, [
       rows.map((r) => r.stream),
@@ -106,6 +141,7 @@ export class OutboxGroupInserter {
       rows.map((r) => r.availableAt),
       rows.map((r) => r.traceContext),
     ]);
+    if (result.rows.length > 0) this.wakeRelay();
     return new Set(result.rows.map((r) => r.idempotency_key));
   }
 }

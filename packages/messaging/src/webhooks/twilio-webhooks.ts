@@ -54,6 +54,12 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
     const routeId = route === "status" ? TWILIO_STATUS_PATH : TWILIO_INBOUND_PATH;
     const done = (status: number, outcome: string, body = "", type = "text/plain; charset=utf-8") => {
       instruments().requests.add(1, { route: routeId, outcome });
+      if (status === 204) {
+        // No content, so no Content-Length and no body write (RFC 9110 §8.6).
+        res.writeHead(204);
+        res.end();
+        return;
+      }
       res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) });
       res.end(body);
     };

@@ -3,7 +3,11 @@ import { OutboxStatus } from "../common/enums.ts";
 
 /**
  * The transactional outbox, which is also the scheduler (`available_at`). Column set is a contract
- * with the relay. A statement-level trigger NOTIFYs channel 'outbox' once per insert statement.
+ * with the relay. A statement-level trigger NOTIFYs channel 'outbox' once per insert statement,
+ * unless the inserting transaction set `rm.outbox_notify` to 'off' and wakes the relay itself: a
+ * transaction that NOTIFYs holds a database-wide lock from its commit until its WAL flush, so
+ * concurrent notifying commits are serialized (the webhook group inserter, which commits many
+ * small batches at once, notifies afterwards in a transaction of its own).
  */
 export const OutboxEventSchema = defineEntity({
   name: "OutboxEvent",
@@ -37,7 +41,7 @@ export const OutboxEventSchema = defineEntity({
       timing: "after",
       events: ["insert"],
       forEach: "statement",
-      body: "perform pg_notify('outbox', ''); return null;",
+      body: "if current_setting('rm.outbox_notify', true) is distinct from 'off' then perform pg_notify('outbox', ''); end if; return null;",
     },
   ],
 });
