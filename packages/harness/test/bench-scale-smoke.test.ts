@@ -21,6 +21,7 @@ describe("scale benchmark (smoke)", () => {
     for (const s of r.shaping) {
       expect(s.received).toBe(s.messages);
       expect(s.duplicates).toBe(0);
+      expect(s.fittedPerSecond).toBeGreaterThan(0);
     }
     // Long code: 3 messages at 1/s are paced over seconds, not sent at once.
     const longCode = r.shaping.find((s) => s.kind === "longCode")!;
