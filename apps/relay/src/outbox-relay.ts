@@ -6,8 +6,10 @@
 // if the commit fails after XADD the rows are published again later — at-least-once, and every
 // consumer is idempotent. "Now" comes from the injectable clock as a query parameter.
 //
-// Wake-ups: LISTEN on a direct connection (an insert trigger NOTIFYs channel `outbox`), plus
-// polling as a fallback and for rows that become due later (available_at in the future).
+// Wake-ups: LISTEN on a direct connection (an insert trigger NOTIFYs channel `outbox`; writers that
+// put a row back to pending, like a rate-limit reschedule, NOTIFY themselves), the due time of the
+// next row scheduled for later (read from the claim index after a batch that was not full, so a row
+// written ahead is published at its time, not up to a poll interval late), and polling as a fallback.
 import type { Redis } from "ioredis";
 import pg from "pg";
 import type { Clock } from "@rm/domain";
@@ -50,6 +52,14 @@ const CLAIM_SQL = `
    LIMIT $2
    FOR UPDATE SKIP LOCKED`;
 
+// The earliest row scheduled for later: the first entry past "now" in outbox_claim_idx. Rows due
+// now but not claimed are locked by another relay, which publishes them.
+const NEXT_DUE_SQL = `
+  SELECT min(available_at) AS next FROM outbox WHERE status = 'pending' AND available_at > $1`;
+
+/** The shortest sleep before a row scheduled for later: what it may wait so its neighbours share a claim. */
+export const SCHEDULE_GRANULARITY_MS = 20;
+
 const MARK_PUBLISHED_SQL = `
   UPDATE outbox
      SET status = 'published', published_at = $1, publish_count = publish_count + 1
@@ -71,6 +81,8 @@ export class OutboxRelay {
   private listener: pg.Client | null = null;
   private wake: (() => void) | null = null;
   private notified = false;
+  /** Due time (ms) of the next row scheduled for later, as of the last batch that was not full. */
+  private nextDueAt: number | null = null;
   private readonly o: OutboxRelayOptions;
 
   constructor(options: OutboxRelayOptions) {
@@ -104,6 +116,10 @@ export class OutboxRelay {
     try {
       await client.query("BEGIN");
       const { rows } = await client.query<ClaimedRow>({ name: "outbox-claim", text: CLAIM_SQL, values: [now, this.batchSize] });
+      if (rows.length < this.batchSize) {
+        const { rows: next } = await client.query<{ next: Date | null }>({ name: "outbox-next-due", text: NEXT_DUE_SQL, values: [now] });
+        this.nextDueAt = next[0]?.next ? new Date(next[0].next).getTime() : null;
+      }
       if (rows.length === 0) {
         await client.query("COMMIT");
         return 0;
@@ -157,11 +173,23 @@ export class OutboxRelay {
         continue;
       }
       // A full batch means more is probably due: go again without waiting.
-      if (published < this.batchSize && this.running) await this.sleep(this.pollMs);
+      if (published < this.batchSize && this.running) await this.sleep(this.untilNextDue());
     }
   }
 
-  /** Sleeps until a NOTIFY, stop(), or the poll interval. */
+  /**
+   * The poll interval, or less if a row scheduled for later becomes due sooner — but at least
+   * SCHEDULE_GRANULARITY_MS, so rows due every few milliseconds are claimed a few at a time rather
+   * than one transaction each.
+   */
+  untilNextDue(): number {
+    if (this.nextDueAt === null) return this.pollMs;
+    // available_at has microseconds, the clock milliseconds: wake just after, not just before.
+    const due = Math.ceil(this.nextDueAt - this.o.clock.now().getTime()) + 1;
+    return Math.min(this.pollMs, Math.max(SCHEDULE_GRANULARITY_MS, due));
+  }
+
+  /** Sleeps until a NOTIFY, stop(), or `ms`. */
   private sleep(ms: number): Promise<void> {
     if (this.notified) {
       this.notified = false;

@@ -3,10 +3,10 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { enqueueOutbox, initOrm } from "@rm/db";
-import { ManualClock } from "@rm/domain";
+import { ManualClock, systemClock } from "@rm/domain";
 import { allStreamKeys, decodeEntry, streamKey } from "@rm/streams";
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "@rm/test-utils";
-import { OutboxRelay } from "../src/outbox-relay.ts";
+import { OutboxRelay, SCHEDULE_GRANULARITY_MS } from "../src/outbox-relay.ts";
 
 let db: TestDatabase;
 let orm: MikroORM;
@@ -97,6 +97,45 @@ describe("OutboxRelay", () => {
         await new Promise((res) => setTimeout(res, 10));
       }
       expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      await rel.stop();
+    }
+  });
+
+  it("sleeps until the next row scheduled for later instead of a whole poll interval, but claims rows due close together at once", async () => {
+    const rel = relay({ pollMs: 60_000 });
+    await enqueue(1, { at: new Date(T0.getTime() + 5_000) });
+    expect(await rel.publishBatch()).toBe(0);
+    expect(rel.untilNextDue()).toBe(5_001);
+    expect(relay({ pollMs: 1_000 }).untilNextDue()).toBe(1_000);
+    const shortPoll = relay({ pollMs: 1_000 });
+    await shortPoll.publishBatch();
+    expect(shortPoll.untilNextDue()).toBe(1_000);
+    clock.advance(4_995);
+    await rel.publishBatch();
+    expect(rel.untilNextDue()).toBe(SCHEDULE_GRANULARITY_MS);
+    clock.advance(5);
+    expect(await rel.publishBatch()).toBe(1);
+    // Nothing scheduled any more: back to the poll interval.
+    expect(await rel.publishBatch()).toBe(0);
+    expect(rel.untilNextDue()).toBe(60_000);
+  });
+
+  it("publishes a row written ahead at its due time, long before its next poll", async () => {
+    const rel = relay({ pollMs: 60_000, clock: systemClock });
+    await rel.start();
+    try {
+      await new Promise((res) => setTimeout(res, 100));
+      const due = Date.now() + 500;
+      // The insert's NOTIFY wakes the relay; nothing is due yet, so it learns when the row will be.
+      await enqueue(1, { at: new Date(due) });
+      while ((await streamEntries()).length === 0) {
+        if (Date.now() - due > 5000) throw new Error("not published within 5 s of its due time: the relay waited for its poll");
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      const { rows } = await pool.query<{ published_at: Date }>("select published_at from outbox where status = 'published'");
+      expect(rows).toHaveLength(1);
+      expect(new Date(rows[0]!.published_at).getTime()).toBeGreaterThanOrEqual(due);
     } finally {
       await rel.stop();
     }

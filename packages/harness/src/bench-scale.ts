@@ -7,7 +7,12 @@
 // 2. Provider shaping: rate limits on (long code 1 segment/s, toll-free 3, WhatsApp 80), one
 //    workspace per sender, every message queued at once; reports the achieved rate per sender from
 //    the simulator's arrival times, and that nothing was dropped or sent twice.
+// 3. Half load: messages written ahead (outbox rows with available_at = their due time, as an import
+//    or the reminder scheduler writes them), due evenly at half the sustained rate of part 1 for
+//    ~20 s; reports due → send latency (the simulator's arrival − the row's due time) p50/p99/max.
+//    The relay runs with the product's default poll interval, so the figure is what a deployment sees.
 import { setTimeout as sleep } from "node:timers/promises";
+import { pgArray } from "@rm/db";
 import { createScenario, freePort } from "@rm/test-utils";
 import { round, waitReady } from "./bench-util.ts";
 import { ProcessManager } from "./processes.ts";
@@ -32,7 +37,42 @@ export interface ShapingResult {
   /** First to last arrival at the provider. */
   spanSeconds: number;
   deviation: number;
+  /**
+   * The same steady arrivals' rate as the least-squares slope of arrival time over message number:
+   * every arrival counts, so one late first or last message (a worker backlog at the start) moves it
+   * far less than it moves the endpoints' rate above.
+   */
+  fittedPerSecond: number;
+  fittedDeviation: number;
   duplicates: number;
+}
+
+export interface HalfLoadResult {
+  /** The sustained rate this is half of: the median of the curve's rates, unless given. */
+  sustainedPerSecond: number;
+  /** Due times are spread evenly at this rate. */
+  offeredPerSecond: number;
+  /** First due time to last due time. */
+  seconds: number;
+  messages: number;
+  received: number;
+  duplicates: number;
+  /** Sends whose latency was measured (matched to a row by recipient); equals `received` when all is well. */
+  measured: number;
+  /** Due time → arrival at the provider (a negative minimum would mean a send before its due time). */
+  latencyMinMs: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  latencyMaxMs: number;
+  /** Where the time goes: due → published by the relay, and published → arrival at the provider (stream + worker). */
+  relayP50Ms: number;
+  relayP99Ms: number;
+  workerP50Ms: number;
+  workerP99Ms: number;
+  /** The relay's poll interval in this run (the product's default unless overridden). */
+  relayPollMs: number;
+  /** CPU seconds per 1,000 messages over the run, start-up excluded. */
+  cpuSecondsPer1000: { relay: number; worker: number };
 }
 
 export interface ScaleBenchReport {
@@ -41,6 +81,8 @@ export interface ScaleBenchReport {
   /** Rate at the largest backlog / rate at the smallest (target ≥ 0.8). */
   flatness: number;
   shaping: ShapingResult[];
+  /** Absent when skipped (halfLoadSeconds 0). Target p99 < 1 s. */
+  halfLoad?: HalfLoadResult;
 }
 
 export interface ScaleBenchOptions {
@@ -48,6 +90,12 @@ export interface ScaleBenchOptions {
   messages: number;
   /** Seconds of traffic per sender in the shaping run (0 skips it). */
   shapingSeconds: number;
+  /** Seconds of traffic in the half-load run (0 skips it). */
+  halfLoadSeconds?: number;
+  /** Offered rate of the half-load run (default: half the median rate of the curve). */
+  halfLoadRate?: number;
+  /** The relay's poll interval in the half-load run (default: the product's, RELAY_POLL_MS unset). */
+  halfLoadRelayPollMs?: number;
   logDir: string;
   log?: (line: string) => void;
 }
@@ -164,6 +212,7 @@ async function runShaping(o: ScaleBenchOptions, log: (line: string) => void): Pr
       const steady = arrivals.slice(Math.min(burst, received - 1));
       const span = steady.length > 1 ? (steady.at(-1)! - steady[0]!) / 1000 : 0;
       const achieved = span > 0 ? (steady.length - 1) / span : 0;
+      const fitted = fittedRate(steady);
       const duplicates = p.scenario.phones.reduce((n, phone) => n + Math.max(0, (env.sim.state.toCounts.get(p.channel === "WHATSAPP" ? `whatsapp:${phone}` : phone) ?? 0) - 1), 0);
       return {
         sender: p.sender,
@@ -174,6 +223,8 @@ async function runShaping(o: ScaleBenchOptions, log: (line: string) => void): Pr
         achievedPerSecond: round(achieved, 2),
         spanSeconds: received > 1 ? round((arrivals.at(-1)! - arrivals[0]!) / 1000, 2) : 0,
         deviation: round(achieved / p.rate - 1, 3),
+        fittedPerSecond: round(fitted, 2),
+        fittedDeviation: round(fitted / p.rate - 1, 3),
         duplicates,
       };
     });
@@ -183,11 +234,108 @@ async function runShaping(o: ScaleBenchOptions, log: (line: string) => void): Pr
   }
 }
 
+async function runHalfLoad(o: ScaleBenchOptions, sustainedPerSecond: number, log: (line: string) => void): Promise<HalfLoadResult> {
+  const { RELAY_POLL_MS: _poll, ...rest } = LOOSE_WORKER_ENV;
+  // RELAY_POLL_MS's default in @rm/config (relayEnv).
+  const relayPollMs = o.halfLoadRelayPollMs ?? 1000;
+  const env = await createRunEnv({ workerEnv: o.halfLoadRelayPollMs ? { ...rest, RELAY_POLL_MS: String(o.halfLoadRelayPollMs) } : rest });
+  const pm = new ProcessManager({ env: env.processEnv, logDir: `${o.logDir}/half-load-${env.id}` });
+  try {
+    await startPipeline(pm, 1);
+    const warm = await createScenario(env.orm, { patients: 200, dueAt: new Date(), phoneBase: 593_930_000_000 });
+    const warmDeadline = Date.now() + 120_000;
+    while (env.sim.state.stats().total < warm.messageIds.length && Date.now() < warmDeadline) await sleep(50);
+
+    const rate = o.halfLoadRate ?? sustainedPerSecond / 2;
+    const seconds = o.halfLoadSeconds ?? 20;
+    const count = Math.max(2, Math.round(rate * seconds));
+    const intervalMs = 1000 / rate;
+    // Written ahead, then given their due times: the relay learns of them as it would of an import's rows.
+    const scenario = await createScenario(env.orm, { patients: count, dueAt: new Date(Date.now() + 30 * 86400_000), phoneBase: 593_920_000_000 });
+    const start = Date.now() + 3000;
+    const dueAt = scenario.messageIds.map((_, i) => start + i * intervalMs);
+    await env.orm.em.fork().execute(
+      `update outbox o set available_at = to_timestamp(u.due / 1000.0)
+         from unnest(?::text[], ?::float8[]) as u(key, due) where o.idempotency_key = u.key`,
+      [pgArray(scenario.messageIds.map((id) => `message.send:${id}`)), pgArray(dueAt)],
+      "run",
+    );
+    if (Date.now() > start) log(`half load: writing the due times took longer than the 3 s lead; the first rows were late`);
+    log(`half load: ${count} messages due at ${round(rate, 1)}/s over ${seconds} s (half of ${Math.round(sustainedPerSecond)} msg/s)`);
+    const before = env.sim.state.stats().total;
+    const cpuBefore = pm.cpuByApp();
+    const deadline = dueAt.at(-1)! + 60_000;
+    while (env.sim.state.stats().total < before + count && Date.now() < deadline) await sleep(50);
+    const cpu = pm.cpuByApp();
+
+    const dueByPhone = new Map(scenario.phones.map((p, i) => [p, dueAt[i]!]));
+    const latencies = env.sim.state.messages.flatMap((m) => (dueByPhone.has(m.to) ? [m.dateCreated - dueByPhone.get(m.to)!] : [])).sort((a, b) => a - b);
+    // The relay's share from each row's published_at (set once, when the relay publishes it).
+    const published = await env.orm.em.fork().execute<{ key: string; at: Date }[]>(
+      "select idempotency_key as key, published_at as at from outbox where idempotency_key = any(?::text[]) and published_at is not null",
+      [pgArray(scenario.messageIds.map((id) => `message.send:${id}`))],
+      "all",
+    );
+    const phoneByKey = new Map(scenario.messageIds.map((id, i) => [`message.send:${id}`, scenario.phones[i]!]));
+    const publishedByPhone = new Map(published.map((r) => [phoneByKey.get(r.key)!, new Date(r.at).getTime()]));
+    const relayMs = scenario.phones.flatMap((p, i) => (publishedByPhone.has(p) ? [publishedByPhone.get(p)! - dueAt[i]!] : [])).sort((a, b) => a - b);
+    const workerMs = env.sim.state.messages.flatMap((m) => (publishedByPhone.has(m.to) ? [m.dateCreated - publishedByPhone.get(m.to)!] : [])).sort((a, b) => a - b);
+    const duplicates = scenario.phones.reduce((n, phone) => n + Math.max(0, (env.sim.state.toCounts.get(phone) ?? 0) - 1), 0);
+    return {
+      sustainedPerSecond: Math.round(sustainedPerSecond),
+      offeredPerSecond: round(rate, 1),
+      seconds: round((dueAt.at(-1)! - dueAt[0]!) / 1000, 1),
+      messages: count,
+      received: env.sim.state.stats().total - before,
+      duplicates,
+      measured: latencies.length,
+      latencyMinMs: Math.round(latencies[0] ?? 0),
+      latencyP50Ms: Math.round(percentile(latencies, 0.5)),
+      latencyP99Ms: Math.round(percentile(latencies, 0.99)),
+      latencyMaxMs: Math.round(latencies.at(-1) ?? 0),
+      relayP50Ms: Math.round(percentile(relayMs, 0.5)),
+      relayP99Ms: Math.round(percentile(relayMs, 0.99)),
+      workerP50Ms: Math.round(percentile(workerMs, 0.5)),
+      workerP99Ms: Math.round(percentile(workerMs, 0.99)),
+      relayPollMs,
+      cpuSecondsPer1000: { relay: round(((cpu.relay - cpuBefore.relay) / count) * 1000, 3), worker: round(((cpu.worker - cpuBefore.worker) / count) * 1000, 3) },
+    };
+  } finally {
+    await pm.stopAll();
+    await env.close();
+  }
+}
+
+/** Messages per second from the least-squares slope of arrival times (ms) over their order. */
+function fittedRate(arrivals: number[]): number {
+  const n = arrivals.length;
+  if (n < 2) return 0;
+  const meanI = (n - 1) / 2;
+  const meanT = arrivals.reduce((a, t) => a + t, 0) / n;
+  let num = 0;
+  let den = 0;
+  arrivals.forEach((t, i) => {
+    num += (i - meanI) * (t - meanT);
+    den += (i - meanI) ** 2;
+  });
+  return num > 0 ? 1000 / (num / den) : 0;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
 export async function runScaleBench(o: ScaleBenchOptions): Promise<ScaleBenchReport> {
   const log = o.log ?? (() => {});
   const curve = await runBacklogCurve(o, log);
   const shaping = o.shapingSeconds > 0 ? await runShaping(o, log) : [];
-  return { bench: "scale", curve, flatness: round(curve.at(-1)!.perSecond / curve[0]!.perSecond, 2), shaping };
+  const report: ScaleBenchReport = { bench: "scale", curve, flatness: round(curve.at(-1)!.perSecond / curve[0]!.perSecond, 2), shaping };
+  if ((o.halfLoadSeconds ?? 20) > 0) {
+    const rates = curve.map((p) => p.perSecond).sort((a, b) => a - b);
+    report.halfLoad = await runHalfLoad(o, rates[Math.floor((rates.length - 1) / 2)]!, log);
+  }
+  return report;
 }
 
 
@@ -196,10 +344,20 @@ export function formatScaleReport(r: ScaleBenchReport): string {
   for (const p of r.curve) lines.push(`${String(p.backlog).padStart(25)}   ${String(p.messages).padStart(9)}   ${String(p.seconds).padStart(7)}   ${String(p.perSecond).padStart(5)}`);
   lines.push(`rate at the largest backlog / at the smallest: ${r.flatness} (target ≥ 0.8)`);
   if (r.shaping.length) {
-    lines.push("", "sender                    kind       configured  achieved  deviation  sent/queued  duplicates");
+    lines.push("", "sender                    kind       configured  achieved  deviation  fitted  deviation  sent/queued  duplicates");
     for (const s of r.shaping) {
-      lines.push(`${s.sender.padEnd(25)} ${s.kind.padEnd(10)} ${String(s.configuredPerSecond).padStart(10)}  ${String(s.achievedPerSecond).padStart(8)}  ${`${round(s.deviation * 100, 1)} %`.padStart(9)}  ${`${s.received}/${s.messages}`.padStart(11)}  ${String(s.duplicates).padStart(10)}`);
+      lines.push(`${s.sender.padEnd(25)} ${s.kind.padEnd(10)} ${String(s.configuredPerSecond).padStart(10)}  ${String(s.achievedPerSecond).padStart(8)}  ${`${round(s.deviation * 100, 1)} %`.padStart(9)}  ${String(s.fittedPerSecond).padStart(6)}  ${`${round(s.fittedDeviation * 100, 1)} %`.padStart(9)}  ${`${s.received}/${s.messages}`.padStart(11)}  ${String(s.duplicates).padStart(10)}`);
     }
+  }
+  if (r.halfLoad) {
+    const h = r.halfLoad;
+    lines.push(
+      "",
+      `half load: ${h.messages} messages due evenly at ${h.offeredPerSecond}/s over ${h.seconds} s (half of ${h.sustainedPerSecond} msg/s), relay poll ${h.relayPollMs} ms`,
+      `  due → send min ${h.latencyMinMs} ms, p50 ${h.latencyP50Ms} ms, p99 ${h.latencyP99Ms} ms (target < 1,000), max ${h.latencyMaxMs} ms; sent ${h.received}/${h.messages}, measured ${h.measured}, duplicates ${h.duplicates}`,
+      `  due → published by the relay p50 ${h.relayP50Ms} ms, p99 ${h.relayP99Ms} ms; published → provider p50 ${h.workerP50Ms} ms, p99 ${h.workerP99Ms} ms`,
+      `  CPU s per 1,000 messages: relay ${h.cpuSecondsPer1000.relay}, worker ${h.cpuSecondsPer1000.worker}`,
+    );
   }
   return lines.join("\n");
 }

@@ -1,4 +1,5 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getCreditBalance, heldCredits, holdCredits, initOrm } from "@rm/db";
 import { ManualClock } from "@rm/domain";
@@ -376,6 +377,30 @@ describe.each(["one by one", "batched"] as const)("%s", (m) => {
       expect(sim.state.messages).toHaveLength(3);
       const [counted] = await orm.em.fork().execute<{ n: number }[]>("select count(*)::int as n from outbox where workspace_id = ? and status = 'done' and type = 'message.send' and payload->>'rateSlotAt' is not null", [s.workspaceId]);
       expect(counted?.n).toBe(2);
+    });
+
+    it("wakes the relays at commit when it puts a row back for its slot (NOTIFY outbox), instead of leaving it to their poll", async () => {
+      const s = await createScenario(orm, { patients: 2, dueAt: clock.now(), phoneBase: 593_984_000_000 });
+      const limiter = new SenderRateLimiter({ redis: redis.client, prefix: `${redis.prefix}rl-wake-${m}:` });
+      // The sender's burst is taken already: both messages wait, nothing is sent (a send would insert
+      // its reminder, and an insert NOTIFYs by trigger on its own).
+      await limiter.reserve("+15005550006", 1);
+      const listener = new pg.Client({ connectionString: db.url });
+      await listener.connect();
+      try {
+        let notified = 0;
+        listener.on("notification", (n) => void (n.channel === "outbox" && notified++));
+        await listener.query("LISTEN outbox");
+        await run(deps({ rateLimiter: limiter }), await publishDue());
+        const deadline = Date.now() + 5000;
+        while (notified === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        expect(sim.state.messages.filter((x) => s.phones.includes(x.to))).toHaveLength(0);
+        const [waiting] = await orm.em.fork().execute<{ n: number }[]>("select count(*)::int as n from outbox where workspace_id = ? and status = 'pending' and available_at > ? and type = 'message.send'", [s.workspaceId, clock.now()]);
+        expect(waiting?.n).toBe(2);
+        expect(notified).toBeGreaterThan(0);
+      } finally {
+        await listener.end();
+      }
     });
 
     it("a message back long after its slot books a new one instead of bursting", async () => {

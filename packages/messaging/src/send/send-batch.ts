@@ -38,6 +38,7 @@ import {
   type ReloadedRow,
   type SendDeps,
   type SendRow,
+  WAKE_RELAY_SQL,
 } from "./send-message.ts";
 
 /** What became of one entry: ok means it may be acknowledged (its effect, or nothing to do, is committed). */
@@ -232,6 +233,7 @@ async function prepareBatch(deps: SendDeps, em: EntityManager, candidates: Candi
       [pgArray(later.map((l) => l.outboxId)), pgArray(later.map((l) => l.slotAt))],
       "run",
     );
+    await em.execute(WAKE_RELAY_SQL, [], "run");
   }
   if (sendNow.length === 0) return { sending: [], oneByOne };
 

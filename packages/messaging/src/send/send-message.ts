@@ -66,6 +66,11 @@ export const payloadSchema = z.object({
 /** A booked slot this close is taken now: the relay's poll and the stream hop are slower than that. */
 export const SLOT_EARLY_MS = 50;
 /**
+ * Tells the relays (at commit) that a row went back to pending for later: they read the next due
+ * time again and wake for it instead of finding it on their next poll. Only inserts NOTIFY by trigger.
+ */
+export const WAKE_RELAY_SQL = "select pg_notify('outbox', '')";
+/**
  * A message back this long after its slot (a worker backlog, an outage) books a new one instead of
  * catching up, so late messages never burst past the sender's rate all at once.
  */
@@ -282,6 +287,7 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
       [new Date(slotAt), slotAt, outboxId],
       "run",
     );
+    await em.execute(WAKE_RELAY_SQL, [], "run");
     return { kind: "skip" };
   }
 
