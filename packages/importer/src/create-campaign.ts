@@ -263,7 +263,8 @@ interface Planned {
   sendAt: Date | null;
   messageId: string | null;
   body: string | null;
-  contentVariables: Record<string, string> | null;
+  /** {{name}}: the WhatsApp template's first content variable. */
+  firstName: string | null;
   credits: number;
 }
 
@@ -276,7 +277,8 @@ interface Prepared {
   rowSkip: SkipReason | null;
   sendAt: Date | null;
   body: string | null;
-  contentVariables: Record<string, string> | null;
+  /** {{name}}: the WhatsApp template's first content variable. */
+  firstName: string | null;
   credits: number;
 }
 
@@ -348,7 +350,7 @@ function preparer(rows: readonly CampaignRowInput[], s: Awaited<ReturnType<typeo
         else sendAt = when.sendAt;
       }
       if (rowSkip) {
-        out[i] = { channel, language, token, rowSkip, sendAt: null, body: null, contentVariables: null, credits: 0 };
+        out[i] = { channel, language, token, rowSkip, sendAt: null, body: null, firstName: null, credits: 0 };
         continue;
       }
       const templates = s.languageTemplates.get(language) ?? s.templates;
@@ -379,7 +381,8 @@ function preparer(rows: readonly CampaignRowInput[], s: Awaited<ReturnType<typeo
         rowSkip: null,
         sendAt,
         body,
-        contentVariables: channel === "WHATSAPP" ? { "1": values.name, "2": values.doctor, "3": values.practice, "4": values.ratingLink } : null,
+        // WhatsApp content variables {1: first name, 2: doctor, 3: practice, 4: rating link} are built by the insert.
+        firstName: values.name,
         credits,
       };
     }
@@ -409,7 +412,7 @@ function decide(rows: readonly CampaignRowInput[], prepared: readonly Prepared[]
     else if (contact?.opted_out_at) skip = "OPTED_OUT";
     else if (p.rowSkip) skip = p.rowSkip;
     else if (contact && (contact.pending || withinCooldown(contact.last_asked_at, now, s.cooldownDays))) skip = "COOLDOWN";
-    if (skip) return { row, channel: p.channel, language: p.language, patientId: randomUUID(), token: p.token, skip, sendAt: null, messageId: null, body: null, contentVariables: null, credits: 0 };
+    if (skip) return { row, channel: p.channel, language: p.language, patientId: randomUUID(), token: p.token, skip, sendAt: null, messageId: null, body: null, firstName: null, credits: 0 };
     return {
       row,
       channel: p.channel,
@@ -420,7 +423,7 @@ function decide(rows: readonly CampaignRowInput[], prepared: readonly Prepared[]
       sendAt: p.sendAt,
       messageId: randomUUID(),
       body: p.body,
-      contentVariables: p.contentVariables,
+      firstName: p.firstName,
       credits: p.credits,
     };
   });
@@ -716,37 +719,65 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
       });
     }
 
+    // INITIAL messages and their `message.send` outbox rows (the rows enqueueOutbox writes: same
+    // columns, same idempotency key), one statement per batch so the outbox's NOTIFY fires once per
+    // batch. What is the same for every row — content SID, doctor, practice, link base — is bound
+    // once; addresses and WhatsApp content variables are built by the statement. A single send goes
+    // through enqueueOutbox itself.
     const sendBatches = chunks(sends, BATCH);
     for (const [k, batch] of sendBatches.entries()) {
       const params = await columns(batch, [
         (p) => p.messageId,
         (p) => p.patientId,
         (p) => p.channel,
-        // Addresses as the provider spells them: WhatsApp recipients carry the channel prefix.
-        (p) => (p.channel === "WHATSAPP" ? `whatsapp:${p.row.phone}` : p.row.phone),
+        (p) => p.row.phone,
         (p) => p.body,
-        (p) => (p.channel === "WHATSAPP" ? settings.contentSidInitial : null),
-        (p) => (p.contentVariables ? JSON.stringify(p.contentVariables) : null),
+        (p) => (p.channel === "WHATSAPP" ? p.firstName : null),
+        (p) => (p.channel === "WHATSAPP" ? p.token : null),
         (p) => p.credits,
+        (p) => p.sendAt!.toISOString(),
       ]);
+      const withOutbox = sends.length > 1;
       await pipe.run(async () => {
         await executeBound(
           em,
-          `insert into messages (id, workspace_id, patient_id, campaign_id, type, channel, status, to_address, body, content_sid, content_variables,
-                                 credits_held, created_at, updated_at)
-           select t.id, ?, t.patient_id, ?, 'INITIAL', t.channel, 'PENDING', t.to_address, t.body, t.content_sid, t.cv::jsonb, t.credits, ?, ?
-             from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[])
-                  as t(id, patient_id, channel, to_address, body, content_sid, cv, credits)`,
-          [input.workspaceId, campaignId, now, now, ...params],
+          `with t as materialized (
+             select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::timestamptz[])
+                    as t(id, patient_id, channel, phone, body, first_name, token, credits, due)
+           ), m as (
+             insert into messages (id, workspace_id, patient_id, campaign_id, type, channel, status, to_address, body, content_sid, content_variables,
+                                   credits_held, created_at, updated_at)
+             select t.id, ?, t.patient_id, ?, 'INITIAL', t.channel, 'PENDING',
+                    -- Addresses as the provider spells them: WhatsApp recipients carry the channel prefix.
+                    case when t.channel = 'WHATSAPP' then 'whatsapp:' || t.phone else t.phone end,
+                    t.body,
+                    case when t.channel = 'WHATSAPP' then ?::text end,
+                    case when t.channel = 'WHATSAPP' then jsonb_build_object('1', t.first_name, '2', ?::text, '3', ?::text, '4', ?::text || t.token) end,
+                    t.credits, ?, ?
+               from t
+           )
+           insert into outbox (workspace_id, stream, type, payload, idempotency_key, available_at, trace_context)
+           select ?, 'dispatch', 'message.send', jsonb_build_object('messageId', t.id::text), 'message.send:' || t.id::text, t.due, null
+             from t where ?::bool
+           on conflict (idempotency_key) do nothing`,
+          [
+            ...params,
+            input.workspaceId,
+            campaignId,
+            settings.contentSidInitial,
+            settings.doctorName,
+            settings.practiceName,
+            `${input.publicUrl}/q/`,
+            now,
+            now,
+            input.workspaceId,
+            withOutbox,
+          ],
         );
         if (k === sendBatches.length - 1) lap("messages");
       });
     }
     if (sendBatches.length === 0) lap("messages");
-
-    // The rows enqueueOutbox writes (same columns, same idempotency key, one statement per batch so the
-    // NOTIFY trigger fires once), with bound arrays: its inlined parameters cost ~1 s per 50,000 rows.
-    // A single send goes through enqueueOutbox itself.
     if (sends.length === 1) {
       const p = sends[0]!;
       await pipe.run(async () => {
@@ -760,22 +791,6 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
         });
         lap("outbox");
       });
-    } else {
-      for (const [k, batch] of sendBatches.entries()) {
-        const params = await columns(batch, [(p) => p.messageId, (p) => p.sendAt!.toISOString()]);
-        await pipe.run(async () => {
-          await executeBound(
-            em,
-            `insert into outbox (workspace_id, stream, type, payload, idempotency_key, available_at, trace_context)
-             select ?, 'dispatch', 'message.send', jsonb_build_object('messageId', t.id::text), 'message.send:' || t.id::text, t.due, null
-               from unnest(?::uuid[], ?::timestamptz[]) as t(id, due)
-             on conflict (idempotency_key) do nothing`,
-            [input.workspaceId, ...params],
-          );
-          if (k === sendBatches.length - 1) lap("outbox");
-        });
-      }
-      if (sendBatches.length === 0) lap("outbox");
     }
 
     await pipe.run(async () => {
