@@ -607,7 +607,14 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
       now,
     );
     locking.catch(() => {}); // awaited just below, after the rendering
-    const prepared = await prepareRows(unique, settings, input, now);
+    let prepared: Prepared[];
+    try {
+      prepared = await prepareRows(unique, settings, input, now);
+    } catch (err) {
+      // Never leave the transaction while the upsert still has statements to send on its connection.
+      await locking.catch(() => {});
+      throw err;
+    }
     const contacts = await locking;
     lap("contacts");
     const planned = decide(unique, prepared, contacts, settings, now);
