@@ -30,6 +30,7 @@ export { AnalyticsDelta, AnalyticsDaily, AnalyticsRollup } from "./modules/analy
 export { foldAnalytics, type FoldResult } from "./modules/analytics/fold.ts";
 export { enqueueOutbox, type OutboxEventInput } from "./modules/outbox/enqueue.ts";
 export { pgArray } from "./modules/common/pg-array.ts";
+export { executeBound } from "./modules/common/execute-bound.ts";
 
 export {
   grantCredits,
@@ -67,7 +68,7 @@ export {
   type WorkspaceFilterArgs,
 } from "./scoping/workspace-filter.ts";
 export { workspaceEm, unscopedEm } from "./scoping/workspace-em.ts";
-export { scopedQuery, assertScopedSql } from "./scoping/scoped-query.ts";
+export { scopedQuery, scopedQueryBound, assertScopedSql } from "./scoping/scoped-query.ts";
 
 export { hashPassword, verifyPassword } from "./auth/password.ts";
 export { seedDemo, seedDemoWith, DEMO, type DemoSeedResult } from "./seeders/demo.ts";

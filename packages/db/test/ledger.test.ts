@@ -177,6 +177,37 @@ describe("credit ledger", () => {
     expect(await balance(workspaceId)).toEqual({ available: 2, held: 8 });
   });
 
+  it("a bulk hold checks only the references not held yet against the balance", async () => {
+    const { workspaceId } = await makeTenant(t.orm);
+    await grantCredits(em(), { workspaceId, amount: 10, reference: "grant:partial" });
+    const holds = Array.from({ length: 6 }, (_, i) => ({ reference: `message:p${i}`, amount: 2 }));
+    expect(await holdCreditsBulk(em(), { workspaceId, holds: holds.slice(0, 4) })).toEqual({ held: 4, amount: 8 });
+    // 2 left: the four already held cost nothing again, the two new ones need 4.
+    await expect(holdCreditsBulk(em(), { workspaceId, holds })).rejects.toMatchObject({ requested: 4, available: 2, shortfall: 2 });
+    expect(await balance(workspaceId)).toEqual({ available: 2, held: 8 });
+    expect(await holdCreditsBulk(em(), { workspaceId, holds: holds.slice(0, 5), reason: "campaign" })).toEqual({ held: 1, amount: 2 });
+    expect(await balance(workspaceId)).toEqual({ available: 0, held: 10 });
+    const [entry] = await em().execute<{ amount: number; reason: string }[]>("select amount, reason from credit_ledger_entries where workspace_id = ? and reference = 'message:p4'", [workspaceId]);
+    expect(entry).toEqual({ amount: -2, reason: "campaign" });
+  });
+
+  it("a bulk hold on ENTERPRISE is never short, and a campaign-sized one is one call, all or nothing", async () => {
+    const enterprise = await makeTenant(t.orm, { plan: Plan.ENTERPRISE });
+    expect(await holdCreditsBulk(em(), { workspaceId: enterprise.workspaceId, holds: [{ reference: "message:e1", amount: 3 }] })).toEqual({ held: 1, amount: 3 });
+    expect(await balance(enterprise.workspaceId)).toEqual({ available: -3, held: 3 });
+
+    const { workspaceId } = await makeTenant(t.orm);
+    await grantCredits(em(), { workspaceId, amount: 60_000, reference: "grant:big" });
+    // References with quotes, backslashes and commas travel as values (bound array elements).
+    const many = Array.from({ length: 30_000 }, (_, i) => ({ reference: `message:"big",\\${i}'`, amount: 2 }));
+    await expect(holdCreditsBulk(em(), { workspaceId, holds: [...many, { reference: "message:one-too-many", amount: 1 }] })).rejects.toMatchObject({ requested: 60_001, available: 60_000 });
+    expect(await balance(workspaceId)).toEqual({ available: 60_000, held: 0 });
+    expect(await holdCreditsBulk(em(), { workspaceId, holds: many })).toEqual({ held: 30_000, amount: 60_000 });
+    expect(await balance(workspaceId)).toEqual({ available: 0, held: 60_000 });
+    const [row] = await em().execute<{ n: string }[]>("select count(*)::text as n from credit_ledger_entries where workspace_id = ? and kind = 'hold' and reference = ?", [workspaceId, `message:"big",\\7'`]);
+    expect(row!.n).toBe("1");
+  }, 60_000);
+
   it("settling within a hold never waits for the workspace-wide lock", async () => {
     const { workspaceId } = await makeTenant(t.orm);
     await grantCredits(em(), { workspaceId, amount: 5, reference: "grant:settle" });

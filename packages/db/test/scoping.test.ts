@@ -20,8 +20,10 @@ import {
   assertScopedSql,
   grantCredits,
   scopedQuery,
+  scopedQueryBound,
   unscopedEm,
   workspaceEm,
+  type EntityManager,
 } from "../src/index.ts";
 import { makeTenant, setupOrm, type TestOrm } from "./helpers.ts";
 
@@ -163,6 +165,23 @@ describe("scopedQuery (raw SQL guard)", () => {
   it("binds the workspace id as the first parameter and returns only that tenant's rows", async () => {
     const rows = await scopedQuery<{ id: string; name: string }>(t.orm.em.fork(), A.workspaceId, "select id, name from patients where workspace_id = ? and phone = ?", ["+593987651234"]);
     expect(rows).toEqual([{ id: ids.Patient!.A, name: "patient A" }]);
+  });
+
+  it("scopedQueryBound binds its parameters (a value with quotes and question marks stays a value) and keeps the guard", async () => {
+    const tricky = "it's ? a value";
+    const inTx = <T>(fn: (tem: EntityManager) => Promise<T>) => t.orm.em.fork().transactional((tem) => fn(tem as EntityManager));
+    const rows = await inTx((tem) =>
+      scopedQueryBound<{ id: string; name: string }>(tem, A.workspaceId, "select id, name from patients where workspace_id = ? and phone = any(?::text[]) and ?::text = ?::text", [
+        "{+593987651234,+593987659999}",
+        tricky,
+        tricky,
+      ]),
+    );
+    expect(rows).toEqual([{ id: ids.Patient!.A, name: "patient A" }]);
+    const echoed = await inTx((tem) => scopedQueryBound<{ echo: string }>(tem, B.workspaceId, "select ?::text as echo from patients where workspace_id = ?", [tricky]).catch((e: unknown) => e));
+    // The guard wants the workspace id first: a statement naming a value before it is refused.
+    expect(echoed).toBeInstanceOf(Error);
+    expect((echoed as Error).message).toMatch(/first parameter/);
   });
 
   it("refuses statements that are not scoped by workspace_id = ? first", async () => {

@@ -9,10 +9,12 @@ import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import {
   DEFAULT_TEMPLATES,
   enqueueOutbox,
+  executeBound,
   getCreditBalance,
   holdCreditsBulk,
   InsufficientCreditsError as LedgerInsufficientCreditsError,
   scopedQuery,
+  scopedQueryBound,
   type SkipReason,
 } from "@rm/db";
 import {
@@ -29,9 +31,14 @@ import type { Channel } from "./fields.ts";
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const BATCH = 10_000;
-// holdCreditsBulk sums the workspace's ledger once per call: fewer, larger calls.
-const HOLD_BATCH = 25_000;
 export const MAX_CAMPAIGN_ROWS = 250_000;
+// Rows rendered between two turns of the event loop while the database works on the contacts.
+const PREPARE_SLICE = 2_000;
+
+/** Lets pending I/O run: a statement just handed to the driver goes out before more JS work starts. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /** One patient to import: a `PatientRow` of `parsePatientCsv` fits as it is. */
 export interface CampaignRowInput {
@@ -146,6 +153,8 @@ export function toEm(target: MikroORM | EntityManager): Em {
   return "em" in target && !("execute" in target) ? (target as MikroORM).em.fork() : (target as Em);
 }
 
+const NEEDS_ESCAPE = /["\\]/;
+
 /** PostgreSQL array literal, for `unnest(?::text[])`: one bound parameter per column, whatever the row count. */
 export function pgArray(values: readonly (string | number | boolean | null | undefined)[]): string {
   let out = "{";
@@ -153,31 +162,14 @@ export function pgArray(values: readonly (string | number | boolean | null | und
     if (i > 0) out += ",";
     const v = values[i];
     if (v === null || v === undefined) out += "NULL";
-    else if (typeof v === "string") out += `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+    else if (typeof v === "string") out += NEEDS_ESCAPE.test(v) ? `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"` : `"${v}"`;
     else out += String(v);
   }
   return `${out}}`;
 }
 
-interface BoundQueryContext {
-  executeQuery(query: { sql: string; parameters: readonly unknown[]; query: unknown; queryId: { queryId: string } }): Promise<{ rows: unknown[] }>;
-}
-
-/**
- * Runs a set-based statement in em's transaction with its parameters BOUND, not inlined. MikroORM's
- * `execute` formats every parameter into the SQL text, which costs seconds for the megabytes of
- * array literals of a 50,000-row import; the transaction's Kysely connection binds them instead.
- * Falls back to `execute` when there is no such connection.
- */
-export async function executeBound<T>(em: Em, sql: string, params: readonly unknown[]): Promise<T[]> {
-  const ctx = em.getTransactionContext<BoundQueryContext>();
-  if (!ctx || typeof ctx.executeQuery !== "function") return em.execute<T[]>(sql, [...params]);
-  let n = 0;
-  const numbered = sql.replace(/\?(?!\?)/g, () => `$${++n}`);
-  if (n !== params.length) throw new Error(`executeBound: ${n} placeholders for ${params.length} parameters`);
-  const res = await ctx.executeQuery({ sql: numbered, parameters: params, query: { kind: "RawNode", sqlFragments: [numbered], parameters: [] }, queryId: { queryId: "importer" } });
-  return res.rows as T[];
-}
+/** Bound-parameter execution now lives in @rm/db; re-exported for this package's other modules. */
+export { executeBound };
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -271,7 +263,22 @@ interface Planned {
   sendAt: Date | null;
   messageId: string | null;
   body: string | null;
-  contentVariables: Record<string, string> | null;
+  /** {{name}}: the WhatsApp template's first content variable. */
+  firstName: string | null;
+  credits: number;
+}
+
+/** What a row would send, decided from the row alone (no contact state): the first part of `plan`. */
+interface Prepared {
+  channel: Channel;
+  language: string;
+  token: string;
+  /** A skip the row decides by itself: NO_CONSENT, NOT_MOBILE, APPOINTMENT_TOO_OLD. */
+  rowSkip: SkipReason | null;
+  sendAt: Date | null;
+  body: string | null;
+  /** {{name}}: the WhatsApp template's first content variable. */
+  firstName: string | null;
   credits: number;
 }
 
@@ -299,76 +306,134 @@ function tokens(n: number): string[] {
   return out;
 }
 
-/** Decides each patient's fate and renders what will be sent. Pure given the contacts' state. */
-function plan(rows: readonly CampaignRowInput[], contacts: Map<string, ContactState>, s: Awaited<ReturnType<typeof loadSettings>>, input: CreateCampaignInput, now: Date): Planned[] {
+/** Length of a public token: 32 random bytes in base64url. */
+const TOKEN_LENGTH = 43;
+
+/**
+ * Returns `prepare(from, to, out)`, which fills `out[from..to)` with what each row would send: its
+ * skip when the row alone decides it, the send time, the rendered INITIAL and the credits to hold.
+ * Nothing here depends on the contacts, so it runs while the database upserts and locks them.
+ *
+ * Credits: the rating link is the only per-patient part of a text, and it has a fixed length and only
+ * GSM-7 characters (base64url), so a text's cost equals that of the same text with a stub link of the
+ * same length. The cost of the INITIAL plus the larger follow-up is therefore computed once per
+ * distinct (channel, language, first name, appointment type, date) and reused.
+ */
+function preparer(rows: readonly CampaignRowInput[], s: Awaited<ReturnType<typeof loadSettings>>, input: CreateCampaignInput, now: Date): (from: number, to: number, out: Prepared[]) => void {
   const hoursAfter = input.scheduledHoursAfter ?? DEFAULT_HOURS_AFTER_APPOINTMENT;
   const campaignChannel = input.channel ?? s.defaultChannel;
   const publicTokens = tokens(rows.length);
   const sendTimes = new Map<number, ReturnType<typeof initialSendTime>>();
-  const followUpCredits = new Map<string, number>();
-  const linkStub = `${input.publicUrl}/x/${"x".repeat(43)}`;
+  const creditsByRendering = new Map<string, number>();
+  const ratingStub = `${input.publicUrl}/q/${"x".repeat(TOKEN_LENGTH)}`;
+  const linkStub = `${input.publicUrl}/x/${"x".repeat(TOKEN_LENGTH)}`;
   const usesDate = [...s.languageTemplates.values()].some((t) => /\{\{\s*date\s*\}\}/.test(t.INITIAL.SMS + t.INITIAL.WHATSAPP));
 
+  return (from, to, out) => {
+    for (let i = from; i < to; i++) {
+      const row = rows[i]!;
+      const channel = row.channel ?? campaignChannel;
+      const language = row.language ?? "es";
+      const token = publicTokens[i]!;
+      let rowSkip: SkipReason | null = null;
+      let sendAt: Date | null = null;
+      if (!row.consent) rowSkip = "NO_CONSENT";
+      else if (row.reachable === false) rowSkip = "NOT_MOBILE";
+      else {
+        const key = row.appointmentAt.getTime();
+        let when = sendTimes.get(key);
+        if (!when) {
+          when = initialSendTime({ appointmentAt: row.appointmentAt, hoursAfter, tz: s.timezone, quiet: s.quiet, now, maxAgeDays: s.maxAgeDays });
+          sendTimes.set(key, when);
+        }
+        if ("skip" in when) rowSkip = "APPOINTMENT_TOO_OLD";
+        else sendAt = when.sendAt;
+      }
+      if (rowSkip) {
+        out[i] = { channel, language, token, rowSkip, sendAt: null, body: null, firstName: null, credits: 0 };
+        continue;
+      }
+      const templates = s.languageTemplates.get(language) ?? s.templates;
+      const values = {
+        name: firstName(row.name),
+        doctor: s.doctorName,
+        practice: s.practiceName,
+        appointmentType: row.appointmentType ?? null,
+        date: usesDate ? formatAppointmentDate(row.appointmentAt, s.timezone) : null,
+        ratingLink: `${input.publicUrl}/q/${token}`,
+      };
+      const body = renderTemplate(templates.INITIAL[channel], values);
+      const type = values.appointmentType ?? "";
+      const ckey = `${channel} ${language} ${values.date ?? ""} ${type.length}:${type} ${values.name}`;
+      let credits = creditsByRendering.get(ckey);
+      if (credits === undefined) {
+        // Same sum as creditsToHoldForPatient (initial + the larger follow-up), on stub links.
+        const initial = renderTemplate(templates.INITIAL[channel], { ...values, ratingLink: ratingStub });
+        const stubbed = { ...values, ratingLink: linkStub, reviewLink: linkStub, feedbackLink: linkStub };
+        const followUp = Math.max(0, ...templates.FOLLOWUPS[channel].map((t) => creditsFor(channel, renderTemplate(t, stubbed))));
+        credits = creditsFor(channel, initial) + followUp;
+        creditsByRendering.set(ckey, credits);
+      }
+      out[i] = {
+        channel,
+        language,
+        token,
+        rowSkip: null,
+        sendAt,
+        body,
+        // WhatsApp content variables {1: first name, 2: doctor, 3: practice, 4: rating link} are built by the insert.
+        firstName: values.name,
+        credits,
+      };
+    }
+  };
+}
+
+/** `preparer` over all rows, a slice at a time, letting the event loop run in between (the database works meanwhile). */
+async function prepareRows(rows: readonly CampaignRowInput[], s: Awaited<ReturnType<typeof loadSettings>>, input: CreateCampaignInput, now: Date): Promise<Prepared[]> {
+  const prepare = preparer(rows, s, input, now);
+  const out = new Array<Prepared>(rows.length);
+  for (let i = 0; i < rows.length; i += PREPARE_SLICE) {
+    prepare(i, Math.min(rows.length, i + PREPARE_SLICE), out);
+    await yieldToEventLoop();
+  }
+  return out;
+}
+
+/** The second part of `plan`: each patient's fate given its contact's state (opt-out, erasure, cooldown). */
+function decide(rows: readonly CampaignRowInput[], prepared: readonly Prepared[], contacts: Map<string, ContactState>, s: Settings, now: Date): Planned[] {
   return rows.map((row, i) => {
-    const channel = row.channel ?? campaignChannel;
-    const language = row.language ?? "es";
-    const token = publicTokens[i]!;
+    const p = prepared[i]!;
     const contact = contacts.get(row.phone);
     let skip: SkipReason | null = null;
-    let sendAt: Date | null = null;
-    if (!row.consent) skip = "NO_CONSENT";
+    // The order of SPEC §5.3: consent, erasure, opt-out, landline, appointment age, cooldown.
+    if (p.rowSkip === "NO_CONSENT") skip = p.rowSkip;
     else if (contact?.erased_at) skip = "ERASED";
     else if (contact?.opted_out_at) skip = "OPTED_OUT";
-    else if (row.reachable === false) skip = "NOT_MOBILE";
-    else {
-      const key = row.appointmentAt.getTime();
-      let when = sendTimes.get(key);
-      if (!when) {
-        when = initialSendTime({ appointmentAt: row.appointmentAt, hoursAfter, tz: s.timezone, quiet: s.quiet, now, maxAgeDays: s.maxAgeDays });
-        sendTimes.set(key, when);
-      }
-      if ("skip" in when) skip = "APPOINTMENT_TOO_OLD";
-      else if (contact && (contact.pending || withinCooldown(contact.last_asked_at, now, s.cooldownDays))) skip = "COOLDOWN";
-      else sendAt = when.sendAt;
-    }
-    if (skip) return { row, channel, language, patientId: randomUUID(), token, skip, sendAt: null, messageId: null, body: null, contentVariables: null, credits: 0 };
-
-    const templates = s.languageTemplates.get(language) ?? s.templates;
-    const values = {
-      name: firstName(row.name),
-      doctor: s.doctorName,
-      practice: s.practiceName,
-      appointmentType: row.appointmentType ?? null,
-      date: usesDate ? formatAppointmentDate(row.appointmentAt, s.timezone) : null,
-      ratingLink: `${input.publicUrl}/q/${token}`,
-    };
-    const body = renderTemplate(templates.INITIAL[channel], values);
-    // Follow-ups carry per-patient links of a fixed length: their cost is the same for every patient
-    // with the same name length class, so it is computed once per distinct rendering.
-    const stubbed = { ...values, ratingLink: linkStub, reviewLink: linkStub, feedbackLink: linkStub };
-    const followUps = templates.FOLLOWUPS[channel].map((t) => renderTemplate(t, stubbed));
-    const fkey = `${channel}\u0000${followUps.join("\u0000")}`;
-    let followUp = followUpCredits.get(fkey);
-    if (followUp === undefined) {
-      followUp = Math.max(0, ...followUps.map((text) => creditsFor(channel, text)));
-      followUpCredits.set(fkey, followUp);
-    }
-    // Same sum as creditsToHoldForPatient (initial + the larger follow-up), with the follow-up cached.
-    const credits = creditsFor(channel, body) + followUp;
+    else if (p.rowSkip) skip = p.rowSkip;
+    else if (contact && (contact.pending || withinCooldown(contact.last_asked_at, now, s.cooldownDays))) skip = "COOLDOWN";
+    if (skip) return { row, channel: p.channel, language: p.language, patientId: randomUUID(), token: p.token, skip, sendAt: null, messageId: null, body: null, firstName: null, credits: 0 };
     return {
       row,
-      channel,
-      language,
+      channel: p.channel,
+      language: p.language,
       patientId: randomUUID(),
-      token,
+      token: p.token,
       skip: null,
-      sendAt,
+      sendAt: p.sendAt,
       messageId: randomUUID(),
-      body,
-      contentVariables: channel === "WHATSAPP" ? { "1": values.name, "2": values.doctor, "3": values.practice, "4": values.ratingLink } : null,
-      credits,
+      body: p.body,
+      firstName: p.firstName,
+      credits: p.credits,
     };
   });
+}
+
+/** Decides each patient's fate and renders what will be sent. Pure given the contacts' state. */
+function plan(rows: readonly CampaignRowInput[], contacts: Map<string, ContactState>, s: Awaited<ReturnType<typeof loadSettings>>, input: CreateCampaignInput, now: Date): Planned[] {
+  const prepared = new Array<Prepared>(rows.length);
+  preparer(rows, s, input, now)(0, rows.length, prepared);
+  return decide(rows, prepared, contacts, s, now);
 }
 
 function summarise(planned: readonly Planned[], merged: number): Pick<CreateCampaignResult, "counts" | "creditsHeld" | "firstSendAt" | "lastSendAt"> {
@@ -441,7 +506,7 @@ async function lockContacts(em: Em, workspaceId: string, planned: readonly { pho
   // Contacts that existed before: read their state under the row lock (the upsert took it already;
   // this is where a concurrent import's commit becomes visible).
   for (const batch of chunks(existing, BATCH)) {
-    const rows = await scopedQuery<{ id: string; phone: string; opted_out_at: Date | null; erased_at: Date | null; last_asked_at: Date | null; pending: boolean }>(
+    const rows = await scopedQueryBound<{ id: string; phone: string; opted_out_at: Date | null; erased_at: Date | null; last_asked_at: Date | null; pending: boolean }>(
       em,
       workspaceId,
       `select c.id, c.phone, c.opted_out_at, c.erased_at, c.last_asked_at,
@@ -533,186 +598,225 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
     const settings = await loadSettings(em, input, languagesOf(unique));
     lap("settings");
     const campaignChannel = input.channel ?? settings.defaultChannel;
-    const contacts = await lockContacts(
+    // The database upserts and locks the contacts while the rows are rendered here (rendering does
+    // not depend on them); `contacts` is the later of the two.
+    const locking = lockContacts(
       em,
       input.workspaceId,
       unique.map((r) => ({ phone: r.phone, channel: r.channel ?? campaignChannel, consent: r.consent })),
       now,
     );
+    locking.catch(() => {}); // awaited just below, after the rendering
+    let prepared: Prepared[];
+    try {
+      prepared = await prepareRows(unique, settings, input, now);
+    } catch (err) {
+      // Never leave the transaction while the upsert still has statements to send on its connection.
+      await locking.catch(() => {});
+      throw err;
+    }
+    const contacts = await locking;
     lap("contacts");
-    const planned = plan(unique, contacts, settings, input, now);
+    const planned = decide(unique, prepared, contacts, settings, now);
     const summary = summarise(planned, merged);
     const sends = planned.filter((p) => p.skip === null);
-
     lap("plan");
-    // Credits first: when they do not fit, nothing else is written (and the transaction rolls back).
-    let heldSoFar = 0;
-    for (const batch of chunks(sends, HOLD_BATCH)) {
+
+    // From here on each statement is formatted while the previous one runs. Credits first: when they
+    // do not fit, nothing else is written (and the transaction rolls back).
+    const pipe = statementPipe();
+    await pipe.run(async () => {
       try {
-        const held = await holdCreditsBulk(em, {
+        await holdCreditsBulk(em, {
           workspaceId: input.workspaceId,
-          holds: batch.map((p) => ({ reference: `message:${p.messageId}`, amount: p.credits })),
+          holds: sends.map((p) => ({ reference: `message:${p.messageId}`, amount: p.credits })),
           reason: "initial + follow-up",
         });
-        heldSoFar += held.amount;
       } catch (err) {
-        if (err instanceof LedgerInsufficientCreditsError) {
-          throw new InsufficientCreditsError(input.workspaceId, summary.creditsHeld, err.available + heldSoFar);
-        }
+        if (err instanceof LedgerInsufficientCreditsError) throw new InsufficientCreditsError(input.workspaceId, summary.creditsHeld, err.available);
         throw err;
       }
-    }
+      lap("holds");
+    });
 
-    lap("holds");
     const campaignId = input.draftCampaignId ?? randomUUID();
     const status = sends.length > 0 ? "ACTIVE" : "COMPLETED";
     if (input.draftCampaignId) {
-      // The draft's row becomes the campaign (its practice, doctor and hours are the ones checked above).
-      const updated = await em.execute<{ id: string }[]>(
-        `update campaigns set status = ?, practice_id = ?, assigned_doctor_id = ?, scheduled_hours_after = ?, total_patients = ?, skipped_patients = ?,
-                activated_at = ?, completed_at = ?, updated_at = ?
-          where workspace_id = ? and id = ? and status = 'DRAFT' returning id`,
-        [
-          status,
-          input.practiceId,
-          input.assignedDoctorId,
-          input.scheduledHoursAfter ?? DEFAULT_HOURS_AFTER_APPOINTMENT,
-          summary.counts.patients,
-          summary.counts.skipped,
-          now,
-          status === "COMPLETED" ? now : null,
-          now,
-          input.workspaceId,
-          input.draftCampaignId,
-        ],
-      );
-      if (updated.length !== 1) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe o ya fue confirmado.");
-    }
-    if (!input.draftCampaignId) await em.execute(
-      `insert into campaigns (id, workspace_id, practice_id, assigned_doctor_id, created_by_id, name, status, scheduled_hours_after,
-                              total_patients, skipped_patients, activated_at, completed_at, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        campaignId,
-        input.workspaceId,
-        input.practiceId,
-        input.assignedDoctorId,
-        input.createdById,
-        input.name.trim().slice(0, 200),
-        status,
-        input.scheduledHoursAfter ?? DEFAULT_HOURS_AFTER_APPOINTMENT,
-        summary.counts.patients,
-        summary.counts.skipped,
-        now,
-        status === "COMPLETED" ? now : null,
-        now,
-        now,
-      ],
-      "run",
-    );
-
-    lap("campaign");
-    for (const batch of chunks(planned, BATCH)) {
-      await executeBound(
-        em,
-        `insert into patients (id, workspace_id, campaign_id, contact_id, name, phone, email, appointment_at, appointment_type,
-                               preferred_channel, language, consent, status, skip_reason, public_token, created_at, updated_at)
-         select t.id, ?, ?, t.contact_id, t.name, t.phone, t.email, t.appointment_at, t.appointment_type,
-                t.channel, t.language, t.consent, t.status, t.skip_reason, t.token, ?, ?
-           from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::text[], ?::text[], ?::text[])
-                as t(id, contact_id, name, phone, email, appointment_at, appointment_type, channel, language, consent, status, skip_reason, token)`,
-        [
-          input.workspaceId,
-          campaignId,
-          now,
-          now,
-          pgArray(batch.map((p) => p.patientId)),
-          pgArray(batch.map((p) => contacts.get(p.row.phone)!.id)),
-          pgArray(batch.map((p) => p.row.name.trim())),
-          pgArray(batch.map((p) => p.row.phone)),
-          pgArray(batch.map((p) => p.row.email ?? null)),
-          pgArray(batch.map((p) => p.row.appointmentAt.toISOString())),
-          pgArray(batch.map((p) => p.row.appointmentType ?? null)),
-          pgArray(batch.map((p) => p.channel)),
-          pgArray(batch.map((p) => p.language)),
-          pgArray(batch.map((p) => p.row.consent)),
-          pgArray(batch.map((p) => (p.skip ? "SKIPPED" : "SCHEDULED"))),
-          pgArray(batch.map((p) => p.skip)),
-          pgArray(batch.map((p) => p.token)),
-        ],
-      );
-    }
-
-    lap("patients");
-    for (const batch of chunks(sends, BATCH)) {
-      await executeBound(
-        em,
-        `insert into messages (id, workspace_id, patient_id, campaign_id, type, channel, status, to_address, body, content_sid, content_variables,
-                               credits_held, created_at, updated_at)
-         select t.id, ?, t.patient_id, ?, 'INITIAL', t.channel, 'PENDING', t.to_address, t.body, t.content_sid, t.cv::jsonb, t.credits, ?, ?
-           from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[])
-                as t(id, patient_id, channel, to_address, body, content_sid, cv, credits)`,
-        [
-          input.workspaceId,
-          campaignId,
-          now,
-          now,
-          pgArray(batch.map((p) => p.messageId)),
-          pgArray(batch.map((p) => p.patientId)),
-          pgArray(batch.map((p) => p.channel)),
-          // Addresses as the provider spells them: WhatsApp recipients carry the channel prefix.
-          pgArray(batch.map((p) => (p.channel === "WHATSAPP" ? `whatsapp:${p.row.phone}` : p.row.phone))),
-          pgArray(batch.map((p) => p.body)),
-          pgArray(batch.map((p) => (p.channel === "WHATSAPP" ? settings.contentSidInitial : null))),
-          pgArray(batch.map((p) => (p.contentVariables ? JSON.stringify(p.contentVariables) : null))),
-          pgArray(batch.map((p) => p.credits)),
-        ],
-      );
-    }
-
-    lap("messages");
-    // The rows enqueueOutbox writes (same columns, same idempotency key, one statement per batch so the
-    // NOTIFY trigger fires once), with bound arrays: its inlined parameters cost ~1 s per 50,000 rows.
-    // A single send goes through enqueueOutbox itself.
-    if (sends.length === 1) {
-      const p = sends[0]!;
-      await enqueueOutbox(em, {
-        workspaceId: input.workspaceId,
-        stream: "dispatch",
-        type: "message.send",
-        payload: { messageId: p.messageId! },
-        idempotencyKey: `message.send:${p.messageId}`,
-        availableAt: p.sendAt!,
+      const draftCampaignId = input.draftCampaignId;
+      await pipe.run(async () => {
+        // The draft's row becomes the campaign (its practice, doctor and hours are the ones checked above).
+        const updated = await em.execute<{ id: string }[]>(
+          `update campaigns set status = ?, practice_id = ?, assigned_doctor_id = ?, scheduled_hours_after = ?, total_patients = ?, skipped_patients = ?,
+                  activated_at = ?, completed_at = ?, updated_at = ?
+            where workspace_id = ? and id = ? and status = 'DRAFT' returning id`,
+          [
+            status,
+            input.practiceId,
+            input.assignedDoctorId,
+            input.scheduledHoursAfter ?? DEFAULT_HOURS_AFTER_APPOINTMENT,
+            summary.counts.patients,
+            summary.counts.skipped,
+            now,
+            status === "COMPLETED" ? now : null,
+            now,
+            input.workspaceId,
+            draftCampaignId,
+          ],
+        );
+        if (updated.length !== 1) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe o ya fue confirmado.");
+        lap("campaign");
       });
     } else {
-      for (const batch of chunks(sends, BATCH)) {
-        await executeBound(
-          em,
-          `insert into outbox (workspace_id, stream, type, payload, idempotency_key, available_at, trace_context)
-           select ?, 'dispatch', 'message.send', jsonb_build_object('messageId', t.id::text), 'message.send:' || t.id::text, t.due, null
-             from unnest(?::uuid[], ?::timestamptz[]) as t(id, due)
-           on conflict (idempotency_key) do nothing`,
-          [input.workspaceId, pgArray(batch.map((p) => p.messageId)), pgArray(batch.map((p) => p.sendAt!.toISOString()))],
+      await pipe.run(async () => {
+        await em.execute(
+          `insert into campaigns (id, workspace_id, practice_id, assigned_doctor_id, created_by_id, name, status, scheduled_hours_after,
+                                  total_patients, skipped_patients, activated_at, completed_at, created_at, updated_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            campaignId,
+            input.workspaceId,
+            input.practiceId,
+            input.assignedDoctorId,
+            input.createdById,
+            input.name.trim().slice(0, 200),
+            status,
+            input.scheduledHoursAfter ?? DEFAULT_HOURS_AFTER_APPOINTMENT,
+            summary.counts.patients,
+            summary.counts.skipped,
+            now,
+            status === "COMPLETED" ? now : null,
+            now,
+            now,
+          ],
+          "run",
         );
-      }
+        lap("campaign");
+      });
     }
 
-    lap("outbox");
-    await em.execute(
-      `insert into audit_logs (workspace_id, actor_id, action, entity_type, entity_id, ip, details, created_at)
-       values (?, ?, 'campaign.created', 'Campaign', ?, ?, ?::jsonb, ?)`,
-      [
-        input.workspaceId,
-        input.createdById,
-        campaignId,
-        input.ip ?? null,
-        JSON.stringify({ source: input.source ?? "csv", patients: summary.counts.patients, scheduled: summary.counts.scheduled, skipped: summary.counts.skippedBy, creditsHeld: summary.creditsHeld }),
-        now,
-      ],
-      "run",
-    );
+    const patientBatches = chunks(planned, BATCH);
+    for (const [k, batch] of patientBatches.entries()) {
+      const params = await columns(batch, [
+        (p) => p.patientId,
+        (p) => contacts.get(p.row.phone)!.id,
+        (p) => p.row.name.trim(),
+        (p) => p.row.phone,
+        (p) => p.row.email ?? null,
+        (p) => p.row.appointmentAt.toISOString(),
+        (p) => p.row.appointmentType ?? null,
+        (p) => p.channel,
+        (p) => p.language,
+        (p) => p.row.consent,
+        (p) => (p.skip ? "SKIPPED" : "SCHEDULED"),
+        (p) => p.skip,
+        (p) => p.token,
+      ]);
+      await pipe.run(async () => {
+        await executeBound(
+          em,
+          `insert into patients (id, workspace_id, campaign_id, contact_id, name, phone, email, appointment_at, appointment_type,
+                                 preferred_channel, language, consent, status, skip_reason, public_token, created_at, updated_at)
+           select t.id, ?, ?, t.contact_id, t.name, t.phone, t.email, t.appointment_at, t.appointment_type,
+                  t.channel, t.language, t.consent, t.status, t.skip_reason, t.token, ?, ?
+             from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::text[], ?::text[], ?::text[])
+                  as t(id, contact_id, name, phone, email, appointment_at, appointment_type, channel, language, consent, status, skip_reason, token)`,
+          [input.workspaceId, campaignId, now, now, ...params],
+        );
+        if (k === patientBatches.length - 1) lap("patients");
+      });
+    }
 
-    lap("audit");
+    // INITIAL messages and their `message.send` outbox rows (the rows enqueueOutbox writes: same
+    // columns, same idempotency key), one statement per batch so the outbox's NOTIFY fires once per
+    // batch. What is the same for every row — content SID, doctor, practice, link base — is bound
+    // once; addresses and WhatsApp content variables are built by the statement. A single send goes
+    // through enqueueOutbox itself.
+    const sendBatches = chunks(sends, BATCH);
+    for (const [k, batch] of sendBatches.entries()) {
+      const params = await columns(batch, [
+        (p) => p.messageId,
+        (p) => p.patientId,
+        (p) => p.channel,
+        (p) => p.row.phone,
+        (p) => p.body,
+        (p) => (p.channel === "WHATSAPP" ? p.firstName : null),
+        (p) => (p.channel === "WHATSAPP" ? p.token : null),
+        (p) => p.credits,
+        (p) => p.sendAt!.toISOString(),
+      ]);
+      const withOutbox = sends.length > 1;
+      await pipe.run(async () => {
+        await executeBound(
+          em,
+          `with t as materialized (
+             select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::timestamptz[])
+                    as t(id, patient_id, channel, phone, body, first_name, token, credits, due)
+           ), m as (
+             insert into messages (id, workspace_id, patient_id, campaign_id, type, channel, status, to_address, body, content_sid, content_variables,
+                                   credits_held, created_at, updated_at)
+             select t.id, ?, t.patient_id, ?, 'INITIAL', t.channel, 'PENDING',
+                    -- Addresses as the provider spells them: WhatsApp recipients carry the channel prefix.
+                    case when t.channel = 'WHATSAPP' then 'whatsapp:' || t.phone else t.phone end,
+                    t.body,
+                    case when t.channel = 'WHATSAPP' then ?::text end,
+                    case when t.channel = 'WHATSAPP' then jsonb_build_object('1', t.first_name, '2', ?::text, '3', ?::text, '4', ?::text || t.token) end,
+                    t.credits, ?, ?
+               from t
+           )
+           insert into outbox (workspace_id, stream, type, payload, idempotency_key, available_at, trace_context)
+           select ?, 'dispatch', 'message.send', jsonb_build_object('messageId', t.id::text), 'message.send:' || t.id::text, t.due, null
+             from t where ?::bool
+           on conflict (idempotency_key) do nothing`,
+          [
+            ...params,
+            input.workspaceId,
+            campaignId,
+            settings.contentSidInitial,
+            settings.doctorName,
+            settings.practiceName,
+            `${input.publicUrl}/q/`,
+            now,
+            now,
+            input.workspaceId,
+            withOutbox,
+          ],
+        );
+        if (k === sendBatches.length - 1) lap("messages");
+      });
+    }
+    if (sendBatches.length === 0) lap("messages");
+    if (sends.length === 1) {
+      const p = sends[0]!;
+      await pipe.run(async () => {
+        await enqueueOutbox(em, {
+          workspaceId: input.workspaceId,
+          stream: "dispatch",
+          type: "message.send",
+          payload: { messageId: p.messageId! },
+          idempotencyKey: `message.send:${p.messageId}`,
+          availableAt: p.sendAt!,
+        });
+        lap("outbox");
+      });
+    }
+
+    await pipe.run(async () => {
+      await em.execute(
+        `insert into audit_logs (workspace_id, actor_id, action, entity_type, entity_id, ip, details, created_at)
+         values (?, ?, 'campaign.created', 'Campaign', ?, ?, ?::jsonb, ?)`,
+        [
+          input.workspaceId,
+          input.createdById,
+          campaignId,
+          input.ip ?? null,
+          JSON.stringify({ source: input.source ?? "csv", patients: summary.counts.patients, scheduled: summary.counts.scheduled, skipped: summary.counts.skippedBy, creditsHeld: summary.creditsHeld }),
+          now,
+        ],
+        "run",
+      );
+      lap("audit");
+    });
+    await pipe.drain();
     return {
       campaignId,
       status,
@@ -730,4 +834,35 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
       })),
     };
   });
+}
+
+/**
+ * Statements one after another on the transaction's connection, each started as soon as the one
+ * before has finished, while the caller formats the next one's parameters: the database inserts
+ * batch k while JS builds batch k + 1. A failure surfaces at the next `run` or at `drain`, and
+ * nothing is started after it (the transaction rolls back as usual).
+ */
+function statementPipe(): { run: (statement: () => Promise<void>) => Promise<void>; drain: () => Promise<void> } {
+  let inflight: Promise<void> = Promise.resolve();
+  return {
+    async run(statement) {
+      await inflight;
+      const started = statement();
+      started.catch(() => {}); // observed by the next run or by drain
+      inflight = started;
+      // Let the driver write the statement out before the caller goes back to formatting.
+      await yieldToEventLoop();
+    },
+    drain: () => inflight,
+  };
+}
+
+/** One array literal per column of `batch` (`unnest(?::text[], …)`), letting the event loop run between columns. */
+async function columns<T>(batch: readonly T[], pick: readonly ((item: T) => string | number | boolean | null | undefined)[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const column of pick) {
+    out.push(pgArray(batch.map(column)));
+    await yieldToEventLoop();
+  }
+  return out;
 }

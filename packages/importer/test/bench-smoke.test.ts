@@ -23,6 +23,8 @@ describe("import benchmark (smoke)", () => {
     expect(run!.copyRowsPerSecond).toBeGreaterThan(0);
     expect(run!.ratioToCopy).toBeGreaterThan(0);
     expect(run!.peakRssMiB).toBeGreaterThan(0);
+    // The steps of the one transaction, each timed (the report prints them).
+    expect(Object.keys(run!.createSteps)).toEqual(expect.arrayContaining(["settings", "contacts", "plan", "holds", "campaign", "patients", "messages", "audit"]));
     const table = formatImportReport(report);
     expect(table.split("\n")).toHaveLength(2);
     expect(JSON.parse(JSON.stringify(report))).toMatchObject({ bench: "import", runs: [{ rows: 400 }] });

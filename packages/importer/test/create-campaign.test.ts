@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getCreditBalance, InsufficientCreditsError as LedgerInsufficientCreditsError } from "@rm/db";
+import { DEFAULT_TEMPLATES, getCreditBalance, InsufficientCreditsError as LedgerInsufficientCreditsError } from "@rm/db";
+import { countSegments, creditsToHoldForPatient, renderTemplate } from "@rm/domain";
 import {
   CampaignInputError,
   createCampaignFromRows,
@@ -234,6 +235,62 @@ describe("createCampaignFromRows: credits", () => {
     const tenant = await makeTenant(t.orm, { plan: "ENTERPRISE", credits: 0 });
     const r = await createCampaignFromRows(t.orm, base(tenant, [row({ appointmentAt: now })], now));
     expect(r.counts.scheduled).toBe(1);
+  });
+});
+
+describe("createCampaignFromRows: credits held per patient", () => {
+  const now = new Date("2026-11-23T15:00:00Z");
+
+  it("each hold is the INITIAL's segments with its real link plus the larger follow-up, whatever the name", async () => {
+    const tenant = await makeTenant(t.orm, { credits: 100_000 });
+    // First names that move the INITIAL across segment boundaries, in GSM-7 and in UCS-2
+    // (accents, emoji, the € of the extension table), on SMS and on WhatsApp.
+    const names = [
+      ...Array.from({ length: 40 }, (_, k) => `${"Ana".repeat(1 + k)} Peña`),
+      ...Array.from({ length: 30 }, (_, k) => `${"Jose".repeat(1 + k)} Perez`),
+      ...Array.from({ length: 10 }, (_, k) => `${"😀".repeat(1 + 3 * k)} Ríos`),
+      ...Array.from({ length: 10 }, (_, k) => `${"€".repeat(1 + 5 * k)} Ríos`),
+      "Zoë",
+      "Ñusta",
+    ];
+    const rows = names.flatMap((name, i) => [
+      row({ name, appointmentAt: now, channel: "SMS", appointmentType: i % 2 ? "control" : null }),
+      row({ name, appointmentAt: now, channel: "WHATSAPP" }),
+    ]);
+    const r = await createCampaignFromRows(t.orm, base(tenant, rows, now));
+    expect(r.counts.scheduled).toBe(rows.length);
+    const messages = await t.orm.em.fork().execute<{ id: string; channel: "SMS" | "WHATSAPP"; body: string; credits_held: number }[]>(
+      "select id, channel, body, credits_held from messages where campaign_id = ?",
+      [r.campaignId],
+    );
+    const stub = `${PUBLIC_URL}/x/${"x".repeat(43)}`;
+    const followUps = DEFAULT_TEMPLATES.filter((x) => x.type === "FOLLOWUP_HAPPY" || x.type === "FOLLOWUP_UNHAPPY").map((x) =>
+      renderTemplate(x.body, { ratingLink: stub, reviewLink: stub, feedbackLink: stub }),
+    );
+    const held = new Map(r.patients.map((p) => [p.messageId, p.creditsHeld]));
+    const segments = new Set<number>();
+    for (const m of messages) {
+      const expected = creditsToHoldForPatient({ channel: m.channel, initialText: m.body, followUpText: followUps });
+      expect({ id: m.id, credits: m.credits_held }).toEqual({ id: m.id, credits: expected });
+      expect(held.get(m.id)).toBe(expected);
+      if (m.channel === "SMS") segments.add(countSegments(m.body).segments);
+    }
+    // The names did cross segment boundaries.
+    expect(segments.size).toBeGreaterThanOrEqual(3);
+    const holds = await t.orm.em.fork().execute<{ reference: string; amount: number }[]>("select reference, amount from credit_ledger_entries where workspace_id = ? and kind = 'hold'", [tenant.workspaceId]);
+    expect(new Map(holds.map((h) => [h.reference, -h.amount]))).toEqual(new Map(messages.map((m) => [`message:${m.id}`, m.credits_held])));
+  }, 60_000);
+
+  it("WhatsApp content variables are the first name, doctor (empty without one), practice and the rating link", async () => {
+    const tenant = await makeTenant(t.orm, { credits: 100 });
+    const r = await createCampaignFromRows(t.orm, { ...base(tenant, [row({ name: "  María José  Ortiz", appointmentAt: now, channel: "WHATSAPP" }), row({ appointmentAt: now, channel: "SMS" })], now), assignedDoctorId: null });
+    const [m] = await t.orm.em.fork().execute<{ content_variables: Record<string, string>; to_address: string; token: string }[]>(
+      "select m.content_variables, m.to_address, p.public_token as token from messages m join patients p on p.id = m.patient_id where m.campaign_id = ? and m.channel = 'WHATSAPP'",
+      [r.campaignId],
+    );
+    expect(m!.content_variables).toEqual({ "1": "María", "2": "", "3": expect.any(String), "4": `${PUBLIC_URL}/q/${m!.token}` });
+    expect(m!.to_address).toMatch(/^whatsapp:\+593/);
+    expect(await count(t.orm, "select id from outbox where workspace_id = ?", [tenant.workspaceId])).toBe(2);
   });
 });
 

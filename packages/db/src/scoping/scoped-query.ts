@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { executeBound } from "../modules/common/execute-bound.ts";
 import { assertWorkspaceId } from "./workspace-filter.ts";
 
 /**
@@ -16,6 +17,21 @@ export async function scopedQuery<T extends object = Record<string, unknown>>(
   assertWorkspaceId(workspaceId);
   assertScopedSql(sql);
   return em.execute<T[]>(sql, [workspaceId, ...params]);
+}
+
+/**
+ * `scopedQuery` with the parameters bound instead of inlined into the SQL text (see `executeBound`):
+ * for bulk statements whose array parameters run to megabytes. Same guard, same transaction.
+ */
+export async function scopedQueryBound<T extends object = Record<string, unknown>>(
+  em: EntityManager,
+  workspaceId: string,
+  sql: string,
+  params: readonly unknown[] = [],
+): Promise<T[]> {
+  assertWorkspaceId(workspaceId);
+  assertScopedSql(sql);
+  return executeBound<T>(em, sql, [workspaceId, ...params]);
 }
 
 /** Throws unless the first placeholder of `sql` is the workspace id in a `workspace_id = ?` predicate. */

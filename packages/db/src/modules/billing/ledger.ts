@@ -5,7 +5,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { defineInstruments } from "@rm/telemetry/api";
 import { LedgerKind, Plan } from "../common/enums.ts";
-import { scopedQuery } from "../../scoping/scoped-query.ts";
+import { scopedQuery, scopedQueryBound } from "../../scoping/scoped-query.ts";
 import { assertWorkspaceId } from "../../scoping/workspace-filter.ts";
 import { pgArray } from "../common/pg-array.ts";
 
@@ -232,9 +232,10 @@ export interface BulkHoldInput {
 }
 
 /**
- * Reserves credits for many references at once — a campaign's patients — with one lock, one sum
- * and one insert. All or nothing: when the new holds together exceed the balance, nothing is held
- * and InsufficientCreditsError names the shortfall. References already held are skipped.
+ * Reserves credits for many references at once — a campaign's patients — with one lock and one
+ * statement, its parameters bound (two arrays, whatever the number of holds). All or nothing: when
+ * the new holds together exceed the balance, nothing is held and InsufficientCreditsError names the
+ * shortfall. References already held are skipped.
  */
 export async function holdCreditsBulk(em: EntityManager, input: BulkHoldInput): Promise<{ held: number; amount: number }> {
   assertWorkspaceId(input.workspaceId);
@@ -245,29 +246,34 @@ export async function holdCreditsBulk(em: EntityManager, input: BulkHoldInput): 
   if (input.holds.length === 0) return { held: 0, amount: 0 };
   return inTransaction(em, async (tem) => {
     const { plan } = await lockWorkspace(tem, input.workspaceId);
-    const references = input.holds.map((h) => h.reference);
-    const existing = await scopedQuery<{ reference: string }>(
+    const checked = plan !== Plan.ENTERPRISE;
+    // Under the lock, in one statement: the holds not written yet (`fresh`), their sum, the balance
+    // (a sum over the ledger, read before this statement's own inserts) and — when they fit — the
+    // inserts. Nothing is inserted when they do not; the caller gets the figures for the error.
+    const [row] = await scopedQueryBound<{ fresh: number; amount: string; available: string; inserted: number }>(
       tem,
       input.workspaceId,
-      `select reference from credit_ledger_entries where workspace_id = ? and kind = 'hold' and reference in (${references.map(() => "?").join(", ")})`,
-      references,
+      `with balance as (
+         select coalesce(sum(amount), 0)::bigint as available from credit_ledger_entries where workspace_id = ? and ?::bool
+       ), fresh as (
+         select t.reference, t.amount from unnest(?::text[], ?::int[]) as t(reference, amount)
+          where not exists (select 1 from credit_ledger_entries e where e.workspace_id = ? and e.kind = 'hold' and e.reference = t.reference)
+       ), need as (
+         select count(*)::int as fresh, coalesce(sum(amount), 0)::bigint as amount from fresh
+       ), ins as (
+         insert into credit_ledger_entries (workspace_id, kind, amount, reference, reason)
+         select ?, 'hold', -fresh.amount, fresh.reference, ? from fresh
+          where not ?::bool or (select amount from need) <= (select available from balance)
+         returning 1
+       )
+       select need.fresh, need.amount::text as amount, balance.available::text as available, (select count(*) from ins)::int as inserted from need, balance`,
+      [checked, pgArray(input.holds.map((h) => h.reference)), pgArray(input.holds.map((h) => h.amount)), input.workspaceId, input.workspaceId, input.reason ?? null, checked],
     );
-    const done = new Set(existing.map((e) => e.reference));
-    const fresh = input.holds.filter((h) => !done.has(h.reference));
-    const amount = fresh.reduce((sum, h) => sum + h.amount, 0);
-    if (fresh.length === 0) return { held: 0, amount: 0 };
-    if (plan !== Plan.ENTERPRISE) {
-      const available = await sumAvailable(tem, input.workspaceId);
-      if (available < amount) throw new InsufficientCreditsError(input.workspaceId, amount, available);
-    }
-    const values: unknown[] = [];
-    const tuples = fresh.map((h) => {
-      values.push(input.workspaceId, LedgerKind.HOLD, -h.amount, h.reference, input.reason ?? null);
-      return "(?, ?, ?, ?, ?)";
-    });
-    await tem.execute(`insert into credit_ledger_entries (workspace_id, kind, amount, reference, reason) values ${tuples.join(", ")}`, values, "run");
+    const amount = Number(row!.amount);
+    if (row!.fresh === 0) return { held: 0, amount: 0 };
+    if (row!.inserted !== row!.fresh) throw new InsufficientCreditsError(input.workspaceId, amount, Number(row!.available));
     countCredits(LedgerKind.HOLD, amount);
-    return { held: fresh.length, amount };
+    return { held: row!.fresh, amount };
   });
 }
 
