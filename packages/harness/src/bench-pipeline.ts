@@ -260,8 +260,8 @@ export function formatPipelineReport(r: PipelineBenchReport): string {
     const a = r.relayAlone;
     rows.push(
       ["relay alone", `${a.relayRowsPerSecond} rows/s (${a.rows} rows), CPU ${a.relayCpuSecondsPer1000} s/1000 incl. start-up`],
-      ["minimal claim-100/XADD/mark loop", `${a.minimalLoopRowsPerSecond} rows/s`],
-      ["relay / minimal loop", `${a.ratio}`],
+      ...Object.entries(a.minimalLoopRowsPerSecond).map(([claim, rate]): [string, string] => [`minimal claim-${claim}/XADD/mark loop`, `${rate} rows/s`]),
+      [`relay (claims of ${a.relayBatchSize}) / minimal loop (claims of ${a.baselineClaimSize})`, `${a.ratio}`],
     );
   }
   if (r.callbacks) {

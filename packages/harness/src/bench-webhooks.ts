@@ -18,6 +18,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
+import pg from "pg";
 import { ensureProductionBuild, freePort, WEB_ROOT } from "@rm/test-utils";
 import { signTwilioRequest } from "@rm/twilio";
 import { AUTH_TOKEN, createRunEnv } from "./run-env.ts";
@@ -49,6 +50,11 @@ export interface HalfLoadResult {
   rate: number;
   ours: LoadResult;
   bare: LoadResult;
+  /**
+   * The floor of "durable before the answer": one-row INSERT commits straight to PostgreSQL at the
+   * same rate and schedule, over as many connections, no HTTP. Ours cannot answer sooner than a commit.
+   */
+  rawCommits: LoadResult;
 }
 
 export interface WebhookBenchReport {
@@ -167,6 +173,48 @@ async function paced(url: string, rate: number, o: WebhookBenchOptions): Promise
   return { ...r, requestsPerSecond: Math.round(latencies.length / o.durationSeconds), latencyP50Ms: at(0.5), latencyP99Ms: at(0.99), latencyMaxMs: at(1) };
 }
 
+/** One-row INSERT commits at a fixed rate on a fixed schedule (latency from each commit's due time). */
+async function pacedCommits(databaseUrl: string, rate: number, o: WebhookBenchOptions): Promise<LoadResult> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: o.connections });
+  const r: LoadResult = { requestsPerSecond: 0, latencyP50Ms: 0, latencyP99Ms: 0, latencyMaxMs: 0, answered2xx: 0, non2xx: 0, errors: 0, timeouts: 0 };
+  const latencies: number[] = [];
+  try {
+    await pool.query("create table if not exists bench_raw_commit_latency (id bigserial primary key, payload text not null)");
+    // Open every connection first, as the web server's pool is warm.
+    await Promise.all(Array.from({ length: o.connections }, () => pool.query("select 1")));
+    const total = Math.max(1, Math.round(rate * o.durationSeconds));
+    const interval = 1000 / rate;
+    const pending: Promise<void>[] = [];
+    const start = performance.now();
+    let i = 0;
+    while (i < total) {
+      const now = performance.now();
+      for (; i < total && start + i * interval <= now; i++) {
+        const due = start + i * interval;
+        pending.push(
+          pool.query("insert into bench_raw_commit_latency (payload) values ($1)", [`SM${i}`]).then(
+            () => {
+              latencies.push(performance.now() - due);
+              r.answered2xx++;
+            },
+            () => {
+              r.errors++;
+            },
+          ),
+        );
+      }
+      await sleep(1);
+    }
+    await Promise.all(pending);
+    await pool.query("drop table bench_raw_commit_latency");
+  } finally {
+    await pool.end();
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!) : 0);
+  return { ...r, requestsPerSecond: Math.round(latencies.length / o.durationSeconds), latencyP50Ms: at(0.5), latencyP99Ms: at(0.99), latencyMaxMs: at(1) };
+}
+
 export interface Server {
   url: string;
   child: ChildProcess;
@@ -237,6 +285,8 @@ export async function runWebhooksBench(o: WebhookBenchOptions): Promise<WebhookB
     } finally {
       await stopServer(bare);
     }
+    log(`baseline: raw one-row commits at ${halfRate}/s`);
+    const rawCommits = await pacedCommits(env.databaseUrl, halfRate, o);
     const naive = await startServer([NAIVE_SERVER], WEB_ROOT, common, "/healthz");
     let naiveResult: LoadResult;
     try {
@@ -252,7 +302,7 @@ export async function runWebhooksBench(o: WebhookBenchOptions): Promise<WebhookB
       ours,
       bare: bareResult,
       naive: naiveResult,
-      halfLoad: { rate: halfRate, ours: halfOurs, bare: halfBare },
+      halfLoad: { rate: halfRate, ours: halfOurs, bare: halfBare, rawCommits },
       stored,
       storedTwice,
       ratios: {
@@ -277,6 +327,7 @@ export function formatWebhooksReport(r: WebhookBenchReport): string {
     `half load, open loop at ${r.halfLoad.rate} req/s (half of ours saturated), latency from each request's due time:`,
     line("ours at half load", r.halfLoad.ours),
     line("bare node:http at the same rate", r.halfLoad.bare),
+    line("raw PostgreSQL 1-row commits, same rate", r.halfLoad.rawCommits),
     `stored ${r.stored} rows for ${r.ours.answered2xx + r.halfLoad.ours.answered2xx} answered (saturated + half load); stored twice: ${r.storedTwice}`,
   ].join("\n");
 }

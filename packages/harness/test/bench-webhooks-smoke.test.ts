@@ -15,6 +15,9 @@ describe("webhook benchmark (smoke)", () => {
     expect(r.halfLoad.ours.answered2xx).toBe(Math.round(r.halfLoad.rate * r.durationSeconds));
     expect(r.halfLoad.ours.non2xx + r.halfLoad.ours.errors + r.halfLoad.ours.timeouts).toBe(0);
     expect(r.halfLoad.bare.answered2xx).toBe(r.halfLoad.ours.answered2xx);
+    // The commit floor ran at the same rate: every commit made, none failed.
+    expect(r.halfLoad.rawCommits.answered2xx).toBe(r.halfLoad.ours.answered2xx);
+    expect(r.halfLoad.rawCommits.errors).toBe(0);
     expect(r.halfLoad.ours.latencyMaxMs).toBeGreaterThanOrEqual(r.halfLoad.ours.latencyP99Ms);
     // Both phases' callbacks are stored, none twice.
     expect(r.stored).toBeGreaterThanOrEqual(r.ours.answered2xx + r.halfLoad.ours.answered2xx);
