@@ -32,6 +32,13 @@ describe("countSegments against the calculator", () => {
     );
   });
 
+  it("reports a mark that attaches to the character before it as the calculator does (fast-check counterexample)", () => {
+    for (const t of [" \u1cf2", "a\u1cf2b", "Hola \u0903", "x\u0e33"]) {
+      const reference = new SegmentedMessage(t);
+      expect(countSegments(t)).toMatchObject({ segments: reference.segmentsCount, nonGsmCharacters: [...new Set(reference.getNonGsmCharacters())] });
+    }
+  });
+
   it("agrees at every length up to 8 segments, where the segment boundaries are", () => {
     for (const unit of ["á", "a", "€", "😀"]) {
       for (let n = 1; n <= 560; n++) {

@@ -30,28 +30,13 @@ const GSM_BASIC = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ
 
 // One character of GSM 03.38, basic or extension table.
 const GSM_CHAR = /[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà\f^{}\\[~\]|€]/;
-// UTF-16 ranges of characters that take several units or join others (surrogates, combining marks,
-// joiners, variation selectors): text with these needs the calculator's grapheme analysis.
-const MULTI_UNIT_RANGES: readonly [number, number][] = [
-  [0xd800, 0xdfff],
-  [0x0300, 0x036f],
-  [0x0483, 0x0489],
-  [0x0591, 0x05bd],
-  [0x0610, 0x061a],
-  [0x064b, 0x065f],
-  [0x1ab0, 0x1aff],
-  [0x1dc0, 0x1dff],
-  [0x200b, 0x200f],
-  [0x20d0, 0x20ff],
-  [0xfe00, 0xfe0f],
-  [0xfe20, 0xfe2f],
-];
-
-function hasMultiUnitCharacters(text: string): boolean {
+// Below U+0300 every character is one grapheme of one UTF-16 unit: no surrogates, no combining or
+// spacing marks, no joiners. So are the GSM characters above it (Δ, Φ, €, …). Text with anything else
+// (emoji, combining accents, marks that attach to the character before them, such as U+1CF2) needs
+// the calculator's grapheme analysis to report the characters that force UCS-2 as it does.
+function needsGraphemeAnalysis(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x0300) continue;
-    for (const [from, to] of MULTI_UNIT_RANGES) if (code >= from && code <= to) return true;
+    if (text.charCodeAt(i) >= 0x0300 && !GSM_CHAR.test(text[i]!)) return true;
   }
   return false;
 }
@@ -68,7 +53,7 @@ export function countSegments(text: string): SegmentCount {
     const segments = text.length <= SINGLE.GSM7 ? 1 : Math.ceil(text.length / CONCATENATED.GSM7);
     return { encoding: "GSM7", segments, characters: text.length, unitsPerSegment: segments > 1 ? CONCATENATED.GSM7 : SINGLE.GSM7, nonGsmCharacters: [] };
   }
-  if (!hasMultiUnitCharacters(text)) {
+  if (!needsGraphemeAnalysis(text)) {
     // Spanish with an accent (á, í, ó, ú) is UCS-2 with one unit per character: plain arithmetic,
     // the calculator's answer at a fraction of its cost (≈ 1 ms per text; the send path and campaign
     // creation count every message).
