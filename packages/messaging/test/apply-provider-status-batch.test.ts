@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StreamEntry } from "@rm/streams";
 import { applyProviderStatusBatch } from "../src/handlers/apply-provider-status-batch.ts";
-import { type Harness, ledger, loadMessage, makeSentMessage, outboxRow, publishedEntry, randomHex, setupHarness } from "./handler-fixtures.ts";
+import { type Harness, ledger, loadMessage, makeSentMessage, outboxRow, publishedEntry, randomHex, setupHarness, statusCallbackEntry } from "./handler-fixtures.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -11,14 +11,7 @@ afterAll(async () => {
   await h.close();
 });
 
-function callback(sid: string, status: string, messageId: string | null, extra: Record<string, string> = {}) {
-  return publishedEntry(h.orm, h.clock, {
-    stream: "provider-status",
-    type: "twilio.status",
-    idempotencyKey: `twilio-status:${sid}:${status}:${randomHex(6)}`,
-    payload: { params: { MessageSid: sid, MessageStatus: status, AccountSid: "AC" + "0".repeat(32), ...extra }, messageId },
-  });
-}
+const callback = (sid: string, status: string, messageId: string | null, extra: Record<string, string> = {}) => statusCallbackEntry(h, sid, status, messageId, extra);
 
 async function sentMessage(opts: Parameters<typeof makeSentMessage>[2] = {}) {
   const m = await makeSentMessage(h.orm, h.clock, { credits: 10, ...opts });

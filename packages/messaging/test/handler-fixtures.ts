@@ -186,3 +186,13 @@ export async function ledger(orm: MikroORM, workspaceId: string) {
     .fork()
     .execute<{ kind: string; amount: number; reference: string }[]>("select kind, amount, reference from credit_ledger_entries where workspace_id = ? order by created_at, id", [workspaceId]);
 }
+
+/** A published `twilio.status` entry as the web app writes it: Twilio's params plus our message id (`?m=`). */
+export function statusCallbackEntry(h: Pick<Harness, "orm" | "clock">, sid: string, status: string, messageId: string | null, extra: Record<string, string> = {}): Promise<StreamEntry> {
+  return publishedEntry(h.orm, h.clock, {
+    stream: "provider-status",
+    type: "twilio.status",
+    idempotencyKey: `twilio-status:${sid}:${status}:${randomHex(6)}`,
+    payload: { params: { MessageSid: sid, MessageStatus: status, AccountSid: "AC" + "0".repeat(32), ...extra }, messageId },
+  });
+}

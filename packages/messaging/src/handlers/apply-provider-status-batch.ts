@@ -89,11 +89,13 @@ export async function applyProviderStatusBatch(
 
   // One by one, in stream order within a message (each locks its message; order keeps the timestamps
   // of a failure's refund and a later delivery's re-charge in sequence), messages concurrently.
+  const messageOf = new Map(candidates.map((c) => [c.index, c.messageId]));
   const byMessage = new Map<string, number[]>();
   for (const index of oneByOne.sort((a, b) => a - b)) {
-    const c = candidates.find((x) => x.index === index);
-    const key = c?.messageId ?? `entry:${index}`;
-    byMessage.set(key, [...(byMessage.get(key) ?? []), index]);
+    const key = messageOf.get(index) ?? `entry:${index}`;
+    const list = byMessage.get(key);
+    if (list) list.push(index);
+    else byMessage.set(key, [index]);
   }
   await Promise.all(
     [...byMessage.values()].map(async (indexes) => {
@@ -120,7 +122,11 @@ async function applyBatch(deps: HandlerDeps, em: EntityManager, candidates: Cand
   const messages = await em.execute<LockedMessage[]>(LOCK_MESSAGES_SQL, [pgArray([...new Set(live.map((c) => c.messageId))])]);
   const byId = new Map(messages.map((m) => [m.id, m]));
   const groups = new Map<string, Candidate[]>();
-  for (const c of live) groups.set(c.messageId, [...(groups.get(c.messageId) ?? []), c]);
+  for (const c of live) {
+    const group = groups.get(c.messageId);
+    if (group) group.push(c);
+    else groups.set(c.messageId, [c]);
+  }
 
   const oneByOne: number[] = [];
   const applied: DeliveryStatusResult[] = [];
