@@ -1,6 +1,7 @@
 // One flat config for the whole workspace; packages run `eslint src` against it.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { boundaryConfigs } from "./eslint/boundaries.js";
 
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/build/**", "**/dist/**", "**/.cache/**", "**/public/build/**"] },
@@ -17,4 +18,5 @@ export default tseslint.config(
     files: ["**/scripts/**", "**/*.test.ts", "**/test/**", "**/bin/**"],
     rules: { "no-console": "off" },
   },
+  ...boundaryConfigs(),
 );

@@ -1,8 +1,7 @@
 // Entry point: `node src/main.ts`. Reads the environment (one clear line and exit 1 when bad).
 import { loadConfig, simulatorEnv } from "@rm/config";
 import { createLogger } from "@rm/telemetry";
-import { createSimulator } from "./server.ts";
-import { parseFailRules, type FailRule } from "./sim-config.ts";
+import { createSimulator, parseFailRules, type FailRule } from "@rm/twilio-simulator";
 
 const env = loadConfig(simulatorEnv);
 let failRules: FailRule[];

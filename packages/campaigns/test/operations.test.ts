@@ -6,7 +6,7 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import { getCreditBalance, initOrm } from "@rm/db";
 import { ManualClock } from "@rm/domain";
 import { SenderRateLimiter, sendMessage, type SendDeps } from "@rm/messaging";
-import { createSimulator, type Simulator } from "@rm/simulator";
+import { createSimulator, type Simulator } from "@rm/twilio-simulator";
 import type { StreamEntry } from "@rm/streams";
 import { addFixtureCampaign, createScenario, createTestDatabase, createTestRedis, type FixturePatient, type Scenario, type TestDatabase, type TestRedis } from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";

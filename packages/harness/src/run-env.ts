@@ -5,7 +5,7 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { initOrm, migrateUp } from "@rm/db";
-import { createSimulator, type Simulator, type SimulatorOptions } from "@rm/simulator";
+import { createSimulator, type Simulator, type SimulatorOptions } from "@rm/twilio-simulator";
 import type { EnvVars } from "./processes.ts";
 
 export const ACCOUNT_SID = "AC00000000000000000000000000000000";

@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getCreditBalance, heldCredits, holdCredits, initOrm } from "@rm/db";
 import { ManualClock } from "@rm/domain";
-import { createSimulator, type Simulator } from "@rm/simulator";
+import { createSimulator, type Simulator } from "@rm/twilio-simulator";
 import type { StreamEntry } from "@rm/streams";
 import { createScenario, createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "@rm/test-utils";
 import { createTwilioClient, type TwilioClient } from "@rm/twilio";
