@@ -16,6 +16,10 @@ const IO_MODULES = ["pg", "ioredis", "twilio", "stripe", "@mikro-orm/*", "undici
 /** Workspace apps, by package name: packages never depend on a deployable. */
 const APP_PACKAGES = ["@rm/web", "@rm/relay", "@rm/worker", "@rm/simulator"];
 
+/** Every idempotency key starts with one of these (packages/events/src/). */
+const EVENT_KEY_PREFIXES = "(message\\.send|feedback\\.reminder|twilio-status|twilio-inbound|stripe-event|billing\\.free-period|periodic):";
+const EVENT_KEY_MESSAGE = "Idempotency keys are built only by their event's contract (@rm/events: key() / keySql()).";
+
 export const boundaries = [
   {
     name: "domain-is-pure",
@@ -47,6 +51,17 @@ export const boundaries = [
     files: ["packages/**/*.ts", "apps/**/*.ts", "apps/**/*.tsx"],
     patterns: [
       { regex: "^@rm/[^/]+/src(/|$)", message: "Import a package through its public entry (package.json \"exports\"), not its src/." },
+    ],
+  },
+  {
+    // Idempotency keys are contracts: only the event's own file (packages/events/src/) spells
+    // one, in TypeScript or SQL; everyone else calls its `key()` / `keySql()`.
+    name: "event-keys",
+    files: ["packages/**/*.ts", "packages/**/*.tsx", "apps/**/*.ts", "apps/**/*.tsx"],
+    ignores: ["packages/events/src/**"],
+    syntax: [
+      { selector: `Literal[value=/${EVENT_KEY_PREFIXES}/]`, message: EVENT_KEY_MESSAGE },
+      { selector: `TemplateElement[value.raw=/${EVENT_KEY_PREFIXES}/]`, message: EVENT_KEY_MESSAGE },
     ],
   },
   {
@@ -84,10 +99,22 @@ const relativePackages = {
 };
 
 const restrictedImports = builtinRules.get("no-restricted-imports");
+const restrictedSyntax = builtinRules.get("no-restricted-syntax");
 
-/** A local plugin with one rule per boundary: the built-in `no-restricted-imports`, or the rule above. */
+function ruleOf(b) {
+  if (b.rule === "relative-packages") return relativePackages;
+  return b.syntax ? restrictedSyntax : restrictedImports;
+}
+
+function optionsOf(b) {
+  if (b.patterns) return ["error", { patterns: b.patterns }];
+  if (b.syntax) return ["error", ...b.syntax];
+  return "error";
+}
+
+/** A local plugin with one rule per boundary: a built-in restriction rule, or the rule above. */
 const plugin = {
-  rules: Object.fromEntries(boundaries.map((b) => [b.name, b.rule === "relative-packages" ? relativePackages : restrictedImports])),
+  rules: Object.fromEntries(boundaries.map((b) => [b.name, ruleOf(b)])),
 };
 
 /** The boundaries as flat-config entries. */
@@ -97,6 +124,6 @@ export function boundaryConfigs() {
     files: b.files,
     ...(b.ignores ? { ignores: b.ignores } : {}),
     plugins: { boundaries: plugin },
-    rules: { [`boundaries/${b.name}`]: b.patterns ? ["error", { patterns: b.patterns }] : "error" },
+    rules: { [`boundaries/${b.name}`]: optionsOf(b) },
   }));
 }

@@ -1,6 +1,7 @@
 // The import boundaries (eslint/boundaries.js) catch what they promise: each planted violation is
 // reported by its own rule, and the real tree has none. Planted files are linted as text under a
 // path inside the tree, so ESLint applies exactly the config a file at that path would get.
+/* eslint-disable boundaries/event-keys -- the planted key literals are what this file tests */
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ESLint } from "eslint";
@@ -28,6 +29,9 @@ const planted: { boundary: string; path: string; source: string }[] = [
   { boundary: "public-entries-only", path: "apps/worker/src/planted.ts", source: 'import { x } from "@rm/messaging/src/send/send-message.ts";\nexport const y = x;\n' },
   { boundary: "packages-by-name", path: "packages/inbox/src/planted.ts", source: 'import { x } from "../../messaging/src/index.ts";\nexport const y = x;\n' },
   { boundary: "packages-by-name", path: "apps/web/app/routes/planted.tsx", source: 'export { x } from "../../../../packages/db/src/index.ts";\n' },
+  { boundary: "event-keys", path: "packages/campaigns/src/planted.ts", source: "export const key = (id: string) => `message.send:${id}`;\n" },
+  { boundary: "event-keys", path: "packages/campaigns/test/planted.test.ts", source: "export const sql = \"select 1 from outbox where idempotency_key = 'feedback.reminder:' || p.id::text\";\n" },
+  { boundary: "event-keys", path: "apps/web/app/routes/planted.tsx", source: 'export const key = "twilio-status:" + "SM1:sent";\n' },
 ];
 
 describe("import boundaries", () => {
@@ -39,6 +43,7 @@ describe("import boundaries", () => {
     expect(await ruleIdsFor("packages/domain/src/planted.test.ts", 'import { readFileSync } from "node:fs";\nexport const x = readFileSync;\n')).toEqual([]);
     expect(await ruleIdsFor("packages/messaging/src/planted.ts", 'import { x } from "@rm/domain";\nimport { y } from "@rm/billing/testing";\nexport const z = [x, y];\n')).toEqual([]);
     expect(await ruleIdsFor("packages/inbox/src/deep/planted.ts", 'import { x } from "../../src/index.ts";\nexport const y = x;\n')).toEqual([]);
+    expect(await ruleIdsFor("packages/events/src/planted.ts", "export const key = (id: string) => `message.send:${id}`;\n")).toEqual([]);
     expect(await ruleIdsFor("apps/web/app/.server/planted.ts", 'import type { EntityManager } from "@mikro-orm/postgresql";\nexport type X = EntityManager;\n')).toEqual([]);
   });
 

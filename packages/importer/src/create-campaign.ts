@@ -28,6 +28,7 @@ import {
 } from "@rm/domain";
 import { CampaignInputError, InsufficientCreditsError } from "./errors.ts";
 import type { Channel } from "./fields.ts";
+import { messageSendEvent } from "@rm/events";
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const BATCH = 10_000;
@@ -764,7 +765,7 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
                from t
            )
            insert into outbox (workspace_id, stream, type, payload, idempotency_key, available_at, trace_context)
-           select ?, 'dispatch', 'message.send', jsonb_build_object('messageId', t.id::text), 'message.send:' || t.id::text, t.due, null
+           select ?, 'dispatch', 'message.send', jsonb_build_object('messageId', t.id::text), ${messageSendEvent.keySql("t.id")}, t.due, null
              from t where ?::bool
            on conflict (idempotency_key) do nothing`,
           [
@@ -791,9 +792,9 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
         await enqueueOutbox(em, {
           workspaceId: input.workspaceId,
           stream: "dispatch",
-          type: "message.send",
+          type: messageSendEvent.type,
           payload: { messageId: p.messageId! },
-          idempotencyKey: `message.send:${p.messageId}`,
+          idempotencyKey: messageSendEvent.key(p.messageId!),
           availableAt: p.sendAt!,
         });
         lap("outbox");

@@ -47,5 +47,5 @@ export {
   type ConfirmCampaignDraftInput,
   type ConfirmCampaignDraftResult,
 } from "./campaign-draft.ts";
-export { sendToOnePatient, type SendToOnePatientInput, type SendToOnePatientResult } from "./send-to-one.ts";
+export { sendToOnePatient, findOwnSingleSend, type SendToOnePatientInput, type SendToOnePatientResult, type SingleSendSummary } from "./send-to-one.ts";
 export { InsufficientCreditsError, CampaignInputError, type CampaignInputErrorCode } from "./errors.ts";

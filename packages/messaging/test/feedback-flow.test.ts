@@ -10,6 +10,7 @@ import { createReplyProcessor } from "../src/feedback/reply.ts";
 import { loadFeedbackForm, loadRatingPage, rateByToken, reviewRedirect, submitFeedback, countNewDetractorAlerts } from "../src/feedback/public-pages.ts";
 import { sendReminder, scheduleReminder } from "../src/feedback/reminder.ts";
 import { type Harness, makeSentMessage, outboxRow, publishedEntry, randomHex, setupHarness, type SentMessage, type SentMessageOptions } from "./handler-fixtures.ts";
+import { feedbackReminderEvent, messageSendEvent, twilioInboundEvent } from "@rm/events";
 
 const PUBLIC_URL = "https://app.example.test";
 let h: Harness;
@@ -37,7 +38,7 @@ async function reply(s: { phone: string; sender: string; channel: string }, body
   const sid = `SM${randomHex(32)}`;
   const from = s.channel === "WHATSAPP" ? `whatsapp:${s.phone}` : s.phone;
   const params = { MessageSid: sid, From: from, To: s.sender, Body: body, ...extra };
-  const entry = await publishedEntry(h.orm, h.clock, { stream: "inbound", type: "twilio.inbound", idempotencyKey: `twilio-inbound:${sid}`, payload: { params } });
+  const entry = await publishedEntry(h.orm, h.clock, { stream: "inbound", type: "twilio.inbound", idempotencyKey: twilioInboundEvent.key(sid), payload: { params } });
   await storeInbound(deps, entry);
   expect((await outboxRow(h.orm, entry.outboxId)).status).toBe("done");
   const [inbound] = await sql<{ intent: string | null; rating: number | null }>("select intent, rating from inbound_messages where provider_sid = ?", [sid]);
@@ -57,7 +58,7 @@ async function patient(patientId: string) {
 }
 
 async function sendRows(messageId: string) {
-  return sql<{ status: string }>("select status from outbox where idempotency_key = ?", [`message.send:${messageId}`]);
+  return sql<{ status: string }>("select status from outbox where idempotency_key = ?", [messageSendEvent.key(messageId)]);
 }
 
 describe("ratings by reply", () => {
@@ -182,7 +183,7 @@ describe("opt-out and opt-in", () => {
     );
     const em = h.orm.em.fork();
     await holdCredits(em, { workspaceId: s.workspaceId, amount: 1, reference: `message:${m2!.id}` });
-    await enqueueOutbox(em, { workspaceId: s.workspaceId, stream: "dispatch", type: "message.send", payload: { messageId: m2!.id }, idempotencyKey: `message.send:${m2!.id}`, availableAt: h.clock.now() });
+    await enqueueOutbox(em, { workspaceId: s.workspaceId, stream: "dispatch", type: "message.send", payload: { messageId: m2!.id }, idempotencyKey: messageSendEvent.key(m2!.id), availableAt: h.clock.now() });
 
     expect(await reply(s, "STOP")).toMatchObject({ intent: "OPT_OUT" });
     const [contact] = await sql<{ opted_out_at: Date | null; opted_out_source: string }>("select opted_out_at, opted_out_source from contacts where id = ?", [s.contactId]);
@@ -284,7 +285,7 @@ describe("the reminder", () => {
   async function reminderEntry(s: SentMessage) {
     const em = h.orm.em.fork();
     await scheduleReminder(em, { workspaceId: s.workspaceId, patientId: s.patientId, sentAt: h.clock.now(), delayMs: 1000 });
-    const [row] = await sql<{ id: string; available_at: Date }>("update outbox set status = 'published' where idempotency_key = ? and status = 'pending' returning id::text as id, available_at", [`feedback.reminder:${s.patientId}`]);
+    const [row] = await sql<{ id: string; available_at: Date }>("update outbox set status = 'published' where idempotency_key = ? and status = 'pending' returning id::text as id, available_at", [feedbackReminderEvent.key(s.patientId)]);
     return row ? { outboxId: row.id, type: "feedback.reminder", workspaceId: s.workspaceId, payload: JSON.stringify({ patientId: s.patientId }), traceparent: "" } : null;
   }
 
@@ -304,7 +305,7 @@ describe("the reminder", () => {
   it("is due reminderAfterHours after the send, moved out of the practice's quiet hours", async () => {
     const s = await sent();
     await sql("update workspaces set reminder_after_hours = 24, timezone = 'America/Guayaquil', quiet_hours_start = '20:00', quiet_hours_end = '08:00' where id = ?", [s.workspaceId]);
-    const key = `feedback.reminder:${s.patientId}`;
+    const key = feedbackReminderEvent.key(s.patientId);
     // 15:00 in Guayaquil (UTC−5): the reminder is due the next day at 15:00.
     await scheduleReminder(h.orm.em.fork(), { workspaceId: s.workspaceId, patientId: s.patientId, sentAt: new Date("2026-11-23T20:00:00Z") });
     const [row] = await sql<{ available_at: Date }>("select available_at from outbox where idempotency_key = ?", [key]);
@@ -313,7 +314,7 @@ describe("the reminder", () => {
     const late = await sent();
     await sql("update workspaces set quiet_hours_start = '20:00', quiet_hours_end = '08:00' where id = ?", [late.workspaceId]);
     await scheduleReminder(h.orm.em.fork(), { workspaceId: late.workspaceId, patientId: late.patientId, sentAt: new Date("2026-11-24T02:30:00Z") });
-    const [lateRow] = await sql<{ available_at: Date }>("select available_at from outbox where idempotency_key = ?", [`feedback.reminder:${late.patientId}`]);
+    const [lateRow] = await sql<{ available_at: Date }>("select available_at from outbox where idempotency_key = ?", [feedbackReminderEvent.key(late.patientId)]);
     expect(new Date(lateRow!.available_at).toISOString()).toBe("2026-11-25T13:00:00.000Z");
   });
 
@@ -322,7 +323,7 @@ describe("the reminder", () => {
     const em = h.orm.em.fork();
     await scheduleReminder(em, { workspaceId: s.workspaceId, patientId: s.patientId, sentAt: h.clock.now(), delayMs: 1000 });
     await reply(s, "4");
-    expect(await sql("select status from outbox where idempotency_key = ?", [`feedback.reminder:${s.patientId}`])).toEqual([{ status: "cancelled" }]);
+    expect(await sql("select status from outbox where idempotency_key = ?", [feedbackReminderEvent.key(s.patientId)])).toEqual([{ status: "cancelled" }]);
   });
 
   it("sends nothing when the rating came between publishing and handling", async () => {

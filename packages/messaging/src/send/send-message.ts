@@ -10,7 +10,6 @@
 // provider for messages to that number since the attempt; it sends again only if there is none.
 // The SDK timeout is shorter than the stream's claim idle time, so a live send is never taken over.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { z } from "zod";
 import { holdCredits, deductCredits, releaseCredits, InsufficientCreditsError } from "@rm/db";
 import {
   applyStatus,
@@ -29,6 +28,7 @@ import { isTwilioRestException, type TwilioClient } from "@rm/twilio";
 import { lockOutboxRow, parkOutboxRow, completeOutboxRow, retryOutboxRowAt } from "../outbox/outbox-row.ts";
 import type { SenderRateLimiter } from "../rate-limit.ts";
 import { scheduleReminder } from "../feedback/reminder.ts";
+import { messageSendEvent } from "@rm/events";
 
 export interface SendLogger {
   info(obj: object, msg?: string): void;
@@ -58,11 +58,7 @@ export interface SendDeps {
   reminderDelayMs?: number | undefined;
 }
 
-export const payloadSchema = z.object({
-  messageId: z.uuid(),
-  /** The sender's rate-limit slot booked on an earlier pass (epoch ms): send then without booking again. */
-  rateSlotAt: z.number().int().positive().optional(),
-});
+export const payloadSchema = messageSendEvent.payload;
 /** A booked slot this close is taken now: the relay's poll and the stream hop are slower than that. */
 export const SLOT_EARLY_MS = 50;
 /**

@@ -14,6 +14,7 @@ import { defineInstruments } from "@rm/telemetry";
 import { verifyTwilioSignature } from "@rm/twilio";
 import { OutboxGroupInserter } from "./outbox-group-insert.ts";
 import { readRawBody } from "./read-raw-body.ts";
+import { twilioInboundEvent, twilioStatusEvent } from "@rm/events";
 
 export const TWILIO_STATUS_PATH = "/webhooks/twilio/status";
 export const TWILIO_INBOUND_PATH = "/webhooks/twilio/inbound";
@@ -105,17 +106,16 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
         return true;
       }
       const messageId = new URLSearchParams(queryAt < 0 ? "" : url.slice(queryAt + 1)).get("m");
-      type = "twilio.status";
-      // One row per (message, status): Twilio retries and replays collapse; a new status is new work.
-      key = `twilio-status:${sid}:${status}`;
+      type = twilioStatusEvent.type;
+      key = twilioStatusEvent.key(sid, status);
       payload = { params: stored, messageId: messageId && UUID_RE.test(messageId) ? messageId : null };
     } else {
       if (!sid || !params.From || !params.To) {
         done(400, "bad_request", "MessageSid, From and To are required");
         return true;
       }
-      type = "twilio.inbound";
-      key = `twilio-inbound:${sid}`;
+      type = twilioInboundEvent.type;
+      key = twilioInboundEvent.key(sid);
       payload = { params: stored };
     }
 
