@@ -81,6 +81,9 @@ export {
 
 // replies
 export {
+  COURTESY_PHRASES,
+  GREETING_PHRASES,
+  LEADING_ARTICLES,
   NEGATION_WORDS,
   OPT_IN_KEYWORDS,
   OPT_OUT_KEYWORDS,
@@ -90,8 +93,10 @@ export {
   RATING_NUMBER_WORDS,
   RATING_QUALITY_WORDS,
   RATING_UNIT_WORDS,
+  VOCATIVE_WORDS,
 } from "./replies/keywords.ts";
 export { STAR, normalizeReply } from "./replies/normalize-reply.ts";
+export { stripCourtesy } from "./replies/strip-courtesy.ts";
 export {
   OPT_IN_PAYLOAD,
   OPT_OUT_PAYLOAD,
