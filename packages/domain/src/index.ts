@@ -35,7 +35,19 @@ export {
   renderTemplate,
 } from "./messaging/render-template.ts";
 export { formatAppointmentDate } from "./messaging/format-appointment-date.ts";
-export { googleReviewUrl } from "./messaging/google-review-url.ts";
+export {
+  GOOGLE_REVIEW_REJECTION_ES,
+  G_PAGE_REVIEW_URL,
+  type GoogleReviewParse,
+  type GoogleReviewRejection,
+  type GoogleReviewTarget,
+  type PracticeReviewFields,
+  googleReviewUrl,
+  parseGoogleReviewInput,
+  previewReviewLink,
+  reviewInputOf,
+  reviewLinkFor,
+} from "./messaging/google-review-url.ts";
 
 // contacts
 export {

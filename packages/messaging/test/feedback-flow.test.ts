@@ -314,6 +314,24 @@ describe("the one-tap page", () => {
     expect(await sql("select 1 from review_clicks where patient_id = ?", [s.patientId])).toHaveLength(1);
   });
 
+  it("a practice with a g.page review link (no Place ID) offers it in the follow-up and /r sends the patient there", async () => {
+    const s = await sent();
+    const link = "https://g.page/r/CZ1nGqbVEkXhEBM/review";
+    await sql("update practices set google_place_id = null, google_review_url = ? where id = (select cp.practice_id from campaigns cp join patients p on p.campaign_id = cp.id where p.id = ?)", [link, s.patientId]);
+    await reply(s, "5");
+    const [followUp] = await outgoing(s.patientId);
+    expect(followUp).toMatchObject({ type: "FOLLOWUP_HAPPY" });
+    expect(followUp!.body).toContain(`${PUBLIC_URL}/r/${s.token}`);
+    expect(await reviewRedirect(h.orm.em.fork(), s.token, { userAgent: "Mozilla/5.0", bot: false }, h.clock.now())).toEqual({ state: "ok", url: link, counted: true });
+  });
+
+  it("the database keeps a practice to one review target, and a stored link only in the g.page review form", async () => {
+    const s = await sent();
+    const practice = "(select cp.practice_id from campaigns cp join patients p on p.campaign_id = cp.id where p.id = ?)";
+    await expect(sql(`update practices set google_review_url = 'https://g.page/r/CZ1nGqbVEkXhEBM/review' where id = ${practice}`, [s.patientId])).rejects.toThrow(/practices_google_review_url_check/);
+    await expect(sql(`update practices set google_place_id = null, google_review_url = 'https://evil.example/r/x/review' where id = ${practice}`, [s.patientId])).rejects.toThrow(/practices_google_review_url_check/);
+  });
+
   it("/f stores the private feedback in the inbox and offers the review link under `open`", async () => {
     const s = await sent();
     const options = { publicUrl: PUBLIC_URL };
