@@ -26,5 +26,5 @@ export {
   type CreatedInvitation,
 } from "./users.ts";
 export { GATED_WARNING, CONTENT_SID_TYPES, settingsSchema, updateSettings, isTimeZone, type SettingsResult } from "./settings.ts";
-export { practiceSchema, createPractice, updatePractice, reviewLinkFor, type PracticeInput } from "./practices.ts";
+export { practiceSchema, createPractice, updatePractice, type PracticeInput } from "./practices.ts";
 export { SAMPLE_VALUES, analyzeTemplate, templateSchema, updateTemplate, unknownMessage, type TemplateAnalysis, type TemplateInput } from "./templates.ts";
