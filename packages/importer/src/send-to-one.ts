@@ -1,4 +1,4 @@
-// The receptionist's checkout flow: one patient, due now (SPEC §5; issue "send to one patient").
+// The receptionist's checkout flow: one patient, due now (SPEC §3, §5).
 // Goes through createCampaignFromRows, so consent, opt-out, cooldown, quiet hours, the credit hold and
 // the outbox row are exactly those of a CSV import.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";

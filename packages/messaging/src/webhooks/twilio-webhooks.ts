@@ -1,7 +1,7 @@
 // Twilio webhooks (SPEC §5.5, §5.6, §8): POST /webhooks/twilio/status and /webhooks/twilio/inbound.
 //
 // Mounted on the web server AHEAD of Remix: a WHATWG Request + formData() costs ~70 % of a bare
-// server (PERFORMANCE.md), and these endpoints take ~3 callbacks per outgoing message. Each request:
+// server (docs/performance.md), and these endpoints take ~3 callbacks per outgoing message. Each request:
 // size limit (413) → content type (415) → X-Twilio-Signature over PUBLIC_URL + path + every posted
 // parameter, any token of the rotation list (403) → required fields (400) → an INSERT of an outbox
 // row keyed by what makes the callback unique, ON CONFLICT DO NOTHING, so a replayed webhook has no
