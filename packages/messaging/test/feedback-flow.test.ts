@@ -246,7 +246,7 @@ describe("opt-out and opt-in", () => {
         expect(res.status, body).toBe(200);
         const [row] = await sql<{ id: string; type: string; payload: unknown }>(
           "update outbox set status = 'published', published_at = ?, publish_count = publish_count + 1 where idempotency_key = ? returning id::text as id, type, payload",
-          [h.clock.now(), `twilio-inbound:${params.MessageSid}`],
+          [h.clock.now(), twilioInboundEvent.key(params.MessageSid)],
         );
         const entry: StreamEntry = { outboxId: row!.id, type: row!.type, workspaceId: null, payload: JSON.stringify(row!.payload), traceparent: "" };
         await storeInbound(deps, entry);
