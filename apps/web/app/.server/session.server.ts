@@ -4,6 +4,8 @@ import { createCookieSessionStorage, redirect, type Session } from "@remix-run/n
 import { getEnv } from "./env.server.ts";
 import { singleton } from "./singleton.server.ts";
 
+export { safeRedirect } from "./redirect.server.ts";
+
 export interface SessionData {
   userId: string;
   workspaceId: string;
@@ -39,10 +41,4 @@ export function getSession(request: Request): Promise<AppSession> {
 export async function logout(request: Request): Promise<never> {
   const session = await getSession(request);
   throw redirect("/login", { headers: { "Set-Cookie": await sessionStorage.destroySession(session) } });
-}
-
-/** Only same-site relative paths: never an open redirect to another host. */
-export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
 }
