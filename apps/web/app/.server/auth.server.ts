@@ -87,11 +87,12 @@ export interface RequireUserOptions {
  * The signed-in staff member, or: a redirect to /login (keeping where they were going) when nobody
  * is signed in or the session ended on the server (logout, idle or absolute timeout, "log out
  * everywhere", a password change or reset, the user removed); 403 when their role is not allowed;
- * 403 when a mutation lacks the CSRF token. Use in every staff loader and action.
+ * 403 when a mutation lacks the CSRF token. Use in every staff loader and action. From here on the
+ * response is marked private and never stored (server/remix.ts).
  */
 export async function requireUser(
   request: Request,
-  context: Pick<AppLoadContext, "em" | "clientAddress">,
+  context: Pick<AppLoadContext, "em" | "clientAddress" | "authenticated">,
   options: RequireUserOptions = {},
 ): Promise<StaffContext> {
   const session = await getSession(request);
@@ -113,6 +114,7 @@ export async function requireUser(
       headers: sid ? { "Set-Cookie": await sessionStorage.destroySession(session) } : {},
     });
   }
+  context.authenticated = true;
   if (isMutation(request) && (options.csrf ?? "auto") === "auto") await verifyCsrf(request, session);
   if (options.roles && !options.roles.includes(user.role)) {
     throw data({ error: "No tiene permiso para esta acción." }, { status: 403, statusText: "Forbidden" });
