@@ -1,6 +1,6 @@
 // Import boundaries between the workspace's packages and apps (docs/ARCHITECTURE.md, "Packages and
 // their boundaries"). ESLint's own `no-restricted-imports` is enough: every boundary is a rule about
-// the import specifier, so no resolver or third-party plugin is needed (decision 008). Each boundary
+// the import specifier, so no resolver or third-party plugin is needed (decision 009). Each boundary
 // runs as its own copy of that rule (`boundaries/<name>`): flat config replaces a rule's options per
 // file instead of merging them, so one shared rule would let the last matching boundary hide the others.
 //

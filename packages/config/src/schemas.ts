@@ -78,6 +78,10 @@ export const webEnv = commonEnv
     PORT: port(3000),
     HOST: z.string().default("0.0.0.0"),
     SESSION_SECRET: commaList.refine((l) => l.every((s) => s.length >= 16), "each secret must be at least 16 characters"),
+    /** A staff session ends after this many minutes without a request (SPEC §17; default 12 h). */
+    SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number({ error: "expected minutes" }).int().min(1).max(7 * 24 * 60).default(12 * 60),
+    /** A staff session ends this many hours after sign-in, however active (default 7 days). */
+    SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number({ error: "expected hours" }).int().min(1).max(90 * 24).default(7 * 24),
     TWILIO_AUTH_TOKEN: twilioEnv.shape.TWILIO_AUTH_TOKEN,
     STRIPE_SECRET_KEY: z.string().optional(),
     STRIPE_WEBHOOK_SECRET: commaList.optional(),
