@@ -2,6 +2,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import { boundaryConfigs } from "./eslint/boundaries.js";
+import { catalogueConfigs } from "./eslint/catalogue.js";
 
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/build/**", "**/dist/**", "**/.cache/**", "**/public/build/**"] },
@@ -19,4 +20,5 @@ export default tseslint.config(
     rules: { "no-console": "off" },
   },
   ...boundaryConfigs(),
+  ...catalogueConfigs(),
 );

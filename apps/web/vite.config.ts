@@ -24,6 +24,7 @@ const serverExternal = [
   "@mikro-orm/seeder",
   "@rm/accounts",
   "@rm/billing",
+  "@rm/catalogue",
   "@rm/config",
   "@rm/db",
   "@rm/domain",
