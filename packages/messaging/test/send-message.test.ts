@@ -1,4 +1,5 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
+import net from "node:net";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getCreditBalance, heldCredits, holdCredits, initOrm } from "@rm/db";
@@ -277,6 +278,117 @@ describe.each(["one by one", "batched"] as const)("%s", (m) => {
       await run(deps(), await publishDue());
       expect((await message(s.messageIds[0]!)).status).toBe("QUEUED");
       expect(sim.state.messages).toHaveLength(1);
+    });
+  });
+
+  describe("a provider outage (connections refused: nothing was sent)", () => {
+    /** A client whose every request meets a refused connection: a port nobody listens on any more. */
+    async function refusingClient(): Promise<TwilioClient> {
+      const server = net.createServer();
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const { port } = server.address() as net.AddressInfo;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return createTwilioClient({ accountSid: ACCOUNT, authToken: TOKEN, apiUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
+    }
+
+    /**
+     * Runs the message each time its outbox row comes due (as the relay would) while the provider
+     * refuses connections, until `forMs` have passed or the row stops waiting. Returns the waits
+     * between attempts, in seconds, and checks what must hold during every wait.
+     */
+    async function refuseFor(messageId: string, forMs: number, d: SendDeps, heldDuringWait: number): Promise<number[]> {
+      const end = clock.now().getTime() + forMs;
+      const waits: number[] = [];
+      let last = clock.now().getTime();
+      await run(d, await publishDue());
+      while (true) {
+        const o = await outboxOf(messageId);
+        if (o.status !== "pending") break;
+        // A new publication later, not a redelivery: pending, with the message waiting and its credits held.
+        const m = await message(messageId);
+        expect(m.status).toBe("PENDING");
+        expect((await getCreditBalance(orm.em.fork(), String(m.workspace_id))).held).toBe(heldDuringWait);
+        const due = new Date(o.available_at as string).getTime();
+        waits.push((due - last) / 1000);
+        if (due >= end) break;
+        clock.set(new Date(due));
+        last = due;
+        await run(d, await publishDue());
+      }
+      return waits;
+    }
+
+    it("retries with capped backoff while the provider refuses connections, then sends once when it is back", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_987_000_000 });
+      const id = s.messageIds[0]!;
+      const held = (await getCreditBalance(orm.em.fork(), s.workspaceId)).held;
+      const start = clock.now().getTime();
+      const down = deps({ twilio: await refusingClient(), backoff: { jitter: 0 } });
+
+      // Half an hour of refused connections: the message waits instead of failing.
+      const waits = await refuseFor(id, 30 * 60_000, down, held);
+      expect(waits).toEqual([15, 30, 60, 120, 240, 480, 600, 600]);
+      let m = await message(id);
+      expect(m.status).toBe("PENDING");
+      expect(m.retry_failures).toBe(8);
+      expect(m.retry_reason).toBe("refused");
+      expect(new Date(m.retry_since as string).getTime()).toBe(start);
+      expect(new Date(m.next_retry_at as string).getTime()).toBe(new Date((await outboxOf(id)).available_at as string).getTime());
+      expect(sim.state.messages).toHaveLength(0);
+
+      // Twilio is back: the next due attempt sends it, exactly once.
+      clock.set(new Date(m.next_retry_at as string));
+      await run(deps(), await publishDue());
+      expect(sim.state.messages.filter((x) => x.to === s.phones[0])).toHaveLength(1);
+      m = await message(id);
+      expect(m.status).toBe("QUEUED");
+      expect(m.provider_sid).toBe(sim.state.messages[0]!.sid);
+      expect(m.send_attempts).toBe(9);
+      expect((await outboxOf(id)).status).toBe("done");
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
+      // A stale copy of an earlier entry changes nothing.
+      clock.advance(60_000);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(1);
+    });
+
+    it("fails after the retry window with what happened, and gives the credits back", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_988_000_000 });
+      const id = s.messageIds[0]!;
+      const before = await getCreditBalance(orm.em.fork(), s.workspaceId);
+      const start = clock.now().getTime();
+      const down = deps({ twilio: await refusingClient(), backoff: { jitter: 0 } });
+
+      const waits = await refuseFor(id, 7 * 3_600_000, down, before.held);
+      // The last attempt lands on the window's end (6 h after the first failure), not past it.
+      expect(waits.reduce((a, b) => a + b, 0)).toBe(6 * 3600);
+      const m = await message(id);
+      expect(m.status).toBe("FAILED");
+      expect(m.retry_failures).toBe(42);
+      expect(m.error_code).toBeNull();
+      expect(m.error_text).toBe("No se pudo enviar: Twilio no estuvo disponible durante 6 horas (42 intentos).");
+      expect(new Date(m.failed_at as string).getTime()).toBe(start + 6 * 3_600_000);
+      expect(m.next_retry_at).toBeNull();
+      expect(m.credits_held).toBe(0);
+      expect((await outboxOf(id)).status).toBe("done");
+      expect(sim.state.messages).toHaveLength(0);
+      const [p] = await orm.em.fork().execute<{ status: string }[]>("select p.status from patients p join messages m on m.patient_id = p.id where m.id = ?", [id]);
+      expect(p!.status).toBe("FAILED");
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: before.available + before.held, held: 0 });
+    });
+
+    it("does not send a message whose campaign was cancelled while it waited, and releases its hold", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_989_000_000 });
+      const id = s.messageIds[0]!;
+      const before = await getCreditBalance(orm.em.fork(), s.workspaceId);
+      await run(deps({ twilio: await refusingClient(), backoff: { jitter: 0 } }), await publishDue());
+      expect((await message(id)).status).toBe("PENDING");
+      await orm.em.fork().execute("update campaigns set status = 'CANCELLED' where id = ?", [s.campaignId]);
+      clock.advance(15_000);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(0);
+      expect((await message(id)).status).toBe("CANCELED");
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: before.available + before.held, held: 0 });
     });
   });
 

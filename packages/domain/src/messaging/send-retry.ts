@@ -1,0 +1,92 @@
+/**
+ * Failed create-message calls that prove the provider never got the message, and what staff read
+ * while such a message waits for the provider to come back (SPEC §5.4).
+ *
+ * A failure proves nothing was sent only when the request cannot have reached Twilio's application:
+ * - the TCP connection was never made (refused, no route, DNS failure);
+ * - the TLS handshake failed (no application data is written before the handshake completes, and a
+ *   reused keep-alive socket does no handshake);
+ * - HTTP 429: "An API Request that receives an error 429 response is never processed and is always
+ *   safe to retry" (https://www.twilio.com/docs/api/errors/20429).
+ * A timeout, a reset (ECONNRESET can come after the request was written on a reused socket) and a
+ * 5xx may have been accepted: those keep the verify-before-resend rule of decision 004.
+ */
+export type NotSentReason = "refused" | "dns" | "unreachable" | "tls" | "rate_limited";
+
+const NETWORK_NOT_SENT: Readonly<Record<string, NotSentReason>> = {
+  ECONNREFUSED: "refused",
+  ENOTFOUND: "dns",
+  EAI_AGAIN: "dns",
+  EHOSTUNREACH: "unreachable",
+  ENETUNREACH: "unreachable",
+  // Certificate verification and handshake alerts (node:tls / OpenSSL codes).
+  CERT_HAS_EXPIRED: "tls",
+  CERT_NOT_YET_VALID: "tls",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "tls",
+  SELF_SIGNED_CERT_IN_CHAIN: "tls",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "tls",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "tls",
+  ERR_TLS_CERT_ALTNAME_INVALID: "tls",
+  ERR_SSL_WRONG_VERSION_NUMBER: "tls",
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: "tls",
+  ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: "tls",
+};
+
+/**
+ * Why a failed call proves the message was not sent, for the failures worth waiting out (network
+ * and 429); null when it may have been sent, or when it is an HTTP answer other than 429 (a 4xx
+ * rejection is judged by its code, a 5xx may have been accepted).
+ */
+export function notSentReason(failure: { networkCode?: string | null; httpStatus?: number | null }): NotSentReason | null {
+  if (failure.httpStatus !== null && failure.httpStatus !== undefined) return failure.httpStatus === 429 ? "rate_limited" : null;
+  return failure.networkCode ? (NETWORK_NOT_SENT[failure.networkCode] ?? null) : null;
+}
+
+/** A retry reason as stored (`messages.retry_reason`): a NotSentReason, or `provider` for a transient API code. */
+export type RetryReason = NotSentReason | "provider";
+
+const REASON_TEXT: Readonly<Record<RetryReason, readonly [es: string, en: string]>> = {
+  refused: ["Twilio no respondió (conexión rechazada)", "Twilio did not answer (connection refused)"],
+  dns: ["No se pudo localizar a Twilio (DNS)", "Twilio could not be found (DNS)"],
+  unreachable: ["No se pudo llegar a Twilio (red inalcanzable)", "Twilio could not be reached (network unreachable)"],
+  tls: ["Falló la conexión segura con Twilio (TLS)", "The secure connection to Twilio failed (TLS)"],
+  rate_limited: ["Twilio pidió esperar (demasiadas solicitudes)", "Twilio asked us to wait (too many requests)"],
+  provider: ["Twilio rechazó el envío con un error temporal", "Twilio turned the send down with a temporary error"],
+};
+
+/** What happened, in Spanish and English; an unknown stored value reads as a temporary provider error. */
+export function retryReasonText(reason: string | null): readonly [es: string, en: string] {
+  return REASON_TEXT[(reason ?? "provider") as RetryReason] ?? REASON_TEXT.provider;
+}
+
+/** "6 horas" / "6 hours", "1 hora", "4 minutos": how long the provider was unavailable. */
+export function outageDuration(ms: number): readonly [es: string, en: string] {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  if (minutes < 60) return minutes === 1 ? ["1 minuto", "1 minute"] : [`${minutes} minutos`, `${minutes} minutes`];
+  const hours = Math.round(minutes / 60);
+  return hours === 1 ? ["1 hora", "1 hour"] : [`${hours} horas`, `${hours} hours`];
+}
+
+/** The final word on a message the provider never took within the retry window. */
+export function retryGaveUpText(unavailableMs: number, attempts: number): readonly [es: string, en: string] {
+  const [es, en] = outageDuration(unavailableMs);
+  return [
+    `No se pudo enviar: Twilio no estuvo disponible durante ${es} (${attempts} ${attempts === 1 ? "intento" : "intentos"}).`,
+    `Could not be sent: Twilio was unavailable for ${en} (${attempts} ${attempts === 1 ? "attempt" : "attempts"}).`,
+  ];
+}
+
+/** While waiting: "Twilio no respondió (conexión rechazada). Reintento 3 a las 10:42." */
+export function retryWaitingText(reason: string | null, retry: number, at: string): readonly [es: string, en: string] {
+  const [es, en] = retryReasonText(reason);
+  return [`${es}. Reintento ${retry} a las ${at}.`, `${en}. Retry ${retry} at ${at}.`];
+}
+
+/** Once it went out (or failed for another reason): the failed attempts that came before. */
+export function retriedText(reason: string | null, failures: number): readonly [es: string, en: string] {
+  const [es, en] = retryReasonText(reason);
+  return [
+    `${es}: ${failures} ${failures === 1 ? "intento fallido" : "intentos fallidos"}, reintentado sin duplicar.`,
+    `${en}: ${failures} failed ${failures === 1 ? "attempt" : "attempts"}, retried without duplicates.`,
+  ];
+}
