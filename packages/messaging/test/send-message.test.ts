@@ -377,6 +377,48 @@ describe.each(["one by one", "batched"] as const)("%s", (m) => {
       expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: before.available + before.held, held: 0 });
     });
 
+    it("a timeout keeps verify-before-resend; while the provider cannot even be asked, the entry is rescheduled, not failed until dead-lettered", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_990_000_000 });
+      const id = s.messageIds[0]!;
+      const timingOut = Object.create(twilio) as TwilioClient;
+      Object.defineProperty(timingOut, "messages", {
+        value: Object.assign(Object.create(twilio.messages), {
+          create: async () => {
+            throw Object.assign(new Error("timeout of 2000ms exceeded"), { code: "ETIMEDOUT" });
+          },
+        }),
+      });
+      await run(deps({ twilio: timingOut }), await publishDue());
+      expect((await message(id)).status).toBe("SENDING");
+
+      // Twilio goes down: every question about the attempt is refused for half an hour.
+      const down = deps({ twilio: await refusingClient() });
+      const end = clock.now().getTime() + 30 * 60_000;
+      let asked = 0;
+      while (clock.now().getTime() < end) {
+        const o = await outboxOf(id);
+        expect(o.status).toBe("pending");
+        clock.set(new Date(o.available_at as string));
+        await run(down, await publishDue());
+        asked++;
+        const m = await message(id);
+        expect(m.status).toBe("SENDING");
+        expect(m.provider_sid).toBeNull();
+      }
+      // Asked again and again, further apart each time (capped), never sent blind.
+      expect(asked).toBeGreaterThan(4);
+      expect(asked).toBeLessThan(20);
+      expect(sim.state.messages).toHaveLength(0);
+
+      // Back: the provider has nothing from the first attempt, so it is sent once and charged once.
+      clock.set(new Date((await outboxOf(id)).available_at as string));
+      await run(deps(), await publishDue());
+      expect(sim.state.messages.filter((x) => x.to === s.phones[0])).toHaveLength(1);
+      expect((await message(id)).provider_sid).toBe(sim.state.messages[0]!.sid);
+      expect((await outboxOf(id)).status).toBe("done");
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
+    });
+
     it("does not send a message whose campaign was cancelled while it waited, and releases its hold", async () => {
       const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_989_000_000 });
       const id = s.messageIds[0]!;

@@ -197,7 +197,15 @@ export async function sendMessage(deps: SendDeps, entry: StreamEntry): Promise<v
   if (phase1.kind === "skip") return;
 
   if (phase1.kind === "verify") {
-    const found = await findEarlierSend(deps, phase1.row, phase1.request);
+    let found: Awaited<ReturnType<typeof findEarlierSend>>;
+    try {
+      found = await findEarlierSend(deps, phase1.row, phase1.request);
+    } catch (err) {
+      // The provider cannot be asked (it is down too): ask again later instead of failing the
+      // stream entry until it is dead-lettered. Never resend without an answer.
+      await deferVerification(deps, entry.outboxId, phase1.row, err);
+      return;
+    }
     if (found) {
       deps.logger.warn({ messageId, providerSid: found.sid }, "an interrupted send had reached the provider; recorded it instead of sending again");
       sendInstruments().sends.add(1, { channel: phase1.row.channel, type: phase1.row.type, outcome: "duplicate_avoided" });
@@ -223,6 +231,25 @@ export async function sendMessage(deps: SendDeps, entry: StreamEntry): Promise<v
   }
 
   await callProvider(deps, entry.outboxId, phase1.row, phase1.request, phase1.dueAt, phase1.attempt);
+}
+
+/**
+ * Reschedules the verification of an interrupted attempt when the provider could not be asked. The
+ * wait grows with the time since the attempt (so it doubles from one try to the next), within the
+ * send-retry backoff's bounds; the message stays SENDING with its hold until the provider answers.
+ */
+async function deferVerification(deps: SendDeps, outboxId: string, row: SendRow, err: unknown): Promise<void> {
+  const { baseMs, maxMs } = { ...DEFAULT_SEND_RETRY_BACKOFF, ...deps.backoff };
+  await deps.orm.em.fork().transactional(async (em) => {
+    const now = deps.clock.now();
+    const outbox = await lockOutboxRow(em, outboxId);
+    if (!outbox || outbox.status !== "published") return;
+    const elapsed = now.getTime() - toMs(row.send_attempted_at, now.getTime());
+    const at = new Date(now.getTime() + Math.min(maxMs, Math.max(baseMs, elapsed)));
+    await retryOutboxRowAt(em, outboxId, at, `could not ask the provider about an interrupted attempt (${String(err).slice(0, 200)}); asking again`);
+    sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "retry" });
+    deps.logger.warn({ messageId: row.id, retryAt: at.toISOString(), err: String(err) }, "could not ask the provider whether an interrupted send went out; will ask again");
+  });
 }
 
 /** Step 1 (or the decision that there is nothing to do, or that an earlier attempt must be verified). */
