@@ -53,7 +53,9 @@ describe("what staff read", () => {
   it("durations read in minutes under an hour, in hours from there", () => {
     expect(outageDuration(4 * 60_000)).toEqual(["4 minutos", "4 minutes"]);
     expect(outageDuration(60 * 60_000)).toEqual(["1 hora", "1 hour"]);
-    expect(outageDuration(150 * 60_000)[0]).toBe("3 horas");
+    expect(outageDuration(90 * 60_000)).toEqual(["1 hora y 30 minutos", "1 hour and 30 minutes"]);
+    expect(outageDuration(6 * 3_600_000 + 2 * 60_000)).toEqual(["6 horas", "6 hours"]);
+    expect(outageDuration(30_000)).toEqual(["1 minuto", "1 minute"]);
   });
 
   it("after the send, counts the failed attempts; an unknown stored reason reads as a temporary provider error", () => {

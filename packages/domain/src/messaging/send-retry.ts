@@ -59,12 +59,21 @@ export function retryReasonText(reason: string | null): readonly [es: string, en
   return REASON_TEXT[(reason ?? "provider") as RetryReason] ?? REASON_TEXT.provider;
 }
 
-/** "6 horas" / "6 hours", "1 hora", "4 minutos": how long the provider was unavailable. */
+/**
+ * "6 horas" / "6 hours", "1 hora y 30 minutos", "4 minutos": how long the provider was unavailable.
+ * From an hour on, minutes are rounded to tens, so a try that ran a little late still reads "6 horas".
+ */
 export function outageDuration(ms: number): readonly [es: string, en: string] {
   const minutes = Math.max(1, Math.round(ms / 60_000));
-  if (minutes < 60) return minutes === 1 ? ["1 minuto", "1 minute"] : [`${minutes} minutos`, `${minutes} minutes`];
-  const hours = Math.round(minutes / 60);
-  return hours === 1 ? ["1 hora", "1 hour"] : [`${hours} horas`, `${hours} hours`];
+  const count = (n: number, es: string, en: string): [string, string] => [`${n} ${es}${n === 1 ? "" : "s"}`, `${n} ${en}${n === 1 ? "" : "s"}`];
+  if (minutes < 60) return count(minutes, "minuto", "minute");
+  const tens = Math.round(minutes / 10) * 10;
+  const hours = Math.floor(tens / 60);
+  const rest = tens % 60;
+  const h = count(hours, "hora", "hour");
+  if (rest === 0) return h;
+  const m = count(rest, "minuto", "minute");
+  return [`${h[0]} y ${m[0]}`, `${h[1]} and ${m[1]}`];
 }
 
 /** The final word on a message the provider never took within the retry window. */
