@@ -97,7 +97,7 @@ function describe(e: TimelineEventView, t: Translate, clock: (iso: string) => st
   const r = e.retry;
   switch (e.kind) {
     case "retrying":
-      return `${what}: ${r ? t(...retryWaitingText(r.reason, r.failures, r.nextAt ? clock(r.nextAt) : "—")) : t("se reintentará", "will be retried")}`;
+      return `${what}: ${r ? t(...retryWaitingText(r.reason, r.failures, r.nextAt ? clock(r.nextAt) : "—")) : t("reintentando", "retrying")}`;
     case "retried":
       return `${what}: ${r ? t(...retriedText(r.reason, r.failures)) : t("reintentada", "retried")}`;
     case "sent":
