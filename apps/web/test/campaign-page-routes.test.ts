@@ -125,8 +125,9 @@ describe("/campaigns/:id during and after a provider outage", () => {
     } finally {
       await client.end();
     }
-    const clock = (locale: string) => new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone }).format(next);
+    const clock = (locale: string) => new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(next);
 
+    expect(clock("es-EC")).toMatch(/^\d{2}:\d{2}$/);
     const es = await (await get(web.url, `/campaigns/${campaign}`, s.owner)).text();
     expect(es).toContain(`Twilio no respondió (conexión rechazada). Reintento 3 a las ${clock("es-EC")}.`);
     expect(es).toContain("Falló: No se pudo enviar: Twilio no estuvo disponible durante 6 horas (42 intentos).");

@@ -131,7 +131,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Times are formatted here, in the practice's time zone, so the server's and the browser's text agree.
   const locale = await getLocale(request);
   const fmt = formatter(locale, campaign.timezone);
-  const timeOfDay = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { hour: "2-digit", minute: "2-digit", timeZone: campaign.timezone });
+  const timeOfDay = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: campaign.timezone });
   const clock = (d: Date) => timeOfDay.format(d);
   const full = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { dateStyle: "medium", timeStyle: "short", timeZone: campaign.timezone });
   const t = translator(locale);

@@ -204,7 +204,7 @@ export default function InboxItemPage() {
   const t = useT();
   const locale = useLocale();
   const when = (iso: string) => formatDateTime(iso, locale, timezone);
-  const timeOfDay = (iso: string) => new Intl.DateTimeFormat(LOCALE_TAGS[locale], { timeStyle: "short", timeZone: timezone }).format(new Date(iso));
+  const timeOfDay = (iso: string) => new Intl.DateTimeFormat(LOCALE_TAGS[locale], { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: timezone }).format(new Date(iso));
   const titles: Record<InboxSourceName, string> = {
     FORM: t("Comentario privado", "Private feedback"),
     REPLY: t("Respuesta sin calificación", "Unparsed reply"),
