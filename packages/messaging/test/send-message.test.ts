@@ -18,6 +18,7 @@ let db: TestDatabase;
 let orm: MikroORM;
 let redis: TestRedis;
 let sim: Simulator;
+let simUrl: string;
 let twilio: TwilioClient;
 let clock: ManualClock;
 let paused = false;
@@ -30,6 +31,7 @@ beforeAll(async () => {
   // Callbacks go nowhere here; the status handler has its own tests.
   sim = createSimulator({ accountSid: ACCOUNT, authTokens: [TOKEN], callbackDelayMs: 60_000 });
   const { url } = await sim.listen(0, "127.0.0.1");
+  simUrl = url;
   twilio = createTwilioClient({ accountSid: ACCOUNT, authToken: TOKEN, apiUrl: url, timeoutMs: 2000 });
 });
 afterAll(async () => {
@@ -417,6 +419,19 @@ describe.each(["one by one", "batched"] as const)("%s", (m) => {
       expect((await message(id)).provider_sid).toBe(sim.state.messages[0]!.sid);
       expect((await outboxOf(id)).status).toBe("done");
       expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
+    });
+
+    it("waits out a failed TLS handshake (no request data is written before it completes) like a refusal", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_991_000_000 });
+      // TLS to a plain-HTTP port: the handshake fails with the codes Node really reports.
+      const plain = new URL(simUrl);
+      const tls = createTwilioClient({ accountSid: ACCOUNT, authToken: TOKEN, apiUrl: `https://127.0.0.1:${plain.port}`, timeoutMs: 2000 });
+      await run(deps({ twilio: tls, backoff: { jitter: 0 } }), await publishDue());
+      const m = await message(s.messageIds[0]!);
+      expect(m.status).toBe("PENDING");
+      expect(m.retry_reason).toBe("tls");
+      expect(sim.state.messages).toHaveLength(0);
+      expect(new Date((await outboxOf(s.messageIds[0]!)).available_at as string).getTime()).toBe(clock.now().getTime() + 15_000);
     });
 
     it("does not send a message whose campaign was cancelled while it waited, and releases its hold", async () => {

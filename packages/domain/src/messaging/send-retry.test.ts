@@ -29,6 +29,15 @@ describe("notSentReason — failures that prove the provider never got the messa
     expect(notSentReason(failure)).toBeNull();
   });
 
+  it("any error the client saw before its new socket was connected or secured proves it too", () => {
+    expect(notSentReason({ networkCode: "ECONNRESET", stage: "tls" })).toBe("tls");
+    expect(notSentReason({ networkCode: "EPROTO", stage: "tls" })).toBe("tls");
+    expect(notSentReason({ networkCode: "ETIMEDOUT", stage: "connect" })).toBe("no_connection");
+    expect(notSentReason({ networkCode: "ECONNREFUSED", stage: "connect" })).toBe("refused");
+    expect(notSentReason({ networkCode: "ECONNRESET", stage: null })).toBeNull();
+    expect(notSentReason({ httpStatus: 500, stage: "connect" })).toBeNull();
+  });
+
   it("leaves a 4xx rejection to its code (not a reason to wait)", () => {
     expect(notSentReason({ httpStatus: 400 })).toBeNull();
   });

@@ -3,15 +3,18 @@
  * while such a message waits for the provider to come back (SPEC §5.4).
  *
  * A failure proves nothing was sent only when the request cannot have reached Twilio's application:
- * - the TCP connection was never made (refused, no route, DNS failure);
+ * - the TCP connection was never made (refused, no route, DNS failure, or any error or timeout the
+ *   client saw before its new socket connected);
  * - the TLS handshake failed (no application data is written before the handshake completes, and a
- *   reused keep-alive socket does no handshake);
+ *   reused keep-alive socket does no handshake) — Node reports some of these as plain EPROTO or
+ *   ECONNRESET, so the client says how far the socket got (`stage`);
  * - HTTP 429: "An API Request that receives an error 429 response is never processed and is always
  *   safe to retry" (https://www.twilio.com/docs/api/errors/20429).
- * A timeout, a reset (ECONNRESET can come after the request was written on a reused socket) and a
- * 5xx may have been accepted: those keep the verify-before-resend rule of decision 004.
+ * A timeout or a reset once connected (ECONNRESET can come after the request was written, e.g. on a
+ * reused keep-alive socket) and a 5xx may have been accepted: those keep the verify-before-resend
+ * rule of decision 004.
  */
-export type NotSentReason = "refused" | "dns" | "unreachable" | "tls" | "rate_limited";
+export type NotSentReason = "refused" | "dns" | "unreachable" | "no_connection" | "tls" | "rate_limited";
 
 const NETWORK_NOT_SENT: Readonly<Record<string, NotSentReason>> = {
   ECONNREFUSED: "refused",
@@ -35,11 +38,17 @@ const NETWORK_NOT_SENT: Readonly<Record<string, NotSentReason>> = {
 /**
  * Why a failed call proves the message was not sent, for the failures worth waiting out (network
  * and 429); null when it may have been sent, or when it is an HTTP answer other than 429 (a 4xx
- * rejection is judged by its code, a 5xx may have been accepted).
+ * rejection is judged by its code, a 5xx may have been accepted). `stage` is where the client saw
+ * the request stop when it knows none of it was written (before the TCP connection, or before the
+ * TLS handshake completed): then any error — a reset, a timeout — proves it too.
  */
-export function notSentReason(failure: { networkCode?: string | null; httpStatus?: number | null }): NotSentReason | null {
+export function notSentReason(failure: { networkCode?: string | null; httpStatus?: number | null; stage?: "connect" | "tls" | null }): NotSentReason | null {
   if (failure.httpStatus !== null && failure.httpStatus !== undefined) return failure.httpStatus === 429 ? "rate_limited" : null;
-  return failure.networkCode ? (NETWORK_NOT_SENT[failure.networkCode] ?? null) : null;
+  const known = failure.networkCode ? NETWORK_NOT_SENT[failure.networkCode] : undefined;
+  if (known) return known;
+  if (failure.stage === "tls") return "tls";
+  if (failure.stage === "connect") return "no_connection";
+  return null;
 }
 
 /** A retry reason as stored (`messages.retry_reason`): a NotSentReason, or `provider` for a transient API code. */
@@ -49,6 +58,7 @@ const REASON_TEXT: Readonly<Record<RetryReason, readonly [es: string, en: string
   refused: ["Twilio no respondió (conexión rechazada)", "Twilio did not answer (connection refused)"],
   dns: ["No se pudo localizar a Twilio (DNS)", "Twilio could not be found (DNS)"],
   unreachable: ["No se pudo llegar a Twilio (red inalcanzable)", "Twilio could not be reached (network unreachable)"],
+  no_connection: ["No se pudo conectar con Twilio", "Could not connect to Twilio"],
   tls: ["Falló la conexión segura con Twilio (TLS)", "The secure connection to Twilio failed (TLS)"],
   rate_limited: ["Twilio pidió esperar (demasiadas solicitudes)", "Twilio asked us to wait (too many requests)"],
   provider: ["Twilio rechazó el envío con un error temporal", "Twilio turned the send down with a temporary error"],

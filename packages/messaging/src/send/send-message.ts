@@ -27,7 +27,7 @@ import {
 } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
 import { defineInstruments } from "@rm/telemetry";
-import { isTwilioRestException, type TwilioClient } from "@rm/twilio";
+import { isTwilioRestException, requestNotSentStage, type TwilioClient } from "@rm/twilio";
 import { lockOutboxRow, parkOutboxRow, completeOutboxRow, retryOutboxRowAt } from "../outbox/outbox-row.ts";
 import type { SenderRateLimiter } from "../rate-limit.ts";
 import { scheduleReminder } from "../feedback/reminder.ts";
@@ -480,9 +480,10 @@ export async function handleProviderError(deps: SendDeps, outboxId: string, row:
   const rest = isTwilioRestException(err) ? err : null;
   const networkCode = !rest && typeof err === "object" && err && "code" in err ? String((err as { code: unknown }).code) : null;
   // Only a failure that proves the request never reached the provider (no connection, DNS, TLS
-  // handshake, 429) or an answered 4xx rejection proves nothing was sent. A timeout, a reset or a
+  // handshake, an error before the new socket was ready, 429) or an answered 4xx rejection proves
+  // nothing was sent. A timeout, a reset or a
   // 5xx might have been accepted: keep SENDING and verify before sending again.
-  const notSent = notSentReason({ networkCode, httpStatus: rest?.status ?? null });
+  const notSent = notSentReason({ networkCode, httpStatus: rest?.status ?? null, stage: rest ? null : requestNotSentStage(err) });
   const definitelyNotSent = notSent !== null || (rest !== null && rest.status < 500);
   const error: ProviderError = classifyProviderError({ code: rest?.code ?? null, httpStatus: rest?.status ?? null, network: !rest });
   sendInstruments().providerErrors.add(1, { code: String(error.code ?? (rest ? `http_${rest.status}` : (networkCode ?? "network"))) });
