@@ -9,6 +9,9 @@
 // the first attempt cannot still be in flight (attempt time + SDK timeout + margin) and then asks the
 // provider for messages to that number since the attempt; it sends again only if there is none.
 // The SDK timeout is shorter than the stream's claim idle time, so a live send is never taken over.
+// A failure that proves nothing was sent (the provider unreachable, 429) puts the message back to
+// PENDING with its hold and reschedules it with capped backoff until the retry window ends
+// (decision 004, "When the provider is unavailable").
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import { holdCredits, deductCredits, releaseCredits, InsufficientCreditsError } from "@rm/db";
 import {
@@ -481,8 +484,8 @@ export async function handleProviderError(deps: SendDeps, outboxId: string, row:
   const networkCode = !rest && typeof err === "object" && err && "code" in err ? String((err as { code: unknown }).code) : null;
   // Only a failure that proves the request never reached the provider (no connection, DNS, TLS
   // handshake, an error before the new socket was ready, 429) or an answered 4xx rejection proves
-  // nothing was sent. A timeout, a reset or a
-  // 5xx might have been accepted: keep SENDING and verify before sending again.
+  // nothing was sent. A timeout, a reset once connected or a 5xx might have been accepted: keep
+  // SENDING and verify before sending again.
   const notSent = notSentReason({ networkCode, httpStatus: rest?.status ?? null, stage: rest ? null : requestNotSentStage(err) });
   const definitelyNotSent = notSent !== null || (rest !== null && rest.status < 500);
   const error: ProviderError = classifyProviderError({ code: rest?.code ?? null, httpStatus: rest?.status ?? null, network: !rest });
