@@ -74,7 +74,7 @@ function stepLabel(step: TimelineStep, t: Translate, clock: (d: Date) => string)
       return t("Leído", "Read");
     case "failed":
       // After the retry window the text is built from the facts, so it reads in either language.
-      if (r?.gaveUp && step.at) return `${t("Falló", "Failed")}: ${t(...retryGaveUpText(step.at.getTime() - r.since.getTime(), r.failures))}`;
+      if (r?.gaveUp && step.at) return t(...retryGaveUpText(step.at.getTime() - r.since.getTime(), r.failures));
       return `${t("Falló", "Failed")}${d ? `: ${d}` : ""}`;
     case "cancelled":
       return `${t("Cancelado", "Cancelled")}${d ? `: ${d}` : ""}`;
