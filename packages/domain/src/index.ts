@@ -28,6 +28,16 @@ export {
 } from "./messaging/provider-errors.ts";
 export { DEFAULT_BACKOFF, type BackoffOptions, retryDelay, shouldRetry } from "./messaging/backoff.ts";
 export {
+  type NotSentReason,
+  type RetryReason,
+  notSentReason,
+  outageDuration,
+  retriedText,
+  retryGaveUpText,
+  retryReasonText,
+  retryWaitingText,
+} from "./messaging/send-retry.ts";
+export {
   TEMPLATE_VARIABLES,
   type TemplateValues,
   type TemplateVariable,
