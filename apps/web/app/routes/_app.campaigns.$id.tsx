@@ -19,12 +19,13 @@ import {
 // Constants the page renders: from the dependency-free subpath, so the browser bundle gets no server code.
 import { PATIENT_FILTERS, SEARCH_MAX_LENGTH } from "@rm/campaigns/filters";
 import { retriedText, retryGaveUpText, retryWaitingText } from "@rm/domain";
+import type { Msg } from "@rm/catalogue";
 import { useEffect } from "react";
 import { getLocale } from "../.server/locale.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
 import { CampaignStatusBadge } from "../components/campaign-status.tsx";
 import { CsrfInput, FormError } from "../components/forms.tsx";
-import { LOCALE_TAGS, translator, useT, type Locale, type Translate } from "../i18n.ts";
+import { LOCALE_TAGS, msgFor, translator, useT, type Locale, type Translate } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign.name ?? "Campaña"} · Reputation Manager` }];
@@ -52,14 +53,14 @@ const SKIP_REASONS: Record<string, [string, string]> = {
 };
 
 /** One step as words, in the page's language; `clock` writes a time of day in the campaign's zone. */
-function stepLabel(step: TimelineStep, t: Translate, clock: (d: Date) => string): string {
+function stepLabel(step: TimelineStep, t: Translate, msg: Msg, clock: (d: Date) => string): string {
   const d = step.detail;
   const r = step.retry;
   switch (step.key) {
     case "retrying":
-      return r ? t(...retryWaitingText(r.reason, r.failures, r.nextAt ? clock(r.nextAt) : "—")) : t("Reintentando", "Retrying");
+      return r ? t(...retryWaitingText(r.reason, r.failures, r.nextAt ? clock(r.nextAt) : "—")) : msg("timeline.retrying");
     case "retried":
-      return r ? t(...retriedText(r.reason, r.failures)) : t("Reintentado", "Retried");
+      return r ? t(...retriedText(r.reason, r.failures)) : msg("timeline.retried");
     case "skipped": {
       const reason = d ? SKIP_REASONS[d] : undefined;
       return `${t("Omitido", "Skipped")}${reason ? `: ${t(reason[0], reason[1])}` : ""}`;
@@ -135,6 +136,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const clock = (d: Date) => timeOfDay.format(d);
   const full = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { dateStyle: "medium", timeStyle: "short", timeZone: campaign.timezone });
   const t = translator(locale);
+  const msg = msgFor(locale);
   return {
     campaign: {
       id: campaign.id,
@@ -162,7 +164,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       appointment: fmt(r.appointmentAt)!,
       optedOut: r.optedOut,
       erased: r.erased,
-      steps: r.timeline.map((s) => ({ key: s.key, tone: s.tone, label: stepLabel(s, t, clock), at: fmt(s.at) })),
+      steps: r.timeline.map((s) => ({ key: s.key, tone: s.tone, label: stepLabel(s, t, msg, clock), at: fmt(s.at) })),
     })),
   };
 }

@@ -7,12 +7,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { formatPhone, retriedText, retryGaveUpText, retryWaitingText } from "@rm/domain";
 import { InboxError, loadInboxItem, updateInboxItem, type TimelineEvent } from "@rm/inbox";
 import { NOTES_MAX_LENGTH } from "@rm/inbox/constants";
+import type { Msg } from "@rm/catalogue";
 import { formValues, str } from "../.server/forms.server.ts";
 import { throwInboxAccessError, viewerOf } from "../.server/inbox.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, FormError, Notice } from "../components/forms.tsx";
 import { sourceLabel, Stars, statusLabel, StatusChip, type InboxSourceName, type InboxStatusName } from "../components/inbox.tsx";
-import { formatDateTime, LOCALE_TAGS, useLocale, useT, type Translate } from "../i18n.ts";
+import { formatDateTime, LOCALE_TAGS, useLocale, useMsg, useT, type Translate } from "../i18n.ts";
 import { translateMessage } from "../messages.ts";
 import { ROLES } from "../nav.ts";
 
@@ -91,15 +92,15 @@ function messageLabel(type: string | undefined, t: Translate): string {
   }
 }
 
-function describe(e: TimelineEventView, t: Translate, clock: (iso: string) => string): string {
+function describe(e: TimelineEventView, t: Translate, msg: Msg, clock: (iso: string) => string): string {
   const what = messageLabel(e.messageType, t);
   const via = channelLabel(e.channel);
   const r = e.retry;
   switch (e.kind) {
     case "retrying":
-      return `${what}: ${r ? t(...retryWaitingText(r.reason, r.failures, r.nextAt ? clock(r.nextAt) : "—")) : t("reintentando", "retrying")}`;
+      return `${what}: ${r ? t(...retryWaitingText(r.reason, r.failures, r.nextAt ? clock(r.nextAt) : "—")) : msg("timeline.message.retrying")}`;
     case "retried":
-      return `${what}: ${r ? t(...retriedText(r.reason, r.failures)) : t("reintentada", "retried")}`;
+      return `${what}: ${r ? t(...retriedText(r.reason, r.failures)) : msg("timeline.message.retried")}`;
     case "sent":
       return t(`${what} enviada por ${via}`, `${what} sent by ${via}`);
     case "delivered":
@@ -202,6 +203,7 @@ export default function InboxItemPage() {
   const { item, timeline, history, timezone } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   const when = (iso: string) => formatDateTime(iso, locale, timezone);
   const timeOfDay = (iso: string) => new Intl.DateTimeFormat(LOCALE_TAGS[locale], { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: timezone }).format(new Date(iso));
@@ -271,7 +273,7 @@ export default function InboxItemPage() {
         <ol className="timeline" data-testid="timeline">
           {timeline.map((e, i) => (
             <li key={i} className={e.current ? "current" : undefined} aria-current={e.current ? "true" : undefined}>
-              <time dateTime={e.at}>{when(e.at)}</time> <span>{describe(e, t, timeOfDay)}</span>
+              <time dateTime={e.at}>{when(e.at)}</time> <span>{describe(e, t, msg, timeOfDay)}</span>
               {e.text && (e.kind === "reply" || e.kind === "feedback") ? <q className="timeline-text">{e.text}</q> : null}
               {e.feedbackId && !e.current ? (
                 <>
