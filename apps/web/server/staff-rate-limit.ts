@@ -1,9 +1,14 @@
-// Per-workspace limits on authenticated staff requests (SPEC §3, §11): FREE 100/min, STARTER 300,
-// PROFESSIONAL 1000, ENTERPRISE 5000, sliding, shared by every replica through Redis. It wraps only the
-// app handler, so health probes and provider webhooks (lean routes, answered before it) are never
-// limited, and it counts only requests with a valid session cookie (the workspace comes from the
-// signed cookie). Static assets are not counted. When Redis, the session or the plan lookup fails,
-// the request goes through (fail open): the limiter must never be what takes the staff UI down.
+// Limits on what a signed-in staff member does (SPEC §3, §11): each user gets their workspace plan's
+// requests per minute (FREE 100, STARTER 300, PROFESSIONAL 1000, ENTERPRISE 5000), sliding, shared by
+// every replica through Redis. What counts is a person's work: documents, data (single-fetch `.data`)
+// requests, form posts, resource routes. It wraps only the Remix handler (server/remix.ts), behind the
+// static files and Vite's middlewares, so assets, Vite's module requests in development, health
+// probes and provider webhooks never reach it; Remix's route-discovery requests (/__manifest) are
+// framework plumbing and not counted either. Only requests with a valid session cookie count (user
+// and workspace come from the signed cookie): visitors without a session — patients on /q, /f, /r,
+// the login page — are not staff, and the client address is the ingress's in a deployment, so a
+// per-address count would put them all in one bucket. When Redis, the session or the plan lookup
+// fails, the request goes through (fail open): the limiter must never take the staff UI down.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isPlan, type Plan } from "@rm/domain";
 import { SlidingWindowLimiter, staffRequestLimit } from "@rm/messaging";
@@ -16,8 +21,8 @@ import type { NodeHandler } from "./dispatcher.ts";
 
 export interface StaffRateLimitOptions {
   limiter: SlidingWindowLimiter;
-  /** The workspace of the request's session cookie, or null (no or invalid session). */
-  workspaceOf: (cookieHeader: string) => Promise<string | null>;
+  /** The user and workspace of the request's session cookie, or null (no or invalid session). */
+  staffOf: (cookieHeader: string) => Promise<{ userId: string; workspaceId: string } | null>;
   /** The workspace's plan, or null when it does not exist. */
   planOf: (workspaceId: string) => Promise<string | null>;
   log: Logger;
@@ -26,7 +31,16 @@ export interface StaffRateLimitOptions {
 }
 
 const SESSION_COOKIE = /(?:^|;\s*)__session=/;
-const RETRY_MESSAGE = "Demasiadas solicitudes para este espacio de trabajo. Espere unos segundos e inténtelo de nuevo.\n";
+// Never a person's request: built assets and files (served before the limiter in production, but a
+// missing one falls through to Remix), Vite's module requests in development (answered by its
+// middlewares before the limiter), and Remix's lazy route discovery.
+const NOT_COUNTED = /^\/(?:assets\/|favicon\.ico(?:$|\?)|robots\.txt(?:$|\?)|__manifest(?:$|\?)|@vite\/|@fs\/|@id\/|@react-refresh|node_modules\/|app\/)/;
+
+/** Whether the limit counts a request for `url` (path and query). */
+export function countsAsStaffRequest(url: string): boolean {
+  return !NOT_COUNTED.test(url);
+}
+const RETRY_MESSAGE = "Demasiadas solicitudes. Espere unos segundos e inténtelo de nuevo.\nToo many requests. Wait a few seconds and try again.\n";
 
 export function staffRateLimit(next: NodeHandler, o: StaffRateLimitOptions): NodeHandler {
   const plans = new Map<string, { plan: Plan | null; until: number }>();
@@ -45,13 +59,12 @@ export function staffRateLimit(next: NodeHandler, o: StaffRateLimitOptions): Nod
   const check = async (req: IncomingMessage): Promise<{ retryAfter: number; limit: number } | null> => {
     const cookie = req.headers.cookie;
     if (!cookie || !SESSION_COOKIE.test(cookie)) return null;
-    const path = req.url ?? "/";
-    if (path.startsWith("/assets/") || path === "/favicon.ico") return null;
-    const workspaceId = await o.workspaceOf(cookie);
-    if (!workspaceId) return null;
-    const plan = await planFor(workspaceId);
+    if (!countsAsStaffRequest(req.url ?? "/")) return null;
+    const staff = await o.staffOf(cookie);
+    if (!staff) return null;
+    const plan = await planFor(staff.workspaceId);
     if (!plan) return null;
-    const decision = await o.limiter.hit(`staff:${workspaceId}`, staffRequestLimit(plan), 60);
+    const decision = await o.limiter.hit(`staff:user:${staff.userId}`, staffRequestLimit(plan), 60);
     return decision.allowed ? null : { retryAfter: decision.retryAfterSeconds, limit: decision.limit };
   };
 
@@ -87,9 +100,11 @@ export function withStaffRateLimit(next: NodeHandler): NodeHandler {
   return staffRateLimit(next, {
     limiter,
     log: logger,
-    workspaceOf: async (cookie) => {
-      const workspaceId: unknown = (await sessionStorage.getSession(cookie)).get("workspaceId");
-      return typeof workspaceId === "string" && workspaceId ? workspaceId : null;
+    staffOf: async (cookie) => {
+      const session = await sessionStorage.getSession(cookie);
+      const userId: unknown = session.get("userId");
+      const workspaceId: unknown = session.get("workspaceId");
+      return typeof userId === "string" && userId && typeof workspaceId === "string" && workspaceId ? { userId, workspaceId } : null;
     },
     planOf: async (workspaceId) => {
       const rows = await (await forkEm()).execute<{ plan: string }[]>("select plan from workspaces where id = ?", [workspaceId]);
