@@ -29,10 +29,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // Only the user's own sends.
     const patient = await staff.em.findOne(Patient, { campaign: { id: sent, createdBy: staff.user.id } });
     if (patient) {
-      const [due] = await scopedQuery<{ available_at: Date }>(
+      // The send time in the campaign's zone (its practice's, else the workspace's), as the campaign page shows it.
+      const [due] = await scopedQuery<{ available_at: Date; timezone: string }>(
         staff.em,
         staff.workspace.id,
-        `select o.available_at from messages m join outbox o on o.idempotency_key = 'message.send:' || m.id::text
+        `select o.available_at, coalesce(pr.timezone, w.timezone) as timezone
+          from messages m join outbox o on o.idempotency_key = 'message.send:' || m.id::text
+          join campaigns c on c.id = m.campaign_id join workspaces w on w.id = m.workspace_id
+          left join practices pr on pr.id = c.practice_id
           where m.workspace_id = ? and m.patient_id = ? and m.type = 'INITIAL'`,
         [patient.id],
       );
@@ -42,6 +46,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         phone: patient.phone,
         skipReason: patient.skipReason ?? null,
         sendAt: due ? new Date(due.available_at).toISOString() : null,
+        timezone: due?.timezone ?? staff.workspace.timezone,
       };
     }
   }
@@ -111,7 +116,7 @@ export default function SendToOne() {
           {skipped
             ? t(skipped[0], skipped[1])
             : last.sendAt
-              ? t(`solicitud de calificación programada para ${formatDateTime(last.sendAt, locale)}.`, `rating request scheduled for ${formatDateTime(last.sendAt, locale)}.`)
+              ? t(`solicitud de calificación programada para ${formatDateTime(last.sendAt, locale, last.timezone)}.`, `rating request scheduled for ${formatDateTime(last.sendAt, locale, last.timezone)}.`)
               : t("solicitud registrada.", "request recorded.")}{" "}
           {data.canOpenCampaign ? <Link to={`/campaigns/${last.campaignId}`}>{t("Ver campaña", "See campaign")}</Link> : null}
         </p>
