@@ -36,10 +36,18 @@ const SESSION_COOKIE = /(?:^|;\s*)__session=/;
 // middlewares before the limiter), and Remix's lazy route discovery.
 const NOT_COUNTED = /^\/(?:assets\/|favicon\.ico(?:$|\?)|robots\.txt(?:$|\?)|__manifest(?:$|\?)|@vite\/|@fs\/|@id\/|@react-refresh|node_modules\/|app\/)/;
 
-/** Whether the limit counts a request for `url` (path and query). */
-export function countsAsStaffRequest(url: string): boolean {
-  return !NOT_COUNTED.test(url);
+// The template editor's live preview asks once per pause in typing (150 ms): a slow typist makes
+// ~180 a minute, which would refuse the Save that follows and lose the text. It gets a bucket of its
+// own, PREVIEW_FACTOR times the plan's limit, so a script still cannot call it without bound.
+const LIVE_PREVIEW = /^\/api\/template-analysis(?:$|\?)/;
+export const PREVIEW_FACTOR = 10;
+
+/** How the limit counts a request for `url` (path and query): not at all, as a page/data request, or as a live preview. */
+export function staffRequestKind(url: string): "none" | "request" | "preview" {
+  if (NOT_COUNTED.test(url)) return "none";
+  return LIVE_PREVIEW.test(url) ? "preview" : "request";
 }
+
 const RETRY_MESSAGE = "Demasiadas solicitudes. Espere unos segundos e inténtelo de nuevo.\nToo many requests. Wait a few seconds and try again.\n";
 
 export function staffRateLimit(next: NodeHandler, o: StaffRateLimitOptions): NodeHandler {
@@ -59,12 +67,16 @@ export function staffRateLimit(next: NodeHandler, o: StaffRateLimitOptions): Nod
   const check = async (req: IncomingMessage): Promise<{ retryAfter: number; limit: number } | null> => {
     const cookie = req.headers.cookie;
     if (!cookie || !SESSION_COOKIE.test(cookie)) return null;
-    if (!countsAsStaffRequest(req.url ?? "/")) return null;
+    const kind = staffRequestKind(req.url ?? "/");
+    if (kind === "none") return null;
     const staff = await o.staffOf(cookie);
     if (!staff) return null;
     const plan = await planFor(staff.workspaceId);
     if (!plan) return null;
-    const decision = await o.limiter.hit(`staff:user:${staff.userId}`, staffRequestLimit(plan), 60);
+    const decision =
+      kind === "preview"
+        ? await o.limiter.hit(`staff:preview:${staff.userId}`, staffRequestLimit(plan) * PREVIEW_FACTOR, 60)
+        : await o.limiter.hit(`staff:user:${staff.userId}`, staffRequestLimit(plan), 60);
     return decision.allowed ? null : { retryAfter: decision.retryAfterSeconds, limit: decision.limit };
   };
 

@@ -147,6 +147,30 @@ describe("staff request limits by plan", () => {
     expect((await fetch(`${web.url}${assets[0]}`, { headers: { cookie } })).status).toBe(200);
   });
 
+  it("a FREE user typing a template for a minute (live preview per keystroke) can still save it", { timeout: 120_000 }, async () => {
+    const { cookie } = await workspaceWithSession("FREE");
+    await awayFromWindowEdge();
+    // ≈ 3 keystrokes a second for a minute, each pause long enough for the editor's preview request.
+    const previews = Array.from({ length: 180 }, (_, i) => `/api/template-analysis?body=${encodeURIComponent("Hola {{name}} ".slice(0, (i % 14) + 1))}`);
+    const answers: number[] = [];
+    await Promise.all(
+      chunked(previews, 4).map(async (batch) => {
+        for (const path of batch) {
+          const r = await fetch(`${web.url}${path}`, { headers: { cookie }, redirect: "manual" });
+          await r.arrayBuffer();
+          answers.push(r.status);
+        }
+      }),
+    );
+    expect(answers.filter((s) => s === 429)).toEqual([]);
+    // The save (a form post) and the next page are the person's requests, and nowhere near the limit.
+    expect((await fetch(`${web.url}/templates`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: "a=1", redirect: "manual" })).status).not.toBe(429);
+    expect((await fetch(`${web.url}/account`, { headers: { cookie }, redirect: "manual" })).status).toBe(200);
+    // The preview has a bound of its own (ten times the plan's limit): a script calling it in a loop is refused.
+    const flood = await burst(`${web.url}/api/template-analysis?body=x`, STAFF_REQUESTS_PER_MINUTE.FREE * 10, { cookie });
+    expect(statuses(flood).filter((s) => s === 429).length).toBeGreaterThan(0);
+  });
+
   it("counts per user: a colleague in the same workspace is not refused because another user was", { timeout: 120_000 }, async () => {
     const { id, cookie } = await workspaceWithSession("FREE");
     const colleague = await userSession(id, "DOCTOR");
