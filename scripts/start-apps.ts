@@ -1,34 +1,39 @@
 // Starts web, relay, worker and the provider simulator as child processes with a local
-// development environment, prefixes their output, and prints the URL once the web app is ready.
-// Ctrl-C (or SIGTERM) stops them all.
-import { spawn, type ChildProcess } from "node:child_process";
+// environment (packages/ops/src/local-start.ts), prefixes their output, and prints the URL once the
+// web app is ready. Ctrl-C (or SIGTERM) stops them all.
+//
+//   node scripts/start-apps.ts         `npm start`: the web app serves its production build, made
+//                                      first when it is missing or its sources changed
+//   node scripts/start-apps.ts --dev   `npm run dev`: the web app runs the Vite dev server (HMR)
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { localApps, localEnv, type WebMode } from "../packages/ops/src/local-start.ts";
+import { ensureProductionBuild } from "../packages/test-utils/src/web-build.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-const port = Number(process.env.PORT ?? 3000);
-const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 4010);
-const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
+const webMode: WebMode = process.argv.includes("--dev") ? "development" : "production";
+const env = localEnv(process.env);
+const port = Number(env.PORT);
+const simulatorPort = Number(env.SIMULATOR_PORT);
+const publicUrl = env.PUBLIC_URL!;
 
-// Local-only defaults; real deployments set these from secrets (see README, "Configuration").
-const env: NodeJS.ProcessEnv = {
-  NODE_ENV: "development",
-  LOG_LEVEL: "info",
-  PORT: String(port),
-  PUBLIC_URL: publicUrl,
-  SESSION_SECRET: "local-development-session-secret",
-  TWILIO_ACCOUNT_SID: "AC00000000000000000000000000000000",
-  TWILIO_AUTH_TOKEN: "local-simulator-auth-token",
-  TWILIO_API_URL: `http://127.0.0.1:${simulatorPort}`,
-  TWILIO_FROM_SMS: "+15005550006",
-  TWILIO_FROM_WHATSAPP: "whatsapp:+14155238886",
-  SIMULATOR_PORT: String(simulatorPort),
-  SIMULATOR_INBOUND_URL: `${publicUrl}/webhooks/twilio/inbound`,
-  // Simulated patients answer the demo's rating requests, so the flow moves on its own
-  // (sent → delivered → rated → follow-up). SIMULATOR_AUTO_REPLY_SHARE=0 turns it off.
-  SIMULATOR_AUTO_REPLY_SHARE: "1",
-  SIMULATOR_AUTO_REPLY_DELAY_MS: "3000",
-  ...process.env,
-};
+if (webMode === "production") {
+  const started = Date.now();
+  const result = ensureProductionBuild({
+    onBuild: (reason) => process.stderr.write(`[start] building the web app (${reason}); \`npm run dev\` skips this and runs the Vite dev server\n`),
+    build: () => runWebBuildScript(),
+  });
+  process.stderr.write(result.built ? `[start] web app built in ${((Date.now() - started) / 1000).toFixed(1)} s\n` : `[start] web build is up to date (checked in ${Date.now() - started} ms)\n`);
+}
+
+/** The web package's build script, its output shown as it goes. */
+function runWebBuildScript(): void {
+  const result = spawnSync("pnpm", ["--filter", "@rm/web", "run", "build"], { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
+  if (result.status !== 0) {
+    process.stderr.write(`[start] the web build failed (exit ${result.status ?? result.signal}); nothing was started\n`);
+    process.exit(1);
+  }
+}
 
 // Billing: without a real STRIPE_SECRET_KEY, a local fake Stripe serves Checkout and the customer
 // portal and posts signed webhooks back (packages/billing/src/testing/fake-stripe.ts).
@@ -48,12 +53,7 @@ if (!process.env.STRIPE_SECRET_KEY) {
   });
 }
 
-const apps: { name: string; cwd: string; metricsPort: number }[] = [
-  { name: "simulator", cwd: "apps/simulator", metricsPort: 9467 },
-  { name: "web", cwd: "apps/web", metricsPort: 9464 },
-  { name: "relay", cwd: "apps/relay", metricsPort: 9465 },
-  { name: "worker", cwd: "apps/worker", metricsPort: 9466 },
-];
+const apps = localApps({ webMode, env });
 
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -70,10 +70,9 @@ function prefixLines(name: string, stream: NodeJS.ReadableStream, out: NodeJS.Wr
 }
 
 for (const app of apps) {
-  const entry = app.name === "web" ? "server.ts" : "src/main.ts";
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, [app.entry], {
     cwd: `${root}${app.cwd}`,
-    env: { ...env, METRICS_PORT: process.env[`${app.name.toUpperCase()}_METRICS_PORT`] ?? String(app.metricsPort) },
+    env: app.env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   prefixLines(app.name, child.stdout!, process.stdout);
@@ -109,6 +108,9 @@ for (let i = 0; i < 600 && !stopping; i++) {
           "",
           "  Reputation Manager is running",
           `  URL:         ${publicUrl}`,
+          webMode === "production"
+            ? "  Web app:     production build (rebuilt at start when its sources change; `npm run dev` for the Vite dev server)"
+            : "  Web app:     Vite dev server with HMR (`npm start` serves the production build)",
           "  Demo login:  demo@reputationmanager.com / demo1234",
           `  Simulator:   http://127.0.0.1:${simulatorPort}/_sim/messages (messages the patients received)`,
           ...(fakeStripeUrl ? [`  Stripe:      local fake at ${fakeStripeUrl} (Facturación → Cambiar de plan → Pagar)`] : []),

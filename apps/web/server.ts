@@ -50,6 +50,8 @@ const app = await createRemixApp({
   httpServer,
   log,
   createLoadContext: async ({ requestId, clientAddress }) => ({ em: await forkEm(), requestId, clientAddress, authenticated: false }),
+  // Counts documents, data requests and posts of signed-in staff; never assets or Vite's modules.
+  wrapRemix: withStaffRateLimit,
 }).catch((err: unknown) => {
   log.fatal({ err: err instanceof Error ? err.message : String(err) }, "cannot start the web app");
   process.exit(1);
@@ -69,7 +71,7 @@ httpServer.on(
   "request",
   createDispatcher({
     routes: [...healthRoutes({ pingDatabase, isDraining }), ...webhookRoutes({ publicUrl: env.PUBLIC_URL, twilioAuthTokens: env.TWILIO_AUTH_TOKEN, stripeWebhookSecrets: env.STRIPE_WEBHOOK_SECRET ?? [], logger: log, pool: webhookPool })],
-    app: withStaffRateLimit(app.handle),
+    app: app.handle,
     log,
     isDraining,
   }),

@@ -35,6 +35,25 @@ const serverExternal = [
 
 const isServerExternal = (id: string) => serverExternal.some((name) => id === name || id.startsWith(`${name}/`));
 
+// The dev server (`npm run dev`) pre-bundles these at start. A dependency Vite meets only when a
+// page first loads is optimized then, and Vite reloads every open tab, wiping what was typed. Vite
+// sees them in the client modules (route modules and what they import from the workspace packages,
+// e.g. @rm/domain's phone, date and segment rules) and in the route files it reads for the route
+// manifest (imports used only by loaders and actions). Remix's plugin already lists React and
+// @remix-run/react. A new dependency imported by a page belongs here: the dev server logs
+// "new dependencies optimized" when one is missing, and test/dev-server.test.ts fails.
+const clientDeps = [
+  "@remix-run/node",
+  "remix-auth",
+  "remix-auth-form",
+  "zod",
+  "@mikro-orm/core",
+  // Dependencies of @rm/domain, resolved from there.
+  "@rm/domain > luxon",
+  "@rm/domain > libphonenumber-js/max",
+  "@rm/domain > sms-segments-calculator",
+];
+
 export default defineConfig(({ isSsrBuild }) => ({
   plugins: process.env.VITEST
     ? []
@@ -51,6 +70,10 @@ export default defineConfig(({ isSsrBuild }) => ({
         }),
       ],
   ssr: { external: serverExternal },
+  optimizeDeps: { include: clientDeps },
+  // Where the dev server keeps pre-bundled dependencies (default node_modules/.vite); the dev-server
+  // test starts from an empty one of its own.
+  ...(process.env.VITE_CACHE_DIR ? { cacheDir: process.env.VITE_CACHE_DIR } : {}),
   build: {
     target: "es2022",
     rollupOptions: isSsrBuild ? { external: isServerExternal } : {},

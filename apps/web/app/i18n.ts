@@ -49,6 +49,12 @@ export function msgFor(locale: Locale): Msg {
   return createMsg(locale);
 }
 
-export function formatDateTime(value: string | Date, locale: Locale, timeZone?: string): string {
+/**
+ * A date and time as staff read it, in `timeZone` — the practice's or workspace's zone (IANA name),
+ * never the process's or the browser's: the server renders in its own zone (UTC in production) and
+ * the browser hydrates in the viewer's, and any difference makes React throw the page away and
+ * render it again, wiping what was typed. Required, so a call cannot forget it.
+ */
+export function formatDateTime(value: string | Date, locale: Locale, timeZone: string): string {
   return new Intl.DateTimeFormat(LOCALE_TAGS[locale], { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(value));
 }

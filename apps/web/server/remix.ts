@@ -24,6 +24,11 @@ export interface RemixAppOptions {
   log: Logger;
   /** A fresh EntityManager for the request (the ORM is the process's one). */
   createLoadContext: (ids: { requestId: string; clientAddress: string }) => Promise<AppLoadContext>;
+  /**
+   * Wraps the Remix handler alone (the staff request limit): static files and, in development,
+   * Vite's module requests are answered before it and never reach it.
+   */
+  wrapRemix?: (remix: NodeHandler) => NodeHandler;
 }
 
 export async function createRemixApp(options: RemixAppOptions): Promise<RemixApp> {
@@ -32,9 +37,9 @@ export async function createRemixApp(options: RemixAppOptions): Promise<RemixApp
 
 function remixListener(
   getHandler: () => Promise<(request: Request, context: AppLoadContext) => Promise<Response>>,
-  { createLoadContext, log }: RemixAppOptions,
+  { createLoadContext, log, wrapRemix = (remix) => remix }: RemixAppOptions,
 ): NodeHandler {
-  return createRequestListener(
+  const listener = createRequestListener(
     async (request) => {
       const ids = requestContext.getStore() ?? { requestId: "unknown", clientAddress: "" };
       const handler = await getHandler();
@@ -53,6 +58,7 @@ function remixListener(
       },
     },
   );
+  return wrapRemix(listener);
 }
 
 /**

@@ -10,8 +10,9 @@ import { startFakeStripe, type FakeStripe } from "@rm/billing/testing";
 import { deductCredits, grantCredits, hashPassword, initOrm, User, Workspace } from "@rm/db";
 import { systemClock } from "@rm/domain";
 import { createTestDatabase, freePort, type TestDatabase } from "@rm/test-utils";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./support/browser.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -56,10 +57,7 @@ describe.skipIf(!chromiumPresent)("billing page in the browser", () => {
       env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, STRIPE_SECRET_KEY: "sk_test_browser", STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_API_URL: fake.url, ...PRICES },
     });
     fake.setWebhook({ url: `${web.url}/webhooks/stripe`, secret: SECRET });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -3,8 +3,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./support/browser.ts";
 import { createUser } from "./support/users.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -36,21 +37,7 @@ describe.skipIf(!chromiumPresent)("login in the browser", () => {
     db = await createTestDatabase();
     await createUser(db.url, USER);
     web = await startWebServer({ databaseUrl: db.url });
-    // launch() gives every run a fresh temporary profile (user-data dir), removed on close.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ locale: "es-EC", timezoneId: "America/Guayaquil" });
     // Fail a step with its own message well before the test times out.
     context.setDefaultTimeout(10_000);

@@ -5,9 +5,9 @@ import { existsSync } from "node:fs";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { initOrm } from "@rm/db";
 import { createScenario, createTestDatabase, type TestDatabase } from "@rm/test-utils";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seriousAxeViolations } from "./support/browser.ts";
+import { launchChromium, seriousAxeViolations } from "./support/browser.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -34,7 +34,7 @@ describe.skipIf(!chromiumPresent)("public patient pages", { timeout: 90_000 }, (
     await sql("update patients set status = 'SENT' where workspace_id = ?", [s.workspaceId]);
     tokens = (await sql<{ public_token: string }>("select public_token from patients where workspace_id = ? order by phone", [s.workspaceId])).map((r) => r.public_token);
     web = await startWebServer({ databaseUrl: db.url });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage"] });
+    browser = await launchChromium();
     context = await browser.newContext({ locale: "es-EC", timezoneId: "America/Guayaquil", viewport: { width: 390, height: 844 }, isMobile: true });
     // Generous: the machine is shared and a production page may take a while to hydrate under load.
     context.setDefaultTimeout(30_000);

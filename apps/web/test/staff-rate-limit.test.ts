@@ -1,10 +1,12 @@
-// Per-workspace staff request limits on the real production server (SPEC §3, §11): a workspace's
-// signed-in staff get their plan's requests per minute, then 429 with Retry-After; other workspaces,
-// visitors without a session, health probes and provider webhooks are never limited; with Redis down
-// the limit fails open.
+// Staff request limits on the real server (SPEC §3, §11): each signed-in user gets their workspace
+// plan's documents and data requests per minute, then 429 with Retry-After. A page's assets (and, in
+// development, Vite's module requests) never count, so clicking around never trips the limit; other
+// users, visitors without a session, health probes and provider webhooks are never limited by a user's
+// count; with Redis down the limit fails open.
 import { createCookieSessionStorage } from "@remix-run/node";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStaffSession } from "@rm/accounts";
 import { initOrm } from "@rm/db";
 import { STAFF_REQUESTS_PER_MINUTE } from "@rm/messaging";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
@@ -21,16 +23,25 @@ const storage = createCookieSessionStorage({ cookie: { name: "__session", httpOn
 async function workspaceWithSession(plan: string): Promise<{ id: string; cookie: string }> {
   const em = orm.em.fork();
   const [ws] = await em.execute<{ id: string }[]>("insert into workspaces (name, plan) values (?, ?) returning id", [`Limits ${plan} ${Date.now()}`, plan]);
-  const [user] = await em.execute<{ id: string }[]>("insert into users (workspace_id, email, name, role, password_hash) values (?, ?, 'Owner', 'OWNER', 'x') returning id", [
-    ws!.id,
-    `owner-${ws!.id}@example.com`,
+  return { id: ws!.id, cookie: await userSession(ws!.id) };
+}
+
+/** A new user of the workspace, signed in: the session cookie. */
+async function userSession(workspaceId: string, role = "OWNER"): Promise<string> {
+  const em = orm.em.fork();
+  const [user] = await em.execute<{ id: string }[]>("insert into users (workspace_id, email, name, role, password_hash) values (?, ?, 'Staff', ?, 'x') returning id", [
+    workspaceId,
+    `${role.toLowerCase()}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`,
+    role,
   ]);
+  // A real server-side session, as sign-in starts one: the cookie carries only its id.
+  const { sessionId } = await startStaffSession(em, { userId: user!.id, workspaceId, sessionVersion: 0 });
   const session = await storage.getSession();
-  session.set("userId", user!.id);
-  session.set("workspaceId", ws!.id);
-  session.set("sessionVersion", 0);
+  session.set("sid", sessionId);
+  session.set("workspaceId", workspaceId);
+  session.set("csrf", "test-csrf-token");
   const setCookie = await storage.commitSession(session);
-  return { id: ws!.id, cookie: setCookie.split(";")[0]! };
+  return setCookie.split(";")[0]!;
 }
 
 beforeAll(async () => {
@@ -65,6 +76,10 @@ async function burst(url: string, n: number, headers: Record<string, string> = {
 
 const statuses = (rs: Response[]) => rs.map((r) => r.status);
 
+function chunked<T>(items: T[], parts: number): T[][] {
+  return Array.from({ length: parts }, (_, i) => items.filter((_, j) => j % parts === i));
+}
+
 /** The limit slides over minute windows: start a burst well inside one so the count is exact. */
 async function awayFromWindowEdge(): Promise<void> {
   const into = Date.now() % 60_000;
@@ -97,6 +112,110 @@ describe("staff request limits by plan", () => {
     expect(statuses(await burst(`${web.url}/no-such-page`, 20)).filter((s) => s === 429)).toEqual([]);
     // A forged cookie names no workspace: not counted against anyone, not refused by the limiter.
     expect((await fetch(`${web.url}/no-such-page`, { headers: { cookie: `__session=${encodeURIComponent("eyJ3b3Jrc3BhY2VJZCI6IngifQ==")}.forged` }, redirect: "manual" })).status).not.toBe(429);
+  });
+
+  it("a FREE user loading pages with their assets 60 times a minute is never refused; documents and data requests past the limit are", { timeout: 120_000 }, async () => {
+    const { cookie } = await workspaceWithSession("FREE");
+    await awayFromWindowEdge();
+    const first = await fetch(`${web.url}/account`, { headers: { cookie } });
+    expect(first.status).toBe(200);
+    const html = await first.text();
+    // What the browser loads with the page: its stylesheet, scripts and module preloads.
+    const assets = [...new Set([...html.matchAll(/"(\/assets\/[\w.-]+\.(?:js|css))"/g)].map((m) => m[1]!))];
+    expect(assets.length).toBeGreaterThanOrEqual(3);
+    const loads = 60;
+    const requests: string[] = [];
+    for (let i = 1; i < loads; i++) requests.push("/account", ...assets, "/favicon.ico", "/__manifest?p=%2Fcampaigns&version=x");
+    requests.push(...assets);
+    // ≈ 60 × (1 document + its assets) — several times the 100 a FREE user may make.
+    expect(requests.length + 1).toBeGreaterThan(3 * STAFF_REQUESTS_PER_MINUTE.FREE);
+    // Eight at a time, like a browser's connections.
+    const answers: number[] = [];
+    await Promise.all(
+      chunked(requests, 8).map(async (batch) => {
+        for (const path of batch) {
+          const r = await fetch(`${web.url}${path}`, { headers: { cookie }, redirect: "manual" });
+          await r.arrayBuffer();
+          answers.push(r.status);
+        }
+      }),
+    );
+    expect(answers.filter((s) => s === 429)).toEqual([]);
+
+    // What counted were the 60 documents: 40 data requests (client-side navigations) are left, then 429.
+    const data = await burst(`${web.url}/account.data`, STAFF_REQUESTS_PER_MINUTE.FREE - loads, { cookie });
+    expect(statuses(data).filter((s) => s === 429)).toEqual([]);
+    expect((await fetch(`${web.url}/account`, { headers: { cookie }, redirect: "manual" })).status).toBe(429);
+    // Assets still load for the refused user (the page they already have keeps working).
+    expect((await fetch(`${web.url}${assets[0]}`, { headers: { cookie } })).status).toBe(200);
+  });
+
+  it("a FREE user typing a template for a minute (live preview per keystroke) can still save it", { timeout: 120_000 }, async () => {
+    const { cookie } = await workspaceWithSession("FREE");
+    await awayFromWindowEdge();
+    // ≈ 3 keystrokes a second for a minute, each pause long enough for the editor's preview request.
+    const previews = Array.from({ length: 180 }, (_, i) => `/api/template-analysis?body=${encodeURIComponent("Hola {{name}} ".slice(0, (i % 14) + 1))}`);
+    const answers: number[] = [];
+    await Promise.all(
+      chunked(previews, 4).map(async (batch) => {
+        for (const path of batch) {
+          const r = await fetch(`${web.url}${path}`, { headers: { cookie }, redirect: "manual" });
+          await r.arrayBuffer();
+          answers.push(r.status);
+        }
+      }),
+    );
+    expect(answers.filter((s) => s === 429)).toEqual([]);
+    // The save (a form post) and the next page are the person's requests, and nowhere near the limit.
+    expect((await fetch(`${web.url}/templates`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: "a=1", redirect: "manual" })).status).not.toBe(429);
+    expect((await fetch(`${web.url}/account`, { headers: { cookie }, redirect: "manual" })).status).toBe(200);
+    // The preview has a bound of its own (ten times the plan's limit): a script calling it in a loop is refused.
+    const flood = await burst(`${web.url}/api/template-analysis?body=x`, STAFF_REQUESTS_PER_MINUTE.FREE * 10, { cookie });
+    expect(statuses(flood).filter((s) => s === 429).length).toBeGreaterThan(0);
+  });
+
+  it("counts per user: a colleague in the same workspace is not refused because another user was", { timeout: 120_000 }, async () => {
+    const { id, cookie } = await workspaceWithSession("FREE");
+    const colleague = await userSession(id, "DOCTOR");
+    await awayFromWindowEdge();
+    await burst(`${web.url}/no-such-page`, STAFF_REQUESTS_PER_MINUTE.FREE, { cookie });
+    expect((await fetch(`${web.url}/no-such-page`, { headers: { cookie }, redirect: "manual" })).status).toBe(429);
+    expect(statuses(await burst(`${web.url}/no-such-page`, 20, { cookie: colleague })).filter((s) => s === 429)).toEqual([]);
+  });
+
+  it("in development, Vite's module requests never count: only the documents do", { timeout: 180_000 }, async () => {
+    const dev = await startWebServer({ databaseUrl: db.url, mode: "development" });
+    try {
+      const { cookie } = await workspaceWithSession("FREE");
+      const page = await fetch(`${dev.url}/account`, { headers: { cookie } });
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      // The dev server's page loads its modules one by one: the Vite client, the app's sources, pre-bundled deps.
+      const moduleUrls = (text: string) => [...text.matchAll(/"(\/(?:@vite|@id|@fs|app|node_modules)\/[^"]+)"/g)].map((m) => m[1]!);
+      const entry = await (await fetch(`${dev.url}/app/entry.client.tsx`, { headers: { cookie } })).text();
+      const modules = [...new Set(["/@vite/client", ...moduleUrls(html), ...moduleUrls(entry)])];
+      expect(modules.some((m) => m.startsWith("/app/routes/"))).toBe(true);
+      expect(modules.some((m) => m.startsWith("/node_modules/.vite/deps/"))).toBe(true);
+      await awayFromWindowEdge();
+      const requests = Array.from({ length: 2 * STAFF_REQUESTS_PER_MINUTE.FREE }, (_, i) => modules[i % modules.length]!);
+      const answers: number[] = [];
+      await Promise.all(
+        chunked(requests, 6).map(async (batch) => {
+          for (const path of batch) {
+            const r = await fetch(`${dev.url}${path}`, { headers: { cookie }, redirect: "manual" });
+            await r.arrayBuffer();
+            answers.push(r.status);
+          }
+        }),
+      );
+      expect(answers.filter((s) => s === 429)).toEqual([]);
+      expect(answers.filter((s) => s >= 400)).toEqual([]);
+      // Documents are still counted in development.
+      const docs = statuses(await burst(`${dev.url}/no-such-page`, STAFF_REQUESTS_PER_MINUTE.FREE + 1, { cookie }));
+      expect(docs.filter((s) => s === 429)).toHaveLength(2);
+    } finally {
+      await dev.stop();
+    }
   });
 
   it("a STARTER workspace gets 300", { timeout: 120_000 }, async () => {

@@ -30,6 +30,7 @@ export {
   SESSION_TOUCH_INTERVAL_MS,
   startStaffSession,
   findStaffSession,
+  staffSessionUserId,
   endStaffSession,
   endUserSessions,
   type SessionPolicy,

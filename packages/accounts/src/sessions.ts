@@ -84,6 +84,16 @@ export async function findStaffSession(
   return session;
 }
 
+/**
+ * The user a cookie's session id belongs to, for counting requests (the staff request limit): no
+ * timeout check and no touch, since it decides nothing about access — requireUser does that.
+ */
+export async function staffSessionUserId(em: EntityManager, workspaceId: string, sessionId: unknown): Promise<string | null> {
+  if (typeof sessionId !== "string" || !SESSION_ID.test(sessionId)) return null;
+  const rows = await em.execute<{ user_id: string }[]>("select user_id from staff_sessions where id = ? and workspace_id = ?", [hashToken(sessionId), workspaceId]);
+  return rows[0]?.user_id ?? null;
+}
+
 /** Logout: the session ends on the server (a replayed copy of the cookie is refused). */
 export async function endStaffSession(em: EntityManager, sessionId: unknown): Promise<void> {
   if (typeof sessionId !== "string" || !SESSION_ID.test(sessionId)) return;

@@ -75,6 +75,8 @@ export interface SingleSendSummary {
   skipReason: string | null;
   /** When its rating request is due (ISO), or null when none was scheduled (skipped). */
   sendAt: string | null;
+  /** The campaign's zone (its practice's, else the workspace's), which the send time is shown in. */
+  timezone: string;
 }
 
 /**
@@ -82,10 +84,12 @@ export interface SingleSendSummary {
  * without putting a name or phone in the URL). Null for another user's campaign or another workspace's.
  */
 export async function findOwnSingleSend(em: EntityManager, input: { workspaceId: string; userId: string; campaignId: string }): Promise<SingleSendSummary | null> {
-  const [row] = await em.execute<{ name: string; phone: string; skip_reason: string | null; available_at: Date | null }[]>(
-    `select p.name, p.phone, p.skip_reason, o.available_at
+  const [row] = await em.execute<{ name: string; phone: string; skip_reason: string | null; available_at: Date | null; timezone: string }[]>(
+    `select p.name, p.phone, p.skip_reason, o.available_at, coalesce(pr.timezone, w.timezone) as timezone
        from patients p
        join campaigns c on c.workspace_id = p.workspace_id and c.id = p.campaign_id
+       join workspaces w on w.id = p.workspace_id
+       left join practices pr on pr.workspace_id = c.workspace_id and pr.id = c.practice_id
        left join messages m on m.workspace_id = p.workspace_id and m.patient_id = p.id and m.type = 'INITIAL'
        left join outbox o on o.idempotency_key = ${messageSendEvent.keySql("m.id")}
       where p.workspace_id = ? and c.id = ? and c.created_by_id = ?
@@ -99,5 +103,6 @@ export async function findOwnSingleSend(em: EntityManager, input: { workspaceId:
     phone: row.phone,
     skipReason: row.skip_reason,
     sendAt: row.available_at ? new Date(row.available_at).toISOString() : null,
+    timezone: row.timezone,
   };
 }

@@ -3,5 +3,5 @@ export { createTestRedis, type TestRedis } from "./redis.ts";
 export { requireEnv } from "./env.ts";
 export { createScenario, type Scenario, type ScenarioOptions } from "./scenario.ts";
 export { spawnApp, freePort, waitForStatus, exitWithin, type RunningProcess } from "./process-harness.ts";
-export { ensureProductionBuild, sourceHash, WEB_ROOT } from "./web-build.ts";
+export { ensureProductionBuild, recordWebBuild, REPO_ROOT, runWebBuild, sourceHash, WEB_ROOT, webBuildInputs, webBuildState, type EnsureBuildOptions, type WebBuildState } from "./web-build.ts";
 export { addFixtureCampaign, type FixtureCampaign, type FixturePatient, type FixturePatientState, type FixtureResult } from "./campaign-fixture.ts";

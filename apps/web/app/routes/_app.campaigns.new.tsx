@@ -28,6 +28,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     isOwner,
     maxMb: MAX_MB,
     maxHours: MAX_HOURS_AFTER,
+    // Upload times in the workspace's zone: the server and the browser must render the same text.
+    timezone: staff.workspace.timezone,
     drafts: drafts.map((d) => ({ id: d.campaignId, name: d.name, patients: d.patients, createdByName: d.createdByName, createdAt: d.createdAt.toISOString() })),
   };
 }
@@ -119,7 +121,7 @@ export default function NewCampaign() {
             {choices.drafts.map((d) => (
               <li key={d.id}>
                 <Link to={`/campaigns/drafts/${d.id}`}>{d.name}</Link> ·{" "}
-                {t(`${d.patients} pacientes · subido por ${d.createdByName}, ${formatDateTime(d.createdAt, locale)}`, `${d.patients} patients · uploaded by ${d.createdByName}, ${formatDateTime(d.createdAt, locale)}`)}
+                {t(`${d.patients} pacientes · subido por ${d.createdByName}, ${formatDateTime(d.createdAt, locale, choices.timezone)}`, `${d.patients} patients · uploaded by ${d.createdByName}, ${formatDateTime(d.createdAt, locale, choices.timezone)}`)}
               </li>
             ))}
           </ul>

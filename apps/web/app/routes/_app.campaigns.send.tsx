@@ -90,7 +90,7 @@ export default function SendToOne() {
           {skipped
             ? t(skipped[0], skipped[1])
             : last.sendAt
-              ? t(`solicitud de calificación programada para ${formatDateTime(last.sendAt, locale)}.`, `rating request scheduled for ${formatDateTime(last.sendAt, locale)}.`)
+              ? t(`solicitud de calificación programada para ${formatDateTime(last.sendAt, locale, last.timezone)}.`, `rating request scheduled for ${formatDateTime(last.sendAt, locale, last.timezone)}.`)
               : t("solicitud registrada.", "request recorded.")}{" "}
           {data.canOpenCampaign ? <Link to={`/campaigns/${last.campaignId}`}>{t("Ver campaña", "See campaign")}</Link> : null}
         </p>

@@ -1,7 +1,11 @@
 // Headless Debian Chromium for the browser tests, and a console watcher that collects CSP
-// violations, page errors and failed requests.
+// violations, page errors and failed requests. Every context of the launched browser reads and
+// formats like the practices' own browsers (es-EC, America/Guayaquil) unless a test says otherwise.
 import { existsSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
+
+/** The locale and time zone of a practice's browser in Ecuador: every context's default. */
+export const PRACTICE_BROWSER = { locale: "es-EC", timezoneId: "America/Guayaquil" } as const satisfies BrowserContextOptions;
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -13,9 +17,13 @@ export function chromiumPresent(): boolean {
   return present;
 }
 
-export function launchChromium(): Promise<Browser> {
+/**
+ * Chromium whose contexts (and pages from browser.newPage()) default to `defaults` — the practice's
+ * locale and zone; options given to newContext() still win.
+ */
+export async function launchChromium(defaults: BrowserContextOptions = PRACTICE_BROWSER): Promise<Browser> {
   // launch() gives every run a fresh temporary profile (user-data dir), removed on close.
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
       "--headless",
@@ -29,6 +37,21 @@ export function launchChromium(): Promise<Browser> {
       "--disable-dev-shm-usage",
     ],
   });
+  // newPage() creates its context through newContext(), so both get the defaults.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = (options?: BrowserContextOptions) => newContext({ ...defaults, ...options });
+  return browser;
+}
+
+/** React's hydration failures, as the production build reports them (minified) and as development does. */
+export const HYDRATION_ERROR = /Minified React error #(?:418|419|421|422|423|425)\b|Hydration failed|hydrating|did not match|Text content does not match|server rendered HTML didn't match/i;
+
+/** Collects React hydration errors and any uncaught page error of `page` into `problems`. */
+export function watchHydration(page: Page, problems: string[]): void {
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && HYDRATION_ERROR.test(msg.text())) problems.push(`console.error ${page.url()}: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`page error ${page.url()}: ${err.message}`));
 }
 
 /** Collects console errors/warnings, page errors and failed requests of `page` into `problems`. */
