@@ -77,6 +77,7 @@ describe("migrations", () => {
           "patients",
           "practices",
           "review_clicks",
+          "staff_sessions",
           "templates",
           "users",
           "workspaces",
