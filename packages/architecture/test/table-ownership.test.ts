@@ -1,0 +1,145 @@
+// Each table has one owning package (docs/ARCHITECTURE.md, "Table ownership"). This test reads that
+// map and every SQL statement in the packages' and apps' source, and fails when code names a table it
+// neither owns nor reads as a documented read model — except the crossings still waiting to move,
+// listed with their counts in table-ownership.pending.json, which may only go down.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const PENDING_FILE = fileURLToPath(new URL("./table-ownership.pending.json", import.meta.url));
+
+interface TableRule {
+  owner: string;
+  /** package → modules (file names without .ts) that may read the table. */
+  readers: Map<string, Set<string>>;
+}
+
+/** The "Table ownership" table of docs/ARCHITECTURE.md. */
+export function readOwnershipMap(markdown: string): Map<string, TableRule> {
+  const section = markdown.split(/^## Table ownership$/m)[1]?.split(/^## /m)[0];
+  if (!section) throw new Error("docs/ARCHITECTURE.md has no \"## Table ownership\" section");
+  const map = new Map<string, TableRule>();
+  for (const line of section.split("\n")) {
+    const cells = line.split("|").slice(1, -1).map((c) => c.trim());
+    const table = /^`([a-z_]+)`$/.exec(cells[0] ?? "")?.[1];
+    const owner = /^`(@rm\/[a-z-]+)`/.exec(cells[1] ?? "")?.[1];
+    if (!table || !owner) continue;
+    const readers = new Map<string, Set<string>>();
+    for (const part of (cells[2] ?? "").split(";")) {
+      const m = /`(@rm\/[a-z-]+)`(?:[^:]*):\s*(.+)/.exec(part.trim());
+      if (m) readers.set(m[1]!, new Set(m[2]!.split(",").map((s) => s.trim().replace(/\s.*$/, ""))));
+    }
+    map.set(table, { owner, readers });
+  }
+  return map;
+}
+
+/** Statements' table references in one source text: reads (from, join) and writes (insert, update, delete). */
+export function tableReferences(source: string, tables: ReadonlySet<string>): { table: string; write: boolean }[] {
+  // Comments are not SQL; a URL's "//" at worst hides the rest of its line.
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+  const out: { table: string; write: boolean }[] = [];
+  for (const m of code.matchAll(/\b(delete\s+from|insert\s+into|update|from|join)\s+"?([a-z_]+)"?/gi)) {
+    const table = m[2]!;
+    if (!tables.has(table)) continue;
+    out.push({ table, write: !/^(from|join)$/i.test(m[1]!) });
+  }
+  return out;
+}
+
+function sourceFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return name === "migrations" || name === "bench" || name === "testing" || name === "node_modules" ? [] : sourceFiles(full);
+    return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) && !name.startsWith("bench-") ? [full] : [];
+  });
+}
+
+/** Every workspace unit's source (apps and packages), by package name. Test and benchmark infrastructure is outside the rule. */
+function units(): { name: string; files: string[] }[] {
+  const out: { name: string; files: string[] }[] = [];
+  for (const top of ["packages", "apps"]) {
+    for (const dir of readdirSync(path.join(root, top))) {
+      const manifest = JSON.parse(readFileSync(path.join(root, top, dir, "package.json"), "utf8")) as { name: string };
+      if (manifest.name === "@rm/test-utils" || manifest.name === "@rm/harness") continue;
+      const files = ["src", "app", "server"].flatMap((d) => sourceFiles(path.join(root, top, dir, d)));
+      out.push({ name: manifest.name, files });
+    }
+  }
+  return out;
+}
+
+type Crossings = Record<string, Record<string, number>>;
+
+function crossings(map: Map<string, TableRule>): { counts: Crossings; where: string[] } {
+  const tables = new Set(map.keys());
+  const counts: Crossings = {};
+  const where: string[] = [];
+  for (const unit of units()) {
+    for (const file of unit.files) {
+      const module = path.basename(file).replace(/\.tsx?$/, "");
+      for (const ref of tableReferences(readFileSync(file, "utf8"), tables)) {
+        const rule = map.get(ref.table)!;
+        if (rule.owner === unit.name) continue;
+        if (!ref.write && rule.readers.get(unit.name)?.has(module)) continue;
+        (counts[unit.name] ??= {})[ref.table] = (counts[unit.name]?.[ref.table] ?? 0) + 1;
+        where.push(`${path.relative(root, file)}: ${ref.write ? "writes" : "reads"} ${ref.table} (owner ${rule.owner})`);
+      }
+    }
+  }
+  return { counts, where };
+}
+
+const map = readOwnershipMap(readFileSync(path.join(root, "docs/ARCHITECTURE.md"), "utf8"));
+
+describe("table ownership", () => {
+  it("the map names an owner for every table the migrations create", () => {
+    const migrations = readdirSync(path.join(root, "packages/db/src/migrations")).filter((f) => f.endsWith(".ts"));
+    const created = new Set(migrations.flatMap((f) => [...readFileSync(path.join(root, "packages/db/src/migrations", f), "utf8").matchAll(/create table "([a-z_]+)"/g)].map((m) => m[1]!)));
+    expect([...created].filter((t) => !map.has(t)).sort()).toEqual([]);
+  });
+
+  it("no package's SQL crosses into a table it does not own, beyond the pending moves (which only shrink)", () => {
+    const pending = JSON.parse(readFileSync(PENDING_FILE, "utf8")) as Crossings;
+    const { counts, where } = crossings(map);
+    const grown: string[] = [];
+    const shrunk: string[] = [];
+    for (const unit of new Set([...Object.keys(counts), ...Object.keys(pending)])) {
+      for (const table of new Set([...Object.keys(counts[unit] ?? {}), ...Object.keys(pending[unit] ?? {})])) {
+        const now = counts[unit]?.[table] ?? 0;
+        const allowed = pending[unit]?.[table] ?? 0;
+        if (now > allowed) grown.push(`${unit} → ${table}: ${now} statements, ${allowed} pending`);
+        if (now < allowed) shrunk.push(`${unit} → ${table}: lower table-ownership.pending.json from ${allowed} to ${now}`);
+      }
+    }
+    expect(grown, `new SQL against another package's table; call the owner instead:\n${where.join("\n")}`).toEqual([]);
+    expect(shrunk).toEqual([]);
+  });
+
+  it("reads SQL as the rule means it", () => {
+    const tables = new Set(["messages", "outbox", "patients"]);
+    const refs = tableReferences(
+      "// select from patients\nconst a = `select * from messages m join outbox o on true`;\nconst b = \"update patients set x = 1\";\nconst c = 'delete from outbox';",
+      tables,
+    );
+    expect(refs).toEqual([
+      { table: "messages", write: false },
+      { table: "outbox", write: false },
+      { table: "patients", write: true },
+      { table: "outbox", write: true },
+    ]);
+  });
+
+  it("reads the map's owners and read models", () => {
+    const sample = readOwnershipMap("## Table ownership\n\n| table | owner | read models |\n| --- | --- | --- |\n| `messages` | `@rm/messaging` | `@rm/analytics`: queries; `@rm/inbox`: load-inbox-item, list-inbox |\n\n## Next\n");
+    expect(sample.get("messages")).toEqual({ owner: "@rm/messaging", readers: new Map([["@rm/analytics", new Set(["queries"])], ["@rm/inbox", new Set(["load-inbox-item", "list-inbox"])]]) });
+  });
+});
