@@ -52,6 +52,8 @@ const clientDeps = [
   "@rm/domain > luxon",
   "@rm/domain > libphonenumber-js/max",
   "@rm/domain > sms-segments-calculator",
+  // The message catalogue's formatter, resolved from @rm/catalogue.
+  "@rm/catalogue > intl-messageformat",
 ];
 
 export default defineConfig(({ isSsrBuild }) => ({

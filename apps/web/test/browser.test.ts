@@ -91,7 +91,9 @@ describe.skipIf(!chromiumPresent)("login in the browser", () => {
     // The signed-in session cookie is gone (the login page may start a fresh anonymous one for its CSRF token).
     expect((await context.cookies(web.url)).find((c) => c.name === "__session")?.value).not.toBe(session?.value);
 
-    // Signed out for real: the dashboard sends us back.
+    // Signed out for real: the dashboard sends us back. Navigating while the login page still
+    // revalidates would abort that request (ERR_ABORTED): wait for the page to settle first.
+    await page.waitForLoadState("networkidle");
     await page.goto(`${web.url}/`);
     expect(new URL(page.url()).pathname).toBe("/login");
 
