@@ -3,6 +3,7 @@
 // Ctrl-C (or SIGTERM) stops them all.
 import { spawn, type ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { LOCAL_PLATFORM_CONTENT_SIDS } from "../packages/domain/src/messaging/whatsapp-content.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const port = Number(process.env.PORT ?? 3000);
@@ -21,6 +22,8 @@ const env: NodeJS.ProcessEnv = {
   TWILIO_API_URL: `http://127.0.0.1:${simulatorPort}`,
   TWILIO_FROM_SMS: "+15005550006",
   TWILIO_FROM_WHATSAPP: "whatsapp:+14155238886",
+  // The platform's WhatsApp templates: the simulator approves these, so a new workspace sends WhatsApp as it is.
+  WHATSAPP_DEFAULT_CONTENT_SIDS: JSON.stringify(LOCAL_PLATFORM_CONTENT_SIDS),
   SIMULATOR_PORT: String(simulatorPort),
   SIMULATOR_INBOUND_URL: `${publicUrl}/webhooks/twilio/inbound`,
   // Simulated patients answer the demo's rating requests, so the flow moves on its own
