@@ -31,9 +31,11 @@ function gapBlocker(gap: SendingGap, counts: Partial<Record<Channel, number>>): 
   const settings = { fixUrl: "/settings", fixEs: "Configurar en Ajustes", fixEn: "Set it up in Settings" };
   if (gap.kind === "NO_SENDER") {
     const n = counts[gap.channel] ?? 0;
+    const patientsEs = n === 1 ? "1 paciente" : `${n} pacientes`;
+    const patientsEn = n === 1 ? "1 patient" : `${n} patients`;
     return gap.channel === "WHATSAPP"
-      ? { code: "NO_SENDER", es: `No hay un número de WhatsApp para enviar a ${n} pacientes.`, en: `There is no WhatsApp number to send to ${n} patients.`, ...settings }
-      : { code: "NO_SENDER", es: `No hay un número de envío SMS para enviar a ${n} pacientes.`, en: `There is no SMS sender number to send to ${n} patients.`, ...settings };
+      ? { code: "NO_SENDER", es: `No hay un número de WhatsApp para enviar a ${patientsEs}.`, en: `There is no WhatsApp number to send to ${patientsEn}.`, ...settings }
+      : { code: "NO_SENDER", es: `No hay un número de envío SMS para enviar a ${patientsEs}.`, en: `There is no SMS sender number to send to ${patientsEn}.`, ...settings };
   }
   const [typeEs, typeEn] = TYPE_NAMES[gap.type] ?? [gap.type, gap.type];
   const [langEs, langEn] = LANGUAGE_NAMES[gap.language] ?? [gap.language, gap.language];
