@@ -1,9 +1,11 @@
-// Inicio: the workspace at a glance and the next step (first practice, templates, users).
+// Inicio: the workspace at a glance, what is still missing to send, and the next steps.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { setupChecklist, type SetupItem } from "@rm/accounts";
 import { getCreditBalance, Practice } from "@rm/db";
 import { requireUser } from "../.server/auth.server.ts";
-import { useT } from "../i18n.ts";
+import { platformSending } from "../.server/platform.server.ts";
+import { useT, type Translate } from "../i18n.ts";
 
 export const meta: MetaFunction = () => [{ title: "Inicio · Reputation Manager" }];
 
@@ -11,7 +13,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, workspace, em } = await requireUser(request, context);
   const practices = await em.count(Practice, {});
   const balance = await getCreditBalance(em, workspace.id);
+  const setup = await setupChecklist(em, workspace.id, platformSending());
   return {
+    setup,
     user: { name: user.name, email: user.email, role: user.role },
     workspace: { name: workspace.name, plan: workspace.plan },
     practices,
@@ -20,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { user, workspace, practices, credits } = useLoaderData<typeof loader>();
+  const { user, workspace, practices, credits, setup } = useLoaderData<typeof loader>();
   const t = useT();
   const [params] = useSearchParams();
   return (
@@ -33,6 +37,21 @@ export default function Dashboard() {
           {t(`Bienvenido a ${workspace.name}.`, `Welcome to ${workspace.name}.`)}
         </p>
       ) : null}
+      {setup.complete ? null : (
+        <section className="card" aria-labelledby="setup-title" data-testid="setup">
+          <h2 id="setup-title">{t("Lo que falta para enviar", "What is missing to send")}</h2>
+          <ul className="checklist">
+            {setup.items.map((item) => (
+              <li key={item.step} data-testid={`setup-${item.step}`} data-done={item.done}>
+                <span aria-hidden="true">{item.done ? "✓ " : "○ "}</span>
+                <span className="visually-hidden">{item.done ? t("Listo: ", "Done: ") : t("Falta: ", "Missing: ")}</span>
+                {stepText(item, t)}{" "}
+                {item.done || user.role !== "OWNER" ? null : <Link to={item.href}>{stepAction(item, t)}</Link>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <div className="grid">
         <section className="card" aria-labelledby="credits-title">
           <h2 id="credits-title">{t("Créditos disponibles", "Available credits")}</h2>
@@ -64,4 +83,41 @@ export default function Dashboard() {
       </div>
     </>
   );
+}
+
+const TYPE_NAMES: Record<string, [string, string]> = { INITIAL: ["solicitud de calificación", "rating request"], REMINDER: ["recordatorio", "reminder"] };
+
+function stepText(item: SetupItem, t: Translate): string {
+  switch (item.step) {
+    case "PRACTICE":
+      return t("Un consultorio con su enlace de reseñas de Google.", "A practice with its Google review link.");
+    case "CREDITS":
+      return t(`Créditos para enviar (tiene ${item.credits ?? 0}).`, `Credits to send (you have ${item.credits ?? 0}).`);
+    case "SENDING": {
+      if (item.done) return t("Número de envío y plantillas de WhatsApp aprobadas.", "Sender number and approved WhatsApp templates.");
+      const missing = (item.gaps ?? []).map((g) =>
+        g.kind === "NO_SENDER"
+          ? g.channel === "WHATSAPP"
+            ? t("un número de WhatsApp", "a WhatsApp number")
+            : t("un número de envío SMS", "an SMS sender number")
+          : t(`la plantilla de WhatsApp «${TYPE_NAMES[g.type]?.[0] ?? g.type}»`, `the WhatsApp template "${TYPE_NAMES[g.type]?.[1] ?? g.type}"`),
+      );
+      return t(`Número de envío y plantillas de WhatsApp: falta ${missing.join(", ")}.`, `Sender number and WhatsApp templates: missing ${missing.join(", ")}.`);
+    }
+    case "FIRST_UPLOAD":
+      return t("Su primera lista de citas subida y confirmada.", "Your first appointment list uploaded and confirmed.");
+  }
+}
+
+function stepAction(item: SetupItem, t: Translate): string {
+  switch (item.step) {
+    case "PRACTICE":
+      return item.href === "/practices/new" ? t("Agregar un consultorio", "Add a practice") : t("Completar el consultorio", "Complete the practice");
+    case "CREDITS":
+      return t("Comprar créditos", "Buy credits");
+    case "SENDING":
+      return t("Configurar en Ajustes", "Set it up in Settings");
+    case "FIRST_UPLOAD":
+      return t("Subir citas", "Upload appointments");
+  }
 }

@@ -1,0 +1,36 @@
+// What stops a send, each with where it is fixed (owners) or whom to ask (everyone else).
+import { Link } from "@remix-run/react";
+import { useT } from "../i18n.ts";
+
+export interface SendBlockerView {
+  code: string;
+  es: string;
+  en: string;
+  fixUrl: string;
+  fixEs: string;
+  fixEn: string;
+}
+
+export function SendBlockers({ blockers, isOwner }: { blockers: SendBlockerView[]; isOwner: boolean }) {
+  const t = useT();
+  if (blockers.length === 0) return null;
+  return (
+    <div className="warning-box" role="alert" data-testid="blockers">
+      <p>
+        <strong>{t("No se puede enviar todavía:", "It cannot be sent yet:")}</strong>
+      </p>
+      <ul>
+        {blockers.map((b) => (
+          <li key={`${b.code}-${b.es}`} data-testid={`blocker-${b.code}`}>
+            {t(b.es, b.en)}{" "}
+            {isOwner ? (
+              <Link to={b.fixUrl}>{t(b.fixEs, b.fixEn)}</Link>
+            ) : (
+              <span className="muted">{t("Pida al propietario de la cuenta que lo resuelva.", "Ask the account owner to fix it.")}</span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
