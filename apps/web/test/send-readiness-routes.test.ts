@@ -145,3 +145,12 @@ describe("the home page", () => {
     expect(bare).toContain('href="/settings">Configurar en Ajustes</a>');
   });
 });
+
+describe("the settings page", () => {
+  it("says what an empty template field means: the platform's approved template, or none", async () => {
+    const withPlatform = text(await (await get(withDefaults.url, "/settings", sa)).text());
+    expect(withPlatform).toContain(`Vacío: la plantilla aprobada de la plataforma (${LOCAL_PLATFORM_CONTENT_SIDS.es.INITIAL}).`);
+    const without = text(await (await get(withoutDefaults.url, "/settings", sb)).text());
+    expect(without).toContain("Vacío: sin plantilla; fuera de las 24 horas WhatsApp no entrega este mensaje.");
+  });
+});
