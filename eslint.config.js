@@ -1,6 +1,8 @@
 // One flat config for the whole workspace; packages run `eslint src` against it.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { boundaryConfigs } from "./eslint/boundaries.js";
+import { catalogueConfigs } from "./eslint/catalogue.js";
 
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/build/**", "**/dist/**", "**/.cache/**", "**/public/build/**"] },
@@ -17,4 +19,6 @@ export default tseslint.config(
     files: ["**/scripts/**", "**/*.test.ts", "**/test/**", "**/bin/**"],
     rules: { "no-console": "off" },
   },
+  ...boundaryConfigs(),
+  ...catalogueConfigs(),
 );

@@ -49,7 +49,7 @@ const app = await createRemixApp({
   root,
   httpServer,
   log,
-  createLoadContext: async ({ requestId, clientAddress }) => ({ em: await forkEm(), requestId, clientAddress }),
+  createLoadContext: async ({ requestId, clientAddress }) => ({ em: await forkEm(), requestId, clientAddress, authenticated: false }),
 }).catch((err: unknown) => {
   log.fatal({ err: err instanceof Error ? err.message : String(err) }, "cannot start the web app");
   process.exit(1);

@@ -1,4 +1,4 @@
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- vitest types for `test` (TOOLCHAIN.md)
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- vitest types for `test` (docs/toolchain.md)
 /// <reference types="vitest/config" />
 // Remix (Vite) build of the web app, and the vitest project "web".
 // The Remix plugin is off under vitest: tests start the real server (server.ts) as a child process.
@@ -12,7 +12,7 @@ declare module "@remix-run/node" {
 }
 
 // Server-side packages Node loads itself at run time instead of Vite bundling them:
-// - @mikro-orm/* keeps the server build small (TOOLCHAIN.md);
+// - @mikro-orm/* keeps the server build small (docs/toolchain.md);
 // - the workspace packages ship TypeScript source (Node 24 strips types) and have dependencies of
 //   their own (pino, @node-rs/argon2's native addon, ioredis…) that only resolve from the package's
 //   own folder. Vite never externalizes a package whose entry is not .js (ssr.external alone
@@ -24,6 +24,7 @@ const serverExternal = [
   "@mikro-orm/seeder",
   "@rm/accounts",
   "@rm/billing",
+  "@rm/catalogue",
   "@rm/config",
   "@rm/db",
   "@rm/domain",

@@ -2,8 +2,7 @@
 import { loadConfig, simulatorEnv } from "@rm/config";
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
 import { createLogger } from "@rm/telemetry";
-import { createSimulator } from "./server.ts";
-import { approvedContentFor, parseFailRules, PLACEHOLDER_CONTENT_SIDS, type FailRule } from "./sim-config.ts";
+import { approvedContentFor, createSimulator, parseFailRules, PLACEHOLDER_CONTENT_SIDS, type FailRule } from "@rm/twilio-simulator";
 
 const env = loadConfig(simulatorEnv);
 let failRules: FailRule[];

@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { SID } from "./helpers.ts";
+const SID = "AC" + "5a".repeat(16);
 
 const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 

@@ -1,6 +1,8 @@
-// Interface language: Spanish (es-EC) by default, English available. Strings are written in both
-// languages where they are used (`t("Guardar", "Save")`), so a page never shows a missing key.
+// Interface language: Spanish (es-EC) by default, English available. Texts come from the message
+// catalogue by code (`msg("billing.back")`, @rm/catalogue, decision 010). Older pages still write both
+// languages inline (`t("Guardar", "Save")`); lint allows no new such pairs.
 import { useRouteLoaderData } from "@remix-run/react";
+import { createMsg, type Msg } from "@rm/catalogue";
 
 export const LOCALES = ["es", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -35,6 +37,16 @@ export function useLocale(): Locale {
 
 export function useT(): Translate {
   return translator(useLocale());
+}
+
+/** The catalogue lookup in the interface language. */
+export function useMsg(): Msg {
+  return createMsg(useLocale());
+}
+
+/** The catalogue lookup for a language known outside React (loaders, actions, meta). */
+export function msgFor(locale: Locale): Msg {
+  return createMsg(locale);
 }
 
 export function formatDateTime(value: string | Date, locale: Locale, timeZone?: string): string {

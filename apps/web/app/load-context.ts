@@ -8,6 +8,11 @@ export interface WebLoadContext {
   requestId: string;
   /** The peer address (behind the ingress: the proxy until trusted-proxy handling is added). */
   clientAddress: string;
+  /**
+   * Set by requireUser once the request is signed in: the response then gets
+   * `Cache-Control: private, no-store` (server/remix.ts), whatever the route returned.
+   */
+  authenticated: boolean;
 }
 
 declare module "@remix-run/node" {

@@ -28,6 +28,11 @@ const EXACT: Record<string, string> = {
   "Para activar el filtrado debe confirmar que leyó la advertencia.": "To turn on gating you must confirm that you read the warning.",
   "Un Content SID empieza con HX y tiene 34 caracteres.": "A Content SID starts with HX and has 34 characters.",
   "Un Place ID de Google tiene letras, números, - y _ (p. ej. ChIJ…).": "A Google Place ID has letters, digits, - and _ (e.g. ChIJ…).",
+  "Un enlace para compartir de Google Maps (maps.app.goo.gl, goo.gl, google.com/maps) abre el mapa, no la página de reseñas. Use el enlace «Pedir reseñas» de su Perfil de Empresa (https://g.page/r/…/review) o su Place ID (ChIJ…).":
+    "A Google Maps share link (maps.app.goo.gl, goo.gl, google.com/maps) opens the map, not the review page. Use the “Ask for reviews” link of your Business Profile (https://g.page/r/…/review) or your Place ID (ChIJ…).",
+  "Ese enlace de g.page no es el de reseñas: debe tener la forma https://g.page/r/…/review.": "That g.page link is not the review link: it must look like https://g.page/r/…/review.",
+  "Use un Place ID de Google (ChIJ…), un enlace https://g.page/r/…/review o un enlace https://search.google.com/local/writereview?placeid=…":
+    "Use a Google Place ID (ChIJ…), a https://g.page/r/…/review link or a https://search.google.com/local/writereview?placeid=… link.",
   "Use HH:mm (00:00–23:59).": "Use HH:mm (00:00–23:59).",
   "Use un número en formato E.164 (+593…) o un Messaging Service SID (MG…).": "Use an E.164 number (+593…) or a Messaging Service SID (MG…).",
   "Use un número entero de días.": "Use a whole number of days.",

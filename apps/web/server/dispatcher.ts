@@ -1,6 +1,6 @@
-// The first thing every request meets. Lean routes (health probes now, Twilio/Stripe webhooks
-// later) are answered here on plain node:http, without paying for Remix's Request/body handling
-// (PERFORMANCE.md: that costs ≈ 70 % of a bare server). Everything else goes to the app (Remix).
+// The first thing every request meets. Lean routes (health probes, the Twilio and Stripe webhooks)
+// are answered here on plain node:http, without paying for Remix's Request/body handling (that
+// costs ≈ 70 % of a bare server: docs/performance.md). Everything else goes to the app (Remix).
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { defineInstruments, runInServerSpan, type Logger } from "@rm/telemetry";

@@ -38,7 +38,9 @@ function remixListener(
     async (request) => {
       const ids = requestContext.getStore() ?? { requestId: "unknown", clientAddress: "" };
       const handler = await getHandler();
-      return handler(request, await createLoadContext(ids));
+      const context = await createLoadContext(ids);
+      const response = await handler(request, context);
+      return context.authenticated ? privateResponse(response) : response;
     },
     {
       onError(error) {
@@ -51,6 +53,22 @@ function remixListener(
       },
     },
   );
+}
+
+/**
+ * A signed-in response (a document, a `.data` request, a resource route such as a CSV download, or
+ * an error page) may show patient data: no shared front-desk browser or proxy keeps it (SPEC §17).
+ */
+function privateResponse(response: Response): Response {
+  try {
+    response.headers.set("Cache-Control", "private, no-store");
+    return response;
+  } catch {
+    // Immutable headers (e.g. a fetched response passed through): copy them.
+    const headers = new Headers(response.headers);
+    headers.set("Cache-Control", "private, no-store");
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
 }
 
 async function createProductionApp(options: RemixAppOptions): Promise<RemixApp> {

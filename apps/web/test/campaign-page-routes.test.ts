@@ -106,3 +106,36 @@ describe("/campaigns/:id", () => {
     expect(page).toContain("Campaña cancelada.");
   });
 });
+
+describe("/campaigns/:id during and after a provider outage", () => {
+  it("each patient's timeline says what is happening now (why, which retry, when) and, at the end, what happened — in Spanish and English", async () => {
+    const campaign = await createTenantCampaign(db.url, a, [
+      { name: "Ana Espera", phone: "+593985000011", state: "scheduled" },
+      { name: "Beto Caído", phone: "+593985000012", state: "scheduled" },
+    ]);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    let timeZone: string;
+    const next = new Date("2026-12-06T15:42:00Z");
+    try {
+      timeZone = (await client.query<{ timezone: string }>("select coalesce(pr.timezone, w.timezone) as timezone from campaigns c join workspaces w on w.id = c.workspace_id left join practices pr on pr.id = c.practice_id where c.id = $1", [campaign])).rows[0]!.timezone;
+      const update = "update messages m set status = $2, retry_since = $3, retry_failures = $4, retry_reason = 'refused', next_retry_at = $5, failed_at = $6, error_text = $7 from patients p where p.id = m.patient_id and p.campaign_id = $1 and p.name = $8";
+      await client.query(update, [campaign, "PENDING", new Date("2026-12-06T15:30:00Z"), 3, next, null, null, "Ana Espera"]);
+      await client.query(update, [campaign, "FAILED", new Date("2026-12-06T09:00:00Z"), 42, null, new Date("2026-12-06T15:00:00Z"), "No se pudo enviar: Twilio no estuvo disponible durante 6 horas (42 intentos).", "Beto Caído"]);
+    } finally {
+      await client.end();
+    }
+    const clock = (locale: string) => new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(next);
+
+    expect(clock("es-EC")).toMatch(/^\d{2}:\d{2}$/);
+    const es = await (await get(web.url, `/campaigns/${campaign}`, s.owner)).text();
+    expect(es).toContain(`Twilio no respondió (conexión rechazada). Reintento 3 a las ${clock("es-EC")}.`);
+    expect(es).toContain("No se pudo enviar: Twilio no estuvo disponible durante 6 horas (42 intentos).");
+    expect(es).not.toContain("se reintentará");
+
+    const lang = `lang=${encodeURIComponent(Buffer.from(JSON.stringify("en")).toString("base64"))}`;
+    const en = await (await fetch(`${web.url}/campaigns/${campaign}`, { headers: { Cookie: `${s.owner.cookie}; ${lang}` } })).text();
+    expect(en).toContain(`Twilio did not answer (connection refused). Retry 3 at ${clock("en")}.`);
+    expect(en).toContain("Could not be sent: Twilio was unavailable for 6 hours (42 attempts).");
+  });
+});

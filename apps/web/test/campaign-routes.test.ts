@@ -13,6 +13,7 @@ import { WEB_ROOT } from "./support/build.ts";
 import { get, post, signIn, type Session } from "./support/http.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
+import { messageSendEvent } from "@rm/events";
 
 let db: TestDatabase;
 let web: WebServer;
@@ -223,7 +224,7 @@ describe("confirm and discard", () => {
     expect((await sql.query("select status from campaigns where id = $1", [id])).rows[0]).toEqual({ status: "ACTIVE" });
     expect(await countRows("select 1 from patients where campaign_id = $1", [id])).toBe(3);
     expect(await countRows("select 1 from messages where campaign_id = $1", [id])).toBe(2);
-    expect(await countRows("select 1 from outbox o join messages m on o.idempotency_key = 'message.send:' || m.id::text where m.campaign_id = $1", [id])).toBe(2);
+    expect(await countRows(`select 1 from outbox o join messages m on o.idempotency_key = ${messageSendEvent.keySql("m.id")} where m.campaign_id = $1`, [id])).toBe(2);
     const audit = await sql.query("select actor_id, ip from audit_logs where action = 'campaign.created' and entity_id = $1", [id]);
     expect(audit.rows).toHaveLength(1);
     expect(audit.rows[0].actor_id).toBe(a.doctor.id);
@@ -301,7 +302,7 @@ describe("send to one patient", () => {
     const campaignId = location.split("=")[1]!;
     const patient = (await sql.query("select phone, status, appointment_type from patients where campaign_id = $1", [campaignId])).rows[0];
     expect(patient).toEqual({ phone: "+593987651111", status: "SCHEDULED", appointment_type: "Limpieza" });
-    expect(await countRows("select 1 from outbox o join messages m on o.idempotency_key = 'message.send:' || m.id::text where m.campaign_id = $1", [campaignId])).toBe(1);
+    expect(await countRows(`select 1 from outbox o join messages m on o.idempotency_key = ${messageSendEvent.keySql("m.id")} where m.campaign_id = $1`, [campaignId])).toBe(1);
     const page = text(await (await get(web.url, location, s.receptionist)).text());
     expect(page).toContain("Marta Checkout (+593987651111): solicitud de calificación programada para");
     // Another user does not see it in their notice.

@@ -94,3 +94,24 @@ describe("inbox routes", () => {
     expect(await (await get(web.url, "/", owner)).text()).not.toContain("sin resolver");
   });
 });
+
+describe("the item's timeline through a provider outage", () => {
+  it("says a message is waiting for the provider: why, which retry and when", async () => {
+    const orm = await initOrm({ databaseUrl: db.url, poolMax: 1 });
+    try {
+      const em = orm.em.fork();
+      const [p] = await em.execute<{ patient_id: string; workspace_id: string; campaign_id: string; phone: string }[]>(
+        "select f.patient_id, f.workspace_id, p.campaign_id, p.phone from feedback f join patients p on p.id = f.patient_id where f.id = ?",
+        [itemId],
+      );
+      await em.execute(
+        "insert into messages (workspace_id, patient_id, campaign_id, type, channel, status, to_address, body, retry_since, retry_failures, retry_reason, next_retry_at) values (?, ?, ?, 'HELP', 'SMS', 'PENDING', ?, 'Ayuda', now(), 3, 'refused', now() + interval '10 minutes')",
+        [p!.workspace_id, p!.patient_id, p!.campaign_id, p!.phone],
+      );
+    } finally {
+      await orm.close(true);
+    }
+    const page = await (await get(web.url, `/inbox/${itemId}`, owner)).text();
+    expect(page).toMatch(/Mensaje de ayuda: Twilio no respondió \(conexión rechazada\)\. Reintento 3 a las \d{2}:\d{2}\.</);
+  });
+});

@@ -4,7 +4,8 @@
 //
 // For each staff page: the status a signed-in owner, doctor and receptionist of workspace A get
 // (403 = same-tenant role denial, SPEC §3), the anonymous redirect to the login page, and for pages
-// that take an id, a GET and a CSRF-valid POST with workspace B's id → 404 and no change.
+// that take an id, a GET and a CSRF-valid POST with workspace B's id → 404 and no change. Every
+// signed-in answer carries `Cache-Control: private, no-store`.
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
@@ -136,6 +137,8 @@ describe.each(staffRoutes)("%s", (_file, route) => {
     for (const role of ["owner", "doctor", "receptionist"] as const) {
       const res = await get(web.url, route.url(a), sessions[role]);
       expect(res.status, `${role} GET ${route.url(a)}`).toBe(route.get[role]);
+      // Signed-in answers (pages, downloads, denials) may hold patient data: never cached (SPEC §17).
+      expect(res.headers.get("cache-control"), `${role} GET ${route.url(a)}`).toBe("private, no-store");
     }
   });
 

@@ -3,7 +3,7 @@
 // read from the real Set-Cookie headers, not from the code that builds them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
-import { cookieOf, newSession, post } from "./support/http.ts";
+import { cookieOf, csrfOf, newSession, post } from "./support/http.ts";
 import { createUser } from "./support/users.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -41,7 +41,8 @@ describe("cookies in production", () => {
     collect("language", await post(web.url, "/lang", visitor, { locale: "en", redirectTo: "/login" }));
     const signedIn = collect("sign-in", await post(web.url, "/login", visitor, { email: USER.email, password: USER.password }));
     expect(signedIn.status).toBe(302);
-    const session = { cookie: cookieOf(signedIn) ?? visitor.cookie, csrf: visitor.csrf };
+    const cookie = cookieOf(signedIn)!;
+    const session = { cookie, csrf: await csrfOf(web.url, cookie) };
     collect("sign-out", await post(web.url, "/logout", session, {}));
 
     const names = new Set(seen.map((s) => attributes(s.header).name));

@@ -6,7 +6,7 @@ import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newSession } from "./support/http.ts";
+import { csrfOf, newSession } from "./support/http.ts";
 import { createUser } from "./support/users.ts";
 import { deadPort, startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -174,11 +174,10 @@ describe("login", () => {
   });
 
   it("POST /logout ends the session", async () => {
-    const form = loginForm(USER.email, USER.password);
-    const cookie = sessionCookie(await postLogin(form));
+    const cookie = sessionCookie(await postLogin(loginForm(USER.email, USER.password)));
     const res = await fetch(`${web.url}/logout`, {
       method: "POST",
-      body: new URLSearchParams({ _csrf: form.get("_csrf")! }),
+      body: new URLSearchParams({ _csrf: await csrfOf(web.url, cookie) }),
       headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
       redirect: "manual",
     });

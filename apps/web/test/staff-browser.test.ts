@@ -1,7 +1,7 @@
 // Staff UI in headless Chromium against the production build: sign-up, practices, templates,
 // settings (incl. the review-gating confirmation), users (invitation, password reset), sign-in
 // and sign-out — with JavaScript (no CSP errors, the app hydrates) and the core forms without it;
-// axe-core on the login and settings pages.
+// axe-core on the login, new-practice and settings pages.
 import { randomBytes } from "node:crypto";
 import { initOrm, Workspace } from "@rm/db";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
@@ -99,7 +99,21 @@ describe.skipIf(!present)("staff UI in the browser", () => {
     await page.getByText("¡Bienvenido!").waitFor();
     await page.getByLabel("Nombre", { exact: true }).fill("Sede Norte");
     await page.getByLabel("Ciudad").fill("Quito");
-    await page.getByLabel("Place ID de Google").fill("ChIJ_sede-norte_123");
+    // The live preview follows each form Google hands out, and shows nothing for a link it would refuse.
+    const review = page.getByLabel("Enlace de reseñas o Place ID de Google");
+    await review.fill("g.page/r/CZ1nGqbVEkXhEBM/review/");
+    await expect.poll(() => page.getByTestId("review-link").getAttribute("href")).toBe("https://g.page/r/CZ1nGqbVEkXhEBM/review");
+    // At 360 px the long link wraps inside the form instead of widening the page.
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 360, height: 740 });
+    await review.fill("https://search.google.com/local/writereview?placeid=ChIJN1t_tDeuEmsRUsoyG83frY4");
+    await expect.poll(() => page.getByTestId("review-link").getAttribute("href")).toBe("https://search.google.com/local/writereview?placeid=ChIJN1t_tDeuEmsRUsoyG83frY4");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    if (viewport) await page.setViewportSize(viewport);
+    await review.fill("https://maps.app.goo.gl/abcDEF123");
+    await page.getByTestId("review-link").waitFor({ state: "detached" });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await review.fill("ChIJ_sede-norte_123");
     await expect.poll(() => page.getByTestId("review-link").textContent()).toBe("https://search.google.com/local/writereview?placeid=ChIJ_sede-norte_123");
     await page.getByLabel("Teléfono para alertas al personal").fill("099 123 4567");
     await page.getByRole("button", { name: "Crear consultorio" }).click();

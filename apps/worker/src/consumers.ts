@@ -51,6 +51,8 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
     globalPaused: () => config.SENDING_PAUSED,
     sdkTimeoutMs: config.TWILIO_TIMEOUT_MS,
     reminderDelayMs: config.REMINDER_DELAY_MS,
+    retryWindowMs: Math.round(config.SEND_RETRY_MAX_HOURS * 3_600_000),
+    backoff: { baseMs: config.SEND_RETRY_FIRST_DELAY_SECONDS * 1000, maxMs: config.SEND_RETRY_MAX_DELAY_SECONDS * 1000 },
   };
   // Stripe events and FREE periods (stream 'billing').
   const billingHandlers = createBillingHandlers({ orm: ctx.db.orm, clock, logger, prices: priceIdsFromEnv(config) });

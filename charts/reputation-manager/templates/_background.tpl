@@ -33,7 +33,11 @@ spec:
           imagePullPolicy: {{ .root.Values.image.pullPolicy }}
           envFrom:
             {{- include "rm.envFrom" .root | nindent 12 }}
-          {{- $env := include "rm.env" (dict "root" .root "component" .component "fixed" dict) | trim }}
+          {{- $fixed := dict }}
+          {{- with $c.sendRetry }}
+          {{- $fixed = dict "SEND_RETRY_MAX_HOURS" .maxHours "SEND_RETRY_FIRST_DELAY_SECONDS" .firstDelaySeconds "SEND_RETRY_MAX_DELAY_SECONDS" .maxDelaySeconds }}
+          {{- end }}
+          {{- $env := include "rm.env" (dict "root" .root "component" .component "fixed" $fixed) | trim }}
           {{- if $env }}
           env:
             {{- $env | trim | nindent 12 }}

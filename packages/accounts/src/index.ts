@@ -1,5 +1,5 @@
 // Public API of @rm/accounts: sign-up, users and invitations, password resets, settings, practices,
-// templates and the audit log. Routes stay thin; the rules live here. See README.md.
+// templates, server-side staff sessions and the audit log. Routes stay thin; the rules live here. See README.md.
 export { AccountsError, ValidationError, type FieldErrors } from "./errors.ts";
 export { hashToken, newToken, isTokenShape } from "./tokens.ts";
 export { recordAudit, listAudit, type AuditInput, type AuditFilter, type AuditRow } from "./audit.ts";
@@ -25,7 +25,17 @@ export {
   type Actor,
   type CreatedInvitation,
 } from "./users.ts";
+export {
+  DEFAULT_SESSION_POLICY,
+  SESSION_TOUCH_INTERVAL_MS,
+  startStaffSession,
+  findStaffSession,
+  endStaffSession,
+  endUserSessions,
+  type SessionPolicy,
+  type StartedSession,
+} from "./sessions.ts";
 export { GATED_WARNING, CONTENT_SID_TYPES, settingsSchema, updateSettings, isTimeZone, type SettingsResult } from "./settings.ts";
-export { practiceSchema, createPractice, updatePractice, reviewLinkFor, type PracticeInput } from "./practices.ts";
+export { practiceSchema, createPractice, updatePractice, type PracticeInput } from "./practices.ts";
 export { SAMPLE_VALUES, analyzeTemplate, templateSchema, updateTemplate, unknownMessage, type TemplateAnalysis, type TemplateInput } from "./templates.ts";
 export { setupChecklist, type SetupChecklist, type SetupItem, type SetupStep } from "./setup-checklist.ts";

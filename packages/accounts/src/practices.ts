@@ -1,7 +1,7 @@
-// Practices (SPEC §4): name, address, time zone, Google place id (→ review link), staff alert phone.
+// Practices (SPEC §4): name, address, time zone, Google review link (Place ID or g.page link), staff alert phone.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { googleReviewUrl, Practice, Workspace } from "@rm/db";
-import { normalizePhone, PHONE_REJECTION_ES } from "@rm/domain";
+import { Practice, Workspace } from "@rm/db";
+import { GOOGLE_REVIEW_REJECTION_ES, normalizePhone, parseGoogleReviewInput, PHONE_REJECTION_ES } from "@rm/domain";
 import { z } from "zod";
 import { recordAudit } from "./audit.ts";
 import { AccountsError } from "./errors.ts";
@@ -21,8 +21,9 @@ export const practiceSchema = z.object({
   city: optionalText(120),
   country: z.preprocess((v) => (typeof v === "string" && v.trim() ? v.trim().toUpperCase() : "EC"), z.string().regex(/^[A-Z]{2}$/, "Código de país de 2 letras (EC).")),
   timezone: timeZoneField,
-  // Google place ids are URL-safe tokens ("ChIJ…"); anything else would produce a broken link.
-  googlePlaceId: optionalText(300).refine((v) => v == null || /^[A-Za-z0-9_-]{10,300}$/.test(v), "Un Place ID de Google tiene letras, números, - y _ (p. ej. ChIJ…)."),
+  // What the owner pasted from Google: a Place ID, a writereview?placeid= link or a g.page/r/…/review link
+  // (@rm/domain parseGoogleReviewInput); the form's single field, stored as one of two columns.
+  googleReview: optionalText(500),
   staffAlertPhone: optionalText(40),
 });
 
@@ -36,7 +37,16 @@ function parsePractice(input: Record<string, unknown>) {
     if (!phone.ok) throw new AccountsError("invalid_phone", PHONE_REJECTION_ES[phone.reason], "staffAlertPhone");
     staffAlertPhone = phone.e164;
   }
-  return { ...data, address: data.address ?? null, city: data.city ?? null, googlePlaceId: data.googlePlaceId ?? null, staffAlertPhone };
+  let googlePlaceId: string | null = null;
+  let googleReviewUrl: string | null = null;
+  if (data.googleReview) {
+    const review = parseGoogleReviewInput(data.googleReview);
+    if (!review.ok) throw new AccountsError("invalid_review_link", GOOGLE_REVIEW_REJECTION_ES[review.reason], "googleReview");
+    if (review.target.kind === "placeId") googlePlaceId = review.target.placeId;
+    else googleReviewUrl = review.target.url;
+  }
+  const { googleReview: _pasted, ...rest } = data;
+  return { ...rest, address: data.address ?? null, city: data.city ?? null, googlePlaceId, googleReviewUrl, staffAlertPhone };
 }
 
 function requireOwner(actor: Actor): void {
@@ -64,8 +74,4 @@ export async function updatePractice(em: EntityManager, actor: Actor, practice: 
   }
   await em.flush();
   return practice;
-}
-
-export function reviewLinkFor(placeId: string | null | undefined): string | null {
-  return placeId ? googleReviewUrl(placeId) : null;
 }

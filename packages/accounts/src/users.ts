@@ -6,6 +6,7 @@ import { hashPassword, Invitation, Role, User, verifyPassword, Workspace, worksp
 import { canAddUser, isPlan } from "@rm/domain";
 import { z } from "zod";
 import { recordAudit } from "./audit.ts";
+import { endUserSessions } from "./sessions.ts";
 import { AccountsError } from "./errors.ts";
 import { hashToken, isTokenShape, newToken } from "./tokens.ts";
 import { emailField, nameField, parseOrThrow, passwordField } from "./validation.ts";
@@ -19,6 +20,8 @@ export interface Actor {
   user: User;
   ip?: string | null;
   now?: Date;
+  /** The actor's own session id (cookie), kept when they end their other sessions. */
+  sessionId?: string | null;
 }
 
 const roleField = z.enum([Role.OWNER, Role.DOCTOR, Role.RECEPTIONIST], { error: "Elija un rol." });
@@ -193,6 +196,7 @@ export async function changeRole(em: EntityManager, actor: Actor, userId: string
     user.role = newRole;
     // A demoted user's open sessions end (their next request signs in with the new role).
     user.sessionVersion += 1;
+    await endUserSessions(tem, user);
     recordAudit(tem, {
       workspaceId: workspaceIdOf(actor),
       actorId: actor.user.id,
@@ -282,6 +286,7 @@ export async function resetPasswordWithToken(
     user.passwordResetTokenHash = null;
     user.passwordResetExpiresAt = null;
     user.sessionVersion += 1;
+    await endUserSessions(tem as EntityManager, user);
     recordAudit(tem as EntityManager, {
       workspaceId,
       actorId: user.id,
@@ -306,28 +311,36 @@ export async function changePassword(em: EntityManager, actor: Actor, input: Rec
   if (!user || !(await verifyPassword(user.passwordHash, data.current))) {
     throw new AccountsError("wrong_password", "La contraseña actual no es correcta.", "current");
   }
-  user.passwordHash = await hashPassword(data.password);
-  user.sessionVersion += 1;
-  recordAudit(em, {
-    workspaceId: workspaceIdOf(actor),
-    actorId: user.id,
-    action: "user.password_changed",
-    entityType: "user",
-    entityId: user.id,
-    ip: actor.ip ?? null,
+  const passwordHash = await hashPassword(data.password);
+  return tx(em, async (tem) => {
+    const row = await tem.findOneOrFail(User, { id: user.id }, { refresh: true, lockMode: LockMode.PESSIMISTIC_WRITE });
+    row.passwordHash = passwordHash;
+    row.sessionVersion += 1;
+    await endUserSessions(tem, row, actor.sessionId);
+    recordAudit(tem, {
+      workspaceId: workspaceIdOf(actor),
+      actorId: row.id,
+      action: "user.password_changed",
+      entityType: "user",
+      entityId: row.id,
+      ip: actor.ip ?? null,
+    });
+    await tem.flush();
+    return { sessionVersion: row.sessionVersion };
   });
-  await em.flush();
-  return { sessionVersion: user.sessionVersion };
 }
 
-/** "Log out everywhere": every session of the user ends, this one gets the new version. */
+/** "Log out everywhere": every other session of the user ends; the actor's own session stays. */
 export async function logoutEverywhere(em: EntityManager, actor: Actor): Promise<{ sessionVersion: number }> {
-  const user = await em.findOne(User, { id: actor.user.id }, { refresh: true });
-  if (!user) throw new AccountsError("not_found", "No encontrado.");
-  user.sessionVersion += 1;
-  recordAudit(em, { workspaceId: workspaceIdOf(actor), actorId: user.id, action: "user.logged_out_everywhere", entityType: "user", entityId: user.id, ip: actor.ip ?? null });
-  await em.flush();
-  return { sessionVersion: user.sessionVersion };
+  return tx(em, async (tem) => {
+    const user = await tem.findOne(User, { id: actor.user.id }, { refresh: true, lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!user) throw new AccountsError("not_found", "No encontrado.");
+    user.sessionVersion += 1;
+    await endUserSessions(tem, user, actor.sessionId);
+    recordAudit(tem, { workspaceId: workspaceIdOf(actor), actorId: user.id, action: "user.logged_out_everywhere", entityType: "user", entityId: user.id, ip: actor.ip ?? null });
+    await tem.flush();
+    return { sessionVersion: user.sessionVersion };
+  });
 }
 
 /**
@@ -347,6 +360,7 @@ export async function resetOwnerPasswordByEmail(em: EntityManager, email: string
     row.passwordResetTokenHash = null;
     row.passwordResetExpiresAt = null;
     row.sessionVersion += 1;
+    await endUserSessions(tem as EntityManager, row);
     recordAudit(tem as EntityManager, { workspaceId, actorId: null, action: "user.password_reset_cli", entityType: "user", entityId: row.id, details: { email: row.email } });
     await tem.flush();
   });

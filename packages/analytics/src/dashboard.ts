@@ -1,4 +1,4 @@
-// The analytics dashboard's data (SPEC §7, issue 6 item 6): every figure from SQL aggregates.
+// The analytics dashboard's data (SPEC §7): every figure from SQL aggregates.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Workspace, scopedQuery, workspaceEm } from "@rm/db";
 import { parseDashboardFilters, type DashboardFilters } from "./filters.ts";
@@ -34,7 +34,7 @@ export interface Figures {
   /** Ratings (reply or one-tap page; one per patient, the latest) counted in the week/range they arrived. */
   rated: number;
   nps: Nps;
-  /** rated / sent (issue 6). */
+  /** rated / sent (SPEC §7). */
   responseRate: Ratio;
   /**
    * rated / delivered (SPEC §7 "replied / delivered"). Can exceed 1: carriers in Ecuador often send no

@@ -171,8 +171,8 @@ function requestsQuery(f: DashboardFilters, s: QuerySettings, source: "live" | "
   sql += `, rows as (
   select f.week, c.practice_id, c.assigned_doctor_id as doctor_id,
          f.kind, f.status, f.rating, f.n,
-         -- The review link is offered where the practice has a Google place: to 4–5, and to 1–3 under the open policy.
-         (f.followup and pr.google_place_id is not null and (f.rating >= 4 or ?::boolean)) as offered, f.clicked
+         -- The review link is offered where the practice has one (a Place ID or a g.page link): to 4–5, and to 1–3 under the open policy.
+         (f.followup and (pr.google_place_id is not null or pr.google_review_url is not null) and (f.rating >= 4 or ?::boolean)) as offered, f.clicked
   from facts f
   join campaigns c on c.id = f.campaign_id and c.workspace_id = ?
   join practices pr on pr.id = c.practice_id and pr.workspace_id = ?

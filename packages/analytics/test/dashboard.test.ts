@@ -187,6 +187,17 @@ describe(`loadDashboard (${source})`, () => {
     expect(firstWeek.totals).toMatchObject({ sent: 1, rated: 0 });
   });
 
+  it("counts the review link as offered for a practice with a g.page link and no Place ID", async () => {
+    const c = await tenant();
+    const practice = await c.practice("Consultorio g.page", null);
+    await sql("update practices set google_review_url = 'https://g.page/r/CZ1nGqbVEkXhEBM/review' where id = ?", [practice]);
+    const campaign = await c.campaign(practice, null);
+    await request(c, { campaign, status: "DELIVERED", at: "2026-11-10T15:00:00Z", rating: 5, clicked: true });
+    await request(c, { campaign, status: "DELIVERED", at: "2026-11-10T15:00:00Z", rating: 4 });
+    const d = await load(c.ws, { from: "2026-11-09", to: "2026-11-15" });
+    expect(d.totals.reviewClickThrough).toEqual({ numerator: 1, denominator: 2, rate: 0.5 });
+  });
+
   it("breaks the figures down per practice and per assigned doctor", async () => {
     const d = await load(a.ws);
     expect(d.byPractice.map((p) => [p.name, p.sent, p.rated, p.nps.score, p.reviewClickThrough.rate])).toEqual([

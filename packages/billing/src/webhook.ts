@@ -13,6 +13,7 @@ import { defineInstruments } from "@rm/telemetry";
 import { BILLING_STREAM, STRIPE_EVENT_TYPE } from "./constants.ts";
 import { stripeWebhooks, STRIPE_API_VERSION } from "./stripe-client.ts";
 import { workspaceIdOfObject } from "./stripe-objects.ts";
+import { stripeEventEvent } from "@rm/events";
 
 export const STRIPE_WEBHOOK_PATH = "/webhooks/stripe";
 
@@ -27,7 +28,7 @@ const STORE_SQL = `
     returning id
   )
   insert into outbox (workspace_id, stream, type, payload, idempotency_key, available_at, trace_context)
-  select $3, $5, $6, jsonb_build_object('billingEventId', ev.id::text, 'stripeEventId', $1::text), 'stripe-event:' || $1, $7, $8
+  select $3, $5, $6, jsonb_build_object('billingEventId', ev.id::text, 'stripeEventId', $1::text), ${stripeEventEvent.keySql("$1::text")}, $7, $8
     from ev`;
 
 const instruments = defineInstruments((meter) => ({

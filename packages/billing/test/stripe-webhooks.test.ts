@@ -16,7 +16,6 @@ afterAll(async () => h?.close());
 const DAY = 86_400;
 const P1 = { start: 1_795_000_000, end: 1_795_000_000 + 30 * DAY };
 const P2 = { start: P1.end, end: P1.end + 31 * DAY };
-const P3 = { start: P2.end, end: P2.end + 30 * DAY };
 
 async function freeWorkspace(): Promise<string> {
   const ws = await createWorkspace(h.orm);

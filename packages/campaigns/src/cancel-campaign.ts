@@ -14,6 +14,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { releaseCreditsBulk, scopedQuery } from "@rm/db";
 import { writeAudit } from "./audit.ts";
 import { canOpenCampaign, type Viewer } from "./viewer.ts";
+import { feedbackReminderEvent, messageSendEvent } from "@rm/events";
 
 export const CAMPAIGN_CANCELLED_TEXT = "Campaña cancelada";
 const BATCH = 5_000;
@@ -66,7 +67,7 @@ export async function cancelCampaign(em: EntityManager, input: CancelCampaignInp
     await tem.execute(
       `select o.id from outbox o
         where o.status in ('pending', 'published') and o.idempotency_key in (
-          select 'message.send:' || m.id::text from messages m where m.workspace_id = ? and m.campaign_id = ? and m.status = 'PENDING')
+          select ${messageSendEvent.keySql("m.id")} from messages m where m.workspace_id = ? and m.campaign_id = ? and m.status = 'PENDING')
         order by o.id
           for update of o`,
       [input.workspaceId, campaign.id],
@@ -99,7 +100,7 @@ export async function cancelCampaign(em: EntityManager, input: CancelCampaignInp
       creditsReleased += released.amount;
       await tem.execute(
         "update outbox set status = 'cancelled', last_error = ? where idempotency_key = any(?::text[]) and status in ('pending', 'published')",
-        [CAMPAIGN_CANCELLED_TEXT, `{${batch.map((m) => `message.send:${m.id}`).join(",")}}`],
+        [CAMPAIGN_CANCELLED_TEXT, `{${batch.map((m) => messageSendEvent.key(m.id)).join(",")}}`],
         "run",
       );
     }
@@ -108,7 +109,7 @@ export async function cancelCampaign(em: EntityManager, input: CancelCampaignInp
     await tem.execute(
       `update outbox set status = 'cancelled', last_error = ?
         where status = 'pending' and idempotency_key in (
-          select 'feedback.reminder:' || p.id::text from patients p where p.workspace_id = ? and p.campaign_id = ?)`,
+          select ${feedbackReminderEvent.keySql("p.id")} from patients p where p.workspace_id = ? and p.campaign_id = ?)`,
       [CAMPAIGN_CANCELLED_TEXT, input.workspaceId, campaign.id],
       "run",
     );

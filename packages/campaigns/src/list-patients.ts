@@ -6,6 +6,7 @@ import { scopedQuery } from "@rm/db";
 import { cursorKeySql, decodeCursor, encodeCursor } from "./cursor.ts";
 import { likePattern, type PatientFilter, type PatientListFilters } from "./filters.ts";
 import { buildTimeline, type TimelineStep } from "./timeline.ts";
+import { messageSendEvent } from "@rm/events";
 
 export const PATIENT_PAGE_SIZE = 50;
 
@@ -65,6 +66,10 @@ interface Row {
   failed_at: Time;
   error_code: number | null;
   error_text: string | null;
+  retry_since: Time;
+  retry_failures: number | null;
+  retry_reason: string | null;
+  next_retry_at: Time;
   initial_updated_at: Time;
   scheduled_at: Time;
   reminder_at: Time;
@@ -120,8 +125,8 @@ export async function listCampaignPatients(
             ${cursorKeySql("p.appointment_at")} as cursor_key,
             ct.opted_out_at, ct.opted_out_source, ct.erased_at,
             i.status as initial_status, i.send_attempted_at, i.sent_at, i.delivered_at, i.read_at, i.failed_at, i.error_code, i.error_text,
-            i.updated_at as initial_updated_at,
-            (select o.available_at from outbox o where o.idempotency_key = 'message.send:' || i.id::text and o.workspace_id = p.workspace_id) as scheduled_at,
+            i.retry_since, i.retry_failures, i.retry_reason, i.next_retry_at, i.updated_at as initial_updated_at,
+            (select o.available_at from outbox o where o.idempotency_key = ${messageSendEvent.keySql("i.id")} and o.workspace_id = p.workspace_id) as scheduled_at,
             (select coalesce(r.sent_at, r.send_attempted_at) from messages r
               where r.workspace_id = p.workspace_id and r.patient_id = p.id and r.type = 'REMINDER' and r.provider_sid is not null limit 1) as reminder_at,
             f.type as follow_up_type, f.at as follow_up_at,
@@ -170,6 +175,10 @@ export async function listCampaignPatients(
           failedAt: t(r.failed_at),
           errorCode: r.error_code === null ? null : Number(r.error_code),
           errorText: r.error_text,
+          retrySince: t(r.retry_since),
+          retryFailures: Number(r.retry_failures ?? 0),
+          retryReason: r.retry_reason,
+          nextRetryAt: t(r.next_retry_at),
           initialUpdatedAt: t(r.initial_updated_at),
           reminderAt: t(r.reminder_at),
           rating: r.rating === null ? null : Number(r.rating),

@@ -8,6 +8,7 @@ import { newPublicToken, scopedQuery } from "@rm/db";
 import { cancelPendingSends } from "@rm/messaging";
 import { writeAudit } from "./audit.ts";
 import { canOpenCampaign, type Viewer } from "./viewer.ts";
+import { messageSendEvent } from "@rm/events";
 
 /** What an erased patient is called wherever a name is shown. */
 export const ERASED_NAME = "Paciente eliminado";
@@ -49,7 +50,7 @@ async function lockTarget(em: EntityManager, input: PatientActionInput): Promise
   await em.execute(
     `select o.id from outbox o
       where o.status in ('pending', 'published') and o.idempotency_key in (
-        select 'message.send:' || m.id::text from messages m join patients p on p.workspace_id = m.workspace_id and p.id = m.patient_id
+        select ${messageSendEvent.keySql("m.id")} from messages m join patients p on p.workspace_id = m.workspace_id and p.id = m.patient_id
          where m.workspace_id = ? and m.status = 'PENDING'
            and p.contact_id = (select t.contact_id from patients t where t.workspace_id = ? and t.id = ? and t.campaign_id = ?))
       order by o.id

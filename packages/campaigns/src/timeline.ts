@@ -5,6 +5,8 @@
 export type TimelineStepKey =
   | "skipped"
   | "scheduled"
+  | "retrying"
+  | "retried"
   | "sent"
   | "delivered"
   | "read"
@@ -26,6 +28,11 @@ export interface TimelineStep {
   detail: string | null;
   /** For display: what went well, what did not, and the rest. */
   tone: "good" | "bad" | "neutral";
+  /**
+   * "retrying" (waiting now) and "retried" (attempts that came before the outcome), and a "failed"
+   * that gave up after the retry window: the provider-unavailable streak, for words in either language.
+   */
+  retry?: { reason: string | null; failures: number; nextAt: Date | null; since: Date; gaveUp: boolean };
 }
 
 export interface PatientFacts {
@@ -43,6 +50,11 @@ export interface PatientFacts {
   failedAt: Date | null;
   errorCode: number | null;
   errorText: string | null;
+  /** Provider-unavailable retries of the INITIAL (messages.retry_*). */
+  retrySince?: Date | null;
+  retryFailures?: number;
+  retryReason?: string | null;
+  nextRetryAt?: Date | null;
   initialUpdatedAt: Date | null;
   reminderAt: Date | null;
   rating: number | null;
@@ -67,12 +79,23 @@ export function buildTimeline(f: PatientFacts): TimelineStep[] {
   } else {
     if (f.scheduledAt || f.initialStatus) push("scheduled", f.scheduledAt, null);
     const accepted = f.initialStatus !== null && (ACCEPTED.has(f.initialStatus) || (f.initialStatus === "FAILED" && f.sentAt !== null));
+    const failures = f.retryFailures ?? 0;
+    const streak = failures > 0 && f.retrySince ? { reason: f.retryReason ?? null, failures, nextAt: f.nextRetryAt ?? null, since: f.retrySince } : null;
+    // Gave up after the window: failed with no provider code while the streak was on.
+    const gaveUp = streak !== null && f.initialStatus === "FAILED" && !accepted && f.errorCode === null;
+    if (streak && (f.initialStatus === "PENDING" || f.initialStatus === "SENDING") && streak.nextAt) {
+      // What is happening now: the provider is unavailable and the next try is at nextAt.
+      steps.push({ key: "retrying", at: streak.since, detail: null, tone: "neutral", retry: { ...streak, gaveUp: false } });
+    } else if (streak && !gaveUp) {
+      steps.push({ key: "retried", at: streak.since, detail: null, tone: "neutral", retry: { ...streak, gaveUp: false } });
+    }
     if (accepted) push("sent", f.sentAt ?? f.sendAttemptedAt, null, "good");
     if (f.deliveredAt || f.initialStatus === "DELIVERED" || f.initialStatus === "READ") push("delivered", f.deliveredAt, null, "good");
     if (f.readAt || f.initialStatus === "READ") push("read", f.readAt, null, "good");
     if (f.initialStatus === "FAILED" || f.initialStatus === "UNDELIVERED") {
       const text = f.errorText ?? null;
-      push("failed", f.failedAt ?? f.initialUpdatedAt, f.errorCode ? `${text ?? ""} (${f.errorCode})`.trim() : text, "bad");
+      if (gaveUp && streak) steps.push({ key: "failed", at: f.failedAt ?? f.initialUpdatedAt, detail: text, tone: "bad", retry: { ...streak, gaveUp: true } });
+      else push("failed", f.failedAt ?? f.initialUpdatedAt, f.errorCode ? `${text ?? ""} (${f.errorCode})`.trim() : text, "bad");
     }
     if (f.initialStatus === "CANCELED" || (f.status === "CANCELLED" && f.initialStatus !== null && !accepted)) {
       push("cancelled", f.initialUpdatedAt, f.errorText, "neutral");

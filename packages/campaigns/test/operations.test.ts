@@ -6,12 +6,13 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import { getCreditBalance, initOrm } from "@rm/db";
 import { ManualClock } from "@rm/domain";
 import { SenderRateLimiter, sendMessage, type SendDeps } from "@rm/messaging";
-import { createSimulator, type Simulator } from "@rm/simulator";
+import { createSimulator, type Simulator } from "@rm/twilio-simulator";
 import type { StreamEntry } from "@rm/streams";
 import { addFixtureCampaign, createScenario, createTestDatabase, createTestRedis, type FixturePatient, type Scenario, type TestDatabase, type TestRedis } from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cancelCampaign, erasePatient, listCampaignPatients, loadCampaign, optOutPatient, type Viewer } from "../src/index.ts";
+import { messageSendEvent } from "@rm/events";
 
 const ACCOUNT = "AC00000000000000000000000000000000";
 const TOKEN = "simulator-token";
@@ -217,7 +218,7 @@ describe("patient opt-out and erasure by staff", () => {
     const [contact] = await sql<{ opted_out_at: Date | null; opted_out_source: string }>("select ct.opted_out_at, ct.opted_out_source from contacts ct join patients p on p.contact_id = ct.id where p.id = ?", [hugo]);
     expect(contact!.opted_out_at).not.toBeNull();
     expect(contact!.opted_out_source).toBe("staff");
-    const [o] = await sql<{ status: string }>("select o.status from outbox o join messages m on o.idempotency_key = 'message.send:' || m.id::text where m.patient_id = ?", [hugo]);
+    const [o] = await sql<{ status: string }>(`select o.status from outbox o join messages m on o.idempotency_key = ${messageSendEvent.keySql("m.id")} where m.patient_id = ?`, [hugo]);
     expect(o!.status).toBe("cancelled");
     expect(await optOutPatient(em(), { workspaceId: s.workspaceId, campaignId, patientId: hugo, viewer: owner })).toEqual({ outcome: "already_opted_out" });
     const audit = await sql<{ action: string; entity_id: string; details: Record<string, unknown> }>("select action, entity_id, details from audit_logs where workspace_id = ? and action = 'patient.opted_out'", [s.workspaceId]);

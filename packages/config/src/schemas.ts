@@ -107,6 +107,10 @@ export const webEnv = commonEnv
     PORT: port(3000),
     HOST: z.string().default("0.0.0.0"),
     SESSION_SECRET: commaList.refine((l) => l.every((s) => s.length >= 16), "each secret must be at least 16 characters"),
+    /** A staff session ends after this many minutes without a request (SPEC §17; default 12 h). */
+    SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number({ error: "expected minutes" }).int().min(1).max(7 * 24 * 60).default(12 * 60),
+    /** A staff session ends this many hours after sign-in, however active (default 7 days). */
+    SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number({ error: "expected hours" }).int().min(1).max(90 * 24).default(7 * 24),
     TWILIO_AUTH_TOKEN: twilioEnv.shape.TWILIO_AUTH_TOKEN,
     // The preview and the home page say what is missing to send: they need the platform's defaults.
     ...platformSendersEnv.shape,
@@ -152,6 +156,16 @@ export const workerEnv = commonEnv
     /** Runs the send protocol one message at a time instead of per stream batch (fallback, comparisons). */
     SEND_ONE_BY_ONE: boolFlag,
     /**
+     * How long a message keeps being retried while the provider is unavailable in a way that proves
+     * nothing was sent (refused connection, DNS, TLS handshake, 429), counted from its first such
+     * failure; then it fails and its credits are released.
+     */
+    SEND_RETRY_MAX_HOURS: z.coerce.number({ error: "expected a number of hours" }).positive().max(72).default(6),
+    /** First wait after such a failure; each further wait doubles. */
+    SEND_RETRY_FIRST_DELAY_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).int().min(1).max(3600).default(15),
+    /** The longest wait between two attempts. */
+    SEND_RETRY_MAX_DELAY_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).int().min(1).max(6 * 3600).default(600),
+    /**
      * Segments per second by kind of sender, overriding Twilio's published defaults, e.g.
      * "whatsapp=80,tollFree=3" (kinds: longCode, tollFree, shortCode, whatsapp).
      */
@@ -168,6 +182,10 @@ export const workerEnv = commonEnv
   .refine((e) => e.STREAM_CLAIM_IDLE_MS >= e.TWILIO_TIMEOUT_MS * 1.5, {
     path: ["STREAM_CLAIM_IDLE_MS"],
     message: "must be at least 1.5 × TWILIO_TIMEOUT_MS, so a send in flight is never taken over by another worker",
+  })
+  .refine((e) => e.SEND_RETRY_MAX_DELAY_SECONDS >= e.SEND_RETRY_FIRST_DELAY_SECONDS, {
+    path: ["SEND_RETRY_MAX_DELAY_SECONDS"],
+    message: "must be at least SEND_RETRY_FIRST_DELAY_SECONDS",
   });
 
 const share = z.coerce.number({ error: "expected a share between 0 and 1" }).min(0).max(1);

@@ -16,6 +16,15 @@ describe("worker timing invariant", () => {
     expect(() => parseConfig(workerEnv, { ...worker, TWILIO_TIMEOUT_MS: "10000", STREAM_CLAIM_IDLE_MS: "12000" })).toThrowError(/^STREAM_CLAIM_IDLE_MS is invalid: must be at least 1.5 × TWILIO_TIMEOUT_MS/);
     expect(parseConfig(workerEnv, { ...worker, TWILIO_TIMEOUT_MS: "5000", STREAM_CLAIM_IDLE_MS: "15000" }).STREAM_CLAIM_IDLE_MS).toBe(15000);
   });
+
+  it("retries sends the provider never received for 6 hours by default, 15 s doubling up to 10 min apart", async () => {
+    const { workerEnv } = await import("../src/index.ts");
+    expect(parseConfig(workerEnv, worker)).toMatchObject({ SEND_RETRY_MAX_HOURS: 6, SEND_RETRY_FIRST_DELAY_SECONDS: 15, SEND_RETRY_MAX_DELAY_SECONDS: 600 });
+    expect(parseConfig(workerEnv, { ...worker, SEND_RETRY_MAX_HOURS: "1.5" }).SEND_RETRY_MAX_HOURS).toBe(1.5);
+    expect(() => parseConfig(workerEnv, { ...worker, SEND_RETRY_MAX_HOURS: "0" })).toThrowError(/^SEND_RETRY_MAX_HOURS is invalid/);
+    expect(() => parseConfig(workerEnv, { ...worker, SEND_RETRY_MAX_HOURS: "six" })).toThrowError(/^SEND_RETRY_MAX_HOURS is invalid/);
+    expect(() => parseConfig(workerEnv, { ...worker, SEND_RETRY_FIRST_DELAY_SECONDS: "120", SEND_RETRY_MAX_DELAY_SECONDS: "60" })).toThrowError(/^SEND_RETRY_MAX_DELAY_SECONDS is invalid: must be at least SEND_RETRY_FIRST_DELAY_SECONDS/);
+  });
 });
 
 describe("parseConfig", () => {

@@ -14,6 +14,7 @@ import { OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";
 import { PracticeSchema } from "./modules/practice/practice.entity.ts";
 import { TemplateSchema } from "./modules/templates/template.entity.ts";
 import { InvitationSchema } from "./modules/workspace/invitation.entity.ts";
+import { StaffSessionSchema } from "./modules/workspace/staff-session.entity.ts";
 import { UserSchema } from "./modules/workspace/user.entity.ts";
 import { WorkspaceSchema } from "./modules/workspace/workspace.entity.ts";
 
@@ -22,6 +23,7 @@ export const entities = [
   WorkspaceSchema,
   UserSchema,
   InvitationSchema,
+  StaffSessionSchema,
   PracticeSchema,
   TemplateSchema,
   CampaignSchema,

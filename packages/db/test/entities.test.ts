@@ -255,12 +255,12 @@ describe("entities", () => {
     const due = new Date("2026-11-23T10:00:00Z");
     const n = await em.transactional((tem) =>
       enqueueOutbox(tem, [
-        { workspaceId: tenant.workspaceId, stream: "dispatch", type: "message.send", payload: { messageId: "m1" }, idempotencyKey: "message.send:m1", availableAt: due, traceContext: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
-        { workspaceId: null, stream: "periodic", type: "outbox.sweep", payload: {}, idempotencyKey: "periodic:sweep:1", availableAt: due },
+        { workspaceId: tenant.workspaceId, stream: "dispatch", type: "message.send", payload: { messageId: "m1" }, idempotencyKey: "entities-test:m1", availableAt: due, traceContext: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
+        { workspaceId: null, stream: "periodic", type: "outbox.sweep", payload: {}, idempotencyKey: "entities-test:sweep:1", availableAt: due },
       ]),
     );
     expect(n).toBe(2);
-    expect(await enqueueOutbox(em, { workspaceId: tenant.workspaceId, stream: "dispatch", type: "message.send", payload: { messageId: "m1" }, idempotencyKey: "message.send:m1", availableAt: due })).toBe(0);
+    expect(await enqueueOutbox(em, { workspaceId: tenant.workspaceId, stream: "dispatch", type: "message.send", payload: { messageId: "m1" }, idempotencyKey: "entities-test:m1", availableAt: due })).toBe(0);
 
     const rows = await em.find(OutboxEvent, {}, { orderBy: { id: "asc" } });
     expect(rows).toHaveLength(2);

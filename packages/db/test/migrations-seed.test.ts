@@ -23,6 +23,7 @@ import {
   workspaceEm,
 } from "../src/index.ts";
 import { setupOrm, type TestOrm } from "./helpers.ts";
+import { messageSendEvent } from "@rm/events";
 
 const run = promisify(execFile);
 const pkgDir = fileURLToPath(new URL("..", import.meta.url));
@@ -150,7 +151,7 @@ describe("demo seeder", () => {
     }
     // Sends for appointments ≥ 2 h ago are due at once.
     const outbox = await t.orm.em.fork().find(OutboxEvent, { workspaceId: first.workspaceId });
-    expect(outbox.every((o) => o.stream === "dispatch" && o.type === "message.send" && o.idempotencyKey === `message.send:${(o.payload as { messageId: string }).messageId}`)).toBe(true);
+    expect(outbox.every((o) => o.stream === "dispatch" && o.type === "message.send" && o.idempotencyKey === messageSendEvent.key((o.payload as { messageId: string }).messageId))).toBe(true);
     expect(outbox.filter((o) => o.availableAt.getTime() <= now.getTime())).toHaveLength(3);
   });
 });

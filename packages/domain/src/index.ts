@@ -28,6 +28,16 @@ export {
 } from "./messaging/provider-errors.ts";
 export { DEFAULT_BACKOFF, type BackoffOptions, retryDelay, shouldRetry } from "./messaging/backoff.ts";
 export {
+  type NotSentReason,
+  type RetryReason,
+  notSentReason,
+  outageDuration,
+  retriedText,
+  retryGaveUpText,
+  retryReasonText,
+  retryWaitingText,
+} from "./messaging/send-retry.ts";
+export {
   TEMPLATE_VARIABLES,
   type TemplateValues,
   type TemplateVariable,
@@ -35,7 +45,19 @@ export {
   renderTemplate,
 } from "./messaging/render-template.ts";
 export { formatAppointmentDate } from "./messaging/format-appointment-date.ts";
-export { googleReviewUrl } from "./messaging/google-review-url.ts";
+export {
+  GOOGLE_REVIEW_REJECTION_ES,
+  G_PAGE_REVIEW_URL,
+  type GoogleReviewParse,
+  type GoogleReviewRejection,
+  type GoogleReviewTarget,
+  type PracticeReviewFields,
+  googleReviewUrl,
+  parseGoogleReviewInput,
+  previewReviewLink,
+  reviewInputOf,
+  reviewLinkFor,
+} from "./messaging/google-review-url.ts";
 export {
   CONTENT_SID,
   LOCAL_PLATFORM_CONTENT_SIDS,
@@ -105,6 +127,9 @@ export {
 
 // replies
 export {
+  COURTESY_PHRASES,
+  GREETING_PHRASES,
+  LEADING_ARTICLES,
   NEGATION_WORDS,
   OPT_IN_KEYWORDS,
   OPT_OUT_KEYWORDS,
@@ -114,8 +139,10 @@ export {
   RATING_NUMBER_WORDS,
   RATING_QUALITY_WORDS,
   RATING_UNIT_WORDS,
+  VOCATIVE_WORDS,
 } from "./replies/keywords.ts";
 export { STAR, normalizeReply } from "./replies/normalize-reply.ts";
+export { stripCourtesy } from "./replies/strip-courtesy.ts";
 export {
   OPT_IN_PAYLOAD,
   OPT_OUT_PAYLOAD,

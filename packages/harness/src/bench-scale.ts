@@ -17,6 +17,7 @@ import { createScenario, freePort } from "@rm/test-utils";
 import { round, waitReady } from "./bench-util.ts";
 import { ProcessManager } from "./processes.ts";
 import { createRunEnv, type RunEnv } from "./run-env.ts";
+import { messageSendEvent } from "@rm/events";
 
 export interface ScalePoint {
   backlog: number;
@@ -153,7 +154,7 @@ async function runBacklogCurve(o: ScaleBenchOptions, log: (line: string) => void
       log(`backlog ${backlog}: sending ${o.messages} due messages`);
       const before = env.sim.state.stats().total;
       const t0 = Date.now();
-      await env.orm.em.fork().execute("update outbox set available_at = now() where idempotency_key in (?)", [scenario.messageIds.map((id) => `message.send:${id}`)], "run");
+      await env.orm.em.fork().execute("update outbox set available_at = now() where idempotency_key in (?)", [scenario.messageIds.map((id) => messageSendEvent.key(id))], "run");
       const deadline = Date.now() + Math.max(120_000, o.messages * 50);
       while (env.sim.state.stats().total < before + o.messages && Date.now() < deadline) await sleep(20);
       const received = env.sim.state.stats().total - before;
@@ -257,7 +258,7 @@ async function runHalfLoad(o: ScaleBenchOptions, sustainedPerSecond: number, log
     await env.orm.em.fork().execute(
       `update outbox o set available_at = to_timestamp(u.due / 1000.0)
          from unnest(?::text[], ?::float8[]) as u(key, due) where o.idempotency_key = u.key`,
-      [pgArray(scenario.messageIds.map((id) => `message.send:${id}`)), pgArray(dueAt)],
+      [pgArray(scenario.messageIds.map((id) => messageSendEvent.key(id))), pgArray(dueAt)],
       "run",
     );
     if (Date.now() > start) log(`half load: writing the due times took longer than the 3 s lead; the first rows were late`);
@@ -273,10 +274,10 @@ async function runHalfLoad(o: ScaleBenchOptions, sustainedPerSecond: number, log
     // The relay's share from each row's published_at (set once, when the relay publishes it).
     const published = await env.orm.em.fork().execute<{ key: string; at: Date }[]>(
       "select idempotency_key as key, published_at as at from outbox where idempotency_key = any(?::text[]) and published_at is not null",
-      [pgArray(scenario.messageIds.map((id) => `message.send:${id}`))],
+      [pgArray(scenario.messageIds.map((id) => messageSendEvent.key(id)))],
       "all",
     );
-    const phoneByKey = new Map(scenario.messageIds.map((id, i) => [`message.send:${id}`, scenario.phones[i]!]));
+    const phoneByKey = new Map(scenario.messageIds.map((id, i) => [messageSendEvent.key(id), scenario.phones[i]!]));
     const publishedByPhone = new Map(published.map((r) => [phoneByKey.get(r.key)!, new Date(r.at).getTime()]));
     const relayMs = scenario.phones.flatMap((p, i) => (publishedByPhone.has(p) ? [publishedByPhone.get(p)! - dueAt[i]!] : [])).sort((a, b) => a - b);
     const workerMs = env.sim.state.messages.flatMap((m) => (publishedByPhone.has(m.to) ? [m.dateCreated - publishedByPhone.get(m.to)!] : [])).sort((a, b) => a - b);

@@ -6,7 +6,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { initOrm, migrateUp } from "@rm/db";
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
-import { createSimulator, type Simulator, type SimulatorOptions } from "@rm/simulator";
+import { createSimulator, type Simulator, type SimulatorOptions } from "@rm/twilio-simulator";
 import type { EnvVars } from "./processes.ts";
 
 export const ACCOUNT_SID = "AC00000000000000000000000000000000";

@@ -31,6 +31,7 @@ import {
 import { CampaignInputError, InsufficientCreditsError, SendBlockedError } from "./errors.ts";
 import { sendBlockers, type SendBlocker } from "./send-blockers.ts";
 import type { Channel } from "./fields.ts";
+import { messageSendEvent } from "@rm/events";
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const BATCH = 10_000;
@@ -817,7 +818,7 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
                from t
            )
            insert into outbox (workspace_id, stream, type, payload, idempotency_key, available_at, trace_context)
-           select ?, 'dispatch', 'message.send', jsonb_build_object('messageId', t.id::text), 'message.send:' || t.id::text, t.due, null
+           select ?, 'dispatch', 'message.send', jsonb_build_object('messageId', t.id::text), ${messageSendEvent.keySql("t.id")}, t.due, null
              from t where ?::bool
            on conflict (idempotency_key) do nothing`,
           [
@@ -843,9 +844,9 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
         await enqueueOutbox(em, {
           workspaceId: input.workspaceId,
           stream: "dispatch",
-          type: "message.send",
+          type: messageSendEvent.type,
           payload: { messageId: p.messageId! },
-          idempotencyKey: `message.send:${p.messageId}`,
+          idempotencyKey: messageSendEvent.key(p.messageId!),
           availableAt: p.sendAt!,
         });
         lap("outbox");

@@ -1,8 +1,9 @@
-// The receptionist's checkout flow: one patient, due now (SPEC §5; issue "send to one patient").
+// The receptionist's checkout flow: one patient, due now (SPEC §3, §5).
 // Goes through createCampaignFromRows, so consent, opt-out, cooldown, quiet hours, the credit hold and
 // the outbox row are exactly those of a CSV import.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import { normalizePhone, PHONE_REJECTION_ES, type PlatformSending } from "@rm/domain";
+import { messageSendEvent } from "@rm/events";
 import { createCampaignFromRows, type CampaignPatientResult, type CreateCampaignResult } from "./create-campaign.ts";
 import { CampaignInputError } from "./errors.ts";
 import type { Channel } from "./fields.ts";
@@ -68,4 +69,38 @@ export async function sendToOnePatient(target: MikroORM | EntityManager, input: 
     ...(input.platform ? { platform: input.platform } : {}),
   });
   return { ...result, patient: result.patients[0]! };
+}
+
+export interface SingleSendSummary {
+  campaignId: string;
+  name: string;
+  phone: string;
+  skipReason: string | null;
+  /** When its rating request is due (ISO), or null when none was scheduled (skipped). */
+  sendAt: string | null;
+}
+
+/**
+ * What happened to one of the user's own sends, read back after the redirect (the page shows it
+ * without putting a name or phone in the URL). Null for another user's campaign or another workspace's.
+ */
+export async function findOwnSingleSend(em: EntityManager, input: { workspaceId: string; userId: string; campaignId: string }): Promise<SingleSendSummary | null> {
+  const [row] = await em.execute<{ name: string; phone: string; skip_reason: string | null; available_at: Date | null }[]>(
+    `select p.name, p.phone, p.skip_reason, o.available_at
+       from patients p
+       join campaigns c on c.workspace_id = p.workspace_id and c.id = p.campaign_id
+       left join messages m on m.workspace_id = p.workspace_id and m.patient_id = p.id and m.type = 'INITIAL'
+       left join outbox o on o.idempotency_key = ${messageSendEvent.keySql("m.id")}
+      where p.workspace_id = ? and c.id = ? and c.created_by_id = ?
+      limit 1`,
+    [input.workspaceId, input.campaignId, input.userId],
+  );
+  if (!row) return null;
+  return {
+    campaignId: input.campaignId,
+    name: row.name,
+    phone: row.phone,
+    skipReason: row.skip_reason,
+    sendAt: row.available_at ? new Date(row.available_at).toISOString() : null,
+  };
 }

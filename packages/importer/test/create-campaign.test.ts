@@ -12,6 +12,7 @@ import {
   type CampaignRowInput,
 } from "../src/index.ts";
 import { count, makeTenant, setupOrm, type Tenant, type TestOrm } from "./helpers.ts";
+import { messageSendEvent } from "@rm/events";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -100,7 +101,7 @@ describe("createCampaignFromRows: the Excel fixture end to end", () => {
     const andres = patients.find((p) => p.phone === "+593987654323")!;
     expect(due.get(messages.find((m) => m.patient_id === andres.id)!.id)).toBe(now.toISOString()); // yesterday's: now
     for (const o of outbox) {
-      expect(o).toMatchObject({ stream: "dispatch", type: "message.send", idempotency_key: `message.send:${o.payload.messageId}` });
+      expect(o).toMatchObject({ stream: "dispatch", type: "message.send", idempotency_key: messageSendEvent.key(o.payload.messageId) });
     }
 
     // Contacts carry CSV consent on the patient's channel.

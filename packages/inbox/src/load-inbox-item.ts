@@ -27,6 +27,8 @@ export interface InboxItem {
 }
 
 export type TimelineKind =
+  | "retrying"
+  | "retried"
   | "sent"
   | "delivered"
   | "read"
@@ -49,6 +51,11 @@ export interface TimelineEvent {
   intent?: string | null;
   errorCode?: number | null;
   errorText?: string | null;
+  /**
+   * Provider-unavailable retries: "retrying" (waiting for nextAt now), "retried" (attempts before the
+   * outcome), and a "failed" that gave up after the window (gaveUp).
+   */
+  retry?: { reason: string | null; failures: number; nextAt: Date | null; since: Date; gaveUp: boolean };
   /** Feedback events: the inbox item, its source and status, and whether it is the one shown. */
   feedbackId?: string;
   source?: InboxSource;
@@ -134,7 +141,17 @@ export async function loadInboxItem(em: EntityManager, viewer: InboxViewer, id: 
       failed_at: Date | null;
       error_code: number | null;
       error_text: string | null;
-    }>(em, ws, "select type, channel, provider_sid, sent_at, send_attempted_at, delivered_at, read_at, failed_at, error_code, error_text from messages where workspace_id = ? and patient_id = ?", [row.patient_id]),
+      status: string;
+      retry_since: Date | null;
+      retry_failures: number;
+      retry_reason: string | null;
+      next_retry_at: Date | null;
+    }>(
+      em,
+      ws,
+      "select type, channel, provider_sid, sent_at, send_attempted_at, delivered_at, read_at, failed_at, error_code, error_text, status, retry_since, retry_failures, retry_reason, next_retry_at from messages where workspace_id = ? and patient_id = ?",
+      [row.patient_id],
+    ),
     scopedQuery<{ id: string; body: string; channel: string; intent: string | null; rating: number | null; received_at: Date }>(
       em,
       ws,
@@ -167,7 +184,13 @@ export async function loadInboxItem(em: EntityManager, viewer: InboxViewer, id: 
     if (sentAt) timeline.push({ at: sentAt, kind: "sent", ...base });
     if (m.delivered_at) timeline.push({ at: m.delivered_at, kind: "delivered", ...base });
     if (m.read_at) timeline.push({ at: m.read_at, kind: "read", ...base });
-    if (m.failed_at) timeline.push({ at: m.failed_at, kind: "failed", ...base, errorCode: m.error_code, errorText: m.error_text });
+    const failures = Number(m.retry_failures ?? 0);
+    const streak = failures > 0 && m.retry_since ? { reason: m.retry_reason, failures, nextAt: m.next_retry_at ? new Date(m.next_retry_at) : null, since: new Date(m.retry_since), gaveUp: false } : null;
+    // Gave up after the retry window: failed, never taken, no provider code.
+    const gaveUp = streak !== null && m.failed_at !== null && !m.provider_sid && m.error_code === null;
+    if (streak && m.next_retry_at && (m.status === "PENDING" || m.status === "SENDING")) timeline.push({ at: streak.since, kind: "retrying", ...base, retry: streak });
+    else if (streak && !gaveUp) timeline.push({ at: streak.since, kind: "retried", ...base, retry: streak });
+    if (m.failed_at) timeline.push({ at: m.failed_at, kind: "failed", ...base, errorCode: m.error_code, errorText: m.error_text, ...(gaveUp && streak ? { retry: { ...streak, gaveUp: true } } : {}) });
   }
   if (row.rated_at && row.patient_rating !== null) timeline.push({ at: row.rated_at, kind: "rating", rating: row.patient_rating });
   // A reply that went to the inbox is shown once, as the reply, linked to its item.
@@ -182,7 +205,7 @@ export async function loadInboxItem(em: EntityManager, viewer: InboxViewer, id: 
     if (f.source === "REPLY" && f.inbound_message_id && inbound.some((r) => r.id === f.inbound_message_id)) continue;
     timeline.push({ at: f.created_at, kind: "feedback", feedbackId: f.id, source: f.source, status: f.status, text: f.text, rating: f.rating, current: f.id === row.id });
   }
-  const order: Record<TimelineKind, number> = { sent: 0, delivered: 1, read: 2, failed: 3, reply: 4, rating: 5, feedback: 6, review_click: 7 };
+  const order: Record<TimelineKind, number> = { retrying: 0, retried: 0, sent: 1, delivered: 2, read: 3, failed: 4, reply: 5, rating: 6, feedback: 7, review_click: 8 };
   timeline.sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime() || order[a.kind] - order[b.kind]);
 
   const notes = history.find((h) => h.action === "feedback.notes_edited");

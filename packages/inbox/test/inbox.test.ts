@@ -208,6 +208,36 @@ describe("the item", () => {
   });
 });
 
+describe("the item's timeline through a provider outage", () => {
+  it("shows the failed attempts before a send, a retry in progress with its next time, and a send given up after the window", async () => {
+    const messageOf = (type: string) => "select id from messages where patient_id = ? and type = '" + type + "'";
+    const [initial] = await sql<{ id: string }>(messageOf("INITIAL"), [ids.mariaPatient]);
+    const [followUp] = await sql<{ id: string }>(messageOf("FOLLOWUP_UNHAPPY"), [ids.mariaPatient]);
+    const saved = await sql<Record<string, unknown>>("select id, status, sent_at, delivered_at, failed_at, provider_sid, error_text from messages where id in (?, ?)", [initial!.id, followUp!.id]);
+    try {
+      // The request went out after two refused connections; the follow-up is waiting for its third try.
+      await sql("update messages set retry_since = sent_at - interval '5 minutes', retry_failures = 2, retry_reason = 'refused' where id = ?", [initial!.id]);
+      await sql("update messages set status = 'PENDING', sent_at = null, delivered_at = null, provider_sid = null, retry_since = ?, retry_failures = 2, retry_reason = 'refused', next_retry_at = ? where id = ?", [at("10:11:00"), at("10:13:00"), followUp!.id]);
+      let view = await loadInboxItem(em(), owner, ids.mariaForm!);
+      expect(view.timeline.slice(0, 2).map((e) => [e.kind, e.messageType])).toEqual([["retried", "INITIAL"], ["sent", "INITIAL"]]);
+      expect(view.timeline[0]!.retry).toMatchObject({ reason: "refused", failures: 2, gaveUp: false });
+      const waiting = view.timeline.find((e) => e.messageType === "FOLLOWUP_UNHAPPY")!;
+      expect(waiting).toMatchObject({ kind: "retrying", at: at("10:11:00"), retry: { failures: 2, nextAt: at("10:13:00") } });
+
+      // Six hours later it gave up: one "failed" carrying the streak, no "retrying".
+      await sql("update messages set status = 'FAILED', next_retry_at = null, retry_failures = 42, failed_at = ?, error_text = 'No se pudo enviar' where id = ?", [new Date(at("10:11:00").getTime() + 6 * 3_600_000), followUp!.id]);
+      view = await loadInboxItem(em(), owner, ids.mariaForm!);
+      const ended = view.timeline.filter((e) => e.messageType === "FOLLOWUP_UNHAPPY");
+      expect(ended.map((e) => e.kind)).toEqual(["failed"]);
+      expect(ended[0]!.retry).toMatchObject({ failures: 42, since: at("10:11:00"), gaveUp: true });
+    } finally {
+      for (const m of saved) {
+        await sql("update messages set status = ?, sent_at = ?, delivered_at = ?, failed_at = ?, provider_sid = ?, error_text = ?, retry_since = null, retry_failures = 0, retry_reason = null, next_retry_at = null where id = ?", [m.status, m.sent_at, m.delivered_at, m.failed_at, m.provider_sid, m.error_text, m.id]);
+      }
+    }
+  });
+});
+
 describe("the workflow", () => {
   it("NEW → IN_PROGRESS with a note → RESOLVED → reopened: resolution recorded and cleared, every change audited with who", async () => {
     const id = ids.mariaForm!;

@@ -1,7 +1,12 @@
 // The feedback flow's handlers against a real database: replies read and acted on (ratings, follow-ups
 // under the review policy, detractor alerts, opt-out/in, HELP), the reminder, the public pages'
 // operations and campaign completion.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signTwilioRequest } from "@rm/twilio";
+import type { StreamEntry } from "@rm/streams";
 import { deductCredits, enqueueOutbox, getCreditBalance, heldCredits, holdCredits } from "@rm/db";
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
 import type { HandlerDeps } from "../src/handlers/deps.ts";
@@ -10,7 +15,9 @@ import { completeCampaigns } from "../src/feedback/completion.ts";
 import { createReplyProcessor } from "../src/feedback/reply.ts";
 import { loadFeedbackForm, loadRatingPage, rateByToken, reviewRedirect, submitFeedback, countNewDetractorAlerts } from "../src/feedback/public-pages.ts";
 import { sendReminder, scheduleReminder } from "../src/feedback/reminder.ts";
+import { createTwilioWebhookHandler, TWILIO_INBOUND_PATH } from "../src/webhooks/twilio-webhooks.ts";
 import { type Harness, makeSentMessage, outboxRow, publishedEntry, randomHex, setupHarness, type SentMessage, type SentMessageOptions } from "./handler-fixtures.ts";
+import { feedbackReminderEvent, messageSendEvent, twilioInboundEvent } from "@rm/events";
 
 const PUBLIC_URL = "https://app.example.test";
 let h: Harness;
@@ -38,7 +45,7 @@ async function reply(s: { phone: string; sender: string; channel: string }, body
   const sid = `SM${randomHex(32)}`;
   const from = s.channel === "WHATSAPP" ? `whatsapp:${s.phone}` : s.phone;
   const params = { MessageSid: sid, From: from, To: s.sender, Body: body, ...extra };
-  const entry = await publishedEntry(h.orm, h.clock, { stream: "inbound", type: "twilio.inbound", idempotencyKey: `twilio-inbound:${sid}`, payload: { params } });
+  const entry = await publishedEntry(h.orm, h.clock, { stream: "inbound", type: "twilio.inbound", idempotencyKey: twilioInboundEvent.key(sid), payload: { params } });
   await storeInbound(deps, entry);
   expect((await outboxRow(h.orm, entry.outboxId)).status).toBe("done");
   const [inbound] = await sql<{ intent: string | null; rating: number | null }>("select intent, rating from inbound_messages where provider_sid = ?", [sid]);
@@ -58,7 +65,7 @@ async function patient(patientId: string) {
 }
 
 async function sendRows(messageId: string) {
-  return sql<{ status: string }>("select status from outbox where idempotency_key = ?", [`message.send:${messageId}`]);
+  return sql<{ status: string }>("select status from outbox where idempotency_key = ?", [messageSendEvent.key(messageId)]);
 }
 
 describe("ratings by reply", () => {
@@ -183,7 +190,7 @@ describe("opt-out and opt-in", () => {
     );
     const em = h.orm.em.fork();
     await holdCredits(em, { workspaceId: s.workspaceId, amount: 1, reference: `message:${m2!.id}` });
-    await enqueueOutbox(em, { workspaceId: s.workspaceId, stream: "dispatch", type: "message.send", payload: { messageId: m2!.id }, idempotencyKey: `message.send:${m2!.id}`, availableAt: h.clock.now() });
+    await enqueueOutbox(em, { workspaceId: s.workspaceId, stream: "dispatch", type: "message.send", payload: { messageId: m2!.id }, idempotencyKey: messageSendEvent.key(m2!.id), availableAt: h.clock.now() });
 
     expect(await reply(s, "STOP")).toMatchObject({ intent: "OPT_OUT" });
     const [contact] = await sql<{ opted_out_at: Date | null; opted_out_source: string }>("select opted_out_at, opted_out_source from contacts where id = ?", [s.contactId]);
@@ -217,6 +224,46 @@ describe("opt-out and opt-in", () => {
     await sql("update workspaces set provider_handles_opt_out = false where id = ?", [s.workspaceId]);
     await reply(s, "Stop. Gracias");
     expect((await outgoing(s.patientId)).map((m) => m.type)).toEqual(["OPT_OUT_CONFIRMATION"]);
+  });
+
+  it("a polite opt-out posted to the inbound webhook opts the patient out and sends no HELP", async () => {
+    // The reply's whole way after the provider: a signed POST to the webhook handler, the outbox row it
+    // writes, published as the relay would, then the worker's handler.
+    const webhookToken = "feedback-flow-token";
+    const pool = new pg.Pool({ connectionString: h.db.url, max: 2 });
+    const handle = createTwilioWebhookHandler({ pool, publicUrl: PUBLIC_URL, authTokens: [webhookToken], clock: h.clock });
+    const server = createServer((req, res) => void handle(req, res));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      for (const body of ["STOP por favor", "Hola, ya no me escriban, gracias 🙏", "Buenos días doctora, baja por favor"]) {
+        const s = await sent({ channel: "SMS" });
+        const params = { MessageSid: `SM${randomHex(32)}`, AccountSid: `AC${"0".repeat(32)}`, From: s.phone, To: s.sender, Body: body };
+        const res = await fetch(base + TWILIO_INBOUND_PATH, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signTwilioRequest(webhookToken, PUBLIC_URL + TWILIO_INBOUND_PATH, params) },
+          body: new URLSearchParams(params).toString(),
+        });
+        expect(res.status, body).toBe(200);
+        const [row] = await sql<{ id: string; type: string; payload: unknown }>(
+          "update outbox set status = 'published', published_at = ?, publish_count = publish_count + 1 where idempotency_key = ? returning id::text as id, type, payload",
+          [h.clock.now(), twilioInboundEvent.key(params.MessageSid)],
+        );
+        const entry: StreamEntry = { outboxId: row!.id, type: row!.type, workspaceId: null, payload: JSON.stringify(row!.payload), traceparent: "" };
+        await storeInbound(deps, entry);
+
+        const [inbound] = await sql<{ intent: string | null }>("select intent from inbound_messages where provider_sid = ?", [params.MessageSid]);
+        expect(inbound, body).toEqual({ intent: "OPT_OUT" });
+        const [contact] = await sql<{ opted_out_at: Date | null }>("select opted_out_at from contacts where id = ?", [s.contactId]);
+        expect(contact!.opted_out_at, body).not.toBeNull();
+        // The provider confirms an SMS opt-out itself: nothing from us, and above all no HELP.
+        expect(await outgoing(s.patientId), body).toEqual([]);
+        expect((await patient(s.patientId)).help_sent_at, body).toBeNull();
+      }
+    } finally {
+      await new Promise((r) => server.close(r));
+      await pool.end();
+    }
   });
 
   it("STOP on a shared sender opts the phone out in every workspace using it", async () => {
@@ -269,6 +316,24 @@ describe("the one-tap page", () => {
     expect(await sql("select 1 from review_clicks where patient_id = ?", [s.patientId])).toHaveLength(1);
   });
 
+  it("a practice with a g.page review link (no Place ID) offers it in the follow-up and /r sends the patient there", async () => {
+    const s = await sent();
+    const link = "https://g.page/r/CZ1nGqbVEkXhEBM/review";
+    await sql("update practices set google_place_id = null, google_review_url = ? where id = (select cp.practice_id from campaigns cp join patients p on p.campaign_id = cp.id where p.id = ?)", [link, s.patientId]);
+    await reply(s, "5");
+    const [followUp] = await outgoing(s.patientId);
+    expect(followUp).toMatchObject({ type: "FOLLOWUP_HAPPY" });
+    expect(followUp!.body).toContain(`${PUBLIC_URL}/r/${s.token}`);
+    expect(await reviewRedirect(h.orm.em.fork(), s.token, { userAgent: "Mozilla/5.0", bot: false }, h.clock.now())).toEqual({ state: "ok", url: link, counted: true });
+  });
+
+  it("the database keeps a practice to one review target, and a stored link only in the g.page review form", async () => {
+    const s = await sent();
+    const practice = "(select cp.practice_id from campaigns cp join patients p on p.campaign_id = cp.id where p.id = ?)";
+    await expect(sql(`update practices set google_review_url = 'https://g.page/r/CZ1nGqbVEkXhEBM/review' where id = ${practice}`, [s.patientId])).rejects.toThrow(/practices_google_review_url_check/);
+    await expect(sql(`update practices set google_place_id = null, google_review_url = 'https://evil.example/r/x/review' where id = ${practice}`, [s.patientId])).rejects.toThrow(/practices_google_review_url_check/);
+  });
+
   it("/f stores the private feedback in the inbox and offers the review link under `open`", async () => {
     const s = await sent();
     const options = { publicUrl: PUBLIC_URL };
@@ -285,7 +350,7 @@ describe("the reminder", () => {
   async function reminderEntry(s: SentMessage) {
     const em = h.orm.em.fork();
     await scheduleReminder(em, { workspaceId: s.workspaceId, patientId: s.patientId, sentAt: h.clock.now(), delayMs: 1000 });
-    const [row] = await sql<{ id: string; available_at: Date }>("update outbox set status = 'published' where idempotency_key = ? and status = 'pending' returning id::text as id, available_at", [`feedback.reminder:${s.patientId}`]);
+    const [row] = await sql<{ id: string; available_at: Date }>("update outbox set status = 'published' where idempotency_key = ? and status = 'pending' returning id::text as id, available_at", [feedbackReminderEvent.key(s.patientId)]);
     return row ? { outboxId: row.id, type: "feedback.reminder", workspaceId: s.workspaceId, payload: JSON.stringify({ patientId: s.patientId }), traceparent: "" } : null;
   }
 
@@ -318,7 +383,7 @@ describe("the reminder", () => {
   it("is due reminderAfterHours after the send, moved out of the practice's quiet hours", async () => {
     const s = await sent();
     await sql("update workspaces set reminder_after_hours = 24, timezone = 'America/Guayaquil', quiet_hours_start = '20:00', quiet_hours_end = '08:00' where id = ?", [s.workspaceId]);
-    const key = `feedback.reminder:${s.patientId}`;
+    const key = feedbackReminderEvent.key(s.patientId);
     // 15:00 in Guayaquil (UTC−5): the reminder is due the next day at 15:00.
     await scheduleReminder(h.orm.em.fork(), { workspaceId: s.workspaceId, patientId: s.patientId, sentAt: new Date("2026-11-23T20:00:00Z") });
     const [row] = await sql<{ available_at: Date }>("select available_at from outbox where idempotency_key = ?", [key]);
@@ -327,7 +392,7 @@ describe("the reminder", () => {
     const late = await sent();
     await sql("update workspaces set quiet_hours_start = '20:00', quiet_hours_end = '08:00' where id = ?", [late.workspaceId]);
     await scheduleReminder(h.orm.em.fork(), { workspaceId: late.workspaceId, patientId: late.patientId, sentAt: new Date("2026-11-24T02:30:00Z") });
-    const [lateRow] = await sql<{ available_at: Date }>("select available_at from outbox where idempotency_key = ?", [`feedback.reminder:${late.patientId}`]);
+    const [lateRow] = await sql<{ available_at: Date }>("select available_at from outbox where idempotency_key = ?", [feedbackReminderEvent.key(late.patientId)]);
     expect(new Date(lateRow!.available_at).toISOString()).toBe("2026-11-25T13:00:00.000Z");
   });
 
@@ -336,7 +401,7 @@ describe("the reminder", () => {
     const em = h.orm.em.fork();
     await scheduleReminder(em, { workspaceId: s.workspaceId, patientId: s.patientId, sentAt: h.clock.now(), delayMs: 1000 });
     await reply(s, "4");
-    expect(await sql("select status from outbox where idempotency_key = ?", [`feedback.reminder:${s.patientId}`])).toEqual([{ status: "cancelled" }]);
+    expect(await sql("select status from outbox where idempotency_key = ?", [feedbackReminderEvent.key(s.patientId)])).toEqual([{ status: "cancelled" }]);
   });
 
   it("sends nothing when the rating came between publishing and handling", async () => {

@@ -27,6 +27,7 @@ import { ManualClock } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { HandlerDeps, HandlerLogger } from "../src/handlers/deps.ts";
+import { twilioStatusEvent } from "@rm/events";
 
 export interface Harness {
   db: TestDatabase;
@@ -192,7 +193,7 @@ export function statusCallbackEntry(h: Pick<Harness, "orm" | "clock">, sid: stri
   return publishedEntry(h.orm, h.clock, {
     stream: "provider-status",
     type: "twilio.status",
-    idempotencyKey: `twilio-status:${sid}:${status}:${randomHex(6)}`,
+    idempotencyKey: `${twilioStatusEvent.key(sid, status)}/${randomHex(6)}`,
     payload: { params: { MessageSid: sid, MessageStatus: status, AccountSid: "AC" + "0".repeat(32), ...extra }, messageId },
   });
 }

@@ -5,6 +5,7 @@ import { createHandlers, dispatchEntry } from "../src/handlers/index.ts";
 import { runPeriodic } from "../src/handlers/run-periodic.ts";
 import { ensurePeriodicJobs, periodicKey } from "../src/periodic/periodic-jobs.ts";
 import { type Harness, outboxRow, publishedEntry, setupHarness } from "./handler-fixtures.ts";
+import { periodicJobEvent } from "@rm/events";
 
 let h: Harness;
 beforeAll(async () => {
@@ -43,12 +44,12 @@ describe("periodic slots", () => {
     expect(results.reduce((a, b) => a + b, 0)).toBe(4);
     h.clock.advance(20_000); // same slots
     expect(await ensurePeriodicJobs(h.orm.em.fork(), h.clock.now())).toBe(0);
-    const rows = await rowsByKeyPrefix("periodic:");
+    const rows = await rowsByKeyPrefix(periodicJobEvent.keyPrefix());
     expect(rows.map((r) => [r.idempotency_key, r.stream, r.type, r.status, r.available_at.toISOString()])).toEqual([
-      ["periodic:analytics.fold:2026-11-23T12:05:00.000Z", "periodic", "analytics.fold", "pending", "2026-11-23T12:05:00.000Z"],
-      ["periodic:campaign.complete:2026-11-23T12:05:00.000Z", "periodic", "campaign.complete", "pending", "2026-11-23T12:05:00.000Z"],
-      ["periodic:delivery.reconcile:2026-11-23T12:05:00.000Z", "periodic", "delivery.reconcile", "pending", "2026-11-23T12:05:00.000Z"],
-      ["periodic:outbox.sweep:2026-11-23T12:05:00.000Z", "periodic", "outbox.sweep", "pending", "2026-11-23T12:05:00.000Z"],
+      [periodicKey("analytics.fold", new Date("2026-11-23T12:05:00.000Z")), "periodic", "analytics.fold", "pending", "2026-11-23T12:05:00.000Z"],
+      [periodicKey("campaign.complete", new Date("2026-11-23T12:05:00.000Z")), "periodic", "campaign.complete", "pending", "2026-11-23T12:05:00.000Z"],
+      [periodicKey("delivery.reconcile", new Date("2026-11-23T12:05:00.000Z")), "periodic", "delivery.reconcile", "pending", "2026-11-23T12:05:00.000Z"],
+      [periodicKey("outbox.sweep", new Date("2026-11-23T12:05:00.000Z")), "periodic", "outbox.sweep", "pending", "2026-11-23T12:05:00.000Z"],
     ]);
   });
 
@@ -58,10 +59,10 @@ describe("periodic slots", () => {
     await runPeriodic(h.deps, entry);
     await runPeriodic(h.deps, entry);
     expect((await outboxRow(h.orm, entry.outboxId)).status).toBe("done");
-    const sweeps = await rowsByKeyPrefix("periodic:outbox.sweep:");
+    const sweeps = await rowsByKeyPrefix(periodicJobEvent.keyPrefix("outbox.sweep"));
     expect(sweeps.map((r) => [r.idempotency_key, r.status])).toEqual([
-      ["periodic:outbox.sweep:2026-11-23T12:05:00.000Z", "done"],
-      ["periodic:outbox.sweep:2026-11-23T12:06:00.000Z", "pending"],
+      [periodicKey("outbox.sweep", new Date("2026-11-23T12:05:00.000Z")), "done"],
+      [periodicKey("outbox.sweep", new Date("2026-11-23T12:06:00.000Z")), "pending"],
     ]);
   });
 
@@ -70,13 +71,13 @@ describe("periodic slots", () => {
     const entry = await publishSlot(periodicKey("delivery.reconcile", new Date("2026-11-23T12:05:00.000Z")));
     h.clock.set("2026-11-23T14:02:00.000Z");
     await runPeriodic(h.deps, entry); // no twilio client: logs and completes
-    const rows = await rowsByKeyPrefix("periodic:delivery.reconcile:");
-    expect(rows.map((r) => r.idempotency_key)).toEqual(["periodic:delivery.reconcile:2026-11-23T12:05:00.000Z", "periodic:delivery.reconcile:2026-11-23T14:05:00.000Z"]);
+    const rows = await rowsByKeyPrefix(periodicJobEvent.keyPrefix("delivery.reconcile"));
+    expect(rows.map((r) => r.idempotency_key)).toEqual([periodicKey("delivery.reconcile", new Date("2026-11-23T12:05:00.000Z")), periodicKey("delivery.reconcile", new Date("2026-11-23T14:05:00.000Z"))]);
   });
 
   it("intervals are options", async () => {
     await ensurePeriodicJobs(h.orm.em.fork(), h.clock.now(), { sweepIntervalMs: 15_000 });
-    expect((await rowsByKeyPrefix("periodic:outbox.sweep:")).map((r) => r.idempotency_key)).toEqual(["periodic:outbox.sweep:2026-11-23T12:05:30.000Z"]);
+    expect((await rowsByKeyPrefix(periodicJobEvent.keyPrefix("outbox.sweep"))).map((r) => r.idempotency_key)).toEqual([periodicKey("outbox.sweep", new Date("2026-11-23T12:05:30.000Z"))]);
   });
 
   it("analytics.fold builds the rollups, then folds the deltas the triggers wrote, and schedules its next slot", async () => {
@@ -88,10 +89,10 @@ describe("periodic slots", () => {
     const workspaces = await h.orm.em.fork().execute<{ n: string }[]>("select count(*)::text as n from workspaces");
     expect(rollups[0]!.n).toBe(workspaces[0]!.n);
     expect(h.logger.lines.at(-1)).toMatchObject({ obj: { job: "analytics.fold", rebuilt: Number(workspaces[0]!.n) }, msg: "periodic job done" });
-    const rows = await rowsByKeyPrefix("periodic:analytics.fold:");
+    const rows = await rowsByKeyPrefix(periodicJobEvent.keyPrefix("analytics.fold"));
     expect(rows.map((r) => [r.idempotency_key, r.status])).toEqual([
-      ["periodic:analytics.fold:2026-11-23T12:05:00.000Z", "done"],
-      ["periodic:analytics.fold:2026-11-23T12:06:00.000Z", "pending"],
+      [periodicKey("analytics.fold", new Date("2026-11-23T12:05:00.000Z")), "done"],
+      [periodicKey("analytics.fold", new Date("2026-11-23T12:06:00.000Z")), "pending"],
     ]);
   });
 

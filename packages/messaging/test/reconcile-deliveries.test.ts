@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Channel } from "@rm/db";
-import { createSimulator, type Simulator } from "@rm/simulator";
+import { createSimulator, type Simulator } from "@rm/twilio-simulator";
 import { createTwilioClient, type TwilioClient } from "@rm/twilio";
 import { runPeriodic } from "../src/handlers/run-periodic.ts";
 import { ensurePeriodicJobs, periodicKey, slotStart } from "../src/periodic/periodic-jobs.ts";

@@ -1,9 +1,10 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
+import net from "node:net";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getCreditBalance, heldCredits, holdCredits, initOrm } from "@rm/db";
 import { LOCAL_PLATFORM_CONTENT_SIDS, ManualClock } from "@rm/domain";
-import { createSimulator, type Simulator } from "@rm/simulator";
+import { createSimulator, type Simulator } from "@rm/twilio-simulator";
 import type { StreamEntry } from "@rm/streams";
 import { createScenario, createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "@rm/test-utils";
 import { createTwilioClient, type TwilioClient } from "@rm/twilio";
@@ -17,6 +18,7 @@ let db: TestDatabase;
 let orm: MikroORM;
 let redis: TestRedis;
 let sim: Simulator;
+let simUrl: string;
 let twilio: TwilioClient;
 let clock: ManualClock;
 let paused = false;
@@ -29,6 +31,7 @@ beforeAll(async () => {
   // Callbacks go nowhere here; the status handler has its own tests.
   sim = createSimulator({ accountSid: ACCOUNT, authTokens: [TOKEN], callbackDelayMs: 60_000 });
   const { url } = await sim.listen(0, "127.0.0.1");
+  simUrl = url;
   twilio = createTwilioClient({ accountSid: ACCOUNT, authToken: TOKEN, apiUrl: url, timeoutMs: 2000 });
 });
 afterAll(async () => {
@@ -277,6 +280,172 @@ describe.each(["one by one", "batched"] as const)("%s", (m) => {
       await run(deps(), await publishDue());
       expect((await message(s.messageIds[0]!)).status).toBe("QUEUED");
       expect(sim.state.messages).toHaveLength(1);
+    });
+  });
+
+  describe("a provider outage (connections refused: nothing was sent)", () => {
+    /** A client whose every request meets a refused connection: a port nobody listens on any more. */
+    async function refusingClient(): Promise<TwilioClient> {
+      const server = net.createServer();
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const { port } = server.address() as net.AddressInfo;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return createTwilioClient({ accountSid: ACCOUNT, authToken: TOKEN, apiUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
+    }
+
+    /**
+     * Runs the message each time its outbox row comes due (as the relay would) while the provider
+     * refuses connections, until `forMs` have passed or the row stops waiting. Returns the waits
+     * between attempts, in seconds, and checks what must hold during every wait.
+     */
+    async function refuseFor(messageId: string, forMs: number, d: SendDeps, heldDuringWait: number): Promise<number[]> {
+      const end = clock.now().getTime() + forMs;
+      const waits: number[] = [];
+      let last = clock.now().getTime();
+      await run(d, await publishDue());
+      while (true) {
+        const o = await outboxOf(messageId);
+        if (o.status !== "pending") break;
+        // A new publication later, not a redelivery: pending, with the message waiting and its credits held.
+        const m = await message(messageId);
+        expect(m.status).toBe("PENDING");
+        expect((await getCreditBalance(orm.em.fork(), String(m.workspace_id))).held).toBe(heldDuringWait);
+        const due = new Date(o.available_at as string).getTime();
+        waits.push((due - last) / 1000);
+        if (due >= end) break;
+        clock.set(new Date(due));
+        last = due;
+        await run(d, await publishDue());
+      }
+      return waits;
+    }
+
+    it("retries with capped backoff while the provider refuses connections, then sends once when it is back", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_987_000_000 });
+      const id = s.messageIds[0]!;
+      const held = (await getCreditBalance(orm.em.fork(), s.workspaceId)).held;
+      const start = clock.now().getTime();
+      const down = deps({ twilio: await refusingClient(), backoff: { jitter: 0 } });
+
+      // Half an hour of refused connections: the message waits instead of failing.
+      const waits = await refuseFor(id, 30 * 60_000, down, held);
+      expect(waits).toEqual([15, 30, 60, 120, 240, 480, 600, 600]);
+      let m = await message(id);
+      expect(m.status).toBe("PENDING");
+      expect(m.retry_failures).toBe(8);
+      expect(m.retry_reason).toBe("refused");
+      expect(new Date(m.retry_since as string).getTime()).toBe(start);
+      expect(new Date(m.next_retry_at as string).getTime()).toBe(new Date((await outboxOf(id)).available_at as string).getTime());
+      expect(sim.state.messages).toHaveLength(0);
+
+      // Twilio is back: the next due attempt sends it, exactly once.
+      clock.set(new Date(m.next_retry_at as string));
+      await run(deps(), await publishDue());
+      expect(sim.state.messages.filter((x) => x.to === s.phones[0])).toHaveLength(1);
+      m = await message(id);
+      expect(m.status).toBe("QUEUED");
+      expect(m.provider_sid).toBe(sim.state.messages[0]!.sid);
+      expect(m.send_attempts).toBe(9);
+      expect((await outboxOf(id)).status).toBe("done");
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
+      // A stale copy of an earlier entry changes nothing.
+      clock.advance(60_000);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(1);
+    });
+
+    it("fails after the retry window with what happened, and gives the credits back", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_988_000_000 });
+      const id = s.messageIds[0]!;
+      const before = await getCreditBalance(orm.em.fork(), s.workspaceId);
+      const start = clock.now().getTime();
+      const down = deps({ twilio: await refusingClient(), backoff: { jitter: 0 } });
+
+      const waits = await refuseFor(id, 7 * 3_600_000, down, before.held);
+      // The last attempt lands on the window's end (6 h after the first failure), not past it.
+      expect(waits.reduce((a, b) => a + b, 0)).toBe(6 * 3600);
+      const m = await message(id);
+      expect(m.status).toBe("FAILED");
+      expect(m.retry_failures).toBe(42);
+      expect(m.error_code).toBeNull();
+      expect(m.error_text).toBe("No se pudo enviar: Twilio no estuvo disponible durante 6 horas (42 intentos).");
+      expect(new Date(m.failed_at as string).getTime()).toBe(start + 6 * 3_600_000);
+      expect(m.next_retry_at).toBeNull();
+      expect(m.credits_held).toBe(0);
+      expect((await outboxOf(id)).status).toBe("done");
+      expect(sim.state.messages).toHaveLength(0);
+      const [p] = await orm.em.fork().execute<{ status: string }[]>("select p.status from patients p join messages m on m.patient_id = p.id where m.id = ?", [id]);
+      expect(p!.status).toBe("FAILED");
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: before.available + before.held, held: 0 });
+    });
+
+    it("a timeout keeps verify-before-resend; while the provider cannot even be asked, the entry is rescheduled, not failed until dead-lettered", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_990_000_000 });
+      const id = s.messageIds[0]!;
+      const timingOut = Object.create(twilio) as TwilioClient;
+      Object.defineProperty(timingOut, "messages", {
+        value: Object.assign(Object.create(twilio.messages), {
+          create: async () => {
+            throw Object.assign(new Error("timeout of 2000ms exceeded"), { code: "ETIMEDOUT" });
+          },
+        }),
+      });
+      await run(deps({ twilio: timingOut }), await publishDue());
+      expect((await message(id)).status).toBe("SENDING");
+
+      // Twilio goes down: every question about the attempt is refused for half an hour.
+      const down = deps({ twilio: await refusingClient() });
+      const end = clock.now().getTime() + 30 * 60_000;
+      let asked = 0;
+      while (clock.now().getTime() < end) {
+        const o = await outboxOf(id);
+        expect(o.status).toBe("pending");
+        clock.set(new Date(o.available_at as string));
+        await run(down, await publishDue());
+        asked++;
+        const m = await message(id);
+        expect(m.status).toBe("SENDING");
+        expect(m.provider_sid).toBeNull();
+      }
+      // Asked again and again, further apart each time (capped), never sent blind.
+      expect(asked).toBeGreaterThan(4);
+      expect(asked).toBeLessThan(20);
+      expect(sim.state.messages).toHaveLength(0);
+
+      // Back: the provider has nothing from the first attempt, so it is sent once and charged once.
+      clock.set(new Date((await outboxOf(id)).available_at as string));
+      await run(deps(), await publishDue());
+      expect(sim.state.messages.filter((x) => x.to === s.phones[0])).toHaveLength(1);
+      expect((await message(id)).provider_sid).toBe(sim.state.messages[0]!.sid);
+      expect((await outboxOf(id)).status).toBe("done");
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
+    });
+
+    it("waits out a failed TLS handshake (no request data is written before it completes) like a refusal", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_991_000_000 });
+      // TLS to a plain-HTTP port: the handshake fails with the codes Node really reports.
+      const plain = new URL(simUrl);
+      const tls = createTwilioClient({ accountSid: ACCOUNT, authToken: TOKEN, apiUrl: `https://127.0.0.1:${plain.port}`, timeoutMs: 2000 });
+      await run(deps({ twilio: tls, backoff: { jitter: 0 } }), await publishDue());
+      const m = await message(s.messageIds[0]!);
+      expect(m.status).toBe("PENDING");
+      expect(m.retry_reason).toBe("tls");
+      expect(sim.state.messages).toHaveLength(0);
+      expect(new Date((await outboxOf(s.messageIds[0]!)).available_at as string).getTime()).toBe(clock.now().getTime() + 15_000);
+    });
+
+    it("does not send a message whose campaign was cancelled while it waited, and releases its hold", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_989_000_000 });
+      const id = s.messageIds[0]!;
+      const before = await getCreditBalance(orm.em.fork(), s.workspaceId);
+      await run(deps({ twilio: await refusingClient(), backoff: { jitter: 0 } }), await publishDue());
+      expect((await message(id)).status).toBe("PENDING");
+      await orm.em.fork().execute("update campaigns set status = 'CANCELLED' where id = ?", [s.campaignId]);
+      clock.advance(15_000);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(0);
+      expect((await message(id)).status).toBe("CANCELED");
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: before.available + before.held, held: 0 });
     });
   });
 

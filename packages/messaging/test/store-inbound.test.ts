@@ -3,6 +3,7 @@ import { Contact, InboundMessage, Message, unscopedEm, workspaceEm } from "@rm/d
 import type { HandlerDeps } from "../src/handlers/deps.ts";
 import { storeInbound } from "../src/handlers/store-inbound.ts";
 import { type Harness, makeSentMessage, outboxRow, publishedEntry, randomHex, setupHarness } from "./handler-fixtures.ts";
+import { twilioInboundEvent } from "@rm/events";
 
 let h: Harness;
 beforeAll(async () => {
@@ -13,7 +14,7 @@ afterAll(async () => {
 });
 
 function inbound(params: Record<string, string>) {
-  return publishedEntry(h.orm, h.clock, { stream: "inbound", type: "twilio.inbound", idempotencyKey: `twilio-inbound:${params.MessageSid}`, payload: { params } });
+  return publishedEntry(h.orm, h.clock, { stream: "inbound", type: "twilio.inbound", idempotencyKey: twilioInboundEvent.key(params.MessageSid!), payload: { params } });
 }
 
 async function storedBySid(sid: string) {

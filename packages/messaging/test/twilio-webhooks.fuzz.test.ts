@@ -10,6 +10,7 @@ import { ManualClock } from "@rm/domain";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { signTwilioRequest } from "@rm/twilio";
 import { createTwilioWebhookHandler, TWILIO_INBOUND_PATH, TWILIO_STATUS_PATH } from "../src/webhooks/twilio-webhooks.ts";
+import { twilioInboundEvent, twilioStatusEvent } from "@rm/events";
 
 const PUBLIC_URL = "https://rm.example.com";
 const TOKEN = "fuzz-token-0123456789";
@@ -75,7 +76,7 @@ describe("Twilio webhook forms, for any content", () => {
           return;
         }
         expect(res.status).toBe(p === TWILIO_STATUS_PATH ? 204 : 200);
-        const key = p === TWILIO_STATUS_PATH ? `twilio-status:${sid}:delivered` : `twilio-inbound:${sid}`;
+        const key = p === TWILIO_STATUS_PATH ? twilioStatusEvent.key(sid, "delivered") : twilioInboundEvent.key(sid);
         const rows = await rowsByKey(key);
         expect(rows).toHaveLength(1);
         // Exactly as posted, except U+0000 (jsonb cannot hold it), stored as U+FFFD.

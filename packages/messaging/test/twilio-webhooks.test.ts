@@ -6,6 +6,7 @@ import { ManualClock } from "@rm/domain";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { signTwilioRequest } from "@rm/twilio";
 import { createTwilioWebhookHandler, TWILIO_INBOUND_PATH, TWILIO_STATUS_PATH } from "../src/webhooks/twilio-webhooks.ts";
+import { twilioInboundEvent, twilioStatusEvent } from "@rm/events";
 
 const PUBLIC_URL = "https://rm.example.com";
 const TOKENS = ["current-token", "previous-token"];
@@ -60,7 +61,7 @@ describe("Twilio status webhook", () => {
     expect(await res.text()).toBe("");
     const rows = await outboxRows();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ stream: "provider-status", type: "twilio.status", status: "pending", idempotency_key: "twilio-status:SM0123456789abcdef0123456789abcdef:delivered" });
+    expect(rows[0]).toMatchObject({ stream: "provider-status", type: "twilio.status", status: "pending", idempotency_key: twilioStatusEvent.key("SM0123456789abcdef0123456789abcdef", "delivered") });
     expect(rows[0].payload.messageId).toBe(messageId);
     expect(rows[0].payload.params.MessageStatus).toBe("delivered");
     expect(new Date(rows[0].available_at).toISOString()).toBe("2026-11-23T12:00:00.000Z");
@@ -75,8 +76,8 @@ describe("Twilio status webhook", () => {
     for (let i = 0; i < 3; i++) expect((await post(TWILIO_STATUS_PATH, statusParams("sent"))).status).toBe(204);
     expect((await post(TWILIO_STATUS_PATH, statusParams("delivered"))).status).toBe(204);
     expect((await outboxRows()).map((r) => r.idempotency_key)).toEqual([
-      "twilio-status:SM0123456789abcdef0123456789abcdef:sent",
-      "twilio-status:SM0123456789abcdef0123456789abcdef:delivered",
+      twilioStatusEvent.key("SM0123456789abcdef0123456789abcdef", "sent"),
+      twilioStatusEvent.key("SM0123456789abcdef0123456789abcdef", "delivered"),
     ]);
   });
 
@@ -117,7 +118,7 @@ describe("Twilio inbound webhook", () => {
     expect((await post(TWILIO_INBOUND_PATH, inbound)).status).toBe(200);
     const rows = await outboxRows();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ stream: "inbound", type: "twilio.inbound", idempotency_key: "twilio-inbound:SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" });
+    expect(rows[0]).toMatchObject({ stream: "inbound", type: "twilio.inbound", idempotency_key: twilioInboundEvent.key("SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa") });
     expect(rows[0].payload.params.Body).toBe("5 estrellas");
   });
 

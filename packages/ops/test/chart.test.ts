@@ -62,6 +62,19 @@ describe("helm chart", () => {
     expect((byKind(zero, "ScaledObject")[0]!.spec as { minReplicaCount: number }).minReplicaCount).toBe(1);
   });
 
+  it("hands the worker its send-retry window and backoff (worker.sendRetry), which worker.env may override", () => {
+    const envOf = (ms: Manifest[]) => {
+      const worker = byKind(ms, "Deployment").find((d) => d.metadata.name === "rm-reputation-manager-worker")!;
+      const env = (worker.spec as { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } }).template.spec.containers[0]!.env ?? [];
+      return Object.fromEntries(env.map((e) => [e.name, e.value]));
+    };
+    expect(envOf(parseManifests(renderChart()))).toMatchObject({ SEND_RETRY_MAX_HOURS: "6", SEND_RETRY_FIRST_DELAY_SECONDS: "15", SEND_RETRY_MAX_DELAY_SECONDS: "600" });
+    const custom = envOf(parseManifests(renderChart(["--set", "worker.sendRetry.maxHours=2", "--set", "worker.env.SEND_RETRY_MAX_DELAY_SECONDS=300"])));
+    expect(custom).toMatchObject({ SEND_RETRY_MAX_HOURS: "2", SEND_RETRY_MAX_DELAY_SECONDS: "300" });
+    expect(() => renderChart(["--set", "worker.sendRetry.maxHours=0"])).toThrow(/maxHours/);
+    expect(() => renderChart(["--set", "worker.sendRetry.maxDelay=5"])).toThrow(/maxDelay/);
+  });
+
   it("runs migrations as a pre-install/pre-upgrade hook whose Secret exists before it", () => {
     const ms = parseManifests(renderChart());
     const job = byKind(ms, "Job")[0]!;

@@ -2,8 +2,9 @@
 // of the workspace, so a Redis Cluster spreads them over nodes while per-workspace order is kept.
 // The `{n}` hash tag pins all keys of one partition to one cluster slot.
 
-export const STREAM_KINDS = ["dispatch", "provider-status", "inbound", "billing", "periodic"] as const;
-export type StreamKind = (typeof STREAM_KINDS)[number];
+import { STREAM_KINDS, type StreamKind } from "@rm/events";
+
+export { STREAM_KINDS, type StreamKind };
 
 export function isStreamKind(value: string): value is StreamKind {
   return (STREAM_KINDS as readonly string[]).includes(value);

@@ -42,7 +42,7 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
 
   const exporter = new PrometheusExporter({ preventServerStart: true });
   // A real TracerProvider needs at least one processor: with none, every trace id is all zeros
-  // and nothing propagates (TOOLCHAIN trap). The no-op one records ids without exporting.
+  // and nothing propagates (docs/toolchain.md). The no-op one records ids without exporting.
   const spanProcessors: SpanProcessor[] = [new NoopSpanProcessor()];
   if (options.otlpTracesEndpoint) spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: options.otlpTracesEndpoint }) }));
 

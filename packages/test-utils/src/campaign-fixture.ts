@@ -5,6 +5,7 @@
 // feedback, opt-out. One transaction per campaign.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import { deductCredits, enqueueOutbox, holdCredits } from "@rm/db";
+import { messageSendEvent } from "@rm/events";
 
 export type FixturePatientState = "scheduled" | "sent" | "delivered" | "read" | "rated" | "failed" | "skipped" | "cancelled";
 
@@ -115,11 +116,11 @@ export async function addFixtureCampaign(orm: MikroORM, c: FixtureCampaign): Pro
       messageIds.push(messageId);
       if (p.state === "scheduled") {
         await holdCredits(em, { workspaceId: ws, amount: hold, reference: `message:${messageId}`, reason: "campaign" });
-        await enqueueOutbox(em, { workspaceId: ws, stream: "dispatch", type: "message.send", payload: { messageId }, idempotencyKey: `message.send:${messageId}`, availableAt: due });
+        await enqueueOutbox(em, { workspaceId: ws, stream: "dispatch", type: "message.send", payload: { messageId }, idempotencyKey: messageSendEvent.key(messageId), availableAt: due });
       } else {
         // The request's outbox row, long done: its due time is the timeline's "scheduled".
-        await enqueueOutbox(em, { workspaceId: ws, stream: "dispatch", type: "message.send", payload: { messageId }, idempotencyKey: `message.send:${messageId}`, availableAt: due });
-        await em.execute("update outbox set status = ?, done_at = ? where idempotency_key = ?", [p.state === "cancelled" ? "cancelled" : "done", at(1), `message.send:${messageId}`], "run");
+        await enqueueOutbox(em, { workspaceId: ws, stream: "dispatch", type: "message.send", payload: { messageId }, idempotencyKey: messageSendEvent.key(messageId), availableAt: due });
+        await em.execute("update outbox set status = ?, done_at = ? where idempotency_key = ?", [p.state === "cancelled" ? "cancelled" : "done", at(1), messageSendEvent.key(messageId)], "run");
       }
       if (accepted) {
         await holdCredits(em, { workspaceId: ws, amount: hold, reference: `message:${messageId}`, reason: "campaign" });

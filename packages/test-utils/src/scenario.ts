@@ -5,6 +5,7 @@
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import { enqueueOutbox, grantCredits, holdCreditsBulk } from "@rm/db";
 import { countSegments } from "@rm/domain";
+import { messageSendEvent } from "@rm/events";
 
 export interface ScenarioOptions {
   patients: number;
@@ -102,7 +103,7 @@ export async function createScenario(orm: MikroORM, o: ScenarioOptions): Promise
           stream: "dispatch",
           type: "message.send",
           payload: { messageId: idByPhone.get(p)! },
-          idempotencyKey: `message.send:${idByPhone.get(p)!}`,
+          idempotencyKey: messageSendEvent.key(idByPhone.get(p)!),
           availableAt: o.dueAt,
         })),
       );

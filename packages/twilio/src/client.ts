@@ -45,6 +45,20 @@ export class TwilioRequestTimeoutError extends Error {
   }
 }
 
+/**
+ * Where a failed request stopped when that proves none of it reached the provider: before the TCP
+ * connection was made, or before the TLS handshake completed (a client writes no application data
+ * before then). Set on the error by the client; absent when the request may have been written —
+ * e.g. on a reused keep-alive socket, or once connected.
+ */
+export type RequestNotSentStage = "connect" | "tls";
+
+/** The stage at which a failed request provably stopped before reaching the provider, or null. */
+export function requestNotSentStage(err: unknown): RequestNotSentStage | null {
+  const stage = typeof err === "object" && err !== null ? (err as { requestNotSent?: unknown }).requestNotSent : undefined;
+  return stage === "connect" || stage === "tls" ? stage : null;
+}
+
 type FormValue = string | number | boolean | null | undefined | Date;
 
 /** The SDK's form encoding (qs, arrayFormat "repeat") for the flat objects its resources build. */
@@ -123,8 +137,20 @@ class LeanRequestClient extends twilio.RequestClient {
       });
       // One deadline for the whole exchange, as axios' `timeout` is: connect, send and answer.
       const timer = setTimeout(() => req.destroy(new TwilioRequestTimeoutError(timeoutMs)), timeoutMs);
+      // How far a new socket got: the request is written only once it is connected (and, over TLS,
+      // once the handshake is done). A reused keep-alive socket is past both.
+      let stage: RequestNotSentStage | null = "connect";
+      req.on("socket", (socket) => {
+        if (req.reusedSocket || !socket.connecting) {
+          stage = null;
+          return;
+        }
+        socket.once("connect", () => (stage = isHttps ? "tls" : null));
+        if (isHttps) socket.once("secureConnect", () => (stage = null));
+      });
       req.on("error", (err) => {
         clearTimeout(timer);
+        if (stage && typeof err === "object" && err !== null) Object.assign(err, { requestNotSent: stage });
         reject(err);
       });
       req.end(body);

@@ -1,3 +1,12 @@
-export { createTwilioClient, encodeTwilioForm, TwilioRequestTimeoutError, TWILIO_DEFAULT_API_URL, type TwilioClient, type TwilioClientOptions } from "./client.ts";
+export {
+  createTwilioClient,
+  encodeTwilioForm,
+  requestNotSentStage,
+  TwilioRequestTimeoutError,
+  TWILIO_DEFAULT_API_URL,
+  type RequestNotSentStage,
+  type TwilioClient,
+  type TwilioClientOptions,
+} from "./client.ts";
 export { verifyTwilioSignature, signTwilioRequest, type VerifyTwilioSignatureInput, type WebhookParams } from "./signature.ts";
 export { twilioErrorCode, isTwilioRestException, type TwilioRestException } from "./errors.ts";

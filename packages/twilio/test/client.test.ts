@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTwilioClient, encodeTwilioForm, isTwilioRestException, TwilioRequestTimeoutError, twilioErrorCode } from "../src/index.ts";
+import { createTwilioClient, encodeTwilioForm, isTwilioRestException, requestNotSentStage, TwilioRequestTimeoutError, twilioErrorCode } from "../src/index.ts";
 
 const SID = "AC" + "0123456789abcdef".repeat(2);
 const TOKEN = "secret-token";
@@ -30,6 +30,10 @@ beforeAll(async () => {
     req.on("end", () => {
       seen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization, body: new URLSearchParams(raw) });
       if (req.url!.includes("/slow/")) return; // never answers: the client's timeout must fire
+      if (req.url!.includes("/hangup/")) {
+        req.socket.resetAndDestroy(); // read the whole request, then reset the connection
+        return;
+      }
       if (req.url!.includes("/refuse/")) {
         res.writeHead(400, { "content-type": "application/json" });
         res.end(JSON.stringify({ code: 21211, message: "The 'To' number +593000 is not a valid phone number.", more_info: "https://www.twilio.com/docs/errors/21211", status: 400 }));
@@ -144,6 +148,25 @@ describe("createTwilioClient's wire path", () => {
     const client = createTwilioClient({ accountSid: SID, authToken: TOKEN, apiUrl: `http://127.0.0.1:${port}` });
     const err = await client.messages.create({ to: "+593987654321", from: "+15005550006", body: "x" }).catch((e: unknown) => e);
     expect((err as { code?: string }).code).toBe("ECONNREFUSED");
+    expect(requestNotSentStage(err)).toBe("connect");
+  });
+
+  it("marks a failed TLS handshake (Node reports EPROTO here) as stopped before anything was written", async () => {
+    const client = createTwilioClient({ accountSid: SID, authToken: TOKEN, apiUrl: baseUrl.replace("http:", "https:") });
+    const before = seen.length;
+    const err = await client.messages.create({ to: "+593987654321", from: "+15005550006", body: "x" }).catch((e: unknown) => e);
+    expect((err as { code?: string }).code).toBe("EPROTO");
+    expect(requestNotSentStage(err)).toBe("tls");
+    expect(seen.length).toBe(before);
+  });
+
+  it("a reset after the request was written is not marked: the provider may have taken it", async () => {
+    const client = createTwilioClient({ accountSid: SID, authToken: TOKEN, apiUrl: baseUrl + "/hangup" });
+    const before = seen.length;
+    const err = await client.messages.create({ to: "+593987654321", from: "+15005550006", body: "x" }).catch((e: unknown) => e);
+    expect((err as { code?: string }).code).toBe("ECONNRESET");
+    expect(seen.length).toBe(before + 1);
+    expect(requestNotSentStage(err)).toBeNull();
   });
 
   it("times out with ETIMEDOUT, not a refusal: the message may have been taken", async () => {
@@ -151,6 +174,7 @@ describe("createTwilioClient's wire path", () => {
     const err = await client.messages.create({ to: "+593987654321", from: "+15005550006", body: "x" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TwilioRequestTimeoutError);
     expect((err as { code?: string }).code).toBe("ETIMEDOUT");
+    expect(requestNotSentStage(err)).toBeNull();
   });
 
   it("encodes forms like qs with arrayFormat repeat", () => {

@@ -2,18 +2,21 @@
 // session is ours (session.server.ts).
 import type { EntityManager, EntityName, FindOneOptions } from "@mikro-orm/postgresql";
 import { data, redirect, type AppLoadContext } from "@remix-run/node";
+import { findStaffSession } from "@rm/accounts";
 import { hashPassword, User, verifyPassword, workspaceEm, type Role, type Workspace } from "@rm/db";
 import { Authenticator } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
 import { z } from "zod";
 import { isMutation, verifyCsrf } from "./csrf.server.ts";
-import { getSession, sessionStorage, type AppSession } from "./session.server.ts";
+import { getSession, sessionPolicy, sessionStorage, type AppSession } from "./session.server.ts";
 import { singleton } from "./singleton.server.ts";
 
 /** The one message for every failed sign-in: never reveals whether the email exists. */
 export const INVALID_CREDENTIALS = "Correo o contraseña incorrectos";
 
 export const FORM_STRATEGY = "email-password";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What a successful sign-in yields and the session keeps. */
 export interface AuthenticatedUser {
@@ -63,6 +66,8 @@ export interface StaffContext {
   /** An EntityManager scoped to the user's workspace (tenant filter on). */
   em: EntityManager;
   session: AppSession;
+  /** The server-side session's id (the cookie's), e.g. to keep it when ending the user's other sessions. */
+  sessionId: string;
   /** The request's client address (for audit entries). */
   ip: string;
 }
@@ -80,39 +85,41 @@ export interface RequireUserOptions {
 
 /**
  * The signed-in staff member, or: a redirect to /login (keeping where they were going) when nobody
- * is signed in or the session is stale; 403 when their role is not allowed; 403 when a mutation
- * lacks the CSRF token. Use in every staff loader and action.
+ * is signed in or the session ended on the server (logout, idle or absolute timeout, "log out
+ * everywhere", a password change or reset, the user removed); 403 when their role is not allowed;
+ * 403 when a mutation lacks the CSRF token. Use in every staff loader and action. From here on the
+ * response is marked private and never stored (server/remix.ts).
  */
 export async function requireUser(
   request: Request,
-  context: Pick<AppLoadContext, "em" | "clientAddress">,
+  context: Pick<AppLoadContext, "em" | "clientAddress" | "authenticated">,
   options: RequireUserOptions = {},
 ): Promise<StaffContext> {
   const session = await getSession(request);
-  const userId = session.get("userId");
+  const sid = session.get("sid");
   const workspaceId = session.get("workspaceId");
   let user: User | null = null;
   let em: EntityManager | null = null;
-  if (userId && workspaceId) {
+  if (typeof sid === "string" && typeof workspaceId === "string" && UUID.test(workspaceId)) {
     em = workspaceEm(context.em, workspaceId);
-    user = await em.findOne(User, { id: userId }, { populate: ["workspace"] });
-    if (user && user.sessionVersion !== (session.get("sessionVersion") ?? 0)) user = null;
+    user = (await findStaffSession(em, sid, { policy: sessionPolicy() }))?.user ?? null;
   }
-  if (!user || !em) {
+  if (!user || !em || typeof sid !== "string") {
     if (isMutation(request)) throw data({ error: "Su sesión terminó. Inicie sesión de nuevo." }, { status: 401 });
     const url = new URL(request.url);
     const redirectTo = `${url.pathname}${url.search}`;
     const params = redirectTo === "/" ? "" : `?${new URLSearchParams({ redirectTo })}`;
-    // A session for a user who no longer exists (or was logged out everywhere) is cleared on the way out.
+    // A cookie whose session ended on the server is cleared on the way out.
     throw redirect(`/login${params}`, {
-      headers: userId ? { "Set-Cookie": await sessionStorage.destroySession(session) } : {},
+      headers: sid ? { "Set-Cookie": await sessionStorage.destroySession(session) } : {},
     });
   }
+  context.authenticated = true;
   if (isMutation(request) && (options.csrf ?? "auto") === "auto") await verifyCsrf(request, session);
   if (options.roles && !options.roles.includes(user.role)) {
     throw data({ error: "No tiene permiso para esta acción." }, { status: 403, statusText: "Forbidden" });
   }
-  return { user, workspace: user.workspace, em, session, ip: context.clientAddress };
+  return { user, workspace: user.workspace, em, session, sessionId: sid, ip: context.clientAddress };
 }
 
 /** 403 for a same-tenant role denial inside a route (e.g. a mutation only owners may do). */
@@ -125,8 +132,6 @@ export function requireRole(staff: StaffContext, roles: readonly Role[]): void {
 export function notFound(): never {
   throw data({ error: "No encontrado." }, { status: 404, statusText: "Not Found" });
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A row of the user's workspace by id, or 404 — also for another tenant's id and for ids that are
@@ -143,8 +148,4 @@ export async function findTenantRowOr404<T extends object>(
   const row = await staff.em.findOne(entity, { id } as any, options as FindOneOptions<T>);
   if (!row) notFound();
   return row as T;
-}
-/** The user id of a signed-in visitor, without loading anything. */
-export async function getSessionUserId(request: Request): Promise<string | undefined> {
-  return (await getSession(request)).get("userId");
 }

@@ -1,20 +1,32 @@
-// Cookie sessions (SPEC §3): httpOnly, secure in production, sameSite=lax, signed with every
-// secret in SESSION_SECRET (the first signs, all verify — rotation without logging everyone out).
+// Staff sessions (SPEC §3, §17): the cookie (httpOnly, secure in production, sameSite=lax, signed
+// with every secret in SESSION_SECRET: the first signs, all verify) carries a random session id, the
+// workspace and the CSRF token; the session itself is a row in PostgreSQL (@rm/accounts sessions.ts),
+// so logout and the idle and absolute timeouts end it on the server. Visitors who are not signed in
+// have a cookie with only their CSRF token.
 import { createCookieSessionStorage, redirect, type Session } from "@remix-run/node";
+import { endStaffSession, type SessionPolicy } from "@rm/accounts";
+import type { EntityManager } from "@mikro-orm/postgresql";
 import { getEnv } from "./env.server.ts";
 import { singleton } from "./singleton.server.ts";
 
+export { safeRedirect } from "./redirect.server.ts";
+
 export interface SessionData {
-  userId: string;
+  /** The server-side session's id (only its hash is stored); set once signed in. */
+  sid: string;
+  /** The signed-in user's workspace: scopes the session lookup (and the staff request limit). */
   workspaceId: string;
-  sessionVersion: number;
   /** CSRF token for this browser session (csrf.server.ts). */
   csrf: string;
 }
 
 export type AppSession = Session<SessionData>;
 
-const SESSION_MAX_AGE_SECONDS = 60 * 60 * 24 * 14;
+/** The idle and absolute timeouts from the environment (SESSION_IDLE_TIMEOUT_MINUTES, SESSION_ABSOLUTE_TIMEOUT_HOURS). */
+export function sessionPolicy(): SessionPolicy {
+  const env = getEnv();
+  return { idleTimeoutMs: env.SESSION_IDLE_TIMEOUT_MINUTES * 60_000, absoluteTimeoutMs: env.SESSION_ABSOLUTE_TIMEOUT_HOURS * 3_600_000 };
+}
 
 export const sessionStorage = singleton("web.sessionStorage", () => {
   const env = getEnv();
@@ -26,7 +38,8 @@ export const sessionStorage = singleton("web.sessionStorage", () => {
       sameSite: "lax",
       secure: env.NODE_ENV === "production",
       secrets: env.SESSION_SECRET,
-      maxAge: SESSION_MAX_AGE_SECONDS,
+      // The browser may drop it when the server would refuse it anyway.
+      maxAge: env.SESSION_ABSOLUTE_TIMEOUT_HOURS * 3600,
     },
   });
 });
@@ -35,14 +48,14 @@ export function getSession(request: Request): Promise<AppSession> {
   return sessionStorage.getSession(request.headers.get("Cookie"));
 }
 
-/** Ends the session and sends the browser to the login page. */
-export async function logout(request: Request): Promise<never> {
-  const session = await getSession(request);
-  throw redirect("/login", { headers: { "Set-Cookie": await sessionStorage.destroySession(session) } });
+/** Whether the cookie claims a signed-in session (not checked against the server: for redirects only). */
+export function looksSignedIn(session: AppSession): boolean {
+  return typeof session.get("sid") === "string";
 }
 
-/** Only same-site relative paths: never an open redirect to another host. */
-export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+/** Ends the session on the server and in the browser, and sends the browser to the login page. */
+export async function logout(request: Request, em: EntityManager): Promise<never> {
+  const session = await getSession(request);
+  await endStaffSession(em, session.get("sid"));
+  throw redirect("/login", { headers: { "Set-Cookie": await sessionStorage.destroySession(session) } });
 }

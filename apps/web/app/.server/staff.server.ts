@@ -4,7 +4,7 @@ import type { StaffContext } from "./auth.server.ts";
 
 export { requireUser, requireRole, findTenantRowOr404, notFound, type StaffContext, type RequireUserOptions } from "./auth.server.ts";
 
-/** The acting user for @rm/accounts calls (with the request's address for the audit log). */
+/** The acting user for @rm/accounts calls (with the request's address for the audit log and their session). */
 export function actorOf(staff: StaffContext): Actor {
-  return { user: staff.user, ip: staff.ip };
+  return { user: staff.user, ip: staff.ip, sessionId: staff.sessionId };
 }

@@ -1,6 +1,8 @@
 // The practice form (create and edit) with a live preview of the Google review link.
 import { Form } from "@remix-run/react";
 import { useState } from "react";
+// The subpath keeps the browser bundle to the review-link module alone.
+import { previewReviewLink } from "@rm/domain/review-link";
 import { useT } from "../i18n.ts";
 import { CsrfInput, Field, FormError } from "./forms.tsx";
 
@@ -10,13 +12,9 @@ export interface PracticeValues {
   city?: string | null;
   country?: string;
   timezone?: string;
-  googlePlaceId?: string | null;
+  /** What the owner pasted or saved: a Place ID or a Google review link (reviewInputOf for a stored practice). */
+  googleReview?: string | null;
   staffAlertPhone?: string | null;
-}
-
-/** Same link as @rm/db's googleReviewUrl (kept here so the browser bundle stays small). */
-export function reviewLink(placeId: string): string {
-  return `https://search.google.com/local/writereview?placeid=${encodeURIComponent(placeId)}`;
 }
 
 export function PracticeForm({
@@ -33,7 +31,8 @@ export function PracticeForm({
   readOnly?: boolean;
 }) {
   const t = useT();
-  const [placeId, setPlaceId] = useState(values.googlePlaceId ?? "");
+  const [review, setReview] = useState(values.googleReview ?? "");
+  const preview = previewReviewLink(review);
   return (
     <Form method="post" noValidate>
       <CsrfInput />
@@ -65,24 +64,27 @@ export function PracticeForm({
           <option value="Europe/Madrid" />
         </datalist>
         <Field
-          id="googlePlaceId"
-          label={t("Place ID de Google", "Google Place ID")}
-          error={errors.googlePlaceId}
+          id="googleReview"
+          label={t("Enlace de reseñas o Place ID de Google", "Google review link or Place ID")}
+          error={errors.googleReview}
           hint={
             <>
-              {t("Búsquelo en el buscador de Place ID de Google (empieza con ChIJ).", "Find it with Google's Place ID finder (starts with ChIJ).")}{" "}
-              {placeId.trim() ? (
+              {t(
+                "Pegue el enlace «Pedir reseñas» de su Perfil de Empresa (https://g.page/r/…/review), un enlace https://search.google.com/local/writereview?placeid=… o el Place ID (empieza con ChIJ).",
+                "Paste the “Ask for reviews” link of your Business Profile (https://g.page/r/…/review), a https://search.google.com/local/writereview?placeid=… link or the Place ID (starts with ChIJ).",
+              )}{" "}
+              {preview ? (
                 <>
                   {t("Enlace de reseña:", "Review link:")}{" "}
-                  <a href={reviewLink(placeId.trim())} target="_blank" rel="noreferrer noopener" data-testid="review-link">
-                    {reviewLink(placeId.trim())}
+                  <a href={preview} target="_blank" rel="noreferrer noopener" data-testid="review-link">
+                    {preview}
                   </a>
                 </>
               ) : null}
             </>
           }
         >
-          {(p) => <input {...p} name="googlePlaceId" value={placeId} onChange={(e) => setPlaceId(e.target.value)} />}
+          {(p) => <input {...p} name="googleReview" inputMode="url" maxLength={500} value={review} onChange={(e) => setReview(e.target.value)} />}
         </Field>
         <Field
           id="staffAlertPhone"

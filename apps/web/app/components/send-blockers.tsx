@@ -1,6 +1,6 @@
 // What stops a send, each with where it is fixed (owners) or whom to ask (everyone else).
 import { Link } from "@remix-run/react";
-import { useT } from "../i18n.ts";
+import { useMsg, useT } from "../i18n.ts";
 
 export interface SendBlockerView {
   code: string;
@@ -13,11 +13,12 @@ export interface SendBlockerView {
 
 export function SendBlockers({ blockers, isOwner }: { blockers: SendBlockerView[]; isOwner: boolean }) {
   const t = useT();
+  const msg = useMsg();
   if (blockers.length === 0) return null;
   return (
     <div className="warning-box" role="alert" data-testid="blockers">
       <p>
-        <strong>{t("No se puede enviar todavía:", "It cannot be sent yet:")}</strong>
+        <strong>{msg("sending.blockers.title")}</strong>
       </p>
       <ul>
         {blockers.map((b) => (
@@ -26,7 +27,7 @@ export function SendBlockers({ blockers, isOwner }: { blockers: SendBlockerView[
             {isOwner ? (
               <Link to={b.fixUrl}>{t(b.fixEs, b.fixEn)}</Link>
             ) : (
-              <span className="muted">{t("Pida al propietario de la cuenta que lo resuelva.", "Ask the account owner to fix it.")}</span>
+              <span className="muted">{msg("sending.blockers.askOwner")}</span>
             )}
           </li>
         ))}

@@ -2,10 +2,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { setupChecklist, type SetupItem } from "@rm/accounts";
+import type { Msg } from "@rm/catalogue";
 import { getCreditBalance, Practice } from "@rm/db";
 import { requireUser } from "../.server/auth.server.ts";
 import { platformSending } from "../.server/platform.server.ts";
-import { useT, type Translate } from "../i18n.ts";
+import { useMsg, useT } from "../i18n.ts";
 
 export const meta: MetaFunction = () => [{ title: "Inicio · Reputation Manager" }];
 
@@ -26,6 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function Dashboard() {
   const { user, workspace, practices, credits, setup } = useLoaderData<typeof loader>();
   const t = useT();
+  const msg = useMsg();
   const [params] = useSearchParams();
   return (
     <>
@@ -39,14 +41,14 @@ export default function Dashboard() {
       ) : null}
       {setup.complete ? null : (
         <section className="card" aria-labelledby="setup-title" data-testid="setup">
-          <h2 id="setup-title">{t("Lo que falta para enviar", "What is missing to send")}</h2>
+          <h2 id="setup-title">{msg("sending.setup.title")}</h2>
           <ul className="checklist">
             {setup.items.map((item) => (
               <li key={item.step} data-testid={`setup-${item.step}`} data-done={item.done}>
                 <span aria-hidden="true">{item.done ? "✓ " : "○ "}</span>
-                <span className="visually-hidden">{item.done ? t("Listo: ", "Done: ") : t("Falta: ", "Missing: ")}</span>
-                {stepText(item, t)}{" "}
-                {item.done || user.role !== "OWNER" ? null : <Link to={item.href}>{stepAction(item, t)}</Link>}
+                <span className="visually-hidden">{item.done ? msg("sending.setup.done") : msg("sending.setup.missing")}</span>
+                {stepText(item, msg)}{" "}
+                {item.done || user.role !== "OWNER" ? null : <Link to={item.href}>{stepAction(item, msg)}</Link>}
               </li>
             ))}
           </ul>
@@ -85,39 +87,35 @@ export default function Dashboard() {
   );
 }
 
-const TYPE_NAMES: Record<string, [string, string]> = { INITIAL: ["solicitud de calificación", "rating request"], REMINDER: ["recordatorio", "reminder"] };
-
-function stepText(item: SetupItem, t: Translate): string {
+function stepText(item: SetupItem, msg: Msg): string {
   switch (item.step) {
     case "PRACTICE":
-      return t("Un consultorio con su enlace de reseñas de Google.", "A practice with its Google review link.");
+      return msg("sending.setup.practice");
     case "CREDITS":
-      return t(`Créditos para enviar (tiene ${item.credits ?? 0}).`, `Credits to send (you have ${item.credits ?? 0}).`);
+      return msg("sending.setup.credits", { credits: item.credits ?? 0 });
     case "SENDING": {
-      if (item.done) return t("Número de envío y plantillas de WhatsApp aprobadas.", "Sender number and approved WhatsApp templates.");
+      if (item.done) return msg("sending.setup.sendingReady");
       const missing = (item.gaps ?? []).map((g) =>
         g.kind === "NO_SENDER"
-          ? g.channel === "WHATSAPP"
-            ? t("un número de WhatsApp", "a WhatsApp number")
-            : t("un número de envío SMS", "an SMS sender number")
-          : t(`la plantilla de WhatsApp «${TYPE_NAMES[g.type]?.[0] ?? g.type}»`, `the WhatsApp template "${TYPE_NAMES[g.type]?.[1] ?? g.type}"`),
+          ? msg(g.channel === "WHATSAPP" ? "sending.setup.gap.whatsappSender" : "sending.setup.gap.smsSender")
+          : msg(g.type === "REMINDER" ? "sending.setup.gap.templateREMINDER" : "sending.setup.gap.templateINITIAL"),
       );
-      return t(`Número de envío y plantillas de WhatsApp: falta ${missing.join(", ")}.`, `Sender number and WhatsApp templates: missing ${missing.join(", ")}.`);
+      return msg("sending.setup.sendingMissing", { missing: missing.join(", ") });
     }
     case "FIRST_UPLOAD":
-      return t("Su primera lista de citas subida y confirmada.", "Your first appointment list uploaded and confirmed.");
+      return msg("sending.setup.firstUpload");
   }
 }
 
-function stepAction(item: SetupItem, t: Translate): string {
+function stepAction(item: SetupItem, msg: Msg): string {
   switch (item.step) {
     case "PRACTICE":
-      return item.href === "/practices/new" ? t("Agregar un consultorio", "Add a practice") : t("Completar el consultorio", "Complete the practice");
+      return msg(item.href === "/practices/new" ? "sending.setup.action.addPractice" : "sending.setup.action.completePractice");
     case "CREDITS":
-      return t("Comprar créditos", "Buy credits");
+      return msg("sending.setup.action.buyCredits");
     case "SENDING":
-      return t("Configurar en Ajustes", "Set it up in Settings");
+      return msg("sending.setup.action.settings");
     case "FIRST_UPLOAD":
-      return t("Subir citas", "Upload appointments");
+      return msg("sending.setup.action.upload");
   }
 }

@@ -4,7 +4,6 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { changePassword, logoutEverywhere } from "@rm/accounts";
 import { formFailure, formObject, str } from "../.server/forms.server.ts";
-import { sessionStorage } from "../.server/session.server.ts";
 import { actorOf, requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
 import { useT } from "../i18n.ts";
@@ -21,15 +20,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = str(form, "intent");
   try {
-    const { sessionVersion } =
-      intent === "logout-everywhere"
-        ? await logoutEverywhere(staff.em, actorOf(staff))
-        : await changePassword(staff.em, actorOf(staff), formObject(form));
-    // This browser stays signed in with the new version; every other session ends.
-    staff.session.set("sessionVersion", sessionVersion);
-    throw redirect(`/account?notice=${intent === "logout-everywhere" ? "logged-out" : "password"}`, {
-      headers: { "Set-Cookie": await sessionStorage.commitSession(staff.session) },
-    });
+    // Every other session of the user ends on the server; this browser's stays (actorOf keeps it).
+    if (intent === "logout-everywhere") await logoutEverywhere(staff.em, actorOf(staff));
+    else await changePassword(staff.em, actorOf(staff), formObject(form));
+    throw redirect(`/account?notice=${intent === "logout-everywhere" ? "logged-out" : "password"}`);
   } catch (error) {
     if (error instanceof Response) throw error;
     return formFailure(error, form);

@@ -2,7 +2,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { requireUser } from "../.server/staff.server.ts";
-import { useT } from "../i18n.ts";
+import { useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Pago cancelado · Reputation Manager" }];
@@ -13,13 +13,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function BillingCancel() {
-  const t = useT();
+  const msg = useMsg();
   return (
     <section className="card" aria-labelledby="cancel-title">
-      <h1 id="cancel-title">{t("Pago cancelado", "Payment cancelled")}</h1>
-      <p role="status">{t("No se realizó ningún cobro y su plan no cambió.", "Nothing was charged and your plan did not change.")}</p>
+      <h1 id="cancel-title">{msg("billing.cancel.title")}</h1>
+      <p role="status">{msg("billing.cancel.nothingCharged")}</p>
       <p>
-        <Link to="/billing">{t("Volver a Facturación", "Back to Billing")}</Link>
+        <Link to="/billing">{msg("billing.back")}</Link>
       </p>
     </section>
   );

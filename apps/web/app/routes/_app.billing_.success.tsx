@@ -4,7 +4,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { requireUser } from "../.server/staff.server.ts";
-import { useT } from "../i18n.ts";
+import { useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Pago recibido · Reputation Manager" }];
@@ -14,11 +14,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { plan: workspace.plan, applied: workspace.plan !== "FREE" && Boolean(workspace.stripeSubscriptionId) };
 }
 
-const PLAN_NAMES: Record<string, string> = { FREE: "Gratis", STARTER: "Starter", PROFESSIONAL: "Professional", ENTERPRISE: "Enterprise" };
+const PLAN_CODES = { FREE: "billing.plan.FREE", STARTER: "billing.plan.STARTER", PROFESSIONAL: "billing.plan.PROFESSIONAL", ENTERPRISE: "billing.plan.ENTERPRISE" } as const;
 
 export default function BillingSuccess() {
   const { plan, applied } = useLoaderData<typeof loader>();
-  const t = useT();
+  const msg = useMsg();
+  const planName = plan in PLAN_CODES ? msg(PLAN_CODES[plan as keyof typeof PLAN_CODES]) : plan;
   const revalidator = useRevalidator();
   useEffect(() => {
     if (applied) return;
@@ -28,14 +29,14 @@ export default function BillingSuccess() {
   }, [applied, revalidator]);
   return (
     <section className="card" aria-labelledby="success-title">
-      <h1 id="success-title">{t("¡Gracias! Recibimos su pago", "Thank you! We received your payment")}</h1>
+      <h1 id="success-title">{msg("billing.success.title")}</h1>
       {applied ? (
-        <p role="status">{t(`Su plan ahora es ${PLAN_NAMES[plan] ?? plan}. Los créditos del período ya están disponibles.`, `Your plan is now ${PLAN_NAMES[plan] ?? plan}. This period's credits are available.`)}</p>
+        <p role="status">{msg("billing.success.applied", { plan: planName })}</p>
       ) : (
-        <p role="status">{t("Estamos activando su plan; esto suele tardar unos segundos.", "We are activating your plan; this usually takes a few seconds.")}</p>
+        <p role="status">{msg("billing.success.activating")}</p>
       )}
       <p>
-        <Link to="/billing">{t("Volver a Facturación", "Back to Billing")}</Link>
+        <Link to="/billing">{msg("billing.back")}</Link>
       </p>
     </section>
   );

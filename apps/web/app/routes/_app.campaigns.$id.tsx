@@ -18,12 +18,14 @@ import {
 } from "@rm/campaigns";
 // Constants the page renders: from the dependency-free subpath, so the browser bundle gets no server code.
 import { PATIENT_FILTERS, SEARCH_MAX_LENGTH } from "@rm/campaigns/filters";
+import { retriedText, retryGaveUpText, retryWaitingText } from "@rm/domain";
+import type { Msg } from "@rm/catalogue";
 import { useEffect } from "react";
 import { getLocale } from "../.server/locale.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
 import { CampaignStatusBadge } from "../components/campaign-status.tsx";
 import { CsrfInput, FormError } from "../components/forms.tsx";
-import { LOCALE_TAGS, translator, useT, type Locale, type Translate } from "../i18n.ts";
+import { LOCALE_TAGS, msgFor, translator, useT, type Locale, type Translate } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign.name ?? "Campaña"} · Reputation Manager` }];
@@ -50,10 +52,15 @@ const SKIP_REASONS: Record<string, [string, string]> = {
   INSUFFICIENT_CREDITS: ["créditos insuficientes", "insufficient credits"],
 };
 
-/** One step as words, in the page's language. */
-function stepLabel(step: TimelineStep, t: Translate): string {
+/** One step as words, in the page's language; `clock` writes a time of day in the campaign's zone. */
+function stepLabel(step: TimelineStep, t: Translate, msg: Msg, clock: (d: Date) => string): string {
   const d = step.detail;
+  const r = step.retry;
   switch (step.key) {
+    case "retrying":
+      return r ? t(...retryWaitingText(r.reason, r.failures, r.nextAt ? clock(r.nextAt) : "—")) : msg("timeline.retrying");
+    case "retried":
+      return r ? t(...retriedText(r.reason, r.failures)) : msg("timeline.retried");
     case "skipped": {
       const reason = d ? SKIP_REASONS[d] : undefined;
       return `${t("Omitido", "Skipped")}${reason ? `: ${t(reason[0], reason[1])}` : ""}`;
@@ -67,6 +74,8 @@ function stepLabel(step: TimelineStep, t: Translate): string {
     case "read":
       return t("Leído", "Read");
     case "failed":
+      // After the retry window the text is built from the facts, so it reads in either language.
+      if (r?.gaveUp && step.at) return t(...retryGaveUpText(step.at.getTime() - r.since.getTime(), r.failures));
       return `${t("Falló", "Failed")}${d ? `: ${d}` : ""}`;
     case "cancelled":
       return `${t("Cancelado", "Cancelled")}${d ? `: ${d}` : ""}`;
@@ -123,8 +132,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Times are formatted here, in the practice's time zone, so the server's and the browser's text agree.
   const locale = await getLocale(request);
   const fmt = formatter(locale, campaign.timezone);
+  const timeOfDay = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: campaign.timezone });
+  const clock = (d: Date) => timeOfDay.format(d);
   const full = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { dateStyle: "medium", timeStyle: "short", timeZone: campaign.timezone });
   const t = translator(locale);
+  const msg = msgFor(locale);
   return {
     campaign: {
       id: campaign.id,
@@ -152,7 +164,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       appointment: fmt(r.appointmentAt)!,
       optedOut: r.optedOut,
       erased: r.erased,
-      steps: r.timeline.map((s) => ({ key: s.key, tone: s.tone, label: stepLabel(s, t), at: fmt(s.at) })),
+      steps: r.timeline.map((s) => ({ key: s.key, tone: s.tone, label: stepLabel(s, t, msg, clock), at: fmt(s.at) })),
     })),
   };
 }

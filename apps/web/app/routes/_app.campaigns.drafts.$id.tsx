@@ -13,7 +13,7 @@ import { platformSending } from "../.server/platform.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, FormError } from "../components/forms.tsx";
 import { SendBlockers } from "../components/send-blockers.tsx";
-import { formatDateTime, useLocale, useT, type Translate } from "../i18n.ts";
+import { formatDateTime, useLocale, useMsg, useT, type Translate } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Vista previa de la campaña · Reputation Manager" }];
@@ -139,6 +139,7 @@ export default function CampaignDraftPage() {
   const answer = useActionData<typeof action>();
   const navigation = useNavigation();
   const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   const { draft, preview } = data;
   const when = (iso: string) => formatDateTime(iso, locale, draft.timeZone);
@@ -193,11 +194,11 @@ export default function CampaignDraftPage() {
                 <dd data-testid="count-scheduled">{preview.counts.scheduled}</dd>
               </div>
               <div>
-                <dt>{t("Por WhatsApp", "By WhatsApp")}</dt>
+                <dt>{msg("sending.preview.byWhatsapp")}</dt>
                 <dd data-testid="count-whatsapp">{preview.channels.WHATSAPP}</dd>
               </div>
               <div>
-                <dt>{t("Por SMS", "By SMS")}</dt>
+                <dt>{msg("sending.preview.bySms")}</dt>
                 <dd data-testid="count-sms">{preview.channels.SMS}</dd>
               </div>
               <div>

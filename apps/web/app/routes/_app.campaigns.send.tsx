@@ -5,8 +5,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { listLinksToDetail } from "@rm/campaigns";
-import { Patient, scopedQuery } from "@rm/db";
-import { sendToOnePatient } from "@rm/importer";
+import { findOwnSingleSend, sendToOnePatient } from "@rm/importer";
 import { campaignFormChoices, failure, importerFailure } from "../.server/campaigns.server.ts";
 import { platformSending } from "../.server/platform.server.ts";
 import { getEnv } from "../.server/env.server.ts";
@@ -25,28 +24,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.ALL });
   const sent = new URL(request.url).searchParams.get("sent") ?? "";
-  // The last send, read back from the database (no name or phone in the URL).
-  let last = null;
-  if (UUID.test(sent)) {
-    // Only the user's own sends.
-    const patient = await staff.em.findOne(Patient, { campaign: { id: sent, createdBy: staff.user.id } });
-    if (patient) {
-      const [due] = await scopedQuery<{ available_at: Date }>(
-        staff.em,
-        staff.workspace.id,
-        `select o.available_at from messages m join outbox o on o.idempotency_key = 'message.send:' || m.id::text
-          where m.workspace_id = ? and m.patient_id = ? and m.type = 'INITIAL'`,
-        [patient.id],
-      );
-      last = {
-        campaignId: sent,
-        name: patient.name,
-        phone: patient.phone,
-        skipReason: patient.skipReason ?? null,
-        sendAt: due ? new Date(due.available_at).toISOString() : null,
-      };
-    }
-  }
+  // The last send, read back from the database (no name or phone in the URL); only the user's own.
+  const last = UUID.test(sent) ? await findOwnSingleSend(staff.em, { workspaceId: staff.workspace.id, userId: staff.user.id, campaignId: sent }) : null;
   return { ...(await campaignFormChoices(staff)), last, canOpenCampaign: listLinksToDetail({ userId: staff.user.id, role: staff.user.role }), isOwner: staff.user.role === "OWNER" };
 }
 

@@ -4,15 +4,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { formatPhone } from "@rm/domain";
+import { formatPhone, retriedText, retryGaveUpText, retryWaitingText } from "@rm/domain";
 import { InboxError, loadInboxItem, updateInboxItem, type TimelineEvent } from "@rm/inbox";
 import { NOTES_MAX_LENGTH } from "@rm/inbox/constants";
+import type { Msg } from "@rm/catalogue";
 import { formValues, str } from "../.server/forms.server.ts";
 import { throwInboxAccessError, viewerOf } from "../.server/inbox.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, FormError, Notice } from "../components/forms.tsx";
 import { sourceLabel, Stars, statusLabel, StatusChip, type InboxSourceName, type InboxStatusName } from "../components/inbox.tsx";
-import { formatDateTime, useLocale, useT, type Translate } from "../i18n.ts";
+import { formatDateTime, LOCALE_TAGS, useLocale, useMsg, useT, type Translate } from "../i18n.ts";
 import { translateMessage } from "../messages.ts";
 import { ROLES } from "../nav.ts";
 
@@ -33,7 +34,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       notesEdited: item.notesEdited ? { at: item.notesEdited.at.toISOString(), by: item.notesEdited.by } : null,
       patient: { ...item.patient, phone: formatPhone(item.patient.phone, staff.workspace.defaultCountry), appointmentAt: item.patient.appointmentAt.toISOString() },
     },
-    timeline: view.timeline.map((e) => ({ ...e, at: e.at.toISOString() })),
+    timeline: view.timeline.map(({ retry, ...e }) => ({
+      ...e,
+      at: e.at.toISOString(),
+      ...(retry ? { retry: { ...retry, since: retry.since.toISOString(), nextAt: retry.nextAt?.toISOString() ?? null } } : {}),
+    })),
     history: view.history.map((h) => ({ ...h, at: h.at.toISOString() })),
   };
 }
@@ -87,10 +92,15 @@ function messageLabel(type: string | undefined, t: Translate): string {
   }
 }
 
-function describe(e: TimelineEventView, t: Translate): string {
+function describe(e: TimelineEventView, t: Translate, msg: Msg, clock: (iso: string) => string): string {
   const what = messageLabel(e.messageType, t);
   const via = channelLabel(e.channel);
+  const r = e.retry;
   switch (e.kind) {
+    case "retrying":
+      return `${what}: ${r ? t(...retryWaitingText(r.reason, r.failures, r.nextAt ? clock(r.nextAt) : "—")) : msg("timeline.message.retrying")}`;
+    case "retried":
+      return `${what}: ${r ? t(...retriedText(r.reason, r.failures)) : msg("timeline.message.retried")}`;
     case "sent":
       return t(`${what} enviada por ${via}`, `${what} sent by ${via}`);
     case "delivered":
@@ -98,6 +108,8 @@ function describe(e: TimelineEventView, t: Translate): string {
     case "read":
       return t(`${what} leída`, `${what} read`);
     case "failed":
+      // After the retry window the words come from the facts, so they read in either language.
+      if (r?.gaveUp) return `${what}: ${t(...retryGaveUpText(new Date(e.at).getTime() - new Date(r.since).getTime(), r.failures))}`;
       return t(`${what} no se pudo entregar`, `${what} could not be delivered`) + (e.errorText ? ` (${e.errorText})` : e.errorCode ? ` (${e.errorCode})` : "");
     case "rating":
       return t(`Calificó ${e.rating} de 5`, `Rated ${e.rating} of 5`);
@@ -119,7 +131,7 @@ function describe(e: TimelineEventView, t: Translate): string {
   }
 }
 
-type TimelineEventView = Omit<TimelineEvent, "at"> & { at: string };
+type TimelineEventView = Omit<TimelineEvent, "at" | "retry"> & { at: string; retry?: { reason: string | null; failures: number; nextAt: string | null; since: string; gaveUp: boolean } };
 
 function StatusForm() {
   const { item } = useLoaderData<typeof loader>();
@@ -191,8 +203,10 @@ export default function InboxItemPage() {
   const { item, timeline, history, timezone } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   const when = (iso: string) => formatDateTime(iso, locale, timezone);
+  const timeOfDay = (iso: string) => new Intl.DateTimeFormat(LOCALE_TAGS[locale], { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: timezone }).format(new Date(iso));
   const titles: Record<InboxSourceName, string> = {
     FORM: t("Comentario privado", "Private feedback"),
     REPLY: t("Respuesta sin calificación", "Unparsed reply"),
@@ -259,7 +273,7 @@ export default function InboxItemPage() {
         <ol className="timeline" data-testid="timeline">
           {timeline.map((e, i) => (
             <li key={i} className={e.current ? "current" : undefined} aria-current={e.current ? "true" : undefined}>
-              <time dateTime={e.at}>{when(e.at)}</time> <span>{describe(e, t)}</span>
+              <time dateTime={e.at}>{when(e.at)}</time> <span>{describe(e, t, msg, timeOfDay)}</span>
               {e.text && (e.kind === "reply" || e.kind === "feedback") ? <q className="timeline-text">{e.text}</q> : null}
               {e.feedbackId && !e.current ? (
                 <>

@@ -4,6 +4,7 @@ import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { updatePractice } from "@rm/accounts";
 import { Practice } from "@rm/db";
+import { reviewInputOf } from "@rm/domain";
 import { formFailure, formObject } from "../.server/forms.server.ts";
 import { actorOf, findTenantRowOr404, requireUser } from "../.server/staff.server.ts";
 import { PracticeForm } from "../components/practice-form.tsx";
@@ -23,7 +24,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       city: p.city ?? null,
       country: p.country,
       timezone: p.timezone,
-      googlePlaceId: p.googlePlaceId ?? null,
+      googleReview: reviewInputOf(p),
       staffAlertPhone: p.staffAlertPhone ?? null,
     },
   };

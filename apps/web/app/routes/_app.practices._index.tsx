@@ -1,7 +1,8 @@
 // Consultorios: the workspace's practices, with their review link and alert phone.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { googleReviewUrl, Practice } from "@rm/db";
+import { Practice } from "@rm/db";
+import { reviewLinkFor } from "@rm/domain";
 import { requireUser } from "../.server/auth.server.ts";
 import { useT } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
@@ -18,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       name: p.name,
       city: p.city ?? null,
       timezone: p.timezone,
-      reviewLink: p.googlePlaceId ? googleReviewUrl(p.googlePlaceId) : null,
+      reviewLink: reviewLinkFor(p),
       staffAlertPhone: p.staffAlertPhone ?? null,
     })),
   };

@@ -10,7 +10,7 @@ import { formFailure, formObject } from "../.server/forms.server.ts";
 import { actorOf, requireRole, requireUser } from "../.server/staff.server.ts";
 import { platformSending } from "../.server/platform.server.ts";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
-import { formatDateTime, useLocale, useT } from "../i18n.ts";
+import { formatDateTime, useLocale, useMsg, useT } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 import { TEMPLATE_TYPE_LABELS } from "../template-types.ts";
 
@@ -74,6 +74,7 @@ export default function SettingsPage() {
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   const errors = failure?.fieldErrors ?? {};
   const v = failure?.values;
@@ -149,9 +150,7 @@ export default function SettingsPage() {
                 label={TEMPLATE_TYPE_LABELS[type]?.[locale] ?? type}
                 error={errors[`contentSid_${type}`]}
                 hint={
-                  platformContentSids[type]
-                    ? t(`Vacío: la plantilla aprobada de la plataforma (${platformContentSids[type]}).`, `Empty: the platform's approved template (${platformContentSids[type]}).`)
-                    : t("Vacío: sin plantilla; fuera de las 24 horas WhatsApp no entrega este mensaje.", "Empty: no template; outside the 24 hours WhatsApp does not deliver this message.")
+                  platformContentSids[type] ? msg("sending.settings.platformTemplate", { sid: platformContentSids[type] }) : msg("sending.settings.noTemplate")
                 }
               >
                 {(p) => <input {...p} name={`contentSid_${type}`} defaultValue={v ? (v[`contentSid_${type}`] ?? "") : (settings.contentSids[type] ?? "")} placeholder="HX…" />}

@@ -28,7 +28,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (error) {
     return formFailure(error, form);
   }
-  return startSession(request, user, "/?notice=joined");
+  return startSession(request, context.em, user, "/?notice=joined");
 }
 
 export default function AcceptInvitation() {

@@ -10,7 +10,8 @@ import {
   recordLoginFailure,
   THROTTLED_MESSAGE,
 } from "../.server/login-throttle.server.ts";
-import { getSession, safeRedirect, sessionStorage } from "../.server/session.server.ts";
+import { startSession } from "../.server/login.server.ts";
+import { getSession, looksSignedIn, safeRedirect } from "../.server/session.server.ts";
 import { CsrfInput } from "../components/forms.tsx";
 import { LanguageSwitch } from "../components/language-switch.tsx";
 import { useT } from "../i18n.ts";
@@ -19,7 +20,7 @@ export const meta: MetaFunction = () => [{ title: "Iniciar sesión · Reputation
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await getSession(request);
-  if (session.get("userId")) {
+  if (looksSignedIn(session)) {
     throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
   }
   return null;
@@ -47,12 +48,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     throw error;
   }
   await clearLoginFailures(email);
-  const session = await getSession(request);
-  session.set("userId", user.userId);
-  session.set("workspaceId", user.workspaceId);
-  session.set("sessionVersion", user.sessionVersion);
   logger.info({ requestId: context.requestId, userId: user.userId }, "login");
-  throw redirect(redirectTo, { headers: { "Set-Cookie": await sessionStorage.commitSession(session) } });
+  // A new session id and CSRF token: nothing of the visitor's cookie stays valid after sign-in.
+  return startSession(request, context.em, user, redirectTo);
 }
 
 export default function LoginPage() {

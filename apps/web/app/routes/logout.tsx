@@ -1,4 +1,4 @@
-// POST /logout ends the session. A GET changes nothing (link previews and prefetches fetch GETs).
+// POST /logout ends the session on the server (a copy of the cookie is refused afterwards). A GET changes nothing (link previews and prefetches fetch GETs).
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { verifyCsrf } from "../.server/csrf.server.ts";
@@ -8,7 +8,7 @@ export async function loader() {
   throw redirect("/");
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   await verifyCsrf(request, await getSession(request));
-  return logout(request);
+  return logout(request, context.em);
 }

@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { findResetUser, resetPasswordWithToken } from "@rm/accounts";
 import { verifyCsrf } from "../.server/csrf.server.ts";
 import { formFailure, formObject } from "../.server/forms.server.ts";
+import { endStaffSession } from "@rm/accounts";
 import { getSession, sessionStorage } from "../.server/session.server.ts";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
 import { useT } from "../i18n.ts";
@@ -26,11 +27,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (error) {
     return formFailure(error, form);
   }
-  // Whoever was signed in on this browser is signed out; the new password is needed to come back.
-  session.unset("userId");
-  session.unset("workspaceId");
-  session.unset("sessionVersion");
-  throw redirect("/login?notice=password-reset", { headers: { "Set-Cookie": await sessionStorage.commitSession(session) } });
+  // Whoever was signed in on this browser is signed out (the reset already ended every session of
+  // the user whose password changed); the new password is needed to come back.
+  await endStaffSession(context.em, session.get("sid"));
+  throw redirect("/login?notice=password-reset", { headers: { "Set-Cookie": await sessionStorage.destroySession(session) } });
 }
 
 export default function ResetPassword() {

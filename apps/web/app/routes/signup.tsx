@@ -9,7 +9,7 @@ import { verifyCsrf } from "../.server/csrf.server.ts";
 import { formFailure, formObject } from "../.server/forms.server.ts";
 import { logger } from "../.server/logger.server.ts";
 import { startSession } from "../.server/login.server.ts";
-import { getSession } from "../.server/session.server.ts";
+import { getSession, looksSignedIn } from "../.server/session.server.ts";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
 import { LanguageSwitch } from "../components/language-switch.tsx";
 import { useT } from "../i18n.ts";
@@ -17,7 +17,7 @@ import { useT } from "../i18n.ts";
 export const meta: MetaFunction = () => [{ title: "Crear cuenta · Reputation Manager" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  if ((await getSession(request)).get("userId")) throw redirect("/");
+  if (looksSignedIn(await getSession(request))) throw redirect("/");
   return null;
 }
 
@@ -34,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return formFailure(error, form);
   }
   logger.info({ requestId: context.requestId, userId: result.userId, workspaceId: result.workspaceId }, "signed up");
-  return startSession(request, result, "/practices/new?welcome=1");
+  return startSession(request, context.em, result, "/practices/new?welcome=1");
 }
 
 export default function SignUpPage() {

@@ -33,12 +33,21 @@ export async function post(baseUrl: string, path: string, session: Session | nul
   });
 }
 
-/** Signs in and returns the signed-in session (same CSRF token). */
+/** Signs in and returns the signed-in session with its own CSRF token (sign-in replaces the visitor's). */
 export async function signIn(baseUrl: string, email: string, password: string): Promise<Session> {
   const session = await newSession(baseUrl);
   const res = await post(baseUrl, "/login", session, { email, password });
-  if (res.status !== 302) throw new Error(`sign-in of ${email} answered ${res.status}`);
-  return { cookie: cookieOf(res) ?? session.cookie, csrf: session.csrf };
+  const cookie = cookieOf(res);
+  if (res.status !== 302 || !cookie) throw new Error(`sign-in of ${email} answered ${res.status}`);
+  return { cookie, csrf: await csrfOf(baseUrl, cookie) };
+}
+
+/** The CSRF token the staff layout renders for a signed-in cookie (in the sign-out form of every page). */
+export async function csrfOf(baseUrl: string, cookie: string, path = "/account"): Promise<string> {
+  const res = await fetch(`${baseUrl}${path}`, { headers: { Cookie: cookie }, redirect: "manual" });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await res.text())?.[1];
+  if (!csrf) throw new Error(`no CSRF token on ${path} (status ${res.status})`);
+  return csrf;
 }
 
 export async function get(baseUrl: string, path: string, session?: Session): Promise<Response> {

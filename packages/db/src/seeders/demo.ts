@@ -13,6 +13,7 @@ import { DEFAULT_TEMPLATES, ensureDefaultTemplates } from "../modules/templates/
 import { User } from "../modules/workspace/user.entity.ts";
 import { Workspace } from "../modules/workspace/workspace.entity.ts";
 import { unscopedEm, workspaceEm } from "../scoping/workspace-em.ts";
+import { messageSendEvent } from "@rm/events";
 
 export const DEMO = {
   workspaceName: "Consultorio Demo",
@@ -186,9 +187,9 @@ export async function seedDemoWith(em: EntityManager, now: Date = new Date(), pu
         sends.map(({ message, dueAt }) => ({
           workspaceId,
           stream: OutboxStream.DISPATCH,
-          type: "message.send",
+          type: messageSendEvent.type,
           payload: { messageId: message.id },
-          idempotencyKey: `message.send:${message.id}`,
+          idempotencyKey: messageSendEvent.key(message.id),
           availableAt: dueAt,
         })),
       );

@@ -1,5 +1,5 @@
 /**
- * Plans and their monthly credits (SPEC §6, seed 000): FREE 50, STARTER 500, PROFESSIONAL 2000,
+ * Plans and their monthly credits (SPEC §6): FREE 50, STARTER 500, PROFESSIONAL 2000,
  * ENTERPRISE unlimited. `null` means unlimited so the value stores as SQL NULL, not Infinity.
  */
 import type { Channel } from "../messaging/channel.ts";

@@ -90,3 +90,14 @@ describe("shouldRefund", () => {
     expect(shouldRefund(classifyProviderError({ code: 21610 }))).toBe(true);
   });
 });
+
+describe("classifyProviderError — explanations are what happened", () => {
+  it("never promise a retry: a callback failure is final, and a send being retried says so with its next time", () => {
+    const failures = [...KNOWN_PROVIDER_ERROR_CODES.map((code) => ({ code })), { network: true }, { httpStatus: 429 }, { httpStatus: 503 }, { httpStatus: 400 }, {}];
+    for (const f of failures) {
+      const e = classifyProviderError(f);
+      expect(e.explanationEs, JSON.stringify(f)).not.toMatch(/reintent/i);
+      expect(e.explanationEn, JSON.stringify(f)).not.toMatch(/will (be )?retr/i);
+    }
+  });
+});

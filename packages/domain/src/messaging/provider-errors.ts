@@ -12,6 +12,8 @@
  *   text/template; SENDER/ACCOUNT = our configuration, every send is affected (alert staff/SRE).
  * Delivery failures from status callbacks are never resent automatically: a receipt can be wrong, and a
  * duplicate rating request is worse than one the REMINDER will retry anyway (SPEC §5.7).
+ * Explanations say what happened, never that a retry will come: a failure from a callback is final,
+ * and a send that is being retried says so on the timeline (send-retry.ts) with its next time.
  */
 export type RetryKind = "transient" | "permanent";
 export type ErrorScope = "RECIPIENT" | "MESSAGE" | "SENDER" | "ACCOUNT" | "NETWORK";
@@ -45,8 +47,8 @@ const KNOWN: Readonly<Record<number, Entry>> = {
     retry: "transient",
     refund: true,
     scope: "SENDER",
-    explanationEs: "El proveedor recibió demasiadas solicitudes a la vez. El mensaje se reintentará en breve.",
-    explanationEn: "Too many requests to the provider; the message will be retried shortly.",
+    explanationEs: "El proveedor recibió demasiadas solicitudes a la vez.",
+    explanationEn: "Too many requests to the provider.",
   },
   21211: {
     retry: "permanent",
@@ -74,7 +76,7 @@ const KNOWN: Readonly<Record<number, Entry>> = {
     retry: "transient",
     refund: true,
     scope: "SENDER",
-    explanationEs: "La cola de envío del número remitente está llena. El mensaje se reintentará más tarde.",
+    explanationEs: "La cola de envío del número remitente está llena.",
     explanationEn: "The 'From' number has exceeded its maximum number of queued messages.",
   },
   21612: {
@@ -110,7 +112,7 @@ const KNOWN: Readonly<Record<number, Entry>> = {
     retry: "transient",
     refund: true,
     scope: "SENDER",
-    explanationEs: "El mensaje esperó demasiado en la cola del proveedor y no se envió. Se reintentará.",
+    explanationEs: "El mensaje esperó demasiado en la cola del proveedor y no se envió.",
     explanationEn: "Queue overflow: the message sat in the provider's queue too long and was not sent.",
   },
   30002: {
@@ -182,7 +184,7 @@ const KNOWN: Readonly<Record<number, Entry>> = {
     retry: "transient",
     refund: true,
     scope: "SENDER",
-    explanationEs: "Se superó el límite de envío de WhatsApp. El mensaje se reintentará más tarde.",
+    explanationEs: "Se superó el límite de envío de WhatsApp.",
     explanationEn: "Rate limit exceeded for the WhatsApp channel.",
   },
   63024: {
@@ -202,8 +204,8 @@ const NETWORK: Entry = {
   retry: "transient",
   refund: true,
   scope: "NETWORK",
-  explanationEs: "No hubo respuesta del proveedor (error de red o del servidor). El mensaje se reintentará.",
-  explanationEn: "No answer from the provider (network error, timeout or server error); will retry.",
+  explanationEs: "No hubo respuesta del proveedor (error de red o del servidor).",
+  explanationEn: "No answer from the provider (network error, timeout or server error).",
 };
 
 const UNKNOWN_REJECTION: Entry = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TEMPLATE_VARIABLES, findUnknownVariables, renderTemplate } from "./render-template.ts";
 
-// Seed 001's default INITIAL template and an example from its docs.
+// The default INITIAL template, and one that uses the appointment type.
 const INITIAL = "Hola {{name}}, ¿cómo calificarías tu visita al {{practice}}? Responde del 1 al 5.";
 const WITH_TYPE = "Hola {{name}}, ¿cómo calificarías tu {{appointmentType}} con {{doctor}}? Responde del 1 al 5.";
 
@@ -13,7 +13,7 @@ describe("findUnknownVariables", () => {
   });
 
   it.each([
-    ["Hola {{nombre}}, gracias", ["nombre"]], // seed 000 spelled it in Spanish
+    ["Hola {{nombre}}, gracias", ["nombre"]], // the Spanish word is not a variable
     ["{{Name}} {{name}}", ["Name"]], // case matters
     ["{{ name }} and {{ nme }} {{nme}}", ["nme"]], // spaces allowed; reported once
     ["{{}}", [""]],
@@ -25,7 +25,7 @@ describe("findUnknownVariables", () => {
 });
 
 describe("renderTemplate", () => {
-  it("fills the seed's example as documented", () => {
+  it("fills a template with the appointment type and doctor", () => {
     expect(
       renderTemplate(WITH_TYPE, { name: "Juan Pérez", appointmentType: "Limpieza Dental", doctor: "Dr. María López" }),
     ).toBe("Hola Juan Pérez, ¿cómo calificarías tu Limpieza Dental con Dr. María López? Responde del 1 al 5.");

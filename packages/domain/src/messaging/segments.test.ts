@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { countSegments, creditsFor } from "./segments.ts";
 
-// Default texts from the seeds (seed 001), as a practice would keep them.
+// The default templates' texts, as a practice would keep them.
 const INITIAL = "Hola {{name}}, ¿cómo calificarías tu visita al {{practice}}? Responde del 1 al 5.";
 const UNHAPPY = "Lamentamos no cumplir tus expectativas. Cuéntanos qué podemos mejorar: {{feedbackLink}}";
 
@@ -46,7 +46,7 @@ describe("countSegments", () => {
 
   it("names the characters that forced UCS-2, once each, in order", () => {
     expect(countSegments(INITIAL).nonGsmCharacters).toEqual(["ó", "í"]);
-    // é is GSM-7: the seed's unhappy follow-up stays in one GSM-7 segment
+    // é is GSM-7: the default unhappy follow-up stays in one GSM-7 segment
     expect(countSegments(UNHAPPY)).toMatchObject({ encoding: "GSM7", nonGsmCharacters: [] });
     expect(countSegments("Gracias 🙏 ¡nos vemos! 🙏").nonGsmCharacters).toEqual(["🙏"]);
     expect(countSegments("Hola").nonGsmCharacters).toEqual([]);
@@ -56,7 +56,7 @@ describe("countSegments", () => {
     expect(countSegments("👨‍👩‍👧 🇪🇨").nonGsmCharacters).toEqual(["👨‍👩‍👧", "🇪🇨"]);
   });
 
-  it("prices the seed's initial message: one accent doubles the cost", () => {
+  it("prices the default initial message: one accent doubles the cost", () => {
     const rendered = INITIAL.replace("{{name}}", "María Fernanda").replace("{{practice}}", "Clínica Dental Sonrisas");
     expect(countSegments(rendered)).toMatchObject({ encoding: "UCS2", segments: 2 });
     const plain = "Hola Maria Fernanda, ¿como calificarias tu visita al Clinica Dental Sonrisas? Responde del 1 al 5.";

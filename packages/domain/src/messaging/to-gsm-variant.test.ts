@@ -29,7 +29,7 @@ describe("toGsmVariant", () => {
     expect(countSegments(variant).nonGsmCharacters).toEqual(["😊"]);
   });
 
-  it("brings the seed's messages back into GSM-7", () => {
+  it("brings the default messages back into GSM-7", () => {
     const texts = [
       "Hola Ana, ¿cómo calificarías tu visita al Consultorio Odontológico? Responde del 1 al 5.",
       "¡Nos alegra mucho que hayas tenido una buena experiencia! ¿Te importaría compartir tu opinión en Google para ayudar a otros pacientes?",

@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 /**
- * The reply corpus lives beside the SPEC in ../shared/fixtures/replies.tsv (relative to the repository
- * root); the project keeps a verbatim copy in test/fixtures/ so the tests also run on a clone without
+ * The reply corpus (SPEC §5.6) is maintained outside the repository, in ../shared/fixtures/replies.tsv
+ * (relative to the repository root); the project keeps a verbatim copy in test/fixtures/ so the tests also run on a clone without
  * the shared folder. This test fails as soon as the two differ: refresh the copy with `cp`, never edit it.
  */
 const projectCopy = fileURLToPath(new URL("../../test/fixtures/replies.tsv", import.meta.url));

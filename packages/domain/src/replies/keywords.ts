@@ -39,7 +39,70 @@ export const OPT_OUT_PHRASES = [
   "Ya no me escriban más",
   "No me escriban",
   "No me escriban más",
+  "No me escriba más",
+  "Ya no me escriba",
+  "No me envíen más mensajes",
+  "No me envíen mensajes",
+  "Ya no me envíen mensajes",
+  "Ya no me envíen más mensajes",
+  "No me manden más mensajes",
+  "Ya no me manden mensajes",
+  "No quiero recibir más mensajes",
+  "Ya no quiero recibir mensajes",
+  "Dejen de escribirme",
+  "Dejen de enviarme mensajes",
 ] as const;
+
+// Courtesy around a reply, stripped from its ends before the rules read it (see strip-courtesy.ts):
+// "Hola doctora, un 5, muchas gracias" is read as "un 5", "ya no me escriban, gracias" as
+// "ya no me escriban". Closed lists, never a pattern: each entry is a phrase that adds nothing to a
+// rating or an opt-out. Never put a number, a quality word, a negation or an opt-out word in them.
+
+/** Greetings that open a message ("Hola, 5", "Buenas tardes 4"). Only stripped at the start. */
+export const GREETING_PHRASES = [
+  "Hola",
+  "Holi",
+  "Buenas",
+  "Muy buenas",
+  "Buenos días",
+  "Buen día",
+  "Buenas tardes",
+  "Buenas noches",
+  "Saludos",
+  "Hi",
+  "Hello",
+] as const;
+
+/** Who the patient addresses ("buenos días doctor, …", "5 gracias doctora"). Stripped at either end. */
+export const VOCATIVE_WORDS = ["doctor", "doctora", "doc", "dr", "dra", "señor", "señora", "señorita", "licenciada", "licenciado"] as const;
+
+/** Thanks and "please" ("…, gracias", "… por favor", "Por favor no me envíen…"). Stripped at either end. */
+export const COURTESY_PHRASES = [
+  "gracias",
+  "muchas gracias",
+  "mil gracias",
+  "muchísimas gracias",
+  "gracias por todo",
+  "gracias por la atención",
+  "por favor",
+  "porfavor",
+  "porfa",
+  "xfa",
+  "please",
+  "thanks",
+  "thank you",
+  "saludos",
+  "bendiciones",
+  "buen día",
+  "buenas tardes",
+  "buenas noches",
+] as const;
+
+/**
+ * Articles before a number: "el 5", "la 3" are the rating when the article and the number (with its
+ * unit) are the whole message; "nos vemos el 5", "a la 1" are dates and times and go to staff.
+ */
+export const LEADING_ARTICLES = ["un", "una", "el", "la"] as const;
 
 /** Opt back in (SPEC §5.6): the whole message is one of these. START/UNSTOP are Twilio's, ALTA Spanish. */
 export const OPT_IN_KEYWORDS = ["START", "ALTA", "UNSTOP"] as const;
@@ -112,10 +175,11 @@ export const RATING_UNIT_WORDS = ["estrella", "estrellas", "punto", "puntos"] as
 export const NEGATION_WORDS = ["no", "ni", "nunca", "jamás", "tampoco"] as const;
 
 /**
- * A number right after one of these words is a time or a date, not a rating ("a las 3", "el 5 de
- * marzo" is caught by the word after it).
+ * A number right after one of these words is a time or a date, not a rating ("a las 3", "a la 1",
+ * "nos vemos el 5"; "el 5 de marzo" is also caught by the word after it). A message that is only the
+ * article and the number ("el 5") is read through LEADING_ARTICLES.
  */
-export const NOT_A_RATING_BEFORE_NUMBER = ["las", "el", "del", "hasta", "desde"] as const;
+export const NOT_A_RATING_BEFORE_NUMBER = ["las", "la", "el", "del", "hasta", "desde"] as const;
 
 /**
  * A number right before one of these words counts something else ("2 horas", "5 minutos",

@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ratingPayload } from "./button-payload.ts";
-import { NEGATION_WORDS } from "./keywords.ts";
+import { COURTESY_PHRASES, GREETING_PHRASES, NEGATION_WORDS, OPT_OUT_KEYWORDS, OPT_OUT_PHRASES, VOCATIVE_WORDS } from "./keywords.ts";
 import { parseReply, type ReplyRating } from "./parse-reply.ts";
 
 const anyText = fc.oneof(fc.string({ unit: "grapheme", maxLength: 200 }), fc.string({ unit: "binary", maxLength: 200 }), fc.string({ maxLength: 200 }));
@@ -82,6 +82,46 @@ describe("parseReply round-trips the ratings it offers", () => {
         const text = form === "fullwidth" ? String.fromCharCode(0xff10 + n) : `${n}\uFE0F\u20E3`;
         expect(parseReply(text)).toEqual({ kind: "rating", rating: n });
       }),
+    );
+  });
+});
+
+describe("parseReply sets courtesy aside and reads what is left the same way", () => {
+  // Greetings, vocatives and thanks in any order and case, with the punctuation and emoji people put between them.
+  const sep = fc.constantFrom(" ", ", ", ". ", "! ", " 🙏 ", " 😊 ", "... ");
+  const cased = (a: fc.Arbitrary<string>) =>
+    fc.tuple(a, fc.constantFrom("same", "upper", "lower")).map(([w, c]) => (c === "upper" ? w.toUpperCase() : c === "lower" ? w.toLowerCase() : w));
+  const chain = (words: fc.Arbitrary<string>) => fc.array(fc.tuple(cased(words), sep), { maxLength: 3 });
+  const before = chain(fc.constantFrom(...GREETING_PHRASES, ...VOCATIVE_WORDS, ...COURTESY_PHRASES)).map((xs) => xs.map(([w, s]) => w + s).join(""));
+  const after = chain(fc.constantFrom(...VOCATIVE_WORDS, ...COURTESY_PHRASES)).map((xs) => xs.map(([w, s]) => s + w).join(""));
+  const polite = (core: string, b: string, a: string) => `${b}${core}${a}`;
+
+  it("a rating keeps its value", () => {
+    const ratings = fc.tuple(rating, fc.constantFrom("N", "un N", "el N", "N estrellas", "le doy un N", "mi nota es N", "N/5"));
+    fc.assert(
+      fc.property(ratings, before, after, ([n, form], b, a) => {
+        expect(parseReply(polite(form.replace("N", String(n)), b, a))).toEqual({ kind: "rating", rating: n });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("an opt-out keyword or phrase stays an opt-out", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...OPT_OUT_KEYWORDS, ...OPT_OUT_PHRASES), before, after, (core, b, a) => {
+        expect(parseReply(polite(core, b, a))).toEqual({ kind: "optout" });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("an ambiguous, negated or non-rating reply is never guessed", () => {
+    const unsure = fc.constantFrom("5 o 4", "3 y 5", "no 5", "no me den de baja", "no quiero parar", "a las 5", "a la 1", "nos vemos el 5", "tengo 5 citas", "quiero cancelar mi cita", "stop 5", "hola");
+    fc.assert(
+      fc.property(unsure, before, after, (core, b, a) => {
+        expect(parseReply(polite(core, b, a))).toEqual({ kind: "other" });
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -5,6 +5,8 @@ import { type ParsedReply, parseReply } from "./parse-reply.ts";
 
 /** The project's copy of the reply corpus (SPEC §5.6), kept in sync with the shared one by fixture-copy.test.ts. */
 const FIXTURE = new URL("../../test/fixtures/replies.tsv", import.meta.url);
+/** The project's own corpus: polite and ambiguous replies beyond the shared one, same format. */
+const PROJECT_FIXTURE = new URL("../../test/fixtures/replies.project.tsv", import.meta.url);
 
 interface FixtureRow {
   line: number;
@@ -13,14 +15,14 @@ interface FixtureRow {
 }
 
 /** `reply<TAB>expected`; `#` lines are comments; spaces around the reply are part of it. */
-function readFixture(): FixtureRow[] {
+function readFixture(file: URL): FixtureRow[] {
   const rows: FixtureRow[] = [];
-  readFileSync(FIXTURE, "utf8")
+  readFileSync(file, "utf8")
     .split("\n")
     .forEach((text, i) => {
       if (text === "" || text.startsWith("#")) return;
       const tab = text.lastIndexOf("\t");
-      if (tab < 0) throw new Error(`replies.tsv line ${i + 1}: no TAB in ${JSON.stringify(text)}`);
+      if (tab < 0) throw new Error(`${file.pathname} line ${i + 1}: no TAB in ${JSON.stringify(text)}`);
       rows.push({ line: i + 1, reply: text.slice(0, tab), expected: text.slice(tab + 1) });
     });
   return rows;
@@ -44,12 +46,17 @@ function visible(reply: string): string {
     .join("");
 }
 
-describe("parseReply agrees with every row of test/fixtures/replies.tsv", () => {
-  const rows = readFixture();
+describe.each([
+  ["test/fixtures/replies.tsv", FIXTURE],
+  ["test/fixtures/replies.project.tsv", PROJECT_FIXTURE],
+])("parseReply agrees with every row of %s", (_name, file) => {
+  const rows = readFixture(file);
 
   it("the fixture is well formed", () => {
     expect(rows.length).toBeGreaterThan(100);
     for (const row of rows) expect(row.expected, `line ${row.line}`).toMatch(/^(rating:[1-5]|optout|optin|other)$/);
+    const replies = rows.map((r) => r.reply);
+    expect(replies.filter((r, i) => replies.indexOf(r) !== i), "rows listed twice").toEqual([]);
   });
 
   for (const row of rows) {

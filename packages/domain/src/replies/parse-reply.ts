@@ -1,5 +1,6 @@
 import { parseButtonPayload } from "./button-payload.ts";
 import {
+  LEADING_ARTICLES,
   NEGATION_WORDS,
   NOT_A_RATING_AFTER_NUMBER,
   NOT_A_RATING_BEFORE_NUMBER,
@@ -13,6 +14,7 @@ import {
   RATING_UNIT_WORDS,
 } from "./keywords.ts";
 import { STAR, normalizeReply } from "./normalize-reply.ts";
+import { stripCourtesy } from "./strip-courtesy.ts";
 
 export type ReplyRating = 1 | 2 | 3 | 4 | 5;
 
@@ -37,24 +39,30 @@ const OTHER: ParsedReply = { kind: "other" };
 
 /**
  * Reads a reply. Order: our button payload; then opt-out and opt-in (the whole message is a keyword or
- * a listed phrase); then a rating; else `other`. When in doubt the answer is `other`: a wrong rating
- * sends a wrong follow-up, a wrong `other` only costs a staff member a look.
+ * a listed phrase); then a rating; else `other`. Greetings and courtesy at the ends of the message
+ * ("Hola, …", "… por favor", "…, gracias doctora") are set aside first (strip-courtesy.ts) and the
+ * same rules read what is left. When in doubt the answer is `other`: a wrong rating sends a wrong
+ * follow-up, a wrong `other` only costs a staff member a look.
  */
 export function parseReply(text: string, options: ParseReplyOptions = {}): ParsedReply {
   const fromButton = parseButtonPayload(options.buttonPayload);
   if (fromButton) return fromButton;
 
   const normalized = normalizeReply(text);
-  if (normalized === "") return OTHER;
-  const compact = normalized.replace(/ /g, ""); // "opt out", "stop all" are still the keyword
-  if (OPT_OUT_WORDS.has(compact) || OPT_OUT_PHRASE_SET.has(normalized)) return { kind: "optout" };
-  if (OPT_IN_WORDS.has(compact)) return { kind: "optin" };
+  const core = stripCourtesy(normalized);
+  if (core === "") return OTHER;
+  if (isOptOut(normalized) || isOptOut(core)) return { kind: "optout" };
+  if (isOptIn(core)) return { kind: "optin" };
 
   // A question is never a rating ("¿5 es lo máximo?"): the patient wants an answer from a person.
   if (/[?¿]/.test(text.normalize("NFKC"))) return OTHER;
-  const rating = readRating(normalized.split(" "));
+  const rating = readRating(withoutLeadingArticle(core.split(" ")));
   return rating === null ? OTHER : { kind: "rating", rating };
 }
+
+// "opt out", "stop all" are still the keyword: keywords compare without spaces.
+const isOptOut = (s: string) => OPT_OUT_WORDS.has(s.replace(/ /g, "")) || OPT_OUT_PHRASE_SET.has(s);
+const isOptIn = (s: string) => OPT_IN_WORDS.has(s.replace(/ /g, ""));
 
 // The tables, normalised once the same way the replies are.
 const normalizedSet = (words: readonly string[]) => new Set(words.map(normalizeReply));
@@ -69,6 +77,19 @@ const UNIT_WORDS = normalizedSet(RATING_UNIT_WORDS);
 const NEGATIONS = normalizedSet(NEGATION_WORDS);
 const BEFORE_NOT_RATING = normalizedSet(NOT_A_RATING_BEFORE_NUMBER);
 const AFTER_NOT_RATING = normalizedSet(NOT_A_RATING_AFTER_NUMBER);
+const ARTICLES = normalizedSet(LEADING_ARTICLES);
+
+/**
+ * "el 5", "la 3", "una ⭐⭐⭐⭐" → without the article, when the article and one number (with its unit)
+ * are the whole message. Anything more keeps the article, and "el"/"la" before a number then mark a
+ * date or a time ("el 5 en la tarde", "a la 1").
+ */
+function withoutLeadingArticle(tokens: string[]): string[] {
+  if (tokens.length < 2 || !ARTICLES.has(tokens[0]!)) return tokens;
+  const rest = tokens.slice(1);
+  const items = toItems(rest);
+  return items.length === 1 && items[0]!.type === "number" ? rest : tokens;
+}
 
 /** A number the patient gave: digits, a number word, "N/5", "N de 5", or a run of stars. */
 interface NumberItem {

@@ -16,8 +16,8 @@ const required = (name: string): string => {
   return value;
 };
 
-// BullMQ needs maxRetriesPerRequest null on a worker connection; auto-pipelining stays off, as
-// PERFORMANCE.md asks for a fair baseline on loopback.
+// BullMQ needs maxRetriesPerRequest null on a worker connection; auto-pipelining stays off, which
+// is fair to it on loopback (docs/performance.md).
 const connection = new Redis(required("REDIS_URL"), { maxRetriesPerRequest: null, enableAutoPipelining: false });
 const pool = new pg.Pool({ connectionString: required("DATABASE_URL"), max: 10 });
 const twilio = createTwilioClient({ accountSid: required("TWILIO_ACCOUNT_SID"), authToken: required("TWILIO_AUTH_TOKEN"), apiUrl: required("TWILIO_API_URL"), timeoutMs: 10_000 });

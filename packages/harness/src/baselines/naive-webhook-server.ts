@@ -10,6 +10,7 @@ import { Readable } from "node:stream";
 import pg from "pg";
 import { DELIVERY_STATUS_RANK, deliveryStatusRankSql, fromTwilioStatus } from "@rm/domain";
 import { verifyTwilioSignature } from "@rm/twilio";
+import { twilioInboundEvent, twilioStatusEvent } from "@rm/events";
 
 const publicUrl = process.env.PUBLIC_URL!;
 const authToken = process.env.TWILIO_AUTH_TOKEN!;
@@ -34,7 +35,7 @@ async function action(request: Request): Promise<Response> {
   if (!verifyTwilioSignature({ authTokens: [authToken], signature, url: publicUrl + url.pathname + url.search, params })) return new Response("forbidden", { status: 403 });
   if (applyStatus) return applyStatusCallback(params);
   const inbound = url.pathname.endsWith("/inbound");
-  const key = inbound ? `twilio-inbound:${params.MessageSid}` : `twilio-status:${params.MessageSid}:${params.MessageStatus}`;
+  const key = inbound ? twilioInboundEvent.key(params.MessageSid ?? "") : twilioStatusEvent.key(params.MessageSid ?? "", params.MessageStatus ?? "");
   const client = await pool.connect();
   try {
     await client.query("begin");

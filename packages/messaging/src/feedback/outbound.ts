@@ -5,6 +5,7 @@ import { DEFAULT_TEMPLATES, enqueueOutbox, OutboxStream, scopedQuery, type Messa
 import { formatAppointmentDate, renderTemplate, resolveWhatsAppContentSid, whatsappContentVariables, type PlatformContentSids, type TemplateValues } from "@rm/domain";
 import { feedbackLink, ratingLink, reviewLink } from "./options.ts";
 import { firstName, type PatientContext } from "./patient-context.ts";
+import { messageSendEvent } from "@rm/events";
 
 export interface Addressing {
   channel: "SMS" | "WHATSAPP";
@@ -81,9 +82,9 @@ export async function insertMessage(em: EntityManager, m: NewMessage): Promise<s
   await enqueueOutbox(em, {
     workspaceId: m.ctx.workspaceId,
     stream: OutboxStream.DISPATCH,
-    type: "message.send",
+    type: messageSendEvent.type,
     payload: { messageId: id },
-    idempotencyKey: `message.send:${id}`,
+    idempotencyKey: messageSendEvent.key(id),
     availableAt: m.dueAt ?? m.now,
   });
   return id;

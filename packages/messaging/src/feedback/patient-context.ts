@@ -2,6 +2,7 @@
 // patient row, which serialises ratings, HELP and reminders of the same patient).
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { scopedQuery } from "@rm/db";
+import { reviewLinkFor } from "@rm/domain";
 
 export interface PatientContext {
   workspaceId: string;
@@ -24,7 +25,8 @@ export interface PatientContext {
   contactErasedAt: Date | null;
   campaignStatus: string;
   practiceName: string;
-  googlePlaceId: string | null;
+  /** The practice's Google review link (reviewLinkFor), null when it has none. */
+  googleReviewLink: string | null;
   staffAlertPhone: string | null;
   doctorName: string | null;
   timezone: string;
@@ -59,6 +61,7 @@ interface Row {
   campaign_status: string;
   practice_name: string;
   google_place_id: string | null;
+  google_review_url: string | null;
   staff_alert_phone: string | null;
   doctor_name: string | null;
   timezone: string;
@@ -75,7 +78,7 @@ const SQL = `
   select p.id as patient_id, p.workspace_id, p.campaign_id, p.contact_id, p.name, p.phone, p.language, p.appointment_at,
          p.appointment_type, p.preferred_channel, p.status, p.public_token, p.token_expires_at, p.rating,
          p.follow_up_sent_at, p.help_sent_at, c.opted_out_at, c.erased_at, cp.status as campaign_status,
-         pr.name as practice_name, pr.google_place_id, pr.staff_alert_phone, pr.timezone, u.name as doctor_name,
+         pr.name as practice_name, pr.google_place_id, pr.google_review_url, pr.staff_alert_phone, pr.timezone, u.name as doctor_name,
          w.review_policy, w.gated_confirmed_at, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids,
          w.provider_handles_opt_out, w.reminder_after_hours
     from patients p
@@ -115,7 +118,7 @@ export async function loadPatientContext(em: EntityManager, workspaceId: string,
     contactErasedAt: date(r.erased_at),
     campaignStatus: r.campaign_status,
     practiceName: r.practice_name,
-    googlePlaceId: r.google_place_id,
+    googleReviewLink: reviewLinkFor({ googlePlaceId: r.google_place_id, googleReviewUrl: r.google_review_url }),
     staffAlertPhone: r.staff_alert_phone,
     doctorName: r.doctor_name,
     timezone: r.timezone,

@@ -2,6 +2,7 @@
 // its credit hold released, its outbox row and any pending reminder taken out of the scheduler.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { releaseCredits, scopedQuery } from "@rm/db";
+import { feedbackReminderEvent, messageSendEvent } from "@rm/events";
 
 export async function cancelPendingSends(em: EntityManager, workspaceId: string, contactId: string, now: Date, reason: string): Promise<number> {
   const pending = await scopedQuery<{ id: string; credits_held: number }>(
@@ -18,7 +19,7 @@ export async function cancelPendingSends(em: EntityManager, workspaceId: string,
     if (Number(m.credits_held) > 0) {
       await releaseCredits(em, { workspaceId, holdReference: `message:${m.id}`, reference: `release:message:${m.id}` });
     }
-    await em.execute("update outbox set status = 'cancelled', last_error = ? where idempotency_key = ? and status in ('pending', 'published')", [reason, `message.send:${m.id}`], "run");
+    await em.execute("update outbox set status = 'cancelled', last_error = ? where idempotency_key = ? and status in ('pending', 'published')", [reason, messageSendEvent.key(m.id)], "run");
   }
   const patients = await scopedQuery<{ id: string }>(em, workspaceId, "select id from patients where workspace_id = ? and contact_id = ?", [contactId]);
   for (const p of patients) {
@@ -32,6 +33,5 @@ export async function cancelPendingSends(em: EntityManager, workspaceId: string,
   return pending.length;
 }
 
-export function reminderKey(patientId: string): string {
-  return `feedback.reminder:${patientId}`;
-}
+/** The outbox key of a patient's one reminder. */
+export const reminderKey = feedbackReminderEvent.key;

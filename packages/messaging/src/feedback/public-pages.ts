@@ -1,7 +1,7 @@
 // What the public pages /q, /r and /f do (SPEC §5.9). The routes stay thin: they call these. A GET
 // never changes anything except counting a review click (once per token, bots excluded).
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { googleReviewUrl, scopedQuery } from "@rm/db";
+import { scopedQuery } from "@rm/db";
 import type { ReplyRating } from "@rm/domain";
 import { feedbackLink, reviewLink, type FeedbackOptions } from "./options.ts";
 import { effectivePolicy, firstName, loadPatientContext, type PatientContext } from "./patient-context.ts";
@@ -44,7 +44,7 @@ export interface FollowUpView {
 
 function followUpView(options: FeedbackOptions, ctx: PatientContext, rating: number): FollowUpView {
   const happy = rating >= 4;
-  const offersReview = (happy || effectivePolicy(ctx) === "open") && ctx.googlePlaceId !== null;
+  const offersReview = (happy || effectivePolicy(ctx) === "open") && ctx.googleReviewLink !== null;
   return {
     kind: happy ? "happy" : "unhappy",
     reviewLink: offersReview ? reviewLink(options.publicUrl, ctx.publicToken) : null,
@@ -87,13 +87,13 @@ export async function rateByToken(em: EntityManager, options: FeedbackOptions, t
 
 /**
  * GET /r/:token — the Google review URL, and the click counted once per token unless `bot`.
- * Null URL when the practice has no Google place configured.
+ * Null URL when the practice has no Google review link configured.
  */
 export async function reviewRedirect(em: EntityManager, token: string, request: { userAgent: string | null; bot: boolean }, now: Date): Promise<{ state: "ok"; url: string | null; counted: boolean } | Missing> {
   const found = await findByToken(em, token, now);
   if (found.state !== "ok") return found;
   const { ctx } = found;
-  if (!ctx.googlePlaceId) return { state: "ok", url: null, counted: false };
+  if (!ctx.googleReviewLink) return { state: "ok", url: null, counted: false };
   let counted = false;
   if (!request.bot) {
     const res = await em.execute<{ affectedRows: number }>(
@@ -104,7 +104,7 @@ export async function reviewRedirect(em: EntityManager, token: string, request: 
     );
     counted = res.affectedRows > 0;
   }
-  return { state: "ok", url: googleReviewUrl(ctx.googlePlaceId), counted };
+  return { state: "ok", url: ctx.googleReviewLink, counted };
 }
 
 export interface FeedbackFormPage {
@@ -116,7 +116,7 @@ export interface FeedbackFormPage {
 }
 
 function formPage(options: FeedbackOptions, ctx: PatientContext, submitted: boolean): FeedbackFormPage {
-  const offersReview = effectivePolicy(ctx) === "open" && ctx.googlePlaceId !== null;
+  const offersReview = effectivePolicy(ctx) === "open" && ctx.googleReviewLink !== null;
   return { practiceName: ctx.practiceName, firstName: firstName(ctx.name), reviewLink: offersReview ? reviewLink(options.publicUrl, ctx.publicToken) : null, submitted };
 }
 

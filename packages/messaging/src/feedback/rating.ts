@@ -41,7 +41,7 @@ export async function recordRating(em: EntityManager, options: FeedbackOptions, 
   if (!ctx) return null;
   const { now, rating } = input;
   const happy = rating >= 4;
-  const offersReview = (happy || effectivePolicy(ctx) === "open") && ctx.googlePlaceId !== null;
+  const offersReview = (happy || effectivePolicy(ctx) === "open") && ctx.googleReviewLink !== null;
 
   await em.execute("update patients set rating = ?, rated_at = ?, status = 'RATED', updated_at = ? where id = ? and workspace_id = ?", [rating, now, now, ctx.patientId, ctx.workspaceId], "run");
 

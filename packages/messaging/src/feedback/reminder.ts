@@ -1,7 +1,6 @@
 // The one reminder (SPEC §5.7): scheduled through the outbox when the INITIAL is recorded as sent,
 // due reminderAfterHours later; when it comes due it sends only if the patient has still not rated.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { z } from "zod";
 import { enqueueOutbox, OutboxStream, pgArray, scopedQuery } from "@rm/db";
 import { shiftOutOfQuietHours } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
@@ -11,10 +10,11 @@ import { runOutboxWork } from "../outbox/outbox-row.ts";
 import { createTemplatedMessage } from "./outbound.ts";
 import { loadPatientContext } from "./patient-context.ts";
 import { reminderKey } from "./pending-sends.ts";
+import { feedbackReminderEvent } from "@rm/events";
 
-export const REMINDER_TYPE = "feedback.reminder";
+export const REMINDER_TYPE = feedbackReminderEvent.type;
 
-const payloadSchema = z.object({ patientId: z.uuid() });
+const payloadSchema = feedbackReminderEvent.payload;
 
 /** Called in the transaction that records the INITIAL's send; idempotent per patient. */
 export async function scheduleReminder(em: EntityManager, input: { workspaceId: string; patientId: string; sentAt: Date; delayMs?: number | undefined }): Promise<void> {

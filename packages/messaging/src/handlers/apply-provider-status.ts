@@ -8,8 +8,9 @@ import { runOutboxWork } from "../outbox/outbox-row.ts";
 import { applyDeliveryStatus, type DeliveryStatusResult, recordDeliveryStatus } from "./apply-delivery-status.ts";
 import type { HandlerDeps } from "./deps.ts";
 import { parkUnreadable } from "./park-unreadable.ts";
+import { twilioStatusEvent } from "@rm/events";
 
-export const TWILIO_STATUS_TYPE = "twilio.status";
+export const TWILIO_STATUS_TYPE = twilioStatusEvent.type;
 
 export async function applyProviderStatus(deps: HandlerDeps, entry: StreamEntry): Promise<void> {
   const parsed = parsePayload(twilioStatusPayloadSchema, entry.payload);

@@ -22,9 +22,9 @@ export interface HandlerDeps {
   /** Intervals and thresholds of the periodic jobs; defaults in periodic-options.ts. */
   periodic?: Partial<PeriodicOptions>;
   /**
-   * Seam for reply processing (ratings, opt-outs, HELP — a later issue): called for a NEWLY stored
-   * inbound message that was routed to a workspace, inside the same transaction as the insert, with
-   * `em` scoped to that workspace. Whatever it writes (and any outbox rows it enqueues) commits or
+   * Reply processing (ratings, opt-outs, HELP: `createReplyProcessor` in feedback/reply.ts): called
+   * for a NEWLY stored inbound message that was routed to a workspace, inside the same transaction as
+   * the insert, with `em` scoped to that workspace. Whatever it writes (and any outbox rows it enqueues) commits or
    * rolls back with the inbound row; throwing leaves the entry to be retried.
    */
   onInboundRouted?: (em: EntityManager, inbound: InboundMessage) => Promise<void>;

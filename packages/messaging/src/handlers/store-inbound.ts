@@ -11,8 +11,9 @@ import { defineInstruments } from "@rm/telemetry";
 import { runOutboxWork } from "../outbox/outbox-row.ts";
 import type { HandlerDeps } from "./deps.ts";
 import { parkUnreadable } from "./park-unreadable.ts";
+import { twilioInboundEvent } from "@rm/events";
 
-export const TWILIO_INBOUND_TYPE = "twilio.inbound";
+export const TWILIO_INBOUND_TYPE = twilioInboundEvent.type;
 
 const WHATSAPP_PREFIX = "whatsapp:";
 

@@ -5,9 +5,9 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { enqueueOutbox, OutboxStream } from "@rm/db";
 import { type PeriodicOptions, periodicOptions } from "./periodic-options.ts";
+import { PERIODIC_JOBS, periodicJobEvent, type PeriodicJobName } from "@rm/events";
 
-export const PERIODIC_JOBS = ["outbox.sweep", "delivery.reconcile", "campaign.complete", "analytics.fold"] as const;
-export type PeriodicJobName = (typeof PERIODIC_JOBS)[number];
+export { PERIODIC_JOBS, type PeriodicJobName };
 
 export function isPeriodicJob(type: string): type is PeriodicJobName {
   return (PERIODIC_JOBS as readonly string[]).includes(type);
@@ -25,9 +25,8 @@ export function slotStart(at: Date, intervalMs: number): Date {
   return new Date(Math.floor(at.getTime() / intervalMs) * intervalMs);
 }
 
-export function periodicKey(name: PeriodicJobName, slot: Date): string {
-  return `periodic:${name}:${slot.toISOString()}`;
-}
+/** The outbox key of one job's slot. */
+export const periodicKey = periodicJobEvent.key;
 
 async function enqueueSlot(em: EntityManager, name: PeriodicJobName, slot: Date): Promise<number> {
   return enqueueOutbox(em, {

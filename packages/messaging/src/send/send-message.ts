@@ -9,28 +9,34 @@
 // the first attempt cannot still be in flight (attempt time + SDK timeout + margin) and then asks the
 // provider for messages to that number since the attempt; it sends again only if there is none.
 // The SDK timeout is shorter than the stream's claim idle time, so a live send is never taken over.
+// A failure that proves nothing was sent (the provider unreachable, 429) puts the message back to
+// PENDING with its hold and reschedules it with capped backoff until the retry window ends
+// (decision 004, "When the provider is unavailable").
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { z } from "zod";
 import { holdCredits, deductCredits, releaseCredits, InsufficientCreditsError } from "@rm/db";
 import {
   applyStatus,
   classifyProviderError,
   countSegments,
   fromTwilioStatus,
+  notSentReason,
   retryDelay,
+  retryGaveUpText,
   type BackoffOptions,
   type Clock,
   type DeliveryStatus,
   type PlatformContentSids,
   type ProviderError,
   resolveWhatsAppContentSid,
+  type RetryReason,
 } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
 import { defineInstruments } from "@rm/telemetry";
-import { isTwilioRestException, type TwilioClient } from "@rm/twilio";
+import { isTwilioRestException, requestNotSentStage, type TwilioClient } from "@rm/twilio";
 import { lockOutboxRow, parkOutboxRow, completeOutboxRow, retryOutboxRowAt } from "../outbox/outbox-row.ts";
 import type { SenderRateLimiter } from "../rate-limit.ts";
 import { scheduleReminder } from "../feedback/reminder.ts";
+import { messageSendEvent } from "@rm/events";
 
 export interface SendLogger {
   info(obj: object, msg?: string): void;
@@ -52,19 +58,20 @@ export interface SendDeps {
   /** The SDK's request timeout: an attempt older than this plus a margin cannot still be in flight. */
   sdkTimeoutMs: number;
   inFlightMarginMs?: number;
-  maxAttempts?: number;
+  /**
+   * Failures that prove nothing was sent (refused connection, DNS, TLS handshake, 429) are retried
+   * with this backoff (default DEFAULT_SEND_RETRY_BACKOFF) for as long as the provider stays
+   * unavailable, up to retryWindowMs after the first of them (default 6 h); then the message fails.
+   */
   backoff?: BackoffOptions;
+  retryWindowMs?: number;
   /** How long a paused workspace's messages wait before they are looked at again. */
   pausedRetryMs?: number;
   /** Overrides the workspace's reminderAfterHours (tests and demos). */
   reminderDelayMs?: number | undefined;
 }
 
-export const payloadSchema = z.object({
-  messageId: z.uuid(),
-  /** The sender's rate-limit slot booked on an earlier pass (epoch ms): send then without booking again. */
-  rateSlotAt: z.number().int().positive().optional(),
-});
+export const payloadSchema = messageSendEvent.payload;
 /** A booked slot this close is taken now: the relay's poll and the stream hop are slower than that. */
 export const SLOT_EARLY_MS = 50;
 /**
@@ -78,6 +85,10 @@ export const WAKE_RELAY_SQL = "select pg_notify('outbox', '')";
  */
 export const SLOT_LATE_MS = 1000;
 
+/** 15 s, 30 s, 1 min… capped at 10 min between attempts, each up to 20 % earlier so an outage's messages spread out. */
+export const DEFAULT_SEND_RETRY_BACKOFF = { baseMs: 15_000, factor: 2, maxMs: 10 * 60_000, jitter: 0.2 } as const;
+export const DEFAULT_SEND_RETRY_WINDOW_MS = 6 * 60 * 60_000;
+
 /** Messages that cost nothing and are never blocked by the balance (SPEC §6). */
 export const FREE_TYPES = new Set(["HELP", "OPT_OUT_CONFIRMATION", "STAFF_ALERT"]);
 /** Messages sent to people who opted out or never consented: the confirmation of the opt-out, and alerts to staff. */
@@ -86,7 +97,8 @@ const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export const sendInstruments = defineInstruments((meter) => ({
   sends: meter.createCounter("rm.messages.sent", {
-    description: "Send attempts by channel, type and outcome (accepted, failed, retry, cancelled, duplicate_avoided)",
+    description:
+      "Send attempts by channel, type and outcome (accepted, failed, retry_scheduled = provider unavailable and nothing sent, retry = outcome unknown and verified before resending, cancelled, duplicate_avoided)",
   }),
   latency: meter.createHistogram("rm.send.latency.seconds", {
     description: "From the time a send was due to the provider accepting it",
@@ -191,7 +203,15 @@ export async function sendMessage(deps: SendDeps, entry: StreamEntry): Promise<v
   if (phase1.kind === "skip") return;
 
   if (phase1.kind === "verify") {
-    const found = await findEarlierSend(deps, phase1.row, phase1.request);
+    let found: Awaited<ReturnType<typeof findEarlierSend>>;
+    try {
+      found = await findEarlierSend(deps, phase1.row, phase1.request);
+    } catch (err) {
+      // The provider cannot be asked (it is down too): ask again later instead of failing the
+      // stream entry until it is dead-lettered. Never resend without an answer.
+      await deferVerification(deps, entry.outboxId, phase1.row, err);
+      return;
+    }
     if (found) {
       deps.logger.warn({ messageId, providerSid: found.sid }, "an interrupted send had reached the provider; recorded it instead of sending again");
       sendInstruments().sends.add(1, { channel: phase1.row.channel, type: phase1.row.type, outcome: "duplicate_avoided" });
@@ -217,6 +237,25 @@ export async function sendMessage(deps: SendDeps, entry: StreamEntry): Promise<v
   }
 
   await callProvider(deps, entry.outboxId, phase1.row, phase1.request, phase1.dueAt, phase1.attempt);
+}
+
+/**
+ * Reschedules the verification of an interrupted attempt when the provider could not be asked. The
+ * wait grows with the time since the attempt (so it doubles from one try to the next), within the
+ * send-retry backoff's bounds; the message stays SENDING with its hold until the provider answers.
+ */
+async function deferVerification(deps: SendDeps, outboxId: string, row: SendRow, err: unknown): Promise<void> {
+  const { baseMs, maxMs } = { ...DEFAULT_SEND_RETRY_BACKOFF, ...deps.backoff };
+  await deps.orm.em.fork().transactional(async (em) => {
+    const now = deps.clock.now();
+    const outbox = await lockOutboxRow(em, outboxId);
+    if (!outbox || outbox.status !== "published") return;
+    const elapsed = now.getTime() - toMs(row.send_attempted_at, now.getTime());
+    const at = new Date(now.getTime() + Math.min(maxMs, Math.max(baseMs, elapsed)));
+    await retryOutboxRowAt(em, outboxId, at, `could not ask the provider about an interrupted attempt (${String(err).slice(0, 200)}); asking again`);
+    sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "retry" });
+    deps.logger.warn({ messageId: row.id, retryAt: at.toISOString(), err: String(err) }, "could not ask the provider whether an interrupted send went out; will ask again");
+  });
 }
 
 /** Step 1 (or the decision that there is nothing to do, or that an earlier attempt must be verified). */
@@ -447,9 +486,12 @@ async function fail(em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" 
 export async function handleProviderError(deps: SendDeps, outboxId: string, row: SendRow, err: unknown, attempt: number): Promise<void> {
   const rest = isTwilioRestException(err) ? err : null;
   const networkCode = !rest && typeof err === "object" && err && "code" in err ? String((err as { code: unknown }).code) : null;
-  // Only a refused connection or a 429 proves the provider did not take the message. A timeout, a
-  // reset or a 5xx might have been accepted: keep SENDING and verify before sending again.
-  const definitelyNotSent = networkCode === "ECONNREFUSED" || networkCode === "ENOTFOUND" || rest?.status === 429 || (rest !== null && rest.status < 500);
+  // Only a failure that proves the request never reached the provider (no connection, DNS, TLS
+  // handshake, an error before the new socket was ready, 429) or an answered 4xx rejection proves
+  // nothing was sent. A timeout, a reset once connected or a 5xx might have been accepted: keep
+  // SENDING and verify before sending again.
+  const notSent = notSentReason({ networkCode, httpStatus: rest?.status ?? null, stage: rest ? null : requestNotSentStage(err) });
+  const definitelyNotSent = notSent !== null || (rest !== null && rest.status < 500);
   const error: ProviderError = classifyProviderError({ code: rest?.code ?? null, httpStatus: rest?.status ?? null, network: !rest });
   sendInstruments().providerErrors.add(1, { code: String(error.code ?? (rest ? `http_${rest.status}` : (networkCode ?? "network"))) });
 
@@ -473,13 +515,11 @@ export async function handleProviderError(deps: SendDeps, outboxId: string, row:
       sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "retry" });
       return;
     }
-    if (error.retry === "transient" && attempt < (deps.maxAttempts ?? 8)) {
-      await em.execute("update messages set status = 'PENDING', updated_at = ? where id = ?", [now, row.id], "run");
-      const delay = retryDelay(attempt, { jitter: 0.2, ...deps.backoff });
-      await retryOutboxRowAt(em, outboxId, new Date(now.getTime() + delay), `${error.code ?? networkCode}: ${error.explanationEn}`);
-      sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "retry" });
+    if (error.retry === "transient") {
+      await retryWhileUnavailable(deps, em, outboxId, current, notSent ?? "provider", `${error.code ?? networkCode ?? rest?.status}: ${error.explanationEn}`, now);
       return;
     }
+    await em.execute("update messages set next_retry_at = null where id = ?", [row.id], "run");
     await fail(em, current, now, { code: error.code, explanationEs: error.explanationEs, releaseHold: true });
     if (error.code === 21610) {
       // The carrier says the patient unsubscribed from this sender: stop asking them.
@@ -489,6 +529,41 @@ export async function handleProviderError(deps: SendDeps, outboxId: string, row:
     sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "failed" });
     if (!error.expected) deps.logger.warn({ messageId: row.id, code: error.code, attempt }, "send failed permanently");
   });
+}
+
+/**
+ * Nothing was sent and the provider may take it later: back to PENDING with its credits still held,
+ * and the outbox row rescheduled in this transaction — a new publication later, not a redelivery of
+ * this stream entry, so delivery limits and the sweeper never count the wait. The send-time checks
+ * (campaign cancelled, opt-out, pause) run again when it comes back. Once the provider has been
+ * unavailable for the whole window since the first such failure, the message fails and its hold is
+ * released.
+ */
+async function retryWhileUnavailable(deps: SendDeps, em: EntityManager, outboxId: string, current: ReloadedRow, reason: RetryReason, lastError: string, now: Date): Promise<void> {
+  const [streak] = await em.execute<{ retry_since: Date | string; retry_failures: number }[]>(
+    `update messages set status = 'PENDING', retry_since = coalesce(retry_since, ?), retry_failures = retry_failures + 1, retry_reason = ?, updated_at = ?
+      where id = ? returning retry_since, retry_failures`,
+    [now, reason, now, current.id],
+  );
+  const since = toMs(streak!.retry_since, now.getTime());
+  const failures = Number(streak!.retry_failures);
+  const windowEnd = since + (deps.retryWindowMs ?? DEFAULT_SEND_RETRY_WINDOW_MS);
+  const log = { messageId: current.id, workspaceId: current.workspace_id, reason, failures, unavailableSince: new Date(since).toISOString(), lastError };
+  if (now.getTime() < windowEnd) {
+    // The last try lands on the window's end rather than past it.
+    const at = new Date(Math.min(now.getTime() + retryDelay(failures, { ...DEFAULT_SEND_RETRY_BACKOFF, ...deps.backoff }), windowEnd));
+    await em.execute("update messages set next_retry_at = ? where id = ?", [at, current.id], "run");
+    await retryOutboxRowAt(em, outboxId, at, `provider unavailable (${reason}), retry ${failures} at ${at.toISOString()}; ${lastError}`);
+    sendInstruments().sends.add(1, { channel: current.channel, type: current.type, outcome: "retry_scheduled" });
+    deps.logger.info({ ...log, retryAt: at.toISOString() }, "provider unavailable and nothing sent; retry scheduled");
+    return;
+  }
+  await em.execute("update messages set next_retry_at = null where id = ?", [current.id], "run");
+  // No code: the text says what happened, the last provider error is in the outbox row and the log.
+  await fail(em, current, now, { code: null, explanationEs: retryGaveUpText(now.getTime() - since, failures)[0], releaseHold: true });
+  await em.execute("update outbox set status = 'done', done_at = ?, last_error = ? where id = ?", [now, `gave up after ${failures} attempts: ${lastError}`.slice(0, 2000), outboxId], "run");
+  sendInstruments().sends.add(1, { channel: current.channel, type: current.type, outcome: "failed" });
+  deps.logger.warn(log, "provider unavailable for the whole retry window; message failed and its credits released");
 }
 
 /**

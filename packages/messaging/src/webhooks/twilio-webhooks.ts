@@ -1,7 +1,7 @@
 // Twilio webhooks (SPEC §5.5, §5.6, §8): POST /webhooks/twilio/status and /webhooks/twilio/inbound.
 //
 // Mounted on the web server AHEAD of Remix: a WHATWG Request + formData() costs ~70 % of a bare
-// server (PERFORMANCE.md), and these endpoints take ~3 callbacks per outgoing message. Each request:
+// server (docs/performance.md), and these endpoints take ~3 callbacks per outgoing message. Each request:
 // size limit (413) → content type (415) → X-Twilio-Signature over PUBLIC_URL + path + every posted
 // parameter, any token of the rotation list (403) → required fields (400) → an INSERT of an outbox
 // row keyed by what makes the callback unique, ON CONFLICT DO NOTHING, so a replayed webhook has no
@@ -14,6 +14,7 @@ import { defineInstruments } from "@rm/telemetry";
 import { verifyTwilioSignature } from "@rm/twilio";
 import { OutboxGroupInserter } from "./outbox-group-insert.ts";
 import { readRawBody } from "./read-raw-body.ts";
+import { twilioInboundEvent, twilioStatusEvent } from "@rm/events";
 
 export const TWILIO_STATUS_PATH = "/webhooks/twilio/status";
 export const TWILIO_INBOUND_PATH = "/webhooks/twilio/inbound";
@@ -105,17 +106,16 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
         return true;
       }
       const messageId = new URLSearchParams(queryAt < 0 ? "" : url.slice(queryAt + 1)).get("m");
-      type = "twilio.status";
-      // One row per (message, status): Twilio retries and replays collapse; a new status is new work.
-      key = `twilio-status:${sid}:${status}`;
+      type = twilioStatusEvent.type;
+      key = twilioStatusEvent.key(sid, status);
       payload = { params: stored, messageId: messageId && UUID_RE.test(messageId) ? messageId : null };
     } else {
       if (!sid || !params.From || !params.To) {
         done(400, "bad_request", "MessageSid, From and To are required");
         return true;
       }
-      type = "twilio.inbound";
-      key = `twilio-inbound:${sid}`;
+      type = twilioInboundEvent.type;
+      key = twilioInboundEvent.key(sid);
       payload = { params: stored };
     }
 

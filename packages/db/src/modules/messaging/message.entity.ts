@@ -38,6 +38,16 @@ export const MessageSchema = defineEntity({
     sendAttemptedAt: p.datetime().nullable(),
     /** Provider calls made for this message (bounded retries of transient failures). */
     sendAttempts: p.integer().default(0).check("send_attempts >= 0"),
+    /**
+     * Provider unavailable (a failure that proves nothing was sent): when the first such failure
+     * happened, how many there were, why the last one failed and when the next try is due (null
+     * once it is not waiting). Kept after the send so the timeline shows the attempts.
+     */
+    retrySince: p.datetime().nullable(),
+    // No check constraint: adding one would scan the whole table under an exclusive lock.
+    retryFailures: p.integer().default(0),
+    retryReason: p.text().nullable(),
+    nextRetryAt: p.datetime().nullable(),
     sentAt: p.datetime().nullable(),
     deliveredAt: p.datetime().nullable(),
     readAt: p.datetime().nullable(),

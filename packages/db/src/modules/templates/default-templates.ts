@@ -4,7 +4,7 @@ import type { Workspace } from "../workspace/workspace.entity.ts";
 import { Template } from "./template.entity.ts";
 
 /**
- * Default Spanish templates (seed 001 texts, with the SPEC §5.4 variables). Every rating request
+ * Default Spanish templates (with the SPEC §5.4 variables). Every rating request
  * carries the one-tap link; the unhappy follow-up also offers the public review (open policy).
  */
 export const DEFAULT_TEMPLATES: ReadonlyArray<{ type: TemplateType; name: string; body: string }> = [

@@ -15,9 +15,9 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(() => sim.reset({ keepConfig: true }));
 
-async function control(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function control(method: string, path: string, body?: unknown): Promise<{ status: number; json: { messages: { body: string; buttons: string[] | null }[] } }> {
   const res = await fetch(sim.url + path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }) });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as { messages: { body: string; buttons: string[] | null }[] } };
 }
 
 describe("WhatsApp templates (Content API)", () => {
@@ -29,8 +29,8 @@ describe("WhatsApp templates (Content API)", () => {
       contentVariables: JSON.stringify({ 1: "Ana", 2: "Dr. Pérez", 3: "Clínica Sonrisa", 4: "https://x.test/q/abc" }),
     });
     const { json } = await control("GET", `/_sim/messages?to=${encodeURIComponent("whatsapp:+593987654321")}`);
-    expect(json.messages[0].body).toBe("Hola Ana, gracias por su visita a Clínica Sonrisa. ¿Cómo calificaría su atención del 1 al 5? Toque un número o califique aquí: https://x.test/q/abc");
-    expect(json.messages[0].buttons).toEqual(["1", "2", "3", "4", "5"]);
+    expect(json.messages[0]!.body).toBe("Hola Ana, gracias por su visita a Clínica Sonrisa. ¿Cómo calificaría su atención del 1 al 5? Toque un número o califique aquí: https://x.test/q/abc");
+    expect(json.messages[0]!.buttons).toEqual(["1", "2", "3", "4", "5"]);
   });
 
   it("refuses an unknown ContentSid with 21655, on WhatsApp and SMS alike, and sends nothing", async () => {

@@ -1,6 +1,6 @@
 // Throughput of the simulator's create-message path (throughput mode) against a bare node:http
 // server answering the same request in the same run, and through the real twilio SDK.
-// Usage (from apps/simulator, after `source ../../scripts/env.sh`): pnpm run bench [requests] [inFlight]
+// Usage (from packages/twilio-simulator, after `source ../../scripts/env.sh`): pnpm run bench [requests] [inFlight]
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createTwilioClient } from "@rm/twilio";
