@@ -1,6 +1,7 @@
 // What stops an upload from being sent, named for the people who can fix it (preview and confirm):
 // a channel without a sender, a WhatsApp message type without an approved template (neither the
 // workspace's own nor the platform's), credits short of the hold.
+import { createMsg } from "@rm/catalogue";
 import { sendingGaps, type SendingGap } from "@rm/domain";
 import type { Channel } from "./fields.ts";
 
@@ -8,7 +9,7 @@ export type SendBlockerCode = "NO_SENDER" | "NO_WHATSAPP_TEMPLATE" | "INSUFFICIE
 
 export interface SendBlocker {
   code: SendBlockerCode;
-  /** Plain Spanish and English, naming what is missing. */
+  /** Plain Spanish and English, naming what is missing (texts: the catalogue's sending.blocker.*). */
   es: string;
   en: string;
   /** Where it is fixed. */
@@ -17,34 +18,18 @@ export interface SendBlocker {
   fixEn: string;
 }
 
-const TYPE_NAMES: Record<string, [string, string]> = {
-  INITIAL: ["solicitud de calificación", "rating request"],
-  REMINDER: ["recordatorio", "reminder"],
-  FOLLOWUP_HAPPY: ["seguimiento a pacientes satisfechos", "follow-up to happy patients"],
-  FOLLOWUP_UNHAPPY: ["seguimiento a pacientes insatisfechos", "follow-up to unhappy patients"],
-  HELP: ["ayuda", "help"],
-  OPT_OUT_CONFIRMATION: ["confirmación de baja", "opt-out confirmation"],
-};
-const LANGUAGE_NAMES: Record<string, [string, string]> = { es: ["español", "Spanish"], en: ["inglés", "English"] };
+const es = createMsg("es");
+const en = createMsg("en");
 
 function gapBlocker(gap: SendingGap, counts: Partial<Record<Channel, number>>): SendBlocker {
-  const settings = { fixUrl: "/settings", fixEs: "Configurar en Ajustes", fixEn: "Set it up in Settings" };
+  const settings = { fixUrl: "/settings", fixEs: es("sending.blocker.fixSettings"), fixEn: en("sending.blocker.fixSettings") };
   if (gap.kind === "NO_SENDER") {
-    const n = counts[gap.channel] ?? 0;
-    const patientsEs = n === 1 ? "1 paciente" : `${n} pacientes`;
-    const patientsEn = n === 1 ? "1 patient" : `${n} patients`;
-    return gap.channel === "WHATSAPP"
-      ? { code: "NO_SENDER", es: `No hay un número de WhatsApp para enviar a ${patientsEs}.`, en: `There is no WhatsApp number to send to ${patientsEn}.`, ...settings }
-      : { code: "NO_SENDER", es: `No hay un número de envío SMS para enviar a ${patientsEs}.`, en: `There is no SMS sender number to send to ${patientsEn}.`, ...settings };
+    const code = gap.channel === "WHATSAPP" ? "sending.blocker.noWhatsappSender" : "sending.blocker.noSmsSender";
+    const count = counts[gap.channel] ?? 0;
+    return { code: "NO_SENDER", es: es(code, { count }), en: en(code, { count }), ...settings };
   }
-  const [typeEs, typeEn] = TYPE_NAMES[gap.type] ?? [gap.type, gap.type];
-  const [langEs, langEn] = LANGUAGE_NAMES[gap.language] ?? [gap.language, gap.language];
-  return {
-    code: "NO_WHATSAPP_TEMPLATE",
-    es: `No hay una plantilla de WhatsApp aprobada para «${typeEs}» en ${langEs}: WhatsApp no entregaría esos mensajes.`,
-    en: `There is no approved WhatsApp template for "${typeEn}" in ${langEn}: WhatsApp would not deliver those messages.`,
-    ...settings,
-  };
+  const params = { type: gap.type, language: gap.language };
+  return { code: "NO_WHATSAPP_TEMPLATE", es: es("sending.blocker.noTemplate", params), en: en("sending.blocker.noTemplate", params), ...settings };
 }
 
 /** The blockers of a planned send, in the order they are listed. Empty: it can go. */
@@ -59,14 +44,14 @@ export function sendBlockers(input: {
   const gaps = sendingGaps({ channels, languages: input.whatsappLanguages, workspace: input.workspace, platform: input.platform });
   const blockers = gaps.map((g) => gapBlocker(g, input.counts));
   if (input.credits.shortfall > 0) {
-    const { needed, available } = input.credits;
+    const params = { needed: input.credits.needed, available: input.credits.available };
     blockers.push({
       code: "INSUFFICIENT_CREDITS",
-      es: `Créditos insuficientes: se necesitan ${needed} y el saldo es ${available}.`,
-      en: `Not enough credits: ${needed} needed, the balance is ${available}.`,
+      es: es("sending.blocker.credits", params),
+      en: en("sending.blocker.credits", params),
       fixUrl: "/billing",
-      fixEs: "Comprar créditos o mejorar el plan",
-      fixEn: "Buy credits or upgrade the plan",
+      fixEs: es("sending.blocker.fixBilling"),
+      fixEn: en("sending.blocker.fixBilling"),
     });
   }
   return blockers;

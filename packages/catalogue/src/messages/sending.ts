@@ -2,6 +2,25 @@ import { m } from "../define.ts";
 
 /** What a workspace needs to send: the upload's blockers, the home page's checklist, the template settings. */
 export const sending = {
+  "sending.blocker.noWhatsappSender": m<{ count: number }>({
+    es: "No hay un número de WhatsApp para enviar a {count, plural, one {# paciente} other {# pacientes}}.",
+    en: "There is no WhatsApp number to send to {count, plural, one {# patient} other {# patients}}.",
+  }),
+  "sending.blocker.noSmsSender": m<{ count: number }>({
+    es: "No hay un número de envío SMS para enviar a {count, plural, one {# paciente} other {# pacientes}}.",
+    en: "There is no SMS sender number to send to {count, plural, one {# patient} other {# patients}}.",
+  }),
+  /** type: INITIAL, REMINDER, …; language: es, en. */
+  "sending.blocker.noTemplate": m<{ type: string; language: string }>({
+    es: "No hay una plantilla de WhatsApp aprobada para «{type, select, INITIAL {solicitud de calificación} REMINDER {recordatorio} FOLLOWUP_HAPPY {seguimiento a pacientes satisfechos} FOLLOWUP_UNHAPPY {seguimiento a pacientes insatisfechos} HELP {ayuda} OPT_OUT_CONFIRMATION {confirmación de baja} other {{type}}}» en {language, select, en {inglés} other {español}}: WhatsApp no entregaría esos mensajes.",
+    en: "There is no approved WhatsApp template for \"{type, select, INITIAL {rating request} REMINDER {reminder} FOLLOWUP_HAPPY {follow-up to happy patients} FOLLOWUP_UNHAPPY {follow-up to unhappy patients} HELP {help} OPT_OUT_CONFIRMATION {opt-out confirmation} other {{type}}}\" in {language, select, en {English} other {Spanish}}: WhatsApp would not deliver those messages.",
+  }),
+  "sending.blocker.credits": m<{ needed: number; available: number }>({
+    es: "Créditos insuficientes: se necesitan {needed} y el saldo es {available}.",
+    en: "Not enough credits: {needed} needed, the balance is {available}.",
+  }),
+  "sending.blocker.fixSettings": m({ es: "Configurar en Ajustes", en: "Set it up in Settings" }),
+  "sending.blocker.fixBilling": m({ es: "Comprar créditos o mejorar el plan", en: "Buy credits or upgrade the plan" }),
   "sending.blockers.title": m({ es: "No se puede enviar todavía:", en: "It cannot be sent yet:" }),
   "sending.blockers.askOwner": m({ es: "Pida al propietario de la cuenta que lo resuelva.", en: "Ask the account owner to fix it." }),
   "sending.preview.byWhatsapp": m({ es: "Por WhatsApp", en: "By WhatsApp" }),
