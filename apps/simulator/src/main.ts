@@ -1,7 +1,8 @@
 // Entry point: `node src/main.ts`. Reads the environment (one clear line and exit 1 when bad).
 import { loadConfig, simulatorEnv } from "@rm/config";
+import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
 import { createLogger } from "@rm/telemetry";
-import { createSimulator, parseFailRules, type FailRule } from "@rm/twilio-simulator";
+import { approvedContentFor, createSimulator, parseFailRules, PLACEHOLDER_CONTENT_SIDS, type FailRule } from "@rm/twilio-simulator";
 
 const env = loadConfig(simulatorEnv);
 let failRules: FailRule[];
@@ -31,6 +32,10 @@ const sim = createSimulator({
   autoReplyDelayMs: env.SIMULATOR_AUTO_REPLY_DELAY_MS,
   autoReplyEveryMessage: env.SIMULATOR_AUTO_REPLY_EVERY_MESSAGE,
   maxStoredMessages: env.SIMULATOR_MAX_STORED_MESSAGES,
+  // The same platform templates the web app and the worker are configured with (the local ones when unset).
+  ...(Object.keys(env.WHATSAPP_DEFAULT_CONTENT_SIDS).length > 0 || env.SIMULATOR_APPROVED_CONTENT_SIDS
+    ? { approvedContent: approvedContentFor(Object.keys(env.WHATSAPP_DEFAULT_CONTENT_SIDS).length > 0 ? env.WHATSAPP_DEFAULT_CONTENT_SIDS : LOCAL_PLATFORM_CONTENT_SIDS, [...PLACEHOLDER_CONTENT_SIDS, ...(env.SIMULATOR_APPROVED_CONTENT_SIDS ?? [])]) }
+    : {}),
 });
 
 try {

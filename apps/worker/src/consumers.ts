@@ -24,6 +24,7 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
     publicUrl: config.PUBLIC_URL,
     reminderDelayMs: config.REMINDER_DELAY_MS,
     platformSmsSender: Boolean(config.TWILIO_FROM_SMS || config.TWILIO_MESSAGING_SERVICE_SID),
+    platformContentSids: config.WHATSAPP_DEFAULT_CONTENT_SIDS,
   };
   const handlerDeps: HandlerDeps = {
     orm: ctx.db.orm,
@@ -46,7 +47,7 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
     twilio,
     rateLimiter,
     publicUrl: config.PUBLIC_URL,
-    defaults: { smsFrom: config.TWILIO_FROM_SMS, whatsappFrom: config.TWILIO_FROM_WHATSAPP, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID },
+    defaults: { smsFrom: config.TWILIO_FROM_SMS, whatsappFrom: config.TWILIO_FROM_WHATSAPP, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID, whatsappContentSids: config.WHATSAPP_DEFAULT_CONTENT_SIDS },
     globalPaused: () => config.SENDING_PAUSED,
     sdkTimeoutMs: config.TWILIO_TIMEOUT_MS,
     reminderDelayMs: config.REMINDER_DELAY_MS,

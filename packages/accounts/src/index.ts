@@ -39,3 +39,4 @@ export {
 export { GATED_WARNING, CONTENT_SID_TYPES, settingsSchema, updateSettings, isTimeZone, type SettingsResult } from "./settings.ts";
 export { practiceSchema, createPractice, updatePractice, type PracticeInput } from "./practices.ts";
 export { SAMPLE_VALUES, analyzeTemplate, templateSchema, updateTemplate, unknownMessage, type TemplateAnalysis, type TemplateInput } from "./templates.ts";
+export { setupChecklist, type SetupChecklist, type SetupItem, type SetupStep } from "./setup-checklist.ts";

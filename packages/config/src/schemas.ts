@@ -1,6 +1,7 @@
 // Environment variables of every process (SPEC §8). One schema per process, built from shared
 // pieces, so the README's table and the code cannot drift far: this file is the source of truth.
 import { z } from "zod";
+import { parsePlatformContentSids, type PlatformContentSids } from "@rm/domain";
 
 const url = (protocols: string[], hint: string) =>
   z
@@ -60,6 +61,34 @@ const twilioEnv = z.object({
   TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/, "expected MG + 32 hex digits").optional(),
 });
 
+/**
+ * The platform's approved WhatsApp templates, used by every workspace without its own: JSON
+ * {"es":{"INITIAL":"HX…","REMINDER":"HX…",…},"en":{…}} (types INITIAL, REMINDER, FOLLOWUP_HAPPY,
+ * FOLLOWUP_UNHAPPY, HELP, OPT_OUT_CONFIRMATION). Unset: only workspaces' own templates are used.
+ */
+const whatsappDefaultsEnv = z.object({
+  WHATSAPP_DEFAULT_CONTENT_SIDS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx): PlatformContentSids => {
+      if (!v) return {};
+      try {
+        return parsePlatformContentSids(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+});
+
+/** The platform's senders, used by every workspace that has none of its own. */
+const platformSendersEnv = z.object({
+  TWILIO_FROM_SMS: twilioEnv.shape.TWILIO_FROM_SMS,
+  TWILIO_FROM_WHATSAPP: twilioEnv.shape.TWILIO_FROM_WHATSAPP,
+  TWILIO_MESSAGING_SERVICE_SID: twilioEnv.shape.TWILIO_MESSAGING_SERVICE_SID,
+});
+
 const publicUrl = z.object({
   PUBLIC_URL: url(["http:", "https:"], "the public http(s) base URL of the web app").transform((v) => v.replace(/\/+$/, "")),
 });
@@ -83,6 +112,9 @@ export const webEnv = commonEnv
     /** A staff session ends this many hours after sign-in, however active (default 7 days). */
     SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number({ error: "expected hours" }).int().min(1).max(90 * 24).default(7 * 24),
     TWILIO_AUTH_TOKEN: twilioEnv.shape.TWILIO_AUTH_TOKEN,
+    // The preview and the home page say what is missing to send: they need the platform's defaults.
+    ...platformSendersEnv.shape,
+    ...whatsappDefaultsEnv.shape,
     STRIPE_SECRET_KEY: z.string().optional(),
     STRIPE_WEBHOOK_SECRET: commaList.optional(),
     STRIPE_API_URL: url(["http:", "https:"], "an http(s) URL").optional(),
@@ -99,6 +131,7 @@ export const workerEnv = commonEnv
   .extend(streamsEnv.shape)
   .extend(publicUrl.shape)
   .extend(twilioEnv.shape)
+  .extend(whatsappDefaultsEnv.shape)
   .extend({
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
     /** Entries per XREADGROUP and reader loops per stream kind. */
@@ -188,6 +221,10 @@ export const simulatorEnv = z.object({
   SIMULATOR_AUTO_REPLY_DELAY_MS: count(3_600_000, 500),
   /** By default a patient answers only the first message from a sender (the rating request). */
   SIMULATOR_AUTO_REPLY_EVERY_MESSAGE: boolFlag,
+  /** The platform's templates, approved in the simulator (same JSON as the web and worker get). */
+  ...whatsappDefaultsEnv.shape,
+  /** Further approved content SIDs, comma-separated (a workspace's own templates in a demo). */
+  SIMULATOR_APPROVED_CONTENT_SIDS: commaList.optional(),
   /** Messages kept for fetch/list; beyond it only counts are kept. */
   SIMULATOR_MAX_STORED_MESSAGES: count(50_000_000, 1_000_000),
 });

@@ -53,3 +53,21 @@ describe("parseConfig", () => {
     expect(() => parseConfig(webEnv, { ...good, SESSION_SECRET: "short" })).toThrowError(/^SESSION_SECRET is invalid: each secret must be at least 16/);
   });
 });
+
+describe("WHATSAPP_DEFAULT_CONTENT_SIDS", () => {
+  const sid = "HX" + "1".repeat(32);
+  it("is parsed per language and type for web and worker; unset means none", async () => {
+    const { workerEnv } = await import("../src/index.ts");
+    const value = JSON.stringify({ es: { INITIAL: sid, REMINDER: sid }, en: { INITIAL: sid } });
+    expect(parseConfig(webEnv, { ...good, WHATSAPP_DEFAULT_CONTENT_SIDS: value }).WHATSAPP_DEFAULT_CONTENT_SIDS).toEqual({ es: { INITIAL: sid, REMINDER: sid }, en: { INITIAL: sid } });
+    expect(parseConfig(workerEnv, { ...good, TWILIO_ACCOUNT_SID: "AC00000000000000000000000000000000", WHATSAPP_DEFAULT_CONTENT_SIDS: value }).WHATSAPP_DEFAULT_CONTENT_SIDS.en).toEqual({ INITIAL: sid });
+    expect(parseConfig(webEnv, good).WHATSAPP_DEFAULT_CONTENT_SIDS).toEqual({});
+  });
+
+  it("refuses a bad value at start-up, naming the entry", () => {
+    expect(() => parseConfig(webEnv, { ...good, WHATSAPP_DEFAULT_CONTENT_SIDS: "{es" })).toThrowError(/^WHATSAPP_DEFAULT_CONTENT_SIDS is invalid: expected JSON like/);
+    expect(() => parseConfig(webEnv, { ...good, WHATSAPP_DEFAULT_CONTENT_SIDS: JSON.stringify({ es: { INITIAL: "HX12" } }) })).toThrowError(
+      /^WHATSAPP_DEFAULT_CONTENT_SIDS is invalid: es\.INITIAL: expected a content SID \(HX \+ 32 hex digits\)$/,
+    );
+  });
+});

@@ -58,6 +58,30 @@ export {
   reviewInputOf,
   reviewLinkFor,
 } from "./messaging/google-review-url.ts";
+export {
+  CONTENT_SID,
+  LOCAL_PLATFORM_CONTENT_SIDS,
+  PLATFORM_TEMPLATE_TEXTS,
+  WHATSAPP_CONTENT_LANGUAGES,
+  WHATSAPP_CONTENT_REQUIRED,
+  WHATSAPP_CONTENT_TYPES,
+  WHATSAPP_CONTENT_VARIABLES,
+  type ContentButton,
+  type ContentSidChoice,
+  type ContentSidSource,
+  type PlatformContentSids,
+  type PlatformTemplateText,
+  type WhatsAppContentLanguage,
+  type WhatsAppContentType,
+  isWhatsAppContentType,
+  parsePlatformContentSids,
+  platformContentSidsSchema,
+  platformTemplatesBySid,
+  renderContent,
+  resolveWhatsAppContentSid,
+  whatsappContentVariables,
+} from "./messaging/whatsapp-content.ts";
+export { type PlatformSending, type SendingGap, type WorkspaceSending, sendingGaps } from "./messaging/sending-readiness.ts";
 
 // contacts
 export {

@@ -5,12 +5,15 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { initOrm, migrateUp } from "@rm/db";
+import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
 import { createSimulator, type Simulator, type SimulatorOptions } from "@rm/twilio-simulator";
 import type { EnvVars } from "./processes.ts";
 
 export const ACCOUNT_SID = "AC00000000000000000000000000000000";
 export const AUTH_TOKEN = "harness-auth-token";
 export const SMS_SENDER = "+15005550006";
+/** The platform's WhatsApp sender of test runs. */
+export const WHATSAPP_SENDER = "whatsapp:+14155238886";
 /** The harness's own database connections carry this name, so fault injection can spare them. */
 export const HARNESS_APP_NAME = "rm-harness";
 
@@ -74,6 +77,9 @@ export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
     TWILIO_API_URL: simUrl,
     TWILIO_FROM_SMS: SMS_SENDER,
+    TWILIO_FROM_WHATSAPP: WHATSAPP_SENDER,
+    // The platform's templates the simulator approves by default (a new workspace sends WhatsApp with them).
+    WHATSAPP_DEFAULT_CONTENT_SIDS: JSON.stringify(LOCAL_PLATFORM_CONTENT_SIDS),
     RATE_LIMITS_DISABLED: "true",
     ...o.workerEnv,
   };

@@ -6,7 +6,7 @@
 // holds keep two drafts from passing on the same credits. A failed confirm leaves the draft as it was.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import { scopedQuery } from "@rm/db";
-import { DEFAULT_HOURS_AFTER_APPOINTMENT } from "@rm/domain";
+import { DEFAULT_HOURS_AFTER_APPOINTMENT, type PlatformSending } from "@rm/domain";
 import {
   createCampaignFromRows,
   executeBound,
@@ -297,7 +297,7 @@ export interface CampaignDraftPreview {
 /** The draft and what confirming it would do now (counts, skipped rows with reasons, credits). */
 export async function previewCampaignDraft(
   target: MikroORM | EntityManager,
-  input: { workspaceId: string; campaignId: string; publicUrl: string; now?: Date; skippedLimit?: number },
+  input: { workspaceId: string; campaignId: string; publicUrl: string; now?: Date; skippedLimit?: number; platform?: PlatformSending },
 ): Promise<CampaignDraftPreview | null> {
   const em = toEm(target);
   const draft = await getCampaignDraft(em, input.workspaceId, input.campaignId, input.now ? { now: input.now } : {});
@@ -315,6 +315,7 @@ export async function previewCampaignDraft(
       rows: draft.rows,
       scheduledHoursAfter: draft.scheduledHoursAfter,
       publicUrl: input.publicUrl,
+      ...(input.platform ? { platform: input.platform } : {}),
       ...(input.now ? { now: input.now } : {}),
     },
     input.skippedLimit ? { skippedLimit: input.skippedLimit } : {},
@@ -330,6 +331,8 @@ export interface ConfirmCampaignDraftInput {
   publicUrl: string;
   ip?: string | null;
   now?: Date;
+  /** The platform's senders and templates: with them, a confirm that could not be delivered is refused (SendBlockedError). */
+  platform?: PlatformSending;
 }
 
 export interface ConfirmCampaignDraftResult {
@@ -382,6 +385,7 @@ export async function confirmCampaignDraft(target: MikroORM | EntityManager, inp
       ip: input.ip ?? null,
       source: "csv",
       draftCampaignId: input.campaignId,
+      ...(input.platform ? { platform: input.platform } : {}),
     });
     // The rows now live in patients; the rejected rows stay for their download.
     await em.execute("update campaign_drafts set rows = null, confirmed_at = ? where workspace_id = ? and campaign_id = ?", [now, input.workspaceId, input.campaignId], "run");

@@ -23,10 +23,13 @@ import {
   formatAppointmentDate,
   initialSendTime,
   renderTemplate,
+  resolveWhatsAppContentSid,
   withinCooldown,
+  type PlatformSending,
   type QuietHours,
 } from "@rm/domain";
-import { CampaignInputError, InsufficientCreditsError } from "./errors.ts";
+import { CampaignInputError, InsufficientCreditsError, SendBlockedError } from "./errors.ts";
+import { sendBlockers, type SendBlocker } from "./send-blockers.ts";
 import type { Channel } from "./fields.ts";
 import { messageSendEvent } from "@rm/events";
 
@@ -84,6 +87,8 @@ export interface CreateCampaignInput {
    * not a DRAFT of the workspace. Its name, practice and creator stay those of the draft.
    */
   draftCampaignId?: string;
+  /** The platform's senders and WhatsApp templates (environment), for a workspace without its own. */
+  platform?: PlatformSending | undefined;
 }
 
 export interface CampaignPatientResult {
@@ -133,6 +138,10 @@ export interface CampaignPreview {
   credits: { needed: number; available: number; shortfall: number; unlimited: boolean };
   firstSendAt: Date | null;
   lastSendAt: Date | null;
+  /** Patients that would be messaged, per channel. */
+  channels: Record<Channel, number>;
+  /** What stops the send (no sender, no approved WhatsApp template, credits short); empty when it can go. */
+  blockers: SendBlocker[];
 }
 
 interface Settings {
@@ -142,7 +151,10 @@ interface Settings {
   cooldownDays: number;
   maxAgeDays: number;
   defaultChannel: Channel;
-  contentSidInitial: string | null;
+  /** The workspace's own WhatsApp content SIDs by type. */
+  contentSids: Record<string, string>;
+  smsSender: string | null;
+  whatsappSender: string | null;
   practiceName: string;
   doctorName: string;
   templates: { INITIAL: Record<Channel, string>; FOLLOWUPS: Record<Channel, string[]> };
@@ -193,9 +205,12 @@ async function loadSettings(em: Em, input: Pick<CreateCampaignInput, "workspaceI
       max_appointment_age_days: number;
       default_channel: Channel;
       whatsapp_content_sids: Record<string, string> | null;
+      sms_sender: string | null;
+      whatsapp_sender: string | null;
     }[]
   >(
-    `select plan, timezone, quiet_hours_start, quiet_hours_end, contact_cooldown_days, max_appointment_age_days, default_channel, whatsapp_content_sids
+    `select plan, timezone, quiet_hours_start, quiet_hours_end, contact_cooldown_days, max_appointment_age_days, default_channel, whatsapp_content_sids,
+            sms_sender, whatsapp_sender
        from workspaces where id = ?`,
     [input.workspaceId],
   );
@@ -237,7 +252,9 @@ async function loadSettings(em: Em, input: Pick<CreateCampaignInput, "workspaceI
     cooldownDays: ws.contact_cooldown_days,
     maxAgeDays: ws.max_appointment_age_days,
     defaultChannel: ws.default_channel,
-    contentSidInitial: ws.whatsapp_content_sids?.INITIAL ?? null,
+    contentSids: ws.whatsapp_content_sids ?? {},
+    smsSender: ws.sms_sender,
+    whatsappSender: ws.whatsapp_sender,
     practiceName: practice.name,
     doctorName,
     templates: languageTemplates.get("es")!,
@@ -568,12 +585,28 @@ export async function previewCampaignFromRows(target: MikroORM | EntityManager, 
     if (skipped.length >= limit) break;
     if (p.skip) skipped.push({ line: p.row.line ?? null, name: p.row.name, phone: p.row.phone, reason: p.skip });
   }
+  const channels: Record<Channel, number> = { WHATSAPP: 0, SMS: 0 };
+  const whatsappLanguages = new Set<string>();
+  for (const p of planned) {
+    if (p.skip) continue;
+    channels[p.channel]++;
+    if (p.channel === "WHATSAPP") whatsappLanguages.add(p.language);
+  }
+  const credits = { needed: summary.creditsHeld, available, shortfall: unlimited ? 0 : Math.max(0, summary.creditsHeld - available), unlimited };
   return {
     counts: summary.counts,
     skipped,
-    credits: { needed: summary.creditsHeld, available, shortfall: unlimited ? 0 : Math.max(0, summary.creditsHeld - available), unlimited },
+    credits,
     firstSendAt: summary.firstSendAt,
     lastSendAt: summary.lastSendAt,
+    channels,
+    blockers: sendBlockers({
+      counts: channels,
+      whatsappLanguages,
+      workspace: { smsSender: settings.smsSender, whatsappSender: settings.whatsappSender, whatsappContentSids: settings.contentSids },
+      platform: input.platform ?? {},
+      credits,
+    }),
   };
 }
 
@@ -621,6 +654,23 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
     const planned = decide(unique, prepared, contacts, settings, now);
     const summary = summarise(planned, merged);
     const sends = planned.filter((p) => p.skip === null);
+    // The preview's check again, under the contacts' locks: what cannot be delivered is not created.
+    if (input.platform) {
+      const channels: Record<Channel, number> = { WHATSAPP: 0, SMS: 0 };
+      const whatsappLanguages = new Set<string>();
+      for (const p of sends) {
+        channels[p.channel]++;
+        if (p.channel === "WHATSAPP") whatsappLanguages.add(p.language);
+      }
+      const blockers = sendBlockers({
+        counts: channels,
+        whatsappLanguages,
+        workspace: { smsSender: settings.smsSender, whatsappSender: settings.whatsappSender, whatsappContentSids: settings.contentSids },
+        platform: input.platform,
+        credits: { needed: 0, available: 0, shortfall: 0 },
+      });
+      if (blockers.length > 0) throw new SendBlockedError(blockers);
+    }
     lap("plan");
 
     // From here on each statement is formatted while the previous one runs. Credits first: when they
@@ -729,9 +779,11 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
 
     // INITIAL messages and their `message.send` outbox rows (the rows enqueueOutbox writes: same
     // columns, same idempotency key), one statement per batch so the outbox's NOTIFY fires once per
-    // batch. What is the same for every row — content SID, doctor, practice, link base — is bound
-    // once; addresses and WhatsApp content variables are built by the statement. A single send goes
+    // batch. What is the same for every row — doctor, practice, link base — is bound
+    // once (the variables in the order of WHATSAPP_CONTENT_VARIABLES.INITIAL); addresses and WhatsApp content variables are built by the statement. A single send goes
     // through enqueueOutbox itself.
+    // The INITIAL's template: the workspace's own, else the platform's in the patient's language.
+    const initialContentSid = (language: string) => resolveWhatsAppContentSid({ type: "INITIAL", language, workspaceSids: settings.contentSids, platform: input.platform?.whatsappContentSids })?.sid ?? null;
     const sendBatches = chunks(sends, BATCH);
     for (const [k, batch] of sendBatches.entries()) {
       const params = await columns(batch, [
@@ -742,6 +794,7 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
         (p) => p.body,
         (p) => (p.channel === "WHATSAPP" ? p.firstName : null),
         (p) => (p.channel === "WHATSAPP" ? p.token : null),
+        (p) => (p.channel === "WHATSAPP" ? initialContentSid(p.language) : null),
         (p) => p.credits,
         (p) => p.sendAt!.toISOString(),
       ]);
@@ -750,8 +803,8 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
         await executeBound(
           em,
           `with t as materialized (
-             select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::timestamptz[])
-                    as t(id, patient_id, channel, phone, body, first_name, token, credits, due)
+             select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::timestamptz[])
+                    as t(id, patient_id, channel, phone, body, first_name, token, content_sid, credits, due)
            ), m as (
              insert into messages (id, workspace_id, patient_id, campaign_id, type, channel, status, to_address, body, content_sid, content_variables,
                                    credits_held, created_at, updated_at)
@@ -759,7 +812,7 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
                     -- Addresses as the provider spells them: WhatsApp recipients carry the channel prefix.
                     case when t.channel = 'WHATSAPP' then 'whatsapp:' || t.phone else t.phone end,
                     t.body,
-                    case when t.channel = 'WHATSAPP' then ?::text end,
+                    t.content_sid,
                     case when t.channel = 'WHATSAPP' then jsonb_build_object('1', t.first_name, '2', ?::text, '3', ?::text, '4', ?::text || t.token) end,
                     t.credits, ?, ?
                from t
@@ -772,7 +825,6 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
             ...params,
             input.workspaceId,
             campaignId,
-            settings.contentSidInitial,
             settings.doctorName,
             settings.practiceName,
             `${input.publicUrl}/q/`,

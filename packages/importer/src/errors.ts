@@ -1,4 +1,5 @@
 import { InsufficientCreditsError as LedgerInsufficientCreditsError } from "@rm/db";
+import type { SendBlocker } from "./send-blockers.ts";
 
 /**
  * The campaign needs more credits than the workspace has: nothing was created. `needed` counts every
@@ -27,7 +28,8 @@ export type CampaignInputErrorCode =
   | "CONSENT_REQUIRED"
   | "INVALID_HOURS"
   | "DRAFT_NOT_FOUND"
-  | "DRAFT_EXPIRED";
+  | "DRAFT_EXPIRED"
+  | "SEND_BLOCKED";
 
 /** Input a user can get wrong (an id of another workspace, a bad phone): `message` is Spanish. */
 export class CampaignInputError extends Error {
@@ -38,5 +40,18 @@ export class CampaignInputError extends Error {
     this.name = "CampaignInputError";
     this.code = code;
     this.field = field;
+  }
+}
+
+/**
+ * The patients could not be messaged (a channel without a sender, a WhatsApp type without an approved
+ * template): nothing was created. `blockers` are the ones the preview lists, with the same words.
+ */
+export class SendBlockedError extends CampaignInputError {
+  readonly blockers: SendBlocker[];
+  constructor(blockers: SendBlocker[]) {
+    super("SEND_BLOCKED", blockers.map((b) => b.es).join(" "));
+    this.name = "SendBlockedError";
+    this.blockers = blockers;
   }
 }

@@ -48,4 +48,5 @@ export {
   type ConfirmCampaignDraftResult,
 } from "./campaign-draft.ts";
 export { sendToOnePatient, findOwnSingleSend, type SendToOnePatientInput, type SendToOnePatientResult, type SingleSendSummary } from "./send-to-one.ts";
-export { InsufficientCreditsError, CampaignInputError, type CampaignInputErrorCode } from "./errors.ts";
+export { InsufficientCreditsError, CampaignInputError, SendBlockedError, type CampaignInputErrorCode } from "./errors.ts";
+export { sendBlockers, type SendBlocker, type SendBlockerCode } from "./send-blockers.ts";

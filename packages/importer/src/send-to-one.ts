@@ -2,7 +2,7 @@
 // Goes through createCampaignFromRows, so consent, opt-out, cooldown, quiet hours, the credit hold and
 // the outbox row are exactly those of a CSV import.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { normalizePhone, PHONE_REJECTION_ES } from "@rm/domain";
+import { normalizePhone, PHONE_REJECTION_ES, type PlatformSending } from "@rm/domain";
 import { messageSendEvent } from "@rm/events";
 import { createCampaignFromRows, type CampaignPatientResult, type CreateCampaignResult } from "./create-campaign.ts";
 import { CampaignInputError } from "./errors.ts";
@@ -30,6 +30,8 @@ export interface SendToOnePatientInput {
   campaignName?: string;
   now?: Date;
   ip?: string | null;
+  /** The platform's senders and templates; with them a send that could not be delivered is refused. */
+  platform?: PlatformSending;
 }
 
 export interface SendToOnePatientResult extends CreateCampaignResult {
@@ -64,6 +66,7 @@ export async function sendToOnePatient(target: MikroORM | EntityManager, input: 
     now,
     ip: input.ip ?? null,
     source: "single",
+    ...(input.platform ? { platform: input.platform } : {}),
   });
   return { ...result, patient: result.patients[0]! };
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signTwilioRequest } from "@rm/twilio";
 import type { StreamEntry } from "@rm/streams";
 import { deductCredits, enqueueOutbox, getCreditBalance, heldCredits, holdCredits } from "@rm/db";
+import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
 import type { HandlerDeps } from "../src/handlers/deps.ts";
 import { storeInbound } from "../src/handlers/store-inbound.ts";
 import { completeCampaigns } from "../src/feedback/completion.ts";
@@ -364,6 +365,19 @@ describe("the reminder", () => {
     expect(out[0]!.body).toContain(`/q/${s.token}`);
     // Scheduling again is a no-op (one reminder row per patient, forever).
     expect(await reminderEntry(s)).toBeNull();
+  });
+
+  it("on WhatsApp, a workspace without templates of its own sends the reminder with the platform's template in the patient's language", async () => {
+    const withPlatform: HandlerDeps = { ...deps, feedback: { publicUrl: PUBLIC_URL, platformContentSids: LOCAL_PLATFORM_CONTENT_SIDS } };
+    withPlatform.onInboundRouted = createReplyProcessor({ logger: h.logger, feedback: withPlatform.feedback! });
+    const s = await sent({ channel: "WHATSAPP" });
+    await sql("update workspaces set whatsapp_content_sids = '{}'::jsonb where id = ?", [s.workspaceId]);
+    await sql("update patients set language = 'en' where id = ?", [s.patientId]);
+    await sql("update messages set status = 'DELIVERED' where id = ?", [s.messageId]);
+    await sendReminder(withPlatform, (await reminderEntry(s))!);
+    const [reminder] = await sql<{ content_sid: string | null; content_variables: Record<string, string> }>("select content_sid, content_variables from messages where patient_id = ? and type = 'REMINDER'", [s.patientId]);
+    expect(reminder!.content_sid).toBe(LOCAL_PLATFORM_CONTENT_SIDS.en.REMINDER);
+    expect(reminder!.content_variables["3"]).toBe(`${PUBLIC_URL}/q/${s.token}`);
   });
 
   it("is due reminderAfterHours after the send, moved out of the practice's quiet hours", async () => {

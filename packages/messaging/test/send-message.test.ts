@@ -3,7 +3,7 @@ import net from "node:net";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getCreditBalance, heldCredits, holdCredits, initOrm } from "@rm/db";
-import { ManualClock } from "@rm/domain";
+import { LOCAL_PLATFORM_CONTENT_SIDS, ManualClock } from "@rm/domain";
 import { createSimulator, type Simulator } from "@rm/twilio-simulator";
 import type { StreamEntry } from "@rm/streams";
 import { createScenario, createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "@rm/test-utils";
@@ -495,6 +495,25 @@ describe.each(["one by one", "batched"] as const)("%s", (m) => {
       expect(sent.contentSid).toBe("HX0123456789abcdef0123456789abcdef");
       expect(JSON.parse(sent.contentVariables!)).toEqual({ "1": "María" });
       expect((await message(s.messageIds[0]!)).segments).toBe(1);
+    });
+
+    it("a workspace without templates of its own sends the platform's, in the patient's language", async () => {
+      const s = await createScenario(orm, { patients: 2, dueAt: clock.now(), channel: "WHATSAPP", phoneBase: 593_983_000_000 });
+      await orm.em.fork().execute("update patients set language = 'en' where workspace_id = ? and phone = ?", [s.workspaceId, s.phones[1]]);
+      await run(deps({ defaults: { whatsappContentSids: LOCAL_PLATFORM_CONTENT_SIDS } }), await publishDue());
+      const sidTo = (phone: string) => sim.state.messages.find((m) => m.to === `whatsapp:${phone}`)?.contentSid;
+      expect(sidTo(s.phones[0]!)).toBe(LOCAL_PLATFORM_CONTENT_SIDS.es.INITIAL);
+      expect(sidTo(s.phones[1]!)).toBe(LOCAL_PLATFORM_CONTENT_SIDS.en.INITIAL);
+      for (const id of s.messageIds) expect((await message(id)).status).not.toBe("FAILED");
+    });
+
+    it("a template the provider does not know fails the message with Twilio's 21655 instead of retrying", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), channel: "WHATSAPP", phoneBase: 593_984_000_000, whatsappContentSids: { INITIAL: "HX" + "9".repeat(32) } });
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(0);
+      const failed = await message(s.messageIds[0]!);
+      expect(failed.status).toBe("FAILED");
+      expect(failed.error_code).toBe(21655);
     });
 
     it("sends free text inside the window, and fails clearly outside it without a template", async () => {

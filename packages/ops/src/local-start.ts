@@ -4,6 +4,8 @@
 // no reloads; `npm run dev` runs the Vite dev server (HMR) instead. Everything else is local either
 // way: the simulator instead of Twilio, a local fake Stripe, demo secrets.
 
+import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
+
 export type WebMode = "production" | "development";
 
 export interface LocalApp {
@@ -39,6 +41,8 @@ export function localEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     TWILIO_API_URL: `http://127.0.0.1:${simulatorPort}`,
     TWILIO_FROM_SMS: "+15005550006",
     TWILIO_FROM_WHATSAPP: "whatsapp:+14155238886",
+    // The platform's WhatsApp templates: the simulator approves these, so a new workspace sends WhatsApp as it is.
+    WHATSAPP_DEFAULT_CONTENT_SIDS: JSON.stringify(LOCAL_PLATFORM_CONTENT_SIDS),
     SIMULATOR_PORT: String(simulatorPort),
     SIMULATOR_INBOUND_URL: `${publicUrl}/webhooks/twilio/inbound`,
     // Simulated patients answer the demo's rating requests, so the flow moves on its own

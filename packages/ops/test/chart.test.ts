@@ -28,6 +28,18 @@ describe("helm chart", () => {
     expect(byKind(ms, "HorizontalPodAutoscaler").map((h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name).sort()).toEqual(["rm-reputation-manager-web", "rm-reputation-manager-worker"]);
   });
 
+  it("passes the platform's senders and WhatsApp templates to every process as environment (ConfigMap)", () => {
+    const sid = "HX" + "1".repeat(32);
+    const ms = parseManifests(renderChart(["--set", "config.twilioFromWhatsapp=whatsapp:+593990000000", "--set", `config.whatsappDefaultContentSids.es.INITIAL=${sid}`]));
+    const cm = byKind(ms, "ConfigMap").find((m) => (m as { data?: Record<string, string> }).data?.PUBLIC_URL !== undefined) as unknown as { data: Record<string, string> };
+    expect(cm.data.TWILIO_FROM_WHATSAPP).toBe("whatsapp:+593990000000");
+    expect(JSON.parse(cm.data.WHATSAPP_DEFAULT_CONTENT_SIDS!)).toEqual({ es: { INITIAL: sid } });
+    expect(() => renderChart(["--set", "config.whatsappDefaultContentSids.es.INITIAL=HX12"])).toThrow(/whatsappDefaultContentSids/);
+    // Unset: no variable at all (the processes then use only workspaces' own templates).
+    const plain = byKind(parseManifests(renderChart()), "ConfigMap").map((m) => (m as { data?: Record<string, string> }).data ?? {});
+    expect(plain.some((d) => "WHATSAPP_DEFAULT_CONTENT_SIDS" in d)).toBe(false);
+  });
+
   it("renders production-like values: KEDA ScaledObject instead of the worker HPA, never both", () => {
     const ms = parseManifests(renderChart(PROD));
     const scaled = byKind(ms, "ScaledObject");

@@ -26,6 +26,7 @@ function view(r: MessageRecord) {
     body: r.body,
     contentSid: r.contentSid,
     contentVariables: r.contentVariables,
+    buttons: r.buttons,
     statusCallback: r.statusCallback,
     status: r.status,
     numSegments: r.numSegments,

@@ -26,6 +26,7 @@ const MESSAGES: Record<number, string> = {
   21609: "Invalid StatusCallback url",
   21610: "Attempt to send to unsubscribed recipient",
   21617: "The concatenated message body exceeds the 1600 character limit.",
+  21655: "The ContentSid is Invalid",
   21656: "The ContentVariables Parameter is invalid.",
   63007: "Twilio could not find a Channel with the specified From address",
   63016:

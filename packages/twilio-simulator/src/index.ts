@@ -1,5 +1,15 @@
 export { createSimulator, type Simulator, type SimulatorOptions } from "./server.ts";
-export { defaultConfig, parseFailRules, DEFAULT_AUTO_REPLIES, type SimulatorConfig, type FailRule, type AutoReply } from "./sim-config.ts";
+export {
+  approvedContentFor,
+  defaultConfig,
+  parseFailRules,
+  DEFAULT_AUTO_REPLIES,
+  PLACEHOLDER_CONTENT_SIDS,
+  type ApprovedContent,
+  type SimulatorConfig,
+  type FailRule,
+  type AutoReply,
+} from "./sim-config.ts";
 export type { SimStore, SimStats, MessageRecord, InboundRecord, MessageStatus, Channel } from "./store.ts";
 export type { InboundRequest, InboundResult } from "./inbound.ts";
 export { smsSegments } from "./segments.ts";

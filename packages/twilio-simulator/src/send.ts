@@ -1,5 +1,6 @@
 // The create-message call: validates like Twilio (first failing rule wins, same order as Twilio
 // checks), decides the message's eventual fate, and records it.
+import { renderContent } from "@rm/domain";
 import { DELIVERY_ERRORS, isDeliveryCode, twilioError, type SimError } from "./errors.ts";
 import type { SimContext } from "./context.ts";
 import { smsSegments } from "./segments.ts";
@@ -61,6 +62,11 @@ export function createMessage(ctx: SimContext, form: URLSearchParams): CreateRes
       return fail(ctx, 21656);
     }
   }
+  // Twilio refuses a ContentSid that is not a template of the account (mistyped, deleted, another
+  // account's, never created) with 21655 "The ContentSid is Invalid":
+  // https://www.twilio.com/docs/api/errors/21655
+  const content = contentSid ? config.approvedContent[contentSid] : undefined;
+  if (contentSid && !content) return fail(ctx, 21655, contentSid);
   const statusCallback = form.get("StatusCallback") || null;
   if (statusCallback !== null && !/^https?:\/\//.test(statusCallback)) return fail(ctx, 21609, statusCallback);
   const whatsapp = to.startsWith("whatsapp:");
@@ -88,8 +94,10 @@ export function createMessage(ctx: SimContext, form: URLSearchParams): CreateRes
     to,
     from,
     messagingServiceSid: serviceSid,
-    // A template's text lives at Twilio; the simulator shows which template and variables were asked for.
-    body: body || (contentSid ? `[${contentSid}]${contentVariables ? " " + contentVariables : ""}` : ""),
+    // A template's text lives at Twilio: the simulator shows what the patient saw when it knows the
+    // template's text, else which template and variables were asked for.
+    body: body || (contentSid ? renderApproved(contentSid, content, contentVariables) : ""),
+    buttons: !body && content?.buttons ? content.buttons.map((b) => b.title) : null,
     contentSid,
     contentVariables,
     statusCallback,
@@ -105,6 +113,11 @@ export function createMessage(ctx: SimContext, form: URLSearchParams): CreateRes
   };
   store.add(rec, config.maxStoredMessages);
   return { ok: true, rec, fate: ruleFate ?? decideFate(ctx, whatsapp) };
+}
+
+function renderApproved(sid: string, content: { body?: string } | undefined, variables: string | null): string {
+  if (content?.body === undefined) return `[${sid}]${variables ? " " + variables : ""}`;
+  return renderContent(content.body, variables ? (JSON.parse(variables) as Record<string, string>) : null);
 }
 
 function decideFate(ctx: SimContext, whatsapp: boolean): Fate {

@@ -1,5 +1,6 @@
 // Runtime settings of the simulator: start-up values come from the environment (main.ts) or the
 // caller (tests), and POST /_sim/config changes them while it runs.
+import { CONTENT_SID, LOCAL_PLATFORM_CONTENT_SIDS, platformTemplatesBySid, type ContentButton, type PlatformContentSids } from "@rm/domain";
 
 export interface FailRule {
   /** Exact address ("+593990000001", "whatsapp:+593…" also matches its bare number) or a prefix ending in "*". */
@@ -19,6 +20,34 @@ export interface AutoReply {
   buttonPayload?: string;
   buttonText?: string;
   weight: number;
+}
+
+/** An approved Content API template: its text with {{1}}… placeholders and its quick-reply buttons. */
+export interface ApprovedContent {
+  /** Absent: the message list shows the SID and the variables (a template whose text the simulator does not know). */
+  body?: string;
+  buttons?: ContentButton[];
+}
+
+/**
+ * SIDs the repository's tests and demo seed use as a workspace's own templates. They stand for
+ * templates a real account would have had approved; any other unknown SID is refused.
+ */
+export const PLACEHOLDER_CONTENT_SIDS: readonly string[] = [
+  "HX00000000000000000000000000000001",
+  "HX00000000000000000000000000000002",
+  "HX00000000000000000000000000000003",
+  "HX00000000000000000000000000000004",
+  "HX0123456789abcdef0123456789abcdef",
+  ...["0", "1", "2", "a", "b", "c"].map((c) => `HX${c.repeat(32)}`),
+];
+
+/** The approved templates for a platform configuration (WHATSAPP_DEFAULT_CONTENT_SIDS) plus extra SIDs without a known text. */
+export function approvedContentFor(platform: PlatformContentSids, extraSids: readonly string[] = PLACEHOLDER_CONTENT_SIDS): Record<string, ApprovedContent> {
+  const out: Record<string, ApprovedContent> = {};
+  for (const sid of extraSids) out[sid] = {};
+  for (const [sid, t] of platformTemplatesBySid(platform)) out[sid] = t.buttons ? { body: t.body, buttons: t.buttons } : { body: t.body };
+  return out;
 }
 
 export interface SimulatorConfig {
@@ -51,6 +80,11 @@ export interface SimulatorConfig {
   /** Number a messaging service (MG…) sends from; "whatsapp:" is prepended for WhatsApp. */
   serviceSender: string;
   whatsappWindowMs: number;
+  /**
+   * Content API templates this account has approved, by content SID. A create call with any other
+   * ContentSid is refused with 21655, as Twilio refuses a SID that does not exist in the account.
+   */
+  approvedContent: Record<string, ApprovedContent>;
 }
 
 export const DEFAULT_AUTO_REPLIES: AutoReply[] = [
@@ -92,6 +126,8 @@ export function defaultConfig(accountSid: string, authTokens: string[]): Simulat
     maxStoredMessages: 1_000_000,
     serviceSender: "+15005550006",
     whatsappWindowMs: 24 * 60 * 60 * 1000,
+    // The platform's templates of local runs and tests, and the tests' placeholder SIDs.
+    approvedContent: approvedContentFor(LOCAL_PLATFORM_CONTENT_SIDS),
   };
 }
 
@@ -131,7 +167,7 @@ export function mergeConfig(current: SimulatorConfig, patch: unknown): Simulator
   if (typeof patch !== "object" || patch === null || Array.isArray(patch)) throw new Error("config must be a JSON object");
   const p = patch as Record<string, unknown>;
   const next: SimulatorConfig = { ...current };
-  const known = new Set<string>([...SHARES, ...NUMBERS, ...BOOLEANS, ...STRINGS, "blockedPrefixes", "failRules", "autoReplies", "failureShare"]);
+  const known = new Set<string>([...SHARES, ...NUMBERS, ...BOOLEANS, ...STRINGS, "blockedPrefixes", "failRules", "autoReplies", "failureShare", "approvedContent"]);
   for (const key of Object.keys(p)) if (!known.has(key)) throw new Error(`unknown config field "${key}"`);
   for (const k of SHARES) {
     if (p[k] === undefined) continue;
@@ -185,6 +221,21 @@ export function mergeConfig(current: SimulatorConfig, patch: unknown): Simulator
       if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 1)) throw new Error(`failRules[${i}].times must be a positive integer`);
       return { ...rule } as FailRule;
     });
+  }
+  if (p.approvedContent !== undefined) {
+    const ac = p.approvedContent;
+    if (typeof ac !== "object" || ac === null || Array.isArray(ac)) throw new Error("approvedContent must be an object of content SID → { body, buttons }");
+    next.approvedContent = Object.fromEntries(
+      Object.entries(ac as Record<string, unknown>).map(([sid, v]) => {
+        if (!CONTENT_SID.test(sid)) throw new Error(`approvedContent: "${sid}" is not a content SID (HX + 32 hex digits)`);
+        const t = v as Partial<ApprovedContent> | null;
+        if (typeof t !== "object" || t === null || (t.body !== undefined && typeof t.body !== "string")) throw new Error(`approvedContent.${sid} must be an object with an optional "body" string`);
+        if (t.buttons !== undefined && (!Array.isArray(t.buttons) || !t.buttons.every((b) => typeof b?.id === "string" && typeof b?.title === "string"))) {
+          throw new Error(`approvedContent.${sid}.buttons must be a list of { id, title }`);
+        }
+        return [sid, { ...(t.body !== undefined ? { body: t.body } : {}), ...(t.buttons ? { buttons: t.buttons.map((b) => ({ id: b.id, title: b.title })) } : {}) }];
+      }),
+    );
   }
   if (p.autoReplies !== undefined) {
     if (!Array.isArray(p.autoReplies) || p.autoReplies.length === 0) throw new Error("autoReplies must be a non-empty list");

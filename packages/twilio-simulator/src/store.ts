@@ -14,6 +14,8 @@ export interface MessageRecord {
   body: string;
   contentSid: string | null;
   contentVariables: string | null;
+  /** Quick-reply buttons of the template, as the patient saw them (WhatsApp templates only). */
+  buttons: string[] | null;
   statusCallback: string | null;
   channel: Channel;
   status: MessageStatus;

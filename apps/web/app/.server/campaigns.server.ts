@@ -2,7 +2,7 @@
 // act on a draft, and importer errors turned into form answers.
 import { data } from "@remix-run/node";
 import { Practice } from "@rm/db";
-import { CampaignInputError, InsufficientCreditsError, listAssignableDoctors, type CampaignDraftView } from "@rm/importer";
+import { CampaignInputError, InsufficientCreditsError, listAssignableDoctors, SendBlockedError, type CampaignDraftView, type SendBlocker } from "@rm/importer";
 import type { StaffContext } from "./auth.server.ts";
 
 export interface CampaignFormChoices {
@@ -42,6 +42,8 @@ export interface CampaignFailure {
   formError?: string;
   /** Credits missing, when that is the problem (the page links billing or says to ask the owner). */
   shortfall?: { needed: number; available: number; missing: number };
+  /** What stops the send (no sender, no approved WhatsApp template), named as the preview names it. */
+  blockers?: SendBlocker[];
   values: Record<string, string>;
 }
 
@@ -58,6 +60,9 @@ export function importerFailure(error: unknown, values: Record<string, string>) 
       shortfall: { needed: error.needed, available: error.available, missing: error.shortfall },
       values,
     });
+  }
+  if (error instanceof SendBlockedError) {
+    return failure(409, { fieldErrors: {}, formError: error.message, blockers: error.blockers, values });
   }
   if (error instanceof CampaignInputError) {
     if (error.code === "DRAFT_NOT_FOUND") throw data({ error: error.message }, { status: 404, statusText: "Not Found" });

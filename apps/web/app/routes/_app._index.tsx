@@ -1,9 +1,12 @@
-// Inicio: the workspace at a glance and the next step (first practice, templates, users).
+// Inicio: the workspace at a glance, what is still missing to send, and the next steps.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { setupChecklist, type SetupItem } from "@rm/accounts";
+import type { Msg } from "@rm/catalogue";
 import { getCreditBalance, Practice } from "@rm/db";
 import { requireUser } from "../.server/auth.server.ts";
-import { useT } from "../i18n.ts";
+import { platformSending } from "../.server/platform.server.ts";
+import { useMsg, useT } from "../i18n.ts";
 
 export const meta: MetaFunction = () => [{ title: "Inicio · Reputation Manager" }];
 
@@ -11,7 +14,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, workspace, em } = await requireUser(request, context);
   const practices = await em.count(Practice, {});
   const balance = await getCreditBalance(em, workspace.id);
+  const setup = await setupChecklist(em, workspace.id, platformSending());
   return {
+    setup,
     user: { name: user.name, email: user.email, role: user.role },
     workspace: { name: workspace.name, plan: workspace.plan },
     practices,
@@ -20,8 +25,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { user, workspace, practices, credits } = useLoaderData<typeof loader>();
+  const { user, workspace, practices, credits, setup } = useLoaderData<typeof loader>();
   const t = useT();
+  const msg = useMsg();
   const [params] = useSearchParams();
   return (
     <>
@@ -33,6 +39,21 @@ export default function Dashboard() {
           {t(`Bienvenido a ${workspace.name}.`, `Welcome to ${workspace.name}.`)}
         </p>
       ) : null}
+      {setup.complete ? null : (
+        <section className="card" aria-labelledby="setup-title" data-testid="setup">
+          <h2 id="setup-title">{msg("sending.setup.title")}</h2>
+          <ul className="checklist">
+            {setup.items.map((item) => (
+              <li key={item.step} data-testid={`setup-${item.step}`} data-done={item.done}>
+                <span aria-hidden="true">{item.done ? "✓ " : "○ "}</span>
+                <span className="visually-hidden">{item.done ? msg("sending.setup.done") : msg("sending.setup.missing")}</span>
+                {stepText(item, msg)}{" "}
+                {item.done || user.role !== "OWNER" ? null : <Link to={item.href}>{stepAction(item, msg)}</Link>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <div className="grid">
         <section className="card" aria-labelledby="credits-title">
           <h2 id="credits-title">{t("Créditos disponibles", "Available credits")}</h2>
@@ -64,4 +85,37 @@ export default function Dashboard() {
       </div>
     </>
   );
+}
+
+function stepText(item: SetupItem, msg: Msg): string {
+  switch (item.step) {
+    case "PRACTICE":
+      return msg("sending.setup.practice");
+    case "CREDITS":
+      return msg("sending.setup.credits", { credits: item.credits ?? 0 });
+    case "SENDING": {
+      if (item.done) return msg("sending.setup.sendingReady");
+      const missing = (item.gaps ?? []).map((g) =>
+        g.kind === "NO_SENDER"
+          ? msg(g.channel === "WHATSAPP" ? "sending.setup.gap.whatsappSender" : "sending.setup.gap.smsSender")
+          : msg(g.type === "REMINDER" ? "sending.setup.gap.templateREMINDER" : "sending.setup.gap.templateINITIAL"),
+      );
+      return msg("sending.setup.sendingMissing", { missing: missing.join(", ") });
+    }
+    case "FIRST_UPLOAD":
+      return msg("sending.setup.firstUpload");
+  }
+}
+
+function stepAction(item: SetupItem, msg: Msg): string {
+  switch (item.step) {
+    case "PRACTICE":
+      return msg(item.href === "/practices/new" ? "sending.setup.action.addPractice" : "sending.setup.action.completePractice");
+    case "CREDITS":
+      return msg("sending.setup.action.buyCredits");
+    case "SENDING":
+      return msg("sending.setup.action.settings");
+    case "FIRST_UPLOAD":
+      return msg("sending.setup.action.upload");
+  }
 }

@@ -9,9 +9,11 @@ import { listLinksToDetail, type Viewer } from "@rm/campaigns";
 import { confirmCampaignDraft, discardCampaignDraft, getCampaignDraft, previewCampaignDraft } from "@rm/importer";
 import { failure, importerFailure, requireDraftAccess } from "../.server/campaigns.server.ts";
 import { getEnv } from "../.server/env.server.ts";
+import { platformSending } from "../.server/platform.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, FormError } from "../components/forms.tsx";
-import { formatDateTime, useLocale, useT, type Translate } from "../i18n.ts";
+import { SendBlockers } from "../components/send-blockers.tsx";
+import { formatDateTime, useLocale, useMsg, useT, type Translate } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Vista previa de la campaña · Reputation Manager" }];
@@ -26,7 +28,7 @@ function campaignPageOr(staff: { user: { id: string; role: Viewer["role"] } }, l
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.ALL });
-  const shown = await previewCampaignDraft(staff.em, { workspaceId: staff.workspace.id, campaignId: params.id ?? "", publicUrl: getEnv().PUBLIC_URL, skippedLimit: LIST_LIMIT * 2 });
+  const shown = await previewCampaignDraft(staff.em, { workspaceId: staff.workspace.id, campaignId: params.id ?? "", publicUrl: getEnv().PUBLIC_URL, skippedLimit: LIST_LIMIT * 2, platform: platformSending() });
   if (!shown) notFound();
   const { draft, preview } = shown;
   requireDraftAccess(staff, draft);
@@ -69,6 +71,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       ? {
           counts: preview.counts,
           credits: preview.credits,
+          channels: preview.channels,
+          blockers: preview.blockers,
           firstSendAt: preview.firstSendAt?.toISOString() ?? null,
           lastSendAt: preview.lastSendAt?.toISOString() ?? null,
           // Rows without consent have their own table.
@@ -98,6 +102,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       confirmedById: staff.user.id,
       publicUrl: getEnv().PUBLIC_URL,
       ip: staff.ip,
+      // Confirm checks again what the preview showed: no send without a sender and approved templates.
+      platform: platformSending(),
     });
   } catch (error) {
     return importerFailure(error, {});
@@ -133,11 +139,14 @@ export default function CampaignDraftPage() {
   const answer = useActionData<typeof action>();
   const navigation = useNavigation();
   const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   const { draft, preview } = data;
   const when = (iso: string) => formatDateTime(iso, locale, draft.timeZone);
   const shortfall = answer && "shortfall" in answer && answer.shortfall ? answer.shortfall.missing : preview && preview.credits.shortfall > 0 ? preview.credits.shortfall : 0;
   const busy = navigation.state === "submitting";
+  // The confirm's answer is the fresher one; credits have their own box below.
+  const blockers = (answer && "blockers" in answer && answer.blockers ? answer.blockers : (preview?.blockers ?? [])).filter((b) => b.code !== "INSUFFICIENT_CREDITS");
 
   return (
     <>
@@ -185,6 +194,14 @@ export default function CampaignDraftPage() {
                 <dd data-testid="count-scheduled">{preview.counts.scheduled}</dd>
               </div>
               <div>
+                <dt>{msg("sending.preview.byWhatsapp")}</dt>
+                <dd data-testid="count-whatsapp">{preview.channels.WHATSAPP}</dd>
+              </div>
+              <div>
+                <dt>{msg("sending.preview.bySms")}</dt>
+                <dd data-testid="count-sms">{preview.channels.SMS}</dd>
+              </div>
+              <div>
                 <dt>{t("No se enviarán", "Will not be sent")}</dt>
                 <dd data-testid="count-skipped">{preview.counts.skipped}</dd>
               </div>
@@ -229,12 +246,13 @@ export default function CampaignDraftPage() {
             ) : null}
           </>
         ) : null}
-        <FormError message={answer && !("shortfall" in answer && answer.shortfall) ? answer.formError : undefined} />
+        <SendBlockers blockers={blockers} isOwner={data.isOwner} />
+        <FormError message={answer && !("shortfall" in answer && answer.shortfall) && !("blockers" in answer && answer.blockers) ? answer.formError : undefined} />
         <div className="buttons">
           {!draft.expired && preview && preview.counts.patients > 0 ? (
             <Form method="post">
               <CsrfInput />
-              <button type="submit" name="intent" value="confirm" disabled={busy}>
+              <button type="submit" name="intent" value="confirm" disabled={busy || blockers.length > 0}>
                 {t(`Confirmar e importar ${preview.counts.patients} pacientes`, `Confirm and import ${preview.counts.patients} patients`)}
               </button>
             </Form>

@@ -7,11 +7,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { listLinksToDetail } from "@rm/campaigns";
 import { findOwnSingleSend, sendToOnePatient } from "@rm/importer";
 import { campaignFormChoices, failure, importerFailure } from "../.server/campaigns.server.ts";
+import { platformSending } from "../.server/platform.server.ts";
 import { getEnv } from "../.server/env.server.ts";
 import { formObject } from "../.server/forms.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
 import { ChannelField, PracticeDoctorFields } from "../components/campaign-fields.tsx";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
+import { SendBlockers } from "../components/send-blockers.tsx";
 import { formatDateTime, useLocale, useT } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
@@ -24,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const sent = new URL(request.url).searchParams.get("sent") ?? "";
   // The last send, read back from the database (no name or phone in the URL); only the user's own.
   const last = UUID.test(sent) ? await findOwnSingleSend(staff.em, { workspaceId: staff.workspace.id, userId: staff.user.id, campaignId: sent }) : null;
-  return { ...(await campaignFormChoices(staff)), last, canOpenCampaign: listLinksToDetail({ userId: staff.user.id, role: staff.user.role }) };
+  return { ...(await campaignFormChoices(staff)), last, canOpenCampaign: listLinksToDetail({ userId: staff.user.id, role: staff.user.role }), isOwner: staff.user.role === "OWNER" };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -51,6 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       appointmentType: values.appointmentType?.trim() ? values.appointmentType.trim().slice(0, 200) : null,
       defaultCountry: staff.workspace.defaultCountry as "EC",
       publicUrl: getEnv().PUBLIC_URL,
+      platform: platformSending(),
       ip: staff.ip,
     });
     campaignId = result.campaignId;
@@ -99,7 +102,8 @@ export default function SendToOne() {
         <p className="warning-box">{t("Primero hace falta un consultorio.", "A practice is needed first.")}</p>
       ) : (
         <section className="card">
-          <FormError message={answer?.formError} />
+          <FormError message={answer && !("blockers" in answer && answer.blockers) ? answer.formError : undefined} />
+          {answer && "blockers" in answer && answer.blockers ? <SendBlockers blockers={answer.blockers} isOwner={data.isOwner} /> : null}
           {answer && "shortfall" in answer && answer.shortfall ? (
             <p className="warning-box" role="alert" data-testid="shortfall">
               {t(`Faltan ${answer.shortfall.missing} créditos.`, `${answer.shortfall.missing} credits are missing.`)}{" "}

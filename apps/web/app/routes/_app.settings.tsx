@@ -8,8 +8,9 @@ import { Practice } from "@rm/db";
 import { useState } from "react";
 import { formFailure, formObject } from "../.server/forms.server.ts";
 import { actorOf, requireRole, requireUser } from "../.server/staff.server.ts";
+import { platformSending } from "../.server/platform.server.ts";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
-import { formatDateTime, useLocale, useT } from "../i18n.ts";
+import { formatDateTime, useLocale, useMsg, useT } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 import { TEMPLATE_TYPE_LABELS } from "../template-types.ts";
 
@@ -22,6 +23,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     canEdit: user.role === "OWNER",
     gatedWarning: GATED_WARNING,
     contentSidTypes: CONTENT_SID_TYPES as string[],
+    // What an empty field means: the platform's approved template of that type (Spanish), if any.
+    platformContentSids: (platformSending().whatsappContentSids?.es ?? {}) as Record<string, string | undefined>,
     settings: {
       name: ws.name,
       timezone: ws.timezone,
@@ -67,10 +70,11 @@ function Checkbox({ name, label, defaultChecked, id }: { name: string; label: st
 }
 
 export default function SettingsPage() {
-  const { settings, practices, canEdit, gatedWarning, contentSidTypes } = useLoaderData<typeof loader>();
+  const { settings, practices, canEdit, gatedWarning, contentSidTypes, platformContentSids } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   const errors = failure?.fieldErrors ?? {};
   const v = failure?.values;
@@ -140,7 +144,15 @@ export default function SettingsPage() {
           <section className="card" aria-labelledby="sids-title">
             <h2 id="sids-title">{t("Plantillas aprobadas de WhatsApp (Content SID)", "Approved WhatsApp templates (Content SID)")}</h2>
             {contentSidTypes.map((type) => (
-              <Field key={type} id={`contentSid_${type}`} label={TEMPLATE_TYPE_LABELS[type]?.[locale] ?? type} error={errors[`contentSid_${type}`]}>
+              <Field
+                key={type}
+                id={`contentSid_${type}`}
+                label={TEMPLATE_TYPE_LABELS[type]?.[locale] ?? type}
+                error={errors[`contentSid_${type}`]}
+                hint={
+                  platformContentSids[type] ? msg("sending.settings.platformTemplate", { sid: platformContentSids[type] }) : msg("sending.settings.noTemplate")
+                }
+              >
                 {(p) => <input {...p} name={`contentSid_${type}`} defaultValue={v ? (v[`contentSid_${type}`] ?? "") : (settings.contentSids[type] ?? "")} placeholder="HX…" />}
               </Field>
             ))}

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
+import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
 import { WEB_ROOT } from "./build.ts";
 
 export interface WebServer {
@@ -36,6 +37,10 @@ export async function startWebServer({ databaseUrl, mode = "production", env = {
       PUBLIC_URL: "http://127.0.0.1",
       SESSION_SECRET: TEST_SESSION_SECRET,
       TWILIO_AUTH_TOKEN: "test-auth-token",
+      // The platform's senders and templates, as in every local run (a test may unset them with "").
+      TWILIO_FROM_SMS: "+15005550006",
+      TWILIO_FROM_WHATSAPP: "whatsapp:+14155238886",
+      WHATSAPP_DEFAULT_CONTENT_SIDS: JSON.stringify(LOCAL_PLATFORM_CONTENT_SIDS),
       LOG_LEVEL: "info",
       METRICS_PORT: "0",
       ...env,

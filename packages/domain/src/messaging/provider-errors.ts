@@ -100,6 +100,14 @@ const KNOWN: Readonly<Record<number, Entry>> = {
     explanationEs: "El mensaje es demasiado largo (más de 1600 caracteres). Acorte la plantilla.",
     explanationEn: "The message body exceeds the 1600 character limit.",
   },
+  // https://www.twilio.com/docs/api/errors/21655: the ContentSid is not a template of the account.
+  21655: {
+    retry: "permanent",
+    refund: true,
+    scope: "SENDER",
+    explanationEs: "El proveedor no reconoce la plantilla de WhatsApp (ContentSid). Revise los identificadores de plantillas en Ajustes.",
+    explanationEn: "The provider does not know the WhatsApp template (ContentSid). Check the template ids in Settings.",
+  },
   30001: {
     retry: "transient",
     refund: true,

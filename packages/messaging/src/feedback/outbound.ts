@@ -2,7 +2,7 @@
 // staff alert) with its body rendered now, and its `message.send` outbox row in the same transaction.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { DEFAULT_TEMPLATES, enqueueOutbox, OutboxStream, scopedQuery, type MessageType, type TemplateType } from "@rm/db";
-import { formatAppointmentDate, renderTemplate, type TemplateValues } from "@rm/domain";
+import { formatAppointmentDate, renderTemplate, resolveWhatsAppContentSid, whatsappContentVariables, type PlatformContentSids, type TemplateValues } from "@rm/domain";
 import { feedbackLink, ratingLink, reviewLink } from "./options.ts";
 import { firstName, type PatientContext } from "./patient-context.ts";
 import { messageSendEvent } from "@rm/events";
@@ -14,19 +14,6 @@ export interface Addressing {
   /** Our sender; null lets the send step pick the workspace's or the platform's. */
   from: string | null;
 }
-
-/**
- * WhatsApp Content API variables per template type, used outside the 24-hour window. A workspace's
- * approved templates must number their placeholders this way (README of this package).
- */
-const CONTENT_VARIABLES: Partial<Record<TemplateType, (v: TemplateValues) => Record<string, string>>> = {
-  INITIAL: (v) => ({ "1": v.name ?? "", "2": v.doctor ?? "", "3": v.practice ?? "", "4": v.ratingLink ?? "" }),
-  REMINDER: (v) => ({ "1": v.name ?? "", "2": v.practice ?? "", "3": v.ratingLink ?? "" }),
-  FOLLOWUP_HAPPY: (v) => ({ "1": v.reviewLink ?? "" }),
-  FOLLOWUP_UNHAPPY: (v) => ({ "1": v.feedbackLink ?? "", "2": v.reviewLink ?? "" }),
-  HELP: (v) => ({ "1": v.practice ?? "", "2": v.ratingLink ?? "" }),
-  OPT_OUT_CONFIRMATION: (v) => ({ "1": v.practice ?? "" }),
-};
 
 export function templateValues(ctx: PatientContext, publicUrl: string, opts: { withReviewLink?: boolean } = {}): TemplateValues {
   return {
@@ -76,11 +63,16 @@ export interface NewMessage {
   now: Date;
   /** When the send is due (default now). */
   dueAt?: Date;
+  /** The platform's WhatsApp templates, for a workspace without its own of this type. */
+  platformContentSids?: PlatformContentSids | undefined;
 }
 
 /** Inserts the message (the workspace id is a column of the insert) and its send row; returns the message id. */
 export async function insertMessage(em: EntityManager, m: NewMessage): Promise<string> {
-  const contentSid = m.addressing.channel === "WHATSAPP" ? (m.ctx.whatsappContentSids[m.type] ?? null) : null;
+  const contentSid =
+    m.addressing.channel === "WHATSAPP"
+      ? (resolveWhatsAppContentSid({ type: m.type, language: m.ctx.language, workspaceSids: m.ctx.whatsappContentSids, platform: m.platformContentSids })?.sid ?? null)
+      : null;
   const rows = await em.execute<{ id: string }[]>(
     `insert into messages (id, workspace_id, patient_id, campaign_id, type, channel, status, to_address, from_address, body, content_sid, content_variables, created_at, updated_at)
      values (gen_random_uuid(), ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?::jsonb, ?, ?) returning id`,
@@ -101,12 +93,22 @@ export async function insertMessage(em: EntityManager, m: NewMessage): Promise<s
 /** Renders a patient template for the channel and creates the message; returns its id and rendered body. */
 export async function createTemplatedMessage(
   em: EntityManager,
-  input: { ctx: PatientContext; type: TemplateType & MessageType; addressing: Addressing; publicUrl: string; now: Date; dueAt?: Date; withReviewLink?: boolean },
+  input: {
+    ctx: PatientContext;
+    type: TemplateType & MessageType;
+    addressing: Addressing;
+    publicUrl: string;
+    now: Date;
+    dueAt?: Date;
+    withReviewLink?: boolean;
+    platformContentSids?: PlatformContentSids | undefined;
+  },
 ): Promise<{ id: string; body: string }> {
   const values = templateValues(input.ctx, input.publicUrl, { withReviewLink: input.withReviewLink ?? true });
   let text = await templateText(em, input.ctx.workspaceId, input.type, input.ctx.language, input.addressing.channel);
   if (input.withReviewLink === false) text = withoutReviewLinkSentences(text);
-  const variables = input.addressing.channel === "WHATSAPP" ? (CONTENT_VARIABLES[input.type]?.(values) ?? null) : null;
+  // Numbered as WHATSAPP_CONTENT_VARIABLES says (the README of this package lists them).
+  const variables = input.addressing.channel === "WHATSAPP" ? whatsappContentVariables(input.type, values) : null;
   const body = renderTemplate(text, values);
   const id = await insertMessage(em, {
     ctx: input.ctx,
@@ -116,6 +118,7 @@ export async function createTemplatedMessage(
     contentVariables: variables,
     campaignId: input.ctx.campaignId,
     now: input.now,
+    platformContentSids: input.platformContentSids,
     ...(input.dueAt ? { dueAt: input.dueAt } : {}),
   });
   return { id, body };

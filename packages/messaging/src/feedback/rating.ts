@@ -69,6 +69,7 @@ export async function recordRating(em: EntityManager, options: FeedbackOptions, 
         type: happy ? "FOLLOWUP_HAPPY" : "FOLLOWUP_UNHAPPY",
         addressing: input.source.replyTo,
         publicUrl: options.publicUrl,
+        platformContentSids: options.platformContentSids,
         now,
         withReviewLink: offersReview,
       });

@@ -106,6 +106,7 @@ export async function sendReminder(deps: HandlerDeps, entry: StreamEntry): Promi
       type: "REMINDER",
       addressing: { channel: initial.channel, to: initial.to_address, from: initial.from_address },
       publicUrl,
+      platformContentSids: deps.feedback?.platformContentSids,
       now,
     });
     deps.logger.info({ patientId, workspaceId, messageId: id }, "reminder scheduled for sending");

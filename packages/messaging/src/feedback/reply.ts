@@ -65,7 +65,7 @@ export async function processReply(deps: ReplyDeps, em: EntityManager, inbound: 
       const ctx = await loadPatientContext(em, workspaceId, patientId);
       // SMS senders where the provider answers STOP itself: record it, send nothing.
       const confirm = wasOptedIn && ctx !== null && (inbound.channel === "WHATSAPP" || !ctx.providerHandlesOptOut);
-      if (confirm) await createTemplatedMessage(em, { ctx, type: "OPT_OUT_CONFIRMATION", addressing: replyTo, publicUrl: deps.feedback.publicUrl, now });
+      if (confirm) await createTemplatedMessage(em, { ctx, type: "OPT_OUT_CONFIRMATION", addressing: replyTo, publicUrl: deps.feedback.publicUrl, platformContentSids: deps.feedback.platformContentSids, now });
       deps.logger.info({ ...log, workspaces, confirmation: confirm }, "opt-out recorded");
       return "optout";
     }
@@ -88,7 +88,7 @@ export async function processReply(deps: ReplyDeps, em: EntityManager, inbound: 
       // HELP explains how to rate: not for someone who already rated ("gracias" after the follow-up).
       if (ctx.helpSentAt || ctx.rating !== null || ctx.contactOptedOutAt || ctx.contactErasedAt) return "inbox";
       await em.execute("update patients set help_sent_at = ? where id = ?", [now, patientId], "run");
-      await createTemplatedMessage(em, { ctx, type: "HELP", addressing: replyTo, publicUrl: deps.feedback.publicUrl, now });
+      await createTemplatedMessage(em, { ctx, type: "HELP", addressing: replyTo, publicUrl: deps.feedback.publicUrl, platformContentSids: deps.feedback.platformContentSids, now });
       deps.logger.info(log, "HELP sent for an unreadable reply");
       return "help";
     }

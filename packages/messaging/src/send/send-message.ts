@@ -25,7 +25,9 @@ import {
   type BackoffOptions,
   type Clock,
   type DeliveryStatus,
+  type PlatformContentSids,
   type ProviderError,
+  resolveWhatsAppContentSid,
   type RetryReason,
 } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
@@ -50,7 +52,7 @@ export interface SendDeps {
   rateLimiter: SenderRateLimiter;
   /** Base of the status-callback URL (PUBLIC_URL). */
   publicUrl: string;
-  defaults: { smsFrom?: string | undefined; whatsappFrom?: string | undefined; messagingServiceSid?: string | undefined };
+  defaults: { smsFrom?: string | undefined; whatsappFrom?: string | undefined; messagingServiceSid?: string | undefined; whatsappContentSids?: PlatformContentSids | undefined };
   /** The global kill switch (SENDING_PAUSED), read at send time. */
   globalPaused: () => boolean;
   /** The SDK's request timeout: an attempt older than this plus a margin cannot still be in flight. */
@@ -139,6 +141,7 @@ export interface SendRow {
   sms_sender: string | null;
   whatsapp_sender: string | null;
   whatsapp_content_sids: Record<string, string> | null;
+  language: string | null;
 }
 
 // The contact row is locked too: opt-out, consent and erasure are re-checked under its lock.
@@ -147,7 +150,7 @@ export const SEND_ROW_SELECT = `
          m.body, m.content_sid, m.content_variables, m.provider_sid, m.segments, m.send_attempted_at, m.send_attempts, m.credits_held,
          p.consent as patient_consent, c.id as contact_id, c.sms_consent_at, c.whatsapp_consent_at, c.opted_out_at,
          c.erased_at, c.last_inbound_at, cp.status as campaign_status,
-         w.sending_paused, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids
+         w.sending_paused, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids, p.language
     from messages m
     join patients p on p.id = m.patient_id
     join contacts c on c.id = p.contact_id
@@ -378,7 +381,8 @@ export function routeFor(deps: SendDeps, row: SendRow, now: Date): { request: Om
   const to = row.to_address.startsWith("whatsapp:") ? row.to_address : `whatsapp:${row.to_address}`;
   const lastInbound = row.last_inbound_at?.[from] ?? row.last_inbound_at?.[from.slice("whatsapp:".length)];
   const insideWindow = lastInbound !== undefined && now.getTime() - new Date(lastInbound).getTime() < WHATSAPP_WINDOW_MS;
-  const contentSid = row.content_sid ?? row.whatsapp_content_sids?.[row.type] ?? null;
+  const contentSid =
+    resolveWhatsAppContentSid({ type: row.type, language: row.language, messageSid: row.content_sid, workspaceSids: row.whatsapp_content_sids, platform: deps.defaults.whatsappContentSids })?.sid ?? null;
   if (contentSid && !(insideWindow && row.body)) {
     return { request: { to, from, contentSid, ...(row.content_variables ? { contentVariables: JSON.stringify(row.content_variables) } : {}) } };
   }
