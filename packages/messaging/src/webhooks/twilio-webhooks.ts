@@ -86,7 +86,8 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
       return true;
     }
 
-    const params: Record<string, string> = {};
+    // Without a prototype: a posted "__proto__" is a parameter like any other (it is signed too).
+    const params: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [k, v] of new URLSearchParams(raw.toString("utf8"))) params[k] = v;
     const signature = req.headers["x-twilio-signature"];
     if (typeof signature !== "string" || !verifyTwilioSignature({ authTokens: options.authTokens, signature, url: options.publicUrl + url, params })) {
@@ -98,7 +99,7 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
     const sid = params.MessageSid ?? params.SmsSid;
     // PostgreSQL's jsonb cannot hold U+0000: a signed form carrying one would answer 503 forever
     // (and be retried forever). It is stored as U+FFFD, the replacement character, instead.
-    const stored: Record<string, string> = {};
+    const stored: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [k, v] of Object.entries(params)) stored[k.replaceAll("\0", "\uFFFD")] = v.replaceAll("\0", "\uFFFD");
     let store: () => Promise<boolean>;
     if (route === "status") {
