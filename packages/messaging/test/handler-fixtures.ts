@@ -214,7 +214,7 @@ const inserters = new WeakMap<pg.Pool, StatusEventGroupInserter>();
 export function storeStatusCallback(h: Pick<Harness, "pool" | "clock">, sid: string, status: string, messageId: string | null, extra: Record<string, string> = {}): Promise<boolean> {
   let inserter = inserters.get(h.pool);
   if (!inserter) inserters.set(h.pool, (inserter = new StatusEventGroupInserter({ pool: h.pool })));
-  const params = { MessageSid: sid, MessageStatus: status, AccountSid: "AC" + "0".repeat(32), ...extra };
+  const params: Record<string, string> = { MessageSid: sid, MessageStatus: status, AccountSid: "AC" + "0".repeat(32), ...extra };
   const mapped = fromTwilioStatus(status);
   return inserter.insert({
     sid,
