@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getCreditBalance, workspaceEm } from "@rm/db";
 import { applyProviderStatus } from "../src/handlers/apply-provider-status.ts";
 import { applyStatusEvents, type ApplyStatusEventsOptions, MAX_ERROR_ATTEMPTS } from "../src/status/apply-status-events.ts";
+import { StatusApplier } from "../src/status/status-applier.ts";
 import { type Harness, ledger, loadMessage, makeSentMessage, outboxRow, publishedEntry, randomHex, setupHarness, statusCallbackEntry, statusEvents, storeStatusCallback } from "./handler-fixtures.ts";
 
 let h: Harness;
@@ -302,6 +303,24 @@ describe("applyStatusEvents", () => {
     expect((await statusEvents(h.orm, m.sid))[0]!.applied_at).not.toBeNull();
     expect(await apply()).toMatchObject({ claimed: 0 });
     expect(h.logger.lines.some((l) => l.level === "error" && l.msg?.includes("parked"))).toBe(true);
+  });
+});
+
+describe("StatusApplier", () => {
+  it("is woken by the webhook's NOTIFY after a commit and applies the callback without waiting for its poll", async () => {
+    const m = await sentMessage();
+    const applier = new StatusApplier(h.deps, { listenUrl: h.db.url, batchSize: 100, pollMs: 60_000, unknownRetryMs: TEN_MINUTES });
+    await applier.start();
+    try {
+      // Let the first (empty) batch pass so the loop sleeps on its one-minute poll.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await store(m.sid, "delivered", m.messageId);
+      const deadline = Date.now() + 10_000;
+      while ((await loadMessage(h.orm, m.workspaceId, m.messageId)).status !== "DELIVERED" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await loadMessage(h.orm, m.workspaceId, m.messageId)).status).toBe("DELIVERED");
+    } finally {
+      await applier.stop();
+    }
   });
 });
 

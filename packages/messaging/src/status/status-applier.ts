@@ -1,14 +1,19 @@
 // The worker's status applier loop (decision 011): applies batches of stored status callbacks
 // (apply-status-events.ts) while there are any, then sleeps until the webhook's coalesced NOTIFY on
-// `provider_status`, an event's retry time, or the poll interval. Any number of workers run one:
+// `provider_status` or the poll interval (events waiting for their message are due again within a
+// minute). Any number of workers run one:
 // claims skip each other's locked events. A failed batch is retried with half as many events, down
 // to one, so an event that cannot be applied holds up only itself (and is parked after
-// MAX_ERROR_ATTEMPTS); sizes double back after successes.
+// MAX_ERROR_ATTEMPTS); sizes double back after successes. A woken applier waits GATHER_MS before
+// it claims, so under load its batches fill instead of committing a few callbacks each.
 import pg from "pg";
 import { getMeter } from "@rm/telemetry";
 import type { HandlerDeps } from "../handlers/deps.ts";
 import { STATUS_EVENTS_CHANNEL } from "../webhooks/status-event-insert.ts";
 import { applyStatusEvents, type ApplyStatusEventsOptions } from "./apply-status-events.ts";
+
+/** How long a woken applier lets callbacks gather before it claims them. */
+export const GATHER_MS = 25;
 
 export interface StatusApplierOptions {
   /** Direct connection string for LISTEN (never through a transaction pooler); null = poll only. */
@@ -80,7 +85,12 @@ export class StatusApplier {
         continue;
       }
       // A full batch (of events it could apply) means more are probably due: go again at once.
-      if (claimed < batch.limit || waiting === claimed) await this.sleep(this.o.pollMs);
+      // Otherwise wait for a wake-up, then a moment more, so the callbacks of the next few webhook
+      // commits share one batch instead of a transaction each.
+      if (claimed < batch.limit || waiting === claimed) {
+        await this.sleep(this.o.pollMs);
+        if (this.running) await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
+      }
     }
   }
 
