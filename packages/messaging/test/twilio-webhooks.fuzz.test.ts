@@ -22,6 +22,8 @@ let base: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  // pool.end() resolves before its sockets close; the drop's forced disconnect must not crash the run.
+  pool.on("error", () => {});
   const handle = createTwilioWebhookHandler({ pool, publicUrl: PUBLIC_URL, authTokens: [TOKEN], clock: new ManualClock("2026-11-23T12:00:00Z"), maxBodyBytes: 16 * 1024 });
   server = createServer((req, res) => void handle(req, res).then((handled) => (handled ? undefined : res.writeHead(404).end())));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
