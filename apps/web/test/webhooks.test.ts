@@ -1,5 +1,5 @@
 // Twilio webhooks through the real production server: mounted ahead of Remix, signed against
-// PUBLIC_URL, stored as outbox rows; and the process's /metrics on METRICS_PORT.
+// PUBLIC_URL, stored (status callbacks in provider_status_events, replies as outbox rows); and the process's /metrics on METRICS_PORT.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
@@ -38,9 +38,11 @@ describe("Twilio webhooks on the web server", () => {
     for (let i = 0; i < 3; i++) expect((await post("/webhooks/twilio/status", status, sig)).status).toBe(204);
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    const { rows } = await client.query("select stream, type, status from outbox");
+    const { rows } = await client.query("select provider_sid, status, applied_at from provider_status_events");
+    const outbox = await client.query("select id from outbox");
     await client.end();
-    expect(rows).toEqual([{ stream: "provider-status", type: "twilio.status", status: "pending" }]);
+    expect(rows).toEqual([{ provider_sid: status.MessageSid, status: "delivered", applied_at: null }]);
+    expect(outbox.rows).toEqual([]);
   });
 
   it("answers 403 to a forged signature and empty TwiML to a signed reply", async () => {
@@ -60,19 +62,19 @@ describe("Twilio webhooks on the web server", () => {
     expect((await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status).toBe(200);
   });
 
-  it("wakes the relay (NOTIFY outbox) once a callback is stored, and a 204 carries no body", async () => {
+  it("wakes the status applier (NOTIFY provider_status) once a callback is stored, and a 204 carries no body", async () => {
     const listener = new pg.Client({ connectionString: db.url });
     await listener.connect();
     try {
       const woken = new Promise<string>((resolve) => listener.on("notification", (n) => resolve(n.channel)));
-      await listener.query("LISTEN outbox");
+      await listener.query("LISTEN provider_status");
       const fresh = { ...status, MessageSid: "SMdddddddddddddddddddddddddddddddd" };
       const res = await post("/webhooks/twilio/status", fresh, signTwilioRequest(TOKEN, `${PUBLIC_URL}/webhooks/twilio/status`, fresh));
       expect(res.status).toBe(204);
       expect(res.headers.get("content-length")).toBeNull();
       expect(await res.text()).toBe("");
       const timeout = new Promise<string>((resolve) => setTimeout(() => resolve("no wake-up within 5 s"), 5_000).unref());
-      expect(await Promise.race([woken, timeout])).toBe("outbox");
+      expect(await Promise.race([woken, timeout])).toBe("provider_status");
     } finally {
       await listener.end();
     }

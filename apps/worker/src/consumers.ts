@@ -1,7 +1,7 @@
 // The worker's stream consumers: one StreamConsumer per kind of work, all dispatching to the
 // handlers of @rm/messaging and @rm/billing. The trace context written with the outbox row continues here.
 import { createBillingHandlers, priceIdsFromEnv } from "@rm/billing";
-import { applyProviderStatusBatch, createDeadLetterHandler, createHandlers, createReplyProcessor, dispatchEntry, sendMessage, sendMessageBatch, SenderRateLimiter, startPeriodicEnsurer, type FeedbackOptions, type HandlerDeps, type SendDeps } from "@rm/messaging";
+import { createDeadLetterHandler, createHandlers, createReplyProcessor, dispatchEntry, sendMessage, sendMessageBatch, SenderRateLimiter, startPeriodicEnsurer, StatusApplier, type FeedbackOptions, type HandlerDeps, type SendDeps } from "@rm/messaging";
 import { StreamConsumer, type BatchHandler, type BatchOutcome, type StreamKind } from "@rm/streams";
 import { withExtractedContext, withSpan } from "@rm/telemetry";
 import { createTwilioClient } from "@rm/twilio";
@@ -87,10 +87,6 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
       ]);
       return outcomes;
     };
-    // Status callbacks (three per message) run per batch too: one transaction for the plain ones
-    // (applyProviderStatusBatch), anything else one by one through `handle`. SEND_ONE_BY_ONE turns
-    // this off as well, for before/after comparisons.
-    const handleStatusBatch: BatchHandler = (items) => applyProviderStatusBatch(handlerDeps, items.map((item) => item.entry), handle);
     const consumer = new StreamConsumer({
       redis: ctx.redis.consumer,
       naming,
@@ -98,7 +94,6 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
       consumer: consumerName,
       handle,
       ...(kind === "dispatch" && !config.SEND_ONE_BY_ONE ? { handleBatch } : {}),
-      ...(kind === "provider-status" && !config.SEND_ONE_BY_ONE ? { handleBatch: handleStatusBatch } : {}),
       readers: config.STREAM_READERS,
       batchSize: config.STREAM_BATCH_SIZE,
       claimIdleMs: config.STREAM_CLAIM_IDLE_MS,
@@ -110,6 +105,17 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
     await consumer.start();
     services.push({ name: `consumer:${kind}`, stop: () => consumer.stop() });
   }
+  // Status callbacks (three per message) are no stream entries: the webhook stores them in
+  // provider_status_events and this loop applies them in set-based batches (decision 011). The
+  // 'provider-status' stream only drains rows an earlier web version wrote to the outbox.
+  const applier = new StatusApplier(handlerDeps, {
+    listenUrl: config.DATABASE_DIRECT_URL ?? config.DATABASE_URL,
+    batchSize: config.STATUS_APPLY_BATCH_SIZE,
+    pollMs: config.STATUS_APPLY_POLL_MS,
+    unknownRetryMs: Math.round(config.STATUS_UNKNOWN_RETRY_MINUTES * 60_000),
+  });
+  await applier.start();
+  services.push({ name: "status-applier", stop: () => applier.stop() });
   const ensurer = await startPeriodicEnsurer({ orm: ctx.db.orm, clock, logger, periodic: handlerDeps.periodic });
   services.push({ name: "periodic-ensurer", stop: async () => ensurer.stop() });
   return services;

@@ -37,6 +37,11 @@ spec:
           {{- with $c.sendRetry }}
           {{- $fixed = dict "SEND_RETRY_MAX_HOURS" .maxHours "SEND_RETRY_FIRST_DELAY_SECONDS" .firstDelaySeconds "SEND_RETRY_MAX_DELAY_SECONDS" .maxDelaySeconds }}
           {{- end }}
+          {{- with $c.statusApply }}
+          {{- $_ := set $fixed "STATUS_APPLY_BATCH_SIZE" .batchSize }}
+          {{- $_ := set $fixed "STATUS_APPLY_POLL_MS" .pollMs }}
+          {{- $_ := set $fixed "STATUS_UNKNOWN_RETRY_MINUTES" .unknownRetryMinutes }}
+          {{- end }}
           {{- $env := include "rm.env" (dict "root" .root "component" .component "fixed" $fixed) | trim }}
           {{- if $env }}
           env:

@@ -151,6 +151,15 @@ export const workerEnv = commonEnv
     OUTBOX_SWEEP_AFTER_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
     /** How often the sweeper runs. */
     OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+    /** Stored status callbacks applied per transaction by each worker's status applier (decision 011). */
+    STATUS_APPLY_BATCH_SIZE: z.coerce.number({ error: "expected a whole number" }).int().min(1).max(10_000).default(1000),
+    /** How often the status applier looks for callbacks when no wake-up arrived (it is woken after each webhook commit). */
+    STATUS_APPLY_POLL_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(10).max(60_000).default(1000),
+    /**
+     * How long a status callback for a message not found (yet) is retried, with waits up to a minute,
+     * before it is parked (outcome unknown_message).
+     */
+    STATUS_UNKNOWN_RETRY_MINUTES: z.coerce.number({ error: "expected minutes" }).positive().max(7 * 24 * 60).default(10),
     /** Turns the per-sender provider rate limits off (benchmarks against the simulator). */
     RATE_LIMITS_DISABLED: boolFlag,
     /** Runs the send protocol one message at a time instead of per stream batch (fallback, comparisons). */

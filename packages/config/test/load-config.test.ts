@@ -23,6 +23,9 @@ describe("worker timing invariant", () => {
     expect(parseConfig(workerEnv, { ...worker, SEND_RETRY_MAX_HOURS: "1.5" }).SEND_RETRY_MAX_HOURS).toBe(1.5);
     expect(() => parseConfig(workerEnv, { ...worker, SEND_RETRY_MAX_HOURS: "0" })).toThrowError(/^SEND_RETRY_MAX_HOURS is invalid/);
     expect(() => parseConfig(workerEnv, { ...worker, SEND_RETRY_MAX_HOURS: "six" })).toThrowError(/^SEND_RETRY_MAX_HOURS is invalid/);
+    expect(parseConfig(workerEnv, worker)).toMatchObject({ STATUS_APPLY_BATCH_SIZE: 1000, STATUS_APPLY_POLL_MS: 1000, STATUS_UNKNOWN_RETRY_MINUTES: 10 });
+    expect(() => parseConfig(workerEnv, { ...worker, STATUS_APPLY_BATCH_SIZE: "0" })).toThrowError(/^STATUS_APPLY_BATCH_SIZE is invalid/);
+    expect(() => parseConfig(workerEnv, { ...worker, STATUS_UNKNOWN_RETRY_MINUTES: "ten" })).toThrowError(/^STATUS_UNKNOWN_RETRY_MINUTES is invalid/);
     expect(() => parseConfig(workerEnv, { ...worker, SEND_RETRY_FIRST_DELAY_SECONDS: "120", SEND_RETRY_MAX_DELAY_SECONDS: "60" })).toThrowError(/^SEND_RETRY_MAX_DELAY_SECONDS is invalid: must be at least SEND_RETRY_FIRST_DELAY_SECONDS/);
   });
 });

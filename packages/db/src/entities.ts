@@ -10,6 +10,7 @@ import { FeedbackSchema } from "./modules/feedback/feedback.entity.ts";
 import { ReviewClickSchema } from "./modules/feedback/review-click.entity.ts";
 import { InboundMessageSchema } from "./modules/messaging/inbound-message.entity.ts";
 import { MessageSchema } from "./modules/messaging/message.entity.ts";
+import { ProviderStatusEventSchema } from "./modules/messaging/provider-status-event.entity.ts";
 import { OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";
 import { PracticeSchema } from "./modules/practice/practice.entity.ts";
 import { TemplateSchema } from "./modules/templates/template.entity.ts";
@@ -32,6 +33,7 @@ export const entities = [
   PatientSchema,
   MessageSchema,
   InboundMessageSchema,
+  ProviderStatusEventSchema,
   FeedbackSchema,
   ReviewClickSchema,
   CreditLedgerEntrySchema,

@@ -21,6 +21,7 @@ export { Patient, PatientSchema, newPublicToken, PUBLIC_TOKEN_TTL_DAYS } from ".
 export { Contact, ContactSchema } from "./modules/contacts/contact.entity.ts";
 export { Message, MessageSchema } from "./modules/messaging/message.entity.ts";
 export { InboundMessage, InboundMessageSchema } from "./modules/messaging/inbound-message.entity.ts";
+export { ProviderStatusEvent, ProviderStatusEventSchema } from "./modules/messaging/provider-status-event.entity.ts";
 export { Feedback, FeedbackSchema } from "./modules/feedback/feedback.entity.ts";
 export { ReviewClick, ReviewClickSchema } from "./modules/feedback/review-click.entity.ts";
 export { CreditLedgerEntry, CreditLedgerEntrySchema } from "./modules/billing/credit-ledger-entry.entity.ts";

@@ -76,6 +76,7 @@ describe("migrations", () => {
           "outbox",
           "patients",
           "practices",
+          "provider_status_events",
           "review_clicks",
           "staff_sessions",
           "templates",

@@ -1,5 +1,6 @@
-// `twilio.status` on 'provider-status': a signed Twilio status callback, stored by the webhook and
-// applied by the worker (SPEC §5.5).
+// `twilio.status` on 'provider-status': a signed Twilio status callback as web versions before
+// decision 011 stored it. The webhook now writes provider_status_events instead (same identity: sid
+// and status); the worker's handler moves rows of this type left by a rolling deploy into that table.
 import { z } from "zod";
 import { defineEvent } from "./define-event.ts";
 import { UUID_RE, twilioParams } from "./twilio-params.ts";

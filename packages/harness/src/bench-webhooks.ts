@@ -271,7 +271,10 @@ export async function runWebhooksBench(o: WebhookBenchOptions): Promise<WebhookB
       await stopServer(web);
     }
     const [{ stored, storedTwice }] = (await env.orm.em.fork().execute(
-      "select count(*)::int as stored, (count(*) - count(distinct idempotency_key))::int as \"storedTwice\" from outbox where type in ('twilio.status', 'twilio.inbound')",
+      // Status callbacks are stored in provider_status_events (decision 011), replies as outbox rows.
+      `select ((select count(*) from outbox where type = 'twilio.inbound') + (select count(*) from provider_status_events))::int as stored,
+              ((select count(*) - count(distinct idempotency_key) from outbox where type = 'twilio.inbound')
+               + (select count(*) - count(distinct (provider_sid, status)) from provider_status_events))::int as "storedTwice"`,
     )) as [{ stored: number; storedTwice: number }];
 
     const bare = await startServer([BARE_SERVER], WEB_ROOT, {}, "/healthz");

@@ -75,6 +75,8 @@ export interface ChaosReport {
   /** Up to five sent messages without a deduction. */
   undeductedSamples: { id: string; status: string; creditsHeld: number }[];
   stuckOutboxRows: number;
+  /** Stored status callbacks due but not applied (or parked) at the end. */
+  unappliedStatusCallbacks: number;
   pendingStreamEntries: number;
   deadLetters: number;
   deadLetterSamples: DeadLetterSummary[];
@@ -200,7 +202,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       const cb = env.sim.state.callbacks;
       const callbacksSettled = !useWeb || (cb.inFlight === 0 && cb.posted + cb.failed >= env.sim.state.messages.length);
       // Entries a killed consumer held are claimed by a live one after STREAM_CLAIM_IDLE_MS and acked.
-      if (open.messages === 0 && open.outbox === 0 && callbacksSettled && (await retrying(() => pendingEntries(env))) === 0) {
+      if (open.messages === 0 && open.outbox === 0 && open.statusEvents === 0 && callbacksSettled && (await retrying(() => pendingEntries(env))) === 0) {
         // Every callback applied, or nothing changes any more for a few seconds.
         if (!useWeb || open.delivered >= env.sim.state.messages.length || ++settledPolls >= 12) break;
       } else {
@@ -254,6 +256,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       billedSegments: Number(credits!.billed),
       undeductedSamples: undeducted.map((u) => ({ id: u.id, status: u.status, creditsHeld: Number(u.credits_held) })),
       stuckOutboxRows: open.outbox,
+      unappliedStatusCallbacks: open.statusEvents,
       pendingStreamEntries,
       deadLetters: dead.count,
       deadLetterSamples: dead.samples,
@@ -267,6 +270,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       duplicated === 0 &&
       report.deductedCredits === report.billedSegments &&
       open.outbox === 0 &&
+      open.statusEvents === 0 &&
       pendingStreamEntries === 0 &&
       dead.count === 0 &&
       (!useWeb || (report.statusCallbacks!.failed === 0 && report.statusCallbacks!.notApplied === 0)) &&
@@ -342,14 +346,15 @@ async function retrying<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
  * Work still to do. A send waiting for its verification time (an interrupted attempt) counts even
  * though it is not due yet: it settles the charge of a message the provider may already have.
  */
-async function openWork(env: RunEnv, workspaceId: string): Promise<{ messages: number; delivered: number; outbox: number }> {
-  const [row] = await env.orm.em.fork().execute<{ messages: string; delivered: string; outbox: string }[]>(
+async function openWork(env: RunEnv, workspaceId: string): Promise<{ messages: number; delivered: number; outbox: number; statusEvents: number }> {
+  const [row] = await env.orm.em.fork().execute<{ messages: string; delivered: string; outbox: string; status_events: string }[]>(
     `select (select count(*) from messages where workspace_id = ? and status in ('PENDING', 'SENDING'))::text as messages,
             (select count(*) from messages where workspace_id = ? and status in ('DELIVERED', 'READ'))::text as delivered,
-            (select count(*) from outbox where stream <> 'periodic' and (status = 'published' or (status = 'pending' and (available_at <= now() or type = 'message.send'))))::text as outbox`,
+            (select count(*) from outbox where stream <> 'periodic' and (status = 'published' or (status = 'pending' and (available_at <= now() or type = 'message.send'))))::text as outbox,
+            (select count(*) from provider_status_events where applied_at is null and available_at <= now())::text as status_events`,
     [workspaceId, workspaceId],
   );
-  return { messages: Number(row!.messages), delivered: Number(row!.delivered), outbox: Number(row!.outbox) };
+  return { messages: Number(row!.messages), delivered: Number(row!.delivered), outbox: Number(row!.outbox), statusEvents: Number(row!.status_events) };
 }
 
 async function pendingEntries(env: RunEnv): Promise<number> {
@@ -401,6 +406,7 @@ export function formatChaosReport(r: ChaosReport): string {
       ? ([["status callbacks posted / failed / not applied", `${r.statusCallbacks.posted} / ${r.statusCallbacks.failed} / ${r.statusCallbacks.notApplied}`]] as [string, string][])
       : []),
     ["stuck outbox rows", r.stuckOutboxRows],
+    ["unapplied status callbacks", r.unappliedStatusCallbacks],
     ["pending stream entries", r.pendingStreamEntries],
     ["dead letters", r.deadLetters],
     ...r.deadLetterSamples.map((d, i) => [`  dead letter ${i + 1}`, `${d.kind} ${d.type}: ${d.reason}`] as [string, string]),

@@ -28,6 +28,7 @@ describe("fault injection", () => {
     expect(report.webhooksWhileRedisDown.accepted).toBe(report.webhooksWhileRedisDown.posted);
     expect(report.statusCallbacks).toEqual({ posted: 400, failed: 0, notApplied: 0 });
     expect(report.stuckOutboxRows).toBe(0);
+    expect(report.unappliedStatusCallbacks).toBe(0);
     expect(report.pendingStreamEntries).toBe(0);
     expect({ deadLetters: report.deadLetters, samples: report.deadLetterSamples }).toEqual({ deadLetters: 0, samples: [] });
     expect(report.ok).toBe(true);

@@ -1,5 +1,5 @@
 export { SenderRateLimiter, senderKind, DEFAULT_SENDER_RATES, type SenderKind, type RateLimitDecision } from "./rate-limit.ts";
-export { OutboxGroupInserter, type OutboxInsertRow } from "./webhooks/outbox-group-insert.ts";
+export { GroupInserter, OutboxGroupInserter, type OutboxInsertRow } from "./webhooks/outbox-group-insert.ts";
 export { readRawBody } from "./webhooks/read-raw-body.ts";
 export { createTwilioWebhookHandler, TWILIO_STATUS_PATH, TWILIO_INBOUND_PATH, type TwilioWebhookOptions } from "./webhooks/twilio-webhooks.ts";
 export { lockOutboxRow, completeOutboxRow, retryOutboxRowAt, parkOutboxRow, runOutboxWork, type LockedOutboxRow, type OutboxWorkResult } from "./outbox/outbox-row.ts";
@@ -8,7 +8,9 @@ export { sendMessageBatch, type EntryOutcome } from "./send/send-batch.ts";
 export { createHandlers, dispatchEntry, createDeadLetterHandler, type HandlerMap, type BoundHandler } from "./handlers/index.ts";
 export type { HandlerDeps, HandlerLogger, EntryHandler } from "./handlers/deps.ts";
 export { applyProviderStatus, TWILIO_STATUS_TYPE } from "./handlers/apply-provider-status.ts";
-export { applyProviderStatusBatch, type StatusEntryOutcome } from "./handlers/apply-provider-status-batch.ts";
+export { applyStatusEvents, MAX_ERROR_ATTEMPTS, type ApplyStatusEventsOptions, type ApplyStatusEventsResult, type StatusEventOutcome } from "./status/apply-status-events.ts";
+export { StatusApplier, type StatusApplierOptions } from "./status/status-applier.ts";
+export { StatusEventGroupInserter, STATUS_EVENTS_CHANNEL, type StatusEventRow } from "./webhooks/status-event-insert.ts";
 export { applyDeliveryStatus, recordDeliveryStatus, deductReference, refundReference, rechargeReference, type DeliveryStatusResult, type ApplyDeliveryStatusOptions } from "./handlers/apply-delivery-status.ts";
 export { storeInbound, findRoute, TWILIO_INBOUND_TYPE, type InboundRoute } from "./handlers/store-inbound.ts";
 export { runPeriodic } from "./handlers/run-periodic.ts";

@@ -23,14 +23,18 @@ import {
   workspaceEm,
   type MessageStatus,
 } from "@rm/db";
-import { ManualClock } from "@rm/domain";
+import { DELIVERY_STATUS_RANK, fromTwilioStatus, ManualClock } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { HandlerDeps, HandlerLogger } from "../src/handlers/deps.ts";
 import { twilioStatusEvent } from "@rm/events";
+import pg from "pg";
+import { StatusEventGroupInserter } from "../src/webhooks/status-event-insert.ts";
 
 export interface Harness {
   db: TestDatabase;
+  /** For the webhook's group inserter (status callbacks are stored through it, as in production). */
+  pool: pg.Pool;
   orm: MikroORM;
   clock: ManualClock;
   logger: HandlerLogger & { lines: { level: string; obj: object; msg?: string }[] };
@@ -41,6 +45,9 @@ export interface Harness {
 export async function setupHarness(start = "2026-11-23T12:00:00.000Z"): Promise<Harness> {
   const db = await createTestDatabase();
   const orm = await initOrm({ databaseUrl: db.url, poolMax: 12 });
+  const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  // pool.end() resolves before its sockets close; the drop's forced disconnect must not crash the run.
+  pool.on("error", () => {});
   const clock = new ManualClock(start);
   const lines: { level: string; obj: object; msg?: string }[] = [];
   const logger = {
@@ -51,11 +58,13 @@ export async function setupHarness(start = "2026-11-23T12:00:00.000Z"): Promise<
   };
   return {
     db,
+    pool,
     orm,
     clock,
     logger,
     deps: { orm, clock, logger },
     async close() {
+      await pool.end();
       await orm.close(true);
       await db.drop();
     },
@@ -196,4 +205,44 @@ export function statusCallbackEntry(h: Pick<Harness, "orm" | "clock">, sid: stri
     idempotencyKey: `${twilioStatusEvent.key(sid, status)}/${randomHex(6)}`,
     payload: { params: { MessageSid: sid, MessageStatus: status, AccountSid: "AC" + "0".repeat(32), ...extra }, messageId },
   });
+}
+
+const inserters = new WeakMap<pg.Pool, StatusEventGroupInserter>();
+
+/**
+ * Stores a status callback as the webhook does (same group inserter and row): Twilio's params plus our
+ * message id (`?m=`). Resolves false for a replay of a stored (sid, status).
+ */
+export function storeStatusCallback(h: Pick<Harness, "pool" | "clock">, sid: string, status: string, messageId: string | null, extra: Record<string, string> = {}): Promise<boolean> {
+  let inserter = inserters.get(h.pool);
+  if (!inserter) inserters.set(h.pool, (inserter = new StatusEventGroupInserter({ pool: h.pool })));
+  const params: Record<string, string> = { MessageSid: sid, MessageStatus: status, AccountSid: "AC" + "0".repeat(32), ...extra };
+  const mapped = fromTwilioStatus(status);
+  return inserter.insert({
+    sid,
+    status,
+    rank: mapped ? DELIVERY_STATUS_RANK[mapped] : null,
+    errorCode: params.ErrorCode || null,
+    params: JSON.stringify(params),
+    messageId,
+    receivedAt: h.clock.now(),
+    traceContext: null,
+  });
+}
+
+export interface StoredStatusEvent {
+  id: string;
+  status: string;
+  attempts: number;
+  applied_at: Date | null;
+  available_at: Date;
+  outcome: string | null;
+}
+
+/** The stored callbacks of one provider sid, oldest first. */
+export async function statusEvents(orm: MikroORM, sid: string): Promise<StoredStatusEvent[]> {
+  const rows = await orm.em
+    .fork()
+    .execute<StoredStatusEvent[]>("select id::text as id, status, attempts, applied_at, available_at, outcome from provider_status_events where provider_sid = ? order by id", [sid]);
+  return rows.map((r) => ({ ...r, applied_at: r.applied_at === null ? null : new Date(r.applied_at), available_at: new Date(r.available_at) }));
 }

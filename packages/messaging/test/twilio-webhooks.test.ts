@@ -6,7 +6,7 @@ import { ManualClock } from "@rm/domain";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { signTwilioRequest } from "@rm/twilio";
 import { createTwilioWebhookHandler, TWILIO_INBOUND_PATH, TWILIO_STATUS_PATH } from "../src/webhooks/twilio-webhooks.ts";
-import { twilioInboundEvent, twilioStatusEvent } from "@rm/events";
+import { twilioInboundEvent } from "@rm/events";
 
 const PUBLIC_URL = "https://rm.example.com";
 const TOKENS = ["current-token", "previous-token"];
@@ -19,6 +19,8 @@ const clock = new ManualClock("2026-11-23T12:00:00Z");
 beforeAll(async () => {
   db = await createTestDatabase();
   pool = new pg.Pool({ connectionString: db.url, max: 10 });
+  // pool.end() resolves before its sockets close; the drop's forced disconnect must not crash the run.
+  pool.on("error", () => {});
   const handle = createTwilioWebhookHandler({ pool, publicUrl: PUBLIC_URL, authTokens: TOKENS, clock, maxBodyBytes: 4096 });
   server = createServer((req, res) => {
     void handle(req, res).then((handled) => {
@@ -35,6 +37,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await pool.query("DELETE FROM outbox");
+  await pool.query("DELETE FROM provider_status_events");
 });
 
 function post(path: string, params: Record<string, string>, opts: { token?: string; signature?: string | null; contentType?: string; body?: string } = {}) {
@@ -47,37 +50,67 @@ function post(path: string, params: Record<string, string>, opts: { token?: stri
 const statusParams = (status: string) => ({ MessageSid: "SM0123456789abcdef0123456789abcdef", MessageStatus: status, AccountSid: "AC00000000000000000000000000000000", To: "+593987654321", From: "+15005550006", ApiVersion: "2010-04-01" });
 const messageId = "6c1f0a4e-2b7d-4c5e-9f3a-1d2e3f4a5b6c";
 
+async function statusRows() {
+  return (await pool.query("SELECT provider_sid, status, rank, error_code, params, message_id, received_at, applied_at FROM provider_status_events ORDER BY id")).rows;
+}
+
 async function outboxRows() {
   return (await pool.query("SELECT stream, type, payload, idempotency_key, status, available_at FROM outbox ORDER BY id")).rows;
 }
 
 describe("Twilio status webhook", () => {
-  it("stores a signed callback as one outbox row and answers 204", async () => {
+  it("stores a signed callback as one unapplied status event (no outbox row) and answers 204", async () => {
     const path = `${TWILIO_STATUS_PATH}?m=${messageId}`;
-    const res = await post(path, statusParams("delivered"));
+    const res = await post(path, { ...statusParams("undelivered"), ErrorCode: "30003" });
     expect(res.status).toBe(204);
     // A 204 carries neither a body nor a Content-Length header (RFC 9110 §8.6).
     expect(res.headers.get("content-length")).toBeNull();
     expect(await res.text()).toBe("");
-    const rows = await outboxRows();
+    const rows = await statusRows();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ stream: "provider-status", type: "twilio.status", status: "pending", idempotency_key: twilioStatusEvent.key("SM0123456789abcdef0123456789abcdef", "delivered") });
-    expect(rows[0].payload.messageId).toBe(messageId);
-    expect(rows[0].payload.params.MessageStatus).toBe("delivered");
-    expect(new Date(rows[0].available_at).toISOString()).toBe("2026-11-23T12:00:00.000Z");
+    expect(rows[0]).toMatchObject({ provider_sid: "SM0123456789abcdef0123456789abcdef", status: "undelivered", rank: 50, error_code: "30003", message_id: messageId, applied_at: null });
+    expect(rows[0].params.MessageStatus).toBe("undelivered");
+    expect(new Date(rows[0].received_at).toISOString()).toBe("2026-11-23T12:00:00.000Z");
+    expect(await outboxRows()).toHaveLength(0);
+  });
+
+  it("keeps no message id that is not a UUID, and stores a status that is not ours without a rank", async () => {
+    expect((await post(`${TWILIO_STATUS_PATH}?m=not-a-uuid`, statusParams("received"))).status).toBe(204);
+    expect(await statusRows()).toMatchObject([{ status: "received", rank: null, message_id: null }]);
+  });
+
+  it("wakes the status applier (NOTIFY provider_status) after the commit", async () => {
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    try {
+      await listener.query("LISTEN provider_status");
+      const woken = new Promise<string>((resolve) => listener.once("notification", (n) => resolve(n.channel)));
+      expect((await post(TWILIO_STATUS_PATH, statusParams("sent"))).status).toBe(204);
+      const timeout = new Promise<string>((resolve) => setTimeout(() => resolve("timeout"), 5000));
+      expect(await Promise.race([woken, timeout])).toBe("provider_status");
+    } finally {
+      await listener.end();
+    }
+  });
+
+  it("takes a posted `__proto__` parameter as a parameter: the signature over it holds and it is stored", async () => {
+    // JSON.parse makes it an own property, as a form parser must.
+    const params = { ...statusParams("sent"), ...(JSON.parse('{"__proto__": "x"}') as Record<string, string>) };
+    expect((await post(TWILIO_STATUS_PATH, params)).status).toBe(204);
+    expect((await statusRows())[0].params).toEqual(JSON.parse(JSON.stringify(params)));
   });
 
   it("accepts a signature made with the previous token during rotation", async () => {
     expect((await post(TWILIO_STATUS_PATH, statusParams("sent"), { token: "previous-token" })).status).toBe(204);
-    expect(await outboxRows()).toHaveLength(1);
+    expect(await statusRows()).toHaveLength(1);
   });
 
   it("a replayed callback has no second effect; a new status is new work", async () => {
     for (let i = 0; i < 3; i++) expect((await post(TWILIO_STATUS_PATH, statusParams("sent"))).status).toBe(204);
     expect((await post(TWILIO_STATUS_PATH, statusParams("delivered"))).status).toBe(204);
-    expect((await outboxRows()).map((r) => r.idempotency_key)).toEqual([
-      twilioStatusEvent.key("SM0123456789abcdef0123456789abcdef", "sent"),
-      twilioStatusEvent.key("SM0123456789abcdef0123456789abcdef", "delivered"),
+    expect((await statusRows()).map((r) => [r.provider_sid, r.status])).toEqual([
+      ["SM0123456789abcdef0123456789abcdef", "sent"],
+      ["SM0123456789abcdef0123456789abcdef", "delivered"],
     ]);
   });
 
@@ -90,7 +123,7 @@ describe("Twilio status webhook", () => {
     // Signed for another URL (query string is part of it).
     const otherUrl = signTwilioRequest(TOKENS[0]!, `${PUBLIC_URL}${TWILIO_STATUS_PATH}?m=${messageId}`, statusParams("sent"));
     expect((await post(TWILIO_STATUS_PATH, statusParams("sent"), { signature: otherUrl })).status).toBe(403);
-    expect(await outboxRows()).toHaveLength(0);
+    expect(await statusRows()).toHaveLength(0);
   });
 
   it("answers 413 to an oversized body, 415 to another content type, 405 to GET, 400 to a signed body without the fields", async () => {
@@ -99,7 +132,7 @@ describe("Twilio status webhook", () => {
     expect((await post(TWILIO_STATUS_PATH, statusParams("sent"), { contentType: "application/json", body: JSON.stringify(statusParams("sent")) })).status).toBe(415);
     expect((await fetch(base + TWILIO_STATUS_PATH)).status).toBe(405);
     expect((await post(TWILIO_STATUS_PATH, { AccountSid: "AC00000000000000000000000000000000" })).status).toBe(400);
-    expect(await outboxRows()).toHaveLength(0);
+    expect(await statusRows()).toHaveLength(0);
   });
 
   it("leaves other paths to the app", async () => {

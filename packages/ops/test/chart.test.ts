@@ -62,6 +62,18 @@ describe("helm chart", () => {
     expect((byKind(zero, "ScaledObject")[0]!.spec as { minReplicaCount: number }).minReplicaCount).toBe(1);
   });
 
+  it("hands the worker its status applier's settings (worker.statusApply), which worker.env may override", () => {
+    const envOf = (ms: Manifest[]) => {
+      const worker = byKind(ms, "Deployment").find((d) => d.metadata.name === "rm-reputation-manager-worker")!;
+      const env = (worker.spec as { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } }).template.spec.containers[0]!.env ?? [];
+      return Object.fromEntries(env.map((e) => [e.name, e.value]));
+    };
+    expect(envOf(parseManifests(renderChart()))).toMatchObject({ STATUS_APPLY_BATCH_SIZE: "1000", STATUS_APPLY_POLL_MS: "1000", STATUS_UNKNOWN_RETRY_MINUTES: "10" });
+    const custom = envOf(parseManifests(renderChart(["--set", "worker.statusApply.batchSize=250", "--set", "worker.env.STATUS_APPLY_POLL_MS=200"])));
+    expect(custom).toMatchObject({ STATUS_APPLY_BATCH_SIZE: "250", STATUS_APPLY_POLL_MS: "200", STATUS_UNKNOWN_RETRY_MINUTES: "10" });
+    expect(() => renderChart(["--set", "worker.statusApply.batchSize=0"])).toThrow(/batchSize/);
+  });
+
   it("hands the worker its send-retry window and backoff (worker.sendRetry), which worker.env may override", () => {
     const envOf = (ms: Manifest[]) => {
       const worker = byKind(ms, "Deployment").find((d) => d.metadata.name === "rm-reputation-manager-worker")!;

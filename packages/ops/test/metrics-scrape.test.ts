@@ -162,7 +162,10 @@ describe("metrics of running processes", () => {
     // an inbound reply (the follow-up sends) continue the trace of that reply's webhook.
     const db = new pg.Client({ connectionString: env.databaseUrl });
     await db.connect();
-    const { rows } = await db.query<{ stream: string; type: string; trace_context: string | null }>("select stream, type, trace_context from outbox");
+    // Status callbacks are rows of provider_status_events (decision 011), listed here as their stream was.
+    const { rows } = await db.query<{ stream: string; type: string; trace_context: string | null }>(
+      "select stream, type, trace_context from outbox union all select 'provider-status', 'twilio.status', trace_context from provider_status_events",
+    );
     await db.end();
     const traceId = (tp: string | null) => /^00-([0-9a-f]{32})-[0-9a-f]{16}-0[01]$/.exec(tp ?? "")?.[1];
     const webhookRows = rows.filter((r) => r.stream === "provider-status" || r.stream === "inbound");

@@ -1,4 +1,5 @@
-// Group commit for webhook inserts. Each webhook must be durable before its 2xx, and one commit
+// Group commit for webhook inserts (the outbox's inbound replies; status callbacks use the same
+// GroupInserter on their own table, status-event-insert.ts). Each webhook must be durable before its 2xx, and one commit
 // (one WAL fsync) per request caps a server at the database's single-row commit rate. Concurrent
 // requests are instead written together: while a flush is in flight, newly arrived rows queue; when
 // a flush slot frees, everything queued goes out as one multi-row INSERT … ON CONFLICT DO NOTHING.
@@ -25,12 +26,6 @@ export interface OutboxInsertRow {
   traceContext: string | null;
 }
 
-interface Pending {
-  row: OutboxInsertRow;
-  resolve(inserted: boolean): void;
-  reject(err: unknown): void;
-}
-
 const BATCH_SQL = `
   WITH quiet AS (SELECT set_config('rm.outbox_notify', 'off', true))
   INSERT INTO outbox (workspace_id, stream, type, payload, idempotency_key, available_at, trace_context)
@@ -49,14 +44,23 @@ export interface OutboxGroupInserterOptions {
   maxInFlight?: number;
 }
 
-export class OutboxGroupInserter {
+/**
+ * The group commit itself, for any table with a unique key: `write` inserts rows in one statement
+ * (ON CONFLICT DO NOTHING) and returns the keys it stored; `wakeSql` tells the reader after commit.
+ */
+export abstract class GroupInserter<R> {
   private readonly pool: Pick<pg.Pool, "query">;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
-  private queue: Pending[] = [];
+  private queue: { row: R; resolve(inserted: boolean): void; reject(err: unknown): void }[] = [];
   private inFlight = 0;
   private waking = false;
   private wakeAgain = false;
+
+  protected abstract readonly wakeSql: string;
+  protected abstract keyOf(row: R): string;
+  /** One multi-row INSERT … ON CONFLICT DO NOTHING; returns the keys of the rows it stored. */
+  protected abstract insertRows(pool: Pick<pg.Pool, "query">, rows: R[]): Promise<Set<string>>;
 
   constructor(o: OutboxGroupInserterOptions) {
     this.pool = o.pool;
@@ -65,7 +69,7 @@ export class OutboxGroupInserter {
   }
 
   /** Resolves once the row is committed: true if it was new, false if its key was already stored. */
-  insert(row: OutboxInsertRow): Promise<boolean> {
+  insert(row: R): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       this.pump();
@@ -83,13 +87,13 @@ export class OutboxGroupInserter {
     }
   }
 
-  private async flush(batch: Pending[]): Promise<void> {
+  private async flush(batch: { row: R; resolve(inserted: boolean): void; reject(err: unknown): void }[]): Promise<void> {
     try {
       const inserted = await this.write(batch.map((p) => p.row));
       // The same key twice in one batch: the first is the new row, the second a duplicate.
       const claimed = new Set<string>();
       for (const p of batch) {
-        const key = p.row.idempotencyKey;
+        const key = this.keyOf(p.row);
         const isNew = inserted.has(key) && !claimed.has(key);
         if (isNew) claimed.add(key);
         p.resolve(isNew);
@@ -102,7 +106,7 @@ export class OutboxGroupInserter {
       await Promise.all(
         batch.map(async (p) => {
           try {
-            p.resolve((await this.write([p.row])).has(p.row.idempotencyKey));
+            p.resolve((await this.write([p.row])).has(this.keyOf(p.row)));
           } catch (rowErr) {
             p.reject(rowErr);
           }
@@ -111,29 +115,43 @@ export class OutboxGroupInserter {
     }
   }
 
-  /** Tells the relay that rows were committed (see the header: outside the insert's transaction). */
-  private wakeRelay(): void {
+  /** Tells the reader that rows were committed (see the header: outside the insert's transaction). */
+  private wakeReader(): void {
     if (this.waking) {
       this.wakeAgain = true;
       return;
     }
     this.waking = true;
     this.pool
-      .query(WAKE_SQL)
+      .query(this.wakeSql)
       .catch(() => {
-        // The relay polls as well; a lost wake-up only delays it by its poll interval.
+        // The reader polls as well; a lost wake-up only delays it by its poll interval.
       })
       .finally(() => {
         this.waking = false;
         if (this.wakeAgain) {
           this.wakeAgain = false;
-          this.wakeRelay();
+          this.wakeReader();
         }
       });
   }
 
-  private async write(rows: OutboxInsertRow[]): Promise<Set<string>> {
-    const result = await this.pool.query<{ idempotency_key: string }>(BATCH_SQL, [
+  private async write(rows: R[]): Promise<Set<string>> {
+    const inserted = await this.insertRows(this.pool, rows);
+    if (inserted.size > 0) this.wakeReader();
+    return inserted;
+  }
+}
+
+export class OutboxGroupInserter extends GroupInserter<OutboxInsertRow> {
+  protected readonly wakeSql = WAKE_SQL;
+
+  protected keyOf(row: OutboxInsertRow): string {
+    return row.idempotencyKey;
+  }
+
+  protected async insertRows(pool: Pick<pg.Pool, "query">, rows: OutboxInsertRow[]): Promise<Set<string>> {
+    const result = await pool.query<{ idempotency_key: string }>(BATCH_SQL, [
       rows.map((r) => r.stream),
       rows.map((r) => r.type),
       rows.map((r) => r.payload),
@@ -141,7 +159,6 @@ export class OutboxGroupInserter {
       rows.map((r) => r.availableAt),
       rows.map((r) => r.traceContext),
     ]);
-    if (result.rows.length > 0) this.wakeRelay();
     return new Set(result.rows.map((r) => r.idempotency_key));
   }
 }

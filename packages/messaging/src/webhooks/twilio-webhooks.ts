@@ -3,18 +3,21 @@
 // Mounted on the web server AHEAD of Remix: a WHATWG Request + formData() costs ~70 % of a bare
 // server (docs/performance.md), and these endpoints take ~3 callbacks per outgoing message. Each request:
 // size limit (413) → content type (415) → X-Twilio-Signature over PUBLIC_URL + path + every posted
-// parameter, any token of the rotation list (403) → required fields (400) → an INSERT of an outbox
-// row keyed by what makes the callback unique, ON CONFLICT DO NOTHING, so a replayed webhook has no
-// second effect → 2xx in milliseconds. Concurrent requests share one INSERT and one commit (group
-// commit, outbox-group-insert.ts). Everything else happens in the worker.
+// parameter, any token of the rotation list (403) → required fields (400) → one INSERT, ON CONFLICT
+// DO NOTHING on what makes the callback unique, so a replayed webhook has no second effect → 2xx in
+// milliseconds. A status callback is a row of provider_status_events (unique per sid and status),
+// which the worker's status applier reads in set-based batches (decision 011); an inbound reply is
+// an outbox row. Concurrent requests share one INSERT and one commit (group commit,
+// outbox-group-insert.ts). Everything else happens in the worker.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type pg from "pg";
-import type { Clock } from "@rm/domain";
+import { type Clock, DELIVERY_STATUS_RANK, fromTwilioStatus } from "@rm/domain";
 import { defineInstruments } from "@rm/telemetry";
 import { verifyTwilioSignature } from "@rm/twilio";
 import { OutboxGroupInserter } from "./outbox-group-insert.ts";
+import { StatusEventGroupInserter } from "./status-event-insert.ts";
 import { readRawBody } from "./read-raw-body.ts";
-import { twilioInboundEvent, twilioStatusEvent } from "@rm/events";
+import { twilioInboundEvent } from "@rm/events";
 
 export const TWILIO_STATUS_PATH = "/webhooks/twilio/status";
 export const TWILIO_INBOUND_PATH = "/webhooks/twilio/inbound";
@@ -45,6 +48,7 @@ export interface TwilioWebhookOptions {
 export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
   const inserter = new OutboxGroupInserter({ pool: options.pool });
+  const statusInserter = new StatusEventGroupInserter({ pool: options.pool });
 
   return async function handle(req, res) {
     const url = req.url ?? "/";
@@ -82,7 +86,8 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
       return true;
     }
 
-    const params: Record<string, string> = {};
+    // Without a prototype: a posted "__proto__" is a parameter like any other (it is signed too).
+    const params: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [k, v] of new URLSearchParams(raw.toString("utf8"))) params[k] = v;
     const signature = req.headers["x-twilio-signature"];
     if (typeof signature !== "string" || !verifyTwilioSignature({ authTokens: options.authTokens, signature, url: options.publicUrl + url, params })) {
@@ -94,11 +99,9 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
     const sid = params.MessageSid ?? params.SmsSid;
     // PostgreSQL's jsonb cannot hold U+0000: a signed form carrying one would answer 503 forever
     // (and be retried forever). It is stored as U+FFFD, the replacement character, instead.
-    const stored: Record<string, string> = {};
+    const stored: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [k, v] of Object.entries(params)) stored[k.replaceAll("\0", "\uFFFD")] = v.replaceAll("\0", "\uFFFD");
-    let type: string;
-    let key: string;
-    let payload: Record<string, unknown>;
+    let store: () => Promise<boolean>;
     if (route === "status") {
       const status = params.MessageStatus ?? params.SmsStatus;
       if (!sid || !status) {
@@ -106,22 +109,36 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
         return true;
       }
       const messageId = new URLSearchParams(queryAt < 0 ? "" : url.slice(queryAt + 1)).get("m");
-      type = twilioStatusEvent.type;
-      key = twilioStatusEvent.key(sid, status);
-      payload = { params: stored, messageId: messageId && UUID_RE.test(messageId) ? messageId : null };
+      const mapped = fromTwilioStatus(status);
+      const row = {
+        sid: stored.MessageSid ?? stored.SmsSid!,
+        status: (stored.MessageStatus ?? stored.SmsStatus)!,
+        rank: mapped ? DELIVERY_STATUS_RANK[mapped] : null,
+        errorCode: stored.ErrorCode || null,
+        params: JSON.stringify(stored),
+        messageId: messageId && UUID_RE.test(messageId) ? messageId : null,
+        receivedAt: options.clock.now(),
+        traceContext: options.traceparent?.() ?? null,
+      };
+      store = () => statusInserter.insert(row);
     } else {
       if (!sid || !params.From || !params.To) {
         done(400, "bad_request", "MessageSid, From and To are required");
         return true;
       }
-      type = twilioInboundEvent.type;
-      key = twilioInboundEvent.key(sid);
-      payload = { params: stored };
+      const row = {
+        stream: "inbound",
+        type: twilioInboundEvent.type,
+        payload: JSON.stringify({ params: stored }),
+        idempotencyKey: twilioInboundEvent.key(sid),
+        availableAt: options.clock.now(),
+        traceContext: options.traceparent?.() ?? null,
+      };
+      store = () => inserter.insert(row);
     }
 
     try {
-      const stream = route === "status" ? "provider-status" : "inbound";
-      const inserted = await inserter.insert({ stream, type, payload: JSON.stringify(payload), idempotencyKey: key, availableAt: options.clock.now(), traceContext: options.traceparent?.() ?? null });
+      const inserted = await store();
       const outcome = inserted ? "accepted" : "duplicate";
       if (route === "inbound") done(200, outcome, EMPTY_TWIML, "text/xml; charset=utf-8");
       else done(204, outcome);

@@ -1,0 +1,160 @@
+// The worker's status applier loop (decision 011): applies batches of stored status callbacks
+// (apply-status-events.ts) while there are any, then sleeps until the webhook's coalesced NOTIFY on
+// `provider_status` or the poll interval (events waiting for their message are due again within a
+// minute). Any number of workers run one:
+// claims skip each other's locked events. A failed batch is retried with half as many events, down
+// to one, so an event that cannot be applied holds up only itself (and is parked after
+// MAX_ERROR_ATTEMPTS); sizes double back after successes. A woken applier waits GATHER_MS before
+// it claims, so under load its batches fill instead of committing a few callbacks each.
+import pg from "pg";
+import { getMeter } from "@rm/telemetry";
+import type { HandlerDeps } from "../handlers/deps.ts";
+import { STATUS_EVENTS_CHANNEL } from "../webhooks/status-event-insert.ts";
+import { applyStatusEvents, type ApplyStatusEventsOptions } from "./apply-status-events.ts";
+
+/** How long a woken applier lets callbacks gather before it claims them. */
+export const GATHER_MS = 25;
+
+export interface StatusApplierOptions {
+  /** Direct connection string for LISTEN (never through a transaction pooler); null = poll only. */
+  listenUrl: string | null;
+  batchSize: number;
+  pollMs: number;
+  unknownRetryMs: number;
+}
+
+// The oldest due, unapplied event: what the lag gauge reports (events waiting for their message are
+// not due and do not count).
+const LAG_SQL = `
+  select extract(epoch from (?::timestamptz - received_at))::float8 as lag
+    from provider_status_events
+   where applied_at is null and available_at <= ?
+   order by id
+   limit 1`;
+
+export class StatusApplier {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private listener: pg.Client | null = null;
+  private wake: (() => void) | null = null;
+  private notified = false;
+  private size: number;
+  private unregister: (() => void) | null = null;
+
+  private readonly deps: HandlerDeps;
+  private readonly o: StatusApplierOptions;
+
+  constructor(deps: HandlerDeps, o: StatusApplierOptions) {
+    this.deps = deps;
+    this.o = o;
+    this.size = o.batchSize;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.registerLagGauge();
+    await this.listen();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp();
+    await this.loop;
+    this.unregister?.();
+    const l = this.listener;
+    this.listener = null;
+    await l?.end().catch(() => {});
+  }
+
+  private async run(): Promise<void> {
+    const batch: ApplyStatusEventsOptions = { limit: this.size, unknownRetryMs: this.o.unknownRetryMs };
+    while (this.running) {
+      batch.limit = this.size;
+      let claimed = 0;
+      let waiting = 0;
+      try {
+        const r = await applyStatusEvents(this.deps, batch);
+        claimed = r.claimed;
+        waiting = r.waiting;
+        this.size = Math.min(this.o.batchSize, this.size * 2);
+      } catch (err) {
+        this.deps.logger.warn({ err: String(err), events: batch.limit }, "status batch failed; retrying with fewer events");
+        this.size = Math.max(1, Math.floor(this.size / 2));
+        await this.sleep(Math.min(this.o.pollMs, 200));
+        continue;
+      }
+      // A full batch (of events it could apply) means more are probably due: go again at once.
+      // Otherwise wait for a wake-up, then a moment more, so the callbacks of the next few webhook
+      // commits share one batch instead of a transaction each.
+      if (claimed < batch.limit || waiting === claimed) {
+        await this.sleep(this.o.pollMs);
+        if (this.running) await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
+      }
+    }
+  }
+
+  private registerLagGauge(): void {
+    const meter = getMeter();
+    const lag = meter.createObservableGauge("rm.status.apply.lag.seconds", {
+      description: "Age of the oldest stored status callback due to be applied (0 when none); every worker reports the same value, aggregate with max()",
+      unit: "s",
+    });
+    const observe = async (result: { observe(value: number): void }) => {
+      try {
+        const now = this.deps.clock.now();
+        const rows = await this.deps.orm.em.fork().getConnection().execute<{ lag: number }[]>(LAG_SQL, [now, now]);
+        result.observe(Math.max(0, rows[0]?.lag ?? 0));
+      } catch (err) {
+        this.deps.logger.warn({ err: String(err) }, "status applier lag unavailable");
+      }
+    };
+    lag.addCallback(observe);
+    this.unregister = () => lag.removeCallback(observe);
+  }
+
+  /** Sleeps until a NOTIFY, stop(), or `ms`. */
+  private sleep(ms: number): Promise<void> {
+    if (this.notified) {
+      this.notified = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  private wakeUp(): void {
+    if (this.wake) this.wake();
+    else this.notified = true;
+  }
+
+  private async listen(): Promise<void> {
+    if (!this.o.listenUrl || !this.running) return;
+    const client = new pg.Client({ connectionString: this.o.listenUrl });
+    client.on("notification", () => this.wakeUp());
+    client.on("error", (err) => {
+      this.deps.logger.warn({ err: err.message }, "status applier LISTEN connection lost; polling until it is back");
+      if (this.listener === client) this.listener = null;
+      client.end().catch(() => {});
+      if (this.running) setTimeout(() => void this.listen().catch(() => {}), 1000).unref();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${STATUS_EVENTS_CHANNEL}`);
+      this.listener = client;
+    } catch (err) {
+      this.deps.logger.warn({ err: String(err) }, "status applier could not LISTEN; polling only, retrying in 1 s");
+      client.end().catch(() => {});
+      if (this.running) setTimeout(() => void this.listen().catch(() => {}), 1000).unref();
+    }
+  }
+}
