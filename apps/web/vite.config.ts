@@ -52,6 +52,8 @@ const clientDeps = [
   "@rm/domain > luxon",
   "@rm/domain > libphonenumber-js/max",
   "@rm/domain > sms-segments-calculator",
+  // Reached through @rm/messaging's entry (the worker's status applier) by the public pages' loaders.
+  "@rm/messaging > pg",
   // The message catalogue's formatter, resolved from @rm/catalogue.
   "@rm/catalogue > intl-messageformat",
 ];
