@@ -43,7 +43,7 @@ export const boundaries = [
     name: "routes-never-import-the-orm",
     files: ["apps/web/app/routes/**/*.ts", "apps/web/app/routes/**/*.tsx"],
     patterns: [
-      { group: ["@mikro-orm/*", "pg"], message: "Route modules call package functions; the ORM stays in the packages." },
+      { group: ["@mikro-orm/*", "pg", "@rm/db"], message: "Route modules call package functions; the ORM and the entities stay in the packages." },
     ],
   },
   {

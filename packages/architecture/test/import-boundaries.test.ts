@@ -26,6 +26,7 @@ const planted: { boundary: string; path: string; source: string }[] = [
   { boundary: "packages-never-import-apps", path: "packages/messaging/src/planted.ts", source: 'import { x } from "@rm/simulator";\nexport const y = x;\n' },
   { boundary: "packages-never-import-apps", path: "packages/messaging/test/planted.test.ts", source: 'import { x } from "../../../apps/web/app/root.tsx";\nexport const y = x;\n' },
   { boundary: "routes-never-import-the-orm", path: "apps/web/app/routes/planted.tsx", source: 'import type { EntityManager } from "@mikro-orm/postgresql";\nexport type X = EntityManager;\n' },
+  { boundary: "routes-never-import-the-orm", path: "apps/web/app/routes/planted.tsx", source: 'import { Practice } from "@rm/db";\nexport const x = Practice;\n' },
   { boundary: "public-entries-only", path: "apps/worker/src/planted.ts", source: 'import { x } from "@rm/messaging/src/send/send-message.ts";\nexport const y = x;\n' },
   { boundary: "packages-by-name", path: "packages/inbox/src/planted.ts", source: 'import { x } from "../../messaging/src/index.ts";\nexport const y = x;\n' },
   { boundary: "packages-by-name", path: "apps/web/app/routes/planted.tsx", source: 'export { x } from "../../../../packages/db/src/index.ts";\n' },

@@ -1,6 +1,6 @@
 // Email + password sign-in with remix-auth 4 (FormStrategy). remix-auth only verifies; the
 // session is ours (session.server.ts).
-import type { EntityManager, EntityName, FindOneOptions } from "@mikro-orm/postgresql";
+import type { EntityManager } from "@mikro-orm/postgresql";
 import { data, redirect, type AppLoadContext } from "@remix-run/node";
 import { findStaffSession } from "@rm/accounts";
 import { hashPassword, User, verifyPassword, workspaceEm, type Role, type Workspace } from "@rm/db";
@@ -133,19 +133,3 @@ export function notFound(): never {
   throw data({ error: "No encontrado." }, { status: 404, statusText: "Not Found" });
 }
 
-/**
- * A row of the user's workspace by id, or 404 — also for another tenant's id and for ids that are
- * not UUIDs (never a 500, never another tenant's data).
- */
-export async function findTenantRowOr404<T extends object>(
-  staff: StaffContext,
-  entity: EntityName<T>,
-  id: string | undefined,
-  options: { populate?: readonly string[] } = {},
-): Promise<T> {
-  if (!id || !UUID.test(id)) notFound();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- generic by-id lookup
-  const row = await staff.em.findOne(entity, { id } as any, options as FindOneOptions<T>);
-  if (!row) notFound();
-  return row as T;
-}

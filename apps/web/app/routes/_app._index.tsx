@@ -1,9 +1,8 @@
 // Inicio: the workspace at a glance, what is still missing to send, and the next steps.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { setupChecklist, type SetupItem } from "@rm/accounts";
+import { countPractices, setupChecklist, type SetupItem } from "@rm/accounts";
 import type { Msg } from "@rm/catalogue";
-import { getCreditBalance, Practice } from "@rm/db";
 import { requireUser } from "../.server/auth.server.ts";
 import { platformSending } from "../.server/platform.server.ts";
 import { useMsg, useT } from "../i18n.ts";
@@ -12,15 +11,14 @@ export const meta: MetaFunction = () => [{ title: "Inicio · Reputation Manager"
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, workspace, em } = await requireUser(request, context);
-  const practices = await em.count(Practice, {});
-  const balance = await getCreditBalance(em, workspace.id);
+  const practices = await countPractices(em);
   const setup = await setupChecklist(em, workspace.id, platformSending());
   return {
     setup,
     user: { name: user.name, email: user.email, role: user.role },
     workspace: { name: workspace.name, plan: workspace.plan },
     practices,
-    credits: balance.available,
+    credits: setup.items.find((i) => i.step === "CREDITS")?.credits ?? 0,
   };
 }
 

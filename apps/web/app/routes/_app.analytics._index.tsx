@@ -5,9 +5,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { findPractice, findUser, listDoctors, listPractices } from "@rm/accounts";
 import { AnalyticsFilterError, loadDashboard, type Dashboard, type DashboardFilters } from "@rm/analytics";
-import { Practice, User } from "@rm/db";
-import { findTenantRowOr404, requireUser } from "../.server/staff.server.ts";
+import { notFound, requireUser } from "../.server/staff.server.ts";
 import { CHART_COLORS, formatCount, formatHours, formatNps, formatRate, InlineBar, LineChart, NpsSplitBar, RatingBars } from "../components/charts.tsx";
 import { useLocale, useT, type Translate } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
@@ -66,9 +66,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const isDoctor = user.role === "DOCTOR";
 
   // Ids in the filters must be this workspace's: another tenant's (or a malformed) id answers 404.
-  if (practiceParam) await findTenantRowOr404(staff, Practice, practiceParam);
+  if (practiceParam && !(await findPractice(staff.em, practiceParam))) notFound();
   if (doctorParam) {
-    await findTenantRowOr404(staff, User, doctorParam);
+    if (!(await findUser(staff.em, doctorParam))) notFound();
     // A doctor sees their own campaigns only; asking for a colleague's is a role denial.
     if (isDoctor && doctorParam !== user.id) throw data({ error: "Prohibido." }, { status: 403, statusText: "Forbidden" });
   }
@@ -80,8 +80,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 
   const [practices, doctors] = await Promise.all([
-    em.find(Practice, {}, { orderBy: { name: "asc" }, fields: ["id", "name"] }),
-    isDoctor ? Promise.resolve([user]) : em.find(User, { role: "DOCTOR" }, { orderBy: { name: "asc" }, fields: ["id", "name"] }),
+    listPractices(em),
+    isDoctor ? Promise.resolve([user]) : listDoctors(em),
   ]);
   const form = { range, from, to, practice: practiceParam, doctor: isDoctor ? user.id : doctorParam };
   const base = {

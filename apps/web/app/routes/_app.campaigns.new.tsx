@@ -4,7 +4,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Practice } from "@rm/db";
+import { findPractice } from "@rm/accounts";
 import { createCampaignDraft, listCampaignDrafts, MAX_HOURS_AFTER } from "@rm/importer";
 import { MAX_UPLOAD_BYTES, readCampaignUpload, UploadFormError, UploadTooLargeError } from "../.server/campaign-upload.server.ts";
 import { campaignFormChoices, failure, importerFailure } from "../.server/campaigns.server.ts";
@@ -53,7 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       session: staff.session,
       defaultCountry: staff.workspace.defaultCountry,
       async timeZoneFor(fields) {
-        const practice = /^[0-9a-f-]{36}$/i.test(fields.practiceId ?? "") ? await staff.em.findOne(Practice, { id: fields.practiceId! }) : null;
+        const practice = await findPractice(staff.em, fields.practiceId);
         return practice?.timezone ?? staff.workspace.timezone;
       },
     });

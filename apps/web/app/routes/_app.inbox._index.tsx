@@ -3,7 +3,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Practice } from "@rm/db";
+import { listPractices } from "@rm/accounts";
 import { formatPhone } from "@rm/domain";
 import { InboxError, listInbox, parseInboxFilters, type InboxFilters } from "@rm/inbox";
 import { STATUS_TABS, type StatusTab } from "@rm/inbox/constants";
@@ -21,7 +21,7 @@ const EMPTY_COUNTS = { NEW: 0, IN_PROGRESS: 0, RESOLVED: 0, open: 0, all: 0 };
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.STAFF });
   const url = new URL(request.url);
-  const practices = (await staff.em.find(Practice, {}, { orderBy: { name: "asc" } })).map((p) => ({ id: p.id, name: p.name }));
+  const practices = (await listPractices(staff.em)).map((p) => ({ id: p.id, name: p.name }));
   const base = { timezone: staff.workspace.timezone, practices, isDoctor: staff.user.role === "DOCTOR" };
   let filters: InboxFilters;
   try {

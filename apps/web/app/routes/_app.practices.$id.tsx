@@ -2,11 +2,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { updatePractice } from "@rm/accounts";
-import { Practice } from "@rm/db";
+import { findPractice, updatePractice } from "@rm/accounts";
 import { reviewInputOf } from "@rm/domain";
 import { formFailure, formObject } from "../.server/forms.server.ts";
-import { actorOf, findTenantRowOr404, requireUser } from "../.server/staff.server.ts";
+import { actorOf, notFound, requireUser } from "../.server/staff.server.ts";
 import { PracticeForm } from "../components/practice-form.tsx";
 import { useT } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
@@ -15,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Consultorio · Reputation Man
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.STAFF });
-  const p = await findTenantRowOr404(staff, Practice, params.id);
+  const p = (await findPractice(staff.em, params.id)) ?? notFound();
   return {
     canEdit: staff.user.role === "OWNER",
     practice: {
@@ -32,7 +31,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.STAFF });
-  const practice = await findTenantRowOr404(staff, Practice, params.id);
+  const practice = (await findPractice(staff.em, params.id)) ?? notFound();
   const form = await request.formData();
   try {
     await updatePractice(staff.em, actorOf(staff), practice, formObject(form));

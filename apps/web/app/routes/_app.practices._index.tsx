@@ -1,7 +1,7 @@
 // Consultorios: the workspace's practices, with their review link and alert phone.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Practice } from "@rm/db";
+import { listPractices } from "@rm/accounts";
 import { reviewLinkFor } from "@rm/domain";
 import { requireUser } from "../.server/auth.server.ts";
 import { useT } from "../i18n.ts";
@@ -11,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: "Consultorios · Reputation Ma
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { em, user } = await requireUser(request, context, { roles: ROLES.STAFF });
-  const practices = await em.find(Practice, {}, { orderBy: { name: "asc" } });
+  const practices = await listPractices(em);
   return {
     canEdit: user.role === "OWNER",
     practices: practices.map((p) => ({

@@ -3,8 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { CONTENT_SID_TYPES, GATED_WARNING, updateSettings } from "@rm/accounts";
-import { Practice } from "@rm/db";
+import { CONTENT_SID_TYPES, GATED_WARNING, listPractices, updateSettings } from "@rm/accounts";
 import { useState } from "react";
 import { formFailure, formObject } from "../.server/forms.server.ts";
 import { actorOf, requireRole, requireUser } from "../.server/staff.server.ts";
@@ -18,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Ajustes · Reputation Manager
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { em, workspace: ws, user } = await requireUser(request, context, { roles: ROLES.STAFF });
-  const practices = await em.find(Practice, {}, { orderBy: { name: "asc" } });
+  const practices = await listPractices(em);
   return {
     canEdit: user.role === "OWNER",
     gatedWarning: GATED_WARNING,

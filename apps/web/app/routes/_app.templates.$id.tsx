@@ -3,11 +3,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { analyzeTemplate, updateTemplate } from "@rm/accounts";
-import { Template } from "@rm/db";
+import { analyzeTemplate, findTemplate, updateTemplate } from "@rm/accounts";
 import { useEffect, useRef, useState } from "react";
 import { formFailure, formObject, formValues, str } from "../.server/forms.server.ts";
-import { actorOf, findTenantRowOr404, requireUser } from "../.server/staff.server.ts";
+import { actorOf, notFound, requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
 import { TemplateAnalysisPanel, type Analysis } from "../components/template-analysis.tsx";
 import { useLocale, useT } from "../i18n.ts";
@@ -20,7 +19,7 @@ const VARIABLES = ["name", "practice", "doctor", "appointmentType", "date", "rat
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.STAFF });
-  const tpl = await findTenantRowOr404(staff, Template, params.id);
+  const tpl = (await findTemplate(staff.em, params.id)) ?? notFound();
   return {
     canEdit: staff.user.role === "OWNER",
     template: {
@@ -38,7 +37,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.STAFF });
-  const tpl = await findTenantRowOr404(staff, Template, params.id);
+  const tpl = (await findTemplate(staff.em, params.id)) ?? notFound();
   const form = await request.formData();
   const intent = str(form, "intent") || "save";
   const body = str(form, "body");

@@ -1,8 +1,7 @@
 // Plantillas: one row per message type with its current text and SMS cost.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { analyzeTemplate } from "@rm/accounts";
-import { Template, TemplateType } from "@rm/db";
+import { analyzeTemplate, listTemplates } from "@rm/accounts";
 import { requireUser } from "../.server/auth.server.ts";
 import { useLocale, useT } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
@@ -12,9 +11,7 @@ export const meta: MetaFunction = () => [{ title: "Plantillas · Reputation Mana
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { em } = await requireUser(request, context, { roles: ROLES.STAFF });
-  const templates = await em.find(Template, {}, { orderBy: { createdAt: "asc" } });
-  const order: string[] = Object.values(TemplateType);
-  templates.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+  const templates = await listTemplates(em);
   return {
     templates: templates.map((t) => {
       const analysis = analyzeTemplate(t.body);

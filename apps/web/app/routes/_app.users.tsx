@@ -3,12 +3,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { changeRole, INVITATION_TTL_DAYS, inviteUser, issuePasswordReset, removeUser, RESET_TTL_HOURS, revokeInvitation } from "@rm/accounts";
-import { Invitation, User } from "@rm/db";
+import { changeRole, findInvitationById, findUser, INVITATION_TTL_DAYS, inviteUser, issuePasswordReset, listOpenInvitations, listUsers, removeUser, RESET_TTL_HOURS, revokeInvitation } from "@rm/accounts";
 import { canAddUser, isPlan } from "@rm/domain";
 import { getEnv } from "../.server/env.server.ts";
 import { formFailure, str } from "../.server/forms.server.ts";
-import { actorOf, findTenantRowOr404, requireUser } from "../.server/staff.server.ts";
+import { actorOf, notFound, requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
 import { formatDateTime, useLocale, useT } from "../i18n.ts";
 import { ROLE_LABELS, ROLES, type StaffRole } from "../nav.ts";
@@ -18,8 +17,8 @@ export const meta: MetaFunction = () => [{ title: "Usuarios · Reputation Manage
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { em, workspace, user: me } = await requireUser(request, context, { roles: ROLES.OWNER });
   const now = new Date();
-  const users = await em.find(User, {}, { orderBy: { createdAt: "asc" } });
-  const invitations = await em.find(Invitation, { acceptedAt: null, revokedAt: null, expiresAt: { $gt: now } }, { orderBy: { createdAt: "desc" } });
+  const users = await listUsers(em);
+  const invitations = await listOpenInvitations(em, now);
   const plan = isPlan(workspace.plan) ? workspace.plan : "FREE";
   return {
     meId: me.id,
@@ -49,22 +48,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return data({ ok: true as const, intent, link: linkTo(`/invite/${token}`), email: invitation.email });
       }
       case "role": {
-        const user = await findTenantRowOr404(staff, User, str(form, "userId"));
+        const user = (await findUser(staff.em, str(form, "userId"))) ?? notFound();
         await changeRole(staff.em, actor, user.id, str(form, "role"));
         return data({ ok: true as const, intent, email: user.email });
       }
       case "remove": {
-        const user = await findTenantRowOr404(staff, User, str(form, "userId"));
+        const user = (await findUser(staff.em, str(form, "userId"))) ?? notFound();
         await removeUser(staff.em, actor, user.id);
         return data({ ok: true as const, intent, email: user.email });
       }
       case "reset": {
-        const user = await findTenantRowOr404(staff, User, str(form, "userId"));
+        const user = (await findUser(staff.em, str(form, "userId"))) ?? notFound();
         const { token } = await issuePasswordReset(staff.em, actor, user.id);
         return data({ ok: true as const, intent, link: linkTo(`/reset/${token}`), email: user.email });
       }
       case "revoke": {
-        const invitation = await findTenantRowOr404(staff, Invitation, str(form, "invitationId"));
+        const invitation = (await findInvitationById(staff.em, str(form, "invitationId"))) ?? notFound();
         await revokeInvitation(staff.em, actor, invitation.id);
         return data({ ok: true as const, intent, email: invitation.email });
       }
