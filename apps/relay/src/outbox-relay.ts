@@ -11,7 +11,8 @@
 // next row scheduled for later (read from the claim index after a batch that was not full, so a row
 // written ahead is published at its time, not up to a poll interval late), and polling as a fallback.
 import type { Redis } from "ioredis";
-import pg from "pg";
+import type pg from "pg";
+import { NotifyWaker } from "@rm/db";
 import type { Clock } from "@rm/domain";
 import { encodeEntry, isStreamKind, partitionOf, streamKey, type StreamNaming } from "@rm/streams";
 import { defineInstruments } from "@rm/telemetry";
@@ -78,9 +79,7 @@ export class OutboxRelay {
   private readonly pollMs: number;
   private running = false;
   private loop: Promise<void> | null = null;
-  private listener: pg.Client | null = null;
-  private wake: (() => void) | null = null;
-  private notified = false;
+  private readonly waker: NotifyWaker;
   /** Due time (ms) of the next row scheduled for later, as of the last batch that was not full. */
   private nextDueAt: number | null = null;
   private readonly o: OutboxRelayOptions;
@@ -90,21 +89,20 @@ export class OutboxRelay {
     const o = options;
     this.batchSize = o.batchSize ?? 500;
     this.pollMs = o.pollMs ?? 1000;
+    this.waker = new NotifyWaker({ listenUrl: o.listenUrl, channel: "outbox", label: "relay", logger: o.logger });
   }
 
   async start(): Promise<void> {
     this.running = true;
-    await this.listen();
+    await this.waker.start();
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wakeUp();
+    this.waker.wakeUp();
     await this.loop;
-    const l = this.listener;
-    this.listener = null;
-    await l?.end().catch(() => {});
+    await this.waker.stop();
   }
 
   /** Publishes one batch of due rows; returns how many were published. */
@@ -169,11 +167,11 @@ export class OutboxRelay {
         published = await this.publishBatch();
       } catch (err) {
         this.o.logger?.warn({ err: String(err) }, "relay batch failed; retrying");
-        await this.sleep(Math.min(this.pollMs, 1000));
+        await this.waker.sleep(Math.min(this.pollMs, 1000));
         continue;
       }
       // A full batch means more is probably due: go again without waiting.
-      if (published < this.batchSize && this.running) await this.sleep(this.untilNextDue());
+      if (published < this.batchSize && this.running) await this.waker.sleep(this.untilNextDue());
     }
   }
 
@@ -187,50 +185,5 @@ export class OutboxRelay {
     // available_at has microseconds, the clock milliseconds: wake just after, not just before.
     const due = Math.ceil(this.nextDueAt - this.o.clock.now().getTime()) + 1;
     return Math.min(this.pollMs, Math.max(SCHEDULE_GRANULARITY_MS, due));
-  }
-
-  /** Sleeps until a NOTIFY, stop(), or `ms`. */
-  private sleep(ms: number): Promise<void> {
-    if (this.notified) {
-      this.notified = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = null;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-    });
-  }
-
-  private wakeUp(): void {
-    if (this.wake) this.wake();
-    else this.notified = true;
-  }
-
-  private async listen(): Promise<void> {
-    if (!this.o.listenUrl || !this.running) return;
-    const client = new pg.Client({ connectionString: this.o.listenUrl });
-    client.on("notification", () => this.wakeUp());
-    client.on("error", (err) => {
-      this.o.logger?.warn({ err: err.message }, "LISTEN connection lost; polling until it is back");
-      if (this.listener === client) this.listener = null;
-      client.end().catch(() => {});
-      setTimeout(() => void this.listen().catch(() => {}), 1000).unref();
-    });
-    try {
-      await client.connect();
-      await client.query("LISTEN outbox");
-      this.listener = client;
-    } catch (err) {
-      this.o.logger?.warn({ err: String(err) }, "could not LISTEN; polling only, retrying in 1 s");
-      client.end().catch(() => {});
-      if (this.running) setTimeout(() => void this.listen().catch(() => {}), 1000).unref();
-    }
   }
 }

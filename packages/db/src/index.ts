@@ -74,3 +74,4 @@ export { scopedQuery, scopedQueryBound, assertScopedSql } from "./scoping/scoped
 
 export { hashPassword, verifyPassword } from "./auth/password.ts";
 export { seedDemo, seedDemoWith, DEMO, type DemoSeedResult } from "./seeders/demo.ts";
+export { NotifyWaker, type NotifyWakerOptions } from "./notify-waker.ts";

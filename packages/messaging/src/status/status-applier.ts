@@ -6,7 +6,7 @@
 // to one, so an event that cannot be applied holds up only itself (and is parked after
 // MAX_ERROR_ATTEMPTS); sizes double back after successes. A woken applier waits GATHER_MS before
 // it claims, so under load its batches fill instead of committing a few callbacks each.
-import pg from "pg";
+import { NotifyWaker } from "@rm/db";
 import { getMeter } from "@rm/telemetry";
 import type { HandlerDeps } from "../handlers/deps.ts";
 import { STATUS_EVENTS_CHANNEL } from "../webhooks/status-event-insert.ts";
@@ -35,9 +35,7 @@ const LAG_SQL = `
 export class StatusApplier {
   private running = false;
   private loop: Promise<void> | null = null;
-  private listener: pg.Client | null = null;
-  private wake: (() => void) | null = null;
-  private notified = false;
+  private readonly waker: NotifyWaker;
   private size: number;
   private unregister: (() => void) | null = null;
 
@@ -48,23 +46,22 @@ export class StatusApplier {
     this.deps = deps;
     this.o = o;
     this.size = o.batchSize;
+    this.waker = new NotifyWaker({ listenUrl: o.listenUrl, channel: STATUS_EVENTS_CHANNEL, label: "status applier", logger: deps.logger });
   }
 
   async start(): Promise<void> {
     this.running = true;
     this.registerLagGauge();
-    await this.listen();
+    await this.waker.start();
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wakeUp();
+    this.waker.wakeUp();
     await this.loop;
     this.unregister?.();
-    const l = this.listener;
-    this.listener = null;
-    await l?.end().catch(() => {});
+    await this.waker.stop();
   }
 
   private async run(): Promise<void> {
@@ -81,14 +78,14 @@ export class StatusApplier {
       } catch (err) {
         this.deps.logger.warn({ err: String(err), events: batch.limit }, "status batch failed; retrying with fewer events");
         this.size = Math.max(1, Math.floor(this.size / 2));
-        await this.sleep(Math.min(this.o.pollMs, 200));
+        await this.waker.sleep(Math.min(this.o.pollMs, 200));
         continue;
       }
       // A full batch (of events it could apply) means more are probably due: go again at once.
       // Otherwise wait for a wake-up, then a moment more, so the callbacks of the next few webhook
       // commits share one batch instead of a transaction each.
       if (claimed < batch.limit || waiting === claimed) {
-        await this.sleep(this.o.pollMs);
+        await this.waker.sleep(this.o.pollMs);
         if (this.running) await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
       }
     }
@@ -111,50 +108,5 @@ export class StatusApplier {
     };
     lag.addCallback(observe);
     this.unregister = () => lag.removeCallback(observe);
-  }
-
-  /** Sleeps until a NOTIFY, stop(), or `ms`. */
-  private sleep(ms: number): Promise<void> {
-    if (this.notified) {
-      this.notified = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = null;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-    });
-  }
-
-  private wakeUp(): void {
-    if (this.wake) this.wake();
-    else this.notified = true;
-  }
-
-  private async listen(): Promise<void> {
-    if (!this.o.listenUrl || !this.running) return;
-    const client = new pg.Client({ connectionString: this.o.listenUrl });
-    client.on("notification", () => this.wakeUp());
-    client.on("error", (err) => {
-      this.deps.logger.warn({ err: err.message }, "status applier LISTEN connection lost; polling until it is back");
-      if (this.listener === client) this.listener = null;
-      client.end().catch(() => {});
-      if (this.running) setTimeout(() => void this.listen().catch(() => {}), 1000).unref();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${STATUS_EVENTS_CHANNEL}`);
-      this.listener = client;
-    } catch (err) {
-      this.deps.logger.warn({ err: String(err) }, "status applier could not LISTEN; polling only, retrying in 1 s");
-      client.end().catch(() => {});
-      if (this.running) setTimeout(() => void this.listen().catch(() => {}), 1000).unref();
-    }
   }
 }
