@@ -40,6 +40,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       try {
+        // Pools and ORMs the test closed may still be closing their sockets (pool.end() resolves
+        // first). A forced drop would send those connections a FATAL error that nobody listens for
+        // any more — an unhandled error that fails the whole run. Let them go first (2 s at most).
+        for (let i = 0; i < 40; i++) {
+          const { rows } = await c.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = $1", [name]);
+          if (rows[0]!.n === 0) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await c.end();
