@@ -13,7 +13,7 @@ import { createRunEnv, ProcessManager, WHATSAPP_SENDER, type RunEnv } from "@rm/
 import { ensureProductionBuild, freePort, waitForStatus } from "@rm/test-utils";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
 
 const present = chromiumPresent();
 if (!present) console.warn("[web] SKIPPING the WhatsApp defaults browser test: no Chromium (set CHROMIUM_PATH or apt-get install -y chromium)");
@@ -94,6 +94,7 @@ describe.skipIf(!present)("a new workspace sends WhatsApp with the platform's se
     expect(await page.getByTestId("setup-SENDING").getAttribute("data-done")).toBe("true");
     expect(await page.getByTestId("setup-PRACTICE").getAttribute("data-done")).toBe("false");
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await saveScreenshot(page, "home-setup");
     await page.getByTestId("setup-PRACTICE").getByRole("link", { name: "Agregar un consultorio" }).click();
 
     await page.getByRole("heading", { name: "Nuevo consultorio" }).waitFor();
@@ -123,6 +124,7 @@ describe.skipIf(!present)("a new workspace sends WhatsApp with the platform's se
     expect(await page.getByTestId("count-sms").textContent()).toBe("0");
     expect(await page.getByTestId("blockers").count()).toBe(0);
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await saveScreenshot(page, "upload-preview");
     await page.getByRole("button", { name: "Confirmar e importar 2 pacientes" }).click();
     await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}$/);
     const campaignId = new URL(page.url()).pathname.split("/").pop()!;
