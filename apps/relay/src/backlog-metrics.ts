@@ -6,17 +6,10 @@
 import type { BatchObservableResult } from "@opentelemetry/api";
 import type { Redis } from "ioredis";
 import type pg from "pg";
+import { OUTBOX_RELAY_STATEMENTS } from "@rm/db/outbox-relay";
 import type { Clock } from "@rm/domain";
 import { CONSUMER_GROUP, deadLetterKey, STREAM_KINDS, streamKey, type StreamNaming } from "@rm/streams";
 import { getMeter, withTimeout, type Logger } from "@rm/telemetry";
-
-const BACKLOG_SQL = `
-  SELECT count(*) FILTER (WHERE status = 'pending' AND available_at <= $1)::int AS due,
-         count(*) FILTER (WHERE status = 'pending' AND available_at > $1)::int AS scheduled,
-         count(*) FILTER (WHERE status = 'published')::int AS published,
-         extract(epoch FROM ($1 - min(available_at) FILTER (WHERE status = 'pending' AND available_at <= $1)))::float8 AS oldest_due_seconds
-    FROM outbox
-   WHERE status IN ('pending', 'published')`;
 
 export interface BacklogMetricsOptions {
   pool: Pick<pg.Pool, "query">;
@@ -62,7 +55,7 @@ export function registerBacklogMetrics(o: BacklogMetricsOptions): () => void {
   };
 
   const queryOutbox = async () => {
-    const { rows } = await o.pool.query<{ due: number; scheduled: number; published: number; oldest_due_seconds: number | null }>(BACKLOG_SQL, [o.clock.now()]);
+    const { rows } = await o.pool.query<{ due: number; scheduled: number; published: number; oldest_due_seconds: number | null }>(OUTBOX_RELAY_STATEMENTS.backlog.text, [o.clock.now()]);
     const row = rows[0]!;
     return { due: row.due, scheduled: row.scheduled, published: row.published, oldestDueSeconds: Math.max(0, row.oldest_due_seconds ?? 0) };
   };

@@ -12,7 +12,7 @@
 // written ahead is published at its time, not up to a poll interval late), and polling as a fallback.
 import type { Redis } from "ioredis";
 import type pg from "pg";
-import { NotifyWaker } from "@rm/db";
+import { NotifyWaker, OUTBOX_RELAY_STATEMENTS, type ClaimedOutboxRow } from "@rm/db/outbox-relay";
 import type { Clock } from "@rm/domain";
 import { encodeEntry, isStreamKind, partitionOf, streamKey, type StreamNaming } from "@rm/streams";
 import { defineInstruments } from "@rm/telemetry";
@@ -36,38 +36,8 @@ export interface OutboxRelayOptions {
   logger?: RelayLogger;
 }
 
-interface ClaimedRow {
-  id: string;
-  stream: string;
-  type: string;
-  workspace_id: string | null;
-  payload: string;
-  trace_context: string | null;
-}
-
-const CLAIM_SQL = `
-  SELECT id::text, stream, type, workspace_id::text, payload::text AS payload, trace_context
-    FROM outbox
-   WHERE status = 'pending' AND available_at <= $1
-   ORDER BY outbox.available_at, outbox.id -- qualified: a bare "id" would sort the text alias above
-   LIMIT $2
-   FOR UPDATE SKIP LOCKED`;
-
-// The earliest row scheduled for later: the first entry past "now" in outbox_claim_idx. Rows due
-// now but not claimed are locked by another relay, which publishes them.
-const NEXT_DUE_SQL = `
-  SELECT min(available_at) AS next FROM outbox WHERE status = 'pending' AND available_at > $1`;
-
 /** The shortest sleep before a row scheduled for later: what it may wait so its neighbours share a claim. */
 export const SCHEDULE_GRANULARITY_MS = 20;
-
-const MARK_PUBLISHED_SQL = `
-  UPDATE outbox
-     SET status = 'published', published_at = $1, publish_count = publish_count + 1
-   WHERE id = ANY($2::bigint[])`;
-
-const PARK_SQL = `
-  UPDATE outbox SET status = 'cancelled', last_error = $2 WHERE id = ANY($1::bigint[])`;
 
 const instruments = defineInstruments((meter) => ({
   published: meter.createCounter("rm.outbox.published", { description: "Outbox rows published to streams, by stream kind" }),
@@ -113,9 +83,9 @@ export class OutboxRelay {
     let released = false;
     try {
       await client.query("BEGIN");
-      const { rows } = await client.query<ClaimedRow>({ name: "outbox-claim", text: CLAIM_SQL, values: [now, this.batchSize] });
+      const { rows } = await client.query<ClaimedOutboxRow>({ ...OUTBOX_RELAY_STATEMENTS.claim, values: [now, this.batchSize] });
       if (rows.length < this.batchSize) {
-        const { rows: next } = await client.query<{ next: Date | null }>({ name: "outbox-next-due", text: NEXT_DUE_SQL, values: [now] });
+        const { rows: next } = await client.query<{ next: Date | null }>({ ...OUTBOX_RELAY_STATEMENTS.nextDue, values: [now] });
         this.nextDueAt = next[0]?.next ? new Date(next[0].next).getTime() : null;
       }
       if (rows.length === 0) {
@@ -125,7 +95,7 @@ export class OutboxRelay {
 
       const unknown: string[] = [];
       const pipeline = this.o.redis.pipeline();
-      const published: ClaimedRow[] = [];
+      const published: ClaimedOutboxRow[] = [];
       for (const row of rows) {
         if (!isStreamKind(row.stream)) {
           unknown.push(row.id);
@@ -139,10 +109,10 @@ export class OutboxRelay {
       const failed = results.find(([err]) => err);
       if (failed) throw failed[0];
 
-      if (published.length) await client.query({ name: "outbox-published", text: MARK_PUBLISHED_SQL, values: [now, published.map((r) => r.id)] });
+      if (published.length) await client.query({ ...OUTBOX_RELAY_STATEMENTS.markPublished, values: [now, published.map((r) => r.id)] });
       // A row for a stream no consumer reads would be claimed forever: park it, visibly.
       if (unknown.length) {
-        await client.query(PARK_SQL, [unknown, "no such stream"]);
+        await client.query({ ...OUTBOX_RELAY_STATEMENTS.park, values: [unknown, "no such stream"] });
         this.o.logger?.error({ outboxIds: unknown }, "outbox rows name an unknown stream; cancelled");
       }
       await client.query("COMMIT");

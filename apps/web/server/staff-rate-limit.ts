@@ -10,7 +10,7 @@
 // per-address count would put them all in one bucket. When Redis, the session or the plan lookup
 // fails, the request goes through (fail open): the limiter must never take the staff UI down.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { staffSessionUserId } from "@rm/accounts";
+import { staffSessionUserId, workspacePlan } from "@rm/accounts";
 import { isPlan, type Plan } from "@rm/domain";
 import { SlidingWindowLimiter, staffRequestLimit } from "@rm/messaging";
 import type { Logger } from "@rm/telemetry";
@@ -130,9 +130,6 @@ export function withStaffRateLimit(next: NodeHandler): NodeHandler {
       usersBySession.set(sid, { userId, until: Date.now() + 60_000 });
       return userId ? { userId, workspaceId } : null;
     },
-    planOf: async (workspaceId) => {
-      const rows = await (await forkEm()).execute<{ plan: string }[]>("select plan from workspaces where id = ?", [workspaceId]);
-      return rows[0]?.plan ?? null;
-    },
+    planOf: async (workspaceId) => workspacePlan(await forkEm(), workspaceId),
   });
 }

@@ -57,3 +57,10 @@ export async function findUser(em: EntityManager, id: string | undefined): Promi
 export async function findInvitationById(em: EntityManager, id: string | undefined): Promise<Invitation | null> {
   return id && UUID.test(id) ? em.findOne(Invitation, { id }) : null;
 }
+
+/** A workspace's plan by id (the web tier's request limits, outside any workspace scope), or null. */
+export async function workspacePlan(em: EntityManager, workspaceId: string): Promise<string | null> {
+  if (!UUID.test(workspaceId)) return null;
+  const rows = await em.execute<{ plan: string }[]>("select plan from workspaces where id = ?", [workspaceId]);
+  return rows[0]?.plan ?? null;
+}
