@@ -80,3 +80,48 @@ export async function listAudit(em: EntityManager, filter: AuditFilter = {}): Pr
     })),
   };
 }
+
+/** An audit entry written by raw SQL in the caller's transaction (hot paths and set-based work). */
+export interface AuditInsert {
+  workspaceId: string;
+  actorId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  ip: string | null;
+  /** Ids and counts only: never a name, phone or text. */
+  details: Record<string, unknown>;
+  now: Date;
+}
+
+export async function insertAudit(em: EntityManager, e: AuditInsert): Promise<void> {
+  await em.execute(
+    `insert into audit_logs (workspace_id, actor_id, action, entity_type, entity_id, ip, details, created_at)
+     values (?, ?, ?, ?, ?, ?, ?::jsonb, ?)`,
+    [e.workspaceId, e.actorId, e.action, e.entityType, e.entityId, e.ip, JSON.stringify(e.details), e.now],
+    "run",
+  );
+}
+
+export interface EntityHistoryRow<D> {
+  action: string;
+  details: D | null;
+  created_at: Date;
+  actor_name: string | null;
+}
+
+/** One entity's audit entries with their actors' names, newest first (at most `limit`). */
+export function entityHistory<D = Record<string, unknown>>(
+  em: EntityManager,
+  workspaceId: string,
+  entity: { type: string; id: string },
+  limit = 100,
+): Promise<EntityHistoryRow<D>[]> {
+  return em.execute<EntityHistoryRow<D>[]>(
+    `select a.action, a.details, a.created_at, u.name as actor_name
+       from audit_logs a left join users u on u.workspace_id = a.workspace_id and u.id = a.actor_id
+      where a.workspace_id = ? and a.entity_type = ? and a.entity_id = ?
+      order by a.created_at desc, a.action desc limit ?`,
+    [workspaceId, entity.type, entity.id, limit],
+  );
+}

@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { insertAudit } from "@rm/accounts";
 
 export interface AuditEntry {
   workspaceId: string;
@@ -12,12 +13,7 @@ export interface AuditEntry {
   now: Date;
 }
 
-/** An audit entry (SPEC §3) in the caller's transaction. */
+/** An audit entry (SPEC §3) in the caller's transaction, written by the audit log's owner. */
 export async function writeAudit(em: EntityManager, e: AuditEntry): Promise<void> {
-  await em.execute(
-    `insert into audit_logs (workspace_id, actor_id, action, entity_type, entity_id, ip, details, created_at)
-     values (?, ?, ?, ?, ?, ?, ?::jsonb, ?)`,
-    [e.workspaceId, e.actorId, e.action, e.entityType, e.entityId, e.ip, JSON.stringify(e.details), e.now],
-    "run",
-  );
+  await insertAudit(em, e);
 }

@@ -32,6 +32,7 @@ import { CampaignInputError, InsufficientCreditsError, SendBlockedError } from "
 import { sendBlockers, type SendBlocker } from "./send-blockers.ts";
 import type { Channel } from "./fields.ts";
 import { messageSendEvent } from "@rm/events";
+import { insertAudit } from "@rm/accounts";
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const BATCH = 10_000;
@@ -854,19 +855,16 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
     }
 
     await pipe.run(async () => {
-      await em.execute(
-        `insert into audit_logs (workspace_id, actor_id, action, entity_type, entity_id, ip, details, created_at)
-         values (?, ?, 'campaign.created', 'Campaign', ?, ?, ?::jsonb, ?)`,
-        [
-          input.workspaceId,
-          input.createdById,
-          campaignId,
-          input.ip ?? null,
-          JSON.stringify({ source: input.source ?? "csv", patients: summary.counts.patients, scheduled: summary.counts.scheduled, skipped: summary.counts.skippedBy, creditsHeld: summary.creditsHeld }),
-          now,
-        ],
-        "run",
-      );
+      await insertAudit(em, {
+        workspaceId: input.workspaceId,
+        actorId: input.createdById,
+        action: "campaign.created",
+        entityType: "Campaign",
+        entityId: campaignId,
+        ip: input.ip ?? null,
+        details: { source: input.source ?? "csv", patients: summary.counts.patients, scheduled: summary.counts.scheduled, skipped: summary.counts.skippedBy, creditsHeld: summary.creditsHeld },
+        now,
+      });
       lap("audit");
     });
     await pipe.drain();

@@ -5,6 +5,7 @@ import { scopedQuery } from "@rm/db";
 import type { InboxSource } from "./filters.ts";
 import type { InboxStatus } from "./list-inbox.ts";
 import { doctorScope, InboxError, MICROS, UUID, type InboxViewer } from "./viewer.ts";
+import { entityHistory } from "@rm/accounts";
 
 export interface InboxItem {
   id: string;
@@ -165,15 +166,7 @@ export async function loadInboxItem(em: EntityManager, viewer: InboxViewer, id: 
       "select id, source, status, text, rating, created_at, inbound_message_id from feedback where workspace_id = ? and patient_id = ?",
       [row.patient_id],
     ),
-    scopedQuery<{ action: string; details: { from?: string; to?: string } | null; created_at: Date; actor_name: string | null }>(
-      em,
-      ws,
-      `select a.action, a.details, a.created_at, u.name as actor_name
-         from audit_logs a left join users u on u.id = a.actor_id
-        where a.workspace_id = ? and a.entity_type = 'feedback' and a.entity_id = ?
-        order by a.created_at desc, a.action desc limit 100`,
-      [row.id],
-    ),
+    entityHistory<{ from?: string; to?: string }>(em, ws, { type: "feedback", id: row.id }, 100),
   ]);
 
   const timeline: TimelineEvent[] = [];
