@@ -41,3 +41,15 @@ export { practiceSchema, createPractice, updatePractice, type PracticeInput } fr
 export { SAMPLE_VALUES, analyzeTemplate, templateSchema, updateTemplate, unknownMessage, type TemplateAnalysis, type TemplateInput } from "./templates.ts";
 export { setupChecklist, type SetupChecklist, type SetupItem, type SetupStep } from "./setup-checklist.ts";
 export { listPractices, countPractices, findPractice, listTemplates, findTemplate, listUsers, listUsersByName, listDoctors, listOpenInvitations, findUser, findInvitationById, workspacePlan } from "./lookups.ts";
+export {
+  lockWorkspaceBilling,
+  lockWorkspacePlan,
+  workspaceBilling,
+  otherWorkspaceOfStripeCustomer,
+  setStripeCustomer,
+  setStripeSubscription,
+  setPaidPlan,
+  markPastDue,
+  endPaidPlan,
+  type WorkspaceBillingRow,
+} from "./billing-state.ts";

@@ -13,6 +13,7 @@ import { creditsPerPeriod, type Plan } from "@rm/domain";
 import { freeChainReference, startFreePlan } from "./free-plan.ts";
 import { planOfPrice, type PaidPlan, type PriceIds } from "./prices.ts";
 import { customerIdOf, idOf, isObj, str, subscriptionIdOfInvoice, subscriptionLines, subscriptionPrice, workspaceIdOfObject } from "./stripe-objects.ts";
+import { endPaidPlan, lockWorkspaceBilling, markPastDue, otherWorkspaceOfStripeCustomer, setPaidPlan, setStripeCustomer, setStripeSubscription } from "@rm/accounts";
 
 /** An event that can never apply (no workspace, unknown price…): recorded, not retried. */
 export class BillingEventRejected extends Error {
@@ -80,21 +81,20 @@ export async function applyStripeEvent(em: EntityManager, event: StripeEventLike
 
 /** The workspace the object names (checkout metadata), else the one linked to its customer/subscription; locked. */
 async function resolveWorkspace(em: EntityManager, obj: Record<string, unknown>, type: string): Promise<WorkspaceRow> {
-  const lock = async (sql: string, params: unknown[]) =>
-    (await em.execute<WorkspaceRow[]>(`select id, plan, stripe_customer_id, stripe_subscription_id, past_due_at from workspaces where ${sql} for no key update`, params))[0];
+  const lock = async (by: Parameters<typeof lockWorkspaceBilling>[1]) => (await lockWorkspaceBilling(em, by)) as WorkspaceRow | undefined;
   const named = workspaceIdOfObject(obj);
   if (named) {
-    const row = await lock("id = ?", [named]);
+    const row = await lock({ id: named });
     if (row) return row;
   }
   const subscriptionId = type.startsWith("customer.subscription.") ? idOf(obj.id) : type.startsWith("invoice.") ? subscriptionIdOfInvoice(obj) : idOf(obj.subscription);
   if (subscriptionId) {
-    const row = await lock("stripe_subscription_id = ?", [subscriptionId]);
+    const row = await lock({ stripeSubscriptionId: subscriptionId });
     if (row) return row;
   }
   const customerId = customerIdOf(obj);
   if (customerId) {
-    const row = await lock("stripe_customer_id = ?", [customerId]);
+    const row = await lock({ stripeCustomerId: customerId });
     if (row) return row;
   }
   throw new BillingEventRejected(named ? `workspace ${named} does not exist` : "the event names no known workspace, customer or subscription");
@@ -103,13 +103,13 @@ async function resolveWorkspace(em: EntityManager, obj: Record<string, unknown>,
 /** Links the Stripe customer to the workspace, refusing one that belongs to another workspace. */
 async function link(em: EntityManager, ws: WorkspaceRow, customerId: string | null, subscriptionId: string | null): Promise<void> {
   if (customerId && customerId !== ws.stripe_customer_id) {
-    const [other] = await em.execute<{ id: string }[]>("select id from workspaces where stripe_customer_id = ? and id <> ?", [customerId, ws.id]);
+    const other = await otherWorkspaceOfStripeCustomer(em, customerId, ws.id);
     if (other) throw new BillingEventRejected(`customer ${customerId} already belongs to another workspace`);
-    await em.execute("update workspaces set stripe_customer_id = ?, updated_at = now() where id = ?", [customerId, ws.id], "run");
+    await setStripeCustomer(em, ws.id, customerId);
     ws.stripe_customer_id = customerId;
   }
   if (subscriptionId && subscriptionId !== ws.stripe_subscription_id) {
-    await em.execute("update workspaces set stripe_subscription_id = ?, updated_at = now() where id = ?", [subscriptionId, ws.id], "run");
+    await setStripeSubscription(em, ws.id, subscriptionId);
     ws.stripe_subscription_id = subscriptionId;
   }
 }
@@ -181,7 +181,7 @@ async function invoicePaid(em: EntityManager, ws: WorkspaceRow, invoice: Record<
   if (latest !== null && current.periodEnd < latest) return { workspaceId: ws.id, outcome: "older-period" };
 
   await link(em, ws, customerIdOf(invoice), subscriptionId);
-  await em.execute("update workspaces set plan = ?, past_due_at = null, updated_at = now() where id = ?", [plan, ws.id], "run");
+  await setPaidPlan(em, ws.id, plan, "paid");
 
   const credits = creditsPerPeriod(plan);
   if (credits === null) return { workspaceId: ws.id, outcome: "unlimited", granted: 0 };
@@ -206,7 +206,7 @@ async function invoiceFailed(em: EntityManager, ws: WorkspaceRow, invoice: Recor
   if (subscriptionId && (await subscriptionEnded(em, ws.id, subscriptionId))) return { workspaceId: ws.id, outcome: "subscription-already-ended" };
   if (ws.stripe_subscription_id && subscriptionId && ws.stripe_subscription_id !== subscriptionId) return { workspaceId: ws.id, outcome: "other-subscription" };
   // The earliest failure of a run marks the start of past-due; a later paid invoice clears it.
-  await em.execute("update workspaces set past_due_at = coalesce(past_due_at, ?), updated_at = now() where id = ?", [at, ws.id], "run");
+  await markPastDue(em, ws.id, at);
   return { workspaceId: ws.id, outcome: "past-due" };
 }
 
@@ -243,9 +243,9 @@ async function subscriptionChanged(em: EntityManager, ws: WorkspaceRow, sub: Rec
   if (!plan) throw new BillingEventRejected(`subscription ${subscriptionId}: price ${priceId ?? "(none)"} is not one of the configured STRIPE_PRICE_* ids`);
   await link(em, ws, customerIdOf(sub), subscriptionId);
   if (status === "past_due" || status === "unpaid") {
-    await em.execute("update workspaces set plan = ?, past_due_at = coalesce(past_due_at, now()), updated_at = now() where id = ?", [plan, ws.id], "run");
+    await setPaidPlan(em, ws.id, plan, "past-due");
   } else {
-    await em.execute("update workspaces set plan = ?, past_due_at = null, updated_at = now() where id = ?", [plan, ws.id], "run");
+    await setPaidPlan(em, ws.id, plan, "paid");
   }
   return { workspaceId: ws.id, outcome: `plan-${plan}` };
 }
@@ -254,7 +254,7 @@ async function subscriptionDeleted(em: EntityManager, ws: WorkspaceRow, sub: Rec
   const subscriptionId = idOf(sub.id);
   if (!subscriptionId) throw new BillingEventRejected("subscription without id");
   if (ws.stripe_subscription_id && ws.stripe_subscription_id !== subscriptionId) return { workspaceId: ws.id, outcome: "other-subscription" };
-  await em.execute("update workspaces set plan = 'FREE', stripe_subscription_id = null, past_due_at = null, updated_at = now() where id = ?", [ws.id], "run");
+  await endPaidPlan(em, ws.id);
   const started = await startFreePlan(em, ws.id, { now: at, key: endedKey(subscriptionId), expireRemaining: true });
   return { workspaceId: ws.id, outcome: started.started ? "downgraded-to-free" : "already-free", granted: started.granted };
 }

@@ -7,6 +7,7 @@ import { enqueueOutbox, expireAvailableCredits, grantCredits, scopedQuery } from
 import { creditsPerPeriod } from "@rm/domain";
 import { BILLING_STREAM, FREE_PERIOD_TYPE } from "./constants.ts";
 import { addMonths } from "./period.ts";
+import { lockWorkspacePlan } from "@rm/accounts";
 
 const KEY_RE = /^[A-Za-z0-9_-]{1,200}$/;
 const FREE_CREDITS = creditsPerPeriod("FREE")!;
@@ -104,8 +105,7 @@ export type FreePeriodOutcome = "granted" | "not-free" | "superseded" | "already
  */
 export async function applyFreePeriod(em: EntityManager, workspaceId: string, payload: FreePeriodPayload): Promise<FreePeriodOutcome> {
   // The plan is read under the workspace row lock that plan changes also take.
-  const [ws] = await em.execute<{ plan: string }[]>("select plan from workspaces where id = ? for no key update", [workspaceId]);
-  if (!ws || ws.plan !== "FREE") return "not-free";
+  if ((await lockWorkspacePlan(em, workspaceId)) !== "FREE") return "not-free";
   if ((await currentFreeChain(em, workspaceId)) !== payload.chain) return "superseded";
   const reference = periodReference(payload.chain, payload.period);
   await expireAvailableCredits(em, { workspaceId, reference: `expire:${reference}`, reason: "period ended: unused credits expire" });

@@ -3,6 +3,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { getCreditBalance, scopedQuery } from "@rm/db";
 import { creditsPerPeriod, isPlan, type Plan } from "@rm/domain";
+import { workspaceBilling } from "@rm/accounts";
 
 export interface LedgerHistoryEntry {
   id: string;
@@ -101,10 +102,7 @@ async function currentPeriod(em: EntityManager, workspaceId: string, plan: Plan)
 
 export async function getBillingOverview(em: EntityManager, workspaceId: string, options: { cursor?: string | null; pageSize?: number } = {}): Promise<BillingOverview> {
   const pageSize = Math.min(Math.max(options.pageSize ?? HISTORY_PAGE_SIZE, 1), 100);
-  const [ws] = await em.execute<{ plan: string; past_due_at: Date | null; stripe_customer_id: string | null; stripe_subscription_id: string | null }[]>(
-    "select plan, past_due_at, stripe_customer_id, stripe_subscription_id from workspaces where id = ?",
-    [workspaceId],
-  );
+  const ws = await workspaceBilling(em, workspaceId);
   if (!ws) throw new Error(`workspace ${workspaceId} not found`);
   const plan: Plan = isPlan(ws.plan) ? ws.plan : "FREE";
   const balance = await getCreditBalance(em, workspaceId);
