@@ -28,16 +28,6 @@ export const DEMO = {
   staffAlertPhone: "+593990000999",
   campaignName: "Pacientes de hoy (demo)",
   credits: 2000,
-  /**
-   * Placeholders for the workspace's approved WhatsApp templates (Twilio Content API sids). The local
-   * simulator accepts any; a real workspace enters the sids Twilio approved, in Settings.
-   */
-  whatsappContentSids: {
-    INITIAL: "HX00000000000000000000000000000001",
-    REMINDER: "HX00000000000000000000000000000002",
-    FOLLOWUP_HAPPY: "HX00000000000000000000000000000003",
-    FOLLOWUP_UNHAPPY: "HX00000000000000000000000000000004",
-  },
 } as const;
 
 const HOUR = 3_600_000;
@@ -80,7 +70,9 @@ export async function seedDemoWith(em: EntityManager, now: Date = new Date(), pu
         plan: Plan.PROFESSIONAL,
         quietHoursStart: null,
         quietHoursEnd: null,
-        whatsappContentSids: { ...DEMO.whatsappContentSids },
+        // No templates of its own: the demo practice sends on the platform's approved WhatsApp
+        // templates (WHATSAPP_DEFAULT_CONTENT_SIDS), as every new practice does on day one.
+        whatsappContentSids: {},
       });
       workspaceId = ws.id;
       await root.flush();
