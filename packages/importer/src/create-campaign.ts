@@ -13,6 +13,7 @@ import {
   getCreditBalance,
   holdCreditsBulk,
   InsufficientCreditsError as LedgerInsufficientCreditsError,
+  pgArray,
   scopedQuery,
   scopedQueryBound,
   type SkipReason,
@@ -165,21 +166,6 @@ type Em = EntityManager;
 
 export function toEm(target: MikroORM | EntityManager): Em {
   return "em" in target && !("execute" in target) ? (target as MikroORM).em.fork() : (target as Em);
-}
-
-const NEEDS_ESCAPE = /["\\]/;
-
-/** PostgreSQL array literal, for `unnest(?::text[])`: one bound parameter per column, whatever the row count. */
-export function pgArray(values: readonly (string | number | boolean | null | undefined)[]): string {
-  let out = "{";
-  for (let i = 0; i < values.length; i++) {
-    if (i > 0) out += ",";
-    const v = values[i];
-    if (v === null || v === undefined) out += "NULL";
-    else if (typeof v === "string") out += NEEDS_ESCAPE.test(v) ? `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"` : `"${v}"`;
-    else out += String(v);
-  }
-  return `${out}}`;
 }
 
 /** Bound-parameter execution now lives in @rm/db; re-exported for this package's other modules. */
