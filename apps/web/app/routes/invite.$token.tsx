@@ -10,6 +10,7 @@ import { getSession } from "../.server/session.server.ts";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
 import { useT } from "../i18n.ts";
 import { ROLE_LABELS, type StaffRole } from "../nav.ts";
+import { InvalidLinkPage } from "../components/invalid-link.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Invitación · Reputation Manager" }, { name: "robots", content: "noindex" }];
 
@@ -62,15 +63,4 @@ export default function AcceptInvitation() {
   );
 }
 
-export function ErrorBoundary() {
-  const t = useT();
-  return (
-    <main className="page narrow">
-      <h1>{t("Enlace no válido", "Invalid link")}</h1>
-      <p>{t("El enlace no es válido, ya se usó o venció. Pida uno nuevo al propietario.", "The link is invalid, already used or expired. Ask the owner for a new one.")}</p>
-      <p>
-        <Link to="/login">{t("Iniciar sesión", "Sign in")}</Link>
-      </p>
-    </main>
-  );
-}
+export const ErrorBoundary = InvalidLinkPage;

@@ -1,7 +1,7 @@
 // A one-time password reset link issued by an owner: set a new password; every session ends.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { findResetUser, resetPasswordWithToken } from "@rm/accounts";
 import { verifyCsrf } from "../.server/csrf.server.ts";
 import { formFailure, formObject } from "../.server/forms.server.ts";
@@ -9,6 +9,7 @@ import { endStaffSession } from "@rm/accounts";
 import { getSession, sessionStorage } from "../.server/session.server.ts";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
 import { useT } from "../i18n.ts";
+import { InvalidLinkPage } from "../components/invalid-link.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Nueva contraseña · Reputation Manager" }, { name: "robots", content: "noindex" }];
 
@@ -61,15 +62,4 @@ export default function ResetPassword() {
   );
 }
 
-export function ErrorBoundary() {
-  const t = useT();
-  return (
-    <main className="page narrow">
-      <h1>{t("Enlace no válido", "Invalid link")}</h1>
-      <p>{t("El enlace no es válido, ya se usó o venció. Pida uno nuevo al propietario.", "The link is invalid, already used or expired. Ask the owner for a new one.")}</p>
-      <p>
-        <Link to="/login">{t("Iniciar sesión", "Sign in")}</Link>
-      </p>
-    </main>
-  );
-}
+export const ErrorBoundary = InvalidLinkPage;
