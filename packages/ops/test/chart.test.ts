@@ -40,6 +40,21 @@ describe("helm chart", () => {
     expect(plain.some((d) => "WHATSAPP_DEFAULT_CONTENT_SIDS" in d)).toBe(false);
   });
 
+  it("has the simulator approve the platform's templates and simulator.approvedContentSids, nothing else", () => {
+    const sid = "HX" + "1".repeat(32);
+    const own = "HX" + "2".repeat(32);
+    const simulatorEnv = (args: string[]) => {
+      const sim = byKind(parseManifests(renderChart(["--set", "simulator.enabled=true", ...args])), "Deployment").find((d) => d.metadata.name.endsWith("-simulator"))!;
+      const env = (sim.spec as { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } }).template.spec.containers[0]!.env ?? [];
+      return Object.fromEntries(env.map((e) => [e.name, e.value]));
+    };
+    const env = simulatorEnv(["--set", `config.whatsappDefaultContentSids.es.INITIAL=${sid}`, "--set", `simulator.approvedContentSids={${own}}`]);
+    expect(JSON.parse(env.WHATSAPP_DEFAULT_CONTENT_SIDS!)).toEqual({ es: { INITIAL: sid } });
+    expect(env.SIMULATOR_APPROVED_CONTENT_SIDS).toBe(own);
+    expect(simulatorEnv([])).not.toHaveProperty("SIMULATOR_APPROVED_CONTENT_SIDS");
+    expect(() => renderChart(["--set", "simulator.approvedContentSids={HX12}"])).toThrow(/approvedContentSids/);
+  });
+
   it("renders production-like values: KEDA ScaledObject instead of the worker HPA, never both", () => {
     const ms = parseManifests(renderChart(PROD));
     const scaled = byKind(ms, "ScaledObject");
