@@ -11,13 +11,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { setTimeout as sleep } from "node:timers/promises";
 import { createRunEnv, ProcessManager, SMS_SENDER, type RunEnv } from "@rm/harness";
 import { grantCredits, hashPassword } from "@rm/db";
-import { ensureProductionBuild, freePort, waitForStatus } from "@rm/test-utils";
+import { ensureProductionBuild, freePort, waitForStatus, waitUntil } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { excelDate } from "./support/dates.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 
 const present = chromiumPresent();
@@ -26,12 +26,6 @@ if (!present) console.warn("[web] SKIPPING the journey browser test: no Chromium
 const logDir = fileURLToPath(new URL("../../../.data/logs", import.meta.url));
 const MOBILE_UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
 
-/** A wall-clock "dd/mm/aaaa hh:mm" in Guayaquil (UTC−5, no DST), as a practice's Excel export has it. */
-function excelDate(at: Date): string {
-  const local = new Date(at.getTime() - 5 * 3_600_000);
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(local.getUTCDate())}/${p(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} ${p(local.getUTCHours())}:${p(local.getUTCMinutes())}`;
-}
 
 describe.skipIf(!present)("a practice's day in the browser, through the real processes", () => {
   let env: RunEnv;
@@ -49,13 +43,6 @@ describe.skipIf(!present)("a practice's day in the browser, through the real pro
   const sql = <T = Record<string, unknown>>(q: string, params: unknown[] = []) => env.orm.em.fork().execute<T[]>(q, params);
   const sentTo = (phone: string) => env.sim.state.messages.filter((m) => m.to === phone);
 
-  async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
-    const end = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await sleep(200);
-    }
-  }
 
   async function signIn(ctx: BrowserContext, user: { email: string; password: string }, { scripts = true } = {}): Promise<Page> {
     const page = await ctx.newPage();
@@ -145,7 +132,7 @@ describe.skipIf(!present)("a practice's day in the browser, through the real pro
     step("confirmed; waiting for the sends");
 
     // The requests go out through relay → stream → worker → simulator; the page follows them.
-    await until(() => [P.ana, P.bruno, P.elena].every((phone) => sentTo(phone).length === 1), 60_000, "the three rating requests");
+    await waitUntil(() => [P.ana, P.bruno, P.elena].every((phone) => sentTo(phone).length === 1), 60_000, "the three rating requests");
     expect(sentTo(P.carla)).toHaveLength(0);
     for (const m of env.sim.state.messages) expect(m.from).toBe(SMS_SENDER);
     const figure = async (label: string) => {
@@ -185,9 +172,9 @@ describe.skipIf(!present)("a practice's day in the browser, through the real pro
     // Under the default `open` policy the unhappy patient is offered the public review path too.
     await patient.getByRole("link", { name: "dejar una reseña en Google" }).waitFor();
     expect(await seriousAxeViolations(patient)).toEqual([]);
-    await until(async () => (await sql("select 1 from patients where campaign_id = ? and rating is not null", [campaignId])).length === 3, 30_000, "three ratings");
+    await waitUntil(async () => (await sql("select 1 from patients where campaign_id = ? and rating is not null", [campaignId])).length === 3, 30_000, "three ratings");
     // The one-tap rating shows its follow-up on the page and sends no message; the two SMS ratings get one each.
-    await until(() => sentTo(P.bruno).length === 2 && sentTo(P.elena).length === 2, 30_000, "the follow-ups");
+    await waitUntil(() => sentTo(P.bruno).length === 2 && sentTo(P.elena).length === 2, 30_000, "the follow-ups");
     expect(sentTo(P.ana)).toHaveLength(1);
 
     // The owner finds the complaint in the inbox, with the badges, and resolves it.
@@ -249,7 +236,7 @@ describe.skipIf(!present)("a practice's day in the browser, through the real pro
     await deskPage.getByLabel("El paciente aceptó recibir este mensaje.").check();
     await deskPage.getByRole("button", { name: "Enviar solicitud" }).click();
     expect(await deskPage.getByTestId("send-result").innerText()).toMatch(/^Fernanda Ríos \(.+\): solicitud de calificación programada para /);
-    await until(() => sentTo("+593991230009").length === 1, 60_000, "the single send");
+    await waitUntil(() => sentTo("+593991230009").length === 1, 60_000, "the single send");
 
     expect(unexpectedProblems(problems, [400, 401, 403, 404, 409])).toEqual([]);
     for (const ctx of [owner, phone, doctor, other, intruder, desk]) await ctx.close();

@@ -7,25 +7,19 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { setTimeout as sleep } from "node:timers/promises";
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
 import { createRunEnv, ProcessManager, WHATSAPP_SENDER, type RunEnv } from "@rm/harness";
-import { ensureProductionBuild, freePort, waitForStatus } from "@rm/test-utils";
+import { ensureProductionBuild, freePort, waitForStatus, waitUntil } from "@rm/test-utils";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { excelDate } from "./support/dates.ts";
 
 const present = chromiumPresent();
 if (!present) console.warn("[web] SKIPPING the WhatsApp defaults browser test: no Chromium (set CHROMIUM_PATH or apt-get install -y chromium)");
 
 const logDir = fileURLToPath(new URL("../../../.data/logs", import.meta.url));
 
-/** A wall-clock "dd/mm/aaaa hh:mm" in Guayaquil (UTC−5, no DST). */
-function excelDate(at: Date): string {
-  const local = new Date(at.getTime() - 5 * 3_600_000);
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(local.getUTCDate())}/${p(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} ${p(local.getUTCHours())}:${p(local.getUTCMinutes())}`;
-}
 
 describe.skipIf(!present)("a new workspace sends WhatsApp with the platform's senders and templates", () => {
   let env: RunEnv;
@@ -35,13 +29,6 @@ describe.skipIf(!present)("a new workspace sends WhatsApp with the platform's se
   const problems: string[] = [];
   const sql = <T = Record<string, unknown>>(q: string, params: unknown[] = []) => env.orm.em.fork().execute<T[]>(q, params);
 
-  async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
-    const end = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await sleep(200);
-    }
-  }
 
   beforeAll(async () => {
     ensureProductionBuild();
@@ -132,18 +119,18 @@ describe.skipIf(!present)("a new workspace sends WhatsApp with the platform's se
     // At the simulator (Twilio): the platform's approved template from the platform's WhatsApp number,
     // rendered as the patient sees it, with the rating buttons.
     const to = (phone: string) => env.sim.state.messages.filter((m) => m.to === `whatsapp:${phone}`);
-    await until(() => to(P.ana).length === 1 && to(P.bruno).length === 1, 60_000, "the two WhatsApp rating requests");
+    await waitUntil(() => to(P.ana).length === 1 && to(P.bruno).length === 1, 60_000, "the two WhatsApp rating requests");
     for (const [phone, name] of [[P.ana, "Ana"], [P.bruno, "Bruno"]] as const) {
       const m = to(phone)[0]!;
       expect(m).toMatchObject({ channel: "whatsapp", from: WHATSAPP_SENDER, contentSid: LOCAL_PLATFORM_CONTENT_SIDS.es.INITIAL, buttons: ["1", "2", "3", "4", "5"] });
       expect(m.body).toMatch(new RegExp(`^Hola ${name}, gracias por su visita a Sede Centro\\. ¿Cómo calificaría su atención del 1 al 5\\? Toque un número o califique aquí: ${webUrl}/q/[A-Za-z0-9_-]{43}$`));
     }
-    await until(async () => (await sql("select 1 from messages where campaign_id = ? and status = 'DELIVERED'", [campaignId])).length === 2, 30_000, "both delivered");
+    await waitUntil(async () => (await sql("select 1 from messages where campaign_id = ? and status = 'DELIVERED'", [campaignId])).length === 2, 30_000, "both delivered");
 
     // Ana taps "5": the button's payload is her rating, and the thank-you follows inside the window.
     await env.sim.inbound({ from: `whatsapp:${P.ana}`, to: WHATSAPP_SENDER, buttonPayload: "5", buttonText: "5", body: "5" });
-    await until(async () => (await sql<{ rating: number | null }>("select rating from patients where campaign_id = ? and phone = ?", [campaignId, P.ana]))[0]?.rating === 5, 30_000, "Ana's rating");
-    await until(() => to(P.ana).length === 2, 30_000, "Ana's follow-up");
+    await waitUntil(async () => (await sql<{ rating: number | null }>("select rating from patients where campaign_id = ? and phone = ?", [campaignId, P.ana]))[0]?.rating === 5, 30_000, "Ana's rating");
+    await waitUntil(() => to(P.ana).length === 2, 30_000, "Ana's follow-up");
     expect(unexpectedProblems(problems)).toEqual([]);
   });
 });

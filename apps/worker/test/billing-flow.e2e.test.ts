@@ -10,7 +10,7 @@ import { createCheckoutSession, createStripeClient, startFreePlan } from "@rm/bi
 import { startFakeStripe, type FakeStripe } from "@rm/billing/testing";
 import { getCreditBalance } from "@rm/db";
 import { createRunEnv, ProcessManager, type RunEnv } from "@rm/harness";
-import { createScenario, ensureProductionBuild, freePort, waitForStatus } from "@rm/test-utils";
+import { createScenario, ensureProductionBuild, freePort, waitForStatus, waitUntil } from "@rm/test-utils";
 
 const logDir = fileURLToPath(new URL("../../../.data/logs", import.meta.url));
 const SECRET = "whsec_billing_flow_e2e";
@@ -50,13 +50,6 @@ afterAll(async () => {
   await env?.close();
 });
 
-async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const sql = <T = Record<string, unknown>>(q: string, params: unknown[] = []) => env.orm.em.fork().execute<T[]>(q, params);
 const workspace = async (id: string) => (await sql<{ plan: string; stripe_customer_id: string | null; stripe_subscription_id: string | null }>("select plan, stripe_customer_id, stripe_subscription_id from workspaces where id = ?", [id]))[0]!;
@@ -74,7 +67,7 @@ describe("billing end to end", () => {
     await fake.completeCheckout(session.id);
     expect(fake.sent.map((e) => e.type)).toEqual(["checkout.session.completed", "customer.subscription.created", "invoice.paid"]);
 
-    await until(async () => (await workspace(s.workspaceId)).plan === "STARTER" && (await unprocessed()) === 0, 20_000, "the upgrade to be applied");
+    await waitUntil(async () => (await workspace(s.workspaceId)).plan === "STARTER" && (await unprocessed()) === 0, 20_000, "the upgrade to be applied");
     // FREE's leftovers expired with the new period: exactly the STARTER period's credits.
     expect(await available(s.workspaceId)).toBe(500);
     const linked = await workspace(s.workspaceId);
@@ -89,8 +82,8 @@ describe("billing end to end", () => {
     expect(await available(s.workspaceId)).toBe(500);
 
     await fake.cancelSubscriptions(linked.stripe_customer_id!);
-    await until(async () => (await workspace(s.workspaceId)).plan === "FREE", 20_000, "the downgrade to be applied");
-    await until(async () => (await unprocessed()) === 0, 10_000, "events processed");
+    await waitUntil(async () => (await workspace(s.workspaceId)).plan === "FREE", 20_000, "the downgrade to be applied");
+    await waitUntil(async () => (await unprocessed()) === 0, 10_000, "events processed");
     expect(await available(s.workspaceId)).toBe(50);
     expect((await workspace(s.workspaceId)).stripe_subscription_id).toBeNull();
     // The next FREE period is scheduled.

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRunEnv, ProcessManager, type RunEnv } from "@rm/harness";
 import { createCampaignFromRows, parsePatientCsv } from "@rm/importer";
-import { createScenario, ensureProductionBuild, freePort, waitForStatus } from "@rm/test-utils";
+import { createScenario, ensureProductionBuild, freePort, waitForStatus, waitUntil } from "@rm/test-utils";
 
 const logDir = fileURLToPath(new URL("../../../.data/logs", import.meta.url));
 const SMS_SENDER = "+15005550006";
@@ -40,13 +40,6 @@ afterAll(async () => {
   await env?.close();
 });
 
-async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const sql = <T = Record<string, unknown>>(q: string, params: unknown[] = []) => env.orm.em.fork().execute<T[]>(q, params);
 const sentTo = (address: string) => env.sim.state.messages.filter((m) => m.to === address);
@@ -115,9 +108,9 @@ describe("the feedback flow end to end", () => {
     // INITIAL at the due time, not before; then the delivery callbacks.
     const all = Object.values(P);
     const address = (phone: string) => (phone === P.stopWa ? `whatsapp:${phone}` : phone);
-    await until(() => all.every((p) => sentTo(address(p)).length === 1), 90_000, "the seven rating requests");
+    await waitUntil(() => all.every((p) => sentTo(address(p)).length === 1), 90_000, "the seven rating requests");
     for (const p of all) expect(sentTo(address(p))[0]!.dateCreated).toBeGreaterThanOrEqual(due.getTime());
-    await until(async () => (await sql("select 1 from messages where type = 'INITIAL' and status = 'DELIVERED'")).length === 7, 30_000, "delivery callbacks");
+    await waitUntil(async () => (await sql("select 1 from messages where type = 'INITIAL' and status = 'DELIVERED'")).length === 7, 30_000, "delivery callbacks");
 
     // Replies from the patients' phones, posted signed to the web server by the simulator.
     await env.sim.inbound({ from: P.happy, to: SMS_SENDER, body: "5" });
@@ -147,8 +140,8 @@ describe("the feedback flow end to end", () => {
     expect(after).toContain("Dejar una reseña en Google");
 
     // Follow-ups, alert and HELP go out.
-    await until(() => sentTo(P.happy).length === 2 && sentTo(P.unhappy).length === 2 && sentTo(STAFF_PHONE).length === 1, 30_000, "follow-ups and the staff alert");
-    await until(() => sentTo(`whatsapp:${P.stopWa}`).length === 2 && sentTo(P.help).length === 2, 30_000, "the WhatsApp confirmation and HELP");
+    await waitUntil(() => sentTo(P.happy).length === 2 && sentTo(P.unhappy).length === 2 && sentTo(STAFF_PHONE).length === 1, 30_000, "follow-ups and the staff alert");
+    await waitUntil(() => sentTo(`whatsapp:${P.stopWa}`).length === 2 && sentTo(P.help).length === 2, 30_000, "the WhatsApp confirmation and HELP");
 
     const happyBody = sentTo(P.happy)[1]!.body;
     const reviewLink = /https?:\/\/\S+\/r\/[A-Za-z0-9_-]+/.exec(happyBody)?.[0];
@@ -168,10 +161,10 @@ describe("the feedback flow end to end", () => {
 
     // A second unparseable message: no second HELP, both texts in the inbox.
     await env.sim.inbound({ from: P.help, to: SMS_SENDER, body: "¿me pueden llamar?" });
-    await until(async () => (await sql("select 1 from feedback f join patients p on p.id = f.patient_id where p.phone = ? and f.source = 'REPLY'", [P.help])).length === 2, 15_000, "the inbox items");
+    await waitUntil(async () => (await sql("select 1 from feedback f join patients p on p.id = f.patient_id where p.phone = ? and f.source = 'REPLY'", [P.help])).length === 2, 15_000, "the inbox items");
 
     // The reminder: one, only for the unrated who did not opt out, after the configured delay.
-    await until(() => sentTo(P.silent).length === 2 && sentTo(P.help).length === 3, REMINDER_DELAY_MS + 30_000, "the reminders");
+    await waitUntil(() => sentTo(P.silent).length === 2 && sentTo(P.help).length === 3, REMINDER_DELAY_MS + 30_000, "the reminders");
     await sleep(REMINDER_DELAY_MS / 2);
 
     expect(await dbTypes(P.happy)).toEqual(["INITIAL", "FOLLOWUP_HAPPY"]);
@@ -205,7 +198,7 @@ describe("the feedback flow end to end", () => {
     const byPhone = new Map(second.patients.map((p) => [p.phone, p]));
     expect(byPhone.get(P.happy)).toMatchObject({ status: "SKIPPED", skipReason: "COOLDOWN" });
     expect(byPhone.get("+593987000008")).toMatchObject({ status: "SCHEDULED" });
-    await until(() => sentTo("+593987000008").length === 1, 30_000, "the new patient's request");
+    await waitUntil(() => sentTo("+593987000008").length === 1, 30_000, "the new patient's request");
     await sleep(1_000);
     expect(sentTo(P.happy)).toHaveLength(2);
   }, 240_000);

@@ -5,3 +5,4 @@ export { createScenario, type Scenario, type ScenarioOptions } from "./scenario.
 export { spawnApp, freePort, waitForStatus, exitWithin, type RunningProcess } from "./process-harness.ts";
 export { ensureProductionBuild, recordWebBuild, REPO_ROOT, runWebBuild, sourceHash, WEB_ROOT, webBuildInputs, webBuildState, type EnsureBuildOptions, type WebBuildState } from "./web-build.ts";
 export { addFixtureCampaign, type FixtureCampaign, type FixturePatient, type FixturePatientState, type FixtureResult } from "./campaign-fixture.ts";
+export { waitUntil } from "./wait-until.ts";
