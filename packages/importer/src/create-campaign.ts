@@ -258,6 +258,23 @@ interface ContactState {
   pending: boolean;
 }
 
+/** Patients per channel among the rows that will be messaged, and what stops them being sent. */
+function sendCheck(
+  sends: readonly Planned[],
+  settings: { smsSender: string | null; whatsappSender: string | null; contentSids: Record<string, string> },
+  platform: PlatformSending,
+  credits: { needed: number; available: number; shortfall: number },
+): { channels: Record<Channel, number>; blockers: SendBlocker[] } {
+  const channels: Record<Channel, number> = { WHATSAPP: 0, SMS: 0 };
+  const whatsappLanguages = new Set<string>();
+  for (const p of sends) {
+    channels[p.channel]++;
+    if (p.channel === "WHATSAPP") whatsappLanguages.add(p.language);
+  }
+  const workspace = { smsSender: settings.smsSender, whatsappSender: settings.whatsappSender, whatsappContentSids: settings.contentSids };
+  return { channels, blockers: sendBlockers({ counts: channels, whatsappLanguages, workspace, platform, credits }) };
+}
+
 interface Planned {
   row: CampaignRowInput;
   channel: Channel;
@@ -572,14 +589,8 @@ export async function previewCampaignFromRows(target: MikroORM | EntityManager, 
     if (skipped.length >= limit) break;
     if (p.skip) skipped.push({ line: p.row.line ?? null, name: p.row.name, phone: p.row.phone, reason: p.skip });
   }
-  const channels: Record<Channel, number> = { WHATSAPP: 0, SMS: 0 };
-  const whatsappLanguages = new Set<string>();
-  for (const p of planned) {
-    if (p.skip) continue;
-    channels[p.channel]++;
-    if (p.channel === "WHATSAPP") whatsappLanguages.add(p.language);
-  }
   const credits = { needed: summary.creditsHeld, available, shortfall: unlimited ? 0 : Math.max(0, summary.creditsHeld - available), unlimited };
+  const { channels, blockers } = sendCheck(planned.filter((p) => p.skip === null), settings, input.platform ?? {}, credits);
   return {
     counts: summary.counts,
     skipped,
@@ -587,13 +598,7 @@ export async function previewCampaignFromRows(target: MikroORM | EntityManager, 
     firstSendAt: summary.firstSendAt,
     lastSendAt: summary.lastSendAt,
     channels,
-    blockers: sendBlockers({
-      counts: channels,
-      whatsappLanguages,
-      workspace: { smsSender: settings.smsSender, whatsappSender: settings.whatsappSender, whatsappContentSids: settings.contentSids },
-      platform: input.platform ?? {},
-      credits,
-    }),
+    blockers,
   };
 }
 
@@ -643,19 +648,8 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
     const sends = planned.filter((p) => p.skip === null);
     // The preview's check again, under the contacts' locks: what cannot be delivered is not created.
     if (input.platform) {
-      const channels: Record<Channel, number> = { WHATSAPP: 0, SMS: 0 };
-      const whatsappLanguages = new Set<string>();
-      for (const p of sends) {
-        channels[p.channel]++;
-        if (p.channel === "WHATSAPP") whatsappLanguages.add(p.language);
-      }
-      const blockers = sendBlockers({
-        counts: channels,
-        whatsappLanguages,
-        workspace: { smsSender: settings.smsSender, whatsappSender: settings.whatsappSender, whatsappContentSids: settings.contentSids },
-        platform: input.platform,
-        credits: { needed: 0, available: 0, shortfall: 0 },
-      });
+      // Credits are checked by the hold itself, below.
+      const { blockers } = sendCheck(sends, settings, input.platform, { needed: 0, available: 0, shortfall: 0 });
       if (blockers.length > 0) throw new SendBlockedError(blockers);
     }
     lap("plan");

@@ -44,6 +44,13 @@ export interface OutboxGroupInserterOptions {
   maxInFlight?: number;
 }
 
+/** A row waiting for its flush, and the caller waiting for its answer. */
+interface Pending<R> {
+  row: R;
+  resolve(inserted: boolean): void;
+  reject(err: unknown): void;
+}
+
 /**
  * The group commit itself, for any table with a unique key: `write` inserts rows in one statement
  * (ON CONFLICT DO NOTHING) and returns the keys it stored; `wakeSql` tells the reader after commit.
@@ -52,7 +59,7 @@ export abstract class GroupInserter<R> {
   private readonly pool: Pick<pg.Pool, "query">;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
-  private queue: { row: R; resolve(inserted: boolean): void; reject(err: unknown): void }[] = [];
+  private queue: Pending<R>[] = [];
   private inFlight = 0;
   private waking = false;
   private wakeAgain = false;
@@ -87,7 +94,7 @@ export abstract class GroupInserter<R> {
     }
   }
 
-  private async flush(batch: { row: R; resolve(inserted: boolean): void; reject(err: unknown): void }[]): Promise<void> {
+  private async flush(batch: Pending<R>[]): Promise<void> {
     try {
       const inserted = await this.write(batch.map((p) => p.row));
       // The same key twice in one batch: the first is the new row, the second a duplicate.
