@@ -11,10 +11,6 @@ export function listPractices(em: EntityManager): Promise<Practice[]> {
   return em.find(Practice, {}, { orderBy: { name: "asc" } });
 }
 
-export function countPractices(em: EntityManager): Promise<number> {
-  return em.count(Practice, {});
-}
-
 export async function findPractice(em: EntityManager, id: string | undefined): Promise<Practice | null> {
   return id && UUID.test(id) ? em.findOne(Practice, { id }) : null;
 }
@@ -30,14 +26,9 @@ export async function findTemplate(em: EntityManager, id: string | undefined): P
   return id && UUID.test(id) ? em.findOne(Template, { id }) : null;
 }
 
-/** The workspace's users, oldest first. */
-export function listUsers(em: EntityManager): Promise<User[]> {
-  return em.find(User, {}, { orderBy: { createdAt: "asc" } });
-}
-
-/** The users the audit log can be filtered by, by name. */
-export function listUsersByName(em: EntityManager): Promise<User[]> {
-  return em.find(User, {}, { orderBy: { name: "asc" } });
+/** The workspace's users, oldest first (the users page) or by name (filters). */
+export function listUsers(em: EntityManager, order: "createdAt" | "name" = "createdAt"): Promise<User[]> {
+  return em.find(User, {}, { orderBy: { [order]: "asc" } });
 }
 
 /** Doctors (id and name), for the analytics filter. */

@@ -22,6 +22,8 @@ export interface SetupChecklist {
   items: SetupItem[];
   /** Every step done: nothing is missing to send. */
   complete: boolean;
+  /** How many practices the workspace has (the home page's next steps). */
+  practices: number;
 }
 
 export async function setupChecklist(em: EntityManager, workspaceId: string, platform: PlatformSending): Promise<SetupChecklist> {
@@ -34,7 +36,7 @@ export async function setupChecklist(em: EntityManager, workspaceId: string, pla
        from workspaces w where w.id = ?`,
     [workspaceId],
   );
-  if (!ws) return { items: [], complete: false };
+  if (!ws) return { items: [], complete: false, practices: 0 };
   const { available } = await getCreditBalance(em, workspaceId);
   const gaps = sendingGaps({
     channels: [ws.default_channel],
@@ -47,5 +49,5 @@ export async function setupChecklist(em: EntityManager, workspaceId: string, pla
     { step: "SENDING", done: gaps.length === 0, href: "/settings", gaps },
     { step: "FIRST_UPLOAD", done: ws.campaigns > 0, href: "/campaigns/new" },
   ];
-  return { items, complete: items.every((i) => i.done) };
+  return { items, complete: items.every((i) => i.done), practices: ws.practices };
 }

@@ -1,7 +1,7 @@
 // Inicio: the workspace at a glance, what is still missing to send, and the next steps.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { countPractices, setupChecklist, type SetupItem } from "@rm/accounts";
+import { setupChecklist, type SetupItem } from "@rm/accounts";
 import type { Msg } from "@rm/catalogue";
 import { requireUser } from "../.server/auth.server.ts";
 import { platformSending } from "../.server/platform.server.ts";
@@ -11,13 +11,13 @@ export const meta: MetaFunction = () => [{ title: "Inicio · Reputation Manager"
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, workspace, em } = await requireUser(request, context);
-  const practices = await countPractices(em);
+  // The checklist already reads the practices and the credits the page shows.
   const setup = await setupChecklist(em, workspace.id, platformSending());
   return {
     setup,
     user: { name: user.name, email: user.email, role: user.role },
     workspace: { name: workspace.name, plan: workspace.plan },
-    practices,
+    practices: setup.practices,
     credits: setup.items.find((i) => i.step === "CREDITS")?.credits ?? 0,
   };
 }

@@ -1,7 +1,7 @@
 // Auditoría (owners): who did what to which entity, when, from which IP; filterable, newest first.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { listAudit, listUsersByName } from "@rm/accounts";
+import { listAudit, listUsers } from "@rm/accounts";
 import { requireUser } from "../.server/auth.server.ts";
 import { formatDateTime, useLocale, useT } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
@@ -34,7 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     before: beforeDate && !Number.isNaN(beforeDate.getTime()) ? beforeDate : undefined,
     limit: 50,
   });
-  const users = await listUsersByName(em);
+  const users = await listUsers(em, "name");
   return {
     timezone: workspace.timezone,
     entityTypes: ENTITY_TYPES,
