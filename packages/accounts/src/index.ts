@@ -40,6 +40,16 @@ export { GATED_WARNING, CONTENT_SID_TYPES, settingsSchema, updateSettings, isTim
 export { practiceSchema, createPractice, updatePractice, type PracticeInput } from "./practices.ts";
 export { SAMPLE_VALUES, analyzeTemplate, templateSchema, updateTemplate, unknownMessage, type TemplateAnalysis, type TemplateInput } from "./templates.ts";
 export { setupChecklist, type SetupChecklist, type SetupItem, type SetupStep } from "./setup-checklist.ts";
+export {
+  workspaceSendingSettings,
+  findWorkspacePractice,
+  findWorkspaceUser,
+  listAssignableDoctors,
+  listDefaultTemplates,
+  type WorkspaceSendingSettings,
+  type AssignableDoctor,
+  type DefaultTemplateRow,
+} from "./campaign-lookups.ts";
 export { listPractices, findPractice, listTemplates, findTemplate, listUsers, listDoctors, listOpenInvitations, findUser, findInvitationById, workspacePlan } from "./lookups.ts";
 export {
   lockWorkspaceBilling,

@@ -11,7 +11,8 @@
 // Releases use the same references as the worker's (`release:message:<id>`), so a hold is released
 // once whoever gets there.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { releaseCreditsBulk, scopedQuery } from "@rm/db";
+import { cancelOutboxRowsByKey, lockOutboxRowsByKey, releaseCreditsBulk, scopedQuery } from "@rm/db";
+import { campaignPatientIds, cancelMessages, cancelWaitingPatients, lockPendingCampaignSends, pendingCampaignMessageIds } from "@rm/messaging";
 import { writeAudit } from "./audit.ts";
 import { canOpenCampaign, type Viewer } from "./viewer.ts";
 import { feedbackReminderEvent, messageSendEvent } from "@rm/events";
@@ -64,63 +65,28 @@ export async function cancelCampaign(em: EntityManager, input: CancelCampaignInp
 
     // Lock order as the worker's send step: outbox row first, then the message. Otherwise a send that
     // holds its outbox row and waits for its message deadlocks with this transaction.
-    await tem.execute(
-      `select o.id from outbox o
-        where o.status in ('pending', 'published') and o.idempotency_key in (
-          select ${messageSendEvent.keySql("m.id")} from messages m where m.workspace_id = ? and m.campaign_id = ? and m.status = 'PENDING')
-        order by o.id
-          for update of o`,
-      [input.workspaceId, campaign.id],
-    );
+    const waiting = await pendingCampaignMessageIds(tem, input.workspaceId, campaign.id);
+    await lockOutboxRowsByKey(tem, waiting.map((id) => messageSendEvent.key(id)));
 
-    // Sends not yet handed to the provider. Free messages to staff or opt-out confirmations are not the campaign's.
-    const pending = await scopedQuery<{ id: string; credits_held: number }>(
-      tem,
-      input.workspaceId,
-      `select m.id, m.credits_held from messages m
-        where m.workspace_id = ? and m.campaign_id = ? and m.status = 'PENDING' and m.type not in ('OPT_OUT_CONFIRMATION', 'STAFF_ALERT')
-        order by m.id
-          for update of m`,
-      [campaign.id],
-    );
+    // Sends not yet handed to the provider (the campaign's own: not staff alerts or opt-out confirmations).
+    const pending = await lockPendingCampaignSends(tem, input.workspaceId, campaign.id);
     let creditsReleased = 0;
     for (const batch of chunks(pending, BATCH)) {
-      const ids = `{${batch.map((m) => m.id).join(",")}}`;
-      await tem.execute(
-        "update messages set status = 'CANCELED', error_text = ?, credits_held = 0, updated_at = ? where workspace_id = ? and id = any(?::uuid[])",
-        [CAMPAIGN_CANCELLED_TEXT, now, input.workspaceId, ids],
-        "run",
-      );
-      const held = batch.filter((m) => Number(m.credits_held) > 0);
+      await cancelMessages(tem, input.workspaceId, batch.map((m) => m.id), CAMPAIGN_CANCELLED_TEXT, now);
+      const held = batch.filter((m) => m.creditsHeld > 0);
       const released = await releaseCreditsBulk(tem, {
         workspaceId: input.workspaceId,
         releases: held.map((m) => ({ holdReference: `message:${m.id}`, reference: `release:message:${m.id}` })),
         reason: "campaign cancelled",
       });
       creditsReleased += released.amount;
-      await tem.execute(
-        "update outbox set status = 'cancelled', last_error = ? where idempotency_key = any(?::text[]) and status in ('pending', 'published')",
-        [CAMPAIGN_CANCELLED_TEXT, `{${batch.map((m) => messageSendEvent.key(m.id)).join(",")}}`],
-        "run",
-      );
+      await cancelOutboxRowsByKey(tem, batch.map((m) => messageSendEvent.key(m.id)), CAMPAIGN_CANCELLED_TEXT, ["pending", "published"]);
     }
 
     // Reminders not yet due, and patients still waiting for their request.
-    await tem.execute(
-      `update outbox set status = 'cancelled', last_error = ?
-        where status = 'pending' and idempotency_key in (
-          select ${feedbackReminderEvent.keySql("p.id")} from patients p where p.workspace_id = ? and p.campaign_id = ?)`,
-      [CAMPAIGN_CANCELLED_TEXT, input.workspaceId, campaign.id],
-      "run",
-    );
-    const patients = await tem.execute<{ affectedRows: number }>(
-      // A request the worker took just before the cancel (SENDING now) keeps its patient: it is being sent.
-      `update patients p set status = 'CANCELLED', updated_at = ?
-        where p.workspace_id = ? and p.campaign_id = ? and p.status in ('PENDING', 'SCHEDULED')
-          and not exists (select 1 from messages m where m.workspace_id = p.workspace_id and m.patient_id = p.id and m.type = 'INITIAL' and m.status not in ('PENDING', 'CANCELED'))`,
-      [now, input.workspaceId, campaign.id],
-      "run",
-    );
+    const patientIds = await campaignPatientIds(tem, input.workspaceId, campaign.id);
+    await cancelOutboxRowsByKey(tem, patientIds.map((id) => feedbackReminderEvent.key(id)), CAMPAIGN_CANCELLED_TEXT, ["pending"]);
+    const patientsCancelled = await cancelWaitingPatients(tem, input.workspaceId, campaign.id, now);
 
     // Requests already charged still hold their follow-up's share; no follow-up will go out now.
     const charged = await scopedQuery<{ id: string }>(
@@ -148,10 +114,10 @@ export async function cancelCampaign(em: EntityManager, input: CancelCampaignInp
       entityType: "campaign",
       entityId: campaign.id,
       ip: input.ip ?? null,
-      details: { messagesCancelled: pending.length, patientsCancelled: patients.affectedRows, creditsReleased },
+      details: { messagesCancelled: pending.length, patientsCancelled, creditsReleased },
       now,
     });
-    return { outcome: "cancelled", messagesCancelled: pending.length, patientsCancelled: patients.affectedRows, creditsReleased };
+    return { outcome: "cancelled", messagesCancelled: pending.length, patientsCancelled, creditsReleased };
   };
   return em.isInTransaction() ? run(em) : em.transactional((tem) => run(tem as EntityManager));
 }

@@ -2,7 +2,7 @@
 // where it stands or by name/phone, in keyset pages ordered by appointment time — a campaign of
 // 50,000 patients reads one page of rows, never all of them.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { scopedQuery } from "@rm/db";
+import { outboxDueTimes, scopedQuery } from "@rm/db";
 import { cursorKeySql, decodeCursor, encodeCursor } from "./cursor.ts";
 import { likePattern, type PatientFilter, type PatientListFilters } from "./filters.ts";
 import { buildTimeline, type TimelineStep } from "./timeline.ts";
@@ -71,7 +71,7 @@ interface Row {
   retry_reason: string | null;
   next_retry_at: Time;
   initial_updated_at: Time;
-  scheduled_at: Time;
+  initial_id: string | null;
   reminder_at: Time;
   follow_up_type: string | null;
   follow_up_at: Time;
@@ -126,7 +126,7 @@ export async function listCampaignPatients(
             ct.opted_out_at, ct.opted_out_source, ct.erased_at,
             i.status as initial_status, i.send_attempted_at, i.sent_at, i.delivered_at, i.read_at, i.failed_at, i.error_code, i.error_text,
             i.retry_since, i.retry_failures, i.retry_reason, i.next_retry_at, i.updated_at as initial_updated_at,
-            (select o.available_at from outbox o where o.idempotency_key = ${messageSendEvent.keySql("i.id")} and o.workspace_id = p.workspace_id) as scheduled_at,
+            i.id as initial_id,
             (select coalesce(r.sent_at, r.send_attempted_at) from messages r
               where r.workspace_id = p.workspace_id and r.patient_id = p.id and r.type = 'REMINDER' and r.provider_sid is not null limit 1) as reminder_at,
             f.type as follow_up_type, f.at as follow_up_at,
@@ -147,6 +147,8 @@ export async function listCampaignPatients(
   );
   const more = rows.length > size;
   const kept = rows.slice(0, size);
+  // When each request is (or was) due: its send's outbox row, one lookup for the page.
+  const due = await outboxDueTimes(em, workspaceId, kept.flatMap((r) => (r.initial_id ? [messageSendEvent.key(r.initial_id)] : [])));
   const last = kept[kept.length - 1];
   return {
     rows: kept.map((r) => {
@@ -166,7 +168,7 @@ export async function listCampaignPatients(
           status: r.status,
           skipReason: r.skip_reason,
           createdAt: new Date(r.created_at),
-          scheduledAt: t(r.scheduled_at),
+          scheduledAt: r.initial_id ? (due.get(messageSendEvent.key(r.initial_id)) ?? null) : null,
           initialStatus: r.initial_status,
           sendAttemptedAt: t(r.send_attempted_at),
           sentAt: t(r.sent_at),

@@ -31,6 +31,7 @@ export { OutboxEvent, OutboxEventSchema } from "./modules/outbox/outbox-event.en
 export { AnalyticsDelta, AnalyticsDaily, AnalyticsRollup } from "./modules/analytics/analytics.entity.ts";
 export { foldAnalytics, type FoldResult } from "./modules/analytics/fold.ts";
 export { enqueueOutbox, type OutboxEventInput } from "./modules/outbox/enqueue.ts";
+export { lockOutboxRowsByKey, cancelOutboxRowsByKey, outboxDueTimes, outboxInsertSelect } from "./modules/outbox/keyed-rows.ts";
 export { pgArray } from "./modules/common/pg-array.ts";
 export { executeBound } from "./modules/common/execute-bound.ts";
 

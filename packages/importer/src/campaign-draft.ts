@@ -5,8 +5,11 @@
 // the draft campaign's row lock, so two confirms of one draft never both import, and the ledger's
 // holds keep two drafts from passing on the same credits. A failed confirm leaves the draft as it was.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
+import { findWorkspacePractice, findWorkspaceUser, listAssignableDoctors as assignableDoctors, workspaceSendingSettings, type AssignableDoctor } from "@rm/accounts";
+import { deleteDraftCampaigns, insertDraftCampaign, lockCampaign } from "@rm/campaigns";
 import { scopedQuery } from "@rm/db";
 import { DEFAULT_HOURS_AFTER_APPOINTMENT, type PlatformSending } from "@rm/domain";
+import { draftViewRow, waitingDraftRows } from "./campaign-views.ts";
 import {
   createCampaignFromRows,
   executeBound,
@@ -91,20 +94,17 @@ export interface CreateCampaignDraftInput {
 
 /** Checks the campaign's settings against the workspace; throws CampaignInputError with the field. */
 async function checkSettings(em: Em, input: Pick<CreateCampaignDraftInput, "workspaceId" | "practiceId" | "assignedDoctorId" | "createdById">): Promise<{ defaultChannel: Channel }> {
-  const [ws] = await em.execute<{ default_channel: Channel }[]>("select default_channel from workspaces where id = ?", [input.workspaceId]);
+  const ws = await workspaceSendingSettings(em, input.workspaceId);
   if (!ws) throw new CampaignInputError("WORKSPACE_NOT_FOUND", "El espacio de trabajo no existe.");
-  if (!UUID.test(input.practiceId)) throw new CampaignInputError("PRACTICE_NOT_FOUND", "Elija un consultorio.", "practiceId");
-  const [practice] = await scopedQuery(em, input.workspaceId, "select id from practices where workspace_id = ? and id = ?", [input.practiceId]);
+  const practice = await findWorkspacePractice(em, input.workspaceId, input.practiceId);
   if (!practice) throw new CampaignInputError("PRACTICE_NOT_FOUND", "Elija un consultorio.", "practiceId");
   if (input.assignedDoctorId) {
-    const ok = UUID.test(input.assignedDoctorId)
-      ? await scopedQuery(em, input.workspaceId, "select id from users where workspace_id = ? and id = ? and role in ('DOCTOR', 'OWNER')", [input.assignedDoctorId])
-      : [];
-    if (ok.length === 0) throw new CampaignInputError("DOCTOR_NOT_FOUND", "Elija un médico del espacio de trabajo.", "assignedDoctorId");
+    const doctor = await findWorkspaceUser(em, input.workspaceId, input.assignedDoctorId);
+    if (!doctor || (doctor.role !== "DOCTOR" && doctor.role !== "OWNER")) throw new CampaignInputError("DOCTOR_NOT_FOUND", "Elija un médico del espacio de trabajo.", "assignedDoctorId");
   }
-  const [creator] = await scopedQuery(em, input.workspaceId, "select id from users where workspace_id = ? and id = ?", [input.createdById]);
+  const creator = await findWorkspaceUser(em, input.workspaceId, input.createdById);
   if (!creator) throw new CampaignInputError("CREATOR_NOT_FOUND", "El usuario que crea la campaña no existe en este espacio de trabajo.", "createdById");
-  return { defaultChannel: ws.default_channel };
+  return { defaultChannel: ws.defaultChannel };
 }
 
 function campaignName(raw: string): string {
@@ -136,19 +136,18 @@ export async function createCampaignDraft(target: MikroORM | EntityManager, inpu
   const expiresAt = new Date(now.getTime() + DRAFT_TTL_HOURS * 3_600_000);
   return inTransaction(toEm(target), async (em) => {
     const { defaultChannel } = await checkSettings(em, input);
-    await scopedQuery(
-      em,
-      input.workspaceId,
-      `delete from campaigns where workspace_id = ? and status = 'DRAFT'
-          and id in (select campaign_id from campaign_drafts where expires_at < ?)`,
-      [now],
-    );
-    const [campaign] = await em.execute<{ id: string }[]>(
-      `insert into campaigns (workspace_id, practice_id, assigned_doctor_id, created_by_id, name, status, scheduled_hours_after, total_patients, created_at, updated_at)
-       values (?, ?, ?, ?, ?, 'DRAFT', ?, ?, ?, ?) returning id`,
-      [input.workspaceId, input.practiceId, input.assignedDoctorId, input.createdById, name, hours, input.parsed.accepted.length, now, now],
-    );
-    const campaignId = campaign!.id;
+    const expired = await scopedQuery<{ campaign_id: string }>(em, input.workspaceId, "select campaign_id from campaign_drafts where workspace_id = ? and expires_at < ? and confirmed_at is null", [now]);
+    await deleteDraftCampaigns(em, input.workspaceId, expired.map((d) => d.campaign_id));
+    const campaignId = await insertDraftCampaign(em, {
+      workspaceId: input.workspaceId,
+      practiceId: input.practiceId,
+      assignedDoctorId: input.assignedDoctorId,
+      createdById: input.createdById,
+      name,
+      scheduledHoursAfter: hours,
+      totalPatients: input.parsed.accepted.length,
+      now,
+    });
     // Bound parameters: a big file's rows are megabytes of JSON that MikroORM would otherwise inline.
     await executeBound(
       em,
@@ -219,45 +218,7 @@ export async function getCampaignDraft(
   if (!UUID.test(campaignId)) return null;
   const em = toEm(target);
   const now = options.now ?? new Date();
-  const [r] = await scopedQuery<{
-    id: string;
-    status: CampaignDraftView["status"];
-    name: string;
-    practice_id: string;
-    practice_name: string;
-    time_zone: string;
-    assigned_doctor_id: string | null;
-    doctor_name: string | null;
-    created_by_id: string;
-    created_by_name: string;
-    scheduled_hours_after: number;
-    channel: Channel;
-    file_name: string | null;
-    encoding: string;
-    delimiter: string;
-    rows: Tuple[] | null;
-    rejected: RejectedRow[];
-    duplicates: DuplicateRow[];
-    warnings: string[];
-    counts: PatientCsvResult["counts"];
-    created_at: Date;
-    expires_at: Date;
-    confirmed_at: Date | null;
-  }>(
-    em,
-    workspaceId,
-    `select c.id, c.status, c.name, c.practice_id, p.name as practice_name, coalesce(p.timezone, w.timezone) as time_zone, c.assigned_doctor_id, du.name as doctor_name,
-            c.created_by_id, cu.name as created_by_name, c.scheduled_hours_after, d.channel, d.file_name, d.encoding, d.delimiter,
-            ${options.withRows === false ? "null" : "d.rows"} as rows, d.rejected, d.duplicates, d.warnings, d.counts, d.created_at, d.expires_at, d.confirmed_at
-       from campaigns c
-       join campaign_drafts d on d.campaign_id = c.id and d.workspace_id = c.workspace_id
-       join practices p on p.id = c.practice_id
-       join workspaces w on w.id = c.workspace_id
-       join users cu on cu.id = c.created_by_id
-       left join users du on du.id = c.assigned_doctor_id
-      where c.workspace_id = ? and c.id = ?`,
-    [campaignId],
-  );
+  const r = await draftViewRow<Tuple[]>(em, workspaceId, campaignId, options.withRows !== false);
   if (!r) return null;
   const expiresAt = new Date(r.expires_at);
   return {
@@ -278,10 +239,10 @@ export async function getCampaignDraft(
     encoding: r.encoding,
     delimiter: r.delimiter,
     rows: (r.rows ?? []).map(fromTuple),
-    rejected: r.rejected,
-    duplicates: r.duplicates,
-    warnings: r.warnings,
-    counts: r.counts,
+    rejected: r.rejected as RejectedRow[],
+    duplicates: r.duplicates as DuplicateRow[],
+    warnings: r.warnings as string[],
+    counts: r.counts as PatientCsvResult["counts"],
     createdAt: new Date(r.created_at),
     expiresAt,
     confirmedAt: r.confirmed_at ? new Date(r.confirmed_at) : null,
@@ -353,12 +314,7 @@ export async function confirmCampaignDraft(target: MikroORM | EntityManager, inp
   if (!UUID.test(input.campaignId)) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe.");
   return inTransaction(toEm(target), async (em) => {
     // The draft's row lock: a second confirm waits here and then finds the campaign no longer a DRAFT.
-    const [campaign] = await scopedQuery<{ status: string; name: string; practice_id: string; assigned_doctor_id: string | null; scheduled_hours_after: number }>(
-      em,
-      input.workspaceId,
-      "select status, name, practice_id, assigned_doctor_id, scheduled_hours_after from campaigns where workspace_id = ? and id = ? for update",
-      [input.campaignId],
-    );
+    const campaign = await lockCampaign(em, input.workspaceId, input.campaignId);
     if (!campaign) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe.");
     if (campaign.status !== "DRAFT") return { campaignId: input.campaignId, alreadyConfirmed: true, result: null };
     const [draft] = await scopedQuery<{ channel: Channel; rows: Tuple[] | null; expires_at: Date }>(
@@ -373,13 +329,13 @@ export async function confirmCampaignDraft(target: MikroORM | EntityManager, inp
     }
     const result = await createCampaignFromRows(em, {
       workspaceId: input.workspaceId,
-      practiceId: campaign.practice_id,
-      assignedDoctorId: campaign.assigned_doctor_id,
+      practiceId: campaign.practiceId,
+      assignedDoctorId: campaign.assignedDoctorId,
       createdById: input.confirmedById,
       name: campaign.name,
       channel: draft.channel,
       rows: draft.rows.map(fromTuple),
-      scheduledHoursAfter: campaign.scheduled_hours_after,
+      scheduledHoursAfter: campaign.scheduledHoursAfter,
       publicUrl: input.publicUrl,
       now,
       ip: input.ip ?? null,
@@ -396,23 +352,15 @@ export async function confirmCampaignDraft(target: MikroORM | EntityManager, inp
 /** Discards a draft (the campaign row and its stored rows). False when there is no such DRAFT. */
 export async function discardCampaignDraft(target: MikroORM | EntityManager, workspaceId: string, campaignId: string): Promise<boolean> {
   if (!UUID.test(campaignId)) return false;
-  const rows = await scopedQuery(toEm(target), workspaceId, "delete from campaigns where workspace_id = ? and id = ? and status = 'DRAFT' returning id", [campaignId]);
-  return rows.length === 1;
+  const deleted = await deleteDraftCampaigns(toEm(target), workspaceId, [campaignId]);
+  return deleted.length === 1;
 }
 
-export interface AssignableDoctor {
-  id: string;
-  name: string;
-  role: "DOCTOR" | "OWNER";
-}
+export type { AssignableDoctor };
 
 /** Who a campaign can be assigned to (SPEC §3: the doctor whose appointments they were): doctors and owners. */
 export async function listAssignableDoctors(target: MikroORM | EntityManager, workspaceId: string): Promise<AssignableDoctor[]> {
-  return scopedQuery<AssignableDoctor>(
-    toEm(target),
-    workspaceId,
-    "select id, name, role from users where workspace_id = ? and role in ('DOCTOR', 'OWNER') order by role = 'OWNER', name, id",
-  );
+  return assignableDoctors(toEm(target), workspaceId);
 }
 
 export interface CampaignDraftSummary {
@@ -435,19 +383,7 @@ export async function listCampaignDrafts(
   options: { userId?: string | null; now?: Date; limit?: number } = {},
 ): Promise<CampaignDraftSummary[]> {
   const userId = options.userId ?? null;
-  const rows = await scopedQuery<{ id: string; name: string; total_patients: number; created_by_name: string; created_at: Date; expires_at: Date }>(
-    toEm(target),
-    workspaceId,
-    `select c.id, c.name, c.total_patients, u.name as created_by_name, d.created_at, d.expires_at
-       from campaigns c
-       join campaign_drafts d on d.campaign_id = c.id and d.workspace_id = c.workspace_id
-       join users u on u.id = c.created_by_id
-      where c.workspace_id = ? and c.status = 'DRAFT' and d.expires_at > ?
-        and (?::uuid is null or c.created_by_id = ?::uuid or c.assigned_doctor_id = ?::uuid)
-      order by d.created_at desc, c.id
-      limit ?`,
-    [options.now ?? new Date(), userId, userId, userId, options.limit ?? 20],
-  );
+  const rows = await waitingDraftRows(toEm(target), workspaceId, options.now ?? new Date(), userId, options.limit ?? 20);
   return rows.map((r) => ({
     campaignId: r.id,
     name: r.name,

@@ -3,7 +3,9 @@
 // credit holds and their `message.send` outbox rows due at the send time. Eligibility (consent,
 // opt-out, erasure, landline, appointment age, contact cooldown) is decided under the contacts' row
 // locks, so two campaigns created at the same moment cannot both ask the same phone.
-// Writes are a handful of set-based statements per 10,000 rows (`unnest` of arrays), not one per row.
+// Writes are a handful of set-based statements per 10,000 rows (`unnest` of arrays), not one per row,
+// each by the package that owns its table (@rm/campaigns, @rm/messaging); the next batch's columns are
+// encoded while the previous statement runs.
 import { randomBytes, randomUUID } from "node:crypto";
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import {
@@ -13,9 +15,6 @@ import {
   getCreditBalance,
   holdCreditsBulk,
   InsufficientCreditsError as LedgerInsufficientCreditsError,
-  pgArray,
-  scopedQuery,
-  scopedQueryBound,
   type SkipReason,
 } from "@rm/db";
 import {
@@ -33,7 +32,17 @@ import { CampaignInputError, InsufficientCreditsError, SendBlockedError } from "
 import { sendBlockers, type SendBlocker } from "./send-blockers.ts";
 import type { Channel } from "./fields.ts";
 import { messageSendEvent } from "@rm/events";
-import { insertAudit } from "@rm/accounts";
+import { findWorkspacePractice, findWorkspaceUser, insertAudit, listDefaultTemplates, workspaceSendingSettings } from "@rm/accounts";
+import { activateDraftCampaign, insertActiveCampaign } from "@rm/campaigns";
+import {
+  encodeInitialMessages,
+  encodePatients,
+  insertInitialMessages,
+  insertPatients,
+  readContactStates,
+  upsertAndLockContacts,
+  type ContactState,
+} from "@rm/messaging";
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const BATCH = 10_000;
@@ -182,44 +191,22 @@ function firstName(name: string): string {
 }
 
 async function loadSettings(em: Em, input: Pick<CreateCampaignInput, "workspaceId" | "practiceId" | "assignedDoctorId" | "createdById">, languages: Set<string>): Promise<Settings & { languageTemplates: Map<string, Settings["templates"]> }> {
-  const [ws] = await em.execute<
-    {
-      plan: string;
-      timezone: string;
-      quiet_hours_start: string | null;
-      quiet_hours_end: string | null;
-      contact_cooldown_days: number;
-      max_appointment_age_days: number;
-      default_channel: Channel;
-      whatsapp_content_sids: Record<string, string> | null;
-      sms_sender: string | null;
-      whatsapp_sender: string | null;
-    }[]
-  >(
-    `select plan, timezone, quiet_hours_start, quiet_hours_end, contact_cooldown_days, max_appointment_age_days, default_channel, whatsapp_content_sids,
-            sms_sender, whatsapp_sender
-       from workspaces where id = ?`,
-    [input.workspaceId],
-  );
+  const ws = await workspaceSendingSettings(em, input.workspaceId);
   if (!ws) throw new CampaignInputError("WORKSPACE_NOT_FOUND", "El espacio de trabajo no existe.");
-  const [practice] = await scopedQuery<{ name: string; timezone: string | null }>(em, input.workspaceId, "select name, timezone from practices where workspace_id = ? and id = ?", [input.practiceId]);
+  const practice = await findWorkspacePractice(em, input.workspaceId, input.practiceId);
   if (!practice) throw new CampaignInputError("PRACTICE_NOT_FOUND", "El consultorio no existe en este espacio de trabajo.", "practiceId");
-  const [creator] = await scopedQuery<{ id: string }>(em, input.workspaceId, "select id from users where workspace_id = ? and id = ?", [input.createdById]);
+  const creator = await findWorkspaceUser(em, input.workspaceId, input.createdById);
   if (!creator) throw new CampaignInputError("CREATOR_NOT_FOUND", "El usuario que crea la campaña no existe en este espacio de trabajo.", "createdById");
   let doctorName = "";
   if (input.assignedDoctorId) {
-    const [doctor] = await scopedQuery<{ name: string }>(em, input.workspaceId, "select name from users where workspace_id = ? and id = ?", [input.assignedDoctorId]);
+    const doctor = await findWorkspaceUser(em, input.workspaceId, input.assignedDoctorId);
     if (!doctor) throw new CampaignInputError("DOCTOR_NOT_FOUND", "El médico asignado no existe en este espacio de trabajo.", "assignedDoctorId");
     doctorName = doctor.name;
   }
-  const rows = await scopedQuery<{ type: string; body: string; sms_body: string | null; language: string }>(
-    em,
-    input.workspaceId,
-    "select type, body, sms_body, language from templates where workspace_id = ? and is_default and type in ('INITIAL', 'FOLLOWUP_HAPPY', 'FOLLOWUP_UNHAPPY')",
-  );
+  const rows = await listDefaultTemplates(em, input.workspaceId, ["INITIAL", "FOLLOWUP_HAPPY", "FOLLOWUP_UNHAPPY"]);
   const pick = (type: string, language: string, channel: Channel): string => {
     const row = rows.find((r) => r.type === type && r.language === language) ?? rows.find((r) => r.type === type && r.language === "es");
-    if (row) return channel === "SMS" && row.sms_body ? row.sms_body : row.body;
+    if (row) return channel === "SMS" && row.smsBody ? row.smsBody : row.body;
     return DEFAULT_TEMPLATES.find((t) => t.type === type)!.body;
   };
   const languageTemplates = new Map<string, Settings["templates"]>();
@@ -235,27 +222,18 @@ async function loadSettings(em: Em, input: Pick<CreateCampaignInput, "workspaceI
   return {
     plan: ws.plan,
     timezone: practice.timezone ?? ws.timezone,
-    quiet: ws.quiet_hours_start && ws.quiet_hours_end ? { start: ws.quiet_hours_start, end: ws.quiet_hours_end } : null,
-    cooldownDays: ws.contact_cooldown_days,
-    maxAgeDays: ws.max_appointment_age_days,
-    defaultChannel: ws.default_channel,
-    contentSids: ws.whatsapp_content_sids ?? {},
-    smsSender: ws.sms_sender,
-    whatsappSender: ws.whatsapp_sender,
+    quiet: ws.quietHoursStart && ws.quietHoursEnd ? { start: ws.quietHoursStart, end: ws.quietHoursEnd } : null,
+    cooldownDays: ws.contactCooldownDays,
+    maxAgeDays: ws.maxAppointmentAgeDays,
+    defaultChannel: ws.defaultChannel,
+    contentSids: ws.whatsappContentSids,
+    smsSender: ws.smsSender,
+    whatsappSender: ws.whatsappSender,
     practiceName: practice.name,
     doctorName,
     templates: languageTemplates.get("es")!,
     languageTemplates,
   };
-}
-
-interface ContactState {
-  id: string;
-  opted_out_at: Date | null;
-  erased_at: Date | null;
-  last_asked_at: Date | null;
-  /** An INITIAL of another campaign is waiting to go out to this phone. */
-  pending: boolean;
 }
 
 /** Patients per channel among the rows that will be messaged, and what stops them being sent. */
@@ -430,10 +408,10 @@ function decide(rows: readonly CampaignRowInput[], prepared: readonly Prepared[]
     let skip: SkipReason | null = null;
     // The order of SPEC §5.3: consent, erasure, opt-out, landline, appointment age, cooldown.
     if (p.rowSkip === "NO_CONSENT") skip = p.rowSkip;
-    else if (contact?.erased_at) skip = "ERASED";
-    else if (contact?.opted_out_at) skip = "OPTED_OUT";
+    else if (contact?.erasedAt) skip = "ERASED";
+    else if (contact?.optedOutAt) skip = "OPTED_OUT";
     else if (p.rowSkip) skip = p.rowSkip;
-    else if (contact && (contact.pending || withinCooldown(contact.last_asked_at, now, s.cooldownDays))) skip = "COOLDOWN";
+    else if (contact && (contact.pending || withinCooldown(contact.lastAskedAt, now, s.cooldownDays))) skip = "COOLDOWN";
     if (skip) return { row, channel: p.channel, language: p.language, patientId: randomUUID(), token: p.token, skip, sendAt: null, messageId: null, body: null, firstName: null, credits: 0 };
     return {
       row,
@@ -486,83 +464,6 @@ export async function inTransaction<T>(em: Em, fn: (tem: Em) => Promise<T>): Pro
   return em.isInTransaction() ? fn(em) : em.transactional((tem) => fn(tem as Em));
 }
 
-/**
- * Upserts the contacts of `phones` (sorted, so concurrent imports lock in the same order and never
- * deadlock), records CSV consent for the patient's channel where none is recorded, and returns each
- * contact's state read under its row lock (SELECT … FOR UPDATE).
- */
-async function lockContacts(em: Em, workspaceId: string, planned: readonly { phone: string; channel: Channel; consent: boolean }[], now: Date): Promise<Map<string, ContactState>> {
-  const sorted = [...planned].sort((a, b) => (a.phone < b.phone ? -1 : a.phone > b.phone ? 1 : 0));
-  const states = new Map<string, ContactState>();
-  const existing: string[] = [];
-  for (const batch of chunks(sorted, BATCH)) {
-    const rows = await executeBound<{ id: string; phone: string; inserted: boolean }>(
-      em,
-      `insert into contacts (workspace_id, phone, sms_consent_at, sms_consent_source, whatsapp_consent_at, whatsapp_consent_source)
-       select ?, t.phone,
-              case when t.sms then ?::timestamptz end, case when t.sms then 'CSV_IMPORT' end,
-              case when t.wa then ?::timestamptz end, case when t.wa then 'CSV_IMPORT' end
-         from unnest(?::text[], ?::bool[], ?::bool[]) with ordinality as t(phone, sms, wa, ord)
-        order by t.ord
-       on conflict (workspace_id, phone) do update set
-              sms_consent_at = coalesce(contacts.sms_consent_at, excluded.sms_consent_at),
-              sms_consent_source = case when contacts.sms_consent_at is null then excluded.sms_consent_source else contacts.sms_consent_source end,
-              whatsapp_consent_at = coalesce(contacts.whatsapp_consent_at, excluded.whatsapp_consent_at),
-              whatsapp_consent_source = case when contacts.whatsapp_consent_at is null then excluded.whatsapp_consent_source else contacts.whatsapp_consent_source end,
-              updated_at = excluded.updated_at
-       returning id, phone, (xmax = 0) as inserted`,
-      [
-        workspaceId,
-        now,
-        now,
-        pgArray(batch.map((r) => r.phone)),
-        pgArray(batch.map((r) => r.consent && r.channel === "SMS")),
-        pgArray(batch.map((r) => r.consent && r.channel === "WHATSAPP")),
-      ],
-    );
-    for (const r of rows) {
-      if (r.inserted) states.set(r.phone, { id: r.id, opted_out_at: null, erased_at: null, last_asked_at: null, pending: false });
-      else existing.push(r.phone);
-    }
-  }
-  // Contacts that existed before: read their state under the row lock (the upsert took it already;
-  // this is where a concurrent import's commit becomes visible).
-  for (const batch of chunks(existing, BATCH)) {
-    const rows = await scopedQueryBound<{ id: string; phone: string; opted_out_at: Date | null; erased_at: Date | null; last_asked_at: Date | null; pending: boolean }>(
-      em,
-      workspaceId,
-      `select c.id, c.phone, c.opted_out_at, c.erased_at, c.last_asked_at,
-              exists (select 1 from patients p join messages m on m.patient_id = p.id
-                       where p.contact_id = c.id and m.type = 'INITIAL' and m.status in ('PENDING', 'SENDING')) as pending
-         from contacts c
-        where c.workspace_id = ? and c.phone = any(?::text[])
-        order by c.phone
-          for update of c`,
-      [pgArray(batch)],
-    );
-    for (const r of rows) states.set(r.phone, { id: r.id, opted_out_at: r.opted_out_at, erased_at: r.erased_at, last_asked_at: r.last_asked_at ? new Date(r.last_asked_at) : null, pending: r.pending });
-  }
-  return states;
-}
-
-/** Contacts' state without locking or writing (preview). */
-async function readContacts(em: Em, workspaceId: string, phones: readonly string[]): Promise<Map<string, ContactState>> {
-  const states = new Map<string, ContactState>();
-  for (const batch of chunks(phones, BATCH)) {
-    const rows = await scopedQuery<{ id: string; phone: string; opted_out_at: Date | null; erased_at: Date | null; last_asked_at: Date | null; pending: boolean }>(
-      em,
-      workspaceId,
-      `select c.id, c.phone, c.opted_out_at, c.erased_at, c.last_asked_at,
-              exists (select 1 from patients p join messages m on m.patient_id = p.id
-                       where p.contact_id = c.id and m.type = 'INITIAL' and m.status in ('PENDING', 'SENDING')) as pending
-         from contacts c where c.workspace_id = ? and c.phone = any(?::text[])`,
-      [pgArray(batch)],
-    );
-    for (const r of rows) states.set(r.phone, { id: r.id, opted_out_at: r.opted_out_at, erased_at: r.erased_at, last_asked_at: r.last_asked_at ? new Date(r.last_asked_at) : null, pending: r.pending });
-  }
-  return states;
-}
-
 function languagesOf(rows: readonly CampaignRowInput[]): Set<string> {
   const out = new Set<string>();
   for (const r of rows) if (r.language) out.add(r.language);
@@ -578,7 +479,7 @@ export async function previewCampaignFromRows(target: MikroORM | EntityManager, 
   const now = input.now ?? new Date();
   const { unique, merged } = validateRows(input.rows);
   const settings = await loadSettings(em, input, languagesOf(unique));
-  const contacts = await readContacts(em, input.workspaceId, unique.map((r) => r.phone));
+  const contacts = await readContactStates(em, input.workspaceId, unique.map((r) => r.phone));
   const planned = plan(unique, contacts, settings, input, now);
   const summary = summarise(planned, merged);
   const unlimited = settings.plan === "ENTERPRISE";
@@ -626,7 +527,7 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
     const campaignChannel = input.channel ?? settings.defaultChannel;
     // The database upserts and locks the contacts while the rows are rendered here (rendering does
     // not depend on them); `contacts` is the later of the two.
-    const locking = lockContacts(
+    const locking = upsertAndLockContacts(
       em,
       input.workspaceId,
       unique.map((r) => ({ phone: r.phone, channel: r.channel ?? campaignChannel, consent: r.consent })),
@@ -677,144 +578,92 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
       const draftCampaignId = input.draftCampaignId;
       await pipe.run(async () => {
         // The draft's row becomes the campaign (its practice, doctor and hours are the ones checked above).
-        const updated = await em.execute<{ id: string }[]>(
-          `update campaigns set status = ?, practice_id = ?, assigned_doctor_id = ?, scheduled_hours_after = ?, total_patients = ?, skipped_patients = ?,
-                  activated_at = ?, completed_at = ?, updated_at = ?
-            where workspace_id = ? and id = ? and status = 'DRAFT' returning id`,
-          [
-            status,
-            input.practiceId,
-            input.assignedDoctorId,
-            input.scheduledHoursAfter ?? DEFAULT_HOURS_AFTER_APPOINTMENT,
-            summary.counts.patients,
-            summary.counts.skipped,
-            now,
-            status === "COMPLETED" ? now : null,
-            now,
-            input.workspaceId,
-            draftCampaignId,
-          ],
-        );
-        if (updated.length !== 1) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe o ya fue confirmado.");
+        const activated = await activateDraftCampaign(em, {
+          id: draftCampaignId,
+          workspaceId: input.workspaceId,
+          status,
+          practiceId: input.practiceId,
+          assignedDoctorId: input.assignedDoctorId,
+          scheduledHoursAfter: input.scheduledHoursAfter ?? DEFAULT_HOURS_AFTER_APPOINTMENT,
+          totalPatients: summary.counts.patients,
+          skippedPatients: summary.counts.skipped,
+          now,
+        });
+        if (!activated) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe o ya fue confirmado.");
         lap("campaign");
       });
     } else {
       await pipe.run(async () => {
-        await em.execute(
-          `insert into campaigns (id, workspace_id, practice_id, assigned_doctor_id, created_by_id, name, status, scheduled_hours_after,
-                                  total_patients, skipped_patients, activated_at, completed_at, created_at, updated_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            campaignId,
-            input.workspaceId,
-            input.practiceId,
-            input.assignedDoctorId,
-            input.createdById,
-            input.name.trim().slice(0, 200),
-            status,
-            input.scheduledHoursAfter ?? DEFAULT_HOURS_AFTER_APPOINTMENT,
-            summary.counts.patients,
-            summary.counts.skipped,
-            now,
-            status === "COMPLETED" ? now : null,
-            now,
-            now,
-          ],
-          "run",
-        );
+        await insertActiveCampaign(em, {
+          id: campaignId,
+          workspaceId: input.workspaceId,
+          practiceId: input.practiceId,
+          assignedDoctorId: input.assignedDoctorId,
+          createdById: input.createdById,
+          name: input.name.trim().slice(0, 200),
+          status,
+          scheduledHoursAfter: input.scheduledHoursAfter ?? DEFAULT_HOURS_AFTER_APPOINTMENT,
+          totalPatients: summary.counts.patients,
+          skippedPatients: summary.counts.skipped,
+          now,
+        });
         lap("campaign");
       });
     }
 
     const patientBatches = chunks(planned, BATCH);
     for (const [k, batch] of patientBatches.entries()) {
-      const params = await columns(batch, [
-        (p) => p.patientId,
-        (p) => contacts.get(p.row.phone)!.id,
-        (p) => p.row.name.trim(),
-        (p) => p.row.phone,
-        (p) => p.row.email ?? null,
-        (p) => p.row.appointmentAt.toISOString(),
-        (p) => p.row.appointmentType ?? null,
-        (p) => p.channel,
-        (p) => p.language,
-        (p) => p.row.consent,
-        (p) => (p.skip ? "SKIPPED" : "SCHEDULED"),
-        (p) => p.skip,
-        (p) => p.token,
-      ]);
+      const rows = await encodePatients(batch, {
+        id: (p) => p.patientId,
+        contactId: (p) => contacts.get(p.row.phone)!.id,
+        name: (p) => p.row.name.trim(),
+        phone: (p) => p.row.phone,
+        email: (p) => p.row.email ?? null,
+        appointmentAt: (p) => p.row.appointmentAt.toISOString(),
+        appointmentType: (p) => p.row.appointmentType ?? null,
+        channel: (p) => p.channel,
+        language: (p) => p.language,
+        consent: (p) => p.row.consent,
+        status: (p) => (p.skip ? "SKIPPED" : "SCHEDULED"),
+        skipReason: (p) => p.skip,
+        token: (p) => p.token,
+      });
       await pipe.run(async () => {
-        await executeBound(
-          em,
-          `insert into patients (id, workspace_id, campaign_id, contact_id, name, phone, email, appointment_at, appointment_type,
-                                 preferred_channel, language, consent, status, skip_reason, public_token, created_at, updated_at)
-           select t.id, ?, ?, t.contact_id, t.name, t.phone, t.email, t.appointment_at, t.appointment_type,
-                  t.channel, t.language, t.consent, t.status, t.skip_reason, t.token, ?, ?
-             from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::text[], ?::text[], ?::text[])
-                  as t(id, contact_id, name, phone, email, appointment_at, appointment_type, channel, language, consent, status, skip_reason, token)`,
-          [input.workspaceId, campaignId, now, now, ...params],
-        );
+        await insertPatients(em, { workspaceId: input.workspaceId, campaignId, now }, rows);
         if (k === patientBatches.length - 1) lap("patients");
       });
     }
 
-    // INITIAL messages and their `message.send` outbox rows (the rows enqueueOutbox writes: same
-    // columns, same idempotency key), one statement per batch so the outbox's NOTIFY fires once per
-    // batch. What is the same for every row — doctor, practice, link base — is bound
-    // once (the variables in the order of WHATSAPP_CONTENT_VARIABLES.INITIAL); addresses and WhatsApp content variables are built by the statement. A single send goes
-    // through enqueueOutbox itself.
+    // INITIAL messages and their `message.send` outbox rows, one statement per batch
+    // (insertInitialMessages) so the outbox's NOTIFY fires once per batch; what is the same for every
+    // row — doctor, practice, link base — is bound once. A single send goes through enqueueOutbox itself.
     // The INITIAL's template: the workspace's own, else the platform's in the patient's language.
     const initialContentSid = (language: string) => resolveWhatsAppContentSid({ type: "INITIAL", language, workspaceSids: settings.contentSids, platform: input.platform?.whatsappContentSids })?.sid ?? null;
     const sendBatches = chunks(sends, BATCH);
+    const head = {
+      workspaceId: input.workspaceId,
+      campaignId,
+      doctorName: settings.doctorName,
+      practiceName: settings.practiceName,
+      ratingLinkBase: `${input.publicUrl}/q/`,
+      now,
+      withOutbox: sends.length > 1,
+    };
     for (const [k, batch] of sendBatches.entries()) {
-      const params = await columns(batch, [
-        (p) => p.messageId,
-        (p) => p.patientId,
-        (p) => p.channel,
-        (p) => p.row.phone,
-        (p) => p.body,
-        (p) => (p.channel === "WHATSAPP" ? p.firstName : null),
-        (p) => (p.channel === "WHATSAPP" ? p.token : null),
-        (p) => (p.channel === "WHATSAPP" ? initialContentSid(p.language) : null),
-        (p) => p.credits,
-        (p) => p.sendAt!.toISOString(),
-      ]);
-      const withOutbox = sends.length > 1;
+      const rows = await encodeInitialMessages(batch, {
+        id: (p) => p.messageId!,
+        patientId: (p) => p.patientId,
+        channel: (p) => p.channel,
+        phone: (p) => p.row.phone,
+        body: (p) => p.body,
+        firstName: (p) => (p.channel === "WHATSAPP" ? p.firstName : null),
+        token: (p) => (p.channel === "WHATSAPP" ? p.token : null),
+        contentSid: (p) => (p.channel === "WHATSAPP" ? initialContentSid(p.language) : null),
+        credits: (p) => p.credits,
+        due: (p) => p.sendAt!.toISOString(),
+      });
       await pipe.run(async () => {
-        await executeBound(
-          em,
-          `with t as materialized (
-             select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::timestamptz[])
-                    as t(id, patient_id, channel, phone, body, first_name, token, content_sid, credits, due)
-           ), m as (
-             insert into messages (id, workspace_id, patient_id, campaign_id, type, channel, status, to_address, body, content_sid, content_variables,
-                                   credits_held, created_at, updated_at)
-             select t.id, ?, t.patient_id, ?, 'INITIAL', t.channel, 'PENDING',
-                    -- Addresses as the provider spells them: WhatsApp recipients carry the channel prefix.
-                    case when t.channel = 'WHATSAPP' then 'whatsapp:' || t.phone else t.phone end,
-                    t.body,
-                    t.content_sid,
-                    case when t.channel = 'WHATSAPP' then jsonb_build_object('1', t.first_name, '2', ?::text, '3', ?::text, '4', ?::text || t.token) end,
-                    t.credits, ?, ?
-               from t
-           )
-           insert into outbox (workspace_id, stream, type, payload, idempotency_key, available_at, trace_context)
-           select ?, 'dispatch', 'message.send', jsonb_build_object('messageId', t.id::text), ${messageSendEvent.keySql("t.id")}, t.due, null
-             from t where ?::bool
-           on conflict (idempotency_key) do nothing`,
-          [
-            ...params,
-            input.workspaceId,
-            campaignId,
-            settings.doctorName,
-            settings.practiceName,
-            `${input.publicUrl}/q/`,
-            now,
-            now,
-            input.workspaceId,
-            withOutbox,
-          ],
-        );
+        await insertInitialMessages(em, head, rows);
         if (k === sendBatches.length - 1) lap("messages");
       });
     }
@@ -886,14 +735,4 @@ function statementPipe(): { run: (statement: () => Promise<void>) => Promise<voi
     },
     drain: () => inflight,
   };
-}
-
-/** One array literal per column of `batch` (`unnest(?::text[], …)`), letting the event loop run between columns. */
-async function columns<T>(batch: readonly T[], pick: readonly ((item: T) => string | number | boolean | null | undefined)[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const column of pick) {
-    out.push(pgArray(batch.map(column)));
-    await yieldToEventLoop();
-  }
-  return out;
 }

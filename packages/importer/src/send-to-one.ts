@@ -3,7 +3,9 @@
 // the outbox row are exactly those of a CSV import.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import { normalizePhone, PHONE_REJECTION_ES, type PlatformSending } from "@rm/domain";
+import { outboxDueTimes } from "@rm/db";
 import { messageSendEvent } from "@rm/events";
+import { singleSendRow } from "./campaign-views.ts";
 import { createCampaignFromRows, type CampaignPatientResult, type CreateCampaignResult } from "./create-campaign.ts";
 import { CampaignInputError } from "./errors.ts";
 import type { Channel } from "./fields.ts";
@@ -87,25 +89,17 @@ export interface SingleSendSummary {
  * without putting a name or phone in the URL). Null for another user's campaign or another workspace's.
  */
 export async function findOwnSingleSend(em: EntityManager, input: { workspaceId: string; userId: string; campaignId: string }): Promise<SingleSendSummary | null> {
-  const [row] = await em.execute<{ name: string; phone: string; skip_reason: string | null; available_at: Date | null; timezone: string }[]>(
-    `select p.name, p.phone, p.skip_reason, o.available_at, coalesce(pr.timezone, w.timezone) as timezone
-       from patients p
-       join campaigns c on c.workspace_id = p.workspace_id and c.id = p.campaign_id
-       join workspaces w on w.id = p.workspace_id
-       left join practices pr on pr.workspace_id = c.workspace_id and pr.id = c.practice_id
-       left join messages m on m.workspace_id = p.workspace_id and m.patient_id = p.id and m.type = 'INITIAL'
-       left join outbox o on o.idempotency_key = ${messageSendEvent.keySql("m.id")}
-      where p.workspace_id = ? and c.id = ? and c.created_by_id = ?
-      limit 1`,
-    [input.workspaceId, input.campaignId, input.userId],
-  );
+  const row = await singleSendRow(em, input.workspaceId, input.userId, input.campaignId);
   if (!row) return null;
+  const key = row.message_id ? messageSendEvent.key(row.message_id) : null;
+  const due = key ? await outboxDueTimes(em, input.workspaceId, [key]) : new Map<string, Date>();
+  const sendAt = key ? (due.get(key) ?? null) : null;
   return {
     campaignId: input.campaignId,
     name: row.name,
     phone: row.phone,
     skipReason: row.skip_reason,
-    sendAt: row.available_at ? new Date(row.available_at).toISOString() : null,
+    sendAt: sendAt ? sendAt.toISOString() : null,
     timezone: row.timezone,
   };
 }

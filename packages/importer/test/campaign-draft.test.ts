@@ -197,6 +197,18 @@ describe("campaign drafts", () => {
     expect(await count(t.orm, "select 1 from campaigns where workspace_id = ?", [tenant.workspaceId])).toBe(1);
   });
 
+  it("the next upload's cleanup removes expired drafts only: a confirmed campaign whose draft expired keeps its rows and rejected rows", async () => {
+    const tenant = await makeTenant(t.orm);
+    const confirmed = await createCampaignDraft(t.orm, draftInput(tenant, excel, { now: new Date(now.getTime() - 49 * 3_600_000) }));
+    await confirmCampaignDraft(t.orm, { workspaceId: tenant.workspaceId, campaignId: confirmed.campaignId, confirmedById: tenant.ownerId, publicUrl: PUBLIC_URL, now: new Date(now.getTime() - 48.5 * 3_600_000) });
+    const expired = await createCampaignDraft(t.orm, draftInput(tenant, excel, { now: new Date(now.getTime() - 49 * 3_600_000) }));
+    await createCampaignDraft(t.orm, draftInput(tenant, excel, { now }));
+    expect(await getCampaignDraft(t.orm, tenant.workspaceId, expired.campaignId)).toBeNull();
+    const kept = await getCampaignDraft(t.orm, tenant.workspaceId, confirmed.campaignId, { now });
+    expect(kept).toMatchObject({ status: "ACTIVE", rejected: excel.rejected });
+    expect(await count(t.orm, "select 1 from patients where workspace_id = ? and campaign_id = ?", [tenant.workspaceId, confirmed.campaignId])).toBe(excel.accepted.length);
+  });
+
   it("lists the drafts still waiting: all for owners, a user's own or assigned ones otherwise", async () => {
     const tenant = await makeTenant(t.orm);
     const mine = await createCampaignDraft(t.orm, { ...draftInput(tenant, excel, { name: "Del dueño" }), assignedDoctorId: tenant.ownerId });

@@ -22,3 +22,4 @@ export { reconcileDeliveries, type ReconcileSummary } from "./periodic/reconcile
 export { startPeriodicEnsurer, type PeriodicEnsurer } from "./periodic/ensure-timer.ts";
 export * from "./feedback/index.ts";
 export { SlidingWindowLimiter, STAFF_REQUESTS_PER_MINUTE, FEEDBACK_SUBMISSIONS_PER_HOUR, staffRequestLimit, limitFeedbackSubmission, type LimitDecision, type SlidingWindowLimiterOptions } from "./request-limit.ts";
+export * from "./campaign/index.ts";

@@ -1,0 +1,243 @@
+// What a campaign import writes here (SPEC §5.1–5.3): the contacts (upserted and locked, so two
+// imports at the same moment cannot both ask one phone), the patients, and the INITIAL messages with
+// their `message.send` outbox rows. The import's hot path: a handful of set-based statements per
+// 10,000 rows (`unnest` of arrays, bound parameters), never one per row. The patients' and messages'
+// columns are encoded by `encode…` while the previous statement runs (the importer pipelines them),
+// then written by `insert…`.
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { executeBound, outboxInsertSelect, pgArray, scopedQuery, scopedQueryBound } from "@rm/db";
+import { messageSendEvent } from "@rm/events";
+
+const BATCH = 10_000;
+
+type Channel = "SMS" | "WHATSAPP";
+type Cell = string | number | boolean | null | undefined;
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** Lets pending I/O run: a statement just handed to the driver goes out before more JS work starts. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A contact's facts that decide whether a patient of it may be messaged. */
+export interface ContactState {
+  id: string;
+  optedOutAt: Date | null;
+  erasedAt: Date | null;
+  lastAskedAt: Date | null;
+  /** An INITIAL of another campaign is waiting to go out to this phone. */
+  pending: boolean;
+}
+
+interface ContactRow {
+  id: string;
+  phone: string;
+  opted_out_at: Date | null;
+  erased_at: Date | null;
+  last_asked_at: Date | null;
+  pending: boolean;
+}
+
+const toState = (r: ContactRow): ContactState => ({
+  id: r.id,
+  optedOutAt: r.opted_out_at,
+  erasedAt: r.erased_at,
+  lastAskedAt: r.last_asked_at ? new Date(r.last_asked_at) : null,
+  pending: r.pending,
+});
+
+/**
+ * Upserts the contacts of the rows' phones (sorted, so concurrent imports lock in the same order and
+ * never deadlock), records CSV consent for the row's channel where none is recorded, and returns each
+ * contact's state by phone, read under its row lock (SELECT … FOR UPDATE). Phones must be distinct.
+ */
+export async function upsertAndLockContacts(
+  em: EntityManager,
+  workspaceId: string,
+  rows: readonly { phone: string; channel: Channel; consent: boolean }[],
+  now: Date,
+): Promise<Map<string, ContactState>> {
+  const sorted = [...rows].sort((a, b) => (a.phone < b.phone ? -1 : a.phone > b.phone ? 1 : 0));
+  const states = new Map<string, ContactState>();
+  const existing: string[] = [];
+  for (const batch of chunks(sorted, BATCH)) {
+    const upserted = await executeBound<{ id: string; phone: string; inserted: boolean }>(
+      em,
+      `insert into contacts (workspace_id, phone, sms_consent_at, sms_consent_source, whatsapp_consent_at, whatsapp_consent_source)
+       select ?, t.phone,
+              case when t.sms then ?::timestamptz end, case when t.sms then 'CSV_IMPORT' end,
+              case when t.wa then ?::timestamptz end, case when t.wa then 'CSV_IMPORT' end
+         from unnest(?::text[], ?::bool[], ?::bool[]) with ordinality as t(phone, sms, wa, ord)
+        order by t.ord
+       on conflict (workspace_id, phone) do update set
+              sms_consent_at = coalesce(contacts.sms_consent_at, excluded.sms_consent_at),
+              sms_consent_source = case when contacts.sms_consent_at is null then excluded.sms_consent_source else contacts.sms_consent_source end,
+              whatsapp_consent_at = coalesce(contacts.whatsapp_consent_at, excluded.whatsapp_consent_at),
+              whatsapp_consent_source = case when contacts.whatsapp_consent_at is null then excluded.whatsapp_consent_source else contacts.whatsapp_consent_source end,
+              updated_at = excluded.updated_at
+       returning id, phone, (xmax = 0) as inserted`,
+      [
+        workspaceId,
+        now,
+        now,
+        pgArray(batch.map((r) => r.phone)),
+        pgArray(batch.map((r) => r.consent && r.channel === "SMS")),
+        pgArray(batch.map((r) => r.consent && r.channel === "WHATSAPP")),
+      ],
+    );
+    for (const r of upserted) {
+      if (r.inserted) states.set(r.phone, { id: r.id, optedOutAt: null, erasedAt: null, lastAskedAt: null, pending: false });
+      else existing.push(r.phone);
+    }
+  }
+  // Contacts that existed before: read their state under the row lock (the upsert took it already;
+  // this is where a concurrent import's commit becomes visible).
+  for (const batch of chunks(existing, BATCH)) {
+    const locked = await scopedQueryBound<ContactRow>(
+      em,
+      workspaceId,
+      `select c.id, c.phone, c.opted_out_at, c.erased_at, c.last_asked_at,
+              exists (select 1 from patients p join messages m on m.patient_id = p.id
+                       where p.contact_id = c.id and m.type = 'INITIAL' and m.status in ('PENDING', 'SENDING')) as pending
+         from contacts c
+        where c.workspace_id = ? and c.phone = any(?::text[])
+        order by c.phone
+          for update of c`,
+      [pgArray(batch)],
+    );
+    for (const r of locked) states.set(r.phone, toState(r));
+  }
+  return states;
+}
+
+/** The contacts' state by phone, without locking or writing anything (a preview); unknown phones are left out. */
+export async function readContactStates(em: EntityManager, workspaceId: string, phones: readonly string[]): Promise<Map<string, ContactState>> {
+  const states = new Map<string, ContactState>();
+  for (const batch of chunks(phones, BATCH)) {
+    const rows = await scopedQuery<ContactRow>(
+      em,
+      workspaceId,
+      `select c.id, c.phone, c.opted_out_at, c.erased_at, c.last_asked_at,
+              exists (select 1 from patients p join messages m on m.patient_id = p.id
+                       where p.contact_id = c.id and m.type = 'INITIAL' and m.status in ('PENDING', 'SENDING')) as pending
+         from contacts c where c.workspace_id = ? and c.phone = any(?::text[])`,
+      [pgArray(batch)],
+    );
+    for (const r of rows) states.set(r.phone, toState(r));
+  }
+  return states;
+}
+
+/** One array literal per column of `batch`, in the order of `names`, letting the event loop run between columns. */
+async function encode<T, K extends string>(batch: readonly T[], names: readonly K[], pick: Record<K, (item: T) => Cell>): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of names) {
+    out.push(pgArray(batch.map(pick[name])));
+    await yieldToEventLoop();
+  }
+  return out;
+}
+
+const PATIENT_COLUMNS = ["id", "contactId", "name", "phone", "email", "appointmentAt", "appointmentType", "channel", "language", "consent", "status", "skipReason", "token"] as const;
+
+/** How to read each new patient's columns off the caller's items. `appointmentAt` is ISO 8601. */
+export type PatientColumns<T> = {
+  [K in (typeof PATIENT_COLUMNS)[number]]: (item: T) => K extends "consent" ? boolean : K extends "id" | "contactId" | "name" | "phone" | "appointmentAt" | "channel" | "language" | "status" | "token" ? string : string | null;
+};
+
+/** A batch of new patients' columns, encoded for `insertPatients`. */
+export interface EncodedPatients {
+  readonly patientColumns: readonly string[];
+}
+
+export async function encodePatients<T>(batch: readonly T[], pick: PatientColumns<T>): Promise<EncodedPatients> {
+  return { patientColumns: await encode(batch, PATIENT_COLUMNS, pick) };
+}
+
+/** Inserts a batch of a campaign's patients (SCHEDULED or SKIPPED with its reason), in one statement. */
+export async function insertPatients(em: EntityManager, head: { workspaceId: string; campaignId: string; now: Date }, rows: EncodedPatients): Promise<void> {
+  await executeBound(
+    em,
+    `insert into patients (id, workspace_id, campaign_id, contact_id, name, phone, email, appointment_at, appointment_type,
+                           preferred_channel, language, consent, status, skip_reason, public_token, created_at, updated_at)
+     select t.id, ?, ?, t.contact_id, t.name, t.phone, t.email, t.appointment_at, t.appointment_type,
+            t.channel, t.language, t.consent, t.status, t.skip_reason, t.token, ?, ?
+       from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::text[], ?::text[], ?::text[])
+            as t(id, contact_id, name, phone, email, appointment_at, appointment_type, channel, language, consent, status, skip_reason, token)`,
+    [head.workspaceId, head.campaignId, head.now, head.now, ...rows.patientColumns],
+  );
+}
+
+const INITIAL_COLUMNS = ["id", "patientId", "channel", "phone", "body", "firstName", "token", "contentSid", "credits", "due"] as const;
+
+/**
+ * How to read each INITIAL message's columns off the caller's items: `firstName` and `token` are the
+ * WhatsApp template's variables (null for SMS), `due` (ISO 8601) is when its send is due.
+ */
+export type InitialMessageColumns<T> = {
+  [K in (typeof INITIAL_COLUMNS)[number]]: (item: T) => K extends "credits" ? number : K extends "id" | "patientId" | "channel" | "phone" | "due" ? string : string | null;
+};
+
+/** A batch of INITIAL messages' columns, encoded for `insertInitialMessages`. */
+export interface EncodedInitialMessages {
+  readonly messageColumns: readonly string[];
+}
+
+export async function encodeInitialMessages<T>(batch: readonly T[], pick: InitialMessageColumns<T>): Promise<EncodedInitialMessages> {
+  return { messageColumns: await encode(batch, INITIAL_COLUMNS, pick) };
+}
+
+export interface InitialMessagesHead {
+  workspaceId: string;
+  campaignId: string;
+  /** The WhatsApp template's variables that are the same for every patient: {{doctor}}, {{practice}}, the rating link's base. */
+  doctorName: string;
+  practiceName: string;
+  ratingLinkBase: string;
+  now: Date;
+  /** Also enqueue each message's `message.send` (false when the caller enqueues a single send itself). */
+  withOutbox: boolean;
+}
+
+/**
+ * Inserts a batch of PENDING INITIAL messages and, in the same statement, their `message.send` outbox
+ * rows due at each one's send time (the rows enqueueOutbox writes: same columns, same idempotency key),
+ * so the outbox's NOTIFY fires once per batch. Addresses and WhatsApp content variables are built by
+ * the statement (the variables in the order of WHATSAPP_CONTENT_VARIABLES.INITIAL).
+ */
+export async function insertInitialMessages(em: EntityManager, head: InitialMessagesHead, rows: EncodedInitialMessages): Promise<void> {
+  await executeBound(
+    em,
+    `with t as materialized (
+       select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::timestamptz[])
+              as t(id, patient_id, channel, phone, body, first_name, token, content_sid, credits, due)
+     ), m as (
+       insert into messages (id, workspace_id, patient_id, campaign_id, type, channel, status, to_address, body, content_sid, content_variables,
+                             credits_held, created_at, updated_at)
+       select t.id, ?, t.patient_id, ?, 'INITIAL', t.channel, 'PENDING',
+              -- Addresses as the provider spells them: WhatsApp recipients carry the channel prefix.
+              case when t.channel = 'WHATSAPP' then 'whatsapp:' || t.phone else t.phone end,
+              t.body,
+              t.content_sid,
+              case when t.channel = 'WHATSAPP' then jsonb_build_object('1', t.first_name, '2', ?::text, '3', ?::text, '4', ?::text || t.token) end,
+              t.credits, ?, ?
+         from t
+     )
+     ${outboxInsertSelect({
+       workspaceId: "?",
+       stream: messageSendEvent.stream,
+       type: messageSendEvent.type,
+       payload: "jsonb_build_object('messageId', t.id::text)",
+       key: messageSendEvent.keySql("t.id"),
+       availableAt: "t.due",
+       from: "t",
+       where: "?::bool",
+     })}`,
+    [...rows.messageColumns, head.workspaceId, head.campaignId, head.doctorName, head.practiceName, head.ratingLinkBase, head.now, head.now, head.workspaceId, head.withOutbox],
+  );
+}
