@@ -40,6 +40,7 @@ export { GATED_WARNING, CONTENT_SID_TYPES, settingsSchema, updateSettings, isTim
 export { practiceSchema, createPractice, updatePractice, type PracticeInput } from "./practices.ts";
 export { SAMPLE_VALUES, analyzeTemplate, templateSchema, updateTemplate, unknownMessage, type TemplateAnalysis, type TemplateInput } from "./templates.ts";
 export { setupChecklist, type SetupChecklist, type SetupItem, type SetupStep } from "./setup-checklist.ts";
+export { reminderSettings, templateText, workspacesWithSender, type ReminderSettings } from "./sending-settings.ts";
 export { listPractices, findPractice, listTemplates, findTemplate, listUsers, listDoctors, listOpenInvitations, findUser, findInvitationById, workspacePlan } from "./lookups.ts";
 export {
   lockWorkspaceBilling,
