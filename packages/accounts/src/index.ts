@@ -50,6 +50,7 @@ export {
   type AssignableDoctor,
   type DefaultTemplateRow,
 } from "./campaign-lookups.ts";
+export { reminderSettings, templateText, workspacesWithSender, type ReminderSettings } from "./sending-settings.ts";
 export { listPractices, findPractice, listTemplates, findTemplate, listUsers, listDoctors, listOpenInvitations, findUser, findInvitationById, workspacePlan } from "./lookups.ts";
 export {
   lockWorkspaceBilling,

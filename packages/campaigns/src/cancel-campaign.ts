@@ -11,7 +11,7 @@
 // Releases use the same references as the worker's (`release:message:<id>`), so a hold is released
 // once whoever gets there.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { cancelOutboxRowsByKey, lockOutboxRowsByKey, releaseCreditsBulk, scopedQuery } from "@rm/db";
+import { cancelOutboxByKeys, lockOutboxRowsByKey, releaseCreditsBulk, scopedQuery } from "@rm/db";
 import { campaignPatientIds, cancelMessages, cancelWaitingPatients, lockPendingCampaignSends, pendingCampaignMessageIds } from "@rm/messaging";
 import { writeAudit } from "./audit.ts";
 import { canOpenCampaign, type Viewer } from "./viewer.ts";
@@ -80,12 +80,12 @@ export async function cancelCampaign(em: EntityManager, input: CancelCampaignInp
         reason: "campaign cancelled",
       });
       creditsReleased += released.amount;
-      await cancelOutboxRowsByKey(tem, batch.map((m) => messageSendEvent.key(m.id)), CAMPAIGN_CANCELLED_TEXT, ["pending", "published"]);
+      await cancelOutboxByKeys(tem, batch.map((m) => messageSendEvent.key(m.id)), CAMPAIGN_CANCELLED_TEXT, ["pending", "published"]);
     }
 
     // Reminders not yet due, and patients still waiting for their request.
     const patientIds = await campaignPatientIds(tem, input.workspaceId, campaign.id);
-    await cancelOutboxRowsByKey(tem, patientIds.map((id) => feedbackReminderEvent.key(id)), CAMPAIGN_CANCELLED_TEXT, ["pending"]);
+    await cancelOutboxByKeys(tem, patientIds.map((id) => feedbackReminderEvent.key(id)), CAMPAIGN_CANCELLED_TEXT, ["pending"]);
     const patientsCancelled = await cancelWaitingPatients(tem, input.workspaceId, campaign.id, now);
 
     // Requests already charged still hold their follow-up's share; no follow-up will go out now.

@@ -1,5 +1,6 @@
 // Public API of @rm/db: entities and their enum-like consts, ORM bootstrap, tenant scoping,
-// credit ledger, outbox enqueue, password hashing and the demo seed.
+// credit ledger, the outbox primitive (enqueue, claim, done/failed/reschedule, sweep, group insert),
+// password hashing and the demo seed.
 
 export { initOrm, migrateUp } from "./orm.ts";
 export { buildOrmConfig, MIGRATIONS_DIR, type OrmOptions } from "./orm-config.ts";
@@ -31,7 +32,23 @@ export { OutboxEvent, OutboxEventSchema } from "./modules/outbox/outbox-event.en
 export { AnalyticsDelta, AnalyticsDaily, AnalyticsRollup } from "./modules/analytics/analytics.entity.ts";
 export { foldAnalytics, type FoldResult } from "./modules/analytics/fold.ts";
 export { enqueueOutbox, type OutboxEventInput } from "./modules/outbox/enqueue.ts";
-export { lockOutboxRowsByKey, cancelOutboxRowsByKey, outboxDueTimes, outboxInsertSelect } from "./modules/outbox/keyed-rows.ts";
+export { lockOutboxRowsByKey, outboxDueTimes, outboxInsertSelect } from "./modules/outbox/keyed-rows.ts";
+export {
+  lockOutboxRow,
+  lockOutboxRows,
+  completeOutboxRow,
+  completeOutboxRows,
+  retryOutboxRowAt,
+  parkOutboxRow,
+  cancelOutboxByKeys,
+  deferToRateSlots,
+  wakeRelays,
+  sweepStaleOutbox,
+  type LockedOutboxRow,
+  type OutboxRowStatus,
+  type SweepOptions,
+} from "./modules/outbox/outbox-rows.ts";
+export { GroupInserter, OutboxGroupInserter, type OutboxInsertRow, type OutboxGroupInserterOptions } from "./modules/outbox/group-insert.ts";
 export { pgArray } from "./modules/common/pg-array.ts";
 export { executeBound } from "./modules/common/execute-bound.ts";
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cancelOutboxRowsByKey, enqueueOutbox, executeBound, lockOutboxRowsByKey, outboxDueTimes, outboxInsertSelect, pgArray } from "../src/index.ts";
+import { cancelOutboxByKeys, enqueueOutbox, executeBound, lockOutboxRowsByKey, outboxDueTimes, outboxInsertSelect, pgArray } from "../src/index.ts";
 import { makeTenant, setupOrm, type TestOrm } from "./helpers.ts";
 
 let t: TestOrm;
@@ -60,7 +60,7 @@ describe("outbox rows by idempotency key", () => {
     expect(() => outboxInsertSelect({ ...spec, stream: "dispatch", type: "Message Send" })).toThrow(/bad stream or type/);
   });
 
-  it("cancelOutboxRowsByKey cancels only the given keys in the given statuses, with the reason", async () => {
+  it("cancelOutboxByKeys cancels only the given keys in the given statuses, with the reason", async () => {
     const { workspaceId } = await makeTenant(t.orm);
     const now = new Date();
     const [pending, published, done, other] = [key("pending"), key("published"), key("done"), key("other")];
@@ -71,7 +71,7 @@ describe("outbox rows by idempotency key", () => {
     await setStatus(published, "published");
     await setStatus(done, "done");
 
-    await cancelOutboxRowsByKey(em(), [pending, published, done], "stopped", ["pending"]);
+    await cancelOutboxByKeys(em(), [pending, published, done], "stopped", ["pending"]);
     expect((await rows([pending, published, done, other])).map((r) => [r.idempotency_key, r.status, r.last_error])).toEqual([
       [done, "done", null],
       [other, "pending", null],
@@ -79,7 +79,7 @@ describe("outbox rows by idempotency key", () => {
       [published, "published", null],
     ]);
 
-    await cancelOutboxRowsByKey(em(), [published, done], "stopped too", ["pending", "published"]);
+    await cancelOutboxByKeys(em(), [published, done], "stopped too", ["pending", "published"]);
     expect((await rows([published, done])).map((r) => [r.idempotency_key, r.status])).toEqual([
       [done, "done"],
       [published, "cancelled"],

@@ -1,5 +1,7 @@
 // The navigation badge (SPEC §5.8/§5.9): unresolved items, and the detractors among NEW ones.
-// One statement per page view, on feedback_inbox_idx (workspace_id, status, created_at).
+// One statement per page view, on feedback_inbox_idx (workspace_id, status, created_at): a read model
+// (docs/ARCHITECTURE.md, "Table ownership") of @rm/messaging's feedback and patients and a doctor's
+// campaigns, reads only.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { scopedQuery } from "@rm/db";
 import { doctorScope, type InboxViewer } from "./viewer.ts";

@@ -1,11 +1,14 @@
 // The inbox workflow: NEW → IN_PROGRESS → RESOLVED (and back), with staff notes. Resolving records
-// who and when; reopening clears both. Each change is audited in the same transaction.
+// who and when; reopening clears both. Each change is audited in the same transaction. The feedback
+// row is @rm/messaging's (lockFeedback, setFeedbackWorkflow); this module is also a read model
+// (docs/ARCHITECTURE.md, "Table ownership"): a doctor's scope is read from the patient's campaign.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { recordAudit } from "@rm/accounts";
 import { scopedQuery } from "@rm/db";
+import { lockFeedback, setFeedbackWorkflow } from "@rm/messaging";
 import { z } from "zod";
 import { NOTES_MAX_LENGTH, type InboxStatus } from "./constants.ts";
-import { doctorScope, InboxError, MICROS, UUID, type InboxViewer } from "./viewer.ts";
+import { doctorScope, InboxError, UUID, type InboxViewer } from "./viewer.ts";
 
 export { NOTES_MAX_LENGTH };
 
@@ -54,36 +57,20 @@ export async function updateInboxItem(em: EntityManager, viewer: InboxViewer, id
   const now = ctx.now ?? new Date();
 
   return em.transactional(async (tem) => {
-    const [row] = await scopedQuery<{ id: string; status: InboxStatus; staff_notes: string | null; version: string }>(
-      tem,
-      viewer.workspaceId,
-      `select f.id, f.status, f.staff_notes, ${MICROS("f.updated_at")} as version
-         from feedback f
-         join patients p on p.id = f.patient_id and p.workspace_id = f.workspace_id
-         join campaigns c on c.id = p.campaign_id and c.workspace_id = f.workspace_id
-        where f.workspace_id = ? and f.id = ?${scope.sql}
-        for update of f`,
-      [id, ...scope.params],
-    );
-    if (!row) throw new InboxError("not_found", "No encontrado.");
+    const row = await lockFeedback(tem, viewer.workspaceId, id);
+    // Out of a doctor's scope is not found, as missing is.
+    if (!row || !(await inScope(tem, viewer, scope, row.patientId))) throw new InboxError("not_found", "No encontrado.");
     if (version && version !== row.version) {
       throw new InboxError("conflict", "Este elemento cambió mientras lo editaba (otra persona o una nueva respuesta del paciente). Revise los cambios y guarde de nuevo.");
     }
-    const nextNotes = notes === undefined ? row.staff_notes : notes === "" ? null : notes;
+    const nextNotes = notes === undefined ? row.staffNotes : notes === "" ? null : notes;
     const statusChanged = status !== row.status;
-    const notesChanged = nextNotes !== row.staff_notes;
+    const notesChanged = nextNotes !== row.staffNotes;
     if (!statusChanged && !notesChanged) return { statusChanged, notesChanged, status };
 
     // Resolving records who and when; reopening clears both; a note edit alone leaves them.
-    const resolution = !statusChanged ? "" : status === "RESOLVED" ? ", resolved_at = ?, resolved_by_id = ?" : ", resolved_at = null, resolved_by_id = null";
-    const resolutionParams = statusChanged && status === "RESOLVED" ? [now, viewer.userId] : [];
-    await scopedQuery(
-      tem,
-      viewer.workspaceId,
-      `with target as (select id from feedback where workspace_id = ? and id = ?)
-       update feedback f set status = ?, staff_notes = ?, updated_at = ?${resolution} from target where f.id = target.id`,
-      [row.id, status, nextNotes, now, ...resolutionParams],
-    );
+    const resolution = !statusChanged ? undefined : status === "RESOLVED" ? { at: now, byUserId: viewer.userId } : null;
+    await setFeedbackWorkflow(tem, viewer.workspaceId, row.id, { status, staffNotes: nextNotes, now, resolution });
     const audit = { workspaceId: viewer.workspaceId, actorId: viewer.userId, entityType: "feedback", entityId: row.id, ip: ctx.ip ?? null };
     // One save is one moment: both entries carry the save's time.
     if (statusChanged) recordAudit(tem, { ...audit, action: "feedback.status_changed", details: { from: row.status, to: status } }).createdAt = now;
@@ -92,4 +79,17 @@ export async function updateInboxItem(em: EntityManager, viewer: InboxViewer, id
     await tem.flush();
     return { statusChanged, notesChanged, status };
   });
+}
+
+/** Whether the patient's campaign is in the viewer's scope: a doctor's own campaigns (one statement); always, for an owner. */
+async function inScope(em: EntityManager, viewer: InboxViewer, scope: { sql: string; params: unknown[] }, patientId: string): Promise<boolean> {
+  if (!scope.sql) return true;
+  const rows = await scopedQuery(
+    em,
+    viewer.workspaceId,
+    `select 1 from patients p join campaigns c on c.id = p.campaign_id and c.workspace_id = p.workspace_id
+      where p.workspace_id = ? and p.id = ?${scope.sql}`,
+    [patientId, ...scope.params],
+  );
+  return rows.length > 0;
 }

@@ -1,8 +1,7 @@
 export { SenderRateLimiter, senderKind, DEFAULT_SENDER_RATES, type SenderKind, type RateLimitDecision } from "./rate-limit.ts";
-export { GroupInserter, OutboxGroupInserter, type OutboxInsertRow } from "./webhooks/outbox-group-insert.ts";
 export { readRawBody } from "./webhooks/read-raw-body.ts";
 export { createTwilioWebhookHandler, TWILIO_STATUS_PATH, TWILIO_INBOUND_PATH, type TwilioWebhookOptions } from "./webhooks/twilio-webhooks.ts";
-export { lockOutboxRow, completeOutboxRow, retryOutboxRowAt, parkOutboxRow, runOutboxWork, type LockedOutboxRow, type OutboxWorkResult } from "./outbox/outbox-row.ts";
+export { runOutboxWork, type OutboxWorkResult } from "./outbox/outbox-row.ts";
 export { sendMessage, type SendDeps, type SendLogger } from "./send/send-message.ts";
 export { sendMessageBatch, type EntryOutcome } from "./send/send-batch.ts";
 export { createHandlers, dispatchEntry, createDeadLetterHandler, type HandlerMap, type BoundHandler } from "./handlers/index.ts";
@@ -17,7 +16,6 @@ export { runPeriodic } from "./handlers/run-periodic.ts";
 export { onDeadLetter } from "./handlers/dead-letter.ts";
 export { ensurePeriodicJobs, ensureNextSlot, slotStart, periodicKey, isPeriodicJob, PERIODIC_JOBS, type PeriodicJobName } from "./periodic/periodic-jobs.ts";
 export { DEFAULT_PERIODIC_OPTIONS, periodicOptions, type PeriodicOptions } from "./periodic/periodic-options.ts";
-export { sweepStaleOutbox, type SweepOptions } from "./periodic/sweep-outbox.ts";
 export { reconcileDeliveries, type ReconcileSummary } from "./periodic/reconcile-deliveries.ts";
 export { startPeriodicEnsurer, type PeriodicEnsurer } from "./periodic/ensure-timer.ts";
 export * from "./feedback/index.ts";

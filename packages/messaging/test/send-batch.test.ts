@@ -1,6 +1,7 @@
 // The send protocol per stream batch (sendMessageBatch): what the worker runs. send-message.test.ts runs
 // every one-message scenario through it too; these are the scenarios only a batch has.
 import type { MikroORM } from "@mikro-orm/postgresql";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getCreditBalance, heldCredits, initOrm } from "@rm/db";
 import { ManualClock } from "@rm/domain";
@@ -158,6 +159,31 @@ describe("a batch of plain sends", () => {
     expect(again.every((o) => o.ok)).toBe(true);
     expect(sim.state.messages).toHaveLength(40);
     expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toEqual({ available: 60, held: 0 });
+  });
+
+  it("costs the same 19 statements for 10 sends as for 40 (decision 007: 5 to prepare, 14 to record)", async () => {
+    // Every statement of the ORM's pool goes through pg.Client#query.
+    let statements = 0;
+    const query = pg.Client.prototype.query;
+    const counting = function (this: pg.Client, ...args: unknown[]) {
+      statements++;
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    };
+    const countBatch = async (patients: number, phoneBase: number): Promise<number> => {
+      const s = await createScenario(orm, { patients, dueAt: clock.now(), credits: 100, phoneBase });
+      const entries = await publishDue();
+      statements = 0;
+      (pg.Client.prototype as { query: unknown }).query = counting;
+      try {
+        expect((await sendMessageBatch(deps(), entries)).every((o) => o.ok)).toBe(true);
+      } finally {
+        pg.Client.prototype.query = query;
+      }
+      expect(sim.state.messages.filter((m) => s.phones.includes(m.to))).toHaveLength(patients);
+      return statements;
+    };
+    expect(await countBatch(10, 593_962_000_000)).toBe(19);
+    expect(await countBatch(40, 593_963_000_000)).toBe(19);
   });
 
   it("books each message its own rate-limit slot, in batch order, and sends only those due now", async () => {

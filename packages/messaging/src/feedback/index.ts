@@ -4,6 +4,7 @@ export { createTemplatedMessage, insertMessage, templateValues, withoutReviewLin
 export { recordRating, type RatingInput, type RatingOutcome } from "./rating.ts";
 export { optOut, optIn, type OptChange } from "./opt-out.ts";
 export { cancelPendingSends, reminderKey } from "./pending-sends.ts";
+export { lockFeedback, setFeedbackWorkflow, type FeedbackStatus, type FeedbackWorkflowChange, type LockedFeedback } from "./feedback-status.ts";
 export { createReplyProcessor, processReply, type ReplyDeps, type ReplyOutcome } from "./reply.ts";
 export { scheduleReminder, sendReminder, REMINDER_TYPE } from "./reminder.ts";
 export { completeCampaigns } from "./completion.ts";

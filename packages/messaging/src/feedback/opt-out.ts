@@ -1,6 +1,7 @@
 // Opt-out and opt-in by reply (SPEC §5.6), on the Contact. A STOP to a shared sender opts the phone out
 // in every workspace that uses that sender: the carrier stops delivering for all of them anyway.
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { workspacesWithSender } from "@rm/accounts";
 import { cancelPendingSends } from "./pending-sends.ts";
 
 export interface OptChange {
@@ -22,12 +23,9 @@ export interface OptChange {
  */
 async function workspacesUsingSender(em: EntityManager, phone: string, sender: string, routedWorkspaceId: string): Promise<string[]> {
   const bare = sender.replace(/^whatsapp:/, "");
-  const rows = await em.execute<{ id: string }[]>(
-    `select distinct workspace_id as id from messages where to_address in (?, ?) and from_address = ?
-     union select id from workspaces where sms_sender in (?, ?) or whatsapp_sender in (?, ?)`,
-    [phone, `whatsapp:${phone}`, sender, sender, bare, sender, bare],
-  );
-  return [...new Set([routedWorkspaceId, ...rows.map((r) => r.id)])];
+  const rows = await em.execute<{ id: string }[]>("select distinct workspace_id as id from messages where to_address in (?, ?) and from_address = ?", [phone, `whatsapp:${phone}`, sender]);
+  const configured = await workspacesWithSender(em, [sender, bare]);
+  return [...new Set([routedWorkspaceId, ...rows.map((r) => r.id), ...configured])];
 }
 
 /** Returns whether the contact of the routed workspace was opted in before (so a confirmation is due). */

@@ -1,7 +1,8 @@
 // Creates one outbound message of the feedback flow (follow-up, reminder, HELP, opt-out confirmation,
 // staff alert) with its body rendered now, and its `message.send` outbox row in the same transaction.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { DEFAULT_TEMPLATES, enqueueOutbox, OutboxStream, scopedQuery, type MessageType, type TemplateType } from "@rm/db";
+import { templateText } from "@rm/accounts";
+import { enqueueOutbox, OutboxStream, type MessageType, type TemplateType } from "@rm/db";
 import { formatAppointmentDate, renderTemplate, resolveWhatsAppContentSid, whatsappContentVariables, type PlatformContentSids, type TemplateValues } from "@rm/domain";
 import { feedbackLink, ratingLink, reviewLink } from "./options.ts";
 import { firstName, type PatientContext } from "./patient-context.ts";
@@ -26,19 +27,6 @@ export function templateValues(ctx: PatientContext, publicUrl: string, opts: { w
     feedbackLink: feedbackLink(publicUrl, ctx.publicToken),
     reviewLink: opts.withReviewLink === false ? null : reviewLink(publicUrl, ctx.publicToken),
   };
-}
-
-/** The workspace's default template of that type and language (SMS variant for SMS), else the built-in one. */
-export async function templateText(em: EntityManager, workspaceId: string, type: TemplateType, language: string, channel: "SMS" | "WHATSAPP"): Promise<string> {
-  const rows = await scopedQuery<{ body: string; sms_body: string | null }>(
-    em,
-    workspaceId,
-    "select body, sms_body from templates where workspace_id = ? and type = ? and is_default and language in (?, 'es') order by (language = ?) desc limit 1",
-    [type, language, language],
-  );
-  const row = rows[0];
-  if (row) return channel === "SMS" && row.sms_body ? row.sms_body : row.body;
-  return DEFAULT_TEMPLATES.find((t) => t.type === type)!.body;
 }
 
 /**

@@ -1,5 +1,9 @@
 // Everything the feedback flow needs to know about one patient, in one query (optionally locking the
 // patient row, which serialises ratings, HELP and reminders of the same patient).
+// A read model (docs/ARCHITECTURE.md, "Table ownership"): with the patient and contact (this
+// package's) it reads the campaign (@rm/campaigns), the practice, the doctor and the workspace's
+// settings (@rm/accounts) in the same statement — every reply, rating, reminder and public page
+// starts here, and a lookup per owner would cost a round trip each. It never locks or writes them.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { scopedQuery } from "@rm/db";
 import { reviewLinkFor } from "@rm/domain";

@@ -1,7 +1,7 @@
 // Cancels a contact's sends that have not reached the provider (opt-out): the message is CANCELED,
 // its credit hold released, its outbox row and any pending reminder taken out of the scheduler.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { releaseCredits, scopedQuery } from "@rm/db";
+import { cancelOutboxByKeys, releaseCredits, scopedQuery } from "@rm/db";
 import { feedbackReminderEvent, messageSendEvent } from "@rm/events";
 
 export async function cancelPendingSends(em: EntityManager, workspaceId: string, contactId: string, now: Date, reason: string): Promise<number> {
@@ -19,12 +19,11 @@ export async function cancelPendingSends(em: EntityManager, workspaceId: string,
     if (Number(m.credits_held) > 0) {
       await releaseCredits(em, { workspaceId, holdReference: `message:${m.id}`, reference: `release:message:${m.id}` });
     }
-    await em.execute("update outbox set status = 'cancelled', last_error = ? where idempotency_key = ? and status in ('pending', 'published')", [reason, messageSendEvent.key(m.id)], "run");
   }
+  // Their send rows (pending, or published and not yet taken by a worker), then the contact's reminders.
+  await cancelOutboxByKeys(em, pending.map((m) => messageSendEvent.key(m.id)), reason, ["pending", "published"]);
   const patients = await scopedQuery<{ id: string }>(em, workspaceId, "select id from patients where workspace_id = ? and contact_id = ?", [contactId]);
-  for (const p of patients) {
-    await em.execute("update outbox set status = 'cancelled', last_error = ? where idempotency_key = ? and status = 'pending'", [reason, reminderKey(p.id)], "run");
-  }
+  await cancelOutboxByKeys(em, patients.map((p) => reminderKey(p.id)), reason, ["pending"]);
   await em.execute(
     "update patients set status = 'CANCELLED', skip_reason = 'OPTED_OUT', updated_at = ? where contact_id = ? and workspace_id = ? and status in ('PENDING', 'SCHEDULED')",
     [now, contactId, workspaceId],

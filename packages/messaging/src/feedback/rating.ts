@@ -1,7 +1,7 @@
 // One code path for a rating, whether it came as a reply or from the one-tap page (SPEC §5.6, §5.8):
 // store it, mark the request replied, decide the one follow-up per patient, alert staff on a detractor.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { scopedQuery } from "@rm/db";
+import { cancelOutboxByKeys, scopedQuery } from "@rm/db";
 import type { ReplyRating } from "@rm/domain";
 import { createTemplatedMessage, insertMessage, type Addressing } from "./outbound.ts";
 import { feedbackLink, reviewLink, type FeedbackOptions } from "./options.ts";
@@ -57,7 +57,7 @@ export async function recordRating(em: EntityManager, options: FeedbackOptions, 
     await em.execute("update messages set replied_at = coalesce(replied_at, ?), rating = ?, updated_at = ? where id = ?", [now, rating, now, answered[0].id], "run");
   }
   // No reminder after a rating.
-  await em.execute("update outbox set status = 'cancelled', last_error = 'rated' where idempotency_key = ? and status = 'pending'", [reminderKey(ctx.patientId)], "run");
+  await cancelOutboxByKeys(em, [reminderKey(ctx.patientId)], "rated", ["pending"]);
 
   let followUpMessageId: string | null = null;
   if (!ctx.followUpSentAt) {

@@ -1,7 +1,8 @@
 // The one reminder (SPEC §5.7): scheduled through the outbox when the INITIAL is recorded as sent,
 // due reminderAfterHours later; when it comes due it sends only if the patient has still not rated.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { enqueueOutbox, OutboxStream, pgArray, scopedQuery } from "@rm/db";
+import { reminderSettings, type ReminderSettings } from "@rm/accounts";
+import { enqueueOutbox, OutboxStream, scopedQuery } from "@rm/db";
 import { shiftOutOfQuietHours } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
 import type { HandlerDeps } from "../handlers/deps.ts";
@@ -16,23 +17,23 @@ export const REMINDER_TYPE = feedbackReminderEvent.type;
 
 const payloadSchema = feedbackReminderEvent.payload;
 
+/** When a reminder is due: reminderAfterHours (or `delayMs`) after the send, moved out of the workspace's quiet hours. */
+function reminderDueAt(ws: ReminderSettings | undefined, sentAt: Date, delayMs: number | undefined): Date {
+  const delay = delayMs ?? (ws?.reminderAfterHours ?? 24) * 3_600_000;
+  // A late INITIAL (retries, a pause) must not make its reminder land at night.
+  return shiftOutOfQuietHours(new Date(sentAt.getTime() + delay), ws?.timezone ?? "America/Guayaquil", ws?.quietHours ?? null);
+}
+
 /** Called in the transaction that records the INITIAL's send; idempotent per patient. */
 export async function scheduleReminder(em: EntityManager, input: { workspaceId: string; patientId: string; sentAt: Date; delayMs?: number | undefined }): Promise<void> {
-  const [ws] = await em.execute<{ reminder_after_hours: number; timezone: string; quiet_hours_start: string | null; quiet_hours_end: string | null }[]>(
-    "select reminder_after_hours, timezone, quiet_hours_start, quiet_hours_end from workspaces where id = ?",
-    [input.workspaceId],
-  );
-  const delayMs = input.delayMs ?? Number(ws?.reminder_after_hours ?? 24) * 3_600_000;
-  // A late INITIAL (retries, a pause) must not make its reminder land at night.
-  const quiet = ws?.quiet_hours_start && ws.quiet_hours_end ? { start: ws.quiet_hours_start, end: ws.quiet_hours_end } : null;
-  const dueAt = shiftOutOfQuietHours(new Date(input.sentAt.getTime() + delayMs), ws?.timezone ?? "America/Guayaquil", quiet);
+  const ws = (await reminderSettings(em, [input.workspaceId])).get(input.workspaceId);
   await enqueueOutbox(em, {
     workspaceId: input.workspaceId,
     stream: OutboxStream.DISPATCH,
     type: REMINDER_TYPE,
     payload: { patientId: input.patientId },
     idempotencyKey: reminderKey(input.patientId),
-    availableAt: dueAt,
+    availableAt: reminderDueAt(ws, input.sentAt, input.delayMs),
   });
 }
 
@@ -45,27 +46,18 @@ export async function scheduleReminders(
   items: readonly { workspaceId: string; patientId: string; sentAt: Date; delayMs?: number | undefined; traceContext?: string | null | undefined }[],
 ): Promise<void> {
   if (items.length === 0) return;
-  const settings = await em.execute<{ id: string; reminder_after_hours: number; timezone: string; quiet_hours_start: string | null; quiet_hours_end: string | null }[]>(
-    "select id::text as id, reminder_after_hours, timezone, quiet_hours_start, quiet_hours_end from workspaces where id = any(?::uuid[])",
-    [pgArray([...new Set(items.map((i) => i.workspaceId))])],
-  );
-  const byId = new Map(settings.map((w) => [w.id, w]));
+  const byId = await reminderSettings(em, items.map((i) => i.workspaceId));
   await enqueueOutbox(
     em,
-    items.map((input) => {
-      const ws = byId.get(input.workspaceId);
-      const delayMs = input.delayMs ?? Number(ws?.reminder_after_hours ?? 24) * 3_600_000;
-      const quiet = ws?.quiet_hours_start && ws.quiet_hours_end ? { start: ws.quiet_hours_start, end: ws.quiet_hours_end } : null;
-      return {
-        workspaceId: input.workspaceId,
-        stream: OutboxStream.DISPATCH,
-        type: REMINDER_TYPE,
-        payload: { patientId: input.patientId },
-        idempotencyKey: reminderKey(input.patientId),
-        availableAt: shiftOutOfQuietHours(new Date(input.sentAt.getTime() + delayMs), ws?.timezone ?? "America/Guayaquil", quiet),
-        ...(input.traceContext !== undefined ? { traceContext: input.traceContext } : {}),
-      };
-    }),
+    items.map((input) => ({
+      workspaceId: input.workspaceId,
+      stream: OutboxStream.DISPATCH,
+      type: REMINDER_TYPE,
+      payload: { patientId: input.patientId },
+      idempotencyKey: reminderKey(input.patientId),
+      availableAt: reminderDueAt(byId.get(input.workspaceId), input.sentAt, input.delayMs),
+      ...(input.traceContext !== undefined ? { traceContext: input.traceContext } : {}),
+    })),
   );
 }
 

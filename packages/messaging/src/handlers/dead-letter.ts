@@ -1,7 +1,7 @@
 // What happens to an entry the consumer gave up on (delivered too often, or unreadable): its outbox row
 // is parked (status cancelled, last_error = why), so the sweeper never republishes it and ops see it.
 import type { DeadLetter } from "@rm/streams";
-import { parkOutboxRow } from "../outbox/outbox-row.ts";
+import { parkOutboxRow } from "@rm/db";
 import type { HandlerDeps } from "./deps.ts";
 
 export async function onDeadLetter(deps: HandlerDeps, dead: DeadLetter): Promise<void> {

@@ -1,12 +1,11 @@
 // Handler for stream 'periodic': runs the job of one time slot and, in the same transaction that
 // marks its row done, enqueues the job's next slot (periodic-jobs.ts).
-import { foldAnalytics } from "@rm/db";
+import { foldAnalytics, sweepStaleOutbox } from "@rm/db";
 import { parsePayload, periodicPayloadSchema, type StreamEntry } from "@rm/streams";
 import { runOutboxWork } from "../outbox/outbox-row.ts";
 import { ensureNextSlot, isPeriodicJob } from "../periodic/periodic-jobs.ts";
 import { periodicOptions } from "../periodic/periodic-options.ts";
 import { reconcileDeliveries } from "../periodic/reconcile-deliveries.ts";
-import { sweepStaleOutbox } from "../periodic/sweep-outbox.ts";
 import { completeCampaigns } from "../feedback/completion.ts";
 import type { HandlerDeps } from "./deps.ts";
 import { parkUnreadable } from "./park-unreadable.ts";

@@ -12,7 +12,7 @@
 // one too (handleProviderError). If a batch transaction fails, its entries fall back to the one-by-one
 // path: a failure of one message never fails or retries the others.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { pgArray, settleHoldsBulk, type SettleItem } from "@rm/db";
+import { completeOutboxRows, deferToRateSlots, lockOutboxRows, pgArray, settleHoldsBulk, type SettleItem } from "@rm/db";
 import { applyStatus, countSegments, fromTwilioStatus } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
 import { injectTraceContext, withExtractedContext, withSpan } from "@rm/telemetry";
@@ -28,7 +28,6 @@ import {
   releaseHeld,
   routeFor,
   safeJson,
-  SEND_ROW_SELECT,
   sendInstruments,
   sendMessage,
   settle,
@@ -37,9 +36,8 @@ import {
   type ProviderRequest,
   type ReloadedRow,
   type SendDeps,
-  type SendRow,
-  WAKE_RELAY_SQL,
 } from "./send-message.ts";
+import { loadSendRows, type SendRow } from "./send-context.ts";
 
 /** What became of one entry: ok means it may be acknowledged (its effect, or nothing to do, is committed). */
 export type EntryOutcome = { ok: true } | { ok: false; error: unknown };
@@ -70,17 +68,10 @@ interface Accepted {
   traceContext: string | undefined;
 }
 
-const LOAD_BATCH_SQL = `${SEND_ROW_SELECT}
-   where (m.workspace_id, m.id) in (select * from unnest(?::uuid[], ?::uuid[]))
-   order by m.id
-     for update of m, c`;
-
 const RELOAD_BATCH_SQL = `${RELOAD_SELECT}
    where (m.workspace_id, m.id) in (select * from unnest(?::uuid[], ?::uuid[]))
    order by m.id
      for update of m`;
-
-const LOCK_OUTBOX_SQL = "select id::text as id, status, available_at from outbox where id = any(?::bigint[]) order by id for update";
 
 /**
  * Sends the `message.send` entries of one stream batch. Returns one outcome per entry, in order;
@@ -183,13 +174,12 @@ function inEntrySpan<T>(entry: StreamEntry, fn: () => Promise<T>): Promise<T> {
 async function prepareBatch(deps: SendDeps, em: EntityManager, candidates: Candidate[]): Promise<{ sending: Sending[]; oneByOne: number[] }> {
   const now = deps.clock.now();
   const oneByOne: number[] = [];
-  const outbox = await em.execute<{ id: string; status: string; available_at: Date | string }[]>(LOCK_OUTBOX_SQL, [pgArray(candidates.map((c) => c.outboxId))]);
-  const outboxById = new Map(outbox.map((o) => [o.id, o]));
+  const outboxById = await lockOutboxRows(em, candidates.map((c) => c.outboxId));
   // Not published (done, cancelled, or pending again): a duplicate or stale entry, nothing to do.
   const live = candidates.filter((c) => outboxById.get(c.outboxId)?.status === "published");
   if (live.length === 0) return { sending: [], oneByOne };
 
-  const rows = await em.execute<SendRow[]>(LOAD_BATCH_SQL, [pgArray(live.map((c) => c.workspaceId)), pgArray(live.map((c) => c.messageId))]);
+  const rows = await loadSendRows(em, live);
   const rowById = new Map(rows.map((r) => [r.id, r]));
 
   const globalPaused = deps.globalPaused();
@@ -225,16 +215,7 @@ async function prepareBatch(deps: SendDeps, em: EntityManager, candidates: Candi
     if (slotAt - now.getTime() > SLOT_EARLY_MS) later.push({ outboxId: r.c.outboxId, slotAt });
     else sendNow.push(r);
   });
-  if (later.length > 0) {
-    await em.execute(
-      `update outbox o set status = 'pending', available_at = to_timestamp(u.slot / 1000.0), last_error = 'rate limited: waiting for its slot',
-              payload = o.payload || jsonb_build_object('rateSlotAt', u.slot)
-         from unnest(?::bigint[], ?::bigint[]) as u(id, slot) where o.id = u.id`,
-      [pgArray(later.map((l) => l.outboxId)), pgArray(later.map((l) => l.slotAt))],
-      "run",
-    );
-    await em.execute(WAKE_RELAY_SQL, [], "run");
-  }
+  await deferToRateSlots(em, later);
   if (sendNow.length === 0) return { sending: [], oneByOne };
 
   await em.execute(
@@ -258,7 +239,7 @@ async function prepareBatch(deps: SendDeps, em: EntityManager, candidates: Candi
       c: r.c,
       row: { ...r.row, send_attempted_at: now },
       request: r.request,
-      dueAt: new Date(outboxById.get(r.c.outboxId)!.available_at),
+      dueAt: outboxById.get(r.c.outboxId)!.availableAt,
       attempt: r.row.send_attempts + 1,
     })),
   };
@@ -287,7 +268,7 @@ async function callProvider(deps: SendDeps, s: Sending): Promise<Accepted | null
  */
 async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted[]): Promise<Accepted[]> {
   const now = deps.clock.now();
-  await em.execute(LOCK_OUTBOX_SQL, [pgArray(accepted.map((a) => a.s.c.outboxId))]);
+  await lockOutboxRows(em, accepted.map((a) => a.s.c.outboxId));
   const rows = await em.execute<ReloadedRow[]>(RELOAD_BATCH_SQL, [pgArray(accepted.map((a) => a.s.row.workspace_id)), pgArray(accepted.map((a) => a.s.row.id))]);
   const rowById = new Map(rows.map((r) => [r.id, r]));
 
@@ -365,6 +346,6 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
         .map((i) => ({ workspaceId: i.row.workspace_id, patientId: i.row.patient_id, sentAt: now, delayMs: deps.reminderDelayMs, traceContext: i.a.traceContext ?? null })),
     );
   }
-  if (done.length > 0) await em.execute("update outbox set status = 'done', done_at = ?, last_error = null where id = any(?::bigint[])", [now, pgArray(done)], "run");
+  await completeOutboxRows(em, done, now);
   return recorded;
 }

@@ -13,7 +13,7 @@
 // PENDING with its hold and reschedules it with capped backoff until the retry window ends
 // (decision 004, "When the provider is unavailable").
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { holdCredits, deductCredits, releaseCredits, InsufficientCreditsError } from "@rm/db";
+import { completeOutboxRow, deferToRateSlots, holdCredits, deductCredits, lockOutboxRow, parkOutboxRow, releaseCredits, InsufficientCreditsError, retryOutboxRowAt } from "@rm/db";
 import {
   applyStatus,
   classifyProviderError,
@@ -24,7 +24,6 @@ import {
   retryGaveUpText,
   type BackoffOptions,
   type Clock,
-  type DeliveryStatus,
   type PlatformContentSids,
   type ProviderError,
   resolveWhatsAppContentSid,
@@ -33,10 +32,12 @@ import {
 import type { StreamEntry } from "@rm/streams";
 import { defineInstruments } from "@rm/telemetry";
 import { isTwilioRestException, requestNotSentStage, type TwilioClient } from "@rm/twilio";
-import { lockOutboxRow, parkOutboxRow, completeOutboxRow, retryOutboxRowAt } from "../outbox/outbox-row.ts";
 import type { SenderRateLimiter } from "../rate-limit.ts";
 import { scheduleReminder } from "../feedback/reminder.ts";
 import { messageSendEvent } from "@rm/events";
+import { loadSendRow, type SendRow } from "./send-context.ts";
+
+export type { SendRow };
 
 export interface SendLogger {
   info(obj: object, msg?: string): void;
@@ -75,11 +76,6 @@ export const payloadSchema = messageSendEvent.payload;
 /** A booked slot this close is taken now: the relay's poll and the stream hop are slower than that. */
 export const SLOT_EARLY_MS = 50;
 /**
- * Tells the relays (at commit) that a row went back to pending for later: they read the next due
- * time again and wake for it instead of finding it on their next poll. Only inserts NOTIFY by trigger.
- */
-export const WAKE_RELAY_SQL = "select pg_notify('outbox', '')";
-/**
  * A message back this long after its slot (a worker backlog, an outage) books a new one instead of
  * catching up, so late messages never burst past the sender's rate all at once.
  */
@@ -110,55 +106,6 @@ export const sendInstruments = defineInstruments((meter) => ({
   }),
   providerErrors: meter.createCounter("rm.provider.errors", { description: "Provider errors by Twilio error code" }),
 }));
-
-export interface SendRow {
-  id: string;
-  workspace_id: string;
-  patient_id: string;
-  campaign_id: string | null;
-  type: string;
-  channel: "SMS" | "WHATSAPP";
-  status: DeliveryStatus;
-  to_address: string;
-  from_address: string | null;
-  body: string | null;
-  content_sid: string | null;
-  content_variables: Record<string, string> | null;
-  provider_sid: string | null;
-  segments: number | null;
-  send_attempted_at: Date | string | null;
-  send_attempts: number;
-  credits_held: number;
-  patient_consent: boolean;
-  contact_id: string;
-  sms_consent_at: Date | null;
-  whatsapp_consent_at: Date | null;
-  opted_out_at: Date | null;
-  erased_at: Date | null;
-  last_inbound_at: Record<string, string> | null;
-  campaign_status: string | null;
-  sending_paused: boolean;
-  sms_sender: string | null;
-  whatsapp_sender: string | null;
-  whatsapp_content_sids: Record<string, string> | null;
-  language: string | null;
-}
-
-// The contact row is locked too: opt-out, consent and erasure are re-checked under its lock.
-export const SEND_ROW_SELECT = `
-  select m.id, m.workspace_id, m.patient_id, m.campaign_id, m.type, m.channel, m.status, m.to_address, m.from_address,
-         m.body, m.content_sid, m.content_variables, m.provider_sid, m.segments, m.send_attempted_at, m.send_attempts, m.credits_held,
-         p.consent as patient_consent, c.id as contact_id, c.sms_consent_at, c.whatsapp_consent_at, c.opted_out_at,
-         c.erased_at, c.last_inbound_at, cp.status as campaign_status,
-         w.sending_paused, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids, p.language
-    from messages m
-    join patients p on p.id = m.patient_id
-    join contacts c on c.id = p.contact_id
-    join workspaces w on w.id = m.workspace_id
-    left join campaigns cp on cp.id = m.campaign_id`;
-const LOAD_SQL = `${SEND_ROW_SELECT}
-   where m.workspace_id = ? and m.id = ?
-     for update of m, c`;
 
 // After the provider call only the message itself is re-checked: no contact lock, no settings.
 export const RELOAD_SELECT = `
@@ -220,8 +167,7 @@ export async function sendMessage(deps: SendDeps, entry: StreamEntry): Promise<v
     }
     // The provider has nothing: re-arm the attempt (new attempt time) and send.
     const rearmed = await deps.orm.em.fork().transactional(async (em) => {
-      const rows = await em.execute<SendRow[]>(LOAD_SQL, [workspaceId, messageId]);
-      const row = rows[0];
+      const row = await loadSendRow(em, workspaceId, messageId);
       if (!row || row.status !== "SENDING" || row.provider_sid) return null;
       await em.execute("update messages set send_attempted_at = ?, send_attempts = send_attempts + 1, updated_at = ? where id = ?", [deps.clock.now(), deps.clock.now(), messageId], "run");
       return { ...row, send_attempts: row.send_attempts + 1 };
@@ -263,7 +209,7 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
   const now = deps.clock.now();
   const outbox = await lockOutboxRow(em, outboxId);
   if (!outbox || outbox.status !== "published") return { kind: "skip" };
-  const row = (await em.execute<SendRow[]>(LOAD_SQL, [workspaceId, messageId]))[0];
+  const row = await loadSendRow(em, workspaceId, messageId);
   if (!row) {
     await parkOutboxRow(em, outboxId, "message not found in its workspace");
     deps.logger.warn({ outboxId, messageId, workspaceId }, "message.send for an unknown message; parked");
@@ -324,12 +270,7 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
     slotAt = now.getTime() + delayMs;
   }
   if (slotAt - now.getTime() > SLOT_EARLY_MS) {
-    await em.execute(
-      "update outbox set status = 'pending', available_at = ?, last_error = 'rate limited: waiting for its slot', payload = payload || jsonb_build_object('rateSlotAt', ?::bigint) where id = ?",
-      [new Date(slotAt), slotAt, outboxId],
-      "run",
-    );
-    await em.execute(WAKE_RELAY_SQL, [], "run");
+    await deferToRateSlots(em, [{ outboxId, slotAt }]);
     return { kind: "skip" };
   }
 
@@ -561,7 +502,7 @@ async function retryWhileUnavailable(deps: SendDeps, em: EntityManager, outboxId
   await em.execute("update messages set next_retry_at = null where id = ?", [current.id], "run");
   // No code: the text says what happened, the last provider error is in the outbox row and the log.
   await fail(em, current, now, { code: null, explanationEs: retryGaveUpText(now.getTime() - since, failures)[0], releaseHold: true });
-  await em.execute("update outbox set status = 'done', done_at = ?, last_error = ? where id = ?", [now, `gave up after ${failures} attempts: ${lastError}`.slice(0, 2000), outboxId], "run");
+  await completeOutboxRow(em, outboxId, now, `gave up after ${failures} attempts: ${lastError}`);
   sendInstruments().sends.add(1, { channel: current.channel, type: current.type, outcome: "failed" });
   deps.logger.warn(log, "provider unavailable for the whole retry window; message failed and its credits released");
 }

@@ -3,7 +3,7 @@
 // and after a commit that stored rows one coalesced NOTIFY on channel `provider_status` wakes the
 // worker's status applier. No outbox row and no stream entry: the applier reads the table itself.
 import type pg from "pg";
-import { GroupInserter } from "./outbox-group-insert.ts";
+import { GroupInserter } from "@rm/db";
 
 export interface StatusEventRow {
   sid: string;

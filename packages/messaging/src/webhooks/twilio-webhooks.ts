@@ -8,13 +8,13 @@
 // milliseconds. A status callback is a row of provider_status_events (unique per sid and status),
 // which the worker's status applier reads in set-based batches (decision 011); an inbound reply is
 // an outbox row. Concurrent requests share one INSERT and one commit (group commit,
-// outbox-group-insert.ts). Everything else happens in the worker.
+// @rm/db's OutboxGroupInserter). Everything else happens in the worker.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type pg from "pg";
 import { type Clock, DELIVERY_STATUS_RANK, fromTwilioStatus } from "@rm/domain";
 import { defineInstruments } from "@rm/telemetry";
 import { verifyTwilioSignature } from "@rm/twilio";
-import { OutboxGroupInserter } from "./outbox-group-insert.ts";
+import { OutboxGroupInserter } from "@rm/db";
 import { StatusEventGroupInserter } from "./status-event-insert.ts";
 import { readRawBody } from "./read-raw-body.ts";
 import { twilioInboundEvent } from "@rm/events";

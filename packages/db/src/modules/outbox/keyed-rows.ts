@@ -24,16 +24,6 @@ export async function lockOutboxRowsByKey(em: EntityManager, keys: readonly stri
   );
 }
 
-/** Cancels the rows with these keys that are still in one of `statuses`, keeping `reason` as their last error. */
-export async function cancelOutboxRowsByKey(em: EntityManager, keys: readonly string[], reason: string, statuses: readonly ("pending" | "published")[]): Promise<void> {
-  if (keys.length === 0) return;
-  await executeBound(
-    em,
-    "update outbox set status = 'cancelled', last_error = ? where idempotency_key = any(?::text[]) and status = any(?::text[])",
-    [reason, pgArray(keys), pgArray(statuses)],
-  );
-}
-
 /** When the workspace's rows with these keys are (or were) due, by key; keys without a row are left out. */
 export async function outboxDueTimes(em: EntityManager, workspaceId: string, keys: readonly string[]): Promise<Map<string, Date>> {
   if (keys.length === 0) return new Map();

@@ -1,5 +1,5 @@
 // Group commit for webhook inserts (the outbox's inbound replies; status callbacks use the same
-// GroupInserter on their own table, status-event-insert.ts). Each webhook must be durable before its 2xx, and one commit
+// GroupInserter on their own table, @rm/messaging's status-event-insert.ts). Each webhook must be durable before its 2xx, and one commit
 // (one WAL fsync) per request caps a server at the database's single-row commit rate. Concurrent
 // requests are instead written together: while a flush is in flight, newly arrived rows queue; when
 // a flush slot frees, everything queued goes out as one multi-row INSERT … ON CONFLICT DO NOTHING.

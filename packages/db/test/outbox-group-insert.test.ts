@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
-import { OutboxGroupInserter, type OutboxInsertRow } from "../src/webhooks/outbox-group-insert.ts";
+import { OutboxGroupInserter, type OutboxInsertRow } from "../src/index.ts";
 
 let db: TestDatabase;
 let pool: pg.Pool;

@@ -1,0 +1,74 @@
+// Read model (docs/ARCHITECTURE.md, "Table ownership"): the send context of decisions 004 and 007.
+// Step 1 of the send protocol needs the message, its patient and contact (locked: this package's
+// rows), the workspace's senders and kill switch (@rm/accounts' workspaces) and whether the
+// campaign was cancelled (@rm/campaigns' campaigns) under one set of locks, in one statement per
+// batch — a lookup per owner would add round trips to every send. It only reads those two tables:
+// neither is locked nor written here.
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { pgArray } from "@rm/db";
+import type { DeliveryStatus } from "@rm/domain";
+
+export interface SendRow {
+  id: string;
+  workspace_id: string;
+  patient_id: string;
+  campaign_id: string | null;
+  type: string;
+  channel: "SMS" | "WHATSAPP";
+  status: DeliveryStatus;
+  to_address: string;
+  from_address: string | null;
+  body: string | null;
+  content_sid: string | null;
+  content_variables: Record<string, string> | null;
+  provider_sid: string | null;
+  segments: number | null;
+  send_attempted_at: Date | string | null;
+  send_attempts: number;
+  credits_held: number;
+  patient_consent: boolean;
+  contact_id: string;
+  sms_consent_at: Date | null;
+  whatsapp_consent_at: Date | null;
+  opted_out_at: Date | null;
+  erased_at: Date | null;
+  last_inbound_at: Record<string, string> | null;
+  campaign_status: string | null;
+  sending_paused: boolean;
+  sms_sender: string | null;
+  whatsapp_sender: string | null;
+  whatsapp_content_sids: Record<string, string> | null;
+  language: string | null;
+}
+
+// The contact row is locked too: opt-out, consent and erasure are re-checked under its lock.
+const SEND_ROW_SELECT = `
+  select m.id, m.workspace_id, m.patient_id, m.campaign_id, m.type, m.channel, m.status, m.to_address, m.from_address,
+         m.body, m.content_sid, m.content_variables, m.provider_sid, m.segments, m.send_attempted_at, m.send_attempts, m.credits_held,
+         p.consent as patient_consent, c.id as contact_id, c.sms_consent_at, c.whatsapp_consent_at, c.opted_out_at,
+         c.erased_at, c.last_inbound_at, cp.status as campaign_status,
+         w.sending_paused, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids, p.language
+    from messages m
+    join patients p on p.id = m.patient_id
+    join contacts c on c.id = p.contact_id
+    join workspaces w on w.id = m.workspace_id
+    left join campaigns cp on cp.id = m.campaign_id`;
+
+const LOAD_SQL = `${SEND_ROW_SELECT}
+   where m.workspace_id = ? and m.id = ?
+     for update of m, c`;
+
+const LOAD_BATCH_SQL = `${SEND_ROW_SELECT}
+   where (m.workspace_id, m.id) in (select * from unnest(?::uuid[], ?::uuid[]))
+   order by m.id
+     for update of m, c`;
+
+/** One message's send context, its message and contact locked; undefined when it is not in that workspace. */
+export async function loadSendRow(em: EntityManager, workspaceId: string, messageId: string): Promise<SendRow | undefined> {
+  return (await em.execute<SendRow[]>(LOAD_SQL, [workspaceId, messageId]))[0];
+}
+
+/** A batch's send contexts, each message paired with its workspace, locked in message id order. */
+export async function loadSendRows(em: EntityManager, items: readonly { workspaceId: string; messageId: string }[]): Promise<SendRow[]> {
+  return em.execute<SendRow[]>(LOAD_BATCH_SQL, [pgArray(items.map((i) => i.workspaceId)), pgArray(items.map((i) => i.messageId))]);
+}
