@@ -84,12 +84,14 @@ export interface DuplicateRow {
   name: string;
 }
 
-export type CsvFatalCode = "EMPTY_FILE" | "TOO_LARGE" | "TOO_MANY_ROWS" | "MISSING_COLUMNS" | "UNREADABLE";
+export type CsvFatalCode = "EMPTY_FILE" | "TOO_LARGE" | "TOO_MANY_ROWS" | "MISSING_COLUMNS" | "UNREADABLE" | "SHEET_NOT_FOUND";
 
 export interface CsvFatalError {
   code: CsvFatalCode;
   /** Spanish, for the upload page. */
   message: string;
+  /** English, where the message comes from the catalogue (the workbook's errors). */
+  messageEn?: string;
   missingColumns?: string[];
 }
 
@@ -123,7 +125,7 @@ export interface PatientCsvResult {
 
 type Input = Buffer | Uint8Array | AsyncIterable<Uint8Array>;
 
-const FATAL_ES: Record<Exclude<CsvFatalCode, "MISSING_COLUMNS">, (n: number) => string> = {
+export const FATAL_ES: Record<Exclude<CsvFatalCode, "MISSING_COLUMNS" | "SHEET_NOT_FOUND">, (n: number) => string> = {
   EMPTY_FILE: () => "El archivo está vacío o no tiene filas de pacientes.",
   TOO_LARGE: (n) => `El archivo supera el tamaño máximo de ${Math.round(n / 1024 / 1024)} MB. Divídalo en varios archivos.`,
   TOO_MANY_ROWS: (n) => `El archivo tiene más de ${n.toLocaleString("es-EC")} filas. Divídalo en varios archivos.`,
@@ -370,7 +372,17 @@ export function createPatientRowReader(options: ParsePatientCsvOptions = {}) {
     result.counts.duplicates = result.duplicates.length;
     return result;
   };
-  return { result, fail, onRecord, finish, maxBytes: opts.maxBytes, maxRows: opts.maxRows, hasHeader: () => mapping !== null };
+  return {
+    result,
+    fail,
+    onRecord,
+    finish,
+    maxBytes: opts.maxBytes,
+    maxRows: opts.maxRows,
+    hasHeader: () => mapping !== null,
+    /** Column index of each field read from the header row (empty before it). */
+    columnIndex: (): Partial<Record<PatientField, number>> => (mapping as ColumnMapping | null)?.index ?? {},
+  };
 }
 
 export async function parsePatientCsv(input: Input, options: ParsePatientCsvOptions = {}): Promise<PatientCsvResult> {
