@@ -35,8 +35,8 @@ export const upload = {
   "upload.samples": m({ es: "Archivos de ejemplo:", en: "Sample files:" }),
   "upload.sample.xlsx": m({ es: "Excel (.xlsx)", en: "Excel (.xlsx)" }),
   "upload.sample.csv": m({ es: "CSV", en: "CSV" }),
-  "upload.file.label": m({ es: "Archivo Excel o CSV", en: "Excel or CSV file" }),
-  "upload.file.missing": m({ es: "Elija el archivo Excel o CSV con las citas.", en: "Choose the Excel or CSV file with the appointments." }),
+  "upload.file.label": m({ es: "Archivo CSV o Excel (.xlsx)", en: "CSV or Excel (.xlsx) file" }),
+  "upload.file.missing": m({ es: "Elija el archivo CSV o Excel con las citas.", en: "Choose the CSV or Excel file with the appointments." }),
   "upload.sheet.label": m({ es: "Hoja del libro de Excel", en: "Sheet of the Excel workbook" }),
   "upload.sheet.hint": m({
     es: "Solo para libros con varias hojas. En blanco: la primera.",
