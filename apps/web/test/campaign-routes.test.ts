@@ -255,6 +255,9 @@ describe("Excel workbooks", () => {
     const html = await (await get(web.url, `/campaigns/drafts/${id}`, s.owner)).text();
     expect(html).toMatch(/data-testid="count-accepted">2</);
     expect(html).toMatch(/data-testid="count-rejected">1</);
+    // A workbook has no encoding or delimiter to show.
+    expect(html).toContain("citas.xlsx");
+    expect(html).not.toContain("(utf-8,");
     const rejected = new TextDecoder().decode(await (await get(web.url, `/campaigns/drafts/${id}/rejected.csv`, s.owner)).arrayBuffer());
     expect(rejected).toMatch(/^4;telefono;5\.93991E\+11;.*notación científica/m);
   });
