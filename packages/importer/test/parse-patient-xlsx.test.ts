@@ -1,6 +1,6 @@
 import { crc32, createDeflateRaw } from "node:zlib";
 import ExcelJS from "exceljs";
-import { strToU8, zipSync } from "fflate";
+import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { MAX_XLSX_UNCOMPRESSED_BYTES, parsePatientCsv, parsePatientFile, parsePatientXlsx, samplePatientCsv, samplePatientXlsx } from "../src/index.ts";
 
@@ -154,6 +154,20 @@ describe("parsePatientXlsx: limits and broken files", () => {
     // Sniffed by its bytes: a workbook uploaded as .csv is still read as one.
     const renamed = await parsePatientFile(book, { fileName: "citas.csv" });
     expect(renamed).toMatchObject({ ok: true, format: "xlsx", sheet: "Citas" });
+  });
+
+  it("never expands entities a part declares (a billion laughs in the shared strings): unreadable, at once", async () => {
+    const parts = unzipSync(new Uint8Array(await samplePatientXlsx(new Date())));
+    let dtd = '<!DOCTYPE sst [<!ENTITY a0 "lol">';
+    for (let i = 1; i < 10; i++) dtd += `<!ENTITY a${i} "${`&a${i - 1};`.repeat(10)}">`;
+    const strings = strFromU8(parts["xl/sharedStrings.xml"]!);
+    const bomb = strings.replace(/^(<\?xml[^>]*\?>)/, `$1${dtd}]>`).replace("<t>nombre</t>", "<t>&a9;</t>");
+    expect(bomb).toMatch(/<!DOCTYPE sst \[.*<t>&a9;<\/t>/s);
+    parts["xl/sharedStrings.xml"] = strToU8(bomb);
+    const started = Date.now();
+    const r = await parsePatientXlsx(Buffer.from(zipSync(parts)));
+    expect(r.fatal?.code).toBe("UNREADABLE");
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   /** A workbook whose sheet part is `size` bytes of spaces inside the row data: compressed ~1000:1. */
