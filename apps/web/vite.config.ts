@@ -56,6 +56,8 @@ const clientDeps = [
   "@rm/messaging > pg",
   // The message catalogue's formatter, resolved from @rm/catalogue.
   "@rm/catalogue > intl-messageformat",
+  // The .xlsx reader, reached through @rm/importer by the upload page's action and the sample file.
+  "@rm/importer > exceljs",
 ];
 
 export default defineConfig(({ isSsrBuild }) => ({

@@ -44,6 +44,8 @@ export interface CampaignFailure {
   shortfall?: { needed: number; available: number; missing: number };
   /** What stops the send (no sender, no approved WhatsApp template), named as the preview names it. */
   blockers?: SendBlocker[];
+  /** An uploaded workbook's sheets, when it has several: the upload form offers them. */
+  sheets?: string[];
   values: Record<string, string>;
 }
 

@@ -156,7 +156,9 @@ export default function CampaignDraftPage() {
       </div>
       <p className="muted">
         {draft.practiceName} · {t("Médico", "Doctor")}: {draft.doctorName ?? "—"} · {t(`${draft.scheduledHoursAfter} h después de la cita`, `${draft.scheduledHoursAfter} h after the appointment`)} ·{" "}
-        {draft.channel === "SMS" ? "SMS" : "WhatsApp"} · {draft.fileName ?? ""} ({draft.encoding}, «{draft.delimiter === "\t" ? "tab" : draft.delimiter}»)
+        {draft.channel === "SMS" ? "SMS" : "WhatsApp"} · {draft.fileName ?? ""}
+        {/* A workbook has no text encoding or delimiter to show. */}
+        {/\.xls[xm]$/i.test(draft.fileName ?? "") ? null : ` (${draft.encoding}, «${draft.delimiter === "\t" ? "tab" : draft.delimiter}»)`}
       </p>
       {draft.warnings.map((w) => (
         <p key={w} className="warning-box">
