@@ -29,7 +29,6 @@ export { BillingEvent, BillingEventSchema } from "./modules/billing/billing-even
 export { AuditLog, AuditLogSchema } from "./modules/audit/audit-log.entity.ts";
 export { OutboxEvent, OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";
 export { AnalyticsDelta, AnalyticsDaily, AnalyticsRollup } from "./modules/analytics/analytics.entity.ts";
-export { foldAnalytics, type FoldResult } from "./modules/analytics/fold.ts";
 export { enqueueOutbox, type OutboxEventInput } from "./modules/outbox/enqueue.ts";
 export { pgArray } from "./modules/common/pg-array.ts";
 export { executeBound } from "./modules/common/execute-bound.ts";
