@@ -1,6 +1,6 @@
 // No Docker engine here: each image is mirrored by running its build steps (build-app.ts — what the
-// Dockerfile's build stage runs) into a folder and starting the app from it with the Dockerfile's
-// command, as a non-root user, with nothing else around: the folder alone must run. The web image
+// Dockerfile's <app>-build stage runs) into a folder and starting the app from it with its Dockerfile
+// target's command, as a non-root user, with nothing else around: the folder alone must run. The web image
 // also carries the migrations as JavaScript; they run against an empty database.
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -10,7 +10,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, createTestRedis, ensureProductionBuild, freePort, waitForStatus, type TestDatabase, type TestRedis } from "@rm/test-utils";
 import { APP_COMMAND, buildApp, MIGRATE_COMMAND, type AppName } from "../src/build-app.ts";
-import { ROOT } from "../src/index.ts";
+import { readDockerfile, ROOT, targetCommand, targetInstructions } from "../src/index.ts";
 
 const APPS: AppName[] = ["web", "relay", "worker"];
 const root = mkdtempSync(path.join(tmpdir(), "rm-images-"));
@@ -46,12 +46,6 @@ function run(cwd: string, command: string[], env: Record<string, string>): { chi
   return { child, output: () => out, exited: new Promise((r) => child.once("exit", (code) => r(code))) };
 }
 
-function dockerCmd(app: AppName): string[] {
-  // The last stage is the production image (earlier ones: build, dev).
-  const cmds = [...readFileSync(path.join(ROOT, `apps/${app}/Dockerfile`), "utf8").matchAll(/^CMD (\[.*\])\s*$/gm)];
-  return JSON.parse(cmds.at(-1)![1]!) as string[];
-}
-
 describe("images (mirrored without Docker)", () => {
   let db: TestDatabase;
   let redis: TestRedis;
@@ -82,13 +76,15 @@ describe("images (mirrored without Docker)", () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it("each Dockerfile starts the app with the command the mirror runs, as a numeric non-root user", () => {
+  it("each app's Dockerfile target holds that app's build and starts it with the command the mirror runs, as a numeric non-root user", () => {
+    const stages = readDockerfile();
     for (const app of [...APPS, "simulator" as const]) {
-      const dockerfile = readFileSync(path.join(ROOT, `apps/${app}/Dockerfile`), "utf8");
-      expect(dockerCmd(app)).toEqual(APP_COMMAND[app]);
-      expect(dockerfile).toMatch(/^USER 10001:10001$/m);
-      expect(dockerfile).toContain(`build-app.ts ${app} /out`);
-      expect(dockerfile).toMatch(/^ENV NODE_ENV=production$/m);
+      const image = targetInstructions(stages, app);
+      expect(targetCommand(stages, app)).toEqual(APP_COMMAND[app]);
+      expect(image.findLast((i) => i.startsWith("USER "))).toBe("USER 10001:10001");
+      expect(image).toContain("ENV NODE_ENV=production");
+      expect(image).toContain(`COPY --from=${app}-build /out /app`);
+      expect(targetInstructions(stages, `${app}-build`)).toContain(`RUN node packages/ops/src/build-app.ts ${app} /out`);
     }
   });
 
