@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, createTestRedis, ensureProductionBuild, freePort, waitForStatus, type TestDatabase, type TestRedis } from "@rm/test-utils";
+import { createEmptyDatabase, createTestDatabase, createTestRedis, ensureProductionBuild, freePort, uniqueSuffix, waitForStatus, type TestDatabase, type TestRedis } from "@rm/test-utils";
 import { APP_COMMAND, buildApp, MIGRATE_COMMAND, type AppName } from "../src/build-app.ts";
 import { readDockerfile, ROOT, targetCommand, targetInstructions } from "../src/index.ts";
 
@@ -102,31 +102,24 @@ describe("images (mirrored without Docker)", () => {
   });
 
   it("migrate.js (web image) applies every migration to an empty database without a TypeScript loader, and again is a no-op", async () => {
-    const name = `rm_img_${Date.now().toString(36)}`;
-    const admin = new URL(process.env.DATABASE_URL!);
-    admin.pathname = "/postgres";
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`create database "${name}"`);
-    const url = new URL(process.env.DATABASE_URL!);
-    url.pathname = `/${name}`;
+    const empty = await createEmptyDatabase(`rm_img_${uniqueSuffix()}`, { migrate: false });
+    const url = empty.url;
     try {
       const files = readdirSync(path.join(ROOT, "packages/db/src/migrations")).filter((f) => /^Migration\d+\.ts$/.test(f));
-      const first = run(path.join(root, "web"), MIGRATE_COMMAND, { DATABASE_URL: url.toString() });
+      const first = run(path.join(root, "web"), MIGRATE_COMMAND, { DATABASE_URL: url });
       expect(await first.exited, first.output()).toBe(0);
-      const target = new pg.Client({ connectionString: url.toString() });
+      const target = new pg.Client({ connectionString: url });
       await target.connect();
       const { rows } = await target.query<{ name: string }>("select name from mikro_orm_migrations order by id");
       const { rows: tables } = await target.query("select 1 from information_schema.tables where table_name in ('outbox', 'messages', 'workspaces')");
       await target.end();
       expect(rows).toHaveLength(files.length);
       expect(tables).toHaveLength(3);
-      const again = run(path.join(root, "web"), MIGRATE_COMMAND, { DATABASE_URL: url.toString() });
+      const again = run(path.join(root, "web"), MIGRATE_COMMAND, { DATABASE_URL: url });
       expect(await again.exited, again.output()).toBe(0);
       expect(again.output()).toContain('"applied":[]');
     } finally {
-      await client.query(`drop database if exists "${name}" with (force)`);
-      await client.end();
+      await empty.drop();
     }
   });
 
