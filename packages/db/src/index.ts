@@ -73,5 +73,5 @@ export { scopedQuery, scopedQueryBound, assertScopedSql } from "./scoping/scoped
 
 export { hashPassword, verifyPassword } from "./auth/password.ts";
 export { seedDemo, seedDemoWith, DEMO, type DemoSeedResult } from "./seeders/demo.ts";
-export { NotifyWaker, type NotifyWakerOptions } from "./notify-waker.ts";
+export { NotifyWaker, WakeableLoop, type NotifyWakerOptions } from "./notify-waker.ts";
 export { OUTBOX_RELAY_STATEMENTS, type ClaimedOutboxRow } from "./modules/outbox/relay-statements.ts";
