@@ -15,13 +15,7 @@ import type pg from "pg";
 import { OUTBOX_RELAY_STATEMENTS, WakeableLoop, type ClaimedOutboxRow } from "@rm/db/outbox-relay";
 import type { Clock } from "@rm/domain";
 import { encodeEntry, isStreamKind, partitionOf, streamKey, type StreamNaming } from "@rm/streams";
-import { defineInstruments } from "@rm/telemetry";
-
-export interface RelayLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import { defineInstruments, type LogSink } from "@rm/telemetry";
 
 export interface OutboxRelayOptions {
   /** Pool for claims (may point at a transaction-mode pooler). */
@@ -33,7 +27,7 @@ export interface OutboxRelayOptions {
   clock: Clock;
   batchSize?: number;
   pollMs?: number;
-  logger?: RelayLogger;
+  logger?: LogSink;
 }
 
 /** The shortest sleep before a row scheduled for later: what it may wait so its neighbours share a claim. */

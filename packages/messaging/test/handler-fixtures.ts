@@ -25,7 +25,7 @@ import {
 import { DELIVERY_STATUS_RANK, fromTwilioStatus, ManualClock } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
 import { createTestOrm, recordingLogger, type RecordingLogger, type TestDatabase } from "@rm/test-utils";
-import type { HandlerDeps, HandlerLogger } from "../src/handlers/deps.ts";
+import type { HandlerDeps } from "../src/handlers/deps.ts";
 import { twilioStatusEvent } from "@rm/events";
 import pg from "pg";
 import { StatusEventGroupInserter } from "../src/webhooks/status-event-insert.ts";
@@ -36,7 +36,7 @@ export interface Harness {
   pool: pg.Pool;
   orm: MikroORM;
   clock: ManualClock;
-  logger: HandlerLogger & RecordingLogger;
+  logger: RecordingLogger;
   deps: HandlerDeps;
   close(): Promise<void>;
 }

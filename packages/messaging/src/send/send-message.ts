@@ -31,23 +31,17 @@ import {
   type RetryReason,
 } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
-import { defineInstruments } from "@rm/telemetry";
+import { defineInstruments, type LogSink } from "@rm/telemetry";
 import { isTwilioRestException, requestNotSentStage, type TwilioClient } from "@rm/twilio";
 import { lockOutboxRow, parkOutboxRow, completeOutboxRow, retryOutboxRowAt } from "../outbox/outbox-row.ts";
 import type { SenderRateLimiter } from "../rate-limit.ts";
 import { scheduleReminder } from "../feedback/reminder.ts";
 import { messageSendEvent } from "@rm/events";
 
-export interface SendLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
 export interface SendDeps {
   orm: MikroORM;
   clock: Clock;
-  logger: SendLogger;
+  logger: LogSink;
   twilio: TwilioClient;
   rateLimiter: SenderRateLimiter;
   /** Base of the status-callback URL (PUBLIC_URL). */
