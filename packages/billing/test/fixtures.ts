@@ -2,14 +2,11 @@
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import { getCreditBalance } from "@rm/db";
 import { ManualClock } from "@rm/domain";
-import { createTestOrm, recordingLogger, type RecordingLogger, type TestDatabase } from "@rm/test-utils";
+import { createTestOrm, recordingLogger, type RecordingLogger, type TestOrm } from "@rm/test-utils";
 
-export interface BillingHarness {
-  db: TestDatabase;
-  orm: MikroORM;
+export interface BillingHarness extends TestOrm {
   clock: ManualClock;
   logger: RecordingLogger;
-  close(): Promise<void>;
 }
 
 export async function setupHarness(start = "2026-11-23T12:00:00.000Z"): Promise<BillingHarness> {

@@ -24,21 +24,18 @@ import {
 } from "@rm/db";
 import { DELIVERY_STATUS_RANK, fromTwilioStatus, ManualClock } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
-import { createTestOrm, recordingLogger, type RecordingLogger, type TestDatabase } from "@rm/test-utils";
+import { createTestOrm, recordingLogger, type RecordingLogger, type TestOrm } from "@rm/test-utils";
 import type { HandlerDeps } from "../src/handlers/deps.ts";
 import { twilioStatusEvent } from "@rm/events";
 import pg from "pg";
 import { StatusEventGroupInserter } from "../src/webhooks/status-event-insert.ts";
 
-export interface Harness {
-  db: TestDatabase;
+export interface Harness extends TestOrm {
   /** For the webhook's group inserter (status callbacks are stored through it, as in production). */
   pool: pg.Pool;
-  orm: MikroORM;
   clock: ManualClock;
   logger: RecordingLogger;
   deps: HandlerDeps;
-  close(): Promise<void>;
 }
 
 export async function setupHarness(start = "2026-11-23T12:00:00.000Z"): Promise<Harness> {
