@@ -15,5 +15,6 @@ export {
   type QueryTiming,
 } from "./dashboard.ts";
 export { parseDashboardFilters, DashboardFiltersSchema, AnalyticsFilterError, type DashboardFilters } from "./filters.ts";
+export { foldAnalytics, type FoldResult, type FoldOptions } from "./fold.ts";
 export { dashboardQueries, type DashboardQuery } from "./queries.ts";
 export { seedAnalytics, type SeedOptions, type SeedResult } from "./bench/seed.ts";

@@ -1,38 +1,16 @@
 // Shared fixtures of the billing tests: a migrated database of the file's own and workspaces in it.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { getCreditBalance, initOrm } from "@rm/db";
+import { getCreditBalance } from "@rm/db";
 import { ManualClock } from "@rm/domain";
-import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
+import { createTestOrm, recordingLogger, type RecordingLogger, type TestOrm } from "@rm/test-utils";
 
-export interface BillingHarness {
-  db: TestDatabase;
-  orm: MikroORM;
+export interface BillingHarness extends TestOrm {
   clock: ManualClock;
-  logger: { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void; lines: { level: string; obj: object; msg?: string }[] };
-  close(): Promise<void>;
+  logger: RecordingLogger;
 }
 
 export async function setupHarness(start = "2026-11-23T12:00:00.000Z"): Promise<BillingHarness> {
-  const db = await createTestDatabase();
-  const orm = await initOrm({ databaseUrl: db.url, poolMax: 12 });
-  const clock = new ManualClock(start);
-  const lines: { level: string; obj: object; msg?: string }[] = [];
-  const logger = {
-    lines,
-    info: (obj: object, msg?: string) => void lines.push({ level: "info", obj, msg }),
-    warn: (obj: object, msg?: string) => void lines.push({ level: "warn", obj, msg }),
-    error: (obj: object, msg?: string) => void lines.push({ level: "error", obj, msg }),
-  };
-  return {
-    db,
-    orm,
-    clock,
-    logger,
-    async close() {
-      await orm.close(true);
-      await db.drop();
-    },
-  };
+  return { ...(await createTestOrm(12)), clock: new ManualClock(start), logger: recordingLogger() };
 }
 
 let counter = 0;

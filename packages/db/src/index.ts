@@ -30,7 +30,6 @@ export { BillingEvent, BillingEventSchema } from "./modules/billing/billing-even
 export { AuditLog, AuditLogSchema } from "./modules/audit/audit-log.entity.ts";
 export { OutboxEvent, OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";
 export { AnalyticsDelta, AnalyticsDaily, AnalyticsRollup } from "./modules/analytics/analytics.entity.ts";
-export { foldAnalytics, type FoldResult } from "./modules/analytics/fold.ts";
 export { enqueueOutbox, type OutboxEventInput } from "./modules/outbox/enqueue.ts";
 export { lockOutboxRowsByKey, outboxDueTimes, outboxInsertSelect } from "./modules/outbox/keyed-rows.ts";
 export {
@@ -92,5 +91,5 @@ export { scopedQuery, scopedQueryBound, assertScopedSql } from "./scoping/scoped
 
 export { hashPassword, verifyPassword } from "./auth/password.ts";
 export { seedDemo, seedDemoWith, DEMO, type DemoSeedResult } from "./seeders/demo.ts";
-export { NotifyWaker, type NotifyWakerOptions } from "./notify-waker.ts";
+export { NotifyWaker, WakeableLoop, type NotifyWakerOptions } from "./notify-waker.ts";
 export { OUTBOX_RELAY_STATEMENTS, type ClaimedOutboxRow } from "./modules/outbox/relay-statements.ts";

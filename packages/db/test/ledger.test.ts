@@ -13,12 +13,13 @@ import {
   settleHoldsBulk,
   heldCredits,
 } from "../src/index.ts";
-import { makeTenant, setupOrm, type TestOrm } from "./helpers.ts";
+import { createTestOrm, type TestOrm } from "@rm/test-utils";
+import { makeTenant } from "./helpers.ts";
 
 let t: TestOrm;
 beforeAll(async () => {
   // A pool larger than the concurrency below, so the race is real (not serialised by the pool).
-  t = await setupOrm(60);
+  t = await createTestOrm(60);
 });
 afterAll(async () => t?.close());
 

@@ -22,7 +22,7 @@ import {
   verifyPassword,
   workspaceEm,
 } from "../src/index.ts";
-import { setupOrm, type TestOrm } from "./helpers.ts";
+import { createEmptyDatabase, createTestOrm, type TestOrm } from "@rm/test-utils";
 import { messageSendEvent } from "@rm/events";
 
 const run = promisify(execFile);
@@ -30,21 +30,17 @@ const pkgDir = fileURLToPath(new URL("..", import.meta.url));
 
 let t: TestOrm;
 beforeAll(async () => {
-  t = await setupOrm();
+  t = await createTestOrm();
 });
 afterAll(async () => t?.close());
 
 /** A brand-new empty database next to the test one (dropped afterwards). */
 async function withEmptyDatabase(fn: (url: string) => Promise<void>) {
-  const name = `${t.db.name}_empty`;
-  const admin = t.orm.em.fork();
-  await admin.execute(`create database "${name}"`);
-  const url = new URL(t.db.url);
-  url.pathname = `/${name}`;
+  const empty = await createEmptyDatabase(`${t.db.name}_empty`, { migrate: false });
   try {
-    await fn(url.toString());
+    await fn(empty.url);
   } finally {
-    await admin.execute(`drop database if exists "${name}" with (force)`);
+    await empty.drop();
   }
 }
 

@@ -25,7 +25,8 @@ import {
   workspaceEm,
   type EntityManager,
 } from "../src/index.ts";
-import { makeTenant, setupOrm, type TestOrm } from "./helpers.ts";
+import { createTestOrm, type TestOrm } from "@rm/test-utils";
+import { makeTenant } from "./helpers.ts";
 
 let t: TestOrm;
 let A: Awaited<ReturnType<typeof makeTenant>>;
@@ -82,7 +83,7 @@ const tenantEntities = {
 } as const;
 
 beforeAll(async () => {
-  t = await setupOrm();
+  t = await createTestOrm();
   A = await makeTenant(t.orm);
   B = await makeTenant(t.orm);
   await populate(A, "A");

@@ -17,7 +17,8 @@ import {
   DEFAULT_MAX_BYTES,
   type PatientCsvResult,
 } from "../src/index.ts";
-import { count, makeTenant, setupOrm, type Tenant, type TestOrm } from "./helpers.ts";
+import { createTestOrm, type TestOrm } from "@rm/test-utils";
+import { count, makeTenant, type Tenant } from "./helpers.ts";
 
 const PUBLIC_URL = "https://rm.example";
 // 08:00 in Guayaquil on the day of the appointments in the fixture.
@@ -26,7 +27,7 @@ let t: TestOrm;
 let excel: PatientCsvResult;
 
 beforeAll(async () => {
-  t = await setupOrm(12);
+  t = await createTestOrm(12);
   excel = await parsePatientCsv(readFileSync(new URL("./fixtures/excel-es-windows1252.csv", import.meta.url)));
 });
 afterAll(async () => t?.close());

@@ -11,7 +11,8 @@ import {
   sendToOnePatient,
   type CampaignRowInput,
 } from "../src/index.ts";
-import { count, makeTenant, setupOrm, type Tenant, type TestOrm } from "./helpers.ts";
+import { createTestOrm, type TestOrm } from "@rm/test-utils";
+import { count, makeTenant, type Tenant } from "./helpers.ts";
 import { messageSendEvent } from "@rm/events";
 
 const HOUR = 3_600_000;
@@ -20,7 +21,7 @@ const PUBLIC_URL = "https://rm.example";
 let t: TestOrm;
 
 beforeAll(async () => {
-  t = await setupOrm(16);
+  t = await createTestOrm(16);
 });
 afterAll(async () => t?.close());
 

@@ -2,10 +2,10 @@ export { SenderRateLimiter, senderKind, DEFAULT_SENDER_RATES, type SenderKind, t
 export { readRawBody } from "./webhooks/read-raw-body.ts";
 export { createTwilioWebhookHandler, TWILIO_STATUS_PATH, TWILIO_INBOUND_PATH, type TwilioWebhookOptions } from "./webhooks/twilio-webhooks.ts";
 export { runOutboxWork, type OutboxWorkResult } from "./outbox/outbox-row.ts";
-export { sendMessage, type SendDeps, type SendLogger } from "./send/send-message.ts";
+export { sendMessage, type SendDeps } from "./send/send-message.ts";
 export { sendMessageBatch, type EntryOutcome } from "./send/send-batch.ts";
 export { createHandlers, dispatchEntry, createDeadLetterHandler, type HandlerMap, type BoundHandler } from "./handlers/index.ts";
-export type { HandlerDeps, HandlerLogger, EntryHandler } from "./handlers/deps.ts";
+export type { HandlerDeps, EntryHandler } from "./handlers/deps.ts";
 export { applyProviderStatus, TWILIO_STATUS_TYPE } from "./handlers/apply-provider-status.ts";
 export { applyStatusEvents, MAX_ERROR_ATTEMPTS, type ApplyStatusEventsOptions, type ApplyStatusEventsResult, type StatusEventOutcome } from "./status/apply-status-events.ts";
 export { StatusApplier, type StatusApplierOptions } from "./status/status-applier.ts";

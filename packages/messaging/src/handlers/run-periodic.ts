@@ -1,6 +1,7 @@
 // Handler for stream 'periodic': runs the job of one time slot and, in the same transaction that
 // marks its row done, enqueues the job's next slot (periodic-jobs.ts).
-import { foldAnalytics, sweepStaleOutbox } from "@rm/db";
+import { sweepStaleOutbox } from "@rm/db";
+import { foldAnalytics } from "@rm/analytics";
 import { parsePayload, periodicPayloadSchema, type StreamEntry } from "@rm/streams";
 import { runOutboxWork } from "../outbox/outbox-row.ts";
 import { ensureNextSlot, isPeriodicJob } from "../periodic/periodic-jobs.ts";
@@ -26,7 +27,7 @@ export async function runPeriodic(deps: HandlerDeps, entry: StreamEntry): Promis
     } else if (type === "campaign.complete") {
       summary = { completed: await completeCampaigns(tem, now, options.replyWindowMs) };
     } else if (type === "analytics.fold") {
-      // Its own short transactions (a rebuild pauses fact writers for its duration: fold.ts).
+      // Its own short transactions (a rebuild pauses fact writers for its duration: @rm/analytics fold.ts).
       summary = await foldAnalytics(deps.orm.em, now);
     } else {
       // Holds only this job's row lock while it talks to the provider (that lock is what makes the

@@ -30,7 +30,7 @@ import {
   type RetryReason,
 } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
-import { defineInstruments } from "@rm/telemetry";
+import { defineInstruments, type LogSink } from "@rm/telemetry";
 import { isTwilioRestException, requestNotSentStage, type TwilioClient } from "@rm/twilio";
 import type { SenderRateLimiter } from "../rate-limit.ts";
 import { scheduleReminder } from "../feedback/reminder.ts";
@@ -39,16 +39,10 @@ import { loadSendRow, type SendRow } from "./send-context.ts";
 
 export type { SendRow };
 
-export interface SendLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
 export interface SendDeps {
   orm: MikroORM;
   clock: Clock;
-  logger: SendLogger;
+  logger: LogSink;
   twilio: TwilioClient;
   rateLimiter: SenderRateLimiter;
   /** Base of the status-callback URL (PUBLIC_URL). */

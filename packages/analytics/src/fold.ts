@@ -1,11 +1,13 @@
 // The analytics fold (periodic job `analytics.fold`, and the benchmark after seeding): moves the
 // triggers' deltas into analytics_daily, and (re)builds a workspace's rollup from its base tables when
-// it has none yet or its time zone changed. See analytics.entity.ts and packages/analytics/README.md.
+// it has none yet or its time zone changed. See README.md "Rollup" and the entities and triggers in
+// @rm/db (packages/db/src/modules/analytics/analytics.entity.ts).
+//
+// A read model (docs/ARCHITECTURE.md, "Table ownership"): besides the analytics tables it owns, it
+// reads messages, patients and review_clicks (the rebuild) and workspaces (which rollups are due or
+// orphaned, and a workspace's time zone), and writes none of them.
 import { LockMode, type EntityManager } from "@mikro-orm/postgresql";
-import { scopedQuery } from "../../scoping/scoped-query.ts";
-import { workspaceEm } from "../../scoping/workspace-em.ts";
-import { Workspace } from "../workspace/workspace.entity.ts";
-import { AnalyticsRollup } from "./analytics.entity.ts";
+import { AnalyticsRollup, scopedQuery, Workspace, workspaceEm } from "@rm/db";
 
 export interface FoldResult {
   /** Workspaces whose rollup was built from the base tables. */
