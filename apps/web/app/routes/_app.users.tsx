@@ -135,35 +135,42 @@ export default function UsersPage() {
 }
 
 /** A one-time link, shown once, for the owner to pass on. */
+function OneTimeLink({ id, title, text, link, linkLabel }: { id: "invite-link" | "reset-link"; title: string; text: string; link: string; linkLabel: string }) {
+  return (
+    <section className="card notice" role="status" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      <p>{text}</p>
+      <input className="copy-link" readOnly value={link} aria-label={linkLabel} data-testid={id} />
+    </section>
+  );
+}
+
 function InvitationLink({ email, link, days }: { email: string; link: string; days: number }) {
   const t = useT();
   return (
-    <section className="card notice" role="status" aria-labelledby="invite-link-title">
-      <h2 id="invite-link-title">{t("Invitación creada", "Invitation created")}</h2>
-      <p>
-        {t(
-          `Envíe este enlace a ${email} (por WhatsApp o como prefiera). Funciona una vez y vence en ${days} días. No lo volveremos a mostrar.`,
-          `Send this link to ${email} (by WhatsApp or however you like). It works once and expires in ${days} days. It will not be shown again.`,
-        )}
-      </p>
-      <input className="copy-link" readOnly value={link} aria-label={t("Enlace de invitación", "Invitation link")} data-testid="invite-link" />
-    </section>
+    <OneTimeLink
+      id="invite-link"
+      title={t("Invitación creada", "Invitation created")}
+      text={t(
+        `Envíe este enlace a ${email} (por WhatsApp o como prefiera). Funciona una vez y vence en ${days} días. No lo volveremos a mostrar.`,
+        `Send this link to ${email} (by WhatsApp or however you like). It works once and expires in ${days} days. It will not be shown again.`,
+      )}
+      link={link}
+      linkLabel={t("Enlace de invitación", "Invitation link")}
+    />
   );
 }
 
 function ResetLink({ email, link, hours }: { email: string; link: string; hours: number }) {
   const t = useT();
   return (
-    <section className="card notice" role="status" aria-labelledby="reset-link-title">
-      <h2 id="reset-link-title">{t("Enlace para restablecer la contraseña", "Password reset link")}</h2>
-      <p>
-        {t(
-          `Entregue este enlace a ${email}. Funciona una vez y vence en ${hours} horas.`,
-          `Give this link to ${email}. It works once and expires in ${hours} hours.`,
-        )}
-      </p>
-      <input className="copy-link" readOnly value={link} aria-label={t("Enlace para restablecer", "Reset link")} data-testid="reset-link" />
-    </section>
+    <OneTimeLink
+      id="reset-link"
+      title={t("Enlace para restablecer la contraseña", "Password reset link")}
+      text={t(`Entregue este enlace a ${email}. Funciona una vez y vence en ${hours} horas.`, `Give this link to ${email}. It works once and expires in ${hours} hours.`)}
+      link={link}
+      linkLabel={t("Enlace para restablecer", "Reset link")}
+    />
   );
 }
 

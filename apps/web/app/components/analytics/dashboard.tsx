@@ -2,6 +2,7 @@
 // per-practice and per-doctor tables, all drawn server-side from the dashboard's SQL aggregates.
 import { Link } from "@remix-run/react";
 import type { Dashboard } from "@rm/analytics";
+import type { ReactNode } from "react";
 import { useLocale, useT } from "../../i18n.ts";
 import { CHART_COLORS, formatCount, formatHours, formatNps, formatRate, InlineBar, LineChart, NpsSplitBar, RatingBars } from "../charts.tsx";
 
@@ -54,61 +55,50 @@ function HeadlineFigures({ dashboard: d, isDoctor }: { dashboard: Dashboard; isD
         {t("Cifras principales", "Headline figures")}
       </h2>
       <dl className="kpis">
-        <div className="card kpi" data-kpi="nps">
-          <dt>NPS</dt>
-          <dd className="kpi-value">{formatNps(totals.nps.score, locale)}</dd>
-          <dd className="kpi-detail">
-            <NpsSplitBar promoters={totals.nps.promoters} passives={totals.nps.passives} detractors={totals.nps.detractors} />
-            <NpsLegend nps={totals.nps} />
-          </dd>
-        </div>
-        <div className="card kpi" data-kpi="response">
-          <dt>{t("Tasa de respuesta", "Response rate")}</dt>
-          <dd className="kpi-value">{formatRate(totals.responseRate.rate, locale)}</dd>
-          <dd className="kpi-detail">
-            {t(
-              `${formatCount(totals.rated, locale)} calificaciones de ${formatCount(totals.sent, locale)} solicitudes`,
-              `${formatCount(totals.rated, locale)} ratings from ${formatCount(totals.sent, locale)} requests`,
-            )}
-          </dd>
-        </div>
-        <div className="card kpi" data-kpi="delivery">
-          <dt>{t("Tasa de entrega", "Delivery rate")}</dt>
-          <dd className="kpi-value">{formatRate(totals.deliveryRate.rate, locale)}</dd>
-          <dd className="kpi-detail">
-            {t(`${formatCount(totals.delivered, locale)} entregadas de ${formatCount(totals.sent, locale)}`, `${formatCount(totals.delivered, locale)} delivered of ${formatCount(totals.sent, locale)}`)}
-          </dd>
-        </div>
-        <div className="card kpi" data-kpi="reviews">
-          <dt>{t("Clics a reseñas", "Review click-through")}</dt>
-          <dd className="kpi-value">{formatRate(totals.reviewClickThrough.rate, locale)}</dd>
-          <dd className="kpi-detail">
-            {t(
-              `${formatCount(totals.reviewClickThrough.numerator, locale)} clics de ${formatCount(totals.reviewClickThrough.denominator, locale)} enlaces ofrecidos`,
-              `${formatCount(totals.reviewClickThrough.numerator, locale)} clicks of ${formatCount(totals.reviewClickThrough.denominator, locale)} links offered`,
-            )}
-          </dd>
-        </div>
-        <div className="card kpi" data-kpi="feedback">
-          <dt>{t("Comentarios de insatisfechos", "Unhappy feedback")}</dt>
-          <dd className="kpi-value">{formatCount(d.feedback.total, locale)}</dd>
-          <dd className="kpi-detail">
-            {unresolved === 0 ? t("todos atendidos", "all handled") : t(`${formatCount(unresolved, locale)} sin resolver`, `${formatCount(unresolved, locale)} unresolved`)}
-            {isDoctor ? null : (
-              <>
-                {" · "}
-                <Link to="/inbox">{t("Ir a la bandeja", "Open the inbox")}</Link>
-              </>
-            )}
-          </dd>
-        </div>
-        <div className="card kpi" data-kpi="resolution">
-          <dt>{t("Tiempo de resolución (mediana)", "Resolution time (median)")}</dt>
-          <dd className="kpi-value">{formatHours(d.feedback.medianResolutionHours, locale)}</dd>
-          <dd className="kpi-detail">{t(`${formatCount(d.feedback.resolved, locale)} resueltos`, `${formatCount(d.feedback.resolved, locale)} resolved`)}</dd>
-        </div>
+        <Kpi kpi="nps" label="NPS" value={formatNps(totals.nps.score, locale)}>
+          <NpsSplitBar promoters={totals.nps.promoters} passives={totals.nps.passives} detractors={totals.nps.detractors} />
+          <NpsLegend nps={totals.nps} />
+        </Kpi>
+        <Kpi kpi="response" label={t("Tasa de respuesta", "Response rate")} value={formatRate(totals.responseRate.rate, locale)}>
+          {t(
+            `${formatCount(totals.rated, locale)} calificaciones de ${formatCount(totals.sent, locale)} solicitudes`,
+            `${formatCount(totals.rated, locale)} ratings from ${formatCount(totals.sent, locale)} requests`,
+          )}
+        </Kpi>
+        <Kpi kpi="delivery" label={t("Tasa de entrega", "Delivery rate")} value={formatRate(totals.deliveryRate.rate, locale)}>
+          {t(`${formatCount(totals.delivered, locale)} entregadas de ${formatCount(totals.sent, locale)}`, `${formatCount(totals.delivered, locale)} delivered of ${formatCount(totals.sent, locale)}`)}
+        </Kpi>
+        <Kpi kpi="reviews" label={t("Clics a reseñas", "Review click-through")} value={formatRate(totals.reviewClickThrough.rate, locale)}>
+          {t(
+            `${formatCount(totals.reviewClickThrough.numerator, locale)} clics de ${formatCount(totals.reviewClickThrough.denominator, locale)} enlaces ofrecidos`,
+            `${formatCount(totals.reviewClickThrough.numerator, locale)} clicks of ${formatCount(totals.reviewClickThrough.denominator, locale)} links offered`,
+          )}
+        </Kpi>
+        <Kpi kpi="feedback" label={t("Comentarios de insatisfechos", "Unhappy feedback")} value={formatCount(d.feedback.total, locale)}>
+          {unresolved === 0 ? t("todos atendidos", "all handled") : t(`${formatCount(unresolved, locale)} sin resolver`, `${formatCount(unresolved, locale)} unresolved`)}
+          {isDoctor ? null : (
+            <>
+              {" · "}
+              <Link to="/inbox">{t("Ir a la bandeja", "Open the inbox")}</Link>
+            </>
+          )}
+        </Kpi>
+        <Kpi kpi="resolution" label={t("Tiempo de resolución (mediana)", "Resolution time (median)")} value={formatHours(d.feedback.medianResolutionHours, locale)}>
+          {t(`${formatCount(d.feedback.resolved, locale)} resueltos`, `${formatCount(d.feedback.resolved, locale)} resolved`)}
+        </Kpi>
       </dl>
     </section>
+  );
+}
+
+/** One headline figure: its name, the value, and what it is made of. */
+function Kpi({ kpi, label, value, children }: { kpi: string; label: string; value: string; children: ReactNode }) {
+  return (
+    <div className="card kpi" data-kpi={kpi}>
+      <dt>{label}</dt>
+      <dd className="kpi-value">{value}</dd>
+      <dd className="kpi-detail">{children}</dd>
+    </div>
   );
 }
 
