@@ -6,7 +6,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { findPractice, findUser, listDoctors, listPractices } from "@rm/accounts";
-import { AnalyticsFilterError, loadDashboard, localToday, resolveDashboardRange, type Dashboard, type DashboardFilters } from "@rm/analytics";
+import { AnalyticsFilterError, doctorFilterChoices, loadDashboard, localToday, resolveDashboardRange, type Dashboard, type DashboardFilters } from "@rm/analytics";
 import { notFound, requireUser } from "../.server/staff.server.ts";
 import { DashboardView } from "../components/analytics/dashboard.tsx";
 import { AnalyticsFilters, AnalyticsHeader, type FilterError } from "../components/analytics/filters.tsx";
@@ -60,10 +60,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     return data({ ...base, dashboard: null, error: (order ? "order" : "date") as FilterError }, { status: 400 });
   }
   if (!dashboard) throw data({ error: "No encontrado." }, { status: 404 });
-  // Assigned doctors who are not DOCTOR users (an owner, a former doctor) still get a name in the filter.
-  const known = new Set(base.doctors.map((d) => d.id));
-  if (!isDoctor) for (const d of dashboard.byDoctor) if (d.doctorId && d.name && !known.has(d.doctorId)) base.doctors.push({ id: d.doctorId, name: d.name });
-  return data({ ...base, dashboard, error: null });
+  // A doctor's filter is fixed to themselves; others may pick every doctor with figures.
+  return data({ ...base, doctors: isDoctor ? base.doctors : doctorFilterChoices(base.doctors, dashboard.byDoctor), dashboard, error: null });
 }
 
 export default function AnalyticsPage() {

@@ -1,6 +1,8 @@
-// The dashboard's period from a page's search params: presets count back from today in the
-// workspace's zone; edited dates make a custom range even when the select was left alone.
+// The dashboard page's inputs: the period from its search params (presets count back from today in the
+// workspace's zone; edited dates make a custom range even when the select was left alone) and the
+// doctor filter's choices.
 import { describe, expect, it } from "vitest";
+import { doctorFilterChoices } from "../src/filters.ts";
 import { localToday, presetDates, resolveDashboardRange } from "../src/range.ts";
 
 const today = "2026-03-10";
@@ -32,5 +34,21 @@ describe("resolveDashboardRange", () => {
     const lateEvening = new Date("2026-03-11T03:30:00Z");
     expect(localToday("America/Guayaquil", lateEvening)).toBe("2026-03-10");
     expect(localToday("UTC", lateEvening)).toBe("2026-03-11");
+  });
+});
+
+describe("doctorFilterChoices", () => {
+  it("adds the assigned doctors with figures who are not listed (an owner, a former doctor), once, after the listed ones", () => {
+    const listed = [{ id: "d1", name: "Dra. Ana" }];
+    const byDoctor = [
+      { doctorId: "d1", name: "Dra. Ana" },
+      { doctorId: "o1", name: "Dueño" },
+      { doctorId: null, name: null },
+    ];
+    expect(doctorFilterChoices(listed, byDoctor)).toEqual([
+      { id: "d1", name: "Dra. Ana" },
+      { id: "o1", name: "Dueño" },
+    ]);
+    expect(listed).toHaveLength(1);
   });
 });
