@@ -2,7 +2,7 @@
 // staff action, live figures, patient filters, the per-patient timelines and their pages. Every
 // action is a link to a plain GET confirmation, then a POST form: all of it works without JavaScript.
 import { Form, Link, useRevalidator, useSearchParams } from "@remix-run/react";
-import type { CampaignDetailCounts } from "@rm/campaigns";
+import type { CampaignActionTarget, CampaignDetailCounts } from "@rm/campaigns";
 // Constants the page renders: from the dependency-free subpath, so the browser bundle gets no server code.
 import { PATIENT_FILTERS, SEARCH_MAX_LENGTH } from "@rm/campaigns/filters";
 import { useEffect } from "react";
@@ -13,8 +13,6 @@ import { SelectFilter } from "../filters.tsx";
 
 /** How often the counts refresh while the campaign is ACTIVE and the tab is visible. */
 const REFRESH_MS = 15_000;
-
-export type ConfirmKind = "cancel" | "optout" | "erase";
 
 export interface CampaignSummary {
   id: string;
@@ -29,11 +27,6 @@ export interface CampaignSummary {
   timezone: string;
   scheduledHoursAfter: number;
   counts: CampaignDetailCounts;
-}
-
-export interface Confirmation {
-  kind: ConfirmKind;
-  patient: { id: string; name: string; phone: string } | null;
 }
 
 export interface PatientView {
@@ -137,7 +130,7 @@ export function ActionNotice() {
 }
 
 /** The confirmation step: what the action does, then the POST (keeping the list's filters and page). */
-export function ConfirmAction({ confirm, pending }: { confirm: Confirmation; pending: number }) {
+export function ConfirmAction({ confirm, pending }: { confirm: CampaignActionTarget; pending: number }) {
   const [params] = useSearchParams();
   const t = useT();
   const here = useHere();
