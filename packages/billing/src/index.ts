@@ -19,3 +19,4 @@ export { applyStripeEvent, BillingEventRejected, HANDLED_EVENT_TYPES, type Apply
 export { createBillingHandlers, handleStripeEvent, handleFreePeriod, type BillingHandlerDeps } from "./handlers.ts";
 export { createCheckoutSession, createPortalSession, changeSubscriptionPlan, type ChangePlanInput, BillingNotConfiguredError, BILLING_SUCCESS_PATH, BILLING_CANCEL_PATH, type CheckoutInput } from "./checkout.ts";
 export { getBillingOverview, encodeCursor, decodeCursor, HISTORY_PAGE_SIZE, type BillingOverview, type LedgerHistoryEntry, type LedgerWhat, type UsageRow } from "./overview.ts";
+export { requestPlanChange, PlanChangeRefused, type PlanChangeInput, type PlanChangeResult } from "./plan-change.ts";
