@@ -4,7 +4,8 @@
 // import), the credit shortfall, cross-tenant 404s, and sending to one patient.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { grantCredits, initOrm } from "@rm/db";
+import { initOrm } from "@rm/db";
+import { grantCredits } from "@rm/credits";
 import { MAX_UPLOAD_BYTES } from "@rm/importer";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import pg from "pg";

@@ -4,7 +4,8 @@
 // skipped with the reason), the rejected rows' download, confirm → the campaign's URL; the credit
 // shortfall; a single send at the desk; the same forms without JavaScript; axe-core on the pages.
 import { readFileSync } from "node:fs";
-import { grantCredits, initOrm } from "@rm/db";
+import { initOrm } from "@rm/db";
+import { grantCredits } from "@rm/credits";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";

@@ -18,3 +18,4 @@ export { listCampaignPatients, findCampaignPatient, PATIENT_PAGE_SIZE, type Pati
 export { buildTimeline, type TimelineStep, type TimelineStepKey, type PatientFacts } from "./timeline.ts";
 export { cancelCampaign, CAMPAIGN_CANCELLED_TEXT, type CancelCampaignInput, type CancelCampaignResult } from "./cancel-campaign.ts";
 export { optOutPatient, erasePatient, ERASED_NAME, type PatientActionInput, type OptOutResult, type EraseResult } from "./patient-actions.ts";
+export { completeCampaigns, campaignPeriodicHandlers } from "./complete-campaigns.ts";

@@ -1,5 +1,5 @@
 // Public API of @rm/db: entities and their enum-like consts, ORM bootstrap, tenant scoping,
-// credit ledger, outbox enqueue, password hashing and the demo seed.
+// outbox enqueue and password hashing. The credit ledger is @rm/credits; the demo seed is @rm/demo.
 
 export { initOrm, migrateUp } from "./orm.ts";
 export { buildOrmConfig, MIGRATIONS_DIR, type OrmOptions } from "./orm-config.ts";
@@ -31,37 +31,10 @@ export { OutboxEvent, OutboxEventSchema } from "./modules/outbox/outbox-event.en
 export { AnalyticsDelta, AnalyticsDaily, AnalyticsRollup } from "./modules/analytics/analytics.entity.ts";
 export { foldAnalytics, type FoldResult } from "./modules/analytics/fold.ts";
 export { enqueueOutbox, type OutboxEventInput } from "./modules/outbox/enqueue.ts";
+export { outboxInsertFrom, OUTBOX_INSERT_COLUMNS } from "./modules/outbox/insert-from.ts";
 export { pgArray } from "./modules/common/pg-array.ts";
 export { executeBound } from "./modules/common/execute-bound.ts";
 
-export {
-  grantCredits,
-  holdCredits,
-  releaseCredits,
-  heldCredits,
-  deductCredits,
-  settleHoldsBulk,
-  type SettleItem,
-  type SettleBulkResult,
-  refundCredits,
-  getCreditBalance,
-  LedgerError,
-  InsufficientCreditsError,
-  type LedgerEntryRecord,
-  type CreditBalance,
-  type GrantInput,
-  type HoldInput,
-  holdCreditsBulk,
-  expireAvailableCredits,
-  type ExpireInput,
-  type BulkHoldInput,
-  type ReleaseInput,
-  type DeductInput,
-  type RefundInput,
-  releaseCreditsBulk,
-  type BulkReleaseInput,
-} from "./modules/billing/ledger.ts";
-export { findLedgerEntry, type LedgerEntrySummary } from "./modules/billing/find-ledger-entry.ts";
 
 export {
   WORKSPACE_FILTER,
@@ -73,6 +46,5 @@ export { workspaceEm, unscopedEm } from "./scoping/workspace-em.ts";
 export { scopedQuery, scopedQueryBound, assertScopedSql } from "./scoping/scoped-query.ts";
 
 export { hashPassword, verifyPassword } from "./auth/password.ts";
-export { seedDemo, seedDemoWith, DEMO, type DemoSeedResult } from "./seeders/demo.ts";
 export { NotifyWaker, type NotifyWakerOptions } from "./notify-waker.ts";
 export { OUTBOX_RELAY_STATEMENTS, type ClaimedOutboxRow } from "./modules/outbox/relay-statements.ts";

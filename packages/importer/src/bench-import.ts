@@ -9,7 +9,8 @@ import { Readable } from "node:stream";
 import iconv from "iconv-lite";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { grantCredits, initOrm, migrateUp } from "@rm/db";
+import { initOrm, migrateUp } from "@rm/db";
+import { grantCredits } from "@rm/credits";
 import { createCampaignFromRows } from "./create-campaign.ts";
 import { parsePatientCsv, type PatientRow } from "./parse-patient-csv.ts";
 

@@ -10,14 +10,12 @@ import {
   DEFAULT_TEMPLATES,
   enqueueOutbox,
   executeBound,
-  getCreditBalance,
-  holdCreditsBulk,
-  InsufficientCreditsError as LedgerInsufficientCreditsError,
   pgArray,
   scopedQuery,
   scopedQueryBound,
   type SkipReason,
 } from "@rm/db";
+import { getCreditBalance, holdCreditsBulk, InsufficientCreditsError as LedgerInsufficientCreditsError } from "@rm/credits";
 import {
   creditsFor,
   DEFAULT_HOURS_AFTER_APPOINTMENT,

@@ -1,5 +1,6 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { grantCredits, initOrm } from "@rm/db";
+import { initOrm } from "@rm/db";
+import { grantCredits } from "@rm/credits";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 
 export interface TestOrm {

@@ -6,10 +6,7 @@ import {
   CampaignStatus,
   Channel,
   Contact,
-  deductCredits,
   enqueueOutbox,
-  grantCredits,
-  holdCredits,
   initOrm,
   Message,
   MessageType,
@@ -23,6 +20,7 @@ import {
   workspaceEm,
   type MessageStatus,
 } from "@rm/db";
+import { deductCredits, grantCredits, holdCredits } from "@rm/credits";
 import { DELIVERY_STATUS_RANK, fromTwilioStatus, ManualClock } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";

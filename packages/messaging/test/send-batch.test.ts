@@ -2,7 +2,8 @@
 // every one-message scenario through it too; these are the scenarios only a batch has.
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { getCreditBalance, heldCredits, initOrm } from "@rm/db";
+import { initOrm } from "@rm/db";
+import { getCreditBalance, heldCredits } from "@rm/credits";
 import { ManualClock } from "@rm/domain";
 import { createSimulator, type Simulator } from "@rm/twilio-simulator";
 import type { StreamEntry } from "@rm/streams";

@@ -6,7 +6,6 @@ export { optOut, optIn, type OptChange } from "./opt-out.ts";
 export { cancelPendingSends, reminderKey } from "./pending-sends.ts";
 export { createReplyProcessor, processReply, type ReplyDeps, type ReplyOutcome } from "./reply.ts";
 export { scheduleReminder, sendReminder, REMINDER_TYPE } from "./reminder.ts";
-export { completeCampaigns } from "./completion.ts";
 export {
   findByToken,
   loadRatingPage,

@@ -13,7 +13,7 @@
 // PENDING with its hold and reschedules it with capped backoff until the retry window ends
 // (decision 004, "When the provider is unavailable").
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { holdCredits, deductCredits, releaseCredits, InsufficientCreditsError } from "@rm/db";
+import { holdCredits, deductCredits, releaseCredits, InsufficientCreditsError } from "@rm/credits";
 import {
   applyStatus,
   classifyProviderError,

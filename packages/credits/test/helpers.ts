@@ -1,0 +1,43 @@
+import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
+import { type EntityManager, initOrm, type MikroORM, Plan, Practice, Role, User, Workspace, workspaceEm } from "@rm/db";
+
+export interface TestOrm {
+  db: TestDatabase;
+  orm: MikroORM;
+  close(): Promise<void>;
+}
+
+/** A migrated database of this file's own plus an ORM on it. */
+export async function setupOrm(poolMax = 10): Promise<TestOrm> {
+  const db = await createTestDatabase();
+  const orm = await initOrm({ databaseUrl: db.url, poolMax });
+  return {
+    db,
+    orm,
+    async close() {
+      await orm.close(true);
+      await db.drop();
+    },
+  };
+}
+
+let counter = 0;
+
+/** A workspace with an owner and a practice, written through its own scoped EntityManager. */
+export async function makeTenant(orm: MikroORM, opts: { plan?: Plan; name?: string } = {}) {
+  const n = ++counter;
+  const root = orm.em.fork();
+  const ws = root.create(Workspace, { name: opts.name ?? `Tenant ${n}`, plan: opts.plan ?? Plan.STARTER });
+  await root.flush();
+  const em: EntityManager = workspaceEm(orm.em, ws.id);
+  const owner = em.create(User, {
+    workspace: ws.id,
+    email: `owner${n}-${ws.id.slice(0, 8)}@example.com`,
+    name: `Owner ${n}`,
+    role: Role.OWNER,
+    passwordHash: "x",
+  });
+  const practice = em.create(Practice, { workspace: ws.id, name: `Practice ${n}`, googlePlaceId: `place-${n}` });
+  await em.flush();
+  return { workspaceId: ws.id, ownerId: owner.id, practiceId: practice.id };
+}
