@@ -1,3 +1,3 @@
 import { defineProject } from "vitest/config";
 
-export default defineProject({ test: { name: "billing", environment: "node" } });
+export default defineProject({ test: { name: "stripe-billing", environment: "node" } });

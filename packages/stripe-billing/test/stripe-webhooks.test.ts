@@ -2,8 +2,11 @@
 // outbox → the worker's billing handlers → workspace plan, ledger, past-due.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deductCredits, holdCredits } from "@rm/credits";
+import { enqueueOutbox } from "@rm/db";
+import { FREE_PERIOD_TYPE, STRIPE_EVENT_TYPE } from "../src/constants.ts";
+import { createBillingHandlers } from "../src/handlers.ts";
 import { startFreePlan } from "../src/free-plan.ts";
-import { balance, createWorkspace, ledger } from "./fixtures.ts";
+import { balance, createWorkspace, ledger, outboxRows, publish } from "./fixtures.ts";
 import { checkoutCompleted, event, invoice, newSub, OLD_SECRET, PRICES, sign, subscription, type Sub } from "./stripe-events.ts";
 import { setupWebhookHarness, type WebhookHarness } from "./webhook-harness.ts";
 
@@ -257,5 +260,26 @@ describe("stripe events applied by the worker", () => {
     expect(await balance(h.orm, ws)).toBe(50);
     const [pending] = await h.orm.em.fork().execute<{ n: string }[]>("select count(*)::text as n from outbox where stream = 'billing' and status <> 'done' and type = 'stripe.event'");
     expect(Number(pending!.n)).toBe(0);
+  });
+});
+
+describe("the worker's billing handlers: rows that can never run", () => {
+  it("are parked out of circulation with the reason, and a second delivery changes nothing", async () => {
+    const ws = await createWorkspace(h.orm);
+    const handlers = createBillingHandlers({ orm: h.orm, clock: h.clock, prices: PRICES, logger: h.logger });
+    const rows = [
+      { type: STRIPE_EVENT_TYPE, payload: { billingEventId: "not-a-uuid" } },
+      { type: FREE_PERIOD_TYPE, payload: { chain: "signup", anchor: "yesterday", period: 1 } },
+    ];
+    for (const [i, row] of rows.entries()) {
+      await enqueueOutbox(h.orm.em.fork(), { workspaceId: ws, stream: "billing", type: row.type, payload: row.payload, idempotencyKey: `test-unreadable-${i}-${ws}`, availableAt: h.clock.now() });
+      const [out] = await outboxRows(h.orm, ws, row.type);
+      await publish(h.orm, out!.id);
+      const entry = { outboxId: out!.id, type: row.type, workspaceId: ws, payload: JSON.stringify(row.payload), traceparent: "" };
+      await handlers[row.type]!(entry);
+      await handlers[row.type]!(entry);
+      const [parked] = await h.orm.em.fork().execute<{ status: string; last_error: string | null }[]>("select status, last_error from outbox where id = ?", [out!.id]);
+      expect(parked).toEqual({ status: "cancelled", last_error: `${row.type}: invalid ${row.type} payload` });
+    }
   });
 });
