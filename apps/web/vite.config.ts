@@ -22,12 +22,12 @@ const serverExternal = [
   "@mikro-orm/postgresql",
   "@mikro-orm/migrations",
   "@rm/accounts",
-  "@rm/stripe-billing",
   "@rm/catalogue",
   "@rm/config",
   "@rm/db",
   "@rm/domain",
   "@rm/streams",
+  "@rm/stripe-billing",
   "@rm/telemetry",
   "@rm/twilio",
 ];
