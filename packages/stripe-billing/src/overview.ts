@@ -1,5 +1,7 @@
 // What the billing page shows (read-only, one workspace): plan, balance, the current credit period,
 // usage in it by type of message, and the ledger history paged newest first by (created_at, id).
+// A read model (docs/ARCHITECTURE.md, "Table ownership"): it joins the ledger with messages and reads
+// the next FREE period's outbox row, never writes them; credits change only through @rm/credits.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { scopedQuery } from "@rm/db";
 import { getCreditBalance } from "@rm/credits";

@@ -1,4 +1,4 @@
-// expireAvailableCredits (@rm/db ledger), the reset at the start of every credit period.
+// expireAvailableCredits (@rm/credits), the reset at the start of every credit period.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expireAvailableCredits, getCreditBalance, grantCredits, holdCredits } from "@rm/credits";
 import { createWorkspace, setupHarness, type BillingHarness } from "./fixtures.ts";
