@@ -32,3 +32,4 @@ export {
 export { findLedgerEntry, type LedgerEntrySummary } from "./find-ledger-entry.ts";
 export { followUpShare, releaseFollowUpShare, releaseFollowUpShares, holdFollowUpCredits, messageReference } from "./follow-up-shares.ts";
 export { grantReferences, grantedWithPrefix } from "./grants.ts";
+export { chargeMessage, type ChargeMessageInput } from "./charge-message.ts";

@@ -1,9 +1,10 @@
-// The follow-up share (SPEC §6: a rating request holds its follow-up's credits too) and the grant
-// lookups the plans use, against real PostgreSQL: which requests are charged and what they still
-// hold is the ledger's to say, so callers only name their requests.
+// The follow-up share (SPEC §6: a rating request holds its follow-up's credits too), charging a sent
+// message, and the grant lookups the plans use, against real PostgreSQL: which requests are charged
+// and what they still hold is the ledger's to say, so callers only name their messages.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  chargeMessage,
   deductCredits,
   followUpShare,
   getCreditBalance,
@@ -112,5 +113,34 @@ describe("grant lookups", () => {
     expect(await grantedWithPrefix(em(), workspaceId, "stripe:180:")).toBe(0);
     // A LIKE wildcard in the prefix is a plain character.
     expect(await grantedWithPrefix(em(), workspaceId, "stripe:1_00:")).toBe(0);
+  });
+});
+
+describe("charging a sent message", () => {
+  it("a rating request spends what was billed and keeps its follow-up's share; a replay charges nothing more", async () => {
+    const { workspaceId } = await makeTenant(t.orm);
+    await grantCredits(em(), { workspaceId, amount: 10, reference: "grant:1" });
+    const id = randomUUID();
+    await holdCredits(em(), { workspaceId, amount: 2, reference: `message:${id}` });
+    const input = { workspaceId, messageId: id, billed: 1, held: 2, keepFollowUpShare: true, reason: "INITIAL SMS" };
+    expect(await chargeMessage(em(), input)).toBe("billed");
+    expect(await chargeMessage(em(), input)).toBe("billed");
+    expect(await getCreditBalance(em(), workspaceId)).toEqual({ available: 8, held: 1 });
+    expect(await followUpShare(em(), workspaceId, [id])).toEqual({ requestMessageId: id, share: 1 });
+  });
+
+  it("billed beyond the hold: the balance pays the difference, and when it cannot only the hold is spent", async () => {
+    const { workspaceId } = await makeTenant(t.orm);
+    await grantCredits(em(), { workspaceId, amount: 3, reference: "grant:1" });
+    const covered = randomUUID();
+    await holdCredits(em(), { workspaceId, amount: 1, reference: `message:${covered}` });
+    expect(await chargeMessage(em(), { workspaceId, messageId: covered, billed: 2, held: 1, keepFollowUpShare: false, reason: "FOLLOWUP_HAPPY SMS" })).toBe("billed");
+    expect(await getCreditBalance(em(), workspaceId)).toEqual({ available: 1, held: 0 });
+
+    const short = randomUUID();
+    await holdCredits(em(), { workspaceId, amount: 1, reference: `message:${short}` });
+    expect(await chargeMessage(em(), { workspaceId, messageId: short, billed: 3, held: 1, keepFollowUpShare: false, reason: "FOLLOWUP_HAPPY SMS" })).toBe("hold-only");
+    // Never negative: the hold's 1 was spent, nothing more.
+    expect(await getCreditBalance(em(), workspaceId)).toEqual({ available: 0, held: 0 });
   });
 });
