@@ -1,5 +1,5 @@
-// Public API of @rm/stripe-billing: plans and credits on the ledger, Stripe Checkout / portal, the Stripe
-// webhook intake (web) and its application (worker). See README.md.
+// Public API of @rm/stripe-billing: plans (when @rm/credits grants and expires credits), Stripe
+// Checkout / portal, the Stripe webhook intake (web) and its application (worker). See README.md.
 export { BILLING_STREAM, STRIPE_EVENT_TYPE, FREE_PERIOD_TYPE, BILLING_OUTBOX_TYPES } from "./constants.ts";
 export {
   startFreePlan,
