@@ -5,7 +5,8 @@
 // upload, the choice of a sheet without a script, and the sample files.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { grantCredits, initOrm } from "@rm/db";
+import { initOrm } from "@rm/db";
+import { grantCredits } from "@rm/credits";
 import { MAX_UPLOAD_BYTES } from "@rm/importer";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import pg from "pg";

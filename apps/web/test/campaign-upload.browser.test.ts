@@ -6,7 +6,8 @@
 // Excel workbook whose first sheet is a cover: the sheet is chosen on the page, without JavaScript.
 import { readFileSync } from "node:fs";
 import ExcelJS from "exceljs";
-import { grantCredits, initOrm } from "@rm/db";
+import { initOrm } from "@rm/db";
+import { grantCredits } from "@rm/credits";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";

@@ -20,3 +20,4 @@ export { cancelCampaign, CAMPAIGN_CANCELLED_TEXT, type CancelCampaignInput, type
 export { optOutPatient, erasePatient, ERASED_NAME, type PatientActionInput, type OptOutResult, type EraseResult } from "./patient-actions.ts";
 export { insertDraftCampaign, insertActiveCampaign, activateDraftCampaign, lockCampaign, deleteDraftCampaigns, type NewCampaign, type ActivatedCampaign, type LockedCampaign } from "./campaign-rows.ts";
 export { findActionTarget, isCampaignAction, CAMPAIGN_ACTIONS, type CampaignAction, type CampaignActionTarget } from "./action-target.ts";
+export { completeCampaigns, campaignPeriodicHandlers } from "./complete-campaigns.ts";

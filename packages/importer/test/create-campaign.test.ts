@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_TEMPLATES, getCreditBalance, InsufficientCreditsError as LedgerInsufficientCreditsError } from "@rm/db";
+import { DEFAULT_TEMPLATES } from "@rm/db";
+import { getCreditBalance, InsufficientCreditsError as LedgerInsufficientCreditsError } from "@rm/credits";
 import { countSegments, creditsToHoldForPatient, renderTemplate } from "@rm/domain";
 import {
   CampaignInputError,

@@ -1,5 +1,5 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { grantCredits } from "@rm/db";
+import { grantCredits } from "@rm/credits";
 
 export interface Tenant {
   workspaceId: string;

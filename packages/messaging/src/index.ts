@@ -12,7 +12,7 @@ export { StatusApplier, type StatusApplierOptions } from "./status/status-applie
 export { StatusEventGroupInserter, STATUS_EVENTS_CHANNEL, type StatusEventRow } from "./webhooks/status-event-insert.ts";
 export { applyDeliveryStatus, recordDeliveryStatus, deductReference, refundReference, rechargeReference, type DeliveryStatusResult, type ApplyDeliveryStatusOptions } from "./handlers/apply-delivery-status.ts";
 export { storeInbound, findRoute, TWILIO_INBOUND_TYPE, type InboundRoute } from "./handlers/store-inbound.ts";
-export { runPeriodic } from "./handlers/run-periodic.ts";
+export { runPeriodic, periodicJobHandler, MESSAGING_PERIODIC_JOBS, type PeriodicJobRun, type PeriodicRunContext } from "./handlers/run-periodic.ts";
 export { onDeadLetter } from "./handlers/dead-letter.ts";
 export { ensurePeriodicJobs, ensureNextSlot, slotStart, periodicKey, isPeriodicJob, PERIODIC_JOBS, type PeriodicJobName } from "./periodic/periodic-jobs.ts";
 export { DEFAULT_PERIODIC_OPTIONS, periodicOptions, type PeriodicOptions } from "./periodic/periodic-options.ts";

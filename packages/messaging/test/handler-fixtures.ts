@@ -6,10 +6,7 @@ import {
   CampaignStatus,
   Channel,
   Contact,
-  deductCredits,
   enqueueOutbox,
-  grantCredits,
-  holdCredits,
   Message,
   MessageType,
   Patient,
@@ -22,6 +19,7 @@ import {
   workspaceEm,
   type MessageStatus,
 } from "@rm/db";
+import { deductCredits, grantCredits, holdCredits } from "@rm/credits";
 import { DELIVERY_STATUS_RANK, fromTwilioStatus, ManualClock } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
 import { createTestOrm, recordingLogger, type RecordingLogger, type TestOrm } from "@rm/test-utils";

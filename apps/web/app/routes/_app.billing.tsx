@@ -4,7 +4,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { BillingNotConfiguredError, createPortalSession, getBillingOverview, PlanChangeRefused, requestPlanChange, type LedgerWhat } from "@rm/billing";
+import { BillingNotConfiguredError, createPortalSession, getBillingOverview, PlanChangeRefused, requestPlanChange, type LedgerWhat } from "@rm/stripe-billing";
 import { PLAN_LIMITS } from "@rm/domain";
 import { logger } from "../.server/logger.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
