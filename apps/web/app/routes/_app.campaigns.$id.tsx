@@ -12,8 +12,10 @@ import {
   findCampaignPatient,
   listCampaignPatients,
   loadCampaign,
+  optInPatient,
   optOutPatient,
   parsePatientListFilters,
+  patientConsentHistory,
   type TimelineStep,
 } from "@rm/campaigns";
 // Constants the page renders: from the dependency-free subpath, so the browser bundle gets no server code.
@@ -24,8 +26,9 @@ import { useEffect } from "react";
 import { getLocale } from "../.server/locale.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
 import { CampaignStatusBadge } from "../components/campaign-status.tsx";
+import { ConsentPanel, consentHistoryItems, type ConsentHistoryItem } from "../components/consent-history.tsx";
 import { CsrfInput, FormError } from "../components/forms.tsx";
-import { LOCALE_TAGS, msgFor, translator, useT, type Locale, type Translate } from "../i18n.ts";
+import { LOCALE_TAGS, msgFor, translator, useMsg, useT, type Locale, type Translate } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign.name ?? "Campaña"} · Reputation Manager` }];
@@ -137,7 +140,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const full = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { dateStyle: "medium", timeStyle: "short", timeZone: campaign.timezone });
   const t = translator(locale);
   const msg = msgFor(locale);
+  // The patient detail's consent history (?consent=<patient id>), with the opt-back-in form when opted out.
+  let consent: { patient: { id: string; name: string; channel: "SMS" | "WHATSAPP"; optedOut: boolean; erased: boolean }; items: ConsentHistoryItem[] } | null = null;
+  const consentParam = url.searchParams.get("consent");
+  if (consentParam) {
+    const patient = await findCampaignPatient(em, workspace.id, campaign.id, consentParam);
+    const history = patient ? await patientConsentHistory(em, { workspaceId: workspace.id, campaignId: campaign.id, patientId: patient.id, viewer }) : null;
+    if (patient && history) {
+      consent = {
+        patient: { id: patient.id, name: patient.name, channel: patient.channel, optedOut: patient.optedOut, erased: patient.erased },
+        items: consentHistoryItems(history, msg, (d) => full.format(d)),
+      };
+    }
+  }
   return {
+    consent,
     campaign: {
       id: campaign.id,
       name: campaign.name,
@@ -169,7 +186,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-type ActionFailure = { formError: string };
+type ActionFailure = { formError: string; consentError?: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { em, user, workspace, ip } = await requireUser(request, context, { roles: ROLES.STAFF });
@@ -190,6 +207,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent === "cancel") {
     const result = await cancelCampaign(em, { workspaceId: workspace.id, campaignId, viewer, ip });
     if (!result) notFound();
+    back.set("notice", result.outcome);
+    throw redirect(`/campaigns/${campaignId}?${back.toString()}`);
+  }
+  if (intent === "optin") {
+    const patientId = String(form.get("patient") ?? "");
+    const evidence = String(form.get("evidence") ?? "");
+    const result = await optInPatient(em, { workspaceId: workspace.id, campaignId, patientId, viewer, ip, evidence });
+    if (!result) notFound();
+    const msg = msgFor(await getLocale(request));
+    if (result.outcome === "evidence_required") return data<ActionFailure>({ formError: msg("consent.optIn.evidenceRequired"), consentError: msg("consent.optIn.evidenceRequired") }, { status: 400 });
+    if (result.outcome === "erased") return data<ActionFailure>({ formError: msg("consent.optIn.erased") }, { status: 409 });
+    back.set("consent", patientId);
     back.set("notice", result.outcome);
     throw redirect(`/campaigns/${campaignId}?${back.toString()}`);
   }
@@ -228,7 +257,7 @@ function LiveRefresh({ active }: { active: boolean }) {
 }
 
 export default function CampaignPage() {
-  const { campaign, patients, filters, nextCursor, paged, confirm } = useLoaderData<typeof loader>();
+  const { campaign, patients, filters, nextCursor, paged, confirm, consent } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
@@ -236,6 +265,8 @@ export default function CampaignPage() {
   const active = campaign.status === "ACTIVE";
   const cancellable = campaign.status === "ACTIVE"; // a DRAFT never gets here: its page is the preview
   const notice = NOTICES[params.get("notice") ?? ""];
+  const msg = useMsg();
+  const optedInNotice = params.get("notice") === "opted_in" ? msg("consent.optIn.done") : null;
   const here = (extra: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
     next.delete("notice");
@@ -287,7 +318,15 @@ export default function CampaignPage() {
           {t(notice[0], notice[1])}
         </p>
       ) : null}
+      {optedInNotice ? (
+        <p className="notice" role="status">
+          {optedInNotice}
+        </p>
+      ) : null}
       <FormError message={failure?.formError} />
+      {consent ? (
+        <ConsentPanel patient={consent.patient} items={consent.items} closeTo={here({ consent: null })} keep={keep} error={failure?.consentError} />
+      ) : null}
 
       {confirm ? (
         <section className="card warning-box" aria-labelledby="confirm-title" data-testid="confirm">
@@ -421,6 +460,9 @@ export default function CampaignPage() {
                               {t("Dar de baja", "Opt out")}
                             </Link>
                           )}
+                          <Link to={here({ consent: p.id, confirm: null, patient: null })} aria-label={msg("consent.history.open", { name: p.name })}>
+                            {msg("consent.history.link")}
+                          </Link>
                           <Link to={here({ confirm: "erase", patient: p.id })} aria-label={t(`Eliminar datos de ${p.name}`, `Erase ${p.name}'s data`)}>
                             {t("Eliminar datos", "Erase data")}
                           </Link>

@@ -9,11 +9,12 @@ import { listLinksToDetail, type Viewer } from "@rm/campaigns";
 import { confirmCampaignDraft, discardCampaignDraft, getCampaignDraft, previewCampaignDraft } from "@rm/importer";
 import { failure, importerFailure, requireDraftAccess } from "../.server/campaigns.server.ts";
 import { getEnv } from "../.server/env.server.ts";
+import { getLocale } from "../.server/locale.server.ts";
 import { platformSending } from "../.server/platform.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, FormError } from "../components/forms.tsx";
 import { SendBlockers } from "../components/send-blockers.tsx";
-import { formatDateTime, useLocale, useMsg, useT, type Translate } from "../i18n.ts";
+import { formatDateTime, msgFor, useLocale, useMsg, useT, type Translate } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Vista previa de la campaña · Reputation Manager" }];
@@ -61,6 +62,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       expiresAt: draft.expiresAt.toISOString(),
       warnings: draft.warnings,
       counts: draft.counts,
+      consentColumn: draft.consentColumn,
     },
     accepted: draft.rows.slice(0, LIST_LIMIT).map(row),
     consentMissing: consentMissing.slice(0, LIST_LIMIT).map(row),
@@ -95,6 +97,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     throw redirect("/campaigns/new?notice=discarded");
   }
   if (intent !== "confirm") return failure(400, { fieldErrors: {}, formError: "Acción desconocida.", values: {} });
+  // A file without a consent column imports only on the uploader's explicit word (SPEC §13).
+  const msg = msgFor(await getLocale(request));
+  const attested = form.get("consentAttested") === "yes";
+  if (!draft.consentColumn && !attested) return failure(400, { fieldErrors: {}, formError: msg("consent.attestation.required"), values: {} });
   try {
     await confirmCampaignDraft(staff.em, {
       workspaceId: staff.workspace.id,
@@ -104,6 +110,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       ip: staff.ip,
       // Confirm checks again what the preview showed: no send without a sender and approved templates.
       platform: platformSending(),
+      // The statement as the user read it is the consent events' evidence.
+      consentAttestation: attested ? msg("consent.attestation.statement") : null,
     });
   } catch (error) {
     return importerFailure(error, {});
@@ -126,6 +134,22 @@ const SKIP_LABELS: Record<string, [string, string]> = {
 function skipLabel(reason: string, t: Translate): string {
   const label = SKIP_LABELS[reason];
   return label ? t(label[0], label[1]) : reason;
+}
+
+/** The uploader's explicit word for a file without a consent column: required to confirm. */
+function ConsentAttestation() {
+  const msg = useMsg();
+  return (
+    <div className="field" data-testid="consent-attestation">
+      <p id="consent-attestation-hint" className="hint">
+        {msg("consent.attestation.hint")}
+      </p>
+      <div className="checkbox">
+        <input id="consent-attested" type="checkbox" name="consentAttested" value="yes" required aria-describedby="consent-attestation-hint" />
+        <label htmlFor="consent-attested">{msg("consent.attestation.statement")}</label>
+      </div>
+    </div>
+  );
 }
 
 function More({ shown, total }: { shown: number; total: number }) {
@@ -252,6 +276,7 @@ export default function CampaignDraftPage() {
           {!draft.expired && preview && preview.counts.patients > 0 ? (
             <Form method="post">
               <CsrfInput />
+              {draft.consentColumn ? null : <ConsentAttestation />}
               <button type="submit" name="intent" value="confirm" disabled={busy || blockers.length > 0}>
                 {t(`Confirmar e importar ${preview.counts.patients} pacientes`, `Confirm and import ${preview.counts.patients} patients`)}
               </button>
@@ -307,6 +332,7 @@ export default function CampaignDraftPage() {
         <More shown={data.rejected.length} total={draft.counts.rejected} />
       </section>
 
+      {draft.consentColumn ? (
       <section className="card" aria-labelledby="consent-heading">
         <h2 id="consent-heading">
           {t("Sin consentimiento", "Without consent")} ({draft.counts.consentMissing})
@@ -334,6 +360,7 @@ export default function CampaignDraftPage() {
         ) : null}
         <More shown={data.consentMissing.length} total={data.consentMissingTotal} />
       </section>
+      ) : null}
 
       {preview && preview.skippedTotal > 0 ? (
         <section className="card" aria-labelledby="skipped-heading">
