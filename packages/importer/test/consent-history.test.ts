@@ -10,7 +10,17 @@ import { ManualClock } from "@rm/domain";
 import { twilioInboundEvent } from "@rm/events";
 import { erasePatient, optInPatient, optOutPatient, patientConsentHistory } from "@rm/campaigns";
 import { consentHistory, createReplyProcessor, storeInbound, type HandlerDeps } from "@rm/messaging";
-import { CampaignInputError, confirmCampaignDraft, createCampaignDraft, createCampaignFromRows, parsePatientCsv, type CampaignRowInput, type PatientCsvResult } from "../src/index.ts";
+import {
+  CampaignInputError,
+  confirmCampaignDraft,
+  createCampaignDraft,
+  createCampaignFromRows,
+  parsePatientCsv,
+  sendToOnePatient,
+  SINGLE_SEND_CONSENT_EVIDENCE,
+  type CampaignRowInput,
+  type PatientCsvResult,
+} from "../src/index.ts";
 import { count, makeTenant, setupOrm, type Tenant, type TestOrm } from "./helpers.ts";
 
 const PUBLIC_URL = "https://rm.example";
@@ -168,6 +178,36 @@ describe("a file without a consent column", () => {
       [tenant.workspaceId],
     );
     expect(events).toEqual([{ phone: "+593991000105", action: "GRANTED", evidence: "Columna de consentimiento del archivo «citas.csv»" }]);
+  });
+});
+
+describe("import grants", () => {
+  it("a file's «sí» does not undo a patient's opt-out: no grant is recorded for them, one is for the others", async () => {
+    const tenant = await makeTenant(t.orm, { credits: 100 });
+    const first = await draft(tenant, await csv(["nombre,telefono,fecha,consentimiento", "Hilda Paz,0991000107,23/11/2026 10:00,si", "Ivan Sol,0991000108,23/11/2026 10:00,si"]));
+    await confirm(tenant, first);
+    const [hilda] = await sql<{ id: string; contact_id: string }>("select id, contact_id from patients where campaign_id = ? and name = 'Hilda Paz'", [first]);
+    await optOutPatient(t.orm.em.fork(), { workspaceId: tenant.workspaceId, campaignId: first, patientId: hilda!.id, viewer: { userId: tenant.ownerId, role: "OWNER" }, now: new Date(now.getTime() + HOUR) });
+
+    const second = await draft(tenant, await csv(["nombre,telefono,fecha,consentimiento", "Hilda Paz,0991000107,23/11/2026 11:00,si", "Ivan Sol,0991000108,23/11/2026 11:00,si"]));
+    await confirmCampaignDraft(t.orm, { workspaceId: tenant.workspaceId, campaignId: second, confirmedById: tenant.ownerId, publicUrl: PUBLIC_URL, now: new Date(now.getTime() + 2 * HOUR) });
+    const rows = await sql<{ phone: string; action: string; source: string; n: number }>(
+      "select c.phone, e.action, e.source, count(*)::int as n from consent_events e join contacts c on c.id = e.contact_id where e.workspace_id = ? group by 1, 2, 3 order by 1, 2, 3",
+      [tenant.workspaceId],
+    );
+    expect(rows).toEqual([
+      { phone: "+593991000107", action: "GRANTED", source: "IMPORT", n: 1 },
+      { phone: "+593991000107", action: "WITHDRAWN", source: "STAFF", n: 2 },
+      { phone: "+593991000108", action: "GRANTED", source: "IMPORT", n: 2 },
+    ]);
+  });
+
+  it("a patient entered by hand is a grant by staff, the user who sent it as actor", async () => {
+    const tenant = await makeTenant(t.orm, { credits: 100 });
+    const sent = await sendToOnePatient(t.orm, { workspaceId: tenant.workspaceId, practiceId: tenant.practiceId, assignedDoctorId: null, createdById: tenant.doctorId, name: "Julia Ramos", phone: "0991000109", consent: true, publicUrl: PUBLIC_URL, now });
+    const events = await sql<{ action: string; source: string; actor_id: string; evidence: string }>("select action, source, actor_id, evidence from consent_events where workspace_id = ?", [tenant.workspaceId]);
+    expect(sent.patient.status).toBe("SCHEDULED");
+    expect(events).toEqual([{ action: "GRANTED", source: "STAFF", actor_id: tenant.doctorId, evidence: SINGLE_SEND_CONSENT_EVIDENCE }]);
   });
 });
 
