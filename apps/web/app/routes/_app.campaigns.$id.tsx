@@ -26,7 +26,7 @@ import { useEffect } from "react";
 import { getLocale } from "../.server/locale.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
 import { CampaignStatusBadge } from "../components/campaign-status.tsx";
-import { ConsentPanel, consentHistoryItems, type ConsentHistoryItem } from "../components/consent-history.tsx";
+import { ConsentPanel, consentHistoryItems, type ConsentHistoryItem } from "../components/consent.tsx";
 import { CsrfInput, FormError } from "../components/forms.tsx";
 import { LOCALE_TAGS, msgFor, translator, useMsg, useT, type Locale, type Translate } from "../i18n.ts";
 import { ROLES } from "../nav.ts";

@@ -12,6 +12,7 @@ import { getEnv } from "../.server/env.server.ts";
 import { getLocale } from "../.server/locale.server.ts";
 import { platformSending } from "../.server/platform.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
+import { ConsentAttestation } from "../components/consent.tsx";
 import { CsrfInput, FormError } from "../components/forms.tsx";
 import { SendBlockers } from "../components/send-blockers.tsx";
 import { formatDateTime, msgFor, useLocale, useMsg, useT, type Translate } from "../i18n.ts";
@@ -134,22 +135,6 @@ const SKIP_LABELS: Record<string, [string, string]> = {
 function skipLabel(reason: string, t: Translate): string {
   const label = SKIP_LABELS[reason];
   return label ? t(label[0], label[1]) : reason;
-}
-
-/** The uploader's explicit word for a file without a consent column: required to confirm. */
-function ConsentAttestation() {
-  const msg = useMsg();
-  return (
-    <div className="field" data-testid="consent-attestation">
-      <p id="consent-attestation-hint" className="hint">
-        {msg("consent.attestation.hint")}
-      </p>
-      <div className="checkbox">
-        <input id="consent-attested" type="checkbox" name="consentAttested" value="yes" required aria-describedby="consent-attestation-hint" />
-        <label htmlFor="consent-attested">{msg("consent.attestation.statement")}</label>
-      </div>
-    </div>
-  );
 }
 
 function More({ shown, total }: { shown: number; total: number }) {

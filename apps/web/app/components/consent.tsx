@@ -1,6 +1,7 @@
-// A contact's consent history (SPEC §13) as a small ordered list, and — for a patient who opted out —
-// the staff opt-back-in form, which needs the patient's evidence. Shown on the campaign page's patient
-// detail; the contacts page will reuse it. Works without JavaScript (plain GET link, POST form).
+// Consent on staff pages (SPEC §5.1, §13): a contact's consent history as a small ordered list and —
+// for a patient who opted out — the staff opt-back-in form, which needs the patient's evidence (the
+// campaign page's patient detail; the contacts page will reuse it), and the uploader's attestation for
+// a file without a consent column (the draft preview). Plain GET links and POST forms: no JavaScript needed.
 import type { ReactNode } from "react";
 import type { ConsentHistoryEntry } from "@rm/messaging";
 import { Form, Link } from "@remix-run/react";
@@ -99,5 +100,21 @@ export function ConsentPanel({ patient, items, closeTo, keep, error }: ConsentPa
         <Link to={closeTo}>{msg("consent.history.close")}</Link>
       </p>
     </section>
+  );
+}
+
+/** The uploader's explicit word for a file without a consent column: required to confirm. */
+export function ConsentAttestation() {
+  const msg = useMsg();
+  return (
+    <div className="field" data-testid="consent-attestation">
+      <p id="consent-attestation-hint" className="hint">
+        {msg("consent.attestation.hint")}
+      </p>
+      <div className="checkbox">
+        <input id="consent-attested" type="checkbox" name="consentAttested" value="yes" required aria-describedby="consent-attestation-hint" />
+        <label htmlFor="consent-attested">{msg("consent.attestation.statement")}</label>
+      </div>
+    </div>
   );
 }
