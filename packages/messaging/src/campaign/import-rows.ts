@@ -1,5 +1,5 @@
-// What a campaign import writes here (SPEC §5.1–5.3): the contacts (upserted and locked, so two
-// imports at the same moment cannot both ask one phone), the patients, and the INITIAL messages with
+// What a campaign import writes here (SPEC §5.1–5.3, §13): the contacts (upserted and locked, so two
+// imports at the same moment cannot both ask one phone) with their consent events, the patients, and the INITIAL messages with
 // their `message.send` outbox rows. The import's hot path: a handful of set-based statements per
 // 10,000 rows (`unnest` of arrays, bound parameters), never one per row. The patients' and messages'
 // columns are encoded by `encode…` while the previous statement runs (the importer pipelines them),
