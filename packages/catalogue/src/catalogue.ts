@@ -2,12 +2,13 @@
 // codes start with the area's name. Code that shows a text calls `msg(code, params)`, never an inline
 // Spanish/English pair (lint: `catalogue/no-inline-pairs`).
 import { billing } from "./messages/billing.ts";
+import { consent } from "./messages/consent.ts";
 import { links } from "./messages/links.ts";
 import { sending } from "./messages/sending.ts";
 import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 
-export const catalogue = { ...billing, ...links, ...sending, ...timeline, ...upload };
+export const catalogue = { ...billing, ...consent, ...links, ...sending, ...timeline, ...upload };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;
