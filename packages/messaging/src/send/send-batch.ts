@@ -38,6 +38,7 @@ import {
   type SendDeps,
 } from "./send-message.ts";
 import { loadSendRows, type SendRow } from "./send-context.ts";
+import { startSmsFallback } from "../status/sms-fallback.ts";
 
 /** What became of one entry: ok means it may be acknowledged (its effect, or nothing to do, is committed). */
 export type EntryOutcome = { ok: true } | { ok: false; error: unknown };
@@ -187,7 +188,8 @@ async function prepareBatch(deps: SendDeps, em: EntityManager, candidates: Candi
   for (const c of live) {
     const row = rowById.get(c.messageId);
     // Everything but the plain case is decided by the one-by-one path, under its own locks.
-    if (!row || row.provider_sid || row.status !== "PENDING" || globalPaused || row.sending_paused || ineligibility(row) !== null || (!FREE_TYPES.has(row.type) && row.credits_held <= 0)) {
+    // An SMS fallback (its own ledger references) is rare: it always takes the one-message path.
+    if (!row || row.provider_sid || row.status !== "PENDING" || row.fallback_at !== null || globalPaused || row.sending_paused || ineligibility(row) !== null || (!FREE_TYPES.has(row.type) && row.credits_held <= 0)) {
       oneByOne.push(c.index);
       continue;
     }
@@ -278,6 +280,7 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
   const toSettle: { row: ReloadedRow; item: SettleItem; billed: number }[] = [];
   const slowSettle: { row: ReloadedRow; billed: number }[] = [];
   const toRelease: ReloadedRow[] = [];
+  const failedWhatsapp: ReloadedRow[] = [];
   const initials: { a: Accepted; row: ReloadedRow; next: string }[] = [];
   for (const a of accepted) {
     const row = rowById.get(a.s.row.id);
@@ -293,6 +296,7 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
     // What the provider counted is what it bills; our own count is the fallback.
     const billed = row.channel === "WHATSAPP" ? 1 : (a.segments ?? row.segments ?? 1);
     updates.push({ id: row.id, sid: a.sid, status: next, segments: row.channel === "WHATSAPP" ? 1 : a.segments });
+    if (next === "FAILED" && row.channel === "WHATSAPP") failedWhatsapp.push(row);
     if (!FREE_TYPES.has(row.type)) {
       if (next === "FAILED") toRelease.push(row);
       else if (row.credits_held > 0) {
@@ -334,6 +338,8 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
   for (const t of toSettle) if (restRefs.has(t.item.reference)) await settle(deps, em, t.row, t.billed);
   for (const s of slowSettle) await settle(deps, em, s.row, s.billed);
   for (const row of toRelease) await releaseHeld(em, row);
+  // A WhatsApp failure that beat this commit (no WhatsApp on the number): the message goes once by SMS.
+  for (const row of failedWhatsapp) await startSmsFallback(em, { workspaceId: row.workspace_id, messageId: row.id, now });
 
   if (initials.length > 0) {
     await em.execute("update patients set status = 'SENT', updated_at = ? where id = any(?::uuid[]) and status in ('PENDING', 'SCHEDULED')", [now, pgArray(initials.map((i) => i.row.patient_id))], "run");
