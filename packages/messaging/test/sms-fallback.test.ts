@@ -184,6 +184,37 @@ describe("SMS fallback after a WhatsApp failure by status callback", () => {
     expect(sentTo(s.to).map((x) => x.channel)).toEqual(["whatsapp", "sms"]);
   });
 
+  it("the failed callback beats the sender's commit (the worker dies after the provider call): the fallback starts when the send is recorded, once", async () => {
+    const s = await scenario();
+    const d = deps();
+    const real = d.twilio;
+    // The provider takes the message, then the worker loses the answer (a timeout once connected).
+    const lost = { ...real, messages: Object.assign(Object.create(real.messages) as typeof real.messages, {
+      create: async (req: Parameters<typeof real.messages.create>[0]) => {
+        await real.messages.create(req);
+        throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+      },
+    }) } as typeof real;
+    for (const e of await publishDue()) await sendMessage({ ...d, twilio: lost }, e);
+    expect(await row("select status, provider_sid from messages where id = ?", [s.messageId])).toEqual({ status: "SENDING", provider_sid: null });
+    // The callbacks arrive while the attempt is still unconfirmed: the sid and the failure are recorded, no fallback yet.
+    await applyCallbacks();
+    expect(await row("select status, channel, fallback_at from messages where id = ?", [s.messageId])).toMatchObject({ status: "FAILED", channel: "WHATSAPP", fallback_at: null });
+    // The send's outbox row comes back after the in-flight margin: it records the failure and starts the fallback.
+    clock.advance(10_000);
+    for (const e of await publishDue()) await sendMessage(d, e);
+    expect(await row("select status, channel from messages where id = ?", [s.messageId])).toEqual({ status: "PENDING", channel: "SMS" });
+    for (const e of await publishDue()) await sendMessage(d, e);
+    await applyCallbacks();
+    const sent = sentTo(s.to);
+    expect(sent.map((x) => [x.channel, x.status])).toEqual([
+      ["whatsapp", "failed"],
+      ["sms", "delivered"],
+    ]);
+    expect(await spent(s.workspaceId)).toBe(sent.reduce((sum, x) => sum + billedSegments(x), 0));
+    expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ held: 0 });
+  });
+
   it("the SMS holds its own segments at send time: with no credits left it fails with the shortfall and nothing is sent", async () => {
     // 1 credit: the WhatsApp template takes it and gets it back when it fails; the SMS needs 2 segments.
     phone += 10;

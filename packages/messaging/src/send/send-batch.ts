@@ -285,6 +285,11 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
   for (const a of accepted) {
     const row = rowById.get(a.s.row.id);
     if (!row) continue;
+    if (row.fallback_from_sid === a.sid) {
+      // A status callback failed this WhatsApp attempt and its SMS fallback has started: nothing to record.
+      done.push(a.s.c.outboxId);
+      continue;
+    }
     if (row.provider_sid && row.provider_sid !== a.sid) {
       deps.logger.error({ messageId: row.id, recorded: row.provider_sid, received: a.sid }, "message already has another provider sid");
       done.push(a.s.c.outboxId);

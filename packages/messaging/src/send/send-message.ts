@@ -111,14 +111,14 @@ export const sendInstruments = defineInstruments((meter) => ({
 // After the provider call only the message itself is re-checked: no contact lock, no settings.
 export const RELOAD_SELECT = `
   select m.id, m.workspace_id, m.patient_id, m.type, m.channel, m.status, m.provider_sid, m.segments,
-         m.send_attempted_at, m.send_attempts, m.credits_held, m.fallback_at, p.contact_id
+         m.send_attempted_at, m.send_attempts, m.credits_held, m.fallback_at, m.fallback_from_sid, p.contact_id
     from messages m
     join patients p on p.id = m.patient_id`;
 const RELOAD_SQL = `${RELOAD_SELECT}
    where m.workspace_id = ? and m.id = ?
      for update of m`;
 
-export type ReloadedRow = Pick<SendRow, "id" | "workspace_id" | "patient_id" | "type" | "channel" | "status" | "provider_sid" | "segments" | "send_attempted_at" | "send_attempts" | "credits_held" | "fallback_at" | "contact_id">;
+export type ReloadedRow = Pick<SendRow, "id" | "workspace_id" | "patient_id" | "type" | "channel" | "status" | "provider_sid" | "segments" | "send_attempted_at" | "send_attempts" | "credits_held" | "fallback_at" | "fallback_from_sid" | "contact_id">;
 
 /** What the provider is asked to do; kept so a verified re-send uses the same parameters. */
 export interface ProviderRequest {
@@ -356,6 +356,11 @@ export async function record(deps: SendDeps, outboxId: string, sent: SendRow, si
     await lockOutboxRow(em, outboxId);
     const row = (await em.execute<ReloadedRow[]>(RELOAD_SQL, [sent.workspace_id, sent.id]))[0];
     if (!row) return;
+    if (row.fallback_from_sid === sid) {
+      // A status callback failed this WhatsApp attempt and its SMS fallback has started: nothing to record.
+      await completeOutboxRow(em, outboxId, now);
+      return;
+    }
     if (row.provider_sid && row.provider_sid !== sid) {
       deps.logger.error({ messageId: row.id, recorded: row.provider_sid, received: sid }, "message already has another provider sid");
       await completeOutboxRow(em, outboxId, now);
