@@ -194,7 +194,7 @@ describe("SMS fallback after a WhatsApp failure by status callback", () => {
         await real.messages.create(req);
         throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
       },
-    }) } as typeof real;
+    }) } as unknown as typeof real;
     for (const e of await publishDue()) await sendMessage({ ...d, twilio: lost }, e);
     expect(await row("select status, provider_sid from messages where id = ?", [s.messageId])).toEqual({ status: "SENDING", provider_sid: null });
     // The callbacks arrive while the attempt is still unconfirmed: the sid and the failure are recorded, no fallback yet.
