@@ -5,10 +5,11 @@
 //   Twilio encounters an error when sending an SMS?",
 //   https://support.twilio.com/hc/en-us/articles/223181728). The flat failed-message processing fee
 //   (https://support.twilio.com/hc/en-us/articles/27502337507483) is not a segment and not billed in credits.
-// - WhatsApp: Meta bills template messages per delivered message since 1 July 2025, and undelivered
-//   WhatsApp messages are not charged (same article; "How Much Does it Cost to Send and Receive
-//   WhatsApp Messages with Twilio?", https://support.twilio.com/hc/en-us/articles/360037672734): one
-//   credit when delivered or read, nothing when it failed.
+// - WhatsApp: "undelivered WhatsApp messages are not charged" (same article); Meta's fee is per
+//   template message since 1 July 2025 ("How Much Does it Cost to Send and Receive WhatsApp Messages
+//   with Twilio?", https://support.twilio.com/hc/en-us/articles/360037672734), billed for delivered
+//   messages (https://docs.ycloud.com/zh/api-reference/getting-started/changelog/whatsapp-pricing-2025.md):
+//   one credit when delivered or read, nothing when it failed.
 import type { MessageRecord } from "./store.ts";
 
 export function billedSegments(rec: Pick<MessageRecord, "channel" | "status" | "numSegments">): number {
