@@ -251,4 +251,34 @@ describe("SMS fallback after a WhatsApp failure by status callback", () => {
     expect(await row("select status, channel, fallback_at from messages where id = ?", [s.messageId])).toEqual({ status: "FAILED", channel: "WHATSAPP", fallback_at: null });
     expect(await publishDue()).toHaveLength(0);
   });
+
+  it("messages that do not fail cost the status applier the same statements per batch, 10 messages or 30 (the fallback is off the hot path)", async () => {
+    sim.configure({ failRules: [] });
+    const query = pg.Client.prototype.query;
+    let statements = 0;
+    const counting = function (this: pg.Client, ...args: unknown[]) {
+      statements++;
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    };
+    const countBatch = async (patients: number): Promise<number> => {
+      phone += 1000;
+      const s = await createScenario(orm, { patients, dueAt: clock.now(), channel: "WHATSAPP", credits: 100, phoneBase: phone });
+      expect((await sendMessageBatch(deps(), await publishDue())).every((o) => o.ok)).toBe(true);
+      await sim.whenIdle();
+      statements = 0;
+      (pg.Client.prototype as { query: unknown }).query = counting;
+      try {
+        await applyStatusEvents({ orm, clock, logger: silent }, { limit: 1000, unknownRetryMs: 600_000 });
+      } finally {
+        pg.Client.prototype.query = query;
+      }
+      const delivered = await orm.em.fork().execute<{ n: string }[]>("select count(*) as n from messages where workspace_id = ? and status in ('DELIVERED', 'READ')", [s.workspaceId]);
+      expect(Number(delivered[0]!.n)).toBe(patients);
+      return statements;
+    };
+    const ten = await countBatch(10);
+    expect(await countBatch(30)).toBe(ten);
+    // begin, synchronous_commit, claim, lock, one update, mark applied, commit
+    expect(ten).toBe(7);
+  });
 });
