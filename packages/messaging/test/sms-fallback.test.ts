@@ -9,7 +9,7 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getCreditBalance, initOrm } from "@rm/db";
-import { LOCAL_PLATFORM_CONTENT_SIDS, ManualClock } from "@rm/domain";
+import { LOCAL_PLATFORM_CONTENT_SIDS, ManualClock, shiftOutOfQuietHours } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
 import { createScenario, createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "@rm/test-utils";
 import { createTwilioClient, signTwilioRequest } from "@rm/twilio";
@@ -240,6 +240,22 @@ describe("SMS fallback after a WhatsApp failure by status callback", () => {
     await orm.em.fork().execute("update contacts set opted_out_at = now() where id = (select contact_id from patients where id = (select patient_id from messages where id = ?))", [s.messageId]);
     for (const e of await publishDue()) await sendMessage(deps(), e);
     expect(await row("select status from messages where id = ?", [s.messageId])).toEqual({ status: "CANCELED" });
+    expect(sentTo(s.to).map((x) => x.channel)).toEqual(["whatsapp"]);
+  });
+
+  it("a failure during the practice's quiet hours: the SMS is due when they end, not at night", async () => {
+    const s = await scenario();
+    const hour = new Date(clock.now()).getUTCHours();
+    const hh = (h: number) => `${String((h + 24) % 24).padStart(2, "0")}:00`;
+    const quiet = { start: hh(hour - 1), end: hh(hour + 2) };
+    await orm.em.fork().execute("update workspaces set timezone = 'UTC', quiet_hours_start = ?, quiet_hours_end = ? where id = ?", [quiet.start, quiet.end, s.workspaceId]);
+    for (const e of await publishDue()) await sendMessage(deps(), e);
+    await applyCallbacks();
+    const fallbackRow = await row("select available_at from outbox where payload->>'messageId' = ? and status = 'pending'", [s.messageId]);
+    const due = new Date(fallbackRow.available_at as string);
+    expect(due).toEqual(shiftOutOfQuietHours(clock.now(), "UTC", quiet));
+    expect(due.getTime()).toBeGreaterThan(clock.now().getTime());
+    expect(await publishDue()).toHaveLength(0);
     expect(sentTo(s.to).map((x) => x.channel)).toEqual(["whatsapp"]);
   });
 

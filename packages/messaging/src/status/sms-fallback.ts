@@ -28,7 +28,9 @@ const instruments = defineInstruments((meter) => ({
 
 // Only a WhatsApp message that failed with a fallback code, that has a sid, that has not fallen back
 // before, and whose WhatsApp hold is settled or released (credits_held = 0): while the sender's step 3
-// is still to come the hold is open, and the sender starts the fallback when it records the failure. Late callbacks of the WhatsApp attempt name `fallback_from_sid`
+// is still to come the hold is open, and the sender starts the fallback when it records the failure.
+// An opt-out confirmation never falls back: the patient has just asked for no more messages, and on
+// SMS the provider confirms opt-outs itself. Late callbacks of the WhatsApp attempt name `fallback_from_sid`
 // and are ignored by the status applier.
 const START_SQL = `update messages m
     set channel = 'SMS', status = 'PENDING',
@@ -39,7 +41,7 @@ const START_SQL = `update messages m
         retry_since = null, retry_failures = 0, retry_reason = null, next_retry_at = null, updated_at = ?
   where m.workspace_id = ? and m.id = ? and m.channel = 'WHATSAPP' and m.status = 'FAILED'
     and m.fallback_at is null and m.provider_sid is not null and m.error_code = any(?::int[])
-    and m.credits_held = 0
+    and m.credits_held = 0 and m.type <> 'OPT_OUT_CONFIRMATION'
   returning m.patient_id::text as patient_id, m.fallback_error_code as code`;
 
 const REMEMBER_SQL = `update contacts c
