@@ -5,8 +5,9 @@ import { billing } from "./messages/billing.ts";
 import { links } from "./messages/links.ts";
 import { sending } from "./messages/sending.ts";
 import { timeline } from "./messages/timeline.ts";
+import { upload } from "./messages/upload.ts";
 
-export const catalogue = { ...billing, ...links, ...sending, ...timeline };
+export const catalogue = { ...billing, ...links, ...sending, ...timeline, ...upload };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

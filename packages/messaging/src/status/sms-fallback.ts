@@ -15,6 +15,7 @@
 // segments under the fallback's ledger references (creditReference) when it is sent.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { reminderSettings } from "@rm/accounts";
+import { messageReference, smsFallbackReference } from "@rm/credits";
 import { enqueueOutbox, OutboxStream, pgArray } from "@rm/db";
 import { shiftOutOfQuietHours, SMS_FALLBACK_CODES } from "@rm/domain";
 import { messageSmsFallbackEvent } from "@rm/events";
@@ -79,5 +80,5 @@ export async function startSmsFallback(em: EntityManager, input: { workspaceId: 
  * refund stay as they were and the SMS is charged once for its real segments.
  */
 export function creditReference(messageId: string, fallback: boolean): string {
-  return fallback ? `fallback:message:${messageId}` : `message:${messageId}`;
+  return fallback ? smsFallbackReference(messageId) : messageReference(messageId);
 }
