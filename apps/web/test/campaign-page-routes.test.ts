@@ -173,4 +173,25 @@ describe("/campaigns/:id during and after a provider outage", () => {
     expect(after.indexOf("Retiró el consentimiento")).toBeLessThan(after.indexOf("Aceptó · WhatsApp"));
     expect(after).not.toContain('name="evidence"');
   });
+
+  it("a request whose WhatsApp failed (no WhatsApp) and went by SMS is one entry with both attempts — in Spanish and English", async () => {
+    const campaign = await createTenantCampaign(db.url, a, [{ name: "Carla Sinwa", phone: "+593985000021", state: "scheduled" }]);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query(
+        `update messages m set channel = 'SMS', status = 'DELIVERED', provider_sid = 'SM' || md5(m.id::text), fallback_at = $2, fallback_from_sid = 'SM' || md5('wa' || m.id::text),
+                fallback_error_code = 63003, send_attempted_at = $3, sent_at = $3, delivered_at = $3
+           from patients p where p.id = m.patient_id and p.campaign_id = $1`,
+        [campaign, new Date("2026-12-06T15:01:00Z"), new Date("2026-12-06T15:02:00Z")],
+      );
+    } finally {
+      await client.end();
+    }
+    const es = await (await get(web.url, `/campaigns/${campaign}`, s.owner)).text();
+    expect(es).toContain("WhatsApp falló (no tiene WhatsApp) → enviado por SMS");
+    const lang = `lang=${encodeURIComponent(Buffer.from(JSON.stringify("en")).toString("base64"))}`;
+    const en = await (await fetch(`${web.url}/campaigns/${campaign}`, { headers: { Cookie: `${s.owner.cookie}; ${lang}` } })).text();
+    expect(en).toContain("WhatsApp failed (no WhatsApp on this number) → sent by SMS");
+  });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRunEnv, ProcessManager, type RunEnv } from "@rm/harness";
 import { createCampaignFromRows, parsePatientCsv } from "@rm/importer";
 import { createScenario, ensureProductionBuild, freePort, waitForStatus, waitUntil } from "@rm/test-utils";
+import { billedSegments } from "@rm/twilio-simulator";
 
 const logDir = fileURLToPath(new URL("../../../.data/logs", import.meta.url));
 const SMS_SENDER = "+15005550006";
@@ -201,5 +202,37 @@ describe("the feedback flow end to end", () => {
     await waitUntil(() => sentTo("+593987000008").length === 1, 30_000, "the new patient's request");
     await sleep(1_000);
     expect(sentTo(P.happy)).toHaveLength(2);
+  }, 240_000);
+
+  it("a patient without WhatsApp: Twilio accepts the request, fails it by callback (63003), and it goes once by SMS; the ledger is what Twilio billed", async () => {
+    const ws = await createScenario(env.orm, { patients: 0, dueAt: new Date(), credits: 50, whatsappContentSids: { INITIAL: `HX${"1".repeat(32)}` } });
+    const phone = "+593987000099";
+    env.sim.configure({ failRules: [{ to: phone, code: 63003 }] });
+    const due = new Date(Math.ceil((Date.now() + 1_000) / 60_000) * 60_000);
+    const appt = csvDate(new Date(due.getTime() - 2 * 3_600_000));
+    await importCsv(ws, "Sin WhatsApp", ["nombre,telefono,email,fecha_cita,consentimiento,canal", `Hugo Sinwa,0987000099,,${appt},sí,WhatsApp`].join("\n"));
+
+    // webhook (failed, 63003) → status applier → outbox → relay → worker → simulator, by SMS.
+    await waitUntil(() => sentTo(phone).length === 1, 90_000, "the SMS fallback");
+    const [initial] = await sql<{ id: string; channel: string; provider_sid: string; fallback_from_sid: string; fallback_error_code: number }>(
+      "select m.id, m.channel, m.provider_sid, m.fallback_from_sid, m.fallback_error_code from messages m join patients p on p.id = m.patient_id where p.phone = ? and m.type = 'INITIAL'",
+      [phone],
+    );
+    await waitUntil(async () => (await sql("select 1 from messages where id = ? and status = 'DELIVERED'", [initial!.id])).length === 1, 30_000, "the SMS delivered");
+    await sleep(1_000); // a second SMS or a second outbox row would show by now
+    const whatsapp = sentTo(`whatsapp:${phone}`);
+    expect(whatsapp.map((m) => [m.status, m.errorCode])).toEqual([["failed", 63003]]);
+    const sms = sentTo(phone).filter((m) => m.sid === initial!.provider_sid);
+    expect(sms).toHaveLength(1);
+    expect(sentTo(phone).filter((m) => m.body === sms[0]!.body)).toHaveLength(1);
+    expect(initial).toMatchObject({ channel: "SMS", fallback_from_sid: whatsapp[0]!.sid, fallback_error_code: 63003 });
+    expect(await sql("select 1 from contacts where workspace_id = ? and phone = ? and no_whatsapp_code = 63003", [ws.workspaceId, phone])).toHaveLength(1);
+
+    // The request's ledger entries: WhatsApp charged and refunded, the SMS charged its segments.
+    const refs = [`message:${initial!.id}`, `refund:message:${initial!.id}`, `fallback:message:${initial!.id}`];
+    const entries = await sql<{ kind: string; amount: number }>("select kind, amount from credit_ledger_entries where workspace_id = ? and kind in ('deduct', 'refund') and reference in (?)", [ws.workspaceId, refs]);
+    const spent = -entries.reduce((sum, e) => sum + Number(e.amount), 0);
+    expect(spent).toBe(billedSegments(whatsapp[0]!) + billedSegments(sms[0]!));
+    expect(spent).toBe(sms[0]!.numSegments);
   }, 240_000);
 });

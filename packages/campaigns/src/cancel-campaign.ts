@@ -77,7 +77,7 @@ export async function cancelCampaign(em: EntityManager, input: CancelCampaignInp
       const held = batch.filter((m) => m.creditsHeld > 0);
       const released = await releaseCreditsBulk(tem, {
         workspaceId: input.workspaceId,
-        releases: held.map((m) => ({ holdReference: `message:${m.id}`, reference: `release:message:${m.id}` })),
+        releases: held.map((m) => ({ holdReference: m.holdReference, reference: `release:${m.holdReference}` })),
         reason: "campaign cancelled",
       });
       creditsReleased += released.amount;

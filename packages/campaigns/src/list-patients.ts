@@ -70,6 +70,8 @@ interface Row {
   retry_failures: number | null;
   retry_reason: string | null;
   next_retry_at: Time;
+  fallback_at: Time;
+  fallback_error_code: number | null;
   initial_updated_at: Time;
   initial_id: string | null;
   reminder_at: Time;
@@ -126,6 +128,7 @@ export async function listCampaignPatients(
             ct.opted_out_at, ct.opted_out_source, ct.erased_at,
             i.status as initial_status, i.send_attempted_at, i.sent_at, i.delivered_at, i.read_at, i.failed_at, i.error_code, i.error_text,
             i.retry_since, i.retry_failures, i.retry_reason, i.next_retry_at, i.updated_at as initial_updated_at,
+            i.fallback_at, i.fallback_error_code,
             i.id as initial_id,
             (select coalesce(r.sent_at, r.send_attempted_at) from messages r
               where r.workspace_id = p.workspace_id and r.patient_id = p.id and r.type = 'REMINDER' and r.provider_sid is not null limit 1) as reminder_at,
@@ -181,6 +184,8 @@ export async function listCampaignPatients(
           retryFailures: Number(r.retry_failures ?? 0),
           retryReason: r.retry_reason,
           nextRetryAt: t(r.next_retry_at),
+          fallbackAt: t(r.fallback_at),
+          fallbackErrorCode: r.fallback_error_code,
           initialUpdatedAt: t(r.initial_updated_at),
           reminderAt: t(r.reminder_at),
           rating: r.rating === null ? null : Number(r.rating),

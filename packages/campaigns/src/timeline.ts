@@ -26,6 +26,8 @@ export interface TimelineStep {
   tone: "good" | "bad" | "neutral";
   /** On "retrying", "retried" and a "failed" that gave up: the provider-unavailable streak, for words in either language. */
   retry?: RetryStreak;
+  /** "smsFallback": the WhatsApp attempt's error code, and whether the SMS has been sent. */
+  fallback?: { code: number | null; sent: boolean };
 }
 
 export interface PatientFacts {
@@ -49,6 +51,9 @@ export interface PatientFacts {
   retryReason?: string | null;
   nextRetryAt?: Date | null;
   initialUpdatedAt: Date | null;
+  /** SMS fallback of the INITIAL (messages.fallback_*): when WhatsApp failed and why. */
+  fallbackAt?: Date | null;
+  fallbackErrorCode?: number | null;
   reminderAt: Date | null;
   rating: number | null;
   ratedAt: Date | null;
@@ -82,6 +87,8 @@ export function buildTimeline(f: PatientFacts): TimelineStep[] {
     } else if (streak && !gaveUp) {
       steps.push({ key: "retried", at: streak.since, detail: null, tone: "neutral", retry: { ...streak, gaveUp: false } });
     }
+    // One message, both attempts: the WhatsApp failure, then the SMS that replaced it.
+    if (f.fallbackAt) steps.push({ key: "smsFallback", at: f.fallbackAt, detail: null, tone: "neutral", fallback: { code: f.fallbackErrorCode ?? null, sent: accepted } });
     if (accepted) push("sent", f.sentAt ?? f.sendAttemptedAt, null, "good");
     if (f.deliveredAt || f.initialStatus === "DELIVERED" || f.initialStatus === "READ") push("delivered", f.deliveredAt, null, "good");
     if (f.readAt || f.initialStatus === "READ") push("read", f.readAt, null, "good");

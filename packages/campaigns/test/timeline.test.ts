@@ -68,3 +68,19 @@ describe("buildTimeline — a provider outage", () => {
     expect(buildTimeline({ ...base, status: "SENT", initialStatus: "SENT", sentAt: at("10:00") }).map((s) => s.key)).toEqual(["scheduled", "sent"]);
   });
 });
+
+describe("buildTimeline — SMS fallback", () => {
+  const fallback = { fallbackAt: at("10:02"), fallbackErrorCode: 63003 };
+
+  it("one message with both attempts: WhatsApp failed (63003), then sent and delivered by SMS", () => {
+    const steps = buildTimeline({ ...base, ...fallback, status: "SENT", initialStatus: "DELIVERED", sendAttemptedAt: at("10:03"), sentAt: at("10:03"), deliveredAt: at("10:04") });
+    expect(steps.map((s) => s.key)).toEqual(["scheduled", "smsFallback", "sent", "delivered"]);
+    expect(steps[1]).toMatchObject({ at: at("10:02"), fallback: { code: 63003, sent: true } });
+  });
+
+  it("while the SMS waits to go out, the step says so and no failure is shown", () => {
+    const steps = buildTimeline({ ...base, ...fallback, status: "SENT", initialStatus: "PENDING" });
+    expect(steps.map((s) => s.key)).toEqual(["scheduled", "smsFallback"]);
+    expect(steps[1]!.fallback).toEqual({ code: 63003, sent: false });
+  });
+});

@@ -36,6 +36,13 @@ describe("the catalogue", () => {
     expect(createMsg("en")("billing.back")).toBe("Back to Billing");
   });
 
+  it("staff read why WhatsApp failed and that the message went by SMS, in both languages", () => {
+    expect(createMsg("es")("timeline.smsFallback", { code: "63003", sent: "yes" })).toBe("WhatsApp falló (no tiene WhatsApp) → enviado por SMS");
+    expect(createMsg("en")("timeline.smsFallback", { code: "63003", sent: "yes" })).toBe("WhatsApp failed (no WhatsApp on this number) → sent by SMS");
+    expect(createMsg("es")("timeline.smsFallback", { code: "63016", sent: "no" })).toBe("WhatsApp falló (plantilla no utilizable) → se enviará por SMS");
+    expect(createMsg("en")("timeline.smsFallback", { code: "63024", sent: "no" })).toBe("WhatsApp failed (WhatsApp does not accept this number) → going by SMS");
+  });
+
   it("a missing parameter is an error, not a blank in front of a patient", () => {
     const msg = createMsg("es") as (code: string, params?: object) => string;
     expect(() => msg("billing.success.applied", {})).toThrow(/plan/);

@@ -2,7 +2,7 @@
 // hold `message:<id>`. A rating request's hold also reserves its follow-up: only the request's own
 // segments leave it (follow-up-shares.ts).
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { messageReference } from "./follow-up-shares.ts";
+import { messageReference, smsFallbackReference } from "./follow-up-shares.ts";
 import { deductCredits, InsufficientCreditsError } from "./ledger.ts";
 
 export interface ChargeMessageInput {
@@ -14,6 +14,12 @@ export interface ChargeMessageInput {
   held: number;
   /** A rating request: keep the rest of the hold for its follow-up. */
   keepFollowUpShare: boolean;
+  /**
+   * The SMS that replaced a failed WhatsApp attempt of this message (SPEC §12): charged under its own
+   * hold and deduction (`fallback:message:<id>`), the whole hold settled; the request's follow-up
+   * share stays on `message:<id>`.
+   */
+  smsFallback?: boolean;
   reason: string;
 }
 
@@ -23,11 +29,12 @@ export interface ChargeMessageInput {
  * hold is spent: "hold-only" (the caller logs it). Idempotent per message.
  */
 export async function chargeMessage(em: EntityManager, input: ChargeMessageInput): Promise<"billed" | "hold-only"> {
+  const reference = input.smsFallback ? smsFallbackReference(input.messageId) : messageReference(input.messageId);
   const base = {
     workspaceId: input.workspaceId,
-    reference: messageReference(input.messageId),
+    reference,
     reason: input.reason,
-    ...(input.held > 0 ? { holdReference: messageReference(input.messageId), keepRemainder: input.keepFollowUpShare } : {}),
+    ...(input.held > 0 ? { holdReference: reference, keepRemainder: input.keepFollowUpShare && !input.smsFallback } : {}),
   };
   try {
     await deductCredits(em, { ...base, amount: input.billed });

@@ -14,6 +14,15 @@ export function messageReference(messageId: string): string {
   return `message:${messageId}`;
 }
 
+/**
+ * The hold (and the deduction) of the SMS that replaced a message's failed WhatsApp attempt (SPEC
+ * §12): its own, so the WhatsApp attempt's deduction and refund stay as they were and the SMS is
+ * charged once.
+ */
+export function smsFallbackReference(messageId: string): string {
+  return `fallback:message:${messageId}`;
+}
+
 /** The one release of a request's follow-up share, whoever releases it (a rating, a cancel, the campaign's end). */
 function shareReleaseReference(requestMessageId: string): string {
   return `release:followup:${requestMessageId}`;

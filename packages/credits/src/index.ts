@@ -30,6 +30,6 @@ export {
   type BulkReleaseInput,
 } from "./ledger.ts";
 export { findLedgerEntry, type LedgerEntrySummary } from "./find-ledger-entry.ts";
-export { followUpShare, releaseFollowUpShare, releaseFollowUpShares, holdFollowUpCredits, messageReference } from "./follow-up-shares.ts";
+export { followUpShare, releaseFollowUpShare, releaseFollowUpShares, holdFollowUpCredits, messageReference, smsFallbackReference } from "./follow-up-shares.ts";
 export { grantReferences, grantedWithPrefix } from "./grants.ts";
 export { chargeMessage, type ChargeMessageInput } from "./charge-message.ts";

@@ -19,6 +19,7 @@ export { type SegmentCount, type SmsEncoding, countSegments, creditsFor } from "
 export { toGsmVariant } from "./messaging/to-gsm-variant.ts";
 export {
   KNOWN_PROVIDER_ERROR_CODES,
+  SMS_FALLBACK_CODES,
   type ErrorScope,
   type ProviderError,
   type ProviderFailure,

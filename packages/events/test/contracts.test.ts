@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { billingFreePeriodEvent, feedbackReminderEvent, messageSendEvent, periodicJobEvent, STREAM_KINDS, stripeEventEvent, twilioInboundEvent, twilioStatusEvent } from "../src/index.ts";
+import { billingFreePeriodEvent, feedbackReminderEvent, messageSendEvent, messageSmsFallbackEvent, periodicJobEvent, STREAM_KINDS, stripeEventEvent, twilioInboundEvent, twilioStatusEvent } from "../src/index.ts";
 
 let client: pg.Client;
 beforeAll(async () => {
@@ -29,8 +29,15 @@ describe("event contracts", () => {
 
   it("keys of different kinds never collide for the same id", () => {
     const id = randomUUID();
-    const keys = [messageSendEvent.key(id), feedbackReminderEvent.key(id), twilioInboundEvent.key(id), stripeEventEvent.key(id), twilioStatusEvent.key(id, "sent")];
+    const keys = [messageSendEvent.key(id), messageSmsFallbackEvent.key(id), feedbackReminderEvent.key(id), twilioInboundEvent.key(id), stripeEventEvent.key(id), twilioStatusEvent.key(id, "sent")];
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("the SMS fallback is sent by the send protocol (a message.send row) under a key of its own", () => {
+    const id = randomUUID();
+    expect(messageSmsFallbackEvent.type).toBe(messageSendEvent.type);
+    expect(messageSmsFallbackEvent.stream).toBe(messageSendEvent.stream);
+    expect(messageSmsFallbackEvent.key(id)).not.toBe(messageSendEvent.key(id));
   });
 
   it("a status callback's key differs per status and not per retry", () => {
@@ -47,7 +54,7 @@ describe("event contracts", () => {
   });
 
   it("every contract names a known stream", () => {
-    for (const c of [messageSendEvent, feedbackReminderEvent, twilioStatusEvent, twilioInboundEvent, stripeEventEvent, billingFreePeriodEvent, periodicJobEvent]) {
+    for (const c of [messageSendEvent, messageSmsFallbackEvent, feedbackReminderEvent, twilioStatusEvent, twilioInboundEvent, stripeEventEvent, billingFreePeriodEvent, periodicJobEvent]) {
       expect(STREAM_KINDS).toContain(c.stream);
     }
   });

@@ -322,7 +322,9 @@ const TOKEN_LENGTH = 43;
  * same length. The cost of the INITIAL plus the larger follow-up is therefore computed once per
  * distinct (channel, language, first name, appointment type, date) and reused.
  */
-function preparer(rows: readonly CampaignRowInput[], s: Awaited<ReturnType<typeof loadSettings>>, input: CreateCampaignInput, now: Date): (from: number, to: number, out: Prepared[]) => void {
+type Preparer = ((from: number, to: number, out: Prepared[]) => void) & { one: (i: number, forced?: Channel) => Prepared };
+
+function preparer(rows: readonly CampaignRowInput[], s: Awaited<ReturnType<typeof loadSettings>>, input: CreateCampaignInput, now: Date): Preparer {
   const hoursAfter = input.scheduledHoursAfter ?? DEFAULT_HOURS_AFTER_APPOINTMENT;
   const campaignChannel = input.channel ?? s.defaultChannel;
   const publicTokens = tokens(rows.length);
@@ -332,82 +334,87 @@ function preparer(rows: readonly CampaignRowInput[], s: Awaited<ReturnType<typeo
   const linkStub = `${input.publicUrl}/x/${"x".repeat(TOKEN_LENGTH)}`;
   const usesDate = [...s.languageTemplates.values()].some((t) => /\{\{\s*date\s*\}\}/.test(t.INITIAL.SMS + t.INITIAL.WHATSAPP));
 
-  return (from, to, out) => {
-    for (let i = from; i < to; i++) {
-      const row = rows[i]!;
-      const channel = row.channel ?? campaignChannel;
-      const language = row.language ?? "es";
-      const token = publicTokens[i]!;
-      let rowSkip: SkipReason | null = null;
-      let sendAt: Date | null = null;
-      if (!row.consent) rowSkip = "NO_CONSENT";
-      else if (row.reachable === false) rowSkip = "NOT_MOBILE";
-      else {
-        const key = row.appointmentAt.getTime();
-        let when = sendTimes.get(key);
-        if (!when) {
-          when = initialSendTime({ appointmentAt: row.appointmentAt, hoursAfter, tz: s.timezone, quiet: s.quiet, now, maxAgeDays: s.maxAgeDays });
-          sendTimes.set(key, when);
-        }
-        if ("skip" in when) rowSkip = "APPOINTMENT_TOO_OLD";
-        else sendAt = when.sendAt;
+  /** Row i as it would be sent; `forced` overrides its channel (a contact WhatsApp does not reach). */
+  const one = (i: number, forced?: Channel): Prepared => {
+    const row = rows[i]!;
+    const channel = forced ?? row.channel ?? campaignChannel;
+    const language = row.language ?? "es";
+    const token = publicTokens[i]!;
+    let rowSkip: SkipReason | null = null;
+    let sendAt: Date | null = null;
+    if (!row.consent) rowSkip = "NO_CONSENT";
+    else if (row.reachable === false) rowSkip = "NOT_MOBILE";
+    else {
+      const key = row.appointmentAt.getTime();
+      let when = sendTimes.get(key);
+      if (!when) {
+        when = initialSendTime({ appointmentAt: row.appointmentAt, hoursAfter, tz: s.timezone, quiet: s.quiet, now, maxAgeDays: s.maxAgeDays });
+        sendTimes.set(key, when);
       }
-      if (rowSkip) {
-        out[i] = { channel, language, token, rowSkip, sendAt: null, body: null, firstName: null, credits: 0 };
-        continue;
-      }
-      const templates = s.languageTemplates.get(language) ?? s.templates;
-      const values = {
-        name: firstName(row.name),
-        doctor: s.doctorName,
-        practice: s.practiceName,
-        appointmentType: row.appointmentType ?? null,
-        date: usesDate ? formatAppointmentDate(row.appointmentAt, s.timezone) : null,
-        ratingLink: `${input.publicUrl}/q/${token}`,
-      };
-      const body = renderTemplate(templates.INITIAL[channel], values);
-      const type = values.appointmentType ?? "";
-      const ckey = `${channel} ${language} ${values.date ?? ""} ${type.length}:${type} ${values.name}`;
-      let credits = creditsByRendering.get(ckey);
-      if (credits === undefined) {
-        // Same sum as creditsToHoldForPatient (initial + the larger follow-up), on stub links.
-        const initial = renderTemplate(templates.INITIAL[channel], { ...values, ratingLink: ratingStub });
-        const stubbed = { ...values, ratingLink: linkStub, reviewLink: linkStub, feedbackLink: linkStub };
-        const followUp = Math.max(0, ...templates.FOLLOWUPS[channel].map((t) => creditsFor(channel, renderTemplate(t, stubbed))));
-        credits = creditsFor(channel, initial) + followUp;
-        creditsByRendering.set(ckey, credits);
-      }
-      out[i] = {
-        channel,
-        language,
-        token,
-        rowSkip: null,
-        sendAt,
-        body,
-        // WhatsApp content variables {1: first name, 2: doctor, 3: practice, 4: rating link} are built by the insert.
-        firstName: values.name,
-        credits,
-      };
+      if ("skip" in when) rowSkip = "APPOINTMENT_TOO_OLD";
+      else sendAt = when.sendAt;
     }
+    if (rowSkip) return { channel, language, token, rowSkip, sendAt: null, body: null, firstName: null, credits: 0 };
+    const templates = s.languageTemplates.get(language) ?? s.templates;
+    const values = {
+      name: firstName(row.name),
+      doctor: s.doctorName,
+      practice: s.practiceName,
+      appointmentType: row.appointmentType ?? null,
+      date: usesDate ? formatAppointmentDate(row.appointmentAt, s.timezone) : null,
+      ratingLink: `${input.publicUrl}/q/${token}`,
+    };
+    const body = renderTemplate(templates.INITIAL[channel], values);
+    const type = values.appointmentType ?? "";
+    const ckey = `${channel} ${language} ${values.date ?? ""} ${type.length}:${type} ${values.name}`;
+    let credits = creditsByRendering.get(ckey);
+    if (credits === undefined) {
+      // Same sum as creditsToHoldForPatient (initial + the larger follow-up), on stub links.
+      const initial = renderTemplate(templates.INITIAL[channel], { ...values, ratingLink: ratingStub });
+      const stubbed = { ...values, ratingLink: linkStub, reviewLink: linkStub, feedbackLink: linkStub };
+      const followUp = Math.max(0, ...templates.FOLLOWUPS[channel].map((t) => creditsFor(channel, renderTemplate(t, stubbed))));
+      credits = creditsFor(channel, initial) + followUp;
+      creditsByRendering.set(ckey, credits);
+    }
+    return {
+      channel,
+      language,
+      token,
+      rowSkip: null,
+      sendAt,
+      body,
+      // WhatsApp content variables {1: first name, 2: doctor, 3: practice, 4: rating link} are built by the insert.
+      firstName: values.name,
+      credits,
+    };
   };
+  return Object.assign(
+    (from: number, to: number, out: Prepared[]) => {
+      for (let i = from; i < to; i++) out[i] = one(i);
+    },
+    { one },
+  );
 }
 
 /** `preparer` over all rows, a slice at a time, letting the event loop run in between (the database works meanwhile). */
-async function prepareRows(rows: readonly CampaignRowInput[], s: Awaited<ReturnType<typeof loadSettings>>, input: CreateCampaignInput, now: Date): Promise<Prepared[]> {
+async function prepareRows(rows: readonly CampaignRowInput[], s: Awaited<ReturnType<typeof loadSettings>>, input: CreateCampaignInput, now: Date): Promise<{ prepared: Prepared[]; one: Preparer["one"] }> {
   const prepare = preparer(rows, s, input, now);
   const out = new Array<Prepared>(rows.length);
   for (let i = 0; i < rows.length; i += PREPARE_SLICE) {
     prepare(i, Math.min(rows.length, i + PREPARE_SLICE), out);
     await yieldToEventLoop();
   }
-  return out;
+  return { prepared: out, one: prepare.one };
 }
 
 /** The second part of `plan`: each patient's fate given its contact's state (opt-out, erasure, cooldown). */
-function decide(rows: readonly CampaignRowInput[], prepared: readonly Prepared[], contacts: Map<string, ContactState>, s: Settings, now: Date): Planned[] {
+function decide(rows: readonly CampaignRowInput[], prepared: readonly Prepared[], contacts: Map<string, ContactState>, s: Settings, now: Date, reprepare: Preparer["one"]): Planned[] {
   return rows.map((row, i) => {
-    const p = prepared[i]!;
     const contact = contacts.get(row.phone);
+    let p = prepared[i]!;
+    // WhatsApp did not reach this phone before (a message fell back to SMS, SPEC §12): SMS directly,
+    // rendered and counted as SMS.
+    if (p.channel === "WHATSAPP" && p.rowSkip === null && contact?.noWhatsappAt) p = reprepare(i, "SMS");
     let skip: SkipReason | null = null;
     // The order of SPEC §5.3: consent, erasure, opt-out, landline, appointment age, cooldown.
     if (p.rowSkip === "NO_CONSENT") skip = p.rowSkip;
@@ -435,8 +442,9 @@ function decide(rows: readonly CampaignRowInput[], prepared: readonly Prepared[]
 /** Decides each patient's fate and renders what will be sent. Pure given the contacts' state. */
 function plan(rows: readonly CampaignRowInput[], contacts: Map<string, ContactState>, s: Awaited<ReturnType<typeof loadSettings>>, input: CreateCampaignInput, now: Date): Planned[] {
   const prepared = new Array<Prepared>(rows.length);
-  preparer(rows, s, input, now)(0, rows.length, prepared);
-  return decide(rows, prepared, contacts, s, now);
+  const prepare = preparer(rows, s, input, now);
+  prepare(0, rows.length, prepared);
+  return decide(rows, prepared, contacts, s, now, prepare.one);
 }
 
 function summarise(planned: readonly Planned[], merged: number): Pick<CreateCampaignResult, "counts" | "creditsHeld" | "firstSendAt" | "lastSendAt"> {
@@ -538,7 +546,7 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
       { source: input.consentGrant?.source ?? "IMPORT", actorId: input.createdById, evidence: input.consentGrant?.evidence ?? null },
     );
     locking.catch(() => {}); // awaited just below, after the rendering
-    let prepared: Prepared[];
+    let prepared: Awaited<ReturnType<typeof prepareRows>>;
     try {
       prepared = await prepareRows(unique, settings, input, now);
     } catch (err) {
@@ -548,7 +556,7 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
     }
     const contacts = await locking;
     lap("contacts");
-    const planned = decide(unique, prepared, contacts, settings, now);
+    const planned = decide(unique, prepared.prepared, contacts, settings, now, prepared.one);
     const summary = summarise(planned, merged);
     const sends = planned.filter((p) => p.skip === null);
     // The preview's check again, under the contacts' locks: what cannot be delivered is not created.

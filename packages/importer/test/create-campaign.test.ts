@@ -160,6 +160,27 @@ describe("createCampaignFromRows: scheduling and skips", () => {
     expect(await getCreditBalance(em, tenant.workspaceId)).toEqual({ available: 48, held: 2 });
   });
 
+  it("a phone WhatsApp did not reach before (an SMS fallback) is planned, counted and sent by SMS directly", async () => {
+    const tenant = await makeTenant(t.orm);
+    const now = new Date();
+    const noWhatsapp = row({ appointmentAt: now, channel: "WHATSAPP" });
+    const onWhatsapp = row({ appointmentAt: now, channel: "WHATSAPP" });
+    await t.orm.em.fork().execute("insert into contacts (workspace_id, phone, no_whatsapp_at, no_whatsapp_code) values (?, ?, ?, 63003)", [tenant.workspaceId, noWhatsapp.phone, new Date(now.getTime() - DAY)], "run");
+    const preview = await previewCampaignFromRows(t.orm, base(tenant, [noWhatsapp, onWhatsapp], now));
+    expect(preview.channels).toEqual({ WHATSAPP: 1, SMS: 1 });
+    await createCampaignFromRows(t.orm, base(tenant, [noWhatsapp, onWhatsapp], now));
+    const messages = await t.orm.em.fork().execute<{ to_address: string; channel: string; body: string }[]>(
+      "select m.to_address, m.channel, m.body from messages m where m.workspace_id = ? order by m.channel",
+      [tenant.workspaceId],
+    );
+    expect(messages.map((m) => [m.channel, m.to_address])).toEqual([
+      ["SMS", noWhatsapp.phone],
+      ["WHATSAPP", `whatsapp:${onWhatsapp.phone}`],
+    ]);
+    // Rendered with the SMS template, not the WhatsApp one.
+    expect(messages[0]!.body).toContain("/q/");
+  });
+
   it("a second campaign the same day skips phones whose request is still waiting to go out", async () => {
     const tenant = await makeTenant(t.orm);
     const a = row({ appointmentAt: now });

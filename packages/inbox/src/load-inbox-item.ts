@@ -43,6 +43,8 @@ export interface TimelineEvent {
   intent?: string | null;
   errorCode?: number | null;
   errorText?: string | null;
+  /** "smsFallback": whether the SMS that replaced the failed WhatsApp attempt has been sent. */
+  fallbackSent?: boolean;
   /** On "retrying", "retried" and a "failed" that gave up after the window: the provider-unavailable streak. */
   retry?: RetryStreak;
   /** Feedback events: the inbox item, its source and status, and whether it is the one shown. */
@@ -135,10 +137,12 @@ export async function loadInboxItem(em: EntityManager, viewer: InboxViewer, id: 
       retry_failures: number;
       retry_reason: string | null;
       next_retry_at: Date | null;
+      fallback_at: Date | null;
+      fallback_error_code: number | null;
     }>(
       em,
       ws,
-      "select type, channel, provider_sid, sent_at, send_attempted_at, delivered_at, read_at, failed_at, error_code, error_text, status, retry_since, retry_failures, retry_reason, next_retry_at from messages where workspace_id = ? and patient_id = ?",
+      "select type, channel, provider_sid, sent_at, send_attempted_at, delivered_at, read_at, failed_at, error_code, error_text, status, retry_since, retry_failures, retry_reason, next_retry_at, fallback_at, fallback_error_code from messages where workspace_id = ? and patient_id = ?",
       [row.patient_id],
     ),
     scopedQuery<{ id: string; body: string; channel: string; intent: string | null; rating: number | null; received_at: Date }>(
@@ -162,6 +166,8 @@ export async function loadInboxItem(em: EntityManager, viewer: InboxViewer, id: 
     const base = { messageType: m.type, channel: m.channel };
     // Sent when the provider took it: its callback's time, else the moment of the accepted attempt.
     const sentAt = m.sent_at ?? (m.provider_sid ? m.send_attempted_at : null);
+    // SMS fallback: the WhatsApp attempt failed with this code; the same message goes by SMS (its channel now).
+    if (m.fallback_at) timeline.push({ at: m.fallback_at, kind: "smsFallback", ...base, errorCode: m.fallback_error_code, fallbackSent: sentAt !== null });
     if (sentAt) timeline.push({ at: sentAt, kind: "sent", ...base });
     if (m.delivered_at) timeline.push({ at: m.delivered_at, kind: "delivered", ...base });
     if (m.read_at) timeline.push({ at: m.read_at, kind: "read", ...base });
@@ -186,7 +192,7 @@ export async function loadInboxItem(em: EntityManager, viewer: InboxViewer, id: 
     if (f.source === "REPLY" && f.inbound_message_id && inbound.some((r) => r.id === f.inbound_message_id)) continue;
     timeline.push({ at: f.created_at, kind: "feedback", feedbackId: f.id, source: f.source, status: f.status, text: f.text, rating: f.rating, current: f.id === row.id });
   }
-  const order: Record<TimelineKind, number> = { retrying: 0, retried: 0, sent: 1, delivered: 2, read: 3, failed: 4, reply: 5, rating: 6, feedback: 7, review_click: 8 };
+  const order: Record<TimelineKind, number> = { retrying: 0, retried: 0, smsFallback: 0, sent: 1, delivered: 2, read: 3, failed: 4, reply: 5, rating: 6, feedback: 7, review_click: 8 };
   timeline.sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime() || order[a.kind] - order[b.kind]);
 
   const notes = history.find((h) => h.action === "feedback.notes_edited");

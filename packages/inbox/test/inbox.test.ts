@@ -238,6 +238,21 @@ describe("the item's timeline through a provider outage", () => {
   });
 });
 
+describe("the item's timeline with an SMS fallback", () => {
+  it("shows the request once: WhatsApp failed (63003) and the same request sent by SMS", async () => {
+    const [initial] = await sql<{ id: string; channel: string; sent_at: Date }>("select id, channel, sent_at from messages where patient_id = ? and type = 'INITIAL'", [ids.mariaPatient]);
+    try {
+      await sql("update messages set channel = 'SMS', fallback_at = sent_at - interval '1 minute', fallback_from_sid = 'SMfallbackwa', fallback_error_code = 63003 where id = ?", [initial!.id]);
+      const view = await loadInboxItem(em(), owner, ids.mariaForm!);
+      const request = view.timeline.filter((e) => e.messageType === "INITIAL");
+      expect(request.slice(0, 2).map((e) => [e.kind, e.channel])).toEqual([["smsFallback", "SMS"], ["sent", "SMS"]]);
+      expect(request[0]).toMatchObject({ errorCode: 63003, fallbackSent: true });
+    } finally {
+      await sql("update messages set channel = ?, fallback_at = null, fallback_from_sid = null, fallback_error_code = null where id = ?", [initial!.channel, initial!.id]);
+    }
+  });
+});
+
 describe("the workflow", () => {
   it("NEW → IN_PROGRESS with a note → RESOLVED → reopened: resolution recorded and cleared, every change audited with who", async () => {
     const id = ids.mariaForm!;

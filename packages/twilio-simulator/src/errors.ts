@@ -40,10 +40,27 @@ export const DELIVERY_ERRORS: Record<number, string> = {
   30006: "Landline or unreachable carrier",
   30007: "Message filtered",
   30008: "Unknown error",
+  63003: "Channel could not find To address",
+  63016: "Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.",
+  63024: "Invalid message recipient",
 };
 
+/**
+ * WhatsApp failures Twilio learns from Meta after it accepted the message: the create call answers
+ * 201 (queued) and the message ends `failed` with this ErrorCode in the status callback.
+ * - 63003 "Channel could not find To address": the number has no WhatsApp
+ *   (https://www.twilio.com/docs/api/errors/63003).
+ * - 63016 free text outside the 24-hour window (https://www.twilio.com/docs/api/errors/63016: "This
+ *   message failed to be delivered to the user because it was sent outside the messaging channel's
+ *   allowed conversation window").
+ * - 63024 "Invalid message recipient": Meta does not take the recipient (no WhatsApp, terms not
+ *   accepted, old client; https://www.twilio.com/docs/api/errors/63024).
+ * They concern the WhatsApp channel only: an SMS to the same number is not affected.
+ */
+export const WHATSAPP_CALLBACK_ERRORS: ReadonlySet<number> = new Set([63003, 63016, 63024]);
+
 export function isDeliveryCode(code: number): boolean {
-  return code >= 30000 && code < 31000;
+  return (code >= 30000 && code < 31000) || WHATSAPP_CALLBACK_ERRORS.has(code);
 }
 
 /** Codes that stand for an HTTP status of their own (used by "fail this number" rules). */

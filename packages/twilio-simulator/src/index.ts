@@ -13,3 +13,4 @@ export {
 export type { SimStore, SimStats, MessageRecord, InboundRecord, MessageStatus, Channel } from "./store.ts";
 export type { InboundRequest, InboundResult } from "./inbound.ts";
 export { smsSegments } from "./segments.ts";
+export { billedSegments } from "./billing.ts";

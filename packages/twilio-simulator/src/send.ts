@@ -1,7 +1,7 @@
 // The create-message call: validates like Twilio (first failing rule wins, same order as Twilio
 // checks), decides the message's eventual fate, and records it.
 import { renderContent } from "@rm/domain";
-import { DELIVERY_ERRORS, isDeliveryCode, twilioError, type SimError } from "./errors.ts";
+import { DELIVERY_ERRORS, isDeliveryCode, twilioError, WHATSAPP_CALLBACK_ERRORS, type SimError } from "./errors.ts";
 import type { SimContext } from "./context.ts";
 import { smsSegments } from "./segments.ts";
 import type { FailRule } from "./sim-config.ts";
@@ -19,7 +19,10 @@ export type CreateResult = { ok: true; rec: MessageRecord; fate: Fate } | { ok: 
 
 function matchRule(rules: FailRule[], to: string): FailRule | undefined {
   const bare = bareAddress(to);
+  const whatsapp = to.startsWith("whatsapp:");
   for (const r of rules) {
+    // "No WhatsApp on this number" says nothing about SMS to it.
+    if (!whatsapp && WHATSAPP_CALLBACK_ERRORS.has(r.code)) continue;
     if (r.to.endsWith("*")) {
       const prefix = r.to.slice(0, -1);
       if (to.startsWith(prefix) || bare.startsWith(prefix)) return r;
@@ -79,14 +82,18 @@ export function createMessage(ctx: SimContext, form: URLSearchParams): CreateRes
   if (rule) {
     spend(ctx, rule);
     if (!isDeliveryCode(rule.code)) return fail(ctx, rule.code, bareTo);
-    ruleFate = { status: rule.status ?? (rule.code === 30008 ? "failed" : "undelivered"), errorCode: rule.code };
+    ruleFate = { status: rule.status ?? (rule.code === 30008 || WHATSAPP_CALLBACK_ERRORS.has(rule.code) ? "failed" : "undelivered"), errorCode: rule.code };
   }
   for (const prefix of config.blockedPrefixes) if (bareTo.startsWith(prefix)) return fail(ctx, 21408, bareTo);
   const now = ctx.now();
   if (!whatsapp && store.isOptedOut(bareTo, from)) return fail(ctx, 21610);
-  if (whatsapp && !contentSid) {
+  // Free text outside the 24-hour window is accepted (201, queued) and then fails with 63016 in the
+  // status callback, as Twilio does (https://www.twilio.com/docs/api/errors/63016: "This message
+  // failed to be delivered to the user because it was sent outside the messaging channel's allowed
+  // conversation window"); it is not a create-time error.
+  if (whatsapp && !contentSid && ruleFate === null) {
     const last = store.lastInboundAt(to, from);
-    if (last === undefined || now - last > config.whatsappWindowMs) return fail(ctx, 63016);
+    if (last === undefined || now - last > config.whatsappWindowMs) ruleFate = { status: "failed", errorCode: 63016 };
   }
 
   const rec: MessageRecord = {

@@ -6,9 +6,11 @@ export interface FailRule {
   /** Exact address ("+593990000001", "whatsapp:+593…" also matches its bare number) or a prefix ending in "*". */
   to: string;
   /** 21211-style codes answer the create call with 400; 429/500/503 answer with that HTTP status;
-   * 30xxx codes are accepted and then end in a failed/undelivered callback with that ErrorCode. */
+   * 30xxx codes are accepted and then end in a failed/undelivered callback with that ErrorCode;
+   * 63003 / 63016 / 63024 (WhatsApp only: a number without WhatsApp, the window, an invalid
+   * recipient) are accepted and then end in a failed callback, as Twilio reports them. */
   code: number;
-  /** For 30xxx codes; default "failed" for 30008, else "undelivered". */
+  /** For callback codes; default "failed" for 30008 and the WhatsApp codes, else "undelivered". */
   status?: "failed" | "undelivered";
   /** Apply this many times, then the rule is spent (e.g. one 500, then success). Unlimited when absent. */
   times?: number;

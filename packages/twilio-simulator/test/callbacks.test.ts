@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { TwilioClient } from "@rm/twilio";
-import type { Simulator } from "../src/index.ts";
+import { billedSegments, type Simulator } from "../src/index.ts";
 import { SID, SMS_FROM, WA_FROM, startReceiver, startSimulator, type Receiver } from "./helpers.ts";
 
 let sim: Simulator;
@@ -28,6 +28,34 @@ beforeEach(() => {
 const statusesFor = (sid: string) => rx.received.filter((r) => r.params.MessageSid === sid).map((r) => r.params.MessageStatus);
 
 describe("status callbacks", () => {
+  it("WhatsApp free text outside the 24-hour window is accepted, then fails with 63016 by callback", async () => {
+    const m = await client.messages.create({ to: "whatsapp:+593987654321", from: WA_FROM, body: "hola", statusCallback: rx.url });
+    expect(m.status).toBe("queued");
+    await sim.whenIdle();
+    expect(await client.messages(m.sid).fetch()).toMatchObject({ status: "failed", errorCode: 63016 });
+    expect(rx.received.filter((r) => r.params.MessageSid === m.sid).map((r) => [r.params.MessageStatus, r.params.ErrorCode])).toEqual([
+      ["queued", undefined],
+      ["failed", "63016"],
+    ]);
+  });
+
+  it("a number without WhatsApp (63003) or refused by Meta (63024): 201, then a failed callback; SMS to it still works", async () => {
+    sim.configure({ failRules: [{ to: "+593990000010", code: 63003 }, { to: "+593990000011", code: 63024 }] });
+    const noWa = await client.messages.create({ to: "whatsapp:+593990000010", from: WA_FROM, contentSid: "HX" + "b".repeat(32), statusCallback: rx.url });
+    const refused = await client.messages.create({ to: "whatsapp:+593990000011", from: WA_FROM, contentSid: "HX" + "b".repeat(32), statusCallback: rx.url });
+    const sms = await client.messages.create({ to: "+593990000010", from: SMS_FROM, body: "x", statusCallback: rx.url });
+    expect([noWa.status, refused.status, sms.status]).toEqual(["queued", "queued", "queued"]);
+    await sim.whenIdle();
+    expect(await client.messages(noWa.sid).fetch()).toMatchObject({ status: "failed", errorCode: 63003 });
+    expect(await client.messages(refused.sid).fetch()).toMatchObject({ status: "failed", errorCode: 63024 });
+    expect(await client.messages(sms.sid).fetch()).toMatchObject({ status: "delivered", errorCode: null });
+    expect(rx.received.find((r) => r.params.MessageSid === noWa.sid && r.params.MessageStatus === "failed")!.params.ErrorCode).toBe("63003");
+    expect(sim.state.stats().rejected).toEqual({});
+    // Not billed: a failed WhatsApp message never reached the patient; the SMS is billed by segment.
+    expect(sim.state.messages.map((r) => [r.sid, billedSegments(r)])).toEqual([[noWa.sid, 0], [refused.sid, 0], [sms.sid, 1]]);
+  });
+
+
   it("posts queued → sent → delivered for SMS, signed with the primary token", async () => {
     const m = await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: `${rx.url}/webhooks/twilio/status?m=abc` });
     await sim.whenIdle();

@@ -56,7 +56,9 @@ describe("simulated replies", () => {
     const m = await client.messages.create({ to: "whatsapp:+593987654321", from: WA_FROM, body: "Gracias por escribirnos" });
     expect(m.status).toBe("queued");
     clock += 24 * 3600_000 + 1000; // the window closes 24 h after the patient's last message
-    expect(await restError(client.messages.create({ to: "whatsapp:+593987654321", from: WA_FROM, body: "¿Sigue ahí?" }))).toMatchObject({ code: 63016 });
+    const late = await client.messages.create({ to: "whatsapp:+593987654321", from: WA_FROM, body: "¿Sigue ahí?" });
+    await sim.whenIdle();
+    expect(await client.messages(late.sid).fetch()).toMatchObject({ status: "failed", errorCode: 63016 });
   });
 
   it("carries WhatsApp button payloads and the message they answer", async () => {

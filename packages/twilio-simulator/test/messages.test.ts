@@ -88,8 +88,9 @@ describe("errors like Twilio", () => {
     expect(await restError(client.messages.create({ to: "+8613800138000", from: SMS_FROM, body: "x" }))).toMatchObject({ status: 400, code: 21408 });
   });
 
-  it("63016 for WhatsApp free text outside the 24-hour window", async () => {
-    expect(await restError(client.messages.create({ to: "whatsapp:+593987654321", from: WA_FROM, body: "hola" }))).toMatchObject({ status: 400, code: 63016 });
+  it("WhatsApp free text outside the 24-hour window is not a create-time error (63016 comes by callback)", async () => {
+    await expect(client.messages.create({ to: "whatsapp:+593987654321", from: WA_FROM, body: "hola" })).resolves.toMatchObject({ status: "queued" });
+    expect(sim.state.stats().rejected).toEqual({});
   });
 
   it("fail rules: a number that answers 21211, 500 once, or 30008 later", async () => {

@@ -62,6 +62,8 @@ function stepLabel(step: TimelineStep, t: Translate, msg: Msg, clock: (d: Date) 
     }
     case "scheduled":
       return t("Programado", "Scheduled");
+    case "smsFallback":
+      return msg("timeline.smsFallback", { code: String(step.fallback?.code ?? ""), sent: step.fallback?.sent ? "yes" : "no" });
     case "sent":
       return t("Enviado", "Sent");
     case "delivered":

@@ -101,6 +101,8 @@ function describe(e: TimelineEventView, t: Translate, msg: Msg, clock: (iso: str
       return `${what}: ${r ? t(...retryWaitingText(r.reason, r.failures, r.nextAt ? clock(r.nextAt) : "—")) : msg("timeline.message.retrying")}`;
     case "retried":
       return `${what}: ${r ? t(...retriedText(r.reason, r.failures)) : msg("timeline.message.retried")}`;
+    case "smsFallback":
+      return `${what}: ${msg("timeline.smsFallback", { code: String(e.errorCode ?? ""), sent: e.fallbackSent ? "yes" : "no" })}`;
     case "sent":
       return t(`${what} enviada por ${via}`, `${what} sent by ${via}`);
     case "delivered":

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { KNOWN_PROVIDER_ERROR_CODES, classifyProviderError, shouldRefund } from "./provider-errors.ts";
+import { KNOWN_PROVIDER_ERROR_CODES, SMS_FALLBACK_CODES, classifyProviderError, shouldRefund } from "./provider-errors.ts";
 
 describe("classifyProviderError — known codes", () => {
   it.each([
@@ -40,7 +40,9 @@ describe("classifyProviderError — known codes", () => {
   it("suggests SMS when the number has no WhatsApp", () => {
     expect(classifyProviderError({ code: 63003 }).smsFallback).toBe(true);
     expect(classifyProviderError({ code: 63024 }).smsFallback).toBe(true);
-    expect(classifyProviderError({ code: 63016 }).smsFallback).toBe(false);
+    expect(classifyProviderError({ code: 63016 }).smsFallback).toBe(true);
+    expect(SMS_FALLBACK_CODES).toEqual([63003, 63016, 63024]);
+    expect(classifyProviderError({ code: 30008 }).smsFallback).toBe(false);
   });
 
   it("explains 63016 as the WhatsApp 24-hour window", () => {

@@ -26,7 +26,11 @@ export interface ProviderError {
   scope: ErrorScope;
   /** Expected outcome rather than a fault (21610: the patient opted out); don't alert, don't retry. */
   expected: boolean;
-  /** On WhatsApp: the number cannot receive WhatsApp; an SMS to the same number may still work. */
+  /**
+   * On WhatsApp: the number cannot receive WhatsApp (63003, 63024) or the message cannot be used
+   * there (63016); an SMS to the same number may still work, and the message goes once by SMS
+   * (SPEC §12). Twilio reports these in a failed status callback after the create call's 201.
+   */
   smsFallback: boolean;
   explanationEs: string;
   explanationEn: string;
@@ -172,10 +176,14 @@ const KNOWN: Readonly<Record<number, Entry>> = {
     explanationEs: "El número no tiene WhatsApp. Se puede intentar por SMS.",
     explanationEn: "The channel could not find the 'To' address (number not on WhatsApp).",
   },
+  // Free text outside the window: the WhatsApp message cannot be used, an SMS can (SPEC §12
+  // "template not usable"). Reported in a failed status callback after a 201
+  // (https://www.twilio.com/docs/api/errors/63016).
   63016: {
     retry: "permanent",
     refund: true,
     scope: "MESSAGE",
+    smsFallback: true,
     explanationEs:
       "Fuera de la ventana de 24 horas de WhatsApp: solo se puede enviar una plantilla aprobada, no texto libre.",
     explanationEn: "Outside the WhatsApp 24-hour window: a free-form message needs an approved template.",
@@ -199,6 +207,9 @@ const KNOWN: Readonly<Record<number, Entry>> = {
 };
 
 export const KNOWN_PROVIDER_ERROR_CODES: readonly number[] = Object.keys(KNOWN).map(Number);
+
+/** The WhatsApp error codes after which a message goes once by SMS instead (see `smsFallback`). */
+export const SMS_FALLBACK_CODES: readonly number[] = KNOWN_PROVIDER_ERROR_CODES.filter((code) => KNOWN[code]!.smsFallback === true);
 
 const NETWORK: Entry = {
   retry: "transient",

@@ -89,9 +89,9 @@ export function outageDuration(ms: number): readonly [es: string, en: string] {
 /**
  * What a patient's timeline (campaign page) and an inbox item's timeline show of one message's
  * delivery, in this order; "retrying" is a wait going on now, "retried" the failed attempts before
- * the outcome.
+ * the outcome, "smsFallback" a WhatsApp attempt that failed and was replaced by an SMS (SPEC §12).
  */
-export type DeliveryStep = "retrying" | "retried" | "sent" | "delivered" | "read" | "failed";
+export type DeliveryStep = "retrying" | "retried" | "smsFallback" | "sent" | "delivered" | "read" | "failed";
 
 /**
  * A message's provider-unavailable streak (messages.retry_*) on those timelines, on a "retrying",

@@ -4,6 +4,7 @@
 // them in one transaction, with the outbox rows locked first (the worker's lock order).
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { pgArray, scopedQuery } from "@rm/db";
+import { creditReference } from "../status/sms-fallback.ts";
 
 /** Ids of the campaign's messages not yet handed to the provider (any type), without locking them. */
 export async function pendingCampaignMessageIds(em: EntityManager, workspaceId: string, campaignId: string): Promise<string[]> {
@@ -21,17 +22,18 @@ export async function campaignRequestMessageIds(em: EntityManager, workspaceId: 
  * The campaign's own sends not yet handed to the provider, locked (FOR UPDATE, in id order) with the
  * credits each holds. Free messages to staff and opt-out confirmations are not the campaign's.
  */
-export async function lockPendingCampaignSends(em: EntityManager, workspaceId: string, campaignId: string): Promise<{ id: string; creditsHeld: number }[]> {
-  const rows = await scopedQuery<{ id: string; credits_held: number }>(
+export async function lockPendingCampaignSends(em: EntityManager, workspaceId: string, campaignId: string): Promise<{ id: string; creditsHeld: number; holdReference: string }[]> {
+  const rows = await scopedQuery<{ id: string; credits_held: number; fallback: boolean }>(
     em,
     workspaceId,
-    `select m.id, m.credits_held from messages m
+    `select m.id, m.credits_held, m.fallback_at is not null as fallback from messages m
       where m.workspace_id = ? and m.campaign_id = ? and m.status = 'PENDING' and m.type not in ('OPT_OUT_CONFIRMATION', 'STAFF_ALERT')
       order by m.id
         for update of m`,
     [campaignId],
   );
-  return rows.map((r) => ({ id: r.id, creditsHeld: Number(r.credits_held) }));
+  // An SMS fallback waiting for a retry holds its credits under its own reference.
+  return rows.map((r) => ({ id: r.id, creditsHeld: Number(r.credits_held), holdReference: creditReference(r.id, r.fallback) }));
 }
 
 /** Marks these messages CANCELED with the reason and no credits held (the caller releases the holds). */

@@ -30,6 +30,8 @@ export interface ContactState {
   optedOutAt: Date | null;
   erasedAt: Date | null;
   lastAskedAt: Date | null;
+  /** WhatsApp does not reach this phone (an earlier message fell back to SMS): send by SMS directly. */
+  noWhatsappAt: Date | null;
   /** An INITIAL of another campaign is waiting to go out to this phone. */
   pending: boolean;
 }
@@ -40,6 +42,7 @@ interface ContactRow {
   opted_out_at: Date | null;
   erased_at: Date | null;
   last_asked_at: Date | null;
+  no_whatsapp_at: Date | null;
   pending: boolean;
 }
 
@@ -51,6 +54,7 @@ const toState = (r: ContactRow): ContactState => ({
   optedOutAt: r.opted_out_at,
   erasedAt: r.erased_at,
   lastAskedAt: r.last_asked_at ? new Date(r.last_asked_at) : null,
+  noWhatsappAt: r.no_whatsapp_at ? new Date(r.no_whatsapp_at) : null,
   pending: r.pending,
 });
 
@@ -129,7 +133,7 @@ export async function upsertAndLockContacts(
       ],
     );
     for (const r of upserted) {
-      if (r.inserted) states.set(r.phone, { id: r.id, optedOutAt: null, erasedAt: null, lastAskedAt: null, pending: false });
+      if (r.inserted) states.set(r.phone, { id: r.id, optedOutAt: null, erasedAt: null, lastAskedAt: null, noWhatsappAt: null, pending: false });
       else existing.push(r.phone);
     }
   }
@@ -139,7 +143,7 @@ export async function upsertAndLockContacts(
     const locked = await scopedQueryBound<ContactRow>(
       em,
       workspaceId,
-      `select c.id, c.phone, c.opted_out_at, c.erased_at, c.last_asked_at,
+      `select c.id, c.phone, c.opted_out_at, c.erased_at, c.last_asked_at, c.no_whatsapp_at,
               exists (select 1 from patients p join messages m on m.patient_id = p.id
                        where p.contact_id = c.id and m.type = 'INITIAL' and m.status in ('PENDING', 'SENDING')) as pending
          from contacts c
@@ -160,7 +164,7 @@ export async function readContactStates(em: EntityManager, workspaceId: string, 
     const rows = await scopedQuery<ContactRow>(
       em,
       workspaceId,
-      `select c.id, c.phone, c.opted_out_at, c.erased_at, c.last_asked_at,
+      `select c.id, c.phone, c.opted_out_at, c.erased_at, c.last_asked_at, c.no_whatsapp_at,
               exists (select 1 from patients p join messages m on m.patient_id = p.id
                        where p.contact_id = c.id and m.type = 'INITIAL' and m.status in ('PENDING', 'SENDING')) as pending
          from contacts c where c.workspace_id = ? and c.phone = any(?::text[])`,

@@ -9,6 +9,7 @@ import { LedgerKind, type Message } from "@rm/db";
 import { deductCredits, findLedgerEntry, InsufficientCreditsError, refundCredits } from "@rm/credits";
 import { defineInstruments } from "@rm/telemetry";
 import { applyStatus, classifyProviderError, type DeliveryStatus, fromTwilioStatus, isDelivered, shouldRefund } from "@rm/domain";
+import { creditReference, startSmsFallback } from "../status/sms-fallback.ts";
 
 export interface DeliveryStatusResult {
   /** The status the provider reported, mapped; null when it is not one of ours (e.g. `received`). */
@@ -22,6 +23,8 @@ export interface DeliveryStatusResult {
   refunded: number;
   /** Credits charged again by this call after an earlier refund (leftFinal). */
   recharged: number;
+  /** The WhatsApp message failed with "no WhatsApp" / "template not usable" and now waits to go by SMS. */
+  smsFallback?: boolean;
   /** Low-cardinality labels for metrics. */
   labels: { channel: string; type: string; status: DeliveryStatus };
 }
@@ -35,10 +38,13 @@ export interface ApplyDeliveryStatusOptions {
 
 const FAILURES: ReadonlySet<DeliveryStatus> = new Set(["FAILED", "UNDELIVERED"]);
 
-/** Ledger references of one message: the sender deducts `message:<id>`; we refund and re-charge against it. */
-export const deductReference = (messageId: string) => `message:${messageId}`;
-export const refundReference = (messageId: string) => `refund:message:${messageId}`;
-export const rechargeReference = (messageId: string) => `recharge:message:${messageId}`;
+/**
+ * Ledger references of one message: the sender deducts `message:<id>` (its SMS fallback
+ * `fallback:message:<id>`); we refund and re-charge against it.
+ */
+export const deductReference = (messageId: string, fallback = false) => creditReference(messageId, fallback);
+export const refundReference = (messageId: string, fallback = false) => `refund:${creditReference(messageId, fallback)}`;
+export const rechargeReference = (messageId: string, fallback = false) => `recharge:${creditReference(messageId, fallback)}`;
 
 export async function applyDeliveryStatus(
   em: EntityManager,
@@ -91,7 +97,16 @@ export async function applyDeliveryStatus(
   if (transition.leftFinal && isDelivered(next)) recharged = await rechargeIfRefunded(em, message, options.logger);
 
   await em.flush();
-  return { ...result, status: next, changed: true, leftFinal: transition.leftFinal, refunded, recharged, labels: { ...result.labels, status: next } };
+  const labels = { ...result.labels, status: next };
+  // No WhatsApp on the number, or the message unusable there: the same message goes once by SMS.
+  // Not while the sender's own step 3 is still to come (SENDING): it starts the fallback when it
+  // records this failure (finishAccepted), with the hold it still has.
+  let smsFallback = false;
+  if (next === "FAILED" && message.channel === "WHATSAPP" && previous !== "SENDING") {
+    smsFallback = await startSmsFallback(em, { workspaceId: message.workspace.id, messageId: message.id, now });
+    if (smsFallback) await em.refresh(message);
+  }
+  return { ...result, status: next, changed: true, leftFinal: transition.leftFinal, refunded, recharged, smsFallback, labels };
 }
 
 /**
@@ -100,12 +115,13 @@ export async function applyDeliveryStatus(
  */
 async function refundIfDeducted(em: EntityManager, message: Message): Promise<number> {
   const workspaceId = message.workspace.id;
-  const deduction = await findLedgerEntry(em, workspaceId, LedgerKind.DEDUCT, deductReference(message.id));
+  const fallback = message.fallbackAt != null;
+  const deduction = await findLedgerEntry(em, workspaceId, LedgerKind.DEDUCT, deductReference(message.id, fallback));
   if (!deduction || deduction.amount === 0) return 0;
   const refund = await refundCredits(em, {
     workspaceId,
     deductReference: deduction.reference,
-    reference: refundReference(message.id),
+    reference: refundReference(message.id, fallback),
     reason: `message ${message.status.toLowerCase()}${message.errorCode ? ` (${message.errorCode})` : ""}`,
   });
   return refund.replayed ? 0 : refund.amount;
@@ -114,10 +130,11 @@ async function refundIfDeducted(em: EntityManager, message: Message): Promise<nu
 /** Delivered after all: charge again what we refunded. Never drives the balance negative. */
 async function rechargeIfRefunded(em: EntityManager, message: Message, logger?: ApplyDeliveryStatusOptions["logger"]): Promise<number> {
   const workspaceId = message.workspace.id;
-  const refund = await findLedgerEntry(em, workspaceId, LedgerKind.REFUND, refundReference(message.id));
+  const fallback = message.fallbackAt != null;
+  const refund = await findLedgerEntry(em, workspaceId, LedgerKind.REFUND, refundReference(message.id, fallback));
   if (!refund || refund.amount <= 0) return 0;
   try {
-    const charge = await deductCredits(em, { workspaceId, amount: refund.amount, reference: rechargeReference(message.id), reason: "delivered after a refunded failure" });
+    const charge = await deductCredits(em, { workspaceId, amount: refund.amount, reference: rechargeReference(message.id, fallback), reason: "delivered after a refunded failure" });
     return charge.replayed ? 0 : refund.amount;
   } catch (err) {
     if (!(err instanceof InsufficientCreditsError)) throw err;

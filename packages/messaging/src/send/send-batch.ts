@@ -39,6 +39,7 @@ import {
   type SendDeps,
 } from "./send-message.ts";
 import { loadSendRows, type SendRow } from "./send-context.ts";
+import { startSmsFallback } from "../status/sms-fallback.ts";
 
 /** What became of one entry: ok means it may be acknowledged (its effect, or nothing to do, is committed). */
 export type EntryOutcome = { ok: true } | { ok: false; error: unknown };
@@ -188,7 +189,8 @@ async function prepareBatch(deps: SendDeps, em: EntityManager, candidates: Candi
   for (const c of live) {
     const row = rowById.get(c.messageId);
     // Everything but the plain case is decided by the one-by-one path, under its own locks.
-    if (!row || row.provider_sid || row.status !== "PENDING" || globalPaused || row.sending_paused || ineligibility(row) !== null || (!FREE_TYPES.has(row.type) && row.credits_held <= 0)) {
+    // An SMS fallback (its own ledger references) is rare: it always takes the one-message path.
+    if (!row || row.provider_sid || row.status !== "PENDING" || row.fallback_at !== null || globalPaused || row.sending_paused || ineligibility(row) !== null || (!FREE_TYPES.has(row.type) && row.credits_held <= 0)) {
       oneByOne.push(c.index);
       continue;
     }
@@ -279,10 +281,16 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
   const toSettle: { row: ReloadedRow; item: SettleItem; billed: number }[] = [];
   const slowSettle: { row: ReloadedRow; billed: number }[] = [];
   const toRelease: ReloadedRow[] = [];
+  const failedWhatsapp: ReloadedRow[] = [];
   const initials: { a: Accepted; row: ReloadedRow; next: string }[] = [];
   for (const a of accepted) {
     const row = rowById.get(a.s.row.id);
     if (!row) continue;
+    if (row.fallback_from_sid === a.sid) {
+      // A status callback failed this WhatsApp attempt and its SMS fallback has started: nothing to record.
+      done.push(a.s.c.outboxId);
+      continue;
+    }
     if (row.provider_sid && row.provider_sid !== a.sid) {
       deps.logger.error({ messageId: row.id, recorded: row.provider_sid, received: a.sid }, "message already has another provider sid");
       done.push(a.s.c.outboxId);
@@ -294,6 +302,7 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
     // What the provider counted is what it bills; our own count is the fallback.
     const billed = row.channel === "WHATSAPP" ? 1 : (a.segments ?? row.segments ?? 1);
     updates.push({ id: row.id, sid: a.sid, status: next, segments: row.channel === "WHATSAPP" ? 1 : a.segments });
+    if (next === "FAILED" && row.channel === "WHATSAPP") failedWhatsapp.push(row);
     if (!FREE_TYPES.has(row.type)) {
       if (next === "FAILED") toRelease.push(row);
       else if (row.credits_held > 0) {
@@ -335,6 +344,8 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
   for (const t of toSettle) if (restRefs.has(t.item.reference)) await settle(deps, em, t.row, t.billed);
   for (const s of slowSettle) await settle(deps, em, s.row, s.billed);
   for (const row of toRelease) await releaseHeld(em, row);
+  // A WhatsApp failure that beat this commit (no WhatsApp on the number): the message goes once by SMS.
+  for (const row of failedWhatsapp) await startSmsFallback(em, { workspaceId: row.workspace_id, messageId: row.id, now });
 
   if (initials.length > 0) {
     await em.execute("update patients set status = 'SENT', updated_at = ? where id = any(?::uuid[]) and status in ('PENDING', 'SCHEDULED')", [now, pgArray(initials.map((i) => i.row.patient_id))], "run");

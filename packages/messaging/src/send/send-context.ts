@@ -26,6 +26,10 @@ export interface SendRow {
   send_attempted_at: Date | string | null;
   send_attempts: number;
   credits_held: number;
+  /** Set on a message that goes by SMS after its WhatsApp attempt failed (its credits have their own references). */
+  fallback_at: Date | string | null;
+  /** The WhatsApp attempt that SMS fallback replaced: a late answer about it records nothing. */
+  fallback_from_sid: string | null;
   patient_consent: boolean;
   contact_id: string;
   sms_consent_at: Date | null;
@@ -45,7 +49,7 @@ export interface SendRow {
 const SEND_ROW_SELECT = `
   select m.id, m.workspace_id, m.patient_id, m.campaign_id, m.type, m.channel, m.status, m.to_address, m.from_address,
          m.body, m.content_sid, m.content_variables, m.provider_sid, m.segments, m.send_attempted_at, m.send_attempts, m.credits_held,
-         p.consent as patient_consent, c.id as contact_id, c.sms_consent_at, c.whatsapp_consent_at, c.opted_out_at,
+         m.fallback_at, m.fallback_from_sid, p.consent as patient_consent, c.id as contact_id, c.sms_consent_at, c.whatsapp_consent_at, c.opted_out_at,
          c.erased_at, c.last_inbound_at, cp.status as campaign_status,
          w.sending_paused, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids, p.language
     from messages m

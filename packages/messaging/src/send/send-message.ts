@@ -38,6 +38,7 @@ import { scheduleReminder } from "../feedback/reminder.ts";
 import { recordConsentEvents } from "../consent/consent-history.ts";
 import { messageSendEvent } from "@rm/events";
 import { loadSendRow, type SendRow } from "./send-context.ts";
+import { creditReference, startSmsFallback } from "../status/sms-fallback.ts";
 
 export type { SendRow };
 
@@ -106,14 +107,14 @@ export const sendInstruments = defineInstruments((meter) => ({
 // After the provider call only the message itself is re-checked: no contact lock, no settings.
 export const RELOAD_SELECT = `
   select m.id, m.workspace_id, m.patient_id, m.type, m.channel, m.status, m.provider_sid, m.segments,
-         m.send_attempted_at, m.send_attempts, m.credits_held, p.contact_id
+         m.send_attempted_at, m.send_attempts, m.credits_held, m.fallback_at, m.fallback_from_sid, p.contact_id
     from messages m
     join patients p on p.id = m.patient_id`;
 const RELOAD_SQL = `${RELOAD_SELECT}
    where m.workspace_id = ? and m.id = ?
      for update of m`;
 
-export type ReloadedRow = Pick<SendRow, "id" | "workspace_id" | "patient_id" | "type" | "channel" | "status" | "provider_sid" | "segments" | "send_attempted_at" | "send_attempts" | "credits_held" | "contact_id">;
+export type ReloadedRow = Pick<SendRow, "id" | "workspace_id" | "patient_id" | "type" | "channel" | "status" | "provider_sid" | "segments" | "send_attempted_at" | "send_attempts" | "credits_held" | "fallback_at" | "fallback_from_sid" | "contact_id">;
 
 /** What the provider is asked to do; kept so a verified re-send uses the same parameters. */
 export interface ProviderRequest {
@@ -273,7 +274,7 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
   let held = row.credits_held;
   if (!FREE_TYPES.has(row.type) && held === 0) {
     try {
-      await holdCredits(em, { workspaceId: row.workspace_id, amount: segments.segments, reference: `message:${row.id}`, reason: `${row.type} ${row.channel}` });
+      await holdCredits(em, { workspaceId: row.workspace_id, amount: segments.segments, reference: creditReference(row.id, row.fallback_at !== null), reason: `${row.type} ${row.channel}${row.fallback_at !== null ? " (fallback)" : ""}` });
       held = segments.segments;
     } catch (err) {
       if (!(err instanceof InsufficientCreditsError)) throw err;
@@ -351,6 +352,11 @@ export async function record(deps: SendDeps, outboxId: string, sent: SendRow, si
     await lockOutboxRow(em, outboxId);
     const row = (await em.execute<ReloadedRow[]>(RELOAD_SQL, [sent.workspace_id, sent.id]))[0];
     if (!row) return;
+    if (row.fallback_from_sid === sid) {
+      // A status callback failed this WhatsApp attempt and its SMS fallback has started: nothing to record.
+      await completeOutboxRow(em, outboxId, now);
+      return;
+    }
     if (row.provider_sid && row.provider_sid !== sid) {
       deps.logger.error({ messageId: row.id, recorded: row.provider_sid, received: sid }, "message already has another provider sid");
       await completeOutboxRow(em, outboxId, now);
@@ -372,7 +378,12 @@ export async function record(deps: SendDeps, outboxId: string, sent: SendRow, si
 
 /** Credits, patient and reminder once the provider has the message (from record(), or from a redelivered entry). */
 export async function finishAccepted(deps: SendDeps, em: EntityManager, row: ReloadedRow, next: string, billed: number, now: Date): Promise<void> {
-  if (!FREE_TYPES.has(row.type)) {
+  if (next === "FAILED" && row.channel === "WHATSAPP") {
+    // Failed before we recorded it: never billed, give the hold back; when WhatsApp cannot reach the
+    // number (a status callback beat this commit) the message goes once by SMS instead.
+    if (!FREE_TYPES.has(row.type)) await releaseHeld(em, row);
+    await startSmsFallback(em, { workspaceId: row.workspace_id, messageId: row.id, now });
+  } else if (!FREE_TYPES.has(row.type)) {
     if (next === "FAILED") {
       // Failed before we recorded it: never billed, give the hold back.
       await releaseHeld(em, row);
@@ -389,9 +400,19 @@ export async function finishAccepted(deps: SendDeps, em: EntityManager, row: Rel
 }
 
 /** Deducts the billed segments, settling the hold; never lets the balance go negative. */
-export async function settle(deps: SendDeps, em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "type" | "channel" | "credits_held">, billed: number): Promise<void> {
+export async function settle(deps: SendDeps, em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "type" | "channel" | "credits_held" | "fallback_at">, billed: number): Promise<void> {
   // A rating request's hold also reserves its follow-up: only the request's own segments leave it.
-  const charged = await chargeMessage(em, { workspaceId: row.workspace_id, messageId: row.id, billed, held: row.credits_held, keepFollowUpShare: row.type === "INITIAL", reason: `${row.type} ${row.channel}` });
+  // The SMS fallback's hold covers that SMS alone; the request's follow-up share stays on its own hold.
+  const smsFallback = row.fallback_at !== null;
+  const charged = await chargeMessage(em, {
+    workspaceId: row.workspace_id,
+    messageId: row.id,
+    billed,
+    held: row.credits_held,
+    keepFollowUpShare: row.type === "INITIAL",
+    smsFallback,
+    reason: `${row.type} ${row.channel}${smsFallback ? " (fallback)" : ""}`,
+  });
   if (charged === "hold-only") {
     // The provider counted more segments than we held and the balance cannot cover the difference.
     deps.logger.warn({ messageId: row.id, billed, held: row.credits_held }, "provider billed more segments than held; deducting the hold only");
@@ -399,13 +420,14 @@ export async function settle(deps: SendDeps, em: EntityManager, row: Pick<SendRo
   await em.execute("update messages set credits_held = 0 where id = ?", [row.id], "run");
 }
 
-export async function releaseHeld(em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "credits_held">): Promise<void> {
+export async function releaseHeld(em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "credits_held" | "fallback_at">): Promise<void> {
   if (row.credits_held <= 0) return;
-  await releaseCredits(em, { workspaceId: row.workspace_id, holdReference: `message:${row.id}`, reference: `release:message:${row.id}` });
+  const hold = creditReference(row.id, row.fallback_at !== null);
+  await releaseCredits(em, { workspaceId: row.workspace_id, holdReference: hold, reference: `release:${hold}` });
   await em.execute("update messages set credits_held = 0 where id = ?", [row.id], "run");
 }
 
-async function fail(em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "type" | "patient_id" | "credits_held">, now: Date, f: { code: number | null; explanationEs: string; releaseHold: boolean }): Promise<void> {
+async function fail(em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "type" | "patient_id" | "credits_held" | "fallback_at">, now: Date, f: { code: number | null; explanationEs: string; releaseHold: boolean }): Promise<void> {
   await em.execute("update messages set status = 'FAILED', error_code = ?, error_text = ?, failed_at = ?, updated_at = ? where id = ?", [f.code, f.explanationEs, now, now, row.id], "run");
   if (f.releaseHold) await releaseHeld(em, row);
   if (row.type === "INITIAL") await em.execute("update patients set status = 'FAILED', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");

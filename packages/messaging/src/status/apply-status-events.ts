@@ -10,6 +10,10 @@
 //      message of the batch; a message whose events reach or leave a final failure (refund, error
 //      code, re-charge) goes through applyDeliveryStatus, event by event, in the same transaction;
 //   5. mark the events applied with what became of each.
+// A WhatsApp message that fails with "no WhatsApp" or "template not usable" goes once by SMS
+// (sms-fallback.ts, started by applyDeliveryStatus in this transaction: the message row becomes an
+// SMS waiting to be sent and one keyed outbox row is written); callbacks of the replaced WhatsApp
+// attempt are ignored afterwards (outcome other_sid).
 // A message not found yet (the callback beat the sender's commit and named no id of ours) waits:
 // the event is claimed again later with growing waits, and after `unknownRetryMs` it is parked with
 // outcome unknown_message. A crash anywhere before the commit leaves every event unapplied for the
@@ -67,6 +71,8 @@ interface LockedMessage {
   provider_sid: string | null;
   channel: string;
   type: string;
+  /** The failed WhatsApp attempt of a message that fell back to SMS: its callbacks change nothing. */
+  fallback_from_sid: string | null;
 }
 
 // The lock is taken in the sub-select, on the events only. Cross-tenant on purpose: a callback names
@@ -84,7 +90,7 @@ const CLAIM_SQL = `
     left join messages by_sid on by_id.id is null and by_sid.provider_sid = e.provider_sid
    order by e.id`;
 
-const LOCK_MESSAGES_SQL = "select id, workspace_id, status, provider_sid, channel, type from messages where id = any(?::uuid[]) order by id for update";
+const LOCK_MESSAGES_SQL = "select id, workspace_id, status, provider_sid, channel, type, fallback_from_sid from messages where id = any(?::uuid[]) order by id for update";
 
 // The rank guard repeats the fold's rule in SQL: nothing ever moves a status back.
 const UPDATE_MESSAGES_SQL = `update messages m
@@ -198,6 +204,11 @@ async function applyBatch(
     const valid: { e: ClaimedEvent; incoming: DeliveryStatus }[] = [];
     for (const e of group) {
       const log = { eventId: e.id, messageId, providerSid: e.sid, twilioStatus: e.status };
+      if (e.sid === message.fallback_from_sid) {
+        // A late or repeated callback of the WhatsApp attempt this message replaced by an SMS.
+        finish(e, "other_sid");
+        continue;
+      }
       if (!sid) {
         // The callback beat the sender's commit: record the sid now; the sender finds it set.
         sid = recordSid = e.sid;
@@ -252,6 +263,12 @@ async function applyBatch(
     const wem = workspaceEm(em, locked.workspace_id);
     const message = await wem.findOneOrFail(Message, { id: locked.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     for (const e of group) {
+      if (message.fallbackFromSid !== null && e.sid === message.fallbackFromSid) {
+        // This batch's own failed callback started the SMS fallback; the rest of the WhatsApp
+        // attempt's callbacks change nothing.
+        finish(e, "other_sid");
+        continue;
+      }
       if (!message.providerSid) message.providerSid = e.sid;
       const applied = await applyDeliveryStatus(wem, message, e.status, { errorCode: e.error_code, now, logger: deps.logger });
       steps.push(applied);

@@ -25,6 +25,13 @@ export const ContactSchema = defineEntity({
     optedOutSource: p.text().nullable(),
     /** Right to be forgotten: personal data cleared, the row kept so the phone is never messaged again. */
     erasedAt: p.datetime().nullable(),
+    /**
+     * WhatsApp failed for this number because it has no WhatsApp or Meta refuses it (63003, 63024,
+     * 63016) and the message went by SMS instead: later messages go by SMS directly (SPEC §12).
+     * The code is the WhatsApp error that taught us.
+     */
+    noWhatsappAt: p.datetime().nullable(),
+    noWhatsappCode: p.integer().nullable(),
     /** Last rating request (contact cooldown). */
     lastAskedAt: p.datetime().nullable(),
     /** Sender address → ISO time of the patient's last message to it (WhatsApp 24-hour window). */

@@ -48,6 +48,15 @@ export const MessageSchema = defineEntity({
     retryFailures: p.integer().default(0),
     retryReason: p.text().nullable(),
     nextRetryAt: p.datetime().nullable(),
+    /**
+     * SMS fallback (SPEC §12): the WhatsApp attempt failed by status callback with a code that means
+     * "no WhatsApp" or "template not usable", so this same message went out again by SMS. Kept so
+     * the timeline shows both attempts: when the fallback was decided, the WhatsApp attempt's sid
+     * (its late callbacks are ignored) and its error code. The row's channel is then SMS.
+     */
+    fallbackAt: p.datetime().nullable(),
+    fallbackFromSid: p.text().nullable(),
+    fallbackErrorCode: p.integer().nullable(),
     sentAt: p.datetime().nullable(),
     deliveredAt: p.datetime().nullable(),
     readAt: p.datetime().nullable(),
