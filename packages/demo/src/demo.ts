@@ -6,6 +6,10 @@ import {
   Campaign,
   CampaignStatus,
   Channel,
+  ConsentAction,
+  ConsentEvent,
+  ConsentEventSource,
+  ConsentPurpose,
   ConsentSource,
   Contact,
   DEFAULT_TEMPLATES,
@@ -54,6 +58,9 @@ const DEMO_PATIENTS = [
   { name: "Carlos Ramírez", phone: "+593987654323", channel: Channel.SMS, hoursAgo: 4, type: "Control", consent: true },
   { name: "Ana Torres", phone: "+593987654324", channel: Channel.SMS, hoursAgo: 1, type: null, consent: true },
   { name: "Luis Andrade", phone: "+593987654325", channel: Channel.WHATSAPP, hoursAgo: 2, type: "Consulta", consent: false },
+  // Not on WhatsApp: `npm start`'s simulator fails her WhatsApp by callback (63003; its fail rule in
+  // packages/ops/src/local-start.ts) and the request goes out once by SMS, one entry with both attempts.
+  { name: "Rosa Molina", phone: "+593987654326", channel: Channel.WHATSAPP, hoursAgo: 2, type: "Limpieza dental", consent: true },
 ] as const;
 
 /** Credits held per scheduled request: the initial message plus one follow-up (1 segment each on WhatsApp). */
@@ -136,8 +143,9 @@ export async function seedDemoWith(em: EntityManager, now: Date = new Date(), pu
       const sends: { message: Message; dueAt: Date }[] = [];
       for (const d of DEMO_PATIENTS) {
         const consentAt = d.consent ? now : null;
+        const known = await wem.findOne(Contact, { phone: d.phone });
         const contact =
-          (await wem.findOne(Contact, { phone: d.phone })) ??
+          known ??
           wem.create(Contact, {
             workspace: ws,
             phone: d.phone,
@@ -145,6 +153,20 @@ export async function seedDemoWith(em: EntityManager, now: Date = new Date(), pu
               ? { smsConsentAt: consentAt, smsConsentSource: d.consent ? ConsentSource.CSV_IMPORT : null }
               : { whatsappConsentAt: consentAt, whatsappConsentSource: d.consent ? ConsentSource.CSV_IMPORT : null }),
           });
+        // The grant's history entry, as an import writes it (the contact page shows it).
+        if (!known && d.consent) {
+          wem.create(ConsentEvent, {
+            workspace: ws,
+            contact,
+            channel: d.channel,
+            purpose: ConsentPurpose.FEEDBACK_REQUESTS,
+            action: ConsentAction.GRANTED,
+            source: ConsentEventSource.IMPORT,
+            occurredAt: now,
+            actor: wem.getReference(User, owner.id),
+            evidence: "demo.csv",
+          });
+        }
         const appointmentAt = new Date(now.getTime() - d.hoursAgo * HOUR);
         const patient = wem.create(Patient, {
           workspace: ws,

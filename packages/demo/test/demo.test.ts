@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getCreditBalance } from "@rm/credits";
-import { Campaign, CampaignStatus, initOrm, Message, type MikroORM, OutboxEvent, Patient, Plan, Practice, Template, unscopedEm, User, verifyPassword, Workspace, workspaceEm } from "@rm/db";
+import { Campaign, CampaignStatus, ConsentEvent, initOrm, Message, type MikroORM, OutboxEvent, Patient, Plan, Practice, Template, unscopedEm, User, verifyPassword, Workspace, workspaceEm } from "@rm/db";
 import { messageSendEvent } from "@rm/events";
 import { createTestDatabase, createTestOrm, type TestOrm } from "@rm/test-utils";
 import { DEMO, seedDemo } from "../src/index.ts";
@@ -33,6 +33,7 @@ describe("demo seeder", () => {
         campaigns: await em.count(Campaign, {}),
         patients: await em.count(Patient, {}),
         messages: await em.count(Message, {}),
+        consentEvents: await em.count(ConsentEvent, {}),
         outbox: await orm.em.fork().count(OutboxEvent, { workspaceId: first.workspaceId }),
         balance: await getCreditBalance(orm.em.fork(), first.workspaceId),
       };
@@ -41,9 +42,9 @@ describe("demo seeder", () => {
     const second = await seedDemo(orm);
     expect(second).toMatchObject({ workspaceId: first.workspaceId, createdWorkspace: false, createdCampaign: false });
     expect(await snapshot()).toEqual(before);
-    expect(before).toMatchObject({ users: 2, practices: 1, templates: 6, campaigns: 1, patients: 5, messages: 4, outbox: 4 });
-    // 2000 granted through the ledger; 2 credits held per scheduled request.
-    expect(before.balance).toEqual({ available: 2000 - 8, held: 8 });
+    expect(before).toMatchObject({ users: 2, practices: 1, templates: 6, campaigns: 1, patients: 6, messages: 5, consentEvents: 5, outbox: 5 });
+    // 2000 granted through the ledger; 2 credits held per scheduled request (5 of the 6 consented).
+    expect(before.balance).toEqual({ available: 2000 - 10, held: 10 });
 
     const em = workspaceEm(orm.em, first.workspaceId);
     const ws = await em.findOneOrFail(Workspace, first.workspaceId);
@@ -70,7 +71,7 @@ describe("demo seeder", () => {
     // Sends for appointments ≥ 2 h ago are due at once.
     const outbox = await orm.em.fork().find(OutboxEvent, { workspaceId: first.workspaceId });
     expect(outbox.every((o) => o.stream === "dispatch" && o.type === "message.send" && o.idempotencyKey === messageSendEvent.key((o.payload as { messageId: string }).messageId))).toBe(true);
-    expect(outbox.filter((o) => o.availableAt.getTime() <= now.getTime())).toHaveLength(3);
+    expect(outbox.filter((o) => o.availableAt.getTime() <= now.getTime())).toHaveLength(4);
   });
 });
 
@@ -82,7 +83,7 @@ describe("npm run db:seed", () => {
       const out = await run(process.execPath, ["src/bin/seed-demo.ts"], { cwd: pkgDir, env: { ...process.env, DATABASE_URL: fresh.url, DATABASE_DIRECT_URL: "" } });
       const owner = await unscopedEm(freshOrm.em).findOneOrFail(User, { email: DEMO.ownerEmail });
       expect(out.stdout).toBe(`Demo workspace created (${owner.workspace.id}); login ${DEMO.ownerEmail} / ${DEMO.password}\n`);
-      expect(await getCreditBalance(freshOrm.em.fork(), owner.workspace.id)).toEqual({ available: DEMO.credits - 8, held: 8 });
+      expect(await getCreditBalance(freshOrm.em.fork(), owner.workspace.id)).toEqual({ available: DEMO.credits - 10, held: 10 });
     } finally {
       await freshOrm.close(true);
       await fresh.drop();

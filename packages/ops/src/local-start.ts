@@ -49,6 +49,9 @@ export function localEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     // (sent → delivered → rated → follow-up). SIMULATOR_AUTO_REPLY_SHARE=0 turns it off.
     SIMULATOR_AUTO_REPLY_SHARE: "1",
     SIMULATOR_AUTO_REPLY_DELAY_MS: "3000",
+    // The demo's patient without WhatsApp (packages/demo/src/demo.ts): Twilio fails her WhatsApp by
+    // callback with 63003 and the request falls back to SMS once.
+    SIMULATOR_FAIL_RULES: "+593987654326=63003",
     ...env,
   };
 }
