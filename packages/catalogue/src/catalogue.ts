@@ -2,11 +2,13 @@
 // codes start with the area's name. Code that shows a text calls `msg(code, params)`, never an inline
 // Spanish/English pair (lint: `catalogue/no-inline-pairs`).
 import { billing } from "./messages/billing.ts";
+import { imports } from "./messages/imports.ts";
 import { links } from "./messages/links.ts";
+import { publicPages } from "./messages/public-pages.ts";
 import { sending } from "./messages/sending.ts";
 import { timeline } from "./messages/timeline.ts";
 
-export const catalogue = { ...billing, ...links, ...sending, ...timeline };
+export const catalogue = { ...billing, ...imports, ...links, ...publicPages, ...sending, ...timeline };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

@@ -65,7 +65,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     accepted: draft.rows.slice(0, LIST_LIMIT).map(row),
     consentMissing: consentMissing.slice(0, LIST_LIMIT).map(row),
     consentMissingTotal: consentMissing.length,
-    rejected: draft.rejected.slice(0, LIST_LIMIT).map((r) => ({ line: r.line, problems: r.problems.map((p) => ({ column: p.column, value: p.value, reason: p.reason })) })),
+    rejected: draft.rejected.slice(0, LIST_LIMIT).map((r) => ({ line: r.line, problems: r.problems.map((p) => ({ column: p.column, value: p.value, reason: p.reason, code: p.code ?? null, params: p.params ?? null })) })),
     duplicates: draft.duplicates.slice(0, LIST_LIMIT),
     preview: preview
       ? {
@@ -297,7 +297,8 @@ export default function CampaignDraftPage() {
                     <td>{r.line}</td>
                     <td>{p.column}</td>
                     <td className="details">{p.value}</td>
-                    <td>{p.reason}</td>
+                    {/* Reasons the workspace decides (the doctor column) carry a catalogue code: shown in the reader's language. */}
+                    <td>{p.code && p.params ? msg(p.code, p.params) : p.reason}</td>
                   </tr>
                 )),
               )}
