@@ -43,7 +43,12 @@ async function lockTarget(em: EntityManager, input: PatientActionInput): Promise
   const contact = await lockPatientContact(em, input.workspaceId, input.campaignId, input.patientId);
   if (!contact) return null;
   const [campaign] = await scopedQuery<{ assigned_doctor_id: string | null }>(em, input.workspaceId, "select assigned_doctor_id from campaigns where workspace_id = ? and id = ?", [input.campaignId]);
-  if (!campaign || !canOpenCampaign(input.viewer, campaign.assigned_doctor_id)) return null;
+  if (!campaign) return null;
+  if (input.viewer.role === "DOCTOR") {
+    // A doctor acts on their own appointments only (the patient's doctor), in any campaign.
+    const own = await scopedQuery(em, input.workspaceId, "select 1 from patients where workspace_id = ? and id = ? and doctor_id = ?", [input.patientId, input.viewer.userId]);
+    if (own.length === 0) return null;
+  } else if (!canOpenCampaign(input.viewer, campaign.assigned_doctor_id)) return null;
   return contact;
 }
 

@@ -10,6 +10,7 @@ import {
   cancelCampaign,
   erasePatient,
   findCampaignPatient,
+  appointmentScope,
   listCampaignPatients,
   loadCampaign,
   optOutPatient,
@@ -116,7 +117,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (campaign.status === "DRAFT") throw redirect(`/campaigns/drafts/${campaign.id}`);
   const url = new URL(request.url);
   const filters = parsePatientListFilters(url.searchParams);
-  const page = await listCampaignPatients(em, workspace.id, campaign.id, filters);
+  // A doctor sees their own appointments only (the appointment's doctor, not the campaign's).
+  const page = await listCampaignPatients(em, workspace.id, campaign.id, { ...filters, doctorId: appointmentScope(viewer) });
 
   const confirmParam = url.searchParams.get("confirm");
   let confirm: { kind: Confirm; patient: { id: string; name: string; phone: string } | null } | null = null;
