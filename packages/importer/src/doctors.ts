@@ -3,6 +3,9 @@
 // a campaign's doctor (role DOCTOR, or OWNER — in a small practice the owner is the doctor, and the
 // campaign's doctor picker offers both). Matching ignores case, accents, punctuation, repeated spaces
 // and a leading title ("Dr.", "Dra.", "Doctor", "Doctora"), so "DRA. MARÍA  PÉREZ" is "María Pérez".
+// A cell that is no user's whole name may be part of one — "Dr. Ruiz" for "Carlos Ruiz Vega" — when
+// exactly one doctor's name holds all its words; a name two users share (or both hold) matches nobody
+// and is reported as ambiguous rather than guessed.
 // Names are resolved once per file into a map (a file has a handful of distinct doctors), never per row.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { listAssignableDoctors } from "@rm/accounts";
@@ -37,19 +40,29 @@ export interface DoctorDirectory {
 export function doctorDirectory(doctors: readonly MatchedDoctor[]): DoctorDirectory {
   const byKey = new Map<string, MatchedDoctor | "ambiguous">();
   const byId = new Map<string, MatchedDoctor>();
+  const words: { doctor: MatchedDoctor; words: Set<string> }[] = [];
   for (const d of doctors) {
-    byId.set(d.id, { id: d.id, name: d.name });
+    const doctor = { id: d.id, name: d.name };
+    byId.set(d.id, doctor);
     const key = doctorKey(d.name);
     if (key === "") continue;
-    byKey.set(key, byKey.has(key) ? "ambiguous" : { id: d.id, name: d.name });
+    byKey.set(key, byKey.has(key) ? "ambiguous" : doctor);
+    words.push({ doctor, words: new Set(key.split(" ")) });
   }
+  const partial = (key: string): MatchedDoctor | DoctorMiss => {
+    const wanted = key.split(" ").filter((w) => w !== "");
+    if (wanted.length === 0) return "unknown";
+    const holders = words.filter((d) => wanted.every((w) => d.words.has(w)));
+    return holders.length === 1 ? holders[0]!.doctor : holders.length > 1 ? "ambiguous" : "unknown";
+  };
   const cells = new Map<string, MatchedDoctor | DoctorMiss>();
   return {
     byId,
     match(cell) {
       let found = cells.get(cell);
       if (found === undefined) {
-        found = byKey.get(doctorKey(cell)) ?? "unknown";
+        const key = doctorKey(cell);
+        found = byKey.get(key) ?? partial(key);
         if (cells.size < 10_000) cells.set(cell, found);
       }
       return found;

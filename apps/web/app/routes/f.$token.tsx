@@ -70,7 +70,7 @@ export default function FeedbackPage() {
           <p>
             {msg("public.feedback.thanksReview")}{" "}
             <a href={result.reviewLink} rel="noopener">
-              {msg("public.review.publicLink")}
+              {msg("public.feedback.thanksReviewLink")}
             </a>
             .
           </p>

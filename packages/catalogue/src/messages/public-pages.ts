@@ -57,6 +57,7 @@ export const publicPages = {
     es: "El equipo de {practice} leerá su comentario y, si hace falta, se pondrá en contacto con usted.",
     en: "The team at {practice} will read your comment and, if needed, get in touch with you.",
   }),
+  "public.feedback.thanksReviewLink": m({ es: "dejar una reseña en Google", en: "leave a review on Google" }),
   "public.feedback.thanksReview": m({ es: "Si además quiere compartir su experiencia públicamente, puede", en: "If you also want to share your experience publicly, you can" }),
   "public.review.unavailableTitle": m({ es: "Reseña no disponible", en: "Review not available" }),
   "public.review.unavailableBody": m({
