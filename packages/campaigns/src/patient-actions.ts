@@ -46,8 +46,7 @@ async function lockTarget(em: EntityManager, input: PatientActionInput): Promise
   if (!campaign) return null;
   if (input.viewer.role === "DOCTOR") {
     // A doctor acts on their own appointments only (the patient's doctor), in any campaign.
-    const own = await scopedQuery(em, input.workspaceId, "select 1 from patients where workspace_id = ? and id = ? and doctor_id = ?", [input.patientId, input.viewer.userId]);
-    if (own.length === 0) return null;
+    if (contact.doctorId !== input.viewer.userId) return null;
   } else if (!canOpenCampaign(input.viewer, campaign.assigned_doctor_id)) return null;
   return contact;
 }

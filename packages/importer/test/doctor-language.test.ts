@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listCampaignPatients, listCampaigns, loadCampaign } from "@rm/campaigns";
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
+import { loadRatingPage } from "@rm/messaging";
 import { confirmCampaignDraft, createCampaignDraft, createCampaignFromRows, getCampaignDraft, parsePatientCsv, type PatientCsvResult } from "../src/index.ts";
 import { doctorDirectory, doctorKey } from "../src/doctors.ts";
 import { makeTenant, setupOrm, type Tenant, type TestOrm } from "./helpers.ts";
@@ -88,6 +89,9 @@ describe("the doctor column", () => {
     expect(rows[0]!.body).toContain("tu visita con Dra. Peña en");
     expect(rows[1]!.content_variables?.["2"]).toBe("Carlos Ruiz");
     expect(rows[2]!.body).toContain("tu visita con Dueña en");
+    // The one-tap page (and every later message, from the same patient context) names the appointment's doctor.
+    const [bruno] = await sql<{ public_token: string }>("select public_token from patients where campaign_id = ? and name = 'Bruno Díaz'", [campaignId]);
+    expect(await loadRatingPage(t.orm.em.fork(), { publicUrl: "" }, bruno!.public_token, now)).toMatchObject({ state: "ok", page: { doctorName: "Carlos Ruiz", language: "es" } });
 
     // The doctor's own view: Dra. Peña sees the campaign (not hers to begin with) and only her patient.
     const em = t.orm.em.fork();
@@ -181,7 +185,10 @@ describe("the patient's language", () => {
       { name: "Rosa Ríos", language: "es", content_sid: LOCAL_PLATFORM_CONTENT_SIDS.es.INITIAL },
     ]);
 
-    // A week later, a file without a language column: each phone keeps its last language.
+    const [ann] = await sql<{ public_token: string }>("select public_token from patients where campaign_id = ? and name = 'Ann Smith'", [a.campaignId]);
+    expect(await loadRatingPage(t.orm.em.fork(), { publicUrl: "" }, ann!.public_token, now)).toMatchObject({ state: "ok", page: { language: "en" } });
+
+    // Ten weeks later, a file without a language column: each phone keeps its last language.
     const later = new Date(now.getTime() + 70 * 86_400_000);
     await sql("update workspaces set contact_cooldown_days = 0 where id = ?", [tenant.workspaceId]);
     const second = await csv([
