@@ -170,6 +170,9 @@ describe("upload and preview", () => {
     const spanish = text(await (await get(web.url, `/campaigns/drafts/${id}`, s.owner)).text());
     expect(spanish).toContain('data-testid="count-rejected">1<');
     expect(spanish).toContain("El médico «Dr. Nadie» no es un usuario del espacio de trabajo (médico o propietario).");
+    // The accepted row shows the doctor it was matched to.
+    expect(spanish).toMatch(/<th scope="col">Médico<\/th>/);
+    expect(spanish).toMatch(/<td>Ana Torres<\/td>.*?<td>DOCTOR a<\/td>/s);
     const english = { ...s.owner, cookie: `${s.owner.cookie}; lang=${encodeURIComponent(btoa(JSON.stringify("en")))}` };
     expect(text(await (await get(web.url, `/campaigns/drafts/${id}`, english)).text())).toContain("The doctor “Dr. Nadie” is not a user of the workspace (doctor or owner).");
   });

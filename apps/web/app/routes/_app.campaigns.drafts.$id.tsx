@@ -6,7 +6,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { listLinksToDetail, type Viewer } from "@rm/campaigns";
-import { confirmCampaignDraft, discardCampaignDraft, getCampaignDraft, previewCampaignDraft } from "@rm/importer";
+import { confirmCampaignDraft, discardCampaignDraft, getCampaignDraft, listAssignableDoctors, previewCampaignDraft } from "@rm/importer";
 import { failure, importerFailure, requireDraftAccess } from "../.server/campaigns.server.ts";
 import { getEnv } from "../.server/env.server.ts";
 import { platformSending } from "../.server/platform.server.ts";
@@ -34,7 +34,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   requireDraftAccess(staff, draft);
   if (draft.status !== "DRAFT") throw redirect(campaignPageOr(staff, "/campaigns", draft.campaignId));
   const consentMissing = draft.rows.filter((r) => !r.consent);
+  // A file with a doctor column: each row's doctor is shown (the campaign's where the row names none).
+  const doctors = draft.rows.some((r) => r.doctorId) ? new Map((await listAssignableDoctors(staff.em, staff.workspace.id)).map((d) => [d.id, d.name])) : null;
   const row = (r: (typeof draft.rows)[number]) => ({
+    doctorName: r.doctorId ? (doctors?.get(r.doctorId) ?? null) : draft.doctorName,
     line: r.line,
     name: r.name,
     phone: r.phone,
@@ -45,6 +48,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   });
   return {
     isOwner: staff.user.role === "OWNER",
+    rowDoctors: doctors !== null,
     draft: {
       id: draft.campaignId,
       name: draft.name,
@@ -406,6 +410,7 @@ export default function CampaignDraftPage() {
                 <th scope="col">{t("Cita", "Appointment")}</th>
                 <th scope="col">{t("Canal", "Channel")}</th>
                 <th scope="col">{t("Consentimiento", "Consent")}</th>
+                {data.rowDoctors ? <th scope="col">{msg("imports.preview.doctor")}</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -417,6 +422,7 @@ export default function CampaignDraftPage() {
                   <td>{when(r.appointmentAt)}</td>
                   <td>{r.channel === "SMS" ? "SMS" : "WhatsApp"}</td>
                   <td>{r.consent ? t("Sí", "Yes") : t("No", "No")}</td>
+                  {data.rowDoctors ? <td>{r.doctorName ?? "—"}</td> : null}
                 </tr>
               ))}
             </tbody>
