@@ -6,9 +6,10 @@ import { imports } from "./messages/imports.ts";
 import { links } from "./messages/links.ts";
 import { publicPages } from "./messages/public-pages.ts";
 import { sending } from "./messages/sending.ts";
+import { settings } from "./messages/settings.ts";
 import { timeline } from "./messages/timeline.ts";
 
-export const catalogue = { ...billing, ...imports, ...links, ...publicPages, ...sending, ...timeline };
+export const catalogue = { ...billing, ...imports, ...links, ...publicPages, ...sending, ...settings, ...timeline };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

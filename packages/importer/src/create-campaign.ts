@@ -71,7 +71,7 @@ export interface CampaignRowInput {
   /** Null/undefined: the campaign's channel. */
   channel?: Channel | null;
   email?: string | null;
-  /** Null/undefined: the contact's last known language, else Spanish (the workspace's language). */
+  /** Null/undefined: the contact's last known language, else the workspace's patients' language (Spanish by default). */
   language?: "es" | "en" | null;
   /** The appointment's doctor, a DOCTOR or OWNER of the workspace (a draft's rows carry it resolved). */
   doctorId?: string | null;
@@ -79,8 +79,6 @@ export interface CampaignRowInput {
   doctor?: string | null;
 }
 
-/** Patients take Spanish when neither the file nor an earlier appointment of the phone says otherwise. */
-export const DEFAULT_PATIENT_LANGUAGE = "es";
 
 export interface CreateCampaignInput {
   workspaceId: string;
@@ -180,7 +178,7 @@ interface Settings {
   doctorName: string;
   /** Each row's doctor (by input index), or null: the campaign's. */
   rowDoctors: (MatchedDoctor | null)[];
-  /** Each row's language (by input index): the file's, else the phone's last known, else Spanish. */
+  /** Each row's language (by input index): the file's, else the phone's last known, else the workspace's. */
   rowLanguages: string[];
   templates: { INITIAL: Record<Channel, string>; FOLLOWUPS: Record<Channel, string[]> };
 }
@@ -225,11 +223,11 @@ async function resolveRowDoctors(em: Em, workspaceId: string, rows: readonly Cam
   });
 }
 
-/** Each row's language: the file's, else the phone's last appointment's, else Spanish. One lookup for the rows without one. */
-async function resolveRowLanguages(em: Em, workspaceId: string, rows: readonly CampaignRowInput[]): Promise<string[]> {
+/** Each row's language: the file's, else the phone's last appointment's, else the workspace's. One lookup for the rows without one. */
+async function resolveRowLanguages(em: Em, workspaceId: string, rows: readonly CampaignRowInput[], workspaceLanguage: string): Promise<string[]> {
   const unknown = rows.filter((r) => !r.language).map((r) => r.phone);
   const known = unknown.length > 0 ? await lastKnownLanguages(em, workspaceId, unknown) : new Map<string, string>();
-  return rows.map((r) => r.language ?? known.get(r.phone) ?? DEFAULT_PATIENT_LANGUAGE);
+  return rows.map((r) => r.language ?? known.get(r.phone) ?? workspaceLanguage);
 }
 
 async function loadSettings(
@@ -250,7 +248,7 @@ async function loadSettings(
     doctorName = doctor.name;
   }
   const rowDoctors = await resolveRowDoctors(em, input.workspaceId, rows);
-  const rowLanguages = await resolveRowLanguages(em, input.workspaceId, rows);
+  const rowLanguages = await resolveRowLanguages(em, input.workspaceId, rows, ws.defaultLanguage);
   const languages = new Set(rowLanguages);
   const templateRows = await listDefaultTemplates(em, input.workspaceId, ["INITIAL", "FOLLOWUP_HAPPY", "FOLLOWUP_UNHAPPY"]);
   const pick = (type: string, language: string, channel: Channel): string => {

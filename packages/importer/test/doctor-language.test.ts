@@ -188,6 +188,13 @@ describe("the patient's language", () => {
     const [ann] = await sql<{ public_token: string }>("select public_token from patients where campaign_id = ? and name = 'Ann Smith'", [a.campaignId]);
     expect(await loadRatingPage(t.orm.em.fork(), { publicUrl: "" }, ann!.public_token, now)).toMatchObject({ state: "ok", page: { language: "en" } });
 
+    // A new phone without a language in a workspace whose patients speak English: English.
+    await sql("update workspaces set default_language = 'en' where id = ?", [tenant.workspaceId]);
+    const english = await csv(["nombre;telefono;fecha;hora;consentimiento", "John Doe;0991110035;23/11/2026;11:00;si"]);
+    const c = await createCampaignFromRows(t.orm, input(english, "Inglés por defecto"));
+    expect(await sent(c.campaignId)).toEqual([{ name: "John Doe", language: "en", content_sid: LOCAL_PLATFORM_CONTENT_SIDS.en.INITIAL }]);
+    await sql("update workspaces set default_language = 'es' where id = ?", [tenant.workspaceId]);
+
     // Ten weeks later, a file without a language column: each phone keeps its last language.
     const later = new Date(now.getTime() + 70 * 86_400_000);
     await sql("update workspaces set contact_cooldown_days = 0 where id = ?", [tenant.workspaceId]);

@@ -32,6 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       quietHoursEnd: ws.quietHoursEnd ?? "08:00",
       contactCooldownDays: ws.contactCooldownDays,
       defaultChannel: ws.defaultChannel,
+      defaultLanguage: ws.defaultLanguage,
       whatsappSender: ws.whatsappSender ?? "",
       smsSender: ws.smsSender ?? "",
       sendingPaused: ws.sendingPaused,
@@ -129,6 +130,14 @@ export default function SettingsPage() {
                 <select {...p} name="defaultChannel" defaultValue={text("defaultChannel")}>
                   <option value="WHATSAPP">WhatsApp</option>
                   <option value="SMS">SMS</option>
+                </select>
+              )}
+            </Field>
+            <Field id="defaultLanguage" label={msg("settings.patientLanguage.label")} error={errors.defaultLanguage} hint={msg("settings.patientLanguage.hint")}>
+              {(p) => (
+                <select {...p} name="defaultLanguage" defaultValue={text("defaultLanguage")}>
+                  <option value="es">Español</option>
+                  <option value="en">English</option>
                 </select>
               )}
             </Field>
