@@ -206,13 +206,15 @@ function firstName(name: string): string {
  * Each row's doctor: its resolved id, else the name in the file matched like a draft's rows, else
  * null (the campaign's doctor). One lookup of the workspace's doctors, only when a row names one.
  */
-async function resolveRowDoctors(em: Em, workspaceId: string, rows: readonly CampaignRowInput[]): Promise<(MatchedDoctor | null)[]> {
+async function resolveRowDoctors(em: Em, workspaceId: string, rows: readonly CampaignRowInput[], lenient: boolean): Promise<(MatchedDoctor | null)[]> {
   if (!rows.some((r) => r.doctorId || r.doctor)) return rows.map(() => null);
   const directory = await loadDoctorDirectory(em, workspaceId);
   return rows.map((row) => {
     const where = row.line ? ` (fila ${row.line})` : "";
     if (row.doctorId) {
       const doctor = directory.byId.get(row.doctorId);
+      // A preview shows a draft whose doctor was removed since with the campaign's doctor; confirming refuses it.
+      if (!doctor && lenient) return null;
       if (!doctor) throw new CampaignInputError("DOCTOR_NOT_FOUND", `El médico de la cita ya no es un usuario del espacio de trabajo${where}.`, "doctor");
       return doctor;
     }
@@ -234,6 +236,7 @@ async function loadSettings(
   em: Em,
   input: Pick<CreateCampaignInput, "workspaceId" | "practiceId" | "assignedDoctorId" | "createdById">,
   rows: readonly CampaignRowInput[],
+  options: { lenient?: boolean } = {},
 ): Promise<Settings & { languageTemplates: Map<string, Settings["templates"]> }> {
   const ws = await workspaceSendingSettings(em, input.workspaceId);
   if (!ws) throw new CampaignInputError("WORKSPACE_NOT_FOUND", "El espacio de trabajo no existe.");
@@ -247,7 +250,7 @@ async function loadSettings(
     if (!doctor) throw new CampaignInputError("DOCTOR_NOT_FOUND", "El médico asignado no existe en este espacio de trabajo.", "assignedDoctorId");
     doctorName = doctor.name;
   }
-  const rowDoctors = await resolveRowDoctors(em, input.workspaceId, rows);
+  const rowDoctors = await resolveRowDoctors(em, input.workspaceId, rows, options.lenient ?? false);
   const rowLanguages = await resolveRowLanguages(em, input.workspaceId, rows, ws.defaultLanguage);
   const languages = new Set(rowLanguages);
   const templateRows = await listDefaultTemplates(em, input.workspaceId, ["INITIAL", "FOLLOWUP_HAPPY", "FOLLOWUP_UNHAPPY"]);
@@ -534,7 +537,7 @@ export async function previewCampaignFromRows(target: MikroORM | EntityManager, 
   const em = toEm(target);
   const now = input.now ?? new Date();
   const { unique, merged } = validateRows(input.rows);
-  const settings = await loadSettings(em, input, unique);
+  const settings = await loadSettings(em, input, unique, { lenient: true });
   const contacts = await readContactStates(em, input.workspaceId, unique.map((r) => r.phone));
   const planned = plan(unique, contacts, settings, input, now);
   const summary = summarise(planned, merged);

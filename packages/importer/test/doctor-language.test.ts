@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listCampaignPatients, listCampaigns, loadCampaign } from "@rm/campaigns";
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
 import { loadRatingPage } from "@rm/messaging";
-import { confirmCampaignDraft, createCampaignDraft, createCampaignFromRows, getCampaignDraft, parsePatientCsv, type PatientCsvResult } from "../src/index.ts";
+import {
+  confirmCampaignDraft,
+  createCampaignDraft,
+  createCampaignFromRows,
+  getCampaignDraft,
+  parsePatientCsv,
+  previewCampaignDraft,
+  type PatientCsvResult,
+} from "../src/index.ts";
 import { doctorDirectory, doctorKey } from "../src/doctors.ts";
 import { makeTenant, setupOrm, type Tenant, type TestOrm } from "./helpers.ts";
 
@@ -135,6 +143,22 @@ describe("the doctor column", () => {
     ]);
     const result = await confirmCampaignDraft(t.orm, { workspaceId: tenant.workspaceId, campaignId, confirmedById: tenant.ownerId, publicUrl: PUBLIC_URL, now });
     expect(result.result?.counts.patients).toBe(1);
+  });
+
+  it("a doctor removed after the upload: the preview still shows the draft, confirming refuses it with the line and writes nothing", async () => {
+    const tenant = await makeTenant(t.orm, { credits: 100 });
+    const ruiz = await ruizOf(tenant);
+    const parsed = await csv(["nombre;telefono;fecha;hora;consentimiento;Médico", "Ana Torres;0991110041;23/11/2026;09:00;si;Dr. Ruiz"]);
+    const campaignId = await importFile(tenant, parsed);
+    await sql("delete from users where id = ?", [ruiz]);
+    const shown = await previewCampaignDraft(t.orm, { workspaceId: tenant.workspaceId, campaignId, publicUrl: PUBLIC_URL, now });
+    expect(shown?.preview?.counts.scheduled).toBe(1);
+    await expect(confirmCampaignDraft(t.orm, { workspaceId: tenant.workspaceId, campaignId, confirmedById: tenant.ownerId, publicUrl: PUBLIC_URL, now })).rejects.toMatchObject({
+      code: "DOCTOR_NOT_FOUND",
+      message: expect.stringContaining("fila 2"),
+    });
+    expect(await sql("select 1 from patients where workspace_id = ?", [tenant.workspaceId])).toEqual([]);
+    expect((await getCampaignDraft(t.orm, tenant.workspaceId, campaignId, { now }))?.status).toBe("DRAFT");
   });
 
   it("rows handed straight to createCampaignFromRows with an unknown doctor are refused as a whole, with the line", async () => {
