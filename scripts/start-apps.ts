@@ -36,10 +36,10 @@ function runWebBuildScript(): void {
 }
 
 // Billing: without a real STRIPE_SECRET_KEY, a local fake Stripe serves Checkout and the customer
-// portal and posts signed webhooks back (packages/billing/src/testing/fake-stripe.ts).
+// portal and posts signed webhooks back (packages/stripe-billing/src/testing/fake-stripe.ts).
 let fakeStripeUrl: string | null = null;
 if (!process.env.STRIPE_SECRET_KEY) {
-  const { startFakeStripe } = await import("../packages/billing/src/testing/fake-stripe.ts");
+  const { startFakeStripe } = await import("../packages/stripe-billing/src/testing/fake-stripe.ts");
   const secret = "whsec_local_development_secret";
   const fake = await startFakeStripe({ port: Number(process.env.STRIPE_FAKE_PORT ?? 4020), webhook: { url: `http://127.0.0.1:${port}/webhooks/stripe`, secret } });
   fakeStripeUrl = fake.url;

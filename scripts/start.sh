@@ -19,5 +19,5 @@ services_env=$(bash scripts/services.sh env)
 eval "$services_env"
 echo "[start] migrating and seeding the demo workspace" >&2
 pnpm --silent --filter @rm/db run migrate >&2
-pnpm --silent --filter @rm/db run seed >&2
+pnpm --silent --filter @rm/demo run seed >&2
 exec node scripts/start-apps.ts "$@"

@@ -21,14 +21,13 @@ const serverExternal = [
   "@mikro-orm/core",
   "@mikro-orm/postgresql",
   "@mikro-orm/migrations",
-  "@mikro-orm/seeder",
   "@rm/accounts",
-  "@rm/billing",
   "@rm/catalogue",
   "@rm/config",
   "@rm/db",
   "@rm/domain",
   "@rm/streams",
+  "@rm/stripe-billing",
   "@rm/telemetry",
   "@rm/twilio",
 ];
@@ -56,6 +55,8 @@ const clientDeps = [
   "@rm/messaging > pg",
   // The message catalogue's formatter, resolved from @rm/catalogue.
   "@rm/catalogue > intl-messageformat",
+  // The .xlsx reader, reached through @rm/importer by the upload page's action and the sample file.
+  "@rm/importer > exceljs",
 ];
 
 export default defineConfig(({ isSsrBuild }) => ({

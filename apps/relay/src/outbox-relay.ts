@@ -12,16 +12,10 @@
 // written ahead is published at its time, not up to a poll interval late), and polling as a fallback.
 import type { Redis } from "ioredis";
 import type pg from "pg";
-import { NotifyWaker, OUTBOX_RELAY_STATEMENTS, type ClaimedOutboxRow } from "@rm/db/outbox-relay";
+import { OUTBOX_RELAY_STATEMENTS, WakeableLoop, type ClaimedOutboxRow } from "@rm/db/outbox-relay";
 import type { Clock } from "@rm/domain";
 import { encodeEntry, isStreamKind, partitionOf, streamKey, type StreamNaming } from "@rm/streams";
-import { defineInstruments } from "@rm/telemetry";
-
-export interface RelayLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import { defineInstruments, type LogSink } from "@rm/telemetry";
 
 export interface OutboxRelayOptions {
   /** Pool for claims (may point at a transaction-mode pooler). */
@@ -33,7 +27,7 @@ export interface OutboxRelayOptions {
   clock: Clock;
   batchSize?: number;
   pollMs?: number;
-  logger?: RelayLogger;
+  logger?: LogSink;
 }
 
 /** The shortest sleep before a row scheduled for later: what it may wait so its neighbours share a claim. */
@@ -47,9 +41,7 @@ const instruments = defineInstruments((meter) => ({
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollMs: number;
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private readonly waker: NotifyWaker;
+  private readonly loop: WakeableLoop;
   /** Due time (ms) of the next row scheduled for later, as of the last batch that was not full. */
   private nextDueAt: number | null = null;
   private readonly o: OutboxRelayOptions;
@@ -59,20 +51,15 @@ export class OutboxRelay {
     const o = options;
     this.batchSize = o.batchSize ?? 500;
     this.pollMs = o.pollMs ?? 1000;
-    this.waker = new NotifyWaker({ listenUrl: o.listenUrl, channel: "outbox", label: "relay", logger: o.logger });
+    this.loop = new WakeableLoop({ listenUrl: o.listenUrl, channel: "outbox", label: "relay", logger: o.logger }, () => this.turn());
   }
 
-  async start(): Promise<void> {
-    this.running = true;
-    await this.waker.start();
-    this.loop = this.run();
+  start(): Promise<void> {
+    return this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.waker.wakeUp();
-    await this.loop;
-    await this.waker.stop();
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Publishes one batch of due rows; returns how many were published. */
@@ -130,19 +117,17 @@ export class OutboxRelay {
     }
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let published = 0;
-      try {
-        published = await this.publishBatch();
-      } catch (err) {
-        this.o.logger?.warn({ err: String(err) }, "relay batch failed; retrying");
-        await this.waker.sleep(Math.min(this.pollMs, 1000));
-        continue;
-      }
-      // A full batch means more is probably due: go again without waiting.
-      if (published < this.batchSize && this.running) await this.waker.sleep(this.untilNextDue());
+  private async turn(): Promise<void> {
+    let published = 0;
+    try {
+      published = await this.publishBatch();
+    } catch (err) {
+      this.o.logger?.warn({ err: String(err) }, "relay batch failed; retrying");
+      await this.loop.waker.sleep(Math.min(this.pollMs, 1000));
+      return;
     }
+    // A full batch means more is probably due: go again without waiting.
+    if (published < this.batchSize && this.loop.isRunning) await this.loop.waker.sleep(this.untilNextDue());
   }
 
   /**

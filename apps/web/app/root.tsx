@@ -13,6 +13,7 @@ import { useEffect, type ReactNode } from "react";
 import { ensureCsrfToken } from "./.server/csrf.server.ts";
 import { getLocale } from "./.server/locale.server.ts";
 import { getSession, sessionStorage } from "./.server/session.server.ts";
+import { ErrorPage } from "./components/error-page.tsx";
 import { LOCALE_TAGS, useRootData, useT } from "./i18n.ts";
 import { useNonce } from "./nonce.ts";
 import stylesheet from "./styles.css?url";
@@ -90,13 +91,5 @@ export function ErrorBoundary() {
       title = `Error ${error.status}`;
     }
   }
-  return (
-    <main className="page narrow">
-      <h1>{title}</h1>
-      <p>{detail}</p>
-      <p>
-        <a href="/">{t("Volver al inicio", "Back to the start page")}</a>
-      </p>
-    </main>
-  );
+  return <ErrorPage title={title} detail={detail} way={<a href="/">{t("Volver al inicio", "Back to the start page")}</a>} />;
 }

@@ -4,7 +4,7 @@
 // Unlisted /webhooks/* paths fall through to Remix and answer 404.
 import type pg from "pg";
 import { systemClock } from "@rm/domain";
-import { createStripeWebhookHandler, STRIPE_WEBHOOK_PATH } from "@rm/billing";
+import { createStripeWebhookHandler, STRIPE_WEBHOOK_PATH } from "@rm/stripe-billing";
 import { createTwilioWebhookHandler, TWILIO_INBOUND_PATH, TWILIO_STATUS_PATH } from "@rm/messaging";
 import { injectTraceContext } from "@rm/telemetry";
 import type { LeanRoute } from "./dispatcher.ts";

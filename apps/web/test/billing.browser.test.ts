@@ -5,9 +5,10 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { createBillingHandlers, startFreePlan } from "@rm/billing";
-import { startFakeStripe, type FakeStripe } from "@rm/billing/testing";
-import { deductCredits, grantCredits, hashPassword, initOrm, User, Workspace } from "@rm/db";
+import { createBillingHandlers, startFreePlan } from "@rm/stripe-billing";
+import { startFakeStripe, type FakeStripe } from "@rm/stripe-billing/testing";
+import { hashPassword, initOrm, User, Workspace } from "@rm/db";
+import { deductCredits, grantCredits } from "@rm/credits";
 import { systemClock } from "@rm/domain";
 import { createTestDatabase, freePort, type TestDatabase } from "@rm/test-utils";
 import type { Browser, Page } from "playwright-core";

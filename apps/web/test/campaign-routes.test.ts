@@ -1,10 +1,12 @@
 // The campaign creation routes over HTTP against the production build: the streamed upload (CSRF
 // checked before the file, 413 past the one 20 MiB limit by Content-Length or while streaming, with
 // nothing created), the draft preview and its rejected-rows download, confirm (twice at once: one
-// import), the credit shortfall, cross-tenant 404s, and sending to one patient.
+// import), the credit shortfall, cross-tenant 404s, and sending to one patient. Excel workbooks: the
+// upload, the choice of a sheet without a script, and the sample files.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { grantCredits, initOrm } from "@rm/db";
+import { initOrm } from "@rm/db";
+import { grantCredits } from "@rm/credits";
 import { MAX_UPLOAD_BYTES } from "@rm/importer";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import pg from "pg";
@@ -14,6 +16,8 @@ import { get, post, signIn, type Session } from "./support/http.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 import { messageSendEvent } from "@rm/events";
+import ExcelJS from "exceljs";
+import { parsePatientFile } from "@rm/importer";
 
 let db: TestDatabase;
 let web: WebServer;
@@ -221,6 +225,91 @@ describe("upload and preview", () => {
     expect((await get(web.url, `/campaigns/drafts/${id}`, s.receptionist)).status).toBe(403);
     expect((await post(web.url, `/campaigns/drafts/${id}`, s.receptionist, { intent: "confirm" })).status).toBe(403);
     expect((await get(web.url, `/campaigns/drafts/${id}`, s.doctor)).status).toBe(403);
+  });
+});
+
+describe("Excel workbooks", () => {
+  /** A workbook as Excel saves one: date-time cells, phones typed as numbers (the 0 gone). */
+  async function workbook(sheets: { name: string; rows: (string | number | Date | null)[][] }[]): Promise<Buffer> {
+    const wb = new ExcelJS.Workbook();
+    for (const sheet of sheets) {
+      const ws = wb.addWorksheet(sheet.name);
+      for (const row of sheet.rows) ws.addRow(row);
+      ws.getColumn(3).numFmt = "dd/mm/yyyy hh:mm";
+    }
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+  const at = (h: number) => new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), h));
+  const citas = {
+    name: "Citas",
+    rows: [
+      ["nombre", "telefono", "fecha", "consentimiento"],
+      ["Ana Torres", 991110101, at(10), "si"],
+      ["Bruno Díaz", 991110102, at(11), "si"],
+      // Typed in scientific notation: Excel kept 5.93991E+11 and nothing more.
+      ["Luis Lara", 593991000000, at(12), "si"],
+    ],
+  };
+  const xlsxForm = (session: Session, fields: Record<string, string>, file: Buffer) => {
+    const form = uploadForm(session, fields, null);
+    form.set("file", new Blob([new Uint8Array(file)], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }), "citas.xlsx");
+    return form;
+  };
+
+  it("an .xlsx upload becomes a draft; a phone Excel shows in scientific notation is rejected with the reason", async () => {
+    const book = await workbook([citas]);
+    // The lossy phone cell as Excel formats a number typed as 5.93991E+11.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(book as unknown as ArrayBuffer);
+    wb.worksheets[0]!.getCell("B4").numFmt = "0.00E+00";
+    const file = Buffer.from(await wb.xlsx.writeBuffer());
+    const res = await upload(s.owner, xlsxForm(s.owner, fieldsFor(a, "Desde Excel"), file));
+    expect(res.status, await res.clone().text()).toBe(302);
+    const id = res.headers.get("location")!.split("/").pop()!;
+    const html = await (await get(web.url, `/campaigns/drafts/${id}`, s.owner)).text();
+    expect(html).toMatch(/data-testid="count-accepted">2</);
+    expect(html).toMatch(/data-testid="count-rejected">1</);
+    // A workbook has no encoding or delimiter to show.
+    expect(html).toContain("citas.xlsx");
+    expect(html).not.toContain("(utf-8,");
+    const rejected = new TextDecoder().decode(await (await get(web.url, `/campaigns/drafts/${id}/rejected.csv`, s.owner)).arrayBuffer());
+    expect(rejected).toMatch(/^4;telefono;5\.93991E\+11;.*notación científica/m);
+  });
+
+  it("a workbook whose first sheet is no list comes back with its sheets to choose from; the chosen one is read", async () => {
+    const book = await workbook([{ name: "Portada", rows: [["Citas de la semana"]] }, citas]);
+    const first = await upload(s.owner, xlsxForm(s.owner, fieldsFor(a, "Dos hojas"), book));
+    expect(first.status).toBe(400);
+    const html = text(await first.text());
+    expect(html).toContain("Faltan columnas obligatorias");
+    expect(html).toMatch(/<select[^>]*name="sheet"[^>]*>.*<option value="Portada">Portada<\/option><option value="Citas">Citas<\/option><\/select>/s);
+    expect(await countRows("select 1 from campaigns where name = 'Dos hojas'")).toBe(0);
+
+    const chosen = await upload(s.owner, xlsxForm(s.owner, { ...fieldsFor(a, "Dos hojas"), sheet: "Citas" }, book));
+    expect(chosen.status, await chosen.clone().text()).toBe(302);
+    expect(await countRows("select 1 from campaigns where name = 'Dos hojas' and status = 'DRAFT'")).toBe(1);
+
+    // A sheet the workbook does not have, in English.
+    const english = { ...s.owner, cookie: `${s.owner.cookie}; lang=${encodeURIComponent(btoa(JSON.stringify("en")))}` };
+    const missing = await upload(english, xlsxForm(s.owner, { ...fieldsFor(a, "Sin hoja"), sheet: "Pacientes" }, book));
+    expect(missing.status).toBe(400);
+    expect(text(await missing.text())).toContain("The workbook has no sheet &quot;Pacientes&quot;. Its sheets: Portada, Citas.");
+  });
+
+  it("the upload page offers sample files, which import as they are", async () => {
+    const page = text(await (await get(web.url, "/campaigns/new", s.receptionist)).text());
+    expect(page).toContain('href="/campaigns/sample.xlsx"');
+    expect(page).toContain('href="/campaigns/sample.csv"');
+    for (const [url, type] of [
+      ["/campaigns/sample.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+      ["/campaigns/sample.csv", "text/csv; charset=utf-8"],
+    ] as const) {
+      const res = await get(web.url, url, s.receptionist);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe(type);
+      const parsed = await parsePatientFile(Buffer.from(await res.arrayBuffer()), { fileName: url });
+      expect(parsed).toMatchObject({ ok: true, counts: { accepted: 3, rejected: 0 } });
+    }
   });
 });
 

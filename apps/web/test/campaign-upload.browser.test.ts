@@ -2,9 +2,12 @@
 // build: upload files exported the way Excel does (UTF-8 with `,`; Windows-1252 with `;`, dd/mm/yyyy,
 // phones in scientific notation), the preview (accepted, rejected with line and reason, no consent,
 // skipped with the reason), the rejected rows' download, confirm → the campaign's URL; the credit
-// shortfall; a single send at the desk; the same forms without JavaScript; axe-core on the pages.
+// shortfall; a single send at the desk; the same forms without JavaScript; axe-core on the pages. An
+// Excel workbook whose first sheet is a cover: the sheet is chosen on the page, without JavaScript.
 import { readFileSync } from "node:fs";
-import { grantCredits, initOrm } from "@rm/db";
+import ExcelJS from "exceljs";
+import { initOrm } from "@rm/db";
+import { grantCredits } from "@rm/credits";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -16,6 +19,19 @@ import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const present = chromiumPresent();
 if (!present) console.warn("[web] SKIPPING campaign upload browser tests: no Chromium (set CHROMIUM_PATH or apt-get install -y chromium)");
+
+/** A workbook as a practice's software exports it: a cover sheet, then the appointments (tomorrow, phones as numbers). */
+async function twoSheetWorkbook(): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.addWorksheet("Portada").addRow(["Agenda del consultorio"]);
+  const sheet = wb.addWorksheet("Citas");
+  sheet.addRow(["nombre", "telefono", "fecha", "consentimiento"]);
+  const t = new Date(Date.now() + 86_400_000);
+  sheet.addRow(["Marta Excel", 987650301, new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate(), 10)), "sí"]);
+  sheet.addRow(["Nico Excel", 987650302, new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate(), 11)), "sí"]);
+  sheet.getColumn(3).numFmt = "dd/mm/yyyy hh:mm";
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
 
 const CAMPAIGN_URL = /\/campaigns\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -46,6 +62,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     files = write({
       "citas-lunes.csv": goodBadNoConsentCsv(),
       "pacientes-excel.csv": excelWindows1252Csv(),
+      "agenda.xlsx": await twoSheetWorkbook(),
       // Over the 20 MiB limit.
       "enorme.csv": Buffer.alloc(21 * 1024 * 1024, "a"),
     });
@@ -61,7 +78,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     await db?.drop();
   });
 
-  async function signedIn(user: TenantUser, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  async function signedIn(user: TenantUser, options: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Page> {
     const context = await browser.newContext({ locale: "es-EC", timezoneId: "America/Guayaquil", acceptDownloads: true, ...options });
     context.setDefaultTimeout(15_000);
     contexts.push(context);
@@ -253,5 +270,36 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     await page.getByRole("button", { name: "Enviar solicitud" }).click();
     await page.getByTestId("send-result").filter({ hasText: "Luis Sin JS (+593987650202): solicitud de calificación programada" }).waitFor();
     await page.getByTestId("send-result").getByRole("link", { name: "Ver campaña" }).waitFor();
+  });
+  it("a workbook whose first sheet is a cover comes back with its sheets to choose, without JavaScript; the chosen one is previewed; axe-clean at 360 px", { timeout: 90_000 }, async () => {
+    // Without JavaScript, as narrow as a phone.
+    const page = await signedIn(clinic.receptionist, { javaScriptEnabled: false, viewport: { width: 360, height: 780 } });
+    const upload = async () => {
+      await page.getByLabel("Archivo CSV").setInputFiles(files["agenda.xlsx"]!);
+      await page.getByRole("button", { name: "Subir y revisar" }).click();
+    };
+    await page.goto(`${web.url}/campaigns/new`);
+    await page.getByLabel("Nombre de la campaña").fill("Agenda en Excel");
+    await upload();
+    await page.getByText("Faltan columnas obligatorias").first().waitFor();
+    const sheet = page.getByLabel("Hoja del libro de Excel");
+    expect(await sheet.locator("option").allTextContents()).toEqual(["La primera hoja", "Portada", "Citas"]);
+    await sheet.selectOption("Citas");
+    await upload();
+    await page.getByRole("heading", { name: "Vista previa: Agenda en Excel" }).waitFor();
+    expect(await count(page, "accepted")).toBe("2");
+    expect(await count(page, "rejected")).toBe("0");
+
+    // The same answer with JavaScript on: axe-clean, nothing wider than the screen (the missing
+    // columns' example, nombre;telefono;…, wraps).
+    const js = await signedIn(clinic.receptionist, { viewport: { width: 360, height: 780 } });
+    await js.goto(`${web.url}/campaigns/new`);
+    await hydrated(js);
+    await js.getByLabel("Nombre de la campaña").fill("Agenda en Excel 2");
+    await js.getByLabel("Archivo CSV").setInputFiles(files["agenda.xlsx"]!);
+    await js.getByRole("button", { name: "Subir y revisar" }).click();
+    await js.getByLabel("Hoja del libro de Excel").locator("option", { hasText: "Portada" }).waitFor({ state: "attached" });
+    expect(await seriousAxeViolations(js)).toEqual([]);
+    expect(await js.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   });
 });

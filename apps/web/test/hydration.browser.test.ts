@@ -56,6 +56,8 @@ const PAGES: Record<string, Visit> = {
   "_app.campaigns._index.tsx": { kind: "staff", url: () => "/campaigns" },
   "_app.campaigns.drafts.$id.tsx": { kind: "staff", url: (f) => `/campaigns/drafts/${f.draftId}` },
   "_app.campaigns.drafts_.$id.rejected[.]csv.ts": { kind: "not a page", why: "a CSV download" },
+  "_app.campaigns.sample[.]csv.ts": { kind: "not a page", why: "the sample CSV download" },
+  "_app.campaigns.sample[.]xlsx.ts": { kind: "not a page", why: "the sample workbook download" },
   // With the list of drafts waiting for confirmation (their upload times).
   "_app.campaigns.new.tsx": { kind: "staff", url: () => "/campaigns/new", shows: /1 pacientes · subido por OWNER hydration, \d/ },
   // Right after a send: the page says when the rating request goes out.

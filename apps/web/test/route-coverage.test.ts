@@ -60,6 +60,8 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   "_app.campaigns.new.tsx": { kind: "staff", url: () => "/campaigns/new", get: ALL },
   "_app.campaigns.send.tsx": { kind: "staff", url: () => "/campaigns/send", get: ALL },
+  "_app.campaigns.sample[.]csv.ts": { kind: "staff", url: () => "/campaigns/sample.csv", get: ALL },
+  "_app.campaigns.sample[.]xlsx.ts": { kind: "staff", url: () => "/campaigns/sample.xlsx", get: ALL },
   // A draft uploaded by the receptionist for the doctor: the three of them (and owners) may open it.
   "_app.campaigns.drafts.$id.tsx": { kind: "staff", url: (t) => `/campaigns/drafts/${drafts.get(t.workspaceId)}`, get: ALL, crossTenantPost: { intent: "discard" } },
   "_app.campaigns.drafts_.$id.rejected[.]csv.ts": { kind: "staff", url: (t) => `/campaigns/drafts/${drafts.get(t.workspaceId)}/rejected.csv`, get: ALL },

@@ -4,7 +4,8 @@
 // template; without them the preview names each blocker with its fix, the confirm button is off
 // and a confirm posted anyway is refused with the same words. The home page says what is missing.
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
-import { grantCredits, initOrm } from "@rm/db";
+import { initOrm } from "@rm/db";
+import { grantCredits } from "@rm/credits";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

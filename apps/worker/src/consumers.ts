@@ -1,6 +1,8 @@
 // The worker's stream consumers: one StreamConsumer per kind of work, all dispatching to the
-// handlers of @rm/messaging and @rm/billing. The trace context written with the outbox row continues here.
-import { createBillingHandlers, priceIdsFromEnv } from "@rm/billing";
+// handlers of @rm/messaging, @rm/campaigns (campaign completion) and @rm/stripe-billing. The trace
+// context written with the outbox row continues here.
+import { campaignPeriodicHandlers } from "@rm/campaigns";
+import { createBillingHandlers, priceIdsFromEnv } from "@rm/stripe-billing";
 import { createDeadLetterHandler, createHandlers, createReplyProcessor, dispatchEntry, sendMessage, sendMessageBatch, SenderRateLimiter, startPeriodicEnsurer, StatusApplier, type FeedbackOptions, type HandlerDeps, type SendDeps } from "@rm/messaging";
 import { StreamConsumer, type BatchHandler, type BatchOutcome, type StreamKind } from "@rm/streams";
 import { withExtractedContext, withSpan } from "@rm/telemetry";
@@ -56,7 +58,7 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
   };
   // Stripe events and FREE periods (stream 'billing').
   const billingHandlers = createBillingHandlers({ orm: ctx.db.orm, clock, logger, prices: priceIdsFromEnv(config) });
-  const dispatch = dispatchEntry({ ...createHandlers(handlerDeps, { "message.send": (_deps, entry) => sendMessage(sendDeps, entry) }), ...billingHandlers });
+  const dispatch = dispatchEntry({ ...createHandlers(handlerDeps, { "message.send": (_deps, entry) => sendMessage(sendDeps, entry), ...campaignPeriodicHandlers }), ...billingHandlers });
   const onDeadLetter = createDeadLetterHandler(handlerDeps);
 
   const services: Service[] = [];

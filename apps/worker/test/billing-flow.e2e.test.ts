@@ -6,9 +6,9 @@
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCheckoutSession, createStripeClient, startFreePlan } from "@rm/billing";
-import { startFakeStripe, type FakeStripe } from "@rm/billing/testing";
-import { getCreditBalance } from "@rm/db";
+import { createCheckoutSession, createStripeClient, startFreePlan } from "@rm/stripe-billing";
+import { startFakeStripe, type FakeStripe } from "@rm/stripe-billing/testing";
+import { getCreditBalance } from "@rm/credits";
 import { createRunEnv, ProcessManager, type RunEnv } from "@rm/harness";
 import { createScenario, ensureProductionBuild, freePort, waitForStatus, waitUntil } from "@rm/test-utils";
 

@@ -1,5 +1,5 @@
 // The billing columns of a workspace (plan, Stripe customer and subscription, past-due since), as
-// @rm/billing reads and changes them while applying Stripe events. Every statement runs in the
+// @rm/stripe-billing reads and changes them while applying Stripe events. Every statement runs in the
 // caller's transaction; the locks are the row lock plan changes take (`for no key update`).
 import type { EntityManager } from "@mikro-orm/postgresql";
 

@@ -2,7 +2,6 @@
 // practice with its review link, credits, a sender and approved WhatsApp templates on its default
 // channel (its own or the platform's), and a first upload.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { getCreditBalance } from "@rm/db";
 import { sendingGaps, type PlatformSending, type SendingGap } from "@rm/domain";
 
 export type SetupStep = "PRACTICE" | "CREDITS" | "SENDING" | "FIRST_UPLOAD";
@@ -26,7 +25,8 @@ export interface SetupChecklist {
   practices: number;
 }
 
-export async function setupChecklist(em: EntityManager, workspaceId: string, platform: PlatformSending): Promise<SetupChecklist> {
+/** `creditsAvailable`: the workspace's available balance (@rm/credits' getCreditBalance), which the ledger owns. */
+export async function setupChecklist(em: EntityManager, workspaceId: string, platform: PlatformSending, creditsAvailable: number): Promise<SetupChecklist> {
   // The workspace row itself (the tenant root: selected by its id, as the importer's settings are).
   const [ws] = await em.execute<{ plan: string; default_channel: "SMS" | "WHATSAPP"; sms_sender: string | null; whatsapp_sender: string | null; whatsapp_content_sids: Record<string, string> | null; practices: number; with_review: number; campaigns: number }[]>(
     `select w.plan, w.default_channel, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids,
@@ -37,7 +37,6 @@ export async function setupChecklist(em: EntityManager, workspaceId: string, pla
     [workspaceId],
   );
   if (!ws) return { items: [], complete: false, practices: 0 };
-  const { available } = await getCreditBalance(em, workspaceId);
   const gaps = sendingGaps({
     channels: [ws.default_channel],
     workspace: { smsSender: ws.sms_sender, whatsappSender: ws.whatsapp_sender, whatsappContentSids: ws.whatsapp_content_sids },
@@ -45,7 +44,7 @@ export async function setupChecklist(em: EntityManager, workspaceId: string, pla
   });
   const items: SetupItem[] = [
     { step: "PRACTICE", done: ws.with_review > 0, href: ws.practices > 0 ? "/practices" : "/practices/new" },
-    { step: "CREDITS", done: ws.plan === "ENTERPRISE" || available > 0, href: "/billing", credits: available },
+    { step: "CREDITS", done: ws.plan === "ENTERPRISE" || creditsAvailable > 0, href: "/billing", credits: creditsAvailable },
     { step: "SENDING", done: gaps.length === 0, href: "/settings", gaps },
     { step: "FIRST_UPLOAD", done: ws.campaigns > 0, href: "/campaigns/new" },
   ];

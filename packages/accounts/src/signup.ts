@@ -18,7 +18,7 @@ export type SignUpInput = z.input<typeof signUpSchema>;
 export interface SignUpOptions {
   /**
    * Starts the workspace's plan inside the sign-up transaction (grants FREE's credits and schedules
-   * the monthly grant). The web app passes @rm/billing's `startFreePlan`.
+   * the monthly grant). The web app passes @rm/stripe-billing's `startFreePlan`.
    */
   startPlan: (em: EntityManager, workspaceId: string) => Promise<unknown>;
   ip?: string | null;

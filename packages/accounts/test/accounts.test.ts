@@ -1,7 +1,8 @@
 // @rm/accounts against a real PostgreSQL database: sign-up, invitations, roles, resets, password
 // changes, settings (the `gated` rule), practices, templates and the audit trail.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { AuditLog, getCreditBalance, grantCredits, initOrm, Invitation, Practice, Template, User, verifyPassword, Workspace, workspaceEm } from "@rm/db";
+import { AuditLog, initOrm, Invitation, Practice, Template, User, verifyPassword, Workspace, workspaceEm } from "@rm/db";
+import { getCreditBalance, grantCredits } from "@rm/credits";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

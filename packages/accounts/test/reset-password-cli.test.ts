@@ -2,7 +2,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { grantCredits, initOrm, User, verifyPassword } from "@rm/db";
+import { initOrm, User, verifyPassword } from "@rm/db";
+import { grantCredits } from "@rm/credits";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signUp } from "../src/index.ts";

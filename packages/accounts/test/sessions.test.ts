@@ -2,7 +2,8 @@
 // exists, the user's sessionVersion matches and neither timeout has passed; logout, "log out
 // everywhere", password changes and resets, role changes and removing the user end sessions.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { grantCredits, initOrm, User, Workspace, workspaceEm } from "@rm/db";
+import { initOrm, User, Workspace, workspaceEm } from "@rm/db";
+import { grantCredits } from "@rm/credits";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

@@ -1,11 +1,12 @@
 // The home page's "what is missing to send" for a new owner, computed from the workspace as signup
 // leaves it: with the platform's sender and templates nothing is missing on that side.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { grantCredits, initOrm } from "@rm/db";
+import { initOrm } from "@rm/db";
+import { getCreditBalance, grantCredits } from "@rm/credits";
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setupChecklist, signUp } from "../src/index.ts";
+import { setupChecklist as checklistOf, signUp } from "../src/index.ts";
 
 let db: TestDatabase;
 let orm: MikroORM;
@@ -26,6 +27,11 @@ async function newWorkspace(credits: number): Promise<string> {
   const startPlan = (em: EntityManager, workspaceId: string) => (credits > 0 ? grantCredits(em, { workspaceId, amount: credits, reference: "free:signup", reason: "FREE" }) : Promise.resolve());
   const result = await signUp(orm.em.fork(), { workspaceName: `Clínica ${n}`, name: `Dueña ${n}`, email: `setup${n}@example.ec`, password: "clave-segura-1" }, { startPlan, ip: "10.0.0.1" });
   return result.workspaceId;
+}
+
+/** The checklist as the home page builds it: with the workspace's balance from the ledger. */
+async function setupChecklist(em: EntityManager, workspaceId: string, platform: Parameters<typeof checklistOf>[2]) {
+  return checklistOf(em, workspaceId, platform, (await getCreditBalance(em, workspaceId)).available);
 }
 
 const steps = (c: Awaited<ReturnType<typeof setupChecklist>>) => Object.fromEntries(c.items.map((i) => [i.step, i.done]));

@@ -44,3 +44,15 @@ export function parseDashboardFilters(input: unknown): DashboardFilters {
   }
   return parsed.data;
 }
+
+/**
+ * The doctor filter's choices: the workspace's doctors, then the assigned doctors with figures in the
+ * dashboard who are not DOCTOR users (an owner, a former doctor), so every row of the per-doctor table
+ * can be picked.
+ */
+export function doctorFilterChoices(listed: readonly { id: string; name: string }[], byDoctor: readonly { doctorId: string | null; name: string | null }[]): { id: string; name: string }[] {
+  const known = new Set(listed.map((d) => d.id));
+  const choices = [...listed];
+  for (const d of byDoctor) if (d.doctorId && d.name && !known.has(d.doctorId)) choices.push({ id: d.doctorId, name: d.name });
+  return choices;
+}

@@ -1,8 +1,8 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { foldAnalytics, initOrm } from "@rm/db";
+import { initOrm } from "@rm/db";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AnalyticsFilterError, isoWeekLabel, loadDashboard, type Dashboard } from "../src/index.ts";
+import { AnalyticsFilterError, foldAnalytics, isoWeekLabel, loadDashboard, type Dashboard } from "../src/index.ts";
 
 // A small hand-built workspace whose every figure is worked out by hand in the comments below, and a
 // second workspace with data of its own that must never show up in the first one's dashboard.

@@ -1,8 +1,8 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { foldAnalytics, initOrm } from "@rm/db";
+import { initOrm } from "@rm/db";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDashboard, type Dashboard } from "../src/index.ts";
+import { foldAnalytics, loadDashboard, type Dashboard } from "../src/index.ts";
 
 // The rollup (analytics_daily + analytics_deltas, kept by triggers and the fold) against the live
 // aggregate over the base tables, after every kind of change the application makes, concurrent ones

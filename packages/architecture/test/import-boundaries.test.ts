@@ -42,7 +42,7 @@ describe("import boundaries", () => {
 
   it("allows what the boundaries permit", async () => {
     expect(await ruleIdsFor("packages/domain/src/planted.test.ts", 'import { readFileSync } from "node:fs";\nexport const x = readFileSync;\n')).toEqual([]);
-    expect(await ruleIdsFor("packages/messaging/src/planted.ts", 'import { x } from "@rm/domain";\nimport { y } from "@rm/billing/testing";\nexport const z = [x, y];\n')).toEqual([]);
+    expect(await ruleIdsFor("packages/messaging/src/planted.ts", 'import { x } from "@rm/domain";\nimport { y } from "@rm/stripe-billing/testing";\nexport const z = [x, y];\n')).toEqual([]);
     expect(await ruleIdsFor("packages/inbox/src/deep/planted.ts", 'import { x } from "../../src/index.ts";\nexport const y = x;\n')).toEqual([]);
     expect(await ruleIdsFor("packages/events/src/planted.ts", "export const key = (id: string) => `message.send:${id}`;\n")).toEqual([]);
     expect(await ruleIdsFor("apps/web/app/.server/planted.ts", 'import type { EntityManager } from "@mikro-orm/postgresql";\nexport type X = EntityManager;\n')).toEqual([]);

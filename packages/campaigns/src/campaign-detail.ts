@@ -2,21 +2,13 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { scopedQuery } from "@rm/db";
 import { countsSql, DETAIL_COUNT_COLUMNS, toDetailCounts, type CampaignDetailCounts, type DetailCountRow } from "./counts.ts";
-import type { CampaignStatusFilter } from "./filters.ts";
+import { toCampaignSummary, type CampaignSummary, type CampaignSummaryRow } from "./campaign-summary.ts";
 import { canOpenCampaign, type Viewer } from "./viewer.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface CampaignDetail {
-  id: string;
-  name: string;
-  status: CampaignStatusFilter;
-  practiceId: string;
-  practiceName: string;
-  doctorId: string | null;
-  doctorName: string | null;
+export interface CampaignDetail extends CampaignSummary {
   createdByName: string | null;
-  createdAt: Date;
   activatedAt: Date | null;
   completedAt: Date | null;
   cancelledAt: Date | null;
@@ -26,16 +18,8 @@ export interface CampaignDetail {
   counts: CampaignDetailCounts;
 }
 
-interface Row extends DetailCountRow {
-  id: string;
-  name: string;
-  status: CampaignStatusFilter;
-  practice_id: string;
-  practice_name: string;
-  doctor_id: string | null;
-  doctor_name: string | null;
+interface Row extends DetailCountRow, CampaignSummaryRow {
   created_by_name: string | null;
-  created_at: Date | string;
   activated_at: Date | string | null;
   completed_at: Date | string | null;
   cancelled_at: Date | string | null;
@@ -74,15 +58,8 @@ export async function loadCampaign(em: EntityManager, workspaceId: string, viewe
       : false;
   if (!canOpenCampaign(viewer, r.doctor_id, own)) return null;
   return {
-    id: r.id,
-    name: r.name,
-    status: r.status,
-    practiceId: r.practice_id,
-    practiceName: r.practice_name,
-    doctorId: r.doctor_id,
-    doctorName: r.doctor_name,
+    ...toCampaignSummary(r),
     createdByName: r.created_by_name,
-    createdAt: new Date(r.created_at),
     activatedAt: date(r.activated_at),
     completedAt: date(r.completed_at),
     cancelledAt: date(r.cancelled_at),

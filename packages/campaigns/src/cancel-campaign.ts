@@ -11,8 +11,9 @@
 // Releases use the same references as the worker's (`release:message:<id>`), so a hold is released
 // once whoever gets there.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { cancelOutboxByKeys, lockOutboxRowsByKey, releaseCreditsBulk, scopedQuery } from "@rm/db";
-import { campaignPatientIds, cancelMessages, cancelWaitingPatients, lockPendingCampaignSends, pendingCampaignMessageIds } from "@rm/messaging";
+import { cancelOutboxByKeys, lockOutboxRowsByKey, scopedQuery } from "@rm/db";
+import { campaignPatientIds, campaignRequestMessageIds, cancelMessages, cancelWaitingPatients, lockPendingCampaignSends, pendingCampaignMessageIds } from "@rm/messaging";
+import { releaseCreditsBulk, releaseFollowUpShares } from "@rm/credits";
 import { writeAudit } from "./audit.ts";
 import { canOpenCampaign, type Viewer } from "./viewer.ts";
 import { feedbackReminderEvent, messageSendEvent } from "@rm/events";
@@ -88,22 +89,11 @@ export async function cancelCampaign(em: EntityManager, input: CancelCampaignInp
     await cancelOutboxByKeys(tem, patientIds.map((id) => feedbackReminderEvent.key(id)), CAMPAIGN_CANCELLED_TEXT, ["pending"]);
     const patientsCancelled = await cancelWaitingPatients(tem, input.workspaceId, campaign.id, now);
 
-    // Requests already charged still hold their follow-up's share; no follow-up will go out now.
-    const charged = await scopedQuery<{ id: string }>(
-      tem,
-      input.workspaceId,
-      `select m.id from messages m
-        where m.workspace_id = ? and m.campaign_id = ? and m.type = 'INITIAL'
-          and exists (select 1 from credit_ledger_entries d where d.workspace_id = m.workspace_id and d.kind = 'deduct' and d.reference = 'message:' || m.id::text)`,
-      [campaign.id],
-    );
-    for (const batch of chunks(charged, BATCH)) {
-      const released = await releaseCreditsBulk(tem, {
-        workspaceId: input.workspaceId,
-        // The reference a later rating or the campaign's end would use (follow-up-credits.ts), so it happens once.
-        releases: batch.map((m) => ({ holdReference: `message:${m.id}`, reference: `release:followup:${m.id}` })),
-        reason: "campaign cancelled without a follow-up",
-      });
+    // Requests already charged still hold their follow-up's share; no follow-up will go out now. The
+    // ledger releases it under the reference a later rating or the campaign's end would use, so it happens once.
+    const requests = await campaignRequestMessageIds(tem, input.workspaceId, campaign.id);
+    for (const batch of chunks(requests, BATCH)) {
+      const released = await releaseFollowUpShares(tem, { workspaceId: input.workspaceId, requestMessageIds: batch, reason: "campaign cancelled without a follow-up" });
       creditsReleased += released.amount;
     }
 

@@ -19,3 +19,5 @@ export { buildTimeline, type TimelineStep, type TimelineStepKey, type PatientFac
 export { cancelCampaign, CAMPAIGN_CANCELLED_TEXT, type CancelCampaignInput, type CancelCampaignResult } from "./cancel-campaign.ts";
 export { optOutPatient, erasePatient, ERASED_NAME, type PatientActionInput, type OptOutResult, type EraseResult } from "./patient-actions.ts";
 export { insertDraftCampaign, insertActiveCampaign, activateDraftCampaign, lockCampaign, deleteDraftCampaigns, type NewCampaign, type ActivatedCampaign, type LockedCampaign } from "./campaign-rows.ts";
+export { findActionTarget, isCampaignAction, CAMPAIGN_ACTIONS, type CampaignAction, type CampaignActionTarget } from "./action-target.ts";
+export { completeCampaigns, campaignPeriodicHandlers } from "./complete-campaigns.ts";

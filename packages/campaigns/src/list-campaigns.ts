@@ -4,20 +4,13 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { scopedQuery } from "@rm/db";
 import { COUNT_COLUMNS, countsSql, toCounts, type CampaignCounts, type CountRow } from "./counts.ts";
 import { cursorKeySql, decodeCursor, encodeCursor } from "./cursor.ts";
-import type { CampaignListFilters, CampaignStatusFilter } from "./filters.ts";
+import { toCampaignSummary, type CampaignSummary, type CampaignSummaryRow } from "./campaign-summary.ts";
+import type { CampaignListFilters } from "./filters.ts";
 import type { Viewer } from "./viewer.ts";
 
 export const CAMPAIGN_PAGE_SIZE = 25;
 
-export interface CampaignListItem {
-  id: string;
-  name: string;
-  status: CampaignStatusFilter;
-  practiceId: string;
-  practiceName: string;
-  doctorId: string | null;
-  doctorName: string | null;
-  createdAt: Date;
+export interface CampaignListItem extends CampaignSummary {
   counts: CampaignCounts;
 }
 
@@ -27,15 +20,7 @@ export interface CampaignListPage {
   nextCursor: string | null;
 }
 
-interface Row extends CountRow {
-  id: string;
-  name: string;
-  status: CampaignStatusFilter;
-  practice_id: string;
-  practice_name: string;
-  doctor_id: string | null;
-  doctor_name: string | null;
-  created_at: Date | string;
+interface Row extends CountRow, CampaignSummaryRow {
   cursor_key: string;
 }
 
@@ -84,17 +69,7 @@ export async function listCampaigns(em: EntityManager, workspaceId: string, view
   );
   const more = rows.length > size;
   const kept = rows.slice(0, size);
-  const page = kept.map((r) => ({
-    id: r.id,
-    name: r.name,
-    status: r.status,
-    practiceId: r.practice_id,
-    practiceName: r.practice_name,
-    doctorId: r.doctor_id,
-    doctorName: r.doctor_name,
-    createdAt: new Date(r.created_at),
-    counts: toCounts(r),
-  }));
+  const page = kept.map((r) => ({ ...toCampaignSummary(r), counts: toCounts(r) }));
   const last = kept[kept.length - 1];
   return { rows: page, nextCursor: more && last ? encodeCursor(last.cursor_key, last.id) : null };
 }

@@ -1,16 +1,12 @@
 // A patient's path through the flow (SPEC §5.10): scheduled → sent → delivered → read → rated (n) →
 // follow-up → clicked review / feedback / opted out — or skipped with its reason, failed with the
 // provider's explanation in Spanish, cancelled. Pure: built from the facts one query returns.
+import type { DeliveryStep, RetryStreak } from "@rm/domain";
 
 export type TimelineStepKey =
   | "skipped"
   | "scheduled"
-  | "retrying"
-  | "retried"
-  | "sent"
-  | "delivered"
-  | "read"
-  | "failed"
+  | DeliveryStep
   | "cancelled"
   | "reminder"
   | "rated"
@@ -28,11 +24,8 @@ export interface TimelineStep {
   detail: string | null;
   /** For display: what went well, what did not, and the rest. */
   tone: "good" | "bad" | "neutral";
-  /**
-   * "retrying" (waiting now) and "retried" (attempts that came before the outcome), and a "failed"
-   * that gave up after the retry window: the provider-unavailable streak, for words in either language.
-   */
-  retry?: { reason: string | null; failures: number; nextAt: Date | null; since: Date; gaveUp: boolean };
+  /** On "retrying", "retried" and a "failed" that gave up: the provider-unavailable streak, for words in either language. */
+  retry?: RetryStreak;
 }
 
 export interface PatientFacts {

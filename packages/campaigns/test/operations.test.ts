@@ -3,7 +3,8 @@
 // after, aggregates kept, no personal data left, audit entries with ids only, and another
 // workspace's ids change nothing.
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { getCreditBalance, initOrm } from "@rm/db";
+import { initOrm } from "@rm/db";
+import { getCreditBalance } from "@rm/credits";
 import { ManualClock } from "@rm/domain";
 import { SenderRateLimiter, sendMessage, type SendDeps } from "@rm/messaging";
 import { createSimulator, type Simulator } from "@rm/twilio-simulator";

@@ -8,8 +8,9 @@ import { publicPages } from "./messages/public-pages.ts";
 import { sending } from "./messages/sending.ts";
 import { settings } from "./messages/settings.ts";
 import { timeline } from "./messages/timeline.ts";
+import { upload } from "./messages/upload.ts";
 
-export const catalogue = { ...billing, ...imports, ...links, ...publicPages, ...sending, ...settings, ...timeline };
+export const catalogue = { ...billing, ...imports, ...links, ...publicPages, ...sending, ...settings, ...timeline, ...upload };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

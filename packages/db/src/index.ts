@@ -1,6 +1,6 @@
 // Public API of @rm/db: entities and their enum-like consts, ORM bootstrap, tenant scoping,
-// credit ledger, the outbox primitive (enqueue, claim, done/failed/reschedule, sweep, group insert),
-// password hashing and the demo seed.
+// the outbox primitive (enqueue, claim, done/failed/reschedule, sweep, group insert) and password
+// hashing. The credit ledger is @rm/credits; the demo seed is @rm/demo.
 
 export { initOrm, migrateUp } from "./orm.ts";
 export { buildOrmConfig, MIGRATIONS_DIR, type OrmOptions } from "./orm-config.ts";
@@ -30,7 +30,6 @@ export { BillingEvent, BillingEventSchema } from "./modules/billing/billing-even
 export { AuditLog, AuditLogSchema } from "./modules/audit/audit-log.entity.ts";
 export { OutboxEvent, OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";
 export { AnalyticsDelta, AnalyticsDaily, AnalyticsRollup } from "./modules/analytics/analytics.entity.ts";
-export { foldAnalytics, type FoldResult } from "./modules/analytics/fold.ts";
 export { enqueueOutbox, type OutboxEventInput } from "./modules/outbox/enqueue.ts";
 export { lockOutboxRowsByKey, outboxDueTimes, outboxInsertSelect } from "./modules/outbox/keyed-rows.ts";
 export {
@@ -49,37 +48,10 @@ export {
   type SweepOptions,
 } from "./modules/outbox/outbox-rows.ts";
 export { GroupInserter, OutboxGroupInserter, type OutboxInsertRow, type OutboxGroupInserterOptions } from "./modules/outbox/group-insert.ts";
+export { outboxInsertFrom, OUTBOX_INSERT_COLUMNS } from "./modules/outbox/insert-from.ts";
 export { pgArray } from "./modules/common/pg-array.ts";
 export { executeBound } from "./modules/common/execute-bound.ts";
 
-export {
-  grantCredits,
-  holdCredits,
-  releaseCredits,
-  heldCredits,
-  deductCredits,
-  settleHoldsBulk,
-  type SettleItem,
-  type SettleBulkResult,
-  refundCredits,
-  getCreditBalance,
-  LedgerError,
-  InsufficientCreditsError,
-  type LedgerEntryRecord,
-  type CreditBalance,
-  type GrantInput,
-  type HoldInput,
-  holdCreditsBulk,
-  expireAvailableCredits,
-  type ExpireInput,
-  type BulkHoldInput,
-  type ReleaseInput,
-  type DeductInput,
-  type RefundInput,
-  releaseCreditsBulk,
-  type BulkReleaseInput,
-} from "./modules/billing/ledger.ts";
-export { findLedgerEntry, type LedgerEntrySummary } from "./modules/billing/find-ledger-entry.ts";
 
 export {
   WORKSPACE_FILTER,
@@ -91,6 +63,5 @@ export { workspaceEm, unscopedEm } from "./scoping/workspace-em.ts";
 export { scopedQuery, scopedQueryBound, assertScopedSql } from "./scoping/scoped-query.ts";
 
 export { hashPassword, verifyPassword } from "./auth/password.ts";
-export { seedDemo, seedDemoWith, DEMO, type DemoSeedResult } from "./seeders/demo.ts";
-export { NotifyWaker, type NotifyWakerOptions } from "./notify-waker.ts";
+export { NotifyWaker, WakeableLoop, type NotifyWakerOptions } from "./notify-waker.ts";
 export { OUTBOX_RELAY_STATEMENTS, type ClaimedOutboxRow } from "./modules/outbox/relay-statements.ts";

@@ -1,4 +1,4 @@
-// Config for the mikro-orm CLI (migration:create / up / check, seeder:run). Needs DATABASE_URL
+// Config for the mikro-orm CLI (migration:create / up / check). Needs DATABASE_URL
 // (DATABASE_DIRECT_URL wins when set: migrations must not go through a transaction-mode pooler).
 import { buildOrmConfig } from "./orm-config.ts";
 

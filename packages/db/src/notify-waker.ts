@@ -1,7 +1,7 @@
 // A loop's sleep that a PostgreSQL NOTIFY cuts short: the relay (channel `outbox`) and the status
 // applier (`provider_status`) sleep until work is due or a NOTIFY says new work was committed. The
 // LISTEN runs on its own direct connection (a pooler in transaction mode drops LISTEN), is re-made a
-// second later when it drops, and meanwhile the loop simply polls.
+// second later when it drops, and meanwhile the loop simply polls. WakeableLoop runs such a loop.
 import pg from "pg";
 
 export interface NotifyWakerOptions {
@@ -85,5 +85,44 @@ export class NotifyWaker {
       client.end().catch(() => {});
       if (this.running) setTimeout(() => void this.listen().catch(() => {}), 1000).unref();
     }
+  }
+}
+
+/**
+ * A background loop on a NotifyWaker (the relay, the status applier): `start` listens, then runs
+ * `turn` over and over until `stop`, which ends a sleep in progress, waits for the turn under way
+ * and stops listening. Each turn does one batch and sleeps on `waker` as long as it has reason to.
+ */
+export class WakeableLoop {
+  readonly waker: NotifyWaker;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private readonly turn: () => Promise<void>;
+
+  constructor(waker: NotifyWakerOptions, turn: () => Promise<void>) {
+    this.waker = new NotifyWaker(waker);
+    this.turn = turn;
+  }
+
+  /** False once stop() was called: a turn checks it before sleeping again. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.waker.start();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.waker.wakeUp();
+    await this.loop;
+    await this.waker.stop();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) await this.turn();
   }
 }

@@ -1,11 +1,9 @@
 import { defineConfig, type Options } from "@mikro-orm/postgresql";
 import { Migrator } from "@mikro-orm/migrations";
-import { SeedManager } from "@mikro-orm/seeder";
 import { fileURLToPath } from "node:url";
 import { entities } from "./entities.ts";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations", import.meta.url));
-export const SEEDERS_DIR = fileURLToPath(new URL("./seeders", import.meta.url));
 
 export interface OrmOptions {
   databaseUrl: string;
@@ -19,7 +17,7 @@ export function buildOrmConfig(options: OrmOptions): Options {
   return defineConfig({
     clientUrl: options.databaseUrl,
     entities,
-    extensions: [Migrator, SeedManager],
+    extensions: [Migrator],
     debug: options.debug ?? false,
     pool: { min: 0, max: options.poolMax ?? 10, idleTimeoutMillis: 30_000 },
     // Every tenant row carries its own workspace_id filter; auto-joining each m:1 target to re-apply
@@ -35,13 +33,6 @@ export function buildOrmConfig(options: OrmOptions): Options {
       snapshotOnMigrate: false,
       transactional: true,
       allOrNothing: true,
-    },
-    seeder: {
-      path: SEEDERS_DIR,
-      pathTs: SEEDERS_DIR,
-      glob: "!(*.d).ts",
-      emit: "ts",
-      defaultSeeder: "DemoSeeder",
     },
   });
 }

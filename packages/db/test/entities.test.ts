@@ -31,13 +31,14 @@ import {
   verifyPassword,
   workspaceEm,
 } from "../src/index.ts";
-import { makeTenant, setupOrm, type TestOrm } from "./helpers.ts";
+import { createTestOrm, type TestOrm } from "@rm/test-utils";
+import { makeTenant } from "./helpers.ts";
 
 let t: TestOrm;
 let tenant: Awaited<ReturnType<typeof makeTenant>>;
 
 beforeAll(async () => {
-  t = await setupOrm();
+  t = await createTestOrm();
   tenant = await makeTenant(t.orm);
 });
 afterAll(async () => t?.close());

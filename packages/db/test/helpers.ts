@@ -1,26 +1,5 @@
-import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { initOrm, Plan, Practice, Role, User, Workspace, workspaceEm } from "../src/index.ts";
-
-export interface TestOrm {
-  db: TestDatabase;
-  orm: MikroORM;
-  close(): Promise<void>;
-}
-
-/** A migrated database of this file's own plus an ORM on it. */
-export async function setupOrm(poolMax = 10): Promise<TestOrm> {
-  const db = await createTestDatabase();
-  const orm = await initOrm({ databaseUrl: db.url, poolMax });
-  return {
-    db,
-    orm,
-    async close() {
-      await orm.close(true);
-      await db.drop();
-    },
-  };
-}
+import { Plan, Practice, Role, User, Workspace, workspaceEm } from "../src/index.ts";
 
 let counter = 0;
 

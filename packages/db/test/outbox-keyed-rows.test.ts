@@ -1,11 +1,12 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cancelOutboxByKeys, enqueueOutbox, executeBound, lockOutboxRowsByKey, outboxDueTimes, outboxInsertSelect, pgArray } from "../src/index.ts";
-import { makeTenant, setupOrm, type TestOrm } from "./helpers.ts";
+import { createTestOrm, type TestOrm } from "@rm/test-utils";
+import { makeTenant } from "./helpers.ts";
 
 let t: TestOrm;
 beforeAll(async () => {
-  t = await setupOrm();
+  t = await createTestOrm();
 });
 afterAll(async () => t?.close());
 

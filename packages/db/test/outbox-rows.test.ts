@@ -4,11 +4,11 @@
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { cancelOutboxByKeys, deferToRateSlots, enqueueOutbox } from "../src/index.ts";
-import { setupOrm, type TestOrm } from "./helpers.ts";
+import { createTestOrm, type TestOrm } from "@rm/test-utils";
 
 let t: TestOrm;
 beforeAll(async () => {
-  t = await setupOrm(4);
+  t = await createTestOrm(4);
 });
 afterAll(async () => {
   await t.close();

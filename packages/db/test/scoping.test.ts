@@ -18,14 +18,15 @@ import {
   User,
   Workspace,
   assertScopedSql,
-  grantCredits,
+  LedgerKind,
   scopedQuery,
   scopedQueryBound,
   unscopedEm,
   workspaceEm,
   type EntityManager,
 } from "../src/index.ts";
-import { makeTenant, setupOrm, type TestOrm } from "./helpers.ts";
+import { createTestOrm, type TestOrm } from "@rm/test-utils";
+import { makeTenant } from "./helpers.ts";
 
 let t: TestOrm;
 let A: Awaited<ReturnType<typeof makeTenant>>;
@@ -45,8 +46,9 @@ async function populate(tenant: typeof A, key: "A" | "B") {
   const feedback = em.create(Feedback, { workspace: ws, patient, text: `feedback ${key}` });
   const click = em.create(ReviewClick, { workspace: ws, patient });
   const audit = em.create(AuditLog, { workspace: ws, action: "test", entityType: "Workspace", entityId: ws });
+  // The entity's scoping only (the ledger's rules are @rm/credits'): a grant written as a plain row.
+  const ledger = em.create(CreditLedgerEntry, { workspace: ws, kind: LedgerKind.GRANT, amount: 5, reference: "scoping-test" });
   await em.flush();
-  const ledger = await grantCredits(t.orm.em.fork(), { workspaceId: ws, amount: 5, reference: "scoping-test" });
   const rows = {
     Workspace: ws,
     User: tenant.ownerId,
@@ -82,7 +84,7 @@ const tenantEntities = {
 } as const;
 
 beforeAll(async () => {
-  t = await setupOrm();
+  t = await createTestOrm();
   A = await makeTenant(t.orm);
   B = await makeTenant(t.orm);
   await populate(A, "A");

@@ -28,8 +28,10 @@ export {
 } from "./messaging/provider-errors.ts";
 export { DEFAULT_BACKOFF, type BackoffOptions, retryDelay, shouldRetry } from "./messaging/backoff.ts";
 export {
+  type DeliveryStep,
   type NotSentReason,
   type RetryReason,
+  type RetryStreak,
   notSentReason,
   outageDuration,
   retriedText,

@@ -1,11 +1,10 @@
 // A self-contained environment for one chaos or benchmark run: a fresh migrated database, its own
 // Redis key prefix, an in-process provider simulator, and the environment the processes get.
-import { randomBytes } from "node:crypto";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { Redis } from "ioredis";
-import pg from "pg";
-import { initOrm, migrateUp } from "@rm/db";
+import { initOrm } from "@rm/db";
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
+import { createEmptyDatabase, uniqueSuffix } from "@rm/test-utils";
 import { createSimulator, type Simulator, type SimulatorOptions } from "@rm/twilio-simulator";
 import type { EnvVars } from "./processes.ts";
 
@@ -43,18 +42,9 @@ export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
   const baseUrl = process.env.DATABASE_URL;
   const redisUrl = o.redisUrl ?? process.env.REDIS_URL;
   if (!baseUrl || !redisUrl) throw new Error("DATABASE_URL and REDIS_URL must be set (run through `npm run …`, which starts the local services)");
-  const id = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
-  const name = `rm_run_${id}`;
-  const admin = new URL(baseUrl);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`create database "${name}"`);
-  await client.end();
-  const dbUrl = new URL(baseUrl);
-  dbUrl.pathname = `/${name}`;
-  const databaseUrl = dbUrl.toString();
-  await migrateUp(databaseUrl);
+  const id = uniqueSuffix();
+  const db = await createEmptyDatabase(`rm_run_${id}`);
+  const databaseUrl = db.url;
   const harnessUrl = new URL(databaseUrl);
   harnessUrl.searchParams.set("application_name", HARNESS_APP_NAME);
   const orm = await initOrm({ databaseUrl: harnessUrl.toString(), poolMax: 10 });
@@ -86,7 +76,7 @@ export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
 
   return {
     id,
-    databaseName: name,
+    databaseName: db.name,
     databaseUrl,
     redisUrl,
     prefix,
@@ -104,12 +94,7 @@ export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
       } while (cursor !== "0");
       redis.disconnect();
       await orm.close(true);
-      if (!opts.keepDatabase) {
-        const c = new pg.Client({ connectionString: admin.toString() });
-        await c.connect();
-        await c.query(`drop database if exists "${name}" with (force)`);
-        await c.end();
-      }
+      if (!opts.keepDatabase) await db.drop();
     },
   };
 }

@@ -9,7 +9,9 @@ import { Readable } from "node:stream";
 import iconv from "iconv-lite";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { grantCredits, initOrm, migrateUp } from "@rm/db";
+import { initOrm } from "@rm/db";
+import { grantCredits } from "@rm/credits";
+import { createEmptyDatabase, uniqueSuffix, type TestDatabase } from "@rm/test-utils";
 import { createCampaignFromRows } from "./create-campaign.ts";
 import { parsePatientCsv, type PatientRow } from "./parse-patient-csv.ts";
 
@@ -85,28 +87,6 @@ function peakRssMiB(): number {
   return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
 }
 
-async function createDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `rm_bench_import_${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
-  const admin = new URL(baseUrl);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`create database "${name}"`);
-  await client.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  await migrateUp(url.toString());
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: admin.toString() });
-      await c.connect();
-      await c.query(`drop database if exists "${name}" with (force)`);
-      await c.end();
-    },
-  };
-}
-
 function csvField(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
@@ -142,12 +122,11 @@ async function rawCopy(url: string, rows: readonly PatientRow[], workspaceId: st
 export async function runImportBench(o: ImportBenchOptions = {}): Promise<ImportBenchReport> {
   const log = o.log ?? (() => {});
   const sizes = o.sizes ?? [50_000, 200_000];
-  let db: { url: string; drop: () => Promise<void> } | null = null;
+  let db: TestDatabase | null = null;
   let url = o.databaseUrl;
   if (!url) {
-    const base = process.env.DATABASE_URL;
-    if (!base) throw new Error("DATABASE_URL must be set (run through `npm run bench:import`, which starts the local services)");
-    db = await createDatabase(base);
+    if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL must be set (run through `npm run bench:import`, which starts the local services)");
+    db = await createEmptyDatabase(`rm_bench_import_${uniqueSuffix()}`);
     url = db.url;
   }
   const orm = await initOrm({ databaseUrl: url, poolMax: 4 });

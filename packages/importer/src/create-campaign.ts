@@ -12,11 +12,9 @@ import {
   DEFAULT_TEMPLATES,
   enqueueOutbox,
   executeBound,
-  getCreditBalance,
-  holdCreditsBulk,
-  InsufficientCreditsError as LedgerInsufficientCreditsError,
   type SkipReason,
 } from "@rm/db";
+import { getCreditBalance, holdCreditsBulk, InsufficientCreditsError as LedgerInsufficientCreditsError } from "@rm/credits";
 import {
   creditsFor,
   DEFAULT_HOURS_AFTER_APPOINTMENT,

@@ -1,4 +1,4 @@
-import { InsufficientCreditsError as LedgerInsufficientCreditsError } from "@rm/db";
+import { InsufficientCreditsError as LedgerInsufficientCreditsError } from "@rm/credits";
 import type { SendBlocker } from "./send-blockers.ts";
 
 /**

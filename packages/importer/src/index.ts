@@ -1,4 +1,4 @@
-// Public API of @rm/importer: the CSV reader for patient lists and campaign creation (SPEC §5.1–5.3).
+// Public API of @rm/importer: the CSV and .xlsx readers for patient lists and campaign creation (SPEC §5.1–5.3).
 export {
   parsePatientCsv,
   DEFAULT_MAX_BYTES,
@@ -12,6 +12,9 @@ export {
   type CsvFatalError,
   type CsvFatalCode,
 } from "./parse-patient-csv.ts";
+export { parsePatientXlsx, MAX_XLSX_UNCOMPRESSED_BYTES, MAX_XLSX_ENTRIES, type ParsePatientXlsxOptions, type PatientXlsxResult } from "./parse-patient-xlsx.ts";
+export { parsePatientFile, type ParsePatientFileOptions, type PatientFileResult } from "./parse-patient-file.ts";
+export { samplePatientCsv, samplePatientXlsx } from "./sample-files.ts";
 export { rejectedRowsToCsv } from "./rejected-csv.ts";
 export { MAX_UPLOAD_BYTES } from "./upload-limit.ts";
 export { type DetectedEncoding } from "./decode.ts";

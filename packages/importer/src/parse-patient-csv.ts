@@ -87,12 +87,14 @@ export interface DuplicateRow {
   name: string;
 }
 
-export type CsvFatalCode = "EMPTY_FILE" | "TOO_LARGE" | "TOO_MANY_ROWS" | "MISSING_COLUMNS" | "UNREADABLE";
+export type CsvFatalCode = "EMPTY_FILE" | "TOO_LARGE" | "TOO_MANY_ROWS" | "MISSING_COLUMNS" | "UNREADABLE" | "SHEET_NOT_FOUND";
 
 export interface CsvFatalError {
   code: CsvFatalCode;
   /** Spanish, for the upload page. */
   message: string;
+  /** English, where the message comes from the catalogue (the workbook's errors). */
+  messageEn?: string;
   missingColumns?: string[];
 }
 
@@ -126,7 +128,7 @@ export interface PatientCsvResult {
 
 type Input = Buffer | Uint8Array | AsyncIterable<Uint8Array>;
 
-const FATAL_ES: Record<Exclude<CsvFatalCode, "MISSING_COLUMNS">, (n: number) => string> = {
+export const FATAL_ES: Record<Exclude<CsvFatalCode, "MISSING_COLUMNS" | "SHEET_NOT_FOUND">, (n: number) => string> = {
   EMPTY_FILE: () => "El archivo está vacío o no tiene filas de pacientes.",
   TOO_LARGE: (n) => `El archivo supera el tamaño máximo de ${Math.round(n / 1024 / 1024)} MB. Divídalo en varios archivos.`,
   TOO_MANY_ROWS: (n) => `El archivo tiene más de ${n.toLocaleString("es-EC")} filas. Divídalo en varios archivos.`,
@@ -179,7 +181,12 @@ function normalizePhoneCell(raw: string, country: CountryCode): NormalizedPhone 
   return first;
 }
 
-export async function parsePatientCsv(input: Input, options: ParsePatientCsvOptions = {}): Promise<PatientCsvResult> {
+/**
+ * The rows of a patient list, whatever the file: the header row maps the columns, every later row is
+ * validated into `accepted`, `rejected` or `duplicates`. The CSV and the .xlsx readers feed it text
+ * cells, so the same bad row gets the same reason from either file.
+ */
+export function createPatientRowReader(options: ParsePatientCsvOptions = {}) {
   const opts = optionsSchema.parse(options);
   const country = opts.defaultCountry as CountryCode;
   const toInstant = createZonedClock(opts.timeZone);
@@ -350,6 +357,40 @@ export async function parsePatientCsv(input: Input, options: ParsePatientCsvOpti
     if (!row.consent) result.consentMissing.push(row);
   };
 
+  /** Warnings and final counts; a fatal error empties `accepted`. Call once, after the last row. */
+  const finish = (): PatientCsvResult => {
+    if (unrecognisedConsent > 0) {
+      result.warnings.push(`${unrecognisedConsent} fila(s) tienen un consentimiento no reconocido (use sí/no, x, 1): se importan sin consentimiento.`);
+    }
+    if (!result.fatal && !mapping) fail({ code: "EMPTY_FILE", message: FATAL_ES.EMPTY_FILE(0) });
+    if (!result.fatal && result.counts.rows === 0) fail({ code: "EMPTY_FILE", message: FATAL_ES.EMPTY_FILE(0) });
+    if (result.fatal) {
+      result.ok = false;
+      result.accepted = [];
+      result.consentMissing = [];
+    }
+    result.counts.accepted = result.accepted.length;
+    result.counts.consentMissing = result.consentMissing.length;
+    result.counts.rejected = result.rejected.length;
+    result.counts.duplicates = result.duplicates.length;
+    return result;
+  };
+  return {
+    result,
+    fail,
+    onRecord,
+    finish,
+    maxBytes: opts.maxBytes,
+    maxRows: opts.maxRows,
+    hasHeader: () => mapping !== null,
+    /** Column index of each field read from the header row (empty before it). */
+    columnIndex: (): Partial<Record<PatientField, number>> => (mapping as ColumnMapping | null)?.index ?? {},
+  };
+}
+
+export async function parsePatientCsv(input: Input, options: ParsePatientCsvOptions = {}): Promise<PatientCsvResult> {
+  const { result, fail, onRecord, finish, maxBytes, hasHeader } = createPatientRowReader(options);
+
   const decoder = new ExcelTextDecoder();
   let parser: ReturnType<typeof parse> | null = null;
   let head = "";
@@ -368,7 +409,7 @@ export async function parsePatientCsv(input: Input, options: ParsePatientCsvOpti
       max_record_size: 64 * 1024,
       info: true,
       on_skip: (err: CsvError | undefined) => {
-        if (result.fatal || !mapping) return;
+        if (result.fatal || !hasHeader()) return;
         // The record started on the line after the last good one.
         const line = lastRecordLine + 1;
         lastRecordLine = Number((err as { lines?: number } | undefined)?.lines ?? p.info.lines);
@@ -419,8 +460,8 @@ export async function parsePatientCsv(input: Input, options: ParsePatientCsvOpti
   try {
     for await (const chunk of chunksOf(input)) {
       result.counts.bytes += chunk.byteLength;
-      if (result.counts.bytes > opts.maxBytes) {
-        fail({ code: "TOO_LARGE", message: FATAL_ES.TOO_LARGE(opts.maxBytes) });
+      if (result.counts.bytes > maxBytes) {
+        fail({ code: "TOO_LARGE", message: FATAL_ES.TOO_LARGE(maxBytes) });
         break;
       }
       await feed(decoder.write(chunk));
@@ -446,21 +487,6 @@ export async function parsePatientCsv(input: Input, options: ParsePatientCsvOpti
   }
   result.encoding = decoder.encoding;
   if (decoder.mixed) result.warnings.push("El archivo mezcla codificaciones (UTF-8 y Windows-1252): revise los acentos de las filas importadas.");
-  if (unrecognisedConsent > 0) {
-    result.warnings.push(`${unrecognisedConsent} fila(s) tienen un consentimiento no reconocido (use sí/no, x, 1): se importan sin consentimiento.`);
-  }
   if (parseError && !result.fatal) fail({ code: "UNREADABLE", message: FATAL_ES.UNREADABLE(0) });
-  if (!result.fatal && !mapping) fail({ code: "EMPTY_FILE", message: FATAL_ES.EMPTY_FILE(0) });
-  if (!result.fatal && result.counts.rows === 0) fail({ code: "EMPTY_FILE", message: FATAL_ES.EMPTY_FILE(0) });
-
-  if (result.fatal) {
-    result.ok = false;
-    result.accepted = [];
-    result.consentMissing = [];
-  }
-  result.counts.accepted = result.accepted.length;
-  result.counts.consentMissing = result.consentMissing.length;
-  result.counts.rejected = result.rejected.length;
-  result.counts.duplicates = result.duplicates.length;
-  return result;
+  return finish();
 }

@@ -2,7 +2,7 @@
 // is confirmed in one transaction; a shortfall leaves it waiting; two confirms never both pass.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getCreditBalance } from "@rm/db";
+import { getCreditBalance } from "@rm/credits";
 import {
   CampaignInputError,
   confirmCampaignDraft,
@@ -17,7 +17,8 @@ import {
   DEFAULT_MAX_BYTES,
   type PatientCsvResult,
 } from "../src/index.ts";
-import { count, makeTenant, setupOrm, type Tenant, type TestOrm } from "./helpers.ts";
+import { createTestOrm, type TestOrm } from "@rm/test-utils";
+import { count, makeTenant, type Tenant } from "./helpers.ts";
 
 const PUBLIC_URL = "https://rm.example";
 // 08:00 in Guayaquil on the day of the appointments in the fixture.
@@ -26,7 +27,7 @@ let t: TestOrm;
 let excel: PatientCsvResult;
 
 beforeAll(async () => {
-  t = await setupOrm(12);
+  t = await createTestOrm(12);
   excel = await parsePatientCsv(readFileSync(new URL("./fixtures/excel-es-windows1252.csv", import.meta.url)));
 });
 afterAll(async () => t?.close());
@@ -121,7 +122,7 @@ describe("campaign drafts", () => {
       expect(await count(t.orm, `select 1 from ${table} where workspace_id = ?`, [tenant.workspaceId]), table).toBe(0);
     }
     // Credits bought later: the same draft goes through.
-    const { grantCredits } = await import("@rm/db");
+    const { grantCredits } = await import("@rm/credits");
     await grantCredits(t.orm.em.fork(), { workspaceId: tenant.workspaceId, amount: 100, reference: `topup:${campaignId}` });
     const ok = await confirmCampaignDraft(t.orm, { workspaceId: tenant.workspaceId, campaignId, confirmedById: tenant.ownerId, publicUrl: PUBLIC_URL, now });
     expect(ok.result?.status).toBe("ACTIVE");
@@ -134,7 +135,7 @@ describe("campaign drafts", () => {
     const da = await createCampaignDraft(t.orm, draftInput(tenant, a, { name: "A" }));
     const db = await createCampaignDraft(t.orm, draftInput(tenant, b, { name: "B" }));
     const needed = (await previewCampaignDraft(t.orm, { workspaceId: tenant.workspaceId, campaignId: da.campaignId, publicUrl: PUBLIC_URL, now }))!.preview!.credits.needed;
-    const { grantCredits } = await import("@rm/db");
+    const { grantCredits } = await import("@rm/credits");
     await grantCredits(t.orm.em.fork(), { workspaceId: tenant.workspaceId, amount: needed, reference: `race:${tenant.workspaceId}` });
     const results = await Promise.allSettled(
       [da, db].map((d) => confirmCampaignDraft(t.orm, { workspaceId: tenant.workspaceId, campaignId: d.campaignId, confirmedById: tenant.ownerId, publicUrl: PUBLIC_URL, now })),

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_TEMPLATES, getCreditBalance, InsufficientCreditsError as LedgerInsufficientCreditsError } from "@rm/db";
+import { DEFAULT_TEMPLATES } from "@rm/db";
+import { getCreditBalance, InsufficientCreditsError as LedgerInsufficientCreditsError } from "@rm/credits";
 import { countSegments, creditsToHoldForPatient, renderTemplate } from "@rm/domain";
 import {
   CampaignInputError,
@@ -11,7 +12,8 @@ import {
   sendToOnePatient,
   type CampaignRowInput,
 } from "../src/index.ts";
-import { count, makeTenant, setupOrm, type Tenant, type TestOrm } from "./helpers.ts";
+import { createTestOrm, type TestOrm } from "@rm/test-utils";
+import { count, makeTenant, type Tenant } from "./helpers.ts";
 import { messageSendEvent } from "@rm/events";
 
 const HOUR = 3_600_000;
@@ -20,7 +22,7 @@ const PUBLIC_URL = "https://rm.example";
 let t: TestOrm;
 
 beforeAll(async () => {
-  t = await setupOrm(16);
+  t = await createTestOrm(16);
 });
 afterAll(async () => t?.close());
 

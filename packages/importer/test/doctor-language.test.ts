@@ -15,7 +15,8 @@ import {
   type PatientCsvResult,
 } from "../src/index.ts";
 import { doctorDirectory, doctorKey } from "../src/doctors.ts";
-import { makeTenant, setupOrm, type Tenant, type TestOrm } from "./helpers.ts";
+import { createTestOrm, type TestOrm } from "@rm/test-utils";
+import { makeTenant, type Tenant } from "./helpers.ts";
 
 const PUBLIC_URL = "https://rm.example";
 // 08:00 in Guayaquil on the day of the appointments.
@@ -24,7 +25,7 @@ const platform = { whatsappFrom: "whatsapp:+14155238886", smsFrom: "+15005550006
 let t: TestOrm;
 
 beforeAll(async () => {
-  t = await setupOrm(8);
+  t = await createTestOrm(8);
 });
 afterAll(async () => t?.close());
 

@@ -1,25 +1,5 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { grantCredits, initOrm } from "@rm/db";
-import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
-
-export interface TestOrm {
-  db: TestDatabase;
-  orm: MikroORM;
-  close(): Promise<void>;
-}
-
-export async function setupOrm(poolMax = 12): Promise<TestOrm> {
-  const db = await createTestDatabase();
-  const orm = await initOrm({ databaseUrl: db.url, poolMax });
-  return {
-    db,
-    orm,
-    async close() {
-      await orm.close(true);
-      await db.drop();
-    },
-  };
-}
+import { grantCredits } from "@rm/credits";
 
 export interface Tenant {
   workspaceId: string;

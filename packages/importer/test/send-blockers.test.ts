@@ -15,7 +15,8 @@ import {
   sendToOnePatient,
   type CampaignRowInput,
 } from "../src/index.ts";
-import { count, makeTenant, setupOrm, type Tenant, type TestOrm } from "./helpers.ts";
+import { createTestOrm, type TestOrm } from "@rm/test-utils";
+import { count, makeTenant, type Tenant } from "./helpers.ts";
 
 const PUBLIC_URL = "https://rm.example";
 // 08:00 in Guayaquil; the appointments were at 06:00 local with "2 hours after": due now.
@@ -25,7 +26,7 @@ const PLATFORM: PlatformSending = { smsFrom: "+15005550006", whatsappFrom: "what
 let t: TestOrm;
 
 beforeAll(async () => {
-  t = await setupOrm(8);
+  t = await createTestOrm(8);
 });
 afterAll(async () => t?.close());
 

@@ -6,6 +6,7 @@ import type { InboxSource } from "./filters.ts";
 import type { InboxStatus } from "./list-inbox.ts";
 import { doctorScope, InboxError, MICROS, UUID, type InboxViewer } from "./viewer.ts";
 import { entityHistory } from "@rm/accounts";
+import type { DeliveryStep, RetryStreak } from "@rm/domain";
 
 export interface InboxItem {
   id: string;
@@ -27,17 +28,7 @@ export interface InboxItem {
   notesEdited: { at: Date; by: string | null } | null;
 }
 
-export type TimelineKind =
-  | "retrying"
-  | "retried"
-  | "sent"
-  | "delivered"
-  | "read"
-  | "failed"
-  | "rating"
-  | "reply"
-  | "review_click"
-  | "feedback";
+export type TimelineKind = DeliveryStep | "rating" | "reply" | "review_click" | "feedback";
 
 export interface TimelineEvent {
   at: Date;
@@ -52,11 +43,8 @@ export interface TimelineEvent {
   intent?: string | null;
   errorCode?: number | null;
   errorText?: string | null;
-  /**
-   * Provider-unavailable retries: "retrying" (waiting for nextAt now), "retried" (attempts before the
-   * outcome), and a "failed" that gave up after the window (gaveUp).
-   */
-  retry?: { reason: string | null; failures: number; nextAt: Date | null; since: Date; gaveUp: boolean };
+  /** On "retrying", "retried" and a "failed" that gave up after the window: the provider-unavailable streak. */
+  retry?: RetryStreak;
   /** Feedback events: the inbox item, its source and status, and whether it is the one shown. */
   feedbackId?: string;
   source?: InboxSource;

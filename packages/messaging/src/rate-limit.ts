@@ -2,6 +2,7 @@
 // Redis, refilled in segments per second, using the Redis server's clock so replicas on different
 // machines agree. A send that gets no token is rescheduled through the outbox, never held in a worker.
 import type { Redis } from "ioredis";
+import { luaPrologue } from "./redis-script.ts";
 
 /** Default segments per second by kind of sender (Twilio's published limits). */
 export const DEFAULT_SENDER_RATES = {
@@ -24,11 +25,7 @@ export function senderKind(sender: string): SenderKind {
 // Tokens may go negative by one message's cost: a 3-segment SMS on a 1 segment/s long code is sent
 // when the bucket is full and then waits out its debt, instead of never fitting in the bucket.
 const TAKE_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local rate = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
+${luaPrologue("rate", "burst", "cost")}
 local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = tonumber(b[1])
 local ts = tonumber(b[2])
@@ -53,11 +50,7 @@ return {ok, wait}
 // worth is let through at once. Because slots are booked, a message that reaches the provider a
 // little after its slot does not push back the next one: the long-run rate is the configured rate.
 const RESERVE_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local rate = tonumber(ARGV[1])
-local tolerance = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
+${luaPrologue("rate", "tolerance", "cost")}
 local tat = tonumber(redis.call('GET', KEYS[1]))
 if tat == nil or tat < now then tat = now end
 local slot = tat - tolerance
@@ -102,8 +95,8 @@ export class SenderRateLimiter {
    * The caller sends at that time without asking again; a booked slot that goes unused is lost.
    */
   async reserve(sender: string, segments: number, rateOverride?: number): Promise<{ delayMs: number }> {
-    const rate = rateOverride ?? this.rates[senderKind(sender)];
-    if (this.disabled || !rate || !Number.isFinite(rate)) return { delayMs: 0 };
+    const rate = this.rateOf(sender, rateOverride);
+    if (rate === null) return { delayMs: 0 };
     const burst = Math.max(1, rate);
     const toleranceMs = ((burst - 1) * 1000) / rate;
     const key = `${this.prefix}ratelimit:gcra:${sender}`;
@@ -113,12 +106,18 @@ export class SenderRateLimiter {
 
   /** Takes `segments` tokens from the sender's bucket, or says how long to wait. */
   async take(sender: string, segments: number, rateOverride?: number): Promise<RateLimitDecision> {
-    const rate = rateOverride ?? this.rates[senderKind(sender)];
-    if (this.disabled || !rate || !Number.isFinite(rate)) return { ok: true, retryAfterMs: 0 };
+    const rate = this.rateOf(sender, rateOverride);
+    if (rate === null) return { ok: true, retryAfterMs: 0 };
     // Burst of one second's worth keeps the long-run rate and smooths bursts.
     const burst = Math.max(1, rate);
     const key = `${this.prefix}ratelimit:${sender}`;
     const [ok, wait] = (await (this.redis as Redis & { rmTakeTokens(key: string, rate: number, burst: number, cost: number): Promise<[number, number]> }).rmTakeTokens(key, rate, burst, Math.max(1, segments)));
     return { ok: ok === 1, retryAfterMs: Number(wait) };
+  }
+
+  /** The sender's segments per second, or null when it is not limited (disabled, 0 or Infinity). */
+  private rateOf(sender: string, override: number | undefined): number | null {
+    const rate = override ?? this.rates[senderKind(sender)];
+    return this.disabled || !rate || !Number.isFinite(rate) ? null : rate;
   }
 }

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import type { Redis } from "ioredis";
 import type { Plan } from "@rm/domain";
+import { luaPrologue } from "./redis-script.ts";
 
 /** Authenticated staff requests per workspace and minute, by plan. */
 export const STAFF_REQUESTS_PER_MINUTE: Readonly<Record<Plan, number>> = {
@@ -41,11 +42,7 @@ export interface SlidingWindowLimiterOptions {
 // KEYS[1]: base key (hash-tagged by the caller's id, so both windows share a cluster slot).
 // ARGV: window ms, limit, cost. Returns {allowed, remaining, retryAfterMs}.
 const HIT_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local window = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
+${luaPrologue("window", "limit", "cost")}
 local idx = math.floor(now / window)
 local elapsed = now - idx * window
 local curKey = KEYS[1] .. ':' .. idx

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getCreditBalance, workspaceEm } from "@rm/db";
+import { workspaceEm } from "@rm/db";
+import { getCreditBalance } from "@rm/credits";
 import { applyProviderStatus } from "../src/handlers/apply-provider-status.ts";
 import { applyStatusEvents, type ApplyStatusEventsOptions, MAX_ERROR_ATTEMPTS } from "../src/status/apply-status-events.ts";
 import { StatusApplier } from "../src/status/status-applier.ts";

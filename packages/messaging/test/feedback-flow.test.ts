@@ -1,17 +1,17 @@
 // The feedback flow's handlers against a real database: replies read and acted on (ratings, follow-ups
 // under the review policy, detractor alerts, opt-out/in, HELP), the reminder, the public pages'
-// operations and campaign completion.
+// operations. Campaign completion (which gives unused follow-up shares back) is @rm/campaigns'.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signTwilioRequest } from "@rm/twilio";
 import type { StreamEntry } from "@rm/streams";
-import { deductCredits, enqueueOutbox, getCreditBalance, heldCredits, holdCredits } from "@rm/db";
+import { enqueueOutbox } from "@rm/db";
+import { deductCredits, getCreditBalance, heldCredits, holdCredits } from "@rm/credits";
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
 import type { HandlerDeps } from "../src/handlers/deps.ts";
 import { storeInbound } from "../src/handlers/store-inbound.ts";
-import { completeCampaigns } from "../src/feedback/completion.ts";
 import { createReplyProcessor } from "../src/feedback/reply.ts";
 import { loadFeedbackForm, loadRatingPage, rateByToken, reviewRedirect, submitFeedback, countNewDetractorAlerts } from "../src/feedback/public-pages.ts";
 import { sendReminder, scheduleReminder } from "../src/feedback/reminder.ts";
@@ -413,27 +413,6 @@ describe("the reminder", () => {
   });
 });
 
-describe("campaign completion", () => {
-  it("completes a campaign once nothing is pending and every request is rated or past its reply window", async () => {
-    const rated = await sent();
-    await sql("update messages set sent_at = ? where id = ?", [h.clock.now(), rated.messageId]);
-    const waiting = await sent();
-    await sql("update messages set sent_at = ? where id = ?", [h.clock.now(), waiting.messageId]);
-    await reply(rated, "5");
-    // The follow-up is still pending: not complete.
-    const campaignOf = async (s: SentMessage) => (await sql<{ status: string }>("select c.status from campaigns c join patients p on p.campaign_id = c.id where p.id = ?", [s.patientId]))[0]!.status;
-    await completeCampaigns(h.orm.em.fork(), h.clock.now(), 7 * 86_400_000);
-    expect(await campaignOf(rated)).toBe("ACTIVE");
-    await sql("update messages set status = 'DELIVERED' where patient_id = ?", [rated.patientId]);
-    await completeCampaigns(h.orm.em.fork(), h.clock.now(), 7 * 86_400_000);
-    expect(await campaignOf(rated)).toBe("COMPLETED");
-    // Unrated and inside the window: still active; past it: completed.
-    expect(await campaignOf(waiting)).toBe("ACTIVE");
-    await completeCampaigns(h.orm.em.fork(), new Date(h.clock.now().getTime() + 8 * 86_400_000), 7 * 86_400_000);
-    expect(await campaignOf(waiting)).toBe("COMPLETED");
-  });
-});
-
 describe("follow-up credits (SPEC §6: the request holds its follow-up too)", () => {
   /** What campaign creation and the send step do: hold request + follow-up, then charge the request only. */
   async function charged(opts: SentMessageOptions = {}) {
@@ -462,36 +441,6 @@ describe("follow-up credits (SPEC §6: the request holds its follow-up too)", ()
   it("a one-tap rating shows the follow-up on the page and gives the share back", async () => {
     const s = await charged();
     await rateByToken(h.orm.em.fork(), { publicUrl: PUBLIC_URL }, s.token, 2, h.clock.now());
-    expect(await getCreditBalance(h.orm.em.fork(), s.workspaceId)).toEqual({ available: 49, held: 0 });
-  });
-
-  it("a request charged after its campaign was cancelled gives its share back once nothing is in flight", async () => {
-    // The worker was sending when staff cancelled: the request is charged after the cancel.
-    const s = await charged();
-    const [campaign] = await sql<{ campaign_id: string }>("select campaign_id from patients where id = ?", [s.patientId]);
-    await sql("update campaigns set status = 'CANCELLED', cancelled_at = ? where id = ?", [h.clock.now(), campaign!.campaign_id]);
-    const other = await charged();
-    await sql("update messages set status = 'SENDING' where id = ?", [other.messageId]);
-    const [otherCampaign] = await sql<{ campaign_id: string }>("select campaign_id from patients where id = ?", [other.patientId]);
-    await sql("update campaigns set status = 'CANCELLED', cancelled_at = ? where id = ?", [h.clock.now(), otherCampaign!.campaign_id]);
-
-    await completeCampaigns(h.orm.em.fork(), h.clock.now(), 7 * 86_400_000);
-    expect(await getCreditBalance(h.orm.em.fork(), s.workspaceId)).toEqual({ available: 49, held: 0 });
-    // Still sending: its share waits until that send is settled.
-    expect(await getCreditBalance(h.orm.em.fork(), other.workspaceId)).toEqual({ available: 48, held: 1 });
-    await sql("update messages set status = 'SENT' where id = ?", [other.messageId]);
-    await completeCampaigns(h.orm.em.fork(), h.clock.now(), 7 * 86_400_000);
-    expect(await getCreditBalance(h.orm.em.fork(), other.workspaceId)).toEqual({ available: 49, held: 0 });
-    // Run again: released once, never twice.
-    await completeCampaigns(h.orm.em.fork(), h.clock.now(), 7 * 86_400_000);
-    expect(await getCreditBalance(h.orm.em.fork(), s.workspaceId)).toEqual({ available: 49, held: 0 });
-    const releases = await sql("select 1 from credit_ledger_entries where reference = ?", [`release:followup:${s.messageId}`]);
-    expect(releases).toHaveLength(1);
-  });
-
-  it("the end of the campaign gives back the share of a patient who never rated", async () => {
-    const s = await charged();
-    await completeCampaigns(h.orm.em.fork(), new Date(h.clock.now().getTime() + 8 * 86_400_000), 7 * 86_400_000);
     expect(await getCreditBalance(h.orm.em.fork(), s.workspaceId)).toEqual({ available: 49, held: 0 });
   });
 });

@@ -6,11 +6,7 @@ import {
   CampaignStatus,
   Channel,
   Contact,
-  deductCredits,
   enqueueOutbox,
-  grantCredits,
-  holdCredits,
-  initOrm,
   Message,
   MessageType,
   Patient,
@@ -23,39 +19,30 @@ import {
   workspaceEm,
   type MessageStatus,
 } from "@rm/db";
+import { deductCredits, grantCredits, holdCredits } from "@rm/credits";
 import { DELIVERY_STATUS_RANK, fromTwilioStatus, ManualClock } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
-import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
-import type { HandlerDeps, HandlerLogger } from "../src/handlers/deps.ts";
+import { createTestOrm, recordingLogger, type RecordingLogger, type TestOrm } from "@rm/test-utils";
+import type { HandlerDeps } from "../src/handlers/deps.ts";
 import { twilioStatusEvent } from "@rm/events";
 import pg from "pg";
 import { StatusEventGroupInserter } from "../src/webhooks/status-event-insert.ts";
 
-export interface Harness {
-  db: TestDatabase;
+export interface Harness extends TestOrm {
   /** For the webhook's group inserter (status callbacks are stored through it, as in production). */
   pool: pg.Pool;
-  orm: MikroORM;
   clock: ManualClock;
-  logger: HandlerLogger & { lines: { level: string; obj: object; msg?: string }[] };
+  logger: RecordingLogger;
   deps: HandlerDeps;
-  close(): Promise<void>;
 }
 
 export async function setupHarness(start = "2026-11-23T12:00:00.000Z"): Promise<Harness> {
-  const db = await createTestDatabase();
-  const orm = await initOrm({ databaseUrl: db.url, poolMax: 12 });
+  const { db, orm, close } = await createTestOrm(12);
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
   // pool.end() resolves before its sockets close; the drop's forced disconnect must not crash the run.
   pool.on("error", () => {});
   const clock = new ManualClock(start);
-  const lines: { level: string; obj: object; msg?: string }[] = [];
-  const logger = {
-    lines,
-    info: (obj: object, msg?: string) => void lines.push({ level: "info", obj, msg }),
-    warn: (obj: object, msg?: string) => void lines.push({ level: "warn", obj, msg }),
-    error: (obj: object, msg?: string) => void lines.push({ level: "error", obj, msg }),
-  };
+  const logger = recordingLogger();
   return {
     db,
     pool,
@@ -65,8 +52,7 @@ export async function setupHarness(start = "2026-11-23T12:00:00.000Z"): Promise<
     deps: { orm, clock, logger },
     async close() {
       await pool.end();
-      await orm.close(true);
-      await db.drop();
+      await close();
     },
   };
 }

@@ -3,7 +3,8 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { getCreditBalance, heldCredits, initOrm } from "@rm/db";
+import { initOrm } from "@rm/db";
+import { getCreditBalance, heldCredits } from "@rm/credits";
 import { ManualClock } from "@rm/domain";
 import { createSimulator, type Simulator } from "@rm/twilio-simulator";
 import type { StreamEntry } from "@rm/streams";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CHART, duplicateEnvNames, helm, metricNames, parseManifests, renderChart, validateManifest, type Manifest } from "../src/index.ts";
+import { CHART, duplicateEnvNames, helm, metricNames, parseManifests, readDockerfile, renderChart, targetCommand, targetInstructions, validateManifest, type Manifest } from "../src/index.ts";
 
 const kinds = (ms: Manifest[]) => ms.map((m) => m.kind).sort();
 const byKind = (ms: Manifest[], kind: string) => ms.filter((m) => m.kind === kind);
@@ -188,8 +188,15 @@ describe("helm chart", () => {
     for (const r of resources) expect(rendered, r).toContain(r);
     const images = JSON.stringify(ms);
     for (const app of ["web", "relay", "worker", "simulator"]) expect(images).toContain(`"image":"reputation-manager-${app}:dev"`);
-    expect(tiltfile).toContain('target="dev"');
-    for (const app of ["web", "relay", "worker", "simulator"]) expect(readFileSync(`${CHART}/../../apps/${app}/Dockerfile`, "utf8")).toMatch(/^FROM build AS dev$/m);
+    expect(tiltfile).toContain('dockerfile="Dockerfile"');
+    expect(tiltfile).toContain('target=app + "-dev"');
+    const stages = readDockerfile();
+    for (const app of ["web", "relay", "worker", "simulator"]) {
+      // The Tilt target runs the app's TypeScript from the synced workspace, restarting on changes.
+      expect(targetInstructions(stages, `${app}-dev`)).toContain("ENV NODE_ENV=development");
+      expect(targetInstructions(stages, `${app}-dev`)).toContain(`WORKDIR /src/apps/${app}`);
+      expect(targetCommand(stages, `${app}-dev`).slice(0, 2)).toEqual(["node", "--watch"]);
+    }
   });
 
   it("ships the Grafana dashboard as parseable JSON in a ConfigMap with the sidecar label", () => {

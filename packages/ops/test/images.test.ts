@@ -1,6 +1,6 @@
 // No Docker engine here: each image is mirrored by running its build steps (build-app.ts — what the
-// Dockerfile's build stage runs) into a folder and starting the app from it with the Dockerfile's
-// command, as a non-root user, with nothing else around: the folder alone must run. The web image
+// Dockerfile's <app>-build stage runs) into a folder and starting the app from it with its Dockerfile
+// target's command, as a non-root user, with nothing else around: the folder alone must run. The web image
 // also carries the migrations as JavaScript; they run against an empty database.
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, createTestRedis, ensureProductionBuild, freePort, waitForStatus, type TestDatabase, type TestRedis } from "@rm/test-utils";
+import { createEmptyDatabase, createTestDatabase, createTestRedis, ensureProductionBuild, freePort, uniqueSuffix, waitForStatus, type TestDatabase, type TestRedis } from "@rm/test-utils";
 import { APP_COMMAND, buildApp, MIGRATE_COMMAND, type AppName } from "../src/build-app.ts";
-import { ROOT } from "../src/index.ts";
+import { readDockerfile, ROOT, targetCommand, targetInstructions } from "../src/index.ts";
 
 const APPS: AppName[] = ["web", "relay", "worker"];
 const root = mkdtempSync(path.join(tmpdir(), "rm-images-"));
@@ -46,12 +46,6 @@ function run(cwd: string, command: string[], env: Record<string, string>): { chi
   return { child, output: () => out, exited: new Promise((r) => child.once("exit", (code) => r(code))) };
 }
 
-function dockerCmd(app: AppName): string[] {
-  // The last stage is the production image (earlier ones: build, dev).
-  const cmds = [...readFileSync(path.join(ROOT, `apps/${app}/Dockerfile`), "utf8").matchAll(/^CMD (\[.*\])\s*$/gm)];
-  return JSON.parse(cmds.at(-1)![1]!) as string[];
-}
-
 describe("images (mirrored without Docker)", () => {
   let db: TestDatabase;
   let redis: TestRedis;
@@ -82,13 +76,15 @@ describe("images (mirrored without Docker)", () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it("each Dockerfile starts the app with the command the mirror runs, as a numeric non-root user", () => {
+  it("each app's Dockerfile target holds that app's build and starts it with the command the mirror runs, as a numeric non-root user", () => {
+    const stages = readDockerfile();
     for (const app of [...APPS, "simulator" as const]) {
-      const dockerfile = readFileSync(path.join(ROOT, `apps/${app}/Dockerfile`), "utf8");
-      expect(dockerCmd(app)).toEqual(APP_COMMAND[app]);
-      expect(dockerfile).toMatch(/^USER 10001:10001$/m);
-      expect(dockerfile).toContain(`build-app.ts ${app} /out`);
-      expect(dockerfile).toMatch(/^ENV NODE_ENV=production$/m);
+      const image = targetInstructions(stages, app);
+      expect(targetCommand(stages, app)).toEqual(APP_COMMAND[app]);
+      expect(image.findLast((i) => i.startsWith("USER "))).toBe("USER 10001:10001");
+      expect(image).toContain("ENV NODE_ENV=production");
+      expect(image).toContain(`COPY --from=${app}-build /out /app`);
+      expect(targetInstructions(stages, `${app}-build`)).toContain(`RUN node packages/ops/src/build-app.ts ${app} /out`);
     }
   });
 
@@ -106,31 +102,24 @@ describe("images (mirrored without Docker)", () => {
   });
 
   it("migrate.js (web image) applies every migration to an empty database without a TypeScript loader, and again is a no-op", async () => {
-    const name = `rm_img_${Date.now().toString(36)}`;
-    const admin = new URL(process.env.DATABASE_URL!);
-    admin.pathname = "/postgres";
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`create database "${name}"`);
-    const url = new URL(process.env.DATABASE_URL!);
-    url.pathname = `/${name}`;
+    const empty = await createEmptyDatabase(`rm_img_${uniqueSuffix()}`, { migrate: false });
+    const url = empty.url;
     try {
       const files = readdirSync(path.join(ROOT, "packages/db/src/migrations")).filter((f) => /^Migration\d+\.ts$/.test(f));
-      const first = run(path.join(root, "web"), MIGRATE_COMMAND, { DATABASE_URL: url.toString() });
+      const first = run(path.join(root, "web"), MIGRATE_COMMAND, { DATABASE_URL: url });
       expect(await first.exited, first.output()).toBe(0);
-      const target = new pg.Client({ connectionString: url.toString() });
+      const target = new pg.Client({ connectionString: url });
       await target.connect();
       const { rows } = await target.query<{ name: string }>("select name from mikro_orm_migrations order by id");
       const { rows: tables } = await target.query("select 1 from information_schema.tables where table_name in ('outbox', 'messages', 'workspaces')");
       await target.end();
       expect(rows).toHaveLength(files.length);
       expect(tables).toHaveLength(3);
-      const again = run(path.join(root, "web"), MIGRATE_COMMAND, { DATABASE_URL: url.toString() });
+      const again = run(path.join(root, "web"), MIGRATE_COMMAND, { DATABASE_URL: url });
       expect(await again.exited, again.output()).toBe(0);
       expect(again.output()).toContain('"applied":[]');
     } finally {
-      await client.query(`drop database if exists "${name}" with (force)`);
-      await client.end();
+      await empty.drop();
     }
   });
 

@@ -11,7 +11,7 @@
 //   oldest pending entry and the group's last-delivered id), never unread ones.
 // - stop() interrupts the blocking reads, gives running handlers a short grace, then releases
 //   whatever is still in flight to other consumers at once (XCLAIM … IDLE so it is claimable now).
-import { defineInstruments } from "@rm/telemetry";
+import { defineInstruments, type LogSink } from "@rm/telemetry";
 import type { Redis } from "ioredis";
 import { decodeEntry, type StreamEntry } from "./stream-entry.ts";
 import { allStreamKeys, CONSUMER_GROUP, deadLetterKey, type StreamKind, type StreamNaming } from "./stream-names.ts";
@@ -41,12 +41,6 @@ export interface DeadLetter {
   reason: string;
 }
 
-export interface ConsumerLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
 export interface StreamConsumerOptions {
   /** A command connection; reader loops duplicate it for their blocking reads. */
   redis: Redis;
@@ -69,7 +63,7 @@ export interface StreamConsumerOptions {
   /** How long stop() lets running handlers finish before releasing their entries. */
   stopGraceMs?: number;
   onDeadLetter?: (dead: DeadLetter) => Promise<void> | void;
-  logger?: ConsumerLogger;
+  logger?: LogSink;
 }
 
 const instruments = defineInstruments((meter) => ({
@@ -89,7 +83,7 @@ export class StreamConsumer {
     group: string;
     handleBatch?: BatchHandler;
     onDeadLetter?: StreamConsumerOptions["onDeadLetter"];
-    logger?: ConsumerLogger;
+    logger?: LogSink;
   };
   private readonly streams: string[];
   private readonly readerConnections: Redis[] = [];

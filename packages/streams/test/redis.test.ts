@@ -1,17 +1,8 @@
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
-import { requireEnv } from "@rm/test-utils";
+import { recordingLogger, requireEnv } from "@rm/test-utils";
 import { checkEvictionPolicy, closeRedis, createRedis } from "../src/redis.ts";
-
-function recordingLogger() {
-  const lines: { level: string; obj: object; msg?: string }[] = [];
-  return {
-    lines,
-    info: (obj: object, msg?: string) => void lines.push({ level: "info", obj, msg }),
-    warn: (obj: object, msg?: string) => void lines.push({ level: "warn", obj, msg }),
-  };
-}
 
 async function deadPort(): Promise<number> {
   const server = createServer();

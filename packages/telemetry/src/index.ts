@@ -1,4 +1,4 @@
-export { createLogger, redactErrorText, type Logger } from "./logger.ts";
+export { createLogger, redactErrorText, type Logger, type LogSink } from "./logger.ts";
 export { startTelemetry, type Telemetry, type TelemetryOptions } from "./start-telemetry.ts";
 export { getMeter, getTracer, defineInstruments, SCOPE_NAME } from "./meter.ts";
 export { SECONDS_BUCKETS } from "./histogram-views.ts";

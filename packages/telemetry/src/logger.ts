@@ -3,6 +3,13 @@ import { trace } from "@opentelemetry/api";
 
 export type { Logger };
 
+/** What a component logs through — the process's logger, or a test's recording one: three levels. */
+export interface LogSink {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
 /**
  * Structured JSON logs on stdout: level, time, process, and the active trace id when there is one.
  * Never log message bodies or phone numbers at info level; ids only.

@@ -4,7 +4,8 @@
 // follow-up's share still held, as the send step leaves it), rating, follow-up, review click,
 // feedback, opt-out. One transaction per campaign.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { deductCredits, enqueueOutbox, holdCredits } from "@rm/db";
+import { enqueueOutbox } from "@rm/db";
+import { deductCredits, holdCredits } from "@rm/credits";
 import { messageSendEvent } from "@rm/events";
 
 export type FixturePatientState = "scheduled" | "sent" | "delivered" | "read" | "rated" | "failed" | "skipped" | "cancelled";

@@ -3,7 +3,8 @@
 // in multi-row batches inside one transaction per batch, the way a CSV import writes them.
 // Used by the pipeline's integration tests, the chaos run and the pipeline benchmark.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { enqueueOutbox, grantCredits, holdCreditsBulk } from "@rm/db";
+import { enqueueOutbox } from "@rm/db";
+import { grantCredits, holdCreditsBulk } from "@rm/credits";
 import { countSegments } from "@rm/domain";
 import { messageSendEvent } from "@rm/events";
 

@@ -1,11 +1,12 @@
 // The patient-list upload, streamed: the multipart body goes part by part through our own upload
-// handler, and the CSV part straight into the importer's streaming parser — nothing buffers the file.
+// handler, and the file part straight into the importer's reader: a CSV is parsed as a stream, an .xlsx
+// workbook (a zip, read from its end) is collected up to the same limit first.
 // One limit, MAX_UPLOAD_BYTES (20 MiB, the same as the chart's ingress `bodySizeLimit: 20m`), counts
 // the whole request body as it arrives; past it the upload stops with UploadTooLargeError (413).
 // The body is streamed, so the route asks requireUser for `{ csrf: "manual" }` and the CSRF token is
 // checked here, from the `_csrf` field (or the X-CSRF-Token header), BEFORE the file is read.
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
-import { MAX_UPLOAD_BYTES, parsePatientCsv, type PatientCsvResult } from "@rm/importer";
+import { MAX_UPLOAD_BYTES, parsePatientFile, type PatientFileResult } from "@rm/importer";
 import { CSRF_FIELD, CSRF_HEADER, verifyCsrf } from "./csrf.server.ts";
 import type { AppSession } from "./session.server.ts";
 
@@ -33,8 +34,8 @@ const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 export interface CampaignUpload {
   /** The text fields, as sent (the CSRF token left out). */
   fields: Record<string, string>;
-  /** The CSV part: null when no file was chosen. */
-  file: { name: string; parsed: PatientCsvResult } | null;
+  /** The file part (CSV or .xlsx): null when no file was chosen. */
+  file: { name: string; parsed: PatientFileResult } | null;
 }
 
 export interface ReadUploadOptions {
@@ -121,8 +122,8 @@ export function discardBody(request: Request): void {
 }
 
 /**
- * Streams a multipart upload: text fields (up to 4 KiB each), then the CSV part through
- * parsePatientCsv. Throws UploadTooLargeError past MAX_UPLOAD_BYTES, UploadFormError for a request
+ * Streams a multipart upload: text fields (up to 4 KiB each), then the file part through
+ * parsePatientFile (the `sheet` field, sent before it, names the workbook's sheet to read). Throws UploadTooLargeError past MAX_UPLOAD_BYTES, UploadFormError for a request
  * that is not a multipart form, and the 403 of verifyCsrf when the token is missing or wrong (checked
  * before the file is read).
  */
@@ -152,7 +153,9 @@ export async function readCampaignUpload(request: Request, options: ReadUploadOp
         await drain(part.data);
         return undefined;
       }
-      const parsed = await parsePatientCsv(part.data, {
+      const parsed = await parsePatientFile(part.data, {
+        fileName: part.filename,
+        sheet: fields.sheet ?? null,
         timeZone: await options.timeZoneFor(fields),
         defaultCountry: options.defaultCountry,
         maxBytes: MAX_UPLOAD_BYTES,

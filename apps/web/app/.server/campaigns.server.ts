@@ -1,7 +1,7 @@
 // Shared by the campaign creation pages: the form's choices (practices, doctors, defaults), who may
 // act on a draft, and importer errors turned into form answers.
 import { data } from "@remix-run/node";
-import { Practice } from "@rm/db";
+import { listPractices } from "@rm/accounts";
 import { CampaignInputError, InsufficientCreditsError, listAssignableDoctors, SendBlockedError, type CampaignDraftView, type SendBlocker } from "@rm/importer";
 import type { StaffContext } from "./auth.server.ts";
 
@@ -12,7 +12,7 @@ export interface CampaignFormChoices {
 }
 
 export async function campaignFormChoices(staff: StaffContext): Promise<CampaignFormChoices> {
-  const practices = await staff.em.find(Practice, {}, { orderBy: { name: "asc" } });
+  const practices = await listPractices(staff.em);
   const doctors = await listAssignableDoctors(staff.em, staff.workspace.id);
   // A doctor uploads their own appointments; with a single doctor, that one.
   const doctorOnly = doctors.filter((d) => d.role === "DOCTOR");
@@ -44,6 +44,8 @@ export interface CampaignFailure {
   shortfall?: { needed: number; available: number; missing: number };
   /** What stops the send (no sender, no approved WhatsApp template), named as the preview names it. */
   blockers?: SendBlocker[];
+  /** An uploaded workbook's sheets, when it has several: the upload form offers them. */
+  sheets?: string[];
   values: Record<string, string>;
 }
 

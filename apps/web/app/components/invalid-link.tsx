@@ -2,16 +2,9 @@
 // error boundary): never which of the three, so a link cannot be probed.
 import { Link } from "@remix-run/react";
 import { useMsg } from "../i18n.ts";
+import { ErrorPage } from "./error-page.tsx";
 
 export function InvalidLinkPage() {
   const msg = useMsg();
-  return (
-    <main className="page narrow">
-      <h1>{msg("links.invalid.title")}</h1>
-      <p>{msg("links.invalid.body")}</p>
-      <p>
-        <Link to="/login">{msg("links.invalid.signIn")}</Link>
-      </p>
-    </main>
-  );
+  return <ErrorPage title={msg("links.invalid.title")} detail={msg("links.invalid.body")} way={<Link to="/login">{msg("links.invalid.signIn")}</Link>} />;
 }

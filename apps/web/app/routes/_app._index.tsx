@@ -3,6 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { setupChecklist, type SetupItem } from "@rm/accounts";
 import type { Msg } from "@rm/catalogue";
+import { getCreditBalance } from "@rm/credits";
 import { requireUser } from "../.server/auth.server.ts";
 import { platformSending } from "../.server/platform.server.ts";
 import { useMsg, useT } from "../i18n.ts";
@@ -11,8 +12,9 @@ export const meta: MetaFunction = () => [{ title: "Inicio · Reputation Manager"
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, workspace, em } = await requireUser(request, context);
-  // The checklist already reads the practices and the credits the page shows.
-  const setup = await setupChecklist(em, workspace.id, platformSending());
+  // The checklist already reads the practices the page shows; the credits come from the ledger.
+  const { available } = await getCreditBalance(em, workspace.id);
+  const setup = await setupChecklist(em, workspace.id, platformSending(), available);
   return {
     setup,
     user: { name: user.name, email: user.email, role: user.role },

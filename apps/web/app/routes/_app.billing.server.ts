@@ -1,6 +1,6 @@
 // Server side of the billing pages: the Stripe client from the environment (null when billing is
 // not configured) and the plans an owner can buy.
-import { createStripeClient, PAID_PLANS, priceIdsFromEnv, type PaidPlan, type PriceIds, type Stripe } from "@rm/billing";
+import { createStripeClient, PAID_PLANS, priceIdsFromEnv, type PaidPlan, type PriceIds, type Stripe } from "@rm/stripe-billing";
 import { getEnv } from "../.server/env.server.ts";
 import { singleton } from "../.server/singleton.server.ts";
 

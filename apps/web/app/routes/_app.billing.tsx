@@ -4,7 +4,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { BillingNotConfiguredError, changeSubscriptionPlan, createCheckoutSession, createPortalSession, getBillingOverview, type LedgerWhat } from "@rm/billing";
+import { BillingNotConfiguredError, createPortalSession, getBillingOverview, PlanChangeRefused, requestPlanChange, type LedgerWhat } from "@rm/stripe-billing";
 import { PLAN_LIMITS } from "@rm/domain";
 import { logger } from "../.server/logger.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
@@ -37,27 +37,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!setup.stripe) return data({ error: "La facturación no está configurada en este servidor." }, { status: 503 });
   try {
     if (intent === "checkout") {
-      const plan = form.get("plan");
-      const chosen = setup.purchasable.find((p) => p === plan);
-      if (!chosen) return data({ error: "Plan no disponible." }, { status: 400 });
-      if (chosen === workspace.plan) return data({ error: "Ese ya es su plan." }, { status: 400 });
-      if (workspace.stripeSubscriptionId) {
-        // An existing subscription changes price in place (never a second subscription); the
-        // proration is invoiced now and the credit difference arrives with that invoice.
-        await changeSubscriptionPlan(setup.stripe, { subscriptionId: workspace.stripeSubscriptionId, workspaceId: workspace.id, plan: chosen, prices: setup.prices });
-        logger.info({ workspaceId: workspace.id, plan: chosen }, "subscription plan change requested");
-        return redirect(`/billing?changed=${chosen}`);
+      const change = await requestPlanChange(setup.stripe, { workspace, plan: form.get("plan"), purchasable: setup.purchasable, prices: setup.prices, publicUrl: setup.publicUrl, email: user.email });
+      if (change.kind === "changed") {
+        logger.info({ workspaceId: workspace.id, plan: change.plan }, "subscription plan change requested");
+        return redirect(`/billing?changed=${change.plan}`);
       }
-      const session = await createCheckoutSession(setup.stripe, {
-        workspaceId: workspace.id,
-        plan: chosen,
-        prices: setup.prices,
-        publicUrl: setup.publicUrl,
-        customerId: workspace.stripeCustomerId,
-        email: user.email,
-      });
-      logger.info({ workspaceId: workspace.id, plan: chosen, sessionId: session.id }, "checkout session created");
-      return redirect(session.url);
+      logger.info({ workspaceId: workspace.id, plan: change.plan, sessionId: change.sessionId }, "checkout session created");
+      return redirect(change.url);
     }
     if (intent === "portal") {
       if (!workspace.stripeCustomerId) return data({ error: "Todavía no hay una suscripción que administrar." }, { status: 400 });
@@ -66,6 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     return data({ error: "Acción desconocida." }, { status: 400 });
   } catch (err) {
+    if (err instanceof PlanChangeRefused) return data({ error: err.code === "current" ? "Ese ya es su plan." : "Plan no disponible." }, { status: 400 });
     if (err instanceof BillingNotConfiguredError) return data({ error: "Ese plan no está configurado." }, { status: 503 });
     logger.error({ workspaceId: workspace.id, err: err instanceof Error ? err.message : String(err) }, "stripe request failed");
     return data({ error: "No pudimos comunicarnos con Stripe. Inténtelo de nuevo en unos minutos." }, { status: 502 });
@@ -114,185 +101,247 @@ function whatLabel(what: LedgerWhat, t: (es: string, en: string) => string): str
   }
 }
 
+type Overview = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/** Counts in the interface language's digits. */
+function useFormat(): (n: number) => string {
+  const locale = useLocale();
+  return (n) => n.toLocaleString(locale === "en" ? "en-US" : "es-EC");
+}
+
+/** True while a billing form is on its way (every button waits for it). */
+function useBusy(): boolean {
+  return useNavigation().state !== "idle";
+}
+
 export default function BillingPage() {
   const o = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const [params] = useSearchParams();
   const t = useT();
-  const locale = useLocale();
-  const busy = navigation.state !== "idle";
-  const limit = o.creditsPerPeriod;
-  const format = (n: number) => n.toLocaleString(locale === "en" ? "en-US" : "es-EC");
   return (
     <>
       <h1>{t("Facturación", "Billing")}</h1>
-      {o.pastDueAt ? (
-        <section className="card warning-box" role="alert" data-testid="past-due">
-          <h2>{t("Pago pendiente", "Payment past due")}</h2>
-          <p>
-            {t(
-              `El cobro de su suscripción falló el ${formatDateTime(o.pastDueAt, locale, o.timezone)}. Los envíos continúan mientras queden créditos; actualice su tarjeta para no perder el plan.`,
-              `Charging your subscription failed on ${formatDateTime(o.pastDueAt, locale, o.timezone)}. Sending continues while credits last; update your card to keep your plan.`,
-            )}
-          </p>
-          {o.configured && o.hasCustomer ? (
-            <Form method="post">
-              <CsrfInput />
-              <button type="submit" name="intent" value="portal" disabled={busy}>
-                {t("Actualizar tarjeta", "Update card")}
-              </button>
-            </Form>
-          ) : null}
-        </section>
-      ) : null}
+      {o.pastDueAt ? <PastDue overview={o} /> : null}
       {result && "error" in result ? <FormError message={result.error} /> : null}
-      {params.get("changed") && PLAN_NAMES[params.get("changed")!] ? (
-        <p className="notice" role="status">
+      <PlanChangeNotice />
+      {!o.configured ? <NotConfigured missing={o.missing} /> : null}
+      <PlanAndCredits overview={o} />
+      <UsageThisPeriod overview={o} />
+      <CreditHistory overview={o} />
+    </>
+  );
+}
+
+function PastDue({ overview: o }: { overview: Overview }) {
+  const t = useT();
+  const locale = useLocale();
+  const busy = useBusy();
+  return (
+    <section className="card warning-box" role="alert" data-testid="past-due">
+      <h2>{t("Pago pendiente", "Payment past due")}</h2>
+      <p>
+        {t(
+          `El cobro de su suscripción falló el ${formatDateTime(o.pastDueAt!, locale, o.timezone)}. Los envíos continúan mientras queden créditos; actualice su tarjeta para no perder el plan.`,
+          `Charging your subscription failed on ${formatDateTime(o.pastDueAt!, locale, o.timezone)}. Sending continues while credits last; update your card to keep your plan.`,
+        )}
+      </p>
+      {o.configured && o.hasCustomer ? (
+        <Form method="post">
+          <CsrfInput />
+          <button type="submit" name="intent" value="portal" disabled={busy}>
+            {t("Actualizar tarjeta", "Update card")}
+          </button>
+        </Form>
+      ) : null}
+    </section>
+  );
+}
+
+/** After a subscription's plan change (`?changed=PLAN`): Stripe confirms it by webhook. */
+function PlanChangeNotice() {
+  const [params] = useSearchParams();
+  const t = useT();
+  const name = PLAN_NAMES[params.get("changed") ?? ""];
+  if (!params.get("changed") || !name) return null;
+  return (
+    <p className="notice" role="status">
+      {t(
+        `Cambio a ${name} solicitado. Stripe cobra hoy la diferencia prorrateada; el plan y los créditos se actualizan en unos segundos.`,
+        `Change to ${name} requested. Stripe charges the prorated difference today; plan and credits update within seconds.`,
+      )}
+    </p>
+  );
+}
+
+function NotConfigured({ missing }: { missing: string[] }) {
+  const t = useT();
+  return (
+    <section className="card warning-box" role="status" data-testid="billing-not-configured">
+      <h2>{t("Facturación no configurada", "Billing not configured")}</h2>
+      <p>
+        {t(
+          "Este servidor no tiene Stripe configurado, así que no es posible cambiar de plan. Los créditos y el historial siguen funcionando. Falta:",
+          "This server has no Stripe configuration, so plans cannot be changed. Credits and history still work. Missing:",
+        )}{" "}
+        <code>{missing.join(", ")}</code>
+      </p>
+    </section>
+  );
+}
+
+function PlanAndCredits({ overview: o }: { overview: Overview }) {
+  const t = useT();
+  const locale = useLocale();
+  const format = useFormat();
+  const limit = o.creditsPerPeriod;
+  return (
+    <section className="card" aria-labelledby="plan-title">
+      <h2 id="plan-title">{t("Plan y créditos", "Plan and credits")}</h2>
+      <dl className="stats">
+        <div>
+          <dt>{t("Plan", "Plan")}</dt>
+          <dd data-testid="plan">{PLAN_NAMES[o.plan] ?? o.plan}</dd>
+        </div>
+        <div>
+          <dt>{t("Créditos disponibles", "Available credits")}</dt>
+          <dd data-testid="balance">{o.plan === "ENTERPRISE" ? t("Ilimitados", "Unlimited") : format(o.available)}</dd>
+        </div>
+        <div>
+          <dt>{t("Reservados para campañas", "Held for campaigns")}</dt>
+          <dd data-testid="held">{format(o.held)}</dd>
+        </div>
+        <div>
+          <dt>{t("Créditos por período", "Credits per period")}</dt>
+          <dd>{limit === null ? t("Ilimitados", "Unlimited") : format(limit)}</dd>
+        </div>
+      </dl>
+      {o.period.start ? (
+        <p>
+          {t("Período actual", "Current period")}: {formatDateTime(o.period.start, locale, o.timezone)}
+          {o.period.end ? ` – ${formatDateTime(o.period.end, locale, o.timezone)}` : ""}.{" "}
+          {o.plan !== "ENTERPRISE" ? t("Los créditos no usados vencen al final de cada período.", "Unused credits expire at the end of each period.") : null}
+        </p>
+      ) : null}
+      <p className="hint">{t("Un crédito = un segmento de SMS o un mensaje de WhatsApp.", "One credit = one SMS segment or one WhatsApp message.")}</p>
+      {o.configured && o.hasSubscription ? (
+        <p className="hint">
           {t(
-            `Cambio a ${PLAN_NAMES[params.get("changed")!]} solicitado. Stripe cobra hoy la diferencia prorrateada; el plan y los créditos se actualizan en unos segundos.`,
-            `Change to ${PLAN_NAMES[params.get("changed")!]} requested. Stripe charges the prorated difference today; plan and credits update within seconds.`,
+            "Al cambiar de plan se cobra hoy la diferencia prorrateada y recibe en el acto los créditos que faltan para el nuevo plan; bajar de plan no devuelve créditos.",
+            "Changing plan charges the prorated difference today and adds the missing credits at once; moving down returns no credits.",
           )}
         </p>
       ) : null}
-      {!o.configured ? (
-        <section className="card warning-box" role="status" data-testid="billing-not-configured">
-          <h2>{t("Facturación no configurada", "Billing not configured")}</h2>
-          <p>
-            {t(
-              "Este servidor no tiene Stripe configurado, así que no es posible cambiar de plan. Los créditos y el historial siguen funcionando. Falta:",
-              "This server has no Stripe configuration, so plans cannot be changed. Credits and history still work. Missing:",
-            )}{" "}
-            <code>{o.missing.join(", ")}</code>
-          </p>
-        </section>
+      {o.configured ? <PlanActions overview={o} /> : null}
+    </section>
+  );
+}
+
+/** A button per plan to switch to, and the Stripe customer portal once there is a customer. */
+function PlanActions({ overview: o }: { overview: Overview }) {
+  const t = useT();
+  const format = useFormat();
+  const busy = useBusy();
+  return (
+    <div className="actions">
+      {o.purchasable
+        .filter((p) => p !== o.plan)
+        .map((p) => (
+          <Form method="post" key={p} className="inline-form">
+            <CsrfInput />
+            <input type="hidden" name="plan" value={p} />
+            <button type="submit" name="intent" value="checkout" disabled={busy}>
+              {t(`Cambiar a ${PLAN_NAMES[p]} (${format(PLAN_LIMITS[p].creditsPerPeriod ?? 0)} créditos/mes)`, `Switch to ${PLAN_NAMES[p]} (${format(PLAN_LIMITS[p].creditsPerPeriod ?? 0)} credits/month)`)}
+            </button>
+          </Form>
+        ))}
+      {o.hasCustomer ? (
+        <Form method="post" className="inline-form">
+          <CsrfInput />
+          <button type="submit" name="intent" value="portal" className="secondary" disabled={busy}>
+            {t("Administrar suscripción y tarjetas", "Manage subscription and cards")}
+          </button>
+        </Form>
       ) : null}
+    </div>
+  );
+}
 
-      <section className="card" aria-labelledby="plan-title">
-        <h2 id="plan-title">{t("Plan y créditos", "Plan and credits")}</h2>
-        <dl className="stats">
-          <div>
-            <dt>{t("Plan", "Plan")}</dt>
-            <dd data-testid="plan">{PLAN_NAMES[o.plan] ?? o.plan}</dd>
-          </div>
-          <div>
-            <dt>{t("Créditos disponibles", "Available credits")}</dt>
-            <dd data-testid="balance">{o.plan === "ENTERPRISE" ? t("Ilimitados", "Unlimited") : format(o.available)}</dd>
-          </div>
-          <div>
-            <dt>{t("Reservados para campañas", "Held for campaigns")}</dt>
-            <dd data-testid="held">{format(o.held)}</dd>
-          </div>
-          <div>
-            <dt>{t("Créditos por período", "Credits per period")}</dt>
-            <dd>{limit === null ? t("Ilimitados", "Unlimited") : format(limit)}</dd>
-          </div>
-        </dl>
-        {o.period.start ? (
-          <p>
-            {t("Período actual", "Current period")}: {formatDateTime(o.period.start, locale, o.timezone)}
-            {o.period.end ? ` – ${formatDateTime(o.period.end, locale, o.timezone)}` : ""}.{" "}
-            {o.plan !== "ENTERPRISE" ? t("Los créditos no usados vencen al final de cada período.", "Unused credits expire at the end of each period.") : null}
-          </p>
-        ) : null}
-        <p className="hint">{t("Un crédito = un segmento de SMS o un mensaje de WhatsApp.", "One credit = one SMS segment or one WhatsApp message.")}</p>
-        {o.configured && o.hasSubscription ? (
-          <p className="hint">
-            {t(
-              "Al cambiar de plan se cobra hoy la diferencia prorrateada y recibe en el acto los créditos que faltan para el nuevo plan; bajar de plan no devuelve créditos.",
-              "Changing plan charges the prorated difference today and adds the missing credits at once; moving down returns no credits.",
-            )}
-          </p>
-        ) : null}
-        {o.configured ? (
-          <div className="actions">
-            {o.purchasable
-              .filter((p) => p !== o.plan)
-              .map((p) => (
-                <Form method="post" key={p} className="inline-form">
-                  <CsrfInput />
-                  <input type="hidden" name="plan" value={p} />
-                  <button type="submit" name="intent" value="checkout" disabled={busy}>
-                    {t(`Cambiar a ${PLAN_NAMES[p]} (${format(PLAN_LIMITS[p].creditsPerPeriod ?? 0)} créditos/mes)`, `Switch to ${PLAN_NAMES[p]} (${format(PLAN_LIMITS[p].creditsPerPeriod ?? 0)} credits/month)`)}
-                  </button>
-                </Form>
-              ))}
-            {o.hasCustomer ? (
-              <Form method="post" className="inline-form">
-                <CsrfInput />
-                <button type="submit" name="intent" value="portal" className="secondary" disabled={busy}>
-                  {t("Administrar suscripción y tarjetas", "Manage subscription and cards")}
-                </button>
-              </Form>
-            ) : null}
-          </div>
-        ) : null}
-      </section>
-
-      <section className="card" aria-labelledby="usage-title">
-        <h2 id="usage-title">{t("Uso en este período", "Usage this period")}</h2>
-        <p className="hint">
-          {t("Desde", "Since")} {formatDateTime(o.usageSince, locale, o.timezone)}
-        </p>
-        {o.usage.length === 0 ? (
-          <p>{t("Todavía no se usaron créditos en este período.", "No credits used yet this period.")}</p>
-        ) : (
-          <table data-testid="usage">
-            <thead>
-              <tr>
-                <th scope="col">{t("Tipo de mensaje", "Message type")}</th>
-                <th scope="col">{t("Mensajes", "Messages")}</th>
-                <th scope="col">{t("Créditos", "Credits")}</th>
+function UsageThisPeriod({ overview: o }: { overview: Overview }) {
+  const t = useT();
+  const locale = useLocale();
+  const format = useFormat();
+  return (
+    <section className="card" aria-labelledby="usage-title">
+      <h2 id="usage-title">{t("Uso en este período", "Usage this period")}</h2>
+      <p className="hint">
+        {t("Desde", "Since")} {formatDateTime(o.usageSince, locale, o.timezone)}
+      </p>
+      {o.usage.length === 0 ? (
+        <p>{t("Todavía no se usaron créditos en este período.", "No credits used yet this period.")}</p>
+      ) : (
+        <table data-testid="usage">
+          <thead>
+            <tr>
+              <th scope="col">{t("Tipo de mensaje", "Message type")}</th>
+              <th scope="col">{t("Mensajes", "Messages")}</th>
+              <th scope="col">{t("Créditos", "Credits")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {o.usage.map((u) => (
+              <tr key={u.messageType}>
+                <td>{label(MESSAGE_TYPES, u.messageType, t)}</td>
+                <td>{format(u.messages)}</td>
+                <td>{format(u.credits)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {o.usage.map((u) => (
-                <tr key={u.messageType}>
-                  <td>{label(MESSAGE_TYPES, u.messageType, t)}</td>
-                  <td>{format(u.messages)}</td>
-                  <td>{format(u.credits)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
 
-      <section className="card" aria-labelledby="ledger-title">
-        <h2 id="ledger-title">{t("Movimientos de créditos", "Credit history")}</h2>
-        {o.history.length === 0 ? (
-          <p>{t("Sin movimientos.", "No entries.")}</p>
-        ) : (
-          <table data-testid="ledger">
-            <thead>
-              <tr>
-                <th scope="col">{t("Fecha", "Date")}</th>
-                <th scope="col">{t("Movimiento", "Entry")}</th>
-                <th scope="col">{t("Detalle", "Detail")}</th>
-                <th scope="col">{t("Créditos", "Credits")}</th>
+function CreditHistory({ overview: o }: { overview: Overview }) {
+  const [params] = useSearchParams();
+  const t = useT();
+  const locale = useLocale();
+  const format = useFormat();
+  return (
+    <section className="card" aria-labelledby="ledger-title">
+      <h2 id="ledger-title">{t("Movimientos de créditos", "Credit history")}</h2>
+      {o.history.length === 0 ? (
+        <p>{t("Sin movimientos.", "No entries.")}</p>
+      ) : (
+        <table data-testid="ledger">
+          <thead>
+            <tr>
+              <th scope="col">{t("Fecha", "Date")}</th>
+              <th scope="col">{t("Movimiento", "Entry")}</th>
+              <th scope="col">{t("Detalle", "Detail")}</th>
+              <th scope="col">{t("Créditos", "Credits")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {o.history.map((e) => (
+              <tr key={e.id}>
+                <td>{formatDateTime(e.createdAt, locale, o.timezone)}</td>
+                <td>{label(KINDS, e.kind, t)}</td>
+                <td>{whatLabel(e.what, t)}</td>
+                <td className={e.amount < 0 ? "negative" : "positive"}>{e.amount > 0 ? `+${format(e.amount)}` : format(e.amount)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {o.history.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatDateTime(e.createdAt, locale, o.timezone)}</td>
-                  <td>{label(KINDS, e.kind, t)}</td>
-                  <td>{whatLabel(e.what, t)}</td>
-                  <td className={e.amount < 0 ? "negative" : "positive"}>{e.amount > 0 ? `+${format(e.amount)}` : format(e.amount)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <nav className="pager" aria-label={t("Páginas del historial", "History pages")}>
-          {params.get("after") ? <Link to="/billing">{t("← Más recientes", "← Newest")}</Link> : null}
-          {o.nextCursor ? (
-            <Link to={`/billing?after=${encodeURIComponent(o.nextCursor)}`} rel="next">
-              {t("Anteriores →", "Older →")}
-            </Link>
-          ) : null}
-        </nav>
-      </section>
-    </>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav className="pager" aria-label={t("Páginas del historial", "History pages")}>
+        {params.get("after") ? <Link to="/billing">{t("← Más recientes", "← Newest")}</Link> : null}
+        {o.nextCursor ? (
+          <Link to={`/billing?after=${encodeURIComponent(o.nextCursor)}`} rel="next">
+            {t("Anteriores →", "Older →")}
+          </Link>
+        ) : null}
+      </nav>
+    </section>
   );
 }

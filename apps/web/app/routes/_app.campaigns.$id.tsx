@@ -5,11 +5,11 @@
 // Owners and the assigned doctor only; another doctor's campaign and another workspace's id answer 404,
 // a receptionist 403 (list only).
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import {
   cancelCampaign,
   erasePatient,
-  findCampaignPatient,
+  findActionTarget,
   appointmentScope,
   listCampaignPatients,
   loadCampaign,
@@ -17,25 +17,16 @@ import {
   parsePatientListFilters,
   type TimelineStep,
 } from "@rm/campaigns";
-// Constants the page renders: from the dependency-free subpath, so the browser bundle gets no server code.
-import { PATIENT_FILTERS, SEARCH_MAX_LENGTH } from "@rm/campaigns/filters";
 import { retriedText, retryGaveUpText, retryWaitingText } from "@rm/domain";
 import type { Msg } from "@rm/catalogue";
-import { useEffect } from "react";
 import { getLocale } from "../.server/locale.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
-import { CampaignStatusBadge } from "../components/campaign-status.tsx";
-import { CsrfInput, FormError } from "../components/forms.tsx";
+import { ActionNotice, CampaignFigures, CampaignHeader, ConfirmAction, LiveRefresh, PatientFilters, PatientPager, PatientTable, type PatientView } from "../components/campaigns/campaign-page.tsx";
+import { FormError } from "../components/forms.tsx";
 import { LOCALE_TAGS, msgFor, translator, useT, type Locale, type Translate } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign.name ?? "Campaña"} · Reputation Manager` }];
-
-/** How often the counts refresh while the campaign is ACTIVE and the tab is visible. */
-const REFRESH_MS = 15_000;
-
-const CONFIRMS = ["cancel", "optout", "erase"] as const;
-type Confirm = (typeof CONFIRMS)[number];
 
 function formatter(locale: Locale, timeZone: string) {
   const f = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { day: "numeric", month: "short", hour: "numeric", minute: "2-digit", timeZone });
@@ -97,17 +88,6 @@ function stepLabel(step: TimelineStep, t: Translate, msg: Msg, clock: (d: Date) 
   }
 }
 
-const FILTER_LABELS: Record<(typeof PATIENT_FILTERS)[number], [string, string]> = {
-  pending: ["Pendientes", "Pending"],
-  sent: ["Enviados", "Sent"],
-  delivered: ["Entregados", "Delivered"],
-  rated: ["Calificados", "Rated"],
-  unhappy: ["Insatisfechos (1–3)", "Unhappy (1–3)"],
-  failed: ["Fallidos", "Failed"],
-  opted_out: ["Dados de baja", "Opted out"],
-  skipped: ["Omitidos", "Skipped"],
-};
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { em, user, workspace } = await requireUser(request, context, { roles: ROLES.STAFF });
   const viewer = { userId: user.id, role: user.role };
@@ -120,16 +100,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // A doctor sees their own appointments only (the appointment's doctor, not the campaign's).
   const page = await listCampaignPatients(em, workspace.id, campaign.id, { ...filters, doctorId: appointmentScope(viewer) });
 
-  const confirmParam = url.searchParams.get("confirm");
-  let confirm: { kind: Confirm; patient: { id: string; name: string; phone: string } | null } | null = null;
-  if ((CONFIRMS as readonly string[]).includes(confirmParam ?? "")) {
-    const kind = confirmParam as Confirm;
-    if (kind === "cancel") confirm = { kind, patient: null };
-    else {
-      const patient = await findCampaignPatient(em, workspace.id, campaign.id, url.searchParams.get("patient") ?? "");
-      if (patient && !patient.erased && !(kind === "optout" && patient.optedOut)) confirm = { kind, patient: { id: patient.id, name: patient.name, phone: patient.phone } };
-    }
-  }
+  const confirm = await findActionTarget(em, workspace.id, campaign.id, url.searchParams.get("confirm"), url.searchParams.get("patient") ?? "");
 
   // Times are formatted here, in the practice's time zone, so the server's and the browser's text agree.
   const locale = await getLocale(request);
@@ -207,239 +178,33 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return data<ActionFailure>({ formError: "Acción desconocida." }, { status: 400 });
 }
 
-const NOTICES: Record<string, [string, string]> = {
-  cancelled: ["Campaña cancelada. Los envíos pendientes se anularon y sus créditos volvieron a su saldo.", "Campaign cancelled. Pending sends were stopped and their credits returned to your balance."],
-  already_cancelled: ["La campaña ya estaba cancelada.", "The campaign was already cancelled."],
-  completed: ["La campaña ya terminó; no hay nada que cancelar.", "The campaign has already completed; there is nothing to cancel."],
-  opted_out: ["Paciente dado de baja: no recibirá más mensajes de este espacio de trabajo.", "Patient opted out: they will get no more messages from this workspace."],
-  already_opted_out: ["El paciente ya estaba dado de baja.", "The patient had already opted out."],
-  erased: ["Datos personales del paciente eliminados. Las cifras de la campaña se mantienen.", "The patient's personal data was erased. The campaign's figures are kept."],
-  already_erased: ["Los datos de este paciente ya estaban eliminados.", "This patient's data had already been erased."],
-};
-
-function LiveRefresh({ active }: { active: boolean }) {
-  const revalidator = useRevalidator();
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => {
-      if (document.visibilityState === "visible" && revalidator.state === "idle") revalidator.revalidate();
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [active, revalidator]);
-  return null;
-}
-
 export default function CampaignPage() {
   const { campaign, patients, filters, nextCursor, paged, confirm } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
-  const [params] = useSearchParams();
-  const t = useT();
-  const c = campaign.counts;
   const active = campaign.status === "ACTIVE";
-  const cancellable = campaign.status === "ACTIVE"; // a DRAFT never gets here: its page is the preview
-  const notice = NOTICES[params.get("notice") ?? ""];
-  const here = (extra: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    next.delete("notice");
-    for (const [k, v] of Object.entries(extra)) {
-      if (v === null) next.delete(k);
-      else next.set(k, v);
-    }
-    return `?${next.toString()}`;
-  };
-  const keep = (["status", "q", "cursor"] as const).map((k) => (params.get(k) ? <input key={k} type="hidden" name={k} value={params.get(k)!} /> : null));
-  const stats: [string, string, number][] = [
-    ["Pacientes", "Patients", c.patients],
-    ["Pendientes", "Pending", c.pending],
-    ["Omitidos", "Skipped", c.skipped],
-    ["Enviados", "Sent", c.sent],
-    ["Entregados", "Delivered", c.delivered],
-    ["Leídos", "Read", c.read],
-    ["Calificados", "Rated", c.rated],
-    ["Insatisfechos (1–3)", "Unhappy (1–3)", c.unhappy],
-    ["Clics a reseña", "Review clicks", c.clicked],
-    ["Fallidos", "Failed", c.failed],
-    ["Dados de baja", "Opted out", c.optedOut],
-  ];
-
+  // A DRAFT never gets here (its page is the preview): only an active campaign can be cancelled.
+  const cancellable = active && confirm?.kind !== "cancel";
   return (
     <>
       <LiveRefresh active={active} />
-      <p>
-        <Link to="/campaigns">{t("← Campañas", "← Campaigns")}</Link>
-      </p>
-      <div className="page-title">
-        <h1>
-          {campaign.name} <CampaignStatusBadge status={campaign.status} />
-        </h1>
-        {cancellable && confirm?.kind !== "cancel" ? (
-          <Link className="button danger" to={here({ confirm: "cancel", patient: null })}>
-            {t("Cancelar campaña", "Cancel campaign")}
-          </Link>
-        ) : null}
-      </div>
-      <p className="muted">
-        {campaign.practiceName} · {t("Médico", "Doctor")}: {campaign.doctorName ?? "—"} · {t("Creada", "Created")} {campaign.created}
-        {campaign.createdByName ? ` ${t("por", "by")} ${campaign.createdByName}` : ""} · {t(`Envío ${campaign.scheduledHoursAfter} h después de la cita`, `Sent ${campaign.scheduledHoursAfter} h after the appointment`)}
-        {campaign.cancelled ? ` · ${t("Cancelada", "Cancelled")} ${campaign.cancelled}` : ""}
-        {campaign.completed ? ` · ${t("Completada", "Completed")} ${campaign.completed}` : ""} · {t("Horas en", "Times in")} {campaign.timezone}
-      </p>
-      {notice ? (
-        <p className="notice" role="status">
-          {t(notice[0], notice[1])}
-        </p>
-      ) : null}
+      <CampaignHeader campaign={campaign} cancellable={cancellable} />
+      <ActionNotice />
       <FormError message={failure?.formError} />
-
-      {confirm ? (
-        <section className="card warning-box" aria-labelledby="confirm-title" data-testid="confirm">
-          {confirm.kind === "cancel" ? (
-            <>
-              <h2 id="confirm-title">{t("¿Cancelar esta campaña?", "Cancel this campaign?")}</h2>
-              <p>
-                {t(
-                  `Se anularán los ${c.pending} envíos pendientes y sus créditos volverán a su saldo. Los mensajes ya enviados no se pueden retirar. Esta acción no se puede deshacer.`,
-                  `The ${c.pending} pending sends will be stopped and their credits returned to your balance. Messages already sent cannot be recalled. This cannot be undone.`,
-                )}
-              </p>
-            </>
-          ) : confirm.kind === "optout" ? (
-            <>
-              <h2 id="confirm-title">{t(`¿Dar de baja a ${confirm.patient!.name}?`, `Opt ${confirm.patient!.name} out?`)}</h2>
-              <p>
-                {t(
-                  `El teléfono ${confirm.patient!.phone} no recibirá más mensajes de ninguna campaña de este espacio de trabajo; los envíos pendientes se anulan.`,
-                  `${confirm.patient!.phone} will get no more messages from any campaign of this workspace; pending sends are stopped.`,
-                )}
-              </p>
-            </>
-          ) : (
-            <>
-              <h2 id="confirm-title">{t(`¿Eliminar los datos de ${confirm.patient!.name}?`, `Erase ${confirm.patient!.name}'s data?`)}</h2>
-              <p>
-                {t(
-                  "Se borran el nombre, el teléfono, el correo, los textos de los mensajes, las respuestas y los comentarios de esta persona en todas las campañas; se conservan las calificaciones y las cifras. El número no volverá a recibir mensajes. Esta acción no se puede deshacer.",
-                  "The name, phone, email, message texts, replies and feedback of this person are removed from every campaign; ratings and figures are kept. The number will never be messaged again. This cannot be undone.",
-                )}
-              </p>
-            </>
-          )}
-          <Form method="post" className="buttons">
-            <CsrfInput />
-            <input type="hidden" name="intent" value={confirm.kind} />
-            <input type="hidden" name="confirmed" value="yes" />
-            {confirm.patient ? <input type="hidden" name="patient" value={confirm.patient.id} /> : null}
-            {keep}
-            <button type="submit" className="danger">
-              {confirm.kind === "cancel" ? t("Sí, cancelar la campaña", "Yes, cancel the campaign") : confirm.kind === "optout" ? t("Sí, dar de baja", "Yes, opt out") : t("Sí, eliminar sus datos", "Yes, erase their data")}
-            </button>
-            <Link className="button secondary" to={here({ confirm: null, patient: null })}>
-              {t("No, volver", "No, go back")}
-            </Link>
-          </Form>
-        </section>
-      ) : null}
-
-      <section className="card" aria-labelledby="counts-title">
-        <h2 id="counts-title">{t("Cifras", "Figures")}</h2>
-        <dl className="stats" data-testid="campaign-counts">
-          {stats.map(([es, en, n]) => (
-            <div key={en}>
-              <dt>{t(es, en)}</dt>
-              <dd>{n.toLocaleString("es-EC")}</dd>
-            </div>
-          ))}
-        </dl>
-        {active ? (
-          <p className="hint">
-            {t("Las cifras se actualizan solas mientras la campaña está activa.", "Figures refresh by themselves while the campaign is active.")}{" "}
-            <noscript>
-              <Link to={here({})}>{t("Actualizar ahora", "Refresh now")}</Link>
-            </noscript>
-          </p>
-        ) : null}
-      </section>
-
-      <section aria-labelledby="patients-title">
-        <h2 id="patients-title">{t("Pacientes", "Patients")}</h2>
-        {/* Keyed by the filters: after a client-side navigation the fields show the filters in force. */}
-        <Form key={`${filters.status}|${filters.q}`} method="get" className="card filters" aria-label={t("Filtrar pacientes", "Filter patients")}>
-          <div className="field">
-            <label htmlFor="p-status">{t("Estado", "Status")}</label>
-            <select id="p-status" name="status" defaultValue={filters.status}>
-              <option value="">{t("Todos", "All")}</option>
-              {PATIENT_FILTERS.map((f) => (
-                <option key={f} value={f}>
-                  {t(FILTER_LABELS[f][0], FILTER_LABELS[f][1])}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="p-q">{t("Nombre o teléfono", "Name or phone")}</label>
-            <input id="p-q" name="q" type="search" maxLength={SEARCH_MAX_LENGTH} defaultValue={filters.q} />
-          </div>
-          <button type="submit">{t("Buscar", "Search")}</button>
-          {filters.status || filters.q ? <Link to={`/campaigns/${campaign.id}`}>{t("Quitar filtros", "Clear filters")}</Link> : null}
-        </Form>
-        {patients.length === 0 ? (
-          <p className="card empty-state">{t("Ningún paciente coincide.", "No patient matches.")}</p>
-        ) : (
-          <div className="table-scroll">
-            <table className="card patient-table" data-testid="patient-table">
-              <caption className="visually-hidden">{t("Pacientes de la campaña y su recorrido", "The campaign's patients and their timeline")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("Paciente", "Patient")}</th>
-                  <th scope="col">{t("Cita", "Appointment")}</th>
-                  <th scope="col">{t("Recorrido", "Timeline")}</th>
-                  <th scope="col">{t("Acciones", "Actions")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {patients.map((p) => (
-                  <tr key={p.id} data-testid="patient-row">
-                    <th scope="row">
-                      {p.erased ? <span className="muted">{t("Paciente eliminado", "Erased patient")}</span> : p.name}
-                      {p.phone ? <div className="muted phone">{p.phone}</div> : null}
-                      <div className="muted">{p.channel === "WHATSAPP" ? "WhatsApp" : "SMS"}</div>
-                    </th>
-                    <td className="when">{p.appointment}</td>
-                    <td>
-                      <ol className="timeline">
-                        {p.steps.map((s, i) => (
-                          <li key={`${s.key}-${i}`} className={`step step-${s.tone}`}>
-                            <span className="step-label">{s.label}</span>
-                            {s.at ? <time className="step-time">{s.at}</time> : null}
-                          </li>
-                        ))}
-                      </ol>
-                    </td>
-                    <td>
-                      {p.erased ? null : (
-                        <div className="actions">
-                          {p.optedOut ? null : (
-                            <Link to={here({ confirm: "optout", patient: p.id })} aria-label={t(`Dar de baja a ${p.name}`, `Opt ${p.name} out`)}>
-                              {t("Dar de baja", "Opt out")}
-                            </Link>
-                          )}
-                          <Link to={here({ confirm: "erase", patient: p.id })} aria-label={t(`Eliminar datos de ${p.name}`, `Erase ${p.name}'s data`)}>
-                            {t("Eliminar datos", "Erase data")}
-                          </Link>
-                        </div>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        <nav className="pager" aria-label={t("Páginas de pacientes", "Patient pages")}>
-          {paged ? <Link to={here({ cursor: null, confirm: null, patient: null })}>{t("← Primera página", "← First page")}</Link> : null}
-          {nextCursor ? <Link to={here({ cursor: nextCursor, confirm: null, patient: null })}>{t("Siguientes pacientes →", "Next patients →")}</Link> : null}
-        </nav>
-      </section>
+      {confirm ? <ConfirmAction confirm={confirm} pending={campaign.counts.pending} /> : null}
+      <CampaignFigures counts={campaign.counts} active={active} />
+      <PatientsSection campaignId={campaign.id} filters={filters} patients={patients} paged={paged} nextCursor={nextCursor} />
     </>
+  );
+}
+
+function PatientsSection({ campaignId, filters, patients, paged, nextCursor }: { campaignId: string; filters: { status: string; q: string }; patients: PatientView[]; paged: boolean; nextCursor: string | null }) {
+  const t = useT();
+  return (
+    <section aria-labelledby="patients-title">
+      <h2 id="patients-title">{t("Pacientes", "Patients")}</h2>
+      <PatientFilters campaignId={campaignId} filters={filters} />
+      <PatientTable patients={patients} />
+      <PatientPager paged={paged} nextCursor={nextCursor} />
+    </section>
   );
 }

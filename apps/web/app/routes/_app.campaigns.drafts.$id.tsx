@@ -7,6 +7,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { listLinksToDetail, type Viewer } from "@rm/campaigns";
 import { confirmCampaignDraft, discardCampaignDraft, getCampaignDraft, listAssignableDoctors, previewCampaignDraft } from "@rm/importer";
+import type { ReactNode } from "react";
 import { failure, importerFailure, requireDraftAccess } from "../.server/campaigns.server.ts";
 import { getEnv } from "../.server/env.server.ts";
 import { platformSending } from "../.server/platform.server.ts";
@@ -138,20 +139,37 @@ function More({ shown, total }: { shown: number; total: number }) {
   return <p className="hint">{t(`Se muestran ${shown} de ${total}.`, `Showing ${shown} of ${total}.`)}</p>;
 }
 
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+type Draft = Loaded["draft"];
+type Preview = NonNullable<Loaded["preview"]>;
+type Answer = ReturnType<typeof useActionData<typeof action>>;
+
 export default function CampaignDraftPage() {
   const data = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const t = useT();
-  const msg = useMsg();
-  const locale = useLocale();
   const { draft, preview } = data;
-  const when = (iso: string) => formatDateTime(iso, locale, draft.timeZone);
-  const shortfall = answer && "shortfall" in answer && answer.shortfall ? answer.shortfall.missing : preview && preview.credits.shortfall > 0 ? preview.credits.shortfall : 0;
-  const busy = navigation.state === "submitting";
-  // The confirm's answer is the fresher one; credits have their own box below.
-  const blockers = (answer && "blockers" in answer && answer.blockers ? answer.blockers : (preview?.blockers ?? [])).filter((b) => b.code !== "INSUFFICIENT_CREDITS");
+  return (
+    <>
+      <DraftHeader draft={draft} />
+      <DraftSummary draft={draft} preview={preview} />
+      <DraftCredits draft={draft} preview={preview} answer={answer} isOwner={data.isOwner} />
+      <RejectedRows draft={draft} rejected={data.rejected} />
+      <ConsentMissingRows draft={draft} rows={data.consentMissing} total={data.consentMissingTotal} />
+      {preview && preview.skippedTotal > 0 ? <SkippedRows preview={preview} /> : null}
+      {data.duplicates.length > 0 ? <DuplicateRows draft={draft} duplicates={data.duplicates} /> : null}
+      <AcceptedRows draft={draft} rows={data.accepted} withDoctors={data.rowDoctors} />
+    </>
+  );
+}
 
+/** Dates and times of the upload, in the zone its appointments were read in. */
+function useWhen(draft: Draft): (iso: string) => string {
+  const locale = useLocale();
+  return (iso) => formatDateTime(iso, locale, draft.timeZone);
+}
+
+function DraftHeader({ draft }: { draft: Draft }) {
+  const t = useT();
   return (
     <>
       <div className="page-title">
@@ -160,278 +178,298 @@ export default function CampaignDraftPage() {
       </div>
       <p className="muted">
         {draft.practiceName} · {t("Médico", "Doctor")}: {draft.doctorName ?? "—"} · {t(`${draft.scheduledHoursAfter} h después de la cita`, `${draft.scheduledHoursAfter} h after the appointment`)} ·{" "}
-        {draft.channel === "SMS" ? "SMS" : "WhatsApp"} · {draft.fileName ?? ""} ({draft.encoding}, «{draft.delimiter === "\t" ? "tab" : draft.delimiter}»)
+        {draft.channel === "SMS" ? "SMS" : "WhatsApp"} · {draft.fileName ?? ""}
+        {/* A workbook has no text encoding or delimiter to show. */}
+        {/\.xls[xm]$/i.test(draft.fileName ?? "") ? null : ` (${draft.encoding}, «${draft.delimiter === "\t" ? "tab" : draft.delimiter}»)`}
       </p>
       {draft.warnings.map((w) => (
         <p key={w} className="warning-box">
           {w}
         </p>
       ))}
+    </>
+  );
+}
 
-      <section className="card" aria-labelledby="summary-heading">
-        <h2 id="summary-heading">{t("Resumen", "Summary")}</h2>
-        <dl className="stats" data-testid="counts">
-          <div>
-            <dt>{t("Filas leídas", "Rows read")}</dt>
-            <dd data-testid="count-rows">{draft.counts.rows}</dd>
-          </div>
-          <div>
-            <dt>{t("Aceptadas", "Accepted")}</dt>
-            <dd data-testid="count-accepted">{draft.counts.accepted}</dd>
-          </div>
-          <div>
-            <dt>{t("Rechazadas", "Rejected")}</dt>
-            <dd data-testid="count-rejected">{draft.counts.rejected}</dd>
-          </div>
-          <div>
-            <dt>{t("Sin consentimiento", "No consent")}</dt>
-            <dd data-testid="count-no-consent">{draft.counts.consentMissing}</dd>
-          </div>
-          <div>
-            <dt>{t("Repetidas (unidas)", "Duplicates (merged)")}</dt>
-            <dd data-testid="count-duplicates">{draft.counts.duplicates}</dd>
-          </div>
-          {preview ? (
-            <>
-              <div>
-                <dt>{t("Se enviarán", "Will be sent")}</dt>
-                <dd data-testid="count-scheduled">{preview.counts.scheduled}</dd>
-              </div>
-              <div>
-                <dt>{msg("sending.preview.byWhatsapp")}</dt>
-                <dd data-testid="count-whatsapp">{preview.channels.WHATSAPP}</dd>
-              </div>
-              <div>
-                <dt>{msg("sending.preview.bySms")}</dt>
-                <dd data-testid="count-sms">{preview.channels.SMS}</dd>
-              </div>
-              <div>
-                <dt>{t("No se enviarán", "Will not be sent")}</dt>
-                <dd data-testid="count-skipped">{preview.counts.skipped}</dd>
-              </div>
-            </>
-          ) : null}
-        </dl>
-        {preview && preview.firstSendAt ? (
-          <p>
-            {t("Primer envío", "First send")}: {when(preview.firstSendAt)}
-            {preview.lastSendAt && preview.lastSendAt !== preview.firstSendAt ? ` · ${t("último", "last")}: ${when(preview.lastSendAt)}` : ""}
-          </p>
-        ) : null}
-      </section>
-
-      <section className="card" aria-labelledby="credits-heading">
-        <h2 id="credits-heading">{t("Créditos", "Credits")}</h2>
-        {draft.expired ? (
-          <p className="error" role="alert">
-            {t("Este borrador expiró. Descártelo y suba el archivo de nuevo.", "This draft expired. Discard it and upload the file again.")}
-          </p>
-        ) : preview ? (
+function DraftSummary({ draft, preview }: { draft: Draft; preview: Loaded["preview"] }) {
+  const t = useT();
+  const msg = useMsg();
+  const when = useWhen(draft);
+  return (
+    <section className="card" aria-labelledby="summary-heading">
+      <h2 id="summary-heading">{t("Resumen", "Summary")}</h2>
+      <dl className="stats" data-testid="counts">
+        <Stat label={t("Filas leídas", "Rows read")} testId="count-rows" value={draft.counts.rows} />
+        <Stat label={t("Aceptadas", "Accepted")} testId="count-accepted" value={draft.counts.accepted} />
+        <Stat label={t("Rechazadas", "Rejected")} testId="count-rejected" value={draft.counts.rejected} />
+        <Stat label={t("Sin consentimiento", "No consent")} testId="count-no-consent" value={draft.counts.consentMissing} />
+        <Stat label={t("Repetidas (unidas)", "Duplicates (merged)")} testId="count-duplicates" value={draft.counts.duplicates} />
+        {preview ? (
           <>
-            <p data-testid="credits">
-              {preview.credits.unlimited
-                ? t(`Se necesitan ${preview.credits.needed} créditos; su plan no tiene límite.`, `${preview.credits.needed} credits needed; your plan is unlimited.`)
-                : t(`Se necesitan ${preview.credits.needed} créditos (mensaje inicial y un seguimiento por paciente); tiene ${preview.credits.available}.`, `${preview.credits.needed} credits needed (initial message and one follow-up per patient); you have ${preview.credits.available}.`)}
-            </p>
-            {shortfall > 0 ? (
-              <div className="warning-box" role="alert" data-testid="shortfall">
-                <p>
-                  <strong>{t(`Faltan ${shortfall} créditos para confirmar esta campaña.`, `${shortfall} credits are missing to confirm this campaign.`)}</strong>{" "}
-                  {t("El borrador se guarda: confírmelo cuando tenga créditos.", "The draft is kept: confirm it once you have credits.")}
-                </p>
-                <p>
-                  {data.isOwner ? (
-                    <Link to="/billing">{t("Comprar créditos o mejorar el plan", "Buy credits or upgrade the plan")}</Link>
-                  ) : (
-                    t("Pida al propietario de la cuenta que compre créditos en Facturación.", "Ask the account owner to buy credits in Billing.")
-                  )}
-                </p>
-              </div>
-            ) : null}
+            <Stat label={t("Se enviarán", "Will be sent")} testId="count-scheduled" value={preview.counts.scheduled} />
+            <Stat label={msg("sending.preview.byWhatsapp")} testId="count-whatsapp" value={preview.channels.WHATSAPP} />
+            <Stat label={msg("sending.preview.bySms")} testId="count-sms" value={preview.channels.SMS} />
+            <Stat label={t("No se enviarán", "Will not be sent")} testId="count-skipped" value={preview.counts.skipped} />
           </>
         ) : null}
-        <SendBlockers blockers={blockers} isOwner={data.isOwner} />
-        <FormError message={answer && !("shortfall" in answer && answer.shortfall) && !("blockers" in answer && answer.blockers) ? answer.formError : undefined} />
-        <div className="buttons">
-          {!draft.expired && preview && preview.counts.patients > 0 ? (
-            <Form method="post">
-              <CsrfInput />
-              <button type="submit" name="intent" value="confirm" disabled={busy || blockers.length > 0}>
-                {t(`Confirmar e importar ${preview.counts.patients} pacientes`, `Confirm and import ${preview.counts.patients} patients`)}
-              </button>
-            </Form>
-          ) : null}
+      </dl>
+      {preview && preview.firstSendAt ? (
+        <p>
+          {t("Primer envío", "First send")}: {when(preview.firstSendAt)}
+          {preview.lastSendAt && preview.lastSendAt !== preview.firstSendAt ? ` · ${t("último", "last")}: ${when(preview.lastSendAt)}` : ""}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function Stat({ label, testId, value }: { label: string; testId: string; value: number }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd data-testid={testId}>{value}</dd>
+    </div>
+  );
+}
+
+/** Credits needed against the balance, what stops the send, and the confirm and discard buttons. */
+function DraftCredits({ draft, preview, answer, isOwner }: { draft: Draft; preview: Loaded["preview"]; answer: Answer; isOwner: boolean }) {
+  const navigation = useNavigation();
+  const t = useT();
+  const shortfall = answer && "shortfall" in answer && answer.shortfall ? answer.shortfall.missing : preview && preview.credits.shortfall > 0 ? preview.credits.shortfall : 0;
+  const busy = navigation.state === "submitting";
+  // The confirm's answer is the fresher one; credits have their own box below.
+  const blockers = (answer && "blockers" in answer && answer.blockers ? answer.blockers : (preview?.blockers ?? [])).filter((b) => b.code !== "INSUFFICIENT_CREDITS");
+  return (
+    <section className="card" aria-labelledby="credits-heading">
+      <h2 id="credits-heading">{t("Créditos", "Credits")}</h2>
+      {draft.expired ? (
+        <p className="error" role="alert">
+          {t("Este borrador expiró. Descártelo y suba el archivo de nuevo.", "This draft expired. Discard it and upload the file again.")}
+        </p>
+      ) : preview ? (
+        <>
+          <CreditsNeeded credits={preview.credits} />
+          {shortfall > 0 ? <Shortfall missing={shortfall} isOwner={isOwner} /> : null}
+        </>
+      ) : null}
+      <SendBlockers blockers={blockers} isOwner={isOwner} />
+      <FormError message={answer && !("shortfall" in answer && answer.shortfall) && !("blockers" in answer && answer.blockers) ? answer.formError : undefined} />
+      <div className="buttons">
+        {!draft.expired && preview && preview.counts.patients > 0 ? (
           <Form method="post">
             <CsrfInput />
-            <button type="submit" name="intent" value="discard" className="secondary" disabled={busy}>
-              {t("Descartar borrador", "Discard draft")}
+            <button type="submit" name="intent" value="confirm" disabled={busy || blockers.length > 0}>
+              {t(`Confirmar e importar ${preview.counts.patients} pacientes`, `Confirm and import ${preview.counts.patients} patients`)}
             </button>
           </Form>
-        </div>
-      </section>
-
-      <section className="card" aria-labelledby="rejected-heading">
-        <h2 id="rejected-heading">
-          {t("Filas rechazadas", "Rejected rows")} ({draft.counts.rejected})
-        </h2>
-        {draft.counts.rejected + draft.counts.duplicates > 0 ? (
-          <p>
-            <a href={`/campaigns/drafts/${draft.id}/rejected.csv`} download data-testid="download-rejected">
-              {t("Descargar las filas rechazadas (CSV para Excel)", "Download the rejected rows (CSV for Excel)")}
-            </a>
-          </p>
         ) : null}
-        {data.rejected.length === 0 ? (
-          <p className="muted">{t("Ninguna: todas las filas se leyeron bien.", "None: every row was read.")}</p>
+        <Form method="post">
+          <CsrfInput />
+          <button type="submit" name="intent" value="discard" className="secondary" disabled={busy}>
+            {t("Descartar borrador", "Discard draft")}
+          </button>
+        </Form>
+      </div>
+    </section>
+  );
+}
+
+function CreditsNeeded({ credits }: { credits: Preview["credits"] }) {
+  const t = useT();
+  return (
+    <p data-testid="credits">
+      {credits.unlimited
+        ? t(`Se necesitan ${credits.needed} créditos; su plan no tiene límite.`, `${credits.needed} credits needed; your plan is unlimited.`)
+        : t(`Se necesitan ${credits.needed} créditos (mensaje inicial y un seguimiento por paciente); tiene ${credits.available}.`, `${credits.needed} credits needed (initial message and one follow-up per patient); you have ${credits.available}.`)}
+    </p>
+  );
+}
+
+function Shortfall({ missing, isOwner }: { missing: number; isOwner: boolean }) {
+  const t = useT();
+  return (
+    <div className="warning-box" role="alert" data-testid="shortfall">
+      <p>
+        <strong>{t(`Faltan ${missing} créditos para confirmar esta campaña.`, `${missing} credits are missing to confirm this campaign.`)}</strong>{" "}
+        {t("El borrador se guarda: confírmelo cuando tenga créditos.", "The draft is kept: confirm it once you have credits.")}
+      </p>
+      <p>
+        {isOwner ? (
+          <Link to="/billing">{t("Comprar créditos o mejorar el plan", "Buy credits or upgrade the plan")}</Link>
         ) : (
-          <table data-testid="rejected-table">
-            <caption className="visually-hidden">{t("Filas rechazadas con la línea, la columna y el motivo", "Rejected rows with line, column and reason")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("Línea", "Line")}</th>
-                <th scope="col">{t("Columna", "Column")}</th>
-                <th scope="col">{t("Valor", "Value")}</th>
-                <th scope="col">{t("Motivo", "Reason")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.rejected.flatMap((r) =>
-                r.problems.map((p, i) => (
-                  <tr key={`${r.line}-${i}`}>
-                    <td>{r.line}</td>
-                    <td>{p.column}</td>
-                    <td className="details">{p.value}</td>
-                    {/* Reasons the workspace decides (the doctor column) carry a catalogue code: shown in the reader's language. */}
-                    <td>{p.code && p.params ? msg(p.code, p.params) : p.reason}</td>
-                  </tr>
-                )),
-              )}
-            </tbody>
-          </table>
+          t("Pida al propietario de la cuenta que compre créditos en Facturación.", "Ask the account owner to buy credits in Billing.")
         )}
-        <More shown={data.rejected.length} total={draft.counts.rejected} />
-      </section>
+      </p>
+    </div>
+  );
+}
 
-      <section className="card" aria-labelledby="consent-heading">
-        <h2 id="consent-heading">
-          {t("Sin consentimiento", "Without consent")} ({draft.counts.consentMissing})
-        </h2>
-        <p className="muted">{t("Se guardan con la campaña, pero nunca reciben mensajes.", "They are stored with the campaign but never messaged.")}</p>
-        {data.consentMissing.length > 0 ? (
-          <table data-testid="consent-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("Línea", "Line")}</th>
-                <th scope="col">{t("Nombre", "Name")}</th>
-                <th scope="col">{t("Teléfono", "Phone")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.consentMissing.map((r) => (
-                <tr key={r.line}>
-                  <td>{r.line}</td>
-                  <td>{r.name}</td>
-                  <td>{r.phone}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-        <More shown={data.consentMissing.length} total={data.consentMissingTotal} />
-      </section>
+/** A table of the upload's rows: column headers, then the body the caller gives. */
+function RowsTable({ testId, caption, headers, children }: { testId: string; caption?: string; headers: string[]; children: ReactNode }) {
+  return (
+    <table data-testid={testId}>
+      {caption ? <caption className="visually-hidden">{caption}</caption> : null}
+      <thead>
+        <tr>
+          {headers.map((h) => (
+            <th key={h} scope="col">
+              {h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
 
-      {preview && preview.skippedTotal > 0 ? (
-        <section className="card" aria-labelledby="skipped-heading">
-          <h2 id="skipped-heading">
-            {t("No se les escribirá", "Will not be messaged")} ({preview.skippedTotal})
-          </h2>
-          <table data-testid="skipped-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("Línea", "Line")}</th>
-                <th scope="col">{t("Nombre", "Name")}</th>
-                <th scope="col">{t("Teléfono", "Phone")}</th>
-                <th scope="col">{t("Motivo", "Reason")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {preview.skipped.map((s) => (
-                <tr key={`${s.line}-${s.phone}`}>
-                  <td>{s.line ?? "—"}</td>
-                  <td>{s.name}</td>
-                  <td>{s.phone}</td>
-                  <td>{skipLabel(s.reason, t)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <More shown={preview.skipped.length} total={preview.skippedTotal} />
-        </section>
+function RejectedRows({ draft, rejected }: { draft: Draft; rejected: Loaded["rejected"] }) {
+  const t = useT();
+  const msg = useMsg();
+  return (
+    <section className="card" aria-labelledby="rejected-heading">
+      <h2 id="rejected-heading">
+        {t("Filas rechazadas", "Rejected rows")} ({draft.counts.rejected})
+      </h2>
+      {draft.counts.rejected + draft.counts.duplicates > 0 ? (
+        <p>
+          <a href={`/campaigns/drafts/${draft.id}/rejected.csv`} download data-testid="download-rejected">
+            {t("Descargar las filas rechazadas (CSV para Excel)", "Download the rejected rows (CSV for Excel)")}
+          </a>
+        </p>
       ) : null}
-
-      {data.duplicates.length > 0 ? (
-        <section className="card" aria-labelledby="duplicates-heading">
-          <h2 id="duplicates-heading">
-            {t("Teléfonos repetidos (unidos)", "Repeated phones (merged)")} ({draft.counts.duplicates})
-          </h2>
-          <table data-testid="duplicates-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("Línea", "Line")}</th>
-                <th scope="col">{t("Teléfono", "Phone")}</th>
-                <th scope="col">{t("Se usa la línea", "Line kept")}</th>
+      {rejected.length === 0 ? (
+        <p className="muted">{t("Ninguna: todas las filas se leyeron bien.", "None: every row was read.")}</p>
+      ) : (
+        <RowsTable
+          testId="rejected-table"
+          caption={t("Filas rechazadas con la línea, la columna y el motivo", "Rejected rows with line, column and reason")}
+          headers={[t("Línea", "Line"), t("Columna", "Column"), t("Valor", "Value"), t("Motivo", "Reason")]}
+        >
+          {rejected.flatMap((r) =>
+            r.problems.map((p, i) => (
+              <tr key={`${r.line}-${i}`}>
+                <td>{r.line}</td>
+                <td>{p.column}</td>
+                <td className="details">{p.value}</td>
+                {/* Reasons the workspace decides (the doctor column) carry a catalogue code: shown in the reader's language. */}
+                <td>{p.code && p.params ? msg(p.code, p.params) : p.reason}</td>
               </tr>
-            </thead>
-            <tbody>
-              {data.duplicates.map((d) => (
-                <tr key={d.line}>
-                  <td>{d.line}</td>
-                  <td>{d.phone}</td>
-                  <td>{d.firstLine}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <More shown={data.duplicates.length} total={draft.counts.duplicates} />
-        </section>
+            )),
+          )}
+        </RowsTable>
+      )}
+      <More shown={rejected.length} total={draft.counts.rejected} />
+    </section>
+  );
+}
+
+function ConsentMissingRows({ draft, rows, total }: { draft: Draft; rows: Loaded["consentMissing"]; total: number }) {
+  const t = useT();
+  return (
+    <section className="card" aria-labelledby="consent-heading">
+      <h2 id="consent-heading">
+        {t("Sin consentimiento", "Without consent")} ({draft.counts.consentMissing})
+      </h2>
+      <p className="muted">{t("Se guardan con la campaña, pero nunca reciben mensajes.", "They are stored with the campaign but never messaged.")}</p>
+      {rows.length > 0 ? (
+        <RowsTable testId="consent-table" headers={[t("Línea", "Line"), t("Nombre", "Name"), t("Teléfono", "Phone")]}>
+          {rows.map((r) => (
+            <tr key={r.line}>
+              <td>{r.line}</td>
+              <td>{r.name}</td>
+              <td>{r.phone}</td>
+            </tr>
+          ))}
+        </RowsTable>
       ) : null}
+      <More shown={rows.length} total={total} />
+    </section>
+  );
+}
 
-      <section className="card" aria-labelledby="accepted-heading">
-        <h2 id="accepted-heading">
-          {t("Filas aceptadas", "Accepted rows")} ({draft.counts.accepted})
-        </h2>
-        {data.accepted.length > 0 ? (
-          <table data-testid="accepted-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("Línea", "Line")}</th>
-                <th scope="col">{t("Nombre", "Name")}</th>
-                <th scope="col">{t("Teléfono", "Phone")}</th>
-                <th scope="col">{t("Cita", "Appointment")}</th>
-                <th scope="col">{t("Canal", "Channel")}</th>
-                <th scope="col">{t("Consentimiento", "Consent")}</th>
-                {data.rowDoctors ? <th scope="col">{msg("imports.preview.doctor")}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {data.accepted.map((r) => (
-                <tr key={r.line}>
-                  <td>{r.line}</td>
-                  <td>{r.name}</td>
-                  <td>{r.phone}</td>
-                  <td>{when(r.appointmentAt)}</td>
-                  <td>{r.channel === "SMS" ? "SMS" : "WhatsApp"}</td>
-                  <td>{r.consent ? t("Sí", "Yes") : t("No", "No")}</td>
-                  {data.rowDoctors ? <td>{r.doctorName ?? "—"}</td> : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <p className="muted">{t("Ninguna fila se pudo importar.", "No row could be imported.")}</p>
-        )}
-        <More shown={data.accepted.length} total={draft.counts.accepted} />
-      </section>
-    </>
+function SkippedRows({ preview }: { preview: Preview }) {
+  const t = useT();
+  return (
+    <section className="card" aria-labelledby="skipped-heading">
+      <h2 id="skipped-heading">
+        {t("No se les escribirá", "Will not be messaged")} ({preview.skippedTotal})
+      </h2>
+      <RowsTable testId="skipped-table" headers={[t("Línea", "Line"), t("Nombre", "Name"), t("Teléfono", "Phone"), t("Motivo", "Reason")]}>
+        {preview.skipped.map((s) => (
+          <tr key={`${s.line}-${s.phone}`}>
+            <td>{s.line ?? "—"}</td>
+            <td>{s.name}</td>
+            <td>{s.phone}</td>
+            <td>{skipLabel(s.reason, t)}</td>
+          </tr>
+        ))}
+      </RowsTable>
+      <More shown={preview.skipped.length} total={preview.skippedTotal} />
+    </section>
+  );
+}
+
+function DuplicateRows({ draft, duplicates }: { draft: Draft; duplicates: Loaded["duplicates"] }) {
+  const t = useT();
+  return (
+    <section className="card" aria-labelledby="duplicates-heading">
+      <h2 id="duplicates-heading">
+        {t("Teléfonos repetidos (unidos)", "Repeated phones (merged)")} ({draft.counts.duplicates})
+      </h2>
+      <RowsTable testId="duplicates-table" headers={[t("Línea", "Line"), t("Teléfono", "Phone"), t("Se usa la línea", "Line kept")]}>
+        {duplicates.map((d) => (
+          <tr key={d.line}>
+            <td>{d.line}</td>
+            <td>{d.phone}</td>
+            <td>{d.firstLine}</td>
+          </tr>
+        ))}
+      </RowsTable>
+      <More shown={duplicates.length} total={draft.counts.duplicates} />
+    </section>
+  );
+}
+
+function AcceptedRows({ draft, rows, withDoctors }: { draft: Draft; rows: Loaded["accepted"]; withDoctors: boolean }) {
+  const t = useT();
+  const msg = useMsg();
+  const when = useWhen(draft);
+  return (
+    <section className="card" aria-labelledby="accepted-heading">
+      <h2 id="accepted-heading">
+        {t("Filas aceptadas", "Accepted rows")} ({draft.counts.accepted})
+      </h2>
+      {rows.length > 0 ? (
+        <RowsTable
+          testId="accepted-table"
+          headers={[
+            t("Línea", "Line"),
+            t("Nombre", "Name"),
+            t("Teléfono", "Phone"),
+            t("Cita", "Appointment"),
+            t("Canal", "Channel"),
+            t("Consentimiento", "Consent"),
+            ...(withDoctors ? [msg("imports.preview.doctor")] : []),
+          ]}
+        >
+          {rows.map((r) => (
+            <tr key={r.line}>
+              <td>{r.line}</td>
+              <td>{r.name}</td>
+              <td>{r.phone}</td>
+              <td>{when(r.appointmentAt)}</td>
+              <td>{r.channel === "SMS" ? "SMS" : "WhatsApp"}</td>
+              <td>{r.consent ? t("Sí", "Yes") : t("No", "No")}</td>
+              {withDoctors ? <td>{r.doctorName ?? "—"}</td> : null}
+            </tr>
+          ))}
+        </RowsTable>
+      ) : (
+        <p className="muted">{t("Ninguna fila se pudo importar.", "No row could be imported.")}</p>
+      )}
+      <More shown={rows.length} total={draft.counts.accepted} />
+    </section>
   );
 }

@@ -1,6 +1,7 @@
-// Nueva campaña desde un CSV (SPEC §5.1): the upload is streamed into the importer's parser (never
-// buffered past the 20 MiB limit) and stored as a DRAFT campaign; the preview page shows what it held
-// before anything is sent. Owners, doctors and receptionists.
+// Nueva campaña desde un CSV o un libro de Excel (SPEC §5.1): the upload is streamed into the
+// importer's reader (never buffered past the 20 MiB limit) and stored as a DRAFT campaign; the preview
+// page shows what it held before anything is sent. A workbook's sheet is a plain form field, a list of
+// its sheets once one was uploaded, so choosing it needs no script. Owners, doctors and receptionists.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -8,10 +9,11 @@ import { findPractice } from "@rm/accounts";
 import { createCampaignDraft, listCampaignDrafts, MAX_HOURS_AFTER } from "@rm/importer";
 import { MAX_UPLOAD_BYTES, readCampaignUpload, UploadFormError, UploadTooLargeError } from "../.server/campaign-upload.server.ts";
 import { campaignFormChoices, failure, importerFailure } from "../.server/campaigns.server.ts";
+import { getLocale } from "../.server/locale.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
 import { ChannelField, PracticeDoctorFields } from "../components/campaign-fields.tsx";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
-import { formatDateTime, useLocale, useT } from "../i18n.ts";
+import { formatDateTime, msgFor, useLocale, useMsg, useT } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Nueva campaña · Reputation Manager" }];
@@ -41,6 +43,7 @@ function formFields(fields: Record<string, string>) {
     assignedDoctorId: fields.assignedDoctorId ?? "",
     channel: fields.channel ?? "",
     scheduledHoursAfter: fields.scheduledHoursAfter ?? "",
+    sheet: fields.sheet ?? "",
   };
 }
 
@@ -70,8 +73,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const { fields, file } = upload;
   const values = formFields(fields);
-  if (!file) return failure(400, { fieldErrors: { file: "Elija el archivo CSV con las citas." }, values });
-  if (!file.parsed.ok) return failure(400, { fieldErrors: { file: file.parsed.fatal!.message }, values });
+  const locale = await getLocale(request);
+  if (!file) return failure(400, { fieldErrors: { file: msgFor(locale)("upload.file.missing") }, values });
+  if (!file.parsed.ok) {
+    const fatal = file.parsed.fatal!;
+    // A workbook of several sheets comes back with their list, to choose from.
+    const sheets = file.parsed.sheets.length > 1 ? file.parsed.sheets : undefined;
+    return failure(400, { fieldErrors: { file: (locale === "en" && fatal.messageEn) || fatal.message }, values, sheets });
+  }
   const hours = values.scheduledHoursAfter.trim() === "" ? 2 : Number(values.scheduledHoursAfter);
   try {
     const { campaignId } = await createCampaignDraft(staff.em, {
@@ -92,92 +101,133 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
+type Choices = ReturnType<typeof useLoaderData<typeof loader>>;
+
 export default function NewCampaign() {
   const choices = useLoaderData<typeof loader>();
-  const answer = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const [params] = useSearchParams();
   const t = useT();
-  const locale = useLocale();
-  const values: Record<string, string> = { ...choices.defaults, ...(answer?.values ?? {}) };
-  const errors = answer?.fieldErrors ?? {};
-  const busy = navigation.state === "submitting";
-
   return (
     <>
       <div className="page-title">
         <h1>{t("Nueva campaña", "New campaign")}</h1>
         <Link to="/campaigns/send">{t("Enviar a un solo paciente", "Send to one patient")}</Link>
       </div>
-      {params.get("notice") === "discarded" ? (
-        <p className="notice" role="status">
-          {t("Borrador descartado: no se importó nada.", "Draft discarded: nothing was imported.")}
-        </p>
-      ) : null}
-      {choices.drafts.length > 0 ? (
-        <section className="card" aria-labelledby="drafts-heading" data-testid="drafts">
-          <h2 id="drafts-heading">{t("Borradores sin confirmar", "Drafts not confirmed yet")}</h2>
-          <ul className="plain-list">
-            {choices.drafts.map((d) => (
-              <li key={d.id}>
-                <Link to={`/campaigns/drafts/${d.id}`}>{d.name}</Link> ·{" "}
-                {t(`${d.patients} pacientes · subido por ${d.createdByName}, ${formatDateTime(d.createdAt, locale, choices.timezone)}`, `${d.patients} patients · uploaded by ${d.createdByName}, ${formatDateTime(d.createdAt, locale, choices.timezone)}`)}
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      {choices.practices.length === 0 ? (
-        <section className="card">
-          <h2>{t("Primero, un consultorio", "First, a practice")}</h2>
-          <p>
-            {choices.isOwner ? (
-              <Link to="/practices/new">{t("Cree su primer consultorio", "Create your first practice")}</Link>
-            ) : (
-              t("Pida al propietario que cree un consultorio.", "Ask the owner to create a practice.")
-            )}
-          </p>
-        </section>
-      ) : (
-        <section className="card" aria-labelledby="upload-heading">
-          <h2 id="upload-heading">{t("Subir la lista de citas", "Upload the appointment list")}</h2>
-          <p className="muted">
-            {t(
-              `Un CSV guardado desde Excel (separado por ; o ,), de hasta ${choices.maxMb} MB. Columnas: nombre, teléfono, fecha de la cita y, si las tiene, hora, consentimiento, canal y tipo de cita. Antes de enviar nada verá una vista previa.`,
-              `A CSV saved from Excel (separated by ; or ,), up to ${choices.maxMb} MB. Columns: name, phone, appointment date and, if you have them, time, consent, channel and appointment type. You will see a preview before anything is sent.`,
-            )}
-          </p>
-          <FormError message={answer?.formError} />
-          {answer ? (
-            <p className="hint">{t("Vuelva a elegir el archivo: por seguridad el navegador no lo conserva.", "Choose the file again: for safety the browser does not keep it.")}</p>
-          ) : null}
-          <Form method="post" encType="multipart/form-data" data-testid="upload-form">
-            <CsrfInput />
-            <Field id="name" label={t("Nombre de la campaña", "Campaign name")} error={errors.name}>
-              {(p) => <input {...p} name="name" defaultValue={values.name ?? ""} required maxLength={200} placeholder={t("Citas del lunes", "Monday's appointments")} />}
-            </Field>
-            <PracticeDoctorFields choices={choices} values={values} errors={errors} />
-            <div className="row">
-              <Field
-                id="scheduledHoursAfter"
-                label={t("Horas después de la cita", "Hours after the appointment")}
-                error={errors.scheduledHoursAfter}
-                hint={t("Nunca en horario de silencio.", "Never during quiet hours.")}
-              >
-                {(p) => <input {...p} name="scheduledHoursAfter" type="number" min={0} max={choices.maxHours} step={1} defaultValue={values.scheduledHoursAfter ?? "2"} required />}
-              </Field>
-              <ChannelField values={values} errors={errors} hint={t("Para las filas sin columna «canal».", "For rows without a «channel» column.")} />
-            </div>
-            {/* Last in the form: the fields above arrive first in the streamed body. */}
-            <Field id="file" label={t("Archivo CSV", "CSV file")} error={errors.file} hint={t(`Máximo ${choices.maxMb} MB.`, `At most ${choices.maxMb} MB.`)}>
-              {(p) => <input {...p} name="file" type="file" accept=".csv,.txt,text/csv,text/plain" required />}
-            </Field>
-            <button type="submit" disabled={busy}>
-              {busy ? t("Leyendo el archivo…", "Reading the file…") : t("Subir y revisar", "Upload and review")}
-            </button>
-          </Form>
-        </section>
-      )}
+      <DiscardedNotice />
+      {choices.drafts.length > 0 ? <DraftsWaiting drafts={choices.drafts} timezone={choices.timezone} /> : null}
+      {choices.practices.length === 0 ? <PracticeFirst isOwner={choices.isOwner} /> : <UploadForm choices={choices} />}
     </>
+  );
+}
+
+/** After "Discard draft" on a preview. */
+function DiscardedNotice() {
+  const [params] = useSearchParams();
+  const t = useT();
+  if (params.get("notice") !== "discarded") return null;
+  return (
+    <p className="notice" role="status">
+      {t("Borrador descartado: no se importó nada.", "Draft discarded: nothing was imported.")}
+    </p>
+  );
+}
+
+/** Uploads waiting for a confirmation (or for credits). */
+function DraftsWaiting({ drafts, timezone }: { drafts: Choices["drafts"]; timezone: string }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <section className="card" aria-labelledby="drafts-heading" data-testid="drafts">
+      <h2 id="drafts-heading">{t("Borradores sin confirmar", "Drafts not confirmed yet")}</h2>
+      <ul className="plain-list">
+        {drafts.map((d) => (
+          <li key={d.id}>
+            <Link to={`/campaigns/drafts/${d.id}`}>{d.name}</Link> ·{" "}
+            {t(`${d.patients} pacientes · subido por ${d.createdByName}, ${formatDateTime(d.createdAt, locale, timezone)}`, `${d.patients} patients · uploaded by ${d.createdByName}, ${formatDateTime(d.createdAt, locale, timezone)}`)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function PracticeFirst({ isOwner }: { isOwner: boolean }) {
+  const t = useT();
+  return (
+    <section className="card">
+      <h2>{t("Primero, un consultorio", "First, a practice")}</h2>
+      <p>{isOwner ? <Link to="/practices/new">{t("Cree su primer consultorio", "Create your first practice")}</Link> : t("Pida al propietario que cree un consultorio.", "Ask the owner to create a practice.")}</p>
+    </section>
+  );
+}
+
+/** The CSV or workbook upload: a multipart POST streamed to the importer (works without JavaScript). */
+function UploadForm({ choices }: { choices: Choices }) {
+  const answer = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const t = useT();
+  const msg = useMsg();
+  const values: Record<string, string> = { ...choices.defaults, ...(answer?.values ?? {}) };
+  const errors = answer?.fieldErrors ?? {};
+  const busy = navigation.state === "submitting";
+  return (
+    <section className="card" aria-labelledby="upload-heading">
+      <h2 id="upload-heading">{t("Subir la lista de citas", "Upload the appointment list")}</h2>
+      <p className="muted">{msg("upload.intro", { mb: choices.maxMb })}</p>
+      <p data-testid="sample-files">
+        {msg("upload.samples")} <a href="/campaigns/sample.xlsx" download>{msg("upload.sample.xlsx")}</a> ·{" "}
+        <a href="/campaigns/sample.csv" download>{msg("upload.sample.csv")}</a>
+      </p>
+      <FormError message={answer?.formError} />
+      {answer ? <p className="hint">{t("Vuelva a elegir el archivo: por seguridad el navegador no lo conserva.", "Choose the file again: for safety the browser does not keep it.")}</p> : null}
+      <Form method="post" encType="multipart/form-data" data-testid="upload-form">
+        <CsrfInput />
+        <Field id="name" label={t("Nombre de la campaña", "Campaign name")} error={errors.name}>
+          {(p) => <input {...p} name="name" defaultValue={values.name ?? ""} required maxLength={200} placeholder={t("Citas del lunes", "Monday's appointments")} />}
+        </Field>
+        <PracticeDoctorFields choices={choices} values={values} errors={errors} />
+        <div className="row">
+          <Field
+            id="scheduledHoursAfter"
+            label={t("Horas después de la cita", "Hours after the appointment")}
+            error={errors.scheduledHoursAfter}
+            hint={t("Nunca en horario de silencio.", "Never during quiet hours.")}
+          >
+            {(p) => <input {...p} name="scheduledHoursAfter" type="number" min={0} max={choices.maxHours} step={1} defaultValue={values.scheduledHoursAfter ?? "2"} required />}
+          </Field>
+          <ChannelField values={values} errors={errors} hint={t("Para las filas sin columna «canal».", "For rows without a «channel» column.")} />
+        </div>
+        {/* Last in the form: the fields above arrive first in the streamed body. */}
+        <Field id="sheet" label={msg("upload.sheet.label")} error={errors.sheet} hint={msg("upload.sheet.hint")}>
+          {(p) =>
+            answer?.sheets ? (
+              <select {...p} name="sheet" defaultValue={values.sheet ?? ""}>
+                <option value="">{msg("upload.sheet.first")}</option>
+                {answer.sheets.map((name) => (
+                  <option key={name} value={name}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input {...p} name="sheet" defaultValue={values.sheet ?? ""} maxLength={200} />
+            )
+          }
+        </Field>
+        <Field id="file" label={msg("upload.file.label")} error={errors.file} hint={t(`Máximo ${choices.maxMb} MB.`, `At most ${choices.maxMb} MB.`)}>
+          {(p) => (
+            <input
+              {...p}
+              name="file"
+              type="file"
+              accept=".csv,.txt,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              required
+            />
+          )}
+        </Field>
+        <button type="submit" disabled={busy}>
+          {busy ? t("Leyendo el archivo…", "Reading the file…") : t("Subir y revisar", "Upload and review")}
+        </button>
+      </Form>
+    </section>
   );
 }

@@ -133,65 +133,22 @@ function describe(e: TimelineEventView, t: Translate, msg: Msg, clock: (iso: str
 
 type TimelineEventView = Omit<TimelineEvent, "at" | "retry"> & { at: string; retry?: { reason: string | null; failures: number; nextAt: string | null; since: string; gaveUp: boolean } };
 
+/** The status workflow and the staff notes: a plain POST form, what was typed kept on an error. */
 function StatusForm() {
   const { item } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as ActionFailure | undefined;
   const navigation = useNavigation();
   const t = useT();
-  const locale = useLocale();
-  const { timezone } = useLoaderData<typeof loader>();
   const status = (failure?.values.status as InboxStatusName | undefined) ?? item.status;
   const notes = failure?.values.notes ?? item.staffNotes ?? "";
-  const notesError = failure?.fieldErrors.notes;
-  const statusError = failure?.fieldErrors.status;
   return (
     <Form method="post" className="card inbox-status-form" aria-labelledby="status-heading">
       <h2 id="status-heading">{t("Seguimiento", "Follow-up")}</h2>
       <FormError message={failure?.formError} />
       <CsrfInput />
       <input type="hidden" name="version" value={item.version} />
-      <fieldset className="bare" aria-describedby={statusError ? "status-error" : undefined}>
-        <legend>{t("Estado", "Status")}</legend>
-        <div className="radio-row">
-          {(["NEW", "IN_PROGRESS", "RESOLVED"] as const).map((s) => (
-            <label key={s} className="radio">
-              <input type="radio" name="status" value={s} defaultChecked={status === s} key={`${s}-${item.version}`} />
-              {statusLabel(s, t)}
-            </label>
-          ))}
-        </div>
-        {statusError ? (
-          <p id="status-error" className="field-error">
-            {translateMessage(statusError, locale)}
-          </p>
-        ) : null}
-      </fieldset>
-      <div className="field">
-        <label htmlFor="notes">{t("Notas del personal", "Staff notes")}</label>
-        <textarea
-          id="notes"
-          name="notes"
-          rows={5}
-          maxLength={NOTES_MAX_LENGTH}
-          defaultValue={notes}
-          key={item.version}
-          aria-describedby={["notes-hint", notesError ? "notes-error" : null].filter(Boolean).join(" ")}
-          {...(notesError ? { "aria-invalid": true } : {})}
-        />
-        <p id="notes-hint" className="hint">
-          {item.notesEdited
-            ? t(
-                `Editadas por ${item.notesEdited.by ?? "—"} el ${formatDateTime(item.notesEdited.at, locale, timezone)}. Solo las ve el personal.`,
-                `Edited by ${item.notesEdited.by ?? "—"} on ${formatDateTime(item.notesEdited.at, locale, timezone)}. Only staff see them.`,
-              )
-            : t("Solo las ve el personal.", "Only staff see them.")}
-        </p>
-        {notesError ? (
-          <p id="notes-error" className="field-error">
-            {translateMessage(notesError, locale)}
-          </p>
-        ) : null}
-      </div>
+      <StatusChoice status={status} version={item.version} error={failure?.fieldErrors.status} />
+      <NotesField notes={notes} item={item} error={failure?.fieldErrors.notes} />
       <button type="submit" disabled={navigation.state === "submitting"}>
         {t("Guardar", "Save")}
       </button>
@@ -199,108 +156,207 @@ function StatusForm() {
   );
 }
 
+function StatusChoice({ status, version, error }: { status: InboxStatusName; version: Item["version"]; error: string | undefined }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <fieldset className="bare" aria-describedby={error ? "status-error" : undefined}>
+      <legend>{t("Estado", "Status")}</legend>
+      <div className="radio-row">
+        {(["NEW", "IN_PROGRESS", "RESOLVED"] as const).map((s) => (
+          <label key={s} className="radio">
+            <input type="radio" name="status" value={s} defaultChecked={status === s} key={`${s}-${version}`} />
+            {statusLabel(s, t)}
+          </label>
+        ))}
+      </div>
+      {error ? (
+        <p id="status-error" className="field-error">
+          {translateMessage(error, locale)}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
+function NotesField({ notes, item, error }: { notes: string; item: Item; error: string | undefined }) {
+  const t = useT();
+  const locale = useLocale();
+  const { timezone } = useLoaderData<typeof loader>();
+  return (
+    <div className="field">
+      <label htmlFor="notes">{t("Notas del personal", "Staff notes")}</label>
+      <textarea
+        id="notes"
+        name="notes"
+        rows={5}
+        maxLength={NOTES_MAX_LENGTH}
+        defaultValue={notes}
+        key={item.version}
+        aria-describedby={["notes-hint", error ? "notes-error" : null].filter(Boolean).join(" ")}
+        {...(error ? { "aria-invalid": true } : {})}
+      />
+      <p id="notes-hint" className="hint">
+        {item.notesEdited
+          ? t(
+              `Editadas por ${item.notesEdited.by ?? "—"} el ${formatDateTime(item.notesEdited.at, locale, timezone)}. Solo las ve el personal.`,
+              `Edited by ${item.notesEdited.by ?? "—"} on ${formatDateTime(item.notesEdited.at, locale, timezone)}. Only staff see them.`,
+            )
+          : t("Solo las ve el personal.", "Only staff see them.")}
+      </p>
+      {error ? (
+        <p id="notes-error" className="field-error">
+          {translateMessage(error, locale)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+type Item = Loaded["item"];
+
+/** A date and time in the workspace's zone. */
+function useWhen(): (iso: string) => string {
+  const { timezone } = useLoaderData<typeof loader>();
+  const locale = useLocale();
+  return (iso) => formatDateTime(iso, locale, timezone);
+}
+
 export default function InboxItemPage() {
-  const { item, timeline, history, timezone } = useLoaderData<typeof loader>();
+  const { item, timeline, history } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const t = useT();
-  const msg = useMsg();
-  const locale = useLocale();
-  const when = (iso: string) => formatDateTime(iso, locale, timezone);
-  const timeOfDay = (iso: string) => new Intl.DateTimeFormat(LOCALE_TAGS[locale], { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: timezone }).format(new Date(iso));
+  return (
+    <>
+      <p>
+        <Link to="/inbox">{t("← Volver a la bandeja", "← Back to the inbox")}</Link>
+      </p>
+      <ItemTitle item={item} />
+      {params.get("saved") ? <Notice message={t("Cambios guardados.", "Changes saved.")} /> : null}
+      <div className="inbox-item">
+        <ItemDetails item={item} />
+        <StatusForm />
+      </div>
+      <PatientStory timeline={timeline} />
+      {history.length > 0 ? <ItemHistory history={history} /> : null}
+    </>
+  );
+}
+
+function ItemTitle({ item }: { item: Item }) {
+  const t = useT();
   const titles: Record<InboxSourceName, string> = {
     FORM: t("Comentario privado", "Private feedback"),
     REPLY: t("Respuesta sin calificación", "Unparsed reply"),
     RATING: t("Calificación baja", "Low rating"),
   };
   return (
-    <>
-      <p>
-        <Link to="/inbox">{t("← Volver a la bandeja", "← Back to the inbox")}</Link>
-      </p>
-      <h1>
-        {titles[item.source]}: {item.patient.name}
-      </h1>
-      {params.get("saved") ? <Notice message={t("Cambios guardados.", "Changes saved.")} /> : null}
-      <div className="inbox-item">
-        <section className="card" aria-labelledby="item-heading">
-          <h2 id="item-heading" className="visually-hidden">
-            {t("Detalle", "Details")}
-          </h2>
-          <dl className="item-facts">
-            <dt>{t("Estado", "Status")}</dt>
-            <dd data-testid="item-status">
-              <StatusChip status={item.status} t={t} />
-              {item.status === "RESOLVED" && item.resolvedAt ? (
-                <span className="muted">
-                  {" "}
-                  {t(`por ${item.resolvedByName ?? "—"} el ${when(item.resolvedAt)}`, `by ${item.resolvedByName ?? "—"} on ${when(item.resolvedAt)}`)}
-                </span>
-              ) : null}
-            </dd>
-            <dt>{t("Origen", "Source")}</dt>
-            <dd>{sourceLabel(item.source, t)}</dd>
-            <dt>{t("Calificación", "Rating")}</dt>
-            <dd>
-              <Stars rating={item.rating ?? item.patient.rating} t={t} />
-            </dd>
-            <dt>{t("Recibido", "Received")}</dt>
-            <dd>{when(item.createdAt)}</dd>
-            <dt>{t("Paciente", "Patient")}</dt>
-            <dd>
-              {item.patient.name} · <span className="phone">{item.patient.phone}</span>
-              {item.patient.optedOut ? <span className="muted"> · {t("dado de baja", "opted out")}</span> : null}
-            </dd>
-            <dt>{t("Cita", "Appointment")}</dt>
-            <dd>{when(item.patient.appointmentAt)}</dd>
-            <dt>{t("Consultorio", "Practice")}</dt>
-            <dd>{item.practice.name}</dd>
-            <dt>{t("Campaña", "Campaign")}</dt>
-            <dd>
-              <Link to={`/campaigns/${item.campaign.id}`}>{item.campaign.name}</Link>
-            </dd>
-          </dl>
-          {item.text.trim() !== "" ? (
-            <>
-              <h3>{item.source === "FORM" ? t("Lo que escribió", "What they wrote") : t("Mensaje", "Message")}</h3>
-              <blockquote className="feedback-text">{item.text}</blockquote>
-            </>
+    <h1>
+      {titles[item.source]}: {item.patient.name}
+    </h1>
+  );
+}
+
+/** The item's facts (status, source, rating, patient, campaign) and what the patient wrote. */
+function ItemDetails({ item }: { item: Item }) {
+  const t = useT();
+  const when = useWhen();
+  return (
+    <section className="card" aria-labelledby="item-heading">
+      <h2 id="item-heading" className="visually-hidden">
+        {t("Detalle", "Details")}
+      </h2>
+      <dl className="item-facts">
+        <dt>{t("Estado", "Status")}</dt>
+        <dd data-testid="item-status">
+          <StatusChip status={item.status} t={t} />
+          {item.status === "RESOLVED" && item.resolvedAt ? (
+            <span className="muted">
+              {" "}
+              {t(`por ${item.resolvedByName ?? "—"} el ${when(item.resolvedAt)}`, `by ${item.resolvedByName ?? "—"} on ${when(item.resolvedAt)}`)}
+            </span>
           ) : null}
-        </section>
-        <StatusForm />
-      </div>
-      <section className="card" aria-labelledby="timeline-heading">
-        <h2 id="timeline-heading">{t("Historia del paciente en esta campaña", "The patient's story in this campaign")}</h2>
-        <ol className="timeline" data-testid="timeline">
-          {timeline.map((e, i) => (
-            <li key={i} className={e.current ? "current" : undefined} aria-current={e.current ? "true" : undefined}>
-              <time dateTime={e.at}>{when(e.at)}</time> <span>{describe(e, t, msg, timeOfDay)}</span>
-              {e.text && (e.kind === "reply" || e.kind === "feedback") ? <q className="timeline-text">{e.text}</q> : null}
-              {e.feedbackId && !e.current ? (
-                <>
-                  {" "}
-                  <Link to={`/inbox/${e.feedbackId}`}>{t("ver en la bandeja", "open in the inbox")}</Link>
-                </>
-              ) : null}
-              {e.current ? <span className="muted"> · {t("este elemento", "this item")}</span> : null}
-            </li>
-          ))}
-        </ol>
-      </section>
-      {history.length > 0 ? (
-        <section className="card" aria-labelledby="history-heading">
-          <h2 id="history-heading">{t("Cambios", "Changes")}</h2>
-          <ul className="plain-list" data-testid="history">
-            {history.map((h, i) => (
-              <li key={i}>
-                <time dateTime={h.at}>{when(h.at)}</time> · {h.actorName ?? t("Sistema", "System")}:{" "}
-                {h.action === "status_changed" && h.from && h.to
-                  ? t(`cambió el estado de ${statusLabel(h.from as InboxStatusName, t)} a ${statusLabel(h.to as InboxStatusName, t)}`, `changed the status from ${statusLabel(h.from as InboxStatusName, t)} to ${statusLabel(h.to as InboxStatusName, t)}`)
-                  : t("editó las notas", "edited the notes")}
-              </li>
-            ))}
-          </ul>
-        </section>
+        </dd>
+        <dt>{t("Origen", "Source")}</dt>
+        <dd>{sourceLabel(item.source, t)}</dd>
+        <dt>{t("Calificación", "Rating")}</dt>
+        <dd>
+          <Stars rating={item.rating ?? item.patient.rating} t={t} />
+        </dd>
+        <dt>{t("Recibido", "Received")}</dt>
+        <dd>{when(item.createdAt)}</dd>
+        <dt>{t("Paciente", "Patient")}</dt>
+        <dd>
+          {item.patient.name} · <span className="phone">{item.patient.phone}</span>
+          {item.patient.optedOut ? <span className="muted"> · {t("dado de baja", "opted out")}</span> : null}
+        </dd>
+        <dt>{t("Cita", "Appointment")}</dt>
+        <dd>{when(item.patient.appointmentAt)}</dd>
+        <dt>{t("Consultorio", "Practice")}</dt>
+        <dd>{item.practice.name}</dd>
+        <dt>{t("Campaña", "Campaign")}</dt>
+        <dd>
+          <Link to={`/campaigns/${item.campaign.id}`}>{item.campaign.name}</Link>
+        </dd>
+      </dl>
+      {item.text.trim() !== "" ? (
+        <>
+          <h3>{item.source === "FORM" ? t("Lo que escribió", "What they wrote") : t("Mensaje", "Message")}</h3>
+          <blockquote className="feedback-text">{item.text}</blockquote>
+        </>
       ) : null}
-    </>
+    </section>
+  );
+}
+
+/** The patient's way through the campaign, this item marked. */
+function PatientStory({ timeline }: { timeline: Loaded["timeline"] }) {
+  const { timezone } = useLoaderData<typeof loader>();
+  const t = useT();
+  const msg = useMsg();
+  const locale = useLocale();
+  const when = useWhen();
+  const timeOfDay = (iso: string) => new Intl.DateTimeFormat(LOCALE_TAGS[locale], { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: timezone }).format(new Date(iso));
+  return (
+    <section className="card" aria-labelledby="timeline-heading">
+      <h2 id="timeline-heading">{t("Historia del paciente en esta campaña", "The patient's story in this campaign")}</h2>
+      <ol className="timeline" data-testid="timeline">
+        {timeline.map((e, i) => (
+          <li key={i} className={e.current ? "current" : undefined} aria-current={e.current ? "true" : undefined}>
+            <time dateTime={e.at}>{when(e.at)}</time> <span>{describe(e, t, msg, timeOfDay)}</span>
+            {e.text && (e.kind === "reply" || e.kind === "feedback") ? <q className="timeline-text">{e.text}</q> : null}
+            {e.feedbackId && !e.current ? (
+              <>
+                {" "}
+                <Link to={`/inbox/${e.feedbackId}`}>{t("ver en la bandeja", "open in the inbox")}</Link>
+              </>
+            ) : null}
+            {e.current ? <span className="muted"> · {t("este elemento", "this item")}</span> : null}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/** Who changed the status or the notes, and when. */
+function ItemHistory({ history }: { history: Loaded["history"] }) {
+  const t = useT();
+  const when = useWhen();
+  return (
+    <section className="card" aria-labelledby="history-heading">
+      <h2 id="history-heading">{t("Cambios", "Changes")}</h2>
+      <ul className="plain-list" data-testid="history">
+        {history.map((h, i) => (
+          <li key={i}>
+            <time dateTime={h.at}>{when(h.at)}</time> · {h.actorName ?? t("Sistema", "System")}:{" "}
+            {h.action === "status_changed" && h.from && h.to
+              ? t(`cambió el estado de ${statusLabel(h.from as InboxStatusName, t)} a ${statusLabel(h.to as InboxStatusName, t)}`, `changed the status from ${statusLabel(h.from as InboxStatusName, t)} to ${statusLabel(h.to as InboxStatusName, t)}`)
+              : t("editó las notas", "edited the notes")}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -9,6 +9,7 @@ import { InboxError, listInbox, parseInboxFilters, type InboxFilters } from "@rm
 import { STATUS_TABS, type StatusTab } from "@rm/inbox/constants";
 import { throwInboxAccessError, viewerOf } from "../.server/inbox.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
+import { namedOptions, SelectFilter } from "../components/filters.tsx";
 import { sourceLabel, Stars, StatusChip } from "../components/inbox.tsx";
 import { formatDateTime, useLocale, useT, type Translate } from "../i18n.ts";
 import { translateMessage } from "../messages.ts";
@@ -75,10 +76,31 @@ function tabLabel(tab: StatusTab, t: Translate): string {
   }
 }
 
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+
 export default function InboxPage() {
   const { items, counts, next, filters, filterError, practices, timezone, isDoctor } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <InboxHeader isDoctor={isDoctor} />
+      {filterError || !filters ? (
+        <FilterProblem message={filterError ?? ""} />
+      ) : (
+        <>
+          <StatusTabs filters={filters} counts={counts} />
+          <InboxFilters filters={filters} practices={practices} />
+          {items.length === 0 ? <EmptyInbox filters={filters} /> : <InboxTable items={items} caption={filters.status} timezone={timezone} />}
+          <p className="pager">
+            <InboxPager filters={filters} next={next} />
+          </p>
+        </>
+      )}
+    </>
+  );
+}
+
+function InboxHeader({ isDoctor }: { isDoctor: boolean }) {
   const t = useT();
-  const locale = useLocale();
   return (
     <>
       <h1>{t("Bandeja", "Inbox")}</h1>
@@ -87,117 +109,135 @@ export default function InboxPage() {
           ? t("Comentarios privados, respuestas sin calificación y calificaciones bajas de sus campañas.", "Private feedback, unparsed replies and low ratings of your campaigns.")
           : t("Comentarios privados, respuestas sin calificación y calificaciones bajas de todas las campañas.", "Private feedback, unparsed replies and low ratings of every campaign.")}
       </p>
-      {filterError || !filters ? (
-        <section className="card">
-          <p className="error" role="alert">
-            {translateMessage(filterError ?? "", locale)} {t("Revise el enlace o quite los filtros.", "Check the link or clear the filters.")}
-          </p>
-          <Link to="/inbox">{t("Ver la bandeja sin filtros", "Show the inbox without filters")}</Link>
-        </section>
-      ) : (
-        <>
-          <nav aria-label={t("Estados", "Statuses")} className="inbox-tabs">
-            <ul>
-              {STATUS_TABS.map((tab) => (
-                <li key={tab}>
-                  <Link to={query(filters, { status: tab })} aria-current={filters.status === tab ? "page" : undefined} data-testid={`tab-${tab}`}>
-                    {tabLabel(tab, t)} <span className="count">{counts[tab]}</span>
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          </nav>
-          <Form method="get" className="card filters" aria-label={t("Filtros", "Filters")}>
-            {filters.status !== "open" ? <input type="hidden" name="status" value={filters.status} /> : null}
-            <div className="field">
-              <label htmlFor="f-source">{t("Origen", "Source")}</label>
-              <select id="f-source" name="source" defaultValue={filters.source ?? ""}>
-                <option value="">{t("Todos", "All")}</option>
-                <option value="FORM">{sourceLabel("FORM", t)}</option>
-                <option value="REPLY">{sourceLabel("REPLY", t)}</option>
-                <option value="RATING">{sourceLabel("RATING", t)}</option>
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="f-practice">{t("Consultorio", "Practice")}</label>
-              <select id="f-practice" name="practice" defaultValue={filters.practiceId ?? ""}>
-                <option value="">{t("Todos", "All")}</option>
-                {practices.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="checkbox">
-              <input id="f-detractors" name="detractors" type="checkbox" value="1" defaultChecked={filters.detractors} />
-              <label htmlFor="f-detractors">{t("Solo detractores (1–2)", "Detractors only (1–2)")}</label>
-            </div>
-            <button type="submit">{t("Filtrar", "Filter")}</button>
-          </Form>
-          {items.length === 0 ? (
-            <section className="card empty-state">
-              <p>
-                {filters.status === "open" && !filters.source && !filters.detractors && !filters.practiceId
-                  ? t("No hay nada pendiente. Cuando un paciente escriba o califique bajo, aparecerá aquí.", "Nothing pending. When a patient writes or rates low, it shows up here.")
-                  : t("No hay elementos para estos filtros.", "No items match these filters.")}
-              </p>
-            </section>
-          ) : (
-            <table className="card inbox-table" data-testid="inbox-table">
-              <caption className="visually-hidden">{tabLabel(filters.status, t)}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("Recibido", "Received")}</th>
-                  <th scope="col">{t("Paciente", "Patient")}</th>
-                  <th scope="col">{t("Calificación", "Rating")}</th>
-                  <th scope="col">{t("Origen", "Source")}</th>
-                  <th scope="col">{t("Comentario", "Comment")}</th>
-                  <th scope="col">{t("Consultorio y campaña", "Practice and campaign")}</th>
-                  <th scope="col">{t("Estado", "Status")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((item) => (
-                  <tr key={item.id} className={item.rating !== null && item.rating <= 2 ? "detractor" : undefined} data-testid="inbox-row">
-                    <td>{formatDateTime(item.createdAt, locale, timezone)}</td>
-                    <td>
-                      {item.patientName}
-                      <br />
-                      <span className="muted phone">{item.phone}</span>
-                    </td>
-                    <td>
-                      <Stars rating={item.rating} t={t} />
-                    </td>
-                    <td>{sourceLabel(item.source, t)}</td>
-                    <td className="excerpt">
-                      <Link to={`/inbox/${item.id}`}>
-                        {item.excerpt.trim() !== ""
-                          ? item.excerpt
-                          : t(`Calificó ${item.rating ?? "—"} de 5`, `Rated ${item.rating ?? "—"} of 5`)}
-                      </Link>
-                    </td>
-                    <td>
-                      {item.practiceName}
-                      <br />
-                      <Link to={`/campaigns/${item.campaignId}`} className="muted">
-                        {item.campaignName}
-                      </Link>
-                    </td>
-                    <td>
-                      <StatusChip status={item.status} t={t} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          <p className="pager">
-            {filters.paged ? <Link to={query(filters, {})}>{t("← Más recientes", "← Newest")}</Link> : null}
-            {next ? <Link to={query(filters, { after: next })}>{t("Más antiguos →", "Older →")}</Link> : null}
-          </p>
-        </>
-      )}
+    </>
+  );
+}
+
+/** A hand-edited or stale link: what is wrong, and the way back to the whole inbox. */
+function FilterProblem({ message }: { message: string }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <section className="card">
+      <p className="error" role="alert">
+        {translateMessage(message, locale)} {t("Revise el enlace o quite los filtros.", "Check the link or clear the filters.")}
+      </p>
+      <Link to="/inbox">{t("Ver la bandeja sin filtros", "Show the inbox without filters")}</Link>
+    </section>
+  );
+}
+
+function StatusTabs({ filters, counts }: { filters: Filters; counts: Loaded["counts"] }) {
+  const t = useT();
+  return (
+    <nav aria-label={t("Estados", "Statuses")} className="inbox-tabs">
+      <ul>
+        {STATUS_TABS.map((tab) => (
+          <li key={tab}>
+            <Link to={query(filters, { status: tab })} aria-current={filters.status === tab ? "page" : undefined} data-testid={`tab-${tab}`}>
+              {tabLabel(tab, t)} <span className="count">{counts[tab]}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function InboxFilters({ filters, practices }: { filters: Filters; practices: Loaded["practices"] }) {
+  const t = useT();
+  return (
+    <Form method="get" className="card filters" aria-label={t("Filtros", "Filters")}>
+      {filters.status !== "open" ? <input type="hidden" name="status" value={filters.status} /> : null}
+      <SelectFilter
+        id="f-source"
+        name="source"
+        label={t("Origen", "Source")}
+        allLabel={t("Todos", "All")}
+        defaultValue={filters.source ?? ""}
+        options={(["FORM", "REPLY", "RATING"] as const).map((s) => ({ value: s, label: sourceLabel(s, t) }))}
+      />
+      <SelectFilter id="f-practice" name="practice" label={t("Consultorio", "Practice")} allLabel={t("Todos", "All")} defaultValue={filters.practiceId ?? ""} options={namedOptions(practices)} />
+      <div className="checkbox">
+        <input id="f-detractors" name="detractors" type="checkbox" value="1" defaultChecked={filters.detractors} />
+        <label htmlFor="f-detractors">{t("Solo detractores (1–2)", "Detractors only (1–2)")}</label>
+      </div>
+      <button type="submit">{t("Filtrar", "Filter")}</button>
+    </Form>
+  );
+}
+
+function EmptyInbox({ filters }: { filters: Filters }) {
+  const t = useT();
+  return (
+    <section className="card empty-state">
+      <p>
+        {filters.status === "open" && !filters.source && !filters.detractors && !filters.practiceId
+          ? t("No hay nada pendiente. Cuando un paciente escriba o califique bajo, aparecerá aquí.", "Nothing pending. When a patient writes or rates low, it shows up here.")
+          : t("No hay elementos para estos filtros.", "No items match these filters.")}
+      </p>
+    </section>
+  );
+}
+
+function InboxTable({ items, caption, timezone }: { items: Loaded["items"]; caption: StatusTab; timezone: string }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <table className="card inbox-table" data-testid="inbox-table">
+      <caption className="visually-hidden">{tabLabel(caption, t)}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t("Recibido", "Received")}</th>
+          <th scope="col">{t("Paciente", "Patient")}</th>
+          <th scope="col">{t("Calificación", "Rating")}</th>
+          <th scope="col">{t("Origen", "Source")}</th>
+          <th scope="col">{t("Comentario", "Comment")}</th>
+          <th scope="col">{t("Consultorio y campaña", "Practice and campaign")}</th>
+          <th scope="col">{t("Estado", "Status")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((item) => (
+          <tr key={item.id} className={item.rating !== null && item.rating <= 2 ? "detractor" : undefined} data-testid="inbox-row">
+            <td>{formatDateTime(item.createdAt, locale, timezone)}</td>
+            <td>
+              {item.patientName}
+              <br />
+              <span className="muted phone">{item.phone}</span>
+            </td>
+            <td>
+              <Stars rating={item.rating} t={t} />
+            </td>
+            <td>{sourceLabel(item.source, t)}</td>
+            <td className="excerpt">
+              <Link to={`/inbox/${item.id}`}>
+                {item.excerpt.trim() !== "" ? item.excerpt : t(`Calificó ${item.rating ?? "—"} de 5`, `Rated ${item.rating ?? "—"} of 5`)}
+              </Link>
+            </td>
+            <td>
+              {item.practiceName}
+              <br />
+              <Link to={`/campaigns/${item.campaignId}`} className="muted">
+                {item.campaignName}
+              </Link>
+            </td>
+            <td>
+              <StatusChip status={item.status} t={t} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function InboxPager({ filters, next }: { filters: Filters; next: string | null }) {
+  const t = useT();
+  return (
+    <>
+      {filters.paged ? <Link to={query(filters, {})}>{t("← Más recientes", "← Newest")}</Link> : null}
+      {next ? <Link to={query(filters, { after: next })}>{t("Más antiguos →", "Older →")}</Link> : null}
     </>
   );
 }

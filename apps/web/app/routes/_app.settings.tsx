@@ -69,157 +69,220 @@ function Checkbox({ name, label, defaultChecked, id }: { name: string; label: st
   );
 }
 
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+type Settings = Loaded["settings"];
+
+/** The values the fields show: what was just submitted after a refused save, else what is stored. */
+interface FormState {
+  errors: Record<string, string>;
+  submitted: Record<string, string> | undefined;
+  text: (key: keyof Settings) => string;
+  checked: (key: "quietHoursEnabled" | "sendingPaused") => boolean;
+}
+
 export default function SettingsPage() {
   const { settings, practices, canEdit, gatedWarning, contentSidTypes, platformContentSids } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
-  const [params] = useSearchParams();
   const t = useT();
-  const msg = useMsg();
-  const locale = useLocale();
-  const errors = failure?.fieldErrors ?? {};
   const v = failure?.values;
-  const text = (key: keyof typeof settings) => (v ? (v[key] ?? "") : String(settings[key] ?? ""));
-  const checked = (key: "quietHoursEnabled" | "sendingPaused") => (v ? v[key] === "on" : settings[key]);
+  const form: FormState = {
+    errors: failure?.fieldErrors ?? {},
+    submitted: v,
+    text: (key) => (v ? (v[key] ?? "") : String(settings[key] ?? "")),
+    checked: (key) => (v ? v[key] === "on" : settings[key]),
+  };
+  // Outside the keyed form: the choice survives the form's remount after a save.
   const [policy, setPolicy] = useState(v?.reviewPolicy ?? settings.reviewPolicy);
-  const switchingToGated = policy === "gated" && settings.reviewPolicy !== "gated";
   return (
     <>
       <h1>{t("Ajustes", "Settings")}</h1>
+      <SettingsNotices canEdit={canEdit} invalid={Object.keys(form.errors).length > 0} />
+      {/* Keyed by the saved values: after a save the fields show what is stored (normalised phones…). */}
+      <Form method="post" noValidate key={JSON.stringify([settings, practices])}>
+        <CsrfInput />
+        <fieldset disabled={!canEdit} className="bare">
+          <GeneralSection form={form} />
+          <SendingSection form={form} />
+          <ContentSidsSection form={form} types={contentSidTypes} saved={settings.contentSids} platform={platformContentSids} />
+          <StaffAlertsSection form={form} practices={practices} />
+          <ReviewPolicySection form={form} settings={settings} gatedWarning={gatedWarning} policy={policy} onPolicy={setPolicy} />
+          {canEdit ? <button type="submit">{t("Guardar ajustes", "Save settings")}</button> : null}
+        </fieldset>
+      </Form>
+    </>
+  );
+}
+
+function SettingsNotices({ canEdit, invalid }: { canEdit: boolean; invalid: boolean }) {
+  const [params] = useSearchParams();
+  const t = useT();
+  return (
+    <>
       {params.get("notice") === "saved" ? (
         <p className="notice" role="status">
           {t("Ajustes guardados.", "Settings saved.")}
         </p>
       ) : null}
       {!canEdit ? <p className="muted">{t("Solo el propietario puede cambiar los ajustes.", "Only the owner can change settings.")}</p> : null}
-      {Object.keys(errors).length ? <FormError message={t("Revise los campos marcados.", "Check the highlighted fields.")} /> : null}
-      {/* Keyed by the saved values: after a save the fields show what is stored (normalised phones…). */}
-      <Form method="post" noValidate key={JSON.stringify([settings, practices])}>
-        <CsrfInput />
-        <fieldset disabled={!canEdit} className="bare">
-          <section className="card" aria-labelledby="general-title">
-            <h2 id="general-title">{t("General", "General")}</h2>
-            <Field id="name" label={t("Nombre del espacio de trabajo", "Workspace name")} error={errors.name}>
-              {(p) => <input {...p} name="name" required maxLength={120} defaultValue={text("name")} />}
-            </Field>
-            <Field id="timezone" label={t("Zona horaria", "Time zone")} error={errors.timezone}>
-              {(p) => <input {...p} name="timezone" required defaultValue={text("timezone")} />}
-            </Field>
-          </section>
-
-          <section className="card" aria-labelledby="sending-title">
-            <h2 id="sending-title">{t("Envíos", "Sending")}</h2>
-            <Checkbox id="sendingPaused" name="sendingPaused" defaultChecked={checked("sendingPaused")} label={t("Pausar todos los envíos", "Pause all sending")} />
-            <Checkbox id="quietHoursEnabled" name="quietHoursEnabled" defaultChecked={checked("quietHoursEnabled")} label={t("Respetar horario de silencio", "Respect quiet hours")} />
-            <div className="row">
-              <Field id="quietHoursStart" label={t("Silencio desde (HH:mm)", "Quiet from (HH:mm)")} error={errors.quietHoursStart}>
-                {(p) => <input {...p} name="quietHoursStart" type="time" defaultValue={text("quietHoursStart")} />}
-              </Field>
-              <Field id="quietHoursEnd" label={t("Silencio hasta (HH:mm)", "Quiet until (HH:mm)")} error={errors.quietHoursEnd}>
-                {(p) => <input {...p} name="quietHoursEnd" type="time" defaultValue={text("quietHoursEnd")} />}
-              </Field>
-            </div>
-            <Field
-              id="contactCooldownDays"
-              label={t("Días sin volver a escribir al mismo paciente", "Days before contacting the same patient again")}
-              error={errors.contactCooldownDays}
-            >
-              {(p) => <input {...p} name="contactCooldownDays" type="number" min={0} max={365} defaultValue={text("contactCooldownDays")} />}
-            </Field>
-            <Field id="defaultChannel" label={t("Canal predeterminado", "Default channel")} error={errors.defaultChannel}>
-              {(p) => (
-                <select {...p} name="defaultChannel" defaultValue={text("defaultChannel")}>
-                  <option value="WHATSAPP">WhatsApp</option>
-                  <option value="SMS">SMS</option>
-                </select>
-              )}
-            </Field>
-            <Field id="defaultLanguage" label={msg("settings.patientLanguage.label")} error={errors.defaultLanguage} hint={msg("settings.patientLanguage.hint")}>
-              {(p) => (
-                <select {...p} name="defaultLanguage" defaultValue={text("defaultLanguage")}>
-                  <option value="es">Español</option>
-                  <option value="en">English</option>
-                </select>
-              )}
-            </Field>
-            <Field id="whatsappSender" label={t("Remitente de WhatsApp", "WhatsApp sender")} error={errors.whatsappSender} hint={t("Vacío: el remitente de la plataforma.", "Empty: the platform's sender.")}>
-              {(p) => <input {...p} name="whatsappSender" defaultValue={text("whatsappSender")} placeholder="+593…" />}
-            </Field>
-            <Field id="smsSender" label={t("Remitente de SMS", "SMS sender")} error={errors.smsSender} hint={t("Vacío: el remitente de la plataforma.", "Empty: the platform's sender.")}>
-              {(p) => <input {...p} name="smsSender" defaultValue={text("smsSender")} placeholder="+593… / MG…" />}
-            </Field>
-          </section>
-
-          <section className="card" aria-labelledby="sids-title">
-            <h2 id="sids-title">{t("Plantillas aprobadas de WhatsApp (Content SID)", "Approved WhatsApp templates (Content SID)")}</h2>
-            {contentSidTypes.map((type) => (
-              <Field
-                key={type}
-                id={`contentSid_${type}`}
-                label={TEMPLATE_TYPE_LABELS[type]?.[locale] ?? type}
-                error={errors[`contentSid_${type}`]}
-                hint={
-                  platformContentSids[type] ? msg("sending.settings.platformTemplate", { sid: platformContentSids[type] }) : msg("sending.settings.noTemplate")
-                }
-              >
-                {(p) => <input {...p} name={`contentSid_${type}`} defaultValue={v ? (v[`contentSid_${type}`] ?? "") : (settings.contentSids[type] ?? "")} placeholder="HX…" />}
-              </Field>
-            ))}
-          </section>
-
-          <section className="card" aria-labelledby="alerts-title">
-            <h2 id="alerts-title">{t("Alertas al personal por consultorio", "Staff alerts per practice")}</h2>
-            {practices.length === 0 ? (
-              <p>
-                {t("Aún no hay consultorios.", "No practices yet.")} <Link to="/practices/new">{t("Agregar uno", "Add one")}</Link>
-              </p>
-            ) : (
-              practices.map((p) => (
-                <Field key={p.id} id={`alert_${p.id}`} label={`${p.name}: ${t("teléfono para alertas", "alert phone")}`} error={errors[`alert_${p.id}`]}>
-                  {(props) => <input {...props} name={`alert_${p.id}`} type="tel" defaultValue={v ? (v[`alert_${p.id}`] ?? "") : p.staffAlertPhone} />}
-                </Field>
-              ))
-            )}
-          </section>
-
-          <section className="card" aria-labelledby="policy-title">
-            <h2 id="policy-title">{t("Política de reseñas", "Review policy")}</h2>
-            <Field
-              id="reviewPolicy"
-              label={t("Quién recibe el enlace de reseña de Google", "Who gets the Google review link")}
-              error={errors.reviewPolicy}
-            >
-              {(p) => (
-                <select {...p} name="reviewPolicy" value={policy} onChange={(e) => setPolicy(e.target.value)}>
-                  <option value="open">{t("Abierta: todos los pacientes (recomendada)", "Open: every patient (recommended)")}</option>
-                  <option value="gated">{t("Filtrada: solo pacientes satisfechos", "Gated: only happy patients")}</option>
-                </select>
-              )}
-            </Field>
-            {settings.reviewPolicy === "gated" && settings.gatedConfirmedAt ? (
-              <p className="muted">
-                {t("Filtrado confirmado el", "Gating confirmed on")} {formatDateTime(settings.gatedConfirmedAt, locale, settings.timezone)}.
-              </p>
-            ) : null}
-            {/* Shown whenever gating is chosen (with JavaScript) or always when the page runs without it. */}
-            <div className={`warning-box ${switchingToGated || errors.reviewPolicy ? "" : "js-hidden"}`} data-testid="gated-warning" role="note">
-              <p>
-                <strong>{t("Advertencia:", "Warning:")}</strong>{" "}
-                {t(
-                  gatedWarning,
-                  "Google forbids selectively asking for reviews (only from happy patients). If you turn on gating, Google may remove your practice's reviews. We recommend the open policy.",
-                )}
-              </p>
-              <div className="checkbox">
-                <input type="checkbox" id="confirmGated" name="confirmGated" aria-describedby={errors.reviewPolicy ? "reviewPolicy-error" : undefined} />
-                <label htmlFor="confirmGated">
-                  {t("Leí la advertencia y quiero activar el filtrado de todos modos.", "I read the warning and want to turn on gating anyway.")}
-                </label>
-              </div>
-            </div>
-          </section>
-          {canEdit ? <button type="submit">{t("Guardar ajustes", "Save settings")}</button> : null}
-        </fieldset>
-      </Form>
+      {invalid ? <FormError message={t("Revise los campos marcados.", "Check the highlighted fields.")} /> : null}
     </>
+  );
+}
+
+function GeneralSection({ form: { errors, text } }: { form: FormState }) {
+  const t = useT();
+  return (
+    <section className="card" aria-labelledby="general-title">
+      <h2 id="general-title">{t("General", "General")}</h2>
+      <Field id="name" label={t("Nombre del espacio de trabajo", "Workspace name")} error={errors.name}>
+        {(p) => <input {...p} name="name" required maxLength={120} defaultValue={text("name")} />}
+      </Field>
+      <Field id="timezone" label={t("Zona horaria", "Time zone")} error={errors.timezone}>
+        {(p) => <input {...p} name="timezone" required defaultValue={text("timezone")} />}
+      </Field>
+    </section>
+  );
+}
+
+function SendingSection({ form: { errors, text, checked } }: { form: FormState }) {
+  const t = useT();
+  const msg = useMsg();
+  return (
+    <section className="card" aria-labelledby="sending-title">
+      <h2 id="sending-title">{t("Envíos", "Sending")}</h2>
+      <Checkbox id="sendingPaused" name="sendingPaused" defaultChecked={checked("sendingPaused")} label={t("Pausar todos los envíos", "Pause all sending")} />
+      <Checkbox id="quietHoursEnabled" name="quietHoursEnabled" defaultChecked={checked("quietHoursEnabled")} label={t("Respetar horario de silencio", "Respect quiet hours")} />
+      <div className="row">
+        <Field id="quietHoursStart" label={t("Silencio desde (HH:mm)", "Quiet from (HH:mm)")} error={errors.quietHoursStart}>
+          {(p) => <input {...p} name="quietHoursStart" type="time" defaultValue={text("quietHoursStart")} />}
+        </Field>
+        <Field id="quietHoursEnd" label={t("Silencio hasta (HH:mm)", "Quiet until (HH:mm)")} error={errors.quietHoursEnd}>
+          {(p) => <input {...p} name="quietHoursEnd" type="time" defaultValue={text("quietHoursEnd")} />}
+        </Field>
+      </div>
+      <Field
+        id="contactCooldownDays"
+        label={t("Días sin volver a escribir al mismo paciente", "Days before contacting the same patient again")}
+        error={errors.contactCooldownDays}
+      >
+        {(p) => <input {...p} name="contactCooldownDays" type="number" min={0} max={365} defaultValue={text("contactCooldownDays")} />}
+      </Field>
+      <Field id="defaultChannel" label={t("Canal predeterminado", "Default channel")} error={errors.defaultChannel}>
+        {(p) => (
+          <select {...p} name="defaultChannel" defaultValue={text("defaultChannel")}>
+            <option value="WHATSAPP">WhatsApp</option>
+            <option value="SMS">SMS</option>
+          </select>
+        )}
+      </Field>
+      <Field id="defaultLanguage" label={msg("settings.patientLanguage.label")} error={errors.defaultLanguage} hint={msg("settings.patientLanguage.hint")}>
+        {(p) => (
+          <select {...p} name="defaultLanguage" defaultValue={text("defaultLanguage")}>
+            <option value="es">Español</option>
+            <option value="en">English</option>
+          </select>
+        )}
+      </Field>
+      <Field id="whatsappSender" label={t("Remitente de WhatsApp", "WhatsApp sender")} error={errors.whatsappSender} hint={t("Vacío: el remitente de la plataforma.", "Empty: the platform's sender.")}>
+        {(p) => <input {...p} name="whatsappSender" defaultValue={text("whatsappSender")} placeholder="+593…" />}
+      </Field>
+      <Field id="smsSender" label={t("Remitente de SMS", "SMS sender")} error={errors.smsSender} hint={t("Vacío: el remitente de la plataforma.", "Empty: the platform's sender.")}>
+        {(p) => <input {...p} name="smsSender" defaultValue={text("smsSender")} placeholder="+593… / MG…" />}
+      </Field>
+    </section>
+  );
+}
+
+/** The workspace's own approved templates; an empty field says which of the platform's applies. */
+function ContentSidsSection({ form: { errors, submitted }, types, saved, platform }: { form: FormState; types: string[]; saved: Record<string, string | undefined>; platform: Record<string, string | undefined> }) {
+  const t = useT();
+  const msg = useMsg();
+  const locale = useLocale();
+  return (
+    <section className="card" aria-labelledby="sids-title">
+      <h2 id="sids-title">{t("Plantillas aprobadas de WhatsApp (Content SID)", "Approved WhatsApp templates (Content SID)")}</h2>
+      {types.map((type) => (
+        <Field
+          key={type}
+          id={`contentSid_${type}`}
+          label={TEMPLATE_TYPE_LABELS[type]?.[locale] ?? type}
+          error={errors[`contentSid_${type}`]}
+          hint={platform[type] ? msg("sending.settings.platformTemplate", { sid: platform[type] }) : msg("sending.settings.noTemplate")}
+        >
+          {(p) => <input {...p} name={`contentSid_${type}`} defaultValue={submitted ? (submitted[`contentSid_${type}`] ?? "") : (saved[type] ?? "")} placeholder="HX…" />}
+        </Field>
+      ))}
+    </section>
+  );
+}
+
+function StaffAlertsSection({ form: { errors, submitted }, practices }: { form: FormState; practices: Loaded["practices"] }) {
+  const t = useT();
+  return (
+    <section className="card" aria-labelledby="alerts-title">
+      <h2 id="alerts-title">{t("Alertas al personal por consultorio", "Staff alerts per practice")}</h2>
+      {practices.length === 0 ? (
+        <p>
+          {t("Aún no hay consultorios.", "No practices yet.")} <Link to="/practices/new">{t("Agregar uno", "Add one")}</Link>
+        </p>
+      ) : (
+        practices.map((p) => (
+          <Field key={p.id} id={`alert_${p.id}`} label={`${p.name}: ${t("teléfono para alertas", "alert phone")}`} error={errors[`alert_${p.id}`]}>
+            {(props) => <input {...props} name={`alert_${p.id}`} type="tel" defaultValue={submitted ? (submitted[`alert_${p.id}`] ?? "") : p.staffAlertPhone} />}
+          </Field>
+        ))
+      )}
+    </section>
+  );
+}
+
+/** Open or gated; gating needs Google's warning confirmed (shown at once with JavaScript, always without). */
+function ReviewPolicySection({
+  form: { errors },
+  settings,
+  gatedWarning,
+  policy,
+  onPolicy,
+}: {
+  form: FormState;
+  settings: Settings;
+  gatedWarning: string;
+  policy: string;
+  onPolicy: (policy: string) => void;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  const switchingToGated = policy === "gated" && settings.reviewPolicy !== "gated";
+  return (
+    <section className="card" aria-labelledby="policy-title">
+      <h2 id="policy-title">{t("Política de reseñas", "Review policy")}</h2>
+      <Field id="reviewPolicy" label={t("Quién recibe el enlace de reseña de Google", "Who gets the Google review link")} error={errors.reviewPolicy}>
+        {(p) => (
+          <select {...p} name="reviewPolicy" value={policy} onChange={(e) => onPolicy(e.target.value)}>
+            <option value="open">{t("Abierta: todos los pacientes (recomendada)", "Open: every patient (recommended)")}</option>
+            <option value="gated">{t("Filtrada: solo pacientes satisfechos", "Gated: only happy patients")}</option>
+          </select>
+        )}
+      </Field>
+      {settings.reviewPolicy === "gated" && settings.gatedConfirmedAt ? (
+        <p className="muted">
+          {t("Filtrado confirmado el", "Gating confirmed on")} {formatDateTime(settings.gatedConfirmedAt, locale, settings.timezone)}.
+        </p>
+      ) : null}
+      {/* Shown whenever gating is chosen (with JavaScript) or always when the page runs without it. */}
+      <div className={`warning-box ${switchingToGated || errors.reviewPolicy ? "" : "js-hidden"}`} data-testid="gated-warning" role="note">
+        <p>
+          <strong>{t("Advertencia:", "Warning:")}</strong>{" "}
+          {t(
+            gatedWarning,
+            "Google forbids selectively asking for reviews (only from happy patients). If you turn on gating, Google may remove your practice's reviews. We recommend the open policy.",
+          )}
+        </p>
+        <div className="checkbox">
+          <input type="checkbox" id="confirmGated" name="confirmGated" aria-describedby={errors.reviewPolicy ? "reviewPolicy-error" : undefined} />
+          <label htmlFor="confirmGated">{t("Leí la advertencia y quiero activar el filtrado de todos modos.", "I read the warning and want to turn on gating anyway.")}</label>
+        </div>
+      </div>
+    </section>
   );
 }

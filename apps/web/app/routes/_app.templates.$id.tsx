@@ -57,32 +57,33 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   throw redirect("/templates?notice=saved");
 }
 
-export default function EditTemplate() {
-  const loaded = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const t = useT();
-  const locale = useLocale();
-  const values = result?.values ?? {};
-  const errors = result?.fieldErrors ?? {};
-  const [body, setBody] = useState(values.body ?? loaded.template.body);
-  const [smsBody, setSmsBody] = useState(values.smsBody ?? loaded.template.smsBody);
-  const [analysis, setAnalysis] = useState<Analysis>(result && "analysis" in result && result.analysis ? result.analysis : loaded.analysis);
-  const [smsAnalysis, setSmsAnalysis] = useState<Analysis | null>(
-    result && "smsAnalysis" in result ? (result.smsAnalysis ?? null) : loaded.smsAnalysis,
-  );
+/** True once hydrated: the page then analyses while typing instead of offering a "Preview" button. */
+function useHydrated(): boolean {
   const [live, setLive] = useState(false);
-  const request = useRef(0);
-  const smsRequest = useRef(0);
-
-  // Live analysis while typing: the server's own counter (the provider's segment model).
   useEffect(() => {
     setLive(true);
   }, []);
+  return live;
+}
+
+/**
+ * The server's own analysis (the provider's segment model) of `text` while it is typed, 150 ms after
+ * the last key; only the latest answer counts. An `optional` text that is empty has none.
+ */
+function useLiveAnalysis(text: string, initial: Analysis, live: boolean): Analysis;
+function useLiveAnalysis(text: string, initial: Analysis | null, live: boolean, optional: true): Analysis | null;
+function useLiveAnalysis(text: string, initial: Analysis | null, live: boolean, optional = false): Analysis | null {
+  const [analysis, setAnalysis] = useState<Analysis | null>(initial);
+  const request = useRef(0);
   useEffect(() => {
     if (!live) return;
     const id = ++request.current;
+    if (optional && !text.trim()) {
+      setAnalysis(null);
+      return;
+    }
     const timer = setTimeout(() => {
-      fetch(`/api/template-analysis?${new URLSearchParams({ body })}`, { headers: { Accept: "application/json" } })
+      fetch(`/api/template-analysis?${new URLSearchParams({ body: text })}`, { headers: { Accept: "application/json" } })
         .then((r) => (r.ok ? (r.json() as Promise<Analysis>) : null))
         .then((next) => {
           if (next && id === request.current) setAnalysis(next);
@@ -90,97 +91,142 @@ export default function EditTemplate() {
         .catch(() => undefined);
     }, 150);
     return () => clearTimeout(timer);
-  }, [body, live]);
-  useEffect(() => {
-    if (!live) return;
-    const id = ++smsRequest.current;
-    if (!smsBody.trim()) {
-      setSmsAnalysis(null);
-      return;
-    }
-    const timer = setTimeout(() => {
-      fetch(`/api/template-analysis?${new URLSearchParams({ body: smsBody })}`, { headers: { Accept: "application/json" } })
-        .then((r) => (r.ok ? (r.json() as Promise<Analysis>) : null))
-        .then((next) => {
-          if (next && id === smsRequest.current) setSmsAnalysis(next);
-        })
-        .catch(() => undefined);
-    }, 150);
-    return () => clearTimeout(timer);
-  }, [smsBody, live]);
+  }, [text, live, optional]);
+  return analysis;
+}
 
-  const label = TEMPLATE_TYPE_LABELS[loaded.template.type];
+export default function EditTemplate() {
+  const loaded = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const values = result?.values ?? {};
+  const errors = result?.fieldErrors ?? {};
+  const [body, setBody] = useState(values.body ?? loaded.template.body);
+  const [smsBody, setSmsBody] = useState(values.smsBody ?? loaded.template.smsBody);
+  const live = useHydrated();
+  const analysis = useLiveAnalysis(body, result && "analysis" in result && result.analysis ? result.analysis : loaded.analysis, live);
+  const smsAnalysis = useLiveAnalysis(smsBody, result && "smsAnalysis" in result ? (result.smsAnalysis ?? null) : loaded.smsAnalysis, live, true);
   const formError = result && "formError" in result ? result.formError : undefined;
   return (
     <>
-      <p>
-        <Link to="/templates">← {t("Plantillas", "Templates")}</Link>
-      </p>
-      <h1>{label ? label[locale] : loaded.template.type}</h1>
+      <TemplateTitle type={loaded.template.type} />
       <div className="editor">
         <Form method="post" noValidate className="card" id="template-form">
           <CsrfInput />
           <FormError message={formError} />
           <fieldset disabled={!loaded.canEdit} className="bare">
-            <Field id="name" label={t("Nombre interno", "Internal name")} error={errors.name}>
-              {(p) => <input {...p} name="name" maxLength={120} defaultValue={values.name ?? loaded.template.name} />}
-            </Field>
-            <Field
-              id="body"
-              label={t("Texto del mensaje", "Message text")}
-              error={errors.body}
-              hint={
-                <>
-                  {t("Variables:", "Variables:")} {VARIABLES.map((v) => `{{${v}}}`).join(" ")}
-                </>
-              }
-            >
-              {(p) => <textarea {...p} name="body" rows={6} required maxLength={1600} value={body} onChange={(e) => setBody(e.target.value)} />}
-            </Field>
-            <Field
-              id="smsBody"
-              label={t("Texto alternativo para SMS (opcional)", "Alternative SMS text (optional)")}
-              error={errors.smsBody}
-              hint={t("Si lo completa, los SMS usan este texto (p. ej. sin tildes, para pagar menos segmentos).", "When filled in, SMS use this text (e.g. unaccented, to pay for fewer segments).")}
-            >
-              {(p) => <textarea {...p} name="smsBody" rows={4} maxLength={1600} value={smsBody} onChange={(e) => setSmsBody(e.target.value)} />}
-            </Field>
-            {smsAnalysis && smsBody.trim() ? (
-              <p className="muted" data-testid="sms-body-stats">
-                {t("Texto SMS:", "SMS text:")} {smsAnalysis.segments} {t("segmento(s)", "segment(s)")} ·{" "}
-                {smsAnalysis.encoding === "GSM7" ? "GSM-7" : "UCS-2"} · {smsAnalysis.characters} {t("caracteres", "characters")}
-                {smsAnalysis.unknownVariables.length ? ` · ${t("variables desconocidas:", "unknown variables:")} ${smsAnalysis.unknownVariables.map((v) => `{{${v}}}`).join(", ")}` : ""}
-              </p>
-            ) : null}
-            <Field
-              id="whatsappContentSid"
-              label={t("Content SID de WhatsApp (opcional)", "WhatsApp Content SID (optional)")}
-              error={errors.whatsappContentSid}
-              hint={t("La plantilla aprobada por WhatsApp para este tipo (HX…).", "The WhatsApp-approved template for this type (HX…).")}
-            >
-              {(p) => <input {...p} name="whatsappContentSid" defaultValue={values.whatsappContentSid ?? loaded.template.whatsappContentSid} />}
-            </Field>
-            {loaded.canEdit ? (
-              <div className="buttons">
-                <button type="submit" name="intent" value="save">
-                  {t("Guardar", "Save")}
-                </button>
-                {live ? null : (
-                  <button type="submit" name="intent" value="preview" className="secondary">
-                    {t("Vista previa", "Preview")}
-                  </button>
-                )}
-              </div>
-            ) : (
-              <p className="muted">{t("Solo el propietario puede editar plantillas.", "Only the owner can edit templates.")}</p>
-            )}
+            <NameField error={errors.name} value={values.name ?? loaded.template.name} />
+            <BodyField error={errors.body} value={body} onChange={setBody} />
+            <SmsBodyField error={errors.smsBody} value={smsBody} onChange={setSmsBody} />
+            {smsAnalysis && smsBody.trim() ? <SmsStats analysis={smsAnalysis} /> : null}
+            <ContentSidField error={errors.whatsappContentSid} value={values.whatsappContentSid ?? loaded.template.whatsappContentSid} />
+            {loaded.canEdit ? <EditorButtons live={live} /> : <ReadOnlyNote />}
           </fieldset>
-          <TemplateAnalysisPanel
-            analysis={analysis}
-            onUseGsm={live && analysis.gsmVariant ? () => setSmsBody(analysis.gsmVariant?.text ?? "") : undefined}
-          />
+          <TemplateAnalysisPanel analysis={analysis} onUseGsm={live && analysis.gsmVariant ? () => setSmsBody(analysis.gsmVariant?.text ?? "") : undefined} />
         </Form>
       </div>
     </>
   );
+}
+
+function TemplateTitle({ type }: { type: string }) {
+  const t = useT();
+  const locale = useLocale();
+  const label = TEMPLATE_TYPE_LABELS[type];
+  return (
+    <>
+      <p>
+        <Link to="/templates">← {t("Plantillas", "Templates")}</Link>
+      </p>
+      <h1>{label ? label[locale] : type}</h1>
+    </>
+  );
+}
+
+function NameField({ error, value }: { error: string | undefined; value: string }) {
+  const t = useT();
+  return (
+    <Field id="name" label={t("Nombre interno", "Internal name")} error={error}>
+      {(p) => <input {...p} name="name" maxLength={120} defaultValue={value} />}
+    </Field>
+  );
+}
+
+function BodyField({ error, value, onChange }: { error: string | undefined; value: string; onChange: (body: string) => void }) {
+  const t = useT();
+  return (
+    <Field
+      id="body"
+      label={t("Texto del mensaje", "Message text")}
+      error={error}
+      hint={
+        <>
+          {t("Variables:", "Variables:")} {VARIABLES.map((v) => `{{${v}}}`).join(" ")}
+        </>
+      }
+    >
+      {(p) => <textarea {...p} name="body" rows={6} required maxLength={1600} value={value} onChange={(e) => onChange(e.target.value)} />}
+    </Field>
+  );
+}
+
+function SmsBodyField({ error, value, onChange }: { error: string | undefined; value: string; onChange: (body: string) => void }) {
+  const t = useT();
+  return (
+    <Field
+      id="smsBody"
+      label={t("Texto alternativo para SMS (opcional)", "Alternative SMS text (optional)")}
+      error={error}
+      hint={t("Si lo completa, los SMS usan este texto (p. ej. sin tildes, para pagar menos segmentos).", "When filled in, SMS use this text (e.g. unaccented, to pay for fewer segments).")}
+    >
+      {(p) => <textarea {...p} name="smsBody" rows={4} maxLength={1600} value={value} onChange={(e) => onChange(e.target.value)} />}
+    </Field>
+  );
+}
+
+/** Segments, encoding and length of the SMS text, and any variable it names that does not exist. */
+function SmsStats({ analysis }: { analysis: Analysis }) {
+  const t = useT();
+  return (
+    <p className="muted" data-testid="sms-body-stats">
+      {t("Texto SMS:", "SMS text:")} {analysis.segments} {t("segmento(s)", "segment(s)")} · {analysis.encoding === "GSM7" ? "GSM-7" : "UCS-2"} · {analysis.characters}{" "}
+      {t("caracteres", "characters")}
+      {analysis.unknownVariables.length ? ` · ${t("variables desconocidas:", "unknown variables:")} ${analysis.unknownVariables.map((v) => `{{${v}}}`).join(", ")}` : ""}
+    </p>
+  );
+}
+
+function ContentSidField({ error, value }: { error: string | undefined; value: string }) {
+  const t = useT();
+  return (
+    <Field
+      id="whatsappContentSid"
+      label={t("Content SID de WhatsApp (opcional)", "WhatsApp Content SID (optional)")}
+      error={error}
+      hint={t("La plantilla aprobada por WhatsApp para este tipo (HX…).", "The WhatsApp-approved template for this type (HX…).")}
+    >
+      {(p) => <input {...p} name="whatsappContentSid" defaultValue={value} />}
+    </Field>
+  );
+}
+
+/** Save; without JavaScript also "Preview", which analyses on the server and saves nothing. */
+function EditorButtons({ live }: { live: boolean }) {
+  const t = useT();
+  return (
+    <div className="buttons">
+      <button type="submit" name="intent" value="save">
+        {t("Guardar", "Save")}
+      </button>
+      {live ? null : (
+        <button type="submit" name="intent" value="preview" className="secondary">
+          {t("Vista previa", "Preview")}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function ReadOnlyNote() {
+  const t = useT();
+  return <p className="muted">{t("Solo el propietario puede editar plantillas.", "Only the owner can edit templates.")}</p>;
 }

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import type { InputHTMLAttributes } from "react";
 import { createAuthenticator, FORM_STRATEGY, LoginError } from "../.server/auth.server.ts";
 import { verifyCsrf } from "../.server/csrf.server.ts";
 import { logger } from "../.server/logger.server.ts";
@@ -82,32 +83,8 @@ export default function LoginPage() {
             </p>
           ) : null}
           <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
-          <div className="field">
-            <label htmlFor="email">{t("Correo electrónico", "Email")}</label>
-            <input
-              id="email"
-              name="email"
-              type="email"
-              autoComplete="username"
-              inputMode="email"
-              required
-              autoFocus
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? "login-error" : undefined}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="password">{t("Contraseña", "Password")}</label>
-            <input
-              id="password"
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? "login-error" : undefined}
-            />
-          </div>
+          <CredentialField id="email" label={t("Correo electrónico", "Email")} type="email" autoComplete="username" inputMode="email" autoFocus error={Boolean(error)} />
+          <CredentialField id="password" label={t("Contraseña", "Password")} type="password" autoComplete="current-password" error={Boolean(error)} />
           <button type="submit" disabled={submitting}>
             {submitting ? t("Ingresando…", "Signing in…") : t("Ingresar", "Sign in")}
           </button>
@@ -118,5 +95,15 @@ export default function LoginPage() {
       </p>
       <LanguageSwitch />
     </main>
+  );
+}
+
+/** A required sign-in field, marked invalid and pointing at the error while sign-in is refused. */
+function CredentialField({ id, label, error, ...input }: { id: string; label: string; error: boolean } & Pick<InputHTMLAttributes<HTMLInputElement>, "type" | "autoComplete" | "inputMode" | "autoFocus">) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} name={id} {...input} required aria-invalid={error ? true : undefined} aria-describedby={error ? "login-error" : undefined} />
+    </div>
   );
 }

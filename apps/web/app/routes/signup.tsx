@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { signUp } from "@rm/accounts";
-import { startFreePlan } from "@rm/billing";
+import { startFreePlan } from "@rm/stripe-billing";
 import { verifyCsrf } from "../.server/csrf.server.ts";
 import { formFailure, formObject } from "../.server/forms.server.ts";
 import { logger } from "../.server/logger.server.ts";

@@ -1,5 +1,6 @@
 // A campaign assigned to a tenant's doctor, with a few patients in different states, for route tests.
-import { grantCredits, initOrm } from "@rm/db";
+import { initOrm } from "@rm/db";
+import { grantCredits } from "@rm/credits";
 import { addFixtureCampaign, type FixturePatient } from "@rm/test-utils";
 import type { Tenant } from "./tenants.ts";
 

@@ -1,12 +1,13 @@
 // `npm run bench:analytics`: a fresh migrated database, N messages seeded set-based, then the
 // dashboard loader timed cold and warm for a few filter sets, and EXPLAIN (ANALYZE, BUFFERS) of the
 // slowest statement saved next to the result.
-import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import pg from "pg";
-import { foldAnalytics, initOrm, migrateUp, scopedQuery } from "@rm/db";
+import { initOrm, scopedQuery } from "@rm/db";
+import { createEmptyDatabase, uniqueSuffix } from "@rm/test-utils";
+import { foldAnalytics } from "../fold.ts";
 import { loadDashboard, type Dashboard } from "../dashboard.ts";
 import type { DashboardFilters } from "../filters.ts";
 import { seedAnalytics, type SeedResult } from "./seed.ts";
@@ -74,35 +75,6 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
-async function createDatabase(): Promise<{ name: string; url: string; admin: string }> {
-  const base = process.env.DATABASE_URL;
-  if (!base) throw new Error("DATABASE_URL must be set (run through `npm run …`, which starts the local services)");
-  const name = `rm_bench_analytics_${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
-  const admin = new URL(base);
-  admin.pathname = "/postgres";
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  try {
-    await c.query(`create database "${name}"`);
-  } finally {
-    await c.end();
-  }
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  await migrateUp(url.toString());
-  return { name, url: url.toString(), admin: admin.toString() };
-}
-
-async function dropDatabase(admin: string, name: string): Promise<void> {
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  try {
-    await c.query(`drop database if exists "${name}" with (force)`);
-  } finally {
-    await c.end();
-  }
-}
-
 /** Plain counts, written independently of the loader's SQL, for a sanity check of its totals. */
 async function plainTotals(orm: MikroORM, workspaceId: string): Promise<{ sent: number; delivered: number; rated: number }> {
   const em = orm.em.fork();
@@ -123,7 +95,8 @@ function localDate(d: Date, timeZone: string): string {
 
 export async function runAnalyticsBench(o: AnalyticsBenchOptions): Promise<AnalyticsBenchReport> {
   const log = o.log ?? (() => {});
-  const db = await createDatabase();
+  if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL must be set (run through `npm run …`, which starts the local services)");
+  const db = await createEmptyDatabase(`rm_bench_analytics_${uniqueSuffix()}`);
   log(`database ${db.name}`);
   let orm: MikroORM | null = null;
   try {
@@ -284,7 +257,7 @@ export async function runAnalyticsBench(o: AnalyticsBenchOptions): Promise<Analy
     return report;
   } finally {
     await orm?.close(true);
-    if (!o.keepDatabase) await dropDatabase(db.admin, db.name);
+    if (!o.keepDatabase) await db.drop();
   }
 }
 

@@ -86,6 +86,25 @@ export function outageDuration(ms: number): readonly [es: string, en: string] {
   return [`${h[0]} y ${m[0]}`, `${h[1]} and ${m[1]}`];
 }
 
+/**
+ * What a patient's timeline (campaign page) and an inbox item's timeline show of one message's
+ * delivery, in this order; "retrying" is a wait going on now, "retried" the failed attempts before
+ * the outcome.
+ */
+export type DeliveryStep = "retrying" | "retried" | "sent" | "delivered" | "read" | "failed";
+
+/**
+ * A message's provider-unavailable streak (messages.retry_*) on those timelines, on a "retrying",
+ * "retried" or, when the retry window ran out (`gaveUp`), "failed" step.
+ */
+export interface RetryStreak {
+  reason: string | null;
+  failures: number;
+  nextAt: Date | null;
+  since: Date;
+  gaveUp: boolean;
+}
+
 /** The final word on a message the provider never took within the retry window. */
 export function retryGaveUpText(unavailableMs: number, attempts: number): readonly [es: string, en: string] {
   const [es, en] = outageDuration(unavailableMs);

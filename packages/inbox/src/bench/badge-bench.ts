@@ -3,9 +3,9 @@
 // A fresh migrated database of its own: one big workspace (5 practices, 5 doctors, 200 campaigns,
 // one inbox item per patient, `--unresolved` of them NEW / IN_PROGRESS, the rest RESOLVED over a
 // year) beside 9 smaller ones; then warm timings (p50 / p95 over `--runs`) and the plans.
-import { randomBytes } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { initOrm, migrateUp } from "@rm/db";
+import { initOrm } from "@rm/db";
+import { createEmptyDatabase, uniqueSuffix } from "@rm/test-utils";
 import pg from "pg";
 import { countInboxBadge } from "../count-inbox-badge.ts";
 import { parseInboxFilters } from "../filters.ts";
@@ -87,18 +87,12 @@ async function time(runs: number, fn: () => Promise<unknown>): Promise<{ p50: nu
 }
 
 export async function runBadgeBench(o: BadgeBenchOptions): Promise<Record<string, unknown>> {
-  const base = process.env.DATABASE_URL;
-  if (!base) throw new Error("DATABASE_URL must be set (run through scripts/run.sh, which points at the local services)");
-  const name = `rm_bench_inbox_${randomBytes(4).toString("hex")}`;
-  const admin = new URL(base);
-  admin.pathname = "/postgres";
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  await withClient(admin.toString(), (c) => c.query(`create database "${name}"`));
+  if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL must be set (run through scripts/run.sh, which points at the local services)");
+  const db = await createEmptyDatabase(`rm_bench_inbox_${uniqueSuffix()}`);
+  const url = db.url;
   try {
-    await migrateUp(url.toString());
     const seedStart = performance.now();
-    const big = await withClient(url.toString(), async (c) => {
+    const big = await withClient(url, async (c) => {
       await c.query("select setseed(0.42)");
       const b = await seedWorkspace(c, "Grande", o.items, o.unresolved);
       for (let i = 0; i < 9; i++) await seedWorkspace(c, `Otra ${i}`, Math.max(1000, Math.round(o.items / 10)), o.unresolved);
@@ -106,7 +100,7 @@ export async function runBadgeBench(o: BadgeBenchOptions): Promise<Record<string
       return b;
     });
     const seedMs = performance.now() - seedStart;
-    const orm = await initOrm({ databaseUrl: url.toString(), poolMax: 1 });
+    const orm = await initOrm({ databaseUrl: url, poolMax: 1 });
     try {
       const em = (): EntityManager => orm.em.fork();
       const owner: InboxViewer = { workspaceId: big.ws, userId: big.owner, role: "OWNER" };
@@ -136,7 +130,7 @@ export async function runBadgeBench(o: BadgeBenchOptions): Promise<Record<string
       const [total] = await orm.em.fork().execute<{ n: string }[]>("select count(*)::text as n from feedback");
       return {
         bench: "inbox-badge",
-        database: o.keep ? name : null,
+        database: o.keep ? db.name : null,
         items: o.items,
         totalFeedbackRows: Number(total!.n),
         unresolved: badge.unresolved,
@@ -151,6 +145,6 @@ export async function runBadgeBench(o: BadgeBenchOptions): Promise<Record<string
       await orm.close(true);
     }
   } finally {
-    if (!o.keep) await withClient(admin.toString(), (c) => c.query(`drop database if exists "${name}" with (force)`));
+    if (!o.keep) await db.drop();
   }
 }

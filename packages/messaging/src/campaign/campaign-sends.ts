@@ -11,6 +11,12 @@ export async function pendingCampaignMessageIds(em: EntityManager, workspaceId: 
   return rows.map((r) => r.id);
 }
 
+/** Ids of the campaign's rating requests (its INITIAL messages), whatever their status. */
+export async function campaignRequestMessageIds(em: EntityManager, workspaceId: string, campaignId: string): Promise<string[]> {
+  const rows = await scopedQuery<{ id: string }>(em, workspaceId, "select m.id from messages m where m.workspace_id = ? and m.campaign_id = ? and m.type = 'INITIAL'", [campaignId]);
+  return rows.map((r) => r.id);
+}
+
 /**
  * The campaign's own sends not yet handed to the provider, locked (FOR UPDATE, in id order) with the
  * credits each holds. Free messages to staff and opt-out confirmations are not the campaign's.

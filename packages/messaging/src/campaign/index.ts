@@ -15,5 +15,5 @@ export {
   type EncodedInitialMessages,
   type InitialMessagesHead,
 } from "./import-rows.ts";
-export { pendingCampaignMessageIds, lockPendingCampaignSends, cancelMessages, campaignPatientIds, cancelWaitingPatients } from "./campaign-sends.ts";
+export { pendingCampaignMessageIds, campaignRequestMessageIds, lockPendingCampaignSends, cancelMessages, campaignPatientIds, cancelWaitingPatients } from "./campaign-sends.ts";
 export { pendingMessageIdsOfPatientContact, lockPatientContact, optOutContact, lockContactPatients, eraseContact, type PatientContact, type EraseContactInput } from "./contact-actions.ts";

@@ -7,7 +7,6 @@ export { cancelPendingSends, reminderKey } from "./pending-sends.ts";
 export { lockFeedback, setFeedbackWorkflow, type FeedbackStatus, type FeedbackWorkflowChange, type LockedFeedback } from "./feedback-status.ts";
 export { createReplyProcessor, processReply, type ReplyDeps, type ReplyOutcome } from "./reply.ts";
 export { scheduleReminder, sendReminder, REMINDER_TYPE } from "./reminder.ts";
-export { completeCampaigns } from "./completion.ts";
 export {
   findByToken,
   loadRatingPage,

@@ -1,7 +1,8 @@
 // Cancels a contact's sends that have not reached the provider (opt-out): the message is CANCELED,
 // its credit hold released, its outbox row and any pending reminder taken out of the scheduler.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { cancelOutboxByKeys, releaseCredits, scopedQuery } from "@rm/db";
+import { cancelOutboxByKeys, scopedQuery } from "@rm/db";
+import { releaseCredits } from "@rm/credits";
 import { feedbackReminderEvent, messageSendEvent } from "@rm/events";
 
 export async function cancelPendingSends(em: EntityManager, workspaceId: string, contactId: string, now: Date, reason: string): Promise<number> {

@@ -4,7 +4,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { InboundIntent, scopedQuery, type InboundMessage } from "@rm/db";
 import { parseReply } from "@rm/domain";
-import type { HandlerLogger } from "../handlers/deps.ts";
+import type { LogSink } from "@rm/telemetry";
 import { createTemplatedMessage, type Addressing } from "./outbound.ts";
 import type { FeedbackOptions } from "./options.ts";
 import { optIn, optOut } from "./opt-out.ts";
@@ -12,7 +12,7 @@ import { loadPatientContext } from "./patient-context.ts";
 import { recordRating } from "./rating.ts";
 
 export interface ReplyDeps {
-  logger: HandlerLogger;
+  logger: LogSink;
   feedback: FeedbackOptions;
 }
 

@@ -5,7 +5,8 @@
 // The caller has locked the message (FOR UPDATE) in a transaction and passes an EntityManager scoped to
 // the message's workspace; this function writes the ledger in that same transaction and flushes.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { deductCredits, findLedgerEntry, InsufficientCreditsError, LedgerKind, type Message, refundCredits } from "@rm/db";
+import { LedgerKind, type Message } from "@rm/db";
+import { deductCredits, findLedgerEntry, InsufficientCreditsError, refundCredits } from "@rm/credits";
 import { defineInstruments } from "@rm/telemetry";
 import { applyStatus, classifyProviderError, type DeliveryStatus, fromTwilioStatus, isDelivered, shouldRefund } from "@rm/domain";
 

@@ -3,20 +3,15 @@ import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import type { InboundMessage } from "@rm/db";
 import type { Clock } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
+import type { LogSink } from "@rm/telemetry";
 import type { TwilioClient } from "@rm/twilio";
 import type { FeedbackOptions } from "../feedback/options.ts";
 import type { PeriodicOptions } from "../periodic/periodic-options.ts";
 
-export interface HandlerLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
 export interface HandlerDeps {
   orm: MikroORM;
   clock: Clock;
-  logger: HandlerLogger;
+  logger: LogSink;
   /** Needed by delivery reconciliation (and the send handler); absent in processes that never call Twilio. */
   twilio?: TwilioClient;
   /** Intervals and thresholds of the periodic jobs; defaults in periodic-options.ts. */

@@ -1,12 +1,12 @@
-// The worker's map of entry type → handler. Open: other handlers (e.g. 'message.send') are passed in
-// as `extra` or added to the returned object before the consumers start.
+// The worker's map of entry type → handler. Open: other handlers (e.g. 'message.send', the periodic
+// job 'campaign.complete' of @rm/campaigns) are passed in as `extra` or added to the returned object
+// before the consumers start.
 import type { StreamEntry } from "@rm/streams";
-import { PERIODIC_JOBS } from "../periodic/periodic-jobs.ts";
 import { applyProviderStatus, TWILIO_STATUS_TYPE } from "./apply-provider-status.ts";
 import type { DeadLetter } from "@rm/streams";
 import { onDeadLetter } from "./dead-letter.ts";
 import type { EntryHandler, HandlerDeps } from "./deps.ts";
-import { runPeriodic } from "./run-periodic.ts";
+import { MESSAGING_PERIODIC_JOBS, runPeriodic } from "./run-periodic.ts";
 import { storeInbound, TWILIO_INBOUND_TYPE } from "./store-inbound.ts";
 import { REMINDER_TYPE, sendReminder } from "../feedback/reminder.ts";
 
@@ -18,7 +18,7 @@ export function createHandlers(deps: HandlerDeps, extra: Record<string, EntryHan
     [TWILIO_STATUS_TYPE]: applyProviderStatus,
     [TWILIO_INBOUND_TYPE]: storeInbound,
     [REMINDER_TYPE]: sendReminder,
-    ...Object.fromEntries(PERIODIC_JOBS.map((job) => [job, runPeriodic])),
+    ...Object.fromEntries(MESSAGING_PERIODIC_JOBS.map((job) => [job, runPeriodic])),
     ...extra,
   };
   return Object.fromEntries(Object.entries(table).map(([type, handler]) => [type, (entry: StreamEntry) => handler(deps, entry)]));

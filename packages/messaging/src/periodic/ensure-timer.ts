@@ -2,7 +2,7 @@
 // slot keys make the extra calls no-ops. It only repairs a broken chain (e.g. a parked job row).
 import type { MikroORM } from "@mikro-orm/postgresql";
 import type { Clock } from "@rm/domain";
-import type { HandlerLogger } from "../handlers/deps.ts";
+import type { LogSink } from "@rm/telemetry";
 import { ensurePeriodicJobs } from "./periodic-jobs.ts";
 import type { PeriodicOptions } from "./periodic-options.ts";
 
@@ -10,7 +10,7 @@ export interface PeriodicEnsurer {
   stop(): void;
 }
 
-export async function startPeriodicEnsurer(deps: { orm: MikroORM; clock: Clock; logger: HandlerLogger; periodic?: Partial<PeriodicOptions> }, everyMs = 60_000): Promise<PeriodicEnsurer> {
+export async function startPeriodicEnsurer(deps: { orm: MikroORM; clock: Clock; logger: LogSink; periodic?: Partial<PeriodicOptions> }, everyMs = 60_000): Promise<PeriodicEnsurer> {
   const ensure = async () => {
     try {
       await ensurePeriodicJobs(deps.orm.em.fork(), deps.clock.now(), deps.periodic);

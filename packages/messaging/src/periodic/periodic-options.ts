@@ -20,7 +20,7 @@ export interface PeriodicOptions {
   /** A request unanswered this long no longer keeps its campaign ACTIVE (SPEC §4: 7 days). */
   replyWindowMs: number;
   /**
-   * How often the analytics deltas are folded into the daily rollup (@rm/db foldAnalytics). Only
+   * How often the analytics deltas are folded into the daily rollup (@rm/analytics foldAnalytics). Only
    * speed depends on it: the dashboard adds the unfolded deltas, so its figures are exact anyway.
    */
   analyticsFoldIntervalMs: number;

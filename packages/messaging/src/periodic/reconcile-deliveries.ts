@@ -9,12 +9,12 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import { Message, workspaceEm } from "@rm/db";
 import { isTwilioRestException, twilioErrorCode, type TwilioClient } from "@rm/twilio";
 import { applyDeliveryStatus, recordDeliveryStatus } from "../handlers/apply-delivery-status.ts";
-import type { HandlerLogger } from "../handlers/deps.ts";
+import type { LogSink } from "@rm/telemetry";
 import type { PeriodicOptions } from "./periodic-options.ts";
 
 export interface ReconcileDeps {
   orm: MikroORM;
-  logger: HandlerLogger;
+  logger: LogSink;
   twilio?: TwilioClient;
 }
 

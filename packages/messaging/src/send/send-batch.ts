@@ -12,7 +12,8 @@
 // one too (handleProviderError). If a batch transaction fails, its entries fall back to the one-by-one
 // path: a failure of one message never fails or retries the others.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { completeOutboxRows, deferToRateSlots, lockOutboxRows, pgArray, settleHoldsBulk, type SettleItem } from "@rm/db";
+import { completeOutboxRows, deferToRateSlots, lockOutboxRows, pgArray } from "@rm/db";
+import { settleHoldsBulk, type SettleItem } from "@rm/credits";
 import { applyStatus, countSegments, fromTwilioStatus } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
 import { injectTraceContext, withExtractedContext, withSpan } from "@rm/telemetry";

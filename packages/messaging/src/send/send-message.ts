@@ -13,7 +13,8 @@
 // PENDING with its hold and reschedules it with capped backoff until the retry window ends
 // (decision 004, "When the provider is unavailable").
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { completeOutboxRow, deferToRateSlots, holdCredits, deductCredits, lockOutboxRow, parkOutboxRow, releaseCredits, InsufficientCreditsError, retryOutboxRowAt } from "@rm/db";
+import { completeOutboxRow, deferToRateSlots, lockOutboxRow, parkOutboxRow, retryOutboxRowAt } from "@rm/db";
+import { chargeMessage, holdCredits, InsufficientCreditsError, releaseCredits } from "@rm/credits";
 import {
   applyStatus,
   classifyProviderError,
@@ -30,7 +31,7 @@ import {
   type RetryReason,
 } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
-import { defineInstruments } from "@rm/telemetry";
+import { defineInstruments, type LogSink } from "@rm/telemetry";
 import { isTwilioRestException, requestNotSentStage, type TwilioClient } from "@rm/twilio";
 import type { SenderRateLimiter } from "../rate-limit.ts";
 import { scheduleReminder } from "../feedback/reminder.ts";
@@ -39,16 +40,10 @@ import { loadSendRow, type SendRow } from "./send-context.ts";
 
 export type { SendRow };
 
-export interface SendLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
 export interface SendDeps {
   orm: MikroORM;
   clock: Clock;
-  logger: SendLogger;
+  logger: LogSink;
   twilio: TwilioClient;
   rateLimiter: SenderRateLimiter;
   /** Base of the status-callback URL (PUBLIC_URL). */
@@ -395,19 +390,10 @@ export async function finishAccepted(deps: SendDeps, em: EntityManager, row: Rel
 /** Deducts the billed segments, settling the hold; never lets the balance go negative. */
 export async function settle(deps: SendDeps, em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "type" | "channel" | "credits_held">, billed: number): Promise<void> {
   // A rating request's hold also reserves its follow-up: only the request's own segments leave it.
-  const base = {
-    workspaceId: row.workspace_id,
-    reference: `message:${row.id}`,
-    reason: `${row.type} ${row.channel}`,
-    ...(row.credits_held > 0 ? { holdReference: `message:${row.id}`, keepRemainder: row.type === "INITIAL" } : {}),
-  };
-  try {
-    await deductCredits(em, { ...base, amount: billed });
-  } catch (err) {
-    if (!(err instanceof InsufficientCreditsError) || billed <= row.credits_held) throw err;
+  const charged = await chargeMessage(em, { workspaceId: row.workspace_id, messageId: row.id, billed, held: row.credits_held, keepFollowUpShare: row.type === "INITIAL", reason: `${row.type} ${row.channel}` });
+  if (charged === "hold-only") {
     // The provider counted more segments than we held and the balance cannot cover the difference.
     deps.logger.warn({ messageId: row.id, billed, held: row.credits_held }, "provider billed more segments than held; deducting the hold only");
-    await deductCredits(em, { ...base, amount: row.credits_held });
   }
   await em.execute("update messages set credits_held = 0 where id = ?", [row.id], "run");
 }

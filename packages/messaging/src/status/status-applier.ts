@@ -6,7 +6,7 @@
 // to one, so an event that cannot be applied holds up only itself (and is parked after
 // MAX_ERROR_ATTEMPTS); sizes double back after successes. A woken applier waits GATHER_MS before
 // it claims, so under load its batches fill instead of committing a few callbacks each.
-import { NotifyWaker } from "@rm/db";
+import { WakeableLoop } from "@rm/db";
 import { getMeter } from "@rm/telemetry";
 import type { HandlerDeps } from "../handlers/deps.ts";
 import { STATUS_EVENTS_CHANNEL } from "../webhooks/status-event-insert.ts";
@@ -33,9 +33,7 @@ const LAG_SQL = `
    limit 1`;
 
 export class StatusApplier {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private readonly waker: NotifyWaker;
+  private readonly loop: WakeableLoop;
   private size: number;
   private unregister: (() => void) | null = null;
 
@@ -46,48 +44,40 @@ export class StatusApplier {
     this.deps = deps;
     this.o = o;
     this.size = o.batchSize;
-    this.waker = new NotifyWaker({ listenUrl: o.listenUrl, channel: STATUS_EVENTS_CHANNEL, label: "status applier", logger: deps.logger });
+    this.loop = new WakeableLoop({ listenUrl: o.listenUrl, channel: STATUS_EVENTS_CHANNEL, label: "status applier", logger: deps.logger }, () => this.turn());
   }
 
   async start(): Promise<void> {
-    this.running = true;
     this.registerLagGauge();
-    await this.waker.start();
-    this.loop = this.run();
+    await this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.waker.wakeUp();
-    await this.loop;
+    await this.loop.stop();
     this.unregister?.();
-    await this.waker.stop();
   }
 
-  private async run(): Promise<void> {
+  private async turn(): Promise<void> {
     const batch: ApplyStatusEventsOptions = { limit: this.size, unknownRetryMs: this.o.unknownRetryMs };
-    while (this.running) {
-      batch.limit = this.size;
-      let claimed = 0;
-      let waiting = 0;
-      try {
-        const r = await applyStatusEvents(this.deps, batch);
-        claimed = r.claimed;
-        waiting = r.waiting;
-        this.size = Math.min(this.o.batchSize, this.size * 2);
-      } catch (err) {
-        this.deps.logger.warn({ err: String(err), events: batch.limit }, "status batch failed; retrying with fewer events");
-        this.size = Math.max(1, Math.floor(this.size / 2));
-        await this.waker.sleep(Math.min(this.o.pollMs, 200));
-        continue;
-      }
-      // A full batch (of events it could apply) means more are probably due: go again at once.
-      // Otherwise wait for a wake-up, then a moment more, so the callbacks of the next few webhook
-      // commits share one batch instead of a transaction each.
-      if (claimed < batch.limit || waiting === claimed) {
-        await this.waker.sleep(this.o.pollMs);
-        if (this.running) await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
-      }
+    let claimed = 0;
+    let waiting = 0;
+    try {
+      const r = await applyStatusEvents(this.deps, batch);
+      claimed = r.claimed;
+      waiting = r.waiting;
+      this.size = Math.min(this.o.batchSize, this.size * 2);
+    } catch (err) {
+      this.deps.logger.warn({ err: String(err), events: batch.limit }, "status batch failed; retrying with fewer events");
+      this.size = Math.max(1, Math.floor(this.size / 2));
+      await this.loop.waker.sleep(Math.min(this.o.pollMs, 200));
+      return;
+    }
+    // A full batch (of events it could apply) means more are probably due: go again at once.
+    // Otherwise wait for a wake-up, then a moment more, so the callbacks of the next few webhook
+    // commits share one batch instead of a transaction each.
+    if (claimed < batch.limit || waiting === claimed) {
+      await this.loop.waker.sleep(this.o.pollMs);
+      if (this.loop.isRunning) await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
     }
   }
 

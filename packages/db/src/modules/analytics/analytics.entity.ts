@@ -2,7 +2,8 @@ import { defineEntity, p } from "@mikro-orm/postgresql";
 
 // The analytics rollup (@rm/analytics, packages/analytics/README.md "Rollup"). Three tables, no
 // foreign keys: rows are written by triggers inside the writers' own transactions (also while a
-// workspace is being deleted), and the fold job drops rows of workspaces that are gone.
+// workspace is being deleted), and the fold (@rm/analytics, src/fold.ts) drops rows of workspaces
+// that are gone.
 //
 // A *fact* is what the dashboard counts about one row:
 // - request: an INITIAL message the provider accepted → (campaign, sent time, status);
@@ -72,7 +73,9 @@ export class AnalyticsRollup extends AnalyticsRollupSchema.class {}
 AnalyticsRollupSchema.setClass(AnalyticsRollup);
 
 // Trigger bodies (PL/pgSQL between `begin` and `end`), declared on the entities whose rows carry the
-// facts. Kept here so the three read as one protocol.
+// facts. Kept here so the three read as one protocol; here and not in @rm/analytics because MikroORM
+// diffs trigger bodies with the entity definitions (migration:check), which @rm/db registers, and
+// @rm/db cannot depend on @rm/analytics.
 
 const DELTA_COLUMNS = "insert into analytics_deltas (workspace_id, campaign_id, kind, at, status, rating, followup, clicked, n)";
 

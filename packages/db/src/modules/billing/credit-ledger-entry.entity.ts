@@ -6,7 +6,7 @@ import { Workspace } from "../workspace/workspace.entity.ts";
 
 /**
  * One credit movement. `amount` is signed as it affects the available balance (grant/release/refund
- * positive, hold/deduct negative); available = SUM(amount). Written only through ledger.ts.
+ * positive, hold/deduct negative); available = SUM(amount). Written only through @rm/credits.
  */
 export const CreditLedgerEntrySchema = defineEntity({
   name: "CreditLedgerEntry",

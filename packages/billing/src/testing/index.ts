@@ -1,2 +1,0 @@
-// Test and dev helpers of @rm/billing (import "@rm/billing/testing"): never the production path.
-export { startFakeStripe, parseStripeForm, type FakeStripe, type FakeStripeOptions, type RecordedRequest } from "./fake-stripe.ts";

@@ -1,0 +1,211 @@
+// The demo workspace `npm start` shows (and `npm run db:seed` writes): a PROFESSIONAL practice with
+// credits and an ACTIVE campaign whose rating requests are due at once.
+import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
+import { grantCredits, holdCredits } from "@rm/credits";
+import {
+  Campaign,
+  CampaignStatus,
+  Channel,
+  ConsentSource,
+  Contact,
+  DEFAULT_TEMPLATES,
+  enqueueOutbox,
+  ensureDefaultTemplates,
+  hashPassword,
+  Message,
+  MessageType,
+  OutboxStream,
+  Patient,
+  PatientStatus,
+  Plan,
+  Practice,
+  Role,
+  SkipReason,
+  unscopedEm,
+  User,
+  Workspace,
+  workspaceEm,
+} from "@rm/db";
+import { formatAppointmentDate, renderTemplate } from "@rm/domain";
+import { messageSendEvent } from "@rm/events";
+
+export const DEMO = {
+  workspaceName: "Consultorio Demo",
+  ownerEmail: "demo@reputationmanager.com",
+  ownerName: "Dr. Demo",
+  doctorEmail: "doctor@reputationmanager.com",
+  doctorName: "Dra. María López",
+  password: "demo1234",
+  practiceName: "Consultorio Centro",
+  googlePlaceId: "ChIJN1t_tDeuEmsRUsoyG83frY4",
+  /** Detractor alerts of the demo practice go here (the simulator receives them). */
+  staffAlertPhone: "+593990000999",
+  campaignName: "Pacientes de hoy (demo)",
+  credits: 2000,
+} as const;
+
+const HOUR = 3_600_000;
+const INITIAL_TEMPLATE = DEFAULT_TEMPLATES.find((t) => t.type === "INITIAL")!.body;
+
+/** Appointments relative to now, so with scheduledHoursAfter = 2 most sends are due at once. */
+const DEMO_PATIENTS = [
+  { name: "Juan Pérez", phone: "+593987654321", channel: Channel.WHATSAPP, hoursAgo: 2, type: "Limpieza dental", consent: true },
+  { name: "María García", phone: "+593987654322", channel: Channel.WHATSAPP, hoursAgo: 3, type: "Consulta", consent: true },
+  { name: "Carlos Ramírez", phone: "+593987654323", channel: Channel.SMS, hoursAgo: 4, type: "Control", consent: true },
+  { name: "Ana Torres", phone: "+593987654324", channel: Channel.SMS, hoursAgo: 1, type: null, consent: true },
+  { name: "Luis Andrade", phone: "+593987654325", channel: Channel.WHATSAPP, hoursAgo: 2, type: "Consulta", consent: false },
+] as const;
+
+/** Credits held per scheduled request: the initial message plus one follow-up (1 segment each on WhatsApp). */
+const HOLD_PER_PATIENT = 2;
+
+export interface DemoSeedResult {
+  workspaceId: string;
+  ownerEmail: string;
+  password: string;
+  createdWorkspace: boolean;
+  createdCampaign: boolean;
+}
+
+/**
+ * Demo workspace: PROFESSIONAL, 2000 credits through the ledger, quiet hours off, owner + doctor,
+ * one practice, the default templates and an ACTIVE campaign whose INITIAL sends are already in the
+ * outbox (stream 'dispatch', type 'message.send', payload { messageId }). Idempotent.
+ */
+export async function seedDemoWith(em: EntityManager, now: Date = new Date(), publicUrl: string = process.env.PUBLIC_URL ?? "http://localhost:3000"): Promise<DemoSeedResult> {
+  return em.transactional(async (tem) => {
+    const root = tem as EntityManager;
+    const existingOwner = await unscopedEm(root).findOne(User, { email: DEMO.ownerEmail });
+    let workspaceId = existingOwner?.workspace.id;
+    const createdWorkspace = !workspaceId;
+    if (!workspaceId) {
+      const ws = root.create(Workspace, {
+        name: DEMO.workspaceName,
+        plan: Plan.PROFESSIONAL,
+        quietHoursStart: null,
+        quietHoursEnd: null,
+        // No templates of its own: the demo practice sends on the platform's approved WhatsApp
+        // templates (WHATSAPP_DEFAULT_CONTENT_SIDS), as every new practice does on day one.
+        whatsappContentSids: {},
+      });
+      workspaceId = ws.id;
+      await root.flush();
+    }
+    const wem = workspaceEm(root, workspaceId);
+    const ws = await wem.findOneOrFail(Workspace, workspaceId);
+
+    const passwordHash = await hashPassword(DEMO.password);
+    const owner =
+      (await unscopedEm(root).findOne(User, { email: DEMO.ownerEmail })) ??
+      wem.create(User, { workspace: ws, email: DEMO.ownerEmail, name: DEMO.ownerName, role: Role.OWNER, passwordHash });
+    const doctor =
+      (await unscopedEm(root).findOne(User, { email: DEMO.doctorEmail })) ??
+      wem.create(User, { workspace: ws, email: DEMO.doctorEmail, name: DEMO.doctorName, role: Role.DOCTOR, passwordHash });
+
+    const practice =
+      (await wem.findOne(Practice, { name: DEMO.practiceName })) ??
+      wem.create(Practice, {
+        workspace: ws,
+        name: DEMO.practiceName,
+        address: "Av. Amazonas N24-03",
+        city: "Quito",
+        country: "EC",
+        googlePlaceId: DEMO.googlePlaceId,
+        staffAlertPhone: DEMO.staffAlertPhone,
+      });
+    await ensureDefaultTemplates(wem, ws);
+    await wem.flush();
+
+    await grantCredits(wem, { workspaceId, amount: DEMO.credits, reference: "seed:demo-initial-grant", reason: "Demo PROFESSIONAL credits" });
+
+    let createdCampaign = false;
+    if (!(await wem.findOne(Campaign, { name: DEMO.campaignName }))) {
+      createdCampaign = true;
+      const campaign = wem.create(Campaign, {
+        workspace: ws,
+        practice: wem.getReference(Practice, practice.id),
+        assignedDoctor: wem.getReference(User, doctor.id),
+        createdBy: wem.getReference(User, owner.id),
+        name: DEMO.campaignName,
+        status: CampaignStatus.ACTIVE,
+        scheduledHoursAfter: 2,
+        activatedAt: now,
+        totalPatients: DEMO_PATIENTS.length,
+        skippedPatients: DEMO_PATIENTS.filter((p) => !p.consent).length,
+      });
+      const sends: { message: Message; dueAt: Date }[] = [];
+      for (const d of DEMO_PATIENTS) {
+        const consentAt = d.consent ? now : null;
+        const contact =
+          (await wem.findOne(Contact, { phone: d.phone })) ??
+          wem.create(Contact, {
+            workspace: ws,
+            phone: d.phone,
+            ...(d.channel === Channel.SMS
+              ? { smsConsentAt: consentAt, smsConsentSource: d.consent ? ConsentSource.CSV_IMPORT : null }
+              : { whatsappConsentAt: consentAt, whatsappConsentSource: d.consent ? ConsentSource.CSV_IMPORT : null }),
+          });
+        const appointmentAt = new Date(now.getTime() - d.hoursAgo * HOUR);
+        const patient = wem.create(Patient, {
+          workspace: ws,
+          campaign,
+          contact,
+          doctor: wem.getReference(User, doctor.id),
+          name: d.name,
+          phone: d.phone,
+          appointmentAt,
+          appointmentType: d.type,
+          preferredChannel: d.channel,
+          consent: d.consent,
+          status: d.consent ? PatientStatus.SCHEDULED : PatientStatus.SKIPPED,
+          skipReason: d.consent ? null : SkipReason.NO_CONSENT,
+        });
+        if (!d.consent) continue;
+        // The body is rendered when the request is scheduled; WhatsApp sends the approved template
+        // with these values as its variables (outside the 24-hour window).
+        const values = {
+          name: d.name.split(" ")[0],
+          doctor: DEMO.doctorName,
+          practice: DEMO.practiceName,
+          appointmentType: d.type,
+          date: formatAppointmentDate(appointmentAt, ws.timezone),
+          ratingLink: `${publicUrl}/q/${patient.publicToken}`,
+        };
+        const message = wem.create(Message, {
+          workspace: ws,
+          patient,
+          campaign,
+          type: MessageType.INITIAL,
+          channel: d.channel,
+          toAddress: d.channel === Channel.WHATSAPP ? `whatsapp:${d.phone}` : d.phone,
+          body: renderTemplate(INITIAL_TEMPLATE, values),
+          contentVariables: d.channel === Channel.WHATSAPP ? { "1": values.name ?? "", "2": values.doctor, "3": values.practice, "4": values.ratingLink } : null,
+          creditsHeld: HOLD_PER_PATIENT,
+        });
+        const dueAt = new Date(Math.max(now.getTime(), appointmentAt.getTime() + campaign.scheduledHoursAfter * HOUR));
+        sends.push({ message, dueAt });
+      }
+      await wem.flush();
+      for (const { message } of sends) {
+        await holdCredits(wem, { workspaceId, amount: HOLD_PER_PATIENT, reference: `message:${message.id}`, reason: "initial + follow-up" });
+      }
+      await enqueueOutbox(
+        wem,
+        sends.map(({ message, dueAt }) => ({
+          workspaceId,
+          stream: OutboxStream.DISPATCH,
+          type: messageSendEvent.type,
+          payload: { messageId: message.id },
+          idempotencyKey: messageSendEvent.key(message.id),
+          availableAt: dueAt,
+        })),
+      );
+    }
+    return { workspaceId, ownerEmail: DEMO.ownerEmail, password: DEMO.password, createdWorkspace, createdCampaign };
+  });
+}
+
+/** Seeds the demo workspace through a fresh EntityManager of `orm`. */
+export function seedDemo(orm: MikroORM, now?: Date): Promise<DemoSeedResult> {
+  return seedDemoWith(orm.em.fork(), now);
+}

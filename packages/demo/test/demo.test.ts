@@ -1,0 +1,91 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getCreditBalance } from "@rm/credits";
+import { Campaign, CampaignStatus, initOrm, Message, type MikroORM, OutboxEvent, Patient, Plan, Practice, Template, unscopedEm, User, verifyPassword, Workspace, workspaceEm } from "@rm/db";
+import { messageSendEvent } from "@rm/events";
+import { createTestDatabase, createTestOrm, type TestOrm } from "@rm/test-utils";
+import { DEMO, seedDemo } from "../src/index.ts";
+
+const run = promisify(execFile);
+const pkgDir = fileURLToPath(new URL("..", import.meta.url));
+
+let t: TestOrm;
+let orm: MikroORM;
+beforeAll(async () => {
+  t = await createTestOrm(4);
+  orm = t.orm;
+});
+afterAll(async () => t?.close());
+
+describe("demo seeder", () => {
+  it("creates the demo workspace once; a second run duplicates nothing", async () => {
+    const now = new Date();
+    const first = await seedDemo(orm, now);
+    expect(first).toMatchObject({ createdWorkspace: true, createdCampaign: true });
+    const snapshot = async () => {
+      const em = workspaceEm(orm.em, first.workspaceId);
+      return {
+        users: await em.count(User, {}),
+        practices: await em.count(Practice, {}),
+        templates: await em.count(Template, {}),
+        campaigns: await em.count(Campaign, {}),
+        patients: await em.count(Patient, {}),
+        messages: await em.count(Message, {}),
+        outbox: await orm.em.fork().count(OutboxEvent, { workspaceId: first.workspaceId }),
+        balance: await getCreditBalance(orm.em.fork(), first.workspaceId),
+      };
+    };
+    const before = await snapshot();
+    const second = await seedDemo(orm);
+    expect(second).toMatchObject({ workspaceId: first.workspaceId, createdWorkspace: false, createdCampaign: false });
+    expect(await snapshot()).toEqual(before);
+    expect(before).toMatchObject({ users: 2, practices: 1, templates: 6, campaigns: 1, patients: 5, messages: 4, outbox: 4 });
+    // 2000 granted through the ledger; 2 credits held per scheduled request.
+    expect(before.balance).toEqual({ available: 2000 - 8, held: 8 });
+
+    const em = workspaceEm(orm.em, first.workspaceId);
+    const ws = await em.findOneOrFail(Workspace, first.workspaceId);
+    expect([ws.name, ws.plan, ws.quietHoursStart, ws.quietHoursEnd]).toEqual([DEMO.workspaceName, Plan.PROFESSIONAL, null, null]);
+    const owner = await unscopedEm(orm.em).findOneOrFail(User, { email: DEMO.ownerEmail });
+    expect(owner.name).toBe("Dr. Demo");
+    expect(await verifyPassword(owner.passwordHash, "demo1234")).toBe(true);
+    const practice = await em.findOneOrFail(Practice, { name: "Consultorio Centro" });
+    expect(practice.googlePlaceId).toBe("ChIJN1t_tDeuEmsRUsoyG83frY4");
+    const templates = await em.find(Template, {});
+    expect(templates.every((tpl) => tpl.isDefault && tpl.language === "es")).toBe(true);
+    expect(templates.find((tpl) => tpl.type === "INITIAL")!.body).toContain("{{ratingLink}}");
+
+    const campaign = await em.findOneOrFail(Campaign, {});
+    expect(campaign.status).toBe(CampaignStatus.ACTIVE);
+    const patients = await em.find(Patient, {}, { orderBy: { appointmentAt: "asc" } });
+    expect(patients.every((p) => /^\+5939\d{8}$/.test(p.phone))).toBe(true);
+    expect(patients.filter((p) => !p.consent).map((p) => p.skipReason)).toEqual(["NO_CONSENT"]);
+    for (const p of patients) {
+      const hoursAgo = (now.getTime() - p.appointmentAt.getTime()) / 3_600_000;
+      expect(hoursAgo).toBeGreaterThan(0);
+      expect(hoursAgo).toBeLessThanOrEqual(4);
+    }
+    // Sends for appointments ≥ 2 h ago are due at once.
+    const outbox = await orm.em.fork().find(OutboxEvent, { workspaceId: first.workspaceId });
+    expect(outbox.every((o) => o.stream === "dispatch" && o.type === "message.send" && o.idempotencyKey === messageSendEvent.key((o.payload as { messageId: string }).messageId))).toBe(true);
+    expect(outbox.filter((o) => o.availableAt.getTime() <= now.getTime())).toHaveLength(3);
+  });
+});
+
+describe("npm run db:seed", () => {
+  it("writes the demo workspace through the command npm start runs, and prints the demo login", async () => {
+    const fresh = await createTestDatabase();
+    const freshOrm = await initOrm({ databaseUrl: fresh.url, poolMax: 2 });
+    try {
+      const out = await run(process.execPath, ["src/bin/seed-demo.ts"], { cwd: pkgDir, env: { ...process.env, DATABASE_URL: fresh.url, DATABASE_DIRECT_URL: "" } });
+      const owner = await unscopedEm(freshOrm.em).findOneOrFail(User, { email: DEMO.ownerEmail });
+      expect(out.stdout).toBe(`Demo workspace created (${owner.workspace.id}); login ${DEMO.ownerEmail} / ${DEMO.password}\n`);
+      expect(await getCreditBalance(freshOrm.em.fork(), owner.workspace.id)).toEqual({ available: DEMO.credits - 8, held: 8 });
+    } finally {
+      await freshOrm.close(true);
+      await fresh.drop();
+    }
+  });
+});
