@@ -11,6 +11,9 @@ import { get, post, signIn, type Session } from "./support/http.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
+/** Page text without React's text separators. */
+const text = (html: string) => html.replace(/<!-- -->/g, "");
+
 let db: TestDatabase;
 let web: WebServer;
 let a: Tenant;
@@ -159,5 +162,37 @@ describe("/campaigns/:id during and after a provider outage", () => {
     const en = await (await fetch(`${web.url}/campaigns/${campaign}`, { headers: { Cookie: `${s.owner.cookie}; ${lang}` } })).text();
     expect(en).toContain(`Twilio did not answer (connection refused). Retry 3 at ${clock("en")}.`);
     expect(en).toContain("Could not be sent: Twilio was unavailable for 6 hours (42 attempts).");
+  });
+
+  it("a patient's detail lists the contact's consent history; opting them back in needs the patient's evidence and lands in that history", async () => {
+    const campaign = await createTenantCampaign(db.url, a, [{ name: "Irma Baja", phone: "+593985000021", state: "scheduled" }]);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    let patientId: string;
+    try {
+      patientId = (await client.query<{ id: string }>("select id from patients where campaign_id = $1", [campaign])).rows[0]!.id;
+    } finally {
+      await client.end();
+    }
+    expect((await post(web.url, `/campaigns/${campaign}`, s.owner, { intent: "optout", confirmed: "yes", patient: patientId })).status).toBe(302);
+    const detail = text(await (await get(web.url, `/campaigns/${campaign}?consent=${patientId}`, s.owner)).text());
+    expect(detail).toContain("Historial de consentimiento de Irma Baja");
+    expect(detail).toContain("Retiró el consentimiento · WhatsApp · solicitudes de calificación — Personal por");
+    expect(detail).toContain('name="evidence"');
+    // Another workspace cannot read it.
+    expect(text(await (await get(web.url, `/campaigns/${campaignB}?consent=${patientId}`, s.ownerB)).text())).not.toContain("Irma Baja");
+
+    const refused = await post(web.url, `/campaigns/${campaign}`, s.owner, { intent: "optin", confirmed: "yes", patient: patientId, evidence: "  " });
+    expect(refused.status).toBe(400);
+    expect(text(await refused.text())).toContain("Escriba cómo pidió el paciente volver a recibir mensajes");
+    const done = await post(web.url, `/campaigns/${campaign}`, s.owner, { intent: "optin", confirmed: "yes", patient: patientId, evidence: "Lo pidió por teléfono" });
+    expect(done.status).toBe(302);
+    expect(done.headers.get("location")).toBe(`/campaigns/${campaign}?consent=${patientId}&notice=opted_in`);
+    const after = text(await (await get(web.url, done.headers.get("location")!, s.owner)).text());
+    expect(after).toContain("Paciente dado de alta de nuevo");
+    expect(after).toContain("Constancia: «Lo pidió por teléfono»");
+    // Oldest first: the withdrawals come before the new grant.
+    expect(after.indexOf("Retiró el consentimiento")).toBeLessThan(after.indexOf("Aceptó · WhatsApp"));
+    expect(after).not.toContain('name="evidence"');
   });
 });

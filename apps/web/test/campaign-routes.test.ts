@@ -351,6 +351,26 @@ describe("confirm and discard", () => {
     expect(text(await (await get(web.url, "/campaigns/new", s.poorOwner)).text())).toContain(`href="/campaigns/drafts/${id}">Sin saldo</a>`);
   });
 
+  it("a file without a consent column asks for the uploader's attestation: confirming without it is refused with the reason, with it everyone is imported and the attestation recorded", async () => {
+    const csv = ["nombre,telefono,fecha,hora", `Fausto Sin Columna,0991110011,${ddmmyyyy},10:00`, `Gina Sin Columna,0991110012,${ddmmyyyy},10:30`].join("\r\n");
+    const id = await draftFrom(s.owner, a, csv, "Sin columna de consentimiento");
+    const page = text(await (await get(web.url, `/campaigns/drafts/${id}`, s.owner)).text());
+    expect(page).toContain('name="consentAttested"');
+    expect(page).toContain("Confirmo que estos pacientes aceptaron recibir mensajes");
+    const refused = await post(web.url, `/campaigns/drafts/${id}`, s.owner, { intent: "confirm" });
+    expect(refused.status).toBe(400);
+    expect(text(await refused.text())).toContain("El archivo no tiene columna de consentimiento: marque la casilla");
+    expect((await sql.query("select status from campaigns where id = $1", [id])).rows[0]).toEqual({ status: "DRAFT" });
+    expect(await countRows("select 1 from patients where campaign_id = $1", [id])).toBe(0);
+
+    const res = await post(web.url, `/campaigns/drafts/${id}`, s.owner, { intent: "confirm", consentAttested: "yes" });
+    expect(res.status).toBe(302);
+    expect(await countRows("select 1 from patients where campaign_id = $1 and status = 'SCHEDULED'", [id])).toBe(2);
+    const events = await sql.query("select e.source, e.actor_id, e.evidence from consent_events e join patients p on p.contact_id = e.contact_id where p.campaign_id = $1", [id]);
+    expect(events.rows).toHaveLength(2);
+    for (const e of events.rows) expect(e).toEqual({ source: "IMPORT", actor_id: a.owner.id, evidence: expect.stringMatching(/^Confirmo que estos pacientes aceptaron recibir mensajes/) });
+  });
+
   it("discarding deletes the draft", async () => {
     const id = await draftFrom(s.owner, a, GOOD_CSV, "Para descartar");
     const res = await post(web.url, `/campaigns/drafts/${id}`, s.owner, { intent: "discard" });

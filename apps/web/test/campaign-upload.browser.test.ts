@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { excelWindows1252Csv, goodBadNoConsentCsv, write } from "./fixtures/patient-lists.ts";
+import { ddmmyyyy, excelWindows1252Csv, goodBadNoConsentCsv, write } from "./fixtures/patient-lists.ts";
 import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
 import { createTenant, type Tenant, type TenantUser } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
@@ -301,5 +301,30 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     await js.getByLabel("Hoja del libro de Excel").locator("option", { hasText: "Portada" }).waitFor({ state: "attached" });
     expect(await seriousAxeViolations(js)).toEqual([]);
     expect(await js.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  });
+
+  it("a file without a consent column asks for the uploader's attestation (axe-clean at 360 px); only ticked does it import", { timeout: 90_000 }, async () => {
+    const d = ddmmyyyy(new Date(Date.now() + 86_400_000));
+    const [file] = Object.values(write({ "sin-columna.csv": Buffer.from(["nombre,telefono,fecha,hora", `Olga Sin Columna,0991110031,${d},10:00`, `Pablo Sin Columna,0991110032,${d},10:30`].join("\r\n") + "\r\n") }));
+    const page = await signedIn(clinic.owner);
+    await page.setViewportSize({ width: 360, height: 800 });
+    await uploadFile(page, "Sin columna", file!);
+    await hydrated(page);
+    const box = page.getByLabel("Confirmo que estos pacientes aceptaron recibir mensajes de este consultorio (solicitudes de calificación por WhatsApp o SMS).");
+    await box.waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    // The attestation fits the width (the preview's accepted-rows table is wider, as before).
+    const right = await page.getByTestId("consent-attestation").evaluate((e) => e.getBoundingClientRect().right);
+    expect(right).toBeLessThanOrEqual(360);
+    const campaignId = page.url().split("/").pop()!;
+    // Unticked, the browser does not send it (required); the server refuses it too (route test).
+    await page.getByRole("button", { name: "Confirmar e importar 2 pacientes" }).click();
+    expect(await status(campaignId)).toBe("DRAFT");
+    await box.check();
+    await page.getByRole("button", { name: "Confirmar e importar 2 pacientes" }).click();
+    await page.waitForURL(CAMPAIGN_URL);
+    expect(await status(campaignId)).toBe("ACTIVE");
+    const scheduled = await sql.query("select 1 from patients where campaign_id = $1 and status = 'SCHEDULED'", [campaignId]);
+    expect(scheduled.rowCount).toBe(2);
   });
 });

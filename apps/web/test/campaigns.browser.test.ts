@@ -217,4 +217,27 @@ describe.skipIf(!present)("campaign pages in the browser", () => {
     await context.close();
     expect(unexpectedProblems(problems, [400, 401, 403, 404, 409])).toEqual([]);
   });
+
+  // Without JavaScript the same forms are plain GET and POST (campaign-page-routes.test.ts); axe needs script.
+  it("shows a patient's consent history and opts them back in with their evidence, at 360 px, axe-clean", { timeout: 60_000 }, async () => {
+    const { context, page } = await signedIn(tenant.owner.email, tenant.owner.password);
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.goto(`${web.url}/campaigns/${ids.mixed}`);
+    await page.getByRole("link", { name: "Consentimiento de Inés Vega" }).click();
+    const panel = page.getByTestId("consent-history");
+    await panel.getByRole("heading", { name: "Historial de consentimiento de Inés Vega" }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    // The evidence is required: the browser will not submit an empty field.
+    await panel.getByRole("button", { name: "Sí, volver a dar de alta" }).click();
+    expect(await panel.getByTestId("consent-event").count()).toBe(0);
+    await panel.getByLabel("Cómo lo pidió el paciente (obligatorio)").fill("Llamó a recepción para pedirlo");
+    await panel.getByRole("button", { name: "Sí, volver a dar de alta" }).click();
+    await page.getByText("Paciente dado de alta de nuevo").waitFor();
+    const events = page.getByTestId("consent-history").getByTestId("consent-event");
+    expect(await events.count()).toBe(1);
+    expect(await events.first().innerText()).toContain("Constancia: «Llamó a recepción para pedirlo»");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await context.close();
+  });
 });

@@ -17,7 +17,17 @@ export { loadCampaign, type CampaignDetail } from "./campaign-detail.ts";
 export { listCampaignPatients, findCampaignPatient, PATIENT_PAGE_SIZE, type PatientRow, type PatientPage } from "./list-patients.ts";
 export { buildTimeline, type TimelineStep, type TimelineStepKey, type PatientFacts } from "./timeline.ts";
 export { cancelCampaign, CAMPAIGN_CANCELLED_TEXT, type CancelCampaignInput, type CancelCampaignResult } from "./cancel-campaign.ts";
-export { optOutPatient, erasePatient, ERASED_NAME, type PatientActionInput, type OptOutResult, type EraseResult } from "./patient-actions.ts";
+export {
+  optOutPatient,
+  optInPatient,
+  erasePatient,
+  patientConsentHistory,
+  ERASED_NAME,
+  type PatientActionInput,
+  type OptOutResult,
+  type OptInResult,
+  type EraseResult,
+} from "./patient-actions.ts";
 export { insertDraftCampaign, insertActiveCampaign, activateDraftCampaign, lockCampaign, deleteDraftCampaigns, type NewCampaign, type ActivatedCampaign, type LockedCampaign } from "./campaign-rows.ts";
 export { findActionTarget, isCampaignAction, CAMPAIGN_ACTIONS, type CampaignAction, type CampaignActionTarget } from "./action-target.ts";
 export { completeCampaigns, campaignPeriodicHandlers } from "./complete-campaigns.ts";

@@ -209,15 +209,15 @@ export async function findCampaignPatient(
   workspaceId: string,
   campaignId: string,
   patientId: string,
-): Promise<{ id: string; name: string; phone: string; optedOut: boolean; erased: boolean } | null> {
+): Promise<{ id: string; contactId: string; name: string; phone: string; channel: "SMS" | "WHATSAPP"; optedOut: boolean; erased: boolean } | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(patientId)) return null;
-  const [r] = await scopedQuery<{ id: string; name: string; phone: string; opted_out_at: Time; erased_at: Time }>(
+  const [r] = await scopedQuery<{ id: string; contact_id: string; name: string; phone: string; preferred_channel: "SMS" | "WHATSAPP"; opted_out_at: Time; erased_at: Time }>(
     em,
     workspaceId,
-    `select p.id, p.name, p.phone, ct.opted_out_at, ct.erased_at from patients p
+    `select p.id, p.contact_id, p.name, p.phone, p.preferred_channel, ct.opted_out_at, ct.erased_at from patients p
        join contacts ct on ct.workspace_id = p.workspace_id and ct.id = p.contact_id
       where p.workspace_id = ? and p.campaign_id = ? and p.id = ?`,
     [campaignId, patientId],
   );
-  return r ? { id: r.id, name: r.name, phone: r.phone, optedOut: r.opted_out_at !== null, erased: r.erased_at !== null } : null;
+  return r ? { id: r.id, contactId: r.contact_id, name: r.name, phone: r.phone, channel: r.preferred_channel, optedOut: r.opted_out_at !== null, erased: r.erased_at !== null } : null;
 }

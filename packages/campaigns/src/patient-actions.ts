@@ -1,12 +1,26 @@
-// Staff actions on one patient of a campaign page: opt-out and erasure (SPEC §3, §4). Both act on the
+// Staff actions on one patient of a campaign page: opt-out, opt-back-in and erasure (SPEC §3, §4, §13);
+// opt-out and opt-in are recorded in the contact's consent history. All act on the
 // patient's Contact — the phone's facts that outlive a campaign — so they hold for every campaign of
 // the workspace; both cancel the contact's sends that have not reached the provider and release their
 // holds (cancelPendingSends, shared with opt-out by reply); both are audited with ids only.
 import { randomInt } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { lockOutboxRowsByKey, scopedQuery } from "@rm/db";
-import { cancelPendingSends, eraseContact, lockContactPatients, lockPatientContact, optOutContact, pendingMessageIdsOfPatientContact, type PatientContact } from "@rm/messaging";
+import {
+  cancelPendingSends,
+  consentHistory,
+  eraseContact,
+  EVIDENCE_MAX_LENGTH,
+  lockContactPatients,
+  lockPatientContact,
+  optInContact,
+  optOutContact,
+  pendingMessageIdsOfPatientContact,
+  type ConsentHistoryEntry,
+  type PatientContact,
+} from "@rm/messaging";
 import { writeAudit } from "./audit.ts";
+import { findCampaignPatient } from "./list-patients.ts";
 import { canOpenCampaign, type Viewer } from "./viewer.ts";
 import { messageSendEvent } from "@rm/events";
 
@@ -60,7 +74,7 @@ export async function optOutPatient(em: EntityManager, input: PatientActionInput
     const target = await lockTarget(tem, input);
     if (!target) return null;
     if (target.optedOutAt !== null) return { outcome: "already_opted_out" };
-    await optOutContact(tem, input.workspaceId, target.contactId, "staff", now);
+    await optOutContact(tem, input.workspaceId, target.contactId, "staff", now, input.viewer.userId);
     const cancelled = await cancelPendingSends(tem, input.workspaceId, target.contactId, now, STAFF_OPT_OUT_TEXT);
     await writeAudit(tem, {
       workspaceId: input.workspaceId,
@@ -74,6 +88,47 @@ export async function optOutPatient(em: EntityManager, input: PatientActionInput
     });
     return { outcome: "opted_out", messagesCancelled: cancelled };
   });
+}
+
+export type OptInResult = { outcome: "opted_in" } | { outcome: "evidence_required" } | { outcome: "erased" };
+
+/**
+ * Staff record that the patient wants messages again (at the front desk, by phone…): the opt-out is
+ * lifted and consent for the patient's channel recorded with source STAFF, the viewer as actor and
+ * `evidence` — how the patient said so — which is required. Nothing already cancelled is rescheduled:
+ * it applies to the next campaigns. An erased patient cannot be opted back in.
+ */
+export async function optInPatient(em: EntityManager, input: PatientActionInput & { evidence: string }): Promise<OptInResult | null> {
+  const now = input.now ?? new Date();
+  const evidence = input.evidence.trim();
+  return inTransaction(em, async (tem) => {
+    const target = await lockTarget(tem, input);
+    if (!target) return null;
+    if (target.erasedAt !== null) return { outcome: "erased" };
+    if (evidence === "") return { outcome: "evidence_required" };
+    await optInContact(tem, { workspaceId: input.workspaceId, contactId: target.contactId, channel: target.channel, actorId: input.viewer.userId, evidence: evidence.slice(0, EVIDENCE_MAX_LENGTH), now });
+    await writeAudit(tem, {
+      workspaceId: input.workspaceId,
+      actorId: input.viewer.userId,
+      action: "patient.opted_in",
+      entityType: "patient",
+      entityId: target.patientId,
+      ip: input.ip ?? null,
+      details: { campaignId: input.campaignId, contactId: target.contactId, channel: target.channel },
+      now,
+    });
+    return { outcome: "opted_in" };
+  });
+}
+
+/** The consent history of this campaign patient's contact, oldest first; null when the patient is not there for this viewer. */
+export async function patientConsentHistory(em: EntityManager, input: Omit<PatientActionInput, "ip" | "now">): Promise<ConsentHistoryEntry[] | null> {
+  if (!UUID.test(input.campaignId) || !UUID.test(input.patientId)) return null;
+  const [campaign] = await scopedQuery<{ assigned_doctor_id: string | null }>(em, input.workspaceId, "select assigned_doctor_id from campaigns where workspace_id = ? and id = ?", [input.campaignId]);
+  if (!campaign || !canOpenCampaign(input.viewer, campaign.assigned_doctor_id)) return null;
+  const patient = await findCampaignPatient(em, input.workspaceId, input.campaignId, input.patientId);
+  if (!patient) return null;
+  return consentHistory(em, input.workspaceId, patient.contactId);
 }
 
 export type EraseResult = { outcome: "erased"; patientsErased: number; messagesCancelled: number } | { outcome: "already_erased" };

@@ -2,6 +2,7 @@
 // codes start with the area's name. Code that shows a text calls `msg(code, params)`, never an inline
 // Spanish/English pair (lint: `catalogue/no-inline-pairs`).
 import { billing } from "./messages/billing.ts";
+import { consent } from "./messages/consent.ts";
 import { imports } from "./messages/imports.ts";
 import { links } from "./messages/links.ts";
 import { publicPages } from "./messages/public-pages.ts";
@@ -10,7 +11,7 @@ import { settings } from "./messages/settings.ts";
 import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 
-export const catalogue = { ...billing, ...imports, ...links, ...publicPages, ...sending, ...settings, ...timeline, ...upload };
+export const catalogue = { ...billing, ...consent, ...imports, ...links, ...publicPages, ...sending, ...settings, ...timeline, ...upload };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

@@ -5,6 +5,7 @@ import { CreditLedgerEntrySchema } from "./modules/billing/credit-ledger-entry.e
 import { CampaignSchema } from "./modules/campaigns/campaign.entity.ts";
 import { CampaignDraftSchema } from "./modules/campaigns/campaign-draft.entity.ts";
 import { PatientSchema } from "./modules/campaigns/patient.entity.ts";
+import { ConsentEventSchema } from "./modules/contacts/consent-event.entity.ts";
 import { ContactSchema } from "./modules/contacts/contact.entity.ts";
 import { FeedbackSchema } from "./modules/feedback/feedback.entity.ts";
 import { ReviewClickSchema } from "./modules/feedback/review-click.entity.ts";
@@ -30,6 +31,7 @@ export const entities = [
   CampaignSchema,
   CampaignDraftSchema,
   ContactSchema,
+  ConsentEventSchema,
   PatientSchema,
   MessageSchema,
   InboundMessageSchema,

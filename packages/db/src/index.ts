@@ -20,6 +20,7 @@ export { Campaign, CampaignSchema } from "./modules/campaigns/campaign.entity.ts
 export { CampaignDraft, CampaignDraftSchema } from "./modules/campaigns/campaign-draft.entity.ts";
 export { Patient, PatientSchema, newPublicToken, PUBLIC_TOKEN_TTL_DAYS } from "./modules/campaigns/patient.entity.ts";
 export { Contact, ContactSchema } from "./modules/contacts/contact.entity.ts";
+export { ConsentEvent, ConsentEventSchema } from "./modules/contacts/consent-event.entity.ts";
 export { Message, MessageSchema } from "./modules/messaging/message.entity.ts";
 export { InboundMessage, InboundMessageSchema } from "./modules/messaging/inbound-message.entity.ts";
 export { ProviderStatusEvent, ProviderStatusEventSchema } from "./modules/messaging/provider-status-event.entity.ts";

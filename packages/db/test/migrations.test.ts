@@ -42,6 +42,7 @@ describe("migrations", () => {
           "billing_events",
           "campaign_drafts",
           "campaigns",
+          "consent_events",
           "contacts",
           "credit_ledger_entries",
           "feedback",

@@ -140,9 +140,23 @@ export interface CreateCampaignDraftInput {
   /** Channel for rows that name none; default the workspace's default channel. */
   channel?: Channel;
   scheduledHoursAfter?: number;
-  parsed: Pick<PatientCsvResult, "ok" | "accepted" | "rejected" | "duplicates" | "warnings" | "counts" | "encoding" | "delimiter"> & Partial<Pick<PatientCsvResult, "columns">>;
+  parsed: Pick<PatientCsvResult, "ok" | "accepted" | "rejected" | "duplicates" | "warnings" | "counts" | "encoding" | "delimiter" | "columns">;
   fileName?: string | null;
   now?: Date;
+}
+
+/** Whether the file had a column read as consent (without one, confirming needs the uploader's attestation). */
+function hasConsentColumn(parsed: Pick<PatientCsvResult, "columns">): boolean {
+  return parsed.columns.some((c) => c.field === "consent");
+}
+
+/**
+ * A file without a consent column imports only on the uploader's word that every patient in it
+ * accepted messages: its rows count as consenting, and the attestation becomes their consent events'
+ * evidence (with the uploader as actor).
+ */
+function withAttestedConsent(rows: DraftRow[]): DraftRow[] {
+  return rows.map((r) => ({ ...r, consent: true }));
 }
 
 /** Checks the campaign's settings against the workspace; throws CampaignInputError with the field. */
@@ -205,8 +219,8 @@ export async function createCampaignDraft(target: MikroORM | EntityManager, inpu
     // Bound parameters: a big file's rows are megabytes of JSON that MikroORM would otherwise inline.
     await executeBound(
       em,
-      `insert into campaign_drafts (workspace_id, campaign_id, channel, file_name, encoding, delimiter, rows, rejected, duplicates, warnings, counts, expires_at, created_at)
-       values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)`,
+      `insert into campaign_drafts (workspace_id, campaign_id, channel, file_name, encoding, delimiter, rows, rejected, duplicates, warnings, counts, consent_column, expires_at, created_at)
+       values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?)`,
       [
         input.workspaceId,
         campaignId,
@@ -219,6 +233,7 @@ export async function createCampaignDraft(target: MikroORM | EntityManager, inpu
         JSON.stringify(input.parsed.duplicates),
         JSON.stringify(input.parsed.warnings),
         JSON.stringify(rows.counts),
+        hasConsentColumn(input.parsed),
         expiresAt,
         now,
       ],
@@ -253,6 +268,8 @@ export interface CampaignDraftView {
   duplicates: DuplicateRow[];
   warnings: string[];
   counts: PatientCsvResult["counts"];
+  /** The file had a consent column; false: confirming needs the uploader's attestation. */
+  consentColumn: boolean;
   createdAt: Date;
   expiresAt: Date;
   confirmedAt: Date | null;
@@ -297,6 +314,7 @@ export async function getCampaignDraft(
     duplicates: r.duplicates as DuplicateRow[],
     warnings: r.warnings as string[],
     counts: r.counts as PatientCsvResult["counts"],
+    consentColumn: r.consent_column,
     createdAt: new Date(r.created_at),
     expiresAt,
     confirmedAt: r.confirmed_at ? new Date(r.confirmed_at) : null,
@@ -327,7 +345,8 @@ export async function previewCampaignDraft(
       createdById: draft.createdById,
       name: draft.name,
       channel: draft.channel,
-      rows: draft.rows,
+      // Without a consent column the draft can only be confirmed with the attestation: preview that.
+      rows: draft.consentColumn ? draft.rows : withAttestedConsent(draft.rows),
       scheduledHoursAfter: draft.scheduledHoursAfter,
       publicUrl: input.publicUrl,
       ...(input.platform ? { platform: input.platform } : {}),
@@ -348,6 +367,12 @@ export interface ConfirmCampaignDraftInput {
   now?: Date;
   /** The platform's senders and templates: with them, a confirm that could not be delivered is refused (SendBlockedError). */
   platform?: PlatformSending;
+  /**
+   * The confirming user attests that every patient of a file without a consent column accepted
+   * messages: the exact statement they ticked (kept as the consent events' evidence), or null/absent
+   * when they did not. Ignored for a file with a consent column.
+   */
+  consentAttestation?: string | null;
 }
 
 export interface ConfirmCampaignDraftResult {
@@ -371,16 +396,26 @@ export async function confirmCampaignDraft(target: MikroORM | EntityManager, inp
     const campaign = await lockCampaign(em, input.workspaceId, input.campaignId);
     if (!campaign) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe.");
     if (campaign.status !== "DRAFT") return { campaignId: input.campaignId, alreadyConfirmed: true, result: null };
-    const [draft] = await scopedQuery<{ channel: Channel; rows: Tuple[] | null; expires_at: Date }>(
+    const [draft] = await scopedQuery<{ channel: Channel; rows: Tuple[] | null; expires_at: Date; consent_column: boolean; file_name: string | null }>(
       em,
       input.workspaceId,
-      "select channel, rows, expires_at from campaign_drafts where workspace_id = ? and campaign_id = ?",
+      "select channel, rows, expires_at, consent_column, file_name from campaign_drafts where workspace_id = ? and campaign_id = ?",
       [input.campaignId],
     );
     if (!draft || !draft.rows) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe.");
     if (new Date(draft.expires_at).getTime() <= now.getTime()) {
       throw new CampaignInputError("DRAFT_EXPIRED", "El borrador expiró: suba el archivo de nuevo.");
     }
+    const attestation = input.consentAttestation?.trim() || null;
+    if (!draft.consent_column && !attestation) {
+      // Never a silent never-to-be-messaged import: the uploader says they consented, or nothing is imported.
+      throw new CampaignInputError(
+        "CONSENT_ATTESTATION_REQUIRED",
+        "El archivo no tiene columna de consentimiento: confirme que estos pacientes aceptaron recibir mensajes, o suba un archivo con la columna «consentimiento».",
+        "consentAttested",
+      );
+    }
+    const rows = draft.rows.map(fromTuple);
     const result = await createCampaignFromRows(em, {
       workspaceId: input.workspaceId,
       practiceId: campaign.practiceId,
@@ -388,19 +423,25 @@ export async function confirmCampaignDraft(target: MikroORM | EntityManager, inp
       createdById: input.confirmedById,
       name: campaign.name,
       channel: draft.channel,
-      rows: draft.rows.map(fromTuple),
+      rows: draft.consent_column ? rows : withAttestedConsent(rows),
       scheduledHoursAfter: campaign.scheduledHoursAfter,
       publicUrl: input.publicUrl,
       now,
       ip: input.ip ?? null,
       source: "csv",
       draftCampaignId: input.campaignId,
+      consentGrant: { source: "IMPORT", evidence: draft.consent_column ? consentColumnEvidence(draft.file_name) : attestation },
       ...(input.platform ? { platform: input.platform } : {}),
     });
     // The rows now live in patients; the rejected rows stay for their download.
     await em.execute("update campaign_drafts set rows = null, confirmed_at = ? where workspace_id = ? and campaign_id = ?", [now, input.workspaceId, input.campaignId], "run");
     return { campaignId: input.campaignId, alreadyConfirmed: false, result };
   });
+}
+
+/** The evidence of consent read from a file's consent column. */
+function consentColumnEvidence(fileName: string | null): string {
+  return fileName ? `Columna de consentimiento del archivo «${fileName}»` : "Columna de consentimiento del archivo";
 }
 
 /** Discards a draft (the campaign row and its stored rows). False when there is no such DRAFT. */

@@ -106,6 +106,11 @@ export interface CreateCampaignInput {
   draftCampaignId?: string;
   /** The platform's senders and WhatsApp templates (environment), for a workspace without its own. */
   platform?: PlatformSending | undefined;
+  /**
+   * What the consent history records for the rows with consent (their GRANTED events): a file is
+   * IMPORT, a patient entered by hand STAFF; the creator is the actor. Default: IMPORT, no evidence.
+   */
+  consentGrant?: { source: "IMPORT" | "STAFF"; evidence: string | null };
 }
 
 export interface CampaignPatientResult {
@@ -589,6 +594,7 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
       input.workspaceId,
       unique.map((r) => ({ phone: r.phone, channel: r.channel ?? campaignChannel, consent: r.consent })),
       now,
+      { source: input.consentGrant?.source ?? "IMPORT", actorId: input.createdById, evidence: input.consentGrant?.evidence ?? null },
     );
     locking.catch(() => {}); // awaited just below, after the rendering
     let prepared: Prepared[];

@@ -26,6 +26,7 @@ export type CampaignInputErrorCode =
   | "NO_ROWS"
   | "TOO_MANY_ROWS"
   | "CONSENT_REQUIRED"
+  | "CONSENT_ATTESTATION_REQUIRED"
   | "INVALID_HOURS"
   | "DRAFT_NOT_FOUND"
   | "DRAFT_EXPIRED"

@@ -50,6 +50,6 @@ export {
   type ConfirmCampaignDraftInput,
   type ConfirmCampaignDraftResult,
 } from "./campaign-draft.ts";
-export { sendToOnePatient, findOwnSingleSend, type SendToOnePatientInput, type SendToOnePatientResult, type SingleSendSummary } from "./send-to-one.ts";
+export { sendToOnePatient, findOwnSingleSend, SINGLE_SEND_CONSENT_EVIDENCE, type SendToOnePatientInput, type SendToOnePatientResult, type SingleSendSummary } from "./send-to-one.ts";
 export { InsufficientCreditsError, CampaignInputError, SendBlockedError, type CampaignInputErrorCode } from "./errors.ts";
 export { sendBlockers, type SendBlocker, type SendBlockerCode } from "./send-blockers.ts";

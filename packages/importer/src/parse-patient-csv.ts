@@ -243,7 +243,7 @@ export function createPatientRowReader(options: ParsePatientCsvOptions = {}) {
         return;
       }
       if (mapping.index.consent === undefined) {
-        result.warnings.push("El archivo no tiene columna de consentimiento: ningún paciente recibirá mensajes hasta que conste su consentimiento.");
+        result.warnings.push("El archivo no tiene columna de consentimiento: para importarlo, confirme que todos estos pacientes aceptaron recibir mensajes.");
       }
       return;
     }

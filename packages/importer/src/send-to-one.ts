@@ -36,6 +36,9 @@ export interface SendToOnePatientInput {
   platform?: PlatformSending;
 }
 
+/** What the consent history keeps as the evidence of a patient entered by hand (the form's checkbox). */
+export const SINGLE_SEND_CONSENT_EVIDENCE = "El personal marcó que el paciente aceptó recibir el mensaje (envío individual).";
+
 export interface SendToOnePatientResult extends CreateCampaignResult {
   patient: CampaignPatientResult;
 }
@@ -68,6 +71,8 @@ export async function sendToOnePatient(target: MikroORM | EntityManager, input: 
     now,
     ip: input.ip ?? null,
     source: "single",
+    // Staff entered the patient and ticked that they accepted: a grant by staff, not by a file.
+    consentGrant: { source: "STAFF", evidence: SINGLE_SEND_CONSENT_EVIDENCE },
     ...(input.platform ? { platform: input.platform } : {}),
   });
   return { ...result, patient: result.patients[0]! };

@@ -21,3 +21,15 @@ export { startPeriodicEnsurer, type PeriodicEnsurer } from "./periodic/ensure-ti
 export * from "./feedback/index.ts";
 export { SlidingWindowLimiter, STAFF_REQUESTS_PER_MINUTE, FEEDBACK_SUBMISSIONS_PER_HOUR, staffRequestLimit, limitFeedbackSubmission, type LimitDecision, type SlidingWindowLimiterOptions } from "./request-limit.ts";
 export * from "./campaign/index.ts";
+export {
+  consentHistory,
+  recordConsentEvents,
+  FEEDBACK_REQUESTS,
+  EVIDENCE_MAX_LENGTH,
+  type ConsentHistoryEntry,
+  type ConsentEventInput,
+  type ConsentChannel,
+  type ConsentPurpose,
+  type ConsentAction,
+  type ConsentSource,
+} from "./consent/consent-history.ts";

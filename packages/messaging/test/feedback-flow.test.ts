@@ -217,6 +217,15 @@ describe("opt-out and opt-in", () => {
     expect(await reply(s, "ALTA")).toMatchObject({ intent: "OPT_IN" });
     const [contact] = await sql<{ opted_out_at: Date | null; whatsapp_consent_source: string }>("select opted_out_at, whatsapp_consent_source from contacts where id = ?", [s.contactId]);
     expect(contact).toEqual({ opted_out_at: null, whatsapp_consent_source: "REPLY" });
+    // The consent history: one withdrawal (the second BAJA changed nothing), then the grant, each with the patient's words.
+    const events = await sql<{ channel: string; action: string; source: string; actor_id: string | null; evidence: string }>(
+      "select channel, action, source, actor_id, evidence from consent_events where contact_id = ? order by occurred_at, id",
+      [s.contactId],
+    );
+    expect(events).toEqual([
+      { channel: "WHATSAPP", action: "WITHDRAWN", source: "REPLY", actor_id: null, evidence: "BAJA" },
+      { channel: "WHATSAPP", action: "GRANTED", source: "REPLY", actor_id: null, evidence: "ALTA" },
+    ]);
   });
 
   it("an SMS sender without provider opt-out handling gets a confirmation", async () => {

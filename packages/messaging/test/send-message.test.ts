@@ -267,6 +267,13 @@ describe.each(["one by one", "batched"] as const)("%s", (m) => {
       const [c] = await orm.em.fork().execute<{ opted_out_at: Date | null; opted_out_source: string }[]>("select opted_out_at, opted_out_source from contacts where workspace_id = ? and phone = ?", [s.workspaceId, s.phones[0]]);
       expect(c!.opted_out_at).not.toBeNull();
       expect(c!.opted_out_source).toBe("provider:21610");
+      // The consent history has the carrier's report as the patient's withdrawal on the message's channel.
+      const events = await orm.em.fork().execute<{ action: string; source: string; channel: string; evidence: string }[]>(
+        "select e.action, e.source, e.channel, e.evidence from consent_events e join contacts c on c.id = e.contact_id where c.workspace_id = ? and c.phone = ?",
+        [s.workspaceId, s.phones[0]],
+      );
+      const [m] = await orm.em.fork().execute<{ channel: string }[]>("select channel from messages where id = ?", [s.messageIds[0]]);
+      expect(events).toEqual([{ action: "WITHDRAWN", source: "REPLY", channel: m!.channel, evidence: "provider:21610" }]);
     });
 
     it("retries a 429 with backoff through the outbox, then sends", async () => {

@@ -5,25 +5,29 @@
 // Owners and the assigned doctor only; another doctor's campaign and another workspace's id answer 404,
 // a receptionist 403 (list only).
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import {
   cancelCampaign,
   erasePatient,
   findActionTarget,
   appointmentScope,
+  findCampaignPatient,
   listCampaignPatients,
   loadCampaign,
+  optInPatient,
   optOutPatient,
   parsePatientListFilters,
+  patientConsentHistory,
   type TimelineStep,
 } from "@rm/campaigns";
 import { retriedText, retryGaveUpText, retryWaitingText } from "@rm/domain";
 import type { Msg } from "@rm/catalogue";
 import { getLocale } from "../.server/locale.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
-import { ActionNotice, CampaignFigures, CampaignHeader, ConfirmAction, LiveRefresh, PatientFilters, PatientPager, PatientTable, type PatientView } from "../components/campaigns/campaign-page.tsx";
+import { ActionNotice, CampaignFigures, CampaignHeader, ConfirmAction, LiveRefresh, PatientFilters, PatientPager, PatientTable, useHere, type PatientView } from "../components/campaigns/campaign-page.tsx";
 import { FormError } from "../components/forms.tsx";
-import { LOCALE_TAGS, msgFor, translator, useT, type Locale, type Translate } from "../i18n.ts";
+import { LOCALE_TAGS, msgFor, translator, useMsg, useT, type Locale, type Translate } from "../i18n.ts";
+import { ConsentPanel, consentHistoryItems, type ConsentHistoryItem } from "../components/consent.tsx";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign.name ?? "Campaña"} · Reputation Manager` }];
@@ -110,7 +114,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const full = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { dateStyle: "medium", timeStyle: "short", timeZone: campaign.timezone });
   const t = translator(locale);
   const msg = msgFor(locale);
+  // The patient detail's consent history (?consent=<patient id>), with the opt-back-in form when opted out.
+  let consent: { patient: { id: string; name: string; channel: "SMS" | "WHATSAPP"; optedOut: boolean; erased: boolean }; items: ConsentHistoryItem[] } | null = null;
+  const consentParam = url.searchParams.get("consent");
+  if (consentParam) {
+    const patient = await findCampaignPatient(em, workspace.id, campaign.id, consentParam);
+    const history = patient ? await patientConsentHistory(em, { workspaceId: workspace.id, campaignId: campaign.id, patientId: patient.id, viewer }) : null;
+    if (patient && history) {
+      consent = {
+        patient: { id: patient.id, name: patient.name, channel: patient.channel, optedOut: patient.optedOut, erased: patient.erased },
+        items: consentHistoryItems(history, msg, (d) => full.format(d)),
+      };
+    }
+  }
   return {
+    consent,
     campaign: {
       id: campaign.id,
       name: campaign.name,
@@ -142,7 +160,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-type ActionFailure = { formError: string };
+type ActionFailure = { formError: string; consentError?: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { em, user, workspace, ip } = await requireUser(request, context, { roles: ROLES.STAFF });
@@ -166,6 +184,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     back.set("notice", result.outcome);
     throw redirect(`/campaigns/${campaignId}?${back.toString()}`);
   }
+  if (intent === "optin") {
+    const patientId = String(form.get("patient") ?? "");
+    const evidence = String(form.get("evidence") ?? "");
+    const result = await optInPatient(em, { workspaceId: workspace.id, campaignId, patientId, viewer, ip, evidence });
+    if (!result) notFound();
+    const msg = msgFor(await getLocale(request));
+    if (result.outcome === "evidence_required") return data<ActionFailure>({ formError: msg("consent.optIn.evidenceRequired"), consentError: msg("consent.optIn.evidenceRequired") }, { status: 400 });
+    if (result.outcome === "erased") return data<ActionFailure>({ formError: msg("consent.optIn.erased") }, { status: 409 });
+    back.set("consent", patientId);
+    back.set("notice", result.outcome);
+    throw redirect(`/campaigns/${campaignId}?${back.toString()}`);
+  }
   if (intent === "optout" || intent === "erase") {
     const patientId = String(form.get("patient") ?? "");
     const input = { workspaceId: workspace.id, campaignId, patientId, viewer, ip };
@@ -179,7 +209,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CampaignPage() {
-  const { campaign, patients, filters, nextCursor, paged, confirm } = useLoaderData<typeof loader>();
+  const { campaign, patients, filters, nextCursor, paged, confirm, consent } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const active = campaign.status === "ACTIVE";
   // A DRAFT never gets here (its page is the preview): only an active campaign can be cancelled.
@@ -190,9 +220,30 @@ export default function CampaignPage() {
       <CampaignHeader campaign={campaign} cancellable={cancellable} />
       <ActionNotice />
       <FormError message={failure?.formError} />
+      {consent ? <ConsentSection consent={consent} error={failure?.consentError} /> : null}
       {confirm ? <ConfirmAction confirm={confirm} pending={campaign.counts.pending} /> : null}
       <CampaignFigures counts={campaign.counts} active={active} />
       <PatientsSection campaignId={campaign.id} filters={filters} patients={patients} paged={paged} nextCursor={nextCursor} />
+    </>
+  );
+}
+
+type ConsentView = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["consent"]>;
+
+/** A patient's consent history (?consent=<patient id>), with the opt-back-in form when opted out. */
+function ConsentSection({ consent, error }: { consent: ConsentView; error: string | undefined }) {
+  const msg = useMsg();
+  const here = useHere();
+  const [params] = useSearchParams();
+  const keep = (["status", "q", "cursor"] as const).map((k) => (params.get(k) ? <input key={k} type="hidden" name={k} value={params.get(k)!} /> : null));
+  return (
+    <>
+      {params.get("notice") === "opted_in" ? (
+        <p className="notice" role="status">
+          {msg("consent.optIn.done")}
+        </p>
+      ) : null}
+      <ConsentPanel patient={consent.patient} items={consent.items} closeTo={here({ consent: null })} keep={keep} error={error} />
     </>
   );
 }

@@ -10,11 +10,13 @@ import { confirmCampaignDraft, discardCampaignDraft, getCampaignDraft, listAssig
 import type { ReactNode } from "react";
 import { failure, importerFailure, requireDraftAccess } from "../.server/campaigns.server.ts";
 import { getEnv } from "../.server/env.server.ts";
+import { getLocale } from "../.server/locale.server.ts";
 import { platformSending } from "../.server/platform.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
+import { ConsentAttestation } from "../components/consent.tsx";
 import { CsrfInput, FormError } from "../components/forms.tsx";
 import { SendBlockers } from "../components/send-blockers.tsx";
-import { formatDateTime, useLocale, useMsg, useT, type Translate } from "../i18n.ts";
+import { formatDateTime, msgFor, useLocale, useMsg, useT, type Translate } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Vista previa de la campaña · Reputation Manager" }];
@@ -66,6 +68,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       expiresAt: draft.expiresAt.toISOString(),
       warnings: draft.warnings,
       counts: draft.counts,
+      consentColumn: draft.consentColumn,
     },
     accepted: draft.rows.slice(0, LIST_LIMIT).map(row),
     consentMissing: consentMissing.slice(0, LIST_LIMIT).map(row),
@@ -100,6 +103,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     throw redirect("/campaigns/new?notice=discarded");
   }
   if (intent !== "confirm") return failure(400, { fieldErrors: {}, formError: "Acción desconocida.", values: {} });
+  // A file without a consent column imports only on the uploader's explicit word (SPEC §13).
+  const msg = msgFor(await getLocale(request));
+  const attested = form.get("consentAttested") === "yes";
+  if (!draft.consentColumn && !attested) return failure(400, { fieldErrors: {}, formError: msg("consent.attestation.required"), values: {} });
   try {
     await confirmCampaignDraft(staff.em, {
       workspaceId: staff.workspace.id,
@@ -109,6 +116,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       ip: staff.ip,
       // Confirm checks again what the preview showed: no send without a sender and approved templates.
       platform: platformSending(),
+      // The statement as the user read it is the consent events' evidence.
+      consentAttestation: attested ? msg("consent.attestation.statement") : null,
     });
   } catch (error) {
     return importerFailure(error, {});
@@ -154,7 +163,8 @@ export default function CampaignDraftPage() {
       <DraftSummary draft={draft} preview={preview} />
       <DraftCredits draft={draft} preview={preview} answer={answer} isOwner={data.isOwner} />
       <RejectedRows draft={draft} rejected={data.rejected} />
-      <ConsentMissingRows draft={draft} rows={data.consentMissing} total={data.consentMissingTotal} />
+      {/* A file without a consent column imports on the uploader's attestation: no row lacks consent. */}
+      {draft.consentColumn ? <ConsentMissingRows draft={draft} rows={data.consentMissing} total={data.consentMissingTotal} /> : null}
       {preview && preview.skippedTotal > 0 ? <SkippedRows preview={preview} /> : null}
       {data.duplicates.length > 0 ? <DuplicateRows draft={draft} duplicates={data.duplicates} /> : null}
       <AcceptedRows draft={draft} rows={data.accepted} withDoctors={data.rowDoctors} />
@@ -259,6 +269,7 @@ function DraftCredits({ draft, preview, answer, isOwner }: { draft: Draft; previ
         {!draft.expired && preview && preview.counts.patients > 0 ? (
           <Form method="post">
             <CsrfInput />
+            {draft.consentColumn ? null : <ConsentAttestation />}
             <button type="submit" name="intent" value="confirm" disabled={busy || blockers.length > 0}>
               {t(`Confirmar e importar ${preview.counts.patients} pacientes`, `Confirm and import ${preview.counts.patients} patients`)}
             </button>

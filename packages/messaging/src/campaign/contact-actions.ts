@@ -4,6 +4,7 @@
 // (cancelPendingSends) and audits; these functions read and change this package's rows.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { newPublicToken, pgArray, scopedQuery } from "@rm/db";
+import { eraseConsentEvidence, recordConsentEvents, type ConsentChannel } from "../consent/consent-history.ts";
 
 /**
  * Ids of the messages not yet handed to the provider (any type) of the contact of this patient of the
@@ -29,6 +30,8 @@ export interface PatientContact {
   phone: string;
   optedOutAt: Date | null;
   erasedAt: Date | null;
+  /** The patient's channel (the one a staff opt-in records consent for). */
+  channel: ConsentChannel;
 }
 
 /**
@@ -36,22 +39,59 @@ export interface PatientContact {
  * contact too, so a send and a staff action never interleave), or null when the patient is not there.
  */
 export async function lockPatientContact(em: EntityManager, workspaceId: string, campaignId: string, patientId: string): Promise<PatientContact | null> {
-  const [row] = await scopedQuery<{ patient_id: string; contact_id: string; doctor_id: string | null; phone: string; opted_out_at: Date | null; erased_at: Date | null }>(
+  const [row] = await scopedQuery<{ patient_id: string; contact_id: string; doctor_id: string | null; phone: string; opted_out_at: Date | null; erased_at: Date | null; channel: ConsentChannel }>(
     em,
     workspaceId,
-    `select p.id as patient_id, ct.id as contact_id, p.doctor_id, ct.phone, ct.opted_out_at, ct.erased_at
+    `select p.id as patient_id, ct.id as contact_id, p.doctor_id, ct.phone, ct.opted_out_at, ct.erased_at, p.preferred_channel as channel
        from patients p
        join contacts ct on ct.workspace_id = p.workspace_id and ct.id = p.contact_id
       where p.workspace_id = ? and p.campaign_id = ? and p.id = ?
         for no key update of ct`,
     [campaignId, patientId],
   );
-  return row ? { patientId: row.patient_id, contactId: row.contact_id, doctorId: row.doctor_id, phone: row.phone, optedOutAt: row.opted_out_at, erasedAt: row.erased_at } : null;
+  return row ? { patientId: row.patient_id, contactId: row.contact_id, doctorId: row.doctor_id, phone: row.phone, optedOutAt: row.opted_out_at, erasedAt: row.erased_at, channel: row.channel } : null;
 }
 
-/** Opts the contact out with this source ("staff"): nothing more is sent to that phone by the workspace. */
-export async function optOutContact(em: EntityManager, workspaceId: string, contactId: string, source: string, now: Date): Promise<void> {
+/**
+ * Opts the contact out with this source ("staff"): nothing more is sent to that phone by the workspace.
+ * The history gets a STAFF withdrawal on both channels (the opt-out covers both), by `actorId`.
+ */
+export async function optOutContact(em: EntityManager, workspaceId: string, contactId: string, source: string, now: Date, actorId: string | null = null): Promise<void> {
   await em.execute("update contacts set opted_out_at = ?, opted_out_source = ?, updated_at = ? where id = ? and workspace_id = ?", [now, source, now, contactId, workspaceId], "run");
+  await recordConsentEvents(
+    em,
+    (["WHATSAPP", "SMS"] as const).map((channel) => ({ workspaceId, contactId, channel, action: "WITHDRAWN" as const, source: "STAFF" as const, at: now, actorId, evidence: null })),
+  );
+}
+
+export interface OptInContactInput {
+  workspaceId: string;
+  contactId: string;
+  /** The channel the patient agreed to be messaged on again. */
+  channel: ConsentChannel;
+  /** The staff user who recorded it. */
+  actorId: string;
+  /** How the patient gave it (required: staff's word alone is no consent). */
+  evidence: string;
+  now: Date;
+}
+
+/**
+ * Staff record that the patient wants messages again: the opt-out is lifted and consent for the
+ * channel recorded with source STAFF (on the contact and in its history, with the evidence). The
+ * caller holds the contact's lock and checks it is not erased.
+ */
+export async function optInContact(em: EntityManager, input: OptInContactInput): Promise<void> {
+  const consent = input.channel === "WHATSAPP" ? "whatsapp" : "sms";
+  await em.execute(
+    `update contacts set opted_out_at = null, opted_out_source = null, ${consent}_consent_at = ?, ${consent}_consent_source = 'STAFF', updated_at = ?
+      where id = ? and workspace_id = ? and erased_at is null`,
+    [input.now, input.now, input.contactId, input.workspaceId],
+    "run",
+  );
+  await recordConsentEvents(em, [
+    { workspaceId: input.workspaceId, contactId: input.contactId, channel: input.channel, action: "GRANTED", source: "STAFF", at: input.now, actorId: input.actorId, evidence: input.evidence },
+  ]);
 }
 
 /** The contact's patients (every appointment in the workspace), locked FOR UPDATE in id order, with their names. */
@@ -77,7 +117,8 @@ export interface EraseContactInput {
  * Removes or replaces what identifies the person: the patients' names, phones, emails and appointment
  * types (with new public tokens, so the old links answer 404), message bodies, template variables and
  * addresses, reply texts and raw provider parameters, feedback texts and staff notes, review clicks'
- * user agents; the contact keeps its phone with `erased_at` set. Ratings, statuses, times and counts stay.
+ * user agents, and the consent events' evidence texts; the contact keeps its phone with `erased_at` set.
+ * Ratings, statuses, times and counts stay, and so do the consent events themselves (what, when, who).
  */
 export async function eraseContact(em: EntityManager, e: EraseContactInput): Promise<void> {
   const ids = pgArray(e.patientIds);
@@ -113,4 +154,5 @@ export async function eraseContact(em: EntityManager, e: EraseContactInput): Pro
   );
   await em.execute("update feedback set text = '', staff_notes = null, updated_at = ? where workspace_id = ? and patient_id = any(?::uuid[])", [e.now, ws, ids], "run");
   await em.execute("update review_clicks set user_agent = null where workspace_id = ? and patient_id = any(?::uuid[])", [ws, ids], "run");
+  await eraseConsentEvidence(em, ws, e.contactId);
 }

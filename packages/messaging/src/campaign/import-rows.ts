@@ -1,5 +1,5 @@
-// What a campaign import writes here (SPEC §5.1–5.3): the contacts (upserted and locked, so two
-// imports at the same moment cannot both ask one phone), the patients, and the INITIAL messages with
+// What a campaign import writes here (SPEC §5.1–5.3, §13): the contacts (upserted and locked, so two
+// imports at the same moment cannot both ask one phone) with their consent events, the patients, and the INITIAL messages with
 // their `message.send` outbox rows. The import's hot path: a handful of set-based statements per
 // 10,000 rows (`unnest` of arrays, bound parameters), never one per row. The patients' and messages'
 // columns are encoded by `encode…` while the previous statement runs (the importer pipelines them),
@@ -43,6 +43,9 @@ interface ContactRow {
   pending: boolean;
 }
 
+/** The contact row's consent source (its older vocabulary) for an event source. */
+const contactSource = (source: ImportGrant["source"]): string => (source === "IMPORT" ? "CSV_IMPORT" : "STAFF");
+
 const toState = (r: ContactRow): ContactState => ({
   id: r.id,
   optedOutAt: r.opted_out_at,
@@ -51,43 +54,78 @@ const toState = (r: ContactRow): ContactState => ({
   pending: r.pending,
 });
 
+/** Who vouches for the import's consent: the consent events it writes carry this. */
+export interface ImportGrant {
+  /** IMPORT for a file, STAFF for a patient entered by hand. */
+  source: "IMPORT" | "STAFF";
+  /** The staff user who confirmed the import. */
+  actorId: string | null;
+  /** The attestation or the file the consent came from. */
+  evidence: string | null;
+}
+
 /**
  * Upserts the contacts of the rows' phones (sorted, so concurrent imports lock in the same order and
- * never deadlock), records CSV consent for the row's channel where none is recorded, and returns each
- * contact's state by phone, read under its row lock (SELECT … FOR UPDATE). Phones must be distinct.
+ * never deadlock), records consent for the row's channel where none is recorded, appends a GRANTED
+ * consent event for every row with consent whose contact is neither opted out nor erased (in the
+ * same statement: one per batch), and returns each contact's state by phone, read under its row lock
+ * (SELECT … FOR UPDATE). Phones must be distinct.
  */
 export async function upsertAndLockContacts(
   em: EntityManager,
   workspaceId: string,
   rows: readonly { phone: string; channel: Channel; consent: boolean }[],
   now: Date,
+  grant: ImportGrant = { source: "IMPORT", actorId: null, evidence: null },
 ): Promise<Map<string, ContactState>> {
   const sorted = [...rows].sort((a, b) => (a.phone < b.phone ? -1 : a.phone > b.phone ? 1 : 0));
   const states = new Map<string, ContactState>();
   const existing: string[] = [];
+  const evidence = grant.evidence?.trim().slice(0, 1000) || null;
   for (const batch of chunks(sorted, BATCH)) {
+    // The contact row is the current state (the first grant's time stays); the event log gets every
+    // grant an import vouches for. A file's "sí" does not undo a patient's opt-out or erasure, so no
+    // event is written for those contacts.
     const upserted = await executeBound<{ id: string; phone: string; inserted: boolean }>(
       em,
-      `insert into contacts (workspace_id, phone, sms_consent_at, sms_consent_source, whatsapp_consent_at, whatsapp_consent_source)
-       select ?, t.phone,
-              case when t.sms then ?::timestamptz end, case when t.sms then 'CSV_IMPORT' end,
-              case when t.wa then ?::timestamptz end, case when t.wa then 'CSV_IMPORT' end
-         from unnest(?::text[], ?::bool[], ?::bool[]) with ordinality as t(phone, sms, wa, ord)
-        order by t.ord
-       on conflict (workspace_id, phone) do update set
-              sms_consent_at = coalesce(contacts.sms_consent_at, excluded.sms_consent_at),
-              sms_consent_source = case when contacts.sms_consent_at is null then excluded.sms_consent_source else contacts.sms_consent_source end,
-              whatsapp_consent_at = coalesce(contacts.whatsapp_consent_at, excluded.whatsapp_consent_at),
-              whatsapp_consent_source = case when contacts.whatsapp_consent_at is null then excluded.whatsapp_consent_source else contacts.whatsapp_consent_source end,
-              updated_at = excluded.updated_at
-       returning id, phone, (xmax = 0) as inserted`,
+      `with t as materialized (
+         select * from unnest(?::text[], ?::bool[], ?::bool[]) with ordinality as t(phone, sms, wa, ord)
+       ), up as (
+         insert into contacts (workspace_id, phone, sms_consent_at, sms_consent_source, whatsapp_consent_at, whatsapp_consent_source)
+         select ?, t.phone,
+                case when t.sms then ?::timestamptz end, case when t.sms then ?::text end,
+                case when t.wa then ?::timestamptz end, case when t.wa then ?::text end
+           from t
+          order by t.ord
+         on conflict (workspace_id, phone) do update set
+                sms_consent_at = coalesce(contacts.sms_consent_at, excluded.sms_consent_at),
+                sms_consent_source = case when contacts.sms_consent_at is null then excluded.sms_consent_source else contacts.sms_consent_source end,
+                whatsapp_consent_at = coalesce(contacts.whatsapp_consent_at, excluded.whatsapp_consent_at),
+                whatsapp_consent_source = case when contacts.whatsapp_consent_at is null then excluded.whatsapp_consent_source else contacts.whatsapp_consent_source end,
+                updated_at = excluded.updated_at
+         returning id, phone, (xmax = 0) as inserted, opted_out_at, erased_at
+       ), granted as (
+         insert into consent_events (workspace_id, contact_id, channel, purpose, action, source, occurred_at, actor_id, evidence)
+         select ?, up.id, case when t.sms then 'SMS' else 'WHATSAPP' end, 'FEEDBACK_REQUESTS', 'GRANTED', ?, ?::timestamptz, ?::uuid, ?::text
+           from up join t on t.phone = up.phone
+          where (t.sms or t.wa) and up.opted_out_at is null and up.erased_at is null
+          order by t.ord
+       )
+       select id, phone, inserted from up`,
       [
-        workspaceId,
-        now,
-        now,
         pgArray(batch.map((r) => r.phone)),
         pgArray(batch.map((r) => r.consent && r.channel === "SMS")),
         pgArray(batch.map((r) => r.consent && r.channel === "WHATSAPP")),
+        workspaceId,
+        now,
+        contactSource(grant.source),
+        now,
+        contactSource(grant.source),
+        workspaceId,
+        grant.source,
+        now,
+        grant.actorId,
+        evidence,
       ],
     );
     for (const r of upserted) {

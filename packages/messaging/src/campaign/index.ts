@@ -14,6 +14,17 @@ export {
   type InitialMessageColumns,
   type EncodedInitialMessages,
   type InitialMessagesHead,
+  type ImportGrant,
 } from "./import-rows.ts";
 export { pendingCampaignMessageIds, campaignRequestMessageIds, lockPendingCampaignSends, cancelMessages, campaignPatientIds, cancelWaitingPatients } from "./campaign-sends.ts";
-export { pendingMessageIdsOfPatientContact, lockPatientContact, optOutContact, lockContactPatients, eraseContact, type PatientContact, type EraseContactInput } from "./contact-actions.ts";
+export {
+  pendingMessageIdsOfPatientContact,
+  lockPatientContact,
+  optOutContact,
+  optInContact,
+  lockContactPatients,
+  eraseContact,
+  type PatientContact,
+  type EraseContactInput,
+  type OptInContactInput,
+} from "./contact-actions.ts";

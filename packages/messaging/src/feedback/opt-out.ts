@@ -2,6 +2,7 @@
 // in every workspace that uses that sender: the carrier stops delivering for all of them anyway.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { workspacesWithSender } from "@rm/accounts";
+import { recordConsentEvents } from "../consent/consent-history.ts";
 import { cancelPendingSends } from "./pending-sends.ts";
 
 export interface OptChange {
@@ -42,6 +43,10 @@ export async function optOut(em: EntityManager, routedWorkspaceId: string, chang
       if (c.opted_out_at === null) {
         if (workspaceId === routedWorkspaceId) wasOptedIn = true;
         await em.execute("update contacts set opted_out_at = ?, opted_out_source = ?, updated_at = ? where id = ?", [change.now, source, change.now, c.id], "run");
+        // The history: withdrawn on the channel the patient wrote on, their words as the evidence.
+        await recordConsentEvents(em, [
+          { workspaceId, contactId: c.id, channel: change.channel, action: "WITHDRAWN", source: "REPLY", at: change.now, actorId: null, evidence: change.keyword },
+        ]);
       }
       await cancelPendingSends(em, workspaceId, c.id, change.now, "El paciente pidió no recibir mensajes");
     }
@@ -58,14 +63,18 @@ export async function optIn(em: EntityManager, routedWorkspaceId: string, change
   const consent = change.channel === "WHATSAPP" ? "whatsapp" : "sms";
   let changed = 0;
   for (const workspaceId of await workspacesUsingSender(em, change.phone, change.sender, routedWorkspaceId)) {
-    const res = await em.execute<{ affectedRows: number }>(
+    const reopened = await em.execute<{ id: string }[]>(
       `update contacts set opted_out_at = null, opted_out_source = null, ${consent}_consent_at = ?, ${consent}_consent_source = 'REPLY', updated_at = ?
         where workspace_id = ? and phone = ? and erased_at is null and opted_out_at is not null
-          and (opted_out_source like 'SMS:%' or opted_out_source like 'WHATSAPP:%' or opted_out_source like 'provider:%')`,
+          and (opted_out_source like 'SMS:%' or opted_out_source like 'WHATSAPP:%' or opted_out_source like 'provider:%')
+        returning id`,
       [change.now, change.now, workspaceId, change.phone],
-      "run",
     );
-    changed += res.affectedRows;
+    await recordConsentEvents(
+      em,
+      reopened.map((c) => ({ workspaceId, contactId: c.id, channel: change.channel, action: "GRANTED" as const, source: "REPLY" as const, at: change.now, actorId: null, evidence: change.keyword })),
+    );
+    changed += reopened.length;
   }
   return changed;
 }

@@ -35,6 +35,7 @@ import { defineInstruments, type LogSink } from "@rm/telemetry";
 import { isTwilioRestException, requestNotSentStage, type TwilioClient } from "@rm/twilio";
 import type { SenderRateLimiter } from "../rate-limit.ts";
 import { scheduleReminder } from "../feedback/reminder.ts";
+import { recordConsentEvents } from "../consent/consent-history.ts";
 import { messageSendEvent } from "@rm/events";
 import { loadSendRow, type SendRow } from "./send-context.ts";
 
@@ -450,7 +451,15 @@ export async function handleProviderError(deps: SendDeps, outboxId: string, row:
     await fail(em, current, now, { code: error.code, explanationEs: error.explanationEs, releaseHold: true });
     if (error.code === 21610) {
       // The carrier says the patient unsubscribed from this sender: stop asking them.
-      await em.execute("update contacts set opted_out_at = coalesce(opted_out_at, ?), opted_out_source = coalesce(opted_out_source, 'provider:21610'), updated_at = ? where id = ?", [now, now, current.contact_id], "run");
+      const stopped = await em.execute<{ id: string; workspace_id: string }[]>(
+        "update contacts set opted_out_at = ?, opted_out_source = 'provider:21610', updated_at = ? where id = ? and opted_out_at is null returning id, workspace_id",
+        [now, now, current.contact_id],
+      );
+      // The carrier relays the patient's own STOP: a withdrawal by reply, the carrier's code as evidence.
+      await recordConsentEvents(
+        em,
+        stopped.map((c) => ({ workspaceId: c.workspace_id, contactId: c.id, channel: current.channel, action: "WITHDRAWN" as const, source: "REPLY" as const, at: now, actorId: null, evidence: "provider:21610" })),
+      );
     }
     await completeOutboxRow(em, outboxId, now);
     sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "failed" });

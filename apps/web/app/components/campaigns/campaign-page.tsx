@@ -6,7 +6,7 @@ import type { CampaignActionTarget, CampaignDetailCounts } from "@rm/campaigns";
 // Constants the page renders: from the dependency-free subpath, so the browser bundle gets no server code.
 import { PATIENT_FILTERS, SEARCH_MAX_LENGTH } from "@rm/campaigns/filters";
 import { useEffect } from "react";
-import { useT } from "../../i18n.ts";
+import { useMsg, useT } from "../../i18n.ts";
 import { CampaignStatusBadge } from "../campaign-status.tsx";
 import { CsrfInput } from "../forms.tsx";
 import { SelectFilter } from "../filters.tsx";
@@ -299,6 +299,7 @@ function PatientTimeline({ steps }: { steps: PatientView["steps"] }) {
 
 function PatientActions({ patient: p }: { patient: PatientView }) {
   const t = useT();
+  const msg = useMsg();
   const here = useHere();
   return (
     <div className="actions">
@@ -307,6 +308,9 @@ function PatientActions({ patient: p }: { patient: PatientView }) {
           {t("Dar de baja", "Opt out")}
         </Link>
       )}
+      <Link to={here({ consent: p.id, confirm: null, patient: null })} aria-label={msg("consent.history.open", { name: p.name })}>
+        {msg("consent.history.link")}
+      </Link>
       <Link to={here({ confirm: "erase", patient: p.id })} aria-label={t(`Eliminar datos de ${p.name}`, `Erase ${p.name}'s data`)}>
         {t("Eliminar datos", "Erase data")}
       </Link>

@@ -30,6 +30,8 @@ export const CampaignDraftSchema = defineEntity({
     duplicates: p.json<unknown[]>(),
     warnings: p.json<string[]>(),
     counts: p.json<Record<string, number>>(),
+    /** The file had a consent column; without one, confirming needs the uploader's attestation. */
+    consentColumn: p.boolean().default(true),
     expiresAt: p.datetime(),
     confirmedAt: p.datetime().nullable(),
     createdAt: createdAt(),

@@ -112,6 +112,20 @@ export type FeedbackSource = (typeof FeedbackSource)[keyof typeof FeedbackSource
 export const ConsentSource = { CSV_IMPORT: "CSV_IMPORT", FORM: "FORM", REPLY: "REPLY", STAFF: "STAFF" } as const;
 export type ConsentSource = (typeof ConsentSource)[keyof typeof ConsentSource];
 
+/**
+ * What a consent event is for (SPEC §13): feedback requests now; marketing (broadcasts) is a separate
+ * consent and joins this list with its own migration (the column's check constraint grows with it).
+ */
+export const ConsentPurpose = { FEEDBACK_REQUESTS: "FEEDBACK_REQUESTS" } as const;
+export type ConsentPurpose = (typeof ConsentPurpose)[keyof typeof ConsentPurpose];
+
+export const ConsentAction = { GRANTED: "GRANTED", WITHDRAWN: "WITHDRAWN" } as const;
+export type ConsentAction = (typeof ConsentAction)[keyof typeof ConsentAction];
+
+/** Where a consent event came from: a file import, the patient's form, staff, the patient's reply, the API. */
+export const ConsentEventSource = { IMPORT: "IMPORT", FORM: "FORM", STAFF: "STAFF", REPLY: "REPLY", API: "API" } as const;
+export type ConsentEventSource = (typeof ConsentEventSource)[keyof typeof ConsentEventSource];
+
 export const LedgerKind = { GRANT: "grant", HOLD: "hold", RELEASE: "release", DEDUCT: "deduct", REFUND: "refund" } as const;
 export type LedgerKind = (typeof LedgerKind)[keyof typeof LedgerKind];
 
