@@ -95,17 +95,17 @@ async function assignRowDoctors(
   em: Em,
   workspaceId: string,
   parsed: CreateCampaignDraftInput["parsed"],
-): Promise<{ accepted: (PatientRow & { doctorId: string | null })[]; rejected: RejectedRow[]; counts: PatientCsvResult["counts"] }> {
-  const named = parsed.accepted.some((r) => r.doctor);
-  if (!named) return { accepted: parsed.accepted.map((r) => ({ ...r, doctorId: null })), rejected: parsed.rejected, counts: parsed.counts };
+): Promise<{ accepted: (PatientRow & { doctorId?: string | null })[]; rejected: RejectedRow[]; counts: PatientCsvResult["counts"] }> {
+  // Without a doctor in the file the rows are kept as they are (no copy of a 50,000-row list).
+  if (!parsed.accepted.some((r) => r.doctor)) return { accepted: parsed.accepted, rejected: parsed.rejected, counts: parsed.counts };
   const directory = await loadDoctorDirectory(em, workspaceId);
   const column = parsed.columns?.find((c) => c.field === ("doctor" satisfies PatientField))?.header ?? FIELD_LABEL_ES.doctor;
-  const accepted: (PatientRow & { doctorId: string | null })[] = [];
+  const accepted: (PatientRow & { doctorId?: string | null })[] = [];
   const refused: RejectedRow[] = [];
   let consentMissing = 0;
   for (const row of parsed.accepted) {
     if (!row.doctor) {
-      accepted.push({ ...row, doctorId: null });
+      accepted.push(row);
       continue;
     }
     const match = directory.match(row.doctor);

@@ -77,7 +77,6 @@ export interface CampaignRowInput {
   doctor?: string | null;
 }
 
-
 export interface CreateCampaignInput {
   workspaceId: string;
   practiceId: string;
@@ -223,7 +222,8 @@ async function resolveRowDoctors(em: Em, workspaceId: string, rows: readonly Cam
     }
     if (!row.doctor) return null;
     const match = directory.match(row.doctor);
-    if (typeof match === "string") throw new CampaignInputError("DOCTOR_NOT_FOUND", `El médico «${row.doctor}» no es un usuario del espacio de trabajo${where}.`, "doctor");
+    if (match === "unknown") throw new CampaignInputError("DOCTOR_NOT_FOUND", `El médico «${row.doctor}» no es un usuario del espacio de trabajo${where}.`, "doctor");
+    if (match === "ambiguous") throw new CampaignInputError("DOCTOR_NOT_FOUND", `Hay más de un usuario llamado «${row.doctor}»${where}.`, "doctor");
     return match;
   });
 }
