@@ -108,6 +108,28 @@ describe("/campaigns/:id", () => {
     const page = await (await get(web.url, `/campaigns/${campaignA}?notice=cancelled`, s.owner)).text();
     expect(page).toContain("Campaña cancelada.");
   });
+
+  it("an appointment of another doctor (an import's doctor column) shows the campaign to that doctor with only their patient, and hides it from the campaign's doctor", async () => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query("update patients set doctor_id = (select id from users where name = 'Otro Doctor' and workspace_id = $1) where campaign_id = $2 and name = 'Luis Loja'", [a.workspaceId, campaignA]);
+    } finally {
+      await client.end();
+    }
+    expect(await (await get(web.url, "/campaigns", s.otherDoctor)).text()).toContain(`/campaigns/${campaignA}`);
+    const theirs = await get(web.url, `/campaigns/${campaignA}`, s.otherDoctor);
+    expect(theirs.status).toBe(200);
+    const theirPage = await theirs.text();
+    expect(theirPage).toContain("Luis Loja");
+    expect(theirPage).not.toContain("Rosa Quito");
+    const assigned = await (await get(web.url, `/campaigns/${campaignA}`, s.doctor)).text();
+    expect(assigned).toContain("Rosa Quito");
+    expect(assigned).not.toContain("Luis Loja");
+    const owner = await (await get(web.url, `/campaigns/${campaignA}`, s.owner)).text();
+    expect(owner).toContain("Rosa Quito");
+    expect(owner).toContain("Luis Loja");
+  });
 });
 
 describe("/campaigns/:id during and after a provider outage", () => {

@@ -168,6 +168,19 @@ describe("upload and preview", () => {
     expect(await countRows("select 1 from campaigns where name = 'Sin columnas'")).toBe(0);
   });
 
+  it("a doctor the workspace does not have is a rejected row whose reason reads in the viewer's language", async () => {
+    const csv = ["nombre,telefono,fecha,hora,consentimiento,médico", `Ana Torres,0991110101,${ddmmyyyy},10:00,si,doctor a`, `Bruno Díaz,0991110102,${ddmmyyyy},10:30,si,Dr. Nadie`].join("\r\n");
+    const id = await draftFrom(s.owner, a, csv, "Dos médicos");
+    const spanish = text(await (await get(web.url, `/campaigns/drafts/${id}`, s.owner)).text());
+    expect(spanish).toContain('data-testid="count-rejected">1<');
+    expect(spanish).toContain("El médico «Dr. Nadie» no es un usuario del espacio de trabajo (médico o propietario).");
+    // The accepted row shows the doctor it was matched to.
+    expect(spanish).toMatch(/<th scope="col">Médico<\/th>/);
+    expect(spanish).toMatch(/<td>Ana Torres<\/td>.*?<td>DOCTOR a<\/td>/s);
+    const english = { ...s.owner, cookie: `${s.owner.cookie}; lang=${encodeURIComponent(btoa(JSON.stringify("en")))}` };
+    expect(text(await (await get(web.url, `/campaigns/drafts/${id}`, english)).text())).toContain("The doctor “Dr. Nadie” is not a user of the workspace (doctor or owner).");
+  });
+
   it("a receptionist's upload becomes a draft: preview counts, rejected rows with line and reason, nothing sent yet", async () => {
     const id = await draftFrom(s.receptionist, a, GOOD_CSV, "Recepción lunes");
     const [campaign] = (await sql.query("select status, created_by_id, assigned_doctor_id from campaigns where id = $1", [id])).rows;

@@ -28,11 +28,13 @@ describe.skipIf(!chromiumPresent)("public patient pages", { timeout: 90_000 }, (
   beforeAll(async () => {
     db = await createTestDatabase();
     orm = await initOrm({ databaseUrl: db.url, poolMax: 2 });
-    const s = await createScenario(orm, { patients: 3, dueAt: new Date() });
+    const s = await createScenario(orm, { patients: 4, dueAt: new Date() });
     // As if the requests had been sent: the pages are reached from them.
     await sql("update messages set status = 'DELIVERED', provider_sid = 'SM' || replace(id::text, '-', ''), sent_at = now() where workspace_id = ?", [s.workspaceId]);
     await sql("update patients set status = 'SENT' where workspace_id = ?", [s.workspaceId]);
     tokens = (await sql<{ public_token: string }>("select public_token from patients where workspace_id = ? order by phone", [s.workspaceId])).map((r) => r.public_token);
+    // The fourth patient was imported as English-speaking.
+    await sql("update patients set language = 'en' where public_token = ?", [tokens[3]]);
     web = await startWebServer({ databaseUrl: db.url });
     browser = await launchChromium();
     context = await browser.newContext({ locale: "es-EC", timezoneId: "America/Guayaquil", viewport: { width: 390, height: 844 }, isMobile: true });
@@ -118,5 +120,32 @@ describe.skipIf(!chromiumPresent)("public patient pages", { timeout: 90_000 }, (
     // GET of the rating page changed nothing for that patient.
     expect((await sql("select rating from patients where public_token = ?", [tokens[2]]))[0]).toEqual({ rating: null });
     for (const path of ["/q/", "/r/", "/f/"]) expect((await fetch(`${web.url}${path}${"A".repeat(43)}`, human)).status).toBe(404);
+  });
+
+  it("an English-speaking patient gets the rating page and the private form in English", async () => {
+    const page = await context.newPage();
+    watch(page);
+    problems.length = 0;
+    await page.goto(`${web.url}/q/${tokens[3]}`);
+    await page.locator("html[data-hydrated=true]").waitFor({ state: "attached" });
+    expect(await page.title()).toBe("Rate your visit");
+    expect(await page.locator("main").getAttribute("lang")).toBe("en");
+    await page.getByText(/how would you rate your visit\?/).waitFor();
+    expect(await page.getByRole("button", { name: /out of 5/ }).count()).toBe(5);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await page.getByRole("button", { name: "1 out of 5: Very poor" }).click();
+    await page.getByRole("link", { name: "Tell us what went wrong" }).click();
+    await page.waitForURL(`**/f/${tokens[3]}`);
+    await page.locator("html[data-hydrated=true]").waitFor({ state: "attached" });
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Tell us what happened");
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Send comment" }).click();
+    await page.getByRole("alert").filter({ hasText: "Write your comment before sending it." }).waitFor();
+    await page.getByLabel("Your comment").fill("Nobody told me about the delay.");
+    await page.getByRole("button", { name: "Send comment" }).click();
+    await page.getByRole("heading", { name: "Thank you for telling us!" }).waitFor();
+    expect(await page.getByRole("link", { name: "leave a review on Google" }).getAttribute("href")).toContain(`/r/${tokens[3]}`);
+    expect(problems.filter((p) => !p.includes("status of 400"))).toEqual([]);
   });
 });

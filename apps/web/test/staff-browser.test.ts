@@ -177,8 +177,10 @@ describe.skipIf(!present)("staff UI in the browser", () => {
     await page.getByLabel("Días sin volver a escribir al mismo paciente").fill("30");
     await page.getByLabel("Silencio desde (HH:mm)").fill("21:00");
     await page.getByLabel("Sede Norte: teléfono para alertas").fill("0987654321");
+    await page.getByLabel("Idioma de los pacientes").selectOption("en");
     await page.getByRole("button", { name: "Guardar ajustes" }).click();
     await page.getByText("Ajustes guardados.").waitFor();
+    expect(await page.getByLabel("Idioma de los pacientes").inputValue()).toBe("en");
     expect(await page.getByLabel("Días sin volver a escribir al mismo paciente").inputValue()).toBe("30");
     expect(await page.getByLabel("Silencio desde (HH:mm)").inputValue()).toBe("21:00");
     expect(await page.getByLabel("Sede Norte: teléfono para alertas").inputValue()).toBe("+593987654321");

@@ -16,6 +16,8 @@ export interface WorkspaceSendingSettings {
   contactCooldownDays: number;
   maxAppointmentAgeDays: number;
   defaultChannel: Channel;
+  /** Patients' language when the import and the phone's history give none. */
+  defaultLanguage: "es" | "en";
   /** The workspace's own WhatsApp content SIDs by type ({} when none). */
   whatsappContentSids: Record<string, string>;
   smsSender: string | null;
@@ -33,12 +35,13 @@ export async function workspaceSendingSettings(em: EntityManager, workspaceId: s
       contact_cooldown_days: number;
       max_appointment_age_days: number;
       default_channel: Channel;
+      default_language: "es" | "en";
       whatsapp_content_sids: Record<string, string> | null;
       sms_sender: string | null;
       whatsapp_sender: string | null;
     }[]
   >(
-    `select plan, timezone, quiet_hours_start, quiet_hours_end, contact_cooldown_days, max_appointment_age_days, default_channel, whatsapp_content_sids,
+    `select plan, timezone, quiet_hours_start, quiet_hours_end, contact_cooldown_days, max_appointment_age_days, default_channel, default_language, whatsapp_content_sids,
             sms_sender, whatsapp_sender
        from workspaces where id = ?`,
     [workspaceId],
@@ -52,6 +55,7 @@ export async function workspaceSendingSettings(em: EntityManager, workspaceId: s
     contactCooldownDays: ws.contact_cooldown_days,
     maxAppointmentAgeDays: ws.max_appointment_age_days,
     defaultChannel: ws.default_channel,
+    defaultLanguage: ws.default_language,
     whatsappContentSids: ws.whatsapp_content_sids ?? {},
     smsSender: ws.sms_sender,
     whatsappSender: ws.whatsapp_sender,

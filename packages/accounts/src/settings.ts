@@ -57,6 +57,8 @@ export const settingsSchema = z
       .min(0, "No puede ser negativo.")
       .max(365, "Máximo 365 días."),
     defaultChannel: z.enum([Channel.WHATSAPP, Channel.SMS], { error: "Elija un canal." }),
+    // Optional: a form without the field keeps the current language.
+    defaultLanguage: z.enum(["es", "en"], { error: "Elija un idioma." }).optional(),
     whatsappSender: senderField,
     smsSender: senderField,
     sendingPaused: formBoolean,
@@ -141,6 +143,7 @@ export async function updateSettings(
     set("quietHoursEnd", data.quietHoursEnabled ? (data.quietHoursEnd ?? null) : null);
     set("contactCooldownDays", data.contactCooldownDays);
     set("defaultChannel", data.defaultChannel);
+    if (data.defaultLanguage) set("defaultLanguage", data.defaultLanguage);
     set("whatsappSender", data.whatsappSender ?? null);
     set("smsSender", data.smsSender ?? null);
     const sids: Partial<Record<TemplateType, string>> = {};

@@ -181,6 +181,18 @@ describe("settings", () => {
     expect(Object.keys((err as ValidationError).fieldErrors).sort()).toEqual(["contactCooldownDays", "contentSid_HELP", "quietHoursStart", "timezone"]);
   });
 
+  it("the patients' language is Spanish until the owner picks English; a form without the field keeps it; anything else is refused", async () => {
+    const ws = await newWorkspace();
+    const language = async () => (await ws.em.fork().findOneOrFail(Workspace, { id: ws.workspaceId })).defaultLanguage;
+    expect(await language()).toBe("es");
+    await updateSettings(ws.em, ws.actor, { ...base, defaultLanguage: "en" });
+    expect(await language()).toBe("en");
+    await updateSettings(ws.em, ws.actor, base);
+    expect(await language()).toBe("en");
+    const err = await updateSettings(ws.em, ws.actor, { ...base, defaultLanguage: "fr" }).catch((e: unknown) => e);
+    expect(Object.keys((err as ValidationError).fieldErrors)).toEqual(["defaultLanguage"]);
+  });
+
   it("gated needs the confirmation; it records who confirmed and audits the change", async () => {
     const ws = await newWorkspace();
     const err = await updateSettings(ws.em, ws.actor, { ...base, reviewPolicy: "gated" }).catch((e: unknown) => e);

@@ -50,7 +50,13 @@ export async function loadCampaign(em: EntityManager, workspaceId: string, viewe
       where c.workspace_id = ? and c.id = ?`,
     [campaignId],
   );
-  if (!r || !canOpenCampaign(viewer, r.doctor_id)) return null;
+  if (!r) return null;
+  // A doctor who is not the campaign's may still have appointments in it (the file's doctor column).
+  const own =
+    viewer.role === "DOCTOR" && r.doctor_id !== viewer.userId
+      ? (await scopedQuery(em, workspaceId, "select 1 from patients where workspace_id = ? and doctor_id = ? and campaign_id = ? limit 1", [viewer.userId, campaignId])).length > 0
+      : false;
+  if (!canOpenCampaign(viewer, r.doctor_id, own)) return null;
   return {
     ...toCampaignSummary(r),
     createdByName: r.created_by_name,

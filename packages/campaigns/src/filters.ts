@@ -18,6 +18,8 @@ export interface CampaignListFilters {
 
 export interface PatientListFilters {
   status?: PatientFilter | undefined;
+  /** Only this doctor's appointments (a doctor's own view, `appointmentScope`); never read from the URL. */
+  doctorId?: string | null | undefined;
   q?: string | undefined;
   cursor?: string | undefined;
 }

@@ -1,4 +1,4 @@
-export { canOpenCampaign, listLinksToDetail, type Viewer, type ViewerRole } from "./viewer.ts";
+export { appointmentScope, canOpenCampaign, listLinksToDetail, type Viewer, type ViewerRole } from "./viewer.ts";
 export {
   CAMPAIGN_STATUSES,
   PATIENT_FILTERS,

@@ -29,8 +29,9 @@ export async function listCampaigns(em: EntityManager, workspaceId: string, view
   const where: string[] = [];
   const params: unknown[] = [];
   if (viewer.role === "DOCTOR") {
-    where.push("c.assigned_doctor_id = ?");
-    params.push(viewer.userId);
+    // Assigned to them, or holding an appointment of theirs (patients_workspace_doctor_idx).
+    where.push("(c.assigned_doctor_id = ? or exists (select 1 from patients p where p.workspace_id = c.workspace_id and p.doctor_id = ? and p.campaign_id = c.id))");
+    params.push(viewer.userId, viewer.userId);
   }
   if (filters.status) {
     where.push("c.status = ?");

@@ -104,6 +104,10 @@ export async function listCampaignPatients(
   const where: string[] = [];
   const params: unknown[] = [campaignId];
   if (filters.status) where.push(FILTER_SQL[filters.status]);
+  if (filters.doctorId) {
+    where.push("p.doctor_id = ?");
+    params.push(filters.doctorId);
+  }
   if (filters.q) {
     const digits = phoneDigits(filters.q);
     if (digits) {

@@ -57,7 +57,11 @@ async function lockTarget(em: EntityManager, input: PatientActionInput): Promise
   const contact = await lockPatientContact(em, input.workspaceId, input.campaignId, input.patientId);
   if (!contact) return null;
   const [campaign] = await scopedQuery<{ assigned_doctor_id: string | null }>(em, input.workspaceId, "select assigned_doctor_id from campaigns where workspace_id = ? and id = ?", [input.campaignId]);
-  if (!campaign || !canOpenCampaign(input.viewer, campaign.assigned_doctor_id)) return null;
+  if (!campaign) return null;
+  if (input.viewer.role === "DOCTOR") {
+    // A doctor acts on their own appointments only (the patient's doctor), in any campaign.
+    if (contact.doctorId !== input.viewer.userId) return null;
+  } else if (!canOpenCampaign(input.viewer, campaign.assigned_doctor_id)) return null;
   return contact;
 }
 

@@ -3,12 +3,15 @@
 // Spanish/English pair (lint: `catalogue/no-inline-pairs`).
 import { billing } from "./messages/billing.ts";
 import { consent } from "./messages/consent.ts";
+import { imports } from "./messages/imports.ts";
 import { links } from "./messages/links.ts";
+import { publicPages } from "./messages/public-pages.ts";
 import { sending } from "./messages/sending.ts";
+import { settings } from "./messages/settings.ts";
 import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 
-export const catalogue = { ...billing, ...consent, ...links, ...sending, ...timeline, ...upload };
+export const catalogue = { ...billing, ...consent, ...imports, ...links, ...publicPages, ...sending, ...settings, ...timeline, ...upload };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

@@ -172,6 +172,7 @@ export async function seedDemoWith(em: EntityManager, now: Date = new Date(), pu
           workspace: ws,
           campaign,
           contact,
+          doctor: wem.getReference(User, doctor.id),
           name: d.name,
           phone: d.phone,
           appointmentAt,

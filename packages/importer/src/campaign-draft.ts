@@ -20,9 +20,12 @@ import {
   type CampaignRowInput,
   type CreateCampaignResult,
 } from "./create-campaign.ts";
+import { createMsg } from "@rm/catalogue";
+import { loadDoctorDirectory } from "./doctors.ts";
 import { CampaignInputError } from "./errors.ts";
 import type { Channel } from "./fields.ts";
-import type { DuplicateRow, PatientCsvResult, PatientRow, RejectedRow } from "./parse-patient-csv.ts";
+import { FIELD_LABEL_ES, type PatientField } from "./headers.ts";
+import type { DuplicateRow, PatientCsvResult, PatientRow, RejectedRow, RowProblem } from "./parse-patient-csv.ts";
 
 /** How long an unconfirmed draft is kept; expired drafts are removed at the workspace's next upload. */
 export const DRAFT_TTL_HOURS = 48;
@@ -43,9 +46,10 @@ export interface DraftRow extends CampaignRowInput {
 }
 
 // Rows are stored as tuples: a 50,000-row file is ~5 MB of JSON instead of ~12 MB of objects.
-type Tuple = [number, string, string, 0 | 1, string, 0 | 1, string | null, 0 | 1, Channel | null, string | null, "es" | "en" | null];
+// The doctor's id (index 11) came later: older drafts' tuples end at the language.
+type Tuple = [number, string, string, 0 | 1, string, 0 | 1, string | null, 0 | 1, Channel | null, string | null, "es" | "en" | null, (string | null)?];
 
-function toTuple(r: PatientRow | DraftRow): Tuple {
+function toTuple(r: (PatientRow | DraftRow) & { doctorId?: string | null }): Tuple {
   return [
     r.line,
     r.name,
@@ -58,6 +62,7 @@ function toTuple(r: PatientRow | DraftRow): Tuple {
     r.channel ?? null,
     r.email ?? null,
     r.language ?? null,
+    r.doctorId ?? null,
   ];
 }
 
@@ -74,7 +79,55 @@ function fromTuple(t: Tuple): DraftRow {
     channel: t[8],
     email: t[9],
     language: t[10],
+    doctorId: t[11] ?? null,
   };
+}
+
+const spanish = createMsg("es");
+
+/**
+ * The file's doctor column against the workspace's doctors (doctors.ts): each accepted row that names
+ * a doctor gets that doctor's id; a name that matches nobody, or two users, moves the row to the
+ * rejected rows with the reason (Spanish, plus its catalogue code for the page's language). Rows
+ * without a doctor keep the campaign's. One lookup of the doctors per file, one match per distinct name.
+ */
+async function assignRowDoctors(
+  em: Em,
+  workspaceId: string,
+  parsed: CreateCampaignDraftInput["parsed"],
+): Promise<{ accepted: (PatientRow & { doctorId?: string | null })[]; rejected: RejectedRow[]; counts: PatientCsvResult["counts"] }> {
+  // Without a doctor in the file the rows are kept as they are (no copy of a 50,000-row list).
+  if (!parsed.accepted.some((r) => r.doctor)) return { accepted: parsed.accepted, rejected: parsed.rejected, counts: parsed.counts };
+  const directory = await loadDoctorDirectory(em, workspaceId);
+  const column = parsed.columns?.find((c) => c.field === ("doctor" satisfies PatientField))?.header ?? FIELD_LABEL_ES.doctor;
+  const accepted: (PatientRow & { doctorId?: string | null })[] = [];
+  const refused: RejectedRow[] = [];
+  let consentMissing = 0;
+  for (const row of parsed.accepted) {
+    if (!row.doctor) {
+      accepted.push(row);
+      continue;
+    }
+    const match = directory.match(row.doctor);
+    if (typeof match !== "string") {
+      accepted.push({ ...row, doctorId: match.id });
+      continue;
+    }
+    const code = match === "unknown" ? "imports.doctor.unknown" : "imports.doctor.ambiguous";
+    const params = { name: row.doctor };
+    const problem: RowProblem = { column, value: row.doctor.slice(0, 200), reason: spanish(code, params), code, params };
+    refused.push({ line: row.line, ...problem, problems: [problem] });
+    if (!row.consent) consentMissing++;
+  }
+  if (refused.length === 0) return { accepted, rejected: parsed.rejected, counts: parsed.counts };
+  const rejected = [...parsed.rejected, ...refused].sort((a, b) => a.line - b.line);
+  const counts = {
+    ...parsed.counts,
+    accepted: accepted.length,
+    rejected: rejected.length,
+    consentMissing: parsed.counts.consentMissing - consentMissing,
+  };
+  return { accepted, rejected, counts };
 }
 
 export interface CreateCampaignDraftInput {
@@ -150,6 +203,7 @@ export async function createCampaignDraft(target: MikroORM | EntityManager, inpu
   const expiresAt = new Date(now.getTime() + DRAFT_TTL_HOURS * 3_600_000);
   return inTransaction(toEm(target), async (em) => {
     const { defaultChannel } = await checkSettings(em, input);
+    const rows = await assignRowDoctors(em, input.workspaceId, input.parsed);
     const expired = await scopedQuery<{ campaign_id: string }>(em, input.workspaceId, "select campaign_id from campaign_drafts where workspace_id = ? and expires_at < ? and confirmed_at is null", [now]);
     await deleteDraftCampaigns(em, input.workspaceId, expired.map((d) => d.campaign_id));
     const campaignId = await insertDraftCampaign(em, {
@@ -159,7 +213,7 @@ export async function createCampaignDraft(target: MikroORM | EntityManager, inpu
       createdById: input.createdById,
       name,
       scheduledHoursAfter: hours,
-      totalPatients: input.parsed.accepted.length,
+      totalPatients: rows.accepted.length,
       now,
     });
     // Bound parameters: a big file's rows are megabytes of JSON that MikroORM would otherwise inline.
@@ -174,11 +228,11 @@ export async function createCampaignDraft(target: MikroORM | EntityManager, inpu
         input.fileName ? input.fileName.slice(0, 255) : null,
         input.parsed.encoding,
         input.parsed.delimiter,
-        JSON.stringify(input.parsed.accepted.map(toTuple)),
-        JSON.stringify(input.parsed.rejected),
+        JSON.stringify(rows.accepted.map(toTuple)),
+        JSON.stringify(rows.rejected),
         JSON.stringify(input.parsed.duplicates),
         JSON.stringify(input.parsed.warnings),
-        JSON.stringify(input.parsed.counts),
+        JSON.stringify(rows.counts),
         hasConsentColumn(input.parsed),
         expiresAt,
         now,

@@ -29,6 +29,7 @@ import {
 import { CampaignInputError, InsufficientCreditsError, SendBlockedError } from "./errors.ts";
 import { sendBlockers, type SendBlocker } from "./send-blockers.ts";
 import type { Channel } from "./fields.ts";
+import { loadDoctorDirectory, type MatchedDoctor } from "./doctors.ts";
 import { messageSendEvent } from "@rm/events";
 import { findWorkspacePractice, findWorkspaceUser, insertAudit, listDefaultTemplates, workspaceSendingSettings } from "@rm/accounts";
 import { activateDraftCampaign, insertActiveCampaign } from "@rm/campaigns";
@@ -37,6 +38,7 @@ import {
   encodePatients,
   insertInitialMessages,
   insertPatients,
+  lastKnownLanguages,
   readContactStates,
   upsertAndLockContacts,
   type ContactState,
@@ -67,7 +69,12 @@ export interface CampaignRowInput {
   /** Null/undefined: the campaign's channel. */
   channel?: Channel | null;
   email?: string | null;
+  /** Null/undefined: the contact's last known language, else the workspace's patients' language (Spanish by default). */
   language?: "es" | "en" | null;
+  /** The appointment's doctor, a DOCTOR or OWNER of the workspace (a draft's rows carry it resolved). */
+  doctorId?: string | null;
+  /** Else the doctor as the file names them (`PatientRow.doctor`), matched like a draft's; null/undefined: the campaign's doctor. */
+  doctor?: string | null;
 }
 
 export interface CreateCampaignInput {
@@ -171,6 +178,10 @@ interface Settings {
   whatsappSender: string | null;
   practiceName: string;
   doctorName: string;
+  /** Each row's doctor (by input index), or null: the campaign's. */
+  rowDoctors: (MatchedDoctor | null)[];
+  /** Each row's language (by input index): the file's, else the phone's last known, else the workspace's. */
+  rowLanguages: string[];
   templates: { INITIAL: Record<Channel, string>; FOLLOWUPS: Record<Channel, string[]> };
 }
 
@@ -193,7 +204,43 @@ function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] ?? "";
 }
 
-async function loadSettings(em: Em, input: Pick<CreateCampaignInput, "workspaceId" | "practiceId" | "assignedDoctorId" | "createdById">, languages: Set<string>): Promise<Settings & { languageTemplates: Map<string, Settings["templates"]> }> {
+/**
+ * Each row's doctor: its resolved id, else the name in the file matched like a draft's rows, else
+ * null (the campaign's doctor). One lookup of the workspace's doctors, only when a row names one.
+ */
+async function resolveRowDoctors(em: Em, workspaceId: string, rows: readonly CampaignRowInput[], lenient: boolean): Promise<(MatchedDoctor | null)[]> {
+  if (!rows.some((r) => r.doctorId || r.doctor)) return rows.map(() => null);
+  const directory = await loadDoctorDirectory(em, workspaceId);
+  return rows.map((row) => {
+    const where = row.line ? ` (fila ${row.line})` : "";
+    if (row.doctorId) {
+      const doctor = directory.byId.get(row.doctorId);
+      // A preview shows a draft whose doctor was removed since with the campaign's doctor; confirming refuses it.
+      if (!doctor && lenient) return null;
+      if (!doctor) throw new CampaignInputError("DOCTOR_NOT_FOUND", `El médico de la cita ya no es un usuario del espacio de trabajo${where}.`, "doctor");
+      return doctor;
+    }
+    if (!row.doctor) return null;
+    const match = directory.match(row.doctor);
+    if (match === "unknown") throw new CampaignInputError("DOCTOR_NOT_FOUND", `El médico «${row.doctor}» no es un usuario del espacio de trabajo${where}.`, "doctor");
+    if (match === "ambiguous") throw new CampaignInputError("DOCTOR_NOT_FOUND", `Hay más de un usuario llamado «${row.doctor}»${where}.`, "doctor");
+    return match;
+  });
+}
+
+/** Each row's language: the file's, else the phone's last appointment's, else the workspace's. One lookup for the rows without one. */
+async function resolveRowLanguages(em: Em, workspaceId: string, rows: readonly CampaignRowInput[], workspaceLanguage: string): Promise<string[]> {
+  const unknown = rows.filter((r) => !r.language).map((r) => r.phone);
+  const known = unknown.length > 0 ? await lastKnownLanguages(em, workspaceId, unknown) : new Map<string, string>();
+  return rows.map((r) => r.language ?? known.get(r.phone) ?? workspaceLanguage);
+}
+
+async function loadSettings(
+  em: Em,
+  input: Pick<CreateCampaignInput, "workspaceId" | "practiceId" | "assignedDoctorId" | "createdById">,
+  rows: readonly CampaignRowInput[],
+  options: { lenient?: boolean } = {},
+): Promise<Settings & { languageTemplates: Map<string, Settings["templates"]> }> {
   const ws = await workspaceSendingSettings(em, input.workspaceId);
   if (!ws) throw new CampaignInputError("WORKSPACE_NOT_FOUND", "El espacio de trabajo no existe.");
   const practice = await findWorkspacePractice(em, input.workspaceId, input.practiceId);
@@ -206,9 +253,12 @@ async function loadSettings(em: Em, input: Pick<CreateCampaignInput, "workspaceI
     if (!doctor) throw new CampaignInputError("DOCTOR_NOT_FOUND", "El médico asignado no existe en este espacio de trabajo.", "assignedDoctorId");
     doctorName = doctor.name;
   }
-  const rows = await listDefaultTemplates(em, input.workspaceId, ["INITIAL", "FOLLOWUP_HAPPY", "FOLLOWUP_UNHAPPY"]);
+  const rowDoctors = await resolveRowDoctors(em, input.workspaceId, rows, options.lenient ?? false);
+  const rowLanguages = await resolveRowLanguages(em, input.workspaceId, rows, ws.defaultLanguage);
+  const languages = new Set(rowLanguages);
+  const templateRows = await listDefaultTemplates(em, input.workspaceId, ["INITIAL", "FOLLOWUP_HAPPY", "FOLLOWUP_UNHAPPY"]);
   const pick = (type: string, language: string, channel: Channel): string => {
-    const row = rows.find((r) => r.type === type && r.language === language) ?? rows.find((r) => r.type === type && r.language === "es");
+    const row = templateRows.find((r) => r.type === type && r.language === language) ?? templateRows.find((r) => r.type === type && r.language === "es");
     if (row) return channel === "SMS" && row.smsBody ? row.smsBody : row.body;
     return DEFAULT_TEMPLATES.find((t) => t.type === type)!.body;
   };
@@ -234,6 +284,8 @@ async function loadSettings(em: Em, input: Pick<CreateCampaignInput, "workspaceI
     whatsappSender: ws.whatsappSender,
     practiceName: practice.name,
     doctorName,
+    rowDoctors,
+    rowLanguages,
     templates: languageTemplates.get("es")!,
     languageTemplates,
   };
@@ -260,6 +312,10 @@ interface Planned {
   row: CampaignRowInput;
   channel: Channel;
   language: string;
+  /** The appointment's doctor: the row's, else the campaign's (null when neither). */
+  doctorId: string | null;
+  /** {{doctor}} when the row names its own doctor (null: the campaign's). */
+  doctorName: string | null;
   patientId: string;
   token: string;
   skip: SkipReason | null;
@@ -275,6 +331,8 @@ interface Planned {
 interface Prepared {
   channel: Channel;
   language: string;
+  doctorId: string | null;
+  doctorName: string | null;
   token: string;
   /** A skip the row decides by itself: NO_CONSENT, NOT_MOBILE, APPOINTMENT_TOO_OLD. */
   rowSkip: SkipReason | null;
@@ -338,7 +396,10 @@ function preparer(rows: readonly CampaignRowInput[], s: Awaited<ReturnType<typeo
   const one = (i: number, forced?: Channel): Prepared => {
     const row = rows[i]!;
     const channel = forced ?? row.channel ?? campaignChannel;
-    const language = row.language ?? "es";
+    const language = s.rowLanguages[i]!;
+    const doctor = s.rowDoctors[i] ?? null;
+    const doctorId = doctor?.id ?? input.assignedDoctorId;
+    const doctorName = doctor?.name ?? null;
     const token = publicTokens[i]!;
     let rowSkip: SkipReason | null = null;
     let sendAt: Date | null = null;
@@ -354,11 +415,11 @@ function preparer(rows: readonly CampaignRowInput[], s: Awaited<ReturnType<typeo
       if ("skip" in when) rowSkip = "APPOINTMENT_TOO_OLD";
       else sendAt = when.sendAt;
     }
-    if (rowSkip) return { channel, language, token, rowSkip, sendAt: null, body: null, firstName: null, credits: 0 };
+    if (rowSkip) return { channel, language, doctorId, doctorName, token, rowSkip, sendAt: null, body: null, firstName: null, credits: 0 };
     const templates = s.languageTemplates.get(language) ?? s.templates;
     const values = {
       name: firstName(row.name),
-      doctor: s.doctorName,
+      doctor: doctorName ?? s.doctorName,
       practice: s.practiceName,
       appointmentType: row.appointmentType ?? null,
       date: usesDate ? formatAppointmentDate(row.appointmentAt, s.timezone) : null,
@@ -366,7 +427,7 @@ function preparer(rows: readonly CampaignRowInput[], s: Awaited<ReturnType<typeo
     };
     const body = renderTemplate(templates.INITIAL[channel], values);
     const type = values.appointmentType ?? "";
-    const ckey = `${channel} ${language} ${values.date ?? ""} ${type.length}:${type} ${values.name}`;
+    const ckey = `${channel} ${language} ${values.date ?? ""} ${type.length}:${type} ${values.doctor.length}:${values.doctor} ${values.name}`;
     let credits = creditsByRendering.get(ckey);
     if (credits === undefined) {
       // Same sum as creditsToHoldForPatient (initial + the larger follow-up), on stub links.
@@ -379,6 +440,8 @@ function preparer(rows: readonly CampaignRowInput[], s: Awaited<ReturnType<typeo
     return {
       channel,
       language,
+      doctorId,
+      doctorName,
       token,
       rowSkip: null,
       sendAt,
@@ -422,11 +485,13 @@ function decide(rows: readonly CampaignRowInput[], prepared: readonly Prepared[]
     else if (contact?.optedOutAt) skip = "OPTED_OUT";
     else if (p.rowSkip) skip = p.rowSkip;
     else if (contact && (contact.pending || withinCooldown(contact.lastAskedAt, now, s.cooldownDays))) skip = "COOLDOWN";
-    if (skip) return { row, channel: p.channel, language: p.language, patientId: randomUUID(), token: p.token, skip, sendAt: null, messageId: null, body: null, firstName: null, credits: 0 };
+    if (skip) return { row, channel: p.channel, language: p.language, doctorId: p.doctorId, doctorName: p.doctorName, patientId: randomUUID(), token: p.token, skip, sendAt: null, messageId: null, body: null, firstName: null, credits: 0 };
     return {
       row,
       channel: p.channel,
       language: p.language,
+      doctorId: p.doctorId,
+      doctorName: p.doctorName,
       patientId: randomUUID(),
       token: p.token,
       skip: null,
@@ -475,12 +540,6 @@ export async function inTransaction<T>(em: Em, fn: (tem: Em) => Promise<T>): Pro
   return em.isInTransaction() ? fn(em) : em.transactional((tem) => fn(tem as Em));
 }
 
-function languagesOf(rows: readonly CampaignRowInput[]): Set<string> {
-  const out = new Set<string>();
-  for (const r of rows) if (r.language) out.add(r.language);
-  return out;
-}
-
 /**
  * What confirming would do, without writing or locking anything: counts by outcome, first and last
  * send time, and the credits check (needed, available, shortfall). For the preview page.
@@ -489,7 +548,7 @@ export async function previewCampaignFromRows(target: MikroORM | EntityManager, 
   const em = toEm(target);
   const now = input.now ?? new Date();
   const { unique, merged } = validateRows(input.rows);
-  const settings = await loadSettings(em, input, languagesOf(unique));
+  const settings = await loadSettings(em, input, unique, { lenient: true });
   const contacts = await readContactStates(em, input.workspaceId, unique.map((r) => r.phone));
   const planned = plan(unique, contacts, settings, input, now);
   const summary = summarise(planned, merged);
@@ -533,7 +592,7 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
     mark = t;
   };
   return inTransaction(toEm(target), async (em) => {
-    const settings = await loadSettings(em, input, languagesOf(unique));
+    const settings = await loadSettings(em, input, unique);
     lap("settings");
     const campaignChannel = input.channel ?? settings.defaultChannel;
     // The database upserts and locks the contacts while the rows are rendered here (rendering does
@@ -628,6 +687,7 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
       const rows = await encodePatients(batch, {
         id: (p) => p.patientId,
         contactId: (p) => contacts.get(p.row.phone)!.id,
+        doctorId: (p) => p.doctorId,
         name: (p) => p.row.name.trim(),
         phone: (p) => p.row.phone,
         email: (p) => p.row.email ?? null,
@@ -669,6 +729,7 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
         phone: (p) => p.row.phone,
         body: (p) => p.body,
         firstName: (p) => (p.channel === "WHATSAPP" ? p.firstName : null),
+        doctorName: (p) => (p.channel === "WHATSAPP" ? p.doctorName : null),
         token: (p) => (p.channel === "WHATSAPP" ? p.token : null),
         contentSid: (p) => (p.channel === "WHATSAPP" ? initialContentSid(p.language) : null),
         credits: (p) => p.credits,

@@ -68,6 +68,9 @@ export interface RowProblem {
   column: string;
   value: string;
   reason: string;
+  /** The reason's catalogue code and parameters, so pages show it in the reader's language (`reason` is its Spanish text). */
+  code?: "imports.doctor.unknown" | "imports.doctor.ambiguous";
+  params?: { name: string };
 }
 
 export interface RejectedRow extends RowProblem {

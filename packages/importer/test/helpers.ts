@@ -30,6 +30,8 @@ export async function makeTenant(
     workspaceId,
     `doctor-${workspaceId}@example.com`,
   ]);
+  // The fixture files name "Dr. Ruiz" too: a second doctor of the workspace.
+  await em.execute("insert into users (workspace_id, email, name, role, password_hash) values (?, ?, 'Carlos Ruiz', 'DOCTOR', 'x')", [workspaceId, `ruiz-${workspaceId}@example.com`]);
   const [practice] = await em.execute<{ id: string }[]>("insert into practices (workspace_id, name, google_place_id) values (?, 'Consultorio Norte', 'ChIJ-test') returning id", [workspaceId]);
   if ((o.credits ?? 1000) > 0) await grantCredits(em, { workspaceId, amount: o.credits ?? 1000, reference: `test:${workspaceId}` });
   return { workspaceId, ownerId: owner!.id, doctorId: doctor!.id, practiceId: practice!.id };

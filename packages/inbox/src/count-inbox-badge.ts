@@ -14,15 +14,15 @@ export interface InboxBadge {
 }
 
 export async function countInboxBadge(em: EntityManager, viewer: InboxViewer): Promise<InboxBadge> {
-  const scope = doctorScope(viewer);
+  const scope = doctorScope(viewer, "c.doctor_id");
   const counts = `count(*)::text as unresolved, count(distinct f.patient_id) filter (where f.status = 'NEW' and f.rating <= 2)::text as detractors`;
-  // A doctor's count starts from the unresolved items too (then their campaigns by primary key), so
-  // it costs what the owner's does instead of walking every patient of the doctor's campaigns.
+  // A doctor's count starts from the unresolved items too (then each item's patient by primary key), so
+  // it costs what the owner's does instead of walking every appointment of the doctor.
   const sql = scope.sql
     ? `with f as materialized (select workspace_id, patient_id, status, rating from feedback where workspace_id = ? and status in ('NEW', 'IN_PROGRESS'))
        select ${counts} from f
         cross join lateral (
-          select cp.assigned_doctor_id from patients p join campaigns cp on cp.id = p.campaign_id and cp.workspace_id = p.workspace_id
+          select p.doctor_id from patients p
            where p.id = f.patient_id and p.workspace_id = f.workspace_id limit 1) c
         where true${scope.sql}`
     : `select ${counts} from feedback f where f.workspace_id = ? and f.status in ('NEW', 'IN_PROGRESS')`;

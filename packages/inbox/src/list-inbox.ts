@@ -66,7 +66,8 @@ function narrowing(viewer: InboxViewer, filters: InboxFilters): { sql: string; p
     params.push(filters.source);
   }
   if (filters.detractors) sql += " and f.rating <= 2";
-  const scope = doctorScope(viewer);
+  // Unqualified: the page's lateral row and the count's patients row both have the one doctor_id.
+  const scope = doctorScope(viewer, "doctor_id");
   let campaignSql = scope.sql;
   const campaignParams = [...scope.params];
   if (filters.practiceId) {
@@ -106,7 +107,7 @@ export async function listInbox(em: EntityManager, viewer: InboxViewer, filters:
            c.patient_name, c.phone, c.campaign_id, c.campaign_name, c.practice_id, c.practice_name
       from candidates f
       cross join lateral (
-        select p.name as patient_name, p.phone, cp.id as campaign_id, cp.name as campaign_name, cp.practice_id, cp.assigned_doctor_id, pr.name as practice_name
+        select p.name as patient_name, p.phone, cp.id as campaign_id, cp.name as campaign_name, cp.practice_id, p.doctor_id, pr.name as practice_name
           from patients p
           join campaigns cp on cp.id = p.campaign_id and cp.workspace_id = p.workspace_id
           join practices pr on pr.id = cp.practice_id and pr.workspace_id = p.workspace_id

@@ -26,12 +26,13 @@ export function assertInboxRole(viewer: InboxViewer): void {
 }
 
 /**
- * The doctor scope as SQL on the campaigns alias `c`: nothing for an owner, the assigned doctor for a
- * doctor. Returned with its parameters so callers append both in order.
+ * The doctor scope as SQL on the appointment's doctor (`column`, the patient's `doctor_id`: the file's
+ * doctor column, else the campaign's doctor, written at import): nothing for an owner, their own
+ * appointments for a doctor. Returned with its parameters so callers append both in order.
  */
-export function doctorScope(viewer: InboxViewer): { sql: string; params: unknown[] } {
+export function doctorScope(viewer: InboxViewer, column = "p.doctor_id"): { sql: string; params: unknown[] } {
   assertInboxRole(viewer);
-  return viewer.role === "DOCTOR" ? { sql: " and c.assigned_doctor_id = ?", params: [viewer.userId] } : { sql: "", params: [] };
+  return viewer.role === "DOCTOR" ? { sql: ` and ${column} = ?`, params: [viewer.userId] } : { sql: "", params: [] };
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -52,8 +52,8 @@ export async function createTenant(orm: MikroORM, name: string): Promise<Tenant>
       const phone = `+5939${String(80000000 + ++phoneSeq).padStart(8, "0")}`;
       const [ct] = await sql<{ id: string }>("insert into contacts (workspace_id, phone) values (?, ?) returning id", [wsId, phone]);
       const [p] = await sql<{ id: string }>(
-        "insert into patients (workspace_id, campaign_id, contact_id, name, phone, appointment_at, preferred_channel, consent, status) values (?, ?, ?, ?, ?, '2026-11-30T15:00:00Z', 'WHATSAPP', true, 'SENT') returning id",
-        [wsId, campaignId, ct!.id, patientName, phone],
+        "insert into patients (workspace_id, campaign_id, contact_id, name, phone, appointment_at, preferred_channel, consent, status, doctor_id) values (?, ?, ?, ?, ?, '2026-11-30T15:00:00Z', 'WHATSAPP', true, 'SENT', (select assigned_doctor_id from campaigns where id = ?)) returning id",
+        [wsId, campaignId, ct!.id, patientName, phone, campaignId],
       );
       return { id: p!.id, phone };
     },

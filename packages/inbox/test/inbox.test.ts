@@ -144,7 +144,7 @@ describe("the list", () => {
 });
 
 describe("doctors", () => {
-  it("see only the items of campaigns assigned to them, in the list, the counts and the badge", async () => {
+  it("see only the items of their appointments (their campaigns' here), in the list, the counts and the badge", async () => {
     const ana = await listInbox(em(), drAna, filters({ status: "all" }));
     expect(ana.items.map((i) => i.id)).toEqual([ids.mariaReply, ids.mariaForm, ids.mariaRating]);
     expect(ana.counts).toEqual({ NEW: 3, IN_PROGRESS: 0, RESOLVED: 0, open: 3, all: 3 });
@@ -159,6 +159,25 @@ describe("doctors", () => {
     await expectInboxError(updateInboxItem(em(), drLuis, ids.mariaForm!, { status: "RESOLVED", notes: "no es mío" }), "not_found");
     const [row] = await sql<{ status: string; staff_notes: string | null }>("select status, staff_notes from feedback where id = ?", [ids.mariaForm]);
     expect(row).toEqual({ status: "NEW", staff_notes: null });
+  });
+
+  it("follow the appointment's doctor, not the campaign's: an import's doctor column puts the item in that doctor's inbox", async () => {
+    const c = await createTenant(orm, "Clínica C");
+    const vera = await c.user("Dr. Luis Vera", "DOCTOR");
+    const rios = await c.user("Dra. Ana Ríos", "DOCTOR");
+    const campaign = await c.campaign("Archivo de recepción", await c.practice("Sede"), vera);
+    // One file for both doctors: this appointment was with Dra. Ríos.
+    const patient = await c.patient(campaign, "Julia Paz");
+    await sql("update patients set doctor_id = ? where id = ?", [rios, patient.id]);
+    const item = await c.item(patient.id, { source: "RATING", rating: 1, at: at("13:00:00") });
+    const drRios = c.viewer(rios, "DOCTOR");
+    const drVera = c.viewer(vera, "DOCTOR");
+    expect((await listInbox(em(), drRios, filters({ status: "all" }))).items.map((i) => i.id)).toEqual([item]);
+    expect(await countInboxBadge(em(), drRios)).toEqual({ unresolved: 1, detractors: 1 });
+    expect((await loadInboxItem(em(), drRios, item)).item.id).toBe(item);
+    expect((await listInbox(em(), drVera, filters({ status: "all" }))).items).toEqual([]);
+    expect(await countInboxBadge(em(), drVera)).toEqual({ unresolved: 0, detractors: 0 });
+    await expectInboxError(loadInboxItem(em(), drVera, item), "not_found");
   });
 
   it("a receptionist has no inbox", async () => {

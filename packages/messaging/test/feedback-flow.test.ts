@@ -312,7 +312,7 @@ describe("the one-tap page", () => {
     expect(await loadRatingPage(h.orm.em.fork(), options, "x".repeat(43), h.clock.now())).toEqual({ state: "not_found" });
     expect(await loadRatingPage(h.orm.em.fork(), options, "../../etc", h.clock.now())).toEqual({ state: "not_found" });
     await sql("update patients set token_expires_at = ? where id = ?", [new Date(h.clock.now().getTime() - 1000), s.patientId]);
-    expect(await rateByToken(h.orm.em.fork(), options, s.token, 4, h.clock.now())).toEqual({ state: "expired" });
+    expect(await rateByToken(h.orm.em.fork(), options, s.token, 4, h.clock.now())).toEqual({ state: "expired", language: "es" });
   });
 
   it("/r counts a click once per token and never for bots", async () => {
@@ -333,7 +333,7 @@ describe("the one-tap page", () => {
     const [followUp] = await outgoing(s.patientId);
     expect(followUp).toMatchObject({ type: "FOLLOWUP_HAPPY" });
     expect(followUp!.body).toContain(`${PUBLIC_URL}/r/${s.token}`);
-    expect(await reviewRedirect(h.orm.em.fork(), s.token, { userAgent: "Mozilla/5.0", bot: false }, h.clock.now())).toEqual({ state: "ok", url: link, counted: true });
+    expect(await reviewRedirect(h.orm.em.fork(), s.token, { userAgent: "Mozilla/5.0", bot: false }, h.clock.now())).toEqual({ state: "ok", url: link, counted: true, language: "es" });
   });
 
   it("the database keeps a practice to one review target, and a stored link only in the g.page review form", async () => {

@@ -82,12 +82,12 @@ export async function addFixtureCampaign(orm: MikroORM, c: FixtureCampaign): Pro
       const rated = p.state === "rated";
       const patientStatus = { scheduled: "SCHEDULED", sent: "SENT", delivered: "SENT", read: "SENT", rated: "RATED", failed: "FAILED", skipped: "SKIPPED", cancelled: "CANCELLED" }[p.state];
       const [patient] = await em.execute<{ id: string }[]>(
-        `insert into patients (workspace_id, campaign_id, contact_id, name, phone, email, appointment_at, appointment_type, preferred_channel, consent, status, skip_reason, rating, rated_at, follow_up_sent_at, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, 'Limpieza', ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+        `insert into patients (workspace_id, campaign_id, contact_id, name, phone, email, appointment_at, appointment_type, preferred_channel, consent, status, skip_reason, rating, rated_at, follow_up_sent_at, created_at, doctor_id)
+         values (?, ?, ?, ?, ?, ?, ?, 'Limpieza', ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
         [
           ws, campaignId, contact!.id, p.name, p.phone, `${p.phone.slice(1)}@correo.example`, appt, channel, p.skipReason !== "NO_CONSENT", patientStatus,
           p.state === "skipped" ? (p.skipReason ?? "COOLDOWN") : p.state === "cancelled" ? "OPTED_OUT" : null,
-          rated ? (p.rating ?? 5) : null, rated ? at(30) : null, rated ? at(30) : null, c.createdAt ?? new Date(),
+          rated ? (p.rating ?? 5) : null, rated ? at(30) : null, rated ? at(30) : null, c.createdAt ?? new Date(), c.assignedDoctorId,
         ],
       );
       const patientId = patient!.id;

@@ -10,6 +10,7 @@ import {
   cancelCampaign,
   erasePatient,
   findActionTarget,
+  appointmentScope,
   findCampaignPatient,
   listCampaignPatients,
   loadCampaign,
@@ -102,7 +103,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (campaign.status === "DRAFT") throw redirect(`/campaigns/drafts/${campaign.id}`);
   const url = new URL(request.url);
   const filters = parsePatientListFilters(url.searchParams);
-  const page = await listCampaignPatients(em, workspace.id, campaign.id, filters);
+  // A doctor sees their own appointments only (the appointment's doctor, not the campaign's).
+  const page = await listCampaignPatients(em, workspace.id, campaign.id, { ...filters, doctorId: appointmentScope(viewer) });
 
   const confirm = await findActionTarget(em, workspace.id, campaign.id, url.searchParams.get("confirm"), url.searchParams.get("patient") ?? "");
 

@@ -6,7 +6,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { listLinksToDetail, type Viewer } from "@rm/campaigns";
-import { confirmCampaignDraft, discardCampaignDraft, getCampaignDraft, previewCampaignDraft } from "@rm/importer";
+import { confirmCampaignDraft, discardCampaignDraft, getCampaignDraft, listAssignableDoctors, previewCampaignDraft } from "@rm/importer";
 import type { ReactNode } from "react";
 import { failure, importerFailure, requireDraftAccess } from "../.server/campaigns.server.ts";
 import { getEnv } from "../.server/env.server.ts";
@@ -37,7 +37,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   requireDraftAccess(staff, draft);
   if (draft.status !== "DRAFT") throw redirect(campaignPageOr(staff, "/campaigns", draft.campaignId));
   const consentMissing = draft.rows.filter((r) => !r.consent);
+  // A file with a doctor column: each row's doctor is shown (the campaign's where the row names none).
+  const doctors = draft.rows.some((r) => r.doctorId) ? new Map((await listAssignableDoctors(staff.em, staff.workspace.id)).map((d) => [d.id, d.name])) : null;
   const row = (r: (typeof draft.rows)[number]) => ({
+    doctorName: r.doctorId ? (doctors?.get(r.doctorId) ?? null) : draft.doctorName,
     line: r.line,
     name: r.name,
     phone: r.phone,
@@ -48,6 +51,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   });
   return {
     isOwner: staff.user.role === "OWNER",
+    rowDoctors: doctors !== null,
     draft: {
       id: draft.campaignId,
       name: draft.name,
@@ -69,7 +73,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     accepted: draft.rows.slice(0, LIST_LIMIT).map(row),
     consentMissing: consentMissing.slice(0, LIST_LIMIT).map(row),
     consentMissingTotal: consentMissing.length,
-    rejected: draft.rejected.slice(0, LIST_LIMIT).map((r) => ({ line: r.line, problems: r.problems.map((p) => ({ column: p.column, value: p.value, reason: p.reason })) })),
+    rejected: draft.rejected.slice(0, LIST_LIMIT).map((r) => ({ line: r.line, problems: r.problems.map((p) => ({ column: p.column, value: p.value, reason: p.reason, code: p.code ?? null, params: p.params ?? null })) })),
     duplicates: draft.duplicates.slice(0, LIST_LIMIT),
     preview: preview
       ? {
@@ -163,7 +167,7 @@ export default function CampaignDraftPage() {
       {draft.consentColumn ? <ConsentMissingRows draft={draft} rows={data.consentMissing} total={data.consentMissingTotal} /> : null}
       {preview && preview.skippedTotal > 0 ? <SkippedRows preview={preview} /> : null}
       {data.duplicates.length > 0 ? <DuplicateRows draft={draft} duplicates={data.duplicates} /> : null}
-      <AcceptedRows draft={draft} rows={data.accepted} />
+      <AcceptedRows draft={draft} rows={data.accepted} withDoctors={data.rowDoctors} />
     </>
   );
 }
@@ -333,6 +337,7 @@ function RowsTable({ testId, caption, headers, children }: { testId: string; cap
 
 function RejectedRows({ draft, rejected }: { draft: Draft; rejected: Loaded["rejected"] }) {
   const t = useT();
+  const msg = useMsg();
   return (
     <section className="card" aria-labelledby="rejected-heading">
       <h2 id="rejected-heading">
@@ -359,7 +364,8 @@ function RejectedRows({ draft, rejected }: { draft: Draft; rejected: Loaded["rej
                 <td>{r.line}</td>
                 <td>{p.column}</td>
                 <td className="details">{p.value}</td>
-                <td>{p.reason}</td>
+                {/* Reasons the workspace decides (the doctor column) carry a catalogue code: shown in the reader's language. */}
+                <td>{p.code && p.params ? msg(p.code, p.params) : p.reason}</td>
               </tr>
             )),
           )}
@@ -437,8 +443,9 @@ function DuplicateRows({ draft, duplicates }: { draft: Draft; duplicates: Loaded
   );
 }
 
-function AcceptedRows({ draft, rows }: { draft: Draft; rows: Loaded["accepted"] }) {
+function AcceptedRows({ draft, rows, withDoctors }: { draft: Draft; rows: Loaded["accepted"]; withDoctors: boolean }) {
   const t = useT();
+  const msg = useMsg();
   const when = useWhen(draft);
   return (
     <section className="card" aria-labelledby="accepted-heading">
@@ -448,7 +455,15 @@ function AcceptedRows({ draft, rows }: { draft: Draft; rows: Loaded["accepted"] 
       {rows.length > 0 ? (
         <RowsTable
           testId="accepted-table"
-          headers={[t("Línea", "Line"), t("Nombre", "Name"), t("Teléfono", "Phone"), t("Cita", "Appointment"), t("Canal", "Channel"), t("Consentimiento", "Consent")]}
+          headers={[
+            t("Línea", "Line"),
+            t("Nombre", "Name"),
+            t("Teléfono", "Phone"),
+            t("Cita", "Appointment"),
+            t("Canal", "Channel"),
+            t("Consentimiento", "Consent"),
+            ...(withDoctors ? [msg("imports.preview.doctor")] : []),
+          ]}
         >
           {rows.map((r) => (
             <tr key={r.line}>
@@ -458,6 +473,7 @@ function AcceptedRows({ draft, rows }: { draft: Draft; rows: Loaded["accepted"] 
               <td>{when(r.appointmentAt)}</td>
               <td>{r.channel === "SMS" ? "SMS" : "WhatsApp"}</td>
               <td>{r.consent ? t("Sí", "Yes") : t("No", "No")}</td>
+              {withDoctors ? <td>{r.doctorName ?? "—"}</td> : null}
             </tr>
           ))}
         </RowsTable>

@@ -32,6 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       quietHoursEnd: ws.quietHoursEnd ?? "08:00",
       contactCooldownDays: ws.contactCooldownDays,
       defaultChannel: ws.defaultChannel,
+      defaultLanguage: ws.defaultLanguage,
       whatsappSender: ws.whatsappSender ?? "",
       smsSender: ws.smsSender ?? "",
       sendingPaused: ws.sendingPaused,
@@ -145,6 +146,7 @@ function GeneralSection({ form: { errors, text } }: { form: FormState }) {
 
 function SendingSection({ form: { errors, text, checked } }: { form: FormState }) {
   const t = useT();
+  const msg = useMsg();
   return (
     <section className="card" aria-labelledby="sending-title">
       <h2 id="sending-title">{t("Envíos", "Sending")}</h2>
@@ -170,6 +172,14 @@ function SendingSection({ form: { errors, text, checked } }: { form: FormState }
           <select {...p} name="defaultChannel" defaultValue={text("defaultChannel")}>
             <option value="WHATSAPP">WhatsApp</option>
             <option value="SMS">SMS</option>
+          </select>
+        )}
+      </Field>
+      <Field id="defaultLanguage" label={msg("settings.patientLanguage.label")} error={errors.defaultLanguage} hint={msg("settings.patientLanguage.hint")}>
+        {(p) => (
+          <select {...p} name="defaultLanguage" defaultValue={text("defaultLanguage")}>
+            <option value="es">Español</option>
+            <option value="en">English</option>
           </select>
         )}
       </Field>

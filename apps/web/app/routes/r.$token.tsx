@@ -4,13 +4,15 @@ import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction }
 import { data, redirect } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { isbot } from "isbot";
+import { createMsg } from "@rm/catalogue";
 import { reviewRedirect } from "@rm/messaging";
 import { logger } from "../.server/logger.server.ts";
 import { notFound, PRIVATE_HEADERS } from "../.server/public-pages.server.ts";
 import publicStyles from "../components/public-pages.css?url";
 import { ExpiredLink } from "../components/public-follow-up.tsx";
 
-export const meta: MetaFunction = () => [{ title: "Reseña en Google" }, { name: "robots", content: "noindex" }];
+// In the patient's language (the appointment's; SPEC §5.9), texts from the catalogue.
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: createMsg(data?.language ?? "es")("public.review.title") }, { name: "robots", content: "noindex" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: publicStyles }];
 export const headers: HeadersFunction = () => PRIVATE_HEADERS;
 
@@ -20,19 +22,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const bot = request.method !== "GET" || isbot(userAgent);
   const result = await reviewRedirect(context.em, params.token ?? "", { userAgent, bot }, new Date());
   if (result.state === "not_found") notFound();
-  if (result.state === "expired") return data({ expired: true }, { status: 410, headers: PRIVATE_HEADERS });
-  if (!result.url) return data({ expired: false }, { status: 404, headers: PRIVATE_HEADERS });
+  if (result.state === "expired") return data({ expired: true, language: result.language }, { status: 410, headers: PRIVATE_HEADERS });
+  if (!result.url) return data({ expired: false, language: result.language }, { status: 404, headers: PRIVATE_HEADERS });
   if (result.counted) logger.info({ requestId: context.requestId }, "review link clicked");
   throw redirect(result.url, { status: 302, headers: PRIVATE_HEADERS });
 }
 
 export default function ReviewLinkPage() {
-  const { expired } = useLoaderData<typeof loader>();
-  if (expired) return <ExpiredLink />;
+  const { expired, language } = useLoaderData<typeof loader>();
+  if (expired) return <ExpiredLink language={language} />;
+  const msg = createMsg(language);
   return (
-    <main className="page narrow public">
-      <h1>Reseña no disponible</h1>
-      <p>Este consultorio todavía no tiene configurada su página de reseñas en Google. Gracias por su intención de ayudar.</p>
+    <main className="page narrow public" lang={language}>
+      <h1>{msg("public.review.unavailableTitle")}</h1>
+      <p>{msg("public.review.unavailableBody")}</p>
     </main>
   );
 }

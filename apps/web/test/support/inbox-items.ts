@@ -24,8 +24,8 @@ export async function seedInboxItems(databaseUrl: string, tenants: Tenant[]): Pr
       );
       const [ct] = await sql<{ id: string }>("insert into contacts (workspace_id, phone) values (?, ?) returning id", [t.workspaceId, phone]);
       const [p] = await sql<{ id: string }>(
-        "insert into patients (workspace_id, campaign_id, contact_id, name, phone, appointment_at, preferred_channel, consent, status, rating, rated_at) values (?, ?, ?, 'Paciente de prueba', ?, now(), 'SMS', true, 'RATED', 2, now()) returning id",
-        [t.workspaceId, c!.id, ct!.id, phone],
+        "insert into patients (workspace_id, campaign_id, contact_id, name, phone, appointment_at, preferred_channel, consent, status, rating, rated_at, doctor_id) values (?, ?, ?, 'Paciente de prueba', ?, now(), 'SMS', true, 'RATED', 2, now(), ?) returning id",
+        [t.workspaceId, c!.id, ct!.id, phone, t.doctor.id],
       );
       const [f] = await sql<{ id: string }>("insert into feedback (workspace_id, patient_id, source, text, rating) values (?, ?, 'FORM', 'La espera fue larga.', 2) returning id", [t.workspaceId, p!.id]);
       inboxItemIds.set(t.workspaceId, f!.id);

@@ -55,6 +55,8 @@ async function seedWorkspace(c: pg.Client, name: string, items: number, unresolv
        from contacts where workspace_id = $1`,
     [ws, campaigns],
   );
+  // Each appointment's doctor is its campaign's, as an import without a doctor column writes it.
+  await c.query("update patients p set doctor_id = cp.assigned_doctor_id from campaigns cp where cp.id = p.campaign_id and p.workspace_id = $1", [ws]);
   // Sources and ratings as the flow makes them: low ratings (1–2), forms (1–3), replies (no rating).
   await c.query(
     `insert into feedback (workspace_id, patient_id, source, text, rating, status, resolved_at, created_at, updated_at)
@@ -120,9 +122,9 @@ export async function runBadgeBench(o: BadgeBenchOptions): Promise<Record<string
           `with f as materialized (select workspace_id, patient_id, status, rating from feedback where workspace_id = '${viewer.workspaceId}' and status in ('NEW', 'IN_PROGRESS'))
            select count(*), count(distinct f.patient_id) filter (where f.status = 'NEW' and f.rating <= 2) from f
             cross join lateral (
-              select cp.assigned_doctor_id from patients p join campaigns cp on cp.id = p.campaign_id and cp.workspace_id = p.workspace_id
+              select p.doctor_id from patients p
                where p.id = f.patient_id and p.workspace_id = f.workspace_id limit 1) c
-            where c.assigned_doctor_id = '${viewer.userId}'`;
+            where c.doctor_id = '${viewer.userId}'`;
         const ownerSql = `select count(*), count(distinct f.patient_id) filter (where f.status = 'NEW' and f.rating <= 2) from feedback f where f.workspace_id = '${viewer.workspaceId}' and f.status in ('NEW', 'IN_PROGRESS')`;
         const rows = await orm.em.fork().execute<{ "QUERY PLAN": string }[]>(`explain (analyze, buffers) ${viewer.role === "DOCTOR" ? doctorSql : ownerSql}`);
         return rows.map((r) => r["QUERY PLAN"]).join("\n");

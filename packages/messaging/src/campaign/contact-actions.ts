@@ -25,6 +25,8 @@ export async function pendingMessageIdsOfPatientContact(em: EntityManager, works
 export interface PatientContact {
   patientId: string;
   contactId: string;
+  /** The appointment's doctor (who sees it in their own view), null when none. */
+  doctorId: string | null;
   phone: string;
   optedOutAt: Date | null;
   erasedAt: Date | null;
@@ -37,17 +39,17 @@ export interface PatientContact {
  * contact too, so a send and a staff action never interleave), or null when the patient is not there.
  */
 export async function lockPatientContact(em: EntityManager, workspaceId: string, campaignId: string, patientId: string): Promise<PatientContact | null> {
-  const [row] = await scopedQuery<{ patient_id: string; contact_id: string; phone: string; opted_out_at: Date | null; erased_at: Date | null; channel: ConsentChannel }>(
+  const [row] = await scopedQuery<{ patient_id: string; contact_id: string; doctor_id: string | null; phone: string; opted_out_at: Date | null; erased_at: Date | null; channel: ConsentChannel }>(
     em,
     workspaceId,
-    `select p.id as patient_id, ct.id as contact_id, ct.phone, ct.opted_out_at, ct.erased_at, p.preferred_channel as channel
+    `select p.id as patient_id, ct.id as contact_id, p.doctor_id, ct.phone, ct.opted_out_at, ct.erased_at, p.preferred_channel as channel
        from patients p
        join contacts ct on ct.workspace_id = p.workspace_id and ct.id = p.contact_id
       where p.workspace_id = ? and p.campaign_id = ? and p.id = ?
         for no key update of ct`,
     [campaignId, patientId],
   );
-  return row ? { patientId: row.patient_id, contactId: row.contact_id, phone: row.phone, optedOutAt: row.opted_out_at, erasedAt: row.erased_at, channel: row.channel } : null;
+  return row ? { patientId: row.patient_id, contactId: row.contact_id, doctorId: row.doctor_id, phone: row.phone, optedOutAt: row.opted_out_at, erasedAt: row.erased_at, channel: row.channel } : null;
 }
 
 /**

@@ -9,6 +9,8 @@ import { executeBound, outboxInsertSelect, pgArray, scopedQuery, scopedQueryBoun
 import { messageSendEvent } from "@rm/events";
 
 const BATCH = 10_000;
+/** Phones per statement of the language lookup: an upload's whole file (its row limit). */
+const LANGUAGE_BATCH = 100_000;
 
 type Channel = "SMS" | "WHATSAPP";
 type Cell = string | number | boolean | null | undefined;
@@ -185,7 +187,30 @@ async function encode<T, K extends string>(batch: readonly T[], names: readonly 
   return out;
 }
 
-const PATIENT_COLUMNS = ["id", "contactId", "name", "phone", "email", "appointmentAt", "appointmentType", "channel", "language", "consent", "status", "skipReason", "token"] as const;
+/**
+ * Each phone's last known language: the language of its most recent appointment in the workspace
+ * (SPEC §5.1, a file without a language column). Read once per file, before the rows are rendered: one
+ * statement for an upload (up to 100,000 phones, one bound array) on the (workspace, phone) index, so
+ * a bigger file costs no statement per 10,000 rows; phones never seen are left out.
+ */
+export async function lastKnownLanguages(em: EntityManager, workspaceId: string, phones: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const batch of chunks(phones, LANGUAGE_BATCH)) {
+    const rows = await scopedQueryBound<{ phone: string; language: string }>(
+      em,
+      workspaceId,
+      `select distinct on (p.phone) p.phone, p.language
+         from patients p
+        where p.workspace_id = ? and p.phone = any(?::text[])
+        order by p.phone, p.created_at desc, p.id desc`,
+      [pgArray(batch)],
+    );
+    for (const r of rows) out.set(r.phone, r.language);
+  }
+  return out;
+}
+
+const PATIENT_COLUMNS = ["id", "contactId", "doctorId", "name", "phone", "email", "appointmentAt", "appointmentType", "channel", "language", "consent", "status", "skipReason", "token"] as const;
 
 /** How to read each new patient's columns off the caller's items. `appointmentAt` is ISO 8601. */
 export type PatientColumns<T> = {
@@ -205,21 +230,22 @@ export async function encodePatients<T>(batch: readonly T[], pick: PatientColumn
 export async function insertPatients(em: EntityManager, head: { workspaceId: string; campaignId: string; now: Date }, rows: EncodedPatients): Promise<void> {
   await executeBound(
     em,
-    `insert into patients (id, workspace_id, campaign_id, contact_id, name, phone, email, appointment_at, appointment_type,
+    `insert into patients (id, workspace_id, campaign_id, contact_id, doctor_id, name, phone, email, appointment_at, appointment_type,
                            preferred_channel, language, consent, status, skip_reason, public_token, created_at, updated_at)
-     select t.id, ?, ?, t.contact_id, t.name, t.phone, t.email, t.appointment_at, t.appointment_type,
+     select t.id, ?, ?, t.contact_id, t.doctor_id, t.name, t.phone, t.email, t.appointment_at, t.appointment_type,
             t.channel, t.language, t.consent, t.status, t.skip_reason, t.token, ?, ?
-       from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::text[], ?::text[], ?::text[])
-            as t(id, contact_id, name, phone, email, appointment_at, appointment_type, channel, language, consent, status, skip_reason, token)`,
+       from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::bool[], ?::text[], ?::text[], ?::text[])
+            as t(id, contact_id, doctor_id, name, phone, email, appointment_at, appointment_type, channel, language, consent, status, skip_reason, token)`,
     [head.workspaceId, head.campaignId, head.now, head.now, ...rows.patientColumns],
   );
 }
 
-const INITIAL_COLUMNS = ["id", "patientId", "channel", "phone", "body", "firstName", "token", "contentSid", "credits", "due"] as const;
+const INITIAL_COLUMNS = ["id", "patientId", "channel", "phone", "body", "firstName", "doctorName", "token", "contentSid", "credits", "due"] as const;
 
 /**
- * How to read each INITIAL message's columns off the caller's items: `firstName` and `token` are the
- * WhatsApp template's variables (null for SMS), `due` (ISO 8601) is when its send is due.
+ * How to read each INITIAL message's columns off the caller's items: `firstName`, `doctorName` (the
+ * appointment's doctor; null: the head's) and `token` are the WhatsApp template's variables (null
+ * for SMS), `due` (ISO 8601) is when its send is due.
  */
 export type InitialMessageColumns<T> = {
   [K in (typeof INITIAL_COLUMNS)[number]]: (item: T) => K extends "credits" ? number : K extends "id" | "patientId" | "channel" | "phone" | "due" ? string : string | null;
@@ -237,7 +263,7 @@ export async function encodeInitialMessages<T>(batch: readonly T[], pick: Initia
 export interface InitialMessagesHead {
   workspaceId: string;
   campaignId: string;
-  /** The WhatsApp template's variables that are the same for every patient: {{doctor}}, {{practice}}, the rating link's base. */
+  /** The WhatsApp template's variables that are the same for every patient: {{doctor}} (unless a row names its own), {{practice}}, the rating link's base. */
   doctorName: string;
   practiceName: string;
   ratingLinkBase: string;
@@ -256,8 +282,8 @@ export async function insertInitialMessages(em: EntityManager, head: InitialMess
   await executeBound(
     em,
     `with t as materialized (
-       select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::timestamptz[])
-              as t(id, patient_id, channel, phone, body, first_name, token, content_sid, credits, due)
+       select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::timestamptz[])
+              as t(id, patient_id, channel, phone, body, first_name, doctor_name, token, content_sid, credits, due)
      ), m as (
        insert into messages (id, workspace_id, patient_id, campaign_id, type, channel, status, to_address, body, content_sid, content_variables,
                              credits_held, created_at, updated_at)
@@ -266,7 +292,7 @@ export async function insertInitialMessages(em: EntityManager, head: InitialMess
               case when t.channel = 'WHATSAPP' then 'whatsapp:' || t.phone else t.phone end,
               t.body,
               t.content_sid,
-              case when t.channel = 'WHATSAPP' then jsonb_build_object('1', t.first_name, '2', ?::text, '3', ?::text, '4', ?::text || t.token) end,
+              case when t.channel = 'WHATSAPP' then jsonb_build_object('1', t.first_name, '2', coalesce(t.doctor_name, ?::text), '3', ?::text, '4', ?::text || t.token) end,
               t.credits, ?, ?
          from t
      )

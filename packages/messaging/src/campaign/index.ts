@@ -3,6 +3,7 @@
 export {
   upsertAndLockContacts,
   readContactStates,
+  lastKnownLanguages,
   encodePatients,
   insertPatients,
   encodeInitialMessages,

@@ -22,4 +22,6 @@ export {
   type FeedbackFormPage,
   type FeedbackSubmission,
   type PublicLookup,
+  type PageLanguage,
+  pageLanguage,
 } from "./public-pages.ts";

@@ -90,7 +90,8 @@ const SQL = `
     join campaigns cp on cp.id = p.campaign_id
     join practices pr on pr.id = cp.practice_id
     join workspaces w on w.id = p.workspace_id
-    left join users u on u.id = cp.assigned_doctor_id
+    -- The appointment's doctor (the file's doctor column, else the campaign's, written at import).
+    left join users u on u.id = coalesce(p.doctor_id, cp.assigned_doctor_id)
    where p.workspace_id = ? and p.id = ?`;
 
 const date = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));

@@ -7,7 +7,11 @@ import { feedbackLink, reviewLink, type FeedbackOptions } from "./options.ts";
 import { effectivePolicy, firstName, loadPatientContext, type PatientContext } from "./patient-context.ts";
 import { recordRating, type RatingOutcome } from "./rating.ts";
 
-export type Missing = { state: "not_found" } | { state: "expired" };
+/** The language of a patient's pages (SPEC §5.9): the appointment's, Spanish unless it is English. */
+export type PageLanguage = "es" | "en";
+export const pageLanguage = (language: string): PageLanguage => (language === "en" ? "en" : "es");
+
+export type Missing = { state: "not_found" } | { state: "expired"; language: PageLanguage };
 export type PublicLookup = { state: "ok"; ctx: PatientContext } | Missing;
 
 // Our tokens are base64url (32 bytes) or the database default (64 hex); anything else is not ours.
@@ -23,11 +27,12 @@ export async function findByToken(em: EntityManager, token: string, now: Date): 
   if (!row) return { state: "not_found" };
   const ctx = await loadPatientContext(em, row.workspace_id, row.id);
   if (!ctx || ctx.contactErasedAt) return { state: "not_found" };
-  if (ctx.tokenExpiresAt.getTime() <= now.getTime()) return { state: "expired" };
+  if (ctx.tokenExpiresAt.getTime() <= now.getTime()) return { state: "expired", language: pageLanguage(ctx.language) };
   return { state: "ok", ctx };
 }
 
 export interface RatingPage {
+  language: PageLanguage;
   practiceName: string;
   firstName: string;
   doctorName: string | null;
@@ -60,6 +65,7 @@ export async function loadRatingPage(em: EntityManager, options: FeedbackOptions
   return {
     state: "ok",
     page: {
+      language: pageLanguage(ctx.language),
       practiceName: ctx.practiceName,
       firstName: firstName(ctx.name),
       doctorName: ctx.doctorName,
@@ -89,11 +95,12 @@ export async function rateByToken(em: EntityManager, options: FeedbackOptions, t
  * GET /r/:token — the Google review URL, and the click counted once per token unless `bot`.
  * Null URL when the practice has no Google review link configured.
  */
-export async function reviewRedirect(em: EntityManager, token: string, request: { userAgent: string | null; bot: boolean }, now: Date): Promise<{ state: "ok"; url: string | null; counted: boolean } | Missing> {
+export async function reviewRedirect(em: EntityManager, token: string, request: { userAgent: string | null; bot: boolean }, now: Date): Promise<{ state: "ok"; url: string | null; counted: boolean; language: PageLanguage } | Missing> {
   const found = await findByToken(em, token, now);
   if (found.state !== "ok") return found;
   const { ctx } = found;
-  if (!ctx.googleReviewLink) return { state: "ok", url: null, counted: false };
+  const language = pageLanguage(ctx.language);
+  if (!ctx.googleReviewLink) return { state: "ok", url: null, counted: false, language };
   let counted = false;
   if (!request.bot) {
     const res = await em.execute<{ affectedRows: number }>(
@@ -104,10 +111,11 @@ export async function reviewRedirect(em: EntityManager, token: string, request: 
     );
     counted = res.affectedRows > 0;
   }
-  return { state: "ok", url: ctx.googleReviewLink, counted };
+  return { state: "ok", url: ctx.googleReviewLink, counted, language };
 }
 
 export interface FeedbackFormPage {
+  language: PageLanguage;
   practiceName: string;
   firstName: string;
   /** Shown on the thank-you page under the `open` policy. */
@@ -117,7 +125,7 @@ export interface FeedbackFormPage {
 
 function formPage(options: FeedbackOptions, ctx: PatientContext, submitted: boolean): FeedbackFormPage {
   const offersReview = effectivePolicy(ctx) === "open" && ctx.googleReviewLink !== null;
-  return { practiceName: ctx.practiceName, firstName: firstName(ctx.name), reviewLink: offersReview ? reviewLink(options.publicUrl, ctx.publicToken) : null, submitted };
+  return { language: pageLanguage(ctx.language), practiceName: ctx.practiceName, firstName: firstName(ctx.name), reviewLink: offersReview ? reviewLink(options.publicUrl, ctx.publicToken) : null, submitted };
 }
 
 /** GET /f/:token — read only. */
@@ -130,13 +138,20 @@ export async function loadFeedbackForm(em: EntityManager, options: FeedbackOptio
 
 export const FEEDBACK_MAX_LENGTH = 5000;
 
-export type FeedbackSubmission = { state: "ok"; page: FeedbackFormPage } | Missing | { state: "invalid"; error: string };
+/** `invalid`: `error` in Spanish, `reason` for the page's catalogue text in the patient's language. */
+export type FeedbackSubmission = { state: "ok"; page: FeedbackFormPage } | Missing | { state: "invalid"; error: string; reason: "empty" | "too_long"; language: PageLanguage };
 
 /** POST /f/:token — one Feedback row (source FORM, NEW) in the staff inbox; a resubmission adds to it. */
 export async function submitFeedback(em: EntityManager, options: FeedbackOptions, token: string, text: unknown, now: Date): Promise<FeedbackSubmission> {
   const body = typeof text === "string" ? text.trim() : "";
-  if (body.length === 0) return { state: "invalid", error: "Escriba su comentario antes de enviarlo." };
-  if (body.length > FEEDBACK_MAX_LENGTH) return { state: "invalid", error: `El comentario puede tener hasta ${FEEDBACK_MAX_LENGTH} caracteres.` };
+  if (body.length === 0 || body.length > FEEDBACK_MAX_LENGTH) {
+    // Read only: the answer is in the patient's language.
+    const found = await findByToken(em, token, now);
+    if (found.state !== "ok") return found;
+    const language = pageLanguage(found.ctx.language);
+    if (body.length === 0) return { state: "invalid", error: "Escriba su comentario antes de enviarlo.", reason: "empty", language };
+    return { state: "invalid", error: `El comentario puede tener hasta ${FEEDBACK_MAX_LENGTH} caracteres.`, reason: "too_long", language };
+  }
   return em.transactional(async (tem) => {
     const found = await findByToken(tem, token, now);
     if (found.state !== "ok") return found;

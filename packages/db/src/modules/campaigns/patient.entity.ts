@@ -4,6 +4,7 @@ import { createdAt, E164_CHECK_SQL, newId, updatedAt, uuidPk } from "../common/c
 import { Channel, PatientStatus, SkipReason } from "../common/enums.ts";
 import { workspaceFilter } from "../../scoping/workspace-filter.ts";
 import { Contact } from "../contacts/contact.entity.ts";
+import { User } from "../workspace/user.entity.ts";
 import { Workspace } from "../workspace/workspace.entity.ts";
 import { Campaign } from "./campaign.entity.ts";
 import { PATIENTS_ANALYTICS_DELETE_TRIGGER_BODY, PATIENTS_ANALYTICS_TRIGGER_BODY } from "../analytics/analytics.entity.ts";
@@ -30,6 +31,11 @@ export const PatientSchema = defineEntity({
     workspace: p.manyToOne(Workspace).deleteRule("cascade"),
     campaign: p.manyToOne(Campaign).deleteRule("cascade"),
     contact: p.manyToOne(Contact).index(),
+    /**
+     * The appointment's doctor ({{doctor}}, the doctor's own view): the file's doctor column, else the
+     * campaign's assigned doctor, written at import so every reader takes it from here.
+     */
+    doctor: p.manyToOne(User).nullable().deleteRule("set null"),
     name: p.text(),
     /** E.164, denormalised from the contact for the (workspace_id, phone) hot index. */
     phone: p.text().check(E164_CHECK_SQL("phone")),
@@ -56,6 +62,8 @@ export const PatientSchema = defineEntity({
   indexes: [
     { name: "patients_workspace_phone_idx", properties: ["workspace", "phone"] },
     { name: "patients_campaign_status_idx", properties: ["campaign", "status"] },
+    // A doctor's own view: their appointments across campaigns.
+    { name: "patients_workspace_doctor_idx", properties: ["workspace", "doctor"] },
     // The campaign page (@rm/campaigns): a campaign's patients by appointment, keyset-paged — a page of
     // 50 reads 50 index entries whatever the campaign's size.
     { name: "patients_campaign_appointment_idx", properties: ["workspace", "campaign", "appointmentAt", "id"] },

@@ -32,6 +32,8 @@ export const WorkspaceSchema = defineEntity({
     reminderAfterHours: p.integer().default(24).check("reminder_after_hours > 0"),
     defaultCountry: p.text().default("EC"),
     defaultChannel: p.enum(Channel).default(Channel.WHATSAPP),
+    /** A patient's language when neither the import nor an earlier appointment of the phone gives one. */
+    defaultLanguage: p.text().default("es").check("default_language in ('es', 'en')"),
     /** E.164 or Twilio sender ids; null = the platform default sender from the environment. */
     whatsappSender: p.text().nullable(),
     smsSender: p.text().nullable(),
