@@ -4,11 +4,12 @@
 import { billing } from "./messages/billing.ts";
 import { consent } from "./messages/consent.ts";
 import { links } from "./messages/links.ts";
+import { security } from "./messages/security.ts";
 import { sending } from "./messages/sending.ts";
 import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 
-export const catalogue = { ...billing, ...consent, ...links, ...sending, ...timeline, ...upload };
+export const catalogue = { ...billing, ...consent, ...links, ...security, ...sending, ...timeline, ...upload };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;
