@@ -11,7 +11,9 @@
 // The delay after `free` attempts is BASE_DELAY_SECONDS doubled per further attempt, at most
 // MAX_DELAY_SECONDS: a slowdown, never a lockout. A successful sign-in clears the account's counters
 // and takes back its own count from the address. Refused attempts are not counted. When Redis is down
-// the throttle fails open (a Redis outage never stops sign-in).
+// the throttle fails open (a Redis outage never stops sign-in). A loopback client address is not a
+// client's (a same-pod proxy, or the machine itself in development and tests): it has no per-IP
+// count, or every client behind it would share one; the account's counters still apply.
 import { createHash } from "node:crypto";
 import { bestEffort } from "./redis.server.ts";
 
@@ -63,12 +65,14 @@ function keysFor(email: string, ip: string): [string, string, string] {
   return [`rm:login:account:${account}`, `rm:login:ip:${address}`, `rm:login:pair:${account}:${address}`];
 }
 
+const LOOPBACK = /^(?:::ffff:)?127\.|^::1$/;
+
 export type LoginAttempt = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /** Counts a sign-in attempt before the password is checked, or says how long to wait first. */
 export async function beginLoginAttempt(email: string, ip: string): Promise<LoginAttempt> {
   const waitMs = await bestEffort("login throttle", (redis) =>
-    redis.eval(ATTEMPT_SCRIPT, 3, ...keysFor(email, ip), Date.now(), ACCOUNT_FREE, IP_FREE, PAIR_EXEMPT, BASE_DELAY_SECONDS * 1000, MAX_DELAY_SECONDS * 1000, FORGET_AFTER_SECONDS),
+    redis.eval(ATTEMPT_SCRIPT, 3, ...keysFor(email, ip), Date.now(), ACCOUNT_FREE, LOOPBACK.test(ip) ? Number.MAX_SAFE_INTEGER : IP_FREE, PAIR_EXEMPT, BASE_DELAY_SECONDS * 1000, MAX_DELAY_SECONDS * 1000, FORGET_AFTER_SECONDS),
   );
   const ms = Number(waitMs ?? 0);
   return ms > 0 ? { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)) } : { allowed: true };

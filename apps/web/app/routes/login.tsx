@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { InputHTMLAttributes } from "react";
@@ -13,6 +13,12 @@ import { LanguageSwitch } from "../components/language-switch.tsx";
 import { useMsg, useT } from "../i18n.ts";
 
 export const meta: MetaFunction = () => [{ title: "Iniciar sesión · Reputation Manager" }];
+
+// A throttled sign-in's wait reaches the browser's document response too, not only `.data` requests.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await getSession(request);
