@@ -62,7 +62,8 @@ const hash = (value: string) => createHash("sha256").update(value).digest("hex")
 function keysFor(email: string, ip: string): [string, string, string] {
   const account = hash(email.trim().toLowerCase());
   const address = hash(ip || "unknown");
-  return [`rm:login:account:${account}`, `rm:login:ip:${address}`, `rm:login:pair:${account}:${address}`];
+  // One script touches all three: the `{login}` hash tag keeps them in one Redis Cluster slot.
+  return [`rm:{login}:account:${account}`, `rm:{login}:ip:${address}`, `rm:{login}:pair:${account}:${address}`];
 }
 
 const LOOPBACK = /^(?:::ffff:)?127\.|^::1$/;
