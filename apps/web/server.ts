@@ -13,6 +13,7 @@ import { startTelemetry } from "@rm/telemetry";
 import { closeOrm, forkEm, getOrm, pingDatabase } from "./app/.server/db.server.ts";
 import { logger } from "./app/.server/logger.server.ts";
 import { closeWebRedis } from "./app/.server/redis.server.ts";
+import { clientAddressResolver } from "./server/client-address.ts";
 import { createDispatcher } from "./server/dispatcher.ts";
 import { healthRoutes } from "./server/health.ts";
 import { createRemixApp } from "./server/remix.ts";
@@ -52,6 +53,7 @@ const app = await createRemixApp({
   createLoadContext: async ({ requestId, clientAddress }) => ({ em: await forkEm(), requestId, clientAddress, authenticated: false }),
   // Counts documents, data requests and posts of signed-in staff; never assets or Vite's modules.
   wrapRemix: withStaffRateLimit,
+  bodyLimitBytes: env.REQUEST_BODY_LIMIT_BYTES,
 }).catch((err: unknown) => {
   log.fatal({ err: err instanceof Error ? err.message : String(err) }, "cannot start the web app");
   process.exit(1);
@@ -74,6 +76,7 @@ httpServer.on(
     app: app.handle,
     log,
     isDraining,
+    clientAddressOf: clientAddressResolver(env.TRUSTED_PROXIES),
   }),
 );
 

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { defineInstruments, runInServerSpan, type Logger } from "@rm/telemetry";
+import type { ClientAddressOf } from "./client-address.ts";
 import { requestContext } from "./request-context.ts";
 
 export interface LeanContext {
@@ -31,6 +32,8 @@ export interface DispatcherOptions {
   log: Logger;
   /** True once shutdown began: responses ask clients to close keep-alive connections. */
   isDraining: () => boolean;
+  /** The client's address (trusted proxies applied); the connection's address by default. */
+  clientAddressOf?: ClientAddressOf;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -42,7 +45,7 @@ const instruments = defineInstruments((meter) => ({
   }),
 }));
 
-export function createDispatcher({ routes, app, log, isDraining }: DispatcherOptions): RequestListener {
+export function createDispatcher({ routes, app, log, isDraining, clientAddressOf = (req) => req.socket.remoteAddress ?? "" }: DispatcherOptions): RequestListener {
   const byPath = new Map<string, LeanRoute[]>();
   for (const route of routes) {
     const list = byPath.get(route.path) ?? [];
@@ -111,7 +114,7 @@ export function createDispatcher({ routes, app, log, isDraining }: DispatcherOpt
         });
       return;
     }
-    const clientAddress = req.socket.remoteAddress ?? "";
+    const clientAddress = clientAddressOf(req);
     requestContext.run({ requestId, clientAddress }, () => app(req, res));
   }
 }

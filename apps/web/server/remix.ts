@@ -8,6 +8,7 @@ import { createRequestListener } from "@remix-run/node-fetch-server";
 import { createRequestHandler, type AppLoadContext, type ServerBuild } from "@remix-run/node";
 import type { Logger } from "@rm/telemetry";
 import sirv from "sirv";
+import { limitRequestBody } from "./body-limit.ts";
 import type { NodeHandler } from "./dispatcher.ts";
 import { requestContext } from "./request-context.ts";
 
@@ -29,6 +30,8 @@ export interface RemixAppOptions {
    * Vite's module requests are answered before it and never reach it.
    */
   wrapRemix?: (remix: NodeHandler) => NodeHandler;
+  /** Largest body outside uploads (REQUEST_BODY_LIMIT_BYTES); larger ones answer 413 unread. */
+  bodyLimitBytes: number;
 }
 
 export async function createRemixApp(options: RemixAppOptions): Promise<RemixApp> {
@@ -37,10 +40,12 @@ export async function createRemixApp(options: RemixAppOptions): Promise<RemixApp
 
 function remixListener(
   getHandler: () => Promise<(request: Request, context: AppLoadContext) => Promise<Response>>,
-  { createLoadContext, log, wrapRemix = (remix) => remix }: RemixAppOptions,
+  { createLoadContext, log, wrapRemix = (remix) => remix, bodyLimitBytes }: RemixAppOptions,
 ): NodeHandler {
   const listener = createRequestListener(
-    async (request) => {
+    async (incoming) => {
+      const request = await limitRequestBody(incoming, bodyLimitBytes);
+      if (request instanceof Response) return request;
       const ids = requestContext.getStore() ?? { requestId: "unknown", clientAddress: "" };
       const handler = await getHandler();
       const context = await createLoadContext(ids);

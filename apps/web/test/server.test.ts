@@ -10,7 +10,7 @@ import { csrfOf, newSession } from "./support/http.ts";
 import { createUser } from "./support/users.ts";
 import { deadPort, startWebServer, type WebServer } from "./support/web-server.ts";
 
-// Unique per run: the login throttle counts failures per email in the shared Redis.
+// Unique per run: the login throttle counts attempts per email in the shared Redis.
 const RUN = randomBytes(4).toString("hex");
 const USER = {
   email: `Dra.Paredes.${RUN}@Example.ec`,
@@ -199,7 +199,7 @@ describe("login", () => {
 });
 
 describe("login throttle", () => {
-  it(`locks an email for a while after ${5} wrong passwords, even for the right one`, async () => {
+  it(`slows an email down after ${5} wrong passwords from one address, even for the right one`, async () => {
     for (let i = 0; i < 5; i++) {
       expect((await postLogin(loginForm(TARGET.email, `wrong-${i}`))).status).toBe(401);
     }

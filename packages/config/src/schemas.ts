@@ -1,5 +1,6 @@
 // Environment variables of every process (SPEC §8). One schema per process, built from shared
 // pieces, so the README's table and the code cannot drift far: this file is the source of truth.
+import { isIP } from "node:net";
 import { z } from "zod";
 import { parsePlatformContentSids, type PlatformContentSids } from "@rm/domain";
 
@@ -27,6 +28,17 @@ const boolFlag = z
   .enum(["true", "false", "1", "0", ""], { error: "expected true or false" })
   .default("false")
   .transform((v) => v === "true" || v === "1");
+
+// An address or CIDR range (`10.0.0.0/8`, `fd00::/8`), or proxy-addr's names for well-known ranges.
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+function isProxyRange(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [addr = "", prefix, extra] = entry.split("/");
+  const family = isIP(addr);
+  if (!family || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 export const commonEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -111,6 +123,17 @@ export const webEnv = commonEnv
     SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number({ error: "expected minutes" }).int().min(1).max(7 * 24 * 60).default(12 * 60),
     /** A staff session ends this many hours after sign-in, however active (default 7 days). */
     SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number({ error: "expected hours" }).int().min(1).max(90 * 24).default(7 * 24),
+    /**
+     * Proxies whose `X-Forwarded-For` is believed (SPEC §17): comma-separated addresses or CIDR ranges
+     * (e.g. the ingress controller's pod range). Empty: the client is the socket's address.
+     */
+    TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+      .refine((l) => l.every(isProxyRange), "expected comma-separated IP addresses or CIDR ranges (e.g. 10.0.0.0/8)"),
+    /** Largest body of a form or JSON request outside uploads and webhooks, in bytes (default 64 KiB). */
+    REQUEST_BODY_LIMIT_BYTES: z.coerce.number({ error: "expected a number of bytes" }).int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
     TWILIO_AUTH_TOKEN: twilioEnv.shape.TWILIO_AUTH_TOKEN,
     // The preview and the home page say what is missing to send: they need the platform's defaults.
     ...platformSendersEnv.shape,

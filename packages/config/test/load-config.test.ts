@@ -30,6 +30,16 @@ describe("worker timing invariant", () => {
   });
 });
 
+describe("web security settings", () => {
+  it("takes trusted proxies as addresses or CIDR ranges (none by default) and a 64 KiB body limit", () => {
+    expect(parseConfig(webEnv, good)).toMatchObject({ TRUSTED_PROXIES: [], REQUEST_BODY_LIMIT_BYTES: 65536 });
+    expect(parseConfig(webEnv, { ...good, TRUSTED_PROXIES: " 10.0.0.0/8, fd00::/8,192.168.1.7 ,loopback" }).TRUSTED_PROXIES).toEqual(["10.0.0.0/8", "fd00::/8", "192.168.1.7", "loopback"]);
+    expect(() => parseConfig(webEnv, { ...good, TRUSTED_PROXIES: "10.0.0.0/33" })).toThrowError(/^TRUSTED_PROXIES is invalid/);
+    expect(() => parseConfig(webEnv, { ...good, TRUSTED_PROXIES: "ingress.local" })).toThrowError(/^TRUSTED_PROXIES is invalid/);
+    expect(() => parseConfig(webEnv, { ...good, REQUEST_BODY_LIMIT_BYTES: "10" })).toThrowError(/^REQUEST_BODY_LIMIT_BYTES is invalid/);
+  });
+});
+
 describe("parseConfig", () => {
   it("applies defaults and transforms", () => {
     const cfg = parseConfig(webEnv, good);

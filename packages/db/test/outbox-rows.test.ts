@@ -3,7 +3,7 @@
 // their own slot with it in their payload, the relays woken once the transaction commits.
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { cancelOutboxByKeys, deferToRateSlots, enqueueOutbox } from "../src/index.ts";
+import { cancelOutboxByKeys, completeOutboxRow, deferToRateSlots, enqueueOutbox, parkOutboxRow, retryOutboxRowAt } from "../src/index.ts";
 import { createTestOrm, type TestOrm } from "@rm/test-utils";
 
 let t: TestOrm;
@@ -50,6 +50,22 @@ describe("outbox rows", () => {
     expect(r.c).toMatchObject({ status: "done", last_error: null });
     expect(r.d).toMatchObject({ status: "pending", last_error: null });
     expect(r.e).toMatchObject({ status: "published", last_error: null });
+  });
+
+  it("last_error never keeps a phone number, e-mail address or token the error quoted", async () => {
+    await enqueue(["retry", "park", "done"]);
+    const ids = Object.fromEntries(Object.entries(await rows()).map(([k, r]) => [k, r.id]));
+    const error = "provider unavailable; +593 98 765 4321 / ana.torres@example.ec via https://rm.example.com/f/AbCdEfGhIjKlMnOpQrSt?sig=zz";
+    await t.orm.em.fork().transactional(async (em) => {
+      await retryOutboxRowAt(em, ids.retry!, due, error);
+      await parkOutboxRow(em, ids.park!, `dead letter: ${error}`);
+      await completeOutboxRow(em, ids.done!, due, `gave up: ${error}`);
+    });
+    const r = await rows();
+    for (const key of ["retry", "park", "done"]) {
+      expect(r[key]!.last_error).toContain("<phone> / <email> via https://rm.example.com/f/<token>?<redacted>");
+      expect(r[key]!.last_error).not.toMatch(/765|ana\.torres|AbCdEf|sig=/);
+    }
   });
 
   it("deferred rows wait for their own slot with it in the payload, and the relays hear of it once committed", async () => {

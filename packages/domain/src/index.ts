@@ -1,4 +1,5 @@
 export { type Clock, systemClock, ManualClock } from "./time/clock.ts";
+export { redactError, redactText } from "./redact.ts";
 
 // messaging
 export { CHANNELS, type Channel } from "./messaging/channel.ts";

@@ -169,6 +169,16 @@ describe("dead letters and the handler map", () => {
     expect((await outboxRow(h.orm, done.outboxId)).status).toBe("done");
   });
 
+  it("parks and logs a dead letter's reason without the phone or e-mail it quotes", async () => {
+    const entry = await publishedEntry(h.orm, h.clock, { stream: "dispatch", type: "message.send", payload: {} });
+    await onDeadLetter(h.deps, { stream: "rm:stream:dispatch:{0}", id: "4-0", entry, deliveries: 6, reason: "send to whatsapp:+593987654321 failed for ana.torres@example.ec" });
+    expect(await outboxRow(h.orm, entry.outboxId)).toMatchObject({ status: "cancelled", last_error: "dead letter after 6 deliveries: send to whatsapp:<phone> failed for <email>" });
+    const line = JSON.stringify(h.logger.lines.at(-1));
+    expect(line).toContain("outbox row parked after dead letter");
+    expect(line).not.toContain("987654321");
+    expect(line).not.toContain("ana.torres");
+  });
+
   it("maps every type it runs, takes extra handlers, and rejects unknown types", async () => {
     const calls: string[] = [];
     const handlers = createHandlers(h.deps, { "message.send": async (_deps, e) => void calls.push(e.outboxId) });

@@ -89,6 +89,19 @@ describe("helm chart", () => {
     expect(() => renderChart(["--set", "worker.statusApply.batchSize=0"])).toThrow(/batchSize/);
   });
 
+  it("hands the web its trusted proxies (web.trustedProxies) and body limit (web.requestBodyLimitBytes)", () => {
+    const envOf = (ms: Manifest[]) => {
+      const web = byKind(ms, "Deployment").find((d) => d.metadata.name === "rm-reputation-manager-web")!;
+      const env = (web.spec as { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } }).template.spec.containers[0]!.env ?? [];
+      return Object.fromEntries(env.map((e) => [e.name, e.value]));
+    };
+    expect(envOf(parseManifests(renderChart()))).toMatchObject({ TRUSTED_PROXIES: "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7", REQUEST_BODY_LIMIT_BYTES: "65536" });
+    const custom = envOf(parseManifests(renderChart(["--set-json", 'web.trustedProxies=["10.42.0.0/16"]', "--set", "web.requestBodyLimitBytes=32768"])));
+    expect(custom).toMatchObject({ TRUSTED_PROXIES: "10.42.0.0/16", REQUEST_BODY_LIMIT_BYTES: "32768" });
+    expect(() => renderChart(["--set-json", 'web.trustedProxies=["ingress"]'])).toThrow(/trustedProxies/);
+    expect(() => renderChart(["--set", "web.requestBodyLimitBytes=10"])).toThrow(/requestBodyLimitBytes/);
+  });
+
   it("hands the worker its send-retry window and backoff (worker.sendRetry), which worker.env may override", () => {
     const envOf = (ms: Manifest[]) => {
       const worker = byKind(ms, "Deployment").find((d) => d.metadata.name === "rm-reputation-manager-worker")!;

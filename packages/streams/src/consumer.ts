@@ -11,6 +11,7 @@
 //   oldest pending entry and the group's last-delivered id), never unread ones.
 // - stop() interrupts the blocking reads, gives running handlers a short grace, then releases
 //   whatever is still in flight to other consumers at once (XCLAIM … IDLE so it is claimable now).
+import { redactError } from "@rm/domain";
 import { defineInstruments, type LogSink } from "@rm/telemetry";
 import type { Redis } from "ioredis";
 import { decodeEntry, type StreamEntry } from "./stream-entry.ts";
@@ -226,7 +227,8 @@ export class StreamConsumer {
           this.lastErrors.delete(id);
           instruments().processed.add(1, { stream: this.o.kind, outcome: "ok" });
         } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
+          // Redacted at once: it is logged, and may become the dead letter's reason (SPEC §17).
+          const message = redactError(err);
           this.lastErrors.set(id, message);
           instruments().processed.add(1, { stream: this.o.kind, outcome: "error" });
           this.o.logger?.warn({ kind: this.o.kind, entryId: id, outboxId: entry.outboxId, type: entry.type, deliveryCount, err: message }, "handler failed; entry stays pending");
@@ -272,7 +274,7 @@ export class StreamConsumer {
         this.lastErrors.delete(meta.id);
         instruments().processed.add(1, { stream: this.o.kind, outcome: "ok" });
       } else {
-        const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+        const message = redactError(outcome.error);
         this.lastErrors.set(meta.id, message);
         instruments().processed.add(1, { stream: this.o.kind, outcome: "error" });
         this.o.logger?.warn({ kind: this.o.kind, entryId: meta.id, outboxId: entry.outboxId, type: entry.type, deliveryCount: meta.deliveryCount, err: message }, "handler failed; entry stays pending");
@@ -321,12 +323,14 @@ export class StreamConsumer {
     return counts;
   }
 
-  private async deadLetter(dead: DeadLetter): Promise<void> {
+  private async deadLetter(given: DeadLetter): Promise<void> {
+    // No phone, e-mail or token in the dead-letter stream, its log line or the parked row (SPEC §17).
+    const dead = { ...given, reason: redactError(given.reason) };
     const fields = [
       "stream", dead.stream,
       "id", dead.id,
       "deliveries", String(dead.deliveries),
-      "reason", dead.reason.slice(0, 2000),
+      "reason", dead.reason,
       "at", new Date().toISOString(),
       "outboxId", dead.entry?.outboxId ?? "",
       "type", dead.entry?.type ?? "",

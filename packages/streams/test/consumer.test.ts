@@ -100,6 +100,34 @@ describe("StreamConsumer", () => {
     expect(fields[fields.indexOf("reason") + 1]).toBe("provider exploded #3");
   });
 
+  it("a failing handler's error quoting a phone and an e-mail is redacted in the logs, the dead-letter stream and the dead letter", async () => {
+    const logged: string[] = [];
+    const logger = { info: (o: object, m?: string) => void logged.push(JSON.stringify([o, m])), warn: (o: object, m?: string) => void logged.push(JSON.stringify([o, m])), error: (o: object, m?: string) => void logged.push(JSON.stringify([o, m])) };
+    const dead: DeadLetter[] = [];
+    const c = make(
+      async () => {
+        throw new Error("Twilio 21211: The 'To' number +593 98 765 4321 is not valid (patient ana.torres@example.ec, local 098 765 4321)");
+      },
+      { claimIdleMs: 20, maxDeliveries: 1, onDeadLetter: (d) => void dead.push(d), logger },
+    );
+    await c.start();
+    await add(0, entry(8));
+    for (let i = 0; i < 5 && dead.length === 0; i++) {
+      await new Promise((res) => setTimeout(res, 30));
+      await c.claimStale();
+    }
+    expect(dead).toHaveLength(1);
+    const dlq = await r.client.xrange(deadLetterKey(naming(), "dispatch"), "-", "+");
+    const reason = dlq[0]![1][dlq[0]![1].indexOf("reason") + 1]!;
+    expect(reason).toBe("Twilio 21211: The '?' number <phone> is not valid (patient <email>, local <phone>)");
+    expect(dead[0]!.reason).toBe(reason);
+    expect(logged.length).toBeGreaterThanOrEqual(2);
+    for (const text of [...logged, reason]) {
+      expect(text).not.toContain("765");
+      expect(text).not.toContain("ana.torres");
+    }
+  });
+
   it("sends an undecodable entry straight to the dead-letter stream", async () => {
     const handled: string[] = [];
     const c = make(async (e) => void handled.push(e.outboxId));

@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from "pino";
 import { trace } from "@opentelemetry/api";
+import { redactText } from "@rm/domain";
 
 export type { Logger };
 
@@ -28,20 +29,15 @@ export function createLogger(processName: string, level: string = process.env.LO
       return { trace_id: traceId, span_id: spanId };
     },
     // Errors from the database driver quote the statement's values (emails, phones, names): keep the
-    // error's kind, code and shape, never the data.
-    serializers: { err: serializeError },
+    // error's kind, code and shape, never the data. The same for the free-text fields that carry an
+    // error's words (a dead letter's reason, a send's last error).
+    serializers: { err: serializeError, error: serializeError, reason: serializeError, lastError: serializeError },
   };
   return destination ? pino(options, destination) : pino(options);
 }
 
-/** Replaces quoted literals, key details, e-mail addresses and phone numbers in an error text. */
-export function redactErrorText(text: string): string {
-  return text
-    .replace(/'(?:[^']|'')*'/g, "'?'")
-    .replace(/\)=\((?:[^()]|\([^()]*\))*\)/g, ")=(?)")
-    .replace(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, "<email>")
-    .replace(/\+?\d[\d\s-]{6,}\d/g, "<number>");
-}
+/** Replaces quoted literals, key details, e-mail addresses, phone numbers and tokens in an error text (@rm/domain's redactText). */
+export const redactErrorText = redactText;
 
 function serializeError(value: unknown): unknown {
   if (typeof value === "string") return redactErrorText(value);

@@ -32,6 +32,13 @@ describe("logs never carry patient data from database errors", () => {
     expect(String((lines[0]!.err as { message: string }).message)).toContain('violates unique constraint "users_email_unique" Key (email)=(?)');
   });
 
+  it("redacts the free-text fields that carry an error's words: reason, lastError, error", async () => {
+    const { lines, logger } = capture();
+    logger.error({ reason: "no route to +593987654321", lastError: "ana@example.ec bounced", error: "call 0987654321" }, "dead letter");
+    await new Promise((r) => setImmediate(r));
+    expect(lines[0]).toMatchObject({ reason: "no route to <phone>", lastError: "<email> bounced", error: "call <phone>" });
+  });
+
   it("leaves ids and ordinary words alone", () => {
     expect(redactErrorText("message 6c1f0a4e-2b7d-4c5e-9f3a-1d2e3f4a5b6c not found (outbox 42)")).toBe("message 6c1f0a4e-2b7d-4c5e-9f3a-1d2e3f4a5b6c not found (outbox 42)");
   });

@@ -1,23 +1,24 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { InputHTMLAttributes } from "react";
 import { createAuthenticator, FORM_STRATEGY, LoginError } from "../.server/auth.server.ts";
 import { verifyCsrf } from "../.server/csrf.server.ts";
 import { logger } from "../.server/logger.server.ts";
-import {
-  clearLoginFailures,
-  isLoginThrottled,
-  recordLoginFailure,
-  THROTTLED_MESSAGE,
-} from "../.server/login-throttle.server.ts";
+import { beginLoginAttempt, loginSucceeded } from "../.server/login-throttle.server.ts";
 import { startSession } from "../.server/login.server.ts";
 import { getSession, looksSignedIn, safeRedirect } from "../.server/session.server.ts";
 import { CsrfInput } from "../components/forms.tsx";
 import { LanguageSwitch } from "../components/language-switch.tsx";
-import { useT } from "../i18n.ts";
+import { useMsg, useT } from "../i18n.ts";
 
 export const meta: MetaFunction = () => [{ title: "Iniciar sesión · Reputation Manager" }];
+
+// A throttled sign-in's wait reaches the browser's document response too, not only `.data` requests.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await getSession(request);
@@ -33,22 +34,26 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.clone().formData();
   const redirectTo = safeRedirect(form.get("redirectTo"));
   const email = String(form.get("email") ?? "").trim().toLowerCase();
-  if (await isLoginThrottled(email)) {
-    logger.warn({ requestId: context.requestId }, "login throttled");
-    return data({ error: THROTTLED_MESSAGE, code: "throttled" as const }, { status: 429 });
+  // Counted before the password is checked: parallel guesses cannot all pass while argon2 runs.
+  const attempt = await beginLoginAttempt(email, context.clientAddress);
+  if (!attempt.allowed) {
+    logger.warn({ requestId: context.requestId, retryAfter: attempt.retryAfterSeconds }, "login throttled");
+    return data(
+      { code: "throttled" as const, retryAfter: attempt.retryAfterSeconds },
+      { status: 429, headers: { "Retry-After": String(attempt.retryAfterSeconds) } },
+    );
   }
   let user;
   try {
     user = await createAuthenticator(context.em).authenticate(FORM_STRATEGY, request);
   } catch (error) {
     if (error instanceof LoginError) {
-      await recordLoginFailure(email);
       logger.info({ requestId: context.requestId }, "login failed");
       return data({ error: error.message, code: "invalid" as const }, { status: 401 });
     }
     throw error;
   }
-  await clearLoginFailures(email);
+  await loginSucceeded(email, context.clientAddress);
   logger.info({ requestId: context.requestId, userId: user.userId }, "login");
   // A new session id and CSRF token: nothing of the visitor's cookie stays valid after sign-in.
   return startSession(request, context.em, user, redirectTo);
@@ -60,10 +65,11 @@ export default function LoginPage() {
   const navigation = useNavigation();
   const submitting = navigation.state !== "idle" && navigation.formAction?.startsWith("/login") === true;
   const t = useT();
+  const msg = useMsg();
   const error = !actionData
     ? undefined
     : actionData.code === "throttled"
-      ? t(actionData.error, "Too many failed attempts. Wait a few minutes and try again.")
+      ? msg("security.login.throttled", { seconds: actionData.retryAfter })
       : t(actionData.error, "Wrong email or password");
   const notice = searchParams.get("notice");
   return (

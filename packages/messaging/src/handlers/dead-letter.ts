@@ -2,9 +2,12 @@
 // is parked (status cancelled, last_error = why), so the sweeper never republishes it and ops see it.
 import type { DeadLetter } from "@rm/streams";
 import { parkOutboxRow } from "@rm/db";
+import { redactError } from "@rm/domain";
 import type { HandlerDeps } from "./deps.ts";
 
-export async function onDeadLetter(deps: HandlerDeps, dead: DeadLetter): Promise<void> {
+export async function onDeadLetter(deps: HandlerDeps, given: DeadLetter): Promise<void> {
+  // The reason quotes the last error: no phone, e-mail or token is parked or logged (SPEC §17).
+  const dead = { ...given, reason: redactError(given.reason) };
   const where = { stream: dead.stream, entryId: dead.id, deliveries: dead.deliveries };
   if (!dead.entry) {
     // No outbox id to park; if the row exists the sweeper will republish it as a fresh entry.

@@ -28,6 +28,7 @@ import {
   type PlatformContentSids,
   type ProviderError,
   resolveWhatsAppContentSid,
+  redactText,
   type RetryReason,
 } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
@@ -428,7 +429,7 @@ export async function releaseHeld(em: EntityManager, row: Pick<SendRow, "id" | "
 }
 
 async function fail(em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "type" | "patient_id" | "credits_held" | "fallback_at">, now: Date, f: { code: number | null; explanationEs: string; releaseHold: boolean }): Promise<void> {
-  await em.execute("update messages set status = 'FAILED', error_code = ?, error_text = ?, failed_at = ?, updated_at = ? where id = ?", [f.code, f.explanationEs, now, now, row.id], "run");
+  await em.execute("update messages set status = 'FAILED', error_code = ?, error_text = ?, failed_at = ?, updated_at = ? where id = ?", [f.code, redactText(f.explanationEs), now, now, row.id], "run");
   if (f.releaseHold) await releaseHeld(em, row);
   if (row.type === "INITIAL") await em.execute("update patients set status = 'FAILED', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
 }

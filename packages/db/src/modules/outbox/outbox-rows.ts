@@ -7,6 +7,7 @@
 // Every function runs in the caller's transaction; those taking arrays are one statement for the
 // whole batch (the send path runs them once per stream batch, decision 007).
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { redactError } from "@rm/domain";
 import { pgArray } from "../common/pg-array.ts";
 import { executeBound } from "../common/execute-bound.ts";
 
@@ -19,8 +20,8 @@ export interface LockedOutboxRow {
   availableAt: Date;
 }
 
-/** last_error keeps its first 2,000 characters. */
-const errorText = (error: string | null | undefined): string | null => error?.slice(0, 2000) ?? null;
+/** last_error keeps the first 2,000 characters of the redacted text: no phone, e-mail or token is stored (SPEC §17). */
+const errorText = (error: string | null | undefined): string | null => (error == null ? null : redactError(error));
 
 /** SELECT … FOR UPDATE of one outbox row; null when it does not exist. */
 export async function lockOutboxRow(em: EntityManager, outboxId: string): Promise<LockedOutboxRow | null> {
