@@ -1,7 +1,7 @@
 // The analytics page in headless Chromium against the production build: a workspace with known
 // ratings shows the exact NPS, response and delivery rates, click-through, inbox figures and
 // distribution; the filters (practice, doctor, dates, presets) change them; a doctor sees only their
-// campaigns; it all works with JavaScript off; axe-core finds no serious violations; and a workspace
+// appointments; it all works with JavaScript off; axe-core finds no serious violations; and a workspace
 // seeded with realistic volume renders (the README screenshot).
 import { randomBytes } from "node:crypto";
 import { loadDashboard, seedAnalytics } from "@rm/analytics";
