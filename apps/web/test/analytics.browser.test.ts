@@ -1,7 +1,7 @@
 // The analytics page in headless Chromium against the production build: a workspace with known
 // ratings shows the exact NPS, response and delivery rates, click-through, inbox figures and
 // distribution; the filters (practice, doctor, dates, presets) change them; a doctor sees only their
-// campaigns; it all works with JavaScript off; axe-core finds no serious violations; and a workspace
+// appointments; it all works with JavaScript off; axe-core finds no serious violations; and a workspace
 // seeded with realistic volume renders (the README screenshot).
 import { randomBytes } from "node:crypto";
 import { loadDashboard, seedAnalytics } from "@rm/analytics";
@@ -45,16 +45,19 @@ describe.skipIf(!present)("analytics page in the browser", () => {
     return c!.id;
   }
 
-  /** One rating request (INITIAL message the provider took), its rating an hour later and the follow-up. */
-  async function request(t: Tenant, c: string, status: string, at: string, rating: number | null, clicked = false): Promise<string> {
+  /**
+   * One rating request (INITIAL message the provider took), its rating an hour later and the follow-up.
+   * The appointment's doctor is the campaign's unless `doctor` names another (the file's doctor column).
+   */
+  async function request(t: Tenant, c: string, status: string, at: string, rating: number | null, clicked = false, doctor: string | null = null): Promise<string> {
     const phone = `+5939${String(++n).padStart(8, "0")}`;
     const sent = new Date(at);
     const ratedAt = new Date(sent.getTime() + 3600_000);
     const [contact] = await sql<{ id: string }>("insert into contacts (workspace_id, phone) values (?, ?) returning id", [t.workspaceId, phone]);
     const [p] = await sql<{ id: string }>(
-      `insert into patients (workspace_id, campaign_id, contact_id, name, phone, appointment_at, preferred_channel, consent, status, rating, rated_at, follow_up_sent_at)
-       values (?, ?, ?, 'Paciente', ?, ?, 'WHATSAPP', true, ?, ?, ?, ?) returning id`,
-      [t.workspaceId, c, contact!.id, phone, sent, rating ? "RATED" : "SENT", rating, rating ? ratedAt : null, rating ? ratedAt : null],
+      `insert into patients (workspace_id, campaign_id, contact_id, name, phone, appointment_at, preferred_channel, consent, status, rating, rated_at, follow_up_sent_at, doctor_id)
+       values (?, ?, ?, 'Paciente', ?, ?, 'WHATSAPP', true, ?, ?, ?, ?, coalesce(?::uuid, (select c.assigned_doctor_id from campaigns c where c.id = ?))) returning id`,
+      [t.workspaceId, c, contact!.id, phone, sent, rating ? "RATED" : "SENT", rating, rating ? ratedAt : null, rating ? ratedAt : null, doctor, c],
     );
     const receipt = ["SENT", "DELIVERED", "READ"].includes(status);
     await sql(
@@ -221,19 +224,24 @@ describe.skipIf(!present)("analytics page in the browser", () => {
     }
   });
 
-  it("shows a doctor only the campaigns assigned to them", { timeout: 60_000 }, async () => {
+  it("shows a doctor only their own appointments, whichever campaign they are in", { timeout: 60_000 }, async () => {
+    // The campaign without a doctor has one appointment with the doctor (the file's doctor column).
+    const [{ id: c2 }] = (await sql<{ id: string }>("select id from campaigns where workspace_id = ? and practice_id = ?", [a.workspaceId, south])) as [{ id: string }];
+    const theirs = await request(a, c2, "DELIVERED", "2026-11-12T15:00:00Z", 2, false, a.doctor.id);
     const context = await signedIn(a.doctor.email, a.doctor.password);
     try {
       const page = await open(context, "/analytics?range=all");
-      expect(await kpi(page, "nps")).toBe("+25");
-      expect(await detail(page, "response")).toBe("4 calificaciones de 4 solicitudes");
+      // Their 4 ratings in their own campaign (+25) and the 2 in the other: 2 promoters, 2 detractors of 5.
+      expect(await kpi(page, "nps")).toBe("0");
+      expect(await detail(page, "response")).toBe("5 calificaciones de 5 solicitudes");
       expect(await page.getByLabel("Doctor", { exact: true }).count()).toBe(0);
-      expect(await breakdown(page, "by-practice")).toEqual(["Consultorio ana | 4 | 100 % | 50 % | +25 | 50 %"]);
+      expect(await breakdown(page, "by-practice")).toEqual(["Consultorio ana | 4 | 100 % | 50 % | +25 | 50 %", "Consultorio Sur | 1 | 100 % | 100 % | −100 | —"]);
       // Another workspace's practice in the filter: 404, never its figures.
       const foreign = await page.goto(`${web.url}/analytics?range=all&practice=${b.practiceId}`);
       expect(foreign?.status()).toBe(404);
     } finally {
       await context.close();
+      await sql("delete from patients where id = ?", [theirs]);
     }
   });
 

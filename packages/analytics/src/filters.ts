@@ -17,7 +17,7 @@ export const DashboardFiltersSchema = z
     from: isoDate.optional(),
     to: isoDate.optional(),
     practiceId: z.uuid().optional(),
-    /** The campaign's assigned doctor (a DOCTOR user sees only their own campaigns: pass their id). */
+    /** The appointment's doctor (patients.doctor_id, SPEC §5.1; a DOCTOR user sees only their own appointments: pass their id). */
     doctorId: z.uuid().optional(),
     campaignId: z.uuid().optional(),
   })
@@ -46,7 +46,7 @@ export function parseDashboardFilters(input: unknown): DashboardFilters {
 }
 
 /**
- * The doctor filter's choices: the workspace's doctors, then the assigned doctors with figures in the
+ * The doctor filter's choices: the workspace's doctors, then the appointments' doctors with figures in the
  * dashboard who are not DOCTOR users (an owner, a former doctor), so every row of the per-doctor table
  * can be picked.
  */

@@ -7,7 +7,7 @@
 // reads messages, patients and review_clicks (the rebuild) and workspaces (which rollups are due or
 // orphaned, and a workspace's time zone), and writes none of them.
 import { LockMode, type EntityManager } from "@mikro-orm/postgresql";
-import { AnalyticsRollup, scopedQuery, Workspace, workspaceEm } from "@rm/db";
+import { AnalyticsRollup, NO_DOCTOR, scopedQuery, Workspace, workspaceEm } from "@rm/db";
 
 export interface FoldResult {
   /** Workspaces whose rollup was built from the base tables. */
@@ -30,34 +30,36 @@ export interface FoldOptions {
 /** Serialises folds (two workers, the benchmark, a test): running two at once gains nothing. */
 const FOLD_LOCK = 7_242_001;
 
-const FACT_KEY = "workspace_id, campaign_id, day, kind, status, rating, followup, clicked";
+const FACT_KEY = "workspace_id, campaign_id, doctor_id, day, kind, status, rating, followup, clicked";
 
 /**
  * A workspace's facts from its base tables, in the time zone its analytics_rollups row records:
- * exactly what the triggers append, summed.
+ * exactly what the triggers append, summed. A request counts under its patient's doctor (the
+ * appointment's, patients.doctor_id), as a rating does.
  */
 const REBUILD_SQL = `
 insert into analytics_daily (${FACT_KEY}, n)
-select m.workspace_id, m.campaign_id, (coalesce(m.sent_at, m.send_attempted_at) at time zone s.timezone)::date, 'request', m.status, 0, false, false, count(*)
+select m.workspace_id, m.campaign_id, coalesce(p.doctor_id, '${NO_DOCTOR}'::uuid), (coalesce(m.sent_at, m.send_attempted_at) at time zone s.timezone)::date, 'request', m.status, 0, false, false, count(*)
 from analytics_rollups s
 join messages m on m.workspace_id = s.workspace_id
+join patients p on p.id = m.patient_id and p.workspace_id = s.workspace_id
 where s.workspace_id = ? and m.type = 'INITIAL' and m.provider_sid is not null and m.campaign_id is not null
   and coalesce(m.sent_at, m.send_attempted_at) is not null
-group by 1, 2, 3, 5
+group by 1, 2, 3, 4, 6
 union all
-select p.workspace_id, p.campaign_id, (p.rated_at at time zone s.timezone)::date, 'rating', '', p.rating, p.follow_up_sent_at is not null, rc.patient_id is not null, count(*)
+select p.workspace_id, p.campaign_id, coalesce(p.doctor_id, '${NO_DOCTOR}'::uuid), (p.rated_at at time zone s.timezone)::date, 'rating', '', p.rating, p.follow_up_sent_at is not null, rc.patient_id is not null, count(*)
 from analytics_rollups s
 join patients p on p.workspace_id = s.workspace_id
 left join review_clicks rc on rc.patient_id = p.id and rc.workspace_id = s.workspace_id
 where s.workspace_id = ? and p.rating is not null and p.rated_at is not null
-group by 1, 2, 3, 6, 7, 8`;
+group by 1, 2, 3, 4, 7, 8, 9`;
 
 /** Moves a workspace's deltas into its days (in the rollup's time zone), in one statement. */
 const FOLD_SQL = `
 with moved as (
   delete from analytics_deltas d using analytics_rollups s
   where d.workspace_id = ? and s.workspace_id = d.workspace_id
-  returning d.workspace_id, d.campaign_id, (d.at at time zone s.timezone)::date as day, d.kind, d.status, d.rating, d.followup, d.clicked, d.n
+  returning d.workspace_id, d.campaign_id, d.doctor_id, (d.at at time zone s.timezone)::date as day, d.kind, d.status, d.rating, d.followup, d.clicked, d.n
 ), summed as (
   insert into analytics_daily (${FACT_KEY}, n)
   select ${FACT_KEY}, sum(n) from moved group by ${FACT_KEY}

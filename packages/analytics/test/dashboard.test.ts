@@ -50,6 +50,8 @@ interface Request {
   /** Hours from the send to the rating (default 1). */
   ratedAfterHours?: number;
   clicked?: boolean;
+  /** The appointment's doctor (the file's doctor column); default the campaign's, as the import does. */
+  doctor?: string;
 }
 
 async function request(t: Tenant, r: Request): Promise<string> {
@@ -59,9 +61,9 @@ async function request(t: Tenant, r: Request): Promise<string> {
   const rated = r.rating !== undefined;
   const ratedAt = new Date(at.getTime() + (r.ratedAfterHours ?? 1) * 3600_000);
   const [p] = await sql<{ id: string }>(
-    `insert into patients (workspace_id, campaign_id, contact_id, name, phone, appointment_at, preferred_channel, consent, status, rating, rated_at, follow_up_sent_at)
-     values (?, ?, ?, 'P', ?, ?, 'WHATSAPP', true, ?, ?, ?, ?) returning id`,
-    [t.ws, r.campaign, c!.id, phone, at, rated ? "RATED" : "SENT", r.rating ?? null, rated ? ratedAt : null, rated ? ratedAt : null],
+    `insert into patients (workspace_id, campaign_id, contact_id, name, phone, appointment_at, preferred_channel, consent, status, rating, rated_at, follow_up_sent_at, doctor_id)
+     values (?, ?, ?, 'P', ?, ?, 'WHATSAPP', true, ?, ?, ?, ?, coalesce(?::uuid, (select c.assigned_doctor_id from campaigns c where c.id = ?))) returning id`,
+    [t.ws, r.campaign, c!.id, phone, at, rated ? "RATED" : "SENT", r.rating ?? null, rated ? ratedAt : null, rated ? ratedAt : null, r.doctor ?? null, r.campaign],
   );
   const patient = p!.id;
   const sentAt = r.receipt === false || ["PENDING", "SENDING", "QUEUED", "FAILED"].includes(r.status) ? null : new Date(at.getTime() + 5000);
@@ -225,6 +227,39 @@ describe(`loadDashboard (${source})`, () => {
     expect(none.totals.sent).toBe(0);
     expect(none.totals.nps.score).toBeNull();
     expect(none.totals.responseRate.rate).toBeNull();
+  });
+
+  it("counts each appointment under its own doctor when one campaign's file names two", async () => {
+    const c = await tenant();
+    const practice = await c.practice("Consultorio Compartido", "ChIJ-shared");
+    const ana = await c.doctor("Dra. Ana Mora");
+    const luis = await c.doctor("Dr. Luis Paz");
+    // One campaign assigned to Ana; the file's doctor column names Ana for two rows and Luis for one.
+    const campaign = await c.campaign(practice, ana);
+    await request(c, { campaign, status: "DELIVERED", at: "2026-11-10T15:00:00Z", rating: 5, clicked: true });
+    await request(c, { campaign, status: "READ", at: "2026-11-10T16:00:00Z", rating: 4, doctor: ana });
+    const luisPatient = await request(c, { campaign, status: "DELIVERED", at: "2026-11-11T15:00:00Z", rating: 1, doctor: luis });
+    await feedback(c, luisPatient, "RATING", "2026-11-11T17:00:00Z", null);
+    // Rollup: the fold builds this workspace's rollup from the base tables; the next rating is a delta.
+    if (source === "rollup") await foldAnalytics(orm.em.fork(), new Date());
+    await request(c, { campaign, status: "DELIVERED", at: "2026-11-12T15:00:00Z", rating: 2, doctor: luis });
+
+    const all = await load(c.ws);
+    expect(all.byDoctor.map((x) => [x.doctorId, x.name, x.sent, x.rated, x.nps.score])).toEqual([
+      [luis, "Dr. Luis Paz", 2, 2, -100],
+      [ana, "Dra. Ana Mora", 2, 2, 100],
+    ]);
+    // The doctor filter (and a doctor's own analytics, which pass their id): only their appointments.
+    const onlyLuis = await load(c.ws, { doctorId: luis });
+    expect(onlyLuis.totals).toMatchObject({ sent: 2, rated: 2, ratingDistribution: [1, 1, 0, 0, 0] });
+    expect(onlyLuis.byDoctor.map((x) => x.doctorId)).toEqual([luis]);
+    expect(onlyLuis.feedback.total).toBe(1);
+    const onlyAna = await load(c.ws, { doctorId: ana });
+    expect(onlyAna.totals).toMatchObject({ sent: 2, rated: 2, ratingDistribution: [0, 0, 0, 1, 1] });
+    expect(onlyAna.totals.reviewClickThrough).toEqual({ numerator: 1, denominator: 2, rate: 0.5 });
+    expect(onlyAna.feedback.total).toBe(0);
+    // The campaign and its practice still count everyone.
+    expect((await load(c.ws, { practiceId: practice })).totals).toMatchObject({ sent: 4, rated: 4 });
   });
 
   it("counts the inbox items and their median resolution time", async () => {

@@ -46,9 +46,10 @@ async function seed(timezone: string): Promise<Seeded> {
     const phone = `+5939${String(++n).padStart(8, "0")}`;
     const [c] = await sql<{ id: string }>("insert into contacts (workspace_id, phone) values (?, ?) returning id", [ws, phone]);
     const [p] = await sql<{ id: string }>(
-      `insert into patients (workspace_id, campaign_id, contact_id, name, phone, appointment_at, preferred_channel, consent, status, rating, rated_at, follow_up_sent_at)
-       values (?, ?, ?, 'P', ?, ?, 'SMS', true, 'SENT', ?, ?, ?) returning id`,
-      [ws, campaigns[i % 3], c!.id, phone, at, rating, ratedAt, rating !== null && i % 3 !== 0 ? ratedAt : null],
+      `insert into patients (workspace_id, campaign_id, contact_id, name, phone, appointment_at, preferred_channel, consent, status, rating, rated_at, follow_up_sent_at, doctor_id)
+       values (?, ?, ?, 'P', ?, ?, 'SMS', true, 'SENT', ?, ?, ?, ?) returning id`,
+      // The appointment's doctor: mostly the campaign's, every fourth the other doctor (the file's doctor column).
+      [ws, campaigns[i % 3], c!.id, phone, at, rating, ratedAt, rating !== null && i % 3 !== 0 ? ratedAt : null, i % 4 === 1 ? doctors[(i + 1) % 2] : i % 3 === 2 ? null : doctors[i % 3]],
     );
     patients.push(p!.id);
     const status = statuses[i % statuses.length]!;
@@ -124,6 +125,10 @@ describe("analytics rollup", () => {
     await sql("update patients set follow_up_sent_at = rated_at where id = ? and rating is not null", [s.patients[6]]);
     await sql("insert into review_clicks (workspace_id, patient_id) values (?, ?)", [s.ws, s.patients[5]]);
     await sql("update patients set name = 'Renamed', updated_at = now() where id = ?", [s.patients[7]]);
+    // The appointment's doctor changes, or goes (a deleted doctor's account sets it to null): the
+    // patient's rating and request facts move with it.
+    await sql("update patients set doctor_id = ? where id = ?", [s.doctors[1], s.patients[9]]);
+    await sql("update patients set doctor_id = null where id = ?", [s.patients[12]]);
     await expectSame(s);
     await foldAnalytics(orm.em.fork(), new Date());
     await expectSame(s);
@@ -151,6 +156,14 @@ describe("analytics rollup", () => {
       // A click racing a rating change of the same patient.
       work.push(sql("insert into review_clicks (workspace_id, patient_id) values (?, ?) on conflict (patient_id) do nothing", [s.ws, p]));
       if (i % 10 === 0) work.push(foldAnalytics(orm.em.fork(), new Date()));
+    }
+    // A change of an appointment's doctor racing status callbacks on its request (patients no
+    // transaction above rates, so the only wait is the doctor change's on the message).
+    const rated = new Set(Array.from({ length: 40 }, (_, i) => (i * 7) % s.patients.length));
+    const others = s.patients.map((_, i) => i).filter((i) => !rated.has(i)).slice(0, 8);
+    for (const [k, i] of others.entries()) {
+      work.push(sql("update patients set doctor_id = ? where id = ?", [k % 2 === 0 ? s.doctors[k % 4 === 0 ? 0 : 1] : null, s.patients[i]]));
+      work.push(sql("update messages set status = ?, sent_at = coalesce(sent_at, send_attempted_at) where id = ?", [["DELIVERED", "READ"][k % 2], s.messages[i]]));
     }
     await Promise.all(work);
     await expectSame(s);

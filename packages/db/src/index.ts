@@ -30,7 +30,7 @@ export { CreditLedgerEntry, CreditLedgerEntrySchema } from "./modules/billing/cr
 export { BillingEvent, BillingEventSchema } from "./modules/billing/billing-event.entity.ts";
 export { AuditLog, AuditLogSchema } from "./modules/audit/audit-log.entity.ts";
 export { OutboxEvent, OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";
-export { AnalyticsDelta, AnalyticsDaily, AnalyticsRollup } from "./modules/analytics/analytics.entity.ts";
+export { AnalyticsDelta, AnalyticsDaily, AnalyticsRollup, NO_DOCTOR } from "./modules/analytics/analytics.entity.ts";
 export { enqueueOutbox, type OutboxEventInput } from "./modules/outbox/enqueue.ts";
 export { lockOutboxRowsByKey, outboxDueTimes, outboxInsertSelect } from "./modules/outbox/keyed-rows.ts";
 export {

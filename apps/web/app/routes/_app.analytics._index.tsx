@@ -1,7 +1,7 @@
 // Analítica (SPEC §7): NPS, response, delivery and review click-through rates, the rating
 // distribution, the weekly trend and the per-practice and per-doctor breakdowns of @rm/analytics,
 // filtered by practice, doctor and date range with a plain GET form (works without JavaScript).
-// A DOCTOR sees only the campaigns assigned to them.
+// A DOCTOR sees only their own appointments (patients.doctor_id, whichever campaign they are in).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";

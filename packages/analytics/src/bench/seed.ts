@@ -93,7 +93,7 @@ export async function seedAnalytics(client: pg.Client, o: SeedOptions): Promise<
               (d.rating is not null and d.u4 < 80) as has_followup_msg
        from decided d
      )
-     select c.*, gen_random_uuid() as patient_id, gen_random_uuid() as contact_id, bc.id as campaign_id, bc.practice_id,
+     select c.*, gen_random_uuid() as patient_id, gen_random_uuid() as contact_id, bc.id as campaign_id, bc.practice_id, bc.doctor_id,
             '+5939' || lpad(c.i::text, 8, '0') as phone,
             sum(1 + c.has_reminder::int + c.has_followup_msg::int) over (order by c.i) - (1 + c.has_reminder::int + c.has_followup_msg::int) as before
      from counted c join bench_campaigns bc on bc.k = c.k`,
@@ -109,9 +109,9 @@ export async function seedAnalytics(client: pg.Client, o: SeedOptions): Promise<
     [workspaceId],
   );
   const patients = await client.query(
-    `insert into patients (id, workspace_id, campaign_id, contact_id, name, phone, appointment_at, preferred_channel, consent, status, public_token, token_expires_at,
+    `insert into patients (id, workspace_id, campaign_id, doctor_id, contact_id, name, phone, appointment_at, preferred_channel, consent, status, public_token, token_expires_at,
                            rating, rated_at, follow_up_sent_at, created_at, updated_at)
-     select patient_id, $1, campaign_id, contact_id, 'Paciente ' || i, phone, t - interval '2 hours', channel, true,
+     select patient_id, $1, campaign_id, doctor_id, contact_id, 'Paciente ' || i, phone, t - interval '2 hours', channel, true,
             case when rating is not null then 'RATED' when u1 < 30 then 'FAILED' else 'SENT' end,
             md5('token' || i) || md5('more' || i), t + interval '30 days',
             rating, case when rating is not null then t + make_interval(hours => (u2 % 48)::int + 1) end,

@@ -6,12 +6,17 @@ import { defineEntity, p } from "@mikro-orm/postgresql";
 // that are gone.
 //
 // A *fact* is what the dashboard counts about one row:
-// - request: an INITIAL message the provider accepted → (campaign, sent time, status);
-// - rating:  a rated patient → (campaign, rated_at, rating, follow-up sent, review link clicked).
+// - request: an INITIAL message the provider accepted → (campaign, doctor, sent time, status);
+// - rating:  a rated patient → (campaign, doctor, rated_at, rating, follow-up sent, review link clicked).
+// The doctor is the appointment's (`patients.doctor_id`, SPEC §5.1), not the campaign's: one file may
+// name several doctors. No doctor is stored as NO_DOCTOR (the key columns cannot be null).
 // Every insert/update/delete that changes a row's fact appends −1 for the old fact and +1 for the new
 // one to `analytics_deltas` (append-only: no row is ever updated by the hot paths, so there is no hot
 // row). The periodic fold moves deltas into `analytics_daily` (one row per fact value per local day).
 // Readers add the two: exact at any moment, whatever the fold's lag.
+
+/** Stands for "no doctor" in the facts' key (a patient without one, or whose doctor was deleted). */
+export const NO_DOCTOR = "00000000-0000-0000-0000-000000000000";
 
 /** Append-only changes of facts, written by triggers; folded into analytics_daily and deleted. */
 export const AnalyticsDeltaSchema = defineEntity({
@@ -21,6 +26,8 @@ export const AnalyticsDeltaSchema = defineEntity({
     id: p.bigint("string").primary().autoincrement().columnType("bigint").generated("identity"),
     workspaceId: p.uuid(),
     campaignId: p.uuid(),
+    /** The appointment's doctor (patients.doctor_id), NO_DOCTOR for none. */
+    doctorId: p.uuid().default(NO_DOCTOR),
     /** 'request' or 'rating'. */
     kind: p.text(),
     /** When the event happened: the request's sent time or the rating's arrival. */
@@ -39,13 +46,15 @@ export const AnalyticsDeltaSchema = defineEntity({
 export class AnalyticsDelta extends AnalyticsDeltaSchema.class {}
 AnalyticsDeltaSchema.setClass(AnalyticsDelta);
 
-/** Facts per (campaign, local day in the workspace time zone of analytics_rollups, fact value). */
+/** Facts per (campaign, doctor, local day in the workspace time zone of analytics_rollups, fact value). */
 export const AnalyticsDailySchema = defineEntity({
   name: "AnalyticsDaily",
   tableName: "analytics_daily",
   properties: {
     workspaceId: p.uuid().primary(),
     campaignId: p.uuid().primary(),
+    /** The appointment's doctor (patients.doctor_id), NO_DOCTOR for none. */
+    doctorId: p.uuid().primary(),
     day: p.date().primary(),
     kind: p.text().primary(),
     status: p.text().primary(),
@@ -77,55 +86,98 @@ AnalyticsRollupSchema.setClass(AnalyticsRollup);
 // diffs trigger bodies with the entity definitions (migration:check), which @rm/db registers, and
 // @rm/db cannot depend on @rm/analytics.
 
-const DELTA_COLUMNS = "insert into analytics_deltas (workspace_id, campaign_id, kind, at, status, rating, followup, clicked, n)";
+const DELTA_COLUMNS = "insert into analytics_deltas (workspace_id, campaign_id, doctor_id, kind, at, status, rating, followup, clicked, n)";
+const DOCTOR = (col: string) => `coalesce(${col}, '${NO_DOCTOR}'::uuid)`;
 
-/** messages: an INITIAL message with a provider sid, a campaign and a send time is a request fact. */
+/**
+ * messages: an INITIAL message with a provider sid, a campaign and a send time is a request fact, under
+ * its patient's doctor: one lookup of the patient by primary key, only when the fact changes. A message
+ * whose patient is gone is being deleted by the patient's cascade: the patient's delete trigger has
+ * already taken its request facts out.
+ */
 export const MESSAGES_ANALYTICS_TRIGGER_BODY = `
+declare
+  doctor uuid;
+begin
+if tg_op = 'UPDATE' then
+  if old.type = 'INITIAL' and old.provider_sid is not null and old.campaign_id is not null and coalesce(old.sent_at, old.send_attempted_at) is not null
+     and new.type = 'INITIAL' and new.provider_sid is not null and new.campaign_id is not distinct from old.campaign_id and new.workspace_id = old.workspace_id
+     and new.patient_id = old.patient_id and new.status = old.status
+     and coalesce(new.sent_at, new.send_attempted_at) is not distinct from coalesce(old.sent_at, old.send_attempted_at) then
+    return null;
+  end if;
+end if;
 if tg_op <> 'INSERT' then
   if old.type = 'INITIAL' and old.provider_sid is not null and old.campaign_id is not null and coalesce(old.sent_at, old.send_attempted_at) is not null then
-    if tg_op = 'UPDATE' then
-      if new.type = 'INITIAL' and new.provider_sid is not null and new.campaign_id is not distinct from old.campaign_id and new.workspace_id = old.workspace_id
-         and new.status = old.status and coalesce(new.sent_at, new.send_attempted_at) is not distinct from coalesce(old.sent_at, old.send_attempted_at) then
-        return null;
-      end if;
+    select ${DOCTOR("p.doctor_id")} into doctor from patients p where p.id = old.patient_id;
+    if found then
+      ${DELTA_COLUMNS} values (old.workspace_id, old.campaign_id, doctor, 'request', coalesce(old.sent_at, old.send_attempted_at), old.status, 0, false, false, -1);
     end if;
-    ${DELTA_COLUMNS} values (old.workspace_id, old.campaign_id, 'request', coalesce(old.sent_at, old.send_attempted_at), old.status, 0, false, false, -1);
   end if;
 end if;
 if tg_op <> 'DELETE' then
   if new.type = 'INITIAL' and new.provider_sid is not null and new.campaign_id is not null and coalesce(new.sent_at, new.send_attempted_at) is not null then
-    ${DELTA_COLUMNS} values (new.workspace_id, new.campaign_id, 'request', coalesce(new.sent_at, new.send_attempted_at), new.status, 0, false, false, 1);
+    if doctor is null or new.patient_id <> old.patient_id then
+      select ${DOCTOR("p.doctor_id")} into doctor from patients p where p.id = new.patient_id;
+    end if;
+    ${DELTA_COLUMNS} values (new.workspace_id, new.campaign_id, doctor, 'request', coalesce(new.sent_at, new.send_attempted_at), new.status, 0, false, false, 1);
   end if;
 end if;
-return null;`;
+return null;
+end;`;
 
-/** patients (after insert or update): a rated patient is a rating fact; `clicked` from review_clicks. */
+/**
+ * Request facts of a patient's INITIAL messages, `sign` being −1 or +1 under `doctor` (a SQL expression).
+ * For the patient's triggers: a change of the appointment's doctor (or its deletion) moves them.
+ */
+const PATIENT_REQUESTS = (patient: string, doctor: string, sign: number) => `
+  ${DELTA_COLUMNS}
+  select m.workspace_id, m.campaign_id, ${DOCTOR(doctor)}, 'request', coalesce(m.sent_at, m.send_attempted_at), m.status, 0, false, false, ${sign}
+  from messages m
+  where m.patient_id = ${patient}.id and m.type = 'INITIAL' and m.provider_sid is not null and m.campaign_id is not null
+    and coalesce(m.sent_at, m.send_attempted_at) is not null;`;
+
+/**
+ * patients (after insert or update): a rated patient is a rating fact; `clicked` from review_clicks.
+ * A change of doctor (rare: a doctor's account deleted sets it to null) moves the rating and the
+ * patient's request facts. The patient's INITIAL messages are locked first, so a status update at the
+ * same moment is ordered against it: whichever commits second reads the other's doctor and status.
+ */
 export const PATIENTS_ANALYTICS_TRIGGER_BODY = `
 if tg_op = 'UPDATE' then
+  if old.doctor_id is distinct from new.doctor_id then
+    perform 1 from messages m where m.patient_id = new.id and m.type = 'INITIAL' for no key update;
+    ${PATIENT_REQUESTS("old", "old.doctor_id", -1)}
+    ${PATIENT_REQUESTS("new", "new.doctor_id", 1)}
+  end if;
   if old.rating is not distinct from new.rating and old.rated_at is not distinct from new.rated_at and old.campaign_id = new.campaign_id
-     and old.workspace_id = new.workspace_id and (old.follow_up_sent_at is null) = (new.follow_up_sent_at is null) then
+     and old.workspace_id = new.workspace_id and (old.follow_up_sent_at is null) = (new.follow_up_sent_at is null)
+     and old.doctor_id is not distinct from new.doctor_id then
     return null;
   end if;
   if old.rating is not null and old.rated_at is not null then
-    ${DELTA_COLUMNS} values (old.workspace_id, old.campaign_id, 'rating', old.rated_at, '', old.rating, old.follow_up_sent_at is not null,
+    ${DELTA_COLUMNS} values (old.workspace_id, old.campaign_id, ${DOCTOR("old.doctor_id")}, 'rating', old.rated_at, '', old.rating, old.follow_up_sent_at is not null,
       exists (select 1 from review_clicks rc where rc.patient_id = old.id), -1);
   end if;
 end if;
 if new.rating is not null and new.rated_at is not null then
-  ${DELTA_COLUMNS} values (new.workspace_id, new.campaign_id, 'rating', new.rated_at, '', new.rating, new.follow_up_sent_at is not null,
+  ${DELTA_COLUMNS} values (new.workspace_id, new.campaign_id, ${DOCTOR("new.doctor_id")}, 'rating', new.rated_at, '', new.rating, new.follow_up_sent_at is not null,
     exists (select 1 from review_clicks rc where rc.patient_id = new.id), 1);
 end if;
 return null;`;
 
 /**
  * patients (before delete): the rating fact leaves while its clicks still exist (they are deleted
- * after, by the cascade, when the patient row is gone and the click trigger finds nothing).
+ * after, by the cascade, when the patient row is gone and the click trigger finds nothing); so do the
+ * request facts of its messages while the patient's doctor is still known (the messages' own trigger
+ * finds no patient when the cascade deletes them).
  */
 export const PATIENTS_ANALYTICS_DELETE_TRIGGER_BODY = `
 if old.rating is not null and old.rated_at is not null then
-  ${DELTA_COLUMNS} values (old.workspace_id, old.campaign_id, 'rating', old.rated_at, '', old.rating, old.follow_up_sent_at is not null,
+  ${DELTA_COLUMNS} values (old.workspace_id, old.campaign_id, ${DOCTOR("old.doctor_id")}, 'rating', old.rated_at, '', old.rating, old.follow_up_sent_at is not null,
     exists (select 1 from review_clicks rc where rc.patient_id = old.id), -1);
 end if;
+${PATIENT_REQUESTS("old", "old.doctor_id", -1)}
 return old;`;
 
 /**
@@ -137,14 +189,14 @@ export const REVIEW_CLICKS_ANALYTICS_TRIGGER_BODY = `
 if tg_op = 'INSERT' then
   perform 1 from patients p where p.id = new.patient_id for no key update;
   ${DELTA_COLUMNS}
-  select p.workspace_id, p.campaign_id, 'rating', p.rated_at, '', p.rating, p.follow_up_sent_at is not null, x.clicked, x.n
+  select p.workspace_id, p.campaign_id, ${DOCTOR("p.doctor_id")}, 'rating', p.rated_at, '', p.rating, p.follow_up_sent_at is not null, x.clicked, x.n
   from patients p cross join (values (false, -1), (true, 1)) as x (clicked, n)
   where p.id = new.patient_id and p.rating is not null and p.rated_at is not null
     and not exists (select 1 from review_clicks rc where rc.patient_id = new.patient_id and rc.id <> new.id);
 else
   perform 1 from patients p where p.id = old.patient_id for no key update;
   ${DELTA_COLUMNS}
-  select p.workspace_id, p.campaign_id, 'rating', p.rated_at, '', p.rating, p.follow_up_sent_at is not null, x.clicked, x.n
+  select p.workspace_id, p.campaign_id, ${DOCTOR("p.doctor_id")}, 'rating', p.rated_at, '', p.rating, p.follow_up_sent_at is not null, x.clicked, x.n
   from patients p cross join (values (true, -1), (false, 1)) as x (clicked, n)
   where p.id = old.patient_id and p.rating is not null and p.rated_at is not null
     and not exists (select 1 from review_clicks rc where rc.patient_id = old.patient_id);
