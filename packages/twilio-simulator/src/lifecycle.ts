@@ -35,7 +35,7 @@ function apply(ctx: SimContext, store: SimStore, rec: MessageRecord, status: Mes
 
 async function postStatus(ctx: SimContext, store: SimStore, rec: MessageRecord, status: MessageStatus, signal: AbortSignal): Promise<void> {
   if (!rec.statusCallback) return;
-  const result = await ctx.poster.post(rec.statusCallback, statusCallbackParams(rec, status, ctx.config.accountSid), store.callbacks, signal);
+  const result = await ctx.poster.post(rec.statusCallback, statusCallbackParams(rec, status, rec.accountSid), store.callbacks, signal, ctx.accounts.bySid.get(rec.accountSid)?.authTokens[0]);
   if (result.ok) rec.callbacksDelivered = [...rec.callbacksDelivered, status];
   else if (!signal.aborted) ctx.log.debug({ sid: rec.sid, status, httpStatus: result.status, error: result.error }, "status callback not delivered");
 }
