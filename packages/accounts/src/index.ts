@@ -75,6 +75,8 @@ export {
   ownAccountCredentials,
   openAccountToken,
   rotateCredentials,
+  ownAccountClients,
+  ownAccountResolver,
   type OwnSenderDeps,
   type OwnSenderSummary,
   type AccountSenders,

@@ -317,3 +317,44 @@ export async function rotateCredentials(em: EntityManager, cipher: CredentialsCi
   }
   return changed;
 }
+
+/**
+ * The worker's clients of own accounts, one per account and sealed token (a rotated token makes a
+ * new one); the token is opened once per client, not per message.
+ */
+export function ownAccountClients(cipher: CredentialsCipher, options: { apiUrl: string; timeoutMs: number; maxSockets?: number }) {
+  const clients = new Map<string, { ciphertext: string; client: TwilioClient }>();
+  return (account: { accountSid: string; keyId: string; ciphertext: string }): TwilioClient => {
+    const cached = clients.get(account.accountSid);
+    if (cached && cached.ciphertext === account.ciphertext) return cached.client;
+    const authToken = cipher.open({ keyId: account.keyId, ciphertext: account.ciphertext }, tokenContext(account.accountSid));
+    const created = createTwilioClient({ accountSid: account.accountSid, authToken, apiUrl: options.apiUrl, timeoutMs: options.timeoutMs, maxSockets: options.maxSockets ?? 32 });
+    clients.set(account.accountSid, { ciphertext: account.ciphertext, client: created });
+    return created;
+  };
+}
+
+/**
+ * The webhook's lookup of an AccountSid, cached for `ttlMs` (default 5 s) so a burst of callbacks
+ * costs one query per account: a token replaced or an account disconnected takes effect within it.
+ */
+export function ownAccountResolver(
+  pool: { query: (sql: string, params: unknown[]) => Promise<{ rows: unknown[] }> },
+  cipher: CredentialsCipher,
+  options: { ttlMs?: number; now?: () => Date } = {},
+): (accountSid: string) => Promise<{ workspaceId: string; authTokens: readonly string[] } | null> {
+  const ttlMs = options.ttlMs ?? 5000;
+  const now = options.now ?? (() => new Date());
+  const cache = new Map<string, { at: number; value: OwnAccountCredentials | null }>();
+  return async (accountSid) => {
+    // Only well-formed sids are looked up (and cached): a flood of invented ones costs nothing.
+    if (!ACCOUNT_SID_RE.test(accountSid)) return null;
+    const t = now().getTime();
+    const hit = cache.get(accountSid);
+    if (hit && t - hit.at < ttlMs) return hit.value;
+    const value = await ownAccountCredentials(pool, cipher, accountSid, now());
+    if (cache.size > 10_000) cache.clear();
+    cache.set(accountSid, { at: t, value });
+    return value;
+  };
+}
