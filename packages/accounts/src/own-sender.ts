@@ -183,8 +183,9 @@ export async function ownSenderSummary(em: EntityManager, workspaceId: string): 
   };
 }
 
-async function connectedClient(em: EntityManager, deps: OwnSenderDeps, workspaceId: string): Promise<{ row: TwilioAccount; twilio: TwilioClient }> {
-  const row = await workspaceEm(em, workspaceId).findOne(TwilioAccount, { workspace: workspaceId });
+/** `wem`: already scoped to the workspace (the row is flushed through it). */
+async function connectedClient(wem: EntityManager, deps: OwnSenderDeps, workspaceId: string): Promise<{ row: TwilioAccount; twilio: TwilioClient }> {
+  const row = await wem.findOne(TwilioAccount, { workspace: workspaceId });
   if (!row) throw new AccountsError("own_sender.not_connected", "Conecte primero una cuenta de Twilio");
   const token = deps.cipher.open({ keyId: row.tokenKeyId, ciphertext: row.tokenCiphertext }, tokenContext(row.accountSid));
   return { row, twilio: client(deps, row.accountSid, token) };
@@ -192,7 +193,7 @@ async function connectedClient(em: EntityManager, deps: OwnSenderDeps, workspace
 
 /** The account's incoming numbers and Messaging Services, read from Twilio (first 100 of each). */
 export async function listAccountSenders(em: EntityManager, deps: OwnSenderDeps, workspaceId: string): Promise<AccountSenders> {
-  const { twilio } = await connectedClient(em, deps, workspaceId);
+  const { twilio } = await connectedClient(workspaceEm(em, workspaceId), deps, workspaceId);
   try {
     const [numbers, services] = await Promise.all([twilio.incomingPhoneNumbers.list({ limit: 100 }), twilio.messaging.v1.services.list({ limit: 100 })]);
     return {
@@ -212,7 +213,8 @@ export async function listAccountSenders(em: EntityManager, deps: OwnSenderDeps,
  * also carries its own StatusCallback, which is what the send path relies on.
  */
 export async function chooseOwnSender(em: EntityManager, deps: OwnSenderDeps, actor: OwnSenderActor, senderSid: string): Promise<void> {
-  const { row, twilio } = await connectedClient(em, deps, actor.workspaceId);
+  const wem = workspaceEm(em, actor.workspaceId);
+  const { row, twilio } = await connectedClient(wem, deps, actor.workspaceId);
   const inboundUrl = ownInboundUrl(deps.publicUrl);
   const statusUrl = ownStatusUrl(deps.publicUrl);
   try {
@@ -233,7 +235,6 @@ export async function chooseOwnSender(em: EntityManager, deps: OwnSenderDeps, ac
     if (err instanceof AccountsError) throw err;
     throw providerError(err, "sender");
   }
-  const wem = workspaceEm(em, actor.workspaceId);
   recordAudit(wem, {
     workspaceId: actor.workspaceId,
     actorId: actor.userId,

@@ -152,6 +152,19 @@ export class SimAccounts {
     return service;
   }
 
+  /**
+   * A new primary auth token, as after promoting the secondary one: requests with the old token
+   * fail from then on, and webhooks are signed with the new one
+   * (https://www.twilio.com/docs/iam/api/authtoken).
+   */
+  setAuthToken(sid: string, token: string): void {
+    const account = this.bySid.get(sid);
+    if (!account) throw new Error(`no account ${sid}`);
+    for (const t of account.authTokens) this.#byAuth.delete(basic(sid, t));
+    account.authTokens = [token];
+    this.#byAuth.set(basic(sid, token), account);
+  }
+
   authenticate(authorization: string | undefined): SimAccount | null {
     const account = authorization ? this.#byAuth.get(authorization) : undefined;
     return account && account.status === "active" ? account : null;
