@@ -4,11 +4,12 @@
 import { billing } from "./messages/billing.ts";
 import { consent } from "./messages/consent.ts";
 import { links } from "./messages/links.ts";
+import { ownSender } from "./messages/own-sender.ts";
 import { sending } from "./messages/sending.ts";
 import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 
-export const catalogue = { ...billing, ...consent, ...links, ...sending, ...timeline, ...upload };
+export const catalogue = { ...billing, ...consent, ...links, ...ownSender, ...sending, ...timeline, ...upload };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

@@ -58,16 +58,16 @@ beforeAll(async () => {
   sim = createSimulator({ accountSid: PLATFORM_SID, authTokens: [PLATFORM_TOKEN], callbackDelayMs: 5 });
   await sim.listen(0);
   // The web's webhook endpoint, with the own-account lookup the web process wires (no cache here).
-  let handle: ReturnType<typeof createTwilioWebhookHandler> | undefined;
+  const hook: { handle?: ReturnType<typeof createTwilioWebhookHandler> } = {};
   server = createServer((req, res) => {
-    void handle!(req, res).then((handled) => {
+    void hook.handle!(req, res).then((handled) => {
       if (!handled) res.writeHead(404).end();
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   // Signatures are computed over the URL Twilio called: here the server's own address.
   publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  handle = createTwilioWebhookHandler({
+  hook.handle = createTwilioWebhookHandler({
     pool,
     publicUrl,
     authTokens: [PLATFORM_TOKEN],
