@@ -148,7 +148,7 @@ function ConnectedSection({ loaded, failure }: { loaded: Configured; failure: Ac
   const current = summary.phoneNumber ?? summary.messagingServiceSid;
   const chooseError = failure?.intent === "choose" ? msg(failure.error) : undefined;
   return (
-    <section className="card" aria-labelledby="own-connected-title">
+    <section className="card provider-ids" aria-labelledby="own-connected-title">
       <h2 id="own-connected-title">{msg("ownSender.senders.title")}</h2>
       <p>{msg("ownSender.connected", { sid: summary.accountSid, last4: summary.tokenLast4, kind: summary.kind })}</p>
       <p>{current ? msg("ownSender.sender.current", { sender: current }) : msg("ownSender.sender.none")}</p>
@@ -196,7 +196,7 @@ function ConnectSection({ replacing, graceHours, failure }: { replacing: boolean
   const mine = failure?.intent === "connect" ? failure : undefined;
   const fieldError = (field: string) => (mine && mine.field === field ? msg(mine.error) : undefined);
   return (
-    <section className="card" aria-labelledby="own-connect-title">
+    <section className="card provider-ids" aria-labelledby="own-connect-title">
       <h2 id="own-connect-title">{replacing ? msg("ownSender.connect.replaceTitle") : msg("ownSender.connect.title")}</h2>
       <Form method="post" noValidate>
         <CsrfInput />
