@@ -101,6 +101,21 @@ describe("accounts", () => {
     expect(inbound.signatureValid).toBe(false);
   });
 
+  it("sends a Messaging Service's message from a number of its sender pool, and its replies go to the service's URL", async () => {
+    const a = sim.addAccount({ services: [{ friendlyName: "Recordatorios", numbers: ["+593990001002"] }] });
+    const ca = clientOf(a.sid, a.authTokens[0]!);
+    const [service] = [...a.services.values()];
+    await ca.messaging.v1.services(service!.sid).update({ inboundRequestUrl: `${rx.url}/svc`, useInboundWebhookOnNumber: false });
+    const sent = await ca.messages.create({ to: "+593987654321", messagingServiceSid: service!.sid, body: "hola" });
+    await sim.whenIdle(5000);
+    expect(sim.state.bySid.get(sent.sid)!.from).toBe("+593990001002");
+    const reply = await sim.inbound({ from: "+593987654321", to: "+593990001002", body: "5" });
+    expect(reply.delivered).toBe(true);
+    const hook = await waitFor(() => rx.received.find((r) => r.path === "/svc"));
+    expect(hook.params).toMatchObject({ AccountSid: a.sid, MessagingServiceSid: service!.sid });
+    expect(signedWith(hook, a.authTokens[0]!)).toBe(true);
+  });
+
   it("posts no inbound webhook for a number with no URL set", async () => {
     sim.addAccount({ numbers: ["+593990001001"] });
     const reply = await sim.inbound({ from: "+593987654321", to: "+593990001001", body: "hola" });
