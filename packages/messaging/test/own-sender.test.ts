@@ -19,6 +19,7 @@ import {
   ownAccountResolver,
   ownSenderSummary,
   rotateCredentials,
+  workspaceSendingSettings,
   type OwnSenderDeps,
 } from "@rm/accounts";
 import { initOrm } from "@rm/db";
@@ -208,6 +209,8 @@ describe("a second workspace on its own account", () => {
     await chooseOwnSender(orm.em.fork(), ownDeps(), actor, senders.numbers[0]!.sid);
     // The inbound URL was set at Twilio, not by hand.
     expect([...account.numbers.values()][0]!.smsUrl).toBe(`${publicUrl}/webhooks/twilio/inbound`);
+    // The pre-flight and the home page's checklist see the sender the send path will use.
+    expect((await workspaceSendingSettings(orm.em.fork(), s.workspaceId))!.smsSender).toBe(OWN_NUMBER);
 
     for (const w of [platformWs, s]) for (const e of await publishDue(w.workspaceId)) await sendMessage(sendDeps(), e);
     const own = sim.state.messages.find((m) => m.to === s.phones[0])!;
