@@ -8,6 +8,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { credentialsCipherFromEnv, ownAccountResolver } from "@rm/accounts";
 import { loadConfig, webEnv } from "@rm/config";
 import { startTelemetry } from "@rm/telemetry";
 import { closeOrm, forkEm, getOrm, pingDatabase } from "./app/.server/db.server.ts";
@@ -38,6 +39,11 @@ const telemetry = await startTelemetry({
   readiness: async () => ({ postgres: await pingDatabase(1000) }),
 });
 const webhookPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 10, idleTimeoutMillis: 30_000 });
+// Callbacks of workspaces' own Twilio accounts verify with that account's token (SPEC §12).
+const ownAccounts =
+  env.CREDENTIALS_ENCRYPTION_KEYS && env.CREDENTIALS_ENCRYPTION_KEY_ID
+    ? { resolveTwilioAccount: ownAccountResolver(webhookPool, credentialsCipherFromEnv(env.CREDENTIALS_ENCRYPTION_KEYS, env.CREDENTIALS_ENCRYPTION_KEY_ID)) }
+    : {};
 webhookPool.on("error", (err) => log.warn({ err: err.message }, "idle webhook database connection failed"));
 
 let draining = false;
@@ -72,7 +78,7 @@ httpServer.on("request", (_req: http.IncomingMessage, res: http.ServerResponse) 
 httpServer.on(
   "request",
   createDispatcher({
-    routes: [...healthRoutes({ pingDatabase, isDraining }), ...webhookRoutes({ publicUrl: env.PUBLIC_URL, twilioAuthTokens: env.TWILIO_AUTH_TOKEN, stripeWebhookSecrets: env.STRIPE_WEBHOOK_SECRET ?? [], logger: log, pool: webhookPool })],
+    routes: [...healthRoutes({ pingDatabase, isDraining }), ...webhookRoutes({ publicUrl: env.PUBLIC_URL, twilioAuthTokens: env.TWILIO_AUTH_TOKEN, ...ownAccounts, stripeWebhookSecrets: env.STRIPE_WEBHOOK_SECRET ?? [], logger: log, pool: webhookPool })],
     app: app.handle,
     log,
     isDraining,

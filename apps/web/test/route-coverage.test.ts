@@ -71,6 +71,8 @@ const ROUTES: Record<string, RouteSpec> = {
   // The item belongs to a campaign assigned to the tenant's doctor (a doctor not assigned gets 404: packages/inbox tests).
   "_app.inbox.$id.tsx": { kind: "staff", url: (t) => inboxItemUrl(t), get: STAFF, crossTenantPost: { status: "RESOLVED", notes: "Robado" } },
   "_app.settings.tsx": { kind: "staff", url: () => "/settings", get: STAFF },
+  // Owners only; no id in the URL: it acts on the signed-in workspace's own account (own-sender-routes.test.ts).
+  "_app.settings_.sender.tsx": { kind: "staff", url: () => "/settings/sender", get: OWNER },
   "_app.practices._index.tsx": { kind: "staff", url: () => "/practices", get: STAFF },
   "_app.practices.$id.tsx": {
     kind: "staff",

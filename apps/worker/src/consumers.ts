@@ -1,6 +1,7 @@
 // The worker's stream consumers: one StreamConsumer per kind of work, all dispatching to the
 // handlers of @rm/messaging, @rm/campaigns (campaign completion) and @rm/stripe-billing. The trace
 // context written with the outbox row continues here.
+import { credentialsCipherFromEnv, ownAccountClients } from "@rm/accounts";
 import { campaignPeriodicHandlers } from "@rm/campaigns";
 import { createBillingHandlers, priceIdsFromEnv } from "@rm/stripe-billing";
 import { createDeadLetterHandler, createHandlers, createReplyProcessor, dispatchEntry, sendMessage, sendMessageBatch, SenderRateLimiter, startPeriodicEnsurer, StatusApplier, type FeedbackOptions, type HandlerDeps, type SendDeps } from "@rm/messaging";
@@ -47,6 +48,15 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
     clock,
     logger,
     twilio,
+    // Workspaces' own Twilio accounts (SPEC §12): only when credentials can be opened.
+    ...(config.CREDENTIALS_ENCRYPTION_KEYS && config.CREDENTIALS_ENCRYPTION_KEY_ID
+      ? {
+          ownAccountClient: ownAccountClients(credentialsCipherFromEnv(config.CREDENTIALS_ENCRYPTION_KEYS, config.CREDENTIALS_ENCRYPTION_KEY_ID), {
+            apiUrl: config.TWILIO_API_URL,
+            timeoutMs: config.TWILIO_TIMEOUT_MS,
+          }),
+        }
+      : {}),
     rateLimiter,
     publicUrl: config.PUBLIC_URL,
     defaults: { smsFrom: config.TWILIO_FROM_SMS, whatsappFrom: config.TWILIO_FROM_WHATSAPP, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID, whatsappContentSids: config.WHATSAPP_DEFAULT_CONTENT_SIDS },

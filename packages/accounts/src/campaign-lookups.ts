@@ -42,7 +42,9 @@ export async function workspaceSendingSettings(em: EntityManager, workspaceId: s
     }[]
   >(
     `select plan, timezone, quiet_hours_start, quiet_hours_end, contact_cooldown_days, max_appointment_age_days, default_channel, default_language, whatsapp_content_sids,
-            sms_sender, whatsapp_sender
+            -- The own account's chosen number or service is the SMS sender the send path uses (SPEC §12).
+            coalesce((select coalesce(ta.phone_number, ta.messaging_service_sid) from twilio_accounts ta where ta.workspace_id = workspaces.id), sms_sender) as sms_sender,
+            whatsapp_sender
        from workspaces where id = ?`,
     [workspaceId],
   );

@@ -64,3 +64,21 @@ export {
   endPaidPlan,
   type WorkspaceBillingRow,
 } from "./billing-state.ts";
+export { CredentialsCipher, credentialsCipherFromEnv, type Sealed } from "./credentials-cipher.ts";
+export {
+  connectOwnAccount,
+  createOwnSubaccount,
+  disconnectOwnAccount,
+  ownSenderSummary,
+  listAccountSenders,
+  chooseOwnSender,
+  ownAccountCredentials,
+  openAccountToken,
+  rotateCredentials,
+  ownAccountClients,
+  ownAccountResolver,
+  type OwnSenderDeps,
+  type OwnSenderSummary,
+  type AccountSenders,
+  type OwnAccountCredentials,
+} from "./own-sender.ts";

@@ -29,7 +29,9 @@ export interface SetupChecklist {
 export async function setupChecklist(em: EntityManager, workspaceId: string, platform: PlatformSending, creditsAvailable: number): Promise<SetupChecklist> {
   // The workspace row itself (the tenant root: selected by its id, as the importer's settings are).
   const [ws] = await em.execute<{ plan: string; default_channel: "SMS" | "WHATSAPP"; sms_sender: string | null; whatsapp_sender: string | null; whatsapp_content_sids: Record<string, string> | null; practices: number; with_review: number; campaigns: number }[]>(
-    `select w.plan, w.default_channel, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids,
+    `select w.plan, w.default_channel, w.whatsapp_sender, w.whatsapp_content_sids,
+            -- The own account's chosen number or service is the SMS sender the send path uses (SPEC §12).
+            coalesce((select coalesce(ta.phone_number, ta.messaging_service_sid) from twilio_accounts ta where ta.workspace_id = w.id), w.sms_sender) as sms_sender,
             (select count(*)::int from practices p where p.workspace_id = w.id) as practices,
             (select count(*)::int from practices p where p.workspace_id = w.id and (p.google_place_id is not null or p.google_review_url is not null)) as with_review,
             (select count(*)::int from campaigns c where c.workspace_id = w.id and c.status <> 'DRAFT') as campaigns

@@ -94,6 +94,25 @@ const whatsappDefaultsEnv = z.object({
     }),
 });
 
+/**
+ * Sealing of provider credentials at rest (SPEC §12): "<key id>:<base64 32-byte key>,…" and the id of
+ * the key new ciphertexts use. Unset: workspaces cannot connect their own Twilio account.
+ */
+const credentialsEnv = z.object({
+  CREDENTIALS_ENCRYPTION_KEYS: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{1,32}:[A-Za-z0-9+/]{43}=(,\s*[A-Za-z0-9_.-]{1,32}:[A-Za-z0-9+/]{43}=)*$/, "expected <key id>:<base64 of 32 random bytes>, comma-separated")
+    .optional(),
+  CREDENTIALS_ENCRYPTION_KEY_ID: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,32}$/, "expected a key id of CREDENTIALS_ENCRYPTION_KEYS").optional(),
+  /** How long a replaced auth token of an own account still verifies its callbacks. */
+  OWN_SENDER_TOKEN_GRACE_HOURS: z.coerce.number({ error: "expected hours" }).min(0).max(24 * 30).default(24),
+});
+
+const credentialsRefine = <T extends { CREDENTIALS_ENCRYPTION_KEYS?: string | undefined; CREDENTIALS_ENCRYPTION_KEY_ID?: string | undefined }>(e: T) =>
+  !e.CREDENTIALS_ENCRYPTION_KEYS || Boolean(e.CREDENTIALS_ENCRYPTION_KEY_ID && e.CREDENTIALS_ENCRYPTION_KEYS.split(",").some((k) => k.trim().startsWith(`${e.CREDENTIALS_ENCRYPTION_KEY_ID}:`)));
+const credentialsRefineMessage = { path: ["CREDENTIALS_ENCRYPTION_KEY_ID"], message: "must name one of the keys of CREDENTIALS_ENCRYPTION_KEYS" };
+
 /** The platform's senders, used by every workspace that has none of its own. */
 const platformSendersEnv = z.object({
   TWILIO_FROM_SMS: twilioEnv.shape.TWILIO_FROM_SMS,
@@ -135,6 +154,10 @@ export const webEnv = commonEnv
     /** Largest body of a form or JSON request outside uploads and webhooks, in bytes (default 64 KiB). */
     REQUEST_BODY_LIMIT_BYTES: z.coerce.number({ error: "expected a number of bytes" }).int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
     TWILIO_AUTH_TOKEN: twilioEnv.shape.TWILIO_AUTH_TOKEN,
+    // Own accounts (SPEC §12): the live check and subaccounts go to the API; the platform's sid creates subaccounts.
+    TWILIO_ACCOUNT_SID: twilioEnv.shape.TWILIO_ACCOUNT_SID.optional(),
+    TWILIO_API_URL: twilioEnv.shape.TWILIO_API_URL,
+    ...credentialsEnv.shape,
     // The preview and the home page say what is missing to send: they need the platform's defaults.
     ...platformSendersEnv.shape,
     ...whatsappDefaultsEnv.shape,
@@ -142,7 +165,8 @@ export const webEnv = commonEnv
     STRIPE_WEBHOOK_SECRET: commaList.optional(),
     STRIPE_API_URL: url(["http:", "https:"], "an http(s) URL").optional(),
     ...stripePricesEnv.shape,
-  });
+  })
+  .refine(credentialsRefine, credentialsRefineMessage);
 
 export const relayEnv = commonEnv.extend(redisEnv.shape).extend(streamsEnv.shape).extend({
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
@@ -155,6 +179,7 @@ export const workerEnv = commonEnv
   .extend(publicUrl.shape)
   .extend(twilioEnv.shape)
   .extend(whatsappDefaultsEnv.shape)
+  .extend(credentialsEnv.shape)
   .extend({
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
     /** Entries per XREADGROUP and reader loops per stream kind. */
@@ -218,7 +243,8 @@ export const workerEnv = commonEnv
   .refine((e) => e.SEND_RETRY_MAX_DELAY_SECONDS >= e.SEND_RETRY_FIRST_DELAY_SECONDS, {
     path: ["SEND_RETRY_MAX_DELAY_SECONDS"],
     message: "must be at least SEND_RETRY_FIRST_DELAY_SECONDS",
-  });
+  })
+  .refine(credentialsRefine, credentialsRefineMessage);
 
 const share = z.coerce.number({ error: "expected a share between 0 and 1" }).min(0).max(1);
 const count = (max: number, fallback: number) => z.coerce.number({ error: "expected a whole number" }).int().min(0).max(max).default(fallback);

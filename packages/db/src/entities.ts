@@ -15,6 +15,7 @@ import { ProviderStatusEventSchema } from "./modules/messaging/provider-status-e
 import { OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";
 import { PracticeSchema } from "./modules/practice/practice.entity.ts";
 import { TemplateSchema } from "./modules/templates/template.entity.ts";
+import { TwilioAccountSchema } from "./modules/senders/twilio-account.entity.ts";
 import { InvitationSchema } from "./modules/workspace/invitation.entity.ts";
 import { StaffSessionSchema } from "./modules/workspace/staff-session.entity.ts";
 import { UserSchema } from "./modules/workspace/user.entity.ts";
@@ -40,6 +41,7 @@ export const entities = [
   ReviewClickSchema,
   CreditLedgerEntrySchema,
   BillingEventSchema,
+  TwilioAccountSchema,
   AuditLogSchema,
   OutboxEventSchema,
   AnalyticsDeltaSchema,

@@ -11,6 +11,8 @@ export const twilioInboundEvent = defineEvent({
     params: twilioParams.refine((p) => Boolean(p.MessageSid ?? p.SmsSid) && Boolean(p.From) && Boolean(p.To), {
       message: "MessageSid, From and To are required",
     }),
+    /** Set when the message reached a workspace's own Twilio account: it routes to that workspace only (SPEC §12). */
+    workspaceId: z.uuid().optional(),
   }),
   /** One row per provider message: a redelivered webhook is the same reply. */
   key: (messageSid: string) => `twilio-inbound:${messageSid}`,

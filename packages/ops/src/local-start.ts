@@ -39,6 +39,9 @@ export function localEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     TWILIO_ACCOUNT_SID: "AC00000000000000000000000000000000",
     TWILIO_AUTH_TOKEN: "local-simulator-auth-token",
     TWILIO_API_URL: `http://127.0.0.1:${simulatorPort}`,
+    // Own Twilio accounts (Ajustes › Número propio) against the simulator: a fixed local-only key.
+    CREDENTIALS_ENCRYPTION_KEYS: `local:${Buffer.alloc(32, 7).toString("base64")}`,
+    CREDENTIALS_ENCRYPTION_KEY_ID: "local",
     TWILIO_FROM_SMS: "+15005550006",
     TWILIO_FROM_WHATSAPP: "whatsapp:+14155238886",
     // The platform's WhatsApp templates: the simulator approves these, so a new workspace sends WhatsApp as it is.

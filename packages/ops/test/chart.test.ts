@@ -40,6 +40,18 @@ describe("helm chart", () => {
     expect(plain.some((d) => "WHATSAPP_DEFAULT_CONTENT_SIDS" in d)).toBe(false);
   });
 
+  it("passes the credentials key ring as a Secret and its current key id and token grace as ConfigMap (own Twilio accounts)", () => {
+    const ring = `k1:${"A".repeat(43)}=`;
+    const ms = parseManifests(renderChart(["--set", `secrets.credentialsEncryptionKeys=${ring}`, "--set", "config.credentialsEncryptionKeyId=k1"]));
+    const cm = byKind(ms, "ConfigMap").find((m) => (m as { data?: Record<string, string> }).data?.PUBLIC_URL !== undefined) as unknown as { data: Record<string, string> };
+    expect(cm.data.CREDENTIALS_ENCRYPTION_KEY_ID).toBe("k1");
+    expect(cm.data.OWN_SENDER_TOKEN_GRACE_HOURS).toBe("24");
+    expect(JSON.stringify(cm.data)).not.toContain(ring);
+    const secret = byKind(ms, "Secret")[0] as unknown as { stringData: Record<string, string> };
+    expect(secret.stringData.CREDENTIALS_ENCRYPTION_KEYS).toBe(ring);
+    expect(() => renderChart(["--set", "config.credentialsEncryptionKeyId=no spaces"])).toThrow(/credentialsEncryptionKeyId/);
+  });
+
   it("has the simulator approve the platform's templates and simulator.approvedContentSids, nothing else", () => {
     const sid = "HX" + "1".repeat(32);
     const own = "HX" + "2".repeat(32);

@@ -1,12 +1,14 @@
-// Twilio REST subset: create, fetch and list Messages under /2010-04-01/Accounts/{AccountSid}/.
+// Twilio REST subset: create, fetch and list Messages under /2010-04-01/Accounts/{AccountSid}/; accounts,
+// subaccounts, incoming numbers and Messaging Services as accounts.ts describes.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SimContext } from "./context.ts";
 import { twilioError, type SimError } from "./errors.ts";
 import { readBody, sendJson } from "./http-util.ts";
 import { startLifecycle } from "./lifecycle.ts";
 import { createMessage } from "./send.ts";
+import type { SimAccount } from "./accounts.ts";
 import type { MessageRecord } from "./store.ts";
-import { listPage, messageResource } from "./twilio-shapes.ts";
+import { accountResource, listPage, messageResource, numberResource, serviceResource, simplePage } from "./twilio-shapes.ts";
 
 const ROUTE = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages(?:\/([^/]+))?\.json$/;
 const DAY = 86_400_000;
@@ -15,43 +17,131 @@ function sendError(res: ServerResponse, err: SimError): void {
   sendJson(res, err.httpStatus, err.body);
 }
 
+const UNAUTHORIZED = { ...twilioError(20003).body, detail: "Your AccountSid or AuthToken was incorrect." };
+
 /** Handles one API request; `path` and `query` are the request target split at "?". */
 export function createApiHandler(ctx: SimContext) {
-  // The exact Authorization headers that are valid, so the hot path is one Set lookup.
-  const validAuth = new Set(ctx.config.authTokens.map((t) => "Basic " + Buffer.from(`${ctx.config.accountSid}:${t}`).toString("base64")));
-
   return async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
+    const caller = ctx.accounts.authenticate(req.headers.authorization);
+    if (path.startsWith("/v1/Services")) {
+      if (!caller) return sendJson(res, 401, UNAUTHORIZED);
+      return handleServices(ctx, caller, req, res, path);
+    }
+    if (path === "/2010-04-01/Accounts.json") {
+      if (!caller) return sendJson(res, 401, UNAUTHORIZED);
+      if (req.method === "POST") return createSubaccount(ctx, caller, req, res);
+      return sendJson(res, 405, METHOD_NOT_ALLOWED);
+    }
+    const account = ACCOUNT_ROUTE.exec(path);
+    if (account) {
+      const target = ctx.accounts.bySid.get(account[1]!);
+      if (!caller || !target || !ctx.accounts.canAct(caller, target)) return sendJson(res, 401, UNAUTHORIZED);
+      if (req.method === "GET") return sendJson(res, 200, accountResource(target, false));
+      return sendJson(res, 405, METHOD_NOT_ALLOWED);
+    }
+    const numbers = NUMBERS_ROUTE.exec(path);
+    if (numbers) {
+      const target = ctx.accounts.bySid.get(numbers[1]!);
+      if (!caller || !target || !ctx.accounts.canAct(caller, target)) return sendJson(res, 401, UNAUTHORIZED);
+      return handleNumbers(ctx, target, req, res, path, numbers[2] ? decodeURIComponent(numbers[2]) : undefined);
+    }
     const m = ROUTE.exec(path);
     if (!m) return sendError(res, twilioError(20404, `The requested resource ${path} was not found`, 404));
-    if (!validAuth.has(req.headers.authorization ?? "") || m[1] !== ctx.config.accountSid) {
-      return sendJson(res, 401, { ...twilioError(20003).body, detail: "Your AccountSid or AuthToken was incorrect." });
-    }
+    const target = ctx.accounts.bySid.get(m[1]!);
+    if (!caller || !target || !ctx.accounts.canAct(caller, target)) return sendJson(res, 401, UNAUTHORIZED);
     const sid = m[2];
-    if (req.method === "POST" && !sid) return create(ctx, req, res);
-    if (req.method === "GET" && sid) return fetchOne(ctx, res, path, decodeURIComponent(sid));
-    if (req.method === "GET") return list(ctx, res, new URLSearchParams(query));
-    sendJson(res, 405, { code: 20004, message: "Method not allowed", more_info: "https://www.twilio.com/docs/errors/20004", status: 405 });
+    if (req.method === "POST" && !sid) return create(ctx, target, req, res);
+    if (req.method === "GET" && sid) return fetchOne(ctx, target, res, path, decodeURIComponent(sid));
+    if (req.method === "GET") return list(ctx, target, res, new URLSearchParams(query));
+    sendJson(res, 405, METHOD_NOT_ALLOWED);
   };
 }
 
-async function create(ctx: SimContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+const METHOD_NOT_ALLOWED = { code: 20004, message: "Method not allowed", more_info: "https://www.twilio.com/docs/errors/20004", status: 405 };
+const ACCOUNT_ROUTE = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\.json$/;
+const NUMBERS_ROUTE = /^\/2010-04-01\/Accounts\/([^/]+)\/IncomingPhoneNumbers(?:\/([^/]+))?\.json$/;
+const SERVICE_ROUTE = /^\/v1\/Services(?:\/([^/]+))?$/;
+
+async function createSubaccount(ctx: SimContext, caller: SimAccount, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const form = new URLSearchParams(await readBody(req, 16 * 1024));
+  // Only a main account creates subaccounts; a subaccount's credentials do not reach its parent.
+  if (caller.ownerAccountSid !== caller.sid) return sendJson(res, 401, UNAUTHORIZED);
+  const friendlyName = form.get("FriendlyName") ?? undefined;
+  const created = ctx.accounts.add({ ownerAccountSid: caller.sid, ...(friendlyName ? { friendlyName: friendlyName.slice(0, 64) } : {}) }, ctx.now());
+  // The creation answer is the one place Twilio returns the new account's auth_token.
+  sendJson(res, 201, accountResource(created, true));
+}
+
+async function handleNumbers(ctx: SimContext, account: SimAccount, req: IncomingMessage, res: ServerResponse, path: string, sid: string | undefined): Promise<void> {
+  if (!sid) {
+    if (req.method !== "GET") return sendJson(res, 405, METHOD_NOT_ALLOWED);
+    const all = [...account.numbers.values()];
+    return sendJson(res, 200, simplePage(`/2010-04-01/Accounts/${account.sid}/IncomingPhoneNumbers.json`, "incoming_phone_numbers", all.map((n) => numberResource(account, n))));
+  }
+  const number = account.numbers.get(sid);
+  if (!number) return sendError(res, twilioError(20404, `The requested resource ${path} was not found`, 404));
+  if (req.method === "POST") {
+    const form = new URLSearchParams(await readBody(req, 16 * 1024));
+    for (const [param, key] of [["SmsUrl", "smsUrl"], ["StatusCallback", "statusCallback"]] as const) {
+      const v = form.get(param);
+      if (v === null) continue;
+      if (v !== "" && !/^https?:\/\//.test(v)) return sendError(res, twilioError(21609, v));
+      number[key] = v || null;
+    }
+    const method = form.get("SmsMethod");
+    if (method !== null) number.smsMethod = method.toUpperCase();
+    number.dateUpdated = ctx.now();
+  } else if (req.method !== "GET") return sendJson(res, 405, METHOD_NOT_ALLOWED);
+  sendJson(res, 200, numberResource(account, number));
+}
+
+async function handleServices(ctx: SimContext, account: SimAccount, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const m = SERVICE_ROUTE.exec(path);
+  if (!m) return sendError(res, twilioError(20404, `The requested resource ${path} was not found`, 404));
+  if (!m[1]) {
+    if (req.method !== "GET") return sendJson(res, 405, METHOD_NOT_ALLOWED);
+    const all = [...account.services.values()].map((s) => serviceResource(account, s));
+    return sendJson(res, 200, { services: all, meta: { page: 0, page_size: 50, first_page_url: `https://messaging.twilio.com/v1/Services?PageSize=50&Page=0`, previous_page_url: null, next_page_url: null, key: "services", url: `https://messaging.twilio.com/v1/Services?PageSize=50&Page=0` } });
+  }
+  const service = account.services.get(decodeURIComponent(m[1]));
+  if (!service) return sendError(res, twilioError(20404, `The requested resource ${path} was not found`, 404));
+  if (req.method === "POST") {
+    const form = new URLSearchParams(await readBody(req, 16 * 1024));
+    for (const [param, key] of [["InboundRequestUrl", "inboundRequestUrl"], ["StatusCallback", "statusCallback"]] as const) {
+      const v = form.get(param);
+      if (v === null) continue;
+      if (v !== "" && !/^https?:\/\//.test(v)) return sendError(res, twilioError(21609, v));
+      service[key] = v || null;
+    }
+    const method = form.get("InboundMethod");
+    if (method !== null) service.inboundMethod = method.toUpperCase();
+    const flag = form.get("UseInboundWebhookOnNumber");
+    if (flag !== null) service.useInboundWebhookOnNumber = flag === "true";
+    const name = form.get("FriendlyName");
+    if (name) service.friendlyName = name.slice(0, 64);
+    service.dateUpdated = ctx.now();
+  } else if (req.method !== "GET") return sendJson(res, 405, METHOD_NOT_ALLOWED);
+  sendJson(res, 200, serviceResource(account, service));
+}
+
+async function create(ctx: SimContext, account: SimAccount, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (!ctx.limiter.take(ctx.config.rateLimitPerSecond)) {
     ctx.store.rateLimited++;
     req.resume();
     return sendError(res, twilioError(20429));
   }
   const form = new URLSearchParams(await readBody(req, 256 * 1024));
-  const result = createMessage(ctx, form);
+  const result = createMessage(ctx, form, account);
   if (!result.ok) return sendError(res, result.error);
   // Answer with the state at acceptance, then let the lifecycle move it on.
-  sendJson(res, 201, messageResource(result.rec, ctx.config.accountSid));
+  sendJson(res, 201, messageResource(result.rec, result.rec.accountSid));
   startLifecycle(ctx, result.rec, result.fate);
 }
 
-function fetchOne(ctx: SimContext, res: ServerResponse, path: string, sid: string): void {
+function fetchOne(ctx: SimContext, account: SimAccount, res: ServerResponse, path: string, sid: string): void {
   const rec = ctx.store.bySid.get(sid);
-  if (!rec) return sendError(res, twilioError(20404, `The requested resource ${path} was not found`, 404));
-  sendJson(res, 200, messageResource(rec, ctx.config.accountSid));
+  if (!rec || rec.accountSid !== account.sid) return sendError(res, twilioError(20404, `The requested resource ${path} was not found`, 404));
+  sendJson(res, 200, messageResource(rec, account.sid));
 }
 
 type DateTest = (t: number) => boolean;
@@ -74,7 +164,7 @@ function dateTest(value: string, op: "=" | ">" | "<"): DateTest | null {
   return (t) => whole(t) === sec;
 }
 
-function list(ctx: SimContext, res: ServerResponse, q: URLSearchParams): void {
+function list(ctx: SimContext, account: SimAccount, res: ServerResponse, q: URLSearchParams): void {
   const to = q.get("To");
   const from = q.get("From");
   const tests: DateTest[] = [];
@@ -107,6 +197,7 @@ function list(ctx: SimContext, res: ServerResponse, q: URLSearchParams): void {
       if (rec.sid === after) skipping = false;
       continue;
     }
+    if (rec.accountSid !== account.sid) continue;
     if (from && rec.from !== from) continue;
     const t = rec.dateSent ?? rec.dateCreated;
     if (!tests.every((test) => test(t))) continue;
@@ -117,5 +208,5 @@ function list(ctx: SimContext, res: ServerResponse, q: URLSearchParams): void {
     out.push(rec);
   }
   const start = page * pageSize;
-  sendJson(res, 200, listPage({ accountSid: ctx.config.accountSid, records: out, filterQuery, page, pageSize, start, nextPageToken: more ? "PA" + out[out.length - 1]!.sid : null }));
+  sendJson(res, 200, listPage({ accountSid: account.sid, records: out, filterQuery, page, pageSize, start, nextPageToken: more ? "PA" + out[out.length - 1]!.sid : null }));
 }

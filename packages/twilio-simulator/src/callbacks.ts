@@ -40,8 +40,10 @@ export class WebhookPoster {
     this.#settings = settings;
   }
 
-  async post(url: string, params: Record<string, string>, counters: PosterCounters, signal?: AbortSignal): Promise<PostResult> {
-    const { authToken, retries, timeoutMs } = this.#settings();
+  /** `authToken`: the sending account's (default: the main account's primary token). */
+  async post(url: string, params: Record<string, string>, counters: PosterCounters, signal?: AbortSignal, authTokenOverride?: string): Promise<PostResult> {
+    const { authToken: mainToken, retries, timeoutMs } = this.#settings();
+    const authToken = authTokenOverride ?? mainToken;
     const body = new URLSearchParams(params).toString();
     const headers = {
       "content-type": "application/x-www-form-urlencoded",

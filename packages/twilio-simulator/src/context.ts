@@ -1,6 +1,7 @@
 // Shared mutable state of one simulator instance. /_sim/config swaps `config`, /_sim/reset swaps
 // `store` and `abort` (so timers of the previous run stop posting).
 import type { Logger } from "@rm/telemetry";
+import type { SimAccounts } from "./accounts.ts";
 import type { WebhookPoster } from "./callbacks.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import type { SimulatorConfig } from "./sim-config.ts";
@@ -9,6 +10,8 @@ import type { SimStore } from "./store.ts";
 export interface SimContext {
   config: SimulatorConfig;
   store: SimStore;
+  /** The main account and every account added or created as a subaccount. */
+  accounts: SimAccounts;
   abort: AbortController;
   poster: WebhookPoster;
   limiter: RateLimiter;

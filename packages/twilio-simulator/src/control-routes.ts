@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readJson, sendJson } from "./http-util.ts";
 import { validateInbound, type InboundResult, type InboundRequest } from "./inbound.ts";
+import type { AddAccountInput, SimAccount } from "./accounts.ts";
 import type { SimulatorConfig } from "./sim-config.ts";
 import type { MessageRecord, SimStore } from "./store.ts";
 
@@ -12,6 +13,8 @@ export interface ControlTarget {
   configure(patch: unknown): SimulatorConfig;
   reset(opts: { keepConfig?: boolean }): void;
   inbound(req: InboundRequest): Promise<InboundResult>;
+  addAccount(input: AddAccountInput): SimAccount;
+  accounts(): ReadonlyMap<string, SimAccount>;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -88,6 +91,31 @@ export async function handleControl(target: ControlTarget, req: IncomingMessage,
         return sendJson(res, 400, { error: (err as Error).message });
       }
       return sendJson(res, 200, await target.inbound(input));
+    }
+    case "POST /_sim/accounts": {
+      // Adds an account (dev and browser tests): {sid?, authToken?, friendlyName?, numbers?, services?}.
+      // Answers with its token once, like Twilio's creation answer.
+      const input = (await readJson(req, 64 * 1024)) as AddAccountInput;
+      try {
+        const a = target.addAccount(input);
+        return sendJson(res, 201, {
+          sid: a.sid,
+          authToken: a.authTokens[0],
+          numbers: [...a.numbers.values()].map((n) => ({ sid: n.sid, phoneNumber: n.phoneNumber })),
+          services: [...a.services.values()].map((s) => ({ sid: s.sid, friendlyName: s.friendlyName, numbers: s.numbers })),
+        });
+      } catch (err) {
+        return sendJson(res, 400, { error: (err as Error).message });
+      }
+    }
+    case "GET /_sim/accounts": {
+      const all = [...target.accounts().values()].map((a) => ({
+        sid: a.sid,
+        ownerAccountSid: a.ownerAccountSid,
+        numbers: [...a.numbers.values()].map((n) => ({ sid: n.sid, phoneNumber: n.phoneNumber, smsUrl: n.smsUrl })),
+        services: [...a.services.values()].map((s) => ({ sid: s.sid, inboundRequestUrl: s.inboundRequestUrl, statusCallback: s.statusCallback })),
+      }));
+      return sendJson(res, 200, { accounts: all });
     }
     default:
       return sendJson(res, 404, { error: `no control route ${route}` });

@@ -66,19 +66,26 @@ export async function simulateInbound(ctx: SimContext, req: InboundRequest): Pro
   if (keyword === "opt-out") store.optOut(bareAddress(req.from), to);
   else if (keyword === "opt-in") store.optIn(bareAddress(req.from), to);
 
+  // A number of an added account posts to the URL set on it (or on its Messaging Service, unless
+  // the service defers to the number), signed with that account's token; with no URL set Twilio
+  // only logs the message (accounts.ts).
+  const owner = ctx.accounts.ownerOfNumber(bareAddress(to));
+  const service = owner ? ctx.accounts.serviceOf(owner.account, owner.number.phoneNumber) : null;
+  const url = !owner ? config.inboundUrl : service && !service.useInboundWebhookOnNumber ? service.inboundRequestUrl : owner.number.smsUrl;
   const params = inboundParams({
     sid,
-    accountSid: config.accountSid,
+    accountSid: owner?.account.sid ?? config.accountSid,
     from: req.from,
     to,
     body,
-    messagingServiceSid: req.messagingServiceSid ?? null,
+    messagingServiceSid: req.messagingServiceSid ?? service?.sid ?? null,
     ...(req.profileName !== undefined ? { profileName: req.profileName } : {}),
     buttonPayload: button,
     buttonText: req.buttonText ?? null,
     ...(button ? { repliedTo: store.lastOutbound(req.from, to) } : {}),
   });
-  const result = await ctx.poster.post(config.inboundUrl, params, store.inboundWebhooks, ctx.abort.signal);
+  if (!url) return { sid, from: req.from, to, keyword, delivered: false, webhookStatus: null, error: "no inbound URL is set on this number" };
+  const result = await ctx.poster.post(url, params, store.inboundWebhooks, ctx.abort.signal, owner?.account.authTokens[0]);
   rec.webhookStatus = result.status;
   if (!result.ok) ctx.log.debug({ sid, httpStatus: result.status, error: result.error }, "inbound webhook not delivered");
   return { sid, from: req.from, to, keyword, delivered: result.ok, webhookStatus: result.status, ...(result.error ? { error: result.error } : {}) };

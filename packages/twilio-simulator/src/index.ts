@@ -1,3 +1,4 @@
+export { SimAccounts, type SimAccount, type SimNumber, type SimService, type AddAccountInput } from "./accounts.ts";
 export { createSimulator, type Simulator, type SimulatorOptions } from "./server.ts";
 export {
   approvedContentFor,

@@ -24,7 +24,11 @@ function stepsFor(fate: Fate): MessageStatus[] {
 function apply(ctx: SimContext, store: SimStore, rec: MessageRecord, status: MessageStatus, fate: Fate): void {
   const now = ctx.now();
   // A messaging service picks its sender when the message leaves the queue.
-  if (rec.from === null) rec.from = (rec.channel === "whatsapp" ? "whatsapp:" : "") + ctx.config.serviceSender;
+  if (rec.from === null) {
+    // A service of an added account sends from a number of its own sender pool (accounts.ts).
+    const service = rec.messagingServiceSid ? ctx.accounts.bySid.get(rec.accountSid)?.services.get(rec.messagingServiceSid) : undefined;
+    rec.from = (rec.channel === "whatsapp" ? "whatsapp:" : "") + (service?.numbers[0] ?? ctx.config.serviceSender);
+  }
   if (status === "sent") rec.dateSent = now;
   if (status === "failed" || status === "undelivered") {
     rec.errorCode = fate.errorCode;
@@ -35,7 +39,7 @@ function apply(ctx: SimContext, store: SimStore, rec: MessageRecord, status: Mes
 
 async function postStatus(ctx: SimContext, store: SimStore, rec: MessageRecord, status: MessageStatus, signal: AbortSignal): Promise<void> {
   if (!rec.statusCallback) return;
-  const result = await ctx.poster.post(rec.statusCallback, statusCallbackParams(rec, status, ctx.config.accountSid), store.callbacks, signal);
+  const result = await ctx.poster.post(rec.statusCallback, statusCallbackParams(rec, status, rec.accountSid), store.callbacks, signal, ctx.accounts.bySid.get(rec.accountSid)?.authTokens[0]);
   if (result.ok) rec.callbacksDelivered = [...rec.callbacksDelivered, status];
   else if (!signal.aborted) ctx.log.debug({ sid: rec.sid, status, httpStatus: result.status, error: result.error }, "status callback not delivered");
 }

@@ -2,6 +2,7 @@
 // checks), decides the message's eventual fate, and records it.
 import { renderContent } from "@rm/domain";
 import { DELIVERY_ERRORS, isDeliveryCode, twilioError, WHATSAPP_CALLBACK_ERRORS, type SimError } from "./errors.ts";
+import type { SimAccount } from "./accounts.ts";
 import type { SimContext } from "./context.ts";
 import { smsSegments } from "./segments.ts";
 import type { FailRule } from "./sim-config.ts";
@@ -43,7 +44,8 @@ function fail(ctx: SimContext, code: number, detail?: string): CreateResult {
   return { ok: false, error };
 }
 
-export function createMessage(ctx: SimContext, form: URLSearchParams): CreateResult {
+/** `account`: whose credentials made the call (default: the main account). */
+export function createMessage(ctx: SimContext, form: URLSearchParams, account: SimAccount = ctx.accounts.bySid.get(ctx.accounts.mainSid)!): CreateResult {
   const { config, store } = ctx;
   const to = form.get("To")?.trim() ?? "";
   const from = form.get("From")?.trim() || null;
@@ -56,6 +58,11 @@ export function createMessage(ctx: SimContext, form: URLSearchParams): CreateRes
   if (!to) return fail(ctx, 21604);
   if (!from && !serviceSid) return fail(ctx, 21603);
   if (!body && !contentSid && !hasMedia) return fail(ctx, 21602);
+  // An added account sends only from its own numbers and services (accounts.ts cites the errors).
+  if (!account.anyFrom) {
+    if (serviceSid && !account.services.has(serviceSid)) return fail(ctx, 21705, serviceSid);
+    if (from && ![...account.numbers.values()].some((n) => n.phoneNumber === bareAddress(from))) return fail(ctx, 21606, from);
+  }
   if (body.length > 1600) return fail(ctx, 21617);
   if (contentVariables) {
     try {
@@ -98,6 +105,7 @@ export function createMessage(ctx: SimContext, form: URLSearchParams): CreateRes
 
   const rec: MessageRecord = {
     sid: newSid(),
+    accountSid: account.sid,
     to,
     from,
     messagingServiceSid: serviceSid,

@@ -3,6 +3,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createLogger, type Logger } from "@rm/telemetry";
+import { SimAccounts, type AddAccountInput, type SimAccount } from "./accounts.ts";
 import { createApiHandler } from "./api-routes.ts";
 import { WebhookPoster } from "./callbacks.ts";
 import type { SimContext } from "./context.ts";
@@ -35,6 +36,10 @@ export interface Simulator {
   configure(patch: Partial<SimulatorConfig> & { failureShare?: number }): SimulatorConfig;
   reset(opts?: { keepConfig?: boolean }): void;
   inbound(req: InboundRequest): Promise<InboundResult>;
+  /** Adds an account with its own token, numbers and Messaging Services (or a subaccount of the main one). */
+  addAccount(input?: AddAccountInput): SimAccount;
+  /** Every account: the main one, added ones and subaccounts created through the API. */
+  readonly accounts: SimAccounts;
   /** Resolves when no lifecycle, callback or auto-reply is pending (or rejects after timeoutMs). */
   whenIdle(timeoutMs?: number): Promise<void>;
   /** The request handler, to mount in another server. */
@@ -52,6 +57,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const ctx: SimContext = {
     config: structuredClone(initial),
     store: new SimStore(),
+    accounts: new SimAccounts(accountSid, authTokens, now()),
     abort: new AbortController(),
     poster: new WebhookPoster(() => ({
       authToken: ctx.config.authTokens[0]!,
@@ -86,9 +92,14 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       ctx.abort.abort();
       ctx.abort = new AbortController();
       ctx.store = new SimStore();
-      if (!keepConfig) ctx.config = structuredClone(initial);
+      if (!keepConfig) {
+        ctx.config = structuredClone(initial);
+        ctx.accounts = new SimAccounts(accountSid, authTokens, now());
+      }
     },
     inbound: (req: InboundRequest) => simulateInbound(ctx, req),
+    addAccount: (input: AddAccountInput) => ctx.accounts.add(input, ctx.now()),
+    accounts: () => ctx.accounts.bySid,
   };
 
   const handler: http.RequestListener = (req, res) => {
@@ -98,7 +109,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     const query = qi < 0 ? "" : target.slice(qi + 1);
     let work: Promise<void> | void = undefined;
     try {
-      if (path.startsWith("/2010-04-01/")) work = api(req, res, path, query);
+      if (path.startsWith("/2010-04-01/") || path.startsWith("/v1/Services")) work = api(req, res, path, query);
       else if (path.startsWith("/_sim/")) work = handleControl(control, req, res, path, query);
       else if (path === "/healthz") {
         res.writeHead(200, { "content-type": "text/plain" });
@@ -128,6 +139,10 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     configure: control.configure,
     reset: (opts = {}) => control.reset(opts),
     inbound: control.inbound,
+    addAccount: (input = {}) => control.addAccount(input),
+    get accounts() {
+      return ctx.accounts;
+    },
     listen(port = 0, host = "127.0.0.1") {
       return new Promise((resolve, reject) => {
         server.once("error", reject);

@@ -7,6 +7,8 @@ export type MessageStatus = "accepted" | "queued" | "sending" | "sent" | "delive
 
 export interface MessageRecord {
   sid: string;
+  /** The account that sent it (its credentials made the create call). */
+  accountSid: string;
   to: string;
   /** Null until a messaging service picks a sender. */
   from: string | null;

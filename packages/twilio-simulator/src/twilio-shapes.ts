@@ -1,5 +1,6 @@
 // JSON and form shapes exactly as Twilio's 2010-04-01 Messages API and webhooks use them.
 import { randomBytes } from "node:crypto";
+import type { SimAccount, SimNumber, SimService } from "./accounts.ts";
 import { bareAddress, type MessageRecord, type MessageStatus } from "./store.ts";
 
 export const API_VERSION = "2010-04-01";
@@ -147,4 +148,70 @@ export function inboundParams(i: InboundInput): Record<string, string> {
     }
   }
   return p;
+}
+
+/** An Account as GET /Accounts/{Sid}.json answers; the auth token only in the creation answer. */
+export function accountResource(a: SimAccount, withToken: boolean) {
+  const uri = `/${API_VERSION}/Accounts/${a.sid}.json`;
+  return {
+    auth_token: withToken ? a.authTokens[0]! : null,
+    date_created: rfc2822(a.dateCreated),
+    date_updated: rfc2822(a.dateUpdated),
+    friendly_name: a.friendlyName,
+    owner_account_sid: a.ownerAccountSid,
+    sid: a.sid,
+    status: a.status,
+    subresource_uris: { incoming_phone_numbers: uri.replace(/\.json$/, "/IncomingPhoneNumbers.json"), messages: uri.replace(/\.json$/, "/Messages.json") },
+    type: "Full",
+    uri,
+  };
+}
+
+export function numberResource(a: SimAccount, n: SimNumber) {
+  return {
+    account_sid: a.sid,
+    api_version: API_VERSION,
+    capabilities: { mms: false, sms: true, voice: true, fax: false },
+    date_created: rfc2822(n.dateCreated),
+    date_updated: rfc2822(n.dateUpdated),
+    friendly_name: n.friendlyName,
+    phone_number: n.phoneNumber,
+    sid: n.sid,
+    sms_method: n.smsMethod,
+    sms_url: n.smsUrl ?? "",
+    status_callback: n.statusCallback ?? "",
+    status_callback_method: "POST",
+    status: "in-use",
+    uri: `/${API_VERSION}/Accounts/${a.sid}/IncomingPhoneNumbers/${n.sid}.json`,
+  };
+}
+
+export function serviceResource(a: SimAccount, s: SimService) {
+  return {
+    account_sid: a.sid,
+    sid: s.sid,
+    friendly_name: s.friendlyName,
+    inbound_request_url: s.inboundRequestUrl,
+    inbound_method: s.inboundMethod,
+    status_callback: s.statusCallback,
+    use_inbound_webhook_on_number: s.useInboundWebhookOnNumber,
+    date_created: new Date(s.dateCreated).toISOString(),
+    date_updated: new Date(s.dateUpdated).toISOString(),
+    url: `https://messaging.twilio.com/v1/Services/${s.sid}`,
+  };
+}
+
+/** A one-page v2010 list (every item fits: accounts here hold a handful of numbers). */
+export function simplePage(uri: string, key: string, items: unknown[]) {
+  return {
+    [key]: items,
+    end: Math.max(0, items.length - 1),
+    first_page_uri: `${uri}?PageSize=50&Page=0`,
+    next_page_uri: null,
+    page: 0,
+    page_size: 50,
+    previous_page_uri: null,
+    start: 0,
+    uri: `${uri}?PageSize=50&Page=0`,
+  };
 }

@@ -15,6 +15,8 @@ export interface Received {
   path: string;
   params: Record<string, string>;
   signatureValid: boolean;
+  signature: string | undefined;
+  url: string;
 }
 
 export interface Receiver {
@@ -46,7 +48,7 @@ export async function startReceiver(): Promise<Receiver> {
     req.on("end", () => {
       const params = Object.fromEntries(new URLSearchParams(raw));
       const signature = req.headers["x-twilio-signature"] as string | undefined;
-      const r: Received = { path: req.url!, params, signatureValid: verifyTwilioSignature({ authTokens: [TOKEN], signature, url: base + req.url, params }) };
+      const r: Received = { path: req.url!, params, signature, url: base + req.url, signatureValid: verifyTwilioSignature({ authTokens: [TOKEN], signature, url: base + req.url, params }) };
       received.push(r);
       res.writeHead(receiver.respond(r), { "content-type": "text/xml" });
       res.end("<Response/>");

@@ -109,7 +109,21 @@ export default function SettingsPage() {
           {canEdit ? <button type="submit">{t("Guardar ajustes", "Save settings")}</button> : null}
         </fieldset>
       </Form>
+      {canEdit ? <OwnSenderLink /> : null}
     </>
+  );
+}
+
+/** The practice's own Twilio account has its own page (owners only): its forms cannot nest in this one. */
+function OwnSenderLink() {
+  const msg = useMsg();
+  return (
+    <section className="card" aria-labelledby="own-sender-title">
+      <h2 id="own-sender-title">{msg("ownSender.title")}</h2>
+      <p>
+        <Link to="/settings/sender">{msg("ownSender.settingsLink")}</Link>
+      </p>
+    </section>
   );
 }
 

@@ -62,7 +62,7 @@ export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promi
       receivedAt,
     };
 
-    const route = await findRoute(tem, from, to);
+    const route = await findRoute(tem, from, to, parsed.value.workspaceId);
     if (!route) {
       uem.create(InboundMessage, { ...fields, workspace: null });
       await uem.flush();
@@ -90,13 +90,14 @@ export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promi
  * message from our sender (`to`) to the patient's address (`from`, channel prefix included, so an SMS
  * never routes by a WhatsApp conversation). Uses messages_route_idx.
  */
-export async function findRoute(em: EntityManager, from: string, to: string): Promise<InboundRoute | null> {
+export async function findRoute(em: EntityManager, from: string, to: string, workspaceId?: string): Promise<InboundRoute | null> {
+  // A reply to a workspace's own account (the webhook found it by AccountSid) stays in that workspace.
   const rows = await em.execute<{ id: string; workspace_id: string; patient_id: string }[]>(
     `select id, workspace_id, patient_id from messages
-      where to_address = ? and from_address = ?
+      where to_address = ? and from_address = ?${workspaceId ? " and workspace_id = ?" : ""}
       order by send_attempted_at desc nulls last, created_at desc
       limit 1`,
-    [from, to],
+    workspaceId ? [from, to, workspaceId] : [from, to],
   );
   const row = rows[0];
   return row ? { workspaceId: row.workspace_id, messageId: row.id, patientId: row.patient_id } : null;

@@ -28,6 +28,7 @@ import {
   RELOAD_SELECT,
   releaseHeld,
   routeFor,
+  providerClient,
   safeJson,
   sendInstruments,
   sendMessage,
@@ -254,7 +255,7 @@ async function callProvider(deps: SendDeps, s: Sending): Promise<Accepted | null
     const started = performance.now();
     let created: Awaited<ReturnType<TwilioClient["messages"]["create"]>>;
     try {
-      created = await deps.twilio.messages.create(s.request);
+      created = await providerClient(deps, s.row).messages.create(s.request);
       sendInstruments().providerDuration.record((performance.now() - started) / 1000, { outcome: "ok" });
     } catch (err) {
       sendInstruments().providerDuration.record((performance.now() - started) / 1000, { outcome: "error" });

@@ -1,8 +1,9 @@
 // Read model (docs/ARCHITECTURE.md, "Table ownership"): the send context of decisions 004 and 007.
 // Step 1 of the send protocol needs the message, its patient and contact (locked: this package's
-// rows), the workspace's senders and kill switch (@rm/accounts' workspaces) and whether the
+// rows), the workspace's senders and kill switch (@rm/accounts' workspaces and its own Twilio
+// account, twilio_accounts) and whether the
 // campaign was cancelled (@rm/campaigns' campaigns) under one set of locks, in one statement per
-// batch — a lookup per owner would add round trips to every send. It only reads those two tables:
+// batch — a lookup per owner would add round trips to every send. It only reads those tables:
 // neither is locked nor written here.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { pgArray } from "@rm/db";
@@ -43,6 +44,12 @@ export interface SendRow {
   whatsapp_sender: string | null;
   whatsapp_content_sids: Record<string, string> | null;
   language: string | null;
+  /** The workspace's own Twilio account and chosen sender (SPEC §12), null when it sends on the platform's. */
+  own_account_sid: string | null;
+  own_token_ciphertext: string | null;
+  own_token_key_id: string | null;
+  own_phone_number: string | null;
+  own_messaging_service_sid: string | null;
 }
 
 // The contact row is locked too: opt-out, consent and erasure are re-checked under its lock.
@@ -51,12 +58,15 @@ const SEND_ROW_SELECT = `
          m.body, m.content_sid, m.content_variables, m.provider_sid, m.segments, m.send_attempted_at, m.send_attempts, m.credits_held,
          m.fallback_at, m.fallback_from_sid, p.consent as patient_consent, c.id as contact_id, c.sms_consent_at, c.whatsapp_consent_at, c.opted_out_at,
          c.erased_at, c.last_inbound_at, cp.status as campaign_status,
-         w.sending_paused, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids, p.language
+         w.sending_paused, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids, p.language,
+         ta.account_sid as own_account_sid, ta.token_ciphertext as own_token_ciphertext, ta.token_key_id as own_token_key_id,
+         ta.phone_number as own_phone_number, ta.messaging_service_sid as own_messaging_service_sid
     from messages m
     join patients p on p.id = m.patient_id
     join contacts c on c.id = p.contact_id
     join workspaces w on w.id = m.workspace_id
-    left join campaigns cp on cp.id = m.campaign_id`;
+    left join campaigns cp on cp.id = m.campaign_id
+    left join twilio_accounts ta on ta.workspace_id = m.workspace_id`;
 
 const LOAD_SQL = `${SEND_ROW_SELECT}
    where m.workspace_id = ? and m.id = ?

@@ -48,6 +48,11 @@ export interface SendDeps {
   clock: Clock;
   logger: LogSink;
   twilio: TwilioClient;
+  /**
+   * The client of a workspace's own Twilio account (SPEC §12), from the sealed token its send
+   * context carries; absent when own accounts are not configured (no CREDENTIALS_ENCRYPTION_KEYS).
+   */
+  ownAccountClient?: (account: { accountSid: string; keyId: string; ciphertext: string }) => TwilioClient;
   rateLimiter: SenderRateLimiter;
   /** Base of the status-callback URL (PUBLIC_URL). */
   publicUrl: string;
@@ -308,6 +313,12 @@ export function ineligibility(row: SendRow): string | null {
 
 /** Sender and content: SMS body; WhatsApp free text inside the 24 h window, else the approved template. */
 export function routeFor(deps: SendDeps, row: SendRow, now: Date): { request: Omit<ProviderRequest, "statusCallback"> } | { failure: string } {
+  if (usesOwnAccount(deps, row)) {
+    // The workspace's own account and its chosen number or Messaging Service (SPEC §12).
+    if (!row.body) return { failure: "El mensaje no tiene texto" };
+    const from = row.from_address ?? row.own_phone_number;
+    return { request: { to: row.to_address, ...(from ? { from } : { messagingServiceSid: row.own_messaging_service_sid! }), body: row.body } };
+  }
   if (row.channel === "SMS") {
     const from = row.from_address ?? row.sms_sender ?? deps.defaults.smsFrom;
     if (!from && !deps.defaults.messagingServiceSid) return { failure: "No hay un número de envío SMS configurado" };
@@ -329,12 +340,27 @@ export function routeFor(deps: SendDeps, row: SendRow, now: Date): { request: Om
   return { failure: "Fuera de la ventana de 24 horas de WhatsApp y sin plantilla aprobada para este tipo de mensaje (63016)" };
 }
 
+/**
+ * Whether this message goes through the workspace's own account: an SMS of a workspace that
+ * connected one and chose its sender. WhatsApp stays on the platform's sender until the own
+ * account's rating templates are approved (SPEC §12), which is not built yet.
+ */
+export function usesOwnAccount(deps: Pick<SendDeps, "ownAccountClient">, row: SendRow): boolean {
+  return Boolean(deps.ownAccountClient && row.channel === "SMS" && row.own_account_sid && (row.own_phone_number || row.own_messaging_service_sid));
+}
+
+/** The client of the account the message goes through. */
+export function providerClient(deps: SendDeps, row: SendRow): TwilioClient {
+  if (!usesOwnAccount(deps, row)) return deps.twilio;
+  return deps.ownAccountClient!({ accountSid: row.own_account_sid!, keyId: row.own_token_key_id!, ciphertext: row.own_token_ciphertext! });
+}
+
 /** Step 2: the provider call, then step 3 or the handling of its failure. */
 async function callProvider(deps: SendDeps, outboxId: string, row: SendRow, request: ProviderRequest, dueAt: Date, attempt: number): Promise<void> {
   const started = performance.now();
   let created: Awaited<ReturnType<TwilioClient["messages"]["create"]>>;
   try {
-    created = await deps.twilio.messages.create(request);
+    created = await providerClient(deps, row).messages.create(request);
     sendInstruments().providerDuration.record((performance.now() - started) / 1000, { outcome: "ok" });
   } catch (err) {
     sendInstruments().providerDuration.record((performance.now() - started) / 1000, { outcome: "error" });
@@ -531,7 +557,7 @@ async function retryWhileUnavailable(deps: SendDeps, em: EntityManager, outboxId
  */
 export async function findEarlierSend(deps: SendDeps, row: SendRow, request: ProviderRequest): Promise<{ sid: string; status: string; segments: number | null } | null> {
   const since = new Date((toMs(row.send_attempted_at, 0)) - 60_000);
-  const listed = await deps.twilio.messages.list({ to: request.to, ...(request.from ? { from: request.from } : {}), dateSentAfter: since, limit: 50 });
+  const listed = await providerClient(deps, row).messages.list({ to: request.to, ...(request.from ? { from: request.from } : {}), dateSentAfter: since, limit: 50 });
   const candidates = listed
     .filter((m) => (m.dateCreated ? m.dateCreated.getTime() >= since.getTime() : true))
     .filter((m) => (request.body ? m.body === request.body : true));

@@ -35,8 +35,15 @@ export interface TwilioWebhookOptions {
   pool: Pick<pg.Pool, "query">;
   /** Public base URL Twilio calls (signatures are computed over it), without trailing slash. */
   publicUrl: string;
-  /** Every auth token of the rotation list; a signature made with any of them is accepted. */
+  /** Every auth token of the platform's rotation list; a signature made with any of them is accepted. */
   authTokens: readonly string[];
+  /**
+   * A workspace's own Twilio account by the posted AccountSid (SPEC §12), with the tokens its
+   * callbacks may be signed with; null for an account no workspace connected (the platform's).
+   * A callback naming a connected account verifies with that account's tokens only, so one signed
+   * with the platform's token for it is refused.
+   */
+  resolveAccount?: (accountSid: string) => Promise<{ workspaceId: string; authTokens: readonly string[] } | null>;
   clock: Clock;
   maxBodyBytes?: number;
   traceparent?: () => string | null;
@@ -90,7 +97,19 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
     const params: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [k, v] of new URLSearchParams(raw.toString("utf8"))) params[k] = v;
     const signature = req.headers["x-twilio-signature"];
-    if (typeof signature !== "string" || !verifyTwilioSignature({ authTokens: options.authTokens, signature, url: options.publicUrl + url, params })) {
+    let own: { workspaceId: string; authTokens: readonly string[] } | null = null;
+    if (options.resolveAccount && params.AccountSid && typeof signature === "string") {
+      try {
+        own = await options.resolveAccount(params.AccountSid);
+      } catch (err) {
+        // Unknown whether it is genuine: Twilio may retry a 5xx (SPEC §12), nothing was stored.
+        options.logger?.error({ route: routeId, err: String(err) }, "could not look up the webhook's account");
+        done(503, "error", "Temporarily unavailable");
+        return true;
+      }
+    }
+    const tokens = own ? own.authTokens : options.authTokens;
+    if (typeof signature !== "string" || !verifyTwilioSignature({ authTokens: tokens, signature, url: options.publicUrl + url, params })) {
       options.logger?.warn({ route: routeId }, "rejected a webhook with a missing or invalid signature");
       done(403, "forged", "Invalid signature");
       return true;
@@ -129,7 +148,8 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
       const row = {
         stream: "inbound",
         type: twilioInboundEvent.type,
-        payload: JSON.stringify({ params: stored }),
+        // An own account's number belongs to one workspace: its replies route there only.
+        payload: JSON.stringify(own ? { params: stored, workspaceId: own.workspaceId } : { params: stored }),
         idempotencyKey: twilioInboundEvent.key(sid),
         availableAt: options.clock.now(),
         traceContext: options.traceparent?.() ?? null,

@@ -1,0 +1,103 @@
+// Ajustes › Número propio over HTTP against the production build and the simulator as Twilio
+// (SPEC §12): owners only (403 for the other roles, reading and posting), the live check's refusal
+// without echoing the token, and no way to act on another workspace's account or numbers.
+import { randomBytes } from "node:crypto";
+import { createSimulator, type SimAccount, type Simulator } from "@rm/twilio-simulator";
+import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { get, post, signIn, type Session } from "./support/http.ts";
+import { createTenant, type Tenant } from "./support/tenants.ts";
+import { startWebServer, type WebServer } from "./support/web-server.ts";
+
+const PLATFORM_SID = "AC" + "1".repeat(32);
+const PLATFORM_TOKEN = "test-auth-token";
+
+let db: TestDatabase;
+let sql: pg.Client;
+let sim: Simulator;
+let web: WebServer;
+let a: Tenant;
+let b: Tenant;
+const sessions: Record<string, Session> = {};
+let accountB: SimAccount;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  sql = new pg.Client({ connectionString: db.url });
+  await sql.connect();
+  a = await createTenant(db.url, "a");
+  b = await createTenant(db.url, "b");
+  sim = createSimulator({ accountSid: PLATFORM_SID, authTokens: [PLATFORM_TOKEN] });
+  await sim.listen(0);
+  web = await startWebServer({
+    databaseUrl: db.url,
+    env: {
+      TWILIO_API_URL: sim.url,
+      TWILIO_ACCOUNT_SID: PLATFORM_SID,
+      CREDENTIALS_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString("base64")}`,
+      CREDENTIALS_ENCRYPTION_KEY_ID: "k1",
+    },
+  });
+  for (const [name, t, u] of [["ownerA", a, a.owner], ["doctorA", a, a.doctor], ["receptionistA", a, a.receptionist], ["ownerB", b, b.owner]] as const) {
+    void t;
+    sessions[name] = await signIn(web.url, u.email, u.password);
+  }
+  accountB = sim.addAccount({ authToken: randomBytes(16).toString("hex"), numbers: ["+593990002001"] });
+  const connected = await post(web.url, "/settings/sender", sessions.ownerB!, { intent: "connect", accountSid: accountB.sid, authToken: accountB.authTokens[0]! });
+  expect(connected.status).toBe(302);
+}, 120_000);
+
+afterAll(async () => {
+  await web?.stop();
+  await sim?.close();
+  await sql?.end();
+  await db?.drop();
+});
+
+const rowOf = async (workspaceId: string) => (await sql.query("select * from twilio_accounts where workspace_id = $1", [workspaceId])).rows[0] as Record<string, unknown> | undefined;
+
+describe("Ajustes › Número propio", () => {
+  it("is the owner's: doctors and receptionists get 403 reading and posting, and nothing is stored", async () => {
+    const account = sim.addAccount({ authToken: randomBytes(16).toString("hex"), numbers: ["+593990001001"] });
+    for (const role of ["doctorA", "receptionistA"]) {
+      expect((await get(web.url, "/settings/sender", sessions[role])).status).toBe(403);
+      const res = await post(web.url, "/settings/sender", sessions[role]!, { intent: "connect", accountSid: account.sid, authToken: account.authTokens[0]! });
+      expect(res.status).toBe(403);
+    }
+    expect(await rowOf(a.workspaceId)).toBeUndefined();
+  });
+
+  it("refuses credentials Twilio refuses, keeps the SID typed and never sends the token back", async () => {
+    const account = sim.addAccount({ authToken: randomBytes(16).toString("hex"), numbers: ["+593990001002"] });
+    const wrong = "ab".repeat(16);
+    const res = await post(web.url, "/settings/sender", sessions.ownerA!, { intent: "connect", accountSid: account.sid, authToken: wrong });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain("Twilio rechazó estas credenciales");
+    expect(html).toContain(account.sid);
+    expect(html).not.toContain(wrong);
+    expect(await rowOf(a.workspaceId)).toBeUndefined();
+  });
+
+  it("cannot reach another workspace's account: its number is unknown here, its row untouched by a disconnect", async () => {
+    const before = await rowOf(b.workspaceId);
+    // Workspace A has no account: choosing B's number is refused.
+    const numberOfB = [...accountB.numbers.keys()][0]!;
+    const chose = await post(web.url, "/settings/sender", sessions.ownerA!, { intent: "choose", sender: numberOfB });
+    expect(chose.status).toBe(400);
+    // Connecting B's account from A is refused (one account, one workspace).
+    const stolen = await post(web.url, "/settings/sender", sessions.ownerA!, { intent: "connect", accountSid: accountB.sid, authToken: accountB.authTokens[0]! });
+    expect(stolen.status).toBe(409);
+    expect(await stolen.text()).toContain("ya está conectada a otro espacio de trabajo");
+    // A's disconnect has nothing of its own to remove and leaves B's alone.
+    expect((await post(web.url, "/settings/sender", sessions.ownerA!, { intent: "disconnect" })).status).toBe(302);
+    expect(await rowOf(b.workspaceId)).toEqual(before);
+    expect([...accountB.numbers.values()][0]!.smsUrl).toBeNull();
+    // B's own page shows its account, and only the token's last 4.
+    const page = await (await get(web.url, "/settings/sender", sessions.ownerB)).text();
+    expect(page).toContain(accountB.sid);
+    expect(page).toContain(accountB.authTokens[0]!.slice(-4));
+    expect(page).not.toContain(accountB.authTokens[0]!);
+  });
+});

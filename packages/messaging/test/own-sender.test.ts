@@ -1,0 +1,255 @@
+// A workspace's own Twilio account end to end (SPEC §12), against the simulator with two accounts:
+// the connect's live check, the sealed token and its rotation, the sender chosen through the API,
+// sends through that account, and callbacks verified with that account's token only.
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { MikroORM } from "@mikro-orm/postgresql";
+import pg from "pg";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  AccountsError,
+  CredentialsCipher,
+  chooseOwnSender,
+  connectOwnAccount,
+  createOwnSubaccount,
+  listAccountSenders,
+  ownAccountClients,
+  ownAccountCredentials,
+  ownAccountResolver,
+  ownSenderSummary,
+  rotateCredentials,
+  workspaceSendingSettings,
+  type OwnSenderDeps,
+} from "@rm/accounts";
+import { initOrm } from "@rm/db";
+import { ManualClock } from "@rm/domain";
+import type { StreamEntry } from "@rm/streams";
+import { createScenario, createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "@rm/test-utils";
+import { createTwilioClient, signTwilioRequest } from "@rm/twilio";
+import { createSimulator, type SimAccount, type Simulator } from "@rm/twilio-simulator";
+import { SenderRateLimiter } from "../src/rate-limit.ts";
+import { sendMessage, type SendDeps } from "../src/send/send-message.ts";
+import { findRoute } from "../src/handlers/store-inbound.ts";
+import { createTwilioWebhookHandler, TWILIO_STATUS_PATH } from "../src/webhooks/twilio-webhooks.ts";
+
+const PLATFORM_SID = "AC" + "0".repeat(32);
+const PLATFORM_TOKEN = "f".repeat(32);
+const OWN_NUMBER = "+593990001001";
+const key = () => randomBytes(32);
+const k1 = key();
+const cipher = new CredentialsCipher(new Map([["k1", k1]]), "k1");
+const silent = { info() {}, warn() {}, error() {} };
+
+let db: TestDatabase;
+let orm: MikroORM;
+let redis: TestRedis;
+let pool: pg.Pool;
+let sim: Simulator;
+let server: Server;
+let publicUrl: string;
+let clock: ManualClock;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  orm = await initOrm({ databaseUrl: db.url });
+  redis = await createTestRedis();
+  pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  pool.on("error", () => {});
+  sim = createSimulator({ accountSid: PLATFORM_SID, authTokens: [PLATFORM_TOKEN], callbackDelayMs: 5 });
+  await sim.listen(0);
+  // The web's webhook endpoint, with the own-account lookup the web process wires (no cache here).
+  const hook: { handle?: ReturnType<typeof createTwilioWebhookHandler> } = {};
+  server = createServer((req, res) => {
+    void hook.handle!(req, res).then((handled) => {
+      if (!handled) res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  // Signatures are computed over the URL Twilio called: here the server's own address.
+  publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  hook.handle = createTwilioWebhookHandler({
+    pool,
+    publicUrl,
+    authTokens: [PLATFORM_TOKEN],
+    clock: new ManualClock(new Date()),
+    resolveAccount: ownAccountResolver(pool, cipher, { ttlMs: 0 }),
+  });
+});
+afterAll(async () => {
+  await sim.close();
+  await new Promise((r) => server.close(r));
+  await pool.end();
+  await redis.cleanup();
+  await orm.close(true);
+  await db.drop();
+});
+beforeEach(() => {
+  sim.reset();
+  clock = new ManualClock(new Date());
+});
+
+function ownDeps(): OwnSenderDeps {
+  return { cipher, apiUrl: sim.url, platform: { accountSid: PLATFORM_SID, authToken: PLATFORM_TOKEN }, publicUrl, timeoutMs: 3000 };
+}
+
+function sendDeps(): SendDeps {
+  return {
+    orm,
+    clock,
+    logger: silent,
+    twilio: createTwilioClient({ accountSid: PLATFORM_SID, authToken: PLATFORM_TOKEN, apiUrl: sim.url, timeoutMs: 3000 }),
+    ownAccountClient: ownAccountClients(cipher, { apiUrl: sim.url, timeoutMs: 3000 }),
+    rateLimiter: new SenderRateLimiter({ redis: redis.client, prefix: `${redis.prefix}${Math.random()}:`, disabled: true }),
+    publicUrl,
+    defaults: {},
+    globalPaused: () => false,
+    sdkTimeoutMs: 3000,
+  };
+}
+
+async function publishDue(workspaceId: string): Promise<StreamEntry[]> {
+  const rows = await orm.em.fork().execute<{ id: string; type: string; workspace_id: string; payload: unknown }[]>(
+    "update outbox set status = 'published', published_at = ? where status = 'pending' and workspace_id = ? and type = 'message.send' returning id::text as id, type, workspace_id::text as workspace_id, payload",
+    [clock.now(), workspaceId],
+  );
+  return rows.map((r) => ({ outboxId: r.id, type: r.type, workspaceId: r.workspace_id, payload: JSON.stringify(r.payload), traceparent: "" }));
+}
+
+async function accountRow(workspaceId: string) {
+  return (await pool.query("select * from twilio_accounts where workspace_id = $1", [workspaceId])).rows[0] as Record<string, string | null> | undefined;
+}
+
+async function connected(account: SimAccount) {
+  const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 10 });
+  const actor = { workspaceId: s.workspaceId, userId: s.ownerId };
+  await connectOwnAccount(orm.em.fork(), ownDeps(), actor, { accountSid: account.sid, authToken: account.authTokens[0]! });
+  return { s, actor };
+}
+
+const newAccount = () => sim.addAccount({ authToken: randomBytes(16).toString("hex"), numbers: [OWN_NUMBER] });
+
+describe("connecting an account", () => {
+  it("refuses credentials Twilio refuses (live check) and stores nothing", async () => {
+    const account = newAccount();
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
+    const wrong = connectOwnAccount(orm.em.fork(), ownDeps(), { workspaceId: s.workspaceId, userId: s.ownerId }, { accountSid: account.sid, authToken: "0".repeat(32) });
+    await expect(wrong).rejects.toBeInstanceOf(AccountsError);
+    await expect(wrong).rejects.toMatchObject({ code: "own_sender.refused" });
+    expect(await accountRow(s.workspaceId)).toBeUndefined();
+  });
+
+  it("stores the token sealed: no clear token in the row or the audit log, only its last 4 shown", async () => {
+    const account = newAccount();
+    const token = account.authTokens[0]!;
+    const { s } = await connected(account);
+    const row = (await accountRow(s.workspaceId))!;
+    expect(JSON.stringify(row)).not.toContain(token);
+    expect(row).toMatchObject({ account_sid: account.sid, kind: "OWN", token_key_id: "k1", token_last4: token.slice(-4) });
+    const audit = (await pool.query("select action, details from audit_logs where workspace_id = $1", [s.workspaceId])).rows;
+    expect(audit.map((a: { action: string }) => a.action)).toContain("own_sender.connected");
+    expect(JSON.stringify(audit)).not.toContain(token);
+    expect(await ownSenderSummary(orm.em.fork(), s.workspaceId)).toMatchObject({ accountSid: account.sid, tokenLast4: token.slice(-4), phoneNumber: null });
+  });
+
+  it("creates a subaccount under the platform's account and connects it", async () => {
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
+    const sid = await createOwnSubaccount(orm.em.fork(), ownDeps(), { workspaceId: s.workspaceId, userId: s.ownerId }, "Consultorio Centro");
+    expect(sim.accounts.bySid.get(sid)?.ownerAccountSid).toBe(PLATFORM_SID);
+    expect(await accountRow(s.workspaceId)).toMatchObject({ account_sid: sid, kind: "SUBACCOUNT" });
+    // The stored token is the subaccount's own: it opens and verifies that account's callbacks.
+    expect((await ownAccountCredentials(pool, cipher, sid, new Date()))!.authTokens).toEqual(sim.accounts.bySid.get(sid)!.authTokens);
+  });
+
+  it("keeps the previous token for the grace period when the owner enters a rotated one", async () => {
+    const account = newAccount();
+    const oldToken = account.authTokens[0]!;
+    const { actor } = await connected(account);
+    // Twilio's promote-secondary: the account now answers to the new token only.
+    const newToken = randomBytes(16).toString("hex");
+    sim.accounts.setAuthToken(account.sid, newToken);
+    await connectOwnAccount(orm.em.fork(), ownDeps(), actor, { accountSid: account.sid, authToken: newToken });
+    const creds = (await ownAccountCredentials(pool, cipher, account.sid, new Date()))!;
+    expect(creds.authTokens).toEqual([newToken, oldToken]);
+    const later = (await ownAccountCredentials(pool, cipher, account.sid, new Date(Date.now() + 25 * 3600_000)))!;
+    expect(later.authTokens).toEqual([newToken]);
+  });
+});
+
+describe("key rotation", () => {
+  it("credentials:rotate re-seals every row under the current key; the token still opens, the old key is no longer needed", async () => {
+    const account = newAccount();
+    const token = account.authTokens[0]!;
+    const { s } = await connected(account);
+    const before = (await accountRow(s.workspaceId))!;
+    const k2 = key();
+    const both = new CredentialsCipher(new Map([["k1", k1], ["k2", k2]]), "k2");
+    expect(await rotateCredentials(orm.em.fork(), both)).toBeGreaterThanOrEqual(1);
+    const after = (await accountRow(s.workspaceId))!;
+    expect(after.token_key_id).toBe("k2");
+    expect(after.token_ciphertext).not.toBe(before.token_ciphertext);
+    const onlyNew = new CredentialsCipher(new Map([["k2", k2]]), "k2");
+    expect((await ownAccountCredentials(pool, onlyNew, account.sid, new Date()))!.authTokens).toEqual([token]);
+    // Run again: nothing left to re-seal.
+    expect(await rotateCredentials(orm.em.fork(), both)).toBe(0);
+    // Put the row back under k1 for the other tests' cipher.
+    await rotateCredentials(orm.em.fork(), new CredentialsCipher(new Map([["k1", k1], ["k2", k2]]), "k1"));
+  });
+});
+
+describe("a second workspace on its own account", () => {
+  it("chooses a number through the API, sends through its account, and its callbacks verify with its token only", async () => {
+    const platformWs = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 10, phoneBase: 593_981_000_000 });
+    const account = newAccount();
+    const ownToken = account.authTokens[0]!;
+    const { s, actor } = await connected(account);
+
+    const senders = await listAccountSenders(orm.em.fork(), ownDeps(), s.workspaceId);
+    expect(senders.numbers.map((n) => n.phoneNumber)).toEqual([OWN_NUMBER]);
+    await chooseOwnSender(orm.em.fork(), ownDeps(), actor, senders.numbers[0]!.sid);
+    // The inbound URL was set at Twilio, not by hand.
+    expect([...account.numbers.values()][0]!.smsUrl).toBe(`${publicUrl}/webhooks/twilio/inbound`);
+    // The pre-flight and the home page's checklist see the sender the send path will use.
+    expect((await workspaceSendingSettings(orm.em.fork(), s.workspaceId))!.smsSender).toBe(OWN_NUMBER);
+
+    for (const w of [platformWs, s]) for (const e of await publishDue(w.workspaceId)) await sendMessage(sendDeps(), e);
+    const own = sim.state.messages.find((m) => m.to === s.phones[0])!;
+    const platform = sim.state.messages.find((m) => m.to === platformWs.phones[0])!;
+    expect(own).toMatchObject({ accountSid: account.sid, from: OWN_NUMBER });
+    expect(platform).toMatchObject({ accountSid: PLATFORM_SID, from: "+15005550006" });
+
+    // The simulator's status callbacks for the own account, signed with its token, are stored.
+    await sim.whenIdle(5000);
+    const stored = (await pool.query("select status from provider_status_events where provider_sid = $1", [own.sid])).rows;
+    expect(stored.length).toBeGreaterThan(0);
+    expect(own.callbacksDelivered.length).toBeGreaterThan(0);
+
+    // A callback naming that account but signed with the platform's token is refused.
+    const params = { MessageSid: own.sid, MessageStatus: "failed", AccountSid: account.sid, To: own.to, From: OWN_NUMBER, ApiVersion: "2010-04-01" };
+    const url = `${publicUrl}${TWILIO_STATUS_PATH}?m=${s.messageIds[0]}`;
+    const post = (token: string) =>
+      fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signTwilioRequest(token, url, params) }, body: new URLSearchParams(params).toString() });
+    expect((await post(PLATFORM_TOKEN)).status).toBe(403);
+    expect((await pool.query("select 1 from provider_status_events where provider_sid = $1 and status = 'failed'", [own.sid])).rowCount).toBe(0);
+    expect((await post(ownToken)).status).toBe(204);
+  });
+});
+
+describe("replies to an own number", () => {
+  it("the webhook marks the reply with the account's workspace, and it routes to that workspace only", async () => {
+    const account = newAccount();
+    const { s, actor } = await connected(account);
+    await chooseOwnSender(orm.em.fork(), ownDeps(), actor, [...account.numbers.keys()][0]!);
+    for (const e of await publishDue(s.workspaceId)) await sendMessage(sendDeps(), e);
+    const phone = s.phones[0]!;
+    // Another workspace wrote to the same patient from that number later (it was once its sender).
+    const other = await createScenario(orm, { patients: 1, dueAt: clock.now(), phoneBase: Number(phone.slice(1)) });
+    await pool.query("update messages set from_address = $1, send_attempted_at = now() + interval '1 minute' where workspace_id = $2", [OWN_NUMBER, other.workspaceId]);
+
+    const reply = await sim.inbound({ from: phone, to: OWN_NUMBER, body: "5" });
+    expect(reply).toMatchObject({ delivered: true, webhookStatus: 200 });
+    const [row] = (await pool.query("select payload from outbox where type = 'twilio.inbound' and payload->'params'->>'MessageSid' = $1", [reply.sid])).rows as { payload: { workspaceId?: string } }[];
+    expect(row!.payload.workspaceId).toBe(s.workspaceId);
+    expect((await findRoute(orm.em.fork(), phone, OWN_NUMBER, row!.payload.workspaceId))!.workspaceId).toBe(s.workspaceId);
+  });
+});
