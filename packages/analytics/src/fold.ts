@@ -6,8 +6,8 @@
 // A read model (docs/ARCHITECTURE.md, "Table ownership"): besides the analytics tables it owns, it
 // reads messages, patients and review_clicks (the rebuild) and workspaces (which rollups are due or
 // orphaned, and a workspace's time zone), and writes none of them.
-import { LockMode, type EntityManager } from "@mikro-orm/postgresql";
-import { AnalyticsRollup, NO_DOCTOR, scopedQuery, Workspace, workspaceEm } from "@rm/db";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { AnalyticsRollup, NO_DOCTOR, scopedQuery } from "@rm/db";
 
 export interface FoldResult {
   /** Workspaces whose rollup was built from the base tables. */
@@ -69,7 +69,9 @@ select count(*) as deltas from moved`;
 
 async function rebuild(em: EntityManager, workspaceId: string, now: Date): Promise<boolean> {
   // FOR SHARE: a time-zone change waits until the rollup recorded in this zone is committed.
-  const ws = await workspaceEm(em, workspaceId).findOne(Workspace, { id: workspaceId }, { fields: ["timezone"], lockMode: LockMode.PESSIMISTIC_READ });
+  // Plain SQL, not the ORM's LockMode: a value import of @mikro-orm/postgresql here would reach the
+  // dev server's client dependency scan through the analytics page (apps/web/test/dev-server.test.ts).
+  const [ws] = await em.execute<{ timezone: string }[]>("select timezone from workspaces where id = ? for share", [workspaceId]);
   if (!ws) return false;
   await scopedQuery(em, workspaceId, "delete from analytics_daily where workspace_id = ?");
   await scopedQuery(em, workspaceId, "delete from analytics_deltas where workspace_id = ?");

@@ -282,6 +282,15 @@ describe("SMS fallback after a WhatsApp failure by status callback", () => {
       const s = await createScenario(orm, { patients, dueAt: clock.now(), channel: "WHATSAPP", credits: 100, phoneBase: phone });
       expect((await sendMessageBatch(deps(), await publishDue())).every((o) => o.ok)).toBe(true);
       await sim.whenIdle();
+      // Only the applier may run statements while they are counted: wait until every callback of the
+      // batch is stored (no write of the webhook path still in flight).
+      let stored = -1;
+      for (;;) {
+        const [n] = await orm.em.fork().execute<{ n: string }[]>("select count(*) as n from provider_status_events where applied_at is null");
+        if (Number(n!.n) === stored) break;
+        stored = Number(n!.n);
+        await new Promise((r) => setTimeout(r, 200));
+      }
       statements = 0;
       (pg.Client.prototype as { query: unknown }).query = counting;
       try {
