@@ -10,3 +10,13 @@ export {
 } from "./client.ts";
 export { verifyTwilioSignature, signTwilioRequest, type VerifyTwilioSignatureInput, type WebhookParams } from "./signature.ts";
 export { twilioErrorCode, isTwilioRestException, type TwilioRestException } from "./errors.ts";
+export {
+  parseConnectionOverrides,
+  shouldRetry,
+  urlFragment,
+  withConnectionOverrides,
+  withoutFragment,
+  TWILIO_CONNECTION_DEFAULTS,
+  type ConnectionOverrides,
+  type RetryPolicy,
+} from "./connection-overrides.ts";
