@@ -13,6 +13,8 @@ export interface WebhookDeps {
   readonly publicUrl: string;
   /** Every Twilio auth token of the rotation list. */
   readonly twilioAuthTokens: readonly string[];
+  /** TWILIO_WEBHOOK_OVERRIDES: signatures are checked over the URL with this fragment and without it. */
+  readonly twilioWebhookOverrides?: string;
   /** Every Stripe webhook signing secret of the rotation list; empty = billing not configured (503). */
   readonly stripeWebhookSecrets?: readonly string[];
   readonly logger?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
@@ -28,6 +30,7 @@ export function webhookRoutes(deps: WebhookDeps): LeanRoute[] {
     pool: deps.pool,
     publicUrl: deps.publicUrl,
     authTokens: deps.twilioAuthTokens,
+    ...(deps.twilioWebhookOverrides ? { webhookOverrides: deps.twilioWebhookOverrides } : {}),
     clock: systemClock,
     maxBodyBytes: TWILIO_MAX_BODY_BYTES,
     traceparent: () => injectTraceContext() ?? null,

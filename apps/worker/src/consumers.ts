@@ -49,6 +49,7 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
     twilio,
     rateLimiter,
     publicUrl: config.PUBLIC_URL,
+    webhookOverrides: config.TWILIO_WEBHOOK_OVERRIDES,
     defaults: { smsFrom: config.TWILIO_FROM_SMS, whatsappFrom: config.TWILIO_FROM_WHATSAPP, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID, whatsappContentSids: config.WHATSAPP_DEFAULT_CONTENT_SIDS },
     globalPaused: () => config.SENDING_PAUSED,
     sdkTimeoutMs: config.TWILIO_TIMEOUT_MS,

@@ -32,7 +32,7 @@ import {
 } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
 import { defineInstruments, type LogSink } from "@rm/telemetry";
-import { isTwilioRestException, requestNotSentStage, type TwilioClient } from "@rm/twilio";
+import { isTwilioRestException, requestNotSentStage, withConnectionOverrides, type TwilioClient } from "@rm/twilio";
 import type { SenderRateLimiter } from "../rate-limit.ts";
 import { scheduleReminder } from "../feedback/reminder.ts";
 import { recordConsentEvents } from "../consent/consent-history.ts";
@@ -49,6 +49,11 @@ export interface SendDeps {
   rateLimiter: SenderRateLimiter;
   /** Base of the status-callback URL (PUBLIC_URL). */
   publicUrl: string;
+  /**
+   * Twilio connection overrides appended to every status-callback URL (TWILIO_WEBHOOK_OVERRIDES,
+   * without "#"): Twilio retries a 5xx only when the URL asks for it.
+   */
+  webhookOverrides?: string;
   defaults: { smsFrom?: string | undefined; whatsappFrom?: string | undefined; messagingServiceSid?: string | undefined; whatsappContentSids?: PlatformContentSids | undefined };
   /** The global kill switch (SENDING_PAUSED), read at send time. */
   globalPaused: () => boolean;
@@ -231,7 +236,7 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
     sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "failed" });
     return { kind: "skip" };
   }
-  const request: ProviderRequest = { ...route.request, statusCallback: `${deps.publicUrl}/webhooks/twilio/status?m=${row.id}` };
+  const request: ProviderRequest = { ...route.request, statusCallback: statusCallbackUrl(deps, row.id) };
 
   if (row.status === "SENDING") {
     // An earlier attempt may or may not have reached the provider.
@@ -500,6 +505,15 @@ async function retryWhileUnavailable(deps: SendDeps, em: EntityManager, outboxId
   await completeOutboxRow(em, outboxId, now, `gave up after ${failures} attempts: ${lastError}`);
   sendInstruments().sends.add(1, { channel: current.channel, type: current.type, outcome: "failed" });
   deps.logger.warn(log, "provider unavailable for the whole retry window; message failed and its credits released");
+}
+
+/**
+ * The status-callback URL of one message: our id in `?m=` (the first callback names the sid even when
+ * the create call's answer was lost) and the connection overrides as its fragment
+ * (https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides).
+ */
+export function statusCallbackUrl(deps: Pick<SendDeps, "publicUrl" | "webhookOverrides">, messageId: string): string {
+  return withConnectionOverrides(`${deps.publicUrl}/webhooks/twilio/status?m=${messageId}`, deps.webhookOverrides ?? "");
 }
 
 /**

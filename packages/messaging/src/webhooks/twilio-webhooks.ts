@@ -37,6 +37,12 @@ export interface TwilioWebhookOptions {
   publicUrl: string;
   /** Every auth token of the rotation list; a signature made with any of them is accepted. */
   authTokens: readonly string[];
+  /**
+   * The connection-overrides fragment our callback URLs carry (TWILIO_WEBHOOK_OVERRIDES). Twilio signs
+   * the URL exactly as supplied, fragment included, and never sends the fragment: a signature over the
+   * URL with it or without it is accepted (https://www.twilio.com/docs/usage/webhooks/webhooks-security).
+   */
+  webhookOverrides?: string;
   clock: Clock;
   maxBodyBytes?: number;
   traceparent?: () => string | null;
@@ -90,7 +96,7 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
     const params: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [k, v] of new URLSearchParams(raw.toString("utf8"))) params[k] = v;
     const signature = req.headers["x-twilio-signature"];
-    if (typeof signature !== "string" || !verifyTwilioSignature({ authTokens: options.authTokens, signature, url: options.publicUrl + url, params })) {
+    if (typeof signature !== "string" || !verifyTwilioSignature({ authTokens: options.authTokens, signature, url: options.publicUrl + url, fragment: options.webhookOverrides ?? "", params })) {
       options.logger?.warn({ route: routeId }, "rejected a webhook with a missing or invalid signature");
       done(403, "forged", "Invalid signature");
       return true;
@@ -143,7 +149,8 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
       if (route === "inbound") done(200, outcome, EMPTY_TWIML, "text/xml; charset=utf-8");
       else done(204, outcome);
     } catch (err) {
-      // Twilio retries on 5xx; nothing was stored.
+      // Nothing was stored. Twilio retries a 5xx only as the URL's connection overrides allow; a reply
+      // lost beyond that is applied by the inbound reconciliation, a status by delivery reconciliation.
       options.logger?.error({ route: routeId, err: String(err) }, "could not store webhook");
       done(503, "error", "Temporarily unavailable");
     }
