@@ -37,7 +37,10 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
       sweepTimeoutMs: config.OUTBOX_SWEEP_AFTER_MS,
       sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
       ...(config.CAMPAIGN_COMPLETION_INTERVAL_MS ? { completionIntervalMs: config.CAMPAIGN_COMPLETION_INTERVAL_MS } : {}),
+      inboundReconcileOverlapMs: config.INBOUND_RECONCILE_OVERLAP_MINUTES * 60_000,
+      inboundReconcileMaxAgeMs: config.INBOUND_RECONCILE_MAX_HOURS * 3_600_000,
     },
+    platformSenders: [config.TWILIO_FROM_SMS, config.TWILIO_FROM_WHATSAPP && (config.TWILIO_FROM_WHATSAPP.startsWith("whatsapp:") ? config.TWILIO_FROM_WHATSAPP : `whatsapp:${config.TWILIO_FROM_WHATSAPP}`)].filter((s): s is string => Boolean(s)),
     feedback,
     // Ratings, opt-outs and HELP, in the transaction that stores the reply.
     onInboundRouted: createReplyProcessor({ logger, feedback }),
