@@ -2,7 +2,7 @@
 // pieces, so the README's table and the code cannot drift far: this file is the source of truth.
 import { z } from "zod";
 import { parsePlatformContentSids, type PlatformContentSids } from "@rm/domain";
-import { parseConnectionOverrides } from "@rm/twilio";
+import { DEFAULT_WEBHOOK_OVERRIDES, parseConnectionOverrides } from "@rm/twilio";
 
 const url = (protocols: string[], hint: string) =>
   z
@@ -94,14 +94,16 @@ const platformSendersEnv = z.object({
  * Twilio's connection overrides, appended as the URL fragment to every callback URL the app hands
  * Twilio (status callbacks; the inbound URL operators set). Twilio does not retry a 5xx without them
  * (https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides). The web app checks
- * signatures over the URL with this fragment and without it. "" hands out bare URLs.
+ * signatures over the URL with this fragment and without it. "none" hands out bare URLs (Twilio's
+ * defaults: no retry of a 5xx).
  */
 const webhookOverridesEnv = z.object({
   TWILIO_WEBHOOK_OVERRIDES: z
     .string()
     .trim()
-    .default("ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx")
+    .default(DEFAULT_WEBHOOK_OVERRIDES)
     .transform((v, ctx) => {
+      if (v === "none") return "";
       const f = v.replace(/^#/, "");
       try {
         parseConnectionOverrides(f);

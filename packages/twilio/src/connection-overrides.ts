@@ -25,6 +25,14 @@ export interface ConnectionOverrides {
   other: Record<string, string>;
 }
 
+/**
+ * What the app hands Twilio unless TWILIO_WEBHOOK_OVERRIDES says otherwise: connect within 3 s, an
+ * answer within 5 s, up to 3 retries on a failed connection, a read timeout or a 5xx, all within
+ * Twilio's 15 s maximum. Storing a webhook takes milliseconds, so a retry is cheap and harmless
+ * (every webhook is stored idempotently).
+ */
+export const DEFAULT_WEBHOOK_OVERRIDES = "ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx";
+
 /** Twilio's defaults when a URL carries no override (the page above). */
 export const TWILIO_CONNECTION_DEFAULTS: ConnectionOverrides = Object.freeze({
   connectTimeoutMs: 5000,

@@ -17,6 +17,7 @@ export {
   withConnectionOverrides,
   withoutFragment,
   TWILIO_CONNECTION_DEFAULTS,
+  DEFAULT_WEBHOOK_OVERRIDES,
   type ConnectionOverrides,
   type RetryPolicy,
 } from "./connection-overrides.ts";
