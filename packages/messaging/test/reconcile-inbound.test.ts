@@ -30,11 +30,11 @@ beforeAll(async () => {
   const feedback = { publicUrl: PUBLIC_URL };
   // The web's webhook handler, on a pool that fails while the database is "down".
   const pool = { query: (...args: Parameters<typeof h.pool.query>) => (databaseDown ? Promise.reject(new Error("connect ECONNREFUSED")) : h.pool.query(...args)) } as Pick<typeof h.pool, "query">;
-  let handler: ReturnType<typeof createTwilioWebhookHandler> | undefined;
-  web = http.createServer((req, res) => void handler!(req, res));
+  const handlers: ReturnType<typeof createTwilioWebhookHandler>[] = [];
+  web = http.createServer((req, res) => void handlers[0]!(req, res));
   await new Promise<void>((r) => web.listen(0, "127.0.0.1", r));
   const webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
-  handler = createTwilioWebhookHandler({ pool, publicUrl: webUrl, authTokens: [TOKEN], clock: h.clock });
+  handlers.push(createTwilioWebhookHandler({ pool, publicUrl: webUrl, authTokens: [TOKEN], clock: h.clock }));
   sim = createSimulator({ accountSid: ACCOUNT, authTokens: [TOKEN], inboundUrl: webUrl + TWILIO_INBOUND_PATH, now: () => h.clock.now().getTime() });
   const { url } = await sim.listen(0, "127.0.0.1");
   twilio = createTwilioClient({ accountSid: ACCOUNT, authToken: TOKEN, apiUrl: url, timeoutMs: 5000 });

@@ -105,8 +105,7 @@ export function withConnectionOverrides(url: string, fragment: string): string {
 /** Whether a failed attempt is retried under this policy. */
 export function shouldRetry(policy: readonly RetryPolicy[], failure: { kind: "connect" | "read" } | { kind: "status"; status: number }): boolean {
   if (policy.includes("all")) return true;
-  if (failure.kind === "connect") return policy.includes("ct");
-  if (failure.kind === "read") return policy.includes("rt");
+  if (failure.kind !== "status") return policy.includes(failure.kind === "connect" ? "ct" : "rt");
   if (failure.status >= 500) return policy.includes("5xx");
   if (failure.status >= 400) return policy.includes("4xx");
   return false;
