@@ -69,9 +69,16 @@ export class WebhookPoster {
     let last: PostResult = { ok: false, status: null, attempts: 0 };
     for (let attempt = 1; attempt <= 1 + overrides.retryCount; attempt++) {
       if (signal?.aborted) break;
+      if (deadline - Date.now() <= 0) break;
+      if (attempt > 1) {
+        // Twilio documents how many retries and within what total time, not their spacing: a short
+        // pause (100 ms doubling) that always stays within tt, with the slot released meanwhile.
+        const pause = Math.min(100 * 2 ** (attempt - 2), deadline - Date.now());
+        if (pause <= 0 || !(await sleep(pause, true, { signal }).catch(() => false))) break;
+        counters.retries++;
+      }
       const left = deadline - Date.now();
       if (left <= 0) break;
-      if (attempt > 1) counters.retries++;
       await this.#acquire();
       counters.inFlight++;
       try {
