@@ -125,6 +125,13 @@ describe.each(["one by one", "batched"] as const)("%s", (m) => {
       expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 9, held: 0 });
     });
 
+    it("hands Twilio a status-callback URL carrying the configured connection overrides, so a 5xx is retried", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), phoneBase: 593_982_000_000 });
+      await run(deps({ webhookOverrides: "ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx" }), await publishDue());
+      const sent = sim.state.messages.find((m) => m.to === s.phones[0])!;
+      expect(sent.statusCallback).toBe(`https://rm.example.com/webhooks/twilio/status?m=${s.messageIds[0]}#ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx`);
+    });
+
     it("a stream entry delivered twice sends once", async () => {
       const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
       const entries = await publishDue();
