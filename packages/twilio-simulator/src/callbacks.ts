@@ -12,7 +12,7 @@
 import http from "node:http";
 import https from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseConnectionOverrides, shouldRetry, signTwilioRequest, TWILIO_CONNECTION_DEFAULTS, withoutFragment, type ConnectionOverrides } from "@rm/twilio";
+import { parseConnectionOverrides, shouldRetry, signTwilioRequest, withoutFragment, type ConnectionOverrides } from "@rm/twilio";
 
 export interface PostResult {
   ok: boolean;
