@@ -78,7 +78,7 @@ httpServer.on("request", (_req: http.IncomingMessage, res: http.ServerResponse) 
 httpServer.on(
   "request",
   createDispatcher({
-    routes: [...healthRoutes({ pingDatabase, isDraining }), ...webhookRoutes({ publicUrl: env.PUBLIC_URL, twilioAuthTokens: env.TWILIO_AUTH_TOKEN, ...ownAccounts, stripeWebhookSecrets: env.STRIPE_WEBHOOK_SECRET ?? [], logger: log, pool: webhookPool })],
+    routes: [...healthRoutes({ pingDatabase, isDraining }), ...webhookRoutes({ publicUrl: env.PUBLIC_URL, twilioAuthTokens: env.TWILIO_AUTH_TOKEN, twilioWebhookOverrides: env.TWILIO_WEBHOOK_OVERRIDES, ...ownAccounts, stripeWebhookSecrets: env.STRIPE_WEBHOOK_SECRET ?? [], logger: log, pool: webhookPool })],
     app: app.handle,
     log,
     isDraining,

@@ -15,6 +15,8 @@ export interface WebhookDeps {
   readonly twilioAuthTokens: readonly string[];
   /** Workspaces' own Twilio accounts by AccountSid (SPEC §12); absent when they cannot be connected. */
   readonly resolveTwilioAccount?: (accountSid: string) => Promise<{ workspaceId: string; authTokens: readonly string[] } | null>;
+  /** TWILIO_WEBHOOK_OVERRIDES: signatures are checked over the URL with this fragment and without it. */
+  readonly twilioWebhookOverrides?: string;
   /** Every Stripe webhook signing secret of the rotation list; empty = billing not configured (503). */
   readonly stripeWebhookSecrets?: readonly string[];
   readonly logger?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
@@ -31,6 +33,7 @@ export function webhookRoutes(deps: WebhookDeps): LeanRoute[] {
     publicUrl: deps.publicUrl,
     authTokens: deps.twilioAuthTokens,
     ...(deps.resolveTwilioAccount ? { resolveAccount: deps.resolveTwilioAccount } : {}),
+    ...(deps.twilioWebhookOverrides ? { webhookOverrides: deps.twilioWebhookOverrides } : {}),
     clock: systemClock,
     maxBodyBytes: TWILIO_MAX_BODY_BYTES,
     traceparent: () => injectTraceContext() ?? null,

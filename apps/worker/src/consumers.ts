@@ -38,7 +38,10 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
       sweepTimeoutMs: config.OUTBOX_SWEEP_AFTER_MS,
       sweepIntervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
       ...(config.CAMPAIGN_COMPLETION_INTERVAL_MS ? { completionIntervalMs: config.CAMPAIGN_COMPLETION_INTERVAL_MS } : {}),
+      inboundReconcileOverlapMs: config.INBOUND_RECONCILE_OVERLAP_MINUTES * 60_000,
+      inboundReconcileMaxAgeMs: config.INBOUND_RECONCILE_MAX_HOURS * 3_600_000,
     },
+    platformSenders: [config.TWILIO_FROM_SMS, config.TWILIO_FROM_WHATSAPP && (config.TWILIO_FROM_WHATSAPP.startsWith("whatsapp:") ? config.TWILIO_FROM_WHATSAPP : `whatsapp:${config.TWILIO_FROM_WHATSAPP}`)].filter((s): s is string => Boolean(s)),
     feedback,
     // Ratings, opt-outs and HELP, in the transaction that stores the reply.
     onInboundRouted: createReplyProcessor({ logger, feedback }),
@@ -59,6 +62,7 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
       : {}),
     rateLimiter,
     publicUrl: config.PUBLIC_URL,
+    webhookOverrides: config.TWILIO_WEBHOOK_OVERRIDES,
     defaults: { smsFrom: config.TWILIO_FROM_SMS, whatsappFrom: config.TWILIO_FROM_WHATSAPP, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID, whatsappContentSids: config.WHATSAPP_DEFAULT_CONTENT_SIDS },
     globalPaused: () => config.SENDING_PAUSED,
     sdkTimeoutMs: config.TWILIO_TIMEOUT_MS,

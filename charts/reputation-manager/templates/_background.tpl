@@ -37,6 +37,10 @@ spec:
           {{- with $c.sendRetry }}
           {{- $fixed = dict "SEND_RETRY_MAX_HOURS" .maxHours "SEND_RETRY_FIRST_DELAY_SECONDS" .firstDelaySeconds "SEND_RETRY_MAX_DELAY_SECONDS" .maxDelaySeconds }}
           {{- end }}
+          {{- with $c.inboundReconcile }}
+          {{- $_ := set $fixed "INBOUND_RECONCILE_OVERLAP_MINUTES" .overlapMinutes }}
+          {{- $_ := set $fixed "INBOUND_RECONCILE_MAX_HOURS" .maxHours }}
+          {{- end }}
           {{- with $c.statusApply }}
           {{- $_ := set $fixed "STATUS_APPLY_BATCH_SIZE" .batchSize }}
           {{- $_ := set $fixed "STATUS_APPLY_POLL_MS" .pollMs }}

@@ -24,6 +24,21 @@ export interface WorkspaceSendingSettings {
   whatsappSender: string | null;
 }
 
+/**
+ * Every sender a workspace has set for itself, across workspaces (SMS numbers, and WhatsApp senders
+ * spelled "whatsapp:+…" as Twilio addresses them): the numbers patients reply to, besides the
+ * platform's own. Inbound reconciliation lists what Twilio received on each.
+ */
+export async function workspaceSenders(em: EntityManager): Promise<string[]> {
+  const rows = await em.execute<{ sender: string }[]>(
+    `select distinct sms_sender as sender from workspaces where sms_sender is not null and sms_sender <> ''
+     union
+     select distinct case when whatsapp_sender like 'whatsapp:%' then whatsapp_sender else 'whatsapp:' || whatsapp_sender end
+       from workspaces where whatsapp_sender is not null and whatsapp_sender <> ''`,
+  );
+  return rows.map((r) => r.sender);
+}
+
 /** The workspace's settings that decide what a campaign sends and when, or null for an unknown workspace. */
 export async function workspaceSendingSettings(em: EntityManager, workspaceId: string): Promise<WorkspaceSendingSettings | null> {
   const [ws] = await em.execute<

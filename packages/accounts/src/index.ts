@@ -42,6 +42,7 @@ export { SAMPLE_VALUES, analyzeTemplate, templateSchema, updateTemplate, unknown
 export { setupChecklist, type SetupChecklist, type SetupItem, type SetupStep } from "./setup-checklist.ts";
 export {
   workspaceSendingSettings,
+  workspaceSenders,
   findWorkspacePractice,
   findWorkspaceUser,
   listAssignableDoctors,

@@ -3,6 +3,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { parsePlatformContentSids, type PlatformContentSids } from "@rm/domain";
+import { DEFAULT_WEBHOOK_OVERRIDES, parseConnectionOverrides } from "@rm/twilio";
 
 const url = (protocols: string[], hint: string) =>
   z
@@ -120,6 +121,31 @@ const platformSendersEnv = z.object({
   TWILIO_MESSAGING_SERVICE_SID: twilioEnv.shape.TWILIO_MESSAGING_SERVICE_SID,
 });
 
+/**
+ * Twilio's connection overrides, appended as the URL fragment to every callback URL the app hands
+ * Twilio (status callbacks; the inbound URL operators set). Twilio does not retry a 5xx without them
+ * (https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides). The web app checks
+ * signatures over the URL with this fragment and without it. "none" hands out bare URLs (Twilio's
+ * defaults: no retry of a 5xx).
+ */
+const webhookOverridesEnv = z.object({
+  TWILIO_WEBHOOK_OVERRIDES: z
+    .string()
+    .trim()
+    .default(DEFAULT_WEBHOOK_OVERRIDES)
+    .transform((v, ctx) => {
+      if (v === "none") return "";
+      const f = v.replace(/^#/, "");
+      try {
+        parseConnectionOverrides(f);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+      return f;
+    }),
+});
+
 const publicUrl = z.object({
   PUBLIC_URL: url(["http:", "https:"], "the public http(s) base URL of the web app").transform((v) => v.replace(/\/+$/, "")),
 });
@@ -134,6 +160,7 @@ const stripePricesEnv = z.object({
 export const webEnv = commonEnv
   .extend(redisEnv.shape)
   .extend(publicUrl.shape)
+  .extend(webhookOverridesEnv.shape)
   .extend({
     PORT: port(3000),
     HOST: z.string().default("0.0.0.0"),
@@ -177,6 +204,7 @@ export const workerEnv = commonEnv
   .extend(redisEnv.shape)
   .extend(streamsEnv.shape)
   .extend(publicUrl.shape)
+  .extend(webhookOverridesEnv.shape)
   .extend(twilioEnv.shape)
   .extend(whatsappDefaultsEnv.shape)
   .extend(credentialsEnv.shape)
@@ -222,6 +250,13 @@ export const workerEnv = commonEnv
     SEND_RETRY_FIRST_DELAY_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).int().min(1).max(3600).default(15),
     /** The longest wait between two attempts. */
     SEND_RETRY_MAX_DELAY_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).int().min(1).max(6 * 3600).default(600),
+    /**
+     * Inbound reconciliation: each run lists, per sender, what Twilio received since the latest reply
+     * already stored for it minus this margin, so replies lost in an outage this long are applied.
+     */
+    INBOUND_RECONCILE_OVERLAP_MINUTES: z.coerce.number({ error: "expected minutes" }).int().min(1).max(3 * 24 * 60).default(360),
+    /** Inbound reconciliation never lists further back than this. */
+    INBOUND_RECONCILE_MAX_HOURS: z.coerce.number({ error: "expected hours" }).int().min(1).max(30 * 24).default(72),
     /**
      * Segments per second by kind of sender, overriding Twilio's published defaults, e.g.
      * "whatsapp=80,tollFree=3" (kinds: longCode, tollFree, shortCode, whatsapp).

@@ -40,6 +40,18 @@ describe("web security settings", () => {
   });
 });
 
+describe("webhook connection overrides", () => {
+  it("default to retries of a 5xx within Twilio's limits, are validated as Twilio validates them, and 'none' hands out bare URLs", async () => {
+    const { workerEnv } = await import("../src/index.ts");
+    expect(parseConfig(webEnv, good).TWILIO_WEBHOOK_OVERRIDES).toBe("ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx");
+    expect(parseConfig(workerEnv, { ...good, TWILIO_ACCOUNT_SID: "AC" + "0".repeat(32), TWILIO_WEBHOOK_OVERRIDES: "#rc=5&rp=all" }).TWILIO_WEBHOOK_OVERRIDES).toBe("rc=5&rp=all");
+    expect(parseConfig(webEnv, { ...good, TWILIO_WEBHOOK_OVERRIDES: "none" }).TWILIO_WEBHOOK_OVERRIDES).toBe("");
+    expect(() => parseConfig(webEnv, { ...good, TWILIO_WEBHOOK_OVERRIDES: "rc=9" })).toThrowError(/^TWILIO_WEBHOOK_OVERRIDES is invalid: rc: "9" must be a whole number from 0 to 5/);
+    expect(() => parseConfig(webEnv, { ...good, TWILIO_WEBHOOK_OVERRIDES: "rp=6xx" })).toThrowError(/TWILIO_WEBHOOK_OVERRIDES is invalid: rp/);
+    expect(() => parseConfig(webEnv, { ...good, TWILIO_WEBHOOK_OVERRIDES: "retries=3" })).toThrowError(/not a Twilio connection override/);
+  });
+});
+
 describe("parseConfig", () => {
   it("applies defaults and transforms", () => {
     const cfg = parseConfig(webEnv, good);

@@ -57,6 +57,7 @@ describe("migrations", () => {
           "review_clicks",
           "staff_sessions",
           "templates",
+          "twilio_accounts",
           "users",
           "workspaces",
         ]);

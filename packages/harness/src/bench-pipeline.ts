@@ -88,9 +88,6 @@ const CALLBACK_SIMULATOR = {
   undeliveredShare: 0,
   failedShare: 0,
   autoReplyShare: 0,
-  // The first design's webhook answers 503 to a callback that beats its own write of the sid; give
-  // the retries room on a loaded machine (100 ms doubling, ≈ 25 s in all).
-  callbackRetries: 8,
 };
 
 export async function runPipelineBench(o: PipelineBenchOptions): Promise<PipelineBenchReport> {

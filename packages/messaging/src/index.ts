@@ -17,6 +17,7 @@ export { onDeadLetter } from "./handlers/dead-letter.ts";
 export { ensurePeriodicJobs, ensureNextSlot, slotStart, periodicKey, isPeriodicJob, PERIODIC_JOBS, type PeriodicJobName } from "./periodic/periodic-jobs.ts";
 export { DEFAULT_PERIODIC_OPTIONS, periodicOptions, type PeriodicOptions } from "./periodic/periodic-options.ts";
 export { reconcileDeliveries, type ReconcileSummary } from "./periodic/reconcile-deliveries.ts";
+export { reconcileInbound, type InboundReconcileSummary } from "./periodic/reconcile-inbound.ts";
 export { startPeriodicEnsurer, type PeriodicEnsurer } from "./periodic/ensure-timer.ts";
 export * from "./feedback/index.ts";
 export { SlidingWindowLimiter, STAFF_REQUESTS_PER_MINUTE, FEEDBACK_SUBMISSIONS_PER_HOUR, staffRequestLimit, limitFeedbackSubmission, type LimitDecision, type SlidingWindowLimiterOptions } from "./request-limit.ts";

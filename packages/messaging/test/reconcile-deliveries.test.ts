@@ -20,7 +20,7 @@ let client: TwilioClient;
 
 beforeAll(async () => {
   h = await setupHarness(new Date().toISOString());
-  sim = createSimulator({ accountSid: ACCOUNT, authTokens: [TOKEN], callbackDelayMs: 2, callbackRetries: 0, callbackTimeoutMs: 200, failRules: [{ to: "+593990000008", code: 30008 }] });
+  sim = createSimulator({ accountSid: ACCOUNT, authTokens: [TOKEN], callbackDelayMs: 2, failRules: [{ to: "+593990000008", code: 30008 }] });
   const { url } = await sim.listen(0);
   client = createTwilioClient({ accountSid: ACCOUNT, authToken: TOKEN, apiUrl: url, timeoutMs: 5000 });
 });

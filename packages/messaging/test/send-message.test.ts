@@ -125,6 +125,13 @@ describe.each(["one by one", "batched"] as const)("%s", (m) => {
       expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 9, held: 0 });
     });
 
+    it("hands Twilio a status-callback URL carrying the configured connection overrides, so a 5xx is retried", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), phoneBase: 593_982_000_000 });
+      await run(deps({ webhookOverrides: "ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx" }), await publishDue());
+      const sent = sim.state.messages.find((m) => m.to === s.phones[0])!;
+      expect(sent.statusCallback).toBe(`https://rm.example.com/webhooks/twilio/status?m=${s.messageIds[0]}#ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx`);
+    });
+
     it("a stream entry delivered twice sends once", async () => {
       const s = await createScenario(orm, { patients: 1, dueAt: clock.now() });
       const entries = await publishDue();
@@ -174,6 +181,65 @@ describe.each(["one by one", "batched"] as const)("%s", (m) => {
       expect(m.provider_sid).toBe(sim.state.messages[0]!.sid);
       expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
       expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
+    });
+
+    it("a create that timed out while the message stays queued (date_sent null) is found and not sent again", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_984_000_000 });
+      // Twilio took the message and keeps it queued (no callback before 60 s); our call timed out.
+      const slow = Object.create(twilio) as TwilioClient;
+      Object.defineProperty(slow, "messages", {
+        value: Object.assign(Object.create(twilio.messages), {
+          create: async (params: Parameters<TwilioClient["messages"]["create"]>[0]) => {
+            await twilio.messages.create(params);
+            throw Object.assign(new Error("timeout of 2000ms exceeded"), { code: "ECONNABORTED" });
+          },
+        }),
+      });
+      await run(deps({ twilio: slow }), await publishDue());
+      const queued = sim.state.messages.find((m) => m.to === s.phones[0])!;
+      expect(queued.dateSent).toBeNull();
+      // What the old verification asked finds nothing, exactly as at Twilio.
+      expect(await twilio.messages.list({ to: s.phones[0]!, dateSentAfter: new Date(clock.now().getTime() - 60_000) })).toEqual([]);
+
+      clock.advance(3500);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages.filter((m) => m.to === s.phones[0])).toHaveLength(1);
+      expect((await message(s.messageIds[0]!)).provider_sid).toBe(queued.sid);
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
+    });
+
+    it("a timed-out create whose status callback already named our id is recorded from it, without listing", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_983_000_000 });
+      const slow = Object.create(twilio) as TwilioClient;
+      Object.defineProperty(slow, "messages", {
+        value: Object.assign(Object.create(twilio.messages), {
+          create: async (params: Parameters<TwilioClient["messages"]["create"]>[0]) => {
+            const created = await twilio.messages.create(params);
+            // The first callback (status "queued", ?m=<our id>) is stored before the answer is lost.
+            await orm.em
+              .fork()
+              .execute(
+                "insert into provider_status_events (provider_sid, status, rank, params, message_id, received_at, available_at) values (?, 'queued', 1, '{}'::jsonb, ?, now(), now())",
+                [created.sid, s.messageIds[0]],
+              );
+            throw Object.assign(new Error("timeout of 2000ms exceeded"), { code: "ECONNABORTED" });
+          },
+        }),
+      });
+      await run(deps({ twilio: slow }), await publishDue());
+      const blind = Object.create(twilio) as TwilioClient;
+      Object.defineProperty(blind, "messages", {
+        value: Object.assign(Object.create(twilio.messages), {
+          list: async () => {
+            throw new Error("the list must not be needed");
+          },
+        }),
+      });
+      clock.advance(3500);
+      await run(deps({ twilio: blind }), await publishDue());
+      expect(sim.state.messages.filter((m) => m.to === s.phones[0])).toHaveLength(1);
+      expect((await message(s.messageIds[0]!)).provider_sid).toBe(sim.state.messages.find((m) => m.to === s.phones[0])!.sid);
+      expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
     });
 
     it("is not sent again when a status callback records the sid while the provider is being asked", async () => {

@@ -58,6 +58,29 @@ async function outboxRows() {
   return (await pool.query("SELECT stream, type, payload, idempotency_key, status, available_at FROM outbox ORDER BY id")).rows;
 }
 
+describe("Twilio connection overrides on our callback URLs", () => {
+  it("accepts a signature over the URL with its overrides fragment (the URL we supplied) or without it, never another fragment or token", async () => {
+    const fragment = "ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx";
+    const handle = createTwilioWebhookHandler({ pool, publicUrl: PUBLIC_URL, authTokens: TOKENS, clock, webhookOverrides: fragment });
+    const s = createServer((req, res) => void handle(req, res));
+    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+    const at = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    const path = `${TWILIO_STATUS_PATH}?m=${messageId}`;
+    const send = (status: string, signedUrl: string, token = TOKENS[0]!) =>
+      fetch(at + path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signTwilioRequest(token, signedUrl, statusParams(status)) }, body: new URLSearchParams(statusParams(status)).toString() });
+    try {
+      expect((await send("queued", `${PUBLIC_URL}${path}#${fragment}`)).status).toBe(204);
+      expect((await send("sent", `${PUBLIC_URL}${path}`)).status).toBe(204);
+      expect((await send("delivered", `${PUBLIC_URL}${path}#${fragment}`, TOKENS[1])).status).toBe(204);
+      expect((await send("read", `${PUBLIC_URL}${path}#rc=5&rp=all`)).status).toBe(403);
+      expect((await send("failed", `${PUBLIC_URL}${path}#${fragment}`, "not-our-token")).status).toBe(403);
+      expect((await statusRows()).map((r) => r.status)).toEqual(["queued", "sent", "delivered"]);
+    } finally {
+      await new Promise((r) => s.close(r));
+    }
+  });
+});
+
 describe("Twilio status webhook", () => {
   it("stores a signed callback as one unapplied status event (no outbox row) and answers 204", async () => {
     const path = `${TWILIO_STATUS_PATH}?m=${messageId}`;
@@ -155,7 +178,7 @@ describe("Twilio inbound webhook", () => {
     expect(rows[0].payload.params.Body).toBe("5 estrellas");
   });
 
-  it("answers 503 and stores nothing when the database is down, so Twilio retries", async () => {
+  it("answers 503 and stores nothing when the database is down (a retry only as the URL's overrides allow; inbound reconciliation covers the rest)", async () => {
     const deadPool = new pg.Pool({ connectionString: db.url.replace(/:\d+\//, ":1/"), connectionTimeoutMillis: 500 });
     const handle = createTwilioWebhookHandler({ pool: deadPool, publicUrl: PUBLIC_URL, authTokens: TOKENS, clock });
     const s = createServer((req, res) => void handle(req, res));

@@ -5,6 +5,7 @@
 // way: the simulator instead of Twilio, a local fake Stripe, demo secrets.
 
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
+import { DEFAULT_WEBHOOK_OVERRIDES } from "@rm/twilio";
 
 export type WebMode = "production" | "development";
 
@@ -47,7 +48,8 @@ export function localEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     // The platform's WhatsApp templates: the simulator approves these, so a new workspace sends WhatsApp as it is.
     WHATSAPP_DEFAULT_CONTENT_SIDS: JSON.stringify(LOCAL_PLATFORM_CONTENT_SIDS),
     SIMULATOR_PORT: String(simulatorPort),
-    SIMULATOR_INBOUND_URL: `${publicUrl}/webhooks/twilio/inbound`,
+    // Set as an operator sets it at Twilio: with the connection overrides the web checks signatures with.
+    SIMULATOR_INBOUND_URL: `${publicUrl}/webhooks/twilio/inbound${env.TWILIO_WEBHOOK_OVERRIDES === "none" ? "" : `#${(env.TWILIO_WEBHOOK_OVERRIDES ?? DEFAULT_WEBHOOK_OVERRIDES).replace(/^#/, "")}`}`,
     // Simulated patients answer the demo's rating requests, so the flow moves on its own
     // (sent → delivered → rated → follow-up). SIMULATOR_AUTO_REPLY_SHARE=0 turns it off.
     SIMULATOR_AUTO_REPLY_SHARE: "1",

@@ -114,6 +114,20 @@ describe("helm chart", () => {
     expect(() => renderChart(["--set", "web.requestBodyLimitBytes=10"])).toThrow(/requestBodyLimitBytes/);
   });
 
+  it("hands web and worker the webhook connection overrides, the simulator an inbound URL carrying them, and the worker its inbound reconciliation", () => {
+    const ms = parseManifests(renderChart());
+    const cm = byKind(ms, "ConfigMap")[0]!;
+    expect((cm as unknown as { data: Record<string, string> }).data.TWILIO_WEBHOOK_OVERRIDES).toBe("ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx");
+    const worker = byKind(ms, "Deployment").find((d) => d.metadata.name === "rm-reputation-manager-worker")!;
+    const env = (worker.spec as { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } }).template.spec.containers[0]!.env ?? [];
+    expect(Object.fromEntries(env.map((e) => [e.name, e.value]))).toMatchObject({ INBOUND_RECONCILE_OVERLAP_MINUTES: "360", INBOUND_RECONCILE_MAX_HOURS: "72" });
+    const sim = parseManifests(renderChart(["--set", "simulator.enabled=true"])).filter((m) => m.kind === "Deployment").find((d) => d.metadata.name.endsWith("simulator"));
+    const simEnv = (sim!.spec as { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } }).template.spec.containers[0]!.env ?? [];
+    expect(simEnv.find((e) => e.name === "SIMULATOR_INBOUND_URL")!.value).toMatch(/\/webhooks\/twilio\/inbound#ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx$/);
+    expect(() => renderChart(["--set", "config.twilioWebhookOverrides=retries"])).toThrow(/twilioWebhookOverrides/);
+    expect(() => renderChart(["--set", "worker.inboundReconcile.overlapMinutes=0"])).toThrow(/overlapMinutes/);
+  });
+
   it("hands the worker its send-retry window and backoff (worker.sendRetry), which worker.env may override", () => {
     const envOf = (ms: Manifest[]) => {
       const worker = byKind(ms, "Deployment").find((d) => d.metadata.name === "rm-reputation-manager-worker")!;

@@ -7,8 +7,8 @@ import { readBody, sendJson } from "./http-util.ts";
 import { startLifecycle } from "./lifecycle.ts";
 import { createMessage } from "./send.ts";
 import type { SimAccount } from "./accounts.ts";
-import type { MessageRecord } from "./store.ts";
-import { accountResource, listPage, messageResource, numberResource, serviceResource, simplePage } from "./twilio-shapes.ts";
+import type { InboundRecord, MessageRecord } from "./store.ts";
+import { accountResource, inboundResource, listPage, messageResource, numberResource, serviceResource, simplePage } from "./twilio-shapes.ts";
 
 const ROUTE = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages(?:\/([^/]+))?\.json$/;
 const DAY = 86_400_000;
@@ -164,6 +164,24 @@ function dateTest(value: string, op: "=" | ">" | "<"): DateTest | null {
   return (t) => whole(t) === sec;
 }
 
+/** One listed row: an outbound message, or a patient's message to one of our numbers. */
+type Listed = { kind: "out"; rec: MessageRecord } | { kind: "in"; rec: InboundRecord };
+
+/** Retained messages To an address (or all), outbound and inbound merged in arrival order. */
+function candidates(ctx: SimContext, to: string | null): Listed[] {
+  const out = (to ? ctx.store.byTo.get(to) : ctx.store.messages) ?? [];
+  const inb = (to ? ctx.store.inboundByTo.get(to) : ctx.store.inbound) ?? [];
+  if (inb.length === 0) return out.map((rec) => ({ kind: "out", rec }));
+  const merged: Listed[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < out.length || j < inb.length) {
+    if (j >= inb.length || (i < out.length && out[i]!.dateCreated <= inb[j]!.dateCreated)) merged.push({ kind: "out", rec: out[i++]! });
+    else merged.push({ kind: "in", rec: inb[j++]! });
+  }
+  return merged;
+}
+
 function list(ctx: SimContext, account: SimAccount, res: ServerResponse, q: URLSearchParams): void {
   const to = q.get("To");
   const from = q.get("From");
@@ -185,28 +203,36 @@ function list(ctx: SimContext, account: SimAccount, res: ServerResponse, q: URLS
   const token = q.get("PageToken");
   const after = token?.startsWith("PA") ? token.slice(2) : null;
 
-  const source = to ? (ctx.store.byTo.get(to) ?? []) : ctx.store.messages;
-  const out: MessageRecord[] = [];
+  const source = candidates(ctx, to);
+  const out: Listed[] = [];
   let skipping = after !== null;
   let more = false;
-  // Newest first, as Twilio lists. A queued message has no date_sent yet; it is filtered by its
-  // creation time so that a crash-recovery query never misses a message still in the queue.
+  // Newest first, as Twilio lists. The DateSent filters compare date_sent, which Twilio sets only
+  // when it sends an outgoing message (and, for an incoming one, when it posts the webhook): a
+  // message still accepted/queued has date_sent null and no DateSent filter matches it. A message
+  // sent through a messaging service has no From until a sender is picked, so a From filter does
+  // not match it either.
+  // https://www.twilio.com/docs/messaging/api/message-resource (date_sent, num_segments, list filters)
   for (let i = source.length - 1; i >= 0; i--) {
-    const rec = source[i]!;
+    const item = source[i]!;
     if (skipping) {
-      if (rec.sid === after) skipping = false;
+      if (item.rec.sid === after) skipping = false;
       continue;
     }
-    if (rec.accountSid !== account.sid) continue;
-    if (from && rec.from !== from) continue;
-    const t = rec.dateSent ?? rec.dateCreated;
-    if (!tests.every((test) => test(t))) continue;
+    // Each account lists its own messages; patients' messages reach the account whose number they wrote to
+    // (inbound to the platform's numbers: the main account).
+    if (item.kind === "out" ? item.rec.accountSid !== account.sid : account.sid !== ctx.config.accountSid) continue;
+    if (from && item.rec.from !== from) continue;
+    const t = item.kind === "out" ? item.rec.dateSent : item.rec.dateCreated;
+    if (tests.length > 0 && (t === null || !tests.every((test) => test(t)))) continue;
     if (out.length === pageSize) {
       more = true;
       break;
     }
-    out.push(rec);
+    out.push(item);
   }
   const start = page * pageSize;
-  sendJson(res, 200, listPage({ accountSid: account.sid, records: out, filterQuery, page, pageSize, start, nextPageToken: more ? "PA" + out[out.length - 1]!.sid : null }));
+  const accountSid = account.sid;
+  const resources = out.map((item) => (item.kind === "out" ? messageResource(item.rec, accountSid) : inboundResource(item.rec, accountSid)));
+  sendJson(res, 200, listPage({ accountSid, resources, filterQuery, page, pageSize, start, nextPageToken: more ? "PA" + out[out.length - 1]!.rec.sid : null }));
 }

@@ -59,7 +59,7 @@ export async function simulateInbound(ctx: SimContext, req: InboundRequest): Pro
   const button = whatsapp ? (req.buttonPayload ?? null) : null;
   const body = req.body ?? req.buttonText ?? req.buttonPayload ?? "";
   const sid = newSid();
-  const rec = { sid, from: req.from, to, body, buttonPayload: button, dateCreated: ctx.now(), webhookStatus: null as number | null };
+  const rec = { sid, from: req.from, to, body, buttonPayload: button, messagingServiceSid: req.messagingServiceSid ?? null, dateCreated: ctx.now(), webhookStatus: null as number | null };
   store.recordInbound(rec);
 
   const keyword = whatsapp ? null : smsKeyword(body);

@@ -62,8 +62,6 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     poster: new WebhookPoster(() => ({
       authToken: ctx.config.authTokens[0]!,
       concurrency: ctx.config.callbackConcurrency,
-      retries: ctx.config.callbackRetries,
-      timeoutMs: ctx.config.callbackTimeoutMs,
     })),
     limiter: new RateLimiter(),
     log: logger ?? createLogger("simulator", process.env.LOG_LEVEL ?? "warn"),

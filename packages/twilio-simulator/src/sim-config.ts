@@ -76,8 +76,6 @@ export interface SimulatorConfig {
   /** False (default): a patient auto-replies only to the first message a sender sends them. */
   autoReplyEveryMessage: boolean;
   callbackConcurrency: number;
-  callbackRetries: number;
-  callbackTimeoutMs: number;
   maxStoredMessages: number;
   /** Number a messaging service (MG…) sends from; "whatsapp:" is prepended for WhatsApp. */
   serviceSender: string;
@@ -123,8 +121,6 @@ export function defaultConfig(accountSid: string, authTokens: string[]): Simulat
     autoReplies: DEFAULT_AUTO_REPLIES,
     autoReplyEveryMessage: false,
     callbackConcurrency: 64,
-    callbackRetries: 3,
-    callbackTimeoutMs: 5000,
     maxStoredMessages: 1_000_000,
     serviceSender: "+15005550006",
     whatsappWindowMs: 24 * 60 * 60 * 1000,
@@ -156,8 +152,6 @@ const NUMBERS = [
   "rateLimitPerSecond",
   "autoReplyDelayMs",
   "callbackConcurrency",
-  "callbackRetries",
-  "callbackTimeoutMs",
   "maxStoredMessages",
   "whatsappWindowMs",
 ] as const;

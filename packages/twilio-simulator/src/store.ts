@@ -37,6 +37,7 @@ export interface InboundRecord {
   to: string;
   body: string;
   buttonPayload: string | null;
+  messagingServiceSid?: string | null;
   dateCreated: number;
   /** HTTP status of the webhook post, or null when it could not be delivered. */
   webhookStatus: number | null;
@@ -59,6 +60,8 @@ export class SimStore {
   /** Accepted create calls per To address, never capped: duplicates show up as counts > 1. */
   toCounts = new Map<string, number>();
   inbound: InboundRecord[] = [];
+  /** Inbound messages per To address (our sender), for the Messages list. */
+  inboundByTo = new Map<string, InboundRecord[]>();
   /** "patient|sender" → time of the patient's last inbound (opens the WhatsApp 24 h window). */
   lastInbound = new Map<string, number>();
   /** bare patient number → time of its last inbound to any sender (messaging-service sends). */
@@ -100,6 +103,9 @@ export class SimStore {
 
   recordInbound(rec: InboundRecord): void {
     this.inbound.push(rec);
+    const list = this.inboundByTo.get(rec.to);
+    if (list) list.push(rec);
+    else this.inboundByTo.set(rec.to, [rec]);
     const patient = bareAddress(rec.from);
     this.lastInbound.set(`${patient}|${rec.to}`, rec.dateCreated);
     this.lastInboundAny.set(patient, rec.dateCreated);

@@ -1,7 +1,7 @@
 // JSON and form shapes exactly as Twilio's 2010-04-01 Messages API and webhooks use them.
 import { randomBytes } from "node:crypto";
 import type { SimAccount, SimNumber, SimService } from "./accounts.ts";
-import { bareAddress, type MessageRecord, type MessageStatus } from "./store.ts";
+import { bareAddress, type InboundRecord, type MessageRecord, type MessageStatus } from "./store.ts";
 
 export const API_VERSION = "2010-04-01";
 
@@ -48,9 +48,39 @@ export function messageResource(rec: MessageRecord, accountSid: string) {
   };
 }
 
+/**
+ * A patient's message to one of our numbers, as the Messages list shows it: direction inbound,
+ * status received, date_sent = when Twilio posted it to the webhook (here: when it arrived).
+ */
+export function inboundResource(rec: InboundRecord, accountSid: string) {
+  const uri = messageUri(accountSid, rec.sid);
+  return {
+    account_sid: accountSid,
+    api_version: API_VERSION,
+    body: rec.body,
+    date_created: rfc2822(rec.dateCreated),
+    date_sent: rfc2822(rec.dateCreated),
+    date_updated: rfc2822(rec.dateCreated),
+    direction: "inbound",
+    error_code: null,
+    error_message: null,
+    from: rec.from,
+    messaging_service_sid: rec.messagingServiceSid ?? null,
+    num_media: "0",
+    num_segments: "1",
+    price: null,
+    price_unit: "USD",
+    sid: rec.sid,
+    status: "received",
+    subresource_uris: { media: uri.replace(/\.json$/, "/Media.json") },
+    to: rec.to,
+    uri,
+  };
+}
+
 export interface ListPageInput {
   accountSid: string;
-  records: MessageRecord[];
+  resources: unknown[];
   /** Query parameters that select the list (To, From, DateSent…), repeated in the paging URIs. */
   filterQuery: URLSearchParams;
   page: number;
@@ -59,7 +89,7 @@ export interface ListPageInput {
   nextPageToken: string | null;
 }
 
-export function listPage({ accountSid, records, filterQuery, page, pageSize, start, nextPageToken }: ListPageInput) {
+export function listPage({ accountSid, resources, filterQuery, page, pageSize, start, nextPageToken }: ListPageInput) {
   const base = `/${API_VERSION}/Accounts/${accountSid}/Messages.json`;
   const uriFor = (p: number, token?: string) => {
     const q = new URLSearchParams(filterQuery);
@@ -69,9 +99,9 @@ export function listPage({ accountSid, records, filterQuery, page, pageSize, sta
     return `${base}?${q.toString()}`;
   };
   return {
-    end: records.length === 0 ? start : start + records.length - 1,
+    end: resources.length === 0 ? start : start + resources.length - 1,
     first_page_uri: uriFor(0),
-    messages: records.map((r) => messageResource(r, accountSid)),
+    messages: resources,
     next_page_uri: nextPageToken ? uriFor(page + 1, nextPageToken) : null,
     page,
     page_size: pageSize,

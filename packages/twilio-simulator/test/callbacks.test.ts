@@ -3,9 +3,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { TwilioClient } from "@rm/twilio";
+import { signTwilioRequest, verifyTwilioSignature, type TwilioClient } from "@rm/twilio";
 import { billedSegments, type Simulator } from "../src/index.ts";
-import { SID, SMS_FROM, WA_FROM, startReceiver, startSimulator, type Receiver } from "./helpers.ts";
+import { SID, SMS_FROM, TOKEN, WA_FROM, startReceiver, startSimulator, type Receiver } from "./helpers.ts";
 
 let sim: Simulator;
 let client: TwilioClient;
@@ -103,27 +103,80 @@ describe("status callbacks", () => {
     expect(f).toMatchObject({ status: "failed", errorCode: 30008, errorMessage: "Unknown error" });
   });
 
-  it("retries a callback answered 5xx", async () => {
+  it("does not retry a 5xx by default, as Twilio", async () => {
+    rx.respond = () => 503;
+    const m = await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: `${rx.url}/s` });
+    await sim.whenIdle();
+    expect(statusesFor(m.sid)).toEqual(["queued", "sent", "delivered"]);
+    expect(sim.state.stats().callbacks).toMatchObject({ posted: 0, failed: 3, retries: 0 });
+  });
+
+  it("retries a 5xx exactly as the URL's connection overrides say, signed over the URL with its fragment", async () => {
     let fails = 2;
     rx.respond = () => (fails-- > 0 ? 503 : 200);
-    const m = await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: `${rx.url}/s` });
+    const url = `${rx.url}/s?m=1#rc=3&rp=5xx&tt=15000`;
+    const m = await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: url });
     await sim.whenIdle();
     expect(statusesFor(m.sid)).toEqual(["queued", "queued", "queued", "sent", "delivered"]);
     expect(sim.state.stats().callbacks).toMatchObject({ posted: 3, failed: 0, retries: 2 });
+    // The fragment is never requested; the signature covers it.
+    expect(rx.received.every((r) => r.path === "/s?m=1")).toBe(true);
+    const sig = signTwilioRequest(TOKEN, url, rx.received[0]!.params);
+    expect(verifyTwilioSignature({ authTokens: [TOKEN], signature: sig, url: `${rx.url}/s?m=1`, fragment: "rc=3&rp=5xx&tt=15000", params: rx.received[0]!.params })).toBe(true);
+    expect(verifyTwilioSignature({ authTokens: [TOKEN], signature: sig, url: `${rx.url}/s?m=1`, params: rx.received[0]!.params })).toBe(false);
   });
 
-  it("does not retry a 4xx and survives a target that is down", async () => {
+  it("stops at rc retries, retries only the failures rp names, and a 4xx only with rp=4xx", async () => {
+    rx.respond = () => 503;
+    await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: `${rx.url}/s#rc=2&rp=5xx` });
+    await sim.whenIdle();
+    expect(rx.received).toHaveLength(9); // 3 statuses × (1 + 2)
+    sim.reset();
+    rx.received.length = 0;
     rx.respond = () => 403;
-    await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: `${rx.url}/s` });
+    await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: `${rx.url}/s#rc=2&rp=5xx,ct` });
     await sim.whenIdle();
     expect(rx.received).toHaveLength(3);
     sim.reset();
-    sim.configure({ callbackRetries: 2 });
+    rx.received.length = 0;
+    await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: `${rx.url}/s#rc=1&rp=4xx` });
+    await sim.whenIdle();
+    expect(rx.received).toHaveLength(6);
+  });
+
+  it("retries a refused connection once by default (rp=ct, rc=1) and survives a target that is down", async () => {
     await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: "http://127.0.0.1:9/down" });
     await sim.whenIdle();
-    expect(sim.state.stats().callbacks).toMatchObject({ posted: 0, failed: 3, retries: 6 });
+    expect(sim.state.stats().callbacks).toMatchObject({ posted: 0, failed: 3, retries: 3 });
+    sim.reset();
+    await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: "http://127.0.0.1:9/down#rc=0" });
+    await sim.whenIdle();
+    expect(sim.state.stats().callbacks).toMatchObject({ posted: 0, failed: 3, retries: 0 });
     const [m] = await client.messages.list({ to: "+593987654321" });
     expect(m!.status).toBe("delivered");
+  });
+
+  it("gives up when the read timeout passes, and retries it only with rp=rt, within tt", async () => {
+    const slow = http.createServer((req) => req.resume()); // never answers
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+    const port = (slow.address() as AddressInfo).port;
+    try {
+      const started = Date.now();
+      await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: `http://127.0.0.1:${port}/s#rt=200&rc=5&rp=5xx` });
+      await sim.whenIdle();
+      expect(sim.state.stats().callbacks).toMatchObject({ failed: 3, retries: 0 });
+      sim.reset();
+      await client.messages.create({ to: "+593987654321", from: SMS_FROM, body: "x", statusCallback: `http://127.0.0.1:${port}/s#rt=200&rc=5&rp=rt&tt=500` });
+      await sim.whenIdle();
+      // tt=500 leaves room for the first attempt and one or two retries of 200 ms, not five.
+      const retries = sim.state.stats().callbacks.retries;
+      expect(retries).toBeGreaterThanOrEqual(3);
+      expect(retries).toBeLessThanOrEqual(6);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    }
   });
 
   it("bounds concurrent callback posts", async () => {

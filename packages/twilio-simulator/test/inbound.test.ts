@@ -84,7 +84,7 @@ describe("simulated replies", () => {
   });
 
   it("records the reply even when the inbound URL is down", async () => {
-    sim.configure({ inboundUrl: "http://127.0.0.1:9/in", callbackRetries: 1 });
+    sim.configure({ inboundUrl: "http://127.0.0.1:9/in#rc=1&rp=ct" });
     const r = await control("POST", "/_sim/inbound", { from: "+593987654321", to: SMS_FROM, body: "5" });
     expect(r.json).toMatchObject({ delivered: false, webhookStatus: null });
     expect((await control("GET", "/_sim/inbound")).json.total).toBe(1);

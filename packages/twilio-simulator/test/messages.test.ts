@@ -146,4 +146,32 @@ describe("fetch and list", () => {
     expect(page.instances).toHaveLength(2);
     expect(page.nextPageUrl).toContain("PageToken=PA");
   });
+
+  it("leaves date_sent null while a message is queued, so no DateSent filter finds it; a list without one does", async () => {
+    sim.configure({ callbackDelayMs: 60_000 }); // stays queued
+    const a = "+593987650000";
+    const m = await client.messages.create({ to: a, from: SMS_FROM, body: "queued" });
+    expect((await client.messages(m.sid).fetch()).dateSent).toBeNull();
+    expect(await client.messages.list({ to: a, dateSentAfter: new Date(clock - 3_600_000) })).toEqual([]);
+    expect(await client.messages.list({ to: a, dateSent: new Date(clock) })).toEqual([]);
+    expect((await client.messages.list({ to: a })).map((x) => x.sid)).toEqual([m.sid]);
+    // A messaging service has not picked a sender yet: a From filter does not see it either.
+    const viaService = await client.messages.create({ to: a, messagingServiceSid: "MG" + "1".repeat(32), body: "svc" });
+    expect(viaService.from).toBeNull();
+    expect((await client.messages.list({ to: a, from: sim.config.serviceSender })).map((x) => x.sid)).toEqual([m.sid]);
+  });
+
+  it("lists a patient's messages to our number as inbound, with date_sent, filtered by To and DateSent and paged", async () => {
+    sim.configure({ inboundUrl: "http://127.0.0.1:9/in#rc=0" });
+    for (let i = 0; i < 3; i++) {
+      clock += 60_000;
+      await sim.inbound({ from: "+593987654321", to: SMS_FROM, body: `r${i}` });
+    }
+    await sim.inbound({ from: "+593987654321", to: "+15005550007", body: "other number" });
+    const listed = await client.messages.list({ to: SMS_FROM, dateSentAfter: new Date(clock - 60_000), pageSize: 1 });
+    expect(listed.map((x) => x.body)).toEqual(["r2", "r1"]);
+    expect(listed[0]).toMatchObject({ direction: "inbound", status: "received", from: "+593987654321", to: SMS_FROM });
+    expect(listed[0]!.dateSent).toBeInstanceOf(Date);
+    expect((await client.messages.list({ to: SMS_FROM })).map((x) => x.body)).toEqual(["r2", "r1", "r0"]);
+  });
 });

@@ -8,6 +8,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { renderTemplate } from "@rm/domain";
 import { createTwilioClient } from "@rm/twilio";
+import { BASELINE_CALLBACK_OVERRIDES } from "./callback-overrides.ts";
 
 const env = process.env;
 const required = (name: string): string => {
@@ -41,7 +42,7 @@ const worker = new Worker<Job>(
     if (!m) return { skipped: "no such message" };
     const template = await pool.query<{ body: string }>("select body from templates where workspace_id = $1 and type = 'INITIAL' limit 1", [m.workspace_id]);
     const body = renderTemplate(template.rows[0]?.body ?? "", { name: m.patient_name, practice: m.practice_name, ratingLink: `${publicUrl}/q/${m.public_token}` });
-    const sent = await twilio.messages.create({ to: m.to_address, from: m.sms_sender, body, statusCallback: `${publicUrl}/webhooks/twilio/status` });
+    const sent = await twilio.messages.create({ to: m.to_address, from: m.sms_sender, body, statusCallback: `${publicUrl}/webhooks/twilio/status#${BASELINE_CALLBACK_OVERRIDES}` });
     await pool.query("update messages set status = 'SENT', provider_sid = $2, body = $3, sent_at = now(), updated_at = now() where id = $1", [m.id, sent.sid, body]);
     await pool.query("insert into credit_ledger_entries (workspace_id, kind, amount, reference) values ($1, 'deduct', -1, $2)", [m.workspace_id, `bullmq:${m.id}`]);
     return { sid: sent.sid };

@@ -10,6 +10,7 @@ import { Readable } from "node:stream";
 import pg from "pg";
 import { DELIVERY_STATUS_RANK, deliveryStatusRankSql, fromTwilioStatus } from "@rm/domain";
 import { verifyTwilioSignature } from "@rm/twilio";
+import { BASELINE_CALLBACK_OVERRIDES } from "./callback-overrides.ts";
 import { twilioInboundEvent, twilioStatusEvent } from "@rm/events";
 
 const publicUrl = process.env.PUBLIC_URL!;
@@ -32,7 +33,7 @@ async function action(request: Request): Promise<Response> {
   const params: Record<string, string> = {};
   for (const [k, v] of form) params[k] = String(v);
   const signature = request.headers.get("x-twilio-signature") ?? "";
-  if (!verifyTwilioSignature({ authTokens: [authToken], signature, url: publicUrl + url.pathname + url.search, params })) return new Response("forbidden", { status: 403 });
+  if (!verifyTwilioSignature({ authTokens: [authToken], signature, url: publicUrl + url.pathname + url.search, fragment: BASELINE_CALLBACK_OVERRIDES, params })) return new Response("forbidden", { status: 403 });
   if (applyStatus) return applyStatusCallback(params);
   const inbound = url.pathname.endsWith("/inbound");
   const key = inbound ? twilioInboundEvent.key(params.MessageSid ?? "") : twilioStatusEvent.key(params.MessageSid ?? "", params.MessageStatus ?? "");

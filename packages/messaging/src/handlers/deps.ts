@@ -16,6 +16,8 @@ export interface HandlerDeps {
   twilio?: TwilioClient;
   /** Intervals and thresholds of the periodic jobs; defaults in periodic-options.ts. */
   periodic?: Partial<PeriodicOptions>;
+  /** The platform's own senders (TWILIO_FROM_SMS, "whatsapp:" + TWILIO_FROM_WHATSAPP): inbound reconciliation lists them. */
+  platformSenders?: readonly string[];
   /**
    * Reply processing (ratings, opt-outs, HELP: `createReplyProcessor` in feedback/reply.ts): called
    * for a NEWLY stored inbound message that was routed to a workspace, inside the same transaction as

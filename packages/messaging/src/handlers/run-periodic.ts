@@ -10,6 +10,7 @@ import { runOutboxWork } from "../outbox/outbox-row.ts";
 import { ensureNextSlot, isPeriodicJob, type PeriodicJobName } from "../periodic/periodic-jobs.ts";
 import { type PeriodicOptions, periodicOptions } from "../periodic/periodic-options.ts";
 import { reconcileDeliveries } from "../periodic/reconcile-deliveries.ts";
+import { reconcileInbound } from "../periodic/reconcile-inbound.ts";
 import type { EntryHandler, HandlerDeps } from "./deps.ts";
 import { parkUnreadable } from "./park-unreadable.ts";
 
@@ -33,6 +34,8 @@ const OWN_JOBS: Partial<Record<PeriodicJobName, PeriodicJobRun>> = {
   // Holds only this job's row lock while it talks to the provider (that lock is what makes the
   // slot run once); every message is updated in its own short transaction.
   "delivery.reconcile": async ({ deps, now, options }) => reconcileDeliveries(deps, now, options),
+  // Replies lost at the webhook (a 5xx Twilio did not retry) are queued like the webhook queues them.
+  "inbound.reconcile": async ({ deps, now, options }) => reconcileInbound(deps, now, options),
 };
 
 /** The periodic jobs messaging runs itself (createHandlers maps them to runPeriodic). */

@@ -17,6 +17,7 @@ export function jobIntervalMs(name: PeriodicJobName, options: PeriodicOptions): 
   if (name === "outbox.sweep") return options.sweepIntervalMs;
   if (name === "campaign.complete") return options.completionIntervalMs;
   if (name === "analytics.fold") return options.analyticsFoldIntervalMs;
+  if (name === "inbound.reconcile") return options.inboundReconcileIntervalMs;
   return options.reconcileIntervalMs;
 }
 

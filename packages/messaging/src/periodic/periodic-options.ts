@@ -15,6 +15,14 @@ export interface PeriodicOptions {
   reconcileBatchSize: number;
   /** Provider fetches in flight at once within a run. */
   reconcileConcurrency: number;
+  /** How often inbound reconciliation lists what Twilio received (reconcile-inbound.ts). */
+  inboundReconcileIntervalMs: number;
+  /** It lists from the latest reply stored for a sender minus this (the outages it bridges). */
+  inboundReconcileOverlapMs: number;
+  /** …and never from further back than this. */
+  inboundReconcileMaxAgeMs: number;
+  /** Messages listed per sender and run at most. */
+  inboundReconcileLimit: number;
   /** How often ACTIVE campaigns are checked for completion. */
   completionIntervalMs: number;
   /** A request unanswered this long no longer keeps its campaign ACTIVE (SPEC §4: 7 days). */
@@ -34,6 +42,10 @@ export const DEFAULT_PERIODIC_OPTIONS: PeriodicOptions = {
   reconcileMaxAgeMs: 3 * 24 * 60 * 60_000,
   reconcileBatchSize: 100,
   reconcileConcurrency: 8,
+  inboundReconcileIntervalMs: 5 * 60_000,
+  inboundReconcileOverlapMs: 6 * 60 * 60_000,
+  inboundReconcileMaxAgeMs: 3 * 24 * 60 * 60_000,
+  inboundReconcileLimit: 10_000,
   completionIntervalMs: 5 * 60_000,
   replyWindowMs: 7 * 24 * 60 * 60_000,
   analyticsFoldIntervalMs: 60_000,

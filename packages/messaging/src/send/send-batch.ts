@@ -35,6 +35,7 @@ import {
   settle,
   SLOT_EARLY_MS,
   SLOT_LATE_MS,
+  statusCallbackUrl,
   type ProviderRequest,
   type ReloadedRow,
   type SendDeps,
@@ -200,7 +201,7 @@ async function prepareBatch(deps: SendDeps, em: EntityManager, candidates: Candi
       oneByOne.push(c.index);
       continue;
     }
-    const request: ProviderRequest = { ...route.request, statusCallback: `${deps.publicUrl}/webhooks/twilio/status?m=${row.id}` };
+    const request: ProviderRequest = { ...route.request, statusCallback: statusCallbackUrl(deps, row.id) };
     const segments = row.channel === "WHATSAPP" ? { segments: 1, encoding: null } : countSegments(row.body ?? "");
     const rateKey = request.from ?? request.messagingServiceSid ?? "default";
     // One booking per message: a message back for its booked slot is not booked again.

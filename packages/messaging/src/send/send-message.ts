@@ -33,7 +33,7 @@ import {
 } from "@rm/domain";
 import type { StreamEntry } from "@rm/streams";
 import { defineInstruments, type LogSink } from "@rm/telemetry";
-import { isTwilioRestException, requestNotSentStage, type TwilioClient } from "@rm/twilio";
+import { isTwilioRestException, requestNotSentStage, withConnectionOverrides, type TwilioClient } from "@rm/twilio";
 import type { SenderRateLimiter } from "../rate-limit.ts";
 import { scheduleReminder } from "../feedback/reminder.ts";
 import { recordConsentEvents } from "../consent/consent-history.ts";
@@ -56,6 +56,11 @@ export interface SendDeps {
   rateLimiter: SenderRateLimiter;
   /** Base of the status-callback URL (PUBLIC_URL). */
   publicUrl: string;
+  /**
+   * Twilio connection overrides appended to every status-callback URL (TWILIO_WEBHOOK_OVERRIDES,
+   * without "#"): Twilio retries a 5xx only when the URL asks for it.
+   */
+  webhookOverrides?: string;
   defaults: { smsFrom?: string | undefined; whatsappFrom?: string | undefined; messagingServiceSid?: string | undefined; whatsappContentSids?: PlatformContentSids | undefined };
   /** The global kill switch (SENDING_PAUSED), read at send time. */
   globalPaused: () => boolean;
@@ -238,7 +243,7 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
     sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "failed" });
     return { kind: "skip" };
   }
-  const request: ProviderRequest = { ...route.request, statusCallback: `${deps.publicUrl}/webhooks/twilio/status?m=${row.id}` };
+  const request: ProviderRequest = { ...route.request, statusCallback: statusCallbackUrl(deps, row.id) };
 
   if (row.status === "SENDING") {
     // An earlier attempt may or may not have reached the provider.
@@ -552,24 +557,55 @@ async function retryWhileUnavailable(deps: SendDeps, em: EntityManager, outboxId
 }
 
 /**
- * Asks the provider whether an interrupted attempt went out: same recipient and sender, since the
- * attempt. Exported for tests.
+ * The status-callback URL of one message: our id in `?m=` (the first callback names the sid even when
+ * the create call's answer was lost) and the connection overrides as its fragment
+ * (https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides).
+ */
+export function statusCallbackUrl(deps: Pick<SendDeps, "publicUrl" | "webhookOverrides">, messageId: string): string {
+  return withConnectionOverrides(`${deps.publicUrl}/webhooks/twilio/status?m=${messageId}`, deps.webhookOverrides ?? "");
+}
+
+/** Messages to one number a verification reads at most (newest first; ours are a handful per patient). */
+const VERIFY_LIST_LIMIT = 200;
+
+/**
+ * Asks whether an interrupted attempt went out (decision 014). Twilio's create call has no
+ * idempotency key, and a message still accepted/queued has date_sent null, so a `DateSent>` filter
+ * never finds it, and one sent through a messaging service has no From until a sender is picked
+ * (https://www.twilio.com/docs/messaging/api/message-resource). So:
+ * 1. a status callback that named our id (`?m=` on the callback URL) already gave us its sid;
+ * 2. otherwise the provider's messages To the patient, without a date or From filter, are matched by
+ *    creation time (since the attempt), sender or messaging service, and body for free text.
+ * Exported for tests.
  */
 export async function findEarlierSend(deps: SendDeps, row: SendRow, request: ProviderRequest): Promise<{ sid: string; status: string; segments: number | null } | null> {
-  const since = new Date((toMs(row.send_attempted_at, 0)) - 60_000);
-  const listed = await providerClient(deps, row).messages.list({ to: request.to, ...(request.from ? { from: request.from } : {}), dateSentAfter: since, limit: 50 });
+  const em = deps.orm.em.fork();
+  const taken = async (sids: string[]) => {
+    if (sids.length === 0) return new Set<string>();
+    const known = await em.execute<{ provider_sid: string }[]>(`select provider_sid from messages where provider_sid in (${sids.map(() => "?").join(", ")}) and id <> ?`, [...sids, row.id]);
+    return new Set(known.map((k) => k.provider_sid));
+  };
+
+  const called = await em.execute<{ provider_sid: string; status: string }[]>(
+    `select provider_sid, status from provider_status_events where message_id = ? order by coalesce(rank, -1) desc, received_at desc limit 1`,
+    [row.id],
+  );
+  if (called[0] && !(await taken([called[0].provider_sid])).has(called[0].provider_sid)) {
+    return { sid: called[0].provider_sid, status: called[0].status, segments: null };
+  }
+
+  const since = toMs(row.send_attempted_at, 0) - 60_000;
+  const listed = await providerClient(deps, row).messages.list({ to: request.to, pageSize: 50, limit: VERIFY_LIST_LIMIT });
   const candidates = listed
-    .filter((m) => (m.dateCreated ? m.dateCreated.getTime() >= since.getTime() : true))
+    .filter((m) => m.direction !== "inbound")
+    .filter((m) => (m.dateCreated ? m.dateCreated.getTime() >= since : true))
+    .filter((m) => (request.messagingServiceSid ? m.messagingServiceSid === request.messagingServiceSid : m.from === request.from))
     .filter((m) => (request.body ? m.body === request.body : true));
   if (candidates.length === 0) return null;
   // A sid already recorded on another of our messages is not this one. One recorded on this very
   // message (a status callback got there first) is exactly what we are looking for.
-  const sids = candidates.map((m) => m.sid);
-  const known = await deps.orm.em
-    .fork()
-    .execute<{ provider_sid: string }[]>(`select provider_sid from messages where provider_sid in (${sids.map(() => "?").join(", ")}) and id <> ?`, [...sids, row.id]);
-  const taken = new Set(known.map((k) => k.provider_sid));
-  const match = candidates.filter((m) => !taken.has(m.sid)).sort((a, b) => (a.dateCreated?.getTime() ?? 0) - (b.dateCreated?.getTime() ?? 0))[0];
+  const others = await taken(candidates.map((m) => m.sid));
+  const match = candidates.filter((m) => !others.has(m.sid)).sort((a, b) => (a.dateCreated?.getTime() ?? 0) - (b.dateCreated?.getTime() ?? 0))[0];
   return match ? { sid: match.sid, status: match.status, segments: Number(match.numSegments) || null } : null;
 }
 

@@ -44,6 +44,12 @@ export interface TwilioWebhookOptions {
    * with the platform's token for it is refused.
    */
   resolveAccount?: (accountSid: string) => Promise<{ workspaceId: string; authTokens: readonly string[] } | null>;
+  /**
+   * The connection-overrides fragment our callback URLs carry (TWILIO_WEBHOOK_OVERRIDES). Twilio signs
+   * the URL exactly as supplied, fragment included, and never sends the fragment: a signature over the
+   * URL with it or without it is accepted (https://www.twilio.com/docs/usage/webhooks/webhooks-security).
+   */
+  webhookOverrides?: string;
   clock: Clock;
   maxBodyBytes?: number;
   traceparent?: () => string | null;
@@ -109,7 +115,7 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
       }
     }
     const tokens = own ? own.authTokens : options.authTokens;
-    if (typeof signature !== "string" || !verifyTwilioSignature({ authTokens: tokens, signature, url: options.publicUrl + url, params })) {
+    if (typeof signature !== "string" || !verifyTwilioSignature({ authTokens: tokens, signature, url: options.publicUrl + url, fragment: options.webhookOverrides ?? "", params })) {
       options.logger?.warn({ route: routeId }, "rejected a webhook with a missing or invalid signature");
       done(403, "forged", "Invalid signature");
       return true;
@@ -163,7 +169,8 @@ export function createTwilioWebhookHandler(options: TwilioWebhookOptions): (req:
       if (route === "inbound") done(200, outcome, EMPTY_TWIML, "text/xml; charset=utf-8");
       else done(204, outcome);
     } catch (err) {
-      // Twilio retries on 5xx; nothing was stored.
+      // Nothing was stored. Twilio retries a 5xx only as the URL's connection overrides allow; a reply
+      // lost beyond that is applied by the inbound reconciliation, a status by delivery reconciliation.
       options.logger?.error({ route: routeId, err: String(err) }, "could not store webhook");
       done(503, "error", "Temporarily unavailable");
     }

@@ -31,7 +31,11 @@ export const ProviderStatusEventSchema = defineEntity({
     outcome: p.text().nullable(),
   },
   uniques: [{ name: "provider_status_events_sid_status_uq", properties: ["providerSid", "status"] }],
-  indexes: [{ name: "provider_status_events_unapplied_idx", properties: ["id"], where: "applied_at is null" }],
+  indexes: [
+    { name: "provider_status_events_unapplied_idx", properties: ["id"], where: "applied_at is null" },
+    // The send protocol's verification asks whether a callback already named our message (decision 014).
+    { name: "provider_status_events_message_idx", properties: ["messageId"], where: "message_id is not null" },
+  ],
 });
 
 export class ProviderStatusEvent extends ProviderStatusEventSchema.class {}
