@@ -236,6 +236,7 @@ describe.skipIf(!present)("campaign pages in the browser", () => {
     const events = page.getByTestId("consent-history").getByTestId("consent-event");
     expect(await events.count()).toBe(1);
     expect(await events.first().innerText()).toContain("Constancia: «Llamó a recepción para pedirlo»");
+    await saveScreenshot(page, "consent-history");
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await context.close();

@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, Page } from "playwright-core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -110,6 +110,7 @@ describe.skipIf(!present)("connecting the practice's own Twilio account", () => 
     await page.getByRole("button", { name: "Usar este remitente" }).click();
     await page.getByText("Remitente guardado y configurado en Twilio.").waitFor();
     await page.getByText(`Los SMS salen desde ${OWN_NUMBER}.`).waitFor();
+    await saveScreenshot(page, "own-sender");
     expect([...account.numbers.values()][0]!.smsUrl).toBe("http://127.0.0.1/webhooks/twilio/inbound");
     await axeClean(page);
 
