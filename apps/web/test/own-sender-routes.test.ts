@@ -1,12 +1,13 @@
 // Ajustes › Número propio over HTTP against the production build and the simulator as Twilio
 // (SPEC §12): owners only (403 for the other roles, reading and posting), the live check's refusal
-// without echoing the token, and no way to act on another workspace's account or numbers.
+// without echoing the token, and no way to act on another workspace's account or numbers; the credits
+// decision (own-account messages still count credits) on the settings and billing pages.
 import { randomBytes } from "node:crypto";
 import { createSimulator, type SimAccount, type Simulator } from "@rm/twilio-simulator";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { get, post, signIn, type Session } from "./support/http.ts";
+import { cookieOf, get, post, signIn, type Session } from "./support/http.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -99,5 +100,42 @@ describe("Ajustes › Número propio", () => {
     expect(page).toContain(accountB.sid);
     expect(page).toContain(accountB.authTokens[0]!.slice(-4));
     expect(page).not.toContain(accountB.authTokens[0]!);
+  });
+
+  it("says in both languages that own-account messages still count credits; billing says so only with an account connected", async () => {
+    const english = async (session: Session): Promise<Session> => {
+      const switched = await post(web.url, "/lang", session, { locale: "en", redirectTo: "/billing" });
+      expect(switched.status).toBe(302);
+      return { ...session, cookie: `${session.cookie}; ${cookieOf(switched, "lang")}` };
+    };
+    const page = async (path: string, session: Session) => {
+      const res = await get(web.url, path, session);
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const ES = { settings: "siguen descontando créditos de su plan", billing: "Su consulta tiene conectada su propia cuenta de Twilio", billed: "los factura Twilio directamente a su consulta" };
+    const EN = { settings: "Twilio bills your practice directly", billing: "Messages sent through it are billed by Twilio directly to your practice and still count credits here" };
+    // The settings page states the decision whether or not an account is connected.
+    for (const who of [sessions.ownerA!, sessions.ownerB!]) {
+      expect(await page("/settings/sender", who)).toContain(ES.settings);
+      expect(await page("/settings/sender", await english(who))).toContain(EN.settings);
+    }
+    // B has its own account: billing names it and says Twilio bills it and credits still count.
+    const esB = await page("/billing", sessions.ownerB!);
+    expect(esB).toContain(ES.billing);
+    expect(esB).toContain(ES.billed);
+    expect(esB).toContain(accountB.sid);
+    const enB = await page("/billing", await english(sessions.ownerB!));
+    expect(enB).toContain(EN.billing);
+    expect(enB).toContain(accountB.sid);
+    // A has none: its billing page has no such line, in either language.
+    const esA = await page("/billing", sessions.ownerA!);
+    expect(esA).toContain("Plan y créditos");
+    expect(esA).not.toContain(ES.billing);
+    expect(esA).not.toContain('data-testid="own-account-credits"');
+    const enA = await page("/billing", await english(sessions.ownerA!));
+    expect(enA).toContain("Plan and credits");
+    expect(enA).not.toContain(EN.billing);
+    expect(enA).not.toContain('data-testid="own-account-credits"');
   });
 });

@@ -122,6 +122,14 @@ describe.skipIf(!present)("connecting the practice's own Twilio account", () => 
     await axeClean(page);
     await page.getByRole("button", { name: "Español" }).click();
     await page.getByRole("heading", { name: "Número propio (Twilio)", level: 1 }).waitFor();
+    await page.getByText("siguen descontando créditos de su plan").waitFor();
+
+    // Billing names the connected account: Twilio bills it to the practice, credits still count.
+    await page.goto(`${web.url}/billing`);
+    await page.getByText(`Su consulta tiene conectada su propia cuenta de Twilio (${account.sid})`).waitFor();
+    await axeClean(page);
+    await page.getByRole("link", { name: "Ver el número propio" }).click();
+    await page.getByRole("heading", { name: "Número propio (Twilio)", level: 1 }).waitFor();
 
     await page.getByRole("button", { name: "Desconectar la cuenta" }).click();
     await page.getByText("Cuenta desconectada: se envía con los remitentes de la plataforma.").waitFor();

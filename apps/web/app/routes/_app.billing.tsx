@@ -5,11 +5,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { BillingNotConfiguredError, createPortalSession, getBillingOverview, PlanChangeRefused, requestPlanChange, type LedgerWhat } from "@rm/stripe-billing";
+import { ownSenderSummary } from "@rm/accounts";
 import { PLAN_LIMITS } from "@rm/domain";
 import { logger } from "../.server/logger.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, FormError } from "../components/forms.tsx";
-import { formatDateTime, useLocale, useT } from "../i18n.ts";
+import { formatDateTime, useLocale, useMsg, useT } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 import { billingSetup } from "./_app.billing.server.ts";
 
@@ -20,8 +21,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const cursor = new URL(request.url).searchParams.get("after");
   const overview = await getBillingOverview(em, workspace.id, { cursor });
   const setup = billingSetup();
+  const own = await ownSenderSummary(em, workspace.id);
   return {
     ...overview,
+    ownAccountSid: own?.accountSid ?? null,
     timezone: workspace.timezone,
     configured: setup.missing.length === 0,
     missing: setup.missing,
@@ -223,6 +226,7 @@ function PlanAndCredits({ overview: o }: { overview: Overview }) {
         </p>
       ) : null}
       <p className="hint">{t("Un crédito = un segmento de SMS o un mensaje de WhatsApp.", "One credit = one SMS segment or one WhatsApp message.")}</p>
+      {o.ownAccountSid ? <OwnAccountNote accountSid={o.ownAccountSid} /> : null}
       {o.configured && o.hasSubscription ? (
         <p className="hint">
           {t(
@@ -233,6 +237,16 @@ function PlanAndCredits({ overview: o }: { overview: Overview }) {
       ) : null}
       {o.configured ? <PlanActions overview={o} /> : null}
     </section>
+  );
+}
+
+/** With the practice's own Twilio account connected (SPEC §12): who bills what, and that credits still count. */
+function OwnAccountNote({ accountSid }: { accountSid: string }) {
+  const msg = useMsg();
+  return (
+    <p className="hint" data-testid="own-account-credits">
+      {msg("ownSender.billingNote", { sid: accountSid })} <Link to="/settings/sender">{msg("ownSender.billingNote.link")}</Link>
+    </p>
   );
 }
 

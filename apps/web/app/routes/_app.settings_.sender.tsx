@@ -125,6 +125,7 @@ export default function OwnSenderPage() {
       </p>
       <h1>{msg("ownSender.title")}</h1>
       <p>{msg("ownSender.intro")}</p>
+      <p className="hint" data-testid="own-sender-credits">{msg("ownSender.credits")}</p>
       <Notice message={notice ? msg(notice) : undefined} />
       {!loaded.configured ? (
         <p className="muted">{msg("ownSender.notConfigured")}</p>

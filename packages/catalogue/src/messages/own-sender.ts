@@ -7,6 +7,16 @@ export const ownSender = {
     es: "Conecte la cuenta de Twilio de su consulta para que los pacientes vean su número y le respondan a él. Mientras no la conecte, los mensajes salen por los remitentes de la plataforma.",
     en: "Connect your practice's Twilio account so that patients see your number and reply to it. Until you connect one, messages go out on the platform's senders.",
   }),
+  // The product decision on credits (SPEC §12): one billing model, so an own account is no way around plans.
+  "ownSender.credits": m({
+    es: "Créditos: los mensajes que salen por su propia cuenta de Twilio siguen descontando créditos de su plan. Twilio factura directamente a su consulta el costo del operador de cada SMS o mensaje de WhatsApp; los créditos pagan el servicio de la plataforma: envíos programados, respuestas, estadísticas y bandeja de entrada.",
+    en: "Credits: messages sent through your own Twilio account still use your plan's credits. Twilio bills your practice directly for each SMS or WhatsApp message's carrier cost; credits pay for the platform's service: scheduled sending, replies, analytics and the inbox.",
+  }),
+  "ownSender.billingNote": m<{ sid: string }>({
+    es: "Su consulta tiene conectada su propia cuenta de Twilio ({sid}). Los mensajes que salen por ella los factura Twilio directamente a su consulta y aquí siguen descontando créditos, que pagan el servicio de la plataforma.",
+    en: "Your practice has its own Twilio account connected ({sid}). Messages sent through it are billed by Twilio directly to your practice and still count credits here, which pay for the platform's service.",
+  }),
+  "ownSender.billingNote.link": m({ es: "Ver el número propio", en: "See the own number settings" }),
   "ownSender.back": m({ es: "← Ajustes", en: "← Settings" }),
   "ownSender.settingsLink": m({ es: "Número propio: conectar la cuenta de Twilio de su consulta", en: "Own number: connect your practice's Twilio account" }),
   "ownSender.notConfigured": m({
