@@ -27,6 +27,7 @@ import {
   type Clock,
   type PlatformContentSids,
   type ProviderError,
+  destinationRejection,
   resolveWhatsAppContentSid,
   redactText,
   type RetryReason,
@@ -318,6 +319,9 @@ export function ineligibility(row: SendRow): string | null {
 
 /** Sender and content: SMS body; WhatsApp free text inside the 24 h window, else the approved template. */
 export function routeFor(deps: SendDeps, row: SendRow, now: Date): { request: Omit<ProviderRequest, "statusCallback"> } | { failure: string } {
+  // Re-checked at send time: the allowlist may have shrunk, or the message predates it.
+  const rejected = destinationRejection(row.to_address, { ownCountry: row.default_country, extraCountries: row.extra_destination_countries });
+  if (rejected) return { failure: `${rejected.es} / ${rejected.en}` };
   if (usesOwnAccount(deps, row)) {
     // The workspace's own account and its chosen number or Messaging Service (SPEC §12).
     if (!row.body) return { failure: "El mensaje no tiene texto" };
