@@ -3,7 +3,7 @@
  * owner added. A number's country comes from libphonenumber-js, never from its prefix by hand
  * (+1 is shared by many countries).
  */
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { isSupportedCountry, parsePhoneNumberFromString } from "libphonenumber-js/max";
 
 export interface DestinationPolicy {
   /** The workspace's own country (ISO 3166 alpha-2), always allowed. */
@@ -36,4 +36,15 @@ export function destinationRejection(address: string, policy: DestinationPolicy)
     en: `Destination country not allowed (${country}): this practice only sends to ${list}. The owner can add countries in Settings.`,
     country,
   };
+}
+
+/**
+ * An owner's list of countries as typed ("CO, pe; US"): upper-cased, deduplicated ISO codes, or the
+ * entries that are not countries libphonenumber-js knows.
+ */
+export function parseCountryList(text: string): { ok: true; countries: string[] } | { ok: false; unknown: string[] } {
+  const entries = text.split(/[\s,;]+/).map((c) => c.trim().toUpperCase()).filter((c) => c !== "");
+  const unknown = entries.filter((c) => !/^[A-Z]{2}$/.test(c) || !isSupportedCountry(c));
+  if (unknown.length) return { ok: false, unknown: [...new Set(unknown)] };
+  return { ok: true, countries: [...new Set(entries)].sort() };
 }
