@@ -183,6 +183,29 @@ describe.each(["one by one", "batched"] as const)("%s", (m) => {
       expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
     });
 
+    it("is recorded and charged, not failed, when the owner removed its destination country meanwhile", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 573_001_250_000 });
+      await orm.em.fork().execute(`update workspaces set extra_destination_countries = '["CO"]' where id = ?`, [s.workspaceId]);
+      const lossy = Object.create(twilio) as TwilioClient;
+      Object.defineProperty(lossy, "messages", {
+        value: Object.assign(Object.create(twilio.messages), {
+          create: async (params: Parameters<TwilioClient["messages"]["create"]>[0]) => {
+            await twilio.messages.create(params);
+            throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+          },
+        }),
+      });
+      await run(deps({ twilio: lossy }), await publishDue());
+      expect((await message(s.messageIds[0]!)).status).toBe("SENDING");
+      await orm.em.fork().execute(`update workspaces set extra_destination_countries = '[]' where id = ?`, [s.workspaceId]);
+      clock.advance(3500);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(1);
+      const m = await message(s.messageIds[0]!);
+      expect(m.provider_sid).toBe(sim.state.messages[0]!.sid);
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
+    });
+
     it("a create that timed out while the message stays queued (date_sent null) is found and not sent again", async () => {
       const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_984_000_000 });
       // Twilio took the message and keeps it queued (no callback before 60 s); our call timed out.

@@ -1,6 +1,6 @@
 // Read model (docs/ARCHITECTURE.md, "Table ownership"): the send context of decisions 004 and 007.
 // Step 1 of the send protocol needs the message, its patient and contact (locked: this package's
-// rows), the workspace's senders and kill switch (@rm/accounts' workspaces and its own Twilio
+// rows), the workspace's senders, kill switch and destination countries (@rm/accounts' workspaces and its own Twilio
 // account, twilio_accounts) and whether the
 // campaign was cancelled (@rm/campaigns' campaigns) under one set of locks, in one statement per
 // batch — a lookup per owner would add round trips to every send. It only reads those tables:
