@@ -22,6 +22,8 @@ export interface WorkspaceSendingSettings {
   whatsappContentSids: Record<string, string>;
   smsSender: string | null;
   whatsappSender: string | null;
+  /** Countries messages may go to: the workspace's own plus the ones its owner added (SMS-pumping guard). */
+  destination: { ownCountry: string; extraCountries: string[] };
 }
 
 /**
@@ -54,12 +56,14 @@ export async function workspaceSendingSettings(em: EntityManager, workspaceId: s
       whatsapp_content_sids: Record<string, string> | null;
       sms_sender: string | null;
       whatsapp_sender: string | null;
+      default_country: string;
+      extra_destination_countries: string[] | null;
     }[]
   >(
     `select plan, timezone, quiet_hours_start, quiet_hours_end, contact_cooldown_days, max_appointment_age_days, default_channel, default_language, whatsapp_content_sids,
             -- The own account's chosen number or service is the SMS sender the send path uses (SPEC §12).
             coalesce((select coalesce(ta.phone_number, ta.messaging_service_sid) from twilio_accounts ta where ta.workspace_id = workspaces.id), sms_sender) as sms_sender,
-            whatsapp_sender
+            whatsapp_sender, default_country, extra_destination_countries
        from workspaces where id = ?`,
     [workspaceId],
   );
@@ -76,6 +80,7 @@ export async function workspaceSendingSettings(em: EntityManager, workspaceId: s
     whatsappContentSids: ws.whatsapp_content_sids ?? {},
     smsSender: ws.sms_sender,
     whatsappSender: ws.whatsapp_sender,
+    destination: { ownCountry: ws.default_country, extraCountries: ws.extra_destination_countries ?? [] },
   };
 }
 

@@ -2,7 +2,7 @@
 // (`gated`) is only accepted together with the owner's explicit confirmation of the warning.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Channel, Practice, ReviewPolicy, TemplateType, Workspace } from "@rm/db";
-import { normalizePhone, PHONE_REJECTION_ES } from "@rm/domain";
+import { normalizePhone, parseCountryList, PHONE_REJECTION_ES } from "@rm/domain";
 import { z } from "zod";
 import { recordAudit } from "./audit.ts";
 import { AccountsError, ValidationError } from "./errors.ts";
@@ -59,6 +59,21 @@ export const settingsSchema = z
     defaultChannel: z.enum([Channel.WHATSAPP, Channel.SMS], { error: "Elija un canal." }),
     // Optional: a form without the field keeps the current language.
     defaultLanguage: z.enum(["es", "en"], { error: "Elija un idioma." }).optional(),
+    // Optional: a form without the field keeps the current list. Countries besides the workspace's own.
+    extraDestinationCountries: z
+      .string()
+      .max(500)
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return undefined;
+        const parsed = parseCountryList(v);
+        if (parsed.ok) return parsed.countries;
+        ctx.addIssue({
+          code: "custom",
+          message: `Códigos de país no reconocidos: ${parsed.unknown.join(", ")}. Use códigos de 2 letras (CO, PE). / Unknown country codes: ${parsed.unknown.join(", ")}. Use 2-letter codes (CO, PE).`,
+        });
+        return z.NEVER;
+      }),
     whatsappSender: senderField,
     smsSender: senderField,
     sendingPaused: formBoolean,
@@ -144,6 +159,23 @@ export async function updateSettings(
     set("contactCooldownDays", data.contactCooldownDays);
     set("defaultChannel", data.defaultChannel);
     if (data.defaultLanguage) set("defaultLanguage", data.defaultLanguage);
+    if (data.extraDestinationCountries) {
+      const next = data.extraDestinationCountries.filter((c) => c !== ws.defaultCountry);
+      const before = ws.extraDestinationCountries ?? [];
+      if (JSON.stringify(before) !== JSON.stringify(next)) {
+        // Who opened which destinations is kept: they decide where the platform's sender may text.
+        recordAudit(tem as EntityManager, {
+          workspaceId,
+          actorId: actor.user.id,
+          action: "settings.destination_countries_changed",
+          entityType: "workspace",
+          entityId: workspaceId,
+          ip: actor.ip ?? null,
+          details: { from: before, to: next },
+        });
+        set("extraDestinationCountries", next);
+      }
+    }
     set("whatsappSender", data.whatsappSender ?? null);
     set("smsSender", data.smsSender ?? null);
     const sids: Partial<Record<TemplateType, string>> = {};

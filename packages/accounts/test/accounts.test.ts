@@ -193,6 +193,24 @@ describe("settings", () => {
     expect(Object.keys((err as ValidationError).fieldErrors)).toEqual(["defaultLanguage"]);
   });
 
+  it("a workspace texts only its own country until the owner adds others; the change is audited, unknown codes refused", async () => {
+    const ws = await newWorkspace();
+    const extra = async () => (await ws.em.fork().findOneOrFail(Workspace, { id: ws.workspaceId })).extraDestinationCountries;
+    expect(await extra()).toEqual([]);
+    await updateSettings(ws.em, ws.actor, { ...base, extraDestinationCountries: "pe, CO; co EC" });
+    // Its own country (EC) is always allowed, so it is not stored among the extra ones.
+    expect(await extra()).toEqual(["CO", "PE"]);
+    const entry = await ws.em.fork().findOneOrFail(AuditLog, { workspace: ws.workspaceId, action: "settings.destination_countries_changed" });
+    expect(entry.details).toEqual({ from: [], to: ["CO", "PE"] });
+    await updateSettings(ws.em, ws.actor, base);
+    expect(await extra()).toEqual(["CO", "PE"]);
+    const err = await updateSettings(ws.em, ws.actor, { ...base, extraDestinationCountries: "CO, XX, Colombia" }).catch((e: unknown) => e);
+    expect((err as ValidationError).fieldErrors.extraDestinationCountries).toContain("XX, COLOMBIA");
+    expect(await extra()).toEqual(["CO", "PE"]);
+    await updateSettings(ws.em, ws.actor, { ...base, extraDestinationCountries: "" });
+    expect(await extra()).toEqual([]);
+  });
+
   it("gated needs the confirmation; it records who confirmed and audits the change", async () => {
     const ws = await newWorkspace();
     const err = await updateSettings(ws.em, ws.actor, { ...base, reviewPolicy: "gated" }).catch((e: unknown) => e);

@@ -96,6 +96,7 @@ export {
   normalizePhone,
 } from "./contacts/phone.ts";
 export { formatPhone } from "./contacts/format-phone.ts";
+export { type DestinationPolicy, destinationRejection, parseCountryList, phoneCountry } from "./contacts/destination.ts";
 
 // scheduling
 export {

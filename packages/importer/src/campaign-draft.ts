@@ -8,7 +8,7 @@ import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import { findWorkspacePractice, findWorkspaceUser, listAssignableDoctors as assignableDoctors, workspaceSendingSettings, type AssignableDoctor } from "@rm/accounts";
 import { deleteDraftCampaigns, insertDraftCampaign, lockCampaign } from "@rm/campaigns";
 import { scopedQuery } from "@rm/db";
-import { DEFAULT_HOURS_AFTER_APPOINTMENT, type PlatformSending } from "@rm/domain";
+import { DEFAULT_HOURS_AFTER_APPOINTMENT, type DestinationPolicy, phoneCountry, type PlatformSending } from "@rm/domain";
 import { draftViewRow, waitingDraftRows } from "./campaign-views.ts";
 import {
   createCampaignFromRows,
@@ -130,6 +130,41 @@ async function assignRowDoctors(
   return { accepted, rejected, counts };
 }
 
+/**
+ * Rows whose number is in a country the workspace does not send to move to the rejected rows, with
+ * the reason (Spanish, plus its catalogue code): the SMS-pumping guard, checked again at send time.
+ */
+export function rejectDisallowedDestinations<R extends PatientRow>(
+  parsed: { accepted: R[]; rejected: RejectedRow[]; counts: PatientCsvResult["counts"]; columns?: PatientCsvResult["columns"] },
+  policy: DestinationPolicy,
+): { accepted: R[]; rejected: RejectedRow[]; counts: PatientCsvResult["counts"] } {
+  const allowed = new Set([policy.ownCountry, ...(policy.extraCountries ?? [])].map((c) => c.toUpperCase()));
+  const allowedText = [...allowed].join(", ");
+  const column = parsed.columns?.find((c) => c.field === ("phone" satisfies PatientField))?.header ?? FIELD_LABEL_ES.phone;
+  const accepted: R[] = [];
+  const refused: RejectedRow[] = [];
+  let consentMissing = 0;
+  for (const row of parsed.accepted) {
+    const country = phoneCountry(row.phone);
+    if (country && allowed.has(country)) {
+      accepted.push(row);
+      continue;
+    }
+    const code = "imports.destination.notAllowed" as const;
+    const params = { country: country ?? "?", allowed: allowedText };
+    const problem: RowProblem = { column, value: row.phone, reason: spanish(code, params), code, params };
+    refused.push({ line: row.line, ...problem, problems: [problem] });
+    if (!row.consent) consentMissing++;
+  }
+  if (refused.length === 0) return { accepted: parsed.accepted, rejected: parsed.rejected, counts: parsed.counts };
+  const rejected = [...parsed.rejected, ...refused].sort((a, b) => a.line - b.line);
+  return {
+    accepted,
+    rejected,
+    counts: { ...parsed.counts, accepted: accepted.length, rejected: rejected.length, consentMissing: parsed.counts.consentMissing - consentMissing },
+  };
+}
+
 export interface CreateCampaignDraftInput {
   workspaceId: string;
   practiceId: string;
@@ -160,7 +195,7 @@ function withAttestedConsent(rows: DraftRow[]): DraftRow[] {
 }
 
 /** Checks the campaign's settings against the workspace; throws CampaignInputError with the field. */
-async function checkSettings(em: Em, input: Pick<CreateCampaignDraftInput, "workspaceId" | "practiceId" | "assignedDoctorId" | "createdById">): Promise<{ defaultChannel: Channel }> {
+async function checkSettings(em: Em, input: Pick<CreateCampaignDraftInput, "workspaceId" | "practiceId" | "assignedDoctorId" | "createdById">): Promise<{ defaultChannel: Channel; destination: DestinationPolicy }> {
   const ws = await workspaceSendingSettings(em, input.workspaceId);
   if (!ws) throw new CampaignInputError("WORKSPACE_NOT_FOUND", "El espacio de trabajo no existe.");
   const practice = await findWorkspacePractice(em, input.workspaceId, input.practiceId);
@@ -171,7 +206,7 @@ async function checkSettings(em: Em, input: Pick<CreateCampaignDraftInput, "work
   }
   const creator = await findWorkspaceUser(em, input.workspaceId, input.createdById);
   if (!creator) throw new CampaignInputError("CREATOR_NOT_FOUND", "El usuario que crea la campaña no existe en este espacio de trabajo.", "createdById");
-  return { defaultChannel: ws.defaultChannel };
+  return { defaultChannel: ws.defaultChannel, destination: ws.destination };
 }
 
 function campaignName(raw: string): string {
@@ -202,8 +237,8 @@ export async function createCampaignDraft(target: MikroORM | EntityManager, inpu
   if (!input.parsed.ok) throw new CampaignInputError("NO_ROWS", "El archivo no se pudo importar.", "file");
   const expiresAt = new Date(now.getTime() + DRAFT_TTL_HOURS * 3_600_000);
   return inTransaction(toEm(target), async (em) => {
-    const { defaultChannel } = await checkSettings(em, input);
-    const rows = await assignRowDoctors(em, input.workspaceId, input.parsed);
+    const { defaultChannel, destination } = await checkSettings(em, input);
+    const rows = rejectDisallowedDestinations({ ...(await assignRowDoctors(em, input.workspaceId, input.parsed)), columns: input.parsed.columns }, destination);
     const expired = await scopedQuery<{ campaign_id: string }>(em, input.workspaceId, "select campaign_id from campaign_drafts where workspace_id = ? and expires_at < ? and confirmed_at is null", [now]);
     await deleteDraftCampaigns(em, input.workspaceId, expired.map((d) => d.campaign_id));
     const campaignId = await insertDraftCampaign(em, {

@@ -22,6 +22,7 @@ export type CampaignInputErrorCode =
   | "WORKSPACE_NOT_FOUND"
   | "INVALID_NAME"
   | "INVALID_PHONE"
+  | "DESTINATION_NOT_ALLOWED"
   | "INVALID_APPOINTMENT"
   | "NO_ROWS"
   | "TOO_MANY_ROWS"

@@ -69,8 +69,8 @@ export interface RowProblem {
   value: string;
   reason: string;
   /** The reason's catalogue code and parameters, so pages show it in the reader's language (`reason` is its Spanish text). */
-  code?: "imports.doctor.unknown" | "imports.doctor.ambiguous";
-  params?: { name: string };
+  code?: "imports.doctor.unknown" | "imports.doctor.ambiguous" | "imports.destination.notAllowed";
+  params?: Record<string, string>;
 }
 
 export interface RejectedRow extends RowProblem {

@@ -2,11 +2,12 @@
 // Goes through createCampaignFromRows, so consent, opt-out, cooldown, quiet hours, the credit hold and
 // the outbox row are exactly those of a CSV import.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { normalizePhone, PHONE_REJECTION_ES, type PlatformSending } from "@rm/domain";
+import { workspaceSendingSettings } from "@rm/accounts";
+import { destinationRejection, normalizePhone, PHONE_REJECTION_ES, type PlatformSending } from "@rm/domain";
 import { outboxDueTimes } from "@rm/db";
 import { messageSendEvent } from "@rm/events";
 import { singleSendRow } from "./campaign-views.ts";
-import { createCampaignFromRows, type CampaignPatientResult, type CreateCampaignResult } from "./create-campaign.ts";
+import { createCampaignFromRows, toEm, type CampaignPatientResult, type CreateCampaignResult } from "./create-campaign.ts";
 import { CampaignInputError } from "./errors.ts";
 import type { Channel } from "./fields.ts";
 
@@ -56,6 +57,10 @@ export async function sendToOnePatient(target: MikroORM | EntityManager, input: 
   const phone = normalizePhone(input.phone, input.defaultCountry ?? "EC");
   if (!phone.ok) throw new CampaignInputError("INVALID_PHONE", PHONE_REJECTION_ES[phone.reason], "phone");
   if (!phone.reachable) throw new CampaignInputError("INVALID_PHONE", "Es un teléfono fijo: no puede recibir WhatsApp ni SMS. Use un celular.", "phone");
+  const ws = await workspaceSendingSettings(toEm(target), input.workspaceId);
+  if (!ws) throw new CampaignInputError("WORKSPACE_NOT_FOUND", "El espacio de trabajo no existe.");
+  const rejected = destinationRejection(phone.e164, ws.destination);
+  if (rejected) throw new CampaignInputError("DESTINATION_NOT_ALLOWED", `${rejected.es} / ${rejected.en}`, "phone");
   if (!input.consent) throw new CampaignInputError("CONSENT_REQUIRED", "El paciente debe aceptar recibir el mensaje.", "consent");
   const appointmentAt = input.appointmentAt ?? now;
   const result = await createCampaignFromRows(target, {

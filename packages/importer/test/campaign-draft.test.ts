@@ -107,6 +107,32 @@ describe("campaign drafts", () => {
     expect(await discardCampaignDraft(t.orm, tenant.workspaceId, campaignId)).toBe(false);
   });
 
+  it("rejects the rows whose number is in a country the workspace does not send to, with the reason in both languages", async () => {
+    const tenant = await makeTenant(t.orm, { credits: 100 });
+    const parsed = await csv([
+      "nombre,telefono,fecha,consentimiento",
+      "Ana,0991234501,2026-11-23 10:00,si",
+      "Luis,+57 300 123 4567,2026-11-23 10:00,si",
+      "Eva,+34 612 345 678,2026-11-23 10:00,si",
+    ]);
+    expect(parsed.accepted).toHaveLength(3);
+    const { campaignId } = await createCampaignDraft(t.orm, draftInput(tenant, parsed));
+    const draft = (await getCampaignDraft(t.orm, tenant.workspaceId, campaignId, { now }))!;
+    expect(draft.rows.map((r) => r.phone)).toEqual(["+593991234501"]);
+    expect(draft.rejected.map((r) => [r.line, r.code, r.params?.country])).toEqual([
+      [3, "imports.destination.notAllowed", "CO"],
+      [4, "imports.destination.notAllowed", "ES"],
+    ]);
+    expect(draft.rejected[0]!.reason).toContain("País de destino no permitido (CO): este espacio de trabajo solo envía a EC.");
+
+    // The owner allows Colombia: its rows import, Spain's still do not.
+    await t.orm.em.fork().execute(`update workspaces set extra_destination_countries = '["CO"]' where id = ?`, [tenant.workspaceId]);
+    const again = await createCampaignDraft(t.orm, draftInput(tenant, parsed));
+    const second = (await getCampaignDraft(t.orm, tenant.workspaceId, again.campaignId, { now }))!;
+    expect(second.rows.map((r) => r.phone)).toEqual(["+593991234501", "+573001234567"]);
+    expect(second.rejected.map((r) => r.params?.country)).toEqual(["ES"]);
+  });
+
   it("a shortfall says how many credits are missing and leaves the draft waiting, unchanged", async () => {
     const tenant = await makeTenant(t.orm, { credits: 3 });
     const { campaignId } = await createCampaignDraft(t.orm, draftInput(tenant, excel));

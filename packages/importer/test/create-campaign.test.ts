@@ -355,6 +355,22 @@ describe("sendToOnePatient", () => {
     expect(audit!.details.source).toBe("single");
   });
 
+  it("refuses a number of a country the workspace does not send to, saying why; the owner's addition lets it through", async () => {
+    const tenant = await makeTenant(t.orm, { credits: 10 });
+    const now = new Date("2026-11-23T16:00:00Z");
+    const input = { workspaceId: tenant.workspaceId, practiceId: tenant.practiceId, assignedDoctorId: null, createdById: tenant.ownerId, name: "Ana", consent: true, publicUrl: PUBLIC_URL, now };
+    const err = await sendToOnePatient(t.orm, { ...input, phone: "+57 300 123 4567" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CampaignInputError);
+    expect(err).toMatchObject({ code: "DESTINATION_NOT_ALLOWED", field: "phone" });
+    expect((err as Error).message).toContain("País de destino no permitido (CO)");
+    expect((err as Error).message).toContain("Destination country not allowed (CO)");
+    expect(await count(t.orm, "select 1 from messages where workspace_id = ?", [tenant.workspaceId])).toBe(0);
+
+    await t.orm.em.fork().execute(`update workspaces set extra_destination_countries = '["CO"]' where id = ?`, [tenant.workspaceId]);
+    const r = await sendToOnePatient(t.orm, { ...input, phone: "+57 300 123 4567" });
+    expect(r.patient.phone).toBe("+573001234567");
+  });
+
   it("refuses a landline, an invalid number and missing consent with a Spanish message", async () => {
     const tenant = await makeTenant(t.orm);
     const input = { workspaceId: tenant.workspaceId, practiceId: tenant.practiceId, assignedDoctorId: null, createdById: tenant.ownerId, name: "Ana", consent: true, publicUrl: PUBLIC_URL };

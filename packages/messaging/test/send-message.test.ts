@@ -183,6 +183,29 @@ describe.each(["one by one", "batched"] as const)("%s", (m) => {
       expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
     });
 
+    it("is recorded and charged, not failed, when the owner removed its destination country meanwhile", async () => {
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 573_001_250_000 });
+      await orm.em.fork().execute(`update workspaces set extra_destination_countries = '["CO"]' where id = ?`, [s.workspaceId]);
+      const lossy = Object.create(twilio) as TwilioClient;
+      Object.defineProperty(lossy, "messages", {
+        value: Object.assign(Object.create(twilio.messages), {
+          create: async (params: Parameters<TwilioClient["messages"]["create"]>[0]) => {
+            await twilio.messages.create(params);
+            throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+          },
+        }),
+      });
+      await run(deps({ twilio: lossy }), await publishDue());
+      expect((await message(s.messageIds[0]!)).status).toBe("SENDING");
+      await orm.em.fork().execute(`update workspaces set extra_destination_countries = '[]' where id = ?`, [s.workspaceId]);
+      clock.advance(3500);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(1);
+      const m = await message(s.messageIds[0]!);
+      expect(m.provider_sid).toBe(sim.state.messages[0]!.sid);
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 4, held: 0 });
+    });
+
     it("a create that timed out while the message stays queued (date_sent null) is found and not sent again", async () => {
       const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 593_984_000_000 });
       // Twilio took the message and keeps it queued (no callback before 60 s); our call timed out.
@@ -524,6 +547,26 @@ describe.each(["one by one", "batched"] as const)("%s", (m) => {
   });
 
   describe("eligibility at send time", () => {
+    it("fails a message to a country the workspace does not allow, says why, sends nothing and releases its hold; an owner's addition lets it go", async () => {
+      // A Colombian mobile: the workspace's own country is Ecuador, and nothing else is allowed by default.
+      const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 573_001_230_000 });
+      const before = await getCreditBalance(orm.em.fork(), s.workspaceId);
+      expect(before.held).toBe(1);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages).toHaveLength(0);
+      const m = await message(s.messageIds[0]!);
+      expect(m.status).toBe("FAILED");
+      expect(m.error_text).toContain("País de destino no permitido (CO)");
+      expect(m.error_text).toContain("Destination country not allowed (CO)");
+      expect((await outboxOf(s.messageIds[0]!)).status).toBe("done");
+      expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: before.available + before.held, held: 0 });
+
+      const again = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5, phoneBase: 573_001_240_000 });
+      await orm.em.fork().execute(`update workspaces set extra_destination_countries = '["CO"]' where id = ?`, [again.workspaceId]);
+      await run(deps(), await publishDue());
+      expect(sim.state.messages.map((x) => x.to)).toEqual(again.phones);
+    });
+
     it("cancels a message to a contact who opted out meanwhile, and releases its credits", async () => {
       const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 5 });
       await orm.em.fork().execute("update contacts set opted_out_at = now() where workspace_id = ? and phone = ?", [s.workspaceId, s.phones[0]]);

@@ -364,8 +364,8 @@ function RejectedRows({ draft, rejected }: { draft: Draft; rejected: Loaded["rej
                 <td>{r.line}</td>
                 <td>{p.column}</td>
                 <td className="details">{p.value}</td>
-                {/* Reasons the workspace decides (the doctor column) carry a catalogue code: shown in the reader's language. */}
-                <td>{p.code && p.params ? msg(p.code, p.params) : p.reason}</td>
+                {/* Reasons the workspace decides (the doctor column, the destination country) carry a catalogue code: shown in the reader's language. */}
+                <td>{p.code && p.params ? (msg as (code: typeof p.code, params: Record<string, string>) => string)(p.code, p.params) : p.reason}</td>
               </tr>
             )),
           )}

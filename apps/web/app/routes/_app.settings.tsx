@@ -33,6 +33,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       contactCooldownDays: ws.contactCooldownDays,
       defaultChannel: ws.defaultChannel,
       defaultLanguage: ws.defaultLanguage,
+      defaultCountry: ws.defaultCountry,
+      extraDestinationCountries: (ws.extraDestinationCountries ?? []).join(", "),
       whatsappSender: ws.whatsappSender ?? "",
       smsSender: ws.smsSender ?? "",
       sendingPaused: ws.sendingPaused,
@@ -78,6 +80,8 @@ interface FormState {
   submitted: Record<string, string> | undefined;
   text: (key: keyof Settings) => string;
   checked: (key: "quietHoursEnabled" | "sendingPaused") => boolean;
+  /** The workspace's own country, always a destination. */
+  ownCountry: string;
 }
 
 export default function SettingsPage() {
@@ -90,6 +94,7 @@ export default function SettingsPage() {
     submitted: v,
     text: (key) => (v ? (v[key] ?? "") : String(settings[key] ?? "")),
     checked: (key) => (v ? v[key] === "on" : settings[key]),
+    ownCountry: settings.defaultCountry,
   };
   // Outside the keyed form: the choice survives the form's remount after a save.
   const [policy, setPolicy] = useState(v?.reviewPolicy ?? settings.reviewPolicy);
@@ -158,7 +163,7 @@ function GeneralSection({ form: { errors, text } }: { form: FormState }) {
   );
 }
 
-function SendingSection({ form: { errors, text, checked } }: { form: FormState }) {
+function SendingSection({ form: { errors, text, checked, ownCountry } }: { form: FormState }) {
   const t = useT();
   const msg = useMsg();
   return (
@@ -196,6 +201,14 @@ function SendingSection({ form: { errors, text, checked } }: { form: FormState }
             <option value="en">English</option>
           </select>
         )}
+      </Field>
+      <Field
+        id="extraDestinationCountries"
+        label={msg("settings.destinations.label")}
+        error={errors.extraDestinationCountries}
+        hint={msg("settings.destinations.hint", { own: ownCountry })}
+      >
+        {(p) => <input {...p} name="extraDestinationCountries" defaultValue={text("extraDestinationCountries")} placeholder="CO, PE" autoComplete="off" />}
       </Field>
       <Field id="whatsappSender" label={t("Remitente de WhatsApp", "WhatsApp sender")} error={errors.whatsappSender} hint={t("Vacío: el remitente de la plataforma.", "Empty: the platform's sender.")}>
         {(p) => <input {...p} name="whatsappSender" defaultValue={text("whatsappSender")} placeholder="+593…" />}

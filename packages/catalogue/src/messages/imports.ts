@@ -11,4 +11,8 @@ export const imports = {
     es: "Hay más de un usuario llamado «{name}»: no se sabe de qué médico es la cita. Cambie el nombre de uno de ellos en Usuarios.",
     en: "More than one user is called “{name}”: it is unclear whose appointment this is. Rename one of them under Users.",
   }),
+  "imports.destination.notAllowed": m<{ country: string; allowed: string }>({
+    es: "País de destino no permitido ({country}): este espacio de trabajo solo envía a {allowed}. El propietario puede añadir países en Configuración.",
+    en: "Destination country not allowed ({country}): this workspace only sends to {allowed}. The owner can add countries in Settings.",
+  }),
 };

@@ -20,6 +20,7 @@ import { injectTraceContext, withExtractedContext, withSpan } from "@rm/telemetr
 import type { TwilioClient } from "@rm/twilio";
 import { scheduleReminders } from "../feedback/reminder.ts";
 import {
+  destinationFailure,
   FREE_TYPES,
   handleProviderError,
   ineligibility,
@@ -192,7 +193,7 @@ async function prepareBatch(deps: SendDeps, em: EntityManager, candidates: Candi
     const row = rowById.get(c.messageId);
     // Everything but the plain case is decided by the one-by-one path, under its own locks.
     // An SMS fallback (its own ledger references) is rare: it always takes the one-message path.
-    if (!row || row.provider_sid || row.status !== "PENDING" || row.fallback_at !== null || globalPaused || row.sending_paused || ineligibility(row) !== null || (!FREE_TYPES.has(row.type) && row.credits_held <= 0)) {
+    if (!row || row.provider_sid || row.status !== "PENDING" || row.fallback_at !== null || globalPaused || row.sending_paused || ineligibility(row) !== null || destinationFailure(row) !== null || (!FREE_TYPES.has(row.type) && row.credits_held <= 0)) {
       oneByOne.push(c.index);
       continue;
     }

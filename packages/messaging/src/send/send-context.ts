@@ -1,6 +1,6 @@
 // Read model (docs/ARCHITECTURE.md, "Table ownership"): the send context of decisions 004 and 007.
 // Step 1 of the send protocol needs the message, its patient and contact (locked: this package's
-// rows), the workspace's senders and kill switch (@rm/accounts' workspaces and its own Twilio
+// rows), the workspace's senders, kill switch and destination countries (@rm/accounts' workspaces and its own Twilio
 // account, twilio_accounts) and whether the
 // campaign was cancelled (@rm/campaigns' campaigns) under one set of locks, in one statement per
 // batch — a lookup per owner would add round trips to every send. It only reads those tables:
@@ -44,6 +44,9 @@ export interface SendRow {
   whatsapp_sender: string | null;
   whatsapp_content_sids: Record<string, string> | null;
   language: string | null;
+  /** The workspace's destination-country allowlist (its own country plus the owner's additions). */
+  default_country: string;
+  extra_destination_countries: string[] | null;
   /** The workspace's own Twilio account and chosen sender (SPEC §12), null when it sends on the platform's. */
   own_account_sid: string | null;
   own_token_ciphertext: string | null;
@@ -59,6 +62,7 @@ const SEND_ROW_SELECT = `
          m.fallback_at, m.fallback_from_sid, p.consent as patient_consent, c.id as contact_id, c.sms_consent_at, c.whatsapp_consent_at, c.opted_out_at,
          c.erased_at, c.last_inbound_at, cp.status as campaign_status,
          w.sending_paused, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids, p.language,
+         w.default_country, w.extra_destination_countries,
          ta.account_sid as own_account_sid, ta.token_ciphertext as own_token_ciphertext, ta.token_key_id as own_token_key_id,
          ta.phone_number as own_phone_number, ta.messaging_service_sid as own_messaging_service_sid
     from messages m

@@ -27,6 +27,7 @@ import {
   type Clock,
   type PlatformContentSids,
   type ProviderError,
+  destinationRejection,
   resolveWhatsAppContentSid,
   redactText,
   type RetryReason,
@@ -255,6 +256,16 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
     return { kind: "verify", row, request, dueAt: outbox.availableAt };
   }
 
+  // The destination allowlist, re-checked at send time (it may have shrunk, or the message predates
+  // it). Not for a SENDING row above: that one may already be at the provider, and is verified first.
+  const disallowed = destinationFailure(row);
+  if (disallowed) {
+    await fail(em, row, now, { code: null, explanationEs: disallowed, releaseHold: true });
+    await completeOutboxRow(em, outboxId, now);
+    sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "failed" });
+    return { kind: "skip" };
+  }
+
   const reason = ineligibility(row);
   if (reason) {
     await em.execute("update messages set status = 'CANCELED', error_text = ?, updated_at = ? where id = ?", [reason, now, row.id], "run");
@@ -303,6 +314,12 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
     "run",
   );
   return { kind: "send", row: { ...row, credits_held: held, send_attempted_at: now }, request, dueAt: outbox.availableAt, attempt: row.send_attempts + 1 };
+}
+
+/** Why the message's destination country is not one its workspace sends to (Spanish / English), or null. */
+export function destinationFailure(row: Pick<SendRow, "to_address" | "default_country" | "extra_destination_countries">): string | null {
+  const rejected = destinationRejection(row.to_address, { ownCountry: row.default_country, extraCountries: row.extra_destination_countries });
+  return rejected ? `${rejected.es} / ${rejected.en}` : null;
 }
 
 /** Why a message may no longer go out (SPEC §5.4 re-check at send time), or null. */

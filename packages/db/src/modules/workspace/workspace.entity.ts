@@ -31,6 +31,11 @@ export const WorkspaceSchema = defineEntity({
     maxAppointmentAgeDays: p.integer().default(7).check("max_appointment_age_days >= 0"),
     reminderAfterHours: p.integer().default(24).check("reminder_after_hours > 0"),
     defaultCountry: p.text().default("EC"),
+    /**
+     * Countries (ISO 3166 alpha-2) messages may go to besides `defaultCountry`: an owner's setting.
+     * Empty by default, so a new workspace texts only its own country (SMS-pumping guard).
+     */
+    extraDestinationCountries: p.json<string[]>().defaultRaw("'[]'::jsonb").onCreate(() => []),
     defaultChannel: p.enum(Channel).default(Channel.WHATSAPP),
     /** A patient's language when neither the import nor an earlier appointment of the phone gives one. */
     defaultLanguage: p.text().default("es").check("default_language in ('es', 'en')"),
