@@ -13,8 +13,7 @@ import {
   heldCredits,
 } from "../src/index.ts";
 import { Plan } from "@rm/db";
-import { createTestOrm, type TestOrm } from "@rm/test-utils";
-import { makeTenant } from "./helpers.ts";
+import { makeTenant, createTestOrm, type TestOrm } from "@rm/test-utils";
 
 let t: TestOrm;
 beforeAll(async () => {

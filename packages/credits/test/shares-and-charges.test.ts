@@ -17,8 +17,7 @@ import {
   releaseFollowUpShare,
   releaseFollowUpShares,
 } from "../src/index.ts";
-import { createTestOrm, type TestOrm } from "@rm/test-utils";
-import { makeTenant } from "./helpers.ts";
+import { makeTenant, createTestOrm, type TestOrm } from "@rm/test-utils";
 
 let t: TestOrm;
 beforeAll(async () => {

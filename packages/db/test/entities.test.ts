@@ -31,8 +31,7 @@ import {
   verifyPassword,
   workspaceEm,
 } from "../src/index.ts";
-import { createTestOrm, type TestOrm } from "@rm/test-utils";
-import { makeTenant } from "./helpers.ts";
+import { makeTenant, createTestOrm, type TestOrm } from "@rm/test-utils";
 
 let t: TestOrm;
 let tenant: Awaited<ReturnType<typeof makeTenant>>;

@@ -1,8 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cancelOutboxByKeys, enqueueOutbox, executeBound, lockOutboxRowsByKey, outboxDueTimes, outboxInsertSelect, pgArray } from "../src/index.ts";
-import { createTestOrm, type TestOrm } from "@rm/test-utils";
-import { makeTenant } from "./helpers.ts";
+import { makeTenant, createTestOrm, type TestOrm } from "@rm/test-utils";
 
 let t: TestOrm;
 beforeAll(async () => {

@@ -25,8 +25,7 @@ import {
   workspaceEm,
   type EntityManager,
 } from "../src/index.ts";
-import { createTestOrm, type TestOrm } from "@rm/test-utils";
-import { makeTenant } from "./helpers.ts";
+import { makeTenant, createTestOrm, type TestOrm } from "@rm/test-utils";
 
 let t: TestOrm;
 let A: Awaited<ReturnType<typeof makeTenant>>;

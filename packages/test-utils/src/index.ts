@@ -7,3 +7,4 @@ export { ensureProductionBuild, recordWebBuild, REPO_ROOT, runWebBuild, sourceHa
 export { addFixtureCampaign, type FixtureCampaign, type FixturePatient, type FixturePatientState, type FixtureResult } from "./campaign-fixture.ts";
 export { waitUntil } from "./wait-until.ts";
 export { recordingLogger, type RecordedLine, type RecordingLogger } from "./recording-logger.ts";
+export { makeTenant } from "./tenant.ts";

@@ -1,5 +1,5 @@
-import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { Plan, Practice, Role, User, Workspace, workspaceEm } from "../src/index.ts";
+// A tenant for tests that need one workspace with its owner and a practice and nothing else.
+import { type EntityManager, type MikroORM, Plan, Practice, Role, User, Workspace, workspaceEm } from "@rm/db";
 
 let counter = 0;
 
