@@ -129,7 +129,9 @@ describe("OutboxRelay", () => {
       const due = Date.now() + 500;
       // The insert's NOTIFY wakes the relay; nothing is due yet, so it learns when the row will be.
       await enqueue(1, { at: new Date(due) });
-      while ((await streamEntries()).length === 0) {
+      // The relay adds the entry, then marks the row published: wait for both.
+      const published = async () => (await pool.query("select 1 from outbox where status = 'published'")).rowCount === 1;
+      while ((await streamEntries()).length === 0 || !(await published())) {
         if (Date.now() - due > 5000) throw new Error("not published within 5 s of its due time: the relay waited for its poll");
         await new Promise((res) => setTimeout(res, 10));
       }
