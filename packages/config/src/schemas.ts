@@ -227,6 +227,11 @@ export const workerEnv = commonEnv
     OUTBOX_SWEEP_AFTER_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
     /** How often the sweeper runs. */
     OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+    /**
+     * Finished work — outbox rows done or cancelled, status callbacks applied — is deleted after this
+     * many days by the periodic job retention.purge (at least 4: Stripe redelivers an event for 3).
+     */
+    RETENTION_DAYS: z.coerce.number({ error: "expected a number of days" }).min(4, { error: "at least 4 days: Stripe redelivers events for 3 days" }).max(3650).default(7),
     /** Stored status callbacks applied per transaction by each worker's status applier (decision 011). */
     STATUS_APPLY_BATCH_SIZE: z.coerce.number({ error: "expected a whole number" }).int().min(1).max(10_000).default(1000),
     /** How often the status applier looks for callbacks when no wake-up arrived (it is woken after each webhook commit). */

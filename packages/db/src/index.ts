@@ -45,6 +45,7 @@ export {
   deferToRateSlots,
   wakeRelays,
   sweepStaleOutbox,
+  purgeFinishedOutboxRows,
   type LockedOutboxRow,
   type OutboxRowStatus,
   type SweepOptions,

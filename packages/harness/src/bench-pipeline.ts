@@ -18,6 +18,7 @@ import { runBullmqBaseline, waitAllDelivered, type BullmqBaselineReport, type Ca
 import { measureRawCeilings, type RawCeilings } from "./baselines/raw-ceilings.ts";
 import { measureRelayAlone, type RelayAloneReport } from "./baselines/relay-alone.ts";
 import { prepareWebBuild, round, waitForHealthy, waitReady } from "./bench-util.ts";
+import { measureFootprint, walPosition, type FootprintReport } from "./footprint.ts";
 import { importCampaigns } from "./import-campaign.ts";
 import { ProcessManager } from "./processes.ts";
 import { ACCOUNT_SID, AUTH_TOKEN, createRunEnv, SMS_SENDER, type RunEnv } from "./run-env.ts";
@@ -78,6 +79,8 @@ export interface PipelineBenchReport {
   ratios?: { toBullmq: number; toRawRedisStreams?: number; toRawPgCommits?: number; toRawPgBatchInsert?: number };
   /** Only with `callbacks`: the send figures above then include the callback traffic running alongside. */
   callbacks?: PipelineCallbacksReport;
+  /** PostgreSQL bytes per message (WAL written, table sizes) at the end of the product's run, before any baseline. */
+  footprint: FootprintReport;
 }
 
 /** Simulator settings for `callbacks`: every message queued → sent → delivered, each step posted at once. */
@@ -120,6 +123,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     await sleep(500);
     log(`${callbacks ? "web, " : ""}relay and ${o.workers} workers ready; writing ${o.messages} messages`);
 
+    const walAtStart = await walPosition(env.orm);
     const t0 = Date.now();
     const scenario = await importCampaigns(env.orm, { patients: o.messages, dueAt: new Date(t0), uploadRows: o.uploadRows ?? 1_000, publicUrl: env.processEnv.PUBLIC_URL! });
     const insertSeconds = (Date.now() - t0) / 1000;
@@ -142,6 +146,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     }
     const cpu = pm.cpuByApp();
     const rss = pm.peakRssByApp();
+    const footprint = await measureFootprint(env.orm, walAtStart, o.messages);
     const report: PipelineBenchReport = {
       bench: "pipeline",
       messages: o.messages,
@@ -156,6 +161,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
       rawSdkPerSecond: Math.round(rawSdkPerSecond),
       ratioToRawSdk: round(o.messages / endToEndSeconds / rawSdkPerSecond, 2),
       duplicates,
+      footprint,
     };
     const per1000 = (seconds: number) => round((seconds / o.messages) * 1000, 3);
     if (oursDelivered) {
@@ -239,6 +245,7 @@ export function formatPipelineReport(r: PipelineBenchReport): string {
     ["CPU s per 1,000 msgs relay / workers", `${r.cpuSecondsPer1000.relay} / ${r.cpuSecondsPer1000.worker}`],
     ["peak RSS relay / worker", `${r.peakRssMiB.relay} / ${r.peakRssMiB.worker} MiB`],
     ["duplicates at the provider", `${r.duplicates}`],
+    ["PostgreSQL per message: WAL / stored", `${r.footprint.walBytesPerMessage} / ${r.footprint.totalBytesPerMessage} bytes`],
   ];
   if (r.bullmq && r.ratios) {
     rows.push(

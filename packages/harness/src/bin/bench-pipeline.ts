@@ -1,4 +1,4 @@
-// npm run bench:pipeline -- [--messages 20000] [--workers 2] [--upload-rows 1000] [--relay-rows 50000] [--callbacks]
+// npm run bench:pipeline -- [--messages 20000] [--workers 2] [--upload-rows 1000] [--relay-rows 50000] [--callbacks] [--no-baselines]
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { formatPipelineReport, runPipelineBench } from "../bench-pipeline.ts";
@@ -10,6 +10,8 @@ const { values } = parseArgs({
     "relay-rows": { type: "string", default: "50000" },
     "upload-rows": { type: "string", default: "1000" },
     callbacks: { type: "boolean", default: false },
+    // Only the product's run (its speed and footprint): no raw ceilings, relay-alone or BullMQ.
+    "no-baselines": { type: "boolean", default: false },
   },
 });
 
@@ -19,6 +21,7 @@ const report = await runPipelineBench({
   relayRows: Number(values["relay-rows"]),
   uploadRows: Number(values["upload-rows"]),
   callbacks: values.callbacks,
+  baselines: !values["no-baselines"],
   logDir: fileURLToPath(new URL("../../../../.data/logs", import.meta.url)),
   log: (line) => console.error(`[bench] ${line}`),
 });
