@@ -54,8 +54,23 @@ export const commonEnv = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(["http:", "https:"], "an http(s) URL").optional(),
 });
 
+const redisUrlList = z
+  .string({ error: "required (a redis:// URL)" })
+  .trim()
+  .refine((v) => {
+    try {
+      return v.split(",").every((u) => ["redis:", "rediss:"].includes(new URL(u.trim()).protocol));
+    } catch {
+      return false;
+    }
+  }, "expected a redis:// URL, or with REDIS_CLUSTER=true a comma-separated list of the cluster's seed nodes");
+
+// Several URLs without REDIS_CLUSTER are refused when the client is created (createRedis).
 const redisEnv = z.object({
-  REDIS_URL: url(["redis:", "rediss:"], "a redis:// URL"),
+  /** A redis:// URL; with REDIS_CLUSTER, the cluster's seed nodes as redis:// URLs, comma-separated. */
+  REDIS_URL: redisUrlList,
+  /** Speak to a Redis Cluster (ioredis Cluster): stream partitions spread over its nodes by hash tag. */
+  REDIS_CLUSTER: boolFlag,
 });
 
 /** Stream key prefix and partitions per kind: relay and worker must agree (SPEC §2 "Past one machine"). */

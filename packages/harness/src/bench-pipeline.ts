@@ -12,7 +12,8 @@
 // The run ends when every message row is DELIVERED in PostgreSQL. The BullMQ baseline then gets the
 // same callbacks at the first design's status webhook (one transaction per request).
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort } from "@rm/test-utils";
+import { isCluster } from "@rm/streams";
+import { freePort, REPO_ROOT, startRedisCluster, type LocalRedisCluster } from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";
 import { runBullmqBaseline, waitAllDelivered, type BullmqBaselineReport, type CallbackPhaseReport } from "./baselines/bullmq-baseline.ts";
 import { measureRawCeilings, type RawCeilings } from "./baselines/raw-ceilings.ts";
@@ -38,6 +39,13 @@ export interface PipelineBenchOptions {
   uploadRows?: number;
   /** Three signed status callbacks per message through the web app; ends when every row is DELIVERED. */
   callbacks?: boolean;
+  /**
+   * Run the product against a local Redis Cluster of three masters (started and thrown away by the
+   * run) instead of REDIS_URL; no baselines (they measure a single Redis).
+   */
+  redisCluster?: boolean;
+  /** STREAM_PARTITIONS of the relay and workers (default 1; a cluster run wants several). */
+  partitions?: number;
 }
 
 export interface PipelineCallbacksReport {
@@ -99,8 +107,21 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
   if (callbacks) prepareWebBuild(log);
   const webPort = callbacks ? await freePort() : 0;
   const webUrl = `http://127.0.0.1:${webPort}`;
+  const cluster: LocalRedisCluster | null = o.redisCluster ? await startRedisCluster({ dir: `${REPO_ROOT}/.data/bench-cluster-${process.pid}`, masters: 3 }) : null;
   const env = await createRunEnv({
-    workerEnv: { STREAM_BATCH_SIZE: "100", STREAM_READERS: "2", RELAY_BATCH_SIZE: "500", RELAY_POLL_MS: "100", LOG_LEVEL: "error", ...(callbacks ? { PUBLIC_URL: webUrl } : {}) },
+    ...(cluster ? { redisUrl: cluster.url, redisCluster: true } : {}),
+    workerEnv: {
+      STREAM_BATCH_SIZE: "100",
+      STREAM_READERS: "2",
+      STREAM_PARTITIONS: String(o.partitions ?? 1),
+      RELAY_BATCH_SIZE: "500",
+      RELAY_POLL_MS: "100",
+      LOG_LEVEL: "error",
+      ...(callbacks ? { PUBLIC_URL: webUrl } : {}),
+    },
+  }).catch(async (err) => {
+    await cluster?.stop();
+    throw err;
   });
   const pm = new ProcessManager({ env: env.processEnv, logDir: `${o.logDir}/bench-${env.id}` });
   try {
@@ -176,10 +197,11 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     }
     await pm.stopAll();
 
-    if (o.baselines ?? true) {
+    if ((o.baselines ?? true) && !cluster) {
       const ours = o.messages / endToEndSeconds;
       if (o.ceilings ?? true) {
         log("measuring raw Redis and PostgreSQL ceilings");
+        if (isCluster(env.redis)) throw new Error("the raw ceilings measure a single Redis");
         report.raw = await measureRawCeilings({ redis: env.redis, databaseUrl: env.databaseUrl, prefix: env.prefix, entries: Math.max(5_000, Math.min(50_000, o.messages * 2)) });
         log("measuring the relay alone against a minimal claim-XADD-mark loop");
         report.relayAlone = await measureRelayAlone(env, { rows: o.relayRows ?? 50_000, workspaceId: scenario.workspaceId, logDir: o.logDir, log });
@@ -206,6 +228,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
   } finally {
     await pm.stopAll();
     await env.close();
+    await cluster?.stop();
   }
 }
 
