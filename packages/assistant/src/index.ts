@@ -5,3 +5,5 @@ export { detectUrgent, asksForPerson, type UrgentReason, type UrgentReading } fr
 export { ANSWER_THRESHOLD, readPatientQuestion, type NoneReason, type ReadOptions, type Reading } from "./reader/read-question.ts";
 export { renderAnswer } from "./answer.ts";
 export { awayMessage, isOpenAt, nextOpening, type AwayDecision, type AwayInput } from "./hours.ts";
+export { parseKnowledgeForm, knowledgeToForm, TEXT_FIELDS, type KnowledgeFieldError, type KnowledgeForm, type ParsedKnowledgeForm } from "./knowledge-form.ts";
+export { loadKnowledge, knowledgeForPractice, saveKnowledge, type KnowledgeActor } from "./store.ts";

@@ -60,8 +60,8 @@ export const assistant = {
   "assistant.field.holidays": m({ es: "Feriados (una fecha AAAA-MM-DD por línea)", en: "Holidays (one date YYYY-MM-DD per line)" }),
   "assistant.field.doctors": m({ es: "Horario por doctor, si difiere", en: "Hours per doctor, where they differ" }),
   "assistant.field.doctorsHint": m({
-    es: "Una línea por doctor y día: Nombre | día (1 = lunes … 7 = domingo) | 08:00-13:00",
-    en: "One line per doctor and day: Name | day (1 = Monday … 7 = Sunday) | 08:00-13:00",
+    es: "Una línea por doctor: Nombre | días (1 = lunes … 7 = domingo, p. ej. 1,3,5 o 1-5) | 08:00-13:00, 14:00-18:00",
+    en: "One line per doctor: Name | days (1 = Monday … 7 = Sunday, e.g. 1,3,5 or 1-5) | 08:00-13:00, 14:00-18:00",
   }),
   "assistant.field.noteEs": m({ es: "Nota (español)", en: "Note (Spanish)" }),
   "assistant.field.noteEn": m({ es: "Nota (inglés)", en: "Note (English)" }),
@@ -80,8 +80,8 @@ export const assistant = {
   "assistant.field.parking": m({ es: "Parqueadero", en: "Parking" }),
   "assistant.field.faqs": m({ es: "Preguntas y respuestas", en: "Questions and answers" }),
   "assistant.field.faqsHint": m({
-    es: "Un bloque por pregunta, separados por una línea vacía: la pregunta en la primera línea, la respuesta en las siguientes. Escriba en español; una línea que empiece con EN: da la versión en inglés.",
-    en: "One block per question, separated by an empty line: the question on the first line, the answer on the next ones. Write in Spanish; a line starting with EN: gives the English version.",
+    es: "Un bloque por pregunta, separados por una línea vacía. Líneas: «P:» la pregunta, «R:» la respuesta; en inglés, «Q:» y «A:» (opcional).",
+    en: "One block per question, separated by an empty line. Lines: “P:” the question, “R:” the answer in Spanish; in English, “Q:” and “A:” (optional).",
   }),
   "assistant.field.awayHours": m({ es: "Horas mínimas entre dos mensajes fuera de horario en una conversación", en: "Least hours between two away messages in one conversation" }),
   "assistant.error.interval": m<{ value: string }>({ es: "Intervalo no válido: «{value}». Use HH:MM-HH:MM.", en: "Invalid interval: “{value}”. Use HH:MM-HH:MM." }),
