@@ -7,3 +7,4 @@ export { renderAnswer } from "./answer.ts";
 export { awayMessage, isOpenAt, nextOpening, type AwayDecision, type AwayInput } from "./hours.ts";
 export { parseKnowledgeForm, knowledgeToForm, TEXT_FIELDS, type KnowledgeFieldError, type KnowledgeForm, type ParsedKnowledgeForm } from "./knowledge-form.ts";
 export { loadKnowledge, knowledgeForPractice, saveKnowledge, type KnowledgeActor } from "./store.ts";
+export { demoKnowledge } from "./demo-knowledge.ts";

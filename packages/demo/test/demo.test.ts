@@ -2,8 +2,9 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { knowledgeForPractice, readPatientQuestion, renderAnswer } from "@rm/assistant";
 import { getCreditBalance } from "@rm/credits";
-import { Campaign, CampaignStatus, ConsentEvent, initOrm, Message, type MikroORM, OutboxEvent, Patient, Plan, Practice, Template, unscopedEm, User, verifyPassword, Workspace, workspaceEm } from "@rm/db";
+import { AuditLog, Campaign, CampaignStatus, ConsentEvent, initOrm, Message, type MikroORM, OutboxEvent, Patient, Plan, Practice, Template, unscopedEm, User, verifyPassword, Workspace, workspaceEm } from "@rm/db";
 import { messageSendEvent } from "@rm/events";
 import { createTestDatabase, createTestOrm, type TestOrm } from "@rm/test-utils";
 import { DEMO, seedDemo } from "../src/index.ts";
@@ -36,6 +37,7 @@ describe("demo seeder", () => {
         consentEvents: await em.count(ConsentEvent, {}),
         outbox: await orm.em.fork().count(OutboxEvent, { workspaceId: first.workspaceId }),
         balance: await getCreditBalance(orm.em.fork(), first.workspaceId),
+        knowledgeSaves: await em.count(AuditLog, { action: "practice.knowledge_updated" }),
       };
     };
     const before = await snapshot();
