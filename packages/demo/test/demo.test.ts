@@ -44,7 +44,14 @@ describe("demo seeder", () => {
     const second = await seedDemo(orm);
     expect(second).toMatchObject({ workspaceId: first.workspaceId, createdWorkspace: false, createdCampaign: false });
     expect(await snapshot()).toEqual(before);
-    expect(before).toMatchObject({ users: 2, practices: 1, templates: 6, campaigns: 1, patients: 6, messages: 5, consentEvents: 5, outbox: 5 });
+    expect(before).toMatchObject({ users: 2, practices: 1, templates: 6, campaigns: 1, patients: 6, messages: 5, consentEvents: 5, outbox: 5, knowledgeSaves: 1 });
+
+    // The demo practice answers from its knowledge (SPEC §16), in Spanish and English.
+    const kem = workspaceEm(orm.em.fork(), first.workspaceId);
+    const demoPractice = await kem.findOneOrFail(Practice, { name: DEMO.practiceName });
+    const { knowledge } = (await knowledgeForPractice(kem, demoPractice.id))!;
+    expect(renderAnswer(knowledge, readPatientQuestion(knowledge, "¿Tienen parqueadero?", "es"), "es")).toBe("Parqueadero:\nParqueadero del edificio, la primera hora gratis con el ticket sellado.");
+    expect(renderAnswer(knowledge, readPatientQuestion(knowledge, "Is there wifi for patients?", "en"), "en")).toBe("Yes, ask reception for the password.");
     // 2000 granted through the ledger; 2 credits held per scheduled request (5 of the 6 consented).
     expect(before.balance).toEqual({ available: 2000 - 10, held: 10 });
 
