@@ -8,3 +8,4 @@ export { awayMessage, isOpenAt, nextOpening, type AwayDecision, type AwayInput }
 export { parseKnowledgeForm, knowledgeToForm, TEXT_FIELDS, type KnowledgeFieldError, type KnowledgeForm, type ParsedKnowledgeForm } from "./knowledge-form.ts";
 export { loadKnowledge, knowledgeForPractice, saveKnowledge, type KnowledgeActor } from "./store.ts";
 export { demoKnowledge } from "./demo-knowledge.ts";
+export { AUTOMATIC_HANDLING_ORDER, decideAutomaticHandling, type HandlingDecision, type HandlingInput } from "./handling.ts";

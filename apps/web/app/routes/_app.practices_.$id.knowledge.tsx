@@ -79,7 +79,7 @@ export default function KnowledgePage() {
   const pair = (name: string, field: string) => (
     <>
       {area(`${name}.es`, msg("assistant.field.inSpanish", { field }))}
-      {area(`${name}.en`, msg("assistant.field.inEnglish", { field }), msg("assistant.field.bilingualHint"))}
+      {area(`${name}.en`, msg("assistant.field.inEnglish", { field }))}
     </>
   );
 
@@ -90,6 +90,7 @@ export default function KnowledgePage() {
       </p>
       <h1>{msg("assistant.page.title", { practice: loaded.practice.name })}</h1>
       <p>{msg("assistant.page.intro")}</p>
+      <p className="hint">{msg("assistant.field.bilingualHint")}</p>
       <Notice message={params.get("notice") === "saved" && !failure ? msg("assistant.page.saved") : undefined} />
       <FormError message={failure ? msg("assistant.page.invalid") : undefined} />
       <Form method="post" className="card knowledge-form">

@@ -52,7 +52,10 @@ export const assistant = {
   "assistant.section.other": m({ es: "Citas, pagos y parqueadero", en: "Appointments, payment and parking" }),
   "assistant.section.faqs": m({ es: "Preguntas y respuestas", en: "Questions and answers" }),
   "assistant.section.away": m({ es: "Mensaje fuera de horario", en: "Away message" }),
-  "assistant.field.day": m<{ day: number }>({ es: DAY_ES, en: DAY_EN }),
+  "assistant.field.day": m<{ day: number }>({
+    es: "{day, select, 1 {Lunes} 2 {Martes} 3 {Miércoles} 4 {Jueves} 5 {Viernes} 6 {Sábado} other {Domingo}}",
+    en: DAY_EN,
+  }),
   "assistant.field.dayHint": m({
     es: "Intervalos como 08:00-13:00, 14:00-18:00; vacío = cerrado.",
     en: "Intervals like 08:00-13:00, 14:00-18:00; empty = closed.",
