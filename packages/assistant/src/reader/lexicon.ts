@@ -27,7 +27,11 @@ export type Concept =
   | "SERVICES" // servicios, tratamientos, especialidades
   | "DENTAL" // diente, muela, dental: the mouth, neither a service nor unknown
   | "DOCTOR" // doctor, doctora, odontologo
-  | "CLINICAL"; // a question about symptoms or medicine: never answered automatically
+  | "CLINICAL" // a question about symptoms or medicine: never answered automatically
+  | "DURATION" // tiempo, demora, dura: "¿cuánto dura?" asks for a time, not a price
+  | "REQUEST" // agendar, quiero, necesito, pedir: an appointment asked for, not one that exists
+  | "REPORT" // comprobante, pagué, llegué: the patient reports something to staff
+  | "OTHER_PLACE"; // farmacia, laboratorio, centro comercial: a place that is not the practice
 
 const WORDS: Record<Concept, readonly string[]> = {
   SCHEDULE: ["horario", "horarios", "hours", "schedule", "opening"],
@@ -49,6 +53,7 @@ const WORDS: Record<Concept, readonly string[]> = {
   COME_TO: ["sale", "salen", "saldria"],
   INSURANCE: ["seguro", "seguros", "aseguradora", "aseguradoras", "convenio", "convenios", "reembolso", "iess", "insurance", "insurer"],
   COVER: ["cubre", "cubren", "cobertura", "cover", "covers"],
+  // "cita" and "turno" name an appointment; only with a REQUEST word do they ask for one (below).
   BOOK: ["cita", "citas", "turno", "turnos", "agendar", "agendo", "agenda", "agendarme", "reagendar", "reprogramar", "reservar", "reserva", "disponibilidad", "appointment", "book", "booking", "reschedule"],
   AVAILABLE: ["disponible", "disponibles", "espacio", "cupo", "cupos", "available"],
   PAY: [
@@ -58,6 +63,16 @@ const WORDS: Record<Concept, readonly string[]> = {
   PARK: ["parqueadero", "parqueaderos", "parqueo", "parquear", "estacionamiento", "estacionar", "aparcar", "garaje", "parking", "park"],
   OFFER: ["hacen", "hace", "ponen", "pone", "tienen", "tiene", "ofrecen", "ofrece", "realizan", "realiza", "atienden", "offer", "do"],
   SERVICES: ["servicios", "servicio", "tratamientos", "tratamiento", "especialidades", "especialidad", "services", "treatments"],
+  DURATION: ["tiempo", "dura", "duran", "demora", "demoran", "tarda", "tardan", "minutos", "long"],
+  REQUEST: [
+    "agendar", "agendarme", "reagendar", "reprogramar", "reservar", "cambiar", "cancelar", "mover", "pedir", "sacar", "separar", "quiero", "quisiera",
+    "necesito", "deseo", "puedo", "podria", "otra", "otro", "nueva", "disponibilidad", "como", "book", "make", "need", "want", "schedule", "reschedule", "can",
+  ],
+  REPORT: ["comprobante", "pague", "transferi", "deposite", "llegue", "envie", "mande", "adjunto", "receipt", "paid", "arrived"],
+  OTHER_PLACE: [
+    "farmacia", "laboratorio", "hospital", "banco", "supermercado", "tienda", "comercial", "gasolinera", "iglesia", "colegio", "escuela", "universidad",
+    "restaurante", "cafeteria", "mall", "pharmacy", "lab", "laboratory", "bank", "lado",
+  ],
   DENTAL: ["diente", "dientes", "muela", "muelas", "dental", "dentales", "boca", "encia", "encias", "tooth", "teeth"],
   DOCTOR: ["doctor", "doctora", "odontologo", "odontologa", "dentista", "dentist"],
   CLINICAL: [
@@ -94,6 +109,8 @@ export const FUNCTION_WORDS = new Set([
   "tambien", "te", "tengo", "todo", "tu", "un", "una", "uno", "unos", "usted", "ustedes", "y", "ya", "necesito", "desde", "hasta", "otra", "otro", "mismo",
   "the", "a", "an", "is", "are", "do", "does", "you", "your", "i", "my", "can", "how", "what", "when", "which", "of", "for", "to", "in", "on", "at", "please", "hi", "hello",
   "senor", "senora", "senorita", "saludos", "dias", "tardes", "noches", "qu", "estimado", "estimada",
+  // The practice itself: "la dirección del consultorio" asks about this place, not another one.
+  "consultorio", "clinica", "centro", "odontologico", "odontologica", "ustedes", "aca", "alli",
 ]);
 
 /** Every table word with its concepts (a word may carry two: "atienden" is ATTEND and OFFER). */

@@ -20,10 +20,11 @@ export type Reading =
 
 /**
  * Why nothing is answered: no topic word, a topic under the threshold, a question about symptoms or
- * medicine (never answered by the bot), a price of something the practice does not list, or a topic the
- * practice's knowledge says nothing about.
+ * medicine (never answered by the bot), the patient reporting something ("ya pagué", "estoy en el
+ * parqueadero"), a question about another place ("el horario de la farmacia"), a price of something the
+ * practice does not list, or a topic the practice's knowledge says nothing about.
  */
-export type NoneReason = "NO_TOPIC" | "BELOW_THRESHOLD" | "CLINICAL" | "PRICE_OF_OTHER" | "NO_FACTS";
+export type NoneReason = "NO_TOPIC" | "BELOW_THRESHOLD" | "CLINICAL" | "REPORT" | "OTHER_PLACE" | "PRICE_OF_OTHER" | "NO_FACTS";
 
 export interface ReadOptions {
   /** Answer only at or above this confidence (0…1); default {@link ANSWER_THRESHOLD}. */
@@ -132,6 +133,9 @@ export function readPatientQuestion(knowledge: PracticeKnowledge, text: string, 
   const services = hits.filter((h) => [...h.tags].some((t) => t.startsWith("SERVICE:")));
 
   if (has("CLINICAL").length) return { kind: "NONE", why: "CLINICAL" };
+  // "Ya pagué, le envío el comprobante", "estoy en el parqueadero": news for staff, not a question.
+  if (has("REPORT").length || /\bestoy (en|aqui|aca|afuera|abajo|arriba|llegando)\b/.test(tokens.join(" "))) return { kind: "NONE", why: "REPORT" };
+  if (has("OTHER_PLACE").length) return { kind: "NONE", why: "OTHER_PLACE" };
 
   const scores: Scores = {};
   // HOURS
@@ -151,7 +155,8 @@ export function readPatientQuestion(knowledge: PracticeKnowledge, text: string, 
   add(scores, "LOCATION", q(has("LOST")) * 0.3);
   // PRICE: a price word, or "cuánto" with "sale" or a service ("¿cuánto la limpieza?", "how much is a cleaning?"),
   // about a service the practice lists with a price, or about nothing named ("¿precios?").
-  const howMuch = has("HOW_MUCH").length > 0 && (has("COME_TO").length > 0 || services.length > 0);
+  // "¿cuánto dura / demora?" asks for a time.
+  const howMuch = has("HOW_MUCH").length > 0 && !has("DURATION").length && (has("COME_TO").length > 0 || services.length > 0);
   const priceCue = has("PRICE").length > 0 || howMuch;
   if (priceCue) {
     const otherTopic = ["PARK", "PAY", "INSURANCE", "BOOK"].some((c) => has(c as Concept).length);
@@ -166,7 +171,9 @@ export function readPatientQuestion(knowledge: PracticeKnowledge, text: string, 
   add(scores, "INSURANCE", q(has("INSURER")) * 1);
   add(scores, "INSURANCE", q(has("COVER")) * 0.4);
   // BOOKING
-  add(scores, "BOOKING", q(has("BOOK")) * 1);
+  // "Voy a llegar tarde a mi cita", "¿a qué hora es mi cita?": an appointment that exists is for staff;
+  // "quiero una cita", "¿puedo sacar un turno?" ask for one.
+  add(scores, "BOOKING", q(has("BOOK")) * (has("REQUEST").length ? 1 : 0.5));
   add(scores, "BOOKING", q(has("AVAILABLE")) * 0.7);
   add(scores, "BOOKING", q(seeMe) * 0.9);
   // PAYMENT, PARKING
