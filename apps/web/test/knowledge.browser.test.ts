@@ -103,7 +103,7 @@ describe.skipIf(!present)("the practice's knowledge page", () => {
     const audit = (await sql.query("select action, entity_id, details from audit_logs where workspace_id = $1 and action = 'practice.knowledge_updated'", [tenant.workspaceId])).rows;
     expect(audit).toHaveLength(1);
     expect(audit[0].entity_id).toBe(tenant.practiceId);
-    expect(audit[0].details.changed).toEqual(expect.arrayContaining(["hours", "holidays", "doctors", "address", "services", "parking"]));
+    expect(audit[0].details.fields).toEqual(expect.arrayContaining(["hours", "holidays", "doctors", "address", "services", "parking"]));
     await axeClean(page);
     await page.setViewportSize({ width: 360, height: 1400 });
     await saveScreenshot(page, "knowledge", { fullPage: false });

@@ -70,7 +70,7 @@ export async function saveKnowledge(em: EntityManager, actor: KnowledgeActor, pr
       entityType: "practice",
       entityId: practice.id,
       ip: actor.ip ?? null,
-      details: { version, changed },
+      details: { version, fields: changed },
     });
     return { version, changed };
   });

@@ -47,8 +47,8 @@ describe("practice knowledge", () => {
 
     const entries = await em(a.workspaceId).find(AuditLog, { action: "practice.knowledge_updated" }, { orderBy: { createdAt: "asc" } });
     expect(entries.map((e) => [e.entityId, e.details])).toEqual([
-      [a.practiceId, { version: 1, changed: expect.any(Array) }],
-      [a.practiceId, { version: 2, changed: ["parking"] }],
+      [a.practiceId, { version: 1, fields: expect.any(Array) }],
+      [a.practiceId, { version: 2, fields: ["parking"] }],
     ]);
     expect(JSON.stringify(entries.map((e) => e.details))).not.toContain("parqueadero");
   });
