@@ -39,6 +39,8 @@ describe("asksForPerson", () => {
     "Necesito hablar con alguien",
     "comuníqueme con la secretaria por favor",
     "me pueden llamar?",
+    "prefiero que me llamen",
+    "¿Hay alguien ahí?",
     "¿hay alguien que me atienda?",
     "Can I talk to a person?",
     "no quiero chatear con un bot",

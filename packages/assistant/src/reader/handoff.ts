@@ -58,7 +58,8 @@ const PERSON_ASKED = [
   /\b(me|nos|le) (puede|pueden|podria|podrian) (atender|ayudar|responder|contestar) (alguien|una persona|un humano)\b/,
   /\balguien (que|quien) me (atienda|ayude|responda|conteste)\b/,
   /\b(persona|humano|humana) (real|de verdad)\b/,
-  /\b(llamenme|llameme|llamame|me (pueden|puede|podrian|podria) llamar)\b/,
+  /\b(llamenme|llameme|llamame|me (pueden|puede|podrian|podria) llamar|que me llamen|que me llame)\b/,
+  /\bhay alguien\b/,
   /\b(talk|speak|chat) (to|with) (a |an |the )?(person|human|someone|somebody|doctor|receptionist|agent|staff)\b/,
   /\b(real person|human being|not a bot|not a robot)\b/,
 ];
