@@ -118,7 +118,11 @@ function add(scores: Scores, topic: Exclude<Topic, "FAQ">, weight: number) {
   scores[topic] = Math.min(1, (scores[topic] ?? 0) + weight);
 }
 
-/** Reads a patient's message against the practice's knowledge (SPEC §16). Pure and synchronous. */
+/**
+ * Reads a patient's message against the practice's knowledge (SPEC §16). Pure and synchronous. The
+ * tables hold Spanish and English words together (patients mix them), so `language` does not change the
+ * reading; it is the language `renderAnswer` answers in.
+ */
 export function readPatientQuestion(knowledge: PracticeKnowledge, text: string, _language: Language, options: ReadOptions = {}): Reading {
   const threshold = options.threshold ?? ANSWER_THRESHOLD;
   const urgent = detectUrgent(text);
@@ -186,7 +190,7 @@ export function readPatientQuestion(knowledge: PracticeKnowledge, text: string, 
   }
 
   const ranked = (Object.entries(scores) as [Exclude<Topic, "FAQ">, number][]).filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]);
-  const faq = bestFaq(knowledge, v, tokens);
+  const faq = bestFaq(knowledge, tokens);
   if (!ranked.length && !faq) return { kind: "NONE", why: "NO_TOPIC" };
   const [topic, best] = ranked[0] ?? ["HOURS", 0];
   const second = ranked[1]?.[1] ?? 0;
@@ -204,7 +208,7 @@ export function readPatientQuestion(knowledge: PracticeKnowledge, text: string, 
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** The practice's own questions and answers: the share of content words in common (Dice), fuzzy per word. */
-function bestFaq(k: PracticeKnowledge, _v: Vocabulary, tokens: string[]): { index: number; confidence: number } | null {
+function bestFaq(k: PracticeKnowledge, tokens: string[]): { index: number; confidence: number } | null {
   const mine = content(tokens);
   if (!mine.length || !k.faqs.length) return null;
   let best: { index: number; confidence: number } | null = null;
