@@ -30,7 +30,7 @@ import { createTwilioClient, signTwilioRequest } from "@rm/twilio";
 import { createSimulator, type SimAccount, type Simulator } from "@rm/twilio-simulator";
 import { SenderRateLimiter } from "../src/rate-limit.ts";
 import { sendMessage, type SendDeps } from "../src/send/send-message.ts";
-import { findRoute } from "../src/handlers/store-inbound.ts";
+import { findRoute, storeInbound } from "../src/handlers/store-inbound.ts";
 import { createTwilioWebhookHandler, TWILIO_STATUS_PATH } from "../src/webhooks/twilio-webhooks.ts";
 
 const PLATFORM_SID = "AC" + "0".repeat(32);
@@ -251,5 +251,23 @@ describe("replies to an own number", () => {
     const [row] = (await pool.query("select payload from outbox where type = 'twilio.inbound' and payload->'params'->>'MessageSid' = $1", [reply.sid])).rows as { payload: { workspaceId?: string } }[];
     expect(row!.payload.workspaceId).toBe(s.workspaceId);
     expect((await findRoute(orm.em.fork(), phone, OWN_NUMBER, row!.payload.workspaceId))!.workspaceId).toBe(s.workspaceId);
+  });
+
+  it("a reply to a number inside the account's Messaging Service reaches the workspace's conversation", async () => {
+    const account = sim.addAccount({ authToken: randomBytes(16).toString("hex"), services: [{ friendlyName: "Consultorio", numbers: ["+593990001002"] }] });
+    const service = [...account.services.values()][0]!;
+    const { s, actor } = await connected(account);
+    await chooseOwnSender(orm.em.fork(), ownDeps(), actor, service.sid);
+    for (const e of await publishDue(s.workspaceId)) await sendMessage(sendDeps(), e);
+    // The message leaves through the service (Twilio picks the number): its sender is the service.
+    expect(sim.state.messages.find((m) => m.to === s.phones[0])).toMatchObject({ accountSid: account.sid, messagingServiceSid: service.sid });
+
+    const reply = await sim.inbound({ from: s.phones[0]!, to: "+593990001002", body: "4" });
+    expect(reply).toMatchObject({ delivered: true, webhookStatus: 200 });
+    const rows = (await pool.query("select id::text as id, type, workspace_id::text as workspace_id, payload from outbox where type = 'twilio.inbound' and payload->'params'->>'MessageSid' = $1", [reply.sid])).rows as { id: string; type: string; payload: unknown }[];
+    await pool.query("update outbox set status = 'published', published_at = now() where id = $1", [rows[0]!.id]);
+    await storeInbound({ orm, clock, logger: silent }, { outboxId: rows[0]!.id, type: rows[0]!.type, workspaceId: null, payload: JSON.stringify(rows[0]!.payload), traceparent: "" });
+    const stored = (await pool.query("select workspace_id::text as workspace_id, in_reply_to_id::text as in_reply_to from inbound_messages where provider_sid = $1", [reply.sid])).rows[0];
+    expect(stored).toEqual({ workspace_id: s.workspaceId, in_reply_to: s.messageIds[0] });
   });
 });
