@@ -12,6 +12,7 @@ import {
   CredentialsCipher,
   chooseOwnSender,
   connectOwnAccount,
+  disconnectOwnAccount,
   createOwnSubaccount,
   listAccountSenders,
   ownAccountClients,
@@ -269,5 +270,42 @@ describe("replies to an own number", () => {
     await storeInbound({ orm, clock, logger: silent }, { outboxId: rows[0]!.id, type: rows[0]!.type, workspaceId: null, payload: JSON.stringify(rows[0]!.payload), traceparent: "" });
     const stored = (await pool.query("select workspace_id::text as workspace_id, in_reply_to_id::text as in_reply_to from inbound_messages where provider_sid = $1", [reply.sid])).rows[0];
     expect(stored).toEqual({ workspace_id: s.workspaceId, in_reply_to: s.messageIds[0] });
+  });
+});
+
+describe("disconnecting", () => {
+  it("clears at Twilio the URLs it set on the chosen number or service, and leaves a URL the practice set since", async () => {
+    const account = sim.addAccount({ authToken: randomBytes(16).toString("hex"), numbers: ["+593990001003"], services: [{ friendlyName: "Sede", numbers: ["+593990001004"] }] });
+    const number = [...account.numbers.values()].find((n) => n.phoneNumber === "+593990001003")!;
+    const service = [...account.services.values()][0]!;
+    const { s, actor } = await connected(account);
+    await chooseOwnSender(orm.em.fork(), ownDeps(), actor, service.sid);
+    expect(service).toMatchObject({ inboundRequestUrl: `${publicUrl}/webhooks/twilio/inbound`, statusCallback: `${publicUrl}/webhooks/twilio/status` });
+    await chooseOwnSender(orm.em.fork(), ownDeps(), actor, number.sid);
+    expect(await disconnectOwnAccount(orm.em.fork(), ownDeps(), actor)).toEqual({ disconnected: true, notCleared: null });
+    expect(number.smsUrl).toBeNull();
+    expect(await accountRow(s.workspaceId)).toBeUndefined();
+
+    // Reconnected with the service: the practice pointed its status callback elsewhere meanwhile.
+    await connectOwnAccount(orm.em.fork(), ownDeps(), actor, { accountSid: account.sid, authToken: account.authTokens[0]! });
+    await chooseOwnSender(orm.em.fork(), ownDeps(), actor, service.sid);
+    service.statusCallback = "https://practice.example/status";
+    expect(await disconnectOwnAccount(orm.em.fork(), ownDeps(), actor)).toEqual({ disconnected: true, notCleared: null });
+    expect(service.inboundRequestUrl).toBeNull();
+    expect(service.statusCallback).toBe("https://practice.example/status");
+  });
+
+  it("still disconnects when Twilio refuses, and names the sender it could not clear", async () => {
+    const account = sim.addAccount({ authToken: randomBytes(16).toString("hex"), numbers: ["+593990001005"] });
+    const number = [...account.numbers.values()][0]!;
+    const { s, actor } = await connected(account);
+    await chooseOwnSender(orm.em.fork(), ownDeps(), actor, number.sid);
+    // The practice rotated its token at Twilio and never entered the new one here.
+    sim.accounts.setAuthToken(account.sid, randomBytes(16).toString("hex"));
+    expect(await disconnectOwnAccount(orm.em.fork(), ownDeps(), actor)).toEqual({ disconnected: true, notCleared: "+593990001005" });
+    expect(await accountRow(s.workspaceId)).toBeUndefined();
+    expect(number.smsUrl).toBe(`${publicUrl}/webhooks/twilio/inbound`);
+    const audit = (await pool.query("select details from audit_logs where workspace_id = $1 and action = 'own_sender.disconnected'", [s.workspaceId])).rows;
+    expect(audit[0]!.details).toMatchObject({ urlsNotCleared: "+593990001005" });
   });
 });

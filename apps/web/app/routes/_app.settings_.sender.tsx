@@ -93,9 +93,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       case "choose":
         await chooseOwnSender(staff.em, deps, actor, str(form, "sender"));
         throw redirect("/settings/sender?notice=chosen");
-      case "disconnect":
-        await disconnectOwnAccount(staff.em, actor);
-        throw redirect("/settings/sender?notice=disconnected");
+      case "disconnect": {
+        const { notCleared } = await disconnectOwnAccount(staff.em, deps, actor);
+        throw redirect(notCleared ? `/settings/sender?notice=disconnectedUncleared&sender=${encodeURIComponent(notCleared)}` : "/settings/sender?notice=disconnected");
+      }
       default:
         throw data({ error: "unknown intent" }, { status: 400 });
     }
@@ -118,6 +119,8 @@ export default function OwnSenderPage() {
   const msg = useMsg();
   const [params] = useSearchParams();
   const notice = (NOTICES as Record<string, (typeof NOTICES)[keyof typeof NOTICES] | undefined>)[params.get("notice") ?? ""];
+  // The sender whose URLs could not be cleared at disconnection (a number or an MG sid, shown as text).
+  const uncleared = params.get("notice") === "disconnectedUncleared" ? (params.get("sender") ?? "").slice(0, 40) : null;
   return (
     <>
       <p>
@@ -126,7 +129,7 @@ export default function OwnSenderPage() {
       <h1>{msg("ownSender.title")}</h1>
       <p>{msg("ownSender.intro")}</p>
       <p className="hint" data-testid="own-sender-credits">{msg("ownSender.credits")}</p>
-      <Notice message={notice ? msg(notice) : undefined} />
+      <Notice message={uncleared !== null ? msg("ownSender.notice.disconnectedUncleared", { sender: uncleared }) : notice ? msg(notice) : undefined} />
       {!loaded.configured ? (
         <p className="muted">{msg("ownSender.notConfigured")}</p>
       ) : (

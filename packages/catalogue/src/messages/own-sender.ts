@@ -68,6 +68,10 @@ export const ownSender = {
   "ownSender.notice.connected": m({ es: "Cuenta de Twilio conectada. Elija ahora el número que usará.", en: "Twilio account connected. Now choose the number to use." }),
   "ownSender.notice.chosen": m({ es: "Remitente guardado y configurado en Twilio.", en: "Sender saved and configured at Twilio." }),
   "ownSender.notice.disconnected": m({ es: "Cuenta desconectada: se envía con los remitentes de la plataforma.", en: "Account disconnected: messages go out on the platform's senders." }),
+  "ownSender.notice.disconnectedUncleared": m<{ sender: string }>({
+    es: "Cuenta desconectada: se envía con los remitentes de la plataforma. No se pudieron quitar en Twilio las direcciones de respuestas y avisos que la aplicación puso en {sender}; quítelas en la consola de Twilio para que no lleguen aquí.",
+    en: "Account disconnected: messages go out on the platform's senders. The reply and notice addresses the app set on {sender} could not be removed at Twilio; remove them in the Twilio console so they stop arriving here.",
+  }),
   "ownSender.error.refused": m({ es: "Twilio rechazó estas credenciales. Revise el Account SID y el Auth Token.", en: "Twilio refused these credentials. Check the Account SID and the Auth Token." }),
   "ownSender.error.unreachable": m({ es: "No se pudo comprobar con Twilio; inténtelo de nuevo en unos minutos.", en: "Twilio could not be reached to check; try again in a few minutes." }),
   "ownSender.error.inactive": m({ es: "La cuenta de Twilio no está activa (suspendida o cerrada).", en: "The Twilio account is not active (suspended or closed)." }),
