@@ -230,6 +230,11 @@ export async function ownSenderSummary(em: EntityManager, workspaceId: string): 
   };
 }
 
+/** The client of a connected account, its token opened from the row. */
+export function connectedAccountClient(deps: OwnSenderDeps, row: { accountSid: string; tokenKeyId: string; tokenCiphertext: string }): TwilioClient {
+  return client(deps, row.accountSid, deps.cipher.open({ keyId: row.tokenKeyId, ciphertext: row.tokenCiphertext }, tokenContext(row.accountSid)));
+}
+
 /** `wem`: already scoped to the workspace (the row is flushed through it). */
 async function connectedClient(wem: EntityManager, deps: OwnSenderDeps, workspaceId: string): Promise<{ row: TwilioAccount; twilio: TwilioClient }> {
   const row = await wem.findOne(TwilioAccount, { workspace: workspaceId });

@@ -36,6 +36,9 @@ const OWN_JOBS: Partial<Record<PeriodicJobName, PeriodicJobRun>> = {
   "delivery.reconcile": async ({ deps, now, options }) => reconcileDeliveries(deps, now, options),
   // Replies lost at the webhook (a 5xx Twilio did not retry) are queued like the webhook queues them.
   "inbound.reconcile": async ({ deps, now, options }) => reconcileInbound(deps, now, options),
+  // Own accounts' WhatsApp templates under review (@rm/accounts asks Twilio, one template per
+  // transaction); nothing to do where credentials cannot be opened.
+  "whatsapp.approvals": async ({ deps, now }) => (deps.followWhatsAppApprovals ? deps.followWhatsAppApprovals(now) : { skipped: "own accounts not configured" }),
 };
 
 /** The periodic jobs messaging runs itself (createHandlers maps them to runPeriodic). */

@@ -32,6 +32,8 @@ export interface PeriodicOptions {
    * speed depends on it: the dashboard adds the unfolded deltas, so its figures are exact anyway.
    */
   analyticsFoldIntervalMs: number;
+  /** How often the WhatsApp approval of own accounts' templates is asked of Twilio ('whatsapp.approvals'). */
+  whatsappApprovalIntervalMs: number;
 }
 
 export const DEFAULT_PERIODIC_OPTIONS: PeriodicOptions = {
@@ -49,6 +51,7 @@ export const DEFAULT_PERIODIC_OPTIONS: PeriodicOptions = {
   completionIntervalMs: 5 * 60_000,
   replyWindowMs: 7 * 24 * 60 * 60_000,
   analyticsFoldIntervalMs: 60_000,
+  whatsappApprovalIntervalMs: 5 * 60_000,
 };
 
 export function periodicOptions(overrides?: Partial<PeriodicOptions>): PeriodicOptions {
