@@ -30,6 +30,7 @@ import {
 } from "@rm/accounts";
 import { initOrm } from "@rm/db";
 import { LOCAL_PLATFORM_CONTENT_SIDS, ManualClock } from "@rm/domain";
+import { messageSendEvent } from "@rm/events";
 import type { StreamEntry } from "@rm/streams";
 import { createScenario, createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "@rm/test-utils";
 import { createTwilioClient, signTwilioRequest } from "@rm/twilio";
@@ -347,7 +348,7 @@ describe("WhatsApp templates on an own account", () => {
     await expect(switchOwnWhatsApp(orm.em.fork(), actor, true)).rejects.toMatchObject({ code: "whatsapp_switch.not_approved" });
     const [first] = await orm.em.fork().execute<{ id: string; type: string; workspace_id: string; payload: unknown }[]>(
       "update outbox set status = 'published', published_at = now() where idempotency_key = ? returning id::text as id, type, workspace_id::text as workspace_id, payload",
-      [`message.send:${s.messageIds[0]}`],
+      [messageSendEvent.key(s.messageIds[0]!)],
     );
     await sendMessage(sendDeps(), { outboxId: first!.id, type: first!.type, workspaceId: first!.workspace_id, payload: JSON.stringify(first!.payload), traceparent: "" });
     expect(sim.state.messages.find((m) => m.to === `whatsapp:${s.phones[0]}`)).toMatchObject({ accountSid: PLATFORM_SID, from: "whatsapp:+14155238886" });

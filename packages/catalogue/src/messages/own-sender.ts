@@ -32,10 +32,6 @@ export const ownSender = {
     es: "Aún no ha elegido un número ni un servicio de mensajería: los SMS siguen saliendo por la plataforma.",
     en: "No number or Messaging Service chosen yet: SMS still go out on the platform's sender.",
   }),
-  "ownSender.whatsappNote": m({
-    es: "WhatsApp sigue saliendo por el remitente de la plataforma hasta que sus plantillas estén aprobadas en su propia cuenta.",
-    en: "WhatsApp keeps going out on the platform's sender until your templates are approved in your own account.",
-  }),
   "ownSender.connect.title": m({ es: "Conectar la cuenta de Twilio de su consulta", en: "Connect your practice's Twilio account" }),
   "ownSender.connect.replaceTitle": m({ es: "Cambiar de cuenta o introducir un token nuevo", en: "Change account or enter a new token" }),
   "ownSender.field.accountSid": m({ es: "Account SID", en: "Account SID" }),
