@@ -72,7 +72,10 @@ export function toNumbered(type: WhatsAppContentType, body: string): string {
 export function defaultWhatsAppText(type: WhatsAppContentType, language: string): { body: string; buttons: string[] } {
   const text = PLATFORM_TEMPLATE_TEXTS[(language === "en" ? "en" : "es") as WhatsAppContentLanguage][type];
   const names = WHATSAPP_CONTENT_VARIABLES[type];
-  return { body: text.body.replace(/\{\{\s*(\d+)\s*\}\}/g, (_m, n: string) => `{{${names[Number(n) - 1] ?? n}}}`), buttons: (text.buttons ?? []).map((b) => b.title) };
+  let body = text.body.replace(/\{\{\s*(\d+)\s*\}\}/g, (_m, n: string) => `{{${names[Number(n) - 1] ?? n}}}`);
+  // WhatsApp rejects a body that ends with a variable: the starting text closes with a word.
+  if (/\}\}\s*$/.test(body)) body = `${body.trimEnd()} ${language === "en" ? "Thank you." : "Gracias."}`;
+  return { body, buttons: (text.buttons ?? []).map((b) => b.title) };
 }
 
 /** What WhatsApp would refuse in this text, as field errors (Spanish; the route shows the catalogue's text by code). */

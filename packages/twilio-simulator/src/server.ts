@@ -8,7 +8,7 @@ import { createApiHandler } from "./api-routes.ts";
 import { WebhookPoster } from "./callbacks.ts";
 import type { SimContext } from "./context.ts";
 import { handleControl } from "./control-routes.ts";
-import { decideApproval } from "./content.ts";
+import { decideApproval, type ContentApprovalConfig } from "./content.ts";
 import { BodyTooLarge, sendJson } from "./http-util.ts";
 import { simulateInbound, type InboundRequest, type InboundResult } from "./inbound.ts";
 import { RateLimiter } from "./rate-limit.ts";
@@ -34,7 +34,7 @@ export interface Simulator {
   /** Current store (replaced by reset()). */
   readonly state: SimStore;
   readonly config: SimulatorConfig;
-  configure(patch: Partial<SimulatorConfig> & { failureShare?: number }): SimulatorConfig;
+  configure(patch: Partial<Omit<SimulatorConfig, "contentApproval">> & { failureShare?: number; contentApproval?: Partial<ContentApprovalConfig> }): SimulatorConfig;
   reset(opts?: { keepConfig?: boolean }): void;
   inbound(req: InboundRequest): Promise<InboundResult>;
   /** Adds an account with its own token, numbers and Messaging Services (or a subaccount of the main one). */
