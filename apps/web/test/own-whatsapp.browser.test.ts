@@ -82,6 +82,10 @@ describe.skipIf(!present)("WhatsApp from the practice's own number", () => {
     const p = await withJs.newPage();
     await p.goto(page.url());
     expect(await seriousAxeViolations(p)).toEqual([]);
+    const wide = await p.evaluate(() =>
+      [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > 360).map((e) => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)} ${(e.textContent ?? "").slice(0, 40)}`).slice(0, 8),
+    );
+    expect(wide, p.url()).toEqual([]);
     expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await withJs.close();
   }
@@ -139,12 +143,12 @@ describe.skipIf(!present)("WhatsApp from the practice's own number", () => {
     expect(account.contents.get(initial!.content_sid)?.approval).toMatchObject({ category: "UTILITY" });
 
     step("a rejected template shows WhatsApp's reason");
-    await page.goto(`${webUrl}/templates/${await templateId("FOLLOWUP_HAPPY")}`);
+    await page.goto(`${webUrl}/templates/${await templateId("OPT_OUT_CONFIRMATION")}`);
     const happy = page.getByTestId("own-whatsapp-template");
     await happy.getByRole("button", { name: "Guardar el texto de WhatsApp" }).click();
     await happy.getByRole("button", { name: "Enviar a aprobación de WhatsApp" }).click();
     await page.getByText("enviada a aprobación de WhatsApp").waitFor();
-    const [followup] = await sql<{ content_sid: string }>("select content_sid from whatsapp_templates where workspace_id = ? and type = 'FOLLOWUP_HAPPY'", [b.workspaceId]);
+    const [followup] = await sql<{ content_sid: string }>("select content_sid from whatsapp_templates where workspace_id = ? and type = 'OPT_OUT_CONFIRMATION'", [b.workspaceId]);
     const decided = await fetch(`${env.sim.url}/_sim/content/approval`, { method: "POST", body: JSON.stringify({ sid: followup!.content_sid, status: "rejected", rejectionReason: "The template looks like promotional content." }) });
     expect(decided.status).toBe(200);
     await happy.getByRole("button", { name: "Comprobar ahora" }).click();
