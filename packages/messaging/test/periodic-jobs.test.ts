@@ -68,6 +68,20 @@ describe("periodic slots", () => {
     ]);
   });
 
+  it("'whatsapp.approvals' runs the follow-up the worker wires, with the slot's time, and enqueues its next slot", async () => {
+    await ensurePeriodicJobs(h.orm.em.fork(), h.clock.now());
+    const entry = await publishSlot(periodicKey("whatsapp.approvals", new Date("2026-11-23T12:05:00.000Z")));
+    const asked: string[] = [];
+    await runPeriodic({ ...h.deps, followWhatsAppApprovals: async (now) => (asked.push(now.toISOString()), { checked: 0 }) }, entry);
+    expect(asked).toEqual([h.clock.now().toISOString()]);
+    expect((await outboxRow(h.orm, entry.outboxId)).status).toBe("done");
+    const rows = await rowsByKeyPrefix(periodicJobEvent.keyPrefix("whatsapp.approvals"));
+    expect(rows.map((r) => [r.idempotency_key, r.status])).toEqual([
+      [periodicKey("whatsapp.approvals", new Date("2026-11-23T12:05:00.000Z")), "done"],
+      [periodicKey("whatsapp.approvals", new Date("2026-11-23T12:10:00.000Z")), "pending"],
+    ]);
+  });
+
   it("after downtime the next slot is the one after now, not a replay of every missed slot", async () => {
     await ensurePeriodicJobs(h.orm.em.fork(), h.clock.now());
     const entry = await publishSlot(periodicKey("delivery.reconcile", new Date("2026-11-23T12:05:00.000Z")));
