@@ -16,14 +16,16 @@ export const PracticeKnowledgeSchema = defineEntity({
   filters: workspaceFilter(),
   properties: {
     id: uuidPk(),
-    workspace: p.manyToOne(Workspace).deleteRule("cascade").index(),
-    practice: p.manyToOne(Practice).deleteRule("cascade").unique(),
+    workspace: p.manyToOne(Workspace).deleteRule("cascade"),
+    practice: p.manyToOne(Practice).deleteRule("cascade"),
     data: p.json<Record<string, unknown>>(),
     version: p.integer().default(1),
     updatedBy: p.uuid().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
+  // One document per practice; workspace_id first, as in every tenant key that can have it (unique-keys.test.ts).
+  uniques: [{ name: "practice_knowledge_practice_uq", properties: ["workspace", "practice"] }],
 });
 
 export class PracticeKnowledge extends PracticeKnowledgeSchema.class {
