@@ -46,6 +46,11 @@ export interface PipelineBenchOptions {
   redisCluster?: boolean;
   /** STREAM_PARTITIONS of the relay and workers (default 1; a cluster run wants several). */
   partitions?: number;
+  /**
+   * Workspaces the messages are split over (default 1). A workspace's work stays in one stream
+   * partition, so spreading partitions over a cluster's nodes needs several. Not with `callbacks`.
+   */
+  workspaces?: number;
 }
 
 export interface PipelineCallbacksReport {
@@ -146,7 +151,14 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
 
     const walAtStart = await walPosition(env.orm);
     const t0 = Date.now();
-    const scenario = await importCampaigns(env.orm, { patients: o.messages, dueAt: new Date(t0), uploadRows: o.uploadRows ?? 1_000, publicUrl: env.processEnv.PUBLIC_URL! });
+    const workspaces = o.workspaces ?? 1;
+    if (workspaces > 1 && callbacks) throw new Error("callbacks are counted in one workspace: use workspaces 1");
+    const imports = [];
+    for (let w = 0; w < workspaces; w++) {
+      const patients = Math.floor(o.messages / workspaces) + (w < o.messages % workspaces ? 1 : 0);
+      imports.push(await importCampaigns(env.orm, { patients, dueAt: new Date(t0), uploadRows: o.uploadRows ?? 1_000, publicUrl: env.processEnv.PUBLIC_URL!, phoneBase: 593_960_000_000 + w * 1_000_000 }));
+    }
+    const scenario = { workspaceId: imports[0]!.workspaceId, campaignIds: imports.flatMap((i) => i.campaignIds) };
     const insertSeconds = (Date.now() - t0) / 1000;
     log(`${scenario.campaignIds.length} uploads imported in ${insertSeconds.toFixed(1)} s; waiting for the last send`);
 

@@ -6,7 +6,7 @@ import { runPipelineBench } from "../src/bench-pipeline.ts";
 // REDIS_CLUSTER=true against a local cluster of three masters, the partitions spread over them.
 describe("bench:pipeline --redis-cluster (smoke)", () => {
   it("sends every message once through a Redis Cluster", async () => {
-    const report = await runPipelineBench({ messages: 300, workers: 1, partitions: 4, redisCluster: true, logDir: fileURLToPath(new URL("../../../.data/logs", import.meta.url)) });
+    const report = await runPipelineBench({ messages: 300, workers: 1, partitions: 4, workspaces: 8, redisCluster: true, logDir: fileURLToPath(new URL("../../../.data/logs", import.meta.url)) });
     expect(report.duplicates).toBe(0);
     expect(report.endToEndPerSecond).toBeGreaterThan(0);
     expect(report.bullmq).toBeUndefined();

@@ -34,13 +34,15 @@ const options: PipelineBenchOptions = {
 
 if (values["redis-cluster"]) {
   const partitions = Number(values.partitions ?? 6);
-  const single = await runPipelineBench({ ...options, baselines: false, partitions });
+  // Several workspaces, so the partitions (one per workspace's hash) all carry work.
+  const workspaces = partitions * 2;
+  const single = await runPipelineBench({ ...options, baselines: false, partitions, workspaces });
   console.log("single Redis\n" + formatPipelineReport(single));
-  const cluster = await runPipelineBench({ ...options, baselines: false, partitions, redisCluster: true });
+  const cluster = await runPipelineBench({ ...options, baselines: false, partitions, workspaces, redisCluster: true });
   console.log("Redis Cluster, 3 masters\n" + formatPipelineReport(cluster));
   const ratio = Math.round((cluster.endToEndPerSecond / single.endToEndPerSecond) * 100) / 100;
   console.log(`cluster / single Redis, end to end: ${ratio}`);
-  console.log(JSON.stringify({ bench: "pipeline-redis-cluster", partitions, single, cluster, ratio }));
+  console.log(JSON.stringify({ bench: "pipeline-redis-cluster", partitions, workspaces, single, cluster, ratio }));
 } else {
   const report = await runPipelineBench({ ...options, ...(values.partitions ? { partitions: Number(values.partitions) } : {}) });
   console.log(formatPipelineReport(report));
