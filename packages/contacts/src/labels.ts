@@ -48,13 +48,11 @@ export async function createLabel(em: EntityManager, viewer: ContactsViewer, raw
   if (!canManageLabels(viewer)) throw new ContactsError("forbidden", "contacts.error.forbidden");
   const name = labelName(rawName);
   const now = ctx.now ?? new Date();
-  const [row] = await scopedQuery<{ id: string }>(
-    em,
-    viewer.workspaceId,
+  const [row] = await em.execute<{ id: string }[]>(
     `insert into labels (workspace_id, name, created_at) select ?, ?, ?
       where not exists (select 1 from labels where workspace_id = ? and lower(name) = lower(?))
      on conflict do nothing returning id`,
-    [name, now, viewer.workspaceId, name],
+    [viewer.workspaceId, name, now, viewer.workspaceId, name],
   );
   if (!row) throw new ContactsError("conflict", "contacts.label.exists", "name");
   await insertAudit(em, { workspaceId: viewer.workspaceId, actorId: viewer.userId, action: "label.created", entityType: "label", entityId: row.id, ip: ctx.ip ?? null, details: {}, now });
@@ -145,15 +143,13 @@ export async function setContactLabels(em: EntityManager, input: SetLabelsInput)
   let added = 0;
   let removed = 0;
   if (add.length > 0) {
-    const rows = await scopedQuery<{ n: string }>(
-      em,
-      input.workspaceId,
+    const rows = await em.execute<{ n: string }[]>(
       `with ins as (
          insert into contact_labels (workspace_id, contact_id, label_id, assigned_by_id, created_at)
-         select ?, c, l, ?::uuid, ? from unnest(?::uuid[]) as c cross join unnest(?::uuid[]) as l
+         select ?::uuid, c, l, ?::uuid, ? from unnest(?::uuid[]) as c cross join unnest(?::uuid[]) as l
          on conflict (contact_id, label_id) do nothing returning 1)
        select count(*)::text as n from ins`,
-      [input.actorId, now, pgArray(contacts), pgArray(add)],
+      [input.workspaceId, input.actorId, now, pgArray(contacts), pgArray(add)],
     );
     added = Number(rows[0]?.n ?? 0);
   }

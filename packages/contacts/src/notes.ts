@@ -37,11 +37,9 @@ export async function addContactNote(em: EntityManager, viewer: ContactsViewer, 
   if (body === "") throw new ContactsError("invalid", "contacts.note.required", "body");
   if (body.length > NOTE_MAX_LENGTH) throw new ContactsError("invalid", "contacts.note.tooLong", "body");
   const now = ctx.now ?? new Date();
-  const [row] = await scopedQuery<{ id: string }>(
-    em,
-    viewer.workspaceId,
+  const [row] = await em.execute<{ id: string }[]>(
     "insert into contact_notes (workspace_id, contact_id, author_id, body, created_at) values (?, ?, ?, ?, ?) returning id",
-    [contact.id, viewer.userId, body, now],
+    [viewer.workspaceId, contact.id, viewer.userId, body, now],
   );
   await insertAudit(em, { workspaceId: viewer.workspaceId, actorId: viewer.userId, action: "contact.note_added", entityType: "contact", entityId: contact.id, ip: ctx.ip ?? null, details: { noteId: row!.id, length: body.length }, now });
   return row!.id;
