@@ -118,7 +118,7 @@ export const contacts = {
   "contacts.note.required": m({ es: "Escriba la nota.", en: "Write the note." }),
   "contacts.note.tooLong": m({ es: "Una nota tiene como máximo 2000 caracteres.", en: "A note has at most 2000 characters." }),
   "contacts.page.history": m({ es: "Mensajes", en: "Messages" }),
-  "contacts.page.historyHint": m({ es: "Todos los mensajes enviados y recibidos, de campañas y conversaciones, el más reciente primero.", en: "Every message sent and received, from campaigns and conversations, newest first." }),
+  "contacts.page.historyHint": m({ es: "Todos los mensajes enviados y recibidos, de campañas y conversaciones, el más reciente primero.", en: "Every message sent and received in campaigns and conversations, newest first." }),
   "contacts.page.noHistory": m({ es: "Sin mensajes.", en: "No messages." }),
   "contacts.history.out": m<{ type: string; channel: string }>({
     es: "{type, select, INITIAL {Solicitud de calificación} REMINDER {Recordatorio} FOLLOWUP_HAPPY {Seguimiento (reseña)} FOLLOWUP_UNHAPPY {Seguimiento (formulario)} HELP {Ayuda} OPT_OUT_CONFIRMATION {Confirmación de baja} other {Mensaje del personal}} · enviado por {channel, select, WHATSAPP {WhatsApp} other {SMS}}",
