@@ -11,7 +11,7 @@ import { LABEL_NAME_MAX_LENGTH, SEARCH_MAX_LENGTH } from "@rm/contacts/constants
 import type { MessageCode } from "@rm/catalogue";
 import { formatPhone } from "@rm/domain";
 import { contactsFormError, contactsViewerOf, throwContactsAccessError } from "../.server/contacts.server.ts";
-import { requireRole, requireUser } from "../.server/staff.server.ts";
+import { notFound, requireRole, requireUser } from "../.server/staff.server.ts";
 import { SelectFilter } from "../components/filters.tsx";
 import { CsrfInput } from "../components/forms.tsx";
 import { formatDateTime, useLocale, useMsg } from "../i18n.ts";
@@ -46,6 +46,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // A hand-edited or stale link: say what is wrong, show nothing rather than a widened list.
     return data({ ...base, filterError: error.text as string, items: [], next: null, paged: false, filtered: true }, { status: 400 });
   }
+  // Another workspace's label (or one deleted since) answers 404, never a list that ignores it.
+  if (!filters.labelIds.every((id) => labels.some((l) => l.id === id))) notFound();
   const page = await listContacts(staff.em, viewer, filters, { timezone: staff.workspace.timezone, country: staff.workspace.defaultCountry }).catch(throwContactsAccessError);
   return {
     ...base,

@@ -2,9 +2,9 @@
 // with the list page's filters, streamed page by page so a workspace of 100,000 contacts never sits in memory.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { ContactsError, contactsCsv, parseContactFilters } from "@rm/contacts";
+import { ContactsError, contactsCsv, listLabels, parseContactFilters } from "@rm/contacts";
 import { contactsViewerOf } from "../.server/contacts.server.ts";
-import { requireUser } from "../.server/staff.server.ts";
+import { notFound, requireUser } from "../.server/staff.server.ts";
 import { ROLES } from "../nav.ts";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -16,6 +16,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     if (error instanceof ContactsError) throw data({ error: error.text }, { status: 400 });
     throw error;
   }
+  const labels = await listLabels(staff.em, staff.workspace.id);
+  if (!filters.labelIds.every((id) => labels.some((l) => l.id === id))) notFound();
   const lines = contactsCsv(staff.em, contactsViewerOf(staff), { ...filters, after: null }, { timezone: staff.workspace.timezone, country: staff.workspace.defaultCountry });
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
