@@ -118,7 +118,10 @@ describe("contacts routes", () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(csv.headers.get("content-disposition")).toMatch(/^attachment; filename="contactos-\d{4}-\d{2}-\d{2}\.csv"$/);
-    const text = await csv.text();
+    const bytes = new Uint8Array(await csv.arrayBuffer());
+    // UTF-8 with BOM: what Excel in a Spanish locale opens with the accents right.
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
     // Never contacted yet (its request is scheduled), labels taken off above, opted back in.
     expect(text.split("\r\n")).toEqual(["\uFEFFtelefono;nombre;etiquetas;ultimo_contacto;dado_de_baja;eliminado", "+593981110001;'=cmd|' /C calc'!A0;;;no;no", ""]);
     const file = await get(web.url, `/contacts/${contactId}/data.json`, owner);
