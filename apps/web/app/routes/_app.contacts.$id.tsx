@@ -283,7 +283,8 @@ function NotesPanel({ contact, timezone, failure }: { contact: ContactData; time
           ))}
         </ol>
       )}
-      <Form method="post">
+      {/* Keyed on the notes: a saved note empties the field (the form mounts anew). */}
+      <Form method="post" key={contact.notes.length}>
         <CsrfInput />
         <input type="hidden" name="intent" value="note" />
         <div className="field">

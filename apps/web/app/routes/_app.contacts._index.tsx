@@ -245,9 +245,26 @@ function ContactsTable({ items, timezone }: { items: Loaded["items"]; timezone: 
 function LabelsSection({ labels, isOwner }: { labels: Loaded["labels"]; isOwner: boolean }) {
   const msg = useMsg();
   const failure = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const deleting = isOwner ? labels.find((l) => l.id === params.get("deleteLabel")) : undefined;
   return (
     <section className="card" aria-labelledby="labels-title" data-testid="labels-section">
       <h2 id="labels-title">{msg("contacts.labels.title")}</h2>
+      {deleting ? (
+        // The confirmation step of a deletion: a GET page, then a POST with the CSRF token.
+        <Form method="post" className="confirm" data-testid="label-delete-confirm">
+          <p>{msg("contacts.labels.deleteBody", { name: deleting.name, count: deleting.contacts })}</p>
+          <CsrfInput />
+          <input type="hidden" name="intent" value="label.delete" />
+          <input type="hidden" name="label" value={deleting.id} />
+          <div className="buttons">
+            <button type="submit" className="danger">
+              {msg("contacts.labels.deleteConfirm")}
+            </button>
+            <Link to="/contacts">{msg("contacts.actions.cancel")}</Link>
+          </div>
+        </Form>
+      ) : null}
       {labels.length === 0 ? (
         <p className="muted">{msg("contacts.labels.none")}</p>
       ) : (
@@ -259,14 +276,9 @@ function LabelsSection({ labels, isOwner }: { labels: Loaded["labels"]; isOwner:
               </Link>{" "}
               <span className="muted">{msg("contacts.labels.count", { count: l.contacts })}</span>
               {isOwner ? (
-                <Form method="post" className="inline-form">
-                  <CsrfInput />
-                  <input type="hidden" name="intent" value="label.delete" />
-                  <input type="hidden" name="label" value={l.id} />
-                  <button type="submit" className="link-button">
-                    {msg("contacts.labels.delete", { name: l.name })}
-                  </button>
-                </Form>
+                <Link to={`/contacts?deleteLabel=${l.id}#labels-title`} className="muted">
+                  {msg("contacts.labels.delete", { name: l.name })}
+                </Link>
               ) : null}
             </li>
           ))}
