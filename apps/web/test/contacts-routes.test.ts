@@ -134,6 +134,21 @@ describe("contacts routes", () => {
     expect(body.consentEvents.length).toBeGreaterThanOrEqual(3);
   });
 
+  it("the owner creates a label and deletes one after its confirmation step, which takes it off its contacts", async () => {
+    const created = await post(web.url, "/contacts", owner, { intent: "label.create", name: "Ortodoncia" });
+    expect(created.headers.get("location")).toBe("/contacts?notice=labelCreated");
+    const [ortho] = await sql<{ id: string }>("select id from labels where workspace_id = ? and name = 'Ortodoncia'", [a.workspaceId]);
+    expect((await post(web.url, `/contacts/${contactId}`, owner, { intent: "label.add", label: ortho!.id })).status).toBe(302);
+    const confirm = await (await get(web.url, `/contacts?deleteLabel=${ortho!.id}`, owner)).text();
+    expect(confirm).toContain("La etiqueta «Ortodoncia» se quitará de 1 contacto.");
+    const deleted = await post(web.url, "/contacts", owner, { intent: "label.delete", label: ortho!.id });
+    expect(deleted.headers.get("location")).toBe("/contacts?notice=labelDeleted");
+    expect(await sql("select 1 from contact_labels where label_id = ?", [ortho!.id])).toEqual([]);
+    const audit = await sql<{ action: string; details: { contacts: number } }>("select action, details from audit_logs where entity_id = ? order by created_at", [ortho!.id]);
+    expect(audit.map((r) => r.action)).toEqual(["label.created", "label.deleted"]);
+    expect(audit[1]!.details.contacts).toBe(1);
+  });
+
   it("erasure from the contact page removes the notes with the rest", async () => {
     const res = await post(web.url, `/contacts/${contactId}`, owner, { intent: "erase", confirmed: "yes" });
     expect(res.headers.get("location")).toBe(`/contacts/${contactId}?notice=erased`);
