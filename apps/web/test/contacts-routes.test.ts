@@ -17,6 +17,7 @@ let web: WebServer;
 let a: Tenant;
 let contactId: string;
 let labelId: string;
+let campaignId: string;
 let owner: Session;
 let doctor: Session;
 let reception: Session;
@@ -34,7 +35,7 @@ async function sql<T>(q: string, params: unknown[] = []): Promise<T[]> {
 beforeAll(async () => {
   db = await createTestDatabase();
   a = await createTenant(db.url, "a");
-  await createTenantCampaign(db.url, a, [{ name: "=cmd|' /C calc'!A0", phone: "+593981110001", state: "scheduled" }]);
+  campaignId = await createTenantCampaign(db.url, a, [{ name: "=cmd|' /C calc'!A0", phone: "+593981110001", state: "scheduled" }]);
   ({ contactId, labelId } = await seedContactFixture(db.url, a, "+593981110001"));
   await sql("insert into users (workspace_id, email, name, role, password_hash) select workspace_id, ?, 'Dr. Otro', 'DOCTOR', password_hash from users where id = ?", [`otro.${a.doctor.email}`, a.doctor.id]);
   web = await startWebServer({ databaseUrl: db.url });
@@ -52,6 +53,8 @@ afterAll(async () => {
 describe("contacts routes", () => {
   it("a doctor opens the contacts of their patients; another doctor gets 404 on the page, its actions and an empty list", async () => {
     expect((await get(web.url, `/contacts/${contactId}`, doctor)).status).toBe(200);
+    // The campaign page leads to the patient's contact.
+    expect(await (await get(web.url, `/campaigns/${campaignId}`, doctor)).text()).toContain(`href="/contacts/${contactId}"`);
     expect((await get(web.url, `/contacts/${contactId}`, otherDoctor)).status).toBe(404);
     expect((await post(web.url, `/contacts/${contactId}`, otherDoctor, { intent: "note", body: "No es mío" })).status).toBe(404);
     expect((await post(web.url, `/contacts/${contactId}`, otherDoctor, { intent: "optout", confirmed: "yes" })).status).toBe(404);

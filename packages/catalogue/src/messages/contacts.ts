@@ -3,6 +3,8 @@ import { m } from "../define.ts";
 /** Contacts (SPEC §13): the list, the contact page, labels, notes, the data download. */
 export const contacts = {
   "contacts.nav": m({ es: "Contactos", en: "Contacts" }),
+  "contacts.link": m({ es: "Contacto", en: "Contact" }),
+  "contacts.link.open": m<{ name: string }>({ es: "Contacto de {name}: todos sus mensajes, etiquetas y notas", en: "Contact of {name}: all their messages, labels and notes" }),
   "contacts.list.title": m({ es: "Contactos", en: "Contacts" }),
   "contacts.list.intro.all": m({
     es: "Cada teléfono al que el consultorio escribió o que le escribió, con su historial. El más reciente primero.",
