@@ -41,10 +41,16 @@ spec:
           {{- $_ := set $fixed "INBOUND_RECONCILE_OVERLAP_MINUTES" .overlapMinutes }}
           {{- $_ := set $fixed "INBOUND_RECONCILE_MAX_HOURS" .maxHours }}
           {{- end }}
+          {{- with $c.whatsappApprovals }}
+          {{- $_ := set $fixed "WHATSAPP_APPROVAL_INTERVAL_MS" .intervalMs }}
+          {{- end }}
           {{- with $c.statusApply }}
           {{- $_ := set $fixed "STATUS_APPLY_BATCH_SIZE" .batchSize }}
           {{- $_ := set $fixed "STATUS_APPLY_POLL_MS" .pollMs }}
           {{- $_ := set $fixed "STATUS_UNKNOWN_RETRY_MINUTES" .unknownRetryMinutes }}
+          {{- end }}
+          {{- with $c.retentionDays }}
+          {{- $_ := set $fixed "RETENTION_DAYS" . }}
           {{- end }}
           {{- $env := include "rm.env" (dict "root" .root "component" .component "fixed" $fixed) | trim }}
           {{- if $env }}

@@ -1,6 +1,7 @@
 // Every text staff and patients see, by code (decision 010). One file per area under messages/;
 // codes start with the area's name. Code that shows a text calls `msg(code, params)`, never an inline
 // Spanish/English pair (lint: `catalogue/no-inline-pairs`).
+import { assistant } from "./messages/assistant.ts";
 import { billing } from "./messages/billing.ts";
 import { consent } from "./messages/consent.ts";
 import { contacts } from "./messages/contacts.ts";
@@ -13,8 +14,9 @@ import { sending } from "./messages/sending.ts";
 import { settings } from "./messages/settings.ts";
 import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
+import { whatsappTemplates } from "./messages/whatsapp-templates.ts";
 
-export const catalogue = { ...billing, ...consent, ...contacts, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload };
+export const catalogue = { ...assistant, ...billing, ...consent, ...contacts, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload, ...whatsappTemplates };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

@@ -1,4 +1,5 @@
 import { AnalyticsDailySchema, AnalyticsDeltaSchema, AnalyticsRollupSchema } from "./modules/analytics/analytics.entity.ts";
+import { PracticeKnowledgeSchema } from "./modules/assistant/practice-knowledge.entity.ts";
 import { AuditLogSchema } from "./modules/audit/audit-log.entity.ts";
 import { BillingEventSchema } from "./modules/billing/billing-event.entity.ts";
 import { CreditLedgerEntrySchema } from "./modules/billing/credit-ledger-entry.entity.ts";
@@ -18,6 +19,7 @@ import { OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";
 import { PracticeSchema } from "./modules/practice/practice.entity.ts";
 import { TemplateSchema } from "./modules/templates/template.entity.ts";
 import { TwilioAccountSchema } from "./modules/senders/twilio-account.entity.ts";
+import { WhatsAppTemplateSchema } from "./modules/senders/whatsapp-template.entity.ts";
 import { InvitationSchema } from "./modules/workspace/invitation.entity.ts";
 import { StaffSessionSchema } from "./modules/workspace/staff-session.entity.ts";
 import { UserSchema } from "./modules/workspace/user.entity.ts";
@@ -47,6 +49,8 @@ export const entities = [
   CreditLedgerEntrySchema,
   BillingEventSchema,
   TwilioAccountSchema,
+  PracticeKnowledgeSchema,
+  WhatsAppTemplateSchema,
   AuditLogSchema,
   OutboxEventSchema,
   AnalyticsDeltaSchema,

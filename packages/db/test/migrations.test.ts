@@ -55,6 +55,7 @@ describe("migrations", () => {
           "mikro_orm_migrations",
           "outbox",
           "patients",
+          "practice_knowledge",
           "practices",
           "provider_status_events",
           "review_clicks",
@@ -62,6 +63,7 @@ describe("migrations", () => {
           "templates",
           "twilio_accounts",
           "users",
+          "whatsapp_templates",
           "workspaces",
         ]);
         expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe("");
