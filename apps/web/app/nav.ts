@@ -16,6 +16,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/", es: "Inicio", en: "Home", roles: ALL },
   { to: "/campaigns", es: "Campañas", en: "Campaigns", roles: ALL },
   { to: "/inbox", es: "Bandeja", en: "Inbox", roles: STAFF },
+  { to: "/contacts", es: "Contactos", en: "Contacts", roles: ALL },
   { to: "/analytics", es: "Analítica", en: "Analytics", roles: STAFF },
   { to: "/billing", es: "Facturación", en: "Billing", roles: OWNER },
   { to: "/templates", es: "Plantillas", en: "Templates", roles: STAFF },

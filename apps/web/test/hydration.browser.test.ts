@@ -37,6 +37,7 @@ interface Fixture {
   feedbackToken: string;
   resetToken: string;
   inviteToken: string;
+  contactId: string;
 }
 
 /** A page to open; `shows`: text it must show, so the dates that matter are really on it. */
@@ -53,6 +54,11 @@ const PAGES: Record<string, Visit> = {
   "_app.billing_.cancel.tsx": { kind: "staff", url: () => "/billing/cancel" },
   "_app.billing_.success.tsx": { kind: "staff", url: () => "/billing/success" },
   "_app.campaigns.$id.tsx": { kind: "staff", url: (f) => `/campaigns/${f.campaignId}` },
+  // With last-contact times, a note's time and the messages' times.
+  "_app.contacts._index.tsx": { kind: "staff", url: () => "/contacts", shows: /Paciente Uno/ },
+  "_app.contacts.$id.tsx": { kind: "staff", url: (f) => `/contacts/${f.contactId}`, shows: /Llamar por la tarde/ },
+  "_app.contacts[.]csv.ts": { kind: "not a page", why: "the contacts CSV download" },
+  "_app.contacts.$id.data[.]json.ts": { kind: "not a page", why: "the patient's data download (JSON)" },
   "_app.campaigns._index.tsx": { kind: "staff", url: () => "/campaigns" },
   "_app.campaigns.drafts.$id.tsx": { kind: "staff", url: (f) => `/campaigns/drafts/${f.draftId}` },
   "_app.campaigns.drafts_.$id.rejected[.]csv.ts": { kind: "not a page", why: "a CSV download" },
@@ -133,7 +139,13 @@ describe.skipIf(!present)(`hydration in ${VIEWER_ZONE} against a server in UTC`,
       const tokens = await orm.em
         .fork()
         .execute<{ public_token: string; status: string }[]>("select public_token, status from patients where campaign_id = ? order by phone", [campaignId]);
+      const [contact] = await orm.em.fork().execute<{ id: string }[]>("select id from contacts where workspace_id = ? and phone = '+593981110001'", [tenant.workspaceId]);
+      await orm.em.fork().execute("update contacts set last_contact_at = now() - interval '2 hours' where workspace_id = ?", [tenant.workspaceId]);
+      await orm.em
+        .fork()
+        .execute("insert into contact_notes (workspace_id, contact_id, author_id, body) values (?, ?, ?, 'Llamar por la tarde.')", [tenant.workspaceId, contact!.id, tenant.owner.id]);
       fixture = {
+        contactId: contact!.id,
         tenant,
         campaignId,
         draftId: draft.campaignId,

@@ -15,6 +15,7 @@ import { get, post, signIn, type Session } from "./support/http.ts";
 import { inboxItemUrl, seedInboxItems } from "./support/inbox-items.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { createTenantCampaign } from "./support/campaigns.ts";
+import { seedContactFixture } from "./support/contacts.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 type Role = "owner" | "doctor" | "receptionist";
@@ -70,6 +71,14 @@ const ROUTES: Record<string, RouteSpec> = {
   "_app.inbox._index.tsx": { kind: "staff", url: () => "/inbox", get: STAFF },
   // The item belongs to a campaign assigned to the tenant's doctor (a doctor not assigned gets 404: packages/inbox tests).
   "_app.inbox.$id.tsx": { kind: "staff", url: (t) => inboxItemUrl(t), get: STAFF, crossTenantPost: { status: "RESOLVED", notes: "Robado" } },
+  // Contacts: every role sees the list (a doctor only contacts of their patients); a filter by another
+  // workspace's label answers 404. The tenant's contact has an appointment of the tenant's doctor
+  // (another doctor's contact answers 404: contacts-routes.test.ts).
+  "_app.contacts._index.tsx": { kind: "staff", url: (t) => `/contacts?label=${contactFixtures.get(t.workspaceId)?.labelId}`, get: ALL, crossTenantGet: true },
+  "_app.contacts[.]csv.ts": { kind: "staff", url: (t) => `/contacts.csv?label=${contactFixtures.get(t.workspaceId)?.labelId}`, get: ALL, crossTenantGet: true },
+  "_app.contacts.$id.tsx": { kind: "staff", url: (t) => `/contacts/${contactFixtures.get(t.workspaceId)?.contactId}`, get: ALL, crossTenantPost: { intent: "note", body: "Robado" } },
+  // The patient's data file is the owner's (it covers every doctor's appointments).
+  "_app.contacts.$id.data[.]json.ts": { kind: "staff", url: (t) => `/contacts/${contactFixtures.get(t.workspaceId)?.contactId}/data.json`, get: OWNER, crossTenantGet: true },
   "_app.settings.tsx": { kind: "staff", url: () => "/settings", get: STAFF },
   // Owners only; no id in the URL: it acts on the signed-in workspace's own account (own-sender-routes.test.ts).
   "_app.settings_.sender.tsx": { kind: "staff", url: () => "/settings/sender", get: OWNER },
@@ -118,6 +127,7 @@ let a: Tenant;
 let b: Tenant;
 const sessions = {} as Record<Role, Session>;
 const campaignIds = new Map<string, string>();
+const contactFixtures = new Map<string, { contactId: string; labelId: string }>();
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -125,6 +135,7 @@ beforeAll(async () => {
   b = await createTenant(db.url, "b");
   for (const t of [a, b]) campaignIds.set(t.workspaceId, await createTenantCampaign(db.url, t, [{ name: "Paciente Uno", phone: "+593981110001", state: "scheduled" }]));
   await seedInboxItems(db.url, [a, b]);
+  for (const t of [a, b]) contactFixtures.set(t.workspaceId, await seedContactFixture(db.url, t, "+593981110001"));
   web = await startWebServer({ databaseUrl: db.url });
   sessions.owner = await signIn(web.url, a.owner.email, a.owner.password);
   sessions.doctor = await signIn(web.url, a.doctor.email, a.doctor.password);

@@ -12,6 +12,8 @@ export const PATIENT_PAGE_SIZE = 50;
 
 export interface PatientRow {
   id: string;
+  /** The appointment's contact (its page: /contacts/<id>). */
+  contactId: string;
   name: string;
   phone: string;
   channel: "SMS" | "WHATSAPP";
@@ -45,6 +47,7 @@ type Time = Date | string | null;
 
 interface Row {
   id: string;
+  contact_id: string;
   name: string;
   phone: string;
   preferred_channel: "SMS" | "WHATSAPP";
@@ -127,7 +130,7 @@ export async function listCampaignPatients(
   const rows = await scopedQuery<Row>(
     em,
     workspaceId,
-    `select p.id, p.name, p.phone, p.preferred_channel, p.appointment_at, p.status, p.skip_reason, p.rating, p.rated_at, p.created_at,
+    `select p.id, p.contact_id, p.name, p.phone, p.preferred_channel, p.appointment_at, p.status, p.skip_reason, p.rating, p.rated_at, p.created_at,
             ${cursorKeySql("p.appointment_at")} as cursor_key,
             ct.opted_out_at, ct.opted_out_source, ct.erased_at,
             i.status as initial_status, i.send_attempted_at, i.sent_at, i.delivered_at, i.read_at, i.failed_at, i.error_code, i.error_text,
@@ -162,6 +165,7 @@ export async function listCampaignPatients(
       const erasedAt = t(r.erased_at);
       return {
         id: r.id,
+        contactId: r.contact_id,
         name: r.name,
         phone: r.phone,
         channel: r.preferred_channel,

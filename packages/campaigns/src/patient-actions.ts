@@ -12,13 +12,18 @@ import {
   eraseContact,
   EVIDENCE_MAX_LENGTH,
   lockContactPatients,
+  lockContactById,
   lockPatientContact,
   optInContact,
   optOutContact,
+  pendingMessageIdsOfContact,
   pendingMessageIdsOfPatientContact,
+  type ConsentChannel,
   type ConsentHistoryEntry,
+  type LockedContact,
   type PatientContact,
 } from "@rm/messaging";
+import { eraseContactNotes } from "@rm/contacts";
 import { writeAudit } from "./audit.ts";
 import { findCampaignPatient } from "./list-patients.ts";
 import { canOpenCampaign, type Viewer } from "./viewer.ts";
@@ -168,6 +173,7 @@ export async function erasePatient(em: EntityManager, input: PatientActionInput)
       pseudonymPhone: pseudonymPhone(),
       now,
     });
+    await eraseContactNotes(tem, ws, target.contactId);
 
     await writeAudit(tem, {
       workspaceId: ws,
@@ -177,6 +183,114 @@ export async function erasePatient(em: EntityManager, input: PatientActionInput)
       entityId: target.patientId,
       ip: input.ip ?? null,
       details: { campaignId: input.campaignId, contactId: target.contactId, patientsErased: patients.length, messagesCancelled },
+      now,
+    });
+    return { outcome: "erased", patientsErased: patients.length, messagesCancelled };
+  });
+}
+
+// The same actions from the contact page (SPEC §13): on a contact by its id rather than through one
+// campaign's patient. Owners act on every contact, a doctor on the contacts with an appointment of
+// theirs; anything else — reception included — gets null (the route answers 403 or 404 first).
+
+export interface ContactActionInput {
+  workspaceId: string;
+  contactId: string;
+  viewer: Viewer;
+  ip?: string | null;
+  now?: Date;
+}
+
+async function lockContactTarget(em: EntityManager, input: ContactActionInput): Promise<LockedContact | null> {
+  if (!UUID.test(input.contactId)) return null;
+  if (input.viewer.role !== "OWNER" && input.viewer.role !== "DOCTOR") return null;
+  // Lock order as the worker's send step: the outbox rows of the contact's waiting sends, then the contact.
+  const waiting = await pendingMessageIdsOfContact(em, input.workspaceId, input.contactId);
+  await lockOutboxRowsByKey(em, waiting.map((id) => messageSendEvent.key(id)));
+  const contact = await lockContactById(em, input.workspaceId, input.contactId, input.viewer.role === "DOCTOR" ? input.viewer.userId : null);
+  if (!contact) return null;
+  if (input.viewer.role === "DOCTOR" && !contact.hasDoctor) return null;
+  return contact;
+}
+
+/** Opts the contact out on staff's word, from the contact page; null when not there for this viewer. */
+export async function optOutContactByStaff(em: EntityManager, input: ContactActionInput): Promise<OptOutResult | null> {
+  const now = input.now ?? new Date();
+  return inTransaction(em, async (tem) => {
+    const target = await lockContactTarget(tem, input);
+    if (!target) return null;
+    if (target.optedOutAt !== null) return { outcome: "already_opted_out" };
+    await optOutContact(tem, input.workspaceId, target.contactId, "staff", now, input.viewer.userId);
+    const cancelled = await cancelPendingSends(tem, input.workspaceId, target.contactId, now, STAFF_OPT_OUT_TEXT);
+    await writeAudit(tem, {
+      workspaceId: input.workspaceId,
+      actorId: input.viewer.userId,
+      action: "contact.opted_out",
+      entityType: "contact",
+      entityId: target.contactId,
+      ip: input.ip ?? null,
+      details: { messagesCancelled: cancelled },
+      now,
+    });
+    return { outcome: "opted_out", messagesCancelled: cancelled };
+  });
+}
+
+/**
+ * Opts the contact back in from the contact page with the patient's evidence (required), for the
+ * channel chosen (default: the latest appointment's); null when not there for this viewer.
+ */
+export async function optInContactByStaff(em: EntityManager, input: ContactActionInput & { evidence: string; channel?: ConsentChannel | null }): Promise<OptInResult | null> {
+  const now = input.now ?? new Date();
+  const evidence = input.evidence.trim();
+  return inTransaction(em, async (tem) => {
+    const target = await lockContactTarget(tem, input);
+    if (!target) return null;
+    if (target.erasedAt !== null) return { outcome: "erased" };
+    if (evidence === "") return { outcome: "evidence_required" };
+    const channel = input.channel ?? target.lastChannel ?? "SMS";
+    await optInContact(tem, { workspaceId: input.workspaceId, contactId: target.contactId, channel, actorId: input.viewer.userId, evidence: evidence.slice(0, EVIDENCE_MAX_LENGTH), now });
+    await writeAudit(tem, {
+      workspaceId: input.workspaceId,
+      actorId: input.viewer.userId,
+      action: "contact.opted_in",
+      entityType: "contact",
+      entityId: target.contactId,
+      ip: input.ip ?? null,
+      details: { channel },
+      now,
+    });
+    return { outcome: "opted_in" };
+  });
+}
+
+/** Erases the person behind the contact (as erasePatient, across every appointment), from the contact page. */
+export async function eraseContactByStaff(em: EntityManager, input: ContactActionInput): Promise<EraseResult | null> {
+  const now = input.now ?? new Date();
+  return inTransaction(em, async (tem) => {
+    const target = await lockContactTarget(tem, input);
+    if (!target) return null;
+    const patients = await lockContactPatients(tem, input.workspaceId, target.contactId);
+    if (target.erasedAt !== null && patients.every((p) => p.name === ERASED_NAME)) return { outcome: "already_erased" };
+    const messagesCancelled = await cancelPendingSends(tem, input.workspaceId, target.contactId, now, ERASED_TEXT);
+    await eraseContact(tem, {
+      workspaceId: input.workspaceId,
+      contactId: target.contactId,
+      phone: target.phone,
+      patientIds: patients.map((p) => p.id),
+      name: ERASED_NAME,
+      pseudonymPhone: pseudonymPhone(),
+      now,
+    });
+    await eraseContactNotes(tem, input.workspaceId, target.contactId);
+    await writeAudit(tem, {
+      workspaceId: input.workspaceId,
+      actorId: input.viewer.userId,
+      action: "contact.erased",
+      entityType: "contact",
+      entityId: target.contactId,
+      ip: input.ip ?? null,
+      details: { patientsErased: patients.length, messagesCancelled },
       now,
     });
     return { outcome: "erased", patientsErased: patients.length, messagesCancelled };

@@ -12,6 +12,7 @@ import type { StreamEntry } from "@rm/streams";
 import { addFixtureCampaign, createScenario, createTestDatabase, createTestRedis, type FixturePatient, type Scenario, type TestDatabase, type TestRedis } from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addContactNote } from "@rm/contacts";
 import { cancelCampaign, erasePatient, listCampaignPatients, loadCampaign, optOutPatient, type Viewer } from "../src/index.ts";
 import { messageSendEvent } from "@rm/events";
 
@@ -239,7 +240,12 @@ describe("patient opt-out and erasure by staff", () => {
     expect(await erasePatient(em(), { workspaceId: other.workspaceId, campaignId, patientId: bruno, viewer: { userId: other.ownerId, role: "OWNER" } })).toBeNull();
     expect(await erasePatient(em(), { workspaceId: s.workspaceId, campaignId, patientId: bruno, viewer: { userId: s.ownerId, role: "RECEPTIONIST" } })).toBeNull();
 
+    // A staff note on his contact names him: it goes with the rest.
+    const [brunoContact] = await sql<{ contact_id: string }>("select contact_id from patients where id = ?", [bruno]);
+    await addContactNote(em(), { workspaceId: s.workspaceId, userId: s.ownerId, role: "OWNER" }, brunoContact!.contact_id, "Bruno Vera prefiere las citas de la mañana.");
+
     expect(await erasePatient(em(), { workspaceId: s.workspaceId, campaignId, patientId: bruno, viewer: owner })).toEqual({ outcome: "erased", patientsErased: 1, messagesCancelled: 0 });
+    expect(await sql("select 1 from contact_notes where contact_id = ?", [brunoContact!.contact_id])).toEqual([]);
     const rows = [
       ...(await sql("select * from patients where id = ?", [bruno])),
       ...(await sql("select * from messages where patient_id = ?", [bruno])),

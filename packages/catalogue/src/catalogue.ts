@@ -4,6 +4,7 @@
 import { assistant } from "./messages/assistant.ts";
 import { billing } from "./messages/billing.ts";
 import { consent } from "./messages/consent.ts";
+import { contacts } from "./messages/contacts.ts";
 import { imports } from "./messages/imports.ts";
 import { links } from "./messages/links.ts";
 import { publicPages } from "./messages/public-pages.ts";
@@ -15,7 +16,7 @@ import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 import { whatsappTemplates } from "./messages/whatsapp-templates.ts";
 
-export const catalogue = { ...assistant, ...billing, ...consent, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload, ...whatsappTemplates };
+export const catalogue = { ...assistant, ...billing, ...consent, ...contacts, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload, ...whatsappTemplates };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

@@ -8,6 +8,8 @@ import { CampaignDraftSchema } from "./modules/campaigns/campaign-draft.entity.t
 import { PatientSchema } from "./modules/campaigns/patient.entity.ts";
 import { ConsentEventSchema } from "./modules/contacts/consent-event.entity.ts";
 import { ContactSchema } from "./modules/contacts/contact.entity.ts";
+import { ContactNoteSchema } from "./modules/contacts/contact-note.entity.ts";
+import { ContactLabelSchema, LabelSchema } from "./modules/contacts/label.entity.ts";
 import { FeedbackSchema } from "./modules/feedback/feedback.entity.ts";
 import { ReviewClickSchema } from "./modules/feedback/review-click.entity.ts";
 import { InboundMessageSchema } from "./modules/messaging/inbound-message.entity.ts";
@@ -35,6 +37,9 @@ export const entities = [
   CampaignDraftSchema,
   ContactSchema,
   ConsentEventSchema,
+  LabelSchema,
+  ContactLabelSchema,
+  ContactNoteSchema,
   PatientSchema,
   MessageSchema,
   InboundMessageSchema,

@@ -21,6 +21,8 @@ export { CampaignDraft, CampaignDraftSchema } from "./modules/campaigns/campaign
 export { Patient, PatientSchema, newPublicToken, PUBLIC_TOKEN_TTL_DAYS } from "./modules/campaigns/patient.entity.ts";
 export { Contact, ContactSchema } from "./modules/contacts/contact.entity.ts";
 export { ConsentEvent, ConsentEventSchema } from "./modules/contacts/consent-event.entity.ts";
+export { Label, LabelSchema, ContactLabel, ContactLabelSchema } from "./modules/contacts/label.entity.ts";
+export { ContactNote, ContactNoteSchema } from "./modules/contacts/contact-note.entity.ts";
 export { Message, MessageSchema } from "./modules/messaging/message.entity.ts";
 export { InboundMessage, InboundMessageSchema } from "./modules/messaging/inbound-message.entity.ts";
 export { ProviderStatusEvent, ProviderStatusEventSchema } from "./modules/messaging/provider-status-event.entity.ts";

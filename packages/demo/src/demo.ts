@@ -31,6 +31,7 @@ import {
   Workspace,
   workspaceEm,
 } from "@rm/db";
+import { addContactNote, createLabel, setContactLabels } from "@rm/contacts";
 import { formatAppointmentDate, renderTemplate } from "@rm/domain";
 import { messageSendEvent } from "@rm/events";
 
@@ -130,6 +131,7 @@ export async function seedDemoWith(em: EntityManager, now: Date = new Date(), pu
     await grantCredits(wem, { workspaceId, amount: DEMO.credits, reference: "seed:demo-initial-grant", reason: "Demo PROFESSIONAL credits" });
 
     let createdCampaign = false;
+    const contactIds = new Map<string, string>();
     if (!(await wem.findOne(Campaign, { name: DEMO.campaignName }))) {
       createdCampaign = true;
       const campaign = wem.create(Campaign, {
@@ -171,6 +173,7 @@ export async function seedDemoWith(em: EntityManager, now: Date = new Date(), pu
             evidence: "demo.csv",
           });
         }
+        contactIds.set(d.name, contact.id);
         const appointmentAt = new Date(now.getTime() - d.hoursAgo * HOUR);
         const patient = wem.create(Patient, {
           workspace: ws,
@@ -227,8 +230,25 @@ export async function seedDemoWith(em: EntityManager, now: Date = new Date(), pu
         })),
       );
     }
+    if (createdCampaign) await seedContactExtras(wem, workspaceId, owner.id, doctor.id, contactIds, now);
     return { workspaceId, ownerEmail: DEMO.ownerEmail, password: DEMO.password, createdWorkspace, createdCampaign };
   });
+}
+
+/** The contacts page's labels and staff notes, written through @rm/contacts as staff would (audited). */
+async function seedContactExtras(em: EntityManager, workspaceId: string, ownerId: string, doctorId: string, contactIds: Map<string, string>, now: Date): Promise<void> {
+  const owner = { workspaceId, userId: ownerId, role: "OWNER" as const };
+  const doctor = { workspaceId, userId: doctorId, role: "DOCTOR" as const };
+  const id = (name: string) => contactIds.get(name)!;
+  const ortho = await createLabel(em, owner, "Ortodoncia", { now });
+  const first = await createLabel(em, owner, "Primera visita", { now });
+  const vip = await createLabel(em, owner, "Paciente frecuente", { now });
+  await setContactLabels(em, { workspaceId, actorId: ownerId, contactIds: [id("Juan Pérez"), id("Rosa Molina")], add: [ortho.id], now });
+  await setContactLabels(em, { workspaceId, actorId: ownerId, contactIds: [id("Ana Torres"), id("Luis Andrade")], add: [first.id], now });
+  await setContactLabels(em, { workspaceId, actorId: ownerId, contactIds: [id("María García")], add: [vip.id], now });
+  await addContactNote(em, owner, id("María García"), "Prefiere que la llamen por la tarde; no escribir antes de las 10:00.", { now });
+  await addContactNote(em, doctor, id("Juan Pérez"), "Control de brackets en tres semanas. Sensibilidad en el molar inferior derecho.", { now });
+  await addContactNote(em, owner, id("Luis Andrade"), "No dio su consentimiento al importar: preguntarle en la próxima visita.", { now });
 }
 
 /** Seeds the demo workspace through a fresh EntityManager of `orm`. */

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { listLabels } from "@rm/contacts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { knowledgeForPractice, readPatientQuestion, renderAnswer } from "@rm/assistant";
 import { getCreditBalance } from "@rm/credits";
@@ -37,6 +38,8 @@ describe("demo seeder", () => {
         consentEvents: await em.count(ConsentEvent, {}),
         outbox: await orm.em.fork().count(OutboxEvent, { workspaceId: first.workspaceId }),
         balance: await getCreditBalance(orm.em.fork(), first.workspaceId),
+        labels: (await listLabels(orm.em.fork(), first.workspaceId)).map((l) => [l.name, l.contacts]),
+        notes: (await orm.em.fork().execute<{ n: string }[]>("select count(*)::text as n from contact_notes where workspace_id = ?", [first.workspaceId]))[0]!.n,
         knowledgeSaves: await em.count(AuditLog, { action: "practice.knowledge_updated" }),
       };
     };
@@ -45,6 +48,13 @@ describe("demo seeder", () => {
     expect(second).toMatchObject({ workspaceId: first.workspaceId, createdWorkspace: false, createdCampaign: false });
     expect(await snapshot()).toEqual(before);
     expect(before).toMatchObject({ users: 2, practices: 1, templates: 6, campaigns: 1, patients: 6, messages: 5, consentEvents: 5, outbox: 5, knowledgeSaves: 1 });
+    // The contacts page has labels and staff notes to show.
+    expect(before.labels).toEqual([
+      ["Ortodoncia", 2],
+      ["Paciente frecuente", 1],
+      ["Primera visita", 2],
+    ]);
+    expect(before.notes).toBe("3");
 
     // The demo practice answers from its knowledge (SPEC §16), in Spanish and English.
     const kem = workspaceEm(orm.em.fork(), first.workspaceId);

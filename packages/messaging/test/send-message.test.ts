@@ -125,6 +125,15 @@ describe.each(["one by one", "batched"] as const)("%s", (m) => {
       expect(await getCreditBalance(orm.em.fork(), s.workspaceId)).toMatchObject({ available: 9, held: 0 });
     });
 
+    it("moves the contact's last contact to the send for a rating request and for any other message of ours", async () => {
+      const s = await createScenario(orm, { patients: 2, dueAt: clock.now(), credits: 10, phoneBase: 593987660000 });
+      // The second appointment's message is a reminder: every message handed to the provider counts as a contact.
+      await orm.em.fork().execute("update messages set type = 'REMINDER' where id = ?", [s.messageIds[1]]);
+      await run(deps(), await publishDue());
+      const rows = await orm.em.fork().execute<{ phone: string; last_contact_at: string | null }[]>("select phone, last_contact_at from contacts where workspace_id = ? order by phone", [s.workspaceId]);
+      expect(rows.map((r) => [r.phone, r.last_contact_at ? new Date(r.last_contact_at).toISOString() : null])).toEqual(s.phones.map((p) => [p, clock.now().toISOString()]));
+    });
+
     it("hands Twilio a status-callback URL carrying the configured connection overrides, so a 5xx is retried", async () => {
       const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), phoneBase: 593_982_000_000 });
       await run(deps({ webhookOverrides: "ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx" }), await publishDue());

@@ -117,6 +117,17 @@ describe("storeInbound", () => {
     expect(contact.lastInboundAt["whatsapp:+14155238886"]).toBe(late.toISOString());
   });
 
+  it("moves the contact's last contact forward with each message from the patient, never back", async () => {
+    const phone = "+593987650006";
+    const a = await makeSentMessage(h.orm, h.clock, { phone });
+    h.clock.advance(60_000);
+    const reply = await inbound({ MessageSid: `SM${randomHex(32)}`, From: `whatsapp:${phone}`, To: "whatsapp:+14155238886", Body: "¿Atienden los sábados?" });
+    const repliedAt = h.clock.now();
+    await storeInbound(h.deps, reply);
+    const contact = await workspaceEm(h.orm.em, a.workspaceId).findOneOrFail(Contact, { id: a.contactId });
+    expect(contact.lastContactAt?.toISOString()).toBe(repliedAt.toISOString());
+  });
+
   it("calls the onInboundRouted seam in the same transaction, scoped to the workspace", async () => {
     const phone = "+593987650006";
     const a = await makeSentMessage(h.orm, h.clock, { phone });

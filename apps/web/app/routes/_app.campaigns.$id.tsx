@@ -151,6 +151,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     confirm,
     patients: page.rows.map((r) => ({
       id: r.id,
+      contactId: r.contactId,
       name: r.name,
       phone: r.erased ? null : r.phone,
       channel: r.channel,

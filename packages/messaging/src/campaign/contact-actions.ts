@@ -156,3 +156,48 @@ export async function eraseContact(em: EntityManager, e: EraseContactInput): Pro
   await em.execute("update review_clicks set user_agent = null where workspace_id = ? and patient_id = any(?::uuid[])", [ws, ids], "run");
   await eraseConsentEvidence(em, ws, e.contactId);
 }
+
+/** Ids of the contact's messages not yet handed to the provider, unlocked (the caller locks their outbox rows first). */
+export async function pendingMessageIdsOfContact(em: EntityManager, workspaceId: string, contactId: string): Promise<string[]> {
+  const rows = await scopedQuery<{ id: string }>(
+    em,
+    workspaceId,
+    `select m.id from messages m join patients p on p.workspace_id = m.workspace_id and p.id = m.patient_id
+      where m.workspace_id = ? and m.status = 'PENDING' and p.contact_id = ?`,
+    [contactId],
+  );
+  return rows.map((r) => r.id);
+}
+
+export interface LockedContact {
+  contactId: string;
+  phone: string;
+  optedOutAt: Date | null;
+  erasedAt: Date | null;
+  /** Whether a patient row of the contact has this doctor (false when no doctor was asked about). */
+  hasDoctor: boolean;
+  /** The channel of the contact's latest appointment (what an opt-in records by default). */
+  lastChannel: ConsentChannel | null;
+}
+
+/**
+ * The contact locked FOR NO KEY UPDATE (as lockPatientContact: the send step locks it too), with
+ * whether `doctorId` has an appointment of it; null when the contact is not in the workspace.
+ */
+export async function lockContactById(em: EntityManager, workspaceId: string, contactId: string, doctorId: string | null): Promise<LockedContact | null> {
+  const [row] = await scopedQuery<{ id: string; phone: string; opted_out_at: Date | null; erased_at: Date | null }>(
+    em,
+    workspaceId,
+    "select id, phone, opted_out_at, erased_at from contacts where workspace_id = ? and id = ? for no key update",
+    [contactId],
+  );
+  if (!row) return null;
+  const [facts] = await scopedQuery<{ has_doctor: boolean; channel: ConsentChannel | null }>(
+    em,
+    workspaceId,
+    `select exists (select 1 from patients p where p.workspace_id = ? and p.contact_id = ? and p.doctor_id = ?) as has_doctor,
+            (select p.preferred_channel from patients p where p.workspace_id = ? and p.contact_id = ? order by p.created_at desc, p.id desc limit 1) as channel`,
+    [contactId, doctorId, workspaceId, contactId],
+  );
+  return { contactId: row.id, phone: row.phone, optedOutAt: row.opted_out_at, erasedAt: row.erased_at, hasDoctor: doctorId !== null && facts?.has_doctor === true, lastChannel: facts?.channel ?? null };
+}

@@ -113,6 +113,8 @@ export async function findRoute(em: EntityManager, from: string, to: string, wor
 async function openWindow(wem: EntityManager, phone: string, sender: string, at: Date): Promise<void> {
   const contact = await wem.findOne(Contact, { phone }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!contact) return;
+  // The contacts list's last contact moves forward with every message from the patient.
+  if (!contact.lastContactAt || contact.lastContactAt < at) contact.lastContactAt = at;
   const current = contact.lastInboundAt?.[sender];
   if (current && new Date(current) >= at) return;
   contact.lastInboundAt = { ...contact.lastInboundAt, [sender]: at.toISOString() };

@@ -286,6 +286,8 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
   const toRelease: ReloadedRow[] = [];
   const failedWhatsapp: ReloadedRow[] = [];
   const initials: { a: Accepted; row: ReloadedRow; next: string }[] = [];
+  // Contacts reached by a message other than a rating request (whose statement below sets it too).
+  const reachedOthers = new Set<string>();
   for (const a of accepted) {
     const row = rowById.get(a.s.row.id);
     if (!row) continue;
@@ -325,6 +327,7 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
       } else slowSettle.push({ row, billed });
     }
     if (row.type === "INITIAL") initials.push({ a, row, next });
+    else if (next !== "FAILED" && row.type !== "STAFF_ALERT") reachedOthers.add(row.contact_id);
     done.push(a.s.c.outboxId);
     recorded.push(a);
   }
@@ -352,7 +355,11 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
 
   if (initials.length > 0) {
     await em.execute("update patients set status = 'SENT', updated_at = ? where id = any(?::uuid[]) and status in ('PENDING', 'SCHEDULED')", [now, pgArray(initials.map((i) => i.row.patient_id))], "run");
-    await em.execute("update contacts set last_asked_at = ?, updated_at = ? where id = any(?::uuid[])", [now, now, pgArray([...new Set(initials.map((i) => i.row.contact_id))])], "run");
+    await em.execute(
+      "update contacts set last_asked_at = ?, last_contact_at = greatest(coalesce(last_contact_at, ?), ?), updated_at = ? where id = any(?::uuid[])",
+      [now, now, now, now, pgArray([...new Set(initials.map((i) => i.row.contact_id))])],
+      "run",
+    );
     // The one reminder each, due reminderAfterHours after this send unless a rating comes first.
     await scheduleReminders(
       em,
@@ -360,6 +367,9 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
         .filter((i) => i.next !== "FAILED")
         .map((i) => ({ workspaceId: i.row.workspace_id, patientId: i.row.patient_id, sentAt: now, delayMs: deps.reminderDelayMs, traceContext: i.a.traceContext ?? null })),
     );
+  }
+  if (reachedOthers.size > 0) {
+    await em.execute("update contacts set last_contact_at = greatest(coalesce(last_contact_at, ?), ?) where id = any(?::uuid[])", [now, now, pgArray([...reachedOthers])], "run");
   }
   await completeOutboxRows(em, done, now);
   return recorded;

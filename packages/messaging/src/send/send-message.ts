@@ -463,9 +463,13 @@ export async function finishAccepted(deps: SendDeps, em: EntityManager, row: Rel
       await settle(deps, em, row, billed);
     }
   }
+  if (row.type !== "INITIAL" && row.type !== "STAFF_ALERT" && next !== "FAILED") {
+    // The contacts list's last contact (a rating request sets it with its cooldown below).
+    await em.execute("update contacts set last_contact_at = greatest(coalesce(last_contact_at, ?), ?) where id = ?", [now, now, row.contact_id], "run");
+  }
   if (row.type === "INITIAL") {
     await em.execute("update patients set status = 'SENT', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
-    await em.execute("update contacts set last_asked_at = ?, updated_at = ? where id = ?", [now, now, row.contact_id], "run");
+    await em.execute("update contacts set last_asked_at = ?, last_contact_at = greatest(coalesce(last_contact_at, ?), ?), updated_at = ? where id = ?", [now, now, now, now, row.contact_id], "run");
     // The one reminder, due reminderAfterHours after this send unless a rating comes first.
     if (next !== "FAILED") await scheduleReminder(em, { workspaceId: row.workspace_id, patientId: row.patient_id, sentAt: now, delayMs: deps.reminderDelayMs });
   }

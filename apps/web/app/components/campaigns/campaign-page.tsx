@@ -31,6 +31,7 @@ export interface CampaignSummary {
 
 export interface PatientView {
   id: string;
+  contactId: string;
   name: string;
   phone: string | null;
   channel: "SMS" | "WHATSAPP";
@@ -310,6 +311,9 @@ function PatientActions({ patient: p }: { patient: PatientView }) {
       )}
       <Link to={here({ consent: p.id, confirm: null, patient: null })} aria-label={msg("consent.history.open", { name: p.name })}>
         {msg("consent.history.link")}
+      </Link>
+      <Link to={`/contacts/${p.contactId}`} aria-label={msg("contacts.link.open", { name: p.name })}>
+        {msg("contacts.link")}
       </Link>
       <Link to={here({ confirm: "erase", patient: p.id })} aria-label={t(`Eliminar datos de ${p.name}`, `Erase ${p.name}'s data`)}>
         {t("Eliminar datos", "Erase data")}

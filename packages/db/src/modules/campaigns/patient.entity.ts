@@ -67,6 +67,9 @@ export const PatientSchema = defineEntity({
     // The campaign page (@rm/campaigns): a campaign's patients by appointment, keyset-paged — a page of
     // 50 reads 50 index entries whatever the campaign's size.
     { name: "patients_campaign_appointment_idx", properties: ["workspace", "campaign", "appointmentAt", "id"] },
+    // The contacts list's search by name (@rm/contacts): any part of any name a contact was imported
+    // with (pg_trgm), so a search does not read every appointment of the workspace.
+    { name: "patients_name_trgm_idx", expression: `create index "patients_name_trgm_idx" on "patients" using gin ("name" gin_trgm_ops)` },
     // Analytics (@rm/analytics): a campaign's patients and their ratings by arrival, covering what the
     // dashboard counts (ratings, and the inbox of a practice's or doctor's campaigns) — index-only.
     {

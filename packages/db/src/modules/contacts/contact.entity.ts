@@ -36,10 +36,25 @@ export const ContactSchema = defineEntity({
     lastAskedAt: p.datetime().nullable(),
     /** Sender address → ISO time of the patient's last message to it (WhatsApp 24-hour window). */
     lastInboundAt: p.json<Record<string, string>>().defaultRaw("'{}'::jsonb").onCreate(() => ({})),
+    /**
+     * Last message either way: a message of ours handed to the provider (any kind, staff replies too)
+     * or one from the patient. Only moves forward; the contacts list sorts and filters on it.
+     */
+    lastContactAt: p.datetime().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   uniques: [{ name: "contacts_workspace_phone_uq", properties: ["workspace", "phone"] }],
+  indexes: [
+    // The contacts list (@rm/contacts): most recent contact first, keyset-paged on (activity, id); a
+    // contact never reached sorts by when it was created.
+    {
+      name: "contacts_activity_idx",
+      expression: `create index "contacts_activity_idx" on "contacts" ("workspace_id", (coalesce("last_contact_at", "created_at")) desc, "id" desc)`,
+    },
+    // Search by part of a phone number (pg_trgm).
+    { name: "contacts_phone_trgm_idx", expression: `create index "contacts_phone_trgm_idx" on "contacts" using gin ("phone" gin_trgm_ops)` },
+  ],
 });
 
 export class Contact extends ContactSchema.class {
