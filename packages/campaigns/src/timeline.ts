@@ -1,7 +1,7 @@
 // A patient's path through the flow (SPEC §5.10): scheduled → sent → delivered → read → rated (n) →
 // follow-up → clicked review / feedback / opted out — or skipped with its reason, failed with the
 // provider's explanation in Spanish, cancelled. Pure: built from the facts one query returns.
-import type { DeliveryStep, RetryStreak } from "@rm/domain";
+import { type DeliveryStep, type RetryStreak, isUnhappy } from "@rm/domain";
 
 export type TimelineStepKey =
   | "skipped"
@@ -102,7 +102,7 @@ export function buildTimeline(f: PatientFacts): TimelineStep[] {
     }
   }
   if (f.reminderAt) push("reminder", f.reminderAt);
-  if (f.rating !== null) push("rated", f.ratedAt, String(f.rating), f.rating >= 4 ? "good" : "bad");
+  if (f.rating !== null) push("rated", f.ratedAt, String(f.rating), isUnhappy(f.rating) ? "bad" : "good");
   if (f.followUpType) push("followUp", f.followUpAt, f.followUpType === "FOLLOWUP_HAPPY" ? "happy" : "unhappy");
   if (f.clickedAt) push("clicked", f.clickedAt, null, "good");
   if (f.feedbackAt) push("feedback", f.feedbackAt, null, "neutral");
