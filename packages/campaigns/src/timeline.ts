@@ -28,6 +28,8 @@ export interface TimelineStep {
   retry?: RetryStreak;
   /** "smsFallback": the WhatsApp attempt's error code, and whether the SMS has been sent. */
   fallback?: { code: number | null; sent: boolean };
+  /** "failed": the provider's error code (the page gives advice in words and keeps the code in a detail). */
+  errorCode?: number | null;
 }
 
 export interface PatientFacts {
@@ -95,7 +97,7 @@ export function buildTimeline(f: PatientFacts): TimelineStep[] {
     if (f.initialStatus === "FAILED" || f.initialStatus === "UNDELIVERED") {
       const text = f.errorText ?? null;
       if (gaveUp && streak) steps.push({ key: "failed", at: f.failedAt ?? f.initialUpdatedAt, detail: text, tone: "bad", retry: { ...streak, gaveUp: true } });
-      else push("failed", f.failedAt ?? f.initialUpdatedAt, f.errorCode ? `${text ?? ""} (${f.errorCode})`.trim() : text, "bad");
+      else steps.push({ key: "failed", at: f.failedAt ?? f.initialUpdatedAt, detail: text, tone: "bad", errorCode: f.errorCode });
     }
     if (f.initialStatus === "CANCELED" || (f.status === "CANCELLED" && f.initialStatus !== null && !accepted)) {
       push("cancelled", f.initialUpdatedAt, f.errorText, "neutral");

@@ -3,6 +3,7 @@
 // Spanish/English pair (lint: `catalogue/no-inline-pairs`).
 import { analytics } from "./messages/analytics.ts";
 import { billing } from "./messages/billing.ts";
+import { campaign } from "./messages/campaign.ts";
 import { consent } from "./messages/consent.ts";
 import { imports } from "./messages/imports.ts";
 import { links } from "./messages/links.ts";
@@ -14,7 +15,7 @@ import { settings } from "./messages/settings.ts";
 import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 
-export const catalogue = { ...analytics, ...billing, ...consent, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload };
+export const catalogue = { ...analytics, ...billing, ...campaign, ...consent, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;
