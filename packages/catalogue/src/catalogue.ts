@@ -5,6 +5,7 @@ import { analytics } from "./messages/analytics.ts";
 import { billing } from "./messages/billing.ts";
 import { campaign } from "./messages/campaign.ts";
 import { consent } from "./messages/consent.ts";
+import { draft } from "./messages/draft.ts";
 import { imports } from "./messages/imports.ts";
 import { links } from "./messages/links.ts";
 import { publicPages } from "./messages/public-pages.ts";
@@ -15,7 +16,7 @@ import { settings } from "./messages/settings.ts";
 import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 
-export const catalogue = { ...analytics, ...billing, ...campaign, ...consent, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload };
+export const catalogue = { ...analytics, ...billing, ...campaign, ...consent, ...draft, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;
