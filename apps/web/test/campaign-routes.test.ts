@@ -206,7 +206,7 @@ describe("upload and preview", () => {
     // Cells Excel would run as formulas (=, +, -, @) are made inert with '; line numbers are the file's.
     expect(rejected).toMatch(/^5;telefono;'=1\+1;/m);
     expect(rejected).toMatch(/^6;fecha;31\/02\/2026;/m);
-    expect(rejected).toMatch(/^7;teléfono;'\+593991110001;Teléfono repetido: se usa la fila 2\./m);
+    expect(rejected).toMatch(/^7;teléfono;\+593991110001;Teléfono repetido: se usa la fila 2\./m);
   });
 
   it("another workspace's draft answers 404 to the preview, the download, confirm and discard, and stays as it was", async () => {

@@ -1,7 +1,8 @@
 // The analytics page's header and its one filter form: the period (presets and custom dates as one
 // control), practice and doctor, a plain GET form that works without JavaScript. Without script,
 // dates edited while a preset is picked make the range custom (resolveDashboardRange); with script,
-// editing a date picks "custom" at once so the control shows what will happen.
+// editing a date picks "custom" at once, and picking a preset puts the dates back as shown, so the
+// control always shows what will happen.
 import { Form } from "@remix-run/react";
 import { DASHBOARD_PRESETS, type DashboardRange } from "@rm/analytics/range";
 import type { MessageCode, Msg } from "@rm/catalogue";
@@ -87,9 +88,15 @@ export function AnalyticsFilters({ form, isDoctor, practices, doctors, error }: 
 function RangeControl({ form, error }: { form: AnalyticsForm; error: FilterError | null }) {
   const msg = useMsg();
   const custom = useRef<HTMLInputElement>(null);
+  const from = useRef<HTMLInputElement>(null);
+  const to = useRef<HTMLInputElement>(null);
   const invalid = error ? { "aria-invalid": true, "aria-describedby": "filter-error" } : {};
   const pickCustom = () => {
     if (custom.current) custom.current.checked = true;
+  };
+  const pickPreset = () => {
+    if (from.current) from.current.value = form.from;
+    if (to.current) to.current.value = form.to;
   };
   return (
     <fieldset className="range-control">
@@ -97,7 +104,7 @@ function RangeControl({ form, error }: { form: AnalyticsForm; error: FilterError
       <div className="range-options">
         {[...DASHBOARD_PRESETS, "custom" as const].map((r) => (
           <label key={r} className="range-option">
-            <input type="radio" name="range" value={r} defaultChecked={form.range === r} ref={r === "custom" ? custom : undefined} />
+            <input type="radio" name="range" value={r} defaultChecked={form.range === r} ref={r === "custom" ? custom : undefined} onChange={r === "custom" ? undefined : pickPreset} />
             <span>{msg(RANGE_LABELS[r])}</span>
           </label>
         ))}
@@ -105,11 +112,11 @@ function RangeControl({ form, error }: { form: AnalyticsForm; error: FilterError
       <div className="range-dates">
         <div className="field">
           <label htmlFor="from">{msg("analytics.range.from")}</label>
-          <input id="from" name="from" type="date" defaultValue={form.from} onChange={pickCustom} {...invalid} />
+          <input id="from" name="from" type="date" ref={from} defaultValue={form.from} onChange={pickCustom} {...invalid} />
         </div>
         <div className="field">
           <label htmlFor="to">{msg("analytics.range.to")}</label>
-          <input id="to" name="to" type="date" defaultValue={form.to} onChange={pickCustom} {...invalid} />
+          <input id="to" name="to" type="date" ref={to} defaultValue={form.to} onChange={pickCustom} {...invalid} />
         </div>
       </div>
       <p className="hint">{msg("analytics.range.hint")}</p>
