@@ -157,8 +157,8 @@ describe.skipIf(!present)("a large upload confirmed in the background", () => {
     // Half way through the patients, as the worker writes it.
     await orm.em.fork().execute("update campaign_drafts set confirm_stage = 'patients', confirm_done = 600 where workspace_id = ? and confirm_stage = 'queued'", [clinic.workspaceId]);
     await page.getByRole("link", { name: "Actualizar" }).click();
-    expect(await page.getByTestId("background-stage").textContent()).toBe("Paso 1 de 2 · pacientes importados: 600 de 1.200");
-    expect(await page.locator("#import-progress").getAttribute("value")).toBe("600");
+    expect(await page.getByTestId("background-stage").textContent()).toBe("Paso 2 de 3 · pacientes importados: 600 de 1.200");
+    expect(await page.locator("#import-progress").getAttribute("value")).toBe("1800");
     await saveScreenshot(page, "upload-background");
     expect(await runWorker()).toBe(1);
     await page.goto(draftUrl);

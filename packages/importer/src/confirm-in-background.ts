@@ -20,8 +20,11 @@ import type { SendBlocker } from "./send-blockers.ts";
 /** Default of CONFIRM_IN_BACKGROUND_ROWS: drafts with at least this many accepted rows confirm in the background. */
 export const DEFAULT_BACKGROUND_CONFIRM_ROWS = 5_000;
 
-/** queued → patients → messages (the import's steps); failed with a reason. A success leaves the draft. */
-export type BackgroundConfirmStage = "queued" | "patients" | "messages" | "failed";
+/**
+ * queued → preparing (contacts, consent and the credit holds: a third of a 50,000-row import) →
+ * patients → messages; failed with a reason. A success leaves the draft.
+ */
+export type BackgroundConfirmStage = "queued" | "preparing" | "patients" | "messages" | "failed";
 
 /** Why a background confirm failed: what the page needs to say it in either language. */
 export interface BackgroundConfirmFailure {
@@ -40,8 +43,8 @@ export interface BackgroundConfirmState {
   failure: BackgroundConfirmFailure | null;
 }
 
-const STAGES = new Set<string>(["queued", "patients", "messages", "failed"]);
-const RUNNING = ["queued", "patients", "messages"];
+const STAGES = new Set<string>(["queued", "preparing", "patients", "messages", "failed"]);
+const RUNNING = ["queued", "preparing", "patients", "messages"];
 
 export function backgroundConfirmState(r: Pick<DraftViewRow<unknown>, "confirm_stage" | "confirm_done" | "confirm_error" | "confirm_requested_at">): BackgroundConfirmState | null {
   if (!r.confirm_stage || !STAGES.has(r.confirm_stage)) return null;
@@ -156,6 +159,7 @@ export function createConfirmDraftHandler(options: ConfirmHandlerOptions): Entry
         );
         // Discarded, or confirmed meanwhile: nothing to do.
         if (!req?.confirm_requested_by || !req.confirm_stage || !RUNNING.includes(req.confirm_stage)) return;
+        await progressEm.execute("update campaign_drafts set confirm_stage = 'preparing', confirm_done = 0 where workspace_id = ? and campaign_id = ? and confirmed_at is null", [workspaceId, campaignId], "run");
         await confirmCampaignDraft(tem, {
           workspaceId,
           campaignId,

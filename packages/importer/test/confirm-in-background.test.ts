@@ -92,6 +92,8 @@ describe("a draft confirmed in the background", () => {
     expect(draftRow).toMatchObject({ confirm_stage: "messages", confirm_done: 4 });
     // Seen from outside while the campaign was still a DRAFT (the import's transaction not committed).
     expect(seen.some((s) => /^(patients|messages):\d+:DRAFT$/.test(s))).toBe(true);
+    expect(seen).toContain("preparing:0:DRAFT");
+    expect(seen.indexOf("preparing:0:DRAFT")).toBeLessThan(seen.findIndex((s) => s.startsWith("patients")));
     const [row] = await t.orm.em.fork().execute("select status from outbox where id = ?", [entry!.outboxId]);
     expect(row).toMatchObject({ status: "done" });
   });

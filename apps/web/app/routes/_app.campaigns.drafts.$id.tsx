@@ -233,10 +233,16 @@ function BackgroundConfirm({ data }: { data: Running }) {
     return () => clearInterval(timer);
   }, [revalidator]);
   const { stage, done, total } = data.running;
-  // Two steps of `total` each: patients, then their sends.
-  const value = stage === "queued" ? 0 : stage === "patients" ? done : total + done;
+  // Three steps of `total` each: preparing (no count of its own), patients, then their sends.
+  const value = stage === "queued" || stage === "preparing" ? 0 : stage === "patients" ? total + done : 2 * total + done;
   const text =
-    stage === "queued" ? msg("draft.background.queued") : stage === "patients" ? msg("draft.background.patients", { done: n(done), total: n(total) }) : msg("draft.background.messages", { done: n(done), total: n(total) });
+    stage === "queued"
+      ? msg("draft.background.queued")
+      : stage === "preparing"
+        ? msg("draft.background.preparing")
+        : stage === "patients"
+          ? msg("draft.background.patients", { done: n(done), total: n(total) })
+          : msg("draft.background.messages", { done: n(done), total: n(total) });
   return (
     <>
       <div className="page-title">
@@ -246,7 +252,7 @@ function BackgroundConfirm({ data }: { data: Running }) {
       <section className="card" aria-labelledby="background-heading" data-testid="background-confirm">
         <h2 id="background-heading">{msg("draft.background.title")}</h2>
         <p>{msg("draft.background.intro", { count: n(total) })}</p>
-        <progress id="import-progress" max={Math.max(1, 2 * total)} value={value} aria-label={msg("draft.background.progress")} />
+        <progress id="import-progress" max={Math.max(1, 3 * total)} value={value} aria-label={msg("draft.background.progress")} />
         <p role="status" data-testid="background-stage" data-stage={stage}>
           {text}
         </p>
