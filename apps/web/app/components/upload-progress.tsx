@@ -52,13 +52,15 @@ export function UploadProgress({ phase }: { phase: UploadPhase }) {
   const msg = useMsg();
   const locale = useLocale();
   if (phase.kind === "idle") return null;
-  const mb = (bytes: number) => formatDecimal(bytes / 1024 / 1024, locale, 1);
+  // Sizes in MB, or in KB for a file under 1 MB (so small files do not read "0 of 0.1 MB").
+  const inKb = phase.kind === "uploading" && phase.total < 1024 * 1024;
+  const size = (bytes: number) => formatDecimal(bytes / (inKb ? 1024 : 1024 * 1024), locale, inKb ? 0 : 1);
   return (
     <div className="upload-progress" data-testid="upload-progress" data-phase={phase.kind}>
       {phase.kind === "uploading" && phase.total > 0 ? (
         <>
           <progress max={phase.total} value={phase.loaded} aria-label={msg("upload.progress.label")} />
-          <p role="status">{msg("upload.progress.sending", { percent: String(Math.floor((phase.loaded / phase.total) * 100)), sent: mb(phase.loaded), total: mb(phase.total) })}</p>
+          <p role="status">{msg("upload.progress.sending", { percent: String(Math.floor((phase.loaded / phase.total) * 100)), sent: size(phase.loaded), total: size(phase.total), unit: inKb ? "KB" : "MB" })}</p>
         </>
       ) : (
         <>

@@ -229,7 +229,7 @@ function UploadForm({ choices }: { choices: Choices }) {
         </Field>
         <UploadProgress phase={upload.phase} />
         <button type="submit" disabled={busy}>
-          {busy ? msg("upload.page.readingTheFile") : msg("upload.page.uploadAndReview")}
+          {upload.phase.kind === "uploading" ? msg("upload.page.sending") : busy ? msg("upload.page.readingTheFile") : msg("upload.page.uploadAndReview")}
         </button>
       </Form>
     </section>

@@ -46,10 +46,12 @@ export const upload = {
   // Progress while the file goes up (with JavaScript), then while the server reads it.
   "upload.progress.label": m({ es: "Avance de la subida", en: "Upload progress" }),
   "upload.progress.starting": m({ es: "Empezando a subir el archivo…", en: "Starting to upload the file…" }),
-  "upload.progress.sending": m<{ percent: string; sent: string; total: string }>({
-    es: "Subiendo el archivo: {percent} % ({sent} de {total} MB)",
-    en: "Uploading the file: {percent}% ({sent} of {total} MB)",
+  /** unit: "MB", or "KB" for a file under 1 MB. */
+  "upload.progress.sending": m<{ percent: string; sent: string; total: string; unit: string }>({
+    es: "Subiendo el archivo: {percent} % ({sent} de {total} {unit})",
+    en: "Uploading the file: {percent}% ({sent} of {total} {unit})",
   }),
+  "upload.page.sending": m({ es: "Subiendo…", en: "Uploading…" }),
   "upload.progress.reading": m({ es: "Archivo subido. Leyendo y revisando las filas…", en: "File uploaded. Reading and checking the rows…" }),
   // The upload page.
   "upload.page.newCampaign": m({ es: "Nueva campaña", en: "New campaign" }),
