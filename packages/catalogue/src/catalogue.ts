@@ -11,12 +11,13 @@ import { links } from "./messages/links.ts";
 import { publicPages } from "./messages/public-pages.ts";
 import { security } from "./messages/security.ts";
 import { ownSender } from "./messages/own-sender.ts";
+import { sendOne } from "./messages/send-one.ts";
 import { sending } from "./messages/sending.ts";
 import { settings } from "./messages/settings.ts";
 import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 
-export const catalogue = { ...analytics, ...billing, ...campaign, ...consent, ...draft, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload };
+export const catalogue = { ...analytics, ...billing, ...campaign, ...consent, ...draft, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sendOne, ...sending, ...settings, ...timeline, ...upload };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;
