@@ -108,8 +108,13 @@ describe.skipIf(!present)("analytics page in the browser", () => {
     await db?.drop();
   });
 
-  async function signedIn(email: string, password: string, options: { javaScriptEnabled?: boolean; locale?: string } = {}): Promise<BrowserContext> {
-    const context = await browser.newContext({ locale: options.locale ?? "es-EC", timezoneId: "America/Guayaquil", javaScriptEnabled: options.javaScriptEnabled ?? true });
+  async function signedIn(email: string, password: string, options: { javaScriptEnabled?: boolean; locale?: string; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
+    const context = await browser.newContext({
+      locale: options.locale ?? "es-EC",
+      timezoneId: "America/Guayaquil",
+      javaScriptEnabled: options.javaScriptEnabled ?? true,
+      ...(options.viewport ? { viewport: options.viewport } : {}),
+    });
     context.setDefaultTimeout(15_000);
     if (options.javaScriptEnabled === false) noScript.add(context);
     const page = await context.newPage();
@@ -236,6 +241,19 @@ describe.skipIf(!present)("analytics page in the browser", () => {
       expect(await detail(page, "response")).toBe("5 ratings from 5 delivered requests (a patient who replied counts as delivered)");
       expect(await page.locator('[data-kpi="nps"] dt').textContent()).toBe("NPS (5-point scale)");
       expect(await page.getByRole("img", { name: "Ratings from 1 to 5" }).count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("fits a 360-px phone: the range control, the figures and the charts, axe-clean", { timeout: 60_000 }, async () => {
+    const context = await signedIn(a.owner.email, a.owner.password, { viewport: { width: 360, height: 740 } });
+    try {
+      const page = await open(context, "/analytics?range=custom&from=2026-11-04&to=2026-11-15");
+      await page.locator("html[data-hydrated=true]").waitFor({ state: "attached" });
+      await page.getByRole("group", { name: "Periodo" }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      expect(await seriousAxeViolations(page)).toEqual([]);
     } finally {
       await context.close();
     }

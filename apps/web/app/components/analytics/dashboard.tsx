@@ -214,7 +214,8 @@ function BreakdownTable({ id, title, nameHeader, rows }: { id: string; title: st
   return (
     <section className="card analytics-section" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
-      <div className="table-scroll">
+      {/* On a phone the table scrolls sideways: the keyboard must reach it too (focusable, named region). */}
+      <div className="table-scroll" role="region" aria-labelledby={id} tabIndex={0}>
         <table className="breakdown" data-breakdown={id}>
           <thead>
             <tr>
