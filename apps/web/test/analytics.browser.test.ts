@@ -108,8 +108,13 @@ describe.skipIf(!present)("analytics page in the browser", () => {
     await db?.drop();
   });
 
-  async function signedIn(email: string, password: string, options: { javaScriptEnabled?: boolean; locale?: string } = {}): Promise<BrowserContext> {
-    const context = await browser.newContext({ locale: options.locale ?? "es-EC", timezoneId: "America/Guayaquil", javaScriptEnabled: options.javaScriptEnabled ?? true });
+  async function signedIn(email: string, password: string, options: { javaScriptEnabled?: boolean; locale?: string; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
+    const context = await browser.newContext({
+      locale: options.locale ?? "es-EC",
+      timezoneId: "America/Guayaquil",
+      javaScriptEnabled: options.javaScriptEnabled ?? true,
+      ...(options.viewport ? { viewport: options.viewport } : {}),
+    });
     context.setDefaultTimeout(15_000);
     if (options.javaScriptEnabled === false) noScript.add(context);
     const page = await context.newPage();
@@ -146,8 +151,13 @@ describe.skipIf(!present)("analytics page in the browser", () => {
       // 7 requests went out, 4 delivered (one READ), 5 ratings: 5, 4, 3, 1 and 5 → NPS (3 − 1) / 5.
       expect(await kpi(page, "nps")).toBe("+40");
       expect(await detail(page, "nps")).toContain("Promotores 3 · Pasivos 1 · Detractores 1");
-      expect(await kpi(page, "response")).toBe("71,4 %");
-      expect(await detail(page, "response")).toBe("5 calificaciones de 7 solicitudes");
+      // Response rate: replied / delivered, each reply counted as delivered (4 receipts, 5 replies).
+      expect(await kpi(page, "response")).toBe("100 %");
+      expect(await detail(page, "response")).toBe("5 calificaciones de 5 solicitudes entregadas (quien respondió cuenta como entregado)");
+      // NPS on the 5-point scale, labelled and explained.
+      expect(await page.locator('[data-kpi="nps"] dt').textContent()).toBe("NPS (escala de 5 puntos)");
+      await page.getByText("¿Qué es este NPS?").click();
+      await page.getByText(/Porcentaje de promotores \(4–5 estrellas\) menos el de detractores \(1–2\).*no es comparable con el NPS clásico de 0 a 10/).waitFor();
       expect(await kpi(page, "delivery")).toBe("57,1 %");
       // Offered the review link: the four rated patients of the practice with a Google place; 2 clicked.
       expect(await kpi(page, "reviews")).toBe("50 %");
@@ -163,17 +173,18 @@ describe.skipIf(!present)("analytics page in the browser", () => {
       expect(await rows.allInnerTexts()).toEqual(["5 ★\t2\t40 %", "4 ★\t1\t20 %", "3 ★\t1\t20 %", "2 ★\t0\t0 %", "1 ★\t1\t20 %"]);
       // The weekly trend: ISO weeks 45 to 46 in the workspace time zone (the Sunday-night request is week 46).
       const trend = page.getByRole("img", { name: "NPS por semana" });
-      expect(await trend.locator("desc").textContent()).toContain("de 2026-W45 a 2026-W46");
+      // Weeks named in Spanish by their Monday.
+      expect(await trend.locator("desc").textContent()).toContain("de sem. 2 nov a sem. 9 nov");
       // Breakdowns: per practice and per doctor, with their own figures.
-      expect(await breakdown(page, "by-practice")).toEqual(["Consultorio ana | 4 | 100 % | 50 % | +25 | 50 %", "Consultorio Sur | 3 | 33,3 % | 66,7 % | +100 | —"]);
-      expect(await breakdown(page, "by-doctor")).toEqual(["DOCTOR ana | 4 | 100 % | 50 % | +25 | 50 %", "Sin doctor asignado | 3 | 33,3 % | 66,7 % | +100 | —"]);
+      expect(await breakdown(page, "by-practice")).toEqual(["Consultorio ana | 4 | 100 % | 50 % | +25 | 50 %", "Consultorio Sur | 3 | 50 % | 66,7 % | +100 | —"]);
+      expect(await breakdown(page, "by-doctor")).toEqual(["DOCTOR ana | 4 | 100 % | 50 % | +25 | 50 %", "Sin doctor asignado | 3 | 50 % | 66,7 % | +100 | —"]);
       expect(await seriousAxeViolations(page)).toEqual([]);
 
       // Practice filter through the form.
       await page.getByLabel("Consultorio", { exact: true }).selectOption({ label: "Consultorio Sur" });
       await page.getByRole("button", { name: "Aplicar" }).click();
       await page.waitForURL((url) => url.searchParams.get("practice") === south);
-      await expect.poll(() => kpi(page, "response")).toBe("33,3 %");
+      await expect.poll(() => kpi(page, "response")).toBe("50 %");
       expect(await kpi(page, "nps")).toBe("+100");
       expect(await kpi(page, "delivery")).toBe("66,7 %");
       expect(await kpi(page, "reviews")).toBe("—");
@@ -185,17 +196,27 @@ describe.skipIf(!present)("analytics page in the browser", () => {
       await page.getByRole("button", { name: "Aplicar" }).click();
       await page.waitForURL((url) => url.searchParams.get("doctor") === a.doctor.id && !url.searchParams.get("practice"));
       await expect.poll(() => kpi(page, "nps")).toBe("+25");
-      expect(await detail(page, "response")).toBe("4 calificaciones de 4 solicitudes");
+      expect(await detail(page, "response")).toBe("4 calificaciones de 4 solicitudes entregadas (quien respondió cuenta como entregado)");
 
       // A custom date range (local days 9–15 November): the Sunday-night request is in it.
       await page.goto(`${web.url}/analytics?range=custom&from=2026-11-09&to=2026-11-15`);
-      expect(await detail(page, "response")).toBe("2 calificaciones de 4 solicitudes");
+      expect(await detail(page, "response")).toBe("2 calificaciones de 2 solicitudes entregadas (quien respondió cuenta como entregado)");
       expect(await kpi(page, "delivery")).toBe("50 %");
       expect(await kpi(page, "nps")).toBe("0");
       expect(await page.locator(".analytics-scope").textContent()).toMatch(/^Del 9 nov\.? 2026 al 15 nov\.? 2026 · todo el espacio de trabajo/);
 
-      // Preset links keep the page working; nothing happened in the last 7 days.
-      await page.getByRole("link", { name: "Últimos 7 días" }).click();
+      // Weeks the range covers in part are marked, the first one here (Wednesday 4 to Sunday 8).
+      await page.goto(`${web.url}/analytics?range=custom&from=2026-11-04&to=2026-11-15`);
+      expect(await page.getByTestId("partial-week").allTextContents()).toEqual(["sem. 2 nov (parcial) está incompleta: cubre 5 días del periodo, así que sus cifras aún pueden cambiar mucho."]);
+      await page.locator("html[data-hydrated=true]").waitFor({ state: "attached" });
+      // One range control: changing a date picks the custom range at once…
+      await page.getByLabel("Últimos 30 días").check();
+      await page.getByLabel("Desde").fill("2026-11-02");
+      expect(await page.getByLabel("Fechas personalizadas").isChecked()).toBe(true);
+      // …and picking a preset puts the dates back, so it applies with the same form; nothing happened in the last 7 days.
+      await page.getByLabel("Últimos 7 días").check();
+      expect(await page.getByLabel("Desde").inputValue()).toBe("2026-11-04");
+      await page.getByRole("button", { name: "Aplicar" }).click();
       await page.waitForURL((url) => url.searchParams.get("range") === "7");
       await page.getByRole("heading", { name: "Sin datos para estos filtros" }).waitFor();
       expect(await kpi(page, "nps")).toBe("—");
@@ -216,9 +237,23 @@ describe.skipIf(!present)("analytics page in the browser", () => {
       const page = await open(context, "/analytics?range=all");
       await page.getByRole("button", { name: "English" }).click();
       await page.getByRole("heading", { name: "Analytics", level: 1 }).waitFor();
-      expect(await kpi(page, "response")).toBe("71.4%");
-      expect(await detail(page, "response")).toBe("5 ratings from 7 requests");
+      expect(await kpi(page, "response")).toBe("100%");
+      expect(await detail(page, "response")).toBe("5 ratings from 5 delivered requests (a patient who replied counts as delivered)");
+      expect(await page.locator('[data-kpi="nps"] dt').textContent()).toBe("NPS (5-point scale)");
       expect(await page.getByRole("img", { name: "Ratings from 1 to 5" }).count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("fits a 360-px phone: the range control, the figures and the charts, axe-clean", { timeout: 60_000 }, async () => {
+    const context = await signedIn(a.owner.email, a.owner.password, { viewport: { width: 360, height: 740 } });
+    try {
+      const page = await open(context, "/analytics?range=custom&from=2026-11-04&to=2026-11-15");
+      await page.locator("html[data-hydrated=true]").waitFor({ state: "attached" });
+      await page.getByRole("group", { name: "Periodo" }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      expect(await seriousAxeViolations(page)).toEqual([]);
     } finally {
       await context.close();
     }
@@ -233,7 +268,7 @@ describe.skipIf(!present)("analytics page in the browser", () => {
       const page = await open(context, "/analytics?range=all");
       // Their 4 ratings in their own campaign (+25) and the 2 in the other: 2 promoters, 2 detractors of 5.
       expect(await kpi(page, "nps")).toBe("0");
-      expect(await detail(page, "response")).toBe("5 calificaciones de 5 solicitudes");
+      expect(await detail(page, "response")).toBe("5 calificaciones de 5 solicitudes entregadas (quien respondió cuenta como entregado)");
       expect(await page.getByLabel("Doctor", { exact: true }).count()).toBe(0);
       expect(await breakdown(page, "by-practice")).toEqual(["Consultorio ana | 4 | 100 % | 50 % | +25 | 50 %", "Consultorio Sur | 1 | 100 % | 100 % | −100 | —"]);
       // Another workspace's practice in the filter: 404, never its figures.
@@ -245,7 +280,7 @@ describe.skipIf(!present)("analytics page in the browser", () => {
     }
   });
 
-  it("works with JavaScript disabled: the GET form and the preset links", { timeout: 60_000 }, async () => {
+  it("works with JavaScript disabled: one GET form for presets, dates, practice and doctor", { timeout: 60_000 }, async () => {
     const context = await signedIn(a.owner.email, a.owner.password, { javaScriptEnabled: false });
     try {
       const page = await open(context, "/analytics?range=all");
@@ -253,23 +288,19 @@ describe.skipIf(!present)("analytics page in the browser", () => {
       await page.getByLabel("Consultorio", { exact: true }).selectOption({ label: "Consultorio Sur" });
       await page.getByRole("button", { name: "Aplicar" }).click();
       await page.waitForURL((url) => url.searchParams.get("practice") === south);
-      expect(await kpi(page, "response")).toBe("33,3 %");
-      // The preset keeps the practice filter.
-      await page.getByRole("link", { name: "Todo el periodo" }).click();
-      await page.waitForURL((url) => url.searchParams.get("range") === "all" && url.searchParams.get("practice") === south);
-      expect(await kpi(page, "nps")).toBe("+100");
-      // Another preset in the select (the dates shown are left alone) follows the select…
-      await page.getByLabel("Periodo", { exact: true }).selectOption({ label: "Últimos 30 días" });
+      expect(await kpi(page, "response")).toBe("50 %");
+      // Another preset (the dates shown are left alone) follows the choice and keeps the practice…
+      await page.getByLabel("Últimos 30 días").check();
       await page.getByRole("button", { name: "Aplicar" }).click();
-      await page.waitForURL((url) => url.searchParams.get("range") === "30");
-      expect(await page.getByRole("link", { name: "Últimos 30 días" }).getAttribute("aria-current")).toBe("true");
-      // …and editing a date makes the range custom, whatever the select says.
+      await page.waitForURL((url) => url.searchParams.get("range") === "30" && url.searchParams.get("practice") === south);
+      expect(await page.getByLabel("Últimos 30 días").isChecked()).toBe(true);
+      // …and editing a date makes the range custom, whichever preset is picked.
       await page.getByLabel("Desde").fill("2026-11-01");
       await page.getByLabel("Hasta").fill("2026-11-30");
       await page.getByRole("button", { name: "Aplicar" }).click();
       await page.waitForURL((url) => url.searchParams.get("from") === "2026-11-01");
-      expect(await page.getByLabel("Periodo", { exact: true }).inputValue()).toBe("custom");
-      expect(await kpi(page, "response")).toBe("33,3 %");
+      expect(await page.getByLabel("Fechas personalizadas").isChecked()).toBe(true);
+      expect(await kpi(page, "response")).toBe("50 %");
       // The chart's table opens without script.
       await page.getByText("Ver la tabla").first().click();
       await page.getByRole("rowheader", { name: "5 ★" }).waitFor();
@@ -303,7 +334,7 @@ describe.skipIf(!present)("analytics page in the browser", () => {
       })))!;
       expect(expected.totals.sent).toBeGreaterThan(1000);
       const count = (x: number) => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
-      expect(await detail(page, "response")).toBe(`${count(expected.totals.rated)} calificaciones de ${count(expected.totals.sent)} solicitudes`);
+      expect(await detail(page, "response")).toBe(`${count(expected.totals.responseRate.numerator)} calificaciones de ${count(expected.totals.responseRate.denominator)} solicitudes entregadas (quien respondió cuenta como entregado)`);
       expect(await page.locator('[data-breakdown="by-practice"] tbody tr').count()).toBe(4);
       expect(await seriousAxeViolations(page)).toEqual([]);
       await saveScreenshot(page, "analytics");

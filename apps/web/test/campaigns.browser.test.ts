@@ -138,7 +138,19 @@ describe.skipIf(!present)("campaign pages in the browser", () => {
     expect(await ana.locator("li").filter({ hasText: "Programado" }).locator("time").textContent()).toMatch(/^1 dic,? 11:00\sa\.\sm\.$/);
     expect(await rows.filter({ hasText: "Hugo Ríos" }).locator("li").filter({ hasText: "Programado" }).locator("time").textContent()).toMatch(/^1 dic,? 12:45\sp\.\sm\.$/);
     await rows.filter({ hasText: "Bruno Vera" }).getByText("Dejó un comentario privado").waitFor();
-    await rows.filter({ hasText: "Elena Ruiz" }).getByText("Falló: El número no es válido (21211)").waitFor();
+    // Advice in plain words; the provider's code and own words only in the closed detail.
+    const elena = rows.filter({ hasText: "Elena Ruiz" });
+    await elena.getByText("Falló: El número de teléfono no es válido. Revise el número del paciente.").waitFor();
+    expect(await elena.getByText("21211").isVisible()).toBe(false);
+    await elena.getByText("Detalle técnico").click();
+    await elena.getByText("Código del proveedor: 21211").waitFor();
+    // Phones as staff read them: the national format.
+    await ana.locator(".phone").getByText("098 400 0001", { exact: true }).waitFor();
+    // The delivery funnel: 12 patients, 3 skipped → 9 queued; 3 replied.
+    const funnel = page.getByTestId("delivery-funnel");
+    expect(await funnel.locator("[data-stage=queued] .funnel-count").textContent()).toBe("9");
+    expect(await funnel.locator("[data-stage=replied] .funnel-count").textContent()).toBe("3");
+    expect(await funnel.locator("[data-stage=failed] .funnel-count").textContent()).toBe("1");
     await rows.filter({ hasText: "Fausto León" }).getByText("Omitido: sin consentimiento").waitFor();
     await rows.filter({ hasText: "Gina Salas" }).getByText("Omitido: ya se le preguntó hace poco (período de espera)").waitFor();
     await rows.filter({ hasText: "Karla Ibarra" }).getByText("Omitido: la cita es demasiado antigua").waitFor();
@@ -148,7 +160,7 @@ describe.skipIf(!present)("campaign pages in the browser", () => {
 
     await page.getByLabel("Estado").selectOption("unhappy");
     await page.getByRole("button", { name: "Buscar" }).click();
-    await expect.poll(async () => (await rows.locator("th").allTextContents()).map((s) => s.split("+")[0]!.trim())).toEqual(["Bruno Vera"]);
+    await expect.poll(async () => (await rows.locator("th").allTextContents()).map((s) => s.split(/0\d\d /)[0]!.trim())).toEqual(["Bruno Vera"]);
     await page.getByRole("link", { name: "Quitar filtros" }).click();
     await expect.poll(() => rows.count()).toBe(12);
     await page.getByLabel("Nombre o teléfono").fill("098 400 0004");

@@ -1,8 +1,10 @@
 // The worker's stream consumers: one StreamConsumer per kind of work, all dispatching to the
-// handlers of @rm/messaging, @rm/campaigns (campaign completion) and @rm/stripe-billing. The trace
+// handlers of @rm/messaging, @rm/campaigns (campaign completion), @rm/importer (large uploads confirmed
+// in the background) and @rm/stripe-billing. The trace
 // context written with the outbox row continues here.
 import { credentialsCipherFromEnv, followWhatsAppApprovals, ownAccountClients } from "@rm/accounts";
 import { campaignPeriodicHandlers } from "@rm/campaigns";
+import { createConfirmDraftHandler } from "@rm/importer";
 import { createBillingHandlers, priceIdsFromEnv } from "@rm/stripe-billing";
 import { createDeadLetterHandler, createHandlers, createReplyProcessor, dispatchEntry, sendMessage, sendMessageBatch, SenderRateLimiter, startPeriodicEnsurer, StatusApplier, type FeedbackOptions, type HandlerDeps, type SendDeps } from "@rm/messaging";
 import { StreamConsumer, type BatchHandler, type BatchOutcome, type StreamKind } from "@rm/streams";
@@ -89,7 +91,15 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
   };
   // Stripe events and FREE periods (stream 'billing').
   const billingHandlers = createBillingHandlers({ orm: ctx.db.orm, clock, logger, prices: priceIdsFromEnv(config) });
-  const dispatch = dispatchEntry({ ...createHandlers(handlerDeps, { "message.send": (_deps, entry) => sendMessage(sendDeps, entry), ...campaignPeriodicHandlers }), ...billingHandlers });
+  // A large upload's confirm: the same senders and templates the web's confirm checks.
+  const confirmDraft = createConfirmDraftHandler({
+    publicUrl: config.PUBLIC_URL,
+    platform: { smsFrom: config.TWILIO_FROM_SMS, whatsappFrom: config.TWILIO_FROM_WHATSAPP, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID, whatsappContentSids: config.WHATSAPP_DEFAULT_CONTENT_SIDS },
+  });
+  const dispatch = dispatchEntry({
+    ...createHandlers(handlerDeps, { "message.send": (_deps, entry) => sendMessage(sendDeps, entry), "campaign.confirm": confirmDraft, ...campaignPeriodicHandlers }),
+    ...billingHandlers,
+  });
   const onDeadLetter = createDeadLetterHandler(handlerDeps);
 
   const services: Service[] = [];

@@ -1,27 +1,12 @@
 // The analytics dashboard's data (SPEC §7): every figure from SQL aggregates.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Workspace, scopedQuery, workspaceEm } from "@rm/db";
+import { type Nps, type Ratio, npsOf, ratio, responseRate } from "@rm/domain";
 import { parseDashboardFilters, type DashboardFilters } from "./filters.ts";
 import { bindParams, dashboardQueries, type DashboardQuery, type QuerySettings } from "./queries.ts";
 
-/** numerator / denominator; `rate` is null when the denominator is 0 (nothing to divide). */
-export interface Ratio {
-  numerator: number;
-  denominator: number;
-  rate: number | null;
-}
-
-/**
- * NPS on the 5-point scale (SPEC §7): promoters 4–5, passives 3, detractors 1–2,
- * score = (promoters − detractors) / rated × 100, from −100 to 100; null with no rating.
- */
-export interface Nps {
-  promoters: number;
-  passives: number;
-  detractors: number;
-  rated: number;
-  score: number | null;
-}
+// The words' one definition (promoters, detractors, NPS, response rate) is @rm/domain's.
+export type { Nps, Ratio };
 
 export interface Figures {
   /** Rating requests (INITIAL messages) the provider accepted, counted in the week/range they went out. */
@@ -34,13 +19,8 @@ export interface Figures {
   /** Ratings (reply or one-tap page; one per patient, the latest) counted in the week/range they arrived. */
   rated: number;
   nps: Nps;
-  /** rated / sent (SPEC §7). */
+  /** Replied / delivered (SPEC §7, @rm/domain's responseRate: every reply counts as delivered). */
   responseRate: Ratio;
-  /**
-   * rated / delivered (SPEC §7 "replied / delivered"). Can exceed 1: carriers in Ecuador often send no
-   * delivery receipt, so patients rate messages never reported delivered.
-   */
-  deliveredResponseRate: Ratio;
   /** (delivered or read) / sent. */
   deliveryRate: Ratio;
   /** Review clicks / follow-ups that offered the review link (by message or on the rating page). */
@@ -52,6 +32,8 @@ export interface Figures {
 export interface WeekFigures extends Figures {
   /** Monday of the ISO week (YYYY-MM-DD, workspace time zone). */
   weekStart: string;
+  /** Days of the week inside the range (1–7): a week the range or today cuts short counts fewer. */
+  days: number;
   /** e.g. "2026-W47". */
   isoWeek: string;
 }
@@ -100,6 +82,8 @@ export interface QueryTiming {
 export interface LoadOptions {
   /** Force the live aggregate or the rollup (tests and the benchmark); default: the rollup once built. */
   source?: "live" | "rollup";
+  /** Today in the workspace's time zone (YYYY-MM-DD): the current week counts as partial. */
+  today?: string;
   /** Called after each statement (benchmarks, slow-query logging). */
   onQuery?: (t: QueryTiming & { sql: string; params: unknown[] }) => void;
 }
@@ -108,17 +92,7 @@ type Row = Record<string, unknown>;
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
-function ratio(numerator: number, denominator: number): Ratio {
-  return { numerator, denominator, rate: denominator === 0 ? null : numerator / denominator };
-}
-
-export function npsOf(dist: readonly [number, number, number, number, number]): Nps {
-  const [r1, r2, r3, r4, r5] = dist;
-  const rated = r1 + r2 + r3 + r4 + r5;
-  const promoters = r4 + r5;
-  const detractors = r1 + r2;
-  return { promoters, passives: r3, detractors, rated, score: rated === 0 ? null : ((promoters - detractors) / rated) * 100 };
-}
+export { npsOf };
 
 function figures(r: Row | undefined): Figures {
   const dist: Figures["ratingDistribution"] = [num(r?.r1), num(r?.r2), num(r?.r3), num(r?.r4), num(r?.r5)];
@@ -132,8 +106,7 @@ function figures(r: Row | undefined): Figures {
     failed: num(r?.failed),
     rated,
     nps: npsOf(dist),
-    responseRate: ratio(rated, sent),
-    deliveredResponseRate: ratio(rated, delivered),
+    responseRate: responseRate(rated, delivered),
     deliveryRate: ratio(delivered, sent),
     reviewClickThrough: ratio(num(r?.review_clicks), num(r?.review_offered)),
     ratingDistribution: dist,
@@ -161,12 +134,19 @@ export function isoWeekLabel(monday: string): string {
   return `${year}-W${String(week).padStart(2, "0")}`;
 }
 
-/** The weeks from `first` to `last` (Mondays), each with its figures or zeros. */
-function fillWeeks(rows: Map<string, Row>, first: string | undefined, last: string | undefined): WeekFigures[] {
+/**
+ * The weeks from `first` to `last` (Mondays), each with its figures or zeros and the days of it inside
+ * [from, end] (end: the range's last day, else today, when known).
+ */
+function fillWeeks(rows: Map<string, Row>, first: string | undefined, last: string | undefined, from: string | undefined, end: string | undefined): WeekFigures[] {
   if (!first || !last) return [];
   const out: WeekFigures[] = [];
   for (let w = first; w <= last; w = addDays(w, 7)) {
-    out.push({ weekStart: w, isoWeek: isoWeekLabel(w), ...figures(rows.get(w)) });
+    const start = from && from > w ? from : w;
+    const sunday = addDays(w, 6);
+    const stop = end && end < sunday ? end : sunday;
+    const days = Math.max(1, Math.min(7, Math.round((Date.parse(stop) - Date.parse(start)) / 86_400_000) + 1));
+    out.push({ weekStart: w, days, isoWeek: isoWeekLabel(w), ...figures(rows.get(w)) });
     if (out.length > 1000) break; // a 20-year range is the most a chart can show
   }
   return out;
@@ -212,11 +192,11 @@ export async function loadDashboard(em: EntityManager, workspaceId: string, rawF
       options.onQuery?.({ name: q.name, ms: performance.now() - t0, rows: rows.length, sql: q.sql, params: [workspaceId, ...params] });
       results.push([q.name, rows]);
     }
-    return { ...assemble(workspaceId, settings.timezone, filters, new Map(results)), source };
+    return { ...assemble(workspaceId, settings.timezone, filters, new Map(results), options.today), source };
   });
 }
 
-function assemble(workspaceId: string, timezone: string, filters: DashboardFilters, results: Map<string, Row[]>): Omit<Dashboard, "source"> {
+function assemble(workspaceId: string, timezone: string, filters: DashboardFilters, results: Map<string, Row[]>, today: string | undefined): Omit<Dashboard, "source"> {
   const names = new Map<string, string>();
   for (const r of results.get("names") ?? []) names.set(`${String(r.kind)}:${String(r.id)}`, String(r.name));
 
@@ -230,6 +210,8 @@ function assemble(workspaceId: string, timezone: string, filters: DashboardFilte
     weekRows,
     filters.from ? weekStartOf(filters.from) : dataWeeks[0],
     filters.to ? weekStartOf(filters.to) : dataWeeks[dataWeeks.length - 1],
+    filters.from,
+    filters.to && today ? (filters.to < today ? filters.to : today) : (filters.to ?? today),
   );
 
   const byPractice = req

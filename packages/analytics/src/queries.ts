@@ -1,6 +1,7 @@
 // The dashboard's SQL. Every statement starts with `workspace_id = ?` as its first placeholder
 // (scopedQuery, docs/decisions/005) and joins every other tenant table on the same workspace.
 import { NO_DOCTOR } from "@rm/db";
+import { ratingSql } from "@rm/domain";
 import type { DashboardFilters } from "./filters.ts";
 
 export interface DashboardQuery {
@@ -184,8 +185,8 @@ function requestsQuery(f: DashboardFilters, s: QuerySettings, source: "live" | "
   sql += `, rows as (
   select f.week, c.practice_id, f.doctor_id,
          f.kind, f.status, f.rating, f.n,
-         -- The review link is offered where the practice has one (a Place ID or a g.page link): to 4–5, and to 1–3 under the open policy.
-         (f.followup and (pr.google_place_id is not null or pr.google_review_url is not null) and (f.rating >= 4 or ?::boolean)) as offered, f.clicked
+         -- The review link is offered where the practice has one (a Place ID or a g.page link): to the happy, and to the unhappy under the open policy.
+         (f.followup and (pr.google_place_id is not null or pr.google_review_url is not null) and (${ratingSql("happy", "f.rating")} or ?::boolean)) as offered, f.clicked
   from facts f
   join campaigns c on c.id = f.campaign_id and c.workspace_id = ?
   join practices pr on pr.id = c.practice_id and pr.workspace_id = ?

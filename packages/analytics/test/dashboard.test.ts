@@ -153,10 +153,10 @@ describe(`loadDashboard (${source})`, () => {
     expect(d.totals).toMatchObject({ sent: 7, delivered: 4, read: 1, failed: 1, rated: 5, ratingDistribution: [1, 0, 1, 1, 2] });
     // Promoters 4–5: three, passive 3: one, detractor 1–2: one → (3 − 1) / 5 × 100.
     expect(d.totals.nps).toEqual({ promoters: 3, passives: 1, detractors: 1, rated: 5, score: 40 });
-    expect(d.totals.responseRate).toEqual({ numerator: 5, denominator: 7, rate: 5 / 7 });
     expect(d.totals.deliveryRate).toEqual({ numerator: 4, denominator: 7, rate: 4 / 7 });
-    // SPEC's replied / delivered: one rating came through a request without a receipt, so it tops 1.
-    expect(d.totals.deliveredResponseRate).toEqual({ numerator: 5, denominator: 4, rate: 1.25 });
+    // SPEC's replied / delivered: one rating came through a request without a receipt, and a reply
+    // proves delivery, so 5 replies count 5 delivered (never a rate above 100 %).
+    expect(d.totals.responseRate).toEqual({ numerator: 5, denominator: 5, rate: 1 });
     // Offered the link: the 4 rated patients of the practice with a place (open policy offers it to the
     // unhappy too); the happy patient of the practice without a place was not. 2 of them clicked.
     expect(d.totals.reviewClickThrough).toEqual({ numerator: 2, denominator: 4, rate: 0.5 });
@@ -171,6 +171,18 @@ describe(`loadDashboard (${source})`, () => {
       // The Sunday-night request counts here, not in week 47 as it would in UTC.
       ["2026-W46", "2026-11-09", 4, 2, 0],
       ["2026-W47", "2026-11-16", 0, 0, null],
+    ]);
+    // The range starts on Sunday 1 November: its first week holds one day of it.
+    expect(d.weekly.map((w) => w.days)).toEqual([1, 7, 7, 7]);
+  });
+
+  it("counts a week that today cuts short as partial", async () => {
+    const d = (await loadDashboard(orm.em.fork(), a.ws, { from: "2026-11-02", to: "2026-11-22" }, { source, today: "2026-11-18" }))!;
+    // Today is Wednesday 18 November: the last week has three days so far.
+    expect(d.weekly.map((w) => [w.weekStart, w.days])).toEqual([
+      ["2026-11-02", 7],
+      ["2026-11-09", 7],
+      ["2026-11-16", 3],
     ]);
   });
 

@@ -1,3 +1,5 @@
+import { ratingSql } from "@rm/domain";
+
 // A campaign's counts, from SQL aggregates over its own rows (never rows loaded into memory). The
 // lateral subqueries are joined to a page of campaigns, so a list of 25 campaigns counts only those.
 
@@ -44,7 +46,7 @@ export function countsSql(detail: boolean): string {
              count(*) filter (where p.rating is not null)::int as rated
              ${detail ? `,
              count(*) filter (where p.status in ('PENDING', 'SCHEDULED'))::int as pending,
-             count(*) filter (where p.rating between 1 and 3)::int as unhappy,
+             count(*) filter (where ${ratingSql("unhappy", "p.rating")})::int as unhappy,
              count(*) filter (where p.status = 'CANCELLED')::int as cancelled` : ""}
         from patients p where p.workspace_id = c.workspace_id and p.campaign_id = c.id
     ) pc

@@ -3,6 +3,7 @@
 // 50,000 patients reads one page of rows, never all of them.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { outboxDueTimes, scopedQuery } from "@rm/db";
+import { ratingSql } from "@rm/domain";
 import { cursorKeySql, decodeCursor, encodeCursor } from "./cursor.ts";
 import { likePattern, type PatientFilter, type PatientListFilters } from "./filters.ts";
 import { buildTimeline, type TimelineStep } from "./timeline.ts";
@@ -37,7 +38,7 @@ const FILTER_SQL: Record<PatientFilter, string> = {
   sent: "i.provider_sid is not null",
   delivered: "i.status in ('DELIVERED', 'READ')",
   rated: "p.rating is not null",
-  unhappy: "p.rating between 1 and 3",
+  unhappy: ratingSql("unhappy", "p.rating"),
   failed: "i.status in ('FAILED', 'UNDELIVERED')",
   opted_out: "ct.opted_out_at is not null",
   skipped: "p.status = 'SKIPPED'",

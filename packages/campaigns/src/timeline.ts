@@ -1,7 +1,7 @@
 // A patient's path through the flow (SPEC §5.10): scheduled → sent → delivered → read → rated (n) →
 // follow-up → clicked review / feedback / opted out — or skipped with its reason, failed with the
 // provider's explanation in Spanish, cancelled. Pure: built from the facts one query returns.
-import type { DeliveryStep, RetryStreak } from "@rm/domain";
+import { type DeliveryStep, type RetryStreak, isUnhappy } from "@rm/domain";
 
 export type TimelineStepKey =
   | "skipped"
@@ -28,6 +28,8 @@ export interface TimelineStep {
   retry?: RetryStreak;
   /** "smsFallback": the WhatsApp attempt's error code, and whether the SMS has been sent. */
   fallback?: { code: number | null; sent: boolean };
+  /** "failed": the provider's error code (the page gives advice in words and keeps the code in a detail). */
+  errorCode?: number | null;
 }
 
 export interface PatientFacts {
@@ -95,14 +97,14 @@ export function buildTimeline(f: PatientFacts): TimelineStep[] {
     if (f.initialStatus === "FAILED" || f.initialStatus === "UNDELIVERED") {
       const text = f.errorText ?? null;
       if (gaveUp && streak) steps.push({ key: "failed", at: f.failedAt ?? f.initialUpdatedAt, detail: text, tone: "bad", retry: { ...streak, gaveUp: true } });
-      else push("failed", f.failedAt ?? f.initialUpdatedAt, f.errorCode ? `${text ?? ""} (${f.errorCode})`.trim() : text, "bad");
+      else steps.push({ key: "failed", at: f.failedAt ?? f.initialUpdatedAt, detail: text, tone: "bad", errorCode: f.errorCode });
     }
     if (f.initialStatus === "CANCELED" || (f.status === "CANCELLED" && f.initialStatus !== null && !accepted)) {
       push("cancelled", f.initialUpdatedAt, f.errorText, "neutral");
     }
   }
   if (f.reminderAt) push("reminder", f.reminderAt);
-  if (f.rating !== null) push("rated", f.ratedAt, String(f.rating), f.rating >= 4 ? "good" : "bad");
+  if (f.rating !== null) push("rated", f.ratedAt, String(f.rating), isUnhappy(f.rating) ? "bad" : "good");
   if (f.followUpType) push("followUp", f.followUpAt, f.followUpType === "FOLLOWUP_HAPPY" ? "happy" : "unhappy");
   if (f.clickedAt) push("clicked", f.clickedAt, null, "good");
   if (f.feedbackAt) push("feedback", f.feedbackAt, null, "neutral");

@@ -142,7 +142,8 @@ describe("campaign page", () => {
     expect(byName["Ana Torres"]!.timeline.find((s) => s.key === "rated")!.detail).toBe("5");
     expect(byName["Bruno Vera"]!.timeline.map((s) => s.key)).toEqual(["scheduled", "sent", "delivered", "read", "rated", "followUp", "feedback"]);
     expect(byName["Bruno Vera"]!.timeline.find((s) => s.key === "followUp")!.detail).toBe("unhappy");
-    expect(byName["Elena Ruiz"]!.timeline.find((s) => s.key === "failed")!.detail).toBe("El número no es válido (21211)");
+    // The explanation and the provider's code apart: the page shows advice and keeps the code in a detail.
+    expect(byName["Elena Ruiz"]!.timeline.find((s) => s.key === "failed")).toMatchObject({ detail: "El número no es válido", errorCode: 21211 });
     expect(byName["Fausto León"]!.timeline).toEqual([expect.objectContaining({ key: "skipped", detail: "NO_CONSENT" })]);
     expect(byName["Hugo Ríos"]!.timeline.map((s) => s.key)).toEqual(["scheduled"]);
     expect(byName["Hugo Ríos"]!.timeline[0]!.at).toEqual(new Date("2026-11-30T17:45:00Z"));

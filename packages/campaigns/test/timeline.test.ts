@@ -60,7 +60,7 @@ describe("buildTimeline — a provider outage", () => {
   it("a permanent rejection after a few retries keeps its code and shows the retries before it", () => {
     const steps = buildTimeline({ ...base, ...streak, nextRetryAt: null, status: "FAILED", initialStatus: "FAILED", failedAt: at("10:43"), errorCode: 21211, errorText: "Número no válido" });
     expect(steps.map((s) => s.key)).toEqual(["scheduled", "retried", "failed"]);
-    expect(steps[2]!.detail).toBe("Número no válido (21211)");
+    expect(steps[2]).toMatchObject({ detail: "Número no válido", errorCode: 21211 });
     expect(steps[2]!.retry).toBeUndefined();
   });
 

@@ -2,21 +2,25 @@
 // codes start with the area's name. Code that shows a text calls `msg(code, params)`, never an inline
 // Spanish/English pair (lint: `catalogue/no-inline-pairs`).
 import { assistant } from "./messages/assistant.ts";
+import { analytics } from "./messages/analytics.ts";
 import { billing } from "./messages/billing.ts";
+import { campaign } from "./messages/campaign.ts";
 import { consent } from "./messages/consent.ts";
 import { contacts } from "./messages/contacts.ts";
+import { draft } from "./messages/draft.ts";
 import { imports } from "./messages/imports.ts";
 import { links } from "./messages/links.ts";
 import { publicPages } from "./messages/public-pages.ts";
 import { security } from "./messages/security.ts";
 import { ownSender } from "./messages/own-sender.ts";
+import { sendOne } from "./messages/send-one.ts";
 import { sending } from "./messages/sending.ts";
 import { settings } from "./messages/settings.ts";
 import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 import { whatsappTemplates } from "./messages/whatsapp-templates.ts";
 
-export const catalogue = { ...assistant, ...billing, ...consent, ...contacts, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload, ...whatsappTemplates };
+export const catalogue = { ...analytics, ...assistant, ...billing, ...campaign, ...consent, ...contacts, ...draft, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sendOne, ...sending, ...settings, ...timeline, ...upload, ...whatsappTemplates };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

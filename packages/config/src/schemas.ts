@@ -195,6 +195,11 @@ export const webEnv = commonEnv
       .refine((l) => l.every(isProxyRange), "expected comma-separated IP addresses or CIDR ranges (e.g. 10.0.0.0/8)"),
     /** Largest body of a form or JSON request outside uploads and webhooks, in bytes (default 64 KiB). */
     REQUEST_BODY_LIMIT_BYTES: z.coerce.number({ error: "expected a number of bytes" }).int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+    /**
+     * Uploads with at least this many accepted rows are confirmed by the worker in the background, the
+     * page following its progress; smaller ones in the request (default 5,000; SPEC §5.1).
+     */
+    CONFIRM_IN_BACKGROUND_ROWS: z.coerce.number({ error: "expected a number of rows" }).int().min(1).max(1_000_000).default(5_000),
     TWILIO_AUTH_TOKEN: twilioEnv.shape.TWILIO_AUTH_TOKEN,
     // Own accounts (SPEC §12): the live check and subaccounts go to the API; the platform's sid creates subaccounts.
     TWILIO_ACCOUNT_SID: twilioEnv.shape.TWILIO_ACCOUNT_SID.optional(),

@@ -87,6 +87,30 @@ export {
 } from "./messaging/whatsapp-content.ts";
 export { type PlatformSending, type SendingGap, type WorkspaceSending, sendingGaps } from "./messaging/sending-readiness.ts";
 
+// ratings: the one definition of promoter, passive, detractor, unhappy, NPS and response rate
+export {
+  NPS_BANDS,
+  RATING_GROUPS,
+  RATING_MAX,
+  RATING_MIN,
+  type Nps,
+  type NpsBand,
+  type RatingGroup,
+  type RatingRange,
+  type Ratio,
+  groupRange,
+  inGroup,
+  isDetractor,
+  isPromoter,
+  isUnhappy,
+  npsBand,
+  npsOf,
+  ratingSql,
+  ratio,
+  responseRate,
+} from "./ratings/rating-bands.ts";
+export { type WeekLabel, type WeekSpan, weekLabels } from "./ratings/week-labels.ts";
+
 // contacts
 export {
   PHONE_REJECTION_ES,

@@ -6,4 +6,5 @@ export { twilioStatusEvent } from "./twilio-status.ts";
 export { twilioInboundEvent } from "./twilio-inbound.ts";
 export { stripeEventEvent } from "./stripe-event.ts";
 export { billingFreePeriodEvent } from "./billing-free-period.ts";
+export { campaignConfirmEvent } from "./campaign-confirm.ts";
 export { periodicJobEvent, PERIODIC_JOBS, type PeriodicJobName } from "./periodic-job.ts";

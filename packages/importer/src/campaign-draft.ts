@@ -18,9 +18,11 @@ import {
   toEm,
   type CampaignPreview,
   type CampaignRowInput,
+  type CreateCampaignInput,
   type CreateCampaignResult,
 } from "./create-campaign.ts";
 import { createMsg } from "@rm/catalogue";
+import { backgroundConfirmState, type BackgroundConfirmState } from "./confirm-in-background.ts";
 import { loadDoctorDirectory } from "./doctors.ts";
 import { CampaignInputError } from "./errors.ts";
 import type { Channel } from "./fields.ts";
@@ -308,6 +310,8 @@ export interface CampaignDraftView {
   createdAt: Date;
   expiresAt: Date;
   confirmedAt: Date | null;
+  /** A confirm running in the background, or the reason the last one failed; null when none was asked. */
+  backgroundConfirm: BackgroundConfirmState | null;
 }
 
 /**
@@ -353,6 +357,7 @@ export async function getCampaignDraft(
     createdAt: new Date(r.created_at),
     expiresAt,
     confirmedAt: r.confirmed_at ? new Date(r.confirmed_at) : null,
+    backgroundConfirm: backgroundConfirmState(r),
   };
 }
 
@@ -408,6 +413,8 @@ export interface ConfirmCampaignDraftInput {
    * when they did not. Ignored for a file with a consent column.
    */
   consentAttestation?: string | null;
+  /** Told how far the import got (a background confirm shows it on the draft's page). */
+  onProgress?: CreateCampaignInput["onProgress"];
 }
 
 export interface ConfirmCampaignDraftResult {
@@ -467,6 +474,7 @@ export async function confirmCampaignDraft(target: MikroORM | EntityManager, inp
       draftCampaignId: input.campaignId,
       consentGrant: { source: "IMPORT", evidence: draft.consent_column ? consentColumnEvidence(draft.file_name) : attestation },
       ...(input.platform ? { platform: input.platform } : {}),
+      ...(input.onProgress ? { onProgress: input.onProgress } : {}),
     });
     // The rows now live in patients; the rejected rows stay for their download.
     await em.execute("update campaign_drafts set rows = null, confirmed_at = ? where workspace_id = ? and campaign_id = ?", [now, input.workspaceId, input.campaignId], "run");

@@ -31,6 +31,10 @@ export interface DraftViewRow<Rows> {
   created_at: Date;
   expires_at: Date;
   confirmed_at: Date | null;
+  confirm_stage: string | null;
+  confirm_done: number;
+  confirm_error: unknown;
+  confirm_requested_at: Date | null;
 }
 
 /** A campaign of the workspace with its stored draft and the names of its practice and people; `withRows: false` leaves the accepted rows out. */
@@ -40,7 +44,8 @@ export async function draftViewRow<Rows>(em: EntityManager, workspaceId: string,
     workspaceId,
     `select c.id, c.status, c.name, c.practice_id, p.name as practice_name, coalesce(p.timezone, w.timezone) as time_zone, c.assigned_doctor_id, du.name as doctor_name,
             c.created_by_id, cu.name as created_by_name, c.scheduled_hours_after, d.channel, d.file_name, d.encoding, d.delimiter,
-            ${withRows ? "d.rows" : "null"} as rows, d.rejected, d.duplicates, d.warnings, d.counts, d.consent_column, d.created_at, d.expires_at, d.confirmed_at
+            ${withRows ? "d.rows" : "null"} as rows, d.rejected, d.duplicates, d.warnings, d.counts, d.consent_column, d.created_at, d.expires_at, d.confirmed_at,
+            d.confirm_stage, d.confirm_done, d.confirm_error, d.confirm_requested_at
        from campaigns c
        join campaign_drafts d on d.campaign_id = c.id and d.workspace_id = c.workspace_id
        join practices p on p.id = c.practice_id

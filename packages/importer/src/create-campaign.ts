@@ -106,6 +106,11 @@ export interface CreateCampaignInput {
   /** The platform's senders and WhatsApp templates (environment), for a workspace without its own. */
   platform?: PlatformSending | undefined;
   /**
+   * Told how far the import got, after the credit holds and each batch of patients and of messages
+   * (a background confirm shows it on the draft's page). Awaited in turn with the statements.
+   */
+  onProgress?: ((progress: ImportProgress) => Promise<void>) | undefined;
+  /**
    * What the consent history records for the rows with consent (their GRANTED events): a file is
    * IMPORT, a patient entered by hand STAFF; the creator is the actor. Default: IMPORT, no evidence.
    */
@@ -579,6 +584,13 @@ export async function previewCampaignFromRows(target: MikroORM | EntityManager, 
  * changes nothing when the holds do not fit; CampaignInputError for ids outside the workspace or
  * malformed rows.
  */
+/** How far an import got: patients and messages written so far, of how many. */
+export interface ImportProgress {
+  stage: "patients" | "messages";
+  done: number;
+  total: number;
+}
+
 export async function createCampaignFromRows(target: MikroORM | EntityManager, input: CreateCampaignInput): Promise<CreateCampaignResult> {
   const now = input.now ?? new Date();
   const { unique, merged } = validateRows(input.rows);
@@ -703,6 +715,7 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
       await pipe.run(async () => {
         await insertPatients(em, { workspaceId: input.workspaceId, campaignId, now }, rows);
         if (k === patientBatches.length - 1) lap("patients");
+        await input.onProgress?.({ stage: "patients", done: Math.min(planned.length, (k + 1) * BATCH), total: planned.length });
       });
     }
 
@@ -738,6 +751,7 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
       await pipe.run(async () => {
         await insertInitialMessages(em, head, rows);
         if (k === sendBatches.length - 1) lap("messages");
+        await input.onProgress?.({ stage: "messages", done: Math.min(sends.length, (k + 1) * BATCH), total: sends.length });
       });
     }
     if (sendBatches.length === 0) lap("messages");

@@ -50,6 +50,17 @@ export {
   type ConfirmCampaignDraftInput,
   type ConfirmCampaignDraftResult,
 } from "./campaign-draft.ts";
+export {
+  requestDraftConfirm,
+  createConfirmDraftHandler,
+  DEFAULT_BACKGROUND_CONFIRM_ROWS,
+  type BackgroundConfirmStage,
+  type BackgroundConfirmFailure,
+  type BackgroundConfirmState,
+  type ConfirmHandlerOptions,
+  type RequestDraftConfirmInput,
+} from "./confirm-in-background.ts";
+export { type ImportProgress } from "./create-campaign.ts";
 export { sendToOnePatient, findOwnSingleSend, SINGLE_SEND_CONSENT_EVIDENCE, type SendToOnePatientInput, type SendToOnePatientResult, type SingleSendSummary } from "./send-to-one.ts";
 export { InsufficientCreditsError, CampaignInputError, SendBlockedError, type CampaignInputErrorCode } from "./errors.ts";
 export { sendBlockers, type SendBlocker, type SendBlockerCode } from "./send-blockers.ts";

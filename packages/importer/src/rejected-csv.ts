@@ -1,9 +1,13 @@
 import type { DuplicateRow, RejectedRow } from "./parse-patient-csv.ts";
 
-// A cell Excel would run as a formula (=, +, -, @) is prefixed with ' so a downloaded file is inert.
+/** A phone number in E.164: exports keep it as it is (a `+` and digits run no formula). */
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+// A cell Excel would run as a formula (=, +, -, @) is prefixed with ' so a downloaded file is inert;
+// an E.164 number is only digits after its +, so it stays E.164.
 function cell(value: string | number): string {
   let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (/^[=+\-@\t\r]/.test(text) && !E164.test(text)) text = `'${text}`;
   return /[;"\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -84,11 +84,14 @@ describe("parsePatientCsv: Excel (Spanish Windows) file, ';' and Windows-1252", 
     const csv = rejectedRowsToCsv(r.rejected, r.duplicates);
     expect(csv.startsWith("\uFEFFlinea;columna;valor;motivo\r\n")).toBe(true);
     expect(csv).toContain("6;Fecha cita;31/02/2026;");
-    expect(csv).toContain("12;teléfono;'+593987654321;Teléfono repetido: se usa la fila 2.");
+    // A merged duplicate's phone in E.164, as stored (a + and digits are no formula).
+    expect(csv).toContain("12;teléfono;+593987654321;Teléfono repetido: se usa la fila 2.");
     const again = await parsePatientCsv(Buffer.from("nombre;telefono;fecha\r\n=HYPERLINK(\"x\");abc;23/11/2026\r\n"));
     expect(rejectedRowsToCsv(again.rejected)).toContain("2;telefono;abc;");
     const formula = await parsePatientCsv(Buffer.from("nombre;telefono;fecha\r\nAna;=1+1;23/11/2026\r\n"));
     expect(rejectedRowsToCsv(formula.rejected)).toContain(";'=1+1;");
+    const plus = await parsePatientCsv(Buffer.from("nombre;telefono;fecha\r\nAna;+1+cmd;23/11/2026\r\n"));
+    expect(rejectedRowsToCsv(plus.rejected)).toContain(";'+1+cmd;");
   });
 });
 

@@ -107,7 +107,7 @@ describe("helm chart", () => {
       const env = (web.spec as { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } }).template.spec.containers[0]!.env ?? [];
       return Object.fromEntries(env.map((e) => [e.name, e.value]));
     };
-    expect(envOf(parseManifests(renderChart()))).toMatchObject({ TRUSTED_PROXIES: "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7", REQUEST_BODY_LIMIT_BYTES: "65536" });
+    expect(envOf(parseManifests(renderChart()))).toMatchObject({ TRUSTED_PROXIES: "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7", REQUEST_BODY_LIMIT_BYTES: "65536", CONFIRM_IN_BACKGROUND_ROWS: "5000" });
     const custom = envOf(parseManifests(renderChart(["--set-json", 'web.trustedProxies=["10.42.0.0/16"]', "--set", "web.requestBodyLimitBytes=32768"])));
     expect(custom).toMatchObject({ TRUSTED_PROXIES: "10.42.0.0/16", REQUEST_BODY_LIMIT_BYTES: "32768" });
     expect(() => renderChart(["--set-json", 'web.trustedProxies=["ingress"]'])).toThrow(/trustedProxies/);

@@ -161,8 +161,10 @@ export interface LineSeries {
 export interface LineChartProps {
   title: string;
   desc: string;
-  /** X labels (e.g. ISO weeks), oldest first. */
+  /** X labels (e.g. weeks), oldest first, all different. */
   labels: readonly string[];
+  /** Points drawn hollow, their line dashed: a week the period covers only in part. */
+  partial?: readonly boolean[];
   series: readonly LineSeries[];
   yMin: number;
   yMax: number;
@@ -173,21 +175,39 @@ export interface LineChartProps {
   labelHeader: string;
 }
 
+/** Approximate width of an axis label (12 px text, ~0.6 em per character, plus a gap). */
+export function axisLabelWidth(label: string): number {
+  return label.length * 7.2 + 10;
+}
+
+/**
+ * Which x labels to print so that none overlaps another: evenly spaced, counted back from the last one
+ * (always shown), as many as fit `plotW` for the widest label.
+ */
+export function shownAxisLabels(labels: readonly string[], plotW: number): boolean[] {
+  const n = labels.length;
+  if (n === 0) return [];
+  const widest = Math.max(...labels.map(axisLabelWidth));
+  const spacing = n <= 1 ? plotW : plotW / (n - 1);
+  const step = Math.max(1, Math.ceil(widest / spacing));
+  return labels.map((_, i) => (n - 1 - i) % step === 0);
+}
+
 /** A line per series over the labels, gaps where a value is null, with a small legend. */
-export function LineChart({ title, desc, labels, series, yMin, yMax, yTicks, formatY, dataLabel, labelHeader }: LineChartProps) {
+export function LineChart({ title, desc, labels, partial = [], series, yMin, yMax, yTicks, formatY, dataLabel, labelHeader }: LineChartProps) {
   const W = 480;
   const H = 210;
   const left = 48;
-  const right = 12;
+  // Room for half of the last label, which is centred on the last point.
+  const right = Math.max(12, Math.ceil((labels.length ? axisLabelWidth(labels[labels.length - 1]!) : 0) / 2));
   const top = 12;
   const bottom = 44;
   const plotW = W - left - right;
   const plotH = H - top - bottom;
   const x = (i: number) => left + (labels.length <= 1 ? plotW / 2 : (i / (labels.length - 1)) * plotW);
   const y = (v: number) => top + (1 - (Math.min(yMax, Math.max(yMin, v)) - yMin) / (yMax - yMin)) * plotH;
-  // At most ~8 x labels, evenly spaced, counted back from the last one (always shown).
-  const step = Math.max(1, Math.ceil(labels.length / 8));
-  const shown = (i: number) => (labels.length - 1 - i) % step === 0;
+  const printed = shownAxisLabels(labels, plotW);
+  const shown = (i: number) => printed[i] === true;
   return (
     <ChartFigure
       dataLabel={dataLabel}
@@ -233,7 +253,7 @@ export function LineChart({ title, desc, labels, series, yMin, yMax, yTicks, for
             {labels.map((label, i) =>
               shown(i) ? (
                 <text key={label} x={x(i)} y={H - bottom + 18} textAnchor="middle" className="chart-axis">
-                  {label.replace(/^\d{4}-/, "")}
+                  {label}
                 </text>
               ) : null,
             )}
@@ -250,19 +270,33 @@ export function LineChart({ title, desc, labels, series, yMin, yMax, yTicks, for
               if (current.length) segments.push(current);
               return (
                 <g key={s.name} data-series={s.name}>
-                  {segments.map((seg) => (
-                    <polyline
-                      key={seg[0]!.i}
-                      points={seg.map((p) => `${x(p.i).toFixed(1)},${y(p.v).toFixed(1)}`).join(" ")}
-                      fill="none"
-                      stroke={s.color}
-                      strokeWidth={2.5}
-                      strokeDasharray={s.dashed ? "6 4" : undefined}
-                    />
-                  ))}
-                  {segments.flat().map((p) => (
-                    <circle key={p.i} cx={x(p.i)} cy={y(p.v)} r={3} fill={s.color} />
-                  ))}
+                  {segments.flatMap((seg) =>
+                    // A line into or out of a partial week is drawn dashed: its figure is not comparable yet.
+                    seg.slice(1).map((p, k) => {
+                      const prev = seg[k]!;
+                      const dashed = s.dashed || partial[p.i] === true || partial[prev.i] === true;
+                      return (
+                        <line
+                          key={p.i}
+                          x1={x(prev.i).toFixed(1)}
+                          y1={y(prev.v).toFixed(1)}
+                          x2={x(p.i).toFixed(1)}
+                          y2={y(p.v).toFixed(1)}
+                          stroke={s.color}
+                          strokeWidth={2.5}
+                          strokeLinecap="round"
+                          strokeDasharray={dashed ? "6 4" : undefined}
+                        />
+                      );
+                    }),
+                  )}
+                  {segments.flat().map((p) =>
+                    partial[p.i] ? (
+                      <circle key={p.i} cx={x(p.i)} cy={y(p.v)} r={3.5} fill="#fff" stroke={s.color} strokeWidth={2} data-partial="true" />
+                    ) : (
+                      <circle key={p.i} cx={x(p.i)} cy={y(p.v)} r={3} fill={s.color} />
+                    ),
+                  )}
                 </g>
               );
             })}

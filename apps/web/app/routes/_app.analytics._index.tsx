@@ -7,12 +7,28 @@ import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { findPractice, findUser, listDoctors, listPractices } from "@rm/accounts";
 import { AnalyticsFilterError, doctorFilterChoices, loadDashboard, localToday, resolveDashboardRange, type Dashboard, type DashboardFilters } from "@rm/analytics";
+import { weekLabels } from "@rm/domain";
+import { getLocale } from "../.server/locale.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
-import { DashboardView } from "../components/analytics/dashboard.tsx";
+import { DashboardView, type WeekView } from "../components/analytics/dashboard.tsx";
 import { AnalyticsFilters, AnalyticsHeader, type FilterError } from "../components/analytics/filters.tsx";
+import { LOCALE_TAGS, msgFor, type Locale } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
-export const meta: MetaFunction = () => [{ title: "Analítica · Reputation Manager" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Analítica · Reputation Manager" }];
+
+/**
+ * The weeks as the page names them, in its language ("sem. 1 sept"), a partial week marked. Written
+ * here, once, so the server's and the browser's text agree (their Intl data may differ).
+ */
+function weekViews(d: Dashboard, locale: Locale): WeekView[] {
+  const msg = msgFor(locale);
+  return weekLabels(d.weekly, LOCALE_TAGS[locale]).map((w, i) => ({
+    label: w.partial ? msg("analytics.week.partial", { date: w.date }) : msg("analytics.week", { date: w.date }),
+    partial: w.partial,
+    days: d.weekly[i]!.days,
+  }));
+}
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.STAFF });
@@ -23,13 +39,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const practiceParam = params.get("practice")?.trim() ?? "";
   const doctorParam = params.get("doctor")?.trim() ?? "";
   const isDoctor = user.role === "DOCTOR";
+  const locale = await getLocale(request);
+  const msg = msgFor(locale);
 
   // Ids in the filters must be this workspace's: another tenant's (or a malformed) id answers 404.
   if (practiceParam && !(await findPractice(staff.em, practiceParam))) notFound();
   if (doctorParam) {
     if (!(await findUser(staff.em, doctorParam))) notFound();
     // A doctor sees their own campaigns only; asking for a colleague's is a role denial.
-    if (isDoctor && doctorParam !== user.id) throw data({ error: "Prohibido." }, { status: 403, statusText: "Forbidden" });
+    if (isDoctor && doctorParam !== user.id) throw data({ error: msg("analytics.error.forbidden") }, { status: 403, statusText: "Forbidden" });
   }
   const filters: DashboardFilters = {
     ...(from ? { from } : {}),
@@ -44,6 +62,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   ]);
   const form = { range, from, to, practice: practiceParam, doctor: isDoctor ? user.id : doctorParam };
   const base = {
+    title: msg("analytics.meta"),
+    weeks: [] as WeekView[],
     isDoctor,
     today,
     timezone: workspace.timezone,
@@ -53,24 +73,24 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
   let dashboard: Dashboard | null;
   try {
-    dashboard = await loadDashboard(context.em, workspace.id, filters);
+    dashboard = await loadDashboard(context.em, workspace.id, filters, { today });
   } catch (err) {
     if (!(err instanceof AnalyticsFilterError)) throw err;
     const order = err.issues.some((i) => /after/.test(i.message));
     return data({ ...base, dashboard: null, error: (order ? "order" : "date") as FilterError }, { status: 400 });
   }
-  if (!dashboard) throw data({ error: "No encontrado." }, { status: 404 });
+  if (!dashboard) throw data({ error: msg("analytics.error.notFound") }, { status: 404 });
   // A doctor's filter is fixed to themselves; others may pick every doctor with figures.
-  return data({ ...base, doctors: isDoctor ? base.doctors : doctorFilterChoices(base.doctors, dashboard.byDoctor), dashboard, error: null });
+  return data({ ...base, weeks: weekViews(dashboard, locale), doctors: isDoctor ? base.doctors : doctorFilterChoices(base.doctors, dashboard.byDoctor), dashboard, error: null });
 }
 
 export default function AnalyticsPage() {
-  const { form, dashboard, isDoctor, timezone, practices, doctors, error } = useLoaderData<typeof loader>();
+  const { form, dashboard, weeks, isDoctor, timezone, practices, doctors, error } = useLoaderData<typeof loader>();
   return (
     <>
       <AnalyticsHeader form={form} isDoctor={isDoctor} timezone={timezone} />
       <AnalyticsFilters form={form} isDoctor={isDoctor} practices={practices} doctors={doctors} error={error} />
-      {dashboard ? <DashboardView dashboard={dashboard} isDoctor={isDoctor} /> : null}
+      {dashboard ? <DashboardView dashboard={dashboard} weeks={weeks} isDoctor={isDoctor} /> : null}
     </>
   );
 }

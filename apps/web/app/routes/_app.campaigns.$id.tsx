@@ -1,4 +1,4 @@
-// A campaign's page (SPEC §5.10): header with live counts (refreshed politely while the campaign is
+// A campaign's page (SPEC §5.10): header with live counts and the delivery funnel (refreshed politely while the campaign is
 // ACTIVE and JavaScript is on; a plain reload without it), per-patient timelines with filters, search
 // and keyset pages, and the staff actions — cancel the campaign, opt a patient out, erase a patient —
 // each behind a confirmation step that is a plain GET page, then a POST with the CSRF token.
@@ -20,77 +20,86 @@ import {
   patientConsentHistory,
   type TimelineStep,
 } from "@rm/campaigns";
-import { retriedText, retryGaveUpText, retryWaitingText } from "@rm/domain";
+import { classifyProviderError, formatPhone, retriedText, retryGaveUpText, retryWaitingText } from "@rm/domain";
 import type { Msg } from "@rm/catalogue";
 import { getLocale } from "../.server/locale.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
-import { ActionNotice, CampaignFigures, CampaignHeader, ConfirmAction, LiveRefresh, PatientFilters, PatientPager, PatientTable, useHere, type PatientView } from "../components/campaigns/campaign-page.tsx";
+import { ActionNotice, CampaignFigures, CampaignHeader, ConfirmAction, DeliveryFunnel, LiveRefresh, PatientFilters, PatientPager, PatientTable, useHere, type PatientView } from "../components/campaigns/campaign-page.tsx";
 import { FormError } from "../components/forms.tsx";
-import { LOCALE_TAGS, msgFor, translator, useMsg, useT, type Locale, type Translate } from "../i18n.ts";
+import { LOCALE_TAGS, msgFor, translator, useMsg, type Locale, type Translate } from "../i18n.ts";
 import { ConsentPanel, consentHistoryItems, type ConsentHistoryItem } from "../components/consent.tsx";
 import { ROLES } from "../nav.ts";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign.name ?? "Campaña"} · Reputation Manager` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Reputation Manager" }];
 
 function formatter(locale: Locale, timeZone: string) {
   const f = new Intl.DateTimeFormat(LOCALE_TAGS[locale], { day: "numeric", month: "short", hour: "numeric", minute: "2-digit", timeZone });
   return (d: Date | null) => (d ? f.format(d) : null);
 }
 
-const SKIP_REASONS: Record<string, [string, string]> = {
-  NO_CONSENT: ["sin consentimiento", "no consent"],
-  OPTED_OUT: ["pidió no recibir mensajes", "opted out"],
-  ERASED: ["datos eliminados", "data erased"],
-  COOLDOWN: ["ya se le preguntó hace poco (período de espera)", "asked recently (cooldown)"],
-  APPOINTMENT_TOO_OLD: ["la cita es demasiado antigua", "appointment too old"],
-  DUPLICATE: ["teléfono repetido", "duplicate phone"],
-  NOT_MOBILE: ["no es un celular", "not a mobile number"],
-  INSUFFICIENT_CREDITS: ["créditos insuficientes", "insufficient credits"],
-};
+const SKIP_REASONS = ["NO_CONSENT", "OPTED_OUT", "ERASED", "COOLDOWN", "APPOINTMENT_TOO_OLD", "DUPLICATE", "NOT_MOBILE", "INSUFFICIENT_CREDITS"] as const;
+
+type StepView = PatientView["steps"][number];
+
+/**
+ * A failed send in plain words: the advice for the provider's code in the page's language (its
+ * explanation in @rm/domain), else the stored explanation; the code and the provider's own words go
+ * to a detail for support, never into the sentence staff read.
+ */
+function failure(step: TimelineStep, locale: Locale): { advice: string | null; code: string | null; providerText: string | null } {
+  const code = step.errorCode ?? null;
+  if (code === null) return { advice: step.detail, code: null, providerText: null };
+  const known = classifyProviderError({ code });
+  const advice = locale === "en" ? known.explanationEn : known.explanationEs;
+  return { advice, code: String(code), providerText: step.detail && step.detail !== known.explanationEs ? step.detail : null };
+}
 
 /** One step as words, in the page's language; `clock` writes a time of day in the campaign's zone. */
-function stepLabel(step: TimelineStep, t: Translate, msg: Msg, clock: (d: Date) => string): string {
+function stepView(step: TimelineStep, locale: Locale, t: Translate, msg: Msg, clock: (d: Date) => string): Pick<StepView, "label" | "errorCode" | "providerText"> {
   const d = step.detail;
   const r = step.retry;
+  const label = (text: string) => ({ label: text });
   switch (step.key) {
     case "retrying":
-      return r ? t(...retryWaitingText(r.reason, r.failures, r.nextAt ? clock(r.nextAt) : "—")) : msg("timeline.retrying");
+      return label(r ? t(...retryWaitingText(r.reason, r.failures, r.nextAt ? clock(r.nextAt) : "—")) : msg("timeline.retrying"));
     case "retried":
-      return r ? t(...retriedText(r.reason, r.failures)) : msg("timeline.retried");
+      return label(r ? t(...retriedText(r.reason, r.failures)) : msg("timeline.retried"));
     case "skipped": {
-      const reason = d ? SKIP_REASONS[d] : undefined;
-      return `${t("Omitido", "Skipped")}${reason ? `: ${t(reason[0], reason[1])}` : ""}`;
+      const reason = SKIP_REASONS.find((s) => s === d);
+      return label(reason ? msg("campaign.step.skippedBecause", { reason: msg(`campaign.skip.${reason}`) }) : msg("campaign.step.skipped"));
     }
     case "scheduled":
-      return t("Programado", "Scheduled");
+      return label(msg("campaign.step.scheduled"));
     case "smsFallback":
-      return msg("timeline.smsFallback", { code: String(step.fallback?.code ?? ""), sent: step.fallback?.sent ? "yes" : "no" });
+      return label(msg("timeline.smsFallback", { code: String(step.fallback?.code ?? ""), sent: step.fallback?.sent ? "yes" : "no" }));
     case "sent":
-      return t("Enviado", "Sent");
+      return label(msg("campaign.step.sent"));
     case "delivered":
-      return t("Entregado", "Delivered");
+      return label(msg("campaign.step.delivered"));
     case "read":
-      return t("Leído", "Read");
-    case "failed":
+      return label(msg("campaign.step.read"));
+    case "failed": {
       // After the retry window the text is built from the facts, so it reads in either language.
-      if (r?.gaveUp && step.at) return t(...retryGaveUpText(step.at.getTime() - r.since.getTime(), r.failures));
-      return `${t("Falló", "Failed")}${d ? `: ${d}` : ""}`;
+      if (r?.gaveUp && step.at) return label(t(...retryGaveUpText(step.at.getTime() - r.since.getTime(), r.failures)));
+      const f = failure(step, locale);
+      return { label: f.advice ? msg("campaign.step.failedBecause", { advice: f.advice }) : msg("campaign.step.failed"), errorCode: f.code, providerText: f.providerText };
+    }
     case "cancelled":
-      return `${t("Cancelado", "Cancelled")}${d ? `: ${d}` : ""}`;
+      return label(d ? msg("campaign.step.cancelledBecause", { reason: d }) : msg("campaign.step.cancelled"));
     case "reminder":
-      return t("Recordatorio enviado", "Reminder sent");
+      return label(msg("campaign.step.reminder"));
     case "rated":
-      return t(`Calificó ${d}/5`, `Rated ${d}/5`);
+      return label(msg("campaign.step.rated", { rating: d ?? "" }));
     case "followUp":
-      return d === "happy" ? t("Seguimiento: invitación a reseña", "Follow-up: review invitation") : t("Seguimiento: comentario privado", "Follow-up: private feedback");
+      return label(d === "happy" ? msg("campaign.step.followUp.happy") : msg("campaign.step.followUp.unhappy"));
     case "clicked":
-      return t("Abrió el enlace de reseña", "Clicked the review link");
+      return label(msg("campaign.step.clicked"));
     case "feedback":
-      return t("Dejó un comentario privado", "Left private feedback");
+      return label(msg("campaign.step.feedback"));
     case "optedOut":
-      return d === "staff" ? t("Baja registrada por el personal", "Opted out by staff") : t("Pidió no recibir mensajes", "Opted out");
+      return label(d === "staff" ? msg("campaign.step.optedOut.staff") : msg("campaign.step.optedOut"));
     case "erased":
-      return t("Datos personales eliminados", "Personal data erased");
+      return label(msg("campaign.step.erased"));
   }
 }
 
@@ -129,8 +138,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       };
     }
   }
+  const phone = (e164: string) => formatPhone(e164, workspace.defaultCountry);
   return {
+    title: msg("campaign.meta", { name: campaign.name }),
     consent,
+    // The confirmation names the phone as staff read it.
+    confirm: confirm?.patient ? { ...confirm, patient: { ...confirm.patient, phone: phone(confirm.patient.phone) } } : confirm,
     campaign: {
       id: campaign.id,
       name: campaign.name,
@@ -148,17 +161,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     filters: { status: filters.status ?? "", q: filters.q ?? "" },
     paged: Boolean(filters.cursor),
     nextCursor: page.nextCursor,
-    confirm,
     patients: page.rows.map((r) => ({
       id: r.id,
       contactId: r.contactId,
       name: r.name,
-      phone: r.erased ? null : r.phone,
+      phone: r.erased ? null : phone(r.phone),
       channel: r.channel,
       appointment: fmt(r.appointmentAt)!,
       optedOut: r.optedOut,
       erased: r.erased,
-      steps: r.timeline.map((s) => ({ key: s.key, tone: s.tone, label: stepLabel(s, t, msg, clock), at: fmt(s.at) })),
+      steps: r.timeline.map((s) => ({ key: s.key, tone: s.tone, ...stepView(s, locale, t, msg, clock), at: fmt(s.at) })),
     })),
   };
 }
@@ -179,7 +191,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   // Nothing happens without the confirmation step's own field.
   if (form.get("confirmed") !== "yes") {
     if (!(await loadCampaign(em, workspace.id, viewer, campaignId))) notFound();
-    return data<ActionFailure>({ formError: "Confirme la acción antes de continuar." }, { status: 400 });
+    return data<ActionFailure>({ formError: msgFor(await getLocale(request))("campaign.confirm.required") }, { status: 400 });
   }
   if (intent === "cancel") {
     const result = await cancelCampaign(em, { workspaceId: workspace.id, campaignId, viewer, ip });
@@ -208,7 +220,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     throw redirect(`/campaigns/${campaignId}?${back.toString()}`);
   }
   if (!(await loadCampaign(em, workspace.id, viewer, campaignId))) notFound();
-  return data<ActionFailure>({ formError: "Acción desconocida." }, { status: 400 });
+  return data<ActionFailure>({ formError: msgFor(await getLocale(request))("campaign.action.unknown") }, { status: 400 });
 }
 
 export default function CampaignPage() {
@@ -226,6 +238,7 @@ export default function CampaignPage() {
       {consent ? <ConsentSection consent={consent} error={failure?.consentError} /> : null}
       {confirm ? <ConfirmAction confirm={confirm} pending={campaign.counts.pending} /> : null}
       <CampaignFigures counts={campaign.counts} active={active} />
+      <DeliveryFunnel counts={campaign.counts} />
       <PatientsSection campaignId={campaign.id} filters={filters} patients={patients} paged={paged} nextCursor={nextCursor} />
     </>
   );
@@ -252,10 +265,10 @@ function ConsentSection({ consent, error }: { consent: ConsentView; error: strin
 }
 
 function PatientsSection({ campaignId, filters, patients, paged, nextCursor }: { campaignId: string; filters: { status: string; q: string }; patients: PatientView[]; paged: boolean; nextCursor: string | null }) {
-  const t = useT();
+  const msg = useMsg();
   return (
     <section aria-labelledby="patients-title">
-      <h2 id="patients-title">{t("Pacientes", "Patients")}</h2>
+      <h2 id="patients-title">{msg("campaign.patients")}</h2>
       <PatientFilters campaignId={campaignId} filters={filters} />
       <PatientTable patients={patients} />
       <PatientPager paged={paged} nextCursor={nextCursor} />

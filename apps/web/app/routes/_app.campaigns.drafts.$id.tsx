@@ -1,14 +1,17 @@
 // Vista previa de una campaña (SPEC §5.1–5.2): what the uploaded file held — accepted, rejected (line,
 // column, reason; downloadable), without consent, merged duplicates, skipped with the reason — and the
-// credits it needs against the balance. Confirming activates the DRAFT in one transaction; discarding
-// deletes it. Owners, the uploader and the assigned doctor.
+// credits it needs against the balance. Confirming activates the DRAFT in one transaction — in the
+// request for a small file, in the worker for one of CONFIRM_IN_BACKGROUND_ROWS rows or more, this page
+// then showing its progress (live with JavaScript, on reload without); discarding deletes it. Owners,
+// the uploader and the assigned doctor.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { ownWhatsAppReadiness } from "@rm/accounts";
 import { listLinksToDetail, type Viewer } from "@rm/campaigns";
-import { confirmCampaignDraft, discardCampaignDraft, getCampaignDraft, listAssignableDoctors, previewCampaignDraft } from "@rm/importer";
-import type { ReactNode } from "react";
+import { formatPhone } from "@rm/domain";
+import { confirmCampaignDraft, discardCampaignDraft, getCampaignDraft, listAssignableDoctors, previewCampaignDraft, requestDraftConfirm, type CampaignDraftView } from "@rm/importer";
+import { useEffect, type ReactNode } from "react";
 import { failure, importerFailure, requireDraftAccess } from "../.server/campaigns.server.ts";
 import { getEnv } from "../.server/env.server.ts";
 import { getLocale } from "../.server/locale.server.ts";
@@ -17,11 +20,21 @@ import { notFound, requireUser } from "../.server/staff.server.ts";
 import { ConsentAttestation } from "../components/consent.tsx";
 import { CsrfInput, FormError } from "../components/forms.tsx";
 import { SendBlockers } from "../components/send-blockers.tsx";
-import { formatDateTime, msgFor, useLocale, useMsg, useT, type Translate } from "../i18n.ts";
+import { formatCount } from "../components/charts.tsx";
+import { formatDateTime, msgFor, useLocale, useMsg, type Locale } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 import { TEMPLATE_TYPE_LABELS } from "../template-types.ts";
 
-export const meta: MetaFunction = () => [{ title: "Vista previa de la campaña · Reputation Manager" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Reputation Manager" }];
+
+/** How often the page asks how a background confirm is going, with JavaScript. */
+const PROGRESS_POLL_MS = 1_000;
+
+/** A confirm the worker has not finished: the page shows its progress instead of the preview. */
+function runningConfirm(draft: CampaignDraftView) {
+  const b = draft.backgroundConfirm;
+  return b && b.stage !== "failed" ? { stage: b.stage, done: b.done, total: draft.counts.accepted } : null;
+}
 
 /** Rows listed per table; the counts are always complete and the rejected rows downloadable. */
 const LIST_LIMIT = 100;
@@ -33,6 +46,14 @@ function campaignPageOr(staff: { user: { id: string; role: Viewer["role"] } }, l
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.ALL });
+  const msg = msgFor(await getLocale(request));
+  // While the worker imports, the page shows only how far it got (the preview would read every row).
+  const head = await getCampaignDraft(staff.em, staff.workspace.id, params.id ?? "", { withRows: false });
+  if (!head) notFound();
+  requireDraftAccess(staff, head);
+  if (head.status !== "DRAFT") throw redirect(campaignPageOr(staff, "/campaigns?notice=confirmed", head.campaignId));
+  const running = runningConfirm(head);
+  if (running) return { title: msg("draft.meta"), running, name: head.name, id: head.campaignId } as const;
   const shown = await previewCampaignDraft(staff.em, { workspaceId: staff.workspace.id, campaignId: params.id ?? "", publicUrl: getEnv().PUBLIC_URL, skippedLimit: LIST_LIMIT * 2, platform: platformSending() });
   if (!shown) notFound();
   const { draft, preview } = shown;
@@ -45,7 +66,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     doctorName: r.doctorId ? (doctors?.get(r.doctorId) ?? null) : draft.doctorName,
     line: r.line,
     name: r.name,
-    phone: r.phone,
+    phone: formatPhone(r.phone, staff.workspace.defaultCountry),
     appointmentAt: r.appointmentAt.toISOString(),
     appointmentHasTime: r.appointmentHasTime,
     channel: r.channel ?? draft.channel,
@@ -56,6 +77,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ownWhatsAppBlocked = readiness && readiness.connected && !readiness.switched ? readiness.required.filter((r) => r.status !== "APPROVED").map((r) => r.type) : null;
   return {
     ownWhatsAppBlocked: ownWhatsAppBlocked && ownWhatsAppBlocked.length > 0 ? ownWhatsAppBlocked : null,
+    title: msg("draft.meta"),
+    running: null,
+    backgroundFailure: draft.backgroundConfirm?.failure ?? null,
     isOwner: staff.user.role === "OWNER",
     rowDoctors: doctors !== null,
     draft: {
@@ -80,7 +104,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     consentMissing: consentMissing.slice(0, LIST_LIMIT).map(row),
     consentMissingTotal: consentMissing.length,
     rejected: draft.rejected.slice(0, LIST_LIMIT).map((r) => ({ line: r.line, problems: r.problems.map((p) => ({ column: p.column, value: p.value, reason: p.reason, code: p.code ?? null, params: p.params ?? null })) })),
-    duplicates: draft.duplicates.slice(0, LIST_LIMIT),
+    duplicates: draft.duplicates.slice(0, LIST_LIMIT).map((d) => ({ ...d, phone: formatPhone(d.phone, staff.workspace.defaultCountry) })),
     preview: preview
       ? {
           counts: preview.counts,
@@ -90,7 +114,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
           firstSendAt: preview.firstSendAt?.toISOString() ?? null,
           lastSendAt: preview.lastSendAt?.toISOString() ?? null,
           // Rows without consent have their own table.
-          skipped: preview.skipped.filter((s) => s.reason !== "NO_CONSENT").slice(0, LIST_LIMIT),
+          skipped: preview.skipped
+            .filter((s) => s.reason !== "NO_CONSENT")
+            .slice(0, LIST_LIMIT)
+            .map((s) => ({ ...s, phone: formatPhone(s.phone, staff.workspace.defaultCountry) })),
           skippedTotal: preview.counts.skipped - (preview.counts.skippedBy.NO_CONSENT ?? 0),
         }
       : null,
@@ -108,11 +135,28 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     await discardCampaignDraft(staff.em, staff.workspace.id, draft.campaignId);
     throw redirect("/campaigns/new?notice=discarded");
   }
-  if (intent !== "confirm") return failure(400, { fieldErrors: {}, formError: "Acción desconocida.", values: {} });
-  // A file without a consent column imports only on the uploader's explicit word (SPEC §13).
   const msg = msgFor(await getLocale(request));
+  if (intent !== "confirm") return failure(400, { fieldErrors: {}, formError: msg("draft.unknownAction"), values: {} });
+  // A file without a consent column imports only on the uploader's explicit word (SPEC §13).
   const attested = form.get("consentAttested") === "yes";
   if (!draft.consentColumn && !attested) return failure(400, { fieldErrors: {}, formError: msg("consent.attestation.required"), values: {} });
+  if (draft.counts.accepted >= getEnv().CONFIRM_IN_BACKGROUND_ROWS) {
+    // A large file: the worker imports it from the rows kept with the draft; this page follows it.
+    try {
+      const queued = await requestDraftConfirm(staff.em, {
+        workspaceId: staff.workspace.id,
+        campaignId: draft.campaignId,
+        confirmedById: staff.user.id,
+        ip: staff.ip,
+        consentAttestation: attested ? msg("consent.attestation.statement") : null,
+      });
+      if (queued.alreadyConfirmed) throw redirect(campaignPageOr(staff, "/campaigns?notice=confirmed", draft.campaignId));
+    } catch (error) {
+      if (error instanceof Response) throw error;
+      return importerFailure(error, {});
+    }
+    throw redirect(`/campaigns/drafts/${draft.campaignId}`);
+  }
   try {
     await confirmCampaignDraft(staff.em, {
       workspaceId: staff.workspace.id,
@@ -132,29 +176,29 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   throw redirect(campaignPageOr(staff, "/campaigns?notice=confirmed", draft.campaignId));
 }
 
-const SKIP_LABELS: Record<string, [string, string]> = {
-  NO_CONSENT: ["Sin consentimiento: se guarda, no se le escribe", "No consent: stored, never messaged"],
-  OPTED_OUT: ["Pidió no recibir mensajes", "Opted out of messages"],
-  ERASED: ["Sus datos fueron borrados a su pedido", "Erased at their request"],
-  COOLDOWN: ["Ya se le pidió una calificación hace poco (periodo de espera)", "Asked recently (cooldown)"],
-  APPOINTMENT_TOO_OLD: ["La cita es demasiado antigua", "The appointment is too old"],
-  DUPLICATE: ["Teléfono repetido", "Repeated phone"],
-  NOT_MOBILE: ["Teléfono fijo: no recibe WhatsApp ni SMS", "Landline: cannot receive WhatsApp or SMS"],
-  INSUFFICIENT_CREDITS: ["Créditos insuficientes", "Not enough credits"],
-};
+const SKIP_REASONS = ["NO_CONSENT", "OPTED_OUT", "ERASED", "COOLDOWN", "APPOINTMENT_TOO_OLD", "DUPLICATE", "NOT_MOBILE", "INSUFFICIENT_CREDITS"] as const;
 
-function skipLabel(reason: string, t: Translate): string {
-  const label = SKIP_LABELS[reason];
-  return label ? t(label[0], label[1]) : reason;
+function skipLabel(reason: string, msg: ReturnType<typeof useMsg>): string {
+  const known = SKIP_REASONS.find((r) => r === reason);
+  return known ? msg(`draft.skip.${known}`) : reason;
 }
 
 function More({ shown, total }: { shown: number; total: number }) {
-  const t = useT();
+  const msg = useMsg();
+  const n = useCount();
   if (total <= shown) return null;
-  return <p className="hint">{t(`Se muestran ${shown} de ${total}.`, `Showing ${shown} of ${total}.`)}</p>;
+  return <p className="hint">{msg("draft.showingOf", { shown: n(shown), total: n(total) })}</p>;
 }
 
-type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+/** Counts as the page writes them ("50.000" in Spanish, "50,000" in English). */
+function useCount(): (n: number) => string {
+  const locale: Locale = useLocale();
+  return (n) => formatCount(n, locale);
+}
+
+type AnyLoaded = ReturnType<typeof useLoaderData<typeof loader>>;
+type Loaded = Extract<AnyLoaded, { running: null }>;
+type Running = Extract<AnyLoaded, { running: object }>;
 type Draft = Loaded["draft"];
 type Preview = NonNullable<Loaded["preview"]>;
 type Answer = ReturnType<typeof useActionData<typeof action>>;
@@ -162,10 +206,12 @@ type Answer = ReturnType<typeof useActionData<typeof action>>;
 export default function CampaignDraftPage() {
   const data = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
+  if (data.running) return <BackgroundConfirm data={data} />;
   const { draft, preview } = data;
   return (
     <>
       <DraftHeader draft={draft} />
+      {data.backgroundFailure ? <BackgroundFailure failure={data.backgroundFailure} /> : null}
       <DraftSummary draft={draft} preview={preview} />
       <DraftCredits draft={draft} preview={preview} answer={answer} isOwner={data.isOwner} ownWhatsAppBlocked={data.ownWhatsAppBlocked} />
       <RejectedRows draft={draft} rejected={data.rejected} />
@@ -178,6 +224,74 @@ export default function CampaignDraftPage() {
   );
 }
 
+/**
+ * A confirm the worker is running: where it stands, as text and a progress bar. With JavaScript the
+ * page asks again every second (and moves to the campaign when it is done); without, a reload does.
+ */
+function BackgroundConfirm({ data }: { data: Running }) {
+  const msg = useMsg();
+  const n = useCount();
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === "visible" && revalidator.state === "idle") revalidator.revalidate();
+    }, PROGRESS_POLL_MS);
+    return () => clearInterval(timer);
+  }, [revalidator]);
+  const { stage, done, total } = data.running;
+  // Three steps of `total` each: preparing (no count of its own), patients, then their sends.
+  const value = stage === "queued" || stage === "preparing" ? 0 : stage === "patients" ? total + done : 2 * total + done;
+  const text =
+    stage === "queued"
+      ? msg("draft.background.queued")
+      : stage === "preparing"
+        ? msg("draft.background.preparing")
+        : stage === "patients"
+          ? msg("draft.background.patients", { done: n(done), total: n(total) })
+          : msg("draft.background.messages", { done: n(done), total: n(total) });
+  return (
+    <>
+      <div className="page-title">
+        <h1>{data.name}</h1>
+        <Link to="/campaigns">{msg("draft.seeCampaigns")}</Link>
+      </div>
+      <section className="card" aria-labelledby="background-heading" data-testid="background-confirm">
+        <h2 id="background-heading">{msg("draft.background.title")}</h2>
+        <p>{msg("draft.background.intro", { count: n(total) })}</p>
+        <progress id="import-progress" max={Math.max(1, 3 * total)} value={value} aria-label={msg("draft.background.progress")} />
+        <p role="status" data-testid="background-stage" data-stage={stage}>
+          {text}
+        </p>
+        <p className="hint">
+          <span className="js-only">{msg("draft.background.live")}</span>
+          <noscript>
+            {msg("draft.background.reload")} <Link to={`/campaigns/drafts/${data.id}`}>{msg("draft.background.refresh")}</Link>
+          </noscript>
+        </p>
+      </section>
+    </>
+  );
+}
+
+/** The last background confirm failed: why, in the page's language where it can be said. */
+function BackgroundFailure({ failure }: { failure: NonNullable<Loaded["backgroundFailure"]> }) {
+  const msg = useMsg();
+  const n = useCount();
+  const credits = failure.credits;
+  return (
+    <div className="warning-box" role="alert" data-testid="background-failure">
+      <p>
+        <strong>{msg("draft.background.failed")}</strong>
+      </p>
+      <p>
+        {credits
+          ? msg("draft.background.failedCredits", { needed: n(credits.needed), available: n(credits.available), missing: n(Math.max(0, credits.needed - credits.available)) })
+          : msg("draft.background.failedReason", { reason: failure.message })}
+      </p>
+    </div>
+  );
+}
+
 /** Dates and times of the upload, in the zone its appointments were read in. */
 function useWhen(draft: Draft): (iso: string) => string {
   const locale = useLocale();
@@ -185,15 +299,15 @@ function useWhen(draft: Draft): (iso: string) => string {
 }
 
 function DraftHeader({ draft }: { draft: Draft }) {
-  const t = useT();
+  const msg = useMsg();
   return (
     <>
       <div className="page-title">
-        <h1>{t("Vista previa", "Preview")}: {draft.name}</h1>
-        <Link to="/campaigns">{t("Ver campañas", "See campaigns")}</Link>
+        <h1>{msg("draft.preview")}: {draft.name}</h1>
+        <Link to="/campaigns">{msg("draft.seeCampaigns")}</Link>
       </div>
       <p className="muted">
-        {draft.practiceName} · {t("Médico", "Doctor")}: {draft.doctorName ?? "—"} · {t(`${draft.scheduledHoursAfter} h después de la cita`, `${draft.scheduledHoursAfter} h after the appointment`)} ·{" "}
+        {draft.practiceName} · {msg("draft.doctor")}: {draft.doctorName ?? "—"} · {msg("draft.hAfterTheAppointment", { scheduledHoursAfter: String(draft.scheduledHoursAfter) })} ·{" "}
         {draft.channel === "SMS" ? "SMS" : "WhatsApp"} · {draft.fileName ?? ""}
         {/* A workbook has no text encoding or delimiter to show. */}
         {/\.xls[xm]$/i.test(draft.fileName ?? "") ? null : ` (${draft.encoding}, «${draft.delimiter === "\t" ? "tab" : draft.delimiter}»)`}
@@ -208,31 +322,30 @@ function DraftHeader({ draft }: { draft: Draft }) {
 }
 
 function DraftSummary({ draft, preview }: { draft: Draft; preview: Loaded["preview"] }) {
-  const t = useT();
   const msg = useMsg();
   const when = useWhen(draft);
   return (
     <section className="card" aria-labelledby="summary-heading">
-      <h2 id="summary-heading">{t("Resumen", "Summary")}</h2>
+      <h2 id="summary-heading">{msg("draft.summary")}</h2>
       <dl className="stats" data-testid="counts">
-        <Stat label={t("Filas leídas", "Rows read")} testId="count-rows" value={draft.counts.rows} />
-        <Stat label={t("Aceptadas", "Accepted")} testId="count-accepted" value={draft.counts.accepted} />
-        <Stat label={t("Rechazadas", "Rejected")} testId="count-rejected" value={draft.counts.rejected} />
-        <Stat label={t("Sin consentimiento", "No consent")} testId="count-no-consent" value={draft.counts.consentMissing} />
-        <Stat label={t("Repetidas (unidas)", "Duplicates (merged)")} testId="count-duplicates" value={draft.counts.duplicates} />
+        <Stat label={msg("draft.rowsRead")} testId="count-rows" value={draft.counts.rows} />
+        <Stat label={msg("draft.accepted")} testId="count-accepted" value={draft.counts.accepted} />
+        <Stat label={msg("draft.rejected")} testId="count-rejected" value={draft.counts.rejected} />
+        <Stat label={msg("draft.noConsent")} testId="count-no-consent" value={draft.counts.consentMissing} />
+        <Stat label={msg("draft.duplicatesMerged")} testId="count-duplicates" value={draft.counts.duplicates} />
         {preview ? (
           <>
-            <Stat label={t("Se enviarán", "Will be sent")} testId="count-scheduled" value={preview.counts.scheduled} />
+            <Stat label={msg("draft.willBeSent")} testId="count-scheduled" value={preview.counts.scheduled} />
             <Stat label={msg("sending.preview.byWhatsapp")} testId="count-whatsapp" value={preview.channels.WHATSAPP} />
             <Stat label={msg("sending.preview.bySms")} testId="count-sms" value={preview.channels.SMS} />
-            <Stat label={t("No se enviarán", "Will not be sent")} testId="count-skipped" value={preview.counts.skipped} />
+            <Stat label={msg("draft.willNotBeSent")} testId="count-skipped" value={preview.counts.skipped} />
           </>
         ) : null}
       </dl>
       {preview && preview.firstSendAt ? (
         <p>
-          {t("Primer envío", "First send")}: {when(preview.firstSendAt)}
-          {preview.lastSendAt && preview.lastSendAt !== preview.firstSendAt ? ` · ${t("último", "last")}: ${when(preview.lastSendAt)}` : ""}
+          {msg("draft.firstSend")}: {when(preview.firstSendAt)}
+          {preview.lastSendAt && preview.lastSendAt !== preview.firstSendAt ? ` · ${msg("draft.last")}: ${when(preview.lastSendAt)}` : ""}
         </p>
       ) : null}
     </section>
@@ -240,10 +353,11 @@ function DraftSummary({ draft, preview }: { draft: Draft; preview: Loaded["previ
 }
 
 function Stat({ label, testId, value }: { label: string; testId: string; value: number }) {
+  const n = useCount();
   return (
     <div>
       <dt>{label}</dt>
-      <dd data-testid={testId}>{value}</dd>
+      <dd data-testid={testId}>{n(value)}</dd>
     </div>
   );
 }
@@ -251,17 +365,18 @@ function Stat({ label, testId, value }: { label: string; testId: string; value: 
 /** Credits needed against the balance, what stops the send, and the confirm and discard buttons. */
 function DraftCredits({ draft, preview, answer, isOwner, ownWhatsAppBlocked }: { draft: Draft; preview: Loaded["preview"]; answer: Answer; isOwner: boolean; ownWhatsAppBlocked: string[] | null }) {
   const navigation = useNavigation();
-  const t = useT();
+  const msg = useMsg();
+  const n = useCount();
   const shortfall = answer && "shortfall" in answer && answer.shortfall ? answer.shortfall.missing : preview && preview.credits.shortfall > 0 ? preview.credits.shortfall : 0;
   const busy = navigation.state === "submitting";
   // The confirm's answer is the fresher one; credits have their own box below.
   const blockers = (answer && "blockers" in answer && answer.blockers ? answer.blockers : (preview?.blockers ?? [])).filter((b) => b.code !== "INSUFFICIENT_CREDITS");
   return (
     <section className="card" aria-labelledby="credits-heading">
-      <h2 id="credits-heading">{t("Créditos", "Credits")}</h2>
+      <h2 id="credits-heading">{msg("draft.credits")}</h2>
       {draft.expired ? (
         <p className="error" role="alert">
-          {t("Este borrador expiró. Descártelo y suba el archivo de nuevo.", "This draft expired. Discard it and upload the file again.")}
+          {msg("draft.thisDraftExpiredDiscard")}
         </p>
       ) : preview ? (
         <>
@@ -278,14 +393,14 @@ function DraftCredits({ draft, preview, answer, isOwner, ownWhatsAppBlocked }: {
             <CsrfInput />
             {draft.consentColumn ? null : <ConsentAttestation />}
             <button type="submit" name="intent" value="confirm" disabled={busy || blockers.length > 0}>
-              {t(`Confirmar e importar ${preview.counts.patients} pacientes`, `Confirm and import ${preview.counts.patients} patients`)}
+              {msg("draft.confirmAndImportPatients", { patients: n(preview.counts.patients) })}
             </button>
           </Form>
         ) : null}
         <Form method="post">
           <CsrfInput />
           <button type="submit" name="intent" value="discard" className="secondary" disabled={busy}>
-            {t("Descartar borrador", "Discard draft")}
+            {msg("draft.discardDraft")}
           </button>
         </Form>
       </div>
@@ -294,29 +409,31 @@ function DraftCredits({ draft, preview, answer, isOwner, ownWhatsAppBlocked }: {
 }
 
 function CreditsNeeded({ credits }: { credits: Preview["credits"] }) {
-  const t = useT();
+  const msg = useMsg();
+  const n = useCount();
   return (
     <p data-testid="credits">
       {credits.unlimited
-        ? t(`Se necesitan ${credits.needed} créditos; su plan no tiene límite.`, `${credits.needed} credits needed; your plan is unlimited.`)
-        : t(`Se necesitan ${credits.needed} créditos (mensaje inicial y un seguimiento por paciente); tiene ${credits.available}.`, `${credits.needed} credits needed (initial message and one follow-up per patient); you have ${credits.available}.`)}
+        ? msg("draft.creditsNeededYourPlan", { needed: n(credits.needed) })
+        : msg("draft.creditsNeededInitialMessage", { needed: n(credits.needed), available: n(credits.available) })}
     </p>
   );
 }
 
 function Shortfall({ missing, isOwner }: { missing: number; isOwner: boolean }) {
-  const t = useT();
+  const msg = useMsg();
+  const n = useCount();
   return (
     <div className="warning-box" role="alert" data-testid="shortfall">
       <p>
-        <strong>{t(`Faltan ${missing} créditos para confirmar esta campaña.`, `${missing} credits are missing to confirm this campaign.`)}</strong>{" "}
-        {t("El borrador se guarda: confírmelo cuando tenga créditos.", "The draft is kept: confirm it once you have credits.")}
+        <strong>{msg("draft.creditsAreMissingTo", { missing: n(missing) })}</strong>{" "}
+        {msg("draft.theDraftIsKept")}
       </p>
       <p>
         {isOwner ? (
-          <Link to="/billing">{t("Comprar créditos o mejorar el plan", "Buy credits or upgrade the plan")}</Link>
+          <Link to="/billing">{msg("draft.buyCreditsOrUpgrade")}</Link>
         ) : (
-          t("Pida al propietario de la cuenta que compre créditos en Facturación.", "Ask the account owner to buy credits in Billing.")
+          msg("draft.askTheAccountOwner")
         )}
       </p>
     </div>
@@ -343,27 +460,27 @@ function RowsTable({ testId, caption, headers, children }: { testId: string; cap
 }
 
 function RejectedRows({ draft, rejected }: { draft: Draft; rejected: Loaded["rejected"] }) {
-  const t = useT();
   const msg = useMsg();
+  const n = useCount();
   return (
     <section className="card" aria-labelledby="rejected-heading">
       <h2 id="rejected-heading">
-        {t("Filas rechazadas", "Rejected rows")} ({draft.counts.rejected})
+        {msg("draft.rejectedRows")} ({n(draft.counts.rejected)})
       </h2>
       {draft.counts.rejected + draft.counts.duplicates > 0 ? (
         <p>
           <a href={`/campaigns/drafts/${draft.id}/rejected.csv`} download data-testid="download-rejected">
-            {t("Descargar las filas rechazadas (CSV para Excel)", "Download the rejected rows (CSV for Excel)")}
+            {msg("draft.downloadTheRejectedRows")}
           </a>
         </p>
       ) : null}
       {rejected.length === 0 ? (
-        <p className="muted">{t("Ninguna: todas las filas se leyeron bien.", "None: every row was read.")}</p>
+        <p className="muted">{msg("draft.noneEveryRowWas")}</p>
       ) : (
         <RowsTable
           testId="rejected-table"
-          caption={t("Filas rechazadas con la línea, la columna y el motivo", "Rejected rows with line, column and reason")}
-          headers={[t("Línea", "Line"), t("Columna", "Column"), t("Valor", "Value"), t("Motivo", "Reason")]}
+          caption={msg("draft.rejectedRowsWithLine")}
+          headers={[msg("draft.line"), msg("draft.column"), msg("draft.value"), msg("draft.reason")]}
         >
           {rejected.flatMap((r) =>
             r.problems.map((p, i) => (
@@ -384,15 +501,16 @@ function RejectedRows({ draft, rejected }: { draft: Draft; rejected: Loaded["rej
 }
 
 function ConsentMissingRows({ draft, rows, total }: { draft: Draft; rows: Loaded["consentMissing"]; total: number }) {
-  const t = useT();
+  const msg = useMsg();
+  const n = useCount();
   return (
     <section className="card" aria-labelledby="consent-heading">
       <h2 id="consent-heading">
-        {t("Sin consentimiento", "Without consent")} ({draft.counts.consentMissing})
+        {msg("draft.withoutConsent")} ({n(draft.counts.consentMissing)})
       </h2>
-      <p className="muted">{t("Se guardan con la campaña, pero nunca reciben mensajes.", "They are stored with the campaign but never messaged.")}</p>
+      <p className="muted">{msg("draft.theyAreStoredWith")}</p>
       {rows.length > 0 ? (
-        <RowsTable testId="consent-table" headers={[t("Línea", "Line"), t("Nombre", "Name"), t("Teléfono", "Phone")]}>
+        <RowsTable testId="consent-table" headers={[msg("draft.line"), msg("draft.name"), msg("draft.phone")]}>
           {rows.map((r) => (
             <tr key={r.line}>
               <td>{r.line}</td>
@@ -408,19 +526,20 @@ function ConsentMissingRows({ draft, rows, total }: { draft: Draft; rows: Loaded
 }
 
 function SkippedRows({ preview }: { preview: Preview }) {
-  const t = useT();
+  const msg = useMsg();
+  const n = useCount();
   return (
     <section className="card" aria-labelledby="skipped-heading">
       <h2 id="skipped-heading">
-        {t("No se les escribirá", "Will not be messaged")} ({preview.skippedTotal})
+        {msg("draft.willNotBeMessaged")} ({n(preview.skippedTotal)})
       </h2>
-      <RowsTable testId="skipped-table" headers={[t("Línea", "Line"), t("Nombre", "Name"), t("Teléfono", "Phone"), t("Motivo", "Reason")]}>
+      <RowsTable testId="skipped-table" headers={[msg("draft.line"), msg("draft.name"), msg("draft.phone"), msg("draft.reason")]}>
         {preview.skipped.map((s) => (
           <tr key={`${s.line}-${s.phone}`}>
             <td>{s.line ?? "—"}</td>
             <td>{s.name}</td>
             <td>{s.phone}</td>
-            <td>{skipLabel(s.reason, t)}</td>
+            <td>{skipLabel(s.reason, msg)}</td>
           </tr>
         ))}
       </RowsTable>
@@ -430,13 +549,14 @@ function SkippedRows({ preview }: { preview: Preview }) {
 }
 
 function DuplicateRows({ draft, duplicates }: { draft: Draft; duplicates: Loaded["duplicates"] }) {
-  const t = useT();
+  const msg = useMsg();
+  const n = useCount();
   return (
     <section className="card" aria-labelledby="duplicates-heading">
       <h2 id="duplicates-heading">
-        {t("Teléfonos repetidos (unidos)", "Repeated phones (merged)")} ({draft.counts.duplicates})
+        {msg("draft.repeatedPhonesMerged")} ({n(draft.counts.duplicates)})
       </h2>
-      <RowsTable testId="duplicates-table" headers={[t("Línea", "Line"), t("Teléfono", "Phone"), t("Se usa la línea", "Line kept")]}>
+      <RowsTable testId="duplicates-table" headers={[msg("draft.line"), msg("draft.phone"), msg("draft.lineKept")]}>
         {duplicates.map((d) => (
           <tr key={d.line}>
             <td>{d.line}</td>
@@ -451,24 +571,24 @@ function DuplicateRows({ draft, duplicates }: { draft: Draft; duplicates: Loaded
 }
 
 function AcceptedRows({ draft, rows, withDoctors }: { draft: Draft; rows: Loaded["accepted"]; withDoctors: boolean }) {
-  const t = useT();
   const msg = useMsg();
+  const n = useCount();
   const when = useWhen(draft);
   return (
     <section className="card" aria-labelledby="accepted-heading">
       <h2 id="accepted-heading">
-        {t("Filas aceptadas", "Accepted rows")} ({draft.counts.accepted})
+        {msg("draft.acceptedRows")} ({n(draft.counts.accepted)})
       </h2>
       {rows.length > 0 ? (
         <RowsTable
           testId="accepted-table"
           headers={[
-            t("Línea", "Line"),
-            t("Nombre", "Name"),
-            t("Teléfono", "Phone"),
-            t("Cita", "Appointment"),
-            t("Canal", "Channel"),
-            t("Consentimiento", "Consent"),
+            msg("draft.line"),
+            msg("draft.name"),
+            msg("draft.phone"),
+            msg("draft.appointment"),
+            msg("draft.channel"),
+            msg("draft.consent"),
             ...(withDoctors ? [msg("imports.preview.doctor")] : []),
           ]}
         >
@@ -479,13 +599,13 @@ function AcceptedRows({ draft, rows, withDoctors }: { draft: Draft; rows: Loaded
               <td>{r.phone}</td>
               <td>{when(r.appointmentAt)}</td>
               <td>{r.channel === "SMS" ? "SMS" : "WhatsApp"}</td>
-              <td>{r.consent ? t("Sí", "Yes") : t("No", "No")}</td>
+              <td>{r.consent ? msg("draft.yes") : msg("draft.no")}</td>
               {withDoctors ? <td>{r.doctorName ?? "—"}</td> : null}
             </tr>
           ))}
         </RowsTable>
       ) : (
-        <p className="muted">{t("Ninguna fila se pudo importar.", "No row could be imported.")}</p>
+        <p className="muted">{msg("draft.noRowCouldBe")}</p>
       )}
       <More shown={rows.length} total={draft.counts.accepted} />
     </section>

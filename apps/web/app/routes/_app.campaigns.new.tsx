@@ -1,7 +1,8 @@
 // Nueva campaña desde un CSV o un libro de Excel (SPEC §5.1): the upload is streamed into the
 // importer's reader (never buffered past the 20 MiB limit) and stored as a DRAFT campaign; the preview
 // page shows what it held before anything is sent. A workbook's sheet is a plain form field, a list of
-// its sheets once one was uploaded, so choosing it needs no script. Owners, doctors and receptionists.
+// its sheets once one was uploaded, so choosing it needs no script. With JavaScript the form shows the
+// upload's progress (components/upload-progress.tsx). Owners, doctors and receptionists.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -13,7 +14,9 @@ import { getLocale } from "../.server/locale.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
 import { ChannelField, PracticeDoctorFields } from "../components/campaign-fields.tsx";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
-import { formatDateTime, msgFor, useLocale, useMsg, useT } from "../i18n.ts";
+import { formatCount } from "../components/charts.tsx";
+import { UploadProgress, useUploadProgress } from "../components/upload-progress.tsx";
+import { formatDateTime, msgFor, useLocale, useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Nueva campaña · Reputation Manager" }];
@@ -105,12 +108,12 @@ type Choices = ReturnType<typeof useLoaderData<typeof loader>>;
 
 export default function NewCampaign() {
   const choices = useLoaderData<typeof loader>();
-  const t = useT();
+  const msg = useMsg();
   return (
     <>
       <div className="page-title">
-        <h1>{t("Nueva campaña", "New campaign")}</h1>
-        <Link to="/campaigns/send">{t("Enviar a un solo paciente", "Send to one patient")}</Link>
+        <h1>{msg("upload.page.newCampaign")}</h1>
+        <Link to="/campaigns/send">{msg("upload.page.sendToOnePatient")}</Link>
       </div>
       <DiscardedNotice />
       {choices.drafts.length > 0 ? <DraftsWaiting drafts={choices.drafts} timezone={choices.timezone} /> : null}
@@ -122,27 +125,27 @@ export default function NewCampaign() {
 /** After "Discard draft" on a preview. */
 function DiscardedNotice() {
   const [params] = useSearchParams();
-  const t = useT();
+  const msg = useMsg();
   if (params.get("notice") !== "discarded") return null;
   return (
     <p className="notice" role="status">
-      {t("Borrador descartado: no se importó nada.", "Draft discarded: nothing was imported.")}
+      {msg("upload.page.draftDiscardedNothingWas")}
     </p>
   );
 }
 
 /** Uploads waiting for a confirmation (or for credits). */
 function DraftsWaiting({ drafts, timezone }: { drafts: Choices["drafts"]; timezone: string }) {
-  const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   return (
     <section className="card" aria-labelledby="drafts-heading" data-testid="drafts">
-      <h2 id="drafts-heading">{t("Borradores sin confirmar", "Drafts not confirmed yet")}</h2>
+      <h2 id="drafts-heading">{msg("upload.page.draftsNotConfirmedYet")}</h2>
       <ul className="plain-list">
         {drafts.map((d) => (
           <li key={d.id}>
             <Link to={`/campaigns/drafts/${d.id}`}>{d.name}</Link> ·{" "}
-            {t(`${d.patients} pacientes · subido por ${d.createdByName}, ${formatDateTime(d.createdAt, locale, timezone)}`, `${d.patients} patients · uploaded by ${d.createdByName}, ${formatDateTime(d.createdAt, locale, timezone)}`)}
+            {msg("upload.page.patientsUploadedBy", { patients: formatCount(d.patients, locale), createdByName: d.createdByName, when: formatDateTime(d.createdAt, locale, timezone) })}
           </li>
         ))}
       </ul>
@@ -151,11 +154,11 @@ function DraftsWaiting({ drafts, timezone }: { drafts: Choices["drafts"]; timezo
 }
 
 function PracticeFirst({ isOwner }: { isOwner: boolean }) {
-  const t = useT();
+  const msg = useMsg();
   return (
     <section className="card">
-      <h2>{t("Primero, un consultorio", "First, a practice")}</h2>
-      <p>{isOwner ? <Link to="/practices/new">{t("Cree su primer consultorio", "Create your first practice")}</Link> : t("Pida al propietario que cree un consultorio.", "Ask the owner to create a practice.")}</p>
+      <h2>{msg("upload.page.firstAPractice")}</h2>
+      <p>{isOwner ? <Link to="/practices/new">{msg("upload.page.createYourFirstPractice")}</Link> : msg("upload.page.askTheOwnerTo")}</p>
     </section>
   );
 }
@@ -164,37 +167,37 @@ function PracticeFirst({ isOwner }: { isOwner: boolean }) {
 function UploadForm({ choices }: { choices: Choices }) {
   const answer = useActionData<typeof action>();
   const navigation = useNavigation();
-  const t = useT();
   const msg = useMsg();
   const values: Record<string, string> = { ...choices.defaults, ...(answer?.values ?? {}) };
   const errors = answer?.fieldErrors ?? {};
-  const busy = navigation.state === "submitting";
+  const upload = useUploadProgress();
+  const busy = navigation.state === "submitting" || upload.phase.kind !== "idle";
   return (
     <section className="card" aria-labelledby="upload-heading">
-      <h2 id="upload-heading">{t("Subir la lista de citas", "Upload the appointment list")}</h2>
+      <h2 id="upload-heading">{msg("upload.page.uploadTheAppointmentList")}</h2>
       <p className="muted">{msg("upload.intro", { mb: choices.maxMb })}</p>
       <p data-testid="sample-files">
         {msg("upload.samples")} <a href="/campaigns/sample.xlsx" download>{msg("upload.sample.xlsx")}</a> ·{" "}
         <a href="/campaigns/sample.csv" download>{msg("upload.sample.csv")}</a>
       </p>
       <FormError message={answer?.formError} />
-      {answer ? <p className="hint">{t("Vuelva a elegir el archivo: por seguridad el navegador no lo conserva.", "Choose the file again: for safety the browser does not keep it.")}</p> : null}
-      <Form method="post" encType="multipart/form-data" data-testid="upload-form">
+      {answer ? <p className="hint">{msg("upload.page.chooseTheFileAgain")}</p> : null}
+      <Form method="post" encType="multipart/form-data" data-testid="upload-form" onSubmit={upload.onSubmit}>
         <CsrfInput />
-        <Field id="name" label={t("Nombre de la campaña", "Campaign name")} error={errors.name}>
-          {(p) => <input {...p} name="name" defaultValue={values.name ?? ""} required maxLength={200} placeholder={t("Citas del lunes", "Monday's appointments")} />}
+        <Field id="name" label={msg("upload.page.campaignName")} error={errors.name}>
+          {(p) => <input {...p} name="name" defaultValue={values.name ?? ""} required maxLength={200} placeholder={msg("upload.page.mondaySAppointments")} />}
         </Field>
         <PracticeDoctorFields choices={choices} values={values} errors={errors} />
         <div className="row">
           <Field
             id="scheduledHoursAfter"
-            label={t("Horas después de la cita", "Hours after the appointment")}
+            label={msg("upload.page.hoursAfterTheAppointment")}
             error={errors.scheduledHoursAfter}
-            hint={t("Nunca en horario de silencio.", "Never during quiet hours.")}
+            hint={msg("upload.page.neverDuringQuietHours")}
           >
             {(p) => <input {...p} name="scheduledHoursAfter" type="number" min={0} max={choices.maxHours} step={1} defaultValue={values.scheduledHoursAfter ?? "2"} required />}
           </Field>
-          <ChannelField values={values} errors={errors} hint={t("Para las filas sin columna «canal».", "For rows without a «channel» column.")} />
+          <ChannelField values={values} errors={errors} hint={msg("upload.page.forRowsWithoutA")} />
         </div>
         {/* Last in the form: the fields above arrive first in the streamed body. */}
         <Field id="sheet" label={msg("upload.sheet.label")} error={errors.sheet} hint={msg("upload.sheet.hint")}>
@@ -213,7 +216,7 @@ function UploadForm({ choices }: { choices: Choices }) {
             )
           }
         </Field>
-        <Field id="file" label={msg("upload.file.label")} error={errors.file} hint={t(`Máximo ${choices.maxMb} MB.`, `At most ${choices.maxMb} MB.`)}>
+        <Field id="file" label={msg("upload.file.label")} error={errors.file} hint={msg("upload.page.atMostMb", { maxMb: String(choices.maxMb) })}>
           {(p) => (
             <input
               {...p}
@@ -224,8 +227,9 @@ function UploadForm({ choices }: { choices: Choices }) {
             />
           )}
         </Field>
+        <UploadProgress phase={upload.phase} />
         <button type="submit" disabled={busy}>
-          {busy ? t("Leyendo el archivo…", "Reading the file…") : t("Subir y revisar", "Upload and review")}
+          {upload.phase.kind === "uploading" ? msg("upload.page.sending") : busy ? msg("upload.page.readingTheFile") : msg("upload.page.uploadAndReview")}
         </button>
       </Form>
     </section>

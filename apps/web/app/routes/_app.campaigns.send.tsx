@@ -5,6 +5,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { listLinksToDetail } from "@rm/campaigns";
+import { formatPhone } from "@rm/domain";
 import { findOwnSingleSend, sendToOnePatient } from "@rm/importer";
 import { campaignFormChoices, failure, importerFailure } from "../.server/campaigns.server.ts";
 import { platformSending } from "../.server/platform.server.ts";
@@ -14,7 +15,8 @@ import { requireUser } from "../.server/staff.server.ts";
 import { ChannelField, PracticeDoctorFields } from "../components/campaign-fields.tsx";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
 import { SendBlockers } from "../components/send-blockers.tsx";
-import { formatDateTime, useLocale, useT } from "../i18n.ts";
+import { formatCount } from "../components/charts.tsx";
+import { formatDateTime, useLocale, useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Enviar a un paciente · Reputation Manager" }];
@@ -26,7 +28,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const sent = new URL(request.url).searchParams.get("sent") ?? "";
   // The last send, read back from the database (no name or phone in the URL); only the user's own.
   const last = UUID.test(sent) ? await findOwnSingleSend(staff.em, { workspaceId: staff.workspace.id, userId: staff.user.id, campaignId: sent }) : null;
-  return { ...(await campaignFormChoices(staff)), last, canOpenCampaign: listLinksToDetail({ userId: staff.user.id, role: staff.user.role }), isOwner: staff.user.role === "OWNER" };
+  // The phone as staff read it (national format); the database keeps E.164.
+  const shown = last ? { ...last, phone: formatPhone(last.phone, staff.workspace.defaultCountry) } : null;
+  return { ...(await campaignFormChoices(staff)), last: shown, canOpenCampaign: listLinksToDetail({ userId: staff.user.id, role: staff.user.role }), isOwner: staff.user.role === "OWNER" };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -63,67 +67,62 @@ export async function action({ request, context }: ActionFunctionArgs) {
   throw redirect(`/campaigns/send?sent=${campaignId}`);
 }
 
-const SKIPPED: Record<string, [string, string]> = {
-  OPTED_OUT: ["no se envió: el paciente pidió no recibir mensajes.", "not sent: the patient opted out."],
-  ERASED: ["no se envió: los datos del paciente fueron borrados a su pedido.", "not sent: the patient's data was erased at their request."],
-  COOLDOWN: ["no se envió: ya se le pidió una calificación hace poco (periodo de espera).", "not sent: they were asked recently (cooldown)."],
-  APPOINTMENT_TOO_OLD: ["no se envió: la cita es demasiado antigua.", "not sent: the appointment is too old."],
-};
+const SKIPPED = ["OPTED_OUT", "ERASED", "COOLDOWN", "APPOINTMENT_TOO_OLD"] as const;
 
 export default function SendToOne() {
   const data = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const navigation = useNavigation();
-  const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   const values: Record<string, string> = { ...data.defaults, ...(answer?.values ?? {}) };
   const errors = answer?.fieldErrors ?? {};
   const last = answer ? null : data.last;
-  const skipped = last?.skipReason ? SKIPPED[last.skipReason] : undefined;
+  const skipped = SKIPPED.find((r) => r === last?.skipReason);
 
   return (
     <>
       <div className="page-title">
-        <h1>{t("Enviar a un paciente ahora", "Send to one patient now")}</h1>
-        <Link to="/campaigns/new">{t("Subir una lista (CSV)", "Upload a list (CSV)")}</Link>
+        <h1>{msg("sendOne.sendToOnePatient")}</h1>
+        <Link to="/campaigns/new">{msg("sendOne.uploadAListCsv")}</Link>
       </div>
       {last ? (
         <p className={skipped ? "warning-box" : "notice"} role="status" data-testid="send-result">
           {last.name} ({last.phone}):{" "}
           {skipped
-            ? t(skipped[0], skipped[1])
+            ? msg(`sendOne.skipped.${skipped}`)
             : last.sendAt
-              ? t(`solicitud de calificación programada para ${formatDateTime(last.sendAt, locale, last.timezone)}.`, `rating request scheduled for ${formatDateTime(last.sendAt, locale, last.timezone)}.`)
-              : t("solicitud registrada.", "request recorded.")}{" "}
-          {data.canOpenCampaign ? <Link to={`/campaigns/${last.campaignId}`}>{t("Ver campaña", "See campaign")}</Link> : null}
+              ? msg("sendOne.ratingRequestScheduledFor", { when: formatDateTime(last.sendAt, locale, last.timezone) })
+              : msg("sendOne.requestRecorded")}{" "}
+          {data.canOpenCampaign ? <Link to={`/campaigns/${last.campaignId}`}>{msg("sendOne.seeCampaign")}</Link> : null}
         </p>
       ) : null}
       {data.practices.length === 0 ? (
-        <p className="warning-box">{t("Primero hace falta un consultorio.", "A practice is needed first.")}</p>
+        <p className="warning-box">{msg("sendOne.aPracticeIsNeeded")}</p>
       ) : (
         <section className="card">
           <FormError message={answer && !("blockers" in answer && answer.blockers) ? answer.formError : undefined} />
           {answer && "blockers" in answer && answer.blockers ? <SendBlockers blockers={answer.blockers} isOwner={data.isOwner} /> : null}
           {answer && "shortfall" in answer && answer.shortfall ? (
             <p className="warning-box" role="alert" data-testid="shortfall">
-              {t(`Faltan ${answer.shortfall.missing} créditos.`, `${answer.shortfall.missing} credits are missing.`)}{" "}
-              {t("Pida al propietario que compre créditos en Facturación.", "Ask the owner to buy credits in Billing.")}
+              {msg("sendOne.creditsAreMissing", { missing: formatCount(answer.shortfall.missing, locale) })}{" "}
+              {msg("sendOne.askTheOwnerTo")}
             </p>
           ) : null}
           {/* A new form after each send: the fields are empty for the next patient. */}
           <Form method="post" data-testid="send-form" key={data.last?.campaignId ?? "first"}>
             <CsrfInput />
             <div className="row">
-              <Field id="name" label={t("Nombre del paciente", "Patient name")} error={errors.name}>
+              <Field id="name" label={msg("sendOne.patientName")} error={errors.name}>
                 {(p) => <input {...p} name="name" defaultValue={values.name ?? ""} required maxLength={200} autoComplete="off" />}
               </Field>
-              <Field id="phone" label={t("Celular", "Mobile phone")} error={errors.phone} hint={t("Por ejemplo 098 765 4321 o +593 98 765 4321.", "For example 098 765 4321 or +593 98 765 4321.")}>
+              <Field id="phone" label={msg("sendOne.mobilePhone")} error={errors.phone} hint={msg("sendOne.forExampleOr")}>
                 {(p) => <input {...p} name="phone" type="tel" inputMode="tel" defaultValue={values.phone ?? ""} required autoComplete="off" />}
               </Field>
             </div>
             <PracticeDoctorFields choices={data} values={values} errors={errors} />
             <div className="row">
-              <Field id="appointmentType" label={t("Tipo de cita (opcional)", "Appointment type (optional)")} error={errors.appointmentType}>
+              <Field id="appointmentType" label={msg("sendOne.appointmentTypeOptional")} error={errors.appointmentType}>
                 {(p) => <input {...p} name="appointmentType" defaultValue={values.appointmentType ?? ""} maxLength={200} />}
               </Field>
               <ChannelField values={values} errors={errors} />
@@ -136,15 +135,15 @@ export default function SendToOne() {
                 required
                 {...(errors.consent ? { "aria-invalid": true, "aria-describedby": "consent-error" } : {})}
               />
-              <label htmlFor="consent">{t("El paciente aceptó recibir este mensaje.", "The patient agreed to receive this message.")}</label>
+              <label htmlFor="consent">{msg("sendOne.thePatientAgreedTo")}</label>
             </div>
             {errors.consent ? (
               <p id="consent-error" className="field-error">
-                {t("El paciente debe aceptar recibir el mensaje.", "The patient must agree to receive the message.")}
+                {msg("sendOne.thePatientMustAgree")}
               </p>
             ) : null}
             <button type="submit" disabled={navigation.state === "submitting"}>
-              {t("Enviar solicitud", "Send request")}
+              {msg("sendOne.sendRequest")}
             </button>
           </Form>
         </section>

@@ -43,4 +43,33 @@ export const upload = {
     en: "Only for workbooks with several sheets. Blank: the first one.",
   }),
   "upload.sheet.first": m({ es: "La primera hoja", en: "The first sheet" }),
+  // Progress while the file goes up (with JavaScript), then while the server reads it.
+  "upload.progress.label": m({ es: "Avance de la subida", en: "Upload progress" }),
+  "upload.progress.starting": m({ es: "Empezando a subir el archivo…", en: "Starting to upload the file…" }),
+  /** unit: "MB", or "KB" for a file under 1 MB. */
+  "upload.progress.sending": m<{ percent: string; sent: string; total: string; unit: string }>({
+    es: "Subiendo el archivo: {percent} % ({sent} de {total} {unit})",
+    en: "Uploading the file: {percent}% ({sent} of {total} {unit})",
+  }),
+  "upload.page.sending": m({ es: "Subiendo…", en: "Uploading…" }),
+  "upload.progress.reading": m({ es: "Archivo subido. Leyendo y revisando las filas…", en: "File uploaded. Reading and checking the rows…" }),
+  // The upload page.
+  "upload.page.newCampaign": m({ es: "Nueva campaña", en: "New campaign" }),
+  "upload.page.sendToOnePatient": m({ es: "Enviar a un solo paciente", en: "Send to one patient" }),
+  "upload.page.draftDiscardedNothingWas": m({ es: "Borrador descartado: no se importó nada.", en: "Draft discarded: nothing was imported." }),
+  "upload.page.draftsNotConfirmedYet": m({ es: "Borradores sin confirmar", en: "Drafts not confirmed yet" }),
+  "upload.page.patientsUploadedBy": m<{ patients: string; createdByName: string; when: string }>({ es: "{patients} pacientes · subido por {createdByName}, {when}", en: "{patients} patients · uploaded by {createdByName}, {when}" }),
+  "upload.page.firstAPractice": m({ es: "Primero, un consultorio", en: "First, a practice" }),
+  "upload.page.createYourFirstPractice": m({ es: "Cree su primer consultorio", en: "Create your first practice" }),
+  "upload.page.askTheOwnerTo": m({ es: "Pida al propietario que cree un consultorio.", en: "Ask the owner to create a practice." }),
+  "upload.page.uploadTheAppointmentList": m({ es: "Subir la lista de citas", en: "Upload the appointment list" }),
+  "upload.page.chooseTheFileAgain": m({ es: "Vuelva a elegir el archivo: por seguridad el navegador no lo conserva.", en: "Choose the file again: for safety the browser does not keep it." }),
+  "upload.page.campaignName": m({ es: "Nombre de la campaña", en: "Campaign name" }),
+  "upload.page.mondaySAppointments": m({ es: "Citas del lunes", en: "Monday's appointments" }),
+  "upload.page.hoursAfterTheAppointment": m({ es: "Horas después de la cita", en: "Hours after the appointment" }),
+  "upload.page.neverDuringQuietHours": m({ es: "Nunca en horario de silencio.", en: "Never during quiet hours." }),
+  "upload.page.forRowsWithoutA": m({ es: "Para las filas sin columna «canal».", en: "For rows without a «channel» column." }),
+  "upload.page.atMostMb": m<{ maxMb: string }>({ es: "Máximo {maxMb} MB.", en: "At most {maxMb} MB." }),
+  "upload.page.readingTheFile": m({ es: "Leyendo el archivo…", en: "Reading the file…" }),
+  "upload.page.uploadAndReview": m({ es: "Subir y revisar", en: "Upload and review" }),
 };

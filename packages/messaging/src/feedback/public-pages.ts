@@ -2,7 +2,7 @@
 // never changes anything except counting a review click (once per token, bots excluded).
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { scopedQuery } from "@rm/db";
-import type { ReplyRating } from "@rm/domain";
+import { type ReplyRating, isUnhappy, ratingSql } from "@rm/domain";
 import { feedbackLink, reviewLink, type FeedbackOptions } from "./options.ts";
 import { effectivePolicy, firstName, loadPatientContext, type PatientContext } from "./patient-context.ts";
 import { recordRating, type RatingOutcome } from "./rating.ts";
@@ -48,7 +48,7 @@ export interface FollowUpView {
 }
 
 function followUpView(options: FeedbackOptions, ctx: PatientContext, rating: number): FollowUpView {
-  const happy = rating >= 4;
+  const happy = !isUnhappy(rating);
   const offersReview = (happy || effectivePolicy(ctx) === "open") && ctx.googleReviewLink !== null;
   return {
     kind: happy ? "happy" : "unhappy",
@@ -172,6 +172,6 @@ export async function submitFeedback(em: EntityManager, options: FeedbackOptions
 
 /** Data for the staff UI badge: detractor alerts not yet looked at. */
 export async function countNewDetractorAlerts(em: EntityManager, workspaceId: string): Promise<number> {
-  const [row] = await scopedQuery<{ n: string }>(em, workspaceId, "select count(*)::text as n from feedback where workspace_id = ? and source = 'RATING' and status = 'NEW' and rating <= 2");
+  const [row] = await scopedQuery<{ n: string }>(em, workspaceId, `select count(*)::text as n from feedback where workspace_id = ? and source = 'RATING' and status = 'NEW' and ${ratingSql("detractor", "rating")}`);
   return Number(row?.n ?? 0);
 }

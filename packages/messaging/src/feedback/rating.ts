@@ -2,7 +2,7 @@
 // store it, mark the request replied, decide the one follow-up per patient, alert staff on a detractor.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { cancelOutboxByKeys, scopedQuery } from "@rm/db";
-import type { ReplyRating } from "@rm/domain";
+import { type ReplyRating, isDetractor, isUnhappy } from "@rm/domain";
 import { createTemplatedMessage, insertMessage, type Addressing } from "./outbound.ts";
 import { feedbackLink, reviewLink, type FeedbackOptions } from "./options.ts";
 import { effectivePolicy, firstName, loadPatientContext, type PatientContext } from "./patient-context.ts";
@@ -40,7 +40,7 @@ export async function recordRating(em: EntityManager, options: FeedbackOptions, 
   const ctx = await loadPatientContext(em, input.workspaceId, input.patientId, { lock: true });
   if (!ctx) return null;
   const { now, rating } = input;
-  const happy = rating >= 4;
+  const happy = !isUnhappy(rating);
   const offersReview = (happy || effectivePolicy(ctx) === "open") && ctx.googleReviewLink !== null;
 
   await em.execute("update patients set rating = ?, rated_at = ?, status = 'RATED', updated_at = ? where id = ? and workspace_id = ?", [rating, now, now, ctx.patientId, ctx.workspaceId], "run");
@@ -81,7 +81,7 @@ export async function recordRating(em: EntityManager, options: FeedbackOptions, 
     }
   }
 
-  const alerted = rating <= 2 ? await raiseDetractorAlert(em, options, ctx, rating, input) : false;
+  const alerted = isDetractor(rating) ? await raiseDetractorAlert(em, options, ctx, rating, input) : false;
   return {
     rating,
     followUp: happy ? "happy" : "unhappy",
@@ -94,7 +94,7 @@ export async function recordRating(em: EntityManager, options: FeedbackOptions, 
 }
 
 /**
- * A detractor (1–2): an inbox item with the rating (the UI badge counts NEW ones) and, once per
+ * A detractor (@rm/domain's isDetractor): an inbox item with the rating (the UI badge counts NEW ones) and, once per
  * patient, a free message to the practice's staff number through the outbox.
  */
 async function raiseDetractorAlert(em: EntityManager, options: FeedbackOptions, ctx: PatientContext, rating: ReplyRating, input: RatingInput): Promise<boolean> {

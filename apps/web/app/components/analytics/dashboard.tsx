@@ -1,13 +1,22 @@
 // The analytics figures (SPEC §7): headline KPIs, the rating distribution, the weekly trend and the
-// per-practice and per-doctor tables, all drawn server-side from the dashboard's SQL aggregates.
+// per-practice and per-doctor tables, all drawn server-side from the dashboard's SQL aggregates. The
+// words promoter, passive, detractor, unhappy and response rate mean what @rm/domain says they mean.
 import { Link } from "@remix-run/react";
 import type { Dashboard } from "@rm/analytics";
+import { groupRange } from "@rm/domain/ratings";
 import type { ReactNode } from "react";
-import { useLocale, useT } from "../../i18n.ts";
+import { useLocale, useMsg } from "../../i18n.ts";
 import { CHART_COLORS, formatCount, formatHours, formatNps, formatRate, InlineBar, LineChart, NpsSplitBar, RatingBars } from "../charts.tsx";
 
-export function DashboardView({ dashboard: d, isDoctor }: { dashboard: Dashboard; isDoctor: boolean }) {
-  const t = useT();
+/** A week as the page shows it (built by the loader in the page's language). */
+export interface WeekView {
+  label: string;
+  partial: boolean;
+  days: number;
+}
+
+export function DashboardView({ dashboard: d, weeks, isDoctor }: { dashboard: Dashboard; weeks: WeekView[]; isDoctor: boolean }) {
+  const msg = useMsg();
   const empty = d.totals.sent === 0 && d.totals.rated === 0;
   return (
     <>
@@ -18,25 +27,17 @@ export function DashboardView({ dashboard: d, isDoctor }: { dashboard: Dashboard
         <>
           <div className="chart-grid analytics-section">
             <RatingDistribution totals={d.totals} />
-            <WeeklyTrend weeks={d.weekly} />
+            <WeeklyTrend weeks={d.weekly} views={weeks} />
           </div>
-          <BreakdownTable
-            id="by-practice"
-            title={t("Por consultorio", "By practice")}
-            nameHeader={t("Consultorio", "Practice")}
-            rows={d.byPractice.map((p) => ({ key: p.practiceId, name: p.name, f: p }))}
-          />
+          <BreakdownTable id="by-practice" title={msg("analytics.byPractice")} nameHeader={msg("analytics.practice")} rows={d.byPractice.map((p) => ({ key: p.practiceId, name: p.name, f: p }))} />
           <BreakdownTable
             id="by-doctor"
-            title={t("Por doctor", "By doctor")}
-            nameHeader={t("Doctor", "Doctor")}
-            rows={d.byDoctor.map((x) => ({ key: x.doctorId ?? "none", name: x.name ?? t("Sin doctor asignado", "No doctor assigned"), f: x }))}
+            title={msg("analytics.byDoctor")}
+            nameHeader={msg("analytics.doctor")}
+            rows={d.byDoctor.map((x) => ({ key: x.doctorId ?? "none", name: x.name ?? msg("analytics.doctor.none"), f: x }))}
           />
           <p className="hint analytics-note">
-            {t(
-              "Cada solicitud cuenta el día en que salió y cada calificación el día en que llegó (zona horaria del espacio de trabajo). NPS: promotores 4–5, pasivos 3, detractores 1–2.",
-              "Each request counts on the day it went out and each rating on the day it arrived (workspace time zone). NPS: promoters 4–5, passives 3, detractors 1–2.",
-            )}
+            {msg("analytics.note", { promoters: groupRange("promoter"), passives: groupRange("passive"), detractors: groupRange("detractor"), unhappy: groupRange("unhappy") })}
           </p>
         </>
       )}
@@ -45,46 +46,45 @@ export function DashboardView({ dashboard: d, isDoctor }: { dashboard: Dashboard
 }
 
 function HeadlineFigures({ dashboard: d, isDoctor }: { dashboard: Dashboard; isDoctor: boolean }) {
-  const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   const totals = d.totals;
   const unresolved = d.feedback.unresolved;
+  const n = (x: number) => formatCount(x, locale);
   return (
     <section aria-labelledby="headline" className="analytics-section">
       <h2 id="headline" className="visually-hidden">
-        {t("Cifras principales", "Headline figures")}
+        {msg("analytics.headline")}
       </h2>
       <dl className="kpis">
-        <Kpi kpi="nps" label="NPS" value={formatNps(totals.nps.score, locale)}>
+        <Kpi kpi="nps" label={msg("analytics.nps.label")} value={formatNps(totals.nps.score, locale)}>
           <NpsSplitBar promoters={totals.nps.promoters} passives={totals.nps.passives} detractors={totals.nps.detractors} />
           <NpsLegend nps={totals.nps} />
+          <details className="kpi-explain">
+            <summary>{msg("analytics.nps.what")}</summary>
+            <p>{msg("analytics.nps.explain", { promoters: groupRange("promoter"), passives: groupRange("passive"), detractors: groupRange("detractor") })}</p>
+          </details>
         </Kpi>
-        <Kpi kpi="response" label={t("Tasa de respuesta", "Response rate")} value={formatRate(totals.responseRate.rate, locale)}>
-          {t(
-            `${formatCount(totals.rated, locale)} calificaciones de ${formatCount(totals.sent, locale)} solicitudes`,
-            `${formatCount(totals.rated, locale)} ratings from ${formatCount(totals.sent, locale)} requests`,
-          )}
+        <Kpi kpi="response" label={msg("analytics.response.label")} value={formatRate(totals.responseRate.rate, locale)}>
+          {msg("analytics.response.detail", { rated: n(totals.responseRate.numerator), delivered: n(totals.responseRate.denominator) })}
         </Kpi>
-        <Kpi kpi="delivery" label={t("Tasa de entrega", "Delivery rate")} value={formatRate(totals.deliveryRate.rate, locale)}>
-          {t(`${formatCount(totals.delivered, locale)} entregadas de ${formatCount(totals.sent, locale)}`, `${formatCount(totals.delivered, locale)} delivered of ${formatCount(totals.sent, locale)}`)}
+        <Kpi kpi="delivery" label={msg("analytics.delivery.label")} value={formatRate(totals.deliveryRate.rate, locale)}>
+          {msg("analytics.delivery.detail", { delivered: n(totals.delivered), sent: n(totals.sent) })}
         </Kpi>
-        <Kpi kpi="reviews" label={t("Clics a reseñas", "Review click-through")} value={formatRate(totals.reviewClickThrough.rate, locale)}>
-          {t(
-            `${formatCount(totals.reviewClickThrough.numerator, locale)} clics de ${formatCount(totals.reviewClickThrough.denominator, locale)} enlaces ofrecidos`,
-            `${formatCount(totals.reviewClickThrough.numerator, locale)} clicks of ${formatCount(totals.reviewClickThrough.denominator, locale)} links offered`,
-          )}
+        <Kpi kpi="reviews" label={msg("analytics.reviews.label")} value={formatRate(totals.reviewClickThrough.rate, locale)}>
+          {msg("analytics.reviews.detail", { clicks: n(totals.reviewClickThrough.numerator), offered: n(totals.reviewClickThrough.denominator) })}
         </Kpi>
-        <Kpi kpi="feedback" label={t("Comentarios de insatisfechos", "Unhappy feedback")} value={formatCount(d.feedback.total, locale)}>
-          {unresolved === 0 ? t("todos atendidos", "all handled") : t(`${formatCount(unresolved, locale)} sin resolver`, `${formatCount(unresolved, locale)} unresolved`)}
+        <Kpi kpi="feedback" label={msg("analytics.feedback.label")} value={n(d.feedback.total)}>
+          {unresolved === 0 ? msg("analytics.feedback.allHandled") : msg("analytics.feedback.unresolved", { count: n(unresolved) })}
           {isDoctor ? null : (
             <>
               {" · "}
-              <Link to="/inbox">{t("Ir a la bandeja", "Open the inbox")}</Link>
+              <Link to="/inbox">{msg("analytics.feedback.inbox")}</Link>
             </>
           )}
         </Kpi>
-        <Kpi kpi="resolution" label={t("Tiempo de resolución (mediana)", "Resolution time (median)")} value={formatHours(d.feedback.medianResolutionHours, locale)}>
-          {t(`${formatCount(d.feedback.resolved, locale)} resueltos`, `${formatCount(d.feedback.resolved, locale)} resolved`)}
+        <Kpi kpi="resolution" label={msg("analytics.resolution.label")} value={formatHours(d.feedback.medianResolutionHours, locale)}>
+          {msg("analytics.resolution.detail", { count: n(d.feedback.resolved) })}
         </Kpi>
       </dl>
     </section>
@@ -103,132 +103,137 @@ function Kpi({ kpi, label, value, children }: { kpi: string; label: string; valu
 }
 
 function NpsLegend({ nps }: { nps: Dashboard["totals"]["nps"] }) {
-  const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   return (
     <span className="nps-legend">
       <span className="nps-item">
         <span className="dot promoter" aria-hidden="true" />
-        {t("Promotores", "Promoters")} {formatCount(nps.promoters, locale)}
+        {msg("analytics.nps.promoters", { count: formatCount(nps.promoters, locale) })}
       </span>
       {" · "}
       <span className="nps-item">
         <span className="dot passive" aria-hidden="true" />
-        {t("Pasivos", "Passives")} {formatCount(nps.passives, locale)}
+        {msg("analytics.nps.passives", { count: formatCount(nps.passives, locale) })}
       </span>
       {" · "}
       <span className="nps-item">
         <span className="dot detractor" aria-hidden="true" />
-        {t("Detractores", "Detractors")} {formatCount(nps.detractors, locale)}
+        {msg("analytics.nps.detractors", { count: formatCount(nps.detractors, locale) })}
       </span>
     </span>
   );
 }
 
 function NoData() {
-  const t = useT();
+  const msg = useMsg();
   return (
     <section className="card empty-state">
-      <h2>{t("Sin datos para estos filtros", "No data for these filters")}</h2>
-      <p>{t("Ninguna solicitud de calificación salió ni llegó ninguna calificación en este periodo.", "No rating request went out and no rating arrived in this period.")}</p>
+      <h2>{msg("analytics.empty.title")}</h2>
+      <p>{msg("analytics.empty.body")}</p>
     </section>
   );
 }
 
 function RatingDistribution({ totals }: { totals: Dashboard["totals"] }) {
-  const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
+  const list = [5, 4, 3, 2, 1].map((r) => msg("analytics.distribution.item", { stars: r, count: formatCount(totals.ratingDistribution[r - 1]!, locale) })).join(", ");
   return (
     <section className="card" aria-labelledby="distribution">
-      <h2 id="distribution">{t("Distribución de calificaciones", "Rating distribution")}</h2>
+      <h2 id="distribution">{msg("analytics.distribution")}</h2>
       <RatingBars
         distribution={totals.ratingDistribution}
         locale={locale}
-        title={t("Calificaciones de 1 a 5", "Ratings from 1 to 5")}
-        desc={t(
-          `${formatCount(totals.rated, locale)} calificaciones: ` + [5, 4, 3, 2, 1].map((r) => `${r} estrellas ${formatCount(totals.ratingDistribution[r - 1]!, locale)}`).join(", ") + ".",
-          `${formatCount(totals.rated, locale)} ratings: ` + [5, 4, 3, 2, 1].map((r) => `${r} stars ${formatCount(totals.ratingDistribution[r - 1]!, locale)}`).join(", ") + ".",
-        )}
-        labels={{ rating: t("Calificación", "Rating"), count: t("Cantidad", "Count"), share: t("Porcentaje", "Share"), data: t("Ver la tabla", "Show the table") }}
+        title={msg("analytics.distribution.title")}
+        desc={msg("analytics.distribution.desc", { total: formatCount(totals.rated, locale), list })}
+        labels={{ rating: msg("analytics.table.rating"), count: msg("analytics.table.count"), share: msg("analytics.table.share"), data: msg("analytics.table.show") }}
       />
     </section>
   );
 }
 
-/** NPS, and the response and delivery rates, per ISO week; rates share a scale rounded up to 25 %. */
-function WeeklyTrend({ weeks }: { weeks: Dashboard["weekly"] }) {
-  const t = useT();
+/** NPS, and the response and delivery rates, per week; rates share a scale rounded up to 25 %. */
+function WeeklyTrend({ weeks, views }: { weeks: Dashboard["weekly"]; views: WeekView[] }) {
+  const msg = useMsg();
   const locale = useLocale();
   const rates = weeks.flatMap((w) => [w.responseRate.rate ?? 0, w.deliveryRate.rate ?? 0]);
   const rateMax = Math.max(1, Math.ceil(Math.max(0, ...rates) * 4) / 4);
   const rateTicks = Array.from({ length: Math.round(rateMax / 0.25) + 1 }, (_, i) => i * 0.25);
+  const labels = views.map((v) => v.label);
+  const partial = views.map((v) => v.partial);
+  const first = labels[0] ?? "—";
+  const last = labels.at(-1) ?? "—";
+  const partialWeeks = views.filter((v) => v.partial);
   return (
     <section className="card" aria-labelledby="trend">
-      <h2 id="trend">{t("Tendencia semanal", "Weekly trend")}</h2>
+      <h2 id="trend">{msg("analytics.trend")}</h2>
       <div className="trend-charts">
         <LineChart
-          title={t("NPS por semana", "NPS per week")}
-          desc={t(
-            `NPS de ${weeks.length} semanas ISO, de ${weeks[0]?.isoWeek ?? "—"} a ${weeks.at(-1)?.isoWeek ?? "—"}; sin punto en semanas sin calificaciones.`,
-            `NPS over ${weeks.length} ISO weeks, ${weeks[0]?.isoWeek ?? "—"} to ${weeks.at(-1)?.isoWeek ?? "—"}; no point in weeks without ratings.`,
-          )}
-          labels={weeks.map((w) => w.isoWeek)}
+          title={msg("analytics.trend.nps.title")}
+          desc={msg("analytics.trend.nps.desc", { count: weeks.length, first, last })}
+          labels={labels}
+          partial={partial}
           series={[{ name: "NPS", color: CHART_COLORS.nps, values: weeks.map((w) => w.nps.score) }]}
           yMin={-100}
           yMax={100}
           yTicks={[-100, -50, 0, 50, 100]}
           formatY={(v) => formatNps(v, locale)}
-          dataLabel={t("Ver la tabla", "Show the table")}
-          labelHeader={t("Semana", "Week")}
+          dataLabel={msg("analytics.table.show")}
+          labelHeader={msg("analytics.table.week")}
         />
         <LineChart
-          title={t("Tasa de respuesta y de entrega por semana", "Response and delivery rate per week")}
-          desc={t(
-            `Tasa de respuesta (calificaciones / solicitudes) y de entrega por semana ISO, de ${weeks[0]?.isoWeek ?? "—"} a ${weeks.at(-1)?.isoWeek ?? "—"}.`,
-            `Response rate (ratings / requests) and delivery rate per ISO week, ${weeks[0]?.isoWeek ?? "—"} to ${weeks.at(-1)?.isoWeek ?? "—"}.`,
-          )}
-          labels={weeks.map((w) => w.isoWeek)}
+          title={msg("analytics.trend.rates.title")}
+          desc={msg("analytics.trend.rates.desc", { first, last })}
+          labels={labels}
+          partial={partial}
           series={[
-            { name: t("Respuesta", "Response"), color: CHART_COLORS.response, values: weeks.map((w) => w.responseRate.rate) },
-            { name: t("Entrega", "Delivery"), color: CHART_COLORS.axis, values: weeks.map((w) => w.deliveryRate.rate), dashed: true },
+            { name: msg("analytics.series.response"), color: CHART_COLORS.response, values: weeks.map((w) => w.responseRate.rate) },
+            { name: msg("analytics.series.delivery"), color: CHART_COLORS.axis, values: weeks.map((w) => w.deliveryRate.rate), dashed: true },
           ]}
           yMin={0}
           yMax={rateMax}
           yTicks={rateTicks}
           formatY={(v) => formatRate(v, locale)}
-          dataLabel={t("Ver la tabla", "Show the table")}
-          labelHeader={t("Semana", "Week")}
+          dataLabel={msg("analytics.table.show")}
+          labelHeader={msg("analytics.table.week")}
         />
       </div>
+      {partialWeeks.map((w) => (
+        <p key={w.label} className="hint" data-testid="partial-week">
+          {msg("analytics.week.partialNote", { week: w.label, days: w.days })}
+        </p>
+      ))}
     </section>
   );
 }
 
 function BreakdownTable({ id, title, nameHeader, rows }: { id: string; title: string; nameHeader: string; rows: { key: string; name: string; f: Dashboard["totals"] }[] }) {
-  const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   return (
     <section className="card analytics-section" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
-      <div className="table-scroll">
+      {/* On a phone the table scrolls sideways: the keyboard must reach it too (focusable, named region). */}
+      <div className="table-scroll" role="region" aria-labelledby={id} tabIndex={0}>
         <table className="breakdown" data-breakdown={id}>
           <thead>
             <tr>
               <th scope="col">{nameHeader}</th>
               <th scope="col" className="num">
-                {t("Solicitudes", "Requests")}
+                {msg("analytics.col.requests")}
               </th>
               <th scope="col" className="num">
-                {t("Respuesta", "Response")}
+                {msg("analytics.col.response")}
               </th>
               <th scope="col" className="num">
-                {t("Entrega", "Delivery")}
+                {msg("analytics.col.delivery")}
               </th>
               <th scope="col" className="num">
-                NPS
+                {msg("analytics.col.nps")}
               </th>
               <th scope="col" className="num">
-                {t("Clics a reseñas", "Review clicks")}
+                {msg("analytics.col.reviewClicks")}
               </th>
             </tr>
           </thead>

@@ -1,8 +1,13 @@
-// The analytics page's header and filters: period presets as links, and a plain GET form (period,
-// dates, practice, doctor) that works without JavaScript.
-import { Form, Link } from "@remix-run/react";
-import { DASHBOARD_PRESETS, type DashboardPreset, type DashboardRange } from "@rm/analytics/range";
-import { useLocale, useT, type Translate } from "../../i18n.ts";
+// The analytics page's header and its one filter form: the period (presets and custom dates as one
+// control), practice and doctor, a plain GET form that works without JavaScript. Without script,
+// dates edited while a preset is picked make the range custom (resolveDashboardRange); with script,
+// editing a date picks "custom" at once, and picking a preset puts the dates back as shown, so the
+// control always shows what will happen.
+import { Form } from "@remix-run/react";
+import { DASHBOARD_PRESETS, type DashboardRange } from "@rm/analytics/range";
+import type { MessageCode, Msg } from "@rm/catalogue";
+import { useRef } from "react";
+import { useLocale, useMsg, type Locale } from "../../i18n.ts";
 import { namedOptions, SelectFilter } from "../filters.tsx";
 
 export interface AnalyticsForm {
@@ -18,47 +23,36 @@ export type FilterError = "order" | "date";
 
 type Named = { id: string; name: string };
 
-function formatDay(isoDate: string, locale: "es" | "en"): string {
+function formatDay(isoDate: string, locale: Locale): string {
   return new Intl.DateTimeFormat(locale === "es" ? "es-EC" : "en", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${isoDate}T00:00:00Z`));
 }
 
-function rangeLabel(t: Translate, locale: "es" | "en", form: AnalyticsForm): string {
-  if (form.range === "all") return t("Todo el periodo", "All time");
-  if (form.from && form.to) return t(`Del ${formatDay(form.from, locale)} al ${formatDay(form.to, locale)}`, `${formatDay(form.from, locale)} to ${formatDay(form.to, locale)}`);
-  if (form.from) return t(`Desde el ${formatDay(form.from, locale)}`, `Since ${formatDay(form.from, locale)}`);
-  if (form.to) return t(`Hasta el ${formatDay(form.to, locale)}`, `Until ${formatDay(form.to, locale)}`);
-  return t("Todo el periodo", "All time");
+function rangeLabel(msg: Msg, locale: Locale, form: AnalyticsForm): string {
+  if (form.range === "all") return msg("analytics.scope.all");
+  if (form.from && form.to) return msg("analytics.scope.between", { from: formatDay(form.from, locale), to: formatDay(form.to, locale) });
+  if (form.from) return msg("analytics.scope.since", { from: formatDay(form.from, locale) });
+  if (form.to) return msg("analytics.scope.until", { to: formatDay(form.to, locale) });
+  return msg("analytics.scope.all");
 }
 
-/** A link to the page with one filter changed (presets keep practice and doctor). */
-function presetHref(form: AnalyticsForm, range: DashboardPreset, isDoctor: boolean): string {
-  const q = new URLSearchParams({ range });
-  if (form.practice) q.set("practice", form.practice);
-  if (form.doctor && !isDoctor) q.set("doctor", form.doctor);
-  return `/analytics?${q}`;
-}
-
-function usePresetLabels(): Record<DashboardPreset, string> {
-  const t = useT();
-  return {
-    "7": t("Últimos 7 días", "Last 7 days"),
-    "30": t("Últimos 30 días", "Last 30 days"),
-    "90": t("Últimos 90 días", "Last 90 days"),
-    all: t("Todo el periodo", "All time"),
-  };
-}
+const RANGE_LABELS: Record<DashboardRange, MessageCode> = {
+  "7": "analytics.range.7",
+  "30": "analytics.range.30",
+  "90": "analytics.range.90",
+  all: "analytics.range.all",
+  custom: "analytics.range.custom",
+};
 
 /** The title, with what the figures cover: the period, whose campaigns, the time zone. */
 export function AnalyticsHeader({ form, isDoctor, timezone }: { form: AnalyticsForm; isDoctor: boolean; timezone: string }) {
-  const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   return (
     <div className="page-title">
       <div>
-        <h1>{t("Analítica", "Analytics")}</h1>
+        <h1>{msg("analytics.title")}</h1>
         <p className="muted analytics-scope">
-          {rangeLabel(t, locale, form)} · {isDoctor ? t("sus campañas", "your campaigns") : t("todo el espacio de trabajo", "whole workspace")} ·{" "}
-          {t("zona horaria", "time zone")} {timezone}
+          {rangeLabel(msg, locale, form)} · {isDoctor ? msg("analytics.scope.doctor") : msg("analytics.scope.workspace")} · {msg("analytics.scope.timezone", { zone: timezone })}
         </p>
       </div>
     </div>
@@ -66,74 +60,66 @@ export function AnalyticsHeader({ form, isDoctor, timezone }: { form: AnalyticsF
 }
 
 export function AnalyticsFilters({ form, isDoctor, practices, doctors, error }: { form: AnalyticsForm; isDoctor: boolean; practices: Named[]; doctors: Named[]; error: FilterError | null }) {
-  const t = useT();
+  const msg = useMsg();
   return (
     <section className="card" aria-labelledby="analytics-filters">
       <h2 id="analytics-filters" className="visually-hidden">
-        {t("Filtros", "Filters")}
+        {msg("analytics.filters")}
       </h2>
-      <RangePresets form={form} isDoctor={isDoctor} />
-      <Form method="get" className="filters analytics-filters">
+      {/* Keyed by the filters in force: after a client-side navigation the fields show them. */}
+      <Form key={`${form.range}|${form.from}|${form.to}|${form.practice}|${form.doctor}`} method="get" className="filters analytics-filters">
         <input type="hidden" name="shownFrom" value={form.from} />
         <input type="hidden" name="shownTo" value={form.to} />
-        <RangeFields form={form} error={error} />
-        <SelectFilter id="practice" name="practice" label={t("Consultorio", "Practice")} allLabel={t("Todos los consultorios", "All practices")} defaultValue={form.practice} options={namedOptions(practices)} />
-        {isDoctor ? null : (
-          <SelectFilter id="doctor" name="doctor" label={t("Doctor", "Doctor")} allLabel={t("Todos los doctores", "All doctors")} defaultValue={form.doctor} options={namedOptions(doctors)} />
-        )}
-        <button type="submit">{t("Aplicar", "Apply")}</button>
+        <RangeControl form={form} error={error} />
+        <SelectFilter id="practice" name="practice" label={msg("analytics.practice")} allLabel={msg("analytics.practice.all")} defaultValue={form.practice} options={namedOptions(practices)} />
+        {isDoctor ? null : <SelectFilter id="doctor" name="doctor" label={msg("analytics.doctor")} allLabel={msg("analytics.doctor.all")} defaultValue={form.doctor} options={namedOptions(doctors)} />}
+        <button type="submit">{msg("analytics.apply")}</button>
       </Form>
       {error ? (
         <p className="error" role="alert" id="filter-error">
-          {error === "order"
-            ? t("La fecha «Desde» es posterior a «Hasta». Corrija el rango.", "The “From” date is after the “To” date. Fix the range.")
-            : t("Fecha no válida: use el formato AAAA-MM-DD.", "Invalid date: use the YYYY-MM-DD format.")}
+          {error === "order" ? msg("analytics.error.order") : msg("analytics.error.date")}
         </p>
       ) : null}
     </section>
   );
 }
 
-function RangePresets({ form, isDoctor }: { form: AnalyticsForm; isDoctor: boolean }) {
-  const t = useT();
-  const labels = usePresetLabels();
-  return (
-    <nav className="range-presets" aria-label={t("Periodos", "Periods")}>
-      {DASHBOARD_PRESETS.map((p) => (
-        <Link key={p} to={presetHref(form, p, isDoctor)} aria-current={form.range === p ? "true" : undefined} className={form.range === p ? "active" : undefined}>
-          {labels[p]}
-        </Link>
-      ))}
-    </nav>
-  );
-}
-
-/** The period select and the two date fields (marked invalid while the dates are refused). */
-function RangeFields({ form, error }: { form: AnalyticsForm; error: FilterError | null }) {
-  const t = useT();
-  const labels = usePresetLabels();
+/** The period: one radio group (presets, then custom) with the custom dates beside it. */
+function RangeControl({ form, error }: { form: AnalyticsForm; error: FilterError | null }) {
+  const msg = useMsg();
+  const custom = useRef<HTMLInputElement>(null);
+  const from = useRef<HTMLInputElement>(null);
+  const to = useRef<HTMLInputElement>(null);
   const invalid = error ? { "aria-invalid": true, "aria-describedby": "filter-error" } : {};
+  const pickCustom = () => {
+    if (custom.current) custom.current.checked = true;
+  };
+  const pickPreset = () => {
+    if (from.current) from.current.value = form.from;
+    if (to.current) to.current.value = form.to;
+  };
   return (
-    <>
-      <div className="field">
-        <label htmlFor="range">{t("Periodo", "Period")}</label>
-        <select id="range" name="range" defaultValue={form.range}>
-          {DASHBOARD_PRESETS.map((p) => (
-            <option key={p} value={p}>
-              {labels[p]}
-            </option>
-          ))}
-          <option value="custom">{t("Personalizado (fechas)", "Custom (dates)")}</option>
-        </select>
+    <fieldset className="range-control">
+      <legend>{msg("analytics.range.legend")}</legend>
+      <div className="range-options">
+        {[...DASHBOARD_PRESETS, "custom" as const].map((r) => (
+          <label key={r} className="range-option">
+            <input type="radio" name="range" value={r} defaultChecked={form.range === r} ref={r === "custom" ? custom : undefined} onChange={r === "custom" ? undefined : pickPreset} />
+            <span>{msg(RANGE_LABELS[r])}</span>
+          </label>
+        ))}
       </div>
-      <div className="field">
-        <label htmlFor="from">{t("Desde", "From")}</label>
-        <input id="from" name="from" type="date" defaultValue={form.from} {...invalid} />
+      <div className="range-dates">
+        <div className="field">
+          <label htmlFor="from">{msg("analytics.range.from")}</label>
+          <input id="from" name="from" type="date" ref={from} defaultValue={form.from} onChange={pickCustom} {...invalid} />
+        </div>
+        <div className="field">
+          <label htmlFor="to">{msg("analytics.range.to")}</label>
+          <input id="to" name="to" type="date" ref={to} defaultValue={form.to} onChange={pickCustom} {...invalid} />
+        </div>
       </div>
-      <div className="field">
-        <label htmlFor="to">{t("Hasta", "To")}</label>
-        <input id="to" name="to" type="date" defaultValue={form.to} {...invalid} />
-      </div>
-    </>
+      <p className="hint">{msg("analytics.range.hint")}</p>
+    </fieldset>
   );
 }

@@ -1,12 +1,15 @@
 // The pieces of a campaign's page (SPEC §5.10): header, outcome notice, the confirmation step of a
-// staff action, live figures, patient filters, the per-patient timelines and their pages. Every
-// action is a link to a plain GET confirmation, then a POST form: all of it works without JavaScript.
+// staff action, live figures and the delivery funnel, patient filters, the per-patient timelines and
+// their pages. Every action is a link to a plain GET confirmation, then a POST form: all of it works
+// without JavaScript. "Unhappy" and the response rate mean what @rm/domain says.
 import { Form, Link, useRevalidator, useSearchParams } from "@remix-run/react";
 import type { CampaignActionTarget, CampaignDetailCounts } from "@rm/campaigns";
 // Constants the page renders: from the dependency-free subpath, so the browser bundle gets no server code.
 import { PATIENT_FILTERS, SEARCH_MAX_LENGTH } from "@rm/campaigns/filters";
+import { groupRange, responseRate } from "@rm/domain/ratings";
 import { useEffect } from "react";
-import { useMsg, useT } from "../../i18n.ts";
+import { useLocale, useMsg } from "../../i18n.ts";
+import { formatCount, formatRate } from "../charts.tsx";
 import { CampaignStatusBadge } from "../campaign-status.tsx";
 import { CsrfInput } from "../forms.tsx";
 import { SelectFilter } from "../filters.tsx";
@@ -38,29 +41,11 @@ export interface PatientView {
   appointment: string;
   optedOut: boolean;
   erased: boolean;
-  steps: { key: string; tone: string; label: string; at: string | null }[];
+  /** A failed step carries the provider's code and words for its detail; the label is the advice. */
+  steps: { key: string; tone: string; label: string; at: string | null; errorCode?: string | null; providerText?: string | null }[];
 }
 
-const NOTICES: Record<string, [string, string]> = {
-  cancelled: ["Campaña cancelada. Los envíos pendientes se anularon y sus créditos volvieron a su saldo.", "Campaign cancelled. Pending sends were stopped and their credits returned to your balance."],
-  already_cancelled: ["La campaña ya estaba cancelada.", "The campaign was already cancelled."],
-  completed: ["La campaña ya terminó; no hay nada que cancelar.", "The campaign has already completed; there is nothing to cancel."],
-  opted_out: ["Paciente dado de baja: no recibirá más mensajes de este espacio de trabajo.", "Patient opted out: they will get no more messages from this workspace."],
-  already_opted_out: ["El paciente ya estaba dado de baja.", "The patient had already opted out."],
-  erased: ["Datos personales del paciente eliminados. Las cifras de la campaña se mantienen.", "The patient's personal data was erased. The campaign's figures are kept."],
-  already_erased: ["Los datos de este paciente ya estaban eliminados.", "This patient's data had already been erased."],
-};
-
-const FILTER_LABELS: Record<(typeof PATIENT_FILTERS)[number], [string, string]> = {
-  pending: ["Pendientes", "Pending"],
-  sent: ["Enviados", "Sent"],
-  delivered: ["Entregados", "Delivered"],
-  rated: ["Calificados", "Rated"],
-  unhappy: ["Insatisfechos (1–3)", "Unhappy (1–3)"],
-  failed: ["Fallidos", "Failed"],
-  opted_out: ["Dados de baja", "Opted out"],
-  skipped: ["Omitidos", "Skipped"],
-};
+const NOTICES = ["cancelled", "already_cancelled", "completed", "opted_out", "already_opted_out", "erased", "already_erased"] as const;
 
 /** This page's URL with some parameters changed (null drops one); an outcome notice is never kept. */
 export function useHere(): (extra: Record<string, string | null>) => string {
@@ -90,12 +75,21 @@ export function LiveRefresh({ active }: { active: boolean }) {
 }
 
 export function CampaignHeader({ campaign, cancellable }: { campaign: CampaignSummary; cancellable: boolean }) {
-  const t = useT();
+  const msg = useMsg();
   const here = useHere();
+  const parts = [
+    campaign.practiceName,
+    msg("campaign.header.doctor", { name: campaign.doctorName ?? "—" }),
+    campaign.createdByName ? msg("campaign.header.createdBy", { when: campaign.created, name: campaign.createdByName }) : msg("campaign.header.created", { when: campaign.created }),
+    msg("campaign.header.hoursAfter", { hours: campaign.scheduledHoursAfter }),
+    ...(campaign.cancelled ? [msg("campaign.header.cancelled", { when: campaign.cancelled })] : []),
+    ...(campaign.completed ? [msg("campaign.header.completed", { when: campaign.completed })] : []),
+    msg("campaign.header.timezone", { zone: campaign.timezone }),
+  ];
   return (
     <>
       <p>
-        <Link to="/campaigns">{t("← Campañas", "← Campaigns")}</Link>
+        <Link to="/campaigns">{msg("campaign.back")}</Link>
       </p>
       <div className="page-title">
         <h1>
@@ -103,16 +97,11 @@ export function CampaignHeader({ campaign, cancellable }: { campaign: CampaignSu
         </h1>
         {cancellable ? (
           <Link className="button danger" to={here({ confirm: "cancel", patient: null })}>
-            {t("Cancelar campaña", "Cancel campaign")}
+            {msg("campaign.cancel")}
           </Link>
         ) : null}
       </div>
-      <p className="muted">
-        {campaign.practiceName} · {t("Médico", "Doctor")}: {campaign.doctorName ?? "—"} · {t("Creada", "Created")} {campaign.created}
-        {campaign.createdByName ? ` ${t("por", "by")} ${campaign.createdByName}` : ""} · {t(`Envío ${campaign.scheduledHoursAfter} h después de la cita`, `Sent ${campaign.scheduledHoursAfter} h after the appointment`)}
-        {campaign.cancelled ? ` · ${t("Cancelada", "Cancelled")} ${campaign.cancelled}` : ""}
-        {campaign.completed ? ` · ${t("Completada", "Completed")} ${campaign.completed}` : ""} · {t("Horas en", "Times in")} {campaign.timezone}
-      </p>
+      <p className="muted">{parts.join(" · ")}</p>
     </>
   );
 }
@@ -120,12 +109,12 @@ export function CampaignHeader({ campaign, cancellable }: { campaign: CampaignSu
 /** What the last action did (`?notice=` after its redirect). */
 export function ActionNotice() {
   const [params] = useSearchParams();
-  const t = useT();
-  const notice = NOTICES[params.get("notice") ?? ""];
+  const msg = useMsg();
+  const notice = NOTICES.find((n) => n === params.get("notice"));
   if (!notice) return null;
   return (
     <p className="notice" role="status">
-      {t(notice[0], notice[1])}
+      {msg(`campaign.notice.${notice}`)}
     </p>
   );
 }
@@ -133,40 +122,26 @@ export function ActionNotice() {
 /** The confirmation step: what the action does, then the POST (keeping the list's filters and page). */
 export function ConfirmAction({ confirm, pending }: { confirm: CampaignActionTarget; pending: number }) {
   const [params] = useSearchParams();
-  const t = useT();
+  const msg = useMsg();
+  const locale = useLocale();
   const here = useHere();
   const keep = (["status", "q", "cursor"] as const).map((k) => (params.get(k) ? <input key={k} type="hidden" name={k} value={params.get(k)!} /> : null));
   return (
     <section className="card warning-box" aria-labelledby="confirm-title" data-testid="confirm">
       {confirm.kind === "cancel" ? (
         <>
-          <h2 id="confirm-title">{t("¿Cancelar esta campaña?", "Cancel this campaign?")}</h2>
-          <p>
-            {t(
-              `Se anularán los ${pending} envíos pendientes y sus créditos volverán a su saldo. Los mensajes ya enviados no se pueden retirar. Esta acción no se puede deshacer.`,
-              `The ${pending} pending sends will be stopped and their credits returned to your balance. Messages already sent cannot be recalled. This cannot be undone.`,
-            )}
-          </p>
+          <h2 id="confirm-title">{msg("campaign.confirm.cancel.title")}</h2>
+          <p>{msg("campaign.confirm.cancel.body", { pending: formatCount(pending, locale) })}</p>
         </>
       ) : confirm.kind === "optout" ? (
         <>
-          <h2 id="confirm-title">{t(`¿Dar de baja a ${confirm.patient!.name}?`, `Opt ${confirm.patient!.name} out?`)}</h2>
-          <p>
-            {t(
-              `El teléfono ${confirm.patient!.phone} no recibirá más mensajes de ninguna campaña de este espacio de trabajo; los envíos pendientes se anulan.`,
-              `${confirm.patient!.phone} will get no more messages from any campaign of this workspace; pending sends are stopped.`,
-            )}
-          </p>
+          <h2 id="confirm-title">{msg("campaign.confirm.optout.title", { name: confirm.patient!.name })}</h2>
+          <p>{msg("campaign.confirm.optout.body", { phone: confirm.patient!.phone })}</p>
         </>
       ) : (
         <>
-          <h2 id="confirm-title">{t(`¿Eliminar los datos de ${confirm.patient!.name}?`, `Erase ${confirm.patient!.name}'s data?`)}</h2>
-          <p>
-            {t(
-              "Se borran el nombre, el teléfono, el correo, los textos de los mensajes, las respuestas y los comentarios de esta persona en todas las campañas; se conservan las calificaciones y las cifras. El número no volverá a recibir mensajes. Esta acción no se puede deshacer.",
-              "The name, phone, email, message texts, replies and feedback of this person are removed from every campaign; ratings and figures are kept. The number will never be messaged again. This cannot be undone.",
-            )}
-          </p>
+          <h2 id="confirm-title">{msg("campaign.confirm.erase.title", { name: confirm.patient!.name })}</h2>
+          <p>{msg("campaign.confirm.erase.body")}</p>
         </>
       )}
       <Form method="post" className="buttons">
@@ -176,10 +151,10 @@ export function ConfirmAction({ confirm, pending }: { confirm: CampaignActionTar
         {confirm.patient ? <input type="hidden" name="patient" value={confirm.patient.id} /> : null}
         {keep}
         <button type="submit" className="danger">
-          {confirm.kind === "cancel" ? t("Sí, cancelar la campaña", "Yes, cancel the campaign") : confirm.kind === "optout" ? t("Sí, dar de baja", "Yes, opt out") : t("Sí, eliminar sus datos", "Yes, erase their data")}
+          {confirm.kind === "cancel" ? msg("campaign.confirm.cancel.yes") : confirm.kind === "optout" ? msg("campaign.confirm.optout.yes") : msg("campaign.confirm.erase.yes")}
         </button>
         <Link className="button secondary" to={here({ confirm: null, patient: null })}>
-          {t("No, volver", "No, go back")}
+          {msg("campaign.confirm.no")}
         </Link>
       </Form>
     </section>
@@ -188,37 +163,38 @@ export function ConfirmAction({ confirm, pending }: { confirm: CampaignActionTar
 
 /** The campaign's counts; while it is active they refresh by themselves (a link does it without JavaScript). */
 export function CampaignFigures({ counts: c, active }: { counts: CampaignDetailCounts; active: boolean }) {
-  const t = useT();
+  const msg = useMsg();
+  const locale = useLocale();
   const here = useHere();
   const stats: [string, string, number][] = [
-    ["Pacientes", "Patients", c.patients],
-    ["Pendientes", "Pending", c.pending],
-    ["Omitidos", "Skipped", c.skipped],
-    ["Enviados", "Sent", c.sent],
-    ["Entregados", "Delivered", c.delivered],
-    ["Leídos", "Read", c.read],
-    ["Calificados", "Rated", c.rated],
-    ["Insatisfechos (1–3)", "Unhappy (1–3)", c.unhappy],
-    ["Clics a reseña", "Review clicks", c.clicked],
-    ["Fallidos", "Failed", c.failed],
-    ["Dados de baja", "Opted out", c.optedOut],
+    ["patients", msg("campaign.figure.patients"), c.patients],
+    ["pending", msg("campaign.figure.pending"), c.pending],
+    ["skipped", msg("campaign.figure.skipped"), c.skipped],
+    ["sent", msg("campaign.figure.sent"), c.sent],
+    ["delivered", msg("campaign.figure.delivered"), c.delivered],
+    ["read", msg("campaign.figure.read"), c.read],
+    ["rated", msg("campaign.figure.rated"), c.rated],
+    ["unhappy", msg("campaign.figure.unhappy", { range: groupRange("unhappy") }), c.unhappy],
+    ["clicked", msg("campaign.figure.clicked"), c.clicked],
+    ["failed", msg("campaign.figure.failed"), c.failed],
+    ["optedOut", msg("campaign.figure.optedOut"), c.optedOut],
   ];
   return (
     <section className="card" aria-labelledby="counts-title">
-      <h2 id="counts-title">{t("Cifras", "Figures")}</h2>
+      <h2 id="counts-title">{msg("campaign.figures")}</h2>
       <dl className="stats" data-testid="campaign-counts">
-        {stats.map(([es, en, n]) => (
-          <div key={en}>
-            <dt>{t(es, en)}</dt>
-            <dd>{n.toLocaleString("es-EC")}</dd>
+        {stats.map(([key, label, n]) => (
+          <div key={key}>
+            <dt>{label}</dt>
+            <dd>{formatCount(n, locale)}</dd>
           </div>
         ))}
       </dl>
       {active ? (
         <p className="hint">
-          {t("Las cifras se actualizan solas mientras la campaña está activa.", "Figures refresh by themselves while the campaign is active.")}{" "}
+          {msg("campaign.figures.live")}{" "}
           <noscript>
-            <Link to={here({})}>{t("Actualizar ahora", "Refresh now")}</Link>
+            <Link to={here({})}>{msg("campaign.figures.refresh")}</Link>
           </noscript>
         </p>
       ) : null}
@@ -226,49 +202,95 @@ export function CampaignFigures({ counts: c, active }: { counts: CampaignDetailC
   );
 }
 
+/**
+ * The delivery funnel: the rating requests to send (queued: neither skipped nor cancelled before
+ * sending), then sent, delivered, read and replied, each as a share of the queued; failed beside them.
+ */
+export function DeliveryFunnel({ counts: c }: { counts: CampaignDetailCounts }) {
+  const msg = useMsg();
+  const locale = useLocale();
+  const queued = Math.max(0, c.patients - c.skipped - c.cancelled);
+  const stages: [string, `campaign.funnel.${"queued" | "sent" | "delivered" | "read" | "replied" | "failed"}`, number][] = [
+    ["queued", "campaign.funnel.queued", queued],
+    ["sent", "campaign.funnel.sent", c.sent],
+    ["delivered", "campaign.funnel.delivered", c.delivered],
+    ["read", "campaign.funnel.read", c.read],
+    ["replied", "campaign.funnel.replied", c.rated],
+    ["failed", "campaign.funnel.failed", c.failed],
+  ];
+  const response = responseRate(c.rated, c.delivered);
+  return (
+    <section className="card" aria-labelledby="funnel-title">
+      <h2 id="funnel-title">{msg("campaign.funnel")}</h2>
+      <ol className="funnel" data-testid="delivery-funnel">
+        {stages.map(([key, code, n]) => {
+          const share = queued === 0 ? null : n / queued;
+          return (
+            <li key={key} className={`funnel-stage funnel-${key}`} data-stage={key}>
+              <span className="funnel-label">{msg(code)}</span>
+              <span className="funnel-count">{formatCount(n, locale)}</span>
+              {/* Decorative (the count and share are text); an SVG because the CSP allows no inline styles. */}
+              <svg className="funnel-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+                <rect x={0} y={0} width={100} height={10} fill="#eef2f6" rx={2} />
+                <rect x={0} y={0} width={Math.round(Math.min(1, share ?? 0) * 100)} height={10} fill={key === "failed" ? "#a4161a" : "#1f5fa8"} rx={2} />
+              </svg>
+              <span className="funnel-share">{key === "queued" ? (c.pending > 0 ? msg("campaign.funnel.waiting", { count: formatCount(c.pending, locale) }) : "") : msg("campaign.funnel.share", { share: formatRate(share, locale) })}</span>
+            </li>
+          );
+        })}
+      </ol>
+      <p className="hint" data-testid="response-rate">
+        {msg("campaign.funnel.responseRate", { rate: formatRate(response.rate, locale), replied: formatCount(response.numerator, locale), delivered: formatCount(response.denominator, locale) })}{" "}
+        {msg("campaign.funnel.noReceipt")}
+      </p>
+    </section>
+  );
+}
+
 export function PatientFilters({ campaignId, filters }: { campaignId: string; filters: { status: string; q: string } }) {
-  const t = useT();
+  const msg = useMsg();
+  const label = (f: (typeof PATIENT_FILTERS)[number]) => (f === "unhappy" ? msg("campaign.filter.unhappy", { range: groupRange("unhappy") }) : msg(`campaign.filter.${f as Exclude<typeof f, "unhappy">}`));
   return (
     // Keyed by the filters: after a client-side navigation the fields show the filters in force.
-    <Form key={`${filters.status}|${filters.q}`} method="get" className="card filters" aria-label={t("Filtrar pacientes", "Filter patients")}>
+    <Form key={`${filters.status}|${filters.q}`} method="get" className="card filters" aria-label={msg("campaign.filter.label")}>
       <SelectFilter
         id="p-status"
         name="status"
-        label={t("Estado", "Status")}
-        allLabel={t("Todos", "All")}
+        label={msg("campaign.filter.status")}
+        allLabel={msg("campaign.filter.all")}
         defaultValue={filters.status}
-        options={PATIENT_FILTERS.map((f) => ({ value: f, label: t(FILTER_LABELS[f][0], FILTER_LABELS[f][1]) }))}
+        options={PATIENT_FILTERS.map((f) => ({ value: f, label: label(f) }))}
       />
       <div className="field">
-        <label htmlFor="p-q">{t("Nombre o teléfono", "Name or phone")}</label>
+        <label htmlFor="p-q">{msg("campaign.filter.q")}</label>
         <input id="p-q" name="q" type="search" maxLength={SEARCH_MAX_LENGTH} defaultValue={filters.q} />
       </div>
-      <button type="submit">{t("Buscar", "Search")}</button>
-      {filters.status || filters.q ? <Link to={`/campaigns/${campaignId}`}>{t("Quitar filtros", "Clear filters")}</Link> : null}
+      <button type="submit">{msg("campaign.filter.search")}</button>
+      {filters.status || filters.q ? <Link to={`/campaigns/${campaignId}`}>{msg("campaign.filter.clear")}</Link> : null}
     </Form>
   );
 }
 
 export function PatientTable({ patients }: { patients: PatientView[] }) {
-  const t = useT();
-  if (patients.length === 0) return <p className="card empty-state">{t("Ningún paciente coincide.", "No patient matches.")}</p>;
+  const msg = useMsg();
+  if (patients.length === 0) return <p className="card empty-state">{msg("campaign.table.none")}</p>;
   return (
     <div className="table-scroll">
       <table className="card patient-table" data-testid="patient-table">
-        <caption className="visually-hidden">{t("Pacientes de la campaña y su recorrido", "The campaign's patients and their timeline")}</caption>
+        <caption className="visually-hidden">{msg("campaign.table.caption")}</caption>
         <thead>
           <tr>
-            <th scope="col">{t("Paciente", "Patient")}</th>
-            <th scope="col">{t("Cita", "Appointment")}</th>
-            <th scope="col">{t("Recorrido", "Timeline")}</th>
-            <th scope="col">{t("Acciones", "Actions")}</th>
+            <th scope="col">{msg("campaign.table.patient")}</th>
+            <th scope="col">{msg("campaign.table.appointment")}</th>
+            <th scope="col">{msg("campaign.table.timeline")}</th>
+            <th scope="col">{msg("campaign.table.actions")}</th>
           </tr>
         </thead>
         <tbody>
           {patients.map((p) => (
             <tr key={p.id} data-testid="patient-row">
               <th scope="row">
-                {p.erased ? <span className="muted">{t("Paciente eliminado", "Erased patient")}</span> : p.name}
+                {p.erased ? <span className="muted">{msg("campaign.table.erased")}</span> : p.name}
                 {p.phone ? <div className="muted phone">{p.phone}</div> : null}
                 <div className="muted">{p.channel === "WHATSAPP" ? "WhatsApp" : "SMS"}</div>
               </th>
@@ -286,12 +308,20 @@ export function PatientTable({ patients }: { patients: PatientView[] }) {
 }
 
 function PatientTimeline({ steps }: { steps: PatientView["steps"] }) {
+  const msg = useMsg();
   return (
     <ol className="timeline">
       {steps.map((s, i) => (
         <li key={`${s.key}-${i}`} className={`step step-${s.tone}`}>
           <span className="step-label">{s.label}</span>
           {s.at ? <time className="step-time">{s.at}</time> : null}
+          {s.errorCode || s.providerText ? (
+            <details className="step-detail">
+              <summary>{msg("campaign.step.errorDetail")}</summary>
+              {s.errorCode ? <span className="step-code">{msg("campaign.step.errorCode", { code: s.errorCode })}</span> : null}
+              {s.providerText ? <span className="step-provider">{s.providerText}</span> : null}
+            </details>
+          ) : null}
         </li>
       ))}
     </ol>
@@ -299,14 +329,13 @@ function PatientTimeline({ steps }: { steps: PatientView["steps"] }) {
 }
 
 function PatientActions({ patient: p }: { patient: PatientView }) {
-  const t = useT();
   const msg = useMsg();
   const here = useHere();
   return (
     <div className="actions">
       {p.optedOut ? null : (
-        <Link to={here({ confirm: "optout", patient: p.id })} aria-label={t(`Dar de baja a ${p.name}`, `Opt ${p.name} out`)}>
-          {t("Dar de baja", "Opt out")}
+        <Link to={here({ confirm: "optout", patient: p.id })} aria-label={msg("campaign.action.optout.label", { name: p.name })}>
+          {msg("campaign.action.optout")}
         </Link>
       )}
       <Link to={here({ consent: p.id, confirm: null, patient: null })} aria-label={msg("consent.history.open", { name: p.name })}>
@@ -315,20 +344,20 @@ function PatientActions({ patient: p }: { patient: PatientView }) {
       <Link to={`/contacts/${p.contactId}`} aria-label={msg("contacts.link.open", { name: p.name })}>
         {msg("contacts.link")}
       </Link>
-      <Link to={here({ confirm: "erase", patient: p.id })} aria-label={t(`Eliminar datos de ${p.name}`, `Erase ${p.name}'s data`)}>
-        {t("Eliminar datos", "Erase data")}
+      <Link to={here({ confirm: "erase", patient: p.id })} aria-label={msg("campaign.action.erase.label", { name: p.name })}>
+        {msg("campaign.action.erase")}
       </Link>
     </div>
   );
 }
 
 export function PatientPager({ paged, nextCursor }: { paged: boolean; nextCursor: string | null }) {
-  const t = useT();
+  const msg = useMsg();
   const here = useHere();
   return (
-    <nav className="pager" aria-label={t("Páginas de pacientes", "Patient pages")}>
-      {paged ? <Link to={here({ cursor: null, confirm: null, patient: null })}>{t("← Primera página", "← First page")}</Link> : null}
-      {nextCursor ? <Link to={here({ cursor: nextCursor, confirm: null, patient: null })}>{t("Siguientes pacientes →", "Next patients →")}</Link> : null}
+    <nav className="pager" aria-label={msg("campaign.pager")}>
+      {paged ? <Link to={here({ cursor: null, confirm: null, patient: null })}>{msg("campaign.pager.first")}</Link> : null}
+      {nextCursor ? <Link to={here({ cursor: nextCursor, confirm: null, patient: null })}>{msg("campaign.pager.next")}</Link> : null}
     </nav>
   );
 }

@@ -34,6 +34,18 @@ export const CampaignDraftSchema = defineEntity({
     consentColumn: p.boolean().default(true),
     expiresAt: p.datetime(),
     confirmedAt: p.datetime().nullable(),
+    /**
+     * A large file is confirmed in the background (a `campaign.confirm` outbox row the worker runs):
+     * who asked and when, what they attested, and how far it got — queued, patients, messages, or
+     * failed with the reason (code, Spanish and English) — so the page can follow it.
+     */
+    confirmRequestedAt: p.datetime().nullable(),
+    confirmRequestedBy: p.uuid().nullable(),
+    confirmIp: p.text().nullable(),
+    confirmAttestation: p.text().nullable(),
+    confirmStage: p.text().nullable(),
+    confirmDone: p.integer().default(0),
+    confirmError: p.json<Record<string, unknown>>().nullable(),
     createdAt: createdAt(),
   },
   indexes: [{ name: "campaign_drafts_workspace_expires_idx", properties: ["workspace", "expiresAt"] }],
