@@ -9,11 +9,12 @@ import { publicPages } from "./messages/public-pages.ts";
 import { security } from "./messages/security.ts";
 import { ownSender } from "./messages/own-sender.ts";
 import { sending } from "./messages/sending.ts";
+import { signup } from "./messages/signup.ts";
 import { settings } from "./messages/settings.ts";
 import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 
-export const catalogue = { ...billing, ...consent, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload };
+export const catalogue = { ...billing, ...consent, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...signup, ...timeline, ...upload };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

@@ -17,6 +17,7 @@ import { PracticeSchema } from "./modules/practice/practice.entity.ts";
 import { TemplateSchema } from "./modules/templates/template.entity.ts";
 import { TwilioAccountSchema } from "./modules/senders/twilio-account.entity.ts";
 import { InvitationSchema } from "./modules/workspace/invitation.entity.ts";
+import { SignupVerificationSchema } from "./modules/workspace/signup-verification.entity.ts";
 import { StaffSessionSchema } from "./modules/workspace/staff-session.entity.ts";
 import { UserSchema } from "./modules/workspace/user.entity.ts";
 import { WorkspaceSchema } from "./modules/workspace/workspace.entity.ts";
@@ -27,6 +28,7 @@ export const entities = [
   UserSchema,
   InvitationSchema,
   StaffSessionSchema,
+  SignupVerificationSchema,
   PracticeSchema,
   TemplateSchema,
   CampaignSchema,

@@ -88,13 +88,14 @@ export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promi
 /**
  * Deliberate cross-tenant read (an inbound webhook carries no workspace): the most recent outbound
  * message from our sender (`to`) to the patient's address (`from`, channel prefix included, so an SMS
- * never routes by a WhatsApp conversation). Uses messages_route_idx.
+ * never routes by a WhatsApp conversation). Uses messages_route_idx. A sign-up verification code has
+ * no patient: a reply to it is no patient's answer.
  */
 export async function findRoute(em: EntityManager, from: string, to: string, workspaceId?: string): Promise<InboundRoute | null> {
   // A reply to a workspace's own account (the webhook found it by AccountSid) stays in that workspace.
   const rows = await em.execute<{ id: string; workspace_id: string; patient_id: string }[]>(
     `select id, workspace_id, patient_id from messages
-      where to_address = ? and from_address = ?${workspaceId ? " and workspace_id = ?" : ""}
+      where to_address = ? and from_address = ? and patient_id is not null${workspaceId ? " and workspace_id = ?" : ""}
       order by send_attempted_at desc nulls last, created_at desc
       limit 1`,
     workspaceId ? [from, to, workspaceId] : [from, to],
