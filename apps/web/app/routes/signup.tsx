@@ -3,11 +3,11 @@
 // email has an account; the workspace, its owner and the FREE credits exist only once the code is
 // confirmed (signup_.verify.tsx).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { AccountsError, SIGNUP_ERRORS, startSignUp } from "@rm/accounts";
 import { verifyCsrf } from "../.server/csrf.server.ts";
-import { formFailure, formObject } from "../.server/forms.server.ts";
+import { formFailure, formObject, formValues, type FormFailure } from "../.server/forms.server.ts";
 import { getLocale } from "../.server/locale.server.ts";
 import { logger } from "../.server/logger.server.ts";
 import { getSession, looksSignedIn, sessionStorage } from "../.server/session.server.ts";
@@ -34,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof AccountsError && error.code === SIGNUP_ERRORS.limit) {
       logger.warn({ requestId: context.requestId, ip: context.clientAddress }, "sign-up code refused: cap reached");
-      return formFailure(new AccountsError(error.code, msgFor(locale)("signup.error.limit")), form);
+      return data<FormFailure>({ ok: false, fieldErrors: {}, formError: msgFor(locale)("signup.error.limit"), values: formValues(form) }, { status: 429 });
     }
     return formFailure(error, form);
   }

@@ -128,7 +128,7 @@ export default function VerifySignUpPage() {
               </button>
             </Form>
           </div>
-          <Form method="post">
+          <Form method="post" className="resend">
             <CsrfInput />
             <input type="hidden" name="intent" value="resend" />
             <button type="submit" className="secondary">
