@@ -271,6 +271,12 @@ export const workerEnv = commonEnv
     INBOUND_RECONCILE_OVERLAP_MINUTES: z.coerce.number({ error: "expected minutes" }).int().min(1).max(3 * 24 * 60).default(360),
     /** Inbound reconciliation never lists further back than this. */
     INBOUND_RECONCILE_MAX_HOURS: z.coerce.number({ error: "expected hours" }).int().min(1).max(30 * 24).default(72),
+    /** How often inbound reconciliation lists what Twilio received (default 300 s). */
+    INBOUND_RECONCILE_INTERVAL_SECONDS: z.coerce.number({ error: "expected seconds" }).int().min(1).max(24 * 3600).default(300),
+    /** How often delivery reconciliation asks Twilio for messages still without a final status (default 300 s). */
+    DELIVERY_RECONCILE_INTERVAL_SECONDS: z.coerce.number({ error: "expected seconds" }).int().min(1).max(24 * 3600).default(300),
+    /** Delivery reconciliation leaves a message to its status callbacks for this long after its send (default 900 s). */
+    DELIVERY_RECONCILE_MIN_AGE_SECONDS: z.coerce.number({ error: "expected seconds" }).int().min(1).max(24 * 3600).default(900),
     /**
      * Segments per second by kind of sender, overriding Twilio's published defaults, e.g.
      * "whatsapp=80,tollFree=3" (kinds: longCode, tollFree, shortCode, whatsapp).

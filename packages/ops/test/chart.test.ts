@@ -138,7 +138,7 @@ describe("helm chart", () => {
     expect((cm as unknown as { data: Record<string, string> }).data.TWILIO_WEBHOOK_OVERRIDES).toBe("ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx");
     const worker = byKind(ms, "Deployment").find((d) => d.metadata.name === "rm-reputation-manager-worker")!;
     const env = (worker.spec as { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } }).template.spec.containers[0]!.env ?? [];
-    expect(Object.fromEntries(env.map((e) => [e.name, e.value]))).toMatchObject({ INBOUND_RECONCILE_OVERLAP_MINUTES: "360", INBOUND_RECONCILE_MAX_HOURS: "72" });
+    expect(Object.fromEntries(env.map((e) => [e.name, e.value]))).toMatchObject({ INBOUND_RECONCILE_OVERLAP_MINUTES: "360", INBOUND_RECONCILE_MAX_HOURS: "72", INBOUND_RECONCILE_INTERVAL_SECONDS: "300", DELIVERY_RECONCILE_INTERVAL_SECONDS: "300", DELIVERY_RECONCILE_MIN_AGE_SECONDS: "900" });
     const sim = parseManifests(renderChart(["--set", "simulator.enabled=true"])).filter((m) => m.kind === "Deployment").find((d) => d.metadata.name.endsWith("simulator"));
     const simEnv = (sim!.spec as { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } }).template.spec.containers[0]!.env ?? [];
     expect(simEnv.find((e) => e.name === "SIMULATOR_INBOUND_URL")!.value).toMatch(/\/webhooks\/twilio\/inbound#ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx$/);
