@@ -88,8 +88,8 @@ export interface ChaosReport {
   webKills: number;
   /** Provider fault windows and what the simulator did in them (requests answered 5xx, held until timeout, slowed; creates it took before failing). */
   providerFaults: { windows: number; "5xx": number; timeout: number; slow: number; acceptedBeforeFailure: number };
-  /** PostgreSQL outages, how long in all, and the connections they dropped. */
-  pgOutages: { count: number; seconds: number; connectionsDropped: number };
+  /** PostgreSQL outages, how long in all, the connections they dropped and the replies patients sent meanwhile. */
+  pgOutages: { count: number; seconds: number; connectionsDropped: number; repliesWhileDown: number };
   /** Patients' replies: at the provider, whose webhook failed after Twilio's retries, stored, lost, stored more than once. */
   replies: { atProvider: number; webhookFailed: number; stored: number; lost: number; duplicated: number };
   /** Signed callbacks the harness posted to the web process while Redis was down, and how many got 2xx. */
@@ -227,7 +227,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     let pgConnectionsTerminated = 0;
     let webKills = 0;
     let providerWindows = 0;
-    const pgOutages = { count: 0, seconds: 0, connectionsDropped: 0 };
+    const pgOutages = { count: 0, seconds: 0, connectionsDropped: 0, repliesWhileDown: 0 };
     const whileDown = { posted: 0, accepted: 0 };
     let lastFault = Date.now();
     // Faults are spread over the campaign: fault i waits until (i + 1) / (n + 1) of it was sent.
@@ -274,11 +274,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         outageUntil = Date.now() + pgOutageMs + 15_000;
         const repliesBefore = env.sim.state.inbound.length;
         log(`PostgreSQL: down for the processes for ${pgOutageMs} ms while patients reply, sent so far ${env.sim.state.messages.length}`);
-        const { dropped } = await pgProxy.outage(pgOutageMs);
+        const { dropped } = await pgProxy.outage(pgOutageMs, useWeb ? () => repliesWhileDown(env, scenario.messageIds, pgOutages, Math.min(40, Math.ceil(o.patients / 10))) : undefined);
         pgOutages.count++;
         pgOutages.seconds += pgOutageMs / 1000;
         pgOutages.connectionsDropped += dropped;
-        log(`PostgreSQL back: ${dropped} connections dropped, ${env.sim.state.inbound.length - repliesBefore} replies arrived meanwhile`);
+        log(`PostgreSQL back: ${dropped} connections dropped, ${env.sim.state.inbound.length - repliesBefore} replies arrived meanwhile (${pgOutages.repliesWhileDown} sent by patients during it)`);
       }
       lastFault = Date.now();
     }
@@ -417,6 +417,25 @@ async function postCallbacksWhileDown(env: RunEnv, webUrl: string, n: number): P
   return { posted: sent.length, accepted };
 }
 
+/**
+ * While PostgreSQL is away: patients who have not answered yet reply "4" to their rating request,
+ * one every 100 ms. Twilio posts each to the web process, which cannot store it (5xx); Twilio
+ * retries as the connection overrides allow and then gives up, so only inbound reconciliation can
+ * bring these replies back.
+ */
+async function repliesWhileDown(env: RunEnv, initialIds: readonly string[], counter: { repliesWhileDown: number }, n: number): Promise<void> {
+  const ids = new Set(initialIds);
+  const replied = new Set(env.sim.state.inbound.map((r) => r.from));
+  const targets = env.sim.state.messages.filter((m) => m.statusCallback && ids.has(new URL(m.statusCallback).searchParams.get("m") ?? "") && m.from && !replied.has(m.to)).slice(0, n);
+  await Promise.all(
+    targets.map(async (m, i) => {
+      await sleep(i * 100);
+      counter.repliesWhileDown++;
+      await env.sim.inbound({ from: m.to, to: m.from!, body: "4" }).catch(() => {});
+    }),
+  );
+}
+
 /** Drops every connection the run's processes hold to its database (not the harness's own). */
 async function terminateBackends(env: RunEnv): Promise<number> {
   const admin = new URL(env.databaseUrl);
@@ -519,6 +538,7 @@ export function formatChaosReport(r: ChaosReport): string {
     ["  requests answered 5xx / timed out / slowed", `${r.providerFaults["5xx"]} / ${r.providerFaults.timeout} / ${r.providerFaults.slow}`],
     ["  failed creates the provider had taken", r.providerFaults.acceptedBeforeFailure],
     ["PostgreSQL outages (seconds, connections dropped)", `${r.pgOutages.count} (${r.pgOutages.seconds} s, ${r.pgOutages.connectionsDropped})`],
+    ["  replies sent by patients during them", r.pgOutages.repliesWhileDown],
     ["replies at the provider / webhook failed", `${r.replies.atProvider} / ${r.replies.webhookFailed}`],
     ["replies stored / lost / duplicated", `${r.replies.stored} / ${r.replies.lost} / ${r.replies.duplicated}`],
     ["webhooks accepted while Redis down", `${r.webhooksWhileRedisDown.accepted} / ${r.webhooksWhileRedisDown.posted}`],
