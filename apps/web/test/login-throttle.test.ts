@@ -5,7 +5,8 @@ import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientAddressResolver } from "../server/client-address.ts";
-import { newSession } from "./support/http.ts";
+import { cookieOf, newSession } from "./support/http.ts";
+import { deliverSignupCode } from "./support/signup-code.ts";
 import { createUser } from "./support/users.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -144,6 +145,41 @@ describe("client IP", () => {
   it("the sign-up code is counted against the address behind the trusted proxy", async () => {
     const from = ip();
     expect(await signUpFrom(proxied.url, `auditoria.${RUN}@example.ec`, from)).toEqual([from]);
+  });
+
+  it("the owner's confirmed sign-up is audited with the address behind the trusted proxy", async () => {
+    const from = ip();
+    const email = `auditada.${RUN}@example.ec`;
+    const phone = "+593998877661";
+    const visitor = await newSession(proxied.url);
+    const headers = (cookie: string) => ({ "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie, "X-Forwarded-For": from });
+    const asked = await fetch(`${proxied.url}/signup`, {
+      method: "POST",
+      body: new URLSearchParams({ workspaceName: "Clínica Auditada", name: "Dra. Auditada", email, password: "clave-segura-123", phone, _csrf: visitor.csrf }),
+      headers: headers(visitor.cookie),
+      redirect: "manual",
+    });
+    expect(asked.status).toBe(302);
+    const code = await deliverSignupCode(db.url, phone);
+    const confirmed = await fetch(`${proxied.url}/signup/verify`, {
+      method: "POST",
+      body: new URLSearchParams({ intent: "confirm", code, _csrf: visitor.csrf }),
+      headers: headers(cookieOf(asked)!),
+      redirect: "manual",
+    });
+    expect(confirmed.status).toBe(302);
+    expect(confirmed.headers.get("location")).toBe("/practices/new?welcome=1");
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ ip: string }>(
+        "select a.ip from audit_logs a join users u on u.id = a.actor_id where u.email = $1 and a.action = 'workspace.created'",
+        [email],
+      );
+      expect(rows.map((r) => r.ip)).toEqual([from]);
+    } finally {
+      await client.end();
+    }
   });
 
   it("without trusted proxies a client's own X-Forwarded-For is ignored: the connection's address is counted", async () => {
