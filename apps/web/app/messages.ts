@@ -45,6 +45,8 @@ const EXACT: Record<string, string> = {
   "El número es demasiado largo.": "The number is too long.",
   "No se reconoce el código de país.": "Unknown country code.",
   "El número no es válido.": "The number is not valid.",
+  // Sign-up (@rm/accounts signup-verification.ts)
+  "Ingrese su número de celular.": "Enter your mobile number.",
   // Inbox (@rm/inbox)
   "Estado desconocido.": "Unknown status.",
   "Origen desconocido.": "Unknown source.",
@@ -72,6 +74,7 @@ const EXACT: Record<string, string> = {
 };
 
 const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^Por ahora solo se puede crear una cuenta con un celular de: (.*)\.$/, (m) => `For now an account can only be created with a mobile phone from: ${m[1]}.`],
   [/^Máximo (\d+) caracteres\.$/, (m) => `At most ${m[1]} characters.`],
   [/^Variables desconocidas: (.*?)\. Use solo: (.*)\.$/, (m) => `Unknown variables: ${m[1]}. Use only: ${m[2]}.`],
   [/^El archivo supera el tamaño máximo de (\d+) MB\. Divídalo en varios archivos\.$/, (m) => `The file is over the ${m[1]} MB limit. Split it into several files.`],

@@ -90,6 +90,7 @@ const PAGES: Record<string, Visit> = {
   "r.$token.tsx": { kind: "not a page", why: "redirects to the practice's Google review form" },
   "reset.$token.tsx": { kind: "public", url: (f) => `/reset/${f.resetToken}` },
   "signup.tsx": { kind: "public", url: () => "/signup" },
+  "signup_.verify.tsx": { kind: "public", url: () => "/signup/verify" },
 };
 
 describe("route table", () => {

@@ -5,7 +5,8 @@ import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientAddressResolver } from "../server/client-address.ts";
-import { newSession } from "./support/http.ts";
+import { cookieOf, newSession } from "./support/http.ts";
+import { deliverSignupCode } from "./support/signup-code.ts";
 import { createUser } from "./support/users.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -28,7 +29,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   for (const u of [PARALLEL, VICTIM, SPRAY]) await createUser(db.url, u);
   [proxied, direct] = await Promise.all([
-    startWebServer({ databaseUrl: db.url, env: { TRUSTED_PROXIES: "127.0.0.1/32,::1", REQUEST_BODY_LIMIT_BYTES: "4096" } }),
+    startWebServer({ databaseUrl: db.url, env: { TRUSTED_PROXIES: "127.0.0.1/32,::1", REQUEST_BODY_LIMIT_BYTES: "4096", SIGNUP_CODES_PER_IP_PER_HOUR: "2" } }),
     startWebServer({ databaseUrl: db.url }),
   ]);
 }, 60_000);
@@ -113,15 +114,61 @@ describe("client IP", () => {
     expect(trusted(req("192.0.2.1", "203.0.113.7"))).toBe("192.0.2.1");
   });
 
-  async function signUpFrom(baseUrl: string, email: string, forwardedFor: string): Promise<string[]> {
+  let phoneSeq = 0;
+  async function signUpRequest(baseUrl: string, email: string, forwardedFor: string): Promise<Response> {
     const visitor = await newSession(baseUrl);
-    const res = await fetch(`${baseUrl}/signup`, {
+    // Each request its own mobile number and prefix block: only the per-IP cap is under test.
+    const phone = `+59399${String(10 + (++phoneSeq % 80))}${RUN.replace(/\D/g, "").padEnd(5, "0").slice(0, 5)}`;
+    return fetch(`${baseUrl}/signup`, {
       method: "POST",
-      body: new URLSearchParams({ workspaceName: "Clínica Auditoría", name: "Dra. Auditoría", email, password: "clave-segura-123", _csrf: visitor.csrf }),
+      body: new URLSearchParams({ workspaceName: "Clínica Auditoría", name: "Dra. Auditoría", email, password: "clave-segura-123", phone, _csrf: visitor.csrf }),
       headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: visitor.cookie, "X-Forwarded-For": forwardedFor },
       redirect: "manual",
     });
+  }
+
+  /** Signs up and answers the client IP the sign-up code was counted against (its per-IP cap). */
+  async function signUpFrom(baseUrl: string, email: string, forwardedFor: string): Promise<string[]> {
+    const res = await signUpRequest(baseUrl, email, forwardedFor);
     expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/signup/verify");
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ ip: string }>("select ip from signup_verifications where email = $1", [email]);
+      return rows.map((r) => r.ip);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it("the sign-up code is counted against the address behind the trusted proxy", async () => {
+    const from = ip();
+    expect(await signUpFrom(proxied.url, `auditoria.${RUN}@example.ec`, from)).toEqual([from]);
+  });
+
+  it("the owner's confirmed sign-up is audited with the address behind the trusted proxy", async () => {
+    const from = ip();
+    const email = `auditada.${RUN}@example.ec`;
+    const phone = "+593998877661";
+    const visitor = await newSession(proxied.url);
+    const headers = (cookie: string) => ({ "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie, "X-Forwarded-For": from });
+    const asked = await fetch(`${proxied.url}/signup`, {
+      method: "POST",
+      body: new URLSearchParams({ workspaceName: "Clínica Auditada", name: "Dra. Auditada", email, password: "clave-segura-123", phone, _csrf: visitor.csrf }),
+      headers: headers(visitor.cookie),
+      redirect: "manual",
+    });
+    expect(asked.status).toBe(302);
+    const code = await deliverSignupCode(db.url, phone);
+    const confirmed = await fetch(`${proxied.url}/signup/verify`, {
+      method: "POST",
+      body: new URLSearchParams({ intent: "confirm", code, _csrf: visitor.csrf }),
+      headers: headers(cookieOf(asked)!),
+      redirect: "manual",
+    });
+    expect(confirmed.status).toBe(302);
+    expect(confirmed.headers.get("location")).toBe("/practices/new?welcome=1");
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
@@ -129,19 +176,23 @@ describe("client IP", () => {
         "select a.ip from audit_logs a join users u on u.id = a.actor_id where u.email = $1 and a.action = 'workspace.created'",
         [email],
       );
-      return rows.map((r) => r.ip);
+      expect(rows.map((r) => r.ip)).toEqual([from]);
     } finally {
       await client.end();
     }
-  }
-
-  it("the audit log records the address behind the trusted proxy", async () => {
-    const from = ip();
-    expect(await signUpFrom(proxied.url, `auditoria.${RUN}@example.ec`, from)).toEqual([from]);
   });
 
-  it("without trusted proxies a client's own X-Forwarded-For is ignored: the audit log has the connection's address", async () => {
+  it("without trusted proxies a client's own X-Forwarded-For is ignored: the connection's address is counted", async () => {
     expect(await signUpFrom(direct.url, `falso.${RUN}@example.ec`, ip())).toEqual(["127.0.0.1"]);
+  });
+
+  it("caps sign-up codes per client IP behind the proxy (SIGNUP_CODES_PER_IP_PER_HOUR): another client is not affected", async () => {
+    const a = ip();
+    for (let i = 0; i < 2; i++) expect((await signUpRequest(proxied.url, `tope${i}.${RUN}@example.ec`, a)).status).toBe(302);
+    const refused = await signUpRequest(proxied.url, `tope2.${RUN}@example.ec`, a);
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toContain("Se enviaron demasiados códigos");
+    expect((await signUpRequest(proxied.url, `tope3.${RUN}@example.ec`, ip())).status).toBe(302);
   });
 });
 

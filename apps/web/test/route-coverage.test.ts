@@ -108,6 +108,8 @@ const ROUTES: Record<string, RouteSpec> = {
   "api.template-analysis.ts": { kind: "staff", url: () => "/api/template-analysis?type=INITIAL&body=Hola%20%7B%7Bname%7D%7D", get: STAFF },
   "login.tsx": { kind: "public", url: "/login", get: 200 },
   "signup.tsx": { kind: "public", url: "/signup", get: 200 },
+  // Without a pending sign-up in the visitor's own cookie it shows only "start again".
+  "signup_.verify.tsx": { kind: "public", url: "/signup/verify", get: 200 },
   "logout.tsx": { kind: "public", url: "/logout", get: 302 },
   "lang.tsx": { kind: "public", url: "/lang", get: 302 },
   // Token pages: the token is the only key, unguessable and global; an unknown one is 404.

@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumPresent, launchChromium, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { deliverSignupCode } from "./support/signup-code.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const present = chromiumPresent();
@@ -20,6 +21,7 @@ const OWNER = {
   name: "Lucía Paredes",
   email: `lucia.${RUN}@sonrisa.ec`,
   password: "clave-segura-123",
+  phone: "+593991118801",
 };
 
 describe.skipIf(!present)("staff UI in the browser", () => {
@@ -92,7 +94,11 @@ describe.skipIf(!present)("staff UI in the browser", () => {
     await page.getByText("La contraseña debe tener al menos 10 caracteres.").waitFor();
     expect(await page.getByLabel("Su nombre").inputValue()).toBe(OWNER.name);
     await page.getByLabel("Contraseña").fill(OWNER.password);
+    await page.getByLabel("Su celular").fill(OWNER.phone);
     await page.getByRole("button", { name: "Crear cuenta" }).click();
+    await page.getByRole("heading", { name: "Confirme su celular" }).waitFor();
+    await page.getByLabel("Código de 6 dígitos").fill(await deliverSignupCode(db.url, OWNER.phone));
+    await page.getByRole("button", { name: "Confirmar" }).click();
 
     await page.getByRole("heading", { name: "Nuevo consultorio" }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/practices/new");
@@ -307,7 +313,11 @@ describe.skipIf(!present)("staff UI in the browser", () => {
       await page.getByLabel("Su nombre").fill("Marta Sin JS");
       await page.getByLabel("Correo electrónico").fill(email);
       await page.getByLabel("Contraseña").fill("clave-sin-js-123");
+      await page.getByLabel("Su celular").fill("0991118802");
       await page.getByRole("button", { name: "Crear cuenta" }).click();
+      await page.getByRole("heading", { name: "Confirme su celular" }).waitFor();
+      await page.getByLabel("Código de 6 dígitos").fill(await deliverSignupCode(db.url, "+593991118802"));
+      await page.getByRole("button", { name: "Confirmar" }).click();
       await page.getByRole("heading", { name: "Nuevo consultorio" }).waitFor();
 
       await page.getByLabel("Nombre", { exact: true }).fill("Sede Sur");

@@ -66,7 +66,14 @@ describe.skipIf(!present)("a new workspace sends WhatsApp with the platform's se
     await page.getByLabel("Su nombre").fill("Rosa Recién");
     await page.getByLabel("Correo electrónico").fill(email);
     await page.getByLabel("Contraseña").fill("clave-recien-llegada-1");
+    await page.getByLabel("Su celular").fill("0991249999");
     await page.getByRole("button", { name: "Crear cuenta" }).click();
+    await page.getByRole("heading", { name: "Confirme su celular" }).waitFor();
+    // The code arrives at the simulator (Twilio) from the platform's SMS sender.
+    await waitUntil(() => env.sim.state.messages.some((m) => m.to === "+593991249999"), 30_000, "the sign-up code");
+    const code = /(\d{6})/.exec(env.sim.state.messages.find((m) => m.to === "+593991249999")!.body ?? "")![1]!;
+    await page.getByLabel("Código de 6 dígitos").fill(code);
+    await page.getByRole("button", { name: "Confirmar" }).click();
     await page.getByRole("heading", { name: "Nuevo consultorio" }).waitFor();
     const [ws] = await sql<{ id: string; whatsapp_sender: string | null; sms_sender: string | null; whatsapp_content_sids: Record<string, string>; default_channel: string }>(
       "select w.id, w.whatsapp_sender, w.sms_sender, w.whatsapp_content_sids, w.default_channel from workspaces w join users u on u.workspace_id = w.id where u.email = ?",

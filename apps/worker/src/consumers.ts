@@ -44,6 +44,9 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
       inboundReconcileMaxAgeMs: config.INBOUND_RECONCILE_MAX_HOURS * 3_600_000,
       retentionMs: config.RETENTION_DAYS * 24 * 3_600_000,
       whatsappApprovalIntervalMs: config.WHATSAPP_APPROVAL_INTERVAL_MS,
+      inboundReconcileIntervalMs: config.INBOUND_RECONCILE_INTERVAL_SECONDS * 1000,
+      reconcileIntervalMs: config.DELIVERY_RECONCILE_INTERVAL_SECONDS * 1000,
+      reconcileMinAgeMs: config.DELIVERY_RECONCILE_MIN_AGE_SECONDS * 1000,
     },
     // Own accounts' WhatsApp templates under review (SPEC §12): only when credentials can be opened.
     ...(config.CREDENTIALS_ENCRYPTION_KEYS && config.CREDENTIALS_ENCRYPTION_KEY_ID

@@ -40,6 +40,11 @@ spec:
           {{- with $c.inboundReconcile }}
           {{- $_ := set $fixed "INBOUND_RECONCILE_OVERLAP_MINUTES" .overlapMinutes }}
           {{- $_ := set $fixed "INBOUND_RECONCILE_MAX_HOURS" .maxHours }}
+          {{- $_ := set $fixed "INBOUND_RECONCILE_INTERVAL_SECONDS" .intervalSeconds }}
+          {{- end }}
+          {{- with $c.deliveryReconcile }}
+          {{- $_ := set $fixed "DELIVERY_RECONCILE_INTERVAL_SECONDS" .intervalSeconds }}
+          {{- $_ := set $fixed "DELIVERY_RECONCILE_MIN_AGE_SECONDS" .minAgeSeconds }}
           {{- end }}
           {{- with $c.whatsappApprovals }}
           {{- $_ := set $fixed "WHATSAPP_APPROVAL_INTERVAL_MS" .intervalMs }}

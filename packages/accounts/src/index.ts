@@ -5,6 +5,22 @@ export { hashToken, newToken, isTokenShape } from "./tokens.ts";
 export { recordAudit, listAudit, insertAudit, entityHistory, type AuditInput, type AuditInsert, type AuditFilter, type AuditRow, type EntityHistoryRow } from "./audit.ts";
 export { signUp, signUpSchema, EMAIL_TAKEN, type SignUpInput, type SignUpOptions, type SignUpResult } from "./signup.ts";
 export {
+  DEFAULT_SIGNUP_POLICY,
+  SIGNUP_ERRORS,
+  signUpRequestSchema,
+  startSignUp,
+  resendSignUpCode,
+  confirmSignUp,
+  pendingSignUp,
+  maskPhone,
+  type SignupVerificationPolicy,
+  type SignUpErrorCode,
+  type SendCode,
+  type StartSignUpOptions,
+  type ConfirmSignUpOptions,
+  type ConfirmSignUpResult,
+} from "./signup-verification.ts";
+export {
   INVITATION_TTL_DAYS,
   RESET_TTL_HOURS,
   FREE_LIMIT_MESSAGE,

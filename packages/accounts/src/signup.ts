@@ -1,5 +1,7 @@
-// Sign-up (SPEC §3): a new workspace, its owner, the default templates and the FREE plan's credits,
-// all in one transaction: a failure anywhere leaves nothing behind.
+// A workspace and its owner at once, without phone verification: for seeding and tests. The sign-up
+// page verifies the owner's phone first (signup-verification.ts, decision 024) and tells no one
+// whether an email has an account; this function does (email_taken), so no route may call it.
+// One transaction: a failure anywhere leaves nothing behind.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ensureDefaultTemplates, hashPassword, Role, User, Workspace, workspaceEm } from "@rm/db";
 import { z } from "zod";

@@ -15,12 +15,13 @@ import { security } from "./messages/security.ts";
 import { ownSender } from "./messages/own-sender.ts";
 import { sendOne } from "./messages/send-one.ts";
 import { sending } from "./messages/sending.ts";
+import { signup } from "./messages/signup.ts";
 import { settings } from "./messages/settings.ts";
 import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 import { whatsappTemplates } from "./messages/whatsapp-templates.ts";
 
-export const catalogue = { ...analytics, ...assistant, ...billing, ...campaign, ...consent, ...contacts, ...draft, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sendOne, ...sending, ...settings, ...timeline, ...upload, ...whatsappTemplates };
+export const catalogue = { ...analytics, ...assistant, ...billing, ...campaign, ...consent, ...contacts, ...draft, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sendOne, ...sending, ...settings, ...signup, ...timeline, ...upload, ...whatsappTemplates };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

@@ -193,6 +193,20 @@ export const webEnv = commonEnv
       .default("")
       .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
       .refine((l) => l.every(isProxyRange), "expected comma-separated IP addresses or CIDR ranges (e.g. 10.0.0.0/8)"),
+    // Sign-up verification codes (SPEC §17, decision 024): their life, attempts and the caps that
+    // keep sign-up from being an SMS-pumping target.
+    /** Minutes a sign-up code stays valid (default 10). */
+    SIGNUP_CODE_TTL_MINUTES: z.coerce.number({ error: "expected minutes" }).int().min(1).max(60).default(10),
+    /** Wrong codes before a code is spent and a new one must be asked for (default 5). */
+    SIGNUP_CODE_MAX_ATTEMPTS: z.coerce.number({ error: "expected a number" }).int().min(1).max(20).default(5),
+    /** Codes sent to one phone in 24 hours (default 3). */
+    SIGNUP_CODES_PER_PHONE_PER_DAY: z.coerce.number({ error: "expected a number" }).int().min(1).max(100).default(3),
+    /** Codes sent to one number prefix (country code + SIGNUP_PREFIX_DIGITS national digits) in an hour (default 10). */
+    SIGNUP_CODES_PER_PREFIX_PER_HOUR: z.coerce.number({ error: "expected a number" }).int().min(1).max(10_000).default(10),
+    /** National digits after the country code that make a number's prefix (default 4). */
+    SIGNUP_PREFIX_DIGITS: z.coerce.number({ error: "expected a number of digits" }).int().min(1).max(10).default(4),
+    /** Codes requested from one client IP (trusted-proxy aware) in an hour (default 5). */
+    SIGNUP_CODES_PER_IP_PER_HOUR: z.coerce.number({ error: "expected a number" }).int().min(1).max(10_000).default(5),
     /** Largest body of a form or JSON request outside uploads and webhooks, in bytes (default 64 KiB). */
     REQUEST_BODY_LIMIT_BYTES: z.coerce.number({ error: "expected a number of bytes" }).int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
     /**
@@ -284,6 +298,12 @@ export const workerEnv = commonEnv
     INBOUND_RECONCILE_OVERLAP_MINUTES: z.coerce.number({ error: "expected minutes" }).int().min(1).max(3 * 24 * 60).default(360),
     /** Inbound reconciliation never lists further back than this. */
     INBOUND_RECONCILE_MAX_HOURS: z.coerce.number({ error: "expected hours" }).int().min(1).max(30 * 24).default(72),
+    /** How often inbound reconciliation lists what Twilio received (default 300 s). */
+    INBOUND_RECONCILE_INTERVAL_SECONDS: z.coerce.number({ error: "expected seconds" }).int().min(1).max(24 * 3600).default(300),
+    /** How often delivery reconciliation asks Twilio for messages still without a final status (default 300 s). */
+    DELIVERY_RECONCILE_INTERVAL_SECONDS: z.coerce.number({ error: "expected seconds" }).int().min(1).max(24 * 3600).default(300),
+    /** Delivery reconciliation leaves a message to its status callbacks for this long after its send (default 900 s). */
+    DELIVERY_RECONCILE_MIN_AGE_SECONDS: z.coerce.number({ error: "expected seconds" }).int().min(1).max(24 * 3600).default(900),
     /**
      * Segments per second by kind of sender, overriding Twilio's published defaults, e.g.
      * "whatsapp=80,tollFree=3" (kinds: longCode, tollFree, shortCode, whatsapp).

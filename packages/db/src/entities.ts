@@ -21,6 +21,7 @@ import { TemplateSchema } from "./modules/templates/template.entity.ts";
 import { TwilioAccountSchema } from "./modules/senders/twilio-account.entity.ts";
 import { WhatsAppTemplateSchema } from "./modules/senders/whatsapp-template.entity.ts";
 import { InvitationSchema } from "./modules/workspace/invitation.entity.ts";
+import { SignupVerificationSchema } from "./modules/workspace/signup-verification.entity.ts";
 import { StaffSessionSchema } from "./modules/workspace/staff-session.entity.ts";
 import { UserSchema } from "./modules/workspace/user.entity.ts";
 import { WorkspaceSchema } from "./modules/workspace/workspace.entity.ts";
@@ -31,6 +32,7 @@ export const entities = [
   UserSchema,
   InvitationSchema,
   StaffSessionSchema,
+  SignupVerificationSchema,
   PracticeSchema,
   TemplateSchema,
   CampaignSchema,

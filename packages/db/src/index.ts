@@ -12,6 +12,7 @@ export * from "./modules/common/enums.ts";
 export { Workspace, WorkspaceSchema } from "./modules/workspace/workspace.entity.ts";
 export { User, UserSchema } from "./modules/workspace/user.entity.ts";
 export { Invitation, InvitationSchema } from "./modules/workspace/invitation.entity.ts";
+export { SignupVerification, SignupVerificationSchema } from "./modules/workspace/signup-verification.entity.ts";
 export { StaffSession, StaffSessionSchema } from "./modules/workspace/staff-session.entity.ts";
 export { Practice, PracticeSchema } from "./modules/practice/practice.entity.ts";
 export { Template, TemplateSchema } from "./modules/templates/template.entity.ts";

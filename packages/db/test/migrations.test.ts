@@ -59,6 +59,7 @@ describe("migrations", () => {
           "practices",
           "provider_status_events",
           "review_clicks",
+          "signup_verifications",
           "staff_sessions",
           "templates",
           "twilio_accounts",

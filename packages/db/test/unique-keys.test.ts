@@ -13,6 +13,7 @@ const GLOBAL_KEYS: Record<string, string> = {
   messages_provider_sid_uq: "status callbacks find the message by its Twilio sid",
   outbox_idempotency_key_uq: "keys are global (platform jobs have no workspace); each key already names its subject's id",
   patients_public_token_unique: "the public pages /q /f /r are looked up by token alone",
+  signup_verifications_credits_once_per_phone_uq: "a phone earns the free credits once across all workspaces (SMS-pumping guard)",
   provider_status_events_sid_status_uq: "a callback names no workspace: only the sid and our message id",
   twilio_accounts_account_sid_unique: "callbacks of an own account are verified by the AccountSid they post",
   users_email_unique: "sign-in is by email, before any workspace is known",

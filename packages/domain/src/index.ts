@@ -120,7 +120,7 @@ export {
   normalizePhone,
 } from "./contacts/phone.ts";
 export { formatPhone } from "./contacts/format-phone.ts";
-export { type DestinationPolicy, destinationRejection, parseCountryList, phoneCountry } from "./contacts/destination.ts";
+export { type DestinationPolicy, destinationRejection, parseCountryList, phoneCountry, phonePrefix } from "./contacts/destination.ts";
 
 // scheduling
 export {

@@ -1,17 +1,24 @@
-// Fault injection (SPEC §11): a campaign goes out through real relay, worker and web processes while a
-// chaos loop SIGKILLs and restarts relays and workers at random, crashes and restarts the run's own
-// Redis once (AOF everysec: up to a second of stream entries is lost and must come back through the
-// outbox sweeper) and terminates every PostgreSQL connection of the run's database once. The
-// simulator posts a signed status callback per message to the web process, and while Redis is down
-// the harness posts more: the web tier must keep accepting them. Afterwards every eligible patient
-// must have exactly one INITIAL at the simulator, deductions must equal billed segments, every
-// callback must have been applied, and nothing may be stuck in the outbox or a stream's pending list.
+// Fault injection (SPEC §11, §17): a campaign goes out through real relay, worker and web processes while a
+// chaos loop SIGKILLs and restarts relays and workers at random and the web process under webhook load,
+// crashes and restarts the run's own Redis once (AOF everysec: up to a second of stream entries is lost
+// and must come back through the outbox sweeper), terminates every PostgreSQL connection of the run's
+// database once, makes the provider answer 5xx, time out and slow down for a while (the simulator's
+// apiFault: a failed create may still have sent the message, as at Twilio), and takes PostgreSQL away
+// from the processes for longer than Twilio's webhook retries last (a TCP proxy refuses and drops
+// their connections) while patients reply. The simulator posts signed status callbacks and the
+// patients' replies to the web process with the connection overrides (TWILIO_WEBHOOK_OVERRIDES), and
+// retries exactly as Twilio does; what no retry bridges comes back through delivery and inbound
+// reconciliation. Afterwards every eligible patient must have exactly one rating request at the
+// simulator, no message of ours may be there twice, deductions must equal billed segments, every
+// reply must be stored exactly once, every delivery applied, and nothing stuck in the outbox or a
+// stream's pending list. The report counts each fault injected.
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { allStreamKeys, CONSUMER_GROUP, deadLetterKey, type StreamKind } from "@rm/streams";
 import { createScenario, freePort } from "@rm/test-utils";
 import { prepareWebBuild, waitForHealthy } from "./bench-util.ts";
-import { signTwilioRequest } from "@rm/twilio";
+import { DEFAULT_WEBHOOK_OVERRIDES, signTwilioRequest } from "@rm/twilio";
+import { startPgOutageProxy, type PgOutageProxy } from "./pg-outage.ts";
 import { startPrivateRedis, type PrivateRedis } from "./private-redis.ts";
 import { ProcessManager, type AppName } from "./processes.ts";
 import { ACCOUNT_SID, AUTH_TOKEN, createRunEnv, HARNESS_APP_NAME, type RunEnv } from "./run-env.ts";
@@ -32,6 +39,16 @@ export interface ChaosOptions {
   pgTerminate?: boolean;
   /** Run a web process that takes the simulator's status callbacks (default true; needs the production build). */
   web?: boolean;
+  /** SIGKILL + restart of the web process under webhook load, this many times (default 2; needs web). */
+  webKills?: number;
+  /** Windows in which the provider answers 5xx, times out and is slow, one of each (default true). */
+  providerFaults?: boolean;
+  /** How long each provider fault lasts (default 5 s). */
+  providerFaultMs?: number;
+  /** PostgreSQL away from the processes this long while patients reply (default 60 s; 0 = none). */
+  pgOutageMs?: number;
+  /** Share of patients who reply to the rating request (default 0.3; needs web). */
+  replyShare?: number;
   /** Give up waiting for the drain after this long. */
   timeoutMs: number;
   logDir: string;
@@ -63,9 +80,18 @@ export interface ChaosReport {
   kills: number;
   /** Processes that died on their own (not killed by the harness); restarted like Kubernetes would. */
   crashes: CrashRecord[];
+  /** Processes that exited while PostgreSQL was away (or just after), restarted the same way. */
+  exitsDuringOutage: CrashRecord[];
   redisRestarts: number;
   /** Backends terminated by pg_terminate_backend. */
   pgConnectionsTerminated: number;
+  webKills: number;
+  /** Provider fault windows and what the simulator did in them (requests answered 5xx, held until timeout, slowed; creates it took before failing). */
+  providerFaults: { windows: number; "5xx": number; timeout: number; slow: number; acceptedBeforeFailure: number };
+  /** PostgreSQL outages, how long in all, the connections they dropped and the replies patients sent meanwhile. */
+  pgOutages: { count: number; seconds: number; connectionsDropped: number; repliesWhileDown: number };
+  /** Patients' replies: at the provider, whose webhook failed after Twilio's retries, stored, lost, stored more than once. */
+  replies: { atProvider: number; webhookFailed: number; stored: number; lost: number; duplicated: number };
   /** Signed callbacks the harness posted to the web process while Redis was down, and how many got 2xx. */
   webhooksWhileRedisDown: { posted: number; accepted: number };
   /** Simulator status callbacks: posted (2xx) / failed after retries; messages whose DELIVERED was not applied. */
@@ -85,17 +111,26 @@ export interface ChaosReport {
   ok: boolean;
 }
 
-type Fault = { kind: "kill" } | { kind: "redis" } | { kind: "pg" };
+type ProviderFault = "5xx" | "timeout" | "slow";
+type Fault = { kind: "kill" } | { kind: "redis" } | { kind: "pg" } | { kind: "web" } | { kind: "provider"; fault: ProviderFault } | { kind: "pg-outage" };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const randomBetween = (a: number, b: number) => a + Math.random() * (b - a);
 const DEAD_LETTER_KINDS: StreamKind[] = ["dispatch", "provider-status", "inbound"];
 
-/** The fault schedule: the kills in order, Redis after a third of them, PostgreSQL after two thirds. */
-export function faultPlan(kills: number, redis: boolean, pgTerminate: boolean): Fault[] {
+/**
+ * The fault schedule: the kills in order, Redis after a third of them, PostgreSQL's connections
+ * dropped after two thirds; then (when asked) the provider's 5xx, timeout and slow windows from the
+ * middle, the web kills spread over the run and the PostgreSQL outage three quarters in.
+ */
+export function faultPlan(kills: number, redis: boolean, pgTerminate: boolean, more: { webKills?: number; providerFaults?: boolean; pgOutage?: boolean } = {}): Fault[] {
   const plan: Fault[] = Array.from({ length: kills }, () => ({ kind: "kill" }) as const);
   if (pgTerminate) plan.splice(Math.floor((kills * 2) / 3), 0, { kind: "pg" });
   if (redis) plan.splice(Math.floor(kills / 3), 0, { kind: "redis" });
+  if (more.providerFaults) plan.splice(Math.floor(plan.length / 2), 0, ...(["5xx", "timeout", "slow"] as const).map((fault) => ({ kind: "provider", fault }) as const));
+  if (more.pgOutage) plan.splice(Math.floor((plan.length * 3) / 4), 0, { kind: "pg-outage" });
+  const webKills = more.webKills ?? 0;
+  for (let i = webKills; i >= 1; i--) plan.splice(Math.floor((plan.length * i) / (webKills + 1)), 0, { kind: "web" });
   return plan;
 }
 
@@ -105,6 +140,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const useWeb = o.web ?? true;
   const redisRestart = o.redisRestart ?? true;
   const pgTerminate = o.pgTerminate ?? true;
+  const webKillCount = useWeb ? (o.webKills ?? 2) : 0;
+  const providerFaults = o.providerFaults ?? true;
+  const providerFaultMs = o.providerFaultMs ?? 5000;
+  const pgOutageMs = o.pgOutageMs ?? 60_000;
+  const replyShare = useWeb ? (o.replyShare ?? 0.3) : 0;
   const runLogDir = `${o.logDir}/chaos-${started.toString(36)}`;
 
   if (useWeb) prepareWebBuild(log);
@@ -113,7 +153,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const webUrl = `http://127.0.0.1:${webPort}`;
   const env = await createRunEnv({
     ...(redis ? { redisUrl: redis.url } : {}),
-    simulator: useWeb ? { throughputFinalCallback: true } : {},
+    // Patients reply through the inbound URL an operator sets at Twilio, with the same connection
+    // overrides the app puts on its status-callback URLs.
+    simulator: useWeb
+      ? { throughputFinalCallback: true, autoReplyShare: replyShare, autoReplyDelayMs: 200, inboundUrl: `${webUrl}/webhooks/twilio/inbound#${DEFAULT_WEBHOOK_OVERRIDES}` }
+      : {},
     // Short timeouts so reclaims and sweeps happen within the run; the 1.5× rule still holds.
     workerEnv: {
       STREAM_CLAIM_IDLE_MS: "6000",
@@ -121,18 +165,34 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       OUTBOX_SWEEP_AFTER_MS: "10000",
       OUTBOX_SWEEP_INTERVAL_MS: "5000",
       RELAY_POLL_MS: "200",
+      // Reconciliation within the run: what no webhook retry bridged comes back from the provider.
+      INBOUND_RECONCILE_INTERVAL_SECONDS: "3",
+      DELIVERY_RECONCILE_INTERVAL_SECONDS: "5",
+      DELIVERY_RECONCILE_MIN_AGE_SECONDS: "10",
       ...(useWeb ? { PUBLIC_URL: webUrl } : {}),
     },
   });
+  // The processes reach PostgreSQL through a proxy the outage closes; the harness connects directly.
+  const pgProxy: PgOutageProxy | null = pgOutageMs > 0 ? await startPgOutageProxy(env.databaseUrl) : null;
+  if (pgProxy) env.processEnv.DATABASE_URL = pgProxy.urlFor(env.databaseUrl);
+  let outageUntil = 0;
   // Like Kubernetes: a process that dies on its own is counted as a crash and started again.
   const crashes: CrashRecord[] = [];
+  const outageExits: CrashRecord[] = [];
   let stopped = false;
   const pm: ProcessManager = new ProcessManager({
     env: env.processEnv,
     logDir: runLogDir,
     onUnexpectedExit: ({ name, app, code, signal }) => {
-      crashes.push({ name, code, signal, at: Math.round((Date.now() - started) / 100) / 10 });
-      log(`CRASH: ${name} exited on its own (code ${code}, signal ${signal}); restarting in 1 s (see ${runLogDir}/${name}.log)`);
+      // A process that exits because PostgreSQL is gone (and is started again) is what Kubernetes
+      // sees in an outage too: counted apart, not as a crash.
+      if (Date.now() < outageUntil) {
+        outageExits.push({ name, code, signal, at: Math.round((Date.now() - started) / 100) / 10 });
+        log(`${name} exited during the PostgreSQL outage (code ${code}); restarting in 1 s`);
+      } else {
+        crashes.push({ name, code, signal, at: Math.round((Date.now() - started) / 100) / 10 });
+        log(`CRASH: ${name} exited on its own (code ${code}, signal ${signal}); restarting in 1 s (see ${runLogDir}/${name}.log)`);
+      }
       setTimeout(() => {
         if (!stopped && !pm.get(name)) pm.start(app, name, app === "web" ? webEnv : {});
       }, 1000).unref();
@@ -140,7 +200,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   });
   const webEnv = { PORT: String(webPort), HOST: "127.0.0.1", PUBLIC_URL: webUrl, SESSION_SECRET: "chaos-session-secret-0123456789", LOG_LEVEL: "warn" };
   try {
-    log(`chaos run ${env.id}: ${o.patients} patients, ${o.relays} relays, ${o.workers} workers${useWeb ? ", 1 web" : ""}, ${o.kills} kills${redisRestart ? ", 1 Redis crash" : ""}${pgTerminate ? ", 1 PostgreSQL connection drop" : ""}`);
+    log(
+      `chaos run ${env.id}: ${o.patients} patients, ${o.relays} relays, ${o.workers} workers${useWeb ? ", 1 web" : ""}, ${o.kills} kills` +
+        `${webKillCount ? `, ${webKillCount} web kills` : ""}${redisRestart ? ", 1 Redis crash" : ""}${pgTerminate ? ", 1 PostgreSQL connection drop" : ""}` +
+        `${providerFaults ? `, provider 5xx/timeout/slow for ${providerFaultMs} ms each` : ""}${pgOutageMs > 0 ? `, PostgreSQL down ${pgOutageMs} ms` : ""}${replyShare ? `, ${Math.round(replyShare * 100)} % of patients reply` : ""}`,
+    );
     const scenario = await createScenario(env.orm, { patients: o.patients, dueAt: new Date(), credits: o.patients * 2 });
     log(`campaign written; starting processes (logs in ${runLogDir})`);
 
@@ -161,10 +225,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     let kills = 0;
     let redisRestarts = 0;
     let pgConnectionsTerminated = 0;
+    let webKills = 0;
+    let providerWindows = 0;
+    const pgOutages = { count: 0, seconds: 0, connectionsDropped: 0, repliesWhileDown: 0 };
     const whileDown = { posted: 0, accepted: 0 };
     let lastFault = Date.now();
     // Faults are spread over the campaign: fault i waits until (i + 1) / (n + 1) of it was sent.
-    const plan = faultPlan(o.kills, redisRestart, pgTerminate);
+    const plan = faultPlan(o.kills, redisRestart, pgTerminate, { webKills: webKillCount, providerFaults, pgOutage: pgOutageMs > 0 });
     for (const [i, fault] of plan.entries()) {
       const due = Math.floor((o.patients * (i + 1)) / (plan.length + 1));
       const waitUntil = Date.now() + 120_000;
@@ -190,6 +257,28 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       } else if (fault.kind === "pg") {
         pgConnectionsTerminated = await terminateBackends(env);
         log(`PostgreSQL: terminated ${pgConnectionsTerminated} connections of ${env.databaseName}`);
+      } else if (fault.kind === "web") {
+        await pm.kill("web-0");
+        webKills++;
+        log(`web kill ${webKills}/${webKillCount}: SIGKILL web-0 under webhook load, sent so far ${env.sim.state.messages.length}`);
+        await sleep(randomBetween(200, 800));
+        pm.start("web", "web-0", webEnv);
+      } else if (fault.kind === "provider") {
+        // A timeout holds the request past the worker's TWILIO_TIMEOUT_MS (3 s); half the failed creates were taken.
+        env.sim.configure({ apiFault: { kind: fault.fault, share: 0.5, acceptedShare: 0.5, status: fault.fault === "5xx" ? 500 : 503, delayMs: fault.fault === "slow" ? 1500 : 4000 } });
+        providerWindows++;
+        log(`provider: ${fault.fault} on half the API requests for ${providerFaultMs} ms, sent so far ${env.sim.state.messages.length}`);
+        await sleep(providerFaultMs);
+        env.sim.configure({ apiFault: null });
+      } else if (fault.kind === "pg-outage" && pgProxy) {
+        outageUntil = Date.now() + pgOutageMs + 15_000;
+        const repliesBefore = env.sim.state.inbound.length;
+        log(`PostgreSQL: down for the processes for ${pgOutageMs} ms while patients reply, sent so far ${env.sim.state.messages.length}`);
+        const { dropped } = await pgProxy.outage(pgOutageMs, useWeb ? () => repliesWhileDown(env, scenario.messageIds, pgOutages, Math.min(40, Math.ceil(o.patients / 10))) : undefined);
+        pgOutages.count++;
+        pgOutages.seconds += pgOutageMs / 1000;
+        pgOutages.connectionsDropped += dropped;
+        log(`PostgreSQL back: ${dropped} connections dropped, ${env.sim.state.inbound.length - repliesBefore} replies arrived meanwhile (${pgOutages.repliesWhileDown} sent by patients during it)`);
       }
       lastFault = Date.now();
     }
@@ -201,10 +290,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       const open = await retrying(() => openWork(env, scenario.workspaceId));
       const cb = env.sim.state.callbacks;
       const callbacksSettled = !useWeb || (cb.inFlight === 0 && cb.posted + cb.failed >= env.sim.state.messages.length);
+      const repliesStored = !useWeb || (await retrying(() => storedReplies(env))).stored >= env.sim.state.inbound.length;
       // Entries a killed consumer held are claimed by a live one after STREAM_CLAIM_IDLE_MS and acked.
       if (open.messages === 0 && open.outbox === 0 && open.statusEvents === 0 && callbacksSettled && (await retrying(() => pendingEntries(env))) === 0) {
-        // Every callback applied, or nothing changes any more for a few seconds.
-        if (!useWeb || open.delivered >= env.sim.state.messages.length || ++settledPolls >= 12) break;
+        // Every callback applied and every reply stored, or nothing changes any more for a while
+        // (reconciliation runs every few seconds).
+        if (!useWeb || (open.delivered >= env.sim.state.messages.length && repliesStored) || ++settledPolls >= 60) break;
       } else {
         settledPolls = 0;
       }
@@ -212,25 +303,27 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     }
     const drainSeconds = (Date.now() - lastFault) / 1000;
 
-    const counts = new Map<string, number>();
-    for (const m of env.sim.state.messages) counts.set(m.to, (counts.get(m.to) ?? 0) + 1);
-    let lost = 0;
-    let duplicated = 0;
-    for (const phone of scenario.phones) {
-      const c = counts.get(phone) ?? 0;
-      if (c === 0) lost++;
-      else duplicated += c - 1;
+    // Our message id is on every status-callback URL (?m=): a message of ours at the provider twice
+    // is a duplicate whatever its type; a patient without their rating request there is lost.
+    const perMessage = new Map<string, number>();
+    for (const m of env.sim.state.messages) {
+      const id = m.statusCallback ? new URL(m.statusCallback).searchParams.get("m") : null;
+      if (id) perMessage.set(id, (perMessage.get(id) ?? 0) + 1);
     }
+    let duplicated = 0;
+    for (const c of perMessage.values()) duplicated += c - 1;
+    const lost = scenario.messageIds.filter((id) => !perMessage.has(id)).length;
     const em = env.orm.em.fork();
     const [credits] = await em.execute<{ deducted: string; billed: string }[]>(
       `select (select coalesce(-sum(amount), 0) from credit_ledger_entries where workspace_id = ? and kind = 'deduct')::text as deducted,
-              (select coalesce(sum(segments), 0) from messages where workspace_id = ? and provider_sid is not null)::text as billed`,
+              (select coalesce(sum(segments), 0) from messages where workspace_id = ? and provider_sid is not null
+                  and type not in ('HELP', 'OPT_OUT_CONFIRMATION', 'STAFF_ALERT', 'VERIFICATION'))::text as billed`,
       [scenario.workspaceId, scenario.workspaceId],
     );
     // Which sent messages have no deduction (to explain a gap between the two numbers above).
     const undeducted = await em.execute<{ id: string; status: string; credits_held: number }[]>(
       `select m.id, m.status, m.credits_held from messages m
-        where m.workspace_id = ? and m.provider_sid is not null
+        where m.workspace_id = ? and m.provider_sid is not null and m.type not in ('HELP', 'OPT_OUT_CONFIRMATION', 'STAFF_ALERT', 'VERIFICATION')
           and not exists (select 1 from credit_ledger_entries l where l.workspace_id = m.workspace_id and l.kind = 'deduct' and l.reference = 'message:' || m.id)
         limit 5`,
       [scenario.workspaceId],
@@ -239,7 +332,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const pendingStreamEntries = await pendingEntries(env);
     const dead = await deadLetters(env);
     const cb = env.sim.state.callbacks;
-    const received = env.sim.state.messages.length;
+    const received = scenario.messageIds.filter((id) => perMessage.has(id)).length;
+    const replies = useWeb ? await storedReplies(env) : { stored: 0, lost: 0, duplicated: 0 };
+    const atProvider = env.sim.state.inbound.length;
+    const webhookFailed = env.sim.state.inbound.filter((r) => r.webhookStatus === null || r.webhookStatus < 200 || r.webhookStatus >= 300).length;
+    const faults = env.sim.state.apiFaults;
     const report: ChaosReport = {
       patients: o.patients,
       eligible: scenario.phones.length,
@@ -248,10 +345,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       duplicated,
       kills,
       crashes,
+      exitsDuringOutage: outageExits,
       redisRestarts,
       pgConnectionsTerminated,
+      webKills,
+      providerFaults: { windows: providerWindows, "5xx": faults["5xx"], timeout: faults.timeout, slow: faults.slow, acceptedBeforeFailure: faults.acceptedBeforeFailure },
+      pgOutages,
+      replies: { atProvider, webhookFailed, stored: replies.stored, lost: replies.lost, duplicated: replies.duplicated },
       webhooksWhileRedisDown: whileDown,
-      statusCallbacks: useWeb ? { posted: cb.posted, failed: cb.failed, notApplied: received - open.delivered } : null,
+      statusCallbacks: useWeb ? { posted: cb.posted, failed: cb.failed, notApplied: env.sim.state.messages.length - open.delivered } : null,
       deductedCredits: Number(credits!.deducted),
       billedSegments: Number(credits!.billed),
       undeductedSamples: undeducted.map((u) => ({ id: u.id, status: u.status, creditsHeld: Number(u.credits_held) })),
@@ -273,12 +375,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       open.statusEvents === 0 &&
       pendingStreamEntries === 0 &&
       dead.count === 0 &&
-      (!useWeb || (report.statusCallbacks!.failed === 0 && report.statusCallbacks!.notApplied === 0)) &&
+      // Callbacks Twilio gave up on are allowed (web kills, the outage): each delivery must be applied anyway.
+      (!useWeb || report.statusCallbacks!.notApplied === 0) &&
+      (!useWeb || (report.replies.lost === 0 && report.replies.duplicated === 0)) &&
       (!(useWeb && redisRestart) || (whileDown.posted > 0 && whileDown.accepted === whileDown.posted));
     return report;
   } finally {
     stopped = true;
     await pm.stopAll();
+    await pgProxy?.close();
     await env.close();
     await redis?.stop();
   }
@@ -310,6 +415,25 @@ async function postCallbacksWhileDown(env: RunEnv, webUrl: string, n: number): P
     }),
   );
   return { posted: sent.length, accepted };
+}
+
+/**
+ * While PostgreSQL is away: patients who have not answered yet reply "4" to their rating request,
+ * one every 100 ms. Twilio posts each to the web process, which cannot store it (5xx); Twilio
+ * retries as the connection overrides allow and then gives up, so only inbound reconciliation can
+ * bring these replies back.
+ */
+async function repliesWhileDown(env: RunEnv, initialIds: readonly string[], counter: { repliesWhileDown: number }, n: number): Promise<void> {
+  const ids = new Set(initialIds);
+  const replied = new Set(env.sim.state.inbound.map((r) => r.from));
+  const targets = env.sim.state.messages.filter((m) => m.statusCallback && ids.has(new URL(m.statusCallback).searchParams.get("m") ?? "") && m.from && !replied.has(m.to)).slice(0, n);
+  await Promise.all(
+    targets.map(async (m, i) => {
+      await sleep(i * 100);
+      counter.repliesWhileDown++;
+      await env.sim.inbound({ from: m.to, to: m.from!, body: "4" }).catch(() => {});
+    }),
+  );
 }
 
 /** Drops every connection the run's processes hold to its database (not the harness's own). */
@@ -357,6 +481,18 @@ async function openWork(env: RunEnv, workspaceId: string): Promise<{ messages: n
   return { messages: Number(row!.messages), delivered: Number(row!.delivered), outbox: Number(row!.outbox), statusEvents: Number(row!.status_events) };
 }
 
+/** The patients' replies the simulator (Twilio) has, against what the run's database stored by provider sid. */
+async function storedReplies(env: RunEnv): Promise<{ stored: number; lost: number; duplicated: number }> {
+  const sids = env.sim.state.inbound.map((r) => r.sid);
+  if (sids.length === 0) return { stored: 0, lost: 0, duplicated: 0 };
+  const rows = await env.orm.em.fork().execute<{ provider_sid: string; n: string }[]>(
+    "select provider_sid, count(*)::text as n from inbound_messages where provider_sid = any(?::text[]) group by provider_sid",
+    [`{${sids.join(",")}}`],
+  );
+  const duplicated = rows.reduce((s, r) => s + Number(r.n) - 1, 0);
+  return { stored: rows.length, lost: sids.length - rows.length, duplicated };
+}
+
 async function pendingEntries(env: RunEnv): Promise<number> {
   let total = 0;
   for (const kind of ["dispatch", "provider-status", "inbound"] as const) {
@@ -394,10 +530,19 @@ export function formatChaosReport(r: ChaosReport): string {
     ["patients (eligible)", `${r.patients} (${r.eligible})`],
     ["processes killed", r.kills],
     ["processes crashed on their own", r.crashes.length ? r.crashes.map((c) => `${c.name}@${c.at}s`).join(", ") : 0],
+    ["exits during the PostgreSQL outage", r.exitsDuringOutage.length ? r.exitsDuringOutage.map((c) => `${c.name}@${c.at}s`).join(", ") : 0],
     ["Redis crashes + restarts", r.redisRestarts],
     ["PostgreSQL connections terminated", r.pgConnectionsTerminated],
+    ["web processes killed", r.webKills],
+    ["provider fault windows", r.providerFaults.windows],
+    ["  requests answered 5xx / timed out / slowed", `${r.providerFaults["5xx"]} / ${r.providerFaults.timeout} / ${r.providerFaults.slow}`],
+    ["  failed creates the provider had taken", r.providerFaults.acceptedBeforeFailure],
+    ["PostgreSQL outages (seconds, connections dropped)", `${r.pgOutages.count} (${r.pgOutages.seconds} s, ${r.pgOutages.connectionsDropped})`],
+    ["  replies sent by patients during them", r.pgOutages.repliesWhileDown],
+    ["replies at the provider / webhook failed", `${r.replies.atProvider} / ${r.replies.webhookFailed}`],
+    ["replies stored / lost / duplicated", `${r.replies.stored} / ${r.replies.lost} / ${r.replies.duplicated}`],
     ["webhooks accepted while Redis down", `${r.webhooksWhileRedisDown.accepted} / ${r.webhooksWhileRedisDown.posted}`],
-    ["INITIALs at the provider", r.received],
+    ["rating requests at the provider", r.received],
     ["lost", r.lost],
     ["duplicated", r.duplicated],
     ["credits deducted / segments billed", `${r.deductedCredits} / ${r.billedSegments}`],
@@ -414,5 +559,5 @@ export function formatChaosReport(r: ChaosReport): string {
     ["total", `${r.totalSeconds} s`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
-  return [...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`), `lost ${r.lost}`, `duplicated ${r.duplicated}`, r.ok ? "OK" : "FAILED"].join("\n");
+  return [...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`), `lost ${r.lost}`, `duplicated ${r.duplicated}`, `replies lost ${r.replies.lost}`, `replies duplicated ${r.replies.duplicated}`, r.ok ? "OK" : "FAILED"].join("\n");
 }

@@ -114,13 +114,31 @@ describe("helm chart", () => {
     expect(() => renderChart(["--set", "web.requestBodyLimitBytes=10"])).toThrow(/requestBodyLimitBytes/);
   });
 
+  it("hands the web its sign-up code settings (web.signup.*)", () => {
+    const envOf = (ms: Manifest[]) => {
+      const web = byKind(ms, "Deployment").find((d) => d.metadata.name === "rm-reputation-manager-web")!;
+      const env = (web.spec as { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } }).template.spec.containers[0]!.env ?? [];
+      return Object.fromEntries(env.map((e) => [e.name, e.value]));
+    };
+    expect(envOf(parseManifests(renderChart()))).toMatchObject({
+      SIGNUP_CODE_TTL_MINUTES: "10",
+      SIGNUP_CODE_MAX_ATTEMPTS: "5",
+      SIGNUP_CODES_PER_PHONE_PER_DAY: "3",
+      SIGNUP_CODES_PER_PREFIX_PER_HOUR: "10",
+      SIGNUP_PREFIX_DIGITS: "4",
+      SIGNUP_CODES_PER_IP_PER_HOUR: "5",
+    });
+    expect(envOf(parseManifests(renderChart(["--set", "web.signup.codesPerIpPerHour=2", "--set", "web.signup.prefixDigits=3"])))).toMatchObject({ SIGNUP_CODES_PER_IP_PER_HOUR: "2", SIGNUP_PREFIX_DIGITS: "3" });
+    expect(() => renderChart(["--set", "web.signup.codeTtlMinutes=0"])).toThrow(/codeTtlMinutes/);
+  });
+
   it("hands web and worker the webhook connection overrides, the simulator an inbound URL carrying them, and the worker its inbound reconciliation", () => {
     const ms = parseManifests(renderChart());
     const cm = byKind(ms, "ConfigMap")[0]!;
     expect((cm as unknown as { data: Record<string, string> }).data.TWILIO_WEBHOOK_OVERRIDES).toBe("ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx");
     const worker = byKind(ms, "Deployment").find((d) => d.metadata.name === "rm-reputation-manager-worker")!;
     const env = (worker.spec as { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } }).template.spec.containers[0]!.env ?? [];
-    expect(Object.fromEntries(env.map((e) => [e.name, e.value]))).toMatchObject({ INBOUND_RECONCILE_OVERLAP_MINUTES: "360", INBOUND_RECONCILE_MAX_HOURS: "72" });
+    expect(Object.fromEntries(env.map((e) => [e.name, e.value]))).toMatchObject({ INBOUND_RECONCILE_OVERLAP_MINUTES: "360", INBOUND_RECONCILE_MAX_HOURS: "72", INBOUND_RECONCILE_INTERVAL_SECONDS: "300", DELIVERY_RECONCILE_INTERVAL_SECONDS: "300", DELIVERY_RECONCILE_MIN_AGE_SECONDS: "900" });
     const sim = parseManifests(renderChart(["--set", "simulator.enabled=true"])).filter((m) => m.kind === "Deployment").find((d) => d.metadata.name.endsWith("simulator"));
     const simEnv = (sim!.spec as { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } }).template.spec.containers[0]!.env ?? [];
     expect(simEnv.find((e) => e.name === "SIMULATOR_INBOUND_URL")!.value).toMatch(/\/webhooks\/twilio\/inbound#ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx$/);

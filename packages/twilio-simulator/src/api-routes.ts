@@ -55,6 +55,8 @@ export function createApiHandler(ctx: SimContext) {
     const target = ctx.accounts.bySid.get(m[1]!);
     if (!caller || !target || !ctx.accounts.canAct(caller, target)) return sendJson(res, 401, UNAUTHORIZED);
     const sid = m[2];
+    const fault = ctx.config.apiFault && ctx.random() < ctx.config.apiFault.share ? ctx.config.apiFault : null;
+    if (fault) return faulty(ctx, fault, target, req, res, req.method === "POST" && !sid);
     if (req.method === "POST" && !sid) return create(ctx, target, req, res);
     if (req.method === "GET" && sid) return fetchOne(ctx, target, res, path, decodeURIComponent(sid));
     if (req.method === "GET") return list(ctx, target, res, new URLSearchParams(query));
@@ -127,6 +129,44 @@ async function handleServices(ctx: SimContext, account: SimAccount, req: Incomin
     service.dateUpdated = ctx.now();
   } else if (req.method !== "GET") return sendJson(res, 405, METHOD_NOT_ALLOWED);
   sendJson(res, 200, serviceResource(account, service));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A request under an apiFault (sim-config.ts): slow answers the request normally after the delay; a
+ * 5xx or a timeout on a create first takes the message with acceptedShare (Twilio may have sent what
+ * it then failed to confirm), then answers 500/503 or holds the connection and drops it.
+ */
+async function faulty(ctx: SimContext, fault: NonNullable<SimContext["config"]["apiFault"]>, account: SimAccount, req: IncomingMessage, res: ServerResponse, isCreate: boolean): Promise<void> {
+  const store = ctx.store;
+  if (fault.kind === "slow") {
+    store.apiFaults.slow++;
+    await sleep(fault.delayMs);
+    const url = req.url ?? "/";
+    const qi = url.indexOf("?");
+    const path = qi < 0 ? url : url.slice(0, qi);
+    const sid = ROUTE.exec(path)?.[2];
+    if (isCreate) return create(ctx, account, req, res);
+    if (sid) return fetchOne(ctx, account, res, path, decodeURIComponent(sid));
+    return list(ctx, account, res, new URLSearchParams(qi < 0 ? "" : url.slice(qi + 1)));
+  }
+  if (isCreate && ctx.random() < fault.acceptedShare) {
+    const result = createMessage(ctx, new URLSearchParams(await readBody(req, 256 * 1024)), account);
+    if (result.ok) {
+      store.apiFaults.acceptedBeforeFailure++;
+      startLifecycle(ctx, result.rec, result.fate);
+    }
+  } else req.resume();
+  if (fault.kind === "5xx") {
+    store.apiFaults["5xx"]++;
+    const code = fault.status === 503 ? 20503 : 20500;
+    return sendJson(res, fault.status, { code, message: fault.status === 503 ? "Service unavailable" : "Internal Server Error", more_info: `https://www.twilio.com/docs/errors/${code}`, status: fault.status });
+  }
+  store.apiFaults.timeout++;
+  // No answer: the client's own timeout fires first; then the connection is dropped.
+  await sleep(fault.delayMs);
+  res.destroy();
 }
 
 async function create(ctx: SimContext, account: SimAccount, req: IncomingMessage, res: ServerResponse): Promise<void> {

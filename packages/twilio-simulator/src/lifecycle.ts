@@ -95,6 +95,8 @@ export function startLifecycle(ctx: SimContext, rec: MessageRecord, fate: Fate):
     if (final !== "failed") rec.dateSent = rec.dateCreated;
     apply(ctx, store, rec, final, fate);
     if (ctx.config.throughputFinalCallback && rec.statusCallback) ctx.track(postStatus(ctx, store, rec, final, signal));
+    // Patients still answer (fault runs need replies at volume); off unless autoReplyShare is set.
+    if (ctx.config.autoReplyShare > 0) ctx.track(maybeAutoReply(ctx, rec, fate, signal));
     return;
   }
   ctx.track(run(ctx, store, signal, rec, fate));

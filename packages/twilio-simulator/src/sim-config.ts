@@ -17,6 +17,28 @@ export interface FailRule {
   times?: number;
 }
 
+/**
+ * A provider fault on the REST API while it is set (POST /_sim/config { apiFault }), modelled on
+ * Twilio's documented behaviour: a 500 (20500) on a create "may have" sent the message — "if you get a
+ * 500 Server Error on these requests, and you retry the request, it is possible for a customer to
+ * receive multiple messages" (https://www.twilio.com/docs/api/errors/20500) — and 503 (20503) asks to
+ * "try again a few times with exponential back-off" (https://www.twilio.com/docs/api/errors/20503).
+ * So an affected create takes the message first with `acceptedShare`, then answers the error (or,
+ * for a timeout, never answers). Never kinder than Twilio: it may have sent what it refused.
+ */
+export interface ApiFault {
+  /** "5xx": answer `status`; "timeout": hold the request without answering for `delayMs`, then drop the connection; "slow": answer after `delayMs`. */
+  kind: "5xx" | "timeout" | "slow";
+  /** Share of create, fetch and list requests affected (0..1). */
+  share: number;
+  /** 5xx and timeout: the share of affected creates that took the message before failing (0..1). */
+  acceptedShare: number;
+  /** HTTP status of a 5xx fault: 500 (20500) or 503 (20503). */
+  status: 500 | 503;
+  /** "slow": added latency; "timeout": how long the request hangs before the connection is dropped. */
+  delayMs: number;
+}
+
 export interface AutoReply {
   body?: string;
   /** WhatsApp quick-reply button; on SMS the button text is sent as the body instead. */
@@ -88,6 +110,8 @@ export interface SimulatorConfig {
   approvedContent: Record<string, ApprovedContent>;
   /** How WhatsApp decides templates submitted through the Content API (content.ts). */
   contentApproval: ContentApprovalConfig;
+  /** A provider fault on the REST API, or null (default): see ApiFault. */
+  apiFault: ApiFault | null;
 }
 
 export const DEFAULT_AUTO_REPLIES: AutoReply[] = [
@@ -130,6 +154,7 @@ export function defaultConfig(accountSid: string, authTokens: string[]): Simulat
     // The platform's templates of local runs and tests, and the tests' placeholder SIDs.
     approvedContent: approvedContentFor(LOCAL_PLATFORM_CONTENT_SIDS),
     contentApproval: { ...DEFAULT_CONTENT_APPROVAL },
+    apiFault: null,
   };
 }
 
@@ -167,7 +192,7 @@ export function mergeConfig(current: SimulatorConfig, patch: unknown): Simulator
   if (typeof patch !== "object" || patch === null || Array.isArray(patch)) throw new Error("config must be a JSON object");
   const p = patch as Record<string, unknown>;
   const next: SimulatorConfig = { ...current };
-  const known = new Set<string>([...SHARES, ...NUMBERS, ...BOOLEANS, ...STRINGS, "blockedPrefixes", "failRules", "autoReplies", "failureShare", "approvedContent", "contentApproval"]);
+  const known = new Set<string>([...SHARES, ...NUMBERS, ...BOOLEANS, ...STRINGS, "blockedPrefixes", "failRules", "autoReplies", "failureShare", "approvedContent", "contentApproval", "apiFault"]);
   for (const key of Object.keys(p)) if (!known.has(key)) throw new Error(`unknown config field "${key}"`);
   for (const k of SHARES) {
     if (p[k] === undefined) continue;
@@ -245,6 +270,23 @@ export function mergeConfig(current: SimulatorConfig, patch: unknown): Simulator
     if (typeof next2.delayMs !== "number" || !Number.isFinite(next2.delayMs) || next2.delayMs < 0) throw new Error("contentApproval.delayMs must be a non-negative number");
     if (typeof next2.rejectionReason !== "string" || !next2.rejectionReason) throw new Error("contentApproval.rejectionReason must be a non-empty string");
     next.contentApproval = { outcome: next2.outcome, delayMs: next2.delayMs, rejectionReason: next2.rejectionReason };
+  }
+  if (p.apiFault !== undefined) {
+    const f = p.apiFault as Partial<ApiFault> | null;
+    if (f === null) next.apiFault = null;
+    else {
+      if (typeof f !== "object" || !["5xx", "timeout", "slow"].includes(String(f.kind))) throw new Error('apiFault.kind must be "5xx", "timeout" or "slow"');
+      const share = f.share ?? 1;
+      const acceptedShare = f.acceptedShare ?? 0.5;
+      for (const [k, v] of [["share", share], ["acceptedShare", acceptedShare]] as const) {
+        if (typeof v !== "number" || v < 0 || v > 1) throw new Error(`apiFault.${k} must be between 0 and 1`);
+      }
+      const status = f.status ?? 500;
+      if (status !== 500 && status !== 503) throw new Error("apiFault.status must be 500 or 503");
+      const delayMs = f.delayMs ?? 2000;
+      if (typeof delayMs !== "number" || delayMs < 0 || delayMs > 600_000) throw new Error("apiFault.delayMs must be between 0 and 600000");
+      next.apiFault = { kind: f.kind!, share, acceptedShare, status, delayMs };
+    }
   }
   if (p.autoReplies !== undefined) {
     if (!Array.isArray(p.autoReplies) || p.autoReplies.length === 0) throw new Error("autoReplies must be a non-empty list");

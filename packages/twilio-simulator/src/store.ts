@@ -74,6 +74,8 @@ export class SimStore {
   byChannel: Record<Channel, number> = { sms: 0, whatsapp: 0 };
   rejected: Record<string, number> = {};
   rateLimited = 0;
+  /** Requests an apiFault answered with a 5xx, held until they timed out, or slowed; creates it took before failing. */
+  apiFaults = { "5xx": 0, timeout: 0, slow: 0, acceptedBeforeFailure: 0 };
   callbacks = { posted: 0, failed: 0, retries: 0, inFlight: 0 };
   inboundWebhooks = { posted: 0, failed: 0, retries: 0, inFlight: 0 };
 
@@ -163,6 +165,7 @@ export class SimStore {
       byChannel: { ...this.byChannel },
       rejected: { ...this.rejected },
       rateLimited: this.rateLimited,
+      apiFaults: { ...this.apiFaults },
       distinctTo,
       duplicateTo,
       duplicates: this.total - distinctTo,

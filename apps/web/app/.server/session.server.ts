@@ -18,6 +18,8 @@ export interface SessionData {
   workspaceId: string;
   /** CSRF token for this browser session (csrf.server.ts). */
   csrf: string;
+  /** A visitor's sign-up waiting for its SMS code (decision 024): the ownerless workspace. */
+  signupWorkspaceId: string;
 }
 
 export type AppSession = Session<SessionData>;

@@ -6,7 +6,7 @@ import { createPractice } from "@rm/accounts";
 import { formFailure, formObject } from "../.server/forms.server.ts";
 import { actorOf, requireUser } from "../.server/staff.server.ts";
 import { PracticeForm } from "../components/practice-form.tsx";
-import { useT } from "../i18n.ts";
+import { useMsg, useT } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Nuevo consultorio · Reputation Manager" }];
@@ -31,6 +31,7 @@ export default function NewPractice() {
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
+  const msg = useMsg();
   return (
     <>
       <h1>{t("Nuevo consultorio", "New practice")}</h1>
@@ -40,6 +41,11 @@ export default function NewPractice() {
             "¡Bienvenido! Empiece por su consultorio: con él sus pacientes reciben el enlace correcto de reseñas de Google.",
             "Welcome! Start with your practice: it gives your patients the right Google review link.",
           )}
+        </p>
+      ) : null}
+      {params.get("noCredits") ? (
+        <p className="notice" role="status">
+          {msg("signup.welcome.noCredits")}
         </p>
       ) : null}
       <section className="card">

@@ -1,18 +1,20 @@
-// Sign-up (SPEC §3): creates the workspace, its owner, the default templates and the FREE plan's
-// credits, signs the owner in and asks for the first practice.
+// Sign-up (SPEC §3, §17): the visitor's details and mobile phone. Every valid request within the caps
+// gets the same answer — a code by SMS and the page to type it (decision 024) — whether or not the
+// email has an account; the workspace, its owner and the FREE credits exist only once the code is
+// confirmed (signup_.verify.tsx).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { signUp } from "@rm/accounts";
-import { startFreePlan } from "@rm/stripe-billing";
+import { AccountsError, SIGNUP_ERRORS, startSignUp } from "@rm/accounts";
 import { verifyCsrf } from "../.server/csrf.server.ts";
-import { formFailure, formObject } from "../.server/forms.server.ts";
+import { formFailure, formObject, formValues, type FormFailure } from "../.server/forms.server.ts";
+import { getLocale } from "../.server/locale.server.ts";
 import { logger } from "../.server/logger.server.ts";
-import { startSession } from "../.server/login.server.ts";
-import { getSession, looksSignedIn } from "../.server/session.server.ts";
+import { getSession, looksSignedIn, sessionStorage } from "../.server/session.server.ts";
+import { sendSignupCode, signupPolicy } from "../.server/signup.server.ts";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
 import { LanguageSwitch } from "../components/language-switch.tsx";
-import { useT } from "../i18n.ts";
+import { msgFor, useMsg, useT } from "../i18n.ts";
 
 export const meta: MetaFunction = () => [{ title: "Crear cuenta · Reputation Manager" }];
 
@@ -22,23 +24,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  await verifyCsrf(request, await getSession(request));
+  const session = await getSession(request);
+  await verifyCsrf(request, session);
   const form = await request.formData();
+  const locale = await getLocale(request);
   let result;
   try {
-    result = await signUp(context.em, formObject(form), {
-      ip: context.clientAddress,
-      startPlan: (em, workspaceId) => startFreePlan(em, workspaceId, { now: new Date() }),
-    });
+    result = await startSignUp(context.em, formObject(form), { policy: signupPolicy(), sendCode: sendSignupCode, locale, ip: context.clientAddress ?? null, now: new Date() });
   } catch (error) {
+    if (error instanceof AccountsError && error.code === SIGNUP_ERRORS.limit) {
+      logger.warn({ requestId: context.requestId, ip: context.clientAddress }, "sign-up code refused: cap reached");
+      return data<FormFailure>({ ok: false, fieldErrors: {}, formError: msgFor(locale)("signup.error.limit"), values: formValues(form) }, { status: 429 });
+    }
     return formFailure(error, form);
   }
-  logger.info({ requestId: context.requestId, userId: result.userId, workspaceId: result.workspaceId }, "signed up");
-  return startSession(request, context.em, result, "/practices/new?welcome=1");
+  // No email in the log: the answer and the log line are the same for a taken email.
+  logger.info({ requestId: context.requestId, workspaceId: result.workspaceId }, "sign-up code sent");
+  session.set("signupWorkspaceId", result.workspaceId);
+  throw redirect("/signup/verify", { headers: { "Set-Cookie": await sessionStorage.commitSession(session) } });
 }
 
 export default function SignUpPage() {
   const t = useT();
+  const msg = useMsg();
   const failure = useActionData<typeof action>();
   const navigation = useNavigation();
   const errors = failure?.fieldErrors ?? {};
@@ -72,6 +80,9 @@ export default function SignUpPage() {
             hint={t("Al menos 10 caracteres.", "At least 10 characters.")}
           >
             {(p) => <input {...p} name="password" type="password" required minLength={10} autoComplete="new-password" />}
+          </Field>
+          <Field id="phone" label={msg("signup.phone.label")} error={errors.phone} hint={msg("signup.phone.hint")}>
+            {(p) => <input {...p} name="phone" type="tel" required maxLength={40} defaultValue={values.phone} autoComplete="tel" inputMode="tel" />}
           </Field>
           <button type="submit" disabled={navigation.state === "submitting"}>
             {t("Crear cuenta", "Create account")}

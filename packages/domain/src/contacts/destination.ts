@@ -18,6 +18,16 @@ export function phoneCountry(address: string): string | null {
   return parsed?.country ?? null;
 }
 
+/**
+ * A number's prefix: its country calling code and the first `digits` national digits ("+5939912…"
+ * → "+5939912" for 4). SMS-pumping rings rotate the rest of the number, so caps count prefixes too.
+ */
+export function phonePrefix(e164: string, digits: number): string {
+  const parsed = parsePhoneNumberFromString(e164.replace(/^whatsapp:/i, ""));
+  if (!parsed) return e164.slice(0, 1 + digits);
+  return `+${parsed.countryCallingCode}${parsed.nationalNumber.slice(0, digits)}`;
+}
+
 /** Null when the number may be texted, else the Spanish and English reason it may not. */
 export function destinationRejection(address: string, policy: DestinationPolicy): { es: string; en: string; country: string | null } | null {
   const country = phoneCountry(address);

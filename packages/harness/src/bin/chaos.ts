@@ -1,5 +1,6 @@
 // npm run chaos -- --patients 10000 --kills 20 [--workers 2] [--relays 2] [--timeout 600]
 //   [--no-redis-restart] [--no-pg-terminate] [--no-web] [--redis-down-ms 3000]
+//   [--web-kills 2] [--no-provider-faults] [--provider-fault-ms 5000] [--pg-outage-ms 60000] [--reply-share 0.3]
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { formatChaosReport, runChaos } from "../chaos.ts";
@@ -15,6 +16,11 @@ const { values } = parseArgs({
     "no-redis-restart": { type: "boolean", default: false },
     "no-pg-terminate": { type: "boolean", default: false },
     "no-web": { type: "boolean", default: false },
+    "web-kills": { type: "string", default: "2" },
+    "no-provider-faults": { type: "boolean", default: false },
+    "provider-fault-ms": { type: "string", default: "5000" },
+    "pg-outage-ms": { type: "string", default: "60000" },
+    "reply-share": { type: "string", default: "0.3" },
   },
 });
 
@@ -33,6 +39,11 @@ const report = await runChaos({
   redisRestart: !values["no-redis-restart"],
   pgTerminate: !values["no-pg-terminate"],
   web: !values["no-web"],
+  webKills: Number(values["web-kills"]),
+  providerFaults: !values["no-provider-faults"],
+  providerFaultMs: Number(values["provider-fault-ms"]),
+  pgOutageMs: Number(values["pg-outage-ms"]),
+  replyShare: Number(values["reply-share"]),
   logDir: fileURLToPath(new URL("../../../../.data/logs", import.meta.url)),
   log: (line) => console.error(`[chaos] ${line}`),
 });

@@ -94,13 +94,15 @@ export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promi
  * picks the number), while the reply is addressed to the number: Twilio's inbound request for a
  * number in a service carries that service's `MessagingServiceSid`
  * (https://www.twilio.com/docs/messaging/guides/webhook-request), so the service's messages match too.
+ *
+ * A sign-up verification code has no patient: a reply to it is no patient's answer.
  */
 export async function findRoute(em: EntityManager, from: string, to: string, workspaceId?: string, messagingServiceSid?: string): Promise<InboundRoute | null> {
   // A reply to a workspace's own account (the webhook found it by AccountSid) stays in that workspace.
   const senders = messagingServiceSid && /^MG[0-9a-fA-F]{32}$/.test(messagingServiceSid) ? [to, messagingServiceSid] : [to];
   const rows = await em.execute<{ id: string; workspace_id: string; patient_id: string }[]>(
     `select id, workspace_id, patient_id from messages
-      where to_address = ? and from_address in (${senders.map(() => "?").join(", ")})${workspaceId ? " and workspace_id = ?" : ""}
+      where to_address = ? and from_address in (${senders.map(() => "?").join(", ")}) and patient_id is not null${workspaceId ? " and workspace_id = ?" : ""}
       order by send_attempted_at desc nulls last, created_at desc
       limit 1`,
     workspaceId ? [from, ...senders, workspaceId] : [from, ...senders],

@@ -365,7 +365,7 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
       em,
       initials
         .filter((i) => i.next !== "FAILED")
-        .map((i) => ({ workspaceId: i.row.workspace_id, patientId: i.row.patient_id, sentAt: now, delayMs: deps.reminderDelayMs, traceContext: i.a.traceContext ?? null })),
+        .map((i) => ({ workspaceId: i.row.workspace_id, patientId: i.row.patient_id!, sentAt: now, delayMs: deps.reminderDelayMs, traceContext: i.a.traceContext ?? null })),
     );
   }
   if (reachedOthers.size > 0) {

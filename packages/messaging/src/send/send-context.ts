@@ -12,7 +12,8 @@ import type { DeliveryStatus, PlatformContentSids } from "@rm/domain";
 export interface SendRow {
   id: string;
   workspace_id: string;
-  patient_id: string;
+  /** Null for a sign-up verification code (type VERIFICATION), which has no patient or contact. */
+  patient_id: string | null;
   campaign_id: string | null;
   type: string;
   channel: "SMS" | "WHATSAPP";
@@ -32,7 +33,8 @@ export interface SendRow {
   /** The WhatsApp attempt that SMS fallback replaced: a late answer about it records nothing. */
   fallback_from_sid: string | null;
   patient_consent: boolean;
-  contact_id: string;
+  /** Null for a sign-up verification code, like patient_id. */
+  contact_id: string | null;
   sms_consent_at: Date | null;
   whatsapp_consent_at: Date | null;
   opted_out_at: Date | null;
@@ -86,12 +88,42 @@ const LOAD_BATCH_SQL = `${SEND_ROW_SELECT}
    order by m.id
      for update of m, c`;
 
+// A sign-up verification code (decision 024) has no patient or contact: the same columns, the
+// patient's and contact's as "nothing to check", only the message locked. A second statement only
+// when the first found fewer rows than asked, so a campaign's batches pay nothing for it.
+const VERIFICATION_SELECT = `
+  select m.id, m.workspace_id, m.patient_id, m.campaign_id, m.type, m.channel, m.status, m.to_address, m.from_address,
+         m.body, m.content_sid, m.content_variables, m.provider_sid, m.segments, m.send_attempted_at, m.send_attempts, m.credits_held,
+         m.fallback_at, m.fallback_from_sid, true as patient_consent, null::uuid as contact_id, null::timestamptz as sms_consent_at,
+         null::timestamptz as whatsapp_consent_at, null::timestamptz as opted_out_at, null::timestamptz as erased_at, null::jsonb as last_inbound_at,
+         null::text as campaign_status, w.sending_paused, null::text as sms_sender, null::text as whatsapp_sender, null::jsonb as whatsapp_content_sids,
+         null::text as language, w.default_country, w.extra_destination_countries,
+         null::text as own_account_sid, null::text as own_token_ciphertext, null::text as own_token_key_id,
+         null::text as own_phone_number, null::text as own_messaging_service_sid
+    from messages m
+    join workspaces w on w.id = m.workspace_id
+   where m.patient_id is null and m.type = 'VERIFICATION'`;
+
+const LOAD_VERIFICATION_SQL = `${VERIFICATION_SELECT}
+     and (m.workspace_id, m.id) in (select * from unnest(?::uuid[], ?::uuid[]))
+   order by m.id
+     for update of m`;
+
+async function loadVerificationRows(em: EntityManager, items: readonly { workspaceId: string; messageId: string }[]): Promise<SendRow[]> {
+  return em.execute<SendRow[]>(LOAD_VERIFICATION_SQL, [pgArray(items.map((i) => i.workspaceId)), pgArray(items.map((i) => i.messageId))]);
+}
+
 /** One message's send context, its message and contact locked; undefined when it is not in that workspace. */
 export async function loadSendRow(em: EntityManager, workspaceId: string, messageId: string): Promise<SendRow | undefined> {
-  return (await em.execute<SendRow[]>(LOAD_SQL, [workspaceId, messageId]))[0];
+  const row = (await em.execute<SendRow[]>(LOAD_SQL, [workspaceId, messageId]))[0];
+  return row ?? (await loadVerificationRows(em, [{ workspaceId, messageId }]))[0];
 }
 
 /** A batch's send contexts, each message paired with its workspace, locked in message id order. */
 export async function loadSendRows(em: EntityManager, items: readonly { workspaceId: string; messageId: string }[]): Promise<SendRow[]> {
-  return em.execute<SendRow[]>(LOAD_BATCH_SQL, [pgArray(items.map((i) => i.workspaceId)), pgArray(items.map((i) => i.messageId))]);
+  const rows = await em.execute<SendRow[]>(LOAD_BATCH_SQL, [pgArray(items.map((i) => i.workspaceId)), pgArray(items.map((i) => i.messageId))]);
+  if (rows.length >= items.length) return rows;
+  const found = new Set(rows.map((r) => r.id));
+  const missing = items.filter((i) => !found.has(i.messageId));
+  return [...rows, ...(await loadVerificationRows(em, missing))];
 }

@@ -95,9 +95,10 @@ export const DEFAULT_SEND_RETRY_BACKOFF = { baseMs: 15_000, factor: 2, maxMs: 10
 export const DEFAULT_SEND_RETRY_WINDOW_MS = 6 * 60 * 60_000;
 
 /** Messages that cost nothing and are never blocked by the balance (SPEC §6). */
-export const FREE_TYPES = new Set(["HELP", "OPT_OUT_CONFIRMATION", "STAFF_ALERT"]);
+export const FREE_TYPES = new Set(["HELP", "OPT_OUT_CONFIRMATION", "STAFF_ALERT", "VERIFICATION"]);
 /** Messages sent to people who opted out or never consented: the confirmation of the opt-out, and alerts to staff. */
-const IGNORES_PATIENT_STATE = new Set(["OPT_OUT_CONFIRMATION", "STAFF_ALERT"]);
+// A sign-up verification code (decision 024) goes to the would-be owner, who is no patient.
+const IGNORES_PATIENT_STATE = new Set(["OPT_OUT_CONFIRMATION", "STAFF_ALERT", "VERIFICATION"]);
 const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export const sendInstruments = defineInstruments((meter) => ({
@@ -121,7 +122,7 @@ export const RELOAD_SELECT = `
   select m.id, m.workspace_id, m.patient_id, m.type, m.channel, m.status, m.provider_sid, m.segments,
          m.send_attempted_at, m.send_attempts, m.credits_held, m.fallback_at, m.fallback_from_sid, p.contact_id
     from messages m
-    join patients p on p.id = m.patient_id`;
+    left join patients p on p.id = m.patient_id`;
 const RELOAD_SQL = `${RELOAD_SELECT}
    where m.workspace_id = ? and m.id = ?
      for update of m`;
@@ -463,11 +464,12 @@ export async function finishAccepted(deps: SendDeps, em: EntityManager, row: Rel
       await settle(deps, em, row, billed);
     }
   }
-  if (row.type !== "INITIAL" && row.type !== "STAFF_ALERT" && next !== "FAILED") {
+  if (row.type !== "INITIAL" && row.type !== "STAFF_ALERT" && row.type !== "VERIFICATION" && next !== "FAILED") {
     // The contacts list's last contact (a rating request sets it with its cooldown below).
     await em.execute("update contacts set last_contact_at = greatest(coalesce(last_contact_at, ?), ?) where id = ?", [now, now, row.contact_id], "run");
   }
-  if (row.type === "INITIAL") {
+  // A rating request always has its patient (only a verification code has none).
+  if (row.type === "INITIAL" && row.patient_id) {
     await em.execute("update patients set status = 'SENT', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
     await em.execute("update contacts set last_asked_at = ?, last_contact_at = greatest(coalesce(last_contact_at, ?), ?), updated_at = ? where id = ?", [now, now, now, now, row.contact_id], "run");
     // The one reminder, due reminderAfterHours after this send unless a rating comes first.

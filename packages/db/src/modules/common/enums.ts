@@ -67,6 +67,8 @@ export const MessageType = {
   HELP: "HELP",
   OPT_OUT_CONFIRMATION: "OPT_OUT_CONFIRMATION",
   STAFF_ALERT: "STAFF_ALERT",
+  /** A sign-up verification code to the would-be owner's phone (no patient). */
+  VERIFICATION: "VERIFICATION",
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 

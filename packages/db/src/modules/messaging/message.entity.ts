@@ -15,7 +15,8 @@ export const MessageSchema = defineEntity({
   properties: {
     id: uuidPk(),
     workspace: p.manyToOne(Workspace).deleteRule("cascade"),
-    patient: p.manyToOne(Patient).deleteRule("cascade"),
+    /** Null only for a sign-up verification code (type VERIFICATION): it goes to the would-be owner. */
+    patient: p.manyToOne(Patient).nullable().deleteRule("cascade"),
     /** Null for staff alerts. */
     campaign: p.manyToOne(Campaign).nullable().deleteRule("cascade"),
     type: p.enum(MessageType),
