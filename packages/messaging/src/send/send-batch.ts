@@ -327,7 +327,8 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
       } else slowSettle.push({ row, billed });
     }
     if (row.type === "INITIAL") initials.push({ a, row, next });
-    else if (next !== "FAILED" && row.type !== "STAFF_ALERT") reachedOthers.add(row.contact_id);
+    // The contacts list's last contact; a sign-up code has no contact.
+    else if (next !== "FAILED" && row.type !== "STAFF_ALERT" && row.contact_id) reachedOthers.add(row.contact_id);
     done.push(a.s.c.outboxId);
     recorded.push(a);
   }
