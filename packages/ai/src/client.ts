@@ -39,14 +39,23 @@ export type AiErrorKind =
   /** An answer arrived but is not what was asked for (not JSON, wrong shape, cut off by length). */
   | "malformed";
 
+export interface AiErrorDetails {
+  /** The provider's HTTP status, when it answered. */
+  status?: number;
+  /** From a 429's `Retry-After` header, when it sent one. */
+  retryAfterSeconds?: number;
+  /** The provider's `error.code` (e.g. `rate_limit_exceeded`, `model_not_found`). */
+  providerCode?: string;
+}
+
 export class AiError extends Error {
   override readonly name = "AiError";
-  constructor(
-    readonly kind: AiErrorKind,
-    message: string,
-    readonly details: { status?: number; retryAfterSeconds?: number; providerCode?: string } = {},
-  ) {
+  readonly kind: AiErrorKind;
+  readonly details: AiErrorDetails;
+  constructor(kind: AiErrorKind, message: string, details: AiErrorDetails = {}) {
     super(message);
+    this.kind = kind;
+    this.details = details;
   }
 }
 

@@ -56,11 +56,10 @@ export class AiFake {
   readonly requests: AiRequestRecord[] = [];
   private steps: AiScriptStep[] = [];
   private abort = new AbortController();
+  private readonly now: () => number;
 
-  constructor(
-    private readonly now: () => number = Date.now,
-    initial: Partial<AiFakeConfig> = {},
-  ) {
+  constructor(now: () => number = Date.now, initial: Partial<AiFakeConfig> = {}) {
+    this.now = now;
     this.config = { ...this.config, ...initial };
   }
 

@@ -1,9 +1,9 @@
-// The client against the simulator's fake endpoint: answers, each kind of failure, the one repair
+// @rm/ai's client against the simulator's fake chat-completions endpoint: answers, each kind of failure, the one repair
 // turn for a malformed structured answer, and the drafts built on it.
 import { createSimulator, type Simulator } from "@rm/twilio-simulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { AiClient, AiError, buildDraftPrompt, draftTemplates, mapSeedVariables, type DraftBrief } from "../src/index.ts";
+import { AiClient, AiError, draftTemplates, type DraftBrief } from "@rm/ai";
 
 const SID = "AC" + "3c".repeat(16);
 let sim: Simulator;
@@ -111,15 +111,5 @@ describe("template drafts", () => {
     const two = JSON.stringify({ drafts: [{ text: "a" }, { text: "b" }] });
     sim.ai.script([{ content: two }, { content: two }]);
     expect((await failure(draftTemplates(client(), brief))).kind).toBe("malformed");
-  });
-
-  it("builds the prompt from the brief alone, in the asked language", () => {
-    const [system, user] = buildDraftPrompt({ ...brief, language: "en" });
-    expect(system!.content).toContain("in English");
-    expect(user!.content).toBe("Objective: Recordar la limpieza semestral\nKey points:\n- Atendemos los sábados");
-  });
-
-  it("leaves unmapped single-brace names as unknown placeholders for the template check", () => {
-    expect(mapSeedVariables("Hola {nombre_cliente}, llame al {telefono}. {{practice}}")).toBe("Hola {{name}}, llame al {{telefono}}. {{practice}}");
   });
 });
