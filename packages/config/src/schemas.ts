@@ -157,6 +157,20 @@ const stripePricesEnv = z.object({
   STRIPE_PRICE_ENTERPRISE: z.string().trim().regex(/^price_\w+$/, "expected a Stripe price id (price_…)").optional(),
 });
 
+/**
+ * The OpenAI-compatible chat-completions endpoint for AI drafts (SPEC §14): OpenAI
+ * (https://api.openai.com/v1), a local Ollama (http://ollama:11434/v1) or the simulator's fake
+ * (http://127.0.0.1:4010/v1). Unset AI_BASE_URL: the feature explains how to enable it.
+ */
+const aiEnv = z.object({
+  AI_BASE_URL: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), url(["http:", "https:"], "an http(s) URL ending in /v1 for Ollama").optional()),
+  /** Secret; Ollama ignores it. Never logged. */
+  AI_API_KEY: z.string().trim().optional(),
+  AI_MODEL: z.string().trim().min(1, "must not be empty").default("llama3.2"),
+  /** Whole request, waiting for the model included. */
+  AI_TIMEOUT_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(1000).max(300_000).default(30_000),
+});
+
 export const webEnv = commonEnv
   .extend(redisEnv.shape)
   .extend(publicUrl.shape)
@@ -188,6 +202,7 @@ export const webEnv = commonEnv
     // The preview and the home page say what is missing to send: they need the platform's defaults.
     ...platformSendersEnv.shape,
     ...whatsappDefaultsEnv.shape,
+    ...aiEnv.shape,
     STRIPE_SECRET_KEY: z.string().optional(),
     STRIPE_WEBHOOK_SECRET: commaList.optional(),
     STRIPE_API_URL: url(["http:", "https:"], "an http(s) URL").optional(),
