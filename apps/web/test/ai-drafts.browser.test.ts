@@ -115,6 +115,8 @@ describe.skipIf(!present)("AI drafts of broadcast texts", () => {
     // The fake's third draft uses seed 004's variables: they arrive as ours.
     expect(await draft(3).inputValue()).toMatch(/^¡Hola \{\{name\}\}!.*Saludos, \{\{doctor\}\}$/);
     await page.getByText("Hoy: 1 de 20 pedidos de borradores.").waitFor();
+    // Checked like any template: SMS cost, and the opt-out line an SMS broadcast needs.
+    expect(await page.getByText("Sin línea de baja").count()).toBe(3);
     await page.getByText(/SMS: \d+ caracteres, \d+ segmentos? \((GSM-7|UCS-2)\)/).first().waitFor();
     await saveScreenshot(page, "ai-drafts");
     await axeClean(page);
@@ -138,12 +140,12 @@ describe.skipIf(!present)("AI drafts of broadcast texts", () => {
     expect((await sql.query("select count(*)::int as n from templates where type = 'BROADCAST'")).rows[0].n).toBe(0);
     await axeClean(page);
 
-    await draft(1).fill("Hola {{name}}, ya le toca su limpieza semestral en {{practice}}. Atendemos los sábados.");
+    await draft(1).fill("Hola {{name}}, ya le toca su limpieza semestral en {{practice}}. Responda BAJA para no recibir más mensajes.");
     await page.getByLabel("Nombre de la plantilla (borrador 1)").fill("Limpieza semestral");
     await page.getByRole("button", { name: "Guardar borrador 1 como plantilla" }).click();
     await page.getByText("Plantilla «Limpieza semestral» guardada.").waitFor();
     const saved = (await sql.query("select type, name, body, is_default from templates where type = 'BROADCAST' and workspace_id = $1", [workspaceId])).rows;
-    expect(saved).toEqual([{ type: "BROADCAST", name: "Limpieza semestral", body: "Hola {{name}}, ya le toca su limpieza semestral en {{practice}}. Atendemos los sábados.", is_default: false }]);
+    expect(saved).toEqual([{ type: "BROADCAST", name: "Limpieza semestral", body: "Hola {{name}}, ya le toca su limpieza semestral en {{practice}}. Responda BAJA para no recibir más mensajes.", is_default: false }]);
     // In the template list, as a broadcast text.
     await page.getByRole("link", { name: "Limpieza semestral" }).click();
     await page.getByRole("heading", { name: "Difusión", level: 1 }).waitFor();

@@ -45,6 +45,8 @@ interface DraftView {
   characters: number;
   unknownVariables: string[];
   procedureMentions: string[];
+  /** Says how to stop the messages (BAJA / STOP), as an SMS broadcast must. */
+  optOutLine: boolean;
 }
 
 interface Answer {
@@ -57,7 +59,7 @@ interface Answer {
 
 function viewOf(name: string, text: string): DraftView {
   const a = analyzeTemplate(text);
-  return { name, text, segments: a.segments, encoding: a.encoding === "GSM7" ? "GSM-7" : "UCS-2", characters: a.characters, unknownVariables: a.unknownVariables, procedureMentions: a.procedureMentions };
+  return { name, text, segments: a.segments, encoding: a.encoding === "GSM7" ? "GSM-7" : "UCS-2", characters: a.characters, unknownVariables: a.unknownVariables, procedureMentions: a.procedureMentions, optOutLine: /\b(BAJA|STOP)\b/i.test(text) };
 }
 
 function briefOf(form: FormData): Brief {
@@ -222,6 +224,7 @@ function Drafts({ drafts, fieldError }: { drafts: DraftView[]; fieldError: (key:
             {(p) => <textarea {...p} name={`draft${i}`} rows={5} defaultValue={d.text} />}
           </Field>
           <p className="muted">{msg("aiDrafts.draft.stats", { segments: d.segments, encoding: d.encoding, characters: d.characters })}</p>
+          {d.optOutLine ? null : <p className="hint">{msg("aiDrafts.draft.optOut")}</p>}
           {d.procedureMentions.length ? <p className="warning">{msg("aiDrafts.draft.procedures", { words: d.procedureMentions.join(", ") })}</p> : null}
           <div className="actions">
             <button type="submit" name="intent" value={`check:${i}`} className="secondary">

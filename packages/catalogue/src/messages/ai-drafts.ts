@@ -53,6 +53,10 @@ export const aiDrafts = {
     es: "Nombra un procedimiento ({words}): quien vea el teléfono del paciente podría leerlo.",
     en: "It names a procedure ({words}): whoever sees the patient's phone could read it.",
   }),
+  "aiDrafts.draft.optOut": m({
+    es: "Sin línea de baja: por SMS una difusión necesita una, p. ej. «Responda BAJA para no recibir más mensajes».",
+    en: "No opt-out line: an SMS broadcast needs one, e.g. “Responda BAJA para no recibir más mensajes” (Reply STOP to opt out).",
+  }),
   "aiDrafts.draft.save": m<{ n: number }>({ es: "Guardar borrador {n} como plantilla", en: "Save draft {n} as a template" }),
   "aiDrafts.draft.check": m<{ n: number }>({ es: "Revisar borrador {n}", en: "Check draft {n}" }),
   "aiDrafts.saved": m<{ name: string }>({ es: "Plantilla «{name}» guardada.", en: "Template “{name}” saved." }),
