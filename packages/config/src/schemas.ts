@@ -333,6 +333,8 @@ export const simulatorEnv = z.object({
   ...whatsappDefaultsEnv.shape,
   /** Further approved content SIDs, comma-separated (a workspace's own templates in a demo). */
   SIMULATOR_APPROVED_CONTENT_SIDS: commaList.optional(),
+  /** Delay of every answer of the fake AI endpoint under /v1 (AI drafts in a demo feel like a model). */
+  SIMULATOR_AI_LATENCY_MS: count(300_000, 0),
   /** Messages kept for fetch/list; beyond it only counts are kept. */
   SIMULATOR_MAX_STORED_MESSAGES: count(50_000_000, 1_000_000),
 });

@@ -126,6 +126,11 @@ describe("helm chart", () => {
     expect(JSON.stringify(parseManifests(renderChart()))).toContain('"name":"AI_BASE_URL","value":""');
     expect(() => renderChart(["--set", "web.ai.baseUrl=ollama:11434"])).toThrow(/baseUrl/);
     expect(() => renderChart(["--set", "web.ai.timeoutMs=10"])).toThrow(/timeoutMs/);
+    // The simulator (dev) serves the fake endpoint with the latency asked for.
+    const dev = parseManifests(renderChart(["-f", `${CHART}/values-dev.yaml`]));
+    const envOfDeployment = (name: string) => Object.fromEntries(((byKind(dev, "Deployment").find((d) => d.metadata.name === name)!.spec as { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } }).template.spec.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
+    expect(envOfDeployment("rm-reputation-manager-simulator")).toMatchObject({ SIMULATOR_AI_LATENCY_MS: "800" });
+    expect(envOfDeployment("rm-reputation-manager-web")).toMatchObject({ AI_BASE_URL: "http://rm-reputation-manager-simulator:4010/v1" });
   });
 
   it("hands web and worker the webhook connection overrides, the simulator an inbound URL carrying them, and the worker its inbound reconciliation", () => {
