@@ -5,6 +5,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { AiError, DRAFT_LANGUAGES, DRAFT_LENGTHS, DRAFT_TONES, draftTemplates, type AiClient, type DraftBrief } from "@rm/ai";
 import { Role, Template, TemplateType, Workspace } from "@rm/db";
+import { defineInstruments } from "@rm/telemetry";
 import { z } from "zod";
 import { recordAudit } from "./audit.ts";
 import { AccountsError } from "./errors.ts";
@@ -13,6 +14,11 @@ import type { Actor } from "./users.ts";
 import { parseOrThrow } from "./validation.ts";
 
 export const AI_DRAFT_AUDIT_ACTION = "template.ai_drafted";
+
+// Operators see the provider's health here (outcome: ok or an AiError kind), not in the audit log.
+const instruments = defineInstruments((m) => ({
+  requests: m.createHistogram("rm.ai.request.duration.seconds", { unit: "s", description: "AI drafts requests to the provider by outcome" }),
+}));
 const AI_DRAFT_FAILED_ACTION = "template.ai_draft_failed";
 
 /** Roles that may draft and save broadcast texts (the owner and the front desk). */
@@ -93,10 +99,14 @@ export type AiDraftResult = { ok: true; drafts: string[]; allowance: AiDraftAllo
  */
 export async function requestAiDrafts(em: EntityManager, actor: Actor, client: AiClient, brief: DraftBrief): Promise<AiDraftResult> {
   const allowance = await reserveAiDraft(em, actor, brief);
+  const started = performance.now();
   try {
-    return { ok: true, drafts: await draftTemplates(client, brief), allowance };
+    const drafts = await draftTemplates(client, brief);
+    instruments().requests.record((performance.now() - started) / 1000, { outcome: "ok" });
+    return { ok: true, drafts, allowance };
   } catch (err) {
     if (!(err instanceof AiError)) throw err;
+    instruments().requests.record((performance.now() - started) / 1000, { outcome: err.kind });
     const audit = em.fork();
     recordAudit(audit, {
       workspaceId: actor.user.workspace.id,

@@ -9,6 +9,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { aiBriefSchema, aiDraftAllowance, AccountsError, analyzeTemplate, createBroadcastTemplate, findTemplate, requestAiDrafts, ValidationError } from "@rm/accounts";
 import type { MessageCode, Msg } from "@rm/catalogue";
 import { aiClient } from "../.server/ai.server.ts";
+import { logger } from "../.server/logger.server.ts";
 import { str } from "../.server/forms.server.ts";
 import { actorOf, notFound, requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, Field, FormError, Notice } from "../components/forms.tsx";
@@ -106,6 +107,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     try {
       const result = await requestAiDrafts(staff.em, actorOf(staff), client, parsed.data);
       if (!result.ok) {
+        // The kind and status only: the brief is the user's text and stays out of the logs.
+        logger.warn({ workspaceId: staff.workspace.id, kind: result.error.kind, status: result.error.details.status ?? null }, "AI drafts request failed");
         const status = result.error.kind === "timeout" ? 504 : result.error.kind === "rate_limited" ? 429 : 502;
         return answer(status, { formError: { code: `aiDrafts.error.${result.error.kind}` }, used: result.allowance.used });
       }
