@@ -4,16 +4,15 @@
 // always runs (≥ 1 replica), so these series exist even when no worker does. Every relay replica
 // reports the same values: aggregate with max(), not sum().
 import type { BatchObservableResult } from "@opentelemetry/api";
-import type { Redis } from "ioredis";
 import type pg from "pg";
 import { OUTBOX_RELAY_STATEMENTS } from "@rm/db/outbox-relay";
 import type { Clock } from "@rm/domain";
-import { CONSUMER_GROUP, deadLetterKey, STREAM_KINDS, streamKey, type StreamNaming } from "@rm/streams";
+import { CONSUMER_GROUP, deadLetterKey, STREAM_KINDS, streamKey, type RedisClient, type StreamNaming } from "@rm/streams";
 import { getMeter, withTimeout, type Logger } from "@rm/telemetry";
 
 export interface BacklogMetricsOptions {
   pool: Pick<pg.Pool, "query">;
-  redis: Redis;
+  redis: RedisClient;
   naming: StreamNaming;
   clock: Clock;
   logger: Logger;
@@ -61,16 +60,17 @@ export function registerBacklogMetrics(o: BacklogMetricsOptions): () => void {
   };
 
   const queryStreams = async () => {
-    const pipeline = o.redis.pipeline();
+    // Sent together without a pipeline: the keys hash to different cluster slots (a cluster
+    // pipeline takes one slot), and the client writes them back to back anyway.
+    const commands: Promise<unknown>[] = [];
     for (const kind of STREAM_KINDS) {
       for (let p = 0; p < o.naming.partitions; p++) {
         const key = streamKey(o.naming, kind, p);
-        pipeline.xlen(key);
-        pipeline.xinfo("GROUPS", key);
+        commands.push(o.redis.xlen(key), o.redis.xinfo("GROUPS", key));
       }
-      pipeline.xlen(deadLetterKey(o.naming, kind));
+      commands.push(o.redis.xlen(deadLetterKey(o.naming, kind)));
     }
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = (await Promise.allSettled(commands)).map((r): [Error | null, unknown] => (r.status === "fulfilled" ? [null, r.value] : [r.reason as Error, null]));
     let i = 0;
     return STREAM_KINDS.map((kind) => {
       let len = 0;

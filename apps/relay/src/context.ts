@@ -1,7 +1,7 @@
 import type { RelayEnv } from "@rm/config";
 import type { Clock } from "@rm/domain";
 import type { Logger } from "@rm/telemetry";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@rm/streams";
 
 /** Everything the relay loop needs, built once by start-relay.ts. */
 export interface RelayContext {
@@ -11,7 +11,7 @@ export interface RelayContext {
   clock: Clock;
   db: { ping(): Promise<void>; close(): Promise<void> };
   /** Fail-fast producer connection for XADD: on error the rows simply stay pending. */
-  redis: Redis;
+  redis: RedisClient;
 }
 
 /** A long-running part of the process that shutdown stops before closing connections. */

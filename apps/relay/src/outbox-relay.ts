@@ -10,11 +10,10 @@
 // put a row back to pending, like a rate-limit reschedule, NOTIFY themselves), the due time of the
 // next row scheduled for later (read from the claim index after a batch that was not full, so a row
 // written ahead is published at its time, not up to a poll interval late), and polling as a fallback.
-import type { Redis } from "ioredis";
 import type pg from "pg";
 import { OUTBOX_RELAY_STATEMENTS, WakeableLoop, type ClaimedOutboxRow } from "@rm/db/outbox-relay";
 import type { Clock } from "@rm/domain";
-import { encodeEntry, isStreamKind, partitionOf, streamKey, type StreamNaming } from "@rm/streams";
+import { encodeEntry, isCluster, isStreamKind, partitionOf, streamKey, type RedisClient, type StreamNaming } from "@rm/streams";
 import { defineInstruments, type LogSink } from "@rm/telemetry";
 
 export interface OutboxRelayOptions {
@@ -22,7 +21,7 @@ export interface OutboxRelayOptions {
   pool: pg.Pool;
   /** Direct connection string for LISTEN (never through a transaction pooler); null = poll only. */
   listenUrl: string | null;
-  redis: Redis;
+  redis: RedisClient;
   naming: StreamNaming;
   clock: Clock;
   batchSize?: number;
@@ -81,18 +80,24 @@ export class OutboxRelay {
       }
 
       const unknown: string[] = [];
-      const pipeline = this.o.redis.pipeline();
+      // One pipeline on a single Redis; on a Redis Cluster one per partition (its hash tag is one
+      // slot), sent concurrently: a cluster pipeline may only name keys of one slot.
+      const pipelines = new Map<number, ReturnType<RedisClient["pipeline"]>>();
+      const perPartition = isCluster(this.o.redis);
       const published: ClaimedOutboxRow[] = [];
       for (const row of rows) {
         if (!isStreamKind(row.stream)) {
           unknown.push(row.id);
           continue;
         }
-        const key = streamKey(this.o.naming, row.stream, partitionOf(row.workspace_id, this.o.naming.partitions));
-        pipeline.xadd(key, "*", ...encodeEntry({ outboxId: row.id, type: row.type, workspaceId: row.workspace_id, payload: row.payload, traceparent: row.trace_context ?? "" }));
+        const partition = partitionOf(row.workspace_id, this.o.naming.partitions);
+        const group = perPartition ? partition : 0;
+        let pipeline = pipelines.get(group);
+        if (!pipeline) pipelines.set(group, (pipeline = this.o.redis.pipeline()));
+        pipeline.xadd(streamKey(this.o.naming, row.stream, partition), "*", ...encodeEntry({ outboxId: row.id, type: row.type, workspaceId: row.workspace_id, payload: row.payload, traceparent: row.trace_context ?? "" }));
         published.push(row);
       }
-      const results = (await pipeline.exec()) ?? [];
+      const results = (await Promise.all([...pipelines.values()].map((p) => p.exec()))).flatMap((r) => r ?? []);
       const failed = results.find(([err]) => err);
       if (failed) throw failed[0];
 

@@ -21,7 +21,7 @@ export async function startRelay(config: RelayEnv, logger: Logger): Promise<Rela
   // instead and the batch is retried.
   pool.on("connect", (client) => client.on("error", (err) => logger.warn({ err: err.message }, "PostgreSQL connection in use failed")));
   const db = { ping: async () => void (await pool.query("select 1")), close: () => pool.end() };
-  const redis = createRedis(config.REDIS_URL, "producer", logger, { connectionName: "rm-relay" });
+  const redis = createRedis(config.REDIS_URL, "producer", logger, { connectionName: "rm-relay", cluster: config.REDIS_CLUSTER });
 
   const telemetry = await startTelemetry({
     serviceName: "rm-relay",

@@ -67,6 +67,7 @@ const PAGES: Record<string, Visit> = {
   "_app.practices.$id.tsx": { kind: "staff", url: (f) => `/practices/${f.tenant.practiceId}` },
   "_app.practices._index.tsx": { kind: "staff", url: () => "/practices" },
   "_app.practices.new.tsx": { kind: "staff", url: () => "/practices/new" },
+  "_app.practices_.$id.knowledge.tsx": { kind: "staff", url: (f) => `/practices/${f.tenant.practiceId}/knowledge` },
   "_app.settings.tsx": { kind: "staff", url: () => "/settings" },
   "_app.settings_.sender.tsx": { kind: "staff", url: () => "/settings/sender" },
   "_app.templates.$id.tsx": { kind: "staff", url: (f) => `/templates/${f.tenant.templateId}` },

@@ -82,6 +82,13 @@ const ROUTES: Record<string, RouteSpec> = {
     crossTenantPost: { name: "Robado", timezone: "America/Guayaquil", country: "EC" },
   },
   "_app.practices.new.tsx": { kind: "staff", url: () => "/practices/new", get: OWNER },
+  // Owners only (SPEC §16); another workspace's practice answers 404 and its knowledge is not written.
+  "_app.practices_.$id.knowledge.tsx": {
+    kind: "staff",
+    url: (t) => `/practices/${t.practiceId}/knowledge`,
+    get: OWNER,
+    crossTenantPost: { "parking.es": "Robado", "parking.en": "", awayIntervalHours: "12" },
+  },
   "_app.templates._index.tsx": { kind: "staff", url: () => "/templates", get: STAFF },
   "_app.templates.$id.tsx": { kind: "staff", url: (t) => `/templates/${t.templateId}`, get: STAFF, crossTenantPost: { intent: "save", body: "Robado {{name}}" } },
   // Owners and the front desk draft broadcast texts; `saved` names a template just saved (another workspace's: 404).

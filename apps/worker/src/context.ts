@@ -1,7 +1,7 @@
 import type { WorkerEnv } from "@rm/config";
 import type { Clock } from "@rm/domain";
 import type { Logger } from "@rm/telemetry";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@rm/streams";
 import type { Database } from "./database.ts";
 
 /** Everything the stream consumers and handlers need, built once by start-worker.ts. */
@@ -15,9 +15,9 @@ export interface WorkerContext {
      * For the stream consumers: rides out Redis outages (maxRetriesPerRequest null, offline queue);
      * their blocking readers duplicate it, inheriting those options.
      */
-    consumer: Redis;
+    consumer: RedisClient;
     /** Fail-fast commands (readiness, rate-limit tokens): an error means "reschedule", not "wait". */
-    producer: Redis;
+    producer: RedisClient;
   };
 }
 

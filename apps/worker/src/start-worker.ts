@@ -15,8 +15,8 @@ export async function startWorker(config: WorkerEnv, logger: Logger): Promise<Wo
   const db = await connectDatabase(config.DATABASE_URL, { poolMax: Math.min(config.WORKER_CONCURRENCY, 20) });
   const consumerName = `${hostname()}-${process.pid}`;
   const redis = {
-    consumer: createRedis(config.REDIS_URL, "consumer", logger, { connectionName: `rm-worker-${consumerName}` }),
-    producer: createRedis(config.REDIS_URL, "producer", logger, { connectionName: `rm-worker-${consumerName}-cmd` }),
+    consumer: createRedis(config.REDIS_URL, "consumer", logger, { connectionName: `rm-worker-${consumerName}`, cluster: config.REDIS_CLUSTER }),
+    producer: createRedis(config.REDIS_URL, "producer", logger, { connectionName: `rm-worker-${consumerName}-cmd`, cluster: config.REDIS_CLUSTER }),
   };
 
   const telemetry = await startTelemetry({

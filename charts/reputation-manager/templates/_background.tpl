@@ -46,6 +46,9 @@ spec:
           {{- $_ := set $fixed "STATUS_APPLY_POLL_MS" .pollMs }}
           {{- $_ := set $fixed "STATUS_UNKNOWN_RETRY_MINUTES" .unknownRetryMinutes }}
           {{- end }}
+          {{- with $c.retentionDays }}
+          {{- $_ := set $fixed "RETENTION_DAYS" . }}
+          {{- end }}
           {{- $env := include "rm.env" (dict "root" .root "component" .component "fixed" $fixed) | trim }}
           {{- if $env }}
           env:

@@ -2,6 +2,7 @@
 // codes start with the area's name. Code that shows a text calls `msg(code, params)`, never an inline
 // Spanish/English pair (lint: `catalogue/no-inline-pairs`).
 import { aiDrafts } from "./messages/ai-drafts.ts";
+import { assistant } from "./messages/assistant.ts";
 import { billing } from "./messages/billing.ts";
 import { consent } from "./messages/consent.ts";
 import { imports } from "./messages/imports.ts";
@@ -15,6 +16,7 @@ import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 
 export const catalogue = { ...aiDrafts, ...billing, ...consent, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload };
+export const catalogue = { ...assistant, ...billing, ...consent, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

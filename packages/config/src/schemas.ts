@@ -54,8 +54,23 @@ export const commonEnv = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(["http:", "https:"], "an http(s) URL").optional(),
 });
 
+const redisUrlList = z
+  .string({ error: "required (a redis:// URL)" })
+  .trim()
+  .refine((v) => {
+    try {
+      return v.split(",").every((u) => ["redis:", "rediss:"].includes(new URL(u.trim()).protocol));
+    } catch {
+      return false;
+    }
+  }, "expected a redis:// URL, or with REDIS_CLUSTER=true a comma-separated list of the cluster's seed nodes");
+
+// Several URLs without REDIS_CLUSTER are refused when the client is created (createRedis).
 const redisEnv = z.object({
-  REDIS_URL: url(["redis:", "rediss:"], "a redis:// URL"),
+  /** A redis:// URL; with REDIS_CLUSTER, the cluster's seed nodes as redis:// URLs, comma-separated. */
+  REDIS_URL: redisUrlList,
+  /** Speak to a Redis Cluster (ioredis Cluster): stream partitions spread over its nodes by hash tag. */
+  REDIS_CLUSTER: boolFlag,
 });
 
 /** Stream key prefix and partitions per kind: relay and worker must agree (SPEC §2 "Past one machine"). */
@@ -242,6 +257,11 @@ export const workerEnv = commonEnv
     OUTBOX_SWEEP_AFTER_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
     /** How often the sweeper runs. */
     OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+    /**
+     * Finished work — outbox rows done or cancelled, status callbacks applied — is deleted after this
+     * many days by the periodic job retention.purge (at least 4: Stripe redelivers an event for 3).
+     */
+    RETENTION_DAYS: z.coerce.number({ error: "expected a number of days" }).min(4, { error: "at least 4 days: Stripe redelivers events for 3 days" }).max(3650).default(7),
     /** Stored status callbacks applied per transaction by each worker's status applier (decision 011). */
     STATUS_APPLY_BATCH_SIZE: z.coerce.number({ error: "expected a whole number" }).int().min(1).max(10_000).default(1000),
     /** How often the status applier looks for callbacks when no wake-up arrived (it is woken after each webhook commit). */

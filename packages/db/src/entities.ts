@@ -1,4 +1,5 @@
 import { AnalyticsDailySchema, AnalyticsDeltaSchema, AnalyticsRollupSchema } from "./modules/analytics/analytics.entity.ts";
+import { PracticeKnowledgeSchema } from "./modules/assistant/practice-knowledge.entity.ts";
 import { AuditLogSchema } from "./modules/audit/audit-log.entity.ts";
 import { BillingEventSchema } from "./modules/billing/billing-event.entity.ts";
 import { CreditLedgerEntrySchema } from "./modules/billing/credit-ledger-entry.entity.ts";
@@ -42,6 +43,7 @@ export const entities = [
   CreditLedgerEntrySchema,
   BillingEventSchema,
   TwilioAccountSchema,
+  PracticeKnowledgeSchema,
   AuditLogSchema,
   OutboxEventSchema,
   AnalyticsDeltaSchema,

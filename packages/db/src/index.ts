@@ -28,6 +28,7 @@ export { Feedback, FeedbackSchema } from "./modules/feedback/feedback.entity.ts"
 export { ReviewClick, ReviewClickSchema } from "./modules/feedback/review-click.entity.ts";
 export { CreditLedgerEntry, CreditLedgerEntrySchema } from "./modules/billing/credit-ledger-entry.entity.ts";
 export { TwilioAccount, TwilioAccountSchema } from "./modules/senders/twilio-account.entity.ts";
+export { PracticeKnowledge, PracticeKnowledgeSchema } from "./modules/assistant/practice-knowledge.entity.ts";
 export { BillingEvent, BillingEventSchema } from "./modules/billing/billing-event.entity.ts";
 export { AuditLog, AuditLogSchema } from "./modules/audit/audit-log.entity.ts";
 export { OutboxEvent, OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";
@@ -45,6 +46,7 @@ export {
   deferToRateSlots,
   wakeRelays,
   sweepStaleOutbox,
+  purgeFinishedOutboxRows,
   type LockedOutboxRow,
   type OutboxRowStatus,
   type SweepOptions,

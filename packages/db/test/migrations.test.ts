@@ -52,6 +52,7 @@ describe("migrations", () => {
           "mikro_orm_migrations",
           "outbox",
           "patients",
+          "practice_knowledge",
           "practices",
           "provider_status_events",
           "review_clicks",

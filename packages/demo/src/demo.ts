@@ -1,6 +1,7 @@
 // The demo workspace `npm start` shows (and `npm run db:seed` writes): a PROFESSIONAL practice with
 // credits and an ACTIVE campaign whose rating requests are due at once.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
+import { demoKnowledge, saveKnowledge } from "@rm/assistant/knowledge";
 import { grantCredits, holdCredits } from "@rm/credits";
 import {
   Campaign,
@@ -122,6 +123,9 @@ export async function seedDemoWith(em: EntityManager, now: Date = new Date(), pu
       });
     await ensureDefaultTemplates(wem, ws);
     await wem.flush();
+
+    // The practice's knowledge for automatic answers (SPEC §16); saved as its owner, so it is audited once.
+    await saveKnowledge(wem, { workspaceId, userId: owner.id }, practice, demoKnowledge(practice.timezone));
 
     await grantCredits(wem, { workspaceId, amount: DEMO.credits, reference: "seed:demo-initial-grant", reason: "Demo PROFESSIONAL credits" });
 

@@ -2,8 +2,9 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { knowledgeForPractice, readPatientQuestion, renderAnswer } from "@rm/assistant";
 import { getCreditBalance } from "@rm/credits";
-import { Campaign, CampaignStatus, ConsentEvent, initOrm, Message, type MikroORM, OutboxEvent, Patient, Plan, Practice, Template, unscopedEm, User, verifyPassword, Workspace, workspaceEm } from "@rm/db";
+import { AuditLog, Campaign, CampaignStatus, ConsentEvent, initOrm, Message, type MikroORM, OutboxEvent, Patient, Plan, Practice, Template, unscopedEm, User, verifyPassword, Workspace, workspaceEm } from "@rm/db";
 import { messageSendEvent } from "@rm/events";
 import { createTestDatabase, createTestOrm, type TestOrm } from "@rm/test-utils";
 import { DEMO, seedDemo } from "../src/index.ts";
@@ -36,13 +37,21 @@ describe("demo seeder", () => {
         consentEvents: await em.count(ConsentEvent, {}),
         outbox: await orm.em.fork().count(OutboxEvent, { workspaceId: first.workspaceId }),
         balance: await getCreditBalance(orm.em.fork(), first.workspaceId),
+        knowledgeSaves: await em.count(AuditLog, { action: "practice.knowledge_updated" }),
       };
     };
     const before = await snapshot();
     const second = await seedDemo(orm);
     expect(second).toMatchObject({ workspaceId: first.workspaceId, createdWorkspace: false, createdCampaign: false });
     expect(await snapshot()).toEqual(before);
-    expect(before).toMatchObject({ users: 2, practices: 1, templates: 6, campaigns: 1, patients: 6, messages: 5, consentEvents: 5, outbox: 5 });
+    expect(before).toMatchObject({ users: 2, practices: 1, templates: 6, campaigns: 1, patients: 6, messages: 5, consentEvents: 5, outbox: 5, knowledgeSaves: 1 });
+
+    // The demo practice answers from its knowledge (SPEC §16), in Spanish and English.
+    const kem = workspaceEm(orm.em.fork(), first.workspaceId);
+    const demoPractice = await kem.findOneOrFail(Practice, { name: DEMO.practiceName });
+    const { knowledge } = (await knowledgeForPractice(kem, demoPractice.id))!;
+    expect(renderAnswer(knowledge, readPatientQuestion(knowledge, "¿Tienen parqueadero?", "es"), "es")).toBe("Parqueadero:\nParqueadero del edificio, la primera hora gratis con el ticket sellado.");
+    expect(renderAnswer(knowledge, readPatientQuestion(knowledge, "Is there wifi for patients?", "en"), "en")).toBe("Yes, ask reception for the password.");
     // 2000 granted through the ledger; 2 credits held per scheduled request (5 of the 6 consented).
     expect(before.balance).toEqual({ available: 2000 - 10, held: 10 });
 

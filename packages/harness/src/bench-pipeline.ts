@@ -12,12 +12,14 @@
 // The run ends when every message row is DELIVERED in PostgreSQL. The BullMQ baseline then gets the
 // same callbacks at the first design's status webhook (one transaction per request).
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort } from "@rm/test-utils";
+import { isCluster } from "@rm/streams";
+import { freePort, REPO_ROOT, startRedisCluster, type LocalRedisCluster } from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";
 import { runBullmqBaseline, waitAllDelivered, type BullmqBaselineReport, type CallbackPhaseReport } from "./baselines/bullmq-baseline.ts";
 import { measureRawCeilings, type RawCeilings } from "./baselines/raw-ceilings.ts";
 import { measureRelayAlone, type RelayAloneReport } from "./baselines/relay-alone.ts";
 import { prepareWebBuild, round, waitForHealthy, waitReady } from "./bench-util.ts";
+import { measureFootprint, walPosition, type FootprintReport } from "./footprint.ts";
 import { importCampaigns } from "./import-campaign.ts";
 import { ProcessManager } from "./processes.ts";
 import { ACCOUNT_SID, AUTH_TOKEN, createRunEnv, SMS_SENDER, type RunEnv } from "./run-env.ts";
@@ -37,6 +39,13 @@ export interface PipelineBenchOptions {
   uploadRows?: number;
   /** Three signed status callbacks per message through the web app; ends when every row is DELIVERED. */
   callbacks?: boolean;
+  /**
+   * Run the product against a local Redis Cluster of three masters (started and thrown away by the
+   * run) instead of REDIS_URL; no baselines (they measure a single Redis).
+   */
+  redisCluster?: boolean;
+  /** STREAM_PARTITIONS of the relay and workers (default 1; a cluster run wants several). */
+  partitions?: number;
 }
 
 export interface PipelineCallbacksReport {
@@ -78,6 +87,8 @@ export interface PipelineBenchReport {
   ratios?: { toBullmq: number; toRawRedisStreams?: number; toRawPgCommits?: number; toRawPgBatchInsert?: number };
   /** Only with `callbacks`: the send figures above then include the callback traffic running alongside. */
   callbacks?: PipelineCallbacksReport;
+  /** PostgreSQL bytes per message (WAL written, table sizes) at the end of the product's run, before any baseline. */
+  footprint: FootprintReport;
 }
 
 /** Simulator settings for `callbacks`: every message queued → sent → delivered, each step posted at once. */
@@ -96,8 +107,21 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
   if (callbacks) prepareWebBuild(log);
   const webPort = callbacks ? await freePort() : 0;
   const webUrl = `http://127.0.0.1:${webPort}`;
+  const cluster: LocalRedisCluster | null = o.redisCluster ? await startRedisCluster({ dir: `${REPO_ROOT}/.data/bench-cluster-${process.pid}`, masters: 3 }) : null;
   const env = await createRunEnv({
-    workerEnv: { STREAM_BATCH_SIZE: "100", STREAM_READERS: "2", RELAY_BATCH_SIZE: "500", RELAY_POLL_MS: "100", LOG_LEVEL: "error", ...(callbacks ? { PUBLIC_URL: webUrl } : {}) },
+    ...(cluster ? { redisUrl: cluster.url, redisCluster: true } : {}),
+    workerEnv: {
+      STREAM_BATCH_SIZE: "100",
+      STREAM_READERS: "2",
+      STREAM_PARTITIONS: String(o.partitions ?? 1),
+      RELAY_BATCH_SIZE: "500",
+      RELAY_POLL_MS: "100",
+      LOG_LEVEL: "error",
+      ...(callbacks ? { PUBLIC_URL: webUrl } : {}),
+    },
+  }).catch(async (err) => {
+    await cluster?.stop();
+    throw err;
   });
   const pm = new ProcessManager({ env: env.processEnv, logDir: `${o.logDir}/bench-${env.id}` });
   try {
@@ -120,6 +144,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     await sleep(500);
     log(`${callbacks ? "web, " : ""}relay and ${o.workers} workers ready; writing ${o.messages} messages`);
 
+    const walAtStart = await walPosition(env.orm);
     const t0 = Date.now();
     const scenario = await importCampaigns(env.orm, { patients: o.messages, dueAt: new Date(t0), uploadRows: o.uploadRows ?? 1_000, publicUrl: env.processEnv.PUBLIC_URL! });
     const insertSeconds = (Date.now() - t0) / 1000;
@@ -142,6 +167,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     }
     const cpu = pm.cpuByApp();
     const rss = pm.peakRssByApp();
+    const footprint = await measureFootprint(env.orm, walAtStart, o.messages);
     const report: PipelineBenchReport = {
       bench: "pipeline",
       messages: o.messages,
@@ -156,6 +182,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
       rawSdkPerSecond: Math.round(rawSdkPerSecond),
       ratioToRawSdk: round(o.messages / endToEndSeconds / rawSdkPerSecond, 2),
       duplicates,
+      footprint,
     };
     const per1000 = (seconds: number) => round((seconds / o.messages) * 1000, 3);
     if (oursDelivered) {
@@ -170,10 +197,11 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     }
     await pm.stopAll();
 
-    if (o.baselines ?? true) {
+    if ((o.baselines ?? true) && !cluster) {
       const ours = o.messages / endToEndSeconds;
       if (o.ceilings ?? true) {
         log("measuring raw Redis and PostgreSQL ceilings");
+        if (isCluster(env.redis)) throw new Error("the raw ceilings measure a single Redis");
         report.raw = await measureRawCeilings({ redis: env.redis, databaseUrl: env.databaseUrl, prefix: env.prefix, entries: Math.max(5_000, Math.min(50_000, o.messages * 2)) });
         log("measuring the relay alone against a minimal claim-XADD-mark loop");
         report.relayAlone = await measureRelayAlone(env, { rows: o.relayRows ?? 50_000, workspaceId: scenario.workspaceId, logDir: o.logDir, log });
@@ -200,6 +228,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
   } finally {
     await pm.stopAll();
     await env.close();
+    await cluster?.stop();
   }
 }
 
@@ -239,6 +268,7 @@ export function formatPipelineReport(r: PipelineBenchReport): string {
     ["CPU s per 1,000 msgs relay / workers", `${r.cpuSecondsPer1000.relay} / ${r.cpuSecondsPer1000.worker}`],
     ["peak RSS relay / worker", `${r.peakRssMiB.relay} / ${r.peakRssMiB.worker} MiB`],
     ["duplicates at the provider", `${r.duplicates}`],
+    ["PostgreSQL per message: WAL / stored", `${r.footprint.walBytesPerMessage} / ${r.footprint.totalBytesPerMessage} bytes`],
   ];
   if (r.bullmq && r.ratios) {
     rows.push(

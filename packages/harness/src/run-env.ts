@@ -3,6 +3,7 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { Redis } from "ioredis";
 import { initOrm } from "@rm/db";
+import { createRedis, isCluster, type RedisClient } from "@rm/streams";
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
 import { createEmptyDatabase, uniqueSuffix } from "@rm/test-utils";
 import { createSimulator, type Simulator, type SimulatorOptions } from "@rm/twilio-simulator";
@@ -24,7 +25,8 @@ export interface RunEnv {
   redisUrl: string;
   prefix: string;
   orm: MikroORM;
-  redis: Redis;
+  /** A Redis Cluster client when the run uses one (`redisCluster`). */
+  redis: RedisClient;
   sim: Simulator;
   /** Environment for relay and worker processes. */
   processEnv: EnvVars;
@@ -36,6 +38,8 @@ export interface RunEnvOptions {
   workerEnv?: EnvVars;
   /** Another Redis than REDIS_URL (a chaos run's private server). */
   redisUrl?: string;
+  /** `redisUrl` lists the seed nodes of a Redis Cluster: the processes get REDIS_CLUSTER=true. */
+  redisCluster?: boolean;
 }
 
 export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
@@ -48,7 +52,9 @@ export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
   const harnessUrl = new URL(databaseUrl);
   harnessUrl.searchParams.set("application_name", HARNESS_APP_NAME);
   const orm = await initOrm({ databaseUrl: harnessUrl.toString(), poolMax: 10 });
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  const redis: RedisClient = o.redisCluster
+    ? createRedis(redisUrl, "consumer", { info: () => {}, warn: () => {} }, { cluster: true, connectionName: "harness" })
+    : new Redis(redisUrl, { maxRetriesPerRequest: 3 });
   redis.on("error", () => {});
   const prefix = `run${id}:`;
 
@@ -60,6 +66,7 @@ export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
     LOG_LEVEL: "warn",
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
+    REDIS_CLUSTER: o.redisCluster ? "true" : "false",
     STREAM_PREFIX: prefix,
     METRICS_PORT: "0",
     PUBLIC_URL: "http://127.0.0.1:9",
@@ -86,12 +93,15 @@ export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
     processEnv,
     async close(opts = {}) {
       await sim.close();
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-        cursor = next;
-        if (keys.length) await redis.unlink(...keys);
-      } while (cursor !== "0");
+      // A cluster of the run's own is thrown away whole by its owner; a shared Redis is cleaned.
+      if (!isCluster(redis)) {
+        let cursor = "0";
+        do {
+          const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+          cursor = next;
+          if (keys.length) await redis.unlink(...keys);
+        } while (cursor !== "0");
+      }
       redis.disconnect();
       await orm.close(true);
       if (!opts.keepDatabase) await db.drop();

@@ -11,6 +11,10 @@ describe("pipeline benchmark (smoke)", () => {
     expect(report.rawSdkPerSecond).toBeGreaterThan(0);
     expect(report.latencyP99Seconds).toBeGreaterThanOrEqual(report.latencyP50Seconds);
     expect(report.cpuSecondsPer1000.worker).toBeGreaterThan(0);
+    // Every message is at least a row in messages, patients and outbox, and their WAL.
+    expect(report.footprint.walBytesPerMessage).toBeGreaterThan(0);
+    expect(Object.keys(report.footprint.bytesPerMessageByTable)).toEqual(expect.arrayContaining(["messages", "patients", "outbox"]));
+    expect(report.footprint.totalBytesPerMessage).toBeGreaterThan(report.footprint.bytesPerMessageByTable.messages!);
     // The baselines of the same run: BullMQ sent every message once, the raw ceilings were measured.
     expect(report.bullmq?.duplicates).toBe(0);
     expect(report.bullmq?.endToEndPerSecond).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 // Provider rate limits are shared by every worker replica (SPEC §2): one token bucket per sender in
 // Redis, refilled in segments per second, using the Redis server's clock so replicas on different
 // machines agree. A send that gets no token is rescheduled through the outbox, never held in a worker.
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { luaPrologue } from "./redis-script.ts";
 
 /** Default segments per second by kind of sender (Twilio's published limits). */
@@ -67,7 +67,7 @@ export interface RateLimitDecision {
 }
 
 export interface SenderRateLimiterOptions {
-  redis: Redis;
+  redis: Redis | Cluster;
   prefix: string;
   /** Overrides by sender kind; 0 or Infinity turns limiting off for that kind. */
   rates?: Partial<Record<SenderKind, number>>;
@@ -76,7 +76,7 @@ export interface SenderRateLimiterOptions {
 }
 
 export class SenderRateLimiter {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly prefix: string;
   private readonly rates: Record<SenderKind, number>;
   private readonly disabled: boolean;
@@ -100,7 +100,7 @@ export class SenderRateLimiter {
     const burst = Math.max(1, rate);
     const toleranceMs = ((burst - 1) * 1000) / rate;
     const key = `${this.prefix}ratelimit:gcra:${sender}`;
-    const delay = await (this.redis as Redis & { rmReserveSlot(key: string, rate: number, toleranceMs: number, cost: number): Promise<number> }).rmReserveSlot(key, rate, toleranceMs, Math.max(1, segments));
+    const delay = await (this.redis as (Redis | Cluster) & { rmReserveSlot(key: string, rate: number, toleranceMs: number, cost: number): Promise<number> }).rmReserveSlot(key, rate, toleranceMs, Math.max(1, segments));
     return { delayMs: Math.max(0, Number(delay)) };
   }
 
@@ -111,7 +111,7 @@ export class SenderRateLimiter {
     // Burst of one second's worth keeps the long-run rate and smooths bursts.
     const burst = Math.max(1, rate);
     const key = `${this.prefix}ratelimit:${sender}`;
-    const [ok, wait] = (await (this.redis as Redis & { rmTakeTokens(key: string, rate: number, burst: number, cost: number): Promise<[number, number]> }).rmTakeTokens(key, rate, burst, Math.max(1, segments)));
+    const [ok, wait] = (await (this.redis as (Redis | Cluster) & { rmTakeTokens(key: string, rate: number, burst: number, cost: number): Promise<[number, number]> }).rmTakeTokens(key, rate, burst, Math.max(1, segments)));
     return { ok: ok === 1, retryAfterMs: Number(wait) };
   }
 

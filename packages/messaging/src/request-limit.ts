@@ -4,7 +4,7 @@
 // fails open — an outage of the limiter never takes the staff UI or the feedback form down.
 import { createHash } from "node:crypto";
 import { once } from "node:events";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import type { Plan } from "@rm/domain";
 import { luaPrologue } from "./redis-script.ts";
 
@@ -31,7 +31,7 @@ export interface LimitDecision {
 }
 
 export interface SlidingWindowLimiterOptions {
-  redis: Redis | (() => Redis);
+  redis: Redis | Cluster | (() => Redis | Cluster);
   /** Key prefix, e.g. "rm:limit:". */
   prefix: string;
   /** Give up on Redis after this long and let the request through (default 250 ms). */
@@ -69,14 +69,14 @@ end
 return {0, 0, math.max(1, retry)}
 `;
 
-type WithHit = Redis & { rmSlidingWindowHit(key: string, windowMs: number, limit: number, cost: number): Promise<[number, number, number]> };
+type WithHit = (Redis | Cluster) & { rmSlidingWindowHit(key: string, windowMs: number, limit: number, cost: number): Promise<[number, number, number]> };
 
 export class SlidingWindowLimiter {
-  private readonly redisSource: Redis | (() => Redis);
+  private readonly redisSource: Redis | Cluster | (() => Redis | Cluster);
   private readonly prefix: string;
   private readonly timeoutMs: number;
   private readonly onFailOpen: ((err: unknown) => void) | undefined;
-  private readonly defined = new WeakSet<Redis>();
+  private readonly defined = new WeakSet<Redis | Cluster>();
 
   constructor(o: SlidingWindowLimiterOptions) {
     this.redisSource = o.redis;

@@ -237,6 +237,14 @@ describe("helm chart", () => {
     }
   });
 
+  it("each alert's runbook_url is built from the runbookUrl value, so operators point alerts at their own copy", () => {
+    const ms = parseManifests(renderChart([...PROD, "--set", "metrics.prometheusRule.runbookUrl=https://wiki.example.ec/rm/runbook/"]));
+    const rule = byKind(ms, "PrometheusRule")[0]!;
+    const alerts = (rule.spec as { groups: { rules: { alert: string; annotations: { runbook_url: string } }[] }[] }).groups.flatMap((g) => g.rules);
+    expect(alerts.length).toBeGreaterThan(0);
+    for (const a of alerts) expect(a.annotations.runbook_url).toBe(`https://wiki.example.ec/rm/runbook#${a.alert.toLowerCase()}`);
+  });
+
   it("the Tiltfile names resources and images the dev values render", () => {
     const tiltfile = readFileSync(`${CHART}/../../Tiltfile`, "utf8");
     const ms = parseManifests(renderChart(["-f", `${CHART}/values-dev.yaml`]));

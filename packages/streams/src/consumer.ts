@@ -13,9 +13,9 @@
 //   whatever is still in flight to other consumers at once (XCLAIM … IDLE so it is claimable now).
 import { redactError } from "@rm/domain";
 import { defineInstruments, type LogSink } from "@rm/telemetry";
-import type { Redis } from "ioredis";
 import { decodeEntry, type StreamEntry } from "./stream-entry.ts";
 import { allStreamKeys, CONSUMER_GROUP, deadLetterKey, type StreamKind, type StreamNaming } from "./stream-names.ts";
+import { duplicateRedis, isCluster, type RedisClient } from "./redis.ts";
 
 export interface EntryMeta {
   stream: string;
@@ -44,7 +44,7 @@ export interface DeadLetter {
 
 export interface StreamConsumerOptions {
   /** A command connection; reader loops duplicate it for their blocking reads. */
-  redis: Redis;
+  redis: RedisClient;
   naming: StreamNaming;
   kind: StreamKind;
   group?: string;
@@ -87,7 +87,7 @@ export class StreamConsumer {
     logger?: LogSink;
   };
   private readonly streams: string[];
-  private readonly readerConnections: Redis[] = [];
+  private readonly readerConnections: RedisClient[] = [];
   private readonly loops: Promise<void>[] = [];
   private readonly inFlight = new Map<string, { stream: string; id: string }>();
   private readonly lastErrors = new Map<string, string>();
@@ -128,11 +128,17 @@ export class StreamConsumer {
    */
   async start(): Promise<void> {
     this.running = true;
-    for (let i = 0; i < this.o.readers; i++) {
-      const conn = this.o.redis.duplicate({ maxRetriesPerRequest: null });
-      conn.on("error", (err: Error) => this.o.logger?.warn({ err: err.message, kind: this.o.kind }, "redis reader connection error"));
-      this.readerConnections.push(conn);
-      this.loops.push(this.readLoop(conn));
+    // One XREADGROUP may name several streams only when their keys share a slot. On a single Redis
+    // each reader reads every partition at once; on a Redis Cluster the partitions live on
+    // different nodes (their hash tags), so each partition gets `readers` loops of its own.
+    const readSets = isCluster(this.o.redis) ? this.streams.map((stream) => [stream]) : [this.streams];
+    for (const streams of readSets) {
+      for (let i = 0; i < this.o.readers; i++) {
+        const conn = duplicateRedis(this.o.redis, { maxRetriesPerRequest: null });
+        conn.on("error", (err: Error) => this.o.logger?.warn({ err: err.message, kind: this.o.kind }, "redis reader connection error"));
+        this.readerConnections.push(conn);
+        this.loops.push(this.readLoop(conn, streams));
+      }
     }
     this.timers.push(setInterval(() => void this.guard("claim", () => this.claimStale()), this.o.claimIntervalMs));
     this.timers.push(setInterval(() => void this.guard("trim", () => this.trim()), this.o.trimIntervalMs));
@@ -162,7 +168,7 @@ export class StreamConsumer {
     return this.lastErrors.get(id);
   }
 
-  private async readLoop(conn: Redis): Promise<void> {
+  private async readLoop(conn: RedisClient, streams: string[]): Promise<void> {
     while (this.running) {
       try {
         await this.ensureGroups();
@@ -185,8 +191,8 @@ export class StreamConsumer {
           "BLOCK",
           this.o.blockMs,
           "STREAMS",
-          ...this.streams,
-          ...this.streams.map(() => ">"),
+          ...streams,
+          ...streams.map(() => ">"),
         )) as [string, XEntry[]][] | null;
       } catch (err) {
         if (!this.running) return;

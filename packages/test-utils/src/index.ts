@@ -8,3 +8,4 @@ export { addFixtureCampaign, type FixtureCampaign, type FixturePatient, type Fix
 export { waitUntil } from "./wait-until.ts";
 export { recordingLogger, type RecordedLine, type RecordingLogger } from "./recording-logger.ts";
 export { makeTenant } from "./tenant.ts";
+export { startRedisCluster, type LocalRedisCluster, type RedisClusterNode, type StartRedisClusterOptions } from "./redis-cluster.ts";

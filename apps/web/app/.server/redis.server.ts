@@ -12,7 +12,7 @@ export type WebRedis = ReturnType<typeof createRedis>;
 const holder = singleton<{ client: WebRedis | null }>("web.redis", () => ({ client: null }));
 
 export function getRedis(): WebRedis {
-  holder.client ??= createRedis(getEnv().REDIS_URL, "producer", logger, { connectionName: "web" });
+  holder.client ??= createRedis(getEnv().REDIS_URL, "producer", logger, { connectionName: "web", cluster: getEnv().REDIS_CLUSTER });
   return holder.client;
 }
 

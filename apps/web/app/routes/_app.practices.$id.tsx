@@ -1,13 +1,13 @@
 // Edit a practice (owners; doctors see it read-only). Another tenant's id answers 404.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { findPractice, updatePractice } from "@rm/accounts";
 import { reviewInputOf } from "@rm/domain";
 import { formFailure, formObject } from "../.server/forms.server.ts";
 import { actorOf, notFound, requireUser } from "../.server/staff.server.ts";
 import { PracticeForm } from "../components/practice-form.tsx";
-import { useT } from "../i18n.ts";
+import { useMsg, useT } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Consultorio · Reputation Manager" }];
@@ -18,6 +18,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     canEdit: staff.user.role === "OWNER",
     practice: {
+      id: p.id,
       name: p.name,
       address: p.address ?? null,
       city: p.city ?? null,
@@ -45,9 +46,15 @@ export default function EditPractice() {
   const { practice, canEdit } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const t = useT();
+  const msg = useMsg();
   return (
     <>
       <h1>{practice.name}</h1>
+      {canEdit ? (
+        <p>
+          <Link to={`/practices/${practice.id}/knowledge`}>{msg("assistant.page.link")}</Link>
+        </p>
+      ) : null}
       <section className="card">
         <PracticeForm
           values={failure?.values ?? practice}

@@ -78,11 +78,12 @@ export function unexpectedProblems(problems: string[], expectedStatuses: number[
  * (`npm run screenshots`), so the README's pictures come from the browser tests themselves.
  * Normal runs leave the tracked files alone.
  */
-export async function saveScreenshot(page: Page, name: string): Promise<void> {
+export async function saveScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   if (process.env.RM_SCREENSHOTS !== "1") return;
   const { fileURLToPath } = await import("node:url");
   const path = fileURLToPath(new URL(`../../../../docs/screenshots/${name}.png`, import.meta.url));
-  await page.screenshot({ path, fullPage: true });
+  // A long form is shown by its first screens (fullPage: false with a taller viewport).
+  await page.screenshot({ path, fullPage: options.fullPage ?? true });
 }
 
 /**

@@ -1,7 +1,11 @@
-// npm run bench:pipeline -- [--messages 20000] [--workers 2] [--upload-rows 1000] [--relay-rows 50000] [--callbacks]
+// npm run bench:pipeline -- [--messages 20000] [--workers 2] [--upload-rows 1000] [--relay-rows 50000] [--callbacks] [--no-baselines]
+//                          [--redis-cluster [--partitions 6]]
+// With --redis-cluster the product runs twice in the same invocation, on the single Redis of
+// REDIS_URL and on a local Redis Cluster of three masters, with the same stream partitions and no
+// baselines, and the cluster's figure is reported as a ratio of the single Redis one.
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { formatPipelineReport, runPipelineBench } from "../bench-pipeline.ts";
+import { formatPipelineReport, runPipelineBench, type PipelineBenchOptions } from "../bench-pipeline.ts";
 
 const { values } = parseArgs({
   options: {
@@ -10,17 +14,35 @@ const { values } = parseArgs({
     "relay-rows": { type: "string", default: "50000" },
     "upload-rows": { type: "string", default: "1000" },
     callbacks: { type: "boolean", default: false },
+    // Only the product's run (its speed and footprint): no raw ceilings, relay-alone or BullMQ.
+    "no-baselines": { type: "boolean", default: false },
+    "redis-cluster": { type: "boolean", default: false },
+    partitions: { type: "string" },
   },
 });
 
-const report = await runPipelineBench({
+const options: PipelineBenchOptions = {
   messages: Number(values.messages),
   workers: Number(values.workers),
   relayRows: Number(values["relay-rows"]),
   uploadRows: Number(values["upload-rows"]),
   callbacks: values.callbacks,
+  baselines: !values["no-baselines"],
   logDir: fileURLToPath(new URL("../../../../.data/logs", import.meta.url)),
   log: (line) => console.error(`[bench] ${line}`),
-});
-console.log(formatPipelineReport(report));
-console.log(JSON.stringify(report));
+};
+
+if (values["redis-cluster"]) {
+  const partitions = Number(values.partitions ?? 6);
+  const single = await runPipelineBench({ ...options, baselines: false, partitions });
+  console.log("single Redis\n" + formatPipelineReport(single));
+  const cluster = await runPipelineBench({ ...options, baselines: false, partitions, redisCluster: true });
+  console.log("Redis Cluster, 3 masters\n" + formatPipelineReport(cluster));
+  const ratio = Math.round((cluster.endToEndPerSecond / single.endToEndPerSecond) * 100) / 100;
+  console.log(`cluster / single Redis, end to end: ${ratio}`);
+  console.log(JSON.stringify({ bench: "pipeline-redis-cluster", partitions, single, cluster, ratio }));
+} else {
+  const report = await runPipelineBench({ ...options, ...(values.partitions ? { partitions: Number(values.partitions) } : {}) });
+  console.log(formatPipelineReport(report));
+  console.log(JSON.stringify(report));
+}

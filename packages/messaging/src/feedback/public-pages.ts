@@ -105,7 +105,7 @@ export async function reviewRedirect(em: EntityManager, token: string, request: 
   if (!request.bot) {
     const res = await em.execute<{ affectedRows: number }>(
       `insert into review_clicks (id, workspace_id, patient_id, clicked_at, user_agent) values (gen_random_uuid(), ?, ?, ?, ?)
-       on conflict (patient_id) do nothing`,
+       on conflict (workspace_id, patient_id) do nothing`,
       [ctx.workspaceId, ctx.patientId, now, request.userAgent?.slice(0, 500) ?? null],
       "run",
     );

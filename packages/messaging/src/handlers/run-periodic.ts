@@ -11,6 +11,7 @@ import { ensureNextSlot, isPeriodicJob, type PeriodicJobName } from "../periodic
 import { type PeriodicOptions, periodicOptions } from "../periodic/periodic-options.ts";
 import { reconcileDeliveries } from "../periodic/reconcile-deliveries.ts";
 import { reconcileInbound } from "../periodic/reconcile-inbound.ts";
+import { purgeFinishedWork } from "../periodic/purge-finished-work.ts";
 import type { EntryHandler, HandlerDeps } from "./deps.ts";
 import { parkUnreadable } from "./park-unreadable.ts";
 
@@ -36,6 +37,8 @@ const OWN_JOBS: Partial<Record<PeriodicJobName, PeriodicJobRun>> = {
   "delivery.reconcile": async ({ deps, now, options }) => reconcileDeliveries(deps, now, options),
   // Replies lost at the webhook (a 5xx Twilio did not retry) are queued like the webhook queues them.
   "inbound.reconcile": async ({ deps, now, options }) => reconcileInbound(deps, now, options),
+  // Short transactions of its own, like the fold: deleting never waits on this slot's row lock.
+  "retention.purge": async ({ deps, now, options }) => purgeFinishedWork(deps, now, options),
 };
 
 /** The periodic jobs messaging runs itself (createHandlers maps them to runPeriodic). */

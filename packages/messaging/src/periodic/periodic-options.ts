@@ -32,7 +32,22 @@ export interface PeriodicOptions {
    * speed depends on it: the dashboard adds the unfolded deltas, so its figures are exact anyway.
    */
   analyticsFoldIntervalMs: number;
+  /** How often finished work (done outbox rows, applied status callbacks) is purged (purge-finished-work.ts). */
+  purgeIntervalMs: number;
+  /** Finished work older than this is deleted; at least four days (MIN_RETENTION_MS). */
+  retentionMs: number;
+  /** Rows deleted per statement and transaction. */
+  purgeBatchSize: number;
+  /** A run stops starting batches after this long; the next slot continues. */
+  purgeBudgetMs: number;
 }
+
+/**
+ * A finished outbox row's idempotency key is deleted with it, so the retention must outlast every
+ * redelivery that enqueues by key: Stripe retries an event for up to three days, delivery and
+ * inbound reconciliation look three days back (reconcileMaxAgeMs, inboundReconcileMaxAgeMs).
+ */
+export const MIN_RETENTION_MS = 4 * 24 * 60 * 60_000;
 
 export const DEFAULT_PERIODIC_OPTIONS: PeriodicOptions = {
   sweepIntervalMs: 60_000,
@@ -49,8 +64,13 @@ export const DEFAULT_PERIODIC_OPTIONS: PeriodicOptions = {
   completionIntervalMs: 5 * 60_000,
   replyWindowMs: 7 * 24 * 60 * 60_000,
   analyticsFoldIntervalMs: 60_000,
+  purgeIntervalMs: 10 * 60_000,
+  retentionMs: 7 * 24 * 60 * 60_000,
+  purgeBatchSize: 5_000,
+  purgeBudgetMs: 20_000,
 };
 
 export function periodicOptions(overrides?: Partial<PeriodicOptions>): PeriodicOptions {
-  return { ...DEFAULT_PERIODIC_OPTIONS, ...overrides };
+  const options = { ...DEFAULT_PERIODIC_OPTIONS, ...overrides };
+  return { ...options, retentionMs: Math.max(options.retentionMs, MIN_RETENTION_MS) };
 }

@@ -18,7 +18,7 @@ export const CampaignDraftSchema = defineEntity({
   properties: {
     id: uuidPk(),
     workspace: p.manyToOne(Workspace).deleteRule("cascade"),
-    campaign: p.oneToOne(Campaign).owner().unique("campaign_drafts_campaign_unique").deleteRule("cascade"),
+    campaign: p.manyToOne(Campaign).deleteRule("cascade"),
     /** Channel for rows that name none (the campaign table has no channel of its own). */
     channel: p.enum(Channel),
     fileName: p.text().nullable(),
@@ -37,6 +37,8 @@ export const CampaignDraftSchema = defineEntity({
     createdAt: createdAt(),
   },
   indexes: [{ name: "campaign_drafts_workspace_expires_idx", properties: ["workspace", "expiresAt"] }],
+  // One draft per campaign; workspace_id in the key as in every tenant key that can have it.
+  uniques: [{ name: "campaign_drafts_campaign_unique", properties: ["workspace", "campaign"] }],
 });
 
 export class CampaignDraft extends CampaignDraftSchema.class {

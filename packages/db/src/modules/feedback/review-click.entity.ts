@@ -13,10 +13,12 @@ export const ReviewClickSchema = defineEntity({
   properties: {
     id: uuidPk(),
     workspace: p.manyToOne(Workspace).deleteRule("cascade").index(),
-    patient: p.manyToOne(Patient).deleteRule("cascade").unique("review_clicks_patient_uq"),
+    patient: p.manyToOne(Patient).deleteRule("cascade"),
     clickedAt: p.datetime().defaultRaw("now()").onCreate(() => new Date()),
     userAgent: p.text().nullable(),
   },
+  // One click counted per patient; workspace_id in the key as in every tenant key that can have it.
+  uniques: [{ name: "review_clicks_patient_uq", properties: ["workspace", "patient"] }],
   // Analytics rollup: a click flips its patient's rating fact in analytics_deltas (analytics.entity.ts).
   triggers: [{ name: "review_clicks_analytics_facts", timing: "after", events: ["insert", "delete"], forEach: "row", body: REVIEW_CLICKS_ANALYTICS_TRIGGER_BODY }],
 });

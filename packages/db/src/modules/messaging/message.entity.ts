@@ -93,8 +93,9 @@ export const MessageSchema = defineEntity({
   uniques: [
     { name: "messages_provider_sid_uq", properties: ["providerSid"], where: "provider_sid is not null" },
     // Safety net for "exactly once" per patient: one INITIAL, one REMINDER, one HELP, one follow-up.
-    { name: "messages_once_per_patient_uq", properties: ["patient", "type"], where: "type in ('INITIAL', 'REMINDER', 'HELP')" },
-    { name: "messages_one_followup_uq", properties: ["patient"], where: "type in ('FOLLOWUP_HAPPY', 'FOLLOWUP_UNHAPPY')" },
+    // workspace_id first, as in every tenant key that can have it (docs/capacity.md, unique-keys.test.ts).
+    { name: "messages_once_per_patient_uq", properties: ["workspace", "patient", "type"], where: "type in ('INITIAL', 'REMINDER', 'HELP')" },
+    { name: "messages_one_followup_uq", properties: ["workspace", "patient"], where: "type in ('FOLLOWUP_HAPPY', 'FOLLOWUP_UNHAPPY')" },
   ],
   // Analytics rollup: a change of the row's request fact appends to analytics_deltas (analytics.entity.ts).
   triggers: [{ name: "messages_analytics_facts", timing: "after", events: ["insert", "update", "delete"], forEach: "row", body: MESSAGES_ANALYTICS_TRIGGER_BODY }],

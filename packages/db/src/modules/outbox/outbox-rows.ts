@@ -131,3 +131,23 @@ export async function sweepStaleOutbox(em: EntityManager, now: Date, options: Sw
   );
   return res.affectedRows;
 }
+
+/**
+ * Retention (docs/capacity.md): deletes up to `limit` `done` and up to `limit` `cancelled` rows
+ * due before `before`, oldest first; returns how many. One short statement that walks
+ * `outbox_status_available_idx` from its oldest finished row, so a run costs what it deletes,
+ * however many rows are younger. The caller loops, one transaction per call. A finished row's
+ * idempotency key goes with it: `before` must lie beyond the longest redelivery window of any
+ * source that enqueues by key (the worker enforces at least four days: Stripe redelivers for three).
+ */
+export async function purgeFinishedOutboxRows(em: EntityManager, before: Date, limit: number): Promise<number> {
+  const res = await em.execute<{ affectedRows: number }>(
+    `delete from outbox where id in (
+       (select id from outbox where status = 'done' and available_at < ? order by available_at limit ?)
+       union all
+       (select id from outbox where status = 'cancelled' and available_at < ? order by available_at limit ?))`,
+    [before, limit, before, limit],
+    "run",
+  );
+  return res.affectedRows;
+}

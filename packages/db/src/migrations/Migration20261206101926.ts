@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261206094602 extends Migration {
+export class Migration20261206101926 extends Migration {
 
-  override name = 'Migration20261206094602';
+  override name = 'Migration20261206101926';
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "workspaces" add "ai_drafts_per_day" int not null default 20;`);

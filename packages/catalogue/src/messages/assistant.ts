@@ -1,0 +1,101 @@
+import { m } from "../define.ts";
+
+const DAY_ES = "{day, select, 1 {lunes} 2 {martes} 3 {miércoles} 4 {jueves} 5 {viernes} 6 {sábado} other {domingo}}";
+const DAY_EN = "{day, select, 1 {Monday} 2 {Tuesday} 3 {Wednesday} 4 {Thursday} 5 {Friday} 6 {Saturday} other {Sunday}}";
+
+/** The assistant without a model (SPEC §16): answers to patients from the practice's knowledge, the away message, and the knowledge page. */
+export const assistant = {
+  // Answers sent to patients, rendered from the knowledge in the patient's language.
+  "assistant.answer.hours.title": m({ es: "Nuestro horario de atención:", en: "Our opening hours:" }),
+  "assistant.answer.hours.days": m<{ first: number; last: number; hours: string }>({
+    es: `{first, select, 1 {Lunes} 2 {Martes} 3 {Miércoles} 4 {Jueves} 5 {Viernes} 6 {Sábado} other {Domingo}}{last, select, 0 {} 1 { a lunes} 2 { a martes} 3 { a miércoles} 4 { a jueves} 5 { a viernes} 6 { a sábado} other { a domingo}}: {hours}`,
+    en: `{first, select, 1 {Monday} 2 {Tuesday} 3 {Wednesday} 4 {Thursday} 5 {Friday} 6 {Saturday} other {Sunday}}{last, select, 0 {} 1 { to Monday} 2 { to Tuesday} 3 { to Wednesday} 4 { to Thursday} 5 { to Friday} 6 { to Saturday} other { to Sunday}}: {hours}`,
+  }),
+  "assistant.answer.hours.closedDays": m<{ days: string }>({ es: "Cerrado: {days}.", en: "Closed: {days}." }),
+  "assistant.answer.hours.holidays": m({ es: "Feriados: cerrado.", en: "Public holidays: closed." }),
+  "assistant.answer.hours.doctor": m<{ name: string; days: string }>({ es: "{name} atiende: {days}.", en: "{name} sees patients: {days}." }),
+  "assistant.answer.hours.and": m({ es: " y ", en: " and " }),
+  "assistant.day": m<{ day: number }>({ es: DAY_ES, en: DAY_EN }),
+  "assistant.answer.location.title": m({ es: "Nuestra dirección:", en: "Our address:" }),
+  "assistant.answer.location.map": m<{ url: string }>({ es: "Mapa: {url}", en: "Map: {url}" }),
+  "assistant.answer.price.title": m({ es: "Nuestros precios:", en: "Our prices:" }),
+  "assistant.answer.services.title": m({ es: "Estos son nuestros servicios:", en: "These are our services:" }),
+  "assistant.answer.insurance.title": m({ es: "Seguros:", en: "Insurance:" }),
+  "assistant.answer.booking.title": m({ es: "Citas:", en: "Appointments:" }),
+  "assistant.answer.payment.title": m({ es: "Formas de pago:", en: "Payment:" }),
+  "assistant.answer.parking.title": m({ es: "Parqueadero:", en: "Parking:" }),
+  "assistant.away": m<{ practice: string; day: number; time: string; today: string }>({
+    es: `Gracias por escribir a {practice}. En este momento estamos cerrados; le responderemos {today, select, today {hoy} tomorrow {mañana} other {el ${DAY_ES}}} desde las {time}. Si es una urgencia, escriba "urgencia".`,
+    en: `Thank you for writing to {practice}. We are closed right now; we will answer {today, select, today {today} tomorrow {tomorrow} other {on ${DAY_EN}}} from {time}. If it is urgent, write "urgent".`,
+  }),
+  "assistant.away.noHours": m<{ practice: string }>({
+    es: "Gracias por escribir a {practice}. En este momento no hay nadie para responderle; le contestaremos en cuanto sea posible.",
+    en: "Thank you for writing to {practice}. Nobody is available right now; we will answer as soon as we can.",
+  }),
+
+  // The knowledge page (owners): Consultorios › Conocimiento.
+  "assistant.page.title": m<{ practice: string }>({ es: "Conocimiento de {practice}", en: "Knowledge of {practice}" }),
+  "assistant.page.intro": m({
+    es: "Con estos datos el asistente responde solo las preguntas frecuentes de los pacientes (horario, dirección, precios, seguros, pagos, parqueadero), también de noche. Lo urgente y lo que no sepa responder con seguridad pasa siempre al personal.",
+    en: "With these facts the assistant answers patients' common questions on its own (hours, address, prices, insurance, payment, parking), at night too. Anything urgent, and anything it cannot answer with confidence, always goes to staff.",
+  }),
+  "assistant.page.back": m({ es: "← Consultorio", en: "← Practice" }),
+  "assistant.page.link": m({ es: "Conocimiento para respuestas automáticas", en: "Knowledge for automatic answers" }),
+  "assistant.page.readOnly": m({ es: "Solo los propietarios pueden editar el conocimiento.", en: "Only owners can edit the knowledge." }),
+  "assistant.page.saved": m({ es: "Conocimiento guardado.", en: "Knowledge saved." }),
+  "assistant.page.save": m({ es: "Guardar conocimiento", en: "Save knowledge" }),
+  "assistant.page.invalid": m({ es: "Revise los campos marcados; no se guardó nada.", en: "Check the fields marked; nothing was saved." }),
+  "assistant.section.hours": m({ es: "Horario de atención", en: "Opening hours" }),
+  "assistant.section.location": m({ es: "Dirección", en: "Address" }),
+  "assistant.section.services": m({ es: "Servicios y precios", en: "Services and prices" }),
+  "assistant.section.insurance": m({ es: "Seguros", en: "Insurance" }),
+  "assistant.section.other": m({ es: "Citas, pagos y parqueadero", en: "Appointments, payment and parking" }),
+  "assistant.section.faqs": m({ es: "Preguntas y respuestas", en: "Questions and answers" }),
+  "assistant.section.away": m({ es: "Mensaje fuera de horario", en: "Away message" }),
+  "assistant.field.day": m<{ day: number }>({
+    es: "{day, select, 1 {Lunes} 2 {Martes} 3 {Miércoles} 4 {Jueves} 5 {Viernes} 6 {Sábado} other {Domingo}}",
+    en: DAY_EN,
+  }),
+  "assistant.field.dayHint": m({
+    es: "Intervalos como 08:00-13:00, 14:00-18:00; vacío = cerrado.",
+    en: "Intervals like 08:00-13:00, 14:00-18:00; empty = closed.",
+  }),
+  "assistant.field.holidays": m({ es: "Feriados (una fecha AAAA-MM-DD por línea)", en: "Holidays (one date YYYY-MM-DD per line)" }),
+  "assistant.field.doctors": m({ es: "Horario por doctor, si difiere", en: "Hours per doctor, where they differ" }),
+  "assistant.field.doctorsHint": m({
+    es: "Una línea por doctor: Nombre | días (1 = lunes … 7 = domingo, p. ej. 1,3,5 o 1-5) | 08:00-13:00, 14:00-18:00",
+    en: "One line per doctor: Name | days (1 = Monday … 7 = Sunday, e.g. 1,3,5 or 1-5) | 08:00-13:00, 14:00-18:00",
+  }),
+  "assistant.field.inSpanish": m<{ field: string }>({ es: "{field} (español)", en: "{field} (Spanish)" }),
+  "assistant.field.inEnglish": m<{ field: string }>({ es: "{field} (inglés)", en: "{field} (English)" }),
+  "assistant.field.bilingualHint": m({
+    es: "Si deja vacío el texto en inglés, a los pacientes que escriben en inglés se les responde con el texto en español.",
+    en: "If the English text is empty, patients who write in English are answered with the Spanish text.",
+  }),
+  "assistant.field.hoursNote": m({ es: "Nota sobre el horario", en: "Note on the hours" }),
+  "assistant.field.locationNote": m({ es: "Indicaciones para llegar", en: "Directions" }),
+  "assistant.field.priceNote": m({ es: "Nota sobre los precios", en: "Note on the prices" }),
+  "assistant.field.insurance": m({ es: "Seguros y reembolsos", en: "Insurance and reimbursement" }),
+  "assistant.field.address": m({ es: "Dirección", en: "Address" }),
+  "assistant.field.mapUrl": m({ es: "Enlace al mapa", en: "Map link" }),
+  "assistant.field.services": m({ es: "Servicios", en: "Services" }),
+  "assistant.field.servicesHint": m({
+    es: "Una línea por servicio: nombre en español | nombre en inglés | precio | otros nombres separados por comas",
+    en: "One line per service: Spanish name | English name | price | other names separated by commas",
+  }),
+  "assistant.field.insurers": m({ es: "Aseguradoras (separadas por comas)", en: "Insurers (separated by commas)" }),
+  "assistant.field.booking": m({ es: "Citas", en: "Appointments" }),
+  "assistant.field.payment": m({ es: "Formas de pago", en: "Payment" }),
+  "assistant.field.parking": m({ es: "Parqueadero", en: "Parking" }),
+  "assistant.field.faqs": m({ es: "Preguntas y respuestas", en: "Questions and answers" }),
+  "assistant.field.faqsHint": m({
+    es: "Un bloque por pregunta, separados por una línea vacía. Líneas: «P:» la pregunta, «R:» la respuesta; en inglés, «Q:» y «A:» (opcional).",
+    en: "One block per question, separated by an empty line. Lines: “P:” the question, “R:” the answer in Spanish; in English, “Q:” and “A:” (optional).",
+  }),
+  "assistant.field.awayHours": m({ es: "Horas mínimas entre dos mensajes fuera de horario en una conversación", en: "Least hours between two away messages in one conversation" }),
+  "assistant.error.interval": m<{ value: string }>({ es: "Intervalo no válido: «{value}». Use HH:MM-HH:MM.", en: "Invalid interval: “{value}”. Use HH:MM-HH:MM." }),
+  "assistant.error.date": m<{ value: string }>({ es: "Fecha no válida: «{value}». Use AAAA-MM-DD.", en: "Invalid date: “{value}”. Use YYYY-MM-DD." }),
+  "assistant.error.line": m<{ line: number }>({ es: "La línea {line} no tiene el formato indicado.", en: "Line {line} does not follow the format shown." }),
+  "assistant.error.awayHours": m({ es: "Indique un número entero de horas entre 1 y 336.", en: "Enter a whole number of hours between 1 and 336." }),
+  "assistant.error.tooLong": m({ es: "El texto es demasiado largo.", en: "The text is too long." }),
+};
