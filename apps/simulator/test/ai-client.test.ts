@@ -94,6 +94,31 @@ describe("AiClient against the fake endpoint", () => {
   });
 });
 
+describe("strict structured outputs", () => {
+  it("the fake refuses a strict schema OpenAI refuses (an open object, a length keyword) with 400", async () => {
+    const ask = (schema: unknown) =>
+      fetch(`${baseUrl}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "x" }], response_format: { type: "json_schema", json_schema: { name: "s", strict: true, schema } } }),
+      });
+    const open = await ask({ type: "object", properties: { a: { type: "string" } }, required: ["a"] });
+    expect(open.status).toBe(400);
+    expect(((await open.json()) as { error: { type: string; message: string } }).error).toMatchObject({ type: "invalid_request_error", message: expect.stringContaining("additionalProperties") });
+    const bounded = await ask({ type: "object", properties: { a: { type: "array", items: { type: "string" }, minItems: 3 } }, required: ["a"], additionalProperties: false });
+    expect(bounded.status).toBe(400);
+  });
+
+  it("the client sends zod schemas in the strict subset, and zod still checks the bounds", async () => {
+    const schema = z.object({ items: z.array(z.object({ text: z.string().min(1) })).min(2).max(2) });
+    sim.ai.script([{ content: '{"items": [{"text": "a"}]}' }, { content: '{"items": [{"text": "a"}, {"text": "b"}]}' }]);
+    await expect(client().completeJson([{ role: "user", content: "x" }], schema, { name: "two" })).resolves.toEqual({ items: [{ text: "a" }, { text: "b" }] });
+    // The first answer (one item) passed the provider's schema but not zod's: it took the repair turn.
+    expect(sim.ai.requests).toHaveLength(2);
+    expect(JSON.stringify(sim.ai.requests[0]!.body)).not.toMatch(/minItems|minLength/);
+  });
+});
+
 describe("template drafts", () => {
   it("gets three drafts in one structured request (no `n`) and maps seed 004's variables to ours", async () => {
     const drafts = await draftTemplates(client(), brief);

@@ -141,7 +141,7 @@ export class AiClient {
    */
   async completeJson<T>(messages: ChatMessage[], schema: z.ZodType<T>, options: Omit<CompletionOptions, "jsonSchema"> & { name: string }): Promise<T> {
     const { name, ...rest } = options;
-    const jsonSchema = { name, schema: z.toJSONSchema(schema, { target: "draft-7" }) as Record<string, unknown> };
+    const jsonSchema = { name, schema: strictSubset(z.toJSONSchema(schema, { target: "draft-7" })) };
     const first = await this.complete(messages, { ...rest, jsonSchema });
     const parsed = parseJson(first.content, schema);
     if (parsed.ok) return parsed.value;
@@ -158,6 +158,33 @@ export class AiClient {
     if (reparsed.ok) return reparsed.value;
     throw new AiError("malformed", `The answer is not the JSON asked for, even after one repair: ${reparsed.problem}`);
   }
+}
+
+// Keywords OpenAI's strict structured outputs refuse (HTTP 400 "Invalid schema") or may not honour:
+// lengths, sizes and numeric bounds. The provider gets the shape; zod checks the bounds afterwards.
+const UNSUPPORTED_IN_STRICT = new Set(["$schema", "minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "pattern", "format", "default"]);
+
+/**
+ * The JSON Schema as strict structured outputs take it: every object closed
+ * (`additionalProperties: false`) with all its properties required, no length or numeric keywords.
+ * https://platform.openai.com/docs/guides/structured-outputs#supported-schemas
+ */
+export function strictSubset(schema: unknown): Record<string, unknown> {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== "object") return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (UNSUPPORTED_IN_STRICT.has(key)) continue;
+      out[key] = key === "properties" && value && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)])) : walk(value);
+    }
+    if (out.type === "object" && out.properties && typeof out.properties === "object") {
+      out.additionalProperties = false;
+      out.required = Object.keys(out.properties);
+    }
+    return out;
+  };
+  return walk(schema) as Record<string, unknown>;
 }
 
 /** Models often wrap JSON in a ```json fence even when told not to; the fence is not the answer. */

@@ -1,6 +1,6 @@
 // Public API of @rm/ai: the OpenAI-compatible chat-completions client and the template drafts built
 // on it. See README.md.
-export { AiClient, AiError, type AiClientOptions, type AiConfig, type AiErrorDetails, type AiErrorKind, type ChatMessage, type Completion, type CompletionOptions } from "./client.ts";
+export { AiClient, AiError, strictSubset, type AiClientOptions, type AiConfig, type AiErrorDetails, type AiErrorKind, type ChatMessage, type Completion, type CompletionOptions } from "./client.ts";
 export {
   DRAFT_LANGUAGES,
   DRAFT_LENGTHS,

@@ -107,9 +107,14 @@ export class AiFake {
       return this.error(res, 400, { message: "We could not parse the JSON body of your request." });
     }
     this.requests.push({ at: this.now(), body });
-    const request = body as { model?: unknown; messages?: unknown; response_format?: { type?: string; json_schema?: { name?: string } } };
+    const request = body as { model?: unknown; messages?: unknown; response_format?: { type?: string; json_schema?: { name?: string; strict?: boolean; schema?: unknown } } };
     if (typeof request.model !== "string" || !request.model) return this.error(res, 400, { message: "you must provide a model parameter", code: null });
     if (!Array.isArray(request.messages) || request.messages.length === 0) return this.error(res, 400, { message: "'messages' must be a non-empty array." });
+    const format = request.response_format;
+    if (format?.type === "json_schema" && format.json_schema?.strict === true) {
+      const problem = strictSchemaProblem(format.json_schema.schema, "schema");
+      if (problem) return this.error(res, 400, { message: `Invalid schema for response_format '${format.json_schema.name ?? ""}': ${problem}`, code: "invalid_json_schema" });
+    }
     if (this.config.models.length && !this.config.models.includes(request.model)) return this.error(res, 404, { message: `The model \`${request.model}\` does not exist or you do not have access to it.` });
 
     const step = this.steps.shift();
@@ -197,6 +202,44 @@ export class AiFake {
       this.abort.signal.addEventListener("abort", stop, { once: true });
     });
   }
+}
+
+// Strict structured outputs accept a subset of JSON Schema: every object closed with all properties
+// required; we also refuse length and numeric keywords, which strict mode has not always supported
+// (https://platform.openai.com/docs/guides/structured-outputs#supported-schemas). Stricter than a
+// provider that accepts them is fine: a fake must not be kinder.
+const STRICT_UNSUPPORTED = ["minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "pattern", "format", "default"];
+
+function strictSchemaProblem(node: unknown, at: string): string | null {
+  if (Array.isArray(node)) {
+    for (const [i, n] of node.entries()) {
+      const p = strictSchemaProblem(n, `${at}[${i}]`);
+      if (p) return p;
+    }
+    return null;
+  }
+  if (!node || typeof node !== "object") return null;
+  const o = node as Record<string, unknown>;
+  for (const k of STRICT_UNSUPPORTED) if (k in o) return `In context=${at}, '${k}' is not permitted.`;
+  if (o.type === "object") {
+    if (o.additionalProperties !== false) return `In context=${at}, 'additionalProperties' is required to be supplied and to be false.`;
+    const props = o.properties && typeof o.properties === "object" ? Object.keys(o.properties) : [];
+    const required = Array.isArray(o.required) ? o.required : [];
+    const missing = props.filter((p) => !required.includes(p));
+    if (missing.length) return `In context=${at}, 'required' is required to be supplied and to be an array including every key in properties. Missing '${missing[0]}'.`;
+  }
+  for (const [k, v] of Object.entries(o)) {
+    if (k === "properties" && v && typeof v === "object") {
+      for (const [pk, pv] of Object.entries(v)) {
+        const p = strictSchemaProblem(pv, `${at}.properties.${pk}`);
+        if (p) return p;
+      }
+    } else if (v && typeof v === "object") {
+      const p = strictSchemaProblem(v, `${at}.${k}`);
+      if (p) return p;
+    }
+  }
+  return null;
 }
 
 function isStep(v: unknown): v is AiScriptStep {
