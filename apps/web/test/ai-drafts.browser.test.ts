@@ -3,7 +3,8 @@
 // three drafts (seed 004's {nombre_cliente} mapped to {{name}}), a draft with an unknown variable is
 // refused with everything kept, the fixed one is saved as a broadcast template; provider errors,
 // slowness and the daily limit are clear messages in Spanish and English; no prompt carries a
-// patient's name or phone. Without AI_BASE_URL the page says how to enable it. Axe-clean throughout.
+// patient's name or phone. The same flow runs with JavaScript on. Without AI_BASE_URL the page says how
+// to enable it. Axe-clean throughout.
 import { seedDemo, DEMO } from "@rm/demo";
 import { initOrm } from "@rm/db";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
@@ -199,6 +200,30 @@ describe.skipIf(!present)("AI drafts of broadcast texts", () => {
     await submit();
     await page.getByRole("alert").filter({ hasText: `Ya se usaron los ${used} pedidos de borradores de hoy` }).waitFor();
     await sql.query("update workspaces set ai_drafts_per_day = 20 where id = $1", [workspaceId]);
+    expect(problemsOf(problems)).toEqual([]);
+  });
+
+  it("works the same with JavaScript on: a brief gives drafts and an edited one is saved", { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    watch(page, problems);
+    await page.goto(`${web.url}/login`);
+    await page.getByLabel("Correo electrónico").fill(DEMO.ownerEmail);
+    await page.getByLabel("Contraseña").fill(DEMO.password);
+    await page.getByRole("button", { name: "Ingresar" }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+    await page.goto(`${web.url}/templates/drafts`);
+    await page.waitForFunction(() => (window as unknown as { __remixContext?: unknown }).__remixContext !== undefined);
+    await page.getByLabel("Objetivo del mensaje").fill("Horario de diciembre");
+    await page.getByRole("button", { name: "Redactar con IA" }).click();
+    await page.getByRole("heading", { name: "Borradores", level: 2 }).waitFor();
+    await page.getByRole("textbox", { name: "Borrador 2", exact: true }).fill("{{practice}}: en diciembre atendemos hasta el 23. Responda BAJA para no recibir más mensajes.");
+    await page.getByLabel("Nombre de la plantilla (borrador 2)").fill("Diciembre");
+    await page.getByRole("button", { name: "Guardar borrador 2 como plantilla" }).click();
+    await page.getByText("Plantilla «Diciembre» guardada.").waitFor();
+    expect((await sql.query("select count(*)::int as n from templates where name = 'Diciembre' and type = 'BROADCAST'")).rows[0].n).toBe(1);
+    await context.close();
     expect(problemsOf(problems)).toEqual([]);
   });
 
