@@ -139,3 +139,23 @@ describe("Ajustes › Número propio", () => {
     expect(enA).not.toContain('data-testid="own-account-credits"');
   });
 });
+
+describe("the own account's WhatsApp templates and the switch", () => {
+  it("only the owner writes them: receptionists and doctors get 403 and nothing is stored; another workspace's template is 404", async () => {
+    const wa = { waBody: "Hola {{name}}, califique su visita a {{practice}}: {{ratingLink}} Gracias.", waButtons: "1\n2\n3\n4\n5", waCategory: "UTILITY" };
+    // Workspace A has no account; B's owner cannot reach A's template, A's staff cannot write B-style templates.
+    for (const role of ["doctorA", "receptionistA"]) {
+      expect((await post(web.url, `/templates/${a.templateId}`, sessions[role]!, { intent: "wa-save", ...wa })).status).toBe(403);
+    }
+    expect((await post(web.url, `/templates/${a.templateId}`, sessions.ownerB!, { intent: "wa-save", ...wa })).status).toBe(404);
+    expect((await sql.query("select count(*)::int as n from whatsapp_templates")).rows[0].n).toBe(0);
+  });
+
+  it("refuses the switch with the reason while the templates are not approved, even when posted directly", async () => {
+    const res = await post(web.url, "/settings/sender", sessions.ownerB!, { intent: "whatsapp-on" });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/Para cambiar, elija primero el número|No se puede cambiar todavía/);
+    expect((await rowOf(b.workspaceId))!.whatsapp_switched_at).toBeNull();
+  });
+});

@@ -1,7 +1,7 @@
 // The worker's stream consumers: one StreamConsumer per kind of work, all dispatching to the
 // handlers of @rm/messaging, @rm/campaigns (campaign completion) and @rm/stripe-billing. The trace
 // context written with the outbox row continues here.
-import { credentialsCipherFromEnv, ownAccountClients } from "@rm/accounts";
+import { credentialsCipherFromEnv, followWhatsAppApprovals, ownAccountClients } from "@rm/accounts";
 import { campaignPeriodicHandlers } from "@rm/campaigns";
 import { createBillingHandlers, priceIdsFromEnv } from "@rm/stripe-billing";
 import { createDeadLetterHandler, createHandlers, createReplyProcessor, dispatchEntry, sendMessage, sendMessageBatch, SenderRateLimiter, startPeriodicEnsurer, StatusApplier, type FeedbackOptions, type HandlerDeps, type SendDeps } from "@rm/messaging";
@@ -41,7 +41,23 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
       inboundReconcileOverlapMs: config.INBOUND_RECONCILE_OVERLAP_MINUTES * 60_000,
       inboundReconcileMaxAgeMs: config.INBOUND_RECONCILE_MAX_HOURS * 3_600_000,
       retentionMs: config.RETENTION_DAYS * 24 * 3_600_000,
+      whatsappApprovalIntervalMs: config.WHATSAPP_APPROVAL_INTERVAL_MS,
     },
+    // Own accounts' WhatsApp templates under review (SPEC §12): only when credentials can be opened.
+    ...(config.CREDENTIALS_ENCRYPTION_KEYS && config.CREDENTIALS_ENCRYPTION_KEY_ID
+      ? {
+          followWhatsAppApprovals: (() => {
+            const deps = {
+              cipher: credentialsCipherFromEnv(config.CREDENTIALS_ENCRYPTION_KEYS, config.CREDENTIALS_ENCRYPTION_KEY_ID),
+              apiUrl: config.TWILIO_API_URL,
+              platform: { accountSid: config.TWILIO_ACCOUNT_SID ?? "", authToken: config.TWILIO_AUTH_TOKEN[0] ?? "" },
+              publicUrl: config.PUBLIC_URL,
+              timeoutMs: config.TWILIO_TIMEOUT_MS,
+            };
+            return (now: Date) => followWhatsAppApprovals(ctx.db.orm.em, deps, now);
+          })(),
+        }
+      : {}),
     platformSenders: [config.TWILIO_FROM_SMS, config.TWILIO_FROM_WHATSAPP && (config.TWILIO_FROM_WHATSAPP.startsWith("whatsapp:") ? config.TWILIO_FROM_WHATSAPP : `whatsapp:${config.TWILIO_FROM_WHATSAPP}`)].filter((s): s is string => Boolean(s)),
     feedback,
     // Ratings, opt-outs and HELP, in the transaction that stores the reply.

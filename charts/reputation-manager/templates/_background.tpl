@@ -41,6 +41,9 @@ spec:
           {{- $_ := set $fixed "INBOUND_RECONCILE_OVERLAP_MINUTES" .overlapMinutes }}
           {{- $_ := set $fixed "INBOUND_RECONCILE_MAX_HOURS" .maxHours }}
           {{- end }}
+          {{- with $c.whatsappApprovals }}
+          {{- $_ := set $fixed "WHATSAPP_APPROVAL_INTERVAL_MS" .intervalMs }}
+          {{- end }}
           {{- with $c.statusApply }}
           {{- $_ := set $fixed "STATUS_APPLY_BATCH_SIZE" .batchSize }}
           {{- $_ := set $fixed "STATUS_APPLY_POLL_MS" .pollMs }}

@@ -94,3 +94,19 @@ export {
   type AccountSenders,
   type OwnAccountCredentials,
 } from "./own-sender.ts";
+export {
+  WHATSAPP_CATEGORIES,
+  checkWhatsAppTemplate,
+  defaultWhatsAppText,
+  followWhatsAppApprovals,
+  ownWhatsAppReadiness,
+  saveWhatsAppTemplate,
+  submitWhatsAppTemplate,
+  switchOwnWhatsApp,
+  toNumbered,
+  whatsappTemplateFor,
+  whatsappTextProblems,
+  type OwnWhatsAppReadiness,
+  type WhatsAppCategory,
+  type WhatsAppTemplateView,
+} from "./whatsapp-templates.ts";

@@ -159,15 +159,62 @@ export async function createOwnSubaccount(em: EntityManager, deps: OwnSenderDeps
   return created.sid;
 }
 
-/** Disconnects: the workspace sends on the platform senders again. The subaccount itself is left open at Twilio. */
-export async function disconnectOwnAccount(em: EntityManager, actor: OwnSenderActor): Promise<boolean> {
+export interface DisconnectResult {
+  disconnected: boolean;
+  /** The chosen number or service whose webhook URLs this app set and could not clear at Twilio. */
+  notCleared: string | null;
+}
+
+/**
+ * Disconnects: the workspace sends on the platform senders again. Before the token is forgotten,
+ * the URLs this app set on the chosen sender are cleared through the API — only those still
+ * pointing at this app, so a URL the practice set since is left alone — best effort: a failure
+ * is reported (`notCleared`) and the disconnection goes ahead. The subaccount itself is left open.
+ */
+export async function disconnectOwnAccount(em: EntityManager, deps: OwnSenderDeps, actor: OwnSenderActor): Promise<DisconnectResult> {
   const wem = workspaceEm(em, actor.workspaceId);
   const row = await wem.findOne(TwilioAccount, { workspace: actor.workspaceId });
-  if (!row) return false;
+  if (!row) return { disconnected: false, notCleared: null };
+  const notCleared = await clearSenderUrls(deps, row);
   wem.remove(row);
-  recordAudit(wem, { workspaceId: actor.workspaceId, actorId: actor.userId, action: "own_sender.disconnected", entityType: "twilio_account", entityId: row.accountSid, ip: actor.ip ?? null, details: { accountSid: row.accountSid } });
+  recordAudit(wem, {
+    workspaceId: actor.workspaceId,
+    actorId: actor.userId,
+    action: "own_sender.disconnected",
+    entityType: "twilio_account",
+    entityId: row.accountSid,
+    ip: actor.ip ?? null,
+    details: { accountSid: row.accountSid, ...(notCleared ? { urlsNotCleared: notCleared } : {}) },
+  });
   await wem.flush();
-  return true;
+  return { disconnected: true, notCleared };
+}
+
+/** Clears the inbound/status URLs chooseOwnSender set; returns the sender when that failed. */
+async function clearSenderUrls(deps: OwnSenderDeps, row: TwilioAccount): Promise<string | null> {
+  const sender = row.phoneNumberSid ?? row.messagingServiceSid;
+  if (!sender) return null;
+  const inboundUrl = ownInboundUrl(deps.publicUrl);
+  const statusUrl = ownStatusUrl(deps.publicUrl);
+  try {
+    const token = deps.cipher.open({ keyId: row.tokenKeyId, ciphertext: row.tokenCiphertext }, tokenContext(row.accountSid));
+    const twilio = client(deps, row.accountSid, token);
+    if (row.phoneNumberSid) {
+      const number = await twilio.incomingPhoneNumbers(row.phoneNumberSid).fetch();
+      // An empty value removes the URL (https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource).
+      if (number.smsUrl === inboundUrl) await twilio.incomingPhoneNumbers(row.phoneNumberSid).update({ smsUrl: "" });
+    } else if (row.messagingServiceSid) {
+      const service = await twilio.messaging.v1.services(row.messagingServiceSid).fetch();
+      const update: { inboundRequestUrl?: string; statusCallback?: string } = {};
+      if (service.inboundRequestUrl === inboundUrl) update.inboundRequestUrl = "";
+      if (service.statusCallback === statusUrl) update.statusCallback = "";
+      if (Object.keys(update).length > 0) await twilio.messaging.v1.services(row.messagingServiceSid).update(update);
+    }
+    return null;
+  } catch {
+    // A revoked token, a deleted number or Twilio down: say so, never block the disconnection.
+    return row.phoneNumber ?? sender;
+  }
 }
 
 export async function ownSenderSummary(em: EntityManager, workspaceId: string): Promise<OwnSenderSummary | null> {
@@ -181,6 +228,11 @@ export async function ownSenderSummary(em: EntityManager, workspaceId: string): 
     messagingServiceSid: row.messagingServiceSid ?? null,
     connectedAt: row.createdAt,
   };
+}
+
+/** The client of a connected account, its token opened from the row. */
+export function connectedAccountClient(deps: OwnSenderDeps, row: { accountSid: string; tokenKeyId: string; tokenCiphertext: string }): TwilioClient {
+  return client(deps, row.accountSid, deps.cipher.open({ keyId: row.tokenKeyId, ciphertext: row.tokenCiphertext }, tokenContext(row.accountSid)));
 }
 
 /** `wem`: already scoped to the workspace (the row is flushed through it). */

@@ -14,8 +14,9 @@ import { sending } from "./messages/sending.ts";
 import { settings } from "./messages/settings.ts";
 import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
+import { whatsappTemplates } from "./messages/whatsapp-templates.ts";
 
-export const catalogue = { ...aiDrafts, ...assistant, ...billing, ...consent, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload };
+export const catalogue = { ...aiDrafts, ...assistant, ...billing, ...consent, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload, ...whatsappTemplates };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

@@ -253,6 +253,8 @@ export const workerEnv = commonEnv
     REMINDER_DELAY_MS: z.coerce.number().int().min(1000).optional(),
     /** How often ACTIVE campaigns are checked for completion (default 5 minutes). */
     CAMPAIGN_COMPLETION_INTERVAL_MS: z.coerce.number().int().min(100).optional(),
+    /** How often the WhatsApp approval of own accounts' templates is asked of Twilio (default 5 minutes). */
+    WHATSAPP_APPROVAL_INTERVAL_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
     /** Outbox rows published but not done for this long are republished by the sweeper. */
     OUTBOX_SWEEP_AFTER_MS: z.coerce.number().int().min(1000).default(5 * 60_000),
     /** How often the sweeper runs. */

@@ -17,6 +17,7 @@ import { OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";
 import { PracticeSchema } from "./modules/practice/practice.entity.ts";
 import { TemplateSchema } from "./modules/templates/template.entity.ts";
 import { TwilioAccountSchema } from "./modules/senders/twilio-account.entity.ts";
+import { WhatsAppTemplateSchema } from "./modules/senders/whatsapp-template.entity.ts";
 import { InvitationSchema } from "./modules/workspace/invitation.entity.ts";
 import { StaffSessionSchema } from "./modules/workspace/staff-session.entity.ts";
 import { UserSchema } from "./modules/workspace/user.entity.ts";
@@ -44,6 +45,7 @@ export const entities = [
   BillingEventSchema,
   TwilioAccountSchema,
   PracticeKnowledgeSchema,
+  WhatsAppTemplateSchema,
   AuditLogSchema,
   OutboxEventSchema,
   AnalyticsDeltaSchema,

@@ -29,6 +29,7 @@ export { ReviewClick, ReviewClickSchema } from "./modules/feedback/review-click.
 export { CreditLedgerEntry, CreditLedgerEntrySchema } from "./modules/billing/credit-ledger-entry.entity.ts";
 export { TwilioAccount, TwilioAccountSchema } from "./modules/senders/twilio-account.entity.ts";
 export { PracticeKnowledge, PracticeKnowledgeSchema } from "./modules/assistant/practice-knowledge.entity.ts";
+export { WhatsAppTemplate, WhatsAppTemplateSchema, WhatsAppTemplateStatus } from "./modules/senders/whatsapp-template.entity.ts";
 export { BillingEvent, BillingEventSchema } from "./modules/billing/billing-event.entity.ts";
 export { AuditLog, AuditLogSchema } from "./modules/audit/audit-log.entity.ts";
 export { OutboxEvent, OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";

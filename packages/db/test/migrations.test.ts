@@ -60,6 +60,7 @@ describe("migrations", () => {
           "templates",
           "twilio_accounts",
           "users",
+          "whatsapp_templates",
           "workspaces",
         ]);
         expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe("");

@@ -1,9 +1,10 @@
 // The periodic jobs on 'periodic' (sweeper, delivery and inbound reconciliation, campaign completion, analytics
-// fold, retention of finished work): self-rescheduling outbox rows, one per job and time slot.
+// fold, retention of finished work, the WhatsApp approvals of own accounts' templates): self-rescheduling
+// outbox rows, one per job and time slot.
 import { z } from "zod";
 import { defineEvent } from "./define-event.ts";
 
-export const PERIODIC_JOBS = ["outbox.sweep", "delivery.reconcile", "inbound.reconcile", "campaign.complete", "analytics.fold", "retention.purge"] as const;
+export const PERIODIC_JOBS = ["outbox.sweep", "delivery.reconcile", "inbound.reconcile", "campaign.complete", "analytics.fold", "retention.purge", "whatsapp.approvals"] as const;
 export type PeriodicJobName = (typeof PERIODIC_JOBS)[number];
 
 export const periodicJobEvent = defineEvent({

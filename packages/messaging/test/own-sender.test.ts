@@ -12,6 +12,12 @@ import {
   CredentialsCipher,
   chooseOwnSender,
   connectOwnAccount,
+  disconnectOwnAccount,
+  followWhatsAppApprovals,
+  ownWhatsAppReadiness,
+  saveWhatsAppTemplate,
+  submitWhatsAppTemplate,
+  switchOwnWhatsApp,
   createOwnSubaccount,
   listAccountSenders,
   ownAccountClients,
@@ -23,14 +29,15 @@ import {
   type OwnSenderDeps,
 } from "@rm/accounts";
 import { initOrm } from "@rm/db";
-import { ManualClock } from "@rm/domain";
+import { LOCAL_PLATFORM_CONTENT_SIDS, ManualClock } from "@rm/domain";
+import { messageSendEvent } from "@rm/events";
 import type { StreamEntry } from "@rm/streams";
 import { createScenario, createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from "@rm/test-utils";
 import { createTwilioClient, signTwilioRequest } from "@rm/twilio";
 import { createSimulator, type SimAccount, type Simulator } from "@rm/twilio-simulator";
 import { SenderRateLimiter } from "../src/rate-limit.ts";
 import { sendMessage, type SendDeps } from "../src/send/send-message.ts";
-import { findRoute } from "../src/handlers/store-inbound.ts";
+import { findRoute, storeInbound } from "../src/handlers/store-inbound.ts";
 import { createTwilioWebhookHandler, TWILIO_STATUS_PATH } from "../src/webhooks/twilio-webhooks.ts";
 
 const PLATFORM_SID = "AC" + "0".repeat(32);
@@ -251,5 +258,132 @@ describe("replies to an own number", () => {
     const [row] = (await pool.query("select payload from outbox where type = 'twilio.inbound' and payload->'params'->>'MessageSid' = $1", [reply.sid])).rows as { payload: { workspaceId?: string } }[];
     expect(row!.payload.workspaceId).toBe(s.workspaceId);
     expect((await findRoute(orm.em.fork(), phone, OWN_NUMBER, row!.payload.workspaceId))!.workspaceId).toBe(s.workspaceId);
+  });
+
+  it("a reply to a number inside the account's Messaging Service reaches the workspace's conversation", async () => {
+    const account = sim.addAccount({ authToken: randomBytes(16).toString("hex"), services: [{ friendlyName: "Consultorio", numbers: ["+593990001002"] }] });
+    const service = [...account.services.values()][0]!;
+    const { s, actor } = await connected(account);
+    await chooseOwnSender(orm.em.fork(), ownDeps(), actor, service.sid);
+    for (const e of await publishDue(s.workspaceId)) await sendMessage(sendDeps(), e);
+    // The message leaves through the service (Twilio picks the number): its sender is the service.
+    expect(sim.state.messages.find((m) => m.to === s.phones[0])).toMatchObject({ accountSid: account.sid, messagingServiceSid: service.sid });
+
+    const reply = await sim.inbound({ from: s.phones[0]!, to: "+593990001002", body: "4" });
+    expect(reply).toMatchObject({ delivered: true, webhookStatus: 200 });
+    const rows = (await pool.query("select id::text as id, type, workspace_id::text as workspace_id, payload from outbox where type = 'twilio.inbound' and payload->'params'->>'MessageSid' = $1", [reply.sid])).rows as { id: string; type: string; payload: unknown }[];
+    await pool.query("update outbox set status = 'published', published_at = now() where id = $1", [rows[0]!.id]);
+    await storeInbound({ orm, clock, logger: silent }, { outboxId: rows[0]!.id, type: rows[0]!.type, workspaceId: null, payload: JSON.stringify(rows[0]!.payload), traceparent: "" });
+    const stored = (await pool.query("select workspace_id::text as workspace_id, in_reply_to_id::text as in_reply_to from inbound_messages where provider_sid = $1", [reply.sid])).rows[0];
+    expect(stored).toEqual({ workspace_id: s.workspaceId, in_reply_to: s.messageIds[0] });
+  });
+});
+
+describe("disconnecting", () => {
+  it("clears at Twilio the URLs it set on the chosen number or service, and leaves a URL the practice set since", async () => {
+    const account = sim.addAccount({ authToken: randomBytes(16).toString("hex"), numbers: ["+593990001003"], services: [{ friendlyName: "Sede", numbers: ["+593990001004"] }] });
+    const number = [...account.numbers.values()].find((n) => n.phoneNumber === "+593990001003")!;
+    const service = [...account.services.values()][0]!;
+    const { s, actor } = await connected(account);
+    await chooseOwnSender(orm.em.fork(), ownDeps(), actor, service.sid);
+    expect(service).toMatchObject({ inboundRequestUrl: `${publicUrl}/webhooks/twilio/inbound`, statusCallback: `${publicUrl}/webhooks/twilio/status` });
+    await chooseOwnSender(orm.em.fork(), ownDeps(), actor, number.sid);
+    expect(await disconnectOwnAccount(orm.em.fork(), ownDeps(), actor)).toEqual({ disconnected: true, notCleared: null });
+    expect(number.smsUrl).toBeNull();
+    expect(await accountRow(s.workspaceId)).toBeUndefined();
+
+    // Reconnected with the service: the practice pointed its status callback elsewhere meanwhile.
+    await connectOwnAccount(orm.em.fork(), ownDeps(), actor, { accountSid: account.sid, authToken: account.authTokens[0]! });
+    await chooseOwnSender(orm.em.fork(), ownDeps(), actor, service.sid);
+    service.statusCallback = "https://practice.example/status";
+    expect(await disconnectOwnAccount(orm.em.fork(), ownDeps(), actor)).toEqual({ disconnected: true, notCleared: null });
+    expect(service.inboundRequestUrl).toBeNull();
+    expect(service.statusCallback).toBe("https://practice.example/status");
+  });
+
+  it("still disconnects when Twilio refuses, and names the sender it could not clear", async () => {
+    const account = sim.addAccount({ authToken: randomBytes(16).toString("hex"), numbers: ["+593990001005"] });
+    const number = [...account.numbers.values()][0]!;
+    const { s, actor } = await connected(account);
+    await chooseOwnSender(orm.em.fork(), ownDeps(), actor, number.sid);
+    // The practice rotated its token at Twilio and never entered the new one here.
+    sim.accounts.setAuthToken(account.sid, randomBytes(16).toString("hex"));
+    expect(await disconnectOwnAccount(orm.em.fork(), ownDeps(), actor)).toEqual({ disconnected: true, notCleared: "+593990001005" });
+    expect(await accountRow(s.workspaceId)).toBeUndefined();
+    expect(number.smsUrl).toBe(`${publicUrl}/webhooks/twilio/inbound`);
+    const audit = (await pool.query("select details from audit_logs where workspace_id = $1 and action = 'own_sender.disconnected'", [s.workspaceId])).rows;
+    expect(audit[0]!.details).toMatchObject({ urlsNotCleared: "+593990001005" });
+  });
+});
+
+describe("WhatsApp templates on an own account", () => {
+  const ratingText = { type: "INITIAL", language: "es", category: "UTILITY", body: "Hola {{name}}, gracias por visitar {{practice}}. Califique del 1 al 5 aquí: {{ratingLink}} Gracias.", buttons: "1\n2\n3\n4\n5" };
+  const reminderText = { ...ratingText, type: "REMINDER", body: "Hola {{name}}, en {{practice}} nos importa su opinión: {{ratingLink}} Gracias." };
+
+  it("blocks the switch until the flow's templates are approved on the account, then sends WhatsApp from the own number with the account's Content SID", async () => {
+    sim.configure({ contentApproval: { outcome: "approve", delayMs: 60_000 } });
+    const account = newAccount();
+    const s = await createScenario(orm, { patients: 2, dueAt: clock.now(), credits: 10, channel: "WHATSAPP", whatsappSender: "whatsapp:+14155238886", whatsappContentSids: { INITIAL: LOCAL_PLATFORM_CONTENT_SIDS.es.INITIAL } });
+    const actor = { workspaceId: s.workspaceId, userId: s.ownerId };
+    await connectOwnAccount(orm.em.fork(), ownDeps(), actor, { accountSid: account.sid, authToken: account.authTokens[0]! });
+    await chooseOwnSender(orm.em.fork(), ownDeps(), actor, [...account.numbers.keys()][0]!);
+
+    // Written, not yet submitted: the switch is refused with the reason.
+    const initial = await saveWhatsAppTemplate(orm.em.fork(), actor, ratingText);
+    const reminder = await saveWhatsAppTemplate(orm.em.fork(), actor, reminderText);
+    expect(initial.status).toBe("DRAFT");
+    await expect(switchOwnWhatsApp(orm.em.fork(), actor, true)).rejects.toMatchObject({ code: "whatsapp_switch.not_approved" });
+
+    const submitted = await submitWhatsAppTemplate(orm.em.fork(), ownDeps(), actor, initial.id);
+    await submitWhatsAppTemplate(orm.em.fork(), ownDeps(), actor, reminder.id);
+    expect(submitted).toMatchObject({ status: "PENDING", providerStatus: "received" });
+    // The Content lives in the own account, with Twilio's numbered placeholders and the quick replies.
+    const content = account.contents.get(submitted.contentSid!)!;
+    expect(content.types["twilio/quick-reply"]).toMatchObject({ body: "Hola {{1}}, gracias por visitar {{3}}. Califique del 1 al 5 aquí: {{4}} Gracias.", actions: [{ title: "1", id: "1" }, { title: "2", id: "2" }, { title: "3", id: "3" }, { title: "4", id: "4" }, { title: "5", id: "5" }] });
+    expect(content.approval).toMatchObject({ category: "UTILITY" });
+
+    // Still under review: the periodic job keeps it pending, and the platform keeps sending WhatsApp.
+    expect(await followWhatsAppApprovals(orm.em.fork(), ownDeps(), clock.now())).toMatchObject({ checked: 2, approved: 0 });
+    expect((await ownWhatsAppReadiness(orm.em.fork(), s.workspaceId)).required.map((r) => r.status)).toEqual(["PENDING", "PENDING"]);
+    await expect(switchOwnWhatsApp(orm.em.fork(), actor, true)).rejects.toMatchObject({ code: "whatsapp_switch.not_approved" });
+    const [first] = await orm.em.fork().execute<{ id: string; type: string; workspace_id: string; payload: unknown }[]>(
+      "update outbox set status = 'published', published_at = now() where idempotency_key = ? returning id::text as id, type, workspace_id::text as workspace_id, payload",
+      [messageSendEvent.key(s.messageIds[0]!)],
+    );
+    await sendMessage(sendDeps(), { outboxId: first!.id, type: first!.type, workspaceId: first!.workspace_id, payload: JSON.stringify(first!.payload), traceparent: "" });
+    expect(sim.state.messages.find((m) => m.to === `whatsapp:${s.phones[0]}`)).toMatchObject({ accountSid: PLATFORM_SID, from: "whatsapp:+14155238886" });
+
+    // WhatsApp decides after the delay; the next run records it and the switch goes through.
+    sim.configure({ contentApproval: { outcome: "approve", delayMs: 0 } });
+    expect(await followWhatsAppApprovals(orm.em.fork(), ownDeps(), clock.now())).toMatchObject({ checked: 2, approved: 2 });
+    expect((await ownWhatsAppReadiness(orm.em.fork(), s.workspaceId)).ready).toBe(true);
+    await switchOwnWhatsApp(orm.em.fork(), actor, true);
+
+    const rest = await orm.em.fork().execute<{ id: string; type: string; workspace_id: string; payload: unknown }[]>(
+      "update outbox set status = 'published', published_at = now() where status = 'pending' and workspace_id = ? and type = 'message.send' returning id::text as id, type, workspace_id::text as workspace_id, payload",
+      [s.workspaceId],
+    );
+    for (const r of rest) await sendMessage(sendDeps(), { outboxId: r.id, type: r.type, workspaceId: r.workspace_id, payload: JSON.stringify(r.payload), traceparent: "" });
+    expect(sim.state.messages.find((m) => m.to === `whatsapp:${s.phones[1]}`)).toMatchObject({ accountSid: account.sid, from: `whatsapp:${OWN_NUMBER}`, contentSid: submitted.contentSid, buttons: ["1", "2", "3", "4", "5"] });
+  });
+
+  it("shows a rejection with WhatsApp's reason; editing the text makes it a new draft", async () => {
+    sim.configure({ contentApproval: { outcome: "manual", delayMs: 0 } });
+    const account = newAccount();
+    const { actor } = await connected(account);
+    const saved = await saveWhatsAppTemplate(orm.em.fork(), actor, ratingText);
+    const submitted = await submitWhatsAppTemplate(orm.em.fork(), ownDeps(), actor, saved.id);
+    sim.decideContent(submitted.contentSid!, "rejected", "The template is too generic.");
+    await followWhatsAppApprovals(orm.em.fork(), ownDeps(), clock.now());
+    const readiness = await ownWhatsAppReadiness(orm.em.fork(), actor.workspaceId);
+    expect(readiness.required[0]).toEqual({ type: "INITIAL", status: "REJECTED", rejectionReason: "The template is too generic." });
+    const edited = await saveWhatsAppTemplate(orm.em.fork(), actor, { ...ratingText, body: ratingText.body.replace("Gracias.", "Muchas gracias.") });
+    expect(edited).toMatchObject({ status: "DRAFT", contentSid: null, rejectionReason: null });
+  });
+
+  it("refuses before submission what WhatsApp would reject: a variable at the end, unknown variables", async () => {
+    const { actor } = await connected(newAccount());
+    await expect(saveWhatsAppTemplate(orm.em.fork(), actor, { ...ratingText, body: "Califique aquí: {{ratingLink}}" })).rejects.toMatchObject({ fieldErrors: { body: "whatsappTemplate.error.edgeVariable" } });
+    await expect(saveWhatsAppTemplate(orm.em.fork(), actor, { ...ratingText, body: "Hola {{nombre}}, gracias." })).rejects.toMatchObject({ fieldErrors: { body: "whatsappTemplate.error.unknownVariable" } });
   });
 });

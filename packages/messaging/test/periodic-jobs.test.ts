@@ -41,7 +41,7 @@ async function publishSlot(key: string) {
 describe("periodic slots", () => {
   it("creates each slot's row once however many workers ensure it", async () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => ensurePeriodicJobs(h.orm.em.fork(), h.clock.now())));
-    expect(results.reduce((a, b) => a + b, 0)).toBe(6);
+    expect(results.reduce((a, b) => a + b, 0)).toBe(7);
     h.clock.advance(20_000); // same slots
     expect(await ensurePeriodicJobs(h.orm.em.fork(), h.clock.now())).toBe(0);
     const rows = await rowsByKeyPrefix(periodicJobEvent.keyPrefix());
@@ -52,6 +52,7 @@ describe("periodic slots", () => {
       [periodicKey("inbound.reconcile", new Date("2026-11-23T12:05:00.000Z")), "periodic", "inbound.reconcile", "pending", "2026-11-23T12:05:00.000Z"],
       [periodicKey("outbox.sweep", new Date("2026-11-23T12:05:00.000Z")), "periodic", "outbox.sweep", "pending", "2026-11-23T12:05:00.000Z"],
       [periodicKey("retention.purge", new Date("2026-11-23T12:00:00.000Z")), "periodic", "retention.purge", "pending", "2026-11-23T12:00:00.000Z"],
+      [periodicKey("whatsapp.approvals", new Date("2026-11-23T12:05:00.000Z")), "periodic", "whatsapp.approvals", "pending", "2026-11-23T12:05:00.000Z"],
     ]);
   });
 
@@ -65,6 +66,20 @@ describe("periodic slots", () => {
     expect(sweeps.map((r) => [r.idempotency_key, r.status])).toEqual([
       [periodicKey("outbox.sweep", new Date("2026-11-23T12:05:00.000Z")), "done"],
       [periodicKey("outbox.sweep", new Date("2026-11-23T12:06:00.000Z")), "pending"],
+    ]);
+  });
+
+  it("'whatsapp.approvals' runs the follow-up the worker wires, with the slot's time, and enqueues its next slot", async () => {
+    await ensurePeriodicJobs(h.orm.em.fork(), h.clock.now());
+    const entry = await publishSlot(periodicKey("whatsapp.approvals", new Date("2026-11-23T12:05:00.000Z")));
+    const asked: string[] = [];
+    await runPeriodic({ ...h.deps, followWhatsAppApprovals: async (now) => (asked.push(now.toISOString()), { checked: 0 }) }, entry);
+    expect(asked).toEqual([h.clock.now().toISOString()]);
+    expect((await outboxRow(h.orm, entry.outboxId)).status).toBe("done");
+    const rows = await rowsByKeyPrefix(periodicJobEvent.keyPrefix("whatsapp.approvals"));
+    expect(rows.map((r) => [r.idempotency_key, r.status])).toEqual([
+      [periodicKey("whatsapp.approvals", new Date("2026-11-23T12:05:00.000Z")), "done"],
+      [periodicKey("whatsapp.approvals", new Date("2026-11-23T12:10:00.000Z")), "pending"],
     ]);
   });
 
@@ -185,7 +200,7 @@ describe("dead letters and the handler map", () => {
     const calls: string[] = [];
     const handlers = createHandlers(h.deps, { "message.send": async (_deps, e) => void calls.push(e.outboxId) });
     // 'campaign.complete' is @rm/campaigns' job: the worker adds its handler (periodicJobHandler).
-    expect(Object.keys(handlers).sort()).toEqual(["analytics.fold", "delivery.reconcile", "feedback.reminder", "inbound.reconcile", "message.send", "outbox.sweep", "retention.purge", "twilio.inbound", "twilio.status"]);
+    expect(Object.keys(handlers).sort()).toEqual(["analytics.fold", "delivery.reconcile", "feedback.reminder", "inbound.reconcile", "message.send", "outbox.sweep", "retention.purge", "twilio.inbound", "twilio.status", "whatsapp.approvals"]);
     const dispatch = dispatchEntry(handlers);
     await dispatch({ outboxId: "7", type: "message.send", workspaceId: null, payload: "{}", traceparent: "" });
     expect(calls).toEqual(["7"]);

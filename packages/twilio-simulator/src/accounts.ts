@@ -21,6 +21,7 @@
 // - Webhooks of an account are signed with that account's auth token
 //   (https://www.twilio.com/docs/usage/webhooks/webhooks-security).
 import { randomBytes } from "node:crypto";
+import type { SimContent } from "./content.ts";
 import { newSid } from "./twilio-shapes.ts";
 
 export interface SimNumber {
@@ -58,6 +59,8 @@ export interface SimAccount {
   dateUpdated: number;
   numbers: Map<string, SimNumber>;
   services: Map<string, SimService>;
+  /** Content API templates this account created (content.ts), by HX sid. */
+  contents: Map<string, SimContent>;
   /** The main account of the configuration accepts any From (the platform's configured senders). */
   anyFrom: boolean;
 }
@@ -94,6 +97,7 @@ export class SimAccounts {
       dateUpdated: now,
       numbers: new Map(),
       services: new Map(),
+      contents: new Map(),
       anyFrom: true,
     });
   }
@@ -120,6 +124,7 @@ export class SimAccounts {
       dateUpdated: now,
       numbers: new Map(),
       services: new Map(),
+      contents: new Map(),
       anyFrom: false,
     });
     for (const n of input.numbers ?? []) this.addNumber(account, n, now);

@@ -6,6 +6,7 @@ import { twilioError, type SimError } from "./errors.ts";
 import { readBody, sendJson } from "./http-util.ts";
 import { startLifecycle } from "./lifecycle.ts";
 import { createMessage } from "./send.ts";
+import { handleContent } from "./content.ts";
 import type { SimAccount } from "./accounts.ts";
 import type { InboundRecord, MessageRecord } from "./store.ts";
 import { accountResource, inboundResource, listPage, messageResource, numberResource, serviceResource, simplePage } from "./twilio-shapes.ts";
@@ -23,6 +24,10 @@ const UNAUTHORIZED = { ...twilioError(20003).body, detail: "Your AccountSid or A
 export function createApiHandler(ctx: SimContext) {
   return async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
     const caller = ctx.accounts.authenticate(req.headers.authorization);
+    if (path.startsWith("/v1/Content")) {
+      if (!caller) return sendJson(res, 401, UNAUTHORIZED);
+      return handleContent(ctx, caller, req, res, path);
+    }
     if (path.startsWith("/v1/Services")) {
       if (!caller) return sendJson(res, 401, UNAUTHORIZED);
       return handleServices(ctx, caller, req, res, path);

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { readJson, sendJson } from "./http-util.ts";
 import { validateInbound, type InboundResult, type InboundRequest } from "./inbound.ts";
 import type { AddAccountInput, SimAccount } from "./accounts.ts";
+import type { SimContent } from "./content.ts";
 import type { SimulatorConfig } from "./sim-config.ts";
 import type { MessageRecord, SimStore } from "./store.ts";
 
@@ -15,6 +16,7 @@ export interface ControlTarget {
   inbound(req: InboundRequest): Promise<InboundResult>;
   addAccount(input: AddAccountInput): SimAccount;
   accounts(): ReadonlyMap<string, SimAccount>;
+  decideApproval(sid: string, status: "approved" | "rejected", reason?: string): SimContent;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -107,6 +109,25 @@ export async function handleControl(target: ControlTarget, req: IncomingMessage,
       } catch (err) {
         return sendJson(res, 400, { error: (err as Error).message });
       }
+    }
+    case "POST /_sim/content/approval": {
+      // WhatsApp's decision on a submitted template (tests, demos): {sid, status: approved|rejected, rejectionReason?}.
+      const input = (await readJson(req, 16 * 1024)) as { sid?: unknown; status?: unknown; rejectionReason?: unknown };
+      if (typeof input.sid !== "string" || (input.status !== "approved" && input.status !== "rejected")) {
+        return sendJson(res, 400, { error: "expected {sid, status: approved|rejected, rejectionReason?}" });
+      }
+      try {
+        const c = target.decideApproval(input.sid, input.status, typeof input.rejectionReason === "string" ? input.rejectionReason : undefined);
+        return sendJson(res, 200, { sid: c.sid, status: c.approval!.status, rejectionReason: c.approval!.rejectionReason });
+      } catch (err) {
+        return sendJson(res, 400, { error: (err as Error).message });
+      }
+    }
+    case "GET /_sim/content": {
+      const all = [...target.accounts().values()].flatMap((a) =>
+        [...a.contents.values()].map((c) => ({ sid: c.sid, accountSid: c.accountSid, friendlyName: c.friendlyName, language: c.language, approval: c.approval && { name: c.approval.name, category: c.approval.category, status: c.approval.status, rejectionReason: c.approval.rejectionReason } })),
+      );
+      return sendJson(res, 200, { contents: all });
     }
     case "GET /_sim/accounts": {
       const all = [...target.accounts().values()].map((a) => ({

@@ -5,6 +5,7 @@ import { DELIVERY_ERRORS, isDeliveryCode, twilioError, WHATSAPP_CALLBACK_ERRORS,
 import type { SimAccount } from "./accounts.ts";
 import type { SimContext } from "./context.ts";
 import { smsSegments } from "./segments.ts";
+import { contentBody, contentButtons, currentApproval } from "./content.ts";
 import type { FailRule } from "./sim-config.ts";
 import { bareAddress, NO_CALLBACKS, type MessageRecord, type MessageStatus } from "./store.ts";
 import { newSid } from "./twilio-shapes.ts";
@@ -75,7 +76,10 @@ export function createMessage(ctx: SimContext, form: URLSearchParams, account: S
   // Twilio refuses a ContentSid that is not a template of the account (mistyped, deleted, another
   // account's, never created) with 21655 "The ContentSid is Invalid":
   // https://www.twilio.com/docs/api/errors/21655
-  const content = contentSid ? config.approvedContent[contentSid] : undefined;
+  // A Content SID belongs to the account that created it (content.ts): an added account reaches only
+  // the templates it created through the Content API, the main account also the configured ones.
+  const created = contentSid ? account.contents.get(contentSid) : undefined;
+  const content = created ? { body: contentBody(created), ...(contentButtons(created) ? { buttons: contentButtons(created)! } : {}) } : contentSid && account.anyFrom ? config.approvedContent[contentSid] : undefined;
   if (contentSid && !content) return fail(ctx, 21655, contentSid);
   const statusCallback = form.get("StatusCallback") || null;
   if (statusCallback !== null && !/^https?:\/\//.test(statusCallback)) return fail(ctx, 21609, statusCallback);
@@ -98,7 +102,10 @@ export function createMessage(ctx: SimContext, form: URLSearchParams, account: S
   // status callback, as Twilio does (https://www.twilio.com/docs/api/errors/63016: "This message
   // failed to be delivered to the user because it was sent outside the messaging channel's allowed
   // conversation window"); it is not a create-time error.
-  if (whatsapp && !contentSid && ruleFate === null) {
+  // A template WhatsApp has not approved is no Message Template to WhatsApp: outside the window it
+  // fails like free text (63016 above).
+  const unapproved = created !== undefined && currentApproval(ctx, created)?.status !== "approved";
+  if (whatsapp && (!contentSid || unapproved) && ruleFate === null) {
     const last = store.lastInboundAt(to, from);
     if (last === undefined || now - last > config.whatsappWindowMs) ruleFate = { status: "failed", errorCode: 63016 };
   }

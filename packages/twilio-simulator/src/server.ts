@@ -9,6 +9,7 @@ import { createApiHandler } from "./api-routes.ts";
 import { WebhookPoster } from "./callbacks.ts";
 import type { SimContext } from "./context.ts";
 import { handleControl } from "./control-routes.ts";
+import { decideApproval, type ContentApprovalConfig } from "./content.ts";
 import { BodyTooLarge, sendJson } from "./http-util.ts";
 import { simulateInbound, type InboundRequest, type InboundResult } from "./inbound.ts";
 import { RateLimiter } from "./rate-limit.ts";
@@ -36,11 +37,13 @@ export interface Simulator {
   /** Current store (replaced by reset()). */
   readonly state: SimStore;
   readonly config: SimulatorConfig;
-  configure(patch: Partial<SimulatorConfig> & { failureShare?: number }): SimulatorConfig;
+  configure(patch: Partial<Omit<SimulatorConfig, "contentApproval">> & { failureShare?: number; contentApproval?: Partial<ContentApprovalConfig> }): SimulatorConfig;
   reset(opts?: { keepConfig?: boolean }): void;
   inbound(req: InboundRequest): Promise<InboundResult>;
   /** Adds an account with its own token, numbers and Messaging Services (or a subaccount of the main one). */
   addAccount(input?: AddAccountInput): SimAccount;
+  /** WhatsApp's decision on a template submitted through the Content API (as POST /_sim/content/approval). */
+  decideContent(sid: string, status: "approved" | "rejected", reason?: string): void;
   /** Every account: the main one, added ones and subaccounts created through the API. */
   readonly accounts: SimAccounts;
   /** Resolves when no lifecycle, callback or auto-reply is pending (or rejects after timeoutMs). */
@@ -105,6 +108,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     inbound: (req: InboundRequest) => simulateInbound(ctx, req),
     addAccount: (input: AddAccountInput) => ctx.accounts.add(input, ctx.now()),
     accounts: () => ctx.accounts.bySid,
+    decideApproval: (sid: string, status: "approved" | "rejected", reason?: string) => decideApproval(ctx, sid, status, reason),
   };
 
   const handler: http.RequestListener = (req, res) => {
@@ -114,7 +118,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     const query = qi < 0 ? "" : target.slice(qi + 1);
     let work: Promise<void> | void = undefined;
     try {
-      if (path.startsWith("/2010-04-01/") || path.startsWith("/v1/Services")) work = api(req, res, path, query);
+      if (path.startsWith("/2010-04-01/") || path.startsWith("/v1/Services") || path.startsWith("/v1/Content")) work = api(req, res, path, query);
       else if (path === "/v1/chat/completions" || path === "/v1/models") work = ai.handleApi(req, res, path);
       else if (path.startsWith("/_sim/ai/")) work = ai.handleControl(req, res, path);
       else if (path.startsWith("/_sim/")) work = handleControl(control, req, res, path, query);
@@ -148,6 +152,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     reset: (opts = {}) => control.reset(opts),
     inbound: control.inbound,
     addAccount: (input = {}) => control.addAccount(input),
+    decideContent: (sid, status, reason) => void control.decideApproval(sid, status, reason),
     get accounts() {
       return ctx.accounts;
     },

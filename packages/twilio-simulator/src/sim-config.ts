@@ -1,5 +1,6 @@
 // Runtime settings of the simulator: start-up values come from the environment (main.ts) or the
 // caller (tests), and POST /_sim/config changes them while it runs.
+import { DEFAULT_CONTENT_APPROVAL, type ContentApprovalConfig } from "./content.ts";
 import { CONTENT_SID, LOCAL_PLATFORM_CONTENT_SIDS, platformTemplatesBySid, type ContentButton, type PlatformContentSids } from "@rm/domain";
 
 export interface FailRule {
@@ -85,6 +86,8 @@ export interface SimulatorConfig {
    * ContentSid is refused with 21655, as Twilio refuses a SID that does not exist in the account.
    */
   approvedContent: Record<string, ApprovedContent>;
+  /** How WhatsApp decides templates submitted through the Content API (content.ts). */
+  contentApproval: ContentApprovalConfig;
 }
 
 export const DEFAULT_AUTO_REPLIES: AutoReply[] = [
@@ -126,6 +129,7 @@ export function defaultConfig(accountSid: string, authTokens: string[]): Simulat
     whatsappWindowMs: 24 * 60 * 60 * 1000,
     // The platform's templates of local runs and tests, and the tests' placeholder SIDs.
     approvedContent: approvedContentFor(LOCAL_PLATFORM_CONTENT_SIDS),
+    contentApproval: { ...DEFAULT_CONTENT_APPROVAL },
   };
 }
 
@@ -163,7 +167,7 @@ export function mergeConfig(current: SimulatorConfig, patch: unknown): Simulator
   if (typeof patch !== "object" || patch === null || Array.isArray(patch)) throw new Error("config must be a JSON object");
   const p = patch as Record<string, unknown>;
   const next: SimulatorConfig = { ...current };
-  const known = new Set<string>([...SHARES, ...NUMBERS, ...BOOLEANS, ...STRINGS, "blockedPrefixes", "failRules", "autoReplies", "failureShare", "approvedContent"]);
+  const known = new Set<string>([...SHARES, ...NUMBERS, ...BOOLEANS, ...STRINGS, "blockedPrefixes", "failRules", "autoReplies", "failureShare", "approvedContent", "contentApproval"]);
   for (const key of Object.keys(p)) if (!known.has(key)) throw new Error(`unknown config field "${key}"`);
   for (const k of SHARES) {
     if (p[k] === undefined) continue;
@@ -232,6 +236,15 @@ export function mergeConfig(current: SimulatorConfig, patch: unknown): Simulator
         return [sid, { ...(t.body !== undefined ? { body: t.body } : {}), ...(t.buttons ? { buttons: t.buttons.map((b) => ({ id: b.id, title: b.title })) } : {}) }];
       }),
     );
+  }
+  if (p.contentApproval !== undefined) {
+    const ca = p.contentApproval as Partial<ContentApprovalConfig> | null;
+    if (typeof ca !== "object" || ca === null || Array.isArray(ca)) throw new Error("contentApproval must be an object { outcome, delayMs, rejectionReason }");
+    const next2 = { ...next.contentApproval, ...ca };
+    if (!["approve", "reject", "manual"].includes(next2.outcome)) throw new Error("contentApproval.outcome must be approve, reject or manual");
+    if (typeof next2.delayMs !== "number" || !Number.isFinite(next2.delayMs) || next2.delayMs < 0) throw new Error("contentApproval.delayMs must be a non-negative number");
+    if (typeof next2.rejectionReason !== "string" || !next2.rejectionReason) throw new Error("contentApproval.rejectionReason must be a non-empty string");
+    next.contentApproval = { outcome: next2.outcome, delayMs: next2.delayMs, rejectionReason: next2.rejectionReason };
   }
   if (p.autoReplies !== undefined) {
     if (!Array.isArray(p.autoReplies) || p.autoReplies.length === 0) throw new Error("autoReplies must be a non-empty list");

@@ -5,6 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ownWhatsAppReadiness } from "@rm/accounts";
 import { listLinksToDetail, type Viewer } from "@rm/campaigns";
 import { confirmCampaignDraft, discardCampaignDraft, getCampaignDraft, listAssignableDoctors, previewCampaignDraft } from "@rm/importer";
 import type { ReactNode } from "react";
@@ -18,6 +19,7 @@ import { CsrfInput, FormError } from "../components/forms.tsx";
 import { SendBlockers } from "../components/send-blockers.tsx";
 import { formatDateTime, msgFor, useLocale, useMsg, useT, type Translate } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
+import { TEMPLATE_TYPE_LABELS } from "../template-types.ts";
 
 export const meta: MetaFunction = () => [{ title: "Vista previa de la campaña · Reputation Manager" }];
 
@@ -49,7 +51,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     channel: r.channel ?? draft.channel,
     consent: r.consent,
   });
+  // An own account whose WhatsApp switch is still blocked (SPEC §12): say so before confirming.
+  const readiness = preview && preview.channels.WHATSAPP > 0 ? await ownWhatsAppReadiness(staff.em, staff.workspace.id) : null;
+  const ownWhatsAppBlocked = readiness && readiness.connected && !readiness.switched ? readiness.required.filter((r) => r.status !== "APPROVED").map((r) => r.type) : null;
   return {
+    ownWhatsAppBlocked: ownWhatsAppBlocked && ownWhatsAppBlocked.length > 0 ? ownWhatsAppBlocked : null,
     isOwner: staff.user.role === "OWNER",
     rowDoctors: doctors !== null,
     draft: {
@@ -161,7 +167,7 @@ export default function CampaignDraftPage() {
     <>
       <DraftHeader draft={draft} />
       <DraftSummary draft={draft} preview={preview} />
-      <DraftCredits draft={draft} preview={preview} answer={answer} isOwner={data.isOwner} />
+      <DraftCredits draft={draft} preview={preview} answer={answer} isOwner={data.isOwner} ownWhatsAppBlocked={data.ownWhatsAppBlocked} />
       <RejectedRows draft={draft} rejected={data.rejected} />
       {/* A file without a consent column imports on the uploader's attestation: no row lacks consent. */}
       {draft.consentColumn ? <ConsentMissingRows draft={draft} rows={data.consentMissing} total={data.consentMissingTotal} /> : null}
@@ -243,7 +249,7 @@ function Stat({ label, testId, value }: { label: string; testId: string; value: 
 }
 
 /** Credits needed against the balance, what stops the send, and the confirm and discard buttons. */
-function DraftCredits({ draft, preview, answer, isOwner }: { draft: Draft; preview: Loaded["preview"]; answer: Answer; isOwner: boolean }) {
+function DraftCredits({ draft, preview, answer, isOwner, ownWhatsAppBlocked }: { draft: Draft; preview: Loaded["preview"]; answer: Answer; isOwner: boolean; ownWhatsAppBlocked: string[] | null }) {
   const navigation = useNavigation();
   const t = useT();
   const shortfall = answer && "shortfall" in answer && answer.shortfall ? answer.shortfall.missing : preview && preview.credits.shortfall > 0 ? preview.credits.shortfall : 0;
@@ -264,6 +270,7 @@ function DraftCredits({ draft, preview, answer, isOwner }: { draft: Draft; previ
         </>
       ) : null}
       <SendBlockers blockers={blockers} isOwner={isOwner} />
+      {ownWhatsAppBlocked ? <OwnWhatsAppPreflight missing={ownWhatsAppBlocked} isOwner={isOwner} /> : null}
       <FormError message={answer && !("shortfall" in answer && answer.shortfall) && !("blockers" in answer && answer.blockers) ? answer.formError : undefined} />
       <div className="buttons">
         {!draft.expired && preview && preview.counts.patients > 0 ? (
@@ -482,5 +489,22 @@ function AcceptedRows({ draft, rows, withDoctors }: { draft: Draft; rows: Loaded
       )}
       <More shown={rows.length} total={draft.counts.accepted} />
     </section>
+  );
+}
+
+/** The own number cannot send WhatsApp yet: this campaign's WhatsApp leaves from the platform's sender. */
+function OwnWhatsAppPreflight({ missing, isOwner }: { missing: string[]; isOwner: boolean }) {
+  const msg = useMsg();
+  const locale = useLocale();
+  return (
+    <p className="notice" role="status" data-testid="own-whatsapp-preflight">
+      {msg("whatsappSwitch.preflight", { missing: missing.map((t) => TEMPLATE_TYPE_LABELS[t]?.[locale] ?? t).join(", ") })}
+      {isOwner ? (
+        <>
+          {" "}
+          <Link to="/settings/sender">{msg("whatsappSwitch.title")}</Link>
+        </>
+      ) : null}
+    </p>
   );
 }

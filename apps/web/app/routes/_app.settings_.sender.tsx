@@ -12,14 +12,18 @@ import {
   createOwnSubaccount,
   disconnectOwnAccount,
   listAccountSenders,
+  listTemplates,
   ownSenderSummary,
+  ownWhatsAppReadiness,
+  switchOwnWhatsApp,
   type AccountSenders,
 } from "@rm/accounts";
 import { str } from "../.server/forms.server.ts";
 import { ownSenderDeps } from "../.server/own-sender.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, Field, FormError, Notice } from "../components/forms.tsx";
-import { useMsg } from "../i18n.ts";
+import { useLocale, useMsg } from "../i18n.ts";
+import { TEMPLATE_TYPE_LABELS } from "../template-types.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Número propio · Reputation Manager" }];
@@ -36,6 +40,8 @@ const ERRORS = {
   "own_sender.not_connected": "ownSender.error.notConnected",
   "own_sender.sender_unknown": "ownSender.error.senderUnknown",
   "own_sender.subaccounts_off": "ownSender.error.subaccountsOff",
+  "whatsapp_switch.no_sender": "whatsappSwitch.blocked.noSender",
+  "whatsapp_switch.not_approved": "whatsappSwitch.blocked.templates",
 } as const;
 type ErrorText = (typeof ERRORS)[keyof typeof ERRORS];
 const errorText = (code: string): ErrorText => (ERRORS as Record<string, ErrorText>)[code] ?? "ownSender.error.unreachable";
@@ -47,7 +53,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const summary = await ownSenderSummary(em, workspace.id);
   let senders: AccountSenders | null = null;
   let sendersError: ErrorText | null = null;
+  let whatsapp: (Awaited<ReturnType<typeof ownWhatsAppReadiness>> & { editors: Record<string, string> }) | null = null;
   if (summary) {
+    // Where the switch to the own WhatsApp sender stands, with a link to each template's editor.
+    const readiness = await ownWhatsAppReadiness(em, workspace.id);
+    const templates = await listTemplates(em);
+    const editors = Object.fromEntries(
+      readiness.required.flatMap((r) => {
+        const t = templates.find((x) => x.type === r.type && x.language === readiness.language && x.isDefault) ?? templates.find((x) => x.type === r.type);
+        return t ? [[r.type, t.id]] : [];
+      }),
+    );
+    whatsapp = { ...readiness, editors };
     try {
       senders = await listAccountSenders(em, deps, workspace.id);
     } catch (err) {
@@ -63,6 +80,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     summary: summary && { ...summary, connectedAt: summary.connectedAt.toISOString() },
     senders,
     sendersError,
+    whatsapp,
   };
 }
 
@@ -93,9 +111,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
       case "choose":
         await chooseOwnSender(staff.em, deps, actor, str(form, "sender"));
         throw redirect("/settings/sender?notice=chosen");
-      case "disconnect":
-        await disconnectOwnAccount(staff.em, actor);
-        throw redirect("/settings/sender?notice=disconnected");
+      case "whatsapp-on":
+        await switchOwnWhatsApp(staff.em, actor, true);
+        throw redirect("/settings/sender?notice=whatsappOn");
+      case "whatsapp-off":
+        await switchOwnWhatsApp(staff.em, actor, false);
+        throw redirect("/settings/sender?notice=whatsappOff");
+      case "disconnect": {
+        const { notCleared } = await disconnectOwnAccount(staff.em, deps, actor);
+        throw redirect(notCleared ? `/settings/sender?notice=disconnectedUncleared&sender=${encodeURIComponent(notCleared)}` : "/settings/sender?notice=disconnected");
+      }
       default:
         throw data({ error: "unknown intent" }, { status: 400 });
     }
@@ -110,6 +135,8 @@ const NOTICES = {
   connected: "ownSender.notice.connected",
   chosen: "ownSender.notice.chosen",
   disconnected: "ownSender.notice.disconnected",
+  whatsappOn: "whatsappSwitch.notice.on",
+  whatsappOff: "whatsappSwitch.notice.off",
 } as const;
 
 export default function OwnSenderPage() {
@@ -118,6 +145,8 @@ export default function OwnSenderPage() {
   const msg = useMsg();
   const [params] = useSearchParams();
   const notice = (NOTICES as Record<string, (typeof NOTICES)[keyof typeof NOTICES] | undefined>)[params.get("notice") ?? ""];
+  // The sender whose URLs could not be cleared at disconnection (a number or an MG sid, shown as text).
+  const uncleared = params.get("notice") === "disconnectedUncleared" ? (params.get("sender") ?? "").slice(0, 40) : null;
   return (
     <>
       <p>
@@ -126,12 +155,13 @@ export default function OwnSenderPage() {
       <h1>{msg("ownSender.title")}</h1>
       <p>{msg("ownSender.intro")}</p>
       <p className="hint" data-testid="own-sender-credits">{msg("ownSender.credits")}</p>
-      <Notice message={notice ? msg(notice) : undefined} />
+      <Notice message={uncleared !== null ? msg("ownSender.notice.disconnectedUncleared", { sender: uncleared }) : notice ? msg(notice) : undefined} />
       {!loaded.configured ? (
         <p className="muted">{msg("ownSender.notConfigured")}</p>
       ) : (
         <>
           {loaded.summary ? <ConnectedSection loaded={loaded} failure={failure} /> : null}
+          {loaded.whatsapp ? <WhatsAppSwitchSection whatsapp={loaded.whatsapp} failure={failure} /> : null}
           <ConnectSection replacing={Boolean(loaded.summary)} graceHours={loaded.graceHours} failure={failure} />
           {!loaded.summary && loaded.subaccounts ? <SubaccountSection workspaceName={loaded.workspaceName} failure={failure} /> : null}
         </>
@@ -153,7 +183,6 @@ function ConnectedSection({ loaded, failure }: { loaded: Configured; failure: Ac
       <h2 id="own-connected-title">{msg("ownSender.senders.title")}</h2>
       <p>{msg("ownSender.connected", { sid: summary.accountSid, last4: summary.tokenLast4, kind: summary.kind })}</p>
       <p>{current ? msg("ownSender.sender.current", { sender: current }) : msg("ownSender.sender.none")}</p>
-      <p className="muted">{msg("ownSender.whatsappNote")}</p>
       {loaded.sendersError ? <FormError message={msg(loaded.sendersError)} /> : null}
       {loaded.senders && loaded.senders.numbers.length + loaded.senders.services.length === 0 ? <p>{msg("ownSender.senders.none")}</p> : null}
       {loaded.senders && loaded.senders.numbers.length + loaded.senders.services.length > 0 ? (
@@ -230,6 +259,60 @@ function SubaccountSection({ workspaceName, failure }: { workspaceName: string; 
           {(p) => <input {...p} name="friendlyName" maxLength={64} defaultValue={workspaceName} />}
         </Field>
         <button type="submit">{msg("ownSender.subaccount.submit")}</button>
+      </Form>
+    </section>
+  );
+}
+
+const WA_STATUS = {
+  NONE: "whatsappTemplate.status.NONE",
+  DRAFT: "whatsappTemplate.status.DRAFT",
+  PENDING: "whatsappTemplate.status.PENDING",
+  APPROVED: "whatsappTemplate.status.APPROVED",
+  REJECTED: "whatsappTemplate.status.REJECTED",
+} as const;
+
+/** The switch to the own WhatsApp sender, blocked with the reason until the flow's templates are approved. */
+function WhatsAppSwitchSection({ whatsapp, failure }: { whatsapp: NonNullable<Configured["whatsapp"]>; failure: ActionFailure }) {
+  const msg = useMsg();
+  const locale = useLocale();
+  const error = failure?.intent === "whatsapp-on" ? msg(failure.error) : undefined;
+  return (
+    <section className="card" aria-labelledby="own-wa-switch-title" data-testid="own-whatsapp-switch">
+      <h2 id="own-wa-switch-title">{msg("whatsappSwitch.title")}</h2>
+      <p>{whatsapp.switched ? msg("whatsappSwitch.on") : msg("whatsappSwitch.off")}</p>
+      {!whatsapp.switched && !whatsapp.senderChosen ? <p data-testid="own-whatsapp-blocked">{msg("whatsappSwitch.blocked.noSender")}</p> : null}
+      {!whatsapp.switched && whatsapp.senderChosen && !whatsapp.ready ? <p data-testid="own-whatsapp-blocked">{msg("whatsappSwitch.blocked.templates")}</p> : null}
+      <ul>
+        {whatsapp.required.map((r) => {
+          const label = TEMPLATE_TYPE_LABELS[r.type];
+          const editor = whatsapp.editors[r.type];
+          return (
+            <li key={r.type}>
+              {msg("whatsappSwitch.template", { type: label ? label[locale] : r.type, status: msg(WA_STATUS[r.status ?? "NONE"]) })}
+              {r.status === "REJECTED" && r.rejectionReason ? <> — {msg("whatsappTemplate.rejectionReason", { reason: r.rejectionReason })}</> : null}
+              {editor ? (
+                <>
+                  {" "}
+                  <Link to={`/templates/${editor}`}>{msg("whatsappSwitch.edit")}</Link>
+                </>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+      <FormError message={error} />
+      <Form method="post">
+        <CsrfInput />
+        {whatsapp.switched ? (
+          <button type="submit" name="intent" value="whatsapp-off" className="secondary">
+            {msg("whatsappSwitch.back")}
+          </button>
+        ) : (
+          <button type="submit" name="intent" value="whatsapp-on" disabled={!whatsapp.ready} aria-describedby={whatsapp.ready ? undefined : "own-wa-switch-title"}>
+            {msg("whatsappSwitch.submit")}
+          </button>
+        )}
       </Form>
     </section>
   );

@@ -2,12 +2,27 @@
 // that does the same without it; unknown variables are refused before anything is saved.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { analyzeTemplate, findTemplate, updateTemplate } from "@rm/accounts";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import {
+  AccountsError,
+  analyzeTemplate,
+  checkWhatsAppTemplate,
+  defaultWhatsAppText,
+  findTemplate,
+  saveWhatsAppTemplate,
+  submitWhatsAppTemplate,
+  updateTemplate,
+  ValidationError,
+  whatsappTemplateFor,
+} from "@rm/accounts";
+import { WHATSAPP_CONTENT_VARIABLES, isWhatsAppContentType } from "@rm/domain";
 import { useEffect, useRef, useState } from "react";
 import { formFailure, formObject, formValues, str } from "../.server/forms.server.ts";
 import { actorOf, notFound, requireUser } from "../.server/staff.server.ts";
-import { CsrfInput, Field, FormError } from "../components/forms.tsx";
+import { CsrfInput, Field, FormError, Notice } from "../components/forms.tsx";
+import { OwnWhatsAppSection, type OwnWhatsAppFailure, type OwnWhatsAppSectionData } from "../components/own-whatsapp-template.tsx";
+import { ownSenderDeps } from "../.server/own-sender.server.ts";
+import { useMsg } from "../i18n.ts";
 import { TemplateAnalysisPanel, type Analysis } from "../components/template-analysis.tsx";
 import { useLocale, useT } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
@@ -20,7 +35,21 @@ const VARIABLES = ["name", "practice", "doctor", "appointmentType", "date", "rat
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.STAFF });
   const tpl = (await findTemplate(staff.em, params.id)) ?? notFound();
+  // The own account's WhatsApp template of this type and language (SPEC §12), when one is connected.
+  let ownWhatsApp: OwnWhatsAppSectionData | null = null;
+  if (ownSenderDeps() && isWhatsAppContentType(tpl.type)) {
+    const own = await whatsappTemplateFor(staff.em, staff.workspace.id, tpl.type, tpl.language);
+    if (own) {
+      ownWhatsApp = {
+        accountSid: own.accountSid,
+        variables: [...WHATSAPP_CONTENT_VARIABLES[tpl.type]],
+        template: own.template,
+        defaults: defaultWhatsAppText(tpl.type, tpl.language),
+      };
+    }
+  }
   return {
+    ownWhatsApp,
     canEdit: staff.user.role === "OWNER",
     template: {
       id: tpl.id,
@@ -40,6 +69,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const tpl = (await findTemplate(staff.em, params.id)) ?? notFound();
   const form = await request.formData();
   const intent = str(form, "intent") || "save";
+  if (intent.startsWith("wa-")) return ownWhatsAppAction(staff, tpl, form, intent);
   const body = str(form, "body");
   if (intent === "preview" || intent === "gsm") {
     // No JavaScript: the same analysis as the live panel, nothing saved.
@@ -56,6 +86,50 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   throw redirect("/templates?notice=saved");
 }
+
+const WA_ERRORS: Record<string, string> = {
+  "whatsapp_template.not_draft": "whatsappTemplate.error.notDraft",
+  "own_sender.unreachable": "whatsappTemplate.error.unreachable",
+  "own_sender.refused": "ownSender.error.refused",
+  "own_sender.not_connected": "ownSender.error.notConnected",
+};
+
+/** Save / submit / check of the own account's WhatsApp template (owners only). */
+async function ownWhatsAppAction(staff: Awaited<ReturnType<typeof requireUser>>, tpl: NonNullable<Awaited<ReturnType<typeof findTemplate>>>, form: FormData, intent: string) {
+  if (staff.user.role !== "OWNER") throw data({ error: "forbidden" }, { status: 403 });
+  const deps = ownSenderDeps();
+  if (!deps) throw data({ error: "not configured" }, { status: 404 });
+  const actor = { workspaceId: staff.workspace.id, userId: staff.user.id, ip: staff.ip };
+  const values = { waBody: str(form, "waBody"), waButtons: str(form, "waButtons"), waCategory: str(form, "waCategory") };
+  try {
+    if (intent === "wa-save") {
+      await saveWhatsAppTemplate(staff.em, actor, { type: tpl.type, language: tpl.language, body: values.waBody, buttons: values.waButtons, category: values.waCategory });
+      throw redirect(`/templates/${tpl.id}?wa=saved`);
+    }
+    const own = await whatsappTemplateFor(staff.em, staff.workspace.id, tpl.type, tpl.language);
+    const id = own?.template?.id;
+    if (!id) throw new AccountsError("whatsapp_template.not_draft", "no template");
+    if (intent === "wa-submit") {
+      await submitWhatsAppTemplate(staff.em, deps, actor, id);
+      throw redirect(`/templates/${tpl.id}?wa=submitted`);
+    }
+    if (intent === "wa-check") {
+      await checkWhatsAppTemplate(staff.em, deps, actor, id);
+      throw redirect(`/templates/${tpl.id}?wa=checked`);
+    }
+    throw data({ error: "unknown intent" }, { status: 400 });
+  } catch (err) {
+    const failure = (f: Omit<OwnWhatsAppFailure, "values">, status: number) => data({ ownWhatsApp: { ...f, values } }, { status });
+    if (err instanceof ValidationError) return failure({ fieldErrors: err.fieldErrors }, 400);
+    if (err instanceof AccountsError) {
+      if (err.code === "whatsapp_template.refused") return failure({ fieldErrors: {}, formError: "whatsappTemplate.error.refused", formDetail: err.message.replace(/^[^:]*:\s*/, "") }, 400);
+      return failure({ fieldErrors: {}, formError: WA_ERRORS[err.code] ?? "whatsappTemplate.error.unreachable" }, 400);
+    }
+    throw err;
+  }
+}
+
+const WA_NOTICES = { saved: "whatsappTemplate.notice.saved", submitted: "whatsappTemplate.notice.submitted", checked: "whatsappTemplate.notice.checked" } as const;
 
 /** True once hydrated: the page then analyses while typing instead of offering a "Preview" button. */
 function useHydrated(): boolean {
@@ -98,14 +172,19 @@ function useLiveAnalysis(text: string, initial: Analysis | null, live: boolean, 
 export default function EditTemplate() {
   const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const values = result?.values ?? {};
-  const errors = result?.fieldErrors ?? {};
+  const msg = useMsg();
+  const [search] = useSearchParams();
+  const waNotice = (WA_NOTICES as Record<string, (typeof WA_NOTICES)[keyof typeof WA_NOTICES] | undefined>)[search.get("wa") ?? ""];
+  const waFailure = result && "ownWhatsApp" in result ? result.ownWhatsApp : null;
+  const main = result && !("ownWhatsApp" in result) ? result : undefined;
+  const values = main?.values ?? {};
+  const errors = main?.fieldErrors ?? {};
   const [body, setBody] = useState(values.body ?? loaded.template.body);
   const [smsBody, setSmsBody] = useState(values.smsBody ?? loaded.template.smsBody);
   const live = useHydrated();
-  const analysis = useLiveAnalysis(body, result && "analysis" in result && result.analysis ? result.analysis : loaded.analysis, live);
-  const smsAnalysis = useLiveAnalysis(smsBody, result && "smsAnalysis" in result ? (result.smsAnalysis ?? null) : loaded.smsAnalysis, live, true);
-  const formError = result && "formError" in result ? result.formError : undefined;
+  const analysis = useLiveAnalysis(body, main && "analysis" in main && main.analysis ? main.analysis : loaded.analysis, live);
+  const smsAnalysis = useLiveAnalysis(smsBody, main && "smsAnalysis" in main ? (main.smsAnalysis ?? null) : loaded.smsAnalysis, live, true);
+  const formError = main && "formError" in main ? main.formError : undefined;
   return (
     <>
       <TemplateTitle type={loaded.template.type} />
@@ -124,6 +203,8 @@ export default function EditTemplate() {
           <TemplateAnalysisPanel analysis={analysis} onUseGsm={live && analysis.gsmVariant ? () => setSmsBody(analysis.gsmVariant?.text ?? "") : undefined} />
         </Form>
       </div>
+      <Notice message={waNotice ? msg(waNotice) : undefined} />
+      {loaded.ownWhatsApp ? <OwnWhatsAppSection data={loaded.ownWhatsApp} failure={waFailure} canEdit={loaded.canEdit} /> : null}
     </>
   );
 }

@@ -32,10 +32,6 @@ export const ownSender = {
     es: "Aún no ha elegido un número ni un servicio de mensajería: los SMS siguen saliendo por la plataforma.",
     en: "No number or Messaging Service chosen yet: SMS still go out on the platform's sender.",
   }),
-  "ownSender.whatsappNote": m({
-    es: "WhatsApp sigue saliendo por el remitente de la plataforma hasta que sus plantillas estén aprobadas en su propia cuenta.",
-    en: "WhatsApp keeps going out on the platform's sender until your templates are approved in your own account.",
-  }),
   "ownSender.connect.title": m({ es: "Conectar la cuenta de Twilio de su consulta", en: "Connect your practice's Twilio account" }),
   "ownSender.connect.replaceTitle": m({ es: "Cambiar de cuenta o introducir un token nuevo", en: "Change account or enter a new token" }),
   "ownSender.field.accountSid": m({ es: "Account SID", en: "Account SID" }),
@@ -68,6 +64,10 @@ export const ownSender = {
   "ownSender.notice.connected": m({ es: "Cuenta de Twilio conectada. Elija ahora el número que usará.", en: "Twilio account connected. Now choose the number to use." }),
   "ownSender.notice.chosen": m({ es: "Remitente guardado y configurado en Twilio.", en: "Sender saved and configured at Twilio." }),
   "ownSender.notice.disconnected": m({ es: "Cuenta desconectada: se envía con los remitentes de la plataforma.", en: "Account disconnected: messages go out on the platform's senders." }),
+  "ownSender.notice.disconnectedUncleared": m<{ sender: string }>({
+    es: "Cuenta desconectada: se envía con los remitentes de la plataforma. No se pudieron quitar en Twilio las direcciones de respuestas y avisos que la aplicación puso en {sender}; quítelas en la consola de Twilio para que no lleguen aquí.",
+    en: "Account disconnected: messages go out on the platform's senders. The reply and notice addresses the app set on {sender} could not be removed at Twilio; remove them in the Twilio console so they stop arriving here.",
+  }),
   "ownSender.error.refused": m({ es: "Twilio rechazó estas credenciales. Revise el Account SID y el Auth Token.", en: "Twilio refused these credentials. Check the Account SID and the Auth Token." }),
   "ownSender.error.unreachable": m({ es: "No se pudo comprobar con Twilio; inténtelo de nuevo en unos minutos.", en: "Twilio could not be reached to check; try again in a few minutes." }),
   "ownSender.error.inactive": m({ es: "La cuenta de Twilio no está activa (suspendida o cerrada).", en: "The Twilio account is not active (suspended or closed)." }),

@@ -25,6 +25,11 @@ export interface HandlerDeps {
    * rolls back with the inbound row; throwing leaves the entry to be retried.
    */
   onInboundRouted?: (em: EntityManager, inbound: InboundMessage) => Promise<void>;
+  /**
+   * The periodic job 'whatsapp.approvals': @rm/accounts' followWhatsAppApprovals with the own
+   * accounts' credentials; absent without CREDENTIALS_ENCRYPTION_KEYS.
+   */
+  followWhatsAppApprovals?: (now: Date) => Promise<object>;
   /** Public links and overrides of the feedback flow (reminders need them). */
   feedback?: FeedbackOptions;
 }

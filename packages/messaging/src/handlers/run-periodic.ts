@@ -39,6 +39,9 @@ const OWN_JOBS: Partial<Record<PeriodicJobName, PeriodicJobRun>> = {
   "inbound.reconcile": async ({ deps, now, options }) => reconcileInbound(deps, now, options),
   // Short transactions of its own, like the fold: deleting never waits on this slot's row lock.
   "retention.purge": async ({ deps, now, options }) => purgeFinishedWork(deps, now, options),
+  // Own accounts' WhatsApp templates under review (@rm/accounts asks Twilio, one template per
+  // transaction); nothing to do where credentials cannot be opened.
+  "whatsapp.approvals": async ({ deps, now }) => (deps.followWhatsAppApprovals ? deps.followWhatsAppApprovals(now) : { skipped: "own accounts not configured" }),
 };
 
 /** The periodic jobs messaging runs itself (createHandlers maps them to runPeriodic). */

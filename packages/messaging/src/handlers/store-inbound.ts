@@ -62,7 +62,7 @@ export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promi
       receivedAt,
     };
 
-    const route = await findRoute(tem, from, to, parsed.value.workspaceId);
+    const route = await findRoute(tem, from, to, parsed.value.workspaceId, params.MessagingServiceSid);
     if (!route) {
       uem.create(InboundMessage, { ...fields, workspace: null });
       await uem.flush();
@@ -89,15 +89,21 @@ export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promi
  * Deliberate cross-tenant read (an inbound webhook carries no workspace): the most recent outbound
  * message from our sender (`to`) to the patient's address (`from`, channel prefix included, so an SMS
  * never routes by a WhatsApp conversation). Uses messages_route_idx.
+ *
+ * A message sent through a Messaging Service is stored with the service's sid as its sender (Twilio
+ * picks the number), while the reply is addressed to the number: Twilio's inbound request for a
+ * number in a service carries that service's `MessagingServiceSid`
+ * (https://www.twilio.com/docs/messaging/guides/webhook-request), so the service's messages match too.
  */
-export async function findRoute(em: EntityManager, from: string, to: string, workspaceId?: string): Promise<InboundRoute | null> {
+export async function findRoute(em: EntityManager, from: string, to: string, workspaceId?: string, messagingServiceSid?: string): Promise<InboundRoute | null> {
   // A reply to a workspace's own account (the webhook found it by AccountSid) stays in that workspace.
+  const senders = messagingServiceSid && /^MG[0-9a-fA-F]{32}$/.test(messagingServiceSid) ? [to, messagingServiceSid] : [to];
   const rows = await em.execute<{ id: string; workspace_id: string; patient_id: string }[]>(
     `select id, workspace_id, patient_id from messages
-      where to_address = ? and from_address = ?${workspaceId ? " and workspace_id = ?" : ""}
+      where to_address = ? and from_address in (${senders.map(() => "?").join(", ")})${workspaceId ? " and workspace_id = ?" : ""}
       order by send_attempted_at desc nulls last, created_at desc
       limit 1`,
-    workspaceId ? [from, to, workspaceId] : [from, to],
+    workspaceId ? [from, ...senders, workspaceId] : [from, ...senders],
   );
   const row = rows[0];
   return row ? { workspaceId: row.workspace_id, messageId: row.id, patientId: row.patient_id } : null;

@@ -19,6 +19,7 @@ export function jobIntervalMs(name: PeriodicJobName, options: PeriodicOptions): 
   if (name === "analytics.fold") return options.analyticsFoldIntervalMs;
   if (name === "inbound.reconcile") return options.inboundReconcileIntervalMs;
   if (name === "retention.purge") return options.purgeIntervalMs;
+  if (name === "whatsapp.approvals") return options.whatsappApprovalIntervalMs;
   return options.reconcileIntervalMs;
 }
 

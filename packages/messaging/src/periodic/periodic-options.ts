@@ -40,6 +40,8 @@ export interface PeriodicOptions {
   purgeBatchSize: number;
   /** A run stops starting batches after this long; the next slot continues. */
   purgeBudgetMs: number;
+  /** How often the WhatsApp approval of own accounts' templates is asked of Twilio ('whatsapp.approvals'). */
+  whatsappApprovalIntervalMs: number;
 }
 
 /**
@@ -68,6 +70,7 @@ export const DEFAULT_PERIODIC_OPTIONS: PeriodicOptions = {
   retentionMs: 7 * 24 * 60 * 60_000,
   purgeBatchSize: 5_000,
   purgeBudgetMs: 20_000,
+  whatsappApprovalIntervalMs: 5 * 60_000,
 };
 
 export function periodicOptions(overrides?: Partial<PeriodicOptions>): PeriodicOptions {

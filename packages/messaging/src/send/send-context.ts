@@ -7,7 +7,7 @@
 // neither is locked nor written here.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { pgArray } from "@rm/db";
-import type { DeliveryStatus } from "@rm/domain";
+import type { DeliveryStatus, PlatformContentSids } from "@rm/domain";
 
 export interface SendRow {
   id: string;
@@ -53,6 +53,10 @@ export interface SendRow {
   own_token_key_id: string | null;
   own_phone_number: string | null;
   own_messaging_service_sid: string | null;
+  /** Set once the owner switched WhatsApp to the own account (its templates approved there). */
+  own_whatsapp_switched_at: Date | string | null;
+  /** The own account's approved Content SIDs: language → message type → HX…. */
+  own_whatsapp_content_sids: PlatformContentSids | null;
 }
 
 // The contact row is locked too: opt-out, consent and erasure are re-checked under its lock.
@@ -64,7 +68,8 @@ const SEND_ROW_SELECT = `
          w.sending_paused, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids, p.language,
          w.default_country, w.extra_destination_countries,
          ta.account_sid as own_account_sid, ta.token_ciphertext as own_token_ciphertext, ta.token_key_id as own_token_key_id,
-         ta.phone_number as own_phone_number, ta.messaging_service_sid as own_messaging_service_sid
+         ta.phone_number as own_phone_number, ta.messaging_service_sid as own_messaging_service_sid,
+         ta.whatsapp_switched_at as own_whatsapp_switched_at, ta.whatsapp_content_sids as own_whatsapp_content_sids
     from messages m
     join patients p on p.id = m.patient_id
     join contacts c on c.id = p.contact_id

@@ -335,6 +335,7 @@ export function ineligibility(row: SendRow): string | null {
 
 /** Sender and content: SMS body; WhatsApp free text inside the 24 h window, else the approved template. */
 export function routeFor(deps: SendDeps, row: SendRow, now: Date): { request: Omit<ProviderRequest, "statusCallback"> } | { failure: string } {
+  if (usesOwnAccount(deps, row) && row.channel === "WHATSAPP") return ownWhatsAppRoute(row, now);
   if (usesOwnAccount(deps, row)) {
     // The workspace's own account and its chosen number or Messaging Service (SPEC §12).
     if (!row.body) return { failure: "El mensaje no tiene texto" };
@@ -364,11 +365,33 @@ export function routeFor(deps: SendDeps, row: SendRow, now: Date): { request: Om
 
 /**
  * Whether this message goes through the workspace's own account: an SMS of a workspace that
- * connected one and chose its sender. WhatsApp stays on the platform's sender until the own
- * account's rating templates are approved (SPEC §12), which is not built yet.
+ * connected one and chose its sender; a WhatsApp message only once the owner switched WhatsApp to
+ * that account, which needs its templates approved there (SPEC §12) — until then WhatsApp stays on
+ * the platform's sender and templates.
  */
 export function usesOwnAccount(deps: Pick<SendDeps, "ownAccountClient">, row: SendRow): boolean {
-  return Boolean(deps.ownAccountClient && row.channel === "SMS" && row.own_account_sid && (row.own_phone_number || row.own_messaging_service_sid));
+  if (!deps.ownAccountClient || !row.own_account_sid || !(row.own_phone_number || row.own_messaging_service_sid)) return false;
+  return row.channel === "SMS" || row.own_whatsapp_switched_at !== null;
+}
+
+/**
+ * WhatsApp from the own account: its number (or Messaging Service) and only its own approved
+ * templates — a Content SID belongs to one account, so the platform's or a message's SID chosen
+ * for the platform would be refused there (21655).
+ */
+function ownWhatsAppRoute(row: SendRow, now: Date): { request: Omit<ProviderRequest, "statusCallback"> } | { failure: string } {
+  const to = row.to_address.startsWith("whatsapp:") ? row.to_address : `whatsapp:${row.to_address}`;
+  const sender = row.from_address ?? (row.own_phone_number ? `whatsapp:${row.own_phone_number}` : row.own_messaging_service_sid!);
+  const from = sender.startsWith("MG") ? null : sender.startsWith("whatsapp:") ? sender : `whatsapp:${sender}`;
+  const route = from ? { from } : { messagingServiceSid: sender };
+  const lastInbound = from ? (row.last_inbound_at?.[from] ?? row.last_inbound_at?.[from.slice("whatsapp:".length)]) : undefined;
+  const insideWindow = lastInbound !== undefined && now.getTime() - new Date(lastInbound).getTime() < WHATSAPP_WINDOW_MS;
+  const contentSid = resolveWhatsAppContentSid({ type: row.type, language: row.language, platform: row.own_whatsapp_content_sids })?.sid ?? null;
+  if (contentSid && !(insideWindow && row.body)) {
+    return { request: { to, ...route, contentSid, ...(row.content_variables ? { contentVariables: JSON.stringify(row.content_variables) } : {}) } };
+  }
+  if (insideWindow && row.body) return { request: { to, ...route, body: row.body } };
+  return { failure: "Fuera de la ventana de 24 horas de WhatsApp y sin plantilla aprobada en su cuenta de Twilio para este tipo de mensaje (63016)" };
 }
 
 /** The client of the account the message goes through. */

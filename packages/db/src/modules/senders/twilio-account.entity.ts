@@ -32,6 +32,13 @@ export const TwilioAccountSchema = defineEntity({
     phoneNumberSid: p.text().nullable(),
     messagingServiceSid: p.text().nullable(),
     connectedBy: p.uuid().nullable(),
+    /**
+     * When the owner switched WhatsApp to this account's sender (null: WhatsApp stays on the
+     * platform's). Allowed only once the flow's templates are approved on this account.
+     */
+    whatsappSwitchedAt: p.datetime().nullable(),
+    /** The approved Content SIDs of this account, language → message type → HX…, for the send path. */
+    whatsappContentSids: p.json<Partial<Record<string, Partial<Record<string, string>>>>>().defaultRaw("'{}'::jsonb").onCreate(() => ({})),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
