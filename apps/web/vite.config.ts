@@ -22,6 +22,7 @@ const serverExternal = [
   "@mikro-orm/postgresql",
   "@mikro-orm/migrations",
   "@rm/accounts",
+  "@rm/ai",
   "@rm/catalogue",
   "@rm/config",
   "@rm/db",

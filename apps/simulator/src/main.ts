@@ -32,6 +32,8 @@ const sim = createSimulator({
   autoReplyDelayMs: env.SIMULATOR_AUTO_REPLY_DELAY_MS,
   autoReplyEveryMessage: env.SIMULATOR_AUTO_REPLY_EVERY_MESSAGE,
   maxStoredMessages: env.SIMULATOR_MAX_STORED_MESSAGES,
+  // The fake chat-completions endpoint (AI_BASE_URL=<this>/v1); scripted further under /_sim/ai/*.
+  ai: { latencyMs: env.SIMULATOR_AI_LATENCY_MS },
   // The same platform templates the web app and the worker are configured with (the local ones when unset).
   ...(Object.keys(env.WHATSAPP_DEFAULT_CONTENT_SIDS).length > 0 || env.SIMULATOR_APPROVED_CONTENT_SIDS
     ? { approvedContent: approvedContentFor(Object.keys(env.WHATSAPP_DEFAULT_CONTENT_SIDS).length > 0 ? env.WHATSAPP_DEFAULT_CONTENT_SIDS : LOCAL_PLATFORM_CONTENT_SIDS, [...PLACEHOLDER_CONTENT_SIDS, ...(env.SIMULATOR_APPROVED_CONTENT_SIDS ?? [])]) }

@@ -39,4 +39,18 @@ describe("main.ts", () => {
     expect(health).toBe(200);
     expect(code).toBe(0);
   }, 20_000);
+
+  it("serves the fake chat-completions endpoint under /v1 with the configured latency (AI_BASE_URL of npm start)", async () => {
+    let answer: { status: number; body: { object?: string; choices?: { message: { content: string } }[] }; ms: number } | null = null;
+    await run({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: "t", SIMULATOR_PORT: "0", SIMULATOR_HOST: "127.0.0.1", LOG_LEVEL: "info", SIMULATOR_AI_LATENCY_MS: "300" }, (line, kill) => {
+      const entry = JSON.parse(line) as { url?: string };
+      if (!entry.url) return;
+      const started = Date.now();
+      void fetch(`${entry.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "sim-model", messages: [{ role: "user", content: "Hola" }] }) })
+        .then(async (res) => (answer = { status: res.status, body: (await res.json()) as NonNullable<typeof answer>["body"], ms: Date.now() - started }))
+        .finally(kill);
+    });
+    expect(answer).toMatchObject({ status: 200, body: { object: "chat.completion", choices: [{ message: { content: expect.stringMatching(/^Respuesta simulada [0-9a-f]{8}\.$/) } }] } });
+    expect(answer!.ms).toBeGreaterThanOrEqual(300);
+  }, 20_000);
 });

@@ -36,6 +36,7 @@ const EXACT: Record<string, string> = {
   "Use HH:mm (00:00–23:59).": "Use HH:mm (00:00–23:59).",
   "Use un número en formato E.164 (+593…) o un Messaging Service SID (MG…).": "Use an E.164 number (+593…) or a Messaging Service SID (MG…).",
   "Use un número entero de días.": "Use a whole number of days.",
+  "Use un número entero de 0 a 1000.": "Use a whole number from 0 to 1000.",
   "Ya existe un usuario con este correo.": "A user with this email already exists.",
   "Ya existe una cuenta con este correo. Inicie sesión o use otro correo.": "An account with this email already exists. Sign in or use another email.",
   "Zona horaria desconocida (use un nombre IANA, p. ej. America/Guayaquil).": "Unknown time zone (use an IANA name, e.g. America/Guayaquil).",

@@ -11,6 +11,8 @@ export interface NavItem {
 const ALL: readonly StaffRole[] = ["OWNER", "DOCTOR", "RECEPTIONIST"];
 const STAFF: readonly StaffRole[] = ["OWNER", "DOCTOR"];
 const OWNER: readonly StaffRole[] = ["OWNER"];
+// AI drafts of broadcast texts: the owner and the front desk (doctors do not write broadcasts).
+const DRAFTING: readonly StaffRole[] = ["OWNER", "RECEPTIONIST"];
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/", es: "Inicio", en: "Home", roles: ALL },
@@ -20,6 +22,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/analytics", es: "Analítica", en: "Analytics", roles: STAFF },
   { to: "/billing", es: "Facturación", en: "Billing", roles: OWNER },
   { to: "/templates", es: "Plantillas", en: "Templates", roles: STAFF },
+  // The owner reaches it from Plantillas; the front desk has no template list.
+  { to: "/templates/drafts", es: "Redactar con IA", en: "Draft with AI", roles: ["RECEPTIONIST"] },
   { to: "/practices", es: "Consultorios", en: "Practices", roles: STAFF },
   { to: "/settings", es: "Ajustes", en: "Settings", roles: STAFF },
   { to: "/users", es: "Usuarios", en: "Users", roles: OWNER },
@@ -27,7 +31,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
 ];
 
 /** Roles per section, for the routes' guards (one source with the navigation). */
-export const ROLES = { ALL, STAFF, OWNER } as const;
+export const ROLES = { ALL, STAFF, OWNER, DRAFTING } as const;
 
 export const ROLE_LABELS: Record<StaffRole, { es: string; en: string }> = {
   OWNER: { es: "Propietario", en: "Owner" },

@@ -22,4 +22,9 @@ export const TEMPLATE_TYPE_LABELS: Record<string, { es: string; en: string; help
     en: "Opt-out confirmation",
     help: { es: "Tras responder BAJA.", en: "After replying STOP." },
   },
+  BROADCAST: {
+    es: "Difusión",
+    en: "Broadcast",
+    help: { es: "Texto para campañas de difusión.", en: "Text for broadcast campaigns." },
+  },
 };

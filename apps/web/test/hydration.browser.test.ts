@@ -78,6 +78,7 @@ const PAGES: Record<string, Visit> = {
   "_app.settings_.sender.tsx": { kind: "staff", url: () => "/settings/sender" },
   "_app.templates.$id.tsx": { kind: "staff", url: (f) => `/templates/${f.tenant.templateId}` },
   "_app.templates._index.tsx": { kind: "staff", url: () => "/templates" },
+  "_app.templates.drafts.tsx": { kind: "staff", url: () => "/templates/drafts" },
   // With a pending invitation (its expiry) and users' last sign-in times.
   "_app.users.tsx": { kind: "staff", url: () => "/users", shows: /vence \d/ },
   "api.template-analysis.ts": { kind: "not a page", why: "JSON for the template editor" },

@@ -46,6 +46,7 @@ type RouteSpec = StaffRoute | PublicRoute | NotAPage;
 const ALL = { owner: 200, doctor: 200, receptionist: 200 };
 const STAFF = { owner: 200, doctor: 200, receptionist: 403 };
 const OWNER = { owner: 200, doctor: 403, receptionist: 403 };
+const DRAFTING = { owner: 200, doctor: 403, receptionist: 200 };
 
 const ROUTES: Record<string, RouteSpec> = {
   "_app.tsx": { kind: "layout", why: "the staff layout: every _app.* row below goes through it" },
@@ -99,6 +100,8 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   "_app.templates._index.tsx": { kind: "staff", url: () => "/templates", get: STAFF },
   "_app.templates.$id.tsx": { kind: "staff", url: (t) => `/templates/${t.templateId}`, get: STAFF, crossTenantPost: { intent: "save", body: "Robado {{name}}" } },
+  // Owners and the front desk draft broadcast texts; `saved` names a template just saved (another workspace's: 404).
+  "_app.templates.drafts.tsx": { kind: "staff", url: (t) => `/templates/drafts?saved=${t.templateId}`, get: DRAFTING, crossTenantGet: true },
   "_app.users.tsx": { kind: "staff", url: () => "/users", get: OWNER },
   "_app.audit.tsx": { kind: "staff", url: () => "/audit", get: OWNER },
   "_app.billing.tsx": { kind: "staff", url: () => "/billing", get: OWNER },
@@ -187,8 +190,10 @@ describe.each(staffRoutes)("%s", (_file, route) => {
 
 describe.each(staffRoutes.filter(([, r]) => r.crossTenantGet))("%s", (_file, route) => {
   it("answers 404 to a GET with another workspace's ids", async () => {
-    expect((await get(web.url, route.url(b), sessions.owner)).status).toBe(404);
-    expect((await get(web.url, route.url(b), sessions.doctor)).status).toBe(404);
+    // Every role that may open the page (the others are refused before any id is read).
+    for (const role of (["owner", "doctor", "receptionist"] as const).filter((r) => route.get[r] === 200)) {
+      expect((await get(web.url, route.url(b), sessions[role])).status, role).toBe(404);
+    }
   });
 });
 

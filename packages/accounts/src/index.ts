@@ -54,7 +54,18 @@ export {
 } from "./sessions.ts";
 export { GATED_WARNING, CONTENT_SID_TYPES, settingsSchema, updateSettings, isTimeZone, type SettingsResult } from "./settings.ts";
 export { practiceSchema, createPractice, updatePractice, type PracticeInput } from "./practices.ts";
-export { SAMPLE_VALUES, analyzeTemplate, templateSchema, updateTemplate, unknownMessage, type TemplateAnalysis, type TemplateInput } from "./templates.ts";
+export { SAMPLE_VALUES, analyzeTemplate, templateSchema, updateTemplate, unknownMessage, validateTemplateBodies, type TemplateAnalysis, type TemplateInput } from "./templates.ts";
+export {
+  AI_DRAFT_AUDIT_ACTION,
+  aiBriefSchema,
+  aiDraftAllowance,
+  canDraftTemplates,
+  createBroadcastTemplate,
+  requestAiDrafts,
+  reserveAiDraft,
+  type AiDraftAllowance,
+  type AiDraftResult,
+} from "./ai-drafts.ts";
 export { setupChecklist, type SetupChecklist, type SetupItem, type SetupStep } from "./setup-checklist.ts";
 export {
   workspaceSendingSettings,

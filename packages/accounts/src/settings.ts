@@ -42,7 +42,10 @@ const senderField = optionalText.refine(
 
 const contentSidField = optionalText.refine((v) => v == null || /^HX[0-9a-fA-F]{32}$/.test(v), "Un Content SID empieza con HX y tiene 34 caracteres.");
 
-export const CONTENT_SID_TYPES = Object.values(TemplateType);
+// Broadcast texts carry their own content sid; the workspace setting is for the feedback flow's types.
+const AI_LIMIT_MESSAGE = "Use un número entero de 0 a 1000.";
+
+export const CONTENT_SID_TYPES = Object.values(TemplateType).filter((t) => t !== TemplateType.BROADCAST);
 
 export const settingsSchema = z
   .object({
@@ -74,6 +77,16 @@ export const settingsSchema = z
         });
         return z.NEVER;
       }),
+    // Optional: a form without the field keeps the current limit. 0 turns AI drafts off.
+    aiDraftsPerDay: z.preprocess(
+      (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? undefined : v),
+      z.coerce
+        .number({ error: AI_LIMIT_MESSAGE })
+        .int(AI_LIMIT_MESSAGE)
+        .min(0, AI_LIMIT_MESSAGE)
+        .max(1000, AI_LIMIT_MESSAGE)
+        .optional(),
+    ),
     whatsappSender: senderField,
     smsSender: senderField,
     sendingPaused: formBoolean,
@@ -176,6 +189,7 @@ export async function updateSettings(
         set("extraDestinationCountries", next);
       }
     }
+    if (data.aiDraftsPerDay !== undefined) set("aiDraftsPerDay", data.aiDraftsPerDay);
     set("whatsappSender", data.whatsappSender ?? null);
     set("smsSender", data.smsSender ?? null);
     const sids: Partial<Record<TemplateType, string>> = {};

@@ -88,12 +88,7 @@ export type TemplateInput = z.input<typeof templateSchema>;
 export async function updateTemplate(em: EntityManager, actor: Actor, template: Template, input: Record<string, unknown>): Promise<Template> {
   if (actor.user.role !== "OWNER") throw new AccountsError("forbidden", "Solo el propietario puede editar plantillas.");
   const data = parseOrThrow(templateSchema, input);
-  const errors: Record<string, string> = {};
-  const unknown = findUnknownVariables(data.body);
-  if (unknown.length) errors.body = unknownMessage(unknown);
-  const unknownSms = data.smsBody ? findUnknownVariables(data.smsBody) : [];
-  if (unknownSms.length) errors.smsBody = unknownMessage(unknownSms);
-  if (Object.keys(errors).length) throw new ValidationError(errors);
+  validateTemplateBodies(data.body, data.smsBody ?? null);
   const before = { body: template.body, smsBody: template.smsBody ?? null };
   template.name = data.name ?? null;
   template.body = data.body;
@@ -110,6 +105,16 @@ export async function updateTemplate(em: EntityManager, actor: Actor, template: 
   });
   await em.flush();
   return template;
+}
+
+/** Unknown `{{variables}}` in a body or its SMS variant: a `ValidationError` per field, nothing saved. */
+export function validateTemplateBodies(body: string, smsBody: string | null): void {
+  const errors: Record<string, string> = {};
+  const unknown = findUnknownVariables(body);
+  if (unknown.length) errors.body = unknownMessage(unknown);
+  const unknownSms = smsBody ? findUnknownVariables(smsBody) : [];
+  if (unknownSms.length) errors.smsBody = unknownMessage(unknownSms);
+  if (Object.keys(errors).length) throw new ValidationError(errors);
 }
 
 export function unknownMessage(names: string[]): string {

@@ -1,6 +1,7 @@
 // Every text staff and patients see, by code (decision 010). One file per area under messages/;
 // codes start with the area's name. Code that shows a text calls `msg(code, params)`, never an inline
 // Spanish/English pair (lint: `catalogue/no-inline-pairs`).
+import { aiDrafts } from "./messages/ai-drafts.ts";
 import { assistant } from "./messages/assistant.ts";
 import { analytics } from "./messages/analytics.ts";
 import { billing } from "./messages/billing.ts";
@@ -21,7 +22,7 @@ import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 import { whatsappTemplates } from "./messages/whatsapp-templates.ts";
 
-export const catalogue = { ...analytics, ...assistant, ...billing, ...campaign, ...consent, ...contacts, ...draft, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sendOne, ...sending, ...settings, ...signup, ...timeline, ...upload, ...whatsappTemplates };
+export const catalogue = { ...aiDrafts, ...analytics, ...assistant, ...billing, ...campaign, ...consent, ...contacts, ...draft, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sendOne, ...sending, ...settings, ...signup, ...timeline, ...upload, ...whatsappTemplates };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

@@ -172,6 +172,20 @@ const stripePricesEnv = z.object({
   STRIPE_PRICE_ENTERPRISE: z.string().trim().regex(/^price_\w+$/, "expected a Stripe price id (price_…)").optional(),
 });
 
+/**
+ * The OpenAI-compatible chat-completions endpoint for AI drafts (SPEC §14): OpenAI
+ * (https://api.openai.com/v1), a local Ollama (http://ollama:11434/v1) or the simulator's fake
+ * (http://127.0.0.1:4010/v1). Unset AI_BASE_URL: the feature explains how to enable it.
+ */
+const aiEnv = z.object({
+  AI_BASE_URL: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), url(["http:", "https:"], "an http(s) URL ending in /v1 for Ollama").optional()),
+  /** Secret; Ollama ignores it. Never logged. */
+  AI_API_KEY: z.string().trim().optional(),
+  AI_MODEL: z.string().trim().min(1, "must not be empty").default("llama3.2"),
+  /** Whole request, waiting for the model included. */
+  AI_TIMEOUT_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(1000).max(300_000).default(30_000),
+});
+
 export const webEnv = commonEnv
   .extend(redisEnv.shape)
   .extend(publicUrl.shape)
@@ -222,6 +236,7 @@ export const webEnv = commonEnv
     // The preview and the home page say what is missing to send: they need the platform's defaults.
     ...platformSendersEnv.shape,
     ...whatsappDefaultsEnv.shape,
+    ...aiEnv.shape,
     STRIPE_SECRET_KEY: z.string().optional(),
     STRIPE_WEBHOOK_SECRET: commaList.optional(),
     STRIPE_API_URL: url(["http:", "https:"], "an http(s) URL").optional(),
@@ -365,6 +380,8 @@ export const simulatorEnv = z.object({
   ...whatsappDefaultsEnv.shape,
   /** Further approved content SIDs, comma-separated (a workspace's own templates in a demo). */
   SIMULATOR_APPROVED_CONTENT_SIDS: commaList.optional(),
+  /** Delay of every answer of the fake AI endpoint under /v1 (AI drafts in a demo feel like a model). */
+  SIMULATOR_AI_LATENCY_MS: count(300_000, 0),
   /** Messages kept for fetch/list; beyond it only counts are kept. */
   SIMULATOR_MAX_STORED_MESSAGES: count(50_000_000, 1_000_000),
 });

@@ -48,6 +48,12 @@ export function localEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     // The platform's WhatsApp templates: the simulator approves these, so a new workspace sends WhatsApp as it is.
     WHATSAPP_DEFAULT_CONTENT_SIDS: JSON.stringify(LOCAL_PLATFORM_CONTENT_SIDS),
     SIMULATOR_PORT: String(simulatorPort),
+    // AI drafts against the simulator's fake chat-completions endpoint (no real model, no key).
+    // AI_BASE_URL="" in the environment turns them off, to see how the page explains enabling them.
+    AI_BASE_URL: `http://127.0.0.1:${simulatorPort}/v1`,
+    AI_MODEL: "sim-model",
+    // A little wait, so the demo shows the page while a model "thinks".
+    SIMULATOR_AI_LATENCY_MS: "800",
     // Set as an operator sets it at Twilio: with the connection overrides the web checks signatures with.
     SIMULATOR_INBOUND_URL: `${publicUrl}/webhooks/twilio/inbound${env.TWILIO_WEBHOOK_OVERRIDES === "none" ? "" : `#${(env.TWILIO_WEBHOOK_OVERRIDES ?? DEFAULT_WEBHOOK_OVERRIDES).replace(/^#/, "")}`}`,
     // Simulated patients answer the demo's rating requests, so the flow moves on its own

@@ -132,6 +132,25 @@ describe("helm chart", () => {
     expect(() => renderChart(["--set", "web.signup.codeTtlMinutes=0"])).toThrow(/codeTtlMinutes/);
   });
 
+  it("hands the web its AI drafts endpoint (web.ai) and the key from the Secret (secrets.aiApiKey), never the ConfigMap", () => {
+    const ms = parseManifests(renderChart(["--set", "web.ai.baseUrl=http://ollama:11434/v1", "--set", "web.ai.model=llama3.2", "--set", "secrets.aiApiKey=sk-chart-test"]));
+    const web = byKind(ms, "Deployment").find((d) => d.metadata.name === "rm-reputation-manager-web")!;
+    const env = Object.fromEntries(((web.spec as { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } }).template.spec.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({ AI_BASE_URL: "http://ollama:11434/v1", AI_MODEL: "llama3.2", AI_TIMEOUT_MS: "30000" });
+    const secret = byKind(ms, "Secret")[0] as unknown as { stringData: Record<string, string> };
+    expect(secret.stringData.AI_API_KEY).toBe("sk-chart-test");
+    expect(JSON.stringify(byKind(ms, "ConfigMap"))).not.toContain("sk-chart-test");
+    // Off by default; the dev values use the simulator's fake.
+    expect(JSON.stringify(parseManifests(renderChart()))).toContain('"name":"AI_BASE_URL","value":""');
+    expect(() => renderChart(["--set", "web.ai.baseUrl=ollama:11434"])).toThrow(/baseUrl/);
+    expect(() => renderChart(["--set", "web.ai.timeoutMs=10"])).toThrow(/timeoutMs/);
+    // The simulator (dev) serves the fake endpoint with the latency asked for.
+    const dev = parseManifests(renderChart(["-f", `${CHART}/values-dev.yaml`]));
+    const envOfDeployment = (name: string) => Object.fromEntries(((byKind(dev, "Deployment").find((d) => d.metadata.name === name)!.spec as { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } }).template.spec.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
+    expect(envOfDeployment("rm-reputation-manager-simulator")).toMatchObject({ SIMULATOR_AI_LATENCY_MS: "800" });
+    expect(envOfDeployment("rm-reputation-manager-web")).toMatchObject({ AI_BASE_URL: "http://rm-reputation-manager-simulator:4010/v1" });
+  });
+
   it("hands web and worker the webhook connection overrides, the simulator an inbound URL carrying them, and the worker its inbound reconciliation", () => {
     const ms = parseManifests(renderChart());
     const cm = byKind(ms, "ConfigMap")[0]!;

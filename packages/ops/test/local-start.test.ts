@@ -18,6 +18,14 @@ describe("the local start plan", () => {
     for (const other of apps.filter((a) => a.name !== "web")) expect(other.env.NODE_ENV).toBe("development");
   });
 
+  it("npm start points the web app's AI drafts at the simulator's fake endpoint, which the simulator serves on its port", () => {
+    const apps = localApps({ webMode: "production", env: { SIMULATOR_PORT: "4110" } });
+    expect(apps.find((a) => a.name === "web")!.env).toMatchObject({ AI_BASE_URL: "http://127.0.0.1:4110/v1" });
+    expect(apps.find((a) => a.name === "simulator")!.env).toMatchObject({ SIMULATOR_PORT: "4110" });
+    // An operator's own endpoint wins.
+    expect(localApps({ webMode: "production", env: { AI_BASE_URL: "http://ollama:11434/v1" } }).find((a) => a.name === "web")!.env.AI_BASE_URL).toBe("http://ollama:11434/v1");
+  });
+
   it("an inherited NODE_ENV does not change the web app's mode; npm run dev runs the dev server", () => {
     expect(localApps({ webMode: "production", env: { NODE_ENV: "development" } }).find((a) => a.name === "web")!.env.NODE_ENV).toBe("production");
     expect(localApps({ webMode: "development", env: {} }).find((a) => a.name === "web")!.env.NODE_ENV).toBe("development");

@@ -1,4 +1,5 @@
 export { SimAccounts, type SimAccount, type SimNumber, type SimService, type AddAccountInput } from "./accounts.ts";
+export { AiFake, type AiFakeConfig, type AiRequestRecord, type AiScriptStep } from "./ai-fake.ts";
 export { contentBody, type SimContent, type ContentApprovalConfig, type ApprovalStatus } from "./content.ts";
 export { createSimulator, type Simulator, type SimulatorOptions } from "./server.ts";
 export {

@@ -4,6 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createLogger, type Logger } from "@rm/telemetry";
 import { SimAccounts, type AddAccountInput, type SimAccount } from "./accounts.ts";
+import { AiFake, type AiFakeConfig } from "./ai-fake.ts";
 import { createApiHandler } from "./api-routes.ts";
 import { WebhookPoster } from "./callbacks.ts";
 import type { SimContext } from "./context.ts";
@@ -23,6 +24,8 @@ export type SimulatorOptions = Partial<Omit<SimulatorConfig, "accountSid" | "aut
   now?: () => number;
   /** Source of randomness for failure shares and auto-replies; default Math.random. */
   random?: () => number;
+  /** The fake chat-completions endpoint's starting configuration (latency, required key, models). */
+  ai?: Partial<AiFakeConfig>;
 };
 
 export interface Simulator {
@@ -45,12 +48,14 @@ export interface Simulator {
   readonly accounts: SimAccounts;
   /** Resolves when no lifecycle, callback or auto-reply is pending (or rejects after timeoutMs). */
   whenIdle(timeoutMs?: number): Promise<void>;
+  /** The fake OpenAI-compatible chat-completions endpoint under `/v1` (script it, read its requests). */
+  readonly ai: AiFake;
   /** The request handler, to mount in another server. */
   handler: http.RequestListener;
 }
 
 export function createSimulator(options: SimulatorOptions): Simulator {
-  const { accountSid, authTokens, logger, now = Date.now, random = Math.random, ...rest } = options;
+  const { accountSid, authTokens, logger, now = Date.now, random = Math.random, ai: aiInitial = {}, ...rest } = options;
   if (!/^AC[0-9a-fA-F]{32}$/.test(accountSid)) throw new Error("accountSid must be AC + 32 hex digits");
   if (authTokens.length === 0 || authTokens.some((t) => !t)) throw new Error("authTokens must hold at least one token");
   const initial = mergeConfig(defaultConfig(accountSid, [...authTokens]), rest);
@@ -85,6 +90,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   };
 
   const api = createApiHandler(ctx);
+  const ai = new AiFake(now, aiInitial);
   const control = {
     store: () => ctx.store,
     config: () => ctx.config,
@@ -93,6 +99,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       ctx.abort.abort();
       ctx.abort = new AbortController();
       ctx.store = new SimStore();
+      ai.reset(keepConfig ? ai.config : aiInitial);
       if (!keepConfig) {
         ctx.config = structuredClone(initial);
         ctx.accounts = new SimAccounts(accountSid, authTokens, now());
@@ -112,6 +119,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     let work: Promise<void> | void = undefined;
     try {
       if (path.startsWith("/2010-04-01/") || path.startsWith("/v1/Services") || path.startsWith("/v1/Content")) work = api(req, res, path, query);
+      else if (path === "/v1/chat/completions" || path === "/v1/models") work = ai.handleApi(req, res, path);
+      else if (path.startsWith("/_sim/ai/")) work = ai.handleControl(req, res, path);
       else if (path.startsWith("/_sim/")) work = handleControl(control, req, res, path, query);
       else if (path === "/healthz") {
         res.writeHead(200, { "content-type": "text/plain" });
@@ -135,6 +144,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     get state() {
       return ctx.store;
     },
+    ai,
     get config() {
       return ctx.config;
     },
@@ -160,6 +170,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     },
     async close() {
       ctx.abort.abort();
+      ai.close();
       ctx.poster.close();
       if (!server.listening) return;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -31,6 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       quietHoursStart: ws.quietHoursStart ?? "20:00",
       quietHoursEnd: ws.quietHoursEnd ?? "08:00",
       contactCooldownDays: ws.contactCooldownDays,
+      aiDraftsPerDay: ws.aiDraftsPerDay,
       defaultChannel: ws.defaultChannel,
       defaultLanguage: ws.defaultLanguage,
       defaultCountry: ws.defaultCountry,
@@ -185,6 +186,9 @@ function SendingSection({ form: { errors, text, checked, ownCountry } }: { form:
         error={errors.contactCooldownDays}
       >
         {(p) => <input {...p} name="contactCooldownDays" type="number" min={0} max={365} defaultValue={text("contactCooldownDays")} />}
+      </Field>
+      <Field id="aiDraftsPerDay" label={msg("aiDrafts.settings.label")} error={errors.aiDraftsPerDay} hint={msg("aiDrafts.settings.hint")}>
+        {(p) => <input {...p} name="aiDraftsPerDay" type="number" min={0} max={1000} defaultValue={text("aiDraftsPerDay")} />}
       </Field>
       <Field id="defaultChannel" label={t("Canal predeterminado", "Default channel")} error={errors.defaultChannel}>
         {(p) => (

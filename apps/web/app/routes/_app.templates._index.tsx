@@ -3,16 +3,17 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { analyzeTemplate, listTemplates } from "@rm/accounts";
 import { requireUser } from "../.server/auth.server.ts";
-import { useLocale, useT } from "../i18n.ts";
+import { useLocale, useMsg, useT } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 import { TEMPLATE_TYPE_LABELS } from "../template-types.ts";
 
 export const meta: MetaFunction = () => [{ title: "Plantillas · Reputation Manager" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { em } = await requireUser(request, context, { roles: ROLES.STAFF });
+  const { em, user } = await requireUser(request, context, { roles: ROLES.STAFF });
   const templates = await listTemplates(em);
   return {
+    canDraft: ROLES.DRAFTING.includes(user.role),
     templates: templates.map((t) => {
       const analysis = analyzeTemplate(t.body);
       return { id: t.id, type: t.type, name: t.name ?? null, body: t.body, language: t.language, segments: analysis.segments, encoding: analysis.encoding };
@@ -21,13 +22,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function TemplatesPage() {
-  const { templates } = useLoaderData<typeof loader>();
+  const { templates, canDraft } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const t = useT();
   const locale = useLocale();
+  const msg = useMsg();
   return (
     <>
       <h1>{t("Plantillas", "Templates")}</h1>
+      {canDraft ? (
+        <p>
+          <Link to="/templates/drafts">{msg("aiDrafts.link")}</Link>
+        </p>
+      ) : null}
       {params.get("notice") === "saved" ? (
         <p className="notice" role="status">
           {t("Plantilla guardada.", "Template saved.")}

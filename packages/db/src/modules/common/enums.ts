@@ -29,6 +29,8 @@ export const TemplateType = {
   REMINDER: "REMINDER",
   HELP: "HELP",
   OPT_OUT_CONFIRMATION: "OPT_OUT_CONFIRMATION",
+  /** A library text for broadcast campaigns (SPEC §14): any number per workspace, never a default. */
+  BROADCAST: "BROADCAST",
 } as const;
 export type TemplateType = (typeof TemplateType)[keyof typeof TemplateType];
 
