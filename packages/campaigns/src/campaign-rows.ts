@@ -58,6 +58,26 @@ export async function insertActiveCampaign(em: EntityManager, c: NewCampaign & A
 }
 
 /**
+ * The rolling campaign of `rollingKey` (appointments pushed through the API: one per practice and
+ * doctor, SPEC §15), created ACTIVE on first use, else counted up; returns its id. The row stays locked
+ * until the caller's transaction ends, so two appointments joining at once count both.
+ */
+export async function joinRollingCampaign(em: EntityManager, c: NewCampaign & { rollingKey: string; skippedPatients: number }): Promise<string> {
+  const [row] = await em.execute<{ id: string }[]>(
+    `insert into campaigns (workspace_id, practice_id, assigned_doctor_id, created_by_id, name, status, scheduled_hours_after,
+                            total_patients, skipped_patients, activated_at, rolling_key, created_at, updated_at)
+     values (?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?)
+     on conflict (workspace_id, rolling_key) do update
+        set total_patients = campaigns.total_patients + excluded.total_patients,
+            skipped_patients = campaigns.skipped_patients + excluded.skipped_patients,
+            status = 'ACTIVE', completed_at = null, updated_at = excluded.updated_at
+     returning id`,
+    [c.workspaceId, c.practiceId, c.assignedDoctorId, c.createdById, c.name, c.scheduledHoursAfter, c.totalPatients, c.skippedPatients, c.now, c.rollingKey, c.now, c.now],
+  );
+  return row!.id;
+}
+
+/**
  * The draft's row becomes the campaign (with the practice, doctor and hours checked by the caller).
  * False when it is not a DRAFT of the workspace any more.
  */

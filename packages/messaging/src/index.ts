@@ -34,3 +34,4 @@ export {
   type ConsentAction,
   type ConsentSource,
 } from "./consent/consent-history.ts";
+export { emitWebhookEvent, type WebhookEventInput } from "./webhook-events.ts";
