@@ -22,6 +22,7 @@ const serverExternal = [
   "@mikro-orm/postgresql",
   "@mikro-orm/migrations",
   "@rm/accounts",
+  "@rm/api",
   "@rm/catalogue",
   "@rm/config",
   "@rm/db",

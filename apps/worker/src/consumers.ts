@@ -2,6 +2,7 @@
 // handlers of @rm/messaging, @rm/campaigns (campaign completion) and @rm/stripe-billing. The trace
 // context written with the outbox row continues here.
 import { credentialsCipherFromEnv, ownAccountClients } from "@rm/accounts";
+import { createWebhookHandlers } from "@rm/api";
 import { campaignPeriodicHandlers } from "@rm/campaigns";
 import { createBillingHandlers, priceIdsFromEnv } from "@rm/stripe-billing";
 import { createDeadLetterHandler, createHandlers, createReplyProcessor, dispatchEntry, sendMessage, sendMessageBatch, SenderRateLimiter, startPeriodicEnsurer, StatusApplier, type FeedbackOptions, type HandlerDeps, type SendDeps } from "@rm/messaging";
@@ -10,7 +11,7 @@ import { withExtractedContext, withSpan } from "@rm/telemetry";
 import { createTwilioClient } from "@rm/twilio";
 import type { Service, WorkerContext } from "./context.ts";
 
-const KINDS: readonly StreamKind[] = ["dispatch", "provider-status", "inbound", "billing", "periodic"];
+const KINDS: readonly StreamKind[] = ["dispatch", "provider-status", "inbound", "billing", "periodic", "webhooks"];
 
 export async function startConsumers(ctx: WorkerContext, consumerName: string): Promise<Service[]> {
   const { config, logger, clock } = ctx;
@@ -72,7 +73,16 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
   };
   // Stripe events and FREE periods (stream 'billing').
   const billingHandlers = createBillingHandlers({ orm: ctx.db.orm, clock, logger, prices: priceIdsFromEnv(config) });
-  const dispatch = dispatchEntry({ ...createHandlers(handlerDeps, { "message.send": (_deps, entry) => sendMessage(sendDeps, entry), ...campaignPeriodicHandlers }), ...billingHandlers });
+  // Outgoing webhooks (stream 'webhooks', SPEC §15): fan-out and signed deliveries.
+  const webhookHandlers = createWebhookHandlers({
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+    backoffBaseMs: config.WEBHOOK_RETRY_FIRST_DELAY_SECONDS * 1000,
+    backoffMaxMs: config.WEBHOOK_RETRY_MAX_SECONDS * 1000,
+    disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
+    allowInsecure: config.WEBHOOKS_ALLOW_INSECURE,
+  });
+  const dispatch = dispatchEntry({ ...createHandlers(handlerDeps, { "message.send": (_deps, entry) => sendMessage(sendDeps, entry), ...campaignPeriodicHandlers, ...webhookHandlers }), ...billingHandlers });
   const onDeadLetter = createDeadLetterHandler(handlerDeps);
 
   const services: Service[] = [];
