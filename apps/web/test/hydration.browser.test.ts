@@ -69,6 +69,9 @@ const PAGES: Record<string, Visit> = {
   "_app.practices.new.tsx": { kind: "staff", url: () => "/practices/new" },
   "_app.settings.tsx": { kind: "staff", url: () => "/settings" },
   "_app.settings_.sender.tsx": { kind: "staff", url: () => "/settings/sender" },
+  "_app.settings_.api.tsx": { kind: "staff", url: () => "/settings/api" },
+  "_app.settings_.api_.reference.tsx": { kind: "staff", url: () => "/settings/api/reference" },
+  "_app.settings_.webhooks.tsx": { kind: "staff", url: () => "/settings/webhooks" },
   "_app.templates.$id.tsx": { kind: "staff", url: (f) => `/templates/${f.tenant.templateId}` },
   "_app.templates._index.tsx": { kind: "staff", url: () => "/templates" },
   // With a pending invitation (its expiry) and users' last sign-in times.

@@ -21,3 +21,4 @@ export {
   type WebhookEndpointError,
 } from "./webhooks/endpoints.ts";
 export { createWebhookHandlers, webhookBackoffMs, DEFAULT_WEBHOOK_OPTIONS, type WebhookDeliveryOptions } from "./webhooks/handlers.ts";
+export { apiReference, type ReferenceOperation, type ReferenceField } from "./reference.ts";

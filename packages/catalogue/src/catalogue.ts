@@ -1,6 +1,7 @@
 // Every text staff and patients see, by code (decision 010). One file per area under messages/;
 // codes start with the area's name. Code that shows a text calls `msg(code, params)`, never an inline
 // Spanish/English pair (lint: `catalogue/no-inline-pairs`).
+import { api } from "./messages/api.ts";
 import { billing } from "./messages/billing.ts";
 import { consent } from "./messages/consent.ts";
 import { imports } from "./messages/imports.ts";
@@ -13,7 +14,7 @@ import { settings } from "./messages/settings.ts";
 import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 
-export const catalogue = { ...billing, ...consent, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload };
+export const catalogue = { ...api, ...billing, ...consent, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

@@ -13,3 +13,18 @@ export function apiKeyHashSecret(): string {
 export function webhooksAllowInsecure(): boolean {
   return getEnv().WEBHOOKS_ALLOW_INSECURE;
 }
+
+export {
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  ApiKeyInputError,
+  createWebhookEndpoint,
+  listWebhookEndpoints,
+  listWebhookDeliveries,
+  deleteWebhookEndpoint,
+  enableWebhookEndpoint,
+  replayWebhookDelivery,
+  WebhookEndpointInputError,
+  apiReference,
+} from "@rm/api";
