@@ -199,7 +199,8 @@ export const webEnv = commonEnv
     ...stripePricesEnv.shape,
     /**
      * Key of the HMAC that API keys are stored under (decision 020); at least 32 characters. Changing
-     * it invalidates every API key. Required in production; development uses a fixed value.
+     * it invalidates every API key. Unset: derived from the first SESSION_SECRET (then rotating
+     * SESSION_SECRET's first entry invalidates every API key: set this before rotating).
      */
     API_KEY_HASH_SECRET: z.string().min(32, "at least 32 characters").optional(),
     /** Requests per minute each API key may make (sliding window, Redis). */
@@ -207,7 +208,6 @@ export const webEnv = commonEnv
     ...webhooksInsecureEnv.shape,
   })
   .refine(credentialsRefine, credentialsRefineMessage)
-  .refine((e) => e.NODE_ENV !== "production" || Boolean(e.API_KEY_HASH_SECRET), { path: ["API_KEY_HASH_SECRET"], message: "is required in production" })
   .refine(insecureRefine, insecureRefineMessage);
 
 export const relayEnv = commonEnv.extend(redisEnv.shape).extend(streamsEnv.shape).extend({
