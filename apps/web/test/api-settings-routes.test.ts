@@ -87,7 +87,8 @@ describe("webhooks page", () => {
 
     await sql.query("insert into webhook_deliveries (workspace_id, endpoint_id, event_id, event_type, payload, status) values ($1, $2, gen_random_uuid(), 'rating.received', '{}', 'GAVE_UP')", [a.workspaceId, endpoint!.id]);
     const [delivery] = (await sql.query("select id from webhook_deliveries where endpoint_id = $1", [endpoint!.id])).rows as { id: string }[];
-    for (const fields of [{ intent: "delete", endpointId: endpoint!.id }, { intent: "enable", endpointId: endpoint!.id }, { intent: "replay", deliveryId: delivery!.id }]) {
+    const attempts: Record<string, string>[] = [{ intent: "delete", endpointId: endpoint!.id }, { intent: "enable", endpointId: endpoint!.id }, { intent: "replay", deliveryId: delivery!.id }];
+    for (const fields of attempts) {
       expect((await post(web.url, "/settings/webhooks", ownerB, fields)).status, fields.intent).toBe(404);
     }
     expect((await sql.query("select 1 from webhook_endpoints where id = $1", [endpoint!.id])).rowCount).toBe(1);

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document of /api/v1, generated from the zod schemas (zod-openapi) once per process.
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from "zod-openapi";
 import { z } from "zod";
-import { API_SCOPES } from "./constants.ts";
+import type { API_SCOPES } from "./constants.ts";
 import { Appointment, AppointmentInput, Contact, ContactInput, DoctorList, ExternalId, ListQuery, MessagePage, PracticeList, Problem, RatingPage } from "./schemas.ts";
 
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } });

@@ -17,7 +17,7 @@ let server: http.Server;
 let limitedServer: http.Server;
 let base: string;
 let limitedBase: string;
-let now = new Date("2026-12-07T15:00:00Z"); // 10:00 in Guayaquil: outside quiet hours
+const now = new Date("2026-12-07T15:00:00Z"); // 10:00 in Guayaquil: outside quiet hours
 const validate = responseValidator();
 
 function start(limiter: SlidingWindowLimiter | null, perMinute: number): Promise<[http.Server, string]> {

@@ -7,6 +7,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emitWebhookEvent, type HandlerDeps } from "@rm/messaging";
 import { createTestOrm, makeTenant, recordingLogger, type TestOrm } from "@rm/test-utils";
+import type {
+  WebhookEndpointInputError} from "../src/index.ts";
 import {
   checkEndpointUrl,
   createWebhookEndpoint,
@@ -17,8 +19,7 @@ import {
   postWebhook,
   replayWebhookDelivery,
   verifyWebhookSignature,
-  webhookBackoffMs,
-  WebhookEndpointInputError,
+  webhookBackoffMs
 } from "../src/index.ts";
 
 let t: TestOrm;

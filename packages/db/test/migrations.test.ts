@@ -38,6 +38,9 @@ describe("migrations", () => {
           "analytics_daily",
           "analytics_deltas",
           "analytics_rollups",
+          "api_appointments",
+          "api_idempotency_keys",
+          "api_keys",
           "audit_logs",
           "billing_events",
           "campaign_drafts",
@@ -59,6 +62,8 @@ describe("migrations", () => {
           "templates",
           "twilio_accounts",
           "users",
+          "webhook_deliveries",
+          "webhook_endpoints",
           "workspaces",
         ]);
         expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe("");

@@ -1,5 +1,6 @@
 // One POST to a receiver: https only in production, the guarded lookup (address-guard.ts), no
 // redirect followed (a 3xx is a failed delivery), a timeout, and only the status and time kept.
+import type { lookup as dnsLookup } from "node:dns";
 import http from "node:http";
 import https from "node:https";
 import { guardedLookup } from "./address-guard.ts";
@@ -34,7 +35,7 @@ export function postWebhook(url: string, body: string, headers: Record<string, s
       {
         method: "POST",
         headers: { ...headers, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "User-Agent": "ReputationManager-Webhooks/1" },
-        lookup: guardedLookup(o.allowInsecure) as unknown as typeof import("node:dns").lookup,
+        lookup: guardedLookup(o.allowInsecure) as unknown as typeof dnsLookup,
         timeout: o.timeoutMs,
         agent: false,
       },
