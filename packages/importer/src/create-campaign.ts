@@ -32,7 +32,7 @@ import type { Channel } from "./fields.ts";
 import { loadDoctorDirectory, type MatchedDoctor } from "./doctors.ts";
 import { messageSendEvent } from "@rm/events";
 import { findWorkspacePractice, findWorkspaceUser, insertAudit, listDefaultTemplates, workspaceSendingSettings } from "@rm/accounts";
-import { activateDraftCampaign, insertActiveCampaign, joinRollingCampaign } from "@rm/campaigns";
+import { activateDraftCampaign, countIntoRollingCampaign, insertActiveCampaign, joinRollingCampaign } from "@rm/campaigns";
 import {
   encodeInitialMessages,
   encodePatients,
@@ -662,7 +662,6 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
         name: input.name.trim().slice(0, 200),
         scheduledHoursAfter: input.scheduledHoursAfter ?? DEFAULT_HOURS_AFTER_APPOINTMENT,
         totalPatients: summary.counts.patients,
-        skippedPatients: summary.counts.skipped,
         rollingKey,
         now,
       });
@@ -791,6 +790,11 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
       });
       lap("audit");
     });
+    if (input.rollingKey) {
+      const rolling = { workspaceId: input.workspaceId, campaignId, totalPatients: summary.counts.patients, skippedPatients: summary.counts.skipped, now };
+      // Last: the rolling campaign's row stays locked from here to the commit only.
+      await pipe.run(() => countIntoRollingCampaign(em, rolling));
+    }
     await pipe.drain();
     return {
       campaignId,
