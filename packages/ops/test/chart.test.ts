@@ -74,10 +74,11 @@ describe("helm chart", () => {
     const spec = scaled[0]!.spec as { minReplicaCount: number; triggers: { type: string; metadata: Record<string, string> }[]; scaleTargetRef: { name: string } };
     expect(spec.minReplicaCount).toBeGreaterThanOrEqual(1);
     expect(spec.scaleTargetRef.name).toBe("rm-reputation-manager-worker");
-    // 4 kinds × 2 partitions × (lag + pending)
-    expect(spec.triggers).toHaveLength(16);
+    // 5 kinds (webhook deliveries scale the workers too) × 2 partitions × (lag + pending)
+    expect(spec.triggers).toHaveLength(20);
     expect(spec.triggers.every((t) => t.type === "redis-streams" && t.metadata.consumerGroup === "workers")).toBe(true);
     expect(spec.triggers.map((t) => t.metadata.stream)).toContain("rm:stream:dispatch:{1}");
+    expect(spec.triggers.map((t) => t.metadata.stream)).toContain("rm:stream:webhooks:{1}");
     expect(spec.triggers.some((t) => t.metadata.lagCount) && spec.triggers.some((t) => t.metadata.pendingEntriesCount)).toBe(true);
     const hpas = byKind(ms, "HorizontalPodAutoscaler").map((h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name);
     expect(hpas).toEqual(["rm-reputation-manager-web"]);
