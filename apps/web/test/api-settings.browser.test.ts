@@ -118,6 +118,10 @@ describe.skipIf(!present)("the API settings pages", () => {
     await page.getByTestId("webhook-disabled-banner").waitFor();
     await page.getByText("Desactivada tras fallos repetidos: 5 deliveries failed in a row").waitFor();
     await axeClean(page);
+    // The owner is told on the home page too, with the way to the endpoint.
+    await page.goto(`${web.url}/`);
+    await page.getByTestId("home-webhooks-disabled").getByRole("link", { name: "Webhooks" }).click();
+    await page.getByRole("heading", { name: "Webhooks", level: 1 }).waitFor();
     await page.getByRole("button", { name: "English" }).click();
     await page.getByText("A webhook endpoint was disabled because its deliveries kept failing.").waitFor();
     await page.getByRole("heading", { name: "Latest deliveries" }).waitFor();
@@ -125,6 +129,9 @@ describe.skipIf(!present)("the API settings pages", () => {
     await page.getByRole("button", { name: "Enable again" }).click();
     await page.getByText("Endpoint enabled again.").waitFor();
     expect(await page.getByTestId("webhook-disabled-banner").count()).toBe(0);
+    await page.goto(`${web.url}/`);
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    expect(await page.getByTestId("home-webhooks-disabled").count()).toBe(0);
 
     // The reference, from the OpenAPI document, with the signature scheme.
     await page.goto(`${web.url}/settings/api/reference`);

@@ -15,6 +15,7 @@ export {
   deleteWebhookEndpoint,
   enableWebhookEndpoint,
   replayWebhookDelivery,
+  countDisabledWebhookEndpoints,
   WebhookEndpointInputError,
   type WebhookEndpointRow,
   type WebhookDeliveryRow,

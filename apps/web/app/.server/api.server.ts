@@ -23,6 +23,7 @@ export {
   deleteWebhookEndpoint,
   enableWebhookEndpoint,
   replayWebhookDelivery,
+  countDisabledWebhookEndpoints,
   WebhookEndpointInputError,
   apiReference,
 } from "@rm/api";

@@ -180,3 +180,9 @@ export async function replayWebhookDelivery(em: EntityManager, input: { workspac
     return true;
   });
 }
+
+/** How many of the workspace's endpoints the worker disabled after persistent failure (the owner's home page says so). */
+export async function countDisabledWebhookEndpoints(em: EntityManager, workspaceId: string): Promise<number> {
+  const [row] = await scopedQuery<{ n: string }>(em, workspaceId, "select count(*)::text as n from webhook_endpoints where workspace_id = ? and not enabled", []);
+  return Number(row?.n ?? 0);
+}
