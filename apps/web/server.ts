@@ -9,11 +9,16 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { credentialsCipherFromEnv, ownAccountResolver } from "@rm/accounts";
+import { API_BASE_PATH, createApiHandler } from "@rm/api";
+import { SlidingWindowLimiter } from "@rm/messaging";
+import { systemClock } from "@rm/domain";
 import { loadConfig, webEnv } from "@rm/config";
 import { startTelemetry } from "@rm/telemetry";
 import { closeOrm, forkEm, getOrm, pingDatabase } from "./app/.server/db.server.ts";
 import { logger } from "./app/.server/logger.server.ts";
-import { closeWebRedis } from "./app/.server/redis.server.ts";
+import { apiKeyHashSecret } from "./app/.server/api.server.ts";
+import { platformSending } from "./app/.server/platform.server.ts";
+import { closeWebRedis, getRedis } from "./app/.server/redis.server.ts";
 import { clientAddressResolver } from "./server/client-address.ts";
 import { createDispatcher } from "./server/dispatcher.ts";
 import { healthRoutes } from "./server/health.ts";
@@ -75,14 +80,34 @@ httpServer.on("request", (_req: http.IncomingMessage, res: http.ServerResponse) 
   });
 });
 
+// The REST API for practice software (SPEC §15): lean, ahead of Remix, like the webhooks.
+const clientAddressOf = clientAddressResolver(env.TRUSTED_PROXIES);
+const api = createApiHandler({
+  em: forkEm,
+  hashSecret: apiKeyHashSecret(),
+  publicUrl: env.PUBLIC_URL,
+  platform: platformSending(),
+  limiter: new SlidingWindowLimiter({
+    redis: getRedis,
+    prefix: "rm:limit:",
+    onFailOpen: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, "redis unavailable: API rate limit failing open"),
+  }),
+  requestsPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+  clock: systemClock,
+  maxBodyBytes: env.REQUEST_BODY_LIMIT_BYTES,
+  clientAddress: clientAddressOf,
+  logger: log,
+});
+
 httpServer.on(
   "request",
   createDispatcher({
+    mounts: [{ prefix: API_BASE_PATH, handler: (req, res) => api(req, res) }],
     routes: [...healthRoutes({ pingDatabase, isDraining }), ...webhookRoutes({ publicUrl: env.PUBLIC_URL, twilioAuthTokens: env.TWILIO_AUTH_TOKEN, twilioWebhookOverrides: env.TWILIO_WEBHOOK_OVERRIDES, ...ownAccounts, stripeWebhookSecrets: env.STRIPE_WEBHOOK_SECRET ?? [], logger: log, pool: webhookPool })],
     app: app.handle,
     log,
     isDraining,
-    clientAddressOf: clientAddressResolver(env.TRUSTED_PROXIES),
+    clientAddressOf,
   }),
 );
 

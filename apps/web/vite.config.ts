@@ -23,6 +23,7 @@ const serverExternal = [
   "@mikro-orm/migrations",
   "@rm/accounts",
   "@rm/ai",
+  "@rm/api",
   "@rm/catalogue",
   "@rm/config",
   "@rm/db",

@@ -25,8 +25,15 @@ export interface LeanRoute {
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** Every path under `prefix` (any method) goes to `handler`, which answers 404/405 itself (the REST API). */
+export interface LeanMount {
+  prefix: string;
+  handler: LeanHandler;
+}
+
 export interface DispatcherOptions {
   routes: readonly LeanRoute[];
+  mounts?: readonly LeanMount[];
   /** Everything that is not a lean route (static files, then Remix). */
   app: NodeHandler;
   log: Logger;
@@ -45,7 +52,7 @@ const instruments = defineInstruments((meter) => ({
   }),
 }));
 
-export function createDispatcher({ routes, app, log, isDraining, clientAddressOf = (req) => req.socket.remoteAddress ?? "" }: DispatcherOptions): RequestListener {
+export function createDispatcher({ routes, mounts = [], app, log, isDraining, clientAddressOf = (req) => req.socket.remoteAddress ?? "" }: DispatcherOptions): RequestListener {
   const byPath = new Map<string, LeanRoute[]>();
   for (const route of routes) {
     const list = byPath.get(route.path) ?? [];
@@ -74,7 +81,8 @@ export function createDispatcher({ routes, app, log, isDraining, clientAddressOf
     const pathname = q < 0 ? url : url.slice(0, q);
     const candidates = byPath.get(pathname);
     const method = req.method === "HEAD" ? "GET" : req.method;
-    const route = candidates?.find((r) => r.method === method);
+    const mount = candidates ? undefined : mounts.find((m) => pathname === m.prefix || pathname.startsWith(`${m.prefix}/`));
+    const route: Pick<LeanRoute, "path" | "handler" | "quiet"> | undefined = mount ? { path: `${mount.prefix}/*`, handler: mount.handler } : candidates?.find((r) => r.method === method);
 
     res.once("finish", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

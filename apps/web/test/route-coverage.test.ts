@@ -83,6 +83,11 @@ const ROUTES: Record<string, RouteSpec> = {
   "_app.settings.tsx": { kind: "staff", url: () => "/settings", get: STAFF },
   // Owners only; no id in the URL: it acts on the signed-in workspace's own account (own-sender-routes.test.ts).
   "_app.settings_.sender.tsx": { kind: "staff", url: () => "/settings/sender", get: OWNER },
+  // Owners only; no id in the URL. Another workspace's key, endpoint or delivery id in a POST answers
+  // 404 and changes nothing (crossTenantPost below posts the tenant's own ids to the other tenant).
+  "_app.settings_.api.tsx": { kind: "staff", url: () => "/settings/api", get: OWNER },
+  "_app.settings_.api_.reference.tsx": { kind: "staff", url: () => "/settings/api/reference", get: OWNER },
+  "_app.settings_.webhooks.tsx": { kind: "staff", url: () => "/settings/webhooks", get: OWNER },
   "_app.practices._index.tsx": { kind: "staff", url: () => "/practices", get: STAFF },
   "_app.practices.$id.tsx": {
     kind: "staff",

@@ -3,6 +3,7 @@
 // in the background) and @rm/stripe-billing. The trace
 // context written with the outbox row continues here.
 import { credentialsCipherFromEnv, followWhatsAppApprovals, ownAccountClients } from "@rm/accounts";
+import { createWebhookHandlers } from "@rm/api";
 import { campaignPeriodicHandlers } from "@rm/campaigns";
 import { createConfirmDraftHandler } from "@rm/importer";
 import { createBillingHandlers, priceIdsFromEnv } from "@rm/stripe-billing";
@@ -12,7 +13,7 @@ import { withExtractedContext, withSpan } from "@rm/telemetry";
 import { createTwilioClient } from "@rm/twilio";
 import type { Service, WorkerContext } from "./context.ts";
 
-const KINDS: readonly StreamKind[] = ["dispatch", "provider-status", "inbound", "billing", "periodic"];
+const KINDS: readonly StreamKind[] = ["dispatch", "provider-status", "inbound", "billing", "periodic", "webhooks"];
 
 export async function startConsumers(ctx: WorkerContext, consumerName: string): Promise<Service[]> {
   const { config, logger, clock } = ctx;
@@ -94,13 +95,22 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
   };
   // Stripe events and FREE periods (stream 'billing').
   const billingHandlers = createBillingHandlers({ orm: ctx.db.orm, clock, logger, prices: priceIdsFromEnv(config) });
+  // Outgoing webhooks (stream 'webhooks', SPEC §15): fan-out and signed deliveries.
+  const webhookHandlers = createWebhookHandlers({
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+    backoffBaseMs: config.WEBHOOK_RETRY_FIRST_DELAY_SECONDS * 1000,
+    backoffMaxMs: config.WEBHOOK_RETRY_MAX_SECONDS * 1000,
+    disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
+    allowInsecure: config.WEBHOOKS_ALLOW_INSECURE,
+  });
   // A large upload's confirm: the same senders and templates the web's confirm checks.
   const confirmDraft = createConfirmDraftHandler({
     publicUrl: config.PUBLIC_URL,
     platform: { smsFrom: config.TWILIO_FROM_SMS, whatsappFrom: config.TWILIO_FROM_WHATSAPP, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID, whatsappContentSids: config.WHATSAPP_DEFAULT_CONTENT_SIDS },
   });
   const dispatch = dispatchEntry({
-    ...createHandlers(handlerDeps, { "message.send": (_deps, entry) => sendMessage(sendDeps, entry), "campaign.confirm": confirmDraft, ...campaignPeriodicHandlers }),
+    ...createHandlers(handlerDeps, { "message.send": (_deps, entry) => sendMessage(sendDeps, entry), "campaign.confirm": confirmDraft, ...campaignPeriodicHandlers, ...webhookHandlers }),
     ...billingHandlers,
   });
   const onDeadLetter = createDeadLetterHandler(handlerDeps);

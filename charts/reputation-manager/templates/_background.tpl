@@ -49,6 +49,13 @@ spec:
           {{- with $c.whatsappApprovals }}
           {{- $_ := set $fixed "WHATSAPP_APPROVAL_INTERVAL_MS" .intervalMs }}
           {{- end }}
+          {{- with $c.webhooks }}
+          {{- $_ := set $fixed "WEBHOOK_TIMEOUT_MS" .timeoutMs }}
+          {{- $_ := set $fixed "WEBHOOK_MAX_ATTEMPTS" .maxAttempts }}
+          {{- $_ := set $fixed "WEBHOOK_RETRY_FIRST_DELAY_SECONDS" .firstDelaySeconds }}
+          {{- $_ := set $fixed "WEBHOOK_RETRY_MAX_SECONDS" .maxDelaySeconds }}
+          {{- $_ := set $fixed "WEBHOOK_DISABLE_AFTER_FAILURES" .disableAfterFailures }}
+          {{- end }}
           {{- with $c.statusApply }}
           {{- $_ := set $fixed "STATUS_APPLY_BATCH_SIZE" .batchSize }}
           {{- $_ := set $fixed "STATUS_APPLY_POLL_MS" .pollMs }}

@@ -58,6 +58,35 @@ export async function insertActiveCampaign(em: EntityManager, c: NewCampaign & A
 }
 
 /**
+ * The rolling campaign of `rollingKey` (appointments pushed through the API: one per practice and
+ * doctor, SPEC §15), created ACTIVE on first use; returns its id. It neither locks nor counts: many
+ * appointments join it at once, and each counts itself in with `countIntoRollingCampaign` as the
+ * last statement of its transaction, so the row's lock is held only from there to the commit.
+ */
+export async function joinRollingCampaign(em: EntityManager, c: NewCampaign & { rollingKey: string }): Promise<string> {
+  const [created] = await em.execute<{ id: string }[]>(
+    `insert into campaigns (workspace_id, practice_id, assigned_doctor_id, created_by_id, name, status, scheduled_hours_after, total_patients, skipped_patients, activated_at, rolling_key, created_at, updated_at)
+     values (?, ?, ?, ?, ?, 'ACTIVE', ?, 0, 0, ?, ?, ?, ?)
+     on conflict (workspace_id, rolling_key) do nothing
+     returning id`,
+    [c.workspaceId, c.practiceId, c.assignedDoctorId, c.createdById, c.name, c.scheduledHoursAfter, c.now, c.rollingKey, c.now, c.now],
+  );
+  if (created) return created.id;
+  const [existing] = await scopedQuery<{ id: string }>(em, c.workspaceId, "select id from campaigns where workspace_id = ? and rolling_key = ?", [c.rollingKey]);
+  return existing!.id;
+}
+
+/** Counts patients into a rolling campaign (and reopens it if it had completed). */
+export async function countIntoRollingCampaign(em: EntityManager, c: { workspaceId: string; campaignId: string; totalPatients: number; skippedPatients: number; now: Date }): Promise<void> {
+  await em.execute(
+    `update campaigns set total_patients = total_patients + ?, skipped_patients = skipped_patients + ?, status = 'ACTIVE', completed_at = null, updated_at = ?
+      where workspace_id = ? and id = ?`,
+    [c.totalPatients, c.skippedPatients, c.now, c.workspaceId, c.campaignId],
+    "run",
+  );
+}
+
+/**
  * The draft's row becomes the campaign (with the practice, doctor and hours checked by the caller).
  * False when it is not a DRAFT of the workspace any more.
  */

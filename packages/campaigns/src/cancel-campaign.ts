@@ -62,7 +62,8 @@ export async function cancelCampaign(em: EntityManager, input: CancelCampaignInp
     if (campaign.status === "COMPLETED") return { outcome: "completed" };
 
     // Ids below come from the scoped select above; every statement repeats the workspace.
-    await tem.execute("update campaigns set status = 'CANCELLED', cancelled_at = ?, updated_at = ? where id = ? and workspace_id = ?", [now, now, campaign.id, input.workspaceId], "run");
+    // A rolling campaign gives up its key: the next appointment pushed by the API opens a new one.
+    await tem.execute("update campaigns set status = 'CANCELLED', cancelled_at = ?, updated_at = ?, rolling_key = null where id = ? and workspace_id = ?", [now, now, campaign.id, input.workspaceId], "run");
 
     // Lock order as the worker's send step: outbox row first, then the message. Otherwise a send that
     // holds its outbox row and waits for its message deadlocks with this transaction.

@@ -17,7 +17,7 @@ export async function completeCampaigns(em: EntityManager, now: Date, replyWindo
   // Deliberately cross-tenant: a system sweep that changes each campaign only by its own facts.
   const completed = await em.execute<{ id: string; workspace_id: string }[]>(
     `update campaigns c set status = 'COMPLETED', completed_at = ?, updated_at = ?
-      where c.status = 'ACTIVE'
+      where c.status = 'ACTIVE' and c.rolling_key is null
         and not exists (select 1 from patients p where p.campaign_id = c.id and p.status in ('PENDING', 'SCHEDULED'))
         and not exists (select 1 from messages m where m.campaign_id = c.id and m.status in ('PENDING', 'SENDING'))
         and not exists (

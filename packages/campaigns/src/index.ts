@@ -32,6 +32,7 @@ export {
   type OptInResult,
   type EraseResult,
 } from "./patient-actions.ts";
-export { insertDraftCampaign, insertActiveCampaign, activateDraftCampaign, lockCampaign, deleteDraftCampaigns, type NewCampaign, type ActivatedCampaign, type LockedCampaign } from "./campaign-rows.ts";
+export { insertDraftCampaign, insertActiveCampaign, joinRollingCampaign, countIntoRollingCampaign, activateDraftCampaign, lockCampaign, deleteDraftCampaigns, type NewCampaign, type ActivatedCampaign, type LockedCampaign } from "./campaign-rows.ts";
 export { findActionTarget, isCampaignAction, CAMPAIGN_ACTIONS, type CampaignAction, type CampaignActionTarget } from "./action-target.ts";
 export { completeCampaigns, campaignPeriodicHandlers } from "./complete-campaigns.ts";
+export { cancelPatientRequest, type CancelPatientRequestResult } from "./cancel-patient-request.ts";

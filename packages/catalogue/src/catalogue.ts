@@ -4,6 +4,7 @@
 import { aiDrafts } from "./messages/ai-drafts.ts";
 import { assistant } from "./messages/assistant.ts";
 import { analytics } from "./messages/analytics.ts";
+import { api } from "./messages/api.ts";
 import { billing } from "./messages/billing.ts";
 import { campaign } from "./messages/campaign.ts";
 import { consent } from "./messages/consent.ts";
@@ -22,7 +23,7 @@ import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 import { whatsappTemplates } from "./messages/whatsapp-templates.ts";
 
-export const catalogue = { ...aiDrafts, ...analytics, ...assistant, ...billing, ...campaign, ...consent, ...contacts, ...draft, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sendOne, ...sending, ...settings, ...signup, ...timeline, ...upload, ...whatsappTemplates };
+export const catalogue = { ...aiDrafts, ...analytics, ...api, ...assistant, ...billing, ...campaign, ...consent, ...contacts, ...draft, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sendOne, ...sending, ...settings, ...signup, ...timeline, ...upload, ...whatsappTemplates };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

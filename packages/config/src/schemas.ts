@@ -129,6 +129,11 @@ const credentialsRefine = <T extends { CREDENTIALS_ENCRYPTION_KEYS?: string | un
   !e.CREDENTIALS_ENCRYPTION_KEYS || Boolean(e.CREDENTIALS_ENCRYPTION_KEY_ID && e.CREDENTIALS_ENCRYPTION_KEYS.split(",").some((k) => k.trim().startsWith(`${e.CREDENTIALS_ENCRYPTION_KEY_ID}:`)));
 const credentialsRefineMessage = { path: ["CREDENTIALS_ENCRYPTION_KEY_ID"], message: "must name one of the keys of CREDENTIALS_ENCRYPTION_KEYS" };
 
+/** Outgoing webhooks to http and private addresses: development and tests only, never in production. */
+const webhooksInsecureEnv = z.object({ WEBHOOKS_ALLOW_INSECURE: boolFlag });
+const insecureRefine = <T extends { NODE_ENV: string; WEBHOOKS_ALLOW_INSECURE: boolean }>(e: T) => !(e.NODE_ENV === "production" && e.WEBHOOKS_ALLOW_INSECURE);
+const insecureRefineMessage = { path: ["WEBHOOKS_ALLOW_INSECURE"], message: "must not be true in production" };
+
 /** The platform's senders, used by every workspace that has none of its own. */
 const platformSendersEnv = z.object({
   TWILIO_FROM_SMS: twilioEnv.shape.TWILIO_FROM_SMS,
@@ -241,8 +246,18 @@ export const webEnv = commonEnv
     STRIPE_WEBHOOK_SECRET: commaList.optional(),
     STRIPE_API_URL: url(["http:", "https:"], "an http(s) URL").optional(),
     ...stripePricesEnv.shape,
+    /**
+     * Key of the HMAC that API keys are stored under (decision 020); at least 32 characters. Changing
+     * it invalidates every API key. Unset: derived from the first SESSION_SECRET (then rotating
+     * SESSION_SECRET's first entry invalidates every API key: set this before rotating).
+     */
+    API_KEY_HASH_SECRET: z.string().min(32, "at least 32 characters").optional(),
+    /** Requests per minute each API key may make (sliding window, Redis). */
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: "expected a whole number" }).int().min(1).max(100_000).default(600),
+    ...webhooksInsecureEnv.shape,
   })
-  .refine(credentialsRefine, credentialsRefineMessage);
+  .refine(credentialsRefine, credentialsRefineMessage)
+  .refine(insecureRefine, insecureRefineMessage);
 
 export const relayEnv = commonEnv.extend(redisEnv.shape).extend(streamsEnv.shape).extend({
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
@@ -292,6 +307,16 @@ export const workerEnv = commonEnv
      * before it is parked (outcome unknown_message).
      */
     STATUS_UNKNOWN_RETRY_MINUTES: z.coerce.number({ error: "expected minutes" }).positive().max(7 * 24 * 60).default(10),
+    /** Outgoing webhooks: how long a receiver has to answer one delivery. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(500).max(60_000).default(10_000),
+    /** Outgoing webhooks: attempts of one delivery before it gives up. */
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ error: "expected a whole number" }).int().min(1).max(30).default(8),
+    /** Outgoing webhooks: wait before the second attempt; it doubles per attempt up to WEBHOOK_RETRY_MAX_SECONDS. */
+    WEBHOOK_RETRY_FIRST_DELAY_SECONDS: z.coerce.number({ error: "expected seconds" }).min(0.1).max(3600).default(30),
+    WEBHOOK_RETRY_MAX_SECONDS: z.coerce.number({ error: "expected seconds" }).min(1).max(86_400).default(6 * 3600),
+    /** Outgoing webhooks: deliveries that give up in a row before the endpoint is disabled (the owner is told). */
+    WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number({ error: "expected a whole number" }).int().min(1).max(1000).default(5),
+    ...webhooksInsecureEnv.shape,
     /** Turns the per-sender provider rate limits off (benchmarks against the simulator). */
     RATE_LIMITS_DISABLED: boolFlag,
     /** Runs the send protocol one message at a time instead of per stream batch (fallback, comparisons). */
@@ -341,7 +366,8 @@ export const workerEnv = commonEnv
     path: ["SEND_RETRY_MAX_DELAY_SECONDS"],
     message: "must be at least SEND_RETRY_FIRST_DELAY_SECONDS",
   })
-  .refine(credentialsRefine, credentialsRefineMessage);
+  .refine(credentialsRefine, credentialsRefineMessage)
+  .refine(insecureRefine, insecureRefineMessage);
 
 const share = z.coerce.number({ error: "expected a share between 0 and 1" }).min(0).max(1);
 const count = (max: number, fallback: number) => z.coerce.number({ error: "expected a whole number" }).int().min(0).max(max).default(fallback);

@@ -31,6 +31,17 @@ describe("worker timing invariant", () => {
 });
 
 describe("web security settings", () => {
+  it("never lets webhooks reach http or private addresses in production, and limits each API key to 600 requests a minute by default", async () => {
+    const { workerEnv } = await import("../src/index.ts");
+    const worker = { ...good, TWILIO_ACCOUNT_SID: "AC00000000000000000000000000000000" };
+    expect(parseConfig(webEnv, good)).toMatchObject({ WEBHOOKS_ALLOW_INSECURE: false, API_RATE_LIMIT_PER_MINUTE: 600 });
+    expect(parseConfig(webEnv, { ...good, NODE_ENV: "development", WEBHOOKS_ALLOW_INSECURE: "true" }).WEBHOOKS_ALLOW_INSECURE).toBe(true);
+    expect(() => parseConfig(webEnv, { ...good, NODE_ENV: "production", WEBHOOKS_ALLOW_INSECURE: "true" })).toThrowError(/^WEBHOOKS_ALLOW_INSECURE is invalid: must not be true in production/);
+    expect(() => parseConfig(workerEnv, { ...worker, NODE_ENV: "production", WEBHOOKS_ALLOW_INSECURE: "true" })).toThrowError(/^WEBHOOKS_ALLOW_INSECURE is invalid/);
+    expect(parseConfig(workerEnv, worker)).toMatchObject({ WEBHOOK_MAX_ATTEMPTS: 8, WEBHOOK_DISABLE_AFTER_FAILURES: 5 });
+    expect(() => parseConfig(webEnv, { ...good, API_KEY_HASH_SECRET: "short" })).toThrowError(/^API_KEY_HASH_SECRET is invalid/);
+  });
+
   it("takes trusted proxies as addresses or CIDR ranges (none by default) and a 64 KiB body limit", () => {
     expect(parseConfig(webEnv, good)).toMatchObject({ TRUSTED_PROXIES: [], REQUEST_BODY_LIMIT_BYTES: 65536 });
     expect(parseConfig(webEnv, { ...good, TRUSTED_PROXIES: " 10.0.0.0/8, fd00::/8,192.168.1.7 ,loopback" }).TRUSTED_PROXIES).toEqual(["10.0.0.0/8", "fd00::/8", "192.168.1.7", "loopback"]);

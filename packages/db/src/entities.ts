@@ -1,5 +1,10 @@
 import { AnalyticsDailySchema, AnalyticsDeltaSchema, AnalyticsRollupSchema } from "./modules/analytics/analytics.entity.ts";
 import { PracticeKnowledgeSchema } from "./modules/assistant/practice-knowledge.entity.ts";
+import { ApiAppointmentSchema } from "./modules/api/api-appointment.entity.ts";
+import { ApiIdempotencyKeySchema } from "./modules/api/api-idempotency-key.entity.ts";
+import { ApiKeySchema } from "./modules/api/api-key.entity.ts";
+import { WebhookDeliverySchema } from "./modules/api/webhook-delivery.entity.ts";
+import { WebhookEndpointSchema } from "./modules/api/webhook-endpoint.entity.ts";
 import { AuditLogSchema } from "./modules/audit/audit-log.entity.ts";
 import { BillingEventSchema } from "./modules/billing/billing-event.entity.ts";
 import { CreditLedgerEntrySchema } from "./modules/billing/credit-ledger-entry.entity.ts";
@@ -58,4 +63,9 @@ export const entities = [
   AnalyticsDeltaSchema,
   AnalyticsDailySchema,
   AnalyticsRollupSchema,
+  ApiKeySchema,
+  ApiAppointmentSchema,
+  ApiIdempotencyKeySchema,
+  WebhookEndpointSchema,
+  WebhookDeliverySchema,
 ];

@@ -35,6 +35,11 @@ export { PracticeKnowledge, PracticeKnowledgeSchema } from "./modules/assistant/
 export { WhatsAppTemplate, WhatsAppTemplateSchema, WhatsAppTemplateStatus } from "./modules/senders/whatsapp-template.entity.ts";
 export { BillingEvent, BillingEventSchema } from "./modules/billing/billing-event.entity.ts";
 export { AuditLog, AuditLogSchema } from "./modules/audit/audit-log.entity.ts";
+export { ApiKey, ApiKeySchema } from "./modules/api/api-key.entity.ts";
+export { ApiAppointment, ApiAppointmentSchema } from "./modules/api/api-appointment.entity.ts";
+export { ApiIdempotencyKey, ApiIdempotencyKeySchema } from "./modules/api/api-idempotency-key.entity.ts";
+export { WebhookEndpoint, WebhookEndpointSchema } from "./modules/api/webhook-endpoint.entity.ts";
+export { WebhookDelivery, WebhookDeliverySchema } from "./modules/api/webhook-delivery.entity.ts";
 export { OutboxEvent, OutboxEventSchema } from "./modules/outbox/outbox-event.entity.ts";
 export { AnalyticsDelta, AnalyticsDaily, AnalyticsRollup, NO_DOCTOR } from "./modules/analytics/analytics.entity.ts";
 export { enqueueOutbox, type OutboxEventInput } from "./modules/outbox/enqueue.ts";

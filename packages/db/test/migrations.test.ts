@@ -38,6 +38,9 @@ describe("migrations", () => {
           "analytics_daily",
           "analytics_deltas",
           "analytics_rollups",
+          "api_appointments",
+          "api_idempotency_keys",
+          "api_keys",
           "audit_logs",
           "billing_events",
           "campaign_drafts",
@@ -65,6 +68,8 @@ describe("migrations", () => {
           "twilio_accounts",
           "users",
           "whatsapp_templates",
+          "webhook_deliveries",
+          "webhook_endpoints",
           "workspaces",
         ]);
         expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe("");

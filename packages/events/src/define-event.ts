@@ -6,7 +6,7 @@
 import type { z } from "zod";
 
 /** One Redis stream per kind of work (partitioned by workspace; see @rm/streams). */
-export const STREAM_KINDS = ["dispatch", "provider-status", "inbound", "billing", "periodic"] as const;
+export const STREAM_KINDS = ["dispatch", "provider-status", "inbound", "billing", "periodic", "webhooks"] as const;
 export type StreamKind = (typeof STREAM_KINDS)[number];
 
 export interface EventContract<Payload, KeyArgs extends unknown[]> {

@@ -8,3 +8,5 @@ export { stripeEventEvent } from "./stripe-event.ts";
 export { billingFreePeriodEvent } from "./billing-free-period.ts";
 export { campaignConfirmEvent } from "./campaign-confirm.ts";
 export { periodicJobEvent, PERIODIC_JOBS, type PeriodicJobName } from "./periodic-job.ts";
+export { webhookEventEvent, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./webhook-event.ts";
+export { webhookDeliverEvent } from "./webhook-deliver.ts";

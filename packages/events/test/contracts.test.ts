@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { billingFreePeriodEvent, feedbackReminderEvent, messageSendEvent, messageSmsFallbackEvent, periodicJobEvent, STREAM_KINDS, stripeEventEvent, twilioInboundEvent, twilioStatusEvent } from "../src/index.ts";
+import { billingFreePeriodEvent, feedbackReminderEvent, messageSendEvent, messageSmsFallbackEvent, periodicJobEvent, STREAM_KINDS, stripeEventEvent, twilioInboundEvent, twilioStatusEvent, webhookDeliverEvent, webhookEventEvent } from "../src/index.ts";
 
 let client: pg.Client;
 beforeAll(async () => {
@@ -25,11 +25,12 @@ describe("event contracts", () => {
     expect(await sqlKey(messageSendEvent.keySql("$1::uuid"), id)).toBe(messageSendEvent.key(id));
     expect(await sqlKey(feedbackReminderEvent.keySql("$1::uuid"), id)).toBe(feedbackReminderEvent.key(id));
     expect(await sqlKey(stripeEventEvent.keySql("$1::text"), "evt_1Qx")).toBe(stripeEventEvent.key("evt_1Qx"));
+    expect(await sqlKey(webhookEventEvent.keySql("message.failed", "$1::text"), `${id}:SM1`)).toBe(webhookEventEvent.key("message.failed", `${id}:SM1`));
   });
 
   it("keys of different kinds never collide for the same id", () => {
     const id = randomUUID();
-    const keys = [messageSendEvent.key(id), messageSmsFallbackEvent.key(id), feedbackReminderEvent.key(id), twilioInboundEvent.key(id), stripeEventEvent.key(id), twilioStatusEvent.key(id, "sent")];
+    const keys = [messageSendEvent.key(id), messageSmsFallbackEvent.key(id), feedbackReminderEvent.key(id), twilioInboundEvent.key(id), stripeEventEvent.key(id), twilioStatusEvent.key(id, "sent"), webhookEventEvent.key("rating.received", id), webhookDeliverEvent.key(id)];
     expect(new Set(keys).size).toBe(keys.length);
   });
 
@@ -54,9 +55,16 @@ describe("event contracts", () => {
   });
 
   it("every contract names a known stream", () => {
-    for (const c of [messageSendEvent, messageSmsFallbackEvent, feedbackReminderEvent, twilioStatusEvent, twilioInboundEvent, stripeEventEvent, billingFreePeriodEvent, periodicJobEvent]) {
+    for (const c of [messageSendEvent, messageSmsFallbackEvent, feedbackReminderEvent, twilioStatusEvent, twilioInboundEvent, stripeEventEvent, billingFreePeriodEvent, periodicJobEvent, webhookEventEvent, webhookDeliverEvent]) {
       expect(STREAM_KINDS).toContain(c.stream);
     }
+  });
+
+  it("webhook deliveries: each manual replay is a round of its own, and events name only the four subscribable types", () => {
+    const id = randomUUID();
+    expect(new Set([webhookDeliverEvent.key(id), webhookDeliverEvent.key(id, 1), webhookDeliverEvent.key(id, 2)]).size).toBe(3);
+    expect(webhookEventEvent.payload.safeParse({ eventId: id, type: "rating.received", occurredAt: "2026-12-06T10:00:00Z", data: {} }).success).toBe(true);
+    expect(webhookEventEvent.payload.safeParse({ eventId: id, type: "anything.else", occurredAt: "2026-12-06T10:00:00Z", data: {} }).success).toBe(false);
   });
 
   it("payload schemas refuse what their handlers could not use", () => {

@@ -32,7 +32,7 @@ import type { Channel } from "./fields.ts";
 import { loadDoctorDirectory, type MatchedDoctor } from "./doctors.ts";
 import { messageSendEvent } from "@rm/events";
 import { findWorkspacePractice, findWorkspaceUser, insertAudit, listDefaultTemplates, workspaceSendingSettings } from "@rm/accounts";
-import { activateDraftCampaign, insertActiveCampaign } from "@rm/campaigns";
+import { activateDraftCampaign, countIntoRollingCampaign, insertActiveCampaign, joinRollingCampaign } from "@rm/campaigns";
 import {
   encodeInitialMessages,
   encodePatients,
@@ -96,13 +96,18 @@ export interface CreateCampaignInput {
   /** Client address for the audit log. */
   ip?: string | null;
   /** What created it, for the audit log. */
-  source?: "csv" | "single";
+  source?: "csv" | "single" | "api";
   /**
    * Activate this DRAFT campaign (created by `createCampaignDraft`) instead of inserting a new one:
    * its row is updated in the same transaction; `CampaignInputError("DRAFT_NOT_FOUND")` when it is
    * not a DRAFT of the workspace. Its name, practice and creator stay those of the draft.
    */
   draftCampaignId?: string;
+  /**
+   * Join the rolling campaign of this key (created on first use) instead of inserting a new one:
+   * appointments pushed through the API, one campaign per practice and doctor (SPEC §15).
+   */
+  rollingKey?: string;
   /** The platform's senders and WhatsApp templates (environment), for a workspace without its own. */
   platform?: PlatformSending | undefined;
   /**
@@ -114,7 +119,7 @@ export interface CreateCampaignInput {
    * What the consent history records for the rows with consent (their GRANTED events): a file is
    * IMPORT, a patient entered by hand STAFF; the creator is the actor. Default: IMPORT, no evidence.
    */
-  consentGrant?: { source: "IMPORT" | "STAFF"; evidence: string | null };
+  consentGrant?: { source: "IMPORT" | "STAFF" | "API"; evidence: string | null };
 }
 
 export interface CampaignPatientResult {
@@ -655,9 +660,25 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
       lap("holds");
     });
 
-    const campaignId = input.draftCampaignId ?? randomUUID();
-    const status = sends.length > 0 ? "ACTIVE" : "COMPLETED";
-    if (input.draftCampaignId) {
+    let campaignId = input.draftCampaignId ?? randomUUID();
+    const status = sends.length > 0 || input.rollingKey ? "ACTIVE" : "COMPLETED";
+    if (input.rollingKey) {
+      const rollingKey = input.rollingKey;
+      // Awaited here: every later statement needs the campaign's id.
+      await pipe.drain();
+      campaignId = await joinRollingCampaign(em, {
+        workspaceId: input.workspaceId,
+        practiceId: input.practiceId,
+        assignedDoctorId: input.assignedDoctorId,
+        createdById: input.createdById,
+        name: input.name.trim().slice(0, 200),
+        scheduledHoursAfter: input.scheduledHoursAfter ?? DEFAULT_HOURS_AFTER_APPOINTMENT,
+        totalPatients: summary.counts.patients,
+        rollingKey,
+        now,
+      });
+      lap("campaign");
+    } else if (input.draftCampaignId) {
       const draftCampaignId = input.draftCampaignId;
       await pipe.run(async () => {
         // The draft's row becomes the campaign (its practice, doctor and hours are the ones checked above).
@@ -783,6 +804,11 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
       });
       lap("audit");
     });
+    if (input.rollingKey) {
+      const rolling = { workspaceId: input.workspaceId, campaignId, totalPatients: summary.counts.patients, skippedPatients: summary.counts.skipped, now };
+      // Last: the rolling campaign's row stays locked from here to the commit only.
+      await pipe.run(() => countIntoRollingCampaign(em, rolling));
+    }
     await pipe.drain();
     return {
       campaignId,

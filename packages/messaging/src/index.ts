@@ -35,3 +35,4 @@ export {
   type ConsentAction,
   type ConsentSource,
 } from "./consent/consent-history.ts";
+export { emitWebhookEvent, type WebhookEventInput } from "./webhook-events.ts";

@@ -68,6 +68,15 @@ async function sendRows(messageId: string) {
   return sql<{ status: string }>("select status from outbox where idempotency_key = ?", [messageSendEvent.key(messageId)]);
 }
 
+/** The webhook events (SPEC §15) written for the workspace: type and the data's fields named in `keys`. */
+async function webhookEvents(workspaceId: string, keys: string[]): Promise<Record<string, unknown>[]> {
+  const rows = await h.orm.em.fork().execute<{ payload: { type: string; data: Record<string, unknown> } }[]>(
+    "select payload from outbox where workspace_id = ? and stream = 'webhooks' and type = 'webhook.event' order by id",
+    [workspaceId],
+  );
+  return rows.map((r) => ({ type: r.payload.type, ...Object.fromEntries(keys.map((k) => [k, r.payload.data[k]])) }));
+}
+
 describe("ratings by reply", () => {
   it("a 5 stores the rating, marks the request replied and sends one happy follow-up with the tracked review link", async () => {
     const s = await sent();
@@ -77,6 +86,7 @@ describe("ratings by reply", () => {
     const [initial] = await sql<{ rating: number; replied_at: Date | null }>("select rating, replied_at from messages where id = ?", [s.messageId]);
     expect(initial!.rating).toBe(5);
     expect(initial!.replied_at).not.toBeNull();
+    expect(await webhookEvents(s.workspaceId, ["patient_id", "rating", "source"])).toEqual([{ type: "rating.received", patient_id: s.patientId, rating: 5, source: "reply" }]);
 
     const out = await outgoing(s.patientId);
     expect(out).toHaveLength(1);
@@ -196,6 +206,7 @@ describe("opt-out and opt-in", () => {
     const [contact] = await sql<{ opted_out_at: Date | null; opted_out_source: string }>("select opted_out_at, opted_out_source from contacts where id = ?", [s.contactId]);
     expect(contact!.opted_out_at).not.toBeNull();
     expect(contact!.opted_out_source).toBe("SMS:STOP");
+    expect(await webhookEvents(s.workspaceId, ["contact_id", "source"])).toEqual([{ type: "contact.opted_out", contact_id: s.contactId, source: "reply" }]);
     expect(await outgoing(s.patientId)).toHaveLength(0);
     expect((await sql<{ status: string; credits_held: number }>("select status, credits_held from messages where id = ?", [m2!.id]))[0]).toMatchObject({ status: "CANCELED", credits_held: 0 });
     expect(await sendRows(m2!.id)).toEqual([{ status: "cancelled" }]);
@@ -351,6 +362,9 @@ describe("the one-tap page", () => {
     const done = await submitFeedback(h.orm.em.fork(), options, s.token, "La espera fue muy larga", h.clock.now());
     expect(done).toMatchObject({ state: "ok", page: { submitted: true, reviewLink: `${PUBLIC_URL}/r/${s.token}` } });
     expect(await sql("select source, text, status from feedback where patient_id = ?", [s.patientId])).toEqual([{ source: "FORM", text: "La espera fue muy larga", status: "NEW" }]);
+    // The receiver is told there is feedback, never what it says.
+    const events = await webhookEvents(s.workspaceId, ["patient_id", "source", "text"]);
+    expect(events).toEqual([{ type: "feedback.received", patient_id: s.patientId, source: "FORM", text: undefined }]);
     expect(await loadFeedbackForm(h.orm.em.fork(), options, s.token, h.clock.now())).toMatchObject({ state: "ok", page: { submitted: true } });
   });
 });

@@ -372,6 +372,9 @@ describe.each(["one by one", "batched"] as const)("%s", (m) => {
       );
       const [m] = await orm.em.fork().execute<{ channel: string }[]>("select channel from messages where id = ?", [s.messageIds[0]]);
       expect(events).toEqual([{ action: "WITHDRAWN", source: "REPLY", channel: m!.channel, evidence: "provider:21610" }]);
+      // The workspace's webhooks hear of it (SPEC §15), written with the opt-out.
+      const hooks = await orm.em.fork().execute<{ payload: { type: string; data: { source: string } } }[]>("select payload from outbox where workspace_id = ? and stream = 'webhooks'", [s.workspaceId]);
+      expect(hooks.map((h) => [h.payload.type, h.payload.data.source])).toEqual([["contact.opted_out", "provider"]]);
     });
 
     it("retries a 429 with backoff through the outbox, then sends", async () => {

@@ -103,6 +103,14 @@ async function scenario(credits = 10) {
   return { ...s, messageId: s.messageIds[0]!, to: s.phones[0]! };
 }
 
+/** The `message.failed` webhook events written for a message (outbox rows of the 'webhooks' stream). */
+async function failedEvents(messageId: string): Promise<{ type: string; status: string; error_code: number | null }[]> {
+  const rows = await orm.em.fork().execute<{ payload: { type: string; data: { message_id: string; status: string; error_code: number | null } } }[]>(
+    "select payload from outbox where stream = 'webhooks' and type = 'webhook.event' order by id",
+  );
+  return rows.filter((r) => r.payload.data.message_id === messageId).map((r) => ({ type: r.payload.type, status: r.payload.data.status, error_code: r.payload.data.error_code }));
+}
+
 async function row(sql: string, params: unknown[]) {
   return (await orm.em.fork().execute<Record<string, unknown>[]>(sql, params))[0]!;
 }
@@ -169,6 +177,8 @@ describe("SMS fallback after a WhatsApp failure by status callback", () => {
     const billed = sent.reduce((sum, x) => sum + billedSegments(x), 0);
     expect(billed).toBe(sent[1]!.numSegments);
     expect(await spent(s.workspaceId)).toBe(billed);
+    // Falling back to SMS is not a failure: no `message.failed` event.
+    expect(await failedEvents(s.messageId)).toEqual([]);
   });
 
   it("a status applier that crashes after claiming the failed callback, then runs again: one fallback row, one SMS", async () => {
@@ -267,6 +277,8 @@ describe("SMS fallback after a WhatsApp failure by status callback", () => {
     await applyCallbacks();
     expect(await row("select status, channel, fallback_at from messages where id = ?", [s.messageId])).toEqual({ status: "FAILED", channel: "WHATSAPP", fallback_at: null });
     expect(await publishDue()).toHaveLength(0);
+    // Failed for good: one `message.failed` event for the workspace's webhooks, written with the failure.
+    expect(await failedEvents(s.messageId)).toEqual([{ type: "message.failed", status: "FAILED", error_code: 30008 }]);
   });
 
   it("messages that do not fail cost the status applier the same statements per batch, 10 messages or 30 (the fallback is off the hot path)", async () => {

@@ -74,10 +74,11 @@ describe("helm chart", () => {
     const spec = scaled[0]!.spec as { minReplicaCount: number; triggers: { type: string; metadata: Record<string, string> }[]; scaleTargetRef: { name: string } };
     expect(spec.minReplicaCount).toBeGreaterThanOrEqual(1);
     expect(spec.scaleTargetRef.name).toBe("rm-reputation-manager-worker");
-    // 4 kinds × 2 partitions × (lag + pending)
-    expect(spec.triggers).toHaveLength(16);
+    // 5 kinds (webhook deliveries scale the workers too) × 2 partitions × (lag + pending)
+    expect(spec.triggers).toHaveLength(20);
     expect(spec.triggers.every((t) => t.type === "redis-streams" && t.metadata.consumerGroup === "workers")).toBe(true);
     expect(spec.triggers.map((t) => t.metadata.stream)).toContain("rm:stream:dispatch:{1}");
+    expect(spec.triggers.map((t) => t.metadata.stream)).toContain("rm:stream:webhooks:{1}");
     expect(spec.triggers.some((t) => t.metadata.lagCount) && spec.triggers.some((t) => t.metadata.pendingEntriesCount)).toBe(true);
     const hpas = byKind(ms, "HorizontalPodAutoscaler").map((h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name);
     expect(hpas).toEqual(["rm-reputation-manager-web"]);
@@ -176,6 +177,32 @@ describe("helm chart", () => {
     expect(custom).toMatchObject({ SEND_RETRY_MAX_HOURS: "2", SEND_RETRY_MAX_DELAY_SECONDS: "300" });
     expect(() => renderChart(["--set", "worker.sendRetry.maxHours=0"])).toThrow(/maxHours/);
     expect(() => renderChart(["--set", "worker.sendRetry.maxDelay=5"])).toThrow(/maxDelay/);
+  });
+
+  it("hands the API's settings to web and worker (web.apiRateLimitPerMinute, worker.webhooks, secrets.apiKeyHashSecret)", () => {
+    const envOf = (ms: Manifest[], name: string) => {
+      const d = byKind(ms, "Deployment").find((x) => x.metadata.name === `rm-reputation-manager-${name}`)!;
+      const env = (d.spec as { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } }).template.spec.containers[0]!.env ?? [];
+      return Object.fromEntries(env.map((e) => [e.name, e.value]));
+    };
+    const ms = parseManifests(renderChart(["--set", "secrets.apiKeyHashSecret=0123456789abcdef0123456789abcdef", "--set", "web.apiRateLimitPerMinute=120", "--set", "worker.webhooks.maxAttempts=4"]));
+    expect(envOf(ms, "web")).toMatchObject({ API_RATE_LIMIT_PER_MINUTE: "120" });
+    expect(envOf(ms, "worker")).toMatchObject({ WEBHOOK_TIMEOUT_MS: "10000", WEBHOOK_MAX_ATTEMPTS: "4", WEBHOOK_RETRY_FIRST_DELAY_SECONDS: "30", WEBHOOK_RETRY_MAX_SECONDS: "21600", WEBHOOK_DISABLE_AFTER_FAILURES: "5" });
+    const secret = byKind(ms, "Secret").find((x) => (x as unknown as { stringData?: Record<string, string> }).stringData?.API_KEY_HASH_SECRET);
+    expect(secret).toBeDefined();
+    expect(() => renderChart(["--set", "worker.webhooks.maxAttempts=0"])).toThrow(/maxAttempts/);
+    expect(() => renderChart(["--set", "web.apiRateLimitPerMinute=0"])).toThrow(/apiRateLimitPerMinute/);
+  });
+
+  it("renders the worker's egress NetworkPolicy when enabled: public addresses on 443 only, private and metadata ranges excepted", () => {
+    expect(byKind(parseManifests(renderChart()), "NetworkPolicy").map((n) => n.metadata.name)).not.toContain("rm-reputation-manager-worker-egress");
+    const policy = byKind(parseManifests(renderChart(["--set", "networkPolicy.workerEgress.enabled=true"])), "NetworkPolicy").find((n) => n.metadata.name === "rm-reputation-manager-worker-egress")!;
+    const spec = policy.spec as { policyTypes: string[]; egress: { to: { ipBlock?: { cidr: string; except: string[] } }[]; ports?: { port: number }[] }[] };
+    expect(spec.policyTypes).toEqual(["Egress"]);
+    const [publicRule] = spec.egress;
+    expect(publicRule!.ports).toEqual([{ port: 443, protocol: "TCP" }]);
+    expect(publicRule!.to[0]!.ipBlock).toMatchObject({ cidr: "0.0.0.0/0", except: expect.arrayContaining(["169.254.0.0/16", "10.0.0.0/8", "127.0.0.0/8"]) });
+    expect(publicRule!.to[1]!.ipBlock).toMatchObject({ cidr: "::/0", except: expect.arrayContaining(["fe80::/10", "fc00::/7"]) });
   });
 
   it("runs migrations as a pre-install/pre-upgrade hook whose Secret exists before it", () => {

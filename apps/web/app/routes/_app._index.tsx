@@ -4,6 +4,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { setupChecklist, type SetupItem } from "@rm/accounts";
 import type { Msg } from "@rm/catalogue";
 import { getCreditBalance } from "@rm/credits";
+import { countDisabledWebhookEndpoints } from "../.server/api.server.ts";
 import { requireUser } from "../.server/auth.server.ts";
 import { platformSending } from "../.server/platform.server.ts";
 import { useMsg, useT } from "../i18n.ts";
@@ -15,7 +16,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // The checklist already reads the practices the page shows; the credits come from the ledger.
   const { available } = await getCreditBalance(em, workspace.id);
   const setup = await setupChecklist(em, workspace.id, platformSending(), available);
+  // The owner's notice of a webhook endpoint the worker disabled after persistent failure.
+  const disabledWebhooks = user.role === "OWNER" ? await countDisabledWebhookEndpoints(em, workspace.id) : 0;
   return {
+    disabledWebhooks,
     setup,
     user: { name: user.name, email: user.email, role: user.role },
     workspace: { name: workspace.name, plan: workspace.plan },
@@ -25,7 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { user, workspace, practices, credits, setup } = useLoaderData<typeof loader>();
+  const { user, workspace, practices, credits, setup, disabledWebhooks } = useLoaderData<typeof loader>();
   const t = useT();
   const msg = useMsg();
   const [params] = useSearchParams();
@@ -37,6 +41,11 @@ export default function Dashboard() {
       {params.get("notice") === "joined" ? (
         <p className="notice" role="status">
           {t(`Bienvenido a ${workspace.name}.`, `Welcome to ${workspace.name}.`)}
+        </p>
+      ) : null}
+      {disabledWebhooks > 0 ? (
+        <p className="error" role="alert" data-testid="home-webhooks-disabled">
+          {msg("api.webhooks.disabledBanner")} <Link to="/settings/webhooks">{msg("api.webhooks.title")}</Link>
         </p>
       ) : null}
       {setup.complete ? null : (

@@ -116,6 +116,7 @@ export default function SettingsPage() {
         </fieldset>
       </Form>
       {canEdit ? <OwnSenderLink /> : null}
+      {canEdit ? <ApiLinks /> : null}
     </>
   );
 }
@@ -129,6 +130,27 @@ function OwnSenderLink() {
       <p>
         <Link to="/settings/sender">{msg("ownSender.settingsLink")}</Link>
       </p>
+    </section>
+  );
+}
+
+/** The API for practice software (SPEC §15): keys, webhooks and the reference, each on its own owner-only page. */
+function ApiLinks() {
+  const msg = useMsg();
+  return (
+    <section className="card" aria-labelledby="api-settings-title">
+      <h2 id="api-settings-title">{msg("api.settingsTitle")}</h2>
+      <ul>
+        <li>
+          <Link to="/settings/api">{msg("api.settingsLink.keys")}</Link>
+        </li>
+        <li>
+          <Link to="/settings/webhooks">{msg("api.settingsLink.webhooks")}</Link>
+        </li>
+        <li>
+          <Link to="/settings/api/reference">{msg("api.settingsLink.reference")}</Link>
+        </li>
+      </ul>
     </section>
   );
 }

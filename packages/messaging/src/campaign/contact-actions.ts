@@ -3,6 +3,7 @@
 // contact in the workspace. The caller locks, checks the viewer, cancels pending sends
 // (cancelPendingSends) and audits; these functions read and change this package's rows.
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { emitWebhookEvent } from "../webhook-events.ts";
 import { newPublicToken, pgArray, scopedQuery } from "@rm/db";
 import { eraseConsentEvidence, recordConsentEvents, type ConsentChannel } from "../consent/consent-history.ts";
 
@@ -58,6 +59,7 @@ export async function lockPatientContact(em: EntityManager, workspaceId: string,
  */
 export async function optOutContact(em: EntityManager, workspaceId: string, contactId: string, source: string, now: Date, actorId: string | null = null): Promise<void> {
   await em.execute("update contacts set opted_out_at = ?, opted_out_source = ?, updated_at = ? where id = ? and workspace_id = ?", [now, source, now, contactId, workspaceId], "run");
+  await emitWebhookEvent(em, { workspaceId, type: "contact.opted_out", subjectId: `${contactId}:${now.toISOString()}`, data: { contact_id: contactId, source: "staff", opted_out_at: now.toISOString() }, now });
   await recordConsentEvents(
     em,
     (["WHATSAPP", "SMS"] as const).map((channel) => ({ workspaceId, contactId, channel, action: "WITHDRAWN" as const, source: "STAFF" as const, at: now, actorId, evidence: null })),

@@ -49,7 +49,7 @@ interface ContactRow {
 }
 
 /** The contact row's consent source (its older vocabulary) for an event source. */
-const contactSource = (source: ImportGrant["source"]): string => (source === "IMPORT" ? "CSV_IMPORT" : "STAFF");
+const contactSource = (source: ImportGrant["source"]): string => (source === "IMPORT" ? "CSV_IMPORT" : source);
 
 const toState = (r: ContactRow): ContactState => ({
   id: r.id,
@@ -62,8 +62,8 @@ const toState = (r: ContactRow): ContactState => ({
 
 /** Who vouches for the import's consent: the consent events it writes carry this. */
 export interface ImportGrant {
-  /** IMPORT for a file, STAFF for a patient entered by hand. */
-  source: "IMPORT" | "STAFF";
+  /** IMPORT for a file, STAFF for a patient entered by hand, API for practice software. */
+  source: "IMPORT" | "STAFF" | "API";
   /** The staff user who confirmed the import. */
   actorId: string | null;
   /** The attestation or the file the consent came from. */

@@ -31,3 +31,5 @@ export {
   type EraseContactInput,
   type OptInContactInput,
 } from "./contact-actions.ts";
+export { pendingPatientMessageIds, lockPendingPatientSends, patientRequestStatus, cancelWaitingPatient } from "./patient-sends.ts";
+export { saveApiContact, type ApiContact, type ApiContactInput } from "./api-contact.ts";

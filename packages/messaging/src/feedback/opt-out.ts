@@ -1,6 +1,7 @@
 // Opt-out and opt-in by reply (SPEC §5.6), on the Contact. A STOP to a shared sender opts the phone out
 // in every workspace that uses that sender: the carrier stops delivering for all of them anyway.
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { emitWebhookEvent } from "../webhook-events.ts";
 import { workspacesWithSender } from "@rm/accounts";
 import { recordConsentEvents } from "../consent/consent-history.ts";
 import { cancelPendingSends } from "./pending-sends.ts";
@@ -47,6 +48,7 @@ export async function optOut(em: EntityManager, routedWorkspaceId: string, chang
         await recordConsentEvents(em, [
           { workspaceId, contactId: c.id, channel: change.channel, action: "WITHDRAWN", source: "REPLY", at: change.now, actorId: null, evidence: change.keyword },
         ]);
+        await emitWebhookEvent(em, { workspaceId, type: "contact.opted_out", subjectId: `${c.id}:${change.now.toISOString()}`, data: { contact_id: c.id, phone: change.phone, source: "reply", channel: change.channel, opted_out_at: change.now.toISOString() }, now: change.now });
       }
       await cancelPendingSends(em, workspaceId, c.id, change.now, "El paciente pidió no recibir mensajes");
     }

@@ -1,6 +1,7 @@
 // What the public pages /q, /r and /f do (SPEC §5.9). The routes stay thin: they call these. A GET
 // never changes anything except counting a review click (once per token, bots excluded).
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { emitWebhookEvent } from "../webhook-events.ts";
 import { scopedQuery } from "@rm/db";
 import { type ReplyRating, isUnhappy, ratingSql } from "@rm/domain";
 import { feedbackLink, reviewLink, type FeedbackOptions } from "./options.ts";
@@ -166,6 +167,14 @@ export async function submitFeedback(em: EntityManager, options: FeedbackOptions
         [ctx.workspaceId, ctx.patientId, body, ctx.rating, now, now],
       );
     }
+    await emitWebhookEvent(tem, {
+      workspaceId: ctx.workspaceId,
+      type: "feedback.received",
+      subjectId: `${ctx.patientId}:${now.toISOString()}`,
+      // The text stays in the app: the receiver is told there is feedback, not what it says.
+      data: { patient_id: ctx.patientId, campaign_id: ctx.campaignId, rating: ctx.rating, source: "FORM", received_at: now.toISOString() },
+      now,
+    });
     return { state: "ok" as const, page: formPage(options, ctx, true) };
   });
 }

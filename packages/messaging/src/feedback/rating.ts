@@ -8,6 +8,7 @@ import { feedbackLink, reviewLink, type FeedbackOptions } from "./options.ts";
 import { effectivePolicy, firstName, loadPatientContext, type PatientContext } from "./patient-context.ts";
 import { holdFollowUp, releaseFollowUpShare } from "./follow-up-credits.ts";
 import { reminderKey } from "./pending-sends.ts";
+import { emitWebhookEvent } from "../webhook-events.ts";
 
 export interface RatingInput {
   workspaceId: string;
@@ -44,6 +45,13 @@ export async function recordRating(em: EntityManager, options: FeedbackOptions, 
   const offersReview = (happy || effectivePolicy(ctx) === "open") && ctx.googleReviewLink !== null;
 
   await em.execute("update patients set rating = ?, rated_at = ?, status = 'RATED', updated_at = ? where id = ? and workspace_id = ?", [rating, now, now, ctx.patientId, ctx.workspaceId], "run");
+  await emitWebhookEvent(em, {
+    workspaceId: ctx.workspaceId,
+    type: "rating.received",
+    subjectId: `${ctx.patientId}:${now.toISOString()}`,
+    data: { patient_id: ctx.patientId, campaign_id: ctx.campaignId, rating, rated_at: now.toISOString(), source: input.source.kind },
+    now,
+  });
 
   // The request answered: the one the reply routed to, else the latest INITIAL/REMINDER.
   const answered = await scopedQuery<{ id: string }>(

@@ -13,6 +13,7 @@
 // PENDING with its hold and reschedules it with capped backoff until the retry window ends
 // (decision 004, "When the provider is unavailable").
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
+import { emitWebhookEvent } from "../webhook-events.ts";
 import { completeOutboxRow, deferToRateSlots, lockOutboxRow, parkOutboxRow, retryOutboxRowAt } from "@rm/db";
 import { chargeMessage, holdCredits, InsufficientCreditsError, releaseCredits } from "@rm/credits";
 import {
@@ -560,6 +561,9 @@ export async function handleProviderError(deps: SendDeps, outboxId: string, row:
         em,
         stopped.map((c) => ({ workspaceId: c.workspace_id, contactId: c.id, channel: current.channel, action: "WITHDRAWN" as const, source: "REPLY" as const, at: now, actorId: null, evidence: "provider:21610" })),
       );
+      for (const c of stopped) {
+        await emitWebhookEvent(em, { workspaceId: c.workspace_id, type: "contact.opted_out", subjectId: `${c.id}:${now.toISOString()}`, data: { contact_id: c.id, source: "provider", channel: current.channel, opted_out_at: now.toISOString() }, now });
+      }
     }
     await completeOutboxRow(em, outboxId, now);
     sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "failed" });

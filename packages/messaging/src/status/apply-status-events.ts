@@ -20,6 +20,7 @@
 // next claim; an event whose batch keeps failing is retried alone and parked (outcome error) after
 // MAX_ERROR_ATTEMPTS.
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { emitWebhookEvent } from "../webhook-events.ts";
 import { LockMode } from "@mikro-orm/core";
 import { Message, pgArray, workspaceEm } from "@rm/db";
 import { applyStatus, DELIVERY_STATUS_RANK, deliveryStatusRankSql, type DeliveryStatus, fromTwilioStatus, isFinal } from "@rm/domain";
@@ -272,6 +273,15 @@ async function applyBatch(
       if (!message.providerSid) message.providerSid = e.sid;
       const applied = await applyDeliveryStatus(wem, message, e.status, { errorCode: e.error_code, now, logger: deps.logger });
       steps.push(applied);
+      if (applied.changed && !applied.smsFallback && (applied.status === "FAILED" || applied.status === "UNDELIVERED")) {
+        await emitWebhookEvent(em, {
+          workspaceId: locked.workspace_id,
+          type: "message.failed",
+          subjectId: `${message.id}:${e.sid}`,
+          data: { message_id: message.id, patient_id: message.patient.id, type: message.type, channel: message.channel, status: applied.status, error_code: e.error_code == null ? null : Number(e.error_code), failed_at: now.toISOString() },
+          now,
+        });
+      }
       finish(e, applied.changed ? "applied" : "no_change");
     }
   }

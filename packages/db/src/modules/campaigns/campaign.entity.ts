@@ -26,6 +26,11 @@ export const CampaignSchema = defineEntity({
     activatedAt: p.datetime().nullable(),
     completedAt: p.datetime().nullable(),
     cancelledAt: p.datetime().nullable(),
+    /**
+     * Set on the campaign that appointments pushed through the API join, one per practice and doctor
+     * (SPEC §15): it stays ACTIVE, taking each new appointment, and completion leaves it alone.
+     */
+    rollingKey: p.text().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -36,6 +41,7 @@ export const CampaignSchema = defineEntity({
     },
     { name: "campaigns_workspace_doctor_idx", properties: ["workspace", "assignedDoctor"] },
   ],
+  uniques: [{ name: "campaigns_workspace_rolling_key_uq", properties: ["workspace", "rollingKey"] }],
 });
 
 export class Campaign extends CampaignSchema.class {

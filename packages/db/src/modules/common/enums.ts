@@ -113,7 +113,7 @@ export type FeedbackStatus = (typeof FeedbackStatus)[keyof typeof FeedbackStatus
 export const FeedbackSource = { FORM: "FORM", REPLY: "REPLY", RATING: "RATING" } as const;
 export type FeedbackSource = (typeof FeedbackSource)[keyof typeof FeedbackSource];
 
-export const ConsentSource = { CSV_IMPORT: "CSV_IMPORT", FORM: "FORM", REPLY: "REPLY", STAFF: "STAFF" } as const;
+export const ConsentSource = { CSV_IMPORT: "CSV_IMPORT", FORM: "FORM", REPLY: "REPLY", STAFF: "STAFF", API: "API" } as const;
 export type ConsentSource = (typeof ConsentSource)[keyof typeof ConsentSource];
 
 /**
@@ -142,5 +142,6 @@ export const OutboxStream = {
   INBOUND: "inbound",
   BILLING: "billing",
   PERIODIC: "periodic",
+  WEBHOOKS: "webhooks",
 } as const;
 export type OutboxStream = (typeof OutboxStream)[keyof typeof OutboxStream];

@@ -16,6 +16,10 @@ export const ContactSchema = defineEntity({
     id: uuidPk(),
     workspace: p.manyToOne(Workspace).deleteRule("cascade"),
     phone: p.text().check(E164_CHECK_SQL("phone")),
+    /** The patient's name as practice software last sent it (POST /api/v1/contacts); null until then. */
+    name: p.text().nullable(),
+    /** "es" or "en" as practice software last sent it; null: the last appointment's, else the workspace's. */
+    language: p.text().nullable(),
     smsConsentAt: p.datetime().nullable(),
     smsConsentSource: p.enum(ConsentSource).nullable(),
     whatsappConsentAt: p.datetime().nullable(),

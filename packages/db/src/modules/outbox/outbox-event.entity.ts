@@ -15,7 +15,7 @@ export const OutboxEventSchema = defineEntity({
   properties: {
     id: p.bigint("string").primary().autoincrement().columnType("bigint").generated("identity"),
     workspaceId: p.uuid().nullable(),
-    /** Kind of work = stream name: dispatch, provider-status, inbound, billing, periodic. */
+    /** Kind of work = stream name: dispatch, provider-status, inbound, billing, periodic, webhooks. */
     stream: p.text(),
     type: p.text(),
     payload: p.json<Record<string, unknown>>(),
