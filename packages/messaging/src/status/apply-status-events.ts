@@ -278,7 +278,7 @@ async function applyBatch(
           workspaceId: locked.workspace_id,
           type: "message.failed",
           subjectId: `${message.id}:${e.sid}`,
-          data: { message_id: message.id, patient_id: message.patient.id, type: message.type, channel: message.channel, status: applied.status, error_code: e.error_code == null ? null : Number(e.error_code), failed_at: now.toISOString() },
+          data: { message_id: message.id, patient_id: message.patient?.id ?? null, type: message.type, channel: message.channel, status: applied.status, error_code: e.error_code == null ? null : Number(e.error_code), failed_at: now.toISOString() },
           now,
         });
       }
