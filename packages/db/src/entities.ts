@@ -7,6 +7,10 @@ import { CampaignDraftSchema } from "./modules/campaigns/campaign-draft.entity.t
 import { PatientSchema } from "./modules/campaigns/patient.entity.ts";
 import { ConsentEventSchema } from "./modules/contacts/consent-event.entity.ts";
 import { ContactSchema } from "./modules/contacts/contact.entity.ts";
+import { CannedReplySchema } from "./modules/conversations/canned-reply.entity.ts";
+import { ConversationSchema } from "./modules/conversations/conversation.entity.ts";
+import { ConversationNoteSchema } from "./modules/conversations/conversation-note.entity.ts";
+import { ConversationReadSchema } from "./modules/conversations/conversation-read.entity.ts";
 import { FeedbackSchema } from "./modules/feedback/feedback.entity.ts";
 import { ReviewClickSchema } from "./modules/feedback/review-click.entity.ts";
 import { InboundMessageSchema } from "./modules/messaging/inbound-message.entity.ts";
@@ -34,6 +38,10 @@ export const entities = [
   ContactSchema,
   ConsentEventSchema,
   PatientSchema,
+  ConversationSchema,
+  ConversationNoteSchema,
+  ConversationReadSchema,
+  CannedReplySchema,
   MessageSchema,
   InboundMessageSchema,
   ProviderStatusEventSchema,

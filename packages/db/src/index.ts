@@ -21,6 +21,10 @@ export { CampaignDraft, CampaignDraftSchema } from "./modules/campaigns/campaign
 export { Patient, PatientSchema, newPublicToken, PUBLIC_TOKEN_TTL_DAYS } from "./modules/campaigns/patient.entity.ts";
 export { Contact, ContactSchema } from "./modules/contacts/contact.entity.ts";
 export { ConsentEvent, ConsentEventSchema } from "./modules/contacts/consent-event.entity.ts";
+export { Conversation, ConversationSchema } from "./modules/conversations/conversation.entity.ts";
+export { ConversationNote, ConversationNoteSchema } from "./modules/conversations/conversation-note.entity.ts";
+export { ConversationRead, ConversationReadSchema } from "./modules/conversations/conversation-read.entity.ts";
+export { CannedReply, CannedReplySchema } from "./modules/conversations/canned-reply.entity.ts";
 export { Message, MessageSchema } from "./modules/messaging/message.entity.ts";
 export { InboundMessage, InboundMessageSchema } from "./modules/messaging/inbound-message.entity.ts";
 export { ProviderStatusEvent, ProviderStatusEventSchema } from "./modules/messaging/provider-status-event.entity.ts";

@@ -34,3 +34,5 @@ export {
   type ConsentAction,
   type ConsentSource,
 } from "./consent/consent-history.ts";
+export { landInThread, threadForPatient, loadThreadRow, setThreadStatus, assignThread, markAnswered, type LandInput, type ThreadRow } from "./conversations/threads.ts";
+export { loadReplyContext, sendStaffReply, deliverPendingReply, type ReplyContext, type StaffReplyInput, type StaffReplyResult } from "./conversations/staff-reply.ts";

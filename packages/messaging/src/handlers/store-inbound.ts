@@ -11,6 +11,7 @@ import { defineInstruments } from "@rm/telemetry";
 import { runOutboxWork } from "../outbox/outbox-row.ts";
 import type { HandlerDeps } from "./deps.ts";
 import { parkUnreadable } from "./park-unreadable.ts";
+import { landInThread } from "../conversations/threads.ts";
 import { twilioInboundEvent } from "@rm/events";
 
 export const TWILIO_INBOUND_TYPE = twilioInboundEvent.type;
@@ -72,8 +73,11 @@ export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promi
     }
 
     const wem = workspaceEm(tem, route.workspaceId);
-    const inbound = wem.create(InboundMessage, { ...fields, workspace: route.workspaceId, patient: route.patientId, inReplyTo: route.messageId });
     await openWindow(wem, phone, to, receivedAt);
+    await wem.flush();
+    // Every routed message lands in the thread of its contact and sender (SPEC §13).
+    const conversationId = await landInThread(wem, { workspaceId: route.workspaceId, phone, patientId: route.patientId, channel, senderAddress: to, contactAddress: from, at: receivedAt, inbound: true });
+    const inbound = wem.create(InboundMessage, { ...fields, workspace: route.workspaceId, patient: route.patientId, inReplyTo: route.messageId, conversation: conversationId });
     await wem.flush();
     stored = "routed";
     deps.logger.info({ outboxId: entry.outboxId, providerSid: sid, inboundId: inbound.id, workspaceId: route.workspaceId, messageId: route.messageId }, "inbound message stored");
