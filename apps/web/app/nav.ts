@@ -15,6 +15,7 @@ const OWNER: readonly StaffRole[] = ["OWNER"];
 export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/", es: "Inicio", en: "Home", roles: ALL },
   { to: "/campaigns", es: "Campañas", en: "Campaigns", roles: ALL },
+  { to: "/conversations", es: "Conversaciones", en: "Conversations", roles: ALL },
   { to: "/inbox", es: "Bandeja", en: "Inbox", roles: STAFF },
   { to: "/analytics", es: "Analítica", en: "Analytics", roles: STAFF },
   { to: "/billing", es: "Facturación", en: "Billing", roles: OWNER },

@@ -44,7 +44,7 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
     platformSenders: [config.TWILIO_FROM_SMS, config.TWILIO_FROM_WHATSAPP && (config.TWILIO_FROM_WHATSAPP.startsWith("whatsapp:") ? config.TWILIO_FROM_WHATSAPP : `whatsapp:${config.TWILIO_FROM_WHATSAPP}`)].filter((s): s is string => Boolean(s)),
     feedback,
     // Ratings, opt-outs and HELP, in the transaction that stores the reply.
-    onInboundRouted: createReplyProcessor({ logger, feedback }),
+    onInboundRouted: createReplyProcessor({ logger, feedback, liveConversationMs: config.LIVE_CONVERSATION_HOURS * 3_600_000 }),
   };
   const sendDeps: SendDeps = {
     orm: ctx.db.orm,

@@ -3,6 +3,7 @@
 // Spanish/English pair (lint: `catalogue/no-inline-pairs`).
 import { billing } from "./messages/billing.ts";
 import { consent } from "./messages/consent.ts";
+import { conversations } from "./messages/conversations.ts";
 import { imports } from "./messages/imports.ts";
 import { links } from "./messages/links.ts";
 import { publicPages } from "./messages/public-pages.ts";
@@ -13,7 +14,7 @@ import { settings } from "./messages/settings.ts";
 import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 
-export const catalogue = { ...billing, ...consent, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload };
+export const catalogue = { ...billing, ...consent, ...conversations, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sending, ...settings, ...timeline, ...upload };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

@@ -192,6 +192,8 @@ export const webEnv = commonEnv
     STRIPE_WEBHOOK_SECRET: commaList.optional(),
     STRIPE_API_URL: url(["http:", "https:"], "an http(s) URL").optional(),
     ...stripePricesEnv.shape,
+    /** How long a pending reply (SPEC §13) waits for the patient's answer before it lapses and staff are told (default 72 h). */
+    PENDING_REPLY_TTL_HOURS: z.coerce.number({ error: "expected hours" }).min(1).max(24 * 30).default(72),
   })
   .refine(credentialsRefine, credentialsRefineMessage);
 
@@ -238,6 +240,11 @@ export const workerEnv = commonEnv
     STATUS_UNKNOWN_RETRY_MINUTES: z.coerce.number({ error: "expected minutes" }).positive().max(7 * 24 * 60).default(10),
     /** Turns the per-sender provider rate limits off (benchmarks against the simulator). */
     RATE_LIMITS_DISABLED: boolFlag,
+    /**
+     * How long after a staff message a conversation counts as live (SPEC §13): replies are then read
+     * as ratings only when a request awaits one and the reply is a bare rating, and HELP is never sent.
+     */
+    LIVE_CONVERSATION_HOURS: z.coerce.number({ error: "expected hours" }).min(0).max(24 * 7).default(4),
     /** Runs the send protocol one message at a time instead of per stream batch (fallback, comparisons). */
     SEND_ONE_BY_ONE: boolFlag,
     /**

@@ -1,0 +1,116 @@
+// The conversation pages over HTTP against the production build, without JavaScript: the thread
+// shows the patient's message and photo link (served by the app, never Twilio's URL), a receptionist
+// answers with a plain form (the reply is a STAFF_REPLY message with its send row, audited), a doctor
+// sees their own patients' threads and gets 404 for another doctor's, an opted-out contact's thread
+// says why it cannot be answered before anything is written and refuses the POST, and assignment,
+// status and internal notes are saved (the note is never sent).
+import { initOrm } from "@rm/db";
+import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { get, post, signIn, type Session } from "./support/http.ts";
+import { createTenant, type Tenant } from "./support/tenants.ts";
+import { seedThreads, threadIds, threadUrl } from "./support/threads.ts";
+import { startWebServer, type WebServer } from "./support/web-server.ts";
+
+let db: TestDatabase;
+let web: WebServer;
+let a: Tenant;
+let owner: Session;
+let receptionist: Session;
+let doctor: Session;
+let otherDoctor: Session;
+
+async function sql<T>(q: string, params: unknown[] = []): Promise<T[]> {
+  const orm = await initOrm({ databaseUrl: db.url, poolMax: 1 });
+  try {
+    return await orm.em.fork().execute<T[]>(q, params);
+  } finally {
+    await orm.close(true);
+  }
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  a = await createTenant(db.url, "a");
+  await seedThreads(db.url, [a]);
+  await sql("insert into users (workspace_id, email, name, role, password_hash) select workspace_id, ?, 'Dr. Otro', 'DOCTOR', password_hash from users where id = ?", [`otro.${a.doctor.email}`, a.doctor.id]);
+  web = await startWebServer({ databaseUrl: db.url });
+  owner = await signIn(web.url, a.owner.email, a.owner.password);
+  receptionist = await signIn(web.url, a.receptionist.email, a.receptionist.password);
+  doctor = await signIn(web.url, a.doctor.email, a.doctor.password);
+  otherDoctor = await signIn(web.url, `otro.${a.doctor.email}`, a.doctor.password);
+}, 60_000);
+
+afterAll(async () => {
+  await web?.stop();
+  await db?.drop();
+});
+
+describe("conversation routes", () => {
+  it("lists the thread as waiting, shows the message and the photo through the app, and the window's time left", async () => {
+    const list = await (await get(web.url, "/conversations", receptionist)).text();
+    expect(list).toContain("Paciente Conversa");
+    expect(list).toContain("¿Atienden los sábados?");
+    expect(list).toContain("Espera respuesta");
+    const page = await (await get(web.url, threadUrl(a), receptionist)).text();
+    expect(page).toContain("¿Atienden los sábados?");
+    const { threadId, inboundId } = threadIds.get(a.workspaceId)!;
+    expect(page).toContain(`/conversations/${threadId}/media/${inboundId}/0`);
+    expect(page).not.toContain("api.twilio.com");
+    expect(page).toMatch(/Ventana de WhatsApp abierta: quedan 2[23] h/);
+  });
+
+  it("a doctor opens their own patient's thread; another doctor gets 404 on GET and POST and an empty list", async () => {
+    expect((await get(web.url, threadUrl(a), doctor)).status).toBe(200);
+    expect((await get(web.url, threadUrl(a), otherDoctor)).status).toBe(404);
+    expect((await post(web.url, threadUrl(a), otherDoctor, { intent: "reply", body: "No es mi paciente" })).status).toBe(404);
+    expect(await (await get(web.url, "/conversations", otherDoctor)).text()).not.toContain("Paciente Conversa");
+    expect(await sql("select id from messages where body = 'No es mi paciente'")).toHaveLength(0);
+  });
+
+  it("a receptionist answers with a plain form: the reply is queued through the send protocol and audited", async () => {
+    const res = await post(web.url, threadUrl(a), receptionist, { intent: "reply", body: "Sí, los sábados de 9 a 13." });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe(`${threadUrl(a)}?done=sent`);
+    const { threadId } = threadIds.get(a.workspaceId)!;
+    const [m] = await sql<{ id: string; type: string; status: string; author_id: string; conversation_id: string; to_address: string; from_address: string }>(
+      "select id, type, status, author_id, conversation_id, to_address, from_address from messages where body = 'Sí, los sábados de 9 a 13.'",
+    );
+    expect(m).toMatchObject({ type: "STAFF_REPLY", status: "PENDING", author_id: a.receptionist.id, conversation_id: threadId, from_address: "whatsapp:+14155238886" });
+    expect(await sql("select id from outbox where type = 'message.send' and payload->>'messageId' = ?", [m!.id])).toHaveLength(1);
+    expect(await sql("select id from audit_logs where action = 'conversation.replied' and entity_id = ? and actor_id = ?", [threadId, a.receptionist.id])).toHaveLength(1);
+    const [t] = await sql<{ waiting_since: Date | null }>("select waiting_since from conversations where id = ?", [threadId]);
+    expect(t!.waiting_since).toBeNull();
+    const page = await (await get(web.url, `${threadUrl(a)}?done=sent`, receptionist)).text();
+    expect(page).toContain("Sí, los sábados de 9 a 13.");
+    expect(page).toContain("Respuesta enviada a la cola de envío.");
+  });
+
+  it("assignment, status and an internal note are saved; the note is never a message", async () => {
+    const { threadId } = threadIds.get(a.workspaceId)!;
+    expect((await post(web.url, threadUrl(a), owner, { intent: "assign", assignee: a.receptionist.id })).status).toBe(302);
+    expect((await post(web.url, threadUrl(a), owner, { intent: "status", status: "CLOSED" })).status).toBe(302);
+    expect((await post(web.url, threadUrl(a), owner, { intent: "note", note: "Llamar el lunes." })).status).toBe(302);
+    const [t] = await sql<{ assignee_id: string; status: string }>("select assignee_id, status from conversations where id = ?", [threadId]);
+    expect(t).toEqual({ assignee_id: a.receptionist.id, status: "CLOSED" });
+    expect(await sql("select id from messages where body = 'Llamar el lunes.'")).toHaveLength(0);
+    expect(await sql("select action from audit_logs where entity_id = ? and action in ('conversation.assigned', 'conversation.status_changed')", [threadId])).toHaveLength(2);
+    const mine = await (await get(web.url, "/conversations?view=all&assignee=me", receptionist)).text();
+    expect(mine).toContain("Paciente Conversa");
+    expect(await (await get(web.url, "/conversations?view=all&assignee=none", receptionist)).text()).not.toContain("Paciente Conversa");
+    expect((await get(web.url, "/conversations?view=BORRADO", receptionist)).status).toBe(400);
+    expect((await post(web.url, threadUrl(a), owner, { intent: "status", status: "BORRADO" })).status).toBe(400);
+  });
+
+  it("an opted-out contact cannot be answered: the page says why with the composer disabled, and a POST is refused", async () => {
+    const { patientId, threadId } = threadIds.get(a.workspaceId)!;
+    await sql("update contacts set opted_out_at = now(), opted_out_source = 'WHATSAPP:BAJA' where id = (select contact_id from patients where id = ?)", [patientId]);
+    const page = await (await get(web.url, threadUrl(a), receptionist)).text();
+    expect(page).toContain("No se puede responder: el paciente pidió no recibir mensajes (baja).");
+    expect(page).toMatch(/<fieldset disabled=""/);
+    const res = await post(web.url, threadUrl(a), receptionist, { intent: "reply", body: "¿Sigue ahí?" });
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain("conversations.blocked.OPTED_OUT");
+    expect(await sql("select id from messages where conversation_id = ? and body = '¿Sigue ahí?'", [threadId])).toHaveLength(0);
+  });
+});
