@@ -13,7 +13,7 @@ import type { StreamEntry } from "@rm/streams";
 import { twilioInboundEvent } from "@rm/events";
 import type { HandlerDeps } from "../src/handlers/deps.ts";
 import { storeInbound } from "../src/handlers/store-inbound.ts";
-import { createReplyProcessor } from "../src/feedback/reply.ts";
+import { createReplyProcessor, INBOUND_STEPS, type InboundStep } from "../src/feedback/reply.ts";
 import { sendMessage, type SendDeps } from "../src/send/send-message.ts";
 import { SenderRateLimiter } from "../src/rate-limit.ts";
 import { loadReplyContext, sendStaffReply } from "../src/conversations/staff-reply.ts";
@@ -269,5 +269,32 @@ describe("automatic handling in a live conversation", () => {
     const sid = await patientWrites(s.phone, "5 estrellas para ustedes, ¡gracias");
     const [read] = await sql<{ intent: string; rating: number | null }>("select intent, rating from inbound_messages where provider_sid = ?", [sid]);
     expect(read).toEqual({ intent: "RATING", rating: 5 });
+  });
+});
+
+describe("the order of automatic handling", () => {
+  it("runs opt-out first and HELP last, in the documented order", () => {
+    expect(INBOUND_STEPS.map((s) => s.name)).toEqual(["staff-alert-answer", "opt-out", "opt-in", "pending-reply", "rating", "inbox-entry", "help"]);
+  });
+
+  it("a step inserted before the inbox entry handles a message and the later steps never see it", async () => {
+    const urgent: InboundStep = { name: "urgent", run: async (c) => (/urgente/i.test(c.inbound.body) ? "inbox" : undefined) };
+    const at = INBOUND_STEPS.findIndex((st) => st.name === "inbox-entry");
+    const steps = [...INBOUND_STEPS.slice(0, at), urgent, ...INBOUND_STEPS.slice(at)];
+    const feedback = { publicUrl: "https://app.example.test", platformContentSids: LOCAL_PLATFORM_CONTENT_SIDS };
+    const { processReply } = await import("../src/feedback/reply.ts");
+    const withUrgent: HandlerDeps = { ...deps, onInboundRouted: async (em, inbound) => void (await processReply({ logger: h.logger, feedback }, em, inbound, steps)) };
+    const s = await patientScenario();
+    posted.length = 0;
+    await sim.inbound({ from: `whatsapp:${s.phone}`, to: SENDER, body: "Es urgente, me duele mucho" });
+    const params = posted[0]!;
+    const entry = await publishedEntry(h.orm, h.clock, { stream: "inbound", type: "twilio.inbound", idempotencyKey: twilioInboundEvent.key(params.MessageSid!), payload: { params } });
+    await storeInbound(withUrgent, entry);
+    // Neither an inbox item nor HELP: the inserted step ended the list.
+    expect(await sql("select id from feedback where patient_id = ?", [s.patientId])).toHaveLength(0);
+    expect(await sql("select id from messages where patient_id = ? and type = 'HELP'", [s.patientId])).toHaveLength(0);
+    // The same message without the step: an inbox entry and HELP.
+    await patientWrites(s.phone, "Es urgente, me duele mucho");
+    expect(await sql("select id from feedback where patient_id = ?", [s.patientId])).toHaveLength(1);
   });
 });

@@ -49,6 +49,7 @@ export const conversations = {
   "conversations.older": m({ es: "Más antiguas →", en: "Older →" }),
   "conversations.newest": m({ es: "← Más recientes", en: "← Newest" }),
   "conversations.notFound": m({ es: "Conversación no encontrada.", en: "Conversation not found." }),
+  "conversations.openThread": m({ es: "Ver la conversación y responder", en: "Open the conversation and reply" }),
   "conversations.back": m({ es: "← Conversaciones", en: "← Conversations" }),
   "conversations.contactLink": m({ es: "Ficha del paciente", en: "Patient's page" }),
   "conversations.messages": m({ es: "Mensajes", en: "Messages" }),
