@@ -11,6 +11,12 @@ import { get, post, signIn, type Session } from "./support/http.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { seedThreads, threadIds, threadUrl } from "./support/threads.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
+import { createSimulator, type Simulator } from "@rm/twilio-simulator";
+import { mediaUrl } from "./support/threads.ts";
+
+const ACCOUNT = "AC" + "7c".repeat(16);
+const TOKEN = "conversation-routes-token";
+let sim: Simulator;
 
 let db: TestDatabase;
 let web: WebServer;
@@ -34,7 +40,9 @@ beforeAll(async () => {
   a = await createTenant(db.url, "a");
   await seedThreads(db.url, [a]);
   await sql("insert into users (workspace_id, email, name, role, password_hash) select workspace_id, ?, 'Dr. Otro', 'DOCTOR', password_hash from users where id = ?", [`otro.${a.doctor.email}`, a.doctor.id]);
-  web = await startWebServer({ databaseUrl: db.url });
+  sim = createSimulator({ accountSid: ACCOUNT, authTokens: [TOKEN] });
+  await sim.listen(0, "127.0.0.1");
+  web = await startWebServer({ databaseUrl: db.url, env: { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_API_URL: sim.url } });
   owner = await signIn(web.url, a.owner.email, a.owner.password);
   receptionist = await signIn(web.url, a.receptionist.email, a.receptionist.password);
   doctor = await signIn(web.url, a.doctor.email, a.doctor.password);
@@ -42,6 +50,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await sim?.close();
   await web?.stop();
   await db?.drop();
 });
@@ -58,6 +67,22 @@ describe("conversation routes", () => {
     expect(page).toContain(`/conversations/${threadId}/media/${inboundId}/0`);
     expect(page).not.toContain("api.twilio.com");
     expect(page).toMatch(/Ventana de WhatsApp abierta: quedan 2[23] h/);
+  });
+
+  it("serves the patient's photo through the app, fetched from Twilio with the account's credentials", async () => {
+    // The patient sends a photo: the simulator stores it behind basic auth, as Twilio's media URLs are.
+    const photo = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 9, 8, 7]);
+    sim.configure({ inboundUrl: "http://127.0.0.1:9/unused" });
+    const sent = await sim.inbound({ from: "whatsapp:+593987000111", to: "whatsapp:+14155238886", body: "", media: [{ contentType: "image/jpeg", base64: photo.toString("base64") }] });
+    const path = [...sim.state.media.keys()].find((k) => k.includes(sent.sid))!;
+    const { inboundId } = threadIds.get(a.workspaceId)!;
+    await sql("update inbound_messages set raw_params = raw_params || jsonb_build_object('MediaUrl0', ?::text, 'AccountSid', ?::text) where id = ?", [sim.url + path, ACCOUNT, inboundId]);
+    expect((await fetch(sim.url + path)).status).toBe(401);
+    const res = await get(web.url, mediaUrl(a), receptionist);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/jpeg");
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(photo);
+    expect((await get(web.url, mediaUrl(a), otherDoctor)).status).toBe(404);
   });
 
   it("a doctor opens their own patient's thread; another doctor gets 404 on GET and POST and an empty list", async () => {
