@@ -120,6 +120,8 @@ export default function ThreadPage() {
   const done = params.get("done");
   const err = (intent: string) => (failure && failure.intent === intent ? msg(failure.error) : null);
   const options = thread.options;
+  // A new staff message empties the composer; a patient's message arriving by a live poll does not.
+  const composerKey = thread.entries.filter((e) => e.kind === "out" && (e.type === "STAFF_REPLY" || e.type === "STAFF_REPLY_NOTICE")).length;
   return (
     <>
       <p>
@@ -192,7 +194,7 @@ export default function ThreadPage() {
             {msg("conversations.reply.sms")}
           </p>
         )}
-        <Form method="post" aria-labelledby="reply-title">
+        <Form method="post" aria-labelledby="reply-title" key={composerKey}>
           <CsrfInput />
           <input type="hidden" name="intent" value="reply" />
           <fieldset disabled={options.kind === "BLOCKED"}>
