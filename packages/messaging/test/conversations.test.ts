@@ -132,6 +132,21 @@ describe("a patient's messages land in one thread", () => {
     expect(inbound.map((i) => i.conversation_id)).toEqual([t!.id, t!.id]);
   });
 
+  it("a new phone on a workspace's own sender lands in a new thread of that workspace, not answerable until a patient is linked", async () => {
+    const s = await patientScenario();
+    const own = "+15017122661";
+    const params = { MessageSid: `SM${"d1".repeat(16)}`, From: "+593990000777", To: own, Body: "Hola, ¿tienen turnos mañana?", NumMedia: "0" };
+    const entry = await publishedEntry(h.orm, h.clock, { stream: "inbound", type: "twilio.inbound", idempotencyKey: twilioInboundEvent.key(params.MessageSid), payload: { params, workspaceId: s.workspaceId } });
+    await storeInbound(deps, entry);
+    const [t] = await sql<{ id: string; patient_id: string | null; sender_address: string; waiting_since: Date | null }>("select id, patient_id, sender_address, waiting_since from conversations where workspace_id = ? and sender_address = ?", [s.workspaceId, own]);
+    expect(t).toMatchObject({ patient_id: null, sender_address: own });
+    expect(t!.waiting_since).not.toBeNull();
+    const [row] = await sql<{ workspace_id: string; conversation_id: string }>("select workspace_id, conversation_id from inbound_messages where provider_sid = ?", [params.MessageSid]);
+    expect(row).toEqual({ workspace_id: s.workspaceId, conversation_id: t!.id });
+    const ctx = await loadReplyContext(h.orm.em.fork(), s.workspaceId, t!.id, h.clock.now());
+    expect(ctx!.options).toEqual({ kind: "BLOCKED", reason: "NO_PATIENT" });
+  });
+
   it("stores a message from a phone nobody wrote to on the shared sender without a workspace or a thread", async () => {
     const before = Number((await sql<{ n: string }>("select count(*)::text as n from conversations"))[0]!.n);
     const sid = await patientWrites("+593990000001", "hola");
