@@ -85,6 +85,15 @@ describe("conversation routes", () => {
     expect((await get(web.url, mediaUrl(a), otherDoctor)).status).toBe(404);
   });
 
+  it("an inbox item of the thread links to it, in the list and on the item page", async () => {
+    const { threadId, patientId } = threadIds.get(a.workspaceId)!;
+    const [f] = await sql<{ id: string }>("insert into feedback (workspace_id, patient_id, conversation_id, source, text) values (?, ?, ?, 'FORM', 'Me atendieron tarde.') returning id", [a.workspaceId, patientId, threadId]);
+    expect(await (await get(web.url, "/inbox", owner)).text()).toContain(`href="/conversations/${threadId}"`);
+    expect(await (await get(web.url, `/inbox/${f!.id}`, owner)).text()).toContain(`href="/conversations/${threadId}"`);
+    // On the thread, the form's comment is one of its entries.
+    expect(await (await get(web.url, threadUrl(a), owner)).text()).toContain("Me atendieron tarde.");
+  });
+
   it("a doctor opens their own patient's thread; another doctor gets 404 on GET and POST and an empty list", async () => {
     expect((await get(web.url, threadUrl(a), doctor)).status).toBe(200);
     expect((await get(web.url, threadUrl(a), otherDoctor)).status).toBe(404);
