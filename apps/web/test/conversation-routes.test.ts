@@ -92,6 +92,11 @@ describe("conversation routes", () => {
     expect(await (await get(web.url, `/inbox/${f!.id}`, owner)).text()).toContain(`href="/conversations/${threadId}"`);
     // On the thread, the form's comment is one of its entries.
     expect(await (await get(web.url, threadUrl(a), owner)).text()).toContain("Me atendieron tarde.");
+    // One workflow: closing the thread resolves its open inbox items (and reopening it does not undo that).
+    expect((await post(web.url, threadUrl(a), owner, { intent: "status", status: "CLOSED" })).status).toBe(302);
+    const [item] = await sql<{ status: string; resolved_by_id: string }>("select status, resolved_by_id from feedback where id = ?", [f!.id]);
+    expect(item).toEqual({ status: "RESOLVED", resolved_by_id: a.owner.id });
+    expect((await post(web.url, threadUrl(a), owner, { intent: "status", status: "OPEN" })).status).toBe(302);
   });
 
   it("a doctor opens their own patient's thread; another doctor gets 404 on GET and POST and an empty list", async () => {
@@ -128,7 +133,9 @@ describe("conversation routes", () => {
     const [t] = await sql<{ assignee_id: string; status: string }>("select assignee_id, status from conversations where id = ?", [threadId]);
     expect(t).toEqual({ assignee_id: a.receptionist.id, status: "CLOSED" });
     expect(await sql("select id from messages where body = 'Llamar el lunes.'")).toHaveLength(0);
-    expect(await sql("select action from audit_logs where entity_id = ? and action in ('conversation.assigned', 'conversation.status_changed')", [threadId])).toHaveLength(2);
+    expect(await sql("select action from audit_logs where entity_id = ? and action = 'conversation.assigned'", [threadId])).toHaveLength(1);
+    const [last] = await sql<{ to: string }>("select details->>'to' as to from audit_logs where entity_id = ? and action = 'conversation.status_changed' order by created_at desc limit 1", [threadId]);
+    expect(last!.to).toBe("CLOSED");
     const mine = await (await get(web.url, "/conversations?view=all&assignee=me", receptionist)).text();
     expect(mine).toContain("Paciente Conversa");
     expect(await (await get(web.url, "/conversations?view=all&assignee=none", receptionist)).text()).not.toContain("Paciente Conversa");

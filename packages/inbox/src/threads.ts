@@ -331,8 +331,8 @@ export async function setThreadStatusAs(em: EntityManager, viewer: InboxViewer, 
   await em.transactional(async (tem) => {
     const h = await threadHeader(tem, viewer, id);
     if (h.status === status) return;
-    await setThreadStatus(tem, viewer.workspaceId, id, status as ThreadStatus, ctx.now ?? new Date());
-    recordAudit(tem, { workspaceId: viewer.workspaceId, actorId: viewer.userId, action: "conversation.status_changed", entityType: "conversation", entityId: id, ip: ctx.ip ?? null, details: { from: h.status, to: status } });
+    const { resolved } = await setThreadStatus(tem, viewer.workspaceId, id, status as ThreadStatus, ctx.now ?? new Date(), viewer.userId);
+    recordAudit(tem, { workspaceId: viewer.workspaceId, actorId: viewer.userId, action: "conversation.status_changed", entityType: "conversation", entityId: id, ip: ctx.ip ?? null, details: { from: h.status, to: status, resolvedItems: resolved } });
   });
 }
 

@@ -97,14 +97,24 @@ export async function lockThreadOf(em: EntityManager, workspaceId: string, conve
   return loadThreadRow(em, workspaceId, conversationId, { lock: true });
 }
 
-export async function setThreadStatus(em: EntityManager, workspaceId: string, id: string, status: ConversationStatus, now: Date): Promise<boolean> {
+/**
+ * The case status. Closing a thread answers it (it no longer waits) and resolves its inbox entries
+ * still open — one workflow: the thread's status is the case's (SPEC §13). Returns whether the thread
+ * exists and how many entries were resolved.
+ */
+export async function setThreadStatus(em: EntityManager, workspaceId: string, id: string, status: ConversationStatus, now: Date, actorId: string | null = null): Promise<{ found: boolean; resolved: number }> {
   const rows = await em.execute<{ id: string }[]>(
-    // Closing a thread answers it: it no longer waits.
     `update conversations set status = ?, waiting_since = case when ? = 'OPEN' then waiting_since else null end, updated_at = ?
       where workspace_id = ? and id = ? returning id`,
     [status, status, now, workspaceId, id],
   );
-  return rows.length > 0;
+  if (rows.length === 0) return { found: false, resolved: 0 };
+  if (status !== "CLOSED") return { found: true, resolved: 0 };
+  const resolved = await em.execute<{ id: string }[]>(
+    "update feedback set status = 'RESOLVED', resolved_at = ?, resolved_by_id = ?, updated_at = ? where workspace_id = ? and conversation_id = ? and status <> 'RESOLVED' returning id",
+    [now, actorId, now, workspaceId, id],
+  );
+  return { found: true, resolved: resolved.length };
 }
 
 export async function assignThread(em: EntityManager, workspaceId: string, id: string, assigneeId: string | null, now: Date): Promise<boolean> {
