@@ -143,6 +143,16 @@ describe("conversation routes", () => {
     expect((await post(web.url, threadUrl(a), owner, { intent: "status", status: "BORRADO" })).status).toBe(400);
   });
 
+  it("a pending reply past its time tells staff it lapsed and was not sent, and a new one may be written", async () => {
+    const { threadId } = threadIds.get(a.workspaceId)!;
+    await sql("update conversations set pending_reply_text = 'Texto retenido', pending_reply_at = now() - interval '80 hours', pending_reply_expires_at = now() - interval '8 hours' where id = ?", [threadId]);
+    const page = await (await get(web.url, threadUrl(a), receptionist)).text();
+    expect(page).toContain("El mensaje pendiente caducó el");
+    expect(page).not.toContain("Mensaje pendiente: se entrega cuando el paciente responda");
+    expect(page).not.toContain("Ya hay un mensaje pendiente esperando");
+    await sql("update conversations set pending_reply_text = null, pending_reply_expires_at = null where id = ?", [threadId]);
+  });
+
   it("an opted-out contact cannot be answered: the page says why with the composer disabled, and a POST is refused", async () => {
     const { patientId, threadId } = threadIds.get(a.workspaceId)!;
     await sql("update contacts set opted_out_at = now(), opted_out_source = 'WHATSAPP:BAJA' where id = (select contact_id from patients where id = ?)", [patientId]);

@@ -272,6 +272,7 @@ export async function loadThread(em: EntityManager, viewer: InboxViewer, id: str
   const canned = await scopedQuery<{ id: string; title: string; body: string }>(em, ws, "select id, title, body from canned_replies where workspace_id = ? order by title", []);
   const reply = await loadReplyContext(em, ws, id, now, { platformContentSids: opts.platformContentSids });
   const firstName = (h.patient_name ?? "").split(/\s+/)[0] ?? "";
+  const pendingLive = h.pending_reply_text !== null && h.pending_reply_expires_at !== null && new Date(h.pending_reply_expires_at) > now;
   return {
     id: h.id,
     status: h.status,
@@ -283,8 +284,9 @@ export async function loadThread(em: EntityManager, viewer: InboxViewer, id: str
     assigneeId: h.assignee_id,
     waitingSince: h.waiting_since ? new Date(h.waiting_since) : null,
     lastInboundAt: h.last_inbound_at ? new Date(h.last_inbound_at) : null,
-    pendingReply: h.pending_reply_text && h.pending_reply_expires_at ? { text: h.pending_reply_text, expiresAt: new Date(h.pending_reply_expires_at) } : null,
-    pendingReplyLapsedAt: h.pending_reply_lapsed_at ? new Date(h.pending_reply_lapsed_at) : null,
+    // A pending reply past its time has lapsed even before the patient writes again (staff are told now).
+    pendingReply: pendingLive ? { text: h.pending_reply_text!, expiresAt: new Date(h.pending_reply_expires_at!) } : null,
+    pendingReplyLapsedAt: h.pending_reply_lapsed_at ? new Date(h.pending_reply_lapsed_at) : h.pending_reply_text && h.pending_reply_expires_at && !pendingLive ? new Date(h.pending_reply_expires_at) : null,
     options: reply!.options,
     entries,
     staff,
