@@ -40,6 +40,7 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
       ...(config.CAMPAIGN_COMPLETION_INTERVAL_MS ? { completionIntervalMs: config.CAMPAIGN_COMPLETION_INTERVAL_MS } : {}),
       inboundReconcileOverlapMs: config.INBOUND_RECONCILE_OVERLAP_MINUTES * 60_000,
       inboundReconcileMaxAgeMs: config.INBOUND_RECONCILE_MAX_HOURS * 3_600_000,
+      unansweredAlertMs: config.UNANSWERED_ALERT_MINUTES * 60_000,
     },
     platformSenders: [config.TWILIO_FROM_SMS, config.TWILIO_FROM_WHATSAPP && (config.TWILIO_FROM_WHATSAPP.startsWith("whatsapp:") ? config.TWILIO_FROM_WHATSAPP : `whatsapp:${config.TWILIO_FROM_WHATSAPP}`)].filter((s): s is string => Boolean(s)),
     feedback,

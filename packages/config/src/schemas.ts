@@ -245,6 +245,8 @@ export const workerEnv = commonEnv
      * as ratings only when a request awaits one and the reply is a bare rating, and HELP is never sent.
      */
     LIVE_CONVERSATION_HOURS: z.coerce.number({ error: "expected hours" }).min(0).max(24 * 7).default(4),
+    /** A conversation waiting this many minutes alerts the practice's staff number once, outside quiet hours; 0 = off. */
+    UNANSWERED_ALERT_MINUTES: z.coerce.number({ error: "expected minutes" }).int().min(0).max(7 * 24 * 60).default(0),
     /** Runs the send protocol one message at a time instead of per stream batch (fallback, comparisons). */
     SEND_ONE_BY_ONE: boolFlag,
     /**

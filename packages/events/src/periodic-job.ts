@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { defineEvent } from "./define-event.ts";
 
-export const PERIODIC_JOBS = ["outbox.sweep", "delivery.reconcile", "inbound.reconcile", "campaign.complete", "analytics.fold"] as const;
+export const PERIODIC_JOBS = ["outbox.sweep", "delivery.reconcile", "inbound.reconcile", "campaign.complete", "analytics.fold", "conversation.unanswered"] as const;
 export type PeriodicJobName = (typeof PERIODIC_JOBS)[number];
 
 export const periodicJobEvent = defineEvent({

@@ -18,6 +18,7 @@ import { sendMessage, type SendDeps } from "../src/send/send-message.ts";
 import { SenderRateLimiter } from "../src/rate-limit.ts";
 import { loadReplyContext, sendStaffReply } from "../src/conversations/staff-reply.ts";
 import { setThreadStatus } from "../src/conversations/threads.ts";
+import { alertUnanswered } from "../src/conversations/unanswered-alert.ts";
 import { type Harness, ledger, makeSentMessage, publishedEntry, setupHarness } from "./handler-fixtures.ts";
 
 const SID = "AC0c0c0000000000000000000000000021";
@@ -311,5 +312,43 @@ describe("the order of automatic handling", () => {
     // The same message without the step: an inbox entry and HELP.
     await patientWrites(s.phone, "Es urgente, me duele mucho");
     expect(await sql("select id from feedback where patient_id = ?", [s.patientId])).toHaveLength(1);
+  });
+});
+
+describe("the unanswered alert", () => {
+  it("tells the practice's staff number once per wait, outside quiet hours, and not after staff answered", async () => {
+    const s = await patientScenario();
+    await sql("update practices set staff_alert_phone = '+593990001234' where workspace_id = ?", [s.workspaceId]);
+    await sql("update workspaces set quiet_hours_start = null, quiet_hours_end = null where id = ?", [s.workspaceId]);
+    const alerts = () => sql<{ body: string; to_address: string }>("select body, to_address from messages where workspace_id = ? and type = 'STAFF_ALERT'", [s.workspaceId]);
+    await patientWrites(s.phone, "¿Me pueden llamar?");
+    const em = () => h.orm.em.fork();
+    h.clock.advance(9 * 60_000);
+    await em().transactional((tem) => alertUnanswered(tem, h.clock.now(), 10 * 60_000));
+    expect(await alerts()).toHaveLength(0);
+    h.clock.advance(2 * 60_000);
+    await em().transactional((tem) => alertUnanswered(tem, h.clock.now(), 10 * 60_000));
+    await em().transactional((tem) => alertUnanswered(tem, h.clock.now(), 10 * 60_000));
+    const sent = await alerts();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.to_address).toBe("+593990001234");
+    expect(sent[0]!.body).toContain("espera respuesta");
+    // Answered: the wait ends, no further alert however long it stays open.
+    const [t] = await thread(s.workspaceId);
+    const [owner] = await sql<{ id: string }>("select id from users where workspace_id = ?", [s.workspaceId]);
+    await em().transactional((tem) => sendStaffReply(tem, { workspaceId: s.workspaceId, conversationId: t!.id, authorId: owner!.id, body: "Sí, en un momento.", now: h.clock.now(), pendingReplyTtlMs: DAY }));
+    h.clock.advance(60 * 60_000);
+    await em().transactional((tem) => alertUnanswered(tem, h.clock.now(), 10 * 60_000));
+    expect(await alerts()).toHaveLength(1);
+  });
+
+  it("waits through the practice's quiet hours", async () => {
+    const s = await patientScenario();
+    await sql("update practices set staff_alert_phone = '+593990001235' where workspace_id = ?", [s.workspaceId]);
+    await sql("update workspaces set quiet_hours_start = '00:00', quiet_hours_end = '23:59', timezone = 'UTC' where id = ?", [s.workspaceId]);
+    await patientWrites(s.phone, "Hola");
+    h.clock.advance(30 * 60_000);
+    await h.orm.em.fork().transactional((tem) => alertUnanswered(tem, h.clock.now(), 10 * 60_000));
+    expect(await sql("select id from messages where workspace_id = ? and type = 'STAFF_ALERT'", [s.workspaceId])).toHaveLength(0);
   });
 });

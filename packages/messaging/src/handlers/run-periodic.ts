@@ -11,6 +11,7 @@ import { ensureNextSlot, isPeriodicJob, type PeriodicJobName } from "../periodic
 import { type PeriodicOptions, periodicOptions } from "../periodic/periodic-options.ts";
 import { reconcileDeliveries } from "../periodic/reconcile-deliveries.ts";
 import { reconcileInbound } from "../periodic/reconcile-inbound.ts";
+import { alertUnanswered } from "../conversations/unanswered-alert.ts";
 import type { EntryHandler, HandlerDeps } from "./deps.ts";
 import { parkUnreadable } from "./park-unreadable.ts";
 
@@ -36,6 +37,8 @@ const OWN_JOBS: Partial<Record<PeriodicJobName, PeriodicJobRun>> = {
   "delivery.reconcile": async ({ deps, now, options }) => reconcileDeliveries(deps, now, options),
   // Replies lost at the webhook (a 5xx Twilio did not retry) are queued like the webhook queues them.
   "inbound.reconcile": async ({ deps, now, options }) => reconcileInbound(deps, now, options),
+  // Conversations waiting too long: one alert to the practice's staff number per wait.
+  "conversation.unanswered": async ({ tem, now, options }) => ({ alerted: await alertUnanswered(tem, now, options.unansweredAlertMs) }),
 };
 
 /** The periodic jobs messaging runs itself (createHandlers maps them to runPeriodic). */

@@ -18,6 +18,7 @@ export function jobIntervalMs(name: PeriodicJobName, options: PeriodicOptions): 
   if (name === "campaign.complete") return options.completionIntervalMs;
   if (name === "analytics.fold") return options.analyticsFoldIntervalMs;
   if (name === "inbound.reconcile") return options.inboundReconcileIntervalMs;
+  if (name === "conversation.unanswered") return options.unansweredCheckIntervalMs;
   return options.reconcileIntervalMs;
 }
 

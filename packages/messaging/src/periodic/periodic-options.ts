@@ -32,6 +32,13 @@ export interface PeriodicOptions {
    * speed depends on it: the dashboard adds the unfolded deltas, so its figures are exact anyway.
    */
   analyticsFoldIntervalMs: number;
+  /** How often waiting conversations are checked for the unanswered alert. */
+  unansweredCheckIntervalMs: number;
+  /**
+   * A conversation waiting this long (outside the practice's quiet hours) alerts the practice's staff
+   * number once per wait (UNANSWERED_ALERT_MINUTES); 0 turns the alert off.
+   */
+  unansweredAlertMs: number;
 }
 
 export const DEFAULT_PERIODIC_OPTIONS: PeriodicOptions = {
@@ -48,6 +55,8 @@ export const DEFAULT_PERIODIC_OPTIONS: PeriodicOptions = {
   inboundReconcileLimit: 10_000,
   completionIntervalMs: 5 * 60_000,
   replyWindowMs: 7 * 24 * 60 * 60_000,
+  unansweredCheckIntervalMs: 60_000,
+  unansweredAlertMs: 0,
   analyticsFoldIntervalMs: 60_000,
 };
 

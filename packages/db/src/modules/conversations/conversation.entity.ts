@@ -34,6 +34,8 @@ export const ConversationSchema = defineEntity({
     lastOutboundAt: p.datetime().nullable(),
     lastMessageAt: p.datetime(),
     waitingSince: p.datetime().nullable(),
+    /** When the practice's staff number was last told that this thread waits unanswered (once per wait). */
+    unansweredAlertAt: p.datetime().nullable(),
     /** SPEC §13 pending reply: the held text, who wrote it, when it lapses and when it lapsed. */
     pendingReplyText: p.text().nullable(),
     pendingReplyBy: p.manyToOne(User).nullable().deleteRule("set null"),
