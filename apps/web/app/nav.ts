@@ -17,6 +17,7 @@ const DRAFTING: readonly StaffRole[] = ["OWNER", "RECEPTIONIST"];
 export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/", es: "Inicio", en: "Home", roles: ALL },
   { to: "/campaigns", es: "Campañas", en: "Campaigns", roles: ALL },
+  { to: "/conversations", es: "Conversaciones", en: "Conversations", roles: ALL },
   { to: "/inbox", es: "Bandeja", en: "Inbox", roles: STAFF },
   { to: "/contacts", es: "Contactos", en: "Contacts", roles: ALL },
   { to: "/analytics", es: "Analítica", en: "Analytics", roles: STAFF },

@@ -18,6 +18,7 @@ import { chromiumPresent, launchChromium, watchHydration } from "./support/brows
 import { WEB_ROOT } from "./support/build.ts";
 import { createTenantCampaign } from "./support/campaigns.ts";
 import { inboxItemUrl, seedInboxItems } from "./support/inbox-items.ts";
+import { seedThreads, threadUrl } from "./support/threads.ts";
 import { signIn, type Session } from "./support/http.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
@@ -68,6 +69,10 @@ const PAGES: Record<string, Visit> = {
   "_app.campaigns.new.tsx": { kind: "staff", url: () => "/campaigns/new", shows: /1 pacientes · subido por OWNER hydration, \d/ },
   // Right after a send: the page says when the rating request goes out.
   "_app.campaigns.send.tsx": { kind: "staff", url: (f) => `/campaigns/send?sent=${f.sentCampaignId}`, shows: /solicitud de calificación programada para \d/ },
+  // With a patient's message, its photo link and the WhatsApp window's time left.
+  "_app.conversations._index.tsx": { kind: "staff", url: () => "/conversations" },
+  "_app.conversations.$id.tsx": { kind: "staff", url: (f) => threadUrl(f.tenant), shows: /Ventana de WhatsApp abierta/ },
+  "_app.conversations.$id_.media.$inboundId.$index.ts": { kind: "not a page", why: "a patient's photo or voice note, streamed from Twilio" },
   "_app.inbox.$id.tsx": { kind: "staff", url: (f) => inboxItemUrl(f.tenant) },
   "_app.inbox._index.tsx": { kind: "staff", url: () => "/inbox" },
   "_app.practices.$id.tsx": { kind: "staff", url: (f) => `/practices/${f.tenant.practiceId}` },
@@ -122,6 +127,7 @@ describe.skipIf(!present)(`hydration in ${VIEWER_ZONE} against a server in UTC`,
       { name: "Paciente Tres", phone: "+593981110003", state: "scheduled" },
     ]);
     await seedInboxItems(db.url, [tenant]);
+    await seedThreads(db.url, [tenant]);
     const orm = await initOrm({ databaseUrl: db.url, poolMax: 2 });
     try {
       const parsed = await parsePatientCsv(Buffer.from("nombre;telefono;fecha;consentimiento\r\nAna Prueba;0991234567;23/11/2026;si\r\n"));

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WEB_ROOT } from "./support/build.ts";
 import { get, post, signIn, type Session } from "./support/http.ts";
 import { inboxItemUrl, seedInboxItems } from "./support/inbox-items.ts";
+import { mediaUrl, seedThreads, threadUrl } from "./support/threads.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { createTenantCampaign } from "./support/campaigns.ts";
 import { seedContactFixture } from "./support/contacts.ts";
@@ -80,6 +81,13 @@ const ROUTES: Record<string, RouteSpec> = {
   "_app.contacts.$id.tsx": { kind: "staff", url: (t) => `/contacts/${contactFixtures.get(t.workspaceId)?.contactId}`, get: ALL, crossTenantPost: { intent: "note", body: "Robado" } },
   // The patient's data file is the owner's (it covers every doctor's appointments).
   "_app.contacts.$id.data[.]json.ts": { kind: "staff", url: (t) => `/contacts/${contactFixtures.get(t.workspaceId)?.contactId}/data.json`, get: OWNER, crossTenantGet: true },
+  // Conversations: every role; a doctor sees the threads of their own patients (another doctor's
+  // patient's thread answers 404: conversation-routes.test.ts).
+  "_app.conversations._index.tsx": { kind: "staff", url: () => "/conversations", get: ALL },
+  "_app.conversations.$id.tsx": { kind: "staff", url: (t) => threadUrl(t), get: ALL, crossTenantPost: { intent: "note", note: "Robado" } },
+  // The photo is fetched from Twilio with the platform's credentials: the test web server has no
+  // Twilio account, so an allowed viewer gets 404 (no media), and another workspace's ids 404 too.
+  "_app.conversations.$id_.media.$inboundId.$index.ts": { kind: "staff", url: (t) => mediaUrl(t), get: { owner: 404, doctor: 404, receptionist: 404 }, crossTenantGet: true },
   "_app.settings.tsx": { kind: "staff", url: () => "/settings", get: STAFF },
   // Owners only; no id in the URL: it acts on the signed-in workspace's own account (own-sender-routes.test.ts).
   "_app.settings_.sender.tsx": { kind: "staff", url: () => "/settings/sender", get: OWNER },
@@ -146,6 +154,7 @@ beforeAll(async () => {
   for (const t of [a, b]) campaignIds.set(t.workspaceId, await createTenantCampaign(db.url, t, [{ name: "Paciente Uno", phone: "+593981110001", state: "scheduled" }]));
   await seedInboxItems(db.url, [a, b]);
   for (const t of [a, b]) contactFixtures.set(t.workspaceId, await seedContactFixture(db.url, t, "+593981110001"));
+  await seedThreads(db.url, [a, b]);
   web = await startWebServer({ databaseUrl: db.url });
   sessions.owner = await signIn(web.url, a.owner.email, a.owner.password);
   sessions.doctor = await signIn(web.url, a.doctor.email, a.doctor.password);

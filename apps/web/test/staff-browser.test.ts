@@ -130,7 +130,7 @@ describe.skipIf(!present)("staff UI in the browser", () => {
     await page.getByRole("navigation").getByRole("link", { name: "Inicio" }).click();
     await expect.poll(() => page.getByTestId("credits").textContent()).toBe("50");
     // Every section of the app is in the navigation.
-    for (const name of ["Inicio", "Campañas", "Bandeja", "Analítica", "Facturación", "Plantillas", "Consultorios", "Ajustes", "Usuarios", "Auditoría"]) {
+    for (const name of ["Inicio", "Campañas", "Conversaciones", "Bandeja", "Analítica", "Facturación", "Plantillas", "Consultorios", "Ajustes", "Usuarios", "Auditoría"]) {
       await page.getByRole("navigation").getByRole("link", { name, exact: true }).waitFor();
     }
     await page.getByRole("navigation").getByRole("link", { name: "Campañas" }).click();

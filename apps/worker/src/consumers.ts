@@ -48,6 +48,7 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
       inboundReconcileIntervalMs: config.INBOUND_RECONCILE_INTERVAL_SECONDS * 1000,
       reconcileIntervalMs: config.DELIVERY_RECONCILE_INTERVAL_SECONDS * 1000,
       reconcileMinAgeMs: config.DELIVERY_RECONCILE_MIN_AGE_SECONDS * 1000,
+      unansweredAlertMs: config.UNANSWERED_ALERT_MINUTES * 60_000,
     },
     // Own accounts' WhatsApp templates under review (SPEC §12): only when credentials can be opened.
     ...(config.CREDENTIALS_ENCRYPTION_KEYS && config.CREDENTIALS_ENCRYPTION_KEY_ID
@@ -67,7 +68,7 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
     platformSenders: [config.TWILIO_FROM_SMS, config.TWILIO_FROM_WHATSAPP && (config.TWILIO_FROM_WHATSAPP.startsWith("whatsapp:") ? config.TWILIO_FROM_WHATSAPP : `whatsapp:${config.TWILIO_FROM_WHATSAPP}`)].filter((s): s is string => Boolean(s)),
     feedback,
     // Ratings, opt-outs and HELP, in the transaction that stores the reply.
-    onInboundRouted: createReplyProcessor({ logger, feedback }),
+    onInboundRouted: createReplyProcessor({ logger, feedback, liveConversationMs: config.LIVE_CONVERSATION_HOURS * 3_600_000 }),
   };
   const sendDeps: SendDeps = {
     orm: ctx.db.orm,

@@ -10,6 +10,7 @@ import { campaign } from "./messages/campaign.ts";
 import { consent } from "./messages/consent.ts";
 import { contacts } from "./messages/contacts.ts";
 import { draft } from "./messages/draft.ts";
+import { conversations } from "./messages/conversations.ts";
 import { imports } from "./messages/imports.ts";
 import { links } from "./messages/links.ts";
 import { publicPages } from "./messages/public-pages.ts";
@@ -23,7 +24,7 @@ import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 import { whatsappTemplates } from "./messages/whatsapp-templates.ts";
 
-export const catalogue = { ...aiDrafts, ...analytics, ...api, ...assistant, ...billing, ...campaign, ...consent, ...contacts, ...draft, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sendOne, ...sending, ...settings, ...signup, ...timeline, ...upload, ...whatsappTemplates };
+export const catalogue = { ...aiDrafts, ...analytics, ...api, ...assistant, ...billing, ...campaign, ...consent, ...contacts, ...conversations, ...draft, ...imports, ...links, ...ownSender, ...publicPages, ...security, ...sendOne, ...sending, ...settings, ...signup, ...timeline, ...upload, ...whatsappTemplates };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

@@ -255,6 +255,8 @@ export const webEnv = commonEnv
     /** Requests per minute each API key may make (sliding window, Redis). */
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: "expected a whole number" }).int().min(1).max(100_000).default(600),
     ...webhooksInsecureEnv.shape,
+    /** How long a pending reply (SPEC §13) waits for the patient's answer before it lapses and staff are told (default 72 h). */
+    PENDING_REPLY_TTL_HOURS: z.coerce.number({ error: "expected hours" }).min(1).max(24 * 30).default(72),
   })
   .refine(credentialsRefine, credentialsRefineMessage)
   .refine(insecureRefine, insecureRefineMessage);
@@ -319,6 +321,13 @@ export const workerEnv = commonEnv
     ...webhooksInsecureEnv.shape,
     /** Turns the per-sender provider rate limits off (benchmarks against the simulator). */
     RATE_LIMITS_DISABLED: boolFlag,
+    /**
+     * How long after a staff message a conversation counts as live (SPEC §13): replies are then read
+     * as ratings only when a request awaits one and the reply is a bare rating, and HELP is never sent.
+     */
+    LIVE_CONVERSATION_HOURS: z.coerce.number({ error: "expected hours" }).min(0).max(24 * 7).default(4),
+    /** A conversation waiting this many minutes alerts the practice's staff number once, outside quiet hours; 0 = off. */
+    UNANSWERED_ALERT_MINUTES: z.coerce.number({ error: "expected minutes" }).int().min(0).max(7 * 24 * 60).default(0),
     /** Runs the send protocol one message at a time instead of per stream batch (fallback, comparisons). */
     SEND_ONE_BY_ONE: boolFlag,
     /**

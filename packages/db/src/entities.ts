@@ -15,6 +15,10 @@ import { ConsentEventSchema } from "./modules/contacts/consent-event.entity.ts";
 import { ContactSchema } from "./modules/contacts/contact.entity.ts";
 import { ContactNoteSchema } from "./modules/contacts/contact-note.entity.ts";
 import { ContactLabelSchema, LabelSchema } from "./modules/contacts/label.entity.ts";
+import { CannedReplySchema } from "./modules/conversations/canned-reply.entity.ts";
+import { ConversationSchema } from "./modules/conversations/conversation.entity.ts";
+import { ConversationNoteSchema } from "./modules/conversations/conversation-note.entity.ts";
+import { ConversationReadSchema } from "./modules/conversations/conversation-read.entity.ts";
 import { FeedbackSchema } from "./modules/feedback/feedback.entity.ts";
 import { ReviewClickSchema } from "./modules/feedback/review-click.entity.ts";
 import { InboundMessageSchema } from "./modules/messaging/inbound-message.entity.ts";
@@ -48,6 +52,10 @@ export const entities = [
   ContactLabelSchema,
   ContactNoteSchema,
   PatientSchema,
+  ConversationSchema,
+  ConversationNoteSchema,
+  ConversationReadSchema,
+  CannedReplySchema,
   MessageSchema,
   InboundMessageSchema,
   ProviderStatusEventSchema,

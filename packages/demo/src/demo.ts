@@ -30,8 +30,12 @@ import {
   User,
   Workspace,
   workspaceEm,
+  InboundIntent,
+  InboundMessage,
 } from "@rm/db";
 import { addContactNote, createLabel, setContactLabels } from "@rm/contacts";
+// The light entry: the thread functions alone, without the provider clients @rm/messaging brings.
+import { landInThread } from "@rm/messaging/threads";
 import { formatAppointmentDate, renderTemplate } from "@rm/domain";
 import { messageSendEvent } from "@rm/events";
 
@@ -64,6 +68,18 @@ const DEMO_PATIENTS = [
   // packages/ops/src/local-start.ts) and the request goes out once by SMS, one entry with both attempts.
   { name: "Rosa Molina", phone: "+593987654326", channel: Channel.WHATSAPP, hoursAgo: 2, type: "Limpieza dental", consent: true },
 ] as const;
+
+/**
+ * A conversation already under way (SPEC §13): a patient asked yesterday to rate her visit wrote back
+ * with a question a person must answer. Her request went out on the platform's WhatsApp sender, so
+ * her reply landed in the thread of that contact and sender, waiting for staff (inside the window).
+ */
+const DEMO_CONVERSATION = {
+  name: "Elena Vásquez",
+  phone: "+593987654327",
+  sender: "whatsapp:+14155238886",
+  question: "¿Atienden los sábados? Necesito otra cita para mi hijo",
+} as const;
 
 /** Credits held per scheduled request: the initial message plus one follow-up (1 segment each on WhatsApp). */
 const HOLD_PER_PATIENT = 2;
@@ -231,6 +247,7 @@ export async function seedDemoWith(em: EntityManager, now: Date = new Date(), pu
       );
     }
     if (createdCampaign) await seedContactExtras(wem, workspaceId, owner.id, doctor.id, contactIds, now);
+    if (createdCampaign) await seedConversation(wem, { workspaceId, doctorId: doctor.id, now, publicUrl });
     return { workspaceId, ownerEmail: DEMO.ownerEmail, password: DEMO.password, createdWorkspace, createdCampaign };
   });
 }
@@ -249,6 +266,62 @@ async function seedContactExtras(em: EntityManager, workspaceId: string, ownerId
   await addContactNote(em, owner, id("María García"), "Prefiere que la llamen por la tarde; no escribir antes de las 10:00.", { now });
   await addContactNote(em, doctor, id("Juan Pérez"), "Control de brackets en tres semanas. Sensibilidad en el molar inferior derecho.", { now });
   await addContactNote(em, owner, id("Luis Andrade"), "No dio su consentimiento al importar: preguntarle en la próxima visita.", { now });
+}
+
+/** The demo conversation: her rating request (sent and charged yesterday), her question, its thread. */
+async function seedConversation(wem: EntityManager, o: { workspaceId: string; doctorId: string; now: Date; publicUrl: string }): Promise<void> {
+  const campaign = await wem.findOneOrFail(Campaign, { name: DEMO.campaignName });
+  const d = DEMO_CONVERSATION;
+  const asked = new Date(o.now.getTime() - 20 * HOUR);
+  const wrote = new Date(o.now.getTime() - 10 * 60_000);
+  const contact = wem.create(Contact, { workspace: o.workspaceId, phone: d.phone, whatsappConsentAt: asked, whatsappConsentSource: ConsentSource.CSV_IMPORT, lastAskedAt: asked, lastInboundAt: { [d.sender]: wrote.toISOString() } });
+  const patient = wem.create(Patient, {
+    workspace: o.workspaceId,
+    campaign,
+    contact,
+    doctor: wem.getReference(User, o.doctorId),
+    name: d.name,
+    phone: d.phone,
+    appointmentAt: new Date(asked.getTime() - 2 * HOUR),
+    appointmentType: "Consulta",
+    preferredChannel: Channel.WHATSAPP,
+    consent: true,
+    status: PatientStatus.SENT,
+  });
+  const request = wem.create(Message, {
+    workspace: o.workspaceId,
+    patient,
+    campaign,
+    type: MessageType.INITIAL,
+    channel: Channel.WHATSAPP,
+    status: "READ",
+    fromAddress: d.sender,
+    toAddress: `whatsapp:${d.phone}`,
+    body: renderTemplate(INITIAL_TEMPLATE, { name: "Elena", doctor: DEMO.doctorName, practice: DEMO.practiceName, ratingLink: `${o.publicUrl}/q/${patient.publicToken}` }),
+    providerSid: `SMdemo${patient.id.replace(/-/g, "").slice(0, 28)}`,
+    segments: 1,
+    sendAttemptedAt: asked,
+    sentAt: asked,
+    deliveredAt: asked,
+    readAt: asked,
+  });
+  await wem.flush();
+  const conversationId = await landInThread(wem, { workspaceId: o.workspaceId, phone: d.phone, patientId: patient.id, channel: "WHATSAPP", senderAddress: d.sender, contactAddress: `whatsapp:${d.phone}`, at: wrote, inbound: true });
+  wem.create(InboundMessage, {
+    workspace: o.workspaceId,
+    patient,
+    inReplyTo: request,
+    conversation: conversationId,
+    providerSid: `SMdemoin${patient.id.replace(/-/g, "").slice(0, 26)}`,
+    channel: Channel.WHATSAPP,
+    fromAddress: `whatsapp:${d.phone}`,
+    toAddress: d.sender,
+    body: d.question,
+    intent: InboundIntent.OTHER,
+    receivedAt: wrote,
+    processedAt: wrote,
+  });
+  await wem.flush();
 }
 
 /** Seeds the demo workspace through a fresh EntityManager of `orm`. */

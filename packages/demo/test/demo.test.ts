@@ -47,7 +47,8 @@ describe("demo seeder", () => {
     const second = await seedDemo(orm);
     expect(second).toMatchObject({ workspaceId: first.workspaceId, createdWorkspace: false, createdCampaign: false });
     expect(await snapshot()).toEqual(before);
-    expect(before).toMatchObject({ users: 2, practices: 1, templates: 6, campaigns: 1, patients: 6, messages: 5, consentEvents: 5, outbox: 5, knowledgeSaves: 1 });
+    // Six patients of today plus one conversation under way (her request was sent yesterday).
+    expect(before).toMatchObject({ users: 2, practices: 1, templates: 6, campaigns: 1, patients: 7, messages: 6, consentEvents: 5, outbox: 5, knowledgeSaves: 1 });
     // The contacts page has labels and staff notes to show.
     expect(before.labels).toEqual([
       ["Ortodoncia", 2],
@@ -79,7 +80,7 @@ describe("demo seeder", () => {
 
     const campaign = await em.findOneOrFail(Campaign, {});
     expect(campaign.status).toBe(CampaignStatus.ACTIVE);
-    const patients = await em.find(Patient, {}, { orderBy: { appointmentAt: "asc" } });
+    const patients = (await em.find(Patient, {}, { orderBy: { appointmentAt: "asc" } })).filter((p) => p.name !== "Elena Vásquez");
     expect(patients.every((p) => /^\+5939\d{8}$/.test(p.phone))).toBe(true);
     expect(patients.filter((p) => !p.consent).map((p) => p.skipReason)).toEqual(["NO_CONSENT"]);
     for (const p of patients) {
@@ -91,6 +92,21 @@ describe("demo seeder", () => {
     const outbox = await orm.em.fork().find(OutboxEvent, { workspaceId: first.workspaceId });
     expect(outbox.every((o) => o.stream === "dispatch" && o.type === "message.send" && o.idempotencyKey === messageSendEvent.key((o.payload as { messageId: string }).messageId))).toBe(true);
     expect(outbox.filter((o) => o.availableAt.getTime() <= now.getTime())).toHaveLength(4);
+  });
+});
+
+describe("the demo conversation", () => {
+  it("has a patient's question waiting in its thread, answerable inside WhatsApp's window", async () => {
+    const { workspaceId } = await seedDemo(orm);
+    const rows = await orm.em.fork().execute<{ status: string; waiting: boolean; body: string; window: string | null }[]>(
+      `select cv.status, cv.waiting_since is not null as waiting, i.body, c.last_inbound_at ->> cv.sender_address as window
+         from conversations cv join inbound_messages i on i.conversation_id = cv.id join contacts c on c.id = cv.contact_id
+        where cv.workspace_id = ?`,
+      [workspaceId],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: "OPEN", waiting: true, body: "¿Atienden los sábados? Necesito otra cita para mi hijo" });
+    expect(Date.now() - new Date(rows[0]!.window!).getTime()).toBeLessThan(24 * 3_600_000);
   });
 });
 

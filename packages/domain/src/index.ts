@@ -180,3 +180,15 @@ export {
   ratingPayload,
 } from "./replies/button-payload.ts";
 export { type ParseReplyOptions, type ParsedReply, type ReplyRating, parseReply } from "./replies/parse-reply.ts";
+
+// conversations
+export {
+  WHATSAPP_WINDOW_MS,
+  WINDOW_MARGIN_MS,
+  type ReplyBlock,
+  type ReplyOptions,
+  type ReplyState,
+  fillCannedReply,
+  isLiveConversation,
+  replyOptions,
+} from "./conversations/reply-options.ts";

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { defineEvent } from "./define-event.ts";
 
-export const PERIODIC_JOBS = ["outbox.sweep", "delivery.reconcile", "inbound.reconcile", "campaign.complete", "analytics.fold", "retention.purge", "whatsapp.approvals"] as const;
+export const PERIODIC_JOBS = ["outbox.sweep", "delivery.reconcile", "inbound.reconcile", "campaign.complete", "analytics.fold", "retention.purge", "whatsapp.approvals", "conversation.unanswered"] as const;
 export type PeriodicJobName = (typeof PERIODIC_JOBS)[number];
 
 export const periodicJobEvent = defineEvent({

@@ -6,3 +6,28 @@ export { listInbox, type InboxList, type InboxListItem, type InboxStatus, type L
 export { countInboxBadge, type InboxBadge } from "./count-inbox-badge.ts";
 export { loadInboxItem, type InboxItem, type InboxItemView, type TimelineEvent, type TimelineKind, type HistoryEntry } from "./load-inbox-item.ts";
 export { updateInboxItem, NOTES_MAX_LENGTH, type InboxUpdateInput, type InboxUpdateResult, type UpdateContext } from "./update-inbox-item.ts";
+export {
+  listThreads,
+  loadThread,
+  countWaitingThreads,
+  parseThreadFilters,
+  markThreadRead,
+  setThreadStatusAs,
+  assignThreadAs,
+  addThreadNote,
+  replyInThread,
+  createCannedReply,
+  inboundMediaUrl,
+  THREAD_VIEWS,
+  THREAD_STATUSES,
+  REPLY_MAX_LENGTH,
+  NOTE_MAX_LENGTH,
+  type ThreadFilters,
+  type ThreadList,
+  type ThreadListItem,
+  type ThreadView,
+  type ThreadTab,
+  type ThreadEntry,
+  type ThreadStatus,
+  type ReplyOutcome,
+} from "./threads.ts";

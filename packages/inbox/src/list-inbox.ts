@@ -24,6 +24,8 @@ export interface InboxListItem {
   campaignName: string;
   practiceId: string;
   practiceName: string;
+  /** The conversation this item is an entry of (SPEC §13), when it has one. */
+  conversationId: string | null;
 }
 
 export interface InboxList {
@@ -40,6 +42,7 @@ export interface ListOptions {
 
 interface Row {
   id: string;
+  conversation_id: string | null;
   source: InboxSource;
   status: InboxStatus;
   rating: number | null;
@@ -90,7 +93,7 @@ export async function listInbox(em: EntityManager, viewer: InboxViewer, filters:
   // workspace conditions repeated on each table for independent filters and expects almost no rows.
   // Without campaign filters the page's limit applies before the lookups too.
   let candidates =
-    `select f.id, f.workspace_id, f.patient_id, f.source, f.status, f.rating, left(f.text, ${excerptLength}) as excerpt, f.created_at, ${MICROS("f.created_at")} as cursor_at
+    `select f.id, f.conversation_id, f.workspace_id, f.patient_id, f.source, f.status, f.rating, left(f.text, ${excerptLength}) as excerpt, f.created_at, ${MICROS("f.created_at")} as cursor_at
        from feedback f where f.workspace_id = ? and f.status = any(?::text[])` + narrow.sql;
   const params: unknown[] = [`{${statuses.join(",")}}`, ...narrow.params];
   if (filters.after) {
@@ -103,7 +106,7 @@ export async function listInbox(em: EntityManager, viewer: InboxViewer, filters:
   }
   const page = `
     with candidates as materialized (${candidates})
-    select f.id, f.source, f.status, f.rating, f.excerpt, f.created_at, f.cursor_at,
+    select f.id, f.conversation_id, f.source, f.status, f.rating, f.excerpt, f.created_at, f.cursor_at,
            c.patient_name, c.phone, c.campaign_id, c.campaign_name, c.practice_id, c.practice_name
       from candidates f
       cross join lateral (
@@ -146,6 +149,7 @@ export async function listInbox(em: EntityManager, viewer: InboxViewer, filters:
       campaignName: r.campaign_name,
       practiceId: r.practice_id,
       practiceName: r.practice_name,
+      conversationId: r.conversation_id,
     })),
     next: rows.length > limit && last ? encodeCursor({ createdAt: last.cursor_at, id: last.id }) : null,
     counts,

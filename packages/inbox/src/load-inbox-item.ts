@@ -24,6 +24,8 @@ export interface InboxItem {
   patient: { id: string; name: string; phone: string; appointmentAt: Date; rating: number | null; optedOut: boolean };
   campaign: { id: string; name: string };
   practice: { id: string; name: string };
+  /** The conversation this item is an entry of (SPEC §13), when it has one. */
+  conversationId: string | null;
   /** Who last edited the notes, and when (from the audit log). */
   notesEdited: { at: Date; by: string | null } | null;
 }
@@ -70,6 +72,7 @@ export interface InboxItemView {
 
 interface ItemRow {
   id: string;
+  conversation_id: string | null;
   source: InboxSource;
   status: InboxStatus;
   rating: number | null;
@@ -100,7 +103,7 @@ async function findItem(em: EntityManager, viewer: InboxViewer, id: string): Pro
   const [row] = await scopedQuery<ItemRow>(
     em,
     viewer.workspaceId,
-    `select f.id, f.source, f.status, f.rating, f.text, f.staff_notes, f.created_at, f.updated_at, ${MICROS("f.updated_at")} as version,
+    `select f.id, f.conversation_id, f.source, f.status, f.rating, f.text, f.staff_notes, f.created_at, f.updated_at, ${MICROS("f.updated_at")} as version,
             f.resolved_at, ru.name as resolved_by_name,
             p.id as patient_id, p.name as patient_name, p.phone, p.appointment_at, p.rating as patient_rating, p.rated_at, ct.opted_out_at,
             c.id as campaign_id, c.name as campaign_name, pr.id as practice_id, pr.name as practice_name
@@ -211,6 +214,7 @@ export async function loadInboxItem(em: EntityManager, viewer: InboxViewer, id: 
       resolvedByName: row.resolved_by_name,
       patient: { id: row.patient_id, name: row.patient_name, phone: row.phone, appointmentAt: new Date(row.appointment_at), rating: row.patient_rating, optedOut: row.opted_out_at !== null },
       campaign: { id: row.campaign_id, name: row.campaign_name },
+      conversationId: row.conversation_id,
       practice: { id: row.practice_id, name: row.practice_name },
       notesEdited: notes ? { at: new Date(notes.created_at), by: notes.actor_name } : null,
     },

@@ -36,3 +36,5 @@ export {
   type ConsentSource,
 } from "./consent/consent-history.ts";
 export { emitWebhookEvent, type WebhookEventInput } from "./webhook-events.ts";
+export { landInThread, threadForPatient, loadThreadRow, setThreadStatus, assignThread, markAnswered, type LandInput, type ThreadRow } from "./conversations/threads.ts";
+export { loadReplyContext, sendStaffReply, deliverPendingReply, type ReplyContext, type StaffReplyInput, type StaffReplyResult } from "./conversations/staff-reply.ts";

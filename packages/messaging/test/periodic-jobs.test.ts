@@ -41,13 +41,14 @@ async function publishSlot(key: string) {
 describe("periodic slots", () => {
   it("creates each slot's row once however many workers ensure it", async () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => ensurePeriodicJobs(h.orm.em.fork(), h.clock.now())));
-    expect(results.reduce((a, b) => a + b, 0)).toBe(7);
+    expect(results.reduce((a, b) => a + b, 0)).toBe(8);
     h.clock.advance(20_000); // same slots
     expect(await ensurePeriodicJobs(h.orm.em.fork(), h.clock.now())).toBe(0);
     const rows = await rowsByKeyPrefix(periodicJobEvent.keyPrefix());
     expect(rows.map((r) => [r.idempotency_key, r.stream, r.type, r.status, r.available_at.toISOString()])).toEqual([
       [periodicKey("analytics.fold", new Date("2026-11-23T12:05:00.000Z")), "periodic", "analytics.fold", "pending", "2026-11-23T12:05:00.000Z"],
       [periodicKey("campaign.complete", new Date("2026-11-23T12:05:00.000Z")), "periodic", "campaign.complete", "pending", "2026-11-23T12:05:00.000Z"],
+      [periodicKey("conversation.unanswered", new Date("2026-11-23T12:05:00.000Z")), "periodic", "conversation.unanswered", "pending", "2026-11-23T12:05:00.000Z"],
       [periodicKey("delivery.reconcile", new Date("2026-11-23T12:05:00.000Z")), "periodic", "delivery.reconcile", "pending", "2026-11-23T12:05:00.000Z"],
       [periodicKey("inbound.reconcile", new Date("2026-11-23T12:05:00.000Z")), "periodic", "inbound.reconcile", "pending", "2026-11-23T12:05:00.000Z"],
       [periodicKey("outbox.sweep", new Date("2026-11-23T12:05:00.000Z")), "periodic", "outbox.sweep", "pending", "2026-11-23T12:05:00.000Z"],
@@ -200,7 +201,7 @@ describe("dead letters and the handler map", () => {
     const calls: string[] = [];
     const handlers = createHandlers(h.deps, { "message.send": async (_deps, e) => void calls.push(e.outboxId) });
     // 'campaign.complete' is @rm/campaigns' job: the worker adds its handler (periodicJobHandler).
-    expect(Object.keys(handlers).sort()).toEqual(["analytics.fold", "delivery.reconcile", "feedback.reminder", "inbound.reconcile", "message.send", "outbox.sweep", "retention.purge", "twilio.inbound", "twilio.status", "whatsapp.approvals"]);
+    expect(Object.keys(handlers).sort()).toEqual(["analytics.fold", "conversation.unanswered", "delivery.reconcile", "feedback.reminder", "inbound.reconcile", "message.send", "outbox.sweep", "retention.purge", "twilio.inbound", "twilio.status", "whatsapp.approvals"]);
     const dispatch = dispatchEntry(handlers);
     await dispatch({ outboxId: "7", type: "message.send", workspaceId: null, payload: "{}", traceparent: "" });
     expect(calls).toEqual(["7"]);

@@ -50,6 +50,16 @@ export function createApiHandler(ctx: SimContext) {
       if (!caller || !target || !ctx.accounts.canAct(caller, target)) return sendJson(res, 401, UNAUTHORIZED);
       return handleNumbers(ctx, target, req, res, path, numbers[2] ? decodeURIComponent(numbers[2]) : undefined);
     }
+    const media = MEDIA_ROUTE.exec(path);
+    if (media) {
+      const target = ctx.accounts.bySid.get(media[1]!);
+      if (!caller || !target || !ctx.accounts.canAct(caller, target)) return sendJson(res, 401, UNAUTHORIZED);
+      const stored = ctx.store.media.get(path);
+      if (!stored || req.method !== "GET") return sendError(res, twilioError(20404, `The requested resource ${path} was not found`, 404));
+      res.writeHead(200, { "content-type": stored.contentType, "content-length": stored.bytes.length });
+      res.end(stored.bytes);
+      return;
+    }
     const m = ROUTE.exec(path);
     if (!m) return sendError(res, twilioError(20404, `The requested resource ${path} was not found`, 404));
     const target = ctx.accounts.bySid.get(m[1]!);
@@ -65,6 +75,7 @@ export function createApiHandler(ctx: SimContext) {
 }
 
 const METHOD_NOT_ALLOWED = { code: 20004, message: "Method not allowed", more_info: "https://www.twilio.com/docs/errors/20004", status: 405 };
+const MEDIA_ROUTE = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/[^/]+\/Media\/ME[0-9a-fA-F]+$/;
 const ACCOUNT_ROUTE = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\.json$/;
 const NUMBERS_ROUTE = /^\/2010-04-01\/Accounts\/([^/]+)\/IncomingPhoneNumbers(?:\/([^/]+))?\.json$/;
 const SERVICE_ROUTE = /^\/v1\/Services(?:\/([^/]+))?$/;

@@ -19,6 +19,8 @@ export interface SimContext {
   /** Clock for message dates and the WhatsApp window (injectable for tests); timers use real time. */
   now: () => number;
   random: () => number;
+  /** The simulator's own base URL once listening (media URLs point at it), "" before. */
+  baseUrl: () => string;
   /** Background work (lifecycles, auto-replies) that whenIdle() waits for. */
   track: (work: Promise<unknown>) => void;
 }

@@ -28,6 +28,8 @@ export interface InboundRequest {
   buttonText?: string;
   profileName?: string;
   messagingServiceSid?: string;
+  /** Photos, voice notes…: MIME type and the bytes (base64). Twilio takes at most 10 per message. */
+  media?: { contentType: string; base64: string }[];
 }
 
 export interface InboundResult {
@@ -46,8 +48,12 @@ export function validateInbound(input: unknown): InboundRequest {
   for (const k of ["from", "to", "body", "buttonPayload", "buttonText", "profileName", "messagingServiceSid"]) {
     if (i[k] !== undefined && typeof i[k] !== "string") throw new Error(`${k} must be a string`);
   }
+  if (i.media !== undefined) {
+    const ok = Array.isArray(i.media) && i.media.length <= 10 && i.media.every((m: unknown) => typeof m === "object" && m !== null && typeof (m as { contentType?: unknown }).contentType === "string" && typeof (m as { base64?: unknown }).base64 === "string");
+    if (!ok) throw new Error("media must be a list of at most 10 {contentType, base64}");
+  }
   if (!i.from || !i.to) throw new Error("from and to are required");
-  if (i.body === undefined && i.buttonPayload === undefined) throw new Error("body or buttonPayload is required");
+  if (i.body === undefined && i.buttonPayload === undefined && i.media === undefined) throw new Error("body, buttonPayload or media is required");
   return i as unknown as InboundRequest;
 }
 
@@ -71,11 +77,22 @@ export async function simulateInbound(ctx: SimContext, req: InboundRequest): Pro
   // only logs the message (accounts.ts).
   const owner = ctx.accounts.ownerOfNumber(bareAddress(to));
   const service = owner ? ctx.accounts.serviceOf(owner.account, owner.number.phoneNumber) : null;
+  // Twilio stores received media as Media subresources of the message and posts their URLs; reading
+  // them needs the account's credentials when HTTP basic auth is on for media
+  // (https://www.twilio.com/docs/messaging/api/media-resource). The simulator always asks for them:
+  // a fake that served media without credentials would be kinder than a locked-down account.
+  const accountSid = owner?.account.sid ?? config.accountSid;
+  const media = (req.media ?? []).slice(0, 10).map((m) => {
+    const path = `/2010-04-01/Accounts/${accountSid}/Messages/${sid}/Media/${newSid("ME")}`;
+    store.media.set(path, { contentType: m.contentType, bytes: Buffer.from(m.base64, "base64") });
+    return { url: `${ctx.baseUrl()}${path}`, contentType: m.contentType };
+  });
   const url = !owner ? config.inboundUrl : service && !service.useInboundWebhookOnNumber ? service.inboundRequestUrl : owner.number.smsUrl;
   const params = inboundParams({
     sid,
-    accountSid: owner?.account.sid ?? config.accountSid,
+    accountSid,
     from: req.from,
+    media,
     to,
     body,
     messagingServiceSid: req.messagingServiceSid ?? service?.sid ?? null,

@@ -75,6 +75,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     log: logger ?? createLogger("simulator", process.env.LOG_LEVEL ?? "warn"),
     now,
     random,
+    baseUrl: () => baseUrl,
     track(work) {
       pending++;
       work

@@ -60,6 +60,8 @@ export class SimStore {
   /** Accepted create calls per To address, never capped: duplicates show up as counts > 1. */
   toCounts = new Map<string, number>();
   inbound: InboundRecord[] = [];
+  /** Media of inbound messages by path "/2010-04-01/Accounts/{AC}/Messages/{SM}/Media/{ME}". */
+  media = new Map<string, { contentType: string; bytes: Buffer }>();
   /** Inbound messages per To address (our sender), for the Messages list. */
   inboundByTo = new Map<string, InboundRecord[]>();
   /** "patient|sender" → time of the patient's last inbound (opens the WhatsApp 24 h window). */

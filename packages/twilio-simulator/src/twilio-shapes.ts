@@ -145,6 +145,8 @@ export interface InboundInput {
   buttonText?: string | null;
   /** WhatsApp button replies name the message whose button was tapped. */
   repliedTo?: MessageRecord;
+  /** Attached media: its URL at the simulator (as Twilio's under api.twilio.com) and MIME type. */
+  media?: { url: string; contentType: string }[];
 }
 
 /** Inbound-message webhook parameters as Twilio posts them. */
@@ -155,7 +157,7 @@ export function inboundParams(i: InboundInput): Record<string, string> {
     Body: i.body,
     From: i.from,
     MessageSid: i.sid,
-    NumMedia: "0",
+    NumMedia: String(i.media?.length ?? 0),
     NumSegments: "1",
     SmsMessageSid: i.sid,
     SmsSid: i.sid,
@@ -163,6 +165,12 @@ export function inboundParams(i: InboundInput): Record<string, string> {
     To: i.to,
   };
   if (i.messagingServiceSid) p.MessagingServiceSid = i.messagingServiceSid;
+  // One MediaUrlN / MediaContentTypeN pair per item, numbered from 0, NumMedia the count
+  // (https://www.twilio.com/docs/messaging/guides/webhook-request, "Media related parameters").
+  for (const [n, m] of (i.media ?? []).entries()) {
+    p[`MediaContentType${n}`] = m.contentType;
+    p[`MediaUrl${n}`] = m.url;
+  }
   if (i.from.startsWith("whatsapp:")) {
     p.ProfileName = i.profileName ?? "Paciente";
     p.WaId = bareAddress(i.from).replace(/^\+/, "");

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { TwilioClient } from "@rm/twilio";
 import type { Simulator } from "../src/index.ts";
-import { SID, SMS_FROM, WA_FROM, restError, startReceiver, startSimulator, type Receiver } from "./helpers.ts";
+import { SID, SMS_FROM, TOKEN, WA_FROM, restError, startReceiver, startSimulator, type Receiver } from "./helpers.ts";
 
 let sim: Simulator;
 let client: TwilioClient;
@@ -31,6 +31,23 @@ async function control(method: string, path: string, body?: unknown): Promise<{ 
   const res = await fetch(sim.url + path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }) });
   return { status: res.status, json: await res.json() };
 }
+
+describe("media in a reply", () => {
+  it("posts NumMedia and one MediaUrlN/MediaContentTypeN pair per item, served only with the account's credentials", async () => {
+    const photo = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    const r = await control("POST", "/_sim/inbound", { from: "whatsapp:+593987654322", to: WA_FROM, body: "", media: [{ contentType: "image/jpeg", base64: photo.toString("base64") }, { contentType: "audio/ogg", base64: "T2dnUw==" }] });
+    expect(r.status).toBe(200);
+    const [hook] = rx.received;
+    expect(hook!.params).toMatchObject({ NumMedia: "2", MediaContentType0: "image/jpeg", MediaContentType1: "audio/ogg" });
+    const url = hook!.params.MediaUrl0!;
+    expect(url).toMatch(new RegExp(`^${sim.url}/2010-04-01/Accounts/${SID}/Messages/${r.json.sid}/Media/ME[0-9a-f]+$`));
+    expect((await fetch(url)).status).toBe(401);
+    const ok = await fetch(url, { headers: { authorization: `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString("base64")}` } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-type")).toBe("image/jpeg");
+    expect(Buffer.from(await ok.arrayBuffer())).toEqual(photo);
+  });
+});
 
 describe("simulated replies", () => {
   it("posts a signed WhatsApp inbound webhook and opens the 24-hour window", async () => {

@@ -72,6 +72,8 @@ const MESSAGE_TYPES: Record<string, [string, string]> = {
   HELP: ["Ayuda", "Help"],
   OPT_OUT_CONFIRMATION: ["Confirmación de baja", "Opt-out confirmation"],
   STAFF_ALERT: ["Alerta al personal", "Staff alert"],
+  STAFF_REPLY: ["Respuesta del personal", "Staff reply"],
+  STAFF_REPLY_NOTICE: ["Aviso de mensaje pendiente", "Pending-message notice"],
 };
 
 const KINDS: Record<string, [string, string]> = {

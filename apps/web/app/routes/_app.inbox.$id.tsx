@@ -229,10 +229,19 @@ export default function InboxItemPage() {
   const { item, timeline, history } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const t = useT();
+  const msg = useMsg();
   return (
     <>
       <p>
         <Link to="/inbox">{t("← Volver a la bandeja", "← Back to the inbox")}</Link>
+        {item.conversationId ? (
+          <>
+            {" · "}
+            <Link to={`/conversations/${item.conversationId}`} data-testid="item-thread-link">
+              {msg("conversations.openThread")}
+            </Link>
+          </>
+        ) : null}
       </p>
       <ItemTitle item={item} />
       {params.get("saved") ? <Notice message={t("Cambios guardados.", "Changes saved.")} /> : null}

@@ -11,7 +11,7 @@ import { throwInboxAccessError, viewerOf } from "../.server/inbox.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
 import { namedOptions, SelectFilter } from "../components/filters.tsx";
 import { sourceLabel, Stars, StatusChip } from "../components/inbox.tsx";
-import { formatDateTime, useLocale, useT, type Translate } from "../i18n.ts";
+import { formatDateTime, useLocale, useMsg, useT, type Translate } from "../i18n.ts";
 import { translateMessage } from "../messages.ts";
 import { ROLES } from "../nav.ts";
 
@@ -182,6 +182,7 @@ function EmptyInbox({ filters }: { filters: Filters }) {
 
 function InboxTable({ items, caption, timezone }: { items: Loaded["items"]; caption: StatusTab; timezone: string }) {
   const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   return (
     <table className="card inbox-table" data-testid="inbox-table">
@@ -224,6 +225,14 @@ function InboxTable({ items, caption, timezone }: { items: Loaded["items"]; capt
             </td>
             <td>
               <StatusChip status={item.status} t={t} />
+              {item.conversationId ? (
+                <>
+                  <br />
+                  <Link to={`/conversations/${item.conversationId}`} className="muted" data-testid="inbox-thread-link">
+                    {msg("conversations.openThread")}
+                  </Link>
+                </>
+              ) : null}
             </td>
           </tr>
         ))}

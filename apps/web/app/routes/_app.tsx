@@ -1,12 +1,12 @@
 // The staff layout: every page behind sign-in renders inside it (navigation for the whole app).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { countInboxBadge } from "@rm/inbox";
+import { countInboxBadge, countWaitingThreads } from "@rm/inbox";
 import { requireUser } from "../.server/auth.server.ts";
 import { viewerOf } from "../.server/inbox.server.ts";
 import { CsrfInput } from "../components/forms.tsx";
 import { LanguageSwitch } from "../components/language-switch.tsx";
-import { useLocale, useT } from "../i18n.ts";
+import { useLocale, useMsg, useT } from "../i18n.ts";
 import { NAV_ITEMS, ROLE_LABELS, ROLES, type StaffRole } from "../nav.ts";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -14,15 +14,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, workspace } = staff;
   // The inbox badge: one count per page view, only for the roles that have an inbox.
   const inbox = ROLES.STAFF.includes(user.role) ? await countInboxBadge(staff.em, viewerOf(staff)) : null;
+  // Conversations waiting for an answer (open, last message from the patient): every role has them.
+  const waiting = await countWaitingThreads(staff.em, viewerOf(staff));
   return {
     inbox,
+    waiting,
     user: { name: user.name, email: user.email, role: user.role as StaffRole },
     workspace: { name: workspace.name, plan: workspace.plan, sendingPaused: workspace.sendingPaused, pastDue: workspace.pastDueAt != null },
   };
 }
 
 export default function StaffLayout() {
-  const { user, workspace, inbox } = useLoaderData<typeof loader>();
+  const { user, workspace, inbox, waiting } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const items = NAV_ITEMS.filter((item) => item.roles.includes(user.role));
@@ -58,6 +61,7 @@ export default function StaffLayout() {
               <NavLink to={item.to} end={item.to === "/"} prefetch="intent">
                 {locale === "en" ? item.en : item.es}
                 {item.to === "/inbox" && inbox ? <InboxBadge unresolved={inbox.unresolved} detractors={inbox.detractors} /> : null}
+                {item.to === "/conversations" ? <WaitingBadge count={waiting} /> : null}
               </NavLink>
             </li>
           ))}
@@ -77,6 +81,20 @@ export default function StaffLayout() {
         <Outlet />
       </main>
     </div>
+  );
+}
+
+/** Beside "Conversaciones": the threads waiting for an answer (refreshed by the live pages' polling). */
+function WaitingBadge({ count }: { count: number }) {
+  const msg = useMsg();
+  if (count === 0) return null;
+  return (
+    <>
+      <span className="nav-badge" aria-hidden="true" data-testid="conversations-badge">
+        {count}
+      </span>
+      <span className="visually-hidden">{` (${msg("conversations.badge", { count })})`}</span>
+    </>
   );
 }
 

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { TemplateValues, TemplateVariable } from "./render-template.ts";
 
 /** Message types that may be sent as a WhatsApp template. */
-export const WHATSAPP_CONTENT_TYPES = ["INITIAL", "REMINDER", "FOLLOWUP_HAPPY", "FOLLOWUP_UNHAPPY", "HELP", "OPT_OUT_CONFIRMATION"] as const;
+export const WHATSAPP_CONTENT_TYPES = ["INITIAL", "REMINDER", "FOLLOWUP_HAPPY", "FOLLOWUP_UNHAPPY", "HELP", "OPT_OUT_CONFIRMATION", "STAFF_REPLY_NOTICE"] as const;
 export type WhatsAppContentType = (typeof WHATSAPP_CONTENT_TYPES)[number];
 export const WHATSAPP_CONTENT_LANGUAGES = ["es", "en"] as const;
 export type WhatsAppContentLanguage = (typeof WHATSAPP_CONTENT_LANGUAGES)[number];
@@ -25,6 +25,8 @@ export const WHATSAPP_CONTENT_VARIABLES: Record<WhatsAppContentType, readonly Te
   FOLLOWUP_UNHAPPY: ["feedbackLink", "reviewLink"],
   HELP: ["practice", "ratingLink"],
   OPT_OUT_CONFIRMATION: ["practice"],
+  // A pending reply's notice (SPEC §13): the practice has written, answer to read it.
+  STAFF_REPLY_NOTICE: ["name", "practice"],
 };
 
 export function isWhatsAppContentType(type: string): type is WhatsAppContentType {
@@ -121,6 +123,7 @@ export const PLATFORM_TEMPLATE_TEXTS: Record<WhatsAppContentLanguage, Record<Wha
     FOLLOWUP_UNHAPPY: { body: "Lamentamos que su experiencia no haya sido buena. Cuéntenos qué pasó: {{1}} También puede dejar una reseña pública: {{2}}" },
     HELP: { body: "Mensaje de {{1}}. Para calificar su atención use este enlace: {{2}} Responda STOP para no recibir más mensajes." },
     OPT_OUT_CONFIRMATION: { body: "No recibirá más mensajes de {{1}}. Responda START si cambia de opinión." },
+    STAFF_REPLY_NOTICE: { body: "Hola {{1}}, {{2}} le ha escrito un mensaje. Responda a este mensaje para leerlo." },
   },
   en: {
     INITIAL: {
@@ -132,6 +135,7 @@ export const PLATFORM_TEMPLATE_TEXTS: Record<WhatsAppContentLanguage, Record<Wha
     FOLLOWUP_UNHAPPY: { body: "We are sorry your experience was not good. Tell us what happened: {{1}} You can also leave a public review: {{2}}" },
     HELP: { body: "Message from {{1}}. To rate your care use this link: {{2}} Reply STOP to stop receiving messages." },
     OPT_OUT_CONFIRMATION: { body: "You will not receive more messages from {{1}}. Reply START if you change your mind." },
+    STAFF_REPLY_NOTICE: { body: "Hi {{1}}, {{2}} has written you a message. Reply to this message to read it." },
   },
 };
 
@@ -147,6 +151,7 @@ export const LOCAL_PLATFORM_CONTENT_SIDS: Record<WhatsAppContentLanguage, Record
     FOLLOWUP_UNHAPPY: "HXe5000000000000000000000000000004",
     HELP: "HXe5000000000000000000000000000005",
     OPT_OUT_CONFIRMATION: "HXe5000000000000000000000000000006",
+    STAFF_REPLY_NOTICE: "HXe5000000000000000000000000000007",
   },
   en: {
     INITIAL: "HXe4000000000000000000000000000001",
@@ -155,6 +160,7 @@ export const LOCAL_PLATFORM_CONTENT_SIDS: Record<WhatsAppContentLanguage, Record
     FOLLOWUP_UNHAPPY: "HXe4000000000000000000000000000004",
     HELP: "HXe4000000000000000000000000000005",
     OPT_OUT_CONFIRMATION: "HXe4000000000000000000000000000006",
+    STAFF_REPLY_NOTICE: "HXe4000000000000000000000000000007",
   },
 };
 

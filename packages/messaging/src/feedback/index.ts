@@ -5,7 +5,7 @@ export { recordRating, type RatingInput, type RatingOutcome } from "./rating.ts"
 export { optOut, optIn, type OptChange } from "./opt-out.ts";
 export { cancelPendingSends, reminderKey } from "./pending-sends.ts";
 export { lockFeedback, setFeedbackWorkflow, type FeedbackStatus, type FeedbackWorkflowChange, type LockedFeedback } from "./feedback-status.ts";
-export { createReplyProcessor, processReply, type ReplyDeps, type ReplyOutcome } from "./reply.ts";
+export { createReplyProcessor, processReply, INBOUND_STEPS, DEFAULT_LIVE_CONVERSATION_MS, unambiguousRating, type InboundStep, type InboundStepContext, type ReplyDeps, type ReplyOutcome } from "./reply.ts";
 export { scheduleReminder, sendReminder, REMINDER_TYPE } from "./reminder.ts";
 export {
   findByToken,

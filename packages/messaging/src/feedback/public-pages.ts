@@ -1,5 +1,6 @@
 // What the public pages /q, /r and /f do (SPEC §5.9). The routes stay thin: they call these. A GET
 // never changes anything except counting a review click (once per token, bots excluded).
+import { threadForPatient } from "../conversations/threads.ts";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { emitWebhookEvent } from "../webhook-events.ts";
 import { scopedQuery } from "@rm/db";
@@ -158,13 +159,15 @@ export async function submitFeedback(em: EntityManager, options: FeedbackOptions
     if (found.state !== "ok") return found;
     const { ctx } = found;
     const [existing] = await scopedQuery<{ id: string }>(tem, ctx.workspaceId, "select id from feedback where workspace_id = ? and patient_id = ? and source = 'FORM' for update", [ctx.patientId]);
+    // The comment is an entry of the patient's thread, which it reopens (SPEC §13).
+    const conversationId = await threadForPatient(tem, ctx.workspaceId, ctx.patientId, now);
     if (existing) {
-      await tem.execute("update feedback set text = left(text || E'\\n\\n' || ?, 20000), status = 'NEW', updated_at = ? where id = ?", [body, now, existing.id], "run");
+      await tem.execute("update feedback set text = left(text || E'\\n\\n' || ?, 20000), status = 'NEW', conversation_id = coalesce(?, conversation_id), updated_at = ? where id = ?", [body, conversationId, now, existing.id], "run");
     } else {
       await tem.execute(
-        `insert into feedback (id, workspace_id, patient_id, source, text, rating, status, created_at, updated_at)
-         values (gen_random_uuid(), ?, ?, 'FORM', ?, ?, 'NEW', ?, ?)`,
-        [ctx.workspaceId, ctx.patientId, body, ctx.rating, now, now],
+        `insert into feedback (id, workspace_id, patient_id, source, conversation_id, text, rating, status, created_at, updated_at)
+         values (gen_random_uuid(), ?, ?, 'FORM', ?, ?, ?, 'NEW', ?, ?)`,
+        [ctx.workspaceId, ctx.patientId, conversationId, body, ctx.rating, now, now],
       );
     }
     await emitWebhookEvent(tem, {

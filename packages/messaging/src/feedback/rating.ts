@@ -9,6 +9,7 @@ import { effectivePolicy, firstName, loadPatientContext, type PatientContext } f
 import { holdFollowUp, releaseFollowUpShare } from "./follow-up-credits.ts";
 import { reminderKey } from "./pending-sends.ts";
 import { emitWebhookEvent } from "../webhook-events.ts";
+import { threadForPatient } from "../conversations/threads.ts";
 
 export interface RatingInput {
   workspaceId: string;
@@ -111,10 +112,15 @@ async function raiseDetractorAlert(em: EntityManager, options: FeedbackOptions, 
     await em.execute("update feedback set rating = ?, updated_at = ? where id = ?", [rating, input.now, existing[0].id], "run");
     return false;
   }
+  // A low rating is an entry of the patient's thread: the reply's own, or the one the request went out in.
+  const conversationId =
+    input.source.kind === "reply"
+      ? ((await scopedQuery<{ conversation_id: string | null }>(em, ctx.workspaceId, "select conversation_id from inbound_messages where workspace_id = ? and id = ?", [input.source.inboundId]))[0]?.conversation_id ?? null)
+      : await threadForPatient(em, ctx.workspaceId, ctx.patientId, input.now);
   await em.execute(
-    `insert into feedback (id, workspace_id, patient_id, source, inbound_message_id, text, rating, status, created_at, updated_at)
-     values (gen_random_uuid(), ?, ?, 'RATING', ?, '', ?, 'NEW', ?, ?)`,
-    [ctx.workspaceId, ctx.patientId, input.source.kind === "reply" ? input.source.inboundId : null, rating, input.now, input.now],
+    `insert into feedback (id, workspace_id, patient_id, source, inbound_message_id, conversation_id, text, rating, status, created_at, updated_at)
+     values (gen_random_uuid(), ?, ?, 'RATING', ?, ?, '', ?, 'NEW', ?, ?)`,
+    [ctx.workspaceId, ctx.patientId, input.source.kind === "reply" ? input.source.inboundId : null, conversationId, rating, input.now, input.now],
   );
   if (!ctx.staffAlertPhone) return true;
   const sms = ctx.smsSender !== null || options.platformSmsSender !== false;

@@ -1,10 +1,16 @@
-// Reading a routed reply (the `onInboundRouted` seam of store-inbound): rating, opt-out, opt-in, or
-// anything else (HELP once per patient, the text to the staff inbox). Runs in the transaction that
+// Reading a routed reply (the `onInboundRouted` seam of store-inbound). Runs in the transaction that
 // stored the inbound message; whatever it writes commits with it.
+//
+// The automatic handling is an explicit ordered list of steps (INBOUND_STEPS, SPEC §13 "Automatic
+// handling"): each step either handles the message and stops the list, or lets the next one look at
+// it. Opt-out comes first (a STOP is always obeyed), HELP last (only what nothing else understood).
+// New steps — urgent-message detection, knowledge answers — are inserted by name at their place.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { InboundIntent, scopedQuery, type InboundMessage } from "@rm/db";
-import { parseReply } from "@rm/domain";
+import { isLiveConversation, parseReply, type ParsedReply } from "@rm/domain";
 import type { LogSink } from "@rm/telemetry";
+import { deliverPendingReply } from "../conversations/staff-reply.ts";
+import { lockThreadOf, type ThreadRow } from "../conversations/threads.ts";
 import { createTemplatedMessage, type Addressing } from "./outbound.ts";
 import type { FeedbackOptions } from "./options.ts";
 import { optIn, optOut } from "./opt-out.ts";
@@ -14,9 +20,157 @@ import { recordRating } from "./rating.ts";
 export interface ReplyDeps {
   logger: LogSink;
   feedback: FeedbackOptions;
+  /**
+   * How long after a staff message the conversation counts as live (LIVE_CONVERSATION_HOURS): then a
+   * reply is read as a rating only when a request awaits one and the reply is unambiguous, and HELP
+   * is never sent. Default DEFAULT_LIVE_CONVERSATION_MS.
+   */
+  liveConversationMs?: number | undefined;
 }
 
+export const DEFAULT_LIVE_CONVERSATION_MS = 4 * 60 * 60 * 1000;
+
 export type ReplyOutcome = "rating" | "optout" | "optin" | "help" | "inbox" | "staff_reply" | "unrouted";
+
+/** What every step sees of one routed inbound message. */
+export interface InboundStepContext {
+  deps: ReplyDeps;
+  em: EntityManager;
+  inbound: InboundMessage;
+  workspaceId: string;
+  patientId: string;
+  now: Date;
+  parsed: ParsedReply;
+  replyTo: Addressing;
+  phone: string;
+  /** The thread it landed in, locked; null for a message stored before threads existed. */
+  thread: ThreadRow | null;
+  /** Staff wrote in this thread within the live-conversation time. */
+  live: boolean;
+  log: Record<string, unknown>;
+}
+
+/** A step's answer: the outcome that ends the list, or undefined to go on. */
+export type InboundStep = { name: string; run: (c: InboundStepContext) => Promise<ReplyOutcome | undefined> };
+
+/** A staff member answering a detractor alert is not a patient: keep the message, read nothing. */
+const staffAlertAnswer: InboundStep = {
+  name: "staff-alert-answer",
+  async run(c) {
+    if (!c.inbound.inReplyTo) return undefined;
+    const answered = await scopedQuery<{ type: string }>(c.em, c.workspaceId, "select type from messages where workspace_id = ? and id = ?", [c.inbound.inReplyTo.id]);
+    if (answered[0]?.type !== "STAFF_ALERT") return undefined;
+    c.inbound.intent = InboundIntent.OTHER;
+    return "staff_reply";
+  },
+};
+
+const optOutStep: InboundStep = {
+  name: "opt-out",
+  async run(c) {
+    if (c.parsed.kind !== "optout") return undefined;
+    const { inbound } = c;
+    inbound.intent = InboundIntent.OPT_OUT;
+    const { wasOptedIn, workspaces } = await optOut(c.em, c.workspaceId, { phone: c.phone, channel: inbound.channel, sender: inbound.toAddress, keyword: inbound.buttonPayload ?? inbound.body, now: c.now });
+    const ctx = await loadPatientContext(c.em, c.workspaceId, c.patientId);
+    // SMS senders where the provider answers STOP itself: record it, send nothing.
+    const confirm = wasOptedIn && ctx !== null && (inbound.channel === "WHATSAPP" || !ctx.providerHandlesOptOut);
+    if (confirm) await createTemplatedMessage(c.em, { ctx, type: "OPT_OUT_CONFIRMATION", addressing: c.replyTo, publicUrl: c.deps.feedback.publicUrl, platformContentSids: c.deps.feedback.platformContentSids, now: c.now });
+    c.deps.logger.info({ ...c.log, workspaces, confirmation: confirm }, "opt-out recorded");
+    return "optout";
+  },
+};
+
+const optInStep: InboundStep = {
+  name: "opt-in",
+  async run(c) {
+    if (c.parsed.kind !== "optin") return undefined;
+    c.inbound.intent = InboundIntent.OPT_IN;
+    const changed = await optIn(c.em, c.workspaceId, { phone: c.phone, channel: c.inbound.channel, sender: c.inbound.toAddress, keyword: c.inbound.body, now: c.now });
+    c.deps.logger.info({ ...c.log, contacts: changed }, "opt-in recorded");
+    return "optin";
+  },
+};
+
+/** The patient answered a pending reply's notice: the held text goes out now (the window is open). */
+const pendingReplyStep: InboundStep = {
+  name: "pending-reply",
+  async run(c) {
+    if (!c.thread) return undefined;
+    const delivered = await deliverPendingReply(c.em, c.thread, c.now);
+    if (delivered === "lapsed") c.deps.logger.info(c.log, "pending reply had lapsed; staff are told on the thread");
+    else if (delivered) {
+      c.deps.logger.info({ ...c.log, messageId: delivered }, "pending reply delivered");
+      c.live = true;
+    }
+    return undefined;
+  },
+};
+
+const ratingStep: InboundStep = {
+  name: "rating",
+  async run(c) {
+    if (c.parsed.kind !== "rating") return undefined;
+    if (c.live) {
+      // Talking with staff, "5" may be an answer ("5 de la tarde"): a rating only when one is awaited and the reply says nothing else.
+      const ctx = await loadPatientContext(c.em, c.workspaceId, c.patientId);
+      const awaited = ctx !== null && ctx.rating === null && ctx.status === "SENT";
+      if (!awaited || !unambiguousRating(c.inbound)) return undefined;
+    }
+    const { inbound } = c;
+    inbound.intent = InboundIntent.RATING;
+    inbound.rating = c.parsed.rating;
+    const outcome = await recordRating(c.em, c.deps.feedback, {
+      workspaceId: c.workspaceId,
+      patientId: c.patientId,
+      rating: c.parsed.rating,
+      source: { kind: "reply", replyTo: c.replyTo, inboundId: inbound.id, inReplyToId: inbound.inReplyTo?.id ?? null },
+      now: c.now,
+    });
+    c.deps.logger.info({ ...c.log, rating: c.parsed.rating, followUpMessageId: outcome?.followUpMessageId ?? null, alerted: outcome?.alerted ?? false }, "rating recorded");
+    return "rating";
+  },
+};
+
+/** Everything not understood is an entry of its thread in the staff inbox, with the text. */
+const inboxEntryStep: InboundStep = {
+  name: "inbox-entry",
+  async run(c) {
+    c.inbound.intent = InboundIntent.OTHER;
+    // A live conversation is answered in the thread itself: no separate inbox item per message.
+    if (c.live) return "inbox";
+    await c.em.execute(
+      `insert into feedback (id, workspace_id, patient_id, source, inbound_message_id, conversation_id, text, status, created_at, updated_at)
+       values (gen_random_uuid(), ?, ?, 'REPLY', ?, ?, ?, 'NEW', ?, ?)`,
+      [c.workspaceId, c.patientId, c.inbound.id, c.thread?.id ?? null, c.inbound.body, c.now, c.now],
+    );
+    return undefined;
+  },
+};
+
+/** HELP explains how to rate: once per patient, never to someone who rated, opted out, or is talking with staff. */
+const helpStep: InboundStep = {
+  name: "help",
+  async run(c) {
+    if (c.live) return "inbox";
+    const ctx = await loadPatientContext(c.em, c.workspaceId, c.patientId, { lock: true });
+    if (!ctx || ctx.helpSentAt || ctx.rating !== null || ctx.contactOptedOutAt || ctx.contactErasedAt) return "inbox";
+    await c.em.execute("update patients set help_sent_at = ? where id = ?", [c.now, c.patientId], "run");
+    await createTemplatedMessage(c.em, { ctx, type: "HELP", addressing: c.replyTo, publicUrl: c.deps.feedback.publicUrl, platformContentSids: c.deps.feedback.platformContentSids, now: c.now });
+    c.deps.logger.info(c.log, "HELP sent for an unreadable reply");
+    return "help";
+  },
+};
+
+/** The order of automatic handling (SPEC §13): opt-out first, HELP last. Documented in docs/SPEC.md. */
+export const INBOUND_STEPS: readonly InboundStep[] = [staffAlertAnswer, optOutStep, optInStep, pendingReplyStep, ratingStep, inboxEntryStep, helpStep];
+
+/** A quick-reply button, or a bare 1–5 (or only stars): nothing else in the message. */
+export function unambiguousRating(inbound: Pick<InboundMessage, "body" | "buttonPayload">): boolean {
+  if (inbound.buttonPayload && /^[1-5]$/.test(inbound.buttonPayload.trim())) return true;
+  const body = inbound.body.normalize("NFKC").trim();
+  return /^[1-5]$/.test(body) || /^(?:⭐\s*){1,5}$/u.test(body);
+}
 
 export function createReplyProcessor(deps: ReplyDeps): (em: EntityManager, inbound: InboundMessage) => Promise<void> {
   return async (em, inbound) => {
@@ -24,73 +178,32 @@ export function createReplyProcessor(deps: ReplyDeps): (em: EntityManager, inbou
   };
 }
 
-export async function processReply(deps: ReplyDeps, em: EntityManager, inbound: InboundMessage): Promise<ReplyOutcome> {
+export async function processReply(deps: ReplyDeps, em: EntityManager, inbound: InboundMessage, steps: readonly InboundStep[] = INBOUND_STEPS): Promise<ReplyOutcome> {
   const workspaceId = inbound.workspace?.id;
   const patientId = inbound.patient?.id;
   const now = inbound.receivedAt;
   inbound.processedAt = new Date();
   if (!workspaceId || !patientId) return "unrouted";
 
-  // A staff member answering a detractor alert is not a patient: keep the message, read nothing.
-  const answered = inbound.inReplyTo
-    ? await scopedQuery<{ type: string }>(em, workspaceId, "select type from messages where workspace_id = ? and id = ?", [inbound.inReplyTo.id])
-    : [];
-  if (answered[0]?.type === "STAFF_ALERT") {
-    inbound.intent = InboundIntent.OTHER;
-    return "staff_reply";
+  const thread = inbound.conversation ? ((await lockThreadOf(em, workspaceId, inbound.conversation.id)) ?? null) : null;
+  const lastStaff = thread?.last_outbound_at ? new Date(thread.last_outbound_at) : null;
+  const c: InboundStepContext = {
+    deps,
+    em,
+    inbound,
+    workspaceId,
+    patientId,
+    now,
+    parsed: parseReply(inbound.body, { buttonPayload: inbound.buttonPayload }),
+    replyTo: { channel: inbound.channel, to: inbound.fromAddress, from: inbound.toAddress },
+    phone: inbound.fromAddress.replace(/^whatsapp:/, ""),
+    thread,
+    live: isLiveConversation(lastStaff, now, deps.liveConversationMs ?? DEFAULT_LIVE_CONVERSATION_MS),
+    log: { inboundId: inbound.id, workspaceId, patientId },
+  };
+  for (const step of steps) {
+    const outcome = await step.run(c);
+    if (outcome) return outcome;
   }
-
-  const parsed = parseReply(inbound.body, { buttonPayload: inbound.buttonPayload });
-  const replyTo: Addressing = { channel: inbound.channel, to: inbound.fromAddress, from: inbound.toAddress };
-  const phone = inbound.fromAddress.replace(/^whatsapp:/, "");
-  const log = { inboundId: inbound.id, workspaceId, patientId };
-
-  switch (parsed.kind) {
-    case "rating": {
-      inbound.intent = InboundIntent.RATING;
-      inbound.rating = parsed.rating;
-      const outcome = await recordRating(em, deps.feedback, {
-        workspaceId,
-        patientId,
-        rating: parsed.rating,
-        source: { kind: "reply", replyTo, inboundId: inbound.id, inReplyToId: inbound.inReplyTo?.id ?? null },
-        now,
-      });
-      deps.logger.info({ ...log, rating: parsed.rating, followUpMessageId: outcome?.followUpMessageId ?? null, alerted: outcome?.alerted ?? false }, "rating recorded");
-      return "rating";
-    }
-    case "optout": {
-      inbound.intent = InboundIntent.OPT_OUT;
-      const { wasOptedIn, workspaces } = await optOut(em, workspaceId, { phone, channel: inbound.channel, sender: inbound.toAddress, keyword: inbound.buttonPayload ?? inbound.body, now });
-      const ctx = await loadPatientContext(em, workspaceId, patientId);
-      // SMS senders where the provider answers STOP itself: record it, send nothing.
-      const confirm = wasOptedIn && ctx !== null && (inbound.channel === "WHATSAPP" || !ctx.providerHandlesOptOut);
-      if (confirm) await createTemplatedMessage(em, { ctx, type: "OPT_OUT_CONFIRMATION", addressing: replyTo, publicUrl: deps.feedback.publicUrl, platformContentSids: deps.feedback.platformContentSids, now });
-      deps.logger.info({ ...log, workspaces, confirmation: confirm }, "opt-out recorded");
-      return "optout";
-    }
-    case "optin": {
-      inbound.intent = InboundIntent.OPT_IN;
-      const changed = await optIn(em, workspaceId, { phone, channel: inbound.channel, sender: inbound.toAddress, keyword: inbound.body, now });
-      deps.logger.info({ ...log, contacts: changed }, "opt-in recorded");
-      return "optin";
-    }
-    default: {
-      inbound.intent = InboundIntent.OTHER;
-      const ctx = await loadPatientContext(em, workspaceId, patientId, { lock: true });
-      if (!ctx) return "inbox";
-      // Everything not understood lands in the staff inbox with the text.
-      await em.execute(
-        `insert into feedback (id, workspace_id, patient_id, source, inbound_message_id, text, status, created_at, updated_at)
-         values (gen_random_uuid(), ?, ?, 'REPLY', ?, ?, 'NEW', ?, ?)`,
-        [workspaceId, patientId, inbound.id, inbound.body, now, now],
-      );
-      // HELP explains how to rate: not for someone who already rated ("gracias" after the follow-up).
-      if (ctx.helpSentAt || ctx.rating !== null || ctx.contactOptedOutAt || ctx.contactErasedAt) return "inbox";
-      await em.execute("update patients set help_sent_at = ? where id = ?", [now, patientId], "run");
-      await createTemplatedMessage(em, { ctx, type: "HELP", addressing: replyTo, publicUrl: deps.feedback.publicUrl, platformContentSids: deps.feedback.platformContentSids, now });
-      deps.logger.info(log, "HELP sent for an unreadable reply");
-      return "help";
-    }
-  }
+  return "inbox";
 }

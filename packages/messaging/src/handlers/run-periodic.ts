@@ -12,6 +12,7 @@ import { type PeriodicOptions, periodicOptions } from "../periodic/periodic-opti
 import { reconcileDeliveries } from "../periodic/reconcile-deliveries.ts";
 import { reconcileInbound } from "../periodic/reconcile-inbound.ts";
 import { purgeFinishedWork } from "../periodic/purge-finished-work.ts";
+import { alertUnanswered } from "../conversations/unanswered-alert.ts";
 import type { EntryHandler, HandlerDeps } from "./deps.ts";
 import { parkUnreadable } from "./park-unreadable.ts";
 
@@ -42,6 +43,8 @@ const OWN_JOBS: Partial<Record<PeriodicJobName, PeriodicJobRun>> = {
   // Own accounts' WhatsApp templates under review (@rm/accounts asks Twilio, one template per
   // transaction); nothing to do where credentials cannot be opened.
   "whatsapp.approvals": async ({ deps, now }) => (deps.followWhatsAppApprovals ? deps.followWhatsAppApprovals(now) : { skipped: "own accounts not configured" }),
+  // Conversations waiting too long: one alert to the practice's staff number per wait.
+  "conversation.unanswered": async ({ tem, now, options }) => ({ alerted: await alertUnanswered(tem, now, options.unansweredAlertMs) }),
 };
 
 /** The periodic jobs messaging runs itself (createHandlers maps them to runPeriodic). */

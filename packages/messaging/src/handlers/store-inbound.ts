@@ -11,11 +11,13 @@ import { defineInstruments } from "@rm/telemetry";
 import { runOutboxWork } from "../outbox/outbox-row.ts";
 import type { HandlerDeps } from "./deps.ts";
 import { parkUnreadable } from "./park-unreadable.ts";
+import { landInThread } from "../conversations/threads.ts";
 import { twilioInboundEvent } from "@rm/events";
 
 export const TWILIO_INBOUND_TYPE = twilioInboundEvent.type;
 
 const WHATSAPP_PREFIX = "whatsapp:";
+const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 export interface InboundRoute {
   workspaceId: string;
@@ -62,7 +64,22 @@ export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promi
       receivedAt,
     };
 
-    const route = await findRoute(tem, from, to, parsed.value.workspaceId, params.MessagingServiceSid);
+    const ownWorkspace = parsed.value.workspaceId;
+    const route = await findRoute(tem, from, to, ownWorkspace, params.MessagingServiceSid);
+    if (!route && ownWorkspace && E164.test(phone)) {
+      // A phone nobody wrote to, on a workspace's own sender: the sender says whose it is (SPEC §13).
+      // It lands in a thread of a new contact, without a patient until staff link one.
+      const wem = workspaceEm(tem, ownWorkspace);
+      await wem.execute("insert into contacts (id, workspace_id, phone, created_at, updated_at) values (gen_random_uuid(), ?, ?, ?, ?) on conflict (workspace_id, phone) do nothing", [ownWorkspace, phone, receivedAt, receivedAt], "run");
+      await openWindow(wem, phone, to, receivedAt);
+      await wem.flush();
+      const conversationId = await landInThread(wem, { workspaceId: ownWorkspace, phone, patientId: null, channel, senderAddress: to, contactAddress: from, at: receivedAt, inbound: true });
+      const inbound = wem.create(InboundMessage, { ...fields, workspace: ownWorkspace, conversation: conversationId, processedAt: new Date() });
+      await wem.flush();
+      stored = "routed";
+      deps.logger.info({ outboxId: entry.outboxId, providerSid: sid, inboundId: inbound.id, workspaceId: ownWorkspace }, "inbound message from a new phone on an own sender; new thread");
+      return;
+    }
     if (!route) {
       uem.create(InboundMessage, { ...fields, workspace: null });
       await uem.flush();
@@ -72,8 +89,11 @@ export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promi
     }
 
     const wem = workspaceEm(tem, route.workspaceId);
-    const inbound = wem.create(InboundMessage, { ...fields, workspace: route.workspaceId, patient: route.patientId, inReplyTo: route.messageId });
     await openWindow(wem, phone, to, receivedAt);
+    await wem.flush();
+    // Every routed message lands in the thread of its contact and sender (SPEC §13).
+    const conversationId = await landInThread(wem, { workspaceId: route.workspaceId, phone, patientId: route.patientId, channel, senderAddress: to, contactAddress: from, at: receivedAt, inbound: true });
+    const inbound = wem.create(InboundMessage, { ...fields, workspace: route.workspaceId, patient: route.patientId, inReplyTo: route.messageId, conversation: conversationId });
     await wem.flush();
     stored = "routed";
     deps.logger.info({ outboxId: entry.outboxId, providerSid: sid, inboundId: inbound.id, workspaceId: route.workspaceId, messageId: route.messageId }, "inbound message stored");

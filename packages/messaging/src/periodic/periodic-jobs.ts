@@ -20,6 +20,7 @@ export function jobIntervalMs(name: PeriodicJobName, options: PeriodicOptions): 
   if (name === "inbound.reconcile") return options.inboundReconcileIntervalMs;
   if (name === "retention.purge") return options.purgeIntervalMs;
   if (name === "whatsapp.approvals") return options.whatsappApprovalIntervalMs;
+  if (name === "conversation.unanswered") return options.unansweredCheckIntervalMs;
   return options.reconcileIntervalMs;
 }
 

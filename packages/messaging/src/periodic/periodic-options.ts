@@ -42,6 +42,13 @@ export interface PeriodicOptions {
   purgeBudgetMs: number;
   /** How often the WhatsApp approval of own accounts' templates is asked of Twilio ('whatsapp.approvals'). */
   whatsappApprovalIntervalMs: number;
+  /** How often waiting conversations are checked for the unanswered alert. */
+  unansweredCheckIntervalMs: number;
+  /**
+   * A conversation waiting this long (outside the practice's quiet hours) alerts the practice's staff
+   * number once per wait (UNANSWERED_ALERT_MINUTES); 0 turns the alert off.
+   */
+  unansweredAlertMs: number;
 }
 
 /**
@@ -65,6 +72,8 @@ export const DEFAULT_PERIODIC_OPTIONS: PeriodicOptions = {
   inboundReconcileLimit: 10_000,
   completionIntervalMs: 5 * 60_000,
   replyWindowMs: 7 * 24 * 60 * 60_000,
+  unansweredCheckIntervalMs: 60_000,
+  unansweredAlertMs: 0,
   analyticsFoldIntervalMs: 60_000,
   purgeIntervalMs: 10 * 60_000,
   retentionMs: 7 * 24 * 60 * 60_000,

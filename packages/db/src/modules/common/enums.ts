@@ -71,6 +71,10 @@ export const MessageType = {
   STAFF_ALERT: "STAFF_ALERT",
   /** A sign-up verification code to the would-be owner's phone (no patient). */
   VERIFICATION: "VERIFICATION",
+  /** A staff member's answer in a conversation (SPEC §13): free text, or the held text of a pending reply. */
+  STAFF_REPLY: "STAFF_REPLY",
+  /** The approved "the practice has written to you" template of a pending reply, outside WhatsApp's window. */
+  STAFF_REPLY_NOTICE: "STAFF_REPLY_NOTICE",
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -112,6 +116,10 @@ export type FeedbackStatus = (typeof FeedbackStatus)[keyof typeof FeedbackStatus
 /** Where a staff-inbox item came from: the private form, a free-text reply, or a low rating. */
 export const FeedbackSource = { FORM: "FORM", REPLY: "REPLY", RATING: "RATING" } as const;
 export type FeedbackSource = (typeof FeedbackSource)[keyof typeof FeedbackSource];
+
+/** A conversation's case status (SPEC §13): it is the staff inbox's workflow, one for the whole thread. */
+export const ConversationStatus = { OPEN: "OPEN", SNOOZED: "SNOOZED", CLOSED: "CLOSED" } as const;
+export type ConversationStatus = (typeof ConversationStatus)[keyof typeof ConversationStatus];
 
 export const ConsentSource = { CSV_IMPORT: "CSV_IMPORT", FORM: "FORM", REPLY: "REPLY", STAFF: "STAFF", API: "API" } as const;
 export type ConsentSource = (typeof ConsentSource)[keyof typeof ConsentSource];

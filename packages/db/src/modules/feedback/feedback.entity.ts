@@ -4,6 +4,7 @@ import { FeedbackSource, FeedbackStatus } from "../common/enums.ts";
 import { workspaceFilter } from "../../scoping/workspace-filter.ts";
 import { Patient } from "../campaigns/patient.entity.ts";
 import { InboundMessage } from "../messaging/inbound-message.entity.ts";
+import { Conversation } from "../conversations/conversation.entity.ts";
 import { User } from "../workspace/user.entity.ts";
 import { Workspace } from "../workspace/workspace.entity.ts";
 
@@ -18,6 +19,8 @@ export const FeedbackSchema = defineEntity({
     patient: p.manyToOne(Patient).deleteRule("cascade").index(),
     source: p.enum(FeedbackSource).default(FeedbackSource.FORM),
     inboundMessage: p.manyToOne(InboundMessage).nullable().deleteRule("set null"),
+    /** The thread this item is an entry of (SPEC §13: feedback inbox items link to their thread). */
+    conversation: p.manyToOne(Conversation).nullable().deleteRule("set null").index(),
     text: p.text().default(""),
     rating: p.smallint().nullable().check("rating >= 1 and rating <= 5"),
     status: p.enum(FeedbackStatus).default(FeedbackStatus.NEW),

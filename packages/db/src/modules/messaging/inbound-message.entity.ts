@@ -5,6 +5,7 @@ import { workspaceFilter } from "../../scoping/workspace-filter.ts";
 import { Patient } from "../campaigns/patient.entity.ts";
 import { Workspace } from "../workspace/workspace.entity.ts";
 import { Message } from "./message.entity.ts";
+import { Conversation } from "../conversations/conversation.entity.ts";
 
 /**
  * A patient's message as the webhook stored it (idempotently, by provider sid). Workspace, patient and
@@ -20,6 +21,8 @@ export const InboundMessageSchema = defineEntity({
     patient: p.manyToOne(Patient).nullable().deleteRule("set null"),
     /** The outbound request this reply answers. */
     inReplyTo: p.manyToOne(Message).nullable().deleteRule("set null"),
+    /** The thread it landed in; null while unrouted (an unknown phone on the shared sender). */
+    conversation: p.manyToOne(Conversation).nullable().deleteRule("set null"),
     providerSid: p.text().unique(),
     channel: p.enum(Channel),
     fromAddress: p.text(),
@@ -37,6 +40,7 @@ export const InboundMessageSchema = defineEntity({
   indexes: [
     { name: "inbound_messages_from_idx", columns: [{ name: "from_address" }, { name: "received_at", sort: "DESC" }] },
     { name: "inbound_messages_patient_idx", properties: ["patient"] },
+    { name: "inbound_messages_conversation_idx", properties: ["conversation", "receivedAt"], where: "conversation_id is not null" },
   ],
 });
 

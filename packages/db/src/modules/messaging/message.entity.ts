@@ -5,6 +5,8 @@ import { workspaceFilter } from "../../scoping/workspace-filter.ts";
 import { Campaign } from "../campaigns/campaign.entity.ts";
 import { Patient } from "../campaigns/patient.entity.ts";
 import { Workspace } from "../workspace/workspace.entity.ts";
+import { Conversation } from "../conversations/conversation.entity.ts";
+import { User } from "../workspace/user.entity.ts";
 import { MESSAGES_ANALYTICS_TRIGGER_BODY } from "../analytics/analytics.entity.ts";
 
 /** One outbound message. Delivery status is separate from repliedAt/rating (SPEC §4). */
@@ -19,6 +21,9 @@ export const MessageSchema = defineEntity({
     patient: p.manyToOne(Patient).nullable().deleteRule("cascade"),
     /** Null for staff alerts. */
     campaign: p.manyToOne(Campaign).nullable().deleteRule("cascade"),
+    /** Staff replies and pending-reply notices: the thread they answer, and who wrote them. */
+    conversation: p.manyToOne(Conversation).nullable().deleteRule("set null"),
+    author: p.manyToOne(User).nullable().deleteRule("set null"),
     type: p.enum(MessageType),
     channel: p.enum(Channel),
     status: p.enum(MessageStatus).default(MessageStatus.PENDING),
@@ -88,6 +93,8 @@ export const MessageSchema = defineEntity({
         `create index "messages_campaign_requests_idx" on "messages" ("workspace_id", "campaign_id", (coalesce("sent_at", "send_attempted_at"))) ` +
         `include ("sent_at", "send_attempted_at", "status") where type = 'INITIAL' and provider_sid is not null`,
     },
+    // A thread's staff replies (the rest of its messages are found by messages_route_idx).
+    { name: "messages_conversation_idx", properties: ["conversation", "createdAt"], where: "conversation_id is not null" },
     // Reconciliation of messages stuck without a final status.
     { name: "messages_open_status_idx", properties: ["status", "sentAt"], where: "status in ('SENDING', 'ACCEPTED', 'SCHEDULED', 'QUEUED', 'SENT')" },
   ],

@@ -1,0 +1,152 @@
+// A staff member's reply in a conversation (SPEC §13). It is a message like any other: a `messages`
+// row of type STAFF_REPLY with its `message.send` outbox row, so the send protocol applies (credit
+// hold and settlement, opt-out and consent re-checked under the contact's lock, rate limits, status
+// callbacks, the attempt timeline). What may be sent is decided first by `replyOptions`, the same
+// rule the thread page uses to enable its composer.
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { enqueueOutbox, OutboxStream, scopedQuery } from "@rm/db";
+import { PLATFORM_TEMPLATE_TEXTS, renderContent, replyOptions, resolveWhatsAppContentSid, whatsappContentVariables, type PlatformContentSids, type ReplyOptions } from "@rm/domain";
+import { messageSendEvent } from "@rm/events";
+import { firstName, loadPatientContext } from "../feedback/patient-context.ts";
+import { loadThreadRow, markAnswered, type ThreadRow } from "./threads.ts";
+
+export interface ReplyContext {
+  thread: ThreadRow;
+  options: ReplyOptions;
+  optedOutAt: Date | null;
+}
+
+/** The thread with what may be sent in it now; undefined for another workspace's thread. */
+export async function loadReplyContext(
+  em: EntityManager,
+  workspaceId: string,
+  conversationId: string,
+  now: Date,
+  opts: { lock?: boolean; platformContentSids?: PlatformContentSids | undefined } = {},
+): Promise<ReplyContext | undefined> {
+  const thread = await loadThreadRow(em, workspaceId, conversationId, { lock: opts.lock ?? false });
+  if (!thread) return undefined;
+  const rows = await scopedQuery<{ opted_out_at: Date | null; erased_at: Date | null; last_inbound_at: Record<string, string> | null; whatsapp_content_sids: Record<string, string> | null }>(
+    em,
+    workspaceId,
+    `select c.opted_out_at, c.erased_at, c.last_inbound_at, w.whatsapp_content_sids
+       from contacts c join workspaces w on w.id = c.workspace_id
+      where c.workspace_id = ? and c.id = ?${opts.lock ? " for update of c" : ""}`,
+    [thread.contact_id],
+  );
+  const language = thread.patient_id
+    ? ((await scopedQuery<{ language: string }>(em, workspaceId, "select language from patients where workspace_id = ? and id = ?", [thread.patient_id]))[0]?.language ?? null)
+    : null;
+  const c = rows[0];
+  if (!c) return undefined;
+  const windowAt = c.last_inbound_at?.[thread.sender_address];
+  const hasNoticeTemplate = resolveWhatsAppContentSid({ type: "STAFF_REPLY_NOTICE", language, workspaceSids: c.whatsapp_content_sids, platform: opts.platformContentSids }) !== null;
+  const pendingReplyWaiting = thread.pending_reply_text !== null && thread.pending_reply_expires_at !== null && new Date(thread.pending_reply_expires_at) > now;
+  const options = replyOptions({
+    channel: thread.channel,
+    optedOutAt: c.opted_out_at,
+    erasedAt: c.erased_at,
+    hasPatient: thread.patient_id !== null,
+    lastInboundAt: windowAt ? new Date(windowAt) : null,
+    hasNoticeTemplate,
+    pendingReplyWaiting,
+    now,
+  });
+  return { thread, options, optedOutAt: c.opted_out_at };
+}
+
+export type StaffReplyResult =
+  | { kind: "sent"; messageId: string }
+  | { kind: "pending"; noticeId: string; expiresAt: Date }
+  | { kind: "refused"; options: ReplyOptions }
+  | { kind: "not-found" };
+
+export interface StaffReplyInput {
+  workspaceId: string;
+  conversationId: string;
+  authorId: string;
+  body: string;
+  now: Date;
+  /** How long a pending reply waits for the patient's answer before it lapses. */
+  pendingReplyTtlMs: number;
+  platformContentSids?: PlatformContentSids | undefined;
+}
+
+/** Sends (or holds, outside WhatsApp's window) a staff reply; runs in the caller's transaction. */
+export async function sendStaffReply(em: EntityManager, input: StaffReplyInput): Promise<StaffReplyResult> {
+  const ctx = await loadReplyContext(em, input.workspaceId, input.conversationId, input.now, { lock: true, platformContentSids: input.platformContentSids });
+  if (!ctx) return { kind: "not-found" };
+  const { thread, options } = ctx;
+  if (options.kind === "BLOCKED") return { kind: "refused", options };
+  if (options.kind === "FREE_TEXT") {
+    const messageId = await insertStaffMessage(em, thread, { type: "STAFF_REPLY", body: input.body, contentSid: null, contentVariables: null, authorId: input.authorId, now: input.now });
+    await markAnswered(em, input.workspaceId, thread.id, input.now);
+    return { kind: "sent", messageId };
+  }
+  // PENDING_REPLY: hold the text, send the approved notice; the text goes when the patient answers.
+  const patient = await loadPatientContext(em, input.workspaceId, thread.patient_id!);
+  if (!patient) return { kind: "refused", options: { kind: "BLOCKED", reason: "NO_PATIENT" } };
+  const language = patient.language === "en" ? "en" : "es";
+  const values = { name: firstName(patient.name), practice: patient.practiceName };
+  const contentSid = resolveWhatsAppContentSid({ type: "STAFF_REPLY_NOTICE", language, workspaceSids: patient.whatsappContentSids, platform: input.platformContentSids })!.sid;
+  const variables = whatsappContentVariables("STAFF_REPLY_NOTICE", values);
+  const noticeId = await insertStaffMessage(em, thread, {
+    type: "STAFF_REPLY_NOTICE",
+    body: renderContent(PLATFORM_TEMPLATE_TEXTS[language].STAFF_REPLY_NOTICE.body, variables ?? {}),
+    contentSid,
+    contentVariables: variables,
+    authorId: input.authorId,
+    now: input.now,
+  });
+  const expiresAt = new Date(input.now.getTime() + input.pendingReplyTtlMs);
+  await em.execute(
+    `update conversations set pending_reply_text = ?, pending_reply_by_id = ?, pending_reply_at = ?, pending_reply_expires_at = ?, pending_reply_lapsed_at = null,
+            last_outbound_at = ?, last_message_at = greatest(last_message_at, ?), waiting_since = null, updated_at = ?
+      where workspace_id = ? and id = ?`,
+    [input.body, input.authorId, input.now, expiresAt, input.now, input.now, input.now, input.workspaceId, thread.id],
+    "run",
+  );
+  return { kind: "pending", noticeId, expiresAt };
+}
+
+/**
+ * The patient answered a thread with a pending reply: the held text goes out now that the window is
+ * open. A reply past its expiry is not sent; it is marked lapsed so the thread tells staff.
+ * Returns the new message's id, "lapsed", or null when nothing was pending.
+ */
+export async function deliverPendingReply(em: EntityManager, thread: ThreadRow, now: Date): Promise<string | "lapsed" | null> {
+  if (thread.pending_reply_text === null || thread.pending_reply_expires_at === null) return null;
+  if (new Date(thread.pending_reply_expires_at) <= now) {
+    await em.execute("update conversations set pending_reply_text = null, pending_reply_lapsed_at = ?, updated_at = ? where workspace_id = ? and id = ?", [thread.pending_reply_expires_at, now, thread.workspace_id, thread.id], "run");
+    return "lapsed";
+  }
+  const id = await insertStaffMessage(em, thread, { type: "STAFF_REPLY", body: thread.pending_reply_text, contentSid: null, contentVariables: null, authorId: thread.pending_reply_by_id, now });
+  await em.execute(
+    "update conversations set pending_reply_text = null, pending_reply_expires_at = null, last_outbound_at = ?, waiting_since = null, updated_at = ? where workspace_id = ? and id = ?",
+    [now, now, thread.workspace_id, thread.id],
+    "run",
+  );
+  return id;
+}
+
+async function insertStaffMessage(
+  em: EntityManager,
+  thread: ThreadRow,
+  m: { type: "STAFF_REPLY" | "STAFF_REPLY_NOTICE"; body: string; contentSid: string | null; contentVariables: Record<string, string> | null; authorId: string | null; now: Date },
+): Promise<string> {
+  const rows = await em.execute<{ id: string }[]>(
+    `insert into messages (id, workspace_id, patient_id, conversation_id, author_id, campaign_id, type, channel, status, to_address, from_address, body, content_sid, content_variables, created_at, updated_at)
+     values (gen_random_uuid(), ?, ?, ?, ?, null, ?, ?, 'PENDING', ?, ?, ?, ?, ?::jsonb, ?, ?) returning id`,
+    [thread.workspace_id, thread.patient_id, thread.id, m.authorId, m.type, thread.channel, thread.contact_address, thread.sender_address, m.body, m.contentSid, m.contentVariables ? JSON.stringify(m.contentVariables) : null, m.now, m.now],
+  );
+  const id = rows[0]!.id;
+  await enqueueOutbox(em, {
+    workspaceId: thread.workspace_id,
+    stream: OutboxStream.DISPATCH,
+    type: messageSendEvent.type,
+    payload: { messageId: id },
+    idempotencyKey: messageSendEvent.key(id),
+    availableAt: m.now,
+  });
+  return id;
+}
