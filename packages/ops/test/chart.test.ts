@@ -90,6 +90,18 @@ describe("helm chart", () => {
     expect((byKind(zero, "ScaledObject")[0]!.spec as { minReplicaCount: number }).minReplicaCount).toBe(1);
   });
 
+  it("on a Redis Cluster: REDIS_CLUSTER for every process and one redis-cluster-streams trigger per stream partition with the nodes as addresses", () => {
+    const nodes = "redis-0.redis:6379,redis-1.redis:6379,redis-2.redis:6379";
+    const ms = parseManifests(renderChart([...PROD, "--set", "config.redisCluster=true", "--set", "config.streamPartitions=6", "--set", `worker.keda.redisAddress=${nodes.replace(/,/g, "\\,")}`]));
+    expect(JSON.stringify(byKind(ms, "ConfigMap"))).toContain('"REDIS_CLUSTER":"true"');
+    const triggers = (byKind(ms, "ScaledObject")[0]!.spec as { triggers: { type: string; metadata: Record<string, string> }[] }).triggers;
+    // 5 kinds × 6 partitions × (lag + pending)
+    expect(triggers).toHaveLength(60);
+    expect(triggers.every((t) => t.type === "redis-cluster-streams" && t.metadata.addresses === nodes && !("address" in t.metadata))).toBe(true);
+    expect(triggers.map((t) => t.metadata.stream)).toContain("rm:stream:dispatch:{5}");
+    expect(JSON.stringify(byKind(parseManifests(renderChart()), "ConfigMap"))).toContain('"REDIS_CLUSTER":"false"');
+  });
+
   it("hands the worker its status applier's settings (worker.statusApply), which worker.env may override", () => {
     const envOf = (ms: Manifest[]) => {
       const worker = byKind(ms, "Deployment").find((d) => d.metadata.name === "rm-reputation-manager-worker")!;
