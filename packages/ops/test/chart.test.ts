@@ -90,6 +90,19 @@ describe("helm chart", () => {
     expect((byKind(zero, "ScaledObject")[0]!.spec as { minReplicaCount: number }).minReplicaCount).toBe(1);
   });
 
+  it("every key of values.schema.json says what it is for (a description for operators)", () => {
+    const schema = JSON.parse(readFileSync(`${CHART}/values.schema.json`, "utf8")) as SchemaNode;
+    const missing: string[] = [];
+    const walk = (node: SchemaNode, path: string) => {
+      if (path && typeof node.description !== "string") missing.push(path);
+      for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, `${path}.${key}`);
+      if (node.items && typeof node.items === "object") walk(node.items, `${path}[]`);
+      if (node.additionalProperties && typeof node.additionalProperties === "object") walk(node.additionalProperties, `${path}{}`);
+    };
+    walk(schema, "");
+    expect(missing).toEqual([]);
+  });
+
   it("on a Redis Cluster: REDIS_CLUSTER for every process and one redis-cluster-streams trigger per stream partition with the nodes as addresses", () => {
     const nodes = "redis-0.redis:6379,redis-1.redis:6379,redis-2.redis:6379";
     const ms = parseManifests(renderChart([...PROD, "--set", "config.redisCluster=true", "--set", "config.streamPartitions=6", "--set", `worker.keda.redisAddress=${nodes.replace(/,/g, "\\,")}`]));
@@ -331,3 +344,10 @@ describe("helm chart", () => {
     for (const p of panels) expect(p.targets?.length, p.title).toBeGreaterThan(0);
   });
 });
+
+interface SchemaNode {
+  description?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode | boolean;
+  additionalProperties?: SchemaNode | boolean;
+}
