@@ -103,6 +103,18 @@ describe("helm chart", () => {
     expect(missing).toEqual([]);
   });
 
+  it("Stripe price ids and sender rates are values of their own, rendered as STRIPE_PRICE_* and SENDER_RATES", () => {
+    const config = (args: string[]) => (byKind(parseManifests(renderChart(args)), "ConfigMap")[0] as unknown as { data: Record<string, string> }).data;
+    const set = config(["--set", "config.stripePrices.starter=price_123", "--set", "config.stripePrices.enterprise=price_789", "--set", "config.senderRates.whatsapp=80", "--set", "config.senderRates.tollFree=3"]);
+    expect(set).toMatchObject({ STRIPE_PRICE_STARTER: "price_123", STRIPE_PRICE_ENTERPRISE: "price_789", SENDER_RATES: "tollFree=3,whatsapp=80" });
+    expect(set).not.toHaveProperty("STRIPE_PRICE_PROFESSIONAL");
+    const defaults = config([]);
+    expect(defaults).not.toHaveProperty("SENDER_RATES");
+    expect(defaults).not.toHaveProperty("STRIPE_PRICE_STARTER");
+    expect(() => renderChart(["--set", "config.stripePrices.starter=prod_1"])).toThrow(/starter/);
+    expect(() => renderChart(["--set", "config.senderRates.whatsapp=0"])).toThrow(/whatsapp/);
+  });
+
   it("on a Redis Cluster: REDIS_CLUSTER for every process and one redis-cluster-streams trigger per stream partition with the nodes as addresses", () => {
     const nodes = "redis-0.redis:6379,redis-1.redis:6379,redis-2.redis:6379";
     const ms = parseManifests(renderChart([...PROD, "--set", "config.redisCluster=true", "--set", "config.streamPartitions=6", "--set", `worker.keda.redisAddress=${nodes.replace(/,/g, "\\,")}`]));
