@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CHART, duplicateEnvNames, helm, metricNames, parseManifests, readDockerfile, renderChart, targetCommand, targetInstructions, validateManifest, type Manifest } from "../src/index.ts";
+import { CHART, ROOT, duplicateEnvNames, helm, metricNames, parseManifests, readDockerfile, renderChart, targetCommand, targetInstructions, validateManifest, type Manifest } from "../src/index.ts";
 
 const kinds = (ms: Manifest[]) => ms.map((m) => m.kind).sort();
 const byKind = (ms: Manifest[], kind: string) => ms.filter((m) => m.kind === kind);
@@ -88,6 +88,22 @@ describe("helm chart", () => {
     // KEDA minimum is never below 1, even when asked
     const zero = parseManifests(renderChart([...PROD, "--set", "worker.keda.minReplicas=1"]));
     expect((byKind(zero, "ScaledObject")[0]!.spec as { minReplicaCount: number }).minReplicaCount).toBe(1);
+  });
+
+  it("every metric the code defines is on the Grafana dashboard, or listed here as left off on purpose", () => {
+    // Left off the dashboard on purpose, with the reason (none today).
+    const OFF_DASHBOARD: Record<string, string> = {};
+    const dashboard = readFileSync(`${CHART}/files/dashboard.json`, "utf8");
+    const sources = [...sourceFiles(`${ROOT}packages`), ...sourceFiles(`${ROOT}apps`)];
+    const defined = new Set<string>();
+    for (const file of sources) {
+      for (const m of readFileSync(file, "utf8").matchAll(/create(?:Counter|Histogram|UpDownCounter|Gauge|ObservableGauge|ObservableCounter|ObservableUpDownCounter)\(\s*"(rm\.[a-z0-9._]+)"/g)) defined.add(m[1]!);
+    }
+    expect(defined.size).toBeGreaterThan(20);
+    const missing = [...defined].filter((name) => !(name in OFF_DASHBOARD) && !new RegExp(`\\b${name.replace(/\./g, "_")}(_total|_bucket|_count|_sum)?\\b`).test(dashboard));
+    expect(missing).toEqual([]);
+    // The list names only metrics that exist.
+    expect(Object.keys(OFF_DASHBOARD).filter((name) => !defined.has(name))).toEqual([]);
   });
 
   it("every key of values.schema.json says what it is for (a description for operators)", () => {
@@ -362,4 +378,16 @@ interface SchemaNode {
   properties?: Record<string, SchemaNode>;
   items?: SchemaNode | boolean;
   additionalProperties?: SchemaNode | boolean;
+}
+
+/** TypeScript sources of the apps and packages (no tests, no dependencies, no builds). */
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (["node_modules", "test", "build", "dist", ".cache"].includes(entry.name) || entry.name.startsWith(".")) continue;
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) out.push(...sourceFiles(path));
+    else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) out.push(path);
+  }
+  return out;
 }
