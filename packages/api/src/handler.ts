@@ -6,6 +6,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { normalizePhone, type Clock, type PlatformSending } from "@rm/domain";
 import { readRawBody, saveApiContact, type SlidingWindowLimiter } from "@rm/messaging";
 import { workspaceSendingSettings } from "@rm/accounts";
+import { contactLabels, ensureLabels, setContactLabels } from "@rm/contacts";
 import type { z } from "zod";
 import { cancelAppointment, canonicalJson, putAppointment, sha256, type ApiCallContext } from "./appointments.ts";
 import { API_BASE_PATH, OPENAPI_PATH, type ApiScope } from "./constants.ts";
@@ -110,9 +111,13 @@ const ROUTES: Route[] = [
             actorId: c.principal.actorId,
             now: c.ctx.now,
           });
+          // Labels named by the caller, created when the workspace lacks them (@rm/contacts).
+          const wanted = await ensureLabels(tem, { workspaceId: c.ctx.workspaceId, actorId: c.principal.actorId, names: input.labels ?? [], now: c.ctx.now });
+          if (wanted.length > 0) await setContactLabels(tem, { workspaceId: c.ctx.workspaceId, actorId: c.principal.actorId, contactIds: [saved.id], add: wanted.map((l) => l.id), now: c.ctx.now });
+          const labels = (await contactLabels(tem, c.ctx.workspaceId, saved.id)).map((l) => l.name);
           return {
             status: saved.created ? 201 : 200,
-            body: { id: saved.id, phone: saved.phone, name: saved.name, language: saved.language, sms_consent: saved.smsConsent, whatsapp_consent: saved.whatsappConsent, opted_out: saved.optedOut },
+            body: { id: saved.id, phone: saved.phone, name: saved.name, language: saved.language, sms_consent: saved.smsConsent, whatsapp_consent: saved.whatsappConsent, opted_out: saved.optedOut, labels },
           };
         },
       );

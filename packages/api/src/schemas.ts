@@ -105,6 +105,11 @@ export const ContactInput = z
       .object({ sms: z.boolean().default(false), whatsapp: z.boolean().default(false), evidence: z.string().trim().max(1000).nullable().optional() })
       .strict()
       .meta({ description: "Consent per channel for rating requests. Consent is only ever granted here: it never undoes an opt-out." }),
+    labels: z
+      .array(z.string().trim().min(1).max(40))
+      .max(20)
+      .optional()
+      .meta({ description: "Label names to put on the contact (added to those it has; names match case-insensitively, missing labels are created)." }),
   })
   .strict()
   .meta({ id: "ContactInput" });
@@ -118,6 +123,7 @@ export const Contact = z
     sms_consent: z.boolean(),
     whatsapp_consent: z.boolean(),
     opted_out: z.boolean(),
+    labels: z.array(z.string()).meta({ description: "Every label the contact has." }),
   })
   .meta({ id: "Contact" });
 

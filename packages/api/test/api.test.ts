@@ -250,6 +250,25 @@ describe("lists and contacts", () => {
     ]);
   });
 
+  it("puts labels on a contact by name: existing ones matched case-insensitively, missing ones created, none taken off", async () => {
+    const ten = await tenant();
+    const other = await tenant();
+    // Another workspace's label of the same name is not this one's.
+    await call(other.key, "POST", "/contacts", "/contacts", { phone: "0991112244", consent: { sms: true }, labels: ["Ortodoncia"] });
+    const first = await call(ten.key, "POST", "/contacts", "/contacts", { phone: "0991112244", consent: { sms: true }, labels: ["Ortodoncia", "  Primera   visita "] });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ labels: ["Ortodoncia", "Primera visita"] });
+    const second = await call(ten.key, "POST", "/contacts", "/contacts", { phone: "0991112244", consent: { sms: true }, labels: ["ortodoncia", "Recall"] });
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ labels: ["Ortodoncia", "Primera visita", "Recall"] });
+    const labels = await sql<{ name: string }>("select name from labels where workspace_id = ? order by lower(name)", [ten.workspaceId]);
+    expect(labels.map((l) => l.name)).toEqual(["Ortodoncia", "Primera visita", "Recall"]);
+    const audited = await sql<{ n: string }>("select count(*)::text as n from audit_logs where workspace_id = ? and action = 'label.created'", [ten.workspaceId]);
+    expect(audited[0]!.n).toBe("3");
+    const tooMany = await call(ten.key, "POST", "/contacts", "/contacts", { phone: "0991112244", consent: { sms: true }, labels: Array.from({ length: 21 }, (_, i) => `L${i}`) });
+    expect(tooMany.status).toBe(422);
+  });
+
   it("serves the OpenAPI 3.1 document without a key", async () => {
     const res = await fetch(`${base}/openapi.json`);
     expect(res.status).toBe(200);

@@ -11,6 +11,7 @@ export {
   labelsOfContacts,
   contactLabels,
   setContactLabels,
+  ensureLabels,
   labelContact,
   findContactsByLabels,
   type LabelRef,

@@ -118,6 +118,26 @@ export interface SetLabelsResult {
 }
 
 /**
+ * The ids of labels named `rawNames` (case-insensitively, as the label list treats them), creating
+ * the ones the workspace lacks — for callers that name labels rather than pick them (the API). One
+ * audit entry per label created. ContactsError("invalid") for an empty or too long name.
+ */
+export async function ensureLabels(em: EntityManager, input: { workspaceId: string; actorId: string | null; names: readonly string[]; now?: Date; ip?: string | null }): Promise<LabelRef[]> {
+  const names = [...new Map(input.names.map((raw) => labelName(raw)).map((n) => [n.toLowerCase(), n])).values()];
+  if (names.length === 0) return [];
+  const now = input.now ?? new Date();
+  const created = await em.execute<{ id: string; name: string }[]>(
+    `insert into labels (workspace_id, name, created_at)
+     select ?, n, ? from unnest(?::text[]) as n
+      where not exists (select 1 from labels l where l.workspace_id = ? and lower(l.name) = lower(n))
+     on conflict do nothing returning id, name`,
+    [input.workspaceId, now, pgArray(names), input.workspaceId],
+  );
+  for (const row of created) await insertAudit(em, { workspaceId: input.workspaceId, actorId: input.actorId, action: "label.created", entityType: "label", entityId: row.id, ip: input.ip ?? null, details: {}, now });
+  return scopedQuery<LabelRef>(em, input.workspaceId, "select id, name from labels where workspace_id = ? and lower(name) = any(?::text[]) order by lower(name)", [pgArray(names.map((n) => n.toLowerCase()))]);
+}
+
+/**
  * Puts labels on and takes labels off many contacts at once (bulk: two statements whatever the
  * count), one audit entry per call with the ids and counts. Every label and contact must be the
  * workspace's, else ContactsError("not_found") and nothing changes. The caller checks that the
