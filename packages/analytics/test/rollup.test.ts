@@ -154,7 +154,7 @@ describe("analytics rollup", () => {
         }),
       );
       // A click racing a rating change of the same patient.
-      work.push(sql("insert into review_clicks (workspace_id, patient_id) values (?, ?) on conflict (patient_id) do nothing", [s.ws, p]));
+      work.push(sql("insert into review_clicks (workspace_id, patient_id) values (?, ?) on conflict (workspace_id, patient_id) do nothing", [s.ws, p]));
       if (i % 10 === 0) work.push(foldAnalytics(orm.em.fork(), new Date()));
     }
     // A change of an appointment's doctor racing status callbacks on its request (patients no

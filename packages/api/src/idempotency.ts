@@ -38,7 +38,7 @@ export async function withIdempotency(
     const answer = await effect(tem as EntityManager);
     await tem.execute(
       `insert into api_idempotency_keys (workspace_id, api_key_id, key, request_hash, status, response, created_at) values (?, ?, ?, ?, ?, ?::jsonb, ?)
-       on conflict (api_key_id, key) do update set request_hash = excluded.request_hash, status = excluded.status, response = excluded.response, created_at = excluded.created_at`,
+       on conflict (workspace_id, api_key_id, key) do update set request_hash = excluded.request_hash, status = excluded.status, response = excluded.response, created_at = excluded.created_at`,
       [scope.workspaceId, scope.apiKeyId, key, scope.requestHash, answer.status, JSON.stringify(answer.body), scope.now],
     );
     return { ...answer, replayed: false };

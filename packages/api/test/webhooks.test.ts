@@ -138,7 +138,8 @@ describe("deliveries", () => {
     expect(verifyWebhookSignature(secret, String(headers["rm-signature"]), body.replace("5", "1"), now)).toBe(false);
     expect(verifyWebhookSignature(secret, String(headers["rm-signature"]), body, new Date(now.getTime() + 10 * 60_000))).toBe(false); // too old: a replay
     expect(JSON.parse(body)).toMatchObject({ type: "rating.received", data: { rating: 5 } });
-    const [endpoint] = await listWebhookEndpoints(t.orm.em.fork(), ws.workspaceId);
+    // Both endpoints were created at the same instant: find the subscribed one by its URL.
+    const endpoint = (await listWebhookEndpoints(t.orm.em.fork(), ws.workspaceId)).find((e) => e.url === r.url);
     const log = await listWebhookDeliveries(t.orm.em.fork(), ws.workspaceId, endpoint!.id);
     expect(log).toEqual([expect.objectContaining({ status: "SUCCEEDED", attempts: 1, lastStatusCode: 204, lastDurationMs: expect.any(Number) })]);
     expect(await listWebhookDeliveries(t.orm.em.fork(), other.workspaceId, endpoint!.id)).toBeNull(); // another workspace's endpoint

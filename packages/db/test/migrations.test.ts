@@ -71,9 +71,9 @@ describe("migrations", () => {
           "templates",
           "twilio_accounts",
           "users",
-          "whatsapp_templates",
           "webhook_deliveries",
           "webhook_endpoints",
+          "whatsapp_templates",
           "workspaces",
         ]);
         expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe("");

@@ -7,6 +7,7 @@ import { createTestOrm, type TestOrm } from "@rm/test-utils";
 
 /** Unique keys (primary keys aside) that cannot include workspace_id, and why. */
 const GLOBAL_KEYS: Record<string, string> = {
+  api_keys_prefix_uq: "an API key is found by its visible prefix before its workspace is known",
   billing_events_stripe_event_id_unique: "a Stripe event id is global; the webhook dedupes it before it knows the workspace",
   inbound_messages_provider_sid_unique: "the webhook stores a reply by its Twilio sid before it is routed to a workspace",
   invitations_token_hash_unique: "an invitation link is looked up by its token alone",

@@ -322,7 +322,7 @@ export async function markThreadRead(em: EntityManager, viewer: InboxViewer, id:
   await threadHeader(em, viewer, id);
   await em.execute(
     `insert into conversation_reads (id, workspace_id, conversation_id, user_id, read_at) values (gen_random_uuid(), ?, ?, ?, ?)
-     on conflict (conversation_id, user_id) do update set read_at = greatest(conversation_reads.read_at, excluded.read_at)`,
+     on conflict (workspace_id, conversation_id, user_id) do update set read_at = greatest(conversation_reads.read_at, excluded.read_at)`,
     [viewer.workspaceId, id, viewer.userId, now],
     "run",
   );

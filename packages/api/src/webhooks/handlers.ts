@@ -74,7 +74,7 @@ export function createWebhookHandlers(options: Partial<WebhookDeliveryOptions> =
       for (const endpoint of endpoints) {
         const [delivery] = await tem.execute<{ id: string }[]>(
           `insert into webhook_deliveries (workspace_id, endpoint_id, event_id, event_type, payload, status, created_at)
-           values (?, ?, ?, ?, ?::jsonb, 'PENDING', ?) on conflict (endpoint_id, event_id) do nothing returning id`,
+           values (?, ?, ?, ?, ?::jsonb, 'PENDING', ?) on conflict (workspace_id, endpoint_id, event_id) do nothing returning id`,
           [workspaceId, endpoint.id, event.eventId, event.type, JSON.stringify(envelope), now],
         );
         if (!delivery) continue;

@@ -22,7 +22,7 @@ export const ApiIdempotencyKeySchema = defineEntity({
     response: p.json<unknown>(),
     createdAt: createdAt(),
   },
-  uniques: [{ name: "api_idempotency_keys_key_uq", properties: ["apiKeyId", "key"] }],
+  uniques: [{ name: "api_idempotency_keys_key_uq", properties: ["workspace", "apiKeyId", "key"] }],
 });
 
 export class ApiIdempotencyKey extends ApiIdempotencyKeySchema.class {

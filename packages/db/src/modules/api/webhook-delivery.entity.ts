@@ -30,7 +30,7 @@ export const WebhookDeliverySchema = defineEntity({
     deliveredAt: p.datetime().nullable(),
     createdAt: createdAt(),
   },
-  uniques: [{ name: "webhook_deliveries_endpoint_event_uq", properties: ["endpoint", "eventId"] }],
+  uniques: [{ name: "webhook_deliveries_endpoint_event_uq", properties: ["workspace", "endpoint", "eventId"] }],
   indexes: [{ name: "webhook_deliveries_endpoint_created_idx", columns: [{ name: "endpoint_id" }, { name: "created_at", sort: "DESC" }] }],
 });
 

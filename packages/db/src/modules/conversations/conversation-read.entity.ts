@@ -17,7 +17,7 @@ export const ConversationReadSchema = defineEntity({
     user: p.manyToOne(User).deleteRule("cascade"),
     readAt: p.datetime(),
   },
-  uniques: [{ name: "conversation_reads_conversation_user_uq", properties: ["conversation", "user"] }],
+  uniques: [{ name: "conversation_reads_conversation_user_uq", properties: ["workspace", "conversation", "user"] }],
 });
 
 export class ConversationRead extends ConversationReadSchema.class {
