@@ -3,10 +3,50 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { AuditLog, User, Workspace } from "@rm/db";
 
+/**
+ * Every action the audit log records. Writers take this type, so a new action is added here, and the
+ * audit page's test requires a readable label for each (`audit.action.<action>` in the catalogue).
+ */
+export const AUDIT_ACTIONS = [
+  "workspace.created",
+  "user.invited",
+  "user.invitation_revoked",
+  "user.joined",
+  "user.role_changed",
+  "user.removed",
+  "user.password_reset_issued",
+  "user.password_reset",
+  "user.password_reset_cli",
+  "user.password_changed",
+  "user.logged_out_everywhere",
+  "template.edited",
+  "settings.updated",
+  "settings.review_policy_changed",
+  "settings.destination_countries_changed",
+  "settings.sending_paused",
+  "settings.sending_resumed",
+  "practice.created",
+  "practice.updated",
+  "practice.knowledge_updated",
+  "own_sender.connected",
+  "own_sender.token_rotated",
+  "own_sender.disconnected",
+  "own_sender.sender_chosen",
+  "campaign.created",
+  "campaign.cancelled",
+  "patient.opted_out",
+  "patient.opted_in",
+  "patient.erased",
+  "feedback.status_changed",
+  "feedback.notes_edited",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditInput {
   workspaceId: string;
   actorId: string | null;
-  action: string;
+  action: AuditAction;
   entityType: string;
   entityId?: string | null;
   ip?: string | null;
@@ -85,7 +125,7 @@ export async function listAudit(em: EntityManager, filter: AuditFilter = {}): Pr
 export interface AuditInsert {
   workspaceId: string;
   actorId: string | null;
-  action: string;
+  action: AuditAction;
   entityType: string;
   entityId: string | null;
   ip: string | null;
