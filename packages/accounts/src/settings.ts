@@ -43,7 +43,7 @@ const senderField = optionalText.refine(
 const contentSidField = optionalText.refine((v) => v == null || /^HX[0-9a-fA-F]{32}$/.test(v), code("accounts.contentSid.invalid"));
 
 // Broadcast texts carry their own content sid; the workspace setting is for the feedback flow's types.
-const AI_LIMIT_MESSAGE = "Use un número entero de 0 a 1000.";
+const AI_LIMIT_MESSAGE = code("accounts.aiDrafts.range");
 
 export const CONTENT_SID_TYPES = Object.values(TemplateType).filter((t) => t !== TemplateType.BROADCAST);
 

@@ -6,7 +6,7 @@ import { grantCredits } from "@rm/credits";
 import { initOrm, User, workspaceEm } from "@rm/db";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AccountsError, changePassword, changeRole, createPractice, inviteUser, signUp, updateSettings, ValidationError, type Actor } from "../src/index.ts";
+import { changePassword, changeRole, createPractice, inviteUser, signUp, updateSettings, ValidationError, type AccountsError, type Actor } from "../src/index.ts";
 
 let db: TestDatabase;
 let orm: MikroORM;
