@@ -20,18 +20,28 @@ function sources(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+/** Source folders of every package and app. */
+function sourceRoots(): string[] {
+  const roots: string[] = [];
+  for (const [group, folders] of [["packages", ["src"]], ["apps", ["src", "app"]]] as const) {
+    for (const name of readdirSync(path.join(ROOT, group))) {
+      for (const folder of folders) {
+        const dir = path.join(ROOT, group, name, folder);
+        try {
+          if (statSync(dir).isDirectory()) roots.push(dir);
+        } catch {
+          // No such folder in this one.
+        }
+      }
+    }
+  }
+  return roots;
+}
+
 /** `action: "x.y"` (or a ternary of such) in every file that writes audit entries. */
 function writtenActions(): Map<string, string> {
   const found = new Map<string, string>();
-  const packages = path.join(ROOT, "packages");
-  for (const pkg of readdirSync(packages)) {
-    const src = path.join(packages, pkg, "src");
-    if (!statSync(path.join(packages, pkg)).isDirectory()) continue;
-    try {
-      statSync(src);
-    } catch {
-      continue;
-    }
+  for (const src of sourceRoots()) {
     for (const file of sources(src)) {
       const text = readFileSync(file, "utf8");
       if (!/\b(recordAudit|insertAudit|writeAudit)\(/.test(text)) continue;

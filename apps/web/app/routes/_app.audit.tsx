@@ -10,7 +10,7 @@ import { ROLES } from "../nav.ts";
 export const meta: MetaFunction = () => [{ title: "Auditoría · Reputation Manager" }];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ENTITY_TYPES = ["workspace", "user", "invitation", "practice", "template", "campaign", "patient", "feedback", "twilio_account", "billing"];
+const ENTITY_TYPES = ["workspace", "user", "invitation", "practice", "template", "campaign", "patient", "contact", "label", "feedback", "twilio_account", "whatsapp_template", "billing"];
 
 function dateParam(value: string | null, endOfDay = false): Date | undefined {
   if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
