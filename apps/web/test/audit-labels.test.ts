@@ -48,6 +48,8 @@ function writtenActions(): Map<string, string> {
       for (const m of text.matchAll(/\baction:\s*([^,}\n]+)/g)) {
         for (const literal of m[1]!.matchAll(/"([a-z_]+\.[a-z_]+)"/g)) found.set(literal[1]!, path.relative(ROOT, file));
       }
+      // Actions kept in a constant (`const AI_DRAFT_AUDIT_ACTION = "template.ai_drafted"`).
+      for (const m of text.matchAll(/\b[A-Z_]*ACTION[A-Z_]*\s*=\s*"([a-z_]+\.[a-z_]+)"/g)) found.set(m[1]!, path.relative(ROOT, file));
     }
   }
   return found;
