@@ -62,6 +62,11 @@ export const AUDIT_ACTIONS = [
   "label.deleted",
   "feedback.status_changed",
   "feedback.notes_edited",
+  "conversation.status_changed",
+  "conversation.assigned",
+  "conversation.replied",
+  "conversation.reply_held",
+  "canned_reply.created",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
