@@ -2,7 +2,8 @@
 // catalogue by code (`msg("billing.back")`, @rm/catalogue, decision 010). Older pages still write both
 // languages inline (`t("Guardar", "Save")`); lint allows no new such pairs.
 import { useRouteLoaderData } from "@remix-run/react";
-import { createMsg, type Msg } from "@rm/catalogue";
+import { createMsg, formatCoded, isCoded, type Coded, type Msg } from "@rm/catalogue";
+import { translateMessage } from "./messages.ts";
 
 export const LOCALES = ["es", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -47,6 +48,19 @@ export function useMsg(): Msg {
 /** The catalogue lookup for a language known outside React (loaders, actions, meta). */
 export function msgFor(locale: Locale): Msg {
   return createMsg(locale);
+}
+
+/** A text from the server: a catalogue code with parameters, or Spanish text from code not yet moved to codes. */
+export type Text = string | Coded;
+
+/** A server text in `locale`; Spanish text is looked up in the old table of translations (messages.ts). */
+export function textIn(text: Text, locale: Locale): string {
+  return isCoded(text) ? formatCoded(locale, text) : translateMessage(text, locale);
+}
+
+/** A count in the interface language's digits (1.500 / 1,500). */
+export function formatCount(value: number, locale: Locale): string {
+  return new Intl.NumberFormat(LOCALE_TAGS[locale]).format(value);
 }
 
 /**

@@ -1,45 +1,20 @@
-// English versions of the Spanish messages the server sends back with a form (field errors and
-// rule violations from @rm/accounts and @rm/domain). Shown when the interface is in English.
+// English versions of Spanish messages the server still sends back as text (field errors and rule
+// violations from packages not yet on catalogue codes), shown when the interface is in English.
+// Messages that come as codes with parameters (@rm/accounts' users, practices, settings and
+// password rules; decision 010) are not here: the page formats them from the catalogue. The sign-up
+// form still reads the account rules' Spanish text, so their entries stay until it moves to codes.
 const EXACT: Record<string, string> = {
-  "Código de país de 2 letras (EC).": "Two-letter country code (EC).",
   "El correo es demasiado largo.": "The email is too long.",
-  "El enlace no es válido o ya expiró. Pida uno nuevo al propietario.": "The link is invalid or expired. Ask the owner for a new one.",
-  "El espacio de trabajo necesita al menos un propietario.": "The workspace needs at least one owner.",
-  "El inicio y el fin no pueden ser iguales.": "Start and end cannot be the same.",
   "El nombre es demasiado largo (máximo 120 caracteres).": "The name is too long (at most 120 characters).",
-  "El plan FREE permite un solo usuario. Mejore su plan en Facturación para invitar a más personas.":
-    "The FREE plan allows one user. Upgrade your plan in Billing to invite more people.",
-  "Elija un canal.": "Choose a channel.",
-  "Elija un rol.": "Choose a role.",
-  "Elija una política.": "Choose a policy.",
   "Escriba el texto.": "Write the text.",
-  "Ingrese su contraseña actual.": "Enter your current password.",
   "Ingrese un correo electrónico válido.": "Enter a valid email.",
   "Ingrese un correo electrónico.": "Enter an email.",
   "Ingrese un nombre.": "Enter a name.",
-  "Ingrese un número de días.": "Enter a number of days.",
   "Ingrese una contraseña.": "Enter a password.",
-  "La contraseña actual no es correcta.": "The current password is not correct.",
   "La contraseña debe tener al menos 10 caracteres.": "The password must have at least 10 characters.",
   "La contraseña es demasiado larga (máximo 200 caracteres).": "The password is too long (at most 200 characters).",
-  "Las contraseñas no coinciden.": "The passwords do not match.",
-  "Máximo 365 días.": "At most 365 days.",
-  "No puede ser negativo.": "Cannot be negative.",
-  "Para activar el filtrado debe confirmar que leyó la advertencia.": "To turn on gating you must confirm that you read the warning.",
   "Un Content SID empieza con HX y tiene 34 caracteres.": "A Content SID starts with HX and has 34 characters.",
-  "Un Place ID de Google tiene letras, números, - y _ (p. ej. ChIJ…).": "A Google Place ID has letters, digits, - and _ (e.g. ChIJ…).",
-  "Un enlace para compartir de Google Maps (maps.app.goo.gl, goo.gl, google.com/maps) abre el mapa, no la página de reseñas. Use el enlace «Pedir reseñas» de su Perfil de Empresa (https://g.page/r/…/review) o su Place ID (ChIJ…).":
-    "A Google Maps share link (maps.app.goo.gl, goo.gl, google.com/maps) opens the map, not the review page. Use the “Ask for reviews” link of your Business Profile (https://g.page/r/…/review) or your Place ID (ChIJ…).",
-  "Ese enlace de g.page no es el de reseñas: debe tener la forma https://g.page/r/…/review.": "That g.page link is not the review link: it must look like https://g.page/r/…/review.",
-  "Use un Place ID de Google (ChIJ…), un enlace https://g.page/r/…/review o un enlace https://search.google.com/local/writereview?placeid=…":
-    "Use a Google Place ID (ChIJ…), a https://g.page/r/…/review link or a https://search.google.com/local/writereview?placeid=… link.",
-  "Use HH:mm (00:00–23:59).": "Use HH:mm (00:00–23:59).",
-  "Use un número en formato E.164 (+593…) o un Messaging Service SID (MG…).": "Use an E.164 number (+593…) or a Messaging Service SID (MG…).",
-  "Use un número entero de días.": "Use a whole number of days.",
-  "Use un número entero de 0 a 1000.": "Use a whole number from 0 to 1000.",
-  "Ya existe un usuario con este correo.": "A user with this email already exists.",
   "Ya existe una cuenta con este correo. Inicie sesión o use otro correo.": "An account with this email already exists. Sign in or use another email.",
-  "Zona horaria desconocida (use un nombre IANA, p. ej. America/Guayaquil).": "Unknown time zone (use an IANA name, e.g. America/Guayaquil).",
   "Falta el número de teléfono.": "The phone number is missing.",
   "No es un número de teléfono.": "Not a phone number.",
   "El número es demasiado corto.": "The number is too short.",

@@ -14,7 +14,7 @@ import { ensureCsrfToken } from "./.server/csrf.server.ts";
 import { getLocale } from "./.server/locale.server.ts";
 import { getSession, sessionStorage } from "./.server/session.server.ts";
 import { ErrorPage } from "./components/error-page.tsx";
-import { LOCALE_TAGS, useRootData, useT } from "./i18n.ts";
+import { LOCALE_TAGS, useMsg, useRootData } from "./i18n.ts";
 import { useNonce } from "./nonce.ts";
 import stylesheet from "./styles.css?url";
 
@@ -68,28 +68,22 @@ export default function App() {
 /** The one error page: a helpful message and a way back, never a stack trace. */
 export function ErrorBoundary() {
   const error = useRouteError();
-  const t = useT();
-  let title = t("Algo salió mal", "Something went wrong");
-  let detail = t(
-    "Ocurrió un error inesperado. Inténtelo de nuevo en unos minutos.",
-    "An unexpected error occurred. Please try again in a few minutes.",
-  );
+  const msg = useMsg();
+  let title = msg("app.error.title");
+  let detail = msg("app.error.detail");
   if (isRouteErrorResponse(error)) {
     if (error.status === 404) {
-      title = t("Página no encontrada", "Page not found");
-      detail = t("La página que busca no existe o ya no está disponible.", "The page you are looking for does not exist or is no longer available.");
+      title = msg("app.error.notFound.title");
+      detail = msg("app.error.notFound.detail");
     } else if (error.status === 403) {
-      title = t("Acceso denegado", "Access denied");
-      detail = t(
-        "No tiene permiso para ver esta página o el formulario expiró. Recargue la página o pida acceso al propietario.",
-        "You do not have permission for this page, or the form expired. Reload the page or ask the owner for access.",
-      );
+      title = msg("app.error.forbidden.title");
+      detail = msg("app.error.forbidden.detail");
     } else if (error.status === 401) {
-      title = t("Sesión terminada", "Session ended");
-      detail = t("Inicie sesión de nuevo.", "Please sign in again.");
+      title = msg("app.error.unauthorized.title");
+      detail = msg("app.error.unauthorized.detail");
     } else {
-      title = `Error ${error.status}`;
+      title = msg("app.error.status", { status: error.status });
     }
   }
-  return <ErrorPage title={title} detail={detail} way={<a href="/">{t("Volver al inicio", "Back to the start page")}</a>} />;
+  return <ErrorPage title={title} detail={detail} way={<a href="/">{msg("app.error.back")}</a>} />;
 }

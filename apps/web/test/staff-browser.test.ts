@@ -129,6 +129,8 @@ describe.skipIf(!present)("staff UI in the browser", () => {
 
     await page.getByRole("navigation").getByRole("link", { name: "Inicio" }).click();
     await expect.poll(() => page.getByTestId("credits").textContent()).toBe("50");
+    // The plan by its name, not the stored enum.
+    expect(await page.getByTestId("plan").textContent()).toContain("Plan Gratis.");
     // Every section of the app is in the navigation.
     for (const name of ["Inicio", "Campañas", "Conversaciones", "Bandeja", "Analítica", "Facturación", "Plantillas", "Consultorios", "Ajustes", "Usuarios", "Auditoría"]) {
       await page.getByRole("navigation").getByRole("link", { name, exact: true }).waitFor();
@@ -209,11 +211,15 @@ describe.skipIf(!present)("staff UI in the browser", () => {
     await page.getByText("Filtrado confirmado el").waitFor();
 
     await page.getByRole("navigation").getByRole("link", { name: "Auditoría" }).click();
-    await page.getByTestId("audit-table").getByText("settings.review_policy_changed").waitFor();
+    // Actions read as labels; the stored code stays beside each (and in its title) for filtering.
+    const policyRow = page.getByTestId("audit-action").filter({ hasText: "Política de reseñas cambiada" }).first();
+    await policyRow.waitFor();
+    expect(await policyRow.getAttribute("title")).toBe("settings.review_policy_changed");
+    expect(await policyRow.locator("code").textContent()).toBe("settings.review_policy_changed");
     await page.getByLabel("Acción").fill("template");
     await page.getByRole("button", { name: "Filtrar" }).click();
     await page.waitForURL(/action=template/);
-    await page.getByTestId("audit-table").getByText("template.edited").waitFor();
+    await page.getByTestId("audit-action").filter({ hasText: "Plantilla editada" }).first().waitFor();
     expect(await page.getByTestId("audit-table").getByText("settings.review_policy_changed").count()).toBe(0);
     await page.close();
   });
@@ -275,6 +281,58 @@ describe.skipIf(!present)("staff UI in the browser", () => {
     await ownerRow.getByRole("combobox").selectOption("DOCTOR");
     await ownerRow.getByRole("button", { name: "Cambiar" }).click();
     await page.getByRole("alert").filter({ hasText: "al menos un propietario" }).waitFor();
+    await page.close();
+  });
+
+  it("the owner's pages and their server errors read in English too", async () => {
+    const page = await open(context, "/");
+    await hydrated(page);
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByRole("link", { name: "Settings" }).waitFor();
+    try {
+      // The plan was set to STARTER above; home names it, in English.
+      expect(await page.getByTestId("plan").textContent()).toContain("Starter plan.");
+      const pages: [string, string, string][] = [
+        ["/billing", "Billing", "Plan and credits"],
+        ["/users", "Users", "Pending invitations"],
+        ["/settings", "Settings", "Review policy"],
+        ["/practices", "Practices", "Google reviews"],
+        ["/practices/new", "New practice", "Google review link or Place ID"],
+        ["/account", "My account", "Sign out on every other device"],
+        ["/audit", "Audit log", "Older entries →"],
+      ];
+      for (const [path, heading, text] of pages) {
+        await page.goto(`${web.url}${path}`);
+        await page.getByRole("heading", { name: heading, exact: true }).waitFor();
+        if (path !== "/audit" && path !== "/users") await page.getByText(text, { exact: false }).first().waitFor();
+        expect(await page.locator("main").textContent(), path).not.toMatch(/Guardar|Nombre|Crédito|Ajustes guardados/);
+      }
+      // Audit actions in English.
+      await page.goto(`${web.url}/audit`);
+      await page.getByTestId("audit-action").filter({ hasText: "Review policy changed" }).first().waitFor();
+      // A refusal from @rm/accounts arrives as a code and reads in English, next to its field.
+      await page.goto(`${web.url}/account`);
+      await hydrated(page);
+      await page.getByLabel("Current password").fill("not-my-password-1");
+      await page.getByLabel("New password", { exact: true }).fill("another-password-1");
+      await page.getByLabel("Repeat the new password").fill("another-password-1");
+      await page.getByRole("button", { name: "Change password" }).click();
+      await page.locator("#current-error").filter({ hasText: "The current password is not correct." }).waitFor();
+      await page.goto(`${web.url}/settings`);
+      await hydrated(page);
+      await page.getByLabel("Other destination countries").fill("CO, XX");
+      await page.getByRole("button", { name: "Save settings" }).click();
+      await page.locator("#extraDestinationCountries-error").filter({ hasText: "Unknown country codes: XX. Use 2-letter codes (CO, PE)." }).waitFor();
+      expect(await page.locator("#extraDestinationCountries-error").textContent()).not.toContain("Códigos");
+      expect(await seriousAxeViolations(page)).toEqual([]);
+    } finally {
+      await page.getByRole("button", { name: "Español" }).click();
+      await page.getByRole("link", { name: "Ajustes" }).waitFor();
+    }
+    // The same refusal in Spanish.
+    await page.getByLabel("Otros países de destino").fill("CO, XX");
+    await page.getByRole("button", { name: "Guardar ajustes" }).click();
+    await page.locator("#extraDestinationCountries-error").filter({ hasText: "Códigos de país no reconocidos: XX." }).waitFor();
     await page.close();
   });
 

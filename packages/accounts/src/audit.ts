@@ -3,10 +3,78 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { AuditLog, User, Workspace } from "@rm/db";
 
+/**
+ * Every action the audit log records. Writers take this type, so a new action is added here, and the
+ * audit page's test requires a readable label for each (`audit.action.<action>` in the catalogue).
+ */
+export const AUDIT_ACTIONS = [
+  "workspace.created",
+  "user.invited",
+  "user.invitation_revoked",
+  "user.joined",
+  "user.role_changed",
+  "user.removed",
+  "user.password_reset_issued",
+  "user.password_reset",
+  "user.password_reset_cli",
+  "user.password_changed",
+  "user.logged_out_everywhere",
+  "template.edited",
+  "template.created",
+  "template.ai_drafted",
+  "template.ai_draft_failed",
+  "signup.email_reused",
+  "api_key.created",
+  "api_key.revoked",
+  "webhook_endpoint.created",
+  "webhook_endpoint.deleted",
+  "webhook_endpoint.enabled",
+  "webhook_endpoint.disabled",
+  "webhook_delivery.replayed",
+  "settings.updated",
+  "settings.review_policy_changed",
+  "settings.destination_countries_changed",
+  "settings.sending_paused",
+  "settings.sending_resumed",
+  "practice.created",
+  "practice.updated",
+  "practice.knowledge_updated",
+  "own_sender.connected",
+  "own_sender.token_rotated",
+  "own_sender.disconnected",
+  "own_sender.sender_chosen",
+  "own_sender.whatsapp_switched",
+  "own_sender.whatsapp_unswitched",
+  "whatsapp_template.saved",
+  "whatsapp_template.submitted",
+  "campaign.created",
+  "campaign.cancelled",
+  "patient.opted_out",
+  "patient.opted_in",
+  "patient.erased",
+  "contact.opted_out",
+  "contact.opted_in",
+  "contact.erased",
+  "contact.labels_changed",
+  "contact.note_added",
+  "contact.data_downloaded",
+  "label.created",
+  "label.deleted",
+  "feedback.status_changed",
+  "feedback.notes_edited",
+  "conversation.status_changed",
+  "conversation.assigned",
+  "conversation.replied",
+  "conversation.reply_held",
+  "canned_reply.created",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditInput {
   workspaceId: string;
   actorId: string | null;
-  action: string;
+  action: AuditAction;
   entityType: string;
   entityId?: string | null;
   ip?: string | null;
@@ -85,7 +153,7 @@ export async function listAudit(em: EntityManager, filter: AuditFilter = {}): Pr
 export interface AuditInsert {
   workspaceId: string;
   actorId: string | null;
-  action: string;
+  action: AuditAction;
   entityType: string;
   entityId: string | null;
   ip: string | null;

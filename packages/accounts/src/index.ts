@@ -2,7 +2,7 @@
 // templates, server-side staff sessions and the audit log. Routes stay thin; the rules live here. See README.md.
 export { AccountsError, ValidationError, type FieldErrors } from "./errors.ts";
 export { hashToken, newToken, isTokenShape } from "./tokens.ts";
-export { recordAudit, listAudit, insertAudit, entityHistory, type AuditInput, type AuditInsert, type AuditFilter, type AuditRow, type EntityHistoryRow } from "./audit.ts";
+export { AUDIT_ACTIONS, recordAudit, listAudit, insertAudit, entityHistory, type AuditAction, type AuditInput, type AuditInsert, type AuditFilter, type AuditRow, type EntityHistoryRow } from "./audit.ts";
 export { signUp, signUpSchema, EMAIL_TAKEN, type SignUpInput, type SignUpOptions, type SignUpResult } from "./signup.ts";
 export {
   DEFAULT_SIGNUP_POLICY,

@@ -1,25 +1,26 @@
 // Practices (SPEC §4): name, address, time zone, Google review link (Place ID or g.page link), staff alert phone.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Practice, Workspace } from "@rm/db";
-import { GOOGLE_REVIEW_REJECTION_ES, normalizePhone, parseGoogleReviewInput, PHONE_REJECTION_ES } from "@rm/domain";
+import { coded } from "@rm/catalogue";
+import { normalizePhone, parseGoogleReviewInput } from "@rm/domain";
 import { z } from "zod";
 import { recordAudit } from "./audit.ts";
 import { AccountsError } from "./errors.ts";
 import { timeZoneField } from "./settings.ts";
 import type { Actor } from "./users.ts";
-import { nameField, parseOrThrow } from "./validation.ts";
+import { code, nameField, parseOrThrow } from "./validation.ts";
 
 const optionalText = (max: number) =>
   z.preprocess(
     (v) => (typeof v === "string" && v.trim() === "" ? null : v),
-    z.string().trim().max(max, `Máximo ${max} caracteres.`).nullable().optional(),
+    z.string().trim().max(max, code("accounts.text.tooLong")).nullable().optional(),
   );
 
 export const practiceSchema = z.object({
   name: nameField,
   address: optionalText(300),
   city: optionalText(120),
-  country: z.preprocess((v) => (typeof v === "string" && v.trim() ? v.trim().toUpperCase() : "EC"), z.string().regex(/^[A-Z]{2}$/, "Código de país de 2 letras (EC).")),
+  country: z.preprocess((v) => (typeof v === "string" && v.trim() ? v.trim().toUpperCase() : "EC"), z.string().regex(/^[A-Z]{2}$/, code("accounts.country.invalid"))),
   timezone: timeZoneField,
   // What the owner pasted from Google: a Place ID, a writereview?placeid= link or a g.page/r/…/review link
   // (@rm/domain parseGoogleReviewInput); the form's single field, stored as one of two columns.
@@ -34,14 +35,14 @@ function parsePractice(input: Record<string, unknown>) {
   let staffAlertPhone: string | null = null;
   if (data.staffAlertPhone) {
     const phone = normalizePhone(data.staffAlertPhone, (data.country as "EC") ?? "EC");
-    if (!phone.ok) throw new AccountsError("invalid_phone", PHONE_REJECTION_ES[phone.reason], "staffAlertPhone");
+    if (!phone.ok) throw new AccountsError("invalid_phone", coded(`accounts.phone.${phone.reason}`), "staffAlertPhone");
     staffAlertPhone = phone.e164;
   }
   let googlePlaceId: string | null = null;
   let googleReviewUrl: string | null = null;
   if (data.googleReview) {
     const review = parseGoogleReviewInput(data.googleReview);
-    if (!review.ok) throw new AccountsError("invalid_review_link", GOOGLE_REVIEW_REJECTION_ES[review.reason], "googleReview");
+    if (!review.ok) throw new AccountsError("invalid_review_link", coded(`accounts.review.${review.reason}`), "googleReview");
     if (review.target.kind === "placeId") googlePlaceId = review.target.placeId;
     else googleReviewUrl = review.target.url;
   }

@@ -2,16 +2,16 @@
 // (`gated`) is only accepted together with the owner's explicit confirmation of the warning.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Channel, Practice, ReviewPolicy, TemplateType, Workspace } from "@rm/db";
-import { normalizePhone, parseCountryList, PHONE_REJECTION_ES } from "@rm/domain";
+import { coded, createMsg, type Coded } from "@rm/catalogue";
+import { normalizePhone, parseCountryList } from "@rm/domain";
 import { z } from "zod";
 import { recordAudit } from "./audit.ts";
 import { AccountsError, ValidationError } from "./errors.ts";
 import type { Actor } from "./users.ts";
-import { nameField, parseOrThrow } from "./validation.ts";
+import { code, nameField, parseOrThrow } from "./validation.ts";
 
-export const GATED_WARNING =
-  "Google prohíbe pedir reseñas de forma selectiva (solo a pacientes satisfechos). Si activa el filtrado, " +
-  "Google puede eliminar las reseñas de su consultorio. Recomendamos la política abierta.";
+/** The warning an owner confirms before gating (Spanish, as the audit entry records it). */
+export const GATED_WARNING = createMsg("es")("settings.policy.warningText");
 
 const HH_MM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 
@@ -27,7 +27,7 @@ export function isTimeZone(value: string): boolean {
 export const timeZoneField = z
   .string()
   .trim()
-  .refine(isTimeZone, "Zona horaria desconocida (use un nombre IANA, p. ej. America/Guayaquil).");
+  .refine(isTimeZone, code("accounts.timezone.invalid"));
 
 /** A checkbox / select from an HTML form: "on", "true", "1", "yes" mean true. */
 const formBoolean = z.preprocess((v) => v === true || v === "on" || v === "true" || v === "1" || v === "yes", z.boolean());
@@ -37,13 +37,13 @@ const optionalText = z.preprocess((v) => (typeof v === "string" && v.trim() === 
 /** A Twilio sender: E.164 phone or a Messaging Service sid (MG + 32 hex). */
 const senderField = optionalText.refine(
   (v) => v == null || /^\+[1-9][0-9]{6,14}$/.test(v) || /^MG[0-9a-fA-F]{32}$/.test(v),
-  "Use un número en formato E.164 (+593…) o un Messaging Service SID (MG…).",
+  code("accounts.sender.invalid"),
 );
 
-const contentSidField = optionalText.refine((v) => v == null || /^HX[0-9a-fA-F]{32}$/.test(v), "Un Content SID empieza con HX y tiene 34 caracteres.");
+const contentSidField = optionalText.refine((v) => v == null || /^HX[0-9a-fA-F]{32}$/.test(v), code("accounts.contentSid.invalid"));
 
 // Broadcast texts carry their own content sid; the workspace setting is for the feedback flow's types.
-const AI_LIMIT_MESSAGE = "Use un número entero de 0 a 1000.";
+const AI_LIMIT_MESSAGE = code("accounts.aiDrafts.range");
 
 export const CONTENT_SID_TYPES = Object.values(TemplateType).filter((t) => t !== TemplateType.BROADCAST);
 
@@ -55,17 +55,17 @@ export const settingsSchema = z
     quietHoursStart: optionalText,
     quietHoursEnd: optionalText,
     contactCooldownDays: z.coerce
-      .number({ error: "Ingrese un número de días." })
-      .int("Use un número entero de días.")
-      .min(0, "No puede ser negativo.")
-      .max(365, "Máximo 365 días."),
-    defaultChannel: z.enum([Channel.WHATSAPP, Channel.SMS], { error: "Elija un canal." }),
+      .number({ error: code("accounts.cooldown.required") })
+      .int(code("accounts.cooldown.whole"))
+      .min(0, code("accounts.cooldown.negative"))
+      .max(365, code("accounts.cooldown.tooMany")),
+    defaultChannel: z.enum([Channel.WHATSAPP, Channel.SMS], { error: code("accounts.channel.required") }),
     // Optional: a form without the field keeps the current language.
-    defaultLanguage: z.enum(["es", "en"], { error: "Elija un idioma." }).optional(),
+    defaultLanguage: z.enum(["es", "en"], { error: code("accounts.language.required") }).optional(),
     // Optional: a form without the field keeps the current list. Countries besides the workspace's own.
     extraDestinationCountries: z
       .string()
-      .max(500)
+      .max(500, code("accounts.text.tooLong"))
       .optional()
       .transform((v, ctx) => {
         if (v === undefined) return undefined;
@@ -73,7 +73,8 @@ export const settingsSchema = z
         if (parsed.ok) return parsed.countries;
         ctx.addIssue({
           code: "custom",
-          message: `Códigos de país no reconocidos: ${parsed.unknown.join(", ")}. Use códigos de 2 letras (CO, PE). / Unknown country codes: ${parsed.unknown.join(", ")}. Use 2-letter codes (CO, PE).`,
+          message: code("accounts.countries.unknown"),
+          params: { codes: parsed.unknown.join(", ") },
         });
         return z.NEVER;
       }),
@@ -90,15 +91,15 @@ export const settingsSchema = z
     whatsappSender: senderField,
     smsSender: senderField,
     sendingPaused: formBoolean,
-    reviewPolicy: z.enum([ReviewPolicy.OPEN, ReviewPolicy.GATED], { error: "Elija una política." }),
+    reviewPolicy: z.enum([ReviewPolicy.OPEN, ReviewPolicy.GATED], { error: code("accounts.policy.required") }),
     confirmGated: formBoolean,
     ...Object.fromEntries(CONTENT_SID_TYPES.map((t) => [`contentSid_${t}`, contentSidField])),
   })
   .superRefine((v, ctx) => {
     if (v.quietHoursEnabled) {
-      if (!v.quietHoursStart || !HH_MM.test(v.quietHoursStart)) ctx.addIssue({ code: "custom", path: ["quietHoursStart"], message: "Use HH:mm (00:00–23:59)." });
-      if (!v.quietHoursEnd || !HH_MM.test(v.quietHoursEnd)) ctx.addIssue({ code: "custom", path: ["quietHoursEnd"], message: "Use HH:mm (00:00–23:59)." });
-      if (v.quietHoursStart && v.quietHoursStart === v.quietHoursEnd) ctx.addIssue({ code: "custom", path: ["quietHoursEnd"], message: "El inicio y el fin no pueden ser iguales." });
+      if (!v.quietHoursStart || !HH_MM.test(v.quietHoursStart)) ctx.addIssue({ code: "custom", path: ["quietHoursStart"], message: code("accounts.quietHours.format") });
+      if (!v.quietHoursEnd || !HH_MM.test(v.quietHoursEnd)) ctx.addIssue({ code: "custom", path: ["quietHoursEnd"], message: code("accounts.quietHours.format") });
+      if (v.quietHoursStart && v.quietHoursStart === v.quietHoursEnd) ctx.addIssue({ code: "custom", path: ["quietHoursEnd"], message: code("accounts.quietHours.same") });
     }
   });
 
@@ -124,7 +125,7 @@ export async function updateSettings(
   const data = parseOrThrow(settingsSchema, input) as z.output<typeof settingsSchema> & Record<string, string | null | undefined>;
   const now = actor.now ?? new Date();
   const workspaceId = actor.user.workspace.id;
-  const alertErrors: Record<string, string> = {};
+  const alertErrors: Record<string, Coded> = {};
   const alerts = new Map<string, string | null>();
   for (const [practiceId, raw] of Object.entries(staffAlerts)) {
     if (raw.trim() === "") {
@@ -133,7 +134,7 @@ export async function updateSettings(
     }
     const phone = normalizePhone(raw, "EC");
     if (phone.ok) alerts.set(practiceId, phone.e164);
-    else alertErrors[`alert_${practiceId}`] = PHONE_REJECTION_ES[phone.reason];
+    else alertErrors[`alert_${practiceId}`] = coded(`accounts.phone.${phone.reason}`);
   }
   if (Object.keys(alertErrors).length) throw new ValidationError(alertErrors);
 
@@ -148,7 +149,7 @@ export async function updateSettings(
     };
     if (data.reviewPolicy !== ws.reviewPolicy) {
       if (data.reviewPolicy === ReviewPolicy.GATED && !data.confirmGated) {
-        throw new ValidationError({ reviewPolicy: "Para activar el filtrado debe confirmar que leyó la advertencia." });
+        throw new ValidationError({ reviewPolicy: coded("accounts.gated.confirm") });
       }
       recordAudit(tem as EntityManager, {
         workspaceId,

@@ -3,13 +3,14 @@
 // workspace (workspaceEm) and writes its audit entry in the same transaction.
 import { LockMode, type EntityManager } from "@mikro-orm/postgresql";
 import { hashPassword, Invitation, Role, User, verifyPassword, Workspace, workspaceEm } from "@rm/db";
+import { coded, createMsg } from "@rm/catalogue";
 import { canAddUser, isPlan } from "@rm/domain";
 import { z } from "zod";
 import { recordAudit } from "./audit.ts";
 import { endUserSessions } from "./sessions.ts";
 import { AccountsError } from "./errors.ts";
 import { hashToken, isTokenShape, newToken } from "./tokens.ts";
-import { emailField, nameField, parseOrThrow, passwordField } from "./validation.ts";
+import { code, emailField, nameField, parseOrThrow, passwordField } from "./validation.ts";
 
 export const INVITATION_TTL_DAYS = 7;
 export const RESET_TTL_HOURS = 24;
@@ -24,7 +25,7 @@ export interface Actor {
   sessionId?: string | null;
 }
 
-const roleField = z.enum([Role.OWNER, Role.DOCTOR, Role.RECEPTIONIST], { error: "Elija un rol." });
+const roleField = z.enum([Role.OWNER, Role.DOCTOR, Role.RECEPTIONIST], { error: code("accounts.role.required") });
 
 function requireOwner(actor: Actor): void {
   if (actor.user.role !== Role.OWNER) throw new AccountsError("forbidden", "Solo el propietario puede administrar usuarios.");
@@ -51,8 +52,7 @@ async function seatsInUse(em: EntityManager, now: Date): Promise<number> {
   return users + pending;
 }
 
-export const FREE_LIMIT_MESSAGE =
-  "El plan FREE permite un solo usuario. Mejore su plan en Facturación para invitar a más personas.";
+export const FREE_LIMIT_MESSAGE = createMsg("es")("accounts.users.freeLimit");
 
 export const inviteSchema = z.object({ email: emailField, role: roleField });
 
@@ -69,9 +69,9 @@ export async function inviteUser(em: EntityManager, actor: Actor, input: Record<
   return tx(em, async (tem) => {
     const workspace = await lockWorkspace(tem, workspaceIdOf(actor));
     const plan = isPlan(workspace.plan) ? workspace.plan : "FREE";
-    if (!canAddUser(plan, await seatsInUse(tem, now))) throw new AccountsError("plan_limit", FREE_LIMIT_MESSAGE);
+    if (!canAddUser(plan, await seatsInUse(tem, now))) throw new AccountsError("plan_limit", coded("accounts.users.freeLimit"));
     const existing = await tem.count(User, { email: data.email }, { filters: { workspace: false } });
-    if (existing > 0) throw new AccountsError("email_taken", "Ya existe un usuario con este correo.", "email");
+    if (existing > 0) throw new AccountsError("email_taken", coded("accounts.users.emailTaken"), "email");
     // A new link for the same email replaces the older, still-open one.
     const open = await tem.find(Invitation, { email: data.email, acceptedAt: null, revokedAt: null });
     for (const inv of open) inv.revokedAt = now;
@@ -118,7 +118,7 @@ export async function revokeInvitation(em: EntityManager, actor: Actor, invitati
   });
 }
 
-export const INVALID_LINK = "El enlace no es válido o ya expiró. Pida uno nuevo al propietario.";
+export const INVALID_LINK = createMsg("es")("accounts.users.invalidLink");
 
 /** The open invitation for a link token (cross-tenant lookup by hash), or null. */
 export async function findInvitation(em: EntityManager, token: string, now = new Date()): Promise<Invitation | null> {
@@ -143,17 +143,17 @@ export async function acceptInvitation(
 ): Promise<{ userId: string; workspaceId: string; sessionVersion: number }> {
   const data = parseOrThrow(acceptSchema, input);
   const found = await findInvitation(em, token, now);
-  if (!found) throw new AccountsError("invalid_link", INVALID_LINK);
+  if (!found) throw new AccountsError("invalid_link", coded("accounts.users.invalidLink"));
   const workspaceId = found.workspace.id;
   const passwordHash = await hashPassword(data.password);
   return workspaceEm(em, workspaceId).transactional(async (tem) => {
     await lockWorkspace(tem as EntityManager, workspaceId);
     const invitation = await tem.findOne(Invitation, { id: found.id }, { refresh: true, lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) {
-      throw new AccountsError("invalid_link", INVALID_LINK);
+      throw new AccountsError("invalid_link", coded("accounts.users.invalidLink"));
     }
     if ((await tem.count(User, { email: invitation.email }, { filters: { workspace: false } })) > 0) {
-      throw new AccountsError("email_taken", "Ya existe un usuario con este correo.");
+      throw new AccountsError("email_taken", coded("accounts.users.emailTaken"));
     }
     invitation.acceptedAt = now;
     const user = tem.create(User, {
@@ -181,7 +181,7 @@ async function ownerCount(em: EntityManager): Promise<number> {
   return em.count(User, { role: Role.OWNER });
 }
 
-export const LAST_OWNER_MESSAGE = "El espacio de trabajo necesita al menos un propietario.";
+export const LAST_OWNER_MESSAGE = createMsg("es")("accounts.users.lastOwner");
 
 export async function changeRole(em: EntityManager, actor: Actor, userId: string, role: string): Promise<void> {
   requireOwner(actor);
@@ -191,7 +191,7 @@ export async function changeRole(em: EntityManager, actor: Actor, userId: string
     const user = await tem.findOne(User, { id: userId });
     if (!user) throw new AccountsError("not_found", "No encontrado.");
     if (user.role === newRole) return;
-    if (user.role === Role.OWNER && (await ownerCount(tem)) <= 1) throw new AccountsError("last_owner", LAST_OWNER_MESSAGE);
+    if (user.role === Role.OWNER && (await ownerCount(tem)) <= 1) throw new AccountsError("last_owner", coded("accounts.users.lastOwner"));
     const from = user.role;
     user.role = newRole;
     // A demoted user's open sessions end (their next request signs in with the new role).
@@ -216,7 +216,7 @@ export async function removeUser(em: EntityManager, actor: Actor, userId: string
     await lockWorkspace(tem, workspaceIdOf(actor));
     const user = await tem.findOne(User, { id: userId });
     if (!user) throw new AccountsError("not_found", "No encontrado.");
-    if (user.role === Role.OWNER && (await ownerCount(tem)) <= 1) throw new AccountsError("last_owner", LAST_OWNER_MESSAGE);
+    if (user.role === Role.OWNER && (await ownerCount(tem)) <= 1) throw new AccountsError("last_owner", coded("accounts.users.lastOwner"));
     recordAudit(tem, {
       workspaceId: workspaceIdOf(actor),
       actorId: actor.user.id,
@@ -265,7 +265,7 @@ export async function findResetUser(em: EntityManager, token: string, now = new 
 
 export const resetSchema = z
   .object({ password: passwordField, confirm: z.string() })
-  .refine((v) => v.password === v.confirm, { message: "Las contraseñas no coinciden.", path: ["confirm"] });
+  .refine((v) => v.password === v.confirm, { message: code("accounts.password.mismatch"), path: ["confirm"] });
 
 /** Sets a new password through a reset link; the link works once and every session ends. */
 export async function resetPasswordWithToken(
@@ -276,12 +276,12 @@ export async function resetPasswordWithToken(
 ): Promise<{ userId: string; workspaceId: string; sessionVersion: number }> {
   const data = parseOrThrow(resetSchema, input);
   const found = await findResetUser(em, token, now);
-  if (!found) throw new AccountsError("invalid_link", INVALID_LINK);
+  if (!found) throw new AccountsError("invalid_link", coded("accounts.users.invalidLink"));
   const passwordHash = await hashPassword(data.password);
   const workspaceId = found.workspace.id;
   return workspaceEm(em, workspaceId).transactional(async (tem) => {
     const user = await tem.findOne(User, { id: found.id, passwordResetTokenHash: hashToken(token) }, { refresh: true, lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!user) throw new AccountsError("invalid_link", INVALID_LINK);
+    if (!user) throw new AccountsError("invalid_link", coded("accounts.users.invalidLink"));
     user.passwordHash = passwordHash;
     user.passwordResetTokenHash = null;
     user.passwordResetExpiresAt = null;
@@ -301,15 +301,15 @@ export async function resetPasswordWithToken(
 }
 
 export const changePasswordSchema = z
-  .object({ current: z.string().min(1, "Ingrese su contraseña actual."), password: passwordField, confirm: z.string() })
-  .refine((v) => v.password === v.confirm, { message: "Las contraseñas no coinciden.", path: ["confirm"] });
+  .object({ current: z.string().min(1, code("accounts.password.currentRequired")), password: passwordField, confirm: z.string() })
+  .refine((v) => v.password === v.confirm, { message: code("accounts.password.mismatch"), path: ["confirm"] });
 
 /** Changes the actor's own password; bumps sessionVersion (every other session ends). */
 export async function changePassword(em: EntityManager, actor: Actor, input: Record<string, unknown>): Promise<{ sessionVersion: number }> {
   const data = parseOrThrow(changePasswordSchema, input);
   const user = await em.findOne(User, { id: actor.user.id }, { refresh: true });
   if (!user || !(await verifyPassword(user.passwordHash, data.current))) {
-    throw new AccountsError("wrong_password", "La contraseña actual no es correcta.", "current");
+    throw new AccountsError("wrong_password", coded("accounts.password.wrong"), "current");
   }
   const passwordHash = await hashPassword(data.password);
   return tx(em, async (tem) => {

@@ -1,10 +1,10 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { insertAudit } from "@rm/accounts";
+import { insertAudit, type AuditAction } from "@rm/accounts";
 
 export interface AuditEntry {
   workspaceId: string;
   actorId: string;
-  action: string;
+  action: AuditAction;
   entityType: string;
   entityId: string;
   ip: string | null;

@@ -33,3 +33,33 @@ export function createMsg(locale: Locale): Msg {
     return Array.isArray(out) ? out.join("") : String(out);
   };
 }
+
+/**
+ * A text carried as data: a code and its parameters, for a package to return (a refused form's field
+ * error, a rule violation) and a page to show in its interface language. Plain JSON, so it travels
+ * from an action to the browser unchanged; parameters are strings and numbers (no dates).
+ */
+export interface Coded {
+  code: MessageCode;
+  params?: Record<string, string | number>;
+}
+
+/** A Coded text, its parameters checked against the code like `msg`'s. */
+export function coded<C extends MessageCode>(code: C, ...args: ArgsOf<C>): Coded {
+  const params = args[0] as Record<string, string | number> | undefined;
+  return params ? { code, params } : { code };
+}
+
+export function isCoded(value: unknown): value is Coded {
+  return typeof value === "object" && value !== null && isMessageCode((value as Coded).code);
+}
+
+export function isMessageCode(value: unknown): value is MessageCode {
+  return typeof value === "string" && Object.prototype.hasOwnProperty.call(catalogue, value);
+}
+
+/** Shows a Coded text in `locale`. */
+export function formatCoded(locale: Locale, text: Coded): string {
+  const out = formatter(locale, text.code).format<string>(text.params);
+  return Array.isArray(out) ? out.join("") : String(out);
+}

@@ -3,7 +3,7 @@
 // plural rules.
 import { parse, TYPE, type MessageFormatElement } from "@formatjs/icu-messageformat-parser";
 import { describe, expect, it } from "vitest";
-import { catalogue, createMsg, LOCALES, m } from "../src/index.ts";
+import { catalogue, coded, createMsg, formatCoded, isCoded, LOCALES, m } from "../src/index.ts";
 
 function argumentNames(elements: MessageFormatElement[], into = new Set<string>()): Set<string> {
   for (const el of elements) {
@@ -41,6 +41,16 @@ describe("the catalogue", () => {
     expect(createMsg("en")("timeline.smsFallback", { code: "63003", sent: "yes" })).toBe("WhatsApp failed (no WhatsApp on this number) → sent by SMS");
     expect(createMsg("es")("timeline.smsFallback", { code: "63016", sent: "no" })).toBe("WhatsApp falló (plantilla no utilizable) → se enviará por SMS");
     expect(createMsg("en")("timeline.smsFallback", { code: "63024", sent: "no" })).toBe("WhatsApp failed (WhatsApp does not accept this number) → going by SMS");
+  });
+
+  it("a coded text from a package survives JSON and reads in either language; an unknown code is not one", () => {
+    const text = JSON.parse(JSON.stringify(coded("accounts.text.tooLong", { max: 300 }))) as unknown;
+    expect(isCoded(text)).toBe(true);
+    if (!isCoded(text)) return;
+    expect(formatCoded("es", text)).toBe("Máximo 300 caracteres.");
+    expect(formatCoded("en", text)).toBe("At most 300 characters.");
+    expect(isCoded({ code: "no.such.code" })).toBe(false);
+    expect(isCoded({ code: "toString" })).toBe(false);
   });
 
   it("a missing parameter is an error, not a blank in front of a patient", () => {

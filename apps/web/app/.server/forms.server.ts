@@ -2,11 +2,16 @@
 // above the form, status 400 (409 for conflicts), and the submitted values back so nothing typed is lost.
 import { data } from "@remix-run/node";
 import { AccountsError, ValidationError } from "@rm/accounts";
+import type { Coded } from "@rm/catalogue";
 
 export interface FormFailure {
   ok: false;
+  /** Spanish text per field (pages not yet on codes translate it back, messages.ts). */
   fieldErrors: Record<string, string>;
   formError?: string;
+  /** The same errors as catalogue codes with parameters, where the rule has one: shown in the page's language. */
+  fieldTexts?: Record<string, Coded>;
+  formText?: Coded;
   values: Record<string, string>;
   intent?: string;
 }
@@ -25,15 +30,16 @@ export function formValues(form: FormData): Record<string, string> {
 export function formFailure(error: unknown, form: FormData, intent?: string) {
   const values = formValues(form);
   if (error instanceof ValidationError) {
-    return data<FormFailure>({ ok: false, fieldErrors: error.fieldErrors, values, ...(intent ? { intent } : {}) }, { status: 400 });
+    return data<FormFailure>({ ok: false, fieldErrors: error.fieldErrors, fieldTexts: error.fieldTexts, values, ...(intent ? { intent } : {}) }, { status: 400 });
   }
   if (error instanceof AccountsError) {
     if (error.code === "forbidden") throw data({ error: error.message }, { status: 403 });
     if (error.code === "not_found") throw data({ error: error.message }, { status: 404 });
     const status = error.code === "plan_limit" || error.code === "last_owner" || error.code === "email_taken" ? 409 : 400;
+    const text = error.text;
     const failure: FormFailure = error.field
-      ? { ok: false, fieldErrors: { [error.field]: error.message }, values }
-      : { ok: false, fieldErrors: {}, formError: error.message, values };
+      ? { ok: false, fieldErrors: { [error.field]: error.message }, ...(text ? { fieldTexts: { [error.field]: text } } : {}), values }
+      : { ok: false, fieldErrors: {}, formError: error.message, ...(text ? { formText: text } : {}), values };
     if (intent) failure.intent = intent;
     return data<FormFailure>(failure, { status });
   }

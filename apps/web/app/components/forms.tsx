@@ -1,8 +1,18 @@
 // Form building blocks shared by the staff pages: the CSRF field every mutation needs, and fields
 // that show their error next to them (aria-invalid + aria-describedby).
+import type { Coded } from "@rm/catalogue";
 import type { ReactNode } from "react";
-import { useLocale, useRootData } from "../i18n.ts";
-import { translateMessage } from "../messages.ts";
+import { textIn, useLocale, useRootData, type Text } from "../i18n.ts";
+
+/** A refused form's errors per field: the catalogue text where the rule has one, else its Spanish text. */
+export function fieldTexts(failure: { fieldErrors: Record<string, string>; fieldTexts?: Record<string, Coded> | undefined } | undefined): Record<string, Text> {
+  return failure ? { ...failure.fieldErrors, ...failure.fieldTexts } : {};
+}
+
+/** A refused form's message above the form, in the same way. */
+export function formText(failure: { formError?: string | undefined; formText?: Coded | undefined } | undefined): Text | undefined {
+  return failure?.formText ?? failure?.formError;
+}
 
 export function CsrfInput() {
   return <input type="hidden" name="_csrf" value={useRootData().csrf} />;
@@ -11,7 +21,8 @@ export function CsrfInput() {
 export interface FieldProps {
   id: string;
   label: string;
-  error?: string | undefined;
+  /** A catalogue text from the server, or (from rules that have none yet) its Spanish text. */
+  error?: Text | undefined;
   hint?: ReactNode;
   children: (props: { id: string; "aria-invalid"?: true; "aria-describedby"?: string }) => ReactNode;
 }
@@ -30,19 +41,19 @@ export function Field({ id, label, error, hint, children }: FieldProps) {
       ) : null}
       {error ? (
         <p id={`${id}-error`} className="field-error">
-          {translateMessage(error, locale)}
+          {textIn(error, locale)}
         </p>
       ) : null}
     </div>
   );
 }
 
-export function FormError({ message }: { message?: string | undefined }) {
+export function FormError({ message }: { message?: Text | undefined }) {
   const locale = useLocale();
   if (!message) return null;
   return (
     <p className="error" role="alert">
-      {translateMessage(message, locale)}
+      {textIn(message, locale)}
     </p>
   );
 }

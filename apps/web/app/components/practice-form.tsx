@@ -3,7 +3,7 @@ import { Form } from "@remix-run/react";
 import { useState } from "react";
 // The subpath keeps the browser bundle to the review-link module alone.
 import { previewReviewLink } from "@rm/domain/review-link";
-import { useT } from "../i18n.ts";
+import { useMsg, type Text } from "../i18n.ts";
 import { CsrfInput, Field, FormError } from "./forms.tsx";
 
 export interface PracticeValues {
@@ -25,12 +25,12 @@ export function PracticeForm({
   readOnly,
 }: {
   values: PracticeValues;
-  errors: Record<string, string>;
-  formError?: string | undefined;
+  errors: Record<string, Text>;
+  formError?: Text | undefined;
   submitLabel: string;
   readOnly?: boolean;
 }) {
-  const t = useT();
+  const msg = useMsg();
   const [review, setReview] = useState(values.googleReview ?? "");
   const preview = previewReviewLink(review);
   return (
@@ -38,21 +38,21 @@ export function PracticeForm({
       <CsrfInput />
       <FormError message={formError} />
       <fieldset disabled={readOnly} className="bare">
-        <Field id="name" label={t("Nombre", "Name")} error={errors.name}>
+        <Field id="name" label={msg("practices.name")} error={errors.name}>
           {(p) => <input {...p} name="name" required maxLength={120} defaultValue={values.name ?? ""} />}
         </Field>
-        <Field id="address" label={t("Dirección", "Address")} error={errors.address}>
+        <Field id="address" label={msg("practices.form.address")} error={errors.address}>
           {(p) => <input {...p} name="address" maxLength={300} defaultValue={values.address ?? ""} autoComplete="street-address" />}
         </Field>
         <div className="row">
-          <Field id="city" label={t("Ciudad", "City")} error={errors.city}>
+          <Field id="city" label={msg("practices.city")} error={errors.city}>
             {(p) => <input {...p} name="city" maxLength={120} defaultValue={values.city ?? ""} />}
           </Field>
-          <Field id="country" label={t("País (código)", "Country (code)")} error={errors.country}>
+          <Field id="country" label={msg("practices.form.country")} error={errors.country}>
             {(p) => <input {...p} name="country" maxLength={2} defaultValue={values.country ?? "EC"} />}
           </Field>
         </div>
-        <Field id="timezone" label={t("Zona horaria", "Time zone")} error={errors.timezone} hint={t("Nombre IANA, p. ej. America/Guayaquil.", "IANA name, e.g. America/Guayaquil.")}>
+        <Field id="timezone" label={msg("practices.timezone")} error={errors.timezone} hint={msg("practices.form.timezoneHint")}>
           {(p) => <input {...p} name="timezone" required defaultValue={values.timezone ?? "America/Guayaquil"} list="timezones" />}
         </Field>
         <datalist id="timezones">
@@ -65,17 +65,14 @@ export function PracticeForm({
         </datalist>
         <Field
           id="googleReview"
-          label={t("Enlace de reseñas o Place ID de Google", "Google review link or Place ID")}
+          label={msg("practices.form.review")}
           error={errors.googleReview}
           hint={
             <>
-              {t(
-                "Pegue el enlace «Pedir reseñas» de su Perfil de Empresa (https://g.page/r/…/review), un enlace https://search.google.com/local/writereview?placeid=… o el Place ID (empieza con ChIJ).",
-                "Paste the “Ask for reviews” link of your Business Profile (https://g.page/r/…/review), a https://search.google.com/local/writereview?placeid=… link or the Place ID (starts with ChIJ).",
-              )}{" "}
+              {msg("practices.form.reviewHint")}{" "}
               {preview ? (
                 <>
-                  {t("Enlace de reseña:", "Review link:")}{" "}
+                  {msg("practices.form.reviewLink")}{" "}
                   <a href={preview} target="_blank" rel="noreferrer noopener" data-testid="review-link">
                     {preview}
                   </a>
@@ -88,9 +85,9 @@ export function PracticeForm({
         </Field>
         <Field
           id="staffAlertPhone"
-          label={t("Teléfono para alertas al personal", "Staff alert phone")}
+          label={msg("practices.form.alertPhone")}
           error={errors.staffAlertPhone}
-          hint={t("Recibe un aviso cuando un paciente califica mal (p. ej. 0991234567).", "Gets a message when a patient gives a low rating (e.g. 0991234567).")}
+          hint={msg("practices.form.alertPhoneHint")}
         >
           {(p) => <input {...p} name="staffAlertPhone" type="tel" defaultValue={values.staffAlertPhone ?? ""} autoComplete="tel" />}
         </Field>

@@ -7,7 +7,8 @@ import { getCreditBalance } from "@rm/credits";
 import { countDisabledWebhookEndpoints } from "../.server/api.server.ts";
 import { requireUser } from "../.server/auth.server.ts";
 import { platformSending } from "../.server/platform.server.ts";
-import { useMsg, useT } from "../i18n.ts";
+import { formatCount, useLocale, useMsg } from "../i18n.ts";
+import { planName } from "../plans.ts";
 
 export const meta: MetaFunction = () => [{ title: "Inicio · Reputation Manager" }];
 
@@ -30,17 +31,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function Dashboard() {
   const { user, workspace, practices, credits, setup, disabledWebhooks } = useLoaderData<typeof loader>();
-  const t = useT();
   const msg = useMsg();
+  const locale = useLocale();
   const [params] = useSearchParams();
   return (
     <>
-      <h1>
-        {t("Hola", "Hello")}, {user.name}
-      </h1>
+      <h1>{msg("home.hello", { name: user.name })}</h1>
       {params.get("notice") === "joined" ? (
         <p className="notice" role="status">
-          {t(`Bienvenido a ${workspace.name}.`, `Welcome to ${workspace.name}.`)}
+          {msg("home.welcome", { workspace: workspace.name })}
         </p>
       ) : null}
       {disabledWebhooks > 0 ? (
@@ -65,28 +64,28 @@ export default function Dashboard() {
       )}
       <div className="grid">
         <section className="card" aria-labelledby="credits-title">
-          <h2 id="credits-title">{t("Créditos disponibles", "Available credits")}</h2>
+          <h2 id="credits-title">{msg("home.credits")}</h2>
           <p className="big-number" data-testid="credits">
-            {credits}
+            {formatCount(credits, locale)}
           </p>
-          <p className="muted">
-            {t("Plan", "Plan")} {workspace.plan}. {t("Un crédito = un segmento SMS o un mensaje de WhatsApp.", "One credit = one SMS segment or one WhatsApp message.")}
+          <p className="muted" data-testid="plan">
+            {msg("home.plan", { plan: planName(workspace.plan, msg) })}
           </p>
         </section>
         <section className="card" aria-labelledby="next-title">
-          <h2 id="next-title">{t("Próximos pasos", "Next steps")}</h2>
+          <h2 id="next-title">{msg("home.next")}</h2>
           {practices === 0 ? (
             <p>
-              {t("Aún no tiene consultorios.", "You have no practices yet.")}{" "}
-              {user.role === "OWNER" ? <Link to="/practices/new">{t("Agregue el primero", "Add the first one")}</Link> : null}
+              {msg("home.noPractices")}{" "}
+              {user.role === "OWNER" ? <Link to="/practices/new">{msg("home.addFirst")}</Link> : null}
             </p>
           ) : (
             <ul>
               <li>
-                <Link to="/campaigns">{t("Ver campañas", "See campaigns")}</Link>
+                <Link to="/campaigns">{msg("home.campaigns")}</Link>
               </li>
               <li>
-                <Link to="/templates">{t("Revisar las plantillas de mensajes", "Review message templates")}</Link>
+                <Link to="/templates">{msg("home.templates")}</Link>
               </li>
             </ul>
           )}

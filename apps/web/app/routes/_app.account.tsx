@@ -5,8 +5,8 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { changePassword, logoutEverywhere } from "@rm/accounts";
 import { formFailure, formObject, str } from "../.server/forms.server.ts";
 import { actorOf, requireUser } from "../.server/staff.server.ts";
-import { CsrfInput, Field, FormError } from "../components/forms.tsx";
-import { useT } from "../i18n.ts";
+import { CsrfInput, Field, FormError, fieldTexts, formText } from "../components/forms.tsx";
+import { useMsg } from "../i18n.ts";
 
 export const meta: MetaFunction = () => [{ title: "Mi cuenta · Reputation Manager" }];
 
@@ -34,50 +34,50 @@ export default function AccountPage() {
   const { name, email } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const t = useT();
-  const errors = failure?.fieldErrors ?? {};
+  const msg = useMsg();
+  const errors = fieldTexts(failure);
   const notice = params.get("notice");
   return (
     <>
-      <h1>{t("Mi cuenta", "My account")}</h1>
+      <h1>{msg("account.title")}</h1>
       <p>
         {name} · {email}
       </p>
       {notice === "password" ? (
         <p className="notice" role="status">
-          {t("Contraseña cambiada. Las demás sesiones se cerraron.", "Password changed. Your other sessions were signed out.")}
+          {msg("account.passwordChanged")}
         </p>
       ) : null}
       {notice === "logged-out" ? (
         <p className="notice" role="status">
-          {t("Se cerraron todas las demás sesiones.", "All your other sessions were signed out.")}
+          {msg("account.loggedOut")}
         </p>
       ) : null}
       <section className="card" aria-labelledby="password-title">
-        <h2 id="password-title">{t("Cambiar contraseña", "Change password")}</h2>
+        <h2 id="password-title">{msg("account.password.title")}</h2>
         <Form method="post" noValidate>
           <CsrfInput />
           <input type="hidden" name="intent" value="password" />
-          <FormError message={failure?.formError} />
-          <Field id="current" label={t("Contraseña actual", "Current password")} error={errors.current}>
+          <FormError message={formText(failure)} />
+          <Field id="current" label={msg("account.password.current")} error={errors.current}>
             {(p) => <input {...p} name="current" type="password" required autoComplete="current-password" />}
           </Field>
-          <Field id="password" label={t("Nueva contraseña", "New password")} error={errors.password} hint={t("Al menos 10 caracteres.", "At least 10 characters.")}>
+          <Field id="password" label={msg("account.password.new")} error={errors.password} hint={msg("account.password.hint")}>
             {(p) => <input {...p} name="password" type="password" required minLength={10} autoComplete="new-password" />}
           </Field>
-          <Field id="confirm" label={t("Repita la nueva contraseña", "Repeat the new password")} error={errors.confirm}>
+          <Field id="confirm" label={msg("account.password.repeat")} error={errors.confirm}>
             {(p) => <input {...p} name="confirm" type="password" required autoComplete="new-password" />}
           </Field>
-          <button type="submit">{t("Cambiar contraseña", "Change password")}</button>
+          <button type="submit">{msg("account.password.submit")}</button>
         </Form>
       </section>
       <section className="card" aria-labelledby="sessions-title">
-        <h2 id="sessions-title">{t("Sesiones", "Sessions")}</h2>
+        <h2 id="sessions-title">{msg("account.sessions.title")}</h2>
         <Form method="post">
           <CsrfInput />
           <input type="hidden" name="intent" value="logout-everywhere" />
           <button type="submit" className="secondary">
-            {t("Cerrar sesión en todos los demás dispositivos", "Sign out on every other device")}
+            {msg("account.sessions.logoutEverywhere")}
           </button>
         </Form>
       </section>

@@ -3,13 +3,14 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { listAudit, listUsers } from "@rm/accounts";
 import { requireUser } from "../.server/auth.server.ts";
-import { formatDateTime, useLocale, useT } from "../i18n.ts";
+import { actionLabel, entityLabel } from "../audit-labels.ts";
+import { formatDateTime, useLocale, useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Auditoría · Reputation Manager" }];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ENTITY_TYPES = ["workspace", "user", "invitation", "practice", "template", "campaign", "patient", "billing"];
+const ENTITY_TYPES = ["workspace", "user", "invitation", "practice", "template", "campaign", "patient", "contact", "label", "feedback", "twilio_account", "whatsapp_template", "billing"];
 
 function dateParam(value: string | null, endOfDay = false): Date | undefined {
   if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
@@ -47,22 +48,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function AuditPage() {
   const { rows, users, entityTypes, nextBefore, timezone } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   const nextParams = new URLSearchParams(params);
   if (nextBefore) nextParams.set("before", nextBefore);
   return (
     <>
-      <h1>{t("Auditoría", "Audit log")}</h1>
-      <Form method="get" className="card filters" aria-label={t("Filtros", "Filters")}>
+      <h1>{msg("audit.title")}</h1>
+      <Form method="get" className="card filters" aria-label={msg("audit.filters")}>
         <div className="field">
-          <label htmlFor="f-action">{t("Acción", "Action")}</label>
+          <label htmlFor="f-action">{msg("audit.action")}</label>
           <input id="f-action" name="action" defaultValue={params.get("action") ?? ""} placeholder="template.edited" />
         </div>
         <div className="field">
-          <label htmlFor="f-actor">{t("Usuario", "User")}</label>
+          <label htmlFor="f-actor">{msg("audit.user")}</label>
           <select id="f-actor" name="actor" defaultValue={params.get("actor") ?? ""}>
-            <option value="">{t("Todos", "Everyone")}</option>
+            <option value="">{msg("audit.everyone")}</option>
             {users.map((u) => (
               <option key={u.id} value={u.id}>
                 {u.name}
@@ -71,52 +72,55 @@ export default function AuditPage() {
           </select>
         </div>
         <div className="field">
-          <label htmlFor="f-entity">{t("Entidad", "Entity")}</label>
+          <label htmlFor="f-entity">{msg("audit.entity")}</label>
           <select id="f-entity" name="entityType" defaultValue={params.get("entityType") ?? ""}>
-            <option value="">{t("Todas", "All")}</option>
+            <option value="">{msg("audit.all")}</option>
             {entityTypes.map((e) => (
               <option key={e} value={e}>
-                {e}
+                {entityLabel(e, msg)}
               </option>
             ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor="f-from">{t("Desde", "From")}</label>
+          <label htmlFor="f-from">{msg("audit.from")}</label>
           <input id="f-from" name="from" type="date" defaultValue={params.get("from") ?? ""} />
         </div>
         <div className="field">
-          <label htmlFor="f-to">{t("Hasta", "To")}</label>
+          <label htmlFor="f-to">{msg("audit.to")}</label>
           <input id="f-to" name="to" type="date" defaultValue={params.get("to") ?? ""} />
         </div>
-        <button type="submit">{t("Filtrar", "Filter")}</button>
+        <button type="submit">{msg("audit.filter")}</button>
       </Form>
       {rows.length === 0 ? (
         <section className="card empty-state">
-          <p>{t("No hay registros para estos filtros.", "No entries match these filters.")}</p>
+          <p>{msg("audit.empty")}</p>
         </section>
       ) : (
         <table className="card" data-testid="audit-table">
           <thead>
             <tr>
-              <th scope="col">{t("Fecha", "Date")}</th>
-              <th scope="col">{t("Usuario", "User")}</th>
-              <th scope="col">{t("Acción", "Action")}</th>
-              <th scope="col">{t("Entidad", "Entity")}</th>
+              <th scope="col">{msg("audit.date")}</th>
+              <th scope="col">{msg("audit.user")}</th>
+              <th scope="col">{msg("audit.action")}</th>
+              <th scope="col">{msg("audit.entity")}</th>
               <th scope="col">IP</th>
-              <th scope="col">{t("Detalles", "Details")}</th>
+              <th scope="col">{msg("audit.details")}</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r.id}>
                 <td>{formatDateTime(r.createdAt, locale, timezone)}</td>
-                <td>{r.actorName ?? t("Sistema", "System")}</td>
-                <td>
-                  <code>{r.action}</code>
+                <td>{r.actorName ?? msg("audit.system")}</td>
+                <td data-testid="audit-action" title={r.action}>
+                  {actionLabel(r.action, msg)}{" "}
+                  <small className="muted">
+                    <code>{r.action}</code>
+                  </small>
                 </td>
                 <td>
-                  {r.entityType}
+                  {entityLabel(r.entityType, msg)}
                   {r.entityId ? <span className="muted"> {r.entityId.slice(0, 8)}</span> : null}
                 </td>
                 <td>{r.ip ?? "—"}</td>
@@ -128,7 +132,7 @@ export default function AuditPage() {
       )}
       {nextBefore ? (
         <p>
-          <Link to={`?${nextParams.toString()}`}>{t("Registros más antiguos →", "Older entries →")}</Link>
+          <Link to={`?${nextParams.toString()}`}>{msg("audit.older")}</Link>
         </p>
       ) : null}
     </>

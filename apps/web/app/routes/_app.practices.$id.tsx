@@ -6,8 +6,9 @@ import { findPractice, updatePractice } from "@rm/accounts";
 import { reviewInputOf } from "@rm/domain";
 import { formFailure, formObject } from "../.server/forms.server.ts";
 import { actorOf, notFound, requireUser } from "../.server/staff.server.ts";
+import { fieldTexts, formText } from "../components/forms.tsx";
 import { PracticeForm } from "../components/practice-form.tsx";
-import { useMsg, useT } from "../i18n.ts";
+import { useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Consultorio · Reputation Manager" }];
@@ -45,7 +46,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function EditPractice() {
   const { practice, canEdit } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
-  const t = useT();
   const msg = useMsg();
   return (
     <>
@@ -58,9 +58,9 @@ export default function EditPractice() {
       <section className="card">
         <PracticeForm
           values={failure?.values ?? practice}
-          errors={failure?.fieldErrors ?? {}}
-          formError={failure?.formError}
-          submitLabel={t("Guardar cambios", "Save changes")}
+          errors={fieldTexts(failure)}
+          formError={formText(failure)}
+          submitLabel={msg("practices.saveChanges")}
           readOnly={!canEdit}
         />
       </section>

@@ -4,7 +4,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { listPractices } from "@rm/accounts";
 import { reviewLinkFor } from "@rm/domain";
 import { requireUser } from "../.server/auth.server.ts";
-import { useT } from "../i18n.ts";
+import { useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Consultorios · Reputation Manager" }];
@@ -28,42 +28,39 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function PracticesPage() {
   const { practices, canEdit } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const t = useT();
+  const msg = useMsg();
   return (
     <>
       <div className="page-title">
-        <h1>{t("Consultorios", "Practices")}</h1>
+        <h1>{msg("practices.title")}</h1>
         {canEdit ? (
           <Link className="button" to="/practices/new">
-            {t("Nuevo consultorio", "New practice")}
+            {msg("practices.new")}
           </Link>
         ) : null}
       </div>
       {params.get("notice") === "saved" ? (
         <p className="notice" role="status">
-          {t("Consultorio guardado.", "Practice saved.")}
+          {msg("practices.saved")}
         </p>
       ) : null}
       {practices.length === 0 ? (
         <section className="card empty-state">
-          <h2>{t("Aún no hay consultorios", "No practices yet")}</h2>
+          <h2>{msg("practices.empty.title")}</h2>
           <p>
-            {t(
-              "Cada campaña pertenece a un consultorio: su nombre, zona horaria y enlace de reseñas de Google.",
-              "Every campaign belongs to a practice: its name, time zone and Google review link.",
-            )}
+            {msg("practices.empty.text")}
           </p>
-          {canEdit ? <Link to="/practices/new">{t("Agregar el primer consultorio", "Add the first practice")}</Link> : null}
+          {canEdit ? <Link to="/practices/new">{msg("practices.empty.add")}</Link> : null}
         </section>
       ) : (
         <table className="card">
           <thead>
             <tr>
-              <th scope="col">{t("Nombre", "Name")}</th>
-              <th scope="col">{t("Ciudad", "City")}</th>
-              <th scope="col">{t("Zona horaria", "Time zone")}</th>
-              <th scope="col">{t("Reseñas de Google", "Google reviews")}</th>
-              <th scope="col">{t("Alertas", "Alerts")}</th>
+              <th scope="col">{msg("practices.name")}</th>
+              <th scope="col">{msg("practices.city")}</th>
+              <th scope="col">{msg("practices.timezone")}</th>
+              <th scope="col">{msg("practices.reviews")}</th>
+              <th scope="col">{msg("practices.alerts")}</th>
             </tr>
           </thead>
           <tbody>
@@ -77,10 +74,10 @@ export default function PracticesPage() {
                 <td>
                   {p.reviewLink ? (
                     <a href={p.reviewLink} target="_blank" rel="noreferrer noopener">
-                      {t("Abrir enlace", "Open link")}
+                      {msg("practices.openLink")}
                     </a>
                   ) : (
-                    <span className="warning-text">{t("Falta el Place ID", "Place ID missing")}</span>
+                    <span className="warning-text">{msg("practices.placeIdMissing")}</span>
                   )}
                 </td>
                 <td>{p.staffAlertPhone ?? "—"}</td>

@@ -5,8 +5,9 @@ import { useActionData, useSearchParams } from "@remix-run/react";
 import { createPractice } from "@rm/accounts";
 import { formFailure, formObject } from "../.server/forms.server.ts";
 import { actorOf, requireUser } from "../.server/staff.server.ts";
+import { fieldTexts, formText } from "../components/forms.tsx";
 import { PracticeForm } from "../components/practice-form.tsx";
-import { useMsg, useT } from "../i18n.ts";
+import { useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Nuevo consultorio · Reputation Manager" }];
@@ -30,17 +31,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function NewPractice() {
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const t = useT();
   const msg = useMsg();
   return (
     <>
-      <h1>{t("Nuevo consultorio", "New practice")}</h1>
+      <h1>{msg("practices.new")}</h1>
       {params.get("welcome") ? (
         <p className="notice" role="status">
-          {t(
-            "¡Bienvenido! Empiece por su consultorio: con él sus pacientes reciben el enlace correcto de reseñas de Google.",
-            "Welcome! Start with your practice: it gives your patients the right Google review link.",
-          )}
+          {msg("practices.welcome")}
         </p>
       ) : null}
       {params.get("noCredits") ? (
@@ -49,7 +46,7 @@ export default function NewPractice() {
         </p>
       ) : null}
       <section className="card">
-        <PracticeForm values={failure?.values ?? {}} errors={failure?.fieldErrors ?? {}} formError={failure?.formError} submitLabel={t("Crear consultorio", "Create practice")} />
+        <PracticeForm values={failure?.values ?? {}} errors={fieldTexts(failure)} formError={formText(failure)} submitLabel={msg("practices.create")} />
       </section>
     </>
   );

@@ -3,13 +3,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { CONTENT_SID_TYPES, GATED_WARNING, listPractices, updateSettings } from "@rm/accounts";
+import { CONTENT_SID_TYPES, listPractices, updateSettings } from "@rm/accounts";
 import { useState } from "react";
 import { formFailure, formObject } from "../.server/forms.server.ts";
 import { actorOf, requireRole, requireUser } from "../.server/staff.server.ts";
 import { platformSending } from "../.server/platform.server.ts";
-import { CsrfInput, Field, FormError } from "../components/forms.tsx";
-import { formatDateTime, useLocale, useMsg, useT } from "../i18n.ts";
+import { CsrfInput, Field, FormError, fieldTexts } from "../components/forms.tsx";
+import { formatDateTime, useLocale, useMsg, type Text } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 import { TEMPLATE_TYPE_LABELS } from "../template-types.ts";
 
@@ -20,7 +20,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const practices = await listPractices(em);
   return {
     canEdit: user.role === "OWNER",
-    gatedWarning: GATED_WARNING,
     contentSidTypes: CONTENT_SID_TYPES as string[],
     // What an empty field means: the platform's approved template of that type (Spanish), if any.
     platformContentSids: (platformSending().whatsappContentSids?.es ?? {}) as Record<string, string | undefined>,
@@ -77,7 +76,7 @@ type Settings = Loaded["settings"];
 
 /** The values the fields show: what was just submitted after a refused save, else what is stored. */
 interface FormState {
-  errors: Record<string, string>;
+  errors: Record<string, Text>;
   submitted: Record<string, string> | undefined;
   text: (key: keyof Settings) => string;
   checked: (key: "quietHoursEnabled" | "sendingPaused") => boolean;
@@ -86,12 +85,12 @@ interface FormState {
 }
 
 export default function SettingsPage() {
-  const { settings, practices, canEdit, gatedWarning, contentSidTypes, platformContentSids } = useLoaderData<typeof loader>();
+  const { settings, practices, canEdit, contentSidTypes, platformContentSids } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
-  const t = useT();
+  const msg = useMsg();
   const v = failure?.values;
   const form: FormState = {
-    errors: failure?.fieldErrors ?? {},
+    errors: fieldTexts(failure),
     submitted: v,
     text: (key) => (v ? (v[key] ?? "") : String(settings[key] ?? "")),
     checked: (key) => (v ? v[key] === "on" : settings[key]),
@@ -101,7 +100,7 @@ export default function SettingsPage() {
   const [policy, setPolicy] = useState(v?.reviewPolicy ?? settings.reviewPolicy);
   return (
     <>
-      <h1>{t("Ajustes", "Settings")}</h1>
+      <h1>{msg("settings.title")}</h1>
       <SettingsNotices canEdit={canEdit} invalid={Object.keys(form.errors).length > 0} />
       {/* Keyed by the saved values: after a save the fields show what is stored (normalised phones…). */}
       <Form method="post" noValidate key={JSON.stringify([settings, practices])}>
@@ -111,8 +110,8 @@ export default function SettingsPage() {
           <SendingSection form={form} />
           <ContentSidsSection form={form} types={contentSidTypes} saved={settings.contentSids} platform={platformContentSids} />
           <StaffAlertsSection form={form} practices={practices} />
-          <ReviewPolicySection form={form} settings={settings} gatedWarning={gatedWarning} policy={policy} onPolicy={setPolicy} />
-          {canEdit ? <button type="submit">{t("Guardar ajustes", "Save settings")}</button> : null}
+          <ReviewPolicySection form={form} settings={settings} policy={policy} onPolicy={setPolicy} />
+          {canEdit ? <button type="submit">{msg("settings.save")}</button> : null}
         </fieldset>
       </Form>
       {canEdit ? <OwnSenderLink /> : null}
@@ -157,29 +156,29 @@ function ApiLinks() {
 
 function SettingsNotices({ canEdit, invalid }: { canEdit: boolean; invalid: boolean }) {
   const [params] = useSearchParams();
-  const t = useT();
+  const msg = useMsg();
   return (
     <>
       {params.get("notice") === "saved" ? (
         <p className="notice" role="status">
-          {t("Ajustes guardados.", "Settings saved.")}
+          {msg("settings.saved")}
         </p>
       ) : null}
-      {!canEdit ? <p className="muted">{t("Solo el propietario puede cambiar los ajustes.", "Only the owner can change settings.")}</p> : null}
-      {invalid ? <FormError message={t("Revise los campos marcados.", "Check the highlighted fields.")} /> : null}
+      {!canEdit ? <p className="muted">{msg("settings.ownerOnly")}</p> : null}
+      {invalid ? <FormError message={msg("settings.checkFields")} /> : null}
     </>
   );
 }
 
 function GeneralSection({ form: { errors, text } }: { form: FormState }) {
-  const t = useT();
+  const msg = useMsg();
   return (
     <section className="card" aria-labelledby="general-title">
-      <h2 id="general-title">{t("General", "General")}</h2>
-      <Field id="name" label={t("Nombre del espacio de trabajo", "Workspace name")} error={errors.name}>
+      <h2 id="general-title">{msg("settings.general")}</h2>
+      <Field id="name" label={msg("settings.name")} error={errors.name}>
         {(p) => <input {...p} name="name" required maxLength={120} defaultValue={text("name")} />}
       </Field>
-      <Field id="timezone" label={t("Zona horaria", "Time zone")} error={errors.timezone}>
+      <Field id="timezone" label={msg("settings.timezone")} error={errors.timezone}>
         {(p) => <input {...p} name="timezone" required defaultValue={text("timezone")} />}
       </Field>
     </section>
@@ -187,24 +186,23 @@ function GeneralSection({ form: { errors, text } }: { form: FormState }) {
 }
 
 function SendingSection({ form: { errors, text, checked, ownCountry } }: { form: FormState }) {
-  const t = useT();
   const msg = useMsg();
   return (
     <section className="card" aria-labelledby="sending-title">
-      <h2 id="sending-title">{t("Envíos", "Sending")}</h2>
-      <Checkbox id="sendingPaused" name="sendingPaused" defaultChecked={checked("sendingPaused")} label={t("Pausar todos los envíos", "Pause all sending")} />
-      <Checkbox id="quietHoursEnabled" name="quietHoursEnabled" defaultChecked={checked("quietHoursEnabled")} label={t("Respetar horario de silencio", "Respect quiet hours")} />
+      <h2 id="sending-title">{msg("settings.sending")}</h2>
+      <Checkbox id="sendingPaused" name="sendingPaused" defaultChecked={checked("sendingPaused")} label={msg("settings.pause")} />
+      <Checkbox id="quietHoursEnabled" name="quietHoursEnabled" defaultChecked={checked("quietHoursEnabled")} label={msg("settings.quietHours")} />
       <div className="row">
-        <Field id="quietHoursStart" label={t("Silencio desde (HH:mm)", "Quiet from (HH:mm)")} error={errors.quietHoursStart}>
+        <Field id="quietHoursStart" label={msg("settings.quietFrom")} error={errors.quietHoursStart}>
           {(p) => <input {...p} name="quietHoursStart" type="time" defaultValue={text("quietHoursStart")} />}
         </Field>
-        <Field id="quietHoursEnd" label={t("Silencio hasta (HH:mm)", "Quiet until (HH:mm)")} error={errors.quietHoursEnd}>
+        <Field id="quietHoursEnd" label={msg("settings.quietUntil")} error={errors.quietHoursEnd}>
           {(p) => <input {...p} name="quietHoursEnd" type="time" defaultValue={text("quietHoursEnd")} />}
         </Field>
       </div>
       <Field
         id="contactCooldownDays"
-        label={t("Días sin volver a escribir al mismo paciente", "Days before contacting the same patient again")}
+        label={msg("settings.cooldown")}
         error={errors.contactCooldownDays}
       >
         {(p) => <input {...p} name="contactCooldownDays" type="number" min={0} max={365} defaultValue={text("contactCooldownDays")} />}
@@ -212,7 +210,7 @@ function SendingSection({ form: { errors, text, checked, ownCountry } }: { form:
       <Field id="aiDraftsPerDay" label={msg("aiDrafts.settings.label")} error={errors.aiDraftsPerDay} hint={msg("aiDrafts.settings.hint")}>
         {(p) => <input {...p} name="aiDraftsPerDay" type="number" min={0} max={1000} defaultValue={text("aiDraftsPerDay")} />}
       </Field>
-      <Field id="defaultChannel" label={t("Canal predeterminado", "Default channel")} error={errors.defaultChannel}>
+      <Field id="defaultChannel" label={msg("settings.defaultChannel")} error={errors.defaultChannel}>
         {(p) => (
           <select {...p} name="defaultChannel" defaultValue={text("defaultChannel")}>
             <option value="WHATSAPP">WhatsApp</option>
@@ -236,10 +234,10 @@ function SendingSection({ form: { errors, text, checked, ownCountry } }: { form:
       >
         {(p) => <input {...p} name="extraDestinationCountries" defaultValue={text("extraDestinationCountries")} placeholder="CO, PE" autoComplete="off" />}
       </Field>
-      <Field id="whatsappSender" label={t("Remitente de WhatsApp", "WhatsApp sender")} error={errors.whatsappSender} hint={t("Vacío: el remitente de la plataforma.", "Empty: the platform's sender.")}>
+      <Field id="whatsappSender" label={msg("settings.whatsappSender")} error={errors.whatsappSender} hint={msg("settings.senderHint")}>
         {(p) => <input {...p} name="whatsappSender" defaultValue={text("whatsappSender")} placeholder="+593…" />}
       </Field>
-      <Field id="smsSender" label={t("Remitente de SMS", "SMS sender")} error={errors.smsSender} hint={t("Vacío: el remitente de la plataforma.", "Empty: the platform's sender.")}>
+      <Field id="smsSender" label={msg("settings.smsSender")} error={errors.smsSender} hint={msg("settings.senderHint")}>
         {(p) => <input {...p} name="smsSender" defaultValue={text("smsSender")} placeholder="+593… / MG…" />}
       </Field>
     </section>
@@ -248,12 +246,11 @@ function SendingSection({ form: { errors, text, checked, ownCountry } }: { form:
 
 /** The workspace's own approved templates; an empty field says which of the platform's applies. */
 function ContentSidsSection({ form: { errors, submitted }, types, saved, platform }: { form: FormState; types: string[]; saved: Record<string, string | undefined>; platform: Record<string, string | undefined> }) {
-  const t = useT();
   const msg = useMsg();
   const locale = useLocale();
   return (
     <section className="card" aria-labelledby="sids-title">
-      <h2 id="sids-title">{t("Plantillas aprobadas de WhatsApp (Content SID)", "Approved WhatsApp templates (Content SID)")}</h2>
+      <h2 id="sids-title">{msg("settings.contentSids")}</h2>
       {types.map((type) => (
         <Field
           key={type}
@@ -270,17 +267,17 @@ function ContentSidsSection({ form: { errors, submitted }, types, saved, platfor
 }
 
 function StaffAlertsSection({ form: { errors, submitted }, practices }: { form: FormState; practices: Loaded["practices"] }) {
-  const t = useT();
+  const msg = useMsg();
   return (
     <section className="card" aria-labelledby="alerts-title">
-      <h2 id="alerts-title">{t("Alertas al personal por consultorio", "Staff alerts per practice")}</h2>
+      <h2 id="alerts-title">{msg("settings.alerts")}</h2>
       {practices.length === 0 ? (
         <p>
-          {t("Aún no hay consultorios.", "No practices yet.")} <Link to="/practices/new">{t("Agregar uno", "Add one")}</Link>
+          {msg("settings.alerts.none")} <Link to="/practices/new">{msg("settings.alerts.add")}</Link>
         </p>
       ) : (
         practices.map((p) => (
-          <Field key={p.id} id={`alert_${p.id}`} label={`${p.name}: ${t("teléfono para alertas", "alert phone")}`} error={errors[`alert_${p.id}`]}>
+          <Field key={p.id} id={`alert_${p.id}`} label={msg("settings.alerts.phone", { practice: p.name })} error={errors[`alert_${p.id}`]}>
             {(props) => <input {...props} name={`alert_${p.id}`} type="tel" defaultValue={submitted ? (submitted[`alert_${p.id}`] ?? "") : p.staffAlertPhone} />}
           </Field>
         ))
@@ -293,47 +290,41 @@ function StaffAlertsSection({ form: { errors, submitted }, practices }: { form: 
 function ReviewPolicySection({
   form: { errors },
   settings,
-  gatedWarning,
   policy,
   onPolicy,
 }: {
   form: FormState;
   settings: Settings;
-  gatedWarning: string;
   policy: string;
   onPolicy: (policy: string) => void;
 }) {
-  const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   const switchingToGated = policy === "gated" && settings.reviewPolicy !== "gated";
   return (
     <section className="card" aria-labelledby="policy-title">
-      <h2 id="policy-title">{t("Política de reseñas", "Review policy")}</h2>
-      <Field id="reviewPolicy" label={t("Quién recibe el enlace de reseña de Google", "Who gets the Google review link")} error={errors.reviewPolicy}>
+      <h2 id="policy-title">{msg("settings.policy")}</h2>
+      <Field id="reviewPolicy" label={msg("settings.policy.label")} error={errors.reviewPolicy}>
         {(p) => (
           <select {...p} name="reviewPolicy" value={policy} onChange={(e) => onPolicy(e.target.value)}>
-            <option value="open">{t("Abierta: todos los pacientes (recomendada)", "Open: every patient (recommended)")}</option>
-            <option value="gated">{t("Filtrada: solo pacientes satisfechos", "Gated: only happy patients")}</option>
+            <option value="open">{msg("settings.policy.open")}</option>
+            <option value="gated">{msg("settings.policy.gated")}</option>
           </select>
         )}
       </Field>
       {settings.reviewPolicy === "gated" && settings.gatedConfirmedAt ? (
         <p className="muted">
-          {t("Filtrado confirmado el", "Gating confirmed on")} {formatDateTime(settings.gatedConfirmedAt, locale, settings.timezone)}.
+          {msg("settings.policy.confirmedOn", { date: formatDateTime(settings.gatedConfirmedAt, locale, settings.timezone) })}
         </p>
       ) : null}
       {/* Shown whenever gating is chosen (with JavaScript) or always when the page runs without it. */}
       <div className={`warning-box ${switchingToGated || errors.reviewPolicy ? "" : "js-hidden"}`} data-testid="gated-warning" role="note">
         <p>
-          <strong>{t("Advertencia:", "Warning:")}</strong>{" "}
-          {t(
-            gatedWarning,
-            "Google forbids selectively asking for reviews (only from happy patients). If you turn on gating, Google may remove your practice's reviews. We recommend the open policy.",
-          )}
+          <strong>{msg("settings.policy.warning")}</strong> {msg("settings.policy.warningText")}
         </p>
         <div className="checkbox">
           <input type="checkbox" id="confirmGated" name="confirmGated" aria-describedby={errors.reviewPolicy ? "reviewPolicy-error" : undefined} />
-          <label htmlFor="confirmGated">{t("Leí la advertencia y quiero activar el filtrado de todos modos.", "I read the warning and want to turn on gating anyway.")}</label>
+          <label htmlFor="confirmGated">{msg("settings.policy.confirm")}</label>
         </div>
       </div>
     </section>

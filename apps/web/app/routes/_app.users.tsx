@@ -4,13 +4,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { changeRole, findInvitationById, findUser, INVITATION_TTL_DAYS, inviteUser, issuePasswordReset, listOpenInvitations, listUsers, removeUser, RESET_TTL_HOURS, revokeInvitation } from "@rm/accounts";
+import { coded } from "@rm/catalogue";
 import { canAddUser, isPlan } from "@rm/domain";
 import type { ReactNode } from "react";
 import { getEnv } from "../.server/env.server.ts";
 import { formFailure, str } from "../.server/forms.server.ts";
 import { actorOf, notFound, requireUser } from "../.server/staff.server.ts";
-import { CsrfInput, Field, FormError } from "../components/forms.tsx";
-import { formatDateTime, useLocale, useT } from "../i18n.ts";
+import { CsrfInput, Field, FormError, fieldTexts, formText } from "../components/forms.tsx";
+import { formatDateTime, useLocale, useMsg } from "../i18n.ts";
 import { ROLE_LABELS, ROLES, type StaffRole } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Usuarios · Reputation Manager" }];
@@ -69,7 +70,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return data({ ok: true as const, intent, email: invitation.email });
       }
       default:
-        throw data({ error: "Acción desconocida." }, { status: 400 });
+        throw data({ error: coded("billing.error.unknownAction") }, { status: 400 });
     }
   } catch (error) {
     return formFailure(error, form, intent);
@@ -110,23 +111,23 @@ function IntentForm({ intent, ids, className, children }: { intent: string; ids:
 export default function UsersPage() {
   const { meId, users, invitations, canInvite, plan, timezone, inviteDays, resetHours } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const t = useT();
+  const msg = useMsg();
   const failure = result && !result.ok ? result : undefined;
   const success = result && result.ok ? result : undefined;
   return (
     <>
-      <h1>{t("Usuarios", "Users")}</h1>
-      {failure && (failure.intent !== "invite" || failure.formError) ? <FormError message={failure.formError ?? Object.values(failure.fieldErrors)[0]} /> : null}
+      <h1>{msg("users.title")}</h1>
+      {failure && (failure.intent !== "invite" || failure.formError) ? <FormError message={formText(failure) ?? Object.values(fieldTexts(failure))[0]} /> : null}
       {success?.intent === "invite" ? <InvitationLink email={success.email} link={success.link} days={inviteDays} /> : null}
       {success?.intent === "reset" ? <ResetLink email={success.email} link={success.link} hours={resetHours} /> : null}
       {success && (success.intent === "role" || success.intent === "remove" || success.intent === "revoke") ? (
         <p className="notice" role="status">
-          {t("Cambios guardados.", "Changes saved.")}
+          {msg("users.saved")}
         </p>
       ) : null}
       <Members users={users} meId={meId} timezone={timezone} />
       <section className="card" aria-labelledby="invite-title">
-        <h2 id="invite-title">{t("Invitar a un usuario", "Invite a user")}</h2>
+        <h2 id="invite-title">{msg("users.invite.title")}</h2>
         {canInvite ? <InviteForm failure={failure?.intent === "invite" ? failure : undefined} values={failure?.values} /> : <PlanLimit plan={plan} />}
         {invitations.length ? <PendingInvitations invitations={invitations} timezone={timezone} /> : null}
       </section>
@@ -146,48 +147,45 @@ function OneTimeLink({ id, title, text, link, linkLabel }: { id: "invite-link" |
 }
 
 function InvitationLink({ email, link, days }: { email: string; link: string; days: number }) {
-  const t = useT();
+  const msg = useMsg();
   return (
     <OneTimeLink
       id="invite-link"
-      title={t("Invitación creada", "Invitation created")}
-      text={t(
-        `Envíe este enlace a ${email} (por WhatsApp o como prefiera). Funciona una vez y vence en ${days} días. No lo volveremos a mostrar.`,
-        `Send this link to ${email} (by WhatsApp or however you like). It works once and expires in ${days} days. It will not be shown again.`,
-      )}
+      title={msg("users.invite.created")}
+      text={msg("users.invite.text", { email, days })}
       link={link}
-      linkLabel={t("Enlace de invitación", "Invitation link")}
+      linkLabel={msg("users.invite.linkLabel")}
     />
   );
 }
 
 function ResetLink({ email, link, hours }: { email: string; link: string; hours: number }) {
-  const t = useT();
+  const msg = useMsg();
   return (
     <OneTimeLink
       id="reset-link"
-      title={t("Enlace para restablecer la contraseña", "Password reset link")}
-      text={t(`Entregue este enlace a ${email}. Funciona una vez y vence en ${hours} horas.`, `Give this link to ${email}. It works once and expires in ${hours} hours.`)}
+      title={msg("users.reset.title")}
+      text={msg("users.reset.text", { email, hours })}
       link={link}
-      linkLabel={t("Enlace para restablecer", "Reset link")}
+      linkLabel={msg("users.reset.linkLabel")}
     />
   );
 }
 
 function Members({ users, meId, timezone }: { users: Loaded["users"]; meId: string; timezone: string }) {
-  const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   return (
     <section className="card" aria-labelledby="members-title">
-      <h2 id="members-title">{t("Miembros", "Members")}</h2>
+      <h2 id="members-title">{msg("users.members")}</h2>
       <table>
         <thead>
           <tr>
-            <th scope="col">{t("Nombre", "Name")}</th>
-            <th scope="col">{t("Correo", "Email")}</th>
-            <th scope="col">{t("Rol", "Role")}</th>
-            <th scope="col">{t("Último ingreso", "Last sign-in")}</th>
-            <th scope="col">{t("Acciones", "Actions")}</th>
+            <th scope="col">{msg("users.name")}</th>
+            <th scope="col">{msg("users.email")}</th>
+            <th scope="col">{msg("users.role")}</th>
+            <th scope="col">{msg("users.lastLogin")}</th>
+            <th scope="col">{msg("users.actions")}</th>
           </tr>
         </thead>
         <tbody>
@@ -197,26 +195,26 @@ function Members({ users, meId, timezone }: { users: Loaded["users"]; meId: stri
               <td>{u.email}</td>
               <td>
                 <IntentForm intent="role" ids={{ userId: u.id }} className="inline-form">
-                  <RoleSelect id={`role-${u.id}`} name="role" value={u.role} label={t(`Rol de ${u.name}`, `Role of ${u.name}`)} />
+                  <RoleSelect id={`role-${u.id}`} name="role" value={u.role} label={msg("users.roleOf", { name: u.name })} />
                   <button type="submit" className="secondary small">
-                    {t("Cambiar", "Change")}
+                    {msg("users.change")}
                   </button>
                 </IntentForm>
               </td>
-              <td>{u.lastLoginAt ? formatDateTime(u.lastLoginAt, locale, timezone) : t("Nunca", "Never")}</td>
+              <td>{u.lastLoginAt ? formatDateTime(u.lastLoginAt, locale, timezone) : msg("users.never")}</td>
               <td className="actions">
                 <IntentForm intent="reset" ids={{ userId: u.id }} className="inline-form">
                   <button type="submit" className="secondary small">
-                    {t("Enlace de contraseña", "Password link")}
+                    {msg("users.passwordLink")}
                   </button>
                 </IntentForm>
                 {u.id !== meId ? (
                   <details className="confirm">
-                    <summary>{t("Quitar…", "Remove…")}</summary>
+                    <summary>{msg("users.remove")}</summary>
                     <IntentForm intent="remove" ids={{ userId: u.id }}>
-                      <p>{t(`¿Quitar a ${u.name} del espacio de trabajo?`, `Remove ${u.name} from the workspace?`)}</p>
+                      <p>{msg("users.remove.confirm", { name: u.name })}</p>
                       <button type="submit" className="danger small">
-                        {t("Sí, quitar", "Yes, remove")}
+                        {msg("users.remove.yes")}
                       </button>
                     </IntentForm>
                   </details>
@@ -232,52 +230,46 @@ function Members({ users, meId, timezone }: { users: Loaded["users"]; meId: stri
 
 /** `values`: what the last failed form of the page sent. */
 function InviteForm({ failure, values }: { failure: Failure | undefined; values: Failure["values"] | undefined }) {
-  const t = useT();
-  const errors = failure?.fieldErrors ?? {};
+  const msg = useMsg();
+  const errors = fieldTexts(failure);
   return (
     <Form method="post" noValidate>
       <CsrfInput />
       <input type="hidden" name="intent" value="invite" />
-      {failure ? <FormError message={failure.formError} /> : null}
-      <Field id="invite-email" label={t("Correo electrónico", "Email")} error={errors.email}>
+      {failure ? <FormError message={formText(failure)} /> : null}
+      <Field id="invite-email" label={msg("users.invite.email")} error={errors.email}>
         {(p) => <input {...p} name="email" type="email" required defaultValue={values?.email} />}
       </Field>
-      <Field id="invite-role" label={t("Rol", "Role")} error={errors.role}>
-        {(p) => <RoleSelect id={p.id} name="role" value={values?.role} label={t("Rol", "Role")} />}
+      <Field id="invite-role" label={msg("users.role")} error={errors.role}>
+        {(p) => <RoleSelect id={p.id} name="role" value={values?.role} label={msg("users.role")} />}
       </Field>
-      <button type="submit">{t("Crear enlace de invitación", "Create invitation link")}</button>
+      <button type="submit">{msg("users.invite.submit")}</button>
     </Form>
   );
 }
 
 function PlanLimit({ plan }: { plan: string }) {
-  const t = useT();
+  const msg = useMsg();
   return (
     <p data-testid="plan-limit">
-      {plan === "FREE"
-        ? t(
-            "El plan FREE permite un solo usuario. Mejore su plan en Facturación para invitar a más personas.",
-            "The FREE plan allows one user. Upgrade your plan in Billing to invite more people.",
-          )
-        : t("Su plan no permite más usuarios.", "Your plan allows no more users.")}{" "}
-      <a href="/billing">{t("Ir a Facturación", "Go to Billing")}</a>
+      {plan === "FREE" ? msg("accounts.users.freeLimit") : msg("users.planLimit.other")} <a href="/billing">{msg("users.planLimit.billing")}</a>
     </p>
   );
 }
 
 function PendingInvitations({ invitations, timezone }: { invitations: Loaded["invitations"]; timezone: string }) {
-  const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   return (
     <>
-      <h3>{t("Invitaciones pendientes", "Pending invitations")}</h3>
+      <h3>{msg("users.pending")}</h3>
       <ul className="plain-list">
         {invitations.map((i) => (
           <li key={i.id}>
-            {i.email} · {ROLE_LABELS[i.role][locale]} · {t("vence", "expires")} {formatDateTime(i.expiresAt, locale, timezone)}{" "}
+            {i.email} · {ROLE_LABELS[i.role][locale]} · {msg("users.pending.expires", { date: formatDateTime(i.expiresAt, locale, timezone) })}{" "}
             <IntentForm intent="revoke" ids={{ invitationId: i.id }} className="inline-form">
               <button type="submit" className="secondary small">
-                {t("Anular", "Revoke")}
+                {msg("users.revoke")}
               </button>
             </IntentForm>
           </li>

@@ -7,8 +7,8 @@ import { verifyCsrf } from "../.server/csrf.server.ts";
 import { formFailure, formObject } from "../.server/forms.server.ts";
 import { startSession } from "../.server/login.server.ts";
 import { getSession } from "../.server/session.server.ts";
-import { CsrfInput, Field, FormError } from "../components/forms.tsx";
-import { useT } from "../i18n.ts";
+import { CsrfInput, Field, FormError, fieldTexts, formText } from "../components/forms.tsx";
+import { useLocale, useMsg } from "../i18n.ts";
 import { ROLE_LABELS, type StaffRole } from "../nav.ts";
 import { InvalidLinkPage } from "../components/invalid-link.tsx";
 
@@ -35,29 +35,30 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function AcceptInvitation() {
   const { email, role, workspaceName } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
-  const t = useT();
-  const errors = failure?.fieldErrors ?? {};
+  const msg = useMsg();
+  const locale = useLocale();
+  const errors = fieldTexts(failure);
   return (
     <main className="page narrow">
-      <h1>{t("Únase a", "Join")} {workspaceName}</h1>
+      <h1>{msg("auth.invite.title", { workspace: workspaceName })}</h1>
       <p>
-        {t("Invitación para", "Invitation for")} <strong>{email}</strong> ({t(ROLE_LABELS[role].es, ROLE_LABELS[role].en)}).
+        {msg("auth.invite.for")} <strong>{email}</strong> ({ROLE_LABELS[role][locale]}).
       </p>
       <div className="card">
         <Form method="post" noValidate>
           <CsrfInput />
-          <FormError message={failure?.formError} />
-          <Field id="name" label={t("Su nombre", "Your name")} error={errors.name}>
+          <FormError message={formText(failure)} />
+          <Field id="name" label={msg("auth.invite.name")} error={errors.name}>
             {(p) => <input {...p} name="name" required autoComplete="name" defaultValue={failure?.values.name} />}
           </Field>
-          <Field id="password" label={t("Contraseña", "Password")} error={errors.password} hint={t("Al menos 10 caracteres.", "At least 10 characters.")}>
+          <Field id="password" label={msg("auth.password")} error={errors.password} hint={msg("auth.passwordHint")}>
             {(p) => <input {...p} name="password" type="password" required minLength={10} autoComplete="new-password" />}
           </Field>
-          <button type="submit">{t("Crear mi usuario", "Create my user")}</button>
+          <button type="submit">{msg("auth.invite.submit")}</button>
         </Form>
       </div>
       <p>
-        <Link to="/login">{t("Ya tengo usuario", "I already have a user")}</Link>
+        <Link to="/login">{msg("auth.invite.haveUser")}</Link>
       </p>
     </main>
   );

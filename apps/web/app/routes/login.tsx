@@ -10,7 +10,7 @@ import { startSession } from "../.server/login.server.ts";
 import { getSession, looksSignedIn, safeRedirect } from "../.server/session.server.ts";
 import { CsrfInput } from "../components/forms.tsx";
 import { LanguageSwitch } from "../components/language-switch.tsx";
-import { useMsg, useT } from "../i18n.ts";
+import { useMsg } from "../i18n.ts";
 
 export const meta: MetaFunction = () => [{ title: "Iniciar sesión · Reputation Manager" }];
 
@@ -49,7 +49,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof LoginError) {
       logger.info({ requestId: context.requestId }, "login failed");
-      return data({ error: error.message, code: "invalid" as const }, { status: 401 });
+      return data({ code: "invalid" as const }, { status: 401 });
     }
     throw error;
   }
@@ -64,20 +64,19 @@ export default function LoginPage() {
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
   const submitting = navigation.state !== "idle" && navigation.formAction?.startsWith("/login") === true;
-  const t = useT();
   const msg = useMsg();
   const error = !actionData
     ? undefined
     : actionData.code === "throttled"
       ? msg("security.login.throttled", { seconds: actionData.retryAfter })
-      : t(actionData.error, "Wrong email or password");
+      : msg("auth.login.invalid");
   const notice = searchParams.get("notice");
   return (
     <main className="page narrow">
-      <h1>{t("Iniciar sesión", "Sign in")}</h1>
+      <h1>{msg("auth.login.title")}</h1>
       {notice === "password-reset" ? (
         <p className="notice" role="status">
-          {t("Contraseña actualizada. Inicie sesión con la nueva contraseña.", "Password updated. Sign in with your new password.")}
+          {msg("auth.login.passwordReset")}
         </p>
       ) : null}
       <div className="card">
@@ -89,15 +88,15 @@ export default function LoginPage() {
             </p>
           ) : null}
           <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
-          <CredentialField id="email" label={t("Correo electrónico", "Email")} type="email" autoComplete="username" inputMode="email" autoFocus error={Boolean(error)} />
-          <CredentialField id="password" label={t("Contraseña", "Password")} type="password" autoComplete="current-password" error={Boolean(error)} />
+          <CredentialField id="email" label={msg("auth.email")} type="email" autoComplete="username" inputMode="email" autoFocus error={Boolean(error)} />
+          <CredentialField id="password" label={msg("auth.password")} type="password" autoComplete="current-password" error={Boolean(error)} />
           <button type="submit" disabled={submitting}>
-            {submitting ? t("Ingresando…", "Signing in…") : t("Ingresar", "Sign in")}
+            {submitting ? msg("auth.login.submitting") : msg("auth.login.submit")}
           </button>
         </Form>
       </div>
       <p>
-        {t("¿Primera vez aquí?", "New here?")} <Link to="/signup">{t("Cree una cuenta para su consultorio", "Create an account for your practice")}</Link>
+        {msg("auth.login.newHere")} <Link to="/signup">{msg("auth.login.signup")}</Link>
       </p>
       <LanguageSwitch />
     </main>

@@ -7,8 +7,8 @@ import { verifyCsrf } from "../.server/csrf.server.ts";
 import { formFailure, formObject } from "../.server/forms.server.ts";
 import { endStaffSession } from "@rm/accounts";
 import { getSession, sessionStorage } from "../.server/session.server.ts";
-import { CsrfInput, Field, FormError } from "../components/forms.tsx";
-import { useT } from "../i18n.ts";
+import { CsrfInput, Field, FormError, fieldTexts, formText } from "../components/forms.tsx";
+import { useMsg } from "../i18n.ts";
 import { InvalidLinkPage } from "../components/invalid-link.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Nueva contraseña · Reputation Manager" }, { name: "robots", content: "noindex" }];
@@ -37,25 +37,25 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function ResetPassword() {
   const { email } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
-  const t = useT();
-  const errors = failure?.fieldErrors ?? {};
+  const msg = useMsg();
+  const errors = fieldTexts(failure);
   return (
     <main className="page narrow">
-      <h1>{t("Nueva contraseña", "New password")}</h1>
+      <h1>{msg("auth.reset.title")}</h1>
       <p>
-        {t("Para", "For")} <strong>{email}</strong>
+        {msg("auth.reset.for")} <strong>{email}</strong>
       </p>
       <div className="card">
         <Form method="post" noValidate>
           <CsrfInput />
-          <FormError message={failure?.formError} />
-          <Field id="password" label={t("Nueva contraseña", "New password")} error={errors.password} hint={t("Al menos 10 caracteres.", "At least 10 characters.")}>
+          <FormError message={formText(failure)} />
+          <Field id="password" label={msg("auth.reset.title")} error={errors.password} hint={msg("auth.passwordHint")}>
             {(p) => <input {...p} name="password" type="password" required minLength={10} autoComplete="new-password" />}
           </Field>
-          <Field id="confirm" label={t("Repita la contraseña", "Repeat the password")} error={errors.confirm}>
+          <Field id="confirm" label={msg("auth.reset.repeat")} error={errors.confirm}>
             {(p) => <input {...p} name="confirm" type="password" required autoComplete="new-password" />}
           </Field>
-          <button type="submit">{t("Guardar contraseña", "Save password")}</button>
+          <button type="submit">{msg("auth.reset.submit")}</button>
         </Form>
       </div>
     </main>

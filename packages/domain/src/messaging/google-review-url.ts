@@ -24,7 +24,7 @@ export type GoogleReviewTarget = { kind: "placeId"; placeId: string } | { kind: 
 
 export type GoogleReviewRejection = "bad_place_id" | "maps_share_link" | "g_page_not_review" | "not_google_review_link";
 
-/** Why a pasted value is refused, in Spanish (English in apps/web/app/messages.ts); each names the accepted forms. */
+/** Why a pasted value is refused, in Spanish (pages show the catalogue's `accounts.review.<reason>` in either language); each names the accepted forms. */
 export const GOOGLE_REVIEW_REJECTION_ES: Readonly<Record<GoogleReviewRejection, string>> = {
   bad_place_id: "Un Place ID de Google tiene letras, números, - y _ (p. ej. ChIJ…).",
   maps_share_link:

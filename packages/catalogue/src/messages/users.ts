@@ -1,0 +1,40 @@
+import { m } from "../define.ts";
+
+/** The users page (owners): members, roles, invitation and password links. */
+export const users = {
+  "users.title": m({ es: "Usuarios", en: "Users" }),
+  "users.saved": m({ es: "Cambios guardados.", en: "Changes saved." }),
+  "users.invite.title": m({ es: "Invitar a un usuario", en: "Invite a user" }),
+  "users.invite.created": m({ es: "Invitación creada", en: "Invitation created" }),
+  "users.invite.text": m<{ email: string; days: number }>({
+    es: "Envíe este enlace a {email} (por WhatsApp o como prefiera). Funciona una vez y vence en {days, plural, one {# día} other {# días}}. No lo volveremos a mostrar.",
+    en: "Send this link to {email} (by WhatsApp or however you like). It works once and expires in {days, plural, one {# day} other {# days}}. It will not be shown again.",
+  }),
+  "users.invite.linkLabel": m({ es: "Enlace de invitación", en: "Invitation link" }),
+  "users.reset.title": m({ es: "Enlace para restablecer la contraseña", en: "Password reset link" }),
+  "users.reset.text": m<{ email: string; hours: number }>({
+    es: "Entregue este enlace a {email}. Funciona una vez y vence en {hours, plural, one {# hora} other {# horas}}.",
+    en: "Give this link to {email}. It works once and expires in {hours, plural, one {# hour} other {# hours}}.",
+  }),
+  "users.reset.linkLabel": m({ es: "Enlace para restablecer", en: "Reset link" }),
+  "users.members": m({ es: "Miembros", en: "Members" }),
+  "users.name": m({ es: "Nombre", en: "Name" }),
+  "users.email": m({ es: "Correo", en: "Email" }),
+  "users.role": m({ es: "Rol", en: "Role" }),
+  "users.lastLogin": m({ es: "Último ingreso", en: "Last sign-in" }),
+  "users.actions": m({ es: "Acciones", en: "Actions" }),
+  "users.roleOf": m<{ name: string }>({ es: "Rol de {name}", en: "Role of {name}" }),
+  "users.change": m({ es: "Cambiar", en: "Change" }),
+  "users.never": m({ es: "Nunca", en: "Never" }),
+  "users.passwordLink": m({ es: "Enlace de contraseña", en: "Password link" }),
+  "users.remove": m({ es: "Quitar…", en: "Remove…" }),
+  "users.remove.confirm": m<{ name: string }>({ es: "¿Quitar a {name} del espacio de trabajo?", en: "Remove {name} from the workspace?" }),
+  "users.remove.yes": m({ es: "Sí, quitar", en: "Yes, remove" }),
+  "users.invite.email": m({ es: "Correo electrónico", en: "Email" }),
+  "users.invite.submit": m({ es: "Crear enlace de invitación", en: "Create invitation link" }),
+  "users.planLimit.other": m({ es: "Su plan no permite más usuarios.", en: "Your plan allows no more users." }),
+  "users.planLimit.billing": m({ es: "Ir a Facturación", en: "Go to Billing" }),
+  "users.pending": m({ es: "Invitaciones pendientes", en: "Pending invitations" }),
+  "users.pending.expires": m<{ date: string }>({ es: "vence {date}", en: "expires {date}" }),
+  "users.revoke": m({ es: "Anular", en: "Revoke" }),
+};
