@@ -166,7 +166,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       OUTBOX_SWEEP_INTERVAL_MS: "5000",
       RELAY_POLL_MS: "200",
       // Reconciliation within the run: what no webhook retry bridged comes back from the provider.
-      INBOUND_RECONCILE_INTERVAL_SECONDS: "3",
+      // Every second: besides bridging the outage, the listing keeps provider traffic going through
+      // every fault window, so each fault meets requests even after the campaign has gone out.
+      INBOUND_RECONCILE_INTERVAL_SECONDS: "1",
       DELIVERY_RECONCILE_INTERVAL_SECONDS: "5",
       DELIVERY_RECONCILE_MIN_AGE_SECONDS: "10",
       ...(useWeb ? { PUBLIC_URL: webUrl } : {}),

@@ -17,7 +17,7 @@ describe("fault injection", () => {
       relays: 2,
       redisDownMs: 1500,
       webKills: 1,
-      providerFaultMs: 2500,
+      providerFaultMs: 5000,
       pgOutageMs: 20_000,
       replyShare: 0.3,
       timeoutMs: 120_000,

@@ -51,8 +51,9 @@ export async function startRedisCluster(options: StartRedisClusterOptions): Prom
       [
         "--port", String(port), "--bind", "127.0.0.1", "--dir", dir,
         "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-        // Short, so a killed master fails over within seconds in chaos runs.
-        "--cluster-node-timeout", "2000",
+        // Short, so a killed master fails over within seconds in chaos runs; a replica takes over
+        // however long ago it last heard from its master (a busy machine must not block the failover).
+        "--cluster-node-timeout", "2000", "--cluster-replica-validity-factor", "0",
         "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
         "--maxmemory-policy", "noeviction", "--loglevel", "warning",
       ],
@@ -70,6 +71,7 @@ export async function startRedisCluster(options: StartRedisClusterOptions): Prom
     for (const n of nodes) await waitForPing(n.port, children.get(n.port)!);
     await run(cli, ["--cluster", "create", ...nodes.map((n) => `127.0.0.1:${n.port}`), "--cluster-replicas", String(replicas), "--cluster-yes"], { timeout: 30_000 });
     await waitForClusterOk(nodes, masters * (1 + replicas));
+    if (replicas > 0) await waitForReplicasInSync(nodes);
   } catch (err) {
     await stop();
     throw err;
@@ -84,9 +86,9 @@ export async function startRedisCluster(options: StartRedisClusterOptions): Prom
       children.delete(master.port);
       if (replicas > 0) {
         const alive = nodes.filter((n) => children.has(n.port));
-        const deadline = Date.now() + 30_000;
+        const deadline = Date.now() + 60_000;
         while ((await masterOf(alive, slot, children).catch(() => master)).port === master.port) {
-          if (Date.now() > deadline) throw new Error(`no replica took over slot ${slot} within 30 s`);
+          if (Date.now() > deadline) throw new Error(`no replica took over slot ${slot} within 60 s`);
           await sleep(200);
         }
       }
@@ -138,6 +140,18 @@ async function waitForClusterOk(nodes: RedisClusterNode[], members: number): Pro
     );
     if (states.every(Boolean)) return;
     if (Date.now() > deadline) throw new Error("the local Redis Cluster did not reach cluster_state:ok within 30 s");
+    await sleep(100);
+  }
+}
+
+/** Every replica has finished its first sync with its master (INFO replication: master_link_status:up). */
+async function waitForReplicasInSync(nodes: RedisClusterNode[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const infos = await Promise.all(nodes.map((n) => probe(n.port, (r) => r.info("replication")).catch(() => "")));
+    const replicas = infos.filter((i) => /role:slave/.test(i));
+    if (replicas.length > 0 && replicas.every((i) => /master_link_status:up/.test(i) && !/master_sync_in_progress:1/.test(i))) return;
+    if (Date.now() > deadline) throw new Error("the local Redis Cluster's replicas did not finish their first sync within 30 s");
     await sleep(100);
   }
 }
