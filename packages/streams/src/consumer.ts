@@ -208,8 +208,17 @@ export class StreamConsumer {
       }
       if (!reply) continue;
       for (const [stream, entries] of reply) {
-        // Fresh reads are first deliveries.
-        await this.processBatch(stream, entries.map(([id, fields]) => ({ id, fields, deliveryCount: 1 })));
+        // Fresh reads are first deliveries. Handlers catch their own errors; what can still fail is
+        // Redis itself (an acknowledgement or dead-letter write during an outage or a cluster
+        // failover): the entries stay pending and are claimed again, and the loop must go on — a
+        // rejection here would end the loop unseen and crash the process.
+        try {
+          await this.processBatch(stream, entries.map(([id, fields]) => ({ id, fields, deliveryCount: 1 })));
+        } catch (err) {
+          if (!this.running) return;
+          this.o.logger?.warn({ err: String(err), kind: this.o.kind, entries: entries.length }, "acknowledging a batch failed; its entries stay pending and will be claimed again");
+          await sleep(500);
+        }
       }
     }
   }

@@ -128,6 +128,31 @@ describe("StreamConsumer", () => {
     }
   });
 
+  it("an acknowledgement Redis refuses (an outage, a failover) leaves the batch pending and the reader going", async () => {
+    const seen: string[] = [];
+    const lines: string[] = [];
+    const c = make(async (e) => void seen.push(e.outboxId), { claimIdleMs: 20, logger: { info: () => {}, warn: (_o: object, msg?: string) => void lines.push(msg ?? ""), error: () => {} } as never });
+    const xack = r.client.xack.bind(r.client);
+    let refused = 0;
+    r.client.xack = (async (...args: Parameters<typeof xack>) => {
+      if (refused++ === 0) throw new Error("Too many Cluster redirections. Last error: Error: Connection is closed.");
+      return xack(...args);
+    }) as typeof r.client.xack;
+    await c.start();
+    await add(0, entry(1));
+    await until(() => seen.length === 1 && refused === 1);
+    // The reader survived the refusal: a later entry is handled and acknowledged.
+    await add(0, entry(2));
+    await until(() => seen.includes("2"));
+    expect(lines).toContain("acknowledging a batch failed; its entries stay pending and will be claimed again");
+    // The first entry stayed pending and is claimed again (its handler is idempotent), then acknowledged.
+    await until(async () => {
+      await c.claimStale();
+      return (await pendingCount(0)) === 0;
+    });
+    expect(seen.filter((id) => id === "1").length).toBe(2);
+  });
+
   it("sends an undecodable entry straight to the dead-letter stream", async () => {
     const handled: string[] = [];
     const c = make(async (e) => void handled.push(e.outboxId));
