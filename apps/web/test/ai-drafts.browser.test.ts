@@ -12,7 +12,7 @@ import { createSimulator, type Simulator } from "@rm/twilio-simulator";
 import type { Browser, Page } from "playwright-core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, unexpectedProblems, watch, expectUsableAt360 } from "./support/browser.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const present = chromiumPresent();
@@ -75,24 +75,7 @@ describe.skipIf(!present)("AI drafts of broadcast texts", () => {
     return page;
   }
 
-  /** axe needs scripts: the page as it is now (HTML after a POST included) in a JavaScript context. */
-  async function axeClean(page: Page): Promise<void> {
-    const withJs = await browser.newContext({ viewport: { width: 360, height: 800 }, storageState: await page.context().storageState() });
-    const p = await withJs.newPage();
-    await p.route("**/*", (route) => (route.request().isNavigationRequest() ? route.fulfill({ contentType: "text/html", body: "" }) : route.continue()));
-    await p.goto(page.url());
-    await p.unroute("**/*");
-    // Without the page's scripts: the HTML as the no-JavaScript reader got it, styles included.
-    await p.setContent((await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, ""));
-    expect(await seriousAxeViolations(p)).toEqual([]);
-    const wide = await p.evaluate(() =>
-      // A long value scrolls inside its own field, and text for screen readers only is clipped to a
-      // pixel on purpose: neither is an overflow of the page.
-      [...document.querySelectorAll("body *")].filter((e) => !e.classList.contains("visually-hidden") && (e.getBoundingClientRect().right > 360 || (!["INPUT", "TEXTAREA"].includes(e.tagName) && e.scrollWidth > e.clientWidth + 1))).map((e) => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`).slice(0, 8),
-    );
-    expect(wide, page.url()).toEqual([]);
-    await withJs.close();
-  }
+  const axeClean = (page: Page) => expectUsableAt360(browser, page, { strict: true, withoutScripts: true });
 
   async function fillBrief(page: Page, objective: string): Promise<void> {
     await page.getByLabel("Objetivo del mensaje").fill(objective);

@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, Page } from "playwright-core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, unexpectedProblems, watch, expectUsableAt360 } from "./support/browser.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -37,23 +37,7 @@ describe.skipIf(!present)("the API settings pages", () => {
     await db?.drop();
   });
 
-  /** axe needs scripts in the page: the same URL opened in a JavaScript context of the same session. */
-  async function axeClean(page: Page): Promise<void> {
-    const withJs = await browser.newContext({ viewport: { width: 360, height: 800 }, storageState: await page.context().storageState() });
-    const p = await withJs.newPage();
-    await p.goto(page.url());
-    expect(await seriousAxeViolations(p)).toEqual([]);
-    // Usable at 360 px: nothing wider than the screen (tables and the snippet scroll inside their own region).
-    const wide = await p.evaluate(() =>
-      [...document.querySelectorAll("body *")]
-        .filter((e) => !e.parentElement?.closest(".table-scroll, .snippet") && e.getBoundingClientRect().right > 360)
-        .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)} ${(e.textContent ?? "").slice(0, 40)}`)
-        .slice(0, 8),
-    );
-    expect(wide, p.url()).toEqual([]);
-    expect(await p.evaluate(() => document.documentElement.scrollWidth), p.url()).toBeLessThanOrEqual(360);
-    await withJs.close();
-  }
+  const axeClean = (page: Page) => expectUsableAt360(browser, page, { scrollInside: ".table-scroll, .snippet" });
 
   it("creates a key, adds an endpoint, reads its log and the reference, without JavaScript", { timeout: 120_000 }, async () => {
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } });

@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, Page } from "playwright-core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, unexpectedProblems, watch, expectUsableAt360 } from "./support/browser.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -50,20 +50,7 @@ describe.skipIf(!present)("connecting the practice's own Twilio account", () => 
     await db?.drop();
   });
 
-  /** axe needs scripts in the page: the same URL opened in a JavaScript context of the same session. */
-  async function axeClean(page: Page): Promise<void> {
-    const withJs = await browser.newContext({ viewport: { width: 360, height: 800 }, storageState: await page.context().storageState() });
-    const p = await withJs.newPage();
-    await p.goto(page.url());
-    expect(await seriousAxeViolations(p)).toEqual([]);
-    // Usable at 360 px: nothing wider than the screen.
-    const wide = await p.evaluate(() =>
-      [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > 360 || e.scrollWidth > e.clientWidth + 1).map((e) => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)} ${e.scrollWidth}/${e.clientWidth} ${(e.textContent ?? "").slice(0, 40)}`).slice(0, 8),
-    );
-    expect(wide, p.url()).toEqual([]);
-    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await withJs.close();
-  }
+  const axeClean = (page: Page) => expectUsableAt360(browser, page, { strict: true });
 
   it("connects with the live check, chooses a number and disconnects, without JavaScript", { timeout: 120_000 }, async () => {
     const account = sim.addAccount({ authToken: randomBytes(16).toString("hex"), numbers: [OWN_NUMBER] });

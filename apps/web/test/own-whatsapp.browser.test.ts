@@ -19,7 +19,7 @@ import { ensureProductionBuild, freePort, waitForStatus, waitUntil } from "@rm/t
 import { signTwilioRequest } from "@rm/twilio";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, expectUsableAt360 } from "./support/browser.ts";
 import { excelDate } from "./support/dates.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 
@@ -76,19 +76,7 @@ describe.skipIf(!present)("WhatsApp from the practice's own number", () => {
     await env?.close();
   });
 
-  /** axe needs scripts: the same URL in a JavaScript context of the same session, at 360 px. */
-  async function axeClean(page: Page): Promise<void> {
-    const withJs = await browser.newContext({ viewport: { width: 360, height: 800 }, storageState: await page.context().storageState() });
-    const p = await withJs.newPage();
-    await p.goto(page.url());
-    expect(await seriousAxeViolations(p)).toEqual([]);
-    const wide = await p.evaluate(() =>
-      [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > 360).map((e) => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)} ${(e.textContent ?? "").slice(0, 40)}`).slice(0, 8),
-    );
-    expect(wide, p.url()).toEqual([]);
-    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await withJs.close();
-  }
+  const axeClean = (page: Page) => expectUsableAt360(browser, page, {});
 
   const templateId = async (type: string) => (await sql<{ id: string }>("select id::text as id from templates where workspace_id = ? and type = ? and is_default order by language limit 1", [b.workspaceId, type]))[0]!.id;
 

@@ -100,3 +100,48 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
     return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
   });
 }
+
+export interface At360Options {
+  /** Also fail on elements whose own content is wider than they are (scrollWidth > clientWidth), fields and screen-reader-only text aside. */
+  strict?: boolean;
+  /** Regions meant to scroll sideways (wide tables, code): what is inside them may be wider. */
+  scrollInside?: string;
+  /** Open the page from the HTML `page` holds with its scripts removed, as a reader without JavaScript got it (default: load the URL again). */
+  withoutScripts?: boolean;
+}
+
+/**
+ * The page as a phone shows it: the same URL (same session) at 360 × 800 with scripts on, which axe
+ * needs; no serious axe violation, and nothing wider than the screen (the first overflowing elements
+ * are the assertion's message).
+ */
+export async function expectUsableAt360(browser: Browser, page: Page, options: At360Options = {}): Promise<void> {
+  const { expect } = await import("vitest");
+  const phone = await browser.newContext({ viewport: { width: 360, height: 800 }, storageState: await page.context().storageState() });
+  try {
+    const p = await phone.newPage();
+    if (options.withoutScripts) {
+      // Navigate to the page's origin first so relative URLs and cookies resolve, then take its HTML without scripts.
+      await p.route("**/*", (route) => (route.request().isNavigationRequest() ? route.fulfill({ contentType: "text/html", body: "" }) : route.continue()));
+      await p.goto(page.url());
+      await p.unroute("**/*");
+      await p.setContent((await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, ""));
+    } else {
+      await p.goto(page.url());
+    }
+    expect(await seriousAxeViolations(p), page.url()).toEqual([]);
+    const wide = await p.evaluate(
+      ({ strict, scrollInside }) =>
+        [...document.querySelectorAll("body *")]
+          .filter((e) => !e.classList.contains("visually-hidden") && !(scrollInside && e.parentElement?.closest(scrollInside)))
+          .filter((e) => e.getBoundingClientRect().right > 360 || (strict && !["INPUT", "TEXTAREA"].includes(e.tagName) && e.scrollWidth > e.clientWidth + 1))
+          .map((e) => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)} ${e.scrollWidth}/${e.clientWidth} ${(e.textContent ?? "").slice(0, 40)}`)
+          .slice(0, 8),
+      { strict: options.strict ?? false, scrollInside: options.scrollInside ?? "" },
+    );
+    expect(wide, page.url()).toEqual([]);
+    if (!options.withoutScripts) expect(await p.evaluate(() => document.documentElement.scrollWidth), page.url()).toBeLessThanOrEqual(360);
+  } finally {
+    await phone.close();
+  }
+}
