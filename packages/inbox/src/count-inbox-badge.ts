@@ -4,18 +4,19 @@
 // campaigns, reads only.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { scopedQuery } from "@rm/db";
+import { ratingSql } from "@rm/domain";
 import { doctorScope, type InboxViewer } from "./viewer.ts";
 
 export interface InboxBadge {
   /** NEW + IN_PROGRESS items. */
   unresolved: number;
-  /** Patients with a NEW item rated 1–2 (a detractor who also wrote the form counts once). */
+  /** Patients with a NEW item from a detractor (@rm/domain's band; one who also wrote the form counts once). */
   detractors: number;
 }
 
 export async function countInboxBadge(em: EntityManager, viewer: InboxViewer): Promise<InboxBadge> {
   const scope = doctorScope(viewer, "c.doctor_id");
-  const counts = `count(*)::text as unresolved, count(distinct f.patient_id) filter (where f.status = 'NEW' and f.rating <= 2)::text as detractors`;
+  const counts = `count(*)::text as unresolved, count(distinct f.patient_id) filter (where f.status = 'NEW' and ${ratingSql("detractor", "f.rating")})::text as detractors`;
   // A doctor's count starts from the unresolved items too (then each item's patient by primary key), so
   // it costs what the owner's does instead of walking every appointment of the doctor.
   const sql = scope.sql

@@ -11,7 +11,7 @@ export interface InboxFilters {
   /** `open` (default) = NEW + IN_PROGRESS. */
   status: StatusTab;
   source: InboxSource | null;
-  /** Only items rated 1–2. */
+  /** Only items from detractors (@rm/domain's band). */
   detractors: boolean;
   practiceId: string | null;
   /** Keyset cursor: items older than this one. */

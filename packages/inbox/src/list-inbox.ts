@@ -2,6 +2,7 @@
 // tabs under the same source / detractor / practice filters.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { scopedQuery } from "@rm/db";
+import { ratingSql } from "@rm/domain";
 import { encodeCursor, statusesOf, type InboxFilters, type InboxSource } from "./filters.ts";
 import { doctorScope, MICROS, type InboxViewer } from "./viewer.ts";
 
@@ -68,7 +69,7 @@ function narrowing(viewer: InboxViewer, filters: InboxFilters): { sql: string; p
     sql += " and f.source = ?";
     params.push(filters.source);
   }
-  if (filters.detractors) sql += " and f.rating <= 2";
+  if (filters.detractors) sql += ` and ${ratingSql("detractor", "f.rating")}`;
   // Unqualified: the page's lateral row and the count's patients row both have the one doctor_id.
   const scope = doctorScope(viewer, "doctor_id");
   let campaignSql = scope.sql;

@@ -1,4 +1,5 @@
 // Small pieces of the inbox pages: the rating as stars, the source and status labels.
+import { isDetractor } from "@rm/domain/ratings";
 import type { Translate } from "../i18n.ts";
 
 export type InboxSourceName = "FORM" | "REPLY" | "RATING";
@@ -30,7 +31,7 @@ export function statusLabel(status: InboxStatusName, t: Translate): string {
 export function Stars({ rating, t }: { rating: number | null; t: Translate }) {
   if (rating === null) return <span className="muted">{t("sin calificación", "no rating")}</span>;
   return (
-    <span className={`stars${rating <= 2 ? " detractor" : ""}`}>
+    <span className={`stars${isDetractor(rating) ? " detractor" : ""}`}>
       <span aria-hidden="true">
         {"★".repeat(rating)}
         {"☆".repeat(5 - rating)}

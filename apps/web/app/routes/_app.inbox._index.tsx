@@ -5,6 +5,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { listPractices } from "@rm/accounts";
 import { formatPhone } from "@rm/domain";
+import { groupRange, isDetractor } from "@rm/domain/ratings";
 import { InboxError, listInbox, parseInboxFilters, type InboxFilters } from "@rm/inbox";
 import { STATUS_TABS, type StatusTab } from "@rm/inbox/constants";
 import { throwInboxAccessError, viewerOf } from "../.server/inbox.server.ts";
@@ -160,7 +161,7 @@ function InboxFilters({ filters, practices }: { filters: Filters; practices: Loa
       <SelectFilter id="f-practice" name="practice" label={t("Consultorio", "Practice")} allLabel={t("Todos", "All")} defaultValue={filters.practiceId ?? ""} options={namedOptions(practices)} />
       <div className="checkbox">
         <input id="f-detractors" name="detractors" type="checkbox" value="1" defaultChecked={filters.detractors} />
-        <label htmlFor="f-detractors">{t("Solo detractores (1–2)", "Detractors only (1–2)")}</label>
+        <label htmlFor="f-detractors">{t(`Solo detractores (${groupRange("detractor")})`, `Detractors only (${groupRange("detractor")})`)}</label>
       </div>
       <button type="submit">{t("Filtrar", "Filter")}</button>
     </Form>
@@ -200,7 +201,7 @@ function InboxTable({ items, caption, timezone }: { items: Loaded["items"]; capt
       </thead>
       <tbody>
         {items.map((item) => (
-          <tr key={item.id} className={item.rating !== null && item.rating <= 2 ? "detractor" : undefined} data-testid="inbox-row">
+          <tr key={item.id} className={item.rating !== null && isDetractor(item.rating) ? "detractor" : undefined} data-testid="inbox-row">
             <td>{formatDateTime(item.createdAt, locale, timezone)}</td>
             <td>
               {item.patientName}
