@@ -41,27 +41,33 @@ export interface ConsentPanelProps {
   error?: string | undefined;
 }
 
+/** The events, oldest first, or a line saying there are none (the campaign's panel and the contact page). */
+export function ConsentTimeline({ items }: { items: readonly ConsentHistoryItem[] }) {
+  const msg = useMsg();
+  return items.length === 0 ? (
+    <p className="muted">{msg("consent.history.empty")}</p>
+  ) : (
+    <ol className="timeline">
+      {items.map((e) => (
+        <li key={e.id} className="step" data-testid="consent-event">
+          <span className="step-label">
+            {e.label} — {e.source}
+            {e.actor ? ` ${e.actor}` : ""}
+          </span>
+          <time className="step-time">{e.at}</time>
+          {e.evidence ? <div className="muted">{e.evidence}</div> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 export function ConsentPanel({ patient, items, closeTo, keep, error }: ConsentPanelProps) {
   const msg = useMsg();
   return (
     <section className="card" aria-labelledby="consent-title" data-testid="consent-history">
       <h2 id="consent-title">{msg("consent.history.title", { name: patient.name })}</h2>
-      {items.length === 0 ? (
-        <p className="muted">{msg("consent.history.empty")}</p>
-      ) : (
-        <ol className="timeline">
-          {items.map((e) => (
-            <li key={e.id} className="step" data-testid="consent-event">
-              <span className="step-label">
-                {e.label} — {e.source}
-                {e.actor ? ` ${e.actor}` : ""}
-              </span>
-              <time className="step-time">{e.at}</time>
-              {e.evidence ? <div className="muted">{e.evidence}</div> : null}
-            </li>
-          ))}
-        </ol>
-      )}
+      <ConsentTimeline items={items} />
       {patient.optedOut && !patient.erased ? (
         <Form method="post" aria-labelledby="optin-title">
           <h3 id="optin-title">{msg("consent.optIn.title", { name: patient.name })}</h3>

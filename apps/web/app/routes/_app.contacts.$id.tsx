@@ -16,7 +16,7 @@ import { formatPhone } from "@rm/domain";
 import { contactsFormError, contactsViewerOf, throwContactsAccessError } from "../.server/contacts.server.ts";
 import { getLocale } from "../.server/locale.server.ts";
 import { notFound, requireRole, requireUser } from "../.server/staff.server.ts";
-import { consentHistoryItems } from "../components/consent.tsx";
+import { ConsentTimeline, consentHistoryItems } from "../components/consent.tsx";
 import { CsrfInput } from "../components/forms.tsx";
 import { formatDateTime, msgFor, useLocale, useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
@@ -320,22 +320,7 @@ function ConsentPanel({ contact, canAct, failure }: { contact: ContactData; canA
       <p data-testid="optout-state">
         {contact.erased ? msg("contacts.page.erased") : contact.optedOut ? msg("contacts.page.optedOut", { source: contact.optedOutSource ?? "" }) : msg("contacts.page.notOptedOut")}
       </p>
-      {contact.consentHistory.length === 0 ? (
-        <p className="muted">{msg("consent.history.empty")}</p>
-      ) : (
-        <ol className="timeline">
-          {contact.consentHistory.map((e) => (
-            <li key={e.id} className="step" data-testid="consent-event">
-              <span className="step-label">
-                {e.label} — {e.source}
-                {e.actor ? ` ${e.actor}` : ""}
-              </span>
-              <time className="step-time">{e.at}</time>
-              {e.evidence ? <div className="muted">{e.evidence}</div> : null}
-            </li>
-          ))}
-        </ol>
-      )}
+      <ConsentTimeline items={contact.consentHistory} />
       {canAct && !contact.erased && !contact.optedOut ? (
         <p>
           <Link to={`/contacts/${contact.id}?confirm=optout#confirm`} className="button secondary">
