@@ -4,14 +4,13 @@
 // Only the brief goes to the provider: nothing here reads a patient, contact or message.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { AiError, DRAFT_LANGUAGES, DRAFT_LENGTHS, DRAFT_TONES, draftTemplates, type AiClient, type DraftBrief } from "@rm/ai";
-import { Role, Template, TemplateType, Workspace } from "@rm/db";
+import { Role, type Template } from "@rm/db";
 import { defineInstruments } from "@rm/telemetry";
 import { z } from "zod";
 import { recordAudit } from "./audit.ts";
 import { AccountsError } from "./errors.ts";
-import { templateSchema, validateTemplateBodies } from "./templates.ts";
+import { createLibraryEntry } from "./library.ts";
 import type { Actor } from "./users.ts";
-import { parseOrThrow } from "./validation.ts";
 
 export const AI_DRAFT_AUDIT_ACTION = "template.ai_drafted";
 
@@ -122,33 +121,14 @@ export async function requestAiDrafts(em: EntityManager, actor: Actor, client: A
 }
 
 /**
- * Saves an edited draft as a new broadcast template: the same schema and variable check as any
- * template edit (`ValidationError` with the body's problems), audited as a creation.
+ * Saves an edited draft as a new library entry (a `BROADCAST` template) with the brief's objective:
+ * the library's checks (`ValidationError` per field), audited as a creation from an AI draft.
  */
-export async function createBroadcastTemplate(em: EntityManager, actor: Actor, input: { name?: unknown; body: unknown; language?: unknown; fromAiDraft?: boolean }): Promise<Template> {
+export async function createBroadcastTemplate(
+  em: EntityManager,
+  actor: Actor,
+  input: { name?: unknown; body: unknown; objective?: unknown; language?: unknown; fromAiDraft?: boolean },
+): Promise<Template> {
   requireDrafter(actor);
-  const data = parseOrThrow(templateSchema, { name: input.name, body: input.body });
-  validateTemplateBodies(data.body, null);
-  const language = input.language === "en" ? "en" : "es";
-  const template = em.create(Template, {
-    workspace: em.getReference(Workspace, actor.user.workspace.id),
-    type: TemplateType.BROADCAST,
-    name: data.name ?? null,
-    body: data.body,
-    smsBody: null,
-    whatsappContentSid: null,
-    isDefault: false,
-    language,
-  });
-  recordAudit(em, {
-    workspaceId: actor.user.workspace.id,
-    actorId: actor.user.id,
-    action: "template.created",
-    entityType: "template",
-    entityId: template.id,
-    ip: actor.ip ?? null,
-    details: { type: TemplateType.BROADCAST, language, fromAiDraft: input.fromAiDraft === true },
-  });
-  await em.flush();
-  return template;
+  return createLibraryEntry(em, actor, { name: input.name, objective: input.objective, body: input.body, category: "MARKETING", forWhatsapp: true, language: input.language, fromAiDraft: input.fromAiDraft === true });
 }

@@ -66,6 +66,32 @@ export {
   type AiDraftAllowance,
   type AiDraftResult,
 } from "./ai-drafts.ts";
+export {
+  LIBRARY_LIMITS,
+  LIBRARY_SORTS,
+  LIBRARY_VARIABLES,
+  SEED_VARIABLES_WITHOUT_EQUIVALENT,
+  canEditLibrary,
+  checkLibraryEntry,
+  convertSeedVariables,
+  createLibraryEntry,
+  duplicateLibraryEntry,
+  findLibraryEntry,
+  listLibrary,
+  previewLibraryText,
+  recordTemplateUse,
+  seedVariableTable,
+  setLibraryEntryArchived,
+  unknownLibraryVariables,
+  updateLibraryEntry,
+  type CheckedLibraryEntry,
+  type LibraryEntryInput,
+  type LibraryFilters,
+  type LibraryListItem,
+  type LibraryPreview,
+  type LibrarySort,
+  type LibraryVariable,
+} from "./library.ts";
 export { setupChecklist, type SetupChecklist, type SetupItem, type SetupStep } from "./setup-checklist.ts";
 export {
   workspaceSendingSettings,

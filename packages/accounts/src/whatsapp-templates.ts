@@ -78,6 +78,17 @@ export function defaultWhatsAppText(type: WhatsAppContentType, language: string)
   return { body, buttons: (text.buttons ?? []).map((b) => b.title) };
 }
 
+/**
+ * WhatsApp's placement rules for variables in a template body (it rejects a body that starts or ends
+ * with a variable, or has two side by side): the catalogue code of the first one broken, or null.
+ */
+export function whatsappFormattingProblem(body: string): "whatsappTemplate.error.edgeVariable" | "whatsappTemplate.error.adjacentVariables" | null {
+  const trimmed = body.trim();
+  if (/^\{\{[^}]*\}\}/.test(trimmed) || /\{\{[^}]*\}\}[.!?]?$/.test(trimmed)) return "whatsappTemplate.error.edgeVariable";
+  if (/\}\}\s*\{\{/.test(trimmed)) return "whatsappTemplate.error.adjacentVariables";
+  return null;
+}
+
 /** What WhatsApp would refuse in this text, as field errors (Spanish; the route shows the catalogue's text by code). */
 export function whatsappTextProblems(type: WhatsAppContentType, body: string, buttons: string[]): Record<string, string> {
   const errors: Record<string, string> = {};
@@ -88,8 +99,10 @@ export function whatsappTextProblems(type: WhatsAppContentType, body: string, bu
   if (!trimmed) errors.body = "whatsappTemplate.error.empty";
   else if (trimmed.length > MAX_BODY) errors.body = "whatsappTemplate.error.tooLong";
   else if (unknown.length) errors.body = "whatsappTemplate.error.unknownVariable";
-  else if (/^\{\{[^}]*\}\}/.test(trimmed) || /\{\{[^}]*\}\}[.!?]?$/.test(trimmed)) errors.body = "whatsappTemplate.error.edgeVariable";
-  else if (/\}\}\s*\{\{/.test(trimmed)) errors.body = "whatsappTemplate.error.adjacentVariables";
+  else {
+    const formatting = whatsappFormattingProblem(trimmed);
+    if (formatting) errors.body = formatting;
+  }
   if (buttons.length > MAX_BUTTONS || buttons.some((b) => b.length > MAX_BUTTON_TITLE)) errors.buttons = "whatsappTemplate.error.buttons";
   return errors;
 }

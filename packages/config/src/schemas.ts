@@ -191,8 +191,19 @@ const aiEnv = z.object({
   AI_TIMEOUT_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(1000).max(300_000).default(30_000),
 });
 
+/**
+ * Credits one WhatsApp message costs by its template's category (SPEC §14): Meta prices MARKETING
+ * templates above UTILITY ones, so broadcasts charge by category. SMS stays one credit per segment.
+ * Read by the web app (the library's preview) and the worker (the broadcast sending).
+ */
+const categoryCreditsEnv = z.object({
+  CREDITS_PER_MARKETING_MESSAGE: z.coerce.number({ error: "expected a whole number of credits" }).int().min(1).max(100).default(2),
+  CREDITS_PER_UTILITY_MESSAGE: z.coerce.number({ error: "expected a whole number of credits" }).int().min(1).max(100).default(1),
+});
+
 export const webEnv = commonEnv
   .extend(redisEnv.shape)
+  .extend(categoryCreditsEnv.shape)
   .extend(publicUrl.shape)
   .extend(webhookOverridesEnv.shape)
   .extend({
@@ -268,6 +279,7 @@ export const relayEnv = commonEnv.extend(redisEnv.shape).extend(streamsEnv.shape
 
 export const workerEnv = commonEnv
   .extend(redisEnv.shape)
+  .extend(categoryCreditsEnv.shape)
   .extend(streamsEnv.shape)
   .extend(publicUrl.shape)
   .extend(webhookOverridesEnv.shape)

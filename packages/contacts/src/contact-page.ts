@@ -295,3 +295,50 @@ export async function contactHistory(em: EntityManager, viewer: ContactsViewer, 
     next: rows.length > limit && last ? encodeCursor({ key: last.cursor_key, id: last.id }) : null,
   };
 }
+
+/** What a broadcast text's variables take from one contact (the template library's preview). */
+export interface RecipientValues {
+  contactId: string;
+  phone: string;
+  /** The name practice software last sent, else the latest appointment's; null when erased or unknown. */
+  name: string | null;
+  /** The practice and doctor of the contact's latest appointment. */
+  practice: string | null;
+  doctor: string | null;
+  language: string | null;
+  erased: boolean;
+}
+
+/**
+ * The variable values of one contact of the viewer's workspace: `ContactsError("not_found")` for
+ * another workspace's contact (or a doctor's non-patient), so a preview can never show someone else's data.
+ */
+export async function recipientValues(em: EntityManager, viewer: ContactsViewer, contactId: string): Promise<RecipientValues> {
+  const visible = await requireVisibleContact(em, viewer, contactId);
+  const ws = viewer.workspaceId;
+  const [row] = await scopedQuery<{ name: string | null; language: string | null; erased_at: Date | null; patient_name: string | null; practice_name: string | null; doctor_name: string | null }>(
+    em,
+    ws,
+    `select c.name, c.language, c.erased_at, p.name as patient_name, pr.name as practice_name, u.name as doctor_name
+       from contacts c
+       left join lateral (
+         select p.name, p.campaign_id, p.doctor_id from patients p
+          where p.workspace_id = c.workspace_id and p.contact_id = c.id
+          order by p.appointment_at desc, p.id desc limit 1) p on true
+       left join campaigns cp on cp.workspace_id = c.workspace_id and cp.id = p.campaign_id
+       left join practices pr on pr.workspace_id = c.workspace_id and pr.id = cp.practice_id
+       left join users u on u.workspace_id = c.workspace_id and u.id = p.doctor_id
+      where c.workspace_id = ? and c.id = ?`,
+    [visible.id],
+  );
+  const erased = row?.erased_at != null;
+  return {
+    contactId: visible.id,
+    phone: visible.phone,
+    name: erased ? null : (row?.name ?? row?.patient_name ?? null),
+    practice: row?.practice_name ?? null,
+    doctor: row?.doctor_name ?? null,
+    language: row?.language ?? null,
+    erased,
+  };
+}

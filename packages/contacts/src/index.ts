@@ -23,5 +23,5 @@ export {
 } from "./labels.ts";
 export { addContactNote, listContactNotes, eraseContactNotes, type ContactNoteView } from "./notes.ts";
 export { parseContactFilters, listContacts, contactsCsv, csvCell, CSV_HEADER, type ContactFilters, type ContactListItem, type ContactListPage, type ListContactsOptions, type OptedOutFilter } from "./list-contacts.ts";
-export { loadContact, contactHistory, type ContactView, type NameSeen, type ContactAppointment, type ContactFeedback, type HistoryEntry, type HistoryPage } from "./contact-page.ts";
+export { loadContact, contactHistory, recipientValues, type RecipientValues, type ContactView, type NameSeen, type ContactAppointment, type ContactFeedback, type HistoryEntry, type HistoryPage } from "./contact-page.ts";
 export { exportContactData, CONTACT_DATA_FORMAT, type ContactData } from "./contact-data.ts";

@@ -17,6 +17,7 @@ export {
   isInFlight,
 } from "./messaging/delivery-status.ts";
 export { type SegmentCount, type SmsEncoding, countSegments, creditsFor } from "./messaging/segments.ts";
+export { TEMPLATE_CATEGORIES, DEFAULT_CATEGORY_CREDITS, categoryMessageCredits, type TemplateCategory, type CategoryCredits } from "./messaging/category-credits.ts";
 export { toGsmVariant } from "./messaging/to-gsm-variant.ts";
 export {
   KNOWN_PROVIDER_ERROR_CODES,

@@ -20,6 +20,17 @@ export const TemplateSchema = defineEntity({
     whatsappContentSid: p.text().nullable(),
     isDefault: p.boolean().default(false),
     language: p.text().default("es"),
+    /** Library entries (BROADCAST): what the text is for (seed 004's objective). */
+    objective: p.text().nullable(),
+    /** Library entries: WhatsApp's pricing category, which sets the credits per WhatsApp message. */
+    category: p.text().default("MARKETING").check("category in ('MARKETING', 'UTILITY')"),
+    /** Library entries: the text may go out by WhatsApp, so WhatsApp's formatting rules are checked on save. */
+    forWhatsapp: p.boolean().default(true),
+    /** Library entries: messages sent with it (`recordTemplateUse`, called by the broadcast sending). */
+    usageCount: p.integer().default(0),
+    lastUsedAt: p.datetime().nullable(),
+    /** Library entries: hidden from the list unless asked for, never deleted (campaigns keep their text). */
+    archivedAt: p.datetime().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
