@@ -23,8 +23,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/analytics", es: "Analítica", en: "Analytics", roles: STAFF },
   { to: "/billing", es: "Facturación", en: "Billing", roles: OWNER },
   { to: "/templates", es: "Plantillas", en: "Templates", roles: STAFF },
-  // The owner reaches it from Plantillas; the front desk has no template list.
-  { to: "/templates/drafts", es: "Redactar con IA", en: "Draft with AI", roles: ["RECEPTIONIST"] },
+  // The owner reaches it from Plantillas; the front desk has the library (and AI drafts from there).
+  { to: "/templates/library", es: "Biblioteca", en: "Library", roles: ["RECEPTIONIST"] },
   { to: "/practices", es: "Consultorios", en: "Practices", roles: STAFF },
   { to: "/settings", es: "Ajustes", en: "Settings", roles: STAFF },
   { to: "/users", es: "Usuarios", en: "Users", roles: OWNER },

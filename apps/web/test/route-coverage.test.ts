@@ -17,6 +17,7 @@ import { mediaUrl, seedThreads, threadUrl } from "./support/threads.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { createTenantCampaign } from "./support/campaigns.ts";
 import { seedContactFixture } from "./support/contacts.ts";
+import { seedLibraryEntry } from "./support/library.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 type Role = "owner" | "doctor" | "receptionist";
@@ -114,7 +115,16 @@ const ROUTES: Record<string, RouteSpec> = {
   "_app.templates._index.tsx": { kind: "staff", url: () => "/templates", get: STAFF },
   "_app.templates.$id.tsx": { kind: "staff", url: (t) => `/templates/${t.templateId}`, get: STAFF, crossTenantPost: { intent: "save", body: "Robado {{name}}" } },
   // Owners and the front desk draft broadcast texts; `saved` names a template just saved (another workspace's: 404).
-  "_app.templates.drafts.tsx": { kind: "staff", url: (t) => `/templates/drafts?saved=${t.templateId}`, get: DRAFTING, crossTenantGet: true },
+  // The library: the owner and the front desk edit it (the people who draft with AI), doctors do not see it.
+  "_app.templates.library._index.tsx": { kind: "staff", url: () => "/templates/library", get: DRAFTING },
+  "_app.templates.library.new.tsx": { kind: "staff", url: () => "/templates/library/new", get: DRAFTING },
+  "_app.templates.library.$id.tsx": {
+    kind: "staff",
+    url: (t) => `/templates/library/${libraryIds.get(t.workspaceId)}`,
+    get: DRAFTING,
+    crossTenantPost: { intent: "save", name: "Robado", body: "Robado {{name}} hoy", category: "MARKETING" },
+  },
+  "_app.templates.drafts.tsx": { kind: "staff", url: (t) => `/templates/drafts?saved=${libraryIds.get(t.workspaceId)}`, get: DRAFTING, crossTenantGet: true },
   "_app.users.tsx": { kind: "staff", url: () => "/users", get: OWNER },
   "_app.audit.tsx": { kind: "staff", url: () => "/audit", get: OWNER },
   "_app.billing.tsx": { kind: "staff", url: () => "/billing", get: OWNER },
@@ -215,6 +225,12 @@ describe.each(publicRoutes)("%s", (_file, route) => {
   it(`answers an anonymous GET with ${route.get}`, async () => {
     expect((await get(web.url, route.url)).status).toBe(route.get);
   });
+});
+
+// Library entries for the rows above: one per workspace.
+const libraryIds = new Map<string, string>();
+beforeAll(async () => {
+  for (const t of [a, b]) libraryIds.set(t.workspaceId, await seedLibraryEntry(db.url, t));
 });
 
 // Campaign drafts for the rows above: one per workspace, uploaded by its receptionist for its doctor.

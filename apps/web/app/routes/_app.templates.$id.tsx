@@ -24,7 +24,7 @@ import { OwnWhatsAppSection, type OwnWhatsAppFailure, type OwnWhatsAppSectionDat
 import { ownSenderDeps } from "../.server/own-sender.server.ts";
 import { useMsg } from "../i18n.ts";
 import { TemplateAnalysisPanel, type Analysis } from "../components/template-analysis.tsx";
-import { useLocale, useT } from "../i18n.ts";
+import { useLocale } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 import { TEMPLATE_TYPE_LABELS } from "../template-types.ts";
 
@@ -35,6 +35,8 @@ const VARIABLES = ["name", "practice", "doctor", "appointmentType", "date", "rat
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.STAFF });
   const tpl = (await findTemplate(staff.em, params.id)) ?? notFound();
+  // Broadcast texts live in the library, with their own editor and preview.
+  if (tpl.type === "BROADCAST") throw redirect(`/templates/library/${tpl.id}`);
   // The own account's WhatsApp template of this type and language (SPEC §12), when one is connected.
   let ownWhatsApp: OwnWhatsAppSectionData | null = null;
   if (ownSenderDeps() && isWhatsAppContentType(tpl.type)) {
@@ -210,13 +212,13 @@ export default function EditTemplate() {
 }
 
 function TemplateTitle({ type }: { type: string }) {
-  const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   const label = TEMPLATE_TYPE_LABELS[type];
   return (
     <>
       <p>
-        <Link to="/templates">← {t("Plantillas", "Templates")}</Link>
+        <Link to="/templates">{msg("templates.back")}</Link>
       </p>
       <h1>{label ? label[locale] : type}</h1>
     </>
@@ -224,41 +226,27 @@ function TemplateTitle({ type }: { type: string }) {
 }
 
 function NameField({ error, value }: { error: string | undefined; value: string }) {
-  const t = useT();
+  const msg = useMsg();
   return (
-    <Field id="name" label={t("Nombre interno", "Internal name")} error={error}>
+    <Field id="name" label={msg("templates.field.name")} error={error}>
       {(p) => <input {...p} name="name" maxLength={120} defaultValue={value} />}
     </Field>
   );
 }
 
 function BodyField({ error, value, onChange }: { error: string | undefined; value: string; onChange: (body: string) => void }) {
-  const t = useT();
+  const msg = useMsg();
   return (
-    <Field
-      id="body"
-      label={t("Texto del mensaje", "Message text")}
-      error={error}
-      hint={
-        <>
-          {t("Variables:", "Variables:")} {VARIABLES.map((v) => `{{${v}}}`).join(" ")}
-        </>
-      }
-    >
+    <Field id="body" label={msg("templates.field.body")} error={error} hint={msg("templates.field.variables", { names: VARIABLES.map((v) => `{{${v}}}`).join(" ") })}>
       {(p) => <textarea {...p} name="body" rows={6} required maxLength={1600} value={value} onChange={(e) => onChange(e.target.value)} />}
     </Field>
   );
 }
 
 function SmsBodyField({ error, value, onChange }: { error: string | undefined; value: string; onChange: (body: string) => void }) {
-  const t = useT();
+  const msg = useMsg();
   return (
-    <Field
-      id="smsBody"
-      label={t("Texto alternativo para SMS (opcional)", "Alternative SMS text (optional)")}
-      error={error}
-      hint={t("Si lo completa, los SMS usan este texto (p. ej. sin tildes, para pagar menos segmentos).", "When filled in, SMS use this text (e.g. unaccented, to pay for fewer segments).")}
-    >
+    <Field id="smsBody" label={msg("templates.field.smsBody")} error={error} hint={msg("templates.field.smsBody.hint")}>
       {(p) => <textarea {...p} name="smsBody" rows={4} maxLength={1600} value={value} onChange={(e) => onChange(e.target.value)} />}
     </Field>
   );
@@ -266,25 +254,19 @@ function SmsBodyField({ error, value, onChange }: { error: string | undefined; v
 
 /** Segments, encoding and length of the SMS text, and any variable it names that does not exist. */
 function SmsStats({ analysis }: { analysis: Analysis }) {
-  const t = useT();
+  const msg = useMsg();
   return (
     <p className="muted" data-testid="sms-body-stats">
-      {t("Texto SMS:", "SMS text:")} {analysis.segments} {t("segmento(s)", "segment(s)")} · {analysis.encoding === "GSM7" ? "GSM-7" : "UCS-2"} · {analysis.characters}{" "}
-      {t("caracteres", "characters")}
-      {analysis.unknownVariables.length ? ` · ${t("variables desconocidas:", "unknown variables:")} ${analysis.unknownVariables.map((v) => `{{${v}}}`).join(", ")}` : ""}
+      {msg("templates.smsText.stats", { segments: analysis.segments, encoding: analysis.encoding === "GSM7" ? "GSM-7" : "UCS-2", characters: analysis.characters })}
+      {analysis.unknownVariables.length ? msg("templates.smsText.unknown", { names: analysis.unknownVariables.map((v) => `{{${v}}}`).join(", ") }) : ""}
     </p>
   );
 }
 
 function ContentSidField({ error, value }: { error: string | undefined; value: string }) {
-  const t = useT();
+  const msg = useMsg();
   return (
-    <Field
-      id="whatsappContentSid"
-      label={t("Content SID de WhatsApp (opcional)", "WhatsApp Content SID (optional)")}
-      error={error}
-      hint={t("La plantilla aprobada por WhatsApp para este tipo (HX…).", "The WhatsApp-approved template for this type (HX…).")}
-    >
+    <Field id="whatsappContentSid" label={msg("templates.field.contentSid")} error={error} hint={msg("templates.field.contentSid.hint")}>
       {(p) => <input {...p} name="whatsappContentSid" defaultValue={value} />}
     </Field>
   );
@@ -292,15 +274,15 @@ function ContentSidField({ error, value }: { error: string | undefined; value: s
 
 /** Save; without JavaScript also "Preview", which analyses on the server and saves nothing. */
 function EditorButtons({ live }: { live: boolean }) {
-  const t = useT();
+  const msg = useMsg();
   return (
     <div className="buttons">
       <button type="submit" name="intent" value="save">
-        {t("Guardar", "Save")}
+        {msg("templates.save")}
       </button>
       {live ? null : (
         <button type="submit" name="intent" value="preview" className="secondary">
-          {t("Vista previa", "Preview")}
+          {msg("templates.preview")}
         </button>
       )}
     </div>
@@ -308,6 +290,6 @@ function EditorButtons({ live }: { live: boolean }) {
 }
 
 function ReadOnlyNote() {
-  const t = useT();
-  return <p className="muted">{t("Solo el propietario puede editar plantillas.", "Only the owner can edit templates.")}</p>;
+  const msg = useMsg();
+  return <p className="muted">{msg("templates.ownerOnly")}</p>;
 }

@@ -1,9 +1,10 @@
-// Plantillas: one row per message type with its current text and SMS cost.
+// Plantillas: one row per message type of the rating requests with its current text and SMS cost;
+// the broadcast texts are in the library (/templates/library), linked from here.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { analyzeTemplate, listTemplates } from "@rm/accounts";
 import { requireUser } from "../.server/auth.server.ts";
-import { useLocale, useMsg, useT } from "../i18n.ts";
+import { useLocale, useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 import { TEMPLATE_TYPE_LABELS } from "../template-types.ts";
 
@@ -11,7 +12,7 @@ export const meta: MetaFunction = () => [{ title: "Plantillas · Reputation Mana
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { em, user } = await requireUser(request, context, { roles: ROLES.STAFF });
-  const templates = await listTemplates(em);
+  const templates = (await listTemplates(em)).filter((t) => t.type !== "BROADCAST");
   return {
     canDraft: ROLES.DRAFTING.includes(user.role),
     templates: templates.map((t) => {
@@ -24,25 +25,24 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function TemplatesPage() {
   const { templates, canDraft } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const t = useT();
   const locale = useLocale();
   const msg = useMsg();
   return (
     <>
-      <h1>{t("Plantillas", "Templates")}</h1>
+      <h1>{msg("templates.title")}</h1>
       {canDraft ? (
-        <p>
-          <Link to="/templates/drafts">{msg("aiDrafts.link")}</Link>
+        <p className="actions">
+          <Link to="/templates/library">{msg("library.title")}</Link> · <Link to="/templates/drafts">{msg("aiDrafts.link")}</Link>
         </p>
       ) : null}
       {params.get("notice") === "saved" ? (
         <p className="notice" role="status">
-          {t("Plantilla guardada.", "Template saved.")}
+          {msg("templates.saved")}
         </p>
       ) : null}
       {templates.length === 0 ? (
         <section className="card empty-state">
-          <p>{t("No hay plantillas.", "There are no templates.")}</p>
+          <p>{msg("templates.empty")}</p>
         </section>
       ) : (
         <ul className="template-list">
@@ -56,7 +56,7 @@ export default function TemplatesPage() {
                 <p className="muted">{label ? label.help[locale] : null}</p>
                 <p className="template-body">{tpl.body}</p>
                 <p className="muted">
-                  SMS: {tpl.segments} {t("segmento(s)", "segment(s)")} · {tpl.encoding === "GSM7" ? "GSM-7" : "UCS-2"}
+                  {msg("templates.smsStats", { segments: tpl.segments, encoding: tpl.encoding === "GSM7" ? "GSM-7" : "UCS-2" })}
                 </p>
               </li>
             );

@@ -6,7 +6,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { aiBriefSchema, aiDraftAllowance, AccountsError, analyzeTemplate, createBroadcastTemplate, findTemplate, requestAiDrafts, ValidationError } from "@rm/accounts";
+import { aiBriefSchema, aiDraftAllowance, AccountsError, analyzeTemplate, createBroadcastTemplate, findLibraryEntry, requestAiDrafts, ValidationError } from "@rm/accounts";
 import type { MessageCode, Msg } from "@rm/catalogue";
 import { aiClient } from "../.server/ai.server.ts";
 import { logger } from "../.server/logger.server.ts";
@@ -76,13 +76,12 @@ function draftsOf(form: FormData): DraftView[] | null {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.DRAFTING });
   const savedId = new URL(request.url).searchParams.get("saved");
-  // A saved template of this workspace only: another workspace's id is a 404 like everywhere.
-  const saved = savedId ? ((await findTemplate(staff.em, savedId)) ?? notFound()) : null;
+  // A saved library entry of this workspace only: another workspace's id is a 404 like everywhere.
+  const saved = savedId ? ((await findLibraryEntry(staff.em, savedId)) ?? notFound()) : null;
   const allowance = await aiDraftAllowance(staff.em, staff.workspace.id);
   return {
     configured: aiClient() !== null,
     allowance,
-    isOwner: staff.user.role === "OWNER",
     saved: saved ? { id: saved.id, name: saved.name ?? "" } : null,
   };
 }
@@ -135,11 +134,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (save[1] === "check") return answer(200, { fieldErrors });
   if (Object.keys(fieldErrors).length) return answer(400, { fieldErrors });
   try {
-    const template = await createBroadcastTemplate(staff.em, actorOf(staff), { name: draft.name, body: draft.text, language: brief.language, fromAiDraft: true });
+    const template = await createBroadcastTemplate(staff.em, actorOf(staff), { name: draft.name, objective: brief.objective, body: draft.text, language: brief.language, fromAiDraft: true });
     throw redirect(`/templates/drafts?saved=${template.id}`);
   } catch (err) {
     // The template path's own check (the one every template goes through) has the last word.
-    if (err instanceof ValidationError) return answer(400, { fieldErrors: { [`draft${index}`]: { code: "aiDrafts.error.body" } } });
+    if (err instanceof ValidationError) {
+      // The library's own texts (a name, WhatsApp's formatting rules) next to the draft's fields.
+      const fieldErrors: Record<string, Said> = {};
+      for (const [field, text] of Object.entries(err.fieldTexts)) {
+        const key = field === "name" ? `name${index}` : `draft${index}`;
+        fieldErrors[key] ??= { code: text.code, ...(text.params ? { params: text.params } : {}) };
+      }
+      if (!Object.keys(fieldErrors).length) fieldErrors[`draft${index}`] = { code: "aiDrafts.error.body" };
+      return answer(400, { fieldErrors });
+    }
     throw err;
   }
 }
@@ -155,15 +163,17 @@ export default function AiDraftsPage() {
   const used = result?.used ?? loaded.allowance.used;
   return (
     <>
-      <p>{loaded.isOwner ? <Link to="/templates">{msg("aiDrafts.back")}</Link> : null}</p>
+      <p>
+        <Link to="/templates/library">{msg("library.back")}</Link>
+      </p>
       <h1>{msg("aiDrafts.title")}</h1>
       <p>{msg("aiDrafts.intro")}</p>
       {loaded.saved ? (
         <Notice message={loaded.saved.name ? msg("aiDrafts.saved", { name: loaded.saved.name }) : msg("aiDrafts.savedUnnamed")} />
       ) : null}
-      {loaded.saved && loaded.isOwner ? (
+      {loaded.saved ? (
         <p>
-          <Link to={`/templates/${loaded.saved.id}`}>{loaded.saved.name || msg("aiDrafts.savedUnnamed")}</Link>
+          <Link to={`/templates/library/${loaded.saved.id}`}>{loaded.saved.name || msg("aiDrafts.savedUnnamed")}</Link>
         </p>
       ) : null}
       <Form method="post" noValidate className="card" id="ai-drafts-form" aria-busy={busy}>
