@@ -2,7 +2,7 @@
 // use; search, sort and the archived filter are one GET form, so they work without JavaScript.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { LIBRARY_SORTS, listLibrary, type LibrarySort } from "@rm/accounts";
+import { listLibrary, type LibrarySort } from "@rm/accounts";
 import { requireUser } from "../.server/auth.server.ts";
 import { Notice } from "../components/forms.tsx";
 import { useLocale, useMsg } from "../i18n.ts";
@@ -10,6 +10,8 @@ import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Biblioteca de mensajes · Reputation Manager" }];
 
+// The sorts @rm/accounts' listLibrary knows (a copy: the component must not import the package's values).
+const LIBRARY_SORTS: readonly LibrarySort[] = ["lastUsed", "usage", "name", "created"];
 const NOTICES = { archived: "library.archivedNotice", unarchived: "library.unarchivedNotice" } as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
