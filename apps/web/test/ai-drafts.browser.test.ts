@@ -129,11 +129,14 @@ describe.skipIf(!present)("AI drafts of broadcast texts", () => {
     await page.getByLabel("Nombre de la plantilla (borrador 1)").fill("Limpieza semestral");
     await page.getByRole("button", { name: "Guardar borrador 1 como plantilla" }).click();
     await page.getByText("Plantilla «Limpieza semestral» guardada.").waitFor();
-    const saved = (await sql.query("select type, name, body, is_default from templates where type = 'BROADCAST' and workspace_id = $1", [workspaceId])).rows;
-    expect(saved).toEqual([{ type: "BROADCAST", name: "Limpieza semestral", body: "Hola {{name}}, ya le toca su limpieza semestral en {{practice}}. Responda BAJA para no recibir más mensajes.", is_default: false }]);
-    // In the template list, as a broadcast text.
+    const saved = (await sql.query("select type, name, objective, body, is_default from templates where type = 'BROADCAST' and workspace_id = $1", [workspaceId])).rows;
+    expect(saved).toEqual([
+      { type: "BROADCAST", name: "Limpieza semestral", objective: "Recordar la limpieza de cada seis meses", body: "Hola {{name}}, ya le toca su limpieza semestral en {{practice}}. Responda BAJA para no recibir más mensajes.", is_default: false },
+    ]);
+    // In the library, with the brief's objective carried over.
     await page.getByRole("link", { name: "Limpieza semestral" }).click();
-    await page.getByRole("heading", { name: "Difusión", level: 1 }).waitFor();
+    await page.getByRole("heading", { name: "Limpieza semestral", level: 1 }).waitFor();
+    expect(await page.getByLabel("Objetivo (opcional)").inputValue()).toBe("Recordar la limpieza de cada seis meses");
     expect(problemsOf(problems)).toEqual([]);
   });
 
