@@ -21,6 +21,7 @@ import { inboxItemUrl, seedInboxItems } from "./support/inbox-items.ts";
 import { seedThreads, threadUrl } from "./support/threads.ts";
 import { signIn, type Session } from "./support/http.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
+import { seedLibraryEntry } from "./support/library.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const present = chromiumPresent();
@@ -39,6 +40,7 @@ interface Fixture {
   resetToken: string;
   inviteToken: string;
   contactId: string;
+  libraryId: string;
 }
 
 /** A page to open; `shows`: text it must show, so the dates that matter are really on it. */
@@ -87,6 +89,11 @@ const PAGES: Record<string, Visit> = {
   "_app.templates.$id.tsx": { kind: "staff", url: (f) => `/templates/${f.tenant.templateId}` },
   "_app.templates._index.tsx": { kind: "staff", url: () => "/templates" },
   "_app.templates.drafts.tsx": { kind: "staff", url: () => "/templates/drafts" },
+  // A library entry used late at night UTC: its last use is a date in the workspace's zone, the
+  // same on the server and in the viewer's browser; the entry with its preview for a contact.
+  "_app.templates.library._index.tsx": { kind: "staff", url: () => "/templates/library", shows: /Usado 2 veces · último uso: \d/ },
+  "_app.templates.library.new.tsx": { kind: "staff", url: () => "/templates/library/new" },
+  "_app.templates.library.$id.tsx": { kind: "staff", url: (f) => `/templates/library/${f.libraryId}?contact=${f.contactId}&n=10`, shows: /Como lo leería Paciente Uno/ },
   // With a pending invitation (its expiry) and users' last sign-in times.
   "_app.users.tsx": { kind: "staff", url: () => "/users", shows: /vence \d/ },
   "api.template-analysis.ts": { kind: "not a page", why: "JSON for the template editor" },
@@ -155,8 +162,11 @@ describe.skipIf(!present)(`hydration in ${VIEWER_ZONE} against a server in UTC`,
       await orm.em
         .fork()
         .execute("insert into contact_notes (workspace_id, contact_id, author_id, body) values (?, ?, ?, 'Llamar por la tarde.')", [tenant.workspaceId, contact!.id, tenant.owner.id]);
+      const libraryId = await seedLibraryEntry(db.url, tenant, { name: "Limpieza" });
+      await orm.em.fork().execute("update templates set usage_count = 2, last_used_at = '2026-11-29T03:30:00Z' where id = ?", [libraryId]);
       fixture = {
         contactId: contact!.id,
+        libraryId,
         tenant,
         campaignId,
         draftId: draft.campaignId,
