@@ -205,7 +205,7 @@ describe.skipIf(!present)("AI drafts of broadcast texts", () => {
     await page.getByLabel("Objetivo del mensaje").fill("Horario de diciembre");
     await page.getByRole("button", { name: "Redactar con IA" }).click();
     await page.getByRole("heading", { name: "Borradores", level: 2 }).waitFor();
-    await page.getByRole("textbox", { name: "Borrador 2", exact: true }).fill("{{practice}}: en diciembre atendemos hasta el 23. Responda BAJA para no recibir más mensajes.");
+    await page.getByRole("textbox", { name: "Borrador 2", exact: true }).fill("En {{practice}} en diciembre atendemos hasta el 23. Responda BAJA para no recibir más mensajes.");
     await page.getByLabel("Nombre de la plantilla (borrador 2)").fill("Diciembre");
     await page.getByRole("button", { name: "Guardar borrador 2 como plantilla" }).click();
     await page.getByText("Plantilla «Diciembre» guardada.").waitFor();

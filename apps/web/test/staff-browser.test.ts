@@ -161,7 +161,7 @@ describe.skipIf(!present)("staff UI in the browser", () => {
     // The unaccented SMS variant is offered and fills the SMS text.
     await page.getByRole("button", { name: "Usar como texto SMS" }).click();
     await expect.poll(() => page.getByLabel("Texto alternativo para SMS (opcional)").inputValue()).toContain("atencion del 1 al 5: {{ratingLink}} a");
-    await expect.poll(() => page.getByTestId("sms-body-stats").textContent()).toContain("1 segmento(s) · GSM-7");
+    await expect.poll(() => page.getByTestId("sms-body-stats").textContent()).toContain("1 segmento · GSM-7");
 
     // A typo in a variable shows before saving, and the save is refused.
     await body.fill("Hola {{nombre}}, ¿cómo le fue? {{ratingLink}}");
