@@ -125,6 +125,13 @@ describe.skipIf(!present)("AI drafts of broadcast texts", () => {
     expect((await sql.query("select count(*)::int as n from templates where type = 'BROADCAST'")).rows[0].n).toBe(0);
     await axeClean(page);
 
+    // The library's own rules have the last word: WhatsApp refuses a text that starts with a variable.
+    await draft(1).fill("{{name}}, ya le toca su limpieza semestral.");
+    await page.getByRole("button", { name: "Guardar borrador 1 como plantilla" }).click();
+    await page.getByText("El texto no puede empezar ni terminar con una variable: WhatsApp lo rechaza.").waitFor();
+    expect(await draft(1).inputValue()).toBe("{{name}}, ya le toca su limpieza semestral.");
+    expect((await sql.query("select count(*)::int as n from templates where type = 'BROADCAST'")).rows[0].n).toBe(0);
+
     await draft(1).fill("Hola {{name}}, ya le toca su limpieza semestral en {{practice}}. Responda BAJA para no recibir más mensajes.");
     await page.getByLabel("Nombre de la plantilla (borrador 1)").fill("Limpieza semestral");
     await page.getByRole("button", { name: "Guardar borrador 1 como plantilla" }).click();

@@ -88,4 +88,14 @@ describe("the library without JavaScript", () => {
     await post(web.url, `/templates/library/${id}`, reception, { intent: "unarchive" });
     expect(await (await get(web.url, "/templates/library?q=doctor", reception)).text()).toContain("Doctor nuevo");
   });
+
+  it("sends a broadcast text's old editor address to its library page, and keeps library texts out of the message types list", async () => {
+    const owner = await signIn(web.url, a.owner.email, a.owner.password);
+    const res = await get(web.url, `/templates/${entryA}`, owner);
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe(`/templates/library/${entryA}`);
+    const list = await (await get(web.url, "/templates", owner)).text();
+    expect(list).not.toContain("Limpieza semestral");
+    expect(list).toContain('href="/templates/library"');
+  });
 });
