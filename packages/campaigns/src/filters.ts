@@ -1,6 +1,7 @@
 // Filters from a page's search params. Unknown or malformed values are dropped (a stale bookmark
 // shows everything rather than an error), and the text search is trimmed and bounded.
 export const CAMPAIGN_STATUSES = ["DRAFT", "ACTIVE", "COMPLETED", "CANCELLED"] as const;
+export const CAMPAIGN_KINDS = ["FEEDBACK", "BROADCAST"] as const;
 export type CampaignStatusFilter = (typeof CAMPAIGN_STATUSES)[number];
 
 /** Patient filters of the campaign page (SPEC §5.10). */
@@ -12,6 +13,7 @@ export const SEARCH_MAX_LENGTH = 100;
 
 export interface CampaignListFilters {
   status?: CampaignStatusFilter | undefined;
+  kind?: (typeof CAMPAIGN_KINDS)[number] | undefined;
   practiceId?: string | undefined;
   cursor?: string | undefined;
 }
@@ -33,8 +35,10 @@ function read(params: Params, key: string): string | undefined {
 
 export function parseCampaignListFilters(params: Params): CampaignListFilters {
   const status = read(params, "status")?.toUpperCase();
+  const kind = read(params, "kind")?.toUpperCase();
   const practiceId = read(params, "practice");
   return {
+    kind: (CAMPAIGN_KINDS as readonly string[]).includes(kind ?? "") ? (kind as (typeof CAMPAIGN_KINDS)[number]) : undefined,
     status: (CAMPAIGN_STATUSES as readonly string[]).includes(status ?? "") ? (status as CampaignStatusFilter) : undefined,
     practiceId: practiceId && UUID.test(practiceId) ? practiceId : undefined,
     cursor: read(params, "cursor"),

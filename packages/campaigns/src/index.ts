@@ -24,6 +24,7 @@ export {
   patientConsentHistory,
   optOutContactByStaff,
   optInContactByStaff,
+  setMarketingConsentByStaff,
   eraseContactByStaff,
   ERASED_NAME,
   type ContactActionInput,

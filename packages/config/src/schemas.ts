@@ -191,6 +191,15 @@ const aiEnv = z.object({
   AI_TIMEOUT_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(1000).max(300_000).default(30_000),
 });
 
+/**
+ * What one broadcast message costs in credits by its WhatsApp template's category (SPEC §14): Meta
+ * prices MARKETING templates above UTILITY ones. An SMS broadcast costs one credit per segment.
+ */
+const broadcastEnv = z.object({
+  BROADCAST_MARKETING_CREDITS: z.coerce.number({ error: "expected a whole number of credits" }).int().min(0).max(100).default(2),
+  BROADCAST_UTILITY_CREDITS: z.coerce.number({ error: "expected a whole number of credits" }).int().min(0).max(100).default(1),
+});
+
 export const webEnv = commonEnv
   .extend(redisEnv.shape)
   .extend(publicUrl.shape)
@@ -242,6 +251,7 @@ export const webEnv = commonEnv
     ...platformSendersEnv.shape,
     ...whatsappDefaultsEnv.shape,
     ...aiEnv.shape,
+    ...broadcastEnv.shape,
     STRIPE_SECRET_KEY: z.string().optional(),
     STRIPE_WEBHOOK_SECRET: commaList.optional(),
     STRIPE_API_URL: url(["http:", "https:"], "an http(s) URL").optional(),
