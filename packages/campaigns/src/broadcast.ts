@@ -13,8 +13,9 @@ import { countSegments, destinationRejection, normalizePhone, renderTemplate, sh
 import { BROADCAST_CAP_WINDOW_DAYS, insertBroadcastRecipients, type BroadcastExclusion, type BroadcastRecipient } from "@rm/messaging";
 import { z } from "zod";
 import { writeAudit } from "./audit.ts";
+import { BROADCAST_EXCLUSIONS } from "./filters.ts";
 
-export const BROADCAST_EXCLUSIONS: readonly BroadcastExclusion[] = ["OPTED_OUT", "ERASED", "NO_MARKETING_CONSENT", "FREQUENCY_CAP", "COUNTRY_NOT_ALLOWED"];
+export { BROADCAST_EXCLUSIONS } from "./filters.ts";
 
 const isoDate = z
   .string()

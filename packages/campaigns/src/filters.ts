@@ -2,6 +2,8 @@
 // shows everything rather than an error), and the text search is trimmed and bounded.
 export const CAMPAIGN_STATUSES = ["DRAFT", "ACTIVE", "COMPLETED", "CANCELLED"] as const;
 export const CAMPAIGN_KINDS = ["FEEDBACK", "BROADCAST"] as const;
+/** Why a contact of a broadcast's audience gets no message (SPEC §14), in the order pages list them. */
+export const BROADCAST_EXCLUSIONS = ["OPTED_OUT", "ERASED", "NO_MARKETING_CONSENT", "FREQUENCY_CAP", "COUNTRY_NOT_ALLOWED"] as const;
 export type CampaignStatusFilter = (typeof CAMPAIGN_STATUSES)[number];
 
 /** Patient filters of the campaign page (SPEC §5.10). */

@@ -7,7 +7,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import {
-  BROADCAST_EXCLUSIONS,
   broadcastResults,
   setBroadcastPaused,
   cancelCampaign,
@@ -29,6 +28,7 @@ import { getLocale } from "../.server/locale.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
 import { ActionNotice, CampaignFigures, CampaignHeader, ConfirmAction, DeliveryFunnel, LiveRefresh, PatientFilters, PatientPager, PatientTable, useHere, type PatientView } from "../components/campaigns/campaign-page.tsx";
 import { CsrfInput, FormError } from "../components/forms.tsx";
+import { BROADCAST_EXCLUSIONS } from "@rm/campaigns/filters";
 import { formatCount, LOCALE_TAGS, msgFor, translator, useLocale, useMsg, type Locale, type Translate } from "../i18n.ts";
 import { ConsentPanel, consentHistoryItems, type ConsentHistoryItem } from "../components/consent.tsx";
 import { ROLES } from "../nav.ts";

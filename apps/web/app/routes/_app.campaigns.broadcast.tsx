@@ -6,7 +6,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { listDoctors, listTemplates, ownWhatsAppReadiness } from "@rm/accounts";
-import { audienceToParams, BROADCAST_EXCLUSIONS, createBroadcast, listPracticeOptions, parseAudience, previewBroadcast, type Audience, type AudienceErrors } from "@rm/campaigns";
+import { audienceToParams, createBroadcast, listPracticeOptions, parseAudience, previewBroadcast, type Audience, type AudienceErrors } from "@rm/campaigns";
 import type { Coded } from "@rm/catalogue";
 import { listLabels } from "@rm/contacts";
 import { instantToLocalDateTime, localDateTimeToInstant } from "@rm/domain";
@@ -14,6 +14,8 @@ import { getEnv } from "../.server/env.server.ts";
 import { getLocale } from "../.server/locale.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
+// Constants the page renders: from the dependency-free subpath, so the browser bundle gets no server code.
+import { BROADCAST_EXCLUSIONS } from "@rm/campaigns/filters";
 import { formatCount, msgFor, useLocale, useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
