@@ -335,7 +335,7 @@ function BroadcastPanel({ broadcast: b }: { broadcast: BroadcastView }) {
       {b.sampleBody ? (
         <>
           <h3>{msg("broadcast.page.text")}</h3>
-          <pre className="message-preview">{b.sampleBody}</pre>
+          <p className="sms-preview">{b.sampleBody}</p>
         </>
       ) : null}
     </section>

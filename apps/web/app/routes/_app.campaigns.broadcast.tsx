@@ -167,7 +167,7 @@ function AudienceForm() {
           </label>
         ))}
       </fieldset>
-      <div className="field-row">
+      <div className="row">
         <Field id="b-practice" label={msg("broadcast.audience.practice")}>
           {(p) => (
             <select {...p} name="practice" defaultValue={q("practice")}>
@@ -193,14 +193,14 @@ function AudienceForm() {
           )}
         </Field>
       </div>
-      <div className="field-row">
+      <div className="row">
         {(["visitAfter", "visitBefore", "contactAfter", "contactBefore"] as const).map((k) => (
           <Field key={k} id={`b-${k}`} label={msg(`broadcast.audience.${k}`)} error={err(k)}>
             {(p) => <input {...p} type="date" name={k} defaultValue={q(k)} />}
           </Field>
         ))}
       </div>
-      <div className="field-row">
+      <div className="row">
         {(["ratingMin", "ratingMax"] as const).map((k) => (
           <Field key={k} id={`b-${k}`} label={msg(`broadcast.audience.${k}`)} error={err(k)}>
             {(p) => (
@@ -225,7 +225,7 @@ function AudienceForm() {
           {msg("broadcast.message.noTemplates")} <Link to="/templates/drafts">{msg("broadcast.message.draftLink")}</Link>
         </p>
       ) : null}
-      <div className="field-row">
+      <div className="row">
         <Field id="b-template" label={msg("broadcast.message.template")}>
           {(p) => (
             <select {...p} name="template" defaultValue={d.template?.id ?? ""}>
@@ -291,7 +291,7 @@ function Preview() {
       {p.sample ? (
         <>
           <h3>{msg("broadcast.message.sample", { name: p.sample.name })}</h3>
-          <pre className="message-preview">{p.sample.body}</pre>
+          <p className="sms-preview">{p.sample.body}</p>
           <p data-testid="broadcast-cost">
             {msg("broadcast.message.cost", { segments: p.segments, encoding: p.encoding === "UCS2" ? "UCS-2" : p.encoding === "GSM7" ? "GSM-7" : "WhatsApp", perMessage: p.creditsPerMessage, total: n(p.totalCredits), recipients: n(p.eligible) })}
           </p>
@@ -319,7 +319,7 @@ function ScheduleForm({ failure }: { failure: { formError: Coded; fields: Record
       <Field id="s-name" label={msg("broadcast.schedule.name")} error={fieldError("name")}>
         {(p) => <input {...p} name="name" required maxLength={200} />}
       </Field>
-      <div className="field-row">
+      <div className="row">
         <Field id="s-date" label={msg("broadcast.schedule.date")} error={fieldError("when")}>
           {(p) => <input {...p} type="date" name="date" required defaultValue={d.defaults.date} />}
         </Field>
