@@ -14,7 +14,7 @@ import { createTestDatabase, createTestRedis, makeTenant, type TestDatabase, typ
 import { createTwilioClient } from "@rm/twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setContactLabels, ensureLabels } from "@rm/contacts";
-import { broadcastResults, cancelCampaign, createBroadcast, parseAudience, previewBroadcast, setBroadcastPaused, type Audience } from "../src/index.ts";
+import { broadcastResults, cancelCampaign, completeCampaigns, createBroadcast, parseAudience, previewBroadcast, setBroadcastPaused, type Audience } from "../src/index.ts";
 
 const ACCOUNT = "AC00000000000000000000000000000000";
 const TOKEN = "simulator-token";
@@ -198,6 +198,12 @@ describe("creating and sending a broadcast", () => {
     expect(to).toEqual(["+593981000031", "+593981000032"]);
     const results = await broadcastResults(orm.em.fork(), w.workspaceId, created.campaignId);
     expect(results).toMatchObject({ total: 2, sent: 2, waiting: 0, failed: 0, excluded: { NO_MARKETING_CONSENT: 1 } });
+    // Every recipient is done, so the periodic completion closes the broadcast.
+    const patients = await sql<{ status: string }>("select status from patients where campaign_id = ? order by status", [created.campaignId]);
+    expect(patients.map((p) => p.status)).toEqual(["SENT", "SENT", "SKIPPED"]);
+    await orm.em.fork().transactional((em) => completeCampaigns(em, clock.now(), 7 * 86_400_000));
+    const [campaign] = await sql<{ status: string }>("select status from campaigns where id = ?", [created.campaignId]);
+    expect(campaign!.status).toBe("COMPLETED");
   });
 
   it("waits while paused and releases every hold when cancelled", async () => {
@@ -231,6 +237,8 @@ describe("creating and sending a broadcast", () => {
     expect(sim.state.messages.filter((m) => m.to === "+593981000051")).toHaveLength(0);
     const [m] = await sql<{ status: string; error_text: string }>("select status, error_text from messages where campaign_id = ?", [created.campaignId]);
     expect(m).toEqual({ status: "CANCELED", error_text: "Sin consentimiento de marketing" });
+    const [p] = await sql<{ status: string }>("select status from patients where campaign_id = ?", [created.campaignId]);
+    expect(p!.status).toBe("CANCELLED");
     // The history keeps both, separate from the feedback consent.
     const events = await sql<{ purpose: string; action: string }>("select purpose, action from consent_events where contact_id = ? order by id", [w.ids["+593981000051"]]);
     expect(events.map((e) => `${e.purpose}:${e.action}`)).toEqual(["MARKETING:GRANTED", "MARKETING:GRANTED", "MARKETING:WITHDRAWN", "MARKETING:WITHDRAWN"]);

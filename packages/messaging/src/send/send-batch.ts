@@ -305,6 +305,7 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
   const toRelease: ReloadedRow[] = [];
   const failedWhatsapp: ReloadedRow[] = [];
   const initials: { a: Accepted; row: ReloadedRow; next: string }[] = [];
+  const broadcastPatients: string[] = [];
   // Contacts reached by a message other than a rating request (whose statement below sets it too).
   const reachedOthers = new Set<string>();
   for (const a of accepted) {
@@ -347,6 +348,8 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
       } else slowSettle.push({ row, billed });
     }
     if (row.type === "INITIAL") initials.push({ a, row, next });
+    // A broadcast's recipient is sent once its one message is (campaign completion waits for it).
+    if (row.type === "BROADCAST" && row.patient_id) broadcastPatients.push(row.patient_id);
     // The contacts list's last contact; a sign-up code has no contact.
     else if (next !== "FAILED" && row.type !== "STAFF_ALERT" && row.contact_id) reachedOthers.add(row.contact_id);
     done.push(a.s.c.outboxId);
@@ -388,6 +391,9 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
         .filter((i) => i.next !== "FAILED")
         .map((i) => ({ workspaceId: i.row.workspace_id, patientId: i.row.patient_id!, sentAt: now, delayMs: deps.reminderDelayMs, traceContext: i.a.traceContext ?? null })),
     );
+  }
+  if (broadcastPatients.length > 0) {
+    await em.execute("update patients set status = 'SENT', updated_at = ? where id = any(?::uuid[]) and status in ('PENDING', 'SCHEDULED')", [now, pgArray(broadcastPatients)], "run");
   }
   if (reachedOthers.size > 0) {
     await em.execute("update contacts set last_contact_at = greatest(coalesce(last_contact_at, ?), ?) where id = any(?::uuid[])", [now, now, pgArray([...reachedOthers])], "run");

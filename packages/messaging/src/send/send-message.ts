@@ -272,6 +272,8 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
   const reason = ineligibility(row) ?? (await broadcastCapReached(em, row, now));
   if (reason) {
     await em.execute("update messages set status = 'CANCELED', error_text = ?, updated_at = ? where id = ?", [reason, now, row.id], "run");
+    // A broadcast's recipient whose one message will not go: no longer waiting (completion counts on it).
+    if (row.type === "BROADCAST") await em.execute("update patients set status = 'CANCELLED', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
     await releaseHeld(em, row);
     await completeOutboxRow(em, outboxId, now);
     sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "cancelled" });
@@ -493,6 +495,10 @@ export async function finishAccepted(deps: SendDeps, em: EntityManager, row: Rel
     // The contacts list's last contact (a rating request sets it with its cooldown below).
     await em.execute("update contacts set last_contact_at = greatest(coalesce(last_contact_at, ?), ?) where id = ?", [now, now, row.contact_id], "run");
   }
+  // A broadcast's recipient is sent once its one message is (campaign completion waits for it).
+  if (row.type === "BROADCAST" && row.patient_id) {
+    await em.execute("update patients set status = 'SENT', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
+  }
   // A rating request always has its patient (only a verification code has none).
   if (row.type === "INITIAL" && row.patient_id) {
     await em.execute("update patients set status = 'SENT', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
@@ -533,7 +539,7 @@ export async function releaseHeld(em: EntityManager, row: Pick<SendRow, "id" | "
 async function fail(em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "type" | "patient_id" | "credits_held" | "fallback_at">, now: Date, f: { code: number | null; explanationEs: string; releaseHold: boolean }): Promise<void> {
   await em.execute("update messages set status = 'FAILED', error_code = ?, error_text = ?, failed_at = ?, updated_at = ? where id = ?", [f.code, redactText(f.explanationEs), now, now, row.id], "run");
   if (f.releaseHold) await releaseHeld(em, row);
-  if (row.type === "INITIAL") await em.execute("update patients set status = 'FAILED', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
+  if (row.type === "INITIAL" || row.type === "BROADCAST") await em.execute("update patients set status = 'FAILED', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
 }
 
 export async function handleProviderError(deps: SendDeps, outboxId: string, row: SendRow, err: unknown, attempt: number): Promise<void> {
