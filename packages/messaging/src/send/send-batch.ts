@@ -348,10 +348,10 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
       } else slowSettle.push({ row, billed });
     }
     if (row.type === "INITIAL") initials.push({ a, row, next });
-    // A broadcast's recipient is sent once its one message is (campaign completion waits for it).
-    if (row.type === "BROADCAST" && row.patient_id) broadcastPatients.push(row.patient_id);
     // The contacts list's last contact; a sign-up code has no contact.
     else if (next !== "FAILED" && row.type !== "STAFF_ALERT" && row.contact_id) reachedOthers.add(row.contact_id);
+    // A broadcast's recipient is sent once its one message is (campaign completion waits for it).
+    if (row.type === "BROADCAST" && row.patient_id) broadcastPatients.push(row.patient_id);
     done.push(a.s.c.outboxId);
     recorded.push(a);
   }
