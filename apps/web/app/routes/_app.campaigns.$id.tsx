@@ -40,7 +40,19 @@ function formatter(locale: Locale, timeZone: string) {
   return (d: Date | null) => (d ? f.format(d) : null);
 }
 
-const SKIP_REASONS = ["NO_CONSENT", "OPTED_OUT", "ERASED", "COOLDOWN", "APPOINTMENT_TOO_OLD", "DUPLICATE", "NOT_MOBILE", "INSUFFICIENT_CREDITS"] as const;
+const SKIP_REASONS = [
+  "NO_CONSENT",
+  "OPTED_OUT",
+  "ERASED",
+  "COOLDOWN",
+  "APPOINTMENT_TOO_OLD",
+  "DUPLICATE",
+  "NOT_MOBILE",
+  "INSUFFICIENT_CREDITS",
+  "NO_MARKETING_CONSENT",
+  "FREQUENCY_CAP",
+  "COUNTRY_NOT_ALLOWED",
+] as const;
 
 type StepView = PatientView["steps"][number];
 
