@@ -119,6 +119,11 @@ export const broadcast = {
   "broadcast.result.optedOut": m({ es: "Se dieron de baja", en: "Opted out" }),
   "broadcast.result.cancelled": m({ es: "Anulados", en: "Cancelled" }),
 
+  "broadcast.settings.cap": m({ es: "Difusiones por contacto en 30 días, como máximo", en: "Broadcasts per contact in 30 days, at most" }),
+  "broadcast.settings.capHint": m({
+    es: "Límite de frecuencia: quien ya recibió este número de difusiones en 30 días queda fuera de la siguiente. 0: no se envían difusiones.",
+    en: "Frequency cap: a contact who got this many broadcasts in 30 days is left out of the next one. 0: no broadcasts are sent.",
+  }),
   "broadcast.consent.title": m({ es: "Consentimiento de marketing", en: "Marketing consent" }),
   "broadcast.consent.given": m<{ when: string; source: string }>({ es: "Dado {when} ({source}).", en: "Given {when} ({source})." }),
   "broadcast.consent.none": m({ es: "No consta. Sin él, este contacto no recibe difusiones.", en: "Not recorded. Without it, this contact gets no broadcasts." }),
