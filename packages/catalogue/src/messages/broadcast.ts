@@ -50,7 +50,7 @@ export const broadcast = {
     en: "{count, plural, one {# line of the list is not a phone and was ignored} other {# lines of the list are not phones and were ignored}}.",
   }),
   "broadcast.preview.capNote": m<{ cap: number }>({
-    es: "Límite de frecuencia: como máximo {cap} difusiones por contacto en 30 días (Configuración).",
+    es: "Límite de frecuencia: como máximo {cap} difusiones por contacto en 30 días (Ajustes).",
     en: "Frequency cap: at most {cap} broadcasts per contact in 30 days (Settings).",
   }),
 
