@@ -63,6 +63,8 @@ const PAGES: Record<string, Visit> = {
   "_app.contacts[.]csv.ts": { kind: "not a page", why: "the contacts CSV download" },
   "_app.contacts.$id.data[.]json.ts": { kind: "not a page", why: "the patient's data download (JSON)" },
   "_app.campaigns._index.tsx": { kind: "staff", url: () => "/campaigns" },
+  // The audience preview with its counts (formatted on the server).
+  "_app.campaigns.broadcast.tsx": { kind: "staff", url: () => "/campaigns/broadcast?preview=1" },
   "_app.campaigns.drafts.$id.tsx": { kind: "staff", url: (f) => `/campaigns/drafts/${f.draftId}` },
   "_app.campaigns.drafts_.$id.rejected[.]csv.ts": { kind: "not a page", why: "a CSV download" },
   "_app.campaigns.sample[.]csv.ts": { kind: "not a page", why: "the sample CSV download" },

@@ -63,6 +63,14 @@ const ROUTES: Record<string, RouteSpec> = {
     crossTenantPost: { intent: "cancel", confirmed: "yes" },
   },
   "_app.campaigns.new.tsx": { kind: "staff", url: () => "/campaigns/new", get: ALL },
+  // A new broadcast: owners only; a filter by another workspace's practice answers 404, and so does a POST with it.
+  "_app.campaigns.broadcast.tsx": {
+    kind: "staff",
+    url: (t) => `/campaigns/broadcast?preview=1&practice=${t.practiceId}`,
+    get: OWNER,
+    crossTenantGet: true,
+    crossTenantPost: { name: "Robado", date: "2030-01-01", time: "10:00", channel: "SMS" },
+  },
   "_app.campaigns.send.tsx": { kind: "staff", url: () => "/campaigns/send", get: ALL },
   "_app.campaigns.sample[.]csv.ts": { kind: "staff", url: () => "/campaigns/sample.csv", get: ALL },
   "_app.campaigns.sample[.]xlsx.ts": { kind: "staff", url: () => "/campaigns/sample.xlsx", get: ALL },

@@ -44,6 +44,7 @@ const contentSidField = optionalText.refine((v) => v == null || /^HX[0-9a-fA-F]{
 
 // Broadcast texts carry their own content sid; the workspace setting is for the feedback flow's types.
 const AI_LIMIT_MESSAGE = code("accounts.aiDrafts.range");
+const BROADCAST_CAP_MESSAGE = code("accounts.broadcastCap.range");
 
 export const CONTENT_SID_TYPES = Object.values(TemplateType).filter((t) => t !== TemplateType.BROADCAST);
 
@@ -87,6 +88,11 @@ export const settingsSchema = z
         .min(0, AI_LIMIT_MESSAGE)
         .max(1000, AI_LIMIT_MESSAGE)
         .optional(),
+    ),
+    // Optional like the AI limit: at most this many broadcasts per contact in 30 days (SPEC §14).
+    broadcastCap: z.preprocess(
+      (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? undefined : v),
+      z.coerce.number({ error: BROADCAST_CAP_MESSAGE }).int(BROADCAST_CAP_MESSAGE).min(0, BROADCAST_CAP_MESSAGE).max(30, BROADCAST_CAP_MESSAGE).optional(),
     ),
     whatsappSender: senderField,
     smsSender: senderField,
@@ -191,6 +197,7 @@ export async function updateSettings(
       }
     }
     if (data.aiDraftsPerDay !== undefined) set("aiDraftsPerDay", data.aiDraftsPerDay);
+    if (data.broadcastCap !== undefined) set("broadcastCap", data.broadcastCap);
     set("whatsappSender", data.whatsappSender ?? null);
     set("smsSender", data.smsSender ?? null);
     const sids: Partial<Record<TemplateType, string>> = {};

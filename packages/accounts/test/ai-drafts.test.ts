@@ -100,6 +100,21 @@ describe("the daily limit of AI drafts", () => {
     expect((await aiDraftAllowance(t.em, t.workspaceId)).limit).toBe(7);
   });
 
+  it("keeps the broadcasts' frequency cap as a workspace setting (0–30, default 2)", async () => {
+    const t = await tenant(5);
+    const ws = await t.em.findOneOrFail(Workspace, { id: t.workspaceId });
+    expect(ws.broadcastCap).toBe(2);
+    const settings = { name: ws.name, timezone: ws.timezone, quietHoursEnabled: "", contactCooldownDays: "60", defaultChannel: "WHATSAPP", reviewPolicy: "open" };
+    await expect(updateSettings(t.em, t.actor(), { ...settings, broadcastCap: "31" })).rejects.toBeInstanceOf(ValidationError);
+    await updateSettings(t.em, t.actor(), { ...settings, broadcastCap: "1" });
+    t.em.clear();
+    expect((await t.em.findOneOrFail(Workspace, { id: t.workspaceId })).broadcastCap).toBe(1);
+    // A form without the field keeps it.
+    await updateSettings(t.em, t.actor(), settings);
+    t.em.clear();
+    expect((await t.em.findOneOrFail(Workspace, { id: t.workspaceId })).broadcastCap).toBe(1);
+  });
+
   it("lets owners and the front desk draft, not doctors", async () => {
     const doctor = await tenant(5, Role.DOCTOR);
     await expect(reserveAiDraft(doctor.em, doctor.actor(), { ...brief, keyPoints })).rejects.toSatisfy((e: unknown) => e instanceof AccountsError && e.code === "forbidden");

@@ -38,7 +38,7 @@ export async function loadCampaign(em: EntityManager, workspaceId: string, viewe
   const [r] = await scopedQuery<Row>(
     em,
     workspaceId,
-    `select c.id, c.name, c.status, c.practice_id, pr.name as practice_name, c.assigned_doctor_id as doctor_id, u.name as doctor_name,
+    `select c.id, c.name, c.kind, c.status, c.practice_id, pr.name as practice_name, c.assigned_doctor_id as doctor_id, u.name as doctor_name,
             cb.name as created_by_name, c.created_at, c.activated_at, c.completed_at, c.cancelled_at, c.scheduled_hours_after,
             coalesce(pr.timezone, w.timezone) as timezone, ${DETAIL_COUNT_COLUMNS}
        from campaigns c

@@ -2,9 +2,13 @@
 // queries select for it.
 import type { CampaignStatusFilter } from "./filters.ts";
 
+/** A campaign is rating requests after appointments or one message to an audience (SPEC §14). */
+export type CampaignKind = "FEEDBACK" | "BROADCAST";
+
 export interface CampaignSummary {
   id: string;
   name: string;
+  kind: CampaignKind;
   status: CampaignStatusFilter;
   practiceId: string;
   practiceName: string;
@@ -17,6 +21,7 @@ export interface CampaignSummary {
 export interface CampaignSummaryRow {
   id: string;
   name: string;
+  kind: CampaignKind;
   status: CampaignStatusFilter;
   practice_id: string;
   practice_name: string;
@@ -29,6 +34,7 @@ export function toCampaignSummary(r: CampaignSummaryRow): CampaignSummary {
   return {
     id: r.id,
     name: r.name,
+    kind: r.kind,
     status: r.status,
     practiceId: r.practice_id,
     practiceName: r.practice_name,

@@ -56,7 +56,7 @@ export function countsSql(detail: boolean): string {
              count(*) filter (where m.status in ('FAILED', 'UNDELIVERED'))::int as failed
              ${detail ? `,
              count(*) filter (where m.status = 'READ')::int as read` : ""}
-        from messages m where m.workspace_id = c.workspace_id and m.campaign_id = c.id and m.type = 'INITIAL'
+        from messages m where m.workspace_id = c.workspace_id and m.campaign_id = c.id and m.type in ('INITIAL', 'BROADCAST')
     ) mc
     ${detail ? `
     cross join lateral (

@@ -1,6 +1,9 @@
 // Filters from a page's search params. Unknown or malformed values are dropped (a stale bookmark
 // shows everything rather than an error), and the text search is trimmed and bounded.
 export const CAMPAIGN_STATUSES = ["DRAFT", "ACTIVE", "COMPLETED", "CANCELLED"] as const;
+export const CAMPAIGN_KINDS = ["FEEDBACK", "BROADCAST"] as const;
+/** Why a contact of a broadcast's audience gets no message (SPEC §14), in the order pages list them. */
+export const BROADCAST_EXCLUSIONS = ["OPTED_OUT", "ERASED", "NO_MARKETING_CONSENT", "FREQUENCY_CAP", "COUNTRY_NOT_ALLOWED"] as const;
 export type CampaignStatusFilter = (typeof CAMPAIGN_STATUSES)[number];
 
 /** Patient filters of the campaign page (SPEC §5.10). */
@@ -12,6 +15,7 @@ export const SEARCH_MAX_LENGTH = 100;
 
 export interface CampaignListFilters {
   status?: CampaignStatusFilter | undefined;
+  kind?: (typeof CAMPAIGN_KINDS)[number] | undefined;
   practiceId?: string | undefined;
   cursor?: string | undefined;
 }
@@ -33,8 +37,10 @@ function read(params: Params, key: string): string | undefined {
 
 export function parseCampaignListFilters(params: Params): CampaignListFilters {
   const status = read(params, "status")?.toUpperCase();
+  const kind = read(params, "kind")?.toUpperCase();
   const practiceId = read(params, "practice");
   return {
+    kind: (CAMPAIGN_KINDS as readonly string[]).includes(kind ?? "") ? (kind as (typeof CAMPAIGN_KINDS)[number]) : undefined,
     status: (CAMPAIGN_STATUSES as readonly string[]).includes(status ?? "") ? (status as CampaignStatusFilter) : undefined,
     practiceId: practiceId && UUID.test(practiceId) ? practiceId : undefined,
     cursor: read(params, "cursor"),

@@ -24,6 +24,7 @@ export {
   patientConsentHistory,
   optOutContactByStaff,
   optInContactByStaff,
+  setMarketingConsentByStaff,
   eraseContactByStaff,
   ERASED_NAME,
   type ContactActionInput,
@@ -36,3 +37,25 @@ export { insertDraftCampaign, insertActiveCampaign, joinRollingCampaign, countIn
 export { findActionTarget, isCampaignAction, CAMPAIGN_ACTIONS, type CampaignAction, type CampaignActionTarget } from "./action-target.ts";
 export { completeCampaigns, campaignPeriodicHandlers } from "./complete-campaigns.ts";
 export { cancelPatientRequest, type CancelPatientRequestResult } from "./cancel-patient-request.ts";
+export {
+  BROADCAST_EXCLUSIONS,
+  audienceSchema,
+  parseAudience,
+  audienceToParams,
+  parsePhoneList,
+  exclusionOf,
+  broadcastBody,
+  creditsPerMessage,
+  previewBroadcast,
+  createBroadcast,
+  setBroadcastPaused,
+  broadcastResults,
+  type Audience,
+  type AudienceErrors,
+  type AudiencePreview,
+  type BroadcastPricing,
+  type BroadcastText,
+  type CreateBroadcastInput,
+  type CreateBroadcastResult,
+  type BroadcastResults,
+} from "./broadcast.ts";

@@ -37,6 +37,10 @@ export async function listCampaigns(em: EntityManager, workspaceId: string, view
     where.push("c.status = ?");
     params.push(filters.status);
   }
+  if (filters.kind) {
+    where.push("c.kind = ?");
+    params.push(filters.kind);
+  }
   if (filters.practiceId) {
     where.push("c.practice_id = ?");
     params.push(filters.practiceId);
@@ -52,13 +56,13 @@ export async function listCampaigns(em: EntityManager, workspaceId: string, view
     em,
     workspaceId,
     `with page as (
-       select c.id, c.workspace_id, c.name, c.status, c.practice_id, c.assigned_doctor_id, c.created_at
+       select c.id, c.workspace_id, c.name, c.kind, c.status, c.practice_id, c.assigned_doctor_id, c.created_at
          from campaigns c
         where c.workspace_id = ? ${where.map((w) => `and ${w}`).join(" ")}
         order by c.created_at desc, c.id desc
         limit ?
      )
-     select c.id, c.name, c.status, c.practice_id, pr.name as practice_name, c.assigned_doctor_id as doctor_id,
+     select c.id, c.name, c.kind, c.status, c.practice_id, pr.name as practice_name, c.assigned_doctor_id as doctor_id,
             u.name as doctor_name, c.created_at, ${cursorKeySql("c.created_at")} as cursor_key, ${COUNT_COLUMNS}
        from page c
        join practices pr on pr.workspace_id = c.workspace_id and pr.id = c.practice_id

@@ -145,7 +145,7 @@ export async function listCampaignPatients(
             (select min(fb.created_at) from feedback fb where fb.workspace_id = p.workspace_id and fb.patient_id = p.id and fb.source = 'FORM') as feedback_at
        from patients p
        join contacts ct on ct.workspace_id = p.workspace_id and ct.id = p.contact_id
-       left join messages i on i.workspace_id = p.workspace_id and i.patient_id = p.id and i.type = 'INITIAL'
+       left join messages i on i.workspace_id = p.workspace_id and i.patient_id = p.id and i.type in ('INITIAL', 'BROADCAST')
        left join lateral (
          select fm.type, coalesce(fm.sent_at, fm.send_attempted_at, fm.created_at) as at from messages fm
           where fm.workspace_id = p.workspace_id and fm.patient_id = p.id and fm.type in ('FOLLOWUP_HAPPY', 'FOLLOWUP_UNHAPPY')

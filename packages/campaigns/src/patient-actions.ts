@@ -7,6 +7,7 @@ import { randomInt } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { lockOutboxRowsByKey, scopedQuery } from "@rm/db";
 import {
+  setMarketingConsent,
   cancelPendingSends,
   consentHistory,
   eraseContact,
@@ -261,6 +262,34 @@ export async function optInContactByStaff(em: EntityManager, input: ContactActio
       now,
     });
     return { outcome: "opted_in" };
+  });
+}
+
+/**
+ * Records or withdraws the contact's marketing consent (broadcasts, SPEC §14) from the contact page,
+ * with how it was obtained (required to grant); audited. Never changes the consent to feedback
+ * requests. Null when the contact is not there for this viewer.
+ */
+export async function setMarketingConsentByStaff(em: EntityManager, input: ContactActionInput & { granted: boolean; evidence: string }): Promise<OptInResult | { outcome: "withdrawn" } | null> {
+  const now = input.now ?? new Date();
+  const evidence = input.evidence.trim();
+  return inTransaction(em, async (tem) => {
+    const target = await lockContactTarget(tem, input);
+    if (!target) return null;
+    if (target.erasedAt !== null) return { outcome: "erased" };
+    if (input.granted && evidence === "") return { outcome: "evidence_required" };
+    await setMarketingConsent(tem, { workspaceId: input.workspaceId, contactId: target.contactId, granted: input.granted, source: "STAFF", actorId: input.viewer.userId, evidence: evidence === "" ? null : evidence.slice(0, EVIDENCE_MAX_LENGTH), now });
+    await writeAudit(tem, {
+      workspaceId: input.workspaceId,
+      actorId: input.viewer.userId,
+      action: "contact.marketing_consent_changed",
+      entityType: "contact",
+      entityId: target.contactId,
+      ip: input.ip ?? null,
+      details: { granted: input.granted ? 1 : 0 },
+      now,
+    });
+    return input.granted ? { outcome: "opted_in" } : { outcome: "withdrawn" };
   });
 }
 

@@ -11,7 +11,9 @@ import { assistant } from "./messages/assistant.ts";
 import { audit } from "./messages/audit.ts";
 import { auth } from "./messages/auth.ts";
 import { billing } from "./messages/billing.ts";
+import { broadcast } from "./messages/broadcast.ts";
 import { campaign } from "./messages/campaign.ts";
+import { campaigns } from "./messages/campaigns.ts";
 import { consent } from "./messages/consent.ts";
 import { contacts } from "./messages/contacts.ts";
 import { draft } from "./messages/draft.ts";
@@ -34,7 +36,7 @@ import { upload } from "./messages/upload.ts";
 import { users } from "./messages/users.ts";
 import { whatsappTemplates } from "./messages/whatsapp-templates.ts";
 
-export const catalogue = { ...account, ...accounts, ...aiDrafts, ...analytics, ...api, ...app, ...assistant, ...audit, ...auth, ...billing, ...campaign, ...consent, ...contacts, ...conversations, ...draft, ...home, ...imports, ...library, ...links, ...ownSender, ...practices, ...publicPages, ...security, ...sending, ...sendOne, ...settings, ...signup, ...templates, ...timeline, ...upload, ...users, ...whatsappTemplates };
+export const catalogue = { ...account, ...accounts, ...aiDrafts, ...analytics, ...api, ...app, ...assistant, ...audit, ...auth, ...billing, ...broadcast, ...campaign, ...campaigns, ...consent, ...contacts, ...conversations, ...draft, ...home, ...imports, ...library, ...links, ...ownSender, ...practices, ...publicPages, ...security, ...sending, ...sendOne, ...settings, ...signup, ...templates, ...timeline, ...upload, ...users, ...whatsappTemplates };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

@@ -53,6 +53,8 @@ export interface ContactView {
   erasedAt: Date | null;
   /** Consent on record per channel (time and source), null when none. */
   consent: { SMS: { at: Date; source: string } | null; WHATSAPP: { at: Date; source: string } | null };
+  /** Consent to marketing (broadcasts, SPEC §14), separate from the above; null when none. */
+  marketingConsent: { at: Date; source: string } | null;
   /** WhatsApp found not to reach the number (later messages go by SMS). */
   noWhatsappAt: Date | null;
   /** Channels the appointments asked for, most used first. */
@@ -89,11 +91,13 @@ export async function loadContact(em: EntityManager, viewer: ContactsViewer, con
     whatsapp_consent_at: Date | null;
     whatsapp_consent_source: string | null;
     no_whatsapp_at: Date | null;
+    marketing_consent_at: Date | null;
+    marketing_consent_source: string | null;
   }>(
     em,
     ws,
     `select id, phone, created_at, last_contact_at, opted_out_at, opted_out_source, erased_at, sms_consent_at, sms_consent_source,
-            whatsapp_consent_at, whatsapp_consent_source, no_whatsapp_at
+            whatsapp_consent_at, whatsapp_consent_source, no_whatsapp_at, marketing_consent_at, marketing_consent_source
        from contacts where workspace_id = ? and id = ?`,
     [visible.id],
   );
@@ -160,6 +164,7 @@ export async function loadContact(em: EntityManager, viewer: ContactsViewer, con
       SMS: row.sms_consent_at ? { at: new Date(row.sms_consent_at), source: row.sms_consent_source ?? "" } : null,
       WHATSAPP: row.whatsapp_consent_at ? { at: new Date(row.whatsapp_consent_at), source: row.whatsapp_consent_source ?? "" } : null,
     },
+    marketingConsent: row.marketing_consent_at ? { at: new Date(row.marketing_consent_at), source: row.marketing_consent_source ?? "" } : null,
     noWhatsappAt: row.no_whatsapp_at ? new Date(row.no_whatsapp_at) : null,
     channels: [...channelCount.entries()].sort((a, b) => b[1] - a[1]).map(([ch]) => ch),
     lastChannel: latest?.channel ?? null,

@@ -132,6 +132,7 @@ export {
   quietHoursSchema,
   shiftOutOfQuietHours,
 } from "./scheduling/quiet-hours.ts";
+export { localDateTimeToInstant, instantToLocalDateTime } from "./scheduling/local-time.ts";
 export {
   DEFAULT_HOURS_AFTER_APPOINTMENT,
   DEFAULT_MAX_APPOINTMENT_AGE_DAYS,

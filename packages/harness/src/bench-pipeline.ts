@@ -245,7 +245,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
 }
 
 /** Provider calls with the same SDK client settings the worker uses, 64 in flight. */
-async function measureRawSdk(env: RunEnv, n: number, log: (line: string) => void): Promise<number> {
+export async function measureRawSdk(env: RunEnv, n: number, log: (line: string) => void): Promise<number> {
   const client = createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiUrl: env.processEnv.TWILIO_API_URL!, timeoutMs: 30_000 });
   let next = 0;
   const started = Date.now();

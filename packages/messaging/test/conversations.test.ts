@@ -290,7 +290,7 @@ describe("automatic handling in a live conversation", () => {
 
 describe("the order of automatic handling", () => {
   it("runs opt-out first and HELP last, in the documented order", () => {
-    expect(INBOUND_STEPS.map((s) => s.name)).toEqual(["staff-alert-answer", "opt-out", "opt-in", "pending-reply", "rating", "inbox-entry", "help"]);
+    expect(INBOUND_STEPS.map((s) => s.name)).toEqual(["staff-alert-answer", "opt-out", "opt-in", "broadcast-reply", "pending-reply", "rating", "inbox-entry", "help"]);
   });
 
   it("a step inserted before the inbox entry handles a message and the later steps never see it", async () => {

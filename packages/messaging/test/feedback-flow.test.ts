@@ -467,3 +467,21 @@ describe("follow-up credits (SPEC §6: the request holds its follow-up too)", ()
     expect(await getCreditBalance(h.orm.em.fork(), s.workspaceId)).toEqual({ available: 49, held: 0 });
   });
 });
+
+describe("replies to a broadcast (SPEC §14)", () => {
+  it("are no rating and ask for no HELP: the text stays in the conversation and the broadcast counts a reply", async () => {
+    const s = await sent();
+    await sql("update campaigns set kind = 'BROADCAST' where id = (select campaign_id from messages where id = ?)", [s.messageId]);
+    await sql("update messages set type = 'BROADCAST' where id = ?", [s.messageId]);
+    const read = await reply(s, "5");
+    expect(read).toMatchObject({ intent: "OTHER", rating: null });
+    expect(await patient(s.patientId)).toMatchObject({ rating: null, help_sent_at: null });
+    // Nothing sent back: only the broadcast itself.
+    expect((await outgoing(s.patientId)).map((o) => o.type)).toEqual(["BROADCAST"]);
+    const [m] = await sql<{ replied_at: Date | null; rating: number | null }>("select replied_at, rating from messages where id = ?", [s.messageId]);
+    expect(m!.replied_at).not.toBeNull();
+    expect(m!.rating).toBeNull();
+    const [inbound] = await sql<{ conversation_id: string | null }>("select conversation_id from inbound_messages where from_address like ? order by received_at desc limit 1", [`%${s.phone}`]);
+    expect(inbound!.conversation_id).not.toBeNull();
+  });
+});

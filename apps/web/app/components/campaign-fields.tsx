@@ -1,6 +1,6 @@
 // The fields the campaign pages share: practice, assigned doctor and channel, with their errors.
 import { Field } from "./forms.tsx";
-import { useT } from "../i18n.ts";
+import { useMsg } from "../i18n.ts";
 
 export interface Choices {
   practices: { id: string; name: string }[];
@@ -11,14 +11,14 @@ type Values = Record<string, string | undefined>;
 type Errors = Record<string, string | undefined>;
 
 export function PracticeDoctorFields({ choices, values, errors }: { choices: Choices; values: Values; errors: Errors }) {
-  const t = useT();
+  const msg = useMsg();
   return (
     <div className="row">
-      <Field id="practiceId" label={t("Consultorio", "Practice")} error={errors.practiceId}>
+      <Field id="practiceId" label={msg("campaigns.field.practice")} error={errors.practiceId}>
         {(p) => (
           <select {...p} name="practiceId" defaultValue={values.practiceId ?? ""} required>
             <option value="" disabled>
-              {t("Elija un consultorio", "Choose a practice")}
+              {msg("campaigns.field.choosePractice")}
             </option>
             {choices.practices.map((practice) => (
               <option key={practice.id} value={practice.id}>
@@ -28,16 +28,16 @@ export function PracticeDoctorFields({ choices, values, errors }: { choices: Cho
           </select>
         )}
       </Field>
-      <Field id="assignedDoctorId" label={t("Médico asignado", "Assigned doctor")} error={errors.assignedDoctorId} hint={t("Su nombre va en el mensaje ({{doctor}}).", "Their name goes in the message ({{doctor}}).")}>
+      <Field id="assignedDoctorId" label={msg("campaigns.field.doctor")} error={errors.assignedDoctorId} hint={msg("campaigns.field.doctorHint", { variable: "{{doctor}}" })}>
         {(p) => (
           <select {...p} name="assignedDoctorId" defaultValue={values.assignedDoctorId ?? ""} required>
             <option value="" disabled>
-              {t("Elija un médico", "Choose a doctor")}
+              {msg("campaigns.field.chooseDoctor")}
             </option>
             {choices.doctors.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.name}
-                {d.role === "OWNER" ? ` (${t("propietario", "owner")})` : ""}
+                {d.role === "OWNER" ? ` (${msg("campaigns.field.owner")})` : ""}
               </option>
             ))}
           </select>
@@ -48,9 +48,9 @@ export function PracticeDoctorFields({ choices, values, errors }: { choices: Cho
 }
 
 export function ChannelField({ values, errors, hint }: { values: Values; errors: Errors; hint?: string }) {
-  const t = useT();
+  const msg = useMsg();
   return (
-    <Field id="channel" label={t("Canal", "Channel")} error={errors.channel} hint={hint}>
+    <Field id="channel" label={msg("campaigns.field.channel")} error={errors.channel} hint={hint}>
       {(p) => (
         <select {...p} name="channel" defaultValue={values.channel ?? "WHATSAPP"}>
           <option value="WHATSAPP">WhatsApp</option>

@@ -5,8 +5,10 @@
 // Owners and the assigned doctor only; another doctor's campaign and another workspace's id answer 404,
 // a receptionist 403 (list only).
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import {
+  broadcastResults,
+  setBroadcastPaused,
   cancelCampaign,
   erasePatient,
   findActionTarget,
@@ -25,8 +27,9 @@ import type { Msg } from "@rm/catalogue";
 import { getLocale } from "../.server/locale.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
 import { ActionNotice, CampaignFigures, CampaignHeader, ConfirmAction, DeliveryFunnel, LiveRefresh, PatientFilters, PatientPager, PatientTable, useHere, type PatientView } from "../components/campaigns/campaign-page.tsx";
-import { FormError } from "../components/forms.tsx";
-import { LOCALE_TAGS, msgFor, translator, useMsg, type Locale, type Translate } from "../i18n.ts";
+import { CsrfInput, FormError } from "../components/forms.tsx";
+import { BROADCAST_EXCLUSIONS } from "@rm/campaigns/filters";
+import { formatCount, LOCALE_TAGS, msgFor, translator, useLocale, useMsg, type Locale, type Translate } from "../i18n.ts";
 import { ConsentPanel, consentHistoryItems, type ConsentHistoryItem } from "../components/consent.tsx";
 import { ROLES } from "../nav.ts";
 
@@ -37,7 +40,19 @@ function formatter(locale: Locale, timeZone: string) {
   return (d: Date | null) => (d ? f.format(d) : null);
 }
 
-const SKIP_REASONS = ["NO_CONSENT", "OPTED_OUT", "ERASED", "COOLDOWN", "APPOINTMENT_TOO_OLD", "DUPLICATE", "NOT_MOBILE", "INSUFFICIENT_CREDITS"] as const;
+const SKIP_REASONS = [
+  "NO_CONSENT",
+  "OPTED_OUT",
+  "ERASED",
+  "COOLDOWN",
+  "APPOINTMENT_TOO_OLD",
+  "DUPLICATE",
+  "NOT_MOBILE",
+  "INSUFFICIENT_CREDITS",
+  "NO_MARKETING_CONSENT",
+  "FREQUENCY_CAP",
+  "COUNTRY_NOT_ALLOWED",
+] as const;
 
 type StepView = PatientView["steps"][number];
 
@@ -139,14 +154,25 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     }
   }
   const phone = (e164: string) => formatPhone(e164, workspace.defaultCountry);
+  const results = campaign.kind === "BROADCAST" ? await broadcastResults(em, workspace.id, campaign.id) : null;
   return {
     title: msg("campaign.meta", { name: campaign.name }),
+    broadcast: results
+      ? {
+          ...results,
+          scheduledAt: results.scheduledAt ? full.format(results.scheduledAt) : null,
+          pausedAt: results.pausedAt ? full.format(results.pausedAt) : null,
+          canPause: user.role === "OWNER" && campaign.status === "ACTIVE",
+          cap: workspace.broadcastCap,
+        }
+      : null,
     consent,
     // The confirmation names the phone as staff read it.
     confirm: confirm?.patient ? { ...confirm, patient: { ...confirm.patient, phone: phone(confirm.patient.phone) } } : confirm,
     campaign: {
       id: campaign.id,
       name: campaign.name,
+      kind: campaign.kind,
       status: campaign.status,
       practiceName: campaign.practiceName,
       doctorName: campaign.doctorName,
@@ -188,6 +214,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const value = form.get(key);
     if (typeof value === "string" && value !== "") back.set(key, value);
   }
+  if (intent === "pause" || intent === "resume") {
+    // Pausing only holds a broadcast's sends back (nothing is lost), so it needs no confirmation step.
+    const changed = user.role === "OWNER" && (await em.transactional((tem) => setBroadcastPaused(tem, { workspaceId: workspace.id, campaignId, actorId: user.id, paused: intent === "pause", ip })));
+    if (!changed) notFound();
+    back.set("notice", intent === "pause" ? "broadcast_paused" : "broadcast_resumed");
+    throw redirect(`/campaigns/${campaignId}?${back.toString()}`);
+  }
   // Nothing happens without the confirmation step's own field.
   if (form.get("confirmed") !== "yes") {
     if (!(await loadCampaign(em, workspace.id, viewer, campaignId))) notFound();
@@ -224,7 +257,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CampaignPage() {
-  const { campaign, patients, filters, nextCursor, paged, confirm, consent } = useLoaderData<typeof loader>();
+  const { campaign, patients, filters, nextCursor, paged, confirm, consent, broadcast } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const active = campaign.status === "ACTIVE";
   // A DRAFT never gets here (its page is the preview): only an active campaign can be cancelled.
@@ -237,10 +270,87 @@ export default function CampaignPage() {
       <FormError message={failure?.formError} />
       {consent ? <ConsentSection consent={consent} error={failure?.consentError} /> : null}
       {confirm ? <ConfirmAction confirm={confirm} pending={campaign.counts.pending} /> : null}
-      <CampaignFigures counts={campaign.counts} active={active} />
-      <DeliveryFunnel counts={campaign.counts} />
+      {broadcast ? (
+        <BroadcastPanel broadcast={broadcast} />
+      ) : (
+        <>
+          <CampaignFigures counts={campaign.counts} active={active} />
+          <DeliveryFunnel counts={campaign.counts} />
+        </>
+      )}
       <PatientsSection campaignId={campaign.id} filters={filters} patients={patients} paged={paged} nextCursor={nextCursor} />
     </>
+  );
+}
+
+type BroadcastView = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["broadcast"]>;
+
+/** A broadcast's progress, pause and results (SPEC §14): sent, delivered, read, replied, failed, opted out, and who was left out. */
+function BroadcastPanel({ broadcast: b }: { broadcast: BroadcastView }) {
+  const msg = useMsg();
+  const locale = useLocale();
+  const [params] = useSearchParams();
+  const n = (v: number) => formatCount(v, locale);
+  const notice = params.get("notice");
+  const results = [
+    ["waiting", b.waiting],
+    ["sent", b.sent],
+    ["delivered", b.delivered],
+    ["read", b.read],
+    ["replied", b.replied],
+    ["failed", b.failed],
+    ["optedOut", b.optedOut],
+    ["cancelled", b.cancelled],
+  ] as const;
+  return (
+    <section className="card broadcast-results" aria-labelledby="broadcast-title" data-testid="broadcast-results">
+      {notice === "broadcast_created" || notice === "broadcast_paused" || notice === "broadcast_resumed" ? (
+        <p className="notice" role="status">
+          {msg(notice === "broadcast_created" ? "broadcast.notice.created" : notice === "broadcast_paused" ? "broadcast.notice.paused" : "broadcast.notice.resumed")}
+        </p>
+      ) : null}
+      <h2 id="broadcast-title">{msg("broadcast.page.results")}</h2>
+      <p className="muted">
+        {b.scheduledAt ? msg("broadcast.page.scheduled", { when: b.scheduledAt }) : null} · {msg("broadcast.page.channel", { channel: b.channel === "WHATSAPP" ? "WhatsApp" : "SMS" })}
+      </p>
+      <p data-testid="broadcast-progress">
+        <strong>{msg("broadcast.page.progress", { done: n(b.sent + b.failed + b.cancelled), total: n(b.total) })}</strong>
+      </p>
+      <progress max={Math.max(1, b.total)} value={b.sent + b.failed + b.cancelled} aria-label={msg("broadcast.page.progress", { done: n(b.sent + b.failed + b.cancelled), total: n(b.total) })} />
+      {b.pausedAt ? <p className="notice">{msg("broadcast.page.paused")}</p> : null}
+      {b.canPause ? (
+        <Form method="post">
+          <CsrfInput />
+          <input type="hidden" name="intent" value={b.pausedAt ? "resume" : "pause"} />
+          <button type="submit" className="secondary">
+            {msg(b.pausedAt ? "broadcast.page.resume" : "broadcast.page.pause")}
+          </button>
+        </Form>
+      ) : null}
+      <dl className="figures">
+        {results.map(([k, v]) => (
+          <div key={k} data-testid={`result-${k}`}>
+            <dt>{msg(`broadcast.result.${k}`)}</dt>
+            <dd>{n(v)}</dd>
+          </div>
+        ))}
+      </dl>
+      <h3>{msg("broadcast.page.excluded")}</h3>
+      <dl className="figures">
+        {BROADCAST_EXCLUSIONS.map((r) => (
+          <div key={r} data-testid={`excluded-${r}`}>
+            <dt>{r === "FREQUENCY_CAP" ? msg("broadcast.excluded.FREQUENCY_CAP", { cap: b.cap }) : msg(`broadcast.excluded.${r}`)}</dt>
+            <dd>{n(b.excluded[r])}</dd>
+          </div>
+        ))}
+      </dl>
+      {b.sampleBody ? (
+        <>
+          <h3>{msg("broadcast.page.text")}</h3>
+          <p className="sms-preview">{b.sampleBody}</p>
+        </>
+      ) : null}
+    </section>
   );
 }
 

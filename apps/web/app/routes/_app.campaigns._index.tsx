@@ -6,7 +6,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { listCampaigns, listLinksToDetail, listPracticeOptions, parseCampaignListFilters } from "@rm/campaigns";
 import { requireUser } from "../.server/staff.server.ts";
 import { CampaignFilters, CampaignPager, CampaignTable } from "../components/campaigns/campaign-list.tsx";
-import { useT } from "../i18n.ts";
+import { useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Campañas · Reputation Manager" }];
@@ -20,8 +20,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     timezone: workspace.timezone,
     linksToDetail: listLinksToDetail(viewer),
     isDoctor: user.role === "DOCTOR",
+    canBroadcast: user.role === "OWNER",
     practices,
-    filters: { status: filters.status ?? "", practice: filters.practiceId ?? "" },
+    filters: { status: filters.status ?? "", kind: filters.kind ?? "", practice: filters.practiceId ?? "" },
     paged: Boolean(filters.cursor),
     rows: page.rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
     nextCursor: page.nextCursor,
@@ -29,11 +30,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function CampaignsPage() {
-  const { rows, practices, filters, nextCursor, timezone, linksToDetail, isDoctor, paged } = useLoaderData<typeof loader>();
-  const filtered = filters.status !== "" || filters.practice !== "";
+  const { rows, practices, filters, nextCursor, timezone, linksToDetail, isDoctor, paged, canBroadcast } = useLoaderData<typeof loader>();
+  const filtered = filters.status !== "" || filters.practice !== "" || filters.kind !== "";
   return (
     <>
-      <CampaignsHeader />
+      <CampaignsHeader canBroadcast={canBroadcast} />
       <ConfirmedNotice />
       <DoctorScope isDoctor={isDoctor} />
       <CampaignFilters filters={filters} practices={practices} />
@@ -43,17 +44,22 @@ export default function CampaignsPage() {
   );
 }
 
-function CampaignsHeader() {
-  const t = useT();
+function CampaignsHeader({ canBroadcast }: { canBroadcast: boolean }) {
+  const msg = useMsg();
   return (
     <div className="page-title">
-      <h1>{t("Campañas", "Campaigns")}</h1>
+      <h1>{msg("campaigns.title")}</h1>
       <div className="buttons">
         <Link className="button" to="/campaigns/new">
-          {t("Nueva campaña", "New campaign")}
+          {msg("campaigns.new")}
         </Link>
+        {canBroadcast ? (
+          <Link className="button" to="/campaigns/broadcast">
+            {msg("broadcast.new")}
+          </Link>
+        ) : null}
         <Link className="button secondary" to="/campaigns/send">
-          {t("Enviar a un paciente", "Send to one patient")}
+          {msg("campaigns.sendOne")}
         </Link>
       </div>
     </div>
@@ -63,29 +69,25 @@ function CampaignsHeader() {
 /** After a draft's confirmation by someone who cannot open the campaign's page (SPEC §3). */
 function ConfirmedNotice() {
   const [params] = useSearchParams();
-  const t = useT();
+  const msg = useMsg();
   if (params.get("notice") !== "confirmed") return null;
   return (
     <p className="notice" role="status">
-      {t("Campaña confirmada: los mensajes saldrán a la hora programada.", "Campaign confirmed: the messages will go out at their scheduled time.")}
+      {msg("campaigns.confirmed")}
     </p>
   );
 }
 
 function DoctorScope({ isDoctor }: { isDoctor: boolean }) {
-  const t = useT();
-  return isDoctor ? <p className="muted">{t("Se muestran las campañas asignadas a usted.", "Showing the campaigns assigned to you.")}</p> : null;
+  const msg = useMsg();
+  return isDoctor ? <p className="muted">{msg("campaigns.doctorScope")}</p> : null;
 }
 
 function NoCampaigns({ filtered }: { filtered: boolean }) {
-  const t = useT();
+  const msg = useMsg();
   return (
     <section className="card empty-state">
-      <p>
-        {filtered
-          ? t("No hay campañas con estos filtros.", "No campaigns match these filters.")
-          : t("Todavía no hay campañas. Suba un CSV de citas para empezar.", "No campaigns yet. Upload an appointments CSV to start.")}
-      </p>
+      <p>{filtered ? msg("campaigns.empty.filtered") : msg("campaigns.empty")}</p>
     </section>
   );
 }

@@ -8,7 +8,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { eraseContactByStaff, optInContactByStaff, optOutContactByStaff } from "@rm/campaigns";
+import { eraseContactByStaff, optInContactByStaff, optOutContactByStaff, setMarketingConsentByStaff } from "@rm/campaigns";
 import { addContactNote, canActOnPatientData, contactHistory, ContactsError, labelContact, listLabels, loadContact } from "@rm/contacts";
 import { NOTE_MAX_LENGTH } from "@rm/contacts/constants";
 import type { MessageCode } from "@rm/catalogue";
@@ -24,6 +24,7 @@ import { ROLES } from "../nav.ts";
 export const meta: MetaFunction = () => [{ title: "Contacto · Reputation Manager" }];
 
 const NOTICES = ["opted_out", "already_opted_out", "opted_in", "erased", "already_erased", "note", "labels"] as const;
+const MARKETING_NOTICES = { marketing_granted: "broadcast.consent.granted", marketing_withdrawn: "broadcast.consent.withdrawn" } as const;
 type NoticeName = (typeof NOTICES)[number];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -56,6 +57,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       optedOutSource: contact.optedOutSource,
       erased: contact.erasedAt !== null,
       consent: { SMS: contact.consent.SMS?.source ?? null, WHATSAPP: contact.consent.WHATSAPP?.source ?? null },
+      marketing: contact.marketingConsent ? { at: formatDateTime(contact.marketingConsent.at, locale, tz), source: contact.marketingConsent.source } : null,
       noWhatsapp: contact.noWhatsappAt !== null,
       channels: contact.channels,
       lastChannel: contact.lastChannel,
@@ -75,7 +77,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 interface ActionFailure {
   error: string;
-  field: "body" | "evidence" | "label" | null;
+  field: "body" | "evidence" | "label" | "marketing" | null;
   values: Record<string, string>;
 }
 
@@ -97,6 +99,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       if (label === "") return fail("contacts.label.notFound", "label");
       await labelContact(staff.em, viewer, id, intent === "label.add" ? { add: [label] } : { remove: [label] }, { ip: staff.ip });
       throw redirect(`/contacts/${id}?notice=labels#labels`);
+    }
+    if (intent === "marketing.grant" || intent === "marketing.withdraw") {
+      // Marketing consent (SPEC §14): the owner's and the doctor's, like every consent change.
+      requireRole(staff, ROLES.STAFF);
+      const granted = intent === "marketing.grant";
+      const result = await setMarketingConsentByStaff(staff.em, {
+        workspaceId: staff.workspace.id,
+        contactId: id,
+        viewer: { userId: staff.user.id, role: staff.user.role },
+        ip: staff.ip,
+        granted,
+        evidence: String(form.get("evidence") ?? ""),
+      });
+      if (!result) notFound();
+      if (result.outcome === "evidence_required") return fail("broadcast.consent.evidenceRequired", "marketing");
+      if (result.outcome === "erased") return fail("consent.optIn.erased", null, 409);
+      throw redirect(`/contacts/${id}?notice=${granted ? "marketing_granted" : "marketing_withdrawn"}#marketing`);
     }
     if (intent === "optout" || intent === "optin" || intent === "erase") {
       // Consent and erasure: the owner's and the doctor's (SPEC §3), never reception's.
@@ -144,6 +163,11 @@ export default function ContactPage() {
         <Link to="/contacts">{msg("contacts.page.back")}</Link>
       </p>
       <h1>{contact.name ?? contact.phone}</h1>
+      {notice && notice in MARKETING_NOTICES ? (
+        <p className="notice" role="status" data-testid="contact-notice">
+          {msg(MARKETING_NOTICES[notice as keyof typeof MARKETING_NOTICES])}
+        </p>
+      ) : null}
       {notice && (NOTICES as readonly string[]).includes(notice) ? (
         <p className="notice" role="status" data-testid="contact-notice">
           {msg(`contacts.notice.${notice as NoticeName}`)}
@@ -160,6 +184,7 @@ export default function ContactPage() {
         <LabelsPanel contact={contact} others={loaded.otherLabels} failure={failure?.field === "label" ? failure.error : null} />
         <NotesPanel contact={contact} timezone={loaded.timezone} failure={failure?.field === "body" ? failure : null} />
         <ConsentPanel contact={contact} canAct={loaded.canAct} failure={failure?.field === "evidence" ? failure : null} />
+        <MarketingPanel contact={contact} canAct={loaded.canAct} failure={failure?.field === "marketing" ? failure : null} />
         <Appointments contact={contact} timezone={loaded.timezone} />
         <FeedbackPanel contact={contact} timezone={loaded.timezone} />
         <History history={loaded.history} next={loaded.next} paged={loaded.paged} contactId={contact.id} timezone={loaded.timezone} />
@@ -365,6 +390,51 @@ function ConsentPanel({ contact, canAct, failure }: { contact: ContactData; canA
           <div className="buttons">
             <button type="submit">{msg("consent.optIn.confirm")}</button>
           </div>
+        </Form>
+      ) : null}
+    </section>
+  );
+}
+
+/** Marketing consent (SPEC §14): separate from the consent to rating requests, recorded with how it was obtained. */
+function MarketingPanel({ contact, canAct, failure }: { contact: ContactData; canAct: boolean; failure: ActionFailure | null }) {
+  const msg = useMsg();
+  const m = contact.marketing;
+  return (
+    <section className="card" id="marketing" aria-labelledby="marketing-title" data-testid="marketing-consent">
+      <h2 id="marketing-title">{msg("broadcast.consent.title")}</h2>
+      <p data-testid="marketing-state">{m ? msg("broadcast.consent.given", { when: m.at, source: msg("consent.history.source", { source: m.source === "CSV_IMPORT" ? "IMPORT" : m.source }) }) : msg("broadcast.consent.none")}</p>
+      {canAct && !contact.erased && !m ? (
+        <Form method="post" data-testid="marketing-form">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="marketing.grant" />
+          <div className="field">
+            <label htmlFor="marketing-evidence">{msg("broadcast.consent.evidence")}</label>
+            <textarea
+              id="marketing-evidence"
+              name="evidence"
+              required
+              maxLength={1000}
+              rows={2}
+              defaultValue={failure?.values.evidence ?? ""}
+              {...(failure ? { "aria-invalid": true as const, "aria-describedby": "marketing-evidence-error" } : {})}
+            />
+            {failure ? (
+              <p id="marketing-evidence-error" className="field-error">
+                {msg("broadcast.consent.evidenceRequired")}
+              </p>
+            ) : null}
+          </div>
+          <button type="submit">{msg("broadcast.consent.grant")}</button>
+        </Form>
+      ) : null}
+      {canAct && !contact.erased && m ? (
+        <Form method="post">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="marketing.withdraw" />
+          <button type="submit" className="secondary">
+            {msg("broadcast.consent.withdraw")}
+          </button>
         </Form>
       ) : null}
     </section>

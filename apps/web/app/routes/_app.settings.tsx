@@ -31,6 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       quietHoursEnd: ws.quietHoursEnd ?? "08:00",
       contactCooldownDays: ws.contactCooldownDays,
       aiDraftsPerDay: ws.aiDraftsPerDay,
+      broadcastCap: ws.broadcastCap,
       defaultChannel: ws.defaultChannel,
       defaultLanguage: ws.defaultLanguage,
       defaultCountry: ws.defaultCountry,
@@ -209,6 +210,9 @@ function SendingSection({ form: { errors, text, checked, ownCountry } }: { form:
       </Field>
       <Field id="aiDraftsPerDay" label={msg("aiDrafts.settings.label")} error={errors.aiDraftsPerDay} hint={msg("aiDrafts.settings.hint")}>
         {(p) => <input {...p} name="aiDraftsPerDay" type="number" min={0} max={1000} defaultValue={text("aiDraftsPerDay")} />}
+      </Field>
+      <Field id="broadcastCap" label={msg("broadcast.settings.cap")} error={errors.broadcastCap} hint={msg("broadcast.settings.capHint")}>
+        {(p) => <input {...p} name="broadcastCap" type="number" min={0} max={30} defaultValue={text("broadcastCap")} />}
       </Field>
       <Field id="defaultChannel" label={msg("settings.defaultChannel")} error={errors.defaultChannel}>
         {(p) => (

@@ -34,6 +34,7 @@ export const accounts = {
   "accounts.cooldown.negative": m({ es: "No puede ser negativo.", en: "Cannot be negative." }),
   "accounts.cooldown.tooMany": m<{ max: number }>({ es: "Máximo {max} días.", en: "At most {max} days." }),
   "accounts.aiDrafts.range": m({ es: "Use un número entero de 0 a 1000.", en: "Use a whole number from 0 to 1000." }),
+  "accounts.broadcastCap.range": m({ es: "Use un número entero de 0 a 30.", en: "Use a whole number from 0 to 30." }),
   "accounts.channel.required": m({ es: "Elija un canal.", en: "Choose a channel." }),
   "accounts.language.required": m({ es: "Elija un idioma.", en: "Choose a language." }),
   "accounts.countries.unknown": m<{ codes: string }>({

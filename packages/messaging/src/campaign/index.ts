@@ -33,3 +33,13 @@ export {
 } from "./contact-actions.ts";
 export { pendingPatientMessageIds, lockPendingPatientSends, patientRequestStatus, cancelWaitingPatient } from "./patient-sends.ts";
 export { saveApiContact, type ApiContact, type ApiContactInput } from "./api-contact.ts";
+export {
+  setMarketingConsent,
+  insertBroadcastRecipients,
+  broadcastsSentToContact,
+  BROADCAST_CAP_WINDOW_DAYS,
+  type MarketingConsentInput,
+  type BroadcastExclusion,
+  type BroadcastRecipient,
+  type BroadcastHead,
+} from "./broadcast.ts";

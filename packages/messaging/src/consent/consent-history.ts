@@ -8,8 +8,8 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { executeBound, pgArray, scopedQuery } from "@rm/db";
 
 export type ConsentChannel = "SMS" | "WHATSAPP";
-/** FEEDBACK_REQUESTS now; MARKETING joins with the broadcasts (and a migration of the check constraint). */
-export type ConsentPurpose = "FEEDBACK_REQUESTS";
+/** Feedback requests, and marketing (broadcasts, SPEC §14): separate consents, one history. */
+export type ConsentPurpose = "FEEDBACK_REQUESTS" | "MARKETING";
 export type ConsentAction = "GRANTED" | "WITHDRAWN";
 export type ConsentSource = "IMPORT" | "FORM" | "STAFF" | "REPLY" | "API";
 

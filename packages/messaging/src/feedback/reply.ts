@@ -92,6 +92,22 @@ const optInStep: InboundStep = {
   },
 };
 
+/**
+ * An answer to a broadcast (SPEC §14) is no rating and asks for no HELP: it stays in its
+ * conversation for staff, and the broadcast's results count it as replied.
+ */
+const broadcastReplyStep: InboundStep = {
+  name: "broadcast-reply",
+  async run(c) {
+    if (!c.inbound.inReplyTo) return undefined;
+    const answered = await scopedQuery<{ type: string }>(c.em, c.workspaceId, "select type from messages where workspace_id = ? and id = ?", [c.inbound.inReplyTo.id]);
+    if (answered[0]?.type !== "BROADCAST") return undefined;
+    c.inbound.intent = InboundIntent.OTHER;
+    await c.em.execute("update messages set replied_at = coalesce(replied_at, ?), updated_at = ? where workspace_id = ? and id = ?", [c.now, c.now, c.workspaceId, c.inbound.inReplyTo.id], "run");
+    return "inbox";
+  },
+};
+
 /** The patient answered a pending reply's notice: the held text goes out now (the window is open). */
 const pendingReplyStep: InboundStep = {
   name: "pending-reply",
@@ -163,7 +179,7 @@ const helpStep: InboundStep = {
 };
 
 /** The order of automatic handling (SPEC §13): opt-out first, HELP last. Documented in docs/SPEC.md. */
-export const INBOUND_STEPS: readonly InboundStep[] = [staffAlertAnswer, optOutStep, optInStep, pendingReplyStep, ratingStep, inboxEntryStep, helpStep];
+export const INBOUND_STEPS: readonly InboundStep[] = [staffAlertAnswer, optOutStep, optInStep, broadcastReplyStep, pendingReplyStep, ratingStep, inboxEntryStep, helpStep];
 
 /** A quick-reply button, or a bare 1–5 (or only stars): nothing else in the message. */
 export function unambiguousRating(inbound: Pick<InboundMessage, "body" | "buttonPayload">): boolean {

@@ -12,6 +12,7 @@
 // one too (handleProviderError). If a batch transaction fails, its entries fall back to the one-by-one
 // path: a failure of one message never fails or retries the others.
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { BROADCAST_CAP_WINDOW_DAYS, broadcastsSentToContacts } from "../campaign/broadcast.ts";
 import { completeOutboxRows, deferToRateSlots, lockOutboxRows, pgArray } from "@rm/db";
 import { settleHoldsBulk, type SettleItem } from "@rm/credits";
 import { applyStatus, countSegments, fromTwilioStatus } from "@rm/domain";
@@ -188,14 +189,32 @@ async function prepareBatch(deps: SendDeps, em: EntityManager, candidates: Candi
   const rowById = new Map(rows.map((r) => [r.id, r]));
 
   const globalPaused = deps.globalPaused();
+  // The frequency cap of broadcasts (SPEC §14): counted once for the batch's contacts under their
+  // locks, then per message as the batch takes them, so two broadcasts to one contact in one batch
+  // count each other; one over the cap goes to the one-by-one path, which cancels it.
+  const broadcasts = rows.filter((r) => r.type === "BROADCAST" && r.contact_id);
+  const capCounts = await broadcastsSentToContacts(
+    em,
+    broadcasts.map((r) => ({ workspaceId: r.workspace_id, contactId: r.contact_id! })),
+    new Date(now.getTime() - BROADCAST_CAP_WINDOW_DAYS * 86_400_000),
+    broadcasts.map((r) => r.id),
+  );
   const ready: { c: Candidate; row: SendRow; request: ProviderRequest; segments: { segments: number; encoding: string | null }; rateKey: string; slotAt: number | undefined }[] = [];
   for (const c of live) {
     const row = rowById.get(c.messageId);
     // Everything but the plain case is decided by the one-by-one path, under its own locks.
     // An SMS fallback (its own ledger references) is rare: it always takes the one-message path.
-    if (!row || row.provider_sid || row.status !== "PENDING" || row.fallback_at !== null || globalPaused || row.sending_paused || ineligibility(row) !== null || destinationFailure(row) !== null || (!FREE_TYPES.has(row.type) && row.credits_held <= 0)) {
+    if (!row || row.provider_sid || row.status !== "PENDING" || row.fallback_at !== null || globalPaused || row.sending_paused || row.campaign_paused_at || ineligibility(row) !== null || destinationFailure(row) !== null || (!FREE_TYPES.has(row.type) && row.credits_held <= 0)) {
       oneByOne.push(c.index);
       continue;
+    }
+    if (row.type === "BROADCAST") {
+      const sent = capCounts.get(row.contact_id!) ?? 0;
+      if (sent >= row.broadcast_cap) {
+        oneByOne.push(c.index);
+        continue;
+      }
+      capCounts.set(row.contact_id!, sent + 1);
     }
     const route = routeFor(deps, row, now);
     if ("failure" in route) {
@@ -286,6 +305,7 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
   const toRelease: ReloadedRow[] = [];
   const failedWhatsapp: ReloadedRow[] = [];
   const initials: { a: Accepted; row: ReloadedRow; next: string }[] = [];
+  const broadcastPatients: string[] = [];
   // Contacts reached by a message other than a rating request (whose statement below sets it too).
   const reachedOthers = new Set<string>();
   for (const a of accepted) {
@@ -305,7 +325,8 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
     const incoming = fromTwilioStatus(a.status) ?? "QUEUED";
     const { next } = applyStatus(row.status, incoming);
     // What the provider counted is what it bills; our own count is the fallback.
-    const billed = row.channel === "WHATSAPP" ? 1 : (a.segments ?? row.segments ?? 1);
+    // A WhatsApp broadcast costs what its template's category costs (held at creation).
+    const billed = row.channel === "WHATSAPP" ? (row.type === "BROADCAST" ? Math.max(1, row.credits_held) : 1) : (a.segments ?? row.segments ?? 1);
     updates.push({ id: row.id, sid: a.sid, status: next, segments: row.channel === "WHATSAPP" ? 1 : a.segments });
     if (next === "FAILED" && row.channel === "WHATSAPP") failedWhatsapp.push(row);
     if (!FREE_TYPES.has(row.type)) {
@@ -329,6 +350,8 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
     if (row.type === "INITIAL") initials.push({ a, row, next });
     // The contacts list's last contact; a sign-up code has no contact.
     else if (next !== "FAILED" && row.type !== "STAFF_ALERT" && row.contact_id) reachedOthers.add(row.contact_id);
+    // A broadcast's recipient is sent once its one message is (campaign completion waits for it).
+    if (row.type === "BROADCAST" && row.patient_id) broadcastPatients.push(row.patient_id);
     done.push(a.s.c.outboxId);
     recorded.push(a);
   }
@@ -368,6 +391,9 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
         .filter((i) => i.next !== "FAILED")
         .map((i) => ({ workspaceId: i.row.workspace_id, patientId: i.row.patient_id!, sentAt: now, delayMs: deps.reminderDelayMs, traceContext: i.a.traceContext ?? null })),
     );
+  }
+  if (broadcastPatients.length > 0) {
+    await em.execute("update patients set status = 'SENT', updated_at = ? where id = any(?::uuid[]) and status in ('PENDING', 'SCHEDULED')", [now, pgArray(broadcastPatients)], "run");
   }
   if (reachedOthers.size > 0) {
     await em.execute("update contacts set last_contact_at = greatest(coalesce(last_contact_at, ?), ?) where id = any(?::uuid[])", [now, now, pgArray([...reachedOthers])], "run");

@@ -41,6 +41,12 @@ export interface SendRow {
   erased_at: Date | null;
   last_inbound_at: Record<string, string> | null;
   campaign_status: string | null;
+  /** A broadcast paused by staff waits (SPEC §14); null otherwise. */
+  campaign_paused_at: Date | string | null;
+  /** Consent to marketing, which a BROADCAST needs besides everything else (SPEC §14). */
+  marketing_consent_at: Date | null;
+  /** The workspace's frequency cap of broadcasts per contact in 30 days. */
+  broadcast_cap: number;
   sending_paused: boolean;
   sms_sender: string | null;
   whatsapp_sender: string | null;
@@ -66,7 +72,7 @@ const SEND_ROW_SELECT = `
   select m.id, m.workspace_id, m.patient_id, m.campaign_id, m.type, m.channel, m.status, m.to_address, m.from_address,
          m.body, m.content_sid, m.content_variables, m.provider_sid, m.segments, m.send_attempted_at, m.send_attempts, m.credits_held,
          m.fallback_at, m.fallback_from_sid, p.consent as patient_consent, c.id as contact_id, c.sms_consent_at, c.whatsapp_consent_at, c.opted_out_at,
-         c.erased_at, c.last_inbound_at, cp.status as campaign_status,
+         c.erased_at, c.last_inbound_at, cp.status as campaign_status, cp.paused_at as campaign_paused_at, c.marketing_consent_at, w.broadcast_cap,
          w.sending_paused, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids, p.language,
          w.default_country, w.extra_destination_countries,
          ta.account_sid as own_account_sid, ta.token_ciphertext as own_token_ciphertext, ta.token_key_id as own_token_key_id,
@@ -96,7 +102,7 @@ const VERIFICATION_SELECT = `
          m.body, m.content_sid, m.content_variables, m.provider_sid, m.segments, m.send_attempted_at, m.send_attempts, m.credits_held,
          m.fallback_at, m.fallback_from_sid, true as patient_consent, null::uuid as contact_id, null::timestamptz as sms_consent_at,
          null::timestamptz as whatsapp_consent_at, null::timestamptz as opted_out_at, null::timestamptz as erased_at, null::jsonb as last_inbound_at,
-         null::text as campaign_status, w.sending_paused, null::text as sms_sender, null::text as whatsapp_sender, null::jsonb as whatsapp_content_sids,
+         null::text as campaign_status, null::timestamptz as campaign_paused_at, null::timestamptz as marketing_consent_at, w.broadcast_cap, w.sending_paused, null::text as sms_sender, null::text as whatsapp_sender, null::jsonb as whatsapp_content_sids,
          null::text as language, w.default_country, w.extra_destination_countries,
          null::text as own_account_sid, null::text as own_token_ciphertext, null::text as own_token_key_id,
          null::text as own_phone_number, null::text as own_messaging_service_sid

@@ -42,6 +42,7 @@ import { recordConsentEvents } from "../consent/consent-history.ts";
 import { messageSendEvent } from "@rm/events";
 import { loadSendRow, type SendRow } from "./send-context.ts";
 import { creditReference, startSmsFallback } from "../status/sms-fallback.ts";
+import { BROADCAST_CAP_WINDOW_DAYS, broadcastsSentToContact } from "../campaign/broadcast.ts";
 
 export type { SendRow };
 
@@ -268,15 +269,17 @@ async function prepare(deps: SendDeps, em: EntityManager, outboxId: string, work
     return { kind: "skip" };
   }
 
-  const reason = ineligibility(row);
+  const reason = ineligibility(row) ?? (await broadcastCapReached(em, row, now));
   if (reason) {
     await em.execute("update messages set status = 'CANCELED', error_text = ?, updated_at = ? where id = ?", [reason, now, row.id], "run");
+    // A broadcast's recipient whose one message will not go: no longer waiting (completion counts on it).
+    if (row.type === "BROADCAST") await em.execute("update patients set status = 'CANCELLED', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
     await releaseHeld(em, row);
     await completeOutboxRow(em, outboxId, now);
     sendInstruments().sends.add(1, { channel: row.channel, type: row.type, outcome: "cancelled" });
     return { kind: "skip" };
   }
-  if (deps.globalPaused() || row.sending_paused) {
+  if (deps.globalPaused() || row.sending_paused || row.campaign_paused_at) {
     // Paused, not cancelled: the message waits and goes out when sending resumes.
     await retryOutboxRowAt(em, outboxId, new Date(now.getTime() + (deps.pausedRetryMs ?? 60_000)), "sending paused");
     return { kind: "skip" };
@@ -330,13 +333,32 @@ export function ineligibility(row: SendRow): string | null {
   if (IGNORES_PATIENT_STATE.has(row.type)) return null;
   if (row.erased_at) return "Paciente eliminado";
   if (row.opted_out_at) return "El paciente pidió no recibir mensajes";
+  // A broadcast needs the consent to marketing; the consent to feedback requests is no substitute (SPEC §14).
+  if (row.type === "BROADCAST") return row.marketing_consent_at ? null : "Sin consentimiento de marketing";
   const channelConsent = row.channel === "WHATSAPP" ? row.whatsapp_consent_at : row.sms_consent_at;
   if (!row.patient_consent && !channelConsent) return "Sin consentimiento";
   return null;
 }
 
+/**
+ * The frequency cap (SPEC §14), counted under the contact's lock taken by loadSendRow: a second
+ * broadcast racing the first for one contact waits for it and then sees it as sent.
+ */
+async function broadcastCapReached(em: EntityManager, row: SendRow, now: Date): Promise<string | null> {
+  if (row.type !== "BROADCAST" || !row.contact_id) return null;
+  const since = new Date(now.getTime() - BROADCAST_CAP_WINDOW_DAYS * 86_400_000);
+  const sent = await broadcastsSentToContact(em, row.workspace_id, row.contact_id, since, row.id);
+  return sent >= row.broadcast_cap ? `Límite de difusiones alcanzado (${row.broadcast_cap} en ${BROADCAST_CAP_WINDOW_DAYS} días)` : null;
+}
+
 /** Sender and content: SMS body; WhatsApp free text inside the 24 h window, else the approved template. */
 export function routeFor(deps: SendDeps, row: SendRow, now: Date): { request: Omit<ProviderRequest, "statusCallback"> } | { failure: string } {
+  if (row.type === "BROADCAST" && row.channel === "WHATSAPP") {
+    // Never on the platform's shared sender, whose limits and quality rating every practice depends
+    // on, and only through the approved MARKETING template the broadcast was created with (SPEC §14).
+    if (!usesOwnAccount(deps, row)) return { failure: "Las difusiones por WhatsApp salen solo por el número propio de la consulta" };
+    if (!row.content_sid) return { failure: "La difusión no tiene una plantilla MARKETING aprobada" };
+  }
   if (usesOwnAccount(deps, row) && row.channel === "WHATSAPP") return ownWhatsAppRoute(row, now);
   if (usesOwnAccount(deps, row)) {
     // The workspace's own account and its chosen number or Messaging Service (SPEC §12).
@@ -388,6 +410,9 @@ function ownWhatsAppRoute(row: SendRow, now: Date): { request: Omit<ProviderRequ
   const route = from ? { from } : { messagingServiceSid: sender };
   const lastInbound = from ? (row.last_inbound_at?.[from] ?? row.last_inbound_at?.[from.slice("whatsapp:".length)]) : undefined;
   const insideWindow = lastInbound !== undefined && now.getTime() - new Date(lastInbound).getTime() < WHATSAPP_WINDOW_MS;
+  if (row.type === "BROADCAST") {
+    return { request: { to, ...route, contentSid: row.content_sid!, ...(row.content_variables ? { contentVariables: JSON.stringify(row.content_variables) } : {}) } };
+  }
   const contentSid = resolveWhatsAppContentSid({ type: row.type, language: row.language, platform: row.own_whatsapp_content_sids })?.sid ?? null;
   if (contentSid && !(insideWindow && row.body)) {
     return { request: { to, ...route, contentSid, ...(row.content_variables ? { contentVariables: JSON.stringify(row.content_variables) } : {}) } };
@@ -462,12 +487,17 @@ export async function finishAccepted(deps: SendDeps, em: EntityManager, row: Rel
       // Failed before we recorded it: never billed, give the hold back.
       await releaseHeld(em, row);
     } else {
-      await settle(deps, em, row, billed);
+      // A WhatsApp broadcast costs what its template's category costs (held at creation), not one credit.
+      await settle(deps, em, row, row.type === "BROADCAST" && row.channel === "WHATSAPP" ? Math.max(billed, row.credits_held) : billed);
     }
   }
   if (row.type !== "INITIAL" && row.type !== "STAFF_ALERT" && row.type !== "VERIFICATION" && next !== "FAILED") {
     // The contacts list's last contact (a rating request sets it with its cooldown below).
     await em.execute("update contacts set last_contact_at = greatest(coalesce(last_contact_at, ?), ?) where id = ?", [now, now, row.contact_id], "run");
+  }
+  // A broadcast's recipient is sent once its one message is (campaign completion waits for it).
+  if (row.type === "BROADCAST" && row.patient_id) {
+    await em.execute("update patients set status = 'SENT', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
   }
   // A rating request always has its patient (only a verification code has none).
   if (row.type === "INITIAL" && row.patient_id) {
@@ -509,7 +539,7 @@ export async function releaseHeld(em: EntityManager, row: Pick<SendRow, "id" | "
 async function fail(em: EntityManager, row: Pick<SendRow, "id" | "workspace_id" | "type" | "patient_id" | "credits_held" | "fallback_at">, now: Date, f: { code: number | null; explanationEs: string; releaseHold: boolean }): Promise<void> {
   await em.execute("update messages set status = 'FAILED', error_code = ?, error_text = ?, failed_at = ?, updated_at = ? where id = ?", [f.code, redactText(f.explanationEs), now, now, row.id], "run");
   if (f.releaseHold) await releaseHeld(em, row);
-  if (row.type === "INITIAL") await em.execute("update patients set status = 'FAILED', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
+  if (row.type === "INITIAL" || row.type === "BROADCAST") await em.execute("update patients set status = 'FAILED', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
 }
 
 export async function handleProviderError(deps: SendDeps, outboxId: string, row: SendRow, err: unknown, attempt: number): Promise<void> {

@@ -20,6 +20,7 @@ const REFRESH_MS = 15_000;
 export interface CampaignSummary {
   id: string;
   name: string;
+  kind: "FEEDBACK" | "BROADCAST";
   status: string;
   practiceName: string;
   doctorName: string | null;
@@ -77,11 +78,14 @@ export function LiveRefresh({ active }: { active: boolean }) {
 export function CampaignHeader({ campaign, cancellable }: { campaign: CampaignSummary; cancellable: boolean }) {
   const msg = useMsg();
   const here = useHere();
+  const broadcast = campaign.kind === "BROADCAST";
   const parts = [
+    msg(`broadcast.kind.${campaign.kind}`),
     campaign.practiceName,
-    msg("campaign.header.doctor", { name: campaign.doctorName ?? "—" }),
+    // A broadcast has no appointments: no doctor, no "hours after the appointment".
+    ...(broadcast ? [] : [msg("campaign.header.doctor", { name: campaign.doctorName ?? "—" })]),
     campaign.createdByName ? msg("campaign.header.createdBy", { when: campaign.created, name: campaign.createdByName }) : msg("campaign.header.created", { when: campaign.created }),
-    msg("campaign.header.hoursAfter", { hours: campaign.scheduledHoursAfter }),
+    ...(broadcast ? [] : [msg("campaign.header.hoursAfter", { hours: campaign.scheduledHoursAfter })]),
     ...(campaign.cancelled ? [msg("campaign.header.cancelled", { when: campaign.cancelled })] : []),
     ...(campaign.completed ? [msg("campaign.header.completed", { when: campaign.completed })] : []),
     msg("campaign.header.timezone", { zone: campaign.timezone }),

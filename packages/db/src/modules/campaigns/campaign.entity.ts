@@ -1,6 +1,6 @@
 import { defineEntity, p } from "@mikro-orm/postgresql";
 import { createdAt, newId, updatedAt, uuidPk } from "../common/columns.ts";
-import { CampaignStatus } from "../common/enums.ts";
+import { CampaignKind, CampaignStatus, Channel } from "../common/enums.ts";
 import { workspaceFilter } from "../../scoping/workspace-filter.ts";
 import { Practice } from "../practice/practice.entity.ts";
 import { User } from "../workspace/user.entity.ts";
@@ -19,6 +19,18 @@ export const CampaignSchema = defineEntity({
     createdBy: p.manyToOne(User),
     name: p.text(),
     status: p.enum(CampaignStatus).default(CampaignStatus.DRAFT),
+    kind: p.enum(CampaignKind).default(CampaignKind.FEEDBACK),
+    /**
+     * A broadcast's settings (SPEC §14), null for feedback campaigns: its channel, the library
+     * template its text came from, the audience as filtered, when it goes out, what each message
+     * costs (by the template's category) and whether staff paused it.
+     */
+    broadcastChannel: p.enum(Channel).nullable(),
+    broadcastTemplateId: p.uuid().nullable(),
+    audience: p.json<Record<string, unknown>>().nullable(),
+    scheduledAt: p.datetime().nullable(),
+    creditsPerMessage: p.integer().nullable().check("credits_per_message is null or credits_per_message >= 0"),
+    pausedAt: p.datetime().nullable(),
     scheduledHoursAfter: p.integer().default(2).check("scheduled_hours_after >= 0"),
     /** Denormalised counters for the list page; the source of truth is the patients table. */
     totalPatients: p.integer().default(0),

@@ -35,6 +35,9 @@ export const TemplateType = {
 export type TemplateType = (typeof TemplateType)[keyof typeof TemplateType];
 
 export const CampaignStatus = { DRAFT: "DRAFT", ACTIVE: "ACTIVE", COMPLETED: "COMPLETED", CANCELLED: "CANCELLED" } as const;
+/** What a campaign is (SPEC §14): rating requests after appointments (§5), or one message to an audience. */
+export const CampaignKind = { FEEDBACK: "FEEDBACK", BROADCAST: "BROADCAST" } as const;
+export type CampaignKind = (typeof CampaignKind)[keyof typeof CampaignKind];
 export type CampaignStatus = (typeof CampaignStatus)[keyof typeof CampaignStatus];
 
 /** Where a patient (one appointment) stands in the flow; message-level detail lives on Message. */
@@ -58,6 +61,10 @@ export const SkipReason = {
   DUPLICATE: "DUPLICATE",
   NOT_MOBILE: "NOT_MOBILE",
   INSUFFICIENT_CREDITS: "INSUFFICIENT_CREDITS",
+  /** Broadcasts (SPEC §14): no marketing consent, the frequency cap reached, a destination country not allowed. */
+  NO_MARKETING_CONSENT: "NO_MARKETING_CONSENT",
+  FREQUENCY_CAP: "FREQUENCY_CAP",
+  COUNTRY_NOT_ALLOWED: "COUNTRY_NOT_ALLOWED",
 } as const;
 export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
 
@@ -75,6 +82,8 @@ export const MessageType = {
   STAFF_REPLY: "STAFF_REPLY",
   /** The approved "the practice has written to you" template of a pending reply, outside WhatsApp's window. */
   STAFF_REPLY_NOTICE: "STAFF_REPLY_NOTICE",
+  /** The one message of a broadcast campaign to one contact (SPEC §14): marketing consent and the frequency cap apply. */
+  BROADCAST: "BROADCAST",
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -125,10 +134,10 @@ export const ConsentSource = { CSV_IMPORT: "CSV_IMPORT", FORM: "FORM", REPLY: "R
 export type ConsentSource = (typeof ConsentSource)[keyof typeof ConsentSource];
 
 /**
- * What a consent event is for (SPEC §13): feedback requests now; marketing (broadcasts) is a separate
- * consent and joins this list with its own migration (the column's check constraint grows with it).
+ * What a consent event is for (SPEC §13, §14): feedback requests, and marketing (broadcasts), a
+ * separate consent that a feedback grant never implies.
  */
-export const ConsentPurpose = { FEEDBACK_REQUESTS: "FEEDBACK_REQUESTS" } as const;
+export const ConsentPurpose = { FEEDBACK_REQUESTS: "FEEDBACK_REQUESTS", MARKETING: "MARKETING" } as const;
 export type ConsentPurpose = (typeof ConsentPurpose)[keyof typeof ConsentPurpose];
 
 export const ConsentAction = { GRANTED: "GRANTED", WITHDRAWN: "WITHDRAWN" } as const;

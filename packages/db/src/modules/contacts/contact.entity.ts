@@ -24,6 +24,12 @@ export const ContactSchema = defineEntity({
     smsConsentSource: p.enum(ConsentSource).nullable(),
     whatsappConsentAt: p.datetime().nullable(),
     whatsappConsentSource: p.enum(ConsentSource).nullable(),
+    /**
+     * Consent to marketing (broadcasts, SPEC §14), separate from the consent to feedback requests:
+     * when and how it was obtained; the consent history keeps every grant and withdrawal.
+     */
+    marketingConsentAt: p.datetime().nullable(),
+    marketingConsentSource: p.enum(ConsentSource).nullable(),
     optedOutAt: p.datetime().nullable(),
     /** e.g. "SMS:STOP", "WHATSAPP:BAJA", "provider:21610", "staff". */
     optedOutSource: p.text().nullable(),

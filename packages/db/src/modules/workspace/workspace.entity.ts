@@ -38,6 +38,8 @@ export const WorkspaceSchema = defineEntity({
     extraDestinationCountries: p.json<string[]>().defaultRaw("'[]'::jsonb").onCreate(() => []),
     /** AI template drafts a workspace may ask for per day in its time zone (SPEC §14); 0 turns them off. */
     aiDraftsPerDay: p.integer().default(20).check("ai_drafts_per_day >= 0"),
+    /** The frequency cap of broadcasts (SPEC §14): at most this many per contact in 30 days. */
+    broadcastCap: p.integer().default(2).check("broadcast_cap >= 0"),
     defaultChannel: p.enum(Channel).default(Channel.WHATSAPP),
     /** A patient's language when neither the import nor an earlier appointment of the phone gives one. */
     defaultLanguage: p.text().default("es").check("default_language in ('es', 'en')"),
