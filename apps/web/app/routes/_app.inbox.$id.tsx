@@ -1,6 +1,9 @@
-// One inbox item: the text, the patient's timeline in that campaign, the status workflow and staff
-// notes (a plain form: works without JavaScript). Another workspace's id, or a doctor's look at a
-// campaign not assigned to them, answers 404.
+// One inbox item. An item is an entry of its patient's thread (SPEC §13, one workflow): its link
+// answers with a redirect to the thread, where it is answered and its case closed. Only an item with no
+// thread (its request went out from a Messaging Service, no address to write back to) keeps this page:
+// the text, the patient's timeline in that campaign, the status workflow and staff notes (a plain
+// form: works without JavaScript). Another workspace's id, or a doctor's look at a campaign not
+// assigned to them, answers 404.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -23,6 +26,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.STAFF });
   const view = await loadInboxItem(staff.em, viewerOf(staff), params.id ?? "").catch(throwInboxAccessError);
   const { item } = view;
+  if (item.conversationId) throw redirect(`/conversations/${item.conversationId}`);
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {
     timezone: staff.workspace.timezone,
@@ -53,6 +57,9 @@ interface ActionFailure {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.STAFF });
   const form = await request.formData();
+  // The workflow of an item with a thread is the thread's status: the old form lands on the thread.
+  const { item } = await loadInboxItem(staff.em, viewerOf(staff), params.id ?? "").catch(throwInboxAccessError);
+  if (item.conversationId) throw redirect(`/conversations/${item.conversationId}`);
   try {
     await updateInboxItem(staff.em, viewerOf(staff), params.id ?? "", { status: str(form, "status"), notes: form.has("notes") ? str(form, "notes") : undefined, version: str(form, "version") }, { ip: staff.ip });
   } catch (error) {
