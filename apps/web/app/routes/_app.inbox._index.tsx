@@ -140,8 +140,10 @@ function InboxTable({ items, view, timezone }: { items: Loaded["items"]; view: T
   const msg = useMsg();
   const locale = useLocale();
   return (
+    // On a phone the table scrolls inside its own focusable region, not the page.
+    <div className="table-scroll" role="region" aria-labelledby="inbox-caption" tabIndex={0}>
     <table className="card inbox-table" data-testid="inbox-table">
-      <caption className="visually-hidden">{msg("conversations.view", { view })}</caption>
+      <caption id="inbox-caption" className="visually-hidden">{msg("conversations.view", { view })}</caption>
       <thead>
         <tr>
           <th scope="col">{msg("inbox.col.received")}</th>
@@ -196,5 +198,6 @@ function InboxTable({ items, view, timezone }: { items: Loaded["items"]; view: T
         ))}
       </tbody>
     </table>
+    </div>
   );
 }
