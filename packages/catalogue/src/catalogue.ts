@@ -19,6 +19,7 @@ import { conversations } from "./messages/conversations.ts";
 import { home } from "./messages/home.ts";
 import { imports } from "./messages/imports.ts";
 import { inbox } from "./messages/inbox.ts";
+import { leads } from "./messages/leads.ts";
 import { links } from "./messages/links.ts";
 import { publicPages } from "./messages/public-pages.ts";
 import { security } from "./messages/security.ts";
@@ -33,7 +34,7 @@ import { upload } from "./messages/upload.ts";
 import { users } from "./messages/users.ts";
 import { whatsappTemplates } from "./messages/whatsapp-templates.ts";
 
-export const catalogue = { ...account, ...accounts, ...aiDrafts, ...analytics, ...api, ...app, ...assistant, ...audit, ...auth, ...billing, ...campaign, ...consent, ...contacts, ...conversations, ...draft, ...home, ...imports, ...inbox, ...links, ...ownSender, ...practices, ...publicPages, ...security, ...sending, ...sendOne, ...settings, ...signup, ...timeline, ...upload, ...users, ...whatsappTemplates };
+export const catalogue = { ...account, ...accounts, ...aiDrafts, ...analytics, ...api, ...app, ...assistant, ...audit, ...auth, ...billing, ...campaign, ...consent, ...contacts, ...conversations, ...draft, ...home, ...imports, ...inbox, ...leads, ...links, ...ownSender, ...practices, ...publicPages, ...security, ...sending, ...sendOne, ...settings, ...signup, ...timeline, ...upload, ...users, ...whatsappTemplates };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

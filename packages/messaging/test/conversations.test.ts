@@ -145,6 +145,8 @@ describe("a patient's messages land in one thread", () => {
     expect(t!.waiting_since).not.toBeNull();
     const [row] = await sql<{ workspace_id: string; conversation_id: string }>("select workspace_id, conversation_id from inbound_messages where provider_sid = ?", [params.MessageSid]);
     expect(row).toEqual({ workspace_id: s.workspaceId, conversation_id: t!.id });
+    // The phone came by writing first: a lead, NEW (SPEC §16).
+    expect((await sql("select source, lead_status from contacts where workspace_id = ? and phone = ?", [s.workspaceId, stranger]))[0]).toEqual({ source: "INBOUND", lead_status: "NEW" });
     // They wrote first: SMS may be answered at any time, with no patient row.
     const ctx = await loadReplyContext(h.orm.em.fork(), s.workspaceId, t!.id, h.clock.now());
     expect(ctx!.options).toMatchObject({ kind: "FREE_TEXT" });
