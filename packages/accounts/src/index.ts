@@ -101,6 +101,7 @@ export {
   listAccountSenders,
   chooseOwnSender,
   ownAccountCredentials,
+  ownAccountAuth,
   openAccountToken,
   rotateCredentials,
   ownAccountClients,
