@@ -152,14 +152,15 @@ export async function listInboxThreads(em: EntityManager, viewer: InboxViewer, f
       limit ${PAGE + 1}`,
     [...params, ...narrowParams, ...scope.params],
   );
-  // The tabs: threads with a matching entry per status, under the same filters.
+  // The tabs: threads with a matching entry per status, under the same filters. Counted from the
+  // entries (feedback_inbox_idx's workspace prefix), which are far fewer than the threads.
   const join = filters.practiceId || scope.sql ? " left join patients p on p.id = cv.patient_id and p.workspace_id = cv.workspace_id left join campaigns cp on cp.id = p.campaign_id and cp.workspace_id = cv.workspace_id" : "";
   const countRows = await scopedQuery<{ status: ThreadStatus; n: string }>(
     em,
     viewer.workspaceId,
-    `select cv.status, count(*)::text as n from conversations cv${join}
-      where cv.workspace_id = ?${narrow.map((w) => ` and ${w}`).join("")}${scope.sql}
-        and exists (select 1 from feedback f where f.workspace_id = cv.workspace_id and f.conversation_id = cv.id${entry})
+    `select cv.status, count(distinct cv.id)::text as n
+       from feedback f join conversations cv on cv.id = f.conversation_id and cv.workspace_id = f.workspace_id${join}
+      where f.workspace_id = ?${entry}${narrow.map((w) => ` and ${w}`).join("")}${scope.sql}
       group by cv.status`,
     [...narrowParams, ...scope.params],
   );

@@ -113,7 +113,8 @@ describe("the inbox as a view of threads", () => {
   });
 
   it("refuses unknown filter values instead of showing everything", () => {
-    for (const p of [{ view: "BORRADO" }, { status: "CERRADO" }, { source: "EMAIL" }, { detractors: "quizá" }, { practice: "norte" }, { after: "no|cursor" }]) {
+    const bad: Record<string, string>[] = [{ view: "BORRADO" }, { status: "CERRADO" }, { source: "EMAIL" }, { detractors: "quizá" }, { practice: "norte" }, { after: "no|cursor" }];
+    for (const p of bad) {
       expect(() => filters(p)).toThrow(InboxError);
     }
   });
