@@ -104,6 +104,7 @@ describe.skipIf(!present)("leads in the browser", { timeout: 120_000 }, () => {
       await page.getByTestId("lead-card").filter({ hasText: "Sofía Andrade" }).getByRole("link", { name: "Responder" }).click();
       await page.waitForURL(/\/conversations\/[0-9a-f-]{36}$/);
       await page.getByTestId("entry-in").filter({ hasText: "¿Cuánto cuesta una limpieza?" }).waitFor();
+      expect(await page.getByTestId("thread-lead").innerText()).toBe("Prospecto: nuevo");
       // A new phone on the own sender can be answered: the composer is there (SMS, any time).
       expect(await page.getByLabel("Mensaje al paciente").isDisabled()).toBe(false);
     } finally {

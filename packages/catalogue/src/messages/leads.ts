@@ -49,6 +49,10 @@ export const leads = {
     es: "{status, select, NEW {Nuevos} CONTACTED {Contactados} BOOKED {Con cita} other {Perdidos}} ({count})",
     en: "{status, select, NEW {New} CONTACTED {Contacted} BOOKED {Booked} other {Lost}} ({count})",
   }),
+  "leads.threadChip": m<{ status: string }>({
+    es: "Prospecto: {status, select, NEW {nuevo} CONTACTED {contactado} BOOKED {con cita} other {perdido}}",
+    en: "Lead: {status, select, NEW {new} CONTACTED {contacted} BOOKED {booked} other {lost}}",
+  }),
   "leads.column.empty": m({ es: "Ninguno", en: "None" }),
   "leads.older": m({ es: "Más antiguos →", en: "Older →" }),
   "leads.newest": m({ es: "← Más recientes", en: "← Newest" }),
