@@ -20,6 +20,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/conversations", es: "Conversaciones", en: "Conversations", roles: ALL },
   { to: "/inbox", es: "Bandeja", en: "Inbox", roles: STAFF },
   { to: "/contacts", es: "Contactos", en: "Contacts", roles: ALL },
+  // Leads (SPEC §16): the front desk and the owner answer people who wrote first; a doctor has none.
+  { to: "/leads", es: "Prospectos", en: "Leads", roles: DRAFTING },
   { to: "/analytics", es: "Analítica", en: "Analytics", roles: STAFF },
   { to: "/billing", es: "Facturación", en: "Billing", roles: OWNER },
   { to: "/templates", es: "Plantillas", en: "Templates", roles: STAFF },

@@ -85,11 +85,22 @@ describe("conversation routes", () => {
     expect((await get(web.url, mediaUrl(a), otherDoctor)).status).toBe(404);
   });
 
-  it("an inbox item of the thread links to it, in the list and on the item page", async () => {
+  it("the inbox is a view of threads: the item's thread is its row, and the item's old link lands on the thread", async () => {
     const { threadId, patientId } = threadIds.get(a.workspaceId)!;
     const [f] = await sql<{ id: string }>("insert into feedback (workspace_id, patient_id, conversation_id, source, text) values (?, ?, ?, 'FORM', 'Me atendieron tarde.') returning id", [a.workspaceId, patientId, threadId]);
-    expect(await (await get(web.url, "/inbox", owner)).text()).toContain(`href="/conversations/${threadId}"`);
-    expect(await (await get(web.url, `/inbox/${f!.id}`, owner)).text()).toContain(`href="/conversations/${threadId}"`);
+    const inbox = await (await get(web.url, "/inbox", owner)).text();
+    expect(inbox).toContain(`href="/conversations/${threadId}"`);
+    expect(inbox).toContain("Me atendieron tarde.");
+    expect(inbox).not.toContain(`href="/inbox/${f!.id}"`);
+    const old = await get(web.url, `/inbox/${f!.id}`, owner);
+    expect(old.status).toBe(302);
+    expect(old.headers.get("location")).toBe(`/conversations/${threadId}`);
+    // The old item form changes nothing: the case status is the thread's.
+    const oldPost = await post(web.url, `/inbox/${f!.id}`, owner, { status: "RESOLVED", notes: "x", version: "x" });
+    expect(oldPost.headers.get("location")).toBe(`/conversations/${threadId}`);
+    expect(await sql("select id from feedback where id = ? and status = 'NEW'", [f!.id])).toHaveLength(1);
+    // Another doctor's look at the old link is still a 404, not a redirect that tells the thread's id.
+    expect((await get(web.url, `/inbox/${f!.id}`, otherDoctor)).status).toBe(404);
     // On the thread, the form's comment is one of its entries.
     expect(await (await get(web.url, threadUrl(a), owner)).text()).toContain("Me atendieron tarde.");
     // One workflow: closing the thread resolves its open inbox items (and reopening it does not undo that).

@@ -61,7 +61,7 @@ describe("the dev server", () => {
       expect(res.status, page).toBe(200);
       await res.arrayBuffer();
     }
-    for (const page of ["/", "/campaigns", "/campaigns/new", "/campaigns/send", "/conversations", "/inbox", "/contacts", "/analytics", "/practices", "/templates", "/templates/library", "/templates/library/new", "/settings", "/users", "/audit", "/billing", "/account"]) {
+    for (const page of ["/", "/campaigns", "/campaigns/new", "/campaigns/send", "/conversations", "/inbox", "/contacts", "/leads", "/analytics", "/practices", "/templates", "/templates/library", "/templates/library/new", "/settings", "/users", "/audit", "/billing", "/account"]) {
       const res = await get(dev.url, page, owner);
       expect(res.status, page).toBe(200);
       await res.arrayBuffer();

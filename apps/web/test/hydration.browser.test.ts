@@ -79,6 +79,8 @@ const PAGES: Record<string, Visit> = {
   "_app.conversations.$id_.media.$inboundId.$index.ts": { kind: "not a page", why: "a patient's photo or voice note, streamed from Twilio" },
   "_app.inbox.$id.tsx": { kind: "staff", url: (f) => inboxItemUrl(f.tenant) },
   "_app.inbox._index.tsx": { kind: "staff", url: () => "/inbox" },
+  // The board with a lead and the time it entered its stage.
+  "_app.leads._index.tsx": { kind: "staff", url: () => "/leads?view=board", shows: /Prospecto Web/ },
   "_app.practices.$id.tsx": { kind: "staff", url: (f) => `/practices/${f.tenant.practiceId}` },
   "_app.practices._index.tsx": { kind: "staff", url: () => "/practices" },
   "_app.practices.new.tsx": { kind: "staff", url: () => "/practices/new" },
@@ -166,6 +168,10 @@ describe.skipIf(!present)(`hydration in ${VIEWER_ZONE} against a server in UTC`,
         .execute("insert into contact_notes (workspace_id, contact_id, author_id, body) values (?, ?, ?, 'Llamar por la tarde.')", [tenant.workspaceId, contact!.id, tenant.owner.id]);
       const libraryId = await seedLibraryEntry(db.url, tenant, { name: "Limpieza" });
       await orm.em.fork().execute("update templates set usage_count = 2, last_used_at = '2026-11-29T03:30:00Z' where id = ?", [libraryId]);
+      // A lead that wrote to the own number two hours ago: the board shows when it entered its stage.
+      await orm.em
+        .fork()
+        .execute("insert into contacts (workspace_id, phone, name, source, lead_status, lead_status_at) values (?, '+593981119999', 'Prospecto Web', 'WIDGET', 'NEW', now() - interval '2 hours')", [tenant.workspaceId]);
       fixture = {
         contactId: contact!.id,
         libraryId,

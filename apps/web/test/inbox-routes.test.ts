@@ -1,5 +1,6 @@
-// The inbox pages over HTTP against the production build: a doctor sees only the items of campaigns
-// assigned to them (another doctor's item is 404 on GET and POST), bad filters and bad form input get
+// The inbox pages over HTTP against the production build. The item here has no thread (the page an
+// item keeps when its request went out with no address to write back to): a doctor sees only the
+// items of campaigns assigned to them (another doctor's item is 404 on GET and POST), bad filters and bad form input get
 // a clear 400 that changes nothing, and a saved status redirects back to the item (no JavaScript needed).
 import { initOrm } from "@rm/db";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
@@ -59,20 +60,22 @@ describe("inbox routes", () => {
     expect((await post(web.url, `/inbox/${itemId}`, otherDoctor, { status: "RESOLVED", notes: "no es mío" })).status).toBe(404);
     const list = await (await get(web.url, "/inbox?status=all", otherDoctor)).text();
     expect(list).not.toContain("Paciente de prueba");
-    expect(list).toContain("No hay elementos para estos filtros.");
+    expect(list).toContain("No hay conversaciones para estos filtros.");
     expect(await row()).toMatchObject({ status: "NEW", staff_notes: null });
   });
 
-  it("shows the badge in the navigation of owners and assigned doctors only", async () => {
-    expect(await (await get(web.url, "/", owner)).text()).toContain("(1 sin resolver, 1 detractor)");
-    expect(await (await get(web.url, "/", doctor)).text()).toContain("(1 sin resolver, 1 detractor)");
-    expect(await (await get(web.url, "/", otherDoctor)).text()).not.toContain("sin resolver");
+  it("has no badge of its own: the navigation's one badge counts threads waiting", async () => {
+    for (const who of [owner, doctor]) {
+      const html = await (await get(web.url, "/", who)).text();
+      expect(html).not.toContain("sin resolver");
+      expect(html).not.toContain('data-testid="inbox-badge"');
+    }
   });
 
   it("answers bad filters and bad form input with 400 and a clear message, changing nothing", async () => {
     const badFilter = await get(web.url, "/inbox?status=BORRADO", owner);
     expect(badFilter.status).toBe(400);
-    expect(await badFilter.text()).toContain("Estado desconocido.");
+    expect(await badFilter.text()).toContain("Un filtro del enlace no es válido.");
     const badStatus = await post(web.url, `/inbox/${itemId}`, owner, { status: "CERRADO", notes: "texto que no se pierde" });
     expect(badStatus.status).toBe(400);
     const html = await badStatus.text();

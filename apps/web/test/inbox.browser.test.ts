@@ -1,14 +1,16 @@
-// The staff inbox in headless Chromium against the production build. Items arrive the real way where
-// there is one — low ratings and private feedback through the public /q and /f pages, an unreadable
-// reply as the worker stores it — then an owner sees them with the badge, works one through
-// IN_PROGRESS (with a note) to RESOLVED, watches the badge drop and finds it under "Resueltos";
-// the status form also works with JavaScript off; axe-core finds no serious violations.
+// The inbox in headless Chromium against the production build: a view of the threads that have
+// private feedback, low ratings or unparsed replies (SPEC §13, one workflow). Entries arrive the real
+// way where there is one — low ratings and private feedback through the public /q and /f pages, an
+// unreadable reply landed in its thread as the worker does — then an owner sees one row per thread with
+// the one badge (threads waiting), filters, opens a thread and closes the case there, watches the badge
+// drop and finds it under "Cerradas"; the same works with JavaScript off, at 360 px, in English; an
+// item's old link lands on its thread; axe-core finds no serious violations.
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { hashPassword, initOrm } from "@rm/db";
 import { createScenario, createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, expectUsableAt360, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
 import { cookieOf } from "./support/http.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -53,7 +55,7 @@ describe.skipIf(!present)("staff inbox in the browser", { timeout: 120_000 }, ()
     // As if the requests had gone out three hours ago and WhatsApp had delivered and shown them.
     await sql(
       `update messages set status = 'READ', provider_sid = 'SM' || replace(id::text, '-', ''), send_attempted_at = now() - interval '3 hours',
-              sent_at = now() - interval '3 hours', delivered_at = now() - interval '179 minutes', read_at = now() - interval '170 minutes'
+              from_address = 'whatsapp:+14155238886', sent_at = now() - interval '3 hours', delivered_at = now() - interval '179 minutes', read_at = now() - interval '170 minutes'
         where workspace_id = ?`,
       [s.workspaceId],
     );
@@ -71,15 +73,21 @@ describe.skipIf(!present)("staff inbox in the browser", { timeout: 120_000 }, ()
     await publicPost(`/q/${tokens[3]}`, { rating: "5" });
     await publicPost(`/q/${tokens[4]}`, { rating: "3" });
     await publicPost(`/f/${tokens[4]}`, { text: "El doctor fue muy amable, pero el parqueadero estaba lleno y llegué tarde." });
-    // Jorge answered with a question: the worker stores the reply and puts it in the inbox.
+    // Jorge answered with a question: the worker lands the reply in his thread, where it waits.
+    const [thread] = await sql<{ id: string }>(
+      `insert into conversations (workspace_id, contact_id, patient_id, channel, sender_address, contact_address, status, last_inbound_at, last_message_at, waiting_since)
+       select workspace_id, contact_id, id, 'WHATSAPP', 'whatsapp:+14155238886', 'whatsapp:' || phone, 'OPEN', now() - interval '2 hours', now() - interval '2 hours', now() - interval '2 hours'
+         from patients where id = ? returning id`,
+      [rows[1]!.id],
+    );
     const [inbound] = await sql<{ id: string }>(
-      `insert into inbound_messages (workspace_id, patient_id, provider_sid, channel, from_address, to_address, body, intent, received_at, processed_at)
-       values (?, ?, 'SMinboxbrowsertest0001', 'WHATSAPP', 'whatsapp:' || (select phone from patients where id = ?), 'whatsapp:+14155238886', ?, 'OTHER', now() - interval '2 hours', now() - interval '2 hours')
+      `insert into inbound_messages (workspace_id, patient_id, conversation_id, provider_sid, channel, from_address, to_address, body, intent, received_at, processed_at)
+       values (?, ?, ?, 'SMinboxbrowsertest0001', 'WHATSAPP', 'whatsapp:' || (select phone from patients where id = ?), 'whatsapp:+14155238886', ?, 'OTHER', now() - interval '2 hours', now() - interval '2 hours')
        returning id`,
-      [s.workspaceId, rows[1]!.id, rows[1]!.id, "¿Atienden los sábados? Necesito otra cita para mi hijo."],
+      [s.workspaceId, rows[1]!.id, thread!.id, rows[1]!.id, "¿Atienden los sábados? Necesito otra cita para mi hijo."],
     );
     await sql(
-      "insert into feedback (workspace_id, patient_id, source, inbound_message_id, text, status, created_at, updated_at) select workspace_id, patient_id, 'REPLY', id, body, 'NEW', received_at, received_at from inbound_messages where id = ?",
+      "insert into feedback (workspace_id, patient_id, conversation_id, source, inbound_message_id, text, status, created_at, updated_at) select workspace_id, patient_id, conversation_id, 'REPLY', id, body, 'NEW', received_at, received_at from inbound_messages where id = ?",
       [inbound!.id],
     );
     // Rosa's alert came in an hour ago.
@@ -114,108 +122,95 @@ describe.skipIf(!present)("staff inbox in the browser", { timeout: 120_000 }, ()
     return page;
   }
 
-  const inboxLink = (page: Page) => page.getByRole("navigation", { name: "Navegación principal" }).getByRole("link", { name: /^Bandeja/ });
+  const badge = (page: Page) => page.getByTestId("conversations-badge");
 
-  it("lists every kind of item with the badge; opens one; works it to RESOLVED; the badge drops and Resueltos shows it", async () => {
+  it("lists one row per thread with the one badge; filters; opens a thread and closes the case there; the badge drops and Cerradas shows it", async () => {
     const page = await signIn(context, "/inbox");
     await hydrated(page);
-    // 5 unresolved: María's low rating and form, Rosa's low rating, Carmen's form, Jorge's reply.
-    // Detractors with a NEW item: María and Rosa.
-    expect(await inboxLink(page).getAttribute("aria-current")).toBe("page");
-    expect((await inboxLink(page).innerText()).replace(/\s+/g, " ")).toContain("(5 sin resolver, 2 detractores)");
-    expect(await page.getByTestId("inbox-badge").innerText()).toBe("5");
-    expect(await page.getByTestId("detractor-badge").innerText()).toContain("2");
+    // Four threads wait for an answer: María's (low rating + form), Rosa's (low rating), Carmen's (form),
+    // Jorge's (reply). The navigation has one badge, and the page says the same number.
+    expect(await badge(page).innerText()).toBe("4");
+    expect(await page.getByTestId("inbox-badge").count()).toBe(0);
+    expect(await page.getByTestId("detractor-badge").count()).toBe(0);
+    expect(await page.getByTestId("waiting-count").innerText()).toBe("4 conversaciones esperan respuesta");
     const rows = page.getByTestId("inbox-row");
-    expect(await rows.count()).toBe(5);
+    expect(await rows.count()).toBe(4);
     const table = await page.getByTestId("inbox-table").innerText();
-    for (const text of ["Formulario", "Respuesta", "Calificación baja", "Consultorio Centro", "Controles de noviembre", "1 de 5", "2 de 5", "3 de 5", "¿Atienden los sábados?"]) expect(table).toContain(text);
+    for (const text of ["Formulario", "Respuesta", "Calificación baja", "Consultorio Centro", "Controles de noviembre", "1 de 5", "2 de 5", "3 de 5", "¿Atienden los sábados?", "y 1 entrada más", "Abierta"]) expect(table).toContain(text);
     expect(table).not.toContain("Luis Andrade");
     // Phones in Ecuador's national form; times in the workspace's zone (Guayaquil).
     expect(table).toMatch(/09\d \d{3} \d{4}/);
-    expect(await page.getByTestId("tab-open").innerText()).toMatch(/Sin resolver\s*5/);
-    expect(await page.getByTestId("tab-RESOLVED").innerText()).toMatch(/Resueltos\s*0/);
+    expect(await page.getByTestId("tab-open").innerText()).toMatch(/Abiertas\s*4/);
+    expect(await page.getByTestId("tab-CLOSED").innerText()).toMatch(/Cerradas\s*0/);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await saveScreenshot(page, "inbox");
+    await expectUsableAt360(browser, page, { scrollInside: ".table-scroll" });
 
-    // Detractors only: María's two items and Rosa's.
+    // Detractors only: María's thread and Rosa's.
     await page.getByLabel("Solo detractores (1–2)").check();
     await page.getByRole("button", { name: "Filtrar" }).click();
-    await expect.poll(() => rows.count()).toBe(3);
-    await page.getByRole("link", { name: "Sin resolver" }).first().click();
+    await expect.poll(() => rows.count()).toBe(2);
 
     await page.getByRole("link", { name: /Esperé una hora en la sala/ }).click();
-    await page.getByRole("heading", { name: "Comentario privado: María Cevallos" }).waitFor();
+    await page.getByRole("heading", { name: /María Cevallos/ }).waitFor();
     await hydrated(page);
-    const timeline = await page.getByTestId("timeline").innerText();
-    for (const step of ["Solicitud de calificación enviada por WhatsApp", "Solicitud de calificación entregada", "Solicitud de calificación leída", "Calificó 2 de 5", "Alerta de detractor en la bandeja", "Escribió en el formulario privado"]) {
-      expect(timeline).toContain(step);
-    }
-    expect(timeline.indexOf("enviada por WhatsApp")).toBeLessThan(timeline.indexOf("Calificó 2 de 5"));
-    expect(timeline.indexOf("Calificó 2 de 5")).toBeLessThan(timeline.indexOf("Escribió en el formulario privado"));
-    expect(await page.getByRole("link", { name: "Controles de noviembre" }).getAttribute("href")).toMatch(/^\/campaigns\/[0-9a-f-]{36}$/);
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    // Her entries are the thread's: the low rating and the form's comment, among the messages.
+    const entries = await page.getByTestId("entry-feedback").allInnerTexts();
+    expect(entries.join("\n")).toContain("Calificación baja");
+    expect(entries.join("\n")).toContain("Esperé una hora en la sala y nadie me avisó del retraso.");
+    await page.getByLabel("Estado", { exact: true }).selectOption("CLOSED");
+    await page.getByRole("button", { name: "Cambiar estado" }).click();
+    await expect.poll(() => page.getByTestId("thread-status").innerText()).toBe("Cerrada");
+    await expect.poll(() => badge(page).innerText()).toBe("3");
 
-    await page.getByRole("radio", { name: "En curso" }).check();
-    await page.getByLabel("Notas del personal").fill("Llamé a la paciente: le ofrecimos la próxima cita sin espera.");
-    await page.getByRole("button", { name: "Guardar" }).click();
-    await page.getByText("Cambios guardados.").waitFor();
-    await expect.poll(() => page.getByTestId("item-status").innerText()).toContain("En curso");
-    await page.getByText(`Editadas por ${OWNER.name}`).waitFor();
-    expect(await page.getByTestId("history").innerText()).toContain(`${OWNER.name}: cambió el estado de Nuevo a En curso`);
-    // Still unresolved, and María's low-rating item is still NEW: the badge stays.
-    expect((await inboxLink(page).innerText()).replace(/\s+/g, " ")).toContain("(5 sin resolver, 2 detractores)");
-
-    await page.getByRole("radio", { name: "Resuelto" }).check();
-    await page.getByRole("button", { name: "Guardar" }).click();
-    await expect.poll(() => page.getByTestId("item-status").innerText()).toMatch(new RegExp(`Resuelto\\s+por ${OWNER.name} el`));
-    await expect.poll(async () => (await inboxLink(page).innerText()).replace(/\s+/g, " ")).toContain("(4 sin resolver, 2 detractores)");
-    expect(await page.getByLabel("Notas del personal").inputValue()).toBe("Llamé a la paciente: le ofrecimos la próxima cita sin espera.");
-
-    await page.getByRole("link", { name: "← Volver a la bandeja" }).click();
-    await expect.poll(() => rows.count()).toBe(4);
-    await page.getByTestId("tab-RESOLVED").click();
+    await page.goto(`${web.url}/inbox`);
+    await expect.poll(() => rows.count()).toBe(3);
+    await page.getByTestId("tab-CLOSED").click();
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().innerText()).toContain("María Cevallos");
-    expect(await rows.first().innerText()).toContain("Resuelto");
-    expect(await page.getByTestId("tab-RESOLVED").getAttribute("aria-current")).toBe("page");
+    expect(await rows.first().innerText()).toContain("Cerrada");
+    expect(await page.getByTestId("tab-CLOSED").getAttribute("aria-current")).toBe("page");
     await page.close();
 
-    const [row] = await sql<{ status: string; resolved_at: Date | null; staff_notes: string }>("select status, resolved_at, staff_notes from feedback where source = 'FORM' and text like 'Esperé%'");
-    expect(row).toMatchObject({ status: "RESOLVED", staff_notes: "Llamé a la paciente: le ofrecimos la próxima cita sin espera." });
-    expect(row!.resolved_at).not.toBeNull();
-    expect((await sql("select action from audit_logs where entity_type = 'feedback' order by created_at")).map((r) => r.action)).toEqual([
-      "feedback.status_changed",
-      "feedback.notes_edited",
-      "feedback.status_changed",
-    ]);
+    // Closing the thread resolved both of María's entries, and the change is the thread's, audited.
+    const items = await sql<{ status: string; resolved_at: Date | null }>("select f.status, f.resolved_at from feedback f join patients p on p.id = f.patient_id where p.name = 'María Cevallos'");
+    expect(items.map((i) => i.status)).toEqual(["RESOLVED", "RESOLVED"]);
+    expect((await sql("select action from audit_logs where entity_type = 'conversation' order by created_at")).map((r) => r.action)).toEqual(["conversation.status_changed"]);
   });
 
-  it("the status form works with JavaScript off; a conflicting save keeps the typed note", async () => {
+  it("works with JavaScript off: filters, the thread's status form, and an item's old link lands on its thread", async () => {
     const noJs = await browser.newContext({ javaScriptEnabled: false, locale: "es-EC", timezoneId: "America/Guayaquil" });
     try {
       const page = await signIn(noJs, "/inbox?detractors=1&source=RATING", { js: false });
       await page.getByRole("link", { name: "Calificó 1 de 5" }).click();
-      await page.getByRole("heading", { name: "Calificación baja: Rosa Mite" }).waitFor();
-
-      // Meanwhile Rosa rates again (a later rating updates her item): the open form is now stale.
-      await sql("update feedback set rating = 2, updated_at = now() where source = 'RATING' and patient_id = (select id from patients where name = 'Rosa Mite')");
-      await page.getByRole("radio", { name: "Resuelto" }).check();
-      await page.getByLabel("Notas del personal").fill("Se le devolvió el pago.");
-      await page.getByRole("button", { name: "Guardar" }).click();
-      await page.getByRole("alert").filter({ hasText: "cambió mientras lo editaba" }).waitFor();
-      expect(await page.getByLabel("Notas del personal").inputValue()).toBe("Se le devolvió el pago.");
-
-      // Reloaded, the form carries the new version; the save goes through.
-      await page.goto(page.url());
-      await page.getByRole("radio", { name: "Resuelto" }).check();
-      await page.getByLabel("Notas del personal").fill("Se le devolvió el pago.");
-      await page.getByRole("button", { name: "Guardar" }).click();
+      await page.getByRole("heading", { name: /Rosa Mite/ }).waitFor();
+      await page.getByLabel("Estado", { exact: true }).selectOption("CLOSED");
+      await page.getByRole("button", { name: "Cambiar estado" }).click();
       await page.getByText("Cambios guardados.").waitFor();
-      expect(await page.getByTestId("item-status").innerText()).toContain("Resuelto");
-      // Rosa was one of the two NEW detractors; María's low rating is still NEW.
-      expect((await inboxLink(page).innerText()).replace(/\s+/g, " ")).toContain("(3 sin resolver, 1 detractor)");
+      expect(await page.getByTestId("thread-status").innerText()).toBe("Cerrada");
+      expect(await badge(page).innerText()).toBe("2");
+
+      const [rosa] = await sql<{ id: string; conversation_id: string }>("select f.id, f.conversation_id from feedback f join patients p on p.id = f.patient_id where p.name = 'Rosa Mite'");
+      await page.goto(`${web.url}/inbox/${rosa!.id}`);
+      expect(new URL(page.url()).pathname).toBe(`/conversations/${rosa!.conversation_id}`);
+      await expectUsableAt360(browser, page, { withoutScripts: true });
     } finally {
       await noJs.close();
+    }
+  });
+
+  it("reads in English through the catalogue", async () => {
+    const en = await browser.newContext({ locale: "en-US", timezoneId: "America/Guayaquil" });
+    try {
+      const page = await signIn(en, "/inbox?view=all");
+      await page.getByRole("button", { name: "English" }).click();
+      await page.getByRole("heading", { name: "Inbox", level: 1 }).waitFor();
+      expect(await page.title()).toBe("Inbox · Reputation Manager");
+      const text = await page.locator("main").innerText();
+      for (const words of ["All conversations", "Inbox: feedback and ratings", "Source", "Detractors only (1–2)", "Closed", "Low rating", "Form", "Reply", "Conversation"]) expect(text).toContain(words);
+      for (const spanish of ["Bandeja", "Formulario", "Calificación baja", "Cerradas", "Conversación"]) expect(text).not.toContain(spanish);
+    } finally {
+      await en.close();
     }
   });
 

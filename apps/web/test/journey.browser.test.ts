@@ -178,21 +178,22 @@ describe.skipIf(!present)("a practice's day in the browser, through the real pro
     await waitUntil(() => sentTo(P.bruno).length === 2 && sentTo(P.elena).length === 2, 30_000, "the follow-ups");
     expect(sentTo(P.ana)).toHaveLength(1);
 
-    // The owner finds the complaint in the inbox, with the badges, and resolves it.
+    // The owner finds the complaint in the inbox — a view of the patient's thread, counted by the one
+    // badge of threads waiting — and closes the case on the thread.
     step("inbox");
     await page.goto(`${webUrl}/inbox`);
-    await expect.poll(async () => (await page.reload(), page.getByTestId("detractor-badge").count()), { timeout: 15_000 }).toBe(1);
-    const unresolvedBefore = Number(await page.getByTestId("inbox-badge").innerText());
-    expect(unresolvedBefore).toBeGreaterThanOrEqual(1);
-    await page.getByRole("link", { name: new RegExp(complaint.slice(0, 25)) }).first().click();
-    await page.getByTestId("timeline").getByText(/Calificó 2 de 5/).waitFor();
-    await page.getByRole("radio", { name: "Resuelto" }).check();
-    await page.getByLabel("Notas del personal").fill("Llamamos a Ana y le ofrecimos una cita sin espera.");
-    await page.getByRole("button", { name: "Guardar" }).click();
+    const complaintLink = page.getByRole("link", { name: new RegExp(complaint.slice(0, 25)) });
+    await expect.poll(async () => (await page.reload(), complaintLink.count()), { timeout: 15_000 }).toBe(1);
+    const waiting = async () => ((await page.getByTestId("conversations-badge").count()) === 0 ? 0 : Number(await page.getByTestId("conversations-badge").innerText()));
+    const waitingBefore = await waiting();
+    expect(waitingBefore).toBeGreaterThanOrEqual(1);
+    await complaintLink.click();
+    await page.getByTestId("entry-feedback").filter({ hasText: complaint.slice(0, 25) }).waitFor();
+    await page.getByLabel("Estado", { exact: true }).selectOption("CLOSED");
+    await page.getByRole("button", { name: "Cambiar estado" }).click();
     await page.getByText("Cambios guardados.").waitFor();
-    expect(await page.getByTestId("item-status").innerText()).toContain("Resuelto");
-    const badgeNow = async () => ((await page.getByTestId("inbox-badge").count()) === 0 ? 0 : Number(await page.getByTestId("inbox-badge").innerText()));
-    expect(await badgeNow()).toBeLessThan(unresolvedBefore);
+    expect(await page.getByTestId("thread-status").innerText()).toBe("Cerrada");
+    expect(await waiting()).toBeLessThan(waitingBefore);
 
     // Analytics shows this run: ratings 2, 5, 4 of three requests, all delivered → NPS (2 − 1) / 3.
     step("analytics");

@@ -9,6 +9,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieOf, get, post, signIn, type Session } from "./support/http.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
+import { mediaUrl, seedThreads, threadIds } from "./support/threads.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const PLATFORM_SID = "AC" + "1".repeat(32);
@@ -137,6 +138,29 @@ describe("Ajustes › Número propio", () => {
     expect(enA).toContain("Plan and credits");
     expect(enA).not.toContain(EN.billing);
     expect(enA).not.toContain('data-testid="own-account-credits"');
+  });
+});
+
+describe("a patient's photo received on the own account", () => {
+  it("is fetched with the own account's credentials, which the platform's cannot replace; another workspace never uses them", async () => {
+    // The patient writes to workspace B's own number with a photo: Twilio keeps it under that account,
+    // behind its credentials (the platform's account is not its parent and cannot read it).
+    await seedThreads(db.url, [a, b], { sender: "whatsapp:+593990002001" });
+    const photo = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
+    const sent = await sim.inbound({ from: "whatsapp:+593987000222", to: "whatsapp:+593990002001", body: "", media: [{ contentType: "image/jpeg", base64: photo.toString("base64") }] });
+    const path = [...sim.state.media.keys()].find((k) => k.includes(sent.sid))!;
+    expect(path).toContain(`/Accounts/${accountB.sid}/`);
+    const auth = (sid: string, token: string) => ({ authorization: `Basic ${Buffer.from(`${sid}:${token}`).toString("base64")}` });
+    expect((await fetch(sim.url + path, { headers: auth(PLATFORM_SID, PLATFORM_TOKEN) })).status).toBe(401);
+    for (const t of [a, b]) {
+      await sql.query("update inbound_messages set raw_params = raw_params || jsonb_build_object('MediaUrl0', $1::text, 'AccountSid', $2::text) where id = $3", [sim.url + path, accountB.sid, threadIds.get(t.workspaceId)!.inboundId]);
+    }
+    const res = await get(web.url, mediaUrl(b), sessions.ownerB!);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/jpeg");
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(photo);
+    // Workspace A's thread naming B's account (as if it had): A has no such account, so nothing is fetched.
+    expect((await get(web.url, mediaUrl(a), sessions.ownerA!)).status).toBe(404);
   });
 });
 

@@ -97,6 +97,9 @@ const ROUTES: Record<string, RouteSpec> = {
   // The photo is fetched from Twilio with the platform's credentials: the test web server has no
   // Twilio account, so an allowed viewer gets 404 (no media), and another workspace's ids 404 too.
   "_app.conversations.$id_.media.$inboundId.$index.ts": { kind: "staff", url: (t) => mediaUrl(t), get: { owner: 404, doctor: 404, receptionist: 404 }, crossTenantGet: true },
+  // Leads: owners and reception (a doctor has none). No id in the URL; another workspace's lead id in
+  // the move form answers 404 and moves nothing (leads-routes.test.ts).
+  "_app.leads._index.tsx": { kind: "staff", url: () => "/leads", get: DRAFTING },
   "_app.settings.tsx": { kind: "staff", url: () => "/settings", get: STAFF },
   // Owners only; no id in the URL: it acts on the signed-in workspace's own account (own-sender-routes.test.ts).
   "_app.settings_.sender.tsx": { kind: "staff", url: () => "/settings/sender", get: OWNER },

@@ -132,7 +132,7 @@ describe.skipIf(!present)("staff UI in the browser", () => {
     // The plan by its name, not the stored enum.
     expect(await page.getByTestId("plan").textContent()).toContain("Plan Gratis.");
     // Every section of the app is in the navigation.
-    for (const name of ["Inicio", "Campañas", "Conversaciones", "Bandeja", "Analítica", "Facturación", "Plantillas", "Consultorios", "Ajustes", "Usuarios", "Auditoría"]) {
+    for (const name of ["Inicio", "Campañas", "Conversaciones", "Bandeja", "Contactos", "Prospectos", "Analítica", "Facturación", "Plantillas", "Consultorios", "Ajustes", "Usuarios", "Auditoría"]) {
       await page.getByRole("navigation").getByRole("link", { name, exact: true }).waitFor();
     }
     await page.getByRole("navigation").getByRole("link", { name: "Campañas" }).click();

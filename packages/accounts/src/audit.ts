@@ -74,6 +74,7 @@ export const AUDIT_ACTIONS = [
   "conversation.replied",
   "conversation.reply_held",
   "canned_reply.created",
+  "lead.status_changed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

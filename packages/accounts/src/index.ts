@@ -127,6 +127,7 @@ export {
   listAccountSenders,
   chooseOwnSender,
   ownAccountCredentials,
+  ownAccountAuth,
   openAccountToken,
   rotateCredentials,
   ownAccountClients,

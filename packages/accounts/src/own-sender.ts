@@ -235,6 +235,18 @@ export function connectedAccountClient(deps: OwnSenderDeps, row: { accountSid: s
   return client(deps, row.accountSid, deps.cipher.open({ keyId: row.tokenKeyId, ciphertext: row.tokenCiphertext }, tokenContext(row.accountSid)));
 }
 
+/**
+ * The credentials of the workspace's own account when it is the account `accountSid` (a patient's
+ * photo or voice note was received there and is read with them), else null: another account's sid,
+ * or none connected. The current token only.
+ */
+export async function ownAccountAuth(em: EntityManager, cipher: CredentialsCipher, workspaceId: string, accountSid: string): Promise<{ accountSid: string; authToken: string } | null> {
+  if (!ACCOUNT_SID_RE.test(accountSid)) return null;
+  const row = await workspaceEm(em, workspaceId).findOne(TwilioAccount, { workspace: workspaceId, accountSid });
+  if (!row) return null;
+  return { accountSid: row.accountSid, authToken: cipher.open({ keyId: row.tokenKeyId, ciphertext: row.tokenCiphertext }, tokenContext(row.accountSid)) };
+}
+
 /** `wem`: already scoped to the workspace (the row is flushed through it). */
 async function connectedClient(wem: EntityManager, deps: OwnSenderDeps, workspaceId: string): Promise<{ row: TwilioAccount; twilio: TwilioClient }> {
   const row = await wem.findOne(TwilioAccount, { workspace: workspaceId });

@@ -21,6 +21,8 @@ import { conversations } from "./messages/conversations.ts";
 import { home } from "./messages/home.ts";
 import { imports } from "./messages/imports.ts";
 import { library } from "./messages/library.ts";
+import { inbox } from "./messages/inbox.ts";
+import { leads } from "./messages/leads.ts";
 import { links } from "./messages/links.ts";
 import { publicPages } from "./messages/public-pages.ts";
 import { security } from "./messages/security.ts";
@@ -36,7 +38,7 @@ import { upload } from "./messages/upload.ts";
 import { users } from "./messages/users.ts";
 import { whatsappTemplates } from "./messages/whatsapp-templates.ts";
 
-export const catalogue = { ...account, ...accounts, ...aiDrafts, ...analytics, ...api, ...app, ...assistant, ...audit, ...auth, ...billing, ...broadcast, ...campaign, ...campaigns, ...consent, ...contacts, ...conversations, ...draft, ...home, ...imports, ...library, ...links, ...ownSender, ...practices, ...publicPages, ...security, ...sending, ...sendOne, ...settings, ...signup, ...templates, ...timeline, ...upload, ...users, ...whatsappTemplates };
+export const catalogue = { ...account, ...accounts, ...aiDrafts, ...analytics, ...api, ...app, ...assistant, ...audit, ...auth, ...billing, ...broadcast, ...campaign, ...campaigns, ...consent, ...contacts, ...conversations, ...draft, ...home, ...imports, ...inbox, ...leads, ...library, ...links, ...ownSender, ...practices, ...publicPages, ...security, ...sending, ...sendOne, ...settings, ...signup, ...templates, ...timeline, ...upload, ...users, ...whatsappTemplates };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

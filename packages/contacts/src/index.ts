@@ -25,3 +25,17 @@ export { addContactNote, listContactNotes, eraseContactNotes, type ContactNoteVi
 export { parseContactFilters, listContacts, contactsCsv, csvCell, CSV_HEADER, type ContactFilters, type ContactListItem, type ContactListPage, type ListContactsOptions, type OptedOutFilter } from "./list-contacts.ts";
 export { loadContact, contactHistory, recipientValues, type RecipientValues, type ContactView, type NameSeen, type ContactAppointment, type ContactFeedback, type HistoryEntry, type HistoryPage } from "./contact-page.ts";
 export { exportContactData, CONTACT_DATA_FORMAT, type ContactData } from "./contact-data.ts";
+export {
+  parseLeadFilters,
+  listLeads,
+  leadBoard,
+  countLeads,
+  countLeadsOf,
+  setLeadStatus,
+  createLeadContact,
+  type LeadFilters,
+  type LeadItem,
+  type LeadCounts,
+  type CreateLeadInput,
+  type CreateLeadResult,
+} from "./leads.ts";

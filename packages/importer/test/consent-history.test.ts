@@ -85,6 +85,8 @@ describe("a contact's consent history", () => {
     const confirmed = await confirm(tenant, campaignId, ATTESTATION);
     expect(confirmed.result!.counts).toMatchObject({ patients: 1, scheduled: 1 });
     const [patient] = await sql<{ id: string; contact_id: string; phone: string }>("select id, contact_id, phone from patients where campaign_id = ?", [campaignId]);
+    // The contact came from a file (SPEC §16 sources), and is no lead.
+    expect((await sql("select source, lead_status from contacts where id = ?", [patient!.contact_id]))[0]).toEqual({ source: "IMPORT", lead_status: null });
     // The rating request went out from our WhatsApp sender (the reply routes by it).
     await sql("update messages set status = 'SENT', from_address = ?, sent_at = ?, send_attempted_at = ? where patient_id = ?", [SENDER, now, now, patient!.id]);
 

@@ -177,6 +177,8 @@ export interface ThreadView {
   channel: "SMS" | "WHATSAPP";
   contactId: string;
   phone: string;
+  /** The contact's stage when it is a lead (SPEC §16), else null. */
+  leadStatus: string | null;
   patientName: string | null;
   practiceName: string | null;
   assigneeId: string | null;
@@ -210,10 +212,11 @@ async function threadHeader(em: EntityManager, viewer: InboxViewer, id: string) 
     pending_reply_text: string | null;
     pending_reply_expires_at: Date | null;
     pending_reply_lapsed_at: Date | null;
+    lead_status: string | null;
   }>(
     em,
     viewer.workspaceId,
-    `select cv.id, cv.status, cv.channel, cv.contact_id, c.phone, p.name as patient_name, pr.name as practice_name, d.name as doctor_name,
+    `select cv.id, cv.status, cv.channel, cv.contact_id, c.phone, c.lead_status, p.name as patient_name, pr.name as practice_name, d.name as doctor_name,
             cv.assignee_id, cv.sender_address, cv.contact_address, cv.waiting_since, cv.last_inbound_at,
             cv.pending_reply_text, cv.pending_reply_expires_at, cv.pending_reply_lapsed_at
        from conversations cv
@@ -279,6 +282,7 @@ export async function loadThread(em: EntityManager, viewer: InboxViewer, id: str
     channel: h.channel,
     contactId: h.contact_id,
     phone: h.phone,
+    leadStatus: h.lead_status,
     patientName: h.patient_name,
     practiceName: h.practice_name,
     assigneeId: h.assignee_id,

@@ -38,3 +38,4 @@ export {
 export { emitWebhookEvent, type WebhookEventInput } from "./webhook-events.ts";
 export { landInThread, threadForPatient, loadThreadRow, setThreadStatus, assignThread, markAnswered, type LandInput, type ThreadRow } from "./conversations/threads.ts";
 export { loadReplyContext, sendStaffReply, deliverPendingReply, type ReplyContext, type StaffReplyInput, type StaffReplyResult } from "./conversations/staff-reply.ts";
+export { insertLeadContact, setContactLeadStatus, LEAD_STATUSES, CONTACT_SOURCES, type LeadContactInput } from "./contacts/leads.ts";

@@ -133,10 +133,11 @@ describe("a patient's messages land in one thread", () => {
     expect(inbound.map((i) => i.conversation_id)).toEqual([t!.id, t!.id]);
   });
 
-  it("a new phone on a workspace's own sender lands in a new thread of that workspace, not answerable until a patient is linked", async () => {
+  it("a new phone on a workspace's own sender lands in a new thread of that workspace, and staff answer it through the send protocol", async () => {
     const s = await patientScenario();
     const own = "+15017122661";
-    const params = { MessageSid: `SM${"d1".repeat(16)}`, From: "+593990000777", To: own, Body: "Hola, ¿tienen turnos mañana?", NumMedia: "0" };
+    const stranger = "+593990000777";
+    const params = { MessageSid: `SM${"d1".repeat(16)}`, From: stranger, To: own, Body: "Hola, ¿tienen turnos mañana?", NumMedia: "0" };
     const entry = await publishedEntry(h.orm, h.clock, { stream: "inbound", type: "twilio.inbound", idempotencyKey: twilioInboundEvent.key(params.MessageSid), payload: { params, workspaceId: s.workspaceId } });
     await storeInbound(deps, entry);
     const [t] = await sql<{ id: string; patient_id: string | null; sender_address: string; waiting_since: Date | null }>("select id, patient_id, sender_address, waiting_since from conversations where workspace_id = ? and sender_address = ?", [s.workspaceId, own]);
@@ -144,8 +145,32 @@ describe("a patient's messages land in one thread", () => {
     expect(t!.waiting_since).not.toBeNull();
     const [row] = await sql<{ workspace_id: string; conversation_id: string }>("select workspace_id, conversation_id from inbound_messages where provider_sid = ?", [params.MessageSid]);
     expect(row).toEqual({ workspace_id: s.workspaceId, conversation_id: t!.id });
+    // The phone came by writing first: a lead, NEW (SPEC §16).
+    expect((await sql("select source, lead_status from contacts where workspace_id = ? and phone = ?", [s.workspaceId, stranger]))[0]).toEqual({ source: "INBOUND", lead_status: "NEW" });
+    // They wrote first: SMS may be answered at any time, with no patient row.
     const ctx = await loadReplyContext(h.orm.em.fork(), s.workspaceId, t!.id, h.clock.now());
-    expect(ctx!.options).toEqual({ kind: "BLOCKED", reason: "NO_PATIENT" });
+    expect(ctx!.options).toMatchObject({ kind: "FREE_TEXT" });
+    const [owner] = await sql<{ id: string }>("select id from users where workspace_id = ?", [s.workspaceId]);
+    const answer = "Sí, mañana a las 10. ¿A nombre de quién?";
+    const result = await h.orm.em.fork().transactional((em) => sendStaffReply(em, { workspaceId: s.workspaceId, conversationId: t!.id, authorId: owner!.id, body: answer, now: h.clock.now(), pendingReplyTtlMs: DAY }));
+    expect(result.kind).toBe("sent");
+    const ledgerBefore = (await ledger(h.orm, s.workspaceId)).length;
+    await sendDue(s.workspaceId);
+    // The simulator received it from the own sender, the ledger charged its segment, the thread no longer waits.
+    const got = sim.state.messages.filter((m) => m.to === stranger && m.body === answer);
+    expect(got.map((m) => m.from)).toEqual([own]);
+    const [m] = await sql<{ status: string; patient_id: string | null; provider_sid: string | null }>("select status, patient_id, provider_sid from messages where body = ?", [answer]);
+    expect(m).toMatchObject({ patient_id: null });
+    expect(m!.provider_sid).not.toBeNull();
+    expect(m!.status).not.toBe("FAILED");
+    const charged = (await ledger(h.orm, s.workspaceId)).slice(ledgerBefore);
+    expect(charged.some((e) => e.kind === "deduct" && e.amount === -1)).toBe(true);
+    expect((await sql<{ waiting_since: Date | null }>("select waiting_since from conversations where id = ?", [t!.id]))[0]!.waiting_since).toBeNull();
+
+    // Once they opt out, neither the page nor the send protocol answers them.
+    await sql("update contacts set opted_out_at = ? where workspace_id = ? and phone = ?", [h.clock.now(), s.workspaceId, stranger]);
+    const after = await loadReplyContext(h.orm.em.fork(), s.workspaceId, t!.id, h.clock.now());
+    expect(after!.options).toEqual({ kind: "BLOCKED", reason: "OPTED_OUT" });
   });
 
   it("stores a message from a phone nobody wrote to on the shared sender without a workspace or a thread", async () => {

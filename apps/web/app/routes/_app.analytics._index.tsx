@@ -7,12 +7,14 @@ import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { findPractice, findUser, listDoctors, listPractices } from "@rm/accounts";
 import { AnalyticsFilterError, doctorFilterChoices, loadDashboard, localToday, resolveDashboardRange, type Dashboard, type DashboardFilters } from "@rm/analytics";
+import { countLeadsOf, type LeadCounts } from "@rm/contacts";
+import { CONTACT_SOURCES, LEAD_STATUSES } from "@rm/contacts/constants";
 import { weekLabels } from "@rm/domain";
 import { getLocale } from "../.server/locale.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
 import { DashboardView, type WeekView } from "../components/analytics/dashboard.tsx";
 import { AnalyticsFilters, AnalyticsHeader, type FilterError } from "../components/analytics/filters.tsx";
-import { LOCALE_TAGS, msgFor, type Locale } from "../i18n.ts";
+import { LOCALE_TAGS, msgFor, useMsg, type Locale } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Analítica · Reputation Manager" }];
@@ -70,6 +72,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     form,
     practices: practices.map((p) => ({ id: p.id, name: p.name })),
     doctors: doctors.map((d) => ({ id: d.id, name: d.name })),
+    // Leads per source and stage (SPEC §16), the whole workspace's: a doctor has no leads, so not theirs.
+    leads: isDoctor ? null : await countLeadsOf(em, workspace.id),
   };
   let dashboard: Dashboard | null;
   try {
@@ -85,12 +89,58 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function AnalyticsPage() {
-  const { form, dashboard, weeks, isDoctor, timezone, practices, doctors, error } = useLoaderData<typeof loader>();
+  const { form, dashboard, weeks, isDoctor, timezone, practices, doctors, error, leads } = useLoaderData<typeof loader>();
   return (
     <>
       <AnalyticsHeader form={form} isDoctor={isDoctor} timezone={timezone} />
       <AnalyticsFilters form={form} isDoctor={isDoctor} practices={practices} doctors={doctors} error={error} />
       {dashboard ? <DashboardView dashboard={dashboard} weeks={weeks} isDoctor={isDoctor} /> : null}
+      {leads ? <LeadCountsView leads={leads} /> : null}
     </>
+  );
+}
+
+/** Leads by how they came and by stage: two small tables that scroll inside themselves on a phone. */
+function LeadCountsView({ leads }: { leads: LeadCounts }) {
+  const msg = useMsg();
+  if (leads.total === 0) {
+    return (
+      <section className="card analytics-section" aria-labelledby="leads-title" data-testid="lead-counts">
+        <h2 id="leads-title">{msg("leads.analytics.title")}</h2>
+        <p className="muted">{msg("leads.analytics.none")}</p>
+      </section>
+    );
+  }
+  const tables = [
+    { id: "leads-by-source", title: msg("leads.analytics.bySource"), head: msg("leads.col.source"), rows: CONTACT_SOURCES.filter((s) => leads.bySource[s] > 0).map((s) => [msg("leads.source", { source: s }), leads.bySource[s]] as const) },
+    { id: "leads-by-status", title: msg("leads.analytics.byStatus"), head: msg("leads.col.status"), rows: LEAD_STATUSES.map((s) => [msg("leads.status", { status: s }), leads.byStatus[s]] as const) },
+  ];
+  return (
+    <section className="card analytics-section" aria-labelledby="leads-title" data-testid="lead-counts">
+      <h2 id="leads-title">{msg("leads.analytics.title")}</h2>
+      {tables.map((t) => (
+        <div key={t.id} className="table-scroll" role="region" aria-labelledby={t.id} tabIndex={0}>
+          <table className="breakdown" data-breakdown={t.id}>
+            <caption id={t.id}>{t.title}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.head}</th>
+                <th scope="col" className="num">
+                  {msg("leads.analytics.count")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {t.rows.map(([name, n]) => (
+                <tr key={name}>
+                  <th scope="row">{name}</th>
+                  <td className="num">{n}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </section>
   );
 }

@@ -133,6 +133,14 @@ export default function ThreadPage() {
       <p className="muted">
         <span className="chip">{msg("conversations.channel", { channel: thread.channel })}</span> <span className="chip" data-testid="thread-status">{msg("conversations.status", { status: thread.status })}</span>
         {thread.waitingSince ? <span className="chip warning"> {msg("conversations.waiting")}</span> : null}
+        {thread.leadStatus ? (
+          <>
+            {" "}
+            <Link to="/leads" className="chip" data-testid="thread-lead">
+              {msg("leads.threadChip", { status: thread.leadStatus })}
+            </Link>
+          </>
+        ) : null}
         {thread.practiceName ? ` · ${thread.practiceName}` : ""} · <Link to={`/contacts/${thread.contactId}`}>{msg("conversations.contactLink")}</Link>
       </p>
       {done === "sent" ? (

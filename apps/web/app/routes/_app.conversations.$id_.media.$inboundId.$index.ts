@@ -10,7 +10,7 @@ import { ROLES } from "../nav.ts";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.ALL });
   const media = await inboundMediaUrl(staff.em, viewerOf(staff), params.id ?? "", params.inboundId ?? "", Number(params.index)).catch(throwInboxAccessError);
-  const res = await fetchInboundMedia(media.url, media.accountSid);
+  const res = await fetchInboundMedia(staff.em, staff.workspace.id, media.url, media.accountSid);
   if (!res?.body) notFound();
   return new Response(res.body, {
     headers: { "Content-Type": media.contentType, "Cache-Control": "private, no-store", "Content-Disposition": "inline", "X-Content-Type-Options": "nosniff" },

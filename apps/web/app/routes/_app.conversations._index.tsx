@@ -12,6 +12,7 @@ import type { MessageCode } from "@rm/catalogue";
 import { throwInboxAccessError, viewerOf } from "../.server/inbox.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
 import { namedOptions, SelectFilter } from "../components/filters.tsx";
+import { ConversationViews } from "../components/inbox.tsx";
 import { useLivePage } from "../components/live.tsx";
 import { getLocale } from "../.server/locale.server.ts";
 import { formatDateTime, msgFor, useLocale, useMsg } from "../i18n.ts";
@@ -26,7 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const practices = (await listPractices(staff.em)).map((p) => ({ id: p.id, name: p.name }));
   const waiting = await countWaitingThreads(staff.em, viewer);
   const title = msgFor(await getLocale(request))("conversations.pageTitle", { count: waiting });
-  const base = { timezone: staff.workspace.timezone, practices, isDoctor: staff.user.role === "DOCTOR", waiting, title };
+  const base = { timezone: staff.workspace.timezone, practices, isDoctor: staff.user.role === "DOCTOR", hasInbox: ROLES.STAFF.includes(staff.user.role), waiting, title };
   let filters: ThreadFilters;
   try {
     filters = parseThreadFilters(url.searchParams);
@@ -60,13 +61,14 @@ function query(f: Filters, change: { view?: string; after?: string }): string {
 }
 
 export default function ConversationsPage() {
-  const { items, next, filters, filterError, practices, timezone, isDoctor, waiting } = useLoaderData<typeof loader>();
+  const { items, next, filters, filterError, practices, timezone, isDoctor, hasInbox, waiting } = useLoaderData<typeof loader>();
   const msg = useMsg();
   const locale = useLocale();
   useLivePage(waiting);
   return (
     <>
       <h1>{msg("conversations.title")}</h1>
+      <ConversationViews current="threads" waiting={waiting} showInbox={hasInbox} />
       <p className="muted">{isDoctor ? msg("conversations.intro.doctor") : msg("conversations.intro.all")}</p>
       {filterError || !filters ? (
         <section className="card">

@@ -1,6 +1,9 @@
-// One inbox item: the text, the patient's timeline in that campaign, the status workflow and staff
-// notes (a plain form: works without JavaScript). Another workspace's id, or a doctor's look at a
-// campaign not assigned to them, answers 404.
+// One inbox item. An item is an entry of its patient's thread (SPEC §13, one workflow): its link
+// answers with a redirect to the thread, where it is answered and its case closed. Only an item with no
+// thread (its request went out from a Messaging Service, no address to write back to) keeps this page:
+// the text, the patient's timeline in that campaign, the status workflow and staff notes (a plain
+// form: works without JavaScript). Another workspace's id, or a doctor's look at a campaign not
+// assigned to them, answers 404.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -12,7 +15,7 @@ import { formValues, str } from "../.server/forms.server.ts";
 import { throwInboxAccessError, viewerOf } from "../.server/inbox.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, FormError, Notice } from "../components/forms.tsx";
-import { sourceLabel, Stars, statusLabel, StatusChip, type InboxSourceName, type InboxStatusName } from "../components/inbox.tsx";
+import { InboxStars, type InboxStatusName } from "../components/inbox.tsx";
 import { formatDateTime, LOCALE_TAGS, useLocale, useMsg, useT, type Translate } from "../i18n.ts";
 import { translateMessage } from "../messages.ts";
 import { ROLES } from "../nav.ts";
@@ -23,6 +26,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.STAFF });
   const view = await loadInboxItem(staff.em, viewerOf(staff), params.id ?? "").catch(throwInboxAccessError);
   const { item } = view;
+  if (item.conversationId) throw redirect(`/conversations/${item.conversationId}`);
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {
     timezone: staff.workspace.timezone,
@@ -53,6 +57,9 @@ interface ActionFailure {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.STAFF });
   const form = await request.formData();
+  // The workflow of an item with a thread is the thread's status: the old form lands on the thread.
+  const { item } = await loadInboxItem(staff.em, viewerOf(staff), params.id ?? "").catch(throwInboxAccessError);
+  if (item.conversationId) throw redirect(`/conversations/${item.conversationId}`);
   try {
     await updateInboxItem(staff.em, viewerOf(staff), params.id ?? "", { status: str(form, "status"), notes: form.has("notes") ? str(form, "notes") : undefined, version: str(form, "version") }, { ip: staff.ip });
   } catch (error) {
@@ -71,32 +78,12 @@ function channelLabel(channel: string | undefined): string {
   return channel === "WHATSAPP" ? "WhatsApp" : channel === "SMS" ? "SMS" : "";
 }
 
-function messageLabel(type: string | undefined, t: Translate): string {
-  switch (type) {
-    case "INITIAL":
-      return t("Solicitud de calificación", "Rating request");
-    case "REMINDER":
-      return t("Recordatorio", "Reminder");
-    case "FOLLOWUP_HAPPY":
-      return t("Seguimiento (reseña en Google)", "Follow-up (Google review)");
-    case "FOLLOWUP_UNHAPPY":
-      return t("Seguimiento (formulario privado)", "Follow-up (private form)");
-    case "HELP":
-      return t("Mensaje de ayuda", "Help message");
-    case "OPT_OUT_CONFIRMATION":
-      return t("Confirmación de baja", "Opt-out confirmation");
-    case "STAFF_ALERT":
-      return t("Alerta al personal", "Staff alert");
-    default:
-      return type ?? "";
-  }
-}
-
 function describe(e: TimelineEventView, t: Translate, msg: Msg, clock: (iso: string) => string): string {
-  const what = messageLabel(e.messageType, t);
+  const what = msg("inbox.event.message", { type: e.messageType ?? "" });
   const via = channelLabel(e.channel);
   const r = e.retry;
   switch (e.kind) {
+    // The retry words come from @rm/domain as a Spanish/English pair built from the facts.
     case "retrying":
       return `${what}: ${r ? t(...retryWaitingText(r.reason, r.failures, r.nextAt ? clock(r.nextAt) : "—")) : msg("timeline.message.retrying")}`;
     case "retried":
@@ -104,32 +91,23 @@ function describe(e: TimelineEventView, t: Translate, msg: Msg, clock: (iso: str
     case "smsFallback":
       return `${what}: ${msg("timeline.smsFallback", { code: String(e.errorCode ?? ""), sent: e.fallbackSent ? "yes" : "no" })}`;
     case "sent":
-      return t(`${what} enviada por ${via}`, `${what} sent by ${via}`);
+      return msg("inbox.event.sent", { what, via });
     case "delivered":
-      return t(`${what} entregada`, `${what} delivered`);
+      return msg("inbox.event.delivered", { what });
     case "read":
-      return t(`${what} leída`, `${what} read`);
+      return msg("inbox.event.read", { what });
     case "failed":
       // After the retry window the words come from the facts, so they read in either language.
       if (r?.gaveUp) return `${what}: ${t(...retryGaveUpText(new Date(e.at).getTime() - new Date(r.since).getTime(), r.failures))}`;
-      return t(`${what} no se pudo entregar`, `${what} could not be delivered`) + (e.errorText ? ` (${e.errorText})` : e.errorCode ? ` (${e.errorCode})` : "");
+      return msg("inbox.event.failed", { what }) + (e.errorText ? ` (${e.errorText})` : e.errorCode ? ` (${e.errorCode})` : "");
     case "rating":
-      return t(`Calificó ${e.rating} de 5`, `Rated ${e.rating} of 5`);
-    case "reply": {
-      const read =
-        e.intent === "RATING" && e.rating
-          ? t(`leída como calificación ${e.rating}`, `read as rating ${e.rating}`)
-          : e.intent === "OPT_OUT"
-            ? t("leída como baja", "read as opt-out")
-            : e.intent === "OPT_IN"
-              ? t("leída como alta", "read as opt-in")
-              : t("no se entendió: pasó a la bandeja", "not understood: sent to the inbox");
-      return t(`Respondió por ${via} (${read})`, `Replied by ${via} (${read})`);
-    }
+      return msg("inbox.event.rating", { rating: String(e.rating ?? "—") });
+    case "reply":
+      return msg("inbox.event.reply", { via, intent: e.intent === "RATING" && !e.rating ? "OTHER" : (e.intent ?? "OTHER"), rating: String(e.rating ?? "") });
     case "review_click":
-      return t("Abrió el enlace de reseña en Google", "Opened the Google review link");
+      return msg("inbox.event.reviewClick");
     case "feedback":
-      return e.source === "FORM" ? t("Escribió en el formulario privado", "Wrote in the private form") : t("Alerta de detractor en la bandeja", "Detractor alert in the inbox");
+      return msg("inbox.event.feedback", { source: e.source ?? "" });
   }
 }
 
@@ -140,35 +118,35 @@ function StatusForm() {
   const { item } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as ActionFailure | undefined;
   const navigation = useNavigation();
-  const t = useT();
+  const msg = useMsg();
   const status = (failure?.values.status as InboxStatusName | undefined) ?? item.status;
   const notes = failure?.values.notes ?? item.staffNotes ?? "";
   return (
     <Form method="post" className="card inbox-status-form" aria-labelledby="status-heading">
-      <h2 id="status-heading">{t("Seguimiento", "Follow-up")}</h2>
+      <h2 id="status-heading">{msg("inbox.item.followUp")}</h2>
       <FormError message={failure?.formError} />
       <CsrfInput />
       <input type="hidden" name="version" value={item.version} />
       <StatusChoice status={status} version={item.version} error={failure?.fieldErrors.status} />
       <NotesField notes={notes} item={item} error={failure?.fieldErrors.notes} />
       <button type="submit" disabled={navigation.state === "submitting"}>
-        {t("Guardar", "Save")}
+        {msg("inbox.item.save")}
       </button>
     </Form>
   );
 }
 
 function StatusChoice({ status, version, error }: { status: InboxStatusName; version: Item["version"]; error: string | undefined }) {
-  const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   return (
     <fieldset className="bare" aria-describedby={error ? "status-error" : undefined}>
-      <legend>{t("Estado", "Status")}</legend>
+      <legend>{msg("inbox.item.status")}</legend>
       <div className="radio-row">
         {(["NEW", "IN_PROGRESS", "RESOLVED"] as const).map((s) => (
           <label key={s} className="radio">
             <input type="radio" name="status" value={s} defaultChecked={status === s} key={`${s}-${version}`} />
-            {statusLabel(s, t)}
+            {msg("inbox.item.statusName", { status: s })}
           </label>
         ))}
       </div>
@@ -182,12 +160,12 @@ function StatusChoice({ status, version, error }: { status: InboxStatusName; ver
 }
 
 function NotesField({ notes, item, error }: { notes: string; item: Item; error: string | undefined }) {
-  const t = useT();
+  const msg = useMsg();
   const locale = useLocale();
   const { timezone } = useLoaderData<typeof loader>();
   return (
     <div className="field">
-      <label htmlFor="notes">{t("Notas del personal", "Staff notes")}</label>
+      <label htmlFor="notes">{msg("inbox.item.notes")}</label>
       <textarea
         id="notes"
         name="notes"
@@ -199,12 +177,7 @@ function NotesField({ notes, item, error }: { notes: string; item: Item; error: 
         {...(error ? { "aria-invalid": true } : {})}
       />
       <p id="notes-hint" className="hint">
-        {item.notesEdited
-          ? t(
-              `Editadas por ${item.notesEdited.by ?? "—"} el ${formatDateTime(item.notesEdited.at, locale, timezone)}. Solo las ve el personal.`,
-              `Edited by ${item.notesEdited.by ?? "—"} on ${formatDateTime(item.notesEdited.at, locale, timezone)}. Only staff see them.`,
-            )
-          : t("Solo las ve el personal.", "Only staff see them.")}
+        {item.notesEdited ? msg("inbox.item.notesEdited", { name: item.notesEdited.by ?? "—", at: formatDateTime(item.notesEdited.at, locale, timezone) }) : msg("inbox.item.notesHint")}
       </p>
       {error ? (
         <p id="notes-error" className="field-error">
@@ -228,12 +201,11 @@ function useWhen(): (iso: string) => string {
 export default function InboxItemPage() {
   const { item, timeline, history } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const t = useT();
   const msg = useMsg();
   return (
     <>
       <p>
-        <Link to="/inbox">{t("← Volver a la bandeja", "← Back to the inbox")}</Link>
+        <Link to="/inbox">{msg("inbox.item.back")}</Link>
         {item.conversationId ? (
           <>
             {" · "}
@@ -244,7 +216,7 @@ export default function InboxItemPage() {
         ) : null}
       </p>
       <ItemTitle item={item} />
-      {params.get("saved") ? <Notice message={t("Cambios guardados.", "Changes saved.")} /> : null}
+      {params.get("saved") ? <Notice message={msg("inbox.item.saved")} /> : null}
       <div className="inbox-item">
         <ItemDetails item={item} />
         <StatusForm />
@@ -256,64 +228,55 @@ export default function InboxItemPage() {
 }
 
 function ItemTitle({ item }: { item: Item }) {
-  const t = useT();
-  const titles: Record<InboxSourceName, string> = {
-    FORM: t("Comentario privado", "Private feedback"),
-    REPLY: t("Respuesta sin calificación", "Unparsed reply"),
-    RATING: t("Calificación baja", "Low rating"),
-  };
-  return (
-    <h1>
-      {titles[item.source]}: {item.patient.name}
-    </h1>
-  );
+  const msg = useMsg();
+  return <h1>{msg("inbox.item.title", { source: item.source, name: item.patient.name })}</h1>;
 }
 
 /** The item's facts (status, source, rating, patient, campaign) and what the patient wrote. */
 function ItemDetails({ item }: { item: Item }) {
-  const t = useT();
+  const msg = useMsg();
   const when = useWhen();
   return (
     <section className="card" aria-labelledby="item-heading">
       <h2 id="item-heading" className="visually-hidden">
-        {t("Detalle", "Details")}
+        {msg("inbox.item.details")}
       </h2>
       <dl className="item-facts">
-        <dt>{t("Estado", "Status")}</dt>
+        <dt>{msg("inbox.item.status")}</dt>
         <dd data-testid="item-status">
-          <StatusChip status={item.status} t={t} />
+          <span className={`status-chip status-${item.status.toLowerCase().replace("_", "-")}`}>{msg("inbox.item.statusName", { status: item.status })}</span>
           {item.status === "RESOLVED" && item.resolvedAt ? (
             <span className="muted">
               {" "}
-              {t(`por ${item.resolvedByName ?? "—"} el ${when(item.resolvedAt)}`, `by ${item.resolvedByName ?? "—"} on ${when(item.resolvedAt)}`)}
+              {msg("inbox.item.resolvedBy", { name: item.resolvedByName ?? "—", at: when(item.resolvedAt) })}
             </span>
           ) : null}
         </dd>
-        <dt>{t("Origen", "Source")}</dt>
-        <dd>{sourceLabel(item.source, t)}</dd>
-        <dt>{t("Calificación", "Rating")}</dt>
+        <dt>{msg("inbox.item.source")}</dt>
+        <dd>{msg("inbox.source", { source: item.source })}</dd>
+        <dt>{msg("inbox.item.rating")}</dt>
         <dd>
-          <Stars rating={item.rating ?? item.patient.rating} t={t} />
+          <InboxStars rating={item.rating ?? item.patient.rating} />
         </dd>
-        <dt>{t("Recibido", "Received")}</dt>
+        <dt>{msg("inbox.item.received")}</dt>
         <dd>{when(item.createdAt)}</dd>
-        <dt>{t("Paciente", "Patient")}</dt>
+        <dt>{msg("inbox.item.patient")}</dt>
         <dd>
           {item.patient.name} · <span className="phone">{item.patient.phone}</span>
-          {item.patient.optedOut ? <span className="muted"> · {t("dado de baja", "opted out")}</span> : null}
+          {item.patient.optedOut ? <span className="muted"> · {msg("inbox.item.optedOut")}</span> : null}
         </dd>
-        <dt>{t("Cita", "Appointment")}</dt>
+        <dt>{msg("inbox.item.appointment")}</dt>
         <dd>{when(item.patient.appointmentAt)}</dd>
-        <dt>{t("Consultorio", "Practice")}</dt>
+        <dt>{msg("inbox.item.practice")}</dt>
         <dd>{item.practice.name}</dd>
-        <dt>{t("Campaña", "Campaign")}</dt>
+        <dt>{msg("inbox.item.campaign")}</dt>
         <dd>
           <Link to={`/campaigns/${item.campaign.id}`}>{item.campaign.name}</Link>
         </dd>
       </dl>
       {item.text.trim() !== "" ? (
         <>
-          <h3>{item.source === "FORM" ? t("Lo que escribió", "What they wrote") : t("Mensaje", "Message")}</h3>
+          <h3>{msg("inbox.item.text", { source: item.source })}</h3>
           <blockquote className="feedback-text">{item.text}</blockquote>
         </>
       ) : null}
@@ -331,7 +294,7 @@ function PatientStory({ timeline }: { timeline: Loaded["timeline"] }) {
   const timeOfDay = (iso: string) => new Intl.DateTimeFormat(LOCALE_TAGS[locale], { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: timezone }).format(new Date(iso));
   return (
     <section className="card" aria-labelledby="timeline-heading">
-      <h2 id="timeline-heading">{t("Historia del paciente en esta campaña", "The patient's story in this campaign")}</h2>
+      <h2 id="timeline-heading">{msg("inbox.item.story")}</h2>
       <ol className="timeline" data-testid="timeline">
         {timeline.map((e, i) => (
           <li key={i} className={e.current ? "current" : undefined} aria-current={e.current ? "true" : undefined}>
@@ -340,10 +303,10 @@ function PatientStory({ timeline }: { timeline: Loaded["timeline"] }) {
             {e.feedbackId && !e.current ? (
               <>
                 {" "}
-                <Link to={`/inbox/${e.feedbackId}`}>{t("ver en la bandeja", "open in the inbox")}</Link>
+                <Link to={`/inbox/${e.feedbackId}`}>{msg("inbox.item.openOther")}</Link>
               </>
             ) : null}
-            {e.current ? <span className="muted"> · {t("este elemento", "this item")}</span> : null}
+            {e.current ? <span className="muted"> · {msg("inbox.item.thisOne")}</span> : null}
           </li>
         ))}
       </ol>
@@ -353,18 +316,16 @@ function PatientStory({ timeline }: { timeline: Loaded["timeline"] }) {
 
 /** Who changed the status or the notes, and when. */
 function ItemHistory({ history }: { history: Loaded["history"] }) {
-  const t = useT();
+  const msg = useMsg();
   const when = useWhen();
   return (
     <section className="card" aria-labelledby="history-heading">
-      <h2 id="history-heading">{t("Cambios", "Changes")}</h2>
+      <h2 id="history-heading">{msg("inbox.item.changes")}</h2>
       <ul className="plain-list" data-testid="history">
         {history.map((h, i) => (
           <li key={i}>
-            <time dateTime={h.at}>{when(h.at)}</time> · {h.actorName ?? t("Sistema", "System")}:{" "}
-            {h.action === "status_changed" && h.from && h.to
-              ? t(`cambió el estado de ${statusLabel(h.from as InboxStatusName, t)} a ${statusLabel(h.to as InboxStatusName, t)}`, `changed the status from ${statusLabel(h.from as InboxStatusName, t)} to ${statusLabel(h.to as InboxStatusName, t)}`)
-              : t("editó las notas", "edited the notes")}
+            <time dateTime={h.at}>{when(h.at)}</time> · {h.actorName ?? msg("inbox.item.system")}:{" "}
+            {h.action === "status_changed" && h.from && h.to ? msg("inbox.item.changedStatus", { from: h.from, to: h.to }) : msg("inbox.item.editedNotes")}
           </li>
         ))}
       </ul>

@@ -1,46 +1,56 @@
-// Bandeja (owners and doctors; a doctor sees the items of campaigns assigned to them): private
-// feedback, unparsed replies and low ratings, newest first, in tabs per status, with filters.
+// Bandeja (owners and doctors; a doctor sees their own patients' threads): a view of the conversations
+// that have private feedback, unparsed replies or low ratings (SPEC §13, one workflow). Each row is a
+// thread and opens it; the thread's status is the case's. The filters are the inbox's (source,
+// detractors, practice) with the thread's status as tabs; the page refreshes itself where JavaScript
+// runs, and a plain GET form filters without it.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { listPractices } from "@rm/accounts";
+import type { MessageCode } from "@rm/catalogue";
 import { formatPhone } from "@rm/domain";
 import { groupRange, isDetractor } from "@rm/domain/ratings";
-import { InboxError, listInbox, parseInboxFilters, type InboxFilters } from "@rm/inbox";
-import { STATUS_TABS, type StatusTab } from "@rm/inbox/constants";
+import { countWaitingThreads, InboxError, listInboxThreads, parseInboxThreadFilters, type InboxThreadFilters } from "@rm/inbox";
+import { SOURCES, THREAD_VIEWS, type ThreadTab } from "@rm/inbox/constants";
 import { throwInboxAccessError, viewerOf } from "../.server/inbox.server.ts";
+import { getLocale } from "../.server/locale.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
 import { namedOptions, SelectFilter } from "../components/filters.tsx";
-import { sourceLabel, Stars, StatusChip } from "../components/inbox.tsx";
-import { formatDateTime, useLocale, useMsg, useT, type Translate } from "../i18n.ts";
-import { translateMessage } from "../messages.ts";
+import { ConversationViews, InboxStars } from "../components/inbox.tsx";
+import { useLivePage } from "../components/live.tsx";
+import { formatDateTime, msgFor, useLocale, useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
-export const meta: MetaFunction = () => [{ title: "Bandeja · Reputation Manager" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Reputation Manager" }];
 
-const EMPTY_COUNTS = { NEW: 0, IN_PROGRESS: 0, RESOLVED: 0, open: 0, all: 0 };
+const EMPTY_COUNTS: Record<ThreadTab, number> = { open: 0, SNOOZED: 0, CLOSED: 0, all: 0 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.STAFF });
+  const viewer = viewerOf(staff);
   const url = new URL(request.url);
   const practices = (await listPractices(staff.em)).map((p) => ({ id: p.id, name: p.name }));
-  const base = { timezone: staff.workspace.timezone, practices, isDoctor: staff.user.role === "DOCTOR" };
-  let filters: InboxFilters;
+  // The same count as the navigation's one badge: threads waiting for an answer.
+  const waiting = await countWaitingThreads(staff.em, viewer).catch(throwInboxAccessError);
+  const title = msgFor(await getLocale(request))("inbox.pageTitle");
+  const base = { timezone: staff.workspace.timezone, practices, isDoctor: staff.user.role === "DOCTOR", waiting, title };
+  let filters: InboxThreadFilters;
   try {
-    filters = parseInboxFilters(url.searchParams);
+    filters = parseInboxThreadFilters(url.searchParams);
   } catch (error) {
     if (!(error instanceof InboxError) || error.code !== "invalid") throw error;
     // A hand-edited or stale link: say what is wrong, show nothing rather than a widened list.
-    return data({ ...base, filterError: error.message, filters: null, items: [], next: null, counts: EMPTY_COUNTS }, { status: 400 });
+    return data({ ...base, filterError: error.message as MessageCode, filters: null, items: [], next: null, counts: EMPTY_COUNTS }, { status: 400 });
   }
-  const list = await listInbox(staff.em, viewerOf(staff), filters).catch(throwInboxAccessError);
+  const list = await listInboxThreads(staff.em, viewer, filters).catch(throwInboxAccessError);
   return {
     ...base,
     filterError: null,
-    filters: { status: filters.status, source: filters.source, detractors: filters.detractors, practiceId: filters.practiceId, paged: filters.after !== null },
+    filters: { view: filters.view, source: filters.source ?? "", detractors: filters.detractors, practiceId: filters.practiceId ?? "", paged: filters.after !== null },
     items: list.items.map((i) => ({
       ...i,
-      createdAt: i.createdAt.toISOString(),
+      waitingSince: i.waitingSince?.toISOString() ?? null,
+      entry: { ...i.entry, at: i.entry.at.toISOString() },
       phone: formatPhone(i.phone, staff.workspace.defaultCountry),
     })),
     next: list.next,
@@ -48,12 +58,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-type Filters = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["filters"]>;
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+type Filters = NonNullable<Loaded["filters"]>;
 
-function query(filters: Filters, change: Partial<Record<"status" | "after", string>>): string {
+function query(filters: Filters, change: { view?: string; after?: string }): string {
   const params = new URLSearchParams();
-  const status = change.status ?? filters.status;
-  if (status !== "open") params.set("status", status);
+  const view = change.view ?? filters.view;
+  if (view !== "open") params.set("view", view);
   if (filters.source) params.set("source", filters.source);
   if (filters.detractors) params.set("detractors", "1");
   if (filters.practiceId) params.set("practice", filters.practiceId);
@@ -62,37 +73,62 @@ function query(filters: Filters, change: Partial<Record<"status" | "after", stri
   return text ? `?${text}` : "?";
 }
 
-function tabLabel(tab: StatusTab, t: Translate): string {
-  switch (tab) {
-    case "open":
-      return t("Sin resolver", "Unresolved");
-    case "NEW":
-      return t("Nuevos", "New");
-    case "IN_PROGRESS":
-      return t("En curso", "In progress");
-    case "RESOLVED":
-      return t("Resueltos", "Resolved");
-    case "all":
-      return t("Todos", "All");
-  }
-}
-
-type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
-
 export default function InboxPage() {
-  const { items, counts, next, filters, filterError, practices, timezone, isDoctor } = useLoaderData<typeof loader>();
+  const { items, counts, next, filters, filterError, practices, timezone, isDoctor, waiting } = useLoaderData<typeof loader>();
+  const msg = useMsg();
+  useLivePage(waiting);
   return (
     <>
-      <InboxHeader isDoctor={isDoctor} />
+      <h1>{msg("inbox.title")}</h1>
+      <ConversationViews current="inbox" waiting={waiting} showInbox />
+      <p className="muted">{isDoctor ? msg("inbox.intro.doctor") : msg("inbox.intro.all")}</p>
       {filterError || !filters ? (
-        <FilterProblem message={filterError ?? ""} />
+        <section className="card">
+          <p className="error" role="alert">
+            {msg(filterError ?? "inbox.filter.invalid")} {msg("inbox.filter.fix")}
+          </p>
+          <Link to="/inbox">{msg("inbox.filter.clear")}</Link>
+        </section>
       ) : (
         <>
-          <StatusTabs filters={filters} counts={counts} />
-          <InboxFilters filters={filters} practices={practices} />
-          {items.length === 0 ? <EmptyInbox filters={filters} /> : <InboxTable items={items} caption={filters.status} timezone={timezone} />}
+          <nav aria-label={msg("inbox.filter.view")} className="inbox-tabs">
+            <ul>
+              {THREAD_VIEWS.map((v) => (
+                <li key={v}>
+                  <Link to={query(filters, { view: v })} aria-current={filters.view === v ? "page" : undefined} data-testid={`tab-${v}`}>
+                    {msg("conversations.view", { view: v })} <span className="count">{counts[v]}</span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <Form method="get" className="card filters" aria-label={msg("inbox.filter.label")}>
+            {filters.view !== "open" ? <input type="hidden" name="view" value={filters.view} /> : null}
+            <SelectFilter
+              id="f-source"
+              name="source"
+              label={msg("inbox.filter.source")}
+              allLabel={msg("inbox.filter.all")}
+              defaultValue={filters.source}
+              options={SOURCES.map((s) => ({ value: s, label: msg("inbox.source", { source: s }) }))}
+            />
+            <SelectFilter id="f-practice" name="practice" label={msg("inbox.filter.practice")} allLabel={msg("inbox.filter.all")} defaultValue={filters.practiceId} options={namedOptions(practices)} />
+            <div className="checkbox">
+              <input id="f-detractors" name="detractors" type="checkbox" value="1" defaultChecked={filters.detractors} />
+              <label htmlFor="f-detractors">{msg("inbox.filter.detractors", { range: groupRange("detractor") })}</label>
+            </div>
+            <button type="submit">{msg("inbox.filter.submit")}</button>
+          </Form>
+          {items.length === 0 ? (
+            <section className="card empty-state">
+              <p>{filters.view === "open" && !filters.source && !filters.detractors && !filters.practiceId ? msg("inbox.empty.open") : msg("inbox.empty.filtered")}</p>
+            </section>
+          ) : (
+            <InboxTable items={items} view={filters.view} timezone={timezone} />
+          )}
           <p className="pager">
-            <InboxPager filters={filters} next={next} />
+            {filters.paged ? <Link to={query(filters, {})}>{msg("inbox.newest")}</Link> : null}
+            {next ? <Link to={query(filters, { after: next })}>{msg("inbox.older")}</Link> : null}
           </p>
         </>
       )}
@@ -100,138 +136,61 @@ export default function InboxPage() {
   );
 }
 
-function InboxHeader({ isDoctor }: { isDoctor: boolean }) {
-  const t = useT();
-  return (
-    <>
-      <h1>{t("Bandeja", "Inbox")}</h1>
-      <p className="muted">
-        {isDoctor
-          ? t("Comentarios privados, respuestas sin calificación y calificaciones bajas de sus campañas.", "Private feedback, unparsed replies and low ratings of your campaigns.")
-          : t("Comentarios privados, respuestas sin calificación y calificaciones bajas de todas las campañas.", "Private feedback, unparsed replies and low ratings of every campaign.")}
-      </p>
-    </>
-  );
-}
-
-/** A hand-edited or stale link: what is wrong, and the way back to the whole inbox. */
-function FilterProblem({ message }: { message: string }) {
-  const t = useT();
-  const locale = useLocale();
-  return (
-    <section className="card">
-      <p className="error" role="alert">
-        {translateMessage(message, locale)} {t("Revise el enlace o quite los filtros.", "Check the link or clear the filters.")}
-      </p>
-      <Link to="/inbox">{t("Ver la bandeja sin filtros", "Show the inbox without filters")}</Link>
-    </section>
-  );
-}
-
-function StatusTabs({ filters, counts }: { filters: Filters; counts: Loaded["counts"] }) {
-  const t = useT();
-  return (
-    <nav aria-label={t("Estados", "Statuses")} className="inbox-tabs">
-      <ul>
-        {STATUS_TABS.map((tab) => (
-          <li key={tab}>
-            <Link to={query(filters, { status: tab })} aria-current={filters.status === tab ? "page" : undefined} data-testid={`tab-${tab}`}>
-              {tabLabel(tab, t)} <span className="count">{counts[tab]}</span>
-            </Link>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
-}
-
-function InboxFilters({ filters, practices }: { filters: Filters; practices: Loaded["practices"] }) {
-  const t = useT();
-  return (
-    <Form method="get" className="card filters" aria-label={t("Filtros", "Filters")}>
-      {filters.status !== "open" ? <input type="hidden" name="status" value={filters.status} /> : null}
-      <SelectFilter
-        id="f-source"
-        name="source"
-        label={t("Origen", "Source")}
-        allLabel={t("Todos", "All")}
-        defaultValue={filters.source ?? ""}
-        options={(["FORM", "REPLY", "RATING"] as const).map((s) => ({ value: s, label: sourceLabel(s, t) }))}
-      />
-      <SelectFilter id="f-practice" name="practice" label={t("Consultorio", "Practice")} allLabel={t("Todos", "All")} defaultValue={filters.practiceId ?? ""} options={namedOptions(practices)} />
-      <div className="checkbox">
-        <input id="f-detractors" name="detractors" type="checkbox" value="1" defaultChecked={filters.detractors} />
-        <label htmlFor="f-detractors">{t(`Solo detractores (${groupRange("detractor")})`, `Detractors only (${groupRange("detractor")})`)}</label>
-      </div>
-      <button type="submit">{t("Filtrar", "Filter")}</button>
-    </Form>
-  );
-}
-
-function EmptyInbox({ filters }: { filters: Filters }) {
-  const t = useT();
-  return (
-    <section className="card empty-state">
-      <p>
-        {filters.status === "open" && !filters.source && !filters.detractors && !filters.practiceId
-          ? t("No hay nada pendiente. Cuando un paciente escriba o califique bajo, aparecerá aquí.", "Nothing pending. When a patient writes or rates low, it shows up here.")
-          : t("No hay elementos para estos filtros.", "No items match these filters.")}
-      </p>
-    </section>
-  );
-}
-
-function InboxTable({ items, caption, timezone }: { items: Loaded["items"]; caption: StatusTab; timezone: string }) {
-  const t = useT();
+function InboxTable({ items, view, timezone }: { items: Loaded["items"]; view: ThreadTab; timezone: string }) {
   const msg = useMsg();
   const locale = useLocale();
   return (
+    // On a phone the table scrolls inside its own focusable region, not the page.
+    <div className="table-scroll" role="region" aria-labelledby="inbox-caption" tabIndex={0}>
     <table className="card inbox-table" data-testid="inbox-table">
-      <caption className="visually-hidden">{tabLabel(caption, t)}</caption>
+      <caption id="inbox-caption" className="visually-hidden">{msg("conversations.view", { view })}</caption>
       <thead>
         <tr>
-          <th scope="col">{t("Recibido", "Received")}</th>
-          <th scope="col">{t("Paciente", "Patient")}</th>
-          <th scope="col">{t("Calificación", "Rating")}</th>
-          <th scope="col">{t("Origen", "Source")}</th>
-          <th scope="col">{t("Comentario", "Comment")}</th>
-          <th scope="col">{t("Consultorio y campaña", "Practice and campaign")}</th>
-          <th scope="col">{t("Estado", "Status")}</th>
+          <th scope="col">{msg("inbox.col.received")}</th>
+          <th scope="col">{msg("inbox.col.patient")}</th>
+          <th scope="col">{msg("inbox.col.rating")}</th>
+          <th scope="col">{msg("inbox.col.source")}</th>
+          <th scope="col">{msg("inbox.col.comment")}</th>
+          <th scope="col">{msg("inbox.col.practice")}</th>
+          <th scope="col">{msg("inbox.col.status")}</th>
         </tr>
       </thead>
       <tbody>
         {items.map((item) => (
-          <tr key={item.id} className={item.rating !== null && isDetractor(item.rating) ? "detractor" : undefined} data-testid="inbox-row">
-            <td>{formatDateTime(item.createdAt, locale, timezone)}</td>
+          <tr key={item.id} className={item.entry.rating !== null && isDetractor(item.entry.rating) ? "detractor" : undefined} data-testid="inbox-row">
+            <td>{formatDateTime(item.entry.at, locale, timezone)}</td>
             <td>
-              {item.patientName}
+              {item.patientName ?? msg("conversations.unknownPatient")}
               <br />
               <span className="muted phone">{item.phone}</span>
             </td>
             <td>
-              <Stars rating={item.rating} t={t} />
+              <InboxStars rating={item.entry.rating} />
             </td>
-            <td>{sourceLabel(item.source, t)}</td>
+            <td>{msg("inbox.source", { source: item.entry.source })}</td>
             <td className="excerpt">
-              <Link to={`/inbox/${item.id}`}>
-                {item.excerpt.trim() !== "" ? item.excerpt : t(`Calificó ${item.rating ?? "—"} de 5`, `Rated ${item.rating ?? "—"} of 5`)}
+              <Link to={`/conversations/${item.id}`} data-testid="inbox-thread-link">
+                {item.entry.excerpt.trim() !== "" ? item.entry.excerpt : msg("inbox.rated", { rating: item.entry.rating === null ? "—" : String(item.entry.rating) })}
               </Link>
+              {item.entries > 1 ? <span className="muted"> {msg("inbox.moreEntries", { count: item.entries - 1 })}</span> : null}
             </td>
             <td>
-              {item.practiceName}
-              <br />
-              <Link to={`/campaigns/${item.campaignId}`} className="muted">
-                {item.campaignName}
-              </Link>
-            </td>
-            <td>
-              <StatusChip status={item.status} t={t} />
-              {item.conversationId ? (
+              {item.practiceName ?? ""}
+              {item.campaignId ? (
                 <>
                   <br />
-                  <Link to={`/conversations/${item.conversationId}`} className="muted" data-testid="inbox-thread-link">
-                    {msg("conversations.openThread")}
+                  <Link to={`/campaigns/${item.campaignId}`} className="muted">
+                    {item.campaignName}
                   </Link>
+                </>
+              ) : null}
+            </td>
+            <td>
+              <span className="chip">{msg("conversations.status", { status: item.status })}</span>
+              {item.waitingSince ? (
+                <>
+                  {" "}
+                  <span className="chip warning">{msg("conversations.waiting")}</span>
                 </>
               ) : null}
             </td>
@@ -239,15 +198,6 @@ function InboxTable({ items, caption, timezone }: { items: Loaded["items"]; capt
         ))}
       </tbody>
     </table>
-  );
-}
-
-function InboxPager({ filters, next }: { filters: Filters; next: string | null }) {
-  const t = useT();
-  return (
-    <>
-      {filters.paged ? <Link to={query(filters, {})}>{t("← Más recientes", "← Newest")}</Link> : null}
-      {next ? <Link to={query(filters, { after: next })}>{t("Más antiguos →", "Older →")}</Link> : null}
-    </>
+    </div>
   );
 }

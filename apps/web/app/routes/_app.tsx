@@ -1,23 +1,21 @@
 // The staff layout: every page behind sign-in renders inside it (navigation for the whole app).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { countInboxBadge, countWaitingThreads } from "@rm/inbox";
+import { countWaitingThreads } from "@rm/inbox";
 import { requireUser } from "../.server/auth.server.ts";
 import { viewerOf } from "../.server/inbox.server.ts";
 import { CsrfInput } from "../components/forms.tsx";
 import { LanguageSwitch } from "../components/language-switch.tsx";
 import { useLocale, useMsg, useT } from "../i18n.ts";
-import { NAV_ITEMS, ROLE_LABELS, ROLES, type StaffRole } from "../nav.ts";
+import { NAV_ITEMS, ROLE_LABELS, type StaffRole } from "../nav.ts";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const staff = await requireUser(request, context);
   const { user, workspace } = staff;
-  // The inbox badge: one count per page view, only for the roles that have an inbox.
-  const inbox = ROLES.STAFF.includes(user.role) ? await countInboxBadge(staff.em, viewerOf(staff)) : null;
-  // Conversations waiting for an answer (open, last message from the patient): every role has them.
+  // The one badge (SPEC §13, one workflow): conversations waiting for an answer — open, the last word
+  // the patient's (a message, a private comment, a low rating). The inbox is a view of those threads.
   const waiting = await countWaitingThreads(staff.em, viewerOf(staff));
   return {
-    inbox,
     waiting,
     user: { name: user.name, email: user.email, role: user.role as StaffRole },
     workspace: { name: workspace.name, plan: workspace.plan, sendingPaused: workspace.sendingPaused, pastDue: workspace.pastDueAt != null },
@@ -25,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function StaffLayout() {
-  const { user, workspace, inbox, waiting } = useLoaderData<typeof loader>();
+  const { user, workspace, waiting } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const items = NAV_ITEMS.filter((item) => item.roles.includes(user.role));
@@ -60,7 +58,6 @@ export default function StaffLayout() {
             <li key={item.to}>
               <NavLink to={item.to} end={item.to === "/"} prefetch="intent">
                 {locale === "en" ? item.en : item.es}
-                {item.to === "/inbox" && inbox ? <InboxBadge unresolved={inbox.unresolved} detractors={inbox.detractors} /> : null}
                 {item.to === "/conversations" ? <WaitingBadge count={waiting} /> : null}
               </NavLink>
             </li>
@@ -94,33 +91,6 @@ function WaitingBadge({ count }: { count: number }) {
         {count}
       </span>
       <span className="visually-hidden">{` (${msg("conversations.badge", { count })})`}</span>
-    </>
-  );
-}
-
-/** Counts beside "Bandeja": unresolved items, and a distinct badge while NEW detractors wait. */
-function InboxBadge({ unresolved, detractors }: { unresolved: number; detractors: number }) {
-  const t = useT();
-  if (unresolved === 0 && detractors === 0) return null;
-  const spoken = [
-    t(`${unresolved} sin resolver`, `${unresolved} unresolved`),
-    detractors > 0 ? t(`${detractors} ${detractors === 1 ? "detractor" : "detractores"}`, `${detractors} ${detractors === 1 ? "detractor" : "detractors"}`) : null,
-  ]
-    .filter(Boolean)
-    .join(", ");
-  return (
-    <>
-      {unresolved > 0 ? (
-        <span className="nav-badge" aria-hidden="true" data-testid="inbox-badge">
-          {unresolved}
-        </span>
-      ) : null}
-      {detractors > 0 ? (
-        <span className="nav-badge detractor" aria-hidden="true" data-testid="detractor-badge" title={t("Detractores nuevos", "New detractors")}>
-          ! {detractors}
-        </span>
-      ) : null}
-      <span className="visually-hidden" data-testid="inbox-badge-text">{` (${spoken})`}</span>
     </>
   );
 }

@@ -99,6 +99,7 @@ export const audit = {
   "audit.action.feedback.notes_edited": m({ es: "Notas de la respuesta editadas", en: "Response notes edited" }),
   "audit.action.conversation.status_changed": m({ es: "Estado de la conversación cambiado", en: "Conversation status changed" }),
   "audit.action.conversation.assigned": m({ es: "Conversación asignada", en: "Conversation assigned" }),
+  "audit.action.lead.status_changed": m({ es: "Etapa del prospecto cambiada", en: "Lead stage changed" }),
   "audit.action.conversation.replied": m({ es: "Respuesta enviada al contacto", en: "Reply sent to the contact" }),
   "audit.action.conversation.reply_held": m({ es: "Respuesta en espera de envío", en: "Reply waiting to be sent" }),
   "audit.action.canned_reply.created": m({ es: "Respuesta rápida creada", en: "Quick reply created" }),

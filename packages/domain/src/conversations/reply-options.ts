@@ -18,7 +18,10 @@ export interface ReplyState {
   channel: "SMS" | "WHATSAPP";
   optedOutAt: Date | null;
   erasedAt: Date | null;
-  /** Messages need a patient row (consent, practice, credits): a thread without one cannot be answered yet. */
+  /**
+   * Someone to answer: a patient row, or a contact who wrote first to this thread's sender (a new phone
+   * on a workspace's own sender: their message is the consent to be answered). Otherwise not yet.
+   */
   hasPatient: boolean;
   /** The contact's last message to this thread's sender (opens the window). */
   lastInboundAt: Date | null;

@@ -4,7 +4,9 @@ import { parseArgs } from "node:util";
 import { runConversationsBench } from "../bench/conversations-bench.ts";
 
 const { values } = parseArgs({ options: { contacts: { type: "string", default: "100000" }, "per-contact": { type: "string", default: "10" }, runs: { type: "string", default: "300" }, keep: { type: "boolean", default: false } } });
-const report = await runConversationsBench({ contacts: Number(values.contacts), perContact: Number(values["per-contact"]), runs: Number(values.runs), keep: values.keep });
+const report = await runConversationsBench({ contacts: Number(values.contacts), perContact: Number(values["per-contact"]), runs: Number(values.runs), keep: values.keep }, (line) =>
+  console.error(`[bench:conversations] ${line}`),
+);
 const { rawPlan, ...summary } = report;
 console.log(String(rawPlan));
 const ms = summary.ms as Record<string, { p50: number; p99: number }>;

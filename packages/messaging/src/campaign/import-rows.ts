@@ -97,8 +97,8 @@ export async function upsertAndLockContacts(
       `with t as materialized (
          select * from unnest(?::text[], ?::bool[], ?::bool[]) with ordinality as t(phone, sms, wa, ord)
        ), up as (
-         insert into contacts (workspace_id, phone, sms_consent_at, sms_consent_source, whatsapp_consent_at, whatsapp_consent_source)
-         select ?, t.phone,
+         insert into contacts (workspace_id, phone, source, sms_consent_at, sms_consent_source, whatsapp_consent_at, whatsapp_consent_source)
+         select ?, t.phone, ?::text,
                 case when t.sms then ?::timestamptz end, case when t.sms then ?::text end,
                 case when t.wa then ?::timestamptz end, case when t.wa then ?::text end
            from t
@@ -123,6 +123,8 @@ export async function upsertAndLockContacts(
         pgArray(batch.map((r) => r.consent && r.channel === "SMS")),
         pgArray(batch.map((r) => r.consent && r.channel === "WHATSAPP")),
         workspaceId,
+        // How a new contact came (SPEC §16): the grant's source is also the contact's (IMPORT, STAFF, API).
+        grant.source,
         now,
         contactSource(grant.source),
         now,

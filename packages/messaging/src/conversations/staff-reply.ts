@@ -14,6 +14,8 @@ export interface ReplyContext {
   thread: ThreadRow;
   options: ReplyOptions;
   optedOutAt: Date | null;
+  /** For a thread without a patient: the contact's name and language, and the workspace's name. */
+  contact: { name: string | null; language: string | null; workspaceName: string; whatsappContentSids: Record<string, string> | null };
 }
 
 /** The thread with what may be sent in it now; undefined for another workspace's thread. */
@@ -26,17 +28,25 @@ export async function loadReplyContext(
 ): Promise<ReplyContext | undefined> {
   const thread = await loadThreadRow(em, workspaceId, conversationId, { lock: opts.lock ?? false });
   if (!thread) return undefined;
-  const rows = await scopedQuery<{ opted_out_at: Date | null; erased_at: Date | null; last_inbound_at: Record<string, string> | null; whatsapp_content_sids: Record<string, string> | null }>(
+  const rows = await scopedQuery<{
+    opted_out_at: Date | null;
+    erased_at: Date | null;
+    last_inbound_at: Record<string, string> | null;
+    name: string | null;
+    language: string | null;
+    workspace_name: string;
+    whatsapp_content_sids: Record<string, string> | null;
+  }>(
     em,
     workspaceId,
-    `select c.opted_out_at, c.erased_at, c.last_inbound_at, w.whatsapp_content_sids
+    `select c.opted_out_at, c.erased_at, c.last_inbound_at, c.name, c.language, w.name as workspace_name, w.whatsapp_content_sids
        from contacts c join workspaces w on w.id = c.workspace_id
       where c.workspace_id = ? and c.id = ?${opts.lock ? " for update of c" : ""}`,
     [thread.contact_id],
   );
   const language = thread.patient_id
     ? ((await scopedQuery<{ language: string }>(em, workspaceId, "select language from patients where workspace_id = ? and id = ?", [thread.patient_id]))[0]?.language ?? null)
-    : null;
+    : (rows[0]?.language ?? null);
   const c = rows[0];
   if (!c) return undefined;
   const windowAt = c.last_inbound_at?.[thread.sender_address];
@@ -46,13 +56,14 @@ export async function loadReplyContext(
     channel: thread.channel,
     optedOutAt: c.opted_out_at,
     erasedAt: c.erased_at,
-    hasPatient: thread.patient_id !== null,
+    // A contact without a patient who wrote to this sender (a new phone on an own sender) is answered too.
+    hasPatient: thread.patient_id !== null || windowAt !== undefined,
     lastInboundAt: windowAt ? new Date(windowAt) : null,
     hasNoticeTemplate,
     pendingReplyWaiting,
     now,
   });
-  return { thread, options, optedOutAt: c.opted_out_at };
+  return { thread, options, optedOutAt: c.opted_out_at, contact: { name: c.name, language: c.language, workspaceName: c.workspace_name, whatsappContentSids: c.whatsapp_content_sids } };
 }
 
 export type StaffReplyResult =
@@ -84,11 +95,13 @@ export async function sendStaffReply(em: EntityManager, input: StaffReplyInput):
     return { kind: "sent", messageId };
   }
   // PENDING_REPLY: hold the text, send the approved notice; the text goes when the patient answers.
-  const patient = await loadPatientContext(em, input.workspaceId, thread.patient_id!);
-  if (!patient) return { kind: "refused", options: { kind: "BLOCKED", reason: "NO_PATIENT" } };
-  const language = patient.language === "en" ? "en" : "es";
-  const values = { name: firstName(patient.name), practice: patient.practiceName };
-  const contentSid = resolveWhatsAppContentSid({ type: "STAFF_REPLY_NOTICE", language, workspaceSids: patient.whatsappContentSids, platform: input.platformContentSids })!.sid;
+  // A contact without a patient (a new phone on an own sender) is greeted by their name, if known, from the workspace.
+  const patient = thread.patient_id ? await loadPatientContext(em, input.workspaceId, thread.patient_id) : null;
+  if (thread.patient_id && !patient) return { kind: "refused", options: { kind: "BLOCKED", reason: "NO_PATIENT" } };
+  const language = (patient ? patient.language : ctx.contact.language) === "en" ? "en" : "es";
+  const values = patient ? { name: firstName(patient.name), practice: patient.practiceName } : { name: firstName(ctx.contact.name ?? ""), practice: ctx.contact.workspaceName };
+  const workspaceSids = patient ? patient.whatsappContentSids : ctx.contact.whatsappContentSids;
+  const contentSid = resolveWhatsAppContentSid({ type: "STAFF_REPLY_NOTICE", language, workspaceSids, platform: input.platformContentSids })!.sid;
   const variables = whatsappContentVariables("STAFF_REPLY_NOTICE", values);
   const noticeId = await insertStaffMessage(em, thread, {
     type: "STAFF_REPLY_NOTICE",

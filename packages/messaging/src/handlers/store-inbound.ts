@@ -11,6 +11,7 @@ import { defineInstruments } from "@rm/telemetry";
 import { runOutboxWork } from "../outbox/outbox-row.ts";
 import type { HandlerDeps } from "./deps.ts";
 import { parkUnreadable } from "./park-unreadable.ts";
+import { insertLeadContact } from "../contacts/leads.ts";
 import { landInThread } from "../conversations/threads.ts";
 import { twilioInboundEvent } from "@rm/events";
 
@@ -68,9 +69,10 @@ export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promi
     const route = await findRoute(tem, from, to, ownWorkspace, params.MessagingServiceSid);
     if (!route && ownWorkspace && E164.test(phone)) {
       // A phone nobody wrote to, on a workspace's own sender: the sender says whose it is (SPEC §13).
-      // It lands in a thread of a new contact, without a patient until staff link one.
+      // It lands in a thread of a new contact, without a patient until staff link one; a contact that
+      // came this way is a lead, NEW (SPEC §16). A phone the workspace already knows stays what it was.
       const wem = workspaceEm(tem, ownWorkspace);
-      await wem.execute("insert into contacts (id, workspace_id, phone, created_at, updated_at) values (gen_random_uuid(), ?, ?, ?, ?) on conflict (workspace_id, phone) do nothing", [ownWorkspace, phone, receivedAt, receivedAt], "run");
+      await insertLeadContact(wem, { workspaceId: ownWorkspace, phone, name: null, source: "INBOUND", at: receivedAt });
       await openWindow(wem, phone, to, receivedAt);
       await wem.flush();
       const conversationId = await landInThread(wem, { workspaceId: ownWorkspace, phone, patientId: null, channel, senderAddress: to, contactAddress: from, at: receivedAt, inbound: true });

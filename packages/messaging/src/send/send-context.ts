@@ -12,7 +12,7 @@ import type { DeliveryStatus, PlatformContentSids } from "@rm/domain";
 export interface SendRow {
   id: string;
   workspace_id: string;
-  /** Null for a sign-up verification code (type VERIFICATION), which has no patient or contact. */
+  /** Null for a sign-up verification code (type VERIFICATION), which has no patient or contact, and for a staff reply to a contact who wrote first to an own sender. */
   patient_id: string | null;
   campaign_id: string | null;
   type: string;
@@ -115,8 +115,36 @@ const LOAD_VERIFICATION_SQL = `${VERIFICATION_SELECT}
    order by m.id
      for update of m`;
 
+// A staff reply in the thread of a contact with no patient — a phone that first wrote to the
+// workspace's own sender (SPEC §13) — has its contact through its thread, locked like a patient's, and
+// the workspace's senders and own account as any message. Its consent is the contact's own message to
+// that sender: they wrote first, and the reply answers them; opt-out and erasure still refuse it.
+const THREAD_CONTACT_SELECT = `
+  select m.id, m.workspace_id, m.patient_id, m.campaign_id, m.type, m.channel, m.status, m.to_address, m.from_address,
+         m.body, m.content_sid, m.content_variables, m.provider_sid, m.segments, m.send_attempted_at, m.send_attempts, m.credits_held,
+         m.fallback_at, m.fallback_from_sid, (c.last_inbound_at ->> m.from_address) is not null as patient_consent, c.id as contact_id,
+         c.sms_consent_at, c.whatsapp_consent_at, c.opted_out_at, c.erased_at, c.last_inbound_at, null::text as campaign_status,
+         w.sending_paused, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids, c.language,
+         w.default_country, w.extra_destination_countries,
+         ta.account_sid as own_account_sid, ta.token_ciphertext as own_token_ciphertext, ta.token_key_id as own_token_key_id,
+         ta.phone_number as own_phone_number, ta.messaging_service_sid as own_messaging_service_sid,
+         ta.whatsapp_switched_at as own_whatsapp_switched_at, ta.whatsapp_content_sids as own_whatsapp_content_sids
+    from messages m
+    join conversations cv on cv.id = m.conversation_id and cv.workspace_id = m.workspace_id
+    join contacts c on c.id = cv.contact_id
+    join workspaces w on w.id = m.workspace_id
+    left join twilio_accounts ta on ta.workspace_id = m.workspace_id
+   where m.patient_id is null and m.type in ('STAFF_REPLY', 'STAFF_REPLY_NOTICE')
+     and (m.workspace_id, m.id) in (select * from unnest(?::uuid[], ?::uuid[]))
+   order by m.id
+     for update of m, c`;
+
+/** The rows without a patient: sign-up codes, and staff replies to a contact who wrote first. */
 async function loadVerificationRows(em: EntityManager, items: readonly { workspaceId: string; messageId: string }[]): Promise<SendRow[]> {
-  return em.execute<SendRow[]>(LOAD_VERIFICATION_SQL, [pgArray(items.map((i) => i.workspaceId)), pgArray(items.map((i) => i.messageId))]);
+  const params = [pgArray(items.map((i) => i.workspaceId)), pgArray(items.map((i) => i.messageId))];
+  const codes = await em.execute<SendRow[]>(LOAD_VERIFICATION_SQL, params);
+  if (codes.length >= items.length) return codes;
+  return [...codes, ...(await em.execute<SendRow[]>(THREAD_CONTACT_SELECT, params))];
 }
 
 /** One message's send context, its message and contact locked; undefined when it is not in that workspace. */

@@ -122,9 +122,10 @@ export const sendInstruments = defineInstruments((meter) => ({
 // After the provider call only the message itself is re-checked: no contact lock, no settings.
 export const RELOAD_SELECT = `
   select m.id, m.workspace_id, m.patient_id, m.type, m.channel, m.status, m.provider_sid, m.segments,
-         m.send_attempted_at, m.send_attempts, m.credits_held, m.fallback_at, m.fallback_from_sid, p.contact_id
+         m.send_attempted_at, m.send_attempts, m.credits_held, m.fallback_at, m.fallback_from_sid, coalesce(p.contact_id, cv.contact_id) as contact_id
     from messages m
-    left join patients p on p.id = m.patient_id`;
+    left join patients p on p.id = m.patient_id
+    left join conversations cv on m.patient_id is null and cv.id = m.conversation_id`;
 const RELOAD_SQL = `${RELOAD_SELECT}
    where m.workspace_id = ? and m.id = ?
      for update of m`;

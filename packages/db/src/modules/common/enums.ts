@@ -130,6 +130,17 @@ export type FeedbackSource = (typeof FeedbackSource)[keyof typeof FeedbackSource
 export const ConversationStatus = { OPEN: "OPEN", SNOOZED: "SNOOZED", CLOSED: "CLOSED" } as const;
 export type ConversationStatus = (typeof ConversationStatus)[keyof typeof ConversationStatus];
 
+/**
+ * How a contact came (SPEC §16 leads): a file import, practice software's API, staff entering a
+ * patient by hand, a first message to the workspace's own sender, or the web chat widget.
+ */
+export const ContactSource = { IMPORT: "IMPORT", API: "API", STAFF: "STAFF", INBOUND: "INBOUND", WIDGET: "WIDGET" } as const;
+export type ContactSource = (typeof ContactSource)[keyof typeof ContactSource];
+
+/** A lead's stage (SPEC §16): null for a contact that is not a lead. */
+export const LeadStatus = { NEW: "NEW", CONTACTED: "CONTACTED", BOOKED: "BOOKED", LOST: "LOST" } as const;
+export type LeadStatus = (typeof LeadStatus)[keyof typeof LeadStatus];
+
 export const ConsentSource = { CSV_IMPORT: "CSV_IMPORT", FORM: "FORM", REPLY: "REPLY", STAFF: "STAFF", API: "API" } as const;
 export type ConsentSource = (typeof ConsentSource)[keyof typeof ConsentSource];
 

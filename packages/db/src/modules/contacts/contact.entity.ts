@@ -1,6 +1,6 @@
 import { defineEntity, p } from "@mikro-orm/postgresql";
 import { createdAt, E164_CHECK_SQL, newId, updatedAt, uuidPk } from "../common/columns.ts";
-import { ConsentSource } from "../common/enums.ts";
+import { ConsentSource, ContactSource, LeadStatus } from "../common/enums.ts";
 import { workspaceFilter } from "../../scoping/workspace-filter.ts";
 import { Workspace } from "../workspace/workspace.entity.ts";
 
@@ -20,6 +20,12 @@ export const ContactSchema = defineEntity({
     name: p.text().nullable(),
     /** "es" or "en" as practice software last sent it; null: the last appointment's, else the workspace's. */
     language: p.text().nullable(),
+    /** How the contact came (set when the row is created); null for contacts created before it was kept. */
+    source: p.enum(ContactSource).nullable(),
+    /** A lead's stage (a new phone on the own sender, the widget); null for a contact that is not a lead. */
+    leadStatus: p.enum(LeadStatus).nullable(),
+    /** When the lead's stage last changed (the board's order). */
+    leadStatusAt: p.datetime().nullable(),
     smsConsentAt: p.datetime().nullable(),
     smsConsentSource: p.enum(ConsentSource).nullable(),
     whatsappConsentAt: p.datetime().nullable(),
@@ -62,6 +68,8 @@ export const ContactSchema = defineEntity({
       name: "contacts_activity_idx",
       expression: `create index "contacts_activity_idx" on "contacts" ("workspace_id", (coalesce("last_contact_at", "created_at")) desc, "id" desc)`,
     },
+    // The leads list and board: a workspace's leads by stage, most recently moved first.
+    { name: "contacts_leads_idx", expression: `create index "contacts_leads_idx" on "contacts" ("workspace_id", "lead_status", "lead_status_at" desc, "id" desc) where "lead_status" is not null` },
     // Search by part of a phone number (pg_trgm).
     { name: "contacts_phone_trgm_idx", expression: `create index "contacts_phone_trgm_idx" on "contacts" using gin ("phone" gin_trgm_ops)` },
   ],
