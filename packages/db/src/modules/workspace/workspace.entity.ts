@@ -38,6 +38,14 @@ export const WorkspaceSchema = defineEntity({
     extraDestinationCountries: p.json<string[]>().defaultRaw("'[]'::jsonb").onCreate(() => []),
     /** AI template drafts a workspace may ask for per day in its time zone (SPEC §14); 0 turns them off. */
     aiDraftsPerDay: p.integer().default(20).check("ai_drafts_per_day >= 0"),
+    /** SPEC §16: automatic answers from the practice's knowledge, the away message and the hand-off messages; on by default. */
+    autoAnswersEnabled: p.boolean().default(true),
+    /**
+     * SPEC §16 LLM assistant: when and by which owner it was switched on, after the notice that
+     * patients' messages go to the configured provider; null = off (the default).
+     */
+    aiAssistantEnabledAt: p.datetime().nullable(),
+    aiAssistantEnabledBy: p.uuid().nullable(),
     defaultChannel: p.enum(Channel).default(Channel.WHATSAPP),
     /** A patient's language when neither the import nor an earlier appointment of the phone gives one. */
     defaultLanguage: p.text().default("es").check("default_language in ('es', 'en')"),
