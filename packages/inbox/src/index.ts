@@ -13,6 +13,7 @@ export {
   parseThreadFilters,
   markThreadRead,
   setThreadStatusAs,
+  setThreadAssistantAs,
   assignThreadAs,
   addThreadNote,
   replyInThread,
