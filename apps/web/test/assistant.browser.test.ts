@@ -169,8 +169,9 @@ describe.skipIf(!present)("the assistant in the browser, through the real proces
     await page.getByTestId("urgent-banner").waitFor();
     await bot.filter({ hasText: "Asistente (bot): pasa al personal" }).filter({ hasText: "Hemos avisado" }).waitFor();
     await expectUsableAt360(browser, page, { strict: true });
-    await page.getByTestId("thread-entries").scrollIntoViewIfNeeded();
-    await page.setViewportSize({ width: 360, height: 1500 });
+    // From the top: the urgent mark and banner, then the messages with the bot's answers.
+    await page.setViewportSize({ width: 360, height: 2300 });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await saveScreenshot(page, "assistant-thread", { fullPage: false });
     await page.setViewportSize({ width: 360, height: 800 });
 

@@ -74,7 +74,7 @@ export const assistant = {
     en: "This installation has no AI provider configured (AI_BASE_URL); the AI assistant cannot be switched on.",
   }),
   "assistant.settings.ai.label": m({ es: "Entiendo el aviso y activo el asistente con IA", en: "I understand the notice and switch the AI assistant on" }),
-  "assistant.settings.ai.since": m<{ date: string }>({ es: "Activado desde {date}.", en: "On since {date}." }),
+  "assistant.settings.ai.since": m<{ date: string }>({ es: "Activado desde el {date}", en: "On since {date}" }),
   "assistant.settings.back": m({ es: "← Configuración", en: "← Settings" }),
   "assistant.settings.save": m({ es: "Guardar", en: "Save" }),
   "assistant.settings.saved": m({ es: "Configuración del asistente guardada.", en: "Assistant settings saved." }),
