@@ -71,7 +71,7 @@ function channelLabel(channel: string | undefined): string {
   return channel === "WHATSAPP" ? "WhatsApp" : channel === "SMS" ? "SMS" : "";
 }
 
-function messageLabel(type: string | undefined, t: Translate): string {
+function messageLabel(type: string | undefined, t: Translate, msg: Msg): string {
   switch (type) {
     case "INITIAL":
       return t("Solicitud de calificación", "Rating request");
@@ -88,12 +88,13 @@ function messageLabel(type: string | undefined, t: Translate): string {
     case "STAFF_ALERT":
       return t("Alerta al personal", "Staff alert");
     default:
-      return type ?? "";
+      // The assistant's messages (SPEC §16) say they are the bot's, as in the thread.
+      return type?.startsWith("BOT_") ? msg("conversations.entry.out", { type, author: "" }) : (type ?? "");
   }
 }
 
 function describe(e: TimelineEventView, t: Translate, msg: Msg, clock: (iso: string) => string): string {
-  const what = messageLabel(e.messageType, t);
+  const what = messageLabel(e.messageType, t, msg);
   const via = channelLabel(e.channel);
   const r = e.retry;
   switch (e.kind) {
