@@ -96,7 +96,7 @@ describe.skipIf(!present)("the assistant in the browser, through the real proces
     await env?.close();
   });
 
-  it("the owner switches the LLM assistant on without JavaScript, in Spanish and English, at 360 px", async () => {
+  it("the owner switches the LLM assistant on without JavaScript, in Spanish and English, at 360 px", { timeout: 120_000 }, async () => {
     const ctx = await browser.newContext({ javaScriptEnabled: false, locale: "es-EC", timezoneId: "America/Guayaquil", viewport: { width: 360, height: 800 } });
     ctx.setDefaultTimeout(20_000);
     const page = await signIn(ctx, a.owner, { scripts: false });
@@ -134,7 +134,7 @@ describe.skipIf(!present)("the assistant in the browser, through the real proces
     await ctx.close();
   });
 
-  it("answers from the knowledge and from the LLM as the bot's, and an urgent message hands off with an alert", async () => {
+  it("answers from the knowledge and from the LLM as the bot's, and an urgent message hands off with an alert", { timeout: 120_000 }, async () => {
     const ctx = await browser.newContext({ locale: "es-EC", timezoneId: "America/Guayaquil", viewport: { width: 360, height: 800 } });
     ctx.setDefaultTimeout(20_000);
     const page = await signIn(ctx, a.receptionist);
@@ -185,7 +185,7 @@ describe.skipIf(!present)("the assistant in the browser, through the real proces
     await ctx.close();
   });
 
-  it("staff switch the assistant off in the thread without JavaScript", async () => {
+  it("staff switch the assistant off in the thread without JavaScript", { timeout: 120_000 }, async () => {
     const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } });
     ctx.setDefaultTimeout(20_000);
     const page = await signIn(ctx, a.receptionist, { scripts: false });

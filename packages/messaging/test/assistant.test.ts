@@ -163,11 +163,16 @@ describe("knowledge answers without any model", () => {
     expect((await ledger(h.orm, s.workspaceId)).length).toBeGreaterThan(before);
   });
 
-  it("a practice nobody described gets nothing automatic: the message waits for staff as before", async () => {
+  it("a practice nobody described gets no automatic answer or hand-off message, but an urgent message still alerts and hands off", async () => {
     const s = await scenario({ knowledge: null });
     await patientWrites(s.phone, "¿Dónde quedan?");
     expect((await outbound(s.workspaceId)).map((m) => m.type)).toEqual(["HELP"]);
     expect((await threadOf(s.workspaceId)).waiting_since).not.toBeNull();
+    await patientWrites(s.phone, "¿Me pueden llamar? Quiero hablar con alguien");
+    expect((await outbound(s.workspaceId)).map((m) => m.type)).toEqual(["HELP"]);
+    const urgent = await scenario({ knowledge: null });
+    await patientWrites(urgent.phone, "Tengo la cara hinchada y fiebre");
+    expect((await outbound(urgent.workspaceId)).map((m) => m.type).sort()).toEqual(["BOT_HANDOFF", "STAFF_ALERT"]);
   });
 
   it("automatic answers switched off for the workspace, or by staff in the thread, send nothing", async () => {

@@ -81,10 +81,13 @@ export async function urgentStep(t: AssistantTurn): Promise<AssistantOutcome | u
   return "urgent";
 }
 
-/** A person asked for: the hand-off message; the thread waits for staff and the bot keeps quiet in it. */
+/**
+ * A person asked for: the hand-off message; the thread waits for staff and the bot keeps quiet in it.
+ * Like every automatic answer, the message needs the practice's knowledge saved (the urgent hand-off does not).
+ */
 export async function personAskedStep(t: AssistantTurn): Promise<AssistantOutcome | undefined> {
   if (!asksForPerson(t.text)) return undefined;
-  if (botMaySpeak(t)) await t.deliver("BOT_HANDOFF", createMsg(t.language)("assistant.handoff.person", { practice: t.practiceName }));
+  if (botMaySpeak(t) && (await savedKnowledge(t))) await t.deliver("BOT_HANDOFF", createMsg(t.language)("assistant.handoff.person", { practice: t.practiceName }));
   await markThread(t, { handoff: true });
   return "handoff";
 }
