@@ -344,6 +344,14 @@ describe("the LLM assistant", () => {
     expect((await outbound(s.workspaceId)).filter((m) => m.type.startsWith("BOT_"))).toEqual([]);
   });
 
+  it("an unreadable assistant.reply entry is closed without a crash or a model call", async () => {
+    const s = await scenario({ ai: true });
+    const entry = await publishedEntry(h.orm, h.clock, { stream: "inbound", type: "assistant.reply", payload: "not json", workspaceId: s.workspaceId });
+    await handleAssistantReply({ orm: h.orm, clock: h.clock, logger: h.logger, model: model() }, entry);
+    expect((await outboxRow(h.orm, entry.outboxId)).status).toBe("done");
+    expect(sim.ai.requests).toHaveLength(0);
+  });
+
   it("the LLM switched off for the workspace: no model call, the message waits for staff", async () => {
     const s = await scenario({ ai: false, knowledge: withPets() });
     await patientWrites(s.phone, QUESTION);
