@@ -17,7 +17,7 @@ const IO_MODULES = ["pg", "ioredis", "twilio", "stripe", "@mikro-orm/*", "undici
 const APP_PACKAGES = ["@rm/web", "@rm/relay", "@rm/worker", "@rm/simulator"];
 
 /** Every idempotency key starts with one of these (packages/events/src/). */
-const EVENT_KEY_PREFIXES = "(message\\.send|message\\.sms-fallback|feedback\\.reminder|twilio-status|twilio-inbound|stripe-event|billing\\.free-period|campaign\\.confirm|periodic):";
+const EVENT_KEY_PREFIXES = "(message\\.send|message\\.sms-fallback|feedback\\.reminder|twilio-status|twilio-inbound|stripe-event|billing\\.free-period|campaign\\.confirm|assistant\\.reply|periodic):";
 const EVENT_KEY_MESSAGE = "Idempotency keys are built only by their event's contract (@rm/events: key() / keySql()).";
 
 export const boundaries = [

@@ -32,6 +32,20 @@ async function failure(p: Promise<unknown>): Promise<AiError> {
 }
 
 describe("AiClient against the fake endpoint", () => {
+  it("a refusal (content null, message.refusal set) is an AiError marked refused, not an empty answer", async () => {
+    sim.ai.script([{ refusal: "I can't help with that." }]);
+    const err = await failure(client().complete([{ role: "user", content: "x" }]));
+    expect([err.kind, err.details.refused]).toEqual(["malformed", true]);
+  });
+
+  it("the assistant's structured request gets, unscripted, PERSON, the first practice entry of the prompt, or UNSURE", async () => {
+    const schema = z.object({ action: z.enum(["ANSWER", "PERSON", "UNSURE"]), text: z.string() });
+    const ask = (system: string, user: string) => client().completeJson([{ role: "system", content: system }, { role: "user", content: user }], schema, { name: "assistant_reply" });
+    await expect(ask("Practice information:\n[1] Solo perros de asistencia.\n\n[2] Parqueadero del edificio.", "¿Puedo ir con mi perro?")).resolves.toEqual({ action: "ANSWER", text: "Solo perros de asistencia." });
+    await expect(ask("Practice information:\n[1] Horario.", "quiero hablar con una persona")).resolves.toEqual({ action: "PERSON", text: "" });
+    await expect(ask("Practice information:\n", "¿?")).resolves.toEqual({ action: "UNSURE", text: "" });
+  });
+
   it("sends the model and messages to {base}/chat/completions and returns the answer", async () => {
     sim.ai.script([{ content: "Hola" }]);
     const answer = await client().complete([{ role: "user", content: "Di hola" }]);

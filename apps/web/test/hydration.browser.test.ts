@@ -90,6 +90,7 @@ const PAGES: Record<string, Visit> = {
   "_app.settings_.api.tsx": { kind: "staff", url: () => "/settings/api" },
   "_app.settings_.api_.reference.tsx": { kind: "staff", url: () => "/settings/api/reference" },
   "_app.settings_.webhooks.tsx": { kind: "staff", url: () => "/settings/webhooks" },
+  "_app.settings_.assistant.tsx": { kind: "staff", url: () => "/settings/assistant" },
   "_app.templates.$id.tsx": { kind: "staff", url: (f) => `/templates/${f.tenant.templateId}` },
   "_app.templates._index.tsx": { kind: "staff", url: () => "/templates" },
   "_app.templates.drafts.tsx": { kind: "staff", url: () => "/templates/drafts" },

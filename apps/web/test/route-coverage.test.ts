@@ -108,6 +108,8 @@ const ROUTES: Record<string, RouteSpec> = {
   "_app.settings_.api.tsx": { kind: "staff", url: () => "/settings/api", get: OWNER },
   "_app.settings_.api_.reference.tsx": { kind: "staff", url: () => "/settings/api/reference", get: OWNER },
   "_app.settings_.webhooks.tsx": { kind: "staff", url: () => "/settings/webhooks", get: OWNER },
+  // Owners only (SPEC §16); no id in the URL: it changes the signed-in workspace's own switches.
+  "_app.settings_.assistant.tsx": { kind: "staff", url: () => "/settings/assistant", get: OWNER },
   "_app.practices._index.tsx": { kind: "staff", url: () => "/practices", get: STAFF },
   "_app.practices.$id.tsx": {
     kind: "staff",

@@ -7,7 +7,8 @@ import { createWebhookHandlers } from "@rm/api";
 import { campaignPeriodicHandlers } from "@rm/campaigns";
 import { createConfirmDraftHandler } from "@rm/importer";
 import { createBillingHandlers, priceIdsFromEnv } from "@rm/stripe-billing";
-import { createDeadLetterHandler, createHandlers, createReplyProcessor, dispatchEntry, sendMessage, sendMessageBatch, SenderRateLimiter, startPeriodicEnsurer, StatusApplier, type FeedbackOptions, type HandlerDeps, type SendDeps } from "@rm/messaging";
+import { AiClient } from "@rm/ai";
+import { ASSISTANT_REPLY_TYPE, createDeadLetterHandler, createHandlers, createReplyProcessor, dispatchEntry, handleAssistantReply, sendMessage, sendMessageBatch, SenderRateLimiter, startPeriodicEnsurer, StatusApplier, type FeedbackOptions, type HandlerDeps, type SendDeps } from "@rm/messaging";
 import { StreamConsumer, type BatchHandler, type BatchOutcome, type StreamKind } from "@rm/streams";
 import { withExtractedContext, withSpan } from "@rm/telemetry";
 import { createTwilioClient } from "@rm/twilio";
@@ -32,6 +33,9 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
     platformSmsSender: Boolean(config.TWILIO_FROM_SMS || config.TWILIO_MESSAGING_SERVICE_SID),
     platformContentSids: config.WHATSAPP_DEFAULT_CONTENT_SIDS,
   };
+  // The LLM assistant's model (SPEC §16): only with AI_BASE_URL; its own timeout, no retries (a patient waits, staff take over).
+  const assistantModel = config.AI_BASE_URL ? new AiClient({ baseUrl: config.AI_BASE_URL, apiKey: config.AI_API_KEY, model: config.AI_MODEL, timeoutMs: config.ASSISTANT_AI_TIMEOUT_MS }) : null;
+  const liveConversationMs = config.LIVE_CONVERSATION_HOURS * 3_600_000;
   const handlerDeps: HandlerDeps = {
     orm: ctx.db.orm,
     clock,
@@ -67,8 +71,8 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
       : {}),
     platformSenders: [config.TWILIO_FROM_SMS, config.TWILIO_FROM_WHATSAPP && (config.TWILIO_FROM_WHATSAPP.startsWith("whatsapp:") ? config.TWILIO_FROM_WHATSAPP : `whatsapp:${config.TWILIO_FROM_WHATSAPP}`)].filter((s): s is string => Boolean(s)),
     feedback,
-    // Ratings, opt-outs and HELP, in the transaction that stores the reply.
-    onInboundRouted: createReplyProcessor({ logger, feedback, liveConversationMs: config.LIVE_CONVERSATION_HOURS * 3_600_000 }),
+    // Ratings, opt-outs, the assistant's steps and HELP, in the transaction that stores the reply.
+    onInboundRouted: createReplyProcessor({ logger, feedback, liveConversationMs, aiAssistantAvailable: assistantModel !== null }),
   };
   const sendDeps: SendDeps = {
     orm: ctx.db.orm,
@@ -111,7 +115,13 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
     platform: { smsFrom: config.TWILIO_FROM_SMS, whatsappFrom: config.TWILIO_FROM_WHATSAPP, messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID, whatsappContentSids: config.WHATSAPP_DEFAULT_CONTENT_SIDS },
   });
   const dispatch = dispatchEntry({
-    ...createHandlers(handlerDeps, { "message.send": (_deps, entry) => sendMessage(sendDeps, entry), "campaign.confirm": confirmDraft, ...campaignPeriodicHandlers, ...webhookHandlers }),
+    ...createHandlers(handlerDeps, {
+      "message.send": (_deps, entry) => sendMessage(sendDeps, entry),
+      "campaign.confirm": confirmDraft,
+      [ASSISTANT_REPLY_TYPE]: (_deps, entry) => handleAssistantReply({ orm: ctx.db.orm, clock, logger, model: assistantModel, liveConversationMs }, entry),
+      ...campaignPeriodicHandlers,
+      ...webhookHandlers,
+    }),
     ...billingHandlers,
   });
   const onDeadLetter = createDeadLetterHandler(handlerDeps);

@@ -64,6 +64,12 @@ spec:
           {{- with $c.retentionDays }}
           {{- $_ := set $fixed "RETENTION_DAYS" . }}
           {{- end }}
+          {{- with $c.assistant }}
+          {{- /* The LLM assistant (SPEC §16) asks the same provider as the web's AI drafts. */}}
+          {{- $_ := set $fixed "AI_BASE_URL" $.root.Values.web.ai.baseUrl }}
+          {{- $_ := set $fixed "AI_MODEL" $.root.Values.web.ai.model }}
+          {{- $_ := set $fixed "ASSISTANT_AI_TIMEOUT_MS" .aiTimeoutMs }}
+          {{- end }}
           {{- $env := include "rm.env" (dict "root" .root "component" .component "fixed" $fixed) | trim }}
           {{- if $env }}
           env:

@@ -42,6 +42,9 @@ export const AUDIT_ACTIONS = [
   "practice.created",
   "practice.updated",
   "practice.knowledge_updated",
+  "settings.auto_answers_changed",
+  "settings.ai_assistant_enabled",
+  "settings.ai_assistant_disabled",
   "own_sender.connected",
   "own_sender.token_rotated",
   "own_sender.disconnected",
@@ -73,6 +76,7 @@ export const AUDIT_ACTIONS = [
   "conversation.assigned",
   "conversation.replied",
   "conversation.reply_held",
+  "conversation.assistant_changed",
   "canned_reply.created",
   "lead.status_changed",
 ] as const;

@@ -153,3 +153,4 @@ export {
   type WhatsAppCategory,
   type WhatsAppTemplateView,
 } from "./whatsapp-templates.ts";
+export { assistantSettings, saveAssistantSettings, type AssistantSettings, type AssistantSettingsInput } from "./assistant-settings.ts";

@@ -46,6 +46,11 @@ export interface AiErrorDetails {
   retryAfterSeconds?: number;
   /** The provider's `error.code` (e.g. `rate_limit_exceeded`, `model_not_found`). */
   providerCode?: string;
+  /**
+   * A structured-outputs request the model refused: `message.refusal` instead of content
+   * (https://platform.openai.com/docs/guides/structured-outputs#refusals).
+   */
+  refused?: boolean;
 }
 
 export class AiError extends Error {
@@ -125,6 +130,8 @@ export class AiClient {
     }
     const choice = Array.isArray(answer?.choices) ? answer.choices[0] : undefined;
     const content = choice?.message?.content;
+    const refusal = (choice?.message as { refusal?: unknown } | undefined)?.refusal;
+    if (typeof refusal === "string" && refusal.trim() !== "") throw new AiError("malformed", "The model refused to answer.", { refused: true });
     if (typeof content !== "string" || content.trim() === "") throw new AiError("malformed", "The answer has no message content.");
     if (choice?.finish_reason === "length") throw new AiError("malformed", "The answer was cut off at the token limit.");
     return {

@@ -9,3 +9,4 @@ export { parseKnowledgeForm, knowledgeToForm, TEXT_FIELDS, type KnowledgeFieldEr
 export { loadKnowledge, knowledgeForPractice, saveKnowledge, type KnowledgeActor } from "./store.ts";
 export { demoKnowledge } from "./demo-knowledge.ts";
 export { AUTOMATIC_HANDLING_ORDER, decideAutomaticHandling, type HandlingDecision, type HandlingInput } from "./handling.ts";
+export { askAssistant, assistantAnswerSchema, assistantPrompt, knowledgeEntries, retrieveEntries, type AssistantAnswer, type AssistantModel, type AssistantOutcome, type KnowledgeEntry } from "./llm.ts";

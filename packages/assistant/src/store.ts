@@ -24,11 +24,15 @@ export async function loadKnowledge(em: EntityManager, practice: Pick<Practice, 
   return { knowledge: parsed.success ? parsed.data : emptyKnowledge(practice.timezone), version: row.version };
 }
 
-/** The knowledge of a practice by id, for the inbound pipeline; null when the workspace has no such practice. */
-export async function knowledgeForPractice(em: EntityManager, practiceId: string): Promise<{ knowledge: PracticeKnowledge; practiceName: string } | null> {
+/**
+ * The knowledge of a practice by id, for the inbound pipeline; null when the workspace has no such
+ * practice. `version` 0 means no owner ever saved it (the pipeline then sends nothing automatic).
+ */
+export async function knowledgeForPractice(em: EntityManager, practiceId: string): Promise<{ knowledge: PracticeKnowledge; practiceName: string; version: number } | null> {
   const practice = await em.findOne(Practice, { id: practiceId });
   if (!practice) return null;
-  return { knowledge: (await loadKnowledge(em, practice)).knowledge, practiceName: practice.name };
+  const { knowledge, version } = await loadKnowledge(em, practice);
+  return { knowledge, practiceName: practice.name, version };
 }
 
 /** Which parts changed, for the audit entry (names of parts only: never the texts). */

@@ -286,7 +286,13 @@ export const workerEnv = commonEnv
   .extend(twilioEnv.shape)
   .extend(whatsappDefaultsEnv.shape)
   .extend(credentialsEnv.shape)
+  .extend(aiEnv.shape)
   .extend({
+    /**
+     * The LLM assistant (SPEC §16): how long one model answer may take before the message is left to
+     * staff. Keep it well under STREAM_CLAIM_IDLE_MS, or a slow answer is claimed by another worker.
+     */
+    ASSISTANT_AI_TIMEOUT_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(1000).max(120_000).default(15_000),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
     /** Entries per XREADGROUP and reader loops per stream kind. */
     STREAM_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),

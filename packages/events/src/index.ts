@@ -10,3 +10,4 @@ export { campaignConfirmEvent } from "./campaign-confirm.ts";
 export { periodicJobEvent, PERIODIC_JOBS, type PeriodicJobName } from "./periodic-job.ts";
 export { webhookEventEvent, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./webhook-event.ts";
 export { webhookDeliverEvent } from "./webhook-deliver.ts";
+export { assistantReplyEvent } from "./assistant-reply.ts";

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { billingFreePeriodEvent, feedbackReminderEvent, messageSendEvent, messageSmsFallbackEvent, periodicJobEvent, STREAM_KINDS, stripeEventEvent, twilioInboundEvent, twilioStatusEvent, webhookDeliverEvent, webhookEventEvent } from "../src/index.ts";
+import { assistantReplyEvent, billingFreePeriodEvent, feedbackReminderEvent, messageSendEvent, messageSmsFallbackEvent, periodicJobEvent, STREAM_KINDS, stripeEventEvent, twilioInboundEvent, twilioStatusEvent, webhookDeliverEvent, webhookEventEvent } from "../src/index.ts";
 
 let client: pg.Client;
 beforeAll(async () => {
@@ -30,7 +30,7 @@ describe("event contracts", () => {
 
   it("keys of different kinds never collide for the same id", () => {
     const id = randomUUID();
-    const keys = [messageSendEvent.key(id), messageSmsFallbackEvent.key(id), feedbackReminderEvent.key(id), twilioInboundEvent.key(id), stripeEventEvent.key(id), twilioStatusEvent.key(id, "sent"), webhookEventEvent.key("rating.received", id), webhookDeliverEvent.key(id)];
+    const keys = [messageSendEvent.key(id), messageSmsFallbackEvent.key(id), feedbackReminderEvent.key(id), twilioInboundEvent.key(id), stripeEventEvent.key(id), twilioStatusEvent.key(id, "sent"), webhookEventEvent.key("rating.received", id), webhookDeliverEvent.key(id), assistantReplyEvent.key(id)];
     expect(new Set(keys).size).toBe(keys.length);
   });
 
@@ -55,7 +55,7 @@ describe("event contracts", () => {
   });
 
   it("every contract names a known stream", () => {
-    for (const c of [messageSendEvent, messageSmsFallbackEvent, feedbackReminderEvent, twilioStatusEvent, twilioInboundEvent, stripeEventEvent, billingFreePeriodEvent, periodicJobEvent, webhookEventEvent, webhookDeliverEvent]) {
+    for (const c of [messageSendEvent, messageSmsFallbackEvent, feedbackReminderEvent, twilioStatusEvent, twilioInboundEvent, stripeEventEvent, billingFreePeriodEvent, periodicJobEvent, webhookEventEvent, webhookDeliverEvent, assistantReplyEvent]) {
       expect(STREAM_KINDS).toContain(c.stream);
     }
   });

@@ -14,6 +14,7 @@ export {
   parseThreadFilters,
   markThreadRead,
   setThreadStatusAs,
+  setThreadAssistantAs,
   assignThreadAs,
   addThreadNote,
   replyInThread,

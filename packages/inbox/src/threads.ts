@@ -11,7 +11,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { recordAudit } from "@rm/accounts";
 import { scopedQuery } from "@rm/db";
 import { fillCannedReply, type PlatformContentSids, type ReplyOptions } from "@rm/domain";
-import { assignThread, loadReplyContext, sendStaffReply, setThreadStatus } from "@rm/messaging";
+import { assignThread, loadReplyContext, sendStaffReply, setThreadAssistant, setThreadStatus } from "@rm/messaging";
 import { InboxError, MICROS, UUID, type InboxViewer } from "./viewer.ts";
 
 import { NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, THREAD_STATUSES, THREAD_VIEWS, type ThreadStatus, type ThreadTab } from "./constants.ts";
@@ -70,6 +70,8 @@ export interface ThreadListItem {
   waitingSince: Date | null;
   unread: boolean;
   preview: string;
+  /** An urgent message waits for staff (SPEC §16): the staff number was alerted, the bot handed off. */
+  urgent: boolean;
 }
 
 export interface ThreadList {
@@ -117,11 +119,13 @@ export async function listThreads(em: EntityManager, viewer: InboxViewer, f: Thr
     waiting_since: Date | null;
     unread: boolean;
     preview: string | null;
+    urgent: boolean;
   }[]>(
     `select cv.id, cv.status, cv.channel, c.phone, p.name as patient_name, pr.name as practice_name, u.name as assignee_name,
             cv.last_message_at, ${MICROS("cv.last_message_at")} as at_micros, cv.waiting_since,
             (cv.last_inbound_at is not null and (r.read_at is null or r.read_at < cv.last_inbound_at)) as unread,
-            (select i.body from inbound_messages i where i.conversation_id = cv.id order by i.received_at desc limit 1) as preview
+            (select i.body from inbound_messages i where i.conversation_id = cv.id order by i.received_at desc limit 1) as preview,
+            (cv.urgent_at is not null) as urgent
        from conversations cv
        join contacts c on c.id = cv.contact_id
        left join patients p on p.id = cv.patient_id
@@ -149,6 +153,7 @@ export async function listThreads(em: EntityManager, viewer: InboxViewer, f: Thr
       waitingSince: r.waiting_since ? new Date(r.waiting_since) : null,
       unread: r.unread,
       preview: (r.preview ?? "").slice(0, 140),
+      urgent: r.urgent,
     })),
     next: rows.length > PAGE && last ? Buffer.from(`${last.at_micros}|${last.id}`, "utf8").toString("base64url") : null,
   };
@@ -186,6 +191,9 @@ export interface ThreadView {
   lastInboundAt: Date | null;
   pendingReply: { text: string; expiresAt: Date } | null;
   pendingReplyLapsedAt: Date | null;
+  /** SPEC §16: an urgent message waits for staff; staff switched the assistant off in this thread. */
+  urgent: boolean;
+  botOff: boolean;
   options: ReplyOptions;
   entries: ThreadEntry[];
   staff: { id: string; name: string }[];
@@ -213,12 +221,14 @@ async function threadHeader(em: EntityManager, viewer: InboxViewer, id: string) 
     pending_reply_expires_at: Date | null;
     pending_reply_lapsed_at: Date | null;
     lead_status: string | null;
+    urgent_at: Date | null;
+    bot_off_at: Date | null;
   }>(
     em,
     viewer.workspaceId,
     `select cv.id, cv.status, cv.channel, cv.contact_id, c.phone, c.lead_status, p.name as patient_name, pr.name as practice_name, d.name as doctor_name,
             cv.assignee_id, cv.sender_address, cv.contact_address, cv.waiting_since, cv.last_inbound_at,
-            cv.pending_reply_text, cv.pending_reply_expires_at, cv.pending_reply_lapsed_at
+            cv.pending_reply_text, cv.pending_reply_expires_at, cv.pending_reply_lapsed_at, cv.urgent_at, cv.bot_off_at
        from conversations cv
        join contacts c on c.id = cv.contact_id
        left join patients p on p.id = cv.patient_id
@@ -291,6 +301,8 @@ export async function loadThread(em: EntityManager, viewer: InboxViewer, id: str
     // A pending reply past its time has lapsed even before the patient writes again (staff are told now).
     pendingReply: pendingLive ? { text: h.pending_reply_text!, expiresAt: new Date(h.pending_reply_expires_at!) } : null,
     pendingReplyLapsedAt: h.pending_reply_lapsed_at ? new Date(h.pending_reply_lapsed_at) : h.pending_reply_text && h.pending_reply_expires_at && !pendingLive ? new Date(h.pending_reply_expires_at) : null,
+    urgent: h.urgent_at !== null,
+    botOff: h.bot_off_at !== null,
     options: reply!.options,
     entries,
     staff,
@@ -330,6 +342,16 @@ export async function markThreadRead(em: EntityManager, viewer: InboxViewer, id:
     [viewer.workspaceId, id, viewer.userId, now],
     "run",
   );
+}
+
+/** Staff switch the assistant off (or on again) in one thread (SPEC §16); audited. */
+export async function setThreadAssistantAs(em: EntityManager, viewer: InboxViewer, id: string, value: unknown, ctx: ActionContext = {}): Promise<void> {
+  if (value !== "on" && value !== "off") throw new InboxError("invalid", "conversations.status.invalid", "bot");
+  await em.transactional(async (tem) => {
+    await threadHeader(tem, viewer, id);
+    await setThreadAssistant(tem, viewer.workspaceId, id, value === "on", ctx.now ?? new Date(), viewer.userId);
+    recordAudit(tem, { workspaceId: viewer.workspaceId, actorId: viewer.userId, action: "conversation.assistant_changed", entityType: "conversation", entityId: id, ip: ctx.ip ?? null, details: { on: value === "on" } });
+  });
 }
 
 export async function setThreadStatusAs(em: EntityManager, viewer: InboxViewer, id: string, status: unknown, ctx: ActionContext = {}): Promise<void> {

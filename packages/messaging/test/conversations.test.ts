@@ -5,6 +5,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AUTOMATIC_HANDLING_ORDER } from "@rm/assistant";
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
 import { createSimulator, type Simulator } from "@rm/twilio-simulator";
 import { createTwilioClient } from "@rm/twilio";
@@ -314,20 +315,24 @@ describe("automatic handling in a live conversation", () => {
 });
 
 describe("the order of automatic handling", () => {
-  it("runs opt-out first and HELP last, in the documented order", () => {
-    expect(INBOUND_STEPS.map((s) => s.name)).toEqual(["staff-alert-answer", "opt-out", "opt-in", "broadcast-reply", "pending-reply", "rating", "inbox-entry", "help"]);
+  it("runs opt-out first and HELP last, in the documented order (SPEC §16: opt-out, urgent, awaited rating, person asked, knowledge answer, away message, HELP)", () => {
+    const names = INBOUND_STEPS.map((s) => s.name);
+    expect(names).toEqual(["staff-alert-answer", "opt-out", "opt-in", "pending-reply", "urgent", "broadcast-reply", "rating", "person-asked", "knowledge-answer", "inbox-entry", "llm-assistant", "away-message", "help"]);
+    // The same order as @rm/assistant's one definition of it.
+    const asStep: Record<string, string> = { "opt-out": "OPT_OUT", urgent: "URGENT", rating: "AWAITED_RATING", "person-asked": "PERSON_ASKED", "knowledge-answer": "KNOWLEDGE_ANSWER", "away-message": "AWAY_MESSAGE", help: "HELP" };
+    expect(names.flatMap((n) => (asStep[n] ? [asStep[n]] : []))).toEqual([...AUTOMATIC_HANDLING_ORDER]);
   });
 
   it("a step inserted before the inbox entry handles a message and the later steps never see it", async () => {
-    const urgent: InboundStep = { name: "urgent", run: async (c) => (/urgente/i.test(c.inbound.body) ? "inbox" : undefined) };
+    const vip: InboundStep = { name: "vip", run: async (c) => (/#vip/i.test(c.inbound.body) ? "inbox" : undefined) };
     const at = INBOUND_STEPS.findIndex((st) => st.name === "inbox-entry");
-    const steps = [...INBOUND_STEPS.slice(0, at), urgent, ...INBOUND_STEPS.slice(at)];
+    const steps = [...INBOUND_STEPS.slice(0, at), vip, ...INBOUND_STEPS.slice(at)];
     const feedback = { publicUrl: "https://app.example.test", platformContentSids: LOCAL_PLATFORM_CONTENT_SIDS };
     const { processReply } = await import("../src/feedback/reply.ts");
     const withUrgent: HandlerDeps = { ...deps, onInboundRouted: async (em, inbound) => void (await processReply({ logger: h.logger, feedback }, em, inbound, steps)) };
     const s = await patientScenario();
     posted.length = 0;
-    await sim.inbound({ from: `whatsapp:${s.phone}`, to: SENDER, body: "Es urgente, me duele mucho" });
+    await sim.inbound({ from: `whatsapp:${s.phone}`, to: SENDER, body: "Quisiera cambiar mi cita #vip" });
     const params = posted[0]!;
     const entry = await publishedEntry(h.orm, h.clock, { stream: "inbound", type: "twilio.inbound", idempotencyKey: twilioInboundEvent.key(params.MessageSid!), payload: { params } });
     await storeInbound(withUrgent, entry);
@@ -335,7 +340,7 @@ describe("the order of automatic handling", () => {
     expect(await sql("select id from feedback where patient_id = ?", [s.patientId])).toHaveLength(0);
     expect(await sql("select id from messages where patient_id = ? and type = 'HELP'", [s.patientId])).toHaveLength(0);
     // The same message without the step: an inbox entry and HELP.
-    await patientWrites(s.phone, "Es urgente, me duele mucho");
+    await patientWrites(s.phone, "Quisiera cambiar mi cita #vip");
     expect(await sql("select id from feedback where patient_id = ?", [s.patientId])).toHaveLength(1);
   });
 });

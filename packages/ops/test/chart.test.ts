@@ -232,6 +232,18 @@ describe("helm chart", () => {
     expect(() => renderChart(["--set", "worker.sendRetry.maxDelay=5"])).toThrow(/maxDelay/);
   });
 
+  it("hands the worker the LLM assistant's provider (web.ai) and timeout (worker.assistant.aiTimeoutMs)", () => {
+    const envOf = (ms: Manifest[]) => {
+      const worker = byKind(ms, "Deployment").find((d) => d.metadata.name === "rm-reputation-manager-worker")!;
+      const env = (worker.spec as { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } }).template.spec.containers[0]!.env ?? [];
+      return Object.fromEntries(env.map((e) => [e.name, e.value]));
+    };
+    expect(envOf(parseManifests(renderChart()))).toMatchObject({ ASSISTANT_AI_TIMEOUT_MS: "15000", AI_MODEL: "llama3.2" });
+    const custom = envOf(parseManifests(renderChart(["--set", "web.ai.baseUrl=http://ollama:11434/v1", "--set", "worker.assistant.aiTimeoutMs=8000"])));
+    expect(custom).toMatchObject({ AI_BASE_URL: "http://ollama:11434/v1", ASSISTANT_AI_TIMEOUT_MS: "8000" });
+    expect(() => renderChart(["--set", "worker.assistant.aiTimeoutMs=500"])).toThrow(/aiTimeoutMs/);
+  });
+
   it("hands the API's settings to web and worker (web.apiRateLimitPerMinute, worker.webhooks, secrets.apiKeyHashSecret)", () => {
     const envOf = (ms: Manifest[], name: string) => {
       const d = byKind(ms, "Deployment").find((x) => x.metadata.name === `rm-reputation-manager-${name}`)!;

@@ -9,10 +9,14 @@
 //   (https://platform.openai.com/docs/guides/error-codes).
 // - Like Ollama it ignores `n` and answers one choice (https://docs.ollama.com/api/openai-compatibility),
 //   the less generous of the two, so a client that relies on `n` fails here too.
+// - A model may refuse a structured-outputs request: the message then has `content: null` and a
+//   `refusal` text (https://platform.openai.com/docs/guides/structured-outputs#refusals).
 // Without a script it answers deterministically from the request: a `template_drafts` structured
 // request gets three drafts built from the brief (one with seed 004's `{nombre_cliente}` variables),
-// anything else a fixed text derived from the last user message. Tests script answers, errors,
-// slowness, hangs and malformed bodies through `script()` or `POST /_sim/ai/script`.
+// an `assistant_reply` request (the LLM assistant, SPEC §16) answers from the first practice entry in
+// its prompt (or PERSON / UNSURE), anything else a fixed text derived from the last user message.
+// Tests script answers (e.g. an `assistant_reply` JSON with UNSURE), refusals, errors, slowness,
+// hangs and malformed bodies through `script()` or `POST /_sim/ai/script`.
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readJson, sendJson } from "./http-util.ts";
@@ -23,6 +27,8 @@ export type AiScriptStep =
   | { content: string; finishReason?: "stop" | "length"; delayMs?: number }
   /** An error answer with this HTTP status (429, 500, 503, 401, 404, 400) in the provider's shape. */
   | { status: number; message?: string; code?: string | null; type?: string; delayMs?: number }
+  /** The model refuses: `content: null` and this `refusal` text, finish_reason "stop". */
+  | { refusal: string; delayMs?: number }
   /** Never answers: the client's own timeout has to end it. */
   | { hang: true }
   /** HTTP 200 whose body is not JSON (a broken proxy or provider). */
@@ -137,6 +143,18 @@ export class AiFake {
     if (step && "status" in step) return this.error(res, step.status, step);
 
     const messages = request.messages as { role?: unknown; content?: unknown }[];
+    if (step && "refusal" in step) {
+      const promptTokens = Math.ceil(JSON.stringify(messages).length / 4);
+      return sendJson(res, 200, {
+        id: `chatcmpl-${createHash("sha256").update(JSON.stringify(body)).digest("hex").slice(0, 24)}`,
+        object: "chat.completion",
+        created: Math.floor(this.now() / 1000),
+        model: request.model,
+        system_fingerprint: "fp_simulator",
+        choices: [{ index: 0, message: { role: "assistant", content: null, refusal: step.refusal }, logprobs: null, finish_reason: "stop" }],
+        usage: { prompt_tokens: promptTokens, completion_tokens: Math.ceil(step.refusal.length / 4), total_tokens: promptTokens + Math.ceil(step.refusal.length / 4) },
+      });
+    }
     const content = step && "content" in step ? step.content : defaultAnswer(messages, request.response_format?.json_schema?.name);
     const promptTokens = Math.ceil(JSON.stringify(messages).length / 4);
     sendJson(res, 200, {
@@ -158,7 +176,7 @@ export class AiFake {
         return sendJson(res, 200, { total: this.requests.length, requests: this.requests.map((r) => ({ at: new Date(r.at).toISOString(), body: r.body })) });
       case "POST /_sim/ai/script": {
         const body = (await readJson(req, 1_000_000)) as { steps?: unknown };
-        if (!Array.isArray(body.steps) || !body.steps.every(isStep)) return sendJson(res, 400, { error: "steps must be an array of {content} | {status} | {hang: true} | {malformedBody: true}" });
+        if (!Array.isArray(body.steps) || !body.steps.every(isStep)) return sendJson(res, 400, { error: "steps must be an array of {content} | {refusal} | {status} | {hang: true} | {malformedBody: true}" });
         this.script(body.steps);
         return sendJson(res, 200, { pending: this.steps.length });
       }
@@ -245,7 +263,7 @@ function strictSchemaProblem(node: unknown, at: string): string | null {
 function isStep(v: unknown): v is AiScriptStep {
   if (!v || typeof v !== "object") return false;
   const s = v as Record<string, unknown>;
-  return typeof s.content === "string" || (typeof s.status === "number" && s.status >= 400 && s.status <= 599) || s.hang === true || s.malformedBody === true;
+  return typeof s.content === "string" || typeof s.refusal === "string" || (typeof s.status === "number" && s.status >= 400 && s.status <= 599) || s.hang === true || s.malformedBody === true;
 }
 
 function textOf(content: unknown): string {
@@ -261,6 +279,7 @@ function defaultAnswer(messages: { role?: unknown; content?: unknown }[], schema
     const system = textOf(messages.find((m) => m.role === "system")?.content);
     return JSON.stringify({ drafts: draftsFor(userText, /in English/.test(system) ? "en" : "es") });
   }
+  if (schemaName === "assistant_reply") return JSON.stringify(assistantReply(textOf(messages.find((m) => m.role === "system")?.content), userText));
   const digest = createHash("sha256").update(userText).digest("hex").slice(0, 8);
   return `Respuesta simulada ${digest}.`;
 }
@@ -282,4 +301,15 @@ function draftsFor(userText: string, language: "es" | "en"): { text: string }[] 
     { text: `{{practice}}: ${objective}.${list} ¡Le esperamos!` },
     { text: `¡Hola {nombre_cliente}! ${objective}.${list} Saludos, {nombre_asesor}` },
   ];
+}
+
+/**
+ * The LLM assistant's default (SPEC §16): PERSON when the patient asks for someone, else the first
+ * practice entry of the prompt ("[1] …", the retrieval's best) as the answer, else UNSURE. Grounded by
+ * construction: it never says anything the prompt's entries do not.
+ */
+function assistantReply(system: string, userText: string): { action: "ANSWER" | "PERSON" | "UNSURE"; text: string } {
+  if (/\b(persona|alguien|humano|recepcion\w*|person|someone|human)\b/i.test(userText)) return { action: "PERSON", text: "" };
+  const first = /\[1\] ([\s\S]*?)(?:\n\n\[2\]|$)/.exec(system)?.[1]?.trim();
+  return first ? { action: "ANSWER", text: first } : { action: "UNSURE", text: "" };
 }

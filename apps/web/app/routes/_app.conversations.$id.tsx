@@ -8,7 +8,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formatPhone } from "@rm/domain";
-import { addThreadNote, assignThreadAs, countWaitingThreads, createCannedReply, InboxError, loadThread, markThreadRead, replyInThread, setThreadStatusAs } from "@rm/inbox";
+import { addThreadNote, assignThreadAs, countWaitingThreads, createCannedReply, InboxError, loadThread, markThreadRead, replyInThread, setThreadAssistantAs, setThreadStatusAs } from "@rm/inbox";
 import { NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, THREAD_STATUSES } from "@rm/inbox/constants";
 import type { MessageCode } from "@rm/catalogue";
 import { replySettings } from "../.server/conversations.server.ts";
@@ -83,6 +83,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "note":
         await addThreadNote(staff.em, viewer, id, str(form, "note"), ctx);
         break;
+      case "bot":
+        await setThreadAssistantAs(staff.em, viewer, id, str(form, "bot"), ctx);
+        done = "bot";
+        break;
       case "canned":
         await loadThread(staff.em, viewer, id);
         await createCannedReply(staff.em, viewer, str(form, "title"), str(form, "cannedBody"), ctx);
@@ -132,6 +136,12 @@ export default function ThreadPage() {
       </h1>
       <p className="muted">
         <span className="chip">{msg("conversations.channel", { channel: thread.channel })}</span> <span className="chip" data-testid="thread-status">{msg("conversations.status", { status: thread.status })}</span>
+        {thread.urgent ? (
+          <span className="chip danger" data-testid="thread-urgent">
+            {" "}
+            {msg("conversations.urgent")}
+          </span>
+        ) : null}
         {thread.waitingSince ? <span className="chip warning"> {msg("conversations.waiting")}</span> : null}
         {thread.leadStatus ? (
           <>
@@ -156,6 +166,16 @@ export default function ThreadPage() {
       {done === "saved" ? (
         <p className="notice" role="status">
           {msg("conversations.saved")}
+        </p>
+      ) : null}
+      {thread.urgent ? (
+        <p className="error" role="alert" data-testid="urgent-banner">
+          {msg("conversations.urgent.banner")}
+        </p>
+      ) : null}
+      {done === "bot" ? (
+        <p className="notice" role="status">
+          {msg("conversations.bot.saved")}
         </p>
       ) : null}
       {done === "canned" ? (
@@ -290,6 +310,19 @@ export default function ThreadPage() {
         </Form>
       </section>
 
+      <section className="card" aria-labelledby="bot-title" data-testid="thread-bot">
+        <h2 id="bot-title">{msg("conversations.bot.legend")}</h2>
+        <p>{thread.botOff ? msg("conversations.bot.off") : msg("conversations.bot.on")}</p>
+        <Form method="post">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="bot" />
+          <input type="hidden" name="bot" value={thread.botOff ? "on" : "off"} />
+          <button type="submit" className="secondary">
+            {thread.botOff ? msg("conversations.bot.turnOn") : msg("conversations.bot.turnOff")}
+          </button>
+        </Form>
+      </section>
+
       <section className="card" aria-labelledby="note-title">
         <h2 id="note-title">{msg("conversations.note.title")}</h2>
         <Form method="post">
@@ -354,7 +387,7 @@ function ThreadEntryItem({ entry: e, threadId, name, when }: { entry: Entry; thr
       );
     case "out":
       return (
-        <li className="entry out" data-testid="entry-out">
+        <li className={e.type.startsWith("BOT_") ? "entry out bot" : "entry out"} data-testid={e.type.startsWith("BOT_") ? "entry-bot" : "entry-out"}>
           <span className="entry-head">
             {msg("conversations.entry.out", { type: e.type, author: e.authorName ?? "" })} · {msg("conversations.channel", { channel: e.channel })} · <time dateTime={e.at}>{when(e.at)}</time> ·{" "}
             <span data-testid="entry-delivery">{msg("conversations.entry.delivery", { status: e.status })}</span>

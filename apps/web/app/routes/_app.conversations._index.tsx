@@ -126,6 +126,11 @@ export default function ConversationsPage() {
                     <strong>{t.patientName ?? msg("conversations.unknownPatient")}</strong> <span className="muted phone">{t.phone}</span>
                   </Link>
                   <span className="chip">{msg("conversations.channel", { channel: t.channel })}</span> <span className="chip">{msg("conversations.status", { status: t.status })}</span>
+                  {t.urgent ? (
+                    <span className="chip danger" data-testid="thread-row-urgent">
+                      {msg("conversations.urgent")}
+                    </span>
+                  ) : null}
                   {t.waitingSince ? <span className="chip warning">{msg("conversations.waiting")}</span> : null}
                   {t.unread ? <span className="chip info">{msg("conversations.unread")}</span> : null}
                   <p className="excerpt">{t.preview}</p>

@@ -117,6 +117,7 @@ export default function SettingsPage() {
       </Form>
       {canEdit ? <OwnSenderLink /> : null}
       {canEdit ? <ApiLinks /> : null}
+      {canEdit ? <AssistantLink /> : null}
     </>
   );
 }
@@ -129,6 +130,19 @@ function OwnSenderLink() {
       <h2 id="own-sender-title">{msg("ownSender.title")}</h2>
       <p>
         <Link to="/settings/sender">{msg("ownSender.settingsLink")}</Link>
+      </p>
+    </section>
+  );
+}
+
+/** The assistant's switches (SPEC §16) have their own owner-only page. */
+function AssistantLink() {
+  const msg = useMsg();
+  return (
+    <section className="card" aria-labelledby="assistant-settings-title">
+      <h2 id="assistant-settings-title">{msg("assistant.settings.title")}</h2>
+      <p>
+        <Link to="/settings/assistant">{msg("assistant.settings.link")}</Link>
       </p>
     </section>
   );

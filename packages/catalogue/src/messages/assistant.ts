@@ -33,6 +33,53 @@ export const assistant = {
     en: "Thank you for writing to {practice}. Nobody is available right now; we will answer as soon as we can.",
   }),
 
+  // Hand-offs (SPEC §16): sent to the patient instead of any answer; the thread waits for staff.
+  "assistant.handoff.urgent": m<{ practice: string }>({
+    es: "Hemos avisado de inmediato al equipo de {practice}; una persona le contactará lo antes posible. Si es una emergencia grave, acuda a un servicio de urgencias.",
+    en: "We have alerted the {practice} team right away; a person will contact you as soon as possible. If it is a serious emergency, go to an emergency service.",
+  }),
+  "assistant.handoff.person": m<{ practice: string }>({
+    es: "Con gusto. Una persona del equipo de {practice} le responderá en este chat lo antes posible.",
+    en: "Of course. A person from the {practice} team will answer you in this chat as soon as possible.",
+  }),
+  /** The urgent alert to the practice's staff number (SMS): no message text, only what was recognised. */
+  "assistant.alert.urgent": m<{ practice: string; name: string; reasons: string }>({
+    es: "URGENTE {practice}: {name} escribió un mensaje urgente ({reasons}). Responda ya en Conversaciones.",
+    en: "URGENT {practice}: {name} wrote an urgent message ({reasons}). Answer now in Conversations.",
+  }),
+  "assistant.alert.reason": m<{ reason: string }>({
+    es: "{reason, select, EMERGENCY {emergencia} BLEEDING {sangrado} STRONG_PAIN {dolor fuerte} SWELLING {hinchazón} TOOTH_INJURY {diente roto o caído} other {no puede abrir la boca}}",
+    en: "{reason, select, EMERGENCY {emergency} BLEEDING {bleeding} STRONG_PAIN {strong pain} SWELLING {swelling} TOOTH_INJURY {broken or knocked-out tooth} other {cannot open the mouth}}",
+  }),
+
+  // The assistant's settings (owners): Configuración › Asistente.
+  "assistant.settings.title": m({ es: "Asistente", en: "Assistant" }),
+  "assistant.settings.link": m({ es: "Asistente y respuestas automáticas", en: "Assistant and automatic answers" }),
+  "assistant.settings.intro": m({
+    es: "El orden fijo con cada mensaje de un paciente: baja (STOP), urgencia, calificación esperada, pide una persona, respuesta del conocimiento, mensaje de ausencia, ayuda. Lo urgente siempre avisa al número del personal del consultorio y nunca recibe una respuesta automática.",
+    en: "The fixed order for every patient message: opt-out (STOP), urgent, awaited rating, a person asked for, knowledge answer, away message, help. Anything urgent always alerts the practice's staff number and never gets an automatic answer.",
+  }),
+  "assistant.settings.auto.legend": m({ es: "Respuestas automáticas (sin IA)", en: "Automatic answers (no AI)" }),
+  "assistant.settings.auto.label": m({
+    es: "Responder preguntas frecuentes desde el conocimiento del consultorio, enviar el mensaje de ausencia y avisar al paciente cuando pasa al personal",
+    en: "Answer common questions from the practice's knowledge, send the away message, and tell the patient when they are handed to staff",
+  }),
+  "assistant.settings.ai.legend": m({ es: "Asistente con IA (opcional)", en: "AI assistant (optional)" }),
+  "assistant.settings.ai.notice": m<{ provider: string }>({
+    es: "Si lo activa, los mensajes de sus pacientes que el conocimiento no responde se envían al proveedor de IA configurado ({provider}) junto con los datos de su conocimiento. El asistente responde solo con esos datos, en el idioma del paciente, nunca da consejos médicos y pasa al personal cuando no está seguro o le piden una persona.",
+    en: "If you switch it on, your patients' messages that the knowledge does not answer are sent to the configured AI provider ({provider}) together with your knowledge. The assistant answers only from it, in the patient's language, never gives medical advice, and hands off to staff when unsure or asked for a person.",
+  }),
+  "assistant.settings.ai.unavailable": m({
+    es: "No hay un proveedor de IA configurado en esta instalación (AI_BASE_URL); el asistente con IA no puede activarse.",
+    en: "This installation has no AI provider configured (AI_BASE_URL); the AI assistant cannot be switched on.",
+  }),
+  "assistant.settings.ai.label": m({ es: "Entiendo el aviso y activo el asistente con IA", en: "I understand the notice and switch the AI assistant on" }),
+  "assistant.settings.ai.since": m<{ date: string }>({ es: "Activado desde el {date}", en: "On since {date}" }),
+  "assistant.settings.back": m({ es: "← Configuración", en: "← Settings" }),
+  "assistant.settings.save": m({ es: "Guardar", en: "Save" }),
+  "assistant.settings.saved": m({ es: "Configuración del asistente guardada.", en: "Assistant settings saved." }),
+  "assistant.settings.ownerOnly": m({ es: "Solo los propietarios cambian esta configuración.", en: "Only owners change these settings." }),
+
   // The knowledge page (owners): Consultorios › Conocimiento.
   "assistant.page.title": m<{ practice: string }>({ es: "Conocimiento de {practice}", en: "Knowledge of {practice}" }),
   "assistant.page.intro": m({

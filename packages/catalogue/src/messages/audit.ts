@@ -70,6 +70,9 @@ export const audit = {
   "audit.action.practice.created": m({ es: "Consultorio creado", en: "Practice created" }),
   "audit.action.practice.updated": m({ es: "Consultorio editado", en: "Practice edited" }),
   "audit.action.practice.knowledge_updated": m({ es: "Conocimiento del asistente editado", en: "Assistant knowledge edited" }),
+  "audit.action.settings.auto_answers_changed": m({ es: "Respuestas automáticas activadas o desactivadas", en: "Automatic answers switched on or off" }),
+  "audit.action.settings.ai_assistant_enabled": m({ es: "Asistente con IA activado (aviso aceptado)", en: "AI assistant switched on (notice accepted)" }),
+  "audit.action.settings.ai_assistant_disabled": m({ es: "Asistente con IA desactivado", en: "AI assistant switched off" }),
   "audit.action.own_sender.connected": m({ es: "Cuenta de Twilio propia conectada", en: "Own Twilio account connected" }),
   "audit.action.own_sender.token_rotated": m({ es: "Token de Twilio propio renovado", en: "Own Twilio token rotated" }),
   "audit.action.own_sender.disconnected": m({ es: "Cuenta de Twilio propia desconectada", en: "Own Twilio account disconnected" }),
@@ -102,5 +105,6 @@ export const audit = {
   "audit.action.lead.status_changed": m({ es: "Etapa del prospecto cambiada", en: "Lead stage changed" }),
   "audit.action.conversation.replied": m({ es: "Respuesta enviada al contacto", en: "Reply sent to the contact" }),
   "audit.action.conversation.reply_held": m({ es: "Respuesta en espera de envío", en: "Reply waiting to be sent" }),
+  "audit.action.conversation.assistant_changed": m({ es: "Asistente de la conversación activado o desactivado", en: "The conversation's assistant switched on or off" }),
   "audit.action.canned_reply.created": m({ es: "Respuesta rápida creada", en: "Quick reply created" }),
 };

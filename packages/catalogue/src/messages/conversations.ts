@@ -56,8 +56,8 @@ export const conversations = {
   "conversations.entry.in": m<{ name: string }>({ es: "{name} escribió", en: "{name} wrote" }),
   "conversations.entry.rating": m<{ rating: number }>({ es: "Calificación: {rating} de 5", en: "Rating: {rating} of 5" }),
   "conversations.entry.out": m<{ type: string; author: string }>({
-    es: "{type, select, STAFF_REPLY {Respuesta de {author}} STAFF_REPLY_NOTICE {Aviso de mensaje pendiente (plantilla)} INITIAL {Solicitud de calificación} REMINDER {Recordatorio} FOLLOWUP_HAPPY {Seguimiento (reseña)} FOLLOWUP_UNHAPPY {Seguimiento (formulario privado)} HELP {Mensaje de ayuda} OPT_OUT_CONFIRMATION {Confirmación de baja} other {Mensaje}}",
-    en: "{type, select, STAFF_REPLY {Reply by {author}} STAFF_REPLY_NOTICE {Pending-message notice (template)} INITIAL {Rating request} REMINDER {Reminder} FOLLOWUP_HAPPY {Follow-up (review)} FOLLOWUP_UNHAPPY {Follow-up (private form)} HELP {Help message} OPT_OUT_CONFIRMATION {Opt-out confirmation} other {Message}}",
+    es: "{type, select, STAFF_REPLY {Respuesta de {author}} STAFF_REPLY_NOTICE {Aviso de mensaje pendiente (plantilla)} INITIAL {Solicitud de calificación} REMINDER {Recordatorio} FOLLOWUP_HAPPY {Seguimiento (reseña)} FOLLOWUP_UNHAPPY {Seguimiento (formulario privado)} HELP {Mensaje de ayuda} OPT_OUT_CONFIRMATION {Confirmación de baja} BOT_ANSWER {Asistente (bot): respuesta del conocimiento} BOT_AI_ANSWER {Asistente (bot, IA): respuesta del conocimiento} BOT_AWAY {Asistente (bot): mensaje de ausencia} BOT_HANDOFF {Asistente (bot): pasa al personal} other {Mensaje}}",
+    en: "{type, select, STAFF_REPLY {Reply by {author}} STAFF_REPLY_NOTICE {Pending-message notice (template)} INITIAL {Rating request} REMINDER {Reminder} FOLLOWUP_HAPPY {Follow-up (review)} FOLLOWUP_UNHAPPY {Follow-up (private form)} HELP {Help message} OPT_OUT_CONFIRMATION {Opt-out confirmation} BOT_ANSWER {Assistant (bot): answer from the knowledge} BOT_AI_ANSWER {Assistant (bot, AI): answer from the knowledge} BOT_AWAY {Assistant (bot): away message} BOT_HANDOFF {Assistant (bot): hand-off to staff} other {Message}}",
   }),
   "conversations.entry.delivery": m<{ status: string }>({
     es: "{status, select, PENDING {En cola} SENDING {Enviando} ACCEPTED {Aceptado} SCHEDULED {Programado} QUEUED {En cola del proveedor} SENT {Enviado} DELIVERED {Entregado} READ {Leído} UNDELIVERED {No entregado} FAILED {Falló} other {Anulado}}",
@@ -67,6 +67,17 @@ export const conversations = {
     es: "{source, select, FORM {Comentario privado (formulario)} RATING {Calificación baja} other {Respuesta}}",
     en: "{source, select, FORM {Private feedback (form)} RATING {Low rating} other {Reply}}",
   }),
+  "conversations.urgent": m({ es: "Urgente", en: "Urgent" }),
+  "conversations.urgent.banner": m({
+    es: "Mensaje urgente: se avisó al número del personal y el asistente no responde. Conteste usted al paciente.",
+    en: "Urgent message: the staff number was alerted and the assistant does not answer. Answer the patient yourself.",
+  }),
+  "conversations.bot.legend": m({ es: "Asistente en esta conversación", en: "Assistant in this conversation" }),
+  "conversations.bot.on": m({ es: "El asistente puede responder automáticamente aquí.", en: "The assistant may answer automatically here." }),
+  "conversations.bot.off": m({ es: "El asistente está desactivado en esta conversación.", en: "The assistant is switched off in this conversation." }),
+  "conversations.bot.turnOff": m({ es: "Desactivar el asistente aquí", en: "Switch the assistant off here" }),
+  "conversations.bot.turnOn": m({ es: "Activar el asistente aquí", en: "Switch the assistant on here" }),
+  "conversations.bot.saved": m({ es: "Asistente de la conversación actualizado.", en: "The conversation's assistant was updated." }),
   "conversations.entry.note": m<{ author: string }>({ es: "Nota interna de {author} (no se envía)", en: "Internal note by {author} (never sent)" }),
   "conversations.media": m<{ index: number; kind: string }>({
     es: "{kind, select, image {Foto} audio {Nota de voz} video {Video} other {Archivo}} {index}",

@@ -92,8 +92,8 @@ export const inbox = {
   }),
   "inbox.item.editedNotes": m({ es: "editó las notas", en: "edited the notes" }),
   "inbox.event.message": m<{ type: string }>({
-    es: "{type, select, INITIAL {Solicitud de calificación} REMINDER {Recordatorio} FOLLOWUP_HAPPY {Seguimiento (reseña en Google)} FOLLOWUP_UNHAPPY {Seguimiento (formulario privado)} HELP {Mensaje de ayuda} OPT_OUT_CONFIRMATION {Confirmación de baja} STAFF_ALERT {Alerta al personal} other {Mensaje}}",
-    en: "{type, select, INITIAL {Rating request} REMINDER {Reminder} FOLLOWUP_HAPPY {Follow-up (Google review)} FOLLOWUP_UNHAPPY {Follow-up (private form)} HELP {Help message} OPT_OUT_CONFIRMATION {Opt-out confirmation} STAFF_ALERT {Staff alert} other {Message}}",
+    es: "{type, select, INITIAL {Solicitud de calificación} REMINDER {Recordatorio} FOLLOWUP_HAPPY {Seguimiento (reseña en Google)} FOLLOWUP_UNHAPPY {Seguimiento (formulario privado)} HELP {Mensaje de ayuda} OPT_OUT_CONFIRMATION {Confirmación de baja} STAFF_ALERT {Alerta al personal} STAFF_REPLY {Respuesta del personal} BROADCAST {Difusión} BOT_ANSWER {Respuesta del asistente} BOT_AI_ANSWER {Respuesta del asistente (IA)} BOT_AWAY {Mensaje de ausencia del asistente} BOT_HANDOFF {Aviso del asistente: lo atenderá una persona} other {Mensaje}}",
+    en: "{type, select, INITIAL {Rating request} REMINDER {Reminder} FOLLOWUP_HAPPY {Follow-up (Google review)} FOLLOWUP_UNHAPPY {Follow-up (private form)} HELP {Help message} OPT_OUT_CONFIRMATION {Opt-out confirmation} STAFF_ALERT {Staff alert} STAFF_REPLY {Staff reply} BROADCAST {Broadcast} BOT_ANSWER {Assistant's answer} BOT_AI_ANSWER {Assistant's answer (AI)} BOT_AWAY {Assistant's away message} BOT_HANDOFF {Assistant's hand-off to a person} other {Message}}",
   }),
   "inbox.event.sent": m<{ what: string; via: string }>({ es: "{what} enviada por {via}", en: "{what} sent by {via}" }),
   "inbox.event.delivered": m<{ what: string }>({ es: "{what} entregada", en: "{what} delivered" }),

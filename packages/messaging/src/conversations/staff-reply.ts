@@ -135,17 +135,21 @@ export async function deliverPendingReply(em: EntityManager, thread: ThreadRow, 
   }
   const id = await insertStaffMessage(em, thread, { type: "STAFF_REPLY", body: thread.pending_reply_text, contentSid: null, contentVariables: null, authorId: thread.pending_reply_by_id, now });
   await em.execute(
-    "update conversations set pending_reply_text = null, pending_reply_expires_at = null, last_outbound_at = ?, waiting_since = null, updated_at = ? where workspace_id = ? and id = ?",
+    "update conversations set pending_reply_text = null, pending_reply_expires_at = null, last_outbound_at = ?, waiting_since = null, urgent_at = null, handoff_at = null, updated_at = ? where workspace_id = ? and id = ?",
     [now, now, thread.workspace_id, thread.id],
     "run",
   );
   return id;
 }
 
-async function insertStaffMessage(
+/**
+ * A message in the thread (a staff reply, a notice, or the assistant's message: author null), with its
+ * `message.send` outbox row: the send protocol applies to all of them.
+ */
+export async function insertStaffMessage(
   em: EntityManager,
-  thread: ThreadRow,
-  m: { type: "STAFF_REPLY" | "STAFF_REPLY_NOTICE"; body: string; contentSid: string | null; contentVariables: Record<string, string> | null; authorId: string | null; now: Date },
+  thread: Pick<ThreadRow, "workspace_id" | "patient_id" | "id" | "channel" | "contact_address" | "sender_address">,
+  m: { type: "STAFF_REPLY" | "STAFF_REPLY_NOTICE" | "BOT_ANSWER" | "BOT_AI_ANSWER" | "BOT_AWAY" | "BOT_HANDOFF"; body: string; contentSid: string | null; contentVariables: Record<string, string> | null; authorId: string | null; now: Date },
 ): Promise<string> {
   const rows = await em.execute<{ id: string }[]>(
     `insert into messages (id, workspace_id, patient_id, conversation_id, author_id, campaign_id, type, channel, status, to_address, from_address, body, content_sid, content_variables, created_at, updated_at)

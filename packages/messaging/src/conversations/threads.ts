@@ -81,10 +81,16 @@ export interface ThreadRow {
   pending_reply_at: Date | null;
   pending_reply_expires_at: Date | null;
   pending_reply_lapsed_at: Date | null;
+  /** SPEC §16: the assistant switched off in this thread by staff; when it last sent the away message; urgent and hand-off marks. */
+  bot_off_at: Date | null;
+  last_away_at: Date | null;
+  urgent_at: Date | null;
+  handoff_at: Date | null;
 }
 
 const THREAD_COLUMNS = `id, workspace_id, contact_id, patient_id, channel, sender_address, contact_address, status, assignee_id,
-  last_inbound_at, last_outbound_at, waiting_since, pending_reply_text, pending_reply_by_id, pending_reply_at, pending_reply_expires_at, pending_reply_lapsed_at`;
+  last_inbound_at, last_outbound_at, waiting_since, pending_reply_text, pending_reply_by_id, pending_reply_at, pending_reply_expires_at, pending_reply_lapsed_at,
+  bot_off_at, last_away_at, urgent_at, handoff_at`;
 
 /** One thread of the workspace, optionally locked; undefined for another workspace's id. */
 export async function loadThreadRow(em: EntityManager, workspaceId: string, id: string, opts: { lock?: boolean } = {}): Promise<ThreadRow | undefined> {
@@ -103,10 +109,12 @@ export async function lockThreadOf(em: EntityManager, workspaceId: string, conve
  * exists and how many entries were resolved.
  */
 export async function setThreadStatus(em: EntityManager, workspaceId: string, id: string, status: ConversationStatus, now: Date, actorId: string | null = null): Promise<{ found: boolean; resolved: number }> {
+  // Closing also ends an urgent or handed-off wait: the case is dealt with.
   const rows = await em.execute<{ id: string }[]>(
-    `update conversations set status = ?, waiting_since = case when ? = 'OPEN' then waiting_since else null end, updated_at = ?
+    `update conversations set status = ?, waiting_since = case when ? = 'OPEN' then waiting_since else null end,
+            urgent_at = case when ? = 'CLOSED' then null else urgent_at end, handoff_at = case when ? = 'CLOSED' then null else handoff_at end, updated_at = ?
       where workspace_id = ? and id = ? returning id`,
-    [status, status, now, workspaceId, id],
+    [status, status, status, status, now, workspaceId, id],
   );
   if (rows.length === 0) return { found: false, resolved: 0 };
   if (status !== "CLOSED") return { found: true, resolved: 0 };
@@ -127,11 +135,23 @@ export async function assignThread(em: EntityManager, workspaceId: string, id: s
   return rows.length > 0;
 }
 
-/** A staff message went out in the thread: it no longer waits, and the conversation is live. */
+/**
+ * A staff message went out in the thread: it no longer waits, the conversation is live, and an urgent
+ * or handed-off wait is over (the assistant may speak again once the conversation is no longer live).
+ */
 export async function markAnswered(em: EntityManager, workspaceId: string, id: string, now: Date): Promise<void> {
   await em.execute(
-    "update conversations set last_outbound_at = ?, last_message_at = greatest(last_message_at, ?), waiting_since = null, updated_at = ? where workspace_id = ? and id = ?",
+    "update conversations set last_outbound_at = ?, last_message_at = greatest(last_message_at, ?), waiting_since = null, urgent_at = null, handoff_at = null, updated_at = ? where workspace_id = ? and id = ?",
     [now, now, now, workspaceId, id],
     "run",
   );
+}
+
+/** Staff switch the assistant off (or back on) in one thread (SPEC §16). False for another workspace's thread. */
+export async function setThreadAssistant(em: EntityManager, workspaceId: string, id: string, on: boolean, now: Date, actorId: string | null): Promise<boolean> {
+  const rows = await em.execute<{ id: string }[]>(
+    "update conversations set bot_off_at = ?, bot_off_by_id = ?, updated_at = ? where workspace_id = ? and id = ? returning id",
+    [on ? null : now, on ? null : actorId, now, workspaceId, id],
+  );
+  return rows.length > 0;
 }

@@ -41,6 +41,11 @@ export interface PatientContext {
   whatsappContentSids: Record<string, string>;
   providerHandlesOptOut: boolean;
   reminderAfterHours: number;
+  /** The practice of the patient's campaign (its knowledge answers, SPEC §16). */
+  practiceId: string;
+  /** SPEC §16 workspace switches: automatic answers (on by default) and the LLM assistant (an owner's opt-in). */
+  autoAnswersEnabled: boolean;
+  aiAssistantEnabled: boolean;
 }
 
 interface Row {
@@ -76,6 +81,9 @@ interface Row {
   whatsapp_content_sids: Record<string, string> | null;
   provider_handles_opt_out: boolean;
   reminder_after_hours: number;
+  practice_id: string;
+  auto_answers_enabled: boolean;
+  ai_assistant_enabled_at: Date | string | null;
 }
 
 const SQL = `
@@ -84,7 +92,7 @@ const SQL = `
          p.follow_up_sent_at, p.help_sent_at, c.opted_out_at, c.erased_at, cp.status as campaign_status,
          pr.name as practice_name, pr.google_place_id, pr.google_review_url, pr.staff_alert_phone, pr.timezone, u.name as doctor_name,
          w.review_policy, w.gated_confirmed_at, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids,
-         w.provider_handles_opt_out, w.reminder_after_hours
+         w.provider_handles_opt_out, w.reminder_after_hours, cp.practice_id, w.auto_answers_enabled, w.ai_assistant_enabled_at
     from patients p
     join contacts c on c.id = p.contact_id
     join campaigns cp on cp.id = p.campaign_id
@@ -134,6 +142,9 @@ export async function loadPatientContext(em: EntityManager, workspaceId: string,
     whatsappContentSids: r.whatsapp_content_sids ?? {},
     providerHandlesOptOut: r.provider_handles_opt_out,
     reminderAfterHours: Number(r.reminder_after_hours),
+    practiceId: r.practice_id,
+    autoAnswersEnabled: r.auto_answers_enabled,
+    aiAssistantEnabled: r.ai_assistant_enabled_at !== null,
   };
 }
 

@@ -2,15 +2,17 @@
 // stored the inbound message; whatever it writes commits with it.
 //
 // The automatic handling is an explicit ordered list of steps (INBOUND_STEPS, SPEC §13 "Automatic
-// handling"): each step either handles the message and stops the list, or lets the next one look at
-// it. Opt-out comes first (a STOP is always obeyed), HELP last (only what nothing else understood).
-// New steps — urgent-message detection, knowledge answers — are inserted by name at their place.
+// handling" and §16): each step either handles the message and stops the list, or lets the next one
+// look at it. The order is opt-out, urgent, an awaited rating, a person asked for, a knowledge answer,
+// the away message, HELP — a STOP is always obeyed, an urgent message is never answered by the bot,
+// HELP only goes to what nothing else understood. The assistant's steps are conversations/assistant.ts.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { InboundIntent, scopedQuery, type InboundMessage } from "@rm/db";
 import { isLiveConversation, parseReply, type ParsedReply } from "@rm/domain";
 import type { LogSink } from "@rm/telemetry";
 import { deliverPendingReply } from "../conversations/staff-reply.ts";
 import { lockThreadOf, type ThreadRow } from "../conversations/threads.ts";
+import { awayStep, knowledgeAnswerStep, llmStep, personAskedStep, providerTurn, urgentStep, type AssistantTurn } from "../conversations/assistant.ts";
 import { createTemplatedMessage, type Addressing } from "./outbound.ts";
 import type { FeedbackOptions } from "./options.ts";
 import { optIn, optOut } from "./opt-out.ts";
@@ -26,11 +28,13 @@ export interface ReplyDeps {
    * is never sent. Default DEFAULT_LIVE_CONVERSATION_MS.
    */
   liveConversationMs?: number | undefined;
+  /** An AI provider is configured (AI_BASE_URL): workspaces that opted in get the LLM assistant. */
+  aiAssistantAvailable?: boolean | undefined;
 }
 
 export const DEFAULT_LIVE_CONVERSATION_MS = 4 * 60 * 60 * 1000;
 
-export type ReplyOutcome = "rating" | "optout" | "optin" | "help" | "inbox" | "staff_reply" | "unrouted";
+export type ReplyOutcome = "rating" | "optout" | "optin" | "help" | "inbox" | "staff_reply" | "unrouted" | "urgent" | "handoff" | "bot_answer" | "assistant" | "away";
 
 /** What every step sees of one routed inbound message. */
 export interface InboundStepContext {
@@ -48,6 +52,8 @@ export interface InboundStepContext {
   /** Staff wrote in this thread within the live-conversation time. */
   live: boolean;
   log: Record<string, unknown>;
+  /** The assistant's view of this message (built on first use; null without a thread or patient context). */
+  turn?: AssistantTurn | null;
 }
 
 /** A step's answer: the outcome that ends the list, or undefined to go on. */
@@ -148,19 +154,90 @@ const ratingStep: InboundStep = {
   },
 };
 
+/** The message as an entry of its thread in the staff inbox, with the text (not in a live conversation: it is answered in the thread). */
+async function recordInboxEntry(c: InboundStepContext): Promise<void> {
+  c.inbound.intent = InboundIntent.OTHER;
+  if (c.live) return;
+  await c.em.execute(
+    `insert into feedback (id, workspace_id, patient_id, source, inbound_message_id, conversation_id, text, status, created_at, updated_at)
+     values (gen_random_uuid(), ?, ?, 'REPLY', ?, ?, ?, 'NEW', ?, ?)`,
+    [c.workspaceId, c.patientId, c.inbound.id, c.thread?.id ?? null, c.inbound.body, c.now, c.now],
+  );
+}
+
 /** Everything not understood is an entry of its thread in the staff inbox, with the text. */
 const inboxEntryStep: InboundStep = {
   name: "inbox-entry",
   async run(c) {
-    c.inbound.intent = InboundIntent.OTHER;
-    // A live conversation is answered in the thread itself: no separate inbox item per message.
-    if (c.live) return "inbox";
-    await c.em.execute(
-      `insert into feedback (id, workspace_id, patient_id, source, inbound_message_id, conversation_id, text, status, created_at, updated_at)
-       values (gen_random_uuid(), ?, ?, 'REPLY', ?, ?, ?, 'NEW', ?, ?)`,
-      [c.workspaceId, c.patientId, c.inbound.id, c.thread?.id ?? null, c.inbound.body, c.now, c.now],
-    );
-    return undefined;
+    await recordInboxEntry(c);
+    return c.live ? "inbox" : undefined;
+  },
+};
+
+/** The assistant's turn for this message: the thread (locked) and the patient's context; null before threads existed. */
+async function turnOf(c: InboundStepContext): Promise<AssistantTurn | null> {
+  if (c.turn !== undefined) return c.turn;
+  const ctx = c.thread ? await loadPatientContext(c.em, c.workspaceId, c.patientId) : null;
+  c.turn = c.thread && ctx ? providerTurn({ em: c.em, thread: c.thread, ctx, inboundId: c.inbound.id, text: c.inbound.body, now: c.now, live: c.live }) : null;
+  return c.turn;
+}
+
+/** Urgent (SPEC §16): staff alert and hand-off, before a rating is read; the message is an inbox entry too. */
+const urgentHandoffStep: InboundStep = {
+  name: "urgent",
+  async run(c) {
+    const turn = await turnOf(c);
+    if (!turn) return undefined;
+    const outcome = await urgentStep(turn);
+    if (!outcome) return undefined;
+    await recordInboxEntry(c);
+    c.deps.logger.info(c.log, "urgent message: staff alerted, thread handed off");
+    return outcome;
+  },
+};
+
+const personAskedHandoffStep: InboundStep = {
+  name: "person-asked",
+  async run(c) {
+    const turn = await turnOf(c);
+    if (!turn) return undefined;
+    const outcome = await personAskedStep(turn);
+    if (!outcome) return undefined;
+    await recordInboxEntry(c);
+    c.deps.logger.info(c.log, "a person asked for: thread handed off");
+    return outcome;
+  },
+};
+
+/** Answered from the knowledge: the bot's answer is in the thread; no inbox entry (nothing waits). */
+const knowledgeStep: InboundStep = {
+  name: "knowledge-answer",
+  async run(c) {
+    const turn = await turnOf(c);
+    if (!turn) return undefined;
+    const outcome = await knowledgeAnswerStep(turn);
+    if (outcome) {
+      c.inbound.intent = InboundIntent.OTHER;
+      c.deps.logger.info(c.log, "answered from the practice's knowledge");
+    }
+    return outcome;
+  },
+};
+
+/** The LLM assistant answers later, from the worker (after the inbox entry: until it answers, the message waits). */
+const llmAssistantStep: InboundStep = {
+  name: "llm-assistant",
+  async run(c) {
+    const turn = await turnOf(c);
+    return turn ? llmStep(turn, c.deps.aiAssistantAvailable ?? false) : undefined;
+  },
+};
+
+const awayMessageStep: InboundStep = {
+  name: "away-message",
+  async run(c) {
+    const turn = await turnOf(c);
+    return turn ? awayStep(turn) : undefined;
   },
 };
 
@@ -178,8 +255,28 @@ const helpStep: InboundStep = {
   },
 };
 
-/** The order of automatic handling (SPEC §13): opt-out first, HELP last. Documented in docs/SPEC.md. */
-export const INBOUND_STEPS: readonly InboundStep[] = [staffAlertAnswer, optOutStep, optInStep, broadcastReplyStep, pendingReplyStep, ratingStep, inboxEntryStep, helpStep];
+/**
+ * The order of automatic handling (SPEC §13, §16): opt-out, urgent, an awaited rating, a person asked
+ * for, a knowledge answer (or the LLM assistant), the away message, HELP. Documented in docs/SPEC.md.
+ * Around them: a staff member answering an alert is no patient; opt-in sits with opt-out; a held staff
+ * reply goes out before anything is read; an answer to a broadcast (after the urgent check) is kept
+ * for staff, never read as a rating nor answered by the bot; the inbox entry is recorded for what nobody answered.
+ */
+export const INBOUND_STEPS: readonly InboundStep[] = [
+  staffAlertAnswer,
+  optOutStep,
+  optInStep,
+  pendingReplyStep,
+  urgentHandoffStep,
+  broadcastReplyStep,
+  ratingStep,
+  personAskedHandoffStep,
+  knowledgeStep,
+  inboxEntryStep,
+  llmAssistantStep,
+  awayMessageStep,
+  helpStep,
+];
 
 /** A quick-reply button, or a bare 1–5 (or only stars): nothing else in the message. */
 export function unambiguousRating(inbound: Pick<InboundMessage, "body" | "buttonPayload">): boolean {

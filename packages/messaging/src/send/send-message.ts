@@ -97,7 +97,7 @@ export const DEFAULT_SEND_RETRY_BACKOFF = { baseMs: 15_000, factor: 2, maxMs: 10
 export const DEFAULT_SEND_RETRY_WINDOW_MS = 6 * 60 * 60_000;
 
 /** Messages that cost nothing and are never blocked by the balance (SPEC §6). */
-export const FREE_TYPES = new Set(["HELP", "OPT_OUT_CONFIRMATION", "STAFF_ALERT", "VERIFICATION"]);
+export const FREE_TYPES = new Set(["HELP", "OPT_OUT_CONFIRMATION", "STAFF_ALERT", "VERIFICATION", "BOT_HANDOFF"]);
 /** Messages sent to people who opted out or never consented: the confirmation of the opt-out, and alerts to staff. */
 // A sign-up verification code (decision 024) goes to the would-be owner, who is no patient.
 const IGNORES_PATIENT_STATE = new Set(["OPT_OUT_CONFIRMATION", "STAFF_ALERT", "VERIFICATION"]);

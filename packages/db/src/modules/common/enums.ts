@@ -84,6 +84,14 @@ export const MessageType = {
   STAFF_REPLY_NOTICE: "STAFF_REPLY_NOTICE",
   /** The one message of a broadcast campaign to one contact (SPEC §14): marketing consent and the frequency cap apply. */
   BROADCAST: "BROADCAST",
+  /** The assistant's answer from the practice's knowledge, without a model (SPEC §16): the bot's, marked so in the thread. */
+  BOT_ANSWER: "BOT_ANSWER",
+  /** The LLM assistant's answer, grounded in the practice's knowledge (SPEC §16): the bot's. */
+  BOT_AI_ANSWER: "BOT_AI_ANSWER",
+  /** The away message outside opening hours (at most once per thread per the practice's interval): the bot's. */
+  BOT_AWAY: "BOT_AWAY",
+  /** The hand-off to staff (urgent, or a person asked for): the bot's, never an answer. */
+  BOT_HANDOFF: "BOT_HANDOFF",
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 

@@ -42,6 +42,15 @@ export const ConversationSchema = defineEntity({
     pendingReplyAt: p.datetime().nullable(),
     pendingReplyExpiresAt: p.datetime().nullable(),
     pendingReplyLapsedAt: p.datetime().nullable(),
+    /** SPEC §16: staff switched the assistant off in this thread (when, by whom); null = on. */
+    botOffAt: p.datetime().nullable(),
+    botOffBy: p.manyToOne(User).nullable().deleteRule("set null"),
+    /** When this thread last got the away message (at most once per the practice's interval). */
+    lastAwayAt: p.datetime().nullable(),
+    /** An urgent message waits for staff (set by the urgent hand-off, cleared by a staff answer or closing). */
+    urgentAt: p.datetime().nullable(),
+    /** The assistant handed the thread to staff (urgent or a person asked for): it stays quiet until staff answer. */
+    handoffAt: p.datetime().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

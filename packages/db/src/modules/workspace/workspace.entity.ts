@@ -40,6 +40,14 @@ export const WorkspaceSchema = defineEntity({
     aiDraftsPerDay: p.integer().default(20).check("ai_drafts_per_day >= 0"),
     /** The frequency cap of broadcasts (SPEC §14): at most this many per contact in 30 days. */
     broadcastCap: p.integer().default(2).check("broadcast_cap >= 0"),
+    /** SPEC §16: automatic answers from the practice's knowledge, the away message and the hand-off messages; on by default. */
+    autoAnswersEnabled: p.boolean().default(true),
+    /**
+     * SPEC §16 LLM assistant: when and by which owner it was switched on, after the notice that
+     * patients' messages go to the configured provider; null = off (the default).
+     */
+    aiAssistantEnabledAt: p.datetime().nullable(),
+    aiAssistantEnabledBy: p.uuid().nullable(),
     defaultChannel: p.enum(Channel).default(Channel.WHATSAPP),
     /** A patient's language when neither the import nor an earlier appointment of the phone gives one. */
     defaultLanguage: p.text().default("es").check("default_language in ('es', 'en')"),
