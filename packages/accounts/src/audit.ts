@@ -67,6 +67,7 @@ export const AUDIT_ACTIONS = [
   "conversation.replied",
   "conversation.reply_held",
   "canned_reply.created",
+  "widget.origins_changed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -38,3 +38,27 @@ export {
 export { emitWebhookEvent, type WebhookEventInput } from "./webhook-events.ts";
 export { landInThread, threadForPatient, loadThreadRow, setThreadStatus, assignThread, markAnswered, type LandInput, type ThreadRow } from "./conversations/threads.ts";
 export { loadReplyContext, sendStaffReply, deliverPendingReply, type ReplyContext, type StaffReplyInput, type StaffReplyResult } from "./conversations/staff-reply.ts";
+export {
+  WidgetError,
+  WIDGET_LIMITS,
+  WIDGET_CODE_MAX_ATTEMPTS,
+  WIDGET_CODE_TTL_MS,
+  widgetSettings,
+  parseAllowedOrigins,
+  setAllowedOrigins,
+  findWidgetByKey,
+  findVisitor,
+  createWidgetContact,
+  postVisitorMessage,
+  visitorView,
+  requestPhoneCode,
+  confirmPhoneCode,
+  confirmedWidgetPhone,
+  widgetVisitorOfThread,
+  type WidgetErrorCode,
+  type WidgetRow,
+  type VisitorRow,
+  type VisitorView,
+  type WidgetMessage,
+  type PostInput,
+} from "./widget/widget.ts";

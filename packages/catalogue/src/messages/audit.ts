@@ -95,4 +95,5 @@ export const audit = {
   "audit.action.conversation.replied": m({ es: "Respuesta enviada al contacto", en: "Reply sent to the contact" }),
   "audit.action.conversation.reply_held": m({ es: "Respuesta en espera de envío", en: "Reply waiting to be sent" }),
   "audit.action.canned_reply.created": m({ es: "Respuesta rápida creada", en: "Quick reply created" }),
+  "audit.action.widget.origins_changed": m({ es: "Orígenes del chat web cambiados", en: "Web chat origins changed" }),
 };

@@ -109,14 +109,40 @@ const LOAD_VERIFICATION_SQL = `${VERIFICATION_SELECT}
    order by m.id
      for update of m`;
 
-async function loadVerificationRows(em: EntityManager, items: readonly { workspaceId: string; messageId: string }[]): Promise<SendRow[]> {
-  return em.execute<SendRow[]>(LOAD_VERIFICATION_SQL, [pgArray(items.map((i) => i.workspaceId)), pgArray(items.map((i) => i.messageId))]);
+// A staff answer in a web chat thread sent on to the visitor's confirmed phone (SPEC §16) has no
+// patient either: its contact is the thread's, locked and re-checked like any other (opt-out, erasure);
+// the confirmed code is the visitor's request to be answered there, so it counts as consent.
+const LOAD_WIDGET_COPY_SQL = `
+  select m.id, m.workspace_id, m.patient_id, m.campaign_id, m.type, m.channel, m.status, m.to_address, m.from_address,
+         m.body, m.content_sid, m.content_variables, m.provider_sid, m.segments, m.send_attempted_at, m.send_attempts, m.credits_held,
+         m.fallback_at, m.fallback_from_sid, true as patient_consent, c.id as contact_id, c.sms_consent_at, c.whatsapp_consent_at, c.opted_out_at,
+         c.erased_at, c.last_inbound_at, null::text as campaign_status, w.sending_paused, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids,
+         c.language, w.default_country, w.extra_destination_countries,
+         ta.account_sid as own_account_sid, ta.token_ciphertext as own_token_ciphertext, ta.token_key_id as own_token_key_id,
+         ta.phone_number as own_phone_number, ta.messaging_service_sid as own_messaging_service_sid,
+         ta.whatsapp_switched_at as own_whatsapp_switched_at, ta.whatsapp_content_sids as own_whatsapp_content_sids
+    from messages m
+    join conversations cv on cv.id = m.conversation_id and cv.channel = 'WEB'
+    join contacts c on c.id = cv.contact_id
+    join workspaces w on w.id = m.workspace_id
+    left join twilio_accounts ta on ta.workspace_id = m.workspace_id
+   where m.patient_id is null and m.type = 'STAFF_REPLY' and m.channel = 'SMS'
+     and (m.workspace_id, m.id) in (select * from unnest(?::uuid[], ?::uuid[]))
+   order by m.id
+     for update of m, c`;
+
+async function loadPatientlessRows(em: EntityManager, items: readonly { workspaceId: string; messageId: string }[]): Promise<SendRow[]> {
+  const rows = await em.execute<SendRow[]>(LOAD_VERIFICATION_SQL, [pgArray(items.map((i) => i.workspaceId)), pgArray(items.map((i) => i.messageId))]);
+  if (rows.length >= items.length) return rows;
+  const found = new Set(rows.map((r) => r.id));
+  const missing = items.filter((i) => !found.has(i.messageId));
+  return [...rows, ...(await em.execute<SendRow[]>(LOAD_WIDGET_COPY_SQL, [pgArray(missing.map((i) => i.workspaceId)), pgArray(missing.map((i) => i.messageId))]))];
 }
 
 /** One message's send context, its message and contact locked; undefined when it is not in that workspace. */
 export async function loadSendRow(em: EntityManager, workspaceId: string, messageId: string): Promise<SendRow | undefined> {
   const row = (await em.execute<SendRow[]>(LOAD_SQL, [workspaceId, messageId]))[0];
-  return row ?? (await loadVerificationRows(em, [{ workspaceId, messageId }]))[0];
+  return row ?? (await loadPatientlessRows(em, [{ workspaceId, messageId }]))[0];
 }
 
 /** A batch's send contexts, each message paired with its workspace, locked in message id order. */
@@ -125,5 +151,5 @@ export async function loadSendRows(em: EntityManager, items: readonly { workspac
   if (rows.length >= items.length) return rows;
   const found = new Set(rows.map((r) => r.id));
   const missing = items.filter((i) => !found.has(i.messageId));
-  return [...rows, ...(await loadVerificationRows(em, missing))];
+  return [...rows, ...(await loadPatientlessRows(em, missing))];
 }
