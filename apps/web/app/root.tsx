@@ -13,6 +13,7 @@ import { useEffect, type ReactNode } from "react";
 import { ensureCsrfToken } from "./.server/csrf.server.ts";
 import { getLocale } from "./.server/locale.server.ts";
 import { getSession, sessionStorage } from "./.server/session.server.ts";
+import { widgetLocale } from "./.server/widget.server.ts";
 import { ErrorPage } from "./components/error-page.tsx";
 import { LOCALE_TAGS, useMsg, useRootData } from "./i18n.ts";
 import { useNonce } from "./nonce.ts";
@@ -29,7 +30,8 @@ export const meta: MetaFunction = () => [{ title: "Reputation Manager" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await getSession(request);
   const { token, created } = ensureCsrfToken(session);
-  const locale = await getLocale(request);
+  // The web chat speaks its visitor's language (SPEC §16), not the staff cookie's.
+  const locale = new URL(request.url).pathname.startsWith("/widget/") ? widgetLocale(request) : await getLocale(request);
   // A first visit gets its CSRF token in the session cookie with the page that shows the forms.
   return data(
     { csrf: token, locale },

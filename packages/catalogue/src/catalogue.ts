@@ -31,8 +31,9 @@ import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 import { users } from "./messages/users.ts";
 import { whatsappTemplates } from "./messages/whatsapp-templates.ts";
+import { widget } from "./messages/widget.ts";
 
-export const catalogue = { ...account, ...accounts, ...aiDrafts, ...analytics, ...api, ...app, ...assistant, ...audit, ...auth, ...billing, ...campaign, ...consent, ...contacts, ...conversations, ...draft, ...home, ...imports, ...links, ...ownSender, ...practices, ...publicPages, ...security, ...sending, ...sendOne, ...settings, ...signup, ...timeline, ...upload, ...users, ...whatsappTemplates };
+export const catalogue = { ...account, ...accounts, ...aiDrafts, ...analytics, ...api, ...app, ...assistant, ...audit, ...auth, ...billing, ...campaign, ...consent, ...contacts, ...conversations, ...draft, ...home, ...imports, ...links, ...ownSender, ...practices, ...publicPages, ...security, ...sending, ...sendOne, ...settings, ...signup, ...timeline, ...upload, ...users, ...whatsappTemplates, ...widget };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

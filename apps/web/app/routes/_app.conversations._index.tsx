@@ -108,7 +108,7 @@ export default function ConversationsPage() {
               label={msg("conversations.filter.channel")}
               allLabel={msg("conversations.filter.all")}
               defaultValue={filters.channel}
-              options={(["WHATSAPP", "SMS"] as const).map((c) => ({ value: c, label: msg("conversations.channel", { channel: c }) }))}
+              options={(["WHATSAPP", "SMS", "WEB"] as const).map((c) => ({ value: c, label: msg("conversations.channel", { channel: c }) }))}
             />
             <button type="submit">{msg("conversations.filter.submit")}</button>
           </Form>

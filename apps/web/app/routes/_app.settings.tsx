@@ -116,6 +116,7 @@ export default function SettingsPage() {
       </Form>
       {canEdit ? <OwnSenderLink /> : null}
       {canEdit ? <ApiLinks /> : null}
+      {canEdit ? <WidgetLink /> : null}
     </>
   );
 }
@@ -128,6 +129,19 @@ function OwnSenderLink() {
       <h2 id="own-sender-title">{msg("ownSender.title")}</h2>
       <p>
         <Link to="/settings/sender">{msg("ownSender.settingsLink")}</Link>
+      </p>
+    </section>
+  );
+}
+
+/** The web chat for the practice's website (SPEC §16): snippet, allowed origins and preview on its own page. */
+function WidgetLink() {
+  const msg = useMsg();
+  return (
+    <section className="card" aria-labelledby="widget-settings-title">
+      <h2 id="widget-settings-title">{msg("widget.settings.title")}</h2>
+      <p>
+        <Link to="/settings/widget">{msg("widget.settings.link")}</Link>
       </p>
     </section>
   );

@@ -74,7 +74,9 @@ export function parseAllowedOrigins(text: string): { ok: true; origins: string[]
     }
     const bare = line.replace(/\/$/, "");
     // Only scheme, host and port: exactly what `frame-ancestors` and the Origin header compare.
-    if ((url.protocol !== "https:" && url.protocol !== "http:") || url.origin !== bare.toLowerCase() || line.length > WIDGET_LIMITS.originLength) {
+    // The origin goes into a CSP header: letters, digits, dots and dashes only (no wildcard, no quote).
+    const plainHost = /^[a-z0-9.-]+$/.test(url.hostname) || /^\[[0-9a-f:.]+\]$/.test(url.hostname);
+    if ((url.protocol !== "https:" && url.protocol !== "http:") || !plainHost || url.origin !== bare.toLowerCase() || line.length > WIDGET_LIMITS.originLength) {
       return { ok: false, line: line.slice(0, WIDGET_LIMITS.originLength) };
     }
     if (!origins.includes(url.origin)) origins.push(url.origin);
