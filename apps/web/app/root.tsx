@@ -7,6 +7,7 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useMatches,
   useRouteError,
 } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
@@ -39,9 +40,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
+/**
+ * The web chat runs in a frame on other sites, where browsers may deny it storage (third-party storage
+ * blocked): reading `sessionStorage` then throws, and Remix's scroll restoration and route discovery
+ * read it. An in-memory stand-in keeps the chat working for as long as the frame lives.
+ */
+const STORAGE_GUARD = `(function () {
+  ["sessionStorage", "localStorage"].forEach(function (name) {
+    try { window[name].getItem("rm"); return; } catch (e) {}
+    var items = {};
+    var memory = {
+      getItem: function (k) { return Object.prototype.hasOwnProperty.call(items, k) ? items[k] : null; },
+      setItem: function (k, v) { items[k] = String(v); },
+      removeItem: function (k) { delete items[k]; },
+      clear: function () { items = {}; },
+      key: function (i) { var keys = Object.keys(items); return i < keys.length ? keys[i] : null; },
+      get length() { return Object.keys(items).length; }
+    };
+    try { Object.defineProperty(window, name, { value: memory, configurable: true }); } catch (e) {}
+  });
+})();`;
+
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   const { locale } = useRootData();
+  const framed = useMatches().some((m) => m.id === "routes/widget.$key");
   // Marks the document once React has hydrated (browser tests wait for it).
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
@@ -51,6 +74,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {framed ? <script nonce={nonce} dangerouslySetInnerHTML={{ __html: STORAGE_GUARD }} /> : null}
         <Meta />
         <Links />
       </head>

@@ -200,7 +200,7 @@ export default function ThreadPage() {
           </p>
         ) : (
           <p className="hint" data-testid="reply-window">
-            {msg("conversations.reply.sms")}
+            {thread.channel === "WEB" ? msg("widget.thread.replyHint") : msg("conversations.reply.sms")}
           </p>
         )}
         <Form method="post" aria-labelledby="reply-title" key={composerKey}>

@@ -9,7 +9,7 @@ import { Form, useActionData, useLoaderData, useNavigate, useNavigation, useReva
 import { createMsg } from "@rm/catalogue";
 import { confirmPhoneCode, findVisitor, findWidgetByKey, postVisitorMessage, requestPhoneCode, visitorView, WIDGET_LIMITS, WidgetError, type WidgetErrorCode, type WidgetRow } from "@rm/messaging";
 import { formatPhone } from "@rm/domain";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { str } from "../.server/forms.server.ts";
 import { logger } from "../.server/logger.server.ts";
 import { FRAME_ANCESTORS_HEADER, limitWidgetCode, limitWidgetMessage, sameOriginPost, widgetLocale, widgetOptions } from "../.server/widget.server.ts";
@@ -55,7 +55,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       token: visitor ? token : null,
       staleToken: token !== null && !visitor,
       pollSeconds: widgetOptions().pollSeconds,
-      maxLength: WIDGET_LIMITS.body,
+      // Server-only values reach the component through the loader: @rm/messaging stays out of the browser bundle.
+      limits: { body: WIDGET_LIMITS.body, name: WIDGET_LIMITS.name },
       visitor: view
         ? {
             name: view.name,
@@ -118,14 +119,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
-function errorText(msg: ReturnType<typeof useMsg>, f: Failure): string {
+function errorText(msg: ReturnType<typeof useMsg>, f: Failure, limits: { body: number; name: number }): string {
   switch (f.error) {
     case "rateLimited":
       return msg("widget.error.rateLimited", { seconds: f.seconds ?? 60 });
     case "tooLong":
-      return msg("widget.error.tooLong", { max: WIDGET_LIMITS.body });
+      return msg("widget.error.tooLong", { max: limits.body });
     case "nameTooLong":
-      return msg("widget.error.nameTooLong", { max: WIDGET_LIMITS.name });
+      return msg("widget.error.nameTooLong", { max: limits.name });
     default:
       return msg(`widget.error.${f.error}`);
   }
@@ -141,6 +142,10 @@ export default function WidgetChat() {
   const formRef = useRef<HTMLFormElement>(null);
   const storageKey = `rm-widget:${d.key}`;
   const busy = navigation.state !== "idle";
+  // In a frame on the practice's website (known only in the browser): a close button, which phones need
+  // because there the chat covers the launcher.
+  const [framed, setFramed] = useState(false);
+  useEffect(() => setFramed(window.parent !== window), []);
 
   // Remember the chat in this origin's storage, or pick it up again when the host page reloads.
   useEffect(() => {
@@ -181,12 +186,19 @@ export default function WidgetChat() {
 
   const v = d.visitor;
   const values = failure?.values ?? { body: "", name: "", phone: "" };
-  const errorFor = (intent: string) => (failure && failure.intent === intent ? errorText(msg, failure) : null);
+  const errorFor = (intent: string) => (failure && failure.intent === intent ? errorText(msg, failure, d.limits) : null);
   const messageError = errorFor("message");
   const codeError = errorFor("code") ?? errorFor("confirm");
   return (
     <main className="widget">
-      <h1>{msg("widget.title", { practice: d.practice })}</h1>
+      <div className="widget-head">
+        <h1>{msg("widget.title", { practice: d.practice })}</h1>
+        {framed ? (
+          <button type="button" className="secondary" onClick={() => window.parent.postMessage("rm-widget:close", "*")}>
+            {msg("widget.launcher.close")}
+          </button>
+        ) : null}
+      </div>
       <p className="hint">{msg("widget.intro")}</p>
       <section aria-label={msg("widget.log")}>
         {v && v.messages.length > 0 ? (
@@ -212,7 +224,7 @@ export default function WidgetChat() {
           </p>
         ) : null}
         <label htmlFor="widget-body">{msg("widget.message.label")}</label>
-        <textarea id="widget-body" name="body" rows={3} maxLength={d.maxLength} required defaultValue={values.body} {...(messageError ? { "aria-invalid": true, "aria-describedby": "widget-error" } : {})} />
+        <textarea id="widget-body" name="body" rows={3} maxLength={d.limits.body} required defaultValue={values.body} {...(messageError ? { "aria-invalid": true, "aria-describedby": "widget-error" } : {})} />
         {!v?.name ? (
           <>
             <label htmlFor="widget-name">{msg("widget.name.label")}</label>

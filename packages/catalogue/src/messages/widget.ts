@@ -59,7 +59,7 @@ export const widget = {
     en: "Visitors of your website write to you from a chat; their messages arrive in Conversations like WhatsApp and SMS ones, and your answers appear in the chat.",
   }),
   "widget.settings.snippet": m({ es: "1. Pegue esta línea en su sitio", en: "1. Paste this line into your website" }),
-  "widget.settings.snippetHint": m({ es: "Antes de </body>, en cada página donde quiera el chat.", en: "Before </body>, on every page where you want the chat." }),
+  "widget.settings.snippetHint": m({ es: "Al final de cada página donde quiera el chat, antes del cierre de la etiqueta body.", en: "At the end of every page where you want the chat, before the body tag closes." }),
   "widget.settings.csp": m({ es: "2. Si su sitio usa Content-Security-Policy, permita nuestro origen", en: "2. If your website uses a Content-Security-Policy, allow our origin" }),
   "widget.settings.cspHint": m({ es: "Agregue nuestro origen a estas directivas (sin ellas, el navegador bloquea el chat):", en: "Add our origin to these directives (without them, the browser blocks the chat):" }),
   "widget.settings.origins": m({ es: "3. Sitios que pueden mostrar el chat", en: "3. Websites that may show the chat" }),
@@ -81,6 +81,7 @@ export const widget = {
     en: "This is how your visitors see the chat on a phone. Messages written here really arrive in Conversations.",
   }),
   "widget.settings.previewLanguage": m<{ language: string }>({ es: "{language, select, en {En inglés} other {En español}}", en: "{language, select, en {In English} other {In Spanish}}" }),
+  "widget.thread.replyHint": m({ es: "Chat web: su respuesta aparece en el chat del visitante.", en: "Web chat: your answer appears in the visitor's chat." }),
   "widget.thread.visitor": m({ es: "Visitante del chat web", en: "Web chat visitor" }),
   "widget.thread.phone": m<{ phone: string; confirmed: string }>({
     es: "Celular que dejó: {phone} ({confirmed, select, yes {confirmado: las respuestas también van por SMS} other {sin confirmar: las respuestas van solo al chat}})",
