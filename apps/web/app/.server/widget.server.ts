@@ -63,14 +63,3 @@ export function widgetLocale(request: Request): "es" | "en" {
   }
   return "es";
 }
-
-/** A POST that did not come from the chat page itself (another site's form) is refused. */
-export function sameOriginPost(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  if (origin === null || origin === "null") return origin === null;
-  try {
-    return new URL(origin).host === (request.headers.get("host") ?? new URL(request.url).host);
-  } catch {
-    return false;
-  }
-}

@@ -12,7 +12,7 @@ import { formatPhone } from "@rm/domain";
 import { useEffect, useRef, useState } from "react";
 import { str } from "../.server/forms.server.ts";
 import { logger } from "../.server/logger.server.ts";
-import { FRAME_ANCESTORS_HEADER, limitWidgetCode, limitWidgetMessage, sameOriginPost, widgetLocale, widgetOptions } from "../.server/widget.server.ts";
+import { FRAME_ANCESTORS_HEADER, limitWidgetCode, limitWidgetMessage, widgetLocale, widgetOptions } from "../.server/widget.server.ts";
 import widgetStyles from "../components/widget.css?url";
 import { useMsg } from "../i18n.ts";
 
@@ -74,8 +74,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 type Failure = { error: WidgetErrorCode | "rateLimited"; seconds?: number; intent: string; values: { body: string; name: string; phone: string } };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  // The chat's forms post from its own page; another site's form posting here is refused.
-  if (!sameOriginPost(request)) throw data(null, { status: 403, headers: PAGE_HEADERS });
+  // Another site's form posting here never gets this far: Remix aborts an action whose Origin is not the Host.
   const widget = (await findWidgetByKey(context.em, params.key ?? "")) ?? notFound();
   const framing = { [FRAME_ANCESTORS_HEADER]: frameAncestors(widget) };
   const form = await request.formData();
@@ -89,7 +88,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const opts = widgetOptions();
   try {
     if (intent === "message") {
-      const limit = await limitWidgetMessage(widget.publicKey, token ?? `ip:${context.clientAddress}`);
+      // A known visitor's own bucket; a first message (or a token this widget does not know, so that
+      // inventing tokens gains nothing) counts against the client address on this widget.
+      const known = token ? await findVisitor(context.em, widget, token) : null;
+      const limit = await limitWidgetMessage(widget.publicKey, known ? `v:${token}` : `ip:${widget.publicKey}:${context.clientAddress}`);
       if (!limit.allowed) {
         logger.warn({ requestId: context.requestId, widget: widget.id }, "web chat message refused: rate limit");
         return fail("rateLimited", 429, { seconds: limit.retryAfterSeconds });
