@@ -172,6 +172,14 @@ describe.skipIf(!present)("the web chat on a practice's website", () => {
     const latencyMs = Date.now() - answeredAt;
     console.log(`[widget] staff answer visible in the chat after ${latencyMs} ms (poll every ${POLL_SECONDS} s)`);
     expect(latencyMs).toBeLessThan((POLL_SECONDS + 8) * 1000);
+    // What one poll costs the server: the chat's revalidation requests as the web process logged them.
+    const polls = web.logs
+      .map((l) => { try { return JSON.parse(l) as { method?: string; route?: string; ms?: number }; } catch { return {}; } })
+      .filter((e) => e.method === "GET" && e.route?.startsWith("/widget/") && e.route.endsWith(".data") && typeof e.ms === "number")
+      .map((e) => e.ms!)
+      .sort((x, y) => x - y);
+    expect(polls.length).toBeGreaterThan(0);
+    console.log(`[widget] ${polls.length} polls, median ${polls[Math.floor(polls.length / 2)]!.toFixed(1)} ms, slowest ${polls.at(-1)!.toFixed(1)} ms at the web process`);
     const [answer] = (await sql.query("select channel, type, status from messages where workspace_id = $1 and type = 'STAFF_REPLY'", [tenant.workspaceId])).rows;
     expect(answer).toEqual({ channel: "WEB", type: "STAFF_REPLY", status: "DELIVERED" });
     await saveScreenshot(page, "widget-phone", { fullPage: false });
