@@ -16,6 +16,8 @@ let web: WebServer;
 let a: Tenant;
 let b: Tenant;
 const keys = new Map<string, string>();
+/** The first test's visitor on widget A (their own limit bucket is still nearly empty). */
+let visitorA = "";
 
 /** The workspace's widget key, as its owner's settings page creates and shows it. */
 async function keyOf(t: Tenant): Promise<string> {
@@ -57,6 +59,7 @@ describe("the web chat's public routes", () => {
   it("a visitor's token shows their chat on its own widget only; on another workspace's it is a new chat", async () => {
     const first = await say(keys.get("a")!, { body: "Mensaje privado de A" });
     expect(first.res.status).toBe(302);
+    visitorA = first.token!;
     const own = await (await fetch(`${web.url}/widget/${keys.get("a")}?v=${first.token}`)).text();
     expect(own).toContain("Mensaje privado de A");
     const other = await fetch(`${web.url}/widget/${keys.get("b")}?v=${first.token}`);
@@ -101,6 +104,20 @@ describe("the web chat's public routes", () => {
     const statuses: number[] = [];
     for (const c of ["x", "y", "z"]) statuses.push((await say(keys.get("b")!, { v: c.repeat(32), body: `inventado ${c}` })).res.status);
     expect(statuses).toContain(429);
+  });
+
+  it("a visitor's phone-less contact opens on the contacts list and page, and on the thread pages with its channel", async () => {
+    expect((await say(keys.get("a")!, { v: visitorA, body: "¿Tienen parqueadero?", name: "Visitante Sin Teléfono" })).res.status).toBe(302);
+    const [contact] = (await sql.query("select id from contacts where workspace_id = $1 and name = 'Visitante Sin Teléfono' and phone is null", [a.workspaceId])).rows as [{ id: string }];
+    const [thread] = (await sql.query("select id from conversations where workspace_id = $1 and contact_id = $2", [a.workspaceId, contact.id])).rows as [{ id: string }];
+    const session = await signIn(web.url, a.owner.email, a.owner.password);
+    const get = (path: string) => fetch(`${web.url}${path}`, { headers: { Cookie: session.cookie } });
+    for (const path of ["/contacts", `/contacts/${contact.id}`, "/conversations?channel=WEB", `/conversations/${thread.id}`]) {
+      const res = await get(path);
+      expect(res.status, path).toBe(200);
+      expect(await res.text(), path).toContain("Visitante Sin Teléfono");
+    }
+    expect(await (await get(`/conversations/${thread.id}`)).text()).toContain("Chat web: su respuesta aparece en el chat del visitante.");
   });
 
   it("frames the chat only in the owner's allowed origins and our own pages", async () => {
