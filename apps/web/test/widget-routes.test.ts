@@ -15,6 +15,7 @@ let sql: pg.Client;
 let web: WebServer;
 let a: Tenant;
 let b: Tenant;
+let c: Tenant;
 const keys = new Map<string, string>();
 /** The first test's visitor on widget A (their own limit bucket is still nearly empty). */
 let visitorA = "";
@@ -44,9 +45,11 @@ beforeAll(async () => {
   await sql.connect();
   a = await createTenant(db.url, "chat-a");
   b = await createTenant(db.url, "chat-b");
-  web = await startWebServer({ databaseUrl: db.url, env: { WIDGET_MESSAGES_PER_VISITOR_PER_HOUR: "3" } });
+  c = await createTenant(db.url, "chat-c");
+  web = await startWebServer({ databaseUrl: db.url, env: { WIDGET_MESSAGES_PER_VISITOR_PER_HOUR: "3", WIDGET_MESSAGES_PER_KEY_PER_HOUR: "6" } });
   keys.set("a", await keyOf(a));
   keys.set("b", await keyOf(b));
+  keys.set("c", await keyOf(c));
 }, 120_000);
 
 afterAll(async () => {
@@ -104,6 +107,16 @@ describe("the web chat's public routes", () => {
     const statuses: number[] = [];
     for (const c of ["x", "y", "z"]) statuses.push((await say(keys.get("b")!, { v: c.repeat(32), body: `inventado ${c}` })).res.status);
     expect(statuses).toContain(429);
+  });
+
+  it("limits all visitors of one widget key together", async () => {
+    // Three visitors start chats (the address's bucket on this widget: 3), then write on their own buckets.
+    const tokens: string[] = [];
+    for (const n of [1, 2, 3]) tokens.push((await say(keys.get("c")!, { body: `visitante ${n}` })).token!);
+    const statuses: number[] = [];
+    for (const [i, t] of [0, 0, 1, 1, 2].map((i) => [i, tokens[i]!] as const)) statuses.push((await say(keys.get("c")!, { v: t, body: `otra vez ${i}` })).res.status);
+    // The key allows 6 an hour: 3 first messages and 3 more; the seventh is refused though its visitor is under their own limit.
+    expect(statuses).toEqual([302, 302, 302, 429, 429]);
   });
 
   it("a visitor's phone-less contact opens on the contacts list and page, and on the thread pages with its channel", async () => {
