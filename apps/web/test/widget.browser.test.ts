@@ -229,6 +229,11 @@ describe.skipIf(!present)("the web chat on a practice's website", () => {
     await page.getByRole("button", { name: "Confirm number" }).click();
     await page.getByText("Number confirmed: 099 123 4567. Answers also reach you by SMS.").waitFor();
     await expectUsableAt360(browser, page, { strict: true });
+
+    // Staff see the confirmed number on the thread, and that answers now also go by SMS.
+    await staffPage.goto(`${web.url}/conversations?channel=WEB`);
+    await staffPage.getByTestId("thread-row").filter({ hasText: "Do you take new patients?" }).getByRole("link").click();
+    await staffPage.getByTestId("widget-phone").filter({ hasText: "Celular que dejó: 099 123 4567 (confirmado: las respuestas también van por SMS)" }).waitFor();
     await context.close();
   });
 });
