@@ -7,7 +7,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { logger } from "./.server/logger.server.ts";
-import { applySecurityHeaders, createNonce } from "./.server/security.server.ts";
+import { applySecurityHeaders, createNonce, FRAME_ANCESTORS_HEADER } from "./.server/security.server.ts";
 import { NonceContext } from "./nonce.ts";
 
 /** Rendering that takes longer than this is aborted (Remix waits a little longer for the abort). */
@@ -22,7 +22,11 @@ export default function handleRequest(
 ): Promise<Response> {
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
   const nonce = createNonce();
+  // Only the web chat page sets it (its loader's allowed origins); never sent to the browser as such.
+  const frameAncestors = responseHeaders.get(FRAME_ANCESTORS_HEADER);
+  responseHeaders.delete(FRAME_ANCESTORS_HEADER);
   applySecurityHeaders(responseHeaders, nonce, {
+    frameAncestors,
     development: process.env.NODE_ENV !== "production",
     https: new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https",
   });

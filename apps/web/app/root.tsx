@@ -7,12 +7,14 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useMatches,
   useRouteError,
 } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
 import { ensureCsrfToken } from "./.server/csrf.server.ts";
 import { getLocale } from "./.server/locale.server.ts";
 import { getSession, sessionStorage } from "./.server/session.server.ts";
+import { widgetLocale } from "./.server/widget.server.ts";
 import { ErrorPage } from "./components/error-page.tsx";
 import { LOCALE_TAGS, useMsg, useRootData } from "./i18n.ts";
 import { useNonce } from "./nonce.ts";
@@ -29,7 +31,8 @@ export const meta: MetaFunction = () => [{ title: "Reputation Manager" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await getSession(request);
   const { token, created } = ensureCsrfToken(session);
-  const locale = await getLocale(request);
+  // The web chat speaks its visitor's language (SPEC §16), not the staff cookie's.
+  const locale = new URL(request.url).pathname.startsWith("/widget/") ? widgetLocale(request) : await getLocale(request);
   // A first visit gets its CSRF token in the session cookie with the page that shows the forms.
   return data(
     { csrf: token, locale },
@@ -37,9 +40,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
+/**
+ * The web chat runs in a frame on other sites, where browsers may deny it storage (third-party storage
+ * blocked): reading `sessionStorage` then throws, and Remix's scroll restoration and route discovery
+ * read it. An in-memory stand-in keeps the chat working for as long as the frame lives.
+ */
+const STORAGE_GUARD = `(function () {
+  ["sessionStorage", "localStorage"].forEach(function (name) {
+    try { window[name].getItem("rm"); return; } catch (e) {}
+    var items = {};
+    var memory = {
+      getItem: function (k) { return Object.prototype.hasOwnProperty.call(items, k) ? items[k] : null; },
+      setItem: function (k, v) { items[k] = String(v); },
+      removeItem: function (k) { delete items[k]; },
+      clear: function () { items = {}; },
+      key: function (i) { var keys = Object.keys(items); return i < keys.length ? keys[i] : null; },
+      get length() { return Object.keys(items).length; }
+    };
+    try { Object.defineProperty(window, name, { value: memory, configurable: true }); } catch (e) {}
+  });
+})();`;
+
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   const { locale } = useRootData();
+  const framed = useMatches().some((m) => m.id === "routes/widget.$key");
   // Marks the document once React has hydrated (browser tests wait for it).
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
@@ -49,6 +74,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {framed ? <script nonce={nonce} dangerouslySetInnerHTML={{ __html: STORAGE_GUARD }} /> : null}
         <Meta />
         <Links />
       </head>

@@ -11,6 +11,7 @@ import path from "node:path";
 import { issuePasswordReset, inviteUser } from "@rm/accounts";
 import { initOrm, User, workspaceEm } from "@rm/db";
 import { createCampaignDraft, parsePatientCsv, sendToOnePatient } from "@rm/importer";
+import { findWidgetByKey, postVisitorMessage, widgetSettings } from "@rm/messaging";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,6 +42,8 @@ interface Fixture {
   inviteToken: string;
   contactId: string;
   libraryId: string;
+  /** A web chat visitor's chat address (key and token), with one message in it. */
+  widgetChat: string;
 }
 
 /** A page to open; `shows`: text it must show, so the dates that matter are really on it. */
@@ -91,6 +94,8 @@ const PAGES: Record<string, Visit> = {
   "_app.settings_.api_.reference.tsx": { kind: "staff", url: () => "/settings/api/reference" },
   "_app.settings_.webhooks.tsx": { kind: "staff", url: () => "/settings/webhooks" },
   "_app.settings_.assistant.tsx": { kind: "staff", url: () => "/settings/assistant" },
+  // With the live preview: the real chat in a frame.
+  "_app.settings_.widget.tsx": { kind: "staff", url: () => "/settings/widget" },
   "_app.templates.$id.tsx": { kind: "staff", url: (f) => `/templates/${f.tenant.templateId}` },
   "_app.templates._index.tsx": { kind: "staff", url: () => "/templates" },
   "_app.templates.drafts.tsx": { kind: "staff", url: () => "/templates/drafts" },
@@ -112,6 +117,9 @@ const PAGES: Record<string, Visit> = {
   "reset.$token.tsx": { kind: "public", url: (f) => `/reset/${f.resetToken}` },
   "signup.tsx": { kind: "public", url: () => "/signup" },
   "signup_.verify.tsx": { kind: "public", url: () => "/signup/verify" },
+  // A visitor's chat with their message, polling for answers.
+  "widget.$key.tsx": { kind: "public", url: (f) => f.widgetChat, shows: /¿Atienden los sábados\?/ },
+  "widget[.]js.ts": { kind: "not a page", why: "the script tag's JavaScript for practices' websites" },
 };
 
 describe("route table", () => {
@@ -173,7 +181,13 @@ describe.skipIf(!present)(`hydration in ${VIEWER_ZONE} against a server in UTC`,
       await orm.em
         .fork()
         .execute("insert into contacts (workspace_id, phone, name, source, lead_status, lead_status_at) values (?, '+593981119999', 'Prospecto Web', 'WIDGET', 'NEW', now() - interval '2 hours')", [tenant.workspaceId]);
+      const widget = await orm.em.fork().transactional(async (tem) => {
+        const { publicKey } = await widgetSettings(tem, tenant.workspaceId, new Date());
+        const posted = await postVisitorMessage(tem, (await findWidgetByKey(tem, publicKey))!, { token: null, body: "¿Atienden los sábados?", language: "es", now: new Date() });
+        return `/widget/${publicKey}?v=${posted.token}`;
+      });
       fixture = {
+        widgetChat: widget,
         contactId: contact!.id,
         libraryId,
         tenant,

@@ -110,6 +110,9 @@ const ROUTES: Record<string, RouteSpec> = {
   "_app.settings_.webhooks.tsx": { kind: "staff", url: () => "/settings/webhooks", get: OWNER },
   // Owners only (SPEC §16); no id in the URL: it changes the signed-in workspace's own switches.
   "_app.settings_.assistant.tsx": { kind: "staff", url: () => "/settings/assistant", get: OWNER },
+  // Owners only; no id in the URL: it shows and edits the signed-in workspace's own widget (its key and
+  // allowed origins; a visitor token of another workspace's widget is unknown there: packages/messaging widget.test.ts).
+  "_app.settings_.widget.tsx": { kind: "staff", url: () => "/settings/widget", get: OWNER },
   "_app.practices._index.tsx": { kind: "staff", url: () => "/practices", get: STAFF },
   "_app.practices.$id.tsx": {
     kind: "staff",
@@ -157,6 +160,9 @@ const ROUTES: Record<string, RouteSpec> = {
   "q.$token.tsx": { kind: "public", url: "/q/unknown-token-0000000000000000", get: 404 },
   "r.$token.tsx": { kind: "public", url: "/r/unknown-token-0000000000000000", get: 404 },
   "f.$token.tsx": { kind: "public", url: "/f/unknown-token-0000000000000000", get: 404 },
+  // The web chat: the widget's public key is the only key, unguessable and global; an unknown one is 404.
+  "widget.$key.tsx": { kind: "public", url: "/widget/wk_unknown00000000000000", get: 404 },
+  "widget[.]js.ts": { kind: "public", url: "/widget.js?w=wk_unknown00000000000000", get: 404 },
 };
 
 const staffRoutes = Object.entries(ROUTES).filter((e): e is [string, StaffRoute] => e[1].kind === "staff");

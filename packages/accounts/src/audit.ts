@@ -79,6 +79,7 @@ export const AUDIT_ACTIONS = [
   "conversation.assistant_changed",
   "canned_reply.created",
   "lead.status_changed",
+  "widget.origins_changed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -37,8 +37,9 @@ import { timeline } from "./messages/timeline.ts";
 import { upload } from "./messages/upload.ts";
 import { users } from "./messages/users.ts";
 import { whatsappTemplates } from "./messages/whatsapp-templates.ts";
+import { widget } from "./messages/widget.ts";
 
-export const catalogue = { ...account, ...accounts, ...aiDrafts, ...analytics, ...api, ...app, ...assistant, ...audit, ...auth, ...billing, ...broadcast, ...campaign, ...campaigns, ...consent, ...contacts, ...conversations, ...draft, ...home, ...imports, ...inbox, ...leads, ...library, ...links, ...ownSender, ...practices, ...publicPages, ...security, ...sending, ...sendOne, ...settings, ...signup, ...templates, ...timeline, ...upload, ...users, ...whatsappTemplates };
+export const catalogue = { ...account, ...accounts, ...aiDrafts, ...analytics, ...api, ...app, ...assistant, ...audit, ...auth, ...billing, ...broadcast, ...campaign, ...campaigns, ...consent, ...contacts, ...conversations, ...draft, ...home, ...imports, ...inbox, ...leads, ...library, ...links, ...ownSender, ...practices, ...publicPages, ...security, ...sending, ...sendOne, ...settings, ...signup, ...templates, ...timeline, ...upload, ...users, ...whatsappTemplates, ...widget };
 
 export type Catalogue = typeof catalogue;
 export type MessageCode = keyof Catalogue;

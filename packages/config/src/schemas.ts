@@ -268,6 +268,14 @@ export const webEnv = commonEnv
     ...webhooksInsecureEnv.shape,
     /** How long a pending reply (SPEC §13) waits for the patient's answer before it lapses and staff are told (default 72 h). */
     PENDING_REPLY_TTL_HOURS: z.coerce.number({ error: "expected hours" }).min(1).max(24 * 30).default(72),
+    /** Web chat (SPEC §16): messages one visitor may send per hour (sliding window, Redis; fails open). */
+    WIDGET_MESSAGES_PER_VISITOR_PER_HOUR: z.coerce.number({ error: "expected a whole number" }).int().min(1).max(10_000).default(30),
+    /** Web chat: messages all visitors of one workspace's widget key may send per hour together. */
+    WIDGET_MESSAGES_PER_KEY_PER_HOUR: z.coerce.number({ error: "expected a whole number" }).int().min(1).max(1_000_000).default(600),
+    /** Web chat: confirmation codes one visitor may ask for per day (each is an SMS). */
+    WIDGET_CODES_PER_VISITOR_PER_DAY: z.coerce.number({ error: "expected a whole number" }).int().min(1).max(100).default(3),
+    /** Web chat: seconds between the chat's checks for new staff answers (with JavaScript). */
+    WIDGET_POLL_SECONDS: z.coerce.number({ error: "expected seconds" }).int().min(2).max(300).default(5),
   })
   .refine(credentialsRefine, credentialsRefineMessage)
   .refine(insecureRefine, insecureRefineMessage);

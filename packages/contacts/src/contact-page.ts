@@ -62,6 +62,8 @@ export interface ContactView {
   /** The channel of the latest appointment (what a staff opt-in records by default). */
   lastChannel: "SMS" | "WHATSAPP" | null;
   names: NameSeen[];
+  /** The name on the contact itself (practice software's, or a web chat visitor's); null when none. */
+  contactName: string | null;
   appointments: ContactAppointment[];
   feedback: ContactFeedback[];
   labels: LabelRef[];
@@ -93,10 +95,11 @@ export async function loadContact(em: EntityManager, viewer: ContactsViewer, con
     no_whatsapp_at: Date | null;
     marketing_consent_at: Date | null;
     marketing_consent_source: string | null;
+    name: string | null;
   }>(
     em,
     ws,
-    `select id, phone, created_at, last_contact_at, opted_out_at, opted_out_source, erased_at, sms_consent_at, sms_consent_source,
+    `select id, phone, name, created_at, last_contact_at, opted_out_at, opted_out_source, erased_at, sms_consent_at, sms_consent_source,
             whatsapp_consent_at, whatsapp_consent_source, no_whatsapp_at, marketing_consent_at, marketing_consent_source
        from contacts where workspace_id = ? and id = ?`,
     [visible.id],
@@ -169,6 +172,7 @@ export async function loadContact(em: EntityManager, viewer: ContactsViewer, con
     channels: [...channelCount.entries()].sort((a, b) => b[1] - a[1]).map(([ch]) => ch),
     lastChannel: latest?.channel ?? null,
     names: [...names.values()].sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime()),
+    contactName: row.name,
     appointments: appointments.map((a) => ({
       patientId: a.patient_id,
       campaignId: a.campaign_id,

@@ -224,7 +224,7 @@ export async function findContactsByLabels(em: EntityManager, workspaceId: strin
        from (select cl.contact_id from contact_labels cl
               where cl.workspace_id = ? and cl.label_id = any(?::uuid[]) and cl.contact_id > ?::uuid
               group by cl.contact_id having count(*) >= ?) x
-       join contacts c on c.workspace_id = ? and c.id = x.contact_id${options.reachableOnly ? " and c.opted_out_at is null and c.erased_at is null" : ""}
+       join contacts c on c.workspace_id = ? and c.id = x.contact_id${options.reachableOnly ? " and c.phone is not null and c.opted_out_at is null and c.erased_at is null" : ""}
       order by c.id limit ?`,
     [pgArray(labels), after, need, workspaceId, limit],
   );

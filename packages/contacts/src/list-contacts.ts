@@ -145,19 +145,20 @@ export async function listContacts(em: EntityManager, viewer: ContactsViewer, fi
     params.push(filters.after.key, filters.after.id);
   }
   params.push(limit + 1);
-  // The page is chosen on contacts alone (the activity index), then each row looks up its names.
+  // The page is chosen on contacts alone (the activity index), then each row looks up its names: the
+  // latest appointment's, else the contact's own (practice software's, or a web chat visitor's).
   const rows = await scopedQuery<Row>(
     em,
     viewer.workspaceId,
     `with page as materialized (
-       select c.id, c.workspace_id, c.phone, c.last_contact_at, c.opted_out_at, c.erased_at, ${MICROS("coalesce(c.last_contact_at, c.created_at)")} as cursor_key,
+       select c.id, c.workspace_id, c.phone, c.name as contact_name, c.last_contact_at, c.opted_out_at, c.erased_at, ${MICROS("coalesce(c.last_contact_at, c.created_at)")} as cursor_key,
               coalesce(c.last_contact_at, c.created_at) as sort_at
          from contacts c
         where c.workspace_id = ?${w.sql}${keyset}
         order by coalesce(c.last_contact_at, c.created_at) desc, c.id desc
         limit ?)
      select page.id, page.phone, page.last_contact_at, page.opted_out_at, page.erased_at, page.cursor_key,
-            (select p.name from patients p where p.workspace_id = page.workspace_id and p.contact_id = page.id order by p.created_at desc, p.id desc limit 1) as name,
+            coalesce((select p.name from patients p where p.workspace_id = page.workspace_id and p.contact_id = page.id order by p.created_at desc, p.id desc limit 1), page.contact_name) as name,
             (select count(distinct p.name) from patients p where p.workspace_id = page.workspace_id and p.contact_id = page.id)::text as names
        from page order by page.sort_at desc, page.id desc`,
     params,

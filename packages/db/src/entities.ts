@@ -1,5 +1,7 @@
 import { AnalyticsDailySchema, AnalyticsDeltaSchema, AnalyticsRollupSchema } from "./modules/analytics/analytics.entity.ts";
 import { PracticeKnowledgeSchema } from "./modules/assistant/practice-knowledge.entity.ts";
+import { WebWidgetSchema } from "./modules/widget/web-widget.entity.ts";
+import { WidgetVisitorSchema } from "./modules/widget/widget-visitor.entity.ts";
 import { ApiAppointmentSchema } from "./modules/api/api-appointment.entity.ts";
 import { ApiIdempotencyKeySchema } from "./modules/api/api-idempotency-key.entity.ts";
 import { ApiKeySchema } from "./modules/api/api-key.entity.ts";
@@ -76,4 +78,6 @@ export const entities = [
   ApiIdempotencyKeySchema,
   WebhookEndpointSchema,
   WebhookDeliverySchema,
+  WebWidgetSchema,
+  WidgetVisitorSchema,
 ];

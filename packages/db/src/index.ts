@@ -35,6 +35,8 @@ export { Feedback, FeedbackSchema } from "./modules/feedback/feedback.entity.ts"
 export { ReviewClick, ReviewClickSchema } from "./modules/feedback/review-click.entity.ts";
 export { CreditLedgerEntry, CreditLedgerEntrySchema } from "./modules/billing/credit-ledger-entry.entity.ts";
 export { TwilioAccount, TwilioAccountSchema } from "./modules/senders/twilio-account.entity.ts";
+export { WebWidget, WebWidgetSchema } from "./modules/widget/web-widget.entity.ts";
+export { WidgetVisitor, WidgetVisitorSchema } from "./modules/widget/widget-visitor.entity.ts";
 export { PracticeKnowledge, PracticeKnowledgeSchema } from "./modules/assistant/practice-knowledge.entity.ts";
 export { WhatsAppTemplate, WhatsAppTemplateSchema, WhatsAppTemplateStatus } from "./modules/senders/whatsapp-template.entity.ts";
 export { BillingEvent, BillingEventSchema } from "./modules/billing/billing-event.entity.ts";

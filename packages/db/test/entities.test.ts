@@ -64,7 +64,7 @@ async function buildGraph() {
     campaign,
     contact,
     name: "Juan Pérez",
-    phone: contact.phone,
+    phone: contact.phone!,
     appointmentAt: new Date("2026-11-02T15:00:00Z"),
     preferredChannel: Channel.WHATSAPP,
     consent: true,

@@ -71,9 +71,11 @@ describe("migrations", () => {
           "templates",
           "twilio_accounts",
           "users",
+          "web_widgets",
           "webhook_deliveries",
           "webhook_endpoints",
           "whatsapp_templates",
+          "widget_visitors",
           "workspaces",
         ]);
         expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe("");

@@ -39,9 +39,9 @@ async function populate(tenant: typeof A, key: "A" | "B") {
   const template = em.create(Template, { workspace: ws, type: TemplateType.HELP, body: `help ${key}` });
   const campaign = em.create(Campaign, { workspace: ws, practice: tenant.practiceId, createdBy: tenant.ownerId, name: `campaign ${key}` });
   const contact = em.create(Contact, { workspace: ws, phone: "+593987651234" });
-  const patient = em.create(Patient, { workspace: ws, campaign, contact, name: `patient ${key}`, phone: contact.phone, appointmentAt: new Date(), preferredChannel: Channel.SMS });
-  const message = em.create(Message, { workspace: ws, patient, campaign, type: MessageType.INITIAL, channel: Channel.SMS, toAddress: contact.phone });
-  const inbound = em.create(InboundMessage, { workspace: ws, patient, providerSid: `SMin${key}${ws}`, channel: Channel.SMS, fromAddress: contact.phone, toAddress: "+15550000000", receivedAt: new Date() });
+  const patient = em.create(Patient, { workspace: ws, campaign, contact, name: `patient ${key}`, phone: contact.phone!, appointmentAt: new Date(), preferredChannel: Channel.SMS });
+  const message = em.create(Message, { workspace: ws, patient, campaign, type: MessageType.INITIAL, channel: Channel.SMS, toAddress: contact.phone! });
+  const inbound = em.create(InboundMessage, { workspace: ws, patient, providerSid: `SMin${key}${ws}`, channel: Channel.SMS, fromAddress: contact.phone!, toAddress: "+15550000000", receivedAt: new Date() });
   const feedback = em.create(Feedback, { workspace: ws, patient, text: `feedback ${key}` });
   const click = em.create(ReviewClick, { workspace: ws, patient });
   const audit = em.create(AuditLog, { workspace: ws, action: "test", entityType: "Workspace", entityId: ws });

@@ -18,6 +18,8 @@ const GLOBAL_KEYS: Record<string, string> = {
   provider_status_events_sid_status_uq: "a callback names no workspace: only the sid and our message id",
   twilio_accounts_account_sid_unique: "callbacks of an own account are verified by the AccountSid they post",
   users_email_unique: "sign-in is by email, before any workspace is known",
+  web_widgets_public_key_unique: "the web chat's script tag and page name the workspace by its widget's public key alone",
+  widget_visitors_token_hash_unique: "a web chat visitor is known by their token alone (also checked against the widget)",
   workspaces_stripe_customer_id_unique: "Stripe's webhooks name the customer, not the workspace",
   workspaces_stripe_subscription_id_unique: "Stripe's webhooks name the subscription, not the workspace",
 };

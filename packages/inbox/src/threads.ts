@@ -24,7 +24,7 @@ export interface ThreadFilters {
   mine: boolean;
   unassigned: boolean;
   practiceId: string | null;
-  channel: "SMS" | "WHATSAPP" | null;
+  channel: "SMS" | "WHATSAPP" | "WEB" | null;
   /** Keyset cursor: threads with older activity than this one. */
   after: { at: string; id: string } | null;
 }
@@ -42,7 +42,7 @@ export function parseThreadFilters(params: URLSearchParams): ThreadFilters {
   const practiceId = get("practice");
   if (practiceId !== null && !UUID.test(practiceId)) throw new InboxError("invalid", "conversations.filter.invalid", "practice");
   const channel = get("channel");
-  if (channel !== null && channel !== "SMS" && channel !== "WHATSAPP") throw new InboxError("invalid", "conversations.filter.invalid", "channel");
+  if (channel !== null && channel !== "SMS" && channel !== "WHATSAPP" && channel !== "WEB") throw new InboxError("invalid", "conversations.filter.invalid", "channel");
   let after: ThreadFilters["after"] = null;
   const cursor = get("after");
   if (cursor) {
@@ -61,8 +61,8 @@ function scopeOf(viewer: InboxViewer, patient = "p"): { sql: string; params: unk
 export interface ThreadListItem {
   id: string;
   status: ThreadStatus;
-  channel: "SMS" | "WHATSAPP";
-  phone: string;
+  channel: "SMS" | "WHATSAPP" | "WEB";
+  phone: string | null;
   patientName: string | null;
   practiceName: string | null;
   assigneeName: string | null;
@@ -109,8 +109,8 @@ export async function listThreads(em: EntityManager, viewer: InboxViewer, f: Thr
   const rows = await em.execute<{
     id: string;
     status: ThreadStatus;
-    channel: "SMS" | "WHATSAPP";
-    phone: string;
+    channel: "SMS" | "WHATSAPP" | "WEB";
+    phone: string | null;
     patient_name: string | null;
     practice_name: string | null;
     assignee_name: string | null;
@@ -121,7 +121,7 @@ export async function listThreads(em: EntityManager, viewer: InboxViewer, f: Thr
     preview: string | null;
     urgent: boolean;
   }[]>(
-    `select cv.id, cv.status, cv.channel, c.phone, p.name as patient_name, pr.name as practice_name, u.name as assignee_name,
+    `select cv.id, cv.status, cv.channel, c.phone, coalesce(p.name, c.name) as patient_name, pr.name as practice_name, u.name as assignee_name,
             cv.last_message_at, ${MICROS("cv.last_message_at")} as at_micros, cv.waiting_since,
             (cv.last_inbound_at is not null and (r.read_at is null or r.read_at < cv.last_inbound_at)) as unread,
             (select i.body from inbound_messages i where i.conversation_id = cv.id order by i.received_at desc limit 1) as preview,
@@ -179,9 +179,9 @@ export type ThreadEntry =
 export interface ThreadView {
   id: string;
   status: ThreadStatus;
-  channel: "SMS" | "WHATSAPP";
+  channel: "SMS" | "WHATSAPP" | "WEB";
   contactId: string;
-  phone: string;
+  phone: string | null;
   /** The contact's stage when it is a lead (SPEC §16), else null. */
   leadStatus: string | null;
   patientName: string | null;
@@ -206,9 +206,9 @@ async function threadHeader(em: EntityManager, viewer: InboxViewer, id: string) 
   const [row] = await scopedQuery<{
     id: string;
     status: ThreadStatus;
-    channel: "SMS" | "WHATSAPP";
+    channel: "SMS" | "WHATSAPP" | "WEB";
     contact_id: string;
-    phone: string;
+    phone: string | null;
     patient_name: string | null;
     practice_name: string | null;
     doctor_name: string | null;
@@ -226,7 +226,7 @@ async function threadHeader(em: EntityManager, viewer: InboxViewer, id: string) 
   }>(
     em,
     viewer.workspaceId,
-    `select cv.id, cv.status, cv.channel, cv.contact_id, c.phone, c.lead_status, p.name as patient_name, pr.name as practice_name, d.name as doctor_name,
+    `select cv.id, cv.status, cv.channel, cv.contact_id, c.phone, c.lead_status, coalesce(p.name, c.name) as patient_name, pr.name as practice_name, d.name as doctor_name,
             cv.assignee_id, cv.sender_address, cv.contact_address, cv.waiting_since, cv.last_inbound_at,
             cv.pending_reply_text, cv.pending_reply_expires_at, cv.pending_reply_lapsed_at, cv.urgent_at, cv.bot_off_at
        from conversations cv

@@ -41,3 +41,27 @@ export { awayStep, botLanguage, botMaySpeak, knowledgeAnswerStep, llmStep, perso
 export { handleAssistantReply, ASSISTANT_REPLY_TYPE, type AssistantReplyDeps } from "./conversations/assistant-reply.ts";
 export { loadReplyContext, sendStaffReply, deliverPendingReply, type ReplyContext, type StaffReplyInput, type StaffReplyResult } from "./conversations/staff-reply.ts";
 export { insertLeadContact, setContactLeadStatus, LEAD_STATUSES, CONTACT_SOURCES, type LeadContactInput } from "./contacts/leads.ts";
+export {
+  WidgetError,
+  WIDGET_LIMITS,
+  WIDGET_CODE_MAX_ATTEMPTS,
+  WIDGET_CODE_TTL_MS,
+  widgetSettings,
+  parseAllowedOrigins,
+  setAllowedOrigins,
+  findWidgetByKey,
+  findVisitor,
+  createWidgetContact,
+  postVisitorMessage,
+  visitorView,
+  requestPhoneCode,
+  confirmPhoneCode,
+  confirmedWidgetPhone,
+  widgetVisitorOfThread,
+  type WidgetErrorCode,
+  type WidgetRow,
+  type VisitorRow,
+  type VisitorView,
+  type WidgetMessage,
+  type PostInput,
+} from "./widget/widget.ts";

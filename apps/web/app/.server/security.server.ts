@@ -2,11 +2,18 @@
 // scripts (<Scripts>, <ScrollRestoration>) carry the nonce, so hydration works under the CSP.
 import { randomBytes } from "node:crypto";
 
+/** The web chat page's `frame-ancestors` travel from its loader to the document's CSP in this header (removed there). */
+export const FRAME_ANCESTORS_HEADER = "X-Rm-Frame-Ancestors";
+
 export function createNonce(): string {
   return randomBytes(16).toString("base64");
 }
 
-export function contentSecurityPolicy(nonce: string, { development = false } = {}): string {
+/**
+ * `frameAncestors`: the web chat page (SPEC §16) may be framed by the workspace's allowed origins
+ * (a space-separated source list); every other page by nobody.
+ */
+export function contentSecurityPolicy(nonce: string, { development = false, frameAncestors = null as string | null } = {}): string {
   const directives = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
@@ -16,7 +23,7 @@ export function contentSecurityPolicy(nonce: string, { development = false } = {
     // Vite's HMR websocket in development only.
     development ? "connect-src 'self' ws: wss:" : "connect-src 'self'",
     "form-action 'self'",
-    "frame-ancestors 'none'",
+    `frame-ancestors ${frameAncestors ?? "'none'"}`,
     "base-uri 'none'",
     "object-src 'none'",
   ];
@@ -24,9 +31,11 @@ export function contentSecurityPolicy(nonce: string, { development = false } = {
 }
 
 /** Sets the document security headers (CSP with `nonce`, framing, sniffing, referrer, permissions). */
-export function applySecurityHeaders(headers: Headers, nonce: string, { development = false, https = false } = {}): void {
-  headers.set("Content-Security-Policy", contentSecurityPolicy(nonce, { development }));
-  headers.set("X-Frame-Options", "DENY");
+export function applySecurityHeaders(headers: Headers, nonce: string, { development = false, https = false, frameAncestors = null as string | null } = {}): void {
+  headers.set("Content-Security-Policy", contentSecurityPolicy(nonce, { development, frameAncestors }));
+  // X-Frame-Options has no list of origins; browsers that know frame-ancestors ignore it anyway.
+  if (frameAncestors === null) headers.set("X-Frame-Options", "DENY");
+  else headers.delete("X-Frame-Options");
   headers.set("X-Content-Type-Options", "nosniff");
   headers.set("Referrer-Policy", "same-origin");
   headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");

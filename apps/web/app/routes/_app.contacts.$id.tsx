@@ -50,7 +50,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       id: contact.id,
       phone: formatPhone(contact.phone, country),
       e164: contact.phone,
-      name: contact.names[0]?.name ?? null,
+      name: contact.names[0]?.name ?? contact.contactName,
       createdAt: contact.createdAt.toISOString(),
       lastContactAt: iso(contact.lastContactAt),
       optedOut: contact.optedOutAt !== null,

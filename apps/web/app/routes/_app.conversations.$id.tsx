@@ -10,6 +10,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { formatPhone } from "@rm/domain";
 import { addThreadNote, assignThreadAs, countWaitingThreads, createCannedReply, InboxError, loadThread, markThreadRead, replyInThread, setThreadAssistantAs, setThreadStatusAs } from "@rm/inbox";
 import { NOTE_MAX_LENGTH, REPLY_MAX_LENGTH, THREAD_STATUSES } from "@rm/inbox/constants";
+import { widgetVisitorOfThread } from "@rm/messaging";
 import type { MessageCode } from "@rm/catalogue";
 import { replySettings } from "../.server/conversations.server.ts";
 import { formValues, str } from "../.server/forms.server.ts";
@@ -33,8 +34,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const waiting = await countWaitingThreads(staff.em, viewer);
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   const msg = msgFor(await getLocale(request));
+  // A web chat thread (SPEC §16): the phone the visitor typed, and whether answers may go to it by SMS.
+  const visitor = thread.channel === "WEB" ? await widgetVisitorOfThread(staff.em, staff.workspace.id, thread.id) : null;
   return {
     title: msg("conversations.pageTitle", { count: waiting }),
+    widgetPhone: visitor?.phone ? { phone: formatPhone(visitor.phone, staff.workspace.defaultCountry), confirmed: visitor.phoneConfirmed } : null,
     waiting,
     timezone: staff.workspace.timezone,
     canEditLibrary: staff.user.role !== "DOCTOR",
@@ -113,14 +117,14 @@ function mediaKind(contentType: string): string {
 }
 
 export default function ThreadPage() {
-  const { thread, timezone, waiting, canEditLibrary } = useLoaderData<typeof loader>();
+  const { thread, timezone, waiting, canEditLibrary, widgetPhone } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as ActionFailure | undefined;
   const [params] = useSearchParams();
   const msg = useMsg();
   const locale = useLocale();
   useLivePage(waiting);
   const when = (iso: string) => formatDateTime(iso, locale, timezone);
-  const name = thread.patientName ?? msg("conversations.unknownPatient");
+  const name = thread.patientName ?? (thread.channel === "WEB" ? msg("widget.thread.visitor") : msg("conversations.unknownPatient"));
   const done = params.get("done");
   const err = (intent: string) => (failure && failure.intent === intent ? msg(failure.error) : null);
   const options = thread.options;
@@ -153,6 +157,11 @@ export default function ThreadPage() {
         ) : null}
         {thread.practiceName ? ` · ${thread.practiceName}` : ""} · <Link to={`/contacts/${thread.contactId}`}>{msg("conversations.contactLink")}</Link>
       </p>
+      {widgetPhone ? (
+        <p className="muted" data-testid="widget-phone">
+          {msg("widget.thread.phone", { phone: widgetPhone.phone, confirmed: widgetPhone.confirmed ? "yes" : "no" })}
+        </p>
+      ) : null}
       {done === "sent" ? (
         <p className="notice" role="status">
           {msg("conversations.reply.sent")}
@@ -219,7 +228,7 @@ export default function ThreadPage() {
           </p>
         ) : (
           <p className="hint" data-testid="reply-window">
-            {msg("conversations.reply.sms")}
+            {thread.channel === "WEB" ? msg("widget.thread.replyHint") : msg("conversations.reply.sms")}
           </p>
         )}
         <Form method="post" aria-labelledby="reply-title" key={composerKey}>

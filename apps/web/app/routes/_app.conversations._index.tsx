@@ -110,7 +110,7 @@ export default function ConversationsPage() {
               label={msg("conversations.filter.channel")}
               allLabel={msg("conversations.filter.all")}
               defaultValue={filters.channel}
-              options={(["WHATSAPP", "SMS"] as const).map((c) => ({ value: c, label: msg("conversations.channel", { channel: c }) }))}
+              options={(["WHATSAPP", "SMS", "WEB"] as const).map((c) => ({ value: c, label: msg("conversations.channel", { channel: c }) }))}
             />
             <button type="submit">{msg("conversations.filter.submit")}</button>
           </Form>
@@ -123,7 +123,7 @@ export default function ConversationsPage() {
               {items.map((t) => (
                 <li key={t.id} className={t.waitingSince ? "thread waiting" : "thread"} data-testid="thread-row">
                   <Link to={`/conversations/${t.id}`} className="thread-link">
-                    <strong>{t.patientName ?? msg("conversations.unknownPatient")}</strong> <span className="muted phone">{t.phone}</span>
+                    <strong>{t.patientName ?? (t.channel === "WEB" ? msg("widget.thread.visitor") : msg("conversations.unknownPatient"))}</strong> <span className="muted phone">{t.phone}</span>
                   </Link>
                   <span className="chip">{msg("conversations.channel", { channel: t.channel })}</span> <span className="chip">{msg("conversations.status", { status: t.status })}</span>
                   {t.urgent ? (

@@ -118,6 +118,7 @@ export default function SettingsPage() {
       {canEdit ? <OwnSenderLink /> : null}
       {canEdit ? <ApiLinks /> : null}
       {canEdit ? <AssistantLink /> : null}
+      {canEdit ? <WidgetLink /> : null}
     </>
   );
 }
@@ -143,6 +144,19 @@ function AssistantLink() {
       <h2 id="assistant-settings-title">{msg("assistant.settings.title")}</h2>
       <p>
         <Link to="/settings/assistant">{msg("assistant.settings.link")}</Link>
+      </p>
+    </section>
+  );
+}
+
+/** The web chat for the practice's website (SPEC §16): snippet, allowed origins and preview on its own page. */
+function WidgetLink() {
+  const msg = useMsg();
+  return (
+    <section className="card" aria-labelledby="widget-settings-title">
+      <h2 id="widget-settings-title">{msg("widget.settings.title")}</h2>
+      <p>
+        <Link to="/settings/widget">{msg("widget.settings.link")}</Link>
       </p>
     </section>
   );

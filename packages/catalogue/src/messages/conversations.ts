@@ -36,7 +36,7 @@ export const conversations = {
     es: "{status, select, OPEN {Abierta} SNOOZED {En espera} other {Cerrada}}",
     en: "{status, select, OPEN {Open} SNOOZED {Snoozed} other {Closed}}",
   }),
-  "conversations.channel": m<{ channel: string }>({ es: "{channel, select, WHATSAPP {WhatsApp} other {SMS}}", en: "{channel, select, WHATSAPP {WhatsApp} other {SMS}}" }),
+  "conversations.channel": m<{ channel: string }>({ es: "{channel, select, WHATSAPP {WhatsApp} WEB {Chat web} other {SMS}}", en: "{channel, select, WHATSAPP {WhatsApp} WEB {Web chat} other {SMS}}" }),
   "conversations.empty": m({ es: "No hay conversaciones para estos filtros.", en: "No conversations match these filters." }),
   "conversations.col.contact": m({ es: "Paciente", en: "Patient" }),
   "conversations.col.last": m({ es: "Último mensaje", en: "Last message" }),

@@ -5,7 +5,9 @@
  */
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
 
-export function formatPhone(e164: string, homeCountry: CountryCode | string = "EC"): string {
+export function formatPhone(e164: string | null, homeCountry: CountryCode | string = "EC"): string {
+  // A web chat visitor's contact has no phone until they confirm one (SPEC §16).
+  if (e164 === null) return "";
   const parsed = parsePhoneNumberFromString(e164.replace(/^whatsapp:/i, ""));
   if (!parsed) return e164;
   return parsed.country === homeCountry ? parsed.formatNational() : parsed.formatInternational();

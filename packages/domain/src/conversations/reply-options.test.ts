@@ -21,6 +21,10 @@ describe("replyOptions", () => {
     expect(replyOptions({ ...base, channel: "SMS", optedOutAt: ago(1) })).toEqual({ kind: "BLOCKED", reason: "OPTED_OUT" });
     expect(replyOptions({ ...base, lastInboundAt: ago(1), erasedAt: ago(1) })).toEqual({ kind: "BLOCKED", reason: "ERASED" });
   });
+  it("lets a web chat visitor be answered at any time without a patient or a window, but never once erased", () => {
+    expect(replyOptions({ ...base, channel: "WEB", hasPatient: false, hasNoticeTemplate: false })).toEqual({ kind: "FREE_TEXT", windowEndsAt: null, remainingMs: null });
+    expect(replyOptions({ ...base, channel: "WEB", hasPatient: false, erasedAt: ago(1) })).toEqual({ kind: "BLOCKED", reason: "ERASED" });
+  });
 });
 
 describe("isLiveConversation and fillCannedReply", () => {

@@ -1,7 +1,8 @@
 // What a staff member may send in a conversation right now (SPEC §13), decided before they write:
 // free text inside WhatsApp's 24-hour customer-service window, otherwise only an approved template or
 // a pending reply (held text behind the "you have a message" template); SMS at any time. Nobody may
-// be answered after opting out or being erased.
+// be answered after opting out or being erased. The web chat (WEB, SPEC §16) has no provider and no
+// window: free text at any time, with or without a patient.
 
 export const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -15,7 +16,7 @@ export type ReplyOptions =
   | { kind: "BLOCKED"; reason: ReplyBlock };
 
 export interface ReplyState {
-  channel: "SMS" | "WHATSAPP";
+  channel: "SMS" | "WHATSAPP" | "WEB";
   optedOutAt: Date | null;
   erasedAt: Date | null;
   /**
@@ -35,6 +36,7 @@ export interface ReplyState {
 export function replyOptions(s: ReplyState): ReplyOptions {
   if (s.erasedAt) return { kind: "BLOCKED", reason: "ERASED" };
   if (s.optedOutAt) return { kind: "BLOCKED", reason: "OPTED_OUT" };
+  if (s.channel === "WEB") return { kind: "FREE_TEXT", windowEndsAt: null, remainingMs: null };
   if (!s.hasPatient) return { kind: "BLOCKED", reason: "NO_PATIENT" };
   if (s.channel === "SMS") return { kind: "FREE_TEXT", windowEndsAt: null, remainingMs: null };
   if (s.lastInboundAt) {

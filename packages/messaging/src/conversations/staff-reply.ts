@@ -8,6 +8,7 @@ import { enqueueOutbox, OutboxStream, scopedQuery } from "@rm/db";
 import { PLATFORM_TEMPLATE_TEXTS, renderContent, replyOptions, resolveWhatsAppContentSid, whatsappContentVariables, type PlatformContentSids, type ReplyOptions } from "@rm/domain";
 import { messageSendEvent } from "@rm/events";
 import { firstName, loadPatientContext } from "../feedback/patient-context.ts";
+import { confirmedWidgetPhone } from "../widget/widget.ts";
 import { loadThreadRow, markAnswered, type ThreadRow } from "./threads.ts";
 
 export interface ReplyContext {
@@ -89,6 +90,11 @@ export async function sendStaffReply(em: EntityManager, input: StaffReplyInput):
   if (!ctx) return { kind: "not-found" };
   const { thread, options } = ctx;
   if (options.kind === "BLOCKED") return { kind: "refused", options };
+  if (thread.channel === "WEB") {
+    const messageId = await insertWebAnswer(em, thread, { body: input.body, authorId: input.authorId, now: input.now });
+    await markAnswered(em, input.workspaceId, thread.id, input.now);
+    return { kind: "sent", messageId };
+  }
   if (options.kind === "FREE_TEXT") {
     const messageId = await insertStaffMessage(em, thread, { type: "STAFF_REPLY", body: input.body, contentSid: null, contentVariables: null, authorId: input.authorId, now: input.now });
     await markAnswered(em, input.workspaceId, thread.id, input.now);
@@ -140,6 +146,39 @@ export async function deliverPendingReply(em: EntityManager, thread: ThreadRow, 
     "run",
   );
   return id;
+}
+
+/**
+ * A staff answer in a web chat thread (SPEC §16): recorded like any message, shown by the visitor's chat
+ * (which marks it DELIVERED when it has it). No provider takes part, so it needs no send. Once the visitor
+ * has confirmed their phone with a code, the same text also goes to that phone by SMS, as its own message
+ * through the send protocol; an unconfirmed phone never receives anything but the code.
+ */
+async function insertWebAnswer(em: EntityManager, thread: ThreadRow, m: { body: string; authorId: string | null; now: Date }): Promise<string> {
+  const rows = await em.execute<{ id: string }[]>(
+    `insert into messages (id, workspace_id, patient_id, conversation_id, author_id, campaign_id, type, channel, status, to_address, from_address, body,
+                           send_attempted_at, sent_at, created_at, updated_at)
+     values (gen_random_uuid(), ?, ?, ?, ?, null, 'STAFF_REPLY', 'WEB', 'SENT', ?, ?, ?, ?, ?, ?, ?) returning id`,
+    [thread.workspace_id, thread.patient_id, thread.id, m.authorId, thread.contact_address, thread.sender_address, m.body, m.now, m.now, m.now, m.now],
+  );
+  const phone = await confirmedWidgetPhone(em, thread);
+  if (phone) {
+    const copy = await em.execute<{ id: string }[]>(
+      `insert into messages (id, workspace_id, patient_id, conversation_id, author_id, campaign_id, type, channel, status, to_address, from_address, body, created_at, updated_at)
+       values (gen_random_uuid(), ?, null, ?, ?, null, 'STAFF_REPLY', 'SMS', 'PENDING', ?, null, ?, ?, ?) returning id`,
+      [thread.workspace_id, thread.id, m.authorId, phone, m.body, m.now, m.now],
+    );
+    const copyId = copy[0]!.id;
+    await enqueueOutbox(em, {
+      workspaceId: thread.workspace_id,
+      stream: OutboxStream.DISPATCH,
+      type: messageSendEvent.type,
+      payload: { messageId: copyId },
+      idempotencyKey: messageSendEvent.key(copyId),
+      availableAt: m.now,
+    });
+  }
+  return rows[0]!.id;
 }
 
 /**

@@ -68,7 +68,7 @@ export interface ThreadRow {
   workspace_id: string;
   contact_id: string;
   patient_id: string | null;
-  channel: "SMS" | "WHATSAPP";
+  channel: "SMS" | "WHATSAPP" | "WEB";
   sender_address: string;
   contact_address: string;
   status: ConversationStatus;

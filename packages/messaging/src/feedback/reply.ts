@@ -7,7 +7,7 @@
 // the away message, HELP — a STOP is always obeyed, an urgent message is never answered by the bot,
 // HELP only goes to what nothing else understood. The assistant's steps are conversations/assistant.ts.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { InboundIntent, scopedQuery, type InboundMessage } from "@rm/db";
+import { InboundIntent, scopedQuery, type Channel, type InboundMessage, type ThreadChannel } from "@rm/db";
 import { isLiveConversation, parseReply, type ParsedReply } from "@rm/domain";
 import type { LogSink } from "@rm/telemetry";
 import { deliverPendingReply } from "../conversations/staff-reply.ts";
@@ -18,6 +18,12 @@ import type { FeedbackOptions } from "./options.ts";
 import { optIn, optOut } from "./opt-out.ts";
 import { loadPatientContext } from "./patient-context.ts";
 import { recordRating } from "./rating.ts";
+
+/** These steps handle what a provider delivered: a web chat message (SPEC §16) never reaches them. */
+function providerChannel(channel: ThreadChannel): Channel {
+  if (channel === "WEB") throw new Error("a web chat message reached the provider inbound steps");
+  return channel;
+}
 
 export interface ReplyDeps {
   logger: LogSink;
@@ -77,7 +83,7 @@ const optOutStep: InboundStep = {
     if (c.parsed.kind !== "optout") return undefined;
     const { inbound } = c;
     inbound.intent = InboundIntent.OPT_OUT;
-    const { wasOptedIn, workspaces } = await optOut(c.em, c.workspaceId, { phone: c.phone, channel: inbound.channel, sender: inbound.toAddress, keyword: inbound.buttonPayload ?? inbound.body, now: c.now });
+    const { wasOptedIn, workspaces } = await optOut(c.em, c.workspaceId, { phone: c.phone, channel: providerChannel(inbound.channel), sender: inbound.toAddress, keyword: inbound.buttonPayload ?? inbound.body, now: c.now });
     const ctx = await loadPatientContext(c.em, c.workspaceId, c.patientId);
     // SMS senders where the provider answers STOP itself: record it, send nothing.
     const confirm = wasOptedIn && ctx !== null && (inbound.channel === "WHATSAPP" || !ctx.providerHandlesOptOut);
@@ -92,7 +98,7 @@ const optInStep: InboundStep = {
   async run(c) {
     if (c.parsed.kind !== "optin") return undefined;
     c.inbound.intent = InboundIntent.OPT_IN;
-    const changed = await optIn(c.em, c.workspaceId, { phone: c.phone, channel: c.inbound.channel, sender: c.inbound.toAddress, keyword: c.inbound.body, now: c.now });
+    const changed = await optIn(c.em, c.workspaceId, { phone: c.phone, channel: providerChannel(c.inbound.channel), sender: c.inbound.toAddress, keyword: c.inbound.body, now: c.now });
     c.deps.logger.info({ ...c.log, contacts: changed }, "opt-in recorded");
     return "optin";
   },
@@ -308,7 +314,7 @@ export async function processReply(deps: ReplyDeps, em: EntityManager, inbound: 
     patientId,
     now,
     parsed: parseReply(inbound.body, { buttonPayload: inbound.buttonPayload }),
-    replyTo: { channel: inbound.channel, to: inbound.fromAddress, from: inbound.toAddress },
+    replyTo: { channel: providerChannel(inbound.channel), to: inbound.fromAddress, from: inbound.toAddress },
     phone: inbound.fromAddress.replace(/^whatsapp:/, ""),
     thread,
     live: isLiveConversation(lastStaff, now, deps.liveConversationMs ?? DEFAULT_LIVE_CONVERSATION_MS),

@@ -115,14 +115,16 @@ const LOAD_VERIFICATION_SQL = `${VERIFICATION_SELECT}
    order by m.id
      for update of m`;
 
-// A staff reply in the thread of a contact with no patient — a phone that first wrote to the
-// workspace's own sender (SPEC §13) — has its contact through its thread, locked like a patient's, and
-// the workspace's senders and own account as any message. Its consent is the contact's own message to
-// that sender: they wrote first, and the reply answers them; opt-out and erasure still refuse it.
+// A staff reply in the thread of a contact with no patient has its contact through its thread, locked
+// like a patient's, and the workspace's senders and own account as any message; opt-out and erasure
+// still refuse it. Its consent: for a phone that first wrote to the workspace's own sender (SPEC §13),
+// the contact's own message to that sender (they wrote first, the reply answers them); for a web chat
+// answer sent on to the visitor's confirmed phone (SPEC §16), the confirmed code, the visitor's
+// request to be answered there.
 const THREAD_CONTACT_SELECT = `
   select m.id, m.workspace_id, m.patient_id, m.campaign_id, m.type, m.channel, m.status, m.to_address, m.from_address,
          m.body, m.content_sid, m.content_variables, m.provider_sid, m.segments, m.send_attempted_at, m.send_attempts, m.credits_held,
-         m.fallback_at, m.fallback_from_sid, (c.last_inbound_at ->> m.from_address) is not null as patient_consent, c.id as contact_id,
+         m.fallback_at, m.fallback_from_sid, (cv.channel = 'WEB' or (c.last_inbound_at ->> m.from_address) is not null) as patient_consent, c.id as contact_id,
          c.sms_consent_at, c.whatsapp_consent_at, c.opted_out_at, c.erased_at, c.last_inbound_at, null::text as campaign_status,
          w.sending_paused, w.sms_sender, w.whatsapp_sender, w.whatsapp_content_sids, c.language,
          w.default_country, w.extra_destination_countries,
@@ -139,18 +141,19 @@ const THREAD_CONTACT_SELECT = `
    order by m.id
      for update of m, c`;
 
-/** The rows without a patient: sign-up codes, and staff replies to a contact who wrote first. */
-async function loadVerificationRows(em: EntityManager, items: readonly { workspaceId: string; messageId: string }[]): Promise<SendRow[]> {
-  const params = [pgArray(items.map((i) => i.workspaceId)), pgArray(items.map((i) => i.messageId))];
-  const codes = await em.execute<SendRow[]>(LOAD_VERIFICATION_SQL, params);
-  if (codes.length >= items.length) return codes;
-  return [...codes, ...(await em.execute<SendRow[]>(THREAD_CONTACT_SELECT, params))];
+/** The rows without a patient: sign-up codes, staff replies to a contact who wrote first, web chat answers sent on by SMS. */
+async function loadPatientlessRows(em: EntityManager, items: readonly { workspaceId: string; messageId: string }[]): Promise<SendRow[]> {
+  const rows = await em.execute<SendRow[]>(LOAD_VERIFICATION_SQL, [pgArray(items.map((i) => i.workspaceId)), pgArray(items.map((i) => i.messageId))]);
+  if (rows.length >= items.length) return rows;
+  const found = new Set(rows.map((r) => r.id));
+  const missing = items.filter((i) => !found.has(i.messageId));
+  return [...rows, ...(await em.execute<SendRow[]>(THREAD_CONTACT_SELECT, [pgArray(missing.map((i) => i.workspaceId)), pgArray(missing.map((i) => i.messageId))]))];
 }
 
 /** One message's send context, its message and contact locked; undefined when it is not in that workspace. */
 export async function loadSendRow(em: EntityManager, workspaceId: string, messageId: string): Promise<SendRow | undefined> {
   const row = (await em.execute<SendRow[]>(LOAD_SQL, [workspaceId, messageId]))[0];
-  return row ?? (await loadVerificationRows(em, [{ workspaceId, messageId }]))[0];
+  return row ?? (await loadPatientlessRows(em, [{ workspaceId, messageId }]))[0];
 }
 
 /** A batch's send contexts, each message paired with its workspace, locked in message id order. */
@@ -159,5 +162,5 @@ export async function loadSendRows(em: EntityManager, items: readonly { workspac
   if (rows.length >= items.length) return rows;
   const found = new Set(rows.map((r) => r.id));
   const missing = items.filter((i) => !found.has(i.messageId));
-  return [...rows, ...(await loadVerificationRows(em, missing))];
+  return [...rows, ...(await loadPatientlessRows(em, missing))];
 }

@@ -5,6 +5,14 @@ import type { DeliveryStatus } from "@rm/domain";
 export const Channel = { SMS: "SMS", WHATSAPP: "WHATSAPP" } as const;
 export type Channel = (typeof Channel)[keyof typeof Channel];
 
+/**
+ * The channel of a thread and of the messages in it: a provider's (SMS, WhatsApp) or WEB, the web chat
+ * widget (SPEC §16), where no provider is involved and the visitor reads answers in the chat. Sending
+ * settings, consent and campaigns stay on `Channel`.
+ */
+export const ThreadChannel = { SMS: "SMS", WHATSAPP: "WHATSAPP", WEB: "WEB" } as const;
+export type ThreadChannel = (typeof ThreadChannel)[keyof typeof ThreadChannel];
+
 export const Plan = { FREE: "FREE", STARTER: "STARTER", PROFESSIONAL: "PROFESSIONAL", ENTERPRISE: "ENTERPRISE" } as const;
 export type Plan = (typeof Plan)[keyof typeof Plan];
 

@@ -15,7 +15,8 @@ export const ContactSchema = defineEntity({
   properties: {
     id: uuidPk(),
     workspace: p.manyToOne(Workspace).deleteRule("cascade"),
-    phone: p.text().check(E164_CHECK_SQL("phone")),
+    /** Null only for a web chat visitor who has not confirmed a phone (SPEC §16): never messaged by SMS or WhatsApp. */
+    phone: p.text().nullable().check(E164_CHECK_SQL("phone")),
     /** The patient's name as practice software last sent it (POST /api/v1/contacts); null until then. */
     name: p.text().nullable(),
     /** "es" or "en" as practice software last sent it; null: the last appointment's, else the workspace's. */

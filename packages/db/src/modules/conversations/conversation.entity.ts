@@ -1,6 +1,6 @@
 import { defineEntity, p } from "@mikro-orm/postgresql";
 import { createdAt, newId, updatedAt, uuidPk } from "../common/columns.ts";
-import { Channel, ConversationStatus } from "../common/enums.ts";
+import { ConversationStatus, ThreadChannel } from "../common/enums.ts";
 import { workspaceFilter } from "../../scoping/workspace-filter.ts";
 import { Patient } from "../campaigns/patient.entity.ts";
 import { Contact } from "../contacts/contact.entity.ts";
@@ -23,7 +23,7 @@ export const ConversationSchema = defineEntity({
     contact: p.manyToOne(Contact).deleteRule("cascade"),
     /** The patient (appointment) the contact's latest routed message belongs to: doctor and practice come from it. */
     patient: p.manyToOne(Patient).nullable().deleteRule("set null"),
-    channel: p.enum(Channel),
+    channel: p.enum(ThreadChannel),
     /** Our sender as the provider spells it ("whatsapp:+1…" or "+1…"). */
     senderAddress: p.text(),
     /** The contact's address as the provider spells it. */

@@ -1,6 +1,6 @@
 import { defineEntity, p } from "@mikro-orm/postgresql";
 import { createdAt, newId, uuidPk } from "../common/columns.ts";
-import { Channel, InboundIntent } from "../common/enums.ts";
+import { InboundIntent, ThreadChannel } from "../common/enums.ts";
 import { workspaceFilter } from "../../scoping/workspace-filter.ts";
 import { Patient } from "../campaigns/patient.entity.ts";
 import { Workspace } from "../workspace/workspace.entity.ts";
@@ -24,7 +24,7 @@ export const InboundMessageSchema = defineEntity({
     /** The thread it landed in; null while unrouted (an unknown phone on the shared sender). */
     conversation: p.manyToOne(Conversation).nullable().deleteRule("set null"),
     providerSid: p.text().unique(),
-    channel: p.enum(Channel),
+    channel: p.enum(ThreadChannel),
     fromAddress: p.text(),
     toAddress: p.text(),
     body: p.text().default(""),

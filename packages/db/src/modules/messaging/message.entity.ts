@@ -1,6 +1,6 @@
 import { defineEntity, p } from "@mikro-orm/postgresql";
 import { createdAt, newId, updatedAt, uuidPk } from "../common/columns.ts";
-import { Channel, Encoding, MessageStatus, MessageType } from "../common/enums.ts";
+import { Encoding, MessageStatus, MessageType, ThreadChannel } from "../common/enums.ts";
 import { workspaceFilter } from "../../scoping/workspace-filter.ts";
 import { Campaign } from "../campaigns/campaign.entity.ts";
 import { Patient } from "../campaigns/patient.entity.ts";
@@ -25,7 +25,7 @@ export const MessageSchema = defineEntity({
     conversation: p.manyToOne(Conversation).nullable().deleteRule("set null"),
     author: p.manyToOne(User).nullable().deleteRule("set null"),
     type: p.enum(MessageType),
-    channel: p.enum(Channel),
+    channel: p.enum(ThreadChannel),
     status: p.enum(MessageStatus).default(MessageStatus.PENDING),
     /** Sender actually used ("whatsapp:+1…" or "+1…"); set when the send is attempted. */
     fromAddress: p.text().nullable(),
