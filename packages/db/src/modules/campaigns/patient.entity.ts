@@ -7,7 +7,7 @@ import { Contact } from "../contacts/contact.entity.ts";
 import { User } from "../workspace/user.entity.ts";
 import { Workspace } from "../workspace/workspace.entity.ts";
 import { Campaign } from "./campaign.entity.ts";
-import { PATIENTS_ANALYTICS_DELETE_TRIGGER_BODY, PATIENTS_ANALYTICS_TRIGGER_BODY } from "../analytics/analytics.entity.ts";
+import { PATIENTS_ANALYTICS_DELETE_TRIGGER_BODY, PATIENTS_ANALYTICS_TRIGGER_BODY, PATIENTS_ANALYTICS_WHEN } from "../analytics/analytics.entity.ts";
 
 /** How long the public /q /f /r links of an appointment stay valid. */
 export const PUBLIC_TOKEN_TTL_DAYS = 30;
@@ -83,7 +83,9 @@ export const PatientSchema = defineEntity({
   ],
   // Analytics rollup: a change of the row's rating fact appends to analytics_deltas (analytics.entity.ts).
   triggers: [
-    { name: "patients_analytics_facts", timing: "after", events: ["insert", "update"], forEach: "row", body: PATIENTS_ANALYTICS_TRIGGER_BODY },
+    // Per event, each with the WHEN that lets rows which change no fact skip the call.
+    { name: "patients_analytics_facts_insert", timing: "after", events: ["insert"], forEach: "row", when: PATIENTS_ANALYTICS_WHEN.insert, body: PATIENTS_ANALYTICS_TRIGGER_BODY },
+    { name: "patients_analytics_facts", timing: "after", events: ["update"], forEach: "row", when: PATIENTS_ANALYTICS_WHEN.update, body: PATIENTS_ANALYTICS_TRIGGER_BODY },
     { name: "patients_analytics_facts_delete", timing: "before", events: ["delete"], forEach: "row", body: PATIENTS_ANALYTICS_DELETE_TRIGGER_BODY },
   ],
 });
