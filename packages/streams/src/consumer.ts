@@ -2,7 +2,7 @@
 //
 // - K reader loops, each on its own blocking connection: XREADGROUP COUNT batch BLOCK ms;
 //   the batch's handlers run concurrently and the successes are acknowledged with one XACK.
-// - Each loop reads its next batch while the current one is handled (one batch ahead), and a batch
+// - Each loop reads its next batch while a full one is handled (one batch ahead), and a batch
 //   handler that says its batch is recording (its provider calls done, its last commit under way)
 //   lets the next batch start alongside: at most two batches per loop, the older one recording.
 //   A batch read ahead counts as in flight from its read, so stop() releases it like a running one.
@@ -216,8 +216,11 @@ export class StreamConsumer {
       const { reply, at } = outcome;
       // Stopping: a batch that arrived now is left in flight, and stop() releases it to others.
       if (!reply || !this.running) continue;
-      // The next batch is read while this one is handled, so it is here when this one is recording.
-      if (this.running) ahead = this.read(conn, streams);
+      // A full batch means more is waiting: the next batch is read while this one is handled, so it
+      // is here when this one is recording. After a partial batch the stream is drained, and reading
+      // at once would only bring the few entries published meanwhile (smaller batches cost more per
+      // entry); the next read then starts when this batch is recording.
+      if (this.running && reply.some(([, entries]) => entries.length >= this.o.batchSize)) ahead = this.read(conn, streams);
       for (const [stream, entries] of reply) {
         const batch = entries.map(([id, fields]) => ({ id, fields, deliveryCount: 1 }));
         // Read ahead and kept waiting long (the batch before it held up by a slow provider): its

@@ -266,6 +266,31 @@ describe("StreamConsumer", () => {
     await until(async () => (await pendingCount(0)) === 0);
   });
 
+  it("after a partial batch it does not read ahead: entries published meanwhile wait for a full read", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((res) => (release = res));
+    const sizes: number[] = [];
+    const c = make(async () => {}, {
+      handleBatch: async (items) => {
+        sizes.push(items.length);
+        if (sizes.length === 1) await gate;
+        return items.map(() => ({ ok: true }));
+      },
+      batchSize: 10,
+      readers: 1,
+    });
+    for (let i = 0; i < 3; i++) await add(0, entry(i));
+    await c.start();
+    await until(() => sizes.length === 1);
+    for (let i = 3; i < 6; i++) await add(0, entry(i));
+    await new Promise((res) => setTimeout(res, 200));
+    // Only the running batch is in flight: nothing was read ahead of a drained stream.
+    expect(c.inFlightCount).toBe(3);
+    release();
+    await until(async () => sizes.reduce((a, b) => a + b, 0) === 6 && (await pendingCount(0)) === 0);
+    expect(sizes).toEqual([3, 3]);
+  });
+
   it("a batch read ahead counts as in flight and stop() releases it with the running one", async () => {
     let release!: () => void;
     const gate = new Promise<void>((res) => (release = res));
