@@ -11,7 +11,7 @@
 // next row scheduled for later (read from the claim index after a batch that was not full, so a row
 // written ahead is published at its time, not up to a poll interval late), and polling as a fallback.
 import type pg from "pg";
-import { OUTBOX_RELAY_STATEMENTS, WakeableLoop, type ClaimedOutboxRow } from "@rm/db/outbox-relay";
+import { OUTBOX_RELAY_BEGIN, OUTBOX_RELAY_STATEMENTS, WakeableLoop, type ClaimedOutboxRow } from "@rm/db/outbox-relay";
 import type { Clock } from "@rm/domain";
 import { encodeEntry, isCluster, isStreamKind, partitionOf, streamKey, type RedisClient, type StreamNaming } from "@rm/streams";
 import { defineInstruments, type LogSink } from "@rm/telemetry";
@@ -68,7 +68,7 @@ export class OutboxRelay {
     const client = await this.o.pool.connect();
     let released = false;
     try {
-      await client.query("BEGIN");
+      await client.query(OUTBOX_RELAY_BEGIN);
       const { rows } = await client.query<ClaimedOutboxRow>({ ...OUTBOX_RELAY_STATEMENTS.claim, values: [now, this.batchSize] });
       if (rows.length < this.batchSize) {
         const { rows: next } = await client.query<{ next: Date | null }>({ ...OUTBOX_RELAY_STATEMENTS.nextDue, values: [now] });

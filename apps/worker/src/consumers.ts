@@ -134,13 +134,14 @@ export async function startConsumers(ctx: WorkerContext, consumerName: string): 
     // Sends run the protocol per batch (one transaction to prepare, one to record, per read batch);
     // every other entry of the batch is handled on its own, alongside. sendMessageBatch makes the
     // per-entry spans of the sends itself.
-    const handleBatch: BatchHandler = async (items) => {
+    // The reader starts its next batch as soon as the sends of this one are recording.
+    const handleBatch: BatchHandler = async (items, hooks) => {
       const outcomes: BatchOutcome[] = items.map(() => ({ ok: true }));
       const sends = items.flatMap((item, i) => (item.entry.type === "message.send" ? [i] : []));
       await Promise.all([
         (async () => {
           if (sends.length === 0) return;
-          const results = await sendMessageBatch(sendDeps, sends.map((i) => items[i]!.entry));
+          const results = await sendMessageBatch(sendDeps, sends.map((i) => items[i]!.entry), hooks);
           results.forEach((r, k) => (outcomes[sends[k]!] = r));
         })(),
         ...items.map(async ({ entry }, i) => {

@@ -215,7 +215,8 @@ function feedbackQuery(f: DashboardFilters, s: QuerySettings): DashboardQuery {
   const params: unknown[] = [];
   const range = rangeFilter("f.created_at", f, s, params);
   // A practice's or doctor's inbox: items of its campaigns' patients, or of the doctor's appointments
-  // (an index-only scan of patients_analytics_idx, hashed), never the whole patients table.
+  // (on patients_campaign_appointment_idx or patients_workspace_doctor_idx, hashed — test/plans.test.ts),
+  // never the whole patients table.
   let campaignPatients = "";
   if (campaignFilters(f, []) !== "" || f.doctorId) {
     params.push(WORKSPACE, WORKSPACE);

@@ -47,6 +47,11 @@ export const commonEnv = z.object({
   DATABASE_URL: url(["postgres:", "postgresql:"], "a postgres:// connection URL"),
   /** Direct connection for LISTEN and migrations; defaults to DATABASE_URL (which may be a pooler). */
   DATABASE_DIRECT_URL: url(["postgres:", "postgresql:"], "a postgres:// connection URL").optional(),
+  /**
+   * A read replica for reads that tolerate replication lag (analytics, exports); unset, they go to
+   * DATABASE_URL. Pages shown right after a staff action always read the primary.
+   */
+  DATABASE_READ_URL: url(["postgres:", "postgresql:"], "a postgres:// connection URL").optional(),
   METRICS_PORT: port(9464),
   /** Global kill switch: when true no patient message leaves, whatever the workspace says. */
   SENDING_PAUSED: boolFlag,

@@ -83,4 +83,4 @@ export { scopedQuery, scopedQueryBound, assertScopedSql } from "./scoping/scoped
 
 export { hashPassword, verifyPassword } from "./auth/password.ts";
 export { NotifyWaker, WakeableLoop, type NotifyWakerOptions } from "./notify-waker.ts";
-export { OUTBOX_RELAY_STATEMENTS, type ClaimedOutboxRow } from "./modules/outbox/relay-statements.ts";
+export { OUTBOX_RELAY_BEGIN, OUTBOX_RELAY_STATEMENTS, type ClaimedOutboxRow } from "./modules/outbox/relay-statements.ts";

@@ -279,7 +279,8 @@ describe("entities", () => {
     const defs = Object.fromEntries(idx.map((i) => [i.indexname, i.indexdef]));
     expect(defs.outbox_claim_idx).toMatch(/\(available_at, id\) WHERE \(status = 'pending'::text\)/);
     expect(defs.outbox_sweep_idx).toMatch(/\(published_at\) WHERE \(status = 'published'::text\)/);
-    expect(defs.outbox_status_available_idx).toMatch(/\(status, available_at\)/);
+    expect(defs.outbox_finished_idx).toMatch(/\(available_at\) WHERE \(status = ANY \(ARRAY\['done'::text, 'cancelled'::text\]\)\)/);
+    expect(defs.outbox_status_available_idx).toBeUndefined();
   });
 
   it("unscopedEm reads across tenants only when asked to", async () => {

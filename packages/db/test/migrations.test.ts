@@ -88,12 +88,13 @@ describe("migrations", () => {
   it("the hot-path indexes exist", async () => {
     const rows = await t.orm.em.fork().execute<{ indexname: string; indexdef: string }[]>("select indexname, indexdef from pg_indexes where schemaname = 'public'");
     const defs = Object.fromEntries(rows.map((r) => [r.indexname, r.indexdef]));
-    expect(defs.patients_workspace_phone_idx).toMatch(/\(workspace_id, phone\)/);
+    // Gone with decision 036: a phone's appointments are found through its contact.
+    expect(defs.patients_workspace_phone_idx).toBeUndefined();
     expect(defs.messages_provider_sid_uq).toMatch(/UNIQUE.*\(provider_sid\) WHERE \(provider_sid IS NOT NULL\)/);
     expect(defs.campaigns_workspace_created_idx).toMatch(/\(workspace_id, created_at DESC\)/);
     expect(defs.messages_campaign_status_idx).toMatch(/\(campaign_id, status\)/);
     expect(defs.contacts_workspace_phone_uq).toMatch(/UNIQUE.*\(workspace_id, phone\)/);
     expect(defs.messages_route_idx).toMatch(/\(to_address, from_address, created_at DESC\)/);
-    expect(defs.outbox_status_available_idx).toMatch(/\(status, available_at\)/);
+    expect(defs.outbox_finished_idx).toMatch(/\(available_at\) WHERE/);
   });
 });

@@ -9,6 +9,7 @@ import { Readable } from "node:stream";
 import iconv from "iconv-lite";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import type { MikroORM } from "@mikro-orm/postgresql";
 import { initOrm } from "@rm/db";
 import { grantCredits } from "@rm/credits";
 import { createEmptyDatabase, uniqueSuffix, type TestDatabase } from "@rm/test-utils";
@@ -43,6 +44,26 @@ export interface ImportBenchRun {
   peakRssMiB: number;
   /** Steps of createCampaignFromRows, ms. */
   createSteps: Record<string, number>;
+  /**
+   * PostgreSQL's work that does not depend on the machine's load: WAL written by the server during
+   * createCampaignFromRows, and the growth of the import's tables' indexes, per accepted patient
+   * (the server must be otherwise idle for the WAL figure: it is server-wide).
+   */
+  walBytesPerPatient: number;
+  indexBytesPerPatient: number;
+}
+
+/** The tables an import writes (their indexes are what it pays per patient). */
+const IMPORT_TABLES = ["contacts", "patients", "messages", "outbox", "credit_ledger_entries", "consent_events", "analytics_deltas"];
+
+async function walAndIndexBytes(em: ReturnType<MikroORM["em"]["fork"]>): Promise<{ lsn: string; indexBytes: number }> {
+  const [row] = await em.execute<{ lsn: string; index_bytes: string }[]>(
+    `select pg_current_wal_lsn()::text as lsn,
+            (select coalesce(sum(pg_relation_size(x.indexrelid)), 0) from pg_index x join pg_class c on c.oid = x.indrelid
+              where c.relname = any(?::text[]) and c.relnamespace = 'public'::regnamespace)::text as index_bytes`,
+    [`{${IMPORT_TABLES.join(",")}}`],
+  );
+  return { lsn: row!.lsn, indexBytes: Number(row!.index_bytes) };
 }
 
 export interface ImportBenchReport {
@@ -150,6 +171,9 @@ export async function runImportBench(o: ImportBenchOptions = {}): Promise<Import
       const parsed = await parsePatientCsv(upload(bytes), { maxRows: n, maxBytes: bytes.length + 1 });
       const t1 = performance.now();
       if (!parsed.ok) throw new Error(`bench CSV was refused: ${parsed.fatal?.message}`);
+      const before = await walAndIndexBytes(orm.em.fork());
+      // The two measuring statements are left out of the timings.
+      const tCreate = performance.now();
       const created = await createCampaignFromRows(orm, {
         workspaceId,
         practiceId: practice!.id,
@@ -161,10 +185,13 @@ export async function runImportBench(o: ImportBenchOptions = {}): Promise<Import
         now,
       });
       const t2 = performance.now();
-      log(`${n} rows: parsed in ${((t1 - t0) / 1000).toFixed(2)} s, campaign in ${((t2 - t1) / 1000).toFixed(2)} s (${Object.entries(created.timingsMs).map(([k, v]) => `${k} ${v} ms`).join(", ")})`);
+      const after = await walAndIndexBytes(orm.em.fork());
+      const [wal] = await orm.em.fork().execute<{ d: string }[]>("select pg_wal_lsn_diff(?::pg_lsn, ?::pg_lsn)::text as d", [after.lsn, before.lsn]);
+      const patients = parsed.accepted.length;
+      log(`${n} rows: parsed in ${((t1 - t0) / 1000).toFixed(2)} s, campaign in ${((t2 - tCreate) / 1000).toFixed(2)} s (${Object.entries(created.timingsMs).map(([k, v]) => `${k} ${v} ms`).join(", ")})`);
       const copySeconds = await rawCopy(url, parsed.accepted, workspaceId);
       log(`${n} rows: raw COPY in ${copySeconds.toFixed(2)} s`);
-      const wallSeconds = (t2 - t0) / 1000;
+      const wallSeconds = (t1 - t0 + (t2 - tCreate)) / 1000;
       const rowsPerSecond = n / wallSeconds;
       const copyRowsPerSecond = parsed.accepted.length / copySeconds;
       runs.push({
@@ -174,7 +201,7 @@ export async function runImportBench(o: ImportBenchOptions = {}): Promise<Import
         rejected: parsed.counts.rejected,
         scheduled: created.counts.scheduled,
         parseSeconds: round((t1 - t0) / 1000),
-        createSeconds: round((t2 - t1) / 1000),
+        createSeconds: round((t2 - tCreate) / 1000),
         wallSeconds: round(wallSeconds),
         rowsPerSecond: Math.round(rowsPerSecond),
         parseRowsPerSecond: Math.round(n / ((t1 - t0) / 1000)),
@@ -183,6 +210,8 @@ export async function runImportBench(o: ImportBenchOptions = {}): Promise<Import
         ratioToCopy: round(rowsPerSecond / copyRowsPerSecond),
         peakRssMiB: peakRssMiB(),
         createSteps: created.timingsMs,
+        walBytesPerPatient: Math.round(Number(wal!.d) / patients),
+        indexBytesPerPatient: Math.round((after.indexBytes - before.indexBytes) / patients),
       });
     }
   } finally {
@@ -197,7 +226,7 @@ function round(x: number): number {
 }
 
 export function formatImportReport(report: ImportBenchReport): string {
-  const head = ["rows", "parse s", "parse rows/s", "create s", "wall s", "rows/s", "COPY s", "COPY rows/s", "import/COPY", "peak RSS MiB"];
+  const head = ["rows", "parse s", "parse rows/s", "create s", "wall s", "rows/s", "COPY s", "COPY rows/s", "import/COPY", "peak RSS MiB", "WAL B/patient", "index B/patient"];
   const body = report.runs.map((r) => [
     r.rows.toLocaleString("en"),
     r.parseSeconds.toFixed(2),
@@ -209,6 +238,8 @@ export function formatImportReport(report: ImportBenchReport): string {
     r.copyRowsPerSecond.toLocaleString("en"),
     `${(r.ratioToCopy * 100).toFixed(1)} %`,
     r.peakRssMiB.toFixed(0),
+    r.walBytesPerPatient.toLocaleString("en"),
+    r.indexBytesPerPatient.toLocaleString("en"),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join("  ");

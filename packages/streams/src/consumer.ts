@@ -2,6 +2,10 @@
 //
 // - K reader loops, each on its own blocking connection: XREADGROUP COUNT batch BLOCK ms;
 //   the batch's handlers run concurrently and the successes are acknowledged with one XACK.
+// - Each loop reads its next batch while a full one is handled (one batch ahead), and a batch
+//   handler that says its batch is recording (its provider calls done, its last commit under way)
+//   lets the next batch start alongside: at most two batches per loop, the older one recording.
+//   A batch read ahead counts as in flight from its read, so stop() releases it like a running one.
 // - A handler that resolves has committed its effect (and its outbox row's `done`), so XACK comes
 //   after the commit. A handler that throws leaves the entry pending; the error is remembered.
 // - Entries idle in someone's pending list longer than `claimIdleMs` are taken over (XAUTOCLAIM);
@@ -32,7 +36,16 @@ export type BatchOutcome = { ok: true } | { ok: false; error: unknown };
  * Handles a whole read batch at once (e.g. the send protocol with one transaction per batch). Must
  * return one outcome per entry, in order; a throw counts as a failure of every entry.
  */
-export type BatchHandler = (items: readonly { entry: StreamEntry; meta: EntryMeta }[]) => Promise<BatchOutcome[]>;
+export type BatchHandler = (items: readonly { entry: StreamEntry; meta: EntryMeta }[], hooks: BatchHooks) => Promise<BatchOutcome[]>;
+
+export interface BatchHooks {
+  /**
+   * Called when what is left of the batch is recording its results (e.g. the send protocol's last
+   * transaction): the reader loop then starts its next batch while this one commits and is
+   * acknowledged. Calling it is optional and only once counts.
+   */
+  recording(): void;
+}
 
 export interface DeadLetter {
   stream: string;
@@ -78,6 +91,8 @@ const instruments = defineInstruments((meter) => ({
 }));
 
 type XEntry = [id: string, fields: string[] | null];
+type ReadReply = [stream: string, entries: XEntry[]][] | null;
+type ReadOutcome = { reply: ReadReply; at: number } | { error: unknown };
 
 export class StreamConsumer {
   private readonly o: Required<Omit<StreamConsumerOptions, "onDeadLetter" | "logger" | "group" | "handleBatch">> & {
@@ -179,52 +194,93 @@ export class StreamConsumer {
         await sleep(1000);
       }
     }
+    // The batch before the current one, still recording: the loop waits for it before it starts
+    // another, so a loop never has more than two batches at once.
+    let recording: Promise<void> | null = null;
+    let ahead: Promise<ReadOutcome> | null = null;
     while (this.running) {
-      let reply: [stream: string, entries: XEntry[]][] | null;
-      try {
-        reply = (await conn.xreadgroup(
-          "GROUP",
-          this.o.group,
-          this.o.consumer,
-          "COUNT",
-          this.o.batchSize,
-          "BLOCK",
-          this.o.blockMs,
-          "STREAMS",
-          ...streams,
-          ...streams.map(() => ">"),
-        )) as [string, XEntry[]][] | null;
-      } catch (err) {
-        if (!this.running) return;
-        if (String(err).includes("NOGROUP")) {
+      const outcome = await (ahead ?? this.read(conn, streams));
+      ahead = null;
+      if ("error" in outcome) {
+        if (!this.running) break;
+        if (String(outcome.error).includes("NOGROUP")) {
           // The stream was deleted (e.g. a Redis restart without AOF): recreate and go on;
           // the outbox sweeper republishes whatever was lost.
           await this.guard("ensureGroups", () => this.ensureGroups());
         } else {
-          this.o.logger?.warn({ err: String(err), kind: this.o.kind }, "stream read failed; retrying");
+          this.o.logger?.warn({ err: String(outcome.error), kind: this.o.kind }, "stream read failed; retrying");
           await sleep(500);
         }
         continue;
       }
-      if (!reply) continue;
+      const { reply, at } = outcome;
+      // Stopping: a batch that arrived now is left in flight, and stop() releases it to others.
+      if (!reply || !this.running) continue;
+      // A full batch means more is waiting: the next batch is read while this one is handled, so it
+      // is here when this one is recording. After a partial batch the stream is drained, and reading
+      // at once would only bring the few entries published meanwhile (smaller batches cost more per
+      // entry); the next read then starts when this batch is recording.
+      if (this.running && reply.some(([, entries]) => entries.length >= this.o.batchSize)) ahead = this.read(conn, streams);
       for (const [stream, entries] of reply) {
+        const batch = entries.map(([id, fields]) => ({ id, fields, deliveryCount: 1 }));
+        // Read ahead and kept waiting long (the batch before it held up by a slow provider): its
+        // entries' idle time is reset, so the claim never takes over an entry about to run.
+        if (performance.now() - at > this.o.claimIdleMs / 4) await this.touch(stream, batch.map((b) => b.id));
+        let recorded!: () => void;
+        const recordingStarted = new Promise<void>((resolve) => (recorded = resolve));
         // Fresh reads are first deliveries. Handlers catch their own errors; what can still fail is
         // Redis itself (an acknowledgement or dead-letter write during an outage or a cluster
         // failover): the entries stay pending and are claimed again, and the loop must go on — a
         // rejection here would end the loop unseen and crash the process.
-        try {
-          await this.processBatch(stream, entries.map(([id, fields]) => ({ id, fields, deliveryCount: 1 })));
-        } catch (err) {
-          if (!this.running) return;
-          this.o.logger?.warn({ err: String(err), kind: this.o.kind, entries: entries.length }, "acknowledging a batch failed; its entries stay pending and will be claimed again");
-          await sleep(500);
-        }
+        const finished = this.processBatch(stream, batch, recorded)
+          .catch((err: unknown) => {
+            if (this.running) this.o.logger?.warn({ err: String(err), kind: this.o.kind, entries: entries.length }, "acknowledging a batch failed; its entries stay pending and will be claimed again");
+          })
+          .finally(() => {
+            for (const { id } of batch) this.inFlight.delete(`${stream} ${id}`);
+            recorded();
+          });
+        await recordingStarted;
+        if (recording) await recording;
+        recording = finished;
       }
+    }
+    if (recording) await recording;
+  }
+
+  /** One XREADGROUP; its entries count as in flight from here (stop() releases them). Never rejects. */
+  private async read(conn: RedisClient, streams: string[]): Promise<ReadOutcome> {
+    try {
+      const reply = (await conn.xreadgroup(
+        "GROUP",
+        this.o.group,
+        this.o.consumer,
+        "COUNT",
+        this.o.batchSize,
+        "BLOCK",
+        this.o.blockMs,
+        "STREAMS",
+        ...streams,
+        ...streams.map(() => ">"),
+      )) as ReadReply;
+      for (const [stream, entries] of reply ?? []) for (const [id] of entries) this.inFlight.set(`${stream} ${id}`, { stream, id });
+      return { reply, at: performance.now() };
+    } catch (error) {
+      return { error };
     }
   }
 
-  private async processBatch(stream: string, batch: { id: string; fields: string[] | null; deliveryCount: number }[]): Promise<void> {
-    if (this.o.handleBatch) return this.processWhole(stream, batch, this.o.handleBatch);
+  /** Resets the idle time of entries this consumer holds (XCLAIM to itself). */
+  private async touch(stream: string, ids: string[]): Promise<void> {
+    try {
+      await this.o.redis.xclaim(stream, this.o.group, this.o.consumer, 0, ...ids, "JUSTID");
+    } catch (err) {
+      this.o.logger?.warn({ kind: this.o.kind, err: String(err) }, "could not reset the idle time of a batch read ahead");
+    }
+  }
+
+  private async processBatch(stream: string, batch: { id: string; fields: string[] | null; deliveryCount: number }[], recording: () => void = () => {}): Promise<void> {
+    if (this.o.handleBatch) return this.processWhole(stream, batch, this.o.handleBatch, recording);
     const acks: string[] = [];
     await Promise.all(
       batch.map(async ({ id, fields, deliveryCount }) => {
@@ -257,7 +313,7 @@ export class StreamConsumer {
   }
 
   /** A batch through `handleBatch`: one call, then one XACK of the entries it reports done. */
-  private async processWhole(stream: string, batch: { id: string; fields: string[] | null; deliveryCount: number }[], handleBatch: BatchHandler): Promise<void> {
+  private async processWhole(stream: string, batch: { id: string; fields: string[] | null; deliveryCount: number }[], handleBatch: BatchHandler, recording: () => void): Promise<void> {
     const items: { entry: StreamEntry; meta: EntryMeta }[] = [];
     for (const { id, fields, deliveryCount } of batch) {
       const entry = decodeEntry(fields);
@@ -272,7 +328,7 @@ export class StreamConsumer {
     const started = performance.now();
     let outcomes: BatchOutcome[];
     try {
-      outcomes = await handleBatch(items);
+      outcomes = await handleBatch(items, { recording });
       if (outcomes.length !== items.length) throw new Error(`batch handler returned ${outcomes.length} outcomes for ${items.length} entries`);
     } catch (error) {
       outcomes = items.map(() => ({ ok: false, error }));

@@ -237,6 +237,87 @@ describe("StreamConsumer", () => {
     await until(async () => (await pendingCount(1)) === 5);
   });
 
+  it("reads the next batch while one is handled and starts it once that one is recording, never a third", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((res) => (release = res));
+    const started: string[][] = [];
+    const done: string[] = [];
+    const handleBatch: BatchHandler = async (items, hooks) => {
+      const ids = items.map((i) => i.entry.outboxId);
+      started.push(ids);
+      // Every batch says it is recording, then the first waits on its "commit".
+      hooks.recording();
+      if (started.length === 1) await gate;
+      done.push(...ids);
+      return items.map(() => ({ ok: true }));
+    };
+    const c = make(async () => {}, { handleBatch, batchSize: 10, readers: 1 });
+    for (let i = 0; i < 30; i++) await add(0, entry(i));
+    await c.start();
+    // The second batch runs while the first is still recording; the third waits for the first.
+    await until(() => started.length === 2);
+    await new Promise((res) => setTimeout(res, 200));
+    expect(started.length).toBe(2);
+    expect(done).toEqual(started[1]);
+    expect(await pendingCount(0)).toBe(20);
+    release();
+    await until(() => done.length === 30);
+    expect(new Set(done).size).toBe(30);
+    await until(async () => (await pendingCount(0)) === 0);
+  });
+
+  it("after a partial batch it does not read ahead: entries published meanwhile wait for a full read", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((res) => (release = res));
+    const sizes: number[] = [];
+    const c = make(async () => {}, {
+      handleBatch: async (items) => {
+        sizes.push(items.length);
+        if (sizes.length === 1) await gate;
+        return items.map(() => ({ ok: true }));
+      },
+      batchSize: 10,
+      readers: 1,
+    });
+    for (let i = 0; i < 3; i++) await add(0, entry(i));
+    await c.start();
+    await until(() => sizes.length === 1);
+    for (let i = 3; i < 6; i++) await add(0, entry(i));
+    await new Promise((res) => setTimeout(res, 200));
+    // Only the running batch is in flight: nothing was read ahead of a drained stream.
+    expect(c.inFlightCount).toBe(3);
+    release();
+    await until(async () => sizes.reduce((a, b) => a + b, 0) === 6 && (await pendingCount(0)) === 0);
+    expect(sizes).toEqual([3, 3]);
+  });
+
+  it("a batch read ahead counts as in flight and stop() releases it with the running one", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((res) => (release = res));
+    const first = make(async () => {}, {
+      handleBatch: async (items) => {
+        await gate;
+        return items.map(() => ({ ok: true }));
+      },
+      batchSize: 5,
+      readers: 1,
+      claimIdleMs: 60_000,
+      stopGraceMs: 20,
+    });
+    for (let i = 0; i < 10; i++) await add(0, entry(i));
+    await first.start();
+    // Five running, five read ahead and waiting.
+    await until(() => first.inFlightCount === 10);
+    await first.stop();
+
+    const handled: string[] = [];
+    const second = make(async (e, meta) => void handled.push(`${e.outboxId}:${meta.deliveryCount}`), { claimIdleMs: 60_000, batchSize: 20 });
+    await second.start();
+    await second.claimStale();
+    expect(handled.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `${i}:2`).sort());
+    release();
+  });
+
   it("stop() releases in-flight entries so another consumer takes them at once", async () => {
     let release!: () => void;
     const gate = new Promise<void>((res) => (release = res));

@@ -83,8 +83,9 @@ async function currentPeriod(em: EntityManager, workspaceId: string, plan: Plan)
       workspaceId,
       "select created_at from credit_ledger_entries where workspace_id = ? and kind = 'grant' and reference like 'free:%' order by created_at desc, id desc limit 1",
     );
+    // Two arms, so each reads its partial index (outbox_claim_idx, outbox_sweep_idx), never finished rows.
     const [next] = await em.execute<{ available_at: Date }[]>(
-      "select available_at from outbox where workspace_id = ? and type = 'billing.free-period' and status in ('pending', 'published') order by available_at desc limit 1",
+      "select available_at from outbox where workspace_id = ? and type = 'billing.free-period' and (status = 'pending' or status = 'published') order by available_at desc limit 1",
       [workspaceId],
     );
     return { start: grant ? new Date(grant.created_at) : null, end: next ? new Date(next.available_at) : null };

@@ -1,6 +1,6 @@
 // One MikroORM per process (kept across dev reloads), a fresh EntityManager fork per request.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { initOrm } from "@rm/db";
+import { initOrm, workspaceEm } from "@rm/db";
 import { getEnv } from "./env.server.ts";
 import { logger } from "./logger.server.ts";
 import { singleton } from "./singleton.server.ts";
@@ -11,15 +11,39 @@ interface OrmHolder {
 }
 
 const holder = singleton<OrmHolder>("web.orm", () => ({ pending: null, orm: null }));
+// The read replica's ORM (DATABASE_READ_URL), when one is configured.
+const readHolder = singleton<OrmHolder>("web.orm.read", () => ({ pending: null, orm: null }));
 
 /**
  * The process's ORM, created on first use. A failed start (database down at boot) is not cached,
  * so the next call tries again and the process recovers without a restart.
  */
 export function getOrm(): Promise<MikroORM> {
+  return ormOf(holder, getEnv().DATABASE_URL);
+}
+
+/**
+ * The ORM for reads that tolerate replication lag — analytics and exports, never a page shown right
+ * after a staff action (it must see what the action wrote): DATABASE_READ_URL when set, else the primary.
+ */
+export function getReadOrm(): Promise<MikroORM> {
+  const url = getEnv().DATABASE_READ_URL;
+  return url ? ormOf(readHolder, url) : getOrm();
+}
+
+/**
+ * A fresh EntityManager on the read ORM for one request (see getReadOrm); with a workspace id, scoped
+ * to that workspace like a signed-in request's own.
+ */
+export async function forkReadEm(workspaceId?: string): Promise<EntityManager> {
+  const em = (await getReadOrm()).em.fork();
+  return workspaceId === undefined ? em : workspaceEm(em, workspaceId);
+}
+
+function ormOf(holder: OrmHolder, databaseUrl: string): Promise<MikroORM> {
   if (holder.orm) return Promise.resolve(holder.orm);
   if (!holder.pending) {
-    const pending = initOrm({ databaseUrl: getEnv().DATABASE_URL }).then(
+    const pending = initOrm({ databaseUrl }).then(
       (orm: MikroORM) => {
         holder.orm = orm;
         return orm;
@@ -62,10 +86,12 @@ export async function pingDatabase(timeoutMs: number): Promise<boolean> {
 }
 
 export async function closeOrm(): Promise<void> {
-  const pending = holder.pending;
-  holder.pending = null;
-  holder.orm = null;
-  if (!pending) return;
-  const orm = await pending.catch(() => null);
-  await orm?.close(true);
+  await Promise.all([holder, readHolder].map(async (h) => {
+    const pending = h.pending;
+    h.pending = null;
+    h.orm = null;
+    if (!pending) return;
+    const orm = await pending.catch(() => null);
+    await orm?.close(true);
+  }));
 }

@@ -11,6 +11,7 @@ import { countLeadsOf, type LeadCounts } from "@rm/contacts";
 import { CONTACT_SOURCES, LEAD_STATUSES } from "@rm/contacts/constants";
 import { weekLabels } from "@rm/domain";
 import { getLocale } from "../.server/locale.server.ts";
+import { forkReadEm } from "../.server/db.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
 import { DashboardView, type WeekView } from "../components/analytics/dashboard.tsx";
 import { AnalyticsFilters, AnalyticsHeader, type FilterError } from "../components/analytics/filters.tsx";
@@ -77,7 +78,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
   let dashboard: Dashboard | null;
   try {
-    dashboard = await loadDashboard(context.em, workspace.id, filters, { today });
+    // Figures tolerate replication lag: the read replica when one is configured.
+    dashboard = await loadDashboard(await forkReadEm(), workspace.id, filters, { today });
   } catch (err) {
     if (!(err instanceof AnalyticsFilterError)) throw err;
     const order = err.issues.some((i) => /after/.test(i.message));

@@ -8,6 +8,7 @@
 // `id` would sort by the `id::text` output column and defeat the claim index.
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
+import { OUTBOX_RELAY_BEGIN } from "@rm/db/outbox-relay";
 import { freePort } from "@rm/test-utils";
 import { round, waitReady } from "../bench-util.ts";
 import { ProcessManager } from "../processes.ts";
@@ -60,7 +61,9 @@ async function minimalLoop(env: RunEnv, claim: number): Promise<number> {
   let published = 0;
   try {
     for (;;) {
-      await db.query("begin");
+      // The relay's own plan-stable transaction (decision 036): both loops walk the claim index, so
+      // the ratio measures the relay's work, not which of them the planner happened to favour.
+      await db.query(OUTBOX_RELAY_BEGIN);
       const { rows } = await db.query<{ id: string; type: string; payload: string }>(
         "select id::text, type, payload::text as payload from outbox where status = 'pending' and available_at <= now() order by outbox.available_at, outbox.id limit $1 for update skip locked",
         [claim],

@@ -192,19 +192,25 @@ async function encode<T, K extends string>(batch: readonly T[], names: readonly 
 /**
  * Each phone's last known language: the language of its most recent appointment in the workspace
  * (SPEC §5.1, a file without a language column). Read once per file, before the rows are rendered: one
- * statement for an upload (up to 100,000 phones, one bound array) on the (workspace, phone) index, so
- * a bigger file costs no statement per 10,000 rows; phones never seen are left out.
+ * statement for an upload (up to 100,000 phones, one bound array) through the phone's contact
+ * (contacts_workspace_phone_uq, then the contact's appointments on patients_contact_id_index — patients
+ * keep no phone index of their own), so a bigger file costs no statement per 10,000 rows; phones never
+ * seen are left out.
  */
+/** $workspace, $phones: lastKnownLanguages' statement (exported for its plan check). */
+export const LAST_KNOWN_LANGUAGES_SQL = `select distinct on (c.phone) c.phone, p.language
+         from contacts c
+         join patients p on p.contact_id = c.id and p.workspace_id = c.workspace_id and p.phone = c.phone
+        where c.workspace_id = ? and c.phone = any(?::text[])
+        order by c.phone, p.created_at desc, p.id desc`;
+
 export async function lastKnownLanguages(em: EntityManager, workspaceId: string, phones: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const batch of chunks(phones, LANGUAGE_BATCH)) {
     const rows = await scopedQueryBound<{ phone: string; language: string }>(
       em,
       workspaceId,
-      `select distinct on (p.phone) p.phone, p.language
-         from patients p
-        where p.workspace_id = ? and p.phone = any(?::text[])
-        order by p.phone, p.created_at desc, p.id desc`,
+      LAST_KNOWN_LANGUAGES_SQL,
       [pgArray(batch)],
     );
     for (const r of rows) out.set(r.phone, r.language);

@@ -4,6 +4,7 @@ export {
   upsertAndLockContacts,
   readContactStates,
   lastKnownLanguages,
+  LAST_KNOWN_LANGUAGES_SQL,
   encodePatients,
   insertPatients,
   encodeInitialMessages,

@@ -83,7 +83,7 @@ const RELOAD_BATCH_SQL = `${RELOAD_SELECT}
  * Sends the `message.send` entries of one stream batch. Returns one outcome per entry, in order;
  * never throws for a single entry's failure.
  */
-export async function sendMessageBatch(deps: SendDeps, entries: readonly StreamEntry[]): Promise<EntryOutcome[]> {
+export async function sendMessageBatch(deps: SendDeps, entries: readonly StreamEntry[], hooks?: { recording?: () => void }): Promise<EntryOutcome[]> {
   const outcomes: EntryOutcome[] = entries.map(() => ({ ok: true }));
   const oneByOne: number[] = [];
   // A second entry for an outbox row (or message) already in this batch runs after the batch is done.
@@ -141,7 +141,9 @@ export async function sendMessageBatch(deps: SendDeps, entries: readonly StreamE
     }),
   ]);
 
-  // Step 3.
+  // Step 3. The stream reader may start its next batch now: this one only records (its locks are
+  // on rows the next batch's step 1 skips or waits for, like a second reader's).
+  hooks?.recording?.();
   if (accepted.length > 0) {
     let recorded: Accepted[] | null = null;
     try {

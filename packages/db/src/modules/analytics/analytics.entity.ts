@@ -127,6 +127,32 @@ return null;
 end;`;
 
 /**
+ * When the messages' triggers fire at all (decision 036): a row event that cannot change a request fact
+ * queues no trigger call — an import's INITIAL messages (no sid yet), every other type, and the
+ * updates that leave the fact as it was (most status callbacks of a message already counted change
+ * its status, which is part of the fact; a sid recorded without a send time changes nothing). The
+ * bodies still decide everything themselves; these conditions only skip calls that would do nothing.
+ */
+// Written in PostgreSQL's own rendering (information_schema.triggers.action_condition), which
+// migration:check compares as text.
+const distinctAny = (pairs: readonly (readonly [string, string])[]) => `(${pairs.map(([a, b]) => `(${a} IS DISTINCT FROM ${b})`).join(" OR ")})`;
+const MESSAGE_FACT = (row: "new" | "old") =>
+  `((${row}.type = 'INITIAL'::text) AND (${row}.provider_sid IS NOT NULL) AND (${row}.campaign_id IS NOT NULL) AND (COALESCE(${row}.sent_at, ${row}.send_attempted_at) IS NOT NULL))`;
+const MESSAGE_FACT_CHANGED = distinctAny(
+  (["type", "(provider_sid IS NULL)", "campaign_id", "workspace_id", "patient_id", "status", "COALESCE(sent_at, send_attempted_at)"] as const).map((c) => [qualify(c, "old"), qualify(c, "new")] as const),
+);
+export const MESSAGES_ANALYTICS_WHEN = {
+  insert: MESSAGE_FACT("new"),
+  update: `((${MESSAGE_FACT("old")} OR ${MESSAGE_FACT("new")}) AND ${MESSAGE_FACT_CHANGED})`,
+  delete: MESSAGE_FACT("old"),
+};
+
+/** A column expression of `messages`/`patients` on the trigger's OLD or NEW row. */
+function qualify(expression: string, row: "new" | "old"): string {
+  return expression.replace(/\b(type|provider_sid|campaign_id|workspace_id|patient_id|status|sent_at|send_attempted_at|rating|rated_at|follow_up_sent_at|doctor_id)\b/g, `${row}.$1`);
+}
+
+/**
  * Request facts of a patient's INITIAL messages, `sign` being −1 or +1 under `doctor` (a SQL expression).
  * For the patient's triggers: a change of the appointment's doctor (or its deletion) moves them.
  */
@@ -165,6 +191,18 @@ if new.rating is not null and new.rated_at is not null then
     exists (select 1 from review_clicks rc where rc.patient_id = new.id), 1);
 end if;
 return null;`;
+
+/**
+ * When the patients' insert and update triggers fire (decision 036): an imported patient has no rating
+ * yet, so an import queues no call; an update fires when the doctor changes (its request facts move)
+ * or when a rated row's rating fact changes — the body's own early return, as a WHEN.
+ */
+const PATIENT_RATED = (row: "new" | "old") => `((${row}.rating IS NOT NULL) AND (${row}.rated_at IS NOT NULL))`;
+const PATIENT_FACT_CHANGED = distinctAny((["rating", "rated_at", "campaign_id", "workspace_id", "(follow_up_sent_at IS NULL)"] as const).map((c) => [qualify(c, "old"), qualify(c, "new")] as const));
+export const PATIENTS_ANALYTICS_WHEN = {
+  insert: PATIENT_RATED("new"),
+  update: `((old.doctor_id IS DISTINCT FROM new.doctor_id) OR ((${PATIENT_RATED("old")} OR ${PATIENT_RATED("new")}) AND ${PATIENT_FACT_CHANGED}))`,
+};
 
 /**
  * patients (before delete): the rating fact leaves while its clicks still exist (they are deleted

@@ -7,7 +7,7 @@ import { Contact } from "../contacts/contact.entity.ts";
 import { User } from "../workspace/user.entity.ts";
 import { Workspace } from "../workspace/workspace.entity.ts";
 import { Campaign } from "./campaign.entity.ts";
-import { PATIENTS_ANALYTICS_DELETE_TRIGGER_BODY, PATIENTS_ANALYTICS_TRIGGER_BODY } from "../analytics/analytics.entity.ts";
+import { PATIENTS_ANALYTICS_DELETE_TRIGGER_BODY, PATIENTS_ANALYTICS_TRIGGER_BODY, PATIENTS_ANALYTICS_WHEN } from "../analytics/analytics.entity.ts";
 
 /** How long the public /q /f /r links of an appointment stay valid. */
 export const PUBLIC_TOKEN_TTL_DAYS = 30;
@@ -60,7 +60,8 @@ export const PatientSchema = defineEntity({
     updatedAt: updatedAt(),
   },
   indexes: [
-    { name: "patients_workspace_phone_idx", properties: ["workspace", "phone"] },
+    // No (workspace, phone) index: a phone's appointments are found through its contact
+    // (contacts_workspace_phone_uq, then patients_contact_id_index), one index entry less per imported patient.
     { name: "patients_campaign_status_idx", properties: ["campaign", "status"] },
     // A doctor's own view: their appointments across campaigns.
     { name: "patients_workspace_doctor_idx", properties: ["workspace", "doctor"] },
@@ -70,18 +71,21 @@ export const PatientSchema = defineEntity({
     // The contacts list's search by name (@rm/contacts): any part of any name a contact was imported
     // with (pg_trgm), so a search does not read every appointment of the workspace.
     { name: "patients_name_trgm_idx", expression: `create index "patients_name_trgm_idx" on "patients" using gin ("name" gin_trgm_ops)` },
-    // Analytics (@rm/analytics): a campaign's patients and their ratings by arrival, covering what the
-    // dashboard counts (ratings, and the inbox of a practice's or doctor's campaigns) — index-only.
+    // Analytics (@rm/analytics): a campaign's rated patients by rating time, covering what the live
+    // ratings count — index-only. Partial: an imported patient has no rating yet, so the import writes
+    // no entry here (a campaign's patients as a whole are read from patients_campaign_appointment_idx).
     {
       name: "patients_analytics_idx",
       expression:
         `create index "patients_analytics_idx" on "patients" ("workspace_id", "campaign_id", "rated_at") ` +
-        `include ("id", "rating", "follow_up_sent_at")`,
+        `include ("id", "rating", "follow_up_sent_at") where rating is not null`,
     },
   ],
   // Analytics rollup: a change of the row's rating fact appends to analytics_deltas (analytics.entity.ts).
   triggers: [
-    { name: "patients_analytics_facts", timing: "after", events: ["insert", "update"], forEach: "row", body: PATIENTS_ANALYTICS_TRIGGER_BODY },
+    // Per event, each with the WHEN that lets rows which change no fact skip the call.
+    { name: "patients_analytics_facts_insert", timing: "after", events: ["insert"], forEach: "row", when: PATIENTS_ANALYTICS_WHEN.insert, body: PATIENTS_ANALYTICS_TRIGGER_BODY },
+    { name: "patients_analytics_facts", timing: "after", events: ["update"], forEach: "row", when: PATIENTS_ANALYTICS_WHEN.update, body: PATIENTS_ANALYTICS_TRIGGER_BODY },
     { name: "patients_analytics_facts_delete", timing: "before", events: ["delete"], forEach: "row", body: PATIENTS_ANALYTICS_DELETE_TRIGGER_BODY },
   ],
 });

@@ -7,7 +7,7 @@ import { Patient } from "../campaigns/patient.entity.ts";
 import { Workspace } from "../workspace/workspace.entity.ts";
 import { Conversation } from "../conversations/conversation.entity.ts";
 import { User } from "../workspace/user.entity.ts";
-import { MESSAGES_ANALYTICS_TRIGGER_BODY } from "../analytics/analytics.entity.ts";
+import { MESSAGES_ANALYTICS_TRIGGER_BODY, MESSAGES_ANALYTICS_WHEN } from "../analytics/analytics.entity.ts";
 
 /** One outbound message. Delivery status is separate from repliedAt/rating (SPEC §4). */
 export const MessageSchema = defineEntity({
@@ -106,7 +106,12 @@ export const MessageSchema = defineEntity({
     { name: "messages_one_followup_uq", properties: ["workspace", "patient"], where: "type in ('FOLLOWUP_HAPPY', 'FOLLOWUP_UNHAPPY')" },
   ],
   // Analytics rollup: a change of the row's request fact appends to analytics_deltas (analytics.entity.ts).
-  triggers: [{ name: "messages_analytics_facts", timing: "after", events: ["insert", "update", "delete"], forEach: "row", body: MESSAGES_ANALYTICS_TRIGGER_BODY }],
+  // One trigger per event, each with the WHEN that lets rows which change no fact skip the call.
+  triggers: [
+    { name: "messages_analytics_facts_insert", timing: "after", events: ["insert"], forEach: "row", when: MESSAGES_ANALYTICS_WHEN.insert, body: MESSAGES_ANALYTICS_TRIGGER_BODY },
+    { name: "messages_analytics_facts", timing: "after", events: ["update"], forEach: "row", when: MESSAGES_ANALYTICS_WHEN.update, body: MESSAGES_ANALYTICS_TRIGGER_BODY },
+    { name: "messages_analytics_facts_delete", timing: "after", events: ["delete"], forEach: "row", when: MESSAGES_ANALYTICS_WHEN.delete, body: MESSAGES_ANALYTICS_TRIGGER_BODY },
+  ],
 });
 
 export class Message extends MessageSchema.class {

@@ -32,7 +32,10 @@ export const OutboxEventSchema = defineEntity({
   },
   indexes: [
     { name: "outbox_claim_idx", properties: ["availableAt", "id"], where: "status = 'pending'" },
-    { name: "outbox_status_available_idx", properties: ["status", "availableAt"] },
+    // Retention walks finished rows oldest first. Partial: a row gets its entry once, when it is done
+    // or cancelled, not at its insert and at every state change; and no index sorts pending rows by
+    // (status, available_at), a plan the claim was seen to pick after a bulk insert (decision 036).
+    { name: "outbox_finished_idx", properties: ["availableAt"], where: "status in ('done', 'cancelled')" },
     { name: "outbox_sweep_idx", properties: ["publishedAt"], where: "status = 'published'" },
   ],
   triggers: [

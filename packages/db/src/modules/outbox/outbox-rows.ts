@@ -135,7 +135,7 @@ export async function sweepStaleOutbox(em: EntityManager, now: Date, options: Sw
 /**
  * Retention (docs/capacity.md): deletes up to `limit` `done` and up to `limit` `cancelled` rows
  * due before `before`, oldest first; returns how many. One short statement that walks
- * `outbox_status_available_idx` from its oldest finished row, so a run costs what it deletes,
+ * `outbox_finished_idx` from its oldest finished row, so a run costs what it deletes,
  * however many rows are younger. The caller loops, one transaction per call. A finished row's
  * idempotency key goes with it: `before` must lie beyond the longest redelivery window of any
  * source that enqueues by key (the worker enforces at least four days: Stripe redelivers for three).

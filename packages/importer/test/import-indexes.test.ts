@@ -1,0 +1,103 @@
+// What an import costs PostgreSQL per patient in index entries (decision 036): every index of the
+// tables an import writes, counted on the rows one import added. A new index on these tables shows
+// here and must be weighed against the import; the statements that read what a dropped index served
+// are checked for an index plan (the dashboard's in packages/analytics/test/plans.test.ts).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LAST_KNOWN_LANGUAGES_SQL } from "@rm/messaging";
+import { createTestOrm, type TestOrm } from "@rm/test-utils";
+import { createCampaignFromRows, type CampaignRowInput } from "../src/index.ts";
+import { makeTenant } from "./helpers.ts";
+
+const TABLES = ["contacts", "patients", "messages", "outbox", "credit_ledger_entries", "consent_events", "analytics_deltas"];
+const now = new Date("2026-11-23T13:00:00Z");
+let t: TestOrm;
+
+beforeAll(async () => {
+  t = await createTestOrm(4);
+});
+afterAll(async () => t?.close());
+
+const sql = <T = Record<string, unknown>>(q: string, params: unknown[] = []) => t.orm.em.fork().execute<T[]>(q, params);
+
+/** Per index of TABLES: the workspace's rows its predicate covers (a GIN index counts one per row). */
+async function indexEntries(workspaceId: string): Promise<Map<string, number>> {
+  const indexes = await sql<{ table: string; name: string; pred: string | null }>(
+    `select c.relname as table, i.relname as name, pg_get_expr(x.indpred, x.indrelid) as pred
+       from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class c on c.oid = x.indrelid
+      where c.relname = any(?::text[]) and c.relnamespace = 'public'::regnamespace`,
+    [`{${TABLES.join(",")}}`],
+  );
+  const out = new Map<string, number>();
+  for (const ix of indexes) {
+    const [row] = await sql<{ n: number }>(`select count(*)::int as n from ${ix.table} where workspace_id = ?${ix.pred ? ` and (${ix.pred})` : ""}`, [workspaceId]);
+    out.set(`${ix.table}.${ix.name}`, row!.n);
+  }
+  return out;
+}
+
+describe("the import's index entries", () => {
+  it("an imported patient adds 26 index entries across its rows (29 before decision 036), none to the dropped or partial ones", async () => {
+    const tenant = await makeTenant(t.orm, { plan: "ENTERPRISE", credits: 1000 });
+    const before = await indexEntries(tenant.workspaceId);
+    const n = 40;
+    const rows: CampaignRowInput[] = Array.from({ length: n }, (_, i) => ({ name: "Ana Peña", phone: `+5939${String(70_000_000 + i)}`, appointmentAt: new Date(now.getTime() - 3_600_000), consent: true }));
+    await createCampaignFromRows(t.orm, { workspaceId: tenant.workspaceId, practiceId: tenant.practiceId, assignedDoctorId: tenant.doctorId, createdById: tenant.ownerId, name: "Lote", rows, publicUrl: "https://rm.example", now });
+    const after = await indexEntries(tenant.workspaceId);
+    const perPatient = new Map([...after].map(([k, v]) => [k, (v - (before.get(k) ?? 0)) / n] as const).filter(([, v]) => v > 0));
+    const touched = [...perPatient.keys()].sort();
+    // A phone's appointments are found through its contact; the ratings index holds rated patients only.
+    expect(touched).not.toContain("patients.patients_workspace_phone_idx");
+    expect(touched).not.toContain("patients.patients_analytics_idx");
+    // An outbox row's retention entry is written when it is finished, not at its insert.
+    expect(touched).not.toContain("outbox.outbox_finished_idx");
+    expect(touched).not.toContain("outbox.outbox_status_available_idx");
+    expect(Object.fromEntries([...perPatient].sort())).toMatchInlineSnapshot(`
+      {
+        "consent_events.consent_events_contact_idx": 1,
+        "consent_events.consent_events_pkey": 1,
+        "contacts.contacts_activity_idx": 1,
+        "contacts.contacts_phone_trgm_idx": 1,
+        "contacts.contacts_pkey": 1,
+        "contacts.contacts_workspace_phone_uq": 1,
+        "credit_ledger_entries.credit_ledger_balance_idx": 1,
+        "credit_ledger_entries.credit_ledger_entries_pkey": 1,
+        "credit_ledger_entries.credit_ledger_history_idx": 1,
+        "credit_ledger_entries.credit_ledger_once_uq": 1,
+        "messages.messages_campaign_status_idx": 1,
+        "messages.messages_once_per_patient_uq": 1,
+        "messages.messages_patient_type_idx": 1,
+        "messages.messages_pkey": 1,
+        "messages.messages_route_idx": 1,
+        "messages.messages_workspace_created_idx": 1,
+        "outbox.outbox_claim_idx": 1,
+        "outbox.outbox_idempotency_key_uq": 1,
+        "outbox.outbox_pkey": 1,
+        "patients.patients_campaign_appointment_idx": 1,
+        "patients.patients_campaign_status_idx": 1,
+        "patients.patients_contact_id_index": 1,
+        "patients.patients_name_trgm_idx": 1,
+        "patients.patients_pkey": 1,
+        "patients.patients_public_token_unique": 1,
+        "patients.patients_workspace_doctor_idx": 1,
+      }
+    `);
+  });
+
+  it("a phone's last known language is read through its contact on indexes", async () => {
+    const tenant = await makeTenant(t.orm, { plan: "ENTERPRISE", credits: 10_000 });
+    const rows: CampaignRowInput[] = Array.from({ length: 3000 }, (_, i) => ({ name: "Ana Peña", phone: `+5939${String(71_000_000 + i)}`, appointmentAt: new Date(now.getTime() - 3_600_000), consent: true }));
+    await createCampaignFromRows(t.orm, { workspaceId: tenant.workspaceId, practiceId: tenant.practiceId, assignedDoctorId: tenant.doctorId, createdById: tenant.ownerId, name: "Lote", rows, publicUrl: "https://rm.example", now });
+    await sql("analyze contacts, patients");
+    const em = t.orm.em.fork();
+    await em.begin();
+    try {
+      await em.execute("set local enable_seqscan = off");
+      const plan = (await em.execute<{ "QUERY PLAN": string }[]>(`explain ${LAST_KNOWN_LANGUAGES_SQL}`, [tenant.workspaceId, "{+593971000001,+593971000002}"])).map((r) => r["QUERY PLAN"]).join("\n");
+      expect(plan).toMatch(/Index Scan using contacts_workspace_phone_uq on contacts/);
+      expect(plan).toMatch(/Index Scan using patients_contact_id_index on patients/);
+      expect(plan).not.toMatch(/Seq Scan/);
+    } finally {
+      await em.rollback();
+    }
+  });
+});
