@@ -82,12 +82,12 @@ type Result = ReturnType<typeof useActionData<typeof action>>;
 type Failure = Extract<NonNullable<Result>, { ok: false }>;
 
 function RoleSelect({ id, name, value, label }: { id: string; name: string; value?: string; label: string }) {
-  const locale = useLocale();
+  const msg = useMsg();
   return (
     <select id={id} name={name} defaultValue={value ?? "DOCTOR"} aria-label={label}>
       {(["OWNER", "DOCTOR", "RECEPTIONIST"] as const).map((r) => (
         <option key={r} value={r}>
-          {ROLE_LABELS[r][locale]}
+          {msg(ROLE_LABELS[r])}
         </option>
       ))}
     </select>
@@ -266,7 +266,7 @@ function PendingInvitations({ invitations, timezone }: { invitations: Loaded["in
       <ul className="plain-list">
         {invitations.map((i) => (
           <li key={i.id}>
-            {i.email} · {ROLE_LABELS[i.role][locale]} · {msg("users.pending.expires", { date: formatDateTime(i.expiresAt, locale, timezone) })}{" "}
+            {i.email} · {msg(ROLE_LABELS[i.role])} · {msg("users.pending.expires", { date: formatDateTime(i.expiresAt, locale, timezone) })}{" "}
             <IntentForm intent="revoke" ids={{ invitationId: i.id }} className="inline-form">
               <button type="submit" className="secondary small">
                 {msg("users.revoke")}
