@@ -290,7 +290,7 @@ function CreditHistory({ overview: o }: { overview: Overview }) {
       {o.history.length === 0 ? (
         <p>{msg("billing.history.none")}</p>
       ) : (
-        <table data-testid="ledger">
+        <table className="stack" data-testid="ledger">
           <thead>
             <tr>
               <th scope="col">{msg("billing.history.date")}</th>
@@ -302,10 +302,10 @@ function CreditHistory({ overview: o }: { overview: Overview }) {
           <tbody>
             {o.history.map((e) => (
               <tr key={e.id}>
-                <td>{formatDateTime(e.createdAt, locale, o.timezone)}</td>
-                <td>{label("billing.kind", e.kind, msg)}</td>
-                <td>{whatLabel(e.what, msg)}</td>
-                <td className={e.amount < 0 ? "negative" : "positive"}>{e.amount > 0 ? `+${format(e.amount)}` : format(e.amount)}</td>
+                <td data-label={msg("billing.history.date")}>{formatDateTime(e.createdAt, locale, o.timezone)}</td>
+                <td data-label={msg("billing.history.entry")}>{label("billing.kind", e.kind, msg)}</td>
+                <td data-label={msg("billing.history.detail")}>{whatLabel(e.what, msg)}</td>
+                <td className={e.amount < 0 ? "negative" : "positive"} data-label={msg("billing.credits")}>{e.amount > 0 ? `+${format(e.amount)}` : format(e.amount)}</td>
               </tr>
             ))}
           </tbody>
