@@ -9,7 +9,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import {
-  DEFAULT_TEMPLATES,
+  defaultTemplateText,
   enqueueOutbox,
   executeBound,
   type SkipReason,
@@ -268,11 +268,8 @@ async function loadSettings(
   const rowLanguages = await resolveRowLanguages(em, input.workspaceId, rows, ws.defaultLanguage);
   const languages = new Set(rowLanguages);
   const templateRows = await listDefaultTemplates(em, input.workspaceId, ["INITIAL", "FOLLOWUP_HAPPY", "FOLLOWUP_UNHAPPY"]);
-  const pick = (type: string, language: string, channel: Channel): string => {
-    const row = templateRows.find((r) => r.type === type && r.language === language) ?? templateRows.find((r) => r.type === type && r.language === "es");
-    if (row) return channel === "SMS" && row.smsBody ? row.smsBody : row.body;
-    return DEFAULT_TEMPLATES.find((t) => t.type === type)!.body;
-  };
+  // A patient in English without an English template of the workspace gets the built-in English text, never the Spanish one.
+  const pick = (type: string, language: string, channel: Channel): string => defaultTemplateText(templateRows, type, language, channel);
   const languageTemplates = new Map<string, Settings["templates"]>();
   for (const language of new Set(["es", ...languages])) {
     languageTemplates.set(language, {
