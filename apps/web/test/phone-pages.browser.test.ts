@@ -3,6 +3,7 @@
 // owner, in Spanish and in English, and must be axe-clean with nothing wider than the screen except
 // inside a table's own scrolling region (expectUsableAt360). The navigation is one sideways-scrolling
 // row and wide tables stack or scroll in their own box, with and without JavaScript.
+import { readdirSync } from "node:fs";
 import { initOrm } from "@rm/db";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, BrowserContext } from "playwright-core";
@@ -11,6 +12,7 @@ import { chromiumPresent, expectUsableAt360, launchChromium, unexpectedProblems,
 import { createTenantCampaign } from "./support/campaigns.ts";
 import { seedContactFixture } from "./support/contacts.ts";
 import { inboxItemUrl, seedInboxItems } from "./support/inbox-items.ts";
+import { seedThreads, threadUrl } from "./support/threads.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -27,6 +29,7 @@ describe.skipIf(!present)("every staff page on a 360-px phone", () => {
   let tenant: Tenant;
   let campaignId: string;
   let contactId: string;
+  let draftId: string;
   const problems: string[] = [];
 
   beforeAll(async () => {
@@ -42,6 +45,7 @@ describe.skipIf(!present)("every staff page on a 360-px phone", () => {
     ]);
     ({ contactId } = await seedContactFixture(db.url, tenant, "+593991230005"));
     await seedInboxItems(db.url, [tenant]);
+    await seedThreads(db.url, [tenant]);
     // An audit log with long entries (a renamed practice, a changed setting with its values).
     const orm = await initOrm({ databaseUrl: db.url, poolMax: 1 });
     try {
@@ -58,6 +62,10 @@ describe.skipIf(!present)("every staff page on a 360-px phone", () => {
           ],
         );
       }
+      // An upload waiting to be confirmed, with a rejected row.
+      const { createCampaignDraft, parsePatientCsv } = await import("@rm/importer");
+      const parsed = await parsePatientCsv(Buffer.from("nombre;telefono;fecha;consentimiento\r\nRosa Benítez Argüello;0991230011;23/11/2026;si\r\nPedro Salazar;;23/11/2026;si\r\n"));
+      ({ campaignId: draftId } = await createCampaignDraft(orm, { workspaceId: tenant.workspaceId, practiceId: tenant.practiceId, assignedDoctorId: tenant.doctor.id, createdById: tenant.owner.id, name: "Controles de diciembre", parsed }));
     } finally {
       await orm.close(true);
     }
@@ -90,35 +98,45 @@ describe.skipIf(!present)("every staff page on a 360-px phone", () => {
     return context;
   }
 
-  const pages = () => [
-    "/",
-    "/campaigns",
-    "/campaigns/new",
-    "/campaigns/send",
-    `/campaigns/${campaignId}`,
-    "/conversations",
-    "/inbox",
-    inboxItemUrl(tenant),
-    "/contacts",
-    `/contacts/${contactId}`,
-    "/analytics",
-    "/billing",
-    "/templates",
-    `/templates/${tenant.templateId}`,
-    "/templates/drafts",
-    "/practices",
-    "/practices/new",
-    `/practices/${tenant.practiceId}`,
-    `/practices/${tenant.practiceId}/knowledge`,
-    "/settings",
-    "/settings/sender",
-    "/settings/api",
-    "/settings/webhooks",
-    "/settings/api/reference",
-    "/users",
-    "/audit",
-    "/account",
-  ];
+  /** Every staff page module (apps/web/app/routes/_app.*.tsx) and the address it is opened at. */
+  const pages = (): Record<string, string> => ({
+    "_app._index.tsx": "/",
+    "_app.campaigns._index.tsx": "/campaigns",
+    "_app.campaigns.new.tsx": "/campaigns/new",
+    "_app.campaigns.send.tsx": "/campaigns/send",
+    "_app.campaigns.$id.tsx": `/campaigns/${campaignId}`,
+    "_app.campaigns.drafts.$id.tsx": `/campaigns/drafts/${draftId}`,
+    "_app.conversations._index.tsx": "/conversations",
+    "_app.conversations.$id.tsx": threadUrl(tenant),
+    "_app.inbox._index.tsx": "/inbox",
+    "_app.inbox.$id.tsx": inboxItemUrl(tenant),
+    "_app.contacts._index.tsx": "/contacts",
+    "_app.contacts.$id.tsx": `/contacts/${contactId}`,
+    "_app.analytics._index.tsx": "/analytics",
+    "_app.billing.tsx": "/billing",
+    "_app.billing_.success.tsx": "/billing/success",
+    "_app.billing_.cancel.tsx": "/billing/cancel",
+    "_app.templates._index.tsx": "/templates",
+    "_app.templates.$id.tsx": `/templates/${tenant.templateId}`,
+    "_app.templates.drafts.tsx": "/templates/drafts",
+    "_app.practices._index.tsx": "/practices",
+    "_app.practices.new.tsx": "/practices/new",
+    "_app.practices.$id.tsx": `/practices/${tenant.practiceId}`,
+    "_app.practices_.$id.knowledge.tsx": `/practices/${tenant.practiceId}/knowledge`,
+    "_app.settings.tsx": "/settings",
+    "_app.settings_.sender.tsx": "/settings/sender",
+    "_app.settings_.api.tsx": "/settings/api",
+    "_app.settings_.webhooks.tsx": "/settings/webhooks",
+    "_app.settings_.api_.reference.tsx": "/settings/api/reference",
+    "_app.users.tsx": "/users",
+    "_app.audit.tsx": "/audit",
+    "_app.account.tsx": "/account",
+  });
+
+  it("the run below opens every staff page the app has", () => {
+    const modules = readdirSync(new URL("../app/routes/", import.meta.url)).filter((f) => f.startsWith("_app.") && f.endsWith(".tsx") && f !== "_app.tsx");
+    expect(Object.keys(pages()).sort()).toEqual(modules.sort());
+  });
 
   for (const locale of ["es", "en"] as const) {
     it(`each page is usable at 360 px (${locale})`, { timeout: 600_000 }, async () => {
@@ -127,7 +145,7 @@ describe.skipIf(!present)("every staff page on a 360-px phone", () => {
         const page = await context.newPage();
         watch(page, problems);
         const failures: string[] = [];
-        for (const path of pages()) {
+        for (const path of Object.values(pages())) {
           const response = await page.goto(`${web.url}${path}`);
           expect(response?.status(), path).toBe(200);
           await page.locator("html[data-hydrated=true]").waitFor({ state: "attached" });

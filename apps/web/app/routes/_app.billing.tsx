@@ -256,7 +256,7 @@ function UsageThisPeriod({ overview: o }: { overview: Overview }) {
       {o.usage.length === 0 ? (
         <p>{msg("billing.usage.none")}</p>
       ) : (
-        <table data-testid="usage">
+        <table className="stack" data-testid="usage">
           <thead>
             <tr>
               <th scope="col">{msg("billing.usage.type")}</th>
@@ -267,9 +267,9 @@ function UsageThisPeriod({ overview: o }: { overview: Overview }) {
           <tbody>
             {o.usage.map((u) => (
               <tr key={u.messageType}>
-                <td>{label("billing.messageType", u.messageType, msg)}</td>
-                <td>{format(u.messages)}</td>
-                <td>{format(u.credits)}</td>
+                <td data-label={msg("billing.usage.type")}>{label("billing.messageType", u.messageType, msg)}</td>
+                <td data-label={msg("billing.usage.messages")}>{format(u.messages)}</td>
+                <td data-label={msg("billing.credits")}>{format(u.credits)}</td>
               </tr>
             ))}
           </tbody>

@@ -451,21 +451,24 @@ function Shortfall({ missing, isOwner }: { missing: number; isOwner: boolean }) 
 }
 
 /** A table of the upload's rows: column headers, then the body the caller gives. */
+/** A list of rows; on a phone it scrolls sideways in its own box, which the keyboard can reach too. */
 function RowsTable({ testId, caption, headers, children }: { testId: string; caption?: string; headers: string[]; children: ReactNode }) {
   return (
-    <table data-testid={testId}>
-      {caption ? <caption className="visually-hidden">{caption}</caption> : null}
-      <thead>
-        <tr>
-          {headers.map((h) => (
-            <th key={h} scope="col">
-              {h}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>{children}</tbody>
-    </table>
+    <div className="table-scroll" role="region" aria-label={caption ?? headers.join(", ")} tabIndex={0}>
+      <table data-testid={testId}>
+        {caption ? <caption className="visually-hidden">{caption}</caption> : null}
+        <thead>
+          <tr>
+            {headers.map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 
