@@ -1,10 +1,12 @@
 // The staff navigation: every section of the app and who may open it (SPEC §3 roles).
+import type { MessageCode } from "@rm/catalogue";
+
 export type StaffRole = "OWNER" | "DOCTOR" | "RECEPTIONIST";
 
 export interface NavItem {
   to: string;
-  es: string;
-  en: string;
+  /** Its name in the catalogue. */
+  label: MessageCode;
   roles: readonly StaffRole[];
 }
 
@@ -15,29 +17,30 @@ const OWNER: readonly StaffRole[] = ["OWNER"];
 const DRAFTING: readonly StaffRole[] = ["OWNER", "RECEPTIONIST"];
 
 export const NAV_ITEMS: readonly NavItem[] = [
-  { to: "/", es: "Inicio", en: "Home", roles: ALL },
-  { to: "/campaigns", es: "Campañas", en: "Campaigns", roles: ALL },
-  { to: "/conversations", es: "Conversaciones", en: "Conversations", roles: ALL },
-  { to: "/inbox", es: "Bandeja", en: "Inbox", roles: STAFF },
-  { to: "/contacts", es: "Contactos", en: "Contacts", roles: ALL },
+  { to: "/", label: "app.nav.home", roles: ALL },
+  { to: "/campaigns", label: "app.nav.campaigns", roles: ALL },
+  { to: "/conversations", label: "app.nav.conversations", roles: ALL },
+  { to: "/inbox", label: "app.nav.inbox", roles: STAFF },
+  { to: "/contacts", label: "app.nav.contacts", roles: ALL },
   // Leads (SPEC §16): the front desk and the owner answer people who wrote first; a doctor has none.
-  { to: "/leads", es: "Prospectos", en: "Leads", roles: DRAFTING },
-  { to: "/analytics", es: "Analítica", en: "Analytics", roles: STAFF },
-  { to: "/billing", es: "Facturación", en: "Billing", roles: OWNER },
-  { to: "/templates", es: "Plantillas", en: "Templates", roles: STAFF },
+  { to: "/leads", label: "app.nav.leads", roles: DRAFTING },
+  { to: "/analytics", label: "app.nav.analytics", roles: STAFF },
+  { to: "/billing", label: "app.nav.billing", roles: OWNER },
+  { to: "/templates", label: "app.nav.templates", roles: STAFF },
   // The owner reaches it from Plantillas; the front desk has the library (and AI drafts from there).
-  { to: "/templates/library", es: "Biblioteca", en: "Library", roles: ["RECEPTIONIST"] },
-  { to: "/practices", es: "Consultorios", en: "Practices", roles: STAFF },
-  { to: "/settings", es: "Ajustes", en: "Settings", roles: STAFF },
-  { to: "/users", es: "Usuarios", en: "Users", roles: OWNER },
-  { to: "/audit", es: "Auditoría", en: "Audit log", roles: OWNER },
+  { to: "/templates/library", label: "app.nav.library", roles: ["RECEPTIONIST"] },
+  { to: "/practices", label: "app.nav.practices", roles: STAFF },
+  { to: "/settings", label: "app.nav.settings", roles: STAFF },
+  { to: "/users", label: "app.nav.users", roles: OWNER },
+  { to: "/audit", label: "app.nav.audit", roles: OWNER },
 ];
 
 /** Roles per section, for the routes' guards (one source with the navigation). */
 export const ROLES = { ALL, STAFF, OWNER, DRAFTING } as const;
 
-export const ROLE_LABELS: Record<StaffRole, { es: string; en: string }> = {
-  OWNER: { es: "Propietario", en: "Owner" },
-  DOCTOR: { es: "Doctor", en: "Doctor" },
-  RECEPTIONIST: { es: "Recepción", en: "Reception" },
-};
+/** Each role's name in the catalogue. */
+export const ROLE_LABELS = {
+  OWNER: "app.role.OWNER",
+  DOCTOR: "app.role.DOCTOR",
+  RECEPTIONIST: "app.role.RECEPTIONIST",
+} as const satisfies Record<StaffRole, MessageCode>;

@@ -181,6 +181,31 @@ describe("upload and preview", () => {
     expect(text(await (await get(web.url, `/campaigns/drafts/${id}`, english)).text())).toContain("The doctor “Dr. Nadie” is not a user of the workspace (doctor or owner).");
   });
 
+  it("an English reader gets the importer's row problems, warnings, file errors and refusals in English", async () => {
+    const english = { ...s.owner, cookie: `${s.owner.cookie}; lang=${encodeURIComponent(btoa(JSON.stringify("en")))}` };
+    // No consent column; Excel's scientific notation; a date that is not in the calendar; a year out of range.
+    const csv = ["nombre;telefono;fecha;hora", `Ana Torres;0991110201;${ddmmyyyy};10:00`, `Bruno Díaz;9.91112E+08;${ddmmyyyy};10:30`, "Carla Ruiz;0991110203;31/02/2026;11:00", "Dario León;0991110204;01/01/1850;11:00"].join("\r\n");
+    const id = await draftFrom(english, a, csv, "English reader");
+    const page = text(await (await get(web.url, `/campaigns/drafts/${id}`, english)).text());
+    expect(page).toContain("Excel turned the number into scientific notation (e.g. 9.87654E+08) and digits were lost. Format the column as text and export again.");
+    expect(page).toContain("The date does not exist in the calendar (check day and month: the format is dd/mm/yyyy, never mm/dd).");
+    expect(page).toContain("The year is out of range (1900–2100).");
+    expect(page).toContain("The file has no consent column: to import it, confirm that all these patients agreed to receive messages.");
+    expect(page).not.toMatch(/notación científica|no existe en el calendario|fuera de rango|no tiene columna de consentimiento/);
+    // The download speaks the reader's language too.
+    const download = await (await get(web.url, `/campaigns/drafts/${id}/rejected.csv`, english)).text();
+    expect(download).toContain("line;column;value;reason");
+    expect(download).toContain("The year is out of range (1900–2100).");
+
+    // A file the importer cannot take, and a refused campaign setting.
+    const missing = await upload(english, uploadForm(english, fieldsFor(a), Buffer.from("nombre;hora\r\nAna;10:00\r\n")));
+    expect(missing.status).toBe(400);
+    expect(text(await missing.text())).toContain("Required columns are missing: teléfono, fecha.");
+    const unnamed = await upload(english, uploadForm(english, { ...fieldsFor(a), name: " " }, Buffer.from(GOOD_CSV)));
+    expect(unnamed.status).toBe(400);
+    expect(text(await unnamed.text())).toContain("Write a name for the campaign.");
+  });
+
   it("a receptionist's upload becomes a draft: preview counts, rejected rows with line and reason, nothing sent yet", async () => {
     const id = await draftFrom(s.receptionist, a, GOOD_CSV, "Recepción lunes");
     const [campaign] = (await sql.query("select status, created_by_id, assigned_doctor_id from campaigns where id = $1", [id])).rows;

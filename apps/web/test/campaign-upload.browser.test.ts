@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ddmmyyyy, excelWindows1252Csv, goodBadNoConsentCsv, write } from "./fixtures/patient-lists.ts";
 import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
-import { createTenant, type Tenant, type TenantUser } from "./support/tenants.ts";
+import { CLINIC_NAMES, createTenant, type Tenant, type TenantUser } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const present = chromiumPresent();
@@ -48,7 +48,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    clinic = await createTenant(db.url, "clinic");
+    clinic = await createTenant(db.url, "clinic", "STARTER", CLINIC_NAMES);
     poor = await createTenant(db.url, "poor");
     const orm = await initOrm({ databaseUrl: db.url, poolMax: 1 });
     try {
@@ -243,7 +243,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     const page = await signedIn(clinic.doctor, { javaScriptEnabled: false });
     await uploadFile(page, "Sin JavaScript", files["pacientes-excel.csv"]!);
     // A doctor's upload is assigned to themselves.
-    await page.getByText("Médico: DOCTOR clinic").waitFor();
+    await page.getByText(`Médico: ${CLINIC_NAMES.doctor}`).waitFor();
     expect(await count(page, "accepted")).toBe("5");
     // The owner's campaign asks these phones already: they are skipped by the cooldown, with the reason.
     expect(await count(page, "scheduled")).toBe("0");

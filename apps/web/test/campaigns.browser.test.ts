@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
-import { createTenant, type Tenant } from "./support/tenants.ts";
+import { CLINIC_NAMES, createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const present = chromiumPresent();
@@ -41,7 +41,7 @@ describe.skipIf(!present)("campaign pages in the browser", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    tenant = await createTenant(db.url, "campanas", "PROFESSIONAL");
+    tenant = await createTenant(db.url, "campanas", "PROFESSIONAL", CLINIC_NAMES);
     const orm = await initOrm({ databaseUrl: db.url, poolMax: 2 });
     try {
       const em = orm.em.fork();

@@ -7,7 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumPresent, launchChromium, saveScreenshot, unexpectedProblems, watch, expectUsableAt360 } from "./support/browser.ts";
-import { createTenant, type Tenant } from "./support/tenants.ts";
+import { CLINIC_NAMES, createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const present = chromiumPresent();
@@ -25,7 +25,7 @@ describe.skipIf(!present)("the practice's knowledge page", () => {
     db = await createTestDatabase();
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
-    tenant = await createTenant(db.url, "conocimiento");
+    tenant = await createTenant(db.url, "conocimiento", "STARTER", CLINIC_NAMES);
     web = await startWebServer({ databaseUrl: db.url });
     browser = await launchChromium();
   }, 120_000);

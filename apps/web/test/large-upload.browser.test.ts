@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ddmmyyyy, write } from "./fixtures/patient-lists.ts";
 import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
-import { createTenant, type Tenant, type TenantUser } from "./support/tenants.ts";
+import { CLINIC_NAMES, createTenant, type Tenant, type TenantUser } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const present = chromiumPresent();
@@ -46,7 +46,7 @@ describe.skipIf(!present)("a large upload confirmed in the background", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    clinic = await createTenant(db.url, "sonrisa");
+    clinic = await createTenant(db.url, "sonrisa", "STARTER", CLINIC_NAMES);
     orm = await initOrm({ databaseUrl: db.url, poolMax: 3 });
     await grantCredits(orm.em.fork(), { workspaceId: clinic.workspaceId, amount: 10_000, reference: "test:large" });
     await orm.em.fork().execute("update workspaces set name = 'Clínica Dental Sonrisa' where id = ?", [clinic.workspaceId]);

@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumPresent, launchChromium, saveScreenshot, unexpectedProblems, watch, expectUsableAt360 } from "./support/browser.ts";
-import { createTenant, type Tenant } from "./support/tenants.ts";
+import { CLINIC_NAMES, createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const present = chromiumPresent();
@@ -32,7 +32,7 @@ describe.skipIf(!present)("connecting the practice's own Twilio account", () => 
     db = await createTestDatabase();
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
-    tenant = await createTenant(db.url, "propia");
+    tenant = await createTenant(db.url, "propia", "STARTER", CLINIC_NAMES);
     sim = createSimulator({ accountSid: PLATFORM_SID, authTokens: ["test-auth-token"] });
     await sim.listen(0);
     web = await startWebServer({

@@ -21,7 +21,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumPresent, launchChromium, saveScreenshot, expectUsableAt360 } from "./support/browser.ts";
 import { excelDate } from "./support/dates.ts";
-import { createTenant, type Tenant } from "./support/tenants.ts";
+import { CLINIC_NAMES, createTenant, type Tenant } from "./support/tenants.ts";
 
 const present = chromiumPresent();
 if (!present) console.warn("[web] SKIPPING the own-WhatsApp browser test: no Chromium (set CHROMIUM_PATH or apt-get install -y chromium)");
@@ -63,7 +63,7 @@ describe.skipIf(!present)("WhatsApp from the practice's own number", () => {
     pm.start("worker", "worker-0");
     // A second workspace: the first keeps the platform's senders.
     await createTenant(env.databaseUrl, "A", "PROFESSIONAL");
-    b = await createTenant(env.databaseUrl, "B", "PROFESSIONAL");
+    b = await createTenant(env.databaseUrl, "B", "PROFESSIONAL", CLINIC_NAMES);
     await sql("update workspaces set quiet_hours_start = null, quiet_hours_end = null where id = ?", [b.workspaceId]);
     await grantCredits(env.orm.em.fork(), { workspaceId: b.workspaceId, amount: 50, reference: "own-whatsapp", reason: "test" });
     browser = await launchChromium();

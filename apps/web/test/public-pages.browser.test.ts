@@ -7,7 +7,7 @@ import { initOrm } from "@rm/db";
 import { createScenario, createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, seriousAxeViolations } from "./support/browser.ts";
+import { launchChromium, saveScreenshot, seriousAxeViolations } from "./support/browser.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -35,6 +35,11 @@ describe.skipIf(!chromiumPresent)("public patient pages", { timeout: 90_000 }, (
     tokens = (await sql<{ public_token: string }>("select public_token from patients where workspace_id = ? order by phone", [s.workspaceId])).map((r) => r.public_token);
     // The fourth patient was imported as English-speaking.
     await sql("update patients set language = 'en' where public_token = ?", [tokens[3]]);
+    // Names a practice would have: these pages are the README's pictures.
+    await sql("update workspaces set name = 'Clínica Dental Sonrisa' where id = ?", [s.workspaceId]);
+    for (const [i, name] of ["María Cevallos", "José Quishpe", "Carmen Herrera", "Emily Carter"].entries()) {
+      await sql("update patients set name = ? where public_token = ?", [name, tokens[i]]);
+    }
     web = await startWebServer({ databaseUrl: db.url });
     browser = await launchChromium();
     context = await browser.newContext({ locale: "es-EC", timezoneId: "America/Guayaquil", viewport: { width: 390, height: 844 }, isMobile: true });
@@ -70,6 +75,7 @@ describe.skipIf(!chromiumPresent)("public patient pages", { timeout: 90_000 }, (
     const buttons = page.getByRole("button", { name: /de 5/ });
     expect(await buttons.count()).toBe(5);
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await saveScreenshot(page, "public-rating-es");
 
     await page.getByRole("button", { name: "5 de 5: Excelente" }).click();
     const review = page.getByRole("link", { name: "Dejar una reseña en Google" });
@@ -95,6 +101,7 @@ describe.skipIf(!chromiumPresent)("public patient pages", { timeout: 90_000 }, (
     await page.getByRole("button", { name: "Enviar comentario" }).click();
     await page.getByRole("alert").filter({ hasText: "Escriba su comentario" }).waitFor();
     await page.getByLabel("Su comentario").fill("Esperé una hora y nadie me avisó.");
+    await saveScreenshot(page, "public-feedback-es");
     await page.getByRole("button", { name: "Enviar comentario" }).click();
     await page.getByRole("heading", { name: "¡Gracias por contarnos!" }).waitFor();
     expect(await page.getByRole("link", { name: "dejar una reseña en Google" }).getAttribute("href")).toContain(`/r/${tokens[1]}`);
@@ -133,6 +140,7 @@ describe.skipIf(!chromiumPresent)("public patient pages", { timeout: 90_000 }, (
     await page.getByText(/how would you rate your visit\?/).waitFor();
     expect(await page.getByRole("button", { name: /out of 5/ }).count()).toBe(5);
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await saveScreenshot(page, "public-rating-en");
 
     await page.getByRole("button", { name: "1 out of 5: Very poor" }).click();
     await page.getByRole("link", { name: "Tell us what went wrong" }).click();
@@ -145,6 +153,7 @@ describe.skipIf(!chromiumPresent)("public patient pages", { timeout: 90_000 }, (
     await page.getByLabel("Your comment").fill("Nobody told me about the delay.");
     await page.getByRole("button", { name: "Send comment" }).click();
     await page.getByRole("heading", { name: "Thank you for telling us!" }).waitFor();
+    await saveScreenshot(page, "public-thanks-en");
     expect(await page.getByRole("link", { name: "leave a review on Google" }).getAttribute("href")).toContain(`/r/${tokens[3]}`);
     expect(problems.filter((p) => !p.includes("status of 400"))).toEqual([]);
   });

@@ -162,5 +162,10 @@ describe("languages", () => {
     expect(page).toContain("Create an account");
     const en = await post(web.url, "/signup", english, { workspaceName: "X", name: "X", email: "idioma@example.ec", password: "corta" });
     expect(await en.text()).toContain("The password must have at least 10 characters.");
+    // The phone checks of the sign-up speak English too: a landline, a number of another country, none.
+    const signUp = (phone: string) => post(web.url, "/signup", english, { workspaceName: "X", name: "X", email: "idioma@example.ec", password: "una-clave-larga", phone });
+    expect(await (await signUp("02 234 5678")).text()).toContain("It is a landline: it cannot receive WhatsApp or SMS. Use a mobile number.");
+    expect(await (await signUp("+57 300 123 4567")).text()).toContain("For now an account can only be created with a mobile phone from: EC.");
+    expect(await (await signUp("")).text()).toContain("Enter your mobile number.");
   });
 });

@@ -62,8 +62,8 @@ describe.skipIf(!present)("a new workspace sends WhatsApp with the platform's se
 
     const email = `nueva.${env.id}@example.ec`;
     await page.goto(`${webUrl}/signup`);
-    await page.getByLabel("Nombre del consultorio o clínica").fill("Clínica Recién Llegada");
-    await page.getByLabel("Su nombre").fill("Rosa Recién");
+    await page.getByLabel("Nombre del consultorio o clínica").fill("Clínica Dental Los Andes");
+    await page.getByLabel("Su nombre").fill("Rosa Benítez");
     await page.getByLabel("Correo electrónico").fill(email);
     await page.getByLabel("Contraseña").fill("clave-recien-llegada-1");
     await page.getByLabel("Su celular").fill("0991249999");
@@ -109,7 +109,7 @@ describe.skipIf(!present)("a new workspace sends WhatsApp with the platform's se
     await page.goto(`${webUrl}/campaigns/new`);
     await page.getByLabel("Nombre de la campaña").fill("Primer envío");
     await page.getByLabel("Consultorio").selectOption({ label: "Sede Centro" });
-    await page.getByLabel("Médico asignado").selectOption({ label: "Rosa Recién (propietario)" });
+    await page.getByLabel("Médico asignado").selectOption({ label: "Rosa Benítez (propietario)" });
     await page.getByLabel("Horas después de la cita").fill("2");
     await page.getByLabel("Archivo CSV").setInputFiles(file);
     await page.getByRole("button", { name: "Subir y revisar" }).click();

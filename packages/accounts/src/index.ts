@@ -1,6 +1,7 @@
 // Public API of @rm/accounts: sign-up, users and invitations, password resets, settings, practices,
 // templates, server-side staff sessions and the audit log. Routes stay thin; the rules live here. See README.md.
 export { AccountsError, ValidationError, type FieldErrors } from "./errors.ts";
+export { PASSWORD_MIN_LENGTH } from "./validation.ts";
 export { hashToken, newToken, isTokenShape } from "./tokens.ts";
 export { AUDIT_ACTIONS, recordAudit, listAudit, insertAudit, entityHistory, type AuditAction, type AuditInput, type AuditInsert, type AuditFilter, type AuditRow, type EntityHistoryRow } from "./audit.ts";
 export { signUp, signUpSchema, EMAIL_TAKEN, type SignUpInput, type SignUpOptions, type SignUpResult } from "./signup.ts";

@@ -2,7 +2,7 @@
 // tables are this package's): a reminder's timing, the template text of an outgoing message, and
 // which workspaces send from a sender. One statement each; set-based where the caller is a batch.
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { DEFAULT_TEMPLATES, pgArray, scopedQuery, type TemplateType } from "@rm/db";
+import { defaultTemplateText, pgArray, scopedQuery, type TemplateType } from "@rm/db";
 
 export interface ReminderSettings {
   reminderAfterHours: number;
@@ -30,17 +30,18 @@ export async function reminderSettings(em: EntityManager, workspaceIds: readonly
   );
 }
 
-/** The workspace's default template of that type and language (else Spanish; SMS variant for SMS), else the built-in one. */
+/**
+ * The workspace's default template of that type in the patient's language (SMS variant for SMS);
+ * without one, the built-in text in that language (English), else the workspace's Spanish one.
+ */
 export async function templateText(em: EntityManager, workspaceId: string, type: TemplateType, language: string, channel: "SMS" | "WHATSAPP"): Promise<string> {
-  const rows = await scopedQuery<{ body: string; sms_body: string | null }>(
+  const rows = await scopedQuery<{ language: string; body: string; sms_body: string | null }>(
     em,
     workspaceId,
-    "select body, sms_body from templates where workspace_id = ? and type = ? and is_default and language in (?, 'es') order by (language = ?) desc limit 1",
-    [type, language, language],
+    "select language, body, sms_body from templates where workspace_id = ? and type = ? and is_default and language in (?, 'es')",
+    [type, language],
   );
-  const row = rows[0];
-  if (row) return channel === "SMS" && row.sms_body ? row.sms_body : row.body;
-  return DEFAULT_TEMPLATES.find((t) => t.type === type)!.body;
+  return defaultTemplateText(rows.map((r) => ({ type, language: r.language, body: r.body, smsBody: r.sms_body })), type, language, channel);
 }
 
 /**

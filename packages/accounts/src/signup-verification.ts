@@ -12,11 +12,12 @@
 import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ensureDefaultTemplates, hashPassword, Role, User, Workspace, workspaceEm } from "@rm/db";
-import { destinationRejection, normalizePhone, PHONE_REJECTION_ES, phonePrefix } from "@rm/domain";
+import { destinationRejection, normalizePhone, phonePrefix } from "@rm/domain";
+import { coded, type Coded } from "@rm/catalogue";
 import { z } from "zod";
 import { recordAudit } from "./audit.ts";
 import { AccountsError, ValidationError } from "./errors.ts";
-import { emailField, nameField, parseOrThrow, passwordField } from "./validation.ts";
+import { code, emailField, nameField, parseOrThrow, passwordField } from "./validation.ts";
 
 export interface SignupVerificationPolicy {
   /** Key of the codes' HMAC (the web's session secret): a stolen table does not give the codes away. */
@@ -52,7 +53,7 @@ export const signUpRequestSchema = z.object({
   name: nameField,
   email: emailField,
   password: passwordField,
-  phone: z.string({ error: "Ingrese su número de celular." }).trim().min(1, "Ingrese su número de celular.").max(40, "Ingrese su número de celular."),
+  phone: z.string({ error: code("signup.phone.required") }).trim().min(1, code("signup.phone.required")).max(40, code("signup.phone.required")),
 });
 
 export interface StartSignUpOptions {
@@ -72,7 +73,6 @@ export const SIGNUP_ERRORS = {
   none: "signup_none",
 } as const;
 export type SignUpErrorCode = (typeof SIGNUP_ERRORS)[keyof typeof SIGNUP_ERRORS];
-const LIMIT_ES = "Se enviaron demasiados códigos. Espere una hora e inténtelo de nuevo.";
 
 const LOCK_KEY = 724_024; // pg_advisory_xact_lock key of the caps' count
 
@@ -87,10 +87,10 @@ function newCode(): string {
 /** The phone as E.164, or a field error; it must be a number the new workspace's country may text. */
 function parsePhone(input: string, country: string): { e164: string } {
   const phone = normalizePhone(input, country as never);
-  if (!phone.ok) throw new ValidationError({ phone: PHONE_REJECTION_ES[phone.reason] });
-  if (!phone.reachable) throw new ValidationError({ phone: "Es un teléfono fijo: no puede recibir WhatsApp ni SMS. Use un celular." });
+  if (!phone.ok) throw new ValidationError({ phone: coded(`accounts.phone.${phone.reason}`) });
+  if (!phone.reachable) throw new ValidationError({ phone: coded("accounts.phone.LANDLINE") });
   // The destination allowlist (the new workspace's own country) applies to the code's SMS too.
-  if (destinationRejection(phone.e164, { ownCountry: country })) throw new ValidationError({ phone: `Por ahora solo se puede crear una cuenta con un celular de: ${country}.` });
+  if (destinationRejection(phone.e164, { ownCountry: country })) throw new ValidationError({ phone: coded("signup.phone.country", { country }) });
   return { e164: phone.e164 };
 }
 
@@ -108,7 +108,7 @@ async function checkCaps(em: EntityManager, policy: SignupVerificationPolicy, c:
   const overPrefix = Number(row!.prefix) >= policy.perPrefixPerHour;
   const overIp = c.ip !== null && Number(row!.ip) >= policy.perIpPerHour;
   if (overPhone || overPrefix || overIp) {
-    throw new AccountsError(SIGNUP_ERRORS.limit, LIMIT_ES);
+    throw new AccountsError(SIGNUP_ERRORS.limit, ERROR_TEXT[SIGNUP_ERRORS.limit]);
   }
 }
 
@@ -260,16 +260,16 @@ export async function confirmSignUp(em: EntityManager, workspaceId: string, code
     if (err instanceof Error && /users_email_unique/.test(err.message)) return { result: { kind: "email_taken" } };
     throw err;
   });
-  if ("error" in outcome) throw new AccountsError(outcome.error, ERROR_ES[outcome.error], "code");
+  if ("error" in outcome) throw new AccountsError(outcome.error, ERROR_TEXT[outcome.error], "code");
   return outcome.result;
 }
 
-const ERROR_ES: Record<SignUpErrorCode, string> = {
-  [SIGNUP_ERRORS.limit]: LIMIT_ES,
-  [SIGNUP_ERRORS.none]: "No hay un registro pendiente. Empiece de nuevo.",
-  [SIGNUP_ERRORS.expired]: "El código expiró. Pida uno nuevo.",
-  [SIGNUP_ERRORS.spent]: "Demasiados intentos con este código. Pida uno nuevo.",
-  [SIGNUP_ERRORS.wrongCode]: "El código no es correcto.",
+const ERROR_TEXT: Record<SignUpErrorCode, Coded> = {
+  [SIGNUP_ERRORS.limit]: coded("signup.error.limit"),
+  [SIGNUP_ERRORS.none]: coded("signup.verify.none"),
+  [SIGNUP_ERRORS.expired]: coded("signup.error.expired"),
+  [SIGNUP_ERRORS.spent]: coded("signup.error.spent"),
+  [SIGNUP_ERRORS.wrongCode]: coded("signup.error.wrongCode"),
 };
 
 async function createOwner(tem: EntityManager, row: VerificationRow, o: ConfirmSignUpOptions): Promise<ConfirmSignUpResult> {

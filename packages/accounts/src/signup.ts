@@ -3,6 +3,7 @@
 // whether an email has an account; this function does (email_taken), so no route may call it.
 // One transaction: a failure anywhere leaves nothing behind.
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { coded, formatCoded } from "@rm/catalogue";
 import { ensureDefaultTemplates, hashPassword, Role, User, Workspace, workspaceEm } from "@rm/db";
 import { z } from "zod";
 import { recordAudit } from "./audit.ts";
@@ -32,7 +33,9 @@ export interface SignUpResult {
   sessionVersion: number;
 }
 
-export const EMAIL_TAKEN = "Ya existe una cuenta con este correo. Inicie sesión o use otro correo.";
+const EMAIL_TAKEN_TEXT = coded("signup.emailTakenDirect");
+/** The refusal's Spanish text (logs, the command line). */
+export const EMAIL_TAKEN = formatCoded("es", EMAIL_TAKEN_TEXT);
 
 export async function signUp(em: EntityManager, input: Record<string, unknown>, options: SignUpOptions): Promise<SignUpResult> {
   const data = parseOrThrow(signUpSchema, input);
@@ -41,7 +44,7 @@ export async function signUp(em: EntityManager, input: Record<string, unknown>, 
     return await em.fork().transactional(async (tem) => {
       // Emails are unique across workspaces: the check needs every tenant (the unique index is the backstop).
       const taken = await tem.count(User, { email: data.email }, { filters: { workspace: false } });
-      if (taken > 0) throw new AccountsError("email_taken", EMAIL_TAKEN, "email");
+      if (taken > 0) throw new AccountsError("email_taken", EMAIL_TAKEN_TEXT, "email");
       const workspace = tem.create(Workspace, { name: data.workspaceName });
       const owner = tem.create(User, { workspace, email: data.email, passwordHash, name: data.name, role: Role.OWNER });
       await tem.flush();
@@ -63,7 +66,7 @@ export async function signUp(em: EntityManager, input: Record<string, unknown>, 
   } catch (err) {
     // Two sign-ups racing for one email: the unique index decides, the loser gets the same message.
     if (err instanceof Error && /users_email_unique/.test(err.message)) {
-      throw new AccountsError("email_taken", EMAIL_TAKEN, "email");
+      throw new AccountsError("email_taken", EMAIL_TAKEN_TEXT, "email");
     }
     throw err;
   }

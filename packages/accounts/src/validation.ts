@@ -40,9 +40,12 @@ export const emailField = z
   .max(320, code("accounts.email.tooLong"))
   .pipe(z.email(code("accounts.email.invalid")));
 
+/** The shortest password accepted (the forms' hint and minlength say the same). */
+export const PASSWORD_MIN_LENGTH = 10;
+
 export const passwordField = z
   .string({ error: code("accounts.password.required") })
-  .min(10, code("accounts.password.tooShort"))
+  .min(PASSWORD_MIN_LENGTH, code("accounts.password.tooShort"))
   .max(200, code("accounts.password.tooLong"));
 
 export const nameField = z

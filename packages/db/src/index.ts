@@ -16,7 +16,7 @@ export { SignupVerification, SignupVerificationSchema } from "./modules/workspac
 export { StaffSession, StaffSessionSchema } from "./modules/workspace/staff-session.entity.ts";
 export { Practice, PracticeSchema } from "./modules/practice/practice.entity.ts";
 export { Template, TemplateSchema } from "./modules/templates/template.entity.ts";
-export { DEFAULT_TEMPLATES, ensureDefaultTemplates } from "./modules/templates/default-templates.ts";
+export { DEFAULT_TEMPLATES, DEFAULT_TEMPLATES_EN, defaultTemplateText, ensureDefaultTemplates } from "./modules/templates/default-templates.ts";
 export { Campaign, CampaignSchema } from "./modules/campaigns/campaign.entity.ts";
 export { CampaignDraft, CampaignDraftSchema } from "./modules/campaigns/campaign-draft.entity.ts";
 export { Patient, PatientSchema, newPublicToken, PUBLIC_TOKEN_TTL_DAYS } from "./modules/campaigns/patient.entity.ts";

@@ -21,13 +21,13 @@ import {
   type CreateCampaignInput,
   type CreateCampaignResult,
 } from "./create-campaign.ts";
-import { createMsg } from "@rm/catalogue";
+import { coded, type Coded } from "@rm/catalogue";
 import { backgroundConfirmState, type BackgroundConfirmState } from "./confirm-in-background.ts";
 import { loadDoctorDirectory } from "./doctors.ts";
 import { CampaignInputError } from "./errors.ts";
 import type { Channel } from "./fields.ts";
 import { FIELD_LABEL_ES, type PatientField } from "./headers.ts";
-import type { DuplicateRow, PatientCsvResult, PatientRow, RejectedRow, RowProblem } from "./parse-patient-csv.ts";
+import { rowProblem, type DuplicateRow, type PatientCsvResult, type PatientRow, type RejectedRow } from "./parse-patient-csv.ts";
 
 /** How long an unconfirmed draft is kept; expired drafts are removed at the workspace's next upload. */
 export const DRAFT_TTL_HOURS = 48;
@@ -85,7 +85,6 @@ function fromTuple(t: Tuple): DraftRow {
   };
 }
 
-const spanish = createMsg("es");
 
 /**
  * The file's doctor column against the workspace's doctors (doctors.ts): each accepted row that names
@@ -115,9 +114,7 @@ async function assignRowDoctors(
       accepted.push({ ...row, doctorId: match.id });
       continue;
     }
-    const code = match === "unknown" ? "imports.doctor.unknown" : "imports.doctor.ambiguous";
-    const params = { name: row.doctor };
-    const problem: RowProblem = { column, value: row.doctor.slice(0, 200), reason: spanish(code, params), code, params };
+    const problem = rowProblem(column, row.doctor.slice(0, 200), coded(match === "unknown" ? "imports.doctor.unknown" : "imports.doctor.ambiguous", { name: row.doctor }));
     refused.push({ line: row.line, ...problem, problems: [problem] });
     if (!row.consent) consentMissing++;
   }
@@ -152,9 +149,7 @@ export function rejectDisallowedDestinations<R extends PatientRow>(
       accepted.push(row);
       continue;
     }
-    const code = "imports.destination.notAllowed" as const;
-    const params = { country: country ?? "?", allowed: allowedText };
-    const problem: RowProblem = { column, value: row.phone, reason: spanish(code, params), code, params };
+    const problem = rowProblem(column, row.phone, coded("imports.destination.notAllowed", { country: country ?? "?", allowed: allowedText }));
     refused.push({ line: row.line, ...problem, problems: [problem] });
     if (!row.consent) consentMissing++;
   }
@@ -199,29 +194,29 @@ function withAttestedConsent(rows: DraftRow[]): DraftRow[] {
 /** Checks the campaign's settings against the workspace; throws CampaignInputError with the field. */
 async function checkSettings(em: Em, input: Pick<CreateCampaignDraftInput, "workspaceId" | "practiceId" | "assignedDoctorId" | "createdById">): Promise<{ defaultChannel: Channel; destination: DestinationPolicy }> {
   const ws = await workspaceSendingSettings(em, input.workspaceId);
-  if (!ws) throw new CampaignInputError("WORKSPACE_NOT_FOUND", "El espacio de trabajo no existe.");
+  if (!ws) throw new CampaignInputError("WORKSPACE_NOT_FOUND", coded("imports.error.workspaceNotFound"));
   const practice = await findWorkspacePractice(em, input.workspaceId, input.practiceId);
-  if (!practice) throw new CampaignInputError("PRACTICE_NOT_FOUND", "Elija un consultorio.", "practiceId");
+  if (!practice) throw new CampaignInputError("PRACTICE_NOT_FOUND", coded("imports.error.practiceRequired"), "practiceId");
   if (input.assignedDoctorId) {
     const doctor = await findWorkspaceUser(em, input.workspaceId, input.assignedDoctorId);
-    if (!doctor || (doctor.role !== "DOCTOR" && doctor.role !== "OWNER")) throw new CampaignInputError("DOCTOR_NOT_FOUND", "Elija un médico del espacio de trabajo.", "assignedDoctorId");
+    if (!doctor || (doctor.role !== "DOCTOR" && doctor.role !== "OWNER")) throw new CampaignInputError("DOCTOR_NOT_FOUND", coded("imports.error.doctorRequired"), "assignedDoctorId");
   }
   const creator = await findWorkspaceUser(em, input.workspaceId, input.createdById);
-  if (!creator) throw new CampaignInputError("CREATOR_NOT_FOUND", "El usuario que crea la campaña no existe en este espacio de trabajo.", "createdById");
+  if (!creator) throw new CampaignInputError("CREATOR_NOT_FOUND", coded("imports.error.creatorNotFound"), "createdById");
   return { defaultChannel: ws.defaultChannel, destination: ws.destination };
 }
 
 function campaignName(raw: string): string {
   const name = raw.replace(/\s+/g, " ").trim();
-  if (name === "") throw new CampaignInputError("INVALID_NAME", "Escriba un nombre para la campaña.", "name");
-  if (name.length > 200) throw new CampaignInputError("INVALID_NAME", "El nombre es demasiado largo (máximo 200 caracteres).", "name");
+  if (name === "") throw new CampaignInputError("INVALID_NAME", coded("imports.error.campaignName"), "name");
+  if (name.length > 200) throw new CampaignInputError("INVALID_NAME", coded("imports.error.nameTooLong", { max: 200 }), "name");
   return name;
 }
 
 function hoursAfter(value: number | undefined): number {
   const hours = value ?? DEFAULT_HOURS_AFTER_APPOINTMENT;
   if (!Number.isInteger(hours) || hours < 0 || hours > MAX_HOURS_AFTER) {
-    throw new CampaignInputError("INVALID_HOURS", `Use un número entero de horas entre 0 y ${MAX_HOURS_AFTER}.`, "scheduledHoursAfter");
+    throw new CampaignInputError("INVALID_HOURS", coded("imports.error.hours", { max: MAX_HOURS_AFTER }), "scheduledHoursAfter");
   }
   return hours;
 }
@@ -236,7 +231,7 @@ export async function createCampaignDraft(target: MikroORM | EntityManager, inpu
   const now = input.now ?? new Date();
   const name = campaignName(input.name);
   const hours = hoursAfter(input.scheduledHoursAfter);
-  if (!input.parsed.ok) throw new CampaignInputError("NO_ROWS", "El archivo no se pudo importar.", "file");
+  if (!input.parsed.ok) throw new CampaignInputError("NO_ROWS", coded("imports.file.notImported"), "file");
   const expiresAt = new Date(now.getTime() + DRAFT_TTL_HOURS * 3_600_000);
   return inTransaction(toEm(target), async (em) => {
     const { defaultChannel, destination } = await checkSettings(em, input);
@@ -303,7 +298,8 @@ export interface CampaignDraftView {
   rows: DraftRow[];
   rejected: RejectedRow[];
   duplicates: DuplicateRow[];
-  warnings: string[];
+  /** Catalogue texts; drafts stored before warnings were coded hold Spanish text. */
+  warnings: (Coded | string)[];
   counts: PatientCsvResult["counts"];
   /** The file had a consent column; false: confirming needs the uploader's attestation. */
   consentColumn: boolean;
@@ -351,7 +347,7 @@ export async function getCampaignDraft(
     rows: (r.rows ?? []).map(fromTuple),
     rejected: r.rejected as RejectedRow[],
     duplicates: r.duplicates as DuplicateRow[],
-    warnings: r.warnings as string[],
+    warnings: r.warnings as (Coded | string)[],
     counts: r.counts as PatientCsvResult["counts"],
     consentColumn: r.consent_column,
     createdAt: new Date(r.created_at),
@@ -432,11 +428,11 @@ export interface ConfirmCampaignDraftResult {
  */
 export async function confirmCampaignDraft(target: MikroORM | EntityManager, input: ConfirmCampaignDraftInput): Promise<ConfirmCampaignDraftResult> {
   const now = input.now ?? new Date();
-  if (!UUID.test(input.campaignId)) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe.");
+  if (!UUID.test(input.campaignId)) throw new CampaignInputError("DRAFT_NOT_FOUND", coded("imports.error.draftNotFound"));
   return inTransaction(toEm(target), async (em) => {
     // The draft's row lock: a second confirm waits here and then finds the campaign no longer a DRAFT.
     const campaign = await lockCampaign(em, input.workspaceId, input.campaignId);
-    if (!campaign) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe.");
+    if (!campaign) throw new CampaignInputError("DRAFT_NOT_FOUND", coded("imports.error.draftNotFound"));
     if (campaign.status !== "DRAFT") return { campaignId: input.campaignId, alreadyConfirmed: true, result: null };
     const [draft] = await scopedQuery<{ channel: Channel; rows: Tuple[] | null; expires_at: Date; consent_column: boolean; file_name: string | null }>(
       em,
@@ -444,18 +440,14 @@ export async function confirmCampaignDraft(target: MikroORM | EntityManager, inp
       "select channel, rows, expires_at, consent_column, file_name from campaign_drafts where workspace_id = ? and campaign_id = ?",
       [input.campaignId],
     );
-    if (!draft || !draft.rows) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe.");
+    if (!draft || !draft.rows) throw new CampaignInputError("DRAFT_NOT_FOUND", coded("imports.error.draftNotFound"));
     if (new Date(draft.expires_at).getTime() <= now.getTime()) {
-      throw new CampaignInputError("DRAFT_EXPIRED", "El borrador expiró: suba el archivo de nuevo.");
+      throw new CampaignInputError("DRAFT_EXPIRED", coded("imports.error.draftExpired"));
     }
     const attestation = input.consentAttestation?.trim() || null;
     if (!draft.consent_column && !attestation) {
       // Never a silent never-to-be-messaged import: the uploader says they consented, or nothing is imported.
-      throw new CampaignInputError(
-        "CONSENT_ATTESTATION_REQUIRED",
-        "El archivo no tiene columna de consentimiento: confirme que estos pacientes aceptaron recibir mensajes, o suba un archivo con la columna «consentimiento».",
-        "consentAttested",
-      );
+      throw new CampaignInputError("CONSENT_ATTESTATION_REQUIRED", coded("imports.error.attestation"), "consentAttested");
     }
     const rows = draft.rows.map(fromTuple);
     const result = await createCampaignFromRows(em, {

@@ -7,6 +7,7 @@
 // is recorded on the draft with its reason, never retried; anything else is retried by the stream.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import { lockCampaign } from "@rm/campaigns";
+import { coded, type Coded } from "@rm/catalogue";
 import { enqueueOutbox, OutboxStream, scopedQuery } from "@rm/db";
 import type { PlatformSending } from "@rm/domain";
 import { campaignConfirmEvent } from "@rm/events";
@@ -31,6 +32,8 @@ export interface BackgroundConfirmFailure {
   code: string;
   /** The importer's Spanish message. */
   message: string;
+  /** The same as a catalogue code with its parameters (failures recorded before codes have none). */
+  text?: Coded;
   credits?: { needed: number; available: number };
   blockers?: SendBlocker[];
 }
@@ -75,7 +78,7 @@ export async function requestDraftConfirm(target: MikroORM | EntityManager, inpu
   const now = input.now ?? new Date();
   return inTransaction(toEm(target), async (em) => {
     const campaign = await lockCampaign(em, input.workspaceId, input.campaignId);
-    if (!campaign) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe.");
+    if (!campaign) throw new CampaignInputError("DRAFT_NOT_FOUND", coded("imports.error.draftNotFound"));
     if (campaign.status !== "DRAFT") return { queued: false, alreadyConfirmed: true };
     const [draft] = await scopedQuery<{ expires_at: Date; consent_column: boolean; confirm_stage: string | null }>(
       em,
@@ -83,15 +86,11 @@ export async function requestDraftConfirm(target: MikroORM | EntityManager, inpu
       "select expires_at, consent_column, confirm_stage from campaign_drafts where workspace_id = ? and campaign_id = ?",
       [input.campaignId],
     );
-    if (!draft) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe.");
-    if (new Date(draft.expires_at).getTime() <= now.getTime()) throw new CampaignInputError("DRAFT_EXPIRED", "El borrador expiró: suba el archivo de nuevo.");
+    if (!draft) throw new CampaignInputError("DRAFT_NOT_FOUND", coded("imports.error.draftNotFound"));
+    if (new Date(draft.expires_at).getTime() <= now.getTime()) throw new CampaignInputError("DRAFT_EXPIRED", coded("imports.error.draftExpired"));
     const attestation = input.consentAttestation?.trim() || null;
     if (!draft.consent_column && !attestation) {
-      throw new CampaignInputError(
-        "CONSENT_ATTESTATION_REQUIRED",
-        "El archivo no tiene columna de consentimiento: confirme que estos pacientes aceptaron recibir mensajes, o suba un archivo con la columna «consentimiento».",
-        "consentAttested",
-      );
+      throw new CampaignInputError("CONSENT_ATTESTATION_REQUIRED", coded("imports.error.attestation"), "consentAttested");
     }
     if (draft.confirm_stage && RUNNING.includes(draft.confirm_stage)) return { queued: true, alreadyConfirmed: false };
     await em.execute(
@@ -113,9 +112,9 @@ export async function requestDraftConfirm(target: MikroORM | EntityManager, inpu
 }
 
 function failureOf(error: unknown): BackgroundConfirmFailure | null {
-  if (error instanceof InsufficientCreditsError) return { code: "INSUFFICIENT_CREDITS", message: error.message, credits: { needed: error.needed, available: error.available } };
-  if (error instanceof SendBlockedError) return { code: error.code, message: error.message, blockers: error.blockers };
-  if (error instanceof CampaignInputError) return { code: error.code, message: error.message };
+  if (error instanceof InsufficientCreditsError) return { code: "INSUFFICIENT_CREDITS", message: error.message, text: error.text, credits: { needed: error.needed, available: error.available } };
+  if (error instanceof SendBlockedError) return { code: error.code, message: error.message, text: error.text, blockers: error.blockers };
+  if (error instanceof CampaignInputError) return { code: error.code, message: error.message, text: error.text };
   return null;
 }
 

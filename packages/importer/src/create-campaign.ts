@@ -9,11 +9,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import {
-  DEFAULT_TEMPLATES,
+  defaultTemplateText,
   enqueueOutbox,
   executeBound,
   type SkipReason,
 } from "@rm/db";
+import { coded } from "@rm/catalogue";
 import { getCreditBalance, holdCreditsBulk, InsufficientCreditsError as LedgerInsufficientCreditsError } from "@rm/credits";
 import {
   creditsFor,
@@ -222,18 +223,18 @@ async function resolveRowDoctors(em: Em, workspaceId: string, rows: readonly Cam
   if (!rows.some((r) => r.doctorId || r.doctor)) return rows.map(() => null);
   const directory = await loadDoctorDirectory(em, workspaceId);
   return rows.map((row) => {
-    const where = row.line ? ` (fila ${row.line})` : "";
+    const line = row.line ?? 0;
     if (row.doctorId) {
       const doctor = directory.byId.get(row.doctorId);
       // A preview shows a draft whose doctor was removed since with the campaign's doctor; confirming refuses it.
       if (!doctor && lenient) return null;
-      if (!doctor) throw new CampaignInputError("DOCTOR_NOT_FOUND", `El médico de la cita ya no es un usuario del espacio de trabajo${where}.`, "doctor");
+      if (!doctor) throw new CampaignInputError("DOCTOR_NOT_FOUND", coded("imports.error.doctorGone", { line }), "doctor");
       return doctor;
     }
     if (!row.doctor) return null;
     const match = directory.match(row.doctor);
-    if (match === "unknown") throw new CampaignInputError("DOCTOR_NOT_FOUND", `El médico «${row.doctor}» no es un usuario del espacio de trabajo${where}.`, "doctor");
-    if (match === "ambiguous") throw new CampaignInputError("DOCTOR_NOT_FOUND", `Hay más de un usuario llamado «${row.doctor}»${where}.`, "doctor");
+    if (match === "unknown") throw new CampaignInputError("DOCTOR_NOT_FOUND", coded("imports.error.doctorUnknown", { name: row.doctor, line }), "doctor");
+    if (match === "ambiguous") throw new CampaignInputError("DOCTOR_NOT_FOUND", coded("imports.error.doctorAmbiguous", { name: row.doctor, line }), "doctor");
     return match;
   });
 }
@@ -252,26 +253,23 @@ async function loadSettings(
   options: { lenient?: boolean } = {},
 ): Promise<Settings & { languageTemplates: Map<string, Settings["templates"]> }> {
   const ws = await workspaceSendingSettings(em, input.workspaceId);
-  if (!ws) throw new CampaignInputError("WORKSPACE_NOT_FOUND", "El espacio de trabajo no existe.");
+  if (!ws) throw new CampaignInputError("WORKSPACE_NOT_FOUND", coded("imports.error.workspaceNotFound"));
   const practice = await findWorkspacePractice(em, input.workspaceId, input.practiceId);
-  if (!practice) throw new CampaignInputError("PRACTICE_NOT_FOUND", "El consultorio no existe en este espacio de trabajo.", "practiceId");
+  if (!practice) throw new CampaignInputError("PRACTICE_NOT_FOUND", coded("imports.error.practiceNotFound"), "practiceId");
   const creator = await findWorkspaceUser(em, input.workspaceId, input.createdById);
-  if (!creator) throw new CampaignInputError("CREATOR_NOT_FOUND", "El usuario que crea la campaña no existe en este espacio de trabajo.", "createdById");
+  if (!creator) throw new CampaignInputError("CREATOR_NOT_FOUND", coded("imports.error.creatorNotFound"), "createdById");
   let doctorName = "";
   if (input.assignedDoctorId) {
     const doctor = await findWorkspaceUser(em, input.workspaceId, input.assignedDoctorId);
-    if (!doctor) throw new CampaignInputError("DOCTOR_NOT_FOUND", "El médico asignado no existe en este espacio de trabajo.", "assignedDoctorId");
+    if (!doctor) throw new CampaignInputError("DOCTOR_NOT_FOUND", coded("imports.error.doctorNotFound"), "assignedDoctorId");
     doctorName = doctor.name;
   }
   const rowDoctors = await resolveRowDoctors(em, input.workspaceId, rows, options.lenient ?? false);
   const rowLanguages = await resolveRowLanguages(em, input.workspaceId, rows, ws.defaultLanguage);
   const languages = new Set(rowLanguages);
   const templateRows = await listDefaultTemplates(em, input.workspaceId, ["INITIAL", "FOLLOWUP_HAPPY", "FOLLOWUP_UNHAPPY"]);
-  const pick = (type: string, language: string, channel: Channel): string => {
-    const row = templateRows.find((r) => r.type === type && r.language === language) ?? templateRows.find((r) => r.type === type && r.language === "es");
-    if (row) return channel === "SMS" && row.smsBody ? row.smsBody : row.body;
-    return DEFAULT_TEMPLATES.find((t) => t.type === type)!.body;
-  };
+  // A patient in English without an English template of the workspace gets the built-in English text, never the Spanish one.
+  const pick = (type: string, language: string, channel: Channel): string => defaultTemplateText(templateRows, type, language, channel);
   const languageTemplates = new Map<string, Settings["templates"]>();
   for (const language of new Set(["es", ...languages])) {
     languageTemplates.set(language, {
@@ -354,14 +352,14 @@ interface Prepared {
 }
 
 function validateRows(rows: readonly CampaignRowInput[]): { unique: CampaignRowInput[]; merged: number } {
-  if (rows.length > MAX_CAMPAIGN_ROWS) throw new CampaignInputError("TOO_MANY_ROWS", `Una campaña admite hasta ${MAX_CAMPAIGN_ROWS.toLocaleString("es-EC")} pacientes.`);
+  if (rows.length > MAX_CAMPAIGN_ROWS) throw new CampaignInputError("TOO_MANY_ROWS", coded("imports.error.tooManyPatients", { max: MAX_CAMPAIGN_ROWS }));
   const seen = new Set<string>();
   const unique: CampaignRowInput[] = [];
   for (const row of rows) {
-    const where = row.line ? ` (fila ${row.line})` : "";
-    if (typeof row.phone !== "string" || !E164.test(row.phone)) throw new CampaignInputError("INVALID_PHONE", `Teléfono no válido${where}.`, "phone");
-    if (!(row.appointmentAt instanceof Date) || Number.isNaN(row.appointmentAt.getTime())) throw new CampaignInputError("INVALID_APPOINTMENT", `Fecha de cita no válida${where}.`, "appointmentAt");
-    if (typeof row.name !== "string" || row.name.trim() === "") throw new CampaignInputError("INVALID_NAME", `Falta el nombre${where}.`, "name");
+    const line = row.line ?? 0;
+    if (typeof row.phone !== "string" || !E164.test(row.phone)) throw new CampaignInputError("INVALID_PHONE", coded("imports.error.phone", { line }), "phone");
+    if (!(row.appointmentAt instanceof Date) || Number.isNaN(row.appointmentAt.getTime())) throw new CampaignInputError("INVALID_APPOINTMENT", coded("imports.error.appointment", { line }), "appointmentAt");
+    if (typeof row.name !== "string" || row.name.trim() === "") throw new CampaignInputError("INVALID_NAME", coded("imports.error.nameMissing", { line }), "name");
     if (seen.has(row.phone)) continue;
     seen.add(row.phone);
     unique.push(row);
@@ -599,8 +597,8 @@ export interface ImportProgress {
 export async function createCampaignFromRows(target: MikroORM | EntityManager, input: CreateCampaignInput): Promise<CreateCampaignResult> {
   const now = input.now ?? new Date();
   const { unique, merged } = validateRows(input.rows);
-  if (input.name.trim() === "") throw new CampaignInputError("INVALID_NAME", "La campaña necesita un nombre.", "name");
-  if (unique.length === 0) throw new CampaignInputError("NO_ROWS", "No hay pacientes para importar.");
+  if (input.name.trim() === "") throw new CampaignInputError("INVALID_NAME", coded("imports.error.campaignName"), "name");
+  if (unique.length === 0) throw new CampaignInputError("NO_ROWS", coded("imports.error.noRows"));
   const timingsMs: Record<string, number> = {};
   let mark = performance.now();
   const lap = (phase: string) => {
@@ -693,7 +691,7 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
           skippedPatients: summary.counts.skipped,
           now,
         });
-        if (!activated) throw new CampaignInputError("DRAFT_NOT_FOUND", "El borrador de campaña no existe o ya fue confirmado.");
+        if (!activated) throw new CampaignInputError("DRAFT_NOT_FOUND", coded("imports.error.draftGone"));
         lap("campaign");
       });
     } else {

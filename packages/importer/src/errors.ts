@@ -1,3 +1,4 @@
+import { coded, formatCoded, type Coded } from "@rm/catalogue";
 import { InsufficientCreditsError as LedgerInsufficientCreditsError } from "@rm/credits";
 import type { SendBlocker } from "./send-blockers.ts";
 
@@ -7,11 +8,14 @@ import type { SendBlocker } from "./send-blockers.ts";
  */
 export class InsufficientCreditsError extends LedgerInsufficientCreditsError {
   readonly needed: number;
+  /** The refusal as a catalogue code with its numbers; `message` is its Spanish text. */
+  readonly text: Coded;
   constructor(workspaceId: string, needed: number, available: number) {
     super(workspaceId, needed, available);
     this.name = "InsufficientCreditsError";
     this.needed = needed;
-    this.message = `Créditos insuficientes: se necesitan ${needed}, hay ${available} disponibles (faltan ${needed - available}).`;
+    this.text = coded("imports.error.credits", { needed, available, missing: needed - available });
+    this.message = formatCoded("es", this.text);
   }
 }
 
@@ -33,15 +37,20 @@ export type CampaignInputErrorCode =
   | "DRAFT_EXPIRED"
   | "SEND_BLOCKED";
 
-/** Input a user can get wrong (an id of another workspace, a bad phone): `message` is Spanish. */
+/**
+ * Input a user can get wrong (an id of another workspace, a bad phone): `text` is the catalogue code
+ * with its parameters, for the page's language (decision 029); `message` is its Spanish text.
+ */
 export class CampaignInputError extends Error {
   readonly code: CampaignInputErrorCode;
   readonly field: string | null;
-  constructor(code: CampaignInputErrorCode, message: string, field: string | null = null) {
-    super(message);
+  readonly text: Coded;
+  constructor(code: CampaignInputErrorCode, text: Coded, field: string | null = null) {
+    super(formatCoded("es", text));
     this.name = "CampaignInputError";
     this.code = code;
     this.field = field;
+    this.text = text;
   }
 }
 
@@ -52,7 +61,9 @@ export class CampaignInputError extends Error {
 export class SendBlockedError extends CampaignInputError {
   readonly blockers: SendBlocker[];
   constructor(blockers: SendBlocker[]) {
-    super("SEND_BLOCKED", blockers.map((b) => b.es).join(" "));
+    super("SEND_BLOCKED", blockers[0]?.text ?? coded("imports.error.noRows"));
+    // Every blocker in the log line; the page lists them one by one.
+    this.message = blockers.map((b) => b.es).join(" ");
     this.name = "SendBlockedError";
     this.blockers = blockers;
   }

@@ -1,5 +1,7 @@
 // Cell readers for spreadsheets exported in Ecuador: dates are day-first (never mm/dd), times come as
-// "14:30", "2:30 p. m." or "14h30", consent as sí/si/x/1, channel as WhatsApp/SMS.
+// "14:30", "2:30 p. m." or "14h30", consent as sí/si/x/1, channel as WhatsApp/SMS. A cell that cannot
+// be read gives its reason as a catalogue code (shown in the reader's language).
+import { coded, type Coded } from "@rm/catalogue";
 
 export type Channel = "SMS" | "WHATSAPP";
 
@@ -14,20 +16,20 @@ export interface LocalDateTime {
 
 export type DateCell =
   | { ok: true; date: { year: number; month: number; day: number }; time: { hour: number; minute: number; second: number } | null; instant: Date | null }
-  | { ok: false; reason: string };
+  | { ok: false; reason: Coded };
 
-export type TimeCell = { ok: true; time: { hour: number; minute: number; second: number } } | { ok: false; reason: string };
+export type TimeCell = { ok: true; time: { hour: number; minute: number; second: number } } | { ok: false; reason: Coded };
 
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2100;
 
 export const DATE_REASON = {
-  empty: "Falta la fecha de la cita.",
-  format: "Fecha no reconocida: use día/mes/año (dd/mm/aaaa), con hora opcional (dd/mm/aaaa hh:mm), o aaaa-mm-dd.",
-  invalid: "La fecha no existe en el calendario (revise día y mes: el formato es dd/mm/aaaa, nunca mm/dd).",
-  year: `El año está fuera de rango (${MIN_YEAR}–${MAX_YEAR}).`,
-  time: "Hora no reconocida: use hh:mm (24 horas) o hh:mm a. m./p. m.",
-} as const;
+  empty: coded("imports.date.empty"),
+  format: coded("imports.date.format"),
+  invalid: coded("imports.date.invalid"),
+  year: coded("imports.date.year", { min: MIN_YEAR, max: MAX_YEAR }),
+  time: coded("imports.time.format"),
+} as const satisfies Record<string, Coded>;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -36,7 +38,7 @@ function daysInMonth(year: number, month: number): number {
   return DAYS_IN_MONTH[month - 1] ?? 0;
 }
 
-function validDate(year: number, month: number, day: number): string | null {
+function validDate(year: number, month: number, day: number): Coded | null {
   if (year < MIN_YEAR || year > MAX_YEAR) return DATE_REASON.year;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return DATE_REASON.invalid;
   return null;
@@ -193,14 +195,14 @@ export function parseConsent(raw: string): ConsentCell {
   return { consent: false, recognised: false };
 }
 
-export type ChannelCell = { ok: true; channel: Channel | null } | { ok: false; reason: string };
+export type ChannelCell = { ok: true; channel: Channel | null } | { ok: false; reason: Coded };
 
 export function parseChannel(raw: string): ChannelCell {
   const text = stripAccents(raw.trim().toLowerCase()).replace(/[\s_.-]+/g, "");
   if (text === "") return { ok: true, channel: null };
   if (["whatsapp", "wa", "wsp", "whatsap", "watsap", "whats", "wpp", "ws"].includes(text)) return { ok: true, channel: "WHATSAPP" };
   if (["sms", "texto", "mensaje", "mensajedetexto", "text"].includes(text)) return { ok: true, channel: "SMS" };
-  return { ok: false, reason: "Canal no reconocido: use WhatsApp o SMS." };
+  return { ok: false, reason: coded("imports.row.channel") };
 }
 
 export function stripAccents(text: string): string {

@@ -1,9 +1,10 @@
 // Streaming reader for the patient lists practices export from Excel (SPEC §5.1). Bad input never
-// throws: every problem becomes a rejected row (line, column, reason in Spanish) or, for the file as a
-// whole, a `fatal` error. Only wrong options (a programmer's error) throw.
+// throws: every problem becomes a rejected row (line, column, reason as a catalogue code) or, for the
+// file as a whole, a `fatal` error. Only wrong options (a programmer's error) throw.
 import { parse, type CsvError, type Info } from "csv-parse";
 import { z } from "zod";
-import { normalizePhone, PHONE_REJECTION_ES, type NormalizedPhone, type PhoneType } from "@rm/domain";
+import { coded, formatCoded, type Coded, type MessageCode } from "@rm/catalogue";
+import { normalizePhone, type NormalizedPhone, type PhoneType } from "@rm/domain";
 import { ExcelTextDecoder, type DetectedEncoding } from "./decode.ts";
 import {
   createZonedClock,
@@ -67,10 +68,11 @@ export interface RowProblem {
   /** Header as written in the file (or the field's Spanish name when the column is missing). */
   column: string;
   value: string;
+  /** The reason's Spanish text (the rejected-rows download of old drafts, logs). */
   reason: string;
-  /** The reason's catalogue code and parameters, so pages show it in the reader's language (`reason` is its Spanish text). */
-  code?: "imports.doctor.unknown" | "imports.doctor.ambiguous" | "imports.destination.notAllowed";
-  params?: Record<string, string>;
+  /** The reason's catalogue code and parameters, so pages show it in the reader's language. */
+  code: MessageCode;
+  params?: Record<string, string | number>;
 }
 
 export interface RejectedRow extends RowProblem {
@@ -91,11 +93,21 @@ export type CsvFatalCode = "EMPTY_FILE" | "TOO_LARGE" | "TOO_MANY_ROWS" | "MISSI
 
 export interface CsvFatalError {
   code: CsvFatalCode;
-  /** Spanish, for the upload page. */
+  /** The catalogue text with its parameters, for the upload page in the reader's language. */
+  text: Coded;
+  /** Its Spanish text (logs, the command line). */
   message: string;
-  /** English, where the message comes from the catalogue (the workbook's errors). */
-  messageEn?: string;
   missingColumns?: string[];
+}
+
+/** A fatal error from its catalogue text. */
+export function fatalError(code: CsvFatalCode, text: Coded, extra: { missingColumns?: string[] } = {}): CsvFatalError {
+  return { code, text, message: formatCoded("es", text), ...extra };
+}
+
+/** A row problem from its catalogue text. */
+export function rowProblem(column: string, value: string, text: Coded): RowProblem {
+  return { column, value, reason: formatCoded("es", text), code: text.code, ...(text.params ? { params: text.params } : {}) };
 }
 
 export interface PatientCsvResult {
@@ -112,7 +124,8 @@ export interface PatientCsvResult {
   consentMissing: PatientRow[];
   rejected: RejectedRow[];
   duplicates: DuplicateRow[];
-  warnings: string[];
+  /** Things to check before confirming, as catalogue texts. */
+  warnings: Coded[];
   counts: {
     bytes: number;
     lines: number;
@@ -128,11 +141,12 @@ export interface PatientCsvResult {
 
 type Input = Buffer | Uint8Array | AsyncIterable<Uint8Array>;
 
-export const FATAL_ES: Record<Exclude<CsvFatalCode, "MISSING_COLUMNS" | "SHEET_NOT_FOUND">, (n: number) => string> = {
-  EMPTY_FILE: () => "El archivo está vacío o no tiene filas de pacientes.",
-  TOO_LARGE: (n) => `El archivo supera el tamaño máximo de ${Math.round(n / 1024 / 1024)} MB. Divídalo en varios archivos.`,
-  TOO_MANY_ROWS: (n) => `El archivo tiene más de ${n.toLocaleString("es-EC")} filas. Divídalo en varios archivos.`,
-  UNREADABLE: () => "No se pudo leer el archivo como CSV. Guárdelo desde Excel como «CSV (delimitado por comas)» e inténtelo de nuevo.",
+/** The file-wide errors that need only a number (the limit): their catalogue text. */
+export const FATAL_TEXT: Record<Exclude<CsvFatalCode, "MISSING_COLUMNS" | "SHEET_NOT_FOUND">, (n: number) => Coded> = {
+  EMPTY_FILE: () => coded("imports.file.empty"),
+  TOO_LARGE: (n) => coded("imports.file.tooLarge", { mb: Math.round(n / 1024 / 1024) }),
+  TOO_MANY_ROWS: (n) => coded("imports.file.tooManyRows", { max: n }),
+  UNREADABLE: () => coded("imports.file.unreadable"),
 };
 
 async function* chunksOf(input: Input): AsyncIterable<Uint8Array> {
@@ -235,15 +249,11 @@ export function createPatientRowReader(options: ParsePatientCsvOptions = {}) {
       if (mapping.index.phone === undefined) missing.push("teléfono");
       if (mapping.index.date === undefined) missing.push("fecha");
       if (missing.length > 0) {
-        fail({
-          code: "MISSING_COLUMNS",
-          missingColumns: missing,
-          message: `Faltan columnas obligatorias: ${missing.join(", ")}. La primera fila debe tener los títulos, por ejemplo: nombre;telefono;fecha;hora;consentimiento.`,
-        });
+        fail(fatalError("MISSING_COLUMNS", coded("imports.file.missingColumns", { columns: missing.join(", ") }), { missingColumns: missing }));
         return;
       }
       if (mapping.index.consent === undefined) {
-        result.warnings.push("El archivo no tiene columna de consentimiento: para importarlo, confirme que todos estos pacientes aceptaron recibir mensajes.");
+        result.warnings.push(coded("imports.warning.noConsentColumn"));
       }
       return;
     }
@@ -251,7 +261,7 @@ export function createPatientRowReader(options: ParsePatientCsvOptions = {}) {
     result.counts.rows++;
     if (result.counts.rows > opts.maxRows) {
       result.counts.rows--;
-      fail({ code: "TOO_MANY_ROWS", message: FATAL_ES.TOO_MANY_ROWS(opts.maxRows) });
+      fail(fatalError("TOO_MANY_ROWS", FATAL_TEXT.TOO_MANY_ROWS(opts.maxRows)));
       return;
     }
     const idx = mapping.index;
@@ -260,11 +270,11 @@ export function createPatientRowReader(options: ParsePatientCsvOptions = {}) {
       return i === undefined ? "" : (record[i] ?? "");
     };
     const problems: RowProblem[] = [];
-    const problem = (field: PatientField, value: string, reason: string) => problems.push({ column: label(field), value: value.slice(0, 200), reason });
+    const problem = (field: PatientField, value: string, reason: Coded) => problems.push(rowProblem(label(field), value.slice(0, 200), reason));
 
     if (record.some((c) => c.length > MAX_CELL_LENGTH)) {
       for (const field of ["name", "firstName", "lastName", "phone", "date", "time", "doctor", "appointmentType", "externalId", "email"] as const) {
-        if (cell(field).length > MAX_CELL_LENGTH) problem(field, cell(field), `El valor es demasiado largo (máximo ${MAX_CELL_LENGTH} caracteres).`);
+        if (cell(field).length > MAX_CELL_LENGTH) problem(field, cell(field), coded("imports.row.cellTooLong", { max: MAX_CELL_LENGTH }));
       }
     }
 
@@ -273,13 +283,13 @@ export function createPatientRowReader(options: ParsePatientCsvOptions = {}) {
     if (idx.firstName !== undefined || idx.lastName !== undefined) {
       name = cleanText([cell("firstName"), cell("name"), cell("lastName")].filter((s) => s.trim() !== "").join(" "));
     }
-    if (name === "") problem(idx.name !== undefined ? "name" : "firstName", "", "Falta el nombre del paciente.");
-    else if (name.length > MAX_NAME_LENGTH) problem("name", name, `El nombre es demasiado largo (máximo ${MAX_NAME_LENGTH} caracteres).`);
+    if (name === "") problem(idx.name !== undefined ? "name" : "firstName", "", coded("imports.row.nameMissing"));
+    else if (name.length > MAX_NAME_LENGTH) problem("name", name, coded("imports.row.nameTooLong", { max: MAX_NAME_LENGTH }));
 
     // phone
     const phoneRaw = cell("phone");
     const phone = normalizePhoneCell(phoneRaw.slice(0, MAX_CELL_LENGTH), country);
-    if (!phone.ok) problem("phone", phoneRaw, PHONE_REJECTION_ES[phone.reason]);
+    if (!phone.ok) problem("phone", phoneRaw, coded(`accounts.phone.${phone.reason}`));
 
     // date (+ time)
     const dateRaw = cell("date");
@@ -360,10 +370,10 @@ export function createPatientRowReader(options: ParsePatientCsvOptions = {}) {
   /** Warnings and final counts; a fatal error empties `accepted`. Call once, after the last row. */
   const finish = (): PatientCsvResult => {
     if (unrecognisedConsent > 0) {
-      result.warnings.push(`${unrecognisedConsent} fila(s) tienen un consentimiento no reconocido (use sí/no, x, 1): se importan sin consentimiento.`);
+      result.warnings.push(coded("imports.warning.unrecognisedConsent", { count: unrecognisedConsent }));
     }
-    if (!result.fatal && !mapping) fail({ code: "EMPTY_FILE", message: FATAL_ES.EMPTY_FILE(0) });
-    if (!result.fatal && result.counts.rows === 0) fail({ code: "EMPTY_FILE", message: FATAL_ES.EMPTY_FILE(0) });
+    if (!result.fatal && !mapping) fail(fatalError("EMPTY_FILE", FATAL_TEXT.EMPTY_FILE(0)));
+    if (!result.fatal && result.counts.rows === 0) fail(fatalError("EMPTY_FILE", FATAL_TEXT.EMPTY_FILE(0)));
     if (result.fatal) {
       result.ok = false;
       result.accepted = [];
@@ -414,8 +424,8 @@ export async function parsePatientCsv(input: Input, options: ParsePatientCsvOpti
         const line = lastRecordLine + 1;
         lastRecordLine = Number((err as { lines?: number } | undefined)?.lines ?? p.info.lines);
         result.counts.rows++;
-        const reason = "La fila no se pudo leer (comillas sin cerrar o fila demasiado larga).";
-        result.rejected.push({ line, column: "", value: "", reason, problems: [{ column: "", value: "", reason }] });
+        const problem = rowProblem("", "", coded("imports.row.unreadable"));
+        result.rejected.push({ line, ...problem, problems: [problem] });
       },
     });
     p.on("data", (entry: { record: string[]; info: Info }) => {
@@ -461,7 +471,7 @@ export async function parsePatientCsv(input: Input, options: ParsePatientCsvOpti
     for await (const chunk of chunksOf(input)) {
       result.counts.bytes += chunk.byteLength;
       if (result.counts.bytes > maxBytes) {
-        fail({ code: "TOO_LARGE", message: FATAL_ES.TOO_LARGE(maxBytes) });
+        fail(fatalError("TOO_LARGE", FATAL_TEXT.TOO_LARGE(maxBytes)));
         break;
       }
       await feed(decoder.write(chunk));
@@ -486,7 +496,7 @@ export async function parsePatientCsv(input: Input, options: ParsePatientCsvOpti
     result.counts.lines = p.info.lines;
   }
   result.encoding = decoder.encoding;
-  if (decoder.mixed) result.warnings.push("El archivo mezcla codificaciones (UTF-8 y Windows-1252): revise los acentos de las filas importadas.");
-  if (parseError && !result.fatal) fail({ code: "UNREADABLE", message: FATAL_ES.UNREADABLE(0) });
+  if (decoder.mixed) result.warnings.push(coded("imports.warning.mixedEncoding"));
+  if (parseError && !result.fatal) fail(fatalError("UNREADABLE", FATAL_TEXT.UNREADABLE(0)));
   return finish();
 }

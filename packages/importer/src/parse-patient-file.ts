@@ -1,8 +1,8 @@
 // An uploaded patient list, CSV or Excel workbook, told apart by its first bytes (a file renamed from
 // .xlsx to .csv is still a zip): a zip is an .xlsx workbook, an OLE2 file an old .xls (refused with
 // the way out), anything else text for the CSV reader.
-import { createMsg } from "@rm/catalogue";
-import { createPatientRowReader, parsePatientCsv, type ParsePatientCsvOptions, type PatientCsvResult } from "./parse-patient-csv.ts";
+import { coded } from "@rm/catalogue";
+import { createPatientRowReader, fatalError, parsePatientCsv, type ParsePatientCsvOptions, type PatientCsvResult } from "./parse-patient-csv.ts";
 import { parsePatientXlsx } from "./parse-patient-xlsx.ts";
 
 export interface ParsePatientFileOptions extends ParsePatientCsvOptions {
@@ -74,9 +74,7 @@ export async function parsePatientFile(input: Input, options: ParsePatientFileOp
   }
   if (startsWith(head, OLE2)) {
     const rows = createPatientRowReader(rowOptions);
-    const es = createMsg("es");
-    const en = createMsg("en");
-    rows.fail({ code: "UNREADABLE", message: es("upload.xlsx.legacyXls"), messageEn: en("upload.xlsx.legacyXls") });
+    rows.fail(fatalError("UNREADABLE", coded("upload.xlsx.legacyXls")));
     return { format: "xlsx", ...rows.finish(), sheet: null, sheets: [] };
   }
   return { format: "csv", ...(await parsePatientCsv(peeked.input, rowOptions)), sheet: null, sheets: [] };

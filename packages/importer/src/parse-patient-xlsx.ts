@@ -18,8 +18,8 @@ import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import { zipSync } from "fflate";
 import yauzl from "yauzl";
-import { createMsg } from "@rm/catalogue";
-import { createPatientRowReader, FATAL_ES, type ParsePatientCsvOptions, type PatientCsvResult } from "./parse-patient-csv.ts";
+import { coded } from "@rm/catalogue";
+import { createPatientRowReader, FATAL_TEXT, fatalError, type ParsePatientCsvOptions, type PatientCsvResult } from "./parse-patient-csv.ts";
 import type { PatientField } from "./headers.ts";
 
 /** The most the parts of a workbook that are read may take once inflated (all together). */
@@ -29,8 +29,6 @@ export const MAX_XLSX_ENTRIES = 10_000;
 /** Columns past this one are not read (a practice's list has a few dozen). */
 const MAX_COLUMNS = 1000;
 
-const es = createMsg("es");
-const en = createMsg("en");
 
 export interface ParsePatientXlsxOptions extends ParsePatientCsvOptions {
   /** Name of the sheet to read (blank or absent: the first visible one). */
@@ -225,7 +223,7 @@ export async function parsePatientXlsx(input: Input, options: ParsePatientXlsxOp
   const rows = createPatientRowReader(rowOptions);
   const { result, fail } = rows;
   const out = (sheet: string | null, sheets: string[]): PatientXlsxResult => Object.assign(rows.finish(), { sheet, sheets });
-  const fatal = (key: "upload.xlsx.unreadable" | "upload.xlsx.noSheets") => ({ code: "UNREADABLE" as const, message: es(key), messageEn: en(key) });
+  const fatal = (key: "upload.xlsx.unreadable" | "upload.xlsx.noSheets") => fatalError("UNREADABLE", coded(key));
 
   let collected;
   try {
@@ -236,7 +234,7 @@ export async function parsePatientXlsx(input: Input, options: ParsePatientXlsxOp
   }
   result.counts.bytes = collected.size;
   if (!collected.bytes) {
-    fail({ code: "TOO_LARGE", message: FATAL_ES.TOO_LARGE(rows.maxBytes) });
+    fail(fatalError("TOO_LARGE", FATAL_TEXT.TOO_LARGE(rows.maxBytes)));
     return out(null, []);
   }
   if (collected.size === 0) return out(null, []);
@@ -257,7 +255,7 @@ export async function parsePatientXlsx(input: Input, options: ParsePatientXlsxOp
       if (sheets.length === 0) fail(fatal("upload.xlsx.noSheets"));
       else {
         const params = { sheet: name, sheets: names.join(", ") };
-        fail({ code: "SHEET_NOT_FOUND", message: es("upload.xlsx.sheetNotFound", params), messageEn: en("upload.xlsx.sheetNotFound", params) });
+        fail(fatalError("SHEET_NOT_FOUND", coded("upload.xlsx.sheetNotFound", params)));
       }
       return out(null, names);
     }
@@ -295,7 +293,7 @@ export async function parsePatientXlsx(input: Input, options: ParsePatientXlsxOp
   } catch (error) {
     if (error instanceof WorkbookError && error.kind === "tooLarge") {
       const params = { mb: Math.round(MAX_XLSX_UNCOMPRESSED_BYTES / 1024 / 1024) };
-      fail({ code: "TOO_LARGE", message: es("upload.xlsx.tooLargeUncompressed", params), messageEn: en("upload.xlsx.tooLargeUncompressed", params) });
+      fail(fatalError("TOO_LARGE", coded("upload.xlsx.tooLargeUncompressed", params)));
     } else {
       // A broken part (bad XML, a failing inflate) is the file's problem: never the server's.
       fail(fatal("upload.xlsx.unreadable"));
@@ -305,7 +303,7 @@ export async function parsePatientXlsx(input: Input, options: ParsePatientXlsxOp
   }
   const names = sheets.map((s) => s.name);
   if (chosen && names.length > 1 && !wanted?.trim()) {
-    result.warnings.push(es("upload.xlsx.sheetRead", { sheet: chosen.name, count: names.length, sheets: names.join(", ") }));
+    result.warnings.push(coded("upload.xlsx.sheetRead", { sheet: chosen.name, count: names.length, sheets: names.join(", ") }));
   }
   return out(chosen?.name ?? null, names);
 }

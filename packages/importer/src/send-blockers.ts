@@ -1,7 +1,7 @@
 // What stops an upload from being sent, named for the people who can fix it (preview and confirm):
 // a channel without a sender, a WhatsApp message type without an approved template (neither the
 // workspace's own nor the platform's), credits short of the hold.
-import { createMsg } from "@rm/catalogue";
+import { coded, createMsg, type Coded } from "@rm/catalogue";
 import { sendingGaps, type SendingGap } from "@rm/domain";
 import type { Channel } from "./fields.ts";
 
@@ -9,27 +9,28 @@ export type SendBlockerCode = "NO_SENDER" | "NO_WHATSAPP_TEMPLATE" | "INSUFFICIE
 
 export interface SendBlocker {
   code: SendBlockerCode;
-  /** Plain Spanish and English, naming what is missing (texts: the catalogue's sending.blocker.*). */
+  /** What is missing, as a catalogue code with its parameters (pages show it in their language). */
+  text: Coded;
+  /** Its Spanish text (logs, the error message) and English text (the API's problem details). */
   es: string;
   en: string;
-  /** Where it is fixed. */
+  /** Where it is fixed, and the link's text. */
   fixUrl: string;
-  fixEs: string;
-  fixEn: string;
+  fix: Coded;
 }
 
 const es = createMsg("es");
 const en = createMsg("en");
 
 function gapBlocker(gap: SendingGap, counts: Partial<Record<Channel, number>>): SendBlocker {
-  const settings = { fixUrl: "/settings", fixEs: es("sending.blocker.fixSettings"), fixEn: en("sending.blocker.fixSettings") };
+  const settings = { fixUrl: "/settings", fix: coded("sending.blocker.fixSettings") };
   if (gap.kind === "NO_SENDER") {
     const code = gap.channel === "WHATSAPP" ? "sending.blocker.noWhatsappSender" : "sending.blocker.noSmsSender";
     const count = counts[gap.channel] ?? 0;
-    return { code: "NO_SENDER", es: es(code, { count }), en: en(code, { count }), ...settings };
+    return { code: "NO_SENDER", text: coded(code, { count }), es: es(code, { count }), en: en(code, { count }), ...settings };
   }
   const params = { type: gap.type, language: gap.language };
-  return { code: "NO_WHATSAPP_TEMPLATE", es: es("sending.blocker.noTemplate", params), en: en("sending.blocker.noTemplate", params), ...settings };
+  return { code: "NO_WHATSAPP_TEMPLATE", text: coded("sending.blocker.noTemplate", params), es: es("sending.blocker.noTemplate", params), en: en("sending.blocker.noTemplate", params), ...settings };
 }
 
 /** The blockers of a planned send, in the order they are listed. Empty: it can go. */
@@ -47,11 +48,11 @@ export function sendBlockers(input: {
     const params = { needed: input.credits.needed, available: input.credits.available };
     blockers.push({
       code: "INSUFFICIENT_CREDITS",
+      text: coded("sending.blocker.credits", params),
       es: es("sending.blocker.credits", params),
       en: en("sending.blocker.credits", params),
       fixUrl: "/billing",
-      fixEs: es("sending.blocker.fixBilling"),
-      fixEn: en("sending.blocker.fixBilling"),
+      fix: coded("sending.blocker.fixBilling"),
     });
   }
   return blockers;

@@ -3,7 +3,8 @@
 // the outbox row are exactly those of a CSV import.
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import { workspaceSendingSettings } from "@rm/accounts";
-import { destinationRejection, normalizePhone, PHONE_REJECTION_ES, type PlatformSending } from "@rm/domain";
+import { coded } from "@rm/catalogue";
+import { destinationRejection, normalizePhone, type PlatformSending } from "@rm/domain";
 import { outboxDueTimes } from "@rm/db";
 import { messageSendEvent } from "@rm/events";
 import { singleSendRow } from "./campaign-views.ts";
@@ -52,16 +53,19 @@ export interface SendToOnePatientResult extends CreateCampaignResult {
 export async function sendToOnePatient(target: MikroORM | EntityManager, input: SendToOnePatientInput): Promise<SendToOnePatientResult> {
   const now = input.now ?? new Date();
   const name = input.name.replace(/\s+/g, " ").trim();
-  if (name === "") throw new CampaignInputError("INVALID_NAME", "Escriba el nombre del paciente.", "name");
-  if (name.length > 200) throw new CampaignInputError("INVALID_NAME", "El nombre es demasiado largo (máximo 200 caracteres).", "name");
+  if (name === "") throw new CampaignInputError("INVALID_NAME", coded("imports.error.patientName"), "name");
+  if (name.length > 200) throw new CampaignInputError("INVALID_NAME", coded("imports.error.nameTooLong", { max: 200 }), "name");
   const phone = normalizePhone(input.phone, input.defaultCountry ?? "EC");
-  if (!phone.ok) throw new CampaignInputError("INVALID_PHONE", PHONE_REJECTION_ES[phone.reason], "phone");
-  if (!phone.reachable) throw new CampaignInputError("INVALID_PHONE", "Es un teléfono fijo: no puede recibir WhatsApp ni SMS. Use un celular.", "phone");
+  if (!phone.ok) throw new CampaignInputError("INVALID_PHONE", coded(`accounts.phone.${phone.reason}`), "phone");
+  if (!phone.reachable) throw new CampaignInputError("INVALID_PHONE", coded("accounts.phone.LANDLINE"), "phone");
   const ws = await workspaceSendingSettings(toEm(target), input.workspaceId);
-  if (!ws) throw new CampaignInputError("WORKSPACE_NOT_FOUND", "El espacio de trabajo no existe.");
+  if (!ws) throw new CampaignInputError("WORKSPACE_NOT_FOUND", coded("imports.error.workspaceNotFound"));
   const rejected = destinationRejection(phone.e164, ws.destination);
-  if (rejected) throw new CampaignInputError("DESTINATION_NOT_ALLOWED", `${rejected.es} / ${rejected.en}`, "phone");
-  if (!input.consent) throw new CampaignInputError("CONSENT_REQUIRED", "El paciente debe aceptar recibir el mensaje.", "consent");
+  if (rejected) {
+    const text = rejected.country ? coded("imports.destination.notAllowed", { country: rejected.country, allowed: rejected.allowed }) : coded("imports.destination.unknownCountry", { allowed: rejected.allowed });
+    throw new CampaignInputError("DESTINATION_NOT_ALLOWED", text, "phone");
+  }
+  if (!input.consent) throw new CampaignInputError("CONSENT_REQUIRED", coded("imports.error.consent"), "consent");
   const appointmentAt = input.appointmentAt ?? now;
   const result = await createCampaignFromRows(target, {
     workspaceId: input.workspaceId,

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatCoded } from "@rm/catalogue";
 import { DEFAULT_TEMPLATES } from "@rm/db";
 import { getCreditBalance, InsufficientCreditsError as LedgerInsufficientCreditsError } from "@rm/credits";
 import { countSegments, creditsToHoldForPatient, renderTemplate } from "@rm/domain";
@@ -363,7 +364,7 @@ describe("sendToOnePatient", () => {
     expect(err).toBeInstanceOf(CampaignInputError);
     expect(err).toMatchObject({ code: "DESTINATION_NOT_ALLOWED", field: "phone" });
     expect((err as Error).message).toContain("País de destino no permitido (CO)");
-    expect((err as Error).message).toContain("Destination country not allowed (CO)");
+    expect(formatCoded("en", (err as CampaignInputError).text)).toContain("Destination country not allowed (CO)");
     expect(await count(t.orm, "select 1 from messages where workspace_id = ?", [tenant.workspaceId])).toBe(0);
 
     await t.orm.em.fork().execute(`update workspaces set extra_destination_countries = '["CO"]' where id = ?`, [tenant.workspaceId]);

@@ -235,4 +235,28 @@ describe("the patient's language", () => {
       { name: "Ana Torres", language: "es", content_sid: LOCAL_PLATFORM_CONTENT_SIDS.es.INITIAL },
     ]);
   });
+
+  it("an English patient by SMS gets the rating request in English when the workspace has only Spanish templates", async () => {
+    const tenant = await makeTenant(t.orm, { credits: 100 });
+    const parsed = await csv(["nombre;telefono;fecha;hora;consentimiento;idioma", "Ann Smith;0991110041;23/11/2026;09:00;si;English", "Ana Torres;0991110042;23/11/2026;09:30;si;Español"]);
+    const c = await createCampaignFromRows(t.orm, {
+      workspaceId: tenant.workspaceId,
+      practiceId: tenant.practiceId,
+      assignedDoctorId: tenant.doctorId,
+      createdById: tenant.ownerId,
+      name: "SMS en dos idiomas",
+      rows: parsed.accepted,
+      publicUrl: PUBLIC_URL,
+      now,
+      platform,
+      channel: "SMS" as const,
+    });
+    const bodies = await sql<{ name: string; body: string }>(
+      "select p.name, m.body from patients p join messages m on m.patient_id = p.id and m.type = 'INITIAL' where p.campaign_id = ? order by p.phone",
+      [c.campaignId],
+    );
+    expect(bodies.map((b) => b.name)).toEqual(["Ann Smith", "Ana Torres"]);
+    expect(bodies[0]!.body).toMatch(/^Hi Ann, how would you rate your visit with .+\? Reply with a number from 1 to 5 or tap here: /);
+    expect(bodies[1]!.body).toMatch(/^Hola Ana, ¿cómo calificarías tu visita con /);
+  });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import iconv from "iconv-lite";
+import { formatCoded } from "@rm/catalogue";
 import { describe, expect, it } from "vitest";
 import { parsePatientCsv, rejectedRowsToCsv, type PatientCsvResult } from "../src/index.ts";
 
@@ -61,6 +62,46 @@ describe("parsePatientCsv: Excel (Spanish Windows) file, ';' and Windows-1252", 
     expect(r.rejected[6]!.reason).toMatch(/Hora no reconocida/);
   });
 
+  it("carries every row problem, file error and warning as a catalogue code that reads in English", async () => {
+    const r = await parsePatientCsv(fixture("excel-es-windows1252.csv"));
+    const english = (p: { code: Parameters<typeof formatCoded>[1]["code"]; params?: Record<string, string | number> }) => formatCoded("en", p);
+    expect(r.rejected.map(english)).toEqual([
+      "Excel turned the number into scientific notation (e.g. 9.87654E+08) and digits were lost. Format the column as text and export again.",
+      "The date does not exist in the calendar (check day and month: the format is dd/mm/yyyy, never mm/dd).",
+      "The date does not exist in the calendar (check day and month: the format is dd/mm/yyyy, never mm/dd).",
+      "The patient's name is missing.",
+      "Not a phone number.",
+      "Unknown channel: use WhatsApp or SMS.",
+      "Unrecognised time: use hh:mm (24-hour) or hh:mm a.m./p.m.",
+    ]);
+    // The Spanish reason stays the catalogue's Spanish text of the same code.
+    for (const row of r.rejected) for (const p of row.problems) expect(p.reason).toBe(formatCoded("es", p));
+    const unsure = await parsePatientCsv(Buffer.from("nombre;telefono;fecha;consentimiento\nAna;0987654321;1/1/2026;quizás\n", "utf8"));
+    expect(unsure.warnings.map((w) => formatCoded("en", w))).toEqual(["1 row has an unrecognised consent (use sí/no, x, 1): imported without consent."]);
+    const noColumn = await parsePatientCsv(Buffer.from("nombre;telefono;fecha\nAna;0987654321;1/1/2026\n", "utf8"));
+    expect(noColumn.warnings.map((w) => formatCoded("en", w))).toEqual([
+      "The file has no consent column: to import it, confirm that all these patients agreed to receive messages.",
+    ]);
+
+    const csv = (text: string, options = {}) => parsePatientCsv(Buffer.from(text, "utf8"), options);
+    const en = async (text: string, options = {}) => {
+      const result = await csv(text, options);
+      return result.fatal ? formatCoded("en", result.fatal.text) : result.rejected.map((x) => formatCoded("en", x)).join(" | ");
+    };
+    expect(await en("nombre;hora\nAna;10:00\n")).toBe(
+      "Required columns are missing: teléfono, fecha. The first row must hold the titles, e.g. nombre;telefono;fecha;hora;consentimiento.",
+    );
+    expect(await en("nombre;telefono;fecha\n")).toBe("The file is empty or has no patient rows.");
+    expect(await en("nombre;telefono;fecha\nA;0987654321;1/1/2026\nB;0987654322;1/1/2026\nC;0987654323;1/1/2026\n", { maxRows: 2 })).toBe(
+      "The file has more than 2 rows. Split it into several files.",
+    );
+    expect(await en(`nombre;telefono;fecha\n${"A;0987654321;1/1/2026\n".repeat(100)}`, { maxBytes: 1000 })).toMatch(/^The file is over the 0 MB limit/);
+    expect(await en("nombre;telefono;fecha\nAna;0987654321;1/1/1850\n")).toBe("The year is out of range (1900–2100).");
+    expect(await en("nombre;telefono;fecha\nAna;0987654321;mañana\n")).toMatch(/^Unrecognised date: use day\/month\/year \(dd\/mm\/yyyy\)/);
+    expect(await en("nombre;telefono;fecha\nAna;0987654321;\n")).toBe("The appointment date is missing.");
+    expect(await en(`nombre;telefono;fecha\n${"A".repeat(1001)};0987654321;1/1/2026\n`)).toBe("The value is too long (at most 1000 characters).");
+  });
+
   it("gives the same result when the upload arrives in tiny chunks (split characters and lines)", async () => {
     const whole = await parsePatientCsv(fixture("excel-es-windows1252.csv"));
     const pieces = await parsePatientCsv(inPieces(fixture("excel-es-windows1252.csv"), 7));
@@ -107,7 +148,7 @@ describe("parsePatientCsv: UTF-8 with BOM, ',' and English headers", () => {
     expect(rows.get(4)!.appointmentAt.toISOString()).toBe("2026-11-23T20:00:00.000Z");
     expect(rows.get(6)).toMatchObject({ phone: "+14155552671", consent: false, consentRecognised: false });
     expect(r.rejected.map((x) => [x.line, x.column])).toEqual([[5, "Appointment"]]);
-    expect(r.warnings.join(" ")).toMatch(/consentimiento no reconocido/);
+    expect(r.warnings.map((w) => formatCoded("es", w)).join(" ")).toMatch(/consentimiento no reconocido/);
   });
 
   it("honours the practice time zone", async () => {

@@ -1,6 +1,7 @@
 import { crc32, createDeflateRaw } from "node:zlib";
 import ExcelJS from "exceljs";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
+import { formatCoded } from "@rm/catalogue";
 import { describe, expect, it } from "vitest";
 import { MAX_XLSX_UNCOMPRESSED_BYTES, parsePatientCsv, parsePatientFile, parsePatientXlsx, samplePatientCsv, samplePatientXlsx } from "../src/index.ts";
 
@@ -109,7 +110,7 @@ describe("parsePatientXlsx: sheets", () => {
     expect(r.ok).toBe(true);
     expect(r.sheet).toBe("Citas");
     expect(r.sheets).toEqual(["Citas", "Notas"]);
-    expect(r.warnings).toContain("El libro tiene 2 hojas (Citas, Notas): se leyó «Citas». Para usar otra, súbalo de nuevo eligiendo la hoja.");
+    expect(r.warnings.map((w) => formatCoded("es", w))).toContain("El libro tiene 2 hojas (Citas, Notas): se leyó «Citas». Para usar otra, súbalo de nuevo eligiendo la hoja.");
   });
 
   it("reads the sheet the user chose, and names the sheets when the first one is not a list", async () => {
@@ -121,10 +122,10 @@ describe("parsePatientXlsx: sheets", () => {
     expect(chosen.ok).toBe(true);
     expect(chosen.sheet).toBe("Citas");
     expect(chosen.accepted.map((a) => a.phone)).toEqual(["+593987654321"]);
-    expect(chosen.warnings.join(" ")).not.toMatch(/hojas/);
+    expect(chosen.warnings.map((w) => formatCoded("es", w)).join(" ")).not.toMatch(/hojas/);
     const missing = await parsePatientXlsx(book, { sheet: "Pacientes" });
     expect(missing.fatal).toMatchObject({ code: "SHEET_NOT_FOUND", message: "El libro no tiene una hoja «Pacientes». Sus hojas: Portada, Citas, Notas." });
-    expect(missing.fatal?.messageEn).toBe('The workbook has no sheet "Pacientes". Its sheets: Portada, Citas, Notas.');
+    expect(formatCoded("en", missing.fatal!.text)).toBe('The workbook has no sheet "Pacientes". Its sheets: Portada, Citas, Notas.');
   });
 });
 
@@ -147,7 +148,7 @@ describe("parsePatientXlsx: limits and broken files", () => {
     expect(notZip.fatal?.message).toMatch(/libro de Excel \(\.xlsx\)/);
     const xls = await parsePatientFile(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]), { fileName: "citas.xls" });
     expect(xls.fatal?.message).toMatch(/97-2003/);
-    expect(xls.fatal?.messageEn).toMatch(/97-2003/);
+    expect(formatCoded("en", xls.fatal!.text)).toMatch(/97-2003/);
     const book = await samplePatientXlsx(new Date());
     const truncated = await parsePatientFile(book.subarray(0, book.length - 100), { fileName: "citas.xlsx" });
     expect(truncated.fatal?.code).toBe("UNREADABLE");

@@ -1,6 +1,7 @@
 // A new workspace has no WhatsApp template or sender of its own: with the platform's it sends
 // WhatsApp as it is; without them the preview names every blocker and confirming is refused, with
 // nothing written.
+import { formatCoded } from "@rm/catalogue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_PLATFORM_CONTENT_SIDS, type PlatformSending } from "@rm/domain";
 import {
@@ -93,7 +94,7 @@ describe("what blocks a send", () => {
     expect(preview.blockers.map((b) => [b.code, b.es, b.fixUrl])).toEqual([
       ["NO_WHATSAPP_TEMPLATE", "No hay una plantilla de WhatsApp aprobada para «recordatorio» en español: WhatsApp no entregaría esos mensajes.", "/settings"],
     ]);
-    expect(preview.blockers[0]!.en).toBe('There is no approved WhatsApp template for "reminder" in Spanish: WhatsApp would not deliver those messages.');
+    expect(formatCoded("en", preview.blockers[0]!.text)).toBe('There is no approved WhatsApp template for "reminder" in Spanish: WhatsApp would not deliver those messages.');
   });
 
   it("no sender for a channel: WhatsApp and SMS each named with their patients", async () => {

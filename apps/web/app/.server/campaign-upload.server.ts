@@ -6,6 +6,7 @@
 // The body is streamed, so the route asks requireUser for `{ csrf: "manual" }` and the CSRF token is
 // checked here, from the `_csrf` field (or the X-CSRF-Token header), BEFORE the file is read.
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
+import { coded, formatCoded, type Coded } from "@rm/catalogue";
 import { MAX_UPLOAD_BYTES, parsePatientFile, type PatientFileResult } from "@rm/importer";
 import { CSRF_FIELD, CSRF_HEADER, verifyCsrf } from "./csrf.server.ts";
 import type { AppSession } from "./session.server.ts";
@@ -22,6 +23,12 @@ export class UploadTooLargeError extends Error {
 /** The request is not a readable upload (not multipart, a text field far too long). */
 export class UploadFormError extends Error {
   override name = "UploadFormError";
+  /** The catalogue text the page shows; `message` is its Spanish text, for the log. */
+  readonly text: Coded;
+  constructor(text: Coded) {
+    super(formatCoded("es", text));
+    this.text = text;
+  }
 }
 
 /** Ends the multipart loop early (a file the parser refused): the rest of the body is not needed. */
@@ -52,7 +59,7 @@ async function readText(data: AsyncIterable<Uint8Array>): Promise<string> {
   let size = 0;
   for await (const chunk of data) {
     size += chunk.byteLength;
-    if (size > MAX_FIELD_BYTES) throw new UploadFormError("Un campo del formulario es demasiado largo.");
+    if (size > MAX_FIELD_BYTES) throw new UploadFormError(coded("imports.form.fieldTooLong"));
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");
@@ -131,7 +138,7 @@ export async function readCampaignUpload(request: Request, options: ReadUploadOp
   const type = request.headers.get("content-type") ?? "";
   if (!type.startsWith("multipart/form-data") || !request.body) {
     discardBody(request);
-    throw new UploadFormError("Elija un archivo CSV y envíe el formulario de nuevo.");
+    throw new UploadFormError(coded("imports.form.noFile"));
   }
   // A declared length over the limit is refused when the file part starts: the small fields before it
   // are read, so the form comes back filled in.
@@ -186,7 +193,7 @@ export async function readCampaignUpload(request: Request, options: ReadUploadOp
     if (error instanceof Response) throw error;
     if (error && typeof error === "object" && "init" in error && "data" in error) throw error; // verifyCsrf's 403
     if (error instanceof UploadFormError) throw error;
-    throw new UploadFormError("No se pudo leer el formulario enviado. Inténtelo de nuevo.");
+    throw new UploadFormError(coded("imports.form.unreadable"));
   }
   if (body.exceeded() || declaredTooLarge) throw tooLarge();
   // A form without the file part still has to prove its origin.

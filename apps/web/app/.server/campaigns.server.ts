@@ -3,6 +3,7 @@
 import { data } from "@remix-run/node";
 import { listPractices } from "@rm/accounts";
 import { CampaignInputError, InsufficientCreditsError, listAssignableDoctors, SendBlockedError, type CampaignDraftView, type SendBlocker } from "@rm/importer";
+import type { Text } from "../i18n.ts";
 import type { StaffContext } from "./auth.server.ts";
 
 export interface CampaignFormChoices {
@@ -38,8 +39,9 @@ export function requireDraftAccess(staff: StaffContext, draft: Pick<CampaignDraf
 
 export interface CampaignFailure {
   ok: false;
-  fieldErrors: Record<string, string>;
-  formError?: string;
+  /** Catalogue texts from the importer (shown in the page's language), or text already in it. */
+  fieldErrors: Record<string, Text>;
+  formError?: Text;
   /** Credits missing, when that is the problem (the page links billing or says to ask the owner). */
   shortfall?: { needed: number; available: number; missing: number };
   /** What stops the send (no sender, no approved WhatsApp template), named as the preview names it. */
@@ -58,19 +60,19 @@ export function importerFailure(error: unknown, values: Record<string, string>) 
   if (error instanceof InsufficientCreditsError) {
     return failure(409, {
       fieldErrors: {},
-      formError: error.message,
+      formError: error.text,
       shortfall: { needed: error.needed, available: error.available, missing: error.shortfall },
       values,
     });
   }
   if (error instanceof SendBlockedError) {
-    return failure(409, { fieldErrors: {}, formError: error.message, blockers: error.blockers, values });
+    return failure(409, { fieldErrors: {}, formError: error.text, blockers: error.blockers, values });
   }
   if (error instanceof CampaignInputError) {
     if (error.code === "DRAFT_NOT_FOUND") throw data({ error: error.message }, { status: 404, statusText: "Not Found" });
     return error.field
-      ? failure(400, { fieldErrors: { [error.field]: error.message }, values })
-      : failure(error.code === "DRAFT_EXPIRED" ? 409 : 400, { fieldErrors: {}, formError: error.message, values });
+      ? failure(400, { fieldErrors: { [error.field]: error.text }, values })
+      : failure(error.code === "DRAFT_EXPIRED" ? 409 : 400, { fieldErrors: {}, formError: error.text, values });
   }
   throw error;
 }

@@ -1,6 +1,6 @@
 // The fields the campaign pages share: practice, assigned doctor and channel, with their errors.
 import { Field } from "./forms.tsx";
-import { useMsg } from "../i18n.ts";
+import { useMsg, type Text } from "../i18n.ts";
 
 export interface Choices {
   practices: { id: string; name: string }[];
@@ -8,7 +8,7 @@ export interface Choices {
 }
 
 type Values = Record<string, string | undefined>;
-type Errors = Record<string, string | undefined>;
+type Errors = Record<string, Text | undefined>;
 
 export function PracticeDoctorFields({ choices, values, errors }: { choices: Choices; values: Values; errors: Errors }) {
   const msg = useMsg();

@@ -1,19 +1,18 @@
 // What stops a send, each with where it is fixed (owners) or whom to ask (everyone else).
 import { Link } from "@remix-run/react";
-import { useMsg, useT } from "../i18n.ts";
+import type { Coded } from "@rm/catalogue";
+import { textIn, useLocale, useMsg } from "../i18n.ts";
 
 export interface SendBlockerView {
   code: string;
-  es: string;
-  en: string;
+  text: Coded;
   fixUrl: string;
-  fixEs: string;
-  fixEn: string;
+  fix: Coded;
 }
 
 export function SendBlockers({ blockers, isOwner }: { blockers: SendBlockerView[]; isOwner: boolean }) {
-  const t = useT();
   const msg = useMsg();
+  const locale = useLocale();
   if (blockers.length === 0) return null;
   return (
     <div className="warning-box" role="alert" data-testid="blockers">
@@ -22,10 +21,10 @@ export function SendBlockers({ blockers, isOwner }: { blockers: SendBlockerView[
       </p>
       <ul>
         {blockers.map((b) => (
-          <li key={`${b.code}-${b.es}`} data-testid={`blocker-${b.code}`}>
-            {t(b.es, b.en)}{" "}
+          <li key={`${b.code}-${textIn(b.text, "es")}`} data-testid={`blocker-${b.code}`}>
+            {textIn(b.text, locale)}{" "}
             {isOwner ? (
-              <Link to={b.fixUrl}>{t(b.fixEs, b.fixEn)}</Link>
+              <Link to={b.fixUrl}>{textIn(b.fix, locale)}</Link>
             ) : (
               <span className="muted">{msg("sending.blockers.askOwner")}</span>
             )}

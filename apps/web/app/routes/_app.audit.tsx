@@ -97,7 +97,7 @@ export default function AuditPage() {
           <p>{msg("audit.empty")}</p>
         </section>
       ) : (
-        <table className="card" data-testid="audit-table">
+        <table className="card stack" data-testid="audit-table">
           <thead>
             <tr>
               <th scope="col">{msg("audit.date")}</th>
@@ -111,20 +111,20 @@ export default function AuditPage() {
           <tbody>
             {rows.map((r) => (
               <tr key={r.id}>
-                <td>{formatDateTime(r.createdAt, locale, timezone)}</td>
-                <td>{r.actorName ?? msg("audit.system")}</td>
-                <td data-testid="audit-action" title={r.action}>
+                <td data-label={msg("audit.date")}>{formatDateTime(r.createdAt, locale, timezone)}</td>
+                <td data-label={msg("audit.user")}>{r.actorName ?? msg("audit.system")}</td>
+                <td data-testid="audit-action" title={r.action} data-label={msg("audit.action")}>
                   {actionLabel(r.action, msg)}{" "}
                   <small className="muted">
                     <code>{r.action}</code>
                   </small>
                 </td>
-                <td>
+                <td data-label={msg("audit.entity")}>
                   {entityLabel(r.entityType, msg)}
                   {r.entityId ? <span className="muted"> {r.entityId.slice(0, 8)}</span> : null}
                 </td>
-                <td>{r.ip ?? "—"}</td>
-                <td className="details">{r.details ?? ""}</td>
+                <td data-label="IP">{r.ip ?? "—"}</td>
+                <td className="details" data-label={msg("audit.details")}>{r.details ?? ""}</td>
               </tr>
             ))}
           </tbody>

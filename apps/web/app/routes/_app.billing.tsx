@@ -256,7 +256,7 @@ function UsageThisPeriod({ overview: o }: { overview: Overview }) {
       {o.usage.length === 0 ? (
         <p>{msg("billing.usage.none")}</p>
       ) : (
-        <table data-testid="usage">
+        <table className="stack" data-testid="usage">
           <thead>
             <tr>
               <th scope="col">{msg("billing.usage.type")}</th>
@@ -267,9 +267,9 @@ function UsageThisPeriod({ overview: o }: { overview: Overview }) {
           <tbody>
             {o.usage.map((u) => (
               <tr key={u.messageType}>
-                <td>{label("billing.messageType", u.messageType, msg)}</td>
-                <td>{format(u.messages)}</td>
-                <td>{format(u.credits)}</td>
+                <td data-label={msg("billing.usage.type")}>{label("billing.messageType", u.messageType, msg)}</td>
+                <td data-label={msg("billing.usage.messages")}>{format(u.messages)}</td>
+                <td data-label={msg("billing.credits")}>{format(u.credits)}</td>
               </tr>
             ))}
           </tbody>
@@ -290,7 +290,7 @@ function CreditHistory({ overview: o }: { overview: Overview }) {
       {o.history.length === 0 ? (
         <p>{msg("billing.history.none")}</p>
       ) : (
-        <table data-testid="ledger">
+        <table className="stack" data-testid="ledger">
           <thead>
             <tr>
               <th scope="col">{msg("billing.history.date")}</th>
@@ -302,10 +302,10 @@ function CreditHistory({ overview: o }: { overview: Overview }) {
           <tbody>
             {o.history.map((e) => (
               <tr key={e.id}>
-                <td>{formatDateTime(e.createdAt, locale, o.timezone)}</td>
-                <td>{label("billing.kind", e.kind, msg)}</td>
-                <td>{whatLabel(e.what, msg)}</td>
-                <td className={e.amount < 0 ? "negative" : "positive"}>{e.amount > 0 ? `+${format(e.amount)}` : format(e.amount)}</td>
+                <td data-label={msg("billing.history.date")}>{formatDateTime(e.createdAt, locale, o.timezone)}</td>
+                <td data-label={msg("billing.history.entry")}>{label("billing.kind", e.kind, msg)}</td>
+                <td data-label={msg("billing.history.detail")}>{whatLabel(e.what, msg)}</td>
+                <td className={e.amount < 0 ? "negative" : "positive"} data-label={msg("billing.credits")}>{e.amount > 0 ? `+${format(e.amount)}` : format(e.amount)}</td>
               </tr>
             ))}
           </tbody>

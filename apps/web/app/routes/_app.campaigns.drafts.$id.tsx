@@ -9,6 +9,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { ownWhatsAppReadiness } from "@rm/accounts";
 import { listLinksToDetail, type Viewer } from "@rm/campaigns";
+import { isMessageCode } from "@rm/catalogue";
 import { formatPhone } from "@rm/domain";
 import { confirmCampaignDraft, discardCampaignDraft, getCampaignDraft, listAssignableDoctors, previewCampaignDraft, requestDraftConfirm, type CampaignDraftView } from "@rm/importer";
 import { useEffect, type ReactNode } from "react";
@@ -21,7 +22,7 @@ import { ConsentAttestation } from "../components/consent.tsx";
 import { CsrfInput, FormError } from "../components/forms.tsx";
 import { SendBlockers } from "../components/send-blockers.tsx";
 import { formatCount } from "../components/charts.tsx";
-import { formatDateTime, msgFor, useLocale, useMsg, type Locale } from "../i18n.ts";
+import { formatDateTime, msgFor, textIn, useLocale, useMsg, type Locale, type Text } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 import { TEMPLATE_TYPE_LABELS } from "../template-types.ts";
 
@@ -42,6 +43,12 @@ const LIST_LIMIT = 100;
 /** The campaign's page for those who may open it; receptionists see the list only (SPEC §3). */
 function campaignPageOr(staff: { user: { id: string; role: Viewer["role"] } }, listUrl: string, campaignId: string): string {
   return listLinksToDetail({ userId: staff.user.id, role: staff.user.role }) ? `/campaigns/${campaignId}` : listUrl;
+}
+
+/** A rejected row's reason: its catalogue code and parameters, or the Spanish text of a draft stored before codes. */
+function reasonText(p: { reason: string; code?: string; params?: Record<string, string | number> }): Text {
+  if (!isMessageCode(p.code)) return p.reason;
+  return p.params ? { code: p.code, params: p.params } : { code: p.code };
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -103,7 +110,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     accepted: draft.rows.slice(0, LIST_LIMIT).map(row),
     consentMissing: consentMissing.slice(0, LIST_LIMIT).map(row),
     consentMissingTotal: consentMissing.length,
-    rejected: draft.rejected.slice(0, LIST_LIMIT).map((r) => ({ line: r.line, problems: r.problems.map((p) => ({ column: p.column, value: p.value, reason: p.reason, code: p.code ?? null, params: p.params ?? null })) })),
+    // Reasons are catalogue codes, shown in the reader's language; drafts stored before that hold Spanish text.
+    rejected: draft.rejected.slice(0, LIST_LIMIT).map((r) => ({ line: r.line, problems: r.problems.map((p) => ({ column: p.column, value: p.value, reason: reasonText(p) })) })),
     duplicates: draft.duplicates.slice(0, LIST_LIMIT).map((d) => ({ ...d, phone: formatPhone(d.phone, staff.workspace.defaultCountry) })),
     preview: preview
       ? {
@@ -276,6 +284,7 @@ function BackgroundConfirm({ data }: { data: Running }) {
 /** The last background confirm failed: why, in the page's language where it can be said. */
 function BackgroundFailure({ failure }: { failure: NonNullable<Loaded["backgroundFailure"]> }) {
   const msg = useMsg();
+  const locale = useLocale();
   const n = useCount();
   const credits = failure.credits;
   return (
@@ -286,7 +295,7 @@ function BackgroundFailure({ failure }: { failure: NonNullable<Loaded["backgroun
       <p>
         {credits
           ? msg("draft.background.failedCredits", { needed: n(credits.needed), available: n(credits.available), missing: n(Math.max(0, credits.needed - credits.available)) })
-          : msg("draft.background.failedReason", { reason: failure.message })}
+          : msg("draft.background.failedReason", { reason: failure.text ? textIn(failure.text, locale) : failure.message })}
       </p>
     </div>
   );
@@ -300,6 +309,7 @@ function useWhen(draft: Draft): (iso: string) => string {
 
 function DraftHeader({ draft }: { draft: Draft }) {
   const msg = useMsg();
+  const locale = useLocale();
   return (
     <>
       <div className="page-title">
@@ -313,8 +323,8 @@ function DraftHeader({ draft }: { draft: Draft }) {
         {/\.xls[xm]$/i.test(draft.fileName ?? "") ? null : ` (${draft.encoding}, «${draft.delimiter === "\t" ? "tab" : draft.delimiter}»)`}
       </p>
       {draft.warnings.map((w) => (
-        <p key={w} className="warning-box">
-          {w}
+        <p key={textIn(w, "es")} className="warning-box">
+          {textIn(w, locale)}
         </p>
       ))}
     </>
@@ -441,26 +451,30 @@ function Shortfall({ missing, isOwner }: { missing: number; isOwner: boolean }) 
 }
 
 /** A table of the upload's rows: column headers, then the body the caller gives. */
+/** A list of rows; on a phone it scrolls sideways in its own box, which the keyboard can reach too. */
 function RowsTable({ testId, caption, headers, children }: { testId: string; caption?: string; headers: string[]; children: ReactNode }) {
   return (
-    <table data-testid={testId}>
-      {caption ? <caption className="visually-hidden">{caption}</caption> : null}
-      <thead>
-        <tr>
-          {headers.map((h) => (
-            <th key={h} scope="col">
-              {h}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>{children}</tbody>
-    </table>
+    <div className="table-scroll" role="region" aria-label={caption ?? headers.join(", ")} tabIndex={0}>
+      <table data-testid={testId}>
+        {caption ? <caption className="visually-hidden">{caption}</caption> : null}
+        <thead>
+          <tr>
+            {headers.map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 
 function RejectedRows({ draft, rejected }: { draft: Draft; rejected: Loaded["rejected"] }) {
   const msg = useMsg();
+  const locale = useLocale();
   const n = useCount();
   return (
     <section className="card" aria-labelledby="rejected-heading">
@@ -488,8 +502,7 @@ function RejectedRows({ draft, rejected }: { draft: Draft; rejected: Loaded["rej
                 <td>{r.line}</td>
                 <td>{p.column}</td>
                 <td className="details">{p.value}</td>
-                {/* Reasons the workspace decides (the doctor column, the destination country) carry a catalogue code: shown in the reader's language. */}
-                <td>{p.code && p.params ? (msg as (code: typeof p.code, params: Record<string, string>) => string)(p.code, p.params) : p.reason}</td>
+                <td>{textIn(p.reason, locale)}</td>
               </tr>
             )),
           )}

@@ -3,6 +3,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getCampaignDraft, rejectedRowsToCsv } from "@rm/importer";
 import { requireDraftAccess } from "../.server/campaigns.server.ts";
+import { getLocale } from "../.server/locale.server.ts";
 import { notFound, requireUser } from "../.server/staff.server.ts";
 import { ROLES } from "../nav.ts";
 
@@ -12,7 +13,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!draft) notFound();
   requireDraftAccess(staff, draft);
   const base = (draft.fileName ?? "archivo").replace(/\.[^.]*$/, "").replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 60) || "archivo";
-  return new Response(rejectedRowsToCsv(draft.rejected, draft.duplicates), {
+  return new Response(rejectedRowsToCsv(draft.rejected, draft.duplicates, await getLocale(request)), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="rechazadas-${base}.csv"`,

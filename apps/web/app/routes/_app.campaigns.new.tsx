@@ -7,16 +7,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { findPractice } from "@rm/accounts";
+import { coded } from "@rm/catalogue";
 import { createCampaignDraft, listCampaignDrafts, MAX_HOURS_AFTER } from "@rm/importer";
 import { MAX_UPLOAD_BYTES, readCampaignUpload, UploadFormError, UploadTooLargeError } from "../.server/campaign-upload.server.ts";
 import { campaignFormChoices, failure, importerFailure } from "../.server/campaigns.server.ts";
-import { getLocale } from "../.server/locale.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
 import { ChannelField, PracticeDoctorFields } from "../components/campaign-fields.tsx";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
 import { formatCount } from "../components/charts.tsx";
 import { UploadProgress, useUploadProgress } from "../components/upload-progress.tsx";
-import { formatDateTime, msgFor, useLocale, useMsg } from "../i18n.ts";
+import { formatDateTime, useLocale, useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Nueva campaña · Reputation Manager" }];
@@ -66,23 +66,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof UploadTooLargeError) {
       return failure(413, {
-        fieldErrors: { file: `El archivo supera el tamaño máximo de ${MAX_MB} MB. Divídalo en varios archivos.` },
-        formError: `El archivo es demasiado grande (máximo ${MAX_MB} MB). No se creó nada.`,
+        fieldErrors: { file: coded("imports.file.tooLarge", { mb: MAX_MB }) },
+        formError: coded("imports.file.tooLargeNothingCreated", { mb: MAX_MB }),
         values: formFields(error.fields),
       });
     }
-    if (error instanceof UploadFormError) return failure(400, { fieldErrors: {}, formError: error.message, values: {} });
+    if (error instanceof UploadFormError) return failure(400, { fieldErrors: {}, formError: error.text, values: {} });
     throw error;
   }
   const { fields, file } = upload;
   const values = formFields(fields);
-  const locale = await getLocale(request);
-  if (!file) return failure(400, { fieldErrors: { file: msgFor(locale)("upload.file.missing") }, values });
+  if (!file) return failure(400, { fieldErrors: { file: coded("upload.file.missing") }, values });
   if (!file.parsed.ok) {
     const fatal = file.parsed.fatal!;
     // A workbook of several sheets comes back with their list, to choose from.
     const sheets = file.parsed.sheets.length > 1 ? file.parsed.sheets : undefined;
-    return failure(400, { fieldErrors: { file: (locale === "en" && fatal.messageEn) || fatal.message }, values, sheets });
+    return failure(400, { fieldErrors: { file: fatal.text }, values, sheets });
   }
   const hours = values.scheduledHoursAfter.trim() === "" ? 2 : Number(values.scheduledHoursAfter);
   try {

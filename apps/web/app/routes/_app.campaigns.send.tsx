@@ -5,6 +5,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { listLinksToDetail } from "@rm/campaigns";
+import { coded } from "@rm/catalogue";
 import { formatPhone } from "@rm/domain";
 import { findOwnSingleSend, sendToOnePatient } from "@rm/importer";
 import { campaignFormChoices, failure, importerFailure } from "../.server/campaigns.server.ts";
@@ -38,10 +39,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = formObject(form);
   const channel = values.channel === "SMS" || values.channel === "WHATSAPP" ? values.channel : undefined;
-  if (!values.assignedDoctorId) return failure(400, { fieldErrors: { assignedDoctorId: "Elija un médico del espacio de trabajo." }, values });
+  if (!values.assignedDoctorId) return failure(400, { fieldErrors: { assignedDoctorId: coded("imports.error.doctorRequired") }, values });
   const choices = await campaignFormChoices(staff);
   if (!choices.doctors.some((d) => d.id === values.assignedDoctorId)) {
-    return failure(400, { fieldErrors: { assignedDoctorId: "Elija un médico del espacio de trabajo." }, values });
+    return failure(400, { fieldErrors: { assignedDoctorId: coded("imports.error.doctorRequired") }, values });
   }
   let campaignId: string;
   try {

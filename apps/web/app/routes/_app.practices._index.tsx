@@ -53,7 +53,7 @@ export default function PracticesPage() {
           {canEdit ? <Link to="/practices/new">{msg("practices.empty.add")}</Link> : null}
         </section>
       ) : (
-        <table className="card">
+        <table className="card stack">
           <thead>
             <tr>
               <th scope="col">{msg("practices.name")}</th>
@@ -66,12 +66,12 @@ export default function PracticesPage() {
           <tbody>
             {practices.map((p) => (
               <tr key={p.id}>
-                <td>
+                <td data-label={msg("practices.name")}>
                   <Link to={`/practices/${p.id}`}>{p.name}</Link>
                 </td>
-                <td>{p.city ?? "—"}</td>
-                <td>{p.timezone}</td>
-                <td>
+                <td data-label={msg("practices.city")}>{p.city ?? "—"}</td>
+                <td data-label={msg("practices.timezone")}>{p.timezone}</td>
+                <td data-label={msg("practices.reviews")}>
                   {p.reviewLink ? (
                     <a href={p.reviewLink} target="_blank" rel="noreferrer noopener">
                       {msg("practices.openLink")}
@@ -80,7 +80,7 @@ export default function PracticesPage() {
                     <span className="warning-text">{msg("practices.placeIdMissing")}</span>
                   )}
                 </td>
-                <td>{p.staffAlertPhone ?? "—"}</td>
+                <td data-label={msg("practices.alerts")}>{p.staffAlertPhone ?? "—"}</td>
               </tr>
             ))}
           </tbody>

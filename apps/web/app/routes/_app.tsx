@@ -6,7 +6,7 @@ import { requireUser } from "../.server/auth.server.ts";
 import { viewerOf } from "../.server/inbox.server.ts";
 import { CsrfInput } from "../components/forms.tsx";
 import { LanguageSwitch } from "../components/language-switch.tsx";
-import { useLocale, useMsg, useT } from "../i18n.ts";
+import { useMsg } from "../i18n.ts";
 import { NAV_ITEMS, ROLE_LABELS, type StaffRole } from "../nav.ts";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -24,13 +24,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function StaffLayout() {
   const { user, workspace, waiting } = useLoaderData<typeof loader>();
-  const t = useT();
-  const locale = useLocale();
+  const msg = useMsg();
   const items = NAV_ITEMS.filter((item) => item.roles.includes(user.role));
   return (
     <div className="app">
       <a className="skip-link" href="#main">
-        {t("Saltar al contenido", "Skip to content")}
+        {msg("app.skip")}
       </a>
       <header className="app-header">
         <div className="brand">
@@ -41,23 +40,23 @@ export default function StaffLayout() {
         </div>
         <div className="account">
           <NavLink to="/account" className="account-link">
-            {user.name} · {ROLE_LABELS[user.role][locale]}
+            {user.name} · {msg(ROLE_LABELS[user.role])}
           </NavLink>
           <LanguageSwitch />
           <Form method="post" action="/logout" className="inline-form">
             <CsrfInput />
             <button type="submit" className="secondary">
-              {t("Cerrar sesión", "Sign out")}
+              {msg("app.signOut")}
             </button>
           </Form>
         </div>
       </header>
-      <nav className="app-nav" aria-label={t("Navegación principal", "Main navigation")}>
+      <nav className="app-nav" aria-label={msg("app.nav.label")}>
         <ul>
           {items.map((item) => (
             <li key={item.to}>
               <NavLink to={item.to} end={item.to === "/"} prefetch="intent">
-                {locale === "en" ? item.en : item.es}
+                {msg(item.label)}
                 {item.to === "/conversations" ? <WaitingBadge count={waiting} /> : null}
               </NavLink>
             </li>
@@ -66,12 +65,12 @@ export default function StaffLayout() {
       </nav>
       {workspace.sendingPaused ? (
         <p className="banner warning" role="status">
-          {t("Los envíos están pausados para todo el espacio de trabajo.", "Sending is paused for the whole workspace.")}
+          {msg("app.banner.paused")}
         </p>
       ) : null}
       {workspace.pastDue ? (
         <p className="banner warning" role="status">
-          {t("Hay un pago pendiente. Revise Facturación.", "A payment is past due. Check Billing.")}
+          {msg("app.banner.pastDue")}
         </p>
       ) : null}
       <main id="main" className="page">

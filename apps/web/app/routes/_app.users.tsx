@@ -82,12 +82,12 @@ type Result = ReturnType<typeof useActionData<typeof action>>;
 type Failure = Extract<NonNullable<Result>, { ok: false }>;
 
 function RoleSelect({ id, name, value, label }: { id: string; name: string; value?: string; label: string }) {
-  const locale = useLocale();
+  const msg = useMsg();
   return (
     <select id={id} name={name} defaultValue={value ?? "DOCTOR"} aria-label={label}>
       {(["OWNER", "DOCTOR", "RECEPTIONIST"] as const).map((r) => (
         <option key={r} value={r}>
-          {ROLE_LABELS[r][locale]}
+          {msg(ROLE_LABELS[r])}
         </option>
       ))}
     </select>
@@ -178,7 +178,7 @@ function Members({ users, meId, timezone }: { users: Loaded["users"]; meId: stri
   return (
     <section className="card" aria-labelledby="members-title">
       <h2 id="members-title">{msg("users.members")}</h2>
-      <table>
+      <table className="stack">
         <thead>
           <tr>
             <th scope="col">{msg("users.name")}</th>
@@ -191,9 +191,9 @@ function Members({ users, meId, timezone }: { users: Loaded["users"]; meId: stri
         <tbody>
           {users.map((u) => (
             <tr key={u.id} data-testid={`user-${u.email}`}>
-              <td>{u.name}</td>
-              <td>{u.email}</td>
-              <td>
+              <td data-label={msg("users.name")}>{u.name}</td>
+              <td data-label={msg("users.email")}>{u.email}</td>
+              <td data-label={msg("users.role")}>
                 <IntentForm intent="role" ids={{ userId: u.id }} className="inline-form">
                   <RoleSelect id={`role-${u.id}`} name="role" value={u.role} label={msg("users.roleOf", { name: u.name })} />
                   <button type="submit" className="secondary small">
@@ -201,8 +201,8 @@ function Members({ users, meId, timezone }: { users: Loaded["users"]; meId: stri
                   </button>
                 </IntentForm>
               </td>
-              <td>{u.lastLoginAt ? formatDateTime(u.lastLoginAt, locale, timezone) : msg("users.never")}</td>
-              <td className="actions">
+              <td data-label={msg("users.lastLogin")}>{u.lastLoginAt ? formatDateTime(u.lastLoginAt, locale, timezone) : msg("users.never")}</td>
+              <td className="actions" data-label={msg("users.actions")}>
                 <IntentForm intent="reset" ids={{ userId: u.id }} className="inline-form">
                   <button type="submit" className="secondary small">
                     {msg("users.passwordLink")}
@@ -266,7 +266,7 @@ function PendingInvitations({ invitations, timezone }: { invitations: Loaded["in
       <ul className="plain-list">
         {invitations.map((i) => (
           <li key={i.id}>
-            {i.email} · {ROLE_LABELS[i.role][locale]} · {msg("users.pending.expires", { date: formatDateTime(i.expiresAt, locale, timezone) })}{" "}
+            {i.email} · {msg(ROLE_LABELS[i.role])} · {msg("users.pending.expires", { date: formatDateTime(i.expiresAt, locale, timezone) })}{" "}
             <IntentForm intent="revoke" ids={{ invitationId: i.id }} className="inline-form">
               <button type="submit" className="secondary small">
                 {msg("users.revoke")}

@@ -8,7 +8,7 @@ import { formFailure, formObject } from "../.server/forms.server.ts";
 import { startSession } from "../.server/login.server.ts";
 import { getSession } from "../.server/session.server.ts";
 import { CsrfInput, Field, FormError, fieldTexts, formText } from "../components/forms.tsx";
-import { useLocale, useMsg } from "../i18n.ts";
+import { useMsg } from "../i18n.ts";
 import { ROLE_LABELS, type StaffRole } from "../nav.ts";
 import { InvalidLinkPage } from "../components/invalid-link.tsx";
 
@@ -36,13 +36,12 @@ export default function AcceptInvitation() {
   const { email, role, workspaceName } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const msg = useMsg();
-  const locale = useLocale();
   const errors = fieldTexts(failure);
   return (
     <main className="page narrow">
       <h1>{msg("auth.invite.title", { workspace: workspaceName })}</h1>
       <p>
-        {msg("auth.invite.for")} <strong>{email}</strong> ({ROLE_LABELS[role][locale]}).
+        {msg("auth.invite.for")} <strong>{email}</strong> ({msg(ROLE_LABELS[role])}).
       </p>
       <div className="card">
         <Form method="post" noValidate>

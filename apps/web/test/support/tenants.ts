@@ -18,20 +18,42 @@ export interface Tenant {
   templateId: string;
 }
 
-export async function createTenant(databaseUrl: string, label: string, plan: Plan = "STARTER"): Promise<Tenant> {
+/** The names a tenant's workspace, practice and people get; by default they are made from the label. */
+export interface TenantNames {
+  workspace?: string;
+  practice?: string;
+  owner?: string;
+  doctor?: string;
+  receptionist?: string;
+}
+
+/**
+ * Names a real practice would have, for tests whose pages become README pictures (a picture must
+ * not show "Clínica campanas" or "RECEPTIONIST api").
+ */
+export const CLINIC_NAMES = {
+  workspace: "Clínica Dental Sonrisa",
+  practice: "Consultorio Centro",
+  owner: "Lucía Paredes",
+  doctor: "Dra. Silvia Andrade",
+  receptionist: "Andrea Vásquez",
+} as const satisfies Required<TenantNames>;
+
+export async function createTenant(databaseUrl: string, label: string, plan: Plan = "STARTER", names: TenantNames = {}): Promise<Tenant> {
   const orm = await initOrm({ databaseUrl, poolMax: 2 });
   const run = randomBytes(4).toString("hex");
   const password = `clave-${label}-${run}`;
   const passwordHash = await hashPassword(password);
   try {
     const em = orm.em.fork();
-    const workspace = em.create(Workspace, { name: `Clínica ${label}`, plan });
+    const workspace = em.create(Workspace, { name: names.workspace ?? `Clínica ${label}`, plan });
+    const nameOf = { OWNER: names.owner, DOCTOR: names.doctor, RECEPTIONIST: names.receptionist };
     const mk = (role: "OWNER" | "DOCTOR" | "RECEPTIONIST") =>
-      em.create(User, { workspace, email: `${role.toLowerCase()}.${label}.${run}@example.ec`, passwordHash, name: `${role} ${label}`, role });
+      em.create(User, { workspace, email: `${role.toLowerCase()}.${label}.${run}@example.ec`, passwordHash, name: nameOf[role] ?? `${role} ${label}`, role });
     const owner = mk("OWNER");
     const doctor = mk("DOCTOR");
     const receptionist = mk("RECEPTIONIST");
-    const practice = em.create(Practice, { workspace, name: `Consultorio ${label}`, googlePlaceId: "ChIJ-test-place-123" });
+    const practice = em.create(Practice, { workspace, name: names.practice ?? `Consultorio ${label}`, googlePlaceId: "ChIJ-test-place-123" });
     await em.flush();
     const scoped = workspaceEm(em, workspace.id);
     await ensureDefaultTemplates(scoped, workspace);

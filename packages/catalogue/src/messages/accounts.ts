@@ -56,6 +56,10 @@ export const accounts = {
     es: "Excel convirtió el número a notación científica (p. ej. 9,87654E+08) y se perdieron dígitos. Formatee la columna como texto y vuelva a exportar.",
     en: "Excel turned the number into scientific notation (e.g. 9.87654E+08) and digits were lost. Format the column as text and export again.",
   }),
+  "accounts.phone.LANDLINE": m({
+    es: "Es un teléfono fijo: no puede recibir WhatsApp ni SMS. Use un celular.",
+    en: "It is a landline: it cannot receive WhatsApp or SMS. Use a mobile number.",
+  }),
   "accounts.review.bad_place_id": m({ es: "Un Place ID de Google tiene letras, números, - y _ (p. ej. ChIJ…).", en: "A Google Place ID has letters, digits, - and _ (e.g. ChIJ…)." }),
   "accounts.review.maps_share_link": m({
     es: "Un enlace para compartir de Google Maps (maps.app.goo.gl, goo.gl, google.com/maps) abre el mapa, no la página de reseñas. Use el enlace «Pedir reseñas» de su Perfil de Empresa (https://g.page/r/…/review) o su Place ID (ChIJ…).",

@@ -1,6 +1,6 @@
 import { m } from "../define.ts";
 
-/** The application shell: the one error page. */
+/** The application shell: the one error page, the staff navigation, role names and banners. */
 export const app = {
   "app.error.title": m({ es: "Algo salió mal", en: "Something went wrong" }),
   "app.error.detail": m({ es: "Ocurrió un error inesperado. Inténtelo de nuevo en unos minutos.", en: "An unexpected error occurred. Please try again in a few minutes." }),
@@ -15,4 +15,33 @@ export const app = {
   "app.error.unauthorized.detail": m({ es: "Inicie sesión de nuevo.", en: "Please sign in again." }),
   "app.error.status": m<{ status: number }>({ es: "Error {status, number, ::group-off}", en: "Error {status, number, ::group-off}" }),
   "app.error.back": m({ es: "Volver al inicio", en: "Back to the start page" }),
+  "app.skip": m({ es: "Saltar al contenido", en: "Skip to content" }),
+  "app.signOut": m({ es: "Cerrar sesión", en: "Sign out" }),
+  "app.nav.label": m({ es: "Navegación principal", en: "Main navigation" }),
+  "app.nav.menu": m({ es: "Menú", en: "Menu" }),
+  "app.nav.home": m({ es: "Inicio", en: "Home" }),
+  "app.nav.campaigns": m({ es: "Campañas", en: "Campaigns" }),
+  "app.nav.conversations": m({ es: "Conversaciones", en: "Conversations" }),
+  "app.nav.inbox": m({ es: "Bandeja", en: "Inbox" }),
+  "app.nav.contacts": m({ es: "Contactos", en: "Contacts" }),
+  "app.nav.analytics": m({ es: "Analítica", en: "Analytics" }),
+  "app.nav.billing": m({ es: "Facturación", en: "Billing" }),
+  "app.nav.templates": m({ es: "Plantillas", en: "Templates" }),
+  "app.nav.leads": m({ es: "Prospectos", en: "Leads" }),
+  "app.nav.library": m({ es: "Biblioteca", en: "Library" }),
+  "app.nav.practices": m({ es: "Consultorios", en: "Practices" }),
+  "app.nav.settings": m({ es: "Ajustes", en: "Settings" }),
+  "app.nav.users": m({ es: "Usuarios", en: "Users" }),
+  "app.nav.audit": m({ es: "Auditoría", en: "Audit log" }),
+  "app.role.OWNER": m({ es: "Propietario", en: "Owner" }),
+  "app.role.DOCTOR": m({ es: "Doctor", en: "Doctor" }),
+  "app.role.RECEPTIONIST": m({ es: "Recepción", en: "Reception" }),
+  "app.banner.paused": m({ es: "Los envíos están pausados para todo el espacio de trabajo.", en: "Sending is paused for the whole workspace." }),
+  "app.banner.pastDue": m({ es: "Hay un pago pendiente. Revise Facturación.", en: "A payment is past due. Check Billing." }),
+  "app.badge.unresolved": m<{ count: number }>({ es: "{count} sin resolver", en: "{count} unresolved" }),
+  "app.badge.detractors": m<{ count: number }>({
+    es: "{count, plural, one {# detractor} other {# detractores}}",
+    en: "{count, plural, one {# detractor} other {# detractors}}",
+  }),
+  "app.badge.newDetractors": m({ es: "Detractores nuevos", en: "New detractors" }),
 };

@@ -2,6 +2,28 @@ import { m } from "../define.ts";
 
 /** Sign-up verified by an SMS code to the owner's phone (SPEC §17, decision 024). */
 export const signup = {
+  "signup.title": m({ es: "Crear cuenta", en: "Create an account" }),
+  "signup.intro": m({
+    es: "Plan FREE: 50 créditos al mes para pedir calificaciones a sus pacientes. Sin tarjeta.",
+    en: "FREE plan: 50 credits a month to ask your patients for ratings. No card needed.",
+  }),
+  "signup.workspaceName": m({ es: "Nombre del consultorio o clínica", en: "Practice or clinic name" }),
+  "signup.name": m({ es: "Su nombre", en: "Your name" }),
+  "signup.email": m({ es: "Correo electrónico", en: "Email" }),
+  "signup.password": m({ es: "Contraseña", en: "Password" }),
+  "signup.password.hint": m<{ min: number }>({ es: "Al menos {min} caracteres.", en: "At least {min} characters." }),
+  "signup.submit": m({ es: "Crear cuenta", en: "Create account" }),
+  "signup.haveAccount": m({ es: "¿Ya tiene cuenta?", en: "Already have an account?" }),
+  "signup.signIn": m({ es: "Inicie sesión", en: "Sign in" }),
+  "signup.phone.required": m({ es: "Ingrese su número de celular.", en: "Enter your mobile number." }),
+  "signup.phone.country": m<{ country: string }>({
+    es: "Por ahora solo se puede crear una cuenta con un celular de: {country}.",
+    en: "For now an account can only be created with a mobile phone from: {country}.",
+  }),
+  "signup.emailTakenDirect": m({
+    es: "Ya existe una cuenta con este correo. Inicie sesión o use otro correo.",
+    en: "An account with this email already exists. Sign in or use another email.",
+  }),
   "signup.phone.label": m({ es: "Su celular", en: "Your mobile phone" }),
   "signup.phone.hint": m({
     es: "Le enviaremos un código por SMS para confirmar la cuenta. Ejemplo: 099 123 4567.",

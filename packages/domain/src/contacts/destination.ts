@@ -29,7 +29,7 @@ export function phonePrefix(e164: string, digits: number): string {
 }
 
 /** Null when the number may be texted, else the Spanish and English reason it may not. */
-export function destinationRejection(address: string, policy: DestinationPolicy): { es: string; en: string; country: string | null } | null {
+export function destinationRejection(address: string, policy: DestinationPolicy): { es: string; en: string; country: string | null; allowed: string } | null {
   const country = phoneCountry(address);
   const allowed = new Set([policy.ownCountry.toUpperCase(), ...(policy.extraCountries ?? []).map((c) => c.toUpperCase())]);
   if (country && allowed.has(country)) return null;
@@ -39,12 +39,14 @@ export function destinationRejection(address: string, policy: DestinationPolicy)
       es: `No se puede saber el país de destino del número; este consultorio solo envía a: ${list}.`,
       en: `The number's destination country cannot be told; this practice only sends to: ${list}.`,
       country,
+      allowed: list,
     };
   }
   return {
     es: `País de destino no permitido (${country}): este consultorio solo envía a ${list}. El propietario puede añadir países en Configuración.`,
     en: `Destination country not allowed (${country}): this practice only sends to ${list}. The owner can add countries in Settings.`,
     country,
+    allowed: list,
   };
 }
 

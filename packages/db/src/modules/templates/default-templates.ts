@@ -40,6 +40,58 @@ export const DEFAULT_TEMPLATES: ReadonlyArray<{ type: TemplateType; name: string
   },
 ];
 
+/**
+ * The same templates in English, for a patient whose language is English when the workspace has no
+ * English template of that type: the patient gets English text rather than the workspace's Spanish.
+ */
+export const DEFAULT_TEMPLATES_EN: ReadonlyArray<{ type: TemplateType; body: string }> = [
+  {
+    type: TemplateType.INITIAL,
+    body: "Hi {{name}}, how would you rate your visit with {{doctor}} at {{practice}}? Reply with a number from 1 to 5 or tap here: {{ratingLink}}",
+  },
+  {
+    type: TemplateType.FOLLOWUP_HAPPY,
+    body: "We are glad you had a good experience! Would you mind sharing it on Google to help other patients? {{reviewLink}}",
+  },
+  {
+    type: TemplateType.FOLLOWUP_UNHAPPY,
+    body: "We are sorry your visit was not what you expected. Your opinion matters to us; tell us what went wrong: {{feedbackLink}} If you prefer, you can also leave a public review: {{reviewLink}}",
+  },
+  {
+    type: TemplateType.REMINDER,
+    body: "Hi {{name}}, we would love to know how your visit to {{practice}} went. Reply with a number from 1 to 5 or tap here: {{ratingLink}}",
+  },
+  {
+    type: TemplateType.HELP,
+    body: "Thank you for your message. To rate your visit to {{practice}} reply with a number from 1 to 5 or use this link: {{ratingLink}}. To stop receiving messages reply STOP.",
+  },
+  {
+    type: TemplateType.OPT_OUT_CONFIRMATION,
+    body: "Done, you will not receive more messages from {{practice}}. If you change your mind reply START.",
+  },
+];
+
+/**
+ * The text a patient gets for `type` in `language`: the workspace's default template in that
+ * language; for a patient not in Spanish without one, the built-in text in their language; else
+ * the workspace's Spanish template, else the built-in Spanish one. `rows` are the workspace's
+ * default templates (any languages). The SMS variant wins on SMS.
+ */
+export function defaultTemplateText(
+  rows: readonly { type: string; language: string; body: string; smsBody?: string | null }[],
+  type: string,
+  language: string,
+  channel: "SMS" | "WHATSAPP",
+): string {
+  const text = (row: { body: string; smsBody?: string | null }) => (channel === "SMS" && row.smsBody ? row.smsBody : row.body);
+  const own = rows.find((r) => r.type === type && r.language === language);
+  if (own) return text(own);
+  if (language === "en") return DEFAULT_TEMPLATES_EN.find((t) => t.type === type)!.body;
+  const spanish = rows.find((r) => r.type === type && r.language === "es");
+  if (spanish) return text(spanish);
+  return DEFAULT_TEMPLATES.find((t) => t.type === type)!.body;
+}
+
 /** Creates the default templates a workspace is missing (sign-up and the demo seeder); idempotent. */
 export async function ensureDefaultTemplates(em: EntityManager, workspace: Workspace, language = "es"): Promise<Template[]> {
   const existing = await em.find(Template, { workspace, isDefault: true, language }, { filters: { workspace: { workspaceId: workspace.id } } });
