@@ -33,7 +33,9 @@ import {
   InboundIntent,
   InboundMessage,
 } from "@rm/db";
+import { createLibraryEntry } from "@rm/accounts";
 import { addContactNote, createLabel, setContactLabels } from "@rm/contacts";
+import { findWidgetByKey, postVisitorMessage, setMarketingConsent, widgetSettings } from "@rm/messaging";
 // The light entry: the thread functions alone, without the provider clients @rm/messaging brings.
 import { landInThread } from "@rm/messaging/threads";
 import { formatAppointmentDate, renderTemplate } from "@rm/domain";
@@ -248,6 +250,7 @@ export async function seedDemoWith(em: EntityManager, now: Date = new Date(), pu
     }
     if (createdCampaign) await seedContactExtras(wem, workspaceId, owner.id, doctor.id, contactIds, now);
     if (createdCampaign) await seedConversation(wem, { workspaceId, doctorId: doctor.id, now, publicUrl });
+    if (createdCampaign) await seedBroadcastsAndChat(wem, { workspaceId, owner, contactIds, now });
     return { workspaceId, ownerEmail: DEMO.ownerEmail, password: DEMO.password, createdWorkspace, createdCampaign };
   });
 }
@@ -266,6 +269,39 @@ async function seedContactExtras(em: EntityManager, workspaceId: string, ownerId
   await addContactNote(em, owner, id("María García"), "Prefiere que la llamen por la tarde; no escribir antes de las 10:00.", { now });
   await addContactNote(em, doctor, id("Juan Pérez"), "Control de brackets en tres semanas. Sensibilidad en el molar inferior derecho.", { now });
   await addContactNote(em, owner, id("Luis Andrade"), "No dio su consentimiento al importar: preguntarle en la próxima visita.", { now });
+}
+
+/**
+ * What the broadcasts and the web chat need to show something (SPEC §14, §16): two library texts, the
+ * marketing consent of two contacts (so a broadcast's preview has someone eligible and someone left
+ * out), and a web chat visitor's question, a WIDGET lead in Conversaciones and Prospectos.
+ */
+async function seedBroadcastsAndChat(em: EntityManager, o: { workspaceId: string; owner: User; contactIds: Map<string, string>; now: Date }): Promise<void> {
+  const actor = { user: o.owner, ip: null, now: o.now };
+  await createLibraryEntry(em, actor, {
+    name: "Recordatorio de limpieza",
+    objective: "Traer de vuelta a quienes no vienen hace seis meses",
+    body: "Hola {{name}}, han pasado seis meses desde su última limpieza en {{practice}}. ¿Le reservamos un turno esta semana?",
+    category: "MARKETING",
+    forWhatsapp: "on",
+  });
+  await createLibraryEntry(em, actor, {
+    name: "Horario de feriado",
+    objective: "Avisar el horario del feriado",
+    body: "Hola {{name}}, {{practice}} atenderá de 09:00 a 13:00 el lunes feriado. Gracias por su confianza.",
+    category: "UTILITY",
+    forWhatsapp: "on",
+  });
+  for (const name of ["María García", "Juan Pérez"]) {
+    const contactId = o.contactIds.get(name);
+    if (!contactId) continue;
+    await setMarketingConsent(em, { workspaceId: o.workspaceId, contactId, granted: true, source: "STAFF", actorId: o.owner.id, evidence: "Formulario de recepción firmado", now: o.now });
+  }
+  const { publicKey } = await widgetSettings(em, o.workspaceId, o.now);
+  const widget = await findWidgetByKey(em, publicKey);
+  if (widget) {
+    await postVisitorMessage(em, widget, { token: null, body: "Hola, ¿hacen blanqueamiento? ¿Cuánto cuesta?", name: "Sofía Cárdenas", language: "es", now: new Date(o.now.getTime() - 25 * 60_000) });
+  }
 }
 
 /** The demo conversation: her rating request (sent and charged yesterday), her question, its thread. */

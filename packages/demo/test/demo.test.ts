@@ -47,8 +47,9 @@ describe("demo seeder", () => {
     const second = await seedDemo(orm);
     expect(second).toMatchObject({ workspaceId: first.workspaceId, createdWorkspace: false, createdCampaign: false });
     expect(await snapshot()).toEqual(before);
-    // Six patients of today plus one conversation under way (her request was sent yesterday).
-    expect(before).toMatchObject({ users: 2, practices: 1, templates: 6, campaigns: 1, patients: 7, messages: 6, consentEvents: 5, outbox: 5, knowledgeSaves: 1 });
+    // Six patients of today plus one conversation under way (her request was sent yesterday); the six
+    // default texts and two library texts; five feedback consents and two marketing ones, per channel.
+    expect(before).toMatchObject({ users: 2, practices: 1, templates: 8, campaigns: 1, patients: 7, messages: 6, consentEvents: 9, outbox: 5, knowledgeSaves: 1 });
     // The contacts page has labels and staff notes to show.
     expect(before.labels).toEqual([
       ["Ortodoncia", 2],
@@ -74,7 +75,7 @@ describe("demo seeder", () => {
     expect(await verifyPassword(owner.passwordHash, "demo1234")).toBe(true);
     const practice = await em.findOneOrFail(Practice, { name: "Consultorio Centro" });
     expect(practice.googlePlaceId).toBe("ChIJN1t_tDeuEmsRUsoyG83frY4");
-    const templates = await em.find(Template, {});
+    const templates = await em.find(Template, { type: { $ne: "BROADCAST" } });
     expect(templates.every((tpl) => tpl.isDefault && tpl.language === "es")).toBe(true);
     expect(templates.find((tpl) => tpl.type === "INITIAL")!.body).toContain("{{ratingLink}}");
 
@@ -101,12 +102,34 @@ describe("the demo conversation", () => {
     const rows = await orm.em.fork().execute<{ status: string; waiting: boolean; body: string; window: string | null }[]>(
       `select cv.status, cv.waiting_since is not null as waiting, i.body, c.last_inbound_at ->> cv.sender_address as window
          from conversations cv join inbound_messages i on i.conversation_id = cv.id join contacts c on c.id = cv.contact_id
-        where cv.workspace_id = ?`,
+        where cv.workspace_id = ? and cv.channel = 'WHATSAPP'`,
       [workspaceId],
     );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "OPEN", waiting: true, body: "¿Atienden los sábados? Necesito otra cita para mi hijo" });
     expect(Date.now() - new Date(rows[0]!.window!).getTime()).toBeLessThan(24 * 3_600_000);
+  });
+});
+
+describe("the demo's broadcasts and web chat", () => {
+  it("has two library texts, two contacts who gave marketing consent and a web chat visitor waiting as a lead", async () => {
+    const { workspaceId } = await seedDemo(orm);
+    const sql = <T>(q: string) => orm.em.fork().execute<T[]>(q, [workspaceId]);
+    const library = await sql<{ name: string; category: string }>("select name, category from templates where workspace_id = ? and type = 'BROADCAST' order by name");
+    expect(library).toEqual([
+      { name: "Horario de feriado", category: "UTILITY" },
+      { name: "Recordatorio de limpieza", category: "MARKETING" },
+    ]);
+    const consenting = await sql<{ name: string }>(
+      "select p.name from contacts c join patients p on p.contact_id = c.id where c.workspace_id = ? and c.marketing_consent_at is not null order by p.name",
+    );
+    expect(consenting.map((r) => r.name)).toEqual(["Juan Pérez", "María García"]);
+    const [chat] = await sql<{ status: string; waiting: boolean; name: string; source: string; lead_status: string; body: string }>(
+      `select cv.status, cv.waiting_since is not null as waiting, c.name, c.source, c.lead_status, i.body
+         from conversations cv join contacts c on c.id = cv.contact_id join inbound_messages i on i.conversation_id = cv.id
+        where cv.workspace_id = ? and cv.channel = 'WEB'`,
+    );
+    expect(chat).toMatchObject({ status: "OPEN", waiting: true, name: "Sofía Cárdenas", source: "WIDGET", lead_status: "NEW" });
   });
 });
 
