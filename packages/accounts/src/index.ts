@@ -152,3 +152,15 @@ export {
   type WhatsAppCategory,
   type WhatsAppTemplateView,
 } from "./whatsapp-templates.ts";
+export {
+  broadcastWhatsAppTemplate,
+  checkLibraryWhatsApp,
+  libraryContentVariables,
+  libraryNumbering,
+  libraryWhatsAppProblem,
+  libraryWhatsAppState,
+  submitLibraryToWhatsApp,
+  type BroadcastWhatsAppTemplate,
+  type LibraryWhatsAppState,
+  type LibraryWhatsAppStatus,
+} from "./library-whatsapp.ts";

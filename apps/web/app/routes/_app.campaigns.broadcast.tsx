@@ -5,7 +5,7 @@
 // a broadcast is marketing on the practice's name. Works without JavaScript.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { listDoctors, listTemplates, ownWhatsAppReadiness } from "@rm/accounts";
+import { broadcastWhatsAppTemplate, listDoctors, listTemplates } from "@rm/accounts";
 import { audienceToParams, createBroadcast, listPracticeOptions, parseAudience, previewBroadcast, type Audience, type AudienceErrors } from "@rm/campaigns";
 import type { Coded } from "@rm/catalogue";
 import { listLabels } from "@rm/contacts";
@@ -59,7 +59,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     ? await previewBroadcast(em, {
         workspaceId: workspace.id,
         audience: c.audience!,
-        text: c.template ? { channel: c.channel, body: c.template.body, category: c.channel === "WHATSAPP" ? "MARKETING" : null } : null,
+        text: c.template ? { channel: c.channel, body: c.template.body, category: c.channel === "WHATSAPP" ? (c.template.category === "UTILITY" ? "UTILITY" : "MARKETING") : null } : null,
         practiceName,
         pricing: pricing(),
       })
@@ -103,14 +103,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!when) fields.when = { code: "broadcast.error.when", params: {} };
   if (!c.audience) return data<ActionFailure>({ formError: { code: "broadcast.error.filters", params: {} }, fields }, { status: 400 });
   if (Object.keys(fields).length > 0) return data<ActionFailure>({ formError: Object.values(fields)[0]!, fields }, { status: 400 });
-  if (c.channel === "WHATSAPP") {
-    // WhatsApp broadcasts go only from the practice's own sender, never the shared one, and only
-    // through an approved MARKETING template there (SPEC §14). Library texts are not submitted to
-    // WhatsApp as templates yet, so after the sender check the page refuses and says why.
-    const own = await ownWhatsAppReadiness(em, workspace.id);
-    const code = own.switched ? "broadcast.error.whatsappTemplate" : "broadcast.error.whatsappShared";
-    return data<ActionFailure>({ formError: { code, params: {} }, fields: {} }, { status: 400 });
-  }
+  // WhatsApp broadcasts go only from the practice's own sender, never the shared one, and only as
+  // the text's template WhatsApp approved there (SPEC §14): refused before anything is written, with
+  // the missing step (not connected, shared sender, under review, rejected, paused by WhatsApp).
+  const whatsapp = c.channel === "WHATSAPP" ? await broadcastWhatsAppTemplate(em, workspace.id, c.template!.id) : null;
+  if (whatsapp && !whatsapp.ok) return data<ActionFailure>({ formError: whatsapp.error, fields: {} }, { status: 400 });
   const practice = c.practices.find((p) => p.id === c.audience!.practice) ?? c.practices[0];
   if (!practice) notFound();
   const result = await em.transactional((tem) =>
@@ -121,8 +118,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       practiceName: practice.name,
       name,
       audience: c.audience!,
-      // The library text used here is counted as a use of the template when the library keeps usage counts.
-      text: { channel: c.channel, body: c.template!.body, category: null, templateId: c.template!.id, contentSid: null },
+      // WhatsApp: the approved Content SID of the own account, its category's price and its variables' order.
+      text:
+        whatsapp?.ok === true
+          ? { channel: "WHATSAPP", body: c.template!.body, category: whatsapp.category, variables: whatsapp.variables, templateId: c.template!.id, contentSid: whatsapp.contentSid }
+          : { channel: "SMS", body: c.template!.body, category: null, templateId: c.template!.id, contentSid: null },
       scheduledAt: when!,
       pricing: pricing(),
       ip,
