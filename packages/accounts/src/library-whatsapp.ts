@@ -189,23 +189,26 @@ export async function checkLibraryWhatsApp(em: EntityManager, deps: OwnSenderDep
 
 /**
  * The library texts under review, for the periodic job 'whatsapp.approvals' (called by
- * `followWhatsAppApprovals`): each asked in its own short transaction, oldest check first.
+ * `followWhatsAppApprovals`): each asked in its own short transaction, oldest check first. Approved
+ * texts are asked again once an hour: WhatsApp pauses a template whose quality falls, and a
+ * broadcast must be refused before it is sent rather than fail message by message.
  * Deliberately cross-tenant: a system sweep over rows this package owns.
  */
 export async function followLibraryApprovals(em: EntityManager, deps: OwnSenderDeps, now: Date, limit: number): Promise<{ checked: number; approved: number; rejected: number; failed: number }> {
   const due = await em.fork().execute<{ id: string; workspace_id: string }[]>(
     `select t.id::text as id, t.workspace_id::text as workspace_id from templates t
        join twilio_accounts a on a.workspace_id = t.workspace_id and a.account_sid = t.whatsapp_account_sid
-      where t.whatsapp_status = 'PENDING' and t.whatsapp_content_sid is not null
+      where (t.whatsapp_status = 'PENDING' or (t.whatsapp_status = 'APPROVED' and t.whatsapp_checked_at < ?::timestamptz - interval '1 hour'))
+        and t.whatsapp_content_sid is not null
       order by t.whatsapp_checked_at asc nulls first limit ?`,
-    [limit],
+    [now, limit],
   );
   const summary = { checked: 0, approved: 0, rejected: 0, failed: 0 };
   for (const { id, workspace_id } of due) {
     try {
       const status = await em.fork().transactional(async (tem) => {
         const { wem, entry, account } = await load(tem, workspace_id, id);
-        if (!entry || !account || entry.whatsappAccountSid !== account.accountSid || entry.whatsappStatus !== WhatsAppTemplateStatus.PENDING) return null;
+        if (!entry || !account || entry.whatsappAccountSid !== account.accountSid || (entry.whatsappStatus !== WhatsAppTemplateStatus.PENDING && entry.whatsappStatus !== WhatsAppTemplateStatus.APPROVED)) return null;
         return checkEntry(wem, deps, account, entry, now);
       });
       if (status === null) continue;

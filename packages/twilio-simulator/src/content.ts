@@ -20,7 +20,7 @@
 //   submitted reads "unsubmitted". The Content API posts no callback when the review ends: the
 //   status is learnt by fetching it.
 // - WhatsApp rejects a template whose body starts or ends with a variable, has two variables next
-//   to each other, or lacks a sample value for a variable (the quick-reply and approvals pages
+//   to each other, numbers its variables with a gap, or lacks a sample value for a variable (the quick-reply and approvals pages
 //   above): the simulator rejects those whatever outcome it is configured with, so it is never
 //   kinder than WhatsApp. Otherwise the outcome is the configured one (`contentApproval`): approve
 //   or reject after a delay, or wait for the test-control endpoint (POST /_sim/content/approval).
@@ -30,7 +30,7 @@ import type { SimContext } from "./context.ts";
 import { readBody, sendJson } from "./http-util.ts";
 import { newSid, rfc2822 } from "./twilio-shapes.ts";
 
-export type ApprovalStatus = "unsubmitted" | "received" | "pending" | "approved" | "rejected";
+export type ApprovalStatus = "unsubmitted" | "received" | "pending" | "approved" | "rejected" | "paused";
 
 export interface SimContent {
   sid: string;
@@ -87,13 +87,17 @@ export function formatRejection(c: SimContent): string | null {
   if (/^\{\{\s*\d+\s*\}\}/.test(body) || /\{\{\s*\d+\s*\}\}[.!?]?$/.test(body)) return "Template body cannot start or end with a variable.";
   if (/\}\}\s*\{\{/.test(body)) return "Template body cannot have adjacent variables.";
   for (const v of vars) if (!c.variables[v[1]!]) return `Missing sample value for variable {{${v[1]}}}.`;
+  // The numbers may appear in any order but must not skip one: "{{1}} … {{3}}" is refused
+  // (https://www.twilio.com/docs/content/using-variables-with-content-api).
+  const numbers = new Set(vars.map((v) => Number(v[1])));
+  for (let i = 1; i <= numbers.size; i++) if (!numbers.has(i)) return "Template variables must be sequential.";
   return null;
 }
 
 /** The approval as it stands now: "received" moves to "pending", and a due decision is taken. */
 export function currentApproval(ctx: SimContext, c: SimContent): NonNullable<SimContent["approval"]> | null {
   const a = c.approval;
-  if (!a || a.status === "approved" || a.status === "rejected") return a;
+  if (!a || a.status === "approved" || a.status === "rejected" || a.status === "paused") return a;
   const cfg = ctx.config.contentApproval;
   if (ctx.now() - a.submittedAt >= cfg.delayMs) {
     if (a.forcedRejection) {
@@ -108,15 +112,19 @@ export function currentApproval(ctx: SimContext, c: SimContent): NonNullable<Sim
   return a;
 }
 
-/** Decides a submitted template (test control). A format-rule rejection cannot be overturned. */
-export function decideApproval(ctx: SimContext, sid: string, status: "approved" | "rejected", reason?: string): SimContent {
+/**
+ * Decides a submitted template (test control). A format-rule rejection cannot be overturned.
+ * "paused": WhatsApp pauses an approved template whose quality fell (recipients blocking or
+ * reporting it); the status reads "paused" (https://www.twilio.com/docs/whatsapp/tutorial/message-template-approvals-statuses).
+ */
+export function decideApproval(ctx: SimContext, sid: string, status: "approved" | "rejected" | "paused", reason?: string): SimContent {
   for (const account of ctx.accounts.bySid.values()) {
     const c = account.contents.get(sid);
     if (!c) continue;
     if (!c.approval) throw new Error(`${sid} was never submitted for approval`);
-    if (status === "approved" && c.approval.forcedRejection) throw new Error(`WhatsApp rejects ${sid}: ${c.approval.forcedRejection}`);
+    if (status !== "rejected" && c.approval.forcedRejection) throw new Error(`WhatsApp rejects ${sid}: ${c.approval.forcedRejection}`);
     c.approval.status = status;
-    c.approval.rejectionReason = status === "rejected" ? (reason ?? ctx.config.contentApproval.rejectionReason) : "";
+    c.approval.rejectionReason = status === "rejected" ? (reason ?? ctx.config.contentApproval.rejectionReason) : status === "paused" ? (reason ?? "") : "";
     return c;
   }
   throw new Error(`no content ${sid}`);
