@@ -16,7 +16,7 @@ import { notFound, requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
 // Constants the page renders: from the dependency-free subpath, so the browser bundle gets no server code.
 import { BROADCAST_EXCLUSIONS } from "@rm/campaigns/filters";
-import { formatCount, msgFor, useLocale, useMsg } from "../i18n.ts";
+import { formatCount, msgFor, textIn, useLocale, useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Reputation Manager" }];
@@ -64,6 +64,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         pricing: pricing(),
       })
     : null;
+  // A WhatsApp broadcast's missing step is said with the preview, before the owner fills the schedule.
+  const whatsapp = previewed && c.template && c.channel === "WHATSAPP" ? await broadcastWhatsAppTemplate(em, workspace.id, c.template.id) : null;
   const soon = instantToLocalDateTime(new Date(Date.now() + 60 * 60_000), workspace.timezone);
   return {
     title: msg("broadcast.new.meta"),
@@ -79,6 +81,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     template: c.template ? { id: c.template.id } : null,
     channel: c.channel,
     preview,
+    whatsappRefusal: whatsapp && !whatsapp.ok ? whatsapp.error : null,
     defaults: { date: soon.date, time: soon.time },
   };
 }
@@ -288,6 +291,11 @@ function Preview() {
         </table>
       </div>
       <p className="muted">{msg("broadcast.preview.capNote", { cap: p.cap })}</p>
+      {d.whatsappRefusal ? (
+        <p className="warning-box" data-testid="broadcast-whatsapp-refusal">
+          {textIn(d.whatsappRefusal, locale)}
+        </p>
+      ) : null}
       {p.sample ? (
         <>
           <h3>{msg("broadcast.message.sample", { name: p.sample.name })}</h3>
