@@ -229,7 +229,7 @@ export type BroadcastWhatsAppTemplate =
 /**
  * Whether a WhatsApp broadcast may go with this library text, and what it sends: only from the
  * practice's own sender (never the platform's shared one) and only with the text's template approved
- * on that account. The refusals name the step that is missing.
+ * on that account as MARKETING. The refusals name the step that is missing.
  */
 export async function broadcastWhatsAppTemplate(em: EntityManager, workspaceId: string, templateId: string): Promise<BroadcastWhatsAppTemplate> {
   const { entry, account } = await load(em, workspaceId, templateId);
@@ -240,5 +240,7 @@ export async function broadcastWhatsAppTemplate(em: EntityManager, workspaceId: 
   if (state.paused) return { ok: false, error: coded("broadcast.error.whatsappPaused", { reason: state.rejectionReason ?? state.providerStatus ?? "" }) };
   if (state.status === "REJECTED") return { ok: false, error: coded("broadcast.error.whatsappRejected", { reason: state.rejectionReason ?? "" }) };
   if (state.status !== "APPROVED" || !state.contentSid) return { ok: false, error: coded(state.status === "PENDING" ? "broadcast.error.whatsappPending" : "broadcast.error.whatsappTemplate") };
+  // A broadcast is marketing to WhatsApp (SPEC §14): a text approved as UTILITY is not sent as one.
+  if (entry.category !== "MARKETING") return { ok: false, error: coded("broadcast.error.whatsappNotMarketing") };
   return { ok: true, contentSid: state.contentSid, category: entry.category as "MARKETING" | "UTILITY", variables: libraryNumbering(entry.body).names };
 }

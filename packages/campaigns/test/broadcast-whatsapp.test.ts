@@ -197,6 +197,17 @@ describe("a WhatsApp broadcast", () => {
     expect(await refusal(p)).toBe("broadcast.error.whatsappPaused");
   });
 
+  it("is refused for a text WhatsApp approved as UTILITY: a broadcast goes only with a MARKETING template", async () => {
+    const p = await practice();
+    await connectAndSwitch(p);
+    await updateLibraryEntry(workspaceEm(orm.em.fork(), p.workspaceId), { user: p.user }, p.entry.id, { name: "Horario", body: BODY, category: "UTILITY", forWhatsapp: "on" });
+    const submitted = await submitLibraryToWhatsApp(orm.em.fork(), ownDeps(), p.actor, p.entry.id);
+    expect(p.account.contents.get(submitted.contentSid!)!.approval).toMatchObject({ category: "UTILITY" });
+    sim.decideContent(submitted.contentSid!, "approved");
+    await followWhatsAppApprovals(orm.em.fork(), ownDeps(), clock.now());
+    expect(await refusal(p)).toBe("broadcast.error.whatsappNotMarketing");
+  });
+
   it("sends exactly one WhatsApp message per eligible contact from the own account, with the approved Content SID and each contact's variables, priced by the category", async () => {
     const p = await practice();
     await connectAndSwitch(p);

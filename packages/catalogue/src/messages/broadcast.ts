@@ -110,6 +110,10 @@ export const broadcast = {
     es: "WhatsApp pausó la plantilla de este texto ({reason}): no se puede difundir por WhatsApp hasta que la reactive.",
     en: "WhatsApp paused this text's template ({reason}): it cannot be broadcast by WhatsApp until WhatsApp reactivates it.",
   }),
+  "broadcast.error.whatsappNotMarketing": m({
+    es: "WhatsApp aprobó este texto como UTILIDAD: una difusión es marketing y solo sale con una plantilla MARKETING. Cambie la categoría y envíelo de nuevo a aprobación.",
+    en: "WhatsApp approved this text as UTILITY: a broadcast is marketing and goes only with a MARKETING template. Change the category and submit it again.",
+  }),
   "broadcast.error.filters": m({ es: "Revise los filtros marcados.", en: "Check the marked filters." }),
   "broadcast.error.date": m({ es: "Fecha no válida (AAAA-MM-DD).", en: "Invalid date (YYYY-MM-DD)." }),
   "broadcast.error.rating": m({ es: "Una calificación de 1 a 5.", en: "A rating from 1 to 5." }),
