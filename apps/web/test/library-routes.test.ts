@@ -98,4 +98,16 @@ describe("the library without JavaScript", () => {
     expect(list).not.toContain("Limpieza semestral");
     expect(list).toContain('href="/templates/library"');
   });
+
+  it("lets only the owner submit a text to WhatsApp, and says to connect the practice's Twilio account first", async () => {
+    const refused = await post(web.url, `/templates/library/${entryA}`, reception, { intent: "wa-submit" });
+    expect(refused.status).toBe(403);
+    const owner = await signIn(web.url, a.owner.email, a.owner.password);
+    const page = await (await get(web.url, `/templates/library/${entryA}`, owner)).text();
+    expect(page).toContain("Plantilla de WhatsApp");
+    expect(page).toContain("Conecte la cuenta de Twilio de la consulta en Ajustes → Remitente propio");
+    const notConnected = await post(web.url, `/templates/library/${entryA}`, owner, { intent: "wa-submit" });
+    expect(notConnected.status).toBe(400);
+    expect(await notConnected.text()).toContain("Conecte primero la cuenta de Twilio de la consulta.");
+  });
 });

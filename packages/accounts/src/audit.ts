@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   "user.password_changed",
   "user.logged_out_everywhere",
   "template.edited",
+  "template.whatsapp_submitted",
   "template.created",
   "template.duplicated",
   "template.archived",

@@ -155,3 +155,15 @@ export {
   type WhatsAppTemplateView,
 } from "./whatsapp-templates.ts";
 export { assistantSettings, saveAssistantSettings, type AssistantSettings, type AssistantSettingsInput } from "./assistant-settings.ts";
+export {
+  broadcastWhatsAppTemplate,
+  checkLibraryWhatsApp,
+  libraryContentVariables,
+  libraryNumbering,
+  libraryWhatsAppProblem,
+  libraryWhatsAppState,
+  submitLibraryToWhatsApp,
+  type BroadcastWhatsAppTemplate,
+  type LibraryWhatsAppState,
+  type LibraryWhatsAppStatus,
+} from "./library-whatsapp.ts";

@@ -178,6 +178,8 @@ export async function updateLibraryEntry(em: EntityManager, actor: Actor, id: st
   const entry = await requireEntry(em, id);
   const data = checkLibraryEntry({ ...input, language: input.language ?? entry.language });
   const bodyChanged = entry.body !== data.body;
+  // WhatsApp approved this text in this category: another text or category is a new template there.
+  if (bodyChanged || entry.category !== data.category || entry.language !== data.language || !data.forWhatsapp) forgetWhatsAppSubmission(entry);
   entry.name = data.name;
   entry.objective = data.objective;
   entry.body = data.body;
@@ -187,6 +189,20 @@ export async function updateLibraryEntry(em: EntityManager, actor: Actor, id: st
   audit(em, actor, "template.edited", entry, { bodyChanged });
   await em.flush();
   return entry;
+}
+
+/** The text needs a new WhatsApp submission: its Content and approval are forgotten. */
+function forgetWhatsAppSubmission(entry: Template): void {
+  Object.assign(entry, {
+    whatsappContentSid: null,
+    whatsappAccountSid: null,
+    whatsappStatus: null,
+    whatsappProviderStatus: null,
+    whatsappRejectionReason: null,
+    whatsappSubmittedAt: null,
+    whatsappCheckedAt: null,
+    whatsappApprovedAt: null,
+  });
 }
 
 /** A copy named "<name> (copia)" with no usage and not archived, for a variant of a proven text. */
@@ -239,6 +255,8 @@ export interface LibraryListItem {
   lastUsedAt: Date | null;
   archivedAt: Date | null;
   createdAt: Date;
+  /** Where the text stands at WhatsApp on the connected own account (DRAFT: not submitted there). */
+  whatsappStatus: "DRAFT" | "PENDING" | "APPROVED" | "REJECTED";
 }
 
 export interface LibraryFilters {
@@ -282,11 +300,13 @@ export async function listLibrary(em: EntityManager, workspaceId: string, filter
     last_used_at: Date | null;
     archived_at: Date | null;
     created_at: Date;
+    whatsapp_status: "PENDING" | "APPROVED" | "REJECTED" | "DRAFT" | null;
   }>(
     em,
     workspaceId,
-    `select id, name, objective, body, category, for_whatsapp, language, usage_count, last_used_at, archived_at, created_at
-       from templates where workspace_id = ? and type = 'BROADCAST'${where}
+    `select id, name, objective, body, category, for_whatsapp, language, usage_count, last_used_at, archived_at, created_at,
+            (select t.whatsapp_status from twilio_accounts a where a.workspace_id = t.workspace_id and a.account_sid = t.whatsapp_account_sid) as whatsapp_status
+       from templates t where workspace_id = ? and type = 'BROADCAST'${where}
       order by ${ORDER[filters.sort ?? "lastUsed"] ?? ORDER.lastUsed} limit 500`,
     params,
   );
@@ -302,6 +322,7 @@ export async function listLibrary(em: EntityManager, workspaceId: string, filter
     lastUsedAt: r.last_used_at ? new Date(r.last_used_at) : null,
     archivedAt: r.archived_at ? new Date(r.archived_at) : null,
     createdAt: new Date(r.created_at),
+    whatsappStatus: r.whatsapp_status ?? "DRAFT",
   }));
 }
 

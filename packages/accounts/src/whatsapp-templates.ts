@@ -35,6 +35,7 @@ import { isTwilioRestException } from "@rm/twilio";
 import { recordAudit } from "./audit.ts";
 import { AccountsError, ValidationError } from "./errors.ts";
 import { connectedAccountClient, type OwnSenderActor, type OwnSenderDeps } from "./own-sender.ts";
+import { followLibraryApprovals } from "./library-whatsapp.ts";
 import { SAMPLE_VALUES } from "./templates.ts";
 
 export type WhatsAppCategory = "UTILITY" | "MARKETING";
@@ -280,7 +281,8 @@ export async function checkWhatsAppTemplate(em: EntityManager, deps: OwnSenderDe
 }
 
 /**
- * The periodic job 'whatsapp.approvals': every template still pending review, oldest check first,
+ * The periodic job 'whatsapp.approvals': every template still pending review (the per-type ones and
+ * the library texts submitted for broadcasts), oldest check first,
  * asked in its own short transaction (a Twilio error on one leaves it for the next run).
  * Deliberately cross-tenant: a system sweep over the rows this package owns.
  */
@@ -310,6 +312,9 @@ export async function followWhatsAppApprovals(em: EntityManager, deps: OwnSender
       summary.failed++;
     }
   }
+  // The library texts submitted for broadcasts are followed by the same job (library-whatsapp.ts).
+  const library = await followLibraryApprovals(em, deps, now, limit);
+  for (const k of ["checked", "approved", "rejected", "failed"] as const) summary[k] += library[k];
   return summary;
 }
 

@@ -6,7 +6,7 @@
 // and broadcasts; the rows are written through @rm/messaging, the holds through @rm/credits.
 import { randomUUID } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { recordTemplateUse } from "@rm/accounts";
+import { libraryContentVariables, recordTemplateUse } from "@rm/accounts";
 import { createMsg, type Coded, coded } from "@rm/catalogue";
 import { getCreditBalance, holdCreditsBulk, InsufficientCreditsError } from "@rm/credits";
 import { pgArray, scopedQuery, scopedQueryBound } from "@rm/db";
@@ -209,12 +209,18 @@ export interface BroadcastText {
   body: string;
   /** WhatsApp: the approved template's category (its price); null for SMS. */
   category: "MARKETING" | "UTILITY" | null;
+  /** WhatsApp: the approved template's variable names in Twilio's number order (`libraryNumbering`). */
+  variables?: readonly string[];
+}
+
+/** What a broadcast fills the library text's variables with: the contact's first name and the practice. */
+function broadcastValues(values: { name: string | null; practice: string }): { name: string; practice: string } {
+  return { name: values.name?.trim().split(/\s+/)[0] ?? "", practice: values.practice };
 }
 
 /** The text one contact gets: the library text filled in, and for SMS the opt-out line at the end. */
 export function broadcastBody(text: Pick<BroadcastText, "channel" | "body">, values: { name: string | null; practice: string }, language: string): string {
-  const first = values.name?.trim().split(/\s+/)[0] ?? "";
-  const filled = renderTemplate(text.body, { name: first, practice: values.practice });
+  const filled = renderTemplate(text.body, broadcastValues(values));
   if (text.channel !== "SMS") return filled;
   return `${filled}\n${createMsg(language === "en" ? "en" : "es")("broadcast.optOutLine")}`;
 }
@@ -330,6 +336,8 @@ const BATCH = 5_000;
 export async function createBroadcast(em: EntityManager, input: CreateBroadcastInput): Promise<CreateBroadcastResult> {
   const now = input.now ?? new Date();
   if (input.scheduledAt.getTime() < now.getTime() - 60_000) return { ok: false, error: coded("broadcast.error.past") };
+  // WhatsApp only as the text's approved template on the own account (`broadcastWhatsAppTemplate` decides).
+  if (input.text.channel === "WHATSAPP" && !input.text.contentSid) return { ok: false, error: coded("broadcast.error.whatsappTemplate") };
   const { settings, classified, excluded } = await classify(em, input.workspaceId, input.audience, now);
   const quiet = settings.quiet_hours_start && settings.quiet_hours_end ? { start: settings.quiet_hours_start, end: settings.quiet_hours_end } : null;
   const sendAt = shiftOutOfQuietHours(new Date(Math.max(input.scheduledAt.getTime(), now.getTime())), settings.timezone, quiet);
@@ -345,7 +353,9 @@ export async function createBroadcast(em: EntityManager, input: CreateBroadcastI
       name: row.name ?? "",
       language,
       excluded: reason,
-      body: input.text.channel === "SMS" ? body : null,
+      // WhatsApp keeps the filled text too (what the contact reads, for the pages); the send uses the Content SID.
+      body,
+      contentVariables: reason || input.text.channel !== "WHATSAPP" ? null : libraryContentVariables(input.text.variables ?? [], broadcastValues({ name: row.name, practice: input.practiceName })),
       credits: reason ? 0 : creditsPerMessage(input.text, input.pricing, segments),
       due: sendAt,
     };

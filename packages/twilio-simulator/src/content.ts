@@ -30,7 +30,7 @@ import type { SimContext } from "./context.ts";
 import { readBody, sendJson } from "./http-util.ts";
 import { newSid, rfc2822 } from "./twilio-shapes.ts";
 
-export type ApprovalStatus = "unsubmitted" | "received" | "pending" | "approved" | "rejected";
+export type ApprovalStatus = "unsubmitted" | "received" | "pending" | "approved" | "rejected" | "paused";
 
 export interface SimContent {
   sid: string;
@@ -93,7 +93,7 @@ export function formatRejection(c: SimContent): string | null {
 /** The approval as it stands now: "received" moves to "pending", and a due decision is taken. */
 export function currentApproval(ctx: SimContext, c: SimContent): NonNullable<SimContent["approval"]> | null {
   const a = c.approval;
-  if (!a || a.status === "approved" || a.status === "rejected") return a;
+  if (!a || a.status === "approved" || a.status === "rejected" || a.status === "paused") return a;
   const cfg = ctx.config.contentApproval;
   if (ctx.now() - a.submittedAt >= cfg.delayMs) {
     if (a.forcedRejection) {
@@ -108,15 +108,19 @@ export function currentApproval(ctx: SimContext, c: SimContent): NonNullable<Sim
   return a;
 }
 
-/** Decides a submitted template (test control). A format-rule rejection cannot be overturned. */
-export function decideApproval(ctx: SimContext, sid: string, status: "approved" | "rejected", reason?: string): SimContent {
+/**
+ * Decides a submitted template (test control). A format-rule rejection cannot be overturned.
+ * "paused": WhatsApp pauses an approved template whose quality fell (recipients blocking or
+ * reporting it); the status reads "paused" (https://www.twilio.com/docs/whatsapp/tutorial/message-template-approvals-statuses).
+ */
+export function decideApproval(ctx: SimContext, sid: string, status: "approved" | "rejected" | "paused", reason?: string): SimContent {
   for (const account of ctx.accounts.bySid.values()) {
     const c = account.contents.get(sid);
     if (!c) continue;
     if (!c.approval) throw new Error(`${sid} was never submitted for approval`);
-    if (status === "approved" && c.approval.forcedRejection) throw new Error(`WhatsApp rejects ${sid}: ${c.approval.forcedRejection}`);
+    if (status !== "rejected" && c.approval.forcedRejection) throw new Error(`WhatsApp rejects ${sid}: ${c.approval.forcedRejection}`);
     c.approval.status = status;
-    c.approval.rejectionReason = status === "rejected" ? (reason ?? ctx.config.contentApproval.rejectionReason) : "";
+    c.approval.rejectionReason = status === "rejected" ? (reason ?? ctx.config.contentApproval.rejectionReason) : status === "paused" ? (reason ?? "") : "";
     return c;
   }
   throw new Error(`no content ${sid}`);

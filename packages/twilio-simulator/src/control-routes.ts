@@ -16,7 +16,7 @@ export interface ControlTarget {
   inbound(req: InboundRequest): Promise<InboundResult>;
   addAccount(input: AddAccountInput): SimAccount;
   accounts(): ReadonlyMap<string, SimAccount>;
-  decideApproval(sid: string, status: "approved" | "rejected", reason?: string): SimContent;
+  decideApproval(sid: string, status: "approved" | "rejected" | "paused", reason?: string): SimContent;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -111,10 +111,10 @@ export async function handleControl(target: ControlTarget, req: IncomingMessage,
       }
     }
     case "POST /_sim/content/approval": {
-      // WhatsApp's decision on a submitted template (tests, demos): {sid, status: approved|rejected, rejectionReason?}.
+      // WhatsApp's decision on a submitted template (tests, demos): {sid, status: approved|rejected|paused, rejectionReason?}.
       const input = (await readJson(req, 16 * 1024)) as { sid?: unknown; status?: unknown; rejectionReason?: unknown };
-      if (typeof input.sid !== "string" || (input.status !== "approved" && input.status !== "rejected")) {
-        return sendJson(res, 400, { error: "expected {sid, status: approved|rejected, rejectionReason?}" });
+      if (typeof input.sid !== "string" || (input.status !== "approved" && input.status !== "rejected" && input.status !== "paused")) {
+        return sendJson(res, 400, { error: "expected {sid, status: approved|rejected|paused, rejectionReason?}" });
       }
       try {
         const c = target.decideApproval(input.sid, input.status, typeof input.rejectionReason === "string" ? input.rejectionReason : undefined);

@@ -43,7 +43,7 @@ export interface Simulator {
   /** Adds an account with its own token, numbers and Messaging Services (or a subaccount of the main one). */
   addAccount(input?: AddAccountInput): SimAccount;
   /** WhatsApp's decision on a template submitted through the Content API (as POST /_sim/content/approval). */
-  decideContent(sid: string, status: "approved" | "rejected", reason?: string): void;
+  decideContent(sid: string, status: "approved" | "rejected" | "paused", reason?: string): void;
   /** Every account: the main one, added ones and subaccounts created through the API. */
   readonly accounts: SimAccounts;
   /** Resolves when no lifecycle, callback or auto-reply is pending (or rejects after timeoutMs). */
@@ -109,7 +109,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     inbound: (req: InboundRequest) => simulateInbound(ctx, req),
     addAccount: (input: AddAccountInput) => ctx.accounts.add(input, ctx.now()),
     accounts: () => ctx.accounts.bySid,
-    decideApproval: (sid: string, status: "approved" | "rejected", reason?: string) => decideApproval(ctx, sid, status, reason),
+    decideApproval: (sid: string, status: "approved" | "rejected" | "paused", reason?: string) => decideApproval(ctx, sid, status, reason),
   };
 
   const handler: http.RequestListener = (req, res) => {

@@ -5,7 +5,7 @@
 // a broadcast is marketing on the practice's name. Works without JavaScript.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { listDoctors, listTemplates, ownWhatsAppReadiness } from "@rm/accounts";
+import { broadcastWhatsAppTemplate, listDoctors, listTemplates } from "@rm/accounts";
 import { audienceToParams, createBroadcast, listPracticeOptions, parseAudience, previewBroadcast, type Audience, type AudienceErrors } from "@rm/campaigns";
 import type { Coded } from "@rm/catalogue";
 import { listLabels } from "@rm/contacts";
@@ -16,7 +16,7 @@ import { notFound, requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, Field, FormError } from "../components/forms.tsx";
 // Constants the page renders: from the dependency-free subpath, so the browser bundle gets no server code.
 import { BROADCAST_EXCLUSIONS } from "@rm/campaigns/filters";
-import { formatCount, msgFor, useLocale, useMsg } from "../i18n.ts";
+import { formatCount, msgFor, textIn, useLocale, useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Reputation Manager" }];
@@ -59,11 +59,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     ? await previewBroadcast(em, {
         workspaceId: workspace.id,
         audience: c.audience!,
-        text: c.template ? { channel: c.channel, body: c.template.body, category: c.channel === "WHATSAPP" ? "MARKETING" : null } : null,
+        text: c.template ? { channel: c.channel, body: c.template.body, category: c.channel === "WHATSAPP" ? (c.template.category === "UTILITY" ? "UTILITY" : "MARKETING") : null } : null,
         practiceName,
         pricing: pricing(),
       })
     : null;
+  // A WhatsApp broadcast's missing step is said with the preview, before the owner fills the schedule.
+  const whatsapp = previewed && c.template && c.channel === "WHATSAPP" ? await broadcastWhatsAppTemplate(em, workspace.id, c.template.id) : null;
   const soon = instantToLocalDateTime(new Date(Date.now() + 60 * 60_000), workspace.timezone);
   return {
     title: msg("broadcast.new.meta"),
@@ -79,6 +81,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     template: c.template ? { id: c.template.id } : null,
     channel: c.channel,
     preview,
+    whatsappRefusal: whatsapp && !whatsapp.ok ? whatsapp.error : null,
     defaults: { date: soon.date, time: soon.time },
   };
 }
@@ -103,14 +106,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!when) fields.when = { code: "broadcast.error.when", params: {} };
   if (!c.audience) return data<ActionFailure>({ formError: { code: "broadcast.error.filters", params: {} }, fields }, { status: 400 });
   if (Object.keys(fields).length > 0) return data<ActionFailure>({ formError: Object.values(fields)[0]!, fields }, { status: 400 });
-  if (c.channel === "WHATSAPP") {
-    // WhatsApp broadcasts go only from the practice's own sender, never the shared one, and only
-    // through an approved MARKETING template there (SPEC §14). Library texts are not submitted to
-    // WhatsApp as templates yet, so after the sender check the page refuses and says why.
-    const own = await ownWhatsAppReadiness(em, workspace.id);
-    const code = own.switched ? "broadcast.error.whatsappTemplate" : "broadcast.error.whatsappShared";
-    return data<ActionFailure>({ formError: { code, params: {} }, fields: {} }, { status: 400 });
-  }
+  // WhatsApp broadcasts go only from the practice's own sender, never the shared one, and only as
+  // the text's template WhatsApp approved there (SPEC §14): refused before anything is written, with
+  // the missing step (not connected, shared sender, under review, rejected, paused by WhatsApp).
+  const whatsapp = c.channel === "WHATSAPP" ? await broadcastWhatsAppTemplate(em, workspace.id, c.template!.id) : null;
+  if (whatsapp && !whatsapp.ok) return data<ActionFailure>({ formError: whatsapp.error, fields: {} }, { status: 400 });
   const practice = c.practices.find((p) => p.id === c.audience!.practice) ?? c.practices[0];
   if (!practice) notFound();
   const result = await em.transactional((tem) =>
@@ -121,8 +121,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       practiceName: practice.name,
       name,
       audience: c.audience!,
-      // The library text used here is counted as a use of the template when the library keeps usage counts.
-      text: { channel: c.channel, body: c.template!.body, category: null, templateId: c.template!.id, contentSid: null },
+      // WhatsApp: the approved Content SID of the own account, its category's price and its variables' order.
+      text:
+        whatsapp?.ok === true
+          ? { channel: "WHATSAPP", body: c.template!.body, category: whatsapp.category, variables: whatsapp.variables, templateId: c.template!.id, contentSid: whatsapp.contentSid }
+          : { channel: "SMS", body: c.template!.body, category: null, templateId: c.template!.id, contentSid: null },
       scheduledAt: when!,
       pricing: pricing(),
       ip,
@@ -288,6 +291,11 @@ function Preview() {
         </table>
       </div>
       <p className="muted">{msg("broadcast.preview.capNote", { cap: p.cap })}</p>
+      {d.whatsappRefusal ? (
+        <p className="warning-box" data-testid="broadcast-whatsapp-refusal">
+          {textIn(d.whatsappRefusal, locale)}
+        </p>
+      ) : null}
       {p.sample ? (
         <>
           <h3>{msg("broadcast.message.sample", { name: p.sample.name })}</h3>

@@ -2,24 +2,39 @@
 // preview for a real contact of the workspace — the variables filled from that contact's data, the
 // SMS segments and encoding, and the credits per message and for N recipients (WhatsApp by the
 // text's category). The contact picker and the preview are a GET form: they work without JavaScript.
+// The owner submits the text to WhatsApp as a template of the practice's own account and sees where
+// its approval stands (a WhatsApp broadcast needs it approved).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { duplicateLibraryEntry, findLibraryEntry, previewLibraryText, SAMPLE_VALUES, setLibraryEntryArchived, updateLibraryEntry, type LibraryPreview } from "@rm/accounts";
+import {
+  AccountsError,
+  checkLibraryWhatsApp,
+  duplicateLibraryEntry,
+  findLibraryEntry,
+  libraryWhatsAppState,
+  previewLibraryText,
+  SAMPLE_VALUES,
+  setLibraryEntryArchived,
+  submitLibraryToWhatsApp,
+  updateLibraryEntry,
+  type LibraryPreview,
+} from "@rm/accounts";
 import { ContactsError, listContacts, parseContactFilters, recipientValues } from "@rm/contacts";
 import { formatPhone } from "@rm/domain";
 import { contactsViewerOf } from "../.server/contacts.server.ts";
 import { formFailure, formObject, str } from "../.server/forms.server.ts";
 import { categoryCredits } from "../.server/library.server.ts";
+import { ownSenderDeps } from "../.server/own-sender.server.ts";
 import { actorOf, notFound, requireUser } from "../.server/staff.server.ts";
 import { CsrfInput, fieldTexts, FormError, formText, Notice } from "../components/forms.tsx";
 import { EntryFields, type EntryValues } from "../components/library-entry.tsx";
-import { useLocale, useMsg } from "../i18n.ts";
+import { textIn, useLocale, useMsg } from "../i18n.ts";
 import { ROLES } from "../nav.ts";
 
 export const meta: MetaFunction = () => [{ title: "Biblioteca de mensajes · Reputation Manager" }];
 
-const NOTICES = { created: "library.created", saved: "library.saved", duplicated: "library.duplicated" } as const;
+const NOTICES = { created: "library.created", saved: "library.saved", duplicated: "library.duplicated", "wa-submitted": "library.whatsapp.submitted", "wa-checked": "library.whatsapp.checked" } as const;
 const DEFAULT_RECIPIENTS = 100;
 const MAX_RECIPIENTS = 1_000_000;
 
@@ -63,7 +78,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     }
   }
   const preview: LibraryPreview = previewLibraryText(entry, values, recipients, categoryCredits());
+  const whatsapp = await libraryWhatsAppState(staff.em, staff.workspace.id, entry.id);
   return {
+    whatsapp,
+    canSubmitWhatsApp: staff.user.role === "OWNER",
     rates: categoryCredits(),
     entry: {
       id: entry.id,
@@ -91,7 +109,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = str(form, "intent") || "save";
   const actor = actorOf(staff);
+  // The practice's Twilio account is the owner's business, as on the WhatsApp template pages.
+  if ((intent === "wa-submit" || intent === "wa-check") && staff.user.role !== "OWNER") throw data({ error: "forbidden" }, { status: 403 });
   try {
+    if (intent === "wa-submit" || intent === "wa-check") {
+      const deps = ownSenderDeps();
+      if (!deps) throw new AccountsError("own_sender.not_connected", { code: "library.whatsapp.error.notConnected", params: {} });
+      const owner = { workspaceId: staff.workspace.id, userId: staff.user.id, ip: staff.ip };
+      if (intent === "wa-submit") await submitLibraryToWhatsApp(staff.em, deps, owner, entry.id);
+      else await checkLibraryWhatsApp(staff.em, deps, owner, entry.id);
+      throw redirect(`/templates/library/${entry.id}?notice=${intent === "wa-submit" ? "wa-submitted" : "wa-checked"}#whatsapp-title`);
+    }
     if (intent === "duplicate") {
       const copy = await duplicateLibraryEntry(staff.em, actor, entry.id, staff.workspace.defaultLanguage === "en" ? " (copy)" : " (copia)");
       throw redirect(`/templates/library/${copy.id}?notice=duplicated`);
@@ -104,7 +132,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     throw redirect(`/templates/library/${entry.id}?notice=saved`);
   } catch (error) {
     if (error instanceof Response) throw error;
-    return formFailure(error, form);
+    return formFailure(error, form, intent);
   }
 }
 
@@ -117,8 +145,10 @@ export default function LibraryEntryPage() {
   const notice = search.get("notice");
   const noticeCode = notice === "unarchived" ? "library.unarchivedNotice" : notice && notice in NOTICES ? NOTICES[notice as keyof typeof NOTICES] : null;
   const e = loaded.entry;
-  const values: EntryValues = failure
-    ? { name: "", objective: "", body: "", category: "", forWhatsapp: "", ...failure.values }
+  const waFailure = failure?.intent === "wa-submit" || failure?.intent === "wa-check" ? failure : undefined;
+  const entryFailure = waFailure ? undefined : failure;
+  const values: EntryValues = entryFailure
+    ? { name: "", objective: "", body: "", category: "", forWhatsapp: "", ...entryFailure.values }
     : { name: e.name, objective: e.objective, body: e.body, category: e.category, forWhatsapp: e.forWhatsapp ? "on" : "" };
   return (
     <>
@@ -135,8 +165,8 @@ export default function LibraryEntryPage() {
       <div className="editor">
         <Form method="post" noValidate className="card" id="library-form">
           <CsrfInput />
-          <FormError message={formText(failure)} />
-          <EntryFields values={values} errors={fieldTexts(failure)} rates={loaded.rates} />
+          <FormError message={formText(entryFailure)} />
+          <EntryFields values={values} errors={fieldTexts(entryFailure)} rates={loaded.rates} />
           <div className="buttons">
             <button type="submit" name="intent" value="save">
               {msg("library.save")}
@@ -151,7 +181,60 @@ export default function LibraryEntryPage() {
         </Form>
         <RecipientPreview />
       </div>
+      <WhatsAppSection failure={waFailure} />
     </>
+  );
+}
+
+/** Where the text stands as a WhatsApp template of the own account, and the owner's submit / check buttons. */
+function WhatsAppSection({ failure }: { failure: Parameters<typeof formText>[0] }) {
+  const { whatsapp, canSubmitWhatsApp, entry } = useLoaderData<typeof loader>();
+  const msg = useMsg();
+  const locale = useLocale();
+  if (!whatsapp || !entry.forWhatsapp) return null;
+  const shown = whatsapp.paused ? "PAUSED" : whatsapp.status;
+  return (
+    <section className="card" aria-labelledby="whatsapp-title" data-testid="library-whatsapp">
+      <h2 id="whatsapp-title">{msg("library.whatsapp.title")}</h2>
+      <p className="muted">{msg("library.whatsapp.intro")}</p>
+      <FormError message={formText(failure)} />
+      {!whatsapp.connected ? (
+        <p className="hint">{msg("library.whatsapp.notConnected")}</p>
+      ) : (
+        <>
+          <dl className="stats">
+            <div>
+              <dt>{msg("library.whatsapp.status")}</dt>
+              <dd data-testid="whatsapp-status" data-status={shown}>
+                {msg(`library.whatsapp.status.${shown}`)}
+              </dd>
+            </div>
+            <div>
+              <dt>{msg("library.field.category")}</dt>
+              <dd>{msg(`library.category.${whatsapp.category === "UTILITY" ? "UTILITY" : "MARKETING"}`)}</dd>
+            </div>
+          </dl>
+          {whatsapp.rejectionReason ? <p className="warning-box">{msg("library.whatsapp.reason", { reason: whatsapp.rejectionReason })}</p> : null}
+          {whatsapp.problem ? <p className="hint">{textIn(whatsapp.problem, locale)}</p> : null}
+          {!whatsapp.switched ? <p className="hint">{msg("library.whatsapp.notSwitched")}</p> : null}
+          {canSubmitWhatsApp ? (
+            <Form method="post" className="buttons">
+              <CsrfInput />
+              {whatsapp.status === "DRAFT" ? (
+                <button type="submit" name="intent" value="wa-submit" disabled={whatsapp.problem !== null}>
+                  {msg("library.whatsapp.submit")}
+                </button>
+              ) : null}
+              {whatsapp.status === "PENDING" || whatsapp.status === "APPROVED" ? (
+                <button type="submit" name="intent" value="wa-check" className="secondary">
+                  {msg("library.whatsapp.check")}
+                </button>
+              ) : null}
+            </Form>
+          ) : null}
+        </>
+      )}
+    </section>
   );
 }
 

@@ -88,6 +88,12 @@ export default function LibraryPage() {
               <h2>
                 <Link to={`/templates/library/${e.id}`}>{e.name}</Link>
                 {e.archivedAt ? <span className="badge muted"> {msg("library.archivedBadge")}</span> : null}
+                {e.forWhatsapp && e.whatsappStatus !== "DRAFT" ? (
+                  <span className="badge" data-testid="library-whatsapp-badge">
+                    {" "}
+                    {msg(`library.whatsapp.badge.${e.whatsappStatus}`)}
+                  </span>
+                ) : null}
               </h2>
               {e.objective ? <p className="muted">{e.objective}</p> : null}
               <p className="template-body">{e.body}</p>

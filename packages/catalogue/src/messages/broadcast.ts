@@ -91,8 +91,28 @@ export const broadcast = {
     en: "WhatsApp broadcasts go only from the practice's own number: connect your Twilio account and switch WhatsApp to it.",
   }),
   "broadcast.error.whatsappTemplate": m({
-    es: "Este texto no tiene una plantilla MARKETING aprobada por WhatsApp en su cuenta.",
-    en: "This text has no WhatsApp-approved MARKETING template on your account.",
+    es: "Este texto no tiene una plantilla aprobada por WhatsApp en su cuenta: envíelo a aprobación desde su página en la biblioteca.",
+    en: "This text has no WhatsApp-approved template on your account: submit it for approval from its library page.",
+  }),
+  "broadcast.error.whatsappNotConnected": m({
+    es: "Para difundir por WhatsApp conecte primero la cuenta de Twilio de la consulta (Ajustes → Remitente propio).",
+    en: "To broadcast by WhatsApp, first connect the practice's Twilio account (Settings → Own sender).",
+  }),
+  "broadcast.error.whatsappPending": m({
+    es: "WhatsApp aún revisa la plantilla de este texto: podrá difundirlo cuando la apruebe.",
+    en: "WhatsApp is still reviewing this text's template: you can broadcast it once it is approved.",
+  }),
+  "broadcast.error.whatsappRejected": m<{ reason: string }>({
+    es: "WhatsApp rechazó la plantilla de este texto ({reason}). Edítelo y envíelo de nuevo a aprobación.",
+    en: "WhatsApp rejected this text's template ({reason}). Edit it and submit it again.",
+  }),
+  "broadcast.error.whatsappPaused": m<{ reason: string }>({
+    es: "WhatsApp pausó la plantilla de este texto ({reason}): no se puede difundir por WhatsApp hasta que la reactive.",
+    en: "WhatsApp paused this text's template ({reason}): it cannot be broadcast by WhatsApp until WhatsApp reactivates it.",
+  }),
+  "broadcast.error.whatsappNotMarketing": m({
+    es: "WhatsApp aprobó este texto como UTILIDAD: una difusión es marketing y solo sale con una plantilla MARKETING. Cambie la categoría y envíelo de nuevo a aprobación.",
+    en: "WhatsApp approved this text as UTILITY: a broadcast is marketing and goes only with a MARKETING template. Change the category and submit it again.",
   }),
   "broadcast.error.filters": m({ es: "Revise los filtros marcados.", en: "Check the marked filters." }),
   "broadcast.error.date": m({ es: "Fecha no válida (AAAA-MM-DD).", en: "Invalid date (YYYY-MM-DD)." }),

@@ -65,6 +65,8 @@ export interface BroadcastRecipient {
   excluded: BroadcastExclusion | null;
   /** The message text for this contact (SMS, with its opt-out line); null when excluded. */
   body: string | null;
+  /** WhatsApp: the approved template's ContentVariables for this contact ({"1": …}); null for SMS. */
+  contentVariables?: Record<string, string> | null;
   /** Credits held for the message (0 when excluded). */
   credits: number;
   /** When its send is due (quiet hours applied). */
@@ -75,7 +77,7 @@ export interface BroadcastHead {
   workspaceId: string;
   campaignId: string;
   channel: "SMS" | "WHATSAPP";
-  /** The approved MARKETING template's Content SID (WhatsApp), with the variables every message gets. */
+  /** The approved template's Content SID on the own account (WhatsApp); each message carries its variables. */
   contentSid: string | null;
   now: Date;
 }
@@ -121,12 +123,12 @@ export async function insertBroadcastRecipients(em: EntityManager, head: Broadca
   await executeBound(
     em,
     `with t as materialized (
-       select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::timestamptz[]) as t(id, patient_id, phone, body, credits, due)
+       select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::timestamptz[], ?::text[]) as t(id, patient_id, phone, body, credits, due, variables)
      ), m as (
-       insert into messages (id, workspace_id, patient_id, campaign_id, type, channel, status, to_address, body, content_sid, credits_held, created_at, updated_at)
+       insert into messages (id, workspace_id, patient_id, campaign_id, type, channel, status, to_address, body, content_sid, content_variables, credits_held, created_at, updated_at)
        select t.id, ?, t.patient_id, ?, 'BROADCAST', ?::text, 'PENDING',
               case when ?::text = 'WHATSAPP' then 'whatsapp:' || t.phone else t.phone end,
-              t.body, ?, t.credits, ?, ?
+              t.body, ?, t.variables::jsonb, t.credits, ?, ?
          from t
      )
      ${outboxInsertSelect({
@@ -145,6 +147,7 @@ export async function insertBroadcastRecipients(em: EntityManager, head: Broadca
       pgArray(eligible.map((r) => r.body)),
       pgArray(eligible.map((r) => r.credits)),
       pgArray(eligible.map((r) => r.due.toISOString())),
+      pgArray(eligible.map((r) => (r.contentVariables ? JSON.stringify(r.contentVariables) : null))),
       head.workspaceId,
       head.campaignId,
       head.channel,

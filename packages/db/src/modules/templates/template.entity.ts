@@ -2,6 +2,7 @@ import { defineEntity, p } from "@mikro-orm/postgresql";
 import { createdAt, newId, updatedAt, uuidPk } from "../common/columns.ts";
 import { TemplateType } from "../common/enums.ts";
 import { workspaceFilter } from "../../scoping/workspace-filter.ts";
+import { WhatsAppTemplateStatus } from "../senders/whatsapp-template.entity.ts";
 import { Workspace } from "../workspace/workspace.entity.ts";
 
 /** Channel-agnostic message text with {{variables}}; WhatsApp uses the approved content sid instead. */
@@ -31,10 +32,27 @@ export const TemplateSchema = defineEntity({
     lastUsedAt: p.datetime().nullable(),
     /** Library entries: hidden from the list unless asked for, never deleted (campaigns keep their text). */
     archivedAt: p.datetime().nullable(),
+    /**
+     * Library entries submitted to WhatsApp as a template of the workspace's own account (SPEC §14):
+     * the account the Content (`whatsappContentSid`) belongs to, where its approval stands (null:
+     * never submitted), Twilio's own word and WhatsApp's reason. An edit of the text or category
+     * clears them: a changed text is a new Content and needs a new approval.
+     */
+    whatsappAccountSid: p.text().nullable(),
+    whatsappStatus: p.enum(WhatsAppTemplateStatus).nullable(),
+    whatsappProviderStatus: p.text().nullable(),
+    whatsappRejectionReason: p.text().nullable(),
+    whatsappSubmittedAt: p.datetime().nullable(),
+    whatsappCheckedAt: p.datetime().nullable(),
+    whatsappApprovedAt: p.datetime().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  indexes: [{ name: "templates_workspace_type_idx", properties: ["workspace", "type"] }],
+  indexes: [
+    { name: "templates_workspace_type_idx", properties: ["workspace", "type"] },
+    // The periodic job 'whatsapp.approvals' reads the library texts under review, oldest check first.
+    { name: "templates_whatsapp_pending_idx", properties: ["whatsappStatus", "whatsappCheckedAt"], where: { whatsappStatus: WhatsAppTemplateStatus.PENDING } },
+  ],
   uniques: [
     // At most one default per type and language in a workspace.
     { name: "templates_one_default_uq", properties: ["workspace", "type", "language"], where: { isDefault: true } },
