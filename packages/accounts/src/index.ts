@@ -148,6 +148,7 @@ export {
   submitWhatsAppTemplate,
   switchOwnWhatsApp,
   toNumbered,
+  skipsANumber,
   whatsappTemplateFor,
   whatsappTextProblems,
   type OwnWhatsAppReadiness,

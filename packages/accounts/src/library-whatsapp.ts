@@ -15,6 +15,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { coded, type Coded } from "@rm/catalogue";
 import { Template, TemplateType, TwilioAccount, WhatsAppTemplateStatus, workspaceEm } from "@rm/db";
+import { whatsappValue } from "@rm/domain";
 import { isTwilioRestException } from "@rm/twilio";
 import { recordAudit } from "./audit.ts";
 import { AccountsError } from "./errors.ts";
@@ -34,9 +35,13 @@ export function libraryNumbering(body: string): { body: string; names: string[] 
   return { body: numbered, names };
 }
 
-/** ContentVariables for one recipient: number → value, in the numbering of `libraryNumbering`. */
-export function libraryContentVariables(names: readonly string[], values: Readonly<Record<string, string | null | undefined>>): Record<string, string> {
-  return Object.fromEntries(names.map((n, i) => [String(i + 1), values[n] ?? ""]));
+/**
+ * ContentVariables for one recipient: number → value, in the numbering of `libraryNumbering`. With the
+ * recipient's language, an empty value (a contact without a name) gets its fallback: Twilio refuses an
+ * empty one (21656, https://www.twilio.com/docs/api/errors/21656).
+ */
+export function libraryContentVariables(names: readonly string[], values: Readonly<Record<string, string | null | undefined>>, language?: string): Record<string, string> {
+  return Object.fromEntries(names.map((n, i) => [String(i + 1), language === undefined ? (values[n] ?? "") : whatsappValue(n, values[n], language)]));
 }
 
 /**

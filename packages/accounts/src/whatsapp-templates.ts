@@ -17,6 +17,15 @@
 // WhatsApp rejects a body that starts or ends with a variable or has two variables side by side,
 // so the editor refuses those before anything is submitted.
 //
+// Numbering (decision 039): each template numbers only the variables its text uses, in the order
+// they first appear, without a gap — WhatsApp refuses "{{1}} … {{3}}" and wants a sample per variable
+// (https://www.twilio.com/docs/content/using-variables-with-content-api; Twilio's 63028 names
+// "sequential numbering without skipping integers", https://www.twilio.com/docs/api/errors/63028).
+// The names in number order are kept on the row and, once approved, on the account by Content SID,
+// so the send path fills ContentVariables with that template's numbers. A Content created before
+// (no names kept) was numbered by the fixed order of WHATSAPP_CONTENT_VARIABLES: approved, it keeps
+// sending with those numbers; pending or rejected with a gap, it is flagged to be submitted again.
+//
 // The switch to the own WhatsApp sender (`switchOwnWhatsApp`) is allowed only once the types the
 // flow sends outside the 24-hour window (WHATSAPP_CONTENT_REQUIRED: the rating request and its
 // reminder) are approved on that account in the workspace's language; until then the workspace
@@ -35,7 +44,7 @@ import { isTwilioRestException } from "@rm/twilio";
 import { recordAudit } from "./audit.ts";
 import { AccountsError, ValidationError } from "./errors.ts";
 import { connectedAccountClient, type OwnSenderActor, type OwnSenderDeps } from "./own-sender.ts";
-import { followLibraryApprovals } from "./library-whatsapp.ts";
+import { followLibraryApprovals, libraryNumbering } from "./library-whatsapp.ts";
 import { SAMPLE_VALUES } from "./templates.ts";
 
 export type WhatsAppCategory = "UTILITY" | "MARKETING";
@@ -54,19 +63,44 @@ export interface WhatsAppTemplateView {
   rejectionReason: string | null;
   submittedAt: string | null;
   checkedAt: string | null;
+  /**
+   * Created before the numbering without gaps, with a gap WhatsApp refuses, and not approved: it
+   * can be submitted again as it is (a new Content numbered without gaps).
+   */
+  resubmit: boolean;
 }
 
 const MAX_BODY = 1024;
 const MAX_BUTTONS = 10;
 const MAX_BUTTON_TITLE = 20;
 
-/** Named variables → Twilio's numbered placeholders, in the order the send path numbers them. */
-export function toNumbered(type: WhatsAppContentType, body: string): string {
+/**
+ * Named variables → Twilio's numbered placeholders, without gaps: {{1}} is the first variable the text
+ * uses, and so on (decision 039). `names` are the variables in number order, kept with the template.
+ */
+export function toNumbered(body: string): { body: string; names: string[] } {
+  return libraryNumbering(body);
+}
+
+/** How a Content created before decision 039 was numbered: by the type's fixed order, gaps and all. */
+function fixedNumbered(type: WhatsAppContentType, body: string): string {
   const names = WHATSAPP_CONTENT_VARIABLES[type];
   return body.replace(/\{\{\s*([A-Za-z]+)\s*\}\}/g, (m, name: string) => {
     const i = names.indexOf(name as (typeof names)[number]);
     return i < 0 ? m : `{{${i + 1}}}`;
   });
+}
+
+/** Whether numbered placeholders skip a number ("{{1}} … {{3}}"), which WhatsApp refuses. */
+export function skipsANumber(numberedBody: string): boolean {
+  const numbers = new Set([...numberedBody.matchAll(/\{\{\s*(\d+)\s*\}\}/g)].map((m) => Number(m[1])));
+  for (let i = 1; i <= numbers.size; i++) if (!numbers.has(i)) return true;
+  return false;
+}
+
+/** A Content numbered the old way with a gap and not approved: flagged to be submitted again. */
+function needsResubmit(row: WhatsAppTemplate): boolean {
+  return Boolean(row.contentSid) && row.variables == null && row.status !== WhatsAppTemplateStatus.APPROVED && row.status !== WhatsAppTemplateStatus.DRAFT && skipsANumber(fixedNumbered(row.type as WhatsAppContentType, row.body));
 }
 
 /** The platform's text for the type, with named variables: the editor's starting point. */
@@ -122,6 +156,7 @@ function view(row: WhatsAppTemplate): WhatsAppTemplateView {
     rejectionReason: row.rejectionReason ?? null,
     submittedAt: row.submittedAt?.toISOString() ?? null,
     checkedAt: row.checkedAt?.toISOString() ?? null,
+    resubmit: needsResubmit(row),
   };
 }
 
@@ -176,7 +211,7 @@ export async function saveWhatsAppTemplate(
     });
   } else if (changed) {
     if (row.status === WhatsAppTemplateStatus.APPROVED) dropApprovedSid(account, row);
-    Object.assign(row, { body, buttons, category: category!, contentSid: null, status: WhatsAppTemplateStatus.DRAFT, providerStatus: null, rejectionReason: null, submittedAt: null, checkedAt: null, approvedAt: null });
+    Object.assign(row, { body, buttons, category: category!, contentSid: null, variables: null, status: WhatsAppTemplateStatus.DRAFT, providerStatus: null, rejectionReason: null, submittedAt: null, checkedAt: null, approvedAt: null });
   }
   if (changed) {
     recordAudit(wem, { workspaceId: actor.workspaceId, actorId: actor.userId, action: "whatsapp_template.saved", entityType: "whatsapp_template", entityId: row.id, ip: actor.ip ?? null, details: { type: input.type, language, category } });
@@ -185,16 +220,14 @@ export async function saveWhatsAppTemplate(
   return view(row);
 }
 
-/** The Content create body, in Twilio's wire names. */
-function contentRequest(row: WhatsAppTemplate, friendlyName: string): Record<string, unknown> {
-  const type = row.type as WhatsAppContentType;
-  const body = toNumbered(type, row.body);
-  const names = WHATSAPP_CONTENT_VARIABLES[type];
+/** The Content create body, in Twilio's wire names, and the variable names in number order. */
+function contentRequest(row: WhatsAppTemplate, friendlyName: string): { request: Record<string, unknown>; names: string[] } {
+  const { body, names } = toNumbered(row.body);
   // A sample per variable: WhatsApp does not review a template without them.
-  const variables = Object.fromEntries(names.map((n, i) => [String(i + 1), SAMPLE_VALUES[n] ?? n]).filter(([k]) => body.includes(`{{${k}}}`)));
+  const variables = Object.fromEntries(names.map((n, i) => [String(i + 1), SAMPLE_VALUES[n as keyof typeof SAMPLE_VALUES] ?? n]));
   const types: Record<string, unknown> = { "twilio/text": { body } };
   if (row.buttons.length > 0) types["twilio/quick-reply"] = { body, actions: row.buttons.map((title) => ({ title, id: title })) };
-  return { friendly_name: friendlyName, language: row.language, variables, types };
+  return { request: { friendly_name: friendlyName, language: row.language, variables, types }, names };
 }
 
 /** Creates the template at the own account (once per text) and submits it for WhatsApp approval. */
@@ -203,15 +236,21 @@ export async function submitWhatsAppTemplate(em: EntityManager, deps: OwnSenderD
   const account = await connectedAccount(wem, actor.workspaceId);
   const row = await wem.findOne(WhatsAppTemplate, { id, workspace: actor.workspaceId, accountSid: account.accountSid });
   if (!row) throw new AccountsError("whatsapp_template.not_found", "No existe esa plantilla");
+  if (needsResubmit(row)) {
+    // The old Content skips a number and WhatsApp will not approve it: a new one, numbered without gaps.
+    Object.assign(row, { contentSid: null, variables: null, status: WhatsAppTemplateStatus.DRAFT, providerStatus: null, rejectionReason: null, submittedAt: null, checkedAt: null });
+  }
   if (row.status !== WhatsAppTemplateStatus.DRAFT) throw new AccountsError("whatsapp_template.not_draft", "Solo se envía a aprobación un borrador: edite el texto para enviarlo de nuevo");
   const twilio = connectedAccountClient(deps, account);
   // WhatsApp's names: lowercase letters, digits and underscores, unique in the account.
   const name = `rm_${row.type.toLowerCase()}_${row.language}_${row.id.replaceAll("-", "").slice(0, 8)}_${Date.now().toString(36)}`;
   try {
     if (!row.contentSid) {
-      const created = await twilio.content.v1.contents.create(contentRequest(row, name) as never);
+      const { request, names } = contentRequest(row, name);
+      const created = await twilio.content.v1.contents.create(request as never);
       // Kept at once: a failed submission below reuses this Content instead of creating another.
       row.contentSid = created.sid;
+      row.variables = names;
       await wem.flush();
     }
     const answer = await twilio.content.v1.contents(row.contentSid).approvalCreate.create({ name, category: row.category } as never);
@@ -234,6 +273,9 @@ function dropApprovedSid(account: TwilioAccount, row: WhatsAppTemplate): void {
   const sids = structuredClone(account.whatsappContentSids ?? {});
   if (sids[row.language]?.[row.type] === row.contentSid) delete sids[row.language]![row.type];
   account.whatsappContentSids = sids;
+  const variables = { ...account.whatsappContentVariables };
+  if (row.contentSid) delete variables[row.contentSid];
+  account.whatsappContentVariables = variables;
 }
 
 /**
@@ -252,8 +294,16 @@ async function checkOne(wem: EntityManager, deps: OwnSenderDeps, account: Twilio
     row.status = WhatsAppTemplateStatus.APPROVED;
     row.rejectionReason = null;
     const sids = structuredClone(account.whatsappContentSids ?? {});
+    const replaced = sids[row.language]?.[row.type];
     sids[row.language] = { ...sids[row.language], [row.type]: row.contentSid! };
     account.whatsappContentSids = sids;
+    // The send path numbers ContentVariables as this template does; a SID without names here was
+    // numbered by the fixed order (created before decision 039).
+    const variables = { ...account.whatsappContentVariables };
+    if (replaced && replaced !== row.contentSid) delete variables[replaced];
+    if (row.variables) variables[row.contentSid!] = row.variables;
+    else delete variables[row.contentSid!];
+    account.whatsappContentVariables = variables;
   } else if (status === "rejected" || status === "paused" || status === "disabled") {
     if (row.status === WhatsAppTemplateStatus.APPROVED) dropApprovedSid(account, row);
     row.status = WhatsAppTemplateStatus.REJECTED;

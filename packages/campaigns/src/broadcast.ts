@@ -355,7 +355,7 @@ export async function createBroadcast(em: EntityManager, input: CreateBroadcastI
       excluded: reason,
       // WhatsApp keeps the filled text too (what the contact reads, for the pages); the send uses the Content SID.
       body,
-      contentVariables: reason || input.text.channel !== "WHATSAPP" ? null : libraryContentVariables(input.text.variables ?? [], broadcastValues({ name: row.name, practice: input.practiceName })),
+      contentVariables: reason || input.text.channel !== "WHATSAPP" ? null : libraryContentVariables(input.text.variables ?? [], broadcastValues({ name: row.name, practice: input.practiceName }), language),
       credits: reason ? 0 : creditsPerMessage(input.text, input.pricing, segments),
       due: sendAt,
     };

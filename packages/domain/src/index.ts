@@ -85,6 +85,9 @@ export {
   renderContent,
   resolveWhatsAppContentSid,
   whatsappContentVariables,
+  contentVariablesForTemplate,
+  whatsappValue,
+  WHATSAPP_VALUE_FALLBACKS,
 } from "./messaging/whatsapp-content.ts";
 export { type PlatformSending, type SendingGap, type WorkspaceSending, sendingGaps } from "./messaging/sending-readiness.ts";
 

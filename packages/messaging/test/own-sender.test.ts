@@ -18,6 +18,7 @@ import {
   saveWhatsAppTemplate,
   submitWhatsAppTemplate,
   switchOwnWhatsApp,
+  whatsappTemplateFor,
   createOwnSubaccount,
   listAccountSenders,
   ownAccountClients,
@@ -337,9 +338,11 @@ describe("WhatsApp templates on an own account", () => {
     const submitted = await submitWhatsAppTemplate(orm.em.fork(), ownDeps(), actor, initial.id);
     await submitWhatsAppTemplate(orm.em.fork(), ownDeps(), actor, reminder.id);
     expect(submitted).toMatchObject({ status: "PENDING", providerStatus: "received" });
-    // The Content lives in the own account, with Twilio's numbered placeholders and the quick replies.
+    // The Content lives in the own account, with Twilio's numbered placeholders and the quick replies:
+    // numbered without a gap (the fixed order made this {{1}} … {{3}} {{4}}, which WhatsApp refuses).
     const content = account.contents.get(submitted.contentSid!)!;
-    expect(content.types["twilio/quick-reply"]).toMatchObject({ body: "Hola {{1}}, gracias por visitar {{3}}. Califique del 1 al 5 aquí: {{4}} Gracias.", actions: [{ title: "1", id: "1" }, { title: "2", id: "2" }, { title: "3", id: "3" }, { title: "4", id: "4" }, { title: "5", id: "5" }] });
+    expect(content.variables).toEqual({ "1": "Carmen", "2": "Consultorio Los Andes", "3": "https://rm.example/q/AbCdEf123456" });
+    expect(content.types["twilio/quick-reply"]).toMatchObject({ body: "Hola {{1}}, gracias por visitar {{2}}. Califique del 1 al 5 aquí: {{3}} Gracias.", actions: [{ title: "1", id: "1" }, { title: "2", id: "2" }, { title: "3", id: "3" }, { title: "4", id: "4" }, { title: "5", id: "5" }] });
     expect(content.approval).toMatchObject({ category: "UTILITY" });
 
     // Still under review: the periodic job keeps it pending, and the platform keeps sending WhatsApp.
@@ -359,12 +362,62 @@ describe("WhatsApp templates on an own account", () => {
     expect((await ownWhatsAppReadiness(orm.em.fork(), s.workspaceId)).ready).toBe(true);
     await switchOwnWhatsApp(orm.em.fork(), actor, true);
 
+    // What the import writes for a WhatsApp rating request (the fixed order: name, doctor, practice,
+    // link), here for a patient without a name.
+    await pool.query("update messages set content_variables = $2 where id = $1", [s.messageIds[1], { "1": "", "2": "Dra. Vélez", "3": "Clínica Sur", "4": "https://rm.example/q/xyz" }]);
     const rest = await orm.em.fork().execute<{ id: string; type: string; workspace_id: string; payload: unknown }[]>(
       "update outbox set status = 'published', published_at = now() where status = 'pending' and workspace_id = ? and type = 'message.send' returning id::text as id, type, workspace_id::text as workspace_id, payload",
       [s.workspaceId],
     );
     for (const r of rest) await sendMessage(sendDeps(), { outboxId: r.id, type: r.type, workspaceId: r.workspace_id, payload: JSON.stringify(r.payload), traceparent: "" });
-    expect(sim.state.messages.find((m) => m.to === `whatsapp:${s.phones[1]}`)).toMatchObject({ accountSid: account.sid, from: `whatsapp:${OWN_NUMBER}`, contentSid: submitted.contentSid, buttons: ["1", "2", "3", "4", "5"] });
+    const sent = sim.state.messages.find((m) => m.to === `whatsapp:${s.phones[1]}`);
+    expect(sent).toMatchObject({ accountSid: account.sid, from: `whatsapp:${OWN_NUMBER}`, contentSid: submitted.contentSid, buttons: ["1", "2", "3", "4", "5"] });
+    // Filled with that template's numbers, and "paciente" for the empty name (WhatsApp refuses an empty value).
+    expect(JSON.parse(sent!.contentVariables!)).toEqual({ "1": "paciente", "2": "Clínica Sur", "3": "https://rm.example/q/xyz" });
+    expect(sent!.body).toBe("Hola paciente, gracias por visitar Clínica Sur. Califique del 1 al 5 aquí: https://rm.example/q/xyz Gracias.");
+    expect((await accountRow(s.workspaceId))!.whatsapp_content_variables).toEqual({ [submitted.contentSid!]: ["name", "practice", "ratingLink"], [(await whatsappTemplateFor(orm.em.fork(), s.workspaceId, "REMINDER", "es"))!.template!.contentSid!]: ["name", "practice", "ratingLink"] });
+  });
+
+  it("a template numbered by the old fixed order keeps sending with those numbers once approved; one still under review with a gap is flagged and submitted again without it", async () => {
+    sim.configure({ contentApproval: { outcome: "manual", delayMs: 0 } });
+    const account = newAccount();
+    const s = await createScenario(orm, { patients: 1, dueAt: clock.now(), credits: 10, channel: "WHATSAPP", whatsappSender: "whatsapp:+14155238886" });
+    const actor = { workspaceId: s.workspaceId, userId: s.ownerId };
+    await connectOwnAccount(orm.em.fork(), ownDeps(), actor, { accountSid: account.sid, authToken: account.authTokens[0]! });
+    await chooseOwnSender(orm.em.fork(), ownDeps(), actor, [...account.numbers.keys()][0]!);
+    const initial = await submitWhatsAppTemplate(orm.em.fork(), ownDeps(), actor, (await saveWhatsAppTemplate(orm.em.fork(), actor, ratingText)).id);
+    const reminder = await submitWhatsAppTemplate(orm.em.fork(), ownDeps(), actor, (await saveWhatsAppTemplate(orm.em.fork(), actor, reminderText)).id);
+    sim.decideContent(reminder.contentSid!, "approved");
+    // The INITIAL Content as the fixed order created it before: {{1}} … {{3}} {{4}}, no names kept.
+    const legacy = account.contents.get(initial.contentSid!)!;
+    const gapped = "Hola {{1}}, gracias por visitar {{3}}. Califique del 1 al 5 aquí: {{4}} Gracias.";
+    legacy.types = { "twilio/text": { body: gapped }, "twilio/quick-reply": { body: gapped, actions: legacy.types["twilio/quick-reply"]!.actions! } };
+    legacy.variables = { "1": "Carmen", "3": "Consultorio Los Andes", "4": "https://rm.example/q/AbCdEf123456" };
+    legacy.approval!.forcedRejection = null;
+    await pool.query("update whatsapp_templates set variables = null where id = $1", [initial.id]);
+
+    // Still under review with its gap: flagged, and submitting it again creates a Content without the gap.
+    const flagged = (await whatsappTemplateFor(orm.em.fork(), s.workspaceId, "INITIAL", "es"))!.template!;
+    expect(flagged).toMatchObject({ status: "PENDING", resubmit: true });
+    expect((await whatsappTemplateFor(orm.em.fork(), s.workspaceId, "REMINDER", "es"))!.template!.resubmit).toBe(false);
+    const again = await submitWhatsAppTemplate(orm.em.fork(), ownDeps(), actor, initial.id);
+    expect(again).toMatchObject({ status: "PENDING", resubmit: false });
+    expect(again.contentSid).not.toBe(initial.contentSid);
+    expect(account.contents.get(again.contentSid!)!.types["twilio/text"]!.body).toBe("Hola {{1}}, gracias por visitar {{2}}. Califique del 1 al 5 aquí: {{3}} Gracias.");
+
+    // Approved before the change (WhatsApp's approval of the old Content stands): it keeps its numbers.
+    legacy.approval!.status = "approved";
+    await pool.query("update whatsapp_templates set variables = null, content_sid = $2, status = 'APPROVED' where id = $1", [initial.id, initial.contentSid]);
+    await pool.query(
+      "update twilio_accounts set whatsapp_content_sids = $2, whatsapp_content_variables = $3, whatsapp_switched_at = now() where workspace_id = $1",
+      [s.workspaceId, { es: { INITIAL: initial.contentSid, REMINDER: reminder.contentSid } }, { [reminder.contentSid!]: ["name", "practice", "ratingLink"] }],
+    );
+    expect((await whatsappTemplateFor(orm.em.fork(), s.workspaceId, "INITIAL", "es"))!.template!.resubmit).toBe(false);
+    await pool.query("update messages set content_variables = $2 where id = $1", [s.messageIds[0], { "1": "Ana", "2": "Dra. Vélez", "3": "Clínica Sur", "4": "https://rm.example/q/old" }]);
+    for (const r of await publishDue(s.workspaceId)) await sendMessage(sendDeps(), r);
+    const sent = sim.state.messages.find((m) => m.to === `whatsapp:${s.phones[0]}`)!;
+    expect(sent).toMatchObject({ accountSid: account.sid, contentSid: initial.contentSid, status: expect.not.stringMatching(/failed|undelivered/) });
+    expect(sent.body).toBe("Hola Ana, gracias por visitar Clínica Sur. Califique del 1 al 5 aquí: https://rm.example/q/old Gracias.");
   });
 
   it("shows a rejection with WhatsApp's reason; editing the text makes it a new draft", async () => {

@@ -20,9 +20,13 @@
 //   submitted reads "unsubmitted". The Content API posts no callback when the review ends: the
 //   status is learnt by fetching it.
 // - WhatsApp rejects a template whose body starts or ends with a variable, has two variables next
-//   to each other, or lacks a sample value for a variable (the quick-reply and approvals pages
-//   above): the simulator rejects those whatever outcome it is configured with, so it is never
-//   kinder than WhatsApp. Otherwise the outcome is the configured one (`contentApproval`): approve
+//   to each other, numbers its variables with a gap, or lacks a sample value for a variable (the
+//   quick-reply and approvals pages above; "Using variables with content templates",
+//   https://www.twilio.com/docs/content/using-variables-with-content-api, and error 63028's "sequential
+//   numbering without skipping integers", https://www.twilio.com/docs/api/errors/63028). The Content
+//   API itself takes any variables at create (they serve every channel, and may even be named): the
+//   rules are WhatsApp's, applied to the approval request. The simulator rejects those whatever
+//   outcome it is configured with, so it is never kinder than WhatsApp. Otherwise the outcome is the configured one (`contentApproval`): approve
 //   or reject after a delay, or wait for the test-control endpoint (POST /_sim/content/approval).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SimAccount } from "./accounts.ts";
@@ -87,6 +91,9 @@ export function formatRejection(c: SimContent): string | null {
   if (/^\{\{\s*\d+\s*\}\}/.test(body) || /\{\{\s*\d+\s*\}\}[.!?]?$/.test(body)) return "Template body cannot start or end with a variable.";
   if (/\}\}\s*\{\{/.test(body)) return "Template body cannot have adjacent variables.";
   for (const v of vars) if (!c.variables[v[1]!]) return `Missing sample value for variable {{${v[1]}}}.`;
+  // The numbers may appear in any order but must not skip one: "{{1}} … {{3}}" is refused.
+  const numbers = new Set(vars.map((v) => Number(v[1])));
+  for (let i = 1; i <= numbers.size; i++) if (!numbers.has(i)) return "Template variables must be sequential: {{" + i + "}} is missing.";
   return null;
 }
 

@@ -66,12 +66,21 @@ export function createMessage(ctx: SimContext, form: URLSearchParams, account: S
   }
   if (body.length > 1600) return fail(ctx, 21617);
   if (contentVariables) {
+    // 21656 "The ContentVariables Parameter is invalid": not a JSON object, a variable set to null
+    // or an empty string at the time of send, or a value with a newline, a tab or more than 4
+    // consecutive spaces (https://www.twilio.com/docs/api/errors/21656).
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(contentVariables);
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+      parsed = JSON.parse(contentVariables);
     } catch {
       return fail(ctx, 21656);
     }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return fail(ctx, 21656);
+    const entries = Object.entries(parsed as Record<string, unknown>);
+    const empty = entries.find(([, v]) => v === null || v === "");
+    if (empty) return fail(ctx, 21656, `variable ${empty[0]} is empty`);
+    const malformed = entries.find(([, v]) => typeof v === "string" && /[\n\t]| {5}/.test(v));
+    if (malformed) return fail(ctx, 21656, `variable ${malformed[0]} has a newline, a tab or more than 4 spaces`);
   }
   // Twilio refuses a ContentSid that is not a template of the account (mistyped, deleted, another
   // account's, never created) with 21655 "The ContentSid is Invalid":

@@ -17,6 +17,8 @@ export interface OwnWhatsAppSectionData {
     buttons: string[];
     rejectionReason: string | null;
     contentSid: string | null;
+    /** Numbered with a gap before decision 039 and not approved: it can be submitted again as it is. */
+    resubmit?: boolean;
   } | null;
   defaults: { body: string; buttons: string[] };
 }
@@ -68,6 +70,11 @@ export function OwnWhatsAppSection({ data, failure, canEdit }: { data: OwnWhatsA
         </>
       ) : null}
       {tpl?.status === "PENDING" ? <p className="hint">{msg("whatsappTemplate.pendingHint")}</p> : null}
+      {tpl?.resubmit ? (
+        <p className="warning-box" data-testid="own-whatsapp-resubmit">
+          {msg("whatsappTemplate.resubmitHint")}
+        </p>
+      ) : null}
       <Form method="post" noValidate>
         <CsrfInput />
         <FormError message={failure?.formError === "whatsappTemplate.error.refused" ? msg("whatsappTemplate.error.refused", { detail: failure.formDetail ?? "" }) : errorText(msg, failure?.formError)} />
@@ -91,7 +98,7 @@ export function OwnWhatsAppSection({ data, failure, canEdit }: { data: OwnWhatsA
               <button type="submit" name="intent" value="wa-save">
                 {msg("whatsappTemplate.save")}
               </button>
-              {tpl?.status === "DRAFT" ? (
+              {tpl?.status === "DRAFT" || tpl?.resubmit ? (
                 <button type="submit" name="intent" value="wa-submit" className="secondary">
                   {msg("whatsappTemplate.submit")}
                 </button>

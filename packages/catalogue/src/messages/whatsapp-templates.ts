@@ -15,6 +15,10 @@ export const whatsappTemplates = {
   "whatsappTemplate.status.REJECTED": m({ es: "Rechazada", en: "Rejected" }),
   "whatsappTemplate.rejectionReason": m<{ reason: string }>({ es: "Motivo de WhatsApp: {reason}", en: "WhatsApp's reason: {reason}" }),
   "whatsappTemplate.rejectedHint": m({ es: "Corrija el texto y guárdelo: se crea una plantilla nueva que puede enviar otra vez.", en: "Fix the text and save it: a new template is created that you can submit again." }),
+  "whatsappTemplate.resubmitHint": m({
+    es: "Esta plantilla salta un número al numerar sus variables (por ejemplo 1 y 3, sin el 2) y WhatsApp no la aprobará. Envíela de nuevo: se crea una plantilla numerada sin saltos.",
+    en: "This template skips a number in its variables (for example 1 and 3, without 2) and WhatsApp will not approve it. Submit it again: a template numbered without gaps is created.",
+  }),
   "whatsappTemplate.pendingHint": m({
     es: "WhatsApp suele responder en minutos u horas. La aplicación lo consulta sola cada pocos minutos; también puede comprobarlo ahora.",
     en: "WhatsApp usually answers within minutes or hours. The app asks on its own every few minutes; you can also check now.",

@@ -39,6 +39,45 @@ export function whatsappContentVariables(type: string, values: TemplateValues): 
   return Object.fromEntries(WHATSAPP_CONTENT_VARIABLES[type].map((name, i) => [String(i + 1), values[name] ?? ""]));
 }
 
+/**
+ * What a variable says when the recipient's value is empty: Twilio refuses a ContentVariables value
+ * that is null or an empty string at the time of send (error 21656,
+ * https://www.twilio.com/docs/api/errors/21656), so a contact without a name is greeted as "paciente".
+ */
+export const WHATSAPP_VALUE_FALLBACKS: Record<WhatsAppContentLanguage, Partial<Record<TemplateVariable, string>>> = {
+  es: { name: "paciente", doctor: "su profesional" },
+  en: { name: "patient", doctor: "your clinician" },
+};
+
+/**
+ * The value a variable is sent with: the recipient's own, else the language's fallback. Newlines and
+ * tabs become spaces and runs of spaces shrink to one: the same 21656 refuses them in a value.
+ */
+export function whatsappValue(name: string, value: string | null | undefined, language: string | null | undefined): string {
+  const clean = value?.replace(/\s+/g, " ").trim();
+  if (clean) return clean;
+  const fallbacks = WHATSAPP_VALUE_FALLBACKS[language === "en" ? "en" : "es"];
+  return fallbacks[name as TemplateVariable] ?? "";
+}
+
+/**
+ * ContentVariables as sent with a template of `type`. `stored` is what the message carries, numbered
+ * by the fixed order of WHATSAPP_CONTENT_VARIABLES; `names` are the template's own variables in its
+ * number order (decision 039: a workspace's own templates number only the variables they use, without
+ * gaps), or null for a template numbered by the fixed order. Empty values get their fallback.
+ */
+export function contentVariablesForTemplate(
+  type: string,
+  stored: Readonly<Record<string, string>> | null | undefined,
+  names: readonly string[] | null | undefined,
+  language: string | null | undefined,
+): Record<string, string> | null {
+  if (!stored || !isWhatsAppContentType(type)) return stored ? { ...stored } : null;
+  const fixed = WHATSAPP_CONTENT_VARIABLES[type] as readonly string[];
+  if (!names) return Object.fromEntries(Object.entries(stored).map(([n, v]) => [n, whatsappValue(fixed[Number(n) - 1] ?? "", v, language)]));
+  return Object.fromEntries(names.map((name, i) => [String(i + 1), whatsappValue(name, stored[String(fixed.indexOf(name) + 1)], language)]));
+}
+
 /** A Twilio Content SID: HX + 32 hex digits. */
 export const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
 const contentSid = z.string().trim().regex(CONTENT_SID, "expected a content SID (HX + 32 hex digits)");

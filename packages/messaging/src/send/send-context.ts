@@ -65,6 +65,8 @@ export interface SendRow {
   own_whatsapp_switched_at: Date | string | null;
   /** The own account's approved Content SIDs: language → message type → HX…. */
   own_whatsapp_content_sids: PlatformContentSids | null;
+  /** The own account's approved templates' variable names in number order, by Content SID (decision 039). */
+  own_whatsapp_content_variables?: Record<string, string[]> | null;
 }
 
 // The contact row is locked too: opt-out, consent and erasure are re-checked under its lock.
@@ -77,7 +79,8 @@ const SEND_ROW_SELECT = `
          w.default_country, w.extra_destination_countries,
          ta.account_sid as own_account_sid, ta.token_ciphertext as own_token_ciphertext, ta.token_key_id as own_token_key_id,
          ta.phone_number as own_phone_number, ta.messaging_service_sid as own_messaging_service_sid,
-         ta.whatsapp_switched_at as own_whatsapp_switched_at, ta.whatsapp_content_sids as own_whatsapp_content_sids
+         ta.whatsapp_switched_at as own_whatsapp_switched_at, ta.whatsapp_content_sids as own_whatsapp_content_sids,
+         ta.whatsapp_content_variables as own_whatsapp_content_variables
     from messages m
     join patients p on p.id = m.patient_id
     join contacts c on c.id = p.contact_id
@@ -130,7 +133,8 @@ const THREAD_CONTACT_SELECT = `
          w.default_country, w.extra_destination_countries,
          ta.account_sid as own_account_sid, ta.token_ciphertext as own_token_ciphertext, ta.token_key_id as own_token_key_id,
          ta.phone_number as own_phone_number, ta.messaging_service_sid as own_messaging_service_sid,
-         ta.whatsapp_switched_at as own_whatsapp_switched_at, ta.whatsapp_content_sids as own_whatsapp_content_sids
+         ta.whatsapp_switched_at as own_whatsapp_switched_at, ta.whatsapp_content_sids as own_whatsapp_content_sids,
+         ta.whatsapp_content_variables as own_whatsapp_content_variables
     from messages m
     join conversations cv on cv.id = m.conversation_id and cv.workspace_id = m.workspace_id
     join contacts c on c.id = cv.contact_id

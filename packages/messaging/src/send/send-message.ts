@@ -29,6 +29,7 @@ import {
   type PlatformContentSids,
   type ProviderError,
   destinationRejection,
+  contentVariablesForTemplate,
   resolveWhatsAppContentSid,
   redactText,
   type RetryReason,
@@ -382,7 +383,7 @@ export function routeFor(deps: SendDeps, row: SendRow, now: Date): { request: Om
   const contentSid =
     resolveWhatsAppContentSid({ type: row.type, language: row.language, messageSid: row.content_sid, workspaceSids: row.whatsapp_content_sids, platform: deps.defaults.whatsappContentSids })?.sid ?? null;
   if (contentSid && !(insideWindow && row.body)) {
-    return { request: { to, from, contentSid, ...(row.content_variables ? { contentVariables: JSON.stringify(row.content_variables) } : {}) } };
+    return { request: { to, from, contentSid, ...contentVariablesParam(row, null) } };
   }
   if (insideWindow && row.body) return { request: { to, from, body: row.body } };
   return { failure: "Fuera de la ventana de 24 horas de WhatsApp y sin plantilla aprobada para este tipo de mensaje (63016)" };
@@ -416,10 +417,22 @@ function ownWhatsAppRoute(row: SendRow, now: Date): { request: Omit<ProviderRequ
   }
   const contentSid = resolveWhatsAppContentSid({ type: row.type, language: row.language, platform: row.own_whatsapp_content_sids })?.sid ?? null;
   if (contentSid && !(insideWindow && row.body)) {
-    return { request: { to, ...route, contentSid, ...(row.content_variables ? { contentVariables: JSON.stringify(row.content_variables) } : {}) } };
+    // Numbered as that template numbers its variables (decision 039); a SID without a stored
+    // mapping was created by the fixed order the message already carries.
+    return { request: { to, ...route, contentSid, ...contentVariablesParam(row, row.own_whatsapp_content_variables?.[contentSid] ?? null) } };
   }
   if (insideWindow && row.body) return { request: { to, ...route, body: row.body } };
   return { failure: "Fuera de la ventana de 24 horas de WhatsApp y sin plantilla aprobada en su cuenta de Twilio para este tipo de mensaje (63016)" };
+}
+
+/**
+ * The ContentVariables parameter for a per-type template: the message's values renumbered for the
+ * template (`names`: its variables in number order, null for the fixed order), each empty value
+ * replaced by its fallback — Twilio refuses an empty one (21656, https://www.twilio.com/docs/api/errors/21656).
+ */
+function contentVariablesParam(row: SendRow, names: readonly string[] | null): { contentVariables?: string } {
+  const variables = contentVariablesForTemplate(row.type, row.content_variables, names, row.language);
+  return variables ? { contentVariables: JSON.stringify(variables) } : {};
 }
 
 /** The client of the account the message goes through. */

@@ -39,6 +39,12 @@ export const TwilioAccountSchema = defineEntity({
     whatsappSwitchedAt: p.datetime().nullable(),
     /** The approved Content SIDs of this account, language → message type → HX…, for the send path. */
     whatsappContentSids: p.json<Partial<Record<string, Partial<Record<string, string>>>>>().defaultRaw("'{}'::jsonb").onCreate(() => ({})),
+    /**
+     * Content SID → its variable names in number order, for the approved SIDs above, so the send path
+     * numbers ContentVariables as that template does (decision 039); a SID absent here was numbered
+     * by WHATSAPP_CONTENT_VARIABLES' fixed order.
+     */
+    whatsappContentVariables: p.json<Partial<Record<string, string[]>>>().defaultRaw("'{}'::jsonb").onCreate(() => ({})),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -33,6 +33,11 @@ export const WhatsAppTemplateSchema = defineEntity({
     /** Quick-reply button titles (their payloads are the same text). */
     buttons: p.json<string[]>().defaultRaw("'[]'::jsonb").onCreate(() => []),
     contentSid: p.text().nullable(),
+    /**
+     * The variable names in the Content's number order: {{1}} carries the first (decision 039). Null
+     * for a Content created before the numbering without gaps, numbered by WHATSAPP_CONTENT_VARIABLES.
+     */
+    variables: p.json<string[]>().nullable(),
     status: p.enum(WhatsAppTemplateStatus).default(WhatsAppTemplateStatus.DRAFT),
     /** Twilio's own word for the approval (received, pending, approved, rejected, paused, disabled…). */
     providerStatus: p.text().nullable(),
