@@ -76,6 +76,33 @@ describe("Content API of an account", () => {
     expect(res.status).toBe(400);
   });
 
+  it("accepts at create but WhatsApp rejects at approval variables that skip a number, whatever the configured outcome", async () => {
+    sim.configure({ contentApproval: { outcome: "approve", delayMs: 0 } });
+    // The rating request numbered by a fixed order without its {{2}}: the Content API takes it ...
+    const gapped = "Hola {{1}}, gracias por su visita a {{3}}. Califique del 1 al 5: {{4}} Gracias.";
+    const sid = await create(own, { ...RATING, types: { "twilio/text": { body: gapped } }, variables: { "1": "Carmen", "3": "Consultorio Los Andes", "4": "https://rm.example/q/x" } });
+    await submit(own, sid);
+    // ... and WhatsApp refuses it; the test control cannot overturn that.
+    expect(await approval(own, sid)).toMatchObject({ status: "rejected", rejection_reason: "Template variables must be sequential: {{2}} is missing." });
+    const res = await fetch(`${sim.url}/_sim/content/approval`, { method: "POST", body: JSON.stringify({ sid, status: "approved" }) });
+    expect(res.status).toBe(400);
+    // Numbers in any order are fine as long as none is skipped.
+    const reordered = await create(own, { ...RATING, types: { "twilio/text": { body: "En {{2}}, {{1}}, califique: {{3}} Gracias." } } });
+    await submit(own, reordered);
+    expect((await approval(own, reordered)).status).toBe("approved");
+  });
+
+  it("refuses a send whose ContentVariables has an empty or null value, a newline or a tab (21656)", async () => {
+    const sid = await create(own);
+    await submit(own, sid);
+    sim.decideContent(sid, "approved");
+    const send = (vars: unknown) => own.messages.create({ to: "whatsapp:+593987650004", from: "whatsapp:+593990002001", contentSid: sid, contentVariables: JSON.stringify(vars) });
+    expect(await restError(send({ "1": "", "2": "Clínica Sol", "3": "https://q/1" }))).toMatchObject({ status: 400, code: 21656 });
+    expect(await restError(send({ "1": null, "2": "Clínica Sol", "3": "https://q/1" }))).toMatchObject({ status: 400, code: 21656 });
+    expect(await restError(send({ "1": "Ana\nMaría", "2": "Clínica Sol", "3": "https://q/1" }))).toMatchObject({ status: 400, code: 21656 });
+    expect((await send({ "1": "Ana", "2": "Clínica Sol", "3": "https://q/1" })).sid).toMatch(/^SM/);
+  });
+
   it("refuses a create without types (92001), a bad name or category on submission", async () => {
     expect(await restError(create(own, { language: "es" }))).toMatchObject({ status: 400, code: 92001 });
     const sid = await create(own);
