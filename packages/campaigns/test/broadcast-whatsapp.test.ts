@@ -216,6 +216,8 @@ describe("a WhatsApp broadcast", () => {
     await followWhatsAppApprovals(orm.em.fork(), ownDeps(), clock.now());
     const template = await broadcastWhatsAppTemplate(orm.em.fork(), p.workspaceId, p.entry.id);
     if (!template.ok) throw new Error(template.error.code);
+    // A contact without a name: WhatsApp refuses an empty variable value (21656), so it is greeted as "paciente".
+    await sql("update contacts set name = null where workspace_id = ? and phone = ?", [p.workspaceId, p.phones[1]]);
     const before = await getCreditBalance(orm.em.fork(), p.workspaceId);
     const audience = parseAudience(new URLSearchParams([["labels", p.labelId]]));
     if (!audience.ok) throw new Error("audience");
@@ -244,6 +246,8 @@ describe("a WhatsApp broadcast", () => {
     const ana = sent.find((m) => m.to === `whatsapp:${p.phones[0]}`)!;
     expect(JSON.parse(ana.contentVariables!)).toEqual({ "1": "Ana", "2": "Clínica Dental Sonrisa" });
     expect(ana.body).toBe("Hola Ana, hace seis meses de su última limpieza en Clínica Dental Sonrisa. Le esperamos.");
+    const unnamed = sent.find((m) => m.to === `whatsapp:${p.phones[1]}`)!;
+    expect(JSON.parse(unnamed.contentVariables!)).toEqual({ "1": "paciente", "2": "Clínica Dental Sonrisa" });
     expect(sim.state.messages.some((m) => m.to.endsWith(p.phones[2]!))).toBe(false);
   });
 
