@@ -1,15 +1,6 @@
-// Texts come from the message catalogue (@rm/catalogue, decision 010). Pages written before it still
-// hold inline Spanish/English pairs, `t("Guardar", "Save")`; `inline-pairs-baseline.json` records how
-// many each file has, and this rule fails a file that has more (a new pair) or fewer (then lower its
-// number in the baseline, so a moved text cannot come back inline).
-import { readFileSync } from "node:fs";
-import path from "node:path";
-
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const BASELINE_FILE = path.join(ROOT, "eslint", "inline-pairs-baseline.json");
-
-/** @type {Record<string, number>} */
-const baseline = JSON.parse(readFileSync(BASELINE_FILE, "utf8"));
+// Texts come from the message catalogue (@rm/catalogue, decision 010): a page or package shows them
+// with msg(code). This rule fails any inline Spanish/English pair, `t("Guardar", "Save")`, the shape of
+// the translator pages used before the catalogue; the last of those pairs has moved into it.
 
 const isText = (node) => (node.type === "Literal" && typeof node.value === "string") || node.type === "TemplateLiteral";
 
@@ -25,23 +16,13 @@ const noInlinePairs = {
     type: "suggestion",
     schema: [],
     messages: {
-      added:
-        "{{count}} inline Spanish/English pairs in this file; eslint/inline-pairs-baseline.json allows {{allowed}}. Put new texts in the catalogue (@rm/catalogue) and show them with msg(code).",
-      lower: "{{count}} inline Spanish/English pairs left in this file: lower its number in eslint/inline-pairs-baseline.json from {{allowed}} to {{count}}.",
+      inline: "An inline Spanish/English pair: put the text in the catalogue (@rm/catalogue, one file per area) and show it with msg(code).",
     },
   },
   create(context) {
-    const file = path.relative(ROOT, context.filename).split(path.sep).join("/");
-    const allowed = baseline[file] ?? 0;
-    const pairs = [];
     return {
       CallExpression(node) {
-        if (isInlinePair(node)) pairs.push(node);
-      },
-      "Program:exit"(program) {
-        const data = { count: String(pairs.length), allowed: String(allowed) };
-        if (pairs.length > allowed) context.report({ node: pairs[allowed], messageId: "added", data });
-        else if (pairs.length < allowed) context.report({ node: program, loc: { line: 1, column: 0 }, messageId: "lower", data });
+        if (isInlinePair(node)) context.report({ node, messageId: "inline" });
       },
     };
   },
