@@ -17,6 +17,8 @@ export const widget = {
   "widget.from.visitor": m({ es: "Usted", en: "You" }),
   "widget.from.staff": m<{ name: string }>({ es: "{name}", en: "{name}" }),
   "widget.from.practice": m({ es: "El consultorio", en: "The practice" }),
+  /** An automatic message (SPEC §16: every bot message marked as the bot's). */
+  "widget.from.bot": m({ es: "Asistente automático", en: "Automatic assistant" }),
   "widget.message.label": m({ es: "Su mensaje", en: "Your message" }),
   "widget.name.label": m({ es: "Su nombre (opcional)", en: "Your name (optional)" }),
   "widget.phone.label": m({ es: "Su celular (opcional)", en: "Your mobile number (optional)" }),
