@@ -108,7 +108,8 @@ async function scenario(opts: { ai?: boolean } = {}) {
 /** A visitor writes in the chat (as the widget's page does: the automatic handling on, no AI unless said). */
 async function visitorWrites(widget: WidgetRow, token: string | null, body: string, aiAvailable = false) {
   h.clock.advance(1000); // a visitor types for a moment between messages
-  return tx((em) => postVisitorMessage(workspaceEm(em, widget.workspaceId), widget, { token, body, language: "es", now: h.clock.now(), automatic: { aiAvailable } }));
+  // The chat's route passes its request's manager, not scoped to a workspace (the widget's key names it).
+  return tx((em) => postVisitorMessage(em, widget, { token, body, language: "es", now: h.clock.now(), automatic: { aiAvailable } }));
 }
 
 /** What the visitor's chat shows. */

@@ -14,7 +14,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { asksForPerson, detectUrgent, knowledgeForPractice, readPatientQuestion, renderAnswer, awayMessage, type Language, type PracticeKnowledge, type UrgentReason } from "@rm/assistant";
 import { createMsg } from "@rm/catalogue";
 import { isLiveConversation } from "@rm/domain";
-import { enqueueOutbox, OutboxStream } from "@rm/db";
+import { enqueueOutbox, OutboxStream, workspaceEm } from "@rm/db";
 import { assistantReplyEvent, messageSendEvent } from "@rm/events";
 import { insertMessage } from "../feedback/outbound.ts";
 import { firstName, loadPatientContext, loadThreadContactContext, type PatientContext, type ThreadContactContext } from "../feedback/patient-context.ts";
@@ -282,9 +282,12 @@ export async function handleContactMessage(
   em: EntityManager,
   m: { workspaceId: string; conversationId: string; inboundId: string; text: string; now: Date; aiAvailable: boolean; liveConversationMs: number },
 ): Promise<AssistantOutcome | undefined> {
-  const thread = await lockThreadOf(em, m.workspaceId, m.conversationId);
+  // Scoped to the workspace (the knowledge is read through the ORM's workspace filter); the web chat's
+  // caller has a public request's manager, in the same transaction.
+  const wem = workspaceEm(em, m.workspaceId);
+  const thread = await lockThreadOf(wem, m.workspaceId, m.conversationId);
   if (!thread) return undefined;
   const live = isLiveConversation(thread.last_outbound_at ? new Date(thread.last_outbound_at) : null, m.now, m.liveConversationMs);
-  const turn = await threadTurn({ em, thread, inboundId: m.inboundId, text: m.text, now: m.now, live });
+  const turn = await threadTurn({ em: wem, thread, inboundId: m.inboundId, text: m.text, now: m.now, live });
   return turn ? runAssistantSteps(turn, m.aiAvailable) : undefined;
 }
