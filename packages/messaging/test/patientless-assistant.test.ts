@@ -16,6 +16,7 @@ import { createTestRedis, type TestRedis } from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";
 import { createSimulator, type Simulator } from "@rm/twilio-simulator";
 import { handleAssistantReply } from "../src/conversations/assistant-reply.ts";
+import { setThreadAssistant } from "../src/conversations/threads.ts";
 import { createReplyProcessor } from "../src/feedback/reply.ts";
 import type { HandlerDeps } from "../src/handlers/deps.ts";
 import { storeInbound } from "../src/handlers/store-inbound.ts";
@@ -213,6 +214,17 @@ describe("the web chat through the automatic handling", () => {
     await visitorWrites(s.widget, posted.token, "Se me cayó un diente por un golpe, es urgente");
     expect((await outbound(s.workspaceId)).map((m) => m.type)).toEqual(["STAFF_ALERT"]);
     expect((await chat(s.widget, posted.token)).map((m) => m.from)).toEqual(["visitor", "visitor"]);
+  });
+
+  it("staff switching the bot off in the chat's thread keep it quiet there; the urgent alert still goes", async () => {
+    const s = await scenario();
+    const first = await visitorWrites(s.widget, null, "Hola");
+    await tx((em) => setThreadAssistant(em, s.workspaceId, first.conversationId, false, h.clock.now(), s.ownerId));
+    const asked = await visitorWrites(s.widget, first.token, "¿Dónde quedan?");
+    expect(asked.automatic).toBeNull();
+    await visitorWrites(s.widget, first.token, "Tengo un dolor muy fuerte, es una emergencia");
+    expect((await outbound(s.workspaceId)).map((m) => m.type)).toEqual(["STAFF_ALERT"]);
+    expect((await chat(s.widget, first.token)).map((m) => m.from)).toEqual(["visitor", "visitor", "visitor"]);
   });
 
   it("the widget's chosen practice: its staff number gets the alert", async () => {
