@@ -76,7 +76,7 @@ export const widget = {
   }),
   "widget.settings.save": m({ es: "Guardar orígenes", en: "Save origins" }),
   "widget.settings.saved": m({ es: "Orígenes guardados.", en: "Origins saved." }),
-  "widget.settings.practice": m({ es: "Consultorio del chat", en: "The chat's practice" }),
+  "widget.settings.practice": m({ es: "4. Consultorio que responde en el chat", en: "4. The practice that answers in the chat" }),
   "widget.settings.practiceHint": m({
     es: "Las respuestas automáticas del chat usan el conocimiento y el horario de este consultorio, y un mensaje urgente avisa a su número del personal.",
     en: "The chat's automatic answers use this practice's knowledge and opening hours, and an urgent message alerts its staff number.",
