@@ -49,7 +49,11 @@ export {
   providerTurn,
   runAssistantSteps,
   threadTurn,
-  urgentStep, type AssistantOutcome, type AssistantTurn, type BotMessageType } from "./conversations/assistant.ts";
+  urgentStep,
+  type AssistantOutcome,
+  type AssistantTurn,
+  type BotMessageType,
+} from "./conversations/assistant.ts";
 export { handleAssistantReply, ASSISTANT_REPLY_TYPE, type AssistantReplyDeps } from "./conversations/assistant-reply.ts";
 export { loadReplyContext, sendStaffReply, deliverPendingReply, type ReplyContext, type StaffReplyInput, type StaffReplyResult } from "./conversations/staff-reply.ts";
 export { insertLeadContact, setContactLeadStatus, LEAD_STATUSES, CONTACT_SOURCES, type LeadContactInput } from "./contacts/leads.ts";
