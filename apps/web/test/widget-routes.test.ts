@@ -149,4 +149,19 @@ describe("the web chat's public routes", () => {
     expect(script.headers.get("content-type")).toMatch(/^text\/javascript/);
     expect(await script.text()).toContain(JSON.stringify(keys.get("a")));
   });
+
+  it("the owner chooses the chat's practice with a plain form; another workspace's practice is refused", async () => {
+    const session = await signIn(web.url, c.owner.email, c.owner.password);
+    const practiceOf = async (t: Tenant) => ((await sql.query("select id from practices where workspace_id = $1 order by created_at limit 1", [t.workspaceId])).rows[0] as { id: string }).id;
+    const refused = await post(web.url, "/settings/widget", session, { intent: "practice", practiceId: await practiceOf(a) });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("Elija uno de sus consultorios.");
+    const own = await practiceOf(c);
+    const saved = await post(web.url, "/settings/widget", session, { intent: "practice", practiceId: own });
+    expect(saved.status).toBe(302);
+    expect(saved.headers.get("location")).toBe("/settings/widget?notice=practice");
+    expect((await sql.query("select practice_id from web_widgets where workspace_id = $1", [c.workspaceId])).rows).toEqual([{ practice_id: own }]);
+    const page = await (await fetch(`${web.url}/settings/widget?notice=practice`, { headers: { Cookie: session.cookie } })).text();
+    expect(page).toContain("Consultorio del chat guardado.");
+  });
 });

@@ -4,10 +4,13 @@
 // lines the settings page documents — loads the script; a visitor on a phone opens the chat with the
 // keyboard and writes; the message appears in the staff thread (channel "Chat web"); the staff answer
 // appears in the chat by polling, measured. The visitor's browser requests nothing from any third
-// origin. Without JavaScript the chat works as plain forms, in English. Pages are axe-clean at 360 px;
+// origin. Without JavaScript the chat works as plain forms, in English. Once the practice's knowledge is
+// saved, a question it answers gets the bot's answer in the chat, marked as the bot's (decision 038).
+// Pages are axe-clean at 360 px;
 // the README pictures of the chat on a phone and of the settings page come from here.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { demoKnowledge } from "@rm/assistant";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import pg from "pg";
@@ -234,6 +237,27 @@ describe.skipIf(!present)("the web chat on a practice's website", () => {
     await staffPage.goto(`${web.url}/conversations?channel=WEB`);
     await staffPage.getByTestId("thread-row").filter({ hasText: "Do you take new patients?" }).getByRole("link").click();
     await staffPage.getByTestId("widget-phone").filter({ hasText: "Celular que dejó: 099 123 4567 (confirmado: las respuestas también van por SMS)" }).waitFor();
+    await context.close();
+  });
+
+  it("a question the practice's knowledge answers gets the bot's answer in the chat, marked as the bot's", { timeout: 60_000 }, async () => {
+    const [{ id: practiceId }] = (await sql.query("select id from practices where workspace_id = $1 order by created_at limit 1", [tenant.workspaceId])).rows as [{ id: string }];
+    await sql.query(
+      `insert into practice_knowledge (id, workspace_id, practice_id, data, version, created_at, updated_at) values (gen_random_uuid(), $1, $2, $3, 1, now(), now())
+       on conflict on constraint practice_knowledge_practice_uq do update set data = excluded.data, version = practice_knowledge.version + 1`,
+      [tenant.workspaceId, practiceId, JSON.stringify(demoKnowledge())],
+    );
+    const [{ public_key: key }] = (await sql.query("select public_key from web_widgets where workspace_id = $1", [tenant.workspaceId])).rows as [{ public_key: string }];
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "es-EC" });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    await page.goto(`${web.url}/widget/${key}`);
+    await page.getByLabel("Su mensaje").fill("¿Dónde quedan?");
+    await page.getByRole("button", { name: "Enviar" }).click();
+    const bot = page.locator('[data-testid="widget-message"][data-from="bot"]');
+    await bot.filter({ hasText: "Av. Amazonas N24-03" }).waitFor();
+    expect(await bot.locator(".who").textContent()).toBe("Asistente automático");
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await context.close();
   });
 });

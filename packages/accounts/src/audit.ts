@@ -81,6 +81,7 @@ export const AUDIT_ACTIONS = [
   "canned_reply.created",
   "lead.status_changed",
   "widget.origins_changed",
+  "widget.practice_changed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -206,6 +206,13 @@ const categoryCreditsEnv = z.object({
   CREDITS_PER_UTILITY_MESSAGE: z.coerce.number({ error: "expected a whole number of credits" }).int().min(1).max(100).default(1),
 });
 
+/**
+ * How long after a staff message a conversation counts as live (SPEC §13): replies are then read
+ * as ratings only when a request awaits one and the reply is a bare rating, HELP is never sent, and
+ * the assistant keeps quiet (the web app's chat reads it too).
+ */
+const liveConversationHours = z.coerce.number({ error: "expected hours" }).min(0).max(24 * 7).default(4);
+
 export const webEnv = commonEnv
   .extend(redisEnv.shape)
   .extend(categoryCreditsEnv.shape)
@@ -214,6 +221,7 @@ export const webEnv = commonEnv
   .extend({
     PORT: port(3000),
     HOST: z.string().default("0.0.0.0"),
+    LIVE_CONVERSATION_HOURS: liveConversationHours,
     SESSION_SECRET: commaList.refine((l) => l.every((s) => s.length >= 16), "each secret must be at least 16 characters"),
     /** A staff session ends after this many minutes without a request (SPEC §17; default 12 h). */
     SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number({ error: "expected minutes" }).int().min(1).max(7 * 24 * 60).default(12 * 60),
@@ -352,11 +360,7 @@ export const workerEnv = commonEnv
     ...webhooksInsecureEnv.shape,
     /** Turns the per-sender provider rate limits off (benchmarks against the simulator). */
     RATE_LIMITS_DISABLED: boolFlag,
-    /**
-     * How long after a staff message a conversation counts as live (SPEC §13): replies are then read
-     * as ratings only when a request awaits one and the reply is a bare rating, and HELP is never sent.
-     */
-    LIVE_CONVERSATION_HOURS: z.coerce.number({ error: "expected hours" }).min(0).max(24 * 7).default(4),
+    LIVE_CONVERSATION_HOURS: liveConversationHours,
     /** A conversation waiting this many minutes alerts the practice's staff number once, outside quiet hours; 0 = off. */
     UNANSWERED_ALERT_MINUTES: z.coerce.number({ error: "expected minutes" }).int().min(0).max(7 * 24 * 60).default(0),
     /** Runs the send protocol one message at a time instead of per stream batch (fallback, comparisons). */

@@ -37,7 +37,23 @@ export {
 } from "./consent/consent-history.ts";
 export { emitWebhookEvent, type WebhookEventInput } from "./webhook-events.ts";
 export { landInThread, threadForPatient, loadThreadRow, setThreadStatus, assignThread, markAnswered, setThreadAssistant, type LandInput, type ThreadRow } from "./conversations/threads.ts";
-export { awayStep, botLanguage, botMaySpeak, knowledgeAnswerStep, llmStep, personAskedStep, providerTurn, urgentStep, type AssistantOutcome, type AssistantTurn, type BotMessageType } from "./conversations/assistant.ts";
+export {
+  awayStep,
+  botLanguage,
+  botMaySpeak,
+  contactTurn,
+  handleContactMessage,
+  knowledgeAnswerStep,
+  llmStep,
+  personAskedStep,
+  providerTurn,
+  runAssistantSteps,
+  threadTurn,
+  urgentStep,
+  type AssistantOutcome,
+  type AssistantTurn,
+  type BotMessageType,
+} from "./conversations/assistant.ts";
 export { handleAssistantReply, ASSISTANT_REPLY_TYPE, type AssistantReplyDeps } from "./conversations/assistant-reply.ts";
 export { loadReplyContext, sendStaffReply, deliverPendingReply, type ReplyContext, type StaffReplyInput, type StaffReplyResult } from "./conversations/staff-reply.ts";
 export { insertLeadContact, setContactLeadStatus, LEAD_STATUSES, CONTACT_SOURCES, type LeadContactInput } from "./contacts/leads.ts";
@@ -49,6 +65,7 @@ export {
   widgetSettings,
   parseAllowedOrigins,
   setAllowedOrigins,
+  setWidgetPractice,
   findWidgetByKey,
   findVisitor,
   createWidgetContact,

@@ -22,6 +22,16 @@ export function widgetOptions() {
   };
 }
 
+/**
+ * The chat's automatic handling (SPEC §16): the same steps as SMS and WhatsApp, in the transaction that
+ * stores the message; the LLM assistant only with an AI provider configured (AI_BASE_URL), answered
+ * by the worker; the bot keeps quiet for LIVE_CONVERSATION_HOURS after a staff answer.
+ */
+export function automaticHandling(): { aiAvailable: boolean; liveConversationMs: number } {
+  const env = getEnv();
+  return { aiAvailable: Boolean(env.AI_BASE_URL), liveConversationMs: env.LIVE_CONVERSATION_HOURS * 3_600_000 };
+}
+
 const limiter = singleton(
   "web.widget-limiter",
   () =>

@@ -1,11 +1,13 @@
 // Ajustes › Chat web (owners only, SPEC §16): the script tag for the practice's website, the CSP lines
 // the website needs if it has a policy, the origins allowed to show the chat (audited by
-// @rm/messaging), and a live preview — the real chat in a phone-sized frame. No id in the URL: it acts
+// @rm/messaging), the practice whose knowledge and staff number the chat's automatic handling uses
+// (default: the workspace's first practice), and a live preview — the real chat in a phone-sized frame. No id in the URL: it acts
 // on the signed-in workspace's own widget. The form works without JavaScript.
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { parseAllowedOrigins, setAllowedOrigins, widgetSettings } from "@rm/messaging";
+import { listPractices } from "@rm/accounts";
+import { parseAllowedOrigins, setAllowedOrigins, setWidgetPractice, widgetSettings } from "@rm/messaging";
 import { str } from "../.server/forms.server.ts";
 import { requireUser } from "../.server/staff.server.ts";
 import widgetStyles from "../components/widget.css?url";
@@ -27,12 +29,29 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { em, workspace } = await requireUser(request, context, { roles: ROLES.OWNER });
   const settings = await widgetSettings(em, workspace.id, new Date());
   const preview = new URL(request.url).searchParams.get("preview") === "en" ? "en" : "es";
-  return { origin: ourOrigin(request), publicKey: settings.publicKey, allowedOrigins: settings.allowedOrigins, preview };
+  const practices = await listPractices(em);
+  // The default is the oldest practice (the one the chat falls back to), named so the owner knows which.
+  const first = [...practices].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))[0];
+  return {
+    origin: ourOrigin(request),
+    publicKey: settings.publicKey,
+    allowedOrigins: settings.allowedOrigins,
+    practiceId: settings.practiceId,
+    practices: practices.map((p) => ({ id: p.id, name: p.name })),
+    firstPractice: first?.name ?? "",
+    preview,
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const staff = await requireUser(request, context, { roles: ROLES.OWNER });
   const form = await request.formData();
+  if (str(form, "intent") === "practice") {
+    const chosen = str(form, "practiceId");
+    const ok = await setWidgetPractice(staff.em, { workspaceId: staff.workspace.id, userId: staff.user.id, ip: staff.ip }, chosen === "" ? null : chosen, new Date());
+    if (!ok) return data({ practiceInvalid: true as const }, { status: 400 });
+    throw redirect("/settings/widget?notice=practice");
+  }
   const text = str(form, "origins").slice(0, 10_000);
   const parsed = parseAllowedOrigins(text);
   if (!parsed.ok) return data({ invalidLine: parsed.line, text }, { status: 400 });
@@ -54,7 +73,7 @@ export default function WidgetSettingsPage() {
       </p>
       <h1>{msg("widget.settings.title")}</h1>
       <p>{msg("widget.settings.intro")}</p>
-      <Notice message={params.get("notice") === "saved" && !failure ? msg("widget.settings.saved") : undefined} />
+      <Notice message={failure ? undefined : params.get("notice") === "saved" ? msg("widget.settings.saved") : params.get("notice") === "practice" ? msg("widget.settings.practiceSaved") : undefined} />
 
       <section className="card" aria-labelledby="widget-snippet-title">
         <h2 id="widget-snippet-title">{msg("widget.settings.snippet")}</h2>
@@ -81,11 +100,33 @@ export default function WidgetSettingsPage() {
             id="origins"
             label={msg("widget.settings.originsLabel")}
             hint={msg("widget.settings.originsHint")}
-            error={failure ? msg("widget.settings.originInvalid", { line: failure.invalidLine }) : undefined}
+            error={failure && "invalidLine" in failure ? msg("widget.settings.originInvalid", { line: failure.invalidLine }) : undefined}
           >
-            {(props) => <textarea {...props} name="origins" rows={4} defaultValue={failure?.text ?? d.allowedOrigins.join("\n")} />}
+            {(props) => <textarea {...props} name="origins" rows={4} defaultValue={failure && "text" in failure ? failure.text : d.allowedOrigins.join("\n")} />}
           </Field>
           <button type="submit">{msg("widget.settings.save")}</button>
+        </Form>
+      </section>
+
+      <section className="card" aria-labelledby="widget-practice-title">
+        <h2 id="widget-practice-title">{msg("widget.settings.practice")}</h2>
+        <p className="hint">{msg("widget.settings.practiceHint")}</p>
+        <Form method="post">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="practice" />
+          <Field id="practiceId" label={msg("widget.settings.practiceLabel")} error={failure && "practiceInvalid" in failure ? msg("widget.settings.practiceInvalid") : undefined}>
+            {(props) => (
+              <select {...props} name="practiceId" defaultValue={d.practiceId ?? ""}>
+                <option value="">{msg("widget.settings.practiceDefault", { name: d.firstPractice })}</option>
+                {d.practices.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <button type="submit">{msg("widget.settings.practiceSave")}</button>
         </Form>
       </section>
 

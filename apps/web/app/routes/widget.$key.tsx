@@ -12,7 +12,7 @@ import { formatPhone } from "@rm/domain";
 import { useEffect, useRef, useState } from "react";
 import { str } from "../.server/forms.server.ts";
 import { logger } from "../.server/logger.server.ts";
-import { FRAME_ANCESTORS_HEADER, limitWidgetCode, limitWidgetMessage, widgetLocale, widgetOptions } from "../.server/widget.server.ts";
+import { automaticHandling, FRAME_ANCESTORS_HEADER, limitWidgetCode, limitWidgetMessage, widgetLocale, widgetOptions } from "../.server/widget.server.ts";
 import widgetStyles from "../components/widget.css?url";
 import { useMsg } from "../i18n.ts";
 
@@ -96,7 +96,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         logger.warn({ requestId: context.requestId, widget: widget.id }, "web chat message refused: rate limit");
         return fail("rateLimited", 429, { seconds: limit.retryAfterSeconds });
       }
-      const posted = await context.em.transactional((em) => postVisitorMessage(em, widget, { token, body: values.body, name: values.name, phone: values.phone, language, now: new Date() }));
+      const posted = await context.em.transactional((em) =>
+        postVisitorMessage(em, widget, { token, body: values.body, name: values.name, phone: values.phone, language, now: new Date(), automatic: automaticHandling() }),
+      );
       return back(posted.token);
     }
     if (intent === "code" && token) {
@@ -206,8 +208,10 @@ export default function WidgetChat() {
         {v && v.messages.length > 0 ? (
           <ol className="widget-log" aria-live="polite">
             {v.messages.map((m) => (
-              <li key={m.id} className={m.from === "visitor" ? "from-visitor" : "from-staff"} data-testid="widget-message">
-                <span className="who">{m.from === "visitor" ? msg("widget.from.visitor") : m.authorName ? msg("widget.from.staff", { name: m.authorName }) : msg("widget.from.practice")}</span>
+              <li key={m.id} className={`from-${m.from}`} data-testid="widget-message" data-from={m.from}>
+                <span className="who">
+                  {m.from === "visitor" ? msg("widget.from.visitor") : m.from === "bot" ? msg("widget.from.bot") : m.authorName ? msg("widget.from.staff", { name: m.authorName }) : msg("widget.from.practice")}
+                </span>
                 <span className="body">{m.body}</span>
               </li>
             ))}

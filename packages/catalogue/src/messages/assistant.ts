@@ -47,6 +47,8 @@ export const assistant = {
     es: "URGENTE {practice}: {name} escribió un mensaje urgente ({reasons}). Responda ya en Conversaciones.",
     en: "URGENT {practice}: {name} wrote an urgent message ({reasons}). Answer now in Conversations.",
   }),
+  /** Who wrote, in the urgent alert, for a thread without a patient or name: a web chat visitor. */
+  "assistant.alert.visitor": m({ es: "Un visitante del chat web", en: "A web chat visitor" }),
   "assistant.alert.reason": m<{ reason: string }>({
     es: "{reason, select, EMERGENCY {emergencia} BLEEDING {sangrado} STRONG_PAIN {dolor fuerte} SWELLING {hinchazón} TOOTH_INJURY {diente roto o caído} other {no puede abrir la boca}}",
     en: "{reason, select, EMERGENCY {emergency} BLEEDING {bleeding} STRONG_PAIN {strong pain} SWELLING {swelling} TOOTH_INJURY {broken or knocked-out tooth} other {cannot open the mouth}}",

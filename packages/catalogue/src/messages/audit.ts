@@ -108,4 +108,5 @@ export const audit = {
   "audit.action.conversation.assistant_changed": m({ es: "Asistente de la conversación activado o desactivado", en: "The conversation's assistant switched on or off" }),
   "audit.action.canned_reply.created": m({ es: "Respuesta rápida creada", en: "Quick reply created" }),
   "audit.action.widget.origins_changed": m({ es: "Orígenes del chat web cambiados", en: "Web chat origins changed" }),
+  "audit.action.widget.practice_changed": m({ es: "Consultorio del chat web cambiado", en: "Web chat practice changed" }),
 };

@@ -17,6 +17,8 @@ export const widget = {
   "widget.from.visitor": m({ es: "Usted", en: "You" }),
   "widget.from.staff": m<{ name: string }>({ es: "{name}", en: "{name}" }),
   "widget.from.practice": m({ es: "El consultorio", en: "The practice" }),
+  /** An automatic message (SPEC §16: every bot message marked as the bot's). */
+  "widget.from.bot": m({ es: "Asistente automático", en: "Automatic assistant" }),
   "widget.message.label": m({ es: "Su mensaje", en: "Your message" }),
   "widget.name.label": m({ es: "Su nombre (opcional)", en: "Your name (optional)" }),
   "widget.phone.label": m({ es: "Su celular (opcional)", en: "Your mobile number (optional)" }),
@@ -74,6 +76,16 @@ export const widget = {
   }),
   "widget.settings.save": m({ es: "Guardar orígenes", en: "Save origins" }),
   "widget.settings.saved": m({ es: "Orígenes guardados.", en: "Origins saved." }),
+  "widget.settings.practice": m({ es: "4. Consultorio que responde en el chat", en: "4. The practice that answers in the chat" }),
+  "widget.settings.practiceHint": m({
+    es: "Las respuestas automáticas del chat usan el conocimiento y el horario de este consultorio, y un mensaje urgente avisa a su número del personal.",
+    en: "The chat's automatic answers use this practice's knowledge and opening hours, and an urgent message alerts its staff number.",
+  }),
+  "widget.settings.practiceLabel": m({ es: "Consultorio", en: "Practice" }),
+  "widget.settings.practiceDefault": m<{ name: string }>({ es: "El primer consultorio ({name})", en: "The first practice ({name})" }),
+  "widget.settings.practiceSave": m({ es: "Guardar consultorio", en: "Save practice" }),
+  "widget.settings.practiceSaved": m({ es: "Consultorio del chat guardado.", en: "The chat's practice saved." }),
+  "widget.settings.practiceInvalid": m({ es: "Elija uno de sus consultorios.", en: "Choose one of your practices." }),
   "widget.settings.none": m({ es: "Todavía ningún sitio puede mostrar el chat: agregue el suyo.", en: "No website may show the chat yet: add yours." }),
   "widget.settings.preview": m({ es: "Vista previa", en: "Preview" }),
   "widget.settings.previewHint": m({

@@ -17,10 +17,9 @@ import { isLiveConversation, type Clock } from "@rm/domain";
 import { assistantReplyEvent } from "@rm/events";
 import { parsePayload, type StreamEntry } from "@rm/streams";
 import { defineInstruments, type LogSink } from "@rm/telemetry";
-import { loadPatientContext } from "../feedback/patient-context.ts";
 import { DEFAULT_LIVE_CONVERSATION_MS } from "../feedback/reply.ts";
 import { runOutboxWork } from "../outbox/outbox-row.ts";
-import { awayStep, botMaySpeak, providerTurn, savedKnowledge, urgentStep, type AssistantTurn } from "./assistant.ts";
+import { awayStep, botMaySpeak, savedKnowledge, threadTurn, urgentStep, type AssistantTurn } from "./assistant.ts";
 import { lockThreadOf, loadThreadRow, type ThreadRow } from "./threads.ts";
 
 export const ASSISTANT_REPLY_TYPE = assistantReplyEvent.type;
@@ -57,12 +56,10 @@ function stillDue(turn: AssistantTurn, thread: ThreadRow, inbound: Inbound): boo
   return !thread.last_outbound_at || new Date(thread.last_outbound_at) < new Date(inbound.received_at);
 }
 
+/** The patient's turn, or, in a thread without one (a web chat visitor, a new phone), the contact's: the answer goes by the thread's own channel. */
 async function turnFor(deps: AssistantReplyDeps, em: EntityManager, thread: ThreadRow, inbound: Inbound, now: Date): Promise<AssistantTurn | null> {
-  if (!inbound.patient_id) return null;
-  const ctx = await loadPatientContext(em, thread.workspace_id, inbound.patient_id);
-  if (!ctx) return null;
   const live = isLiveConversation(thread.last_outbound_at ? new Date(thread.last_outbound_at) : null, now, deps.liveConversationMs ?? DEFAULT_LIVE_CONVERSATION_MS);
-  return providerTurn({ em, thread, ctx, inboundId: inbound.id, text: inbound.body, now, live });
+  return threadTurn({ em, thread, inboundId: inbound.id, text: inbound.body, now, live, patientId: inbound.patient_id });
 }
 
 export async function handleAssistantReply(deps: AssistantReplyDeps, entry: StreamEntry): Promise<void> {

@@ -13,12 +13,13 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { asksForPerson, detectUrgent, knowledgeForPractice, readPatientQuestion, renderAnswer, awayMessage, type Language, type PracticeKnowledge, type UrgentReason } from "@rm/assistant";
 import { createMsg } from "@rm/catalogue";
-import { enqueueOutbox, OutboxStream } from "@rm/db";
-import { assistantReplyEvent } from "@rm/events";
+import { isLiveConversation } from "@rm/domain";
+import { enqueueOutbox, OutboxStream, workspaceEm } from "@rm/db";
+import { assistantReplyEvent, messageSendEvent } from "@rm/events";
 import { insertMessage } from "../feedback/outbound.ts";
-import { firstName, type PatientContext } from "../feedback/patient-context.ts";
-import { insertStaffMessage } from "./staff-reply.ts";
-import type { ThreadRow } from "./threads.ts";
+import { firstName, loadPatientContext, loadThreadContactContext, type PatientContext, type ThreadContactContext } from "../feedback/patient-context.ts";
+import { insertStaffMessage, insertWebBotMessage } from "./staff-reply.ts";
+import { lockThreadOf, type ThreadRow } from "./threads.ts";
 
 export type BotMessageType = "BOT_ANSWER" | "BOT_AI_ANSWER" | "BOT_AWAY" | "BOT_HANDOFF";
 
@@ -188,4 +189,105 @@ export function providerTurn(input: {
       return true;
     },
   };
+}
+
+/**
+ * The urgent alert of a thread without a patient: a STAFF_ALERT message (no patient) to the practice's
+ * staff number by SMS, with its `message.send` outbox row — the send protocol loads it with the
+ * workspace's senders (send-context) like a patient's alert.
+ */
+export async function insertPatientlessStaffAlert(em: EntityManager, a: { workspaceId: string; to: string; body: string; now: Date }): Promise<string> {
+  const rows = await em.execute<{ id: string }[]>(
+    `insert into messages (id, workspace_id, patient_id, campaign_id, type, channel, status, to_address, from_address, body, created_at, updated_at)
+     values (gen_random_uuid(), ?, null, null, 'STAFF_ALERT', 'SMS', 'PENDING', ?, null, ?, ?, ?) returning id`,
+    [a.workspaceId, a.to, a.body, a.now, a.now],
+  );
+  const id = rows[0]!.id;
+  await enqueueOutbox(em, {
+    workspaceId: a.workspaceId,
+    stream: OutboxStream.DISPATCH,
+    type: messageSendEvent.type,
+    payload: { messageId: id },
+    idempotencyKey: messageSendEvent.key(id),
+    availableAt: a.now,
+  });
+  return id;
+}
+
+/**
+ * The turn of a thread without a patient (SPEC §16): a web chat visitor or a new phone on an own
+ * sender. The practice is the thread's (see loadThreadContactContext). Bot messages: in a WEB thread
+ * recorded for the visitor's chat (no provider); otherwise to the contact from the thread's sender
+ * through the send protocol. The urgent alert goes to the practice's staff number either way.
+ */
+export function contactTurn(input: { em: EntityManager; thread: ThreadRow; ctx: ThreadContactContext; inboundId: string; text: string; now: Date; live: boolean }): AssistantTurn {
+  const { em, thread, ctx, now } = input;
+  return {
+    em,
+    workspaceId: thread.workspace_id,
+    thread,
+    inboundId: input.inboundId,
+    text: input.text,
+    language: botLanguage(ctx.language),
+    now,
+    live: input.live,
+    practiceId: ctx.practiceId,
+    practiceName: ctx.practiceName,
+    autoAnswers: ctx.autoAnswersEnabled,
+    aiAssistant: ctx.aiAssistantEnabled,
+    deliver: (type, body) =>
+      thread.channel === "WEB" ? insertWebBotMessage(em, thread, { type, body, now }) : insertStaffMessage(em, thread, { type, body, contentSid: null, contentVariables: null, authorId: null, now }),
+    alertStaff: async (reasons) => {
+      if (!ctx.staffAlertPhone) return false;
+      const msg = createMsg("es");
+      const name = ctx.contactName ? firstName(ctx.contactName) : thread.channel === "WEB" ? msg("assistant.alert.visitor") : (ctx.contactPhone ?? thread.contact_address.replace(/^whatsapp:/, ""));
+      await insertPatientlessStaffAlert(em, {
+        workspaceId: thread.workspace_id,
+        to: ctx.staffAlertPhone,
+        body: msg("assistant.alert.urgent", { practice: ctx.practiceName, name, reasons: reasons.map((reason) => msg("assistant.alert.reason", { reason })).join(", ") }),
+        now,
+      });
+      return true;
+    },
+  };
+}
+
+/** The assistant's turn of a message in any thread: the patient's when the thread has one, else the contact's; null for an erased contact or a thread that is gone. */
+export async function threadTurn(input: { em: EntityManager; thread: ThreadRow; inboundId: string; text: string; now: Date; live: boolean; patientId?: string | null }): Promise<AssistantTurn | null> {
+  const patientId = input.patientId ?? input.thread.patient_id;
+  if (patientId) {
+    const ctx = await loadPatientContext(input.em, input.thread.workspace_id, patientId);
+    return ctx ? providerTurn({ ...input, ctx }) : null;
+  }
+  const ctx = await loadThreadContactContext(input.em, input.thread.workspace_id, input.thread.id);
+  if (!ctx || ctx.contactErasedAt) return null;
+  return contactTurn({ ...input, ctx });
+}
+
+/** The assistant's steps in their order (SPEC §16), for a channel with no opt-out, rating or HELP of its own (the web chat, a new phone). */
+export async function runAssistantSteps(turn: AssistantTurn, aiAvailable: boolean): Promise<AssistantOutcome | undefined> {
+  for (const step of [urgentStep, personAskedStep, knowledgeAnswerStep, (t: AssistantTurn) => llmStep(t, aiAvailable), awayStep]) {
+    const outcome = await step(turn);
+    if (outcome) return outcome;
+  }
+  return undefined;
+}
+
+/**
+ * A message in a thread without a patient (a web chat visitor's, a new phone's on an own sender) through
+ * the assistant's steps, in the caller's transaction (the one that stored it): the thread is locked,
+ * the turn built, the steps run. Returns the outcome, or undefined when nothing handled it (it waits for staff).
+ */
+export async function handleContactMessage(
+  em: EntityManager,
+  m: { workspaceId: string; conversationId: string; inboundId: string; text: string; now: Date; aiAvailable: boolean; liveConversationMs: number },
+): Promise<AssistantOutcome | undefined> {
+  // Scoped to the workspace (the knowledge is read through the ORM's workspace filter); the web chat's
+  // caller has a public request's manager, in the same transaction.
+  const wem = workspaceEm(em, m.workspaceId);
+  const thread = await lockThreadOf(wem, m.workspaceId, m.conversationId);
+  if (!thread) return undefined;
+  const live = isLiveConversation(thread.last_outbound_at ? new Date(thread.last_outbound_at) : null, m.now, m.liveConversationMs);
+  const turn = await threadTurn({ em: wem, thread, inboundId: m.inboundId, text: m.text, now: m.now, live });
+  return turn ? runAssistantSteps(turn, m.aiAvailable) : undefined;
 }

@@ -182,6 +182,21 @@ async function insertWebAnswer(em: EntityManager, thread: ThreadRow, m: { body: 
 }
 
 /**
+ * The assistant's message in a web chat thread (SPEC §16): recorded like a staff answer there (channel
+ * WEB, SENT, no author), shown by the visitor's chat as the bot's. No provider takes part; it is not
+ * sent on to a confirmed phone (only staff answers are).
+ */
+export async function insertWebBotMessage(em: EntityManager, thread: Pick<ThreadRow, "workspace_id" | "patient_id" | "id" | "contact_address" | "sender_address">, m: { type: "BOT_ANSWER" | "BOT_AI_ANSWER" | "BOT_AWAY" | "BOT_HANDOFF"; body: string; now: Date }): Promise<string> {
+  const rows = await em.execute<{ id: string }[]>(
+    `insert into messages (id, workspace_id, patient_id, conversation_id, author_id, campaign_id, type, channel, status, to_address, from_address, body,
+                           send_attempted_at, sent_at, created_at, updated_at)
+     values (gen_random_uuid(), ?, ?, ?, null, null, ?, 'WEB', 'SENT', ?, ?, ?, ?, ?, ?, ?) returning id`,
+    [thread.workspace_id, thread.patient_id, thread.id, m.type, thread.contact_address, thread.sender_address, m.body, m.now, m.now, m.now, m.now],
+  );
+  return rows[0]!.id;
+}
+
+/**
  * A message in the thread (a staff reply, a notice, or the assistant's message: author null), with its
  * `message.send` outbox row: the send protocol applies to all of them.
  */

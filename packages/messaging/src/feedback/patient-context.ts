@@ -157,3 +157,67 @@ export function effectivePolicy(ctx: Pick<PatientContext, "reviewPolicy" | "gate
 export function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] ?? "";
 }
+
+/**
+ * What the assistant needs for a thread without a patient (SPEC §16): a web chat visitor, or a new
+ * phone on an own sender. Its practice is the web chat's chosen one (`web_widgets.practice_id`), else
+ * the workspace's first practice (oldest); the staff alert goes to that practice's staff number.
+ */
+export interface ThreadContactContext {
+  workspaceId: string;
+  contactId: string;
+  contactName: string | null;
+  contactPhone: string | null;
+  language: string | null;
+  contactErasedAt: Date | null;
+  practiceId: string;
+  practiceName: string;
+  staffAlertPhone: string | null;
+  autoAnswersEnabled: boolean;
+  aiAssistantEnabled: boolean;
+}
+
+const THREAD_CONTACT_SQL = `
+  select c.id as contact_id, c.name, c.phone, c.language, c.erased_at, pr.id as practice_id, pr.name as practice_name, pr.staff_alert_phone,
+         w.auto_answers_enabled, w.ai_assistant_enabled_at
+    from conversations cv
+    join contacts c on c.id = cv.contact_id
+    join workspaces w on w.id = cv.workspace_id
+    join lateral (
+      select p.id, p.name, p.staff_alert_phone from practices p
+       where p.workspace_id = cv.workspace_id
+       order by p.id is not distinct from (
+                  select ww.practice_id from web_widgets ww
+                   where cv.channel = 'WEB' and ww.workspace_id = cv.workspace_id and 'web:' || ww.id = cv.sender_address) desc,
+                p.created_at, p.id
+       limit 1) pr on true
+   where cv.workspace_id = ? and cv.id = ?`;
+
+export async function loadThreadContactContext(em: EntityManager, workspaceId: string, conversationId: string): Promise<ThreadContactContext | null> {
+  const [r] = await scopedQuery<{
+    contact_id: string;
+    name: string | null;
+    phone: string | null;
+    language: string | null;
+    erased_at: Date | string | null;
+    practice_id: string;
+    practice_name: string;
+    staff_alert_phone: string | null;
+    auto_answers_enabled: boolean;
+    ai_assistant_enabled_at: Date | string | null;
+  }>(em, workspaceId, THREAD_CONTACT_SQL, [conversationId]);
+  if (!r) return null;
+  return {
+    workspaceId,
+    contactId: r.contact_id,
+    contactName: r.name,
+    contactPhone: r.phone,
+    language: r.language,
+    contactErasedAt: date(r.erased_at),
+    practiceId: r.practice_id,
+    practiceName: r.practice_name,
+    staffAlertPhone: r.staff_alert_phone,
+    autoAnswersEnabled: r.auto_answers_enabled,
+    aiAssistantEnabled: r.ai_assistant_enabled_at !== null,
+  };
+}

@@ -12,7 +12,7 @@ import { isLiveConversation, parseReply, type ParsedReply } from "@rm/domain";
 import type { LogSink } from "@rm/telemetry";
 import { deliverPendingReply } from "../conversations/staff-reply.ts";
 import { lockThreadOf, type ThreadRow } from "../conversations/threads.ts";
-import { awayStep, knowledgeAnswerStep, llmStep, personAskedStep, providerTurn, urgentStep, type AssistantTurn } from "../conversations/assistant.ts";
+import { awayStep, handleContactMessage, knowledgeAnswerStep, llmStep, personAskedStep, providerTurn, urgentStep, type AssistantTurn } from "../conversations/assistant.ts";
 import { createTemplatedMessage, type Addressing } from "./outbound.ts";
 import type { FeedbackOptions } from "./options.ts";
 import { optIn, optOut } from "./opt-out.ts";
@@ -302,7 +302,8 @@ export async function processReply(deps: ReplyDeps, em: EntityManager, inbound: 
   const patientId = inbound.patient?.id;
   const now = inbound.receivedAt;
   inbound.processedAt = new Date();
-  if (!workspaceId || !patientId) return "unrouted";
+  if (!workspaceId) return "unrouted";
+  if (!patientId) return processContactReply(deps, em, inbound, workspaceId);
 
   const thread = inbound.conversation ? ((await lockThreadOf(em, workspaceId, inbound.conversation.id)) ?? null) : null;
   const lastStaff = thread?.last_outbound_at ? new Date(thread.last_outbound_at) : null;
@@ -325,4 +326,27 @@ export async function processReply(deps: ReplyDeps, em: EntityManager, inbound: 
     if (outcome) return outcome;
   }
   return "inbox";
+}
+
+/**
+ * A message in a thread without a patient (a new phone on an own sender, SPEC §13): no rating is
+ * awaited and no HELP explains one, so only the assistant's steps run (urgent alert, hand-offs,
+ * knowledge answer, LLM, away message). A STOP or START is left for staff, never answered by the bot.
+ */
+async function processContactReply(deps: ReplyDeps, em: EntityManager, inbound: InboundMessage, workspaceId: string): Promise<ReplyOutcome> {
+  inbound.intent = InboundIntent.OTHER;
+  if (!inbound.conversation) return "unrouted";
+  const parsed = parseReply(inbound.body, { buttonPayload: inbound.buttonPayload });
+  if (parsed.kind === "optout" || parsed.kind === "optin") return "inbox";
+  const outcome = await handleContactMessage(em, {
+    workspaceId,
+    conversationId: inbound.conversation.id,
+    inboundId: inbound.id,
+    text: inbound.body,
+    now: inbound.receivedAt,
+    aiAvailable: deps.aiAssistantAvailable ?? false,
+    liveConversationMs: deps.liveConversationMs ?? DEFAULT_LIVE_CONVERSATION_MS,
+  });
+  if (outcome) deps.logger.info({ inboundId: inbound.id, workspaceId, outcome }, "message without a patient handled by the assistant");
+  return outcome ?? "inbox";
 }

@@ -80,6 +80,11 @@ export async function storeInbound(deps: HandlerDeps, entry: StreamEntry): Promi
       await wem.flush();
       stored = "routed";
       deps.logger.info({ outboxId: entry.outboxId, providerSid: sid, inboundId: inbound.id, workspaceId: ownWorkspace }, "inbound message from a new phone on an own sender; new thread");
+      // No patient: the reader runs only the assistant's steps (an urgent message alerts the staff number).
+      if (deps.onInboundRouted) {
+        await deps.onInboundRouted(wem, inbound);
+        await wem.flush();
+      }
       return;
     }
     if (!route) {

@@ -99,26 +99,30 @@ const LOAD_BATCH_SQL = `${SEND_ROW_SELECT}
 
 // A sign-up verification code (decision 024) has no patient or contact: the same columns, the
 // patient's and contact's as "nothing to check", only the message locked. A second statement only
-// when the first found fewer rows than asked, so a campaign's batches pay nothing for it.
+// when the first found fewer rows than asked, so a campaign's batches pay nothing for it. The urgent
+// alert of a thread without a patient (SPEC §16: a web chat visitor, a new phone on an own sender)
+// goes to the staff number like that too, but from the workspace's senders, like a patient's alert.
 const VERIFICATION_SELECT = `
   select m.id, m.workspace_id, m.patient_id, m.campaign_id, m.type, m.channel, m.status, m.to_address, m.from_address,
          m.body, m.content_sid, m.content_variables, m.provider_sid, m.segments, m.send_attempted_at, m.send_attempts, m.credits_held,
          m.fallback_at, m.fallback_from_sid, true as patient_consent, null::uuid as contact_id, null::timestamptz as sms_consent_at,
          null::timestamptz as whatsapp_consent_at, null::timestamptz as opted_out_at, null::timestamptz as erased_at, null::jsonb as last_inbound_at,
-         null::text as campaign_status, null::timestamptz as campaign_paused_at, null::timestamptz as marketing_consent_at, w.broadcast_cap, w.sending_paused, null::text as sms_sender, null::text as whatsapp_sender, null::jsonb as whatsapp_content_sids,
+         null::text as campaign_status, null::timestamptz as campaign_paused_at, null::timestamptz as marketing_consent_at, w.broadcast_cap, w.sending_paused,
+         case when m.type = 'STAFF_ALERT' then w.sms_sender end as sms_sender, null::text as whatsapp_sender, null::jsonb as whatsapp_content_sids,
          null::text as language, w.default_country, w.extra_destination_countries,
-         null::text as own_account_sid, null::text as own_token_ciphertext, null::text as own_token_key_id,
-         null::text as own_phone_number, null::text as own_messaging_service_sid
+         ta.account_sid as own_account_sid, ta.token_ciphertext as own_token_ciphertext, ta.token_key_id as own_token_key_id,
+         ta.phone_number as own_phone_number, ta.messaging_service_sid as own_messaging_service_sid
     from messages m
     join workspaces w on w.id = m.workspace_id
-   where m.patient_id is null and m.type = 'VERIFICATION'`;
+    left join twilio_accounts ta on m.type = 'STAFF_ALERT' and ta.workspace_id = m.workspace_id
+   where m.patient_id is null and m.type in ('VERIFICATION', 'STAFF_ALERT')`;
 
 const LOAD_VERIFICATION_SQL = `${VERIFICATION_SELECT}
      and (m.workspace_id, m.id) in (select * from unnest(?::uuid[], ?::uuid[]))
    order by m.id
      for update of m`;
 
-// A staff reply in the thread of a contact with no patient has its contact through its thread, locked
+// A staff (or bot) reply in the thread of a contact with no patient has its contact through its thread, locked
 // like a patient's, and the workspace's senders and own account as any message; opt-out and erasure
 // still refuse it. Its consent: for a phone that first wrote to the workspace's own sender (SPEC §13),
 // the contact's own message to that sender (they wrote first, the reply answers them); for a web chat
@@ -140,12 +144,12 @@ const THREAD_CONTACT_SELECT = `
     join contacts c on c.id = cv.contact_id
     join workspaces w on w.id = m.workspace_id
     left join twilio_accounts ta on ta.workspace_id = m.workspace_id
-   where m.patient_id is null and m.type in ('STAFF_REPLY', 'STAFF_REPLY_NOTICE')
+   where m.patient_id is null and m.type in ('STAFF_REPLY', 'STAFF_REPLY_NOTICE', 'BOT_ANSWER', 'BOT_AI_ANSWER', 'BOT_AWAY', 'BOT_HANDOFF')
      and (m.workspace_id, m.id) in (select * from unnest(?::uuid[], ?::uuid[]))
    order by m.id
      for update of m, c`;
 
-/** The rows without a patient: sign-up codes, staff replies to a contact who wrote first, web chat answers sent on by SMS. */
+/** The rows without a patient: sign-up codes, urgent alerts of patient-less threads, staff and bot replies to a contact who wrote first, web chat answers sent on by SMS. */
 async function loadPatientlessRows(em: EntityManager, items: readonly { workspaceId: string; messageId: string }[]): Promise<SendRow[]> {
   const rows = await em.execute<SendRow[]>(LOAD_VERIFICATION_SQL, [pgArray(items.map((i) => i.workspaceId)), pgArray(items.map((i) => i.messageId))]);
   if (rows.length >= items.length) return rows;

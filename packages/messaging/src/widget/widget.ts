@@ -10,6 +10,8 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { recordAudit } from "@rm/accounts";
 import { scopedQuery } from "@rm/db";
 import { destinationRejection, normalizePhone } from "@rm/domain";
+import { handleContactMessage, type AssistantOutcome } from "../conversations/assistant.ts";
+import { DEFAULT_LIVE_CONVERSATION_MS } from "../feedback/reply.ts";
 import { enqueueVerificationCode } from "../send/verification-code.ts";
 
 /** Why a widget request was refused; the web shows `widget.error.<code>` in the visitor's language. */
@@ -45,16 +47,39 @@ function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-/** The workspace's widget, created with a fresh key on first use. */
-export async function widgetSettings(em: EntityManager, workspaceId: string, now: Date): Promise<{ publicKey: string; allowedOrigins: string[] }> {
+/** The workspace's widget, created with a fresh key on first use; `practiceId` null: the workspace's first practice answers. */
+export async function widgetSettings(em: EntityManager, workspaceId: string, now: Date): Promise<{ publicKey: string; allowedOrigins: string[]; practiceId: string | null }> {
   await em.execute(
     `insert into web_widgets (id, workspace_id, public_key, allowed_origins, created_at, updated_at)
      values (gen_random_uuid(), ?, ?, '[]'::jsonb, ?, ?) on conflict on constraint web_widgets_workspace_uq do nothing`,
     [workspaceId, newPublicKey(), now, now],
     "run",
   );
-  const [row] = await scopedQuery<{ public_key: string; allowed_origins: string[] }>(em, workspaceId, "select public_key, allowed_origins from web_widgets where workspace_id = ?", []);
-  return { publicKey: row!.public_key, allowedOrigins: row!.allowed_origins };
+  const [row] = await scopedQuery<{ public_key: string; allowed_origins: string[]; practice_id: string | null }>(
+    em,
+    workspaceId,
+    "select public_key, allowed_origins, practice_id from web_widgets where workspace_id = ?",
+    [],
+  );
+  return { publicKey: row!.public_key, allowedOrigins: row!.allowed_origins, practiceId: row!.practice_id };
+}
+
+/**
+ * The practice whose knowledge, hours and staff number the chat's automatic handling uses (SPEC §16);
+ * null: the workspace's first practice. A practice of another workspace is refused (false). Audited.
+ */
+export async function setWidgetPractice(em: EntityManager, actor: { workspaceId: string; userId: string; ip: string | null }, practiceId: string | null, now: Date): Promise<boolean> {
+  if (practiceId !== null) {
+    if (!/^[0-9a-f-]{36}$/i.test(practiceId)) return false;
+    const [found] = await scopedQuery<{ id: string }>(em, actor.workspaceId, "select id from practices where workspace_id = ? and id = ?", [practiceId]);
+    if (!found) return false;
+  }
+  const before = await widgetSettings(em, actor.workspaceId, now);
+  if (before.practiceId === practiceId) return true;
+  await em.execute("update web_widgets set practice_id = ?, updated_at = ? where workspace_id = ?", [practiceId, now, actor.workspaceId], "run");
+  recordAudit(em, { workspaceId: actor.workspaceId, actorId: actor.userId, action: "widget.practice_changed", entityType: "web_widget", ip: actor.ip, details: { from: before.practiceId, to: practiceId } });
+  await em.flush();
+  return true;
 }
 
 /**
@@ -170,6 +195,12 @@ export interface PostInput {
   phone?: string | null | undefined;
   language: "es" | "en";
   now: Date;
+  /**
+   * Run the automatic handling (SPEC §16: urgent alert, hand-offs, knowledge answer, LLM, away message)
+   * in this transaction, with the widget's practice. `aiAvailable`: an AI provider is configured.
+   * Absent: the message only waits for staff (seeded demo data).
+   */
+  automatic?: { aiAvailable: boolean; liveConversationMs?: number | undefined } | undefined;
 }
 
 /**
@@ -177,7 +208,11 @@ export interface PostInput {
  * wait for staff. Name and phone, when given, are kept on the visitor (the phone unverified; changing it
  * takes back an earlier confirmation). Returns the visitor's token (new for a new visitor).
  */
-export async function postVisitorMessage(em: EntityManager, widget: WidgetRow, input: PostInput): Promise<{ token: string; visitorId: string; conversationId: string; inboundId: string }> {
+export async function postVisitorMessage(
+  em: EntityManager,
+  widget: WidgetRow,
+  input: PostInput,
+): Promise<{ token: string; visitorId: string; conversationId: string; inboundId: string; automatic: AssistantOutcome | null }> {
   const body = input.body.replace(/\r\n/g, "\n").trim();
   if (body === "") throw new WidgetError("empty");
   if (body.length > WIDGET_LIMITS.body) throw new WidgetError("tooLong");
@@ -235,12 +270,24 @@ export async function postVisitorMessage(em: EntityManager, widget: WidgetRow, i
     [widget.workspaceId, conversationId, `web:${randomBytes(16).toString("hex")}`, contactAddress, senderAddress, body, input.now, input.now, input.now],
   );
   await em.execute("update contacts set last_contact_at = greatest(coalesce(last_contact_at, ?), ?), updated_at = ? where workspace_id = ? and id = ?", [input.now, input.now, input.now, widget.workspaceId, visitor.contact_id], "run");
-  return { token: token!, visitorId: visitor.id, conversationId, inboundId: inbound!.id };
+  const automatic = input.automatic
+    ? await handleContactMessage(em, {
+        workspaceId: widget.workspaceId,
+        conversationId,
+        inboundId: inbound!.id,
+        text: body,
+        now: input.now,
+        aiAvailable: input.automatic.aiAvailable,
+        liveConversationMs: input.automatic.liveConversationMs ?? DEFAULT_LIVE_CONVERSATION_MS,
+      })
+    : undefined;
+  return { token: token!, visitorId: visitor.id, conversationId, inboundId: inbound!.id, automatic: automatic ?? null };
 }
 
 export interface WidgetMessage {
   id: string;
-  from: "visitor" | "staff";
+  /** "bot": the assistant's message (a BOT_* type), marked as such in the chat. */
+  from: "visitor" | "staff" | "bot";
   body: string;
   at: Date;
   authorName: string | null;
@@ -261,17 +308,17 @@ export interface VisitorView {
 export async function visitorView(em: EntityManager, widget: WidgetRow, visitor: VisitorRow, now: Date, limit = 100): Promise<VisitorView> {
   const base = { name: visitor.name, phone: visitor.phone, phoneConfirmed: visitor.phone_confirmed_at !== null, codeSent: visitor.code_hash !== null };
   if (!visitor.conversation_id) return { ...base, messages: [] };
-  const rows = await scopedQuery<{ id: string; kind: "in" | "out"; body: string | null; at: Date; author_name: string | null; status: string | null }>(
+  const rows = await scopedQuery<{ id: string; kind: "in" | "out"; body: string | null; at: Date; author_name: string | null; status: string | null; type: string | null }>(
     em,
     widget.workspaceId,
     `select * from (
-       select i.id, 'in' as kind, i.body, i.received_at as at, null::text as author_name, null::text as status
+       select i.id, 'in' as kind, i.body, i.received_at as at, null::text as author_name, null::text as status, null::text as type
          from inbound_messages i where i.workspace_id = ? and i.conversation_id = ? and i.channel = 'WEB'
        union all
-       select m.id, 'out', m.body, coalesce(m.send_attempted_at, m.created_at), u.name, m.status
+       select m.id, 'out', m.body, coalesce(m.send_attempted_at, m.created_at), u.name, m.status, m.type
          from messages m left join users u on u.id = m.author_id
         where m.workspace_id = ? and m.conversation_id = ? and m.channel = 'WEB'
-     ) t order by at desc, id desc limit ?`,
+     ) t order by at desc, kind desc, id desc limit ?`, // at the same instant, an answer shows after its question
     [visitor.conversation_id, widget.workspaceId, visitor.conversation_id, limit],
   );
   const unseen = rows.filter((r) => r.kind === "out" && r.status === "SENT").map((r) => r.id);
@@ -284,7 +331,7 @@ export async function visitorView(em: EntityManager, widget: WidgetRow, visitor:
   }
   const messages = rows
     .reverse()
-    .map((r) => ({ id: r.id, from: r.kind === "in" ? ("visitor" as const) : ("staff" as const), body: r.body ?? "", at: new Date(r.at), authorName: r.author_name }));
+    .map((r) => ({ id: r.id, from: r.kind === "in" ? ("visitor" as const) : r.type?.startsWith("BOT_") ? ("bot" as const) : ("staff" as const), body: r.body ?? "", at: new Date(r.at), authorName: r.author_name }));
   return { ...base, messages };
 }
 

@@ -1,6 +1,7 @@
 import { defineEntity, p } from "@mikro-orm/postgresql";
 import { createdAt, newId, updatedAt, uuidPk } from "../common/columns.ts";
 import { workspaceFilter } from "../../scoping/workspace-filter.ts";
+import { Practice } from "../practice/practice.entity.ts";
 import { Workspace } from "../workspace/workspace.entity.ts";
 
 /**
@@ -19,6 +20,11 @@ export const WebWidgetSchema = defineEntity({
     publicKey: p.text().unique(),
     /** Origins ("https://clinic.example") allowed to embed the chat; empty: nobody yet. */
     allowedOrigins: p.json<string[]>().defaultRaw("'[]'::jsonb").onCreate(() => []),
+    /**
+     * The practice whose knowledge, opening hours and staff number the chat's automatic handling uses
+     * (SPEC §16); null: the workspace's first practice. Chosen by owners.
+     */
+    practice: p.manyToOne(Practice).nullable().deleteRule("set null"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
