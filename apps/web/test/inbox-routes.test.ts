@@ -2,6 +2,7 @@
 // item keeps when its request went out with no address to write back to): a doctor sees only the
 // items of campaigns assigned to them (another doctor's item is 404 on GET and POST), bad filters and bad form input get
 // a clear 400 that changes nothing, and a saved status redirects back to the item (no JavaScript needed).
+// The inbox lists such an item as a row of its own, so it is found without its link.
 import { initOrm } from "@rm/db";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,6 +53,15 @@ afterAll(async () => {
 });
 
 describe("inbox routes", () => {
+  it("lists the item without a thread as a row of its own that opens its page, for the owner and its doctor", async () => {
+    for (const who of [owner, doctor]) {
+      const list = await (await get(web.url, "/inbox", who)).text();
+      expect(list).toContain(`href="/inbox/${itemId}"`);
+      expect(list).toContain("La espera fue larga.");
+      expect(list).toContain("Sin conversación: se atiende en su página");
+    }
+  });
+
   it("a doctor sees the items of their campaigns; a doctor not assigned gets 404 on GET and POST and an empty inbox", async () => {
     const mine = await get(web.url, `/inbox/${itemId}`, doctor);
     expect(mine.status).toBe(200);

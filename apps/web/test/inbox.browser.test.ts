@@ -214,6 +214,38 @@ describe.skipIf(!present)("staff inbox in the browser", { timeout: 120_000 }, ()
     }
   });
 
+  it("lists feedback without a thread (its request went out from a Messaging Service) as a row that opens its own page; its workflow works without JavaScript", async () => {
+    // Luis rated 5, then wrote the form; his request went out from a Messaging Service: no thread.
+    const [luis] = await sql<{ id: string }>("select id from patients where name = 'Luis Andrade'");
+    await sql("update messages set from_address = 'MG1234567890abcdef1234567890abcdef' where patient_id = ?", [luis!.id]);
+    const [item] = await sql<{ id: string }>(
+      "insert into feedback (workspace_id, patient_id, source, text, rating, status, created_at, updated_at) select workspace_id, id, 'FORM', 'Me cobraron dos veces la consulta.', 5, 'NEW', now(), now() from patients where id = ? returning id",
+      [luis!.id],
+    );
+    const noJs = await browser.newContext({ javaScriptEnabled: false, locale: "es-EC", timezoneId: "America/Guayaquil" });
+    try {
+      const page = await signIn(noJs, "/inbox", { js: false });
+      const row = page.getByTestId("inbox-row").filter({ hasText: "Luis Andrade" });
+      expect(await row.innerText()).toContain("Sin conversación: se atiende en su página");
+      expect(await row.innerText()).toContain("Nuevo");
+      // Axe runs in the 360-px check, on the page as it was read without scripts (axe itself needs them).
+      await expectUsableAt360(browser, page, { withoutScripts: true, scrollInside: ".table-scroll" });
+      await row.getByRole("link", { name: "Me cobraron dos veces la consulta." }).click();
+      expect(new URL(page.url()).pathname).toBe(`/inbox/${item!.id}`);
+      await page.getByRole("heading", { name: /Luis Andrade/ }).waitFor();
+      await page.getByLabel("Resuelto").check();
+      await page.getByRole("button", { name: "Guardar" }).click();
+      await page.getByText("Cambios guardados.").waitFor();
+      // Resolved, it leaves the open tab for the closed one.
+      await page.goto(`${web.url}/inbox?view=CLOSED`);
+      expect(await page.getByTestId("inbox-row").filter({ hasText: "Luis Andrade" }).innerText()).toContain("Resuelto");
+      await page.goto(`${web.url}/inbox`);
+      expect(await page.getByTestId("inbox-row").filter({ hasText: "Luis Andrade" }).count()).toBe(0);
+    } finally {
+      await noJs.close();
+    }
+  });
+
   it("saw no page errors, CSP violations or failed requests with JavaScript on", () => {
     expect(unexpectedProblems(problems)).toEqual([]);
   });

@@ -95,4 +95,25 @@ describe("leads routes", () => {
     expect(page).toMatch(/Contactado<\/th><td class="num">1</);
     expect(await (await get(web.url, "/analytics?range=all", doctor)).text()).not.toContain("Prospectos por origen");
   });
+
+  it("analytics counts the leads of the page's period and practice only", async () => {
+    // A lead that first wrote in January 2025 (the workspace's zone), long before the others.
+    await sql("insert into contacts (workspace_id, phone, name, source, lead_status, lead_status_at, created_at) values (?, '+593991200009', 'Lead Antiguo', 'INBOUND', 'NEW', ?, ?)", [
+      a.workspaceId,
+      new Date("2025-01-15T15:00:00Z"),
+      new Date("2025-01-15T15:00:00Z"),
+    ]);
+    const january = await (await get(web.url, "/analytics?range=custom&from=2025-01-01&to=2025-01-31", owner)).text();
+    expect(january).toMatch(/Mensaje al número propio<\/th><td class="num">1</);
+    expect(january).not.toContain("Chat de la web</th>");
+    expect(january).toMatch(/Nuevo<\/th><td class="num">1</);
+    expect(january).toMatch(/Contactado<\/th><td class="num">0</);
+    const all = await (await get(web.url, "/analytics?range=all", owner)).text();
+    expect(all).toMatch(/Mensaje al número propio<\/th><td class="num">2</);
+    // No lead has an appointment at the practice yet: none under its filter, and the page says why.
+    const practice = await (await get(web.url, `/analytics?range=all&practice=${a.practiceId}`, owner)).text();
+    expect(practice).toContain("No hay prospectos en este periodo.");
+    expect(practice).toContain("3 prospectos del periodo aún no tienen cita en ningún consultorio");
+  });
 });
+

@@ -57,7 +57,22 @@ export interface LeadCounts {
   byStatus: Record<LeadStatusName, number>;
   bySource: Record<ContactSourceName, number>;
   total: number;
+  /** With a practice filter: the period's leads tied to no practice yet (no appointment anywhere), left out of the counts. */
+  withoutPractice?: number;
 }
+
+/** The analytics page's filters as leads read them (SPEC §7, §16). */
+export interface LeadCountFilters {
+  /** First and last local day of the period (YYYY-MM-DD, inclusive); empty or absent: unbounded. */
+  from?: string | undefined;
+  to?: string | undefined;
+  /** The workspace's zone: a lead's day is the local day it first wrote. */
+  timeZone: string;
+  /** A lead belongs to a practice once it has an appointment there (a patient of a campaign of that practice). */
+  practiceId?: string | undefined;
+}
+
+const LOCAL_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 interface LeadRow {
   id: string;
@@ -149,23 +164,58 @@ export async function countLeads(em: EntityManager, viewer: ContactsViewer): Pro
   return countLeadsOf(em, viewer.workspaceId);
 }
 
-/** The same counts for a workspace, without a viewer (analytics shows them to whoever sees analytics). */
-export async function countLeadsOf(em: EntityManager, workspaceId: string): Promise<LeadCounts> {
-  const rows = await scopedQuery<{ lead_status: LeadStatusName; source: ContactSourceName | null; n: string }>(
+/**
+ * The same counts for a workspace, without a viewer (analytics shows them to whoever sees analytics).
+ * With filters, the analytics page's: leads that arrived (first wrote, `contacts.created_at`) in the
+ * period, in the workspace's zone, and under a practice filter those with an appointment at that
+ * practice — a lead has no practice until it books, so the ones tied to none are counted apart.
+ */
+export async function countLeadsOf(em: EntityManager, workspaceId: string, filters?: LeadCountFilters): Promise<LeadCounts> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  for (const [day, bound] of [
+    [filters?.from, ">="],
+    [filters?.to, "<"],
+  ] as const) {
+    if (!day) continue;
+    if (!LOCAL_DAY.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw new ContactsError("invalid", "leads.filter.invalid", bound === ">=" ? "from" : "to");
+    // The last day is inclusive: before the next day's local midnight.
+    where.push(`c.created_at ${bound} ((?::date${bound === "<" ? " + 1" : ""})::timestamp at time zone ?)`);
+    params.push(day, filters!.timeZone);
+  }
+  const practiceId = filters?.practiceId || null;
+  if (practiceId !== null && !UUID.test(practiceId)) throw new ContactsError("invalid", "leads.filter.invalid", "practice");
+  // The leads of the period first (the workspace id is the statement's first placeholder), then their practice.
+  const practiceSql = practiceId
+    ? `exists (select 1 from patients p join campaigns cp on cp.id = p.campaign_id and cp.workspace_id = p.workspace_id
+                where p.workspace_id = ? and p.contact_id = l.id and cp.practice_id = ?::uuid) as in_practice,
+       not exists (select 1 from patients p where p.workspace_id = ? and p.contact_id = l.id) as no_practice`
+    : "true as in_practice, false as no_practice";
+  const rows = await scopedQuery<{ lead_status: LeadStatusName; source: ContactSourceName | null; in_practice: boolean; no_practice: boolean; n: string }>(
     em,
     workspaceId,
-    "select lead_status, source, count(*)::text as n from contacts where workspace_id = ? and lead_status is not null and erased_at is null group by lead_status, source",
+    `with l as (
+       select c.id, c.lead_status, c.source
+         from contacts c
+        where c.workspace_id = ? and c.lead_status is not null and c.erased_at is null${where.map((w) => ` and ${w}`).join("")})
+     select lead_status, source, in_practice, no_practice, count(*)::text as n
+       from (select l.lead_status, l.source, ${practiceSql} from l) x
+      group by lead_status, source, in_practice, no_practice`,
+    practiceId ? [...params, workspaceId, practiceId, workspaceId] : params,
   );
   const byStatus = Object.fromEntries(LEAD_STATUSES.map((s) => [s, 0])) as Record<LeadStatusName, number>;
   const bySource = Object.fromEntries(CONTACT_SOURCES.map((s) => [s, 0])) as Record<ContactSourceName, number>;
   let total = 0;
+  let withoutPractice = 0;
   for (const r of rows) {
     const n = Number(r.n);
+    if (r.no_practice) withoutPractice += n;
+    if (!r.in_practice) continue;
     byStatus[r.lead_status] += n;
     if (r.source) bySource[r.source] += n;
     total += n;
   }
-  return { byStatus, bySource, total };
+  return practiceId ? { byStatus, bySource, total, withoutPractice } : { byStatus, bySource, total };
 }
 
 /** Staff move a lead to another stage (a plain form on the board and the list); audited with from and to. */

@@ -7,7 +7,7 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import { initOrm } from "@rm/db";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ContactsError, countLeads, createLeadContact, leadBoard, listLeads, parseLeadFilters, setLeadStatus, type ContactsViewer } from "../src/index.ts";
+import { ContactsError, countLeads, countLeadsOf, createLeadContact, leadBoard, listLeads, parseLeadFilters, setLeadStatus, type ContactsViewer } from "../src/index.ts";
 import { createTenant, type Tenant } from "./fixtures.ts";
 
 let db: TestDatabase;
@@ -131,5 +131,44 @@ describe("leads", () => {
     expect(() => filters({ source: "EMAIL" })).toThrow(ContactsError);
     expect((await sql("select lead_status from contacts where id in (?, ?)", [ids.pablo, ids.other])).map((r) => r.lead_status)).toEqual(["NEW", "NEW"]);
     expect((await listLeads(orm.em.fork(), owner, filters())).items.map((l) => l.id)).not.toContain(ids.other);
+  });
+
+  it("counts for analytics only the leads that arrived in the page's period (the workspace's days) and, with a practice, those with an appointment there", async () => {
+    const c = await createTenant(orm, "C");
+    const zone = "America/Guayaquil"; // UTC-5
+    // 23:00 on 29 November in Guayaquil, already the 30th in UTC: outside a period starting the 30th.
+    await inboundLead(c, "+593991000101", "Hola", new Date("2026-11-30T04:00:00Z"));
+    const widget = await inboundLead(c, "+593991000102", "¿Precio?", new Date("2026-11-30T06:00:00Z"));
+    await sql("update contacts set source = 'WIDGET' where id = ?", [widget]);
+    await inboundLead(c, "+593991000103", "Quiero una cita", new Date("2026-12-05T12:00:00Z"));
+    const sur = await inboundLead(c, "+593991000104", "¿Dónde quedan?", new Date("2026-12-02T15:00:00Z"));
+    await sql("update contacts set lead_status = 'BOOKED' where id = ?", [sur]);
+    // Two of them booked: one at the fixture's practice, one at another.
+    await c.patient(await c.campaign("Norte", null), "Ana", "+593991000103");
+    const [other] = await sql<{ id: string }>("insert into practices (workspace_id, name) values (?, 'Sede Sur') returning id", [c.ws]);
+    const [surCampaign] = await sql<{ id: string }>("insert into campaigns (workspace_id, practice_id, created_by_id, name, status) values (?, ?, ?, 'Sur', 'ACTIVE') returning id", [c.ws, other!.id, c.owner]);
+    await c.patient(surCampaign!.id, "Beto", "+593991000104");
+
+    const count = (f: { from?: string; to?: string; practiceId?: string }) => countLeadsOf(orm.em.fork(), c.ws, { timeZone: zone, ...f });
+    expect((await count({})).total).toBe(4);
+    expect(await count({ from: "2026-11-30", to: "2026-12-05" })).toEqual({
+      byStatus: { NEW: 2, CONTACTED: 0, BOOKED: 1, LOST: 0 },
+      bySource: { IMPORT: 0, API: 0, STAFF: 0, INBOUND: 2, WIDGET: 1 },
+      total: 3,
+    });
+    // The last day counts until its local midnight, not a moment later.
+    expect((await count({ from: "2026-11-30", to: "2026-12-04" })).total).toBe(2);
+    expect((await count({ from: "2026-11-29", to: "2026-11-29" })).total).toBe(1);
+    // A practice: the leads with an appointment there; those with none anywhere are counted apart.
+    expect(await count({ practiceId: c.practice })).toEqual({
+      byStatus: { NEW: 1, CONTACTED: 0, BOOKED: 0, LOST: 0 },
+      bySource: { IMPORT: 0, API: 0, STAFF: 0, INBOUND: 1, WIDGET: 0 },
+      total: 1,
+      withoutPractice: 2,
+    });
+    expect(await count({ practiceId: other!.id, from: "2026-12-01" })).toMatchObject({ byStatus: { BOOKED: 1 }, total: 1, withoutPractice: 0 });
+    // Another workspace's practice finds none of these; a malformed day is refused, never widened.
+    expect((await count({ practiceId: a.practice })).total).toBe(0);
+    await expectCode(count({ from: "30/11/2026" }), "invalid");
   });
 });

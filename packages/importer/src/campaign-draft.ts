@@ -48,8 +48,8 @@ export interface DraftRow extends CampaignRowInput {
 }
 
 // Rows are stored as tuples: a 50,000-row file is ~5 MB of JSON instead of ~12 MB of objects.
-// The doctor's id (index 11) came later: older drafts' tuples end at the language.
-type Tuple = [number, string, string, 0 | 1, string, 0 | 1, string | null, 0 | 1, Channel | null, string | null, "es" | "en" | null, (string | null)?];
+// The doctor's id (index 11) and the marketing consent (12) came later: older drafts' tuples end earlier.
+type Tuple = [number, string, string, 0 | 1, string, 0 | 1, string | null, 0 | 1, Channel | null, string | null, "es" | "en" | null, (string | null)?, (0 | 1 | null)?];
 
 function toTuple(r: (PatientRow | DraftRow) & { doctorId?: string | null }): Tuple {
   return [
@@ -65,6 +65,7 @@ function toTuple(r: (PatientRow | DraftRow) & { doctorId?: string | null }): Tup
     r.email ?? null,
     r.language ?? null,
     r.doctorId ?? null,
+    r.marketingConsent === true ? 1 : r.marketingConsent === false ? 0 : null,
   ];
 }
 
@@ -82,6 +83,7 @@ function fromTuple(t: Tuple): DraftRow {
     email: t[9],
     language: t[10],
     doctorId: t[11] ?? null,
+    marketingConsent: t[12] === 1 ? true : t[12] === 0 ? false : null,
   };
 }
 
@@ -464,7 +466,11 @@ export async function confirmCampaignDraft(target: MikroORM | EntityManager, inp
       ip: input.ip ?? null,
       source: "csv",
       draftCampaignId: input.campaignId,
-      consentGrant: { source: "IMPORT", evidence: draft.consent_column ? consentColumnEvidence(draft.file_name) : attestation },
+      consentGrant: {
+        source: "IMPORT",
+        evidence: draft.consent_column ? consentColumnEvidence(draft.file_name) : attestation,
+        marketingEvidence: draft.file_name ? `Columna de consentimiento de marketing del archivo «${draft.file_name}»` : "Columna de consentimiento de marketing del archivo",
+      },
       ...(input.platform ? { platform: input.platform } : {}),
       ...(input.onProgress ? { onProgress: input.onProgress } : {}),
     });

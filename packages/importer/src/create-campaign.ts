@@ -72,6 +72,8 @@ export interface CampaignRowInput {
   email?: string | null;
   /** Null/undefined: the contact's last known language, else the workspace's patients' language (Spanish by default). */
   language?: "es" | "en" | null;
+  /** Consent to broadcasts (SPEC §14): true grants, false withdraws, null/undefined leaves the contact's as it is. */
+  marketingConsent?: boolean | null;
   /** The appointment's doctor, a DOCTOR or OWNER of the workspace (a draft's rows carry it resolved). */
   doctorId?: string | null;
   /** Else the doctor as the file names them (`PatientRow.doctor`), matched like a draft's; null/undefined: the campaign's doctor. */
@@ -120,7 +122,7 @@ export interface CreateCampaignInput {
    * What the consent history records for the rows with consent (their GRANTED events): a file is
    * IMPORT, a patient entered by hand STAFF; the creator is the actor. Default: IMPORT, no evidence.
    */
-  consentGrant?: { source: "IMPORT" | "STAFF" | "API"; evidence: string | null };
+  consentGrant?: { source: "IMPORT" | "STAFF" | "API"; evidence: string | null; marketingEvidence?: string | null };
 }
 
 export interface CampaignPatientResult {
@@ -615,9 +617,14 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
     const locking = upsertAndLockContacts(
       em,
       input.workspaceId,
-      unique.map((r) => ({ phone: r.phone, channel: r.channel ?? campaignChannel, consent: r.consent })),
+      unique.map((r) => ({ phone: r.phone, channel: r.channel ?? campaignChannel, consent: r.consent, marketing: r.marketingConsent ?? null })),
       now,
-      { source: input.consentGrant?.source ?? "IMPORT", actorId: input.createdById, evidence: input.consentGrant?.evidence ?? null },
+      {
+        source: input.consentGrant?.source ?? "IMPORT",
+        actorId: input.createdById,
+        evidence: input.consentGrant?.evidence ?? null,
+        marketingEvidence: input.consentGrant?.marketingEvidence ?? input.consentGrant?.evidence ?? null,
+      },
     );
     locking.catch(() => {}); // awaited just below, after the rendering
     let prepared: Awaited<ReturnType<typeof prepareRows>>;

@@ -195,6 +195,19 @@ export function parseConsent(raw: string): ConsentCell {
   return { consent: false, recognised: false };
 }
 
+/**
+ * A marketing-consent cell (SPEC §14): the same yes/no words as the consent column, but an empty cell
+ * says nothing (null: the contact's marketing consent stays as it is) and "no" withdraws it.
+ * Anything else is not read (null) and reported.
+ */
+export function parseMarketingConsent(raw: string): { marketing: boolean | null; recognised: boolean } {
+  const text = stripAccents(raw.trim().toLowerCase()).replace(/[.!]+$/, "");
+  if (text === "") return { marketing: null, recognised: true };
+  if (YES.has(text)) return { marketing: true, recognised: true };
+  if (NO.has(text)) return { marketing: false, recognised: true };
+  return { marketing: null, recognised: false };
+}
+
 export type ChannelCell = { ok: true; channel: Channel | null } | { ok: false; reason: Coded };
 
 export function parseChannel(raw: string): ChannelCell {

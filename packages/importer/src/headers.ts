@@ -14,6 +14,7 @@ export const PATIENT_FIELDS = [
   "externalId",
   "appointmentType",
   "language",
+  "marketingConsent",
 ] as const;
 export type PatientField = (typeof PATIENT_FIELDS)[number];
 
@@ -41,6 +42,12 @@ const ALIASES: Record<PatientField, readonly string[]> = {
   ],
   appointmentType: ["tipo cita", "tipo de cita", "tipo", "servicio", "procedimiento", "motivo", "especialidad", "appointment type", "type", "service"],
   language: ["idioma", "lenguaje", "language", "lang"],
+  // Consent to broadcasts (SPEC §14), separate from the consent to feedback requests above.
+  marketingConsent: [
+    "consentimiento marketing", "consentimiento de marketing", "consentimiento publicidad", "consentimiento promociones", "acepta publicidad",
+    "acepta promociones", "acepta marketing", "autoriza publicidad", "publicidad", "promociones", "marketing", "marketing consent",
+    "consent marketing", "consent to marketing", "accepts marketing", "marketing opt in", "marketing optin", "promotions",
+  ],
 };
 
 const LOOKUP = new Map<string, PatientField>();
@@ -99,4 +106,5 @@ export const FIELD_LABEL_ES: Record<PatientField, string> = {
   externalId: "historia clínica",
   appointmentType: "tipo de cita",
   language: "idioma",
+  marketingConsent: "consentimiento de marketing",
 };

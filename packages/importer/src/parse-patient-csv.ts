@@ -12,6 +12,7 @@ import {
   parseChannel,
   parseConsent,
   parseDateText,
+  parseMarketingConsent,
   parseTimeText,
   type Channel,
   type ChannelCell,
@@ -62,6 +63,8 @@ export interface PatientRow {
   externalId: string | null;
   email: string | null;
   language: "es" | "en" | null;
+  /** The marketing-consent column (SPEC §14): true grants, false withdraws, null (no column, empty or unread cell) leaves it as it is. */
+  marketingConsent: boolean | null;
 }
 
 export interface RowProblem {
@@ -227,6 +230,7 @@ export function createPatientRowReader(options: ParsePatientCsvOptions = {}) {
   let headerLabels: string[] = [];
   const firstLineByPhone = new Map<string, number>();
   let unrecognisedConsent = 0;
+  let unrecognisedMarketing = 0;
   // Consent and channel cells take a handful of distinct values: read each once.
   const consentCache = new Map<string, ConsentCell>();
   const channelCache = new Map<string, ChannelCell>();
@@ -342,6 +346,8 @@ export function createPatientRowReader(options: ParsePatientCsvOptions = {}) {
       if (consentCache.size < 1000) consentCache.set(consentRaw, consent);
     }
     if (!consent.recognised) unrecognisedConsent++;
+    const marketing = idx.marketingConsent !== undefined ? parseMarketingConsent(cell("marketingConsent")) : { marketing: null, recognised: true };
+    if (!marketing.recognised) unrecognisedMarketing++;
     const emailText = cleanText(cell("email"));
     const languageText = cleanText(cell("language")).toLowerCase();
     const row: PatientRow = {
@@ -361,6 +367,7 @@ export function createPatientRowReader(options: ParsePatientCsvOptions = {}) {
       // Not used for sending; an unreadable address is dropped rather than blocking the row.
       email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(emailText) ? emailText : null,
       language: /^(es|esp|espanol|español|spanish)$/.test(languageText) ? "es" : /^(en|ingles|inglés|english)$/.test(languageText) ? "en" : null,
+      marketingConsent: marketing.marketing,
     };
     if (!row.reachable) result.counts.notMobile++;
     result.accepted.push(row);
@@ -371,6 +378,9 @@ export function createPatientRowReader(options: ParsePatientCsvOptions = {}) {
   const finish = (): PatientCsvResult => {
     if (unrecognisedConsent > 0) {
       result.warnings.push(coded("imports.warning.unrecognisedConsent", { count: unrecognisedConsent }));
+    }
+    if (unrecognisedMarketing > 0) {
+      result.warnings.push(coded("imports.warning.unrecognisedMarketing", { count: unrecognisedMarketing }));
     }
     if (!result.fatal && !mapping) fail(fatalError("EMPTY_FILE", FATAL_TEXT.EMPTY_FILE(0)));
     if (!result.fatal && result.counts.rows === 0) fail(fatalError("EMPTY_FILE", FATAL_TEXT.EMPTY_FILE(0)));

@@ -4,12 +4,13 @@
 // date-formatted serials, phones typed as numbers (their leading 0 gone).
 import ExcelJS from "exceljs";
 
-const HEADERS = ["nombre", "telefono", "fecha", "hora", "consentimiento", "canal", "tipo_cita"];
+// The marketing column (consent to broadcasts, SPEC §14) is optional: empty leaves a contact's as it is.
+const HEADERS = ["nombre", "telefono", "fecha", "hora", "consentimiento", "canal", "tipo_cita", "consentimiento_marketing"];
 
-const PATIENTS: [name: string, phone: string, hour: number, minute: number, consent: string, channel: string, type: string][] = [
-  ["María José Pérez", "0987654321", 9, 0, "sí", "WhatsApp", "Limpieza"],
-  ["Juan Carlos Andrade", "0991234567", 10, 30, "sí", "SMS", "Control"],
-  ["Ana Lucía Torres", "0969876543", 15, 15, "no", "", "Ortodoncia"],
+const PATIENTS: [name: string, phone: string, hour: number, minute: number, consent: string, channel: string, type: string, marketing: string][] = [
+  ["María José Pérez", "0987654321", 9, 0, "sí", "WhatsApp", "Limpieza", "sí"],
+  ["Juan Carlos Andrade", "0991234567", 10, 30, "sí", "SMS", "Control", "no"],
+  ["Ana Lucía Torres", "0969876543", 15, 15, "no", "", "Ortodoncia", ""],
 ];
 
 /** Yesterday's date where the practice is. */
@@ -24,8 +25,8 @@ export function samplePatientCsv(now: Date, timeZone = "America/Guayaquil"): str
   const { year, month, day } = yesterday(now, timeZone);
   const date = `${String(day).padStart(2, "0")}/${String(month).padStart(2, "0")}/${year}`;
   const lines = [HEADERS.join(";")];
-  for (const [name, phone, hour, minute, consent, channel, type] of PATIENTS) {
-    lines.push([name, phone, date, `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`, consent, channel, type].join(";"));
+  for (const [name, phone, hour, minute, consent, channel, type, marketing] of PATIENTS) {
+    lines.push([name, phone, date, `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`, consent, channel, type, marketing].join(";"));
   }
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
@@ -37,12 +38,12 @@ export async function samplePatientXlsx(now: Date, timeZone = "America/Guayaquil
   const sheet = workbook.addWorksheet("Citas");
   sheet.addRow(HEADERS);
   sheet.getRow(1).font = { bold: true };
-  for (const [name, phone, hour, minute, consent, channel, type] of PATIENTS) {
+  for (const [name, phone, hour, minute, consent, channel, type, marketing] of PATIENTS) {
     // Excel's cells hold no zone: a date is its wall-clock fields, which exceljs writes from UTC.
-    sheet.addRow([name, Number(phone), new Date(Date.UTC(year, month - 1, day)), new Date(Date.UTC(1899, 11, 30, hour, minute)), consent, channel || null, type]);
+    sheet.addRow([name, Number(phone), new Date(Date.UTC(year, month - 1, day)), new Date(Date.UTC(1899, 11, 30, hour, minute)), consent, channel || null, type, marketing || null]);
   }
   sheet.getColumn(3).numFmt = "dd/mm/yyyy";
   sheet.getColumn(4).numFmt = "hh:mm";
-  sheet.columns.forEach((c, i) => (c.width = [24, 14, 12, 8, 16, 12, 14][i]));
+  sheet.columns.forEach((c, i) => (c.width = [24, 14, 12, 8, 16, 12, 14, 26][i]));
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

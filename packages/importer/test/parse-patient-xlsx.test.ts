@@ -224,10 +224,10 @@ describe("sample files", () => {
     expect(xlsx).toMatchObject({ ok: true, format: "xlsx", sheet: "Citas", sheets: ["Citas"] });
     expect(csv).toMatchObject({ ok: true, format: "csv" });
     expect(xlsx.accepted).toEqual(csv.accepted);
-    expect(xlsx.accepted.map((a) => [a.phone, a.appointmentAt.toISOString(), a.consent])).toEqual([
-      ["+593987654321", "2026-12-04T14:00:00.000Z", true],
-      ["+593991234567", "2026-12-04T15:30:00.000Z", true],
-      ["+593969876543", "2026-12-04T20:15:00.000Z", false],
+    expect(xlsx.accepted.map((a) => [a.phone, a.appointmentAt.toISOString(), a.consent, a.marketingConsent])).toEqual([
+      ["+593987654321", "2026-12-04T14:00:00.000Z", true, true],
+      ["+593991234567", "2026-12-04T15:30:00.000Z", true, false],
+      ["+593969876543", "2026-12-04T20:15:00.000Z", false, null],
     ]);
   });
 });

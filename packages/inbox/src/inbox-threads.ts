@@ -4,6 +4,9 @@
 // status. One row per thread, newest activity first, keyset-paged, with the count of each status for
 // the tabs. A read model (docs/ARCHITECTURE.md, "Table ownership"): it reads conversations, contacts,
 // patients, campaigns, practices and feedback, and never writes them.
+// An entry with no thread (its request went out from a Messaging Service: no sender address to write
+// back from) is a row of its own, beside the threads in the same order, linking to its item page: what
+// a patient wrote is never only reachable by a direct link.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { scopedQuery } from "@rm/db";
 import { ratingSql } from "@rm/domain";
@@ -55,10 +58,14 @@ export function parseInboxThreadFilters(params: URLSearchParams): InboxThreadFil
 }
 
 export interface InboxThreadItem {
-  /** The thread's id: the row opens the thread. */
+  /** THREAD: the row opens the thread (`id` is the thread's); ITEM: an entry without a thread, the row opens its item page (`id` is the entry's). */
+  kind: "THREAD" | "ITEM";
   id: string;
+  /** The thread's status; for an ITEM its workflow read as one (NEW / IN_PROGRESS → OPEN, RESOLVED → CLOSED). */
   status: ThreadStatus;
-  channel: "SMS" | "WHATSAPP";
+  /** An ITEM's own workflow state (the item page's), else null. */
+  itemStatus: "NEW" | "IN_PROGRESS" | "RESOLVED" | null;
+  channel: "SMS" | "WHATSAPP" | null;
   phone: string;
   patientName: string | null;
   practiceName: string | null;
@@ -152,6 +159,43 @@ export async function listInboxThreads(em: EntityManager, viewer: InboxViewer, f
       limit ${PAGE + 1}`,
     [...params, ...narrowParams, ...scope.params],
   );
+  // Entries without a thread, under the same filters; their workflow is the tab (RESOLVED is closed).
+  const itemWhere: string[] = [];
+  const itemParams: unknown[] = [];
+  if (filters.view === "open") itemWhere.push("f.status <> 'RESOLVED'");
+  else if (filters.view === "CLOSED") itemWhere.push("f.status = 'RESOLVED'");
+  else if (filters.view === "SNOOZED") itemWhere.push("false");
+  if (filters.after) {
+    itemWhere.push("(f.created_at, f.id) < (?::timestamptz, ?::uuid)");
+    itemParams.push(filters.after.at, filters.after.id);
+  }
+  const itemRows = await scopedQuery<{
+    id: string;
+    item_status: "NEW" | "IN_PROGRESS" | "RESOLVED";
+    phone: string;
+    patient_name: string;
+    practice_name: string | null;
+    campaign_id: string;
+    campaign_name: string;
+    at_micros: string;
+    source: InboxSource;
+    rating: number | null;
+    excerpt: string;
+    entry_at: Date;
+  }>(
+    em,
+    viewer.workspaceId,
+    `select f.id, f.status as item_status, p.phone, p.name as patient_name, pr.name as practice_name, cp.id as campaign_id, cp.name as campaign_name,
+            ${MICROS("f.created_at")} as at_micros, f.source, f.rating, left(f.text, ${excerptLength}) as excerpt, f.created_at as entry_at
+       from feedback f
+       join patients p on p.id = f.patient_id and p.workspace_id = f.workspace_id
+       join campaigns cp on cp.id = p.campaign_id and cp.workspace_id = f.workspace_id
+       left join practices pr on pr.id = cp.practice_id and pr.workspace_id = f.workspace_id
+      where f.workspace_id = ? and f.conversation_id is null${entry}${itemWhere.map((w) => ` and ${w}`).join("")}${narrow.map((w) => ` and ${w}`).join("")}${scope.sql}
+      order by f.created_at desc, f.id desc
+      limit ${PAGE + 1}`,
+    [...itemParams, ...narrowParams, ...scope.params],
+  );
   // The tabs: threads with a matching entry per status, under the same filters. Counted from the
   // entries (feedback_inbox_idx's workspace prefix), which are far fewer than the threads.
   const join = filters.practiceId || scope.sql ? " left join patients p on p.id = cv.patient_id and p.workspace_id = cv.workspace_id left join campaigns cp on cp.id = p.campaign_id and cp.workspace_id = cv.workspace_id" : "";
@@ -164,19 +208,35 @@ export async function listInboxThreads(em: EntityManager, viewer: InboxViewer, f
       group by cv.status`,
     [...narrowParams, ...scope.params],
   );
+  const itemCounts = await scopedQuery<{ closed: boolean; n: string }>(
+    em,
+    viewer.workspaceId,
+    `select f.status = 'RESOLVED' as closed, count(*)::text as n
+       from feedback f join patients p on p.id = f.patient_id and p.workspace_id = f.workspace_id join campaigns cp on cp.id = p.campaign_id and cp.workspace_id = f.workspace_id
+      where f.workspace_id = ? and f.conversation_id is null${entry}${narrow.map((w) => ` and ${w}`).join("")}${scope.sql}
+      group by 1`,
+    [...narrowParams, ...scope.params],
+  );
   const counts: Record<ThreadTab, number> = { open: 0, SNOOZED: 0, CLOSED: 0, all: 0 };
   for (const r of countRows) {
     const n = Number(r.n);
-    if (r.status === "OPEN") counts.open = n;
-    else counts[r.status] = n;
+    if (r.status === "OPEN") counts.open += n;
+    else counts[r.status] += n;
     counts.all += n;
   }
-  const page = rows.slice(0, PAGE);
-  const last = page[page.length - 1];
-  return {
-    items: page.map((r) => ({
+  for (const r of itemCounts) {
+    const n = Number(r.n);
+    if (r.closed) counts.CLOSED += n;
+    else counts.open += n;
+    counts.all += n;
+  }
+  // Both kinds in one order: activity, newest first, then id (thread and entry ids never collide).
+  const merged: (InboxThreadItem & { atMicros: string })[] = [
+    ...rows.map((r) => ({
+      kind: "THREAD" as const,
       id: r.id,
       status: r.status,
+      itemStatus: null,
       channel: r.channel,
       phone: r.phone,
       patientName: r.patient_name,
@@ -186,8 +246,32 @@ export async function listInboxThreads(em: EntityManager, viewer: InboxViewer, f
       waitingSince: r.waiting_since ? new Date(r.waiting_since) : null,
       entry: { id: r.entry_id, source: r.source, rating: r.rating, excerpt: r.excerpt, at: new Date(r.entry_at) },
       entries: Number(r.entries),
+      atMicros: r.at_micros,
     })),
-    next: rows.length > PAGE && last ? Buffer.from(`${last.at_micros}|${last.id}`, "utf8").toString("base64url") : null,
+    ...itemRows.map((r) => ({
+      kind: "ITEM" as const,
+      id: r.id,
+      status: (r.item_status === "RESOLVED" ? "CLOSED" : "OPEN") as ThreadStatus,
+      itemStatus: r.item_status,
+      channel: null,
+      phone: r.phone,
+      patientName: r.patient_name,
+      practiceName: r.practice_name,
+      campaignId: r.campaign_id,
+      campaignName: r.campaign_name,
+      waitingSince: r.item_status === "NEW" ? new Date(r.entry_at) : null,
+      entry: { id: r.id, source: r.source, rating: r.rating, excerpt: r.excerpt, at: new Date(r.entry_at) },
+      entries: 1,
+      atMicros: r.at_micros,
+    })),
+  ];
+  // Microsecond text in one format sorts as time; equal times order by id, as the keyset does.
+  merged.sort((x, y) => (x.atMicros === y.atMicros ? (x.id < y.id ? 1 : -1) : x.atMicros < y.atMicros ? 1 : -1));
+  const page = merged.slice(0, PAGE);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(({ atMicros: _, ...item }) => item),
+    next: merged.length > PAGE && last ? Buffer.from(`${last.atMicros}|${last.id}`, "utf8").toString("base64url") : null,
     counts,
   };
 }

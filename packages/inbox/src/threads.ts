@@ -413,6 +413,18 @@ export async function replyInThread(
       ip: ctx.ip ?? null,
       details: { messageId: result.kind === "sent" ? result.messageId : result.noticeId, length: text.length },
     });
+    // The reply moved a NEW lead to CONTACTED: audited as a move by hand is, the replying staff member the actor.
+    if (result.leadContacted) {
+      recordAudit(tem, {
+        workspaceId: viewer.workspaceId,
+        actorId: viewer.userId,
+        action: "lead.status_changed",
+        entityType: "contact",
+        entityId: result.leadContacted.contactId,
+        ip: ctx.ip ?? null,
+        details: { from: "NEW", to: "CONTACTED", cause: "reply", conversationId: id },
+      });
+    }
     return result.kind === "sent" ? { kind: "sent" } : { kind: "pending", expiresAt: result.expiresAt };
   });
 }

@@ -129,6 +129,41 @@ describe("the inbox as a view of threads", () => {
     expect((await list(b.viewer(b.owner))).items.map((i) => i.id)).toEqual([ids.other]);
   });
 
+  it("lists an entry without a thread (a request sent from a Messaging Service) as a row of its own, under the same filters, tabs and doctor scope", async () => {
+    // Carmen (Ana's) rated 2 and wrote the form; her request went out from a Messaging Service, so
+    // neither entry has a thread. Luz (Luis's) had one resolved on its page.
+    const carmen = await a.patient(await a.campaign("Ortodoncia MG", ids.norte!, (await sql<{ id: string }>("select assigned_doctor_id as id from campaigns where name = 'Ortodoncia'"))[0]!.id), "Carmen Ruiz");
+    const rated = await entry(a, carmen.id, null, { source: "RATING", rating: 2, at: at("10:30:00") });
+    const wrote = await entry(a, carmen.id, null, { source: "FORM", text: "Nadie me explicó el tratamiento.", rating: 2, at: at("10:40:00") });
+    const luz = await a.patient(await a.campaign("Limpiezas MG", (await sql<{ id: string }>("select practice_id as id from campaigns where name = 'Limpiezas'"))[0]!.id, null), "Luz Mora");
+    const resolved = await entry(a, luz.id, null, { source: "REPLY", text: "Gracias por todo", at: at("09:30:00") });
+    await sql("update feedback set status = 'RESOLVED' where id = ?", [resolved]);
+
+    const open = await list(owner);
+    expect(open.items.map((i) => [i.kind, i.id])).toEqual([
+      ["THREAD", ids.jorge],
+      ["ITEM", wrote],
+      ["ITEM", rated],
+      ["THREAD", ids.maria],
+    ]);
+    expect(open.items[1]).toMatchObject({ status: "OPEN", itemStatus: "NEW", patientName: "Carmen Ruiz", practiceName: "Sede Norte", campaignName: "Ortodoncia MG", entry: { source: "FORM", rating: 2, excerpt: "Nadie me explicó el tratamiento." } });
+    expect(open.counts).toEqual({ open: 4, SNOOZED: 0, CLOSED: 2, all: 6 });
+    expect((await list(owner, { view: "CLOSED" })).items.map((i) => i.id)).toEqual([resolved, ids.rosa]);
+    expect((await list(owner, { view: "SNOOZED" })).items).toEqual([]);
+    // The inbox's filters apply to them as to a thread's entries.
+    expect((await list(owner, { source: "FORM" })).items.map((i) => i.id)).toEqual([wrote, ids.maria]);
+    expect((await list(owner, { view: "all", practice: ids.norte! })).items.map((i) => i.id)).toEqual([wrote, rated, ids.maria]);
+    expect((await list(owner, { view: "all", detractors: "1", source: "REPLY" })).items).toEqual([]);
+    // Ana sees her patient's; Luis and another workspace do not.
+    expect((await list(drAna, { view: "all" })).items.map((i) => i.id)).toEqual([wrote, rated, ids.maria]);
+    expect((await list(b.viewer(b.owner), { view: "all" })).items.map((i) => i.id)).toEqual([ids.other]);
+    // A page boundary between the two kinds loses nothing: a cursor taken on an item continues after it.
+    const cursor = Buffer.from(`2026-12-01T10:40:00.000000Z|${wrote}`, "utf8").toString("base64url");
+    expect((await list(owner, { after: cursor })).items.map((i) => i.id)).toEqual([rated, ids.maria]);
+    // Items not yet resolved stay in the open tab for the rest of the file.
+    await sql("delete from feedback where id = ?", [resolved]);
+  });
+
   it("pages by keyset over the threads' activity, every thread exactly once", async () => {
     for (let i = 0; i < 55; i++) {
       const p = await a.patient(await a.campaign(`Lote ${i}`, ids.norte!, null), `Paciente ${i}`);
@@ -139,7 +174,7 @@ describe("the inbox as a view of threads", () => {
     expect(first.items).toHaveLength(50);
     const second = await list(owner, { after: first.next! });
     const seen = [...first.items, ...second.items].map((i) => i.id);
-    expect(new Set(seen).size).toBe(57);
+    expect(new Set(seen).size).toBe(59); // 55 threads, Jorge's, María's and Carmen's two entries
     expect(second.next).toBeNull();
   });
 });

@@ -73,8 +73,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     form,
     practices: practices.map((p) => ({ id: p.id, name: p.name })),
     doctors: doctors.map((d) => ({ id: d.id, name: d.name })),
-    // Leads per source and stage (SPEC §16), the whole workspace's: a doctor has no leads, so not theirs.
-    leads: isDoctor ? null : await countLeadsOf(em, workspace.id),
+    leads: null as LeadCounts | null,
   };
   let dashboard: Dashboard | null;
   try {
@@ -86,8 +85,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     return data({ ...base, dashboard: null, error: (order ? "order" : "date") as FilterError }, { status: 400 });
   }
   if (!dashboard) throw data({ error: msg("analytics.error.notFound") }, { status: 404 });
+  // Leads per source and stage (SPEC §16) that arrived in the page's period, under its practice filter
+  // (the dates are valid: the dashboard read them). A doctor has no leads, so not theirs.
+  const leads = isDoctor ? null : await countLeadsOf(em, workspace.id, { from, to, timeZone: workspace.timezone, practiceId: practiceParam || undefined });
   // A doctor's filter is fixed to themselves; others may pick every doctor with figures.
-  return data({ ...base, weeks: weekViews(dashboard, locale), doctors: isDoctor ? base.doctors : doctorFilterChoices(base.doctors, dashboard.byDoctor), dashboard, error: null });
+  return data({ ...base, leads, weeks: weekViews(dashboard, locale), doctors: isDoctor ? base.doctors : doctorFilterChoices(base.doctors, dashboard.byDoctor), dashboard, error: null });
 }
 
 export default function AnalyticsPage() {
@@ -105,11 +107,18 @@ export default function AnalyticsPage() {
 /** Leads by how they came and by stage: two small tables that scroll inside themselves on a phone. */
 function LeadCountsView({ leads }: { leads: LeadCounts }) {
   const msg = useMsg();
+  // Under a practice filter, leads not tied to any practice yet (no appointment) are said apart.
+  const apart = leads.withoutPractice ? (
+    <p className="muted" data-testid="leads-without-practice">
+      {msg("leads.analytics.withoutPractice", { count: leads.withoutPractice })}
+    </p>
+  ) : null;
   if (leads.total === 0) {
     return (
       <section className="card analytics-section" aria-labelledby="leads-title" data-testid="lead-counts">
         <h2 id="leads-title">{msg("leads.analytics.title")}</h2>
         <p className="muted">{msg("leads.analytics.none")}</p>
+        {apart}
       </section>
     );
   }
@@ -120,6 +129,8 @@ function LeadCountsView({ leads }: { leads: LeadCounts }) {
   return (
     <section className="card analytics-section" aria-labelledby="leads-title" data-testid="lead-counts">
       <h2 id="leads-title">{msg("leads.analytics.title")}</h2>
+      <p className="muted">{msg("leads.analytics.period")}</p>
+      {apart}
       {tables.map((t) => (
         <div key={t.id} className="table-scroll" role="region" aria-labelledby={t.id} tabIndex={0}>
           <table className="breakdown" data-breakdown={t.id}>

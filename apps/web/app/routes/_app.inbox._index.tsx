@@ -2,7 +2,8 @@
 // that have private feedback, unparsed replies or low ratings (SPEC §13, one workflow). Each row is a
 // thread and opens it; the thread's status is the case's. The filters are the inbox's (source,
 // detractors, practice) with the thread's status as tabs; the page refreshes itself where JavaScript
-// runs, and a plain GET form filters without it.
+// runs, and a plain GET form filters without it. An entry without a thread (its request went out from a
+// Messaging Service) is a row of its own that opens its item page.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
@@ -157,7 +158,7 @@ function InboxTable({ items, view, timezone }: { items: Loaded["items"]; view: T
       </thead>
       <tbody>
         {items.map((item) => (
-          <tr key={item.id} className={item.entry.rating !== null && isDetractor(item.entry.rating) ? "detractor" : undefined} data-testid="inbox-row">
+          <tr key={`${item.kind}-${item.id}`} className={item.entry.rating !== null && isDetractor(item.entry.rating) ? "detractor" : undefined} data-testid="inbox-row">
             <td>{formatDateTime(item.entry.at, locale, timezone)}</td>
             <td>
               {item.patientName ?? msg("conversations.unknownPatient")}
@@ -169,7 +170,7 @@ function InboxTable({ items, view, timezone }: { items: Loaded["items"]; view: T
             </td>
             <td>{msg("inbox.source", { source: item.entry.source })}</td>
             <td className="excerpt">
-              <Link to={`/conversations/${item.id}`} data-testid="inbox-thread-link">
+              <Link to={item.kind === "ITEM" ? `/inbox/${item.id}` : `/conversations/${item.id}`} data-testid={item.kind === "ITEM" ? "inbox-item-link" : "inbox-thread-link"}>
                 {item.entry.excerpt.trim() !== "" ? item.entry.excerpt : msg("inbox.rated", { rating: item.entry.rating === null ? "—" : String(item.entry.rating) })}
               </Link>
               {item.entries > 1 ? <span className="muted"> {msg("inbox.moreEntries", { count: item.entries - 1 })}</span> : null}
@@ -186,7 +187,14 @@ function InboxTable({ items, view, timezone }: { items: Loaded["items"]; view: T
               ) : null}
             </td>
             <td>
-              <span className="chip">{msg("conversations.status", { status: item.status })}</span>
+              {/* An entry without a thread (sent from a Messaging Service) keeps its own workflow. */}
+              <span className="chip">{item.itemStatus ? msg("inbox.item.statusName", { status: item.itemStatus }) : msg("conversations.status", { status: item.status })}</span>
+              {item.kind === "ITEM" ? (
+                <>
+                  <br />
+                  <span className="muted">{msg("inbox.noThread")}</span>
+                </>
+              ) : null}
               {item.waitingSince ? (
                 <>
                   {" "}

@@ -73,6 +73,10 @@ export const imports = {
     es: "{count, plural, one {# fila tiene} other {# filas tienen}} un consentimiento no reconocido (use sí/no, x, 1): se importan sin consentimiento.",
     en: "{count, plural, one {# row has} other {# rows have}} an unrecognised consent (use sí/no, x, 1): imported without consent.",
   }),
+  "imports.warning.unrecognisedMarketing": m<{ count: number }>({
+    es: "{count, plural, one {# fila tiene} other {# filas tienen}} un consentimiento de marketing no reconocido (use sí/no, x, 1): su consentimiento de marketing queda como estaba.",
+    en: "{count, plural, one {# row has} other {# rows have}} an unrecognised marketing consent (use sí/no, x, 1): their marketing consent stays as it was.",
+  }),
   "imports.warning.mixedEncoding": m({
     es: "El archivo mezcla codificaciones (UTF-8 y Windows-1252): revise los acentos de las filas importadas.",
     en: "The file mixes encodings (UTF-8 and Windows-1252): check the accents of the imported rows.",

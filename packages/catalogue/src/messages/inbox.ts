@@ -48,6 +48,7 @@ export const inbox = {
     es: "{count, plural, one {y # entrada más} other {y # entradas más}}",
     en: "{count, plural, one {and # more entry} other {and # more entries}}",
   }),
+  "inbox.noThread": m({ es: "Sin conversación: se atiende en su página", en: "No conversation: handled on its own page" }),
   "inbox.older": m({ es: "Más antiguas →", en: "Older →" }),
   "inbox.newest": m({ es: "← Más recientes", en: "← Newest" }),
   // The page an item without a thread keeps (its workflow, notes and the patient's story).

@@ -60,5 +60,13 @@ export const leads = {
   "leads.analytics.bySource": m({ es: "Prospectos por origen", en: "Leads by source" }),
   "leads.analytics.byStatus": m({ es: "Prospectos por etapa", en: "Leads by stage" }),
   "leads.analytics.count": m({ es: "Prospectos", en: "Leads" }),
-  "leads.analytics.none": m({ es: "Todavía no hay prospectos.", en: "No leads yet." }),
+  "leads.analytics.none": m({ es: "No hay prospectos en este periodo.", en: "No leads in this period." }),
+  "leads.analytics.period": m({
+    es: "Los que escribieron por primera vez en el periodo elegido; con un consultorio, los que ya tienen una cita en él.",
+    en: "Those who first wrote in the chosen period; with a practice, those who already have an appointment there.",
+  }),
+  "leads.analytics.withoutPractice": m<{ count: number }>({
+    es: "{count, plural, one {# prospecto del periodo aún no tiene} other {# prospectos del periodo aún no tienen}} cita en ningún consultorio: se cuentan sin el filtro de consultorio.",
+    en: "{count, plural, one {# lead of the period has} other {# leads of the period have}} no appointment at any practice yet: they are counted without the practice filter.",
+  }),
 } as const;

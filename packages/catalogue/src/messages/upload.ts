@@ -29,8 +29,8 @@ export const upload = {
     en: "The workbook has {count} sheets ({sheets}): \"{sheet}\" was read. To use another one, upload it again choosing the sheet.",
   }),
   "upload.intro": m<{ mb: number }>({
-    es: "Un libro de Excel (.xlsx) o un CSV guardado desde Excel (separado por ; o ,), de hasta {mb} MB. Columnas: nombre, teléfono, fecha de la cita y, si las tiene, hora, consentimiento, canal y tipo de cita. Antes de enviar nada verá una vista previa.",
-    en: "An Excel workbook (.xlsx) or a CSV saved from Excel (separated by ; or ,), up to {mb} MB. Columns: name, phone, appointment date and, if you have them, time, consent, channel and appointment type. You will see a preview before anything is sent.",
+    es: "Un libro de Excel (.xlsx) o un CSV guardado desde Excel (separado por ; o ,), de hasta {mb} MB. Columnas: nombre, teléfono, fecha de la cita y, si las tiene, hora, consentimiento, canal, tipo de cita y consentimiento de marketing (sí/no: quién acepta difusiones; vacío lo deja como estaba). Antes de enviar nada verá una vista previa.",
+    en: "An Excel workbook (.xlsx) or a CSV saved from Excel (separated by ; or ,), up to {mb} MB. Columns: name, phone, appointment date and, if you have them, time, consent, channel, appointment type and marketing consent (yes/no: who accepts broadcasts; empty leaves it as it was). You will see a preview before anything is sent.",
   }),
   "upload.samples": m({ es: "Archivos de ejemplo:", en: "Sample files:" }),
   "upload.sample.xlsx": m({ es: "Excel (.xlsx)", en: "Excel (.xlsx)" }),

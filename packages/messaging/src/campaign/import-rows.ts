@@ -68,6 +68,8 @@ export interface ImportGrant {
   actorId: string | null;
   /** The attestation or the file the consent came from. */
   evidence: string | null;
+  /** The evidence of the rows' marketing consent (the file's marketing column); default `evidence`. */
+  marketingEvidence?: string | null;
 }
 
 /**
@@ -80,7 +82,7 @@ export interface ImportGrant {
 export async function upsertAndLockContacts(
   em: EntityManager,
   workspaceId: string,
-  rows: readonly { phone: string; channel: Channel; consent: boolean }[],
+  rows: readonly { phone: string; channel: Channel; consent: boolean; marketing?: boolean | null }[],
   now: Date,
   grant: ImportGrant = { source: "IMPORT", actorId: null, evidence: null },
 ): Promise<Map<string, ContactState>> {
@@ -158,7 +160,58 @@ export async function upsertAndLockContacts(
     );
     for (const r of locked) states.set(r.phone, toState(r));
   }
+  await recordImportMarketingConsent(em, workspaceId, sorted, now, grant);
   return states;
+}
+
+/**
+ * The rows' marketing consent (SPEC §14), as `setMarketingConsent` records it but set-based: a "yes"
+ * grants it to a contact without it (not to an opted-out or erased one: a file's word does not undo
+ * the patient's), a "no" withdraws a consent the contact has, each change with one consent event per
+ * channel (purpose MARKETING, the grant's source). Null leaves the contact alone; an unchanged state
+ * writes nothing, so re-importing the same file adds no events. The contacts are already locked.
+ */
+async function recordImportMarketingConsent(
+  em: EntityManager,
+  workspaceId: string,
+  sorted: readonly { phone: string; marketing?: boolean | null }[],
+  now: Date,
+  grant: ImportGrant,
+): Promise<void> {
+  const marked = sorted.filter((r) => r.marketing === true || r.marketing === false);
+  const evidence = (grant.marketingEvidence ?? grant.evidence)?.trim().slice(0, 1000) || null;
+  for (const batch of chunks(marked, BATCH)) {
+    await executeBound(
+      em,
+      `with t as materialized (
+         select * from unnest(?::text[], ?::bool[]) as t(phone, granted)
+       ), changed as (
+         update contacts c set marketing_consent_at = case when t.granted then ?::timestamptz end,
+                marketing_consent_source = case when t.granted then ?::text end, updated_at = ?
+           from t
+          where c.workspace_id = ? and c.phone = t.phone and c.erased_at is null
+            and (case when t.granted then c.marketing_consent_at is null and c.opted_out_at is null else c.marketing_consent_at is not null end)
+         returning c.id, c.phone, t.granted
+       )
+       insert into consent_events (workspace_id, contact_id, channel, purpose, action, source, occurred_at, actor_id, evidence)
+       select ?, changed.id, ch.channel, 'MARKETING', case when changed.granted then 'GRANTED' else 'WITHDRAWN' end, ?, ?::timestamptz, ?::uuid, ?::text
+         from changed cross join (values ('WHATSAPP'), ('SMS')) as ch(channel)
+        order by changed.phone, ch.channel`,
+      [
+        pgArray(batch.map((r) => r.phone)),
+        pgArray(batch.map((r) => r.marketing === true)),
+        now,
+        contactSource(grant.source),
+        now,
+        workspaceId,
+        workspaceId,
+        grant.source,
+        now,
+        grant.actorId,
+        evidence,
+      ],
+    );
+  }
 }
 
 /** The contacts' state by phone, without locking or writing anything (a preview); unknown phones are left out. */

@@ -41,3 +41,15 @@ export async function setContactLeadStatus(em: EntityManager, workspaceId: strin
   }
   return { from: row.lead_status };
 }
+
+/**
+ * A staff reply reached a NEW lead: it becomes CONTACTED (SPEC §16). Any other stage is left as it is
+ * (a booked or lost lead is not moved back). Returns the contact when it moved, for the caller's audit.
+ */
+export async function markLeadContacted(em: EntityManager, workspaceId: string, contactId: string, at: Date): Promise<{ contactId: string } | null> {
+  const rows = await em.execute<{ id: string }[]>(
+    "update contacts set lead_status = 'CONTACTED', lead_status_at = ?, updated_at = ? where workspace_id = ? and id = ? and lead_status = 'NEW' and erased_at is null returning id",
+    [at, at, workspaceId, contactId],
+  );
+  return rows[0] ? { contactId: rows[0].id } : null;
+}

@@ -7,6 +7,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { enqueueOutbox, OutboxStream, scopedQuery } from "@rm/db";
 import { PLATFORM_TEMPLATE_TEXTS, renderContent, replyOptions, resolveWhatsAppContentSid, whatsappContentVariables, type PlatformContentSids, type ReplyOptions } from "@rm/domain";
 import { messageSendEvent } from "@rm/events";
+import { markLeadContacted } from "../contacts/leads.ts";
 import { firstName, loadPatientContext } from "../feedback/patient-context.ts";
 import { confirmedWidgetPhone } from "../widget/widget.ts";
 import { loadThreadRow, markAnswered, type ThreadRow } from "./threads.ts";
@@ -67,9 +68,14 @@ export async function loadReplyContext(
   return { thread, options, optedOutAt: c.opted_out_at, contact: { name: c.name, language: c.language, workspaceName: c.workspace_name, whatsappContentSids: c.whatsapp_content_sids } };
 }
 
+/** A NEW lead answered by staff (SPEC §16): its contact, moved to CONTACTED by this reply (the caller audits it). */
+export interface LeadContacted {
+  leadContacted: { contactId: string } | null;
+}
+
 export type StaffReplyResult =
-  | { kind: "sent"; messageId: string }
-  | { kind: "pending"; noticeId: string; expiresAt: Date }
+  | ({ kind: "sent"; messageId: string } & LeadContacted)
+  | ({ kind: "pending"; noticeId: string; expiresAt: Date } & LeadContacted)
   | { kind: "refused"; options: ReplyOptions }
   | { kind: "not-found" };
 
@@ -84,8 +90,24 @@ export interface StaffReplyInput {
   platformContentSids?: PlatformContentSids | undefined;
 }
 
-/** Sends (or holds, outside WhatsApp's window) a staff reply; runs in the caller's transaction. */
+/**
+ * Sends (or holds, outside WhatsApp's window) a staff reply; runs in the caller's transaction. A reply
+ * that goes out (or whose notice does) to a NEW lead moves the lead to CONTACTED in the same
+ * transaction: staff answered it, as they would have marked by hand.
+ */
 export async function sendStaffReply(em: EntityManager, input: StaffReplyInput): Promise<StaffReplyResult> {
+  const result = await writeStaffReply(em, input);
+  if (result.kind !== "sent" && result.kind !== "pending") return result;
+  return { ...result, leadContacted: await markLeadContacted(em, input.workspaceId, result.contactId, input.now) };
+}
+
+type Written =
+  | { kind: "sent"; messageId: string; contactId: string }
+  | { kind: "pending"; noticeId: string; expiresAt: Date; contactId: string }
+  | { kind: "refused"; options: ReplyOptions }
+  | { kind: "not-found" };
+
+async function writeStaffReply(em: EntityManager, input: StaffReplyInput): Promise<Written> {
   const ctx = await loadReplyContext(em, input.workspaceId, input.conversationId, input.now, { lock: true, platformContentSids: input.platformContentSids });
   if (!ctx) return { kind: "not-found" };
   const { thread, options } = ctx;
@@ -93,12 +115,12 @@ export async function sendStaffReply(em: EntityManager, input: StaffReplyInput):
   if (thread.channel === "WEB") {
     const messageId = await insertWebAnswer(em, thread, { body: input.body, authorId: input.authorId, now: input.now });
     await markAnswered(em, input.workspaceId, thread.id, input.now);
-    return { kind: "sent", messageId };
+    return { kind: "sent", messageId, contactId: thread.contact_id };
   }
   if (options.kind === "FREE_TEXT") {
     const messageId = await insertStaffMessage(em, thread, { type: "STAFF_REPLY", body: input.body, contentSid: null, contentVariables: null, authorId: input.authorId, now: input.now });
     await markAnswered(em, input.workspaceId, thread.id, input.now);
-    return { kind: "sent", messageId };
+    return { kind: "sent", messageId, contactId: thread.contact_id };
   }
   // PENDING_REPLY: hold the text, send the approved notice; the text goes when the patient answers.
   // A contact without a patient (a new phone on an own sender) is greeted by their name, if known, from the workspace.
@@ -125,7 +147,7 @@ export async function sendStaffReply(em: EntityManager, input: StaffReplyInput):
     [input.body, input.authorId, input.now, expiresAt, input.now, input.now, input.now, input.workspaceId, thread.id],
     "run",
   );
-  return { kind: "pending", noticeId, expiresAt };
+  return { kind: "pending", noticeId, expiresAt, contactId: thread.contact_id };
 }
 
 /**

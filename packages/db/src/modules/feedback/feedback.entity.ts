@@ -35,6 +35,12 @@ export const FeedbackSchema = defineEntity({
       name: "feedback_inbox_idx",
       columns: [{ name: "workspace_id" }, { name: "status" }, { name: "created_at", sort: "DESC" }],
     },
+    // The inbox's rows without a thread (a request sent from a Messaging Service): few, found without
+    // walking the workspace's threaded entries.
+    {
+      name: "feedback_threadless_idx",
+      expression: `create index "feedback_threadless_idx" on "feedback" ("workspace_id", "created_at" desc, "id" desc) where "conversation_id" is null`,
+    },
   ],
 });
 
