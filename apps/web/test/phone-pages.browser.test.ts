@@ -12,6 +12,7 @@ import { chromiumPresent, expectUsableAt360, launchChromium, unexpectedProblems,
 import { createTenantCampaign } from "./support/campaigns.ts";
 import { seedContactFixture } from "./support/contacts.ts";
 import { inboxItemUrl, seedInboxItems } from "./support/inbox-items.ts";
+import { seedLibraryEntry } from "./support/library.ts";
 import { seedThreads, threadUrl } from "./support/threads.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
@@ -30,6 +31,7 @@ describe.skipIf(!present)("every staff page on a 360-px phone", () => {
   let campaignId: string;
   let contactId: string;
   let draftId: string;
+  let libraryId: string;
   const problems: string[] = [];
 
   beforeAll(async () => {
@@ -46,6 +48,7 @@ describe.skipIf(!present)("every staff page on a 360-px phone", () => {
     ({ contactId } = await seedContactFixture(db.url, tenant, "+593991230005"));
     await seedInboxItems(db.url, [tenant]);
     await seedThreads(db.url, [tenant]);
+    libraryId = await seedLibraryEntry(db.url, tenant, { name: "Recordatorio de limpieza semestral", objective: "Traer de vuelta a quienes no vienen hace seis meses" });
     // An audit log with long entries (a renamed practice, a changed setting with its values).
     const orm = await initOrm({ databaseUrl: db.url, poolMax: 1 });
     try {
@@ -106,12 +109,14 @@ describe.skipIf(!present)("every staff page on a 360-px phone", () => {
     "_app.campaigns.send.tsx": "/campaigns/send",
     "_app.campaigns.$id.tsx": `/campaigns/${campaignId}`,
     "_app.campaigns.drafts.$id.tsx": `/campaigns/drafts/${draftId}`,
+    "_app.campaigns.broadcast.tsx": "/campaigns/broadcast",
     "_app.conversations._index.tsx": "/conversations",
     "_app.conversations.$id.tsx": threadUrl(tenant),
     "_app.inbox._index.tsx": "/inbox",
     "_app.inbox.$id.tsx": inboxItemUrl(tenant),
     "_app.contacts._index.tsx": "/contacts",
     "_app.contacts.$id.tsx": `/contacts/${contactId}`,
+    "_app.leads._index.tsx": "/leads",
     "_app.analytics._index.tsx": "/analytics",
     "_app.billing.tsx": "/billing",
     "_app.billing_.success.tsx": "/billing/success",
@@ -119,6 +124,9 @@ describe.skipIf(!present)("every staff page on a 360-px phone", () => {
     "_app.templates._index.tsx": "/templates",
     "_app.templates.$id.tsx": `/templates/${tenant.templateId}`,
     "_app.templates.drafts.tsx": "/templates/drafts",
+    "_app.templates.library._index.tsx": "/templates/library",
+    "_app.templates.library.new.tsx": "/templates/library/new",
+    "_app.templates.library.$id.tsx": `/templates/library/${libraryId}`,
     "_app.practices._index.tsx": "/practices",
     "_app.practices.new.tsx": "/practices/new",
     "_app.practices.$id.tsx": `/practices/${tenant.practiceId}`,
@@ -127,6 +135,8 @@ describe.skipIf(!present)("every staff page on a 360-px phone", () => {
     "_app.settings_.sender.tsx": "/settings/sender",
     "_app.settings_.api.tsx": "/settings/api",
     "_app.settings_.webhooks.tsx": "/settings/webhooks",
+    "_app.settings_.assistant.tsx": "/settings/assistant",
+    "_app.settings_.widget.tsx": "/settings/widget",
     "_app.settings_.api_.reference.tsx": "/settings/api/reference",
     "_app.users.tsx": "/users",
     "_app.audit.tsx": "/audit",
@@ -177,10 +187,10 @@ describe.skipIf(!present)("every staff page on a 360-px phone", () => {
         const action = page.getByTestId("audit-action").first();
         expect(await action.evaluate((td) => getComputedStyle(td, "::before").content)).toBe('"Acción"');
         expect((await action.boundingBox())!.width).toBeLessThanOrEqual(360);
-        // The inbox table scrolls inside itself: the page does not.
+        // The inbox table scrolls inside its own focusable region: the page does not.
         await page.goto(`${web.url}/inbox`);
-        const table = page.getByTestId("inbox-table");
-        expect(await table.evaluate((t) => [getComputedStyle(t).overflowX, t.scrollWidth > t.clientWidth])).toEqual(["auto", true]);
+        const region = page.locator(".table-scroll", { has: page.getByTestId("inbox-table") });
+        expect(await region.evaluate((t) => [getComputedStyle(t).overflowX, t.scrollWidth > t.clientWidth])).toEqual(["auto", true]);
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
       } finally {
         await context.close();

@@ -145,8 +145,9 @@ describe("metrics of running processes", () => {
     const used = [...new Set([...metricNames(dashboard), ...metricNames(JSON.stringify(rule.spec))])];
     expect(used.length).toBeGreaterThan(15);
     // Counters appear on first use; these dashboard series belong to flows this small one does not
-    // run (a WhatsApp number without WhatsApp, a Stripe webhook, an AI drafts request).
-    const notInThisFlow = new Set(["rm_messages_sms_fallback_total", "rm_billing_webhook_requests_total", "rm_ai_request_duration_seconds_bucket"]);
+    // run (a WhatsApp number without WhatsApp, a Stripe webhook, an AI drafts request, the LLM
+    // assistant of a workspace that opted in).
+    const notInThisFlow = new Set(["rm_messages_sms_fallback_total", "rm_billing_webhook_requests_total", "rm_ai_request_duration_seconds_bucket", "rm_assistant_replies_total"]);
     expect(used.filter((name) => !notInThisFlow.has(name) && !hasSeries(all, name))).toEqual([]);
     // The runbook names metrics too (histograms by their base name).
     const runbook = readFileSync(`${ROOT}docs/runbook.md`, "utf8");
