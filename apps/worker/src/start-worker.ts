@@ -19,11 +19,20 @@ export async function startWorker(config: WorkerEnv, logger: Logger): Promise<Wo
     producer: createRedis(config.REDIS_URL, "producer", logger, { connectionName: `rm-worker-${consumerName}-cmd`, cluster: config.REDIS_CLUSTER }),
   };
 
+  // Ready only once the consumers run and SIGTERM has its handler: before that a stop would end the
+  // process without releasing anything, so nothing should route to it or count it as up.
+  let consuming = false;
   const telemetry = await startTelemetry({
     serviceName: "rm-worker",
     metricsPort: config.METRICS_PORT,
     otlpTracesEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
-    readiness: probeAll({ postgres: () => db.ping(), redis: () => redis.producer.ping() }),
+    readiness: probeAll({
+      postgres: () => db.ping(),
+      redis: () => redis.producer.ping(),
+      consumers: async () => {
+        if (!consuming) throw new Error("consumers starting");
+      },
+    }),
   });
 
   const context: WorkerContext = { config, logger, clock: systemClock, db, redis };
@@ -37,6 +46,7 @@ export async function startWorker(config: WorkerEnv, logger: Logger): Promise<Wo
     { name: "postgres", close: () => db.close() },
     { name: "telemetry", close: () => telemetry.shutdown() },
   ]);
+  consuming = true;
 
   logger.info({ metricsPort: telemetry.port, pid: process.pid, consumer: consumerName, nodeEnv: config.NODE_ENV }, "started");
   return context;

@@ -55,7 +55,9 @@ export function processLifecycleSuite(app: ProcessUnderTest): void {
       const proc = start(env);
 
       const ready = await waitForStatus(`${base}/readyz`, 200);
-      expect(ready).toEqual({ status: "ready", checks: { postgres: true, redis: true } });
+      // Every dependency checked, and every check of the app's own (the worker's consumers) passed.
+      expect(ready).toMatchObject({ status: "ready", checks: { postgres: true, redis: true } });
+      expect(Object.values((ready as { checks: Record<string, boolean> }).checks).every(Boolean)).toBe(true);
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       const metrics = await fetch(`${base}/metrics`);
       expect(metrics.status).toBe(200);
