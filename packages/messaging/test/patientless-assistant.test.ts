@@ -16,6 +16,7 @@ import { createTestRedis, type TestRedis } from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";
 import { createSimulator, type Simulator } from "@rm/twilio-simulator";
 import { handleAssistantReply } from "../src/conversations/assistant-reply.ts";
+import { sendStaffReply } from "../src/conversations/staff-reply.ts";
 import { setThreadAssistant } from "../src/conversations/threads.ts";
 import { createReplyProcessor } from "../src/feedback/reply.ts";
 import type { HandlerDeps } from "../src/handlers/deps.ts";
@@ -270,5 +271,44 @@ describe("a new phone on an own sender", () => {
     // Still waiting: a second urgent message alerts no one again.
     await newPhoneWrites(s.workspaceId, phone, "Sigue doliendo mucho, es urgente");
     expect((await outbound(s.workspaceId)).filter((m) => m.type === "STAFF_ALERT")).toHaveLength(1);
+  });
+
+  it("BAJA opts the contact out with a consent event, gets no bot answer and refuses a staff reply; ALTA opts back in", async () => {
+    const s = await scenario({ ai: true });
+    const phone = "+593991230039";
+    await newPhoneWrites(s.workspaceId, phone, "Hola, ¿dónde quedan?");
+    const [thread] = await sql<{ id: string }>("select c.id from conversations c join contacts k on k.id = c.contact_id where c.workspace_id = ? and k.phone = ?", [s.workspaceId, phone]);
+    const contact = () => sql<{ opted_out_at: Date | null; opted_out_source: string | null; sms_consent_source: string | null }>("select opted_out_at, opted_out_source, sms_consent_source from contacts where workspace_id = ? and phone = ?", [s.workspaceId, phone]);
+    const consent = () => sql<{ action: string; source: string; channel: string; evidence: string }>(
+      "select e.action, e.source, e.channel, e.evidence from consent_events e join contacts k on k.id = e.contact_id where e.workspace_id = ? and k.phone = ? order by e.id",
+      [s.workspaceId, phone],
+    );
+    const staffReply = () =>
+      tx((em) => sendStaffReply(em, { workspaceId: s.workspaceId, conversationId: thread!.id, authorId: s.ownerId, body: "Le escribimos de la clínica.", now: h.clock.now(), pendingReplyTtlMs: 60_000 }));
+    const before = (await outbound(s.workspaceId)).length;
+    sim.ai.reset();
+
+    h.clock.advance(60_000);
+    await newPhoneWrites(s.workspaceId, phone, "BAJA");
+    const [out] = await contact();
+    expect(out!.opted_out_source).toBe("SMS:BAJA");
+    expect(new Date(out!.opted_out_at!)).toEqual(h.clock.now());
+    expect(await consent()).toEqual([{ action: "WITHDRAWN", source: "REPLY", channel: "SMS", evidence: "BAJA" }]);
+    const [stored] = await sql<{ intent: string }>("select intent from inbound_messages where workspace_id = ? and body = 'BAJA'", [s.workspaceId]);
+    expect(stored!.intent).toBe("OPT_OUT");
+    // No bot message and no turn for the model: the STOP ends the automatic handling.
+    expect(await outbound(s.workspaceId)).toHaveLength(before);
+    expect(await publishDue(s.workspaceId, "assistant.reply")).toEqual([]);
+    expect(await staffReply()).toEqual({ kind: "refused", options: { kind: "BLOCKED", reason: "OPTED_OUT" } });
+
+    h.clock.advance(60_000);
+    await newPhoneWrites(s.workspaceId, phone, "ALTA");
+    expect(await contact()).toEqual([expect.objectContaining({ opted_out_at: null, opted_out_source: null, sms_consent_source: "REPLY" })]);
+    expect((await consent()).map((e) => [e.action, e.source, e.evidence])).toEqual([
+      ["WITHDRAWN", "REPLY", "BAJA"],
+      ["GRANTED", "REPLY", "ALTA"],
+    ]);
+    expect(await outbound(s.workspaceId)).toHaveLength(before);
+    expect(await staffReply()).toMatchObject({ kind: "sent" });
   });
 });

@@ -330,14 +330,35 @@ export async function processReply(deps: ReplyDeps, em: EntityManager, inbound: 
 
 /**
  * A message in a thread without a patient (a new phone on an own sender, SPEC §13): no rating is
- * awaited and no HELP explains one, so only the assistant's steps run (urgent alert, hand-offs,
- * knowledge answer, LLM, away message). A STOP or START is left for staff, never answered by the bot.
+ * awaited and no HELP explains one, so after the opt-out only the assistant's steps run (urgent alert,
+ * hand-offs, knowledge answer, LLM, away message).
  */
 async function processContactReply(deps: ReplyDeps, em: EntityManager, inbound: InboundMessage, workspaceId: string): Promise<ReplyOutcome> {
   inbound.intent = InboundIntent.OTHER;
   if (!inbound.conversation) return "unrouted";
   const parsed = parseReply(inbound.body, { buttonPayload: inbound.buttonPayload });
-  if (parsed.kind === "optout" || parsed.kind === "optin") return "inbox";
+  // Opt-out is always first and always obeyed (SPEC §5.6), patient or not; nothing else reads the message.
+  // The confirmation is a patient's template (it needs the patient's practice), so none goes here.
+  if (parsed.kind === "optout" || parsed.kind === "optin") {
+    const change = {
+      phone: inbound.fromAddress.replace(/^whatsapp:/, ""),
+      channel: providerChannel(inbound.channel),
+      sender: inbound.toAddress,
+      keyword: parsed.kind === "optout" ? (inbound.buttonPayload ?? inbound.body) : inbound.body,
+      now: inbound.receivedAt,
+    };
+    const log = { inboundId: inbound.id, workspaceId, conversationId: inbound.conversation.id };
+    if (parsed.kind === "optout") {
+      inbound.intent = InboundIntent.OPT_OUT;
+      const { workspaces } = await optOut(em, workspaceId, change);
+      deps.logger.info({ ...log, workspaces, confirmation: false }, "opt-out recorded for a contact without a patient");
+      return "optout";
+    }
+    inbound.intent = InboundIntent.OPT_IN;
+    const contacts = await optIn(em, workspaceId, change);
+    deps.logger.info({ ...log, contacts }, "opt-in recorded for a contact without a patient");
+    return "optin";
+  }
   const outcome = await handleContactMessage(em, {
     workspaceId,
     conversationId: inbound.conversation.id,
