@@ -109,4 +109,5 @@ export const audit = {
   "audit.action.canned_reply.created": m({ es: "Respuesta rápida creada", en: "Quick reply created" }),
   "audit.action.widget.origins_changed": m({ es: "Orígenes del chat web cambiados", en: "Web chat origins changed" }),
   "audit.action.widget.practice_changed": m({ es: "Consultorio del chat web cambiado", en: "Web chat practice changed" }),
+  "audit.action.template.whatsapp_submitted": m({ es: "Texto de la biblioteca enviado a WhatsApp para aprobación", en: "Library text submitted to WhatsApp for approval" }),
 };
