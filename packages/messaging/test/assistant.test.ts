@@ -3,8 +3,7 @@
 // order, the bot's messages go out through the send protocol to the simulator (credits charged), the
 // urgent alert reaches the practice's staff number, and the LLM assistant answers from the
 // simulator's fake chat-completions endpoint outside any transaction. Real PostgreSQL and Redis.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AiClient } from "@rm/ai";
 import { demoKnowledge, readPatientQuestion, saveKnowledge, type PracticeKnowledge } from "@rm/assistant";
@@ -23,7 +22,7 @@ import type { HandlerDeps } from "../src/handlers/deps.ts";
 import { storeInbound } from "../src/handlers/store-inbound.ts";
 import { SenderRateLimiter } from "../src/rate-limit.ts";
 import { sendMessage, type SendDeps } from "../src/send/send-message.ts";
-import { type Harness, ledger, makeSentMessage, outboxRow, publishedEntry } from "./handler-fixtures.ts";
+import { startInboundHook, type Harness, ledger, makeSentMessage, outboxRow, publishedEntry } from "./handler-fixtures.ts";
 
 const SID = "AC0c0c0000000000000000000000000025";
 const TOKEN = "assistant-token";
@@ -45,18 +44,11 @@ beforeAll(async () => {
   const feedback = { publicUrl: "https://app.example.test", platformContentSids: LOCAL_PLATFORM_CONTENT_SIDS };
   deps = { ...h.deps, feedback, onInboundRouted: createReplyProcessor({ logger: h.logger, feedback, aiAssistantAvailable: true }) };
   redis = await createTestRedis();
-  hook = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c: Buffer) => (raw += c.toString()));
-    req.on("end", () => {
-      posted.push(Object.fromEntries(new URLSearchParams(raw)));
-      res.writeHead(200, { "content-type": "text/xml" }).end("<Response/>");
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
+  let hookUrl: string;
+  ({ server: hook, url: hookUrl } = await startInboundHook(posted));
   sim = createSimulator({ accountSid: SID, authTokens: [TOKEN], callbackDelayMs: 60_000, now: () => h.clock.now().getTime() });
   await sim.listen(0, "127.0.0.1");
-  sim.configure({ inboundUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/inbound` });
+  sim.configure({ inboundUrl: hookUrl });
 });
 afterAll(async () => {
   await sim.close();

@@ -2,8 +2,7 @@
 // contact and sender, staff answer through the send protocol (the simulator receives the reply,
 // the ledger charges it), WhatsApp's window decides free text or a pending reply, an opted-out
 // contact cannot be answered, and a live conversation changes what the automatic handling does.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUTOMATIC_HANDLING_ORDER } from "@rm/assistant";
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
@@ -20,7 +19,7 @@ import { SenderRateLimiter } from "../src/rate-limit.ts";
 import { loadReplyContext, sendStaffReply } from "../src/conversations/staff-reply.ts";
 import { setThreadStatus } from "../src/conversations/threads.ts";
 import { alertUnanswered } from "../src/conversations/unanswered-alert.ts";
-import { type Harness, ledger, makeSentMessage, publishedEntry, setupHarness } from "./handler-fixtures.ts";
+import { startInboundHook, type Harness, ledger, makeSentMessage, publishedEntry, setupHarness } from "./handler-fixtures.ts";
 
 const SID = "AC0c0c0000000000000000000000000021";
 const TOKEN = "conv-token";
@@ -39,18 +38,11 @@ beforeAll(async () => {
   deps = { ...h.deps, feedback, onInboundRouted: createReplyProcessor({ logger: h.logger, feedback }) };
   redis = await createTestRedis();
   // Stands in for the web's inbound webhook: keeps what the simulator posts, as Twilio posts it.
-  hook = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c: Buffer) => (raw += c.toString()));
-    req.on("end", () => {
-      posted.push(Object.fromEntries(new URLSearchParams(raw)));
-      res.writeHead(200, { "content-type": "text/xml" }).end("<Response/>");
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
+  let hookUrl: string;
+  ({ server: hook, url: hookUrl } = await startInboundHook(posted));
   sim = createSimulator({ accountSid: SID, authTokens: [TOKEN], callbackDelayMs: 60_000, now: () => h.clock.now().getTime() });
   await sim.listen(0, "127.0.0.1");
-  sim.configure({ inboundUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/inbound` });
+  sim.configure({ inboundUrl: hookUrl });
 });
 afterAll(async () => {
   await sim.close();

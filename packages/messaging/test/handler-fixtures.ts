@@ -1,5 +1,7 @@
 // Shared fixtures of the handler tests: a migrated database of the file's own, tenants with one sent
 // message each, and outbox rows "published" as the relay would leave them.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import {
   Campaign,
@@ -231,4 +233,22 @@ export async function statusEvents(orm: MikroORM, sid: string): Promise<StoredSt
     .fork()
     .execute<StoredStatusEvent[]>("select id::text as id, status, attempts, applied_at, available_at, outcome from provider_status_events where provider_sid = ? order by id", [sid]);
   return rows.map((r) => ({ ...r, applied_at: r.applied_at === null ? null : new Date(r.applied_at), available_at: new Date(r.available_at) }));
+}
+
+/**
+ * A local endpoint standing in for the app's inbound webhook: the simulator posts the messages it
+ * receives for our numbers there, and each form body is kept in `posted` for the test to read.
+ */
+export async function startInboundHook(posted: Record<string, string>[]): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c: Buffer) => (raw += c.toString()));
+    req.on("end", () => {
+      posted.push(Object.fromEntries(new URLSearchParams(raw)));
+      res.writeHead(200, { "content-type": "text/xml" }).end("<Response/>");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/inbound` };
 }

@@ -3,8 +3,7 @@
 // of channel WEB, through no provider), and a new phone on an own sender too. The urgent alert of such
 // a thread goes to the practice's staff number through the outbox and the send protocol, to the
 // Twilio simulator. Real PostgreSQL and Redis.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AiClient } from "@rm/ai";
 import { demoKnowledge, saveKnowledge } from "@rm/assistant";
@@ -24,7 +23,7 @@ import { storeInbound } from "../src/handlers/store-inbound.ts";
 import { findVisitor, findWidgetByKey, postVisitorMessage, setWidgetPractice, visitorView, widgetSettings, type WidgetRow } from "../src/index.ts";
 import { SenderRateLimiter } from "../src/rate-limit.ts";
 import { sendMessage, type SendDeps } from "../src/send/send-message.ts";
-import { type Harness, makeSentMessage, publishedEntry } from "./handler-fixtures.ts";
+import { startInboundHook, type Harness, makeSentMessage, publishedEntry } from "./handler-fixtures.ts";
 
 const SID = "AC0c0c0000000000000000000000000038";
 const TOKEN = "patientless-token";
@@ -46,18 +45,11 @@ beforeAll(async () => {
   const feedback = { publicUrl: "https://app.example.test", platformContentSids: LOCAL_PLATFORM_CONTENT_SIDS };
   deps = { ...h.deps, feedback, onInboundRouted: createReplyProcessor({ logger: h.logger, feedback, aiAssistantAvailable: true }) };
   redis = await createTestRedis();
-  hook = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c: Buffer) => (raw += c.toString()));
-    req.on("end", () => {
-      posted.push(Object.fromEntries(new URLSearchParams(raw)));
-      res.writeHead(200, { "content-type": "text/xml" }).end("<Response/>");
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
+  let hookUrl: string;
+  ({ server: hook, url: hookUrl } = await startInboundHook(posted));
   sim = createSimulator({ accountSid: SID, authTokens: [TOKEN], callbackDelayMs: 60_000, now: () => h.clock.now().getTime() });
   await sim.listen(0, "127.0.0.1");
-  sim.configure({ inboundUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/inbound` });
+  sim.configure({ inboundUrl: hookUrl });
 });
 afterAll(async () => {
   await sim.close();
