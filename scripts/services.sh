@@ -70,8 +70,14 @@ start_pg() {
     log "port $PG_PORT is taken by a server this checkout did not start (another checkout?): stop it, or set RM_PG_PORT or DATABASE_URL"; exit 1
   fi
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+  # pg_stat_statements is loaded with tracking off: only a benchmark's own database turns it on
+  # (its statement profile, packages/test-utils/src/statement-profile.ts); other work pays nothing.
+  local preload=""
+  if [ -f "$bin/../lib/pg_stat_statements.so" ] || [ -f "$("$bin/pg_config" --pkglibdir 2>/dev/null)/pg_stat_statements.so" ]; then
+    preload="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=none"
+  fi
   as_pg "$bin/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/server.log" -w -t 60 start \
-    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_DIR -c max_connections=300 -c shared_buffers=256MB -c fsync=on" >/dev/null
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_DIR -c max_connections=300 -c shared_buffers=256MB -c fsync=on $preload" >/dev/null
   as_pg "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname='$DB_NAME'" | grep -q 1 \
     || as_pg "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$DB_NAME"

@@ -10,6 +10,11 @@
 // put a row back to pending, like a rate-limit reschedule, NOTIFY themselves), the due time of the
 // next row scheduled for later (read from the claim index after a batch that was not full, so a row
 // written ahead is published at its time, not up to a poll interval late), and polling as a fallback.
+//
+// Lanes: while a backlog lasts (a batch came back full) the relay claims in `lanes` transactions at
+// once, so one lane claims and marks in PostgreSQL while another waits on Redis and its commit. SKIP
+// LOCKED keeps their rows apart, exactly as between relay replicas; stream order across batches is
+// no more promised than between two replicas (every consumer is idempotent and reads per entry).
 import type pg from "pg";
 import { OUTBOX_RELAY_BEGIN, OUTBOX_RELAY_STATEMENTS, WakeableLoop, type ClaimedOutboxRow } from "@rm/db/outbox-relay";
 import type { Clock } from "@rm/domain";
@@ -25,12 +30,17 @@ export interface OutboxRelayOptions {
   naming: StreamNaming;
   clock: Clock;
   batchSize?: number;
+  /** Batches in flight at once while a backlog lasts (1 = one after another). */
+  lanes?: number;
   pollMs?: number;
   logger?: LogSink;
 }
 
 /** The shortest sleep before a row scheduled for later: what it may wait so its neighbours share a claim. */
 export const SCHEDULE_GRANULARITY_MS = 20;
+
+/** What a failed batch reports in place of a count. */
+const FAILED = -1;
 
 const instruments = defineInstruments((meter) => ({
   published: meter.createCounter("rm.outbox.published", { description: "Outbox rows published to streams, by stream kind" }),
@@ -39,6 +49,7 @@ const instruments = defineInstruments((meter) => ({
 
 export class OutboxRelay {
   private readonly batchSize: number;
+  private readonly lanes: number;
   private readonly pollMs: number;
   private readonly loop: WakeableLoop;
   /** Due time (ms) of the next row scheduled for later, as of the last batch that was not full. */
@@ -49,6 +60,7 @@ export class OutboxRelay {
     this.o = options;
     const o = options;
     this.batchSize = o.batchSize ?? 500;
+    this.lanes = Math.max(1, o.lanes ?? 2);
     this.pollMs = o.pollMs ?? 1000;
     this.loop = new WakeableLoop({ listenUrl: o.listenUrl, channel: "outbox", label: "relay", logger: o.logger }, () => this.turn());
   }
@@ -123,16 +135,35 @@ export class OutboxRelay {
   }
 
   private async turn(): Promise<void> {
-    let published = 0;
-    try {
-      published = await this.publishBatch();
-    } catch (err) {
-      this.o.logger?.warn({ err: String(err) }, "relay batch failed; retrying");
+    let last = await this.tryBatch();
+    // A full batch means more is probably due: drain it in lanes, without waiting.
+    if (last === this.batchSize && this.lanes > 1) {
+      const lanes = await Promise.all(Array.from({ length: this.lanes }, () => this.drainLane()));
+      last = Math.min(...lanes);
+    }
+    if (last === FAILED) {
       await this.loop.waker.sleep(Math.min(this.pollMs, 1000));
       return;
     }
-    // A full batch means more is probably due: go again without waiting.
-    if (published < this.batchSize && this.loop.isRunning) await this.loop.waker.sleep(this.untilNextDue());
+    if (last < this.batchSize && this.loop.isRunning) await this.loop.waker.sleep(this.untilNextDue());
+  }
+
+  /** One lane of a backlog: batches one after another until one comes back short (or fails). */
+  private async drainLane(): Promise<number> {
+    for (;;) {
+      const published = await this.tryBatch();
+      if (published < this.batchSize || !this.loop.isRunning) return published;
+    }
+  }
+
+  /** publishBatch, with a failure logged and reported as FAILED (the rows stay pending). */
+  private async tryBatch(): Promise<number> {
+    try {
+      return await this.publishBatch();
+    } catch (err) {
+      this.o.logger?.warn({ err: String(err) }, "relay batch failed; retrying");
+      return FAILED;
+    }
   }
 
   /**

@@ -13,8 +13,9 @@ import { OutboxRelay } from "./outbox-relay.ts";
  */
 export async function startRelay(config: RelayEnv, logger: Logger): Promise<RelayContext> {
   // Claims go through DATABASE_URL (may be a transaction-mode pooler: no session state is used);
-  // LISTEN needs a direct connection (DATABASE_DIRECT_URL).
-  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 4, idleTimeoutMillis: 30_000 });
+  // LISTEN needs a direct connection (DATABASE_DIRECT_URL). One connection per lane, and room for
+  // the backlog gauges and the readiness probe.
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.RELAY_LANES + 2, idleTimeoutMillis: 30_000 });
   pool.on("error", (err) => logger.warn({ err: err.message }, "idle PostgreSQL connection failed"));
   // pg-pool listens for errors only on idle clients: a connection terminated while checked out (a
   // batch waiting on Redis) would emit an unhandled 'error' and kill the process. Its query fails
@@ -39,6 +40,7 @@ export async function startRelay(config: RelayEnv, logger: Logger): Promise<Rela
     naming: { prefix: config.STREAM_PREFIX, partitions: config.STREAM_PARTITIONS },
     clock: context.clock,
     batchSize: config.RELAY_BATCH_SIZE,
+    lanes: config.RELAY_LANES,
     pollMs: config.RELAY_POLL_MS,
     logger,
   });

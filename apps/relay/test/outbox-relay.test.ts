@@ -156,6 +156,49 @@ describe("OutboxRelay", () => {
     expect(await statuses()).toEqual({ published: 3000 });
   });
 
+  it("drains a backlog in lanes: two claims in flight at once, every row published once", async () => {
+    await enqueue(2000);
+    // Counts the relay's transactions open at the same time (each batch holds one pooled client).
+    const peak = async (lanes: number) => {
+      let open = 0;
+      let most = 0;
+      const counting = {
+        connect: async () => {
+          const client = await pool.connect();
+          most = Math.max(most, ++open);
+          const release = client.release.bind(client);
+          client.release = (err?: Error | boolean) => {
+            open--;
+            client.release = release;
+            release(err);
+          };
+          return client;
+        },
+      } as unknown as pg.Pool;
+      const rel = relay({ pool: counting, batchSize: 100, lanes, clock: systemClock });
+      await rel.start();
+      try {
+        const started = Date.now();
+        while ((await statuses()).pending) {
+          if (Date.now() - started > 10_000) throw new Error("backlog not drained within 10 s");
+          await new Promise((res) => setTimeout(res, 10));
+        }
+      } finally {
+        await rel.stop();
+      }
+      return most;
+    };
+    expect(await peak(2)).toBe(2);
+    const entries = await streamEntries();
+    expect(entries).toHaveLength(2000);
+    expect(new Set(entries.map((e) => e.outboxId)).size).toBe(2000);
+    expect(await statuses()).toEqual({ published: 2000 });
+
+    await enqueue(1000);
+    expect(await peak(1)).toBe(1);
+    expect(await statuses()).toEqual({ published: 3000 });
+  });
+
   it("keeps rows pending when Redis is down", async () => {
     await enqueue(5);
     const dead = new Redis("redis://127.0.0.1:1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });

@@ -61,6 +61,11 @@ spec:
           {{- $_ := set $fixed "STATUS_APPLY_POLL_MS" .pollMs }}
           {{- $_ := set $fixed "STATUS_UNKNOWN_RETRY_MINUTES" .unknownRetryMinutes }}
           {{- end }}
+          {{- with $c.claim }}
+          {{- $_ := set $fixed "RELAY_BATCH_SIZE" .batchSize }}
+          {{- $_ := set $fixed "RELAY_LANES" .lanes }}
+          {{- $_ := set $fixed "RELAY_POLL_MS" .pollMs }}
+          {{- end }}
           {{- with $c.retentionDays }}
           {{- $_ := set $fixed "RETENTION_DAYS" . }}
           {{- end }}

@@ -295,6 +295,8 @@ export const webEnv = commonEnv
 
 export const relayEnv = commonEnv.extend(redisEnv.shape).extend(streamsEnv.shape).extend({
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  /** Batches claimed at once while a backlog lasts: one claims while another waits on Redis and its commit. */
+  RELAY_LANES: z.coerce.number().int().min(1).max(4).default(2),
   RELAY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
 });
 

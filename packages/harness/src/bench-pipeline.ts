@@ -13,12 +13,13 @@
 // same callbacks at the first design's status webhook (one transaction per request).
 import { setTimeout as sleep } from "node:timers/promises";
 import { isCluster } from "@rm/streams";
-import { freePort, REPO_ROOT, startRedisCluster, type LocalRedisCluster } from "@rm/test-utils";
+import { formatStatementProfile, freePort, readStatementProfile, REPO_ROOT, resetStatementProfile, startRedisCluster, type LocalRedisCluster, type StatementProfile } from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";
 import { runBullmqBaseline, waitAllDelivered, type BullmqBaselineReport, type CallbackPhaseReport } from "./baselines/bullmq-baseline.ts";
 import { measureRawCeilings, type RawCeilings } from "./baselines/raw-ceilings.ts";
 import { measureRelayAlone, type RelayAloneReport } from "./baselines/relay-alone.ts";
 import { prepareWebBuild, round, waitForHealthy, waitReady } from "./bench-util.ts";
+import { cpuAccount, cpuSnapshot, findPostmaster, formatCpuAccount, type CpuAccount } from "./cpu-account.ts";
 import { measureFootprint, walPosition, type FootprintReport } from "./footprint.ts";
 import { importCampaigns } from "./import-campaign.ts";
 import { ProcessManager } from "./processes.ts";
@@ -39,6 +40,11 @@ export interface PipelineBenchOptions {
   uploadRows?: number;
   /** Three signed status callbacks per message through the web app; ends when every row is DELIVERED. */
   callbacks?: boolean;
+  /**
+   * Track PostgreSQL's statements (pg_stat_statements) and print the costliest, ours and BullMQ's.
+   * Off by default: tracking costs the server a little, and the headline figures are taken without it.
+   */
+  profileStatements?: boolean;
   /**
    * Run the product against a local Redis Cluster of three masters (started and thrown away by the
    * run) instead of REDIS_URL; no baselines (they measure a single Redis).
@@ -94,6 +100,14 @@ export interface PipelineBenchReport {
   callbacks?: PipelineCallbacksReport;
   /** PostgreSQL bytes per message (WAL written, table sizes) at the end of the product's run, before any baseline. */
   footprint: FootprintReport;
+  /**
+   * Where the machine's CPU went from the first upload to the last send (and, with callbacks, to the
+   * last DELIVERED): every process, the servers, and idle. The benchmark process ran the uploads and
+   * the provider simulator.
+   */
+  cpuAccount: { sends: CpuAccount; delivered?: CpuAccount };
+  /** PostgreSQL's statements by execution time over the same window (to the last send, or to DELIVERED with callbacks). */
+  statements?: StatementProfile;
 }
 
 /** Simulator settings for `callbacks`: every message queued → sent → delivered, each step posted at once. */
@@ -115,6 +129,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
   const cluster: LocalRedisCluster | null = o.redisCluster ? await startRedisCluster({ dir: `${REPO_ROOT}/.data/bench-cluster-${process.pid}`, masters: 3 }) : null;
   const env = await createRunEnv({
     ...(cluster ? { redisUrl: cluster.url, redisCluster: true } : {}),
+    statementProfile: o.profileStatements ?? false,
     workerEnv: {
       STREAM_BATCH_SIZE: "100",
       STREAM_READERS: "2",
@@ -150,6 +165,10 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
     log(`${callbacks ? "web, " : ""}relay and ${o.workers} workers ready; writing ${o.messages} messages`);
 
     const walAtStart = await walPosition(env.orm);
+    const postmasterPid = await findPostmaster(env.orm);
+    const snapshot = () => cpuSnapshot({ apps: () => pm.cpuByApp(), postmasterPid, redis: env.redis });
+    if (env.statementProfile) await resetStatementProfile(env.databaseUrl);
+    const cpuAtStart = await snapshot();
     const t0 = Date.now();
     const workspaces = o.workspaces ?? 1;
     if (workspaces > 1 && callbacks) throw new Error("callbacks are counted in one workspace: use workspaces 1");
@@ -164,6 +183,7 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
 
     const deadline = Date.now() + Math.max(120_000, o.messages * 20);
     while (env.sim.state.stats().total < o.messages && Date.now() < deadline) await sleep(20);
+    const cpuAtSends = await snapshot();
     const last = Math.max(...env.sim.state.messages.map((m) => m.dateCreated));
     const endToEndSeconds = (last - t0) / 1000;
     const received = env.sim.state.stats().total;
@@ -177,6 +197,8 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
       log("every message sent; waiting for every row to be DELIVERED");
       oursDelivered = await waitAllDelivered(env, { workspaceId: scenario.workspaceId, messages: o.messages, t0, deadline: Date.now() + Math.max(180_000, o.messages * 60), what: "ours" });
     }
+    const cpuAtDelivered = callbacks ? await snapshot() : null;
+    const statements = env.statementProfile ? await readStatementProfile(env.databaseUrl) : undefined;
     const cpu = pm.cpuByApp();
     const rss = pm.peakRssByApp();
     const footprint = await measureFootprint(env.orm, walAtStart, o.messages);
@@ -195,6 +217,11 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
       ratioToRawSdk: round(o.messages / endToEndSeconds / rawSdkPerSecond, 2),
       duplicates,
       footprint,
+      cpuAccount: {
+        sends: cpuAccount(cpuAtStart, cpuAtSends, "bench: uploads + provider simulator"),
+        ...(cpuAtDelivered ? { delivered: cpuAccount(cpuAtStart, cpuAtDelivered, "bench: uploads + provider simulator") } : {}),
+      },
+      ...(statements ? { statements } : {}),
     };
     const per1000 = (seconds: number) => round((seconds / o.messages) * 1000, 3);
     if (oursDelivered) {
@@ -314,5 +341,13 @@ export function formatPipelineReport(r: PipelineBenchReport): string {
     if (c.ratioToBullmq !== undefined) rows.push(["with 3 callbacks: ours / BullMQ", `${c.ratioToBullmq} (CPU per message: ${c.cpuRatioToBullmq})`]);
   }
   const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
+  const account = [
+    ...formatCpuAccount("where the CPU went, first upload → last send", r.cpuAccount.sends, r.messages),
+    ...(r.cpuAccount.delivered ? formatCpuAccount("where the CPU went, first upload → every row DELIVERED", r.cpuAccount.delivered, r.messages) : []),
+    ...(r.bullmq ? formatCpuAccount("BullMQ baseline, where the CPU went, first addBulk → last send", r.bullmq.cpuAccount.sends, r.messages) : []),
+    ...(r.bullmq?.cpuAccount.delivered ? formatCpuAccount("BullMQ baseline, first addBulk → every row DELIVERED", r.bullmq.cpuAccount.delivered, r.messages) : []),
+    ...(r.statements ? formatStatementProfile(`PostgreSQL, ours, first upload → ${r.callbacks ? "every row DELIVERED" : "last send"}`, r.statements) : []),
+    ...(r.bullmq?.statements ? formatStatementProfile("PostgreSQL, BullMQ baseline, same window", r.bullmq.statements) : []),
+  ];
+  return [...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`), ...account].join("\n");
 }

@@ -77,7 +77,13 @@ export class ProcessManager {
         resolve(code);
       }),
     );
-    const managed: ManagedProcess = { name, app, child, exited, cpuSeconds: () => stat.cpu, peakRssMiB: () => stat.peakRss };
+    // CPU read fresh while the process runs (a window's account needs "now", not the last sample).
+    const cpuSeconds = () => {
+      const usage = child.exitCode === null && child.pid ? readProcStat(child.pid) : null;
+      if (usage) stat.cpu = usage.cpuSeconds;
+      return stat.cpu;
+    };
+    const managed: ManagedProcess = { name, app, child, exited, cpuSeconds, peakRssMiB: () => stat.peakRss };
     this.running.set(name, managed);
     return managed;
   }

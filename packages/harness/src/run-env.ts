@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 import { initOrm } from "@rm/db";
 import { createRedis, isCluster, type RedisClient } from "@rm/streams";
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
-import { createEmptyDatabase, uniqueSuffix } from "@rm/test-utils";
+import { createEmptyDatabase, enableStatementProfile, uniqueSuffix } from "@rm/test-utils";
 import { createSimulator, type Simulator, type SimulatorOptions } from "@rm/twilio-simulator";
 import type { EnvVars } from "./processes.ts";
 
@@ -30,6 +30,8 @@ export interface RunEnv {
   sim: Simulator;
   /** Environment for relay and worker processes. */
   processEnv: EnvVars;
+  /** The database's statements are tracked (pg_stat_statements; asked for and the server has it). */
+  statementProfile: boolean;
   close(opts?: { keepDatabase?: boolean }): Promise<void>;
 }
 
@@ -40,6 +42,8 @@ export interface RunEnvOptions {
   redisUrl?: string;
   /** `redisUrl` lists the seed nodes of a Redis Cluster: the processes get REDIS_CLUSTER=true. */
   redisCluster?: boolean;
+  /** Track the run database's statements (pg_stat_statements) for a profile, when the server can. */
+  statementProfile?: boolean;
 }
 
 export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
@@ -49,6 +53,8 @@ export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
   const id = uniqueSuffix();
   const db = await createEmptyDatabase(`rm_run_${id}`);
   const databaseUrl = db.url;
+  // Before any connection: the setting applies to sessions opened afterwards.
+  const statementProfile = o.statementProfile ? await enableStatementProfile(databaseUrl) : false;
   const harnessUrl = new URL(databaseUrl);
   harnessUrl.searchParams.set("application_name", HARNESS_APP_NAME);
   const orm = await initOrm({ databaseUrl: harnessUrl.toString(), poolMax: 10 });
@@ -91,6 +97,7 @@ export async function createRunEnv(o: RunEnvOptions = {}): Promise<RunEnv> {
     redis,
     sim,
     processEnv,
+    statementProfile,
     async close(opts = {}) {
       await sim.close();
       // A cluster of the run's own is thrown away whole by its owner; a shared Redis is cleaned.

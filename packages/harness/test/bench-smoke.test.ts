@@ -5,7 +5,7 @@ import { runPipelineBench } from "../src/bench-pipeline.ts";
 // A tiny run of `npm run bench:pipeline`, so the benchmark keeps working. Numbers are not judged here.
 describe("pipeline benchmark (smoke)", () => {
   it("sends every message once, runs the baselines and reports the ratios", async () => {
-    const report = await runPipelineBench({ messages: 300, workers: 1, relayRows: 2_000, logDir: fileURLToPath(new URL("../../../.data/logs", import.meta.url)) });
+    const report = await runPipelineBench({ messages: 300, workers: 1, relayRows: 2_000, profileStatements: true, logDir: fileURLToPath(new URL("../../../.data/logs", import.meta.url)) });
     expect(report.duplicates).toBe(0);
     expect(report.endToEndPerSecond).toBeGreaterThan(0);
     expect(report.rawSdkPerSecond).toBeGreaterThan(0);
@@ -27,5 +27,18 @@ describe("pipeline benchmark (smoke)", () => {
     // Both claim sizes of the minimal loop ran (the bench's relay claims 500).
     expect(Object.keys(report.relayAlone?.minimalLoopRowsPerSecond ?? {}).sort()).toEqual(["100", "500"]);
     expect(report.relayAlone?.ratio).toBeGreaterThan(0);
+    // Where the CPU went: the product's processes and the servers each spent some, and with idle
+    // the shares add up to the whole machine (the account misses nothing and counts nothing twice).
+    for (const account of [report.cpuAccount.sends, report.bullmq!.cpuAccount.sends]) {
+      const total = Object.values(account.shareOfMachine).reduce((a, b) => a + b, 0) + account.idleShare;
+      expect(total).toBeCloseTo(1, 1);
+      expect(account.cpuSeconds.postgres).toBeGreaterThan(0);
+    }
+    expect(report.cpuAccount.sends.cpuSeconds.worker).toBeGreaterThan(0);
+    expect(report.cpuAccount.sends.cpuSeconds.relay).toBeGreaterThan(0);
+    expect(report.bullmq!.cpuAccount.sends.cpuSeconds["bullmq workers"]).toBeGreaterThan(0);
+    // The statement profile (the local server preloads pg_stat_statements): the send path's writes are in it.
+    expect(report.statements?.top.some((s) => /^update messages/i.test(s.query))).toBe(true);
+    expect(report.bullmq?.statements?.top.some((s) => /^update messages/i.test(s.query))).toBe(true);
   });
 });

@@ -2,13 +2,15 @@
 // through the code path of the upload page — parsePatientCsv on a chunked stream, then
 // createCampaignFromRows in one transaction — and, on the same database, a raw COPY of the same
 // normalised rows into a table shaped like `patients` (same columns, checks and indexes). Reports wall
-// time, rows/s, peak RSS and the ratio import / COPY.
+// time, rows/s, peak RSS and the ratio import / COPY. A second baseline is the floor of any import
+// that writes what this one writes: every row the import stored (all its tables), COPYed again into
+// tables LIKE the real ones (same columns, checks and indexes; no foreign keys or triggers).
 import { randomBytes, randomUUID } from "node:crypto";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import iconv from "iconv-lite";
 import pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
+import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { initOrm } from "@rm/db";
 import { grantCredits } from "@rm/credits";
@@ -41,6 +43,10 @@ export interface ImportBenchRun {
   copyRowsPerSecond: number;
   /** Import rows/s ÷ raw COPY rows/s. */
   ratioToCopy: number;
+  /** The floor: every row the import wrote, COPYed into tables like its own in one transaction. */
+  copyAll: { seconds: number; rowsByTable: Record<string, number>; indexesByTable: Record<string, number> };
+  /** copyAll.seconds ÷ createSeconds: the share of the import the rows alone cost. */
+  createToCopyAll: number;
   peakRssMiB: number;
   /** Steps of createCampaignFromRows, ms. */
   createSteps: Record<string, number>;
@@ -140,6 +146,50 @@ async function rawCopy(url: string, rows: readonly PatientRow[], workspaceId: st
   }
 }
 
+/**
+ * The import's own rows, COPYed again: each table's rows of the workspace read out in binary, then
+ * written in one transaction into `LIKE … INCLUDING ALL` copies (indexes, checks, defaults; foreign
+ * keys and triggers are not copied). Timed from the first COPY FROM to the commit.
+ */
+async function rawCopyAll(url: string, workspaceId: string): Promise<ImportBenchRun["copyAll"]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const tables = IMPORT_TABLES;
+  try {
+    const dumps: { table: string; columns: string; data: Buffer[]; rows: number }[] = [];
+    const indexesByTable: Record<string, number> = {};
+    for (const table of tables) {
+      const { rows: cols } = await client.query<{ name: string }>(
+        "select quote_ident(column_name) as name from information_schema.columns where table_schema = 'public' and table_name = $1 and is_generated = 'NEVER' order by ordinal_position",
+        [table],
+      );
+      const columns = cols.map((c) => c.name).join(", ");
+      const { rows: n } = await client.query<{ n: number }>(`select count(*)::int as n from ${table} where workspace_id = $1`, [workspaceId]);
+      const { rows: ix } = await client.query<{ n: number }>("select count(*)::int as n from pg_indexes where schemaname = 'public' and tablename = $1", [table]);
+      indexesByTable[table] = ix[0]!.n;
+      const data: Buffer[] = [];
+      const out = client.query(copyTo(`copy (select ${columns} from ${table} where workspace_id = '${workspaceId}') to stdout with (format binary)`));
+      for await (const chunk of out) data.push(chunk as Buffer);
+      dumps.push({ table, columns, data, rows: n[0]!.n });
+    }
+    for (const { table } of dumps) {
+      await client.query(`drop table if exists bench_copy_${table}`);
+      await client.query(`create table bench_copy_${table} (like ${table} including all)`);
+    }
+    const started = performance.now();
+    await client.query("begin");
+    for (const d of dumps) {
+      await pipeline(Readable.from(d.data), client.query(copyFrom(`copy bench_copy_${d.table} (${d.columns}) from stdin with (format binary)`)));
+    }
+    await client.query("commit");
+    const seconds = (performance.now() - started) / 1000;
+    for (const { table } of dumps) await client.query(`drop table bench_copy_${table}`);
+    return { seconds: round(seconds), rowsByTable: Object.fromEntries(dumps.map((d) => [d.table, d.rows])), indexesByTable };
+  } finally {
+    await client.end();
+  }
+}
+
 export async function runImportBench(o: ImportBenchOptions = {}): Promise<ImportBenchReport> {
   const log = o.log ?? (() => {});
   const sizes = o.sizes ?? [50_000, 200_000];
@@ -191,6 +241,8 @@ export async function runImportBench(o: ImportBenchOptions = {}): Promise<Import
       log(`${n} rows: parsed in ${((t1 - t0) / 1000).toFixed(2)} s, campaign in ${((t2 - tCreate) / 1000).toFixed(2)} s (${Object.entries(created.timingsMs).map(([k, v]) => `${k} ${v} ms`).join(", ")})`);
       const copySeconds = await rawCopy(url, parsed.accepted, workspaceId);
       log(`${n} rows: raw COPY in ${copySeconds.toFixed(2)} s`);
+      const copyAll = await rawCopyAll(url, workspaceId);
+      log(`${n} rows: every row the import wrote, COPYed into tables like its own, in ${copyAll.seconds.toFixed(2)} s (${Object.entries(copyAll.rowsByTable).map(([t, r]) => `${t} ${r}`).join(", ")})`);
       const wallSeconds = (t1 - t0 + (t2 - tCreate)) / 1000;
       const rowsPerSecond = n / wallSeconds;
       const copyRowsPerSecond = parsed.accepted.length / copySeconds;
@@ -208,6 +260,8 @@ export async function runImportBench(o: ImportBenchOptions = {}): Promise<Import
         copySeconds: round(copySeconds),
         copyRowsPerSecond: Math.round(copyRowsPerSecond),
         ratioToCopy: round(rowsPerSecond / copyRowsPerSecond),
+        copyAll,
+        createToCopyAll: round(copyAll.seconds / ((t2 - tCreate) / 1000)),
         peakRssMiB: peakRssMiB(),
         createSteps: created.timingsMs,
         walBytesPerPatient: Math.round(Number(wal!.d) / patients),
@@ -226,7 +280,7 @@ function round(x: number): number {
 }
 
 export function formatImportReport(report: ImportBenchReport): string {
-  const head = ["rows", "parse s", "parse rows/s", "create s", "wall s", "rows/s", "COPY s", "COPY rows/s", "import/COPY", "peak RSS MiB", "WAL B/patient", "index B/patient"];
+  const head = ["rows", "parse s", "parse rows/s", "create s", "wall s", "rows/s", "COPY s", "COPY rows/s", "import/COPY", "COPY all s", "COPY all/create", "peak RSS MiB", "WAL B/patient", "index B/patient"];
   const body = report.runs.map((r) => [
     r.rows.toLocaleString("en"),
     r.parseSeconds.toFixed(2),
@@ -237,6 +291,8 @@ export function formatImportReport(report: ImportBenchReport): string {
     r.copySeconds.toFixed(2),
     r.copyRowsPerSecond.toLocaleString("en"),
     `${(r.ratioToCopy * 100).toFixed(1)} %`,
+    r.copyAll.seconds.toFixed(2),
+    `${(r.createToCopyAll * 100).toFixed(1)} %`,
     r.peakRssMiB.toFixed(0),
     r.walBytesPerPatient.toLocaleString("en"),
     r.indexBytesPerPatient.toLocaleString("en"),

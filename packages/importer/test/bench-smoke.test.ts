@@ -22,6 +22,12 @@ describe("import benchmark (smoke)", () => {
     expect(run!.rowsPerSecond).toBeGreaterThan(0);
     expect(run!.copyRowsPerSecond).toBeGreaterThan(0);
     expect(run!.ratioToCopy).toBeGreaterThan(0);
+    // The floor copied exactly what the import wrote: one patient, message and hold per scheduled row.
+    expect(run!.copyAll.rowsByTable.patients).toBe(398);
+    expect(run!.copyAll.rowsByTable.messages).toBe(run!.scheduled);
+    expect(run!.copyAll.rowsByTable.outbox).toBeGreaterThanOrEqual(run!.scheduled);
+    expect(run!.copyAll.indexesByTable.contacts).toBeGreaterThan(1);
+    expect(run!.copyAll.seconds).toBeGreaterThan(0);
     expect(run!.peakRssMiB).toBeGreaterThan(0);
     // The steps of the one transaction, each timed (the report prints them).
     expect(Object.keys(run!.createSteps)).toEqual(expect.arrayContaining(["settings", "contacts", "plan", "holds", "campaign", "patients", "messages", "audit"]));

@@ -9,3 +9,4 @@ export { waitUntil } from "./wait-until.ts";
 export { recordingLogger, type RecordedLine, type RecordingLogger } from "./recording-logger.ts";
 export { makeTenant } from "./tenant.ts";
 export { startRedisCluster, type LocalRedisCluster, type RedisClusterNode, type StartRedisClusterOptions } from "./redis-cluster.ts";
+export { enableStatementProfile, formatStatementProfile, readStatementProfile, resetStatementProfile, type StatementCost, type StatementProfile } from "./statement-profile.ts";

@@ -13,10 +13,11 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { createScenario, freePort, WEB_ROOT } from "@rm/test-utils";
+import { createScenario, freePort, readStatementProfile, resetStatementProfile, WEB_ROOT, type StatementProfile } from "@rm/test-utils";
 import { startServer, stopServer, type Server } from "../bench-webhooks.ts";
 import type { RunEnv } from "../run-env.ts";
 import { readProcStat, type EnvVars } from "../processes.ts";
+import { cpuAccount, cpuSnapshot, findPostmaster, type CpuAccount } from "../cpu-account.ts";
 
 const WORKER_SCRIPT = fileURLToPath(new URL("./bullmq-worker.ts", import.meta.url));
 const NAIVE_SERVER = fileURLToPath(new URL("./naive-webhook-server.ts", import.meta.url));
@@ -45,6 +46,10 @@ export interface BullmqBaselineReport {
   peakRssMiB: number;
   duplicates: number;
   callbacks?: CallbackPhaseReport;
+  /** Where the machine's CPU went from the first addBulk to the last send (and to the last DELIVERED). */
+  cpuAccount: { sends: CpuAccount; delivered?: CpuAccount };
+  /** PostgreSQL's statements by execution time over the same window, when the run tracks them. */
+  statements?: StatementProfile;
 }
 
 interface WorkerProcess {
@@ -96,6 +101,14 @@ export async function runBullmqBaseline(env: RunEnv, o: { messages: number; work
     env.sim.reset({ keepConfig: true });
     log(`BullMQ baseline: ${o.workers} workers ready; queueing ${o.messages} jobs`);
 
+    const postmasterPid = await findPostmaster(env.orm);
+    const apps = () => {
+      const cpuOf = (pid: number | undefined) => (pid ? (readProcStat(pid)?.cpuSeconds ?? 0) : 0);
+      return { "bullmq workers": workers.reduce((sum, w) => sum + cpuOf(w.child.pid), 0), ...(webhook ? { "webhook (naive)": cpuOf(webhook.child.pid) } : {}) };
+    };
+    const snapshot = () => cpuSnapshot({ apps, postmasterPid, redis: env.redis });
+    if (env.statementProfile) await resetStatementProfile(env.databaseUrl);
+    const cpuAtStart = await snapshot();
     const t0 = Date.now();
     for (let i = 0; i < scenario.messageIds.length; i += 1000) {
       await queue.addBulk(
@@ -108,6 +121,7 @@ export async function runBullmqBaseline(env: RunEnv, o: { messages: number; work
     }
     const deadline = Date.now() + Math.max(120_000, o.messages * 20);
     while (env.sim.state.stats().total < o.messages && Date.now() < deadline) await sleep(20);
+    const cpuAtSends = await snapshot();
     const received = env.sim.state.stats().total;
     if (received < o.messages) throw new Error(`BullMQ baseline: only ${received} of ${o.messages} messages arrived before the deadline`);
     const last = Math.max(...env.sim.state.messages.map((m) => m.dateCreated));
@@ -120,6 +134,8 @@ export async function runBullmqBaseline(env: RunEnv, o: { messages: number; work
       delivered = await waitAllDelivered(env, { workspaceId: scenario.workspaceId, messages: o.messages, t0, deadline: Date.now() + Math.max(180_000, o.messages * 60), what: "BullMQ baseline" });
       webhookCpu = (webhook?.child.pid ? readProcStat(webhook.child.pid)?.cpuSeconds : 0) ?? 0;
     }
+    const cpuAtDelivered = delivered ? await snapshot() : null;
+    const statements = env.statementProfile ? await readStatementProfile(env.databaseUrl) : undefined;
 
     for (const w of workers) w.child.kill("SIGTERM");
     const finals = await Promise.all(workers.map((w) => w.final));
@@ -134,6 +150,11 @@ export async function runBullmqBaseline(env: RunEnv, o: { messages: number; work
       peakRssMiB: Math.round(Math.max(...finals.map((f) => f.peakRssMiB))),
       duplicates,
       ...(callbacks ? { callbacks } : {}),
+      cpuAccount: {
+        sends: cpuAccount(cpuAtStart, cpuAtSends, "bench: provider simulator"),
+        ...(cpuAtDelivered ? { delivered: cpuAccount(cpuAtStart, cpuAtDelivered, "bench: provider simulator") } : {}),
+      },
+      ...(statements ? { statements } : {}),
     };
   } finally {
     for (const w of workers) if (w.child.exitCode === null) w.child.kill("SIGKILL");

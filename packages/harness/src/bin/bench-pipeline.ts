@@ -1,4 +1,5 @@
 // npm run bench:pipeline -- [--messages 20000] [--workers 2] [--upload-rows 1000] [--relay-rows 50000] [--callbacks] [--no-baselines]
+//                          [--profile-statements]
 //                          [--redis-cluster [--partitions 6]]
 // With --redis-cluster the product runs twice in the same invocation, on the single Redis of
 // REDIS_URL and on a local Redis Cluster of three masters, with the same stream partitions and no
@@ -14,6 +15,8 @@ const { values } = parseArgs({
     "relay-rows": { type: "string", default: "50000" },
     "upload-rows": { type: "string", default: "1000" },
     callbacks: { type: "boolean", default: false },
+    // PostgreSQL's costliest statements over the measured window (pg_stat_statements; see docs/performance.md).
+    "profile-statements": { type: "boolean", default: false },
     // Only the product's run (its speed and footprint): no raw ceilings, relay-alone or BullMQ.
     "no-baselines": { type: "boolean", default: false },
     "redis-cluster": { type: "boolean", default: false },
@@ -27,6 +30,7 @@ const options: PipelineBenchOptions = {
   relayRows: Number(values["relay-rows"]),
   uploadRows: Number(values["upload-rows"]),
   callbacks: values.callbacks,
+  profileStatements: values["profile-statements"],
   baselines: !values["no-baselines"],
   logDir: fileURLToPath(new URL("../../../../.data/logs", import.meta.url)),
   log: (line) => console.error(`[bench] ${line}`),

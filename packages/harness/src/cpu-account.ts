@@ -1,0 +1,135 @@
+// Where the machine's CPU went during a measured window: every process of a benchmark run, the
+// database and Redis servers included, and what stayed idle. A benchmark that misses a target prints
+// this account, so the note can say what bounds it (all cores busy, and on what) instead of guessing.
+//
+// Sources, all read on the same machine the run uses: /proc/stat for the machine (busy and idle
+// ticks of every core); /proc/<pid>/stat for the run's own processes and for the
+// PostgreSQL server (the postmaster and every child, plus the CPU of children that already exited,
+// which the kernel adds to the parent's cutime/cstime once it reaps them); Redis's own `INFO cpu`;
+// process.cpuUsage() for the benchmark process (uploads, the provider simulator, the clock).
+import { readFileSync, readdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import type { MikroORM } from "@mikro-orm/postgresql";
+import { isCluster, type RedisClient } from "@rm/streams";
+import { round } from "./bench-util.ts";
+
+const CLOCK_TICKS = 100;
+
+export interface CpuSnapshot {
+  atMs: number;
+  machineBusy: number;
+  machineIdle: number;
+  bench: number;
+  apps: Record<string, number>;
+  postgres: number | null;
+  redis: number | null;
+}
+
+export interface CpuAccount {
+  seconds: number;
+  cores: number;
+  /** CPU seconds in the window, by who spent them; "other" is the machine's busy time no listed process accounts for. */
+  cpuSeconds: Record<string, number>;
+  /** Each as a share of the machine's capacity (cores × seconds); they and idle add up to 1. */
+  shareOfMachine: Record<string, number>;
+  idleShare: number;
+}
+
+function machineTicks(): { busy: number; idle: number } {
+  const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!;
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
+  return { busy: user! + nice! + system! + irq! + softirq! + steal!, idle: idle! + iowait! };
+}
+
+/** utime, stime, cutime, cstime and the parent pid of a process, in ticks; null when it is gone. */
+function procTimes(pid: number): { own: number; reaped: number; ppid: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    return { own: Number(f[11]) + Number(f[12]), reaped: Number(f[13]) + Number(f[14]), ppid: Number(f[1]) };
+  } catch {
+    return null;
+  }
+}
+
+/** The PostgreSQL server's CPU seconds so far: the postmaster, its live children, and its reaped ones. */
+function postgresSeconds(postmasterPid: number): number | null {
+  const master = procTimes(postmasterPid);
+  if (!master) return null;
+  let ticks = master.own + master.reaped;
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === postmasterPid) continue;
+    const t = procTimes(pid);
+    if (t && t.ppid === postmasterPid) ticks += t.own;
+  }
+  return ticks / CLOCK_TICKS;
+}
+
+/** The postmaster of the server the ORM speaks to, when it runs on this machine (null otherwise). */
+export async function findPostmaster(orm: MikroORM): Promise<number | null> {
+  const [row] = await orm.em.fork().execute<{ pid: number }[]>("select pg_backend_pid() as pid");
+  const backend = procTimes(Number(row?.pid));
+  return backend ? backend.ppid : null;
+}
+
+/** Redis's own CPU seconds (`INFO cpu`, main thread and its helpers); null on a cluster (several servers). */
+async function redisSeconds(redis: RedisClient): Promise<number | null> {
+  if (isCluster(redis)) return null;
+  const info = await redis.info("cpu");
+  const value = (key: string) => Number(info.match(new RegExp(`^${key}:([\\d.]+)`, "m"))?.[1]);
+  const total = value("used_cpu_sys") + value("used_cpu_user");
+  return Number.isFinite(total) ? total : null;
+}
+
+/** `apps`: CPU seconds so far of the run's own processes by kind (ProcessManager.cpuByApp, or the baseline's workers). */
+export async function cpuSnapshot(o: { apps: () => Record<string, number>; postmasterPid: number | null; redis: RedisClient | null }): Promise<CpuSnapshot> {
+  const machine = machineTicks();
+  const usage = process.cpuUsage();
+  return {
+    atMs: performance.now(),
+    machineBusy: machine.busy / CLOCK_TICKS,
+    machineIdle: machine.idle / CLOCK_TICKS,
+    bench: (usage.user + usage.system) / 1e6,
+    apps: o.apps(),
+    postgres: o.postmasterPid === null ? null : postgresSeconds(o.postmasterPid),
+    redis: o.redis ? await redisSeconds(o.redis) : null,
+  };
+}
+
+/** The account of the window between two snapshots. `benchLabel` names what the benchmark process did. */
+export function cpuAccount(a: CpuSnapshot, b: CpuSnapshot, benchLabel: string): CpuAccount {
+  const seconds = (b.atMs - a.atMs) / 1000;
+  const cores = availableParallelism();
+  const cpuSeconds: Record<string, number> = {};
+  for (const [app, s] of Object.entries(b.apps)) {
+    const d = s - (a.apps[app] ?? 0);
+    if (d > 0) cpuSeconds[app] = d;
+  }
+  cpuSeconds[benchLabel] = b.bench - a.bench;
+  if (a.postgres !== null && b.postgres !== null) cpuSeconds.postgres = b.postgres - a.postgres;
+  if (a.redis !== null && b.redis !== null) cpuSeconds.redis = b.redis - a.redis;
+  const busy = b.machineBusy - a.machineBusy;
+  const idle = b.machineIdle - a.machineIdle;
+  const listed = Object.values(cpuSeconds).reduce((x, y) => x + y, 0);
+  cpuSeconds.other = Math.max(0, busy - listed);
+  // The machine's own tick counts are the capacity (they move with the window, whatever the clock says).
+  const capacity = busy + idle;
+  const shareOfMachine = Object.fromEntries(Object.entries(cpuSeconds).map(([k, v]) => [k, round(v / capacity, 3)]));
+  return {
+    seconds: round(seconds, 2),
+    cores,
+    cpuSeconds: Object.fromEntries(Object.entries(cpuSeconds).map(([k, v]) => [k, round(v, 2)])),
+    shareOfMachine,
+    idleShare: round(idle / capacity, 3),
+  };
+}
+
+/** One line per consumer, largest first: CPU seconds, per 1,000 messages, and share of the machine. */
+export function formatCpuAccount(title: string, account: CpuAccount, messages: number): string[] {
+  const rows = Object.entries(account.cpuSeconds).sort((x, y) => y[1] - x[1]);
+  return [
+    `${title}: ${account.seconds} s on ${account.cores} cores, idle ${(account.idleShare * 100).toFixed(1)} %`,
+    ...rows.map(([who, s]) => `  ${who.padEnd(36)}${s.toFixed(2)} s CPU, ${((s / messages) * 1000).toFixed(3)} s/1000 msgs, ${((account.shareOfMachine[who] ?? 0) * 100).toFixed(1)} % of the machine`),
+  ];
+}
