@@ -3,6 +3,7 @@
 // hashing. The credit ledger is @rm/credits; the demo seed is @rm/demo.
 
 export { initOrm, migrateUp } from "./orm.ts";
+export { analyzeGrownTables, ANALYZE_MIN_ROWS } from "./statistics.ts";
 export { buildOrmConfig, MIGRATIONS_DIR, type OrmOptions } from "./orm-config.ts";
 export { entities } from "./entities.ts";
 export { MikroORM, EntityManager, type EntityManager as SqlEntityManager } from "@mikro-orm/postgresql";

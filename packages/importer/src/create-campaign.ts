@@ -9,6 +9,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import {
+  analyzeGrownTables,
   defaultTemplateText,
   enqueueOutbox,
   executeBound,
@@ -608,7 +609,9 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
     timingsMs[phase] = Math.round(t - mark);
     mark = t;
   };
-  return inTransaction(toEm(target), async (em) => {
+  const outer = toEm(target);
+  const ownTransaction = !outer.isInTransaction();
+  const result = await inTransaction(outer, async (em): Promise<CreateCampaignResult> => {
     const settings = await loadSettings(em, input, unique);
     lap("settings");
     const campaignChannel = input.channel ?? settings.defaultChannel;
@@ -832,6 +835,12 @@ export async function createCampaignFromRows(target: MikroORM | EntityManager, i
       })),
     };
   });
+  // A big import into young tables: fresh statistics before the sends look its rows up (decision 041).
+  if (ownTransaction) {
+    const sent = result.counts.scheduled;
+    await analyzeGrownTables(outer, { contacts: unique.length, patients: result.counts.patients, messages: sent, outbox: sent, credit_ledger_entries: sent }).catch(() => {});
+  }
+  return result;
 }
 
 /**

@@ -101,3 +101,23 @@ describe("the import's index entries", () => {
     }
   });
 });
+
+describe("the statistics after a big import (decision 041)", () => {
+  it("an import that grows the send path's tables by half or more leaves them analyzed; a small one does not", async () => {
+    const reltuples = async () =>
+      new Map((await sql<{ relname: string; n: number }>("select relname, reltuples::float8 as n from pg_class where relname = any(?::text[]) and relnamespace = 'public'::regnamespace", ["{messages,outbox,credit_ledger_entries,patients}"])).map((r) => [r.relname, Number(r.n)]));
+    // Autovacuum must not be the one that analyzes them here.
+    for (const table of ["messages", "outbox", "credit_ledger_entries", "patients"]) await sql(`alter table ${table} set (autovacuum_enabled = false)`);
+    const tenant = await makeTenant(t.orm, { plan: "ENTERPRISE", credits: 20_000 });
+    const rows = (n: number, base: number): CampaignRowInput[] =>
+      Array.from({ length: n }, (_, i) => ({ name: "Ana Peña", phone: `+5939${String(base + i)}`, appointmentAt: new Date(now.getTime() - 3_600_000), consent: true }));
+    const create = (n: number, base: number) =>
+      createCampaignFromRows(t.orm, { workspaceId: tenant.workspaceId, practiceId: tenant.practiceId, assignedDoctorId: tenant.doctorId, createdById: tenant.ownerId, name: "Lote grande", rows: rows(n, base), publicUrl: "https://rm.example", now });
+    await create(3_000, 71_000_000);
+    const known = await reltuples();
+    // Without the refresh these stay at what the last analyze saw (nothing, or the earlier test's 40).
+    for (const table of ["messages", "outbox", "credit_ledger_entries", "patients"]) expect(known.get(table)).toBeGreaterThanOrEqual(3_000);
+    await create(999, 72_000_000);
+    expect(await reltuples()).toEqual(known);
+  });
+});

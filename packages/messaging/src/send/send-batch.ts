@@ -358,21 +358,29 @@ async function recordBatch(deps: SendDeps, em: EntityManager, accepted: Accepted
     recorded.push(a);
   }
 
+  // Credits: every hold that covers its spend settled with three statements; the rest as deductCredits would.
+  // Settled first (the ledger only; the messages are locked already), so the one update below both
+  // records the send and clears what was held: one new version of each message row, not two.
+  const { rest } = await settleHoldsBulk(em, toSettle.map((t) => t.item));
+  const restRefs = new Set(rest.map((r) => r.reference));
+  const settledIds = new Set(toSettle.filter((t) => !restRefs.has(t.item.reference)).map((t) => t.row.id));
   if (updates.length > 0) {
     await em.execute(
-      `update messages m set provider_sid = u.sid, status = u.status, segments = coalesce(u.segments, m.segments), updated_at = ?
-         from unnest(?::uuid[], ?::text[], ?::text[], ?::int[]) as u(id, sid, status, segments)
+      `update messages m set provider_sid = u.sid, status = u.status, segments = coalesce(u.segments, m.segments), updated_at = ?,
+              credits_held = case when u.settled then 0 else m.credits_held end
+         from unnest(?::uuid[], ?::text[], ?::text[], ?::int[], ?::bool[]) as u(id, sid, status, segments, settled)
         where m.id = u.id`,
-      [now, pgArray(updates.map((u) => u.id)), pgArray(updates.map((u) => u.sid)), pgArray(updates.map((u) => u.status)), pgArray(updates.map((u) => u.segments))],
+      [
+        now,
+        pgArray(updates.map((u) => u.id)),
+        pgArray(updates.map((u) => u.sid)),
+        pgArray(updates.map((u) => u.status)),
+        pgArray(updates.map((u) => u.segments)),
+        pgArray(updates.map((u) => settledIds.has(u.id))),
+      ],
       "run",
     );
   }
-
-  // Credits: every hold that covers its spend settled with three statements; the rest as deductCredits would.
-  const { rest } = await settleHoldsBulk(em, toSettle.map((t) => t.item));
-  const restRefs = new Set(rest.map((r) => r.reference));
-  const settledIds = toSettle.filter((t) => !restRefs.has(t.item.reference)).map((t) => t.row.id);
-  if (settledIds.length > 0) await em.execute("update messages set credits_held = 0 where id = any(?::uuid[])", [pgArray(settledIds)], "run");
   for (const t of toSettle) if (restRefs.has(t.item.reference)) await settle(deps, em, t.row, t.billed);
   for (const s of slowSettle) await settle(deps, em, s.row, s.billed);
   for (const row of toRelease) await releaseHeld(em, row);
