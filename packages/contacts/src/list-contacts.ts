@@ -95,8 +95,8 @@ function where(viewer: ContactsViewer, f: ContactFilters, o: ListContactsOptions
         sql += " and c.phone = ?";
         params.push(parsed.e164);
       } else {
-        // Part of a number: its digits anywhere in the E.164 phone (contacts_phone_trgm_idx).
-        sql += " and c.phone like ?";
+        // Part of a number: its digits anywhere in the E.164 phone after its "+" (contacts_digits_trgm_idx).
+        sql += " and substr(c.phone, 2) like ?";
         params.push(`%${digits}%`);
       }
     } else {

@@ -56,7 +56,7 @@ describe("the import's index entries", () => {
         "consent_events.consent_events_contact_idx": 1,
         "consent_events.consent_events_pkey": 1,
         "contacts.contacts_activity_idx": 1,
-        "contacts.contacts_phone_trgm_idx": 1,
+        "contacts.contacts_digits_trgm_idx": 1,
         "contacts.contacts_pkey": 1,
         "contacts.contacts_workspace_phone_uq": 1,
         "credit_ledger_entries.credit_ledger_balance_idx": 1,
@@ -103,6 +103,17 @@ describe("the import's index entries", () => {
 });
 
 describe("the statistics after a big import (decision 041)", () => {
+  it("a thousand phones are looked up without the trigram index, whatever the statistics", async () => {
+    const tenant = await makeTenant(t.orm, { plan: "ENTERPRISE", credits: 20_000 });
+    const phone = (i: number) => `+5939${String(73_000_000 + i)}`;
+    const rows: CampaignRowInput[] = Array.from({ length: 4000 }, (_, i) => ({ name: "Ana Peña", phone: phone(i), appointmentAt: new Date(now.getTime() - 3_600_000), consent: true }));
+    await createCampaignFromRows(t.orm, { workspaceId: tenant.workspaceId, practiceId: tenant.practiceId, assignedDoctorId: tenant.doctorId, createdById: tenant.ownerId, name: "Lote", rows, publicUrl: "https://rm.example", now });
+    await sql("analyze contacts, patients");
+    const next = `{${Array.from({ length: 1000 }, (_, i) => phone(4000 + i)).join(",")}}`;
+    const plan = (await sql<{ "QUERY PLAN": string }>(`explain ${LAST_KNOWN_LANGUAGES_SQL}`, [tenant.workspaceId, next])).map((r) => r["QUERY PLAN"]).join("\n");
+    expect(plan).not.toMatch(/trgm/);
+  });
+
   it("an import that grows the send path's tables by half or more leaves them analyzed; a small one does not", async () => {
     const reltuples = async () =>
       new Map((await sql<{ relname: string; n: number }>("select relname, reltuples::float8 as n from pg_class where relname = any(?::text[]) and relnamespace = 'public'::regnamespace", ["{messages,outbox,credit_ledger_entries,patients}"])).map((r) => [r.relname, Number(r.n)]));
