@@ -9,6 +9,7 @@ export {
   heldCredits,
   deductCredits,
   settleHoldsBulk,
+  SETTLED_BEFORE_SQL,
   type SettleItem,
   type SettleBulkResult,
   refundCredits,

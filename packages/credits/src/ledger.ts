@@ -402,6 +402,10 @@ export interface SettleBulkResult {
   rest: SettleItem[];
 }
 
+/** $1 hold ids: the releases and deductions that settled them before (exported for its plan check). */
+export const SETTLED_BEFORE_SQL = `select kind, related_entry_id::text as hold, workspace_id::text as workspace_id, reference, amount from credit_ledger_entries
+        where related_entry_id = any(?::uuid[]) and kind in ('release', 'deduct')`;
+
 /**
  * `deductCredits` with a hold, for many holds at once — the send path's batch: one statement locks
  * every hold (in id order), one reads what each still reserves and which deductions exist, one inserts
@@ -427,19 +431,20 @@ export async function settleHoldsBulk(em: EntityManager, items: readonly SettleI
     const holdOf = new Map(holds.map((h) => [`${h.workspace_id} ${h.reference}`, h]));
     const holdIds = holds.map((h) => h.id);
     // Read after the locks: a concurrent settle of the same hold has committed (or rolled back) by now.
-    const facts = await tem.execute<{ what: "released" | "deducted"; key: string; total: string }[]>(
-      `select 'released' as what, related_entry_id::text as key, sum(amount)::text as total from credit_ledger_entries
-        where kind = 'release' and related_entry_id = any(?::uuid[]) and workspace_id = any(?::uuid[]) group by related_entry_id
-       union all
-       select 'deducted', workspace_id::text || ' ' || reference, '0' from credit_ledger_entries
-        where kind = 'deduct' and (workspace_id, reference) in (select * from unnest(?::uuid[], ?::text[]))`,
-      [pgArray(holdIds), pgArray([...new Set(items.map((i) => i.workspaceId))]), pgArray(items.map((i) => i.workspaceId)), pgArray(items.map((i) => i.reference))],
-    );
+    // What settled these holds before (releases, deductions) is found by the hold's id alone: the
+    // one index on related_entry_id serves it whatever the statistics say, where a lookup by
+    // workspace and reference walked a young ledger's whole workspace (decision 041). Each row is
+    // then checked against its hold's workspace. A deduction made without its hold (none is) would
+    // not be seen here; its reference is unique, so the insert below would fail and the batch's
+    // fallback records each send on its own with `deductCredits`, which finds it.
+    const facts = await tem.execute<{ kind: string; hold: string; workspace_id: string; reference: string; amount: number }[]>(SETTLED_BEFORE_SQL, [pgArray(holdIds)]);
+    const holdWorkspace = new Map(holds.map((h) => [h.id, h.workspace_id]));
     const releasedOf = new Map<string, number>();
     const deducted = new Set<string>();
     for (const f of facts) {
-      if (f.what === "released") releasedOf.set(f.key, Number(f.total));
-      else deducted.add(f.key);
+      if (holdWorkspace.get(f.hold) !== f.workspace_id) continue;
+      if (f.kind === "release") releasedOf.set(f.hold, (releasedOf.get(f.hold) ?? 0) + Number(f.amount));
+      else deducted.add(`${f.workspace_id} ${f.reference}`);
     }
     const settled: SettleItem[] = [];
     const rest: SettleItem[] = [];
