@@ -1,9 +1,10 @@
 // Publishes due outbox rows to Redis Streams (SPEC §2 "Relay").
 //
 // One batch = one transaction: claim due `pending` rows with FOR UPDATE SKIP LOCKED (so any
-// number of relays can run), XADD them pipelined to the stream of their kind and partition, mark
-// them `published`, commit. If Redis fails the transaction rolls back and the rows stay pending;
-// if the commit fails after XADD the rows are published again later — at-least-once, and every
+// number of relays can run), add them to the stream of their kind and partition (one script call
+// per stream key, @rm/streams' addEntries), mark them `published`, commit. If Redis fails the
+// transaction rolls back and the rows stay pending; if the commit fails after the entries were
+// added the rows are published again later — at-least-once, and every
 // consumer is idempotent. "Now" comes from the injectable clock as a query parameter.
 //
 // Wake-ups: LISTEN on a direct connection (an insert trigger NOTIFYs channel `outbox`; writers that
@@ -18,7 +19,7 @@
 import type pg from "pg";
 import { OUTBOX_RELAY_BEGIN, OUTBOX_RELAY_STATEMENTS, WakeableLoop, type ClaimedOutboxRow } from "@rm/db/outbox-relay";
 import type { Clock } from "@rm/domain";
-import { encodeEntry, isCluster, isStreamKind, partitionOf, streamKey, type RedisClient, type StreamNaming } from "@rm/streams";
+import { addEntries, isStreamKind, partitionOf, streamKey, type RedisClient, type StreamEntry, type StreamNaming } from "@rm/streams";
 import { defineInstruments, type LogSink } from "@rm/telemetry";
 
 export interface OutboxRelayOptions {
@@ -92,26 +93,22 @@ export class OutboxRelay {
       }
 
       const unknown: string[] = [];
-      // One pipeline on a single Redis; on a Redis Cluster one per partition (its hash tag is one
-      // slot), sent concurrently: a cluster pipeline may only name keys of one slot.
-      const pipelines = new Map<number, ReturnType<RedisClient["pipeline"]>>();
-      const perPartition = isCluster(this.o.redis);
+      // The rows of each stream key in claim order, added by one script call per key (addEntries),
+      // the calls sent concurrently: on a Redis Cluster each key (its hash tag) is one slot.
+      const byKey = new Map<string, StreamEntry[]>();
       const published: ClaimedOutboxRow[] = [];
       for (const row of rows) {
         if (!isStreamKind(row.stream)) {
           unknown.push(row.id);
           continue;
         }
-        const partition = partitionOf(row.workspace_id, this.o.naming.partitions);
-        const group = perPartition ? partition : 0;
-        let pipeline = pipelines.get(group);
-        if (!pipeline) pipelines.set(group, (pipeline = this.o.redis.pipeline()));
-        pipeline.xadd(streamKey(this.o.naming, row.stream, partition), "*", ...encodeEntry({ outboxId: row.id, type: row.type, workspaceId: row.workspace_id, payload: row.payload, traceparent: row.trace_context ?? "" }));
+        const key = streamKey(this.o.naming, row.stream, partitionOf(row.workspace_id, this.o.naming.partitions));
+        let entries = byKey.get(key);
+        if (!entries) byKey.set(key, (entries = []));
+        entries.push({ outboxId: row.id, type: row.type, workspaceId: row.workspace_id, payload: row.payload, traceparent: row.trace_context ?? "" });
         published.push(row);
       }
-      const results = (await Promise.all([...pipelines.values()].map((p) => p.exec()))).flatMap((r) => r ?? []);
-      const failed = results.find(([err]) => err);
-      if (failed) throw failed[0];
+      await Promise.all([...byKey].map(([key, entries]) => addEntries(this.o.redis, key, entries)));
 
       if (published.length) await client.query({ ...OUTBOX_RELAY_STATEMENTS.markPublished, values: [now, published.map((r) => r.id)] });
       // A row for a stream no consumer reads would be claimed forever: park it, visibly.
@@ -120,7 +117,10 @@ export class OutboxRelay {
         this.o.logger?.error({ outboxIds: unknown }, "outbox rows name an unknown stream; cancelled");
       }
       await client.query("COMMIT");
-      for (const row of published) instruments().published.add(1, { stream: row.stream });
+      // One counter update per stream and batch, not per row (the relay's CPU is per row).
+      const perStream = new Map<string, number>();
+      for (const row of published) perStream.set(row.stream, (perStream.get(row.stream) ?? 0) + 1);
+      for (const [stream, n] of perStream) instruments().published.add(n, { stream });
       instruments().batchDuration.record((performance.now() - started) / 1000);
       return rows.length;
     } catch (err) {

@@ -345,6 +345,8 @@ export function formatPipelineReport(r: PipelineBenchReport): string {
     ...formatCpuAccount("where the CPU went, first upload → last send", r.cpuAccount.sends, r.messages),
     ...(r.cpuAccount.delivered ? formatCpuAccount("where the CPU went, first upload → every row DELIVERED", r.cpuAccount.delivered, r.messages) : []),
     ...(r.bullmq ? formatCpuAccount("BullMQ baseline, where the CPU went, first addBulk → last send", r.bullmq.cpuAccount.sends, r.messages) : []),
+    ...(r.relayAlone ? formatCpuAccount("relay alone, where the CPU went", r.relayAlone.cpuAccount.relay, r.relayAlone.rows, "rows") : []),
+    ...(r.relayAlone ? formatCpuAccount(`minimal loop (claims of ${r.relayAlone.relayBatchSize}), where the CPU went`, r.relayAlone.cpuAccount.minimalLoop, r.relayAlone.rows, "rows") : []),
     ...(r.bullmq?.cpuAccount.delivered ? formatCpuAccount("BullMQ baseline, first addBulk → every row DELIVERED", r.bullmq.cpuAccount.delivered, r.messages) : []),
     ...(r.statements ? formatStatementProfile(`PostgreSQL, ours, first upload → ${r.callbacks ? "every row DELIVERED" : "last send"}`, r.statements) : []),
     ...(r.bullmq?.statements ? formatStatementProfile("PostgreSQL, BullMQ baseline, same window", r.bullmq.statements) : []),

@@ -125,11 +125,11 @@ export function cpuAccount(a: CpuSnapshot, b: CpuSnapshot, benchLabel: string): 
   };
 }
 
-/** One line per consumer, largest first: CPU seconds, per 1,000 messages, and share of the machine. */
-export function formatCpuAccount(title: string, account: CpuAccount, messages: number): string[] {
+/** One line per consumer, largest first: CPU seconds, per 1,000 messages (or rows: `unit`), and share of the machine. */
+export function formatCpuAccount(title: string, account: CpuAccount, messages: number, unit = "msgs"): string[] {
   const rows = Object.entries(account.cpuSeconds).sort((x, y) => y[1] - x[1]);
   return [
     `${title}: ${account.seconds} s on ${account.cores} cores, idle ${(account.idleShare * 100).toFixed(1)} %`,
-    ...rows.map(([who, s]) => `  ${who.padEnd(36)}${s.toFixed(2)} s CPU, ${((s / messages) * 1000).toFixed(3)} s/1000 msgs, ${((account.shareOfMachine[who] ?? 0) * 100).toFixed(1)} % of the machine`),
+    ...rows.map(([who, s]) => `  ${who.padEnd(36)}${s.toFixed(2)} s CPU, ${((s / messages) * 1000).toFixed(3)} s/1000 ${unit}, ${((account.shareOfMachine[who] ?? 0) * 100).toFixed(1)} % of the machine`),
   ];
 }

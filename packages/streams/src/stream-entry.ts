@@ -12,9 +12,17 @@ export interface StreamEntry {
   traceparent: string;
 }
 
-/** Flat field list for XADD (field, value, field, value, …). */
+/**
+ * Flat field list for XADD (field, value, field, value, …). An absent workspace or trace context is
+ * left out rather than written empty: smaller entries in Redis's memory and less for the relay to
+ * write per row (decodeEntry reads a missing field as empty, so entries written either way decode).
+ * The relay's batches go through addEntries (add-entries.ts), whose script writes the same fields.
+ */
 export function encodeEntry(e: StreamEntry): string[] {
-  return ["o", e.outboxId, "t", e.type, "w", e.workspaceId ?? "", "p", e.payload, "tp", e.traceparent];
+  const fields = ["o", e.outboxId, "t", e.type, "p", e.payload];
+  if (e.workspaceId) fields.push("w", e.workspaceId);
+  if (e.traceparent) fields.push("tp", e.traceparent);
+  return fields;
 }
 
 /** Parses XREADGROUP/XAUTOCLAIM field arrays; returns null for entries we cannot read (sent to dead letters). */

@@ -25,6 +25,10 @@ describe("stream entries", () => {
     const entry = { outboxId: "42", type: "message.send", workspaceId: "w1", payload: '{"messageId":"m1"}', traceparent: "" };
     expect(decodeEntry(encodeEntry(entry))).toEqual(entry);
     expect(decodeEntry(encodeEntry({ ...entry, workspaceId: null }))?.workspaceId).toBeNull();
+    // Absent workspace and trace context are left out of the entry, and entries written with them
+    // empty (before) still decode the same.
+    expect(encodeEntry({ ...entry, workspaceId: null, traceparent: "" })).toEqual(["o", entry.outboxId, "t", entry.type, "p", entry.payload]);
+    expect(decodeEntry(["o", entry.outboxId, "t", entry.type, "w", "", "p", entry.payload, "tp", ""])).toEqual({ ...entry, workspaceId: null, traceparent: "" });
   });
 
   it("rejects entries it cannot read", () => {

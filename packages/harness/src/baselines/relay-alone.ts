@@ -11,6 +11,7 @@ import pg from "pg";
 import { OUTBOX_RELAY_BEGIN } from "@rm/db/outbox-relay";
 import { freePort } from "@rm/test-utils";
 import { round, waitReady } from "../bench-util.ts";
+import { cpuAccount, cpuSnapshot, findPostmaster, type CpuAccount } from "../cpu-account.ts";
 import { ProcessManager } from "../processes.ts";
 import type { RunEnv } from "../run-env.ts";
 
@@ -25,22 +26,24 @@ export interface RelayAloneReport {
   relayBatchSize: number;
   baselineClaimSize: number;
   ratio: number;
+  /** Where the CPU went while the relay drained the rows, and while the minimal loop (the relay's claim size) did. */
+  cpuAccount: { relay: CpuAccount; minimalLoop: CpuAccount };
 }
 
 const KEY_PREFIX = "relay-alone:";
 
 /** Writes `rows` due `message.send` rows of one workspace in one statement (the insert trigger NOTIFYs). */
-async function seedDueRows(db: pg.Client, workspaceId: string, rows: number): Promise<void> {
+async function seedDueRows(db: pg.Client, workspaceId: string, rows: number, keyPrefix = KEY_PREFIX): Promise<void> {
   await db.query(
     `insert into outbox (workspace_id, stream, type, payload, idempotency_key, status, available_at)
      select $1::uuid, 'dispatch', 'message.send', jsonb_build_object('messageId', gen_random_uuid()), $2 || g, 'pending', now() - interval '1 second'
        from generate_series(1, $3::int) g`,
-    [workspaceId, KEY_PREFIX, rows],
+    [workspaceId, keyPrefix, rows],
   );
 }
 
 async function clearRows(db: pg.Client): Promise<void> {
-  await db.query("delete from outbox where idempotency_key like $1", [`${KEY_PREFIX}%`]);
+  await db.query("delete from outbox where idempotency_key like $1 or idempotency_key like 'relay-alone-warm:%'", [`${KEY_PREFIX}%`]);
   await db.query("vacuum (analyze) outbox");
 }
 
@@ -104,14 +107,19 @@ export async function measureRelayAlone(env: RunEnv, o: { rows: number; workspac
     // next slot pending; one that fell due after its processes stopped would be claimed here too.
     await db.query("update outbox set status = 'cancelled', last_error = 'left by the pipeline run; not part of the relay-alone measurement' where status = 'pending'");
     const relayBatchSize = Number(env.processEnv.RELAY_BATCH_SIZE ?? 500);
+    const postmasterPid = await findPostmaster(env.orm);
+    const snapshot = () => cpuSnapshot({ apps: () => pm.cpuByApp(), postmasterPid, redis: env.redis });
+    let minimalAccount: CpuAccount | null = null;
     const minimalLoopRowsPerSecond: Record<string, number> = {};
     let best = { claim: 0, rate: 0 };
     for (const claim of [...new Set([100, relayBatchSize])]) {
       await clearRows(db);
       await seedDueRows(db, o.workspaceId, o.rows);
+      const before = await snapshot();
       const t = process.hrtime.bigint();
       const minimal = await minimalLoop(env, claim);
       const rate = o.rows / (Number(process.hrtime.bigint() - t) / 1e9);
+      if (claim === relayBatchSize) minimalAccount = cpuAccount(before, await snapshot(), "bench: the minimal loop");
       if (minimal !== o.rows) throw new Error(`relay-alone: the minimal loop published ${minimal} of ${o.rows} rows`);
       minimalLoopRowsPerSecond[String(claim)] = Math.round(rate);
       if (rate > best.rate) best = { claim, rate };
@@ -122,12 +130,21 @@ export async function measureRelayAlone(env: RunEnv, o: { rows: number; workspac
     const port = await freePort();
     pm.start("relay", "relay-alone", { METRICS_PORT: String(port) });
     await waitReady(port);
+    // Both loops are measured warm: the minimal loop runs in this long-running process, the relay in
+    // a fresh one, whose first batches would otherwise be paid at start-up speed (a relay runs for
+    // days). A tenth of the rows, drained and thrown away first.
+    await seedDueRows(db, o.workspaceId, Math.max(1_000, Math.round(o.rows / 10)), "relay-alone-warm:");
+    await waitDrained(db, 60_000);
+    await clearRows(db);
     await sleep(300);
     // The relay is idle and listening; the insert's NOTIFY wakes it, as a real import's does.
     await seedDueRows(db, o.workspaceId, o.rows);
+    // From the seed's commit, as the timing: its NOTIFY has just woken the relay.
+    const before = await snapshot();
     const started = process.hrtime.bigint();
     await waitDrained(db, Math.max(60_000, o.rows * 2));
     const relaySeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const relayAccount = cpuAccount(before, await snapshot(), "bench: waiting for the drain");
     await pm.stopAll();
     const relayRowsPerSecond = o.rows / relaySeconds;
     log(`relay alone: ${Math.round(relayRowsPerSecond)} rows/s`);
@@ -141,6 +158,7 @@ export async function measureRelayAlone(env: RunEnv, o: { rows: number; workspac
       relayBatchSize,
       baselineClaimSize: best.claim,
       ratio: round(relayRowsPerSecond / best.rate, 2),
+      cpuAccount: { relay: relayAccount, minimalLoop: minimalAccount! },
     };
   } finally {
     await pm.stopAll();

@@ -13,15 +13,18 @@ export interface ClaimedOutboxRow {
 }
 
 /**
- * Opens the relay's transaction with a claim plan that statistics cannot flip: right after a bulk
- * insert into an analyzed, nearly empty pending set PostgreSQL expects a few due rows and sorted
- * every pending row for each claim (a bitmap or (status, available_at) scan plus a sort: 41 ms per
- * claim of 500 at 50,000 pending, against 0.36 ms walking outbox_claim_idx). With sorts and bitmap
- * scans priced out for this transaction only, the claim walks outbox_claim_idx in its order; the
- * relay's other statements are primary-key or partial-index lookups that need neither. One round
- * trip, like a bare BEGIN, and no session state (a transaction-mode pooler may sit in between).
+ * Opens the relay's transaction with plans that statistics cannot flip: right after a bulk insert
+ * into an analyzed, nearly empty pending set PostgreSQL expects a few due rows and sorted every
+ * pending row for each claim (a bitmap or (status, available_at) scan plus a sort: 41 ms per claim of
+ * 500 at 50,000 pending, against 0.36 ms walking outbox_claim_idx), and it marked a claim of 500 by
+ * scanning the whole outbox (a sequential scan or a hash join with one) rather than 500 primary-key
+ * lookups. With sorts, bitmap and sequential scans, hash and merge joins priced out for this
+ * transaction only, the claim walks outbox_claim_idx in its order and every other statement looks
+ * rows up by primary key or a partial index, which is all the relay does. One round trip, like a
+ * bare BEGIN, and no session state (a transaction-mode pooler may sit in between).
  */
-export const OUTBOX_RELAY_BEGIN = "BEGIN; SET LOCAL enable_sort = off; SET LOCAL enable_incremental_sort = off; SET LOCAL enable_bitmapscan = off";
+export const OUTBOX_RELAY_BEGIN =
+  "BEGIN; SET LOCAL enable_sort = off; SET LOCAL enable_incremental_sort = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off";
 
 export const OUTBOX_RELAY_STATEMENTS = {
   /** $1 now, $2 batch size: due `pending` rows, oldest first, locked so any number of relays share them. */
