@@ -102,10 +102,8 @@ export function cpuAccount(a: CpuSnapshot, b: CpuSnapshot, benchLabel: string): 
   const seconds = (b.atMs - a.atMs) / 1000;
   const cores = availableParallelism();
   const cpuSeconds: Record<string, number> = {};
-  for (const [app, s] of Object.entries(b.apps)) {
-    const d = s - (a.apps[app] ?? 0);
-    if (d > 0) cpuSeconds[app] = d;
-  }
+  // Every process kind that ran in the window, even one that used less than a clock tick (10 ms).
+  for (const [app, s] of Object.entries(b.apps)) if (s > 0 || (a.apps[app] ?? 0) > 0) cpuSeconds[app] = Math.max(0, s - (a.apps[app] ?? 0));
   cpuSeconds[benchLabel] = b.bench - a.bench;
   if (a.postgres !== null && b.postgres !== null) cpuSeconds.postgres = b.postgres - a.postgres;
   if (a.redis !== null && b.redis !== null) cpuSeconds.redis = b.redis - a.redis;
