@@ -144,7 +144,7 @@ async function resolveAudience(em: EntityManager, workspaceId: string, a: Audien
        from contacts c
       where c.workspace_id = ?
         and (cardinality(?::uuid[]) = 0 or exists (select 1 from contact_labels cl where cl.workspace_id = c.workspace_id and cl.contact_id = c.id and cl.label_id = any(?::uuid[])))
-        and (?::text[] is null or c.phone in (select u.phone from unnest(?::text[]) as u(phone)))
+        and (?::text[] is null or c.phone = any(?::text[]))
         and (?::timestamptz is null or c.last_contact_at >= ?)
         and (?::timestamptz is null or c.last_contact_at < ?)
         and (not ?::bool or exists (

@@ -103,6 +103,23 @@ describe("the import's index entries", () => {
 });
 
 describe("the statistics after a big import (decision 041)", () => {
+  it("a phone's last known language is looked up per contact even when the statistics still say the tables are empty", async () => {
+    for (const table of ["contacts", "patients"]) await sql(`alter table ${table} set (autovacuum_enabled = false)`);
+    const tenant = await makeTenant(t.orm, { plan: "ENTERPRISE", credits: 20_000 });
+    const phone = (i: number) => `+5939${String(74_000_000 + i)}`;
+    for (let k = 0; k < 5; k++) {
+      const rows: CampaignRowInput[] = Array.from({ length: 1000 }, (_, i) => ({ name: "Ana Peña", phone: phone(k * 1000 + i), appointmentAt: new Date(now.getTime() - 3_600_000), consent: true }));
+      await createCampaignFromRows(t.orm, { workspaceId: tenant.workspaceId, practiceId: tenant.practiceId, assignedDoctorId: tenant.doctorId, createdById: tenant.ownerId, name: "Lote", rows, publicUrl: "https://rm.example", now });
+    }
+    const known = `{${Array.from({ length: 1000 }, (_, i) => phone(2000 + i)).join(",")}}`;
+    const plan = (await sql<{ "QUERY PLAN": string }>(`explain ${LAST_KNOWN_LANGUAGES_SQL}`, [tenant.workspaceId, known])).map((r) => r["QUERY PLAN"]).join("\n");
+    // Each contact's appointments on their own index; never a join that rescans one side per row of the other.
+    expect(plan).toContain("patients_contact_id_index");
+    expect(plan).not.toMatch(/Hash Join|Merge Join|patients_workspace|Function Scan/);
+    const languages = await sql<{ phone: string; language: string }>(LAST_KNOWN_LANGUAGES_SQL, [tenant.workspaceId, known]);
+    expect(languages).toHaveLength(1000);
+  });
+
   it("a thousand phones are looked up without the trigram index, whatever the statistics", async () => {
     const tenant = await makeTenant(t.orm, { plan: "ENTERPRISE", credits: 20_000 });
     const phone = (i: number) => `+5939${String(73_000_000 + i)}`;

@@ -153,7 +153,7 @@ export async function upsertAndLockContacts(
               exists (select 1 from patients p join messages m on m.patient_id = p.id
                        where p.contact_id = c.id and m.type = 'INITIAL' and m.status in ('PENDING', 'SENDING')) as pending
          from contacts c
-        where c.workspace_id = ? and c.phone in (select u.phone from unnest(?::text[]) as u(phone))
+        where c.workspace_id = ? and c.phone = any(?::text[])
         order by c.phone
           for update of c`,
       [pgArray(batch)],
@@ -224,7 +224,7 @@ export async function readContactStates(em: EntityManager, workspaceId: string, 
       `select c.id, c.phone, c.opted_out_at, c.erased_at, c.last_asked_at, c.no_whatsapp_at,
               exists (select 1 from patients p join messages m on m.patient_id = p.id
                        where p.contact_id = c.id and m.type = 'INITIAL' and m.status in ('PENDING', 'SENDING')) as pending
-         from contacts c where c.workspace_id = ? and c.phone in (select u.phone from unnest(?::text[]) as u(phone))`,
+         from contacts c where c.workspace_id = ? and c.phone = any(?::text[])`,
       [pgArray(batch)],
     );
     for (const r of rows) states.set(r.phone, toState(r));
@@ -251,17 +251,28 @@ async function encode<T, K extends string>(batch: readonly T[], names: readonly 
  * seen are left out.
  */
 /**
- * $workspace, $phones: lastKnownLanguages' statement (exported for its plan check). Every list of
- * phones here is matched as `phone in (select … unnest(…))`, never `phone = any(…)`: since pg_trgm
- * 1.6 the contacts' trigram index (search by part of a number) serves `=` too, and with analyzed
- * statistics the planner chose it for `= any` of 1,000 phones, whose trigrams all share "+5939":
- * 1,339 ms for one lookup, against about 1 ms as a semi-join (decision 041).
+ * $workspace, $phones: lastKnownLanguages' statement (exported for its plan checks). Its plan must
+ * not depend on statistics, which lag behind an import's growth (decision 041): the phones are
+ * matched with `= any` on the contacts, which only the unique key (workspace, phone) or a scan of the
+ * workspace's contacts can serve (the phone search's trigram index covers substr(phone, 2), so it
+ * cannot serve `=`; on the column itself it did, at 1,339 ms per 1,000 phones), and each contact's
+ * latest appointment is one LATERAL lookup on patients_contact_id_index (with young statistics a
+ * workspace condition there was combined with a scan of the workspace's appointments per contact).
+ * As a join, the planner
+ * trusting a young table's statistics (27 contacts where 19,000 were) rescanned the phones once per
+ * patient of the workspace: 1,641 ms per upload of 1,000 phones.
  */
-export const LAST_KNOWN_LANGUAGES_SQL = `select distinct on (c.phone) c.phone, p.language
+export const LAST_KNOWN_LANGUAGES_SQL = `select c.phone, l.language
          from contacts c
-         join patients p on p.contact_id = c.id and p.workspace_id = c.workspace_id and p.phone = c.phone
-        where c.workspace_id = ? and c.phone in (select u.phone from unnest(?::text[]) as u(phone))
-        order by c.phone, p.created_at desc, p.id desc`;
+         cross join lateral (
+           select p.language from patients p
+            where p.contact_id = c.id and p.phone = c.phone
+              -- The same workspace, checked as a filter: "is not distinct from" is no index
+              -- condition, so the lookup stays on the contact's own appointments.
+              and p.workspace_id is not distinct from c.workspace_id
+            order by p.created_at desc, p.id desc
+            limit 1) l
+        where c.workspace_id = ? and c.phone = any(?::text[])`;
 
 export async function lastKnownLanguages(em: EntityManager, workspaceId: string, phones: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
