@@ -13,13 +13,26 @@
 // same callbacks at the first design's status webhook (one transaction per request).
 import { setTimeout as sleep } from "node:timers/promises";
 import { isCluster } from "@rm/streams";
-import { formatStatementProfile, freePort, readStatementProfile, REPO_ROOT, resetStatementProfile, startRedisCluster, type LocalRedisCluster, type StatementProfile } from "@rm/test-utils";
+import {
+  cpuAccount,
+  cpuSnapshot,
+  findPostmaster,
+  formatCpuAccount,
+  formatStatementProfile,
+  freePort,
+  readStatementProfile,
+  REPO_ROOT,
+  resetStatementProfile,
+  startRedisCluster,
+  type CpuAccount,
+  type LocalRedisCluster,
+  type StatementProfile,
+} from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";
 import { runBullmqBaseline, waitAllDelivered, type BullmqBaselineReport, type CallbackPhaseReport } from "./baselines/bullmq-baseline.ts";
 import { measureRawCeilings, type RawCeilings } from "./baselines/raw-ceilings.ts";
 import { measureRelayAlone, type RelayAloneReport } from "./baselines/relay-alone.ts";
 import { prepareWebBuild, round, waitForHealthy, waitReady } from "./bench-util.ts";
-import { cpuAccount, cpuSnapshot, findPostmaster, formatCpuAccount, type CpuAccount } from "./cpu-account.ts";
 import { measureFootprint, walPosition, type FootprintReport } from "./footprint.ts";
 import { importCampaigns } from "./import-campaign.ts";
 import { ProcessManager } from "./processes.ts";
@@ -166,7 +179,8 @@ export async function runPipelineBench(o: PipelineBenchOptions): Promise<Pipelin
 
     const walAtStart = await walPosition(env.orm);
     const postmasterPid = await findPostmaster(env.orm);
-    const snapshot = () => cpuSnapshot({ apps: () => pm.cpuByApp(), postmasterPid, redis: env.redis });
+    // A Redis Cluster is several servers: its CPU is left out of the account.
+    const snapshot = () => cpuSnapshot({ apps: () => pm.cpuByApp(), postmasterPid, redis: isCluster(env.redis) ? null : env.redis });
     if (env.statementProfile) await resetStatementProfile(env.databaseUrl);
     const cpuAtStart = await snapshot();
     const t0 = Date.now();

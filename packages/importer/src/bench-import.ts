@@ -14,7 +14,19 @@ import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { initOrm } from "@rm/db";
 import { grantCredits } from "@rm/credits";
-import { createEmptyDatabase, uniqueSuffix, type TestDatabase } from "@rm/test-utils";
+import {
+  cpuAccount,
+  cpuSnapshot,
+  createEmptyDatabase,
+  enableStatementProfile,
+  findPostmaster,
+  readStatementProfile,
+  resetStatementProfile,
+  uniqueSuffix,
+  type CpuAccount,
+  type StatementProfile,
+  type TestDatabase,
+} from "@rm/test-utils";
 import { createCampaignFromRows } from "./create-campaign.ts";
 import { parsePatientCsv, type PatientRow } from "./parse-patient-csv.ts";
 
@@ -23,6 +35,8 @@ export interface ImportBenchOptions {
   sizes?: number[];
   /** A migrated database to use; default: a fresh one created from DATABASE_URL and dropped afterwards. */
   databaseUrl?: string;
+  /** Track the fresh database's statements (pg_stat_statements) and report the costliest of each create step. */
+  profileStatements?: boolean;
   log?: (line: string) => void;
 }
 
@@ -57,6 +71,10 @@ export interface ImportBenchRun {
    */
   walBytesPerPatient: number;
   indexBytesPerPatient: number;
+  /** Where the machine's CPU went during createCampaignFromRows: this process (JS), PostgreSQL, idle. */
+  cpuAccount: CpuAccount;
+  /** With profileStatements: PostgreSQL's costliest statements of the create step. */
+  statements?: StatementProfile;
 }
 
 /** The tables an import writes (their indexes are what it pays per patient). */
@@ -200,7 +218,10 @@ export async function runImportBench(o: ImportBenchOptions = {}): Promise<Import
     db = await createEmptyDatabase(`rm_bench_import_${uniqueSuffix()}`);
     url = db.url;
   }
+  // Before the ORM connects: the setting applies to sessions opened afterwards.
+  const profiling = o.profileStatements ? await enableStatementProfile(url) : false;
   const orm = await initOrm({ databaseUrl: url, poolMax: 4 });
+  const postmasterPid = await findPostmaster(orm);
   const runs: ImportBenchRun[] = [];
   try {
     for (const n of sizes) {
@@ -222,7 +243,10 @@ export async function runImportBench(o: ImportBenchOptions = {}): Promise<Import
       const t1 = performance.now();
       if (!parsed.ok) throw new Error(`bench CSV was refused: ${parsed.fatal?.message}`);
       const before = await walAndIndexBytes(orm.em.fork());
-      // The two measuring statements are left out of the timings.
+      if (profiling) await resetStatementProfile(url);
+      const snapshot = () => cpuSnapshot({ apps: () => ({}), postmasterPid, redis: null });
+      const cpuBefore = await snapshot();
+      // The measuring statements are left out of the timings.
       const tCreate = performance.now();
       const created = await createCampaignFromRows(orm, {
         workspaceId,
@@ -235,6 +259,8 @@ export async function runImportBench(o: ImportBenchOptions = {}): Promise<Import
         now,
       });
       const t2 = performance.now();
+      const account = cpuAccount(cpuBefore, await snapshot(), "bench: the import's JS (this process)");
+      const statements = profiling ? await readStatementProfile(url) : undefined;
       const after = await walAndIndexBytes(orm.em.fork());
       const [wal] = await orm.em.fork().execute<{ d: string }[]>("select pg_wal_lsn_diff(?::pg_lsn, ?::pg_lsn)::text as d", [after.lsn, before.lsn]);
       const patients = parsed.accepted.length;
@@ -266,6 +292,8 @@ export async function runImportBench(o: ImportBenchOptions = {}): Promise<Import
         createSteps: created.timingsMs,
         walBytesPerPatient: Math.round(Number(wal!.d) / patients),
         indexBytesPerPatient: Math.round((after.indexBytes - before.indexBytes) / patients),
+        cpuAccount: account,
+        ...(statements ? { statements } : {}),
       });
     }
   } finally {

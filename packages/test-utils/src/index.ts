@@ -10,3 +10,4 @@ export { recordingLogger, type RecordedLine, type RecordingLogger } from "./reco
 export { makeTenant } from "./tenant.ts";
 export { startRedisCluster, type LocalRedisCluster, type RedisClusterNode, type StartRedisClusterOptions } from "./redis-cluster.ts";
 export { enableStatementProfile, formatStatementProfile, readStatementProfile, resetStatementProfile, type StatementCost, type StatementProfile } from "./statement-profile.ts";
+export { cpuAccount, cpuSnapshot, findPostmaster, formatCpuAccount, type CpuAccount, type CpuSnapshot, type RedisInfoClient } from "./cpu-account.ts";

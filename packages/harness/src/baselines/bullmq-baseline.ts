@@ -13,11 +13,10 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { createScenario, freePort, readStatementProfile, resetStatementProfile, WEB_ROOT, type StatementProfile } from "@rm/test-utils";
+import { cpuAccount, cpuSnapshot, createScenario, findPostmaster, freePort, readStatementProfile, resetStatementProfile, WEB_ROOT, type CpuAccount, type StatementProfile } from "@rm/test-utils";
 import { startServer, stopServer, type Server } from "../bench-webhooks.ts";
 import type { RunEnv } from "../run-env.ts";
 import { readProcStat, type EnvVars } from "../processes.ts";
-import { cpuAccount, cpuSnapshot, findPostmaster, type CpuAccount } from "../cpu-account.ts";
 
 const WORKER_SCRIPT = fileURLToPath(new URL("./bullmq-worker.ts", import.meta.url));
 const NAIVE_SERVER = fileURLToPath(new URL("./naive-webhook-server.ts", import.meta.url));
@@ -106,7 +105,7 @@ export async function runBullmqBaseline(env: RunEnv, o: { messages: number; work
       const cpuOf = (pid: number | undefined) => (pid ? (readProcStat(pid)?.cpuSeconds ?? 0) : 0);
       return { "bullmq workers": workers.reduce((sum, w) => sum + cpuOf(w.child.pid), 0), ...(webhook ? { "webhook (naive)": cpuOf(webhook.child.pid) } : {}) };
     };
-    const snapshot = () => cpuSnapshot({ apps, postmasterPid, redis: env.redis });
+    const snapshot = () => cpuSnapshot({ apps, postmasterPid, redis: env.redis as Redis });
     if (env.statementProfile) await resetStatementProfile(env.databaseUrl);
     const cpuAtStart = await snapshot();
     const t0 = Date.now();

@@ -9,9 +9,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { OUTBOX_RELAY_BEGIN } from "@rm/db/outbox-relay";
-import { freePort } from "@rm/test-utils";
+import { cpuAccount, cpuSnapshot, findPostmaster, freePort, type CpuAccount, type RedisInfoClient } from "@rm/test-utils";
 import { round, waitReady } from "../bench-util.ts";
-import { cpuAccount, cpuSnapshot, findPostmaster, type CpuAccount } from "../cpu-account.ts";
 import { ProcessManager } from "../processes.ts";
 import type { RunEnv } from "../run-env.ts";
 
@@ -108,7 +107,7 @@ export async function measureRelayAlone(env: RunEnv, o: { rows: number; workspac
     await db.query("update outbox set status = 'cancelled', last_error = 'left by the pipeline run; not part of the relay-alone measurement' where status = 'pending'");
     const relayBatchSize = Number(env.processEnv.RELAY_BATCH_SIZE ?? 500);
     const postmasterPid = await findPostmaster(env.orm);
-    const snapshot = () => cpuSnapshot({ apps: () => pm.cpuByApp(), postmasterPid, redis: env.redis });
+    const snapshot = () => cpuSnapshot({ apps: () => pm.cpuByApp(), postmasterPid, redis: env.redis as RedisInfoClient });
     let minimalAccount: CpuAccount | null = null;
     const minimalLoopRowsPerSecond: Record<string, number> = {};
     let best = { claim: 0, rate: 0 };

@@ -10,10 +10,18 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { isCluster, type RedisClient } from "@rm/streams";
-import { round } from "./bench-util.ts";
 
 const CLOCK_TICKS = 100;
+
+/** A single Redis server's client (a Redis Cluster's CPU is several servers': pass null). */
+export interface RedisInfoClient {
+  info(section: string): Promise<string>;
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
 
 export interface CpuSnapshot {
   atMs: number;
@@ -73,9 +81,8 @@ export async function findPostmaster(orm: MikroORM): Promise<number | null> {
   return backend ? backend.ppid : null;
 }
 
-/** Redis's own CPU seconds (`INFO cpu`, main thread and its helpers); null on a cluster (several servers). */
-async function redisSeconds(redis: RedisClient): Promise<number | null> {
-  if (isCluster(redis)) return null;
+/** Redis's own CPU seconds (`INFO cpu`, main thread and its helpers). */
+async function redisSeconds(redis: RedisInfoClient): Promise<number | null> {
   const info = await redis.info("cpu");
   const value = (key: string) => Number(info.match(new RegExp(`^${key}:([\\d.]+)`, "m"))?.[1]);
   const total = value("used_cpu_sys") + value("used_cpu_user");
@@ -83,7 +90,7 @@ async function redisSeconds(redis: RedisClient): Promise<number | null> {
 }
 
 /** `apps`: CPU seconds so far of the run's own processes by kind (ProcessManager.cpuByApp, or the baseline's workers). */
-export async function cpuSnapshot(o: { apps: () => Record<string, number>; postmasterPid: number | null; redis: RedisClient | null }): Promise<CpuSnapshot> {
+export async function cpuSnapshot(o: { apps: () => Record<string, number>; postmasterPid: number | null; redis: RedisInfoClient | null }): Promise<CpuSnapshot> {
   const machine = machineTicks();
   const usage = process.cpuUsage();
   return {
