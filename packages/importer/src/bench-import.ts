@@ -259,7 +259,7 @@ export async function runImportBench(o: ImportBenchOptions = {}): Promise<Import
         now,
       });
       const t2 = performance.now();
-      const account = cpuAccount(cpuBefore, await snapshot(), "bench: the import's JS (this process)");
+      const account = cpuAccount(cpuBefore, await snapshot(), "import JS (this process)");
       const statements = profiling ? await readStatementProfile(url) : undefined;
       const after = await walAndIndexBytes(orm.em.fork());
       const [wal] = await orm.em.fork().execute<{ d: string }[]>("select pg_wal_lsn_diff(?::pg_lsn, ?::pg_lsn)::text as d", [after.lsn, before.lsn]);
