@@ -258,9 +258,8 @@ async function encode<T, K extends string>(batch: readonly T[], names: readonly 
  * cannot serve `=`; on the column itself it did, at 1,339 ms per 1,000 phones), and each contact's
  * latest appointment is one LATERAL lookup on patients_contact_id_index (with young statistics a
  * workspace condition there was combined with a scan of the workspace's appointments per contact).
- * As a join, the planner
- * trusting a young table's statistics (27 contacts where 19,000 were) rescanned the phones once per
- * patient of the workspace: 1,641 ms per upload of 1,000 phones.
+ * As a join, the planner trusting a young table's statistics (27 contacts where 19,000 were)
+ * rescanned the phones once per patient of the workspace: 1,641 ms per upload of 1,000 phones.
  */
 export const LAST_KNOWN_LANGUAGES_SQL = `select c.phone, l.language
          from contacts c
