@@ -2,24 +2,23 @@
 // contact and sender, staff answer through the send protocol (the simulator receives the reply,
 // the ledger charges it), WhatsApp's window decides free text or a pending reply, an opted-out
 // contact cannot be answered, and a live conversation changes what the automatic handling does.
-import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUTOMATIC_HANDLING_ORDER } from "@rm/assistant";
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
-import { createSimulator, type Simulator } from "@rm/twilio-simulator";
+import type { Simulator } from "@rm/twilio-simulator";
 import { createTwilioClient } from "@rm/twilio";
-import { createTestRedis, type TestRedis } from "@rm/test-utils";
+import type { TestRedis } from "@rm/test-utils";
 import type { StreamEntry } from "@rm/streams";
 import { twilioInboundEvent } from "@rm/events";
 import type { HandlerDeps } from "../src/handlers/deps.ts";
 import { storeInbound } from "../src/handlers/store-inbound.ts";
-import { createReplyProcessor, INBOUND_STEPS, type InboundStep } from "../src/feedback/reply.ts";
+import { INBOUND_STEPS, type InboundStep } from "../src/feedback/reply.ts";
 import { sendMessage, type SendDeps } from "../src/send/send-message.ts";
 import { SenderRateLimiter } from "../src/rate-limit.ts";
 import { loadReplyContext, sendStaffReply } from "../src/conversations/staff-reply.ts";
 import { setThreadStatus } from "../src/conversations/threads.ts";
 import { alertUnanswered } from "../src/conversations/unanswered-alert.ts";
-import { startInboundHook, type Harness, ledger, makeSentMessage, publishedEntry, setupHarness } from "./handler-fixtures.ts";
+import { setupConversationWorld, type ConversationWorld, type Harness, ledger, makeSentMessage, publishedEntry } from "./handler-fixtures.ts";
 
 const SID = "AC0c0c0000000000000000000000000021";
 const TOKEN = "conv-token";
@@ -29,27 +28,14 @@ let h: Harness;
 let deps: HandlerDeps;
 let sim: Simulator;
 let redis: TestRedis;
-let hook: Server;
-const posted: Record<string, string>[] = [];
+let posted: Record<string, string>[];
+let world: ConversationWorld;
 
 beforeAll(async () => {
-  h = await setupHarness();
-  const feedback = { publicUrl: "https://app.example.test", platformContentSids: LOCAL_PLATFORM_CONTENT_SIDS };
-  deps = { ...h.deps, feedback, onInboundRouted: createReplyProcessor({ logger: h.logger, feedback }) };
-  redis = await createTestRedis();
-  // Stands in for the web's inbound webhook: keeps what the simulator posts, as Twilio posts it.
-  let hookUrl: string;
-  ({ server: hook, url: hookUrl } = await startInboundHook(posted));
-  sim = createSimulator({ accountSid: SID, authTokens: [TOKEN], callbackDelayMs: 60_000, now: () => h.clock.now().getTime() });
-  await sim.listen(0, "127.0.0.1");
-  sim.configure({ inboundUrl: hookUrl });
+  world = await setupConversationWorld({ accountSid: SID, token: TOKEN });
+  ({ h, deps, sim, redis, posted } = world);
 });
-afterAll(async () => {
-  await sim.close();
-  await new Promise((r) => hook.close(r));
-  await redis.cleanup();
-  await h.close();
-});
+afterAll(() => world.close());
 
 const sql = <T = Record<string, unknown>>(q: string, params: unknown[] = []) => h.orm.em.fork().execute<T[]>(q, params);
 

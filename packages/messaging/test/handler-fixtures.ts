@@ -29,6 +29,10 @@ import type { HandlerDeps } from "../src/handlers/deps.ts";
 import { twilioStatusEvent } from "@rm/events";
 import pg from "pg";
 import { StatusEventGroupInserter } from "../src/webhooks/status-event-insert.ts";
+import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
+import { createTestRedis, type TestRedis } from "@rm/test-utils";
+import { createSimulator, type Simulator } from "@rm/twilio-simulator";
+import { createReplyProcessor } from "../src/feedback/reply.ts";
 
 export interface Harness extends TestOrm {
   /** For the webhook's group inserter (status callbacks are stored through it, as in production). */
@@ -251,4 +255,46 @@ export async function startInboundHook(posted: Record<string, string>[]): Promis
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
   return { server, url: `http://127.0.0.1:${port}/inbound` };
+}
+
+/** A harness wired for conversations: the reply processor routes inbound messages, and the simulator posts to an inbound hook. */
+export interface ConversationWorld {
+  h: Harness;
+  deps: HandlerDeps;
+  sim: Simulator;
+  redis: TestRedis;
+  /** The form bodies the simulator posted to the inbound hook, as Twilio posts them. */
+  posted: Record<string, string>[];
+  close(): Promise<void>;
+}
+
+/**
+ * The conversation tests' world: `setupHarness` at `start`, the reply processor as the inbound
+ * router (with the LLM assistant available when asked), a Redis of the test's own, and the Twilio
+ * simulator (callbacks held back a minute) posting patients' messages to `startInboundHook`.
+ */
+export async function setupConversationWorld(o: { accountSid: string; token: string; start?: string; aiAssistantAvailable?: boolean }): Promise<ConversationWorld> {
+  const h = await setupHarness(o.start);
+  const feedback = { publicUrl: "https://app.example.test", platformContentSids: LOCAL_PLATFORM_CONTENT_SIDS };
+  const onInboundRouted = createReplyProcessor({ logger: h.logger, feedback, ...(o.aiAssistantAvailable ? { aiAssistantAvailable: true } : {}) });
+  const deps: HandlerDeps = { ...h.deps, feedback, onInboundRouted };
+  const redis = await createTestRedis();
+  const posted: Record<string, string>[] = [];
+  const hook = await startInboundHook(posted);
+  const sim = createSimulator({ accountSid: o.accountSid, authTokens: [o.token], callbackDelayMs: 60_000, now: () => h.clock.now().getTime() });
+  await sim.listen(0, "127.0.0.1");
+  sim.configure({ inboundUrl: hook.url });
+  return {
+    h,
+    deps,
+    sim,
+    redis,
+    posted,
+    async close() {
+      await sim.close();
+      await new Promise((r) => hook.server.close(r));
+      await redis.cleanup();
+      await h.close();
+    },
+  };
 }

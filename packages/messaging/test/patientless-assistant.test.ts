@@ -3,7 +3,6 @@
 // of channel WEB, through no provider), and a new phone on an own sender too. The urgent alert of such
 // a thread goes to the practice's staff number through the outbox and the send protocol, to the
 // Twilio simulator. Real PostgreSQL and Redis.
-import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AiClient } from "@rm/ai";
 import { demoKnowledge, saveKnowledge } from "@rm/assistant";
@@ -11,19 +10,18 @@ import { workspaceEm } from "@rm/db";
 import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
 import { twilioInboundEvent } from "@rm/events";
 import type { StreamEntry } from "@rm/streams";
-import { createTestRedis, type TestRedis } from "@rm/test-utils";
+import type { TestRedis } from "@rm/test-utils";
 import { createTwilioClient } from "@rm/twilio";
-import { createSimulator, type Simulator } from "@rm/twilio-simulator";
+import type { Simulator } from "@rm/twilio-simulator";
 import { handleAssistantReply } from "../src/conversations/assistant-reply.ts";
 import { sendStaffReply } from "../src/conversations/staff-reply.ts";
 import { setThreadAssistant } from "../src/conversations/threads.ts";
-import { createReplyProcessor } from "../src/feedback/reply.ts";
 import type { HandlerDeps } from "../src/handlers/deps.ts";
 import { storeInbound } from "../src/handlers/store-inbound.ts";
 import { findVisitor, findWidgetByKey, postVisitorMessage, setWidgetPractice, visitorView, widgetSettings, type WidgetRow } from "../src/index.ts";
 import { SenderRateLimiter } from "../src/rate-limit.ts";
 import { sendMessage, type SendDeps } from "../src/send/send-message.ts";
-import { startInboundHook, type Harness, makeSentMessage, publishedEntry } from "./handler-fixtures.ts";
+import { setupConversationWorld, type ConversationWorld, type Harness, makeSentMessage, publishedEntry } from "./handler-fixtures.ts";
 
 const SID = "AC0c0c0000000000000000000000000038";
 const TOKEN = "patientless-token";
@@ -36,27 +34,14 @@ let h: Harness;
 let deps: HandlerDeps;
 let sim: Simulator;
 let redis: TestRedis;
-let hook: Server;
-const posted: Record<string, string>[] = [];
+let posted: Record<string, string>[];
+let world: ConversationWorld;
 
 beforeAll(async () => {
-  const { setupHarness } = await import("./handler-fixtures.ts");
-  h = await setupHarness(OPEN);
-  const feedback = { publicUrl: "https://app.example.test", platformContentSids: LOCAL_PLATFORM_CONTENT_SIDS };
-  deps = { ...h.deps, feedback, onInboundRouted: createReplyProcessor({ logger: h.logger, feedback, aiAssistantAvailable: true }) };
-  redis = await createTestRedis();
-  let hookUrl: string;
-  ({ server: hook, url: hookUrl } = await startInboundHook(posted));
-  sim = createSimulator({ accountSid: SID, authTokens: [TOKEN], callbackDelayMs: 60_000, now: () => h.clock.now().getTime() });
-  await sim.listen(0, "127.0.0.1");
-  sim.configure({ inboundUrl: hookUrl });
+  world = await setupConversationWorld({ accountSid: SID, token: TOKEN, start: OPEN, aiAssistantAvailable: true });
+  ({ h, deps, sim, redis, posted } = world);
 });
-afterAll(async () => {
-  await sim.close();
-  await new Promise((r) => hook.close(r));
-  await redis.cleanup();
-  await h.close();
-});
+afterAll(() => world.close());
 
 const sql = <T = Record<string, unknown>>(q: string, params: unknown[] = []) => h.orm.em.fork().execute<T[]>(q, params);
 const tx = <T>(fn: (em: Harness["orm"]["em"]) => Promise<T>) => h.orm.em.fork().transactional((em) => fn(em as Harness["orm"]["em"]));
