@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, Page } from "playwright-core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, saveScreenshot, unexpectedProblems, watch, expectUsableAt360 } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, unexpectedProblems, watch, expectUsableAt360, submitSignIn } from "./support/browser.ts";
 import { CLINIC_NAMES, createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -45,10 +45,7 @@ describe.skipIf(!present)("the API settings pages", () => {
     const page = await context.newPage();
     watch(page, problems);
 
-    await page.goto(`${web.url}/login`);
-    await page.getByLabel("Correo electrónico").fill(tenant.owner.email);
-    await page.getByLabel("Contraseña").fill(tenant.owner.password);
-    await page.getByRole("button", { name: "Ingresar" }).click();
+    await submitSignIn(page, `${web.url}/login`, tenant.owner);
     await page.waitForURL((u) => !u.pathname.startsWith("/login"));
 
     // Keys: created with a name and the default scope, shown once.

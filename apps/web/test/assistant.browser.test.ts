@@ -13,7 +13,7 @@ import { workspaceEm } from "@rm/db";
 import { ensureProductionBuild, freePort, waitForStatus, waitUntil } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, expectUsableAt360, launchChromium, saveScreenshot, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, expectUsableAt360, launchChromium, saveScreenshot, unexpectedProblems, watch, submitSignIn } from "./support/browser.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 
 const present = chromiumPresent();
@@ -37,10 +37,7 @@ describe.skipIf(!present)("the assistant in the browser, through the real proces
   async function signIn(ctx: BrowserContext, user: { email: string; password: string }, { scripts = true } = {}): Promise<Page> {
     const page = await ctx.newPage();
     if (scripts) watch(page, problems);
-    await page.goto(`${webUrl}/login`);
-    await page.getByLabel("Correo electrónico").fill(user.email);
-    await page.getByLabel("Contraseña").fill(user.password);
-    await page.getByRole("button", { name: "Ingresar" }).click();
+    await submitSignIn(page, `${webUrl}/login`, user);
     await page.waitForURL((url) => !url.pathname.startsWith("/login"));
     return page;
   }

@@ -13,7 +13,7 @@ import { grantCredits } from "@rm/credits";
 import { ensureProductionBuild, freePort, waitForStatus, waitUntil } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, expectUsableAt360, launchChromium, saveScreenshot, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, expectUsableAt360, launchChromium, saveScreenshot, unexpectedProblems, watch, submitSignIn } from "./support/browser.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 
 const present = chromiumPresent();
@@ -47,10 +47,7 @@ describe.skipIf(!present)("a broadcast in the browser, through the real processe
   async function signIn(ctx: BrowserContext): Promise<Page> {
     const page = await ctx.newPage();
     watch(page, problems);
-    await page.goto(`${webUrl}/login`);
-    await page.getByLabel("Correo electrónico").fill(a.owner.email);
-    await page.getByLabel("Contraseña").fill(a.owner.password);
-    await page.getByRole("button", { name: "Ingresar" }).click();
+    await submitSignIn(page, `${webUrl}/login`, a.owner);
     await page.waitForURL((url) => !url.pathname.startsWith("/login"));
     return page;
   }
@@ -215,10 +212,7 @@ describe.skipIf(!present)("a broadcast in the browser, through the real processe
     const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 800 }, locale: "en-US" });
     ctx.setDefaultTimeout(20_000);
     const page = await ctx.newPage();
-    await page.goto(`${webUrl}/login`);
-    await page.getByLabel("Correo electrónico").fill(a.owner.email);
-    await page.getByLabel("Contraseña").fill(a.owner.password);
-    await page.getByRole("button", { name: "Ingresar" }).click();
+    await submitSignIn(page, `${webUrl}/login`, a.owner);
     await page.waitForURL((url) => !url.pathname.startsWith("/login"));
     await page.goto(`${webUrl}/campaigns/broadcast`);
     await page.getByRole("heading", { name: "Nueva difusión", level: 1 }).waitFor();

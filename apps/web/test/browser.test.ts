@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, unexpectedProblems, watch } from "./support/browser.ts";
+import { launchChromium, unexpectedProblems, watch, submitSignIn } from "./support/browser.ts";
 import { createUser } from "./support/users.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -98,10 +98,7 @@ describe.skipIf(!chromiumPresent)("login in the browser", () => {
     const noJs = await browser.newContext({ javaScriptEnabled: false });
     try {
       const page = await noJs.newPage();
-      await page.goto(`${web.url}/login`);
-      await page.getByLabel("Correo electrónico").fill(USER.email);
-      await page.getByLabel("Contraseña").fill(USER.password);
-      await page.getByRole("button", { name: "Ingresar" }).click();
+      await submitSignIn(page, `${web.url}/login`, USER);
       await page.getByTestId("workspace-name").filter({ hasText: USER.workspaceName }).waitFor();
       await page.getByRole("button", { name: "Cerrar sesión" }).click();
       await page.getByRole("heading", { name: "Iniciar sesión" }).waitFor();

@@ -13,7 +13,7 @@ import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ddmmyyyy, excelWindows1252Csv, goodBadNoConsentCsv, write } from "./fixtures/patient-lists.ts";
-import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch, submitSignIn } from "./support/browser.ts";
 import { CLINIC_NAMES, createTenant, type Tenant, type TenantUser } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -84,10 +84,7 @@ describe.skipIf(!present)("campaign upload in the browser", () => {
     contexts.push(context);
     const page = await context.newPage();
     watch(page, problems);
-    await page.goto(`${web.url}/login`);
-    await page.getByLabel("Correo electrónico").fill(user.email);
-    await page.getByLabel("Contraseña").fill(user.password);
-    await page.getByRole("button", { name: "Ingresar" }).click();
+    await submitSignIn(page, `${web.url}/login`, user);
     await page.getByRole("navigation").waitFor();
     return page;
   }

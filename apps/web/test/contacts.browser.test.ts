@@ -8,7 +8,7 @@ import { hashPassword, initOrm } from "@rm/db";
 import { createScenario, createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch, submitSignIn } from "./support/browser.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const present = chromiumPresent();
@@ -83,10 +83,7 @@ describe.skipIf(!present)("contacts in the browser", { timeout: 120_000 }, () =>
   async function signIn(ctx: BrowserContext, path: string, heading: string, { js = true } = {}): Promise<Page> {
     const page = await ctx.newPage();
     if (js) watch(page, problems);
-    await page.goto(`${web.url}${path}`);
-    await page.getByLabel("Correo electrónico").fill(OWNER.email);
-    await page.getByLabel("Contraseña").fill(OWNER.password);
-    await page.getByRole("button", { name: "Ingresar" }).click();
+    await submitSignIn(page, `${web.url}${path}`, OWNER);
     await page.getByRole("heading", { name: heading, exact: true }).waitFor();
     return page;
   }

@@ -6,7 +6,7 @@ import { initOrm } from "@rm/db";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, expectUsableAt360, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, expectUsableAt360, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch, submitSignIn } from "./support/browser.ts";
 import { seedThreads, threadUrl } from "./support/threads.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
@@ -49,10 +49,7 @@ describe.skipIf(!present)("conversation pages in the browser", { timeout: 120_00
     const ctx = await browser.newContext({ locale, timezoneId: "America/Guayaquil", viewport });
     const page = await ctx.newPage();
     watch(page, problems);
-    await page.goto(`${web.url}/conversations`);
-    await page.getByLabel("Correo electrónico").fill(a.receptionist.email);
-    await page.getByLabel("Contraseña").fill(a.receptionist.password);
-    await page.getByRole("button", { name: "Ingresar" }).click();
+    await submitSignIn(page, `${web.url}/conversations`, a.receptionist);
     await page.getByRole("heading", { name: "Conversaciones", level: 1 }).waitFor();
     return page;
   }

@@ -15,7 +15,7 @@ import { LOCAL_PLATFORM_CONTENT_SIDS } from "@rm/domain";
 import { ensureProductionBuild, freePort, waitForStatus, waitUntil } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch, submitSignIn } from "./support/browser.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 
 const present = chromiumPresent();
@@ -41,10 +41,7 @@ describe.skipIf(!present)("a conversation in the browser, through the real proce
   async function signIn(ctx: BrowserContext, user: { email: string; password: string }, { scripts = true } = {}): Promise<Page> {
     const page = await ctx.newPage();
     if (scripts) watch(page, problems);
-    await page.goto(`${webUrl}/login`);
-    await page.getByLabel("Correo electrónico").fill(user.email);
-    await page.getByLabel("Contraseña").fill(user.password);
-    await page.getByRole("button", { name: "Ingresar" }).click();
+    await submitSignIn(page, `${webUrl}/login`, user);
     await page.waitForURL((url) => !url.pathname.startsWith("/login"));
     return page;
   }

@@ -10,7 +10,7 @@ import { hashPassword, initOrm } from "@rm/db";
 import { createScenario, createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, expectUsableAt360, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, expectUsableAt360, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch, submitSignIn } from "./support/browser.ts";
 import { cookieOf } from "./support/http.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -114,10 +114,7 @@ describe.skipIf(!present)("staff inbox in the browser", { timeout: 120_000 }, ()
     const page = await ctx.newPage();
     // Without JavaScript the browser refuses the module scripts itself; nothing to watch for there.
     if (js) watch(page, problems);
-    await page.goto(`${web.url}${path}`);
-    await page.getByLabel("Correo electrónico").fill(OWNER.email);
-    await page.getByLabel("Contraseña").fill(OWNER.password);
-    await page.getByRole("button", { name: "Ingresar" }).click();
+    await submitSignIn(page, `${web.url}${path}`, OWNER);
     await page.getByRole("heading", { name: "Bandeja" }).waitFor();
     return page;
   }

@@ -17,7 +17,7 @@ import { grantCredits } from "@rm/credits";
 import { ensureProductionBuild, freePort, waitForStatus, waitUntil } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch, submitSignIn } from "./support/browser.ts";
 import { excelDate } from "./support/dates.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 
@@ -49,10 +49,7 @@ describe.skipIf(!present)("a practice's day in the browser, through the real pro
     const page = await ctx.newPage();
     // Without JavaScript Chromium reports every blocked module script as a failed request: nothing to watch.
     if (scripts) watch(page, problems);
-    await page.goto(`${webUrl}/login`);
-    await page.getByLabel("Correo electrónico").fill(user.email);
-    await page.getByLabel("Contraseña").fill(user.password);
-    await page.getByRole("button", { name: "Ingresar" }).click();
+    await submitSignIn(page, `${webUrl}/login`, user);
     await page.waitForURL((url) => !url.pathname.startsWith("/login"));
     return page;
   }

@@ -11,7 +11,7 @@ import { createTestDatabase, recordingLogger, type TestDatabase } from "@rm/test
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ddmmyyyy, write } from "./fixtures/patient-lists.ts";
-import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch, submitSignIn } from "./support/browser.ts";
 import { CLINIC_NAMES, createTenant, type Tenant, type TenantUser } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -73,10 +73,7 @@ describe.skipIf(!present)("a large upload confirmed in the background", () => {
     const page = await context.newPage();
     // Without JavaScript the blocked scripts are no problem.
     if (options.javaScriptEnabled !== false) watch(page, problems);
-    await page.goto(`${web.url}/login`);
-    await page.getByLabel("Correo electrónico").fill(user.email);
-    await page.getByLabel("Contraseña").fill(user.password);
-    await page.getByRole("button", { name: "Ingresar" }).click();
+    await submitSignIn(page, `${web.url}/login`, user);
     await page.getByRole("navigation").waitFor();
     return page;
   }

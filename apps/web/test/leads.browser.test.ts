@@ -5,7 +5,7 @@ import { initOrm } from "@rm/db";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, expectUsableAt360, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, expectUsableAt360, launchChromium, saveScreenshot, seriousAxeViolations, unexpectedProblems, watch, submitSignIn } from "./support/browser.ts";
 import { createTenant, type Tenant } from "./support/tenants.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
@@ -70,10 +70,7 @@ describe.skipIf(!present)("leads in the browser", { timeout: 120_000 }, () => {
   async function signIn(ctx: BrowserContext, path: string, { js = true } = {}): Promise<Page> {
     const page = await ctx.newPage();
     if (js) watch(page, problems);
-    await page.goto(`${web.url}${path}`);
-    await page.getByLabel("Correo electrónico").fill(a.receptionist.email);
-    await page.getByLabel("Contraseña").fill(a.receptionist.password);
-    await page.getByRole("button", { name: "Ingresar" }).click();
+    await submitSignIn(page, `${web.url}${path}`, a.receptionist);
     await page.getByRole("heading", { name: "Prospectos", level: 1 }).waitFor();
     return page;
   }

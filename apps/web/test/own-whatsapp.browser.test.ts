@@ -19,7 +19,7 @@ import { ensureProductionBuild, freePort, waitForStatus, waitUntil } from "@rm/t
 import { signTwilioRequest } from "@rm/twilio";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, launchChromium, saveScreenshot, expectUsableAt360 } from "./support/browser.ts";
+import { chromiumPresent, launchChromium, saveScreenshot, expectUsableAt360, submitSignIn } from "./support/browser.ts";
 import { excelDate } from "./support/dates.ts";
 import { CLINIC_NAMES, createTenant, type Tenant } from "./support/tenants.ts";
 
@@ -85,10 +85,7 @@ describe.skipIf(!present)("WhatsApp from the practice's own number", () => {
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 800 }, locale: "es-EC", timezoneId: "America/Guayaquil" });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
-    await page.goto(`${webUrl}/login`);
-    await page.getByLabel("Correo electrónico").fill(b.owner.email);
-    await page.getByLabel("Contraseña").fill(b.owner.password);
-    await page.getByRole("button", { name: "Ingresar" }).click();
+    await submitSignIn(page, `${webUrl}/login`, b.owner);
     await page.waitForURL((u) => !u.pathname.startsWith("/login"));
 
     step("connect and choose the number");

@@ -8,7 +8,7 @@ import { initOrm } from "@rm/db";
 import { createTestDatabase, type TestDatabase } from "@rm/test-utils";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPresent, expectUsableAt360, launchChromium, unexpectedProblems, watch } from "./support/browser.ts";
+import { chromiumPresent, expectUsableAt360, launchChromium, unexpectedProblems, watch, submitSignIn } from "./support/browser.ts";
 import { createTenantCampaign } from "./support/campaigns.ts";
 import { seedContactFixture } from "./support/contacts.ts";
 import { inboxItemUrl, seedInboxItems } from "./support/inbox-items.ts";
@@ -88,10 +88,7 @@ describe.skipIf(!present)("every staff page on a 360-px phone", () => {
     const page = await context.newPage();
     // Without JavaScript the refused script requests are expected.
     if (javaScriptEnabled) watch(page, problems);
-    await page.goto(`${web.url}/login`);
-    await page.getByLabel("Correo electrónico").fill(tenant.owner.email);
-    await page.getByLabel("Contraseña").fill(tenant.owner.password);
-    await page.getByRole("button", { name: "Ingresar" }).click();
+    await submitSignIn(page, `${web.url}/login`, tenant.owner);
     await page.waitForURL((u) => !u.pathname.startsWith("/login"));
     if (locale === "en") {
       await page.getByRole("button", { name: "English" }).first().click();

@@ -68,6 +68,17 @@ export function watch(page: Page, problems: string[]): void {
 }
 
 /** Problems other than the expected answers of rejected forms (400/401/409 document loads). */
+/**
+ * Opens `url` (the login page, or a page that sends there) and submits the Spanish sign-in form as
+ * `user`; the caller waits for where it lands.
+ */
+export async function submitSignIn(page: Page, url: string, user: { email: string; password: string }): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel("Correo electrónico").fill(user.email);
+  await page.getByLabel("Contraseña").fill(user.password);
+  await page.getByRole("button", { name: "Ingresar" }).click();
+}
+
 export function unexpectedProblems(problems: string[], expectedStatuses: number[] = [400, 401, 409]): string[] {
   const statuses = new RegExp(`status of (${expectedStatuses.join("|")})`);
   return problems.filter((p) => !statuses.test(p));
