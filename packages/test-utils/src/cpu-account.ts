@@ -25,8 +25,11 @@ function round(n: number, digits: number): number {
 
 export interface CpuSnapshot {
   atMs: number;
-  machineBusy: number;
-  machineIdle: number;
+  /** The machine's ticks read before and after the processes' own: a window runs from one snapshot's
+   * first reading to the next one's last, so it holds every process reading in between. Otherwise the
+   * time the readings take (a /proc walk on a loaded machine) counts processes' CPU the window misses. */
+  machineFirst: { busy: number; idle: number };
+  machineLast: { busy: number; idle: number };
   bench: number;
   apps: Record<string, number>;
   postgres: number | null;
@@ -91,17 +94,15 @@ async function redisSeconds(redis: RedisInfoClient): Promise<number | null> {
 
 /** `apps`: CPU seconds so far of the run's own processes by kind (ProcessManager.cpuByApp, or the baseline's workers). */
 export async function cpuSnapshot(o: { apps: () => Record<string, number>; postmasterPid: number | null; redis: RedisInfoClient | null }): Promise<CpuSnapshot> {
-  const machine = machineTicks();
+  const first = machineTicks();
+  const atMs = performance.now();
   const usage = process.cpuUsage();
-  return {
-    atMs: performance.now(),
-    machineBusy: machine.busy / CLOCK_TICKS,
-    machineIdle: machine.idle / CLOCK_TICKS,
-    bench: (usage.user + usage.system) / 1e6,
-    apps: o.apps(),
-    postgres: o.postmasterPid === null ? null : postgresSeconds(o.postmasterPid),
-    redis: o.redis ? await redisSeconds(o.redis) : null,
-  };
+  const apps = o.apps();
+  const postgres = o.postmasterPid === null ? null : postgresSeconds(o.postmasterPid);
+  const redis = o.redis ? await redisSeconds(o.redis) : null;
+  const last = machineTicks();
+  const seconds = (t: { busy: number; idle: number }) => ({ busy: t.busy / CLOCK_TICKS, idle: t.idle / CLOCK_TICKS });
+  return { atMs, machineFirst: seconds(first), machineLast: seconds(last), bench: (usage.user + usage.system) / 1e6, apps, postgres, redis };
 }
 
 /** The account of the window between two snapshots. `benchLabel` names what the benchmark process did. */
@@ -114,8 +115,8 @@ export function cpuAccount(a: CpuSnapshot, b: CpuSnapshot, benchLabel: string): 
   cpuSeconds[benchLabel] = b.bench - a.bench;
   if (a.postgres !== null && b.postgres !== null) cpuSeconds.postgres = b.postgres - a.postgres;
   if (a.redis !== null && b.redis !== null) cpuSeconds.redis = b.redis - a.redis;
-  const busy = b.machineBusy - a.machineBusy;
-  const idle = b.machineIdle - a.machineIdle;
+  const busy = b.machineLast.busy - a.machineFirst.busy;
+  const idle = b.machineLast.idle - a.machineFirst.idle;
   const listed = Object.values(cpuSeconds).reduce((x, y) => x + y, 0);
   cpuSeconds.other = Math.max(0, busy - listed);
   // The machine's own tick counts are the capacity (they move with the window, whatever the clock says).
