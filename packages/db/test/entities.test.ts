@@ -217,18 +217,29 @@ describe("entities", () => {
     await expect(dup.flush()).rejects.toThrow(/messages_provider_sid_uq/);
   });
 
-  it("a patient gets at most one INITIAL and one follow-up", async () => {
+  it("a patient gets at most one INITIAL, one REMINDER and one follow-up of either kind", async () => {
     const g = await buildGraphOnce();
     const base = { workspace: tenant.workspaceId, patient: g.patient.id, campaign: g.campaign.id, channel: Channel.SMS, toAddress: "+593987650001" };
     const em = scoped();
     em.create(Message, { ...base, type: MessageType.INITIAL });
-    await expect(em.flush()).rejects.toThrow(/messages_once_per_patient_uq/);
+    await expect(em.flush()).rejects.toThrow(/messages_patient_once_uq/);
+    const reminder = scoped();
+    reminder.create(Message, { ...base, type: MessageType.REMINDER });
+    await reminder.flush();
+    const secondReminder = scoped();
+    secondReminder.create(Message, { ...base, type: MessageType.REMINDER });
+    await expect(secondReminder.flush()).rejects.toThrow(/messages_patient_once_uq/);
     const em2 = scoped();
     em2.create(Message, { ...base, type: MessageType.FOLLOWUP_HAPPY });
     await em2.flush();
     const em3 = scoped();
     em3.create(Message, { ...base, type: MessageType.FOLLOWUP_UNHAPPY });
-    await expect(em3.flush()).rejects.toThrow(/messages_one_followup_uq/);
+    await expect(em3.flush()).rejects.toThrow(/messages_patient_once_uq/);
+    // The other types are any number per patient (they are null in the key, and nulls never conflict).
+    const replies = scoped();
+    replies.create(Message, { ...base, type: MessageType.STAFF_REPLY, campaign: null });
+    replies.create(Message, { ...base, type: MessageType.STAFF_REPLY, campaign: null });
+    await replies.flush();
   });
 
   it("a review click counts once per patient", async () => {

@@ -36,7 +36,7 @@ async function indexEntries(workspaceId: string): Promise<Map<string, number>> {
 }
 
 describe("the import's index entries", () => {
-  it("an imported patient adds 26 index entries across its rows (29 before decision 036), none to the dropped or partial ones", async () => {
+  it("an imported patient adds 25 index entries across its rows (29 before decision 036, 26 before 042), none to the dropped or partial ones", async () => {
     const tenant = await makeTenant(t.orm, { plan: "ENTERPRISE", credits: 1000 });
     const before = await indexEntries(tenant.workspaceId);
     const n = 40;
@@ -64,8 +64,7 @@ describe("the import's index entries", () => {
         "credit_ledger_entries.credit_ledger_history_idx": 1,
         "credit_ledger_entries.credit_ledger_once_uq": 1,
         "messages.messages_campaign_status_idx": 1,
-        "messages.messages_once_per_patient_uq": 1,
-        "messages.messages_patient_type_idx": 1,
+        "messages.messages_patient_once_uq": 1,
         "messages.messages_pkey": 1,
         "messages.messages_route_idx": 1,
         "messages.messages_workspace_created_idx": 1,
@@ -98,6 +97,29 @@ describe("the import's index entries", () => {
       expect(plan).not.toMatch(/Seq Scan/);
     } finally {
       await em.rollback();
+    }
+  });
+});
+
+describe("the reads of a patient's messages (decision 042)", () => {
+  it("find them on the once-per-patient key, which has every message of a patient, of any type", async () => {
+    const tenant = await makeTenant(t.orm, { plan: "ENTERPRISE", credits: 20_000 });
+    const rows: CampaignRowInput[] = Array.from({ length: 3000 }, (_, i) => ({ name: "Ana Peña", phone: `+5939${String(75_000_000 + i)}`, appointmentAt: new Date(now.getTime() - 3_600_000), consent: true }));
+    await createCampaignFromRows(t.orm, { workspaceId: tenant.workspaceId, practiceId: tenant.practiceId, assignedDoctorId: tenant.doctorId, createdById: tenant.ownerId, name: "Lote", rows, publicUrl: "https://rm.example", now });
+    await sql("analyze messages, patients");
+    const [patient] = await sql<{ id: string; contact_id: string }>("select id, contact_id from patients where workspace_id = ? limit 1", [tenant.workspaceId]);
+    const explain = async (q: string, params: unknown[]) => (await sql<{ "QUERY PLAN": string }>(`explain ${q}`, params)).map((r) => r["QUERY PLAN"]).join("\n");
+    const plans = {
+      // The ON DELETE CASCADE from patients runs this statement for each deleted patient.
+      cascade: await explain("delete from messages where patient_id = ?", [patient!.id]),
+      // The analytics trigger of a patient row (MESSAGES/PATIENTS_ANALYTICS_TRIGGER_BODY).
+      trigger: await explain("select 1 from messages m where m.patient_id = ? and m.type = 'INITIAL' for no key update", [patient!.id]),
+      // A contact's timeline (@rm/contacts contact-data), every type of message of its appointments.
+      timeline: await explain("select m.id from messages m where m.workspace_id = ? and m.patient_id in (select p.id from patients p where p.workspace_id = ? and p.contact_id = ?)", [tenant.workspaceId, tenant.workspaceId, patient!.contact_id]),
+    };
+    for (const plan of Object.values(plans)) {
+      expect(plan).toContain("messages_patient_once_uq");
+      expect(plan).not.toMatch(/Seq Scan on messages/);
     }
   });
 });

@@ -78,7 +78,6 @@ export const MessageSchema = defineEntity({
     { name: "messages_campaign_status_idx", properties: ["campaign", "status"] },
     // Workspace dashboards and analytics by date range.
     { name: "messages_workspace_created_idx", columns: [{ name: "workspace_id" }, { name: "created_at", sort: "DESC" }] },
-    { name: "messages_patient_type_idx", properties: ["patient", "type"] },
     // Inbound routing: most recent outbound message from that sender to that phone.
     {
       name: "messages_route_idx",
@@ -100,10 +99,17 @@ export const MessageSchema = defineEntity({
   ],
   uniques: [
     { name: "messages_provider_sid_uq", properties: ["providerSid"], where: "provider_sid is not null" },
-    // Safety net for "exactly once" per patient: one INITIAL, one REMINDER, one HELP, one follow-up.
-    // workspace_id first, as in every tenant key that can have it (docs/capacity.md, unique-keys.test.ts).
-    { name: "messages_once_per_patient_uq", properties: ["workspace", "patient", "type"], where: "type in ('INITIAL', 'REMINDER', 'HELP')" },
-    { name: "messages_one_followup_uq", properties: ["workspace", "patient"], where: "type in ('FOLLOWUP_HAPPY', 'FOLLOWUP_UNHAPPY')" },
+    // Safety net for "exactly once" per patient: one INITIAL, one REMINDER, one HELP, one follow-up of
+    // either kind. Every other type maps to null, and nulls never conflict, so the same index is also the
+    // one on patient_id that the cascade from patients and every per-patient lookup use: one entry per
+    // row version instead of two (it replaced a plain (patient_id, type) index and two partial unique
+    // ones; decision 042). workspace_id is in it, as in every tenant key that can have it (unique-keys.test.ts).
+    {
+      name: "messages_patient_once_uq",
+      expression:
+        `create unique index "messages_patient_once_uq" on "messages" ("patient_id", ` +
+        `(case when type in ('INITIAL', 'REMINDER', 'HELP') then type when type in ('FOLLOWUP_HAPPY', 'FOLLOWUP_UNHAPPY') then 'FOLLOWUP' end), "workspace_id")`,
+    },
   ],
   // Analytics rollup: a change of the row's request fact appends to analytics_deltas (analytics.entity.ts).
   // One trigger per event, each with the WHEN that lets rows which change no fact skip the call.
