@@ -2,8 +2,7 @@
 // history of status changes and note edits from the audit log.
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { scopedQuery } from "@rm/db";
-import type { InboxSource } from "./filters.ts";
-import type { InboxStatus } from "./list-inbox.ts";
+import type { InboxSource, InboxStatus } from "./constants.ts";
 import { doctorScope, InboxError, MICROS, UUID, type InboxViewer } from "./viewer.ts";
 import { entityHistory } from "@rm/accounts";
 import type { DeliveryStep, RetryStreak } from "@rm/domain";
