@@ -34,6 +34,27 @@ export interface ProcessManagerOptions {
   onUnexpectedExit?: (p: { name: string; app: AppName; code: number | null; signal: NodeJS.Signals | null }) => void;
 }
 
+// A harness stopped by a signal (timeout(1), a cancelled CI job, `kill`) stops the processes it
+// started before it goes: otherwise they live on as orphans, polling the database and Redis, and skew
+// whatever runs next on the machine. Ctrl-C reaches them anyway (the terminal signals the whole process
+// group); these signals are sent to the harness alone. The handlers are installed while a manager has
+// processes to stop, and the signal is raised again afterwards, so the harness still dies of it.
+const liveManagers = new Set<ProcessManager>();
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+function stopAllOnSignal(signal: NodeJS.Signals): void {
+  for (const s of STOP_SIGNALS) process.removeListener(s, stopAllOnSignal);
+  void Promise.allSettled([...liveManagers].map((pm) => pm.stopAll("SIGTERM", 5_000))).finally(() => process.kill(process.pid, signal));
+}
+
+function trackManager(pm: ProcessManager, live: boolean): void {
+  const before = liveManagers.size;
+  if (live) liveManagers.add(pm);
+  else liveManagers.delete(pm);
+  if (before === 0 && liveManagers.size > 0) for (const s of STOP_SIGNALS) process.on(s, stopAllOnSignal);
+  if (before > 0 && liveManagers.size === 0) for (const s of STOP_SIGNALS) process.removeListener(s, stopAllOnSignal);
+}
+
 export class ProcessManager {
   private readonly env: EnvVars;
   private readonly logDir: string;
@@ -85,6 +106,7 @@ export class ProcessManager {
     };
     const managed: ManagedProcess = { name, app, child, exited, cpuSeconds, peakRssMiB: () => stat.peakRss };
     this.running.set(name, managed);
+    trackManager(this, true);
     return managed;
   }
 
@@ -117,6 +139,7 @@ export class ProcessManager {
     await Promise.all(all.map((p) => p.exited));
     if (this.sampler) clearInterval(this.sampler);
     for (const log of this.logs.values()) log.end();
+    trackManager(this, false);
   }
 
   /** CPU seconds per app, over every process of that app that ever ran (killed ones included). */
