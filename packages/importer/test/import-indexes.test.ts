@@ -3,7 +3,7 @@
 // here and must be weighed against the import; the statements that read what a dropped index served
 // are checked for an index plan (the dashboard's in packages/analytics/test/plans.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LAST_KNOWN_LANGUAGES_SQL } from "@rm/messaging";
+import { LAST_KNOWN_LANGUAGES_SQL, MARK_PATIENTS_SENT_SQL } from "@rm/messaging";
 import { createTestOrm, type TestOrm } from "@rm/test-utils";
 import { createCampaignFromRows, type CampaignRowInput } from "../src/index.ts";
 import { makeTenant } from "./helpers.ts";
@@ -72,7 +72,7 @@ describe("the import's index entries", () => {
         "outbox.outbox_idempotency_key_uq": 1,
         "outbox.outbox_pkey": 1,
         "patients.patients_campaign_appointment_idx": 1,
-        "patients.patients_campaign_status_idx": 1,
+        "patients.patients_campaign_idx": 1,
         "patients.patients_contact_id_index": 1,
         "patients.patients_name_trgm_idx": 1,
         "patients.patients_pkey": 1,
@@ -120,6 +120,36 @@ describe("the reads of a patient's messages (decision 042)", () => {
     for (const plan of Object.values(plans)) {
       expect(plan).toContain("messages_patient_once_uq");
       expect(plan).not.toMatch(/Seq Scan on messages/);
+    }
+  });
+});
+
+describe("the send's update of a patient (decision 043)", () => {
+  it("is HOT: it writes no index entry, because no index of patients holds what it changes and the page has room", async () => {
+    const tenant = await makeTenant(t.orm, { plan: "ENTERPRISE", credits: 20_000 });
+    const rows: CampaignRowInput[] = Array.from({ length: 2000 }, (_, i) => ({ name: "Ana Peña", phone: `+5939${String(76_000_000 + i)}`, appointmentAt: new Date(now.getTime() - 3_600_000), consent: true }));
+    await createCampaignFromRows(t.orm, { workspaceId: tenant.workspaceId, practiceId: tenant.practiceId, assignedDoctorId: tenant.doctorId, createdById: tenant.ownerId, name: "Lote", rows, publicUrl: "https://rm.example", now });
+    const em = t.orm.em.fork();
+    await em.begin();
+    try {
+      // Two patients from each of the import's pages: a batch of sends touches rows page by page.
+      const ids = await em.execute<{ id: string }[]>(
+        `select id from (select id, row_number() over (partition by (ctid::text::point)[0] order by id) as n from patients where workspace_id = ?) x where n <= 2`,
+        [tenant.workspaceId],
+      );
+      expect(ids.length).toBeGreaterThan(50);
+      // This backend's counts not yet reported, which may include earlier transactions': compared before and after.
+      const counts = async () => {
+        const [row] = await em.execute<{ updated: string; hot: string }[]>("select n_tup_upd as updated, n_tup_hot_upd as hot from pg_stat_xact_user_tables where relname = 'patients'");
+        return { updated: Number(row!.updated), hot: Number(row!.hot) };
+      };
+      const before = await counts();
+      const marked = await em.execute(MARK_PATIENTS_SENT_SQL, [now, `{${ids.map((r) => r.id).join(",")}}`], "run");
+      expect(marked.affectedRows).toBe(ids.length);
+      const after = await counts();
+      expect({ updated: after.updated - before.updated, hot: after.hot - before.hot }).toEqual({ updated: ids.length, hot: ids.length });
+    } finally {
+      await em.rollback();
     }
   });
 });

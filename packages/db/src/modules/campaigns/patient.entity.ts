@@ -62,7 +62,10 @@ export const PatientSchema = defineEntity({
   indexes: [
     // No (workspace, phone) index: a phone's appointments are found through its contact
     // (contacts_workspace_phone_uq, then patients_contact_id_index), one index entry less per imported patient.
-    { name: "patients_campaign_status_idx", properties: ["campaign", "status"] },
+    // A campaign's patients without its workspace (completion's probes, the cascade from campaigns).
+    // Not (campaign, status): no index may hold status, so the send's "SENT" is a HOT update that
+    // writes no index entry at all (decision 043; the table's fillfactor leaves the page room for it).
+    { name: "patients_campaign_idx", properties: ["campaign"] },
     // A doctor's own view: their appointments across campaigns.
     { name: "patients_workspace_doctor_idx", properties: ["workspace", "doctor"] },
     // The campaign page (@rm/campaigns): a campaign's patients by appointment, keyset-paged — a page of
