@@ -144,7 +144,7 @@ describe("the send's update of a patient (decision 043)", () => {
         return { updated: Number(row!.updated), hot: Number(row!.hot) };
       };
       const before = await counts();
-      const marked = await em.execute(MARK_PATIENTS_SENT_SQL, [now, `{${ids.map((r) => r.id).join(",")}}`], "run");
+      const marked = await em.execute<{ affectedRows: number }>(MARK_PATIENTS_SENT_SQL, [now, `{${ids.map((r) => r.id).join(",")}}`], "run");
       expect(marked.affectedRows).toBe(ids.length);
       const after = await counts();
       expect({ updated: after.updated - before.updated, hot: after.hot - before.hot }).toEqual({ updated: ids.length, hot: ids.length });
