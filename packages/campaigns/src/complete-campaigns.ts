@@ -15,17 +15,26 @@ const BATCH = 5_000;
 export async function completeCampaigns(em: EntityManager, now: Date, replyWindowMs: number): Promise<number> {
   const windowStart = new Date(now.getTime() - replyWindowMs);
   // Deliberately cross-tenant: a system sweep that changes each campaign only by its own facts.
+  // In two steps, so the check no index serves runs last and only for campaigns otherwise done: no
+  // index of patients holds status (decision 043), so "a patient still waiting" reads every patient of
+  // the campaign. Nothing waiting in messages and no request still in its reply window is what keeps a
+  // campaign open nearly always, and those are read first (the waiting check then almost never fails:
+  // a waiting patient's request is itself PENDING or SENDING).
   const completed = await em.execute<{ id: string; workspace_id: string }[]>(
-    `update campaigns c set status = 'COMPLETED', completed_at = ?, updated_at = ?
-      where c.status = 'ACTIVE' and c.rolling_key is null
+    `with done_sending as materialized (
+       select c.id from campaigns c
+        where c.status = 'ACTIVE' and c.rolling_key is null
+          and not exists (select 1 from messages m where m.campaign_id = c.id and m.status in ('PENDING', 'SENDING'))
+          and not exists (
+            select 1 from patients p join messages i on i.patient_id = p.id and i.type = 'INITIAL'
+             where p.campaign_id = c.id and p.status = 'SENT' and p.rating is null
+               and coalesce(i.sent_at, i.send_attempted_at, i.created_at) > ?))
+     update campaigns c set status = 'COMPLETED', completed_at = ?, updated_at = ?
+       from done_sending d
+      where c.id = d.id and c.status = 'ACTIVE'
         and not exists (select 1 from patients p where p.campaign_id = c.id and p.status in ('PENDING', 'SCHEDULED'))
-        and not exists (select 1 from messages m where m.campaign_id = c.id and m.status in ('PENDING', 'SENDING'))
-        and not exists (
-          select 1 from patients p join messages i on i.patient_id = p.id and i.type = 'INITIAL'
-           where p.campaign_id = c.id and p.status = 'SENT' and p.rating is null
-             and coalesce(i.sent_at, i.send_attempted_at, i.created_at) > ?)
       returning c.id, c.workspace_id`,
-    [now, now, windowStart],
+    [windowStart, now, now],
   );
   for (const campaign of completed) await releaseUnusedFollowUpShares(em, campaign.workspace_id, campaign.id);
   await settleCancelledCampaigns(em, now);
