@@ -214,12 +214,15 @@ describe("the feedback flow end to end", () => {
 
     // webhook (failed, 63003) → status applier → outbox → relay → worker → simulator, by SMS.
     await waitUntil(() => sentTo(phone).length === 1, 90_000, "the SMS fallback");
-    const [initial] = await sql<{ id: string; channel: string; provider_sid: string; fallback_from_sid: string; fallback_error_code: number }>(
-      "select m.id, m.channel, m.provider_sid, m.fallback_from_sid, m.fallback_error_code from messages m join patients p on p.id = m.patient_id where p.phone = ? and m.type = 'INITIAL'",
-      [phone],
-    );
-    await waitUntil(async () => (await sql("select 1 from messages where id = ? and status = 'DELIVERED'", [initial!.id])).length === 1, 30_000, "the SMS delivered");
+    const request = () =>
+      sql<{ id: string; status: string; channel: string; provider_sid: string; fallback_from_sid: string; fallback_error_code: number }>(
+        "select m.id, m.status, m.channel, m.provider_sid, m.fallback_from_sid, m.fallback_error_code from messages m join patients p on p.id = m.patient_id where p.phone = ? and m.type = 'INITIAL'",
+        [phone],
+      );
+    // The simulator has the SMS before the worker records its sid: the row is read once it is DELIVERED.
+    await waitUntil(async () => (await request())[0]?.status === "DELIVERED", 30_000, "the SMS delivered");
     await sleep(1_000); // a second SMS or a second outbox row would show by now
+    const [initial] = await request();
     const whatsapp = sentTo(`whatsapp:${phone}`);
     expect(whatsapp.map((m) => [m.status, m.errorCode])).toEqual([["failed", 63003]]);
     const sms = sentTo(phone).filter((m) => m.sid === initial!.provider_sid);
