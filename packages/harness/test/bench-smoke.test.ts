@@ -28,10 +28,11 @@ describe("pipeline benchmark (smoke)", () => {
     expect(Object.keys(report.relayAlone?.minimalLoopRowsPerSecond ?? {}).sort()).toEqual(["100", "500"]);
     expect(report.relayAlone?.ratio).toBeGreaterThan(0);
     // Where the CPU went: the product's processes and the servers each spent some, and with idle
-    // the shares add up to the whole machine (the account misses nothing and counts nothing twice).
+    // the shares add up to the whole machine (the account misses nothing and counts nothing twice),
+    // within what whole clock ticks can tell over a window this short (resolutionShare).
     for (const account of [report.cpuAccount.sends, report.bullmq!.cpuAccount.sends]) {
       const total = Object.values(account.shareOfMachine).reduce((a, b) => a + b, 0) + account.idleShare;
-      expect(total).toBeCloseTo(1, 1);
+      expect(Math.abs(total - 1)).toBeLessThanOrEqual(Math.max(0.05, account.resolutionShare));
       expect(account.cpuSeconds.postgres).toBeGreaterThan(0);
     }
     expect(report.cpuAccount.sends.cpuSeconds.worker).toBeGreaterThan(0);

@@ -30,8 +30,9 @@ describe("import benchmark (smoke)", () => {
     expect(run!.copyAll.seconds).toBeGreaterThan(0);
     // Where the CPU went while the campaign was created: the import's JS and PostgreSQL, adding up to the machine.
     expect(Object.keys(run!.cpuAccount.cpuSeconds)).toEqual(expect.arrayContaining(["import JS (this process)", "postgres", "other"]));
+    // Within what whole clock ticks can tell over a window this short (resolutionShare).
     const shares = Object.values(run!.cpuAccount.shareOfMachine).reduce((a, b) => a + b, 0) + run!.cpuAccount.idleShare;
-    expect(shares).toBeCloseTo(1, 1);
+    expect(Math.abs(shares - 1)).toBeLessThanOrEqual(Math.max(0.05, run!.cpuAccount.resolutionShare));
     expect(run!.peakRssMiB).toBeGreaterThan(0);
     // The steps of the one transaction, each timed (the report prints them).
     expect(Object.keys(run!.createSteps)).toEqual(expect.arrayContaining(["settings", "contacts", "plan", "holds", "campaign", "patients", "messages", "audit"]));

@@ -33,6 +33,8 @@ export interface CpuSnapshot {
   bench: number;
   apps: Record<string, number>;
   postgres: number | null;
+  /** Ticks of each PostgreSQL process read (the postmaster's reaped children under -1): which ones moved. */
+  postgresTicks: Record<number, number>;
   redis: number | null;
 }
 
@@ -41,10 +43,20 @@ export interface CpuAccount {
   cores: number;
   /** CPU seconds in the window, by who spent them; "other" is the machine's busy time no listed process accounts for. */
   cpuSeconds: Record<string, number>;
-  /** Each as a share of the machine's capacity (cores × seconds); they and idle add up to 1. */
+  /** Each as a share of the machine's capacity (cores × seconds); they and idle add up to 1 within `resolutionShare`. */
   shareOfMachine: Record<string, number>;
   idleShare: number;
+  /**
+   * How far the shares can be off 1 from clock ticks alone: the kernel counts each process's user and
+   * system time in whole ticks (10 ms), so each counter that moved in the window is off by less than
+   * two ticks, and the machine's busy and idle by less than six each. Over a window of a few hundred
+   * milliseconds with dozens of PostgreSQL backends busy, that is several percent.
+   */
+  resolutionShare: number;
 }
+
+/** Processes one app kind's reading may sum (the benchmarks run at most four of a kind): two ticks each. */
+const PROCESSES_PER_APP_KIND = 4;
 
 function machineTicks(): { busy: number; idle: number } {
   const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!;
@@ -63,18 +75,24 @@ function procTimes(pid: number): { own: number; reaped: number; ppid: number } |
   }
 }
 
-/** The PostgreSQL server's CPU seconds so far: the postmaster, its live children, and its reaped ones. */
-function postgresSeconds(postmasterPid: number): number | null {
-  const master = procTimes(postmasterPid);
-  if (!master) return null;
-  let ticks = master.own + master.reaped;
-  for (const entry of readdirSync("/proc")) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === postmasterPid) continue;
-    const t = procTimes(pid);
-    if (t && t.ppid === postmasterPid) ticks += t.own;
+/** The PostgreSQL server's CPU so far: the postmaster, its live children, and its reaped ones, per process. */
+function postgresTicks(postmasterPid: number): Record<number, number> | null {
+  // A child reaped while /proc is walked is in neither sum (its whole life's CPU would then land in the
+  // next window), so a walk during which the reaped total moved is done again.
+  for (let attempt = 0; ; attempt++) {
+    const master = procTimes(postmasterPid);
+    if (!master) return null;
+    const ticks: Record<number, number> = { [postmasterPid]: master.own, [-1]: master.reaped };
+    for (const entry of readdirSync("/proc")) {
+      const pid = Number(entry);
+      if (!Number.isInteger(pid) || pid === postmasterPid) continue;
+      const t = procTimes(pid);
+      if (t && t.ppid === postmasterPid) ticks[pid] = t.own;
+    }
+    const after = procTimes(postmasterPid);
+    if (!after) return null;
+    if (after.reaped === master.reaped || attempt === 9) return ticks;
   }
-  return ticks / CLOCK_TICKS;
 }
 
 /** The postmaster of the server the ORM speaks to, when it runs on this machine (null otherwise). */
@@ -98,11 +116,12 @@ export async function cpuSnapshot(o: { apps: () => Record<string, number>; postm
   const atMs = performance.now();
   const usage = process.cpuUsage();
   const apps = o.apps();
-  const postgres = o.postmasterPid === null ? null : postgresSeconds(o.postmasterPid);
+  const pgTicks = o.postmasterPid === null ? null : postgresTicks(o.postmasterPid);
+  const postgres = pgTicks ? Object.values(pgTicks).reduce((x, y) => x + y, 0) / CLOCK_TICKS : null;
   const redis = o.redis ? await redisSeconds(o.redis) : null;
   const last = machineTicks();
   const seconds = (t: { busy: number; idle: number }) => ({ busy: t.busy / CLOCK_TICKS, idle: t.idle / CLOCK_TICKS });
-  return { atMs, machineFirst: seconds(first), machineLast: seconds(last), bench: (usage.user + usage.system) / 1e6, apps, postgres, redis };
+  return { atMs, machineFirst: seconds(first), machineLast: seconds(last), bench: (usage.user + usage.system) / 1e6, apps, postgres, postgresTicks: pgTicks ?? {}, redis };
 }
 
 /** The account of the window between two snapshots. `benchLabel` names what the benchmark process did. */
@@ -121,6 +140,10 @@ export function cpuAccount(a: CpuSnapshot, b: CpuSnapshot, benchLabel: string): 
   cpuSeconds.other = Math.max(0, busy - listed);
   // The machine's own tick counts are the capacity (they move with the window, whatever the clock says).
   const capacity = busy + idle;
+  const pids = new Set([...Object.keys(a.postgresTicks), ...Object.keys(b.postgresTicks)]);
+  const movedPostgres = [...pids].filter((pid) => a.postgresTicks[Number(pid)] !== b.postgresTicks[Number(pid)]).length;
+  const movedApps = Object.keys(b.apps).filter((app) => b.apps[app] !== a.apps[app]).length;
+  const resolutionTicks = 2 * (movedPostgres + PROCESSES_PER_APP_KIND * movedApps) + 12;
   const shareOfMachine = Object.fromEntries(Object.entries(cpuSeconds).map(([k, v]) => [k, round(v / capacity, 3)]));
   return {
     seconds: round(seconds, 2),
@@ -128,6 +151,7 @@ export function cpuAccount(a: CpuSnapshot, b: CpuSnapshot, benchLabel: string): 
     cpuSeconds: Object.fromEntries(Object.entries(cpuSeconds).map(([k, v]) => [k, round(v, 2)])),
     shareOfMachine,
     idleShare: round(idle / capacity, 3),
+    resolutionShare: round(resolutionTicks / CLOCK_TICKS / capacity, 3),
   };
 }
 
@@ -135,7 +159,7 @@ export function cpuAccount(a: CpuSnapshot, b: CpuSnapshot, benchLabel: string): 
 export function formatCpuAccount(title: string, account: CpuAccount, messages: number, unit = "msgs"): string[] {
   const rows = Object.entries(account.cpuSeconds).sort((x, y) => y[1] - x[1]);
   return [
-    `${title}: ${account.seconds} s on ${account.cores} cores, idle ${(account.idleShare * 100).toFixed(1)} %`,
+    `${title}: ${account.seconds} s on ${account.cores} cores, idle ${(account.idleShare * 100).toFixed(1)} % (shares ± ${(account.resolutionShare * 100).toFixed(1)} % from clock ticks)`,
     ...rows.map(([who, s]) => `  ${who.padEnd(36)}${s.toFixed(2)} s CPU, ${((s / messages) * 1000).toFixed(3)} s/1000 ${unit}, ${((account.shareOfMachine[who] ?? 0) * 100).toFixed(1)} % of the machine`),
   ];
 }
