@@ -2,9 +2,9 @@ export { SenderRateLimiter, senderKind, DEFAULT_SENDER_RATES, type SenderKind, t
 export { readRawBody } from "./webhooks/read-raw-body.ts";
 export { createTwilioWebhookHandler, TWILIO_STATUS_PATH, TWILIO_INBOUND_PATH, type TwilioWebhookOptions } from "./webhooks/twilio-webhooks.ts";
 export { runOutboxWork, type OutboxWorkResult } from "./outbox/outbox-row.ts";
-export { sendMessage, type SendDeps } from "./send/send-message.ts";
+export { sendMessage, MARK_PATIENTS_SENT_SQL, type SendDeps } from "./send/send-message.ts";
 export { enqueueVerificationCode, verificationCodeStatus } from "./send/verification-code.ts";
-export { sendMessageBatch, MARK_PATIENTS_SENT_SQL, type EntryOutcome } from "./send/send-batch.ts";
+export { sendMessageBatch, type EntryOutcome } from "./send/send-batch.ts";
 export { createHandlers, dispatchEntry, createDeadLetterHandler, type HandlerMap, type BoundHandler } from "./handlers/index.ts";
 export type { HandlerDeps, EntryHandler } from "./handlers/deps.ts";
 export { applyProviderStatus, TWILIO_STATUS_TYPE } from "./handlers/apply-provider-status.ts";

@@ -21,6 +21,7 @@ import { injectTraceContext, withExtractedContext, withSpan } from "@rm/telemetr
 import type { TwilioClient } from "@rm/twilio";
 import { scheduleReminders } from "../feedback/reminder.ts";
 import {
+  MARK_PATIENTS_SENT_SQL,
   destinationFailure,
   FREE_TYPES,
   handleProviderError,
@@ -78,14 +79,6 @@ const RELOAD_BATCH_SQL = `${RELOAD_SELECT}
    where (m.workspace_id, m.id) in (select * from unnest(?::uuid[], ?::uuid[]))
    order by m.id
      for update of m`;
-
-/**
- * A batch's patients whose request or broadcast went out. A HOT update: no index of patients holds
- * status or updated_at, and the table leaves a tenth of each page free, so the new version of a row
- * goes next to the old one and writes no index entry (decision 043; import-indexes.test.ts checks it).
- * Parameters: the time, the patients' ids.
- */
-export const MARK_PATIENTS_SENT_SQL = "update patients set status = 'SENT', updated_at = ? where id = any(?::uuid[]) and status in ('PENDING', 'SCHEDULED')";
 
 /**
  * Sends the `message.send` entries of one stream batch. Returns one outcome per entry, in order;

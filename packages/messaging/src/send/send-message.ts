@@ -14,7 +14,7 @@
 // (decision 004, "When the provider is unavailable").
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import { emitWebhookEvent } from "../webhook-events.ts";
-import { completeOutboxRow, deferToRateSlots, lockOutboxRow, parkOutboxRow, retryOutboxRowAt } from "@rm/db";
+import { completeOutboxRow, deferToRateSlots, lockOutboxRow, parkOutboxRow, pgArray, retryOutboxRowAt } from "@rm/db";
 import { chargeMessage, holdCredits, InsufficientCreditsError, releaseCredits } from "@rm/credits";
 import {
   applyStatus,
@@ -44,6 +44,15 @@ import { messageSendEvent } from "@rm/events";
 import { loadSendRow, type SendRow } from "./send-context.ts";
 import { creditReference, startSmsFallback } from "../status/sms-fallback.ts";
 import { BROADCAST_CAP_WINDOW_DAYS, broadcastsSentToContact } from "../campaign/broadcast.ts";
+
+/**
+ * The patients whose request or broadcast went out (a batch's, or one message's). A HOT update: no
+ * index of patients holds status or updated_at, and the table leaves a tenth of each page free, so the
+ * new version of a row goes next to the old one and writes no index entry (decision 043;
+ * import-indexes.test.ts checks it).
+ * Parameters: the time, the patients' ids.
+ */
+export const MARK_PATIENTS_SENT_SQL = "update patients set status = 'SENT', updated_at = ? where id = any(?::uuid[]) and status in ('PENDING', 'SCHEDULED')";
 
 export type { SendRow };
 
@@ -511,11 +520,11 @@ export async function finishAccepted(deps: SendDeps, em: EntityManager, row: Rel
   }
   // A broadcast's recipient is sent once its one message is (campaign completion waits for it).
   if (row.type === "BROADCAST" && row.patient_id) {
-    await em.execute("update patients set status = 'SENT', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
+    await em.execute(MARK_PATIENTS_SENT_SQL, [now, pgArray([row.patient_id])], "run");
   }
   // A rating request always has its patient (only a verification code has none).
   if (row.type === "INITIAL" && row.patient_id) {
-    await em.execute("update patients set status = 'SENT', updated_at = ? where id = ? and status in ('PENDING', 'SCHEDULED')", [now, row.patient_id], "run");
+    await em.execute(MARK_PATIENTS_SENT_SQL, [now, pgArray([row.patient_id])], "run");
     await em.execute("update contacts set last_asked_at = ?, last_contact_at = greatest(coalesce(last_contact_at, ?), ?), updated_at = ? where id = ?", [now, now, now, now, row.contact_id], "run");
     // The one reminder, due reminderAfterHours after this send unless a rating comes first.
     if (next !== "FAILED") await scheduleReminder(em, { workspaceId: row.workspace_id, patientId: row.patient_id, sentAt: now, delayMs: deps.reminderDelayMs });
