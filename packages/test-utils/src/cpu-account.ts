@@ -32,9 +32,8 @@ export interface CpuSnapshot {
   machineLast: { busy: number; idle: number };
   bench: number;
   apps: Record<string, number>;
-  postgres: number | null;
-  /** Ticks of each PostgreSQL process read (the postmaster's reaped children under -1): which ones moved. */
-  postgresTicks: Record<number, number>;
+  /** Ticks of each PostgreSQL process read (the postmaster's reaped children under -1); null without a local server. */
+  postgresTicks: Record<number, number> | null;
   redis: number | null;
 }
 
@@ -117,11 +116,10 @@ export async function cpuSnapshot(o: { apps: () => Record<string, number>; postm
   const usage = process.cpuUsage();
   const apps = o.apps();
   const pgTicks = o.postmasterPid === null ? null : postgresTicks(o.postmasterPid);
-  const postgres = pgTicks ? Object.values(pgTicks).reduce((x, y) => x + y, 0) / CLOCK_TICKS : null;
   const redis = o.redis ? await redisSeconds(o.redis) : null;
   const last = machineTicks();
   const seconds = (t: { busy: number; idle: number }) => ({ busy: t.busy / CLOCK_TICKS, idle: t.idle / CLOCK_TICKS });
-  return { atMs, machineFirst: seconds(first), machineLast: seconds(last), bench: (usage.user + usage.system) / 1e6, apps, postgres, postgresTicks: pgTicks ?? {}, redis };
+  return { atMs, machineFirst: seconds(first), machineLast: seconds(last), bench: (usage.user + usage.system) / 1e6, apps, postgresTicks: pgTicks, redis };
 }
 
 /** The account of the window between two snapshots. `benchLabel` names what the benchmark process did. */
@@ -132,7 +130,10 @@ export function cpuAccount(a: CpuSnapshot, b: CpuSnapshot, benchLabel: string): 
   // Every process kind that ran in the window, even one that used less than a clock tick (10 ms).
   for (const [app, s] of Object.entries(b.apps)) if (s > 0 || (a.apps[app] ?? 0) > 0) cpuSeconds[app] = Math.max(0, s - (a.apps[app] ?? 0));
   cpuSeconds[benchLabel] = b.bench - a.bench;
-  if (a.postgres !== null && b.postgres !== null) cpuSeconds.postgres = b.postgres - a.postgres;
+  const pgA = a.postgresTicks ?? {};
+  const pgB = b.postgresTicks ?? {};
+  const sum = (ticks: Record<number, number>) => Object.values(ticks).reduce((x, y) => x + y, 0);
+  if (a.postgresTicks && b.postgresTicks) cpuSeconds.postgres = (sum(pgB) - sum(pgA)) / CLOCK_TICKS;
   if (a.redis !== null && b.redis !== null) cpuSeconds.redis = b.redis - a.redis;
   const busy = b.machineLast.busy - a.machineFirst.busy;
   const idle = b.machineLast.idle - a.machineFirst.idle;
@@ -140,8 +141,8 @@ export function cpuAccount(a: CpuSnapshot, b: CpuSnapshot, benchLabel: string): 
   cpuSeconds.other = Math.max(0, busy - listed);
   // The machine's own tick counts are the capacity (they move with the window, whatever the clock says).
   const capacity = busy + idle;
-  const pids = new Set([...Object.keys(a.postgresTicks), ...Object.keys(b.postgresTicks)]);
-  const movedPostgres = [...pids].filter((pid) => a.postgresTicks[Number(pid)] !== b.postgresTicks[Number(pid)]).length;
+  const pids = new Set([...Object.keys(pgA), ...Object.keys(pgB)].map(Number));
+  const movedPostgres = [...pids].filter((pid) => pgA[pid] !== pgB[pid]).length;
   const movedApps = Object.keys(b.apps).filter((app) => b.apps[app] !== a.apps[app]).length;
   const resolutionTicks = 2 * (movedPostgres + PROCESSES_PER_APP_KIND * movedApps) + 12;
   const shareOfMachine = Object.fromEntries(Object.entries(cpuSeconds).map(([k, v]) => [k, round(v / capacity, 3)]));
