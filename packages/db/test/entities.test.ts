@@ -220,21 +220,16 @@ describe("entities", () => {
   it("a patient gets at most one INITIAL, one REMINDER and one follow-up of either kind", async () => {
     const g = await buildGraphOnce();
     const base = { workspace: tenant.workspaceId, patient: g.patient.id, campaign: g.campaign.id, channel: Channel.SMS, toAddress: "+593987650001" };
-    const em = scoped();
-    em.create(Message, { ...base, type: MessageType.INITIAL });
-    await expect(em.flush()).rejects.toThrow(/messages_patient_once_uq/);
-    const reminder = scoped();
-    reminder.create(Message, { ...base, type: MessageType.REMINDER });
-    await reminder.flush();
-    const secondReminder = scoped();
-    secondReminder.create(Message, { ...base, type: MessageType.REMINDER });
-    await expect(secondReminder.flush()).rejects.toThrow(/messages_patient_once_uq/);
-    const em2 = scoped();
-    em2.create(Message, { ...base, type: MessageType.FOLLOWUP_HAPPY });
-    await em2.flush();
-    const em3 = scoped();
-    em3.create(Message, { ...base, type: MessageType.FOLLOWUP_UNHAPPY });
-    await expect(em3.flush()).rejects.toThrow(/messages_patient_once_uq/);
+    const insert = (type: MessageType) => {
+      const em = scoped();
+      em.create(Message, { ...base, type });
+      return em.flush();
+    };
+    await expect(insert(MessageType.INITIAL)).rejects.toThrow(/messages_patient_once_uq/);
+    await insert(MessageType.REMINDER);
+    await expect(insert(MessageType.REMINDER)).rejects.toThrow(/messages_patient_once_uq/);
+    await insert(MessageType.FOLLOWUP_HAPPY);
+    await expect(insert(MessageType.FOLLOWUP_UNHAPPY)).rejects.toThrow(/messages_patient_once_uq/);
     // The other types are any number per patient (they are null in the key, and nulls never conflict).
     const replies = scoped();
     replies.create(Message, { ...base, type: MessageType.STAFF_REPLY, campaign: null });
