@@ -243,14 +243,6 @@ async function encode<T, K extends string>(batch: readonly T[], names: readonly 
 }
 
 /**
- * Each phone's last known language: the language of its most recent appointment in the workspace
- * (SPEC §5.1, a file without a language column). Read once per file, before the rows are rendered: one
- * statement for an upload (up to 100,000 phones, one bound array) through the phone's contact
- * (contacts_workspace_phone_uq, then the contact's appointments on patients_contact_id_index — patients
- * keep no phone index of their own), so a bigger file costs no statement per 10,000 rows; phones never
- * seen are left out.
- */
-/**
  * $workspace, $phones: lastKnownLanguages' statement (exported for its plan checks). Its plan must
  * not depend on statistics, which lag behind an import's growth (decision 041): the phones are
  * matched with `= any` on the contacts, which only the unique key (workspace, phone) or a scan of the
@@ -273,6 +265,14 @@ export const LAST_KNOWN_LANGUAGES_SQL = `select c.phone, l.language
             limit 1) l
         where c.workspace_id = ? and c.phone = any(?::text[])`;
 
+/**
+ * Each phone's last known language: the language of its most recent appointment in the workspace
+ * (SPEC §5.1, a file without a language column). Read once per file, before the rows are rendered: one
+ * statement for an upload (up to 100,000 phones, one bound array) through the phone's contact
+ * (contacts_workspace_phone_uq, then the contact's appointments on patients_contact_id_index — patients
+ * keep no phone index of their own), so a bigger file costs no statement per 10,000 rows; phones never
+ * seen are left out.
+ */
 export async function lastKnownLanguages(em: EntityManager, workspaceId: string, phones: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const batch of chunks(phones, LANGUAGE_BATCH)) {
